@@ -1,0 +1,111 @@
+/**
+ * Error classes with TensorFlow's names, so that ported `except ValueError` code maps to
+ * `catch (e) { if (e instanceof tf.errors.ValueError) ... }`.
+ *
+ * Graph-building misuse raises {@link ValueError} (TensorFlow raises Python's `ValueError`
+ * or `KeyError`); failures while a session runs raise subclasses of {@link OpError}.
+ */
+
+/**
+ * Raised while a graph is built, where TensorFlow raises Python's `ValueError`.
+ *
+ * @example
+ * ```ts
+ * try { tf.getVariable("v", [1]); tf.getVariable("v", [1]); }
+ * catch (e) { if (e instanceof tf.errors.ValueError) console.log(e.message); }
+ * ```
+ */
+export class ValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ValueError";
+  }
+}
+
+/** TensorFlow's error codes (`tensorflow/core/protobuf/error_codes.proto`). */
+export const ErrorCode = {
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  FAILED_PRECONDITION: 9,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+} as const;
+
+/**
+ * Base of the errors a `Session.run` raises, as `tf.errors.OpError`.
+ *
+ * `opName` names the operation that failed, when one did.
+ */
+export class OpError extends Error {
+  readonly errorCode: number;
+  readonly opName: string | null;
+  constructor(
+    message: string,
+    opName: string | null = null,
+    errorCode: number = ErrorCode.UNKNOWN,
+  ) {
+    super(message);
+    this.name = "OpError";
+    this.opName = opName;
+    this.errorCode = errorCode;
+  }
+}
+
+/**
+ * A run needed something that was not there yet, e.g. an uninitialized variable.
+ *
+ * @example
+ * ```ts
+ * // Attempting to use uninitialized value foo/v
+ * try { sess.run(v); } catch (e) { e instanceof tf.errors.FailedPreconditionError; }
+ * ```
+ */
+export class FailedPreconditionError extends OpError {
+  constructor(message: string, opName: string | null = null) {
+    super(message, opName, ErrorCode.FAILED_PRECONDITION);
+    this.name = "FailedPreconditionError";
+  }
+}
+
+/** A run received a bad value: a missing feed, a feed of the wrong shape or dtype. */
+export class InvalidArgumentError extends OpError {
+  constructor(message: string, opName: string | null = null) {
+    super(message, opName, ErrorCode.INVALID_ARGUMENT);
+    this.name = "InvalidArgumentError";
+  }
+}
+
+/** Something named does not exist (a checkpoint key, a file). */
+export class NotFoundError extends OpError {
+  constructor(message: string, opName: string | null = null) {
+    super(message, opName, ErrorCode.NOT_FOUND);
+    this.name = "NotFoundError";
+  }
+}
+
+/** A value went past the end of its range (e.g. an int64 that does not fit int32). */
+export class OutOfRangeError extends OpError {
+  constructor(message: string, opName: string | null = null) {
+    super(message, opName, ErrorCode.OUT_OF_RANGE);
+    this.name = "OutOfRangeError";
+  }
+}
+
+/** An operation has no kernel on this backend, or a feature is not available. */
+export class UnimplementedError extends OpError {
+  constructor(message: string, opName: string | null = null) {
+    super(message, opName, ErrorCode.UNIMPLEMENTED);
+    this.name = "UnimplementedError";
+  }
+}
+
+/** Something that should never happen did: a bug in scopeflow. */
+export class InternalError extends OpError {
+  constructor(message: string, opName: string | null = null) {
+    super(message, opName, ErrorCode.INTERNAL);
+    this.name = "InternalError";
+  }
+}

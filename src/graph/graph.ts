@@ -1,0 +1,483 @@
+import { ValueError } from "../errors.js";
+import type { DType } from "./dtypes.js";
+import { nameFromScopeName, parseTensorName } from "./names.js";
+import { Operation, type AttrValue } from "./operation.js";
+import { Tensor } from "./tensor.js";
+import type { TensorShape } from "./tensor_shape.js";
+
+/** Standard collection names (`tf.GraphKeys`). */
+export const GraphKeys = {
+  GLOBAL_VARIABLES: "variables",
+  LOCAL_VARIABLES: "local_variables",
+  MODEL_VARIABLES: "model_variables",
+  TRAINABLE_VARIABLES: "trainable_variables",
+  REGULARIZATION_LOSSES: "regularization_losses",
+  UPDATE_OPS: "update_ops",
+  GLOBAL_STEP: "global_step",
+  SUMMARIES: "summaries",
+  LOSSES: "losses",
+  SAVERS: "savers",
+  INIT_OP: "init_op",
+  TRAIN_OP: "train_op",
+} as const;
+
+/** The static description of one output an op will have. */
+export interface OutputSpec {
+  dtype: DType;
+  shape: TensorShape;
+  isRef?: boolean;
+}
+
+/** What `Graph.createOp` needs to add a node. */
+export interface OpSpec {
+  type: string;
+  /** A name to make unique, or a scope string ending in `/` to use exactly. Defaults to `type`. */
+  name?: string;
+  inputs: readonly Tensor[];
+  outputs: readonly OutputSpec[];
+  attrs?: Readonly<Record<string, AttrValue>>;
+  /** Record where the op was built (costs a stack capture; variables use it). */
+  captureStack?: boolean;
+}
+
+/** A point to roll the graph back to when a building call fails half way. */
+export type Savepoint = number;
+
+interface ControlFrame {
+  inputs: Operation[] | null;
+  /** Ops created inside this block: an input from one of them makes the block redundant. */
+  created: Set<Operation>;
+}
+
+/**
+ * A TensorFlow graph: operations, their unique names, collections, and the building
+ * state (name stack, control dependencies, random seed) that op-building functions read.
+ *
+ * @example
+ * ```ts
+ * const g = new tf.Graph();
+ * g.asDefault(() => tf.constant(1, { name: "one" }));
+ * g.getTensorByName("one:0").dtype; // "float32"
+ * ```
+ */
+export class Graph {
+  private readonly ops: Operation[] = [];
+  private readonly opsByName = new Map<string, Operation>();
+  private readonly namesInUse = new Map<string, number>();
+  private readonly collections = new Map<string, unknown[]>();
+  private readonly extensions = new Map<symbol, unknown>();
+  private controlStack: ControlFrame[] = [];
+  private undoLog: (() => void)[] | null = null;
+  private savepointDepth = 0;
+  private _finalized = false;
+  private _nameStack = "";
+  private _seed: number | null = null;
+  private nextId = 1;
+
+  /** The graph-level random seed (`graph.seed`), or `null`. */
+  get seed(): number | null {
+    return this._seed;
+  }
+  set seed(value: number | null) {
+    this._seed = value;
+  }
+
+  /** The id of the last op created (`graph._last_id`): the op seed when none is given. */
+  get lastId(): number {
+    return this.nextId - 1;
+  }
+
+  /** Whether `finalize()` was called. */
+  get finalized(): boolean {
+    return this._finalized;
+  }
+
+  /** The current name scope without a trailing slash (`""` at the root). */
+  get nameStack(): string {
+    return this._nameStack;
+  }
+
+  /** Used by `nameScope` to enter and leave scopes; restores are not journaled. */
+  setNameStack(stack: string): void {
+    this._nameStack = stack;
+  }
+
+  /**
+   * Runs `fn` with this graph as the default graph.
+   *
+   * @example
+   * ```ts
+   * const g = new tf.Graph();
+   * g.asDefault(() => tf.getDefaultGraph() === g); // true
+   * ```
+   */
+  asDefault<T>(fn: (graph: Graph) => T): T {
+    return withDefaultGraph(this, () => fn(this));
+  }
+
+  /**
+   * `unique_name`: prefixes the name stack and appends `_N` if taken. Case-insensitive:
+   * `Foo` then `foo` gives `foo_1`. Composed names are marked used too, so a later request
+   * for `c_1` after `c, c` gets `c_1_1`.
+   */
+  uniqueName(name: string, markAsUsed = true): string {
+    if (this._nameStack) name = `${this._nameStack}/${name}`;
+    let key = name.toLowerCase();
+    let i = this.namesInUse.get(key) ?? 0;
+    if (markAsUsed) this.setNameUse(key, i + 1);
+    if (i > 0) {
+      const baseKey = key;
+      while (this.namesInUse.has(key)) {
+        key = `${baseKey}_${i}`;
+        i += 1;
+      }
+      if (markAsUsed) this.setNameUse(key, 1);
+      name = `${name}_${i - 1}`;
+    }
+    return name;
+  }
+
+  private setNameUse(key: string, count: number): void {
+    if (this.undoLog !== null) {
+      const previous = this.namesInUse.get(key);
+      this.undoLog.push(() => {
+        if (previous === undefined) this.namesInUse.delete(key);
+        else this.namesInUse.set(key, previous);
+      });
+    }
+    this.namesInUse.set(key, count);
+  }
+
+  /**
+   * Adds an operation. Op-building functions call this after inferring output shapes;
+   * users call the op functions (`tf.add`, …) instead.
+   */
+  createOp(spec: OpSpec): Operation {
+    this.assertNotFinalized();
+    for (const t of spec.inputs) {
+      if (t.graph !== this) {
+        throw new ValueError(
+          `${t.toString()} must be from the same graph as the operation being created.`,
+        );
+      }
+    }
+    const rawName = spec.name ?? spec.type;
+    const name = rawName.endsWith("/") ? nameFromScopeName(rawName) : this.uniqueName(rawName);
+    const controlInputs = this.controlInputsFor(spec.inputs);
+    const op = new Operation(
+      this,
+      this.nextId++,
+      name,
+      spec.type,
+      spec.inputs,
+      controlInputs,
+      spec.attrs ?? {},
+      spec.captureStack ? captureDeepStack() : null,
+    );
+    spec.outputs.forEach((o, i) =>
+      op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
+    );
+    for (const t of spec.inputs) t.consumers.push(op);
+    this.ops.push(op);
+    this.opsByName.set(name, op);
+    for (const frame of this.controlStack) frame.created.add(op);
+    if (this.undoLog !== null) {
+      this.undoLog.push(() => {
+        this.ops.pop();
+        this.opsByName.delete(name);
+        for (const t of spec.inputs) t.consumers.pop();
+        for (const frame of this.controlStack) frame.created.delete(op);
+      });
+    }
+    return op;
+  }
+
+  private controlInputsFor(inputs: readonly Tensor[]): Operation[] {
+    const result: Operation[] = [];
+    for (const frame of this.controlStack) {
+      if (frame.inputs === null) continue;
+      if (inputs.some((t) => frame.created.has(t.op))) continue;
+      for (const c of frame.inputs) {
+        if (!result.includes(c) && !inputs.some((t) => t.op === c)) result.push(c);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Ops created inside `fn` run after `controlInputs` (`tf.control_dependencies`);
+   * `null` clears the dependencies of enclosing blocks.
+   */
+  controlDependencies<T>(controlInputs: Operation[] | null, fn: () => T): T {
+    const saved = this.controlStack;
+    const frame: ControlFrame = { inputs: controlInputs, created: new Set() };
+    this.controlStack = controlInputs === null ? [frame] : [...saved, frame];
+    try {
+      return fn();
+    } finally {
+      this.controlStack = saved;
+    }
+  }
+
+  /** Runs `fn` with no control dependencies and at the root name scope (`init_scope`). */
+  initScope<T>(fn: () => T): T {
+    const savedStack = this._nameStack;
+    return this.controlDependencies(null, () => {
+      try {
+        return fn();
+      } finally {
+        this._nameStack = savedStack;
+      }
+    });
+  }
+
+  /**
+   * `getOperationByName`; an unknown name throws TensorFlow's message.
+   *
+   * @example
+   * ```ts
+   * tf.getDefaultGraph().getOperationByName("other_charge/tax").type; // "VariableV2"
+   * ```
+   */
+  getOperationByName(name: string): Operation {
+    if (typeof name !== "string") {
+      throw new TypeError(`Operation names are strings (or similar), not ${typeof name}.`);
+    }
+    if (parseTensorName(name) !== null) {
+      throw new ValueError(`Name '${name}' appears to refer to a Tensor, not a Operation.`);
+    }
+    const op = this.opsByName.get(name);
+    if (op === undefined) {
+      throw new ValueError(`The name '${name}' refers to an Operation not in the graph.`);
+    }
+    return op;
+  }
+
+  /** The op of that name, or `undefined`. */
+  findOperation(name: string): Operation | undefined {
+    return this.opsByName.get(name);
+  }
+
+  /**
+   * `getTensorByName("scope/v:0")`; unknown names throw TensorFlow's message.
+   *
+   * @example
+   * ```ts
+   * const tax = tf.getDefaultGraph().getTensorByName("other_charge/tax:0");
+   * ```
+   */
+  getTensorByName(name: string): Tensor {
+    if (typeof name !== "string") {
+      throw new TypeError(`Tensor names are strings (or similar), not ${typeof name}.`);
+    }
+    const parsed = parseTensorName(name);
+    if (parsed === null) {
+      throw new ValueError(
+        `The name '${name}' looks a like an Operation name, but is not a valid Tensor name. Tensor names must be of the form "<op_name>:<output_index>".`,
+      );
+    }
+    const [opName, index] = parsed;
+    const op = this.opsByName.get(opName);
+    if (op === undefined) {
+      throw new ValueError(
+        `The name '${name}' refers to a Tensor which does not exist. The operation, '${opName}', does not exist in the graph.`,
+      );
+    }
+    const t = op.outputs[index];
+    if (t === undefined) {
+      throw new ValueError(
+        `The name '${name}' refers to a Tensor which does not exist. The operation, '${opName}', exists but only has ${op.outputs.length} outputs.`,
+      );
+    }
+    return t;
+  }
+
+  /** All operations, in creation order. */
+  getOperations(): Operation[] {
+    return this.ops.slice();
+  }
+
+  /** The number of operations (cheaper than `getOperations().length`). */
+  get opCount(): number {
+    return this.ops.length;
+  }
+
+  /**
+   * A copy of a collection, optionally keeping only items whose `name` matches `scope`
+   * at its start (a regular expression, as `re.match` reads it).
+   */
+  getCollection<T = unknown>(key: string, scope?: string | null): T[] {
+    const items = (this.collections.get(key) ?? []) as T[];
+    if (scope === undefined || scope === null) return items.slice();
+    const re = new RegExp(scope, "y");
+    return items.filter((item) => {
+      const name = (item as { name?: unknown } | null)?.name;
+      if (typeof name !== "string") return false;
+      re.lastIndex = 0;
+      return re.test(name);
+    });
+  }
+
+  /** The live collection list (`get_collection_ref`). */
+  getCollectionRef<T = unknown>(key: string): T[] {
+    let items = this.collections.get(key);
+    if (items === undefined) {
+      items = [];
+      this.collections.set(key, items);
+    }
+    return items as T[];
+  }
+
+  /** Names of the collections that have been used. */
+  getAllCollectionKeys(): string[] {
+    return [...this.collections.keys()];
+  }
+
+  /** Appends `value` to the collection `key`. */
+  addToCollection(key: string, value: unknown): void {
+    this.assertNotFinalized();
+    const items = this.getCollectionRef(key);
+    items.push(value);
+    this.onUndo(() => items.pop());
+  }
+
+  /** Appends `value` to each named collection, once per distinct name. */
+  addToCollections(keys: Iterable<string>, value: unknown): void {
+    for (const key of new Set(keys)) this.addToCollection(key, value);
+  }
+
+  /** Empties a collection. */
+  clearCollection(key: string): void {
+    const items = this.collections.get(key);
+    if (items === undefined) return;
+    const saved = items.splice(0);
+    this.onUndo(() => items.push(...saved));
+  }
+
+  /**
+   * Per-graph state owned by a higher layer (the variable store, the variable scope
+   * stack), created on first use.
+   */
+  getExtension<T>(key: symbol, create: () => T): T {
+    let value = this.extensions.get(key) as T | undefined;
+    if (value === undefined) {
+      value = create();
+      this.extensions.set(key, value);
+    }
+    return value;
+  }
+
+  /** Makes the graph read-only; later op creation throws. */
+  finalize(): void {
+    this._finalized = true;
+  }
+
+  private assertNotFinalized(): void {
+    if (this._finalized) throw new Error("Graph is finalized and cannot be modified.");
+  }
+
+  /**
+   * Starts recording changes so that a failing building call can undo them.
+   * Savepoints nest; the log is dropped when the outermost is released.
+   */
+  savepoint(): Savepoint {
+    if (this.undoLog === null) this.undoLog = [];
+    this.savepointDepth += 1;
+    return this.undoLog.length;
+  }
+
+  /** Undoes every change since `sp`, then releases it. */
+  rollbackTo(sp: Savepoint): void {
+    const log = this.undoLog;
+    if (log !== null) {
+      // Undo must not be journaled itself.
+      this.undoLog = null;
+      while (log.length > sp) (log.pop() as () => void)();
+      this.undoLog = log;
+    }
+    this.release();
+  }
+
+  /** Keeps the changes since the savepoint. */
+  release(): void {
+    this.savepointDepth -= 1;
+    if (this.savepointDepth === 0) this.undoLog = null;
+  }
+
+  /** Records how to undo a change made by a higher layer, while a savepoint is open. */
+  onUndo(undo: () => void): void {
+    if (this.undoLog !== null) this.undoLog.push(undo);
+  }
+
+  /**
+   * Runs `fn`; if it throws, the graph (ops, names, collections, stores) is put back
+   * as it was, so a failed building call leaves nothing half-built.
+   */
+  atomically<T>(fn: () => T): T {
+    const sp = this.savepoint();
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.rollbackTo(sp);
+      throw e;
+    }
+    this.release();
+    return result;
+  }
+}
+
+/** A stack deep enough to get past scopeflow's own frames to the user's. */
+function captureDeepStack(): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 60;
+  const e = new Error("defined at");
+  Error.stackTraceLimit = limit;
+  return e;
+}
+
+const defaultGraphStack: Graph[] = [];
+let globalDefaultGraph: Graph | null = null;
+
+/**
+ * The graph new ops go into: the innermost `asDefault` graph, else the global one.
+ *
+ * @example
+ * ```ts
+ * const g = tf.getDefaultGraph();
+ * ```
+ */
+export function getDefaultGraph(): Graph {
+  const top = defaultGraphStack[defaultGraphStack.length - 1];
+  if (top !== undefined) return top;
+  if (globalDefaultGraph === null) globalDefaultGraph = new Graph();
+  return globalDefaultGraph;
+}
+
+/**
+ * Replaces the global default graph with a new, empty one.
+ *
+ * @example
+ * ```ts
+ * tf.resetDefaultGraph();
+ * tf.getDefaultGraph().getOperations().length; // 0
+ * ```
+ */
+export function resetDefaultGraph(): void {
+  if (defaultGraphStack.length > 0) {
+    throw new Error(
+      "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared graph, exit the nesting and create a new graph.",
+    );
+  }
+  globalDefaultGraph = new Graph();
+}
+
+/** Runs `fn` with `graph` as the default graph. */
+export function withDefaultGraph<T>(graph: Graph, fn: () => T): T {
+  defaultGraphStack.push(graph);
+  try {
+    return fn();
+  } finally {
+    defaultGraphStack.pop();
+  }
+}

@@ -1,0 +1,70 @@
+import type { Graph } from "./graph.js";
+import type { Tensor } from "./tensor.js";
+
+/** An attribute value of an operation (TensorFlow's `AttrValue`), opaque to `graph/`. */
+export type AttrValue = unknown;
+
+/**
+ * A node of the graph: TensorFlow's `tf.Operation`. Created by op-building functions,
+ * never directly; immutable once created (except `_addControlInput`, as in TensorFlow).
+ *
+ * @example
+ * ```ts
+ * const c = tf.add(1, 2);
+ * c.op.type; // "Add"
+ * c.op.inputs.map((t) => t.name); // ["Add/x:0", "Add/y:0"]
+ * ```
+ */
+export class Operation {
+  /** The graph that holds this operation. */
+  readonly graph: Graph;
+  /** The unique name, e.g. `"foo/add_1"`. */
+  readonly name: string;
+  /** The op type, e.g. `"MatMul"`, `"VariableV2"`. */
+  readonly type: string;
+  /** Data inputs, in order. */
+  readonly inputs: readonly Tensor[];
+  /** Outputs, in order; filled in by the graph right after construction. */
+  readonly outputs: Tensor[] = [];
+  /** Operations that must run before this one. */
+  readonly controlInputs: Operation[];
+  /** Attributes (`transpose_a`, `dtype`, a constant's value, …). */
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+  /** Creation order within the graph (TensorFlow's `_id`). */
+  readonly id: number;
+  /** Where the op was built, for "Originally defined at:" messages; formatted lazily. */
+  readonly definedAt: Error | null;
+
+  constructor(
+    graph: Graph,
+    id: number,
+    name: string,
+    type: string,
+    inputs: readonly Tensor[],
+    controlInputs: Operation[],
+    attrs: Readonly<Record<string, AttrValue>>,
+    definedAt: Error | null,
+  ) {
+    this.graph = graph;
+    this.id = id;
+    this.name = name;
+    this.type = type;
+    this.inputs = inputs;
+    this.controlInputs = controlInputs;
+    this.attrs = attrs;
+    this.definedAt = definedAt;
+  }
+
+  /** An attribute's value (`op.get_attr(name)`); throws `ValueError` if absent. */
+  getAttr(name: string): AttrValue {
+    if (!(name in this.attrs)) {
+      throw new Error(`Operation '${this.name}' has no attr named '${name}'.`);
+    }
+    return this.attrs[name];
+  }
+
+  /** `<tf.Operation 'add' type=AddV2>`. */
+  toString(): string {
+    return `<tf.Operation '${this.name}' type=${this.type}>`;
+  }
+}

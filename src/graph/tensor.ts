@@ -1,0 +1,190 @@
+import type { DType } from "./dtypes.js";
+import type { Graph } from "./graph.js";
+import type { Operation } from "./operation.js";
+import { TensorShape, type ShapeLike } from "./tensor_shape.js";
+
+/**
+ * Objects that stand for a tensor where ops take one (a `Variable`): the op asks for
+ * the tensor with `asRef` true when it writes to it (`Assign`) and false when it reads.
+ */
+export const toTensorSymbol: unique symbol = Symbol.for("scopeflow.toTensor");
+
+/** Something an op accepts in place of a `Tensor`, by conversion. */
+export interface TensorConvertible {
+  [toTensorSymbol](asRef: boolean): Tensor;
+}
+
+/** Typed arrays accepted as values. */
+export type TypedArray =
+  | Float32Array
+  | Int32Array
+  | Uint8Array
+  | Float64Array
+  | Int16Array
+  | Int8Array
+  | Uint16Array
+  | Uint32Array;
+
+/** A JS value that converts to a constant: a scalar or (nested) array. */
+export type ScalarValue = number | boolean | string;
+/** A nested array of scalars, as `tf.constant` takes it. */
+export type NestedArray = ScalarValue | TypedArray | readonly NestedArray[];
+
+/** Anything an op takes where TensorFlow takes a tensor (`convert_to_tensor`'s input). */
+export type TensorLike = Tensor | TensorConvertible | NestedArray;
+
+/** Binary operators that `Tensor` methods build, by their Python operator name. */
+export type BinaryOperatorName = "add" | "sub" | "mul" | "truediv" | "pow" | "mod" | "matmul";
+
+/**
+ * How `Tensor`'s operator methods and `eval` reach the layers above `graph/` (op
+ * definitions, sessions) without `graph/` importing them: those layers install these.
+ */
+export interface TensorHooks {
+  binary(op: BinaryOperatorName, x: TensorLike, y: TensorLike, name?: string): Tensor;
+  unary(op: "neg", x: TensorLike, name?: string): Tensor;
+  evaluate(t: Tensor, feedDict?: unknown, session?: unknown): unknown;
+}
+
+let hooks: TensorHooks | null = null;
+
+/** Installs the operator and evaluation hooks (called once by the package's entry). */
+export function installTensorHooks(h: TensorHooks): void {
+  hooks = h;
+}
+
+function need(): TensorHooks {
+  if (hooks === null) throw new Error("scopeflow's ops are not loaded: import from 'scopeflow'");
+  return hooks;
+}
+
+/**
+ * A symbolic handle to one output of an `Operation`: TensorFlow's graph-mode `tf.Tensor`.
+ * Holds no value; a `Session` computes one.
+ *
+ * @example
+ * ```ts
+ * const x = tf.constant([1, 2]);
+ * x.name; // "Const:0"
+ * x.add(1).op.name; // "add"
+ * ```
+ */
+export class Tensor implements TensorConvertible {
+  /** The operation that produces this tensor. */
+  readonly op: Operation;
+  /** Which output of `op` this is. */
+  readonly valueIndex: number;
+  /** The element type (the base type; see `isRef`). */
+  readonly dtype: DType;
+  /** Whether this is a reference to a variable's storage (TensorFlow's `float32_ref`). */
+  readonly isRef: boolean;
+  private _shape: TensorShape;
+  private _name: string | null = null;
+  /** Operations that take this tensor as an input, in creation order. */
+  readonly consumers: Operation[] = [];
+
+  constructor(op: Operation, valueIndex: number, dtype: DType, shape: TensorShape, isRef = false) {
+    this.op = op;
+    this.valueIndex = valueIndex;
+    this.dtype = dtype;
+    this._shape = shape;
+    this.isRef = isRef;
+  }
+
+  /** `"op_name:index"`. */
+  get name(): string {
+    if (this._name === null) this._name = `${this.op.name}:${this.valueIndex}`;
+    return this._name;
+  }
+
+  /** The graph this tensor belongs to. */
+  get graph(): Graph {
+    return this.op.graph;
+  }
+
+  /** The static shape, as inferred when the graph was built. */
+  get shape(): TensorShape {
+    return this._shape;
+  }
+
+  /** TensorFlow's `get_shape()`. */
+  getShape(): TensorShape {
+    return this._shape;
+  }
+
+  /**
+   * Narrows the static shape (`Tensor.set_shape`); throws `ValueError` if incompatible.
+   *
+   * @example
+   * ```ts
+   * const x = tf.placeholder(tf.float32); x.setShape([2, 3]);
+   * ```
+   */
+  setShape(shape: ShapeLike): void {
+    this._shape = this._shape.mergeWith(TensorShape.from(shape));
+  }
+
+  /** The dtype as TensorFlow prints it: `float32_ref` for references. */
+  get dtypeName(): string {
+    return this.isRef ? `${this.dtype}_ref` : this.dtype;
+  }
+
+  [toTensorSymbol](): Tensor {
+    return this;
+  }
+
+  /** `this + y`: an `add` op (type `AddV2`). */
+  add(y: TensorLike): Tensor {
+    return need().binary("add", this, y);
+  }
+  /** `this - y`: a `sub` op. */
+  sub(y: TensorLike): Tensor {
+    return need().binary("sub", this, y);
+  }
+  /** `this * y`: a `mul` op. */
+  mul(y: TensorLike): Tensor {
+    return need().binary("mul", this, y);
+  }
+  /** `this / y`: a `truediv` op (type `RealDiv` for floats). */
+  div(y: TensorLike): Tensor {
+    return need().binary("truediv", this, y);
+  }
+  /** `this ** y`: a `pow` op. */
+  pow(y: TensorLike): Tensor {
+    return need().binary("pow", this, y);
+  }
+  /** `this % y`: a `mod` op (type `FloorMod`). */
+  mod(y: TensorLike): Tensor {
+    return need().binary("mod", this, y);
+  }
+  /** `this @ y`: a `matmul` op (type `MatMul`). */
+  matmul(y: TensorLike): Tensor {
+    return need().binary("matmul", this, y);
+  }
+  /** `-this`: a `Neg` op. */
+  neg(): Tensor {
+    return need().unary("neg", this);
+  }
+
+  /**
+   * Computes this tensor in a session (the default one unless given).
+   *
+   * @example
+   * ```ts
+   * sess.asDefault(() => tf.constant(2).eval()); // NDArray 2
+   * ```
+   */
+  eval(feedDict?: unknown, session?: unknown): unknown {
+    return need().evaluate(this, feedDict, session);
+  }
+
+  /** `Tensor("add:0", shape=(2,), dtype=float32)`. */
+  toString(): string {
+    return `Tensor("${this.name}", shape=${this._shape.toString()}, dtype=${this.dtypeName})`;
+  }
+}
+
+/** Whether `value` can stand for a tensor by conversion (a `Tensor` or a `Variable`). */
+export function isTensorConvertible(value: unknown): value is TensorConvertible {
+  return typeof value === "object" && value !== null && toTensorSymbol in value;
+}

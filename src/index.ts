@@ -1,0 +1,128 @@
+/**
+ * scopeflow: TensorFlow 1.x graph mode for TypeScript — graphs, name and variable scopes,
+ * `getVariable` sharing, sessions — computing on TensorFlow.js kernels.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "scopeflow";
+ * const v = tf.variableScope("foo", () => tf.getVariable("v", [1]));
+ * v.name; // "foo/v:0"
+ * ```
+ *
+ * @packageDocumentation
+ */
+import { installHooks } from "./session/hooks.js";
+
+installHooks();
+
+export * as errors from "./namespaces/errors.js";
+export * as nn from "./namespaces/nn.js";
+
+// dtypes
+export { float32, int32, bool, string, type DType } from "./graph/dtypes.js";
+
+// graph
+export { Graph, GraphKeys, getDefaultGraph, resetDefaultGraph } from "./graph/graph.js";
+export { Operation } from "./graph/operation.js";
+export { Tensor, type TensorLike } from "./graph/tensor.js";
+export { TensorShape, type Dim, type ShapeLike } from "./graph/tensor_shape.js";
+
+// scopes
+export { nameScope, getNameScope } from "./scope/name_scope.js";
+export { AUTO_REUSE, type ReuseMode } from "./scope/reuse.js";
+export {
+  VariableScope,
+  variableScope,
+  getVariableScope,
+  type VariableScopeOptions,
+} from "./scope/variable_scope.js";
+export type {
+  Initializer,
+  Regularizer,
+  Partitioner,
+  Constraint,
+  CustomGetter,
+} from "./scope/types.js";
+
+// variables
+export { Variable, type VariableOptions } from "./variables/variable.js";
+export {
+  getVariable,
+  getLocalVariable,
+  type GetVariableOptions,
+} from "./variables/get_variable.js";
+export {
+  globalVariables,
+  trainableVariables,
+  localVariables,
+  modelVariables,
+  globalVariablesInitializer,
+  localVariablesInitializer,
+  variablesInitializer,
+} from "./variables/collections.js";
+export { makeTemplate, type Template } from "./variables/template.js";
+export {
+  zerosInitializer,
+  onesInitializer,
+  constantInitializer,
+  randomNormalInitializer,
+  truncatedNormalInitializer,
+  randomUniformInitializer,
+  varianceScalingInitializer,
+  glorotUniformInitializer,
+  glorotNormalInitializer,
+} from "./ops/init_ops.js";
+
+// ops
+export { constant } from "./ops/array/constant.js";
+export { convertToTensor } from "./ops/convert.js";
+export { placeholder, placeholderWithDefault } from "./ops/array/placeholder.js";
+export { zeros, ones, fill } from "./ops/array/fill.js";
+export { randomNormal, randomUniform, truncatedNormal } from "./ops/random/random_ops.js";
+export { setRandomSeed } from "./ops/random/seed.js";
+export {
+  add,
+  subtract,
+  multiply,
+  divide,
+  maximum,
+  minimum,
+  pow,
+  squaredDifference,
+  equal,
+  notEqual,
+  less,
+  lessEqual,
+  greater,
+  greaterEqual,
+} from "./ops/math/binary.js";
+export {
+  negative,
+  square,
+  sqrt,
+  rsqrt,
+  exp,
+  log,
+  log1p,
+  abs,
+  sign,
+  floor,
+  ceil,
+  round,
+  reciprocal,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  logicalNot,
+  identity,
+  stopGradient,
+} from "./ops/math/unary.js";
+export { matmul } from "./ops/math/matmul.js";
+export { assign, assignAdd, assignSub, isVariableInitialized } from "./ops/state/variable_ops.js";
+export { group, noOp, controlDependencies } from "./ops/control/group.js";
+
+// sessions
+export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";
+export { ready, setBackend, getBackend } from "./session/backend.js";
+export { NDArray } from "./ndarray/index.js";

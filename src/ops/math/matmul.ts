@@ -1,0 +1,127 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { ValueError } from "../../errors.js";
+import type { Graph } from "../../graph/graph.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { shapeError } from "../shape_utils.js";
+import { convertOperands } from "./binary.js";
+
+registerOp({
+  type: "MatMul",
+  kernel: ([a, b], op) => [
+    tfc.matMul(
+      a as tfc.Tensor,
+      b as tfc.Tensor,
+      op.attrs.transpose_a as boolean,
+      op.attrs.transpose_b as boolean,
+    ),
+  ],
+});
+
+registerOp({
+  type: "BatchMatMulV2",
+  kernel: ([a, b], op) => [
+    tfc.matMul(
+      a as tfc.Tensor,
+      b as tfc.Tensor,
+      op.attrs.adj_x as boolean,
+      op.attrs.adj_y as boolean,
+    ),
+  ],
+});
+
+/** Options of {@link matmul}. */
+export interface MatMulOptions extends NameOption {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
+function dimsOf(s: TensorShape): Dim[] | null {
+  return s.dims === null ? null : s.dims.slice();
+}
+
+/** Builds `MatMul` (rank 2) or `BatchMatMulV2` (higher ranks) under `scope`. */
+export function matmulIn(
+  graph: Graph,
+  scope: string,
+  a: Tensor,
+  b: Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+): Tensor {
+  const name = opNameOf(scope);
+  const da = dimsOf(a.shape);
+  const db = dimsOf(b.shape);
+  const batched = (da !== null && da.length > 2) || (db !== null && db.length > 2);
+  const type = batched ? "BatchMatMulV2" : "MatMul";
+  if (!batched) {
+    if (da !== null && da.length !== 2)
+      throw shapeError(`Shape must be rank 2 but is rank ${da.length}`, name, type, [
+        a.shape,
+        b.shape,
+      ]);
+    if (db !== null && db.length !== 2)
+      throw shapeError(`Shape must be rank 2 but is rank ${db.length}`, name, type, [
+        a.shape,
+        b.shape,
+      ]);
+  }
+  let out: TensorShape = TensorShape.unknown();
+  if (da !== null && db !== null) {
+    const ra = da.length;
+    const rb = db.length;
+    const m = transposeA ? da[ra - 1] : da[ra - 2];
+    const ka = transposeA ? da[ra - 2] : da[ra - 1];
+    const kb = transposeB ? db[rb - 1] : db[rb - 2];
+    const n = transposeB ? db[rb - 2] : db[rb - 1];
+    if (ka !== null && kb !== null && ka !== undefined && kb !== undefined && ka !== kb) {
+      throw shapeError(`Dimensions must be equal, but are ${ka} and ${kb}`, name, type, [
+        a.shape,
+        b.shape,
+      ]);
+    }
+    const batchA = da.slice(0, -2);
+    const batchB = db.slice(0, -2);
+    const batch = broadcastBatch(batchA, batchB, () =>
+      shapeError("Incompatible batch dimensions", name, type, [a.shape, b.shape]),
+    );
+    out = new TensorShape([...batch, m ?? null, n ?? null]);
+  }
+  const attrs = batched
+    ? { T: a.dtype, adj_x: transposeA, adj_y: transposeB }
+    : { T: a.dtype, transpose_a: transposeA, transpose_b: transposeB };
+  return makeOp(graph, type, scope, [a, b], [{ dtype: a.dtype, shape: out }], attrs)
+    .outputs[0] as Tensor;
+}
+
+function broadcastBatch(a: Dim[], b: Dim[], fail: () => ValueError): Dim[] {
+  const rank = Math.max(a.length, b.length);
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = i < rank - a.length ? 1 : (a[i - (rank - a.length)] as Dim);
+    const y = i < rank - b.length ? 1 : (b[i - (rank - b.length)] as Dim);
+    if (x === 1) out.push(y);
+    else if (y === 1 || y === null) out.push(x);
+    else if (x === null) out.push(y);
+    else if (x !== y) throw fail();
+    else out.push(x);
+  }
+  return out;
+}
+
+/**
+ * Matrix product `a @ b` (`tf.matmul`), with optional transposes; rank > 2 is batched.
+ *
+ * @example
+ * ```ts
+ * const y = tf.matmul(x, w, { transposeB: true }); // op "MatMul"
+ * ```
+ */
+export function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}): Tensor {
+  return inOpScope(options.name, "MatMul", [a, b], (scope, graph) => {
+    const [ta, tb] = convertOperands(a, b, "MatMul");
+    return matmulIn(graph, scope, ta, tb, options.transposeA ?? false, options.transposeB ?? false);
+  });
+}

@@ -1,0 +1,58 @@
+import type { BinaryOperatorName, Tensor, TensorLike } from "../../graph/tensor.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope } from "../op_scope.js";
+import { binaryOpIn } from "./binary.js";
+import { matmulIn } from "./matmul.js";
+import { unaryOp } from "./unary.js";
+
+/** Op types Python's operators build on float tensors (`x + y` is `AddV2` named `add`). */
+const OPERATOR_TYPES: Record<BinaryOperatorName, string> = {
+  add: "AddV2",
+  sub: "Sub",
+  mul: "Mul",
+  truediv: "RealDiv",
+  pow: "Pow",
+  mod: "FloorMod",
+  matmul: "MatMul",
+};
+
+/**
+ * What `x.add(y)` and its siblings build (`binary_op_wrapper`): a name scope named after
+ * the Python operator, `y` converted to `x`'s dtype as `y`, then the op.
+ *
+ * @example
+ * ```ts
+ * binaryOperator("add", x, 1).op.name; // "add"
+ * ```
+ */
+export function binaryOperator(
+  operator: BinaryOperatorName,
+  x: TensorLike,
+  y: TensorLike,
+  name?: string,
+): Tensor {
+  return inOpScope(name, operator, [x, y], (scope, graph) => {
+    const tx = convertToTensor(x, { name: "x" });
+    const ty = convertToTensor(y, { name: "y", dtype: tx.dtype });
+    if (operator === "matmul") return matmulIn(graph, scope, tx, ty, false, false);
+    const type = operator === "add" && tx.dtype === "string" ? "Add" : OPERATOR_TYPES[operator];
+    if (operator === "truediv" && tx.dtype === "int32") {
+      throw new TypeError(
+        "x / y on int32 tensors: cast both to float32 first (TensorFlow casts them to float64).",
+      );
+    }
+    return binaryOpIn(scope, graph, type, tx, ty);
+  });
+}
+
+/**
+ * `-x` (`Tensor.__neg__`): a `Neg` op.
+ *
+ * @example
+ * ```ts
+ * neg(tf.constant(1)).op.name; // "Neg"
+ * ```
+ */
+export function neg(x: TensorLike, name?: string): Tensor {
+  return unaryOp("Neg", "Neg", x, { name });
+}

@@ -1,0 +1,55 @@
+import { ValueError } from "../errors.js";
+import { withDefaultGraph, type Graph, type OutputSpec } from "../graph/graph.js";
+import { VALID_OP_NAME, VALID_SCOPE_NAME } from "../graph/names.js";
+import type { AttrValue, Operation } from "../graph/operation.js";
+import type { Tensor } from "../graph/tensor.js";
+import { graphFromValues, withNameScope } from "../scope/name_scope.js";
+
+/** The `name` option every op-building function accepts. */
+export interface NameOption {
+  name?: string;
+}
+
+/**
+ * The frame every op-building function runs in (TensorFlow's `name_scope(name,
+ * default_name, values)` plus our all-or-nothing rule): the graph of `values` is the
+ * default, a name scope named `name ?? defaultName` is open, and if building throws, the
+ * graph is put back as it was.
+ */
+export function inOpScope<T>(
+  name: string | null | undefined,
+  defaultName: string,
+  values: readonly unknown[],
+  build: (scope: string, graph: Graph) => T,
+): T {
+  if (name !== undefined && name !== null && typeof name !== "string") {
+    throw new TypeError(`An op name must be a string, got ${typeof name}.`);
+  }
+  const graph = graphFromValues(values);
+  const chosen = name ?? defaultName;
+  if (chosen !== "") {
+    const valid = graph.nameStack ? VALID_SCOPE_NAME : VALID_OP_NAME;
+    if (!valid.test(chosen)) throw new ValueError(`'${chosen}' is not a valid scope name`);
+  }
+  return withDefaultGraph(graph, () =>
+    graph.atomically(() => withNameScope(graph, chosen, (scope) => build(scope, graph))),
+  );
+}
+
+/** The op name a scope string stands for (`"foo/add/"` → `"foo/add"`). */
+export function opNameOf(scope: string): string {
+  return scope.endsWith("/") ? scope.slice(0, -1) : scope;
+}
+
+/** Adds the op to `graph` under exactly the name `scope` names. */
+export function makeOp(
+  graph: Graph,
+  type: string,
+  scope: string,
+  inputs: readonly Tensor[],
+  outputs: readonly OutputSpec[],
+  attrs: Readonly<Record<string, AttrValue>> = {},
+  captureStack = false,
+): Operation {
+  return graph.createOp({ type, name: scope, inputs, outputs, attrs, captureStack });
+}

@@ -1,0 +1,195 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { asDType, isFloating, type DType } from "../../graph/dtypes.js";
+import type { Graph } from "../../graph/graph.js";
+import type { Operation } from "../../graph/operation.js";
+import type { Tensor } from "../../graph/tensor.js";
+import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
+import { constantOp } from "../array/constant.js";
+import { convertToTensor } from "../convert.js";
+import { add } from "../math/binary.js";
+import { inOpScope, makeOp } from "../op_scope.js";
+import { registerOp, type KernelRuntime } from "../registry.js";
+import { getSeed } from "./seed.js";
+
+/** The shape a random op produces: its static shape (always fully defined here). */
+function outputShape(op: Operation): number[] {
+  return (op.outputs[0] as Tensor).shape.asList() as number[];
+}
+
+function seedOf(op: Operation, runtime: KernelRuntime): number | undefined {
+  return runtime.nextRandomSeed(op);
+}
+
+registerOp({
+  type: "RandomStandardNormal",
+  stateful: true,
+  kernel: (_inputs, op, runtime) => [
+    tfc.randomNormal(outputShape(op), 0, 1, op.attrs.dtype as "float32", seedOf(op, runtime)),
+  ],
+});
+
+registerOp({
+  type: "TruncatedNormal",
+  stateful: true,
+  kernel: (_inputs, op, runtime) => [
+    tfc.truncatedNormal(outputShape(op), 0, 1, op.attrs.dtype as "float32", seedOf(op, runtime)),
+  ],
+});
+
+registerOp({
+  type: "RandomUniform",
+  stateful: true,
+  kernel: (_inputs, op, runtime) => [
+    tfc.randomUniform(outputShape(op), 0, 1, op.attrs.dtype as "float32", seedOf(op, runtime)),
+  ],
+});
+
+registerOp({
+  type: "RandomUniformInt",
+  stateful: true,
+  kernel: ([minval, maxval], op, runtime) => {
+    const lo = (minval as tfc.Tensor).dataSync()[0] as number;
+    const hi = (maxval as tfc.Tensor).dataSync()[0] as number;
+    return [tfc.randomUniformInt(outputShape(op), lo, hi, seedOf(op, runtime))];
+  },
+});
+
+/** A static, fully defined shape for a random op, as an int32 `shape` const input. */
+function shapeInput(graph: Graph, shape: ShapeLike): [Tensor, TensorShape] {
+  const static_ = TensorShape.from(shape);
+  if (!static_.isFullyDefined()) {
+    throw new TypeError(`Random ops need a fully defined shape, got ${static_.toString()}.`);
+  }
+  const dims = static_.asList() as number[];
+  const t = constantOp(graph, graph.uniqueName("shape") + "/", {
+    dtype: "int32",
+    shape: [dims.length],
+    values: Int32Array.from(dims),
+  });
+  return [t, static_];
+}
+
+function randomCore(
+  graph: Graph,
+  type: string,
+  shape: Tensor,
+  static_: TensorShape,
+  dtype: DType,
+  seed: number | null | undefined,
+): Tensor {
+  const [seed1, seed2] = getSeed(seed);
+  const scope = graph.uniqueName(type) + "/";
+  return makeOp(graph, type, scope, [shape], [{ dtype, shape: static_ }], {
+    dtype,
+    seed: seed1 ?? 0,
+    seed2: seed2 ?? 0,
+    seeded: seed1 !== null,
+  }).outputs[0] as Tensor;
+}
+
+/** Options of the random ops. */
+export interface RandomNormalOptions {
+  mean?: number | Tensor;
+  stddev?: number | Tensor;
+  dtype?: DType;
+  seed?: number | null;
+  name?: string;
+}
+
+function normalLike(
+  type: string,
+  defaultName: string,
+  shape: ShapeLike,
+  options: RandomNormalOptions,
+): Tensor {
+  const dtype = asDType(options.dtype ?? "float32");
+  if (!isFloating(dtype))
+    throw new TypeError(`Invalid dtype ${dtype} for ${defaultName}: floats only.`);
+  return inOpScope(options.name, defaultName, [options.mean, options.stddev], (scope, graph) => {
+    const [shapeT, static_] = shapeInput(graph, shape);
+    const mean = convertToTensor(options.mean ?? 0, { dtype, name: "mean" });
+    const stddev = convertToTensor(options.stddev ?? 1, { dtype, name: "stddev" });
+    const rnd = randomCore(graph, type, shapeT, static_, dtype, options.seed);
+    return add(rnd.mul(stddev), mean, { name: scope });
+  });
+}
+
+/**
+ * Normally distributed values (`tf.random_normal`): ops `random_normal/RandomStandardNormal`,
+ * `random_normal/mul`, and the result `random_normal`.
+ *
+ * @example
+ * ```ts
+ * const w = tf.randomNormal([5, 5, 32, 32], { stddev: 0.1, seed: 1 });
+ * ```
+ */
+export function randomNormal(shape: ShapeLike, options: RandomNormalOptions = {}): Tensor {
+  return normalLike("RandomStandardNormal", "random_normal", shape, options);
+}
+
+/**
+ * Normal values re-drawn beyond two standard deviations (`tf.truncated_normal`).
+ *
+ * @example
+ * ```ts
+ * tf.truncatedNormal([3, 3], { stddev: 0.05 });
+ * ```
+ */
+export function truncatedNormal(shape: ShapeLike, options: RandomNormalOptions = {}): Tensor {
+  return normalLike("TruncatedNormal", "truncated_normal", shape, options);
+}
+
+/** Options of {@link randomUniform}. */
+export interface RandomUniformOptions {
+  minval?: number | Tensor;
+  /** Defaults to 1 for floats; required for ints. */
+  maxval?: number | Tensor | null;
+  dtype?: DType;
+  seed?: number | null;
+  name?: string;
+}
+
+/**
+ * Uniform values in `[minval, maxval)` (`tf.random_uniform`).
+ *
+ * @example
+ * ```ts
+ * tf.randomUniform([2, 2], { minval: -1, maxval: 1, seed: 3 });
+ * ```
+ */
+export function randomUniform(shape: ShapeLike, options: RandomUniformOptions = {}): Tensor {
+  const dtype = asDType(options.dtype ?? "float32");
+  if (dtype !== "float32" && dtype !== "int32")
+    throw new TypeError(`Invalid dtype ${dtype} for random_uniform.`);
+  if (dtype === "int32" && (options.maxval === undefined || options.maxval === null)) {
+    throw new Error(`Must specify maxval for integer dtype ${dtype}`);
+  }
+  return inOpScope(
+    options.name,
+    "random_uniform",
+    [options.minval, options.maxval],
+    (scope, graph) => {
+      const [shapeT, static_] = shapeInput(graph, shape);
+      const minval = convertToTensor(options.minval ?? 0, { dtype, name: "min" });
+      const maxval = convertToTensor(options.maxval ?? 1, { dtype, name: "max" });
+      if (dtype === "int32") {
+        const [seed1, seed2] = getSeed(options.seed);
+        return makeOp(
+          graph,
+          "RandomUniformInt",
+          scope,
+          [shapeT, minval, maxval],
+          [{ dtype, shape: static_ }],
+          {
+            Tout: dtype,
+            seed: seed1 ?? 0,
+            seed2: seed2 ?? 0,
+            seeded: seed1 !== null,
+          },
+        ).outputs[0] as Tensor;
+      }
+      const rnd = randomCore(graph, "RandomUniform", shapeT, static_, dtype, options.seed);
+      return add(rnd.mul(maxval.sub(minval)), minval, { name: scope });
+    },
+  );
+}

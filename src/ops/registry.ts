@@ -1,0 +1,80 @@
+import type * as tfc from "@tensorflow/tfjs-core";
+import type { Operation } from "../graph/operation.js";
+import type { Tensor } from "../graph/tensor.js";
+
+/**
+ * What a kernel may ask of the session running it: variable storage and random streams.
+ * Implemented by `session/`; kernels never see the session itself.
+ */
+export interface KernelRuntime {
+  /** The current value of the variable a `VariableV2` op holds; throws if uninitialized. */
+  readVariable(variableOp: Operation, reader: Operation): tfc.Tensor;
+  /** Replaces a variable's value; the runtime takes ownership of `value`. */
+  writeVariable(variableOp: Operation, value: tfc.Tensor): void;
+  /** Whether the variable has a value. */
+  isVariableInitialized(variableOp: Operation): boolean;
+  /** A seed for this run of a random op, repeatable per session when the graph is seeded. */
+  nextRandomSeed(op: Operation): number | undefined;
+}
+
+/**
+ * Computes an op's outputs from its inputs' values. `inputs` holds the values of the
+ * inputs that are not taken by reference (see `refInputs`), in order. Returned tensors
+ * are owned by the caller: a kernel must not return one of its inputs as is (clone it),
+ * so that the executor can free each tensor exactly once.
+ */
+export type Kernel = (
+  inputs: readonly tfc.Tensor[],
+  op: Operation,
+  runtime: KernelRuntime,
+) => tfc.Tensor[];
+
+/** Builds the gradient ops of an op (used by `tf.gradients`): one per input, `null` for none. */
+export type GradientFunction = (op: Operation, grads: (Tensor | null)[]) => (Tensor | null)[];
+
+/** The runtime definition of an op type. */
+export interface OpDefinition {
+  type: string;
+  kernel: Kernel;
+  /** Input positions taken by reference (written to, not read): `Assign`'s first input. */
+  refInputs?: readonly number[];
+  /**
+   * For ops whose output is a reference to a variable (`VariableV2`, `Assign`): which
+   * variable, given the op. The executor keeps a ref, and reads it when consumed.
+   */
+  refOutput?: (op: Operation) => Operation;
+  /** Whether results vary between runs with equal inputs (random, variable ops). */
+  stateful?: boolean;
+  /** Constant ops: the value never changes, so a session may keep it between runs. */
+  constant?: boolean;
+  gradient?: GradientFunction;
+}
+
+const definitions = new Map<string, OpDefinition>();
+
+/**
+ * Registers an op type's kernel (and gradient). One registration per op type; op files
+ * call this at import time, as tfjs-core's kernel registry does.
+ */
+export function registerOp(def: OpDefinition): void {
+  if (definitions.has(def.type)) throw new Error(`Op type ${def.type} is already registered.`);
+  definitions.set(def.type, def);
+}
+
+/** Adds or replaces the gradient function of a registered op type. */
+export function registerGradient(type: string, gradient: GradientFunction | null): void {
+  const def = definitions.get(type);
+  if (def === undefined) throw new Error(`Op type ${type} is not registered.`);
+  if (gradient === null) delete def.gradient;
+  else def.gradient = gradient;
+}
+
+/** The definition of an op type, or `undefined`. */
+export function getOpDefinition(type: string): OpDefinition | undefined {
+  return definitions.get(type);
+}
+
+/** All registered op types. */
+export function registeredOpTypes(): string[] {
+  return [...definitions.keys()];
+}

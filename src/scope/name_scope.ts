@@ -1,0 +1,136 @@
+import { ValueError } from "../errors.js";
+import { getDefaultGraph, withDefaultGraph, type Graph } from "../graph/graph.js";
+import { nameFromScopeName, VALID_OP_NAME, VALID_SCOPE_NAME } from "../graph/names.js";
+import { isTensorConvertible, toTensorSymbol } from "../graph/tensor.js";
+import { AsyncScopeError, isPromiseLike } from "./synchronous.js";
+
+/**
+ * Enters a name scope on `graph` (TensorFlow's `Graph.name_scope`) and returns the scope
+ * string (`"a/b/"`, or `""` at the root) and a function that leaves it.
+ *
+ * - `null` / `""` resets to the root;
+ * - a name ending in `/` re-enters that exact scope;
+ * - any other name is made unique (`foo`, `foo_1`).
+ */
+export function enterNameScope(
+  graph: Graph,
+  name: string | null | undefined,
+): [string, () => void] {
+  const old = graph.nameStack;
+  let next: string;
+  if (name === null || name === undefined || name === "") {
+    next = "";
+  } else {
+    if (typeof name !== "string") {
+      throw new TypeError(`A name scope must be a string, got ${typeof name}.`);
+    }
+    const valid = old ? VALID_SCOPE_NAME : VALID_OP_NAME;
+    if (!valid.test(name)) throw new ValueError(`'${name}' is not a valid scope name`);
+    next = name.endsWith("/") ? nameFromScopeName(name) : graph.uniqueName(name);
+  }
+  graph.setNameStack(next);
+  return [next === "" ? "" : `${next}/`, () => graph.setNameStack(old)];
+}
+
+/** Runs `fn` inside `enterNameScope`, with the same Promise check as every scope. */
+export function withNameScope<T>(
+  graph: Graph,
+  name: string | null | undefined,
+  fn: (scope: string) => T,
+): T {
+  const [scope, exit] = enterNameScope(graph, name);
+  try {
+    const result = fn(scope);
+    if (isPromiseLike(result)) throw new AsyncScopeError("nameScope");
+    return result;
+  } finally {
+    exit();
+  }
+}
+
+/**
+ * The graph the `values` belong to (`_get_graph_from_inputs`), else the default graph.
+ * Values of different graphs are an error, as in TensorFlow.
+ */
+export function graphFromValues(values: readonly unknown[] | undefined): Graph {
+  let found: Graph | null = null;
+  for (const v of values ?? []) {
+    if (!isTensorConvertible(v)) continue;
+    const g = v[toTensorSymbol](false).graph;
+    if (found !== null && g !== found) {
+      throw new ValueError(`${String(v)} must be from the same graph as the other values.`);
+    }
+    found = g;
+  }
+  return found ?? getDefaultGraph();
+}
+
+/**
+ * `ops.name_scope(name, default_name, values)`: the form op-building functions use. The
+ * graph of `values` becomes the default inside.
+ */
+export function opNameScope<T>(
+  name: string | null | undefined,
+  defaultName: string | null,
+  values: readonly unknown[] | undefined,
+  fn: (scope: string) => T,
+): T {
+  const chosen = name ?? defaultName;
+  if (chosen === null && values !== undefined) {
+    throw new ValueError(
+      `At least one of name (${name}) and default_name (${defaultName}) must be provided.`,
+    );
+  }
+  const graph = graphFromValues(values);
+  return withDefaultGraph(graph, () => withNameScope(graph, chosen, fn));
+}
+
+/**
+ * Opens a name scope for ops (`tf.name_scope`). `fn` receives the scope string, as
+ * Python's `with tf.name_scope("a") as scope:` binds `"a/"`. Variables from `getVariable`
+ * ignore name scopes; only variable scopes name them.
+ *
+ * @example
+ * ```ts
+ * tf.nameScope("block", (scope) => {
+ *   scope; // "block/"
+ *   return tf.add(1, 2).op.name; // "block/Add"
+ * });
+ * tf.nameScope("block/", () => tf.constant(1).op.name); // re-enters: "block/Const"
+ * ```
+ */
+export function nameScope<T>(name: string | null, fn: (scope: string) => T): T {
+  if (typeof fn !== "function") throw new TypeError("nameScope(name, fn): fn must be a function.");
+  if (name !== null && name !== undefined && typeof name !== "string") {
+    throw new TypeError(`nameScope: the name must be a string or null, got ${typeof name}.`);
+  }
+  const graph = getDefaultGraph();
+  return runScopeCallback(graph, () => withNameScope(graph, name, fn));
+}
+
+/**
+ * Runs a scope body so that a body returning a Promise is rejected and everything it
+ * built synchronously is undone. A body that throws keeps what it built, as a Python
+ * `with` block does.
+ */
+export function runScopeCallback<T>(graph: Graph, body: () => T): T {
+  const sp = graph.savepoint();
+  let result: T;
+  try {
+    result = body();
+  } catch (e) {
+    if (e instanceof AsyncScopeError) {
+      graph.rollbackTo(sp);
+    } else {
+      graph.release();
+    }
+    throw e;
+  }
+  graph.release();
+  return result;
+}
+
+/** The current name scope string without trailing slash (`tf.get_name_scope()`). */
+export function getNameScope(): string {
+  return getDefaultGraph().nameStack;
+}

@@ -1,0 +1,512 @@
+import { ValueError } from "../errors.js";
+import { asDType, type DType } from "../graph/dtypes.js";
+import { getDefaultGraph, GraphKeys, withDefaultGraph, type Graph } from "../graph/graph.js";
+import { enterNameScope, graphFromValues, runScopeCallback } from "./name_scope.js";
+import {
+  AUTO_REUSE,
+  inheritReuse,
+  normalizeReuse,
+  type ReuseMode,
+  type ReuseOption,
+} from "./reuse.js";
+import { AsyncScopeError, isPromiseLike } from "./synchronous.js";
+import type {
+  Constraint,
+  CustomGetter,
+  Initializer,
+  InitializerFunction,
+  Partitioner,
+  Regularizer,
+} from "./types.js";
+
+/** The defaults a variable scope hands to `getVariable` calls inside it. */
+interface ScopeDefaults {
+  initializer: Initializer | InitializerFunction | null;
+  regularizer: Regularizer | null;
+  partitioner: Partitioner | null;
+  customGetter: CustomGetter | null;
+  dtype: DType;
+  constraint: Constraint | null;
+}
+
+/**
+ * A variable scope (TensorFlow's `VariableScope`): the prefix `getVariable` puts before a
+ * name, the reuse mode, and defaults for the variables created inside. Captured from a
+ * `variableScope` callback, it can be entered again anywhere to jump back to its prefix.
+ *
+ * @example
+ * ```ts
+ * const foo = tf.variableScope("foo", (scope) => scope);
+ * tf.variableScope("bar", () =>
+ *   tf.variableScope(foo, { reuse: true }, (s) => s.name), // "foo"
+ * );
+ * ```
+ */
+export class VariableScope {
+  /** The scope's full name, the prefix of its variables (`"foo/bar"`). */
+  readonly name: string;
+  private _reuse: ReuseMode;
+  private defaults: ScopeDefaults;
+  private readonly _nameScope: string;
+
+  constructor(reuse: ReuseMode, name = "", defaults: Partial<ScopeDefaults> = {}, nameScope = "") {
+    this._reuse = reuse;
+    this.name = name;
+    this._nameScope = nameScope;
+    this.defaults = {
+      initializer: defaults.initializer ?? null,
+      regularizer: defaults.regularizer ?? null,
+      partitioner: defaults.partitioner ?? null,
+      customGetter: defaults.customGetter ?? null,
+      dtype: defaults.dtype ?? "float32",
+      constraint: defaults.constraint ?? null,
+    };
+  }
+
+  /** The name scope that was opened with this scope (`"foo/"`, or `"foo_1/"`). */
+  get originalNameScope(): string {
+    return this._nameScope;
+  }
+  /** `false`, `true` or `tf.AUTO_REUSE`. */
+  get reuse(): ReuseMode {
+    return this._reuse;
+  }
+  /** The default initializer of variables created in this scope, or `null`. */
+  get initializer(): Initializer | InitializerFunction | null {
+    return this.defaults.initializer;
+  }
+  /** The default regularizer, or `null`. */
+  get regularizer(): Regularizer | null {
+    return this.defaults.regularizer;
+  }
+  /** The default partitioner, or `null`. */
+  get partitioner(): Partitioner | null {
+    return this.defaults.partitioner;
+  }
+  /** The custom getter, or `null`. */
+  get customGetter(): CustomGetter | null {
+    return this.defaults.customGetter;
+  }
+  /** The default dtype (`float32` unless set). */
+  get dtype(): DType {
+    return this.defaults.dtype;
+  }
+  /** The default constraint, or `null`. */
+  get constraint(): Constraint | null {
+    return this.defaults.constraint;
+  }
+
+  /**
+   * Makes this scope reuse variables from now on (`scope.reuse_variables()`).
+   *
+   * @example
+   * ```ts
+   * tf.variableScope("foo", (scope) => {
+   *   const v = tf.getVariable("v", [1]);
+   *   scope.reuseVariables();
+   *   return tf.getVariable("v", [1]) === v; // true
+   * });
+   * ```
+   */
+  reuseVariables(): void {
+    this._reuse = true;
+  }
+  /** Sets the default initializer. */
+  setInitializer(initializer: Initializer | InitializerFunction | null): void {
+    this.defaults.initializer = initializer;
+  }
+  /** Sets the default regularizer. */
+  setRegularizer(regularizer: Regularizer | null): void {
+    this.defaults.regularizer = regularizer;
+  }
+  /** Sets the default partitioner. */
+  setPartitioner(partitioner: Partitioner | null): void {
+    this.defaults.partitioner = partitioner;
+  }
+  /** Sets the custom getter. */
+  setCustomGetter(customGetter: CustomGetter | null): void {
+    this.defaults.customGetter = customGetter;
+  }
+  /** Sets the default dtype. */
+  setDtype(dtype: DType): void {
+    this.defaults.dtype = asDType(dtype);
+  }
+
+  /** The items of a collection under this scope's prefix (`scope.get_collection`). */
+  getCollection<T = unknown>(key: string): T[] {
+    return getDefaultGraph().getCollection<T>(key, this.name ? `${this.name}/` : "");
+  }
+  /** Global variables under this scope. */
+  globalVariables<T = unknown>(): T[] {
+    return this.getCollection<T>(GraphKeys.GLOBAL_VARIABLES);
+  }
+  /** Trainable variables under this scope. */
+  trainableVariables<T = unknown>(): T[] {
+    return this.getCollection<T>(GraphKeys.TRAINABLE_VARIABLES);
+  }
+  /** Local variables under this scope. */
+  localVariables<T = unknown>(): T[] {
+    return this.getCollection<T>(GraphKeys.LOCAL_VARIABLES);
+  }
+
+  /** A copy that shares nothing mutable with this scope. */
+  copyWith(reuse: ReuseMode, nameScope: string, constraint: Constraint | null): VariableScope {
+    return new VariableScope(reuse, this.name, { ...this.defaults, constraint }, nameScope);
+  }
+
+  /** A child scope: inherits every default, takes a new name. */
+  child(
+    name: string,
+    reuse: ReuseMode,
+    nameScope: string,
+    constraint: Constraint | null,
+  ): VariableScope {
+    return new VariableScope(reuse, name, { ...this.defaults, constraint }, nameScope);
+  }
+
+  /** `<VariableScope 'foo/bar' reuse=false>`. */
+  toString(): string {
+    return `<VariableScope '${this.name}' reuse=${String(this._reuse === AUTO_REUSE ? "AUTO_REUSE" : this._reuse)}>`;
+  }
+}
+
+const SCOPE_STORE_KEY = Symbol("scopeflow.variableScopeStore");
+
+/**
+ * The variable-scope frames of one graph (TensorFlow's `_VariableScopeStore`): the
+ * current scope, and how often each scope name was opened, which numbers `defaultName`
+ * scopes (`conv`, `conv_1`) separately from name scopes.
+ */
+export class VariableScopeStore {
+  current: VariableScope = new VariableScope(false);
+  private counts = new Map<string, number>();
+  private readonly graph: Graph;
+
+  private constructor(graph: Graph) {
+    this.graph = graph;
+  }
+
+  /** The store of `graph`. */
+  static of(graph: Graph): VariableScopeStore {
+    return graph.getExtension(SCOPE_STORE_KEY, () => new VariableScopeStore(graph));
+  }
+
+  /** How many times `name` was opened since its parent was last entered. */
+  count(name: string): number {
+    return this.counts.get(name) ?? 0;
+  }
+
+  /** Counts one more opening of `name`. */
+  open(name: string): void {
+    this.setCount(name, this.count(name) + 1);
+  }
+
+  /** Leaving `name` forgets the openings of its sub-scopes, so numbering restarts. */
+  closeSubscopes(name: string): void {
+    const prefix = `${name}/`;
+    for (const [key, value] of this.counts) {
+      if (value !== 0 && key.startsWith(prefix)) this.setCount(key, 0);
+    }
+  }
+
+  /** A copy of the counts, to restore when leaving a captured scope. */
+  snapshotCounts(): Map<string, number> {
+    return new Map(this.counts);
+  }
+
+  /** Puts back counts taken by `snapshotCounts`. */
+  restoreCounts(saved: Map<string, number>): void {
+    const replaced = this.counts;
+    this.counts = saved;
+    this.graph.onUndo(() => {
+      this.counts = replaced;
+    });
+  }
+
+  /** Sets the current scope, journaled so a rolled-back scope leaves nothing behind. */
+  setCurrent(scope: VariableScope): void {
+    this.current = scope;
+  }
+
+  private setCount(name: string, value: number): void {
+    const previous = this.counts.get(name);
+    this.counts.set(name, value);
+    this.graph.onUndo(() => {
+      if (previous === undefined) this.counts.delete(name);
+      else this.counts.set(name, previous);
+    });
+  }
+
+  /** `_get_unique_variable_scope`: `prefix`, else `prefix_1`, `prefix_2`, … under the current scope. */
+  uniqueScopeName(prefix: string): string {
+    const base = this.current.name ? `${this.current.name}/${prefix}` : prefix;
+    if (this.count(base) === 0) return prefix;
+    let i = 1;
+    while (this.count(`${base}_${i}`) > 0) i += 1;
+    return `${prefix}_${i}`;
+  }
+}
+
+/** Options of {@link variableScope}. */
+export interface VariableScopeOptions {
+  /** `true` reuses, `tf.AUTO_REUSE` creates or reuses; `false`/`null`/`undefined` inherit. */
+  reuse?: ReuseOption;
+  /** The name to make unique when `nameOrScope` is `null` (`conv`, `conv_1`). */
+  defaultName?: string;
+  /** Tensors the scope works on: their graph becomes the default inside. */
+  values?: readonly unknown[];
+  initializer?: Initializer | InitializerFunction | null;
+  regularizer?: Regularizer | null;
+  partitioner?: Partitioner | null;
+  customGetter?: CustomGetter | null;
+  constraint?: Constraint | null;
+  dtype?: DType | null;
+  /** `false` enters the scope without opening a name scope for ops. Default `true`. */
+  auxiliaryNameScope?: boolean;
+}
+
+/**
+ * Opens a variable scope (`tf.variable_scope`) and runs `fn` inside it.
+ *
+ * - A string extends the current scope (`foo/bar`) and opens a name scope of that name,
+ *   made unique for ops (`foo_1/`) while variables keep the `foo/` prefix.
+ * - A captured `VariableScope` jumps to that scope's prefix wherever it is opened; without
+ *   `reuse` it takes the captured scope's own reuse flag.
+ * - `null` with `defaultName` opens a uniquely numbered scope (`conv`, `conv_1`).
+ *
+ * @example
+ * ```ts
+ * const v = tf.variableScope("foo", () => tf.getVariable("v", [1]));
+ * const v1 = tf.variableScope("foo", { reuse: true }, () => tf.getVariable("v", [1]));
+ * v1 === v; // true
+ * ```
+ */
+export function variableScope<T>(
+  nameOrScope: string | VariableScope | null,
+  fn: (scope: VariableScope) => T,
+): T;
+export function variableScope<T>(
+  nameOrScope: string | VariableScope | null,
+  options: VariableScopeOptions,
+  fn: (scope: VariableScope) => T,
+): T;
+export function variableScope<T>(
+  nameOrScope: string | VariableScope | null,
+  optionsOrFn: VariableScopeOptions | ((scope: VariableScope) => T),
+  maybeFn?: (scope: VariableScope) => T,
+): T {
+  const [options, fn] =
+    typeof optionsOrFn === "function" ? [{}, optionsOrFn] : [optionsOrFn ?? {}, maybeFn];
+  if (typeof fn !== "function") {
+    throw new TypeError("variableScope(nameOrScope, options?, fn): fn must be a function.");
+  }
+  const request = validateScopeRequest(nameOrScope, options);
+  const graph = graphFromValues(options.values);
+  return withDefaultGraph(graph, () =>
+    runScopeCallback(graph, () => enterVariableScope(graph, request, fn)),
+  );
+}
+
+interface ScopeRequest {
+  nameOrScope: string | VariableScope | null;
+  defaultName: string | null;
+  reuse: true | typeof AUTO_REUSE | null;
+  auxiliaryNameScope: boolean;
+  options: VariableScopeOptions;
+}
+
+/** Every check TensorFlow makes before it enters anything, so failures change nothing. */
+function validateScopeRequest(nameOrScope: unknown, options: VariableScopeOptions): ScopeRequest {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("variableScope: options must be an object.");
+  }
+  const reuse = normalizeReuse(options.reuse);
+  const defaultName = options.defaultName ?? null;
+  if (
+    nameOrScope !== null &&
+    nameOrScope !== undefined &&
+    typeof nameOrScope !== "string" &&
+    !(nameOrScope instanceof VariableScope)
+  ) {
+    throw new TypeError("VariableScope: name_or_scope must be a string or VariableScope.");
+  }
+  if ((nameOrScope === null || nameOrScope === undefined) && defaultName === null) {
+    throw new TypeError("If default_name is None then name_or_scope is required");
+  }
+  if (defaultName !== null && typeof defaultName !== "string") {
+    throw new TypeError("variableScope: defaultName must be a string.");
+  }
+  const aux = options.auxiliaryNameScope ?? true;
+  if (typeof aux !== "boolean") {
+    throw new TypeError(
+      `The auxiliary_name_scope must be \`True\` or \`False\`, while get ${String(aux)}`,
+    );
+  }
+  if ((nameOrScope === null || nameOrScope === undefined) && reuse === true) {
+    throw new ValueError("reuse=True cannot be used without a name_or_scope");
+  }
+  if (options.dtype !== undefined && options.dtype !== null) asDType(options.dtype);
+  for (const key of [
+    "initializer",
+    "regularizer",
+    "partitioner",
+    "customGetter",
+    "constraint",
+  ] as const) {
+    const value: unknown = options[key];
+    if (
+      value !== undefined &&
+      value !== null &&
+      typeof value !== "function" &&
+      !(key === "initializer" && isInitializerObject(value))
+    ) {
+      throw new TypeError(
+        `variableScope: ${key} must be a function${key === "initializer" ? " or an initializer object" : ""}.`,
+      );
+    }
+  }
+  return { nameOrScope: nameOrScope ?? null, defaultName, reuse, auxiliaryNameScope: aux, options };
+}
+
+function isInitializerObject(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { call?: unknown }).call === "function"
+  );
+}
+
+/** `variable_scope._enter_scope_uncached` followed by the body and the exits. */
+function enterVariableScope<T>(
+  graph: Graph,
+  request: ScopeRequest,
+  fn: (scope: VariableScope) => T,
+): T {
+  const store = VariableScopeStore.of(graph);
+  const { nameOrScope } = request;
+  // Without an auxiliary name scope the current one is re-entered as it is.
+  const nameScopeToOpen: string | null = !request.auxiliaryNameScope
+    ? graph.nameStack
+      ? `${graph.nameStack}/`
+      : ""
+    : nameOrScope === null
+      ? request.defaultName
+      : typeof nameOrScope === "string"
+        ? nameOrScope
+        : lastComponent(nameOrScope.name);
+  const opensNameScope = !request.auxiliaryNameScope || nameScopeToOpen !== "";
+  const exits: (() => void)[] = [];
+  try {
+    let openedNameScope: string | null = null;
+    if (opensNameScope) {
+      const [scopeString, exit] = enterNameScope(graph, nameScopeToOpen);
+      exits.push(exit);
+      openedNameScope = scopeString;
+    }
+    let entered: VariableScope;
+    if (nameOrScope instanceof VariableScope) {
+      entered = enterCapturedScope(store, nameOrScope, request, exits);
+    } else {
+      const name = nameOrScope ?? store.uniqueScopeName(request.defaultName as string);
+      const reuse = nameOrScope === null ? null : request.reuse;
+      entered = enterChildScope(store, name, reuse, openedNameScope, request.options, exits);
+    }
+    const result = fn(entered);
+    if (isPromiseLike(result)) throw new AsyncScopeError("variableScope");
+    return result;
+  } finally {
+    for (let i = exits.length - 1; i >= 0; i--) (exits[i] as () => void)();
+  }
+}
+
+function lastComponent(name: string): string {
+  const parts = name.split("/");
+  return parts[parts.length - 1] as string;
+}
+
+/** Jumps to a captured scope's prefix; sub-scope counts opened inside are forgotten after. */
+function enterCapturedScope(
+  store: VariableScopeStore,
+  captured: VariableScope,
+  request: ScopeRequest,
+  exits: (() => void)[],
+): VariableScope {
+  const reuse = request.reuse === null ? captured.reuse : request.reuse;
+  const scope = captured.copyWith(
+    reuse,
+    captured.originalNameScope,
+    request.options.constraint ?? null,
+  );
+  applyOverrides(scope, request.options, captured.customGetter);
+  const old = store.current;
+  store.open(captured.name);
+  const savedCounts = store.snapshotCounts();
+  store.setCurrent(scope);
+  exits.push(() => {
+    store.restoreCounts(savedCounts);
+    store.setCurrent(old);
+  });
+  return scope;
+}
+
+/** Extends the current scope by `name`, inheriting reuse and defaults. */
+function enterChildScope(
+  store: VariableScopeStore,
+  name: string,
+  reuse: true | typeof AUTO_REUSE | null,
+  openedNameScope: string | null,
+  options: VariableScopeOptions,
+  exits: (() => void)[],
+): VariableScope {
+  const old = store.current;
+  const fullName = old.name ? `${old.name}/${name}` : name;
+  const scope = old.child(
+    fullName,
+    inheritReuse(reuse, old.reuse),
+    openedNameScope ?? name,
+    options.constraint ?? null,
+  );
+  applyOverrides(scope, options, old.customGetter);
+  store.open(fullName);
+  store.setCurrent(scope);
+  exits.push(() => {
+    store.closeSubscopes(fullName);
+    store.setCurrent(old);
+  });
+  return scope;
+}
+
+function applyOverrides(
+  scope: VariableScope,
+  options: VariableScopeOptions,
+  outerGetter: CustomGetter | null,
+): void {
+  if (options.initializer !== undefined && options.initializer !== null)
+    scope.setInitializer(options.initializer);
+  if (options.regularizer !== undefined && options.regularizer !== null)
+    scope.setRegularizer(options.regularizer);
+  if (options.partitioner !== undefined && options.partitioner !== null)
+    scope.setPartitioner(options.partitioner);
+  if (options.dtype !== undefined && options.dtype !== null) scope.setDtype(options.dtype);
+  if (options.customGetter !== undefined && options.customGetter !== null) {
+    scope.setCustomGetter(wrapCustomGetter(options.customGetter, outerGetter));
+  }
+}
+
+/** An inner custom getter receives the outer one (bound to the real getter) as its getter. */
+function wrapCustomGetter(inner: CustomGetter, outer: CustomGetter | null): CustomGetter {
+  if (outer === null) return inner;
+  return (getter, name, options) => inner((n, o) => outer(getter, n, o), name, options);
+}
+
+/**
+ * The current variable scope (`tf.get_variable_scope()`) of the default graph.
+ *
+ * @example
+ * ```ts
+ * tf.variableScope("foo", () => tf.getVariableScope().name); // "foo"
+ * ```
+ */
+export function getVariableScope(): VariableScope {
+  return VariableScopeStore.of(getDefaultGraph()).current;
+}

@@ -1,0 +1,130 @@
+import { ValueError } from "../errors.js";
+import type { DType } from "../graph/dtypes.js";
+import type { Graph } from "../graph/graph.js";
+import type { Operation } from "../graph/operation.js";
+import type { TensorShape } from "../graph/tensor_shape.js";
+import { formatUserFrames } from "./call_site.js";
+import type { ReuseMode } from "./reuse.js";
+
+/** What the store needs to know of a variable to check a request for it. */
+export interface StoredVariable {
+  readonly shape: TensorShape;
+  readonly dtype: DType;
+  readonly op: Operation;
+}
+
+/** One `getVariable` request, after the variable scope has filled in its defaults. */
+export interface VariableRequest<V> {
+  /** The full name, `scope/name`: the store's key. */
+  name: string;
+  /** The requested shape; an unknown shape when none was given. */
+  shape: TensorShape;
+  dtype: DType;
+  reuse: ReuseMode;
+  /** Builds the variable when it does not exist yet. */
+  create: () => V;
+}
+
+const STORE_KEY = Symbol("scopeflow.variableStore");
+
+/**
+ * The variables `getVariable` created, by full name (TensorFlow's `_VariableStore`), one
+ * per graph. It decides between creating, returning the existing variable, and the two
+ * errors that protect against accidental sharing.
+ *
+ * @example
+ * ```ts
+ * const store = VariableStore.of(tf.getDefaultGraph());
+ * store.get("other_charge/tax"); // the Variable, after getVariable created it
+ * ```
+ */
+export class VariableStore<V extends StoredVariable = StoredVariable> {
+  private readonly vars = new Map<string, V>();
+  private readonly graph: Graph;
+
+  private constructor(graph: Graph) {
+    this.graph = graph;
+  }
+
+  /** The store of `graph`. */
+  static of<V extends StoredVariable = StoredVariable>(graph: Graph): VariableStore<V> {
+    return graph.getExtension(
+      STORE_KEY,
+      () => new VariableStore<StoredVariable>(graph),
+    ) as unknown as VariableStore<V>;
+  }
+
+  /** The variable stored under `fullName`, if any. */
+  get(fullName: string): V | undefined {
+    return this.vars.get(fullName);
+  }
+
+  /** Whether a variable is stored under `fullName`. */
+  has(fullName: string): boolean {
+    return this.vars.has(fullName);
+  }
+
+  /** Number of variables created through the store. */
+  get size(): number {
+    return this.vars.size;
+  }
+
+  /**
+   * Returns the existing variable or creates one, by TensorFlow's rules:
+   * reuse `false` + existing → "already exists"; reuse `true` + missing → "does not
+   * exist"; an existing variable must match the requested shape and dtype.
+   */
+  getOrCreate(request: VariableRequest<V>): V {
+    const { name } = request;
+    const found = this.vars.get(name);
+    if (found !== undefined) {
+      if (request.reuse === false) throw alreadyExists(name, found);
+      checkSharedShapeAndDType(request, found);
+      return found;
+    }
+    if (this.vars.has(`${name}/part_0`)) {
+      throw new ValueError(
+        `No partitioner was provided, but a partitioned version of the variable was found: ${name}/part_0. Perhaps a variable of the same name was already created with partitioning?`,
+      );
+    }
+    if (request.reuse === true) throw doesNotExist(name);
+    const created = request.create();
+    this.put(name, created);
+    return created;
+  }
+
+  /** Records a variable under `fullName` (also used for the parts of partitioned ones). */
+  put(fullName: string, variable: V): void {
+    this.vars.set(fullName, variable);
+    this.graph.onUndo(() => this.vars.delete(fullName));
+  }
+}
+
+function alreadyExists(name: string, found: StoredVariable): ValueError {
+  const message =
+    `Variable ${name} already exists, disallowed. Did you mean to set reuse=True ` +
+    `or reuse=tf.AUTO_REUSE in VarScope?`;
+  return new ValueError(
+    `${message} Originally defined at:\n\n${formatUserFrames(found.op.definedAt)}`,
+  );
+}
+
+function doesNotExist(name: string): ValueError {
+  return new ValueError(
+    `Variable ${name} does not exist, or was not created with tf.get_variable(). ` +
+      `Did you mean to set reuse=tf.AUTO_REUSE in VarScope?`,
+  );
+}
+
+function checkSharedShapeAndDType(request: VariableRequest<unknown>, found: StoredVariable): void {
+  if (!request.shape.isCompatibleWith(found.shape)) {
+    throw new ValueError(
+      `Trying to share variable ${request.name}, but specified shape ${request.shape.toString()} and found shape ${found.shape.toString()}.`,
+    );
+  }
+  if (request.dtype !== found.dtype) {
+    throw new ValueError(
+      `Trying to share variable ${request.name}, but specified dtype ${request.dtype} and found dtype ${found.dtype}.`,
+    );
+  }
+}

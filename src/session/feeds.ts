@@ -1,0 +1,102 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { ValueError } from "../errors.js";
+import type { Graph } from "../graph/graph.js";
+import { parseTensorName } from "../graph/names.js";
+import { isTensorConvertible, Tensor, toTensorSymbol } from "../graph/tensor.js";
+import { TensorShape } from "../graph/tensor_shape.js";
+import { isShapedValue, toConstValue } from "../ops/const_value.js";
+
+/** A value to feed: a number, boolean, string, nested array, typed array, or `NDArray`. */
+export type FeedValue = unknown;
+
+/** `feedDict`: a Map from tensor (or name) to value, or an object keyed by tensor name. */
+export type FeedDict =
+  | ReadonlyMap<Tensor | string | { [toTensorSymbol](asRef: boolean): Tensor }, FeedValue>
+  | Readonly<Record<string, FeedValue>>;
+
+function resolveFeedKey(graph: Graph, key: unknown): Tensor {
+  let t: Tensor;
+  if (key instanceof Tensor) t = key;
+  else if (isTensorConvertible(key)) t = key[toTensorSymbol](true);
+  else if (typeof key === "string") {
+    if (parseTensorName(key) === null) {
+      throw new ValueError(
+        `The name '${key}' refers to an Operation, not a Tensor. Tensor names must be of the form "<op_name>:<output_index>".`,
+      );
+    }
+    t = graph.getTensorByName(key);
+  } else {
+    throw new TypeError(
+      `Cannot interpret feed_dict key as Tensor: Can not convert a ${typeof key} into a Tensor.`,
+    );
+  }
+  if (t.graph !== graph) {
+    throw new ValueError(
+      `Cannot interpret feed_dict key as Tensor: Tensor ${t.toString()} is not an element of this graph.`,
+    );
+  }
+  return t;
+}
+
+/** The entries of a feed dict with keys resolved to tensors of `graph`. */
+export function resolveFeeds(
+  graph: Graph,
+  feedDict: FeedDict | undefined | null,
+): Map<Tensor, FeedValue> {
+  const out = new Map<Tensor, FeedValue>();
+  if (feedDict === undefined || feedDict === null) return out;
+  const entries: Iterable<[unknown, FeedValue]> =
+    feedDict instanceof Map
+      ? feedDict.entries()
+      : Object.entries(feedDict as Record<string, FeedValue>);
+  for (const [key, value] of entries) out.set(resolveFeedKey(graph, key), value);
+  return out;
+}
+
+function isTypedArray(value: unknown): value is Float32Array | Int32Array | Uint8Array {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
+/**
+ * Converts a feed to a tfjs tensor of the tensor's dtype, after checking its shape against
+ * the tensor's static shape with TensorFlow's message (before anything runs).
+ */
+export function feedToTensor(t: Tensor, value: FeedValue): tfc.Tensor {
+  const dtype = t.dtype;
+  let shape: number[];
+  let values: Float32Array | Int32Array | Uint8Array | string[];
+  if (isTypedArray(value) && !isShapedValue(value)) {
+    shape = typedArrayShape(t, value.length);
+    values = toConstValue(Array.from(value as ArrayLike<number>), dtype).values;
+  } else {
+    const c = toConstValue(value, dtype);
+    shape = c.shape;
+    values = c.values;
+  }
+  if (!t.shape.isCompatibleWith(shape)) {
+    throw new ValueError(
+      `Cannot feed value of shape ${new TensorShape(shape).toString()} for Tensor '${t.name}', which has shape '${t.shape.toString()}'`,
+    );
+  }
+  return tfc.tensor(values, shape, dtype);
+}
+
+/** A flat typed array takes the tensor's static shape, with at most one unknown dim inferred. */
+function typedArrayShape(t: Tensor, length: number): number[] {
+  const dims = t.shape.dims;
+  if (dims === null) return [length];
+  const known = dims.reduce<number>((a, d) => a * (d ?? 1), 1);
+  const unknown = dims.filter((d) => d === null).length;
+  if (unknown > 1) {
+    throw new ValueError(
+      `Cannot feed a flat typed array for Tensor '${t.name}' of shape '${t.shape.toString()}': more than one unknown dimension; feed an NDArray or nested array.`,
+    );
+  }
+  const shape = dims.map((d) => (d === null ? length / known : d));
+  if (shape.some((d) => !Number.isInteger(d)) || shape.reduce((a, b) => a * b, 1) !== length) {
+    throw new ValueError(
+      `Cannot feed value of shape (${length},) for Tensor '${t.name}', which has shape '${t.shape.toString()}'`,
+    );
+  }
+  return shape;
+}

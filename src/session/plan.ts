@@ -1,0 +1,169 @@
+import { getOpDefinition, type Kernel } from "../ops/registry.js";
+import { InvalidArgumentError, UnimplementedError } from "../errors.js";
+import type { Operation } from "../graph/operation.js";
+import type { Tensor } from "../graph/tensor.js";
+import { variableOpOf } from "../ops/state/variable_ops.js";
+import { missingFeedMessage } from "../ops/array/placeholder.js";
+
+/** Where a step takes one input value from. */
+export interface InputSource {
+  /** The slot holding the value, or -1 to read the variable. */
+  slot: number;
+  /** The variable to read when the input is an unfed reference. */
+  variable: Operation | null;
+}
+
+/** One op to run, with everything resolved when the plan was made. */
+export interface Step {
+  op: Operation;
+  kernel: Kernel;
+  inputs: InputSource[];
+  /** Slots for the kernel's outputs (-1: produced but not needed). */
+  outputs: number[];
+  /** Slots whose last reader is this step: freed right after it. */
+  release: number[];
+  /** A `Const`: computed once per session and kept. */
+  constant: boolean;
+}
+
+/** The pruned, ordered work for one combination of fetches, targets and feeds. */
+export interface Plan {
+  steps: Step[];
+  slotCount: number;
+  /** Slot of each fed tensor. */
+  feedSlots: Map<Tensor, number>;
+  /** For each fetched tensor: its slot, or a variable to read at the end. */
+  fetchSources: InputSource[];
+  /** Slots that hold session-owned constants (never freed by a run). */
+  constantSlots: Set<number>;
+}
+
+/**
+ * Makes the plan: keeps only the ops the fetches and targets need (a fed tensor's
+ * producer is not needed for it), orders them so inputs and control inputs come first,
+ * and computes when each intermediate value can be freed.
+ */
+export function makePlan(
+  fetches: readonly Tensor[],
+  targets: readonly Operation[],
+  feeds: readonly Tensor[],
+): Plan {
+  const fed = new Set(feeds);
+  const order = topologicalOrder(fetches, targets, fed);
+  const slotOf = new Map<Tensor, number>();
+  let slotCount = 0;
+  const slot = (t: Tensor): number => {
+    let s = slotOf.get(t);
+    if (s === undefined) {
+      s = slotCount++;
+      slotOf.set(t, s);
+    }
+    return s;
+  };
+  const feedSlots = new Map<Tensor, number>();
+  for (const t of feeds) feedSlots.set(t, slot(t));
+
+  const sourceOf = (t: Tensor): InputSource => {
+    if (t.isRef && !fed.has(t)) return { slot: -1, variable: variableOpOf(t) };
+    return { slot: slot(t), variable: null };
+  };
+
+  const steps: Step[] = [];
+  const constantSlots = new Set<number>();
+  for (const op of order) {
+    const def = getOpDefinition(op.type);
+    if (def === undefined) {
+      throw new UnimplementedError(
+        `No kernel registered for op type ${op.type} (node ${op.name}).`,
+        op.name,
+      );
+    }
+    if (op.type === "Placeholder") {
+      throw new InvalidArgumentError(missingFeedMessage(op.outputs[0] as Tensor), op.name);
+    }
+    if (op.type === "VariableV2") continue;
+    const refInputs = new Set(def.refInputs ?? []);
+    const inputs: InputSource[] = [];
+    op.inputs.forEach((t, i) => {
+      if (!refInputs.has(i)) inputs.push(sourceOf(t));
+    });
+    const outputs = def.refOutput ? [] : op.outputs.map((t) => slot(t));
+    const constant = def.constant === true;
+    if (constant) outputs.forEach((s) => constantSlots.add(s));
+    steps.push({ op, kernel: def.kernel, inputs, outputs, release: [], constant });
+  }
+
+  const fetchSources = fetches.map(sourceOf);
+  scheduleReleases(steps, fetchSources, feedSlots, constantSlots);
+  return { steps, slotCount, feedSlots, fetchSources, constantSlots };
+}
+
+/** Frees each value after its last reader; values nobody reads are freed at once. */
+function scheduleReleases(
+  steps: Step[],
+  fetchSources: InputSource[],
+  feedSlots: Map<Tensor, number>,
+  constantSlots: Set<number>,
+): void {
+  const keep = new Set<number>();
+  for (const f of fetchSources) if (f.slot >= 0) keep.add(f.slot);
+  for (const s of feedSlots.values()) keep.add(s);
+  for (const s of constantSlots) keep.add(s);
+  const lastUse = new Map<number, number>();
+  steps.forEach((step, i) => {
+    for (const input of step.inputs) if (input.slot >= 0) lastUse.set(input.slot, i);
+  });
+  steps.forEach((step) => {
+    for (const s of step.outputs) {
+      if (!keep.has(s) && !lastUse.has(s)) step.release.push(s);
+    }
+  });
+  for (const [s, i] of lastUse) {
+    if (!keep.has(s)) (steps[i] as Step).release.push(s);
+  }
+}
+
+/**
+ * The ops needed for `fetches` and `targets`, inputs before consumers (iterative
+ * depth-first post-order, so deep graphs such as unrolled RNNs cannot overflow the stack).
+ */
+function topologicalOrder(
+  fetches: readonly Tensor[],
+  targets: readonly Operation[],
+  fed: ReadonlySet<Tensor>,
+): Operation[] {
+  const order: Operation[] = [];
+  const state = new Map<Operation, 1 | 2>();
+  const stack: [Operation, number][] = [];
+  const visit = (root: Operation): void => {
+    if (state.has(root)) return;
+    state.set(root, 1);
+    stack.push([root, 0]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as [Operation, number];
+      const [op, next] = top;
+      const deps = op.inputs.length + op.controlInputs.length;
+      if (next < deps) {
+        top[1] = next + 1;
+        let dep: Operation | null;
+        if (next < op.inputs.length) {
+          const t = op.inputs[next] as Tensor;
+          dep = fed.has(t) ? null : t.op;
+        } else {
+          dep = op.controlInputs[next - op.inputs.length] as Operation;
+        }
+        if (dep !== null && !state.has(dep)) {
+          state.set(dep, 1);
+          stack.push([dep, 0]);
+        }
+        continue;
+      }
+      stack.pop();
+      state.set(op, 2);
+      order.push(op);
+    }
+  };
+  for (const t of fetches) if (!fed.has(t)) visit(t.op);
+  for (const op of targets) visit(op);
+  return order;
+}

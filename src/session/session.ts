@@ -1,0 +1,270 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { InternalError, InvalidArgumentError, OpError } from "../errors.js";
+import { getDefaultGraph, type Graph } from "../graph/graph.js";
+import { Operation } from "../graph/operation.js";
+import type { Tensor } from "../graph/tensor.js";
+import { NDArray } from "../ndarray/index.js";
+import { AsyncScopeError, isPromiseLike } from "../scope/synchronous.js";
+import { ensureBackendSync, ready } from "./backend.js";
+import { currentDefaultSession, withDefaultSession } from "./default_session.js";
+import { feedToTensor, resolveFeeds, type FeedDict } from "./feeds.js";
+import { flattenFetches, packResults, type FetchTarget } from "./fetches.js";
+import { makePlan, type InputSource, type Plan } from "./plan.js";
+import { VariableState } from "./variable_state.js";
+
+/** Options of `new tf.Session`. */
+export interface SessionOptions {
+  /** The graph to run (default: the default graph when the session is made). */
+  graph?: Graph;
+  /** Accepted for compatibility with TensorFlow (`tf.ConfigProto`); not used. */
+  config?: unknown;
+}
+
+/**
+ * Runs a graph (`tf.Session`). Each session holds its own variable values: two sessions
+ * over one graph share no state. Runs are synchronous on TensorFlow.js kernels.
+ *
+ * @example
+ * ```ts
+ * const sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * const price = sess.run(bookPrice); // NDArray 20.5
+ * sess.close();
+ * ```
+ */
+export class Session implements Disposable {
+  /** The graph this session runs. */
+  readonly graph: Graph;
+  private readonly state = new VariableState();
+  private readonly plans = new Map<string, Plan>();
+  private readonly constants = new Map<Operation, tfc.Tensor>();
+  private closed = false;
+
+  constructor(options: SessionOptions = {}) {
+    this.graph = options.graph ?? getDefaultGraph();
+  }
+
+  /**
+   * Computes `fetches`: tensors (by object or `"name:0"`), variables, operations (by object
+   * or name), or nested arrays and objects of them. Tensors come back as `NDArray`s,
+   * operations as `null`, in the same structure.
+   *
+   * @example
+   * ```ts
+   * const { loss, step } = sess.run({ loss: lossT, step: trainOp }, new Map([[x, batch]]));
+   * ```
+   */
+  run(fetches: unknown, feedDict?: FeedDict | null): unknown {
+    this.assertOpen();
+    ensureBackendSync();
+    const leaves = flattenFetches(this.graph, fetches);
+    const results = this.execute(leaves, feedDict);
+    return packResults(fetches, results);
+  }
+
+  /**
+   * `run`, after waiting for the backend to be ready.
+   *
+   * @example
+   * ```ts
+   * const value = await sess.runAsync(y);
+   * ```
+   */
+  async runAsync(fetches: unknown, feedDict?: FeedDict | null): Promise<unknown> {
+    await ready();
+    return this.run(fetches, feedDict);
+  }
+
+  /**
+   * Makes this the session `Tensor.eval()` and `Variable.eval()` use inside `fn`.
+   *
+   * @example
+   * ```ts
+   * sess.asDefault(() => w.eval());
+   * ```
+   */
+  asDefault<T>(fn: (session: Session) => T): T {
+    const result = withDefaultSession(this, () => fn(this));
+    if (isPromiseLike(result)) throw new AsyncScopeError("asDefault");
+    return result;
+  }
+
+  /** Frees the session's variable values and cached constants. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.state.dispose();
+    for (const t of this.constants.values()) t.dispose();
+    this.constants.clear();
+    this.plans.clear();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("Attempted to use a closed Session.");
+  }
+
+  private planFor(fetchTensors: Tensor[], targets: Operation[], fed: Tensor[]): Plan {
+    const key = `${fetchTensors.map(tensorKey).join(",")}|${targets.map((o) => o.id).join(",")}|${fed.map(tensorKey).join(",")}`;
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      plan = makePlan(fetchTensors, targets, fed);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  private execute(
+    leaves: FetchTarget[],
+    feedDict: FeedDict | null | undefined,
+  ): (NDArray | null)[] {
+    const feeds = resolveFeeds(this.graph, feedDict);
+    const fetchTensors: Tensor[] = [];
+    const targets: Operation[] = [];
+    for (const leaf of leaves) {
+      if (leaf instanceof Operation) targets.push(leaf);
+      else fetchTensors.push(leaf);
+    }
+    const fedTensors = [...feeds.keys()];
+    const plan = this.planFor(fetchTensors, targets, fedTensors);
+    const values: (tfc.Tensor | undefined)[] = new Array(plan.slotCount);
+    const owned: tfc.Tensor[] = [];
+    try {
+      for (const [t, value] of feeds) {
+        const tensor = feedToTensor(t, value);
+        owned.push(tensor);
+        values[plan.feedSlots.get(t) as number] = tensor;
+      }
+      this.runSteps(plan, values);
+      const fetched = plan.fetchSources.map((source, i) =>
+        this.readFetch(source, values, fetchTensors[i] as Tensor),
+      );
+      this.state.commit();
+      let next = 0;
+      return leaves.map((leaf) =>
+        leaf instanceof Operation ? null : (fetched[next++] as NDArray),
+      );
+    } catch (e) {
+      this.state.rollback();
+      throw e;
+    } finally {
+      for (let s = 0; s < values.length; s++) {
+        const v = values[s];
+        if (v !== undefined && !plan.constantSlots.has(s)) v.dispose();
+      }
+      for (const t of owned) t.dispose();
+    }
+  }
+
+  private runSteps(plan: Plan, values: (tfc.Tensor | undefined)[]): void {
+    const state = this.state;
+    for (const step of plan.steps) {
+      if (step.constant) {
+        let c = this.constants.get(step.op);
+        if (c === undefined) {
+          c = step.kernel([], step.op, state)[0] as tfc.Tensor;
+          this.constants.set(step.op, c);
+        }
+        values[step.outputs[0] as number] = c;
+        continue;
+      }
+      const inputs = new Array<tfc.Tensor>(step.inputs.length);
+      for (let i = 0; i < step.inputs.length; i++) {
+        inputs[i] = this.inputValue(step.inputs[i] as InputSource, values, step.op);
+      }
+      let outputs: tfc.Tensor[];
+      try {
+        outputs = step.kernel(inputs, step.op, state);
+      } catch (e) {
+        throw asOpError(e, step.op);
+      }
+      for (let i = 0; i < step.outputs.length; i++) {
+        const out = outputs[i];
+        if (out !== undefined) values[step.outputs[i] as number] = out;
+      }
+      for (const s of step.release) {
+        const v = values[s];
+        if (v !== undefined && !plan.constantSlots.has(s)) {
+          v.dispose();
+          values[s] = undefined;
+        }
+      }
+    }
+  }
+
+  private inputValue(
+    source: InputSource,
+    values: (tfc.Tensor | undefined)[],
+    reader: Operation,
+  ): tfc.Tensor {
+    if (source.variable !== null) return this.state.readVariable(source.variable, reader);
+    const v = values[source.slot];
+    if (v === undefined)
+      throw new InternalError(`Value for ${reader.name} was freed or never computed.`, reader.name);
+    return v;
+  }
+
+  private readFetch(source: InputSource, values: (tfc.Tensor | undefined)[], t: Tensor): NDArray {
+    return toNDArray(this.inputValue(source, values, t.op));
+  }
+
+  /** Variable values held (for tests and tools). */
+  get variableCount(): number {
+    return this.state.size;
+  }
+}
+
+function tensorKey(t: Tensor): string {
+  return `${t.op.id}:${t.valueIndex}`;
+}
+
+/** Wraps a kernel failure as TensorFlow's runtime errors do, naming the node. */
+function asOpError(e: unknown, op: Operation): Error {
+  if (e instanceof OpError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new InvalidArgumentError(`${message}\n\t [[{{node ${op.name}}}]]`, op.name);
+}
+
+/** Copies a tfjs tensor's values into an `NDArray` (the tensor itself stays owned by the caller). */
+export function toNDArray(t: tfc.Tensor): NDArray {
+  const data = t.dataSync() as unknown;
+  const shape = t.shape.slice();
+  switch (t.dtype) {
+    case "float32":
+      return new NDArray(Float32Array.from(data as Float32Array), shape, "float32");
+    case "int32":
+      return new NDArray(Int32Array.from(data as Int32Array), shape, "int32");
+    case "bool":
+      return new NDArray(Uint8Array.from(data as Uint8Array), shape, "bool");
+    case "string":
+      return new NDArray(
+        Array.from(data as ArrayLike<string | Uint8Array>, (s) =>
+          typeof s === "string" ? s : new TextDecoder().decode(s),
+        ),
+        shape,
+        "string",
+      );
+    default:
+      throw new InternalError(`Unsupported tfjs dtype ${t.dtype}`);
+  }
+}
+
+/**
+ * The default session (`tf.get_default_session()`): the innermost `asDefault` one, or `null`.
+ *
+ * @example
+ * ```ts
+ * sess.asDefault(() => tf.getDefaultSession() === sess); // true
+ * ```
+ */
+export function getDefaultSession(): Session | null {
+  return currentDefaultSession() as Session | null;
+}

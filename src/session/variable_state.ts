@@ -1,0 +1,84 @@
+import type * as tfc from "@tensorflow/tfjs-core";
+import { FailedPreconditionError } from "../errors.js";
+import type { Operation } from "../graph/operation.js";
+import type { KernelRuntime } from "../ops/registry.js";
+
+/**
+ * One session's variable values and random streams. Writes made during a run are held
+ * aside and applied only when the run succeeds, so a failed run leaves every variable as
+ * it was.
+ */
+export class VariableState implements KernelRuntime {
+  private readonly values = new Map<Operation, tfc.Tensor>();
+  private pending = new Map<Operation, tfc.Tensor>();
+  private readonly randomCounts = new Map<Operation, number>();
+
+  readVariable(variableOp: Operation, reader: Operation): tfc.Tensor {
+    const value = this.pending.get(variableOp) ?? this.values.get(variableOp);
+    if (value === undefined) {
+      throw new FailedPreconditionError(
+        `Attempting to use uninitialized value ${variableOp.name}\n\t [[{{node ${reader.name}}}]]`,
+        reader.name,
+      );
+    }
+    return value;
+  }
+
+  writeVariable(variableOp: Operation, value: tfc.Tensor): void {
+    const replaced = this.pending.get(variableOp);
+    if (replaced !== undefined) replaced.dispose();
+    this.pending.set(variableOp, value);
+  }
+
+  isVariableInitialized(variableOp: Operation): boolean {
+    return this.pending.has(variableOp) || this.values.has(variableOp);
+  }
+
+  nextRandomSeed(op: Operation): number | undefined {
+    if (op.attrs.seeded !== true) return undefined;
+    const count = this.randomCounts.get(op) ?? 0;
+    this.randomCounts.set(op, count + 1);
+    return mixSeeds(op.attrs.seed as number, op.attrs.seed2 as number, count);
+  }
+
+  /** Makes the run's writes the variables' values. */
+  commit(): void {
+    for (const [op, value] of this.pending) {
+      this.values.get(op)?.dispose();
+      this.values.set(op, value);
+    }
+    this.pending.clear();
+  }
+
+  /** Drops the run's writes. */
+  rollback(): void {
+    for (const value of this.pending.values()) value.dispose();
+    this.pending.clear();
+  }
+
+  /** Frees every value. */
+  dispose(): void {
+    this.rollback();
+    for (const value of this.values.values()) value.dispose();
+    this.values.clear();
+  }
+
+  /** How many variables hold a value. */
+  get size(): number {
+    return this.values.size;
+  }
+}
+
+/** A 32-bit seed from the graph seed, op seed and how often the op ran (splitmix-style). */
+function mixSeeds(a: number, b: number, n: number): number {
+  let h =
+    Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^
+    Math.imul(b + 0x632be5ab, 0xc2b2ae35) ^
+    Math.imul(n + 1, 0x27d4eb2f);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

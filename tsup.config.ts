@@ -1,0 +1,23 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts" },
+    format: ["esm"],
+    outDir: "dist/esm",
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: "es2022",
+  },
+  {
+    entry: { index: "src/index.ts" },
+    format: ["cjs"],
+    outDir: "dist/cjs",
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: "es2022",
+    outExtension: () => ({ js: ".cjs", dts: ".d.cts" }),
+  },
+]);
