@@ -1,0 +1,4 @@
+import { ready } from "../src/index.js";
+
+// Sessions run synchronously once the backend (wasm by default) has loaded.
+await ready();
