@@ -1,6 +1,6 @@
 import { ValueError } from "../errors.js";
 import type { DType } from "./dtypes.js";
-import { nameFromScopeName, parseTensorName } from "./names.js";
+import { nameFromScopeName } from "./names.js";
 import { Operation, type AttrValue } from "./operation.js";
 import { Tensor } from "./tensor.js";
 import type { TensorShape } from "./tensor_shape.js";
@@ -36,8 +36,8 @@ export interface OpSpec {
   inputs: readonly Tensor[];
   outputs: readonly OutputSpec[];
   attrs?: Readonly<Record<string, AttrValue>>;
-  /** Record where the op was built (costs a stack capture; variables use it). */
-  captureStack?: boolean;
+  /** Where the op was built, for "Originally defined at:" (variables record it). */
+  definedAt?: Error | null;
 }
 
 /** A point to roll the graph back to when a building call fails half way. */
@@ -172,7 +172,7 @@ export class Graph {
       spec.inputs,
       controlInputs,
       spec.attrs ?? {},
-      spec.captureStack ? captureDeepStack() : null,
+      spec.definedAt ?? null,
     );
     spec.outputs.forEach((o, i) =>
       op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
@@ -241,14 +241,14 @@ export class Graph {
    */
   getOperationByName(name: string): Operation {
     if (typeof name !== "string") {
-      throw new TypeError(`Operation names are strings (or similar), not ${typeof name}.`);
+      throw new TypeError(`Operation names are strings (or similar), not ${typeName(name)}.`);
     }
-    if (parseTensorName(name) !== null) {
-      throw new ValueError(`Name '${name}' appears to refer to a Tensor, not a Operation.`);
+    if (name.includes(":")) {
+      throw new ValueError(`Name ${pyRepr(name)} appears to refer to a Tensor, not a Operation.`);
     }
     const op = this.opsByName.get(name);
     if (op === undefined) {
-      throw new ValueError(`The name '${name}' refers to an Operation not in the graph.`);
+      throw new ValueError(`The name ${pyRepr(name)} refers to an Operation not in the graph.`);
     }
     return op;
   }
@@ -268,25 +268,36 @@ export class Graph {
    */
   getTensorByName(name: string): Tensor {
     if (typeof name !== "string") {
-      throw new TypeError(`Tensor names are strings (or similar), not ${typeof name}.`);
+      throw new TypeError(`Tensor names are strings (or similar), not ${typeName(name)}.`);
     }
-    const parsed = parseTensorName(name);
-    if (parsed === null) {
+    if (!name.includes(":")) {
+      // `_as_graph_element_locked` with allow_operation=False.
+      const what = this.opsByName.has(name)
+        ? `The name ${pyRepr(name)} refers to an Operation, not a Tensor.`
+        : `The name ${pyRepr(name)} looks like an (invalid) Operation name, not a Tensor.`;
+      throw new ValueError(`${what} Tensor names must be of the form "<op_name>:<output_index>".`);
+    }
+    // Python's `op_name, out_n = name.split(":"); out_n = int(out_n)`.
+    const parts = name.split(":");
+    const indexText = parts[1]?.trim() ?? "";
+    if (parts.length !== 2 || !/^[+-]?\d+$/.test(indexText)) {
       throw new ValueError(
-        `The name '${name}' looks a like an Operation name, but is not a valid Tensor name. Tensor names must be of the form "<op_name>:<output_index>".`,
+        `The name ${pyRepr(name)} looks a like a Tensor name, but is not a valid one. Tensor names must be of the form "<op_name>:<output_index>".`,
       );
     }
-    const [opName, index] = parsed;
+    const opName = parts[0] as string;
+    const index = Number(indexText);
     const op = this.opsByName.get(opName);
     if (op === undefined) {
       throw new ValueError(
-        `The name '${name}' refers to a Tensor which does not exist. The operation, '${opName}', does not exist in the graph.`,
+        `The name ${pyRepr(name)} refers to a Tensor which does not exist. The operation, ${pyRepr(opName)}, does not exist in the graph.`,
       );
     }
-    const t = op.outputs[index];
+    // A negative index counts from the end, as a Python list index does.
+    const t = op.outputs[index < 0 ? op.outputs.length + index : index];
     if (t === undefined) {
       throw new ValueError(
-        `The name '${name}' refers to a Tensor which does not exist. The operation, '${opName}', exists but only has ${op.outputs.length} outputs.`,
+        `The name ${pyRepr(name)} refers to a Tensor which does not exist. The operation, ${pyRepr(opName)}, exists but only has ${op.outputs.length} outputs.`,
       );
     }
     return t;
@@ -348,6 +359,7 @@ export class Graph {
 
   /** Empties a collection. */
   clearCollection(key: string): void {
+    this.assertNotFinalized();
     const items = this.collections.get(key);
     if (items === undefined) return;
     const saved = items.splice(0);
@@ -427,10 +439,29 @@ export class Graph {
   }
 }
 
-/** A stack deep enough to get past scopeflow's own frames to the user's. */
-function captureDeepStack(): Error {
+/** Python's `repr` of a string: single quotes unless the text holds one. */
+function pyRepr(text: string): string {
+  const escaped = text.replace(/\\/g, "\\\\");
+  if (text.includes("'") && !text.includes('"')) return `"${escaped}"`;
+  return `'${escaped.replace(/'/g, "\\'")}'`;
+}
+
+/** Python's `type(x).__name__` for a JS value, as TensorFlow's messages print it. */
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "boolean") return "bool";
+  if (typeof value === "object") return value.constructor?.name ?? "object";
+  return typeof value;
+}
+
+/**
+ * The caller's stack, captured at a public entry point so that only a few frames are
+ * scopeflow's (a capture costs about 1 µs a frame).
+ */
+export function captureCallSite(frames = 12): Error {
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 60;
+  Error.stackTraceLimit = frames;
   const e = new Error("defined at");
   Error.stackTraceLimit = limit;
   return e;

@@ -2,11 +2,15 @@
  * TensorFlow's rules for operation and scope names (`ops.py`).
  */
 
-/** A valid op name, or a top-level scope name (`_VALID_OP_NAME_REGEX`). */
-export const VALID_OP_NAME = /^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$/;
+/**
+ * A valid op name, or a top-level scope name (`_VALID_OP_NAME_REGEX`). TF 1.15 writes it as
+ * the non-raw string `"^[A-Za-z0-9.][A-Za-z0-9_.\\-/>]*$"`, where `\\-` is an escaped
+ * hyphen: letters, digits, `.`, `_`, `-`, `/` and `>`, but no backslash.
+ */
+export const VALID_OP_NAME = /^[A-Za-z0-9.][A-Za-z0-9_./>-]*$/;
 
-/** A valid nested scope name (`_VALID_SCOPE_NAME_REGEX`). */
-export const VALID_SCOPE_NAME = /^[A-Za-z0-9_.\\/>-]*$/;
+/** A valid nested scope name (`_VALID_SCOPE_NAME_REGEX`): may also start with `_`, `-`, `/`, `>`. */
+export const VALID_SCOPE_NAME = /^[A-Za-z0-9_./>-]*$/;
 
 /** `"a/b/"` → `"a/b"`: a scope string (as `nameScope` yields it) as an op name. */
 export function nameFromScopeName(name: string): string {

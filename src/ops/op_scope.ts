@@ -49,7 +49,7 @@ export function makeOp(
   inputs: readonly Tensor[],
   outputs: readonly OutputSpec[],
   attrs: Readonly<Record<string, AttrValue>> = {},
-  captureStack = false,
+  definedAt: Error | null = null,
 ): Operation {
-  return graph.createOp({ type, name: scope, inputs, outputs, attrs, captureStack });
+  return graph.createOp({ type, name: scope, inputs, outputs, attrs, definedAt });
 }

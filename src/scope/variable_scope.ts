@@ -180,6 +180,8 @@ const SCOPE_STORE_KEY = Symbol("scopeflow.variableScopeStore");
 export class VariableScopeStore {
   current: VariableScope = new VariableScope(false);
   private counts = new Map<string, number>();
+  /** Names whose count is not zero: leaving a scope only needs to look at these. */
+  private opened = new Set<string>();
   private readonly graph: Graph;
 
   private constructor(graph: Graph) {
@@ -204,8 +206,8 @@ export class VariableScopeStore {
   /** Leaving `name` forgets the openings of its sub-scopes, so numbering restarts. */
   closeSubscopes(name: string): void {
     const prefix = `${name}/`;
-    for (const [key, value] of this.counts) {
-      if (value !== 0 && key.startsWith(prefix)) this.setCount(key, 0);
+    for (const key of this.opened) {
+      if (key.startsWith(prefix)) this.setCount(key, 0);
     }
   }
 
@@ -214,12 +216,18 @@ export class VariableScopeStore {
     return new Map(this.counts);
   }
 
+  private rebuildOpened(): void {
+    this.opened = new Set([...this.counts].filter(([, v]) => v !== 0).map(([k]) => k));
+  }
+
   /** Puts back counts taken by `snapshotCounts`. */
   restoreCounts(saved: Map<string, number>): void {
     const replaced = this.counts;
     this.counts = saved;
+    this.rebuildOpened();
     this.graph.onUndo(() => {
       this.counts = replaced;
+      this.rebuildOpened();
     });
   }
 
@@ -231,10 +239,17 @@ export class VariableScopeStore {
   private setCount(name: string, value: number): void {
     const previous = this.counts.get(name);
     this.counts.set(name, value);
+    this.markOpened(name, value);
     this.graph.onUndo(() => {
       if (previous === undefined) this.counts.delete(name);
       else this.counts.set(name, previous);
+      this.markOpened(name, previous ?? 0);
     });
+  }
+
+  private markOpened(name: string, value: number): void {
+    if (value === 0) this.opened.delete(name);
+    else this.opened.add(name);
   }
 
   /** `_get_unique_variable_scope`: `prefix`, else `prefix_1`, `prefix_2`, … under the current scope. */

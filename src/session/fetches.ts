@@ -19,7 +19,7 @@ export type FetchResult<F> = F extends Operation
       ? { [K in keyof F]: FetchResult<F[K]> }
       : F extends Record<string, unknown>
         ? { [K in keyof F]: FetchResult<F[K]> }
-        : never;
+        : unknown;
 
 /** A leaf of the fetch structure, resolved to a tensor or an operation of `graph`. */
 export type FetchTarget = Tensor | Operation;

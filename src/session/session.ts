@@ -8,7 +8,7 @@ import { AsyncScopeError, isPromiseLike } from "../scope/synchronous.js";
 import { ensureBackendSync, ready } from "./backend.js";
 import { currentDefaultSession, withDefaultSession } from "./default_session.js";
 import { feedToTensor, resolveFeeds, type FeedDict } from "./feeds.js";
-import { flattenFetches, packResults, type FetchTarget } from "./fetches.js";
+import { flattenFetches, packResults, type FetchResult, type FetchTarget } from "./fetches.js";
 import { makePlan, type InputSource, type Plan } from "./plan.js";
 import { VariableState } from "./variable_state.js";
 
@@ -54,7 +54,11 @@ export class Session implements Disposable {
    * const { loss, step } = sess.run({ loss: lossT, step: trainOp }, new Map([[x, batch]]));
    * ```
    */
-  run(fetches: unknown, feedDict?: FeedDict | null): unknown {
+  run<F>(fetches: F, feedDict?: FeedDict | null): FetchResult<F> {
+    return this.runFetches(fetches, feedDict) as FetchResult<F>;
+  }
+
+  private runFetches(fetches: unknown, feedDict: FeedDict | null | undefined): unknown {
     this.assertOpen();
     ensureBackendSync();
     const leaves = flattenFetches(this.graph, fetches);
@@ -70,9 +74,9 @@ export class Session implements Disposable {
    * const value = await sess.runAsync(y);
    * ```
    */
-  async runAsync(fetches: unknown, feedDict?: FeedDict | null): Promise<unknown> {
+  async runAsync<F>(fetches: F, feedDict?: FeedDict | null): Promise<FetchResult<F>> {
     await ready();
-    return this.run(fetches, feedDict);
+    return this.runFetches(fetches, feedDict) as FetchResult<F>;
   }
 
   /**

@@ -26,8 +26,8 @@ export interface VariableOptions {
   /** Whether the initial value's shape must be fully known (default `true`). */
   validateShape?: boolean;
   constraint?: Constraint | null;
-  /** Record where it was built, for "Originally defined at:" (set by `getVariable`). */
-  captureStack?: boolean;
+  /** Where it was requested, for "Originally defined at:" (set by `getVariable`). */
+  definedAt?: Error | null;
 }
 
 /** What a session needs to evaluate and load variables; installed by `session/`. */
@@ -101,7 +101,7 @@ export class Variable implements TensorConvertible {
           options.name,
           dtype,
           validateShape,
-          options.captureStack ?? false,
+          options.definedAt ?? null,
         ),
       ),
     );
@@ -269,7 +269,7 @@ function buildVariable(
   name: string | undefined,
   dtype: DType | null,
   validateShape: boolean,
-  captureStack: boolean,
+  definedAt: Error | null,
 ): BuiltVariable {
   if (name !== undefined && typeof name !== "string")
     throw new TypeError("A variable name must be a string.");
@@ -284,7 +284,7 @@ function buildVariable(
       throw new ValueError(`initial_value must have a shape specified: ${value.toString()}`);
     }
     const shape = validateShape ? value.shape : TensorShape.unknown();
-    const ref = variableOp(graph, scope, shape, value.dtype, captureStack);
+    const ref = variableOp(graph, scope, shape, value.dtype, definedAt);
     const initializer = assign(ref, value, { name: "Assign", validateShape }).op;
     const snapshot = identity(ref, { name: "read" });
     return { ref, initialValue: value, initializer, snapshot };

@@ -88,7 +88,7 @@ export function variableOp(
   scope: string,
   shape: TensorShape,
   dtype: DType,
-  captureStack: boolean,
+  definedAt: Error | null,
 ): Tensor {
   return makeOp(
     graph,
@@ -97,7 +97,7 @@ export function variableOp(
     [],
     [{ dtype, shape, isRef: true }],
     { shape, dtype, container: "", shared_name: "" },
-    captureStack,
+    definedAt,
   ).outputs[0] as Tensor;
 }
 
