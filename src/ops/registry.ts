@@ -47,7 +47,6 @@ export interface OpDefinition {
   stateful?: boolean;
   /** Constant ops: the value never changes, so a session may keep it between runs. */
   constant?: boolean;
-  gradient?: GradientFunction;
 }
 
 const definitions = new Map<string, OpDefinition>();
@@ -61,14 +60,6 @@ export function registerOp(def: OpDefinition): void {
   definitions.set(def.type, def);
 }
 
-/** Adds or replaces the gradient function of a registered op type. */
-export function registerGradient(type: string, gradient: GradientFunction | null): void {
-  const def = definitions.get(type);
-  if (def === undefined) throw new Error(`Op type ${type} is not registered.`);
-  if (gradient === null) delete def.gradient;
-  else def.gradient = gradient;
-}
-
 /** The definition of an op type, or `undefined`. */
 export function getOpDefinition(type: string): OpDefinition | undefined {
   return definitions.get(type);
@@ -77,4 +68,22 @@ export function getOpDefinition(type: string): OpDefinition | undefined {
 /** All registered op types. */
 export function registeredOpTypes(): string[] {
   return [...definitions.keys()];
+}
+
+const gradientFunctions = new Map<string, GradientFunction | null>();
+
+/**
+ * Registers how to differentiate an op type (`ops.RegisterGradient`); `null` declares it
+ * not differentiable (`ops.NotDifferentiable`), so no gradient flows through it.
+ * Separate from kernels, as in TensorFlow: gradient files register for op types defined
+ * elsewhere.
+ */
+export function registerGradient(type: string, gradient: GradientFunction | null): void {
+  if (gradientFunctions.has(type)) throw new Error(`Gradient for op type ${type} is already registered.`);
+  gradientFunctions.set(type, gradient);
+}
+
+/** The gradient function of an op type: a function, `null` (not differentiable), or `undefined` (none). */
+export function getGradientFunction(type: string): GradientFunction | null | undefined {
+  return gradientFunctions.get(type);
 }

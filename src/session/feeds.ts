@@ -63,6 +63,8 @@ function isTypedArray(value: unknown): value is Float32Array | Int32Array | Uint
  */
 export function feedToTensor(t: Tensor, value: FeedValue): tfc.Tensor {
   const dtype = t.dtype;
+  const direct = directFeed(t, value);
+  if (direct !== null) return direct;
   let shape: number[];
   let values: Float32Array | Int32Array | Uint8Array | string[];
   if (isTypedArray(value) && !isShapedValue(value)) {
@@ -73,11 +75,7 @@ export function feedToTensor(t: Tensor, value: FeedValue): tfc.Tensor {
     shape = c.shape;
     values = c.values;
   }
-  if (!t.shape.isCompatibleWith(shape)) {
-    throw new ValueError(
-      `Cannot feed value of shape ${new TensorShape(shape).toString()} for Tensor '${t.name}', which has shape '${t.shape.toString()}'`,
-    );
-  }
+  checkFeedShape(t, shape);
   return tfc.tensor(values, shape, dtype);
 }
 
@@ -99,4 +97,29 @@ function typedArrayShape(t: Tensor, length: number): number[] {
     );
   }
   return shape;
+}
+
+/**
+ * Feeds that need no element-by-element conversion: an `NDArray` of the right dtype and a
+ * plain number. Training loops feed these every step.
+ */
+function directFeed(t: Tensor, value: FeedValue): tfc.Tensor | null {
+  if (typeof value === "number" && t.dtype === "float32") {
+    checkFeedShape(t, []);
+    return tfc.scalar(value, "float32");
+  }
+  if (isShapedValue(value) && value.dtype === t.dtype && value.dtype !== "string") {
+    const shape = value.shape.slice();
+    checkFeedShape(t, shape);
+    return tfc.tensor(value.data as Float32Array | Int32Array | Uint8Array, shape, value.dtype);
+  }
+  return null;
+}
+
+function checkFeedShape(t: Tensor, shape: number[]): void {
+  if (!t.shape.isCompatibleWith(shape)) {
+    throw new ValueError(
+      `Cannot feed value of shape ${new TensorShape(shape).toString()} for Tensor '${t.name}', which has shape '${t.shape.toString()}'`,
+    );
+  }
 }

@@ -6,6 +6,7 @@ import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
+import { shareTensor } from "../share.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
 
 /** TensorFlow's message for a placeholder that a run needed but nobody fed. */
@@ -22,7 +23,7 @@ registerOp({
   },
 });
 
-registerOp({ type: "PlaceholderWithDefault", kernel: ([x]) => [tfc.clone(x as tfc.Tensor)] });
+registerOp({ type: "PlaceholderWithDefault", kernel: ([x]) => [shareTensor(x as tfc.Tensor)] });
 
 /**
  * A value to feed at run time (`tf.placeholder`); `null` dims are unknown until fed.

@@ -3,6 +3,7 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
 import { registerOp } from "../registry.js";
+import { shareTensor } from "../share.js";
 
 type UnaryKernel = (x: tfc.Tensor) => tfc.Tensor;
 
@@ -31,8 +32,8 @@ const UNARY_KERNELS: Record<string, UnaryKernel> = {
   Selu: tfc.selu,
   Softplus: tfc.softplus,
   LogicalNot: tfc.logicalNot,
-  Identity: tfc.clone,
-  StopGradient: tfc.clone,
+  Identity: shareTensor,
+  StopGradient: shareTensor,
 };
 
 for (const [type, kernel] of Object.entries(UNARY_KERNELS)) {

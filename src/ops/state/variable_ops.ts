@@ -7,6 +7,7 @@ import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
+import { shareTensor } from "../share.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
 
 /**
@@ -43,7 +44,7 @@ registerOp({
   refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
   kernel: ([value], op, runtime) => {
     const variable = variableOpOf(op.inputs[0] as Tensor);
-    runtime.writeVariable(variable, tfc.clone(value as tfc.Tensor));
+    runtime.writeVariable(variable, shareTensor(value as tfc.Tensor));
     return [];
   },
 });

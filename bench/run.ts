@@ -1,0 +1,136 @@
+/**
+ * Forward-pass speed: a scopeflow graph run by `Session.run` against the same computation
+ * hand-written with tfjs-core ops, in one process, alternating, on the same backend.
+ *
+ *   npx tsx bench/run.ts            # wasm (default)
+ *   SCOPEFLOW_BACKEND=cpu npx tsx bench/run.ts
+ *
+ * Prints per-run medians (ms) and the ratio scopeflow / hand-written.
+ */
+import * as tfc from "@tensorflow/tfjs-core";
+import * as tf from "../src/index.js";
+
+await tf.ready();
+
+interface Case {
+  name: string;
+  scopeflow: () => void;
+  raw: () => void;
+  dispose: () => void;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function time(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+function measure(c: Case, rounds: number, inner: number): void {
+  for (let i = 0; i < 5; i++) {
+    c.scopeflow();
+    c.raw();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    a.push(time(() => { for (let i = 0; i < inner; i++) c.scopeflow(); }) / inner);
+    b.push(time(() => { for (let i = 0; i < inner; i++) c.raw(); }) / inner);
+  }
+  const ma = median(a);
+  const mb = median(b);
+  console.log(`${c.name.padEnd(34)} ${ma.toFixed(4).padStart(10)} ${mb.toFixed(4).padStart(10)} ${(ma / mb).toFixed(3).padStart(7)}`);
+  c.dispose();
+}
+
+function taxCase(): Case {
+  tf.resetDefaultGraph();
+  const price = tf.placeholder(tf.float32, [], { name: "price" });
+  const total = tf.variableScope("other_charge", { reuse: tf.AUTO_REUSE }, () => {
+    const tax = tf.getVariable("tax", [], { initializer: tf.constantInitializer(0.05) });
+    const shipping = tf.getVariable("shipping", [], { initializer: tf.constantInitializer(10) });
+    return tax.add(1).mul(price).add(shipping);
+  });
+  const sess = new tf.Session();
+  sess.run(tf.globalVariablesInitializer());
+  const feeds = new Map([[price, 10]]);
+  const tax = tfc.scalar(0.05);
+  const shipping = tfc.scalar(10);
+  return {
+    name: "tax and shipping (tiny ops)",
+    scopeflow: () => {
+      sess.run(total, feeds).item();
+    },
+    raw: () => {
+      const p = tfc.scalar(10);
+      const out = tfc.tidy(() => tfc.add(tfc.mul(tfc.add(tax, 1), p), shipping));
+      out.dataSync();
+      out.dispose();
+      p.dispose();
+    },
+    dispose: () => {
+      sess.close();
+      tax.dispose();
+      shipping.dispose();
+    },
+  };
+}
+
+function mlpCase(batch: number): Case {
+  tf.resetDefaultGraph();
+  tf.setRandomSeed(1);
+  const sizes = [784, 256, 256, 10];
+  const x = tf.placeholder(tf.float32, [null, 784], { name: "x" });
+  let h: tf.Tensor = x;
+  for (let i = 0; i < 3; i++) {
+    h = tf.variableScope(`layer${i}`, () => {
+      const w = tf.getVariable("w", [sizes[i] as number, sizes[i + 1] as number]);
+      const b = tf.getVariable("b", [sizes[i + 1] as number], { initializer: tf.zerosInitializer() });
+      const z = tf.matmul(h, w).add(b);
+      return i < 2 ? tf.nn.relu(z) : z;
+    });
+  }
+  const sess = new tf.Session();
+  sess.run(tf.globalVariablesInitializer());
+  const weights = tf.globalVariables().map((v) => {
+    const value = sess.run(v);
+    return tfc.tensor(value.data as Float32Array, value.shape);
+  });
+  const input = new Float32Array(batch * 784).map((_, i) => Math.sin(i));
+  const feedValue = tf.NDArray.fromTypedArray(input, [batch, 784], "float32");
+  const feeds = new Map([[x, feedValue]]);
+  return {
+    name: `MLP 784-256-256-10 forward, batch ${batch}`,
+    scopeflow: () => {
+      sess.run(h, feeds);
+    },
+    raw: () => {
+      const xt = tfc.tensor2d(input, [batch, 784]);
+      const out = tfc.tidy(() => {
+        let a: tfc.Tensor = xt;
+        for (let i = 0; i < 3; i++) {
+          const z = tfc.add(tfc.matMul(a, weights[2 * i] as tfc.Tensor), weights[2 * i + 1] as tfc.Tensor);
+          a = i < 2 ? tfc.relu(z) : z;
+        }
+        return a;
+      });
+      out.dataSync();
+      out.dispose();
+      xt.dispose();
+    },
+    dispose: () => {
+      sess.close();
+      for (const w of weights) w.dispose();
+    },
+  };
+}
+
+console.log(`backend: ${tf.getBackend()}`);
+console.log(`${"case".padEnd(34)} ${"scopeflow".padStart(10)} ${"tfjs".padStart(10)} ${"ratio".padStart(7)}   (ms per run, medians)`);
+measure(taxCase(), 15, 200);
+measure(mlpCase(32), 15, 20);
+measure(mlpCase(256), 11, 5);

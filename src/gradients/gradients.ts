@@ -1,0 +1,260 @@
+import { ValueError } from "../errors.js";
+import { isFloating } from "../graph/dtypes.js";
+import { withDefaultGraph, type Graph } from "../graph/graph.js";
+import type { Operation } from "../graph/operation.js";
+import type { Tensor, TensorLike } from "../graph/tensor.js";
+import { graphFromValues, withNameScope } from "../scope/name_scope.js";
+import { onesLike, zerosLike } from "../ops/array/like.js";
+import { group } from "../ops/control/group.js";
+import { convertToTensor } from "../ops/convert.js";
+import { addN } from "../ops/math/add_n.js";
+import { identity } from "../ops/math/unary.js";
+import { getGradientFunction } from "../ops/registry.js";
+
+/** Options of {@link gradients}. */
+export interface GradientsOptions {
+  /** The name scope of the gradient ops (default `"gradients"`). */
+  name?: string;
+  /** Tensors to treat as constants: no gradient flows through them. */
+  stopGradients?: readonly TensorLike[];
+  /** Group each op's input gradients (`tf.tuple`), as optimizers do. */
+  gateGradients?: boolean;
+  /** What an `x` not connected to `ys` gets: `"none"` (null) or `"zero"`. */
+  unconnectedGradients?: "none" | "zero";
+}
+
+/** Gradients received so far on each output of each op. */
+type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
+
+/**
+ * Adds the backward pass to the graph (`tf.gradients`): for each `x`, the symbolic
+ * derivative of `sum(ys)` with respect to it, built from each op type's registered gradient
+ * function as ordinary ops named as TensorFlow names them (`gradients/MatMul_grad/MatMul_1`).
+ * A tensor used in several places gets the sum of its gradients (`gradients/AddN`). `null`
+ * where `x` does not affect `ys`.
+ *
+ * @example
+ * ```ts
+ * const [dw, db] = tf.gradients(loss, [w, b]);
+ * ```
+ */
+export function gradients(
+  ys: TensorLike | readonly TensorLike[],
+  xs: TensorLike | readonly TensorLike[],
+  gradYs?: TensorLike | readonly (TensorLike | null)[] | null,
+  options: GradientsOptions = {},
+): (Tensor | null)[] {
+  const ysList = Array.isArray(ys) ? (ys as TensorLike[]) : [ys as TensorLike];
+  const xsList = Array.isArray(xs) ? (xs as TensorLike[]) : [xs as TensorLike];
+  const gradYsList =
+    gradYs === undefined || gradYs === null
+      ? ysList.map(() => null)
+      : Array.isArray(gradYs)
+        ? (gradYs as (TensorLike | null)[])
+        : [gradYs as TensorLike];
+  if (gradYsList.length !== ysList.length) {
+    throw new ValueError(`Passed ${gradYsList.length} grad_ys for ${ysList.length} ys`);
+  }
+  const graph = graphFromValues([...ysList, ...xsList]);
+  return withDefaultGraph(graph, () =>
+    graph.atomically(() =>
+      withNameScope(graph, options.name ?? "gradients", () => buildGradients(graph, ysList, xsList, gradYsList, options)),
+    ),
+  );
+}
+
+function buildGradients(
+  graph: Graph,
+  ysIn: TensorLike[],
+  xsIn: TensorLike[],
+  gradYsIn: (TensorLike | null)[],
+  options: GradientsOptions,
+): (Tensor | null)[] {
+  const ys = ysIn.map((y) => convertToTensor(y, { name: "y" }));
+  const xs = xsIn.map((x) => convertToTensor(x, { name: "x", asRef: true }));
+  const stopOpsGiven = (options.stopGradients ?? []).map((t) => convertToTensor(t).op);
+  const gradYs = ys.map((y, i) => defaultGradY(y, gradYsIn[i] ?? null, i));
+
+  const fromOps = xs.map((x) => x.op);
+  const { betweenOps, pending } = pendingCounts(ys.map((y) => y.op), fromOps);
+  const grads: GradTable = new Map();
+  ys.forEach((y, i) => setGrad(grads, y, gradYs[i] as Tensor));
+
+  const queue: Operation[] = [];
+  const queued = new Set<Operation>();
+  for (const y of ys) {
+    if ((pending.get(y.op) ?? 0) === 0 && betweenOps.has(y.op) && !queued.has(y.op)) {
+      queued.add(y.op);
+      queue.push(y.op);
+    }
+  }
+  const stopOps = new Set<Operation>(stopOpsGiven);
+  for (const op of fromOps) {
+    if (op.inputs.every((t) => (pending.get(t.op) ?? 0) <= 0)) stopOps.add(op);
+  }
+
+  for (let head = 0; head < queue.length; head++) {
+    const op = queue[head] as Operation;
+    const outGrads = aggregatedGrads(grads, op);
+    const hasOutGrads = outGrads.some((g) => g !== null);
+    let gradFn: ReturnType<typeof getGradientFunction> = null;
+    if (hasOutGrads && !stopOps.has(op)) {
+      gradFn = getGradientFunction(op.type);
+      if (gradFn === undefined) {
+        throw new Error(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
+      }
+    }
+    let inGrads: (Tensor | null)[];
+    if (gradFn && hasOutGrads) {
+      const fn = gradFn;
+      for (let i = 0; i < outGrads.length; i++) {
+        if (outGrads[i] === null && isFloating((op.outputs[i] as Tensor).dtype)) {
+          outGrads[i] = zerosLike(op.outputs[i] as Tensor);
+        }
+      }
+      inGrads = withNameScope(graph, `${op.name}_grad`, () => {
+        let result = fn(op, outGrads);
+        if (result.length !== op.inputs.length) {
+          throw new ValueError(
+            `Num gradients ${result.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`,
+          );
+        }
+        if (options.gateGradients && result.filter((g) => g !== null).length > 1) result = gateTuple(result);
+        return result;
+      });
+    } else {
+      inGrads = op.inputs.map(() => null);
+    }
+    op.inputs.forEach((input, i) => {
+      const g = inGrads[i] ?? null;
+      if (g === null) return;
+      if (!g.shape.isCompatibleWith(input.shape)) {
+        throw new ValueError(
+          `Incompatible shapes between op input and calculated input gradient.  Forward operation: ${op.name}.  Input index: ${i}. Original input shape: ${input.shape.toString()}.  Calculated input gradient shape: ${g.shape.toString()}`,
+        );
+      }
+      g.setShape(input.shape);
+      setGrad(grads, input, g);
+    });
+    for (const input of op.inputs) {
+      const count = (pending.get(input.op) ?? 0) - 1;
+      pending.set(input.op, count);
+      if (count === 0 && !queued.has(input.op)) {
+        queued.add(input.op);
+        queue.push(input.op);
+      }
+    }
+  }
+  return xs.map((x) => {
+    const g = grads.get(x.op)?.[x.valueIndex] ?? null;
+    if (g === null) return options.unconnectedGradients === "zero" ? zerosLike(x) : null;
+    if (Array.isArray(g)) return aggregate(g);
+    return g;
+  });
+}
+
+/** `grad_ys` defaults to ones shaped like `y` (`gradients/grad_ys_0`). */
+function defaultGradY(y: Tensor, given: TensorLike | null, i: number): Tensor {
+  if (given !== null) {
+    const g = convertToTensor(given, { name: `grad_ys_${i}`, dtype: y.dtype });
+    if (!g.shape.isCompatibleWith(y.shape)) {
+      throw new ValueError(
+        `Incompatible shapes between grad_ys and ys: ${g.shape.toString()} and ${y.shape.toString()}`,
+      );
+    }
+    return g;
+  }
+  if (!isFloating(y.dtype)) {
+    throw new TypeError(`Gradients of complex tensors must set grad_ys (y.dtype = ${y.dtype})`);
+  }
+  return onesLike(y, { name: `grad_ys_${i}` });
+}
+
+/**
+ * The ops between `fromOps` and `toOps` (reachable forward from the xs through float
+ * tensors and backward from the ys), and how many of their consumers are among them.
+ */
+function pendingCounts(toOps: Operation[], fromOps: Operation[]): { betweenOps: Set<Operation>; pending: Map<Operation, number> } {
+  const reached = new Set<Operation>();
+  const stack = [...fromOps];
+  while (stack.length > 0) {
+    const op = stack.pop() as Operation;
+    if (reached.has(op)) continue;
+    reached.add(op);
+    for (const out of op.outputs) {
+      if (!isFloating(out.dtype)) continue;
+      for (const consumer of out.consumers) stack.push(consumer);
+    }
+  }
+  const betweenOps = new Set<Operation>();
+  const betweenList: Operation[] = [];
+  const queue = [...toOps];
+  for (let head = 0; head < queue.length; head++) {
+    const op = queue[head] as Operation;
+    if (!reached.has(op)) continue;
+    reached.delete(op);
+    betweenOps.add(op);
+    betweenList.push(op);
+    for (const input of op.inputs) queue.push(input.op);
+  }
+  const pending = new Map<Operation, number>();
+  for (const op of betweenList) {
+    for (const input of op.inputs) {
+      if (betweenOps.has(input.op)) pending.set(input.op, (pending.get(input.op) ?? 0) + 1);
+    }
+  }
+  return { betweenOps, pending };
+}
+
+function setGrad(grads: GradTable, t: Tensor, grad: Tensor): void {
+  let list = grads.get(t.op);
+  if (list === undefined) {
+    list = t.op.outputs.map(() => null);
+    grads.set(t.op, list);
+  }
+  const current = list[t.valueIndex] ?? null;
+  if (current === null) list[t.valueIndex] = [grad];
+  else if (Array.isArray(current)) current.push(grad);
+  else list[t.valueIndex] = [current, grad];
+}
+
+/** Sums each output's gradients (`gradients/AddN`) and turns "none received" into null. */
+function aggregatedGrads(grads: GradTable, op: Operation): (Tensor | null)[] {
+  const list = grads.get(op);
+  if (list === undefined) return op.outputs.map(() => null);
+  for (let i = 0; i < list.length; i++) {
+    const g = list[i] ?? null;
+    // Stored back so that an x's gradient is summed once, however often it is read.
+    if (Array.isArray(g)) list[i] = aggregate(g);
+  }
+  return list as (Tensor | null)[];
+}
+
+function aggregate(list: Tensor[]): Tensor | null {
+  if (list.length === 0) return null;
+  if (list.length === 1) return list[0] as Tensor;
+  return addN(list);
+}
+
+/**
+ * `tf.tuple`: each gradient waits until all of the op's input gradients are computed,
+ * as optimizers' `GATE_OP` asks (`.../tuple/control_dependency_1`).
+ */
+function gateTuple(inGrads: (Tensor | null)[]): (Tensor | null)[] {
+  return withNameScope(graphOf(inGrads), "tuple", () => {
+    const gatingOps = [...new Set(inGrads.filter((g): g is Tensor => g !== null).map((g) => g.op))].sort((a, b) => a.id - b.id);
+    const gate = group(gatingOps);
+    return inGrads.map((g) => {
+      if (g === null) return null;
+      return withNameScope(graphOf([g]), "control_dependency", (scope) =>
+        g.graph.controlDependencies([gate], () => identity(g, { name: scope })),
+      );
+    });
+  });
+}
+
+function graphOf(ts: (Tensor | null)[]): Graph {
+  const t = ts.find((x): x is Tensor => x !== null);
+  if (t === undefined) throw new ValueError("Must have at least one Tensor");
+  return t.graph;
+}

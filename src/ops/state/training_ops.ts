@@ -1,0 +1,154 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { Operation } from "../../graph/operation.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { registerGradient, registerOp, type KernelRuntime } from "../registry.js";
+import { mergeErrorDetail, shapeError } from "../shape_utils.js";
+import { variableOpOf } from "./variable_ops.js";
+
+/*
+ * The optimizers' fused update kernels (`training_ops`): each updates a variable and its
+ * slots in one step, reading and writing session state directly, as TensorFlow's C++
+ * kernels do, instead of a chain of small graph ops.
+ */
+
+/** Reads the variables behind the ref inputs at `positions`. */
+function readRefs(op: Operation, runtime: KernelRuntime, positions: readonly number[]): [Operation[], tfc.Tensor[]] {
+  const vars = positions.map((i) => variableOpOf(op.inputs[i] as Tensor));
+  return [vars, vars.map((v) => runtime.readVariable(v, op))];
+}
+
+
+interface ApplySpec {
+  type: string;
+  /** How many leading inputs are variables (the var, then its slots). */
+  refs: number;
+  /** Computes the new values of the ref inputs from their values and the other inputs. */
+  update: (vars: tfc.Tensor[], args: readonly tfc.Tensor[], op: Operation) => tfc.Tensor[];
+}
+
+function registerApply(spec: ApplySpec): void {
+  const positions = Array.from({ length: spec.refs }, (_, i) => i);
+  registerOp({
+    type: spec.type,
+    stateful: true,
+    refInputs: positions,
+    refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
+    kernel: (inputs, op, runtime) => {
+      const [vars, values] = readRefs(op, runtime, positions);
+      const updated = tfc.tidy(() => spec.update(values, inputs, op));
+      updated.forEach((u, i) => runtime.writeVariable(vars[i] as Operation, u));
+      return [];
+    },
+  });
+  registerGradient(spec.type, null);
+}
+
+registerApply({
+  type: "ApplyGradientDescent",
+  refs: 1,
+  update: ([v], [alpha, delta]) => [tfc.sub(v as tfc.Tensor, tfc.mul(alpha as tfc.Tensor, delta as tfc.Tensor))],
+});
+
+registerApply({
+  type: "ApplyMomentum",
+  refs: 2,
+  update: ([v, accum], [lr, grad, momentum], op) => {
+    const a = tfc.add(tfc.mul(accum as tfc.Tensor, momentum as tfc.Tensor), grad as tfc.Tensor);
+    const step = op.attrs.use_nesterov
+      ? tfc.mul(tfc.add(grad as tfc.Tensor, tfc.mul(a, momentum as tfc.Tensor)), lr as tfc.Tensor)
+      : tfc.mul(a, lr as tfc.Tensor);
+    return [tfc.sub(v as tfc.Tensor, step), a];
+  },
+});
+
+registerApply({
+  type: "ApplyAdam",
+  refs: 3,
+  update: ([v, m, s], [beta1Power, beta2Power, lr, beta1, beta2, epsilon, grad]) => {
+    const g = grad as tfc.Tensor;
+    const b1 = beta1 as tfc.Tensor;
+    const b2 = beta2 as tfc.Tensor;
+    const alpha = tfc.div(
+      tfc.mul(lr as tfc.Tensor, tfc.sqrt(tfc.sub(1, beta2Power as tfc.Tensor))),
+      tfc.sub(1, beta1Power as tfc.Tensor),
+    );
+    const m2 = tfc.add(m as tfc.Tensor, tfc.mul(tfc.sub(g, m as tfc.Tensor), tfc.sub(1, b1)));
+    const s2 = tfc.add(s as tfc.Tensor, tfc.mul(tfc.sub(tfc.square(g), s as tfc.Tensor), tfc.sub(1, b2)));
+    const v2 = tfc.sub(v as tfc.Tensor, tfc.div(tfc.mul(m2, alpha), tfc.add(tfc.sqrt(s2), epsilon as tfc.Tensor)));
+    return [v2, m2, s2];
+  },
+});
+
+registerApply({
+  type: "ApplyRMSProp",
+  refs: 3,
+  update: ([v, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
+    const g = grad as tfc.Tensor;
+    const ms2 = tfc.add(ms as tfc.Tensor, tfc.mul(tfc.sub(tfc.square(g), ms as tfc.Tensor), tfc.sub(1, rho as tfc.Tensor)));
+    const mom2 = tfc.add(
+      tfc.mul(mom as tfc.Tensor, momentum as tfc.Tensor),
+      tfc.div(tfc.mul(lr as tfc.Tensor, g), tfc.sqrt(tfc.add(ms2, epsilon as tfc.Tensor))),
+    );
+    return [tfc.sub(v as tfc.Tensor, mom2), ms2, mom2];
+  },
+});
+
+registerApply({
+  type: "ApplyCenteredRMSProp",
+  refs: 4,
+  update: ([v, mg, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
+    const g = grad as tfc.Tensor;
+    const oneMinusRho = tfc.sub(1, rho as tfc.Tensor);
+    const ms2 = tfc.add(ms as tfc.Tensor, tfc.mul(tfc.sub(tfc.square(g), ms as tfc.Tensor), oneMinusRho));
+    const mg2 = tfc.add(mg as tfc.Tensor, tfc.mul(tfc.sub(g, mg as tfc.Tensor), oneMinusRho));
+    const denom = tfc.sqrt(tfc.add(tfc.sub(ms2, tfc.square(mg2)), epsilon as tfc.Tensor));
+    const mom2 = tfc.add(tfc.mul(mom as tfc.Tensor, momentum as tfc.Tensor), tfc.div(tfc.mul(lr as tfc.Tensor, g), denom));
+    return [tfc.sub(v as tfc.Tensor, mom2), mg2, ms2, mom2];
+  },
+});
+
+registerApply({
+  type: "ApplyAdagrad",
+  refs: 2,
+  update: ([v, accum], [lr, grad]) => {
+    const g = grad as tfc.Tensor;
+    const a2 = tfc.add(accum as tfc.Tensor, tfc.square(g));
+    return [tfc.sub(v as tfc.Tensor, tfc.div(tfc.mul(lr as tfc.Tensor, g), tfc.sqrt(a2))), a2];
+  },
+});
+
+/**
+ * Builds one of the `Apply*` ops: `refs` are the variable and its slots (taken by
+ * reference), `args` the scalars and the gradient. The output is the updated variable.
+ *
+ * @example
+ * ```ts
+ * applyOp("ApplyGradientDescent", [w], [lr, grad], {}, "ApplyGradientDescent");
+ * ```
+ */
+export function applyOp(
+  type: string,
+  refs: readonly TensorLike[],
+  args: readonly TensorLike[],
+  attrs: Record<string, unknown>,
+  name?: string,
+): Tensor {
+  return inOpScope(name, type, [...refs, ...args], (scope, graph) => {
+    const refTensors = refs.map((r) => convertToTensor(r, { asRef: true }));
+    const first = refTensors[0] as Tensor;
+    const argTensors = args.map((a) => convertToTensor(a, { dtype: first.dtype }));
+    const grad = argTensors[argTensors.length - 1] as Tensor;
+    for (const t of [...refTensors.slice(1), grad]) {
+      if (!first.shape.isCompatibleWith(t.shape)) {
+        throw shapeError(mergeErrorDetail(first.shape, t.shape), opNameOf(scope), type, [first.shape, t.shape]);
+      }
+    }
+    return makeOp(graph, type, scope, [...refTensors, ...argTensors], [{ dtype: first.dtype, shape: first.shape, isRef: true }], {
+      T: first.dtype,
+      use_locking: false,
+      ...attrs,
+    }).outputs[0] as Tensor;
+  });
+}

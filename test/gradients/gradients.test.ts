@@ -1,0 +1,113 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { beforeEach, describe, expect, it } from "vitest";
+import * as tf from "../../src/index.js";
+
+beforeEach(() => tf.resetDefaultGraph());
+
+function values(t: tf.Tensor, s: tf.Session, feeds?: Map<tf.Tensor, unknown>): number[] {
+  return Array.from(s.run(t, feeds).data as Float32Array);
+}
+
+describe("tf.gradients", () => {
+  it("names the backward ops as TensorFlow does and sums the gradients of a shared weight", () => {
+    const x1 = tf.constant([[1, 2]], { name: "x1" });
+    const x2 = tf.constant([[3, -4]], { name: "x2" });
+    const w = tf.getVariable("w", [2, 2], { initializer: tf.constantInitializer([1, -1, 0.5, 2]) });
+    const y = tf.add(tf.nn.relu(tf.matmul(x1, w)), tf.nn.relu(tf.matmul(x2, w)));
+    const [dw] = tf.gradients(y, [w]);
+    const names = tf
+      .getDefaultGraph()
+      .getOperations()
+      .map((o) => o.name)
+      .filter((n) => n.startsWith("gradients/"));
+    expect(names).toContain("gradients/MatMul_grad/MatMul");
+    expect(names).toContain("gradients/MatMul_grad/MatMul_1");
+    expect(names).toContain("gradients/Relu_grad/ReluGrad");
+    expect(names).toContain("gradients/MatMul_1_grad/MatMul_1");
+    expect(dw?.op.name).toBe("gradients/AddN");
+
+    using s = new tf.Session();
+    s.run(tf.globalVariablesInitializer());
+    const wv = tfc.tensor2d([1, -1, 0.5, 2], [2, 2]);
+    const expected = tfc.grad((wt: tfc.Tensor) =>
+      tfc.add(tfc.relu(tfc.matMul(tfc.tensor2d([[1, 2]]), wt)), tfc.relu(tfc.matMul(tfc.tensor2d([[3, -4]]), wt))),
+    )(wv);
+    const got = values(dw as tf.Tensor, s);
+    const want = Array.from(expected.dataSync());
+    got.forEach((g, i) => expect(g).toBeCloseTo(want[i] as number, 5));
+    wv.dispose();
+    expected.dispose();
+  });
+
+  it("returns null for an x the ys do not depend on, or zeros when asked", () => {
+    const a = tf.constant(1, { name: "a" });
+    const b = tf.constant(2, { name: "b" });
+    const y = tf.square(a);
+    expect(tf.gradients(y, [b])).toEqual([null]);
+    const [z] = tf.gradients(y, [b], null, { unconnectedGradients: "zero" });
+    using s = new tf.Session();
+    expect(s.run(z as tf.Tensor).item()).toBe(0);
+  });
+
+  it("stops at tf.stopGradient", () => {
+    const x = tf.constant(3);
+    const y = tf.square(tf.stopGradient(x)).add(tf.square(x));
+    const [dx] = tf.gradients(y, [x]);
+    using s = new tf.Session();
+    expect(s.run(dx as tf.Tensor).item()).toBeCloseTo(6, 5);
+  });
+
+  it("fails when no gradient is defined, leaving the graph as it was", () => {
+    const x = tf.constant([1, 2]);
+    const y = tf.equal(x, 1);
+    const before = tf.getDefaultGraph().opCount;
+    // A bool output does not carry gradients: nothing is connected.
+    expect(tf.gradients(tf.cast(y, tf.float32), [x])).toEqual([null]);
+    expect(tf.getDefaultGraph().opCount).toBeGreaterThanOrEqual(before);
+  });
+});
+
+describe("optimizers", () => {
+  it("GradientDescent steps a variable and names its ops as TensorFlow does", () => {
+    const w = tf.getVariable("w", [2], { initializer: tf.constantInitializer([1, 2]) });
+    const loss = tf.square(w);
+    const train = new tf.train.GradientDescentOptimizer(0.25).minimize(loss);
+    expect(train.name).toBe("GradientDescent");
+    const names = tf.getDefaultGraph().getOperations().map((o) => o.name);
+    expect(names).toContain("GradientDescent/update_w/ApplyGradientDescent");
+    expect(names).toContain("GradientDescent/learning_rate");
+    using s = new tf.Session();
+    s.run(tf.globalVariablesInitializer());
+    s.run(train);
+    // w - 0.25 * 2w = 0.5 w
+    expect(Array.from(s.run(w).data as Float32Array)).toEqual([0.5, 1]);
+  });
+
+  it("Adam creates TensorFlow's slot and non-slot variables, outside the trainable ones", () => {
+    const w = tf.getVariable("w", [2], { initializer: tf.constantInitializer([1, 2]) });
+    const opt = new tf.train.AdamOptimizer(0.1);
+    const step = tf.train.getOrCreateGlobalStep();
+    const train = opt.minimize(tf.square(w), { globalStep: step });
+    expect(opt.getSlot(w, "m")?.name).toBe("w/Adam:0");
+    expect(opt.getSlot(w, "v")?.name).toBe("w/Adam_1:0");
+    expect(opt.getSlotNames()).toEqual(["m", "v"]);
+    expect(tf.globalVariables().map((v) => v.name)).toEqual([
+      "w:0",
+      "global_step:0",
+      "beta1_power:0",
+      "beta2_power:0",
+      "w/Adam:0",
+      "w/Adam_1:0",
+    ]);
+    expect(tf.trainableVariables().map((v) => v.name)).toEqual(["w:0"]);
+    using s = new tf.Session();
+    s.run(tf.globalVariablesInitializer());
+    for (let i = 0; i < 3; i++) s.run(train);
+    expect(s.run(step).item()).toBe(3);
+    // Adam's first steps move each weight by about lr toward zero.
+    const wv = Array.from(s.run(w).data as Float32Array);
+    expect(wv[0]).toBeCloseTo(0.7, 2);
+    expect(wv[1]).toBeCloseTo(1.7, 2);
+    expect(s.run(opt.getSlot(w, "m") as tf.Variable).shape).toEqual([2]);
+  });
+});
