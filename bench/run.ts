@@ -31,7 +31,8 @@ function time(fn: () => void): number {
 }
 
 function measure(c: Case, rounds: number, inner: number): void {
-  for (let i = 0; i < 5; i++) {
+  // Warm both paths up (JIT, kernel caches) as long as a measured round lasts, three times.
+  for (let i = 0; i < 3 * inner; i++) {
     c.scopeflow();
     c.raw();
   }
@@ -131,6 +132,6 @@ function mlpCase(batch: number): Case {
 
 console.log(`backend: ${tf.getBackend()}`);
 console.log(`${"case".padEnd(34)} ${"scopeflow".padStart(10)} ${"tfjs".padStart(10)} ${"ratio".padStart(7)}   (ms per run, medians)`);
-measure(taxCase(), 15, 200);
+measure(taxCase(), 15, 2000);
 measure(mlpCase(32), 15, 20);
 measure(mlpCase(256), 11, 5);

@@ -12,15 +12,16 @@ let requested: string | null = null;
 let pending: Promise<boolean> | null = null;
 let warnedFallback = false;
 
-function envBackend(): string | null {
+/** `SCOPEFLOW_BACKEND`, read once: `process.env` lookups are slow enough to show per run. */
+const ENV_BACKEND: string | null = (() => {
   const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
   const value = g.process?.env?.SCOPEFLOW_BACKEND;
   return value === undefined || value === "" ? null : value;
-}
+})();
 
 /** The backend scopeflow will use: `SCOPEFLOW_BACKEND`, else what `setBackend` asked, else wasm. */
 function wantedBackend(): string {
-  return requested ?? envBackend() ?? "wasm";
+  return requested ?? ENV_BACKEND ?? "wasm";
 }
 
 /**

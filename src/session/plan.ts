@@ -4,6 +4,7 @@ import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { variableOpOf } from "../ops/state/variable_ops.js";
 import { missingFeedMessage } from "../ops/array/placeholder.js";
+import { fuseMatMulChains } from "./fusion.js";
 
 /** Where a step takes one input value from. */
 export interface InputSource {
@@ -94,8 +95,10 @@ export function makePlan(
   }
 
   const fetchSources = fetches.map(sourceOf);
-  scheduleReleases(steps, fetchSources, feedSlots, constantSlots);
-  return { steps, slotCount, feedSlots, fetchSources, constantSlots };
+  const pinned = new Set<number>([...feedSlots.values(), ...fetchSources.filter((f) => f.slot >= 0).map((f) => f.slot)]);
+  const fused = fuseMatMulChains(steps, pinned);
+  scheduleReleases(fused, fetchSources, feedSlots, constantSlots);
+  return { steps: fused, slotCount, feedSlots, fetchSources, constantSlots };
 }
 
 /** Frees each value after its last reader; values nobody reads are freed at once. */

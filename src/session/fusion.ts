@@ -1,0 +1,106 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { Tensor } from "../graph/tensor.js";
+import type { Step } from "./plan.js";
+
+/*
+ * Graph-level kernel choices the executor makes because it sees the whole plan:
+ * `MatMul → BiasAdd/Add(bias) → Relu` becomes one `tf.fused.matMul`, when nothing else
+ * reads the intermediate values (they are neither fetched nor used by another op, e.g.
+ * by a gradient). Hand-written tfjs code rarely does this.
+ */
+
+const BIAS_TYPES = new Set(["BiasAdd", "Add", "AddV2"]);
+const ACTIVATIONS: Record<string, "relu" | "relu6" | "sigmoid" | "elu"> = {
+  Relu: "relu",
+  Relu6: "relu6",
+  Sigmoid: "sigmoid",
+  Elu: "elu",
+};
+
+type Activation = "linear" | "relu" | "relu6" | "sigmoid" | "elu";
+
+/** How often each slot is read by the plan's steps; fetched and fed slots count as extra reads. */
+function readCounts(steps: readonly Step[], pinned: ReadonlySet<number>): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const step of steps) {
+    for (const input of step.inputs) {
+      if (input.slot >= 0) counts.set(input.slot, (counts.get(input.slot) ?? 0) + 1);
+    }
+  }
+  for (const s of pinned) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return counts;
+}
+
+/** The single step that reads `slot`, if exactly one does. */
+function soleReader(steps: readonly Step[], slot: number, counts: Map<number, number>): Step | null {
+  if (counts.get(slot) !== 1) return null;
+  for (const step of steps) {
+    if (step.inputs.some((i) => i.slot === slot)) return step;
+  }
+  return null;
+}
+
+function isVectorBias(op: Step["op"]): boolean {
+  const x = op.inputs[0] as Tensor;
+  const b = op.inputs[1] as Tensor;
+  const n = x.shape.dims?.[1];
+  return x.shape.rank === 2 && b.shape.rank === 1 && n !== null && n !== undefined && b.shape.dims?.[0] === n;
+}
+
+/**
+ * Rewrites matmul-bias-activation chains in `steps` into fused steps. `pinned` holds the
+ * slots whose values must exist (fetched, fed).
+ */
+export function fuseMatMulChains(steps: Step[], pinned: ReadonlySet<number>): Step[] {
+  const counts = readCounts(steps, pinned);
+  const removed = new Set<Step>();
+  const replacement = new Map<Step, Step>();
+  for (const mm of steps) {
+    if (mm.op.type !== "MatMul" || removed.has(mm) || mm.outputs.length !== 1) continue;
+    const biasStep = soleReader(steps, mm.outputs[0] as number, counts);
+    if (biasStep === null || !BIAS_TYPES.has(biasStep.op.type) || !isVectorBias(biasStep.op)) continue;
+    if (biasStep.inputs[0]?.slot !== mm.outputs[0]) continue;
+    let last = biasStep;
+    let activation: Activation = "linear";
+    const actStep = soleReader(steps, biasStep.outputs[0] as number, counts);
+    if (actStep !== null && ACTIVATIONS[actStep.op.type] !== undefined) {
+      activation = ACTIVATIONS[actStep.op.type] as Activation;
+      last = actStep;
+    }
+    const transposeA = mm.op.attrs.transpose_a === true;
+    const transposeB = mm.op.attrs.transpose_b === true;
+    const fused: Step = {
+      op: last.op,
+      kernel: ([a, b, bias]) => [fusedMatMul(a as tfc.Tensor, b as tfc.Tensor, bias as tfc.Tensor, transposeA, transposeB, activation)],
+      inputs: [mm.inputs[0], mm.inputs[1], biasStep.inputs[1]].map((i) => i as Step["inputs"][number]),
+      outputs: [last.outputs[0] as number],
+      release: [],
+      constant: false,
+    };
+    removed.add(mm);
+    removed.add(biasStep);
+    if (last !== biasStep) removed.add(last);
+    replacement.set(last, fused);
+  }
+  if (removed.size === 0) return steps;
+  const out: Step[] = [];
+  for (const step of steps) {
+    const r = replacement.get(step);
+    if (r !== undefined) out.push(r);
+    else if (!removed.has(step)) out.push(step);
+  }
+  return out;
+}
+
+function fusedMatMul(a: tfc.Tensor, b: tfc.Tensor, bias: tfc.Tensor, transposeA: boolean, transposeB: boolean, activation: Activation): tfc.Tensor {
+  // On wasm the fused kernel is fast only for untransposed operands (see MatMul).
+  if ((transposeA || transposeB) && tfc.getBackend() === "wasm") {
+    const at = transposeA ? tfc.transpose(a) : a;
+    const bt = transposeB ? tfc.transpose(b) : b;
+    const out = tfc.fused.matMul({ a: at, b: bt, bias, activation });
+    if (at !== a) at.dispose();
+    if (bt !== b) bt.dispose();
+    return out;
+  }
+  return tfc.fused.matMul({ a, b, transposeA, transposeB, bias, activation });
+}
