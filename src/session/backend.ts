@@ -53,11 +53,37 @@ export async function ready(): Promise<boolean> {
   return pending;
 }
 
+type ProcessEvents = "uncaughtException" | "unhandledRejection";
+interface ProcessLike {
+  listeners(event: ProcessEvents): ((...args: unknown[]) => void)[];
+  removeListener(event: ProcessEvents, listener: (...args: unknown[]) => void): void;
+}
+
+/**
+ * tfjs-backend-wasm's Emscripten loader installs process-wide `uncaughtException` and
+ * `unhandledRejection` handlers that rethrow, so that any later error in the user's
+ * program prints the whole minified loader source. They serve no purpose once the module
+ * is loaded; remove exactly the ones that loading added.
+ */
+async function withoutLoaderHandlers<T>(load: () => Promise<T>): Promise<T> {
+  const proc = (globalThis as { process?: ProcessLike }).process;
+  if (proc === undefined || typeof proc.listeners !== "function") return load();
+  const events: ProcessEvents[] = ["uncaughtException", "unhandledRejection"];
+  const before = new Map(events.map((e) => [e, new Set(proc.listeners(e))]));
+  try {
+    return await load();
+  } finally {
+    for (const e of events) {
+      for (const l of proc.listeners(e)) if (!before.get(e)?.has(l)) proc.removeListener(e, l);
+    }
+  }
+}
+
 async function initialize(name: string): Promise<boolean> {
   if (tfc.getBackend() === name) return true;
   let ok = false;
   try {
-    ok = await tfc.setBackend(name);
+    ok = await withoutLoaderHandlers(() => tfc.setBackend(name));
   } catch {
     ok = false;
   }

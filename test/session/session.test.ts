@@ -184,3 +184,11 @@ describe("memory", () => {
     expect(tfc.memory().numTensors).toBe(start);
   });
 });
+
+describe("backend", () => {
+  it("leaves no process-wide error handlers from the wasm loader behind", async () => {
+    await tf.ready();
+    const handlers = [...process.listeners("uncaughtException"), ...process.listeners("unhandledRejection")];
+    expect(handlers.some((h) => String(h).includes("ExitStatus"))).toBe(false);
+  });
+});
