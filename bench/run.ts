@@ -39,12 +39,22 @@ function measure(c: Case, rounds: number, inner: number): void {
   const a: number[] = [];
   const b: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    a.push(time(() => { for (let i = 0; i < inner; i++) c.scopeflow(); }) / inner);
-    b.push(time(() => { for (let i = 0; i < inner; i++) c.raw(); }) / inner);
+    a.push(
+      time(() => {
+        for (let i = 0; i < inner; i++) c.scopeflow();
+      }) / inner,
+    );
+    b.push(
+      time(() => {
+        for (let i = 0; i < inner; i++) c.raw();
+      }) / inner,
+    );
   }
   const ma = median(a);
   const mb = median(b);
-  console.log(`${c.name.padEnd(34)} ${ma.toFixed(4).padStart(10)} ${mb.toFixed(4).padStart(10)} ${(ma / mb).toFixed(3).padStart(7)}`);
+  console.log(
+    `${c.name.padEnd(34)} ${ma.toFixed(4).padStart(10)} ${mb.toFixed(4).padStart(10)} ${(ma / mb).toFixed(3).padStart(7)}`,
+  );
   c.dispose();
 }
 
@@ -90,7 +100,9 @@ function mlpCase(batch: number): Case {
   for (let i = 0; i < 3; i++) {
     h = tf.variableScope(`layer${i}`, () => {
       const w = tf.getVariable("w", [sizes[i] as number, sizes[i + 1] as number]);
-      const b = tf.getVariable("b", [sizes[i + 1] as number], { initializer: tf.zerosInitializer() });
+      const b = tf.getVariable("b", [sizes[i + 1] as number], {
+        initializer: tf.zerosInitializer(),
+      });
       const z = tf.matmul(h, w).add(b);
       return i < 2 ? tf.nn.relu(z) : z;
     });
@@ -114,7 +126,10 @@ function mlpCase(batch: number): Case {
       const out = tfc.tidy(() => {
         let a: tfc.Tensor = xt;
         for (let i = 0; i < 3; i++) {
-          const z = tfc.add(tfc.matMul(a, weights[2 * i] as tfc.Tensor), weights[2 * i + 1] as tfc.Tensor);
+          const z = tfc.add(
+            tfc.matMul(a, weights[2 * i] as tfc.Tensor),
+            weights[2 * i + 1] as tfc.Tensor,
+          );
           a = i < 2 ? tfc.relu(z) : z;
         }
         return a;
@@ -131,7 +146,9 @@ function mlpCase(batch: number): Case {
 }
 
 console.log(`backend: ${tf.getBackend()}`);
-console.log(`${"case".padEnd(34)} ${"scopeflow".padStart(10)} ${"tfjs".padStart(10)} ${"ratio".padStart(7)}   (ms per run, medians)`);
+console.log(
+  `${"case".padEnd(34)} ${"scopeflow".padStart(10)} ${"tfjs".padStart(10)} ${"ratio".padStart(7)}   (ms per run, medians)`,
+);
 measure(taxCase(), 15, 2000);
 measure(mlpCase(32), 15, 20);
 measure(mlpCase(256), 11, 5);

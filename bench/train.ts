@@ -1,0 +1,81 @@
+/**
+ * Training-step speed: scopeflow vs stock hand-written tfjs-core (`optimizer.minimize` on
+ * the tape) vs tfjs-layers (`trainOnBatch`), same initial weights and data, each run in its
+ * own process, processes alternating (A B C A B C …) so that machine noise spreads evenly.
+ *
+ *   npx tsx bench/train.ts                 # all cases, wasm
+ *   npx tsx bench/train.ts mlp-sgd-32      # one case
+ *   SCOPEFLOW_BACKEND=cpu npx tsx bench/train.ts
+ */
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const cases =
+  process.argv.slice(2).length > 0
+    ? process.argv.slice(2)
+    : ["mlp-sgd-32", "mlp-sgd-256", "mlp-adam-32", "mlp-adam-256", "cnn-adam-32", "rnn-adam-16"];
+const impls = ["scopeflow", "tfjs", "layers"];
+const ROUNDS = 3;
+const tsx = fileURLToPath(new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url));
+const worker = fileURLToPath(new URL("./train-worker.ts", import.meta.url));
+
+interface Result {
+  ms: number;
+  firstLoss: number;
+  lastLoss: number;
+}
+
+function runOnce(impl: string, name: string): Result | string {
+  const steps = name.startsWith("cnn") ? "10" : "30";
+  try {
+    const out = execFileSync(process.execPath, [tsx, worker, impl, name, steps], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 600_000,
+    });
+    const line = out.trim().split("\n").pop() as string;
+    return JSON.parse(line) as Result;
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    const text =
+      (err.stderr ?? err.message).split("\n").find((l) => /Error/.test(l)) ?? err.message;
+    return text.slice(0, 120);
+  }
+}
+
+console.log(
+  `backend: ${process.env.SCOPEFLOW_BACKEND ?? "wasm"}; median ms/step over ${ROUNDS} alternating processes each`,
+);
+console.log(
+  `${"case".padEnd(14)} ${"scopeflow".padStart(10)} ${"tfjs".padStart(10)} ${"layers".padStart(10)} ${"sf/tfjs".padStart(8)} ${"sf/layers".padStart(9)}   first loss (sf / tfjs / layers)`,
+);
+for (const name of cases) {
+  const results = new Map<string, number[]>(impls.map((i) => [i, []]));
+  const losses = new Map<string, string>();
+  const failures = new Map<string, string>();
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const impl of impls) {
+      if (failures.has(impl)) continue;
+      const res = runOnce(impl, name);
+      if (typeof res === "string") failures.set(impl, res);
+      else {
+        results.get(impl)?.push(res.ms);
+        losses.set(impl, res.firstLoss.toFixed(4));
+      }
+    }
+  }
+  const med = (impl: string): number | null => {
+    const xs = [...(results.get(impl) ?? [])].sort((a, b) => a - b);
+    return xs.length === 0 ? null : (xs[Math.floor(xs.length / 2)] as number);
+  };
+  const fmt = (v: number | null) => (v === null ? "fails" : v.toFixed(2)).padStart(10);
+  const sf = med("scopeflow");
+  const tj = med("tfjs");
+  const ly = med("layers");
+  const ratio = (a: number | null, b: number | null) =>
+    a === null || b === null ? "-" : (a / b).toFixed(2);
+  console.log(
+    `${name.padEnd(14)} ${fmt(sf)} ${fmt(tj)} ${fmt(ly)} ${ratio(sf, tj).padStart(8)} ${ratio(sf, ly).padStart(9)}   ${impls.map((i) => losses.get(i) ?? "-").join(" / ")}`,
+  );
+  for (const [impl, why] of failures) console.log(`    ${impl}: ${why}`);
+}
