@@ -48,7 +48,12 @@ function batchOf(part: number[][]): { a: tf.NDArray; b: tf.NDArray; same: tf.NDA
 // ---- model ----------------------------------------------------------------------------
 tf.setRandomSeed(7);
 
-function dense(x: tf.Tensor, units: number, name: string, activation?: (t: tf.Tensor) => tf.Tensor): tf.Tensor {
+function dense(
+  x: tf.Tensor,
+  units: number,
+  name: string,
+  activation?: (t: tf.Tensor) => tf.Tensor,
+): tf.Tensor {
   return tf.variableScope(name, () => {
     const inputs = x.shape.asList()[1] as number;
     const w = tf.getVariable("w", [inputs, units]);
@@ -59,7 +64,9 @@ function dense(x: tf.Tensor, units: number, name: string, activation?: (t: tf.Te
 }
 
 // Variables are created on the first call and reused on the second: one set of weights.
-const tower = tf.makeTemplate("tower", (x: tf.Tensor) => dense(dense(x, 32, "hidden", tf.nn.relu), 8, "embedding"));
+const tower = tf.makeTemplate("tower", (x: tf.Tensor) =>
+  dense(dense(x, 32, "hidden", tf.nn.relu), 8, "embedding"),
+);
 
 const a = tf.placeholder(tf.float32, [null, 2], { name: "a" });
 const b = tf.placeholder(tf.float32, [null, 2], { name: "b" });
@@ -71,7 +78,9 @@ const logits = tf.variableScope("head", () => {
   return bias.sub(scale.mul(distance));
 });
 const loss = tf.reduceMean(tf.nn.sigmoidCrossEntropyWithLogits({ labels: same, logits }));
-const accuracy = tf.reduceMean(tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(same, 0.5)), tf.float32));
+const accuracy = tf.reduceMean(
+  tf.cast(tf.equal(tf.greater(logits, 0), tf.greater(same, 0.5)), tf.float32),
+);
 const globalStep = tf.train.getOrCreateGlobalStep();
 const trainOp = new tf.train.AdamOptimizer(0.01).minimize(loss, { globalStep });
 
@@ -112,7 +121,7 @@ for (let epoch = 0; epoch < epochs; epoch++) {
       [b, batch.b],
       [same, batch.same],
     ]);
-    const [lossValue] = sess.run([loss, trainOp], feeds);
+    const [lossValue] = sess.run([loss, trainOp] as const, feeds);
     const step = epoch * stepsPerEpoch + s + 1;
     curve.push(`${step},${Number(lossValue.item())}`);
     const elapsed = (performance.now() - started) / 1000;
@@ -126,7 +135,18 @@ for (let epoch = 0; epoch < epochs; epoch++) {
 if (tty) process.stdout.write("\n");
 
 const held = batchOf(test);
-const testAccuracy = Number(sess.run(accuracy, new Map([[a, held.a], [b, held.b], [same, held.same]])).item());
+const testAccuracy = Number(
+  sess
+    .run(
+      accuracy,
+      new Map([
+        [a, held.a],
+        [b, held.b],
+        [same, held.same],
+      ]),
+    )
+    .item(),
+);
 console.log(`\nheld-out accuracy: ${(testAccuracy * 100).toFixed(1)}% on ${test.length} pairs`);
 console.log(`global step: ${sess.run(globalStep).item()}`);
 mkdirSync(new URL("../out/", import.meta.url), { recursive: true });

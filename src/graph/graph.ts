@@ -219,7 +219,10 @@ export class Graph {
     }
   }
 
-  /** Runs `fn` with no control dependencies and at the root name scope (`init_scope`). */
+  /**
+   * Runs `fn` with no control dependencies (`init_scope` in graph mode). As in TensorFlow,
+   * the current name scope is kept; it is restored afterwards whatever `fn` did to it.
+   */
   initScope<T>(fn: () => T): T {
     const savedStack = this._nameStack;
     return this.controlDependencies(null, () => {

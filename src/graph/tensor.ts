@@ -1,4 +1,5 @@
 import type { DType } from "./dtypes.js";
+import type { NDArray } from "../ndarray/ndarray.js";
 import type { Graph } from "./graph.js";
 import type { Operation } from "./operation.js";
 import { TensorShape, type ShapeLike } from "./tensor_shape.js";
@@ -43,7 +44,7 @@ export type BinaryOperatorName = "add" | "sub" | "mul" | "truediv" | "pow" | "mo
 export interface TensorHooks {
   binary(op: BinaryOperatorName, x: TensorLike, y: TensorLike, name?: string): Tensor;
   unary(op: "neg", x: TensorLike, name?: string): Tensor;
-  evaluate(t: Tensor, feedDict?: unknown, session?: unknown): unknown;
+  evaluate(t: Tensor, feedDict?: unknown, session?: unknown): NDArray;
 }
 
 let hooks: TensorHooks | null = null;
@@ -174,13 +175,14 @@ export class Tensor implements TensorConvertible {
    * sess.asDefault(() => tf.constant(2).eval()); // NDArray 2
    * ```
    */
-  eval(feedDict?: unknown, session?: unknown): unknown {
+  eval(feedDict?: unknown, session?: unknown): NDArray {
     return need().evaluate(this, feedDict, session);
   }
 
-  /** `Tensor("add:0", shape=(2,), dtype=float32)`. */
+  /** `Tensor("add:0", shape=(2,), dtype=float32)`; no `shape=` when even the rank is unknown. */
   toString(): string {
-    return `Tensor("${this.name}", shape=${this._shape.toString()}, dtype=${this.dtypeName})`;
+    const shape = this._shape.rank === null ? "" : `, shape=${this._shape.toString()}`;
+    return `Tensor("${this.name}"${shape}, dtype=${this.dtypeName})`;
   }
 }
 

@@ -17,10 +17,14 @@ export type DataFor<D extends DType> = D extends "float32"
       ? Uint8Array
       : string[];
 
-/** One element of an array of dtype `D`, as JavaScript sees it. */
-export type ScalarFor<D extends DType> = D extends "bool"
+/**
+ * One element of an array of dtype `D`, as JavaScript sees it. For an array whose dtype is
+ * not known statically (`NDArray` from `Session.run`) this is `number`, the common case:
+ * check `.dtype` before reading a bool or string array's elements.
+ */
+export type ScalarFor<D extends DType> = [D] extends ["bool"]
   ? boolean
-  : D extends "string"
+  : [D] extends ["string"]
     ? string
     : number;
 

@@ -16,9 +16,52 @@ function parseFrames(stack: string | undefined): Frame[] {
   for (const line of (stack ?? "").split("\n")) {
     const m = FRAME_RE.exec(line);
     if (m === null) continue;
-    frames.push({ fn: m[1] ?? "<module>", file: m[2] as string, line: Number(m[3]) });
+    frames.push({ fn: m[1] ?? "<module>", file: displayPath(m[2] as string), line: Number(m[3]) });
   }
   return frames;
+}
+
+/** ESM stack frames name files by `file://` URL; Python prints paths. */
+function displayPath(file: string): string {
+  if (!file.startsWith("file://")) return file;
+  try {
+    return decodeURIComponent(new URL(file).pathname);
+  } catch {
+    return file;
+  }
+}
+
+interface ReadFileSync {
+  readFileSync(path: string, encoding: "utf8"): string;
+}
+
+const sourceCache = new Map<string, string[] | null>();
+
+/**
+ * The text of a source line, stripped, as Python's `linecache` gives it to
+ * `traceback.format_list`; `""` where files cannot be read (browsers) or are gone.
+ */
+function sourceLine(file: string, line: number): string {
+  let lines = sourceCache.get(file);
+  if (lines === undefined) {
+    lines = null;
+    try {
+      const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } })
+        .process;
+      const fs = proc?.getBuiltinModule?.("node:fs") as ReadFileSync | undefined;
+      if (fs !== undefined) lines = fs.readFileSync(file, "utf8").split("\n");
+    } catch {
+      lines = null;
+    }
+    sourceCache.set(file, lines);
+  }
+  return lines?.[line - 1]?.trim() ?? "";
+}
+
+/** One frame as `traceback.format_list` writes it. */
+function formatFrame(f: Frame): string {
+  const text = sourceLine(f.file, f.line);
+  return `  File "${f.file}", line ${f.line}, in ${f.fn}\n${text ? `    ${text}\n` : ""}`;
 }
 
 function packageRootOf(file: string): string {
@@ -47,8 +90,37 @@ function isInternal(file: string): boolean {
 export function formatUserFrames(captured: Error | null, limit = 5): string {
   if (captured === null) return "";
   const frames = parseFrames(captured.stack).filter((f) => !isInternal(f.file));
-  return frames
-    .slice(0, limit)
-    .map((f) => `  File "${f.file}", line ${f.line}, in ${f.fn}\n`)
-    .join("");
+  return frames.slice(0, limit).map(formatFrame).join("");
+}
+
+/** Captures the current stack, deep enough to reach the user's frames. */
+export function captureCallSite(): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 60;
+  const e = new Error("defined at");
+  Error.stackTraceLimit = limit;
+  return e;
+}
+
+/**
+ * Where something was defined, as `Template` appends it to errors (`_skip_common_stack_elements`
+ * over `traceback.format_stack()`): the user frames of `defined`, outermost first, minus
+ * those it shares with `current`; the innermost one when all are shared.
+ */
+export function formatDefinitionSite(defined: Error, current: Error): string {
+  const outermostFirst = (e: Error): Frame[] =>
+    parseFrames(e.stack)
+      .filter((f) => !isInternal(f.file))
+      .reverse();
+  const def = outermostFirst(defined);
+  const now = outermostFirst(current);
+  let i = 0;
+  while (i < def.length && i < now.length) {
+    const a = def[i] as Frame;
+    const b = now[i] as Frame;
+    if (a.file !== b.file || a.line !== b.line || a.fn !== b.fn) break;
+    i += 1;
+  }
+  const kept = i < def.length ? def.slice(i) : def.slice(-1);
+  return kept.map(formatFrame).join("");
 }

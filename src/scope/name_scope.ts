@@ -78,7 +78,7 @@ export function opNameScope<T>(
   const chosen = name ?? defaultName;
   if (chosen === null && values !== undefined) {
     throw new ValueError(
-      `At least one of name (${name}) and default_name (${defaultName}) must be provided.`,
+      `At least one of name (${name ?? "None"}) and default_name (${defaultName ?? "None"}) must be provided.`,
     );
   }
   const graph = graphFromValues(values);
@@ -105,7 +105,11 @@ export function nameScope<T>(name: string | null, fn: (scope: string) => T): T {
     throw new TypeError(`nameScope: the name must be a string or null, got ${typeof name}.`);
   }
   const graph = getDefaultGraph();
-  return runScopeCallback(graph, () => withNameScope(graph, name, fn));
+  // TensorFlow's name_scope enters `graph.as_default()` too, so that (among other things)
+  // resetDefaultGraph() inside it is refused like inside any other nested graph.
+  return withDefaultGraph(graph, () =>
+    runScopeCallback(graph, () => withNameScope(graph, name, fn)),
+  );
 }
 
 /**

@@ -231,7 +231,10 @@ export class VariableScopeStore {
     });
   }
 
-  /** Sets the current scope, journaled so a rolled-back scope leaves nothing behind. */
+  /**
+   * Sets the current scope. Not journaled: every scope restores the previous current scope
+   * when it exits, before a rollback runs.
+   */
   setCurrent(scope: VariableScope): void {
     this.current = scope;
   }
@@ -357,7 +360,8 @@ function validateScopeRequest(nameOrScope: unknown, options: VariableScopeOption
       `The auxiliary_name_scope must be \`True\` or \`False\`, while get ${String(aux)}`,
     );
   }
-  if ((nameOrScope === null || nameOrScope === undefined) && reuse === true) {
+  // TensorFlow tests `if self._reuse:`, and AUTO_REUSE (an enum member) is truthy too.
+  if ((nameOrScope === null || nameOrScope === undefined) && reuse !== null) {
     throw new ValueError("reuse=True cannot be used without a name_or_scope");
   }
   if (options.dtype !== undefined && options.dtype !== null) asDType(options.dtype);
@@ -409,7 +413,10 @@ function enterVariableScope<T>(
       : typeof nameOrScope === "string"
         ? nameOrScope
         : lastComponent(nameOrScope.name);
-  const opensNameScope = !request.auxiliaryNameScope || nameScopeToOpen !== "";
+  // A `defaultName` scope always opens its name scope (`""` resets to the root, as in
+  // TensorFlow); a string or captured scope opens none when its name is empty.
+  const opensNameScope =
+    !request.auxiliaryNameScope || nameOrScope === null || nameScopeToOpen !== "";
   const exits: (() => void)[] = [];
   try {
     let openedNameScope: string | null = null;

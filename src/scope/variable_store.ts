@@ -123,8 +123,9 @@ function checkSharedShapeAndDType(request: VariableRequest<unknown>, found: Stor
     );
   }
   if (request.dtype !== found.dtype) {
+    // The found variable is a RefVariable: TensorFlow prints its dtype as `float32_ref`.
     throw new ValueError(
-      `Trying to share variable ${request.name}, but specified dtype ${request.dtype} and found dtype ${found.dtype}.`,
+      `Trying to share variable ${request.name}, but specified dtype ${request.dtype} and found dtype ${found.dtype}_ref.`,
     );
   }
 }

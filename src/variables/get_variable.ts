@@ -161,7 +161,8 @@ function getVariableIn(graph: Graph, name: string, opts: GetVariableOptions): Te
       const initDType = convertToTensor(opts.initializer).dtype;
       if (initDType !== opts.dtype) {
         throw new ValueError(
-          `Initializer type '${initDType}' and explicit dtype '${opts.dtype}' don't match.`,
+          // TensorFlow formats the two DType objects with `%s`: `<dtype: 'int32'>`.
+          `Initializer type '<dtype: '${initDType}'>' and explicit dtype '<dtype: '${opts.dtype}'>' don't match.`,
         );
       }
     }

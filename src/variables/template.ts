@@ -1,5 +1,6 @@
 import { ValueError } from "../errors.js";
 import { getDefaultGraph, GraphKeys } from "../graph/graph.js";
+import { captureCallSite, formatDefinitionSite } from "../scope/call_site.js";
 import type { CustomGetter } from "../scope/types.js";
 import { VariableScope, variableScope } from "../scope/variable_scope.js";
 
@@ -44,6 +45,7 @@ export function makeTemplate<A extends unknown[], R>(
   if (name === null || name === undefined) throw new ValueError("name cannot be None.");
   if (typeof name !== "string") throw new TypeError("makeTemplate: name must be a string.");
   if (typeof fn !== "function") throw new TypeError("makeTemplate: fn must be a function.");
+  const definedAt = captureCallSite();
   let scope: VariableScope | null = null;
   let variablesCreated = false;
   const customGetter = options.customGetter ?? null;
@@ -56,6 +58,18 @@ export function makeTemplate<A extends unknown[], R>(
   }
 
   const callFunction = (args: A): R => {
+    try {
+      return callChecked(args);
+    } catch (e) {
+      // As TensorFlow's Template does, say where the template was made.
+      if (e instanceof Error) {
+        e.message = `${e.message}\n\noriginally defined at:\n${formatDefinitionSite(definedAt, captureCallSite())}`;
+      }
+      throw e;
+    }
+  };
+
+  const callChecked = (args: A): R => {
     const graph = getDefaultGraph();
     const trainableAtStart = graph.getCollection(GraphKeys.TRAINABLE_VARIABLES).length;
     const result = fn(...args);

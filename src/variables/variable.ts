@@ -1,4 +1,5 @@
 import { ValueError } from "../errors.js";
+import type { NDArray } from "../ndarray/ndarray.js";
 import { asDType, type DType } from "../graph/dtypes.js";
 import { getDefaultGraph, GraphKeys, type Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
@@ -186,8 +187,8 @@ export class Variable implements TensorConvertible {
    * sess.asDefault(() => v.eval());
    * ```
    */
-  eval(session?: unknown): unknown {
-    return needHooks().run(session, this);
+  eval(session?: unknown): NDArray {
+    return needHooks().run(session, this) as NDArray;
   }
 
   /**
