@@ -462,10 +462,15 @@ function typeName(value: unknown): string {
  * The caller's stack, captured at a public entry point so that only a few frames are
  * scopeflow's (a capture costs about 1 µs a frame).
  */
-export function captureCallSite(frames = 12): Error {
+export function captureCallSite(frames = 12, above?: (...args: never[]) => unknown): Error {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = frames;
   const e = new Error("defined at");
+  // Frames from `above` inward are skipped, so the few collected are the caller's.
+  const withCapture = Error as { captureStackTrace?: (target: object, above?: unknown) => void };
+  if (above !== undefined && typeof withCapture.captureStackTrace === "function") {
+    withCapture.captureStackTrace(e, above);
+  }
   Error.stackTraceLimit = limit;
   return e;
 }

@@ -22,7 +22,8 @@ export class TensorShape {
   readonly dims: readonly Dim[] | null;
 
   constructor(dims: readonly Dim[] | null) {
-    this.dims = dims === null ? null : Object.freeze(dims.slice());
+    // Copied so callers cannot change it; not frozen: freezing costs more than the copy.
+    this.dims = dims === null ? null : dims.slice();
   }
 
   /** A shape whose rank is not known. */

@@ -24,6 +24,9 @@ import { isInitializer, glorotUniformInitializer, zerosInitializer } from "../op
 import { convertToTensor } from "../ops/convert.js";
 import { Variable } from "./variable.js";
 
+/** A public entry point, as a value for stack capture. */
+type PublicEntry = (...args: never[]) => unknown;
+
 /** Options of {@link getVariable}. */
 export interface GetVariableOptions {
   shape?: ShapeLike | null;
@@ -59,7 +62,7 @@ export function getVariable(
 ): Variable {
   const opts = normalizeArgs(name, shape, options);
   const graph = getDefaultGraph();
-  return graph.atomically(() => getVariableIn(graph, name, opts)) as Variable;
+  return graph.atomically(() => getVariableIn(graph, name, opts, getVariable)) as Variable;
 }
 
 /**
@@ -82,7 +85,7 @@ export function getLocalVariable(
     : [GraphKeys.LOCAL_VARIABLES];
   const graph = getDefaultGraph();
   return graph.atomically(() =>
-    getVariableIn(graph, name, { ...opts, trainable: false, collections }),
+    getVariableIn(graph, name, { ...opts, trainable: false, collections }, getLocalVariable),
   ) as Variable;
 }
 
@@ -143,7 +146,7 @@ function isCallableInitializer(init: unknown): init is Initializer | Initializer
 }
 
 /** `VariableScope.get_variable`: fills in the scope's defaults, then the getter. */
-function getVariableIn(graph: Graph, name: string, opts: GetVariableOptions): TensorConvertible {
+function getVariableIn(graph: Graph, name: string, opts: GetVariableOptions, publicEntry: PublicEntry): TensorConvertible {
   const scope = getVariableScope();
   const regularizer = opts.regularizer ?? scope.regularizer;
   const partitioner = opts.partitioner ?? scope.partitioner;
@@ -178,6 +181,7 @@ function getVariableIn(graph: Graph, name: string, opts: GetVariableOptions): Te
       partitioner,
       constraint: opts.constraint ?? scope.constraint,
       dtypeGiven: opts.dtype !== undefined && opts.dtype !== null,
+      publicEntry,
     };
     if (customGetter !== null) {
       const getter = (n: string, o: Record<string, unknown>): TensorConvertible =>
@@ -201,6 +205,8 @@ interface GetterOptions {
   partitioner: Partitioner | null;
   constraint: Constraint | null;
   dtypeGiven: boolean;
+  /** The public function the user called: call-site capture starts above it. */
+  publicEntry: PublicEntry;
 }
 
 /** `_VariableStore.get_variable`'s `_true_getter`. */
@@ -272,7 +278,7 @@ function createVariable(
     validateShape: o.validateShape,
     constraint: o.constraint,
     // Captured only when creating: the user's frames sit about 12 frames up from here.
-    definedAt: captureCallSite(24),
+    definedAt: captureCallSite(16, o.publicEntry),
   });
 }
 
