@@ -22,8 +22,7 @@ export class TensorShape {
   readonly dims: readonly Dim[] | null;
 
   constructor(dims: readonly Dim[] | null) {
-    // Copied so callers cannot change it; not frozen: freezing costs more than the copy.
-    this.dims = dims === null ? null : dims.slice();
+    this.dims = dims === null ? null : Object.freeze(dims.slice());
   }
 
   /** A shape whose rank is not known. */
