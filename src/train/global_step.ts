@@ -30,7 +30,7 @@ export function getGlobalStep(graph: Graph = getDefaultGraph()): Variable | null
  * ```
  */
 export function createGlobalStep(graph: Graph = getDefaultGraph()): Variable {
-  if (getGlobalStep(graph) !== null) throw new ValueError("\"global_step\" already exists.");
+  if (getGlobalStep(graph) !== null) throw new ValueError('"global_step" already exists.');
   return graph.asDefault(() =>
     graph.initScope(() =>
       getVariable("global_step", [], {

@@ -76,7 +76,10 @@ export abstract class Optimizer {
         `No gradients provided for any variable, check your graph for ops that do not support gradients, between variables [${gradsAndVars.map(([, v]) => `"${v.toString()}"`).join(", ")}] and loss ${loss.toString()}.`,
       );
     }
-    return this.applyGradients(gradsAndVars, { globalStep: options.globalStep ?? null, name: options.name });
+    return this.applyGradients(gradsAndVars, {
+      globalStep: options.globalStep ?? null,
+      name: options.name,
+    });
   }
 
   /**
@@ -91,16 +94,25 @@ export abstract class Optimizer {
   computeGradients(loss: Tensor, options: ComputeGradientsOptions = {}): GradAndVar[] {
     const gate = options.gateGradients ?? Optimizer.GATE_OP;
     if (![0, 1, 2].includes(gate)) {
-      throw new ValueError(`gate_gradients must be one of: Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not ${String(gate)}`);
+      throw new ValueError(
+        `gate_gradients must be one of: Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not ${String(gate)}`,
+      );
     }
-    const varList = options.varList ?? getDefaultGraph().getCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES);
+    const varList =
+      options.varList ?? getDefaultGraph().getCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES);
     if (varList.length === 0) throw new ValueError("No variables to optimize.");
     for (const v of varList) {
-      if (!(v instanceof Variable)) throw new TypeError(`varList must hold tf.Variable objects, got ${String(v)}.`);
+      if (!(v instanceof Variable))
+        throw new TypeError(`varList must hold tf.Variable objects, got ${String(v)}.`);
     }
-    let grads = gradients(loss, [...varList], options.gradLoss === undefined || options.gradLoss === null ? null : [options.gradLoss], {
-      gateGradients: gate === Optimizer.GATE_OP,
-    });
+    let grads = gradients(
+      loss,
+      [...varList],
+      options.gradLoss === undefined || options.gradLoss === null ? null : [options.gradLoss],
+      {
+        gateGradients: gate === Optimizer.GATE_OP,
+      },
+    );
     if (gate === Optimizer.GATE_GRAPH) grads = tupleAll(grads);
     grads.forEach((g, i) => {
       const v = varList[i] as Variable;
@@ -120,12 +132,19 @@ export abstract class Optimizer {
    * const train = opt.applyGradients(gv, { globalStep: tf.train.getOrCreateGlobalStep() });
    * ```
    */
-  applyGradients(gradsAndVars: readonly GradAndVar[], options: { globalStep?: Variable | null; name?: string } = {}): Operation {
+  applyGradients(
+    gradsAndVars: readonly GradAndVar[],
+    options: { globalStep?: Variable | null; name?: string } = {},
+  ): Operation {
     if (gradsAndVars.length === 0) throw new ValueError("No variables provided.");
-    const pairs = gradsAndVars.map(([g, v]) => [g === null ? null : convertToTensor(g), v] as [Tensor | null, Variable]);
+    const pairs = gradsAndVars.map(
+      ([g, v]) => [g === null ? null : convertToTensor(g), v] as [Tensor | null, Variable],
+    );
     const varList = pairs.filter(([g]) => g !== null).map(([, v]) => v);
     if (varList.length === 0) {
-      throw new ValueError(`No gradients provided for any variable: [${pairs.map(([, v]) => `"${v.toString()}"`).join(", ")}].`);
+      throw new ValueError(
+        `No gradients provided for any variable: [${pairs.map(([, v]) => `"${v.toString()}"`).join(", ")}].`,
+      );
     }
     const graph = varList[0]?.graph ?? getDefaultGraph();
     return graph.asDefault(() =>
@@ -151,7 +170,10 @@ export abstract class Optimizer {
             train = this.finish(updates, scope);
           } else {
             const finished = this.finish(updates, "update");
-            train = controlDependencies([finished], () => assignAdd(step, convertToTensor(1, { dtype: step.dtype }), { name: scope }).op);
+            train = controlDependencies(
+              [finished],
+              () => assignAdd(step, convertToTensor(1, { dtype: step.dtype }), { name: scope }).op,
+            );
           }
           const trainOps = graph.getCollectionRef<Operation>(GraphKeys.TRAIN_OP);
           if (!trainOps.includes(train)) graph.addToCollection(GraphKeys.TRAIN_OP, train);
@@ -209,7 +231,12 @@ export abstract class Optimizer {
   }
 
   /** A slot shaped like `variable`, first valued by `initializer` (`_get_or_make_slot_with_initializer`). */
-  protected slotWithInitializer(variable: Variable, initializer: Initializer, slotName: string, opName: string): Variable {
+  protected slotWithInitializer(
+    variable: Variable,
+    initializer: Initializer,
+    slotName: string,
+    opName: string,
+  ): Variable {
     let named = this.slots.get(slotName);
     if (named === undefined) {
       named = new Map();

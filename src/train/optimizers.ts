@@ -73,9 +73,14 @@ export class MomentumOptimizer extends Optimizer {
   }
   protected applyDense(grad: Tensor, variable: Variable): Operation {
     const mom = this.getSlot(variable, "momentum") as Variable;
-    return applyOp("ApplyMomentum", [variable, mom], [this.lrTensor as Tensor, grad, this.momentumTensor as Tensor], {
-      use_nesterov: this.useNesterov,
-    }).op;
+    return applyOp(
+      "ApplyMomentum",
+      [variable, mom],
+      [this.lrTensor as Tensor, grad, this.momentumTensor as Tensor],
+      {
+        use_nesterov: this.useNesterov,
+      },
+    ).op;
   }
 }
 
@@ -136,7 +141,15 @@ export class AdamOptimizer extends Optimizer {
     return applyOp(
       "ApplyAdam",
       [variable, m, v],
-      [this.getNonSlot("beta1_power"), this.getNonSlot("beta2_power"), t.lr, t.beta1, t.beta2, t.epsilon, grad],
+      [
+        this.getNonSlot("beta1_power"),
+        this.getNonSlot("beta2_power"),
+        t.lr,
+        t.beta1,
+        t.beta2,
+        t.epsilon,
+        grad,
+      ],
       { use_nesterov: false },
     ).op;
   }
@@ -234,12 +247,19 @@ export class AdagradOptimizer extends Optimizer {
     super(options.useLocking ?? false, options.name ?? "Adagrad");
     this.initialAccumulatorValue = options.initialAccumulatorValue ?? 0.1;
     if (this.initialAccumulatorValue <= 0) {
-      throw new RangeError(`initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`);
+      throw new RangeError(
+        `initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`,
+      );
     }
   }
   protected override createSlots(varList: readonly Variable[]): void {
     for (const v of varList) {
-      this.slotWithInitializer(v, constantInitializer(this.initialAccumulatorValue, { dtype: v.dtype }), "accumulator", this.name);
+      this.slotWithInitializer(
+        v,
+        constantInitializer(this.initialAccumulatorValue, { dtype: v.dtype }),
+        "accumulator",
+        this.name,
+      );
     }
   }
   protected override prepare(): void {

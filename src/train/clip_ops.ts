@@ -1,0 +1,198 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { Tensor, type TensorLike } from "../graph/tensor.js";
+import { constant } from "../ops/array/constant.js";
+import { onesLike } from "../ops/array/like.js";
+import { stack } from "../ops/array/stack.js";
+import { where } from "../ops/array/where.js";
+import { convertToTensor } from "../ops/convert.js";
+import { greater, maximum, minimum } from "../ops/math/binary.js";
+import { binaryOperator } from "../ops/math/operators.js";
+import { reduceSum } from "../ops/math/reduce.js";
+import { identity, sqrt } from "../ops/math/unary.js";
+import { l2Loss } from "../ops/nn/l2_loss.js";
+import { inOpScope, makeOp, type NameOption } from "../ops/op_scope.js";
+import { getOpDefinition, registerOp } from "../ops/registry.js";
+
+/*
+ * Clipping of tensors and gradients (TensorFlow 1.15's `clip_ops.py`), built from the
+ * graph ops with TensorFlow's name scopes and op names.
+ */
+
+/** A list entry that may be absent, as a gradient of an unused variable is. */
+type MaybeTensor = TensorLike | null | undefined;
+
+/** The tensors of a list, skipping absent entries. */
+function present(list: readonly MaybeTensor[]): TensorLike[] {
+  return list.filter((t): t is TensorLike => t !== null && t !== undefined);
+}
+
+function checkSequence(tList: unknown): asserts tList is readonly MaybeTensor[] {
+  if (!Array.isArray(tList)) throw new TypeError("t_list should be a sequence");
+}
+
+/**
+ * `math_ops.is_finite` (op `IsFinite`). The op is an element-wise math op; it is
+ * registered here, when first needed, unless another module already has.
+ */
+function isFinite(x: Tensor): Tensor {
+  if (getOpDefinition("IsFinite") === undefined) {
+    registerOp({ type: "IsFinite", kernel: ([t]) => [tfc.isFinite(t as tfc.Tensor)] });
+  }
+  return inOpScope(
+    null,
+    "IsFinite",
+    [x],
+    (scope, graph) =>
+      makeOp(graph, "IsFinite", scope, [x], [{ dtype: "bool", shape: x.shape }], { T: x.dtype })
+        .outputs[0] as Tensor,
+  );
+}
+
+/**
+ * Clips `t` to `[clipValueMin, clipValueMax]` (`tf.clip_by_value`): a `Minimum`, then a
+ * `Maximum` named after the scope (`clip_by_value`). The bounds are scalars or tensors of
+ * `t`'s shape: a bound that would broadcast `t` to a larger shape is a `ValueError`.
+ *
+ * @example
+ * ```ts
+ * tf.clipByValue(tf.constant([-2, 0.5, 3]), -1, 1); // [-1.   0.5  1. ]
+ * ```
+ */
+export function clipByValue(
+  t: TensorLike,
+  clipValueMin: TensorLike,
+  clipValueMax: TensorLike,
+  options: NameOption = {},
+): Tensor {
+  return inOpScope(options.name, "clip_by_value", [t, clipValueMin, clipValueMax], (scope) => {
+    const values = convertToTensor(t, { name: "t" });
+    const tMin = minimum(values, clipValueMax);
+    // The result must keep `t`'s shape: no broadcasting to a larger one.
+    values.shape.mergeWith(tMin.shape);
+    const tMax = maximum(tMin, clipValueMin, { name: scope });
+    values.shape.mergeWith(tMax.shape);
+    return tMax;
+  });
+}
+
+/** Options of {@link clipByNorm}. */
+export interface ClipByNormOptions extends NameOption {
+  /** The dimensions over which the L2 norm is taken; all of them by default. */
+  axes?: number | readonly number[] | Tensor | null;
+}
+
+/**
+ * Rescales `t` so that its L2 norm (over `axes`, all dims by default) is at most
+ * `clipNorm` (`tf.clip_by_norm`): `t * clipNorm / max(l2norm(t), clipNorm)`, with
+ * TensorFlow's two `Select`s that keep the gradient finite at a zero norm. The result is
+ * an `Identity` named `clip_by_norm`.
+ *
+ * @example
+ * ```ts
+ * tf.clipByNorm(tf.constant([3, 4]), 1); // [0.6 0.8]
+ * ```
+ */
+export function clipByNorm(
+  t: TensorLike,
+  clipNorm: TensorLike,
+  options: ClipByNormOptions = {},
+): Tensor {
+  return inOpScope(options.name, "clip_by_norm", [t, clipNorm], (scope) => {
+    const values = convertToTensor(t, { name: "t" });
+    const l2sum = reduceSum(binaryOperator("mul", values, values), {
+      axis: options.axes ?? null,
+      keepdims: true,
+    });
+    const pred = greater(l2sum, 0);
+    // Two-tap `where` so that no NaN gradient comes out of `sqrt` at zero.
+    const l2sumSafe = where(pred, l2sum, onesLike(l2sum));
+    const l2norm = where(pred, sqrt(l2sumSafe), l2sum);
+    const intermediate = binaryOperator("mul", values, clipNorm);
+    values.shape.mergeWith(intermediate.shape);
+    return identity(binaryOperator("truediv", intermediate, maximum(l2norm, clipNorm)), {
+      name: scope,
+    });
+  });
+}
+
+/**
+ * The global L2 norm of a list of tensors, `sqrt(sum(l2norm(t) ** 2))`
+ * (`tf.global_norm`): one `L2Loss` per tensor, stacked, summed, doubled, and the square
+ * root named `global_norm/global_norm`. `null` entries are skipped.
+ *
+ * @example
+ * ```ts
+ * tf.globalNorm([tf.constant([3]), null, tf.constant([4])]); // 5.
+ * ```
+ */
+export function globalNorm(tList: readonly MaybeTensor[], options: NameOption = {}): Tensor {
+  checkSequence(tList);
+  const list = [...tList];
+  return inOpScope(options.name, "global_norm", present(list), () => {
+    const values = list.map((t, i) =>
+      t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
+    );
+    const halfSquaredNorms = values.filter((v): v is Tensor => v !== null).map((v) => l2Loss(v));
+    const halfSquaredNorm = reduceSum(stack(halfSquaredNorms));
+    return sqrt(
+      binaryOperator("mul", halfSquaredNorm, constant(2.0, { dtype: halfSquaredNorm.dtype })),
+      { name: "global_norm" },
+    );
+  });
+}
+
+/** Options of {@link clipByGlobalNorm}. */
+export interface ClipByGlobalNormOptions extends NameOption {
+  /** The global norm to use, if already computed; else `globalNorm(tList)` is built. */
+  useNorm?: TensorLike | null;
+}
+
+/**
+ * Scales a list of tensors by the ratio of `clipNorm` to their global norm, when that norm
+ * is larger (`tf.clip_by_global_norm`): each `t * clipNorm / max(globalNorm, clipNorm)`,
+ * all NaN when the norm is not finite. Returns `[listClipped, globalNorm]`; `null` entries
+ * stay `null`. Ops: `global_norm/...`, then `clip_by_global_norm/...` with the clipped
+ * tensors named `clip_by_global_norm/clip_by_global_norm/_0`, `..._1`, as in TensorFlow.
+ *
+ * @example
+ * ```ts
+ * const gradsAndVars = opt.computeGradients(loss);
+ * const [clipped] = tf.clipByGlobalNorm(gradsAndVars.map(([g]) => g), 5.0);
+ * ```
+ */
+export function clipByGlobalNorm(
+  tList: readonly MaybeTensor[],
+  clipNorm: TensorLike,
+  options: ClipByGlobalNormOptions = {},
+): [(Tensor | null)[], Tensor] {
+  checkSequence(tList);
+  const list = [...tList];
+  const useNorm =
+    options.useNorm === undefined || options.useNorm === null
+      ? globalNorm(list, { name: options.name })
+      : convertToTensor(options.useNorm);
+  const clipped = inOpScope(
+    options.name,
+    "clip_by_global_norm",
+    [...present(list), clipNorm],
+    (scope) => {
+      const norm = convertToTensor(useNorm);
+      // scale = clip_norm * min(1 / use_norm, 1 / clip_norm), NaN for a non-finite norm.
+      const inverse = binaryOperator("truediv", 1.0, norm);
+      const one = constant(1.0, { dtype: norm.dtype });
+      const scaleForFinite = binaryOperator(
+        "mul",
+        clipNorm,
+        minimum(inverse, binaryOperator("truediv", one, clipNorm)),
+      );
+      const scale = where(isFinite(norm), scaleForFinite, constant(NaN, { dtype: norm.dtype }));
+      const values = list.map((t, i) =>
+        t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
+      );
+      return values.map((v, i) =>
+        v === null ? null : identity(binaryOperator("mul", v, scale), { name: `${scope}_${i}` }),
+      );
+    },
+  );
+  return [clipped, useNorm];
+}

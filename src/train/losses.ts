@@ -1,0 +1,1044 @@
+import { ValueError } from "../errors.js";
+import { getDefaultGraph, GraphKeys } from "../graph/graph.js";
+import type { Operation } from "../graph/operation.js";
+import { isTensorConvertible, Tensor, type TensorLike } from "../graph/tensor.js";
+import type { TensorShape } from "../graph/tensor_shape.js";
+import { cast } from "../ops/array/cast.js";
+import { constant } from "../ops/array/constant.js";
+import { gather } from "../ops/array/gather.js";
+import { onesLike, zerosLike } from "../ops/array/like.js";
+import { rank, shape, size } from "../ops/array/shape.js";
+import { squeeze } from "../ops/array/squeeze.js";
+import { where } from "../ops/array/where.js";
+import { controlDependencies, noOp } from "../ops/control/group.js";
+import { convertToTensor } from "../ops/convert.js";
+import { addN } from "../ops/math/add_n.js";
+import {
+  add,
+  equal,
+  greater,
+  maximum,
+  minimum,
+  multiply,
+  squaredDifference,
+  subtract,
+} from "../ops/math/binary.js";
+import { divNoNan } from "../ops/math/div_no_nan.js";
+import { binaryOperator, neg } from "../ops/math/operators.js";
+import { range } from "../ops/math/range.js";
+import { reduceSum } from "../ops/math/reduce.js";
+import { abs, log, relu, square, stopGradient } from "../ops/math/unary.js";
+import { sigmoidCrossEntropyWithLogits } from "../ops/nn/sigmoid_xent.js";
+import {
+  softmaxCrossEntropyWithLogits,
+  sparseSoftmaxCrossEntropyWithLogits,
+} from "../ops/nn/xent.js";
+import { inOpScope } from "../ops/op_scope.js";
+
+/*
+ * `tf.losses` (TensorFlow 1.15's `losses_impl.py` and `losses/util.py`): each loss builds
+ * its element-wise losses under its own name scope (`mean_squared_error/...`), then
+ * `computeWeightedLoss` weights and reduces them in that same scope and adds the result
+ * to the `LOSSES` collection.
+ */
+
+/** The reductions of {@link computeWeightedLoss} (`tf.losses.Reduction`), with TF's values. */
+export class Reduction {
+  /** Un-reduced weighted losses, of the losses' shape. */
+  static readonly NONE = "none";
+  /** The sum of the weighted losses. */
+  static readonly SUM = "weighted_sum";
+  /** The sum divided by the number of elements of the losses. */
+  static readonly SUM_OVER_BATCH_SIZE = "weighted_sum_over_batch_size";
+  /** The sum divided by the sum of the weights. */
+  static readonly MEAN = "weighted_mean";
+  /** The sum divided by the number of non-zero weights (the default). */
+  static readonly SUM_BY_NONZERO_WEIGHTS = "weighted_sum_by_nonzero_weights";
+  /** The same as `SUM_BY_NONZERO_WEIGHTS`. */
+  static readonly SUM_OVER_NONZERO_WEIGHTS = "weighted_sum_by_nonzero_weights";
+
+  /** Every reduction key. */
+  static all(): string[] {
+    return [
+      Reduction.NONE,
+      Reduction.SUM,
+      Reduction.MEAN,
+      Reduction.SUM_OVER_BATCH_SIZE,
+      Reduction.SUM_OVER_NONZERO_WEIGHTS,
+      Reduction.SUM_BY_NONZERO_WEIGHTS,
+    ];
+  }
+
+  /** Throws `ValueError` for an unknown key. */
+  static validate(key: unknown): void {
+    if (!Reduction.all().includes(key as string)) {
+      throw new ValueError(`Invalid Reduction Key ${String(key)}.`);
+    }
+  }
+}
+
+/** A value of {@link Reduction}. */
+export type ReductionKey =
+  | "none"
+  | "weighted_sum"
+  | "weighted_sum_over_batch_size"
+  | "weighted_mean"
+  | "weighted_sum_by_nonzero_weights";
+
+/** The keyword arguments every loss function shares. */
+export interface LossOptions {
+  /**
+   * Coefficients of the losses: a scalar, or a tensor of the losses' rank whose dims are
+   * each 1 or the losses' dim. 1.0 by default.
+   */
+  weights?: TensorLike;
+  /** The name scope of the loss's ops (TensorFlow's `scope`); the loss's own name by default. */
+  scope?: string | null;
+  /** The same as `scope` (the name option every op-building function takes). */
+  name?: string | null;
+  /** The collection the loss is added to (`GraphKeys.LOSSES`); `null` adds it nowhere. */
+  lossCollection?: string | null;
+  /** How the weighted losses are reduced; `Reduction.SUM_BY_NONZERO_WEIGHTS` by default. */
+  reduction?: ReductionKey | string;
+}
+
+/** Arguments of {@link computeWeightedLoss}. */
+export interface ComputeWeightedLossArgs extends LossOptions {
+  /** The per-element losses. */
+  losses: TensorLike;
+}
+
+/** Arguments of the losses comparing `predictions` with `labels`. */
+export interface RegressionLossArgs extends LossOptions {
+  labels: TensorLike;
+  predictions: TensorLike;
+}
+
+/** Arguments of {@link huberLoss}. */
+export interface HuberLossArgs extends RegressionLossArgs {
+  /** Where the loss turns from quadratic to linear (1.0 by default). */
+  delta?: TensorLike;
+}
+
+/** Arguments of {@link logLoss}. */
+export interface LogLossArgs extends RegressionLossArgs {
+  /** Added inside the logs to avoid `log(0)` (1e-7 by default). */
+  epsilon?: number;
+}
+
+/** Arguments of {@link cosineDistance}. */
+export interface CosineDistanceArgs extends RegressionLossArgs {
+  /** The dimension along which the (unit-normalized) vectors lie; required. */
+  axis?: number | null;
+  /** The same as `axis` (TensorFlow's deprecated `dim`). */
+  dim?: number | null;
+}
+
+/** Arguments of {@link meanPairwiseSquaredError} (no `reduction`, as in TensorFlow). */
+export type MeanPairwiseSquaredErrorArgs = Omit<RegressionLossArgs, "reduction">;
+
+/** Arguments of {@link hingeLoss}: 0/1 `labels` against `logits`. */
+export interface HingeLossArgs extends LossOptions {
+  labels: TensorLike;
+  logits: TensorLike;
+}
+
+/** Arguments of {@link sigmoidCrossEntropy}. */
+export interface SigmoidCrossEntropyArgs extends LossOptions {
+  /** 0/1 labels of `logits`' shape. */
+  multiClassLabels: TensorLike;
+  logits: TensorLike;
+  /** When > 0, labels are smoothed towards 1/2: `labels * (1 - s) + 0.5 * s`. */
+  labelSmoothing?: number;
+}
+
+/** Arguments of {@link softmaxCrossEntropy}. */
+export interface SoftmaxCrossEntropyArgs extends LossOptions {
+  /** One-hot labels of `logits`' shape (`[batch, classes]`). */
+  onehotLabels: TensorLike;
+  logits: TensorLike;
+  /** When > 0, labels are smoothed towards 1/classes: `labels * (1 - s) + s / classes`. */
+  labelSmoothing?: number;
+}
+
+/** Arguments of {@link sparseSoftmaxCrossEntropy}. */
+export interface SparseSoftmaxCrossEntropyArgs extends LossOptions {
+  /** Class indices (int32), of `logits`' shape without its last dim. */
+  labels: TensorLike;
+  logits: TensorLike;
+}
+
+// ---------------------------------------------------------------------------------------
+// Argument handling
+
+/** A plain options object (not a tensor, a variable or a nested array). */
+function isKeywordObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if (value instanceof Tensor || isTensorConvertible(value) || ArrayBuffer.isView(value)) {
+    return false;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Accepts both call forms of a loss: one keyword object (`{ labels, predictions, ... }`),
+ * or the two tensors positionally followed by the options.
+ */
+function keywordArgs<T extends object>(
+  first: unknown,
+  second: unknown,
+  options: object | undefined,
+  keys: readonly [string, string],
+): T {
+  if (isKeywordObject(first) && second === undefined && options === undefined) {
+    return first as T;
+  }
+  return { ...(options ?? {}), [keys[0]]: first, [keys[1]]: second } as T;
+}
+
+function required(value: unknown, what: string): void {
+  if (value === undefined || value === null) throw new ValueError(`${what} must not be None.`);
+}
+
+/** `scope` (TensorFlow's name) or `name`. */
+function scopeOf(options: LossOptions): string | null {
+  return options.scope ?? options.name ?? null;
+}
+
+/** `TensorShape.assert_is_compatible_with`. */
+function assertCompatible(a: TensorShape, b: TensorShape): void {
+  if (!a.isCompatibleWith(b)) {
+    throw new ValueError(`Shapes ${a.toString()} and ${b.toString()} are incompatible`);
+  }
+}
+
+/** `math_ops.cast(x, tf.float32)`: no op for a float32 tensor, else a `Cast` scope. */
+function toFloat(x: TensorLike): Tensor {
+  return cast(x, "float32");
+}
+
+/** NumPy's printing of a small int vector: `[2 3]`. */
+function npShape(dims: readonly (number | null)[]): string {
+  return `[${dims.join(" ")}]`;
+}
+
+// ---------------------------------------------------------------------------------------
+// weights_broadcast_ops
+
+const BROADCAST_ERROR_PREFIX = "weights can not be broadcast to values.";
+
+/**
+ * `weights_broadcast_ops.assert_broadcastable`: `weights` must be a scalar, or of the rank
+ * of `values` with each dim 1 or equal to `values`' dim. Decided when building whenever
+ * the static shapes allow (a `NoOp` named `static_scalar_check_success` or
+ * `static_dims_check_success`, or a `ValueError`).
+ *
+ * When the shapes are only known at run time, TensorFlow builds an `Assert` under a
+ * `cond`; scopeflow has neither op, so the check becomes a `NoOp` named like that `Assert`
+ * (`.../assert_broadcastable`) and a shape mismatch surfaces as the multiply's broadcast
+ * error instead.
+ */
+function assertBroadcastable(weights: TensorLike, values: TensorLike): Operation {
+  return inOpScope(null, "assert_broadcastable", [weights, values], (scope) => {
+    const w = inOpScope(null, "weights", [weights], (ws) => {
+      const t = convertToTensor(weights, { name: ws });
+      shape(t, { name: "shape" });
+      rank(t, { name: "rank" });
+      return t;
+    });
+    const v = inOpScope(null, "values", [values], (vs) => {
+      const t = convertToTensor(values, { name: vs });
+      shape(t, { name: "shape" });
+      rank(t, { name: "rank" });
+      return t;
+    });
+    const wRank = w.shape.rank;
+    const vRank = v.shape.rank;
+    if (wRank !== null && vRank !== null) {
+      if (wRank === 0) return noOp({ name: "static_scalar_check_success" });
+      if (wRank !== vRank) {
+        throw new ValueError(
+          `${BROADCAST_ERROR_PREFIX} values.rank=${vRank}. weights.rank=${wRank}. values.shape=${v.shape.toString()}. weights.shape=${w.shape.toString()}.`,
+        );
+      }
+      if (w.shape.isFullyDefined() && v.shape.isFullyDefined()) {
+        const wd = w.shape.asList() as number[];
+        const vd = v.shape.asList() as number[];
+        for (let i = 0; i < vd.length; i++) {
+          if (wd[i] !== 1 && wd[i] !== vd[i]) {
+            throw new ValueError(
+              `${BROADCAST_ERROR_PREFIX} Mismatch at dim ${i}. values.shape=${npShape(vd)} weights.shape=${npShape(wd)}.`,
+            );
+          }
+        }
+        return noOp({ name: "static_dims_check_success" });
+      }
+    }
+    // Dynamic check: see the doc comment.
+    return noOp({ name: scope });
+  });
+}
+
+/**
+ * `weights_broadcast_ops.broadcast_weights`: `weights` as is when its static shape already
+ * is `values`' shape, else `weights * ones_like(values)` named `broadcast_weights`.
+ */
+function broadcastWeights(weights: TensorLike, values: TensorLike): Tensor {
+  return inOpScope(null, "broadcast_weights", [weights, values], (scope) => {
+    const v = convertToTensor(values, { name: "values" });
+    const w = convertToTensor(weights, { dtype: v.dtype, name: "weights" });
+    if (w.shape.isFullyDefined() && v.shape.isFullyDefined() && w.shape.isCompatibleWith(v.shape)) {
+      return w;
+    }
+    return controlDependencies([assertBroadcastable(w, v)], () =>
+      multiply(w, onesLike(v), { name: scope }),
+    );
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// losses_impl helpers
+
+/** `_safe_mean`: `div_no_nan(reduce_sum(losses), numPresent)`, named `value`. */
+function safeMean(losses: Tensor, numPresent: Tensor): Tensor {
+  return divNoNan(reduceSum(losses), numPresent, { name: "value" });
+}
+
+/** `_num_elements`: the size of `losses` in its dtype, under `num_elements`. */
+function numElements(losses: Tensor): Tensor {
+  return inOpScope(null, "num_elements", [losses], (scope) =>
+    cast(size(losses, { name: scope }), losses.dtype),
+  );
+}
+
+/**
+ * `_num_present`: how many elements of `losses` have a non-zero (broadcast) weight; per
+ * batch entry with `perBatch`. A non-zero JS number weight counts every element (in graph
+ * mode TensorFlow only reaches this with a tensor, since the weights were cast first).
+ */
+function numPresent(losses: Tensor, weights: TensorLike, perBatch = false): Tensor {
+  if (typeof weights === "number" && weights !== 0) return numElements(losses);
+  return inOpScope(null, "num_present", [losses, weights], (scope) => {
+    const w = toFloat(weights);
+    let present = where(equal(w, 0.0), zerosLike(w), onesLike(w));
+    present = broadcastWeights(present, losses);
+    if (perBatch) {
+      return reduceSum(present, {
+        axis: range(1, rank(present)),
+        keepdims: true,
+        name: scope,
+      });
+    }
+    return reduceSum(present, { name: scope });
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// util.py
+
+/**
+ * Adds an externally defined loss to a collection (`tf.losses.add_loss`), `LOSSES` by
+ * default; a `null`/empty collection adds nothing.
+ *
+ * @example
+ * ```ts
+ * tf.losses.addLoss(tf.reduceMean(tf.square(err)));
+ * tf.losses.getTotalLoss(); // includes it
+ * ```
+ */
+export function addLoss(loss: Tensor, lossCollection: string | null = GraphKeys.LOSSES): void {
+  if (lossCollection) getDefaultGraph().addToCollection(lossCollection, loss);
+}
+
+/** Options of {@link getLosses}. */
+export interface GetLossesOptions {
+  /** Keeps only losses whose name matches this regular expression at its start. */
+  scope?: string | null;
+  /** The collection to read (`GraphKeys.LOSSES`). */
+  lossCollection?: string;
+}
+
+/**
+ * The losses in the `LOSSES` collection (`tf.losses.get_losses`), optionally filtered by
+ * a scope prefix.
+ *
+ * @example
+ * ```ts
+ * tf.losses.meanSquaredError({ labels, predictions });
+ * tf.losses.getLosses(); // [<mean_squared_error/value:0>]
+ * ```
+ */
+export function getLosses(
+  scope: string | null | GetLossesOptions = null,
+  lossCollection: string = GraphKeys.LOSSES,
+): Tensor[] {
+  if (isKeywordObject(scope)) {
+    const o = scope as GetLossesOptions;
+    return getDefaultGraph().getCollection<Tensor>(
+      o.lossCollection ?? GraphKeys.LOSSES,
+      o.scope ?? null,
+    );
+  }
+  return getDefaultGraph().getCollection<Tensor>(lossCollection, scope as string | null);
+}
+
+/**
+ * The regularization losses (`REGULARIZATION_LOSSES`, where `getVariable` puts what a
+ * `regularizer` returns), optionally filtered by scope (`tf.losses.get_regularization_losses`).
+ *
+ * @example
+ * ```ts
+ * tf.losses.getRegularizationLosses("layer1");
+ * ```
+ */
+export function getRegularizationLosses(scope: string | null = null): Tensor[] {
+  return getDefaultGraph().getCollection<Tensor>(GraphKeys.REGULARIZATION_LOSSES, scope);
+}
+
+/** Options of {@link getRegularizationLoss}. */
+export interface GetRegularizationLossOptions {
+  scope?: string | null;
+  /** The name of the sum (`total_regularization_loss`). */
+  name?: string;
+}
+
+/**
+ * The sum of the regularization losses (`tf.losses.get_regularization_loss`): an `AddN`
+ * named `total_regularization_loss`, or a constant 0.0 when there are none.
+ *
+ * @example
+ * ```ts
+ * tf.variableScope("dense", { regularizer: (w) => tf.multiply(0.01, tf.nn.l2Loss(w)) }, () =>
+ *   tf.getVariable("w", [3, 3]),
+ * );
+ * const loss = tf.add(dataLoss, tf.losses.getRegularizationLoss());
+ * ```
+ */
+export function getRegularizationLoss(
+  scope: string | null | GetRegularizationLossOptions = null,
+  options: { name?: string } = {},
+): Tensor {
+  const o: GetRegularizationLossOptions = isKeywordObject(scope)
+    ? (scope as GetRegularizationLossOptions)
+    : { scope: scope as string | null, ...options };
+  const losses = getRegularizationLosses(o.scope ?? null);
+  if (losses.length > 0) return addN(losses, { name: o.name ?? "total_regularization_loss" });
+  return constant(0.0);
+}
+
+/** Options of {@link getTotalLoss}. */
+export interface GetTotalLossOptions {
+  /** Whether to add the regularization losses (`true`). */
+  addRegularizationLosses?: boolean;
+  /** The name of the sum (`total_loss`). */
+  name?: string;
+  scope?: string | null;
+}
+
+/**
+ * The sum of the `LOSSES` collection and (by default) the regularization losses
+ * (`tf.losses.get_total_loss`), an `AddN` named `total_loss`. Throws `ValueError` when
+ * there is no loss at all, as `add_n` of nothing does.
+ *
+ * @example
+ * ```ts
+ * const total = tf.losses.getTotalLoss();
+ * new tf.train.AdamOptimizer(1e-3).minimize(total);
+ * ```
+ */
+export function getTotalLoss(
+  addRegularizationLosses: boolean | GetTotalLossOptions = true,
+  options: Omit<GetTotalLossOptions, "addRegularizationLosses"> = {},
+): Tensor {
+  const o: GetTotalLossOptions =
+    typeof addRegularizationLosses === "object" && addRegularizationLosses !== null
+      ? addRegularizationLosses
+      : { addRegularizationLosses, ...options };
+  const scope = o.scope ?? null;
+  const losses = getLosses(scope);
+  if (o.addRegularizationLosses ?? true) losses.push(...getRegularizationLosses(scope));
+  return addN(losses, { name: o.name ?? "total_loss" });
+}
+
+// ---------------------------------------------------------------------------------------
+// losses_impl.py
+
+/**
+ * Weights and reduces per-element losses (`tf.losses.compute_weighted_loss`): under the
+ * scope (`weighted_loss` by default), `losses * weights` (`Mul`), reduced as `reduction`
+ * says (the default divides the sum by the number of non-zero weights, under
+ * `num_present`, with the division a `DivNoNan` named `value`). The weights' shape is
+ * checked first (`assert_broadcastable`). The result, of the losses' dtype, is added to
+ * `lossCollection`.
+ *
+ * Both `computeWeightedLoss(losses, { weights, ... })` and
+ * `computeWeightedLoss({ losses, weights, ... })` work.
+ *
+ * @example
+ * ```ts
+ * const loss = tf.losses.computeWeightedLoss(perExample, { weights: mask });
+ * tf.losses.computeWeightedLoss(x, { reduction: tf.losses.Reduction.SUM });
+ * ```
+ */
+export function computeWeightedLoss(
+  losses: TensorLike | ComputeWeightedLossArgs,
+  options: LossOptions = {},
+): Tensor {
+  const args: ComputeWeightedLossArgs =
+    isKeywordObject(losses) && "losses" in losses
+      ? (losses as unknown as ComputeWeightedLossArgs)
+      : { ...options, losses: losses as TensorLike };
+  const reduction = args.reduction ?? Reduction.SUM_BY_NONZERO_WEIGHTS;
+  Reduction.validate(reduction);
+  const rawWeights = args.weights ?? 1.0;
+  const lossCollection = args.lossCollection === undefined ? GraphKeys.LOSSES : args.lossCollection;
+  required(args.losses, "losses");
+  return inOpScope(scopeOf(args), "weighted_loss", [args.losses, rawWeights], () => {
+    const check = assertBroadcastable(rawWeights, args.losses);
+    return controlDependencies([check], () => {
+      const l = convertToTensor(args.losses);
+      const inputDtype = l.dtype;
+      const lf = toFloat(l);
+      const w = toFloat(rawWeights);
+      const weighted = multiply(lf, w);
+      let loss: Tensor;
+      if (reduction === Reduction.NONE) {
+        loss = weighted;
+      } else {
+        loss = reduceSum(weighted);
+        if (reduction === Reduction.MEAN) {
+          loss = safeMean(loss, reduceSum(binaryOperator("mul", onesLike(lf), w)));
+        } else if (reduction === Reduction.SUM_BY_NONZERO_WEIGHTS) {
+          loss = safeMean(loss, numPresent(lf, w));
+        } else if (reduction === Reduction.SUM_OVER_BATCH_SIZE) {
+          loss = safeMean(loss, numElements(lf));
+        }
+      }
+      loss = cast(loss, inputDtype);
+      addLoss(loss, lossCollection);
+      return loss;
+    });
+  });
+}
+
+/**
+ * The shared frame of the losses on two float tensors: checks, the scope, float casts of
+ * both, their shape check, then `body` and `computeWeightedLoss` in the same scope.
+ */
+function twoTensorLoss(
+  defaultName: string,
+  args: LossOptions,
+  [aName, a]: [string, TensorLike],
+  [bName, b]: [string, TensorLike],
+  body: (a: Tensor, b: Tensor) => Tensor,
+): Tensor {
+  required(a, aName);
+  required(b, bName);
+  const weights = args.weights ?? 1.0;
+  return inOpScope(scopeOf(args), defaultName, [b, a, weights], (scope) => {
+    const tb = toFloat(b);
+    const ta = toFloat(a);
+    assertCompatible(tb.shape, ta.shape);
+    const losses = body(ta, tb);
+    return computeWeightedLoss(losses, {
+      weights,
+      scope,
+      lossCollection: args.lossCollection,
+      reduction: args.reduction,
+    });
+  });
+}
+
+/**
+ * The squared error loss (`tf.losses.mean_squared_error`): `(predictions - labels)²`
+ * (`SquaredDifference`), weighted and reduced; by default the mean over the non-zero
+ * weights, as `mean_squared_error/value`.
+ *
+ * @example
+ * ```ts
+ * const loss = tf.losses.meanSquaredError({ labels: y, predictions: yHat });
+ * loss.name; // "mean_squared_error/value:0"
+ * ```
+ */
+export function meanSquaredError(args: RegressionLossArgs): Tensor;
+export function meanSquaredError(
+  labels: TensorLike,
+  predictions: TensorLike,
+  options?: LossOptions,
+): Tensor;
+export function meanSquaredError(
+  first: TensorLike | RegressionLossArgs,
+  second?: TensorLike,
+  options?: LossOptions,
+): Tensor {
+  const a = keywordArgs<RegressionLossArgs>(first, second, options, ["labels", "predictions"]);
+  return twoTensorLoss(
+    "mean_squared_error",
+    a,
+    ["labels", a.labels],
+    ["predictions", a.predictions],
+    (labels, predictions) => squaredDifference(predictions, labels),
+  );
+}
+
+/**
+ * The absolute difference loss (`tf.losses.absolute_difference`): `|predictions - labels|`.
+ *
+ * @example
+ * ```ts
+ * tf.losses.absoluteDifference({ labels: [1, 2], predictions: [1.5, 1] }); // 0.75
+ * ```
+ */
+export function absoluteDifference(args: RegressionLossArgs): Tensor;
+export function absoluteDifference(
+  labels: TensorLike,
+  predictions: TensorLike,
+  options?: LossOptions,
+): Tensor;
+export function absoluteDifference(
+  first: TensorLike | RegressionLossArgs,
+  second?: TensorLike,
+  options?: LossOptions,
+): Tensor {
+  const a = keywordArgs<RegressionLossArgs>(first, second, options, ["labels", "predictions"]);
+  return twoTensorLoss(
+    "absolute_difference",
+    a,
+    ["labels", a.labels],
+    ["predictions", a.predictions],
+    (labels, predictions) => abs(subtract(predictions, labels)),
+  );
+}
+
+/**
+ * The Huber loss (`tf.losses.huber_loss`): `0.5 x²` for `|x| ≤ delta`, else
+ * `0.5 delta² + delta (|x| - delta)`, with `x = predictions - labels`, built as TensorFlow
+ * builds it so that the gradient at `|x| = delta` is not doubled.
+ *
+ * @example
+ * ```ts
+ * tf.losses.huberLoss({ labels: [0, 0], predictions: [0.5, 3], delta: 1 }); // (0.125 + 2.5) / 2
+ * ```
+ */
+export function huberLoss(args: HuberLossArgs): Tensor;
+export function huberLoss(
+  labels: TensorLike,
+  predictions: TensorLike,
+  options?: Omit<HuberLossArgs, "labels" | "predictions">,
+): Tensor;
+export function huberLoss(
+  first: TensorLike | HuberLossArgs,
+  second?: TensorLike,
+  options?: Omit<HuberLossArgs, "labels" | "predictions">,
+): Tensor {
+  const a = keywordArgs<HuberLossArgs>(first, second, options, ["labels", "predictions"]);
+  const delta = a.delta ?? 1.0;
+  return twoTensorLoss(
+    "huber_loss",
+    a,
+    ["labels", a.labels],
+    ["predictions", a.predictions],
+    (labels, predictions) => {
+      const error = subtract(predictions, labels);
+      const absError = abs(error);
+      const quadratic = minimum(absError, delta);
+      // Equal to max(|x| - delta, 0), but with a zero gradient at |x| = delta.
+      const linear = subtract(absError, quadratic);
+      return add(
+        multiply(convertToTensor(0.5, { dtype: quadratic.dtype }), multiply(quadratic, quadratic)),
+        multiply(delta, linear),
+      );
+    },
+  );
+}
+
+/**
+ * The log loss of probabilities (`tf.losses.log_loss`):
+ * `-labels · log(p + ε) - (1 - labels) · log(1 - p + ε)`.
+ *
+ * @example
+ * ```ts
+ * tf.losses.logLoss({ labels: [1, 0], predictions: [0.9, 0.2] });
+ * ```
+ */
+export function logLoss(args: LogLossArgs): Tensor;
+export function logLoss(
+  labels: TensorLike,
+  predictions: TensorLike,
+  options?: Omit<LogLossArgs, "labels" | "predictions">,
+): Tensor;
+export function logLoss(
+  first: TensorLike | LogLossArgs,
+  second?: TensorLike,
+  options?: Omit<LogLossArgs, "labels" | "predictions">,
+): Tensor {
+  const a = keywordArgs<LogLossArgs>(first, second, options, ["labels", "predictions"]);
+  const epsilon = a.epsilon ?? 1e-7;
+  return twoTensorLoss(
+    "log_loss",
+    a,
+    ["labels", a.labels],
+    ["predictions", a.predictions],
+    (labels, predictions) => {
+      const positive = neg(multiply(labels, log(binaryOperator("add", predictions, epsilon))));
+      const negative = multiply(
+        binaryOperator("sub", 1, labels),
+        log(binaryOperator("add", binaryOperator("sub", 1, predictions), epsilon)),
+      );
+      return binaryOperator("sub", positive, negative);
+    },
+  );
+}
+
+/**
+ * The cosine distance loss (`tf.losses.cosine_distance`) of unit-normalized `predictions`
+ * and `labels` along `axis`: `1 - sum(predictions * labels, axis, keepdims)`.
+ *
+ * @example
+ * ```ts
+ * tf.losses.cosineDistance({ labels: [[1, 0]], predictions: [[0.6, 0.8]], axis: 1 }); // 0.4
+ * ```
+ */
+export function cosineDistance(args: CosineDistanceArgs): Tensor;
+export function cosineDistance(
+  labels: TensorLike,
+  predictions: TensorLike,
+  options?: Omit<CosineDistanceArgs, "labels" | "predictions">,
+): Tensor;
+export function cosineDistance(
+  first: TensorLike | CosineDistanceArgs,
+  second?: TensorLike,
+  options?: Omit<CosineDistanceArgs, "labels" | "predictions">,
+): Tensor {
+  const a = keywordArgs<CosineDistanceArgs>(first, second, options, ["labels", "predictions"]);
+  const hasAxis = a.axis !== undefined && a.axis !== null;
+  const hasDim = a.dim !== undefined && a.dim !== null;
+  if (hasAxis && hasDim) throw new ValueError("Cannot specify both 'axis' and 'dim'");
+  const axis = hasAxis ? a.axis : a.dim;
+  if (axis === undefined || axis === null) throw new ValueError("You must specify 'axis'.");
+  return twoTensorLoss(
+    "cosine_distance_loss",
+    a,
+    ["labels", a.labels],
+    ["predictions", a.predictions],
+    (labels, predictions) => {
+      const radialDiffs = multiply(predictions, labels);
+      return binaryOperator("sub", 1, reduceSum(radialDiffs, { axis: [axis], keepdims: true }));
+    },
+  );
+}
+
+/**
+ * The hinge loss (`tf.losses.hinge_loss`) of 0/1 `labels` (mapped to -1/1) against
+ * `logits`: `relu(1 - labels · logits)`.
+ *
+ * @example
+ * ```ts
+ * tf.losses.hingeLoss({ labels: [1, 0], logits: [0.3, -2] }); // (0.7 + 0) / 2
+ * ```
+ */
+export function hingeLoss(args: HingeLossArgs): Tensor;
+export function hingeLoss(labels: TensorLike, logits: TensorLike, options?: LossOptions): Tensor;
+export function hingeLoss(
+  first: TensorLike | HingeLossArgs,
+  second?: TensorLike,
+  options?: LossOptions,
+): Tensor {
+  const a = keywordArgs<HingeLossArgs>(first, second, options, ["labels", "logits"]);
+  return twoTensorLoss(
+    "hinge_loss",
+    a,
+    ["labels", a.labels],
+    ["logits", a.logits],
+    (labels, logits) => {
+      const allOnes = onesLike(labels);
+      const signed = subtract(binaryOperator("mul", 2, labels), allOnes);
+      return relu(subtract(allOnes, multiply(signed, logits)));
+    },
+  );
+}
+
+/**
+ * Pairwise squared errors within each batch entry (`tf.losses.mean_pairwise_squared_error`):
+ * for each entry, the mean over pairs `(i, j)` of `((p_i - p_j) - (l_i - l_j))²`, weighted
+ * per entry and summed. No `reduction` option, as in TensorFlow; the result is
+ * `mean_pairwise_squared_error/value_2`.
+ *
+ * @example
+ * ```ts
+ * tf.losses.meanPairwiseSquaredError({ labels: [[0, 1, 2]], predictions: [[0, 2, 2]] });
+ * ```
+ */
+export function meanPairwiseSquaredError(args: MeanPairwiseSquaredErrorArgs): Tensor;
+export function meanPairwiseSquaredError(
+  labels: TensorLike,
+  predictions: TensorLike,
+  options?: Omit<MeanPairwiseSquaredErrorArgs, "labels" | "predictions">,
+): Tensor;
+export function meanPairwiseSquaredError(
+  first: TensorLike | MeanPairwiseSquaredErrorArgs,
+  second?: TensorLike,
+  options?: Omit<MeanPairwiseSquaredErrorArgs, "labels" | "predictions">,
+): Tensor {
+  const a = keywordArgs<MeanPairwiseSquaredErrorArgs>(first, second, options, [
+    "labels",
+    "predictions",
+  ]);
+  required(a.labels, "labels");
+  required(a.predictions, "predictions");
+  const rawWeights = a.weights ?? 1.0;
+  const lossCollection = a.lossCollection === undefined ? GraphKeys.LOSSES : a.lossCollection;
+  return inOpScope(
+    scopeOf(a),
+    "mean_pairwise_squared_error",
+    [a.predictions, a.labels, rawWeights],
+    () => {
+      const weights = toFloat(rawWeights);
+      const labels = toFloat(a.labels);
+      return controlDependencies([assertBroadcastable(weights, labels)], () => {
+        const predictions = toFloat(a.predictions);
+        assertCompatible(predictions.shape, labels.shape);
+        const diffs = subtract(predictions, labels);
+        const axis = range(1, rank(diffs));
+        const sumSquaresDiffPerBatch = reduceSum(square(diffs), { axis, keepdims: true });
+        const numPresentPerBatch = numPresent(diffs, weights, true);
+        const term1 = binaryOperator(
+          "mul",
+          2.0,
+          divNoNan(
+            sumSquaresDiffPerBatch,
+            maximum(binaryOperator("sub", numPresentPerBatch, 1), 0),
+            { name: "value" },
+          ),
+        );
+        const sumDiff = reduceSum(diffs, { axis, keepdims: true });
+        const term2 = binaryOperator(
+          "mul",
+          2.0,
+          divNoNan(
+            square(sumDiff),
+            maximum(multiply(numPresentPerBatch, binaryOperator("sub", numPresentPerBatch, 1)), 0),
+            { name: "value" },
+          ),
+        );
+        const weightedLosses = multiply(binaryOperator("sub", term1, term2), weights);
+        const loss = reduceSum(weightedLosses);
+        const meanLoss = where(greater(reduceSum(numPresentPerBatch), 0), loss, zerosLike(loss), {
+          name: "value",
+        });
+        addLoss(meanLoss, lossCollection);
+        return meanLoss;
+      });
+    },
+  );
+}
+
+/**
+ * Sigmoid cross-entropy of `logits` against 0/1 `multiClassLabels`
+ * (`tf.losses.sigmoid_cross_entropy`), through `tf.nn.sigmoidCrossEntropyWithLogits`
+ * named `xentropy`; optionally with label smoothing towards 1/2.
+ *
+ * @example
+ * ```ts
+ * tf.losses.sigmoidCrossEntropy({ multiClassLabels: [[1, 0]], logits: [[2, -1]] });
+ * ```
+ */
+export function sigmoidCrossEntropy(args: SigmoidCrossEntropyArgs): Tensor;
+export function sigmoidCrossEntropy(
+  multiClassLabels: TensorLike,
+  logits: TensorLike,
+  options?: Omit<SigmoidCrossEntropyArgs, "multiClassLabels" | "logits">,
+): Tensor;
+export function sigmoidCrossEntropy(
+  first: TensorLike | SigmoidCrossEntropyArgs,
+  second?: TensorLike,
+  options?: Omit<SigmoidCrossEntropyArgs, "multiClassLabels" | "logits">,
+): Tensor {
+  const a = keywordArgs<SigmoidCrossEntropyArgs>(first, second, options, [
+    "multiClassLabels",
+    "logits",
+  ]);
+  required(a.multiClassLabels, "multi_class_labels");
+  required(a.logits, "logits");
+  const weights = a.weights ?? 1.0;
+  const smoothing = a.labelSmoothing ?? 0;
+  return inOpScope(
+    scopeOf(a),
+    "sigmoid_cross_entropy_loss",
+    [a.logits, a.multiClassLabels, weights],
+    (scope) => {
+      const logits = convertToTensor(a.logits);
+      let labels = cast(a.multiClassLabels, logits.dtype);
+      assertCompatible(logits.shape, labels.shape);
+      if (smoothing > 0) {
+        labels = binaryOperator(
+          "add",
+          binaryOperator("mul", labels, 1 - smoothing),
+          0.5 * smoothing,
+        );
+      }
+      const losses = sigmoidCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
+      return computeWeightedLoss(losses, {
+        weights,
+        scope,
+        lossCollection: a.lossCollection,
+        reduction: a.reduction,
+      });
+    },
+  );
+}
+
+/**
+ * Softmax cross-entropy of `logits` against one-hot (or soft) `onehotLabels`
+ * (`tf.losses.softmax_cross_entropy`): labels optionally smoothed towards 1/classes, passed
+ * through `labels_stop_gradient`, then the `SoftmaxCrossEntropyWithLogits` op named
+ * `softmax_cross_entropy_loss/xentropy`, weighted per example and reduced.
+ *
+ * @example
+ * ```ts
+ * const loss = tf.losses.softmaxCrossEntropy({ onehotLabels: tf.oneHot(y, 10), logits });
+ * tf.losses.softmaxCrossEntropy({ onehotLabels, logits, labelSmoothing: 0.1 });
+ * ```
+ */
+export function softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): Tensor;
+export function softmaxCrossEntropy(
+  onehotLabels: TensorLike,
+  logits: TensorLike,
+  options?: Omit<SoftmaxCrossEntropyArgs, "onehotLabels" | "logits">,
+): Tensor;
+export function softmaxCrossEntropy(
+  first: TensorLike | SoftmaxCrossEntropyArgs,
+  second?: TensorLike,
+  options?: Omit<SoftmaxCrossEntropyArgs, "onehotLabels" | "logits">,
+): Tensor {
+  const a = keywordArgs<SoftmaxCrossEntropyArgs>(first, second, options, [
+    "onehotLabels",
+    "logits",
+  ]);
+  required(a.onehotLabels, "onehot_labels");
+  required(a.logits, "logits");
+  const weights = a.weights ?? 1.0;
+  const smoothing = a.labelSmoothing ?? 0;
+  return inOpScope(
+    scopeOf(a),
+    "softmax_cross_entropy_loss",
+    [a.logits, a.onehotLabels, weights],
+    (scope) => {
+      const logits = convertToTensor(a.logits);
+      let labels = cast(a.onehotLabels, logits.dtype);
+      assertCompatible(logits.shape, labels.shape);
+      if (smoothing > 0) {
+        // num_classes = cast(shape(onehot_labels)[1], logits.dtype)
+        const numClasses = cast(gather(shape(labels), 1, { name: "strided_slice" }), logits.dtype);
+        const smoothPositives = 1.0 - smoothing;
+        const smoothNegatives = binaryOperator("truediv", smoothing, numClasses);
+        labels = binaryOperator(
+          "add",
+          binaryOperator("mul", labels, smoothPositives),
+          smoothNegatives,
+        );
+      }
+      labels = stopGradient(labels, { name: "labels_stop_gradient" });
+      const losses = softmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
+      return computeWeightedLoss(losses, {
+        weights,
+        scope,
+        lossCollection: a.lossCollection,
+        reduction: a.reduction,
+      });
+    },
+  );
+}
+
+/** Whether a static dim may be 1 (`Dimension.is_compatible_with(1)`). */
+function lastDimMayBeOne(s: TensorShape): boolean {
+  const dims = s.dims;
+  if (dims === null || dims.length === 0) return false;
+  const last = dims[dims.length - 1];
+  return last === null || last === 1;
+}
+
+/**
+ * `_remove_squeezable_dimensions` with `confusion_matrix.remove_squeezable_dimensions`:
+ * squeezes a trailing 1 off `labels` or `predictions` when their ranks differ from
+ * `expectedRankDiff` by one, and off `weights` when it has one more dim than `labels`.
+ * Static ranks only (TensorFlow uses a `cond` on the dynamic ranks otherwise; scopeflow
+ * then leaves the tensors as they are).
+ */
+function removeSqueezableDimensions(
+  labels: TensorLike,
+  predictions: TensorLike,
+  weights: TensorLike | null,
+  expectedRankDiff: number,
+): [Tensor, Tensor, Tensor | null] {
+  const [l, p] = inOpScope(null, "remove_squeezable_dimensions", [labels, predictions], () => {
+    let tp = convertToTensor(predictions);
+    let tl = convertToTensor(labels, { preferredDtype: "int32" });
+    const pr = tp.shape.rank;
+    const lr = tl.shape.rank;
+    if (pr !== null && lr !== null) {
+      const diff = pr - lr;
+      if (diff === expectedRankDiff + 1 && lastDimMayBeOne(tp.shape)) tp = squeeze(tp, [-1]);
+      else if (diff === expectedRankDiff - 1 && lastDimMayBeOne(tl.shape)) tl = squeeze(tl, [-1]);
+    }
+    return [tl, tp];
+  });
+  if (weights === null) return [l, p, null];
+  let w = convertToTensor(weights);
+  const lr = l.shape.rank;
+  const wr = w.shape.rank;
+  if (lr !== null && wr !== null && wr - lr === 1) w = squeeze(w, [-1]);
+  return [l, p, w];
+}
+
+/**
+ * Softmax cross-entropy of `logits` against integer class `labels`
+ * (`tf.losses.sparse_softmax_cross_entropy`): a trailing dim of 1 is squeezed off labels
+ * or weights, then `tf.nn.sparseSoftmaxCrossEntropyWithLogits` named `xentropy`, weighted
+ * and reduced.
+ *
+ * @example
+ * ```ts
+ * const loss = tf.losses.sparseSoftmaxCrossEntropy({ labels: y, logits }); // y: int32 [batch]
+ * ```
+ */
+export function sparseSoftmaxCrossEntropy(args: SparseSoftmaxCrossEntropyArgs): Tensor;
+export function sparseSoftmaxCrossEntropy(
+  labels: TensorLike,
+  logits: TensorLike,
+  options?: LossOptions,
+): Tensor;
+export function sparseSoftmaxCrossEntropy(
+  first: TensorLike | SparseSoftmaxCrossEntropyArgs,
+  second?: TensorLike,
+  options?: LossOptions,
+): Tensor {
+  const a = keywordArgs<SparseSoftmaxCrossEntropyArgs>(first, second, options, [
+    "labels",
+    "logits",
+  ]);
+  required(a.labels, "labels");
+  required(a.logits, "logits");
+  const rawWeights = a.weights ?? 1.0;
+  return inOpScope(
+    scopeOf(a),
+    "sparse_softmax_cross_entropy_loss",
+    [a.logits, a.labels, rawWeights],
+    (scope) => {
+      const [labels, logits, weights] = removeSqueezableDimensions(
+        a.labels,
+        a.logits,
+        rawWeights,
+        1,
+      );
+      const losses = sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
+      return computeWeightedLoss(losses, {
+        weights: weights as Tensor,
+        scope,
+        lossCollection: a.lossCollection,
+        reduction: a.reduction,
+      });
+    },
+  );
+}
