@@ -32,6 +32,7 @@ export const ErrorCode = {
   OUT_OF_RANGE: 11,
   UNIMPLEMENTED: 12,
   INTERNAL: 13,
+  DATA_LOSS: 15,
 } as const;
 
 /**
@@ -107,5 +108,22 @@ export class InternalError extends OpError {
   constructor(message: string, opName: string | null = null) {
     super(message, opName, ErrorCode.INTERNAL);
     this.name = "InternalError";
+  }
+}
+
+/**
+ * Stored data is unreadable or damaged, e.g. a checkpoint file whose checksum does not
+ * match (TensorFlow's `tf.errors.DataLossError`).
+ *
+ * @example
+ * ```ts
+ * try { saver.restore(sess, prefix); }
+ * catch (e) { if (e instanceof tf.errors.DataLossError) console.error(e.message); }
+ * ```
+ */
+export class DataLossError extends OpError {
+  constructor(message: string, opName: string | null = null) {
+    super(message, opName, ErrorCode.DATA_LOSS);
+    this.name = "DataLossError";
   }
 }

@@ -12,11 +12,18 @@
  * @packageDocumentation
  */
 import { installHooks } from "./session/hooks.js";
+import "./gradients/math_grad.js";
 
 installHooks();
 
 export * as errors from "./namespaces/errors.js";
 export * as nn from "./namespaces/nn.js";
+export * as train from "./namespaces/train.js";
+export * as losses from "./namespaces/losses.js";
+export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
+export { gradients, type GradientsOptions } from "./gradients/gradients.js";
+export { addN } from "./ops/math/add_n.js";
+export { zerosLike, onesLike } from "./ops/array/like.js";
 
 // dtypes
 export { float32, int32, bool, string, type DType } from "./graph/dtypes.js";
@@ -71,11 +78,13 @@ export {
   varianceScalingInitializer,
   glorotUniformInitializer,
   glorotNormalInitializer,
+  orthogonalInitializer,
+  type OrthogonalOptions,
 } from "./ops/init_ops.js";
 
 // ops
 export { constant } from "./ops/array/constant.js";
-export { convertToTensor } from "./ops/convert.js";
+export { convertToTensor, type Packable } from "./ops/convert.js";
 export { placeholder, placeholderWithDefault } from "./ops/array/placeholder.js";
 export { zeros, ones, fill } from "./ops/array/fill.js";
 export { randomNormal, randomUniform, truncatedNormal } from "./ops/random/random_ops.js";
@@ -119,6 +128,33 @@ export {
   stopGradient,
 } from "./ops/math/unary.js";
 export { matmul } from "./ops/math/matmul.js";
+export { range, type RangeOptions } from "./ops/math/range.js";
+export { cast } from "./ops/array/cast.js";
+export { reshape } from "./ops/array/reshape.js";
+export { shape, size, rank, type ShapeOptions } from "./ops/array/shape.js";
+export { concat } from "./ops/array/concat.js";
+export { stack, unstack, type StackOptions, type UnstackOptions } from "./ops/array/stack.js";
+export { split, type SplitOptions } from "./ops/array/split.js";
+export { slice } from "./ops/array/slice.js";
+export { gather, type GatherOptions } from "./ops/array/gather.js";
+export { transpose, type TransposeOptions } from "./ops/array/transpose.js";
+export { expandDims } from "./ops/array/expand_dims.js";
+export { squeeze, type SqueezeOptions } from "./ops/array/squeeze.js";
+export { tile } from "./ops/array/tile.js";
+export { pad, type PadOptions } from "./ops/array/pad.js";
+export { oneHot, type OneHotOptions } from "./ops/array/one_hot.js";
+export { where } from "./ops/array/where.js";
+export {
+  reduceSum,
+  reduceMean,
+  reduceMax,
+  reduceMin,
+  reduceProd,
+  reduceAll,
+  reduceAny,
+  type ReduceOptions,
+} from "./ops/math/reduce.js";
+export { argmax, argmin, type ArgOptions } from "./ops/math/arg_minmax.js";
 export { assign, assignAdd, assignSub, isVariableInitialized } from "./ops/state/variable_ops.js";
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
 

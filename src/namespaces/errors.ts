@@ -8,5 +8,6 @@ export {
   OutOfRangeError,
   UnimplementedError,
   InternalError,
+  DataLossError,
   ErrorCode,
 } from "../errors.js";

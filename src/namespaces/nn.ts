@@ -1,2 +1,17 @@
 /** `tf.nn`: neural-network ops. */
 export { relu, relu6, elu, selu, softplus, sigmoid, tanh } from "../ops/math/unary.js";
+export { conv2d, type Conv2DOptions } from "../ops/nn/conv.js";
+export { maxPool, avgPool, type PoolOptions } from "../ops/nn/pooling.js";
+export { biasAdd, type BiasAddOptions } from "../ops/nn/bias_add.js";
+export { softmax, logSoftmax, type SoftmaxOptions } from "../ops/nn/softmax.js";
+export { dropout, type DropoutOptions } from "../ops/nn/dropout.js";
+export { l2Loss } from "../ops/nn/l2_loss.js";
+export {
+  softmaxCrossEntropyWithLogits,
+  sparseSoftmaxCrossEntropyWithLogits,
+  type XentArgs,
+  type SoftmaxXentArgs,
+} from "../ops/nn/xent.js";
+export { sigmoidCrossEntropyWithLogits } from "../ops/nn/sigmoid_xent.js";
+export { embeddingLookup, type EmbeddingLookupOptions } from "../ops/nn/embedding.js";
+export { moments, type MomentsOptions } from "../ops/nn/moments.js";

@@ -1,10 +1,17 @@
 import { ValueError } from "../errors.js";
 import { asDType, type DType } from "../graph/dtypes.js";
-import { getDefaultGraph } from "../graph/graph.js";
+import { getDefaultGraph, type Graph } from "../graph/graph.js";
 import { isTensorConvertible, Tensor, toTensorSymbol, type TensorLike } from "../graph/tensor.js";
 import { withNameScope } from "../scope/name_scope.js";
 import { constantOp } from "./array/constant.js";
+import { packIn } from "./array/pack_core.js";
 import { toConstValue } from "./const_value.js";
+
+/**
+ * A value that converts to a tensor, where arrays may also hold tensors (packed into a
+ * `Pack` op, as TensorFlow's autopacking does): `[tf.shape(x)[0], -1]`.
+ */
+export type Packable = TensorLike | readonly Packable[];
 
 /** Options of {@link convertToTensor}. */
 export interface ConvertOptions {
@@ -42,11 +49,94 @@ export function convertToTensor(value: TensorLike | unknown, options: ConvertOpt
     throw new ValueError(`None values not supported.`);
   }
   const graph = getDefaultGraph();
+  if (Array.isArray(value) && containsTensor(value)) {
+    return autopack(graph, value, dtype, options.name ?? "packed");
+  }
   const constDType = dtype ?? preferredFor(value, options.preferredDtype ?? null);
   const constValue = toConstValue(value, constDType);
   return withNameScope(graph, options.name ?? "Const", (scope) =>
     constantOp(graph, scope, constValue),
   );
+}
+
+function isTensorLike(value: unknown): boolean {
+  return value instanceof Tensor || isTensorConvertible(value);
+}
+
+/** Whether a (nested) JS array holds a tensor or variable somewhere. */
+function containsTensor(value: readonly unknown[]): boolean {
+  return value.some((v) => isTensorLike(v) || (Array.isArray(v) && containsTensor(v)));
+}
+
+function firstTensorDType(value: readonly unknown[]): DType | null {
+  for (const v of value) {
+    if (isTensorLike(v)) return convertToTensor(v).dtype;
+    if (Array.isArray(v)) {
+      const d = firstTensorDType(v);
+      if (d !== null) return d;
+    }
+  }
+  return null;
+}
+
+/**
+ * TensorFlow's autopacking: a JS array that holds tensors becomes a `Pack` op named
+ * `name` (nested arrays pack recursively, named by their index), its plain elements
+ * constants named by their index: `tf.reshape(x, [tf.shape(x)[0], -1])`.
+ */
+function autopack(
+  graph: Graph,
+  value: readonly unknown[],
+  dtype: DType | null,
+  name: string,
+): Tensor {
+  const target = dtype ?? (firstTensorDType(value) as DType);
+  return withNameScope(graph, name, (scope) => {
+    const elems = value.map((v, i) => {
+      if (isTensorLike(v)) {
+        const t = convertToTensor(v);
+        if (t.dtype !== target) {
+          throw new TypeError(
+            `Cannot convert a list containing a tensor of dtype ${t.dtype} to ${target} (Tensor is: ${t.toString()})`,
+          );
+        }
+        return t;
+      }
+      if (Array.isArray(v) && containsTensor(v)) return autopack(graph, v, target, String(i));
+      return v;
+    });
+    const tensors = elems.map((v, i) =>
+      v instanceof Tensor
+        ? v
+        : constantOp(graph, `${graph.uniqueName(String(i))}/`, toConstValue(v, target)),
+    );
+    return packIn(graph, scope, tensors, 0);
+  });
+}
+
+/**
+ * Converts the values of a list input (`values` of `ConcatV2`, `Pack`) as op_def_library
+ * does: JS values take the dtype of the first tensor, are named `values_0`, `values_1`, …,
+ * and all must end up with one dtype.
+ */
+export function convertList(values: readonly unknown[], name: string, opType: string): Tensor[] {
+  let preferred: DType | null = null;
+  for (const v of values) {
+    if (isTensorLike(v)) {
+      preferred = convertToTensor(v).dtype;
+      break;
+    }
+  }
+  const tensors = values.map((v, i) =>
+    convertToTensor(v, { name: `${name}_${i}`, preferredDtype: preferred }),
+  );
+  const first = tensors[0];
+  if (first !== undefined && tensors.some((t) => t.dtype !== first.dtype)) {
+    throw new TypeError(
+      `Tensors in list passed to '${name}' of '${opType}' Op have types [${tensors.map((t) => t.dtype).join(", ")}] that don't all match.`,
+    );
+  }
+  return tensors;
 }
 
 /** A preferred dtype applies only when the JS value converts to it without loss. */

@@ -1,8 +1,16 @@
+import { ValueError } from "../errors.js";
 import { asDType, isFloating, type DType } from "../graph/dtypes.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { Initializer, PartitionInfo } from "../scope/types.js";
 import { constant } from "./array/constant.js";
 import { ones, zeros } from "./array/fill.js";
+import { reshape } from "./array/reshape.js";
+import { transpose } from "./array/transpose.js";
+import { diagPart } from "./linalg/diag_part.js";
+import { qr } from "./linalg/qr.js";
+import { binaryOperator } from "./math/operators.js";
+import { sign } from "./math/unary.js";
+import { inOpScope } from "./op_scope.js";
 import { randomNormal, randomUniform, truncatedNormal } from "./random/random_ops.js";
 
 /*
@@ -166,6 +174,36 @@ class VarianceScalingInitializer extends BaseInitializer {
   }
 }
 
+class OrthogonalInitializer extends BaseInitializer {
+  constructor(
+    readonly gain: number,
+    readonly seed: number | null,
+    dtype?: DType,
+  ) {
+    super(dtype);
+  }
+  call(shape: number[], dtype?: DType): Tensor {
+    const dt = dtype ?? this.dtype;
+    if (!isFloating(dt)) throw new TypeError(`Expected floating point type, got ${dt}.`);
+    if (shape.length < 2) {
+      throw new ValueError("The tensor to initialize must be at least two-dimensional");
+    }
+    // Flatten all but the last dimension, so that it works for conv kernels too.
+    const numRows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const numCols = shape[shape.length - 1] as number;
+    const flat = numRows < numCols ? [numCols, numRows] : [numRows, numCols];
+    const a = randomNormal(flat, { dtype: dt, seed: this.seed });
+    const [q0, r] = qr(a, { fullMatrices: false });
+    // Make Q uniform: flip each column by the sign of R's diagonal.
+    let q = binaryOperator("mul", q0, sign(diagPart(r)));
+    if (numRows < numCols) {
+      const t = q;
+      q = inOpScope(null, "matrix_transpose", [t], () => transpose(t, { perm: [1, 0] }));
+    }
+    return binaryOperator("mul", this.gain, reshape(q, shape));
+  }
+}
+
 /**
  * Zeros (`tf.zeros_initializer()`), the default for integer and boolean variables.
  *
@@ -306,6 +344,27 @@ export function glorotNormalInitializer(options: SeededOptions = {}): Initialize
     mode: "fan_avg",
     distribution: "truncated_normal",
   });
+}
+
+/** Options of {@link orthogonalInitializer}. */
+export interface OrthogonalOptions extends SeededOptions {
+  /** A factor applied to the orthogonal matrix; 1 by default. */
+  gain?: number;
+}
+
+/**
+ * A (semi-)orthogonal matrix (`tf.orthogonal_initializer`), TensorFlow's algorithm: a
+ * random normal matrix of the flattened shape `[prod(shape[:-1]), shape[-1]]` (or its
+ * transpose when wider than tall), its QR decomposition (op `Qr`), Q's columns multiplied
+ * by the signs of R's diagonal, reshaped to `shape` and scaled by `gain`.
+ *
+ * @example
+ * ```ts
+ * tf.getVariable("w", [64, 64], { initializer: tf.orthogonalInitializer({ gain: 1, seed: 1 }) });
+ * ```
+ */
+export function orthogonalInitializer(options: OrthogonalOptions = {}): Initializer {
+  return new OrthogonalInitializer(options.gain ?? 1, options.seed ?? null, options.dtype);
 }
 
 /** Whether `value` is an initializer object (has `call`). */

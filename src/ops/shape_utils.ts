@@ -1,18 +1,159 @@
 import { ValueError } from "../errors.js";
+import type { DType } from "../graph/dtypes.js";
 import type { Dim } from "../graph/tensor_shape.js";
 import { TensorShape } from "../graph/tensor_shape.js";
+import type { ConstValue } from "./const_value.js";
 
-/** TensorFlow's shape-function error: `... for 'add' (op: 'AddV2') with input shapes: [2], [3].` */
+/**
+ * What a shape function read from constant inputs, which TensorFlow appends to its
+ * errors: `input[1] = <2>` (a tensor's value) and `input[1] = [4]` (a tensor read as a shape).
+ */
+export interface ShapeErrorContext {
+  tensors?: readonly (readonly [number, ConstValue])[];
+  partialShapes?: readonly (readonly [number, TensorShape])[];
+}
+
+/** A tensor value as TensorFlow's `SummarizeValue` prints it: `1 2 3`, at most 256 values. */
+export function summarizeValue(value: ConstValue, max = 256): string {
+  const parts: string[] = [];
+  const n = Math.min(value.values.length, max);
+  for (let i = 0; i < n; i++) parts.push(String(value.values[i]));
+  if (value.values.length > max) parts.push("...");
+  return parts.join(" ");
+}
+
+/**
+ * TensorFlow's shape-function error: `... for 'add' (op: 'AddV2') with input shapes: [2], [3].`,
+ * with `and with computed input tensors: input[1] = <2>` when the function read constants.
+ */
 export function shapeError(
   detail: string,
   opName: string,
   opType: string,
   inputShapes: readonly TensorShape[],
+  context: ShapeErrorContext = {},
 ): ValueError {
   const shapes = inputShapes.map((s) => s.toRuntimeString()).join(", ");
-  return new ValueError(
-    `${detail} for '${opName}' (op: '${opType}') with input shapes: ${shapes}.`,
-  );
+  let text = `${detail} for '${opName}' (op: '${opType}') with input shapes: ${shapes}`;
+  if (context.tensors && context.tensors.length > 0) {
+    text += ` and with computed input tensors: ${context.tensors
+      .map(([i, v]) => `input[${i}] = <${summarizeValue(v)}>`)
+      .join(", ")}`;
+  }
+  if (context.partialShapes && context.partialShapes.length > 0) {
+    text += ` and with input tensors computed as partial shapes: ${context.partialShapes
+      .map(([i, s]) => `input[${i}] = ${s.toRuntimeString()}`)
+      .join(",")}`;
+  }
+  return new ValueError(`${text}.`);
+}
+
+/**
+ * The checks of TensorFlow's `InferenceContext`, bound to one op so that failures carry
+ * TensorFlow's wording and context (`Shape must be rank 2 but is rank 3 for 'MatMul' ...`).
+ */
+export class ShapeInference {
+  constructor(
+    readonly opName: string,
+    readonly opType: string,
+    readonly inputShapes: readonly TensorShape[],
+    readonly context: ShapeErrorContext = {},
+  ) {}
+
+  /** Throws the op's shape error with `detail`. */
+  fail(detail: string): never {
+    throw shapeError(detail, this.opName, this.opType, this.inputShapes, this.context);
+  }
+
+  /** `WithRank`: `s` has exactly `rank` dims (an unknown shape becomes `rank` unknown dims). */
+  withRank(s: TensorShape, rank: number): Dim[] {
+    if (s.dims === null) return new Array<Dim>(rank).fill(null);
+    if (s.dims.length !== rank)
+      this.fail(`Shape must be rank ${rank} but is rank ${s.dims.length}`);
+    return s.dims.slice();
+  }
+
+  /** `WithRankAtLeast`; `null` for an unknown shape. */
+  withRankAtLeast(s: TensorShape, rank: number): Dim[] | null {
+    if (s.dims === null) return null;
+    if (s.dims.length < rank)
+      this.fail(`Shape must be at least rank ${rank} but is rank ${s.dims.length}`);
+    return s.dims.slice();
+  }
+
+  /** `WithRankAtMost`; `null` for an unknown shape. */
+  withRankAtMost(s: TensorShape, rank: number): Dim[] | null {
+    if (s.dims === null) return null;
+    if (s.dims.length > rank)
+      this.fail(`Shape must be at most rank ${rank} but is rank ${s.dims.length}`);
+    return s.dims.slice();
+  }
+
+  /** `Merge` of two dims: `Dimensions must be equal, but are 3 and 2`. */
+  mergeDim(a: Dim, b: Dim): Dim {
+    if (a === null) return b;
+    if (b === null) return a;
+    if (a !== b) this.fail(`Dimensions must be equal, but are ${a} and ${b}`);
+    return a;
+  }
+
+  /** `Merge` of two shapes, with TensorFlow's messages. */
+  mergeShape(a: TensorShape, b: TensorShape): TensorShape {
+    if (a.dims === null) return b;
+    if (b.dims === null) return a;
+    if (!a.isCompatibleWith(b)) this.fail(mergeErrorDetail(a, b));
+    return a.mergeWith(b);
+  }
+
+  /** `WithValue`: the dim is `value` (or unknown): `Dimension must be 2 but is 3`. */
+  withValue(d: Dim, value: number): number {
+    if (d !== null && d !== value) this.fail(`Dimension must be ${value} but is ${d}`);
+    return value;
+  }
+
+  /** `Subtract` of known sizes: `Negative dimension size caused by subtracting 3 from 2`. */
+  subtract(a: Dim, b: Dim): Dim {
+    if (a === null || b === null) return null;
+    if (a < b) this.fail(`Negative dimension size caused by subtracting ${b} from ${a}`);
+    return a - b;
+  }
+
+  /** `Divide`: `Dimension size must be evenly divisible by 3 but is 4`. */
+  divide(a: Dim, divisor: number, evenly: boolean): Dim {
+    if (a === null) return null;
+    if (divisor <= 0) this.fail(`Divisor must be positive but is ${divisor}`);
+    if (evenly && a % divisor !== 0)
+      this.fail(`Dimension size must be evenly divisible by ${divisor} but is ${a}`);
+    return Math.floor(a / divisor);
+  }
+}
+
+/** TensorFlow's lists of allowed types, as its `TypeError`s print them. */
+export const ALLOWED = {
+  numeric:
+    "float32, float64, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64",
+  real: "float32, float64, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
+  float: "half, bfloat16, float32, float64",
+  index: "int32, int64",
+} as const;
+
+const ALLOWED_DTYPES: Record<keyof typeof ALLOWED, readonly DType[]> = {
+  numeric: ["float32", "int32"],
+  real: ["float32", "int32"],
+  float: ["float32"],
+  index: ["int32"],
+};
+
+/**
+ * Checks an input's dtype against an op's allowed types, with op_def_library's message:
+ * `Value passed to parameter 'input' has DataType bool not in list of allowed values: ...`.
+ */
+export function checkDType(dtype: DType, param: string, allowed: keyof typeof ALLOWED): void {
+  if (!ALLOWED_DTYPES[allowed].includes(dtype)) {
+    throw new TypeError(
+      `Value passed to parameter '${param}' has DataType ${dtype} not in list of allowed values: ${ALLOWED[allowed]}`,
+    );
+  }
 }
 
 /**

@@ -2,18 +2,24 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { asDType, isFloating, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Operation } from "../../graph/operation.js";
-import type { Tensor } from "../../graph/tensor.js";
+import { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
 import { constantOp } from "../array/constant.js";
 import { convertToTensor } from "../convert.js";
 import { add } from "../math/binary.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
+import { checkDType } from "../shape_utils.js";
+import { constantScalar, constantValueAsShape, readInts, readScalar } from "../tensor_util.js";
 import { getSeed } from "./seed.js";
 
-/** The shape a random op produces: its static shape (always fully defined here). */
-function outputShape(op: Operation): number[] {
-  return (op.outputs[0] as Tensor).shape.asList() as number[];
+/**
+ * The shape a random op produces: its static shape when fully defined (precomputed as
+ * `_shape`), else the value of its `shape` input.
+ */
+function outputShape(op: Operation, shape: tfc.Tensor | undefined): number[] {
+  const known = op.attrs._shape as number[] | null;
+  return known ?? readInts(shape as tfc.Tensor);
 }
 
 function seedOf(op: Operation, runtime: KernelRuntime): number | undefined {
@@ -23,39 +29,64 @@ function seedOf(op: Operation, runtime: KernelRuntime): number | undefined {
 registerOp({
   type: "RandomStandardNormal",
   stateful: true,
-  kernel: (_inputs, op, runtime) => [
-    tfc.randomNormal(outputShape(op), 0, 1, op.attrs.dtype as "float32", seedOf(op, runtime)),
+  kernel: ([shape], op, runtime) => [
+    tfc.randomNormal(
+      outputShape(op, shape),
+      0,
+      1,
+      op.attrs.dtype as "float32",
+      seedOf(op, runtime),
+    ),
   ],
 });
 
 registerOp({
   type: "TruncatedNormal",
   stateful: true,
-  kernel: (_inputs, op, runtime) => [
-    tfc.truncatedNormal(outputShape(op), 0, 1, op.attrs.dtype as "float32", seedOf(op, runtime)),
+  kernel: ([shape], op, runtime) => [
+    tfc.truncatedNormal(
+      outputShape(op, shape),
+      0,
+      1,
+      op.attrs.dtype as "float32",
+      seedOf(op, runtime),
+    ),
   ],
 });
 
 registerOp({
   type: "RandomUniform",
   stateful: true,
-  kernel: (_inputs, op, runtime) => [
-    tfc.randomUniform(outputShape(op), 0, 1, op.attrs.dtype as "float32", seedOf(op, runtime)),
+  kernel: ([shape], op, runtime) => [
+    tfc.randomUniform(
+      outputShape(op, shape),
+      0,
+      1,
+      op.attrs.dtype as "float32",
+      seedOf(op, runtime),
+    ),
   ],
 });
 
 registerOp({
   type: "RandomUniformInt",
   stateful: true,
-  kernel: ([minval, maxval], op, runtime) => {
-    const lo = (minval as tfc.Tensor).dataSync()[0] as number;
-    const hi = (maxval as tfc.Tensor).dataSync()[0] as number;
-    return [tfc.randomUniformInt(outputShape(op), lo, hi, seedOf(op, runtime))];
+  kernel: ([shape, minval, maxval], op, runtime) => {
+    const lo = (op.attrs._minval as number | null) ?? readScalar(minval as tfc.Tensor);
+    const hi = (op.attrs._maxval as number | null) ?? readScalar(maxval as tfc.Tensor);
+    return [tfc.randomUniformInt(outputShape(op, shape), lo, hi, seedOf(op, runtime))];
   },
 });
 
-/** A static, fully defined shape for a random op, as an int32 `shape` const input. */
-function shapeInput(graph: Graph, shape: ShapeLike): [Tensor, TensorShape] {
+/**
+ * A random op's `shape` input: a fully defined static shape as an int32 `shape` const, or
+ * an int32 shape tensor (then the static shape is what is known of its value).
+ */
+function shapeInput(graph: Graph, shape: ShapeLike | Tensor): [Tensor, TensorShape] {
+  if (shape instanceof Tensor) {
+    if (shape.dtype !== "int32") checkDType(shape.dtype, "shape", "index");
+    return [shape, constantValueAsShape(shape)];
+  }
   const static_ = TensorShape.from(shape);
   if (!static_.isFullyDefined()) {
     throw new TypeError(`Random ops need a fully defined shape, got ${static_.toString()}.`);
@@ -84,6 +115,8 @@ function randomCore(
     seed: seed1 ?? 0,
     seed2: seed2 ?? 0,
     seeded: seed1 !== null,
+    T: shape.dtype,
+    _shape: static_.isFullyDefined() ? static_.asList() : null,
   }).outputs[0] as Tensor;
 }
 
@@ -99,19 +132,24 @@ export interface RandomNormalOptions {
 function normalLike(
   type: string,
   defaultName: string,
-  shape: ShapeLike,
+  shape: ShapeLike | Tensor,
   options: RandomNormalOptions,
 ): Tensor {
   const dtype = asDType(options.dtype ?? "float32");
   if (!isFloating(dtype))
     throw new TypeError(`Invalid dtype ${dtype} for ${defaultName}: floats only.`);
-  return inOpScope(options.name, defaultName, [options.mean, options.stddev], (scope, graph) => {
-    const [shapeT, static_] = shapeInput(graph, shape);
-    const mean = convertToTensor(options.mean ?? 0, { dtype, name: "mean" });
-    const stddev = convertToTensor(options.stddev ?? 1, { dtype, name: "stddev" });
-    const rnd = randomCore(graph, type, shapeT, static_, dtype, options.seed);
-    return add(rnd.mul(stddev), mean, { name: scope });
-  });
+  return inOpScope(
+    options.name,
+    defaultName,
+    [shape, options.mean, options.stddev],
+    (scope, graph) => {
+      const [shapeT, static_] = shapeInput(graph, shape);
+      const mean = convertToTensor(options.mean ?? 0, { dtype, name: "mean" });
+      const stddev = convertToTensor(options.stddev ?? 1, { dtype, name: "stddev" });
+      const rnd = randomCore(graph, type, shapeT, static_, dtype, options.seed);
+      return add(rnd.mul(stddev), mean, { name: scope });
+    },
+  );
 }
 
 /**
@@ -123,7 +161,7 @@ function normalLike(
  * const w = tf.randomNormal([5, 5, 32, 32], { stddev: 0.1, seed: 1 });
  * ```
  */
-export function randomNormal(shape: ShapeLike, options: RandomNormalOptions = {}): Tensor {
+export function randomNormal(shape: ShapeLike | Tensor, options: RandomNormalOptions = {}): Tensor {
   return normalLike("RandomStandardNormal", "random_normal", shape, options);
 }
 
@@ -135,7 +173,10 @@ export function randomNormal(shape: ShapeLike, options: RandomNormalOptions = {}
  * tf.truncatedNormal([3, 3], { stddev: 0.05 });
  * ```
  */
-export function truncatedNormal(shape: ShapeLike, options: RandomNormalOptions = {}): Tensor {
+export function truncatedNormal(
+  shape: ShapeLike | Tensor,
+  options: RandomNormalOptions = {},
+): Tensor {
   return normalLike("TruncatedNormal", "truncated_normal", shape, options);
 }
 
@@ -157,7 +198,10 @@ export interface RandomUniformOptions {
  * tf.randomUniform([2, 2], { minval: -1, maxval: 1, seed: 3 });
  * ```
  */
-export function randomUniform(shape: ShapeLike, options: RandomUniformOptions = {}): Tensor {
+export function randomUniform(
+  shape: ShapeLike | Tensor,
+  options: RandomUniformOptions = {},
+): Tensor {
   const dtype = asDType(options.dtype ?? "float32");
   if (dtype !== "float32" && dtype !== "int32")
     throw new TypeError(`Invalid dtype ${dtype} for random_uniform.`);
@@ -167,7 +211,7 @@ export function randomUniform(shape: ShapeLike, options: RandomUniformOptions = 
   return inOpScope(
     options.name,
     "random_uniform",
-    [options.minval, options.maxval],
+    [shape, options.minval, options.maxval],
     (scope, graph) => {
       const [shapeT, static_] = shapeInput(graph, shape);
       const minval = convertToTensor(options.minval ?? 0, { dtype, name: "min" });
@@ -185,6 +229,9 @@ export function randomUniform(shape: ShapeLike, options: RandomUniformOptions = 
             seed: seed1 ?? 0,
             seed2: seed2 ?? 0,
             seeded: seed1 !== null,
+            _shape: static_.isFullyDefined() ? static_.asList() : null,
+            _minval: constantScalar(minval),
+            _maxval: constantScalar(maxval),
           },
         ).outputs[0] as Tensor;
       }

@@ -1,0 +1,55 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { UnimplementedError } from "../../errors.js";
+import { asDType, runtimeDTypeName, type DType } from "../../graph/dtypes.js";
+import type { Graph } from "../../graph/graph.js";
+import { Tensor, type TensorLike } from "../../graph/tensor.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+
+registerOp({
+  type: "Cast",
+  kernel: ([x], op) => {
+    const input = x as tfc.Tensor;
+    const dst = op.attrs.DstT as DType;
+    if ((input.dtype === "string") !== (dst === "string")) {
+      throw new UnimplementedError(
+        `Cast ${runtimeDTypeName(input.dtype as DType)} to ${runtimeDTypeName(dst)} is not supported`,
+        op.name,
+      );
+    }
+    // tfjs-backend-wasm's Cast to bool keeps the raw bytes (2 stays 2, -1 becomes 255);
+    // TensorFlow's is `x != 0`.
+    if (dst === "bool" && input.dtype !== "bool") return [tfc.notEqual(input, 0)];
+    return [tfc.cast(input, dst)];
+  },
+});
+
+/** Builds a `Cast` op named exactly by `scope` (`gen_math_ops.cast`). */
+export function castIn(graph: Graph, scope: string, x: Tensor, dtype: DType): Tensor {
+  return makeOp(graph, "Cast", scope, [x], [{ dtype, shape: x.shape }], {
+    SrcT: x.dtype,
+    DstT: dtype,
+    Truncate: false,
+  }).outputs[0] as Tensor;
+}
+
+/**
+ * Casts `x` to `dtype` (`tf.cast`, op `Cast`). A tensor that already has `dtype` is
+ * returned as is, with no op; floats cast to int32 truncate toward zero.
+ *
+ * @example
+ * ```ts
+ * const n = tf.cast(tf.constant([1.7, -1.7]), tf.int32); // [ 1 -1]
+ * n.op.type; // "Cast"
+ * ```
+ */
+export function cast(x: TensorLike, dtype: DType, options: NameOption = {}): Tensor {
+  const base = asDType(dtype);
+  if (x instanceof Tensor && x.dtype === base) return x;
+  return inOpScope(options.name, "Cast", [x], (scope, graph) => {
+    const tx = convertToTensor(x, { name: "x", preferredDtype: base });
+    if (tx.dtype === base) return tx;
+    return castIn(graph, scope, tx, base);
+  });
+}

@@ -1,0 +1,108 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { Graph } from "../../graph/graph.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape } from "../../graph/tensor_shape.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
+import { constantValue, readScalar } from "../tensor_util.js";
+
+registerOp({
+  type: "GatherV2",
+  kernel: ([params, indices, axis], op) => {
+    const p = params as tfc.Tensor;
+    let a = (op.attrs._axis as number | null) ?? readScalar(axis as tfc.Tensor);
+    if (a < 0) a += p.rank;
+    return [tfc.gather(p, indices as tfc.Tensor, a, op.attrs.batch_dims as number)];
+  },
+});
+
+/** Builds `GatherV2` named exactly by `scope` on converted inputs. */
+export function gatherIn(
+  graph: Graph,
+  scope: string,
+  params: Tensor,
+  indices: Tensor,
+  axis: Tensor,
+  batchDims: number,
+): Tensor {
+  checkDType(indices.dtype, "indices", "index");
+  checkDType(axis.dtype, "axis", "index");
+  const axisValue = constantValue(axis);
+  const si = new ShapeInference(
+    opNameOf(scope),
+    "GatherV2",
+    [params.shape, indices.shape, axis.shape],
+    axisValue === null ? {} : { tensors: [[2, axisValue]] },
+  );
+  si.withRankAtMost(axis.shape, 0);
+  const pDims = si.withRankAtLeast(params.shape, 1);
+  const iDims = indices.shape.dims;
+  let out = TensorShape.unknown();
+  let a: number | null = null;
+  if (axisValue !== null) {
+    const v = Number(axisValue.values[0]);
+    if (pDims !== null) {
+      const rank = pDims.length;
+      if (v < -rank || v >= rank) {
+        si.fail(`Expected axis in the range [${-rank}, ${rank}), but got ${v}`);
+      }
+      a = v < 0 ? v + rank : v;
+      if (iDims !== null) {
+        out = new TensorShape([
+          ...pDims.slice(0, a),
+          ...iDims.slice(batchDims),
+          ...pDims.slice(a + 1),
+        ]);
+      }
+    } else a = v >= 0 ? v : null;
+  } else if (pDims !== null && iDims !== null) {
+    out = TensorShape.unknownOfRank(pDims.length + iDims.length - 1 - batchDims);
+  }
+  return makeOp(
+    graph,
+    "GatherV2",
+    scope,
+    [params, indices, axis],
+    [{ dtype: params.dtype, shape: out }],
+    {
+      batch_dims: batchDims,
+      Tparams: params.dtype,
+      Tindices: indices.dtype,
+      Taxis: axis.dtype,
+      _axis: a,
+    },
+  ).outputs[0] as Tensor;
+}
+
+/** Options of {@link gather}. */
+export interface GatherOptions extends NameOption {
+  axis?: TensorLike | null;
+  batchDims?: number;
+}
+
+/**
+ * Gathers slices of `params` along `axis` at `indices` (`tf.gather`, op `GatherV2` with
+ * the const `GatherV2/axis`). The result's shape is
+ * `params.shape[:axis] + indices.shape + params.shape[axis + 1:]`.
+ *
+ * @example
+ * ```ts
+ * tf.gather(tf.constant([[1, 2], [3, 4], [5, 6]]), [2, 0]); // [[5. 6.] [1. 2.]]
+ * ```
+ */
+export function gather(
+  params: TensorLike,
+  indices: TensorLike,
+  options: GatherOptions = {},
+): Tensor {
+  const batchDims = options.batchDims ?? 0;
+  const axis = options.axis ?? batchDims;
+  return inOpScope(options.name, "GatherV2", [params, indices, axis], (scope, graph) => {
+    const p = convertToTensor(params, { name: "params" });
+    const i = convertToTensor(indices, { name: "indices", preferredDtype: "int32" });
+    const a = convertToTensor(axis, { name: "axis", preferredDtype: "int32" });
+    return gatherIn(graph, scope, p, i, a, batchDims);
+  });
+}

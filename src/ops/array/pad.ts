@@ -1,0 +1,146 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { ValueError } from "../../errors.js";
+import { Tensor, type TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { convertToTensor, type Packable } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
+import {
+  constantInts,
+  constantScalar,
+  constantValue,
+  readInts,
+  readScalar,
+} from "../tensor_util.js";
+
+function pairs(op: { attrs: Readonly<Record<string, unknown>> }, paddings: tfc.Tensor) {
+  const flat = (op.attrs._paddings as number[] | null) ?? readInts(paddings);
+  const out: [number, number][] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i] as number, flat[i + 1] as number]);
+  return out;
+}
+
+registerOp({
+  type: "Pad",
+  kernel: ([x, paddings], op) => [tfc.pad(x as tfc.Tensor, pairs(op, paddings as tfc.Tensor))],
+});
+
+registerOp({
+  type: "PadV2",
+  kernel: ([x, paddings, value], op) => {
+    const v = (op.attrs._constant as number | null) ?? readScalar(value as tfc.Tensor);
+    return [tfc.pad(x as tfc.Tensor, pairs(op, paddings as tfc.Tensor), v)];
+  },
+});
+
+registerOp({
+  type: "MirrorPad",
+  kernel: ([x, paddings], op) => [
+    tfc.mirrorPad(
+      x as tfc.Tensor,
+      pairs(op, paddings as tfc.Tensor),
+      (op.attrs.mode as string).toLowerCase() as "reflect" | "symmetric",
+    ),
+  ],
+});
+
+/** TensorFlow's `PadShapeFn` (and `MirrorPad`'s bound on the paddings). */
+function padShape(si: ShapeInference, x: Tensor, paddings: Tensor, mirror: string | null) {
+  const pDims = si.withRank(paddings.shape, 2);
+  si.withValue(pDims[1] as Dim, 2);
+  let n = pDims[0] as Dim;
+  if (n !== null) si.withRank(x.shape, n);
+  else if (x.shape.rank !== null) n = si.withValue(n, x.shape.rank);
+  const values = constantInts(paddings);
+  if (values === null) return n === null ? TensorShape.unknown() : TensorShape.unknownOfRank(n);
+  const num = values.length / 2;
+  const inDims = si.withRank(x.shape, num);
+  const dims: Dim[] = [];
+  for (let i = 0; i < num; i++) {
+    const before = values[2 * i] as number;
+    const after = values[2 * i + 1] as number;
+    if (before < 0 || after < 0) si.fail("Paddings must be non-negative");
+    const d = inDims[i] as Dim;
+    if (mirror !== null && d !== null) {
+      const offset = mirror === "REFLECT" ? 1 : 0;
+      if (before > d - offset || after > d - offset) {
+        si.fail(
+          `paddings must be no greater than the dimension size: ${before}, ${after} greater than ${d - offset}`,
+        );
+      }
+    }
+    dims.push(d === null ? null : d + before + after);
+  }
+  return new TensorShape(dims);
+}
+
+/** Options of {@link pad}. */
+export interface PadOptions extends NameOption {
+  /** `"CONSTANT"` (default), `"REFLECT"` or `"SYMMETRIC"`, in any case. */
+  mode?: string;
+  /** The value for `"CONSTANT"` padding; 0 by default. */
+  constantValues?: TensorLike;
+}
+
+/**
+ * Pads `tensor` by `paddings` (`[[before, after], …]`, one pair per dimension) (`tf.pad`):
+ * op `Pad` for zero padding, `PadV2` for another constant, `MirrorPad` for `REFLECT` and
+ * `SYMMETRIC`.
+ *
+ * @example
+ * ```ts
+ * tf.pad(tf.constant([[1, 2]]), [[1, 0], [0, 1]]); // [[0. 0. 0.] [1. 2. 0.]]
+ * tf.pad(tf.constant([1, 2, 3]), [[2, 2]], { mode: "reflect" }); // [3. 2. 1. 2. 3. 2. 1.]
+ * ```
+ */
+export function pad(tensor: TensorLike, paddings: Packable, options: PadOptions = {}): Tensor {
+  const mode = (options.mode ?? "CONSTANT").toUpperCase();
+  const constantValues = options.constantValues ?? 0;
+  let type: string;
+  if (mode === "CONSTANT") {
+    type = !(constantValues instanceof Tensor) && constantValues === 0 ? "Pad" : "PadV2";
+  } else if (mode === "REFLECT" || mode === "SYMMETRIC") {
+    type = "MirrorPad";
+  } else {
+    throw new ValueError(`Unknown padding mode: ${options.mode ?? mode}`);
+  }
+  return inOpScope(options.name, type, [tensor, paddings, constantValues], (scope, graph) => {
+    const x = convertToTensor(tensor, { name: "input" });
+    const p = convertToTensor(paddings, { name: "paddings", preferredDtype: "int32" });
+    checkDType(p.dtype, "paddings", "index");
+    const inputs = [x, p];
+    let constant: number | null = null;
+    if (type === "PadV2") {
+      const c = convertToTensor(constantValues, {
+        name: "constant_values",
+        preferredDtype: x.dtype,
+      });
+      if (c.dtype !== x.dtype) {
+        throw new TypeError(
+          `Input 'constant_values' of 'PadV2' Op has type ${c.dtype} that does not match type ${x.dtype} of argument 'input'.`,
+        );
+      }
+      inputs.push(c);
+      constant = constantScalar(c);
+    }
+    const pValue = constantValue(p);
+    const si = new ShapeInference(
+      opNameOf(scope),
+      type,
+      inputs.map((t) => t.shape),
+      pValue === null ? {} : { tensors: [[1, pValue]] },
+    );
+    if (type === "PadV2") si.withRank((inputs[2] as Tensor).shape, 0);
+    const out = padShape(si, x, p, type === "MirrorPad" ? mode : null);
+    const attrs: Record<string, unknown> = {
+      T: x.dtype,
+      Tpaddings: p.dtype,
+      _paddings: constantInts(p),
+    };
+    if (type === "MirrorPad") attrs.mode = mode;
+    if (type === "PadV2") attrs._constant = constant;
+    return makeOp(graph, type, scope, inputs, [{ dtype: x.dtype, shape: out }], attrs)
+      .outputs[0] as Tensor;
+  });
+}

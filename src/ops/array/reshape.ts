@@ -1,0 +1,141 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { InvalidArgumentError, ValueError } from "../../errors.js";
+import type { Graph } from "../../graph/graph.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { convertToTensor, type Packable } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
+import { constantInts, constantValueAsShape, readInts } from "../tensor_util.js";
+
+registerOp({
+  type: "Reshape",
+  kernel: ([x, shape], op) => {
+    const input = x as tfc.Tensor;
+    const dims = (op.attrs._shape as number[] | null) ?? readInts(shape as tfc.Tensor);
+    checkReshape(input, dims, op.name);
+    return [tfc.reshape(input, dims)];
+  },
+});
+
+/** The run-time check, with TensorFlow's wording rather than tfjs's. */
+function checkReshape(x: tfc.Tensor, dims: readonly number[], opName: string): void {
+  let known = 1;
+  let unknown = -1;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i] as number;
+    if (d === -1) {
+      if (unknown >= 0) {
+        throw new InvalidArgumentError(
+          `Only one input size may be -1, not both ${unknown} and ${i}`,
+          opName,
+        );
+      }
+      unknown = i;
+    } else if (d < 0) {
+      throw new InvalidArgumentError(`Size ${i} must be non-negative, not ${d}`, opName);
+    } else {
+      known *= d;
+    }
+  }
+  const ok = unknown >= 0 ? known > 0 && x.size % known === 0 : known === x.size;
+  if (!ok) {
+    throw new InvalidArgumentError(
+      `Input to reshape is a tensor with ${x.size} values, but the requested shape ${unknown >= 0 ? "requires a multiple of" : "has"} ${known}`,
+      opName,
+    );
+  }
+}
+
+/** TensorFlow's `SetOutputShapeForReshape`: infers one `-1` dim and checks element counts. */
+function reshapeShape(si: ShapeInference, input: TensorShape, requested: TensorShape): TensorShape {
+  if (requested.dims === null || input.dims === null) return requested;
+  const out = requested.dims.slice();
+  const product = (dims: readonly Dim[]): [number, number, boolean] => {
+    let known = 1;
+    let unknownIdx = -1;
+    let tooMany = false;
+    dims.forEach((d, i) => {
+      if (d === null) {
+        if (unknownIdx >= 0) tooMany = true;
+        unknownIdx = i;
+      } else known *= d;
+    });
+    return [known, unknownIdx, tooMany];
+  };
+  const [knownOut, outUnknown, tooManyOut] = product(out);
+  const [knownIn, inUnknown, tooManyIn] = product(input.dims);
+  if (tooManyOut || tooManyIn) return new TensorShape(out);
+  if (inUnknown < 0 && outUnknown < 0) {
+    if (knownIn !== knownOut) {
+      si.fail(
+        `Cannot reshape a tensor with ${knownIn} elements to shape ${requested.toRuntimeString()} (${knownOut} elements)`,
+      );
+    }
+  } else if (inUnknown < 0 && outUnknown >= 0 && knownOut > 0) {
+    out[outUnknown] = si.divide(knownIn, knownOut, true);
+  } else if (inUnknown >= 0 && outUnknown < 0 && knownIn !== 0) {
+    si.divide(knownOut, knownIn, true);
+  } else if (inUnknown >= 0 && outUnknown >= 0 && knownIn === knownOut) {
+    out[outUnknown] = input.dims[inUnknown] as Dim;
+  }
+  return new TensorShape(out);
+}
+
+/** Builds a `Reshape` op named exactly by `scope` on converted inputs. */
+export function reshapeIn(graph: Graph, scope: string, tensor: Tensor, shape: Tensor): Tensor {
+  checkDType(shape.dtype, "shape", "index");
+  const values = constantInts(shape);
+  const requested = constantValueAsShape(shape);
+  const si = new ShapeInference(opNameOf(scope), "Reshape", [tensor.shape, shape.shape], {
+    partialShapes: requested.dims === null ? [] : [[1, requested]],
+  });
+  si.withRankAtMost(shape.shape, 1);
+  if (values !== null) {
+    const bad = values.find((d) => d < -1);
+    if (bad !== undefined) si.fail(`Invalid value in tensor used for shape: ${bad}`);
+  }
+  const out = reshapeShape(si, tensor.shape, requested);
+  return makeOp(graph, "Reshape", scope, [tensor, shape], [{ dtype: tensor.dtype, shape: out }], {
+    T: tensor.dtype,
+    Tshape: shape.dtype,
+    _shape: values,
+  }).outputs[0] as Tensor;
+}
+
+/**
+ * Reshapes `tensor` to `shape` (`tf.reshape`, op `Reshape` with its shape as the const
+ * `Reshape/shape`). One dim may be `-1`: it is inferred, at build time when possible. The
+ * shape may also be a tensor, or an array holding tensors (packed, as TensorFlow does).
+ *
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 28, 28]);
+ * tf.reshape(x, [-1, 784]).shape.toString(); // "(?, 784)"
+ * const n = tf.placeholder(tf.int32, []);
+ * tf.reshape(x, [n, -1]).shape.toString(); // "(?, ?)": the list is packed into a `Pack` op
+ * ```
+ */
+export function reshape(
+  tensor: TensorLike,
+  shape: Packable | TensorShape,
+  options: NameOption = {},
+): Tensor {
+  return inOpScope(options.name, "Reshape", [tensor, shape], (scope, graph) => {
+    const t = convertToTensor(tensor, { name: "tensor" });
+    const s = convertToTensor(shapeArg(shape), { name: "shape", preferredDtype: "int32" });
+    return reshapeIn(graph, scope, t, s);
+  });
+}
+
+/** A `TensorShape` converts to its dims (it must be fully defined, as in TensorFlow). */
+export function shapeArg(shape: Packable | TensorShape): Packable {
+  if (!(shape instanceof TensorShape)) return shape;
+  if (!shape.isFullyDefined()) {
+    throw new ValueError(
+      `Cannot convert a partially known TensorShape to a Tensor: ${shape.toString()}`,
+    );
+  }
+  return shape.asList() as number[];
+}

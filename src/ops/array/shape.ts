@@ -1,0 +1,114 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { asDType, type DType } from "../../graph/dtypes.js";
+import type { Graph } from "../../graph/graph.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape } from "../../graph/tensor_shape.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { constantOp } from "./constant.js";
+
+registerOp({ type: "Shape", kernel: ([x]) => [tfc.tensor1d((x as tfc.Tensor).shape, "int32")] });
+registerOp({ type: "Size", kernel: ([x]) => [tfc.scalar((x as tfc.Tensor).size, "int32")] });
+registerOp({ type: "Rank", kernel: ([x]) => [tfc.scalar((x as tfc.Tensor).rank, "int32")] });
+
+/** Options of {@link shape} and {@link size}. */
+export interface ShapeOptions extends NameOption {
+  /** Only `int32` (TensorFlow also allows int64, which scopeflow does not have). */
+  outType?: DType;
+}
+
+function outTypeOf(options: ShapeOptions): "int32" {
+  const t = asDType(options.outType ?? "int32");
+  if (t !== "int32") {
+    throw new TypeError(
+      `Value passed to parameter 'out_type' has DataType ${t} not in list of allowed values: int32, int64`,
+    );
+  }
+  return t;
+}
+
+function intConst(graph: Graph, scope: string, shape: number[], values: number[]): Tensor {
+  return constantOp(graph, scope, { dtype: "int32", shape, values: Int32Array.from(values) });
+}
+
+/** `shape_internal(optimize=True)` under `scope`: a `Const` when fully known, else a `Shape` op. */
+export function shapeIn(graph: Graph, scope: string, x: Tensor): Tensor {
+  if (x.shape.isFullyDefined()) {
+    const dims = x.shape.asList() as number[];
+    return intConst(graph, scope, [dims.length], dims);
+  }
+  const rank = x.shape.rank;
+  return makeOp(graph, "Shape", scope, [x], [{ dtype: "int32", shape: new TensorShape([rank]) }], {
+    T: x.dtype,
+    out_type: "int32",
+  }).outputs[0] as Tensor;
+}
+
+/**
+ * `rank_internal` under `scope`: a `Const` when the rank is known (and `optimize`), else
+ * a `Rank` op.
+ */
+export function rankIn(graph: Graph, scope: string, x: Tensor, optimize = true): Tensor {
+  const rank = x.shape.rank;
+  if (optimize && rank !== null) return intConst(graph, scope, [], [rank]);
+  return makeOp(graph, "Rank", scope, [x], [{ dtype: "int32", shape: TensorShape.scalar() }], {
+    T: x.dtype,
+  }).outputs[0] as Tensor;
+}
+
+/**
+ * The shape of `input` as a 1-D int32 tensor (`tf.shape`): a `Const` named `Shape` when
+ * the static shape is fully defined (as TensorFlow's graph mode does), else a `Shape` op.
+ *
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 3]);
+ * tf.shape(x).op.type; // "Shape"
+ * ```
+ */
+export function shape(input: TensorLike, options: ShapeOptions = {}): Tensor {
+  outTypeOf(options);
+  return inOpScope(options.name, "Shape", [input], (scope, graph) =>
+    shapeIn(graph, scope, convertToTensor(input)),
+  );
+}
+
+/**
+ * The number of elements of `input` as an int32 scalar (`tf.size`): a `Const` named `Size`
+ * when known when building, else a `Size` op.
+ *
+ * @example
+ * ```ts
+ * tf.size(tf.zeros([2, 3])); // Const 6
+ * ```
+ */
+export function size(input: TensorLike, options: ShapeOptions = {}): Tensor {
+  outTypeOf(options);
+  return inOpScope(options.name, "Size", [input], (scope, graph) => {
+    const x = convertToTensor(input);
+    const n = x.shape.numElements();
+    if (n !== null) return intConst(graph, scope, [], [n]);
+    if (x.shape.dims !== null && x.shape.dims.some((d) => d === 0))
+      return intConst(graph, scope, [], [0]);
+    return makeOp(graph, "Size", scope, [x], [{ dtype: "int32", shape: TensorShape.scalar() }], {
+      T: x.dtype,
+      out_type: "int32",
+    }).outputs[0] as Tensor;
+  });
+}
+
+/**
+ * The rank of `input` as an int32 scalar (`tf.rank`): a `Const` named `Rank` when the
+ * rank is known, else a `Rank` op.
+ *
+ * @example
+ * ```ts
+ * tf.rank(tf.zeros([2, 3])); // Const 2
+ * ```
+ */
+export function rank(input: TensorLike, options: NameOption = {}): Tensor {
+  return inOpScope(options.name, "Rank", [input], (scope, graph) =>
+    rankIn(graph, scope, convertToTensor(input)),
+  );
+}

@@ -1,0 +1,215 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { InvalidArgumentError, ValueError } from "../../errors.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType, ShapeInference, type ShapeErrorContext } from "../shape_utils.js";
+import { constantInts, constantValue, readInts, readScalar } from "../tensor_util.js";
+import type { ConstValue } from "../const_value.js";
+
+function axisOf(op: { attrs: Readonly<Record<string, unknown>> }, axis: tfc.Tensor, rank: number) {
+  const a = (op.attrs._axis as number | null) ?? readScalar(axis);
+  return a < 0 ? a + rank : a;
+}
+
+registerOp({
+  type: "Split",
+  kernel: ([splitDim, value], op) => {
+    const x = value as tfc.Tensor;
+    return tfc.split(x, op.attrs.num_split as number, axisOf(op, splitDim as tfc.Tensor, x.rank));
+  },
+});
+
+registerOp({
+  type: "SplitV",
+  kernel: ([value, sizeSplits, splitDim], op) => {
+    const x = value as tfc.Tensor;
+    const axis = axisOf(op, splitDim as tfc.Tensor, x.rank);
+    const sizes = (
+      (op.attrs._sizes as number[] | null) ?? readInts(sizeSplits as tfc.Tensor)
+    ).slice();
+    const unknown = sizes.indexOf(-1);
+    const dim = x.shape[axis] as number;
+    if (unknown >= 0) sizes[unknown] = dim - sizes.reduce((a, b) => (b === -1 ? a : a + b), 0);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (total !== dim || sizes.some((s) => s < 0)) {
+      throw new InvalidArgumentError(
+        `Determined shape must either match input shape along split_dim exactly if fully specified, or be less than the size of the input along split_dim if not fully specified.  Got: ${total}`,
+        op.name,
+      );
+    }
+    return tfc.split(x, sizes, axis);
+  },
+});
+
+/** `MakeDimForScalarInputWithNegativeIndexing`: the split axis, normalized when the rank is known. */
+function splitAxis(
+  si: ShapeInference,
+  value: ConstValue | null,
+  rank: number | null,
+): number | null {
+  if (value === null) return null;
+  const v = Number(value.values[0]);
+  const fail = () =>
+    si.fail(`Dimension size, given by scalar input ${v} must be in range [-${rank}, ${rank})`);
+  if (v < 0) {
+    if (rank === null) return null;
+    if (v + rank < 0) fail();
+    return v + rank;
+  }
+  if (rank !== null && rank > 0 && v >= rank) fail();
+  return v;
+}
+
+function evenSplit(
+  name: string,
+  value: Tensor,
+  axisT: Tensor,
+  num: number,
+): { outShape: TensorShape; axis: number | null } {
+  const axisValue = constantValue(axisT);
+  const context: ShapeErrorContext = axisValue === null ? {} : { tensors: [[0, axisValue]] };
+  const si = new ShapeInference(name, "Split", [axisT.shape, value.shape], context);
+  const rank = value.shape.rank;
+  const axis = splitAxis(si, axisValue, rank);
+  if (axis === null) {
+    return {
+      outShape: rank === null ? TensorShape.unknown() : TensorShape.unknownOfRank(rank),
+      axis,
+    };
+  }
+  const dims = si.withRankAtLeast(value.shape, axis + 1);
+  if (dims === null) return { outShape: TensorShape.unknown(), axis };
+  const d = dims[axis] as Dim;
+  if (d !== null && d % num !== 0) {
+    si.fail(
+      `Dimension size must be evenly divisible by ${num} but is ${d}\n\tNumber of ways to split should evenly divide the split dimension`,
+    );
+  }
+  dims[axis] = d === null ? null : d / num;
+  return { outShape: new TensorShape(dims), axis };
+}
+
+function sizedSplit(
+  name: string,
+  value: Tensor,
+  sizeSplits: Tensor,
+  axisT: Tensor,
+  num: number,
+): { outShapes: TensorShape[]; axis: number | null; sizes: number[] | null } {
+  const axisValue = constantValue(axisT);
+  const sizesValue = constantValue(sizeSplits);
+  const tensors: [number, ConstValue][] = [];
+  if (sizesValue !== null) tensors.push([1, sizesValue]);
+  if (axisValue !== null) tensors.push([2, axisValue]);
+  const si = new ShapeInference(name, "SplitV", [value.shape, sizeSplits.shape, axisT.shape], {
+    tensors,
+  });
+  const rank = value.shape.rank;
+  const axis = splitAxis(si, axisValue, rank);
+  const sizes = constantInts(sizeSplits);
+  const repeat = (s: TensorShape) => new Array<TensorShape>(num).fill(s);
+  if (rank === null) return { outShapes: repeat(TensorShape.unknown()), axis, sizes };
+  if (rank === 0) si.fail("Can't split scalars");
+  if (axis === null) return { outShapes: repeat(TensorShape.unknownOfRank(rank)), axis, sizes };
+  const dims = si.withRankAtLeast(value.shape, axis + 1) as Dim[];
+  if (sizes === null) {
+    const d = dims.slice();
+    d[axis] = null;
+    return { outShapes: repeat(new TensorShape(d)), axis, sizes };
+  }
+  if (sizes.length !== num) si.fail("Length of size_splits should be equal to num_outputs");
+  let total = 0;
+  let hasNegOne = false;
+  for (const s of sizes) {
+    if (s === -1) {
+      if (hasNegOne) si.fail("size_splits can only have one -1");
+      hasNegOne = true;
+    } else total += s;
+  }
+  const dimSize = dims[axis] as Dim;
+  const outShapes = sizes.map((s) => {
+    const d = dims.slice();
+    d[axis] = s === -1 ? (dimSize === null ? null : dimSize - total) : s;
+    return new TensorShape(d);
+  });
+  if (dimSize !== null && (hasNegOne ? total > dimSize : total !== dimSize)) {
+    si.fail(`can't split axis of size ${dimSize} into pieces of size [${sizes.join(",")}]`);
+  }
+  return { outShapes, axis, sizes };
+}
+
+/** Options of {@link split}. */
+export interface SplitOptions extends NameOption {
+  axis?: TensorLike;
+  /** The number of outputs, when it cannot be inferred from `numOrSizeSplits`. */
+  num?: number | null;
+}
+
+/**
+ * Splits `value` along `axis` (`tf.split`, named `split`): into `numOrSizeSplits` equal
+ * parts (op `Split`), or into parts of the listed sizes, one of which may be `-1` (op
+ * `SplitV`). As in TensorFlow 1.15, `numOrSizeSplits` is first converted to a tensor,
+ * which leaves a `Const` in the graph.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = tf.split(tf.zeros([4, 6]), 2, { axis: 1 }); // two (4, 3) tensors
+ * const [c, d] = tf.split(tf.zeros([5]), [2, -1]); // (2,) and (3,)
+ * ```
+ */
+export function split(
+  value: TensorLike,
+  numOrSizeSplits: number | TensorLike,
+  options: SplitOptions = {},
+): Tensor[] {
+  const axis = options.axis ?? 0;
+  const sizeSplits = convertToTensor(numOrSizeSplits, { preferredDtype: "int32" });
+  if (typeof numOrSizeSplits === "number") {
+    const num = numOrSizeSplits;
+    if (!Number.isInteger(num))
+      throw new TypeError(`Expected int for argument 'num_split' not ${num}.`);
+    if (num < 1) {
+      throw new ValueError(`Attr 'num_split' of 'Split' Op passed ${num} less than minimum 1.`);
+    }
+    return inOpScope(options.name, "split", [value], (scope, graph) => {
+      const axisT = convertToTensor(axis, { name: "split_dim", dtype: "int32" });
+      const v = convertToTensor(value, { name: "value" });
+      const { outShape, axis: a } = evenSplit(opNameOf(scope), v, axisT, num);
+      const outputs = new Array(num).fill(null).map(() => ({ dtype: v.dtype, shape: outShape }));
+      return makeOp(graph, "Split", scope, [axisT, v], outputs, {
+        num_split: num,
+        T: v.dtype,
+        _axis: a,
+      }).outputs.slice();
+    });
+  }
+  if (sizeSplits.shape.rank === 0) {
+    throw new ValueError(
+      `Rank-0 tensors are not supported as the num_or_size_splits argument to split. Argument provided: ${String(numOrSizeSplits)}`,
+    );
+  }
+  checkDType(sizeSplits.dtype, "size_splits", "index");
+  let num = options.num ?? null;
+  if (num === null) {
+    num = sizeSplits.shape.dims === null ? null : (sizeSplits.shape.dims[0] ?? null);
+    if (num === null)
+      throw new ValueError(`Cannot infer num from shape ${sizeSplits.shape.toString()}`);
+  }
+  const count = num;
+  return inOpScope(options.name, "split", [value, sizeSplits], (scope, graph) => {
+    const v = convertToTensor(value, { name: "value" });
+    const axisT = convertToTensor(axis, { name: "split_dim", dtype: "int32" });
+    const { outShapes, axis: a, sizes } = sizedSplit(opNameOf(scope), v, sizeSplits, axisT, count);
+    return makeOp(
+      graph,
+      "SplitV",
+      scope,
+      [v, sizeSplits, axisT],
+      outShapes.map((shape) => ({ dtype: v.dtype, shape })),
+      { num_split: count, T: v.dtype, Tlen: sizeSplits.dtype, _axis: a, _sizes: sizes },
+    ).outputs.slice();
+  });
+}

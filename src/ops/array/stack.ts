@@ -1,0 +1,127 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { ValueError } from "../../errors.js";
+import { isTensorConvertible, Tensor, type TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { convertList, convertToTensor, type Packable } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { ShapeInference } from "../shape_utils.js";
+import { packIn } from "./pack_core.js";
+
+registerOp({
+  type: "Unpack",
+  kernel: ([x], op) => {
+    const axis = op.attrs._axis as number;
+    return tfc.unstack(x as tfc.Tensor, axis < 0 ? axis + (x as tfc.Tensor).rank : axis);
+  },
+});
+
+/** Options of {@link stack}. */
+export interface StackOptions extends NameOption {
+  axis?: number;
+}
+
+function holdsTensor(values: readonly unknown[]): boolean {
+  return values.some(
+    (v) => v instanceof Tensor || isTensorConvertible(v) || (Array.isArray(v) && holdsTensor(v)),
+  );
+}
+
+/**
+ * Stacks rank-R tensors into one rank-(R+1) tensor along `axis` (`tf.stack`, op `Pack`
+ * named `stack`). A list of plain JS values stacked on axis 0 becomes one `Const`, as in
+ * TensorFlow.
+ *
+ * @example
+ * ```ts
+ * const s = tf.stack([tf.constant([1, 4]), tf.constant([2, 5])], { axis: 1 });
+ * s.shape.toString(); // "(2, 2)"
+ * ```
+ */
+export function stack(values: readonly Packable[], options: StackOptions = {}): Tensor {
+  const axis = options.axis ?? 0;
+  const name = options.name ?? "stack";
+  if (!Number.isInteger(axis)) throw new TypeError(`stack: axis must be an integer, got ${axis}.`);
+  if (values.length === 0) {
+    throw new ValueError(
+      "List argument 'values' to 'Pack' Op with length 0 shorter than minimum length 1.",
+    );
+  }
+  if (axis === 0) {
+    // `convert_to_tensor(values, name=name)`: a constant, or an autopacked `Pack`.
+    if (holdsTensor(values)) return convertToTensor(values as unknown[], { name });
+    try {
+      return convertToTensor(values as unknown[], { name });
+    } catch (e) {
+      if (!(e instanceof TypeError || e instanceof ValueError)) throw e;
+    }
+  }
+  const firstShape = convertToTensor(values[0], { name }).shape;
+  if (firstShape.rank !== null) {
+    const expanded = firstShape.rank + 1;
+    if (axis < -expanded || axis >= expanded) {
+      throw new ValueError(`axis = ${axis} not in [${-expanded}, ${expanded})`);
+    }
+  }
+  return inOpScope(name, "stack", values, (scope, graph) =>
+    packIn(graph, scope, convertList(values, "values", "Pack"), axis),
+  );
+}
+
+/** Options of {@link unstack}. */
+export interface UnstackOptions extends NameOption {
+  num?: number | null;
+  axis?: number;
+}
+
+/**
+ * Splits `value` along `axis` into rank-(R-1) tensors (`tf.unstack`, op `Unpack` named
+ * `unstack`, one output per slice). `num` is inferred from the static shape when not given.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = tf.unstack(tf.constant([[1, 2], [3, 4]]));
+ * a.name; // "unstack:0"
+ * ```
+ */
+export function unstack(value: TensorLike, options: UnstackOptions = {}): Tensor[] {
+  const axis = options.axis ?? 0;
+  let num = options.num ?? null;
+  let input: TensorLike = value;
+  if (num === null) {
+    const t = convertToTensor(value);
+    input = t;
+    const dims = t.shape.dims;
+    if (dims !== null) {
+      if (axis < -dims.length || axis >= dims.length) {
+        throw new ValueError(`axis = ${axis} not in [${-dims.length}, ${dims.length})`);
+      }
+      num = dims[axis < 0 ? axis + dims.length : axis] as Dim;
+    }
+    if (num === null) throw new ValueError(`Cannot infer num from shape ${t.shape.toString()}`);
+  }
+  const count = num;
+  return inOpScope(options.name, "unstack", [input], (scope, graph) => {
+    const t = convertToTensor(input, { name: "value" });
+    const si = new ShapeInference(opNameOf(scope), "Unpack", [t.shape]);
+    let out = TensorShape.unknown();
+    let normalized = axis;
+    if (t.shape.dims !== null) {
+      const rank = t.shape.dims.length;
+      if (axis < -rank || axis >= rank)
+        si.fail(`Invalid axis: ${axis}; must be in [${-rank},${rank})`);
+      normalized = axis < 0 ? axis + rank : axis;
+      si.withValue(t.shape.dims[normalized] as Dim, count);
+      const dims = t.shape.dims.slice();
+      dims.splice(normalized, 1);
+      out = new TensorShape(dims);
+    }
+    const outputs = new Array(count).fill(null).map(() => ({ dtype: t.dtype, shape: out }));
+    return makeOp(graph, "Unpack", scope, [t], outputs, {
+      num: count,
+      T: t.dtype,
+      axis,
+      _axis: normalized,
+    }).outputs.slice();
+  });
+}

@@ -1,0 +1,118 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "../../errors.js";
+import { asDType, type DType } from "../../graph/dtypes.js";
+import type { Graph } from "../../graph/graph.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape } from "../../graph/tensor_shape.js";
+import { castIn } from "../array/cast.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
+import { constantScalar, readScalar } from "../tensor_util.js";
+
+function rangeSize(start: number, limit: number, delta: number, integral: boolean): number {
+  if (delta === 0) throw new Error("Requires delta != 0");
+  if (delta > 0 && start > limit)
+    throw new Error(`Requires start <= limit when delta > 0: ${start}/${limit}`);
+  if (delta < 0 && start < limit)
+    throw new Error(`Requires start >= limit when delta < 0: ${start}/${limit}`);
+  return integral
+    ? Math.floor((Math.abs(limit - start) + Math.abs(delta) - 1) / Math.abs(delta))
+    : Math.ceil(Math.abs((limit - start) / delta));
+}
+
+registerOp({
+  type: "Range",
+  kernel: ([start, limit, delta], op) => {
+    const s = (op.attrs._start as number | null) ?? readScalar(start as tfc.Tensor);
+    const l = (op.attrs._limit as number | null) ?? readScalar(limit as tfc.Tensor);
+    const d = (op.attrs._delta as number | null) ?? readScalar(delta as tfc.Tensor);
+    const dtype = op.attrs.Tidx as "float32" | "int32";
+    try {
+      rangeSize(s, l, d, dtype === "int32");
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message, op.name);
+    }
+    return [tfc.range(s, l, d, dtype)];
+  },
+});
+
+/** Builds `Range` named exactly by `scope` on three scalars of one dtype. */
+export function rangeIn(
+  graph: Graph,
+  scope: string,
+  start: Tensor,
+  limit: Tensor,
+  delta: Tensor,
+): Tensor {
+  const si = new ShapeInference(opNameOf(scope), "Range", [start.shape, limit.shape, delta.shape]);
+  for (const t of [start, limit, delta]) si.withRank(t.shape, 0);
+  const s = constantScalar(start);
+  const l = constantScalar(limit);
+  const d = constantScalar(delta);
+  let n: number | null = null;
+  if (s !== null && l !== null && d !== null) {
+    try {
+      n = rangeSize(s, l, d, start.dtype === "int32");
+    } catch (e) {
+      si.fail((e as Error).message);
+    }
+  }
+  return makeOp(
+    graph,
+    "Range",
+    scope,
+    [start, limit, delta],
+    [{ dtype: start.dtype, shape: new TensorShape([n]) }],
+    { Tidx: start.dtype, _start: s, _limit: l, _delta: d },
+  ).outputs[0] as Tensor;
+}
+
+/** Options of {@link range}. */
+export interface RangeOptions extends NameOption {
+  dtype?: DType;
+}
+
+/**
+ * The numbers `start, start + delta, …` below `limit` (`tf.range`, op `Range` named
+ * `range`); `tf.range(n)` counts from 0. Integer JS numbers give int32, others float32.
+ *
+ * @example
+ * ```ts
+ * tf.range(3); // [0 1 2]
+ * tf.range(1, 2, 0.5); // [1.  1.5]
+ * ```
+ */
+export function range(
+  start: TensorLike,
+  limit: TensorLike | null = null,
+  delta: TensorLike = 1,
+  options: RangeOptions = {},
+): Tensor {
+  let first = start;
+  let last = limit;
+  if (last === null) {
+    last = first;
+    first = 0;
+  }
+  const dtype = options.dtype === undefined ? null : asDType(options.dtype);
+  return inOpScope(options.name, "range", [first, last, delta], (scope, graph) => {
+    const convert = (v: TensorLike, name: string) =>
+      convertToTensor(v, dtype === null ? { name, preferredDtype: "int32" } : { name, dtype });
+    let ts = [
+      convert(first, "start"),
+      convert(last as TensorLike, "limit"),
+      convert(delta, "delta"),
+    ];
+    for (const t of ts) checkDType(t.dtype, "start", "real");
+    if (dtype === null) {
+      const inferred: DType = ts.some((t) => t.dtype === "float32") ? "float32" : "int32";
+      ts = ts.map((t) =>
+        t.dtype === inferred ? t : castIn(graph, `${graph.uniqueName("Cast")}/`, t, inferred),
+      );
+    }
+    const [a, b, c] = ts as [Tensor, Tensor, Tensor];
+    return rangeIn(graph, scope, a, b, c);
+  });
+}

@@ -1,0 +1,234 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { Graph } from "../../graph/graph.js";
+import { isTensorConvertible, Tensor, type TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { constantOp } from "../array/constant.js";
+import { rankIn } from "../array/shape.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { shareTensor } from "../share.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
+import { constantValue, readInts } from "../tensor_util.js";
+import { graphFromValues, withNameScope } from "../../scope/name_scope.js";
+import { withDefaultGraph } from "../../graph/graph.js";
+import { inferShape } from "../const_value.js";
+import { rangeIn } from "./range.js";
+
+type Reducer = (x: tfc.Tensor, axes: number[], keepDims: boolean) => tfc.Tensor;
+
+/** Integer mean truncates toward zero, as TensorFlow's integer division does. */
+function mean(x: tfc.Tensor, axes: number[], keepDims: boolean): tfc.Tensor {
+  if (x.dtype !== "int32") return tfc.mean(x, axes, keepDims);
+  return tfc.tidy(() => {
+    const m = tfc.div(tfc.sum(x, axes, keepDims), sizeOver(x, axes));
+    return tfc.cast(tfc.mul(tfc.sign(m), tfc.floor(tfc.abs(m))), "int32");
+  });
+}
+
+function sizeOver(x: tfc.Tensor, axes: number[]): number {
+  let n = 1;
+  for (const a of axes) n *= x.shape[a] as number;
+  return n;
+}
+
+/** Reduction op types, their tfjs kernels, and the dtypes TensorFlow allows. */
+const REDUCERS: Record<string, { kernel: Reducer; allowed: "numeric" | "real" | "bool" }> = {
+  Sum: { kernel: (x, a, k) => tfc.sum(x, a, k), allowed: "numeric" },
+  Mean: { kernel: mean, allowed: "numeric" },
+  Max: { kernel: (x, a, k) => tfc.max(x, a, k), allowed: "real" },
+  Min: { kernel: (x, a, k) => tfc.min(x, a, k), allowed: "real" },
+  Prod: { kernel: (x, a, k) => tfc.prod(x, a, k), allowed: "numeric" },
+  All: { kernel: (x, a, k) => tfc.all(x, a, k), allowed: "bool" },
+  Any: { kernel: (x, a, k) => tfc.any(x, a, k), allowed: "bool" },
+};
+
+for (const [type, { kernel }] of Object.entries(REDUCERS)) {
+  registerOp({
+    type,
+    kernel: ([x, axes], op) => {
+      const input = x as tfc.Tensor;
+      let dims = op.attrs._axes as number[] | null;
+      if (dims === null) {
+        dims = readInts(axes as tfc.Tensor).map((a) => (a < 0 ? a + input.rank : a));
+      }
+      if (dims.length === 0) return [shareTensor(input)];
+      return [kernel(input, dims, op.attrs.keep_dims as boolean)];
+    },
+  });
+}
+
+/** TensorFlow's `ReductionShape`, with its "Invalid reduction dimension" error. */
+function reductionShape(
+  si: ShapeInference,
+  input: TensorShape,
+  axes: number[] | null,
+  keepDims: boolean,
+): [TensorShape, number[] | null] {
+  if (axes === null || input.dims === null) {
+    if (keepDims && input.dims !== null)
+      return [TensorShape.unknownOfRank(input.dims.length), null];
+    return [TensorShape.unknown(), null];
+  }
+  const rank = input.dims.length;
+  const wanted = new Set<number>();
+  for (const a of axes) {
+    if (a < -rank || a >= rank) {
+      si.fail(`Invalid reduction dimension ${a} for input with ${rank} dimensions.`);
+    }
+    wanted.add(a < 0 ? a + rank : a);
+  }
+  const dims: Dim[] = [];
+  input.dims.forEach((d, i) => {
+    if (!wanted.has(i)) dims.push(d);
+    else if (keepDims) dims.push(1);
+  });
+  return [new TensorShape(dims), [...wanted].sort((a, b) => a - b)];
+}
+
+/** Builds a reduction op named exactly by `scope` (`gen_math_ops._sum` and kin). */
+export function reduceIn(
+  graph: Graph,
+  scope: string,
+  type: string,
+  x: Tensor,
+  axes: Tensor,
+  keepDims: boolean,
+): Tensor {
+  const allowed = (REDUCERS[type] as { allowed: "numeric" | "real" | "bool" }).allowed;
+  if (allowed === "bool") {
+    if (x.dtype !== "bool") {
+      throw new TypeError(
+        `Value passed to parameter 'input' has DataType ${x.dtype} not in list of allowed values: bool`,
+      );
+    }
+  } else checkDType(x.dtype, "input", allowed);
+  checkDType(axes.dtype, "reduction_indices", "index");
+  const axesValue = constantValue(axes);
+  const si = new ShapeInference(
+    opNameOf(scope),
+    type,
+    [x.shape, axes.shape],
+    axesValue === null ? {} : { tensors: [[1, axesValue]] },
+  );
+  si.withRankAtMost(axes.shape, 1);
+  const list = axesValue === null ? null : Array.from(axesValue.values as Int32Array);
+  const [out, normalized] = reductionShape(si, x.shape, list, keepDims);
+  return makeOp(graph, type, scope, [x, axes], [{ dtype: x.dtype, shape: out }], {
+    keep_dims: keepDims,
+    T: x.dtype,
+    Tidx: axes.dtype,
+    _axes: normalized,
+  }).outputs[0] as Tensor;
+}
+
+/**
+ * `_ReductionDims` for `axis=None`: a `Const` of `range(rank)` in the current name scope,
+ * or `Rank` and `range` ops when the rank is unknown.
+ */
+function allDims(graph: Graph, x: Tensor | null, rank: number | null): Tensor {
+  if (rank !== null || x === null) {
+    const n = rank ?? 0;
+    return constantOp(graph, `${graph.uniqueName("Const")}/`, {
+      dtype: "int32",
+      shape: [n],
+      values: Int32Array.from({ length: n }, (_, i) => i),
+    });
+  }
+  const r = rankIn(graph, `${graph.uniqueName("Rank")}/`, x, false);
+  return withNameScope(graph, "range", (scope) => {
+    const int = (name: string, v: number) =>
+      constantOp(graph, `${graph.uniqueName(name)}/`, {
+        dtype: "int32",
+        shape: [],
+        values: Int32Array.of(v),
+      });
+    return rangeIn(graph, scope, int("start", 0), r, int("delta", 1));
+  });
+}
+
+/** Options of the reductions. */
+export interface ReduceOptions extends NameOption {
+  /** The dimensions to reduce; all when `null` or absent. */
+  axis?: number | readonly number[] | Tensor | null;
+  /** Keep reduced dimensions with length 1. */
+  keepdims?: boolean | null;
+  /** The same as `keepdims` (TensorFlow's deprecated `keep_dims`). */
+  keepDims?: boolean | null;
+}
+
+function reduce(type: string, input: TensorLike, options: ReduceOptions): Tensor {
+  const keepDims = options.keepdims ?? options.keepDims ?? false;
+  const axis = options.axis ?? null;
+  if (axis === null) {
+    const graph = graphFromValues([input]);
+    return withDefaultGraph(graph, () =>
+      graph.atomically(() => {
+        const known = input instanceof Tensor || isTensorConvertible(input);
+        const x = known ? convertToTensor(input) : null;
+        const dims = allDims(graph, x, x === null ? inferShape(input).length : x.shape.rank);
+        const out = inOpScope(options.name, type, [input, dims], (scope, g) =>
+          reduceIn(g, scope, type, x ?? convertToTensor(input, { name: "input" }), dims, keepDims),
+        );
+        // `_may_reduce_to_scalar`.
+        if (!keepDims && !out.shape.isFullyDefined()) out.setShape([]);
+        return out;
+      }),
+    );
+  }
+  return inOpScope(options.name, type, [input, axis], (scope, graph) => {
+    const x = convertToTensor(input, { name: "input" });
+    const axes = convertToTensor(axis as TensorLike, {
+      name: "reduction_indices",
+      preferredDtype: "int32",
+    });
+    return reduceIn(graph, scope, type, x, axes, keepDims);
+  });
+}
+
+function defineReduction(type: string) {
+  return (input: TensorLike, options: ReduceOptions = {}): Tensor => reduce(type, input, options);
+}
+
+/**
+ * The sum over `axis` (`tf.reduce_sum`, op `Sum`); all dimensions by default (then the
+ * axes are a `Const` of `range(rank)`, as TensorFlow builds it).
+ *
+ * @example
+ * ```ts
+ * const x = tf.constant([[1, 1, 1], [1, 1, 1]]);
+ * tf.reduceSum(x); // 6.
+ * tf.reduceSum(x, { axis: 1, keepdims: true }); // [[3.] [3.]]
+ * ```
+ */
+export const reduceSum = defineReduction("Sum");
+/**
+ * The mean over `axis` (`tf.reduce_mean`, op `Mean`); integer means truncate.
+ * @example `tf.reduceMean(tf.constant([1, 2, 3, 4]), { axis: 0 }); // 2.5`
+ */
+export const reduceMean = defineReduction("Mean");
+/**
+ * The maximum over `axis` (`tf.reduce_max`, op `Max`).
+ * @example `tf.reduceMax(tf.constant([[1, 5], [3, 2]]), { axis: 1 }); // [5. 3.]`
+ */
+export const reduceMax = defineReduction("Max");
+/**
+ * The minimum over `axis` (`tf.reduce_min`, op `Min`).
+ * @example `tf.reduceMin(tf.constant([[1, 5], [3, 2]]), { axis: 1 }); // [1. 2.]`
+ */
+export const reduceMin = defineReduction("Min");
+/**
+ * The product over `axis` (`tf.reduce_prod`, op `Prod`).
+ * @example `tf.reduceProd(tf.constant([1, 2, 3])); // 6.`
+ */
+export const reduceProd = defineReduction("Prod");
+/**
+ * Logical and over `axis` (`tf.reduce_all`, op `All`), for bool tensors.
+ * @example `tf.reduceAll(tf.constant([true, false])); // False`
+ */
+export const reduceAll = defineReduction("All");
+/**
+ * Logical or over `axis` (`tf.reduce_any`, op `Any`), for bool tensors.
+ * @example `tf.reduceAny(tf.constant([true, false])); // True`
+ */
+export const reduceAny = defineReduction("Any");

@@ -1,0 +1,64 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { ValueError } from "../../errors.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
+
+registerOp({
+  type: "BiasAdd",
+  kernel: ([value, bias], op) => {
+    const x = value as tfc.Tensor;
+    const b = bias as tfc.Tensor;
+    if (op.attrs.data_format !== "NCHW" || x.rank === 2) return [tfc.add(x, b)];
+    // Channels first: the bias runs along dim 1.
+    const shape = new Array<number>(x.rank - 1).fill(1);
+    shape[0] = b.shape[0] as number;
+    return [tfc.tidy(() => tfc.add(x, tfc.reshape(b, shape)))];
+  },
+});
+
+/** Options of {@link biasAdd}. */
+export interface BiasAddOptions extends NameOption {
+  /** `"N...C"` (default, channels last) or `"NC..."`. */
+  dataFormat?: string | null;
+}
+
+/**
+ * Adds a 1-D `bias` along the channel dimension of `value` (`tf.nn.bias_add`, op
+ * `BiasAdd`): the last dimension, or dim 1 with `dataFormat: "NCHW"`.
+ *
+ * @example
+ * ```ts
+ * tf.nn.biasAdd(tf.zeros([2, 3]), tf.constant([1, 2, 3])); // [[1. 2. 3.] [1. 2. 3.]]
+ * ```
+ */
+export function biasAdd(value: TensorLike, bias: TensorLike, options: BiasAddOptions = {}): Tensor {
+  return inOpScope(options.name, "BiasAdd", [value, bias], (scope, graph) => {
+    let format = "NHWC";
+    const given = options.dataFormat ?? null;
+    if (given !== null) {
+      if (given.startsWith("NC")) format = "NCHW";
+      else if (given.startsWith("N") && given.endsWith("C")) format = "NHWC";
+      else throw new ValueError("data_format must be of the form `N...C` or `NC...`");
+    }
+    const x = convertToTensor(value, { name: "input" });
+    const b = convertToTensor(bias, { name: "bias", dtype: x.dtype });
+    checkDType(x.dtype, "value", "numeric");
+    const si = new ShapeInference(opNameOf(scope), "BiasAdd", [x.shape, b.shape]);
+    const dims = si.withRankAtLeast(x.shape, format === "NCHW" ? 3 : 2);
+    const bDim = si.withRank(b.shape, 1)[0] as Dim;
+    let out = TensorShape.unknown();
+    if (dims !== null) {
+      const i = format === "NCHW" ? dims.length - 3 : dims.length - 1;
+      dims[i] = si.mergeDim(dims[i] as Dim, bDim);
+      out = new TensorShape(dims);
+    }
+    return makeOp(graph, "BiasAdd", scope, [x, b], [{ dtype: x.dtype, shape: out }], {
+      T: x.dtype,
+      data_format: format,
+    }).outputs[0] as Tensor;
+  });
+}

@@ -1,0 +1,170 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "../../errors.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
+import {
+  convertPadding,
+  dataFormatOf,
+  getSequence,
+  inChannelsLast,
+  spatialIndices,
+  windowedOutputSize,
+  type DataFormat,
+  type Padding,
+} from "./conv_utils.js";
+
+type TfjsPad =
+  "valid" | "same" | [[number, number], [number, number], [number, number], [number, number]];
+
+registerOp({
+  type: "Conv2D",
+  kernel: ([input, filter], op) => {
+    const unsupported = op.attrs._unsupported as string | null;
+    if (unsupported !== null) throw new InvalidArgumentError(unsupported, op.name);
+    const format = op.attrs.data_format as DataFormat;
+    const strides = op.attrs._strides as [number, number];
+    const dilations = op.attrs._dilations as [number, number];
+    const pad = op.attrs._pad as TfjsPad;
+    return [
+      inChannelsLast(tfc, input as tfc.Tensor, format, (x) =>
+        tfc.conv2d(x, filter as tfc.Tensor4D, strides, pad, "NHWC", dilations),
+      ),
+    ];
+  },
+});
+
+/** Options of {@link conv2d}. */
+export interface Conv2DOptions extends NameOption {
+  /** The stride of the window: an int, or a list of 1, 2 or 4 ints (batch and depth must be 1). */
+  strides?: number | readonly number[] | null;
+  /** `"SAME"`, `"VALID"`, or explicit `[[0, 0], [top, bottom], [left, right], [0, 0]]`. */
+  padding: Padding;
+  /** The dilation rate, like `strides`; 1 by default. */
+  dilations?: number | readonly number[] | null;
+  /** `"NHWC"` (default) or `"NCHW"`. */
+  dataFormat?: DataFormat;
+  /** Accepted for compatibility; not used. */
+  useCudnnOnGpu?: boolean;
+}
+
+/**
+ * A 2-D convolution (`tf.nn.conv2d`, op `Conv2D`): `input` is `[batch, height, width,
+ * in_channels]` (NHWC), `filter` is `[filter_height, filter_width, in_channels,
+ * out_channels]`. The output's spatial size is inferred when the graph is built; a window
+ * larger than a `VALID` input is TensorFlow's "Negative dimension size" error.
+ *
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 28, 28, 1]);
+ * const w = tf.getVariable("w", [5, 5, 1, 32]);
+ * tf.nn.conv2d(x, w, { strides: [1, 1, 1, 1], padding: "SAME" }).shape.toString(); // "(?, 28, 28, 32)"
+ * ```
+ */
+export function conv2d(input: TensorLike, filter: TensorLike, options: Conv2DOptions): Tensor {
+  const format = dataFormatOf(options.dataFormat);
+  const [padding, explicit] = convertPadding(options.padding, "Conv2D");
+  const strides = getSequence(options.strides, format, "strides");
+  const dilations = getSequence(options.dilations, format, "dilations");
+  return inOpScope(options.name, "Conv2D", [input, filter], (scope, graph) => {
+    const x = convertToTensor(input, { name: "input" });
+    const f = convertToTensor(filter, { name: "filter", preferredDtype: x.dtype });
+    checkDType(x.dtype, "input", "float");
+    if (f.dtype !== x.dtype) {
+      throw new TypeError(
+        `Input 'filter' of 'Conv2D' Op has type ${f.dtype} that does not match type ${x.dtype} of argument 'input'.`,
+      );
+    }
+    const si = new ShapeInference(opNameOf(scope), "Conv2D", [x.shape, f.shape]);
+    const inDims = si.withRank(x.shape, 4);
+    const fDims = si.withRank(f.shape, 4);
+    if (dilations.length !== 4) {
+      si.fail(
+        `Conv2D requires the dilation attribute to contain 4 values, but got: ${dilations.length}`,
+      );
+    }
+    if (strides.length !== 4) {
+      si.fail(
+        `Conv2D on data format ${format} requires the stride attribute to contain 4 values, but got: ${strides.length}`,
+      );
+    }
+    const { h, w, c } = spatialIndices(format);
+    si.mergeDim(inDims[c] as Dim, fDims[2] as Dim);
+    const padAt = (i: number): [number, number] => [explicit[2 * i] ?? 0, explicit[2 * i + 1] ?? 0];
+    const [top, bottom] = padAt(h);
+    const [left, right] = padAt(w);
+    const sh = strides[h] as number;
+    const sw = strides[w] as number;
+    const dh = dilations[h] as number;
+    const dw = dilations[w] as number;
+    const rows = windowedOutputSize(
+      si,
+      inDims[h] as Dim,
+      fDims[0] as Dim,
+      dh,
+      sh,
+      padding,
+      top,
+      bottom,
+    );
+    const cols = windowedOutputSize(
+      si,
+      inDims[w] as Dim,
+      fDims[1] as Dim,
+      dw,
+      sw,
+      padding,
+      left,
+      right,
+    );
+    const outDims: Dim[] =
+      format === "NHWC"
+        ? [inDims[0] as Dim, rows, cols, fDims[3] as Dim]
+        : [inDims[0] as Dim, fDims[3] as Dim, rows, cols];
+    let unsupported: string | null = null;
+    if (strides[0] !== 1 || strides[c] !== 1) {
+      unsupported =
+        "Current implementation does not yet support strides in the batch and depth dimensions.";
+    } else if (dilations[0] !== 1 || dilations[c] !== 1) {
+      unsupported =
+        "Current implementation does not yet support dilations in the batch and depth dimensions.";
+    } else if ((sh > 1 || sw > 1) && (dh > 1 || dw > 1)) {
+      unsupported =
+        "Current libxsmm and customized CPU implementations do not yet support dilation rates larger than 1.";
+    }
+    const pad: TfjsPad =
+      padding === "EXPLICIT"
+        ? [
+            [0, 0],
+            [top, bottom],
+            [left, right],
+            [0, 0],
+          ]
+        : padding === "SAME"
+          ? "same"
+          : "valid";
+    return makeOp(
+      graph,
+      "Conv2D",
+      scope,
+      [x, f],
+      [{ dtype: x.dtype, shape: new TensorShape(outDims) }],
+      {
+        T: x.dtype,
+        strides,
+        use_cudnn_on_gpu: options.useCudnnOnGpu ?? true,
+        padding,
+        explicit_paddings: explicit,
+        data_format: format,
+        dilations,
+        _strides: [sh, sw],
+        _dilations: [dh, dw],
+        _pad: pad,
+        _unsupported: unsupported,
+      },
+    ).outputs[0] as Tensor;
+  });
+}

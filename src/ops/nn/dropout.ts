@@ -1,0 +1,101 @@
+import { ValueError } from "../../errors.js";
+import { isFloating } from "../../graph/dtypes.js";
+import { Tensor, type TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
+import { cast } from "../array/cast.js";
+import { shapeIn } from "../array/shape.js";
+import { convertToTensor } from "../convert.js";
+import { greaterEqual } from "../math/binary.js";
+import { binaryOperator } from "../math/operators.js";
+import { inOpScope, type NameOption } from "../op_scope.js";
+import { randomUniform } from "../random/random_ops.js";
+import { constantScalar } from "../tensor_util.js";
+
+/** Options of {@link dropout}: give `rate` (TensorFlow 2's form) or `keepProb` (1.x's). */
+export interface DropoutOptions extends NameOption {
+  /** The probability that each element is dropped. */
+  rate?: TensorLike | null;
+  /** The probability that each element is kept (`1 - rate`; deprecated in TensorFlow 1.15). */
+  keepProb?: TensorLike | null;
+  /** The shape of the keep/drop decisions, broadcast against `x`; `null` dims take `x`'s. */
+  noiseShape?: ShapeLike | Tensor | null;
+  seed?: number | null;
+}
+
+/** `_get_noise_shape`: `tf.shape(x)`, or the given shape with unknown dims filled from `x`. */
+function noiseShapeOf(graph: Tensor["graph"], x: Tensor, noiseShape: ShapeLike | Tensor | null) {
+  if (noiseShape === null) return shapeIn(graph, `${graph.uniqueName("Shape")}/`, x);
+  if (noiseShape instanceof Tensor) return noiseShape;
+  const given = TensorShape.from(noiseShape);
+  if (x.shape.dims !== null && given.dims !== null && x.shape.dims.length === given.dims.length) {
+    const xd = x.shape.dims;
+    return new TensorShape(given.dims.map((d, i) => (d === null ? (xd[i] ?? null) : d)));
+  }
+  return given;
+}
+
+/**
+ * Dropout (`tf.nn.dropout`, TensorFlow 1.15's graph): under `dropout/`, a `random_uniform`
+ * of `x`'s shape, the keep mask `random >= rate` (`GreaterEqual`, cast to `x`'s dtype), and
+ * `x * (1 / (1 - rate)) * mask` (`truediv`, `mul`, `mul_1`). A constant rate of 0 returns
+ * `x` itself.
+ *
+ * @example
+ * ```ts
+ * const h = tf.nn.dropout(x, { rate: 0.5 });
+ * const keep = tf.placeholderWithDefault(1.0, []);
+ * const h2 = tf.nn.dropout(x, { keepProb: keep });
+ * ```
+ */
+export function dropout(x: TensorLike, options: DropoutOptions = {}): Tensor {
+  const keepProb = options.keepProb ?? null;
+  let rate = options.rate ?? null;
+  if (keepProb !== null && rate !== null) {
+    throw new ValueError("Cannot specify both 'keep_prob' and 'rate'.");
+  }
+  if (keepProb !== null) {
+    if (typeof keepProb === "number") rate = 1 - keepProb;
+    else if (keepProb instanceof Tensor || typeof keepProb === "object") {
+      rate = binaryOperator("sub", 1, keepProb);
+    } else {
+      throw new ValueError(
+        `keep_prob must be a floating point number or Tensor (got ${String(keepProb)})`,
+      );
+    }
+  }
+  if (rate === null) throw new ValueError("You must provide a rate to dropout.");
+  const r = rate;
+  return inOpScope(options.name, "dropout", [x], (_scope, graph) => {
+    const input = convertToTensor(x, { name: "x" });
+    if (!isFloating(input.dtype)) {
+      throw new ValueError(
+        `x has to be a floating point tensor since it's going to be scaled. Got a ${input.dtype} tensor instead.`,
+      );
+    }
+    if (typeof r === "number") {
+      if (!(r >= 0 && r < 1)) {
+        throw new ValueError(
+          `rate must be a scalar tensor or a float in the range [0, 1), got ${r}`,
+        );
+      }
+      if (r === 0) return input;
+    }
+    const rateT = convertToTensor(r, { dtype: input.dtype, name: "rate" });
+    if (!rateT.shape.isCompatibleWith([])) {
+      throw new ValueError(`Shapes ${rateT.shape.toString()} and () are incompatible`);
+    }
+    if (constantScalar(rateT) === 0) return input;
+    const noiseShape = noiseShapeOf(graph, input, options.noiseShape ?? null);
+    const random = randomUniform(noiseShape, { seed: options.seed ?? null, dtype: input.dtype });
+    const keep = binaryOperator("sub", 1, rateT);
+    const scale = binaryOperator("truediv", 1, keep);
+    const keepMask = greaterEqual(random, rateT);
+    const ret = binaryOperator(
+      "mul",
+      binaryOperator("mul", input, scale),
+      cast(keepMask, input.dtype),
+    );
+    ret.setShape(input.shape);
+    return ret;
+  });
+}

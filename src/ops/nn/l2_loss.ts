@@ -1,0 +1,31 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape } from "../../graph/tensor_shape.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType } from "../shape_utils.js";
+
+registerOp({
+  type: "L2Loss",
+  kernel: ([t]) => [tfc.tidy(() => tfc.div(tfc.sum(tfc.square(t as tfc.Tensor)), 2))],
+});
+
+/**
+ * Half the sum of squares, `sum(t ** 2) / 2` (`tf.nn.l2_loss`, op `L2Loss`): a scalar,
+ * the usual weight-decay term.
+ *
+ * @example
+ * ```ts
+ * tf.nn.l2Loss(tf.constant([1, 2, 3])); // 7.
+ * ```
+ */
+export function l2Loss(t: TensorLike, options: NameOption = {}): Tensor {
+  return inOpScope(options.name, "L2Loss", [t], (scope, graph) => {
+    const x = convertToTensor(t, { name: "t" });
+    checkDType(x.dtype, "t", "float");
+    return makeOp(graph, "L2Loss", scope, [x], [{ dtype: x.dtype, shape: TensorShape.scalar() }], {
+      T: x.dtype,
+    }).outputs[0] as Tensor;
+  });
+}

@@ -1,0 +1,136 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { ValueError, UnimplementedError, InvalidArgumentError } from "../../errors.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
+import {
+  checkPaddingString,
+  dataFormatOf,
+  getSequence,
+  inChannelsLast,
+  spatialIndices,
+  windowedOutputSize,
+  type DataFormat,
+} from "./conv_utils.js";
+
+for (const [type, pool] of [
+  ["MaxPool", tfc.maxPool],
+  ["AvgPool", tfc.avgPool],
+] as const) {
+  registerOp({
+    type,
+    kernel: ([value], op) => {
+      const unsupported = op.attrs._unsupported as [string, boolean] | null;
+      if (unsupported !== null) {
+        const [message, unimplemented] = unsupported;
+        throw unimplemented
+          ? new UnimplementedError(message, op.name)
+          : new InvalidArgumentError(message, op.name);
+      }
+      const window = op.attrs._ksize as [number, number];
+      const strides = op.attrs._strides as [number, number];
+      const pad = (op.attrs.padding as string) === "SAME" ? "same" : "valid";
+      return [
+        inChannelsLast(tfc, value as tfc.Tensor, op.attrs.data_format as DataFormat, (x) =>
+          pool(x, window, strides, pad),
+        ),
+      ];
+    },
+  });
+}
+
+/** Options of {@link maxPool} and {@link avgPool}. */
+export interface PoolOptions extends NameOption {
+  /** The window size: an int, or a list of 1, 2 or 4 ints. */
+  ksize: number | readonly number[];
+  /** The window stride, like `ksize`. */
+  strides: number | readonly number[];
+  /** `"SAME"` or `"VALID"`. */
+  padding: "SAME" | "VALID";
+  /** `"NHWC"` (default) or `"NCHW"`. */
+  dataFormat?: DataFormat;
+}
+
+function pool(type: "MaxPool" | "AvgPool", value: TensorLike, options: PoolOptions): Tensor {
+  return inOpScope(options.name, type, [value], (scope, graph) => {
+    const format = dataFormatOf(options.dataFormat);
+    const ksize = getSequence(options.ksize, format, "ksize");
+    const strides = getSequence(options.strides, format, "strides");
+    if (type === "MaxPool" && ksize.some((k) => k === 0))
+      throw new ValueError("ksize cannot be zero.");
+    checkPaddingString(options.padding, type, false);
+    const x = convertToTensor(value, { name: type === "MaxPool" ? "input" : "value" });
+    checkDType(x.dtype, type === "MaxPool" ? "input" : "value", "float");
+    const si = new ShapeInference(opNameOf(scope), type, [x.shape]);
+    const dims = si.withRank(x.shape, 4);
+    if (strides.length !== 4) {
+      si.fail(
+        `${type} requires the stride attribute to contain 4 values, but got: ${strides.length}`,
+      );
+    }
+    if (ksize.length !== 4) {
+      si.fail(`${type} requires the ksize attribute to contain 4 values, but got: ${ksize.length}`);
+    }
+    const { h, w, c } = spatialIndices(format);
+    const size = (i: number) =>
+      windowedOutputSize(
+        si,
+        dims[i] as Dim,
+        ksize[i] as number,
+        1,
+        strides[i] as number,
+        options.padding,
+        0,
+        0,
+      );
+    const rows = size(h);
+    const cols = size(w);
+    const depth = size(c);
+    const out: Dim[] =
+      format === "NHWC" ? [dims[0] as Dim, rows, cols, depth] : [dims[0] as Dim, depth, rows, cols];
+    let unsupported: [string, boolean] | null = null;
+    if (ksize[0] !== 1 || strides[0] !== 1) {
+      unsupported = ["Pooling is not yet supported on the batch dimension.", false];
+    } else if (ksize[c] !== 1 || strides[c] !== 1) {
+      unsupported = ["Pooling across depth is not supported on TensorFlow.js kernels.", true];
+    }
+    return makeOp(graph, type, scope, [x], [{ dtype: x.dtype, shape: new TensorShape(out) }], {
+      T: x.dtype,
+      ksize,
+      strides,
+      padding: options.padding,
+      data_format: format,
+      _ksize: [ksize[h], ksize[w]],
+      _strides: [strides[h], strides[w]],
+      _unsupported: unsupported,
+    }).outputs[0] as Tensor;
+  });
+}
+
+/**
+ * Max pooling (`tf.nn.max_pool`, op `MaxPool`).
+ *
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 28, 28, 32]);
+ * tf.nn.maxPool(x, { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1], padding: "SAME" }); // (?, 14, 14, 32)
+ * ```
+ */
+export function maxPool(value: TensorLike, options: PoolOptions): Tensor {
+  return pool("MaxPool", value, options);
+}
+
+/**
+ * Average pooling (`tf.nn.avg_pool`, op `AvgPool`).
+ *
+ * @example
+ * ```ts
+ * tf.nn.avgPool(x, { ksize: 2, strides: 2, padding: "VALID" });
+ * ```
+ */
+export function avgPool(value: TensorLike, options: PoolOptions): Tensor {
+  return pool("AvgPool", value, options);
+}

@@ -1,0 +1,167 @@
+import type * as tfc from "@tensorflow/tfjs-core";
+import { ValueError } from "../errors.js";
+import type { DType } from "../graph/dtypes.js";
+import type { Tensor } from "../graph/tensor.js";
+import { TensorShape, type Dim } from "../graph/tensor_shape.js";
+import type { ConstValue } from "./const_value.js";
+
+/*
+ * Build-time evaluation of small tensors (TensorFlow's `tensor_util.constant_value` and
+ * `constant_value_as_shape`): shape functions use it to infer static shapes, and op
+ * builders use it to precompute kernel attributes, so that kernels need not read values
+ * back from the backend.
+ */
+
+function intValue(dtype: DType, shape: number[], values: readonly number[]): ConstValue {
+  return { dtype, shape, values: Int32Array.from(values) };
+}
+
+/**
+ * The value of `t` if it can be computed when the graph is built (`Const`, `Shape` of a
+ * fully defined shape, `Size`, `Rank`, `Pack` and `ConcatV2` of constants, `Identity`,
+ * `StopGradient`, `Cast` between numbers), else `null`.
+ */
+export function constantValue(t: Tensor): ConstValue | null {
+  const op = t.op;
+  switch (op.type) {
+    case "Const":
+      return op.attrs.value as ConstValue;
+    case "Identity":
+    case "StopGradient":
+      return constantValue(op.inputs[0] as Tensor);
+    case "Shape": {
+      const s = (op.inputs[0] as Tensor).shape;
+      if (!s.isFullyDefined()) return null;
+      const dims = s.asList() as number[];
+      return intValue("int32", [dims.length], dims);
+    }
+    case "Size": {
+      const n = (op.inputs[0] as Tensor).shape.numElements();
+      return n === null ? null : intValue("int32", [], [n]);
+    }
+    case "Rank": {
+      const r = (op.inputs[0] as Tensor).shape.rank;
+      return r === null ? null : intValue("int32", [], [r]);
+    }
+    case "Cast": {
+      const v = constantValue(op.inputs[0] as Tensor);
+      const dst = op.attrs.DstT as DType;
+      if (v === null || v.dtype === "string" || dst === "string") return null;
+      const nums = Array.from(v.values as ArrayLike<number>);
+      if (dst === "int32")
+        return intValue(
+          "int32",
+          v.shape,
+          nums.map((x) => Math.trunc(x)),
+        );
+      if (dst === "bool")
+        return { dtype: "bool", shape: v.shape, values: Uint8Array.from(nums, (x) => (x ? 1 : 0)) };
+      return { dtype: "float32", shape: v.shape, values: Float32Array.from(nums) };
+    }
+    case "Pack": {
+      if (op.attrs.axis !== 0) return null;
+      return concatValues(op.inputs, true);
+    }
+    case "ConcatV2": {
+      const axis = constantValue(op.inputs[op.inputs.length - 1] as Tensor);
+      if (axis === null || axis.values[0] !== 0) return null;
+      return concatValues(op.inputs.slice(0, -1), false);
+    }
+    default:
+      return null;
+  }
+}
+
+/** Joins constant pieces along axis 0 (stacking when `stack`). */
+function concatValues(inputs: readonly Tensor[], stack: boolean): ConstValue | null {
+  const parts: ConstValue[] = [];
+  for (const t of inputs) {
+    const v = constantValue(t);
+    if (v === null || v.dtype === "string") return null;
+    parts.push(v);
+  }
+  const first = parts[0];
+  if (first === undefined) return null;
+  const flat: number[] = [];
+  let lead = 0;
+  for (const p of parts) {
+    for (const x of Array.from(p.values as ArrayLike<number>)) flat.push(x);
+    lead += stack ? 1 : (p.shape[0] ?? 1);
+  }
+  const inner = stack ? first.shape : first.shape.slice(1);
+  const shape = [lead, ...inner];
+  if (first.dtype === "float32")
+    return { dtype: "float32", shape, values: Float32Array.from(flat) };
+  if (first.dtype === "bool") return { dtype: "bool", shape, values: Uint8Array.from(flat) };
+  return intValue("int32", shape, flat);
+}
+
+/** A constant integer tensor's values as a plain list, or `null`. */
+export function constantInts(t: Tensor): number[] | null {
+  const v = constantValue(t);
+  if (v === null || v.dtype !== "int32") return null;
+  return Array.from(v.values as Int32Array);
+}
+
+/** A constant scalar number (any numeric dtype), or `null`. */
+export function constantScalar(t: Tensor): number | null {
+  const v = constantValue(t);
+  if (v === null || v.dtype === "string" || v.values.length !== 1) return null;
+  return Number((v.values as ArrayLike<number>)[0]);
+}
+
+/**
+ * The shape a 1-D shape tensor describes, as far as it is known when building
+ * (`constant_value_as_shape`): `-1` entries and unknown elements are unknown dims.
+ */
+export function constantValueAsShape(t: Tensor): TensorShape {
+  if (t.shape.rank === 0) {
+    const v = constantValue(t);
+    if (v === null) {
+      throw new ValueError(
+        "Received a scalar with unknown value as shape; require a statically known scalar with value '-1' to describe an unknown shape.",
+      );
+    }
+    if (v.values[0] !== -1) {
+      throw new ValueError(
+        `Received a scalar value '${String(v.values[0])}' as shape; require a statically known scalar with value '-1' to describe an unknown shape.`,
+      );
+    }
+    return TensorShape.unknown();
+  }
+  const len = t.shape.dims === null ? null : (t.shape.dims[0] ?? null);
+  if (len === 0) return TensorShape.scalar();
+  const op = t.op;
+  if (op.type === "Shape") return (op.inputs[0] as Tensor).shape;
+  if (op.type === "Pack" && op.attrs.axis === 0) {
+    return new TensorShape(
+      op.inputs.map((p) => {
+        const v = constantScalar(p);
+        return v === null || v < 0 ? null : v;
+      }),
+    );
+  }
+  if (op.type === "ConcatV2") {
+    const dims: Dim[] = [];
+    for (const part of op.inputs.slice(0, -1)) {
+      const s = constantValueAsShape(part);
+      if (s.dims === null)
+        return len === null ? TensorShape.unknown() : TensorShape.unknownOfRank(len);
+      dims.push(...s.dims);
+    }
+    return new TensorShape(dims);
+  }
+  const v = constantInts(t);
+  if (v !== null) return new TensorShape(v.map((d) => (d >= 0 ? d : null)));
+  return len === null ? TensorShape.unknown() : TensorShape.unknownOfRank(len);
+}
+
+/** Reads a small integer tensor's values in a kernel (only when they were not known when building). */
+export function readInts(t: tfc.Tensor): number[] {
+  return Array.from(t.dataSync() as ArrayLike<number>);
+}
+
+/** Reads a scalar tensor's value in a kernel (only when it was not known when building). */
+export function readScalar(t: tfc.Tensor): number {
+  return Number((t.dataSync() as ArrayLike<number>)[0]);
+}
