@@ -68,6 +68,7 @@ export {
   variablesInitializer,
 } from "./variables/collections.js";
 export { makeTemplate, type Template } from "./variables/template.js";
+export { reportUninitializedVariables } from "./variables/report.js";
 export {
   zerosInitializer,
   onesInitializer,

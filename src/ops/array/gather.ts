@@ -14,9 +14,29 @@ registerOp({
     const p = params as tfc.Tensor;
     let a = (op.attrs._axis as number | null) ?? readScalar(axis as tfc.Tensor);
     if (a < 0) a += p.rank;
+    if (p.dtype === "string") return [gatherStrings(p, indices as tfc.Tensor, a)];
     return [tfc.gather(p, indices as tfc.Tensor, a, op.attrs.batch_dims as number)];
   },
 });
+
+/** tfjs's gather takes numeric tensors only; string tables (names, vocabularies) are gathered here. */
+function gatherStrings(params: tfc.Tensor, indices: tfc.Tensor, axis: number): tfc.Tensor {
+  const values = params.dataSync() as unknown as (string | Uint8Array)[];
+  const idx = indices.dataSync();
+  const outer = params.shape.slice(0, axis).reduce((x, y) => x * y, 1);
+  const dim = params.shape[axis] as number;
+  const inner = params.shape.slice(axis + 1).reduce((x, y) => x * y, 1);
+  const out: (string | Uint8Array)[] = [];
+  for (let o = 0; o < outer; o++) {
+    for (const i of idx) {
+      if (i < 0 || i >= dim) throw new Error(`indices = ${i} is not in [0, ${dim})`);
+      for (let k = 0; k < inner; k++)
+        out.push(values[(o * dim + i) * inner + k] as string | Uint8Array);
+    }
+  }
+  const shape = [...params.shape.slice(0, axis), ...indices.shape, ...params.shape.slice(axis + 1)];
+  return tfc.tensor(out as string[], shape, "string");
+}
 
 /** Builds `GatherV2` named exactly by `scope` on converted inputs. */
 export function gatherIn(

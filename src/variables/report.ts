@@ -1,0 +1,41 @@
+import { getDefaultGraph, GraphKeys } from "../graph/graph.js";
+import type { Tensor } from "../graph/tensor.js";
+import { constant } from "../ops/array/constant.js";
+import { gather } from "../ops/array/gather.js";
+import { squeeze } from "../ops/array/squeeze.js";
+import { stack } from "../ops/array/stack.js";
+import { where } from "../ops/array/where.js";
+import { logicalNot } from "../ops/math/unary.js";
+import { inOpScope } from "../ops/op_scope.js";
+import { isVariableInitialized } from "../ops/state/variable_ops.js";
+import type { Variable } from "./variable.js";
+
+/**
+ * The names of the variables not yet initialized in the session that runs the result
+ * (`tf.report_uninitialized_variables`): a 1-D string tensor, empty when all are. Defaults
+ * to the global and local variables.
+ *
+ * @example
+ * ```ts
+ * sess.run(tf.reportUninitializedVariables()).toArray(); // ["foo/v"]
+ * ```
+ */
+export function reportUninitializedVariables(
+  varList?: readonly Variable[] | null,
+  options: { name?: string } = {},
+): Tensor {
+  const graph = getDefaultGraph();
+  const vars = varList ?? [
+    ...graph.getCollection<Variable>(GraphKeys.GLOBAL_VARIABLES),
+    ...graph.getCollection<Variable>(GraphKeys.LOCAL_VARIABLES),
+  ];
+  return inOpScope(options.name, "report_uninitialized_variables", [], () => {
+    if (vars.length === 0) return constant([], { dtype: "string", shape: [0] });
+    const mask = logicalNot(stack(vars.map((v) => isVariableInitialized(v))));
+    const names = constant(vars.map((v) => v.op.name));
+    // boolean_mask on a vector: the positions where the mask holds, then a gather.
+    return inOpScope(undefined, "boolean_mask", [names, mask], () =>
+      gather(names, squeeze(where(mask), { axis: [1] })),
+    );
+  });
+}
