@@ -145,6 +145,49 @@ function mlpCase(batch: number): Case {
   };
 }
 
+function imageFilterCase(): Case {
+  tf.resetDefaultGraph();
+  tf.setRandomSeed(2);
+  const images = tf.placeholder(tf.float32, [8, 32, 32, 32], { name: "images" });
+  const convRelu = (input: tf.Tensor, name: string): tf.Tensor =>
+    tf.variableScope(name, () => {
+      const weights = tf.getVariable("weights", [5, 5, 32, 32], { initializer: tf.randomNormalInitializer() });
+      const biases = tf.getVariable("biases", [32], { initializer: tf.constantInitializer(0) });
+      const conv = tf.nn.conv2d(input, weights, { strides: [1, 1, 1, 1], padding: "SAME" });
+      return tf.nn.relu(conv.add(biases));
+    });
+  const out = convRelu(convRelu(images, "conv1"), "conv2");
+  const sess = new tf.Session();
+  sess.run(tf.globalVariablesInitializer());
+  const w = tf.globalVariables().map((v) => {
+    const value = sess.run(v);
+    return tfc.tensor(value.data as Float32Array, value.shape);
+  });
+  const input = new Float32Array(8 * 32 * 32 * 32).map((_, i) => Math.cos(i));
+  const feeds = new Map([[images, tf.NDArray.fromTypedArray(input, [8, 32, 32, 32], "float32")]]);
+  return {
+    name: "my_image_filter 8x32x32x32",
+    scopeflow: () => {
+      sess.run(out, feeds);
+    },
+    raw: () => {
+      const x = tfc.tensor4d(input, [8, 32, 32, 32]);
+      const y = tfc.tidy(() => {
+        const layer = (t: tfc.Tensor4D, k: number) =>
+          tfc.relu(tfc.add(tfc.conv2d(t, w[k] as tfc.Tensor4D, 1, "same"), w[k + 1] as tfc.Tensor)) as tfc.Tensor4D;
+        return layer(layer(x, 0), 2);
+      });
+      y.dataSync();
+      y.dispose();
+      x.dispose();
+    },
+    dispose: () => {
+      sess.close();
+      for (const t of w) t.dispose();
+    },
+  };
+}
+
 console.log(`backend: ${tf.getBackend()}`);
 console.log(
   `${"case".padEnd(34)} ${"scopeflow".padStart(10)} ${"tfjs".padStart(10)} ${"ratio".padStart(7)}   (ms per run, medians)`,
@@ -152,3 +195,4 @@ console.log(
 measure(taxCase(), 15, 2000);
 measure(mlpCase(32), 15, 20);
 measure(mlpCase(256), 11, 5);
+measure(imageFilterCase(), 9, 2);

@@ -13,6 +13,8 @@
  */
 import { installHooks } from "./session/hooks.js";
 import "./gradients/math_grad.js";
+import "./gradients/array_grad.js";
+import "./gradients/nn_grad.js";
 
 installHooks();
 

@@ -15,3 +15,5 @@ export {
 export { sigmoidCrossEntropyWithLogits } from "../ops/nn/sigmoid_xent.js";
 export { embeddingLookup, type EmbeddingLookupOptions } from "../ops/nn/embedding.js";
 export { moments, type MomentsOptions } from "../ops/nn/moments.js";
+export * as rnnCell from "./rnn.js";
+export { staticRnn } from "../rnn/static_rnn.js";

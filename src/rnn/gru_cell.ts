@@ -1,0 +1,109 @@
+import type { Tensor } from "../graph/tensor.js";
+import type { TensorShape } from "../graph/tensor_shape.js";
+import { concat } from "../ops/array/concat.js";
+import { split } from "../ops/array/split.js";
+import { constantInitializer, zerosInitializer } from "../ops/init_ops.js";
+import { matmul } from "../ops/math/matmul.js";
+import { binaryOperator } from "../ops/math/operators.js";
+import { sigmoid } from "../ops/math/unary.js";
+import { biasAdd } from "../ops/nn/bias_add.js";
+import type { Initializer, InitializerFunction } from "../scope/types.js";
+import type { Variable } from "../variables/variable.js";
+import { checkNumUnits } from "./basic_rnn_cell.js";
+import {
+  checkRnnCellInputDTypes,
+  getActivation,
+  inputDepth,
+  LayerRNNCell,
+  type Activation,
+  type RNNCellOptions,
+} from "./rnn_cell.js";
+
+/** Options of {@link GRUCell}. */
+export interface GRUCellOptions extends RNNCellOptions {
+  /** The candidate's nonlinearity (default `tanh`). */
+  activation?: Activation | null;
+  /** The initializer of both kernels (default: the scope's, else Glorot uniform). */
+  kernelInitializer?: Initializer | InitializerFunction | null;
+  /** The initializer of both biases (default: ones for the gates, zeros for the candidate). */
+  biasInitializer?: Initializer | InitializerFunction | null;
+}
+
+/**
+ * The gated recurrent unit (`tf.nn.rnn_cell.GRUCell`). Weights `<scope>/gru_cell/gates/kernel`
+ * (`[inputDepth + numUnits, 2 * numUnits]`, reset gate `r` then update gate `u`),
+ * `…/gates/bias` (initialized to 1.0), `…/candidate/kernel` (`[inputDepth + numUnits,
+ * numUnits]`) and `…/candidate/bias` (zeros). `newH = u * h + (1 - u) * act(candidate)`.
+ *
+ * @example
+ * ```ts
+ * const cell = new tf.nn.rnnCell.GRUCell(16);
+ * ```
+ */
+export class GRUCell extends LayerRNNCell<Tensor> {
+  private readonly numUnits: number;
+  private readonly activation: (x: Tensor) => Tensor;
+  private readonly kernelInitializer: Initializer | InitializerFunction | null;
+  private readonly biasInitializer: Initializer | InitializerFunction | null;
+  private gateKernel: Variable | null = null;
+  private gateBias: Variable | null = null;
+  private candidateKernel: Variable | null = null;
+  private candidateBias: Variable | null = null;
+
+  constructor(numUnits: number, options: GRUCellOptions = {}) {
+    super(options);
+    checkNumUnits(numUnits);
+    this.inputNdim = 2;
+    this.numUnits = numUnits;
+    this.activation = getActivation(options.activation);
+    this.kernelInitializer = options.kernelInitializer ?? null;
+    this.biasInitializer = options.biasInitializer ?? null;
+  }
+
+  protected override get className(): string {
+    return "GRUCell";
+  }
+
+  get stateSize(): number {
+    return this.numUnits;
+  }
+
+  get outputSize(): number {
+    return this.numUnits;
+  }
+
+  override build(inputsShape: TensorShape): void {
+    const depth = inputDepth(inputsShape);
+    const dtype = this.dtype ?? "float32";
+    const n = this.numUnits;
+    this.gateKernel = this.addWeight("gates/kernel", [depth + n, 2 * n], {
+      initializer: this.kernelInitializer,
+    });
+    this.gateBias = this.addWeight("gates/bias", [2 * n], {
+      initializer: this.biasInitializer ?? constantInitializer(1.0, { dtype }),
+    });
+    this.candidateKernel = this.addWeight("candidate/kernel", [depth + n, n], {
+      initializer: this.kernelInitializer,
+    });
+    this.candidateBias = this.addWeight("candidate/bias", [n], {
+      initializer: this.biasInitializer ?? zerosInitializer({ dtype }),
+    });
+    this.built = true;
+  }
+
+  /** One GRU step: `[newH, newH]`. */
+  call(inputs: Tensor, state: Tensor): [Tensor, Tensor] {
+    checkRnnCellInputDTypes([inputs, state]);
+    let gateInputs = matmul(concat([inputs, state], 1), this.gateKernel as Variable);
+    gateInputs = biasAdd(gateInputs, this.gateBias as Variable);
+    const value = sigmoid(gateInputs);
+    const [r, u] = split(value, 2, { axis: 1 }) as [Tensor, Tensor];
+    const rState = r.mul(state);
+    let candidate = matmul(concat([inputs, rState], 1), this.candidateKernel as Variable);
+    candidate = biasAdd(candidate, this.candidateBias as Variable);
+    const c = this.activation(candidate);
+    // `u * state + (1 - u) * c`, in Python's evaluation order.
+    const newH = u.mul(state).add(binaryOperator("sub", 1, u).mul(c));
+    return [newH, newH];
+  }
+}
