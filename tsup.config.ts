@@ -20,4 +20,14 @@ export default defineConfig([
     target: "es2022",
     outExtension: () => ({ js: ".cjs", dts: ".d.cts" }),
   },
+  {
+    // The `scopeflow` command (package.json "bin"): `npx scopeflow ckpt list PATH`.
+    entry: { cli: "src/checkpoint/cli.ts" },
+    format: ["esm"],
+    outDir: "dist/cli",
+    platform: "node",
+    sourcemap: true,
+    clean: true,
+    target: "es2022",
+  },
 ]);

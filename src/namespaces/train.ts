@@ -1,5 +1,10 @@
 /** `tf.train`: optimizers and the global step (checkpoints join later). */
-export { Optimizer, type GradAndVar, type MinimizeOptions, type ComputeGradientsOptions } from "../train/optimizer.js";
+export {
+  Optimizer,
+  type GradAndVar,
+  type MinimizeOptions,
+  type ComputeGradientsOptions,
+} from "../train/optimizer.js";
 export {
   GradientDescentOptimizer,
   MomentumOptimizer,
@@ -11,3 +16,23 @@ export {
   type RMSPropOptions,
 } from "../train/optimizers.js";
 export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep } from "../train/global_step.js";
+export {
+  Saver,
+  type SaverOptions,
+  type SaveOptions,
+  type SaverVarList,
+  type SaverDef,
+} from "../checkpoint/saver.js";
+export {
+  latestCheckpoint,
+  getCheckpointState,
+  checkpointExists,
+  getCheckpointMtimes,
+} from "../checkpoint/checkpoint_management.js";
+export {
+  listVariables,
+  loadVariable,
+  initFromCheckpoint,
+  type AssignmentTarget,
+} from "../checkpoint/checkpoint_utils.js";
+export { loadCheckpoint, CheckpointReader } from "../checkpoint/checkpoint_reader.js";

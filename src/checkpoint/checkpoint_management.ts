@@ -1,0 +1,89 @@
+/**
+ * Finding checkpoints on disk (TensorFlow's checkpoint_management.py): the `checkpoint`
+ * state file and the newest checkpoint it names. Synchronous, as in TensorFlow.
+ */
+import type { CheckpointState } from "./format/checkpoint_state.js";
+import { indexFileName } from "./format/bundle.js";
+import { checkpointExistsSync, nodeFs, readCheckpointStateSync } from "./file_io.js";
+
+/**
+ * The `checkpoint` state file of `checkpointDir` (`tf.train.get_checkpoint_state`): the
+ * newest checkpoint and those kept, with relative paths joined onto the directory; `null`
+ * when there is no state file (or it cannot be parsed, with a warning).
+ *
+ * @example
+ * ```ts
+ * const state = tf.train.getCheckpointState("/tmp/run");
+ * state?.allModelCheckpointPaths; // ["/tmp/run/model.ckpt-100", "/tmp/run/model.ckpt-200"]
+ * ```
+ */
+export function getCheckpointState(
+  checkpointDir: string,
+  latestFilename?: string | null,
+): CheckpointState | null {
+  return readCheckpointStateSync(checkpointDir, latestFilename ?? "checkpoint");
+}
+
+/**
+ * The prefix of the newest checkpoint in `checkpointDir` (`tf.train.latest_checkpoint`),
+ * or `null` when there is none or its files are gone. Pass the result to
+ * `saver.restore`.
+ *
+ * @example
+ * ```ts
+ * const last = tf.train.latestCheckpoint("ckpt");
+ * if (last !== null) saver.restore(sess, last); // "ckpt/model.ckpt-300"
+ * ```
+ */
+export function latestCheckpoint(
+  checkpointDir: string,
+  latestFilename?: string | null,
+): string | null {
+  const state = getCheckpointState(checkpointDir, latestFilename);
+  if (state === null || state.modelCheckpointPath === "") return null;
+  const prefix = state.modelCheckpointPath;
+  if (checkpointExistsSync(prefix)) return prefix;
+  console.error(`Couldn't match files for checkpoint ${prefix}`);
+  return null;
+}
+
+/**
+ * Whether a V2 (`prefix.index`) or V1 checkpoint exists at `prefix`
+ * (`tf.train.checkpoint_exists`).
+ *
+ * @example
+ * ```ts
+ * tf.train.checkpointExists("ckpt/model.ckpt-300"); // true
+ * ```
+ */
+export function checkpointExists(prefix: string): boolean {
+  return checkpointExistsSync(prefix);
+}
+
+/**
+ * Modification times (seconds since the epoch) of the checkpoints that exist among
+ * `prefixes` (`tf.train.get_checkpoint_mtimes`), from their `.index` files.
+ *
+ * @example
+ * ```ts
+ * tf.train.getCheckpointMtimes(["ckpt/model.ckpt-300"]); // [1717171717.5]
+ * ```
+ */
+export function getCheckpointMtimes(prefixes: readonly string[]): number[] {
+  const fs = nodeFs();
+  const out: number[] = [];
+  for (const p of prefixes) {
+    for (const f of [indexFileName(p), p]) {
+      try {
+        const st = fs.statSync(f);
+        if (st.isFile()) {
+          out.push(st.mtimeMs / 1000);
+          break;
+        }
+      } catch {
+        // not this one
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,426 @@
+/**
+ * TensorFlow's checkpoint ops, `SaveV2` and `RestoreV2` (tensorflow/core/ops/io_ops.cc),
+ * with kernels that read and write V2 checkpoint files synchronously through
+ * ./file_io.ts, so that a Saver's graph is TensorFlow's graph (`save/SaveV2`,
+ * `save/RestoreV2`, `save/Assign_N`) and `Session.run` executes it.
+ */
+import * as tfc from "@tensorflow/tfjs-core";
+import { InvalidArgumentError, NotFoundError, OpError, UnimplementedError } from "../errors.js";
+import { runtimeDTypeName, type DType } from "../graph/dtypes.js";
+import type { Operation } from "../graph/operation.js";
+import type { Tensor } from "../graph/tensor.js";
+import { TensorShape } from "../graph/tensor_shape.js";
+import { convertToTensor } from "../ops/convert.js";
+import { inOpScope, makeOp } from "../ops/op_scope.js";
+import { registerOp } from "../ops/registry.js";
+import type {
+  BundleDType,
+  BundleEntryInfo,
+  BundleReader,
+  BundleTensorInput,
+} from "./format/bundle.js";
+import { checkpointOpError, graphDTypeOf, storedDTypeName } from "./checkpoint_reader.js";
+import { openBundleSync, readTensorsDirectSync, writeBundleSync } from "./file_io.js";
+
+const utf8Decoder = new TextDecoder();
+
+/** TensorFlow's runtime suffix naming the node that failed. */
+function nodeSuffix(opName: string): string {
+  return `\n\t [[{{node ${opName}}}]]`;
+}
+
+/** TensorShape::DebugString: `[2,3]`, `[]`. */
+function shapeDebugString(shape: readonly number[]): string {
+  return `[${shape.join(",")}]`;
+}
+
+/** One tensor a restore needs: its key, the dtype it restores into, and who assigns it. */
+export interface RestoreSpec {
+  key: string;
+  dtype: DType;
+  /** The shape the assigning op requires (fully defined), or null when any shape will do. */
+  shape: readonly number[] | null;
+  /** The op whose check `shape` is (`save/Assign_3`), named in errors. */
+  assignName: string | null;
+}
+
+/**
+ * Checks a restore against the checkpoint's index before any tensor is read, so that a
+ * failing restore costs no data reads and leaves nothing half-done: every key must
+ * exist (in TensorFlow's sorted order, so the same key is reported first), have a
+ * compatible dtype, and have the shape its `Assign` requires.
+ *
+ * @example
+ * ```ts
+ * checkRestorable(reader, [{ key: "w", dtype: "float32", shape: [2], assignName: "save/Assign" }], "save/RestoreV2");
+ * ```
+ */
+export function checkRestorable(
+  reader: BundleReader,
+  specs: readonly RestoreSpec[],
+  opName: string,
+): void {
+  const infos = new Map(reader.listEntries().map((e) => [e.name, e]));
+  const sorted = [...specs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const s of sorted) {
+    const info = infos.get(s.key);
+    if (info === undefined) {
+      throw new NotFoundError(`Key ${s.key} not found in checkpoint${nodeSuffix(opName)}`, opName);
+    }
+    if (info.partitioned) {
+      throw new UnimplementedError(
+        `Key ${s.key} in ${reader.indexFile} is a partitioned tensor (saved in slices); scopeflow cannot restore partitioned tensors${nodeSuffix(opName)}`,
+        opName,
+      );
+    }
+    if (graphDTypeOf(info.dtype) !== s.dtype) {
+      throw new InvalidArgumentError(
+        `tensor_name = ${s.key}; expected dtype ${runtimeDTypeName(s.dtype)} does not equal restored dtype ${storedDTypeName(info)}${nodeSuffix(opName)}`,
+        opName,
+      );
+    }
+  }
+  for (const s of specs) {
+    const info = infos.get(s.key) as BundleEntryInfo;
+    if (s.shape === null) continue;
+    const same =
+      s.shape.length === info.shape.length && s.shape.every((d, i) => d === info.shape[i]);
+    if (!same) {
+      const node = s.assignName ?? opName;
+      // TensorFlow's Assign kernel wording, plus the key: the node name alone does not say
+      // which checkpoint entry is at fault.
+      throw new InvalidArgumentError(
+        `Assign requires shapes of both tensors to match. lhs shape= ${shapeDebugString(s.shape)} rhs shape= ${shapeDebugString(info.shape)} (checkpoint key ${s.key})${nodeSuffix(node)}`,
+        node,
+      );
+    }
+  }
+}
+
+/** A stored tensor as a tfjs tensor of its graph dtype (strings keep their exact bytes). */
+function readAsTfjs(reader: BundleReader, key: string): tfc.Tensor {
+  const t = reader.getTensor(key);
+  switch (t.dtype) {
+    case "float32":
+    case "float64":
+      return tfc.tensor(t.values, t.shape, "float32");
+    case "int32":
+    case "int64":
+      return tfc.tensor(t.values, t.shape, "int32");
+    case "bool":
+      return tfc.tensor(t.values, t.shape, "bool");
+    case "string":
+      return tfc.tensor(reader.getStringBytes(key), t.shape, "string");
+  }
+}
+
+interface EngineReadSync {
+  readSync(dataId: object): unknown;
+}
+
+/** The raw bytes of a tfjs string tensor (`dataSync` would decode them as UTF-8, lossily). */
+function stringBytes(t: tfc.Tensor): Uint8Array[] {
+  const engine = tfc.engine() as unknown as EngineReadSync;
+  return engine.readSync(t.dataId) as Uint8Array[];
+}
+
+function stringsOf(t: tfc.Tensor): string[] {
+  return stringBytes(t).map((b) => utf8Decoder.decode(b));
+}
+
+interface HeapBackend {
+  dataIdMap?: { has(dataId: object): boolean };
+  typedArrayFromHeap?: (info: { shape: number[]; dtype: string; dataId: object }) => unknown;
+}
+
+/**
+ * A numeric tensor's values without a copy where the backend allows it: the wasm
+ * backend's `dataSync` copies out of its heap (100 MB of variables cost more to copy than
+ * to checksum), while a view of the heap is safe here because nothing allocates on it
+ * until the kernel has written the file. The cpu backend's `dataSync` is already a view.
+ */
+function numericValues(t: tfc.Tensor): Float32Array | Int32Array | Uint8Array {
+  const backend = tfc.engine().backend as unknown as HeapBackend;
+  if (typeof backend.typedArrayFromHeap === "function" && backend.dataIdMap?.has(t.dataId)) {
+    const view = backend.typedArrayFromHeap({ shape: t.shape, dtype: t.dtype, dataId: t.dataId });
+    if (view instanceof Float32Array || view instanceof Int32Array || view instanceof Uint8Array) {
+      return view;
+    }
+  }
+  return t.dataSync() as Float32Array | Int32Array | Uint8Array;
+}
+
+/**
+ * A tfjs tensor as a bundle entry; `stored` says when int32 is to be written as int64.
+ * `view` allows values that alias backend memory (only while nothing else runs).
+ */
+function toBundleInput(
+  name: string,
+  t: tfc.Tensor,
+  stored: BundleDType | undefined,
+  view: boolean,
+): BundleTensorInput {
+  const shape = t.shape;
+  // dataSync's result is never written to by tfjs, so it stays valid after later runs.
+  const read = () =>
+    view ? numericValues(t) : (t.dataSync() as Float32Array | Int32Array | Uint8Array);
+  switch (t.dtype) {
+    case "float32":
+      return { name, shape, dtype: "float32", values: read() as Float32Array };
+    case "int32": {
+      const values = read() as Int32Array;
+      return stored === "int64"
+        ? { name, shape, dtype: "int64", values }
+        : { name, shape, dtype: "int32", values };
+    }
+    case "bool":
+      return { name, shape, dtype: "bool", values: read() as Uint8Array };
+    case "string":
+      return { name, shape, dtype: "string", values: stringBytes(t) };
+    default:
+      throw new UnimplementedError(`SaveV2: cannot save tensor '${name}' of dtype ${t.dtype}`);
+  }
+}
+
+function scalarString(t: tfc.Tensor, what: string, opName: string): string {
+  if (t.size !== 1) {
+    throw new InvalidArgumentError(
+      `Input ${what} should have a single element, got ${t.size} instead.${nodeSuffix(opName)}`,
+      opName,
+    );
+  }
+  return stringsOf(t)[0] as string;
+}
+
+function namesAndSlices(
+  namesT: tfc.Tensor,
+  slicesT: tfc.Tensor,
+  opName: string,
+): { names: string[]; slices: string[] } {
+  if (namesT.rank !== 1 || slicesT.rank !== 1) {
+    throw new InvalidArgumentError(
+      `Input tensor_names and shape_and_slices should be an 1-D tensors, got ${shapeDebugString(namesT.shape)} and ${shapeDebugString(slicesT.shape)} instead.${nodeSuffix(opName)}`,
+      opName,
+    );
+  }
+  const names = stringsOf(namesT);
+  const slices = stringsOf(slicesT);
+  if (names.length !== slices.length) {
+    throw new InvalidArgumentError(
+      `tensor_names and shape_and_slices have different number of elements: ${names.length} vs. ${slices.length}${nodeSuffix(opName)}`,
+      opName,
+    );
+  }
+  if (slices.some((s) => s !== "")) {
+    throw new UnimplementedError(
+      `scopeflow saves and restores whole tensors only; shape_and_slices must be empty strings${nodeSuffix(opName)}`,
+      opName,
+    );
+  }
+  return { names, slices };
+}
+
+/** Receives what a `SaveV2` kernel would write, when writes are deferred. */
+export type DeferredSave = (prefix: string, entries: BundleTensorInput[]) => void;
+
+let deferredSave: DeferredSave | null = null;
+
+/**
+ * Runs `fn` with `SaveV2` kernels handing their prefix and tensors (copied, so training
+ * may go on) to `sink` instead of writing: `Saver.saveAsync` runs the same save graph and
+ * then writes the files asynchronously.
+ *
+ * @example
+ * ```ts
+ * withDeferredSaves((prefix, entries) => pending.push({ prefix, entries }), () => sess.run(saveTensor, feeds));
+ * ```
+ */
+export function withDeferredSaves<T>(sink: DeferredSave, fn: () => T): T {
+  const previous = deferredSave;
+  deferredSave = sink;
+  try {
+    return fn();
+  } finally {
+    deferredSave = previous;
+  }
+}
+
+registerOp({
+  type: "SaveV2",
+  stateful: true,
+  kernel: (inputs, op) => {
+    const [prefixT, namesT, slicesT, ...values] = inputs as tfc.Tensor[];
+    const prefix = scalarString(prefixT as tfc.Tensor, "prefix", op.name);
+    const { names } = namesAndSlices(namesT as tfc.Tensor, slicesT as tfc.Tensor, op.name);
+    if (names.length !== values.length) {
+      throw new InvalidArgumentError(
+        `Got ${names.length} tensor names but ${values.length} tensors.${nodeSuffix(op.name)}`,
+        op.name,
+      );
+    }
+    const stored = op.attrs._checkpoint_dtypes as readonly BundleDType[] | undefined;
+    const sink = deferredSave;
+    try {
+      const entries = values.map((t, i) =>
+        toBundleInput(names[i] as string, t, stored?.[i], sink === null),
+      );
+      if (sink !== null) {
+        sink(prefix, entries);
+        return [];
+      }
+      writeBundleSync(prefix, entries);
+    } catch (e) {
+      if (e instanceof OpError) {
+        throw e.message.includes("[[{{node")
+          ? e
+          : new (e.constructor as typeof OpError)(e.message + nodeSuffix(op.name), op.name);
+      }
+      throw checkpointOpError(e, op.name);
+    }
+    return [];
+  },
+});
+
+/**
+ * What each output of a `RestoreV2` op must satisfy: its dtype, and the shape required
+ * by any `Assign` with `validate_shape` that consumes it (TensorFlow's Assign kernel
+ * checks this at run time; checking it here, before reading data, keeps a failing
+ * restore free of side effects).
+ *
+ * @example
+ * ```ts
+ * restoreSpecsOf(graph.getOperationByName("save/RestoreV2"), ["w", "b"]);
+ * ```
+ */
+export function restoreSpecsOf(op: Operation, keys: readonly string[]): RestoreSpec[] {
+  const dtypes = op.attrs.dtypes as readonly DType[];
+  return keys.map((key, i) => {
+    const out = op.outputs[i] as Tensor;
+    let shape: readonly number[] | null = null;
+    let assignName: string | null = null;
+    for (const c of out.consumers) {
+      if (c.type !== "Assign" || c.inputs[1] !== out || c.attrs.validate_shape !== true) continue;
+      const target = (c.inputs[0] as Tensor).shape;
+      if (!target.isFullyDefined()) continue;
+      shape = target.asList() as number[];
+      assignName = c.name;
+      break;
+    }
+    return { key, dtype: dtypes[i] as DType, shape, assignName };
+  });
+}
+
+registerOp({
+  type: "RestoreV2",
+  stateful: true,
+  kernel: (inputs, op) => {
+    const [prefixT, namesT, slicesT] = inputs as tfc.Tensor[];
+    const prefix = scalarString(prefixT as tfc.Tensor, "prefix", op.name);
+    const { names } = namesAndSlices(namesT as tfc.Tensor, slicesT as tfc.Tensor, op.name);
+    const dtypes = op.attrs.dtypes as readonly DType[];
+    if (names.length !== dtypes.length) {
+      throw new InvalidArgumentError(
+        `Got ${names.length} tensor names but ${dtypes.length} dtypes.${nodeSuffix(op.name)}`,
+        op.name,
+      );
+    }
+    const out: tfc.Tensor[] = [];
+    try {
+      const reader = openBundleSync(prefix);
+      checkRestorable(reader, restoreSpecsOf(op, names), op.name);
+      const direct = readTensorsDirectSync(reader, names);
+      const infos = new Map(reader.listEntries().map((e) => [e.name, e]));
+      for (const key of names) {
+        const values = direct.get(key);
+        const info = infos.get(key) as BundleEntryInfo;
+        out.push(
+          values === undefined
+            ? readAsTfjs(reader, key)
+            : tfc.tensor(values, info.shape, graphDTypeOf(info.dtype) as DType),
+        );
+      }
+      return out;
+    } catch (e) {
+      for (const t of out) t.dispose();
+      throw checkpointOpError(e, op.name);
+    }
+  },
+});
+
+/** Options of {@link saveV2}. */
+export interface SaveV2Options {
+  name?: string;
+  /**
+   * The dtype each tensor is stored as when it differs from its graph dtype: scopeflow
+   * has no int64, so `global_step` (int64 in TensorFlow) is stored as `"int64"` from an
+   * int32 variable, which TensorFlow then restores into its own int64 global step.
+   */
+  storedDtypes?: readonly (BundleDType | undefined)[];
+}
+
+/**
+ * Adds a `SaveV2` op (`tf.raw_ops.SaveV2`): when run, writes `tensors` under
+ * `tensorNames` to the V2 checkpoint whose prefix `prefix` holds.
+ *
+ * @example
+ * ```ts
+ * const save = saveV2(tf.constant("/tmp/model"), ["w"], [""], [w.refTensor]);
+ * sess.run(save);
+ * ```
+ */
+export function saveV2(
+  prefix: Tensor | string,
+  tensorNames: readonly string[],
+  shapeAndSlices: readonly string[],
+  tensors: readonly Tensor[],
+  options: SaveV2Options = {},
+): Operation {
+  return inOpScope(options.name, "SaveV2", [prefix, ...tensors], (scope, graph) => {
+    const p = convertToTensor(prefix, { name: "prefix", dtype: "string" });
+    const names = convertToTensor([...tensorNames], { name: "tensor_names", dtype: "string" });
+    const slices = convertToTensor([...shapeAndSlices], {
+      name: "shape_and_slices",
+      dtype: "string",
+    });
+    const attrs: Record<string, unknown> = { dtypes: tensors.map((t) => t.dtype) };
+    if (options.storedDtypes?.some((d) => d !== undefined)) {
+      attrs._checkpoint_dtypes = [...options.storedDtypes];
+    }
+    return makeOp(graph, "SaveV2", scope, [p, names, slices, ...tensors], [], attrs);
+  });
+}
+
+/**
+ * Adds a `RestoreV2` op (`tf.raw_ops.RestoreV2`): when run, reads `tensorNames` from the
+ * V2 checkpoint whose prefix `prefix` holds, one output per name, of `dtypes`.
+ *
+ * @example
+ * ```ts
+ * const [w0] = restoreV2("/tmp/model", ["w"], [""], [tf.float32]);
+ * ```
+ */
+export function restoreV2(
+  prefix: Tensor | string,
+  tensorNames: readonly string[],
+  shapeAndSlices: readonly string[],
+  dtypes: readonly DType[],
+  options: { name?: string } = {},
+): Tensor[] {
+  return inOpScope(options.name, "RestoreV2", [prefix], (scope, graph) => {
+    const p = convertToTensor(prefix, { name: "prefix", dtype: "string" });
+    const names = convertToTensor([...tensorNames], { name: "tensor_names", dtype: "string" });
+    const slices = convertToTensor([...shapeAndSlices], {
+      name: "shape_and_slices",
+      dtype: "string",
+    });
+    const op = makeOp(
+      graph,
+      "RestoreV2",
+      scope,
+      [p, names, slices],
+      dtypes.map((dtype) => ({ dtype, shape: TensorShape.unknown() })),
+      { dtypes: [...dtypes] },
+    );
+    return op.outputs.slice();
+  });
+}

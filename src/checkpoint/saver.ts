@@ -1,0 +1,681 @@
+/**
+ * `tf.train.Saver` (TensorFlow 1.15's python/training/saver.py): builds TensorFlow's save
+ * and restore graph under `save/` and runs it in a session, writing checkpoints in
+ * TensorFlow's own V2 format.
+ */
+import {
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  OpError,
+  ValueError,
+} from "../errors.js";
+import { GraphKeys, getDefaultGraph, type Graph } from "../graph/graph.js";
+import type { Operation } from "../graph/operation.js";
+import { Tensor, isTensorConvertible, toTensorSymbol } from "../graph/tensor.js";
+import type { DType } from "../graph/dtypes.js";
+import { NDArray } from "../ndarray/index.js";
+import { placeholderWithDefault } from "../ops/array/placeholder.js";
+import { group } from "../ops/control/group.js";
+import { identity } from "../ops/math/unary.js";
+import { inOpScope } from "../ops/op_scope.js";
+import { assign } from "../ops/state/variable_ops.js";
+import { Session } from "../session/session.js";
+import { Variable } from "../variables/variable.js";
+import { checkpointOpError, graphDTypeOf, readAsNDArray } from "./checkpoint_reader.js";
+import { getCheckpointMtimes } from "./checkpoint_management.js";
+import {
+  checkpointExistsSync,
+  isDirectorySync,
+  nodePath,
+  openBundleAsync,
+  preloadNativeCrc32c,
+  readTensorsDirectAsync,
+  removeCheckpointSync,
+  updateCheckpointStateSync,
+  writeBundleAsync,
+} from "./file_io.js";
+import type { BundleDType, BundleEntryInfo, BundleTensorInput } from "./format/bundle.js";
+import { CheckpointFormatError, describeError } from "./format/errors.js";
+import { checkRestorable, restoreSpecsOf, restoreV2, saveV2, withDeferredSaves } from "./io_ops.js";
+
+/** What a Saver may save: a variable, or the reference tensor of a `VariableV2` op. */
+export type Saveable = Variable | Tensor;
+
+/**
+ * The variables a Saver handles: an array (keyed by their op names, `w/Adam`) or an
+ * object / Map from checkpoint key to variable (to restore `old_scope/w` into
+ * `new_scope/w`).
+ */
+export type SaverVarList =
+  readonly Saveable[] | Readonly<Record<string, Saveable>> | ReadonlyMap<string, Saveable>;
+
+/** Options of `new tf.train.Saver`. */
+export interface SaverOptions {
+  /**
+   * How many recent checkpoints to keep (default 5); older ones are deleted. `0` or
+   * `null` deletes none and records only the newest in the state file.
+   */
+  maxToKeep?: number | null;
+  /** Also keep one checkpoint per this many hours of training (default 10000: none). */
+  keepCheckpointEveryNHours?: number;
+  /** Name scope of the saver's ops (default `"save"`, made unique: `save_1`). */
+  name?: string;
+  /** Allow a Saver with no variables: `save` returns `null`, `restore` does nothing. */
+  allowEmpty?: boolean;
+  /** Zero-pad the step in file names to 8 digits (`model-00000100`). */
+  padStepNumber?: boolean;
+  /** Write paths relative to the save directory in the state file (default `false`). */
+  saveRelativePaths?: boolean;
+  /** Default value of the filename tensor `save/Const` (default `"model"`). */
+  filename?: string;
+}
+
+/** Options of {@link Saver.save}. */
+export interface SaveOptions {
+  /**
+   * Appended to the prefix: `model.ckpt-100`. A number, or the global step variable (or
+   * any scalar tensor, or its name), whose value is read from the session.
+   */
+  globalStep?: number | Variable | Tensor | string | null;
+  /** Name of the state file beside the checkpoint (default `"checkpoint"`). */
+  latestFilename?: string | null;
+  /** Update the state file and delete old checkpoints (default `true`; TF's `write_state`). */
+  writeState?: boolean;
+  /** The same as `writeState`. */
+  writeStateFile?: boolean;
+  /** Suffix of meta graph files deleted with old checkpoints (default `"meta"`). */
+  metaGraphSuffix?: string;
+}
+
+/** The names TensorFlow records in a `SaverDef`. */
+export interface SaverDef {
+  filenameTensorName: string;
+  saveTensorName: string;
+  restoreOpName: string;
+  maxToKeep: number;
+  keepCheckpointEveryNHours: number;
+  sharded: false;
+  version: "V2";
+}
+
+interface SaveableSpec {
+  key: string;
+  ref: Tensor;
+  /** Storage dtype when it differs from the graph dtype (int32 global step → int64). */
+  stored: BundleDType | undefined;
+}
+
+interface Built {
+  graph: Graph;
+  specs: SaveableSpec[];
+  filenameTensor: Tensor;
+  saveTensor: Tensor;
+  restoreOp: Operation;
+  restoreV2Op: Operation;
+  restored: Tensor[];
+}
+
+/** A checkpoint kept by the saver and when it was written (seconds). */
+type Kept = [path: string, time: number];
+
+function refOfVariable(value: unknown): Tensor | null {
+  if (value instanceof Variable) return value.refTensor;
+  if (value instanceof Tensor) return value.op.type === "VariableV2" ? value : null;
+  if (isTensorConvertible(value)) {
+    const t = value[toTensorSymbol](true);
+    return t.op.type === "VariableV2" ? t : null;
+  }
+  return null;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return "None";
+  return String(value);
+}
+
+/** `op_list_to_dict`: a list keyed by variable op names, sorted by name. */
+function listToEntries(list: readonly unknown[]): [string, Tensor][] {
+  const named = list.map((v) => {
+    const ref = refOfVariable(v);
+    if (ref === null) throw new TypeError(`Variable to save is not a Variable: ${describe(v)}`);
+    return ref;
+  });
+  named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const seen = new Map<string, Tensor>();
+  for (const ref of named) {
+    const name = ref.op.name;
+    if (seen.has(name)) throw new ValueError(`At least two variables have the same name: ${name}`);
+    seen.set(name, ref);
+  }
+  // validate_and_slice_inputs then orders by key: `w` before `w/Adam`, though `w/Adam:0` < `w:0`.
+  return [...seen.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** `validate_and_slice_inputs` for a dict: sorted by key, each variable under one key. */
+function dictToEntries(entries: Iterable<[unknown, unknown]>): [string, Tensor][] {
+  const list = [...entries];
+  for (const [key] of list) {
+    if (typeof key !== "string") {
+      throw new TypeError(
+        `names_to_saveables must be a dict mapping string names to trackable operations. Name is not a string: ${describe(key)}`,
+      );
+    }
+  }
+  list.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : a[0] === b[0] ? 0 : 1));
+  const seenOps = new Set<Operation>();
+  return list.map(([key, value]) => {
+    const ref = refOfVariable(value);
+    if (ref === null) {
+      throw new TypeError(
+        `names_to_saveables must be a dict mapping string names to Tensors/Variables. Not a variable: ${describe(value)}`,
+      );
+    }
+    if (seenOps.has(ref.op)) {
+      throw new ValueError(`The same saveable will be restored with two names: ${key as string}`);
+    }
+    seenOps.add(ref.op);
+    return [key as string, ref];
+  });
+}
+
+function toEntries(varList: SaverVarList): [string, Tensor][] {
+  if (Array.isArray(varList)) return listToEntries(varList);
+  if (varList instanceof Map) return dictToEntries(varList.entries());
+  if (
+    typeof varList === "object" &&
+    varList !== null &&
+    !(varList instanceof Variable) &&
+    !(varList instanceof Tensor)
+  ) {
+    return dictToEntries(Object.entries(varList));
+  }
+  throw new TypeError(
+    `Variables to save should be passed in a dict or a list: ${describe(varList)}`,
+  );
+}
+
+/** `_wrap_restore_error_with_msg`: TensorFlow's hint around a failed restore. */
+function wrapRestoreError(e: unknown): unknown {
+  const wrap = (extra: string, err: OpError) =>
+    `Restoring from checkpoint failed. This is most likely due to ${extra} from the checkpoint. ` +
+    `Please ensure that you have not altered the graph expected based on the checkpoint. ` +
+    `Original error:\n\n${err.message}`;
+  if (e instanceof NotFoundError) {
+    return new NotFoundError(
+      wrap("a Variable name or other graph key that is missing", e),
+      e.opName,
+    );
+  }
+  if (e instanceof InvalidArgumentError) {
+    return new InvalidArgumentError(
+      wrap("a mismatch between the current graph and the graph", e),
+      e.opName,
+    );
+  }
+  return e;
+}
+
+function nodeErrorToOpError(e: unknown, opName: string | null): unknown {
+  if (e instanceof OpError || e instanceof CheckpointFormatError || !(e instanceof Error)) {
+    return checkpointOpError(e, opName);
+  }
+  if (typeof (e as { code?: unknown }).code === "string")
+    return new NotFoundError(e.message, opName);
+  return e;
+}
+
+/**
+ * Saves and restores variables in TensorFlow's checkpoint format V2 (`tf.train.Saver`).
+ *
+ * The constructor builds TensorFlow's graph under `save/`: `save/filename` and the
+ * filename tensor `save/Const`, `save/SaveV2` (with `save/SaveV2/tensor_names` and
+ * `save/SaveV2/shape_and_slices`), `save/control_dependency` (the save tensor),
+ * `save/RestoreV2`, one `save/Assign`, `save/Assign_1`, … per variable in key order, and
+ * `save/restore_all`. Checkpoint keys are variable op names (`dense/kernel`, `w/Adam`) or
+ * the keys of an object var list.
+ *
+ * **Synchronous by design.** TensorFlow's `save` and `restore` block, and scopeflow's
+ * `Session.run` is synchronous, so the `SaveV2` and `RestoreV2` kernels use Node's
+ * synchronous file calls and `save`/`restore` return only when the files are written or
+ * the variables loaded. {@link Saver.saveAsync} and {@link Saver.restoreAsync} do the bulk
+ * file I/O asynchronously instead (values are read from the session when called); the
+ * small state-file update and deletions stay synchronous.
+ *
+ * Saves are atomic: each file is written under a temporary name and renamed into place,
+ * so a process killed mid-save leaves earlier checkpoints intact. A restore checks every
+ * key, dtype and shape before reading data, and runs as one session step, so a failing
+ * restore leaves every variable as it was.
+ *
+ * scopeflow has no int64: a global step (int32, in the `global_step` collection) is
+ * written as DT_INT64, as TensorFlow's is; int64 entries restore into int32 variables and
+ * float64 entries into float32 ones (with a warning).
+ *
+ * @example
+ * ```ts
+ * const saver = new tf.train.Saver(undefined, { maxToKeep: 3 });
+ * const sess = new tf.Session();
+ * const last = tf.train.latestCheckpoint("ckpt");
+ * if (last) saver.restore(sess, last);
+ * else sess.run(tf.globalVariablesInitializer());
+ * // ... train ...
+ * saver.save(sess, "ckpt/model.ckpt", { globalStep: step }); // "ckpt/model.ckpt-100"
+ * ```
+ */
+export class Saver {
+  /** The graph holding the saver's ops. */
+  readonly graph: Graph;
+  private readonly built: Built | null;
+  private readonly maxToKeep: number;
+  private readonly keepEveryNHours: number;
+  private readonly padStepNumber: boolean;
+  private readonly saveRelativePaths: boolean;
+  private nextCheckpointTime: number;
+  private lastKept: Kept[] = [];
+  private toBeDeleted: Kept[] = [];
+  private asyncQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(varList?: SaverVarList | null, options: SaverOptions = {}) {
+    this.maxToKeep = options.maxToKeep ?? 0;
+    if (options.maxToKeep === undefined) this.maxToKeep = 5;
+    this.keepEveryNHours = options.keepCheckpointEveryNHours ?? 10000;
+    this.padStepNumber = options.padStepNumber ?? false;
+    this.saveRelativePaths = options.saveRelativePaths ?? false;
+    let entries: [string, Tensor][];
+    let graph: Graph;
+    if (varList === undefined || varList === null) {
+      graph = getDefaultGraph();
+      entries = listToEntries(graph.getCollection<Variable>(GraphKeys.GLOBAL_VARIABLES));
+    } else {
+      entries = toEntries(varList);
+      graph = entries[0]?.[1].graph ?? getDefaultGraph();
+    }
+    this.graph = graph;
+    if (entries.length === 0) {
+      if (options.allowEmpty !== true) throw new ValueError("No variables to save");
+      this.built = null;
+    } else {
+      this.built = build(graph, entries, options);
+    }
+    this.nextCheckpointTime = Date.now() / 1000 + this.keepEveryNHours * 3600;
+    void preloadNativeCrc32c();
+  }
+
+  /**
+   * The names TensorFlow stores for this saver (`as_saver_def()`), or `null` for an empty
+   * saver.
+   *
+   * @example
+   * ```ts
+   * saver.saverDef?.restoreOpName; // "save/restore_all"
+   * ```
+   */
+  get saverDef(): SaverDef | null {
+    const b = this.built;
+    if (b === null) return null;
+    return {
+      filenameTensorName: b.filenameTensor.name,
+      saveTensorName: b.saveTensor.name,
+      restoreOpName: b.restoreOp.name,
+      maxToKeep: this.maxToKeep,
+      keepCheckpointEveryNHours: this.keepEveryNHours,
+      sharded: false,
+      version: "V2",
+    };
+  }
+
+  /**
+   * The checkpoint keys, sorted (the order of `save/SaveV2/tensor_names`).
+   *
+   * @example
+   * ```ts
+   * saver.keys; // ["global_step", "w", "w/Adam", "w/Adam_1"]
+   * ```
+   */
+  get keys(): string[] {
+    return this.built?.specs.map((s) => s.key) ?? [];
+  }
+
+  /**
+   * Checkpoints this saver kept and has not deleted, oldest first (`last_checkpoints`).
+   *
+   * @example
+   * ```ts
+   * saver.lastCheckpoints; // ["ckpt/model-4", "ckpt/model-5"]
+   * ```
+   */
+  get lastCheckpoints(): string[] {
+    return this.lastKept.map(([p]) => p);
+  }
+
+  /**
+   * Replaces the list of kept checkpoints (`set_last_checkpoints`); they are never
+   * deleted for age.
+   *
+   * @example
+   * ```ts
+   * saver.setLastCheckpoints(tf.train.getCheckpointState("ckpt")?.allModelCheckpointPaths ?? []);
+   * ```
+   */
+  setLastCheckpoints(paths: readonly string[]): void {
+    this.lastKept = paths.map((p) => [p, Infinity]);
+  }
+
+  /**
+   * Takes over the checkpoints a previous run kept, with their file times as save times,
+   * so `maxToKeep` keeps counting after a restart (`recover_last_checkpoints`).
+   *
+   * @example
+   * ```ts
+   * const state = tf.train.getCheckpointState("ckpt");
+   * if (state) saver.recoverLastCheckpoints(state.allModelCheckpointPaths);
+   * ```
+   */
+  recoverLastCheckpoints(paths: readonly string[]): void {
+    const kept: Kept[] = [];
+    for (const p of paths) {
+      const [mtime] = getCheckpointMtimes([p]);
+      if (mtime !== undefined) kept.push([p, mtime]);
+    }
+    this.lastKept = kept;
+  }
+
+  /**
+   * Saves the variables' values in `sess` to `savePath` (a prefix: files
+   * `<prefix>.index` and `<prefix>.data-00000-of-00001`) and returns the prefix written,
+   * `model.ckpt-100` with `globalStep`. Then records it in the `checkpoint` state file
+   * and deletes checkpoints beyond `maxToKeep`. Synchronous (see the class notes).
+   *
+   * @example
+   * ```ts
+   * saver.save(sess, "ckpt/model.ckpt", { globalStep: tf.train.getGlobalStep() }); // "ckpt/model.ckpt-300"
+   * ```
+   */
+  save(sess: Session, savePath: string, options: SaveOptions = {}): string | null {
+    const plan = this.prepareSave(sess, savePath, options);
+    const b = this.built;
+    if (b === null) return null;
+    let written: string;
+    try {
+      const out = sess.run(b.saveTensor, new Map([[b.filenameTensor, plan.checkpointFile]]));
+      written = String(out.item());
+      if (plan.writeState) this.afterSave(written, plan);
+    } catch (e) {
+      throw this.saveError(e, savePath, plan.parent);
+    }
+    return written;
+  }
+
+  /**
+   * `save`, with the file writes done asynchronously (checksums overlap the kernel's
+   * writes). The values are read from `sess` when this is called, so training may go on
+   * while the files are written; concurrent calls are applied in call order (await them
+   * before a synchronous `save` with the same saver, whose bookkeeping would otherwise run
+   * first).
+   *
+   * @example
+   * ```ts
+   * const path = await saver.saveAsync(sess, "ckpt/model.ckpt", { globalStep: 100 });
+   * ```
+   */
+  saveAsync(sess: Session, savePath: string, options: SaveOptions = {}): Promise<string | null> {
+    let plan: SavePlan;
+    let captured: { prefix: string; entries: BundleTensorInput[] } | null = null;
+    try {
+      plan = this.prepareSave(sess, savePath, options);
+      const b = this.built;
+      if (b !== null) {
+        // The save graph runs now, on the values as of this call; its SaveV2 kernel hands
+        // the tensors over instead of writing them.
+        withDeferredSaves(
+          (prefix, entries) => (captured = { prefix, entries }),
+          () => sess.run(b.saveTensor, new Map([[b.filenameTensor, plan.checkpointFile]])),
+        );
+      }
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(describeError(e));
+      return Promise.reject(
+        typeof savePath === "string"
+          ? this.saveError(err, savePath, nodePath().dirname(savePath))
+          : err,
+      );
+    }
+    if (captured === null) return Promise.resolve(null);
+    const { prefix, entries } = captured as { prefix: string; entries: BundleTensorInput[] };
+    const run = async (): Promise<string> => {
+      await preloadNativeCrc32c();
+      try {
+        await writeBundleAsync(prefix, entries);
+        if (plan.writeState) this.afterSave(prefix, plan);
+      } catch (e) {
+        throw this.saveError(nodeErrorToOpError(e, null), savePath, plan.parent);
+      }
+      return prefix;
+    };
+    const result = this.asyncQueue.then(run, run);
+    this.asyncQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Loads the variables' values from the checkpoint `savePath` into `sess` (variables need
+   * not be initialized). Every key, dtype and shape is checked before anything is read;
+   * on any failure no variable changes. Errors follow TensorFlow: a missing key is a
+   * `NotFoundError` (`Key foo/v not found in checkpoint`), a shape or dtype mismatch an
+   * `InvalidArgumentError`, a damaged file a `DataLossError` naming file and key.
+   *
+   * @example
+   * ```ts
+   * saver.restore(sess, tf.train.latestCheckpoint("ckpt") as string);
+   * ```
+   */
+  restore(sess: Session, savePath: string | null): void {
+    const b = this.prepareRestore(sess, savePath);
+    if (b === null) return;
+    try {
+      sess.run(b.restoreOp, new Map([[b.filenameTensor, savePath as string]]));
+    } catch (e) {
+      throw wrapRestoreError(e);
+    }
+  }
+
+  /**
+   * `restore`, with the files read asynchronously; the variables are then loaded in one
+   * session step (the `RestoreV2` outputs are fed), with the same checks and errors.
+   *
+   * @example
+   * ```ts
+   * await saver.restoreAsync(sess, "ckpt/model.ckpt-300");
+   * ```
+   */
+  async restoreAsync(sess: Session, savePath: string | null): Promise<void> {
+    const b = this.prepareRestore(sess, savePath);
+    if (b === null) return;
+    await preloadNativeCrc32c();
+    const opName = b.restoreV2Op.name;
+    try {
+      const keys = b.specs.map((s) => s.key);
+      const feeds = new Map<Tensor, NDArray>();
+      try {
+        const index = await openBundleAsync(savePath as string, { indexOnly: true });
+        checkRestorable(index, restoreSpecsOf(b.restoreV2Op, keys), opName);
+        const direct = await readTensorsDirectAsync(index, keys);
+        const infos = new Map(index.listEntries().map((e) => [e.name, e]));
+        // Other dtypes, and tensors whose direct read failed, go through a fully loaded
+        // reader, which reads them or raises the error naming file and key.
+        const rest = keys.filter((k) => !direct.has(k));
+        const reader = rest.length > 0 ? await openBundleAsync(savePath as string) : index;
+        keys.forEach((key, i) => {
+          const values = direct.get(key);
+          const info = infos.get(key) as BundleEntryInfo;
+          const value =
+            values === undefined
+              ? readAsNDArray(reader, key)
+              : new NDArray(values, info.shape, graphDTypeOf(info.dtype) as DType);
+          feeds.set(b.restored[i] as Tensor, value as NDArray);
+        });
+      } catch (e) {
+        throw nodeErrorToOpError(e, opName);
+      }
+      sess.run(b.restoreOp, feeds);
+    } catch (e) {
+      throw wrapRestoreError(e);
+    }
+  }
+
+  private prepareRestore(sess: Session, savePath: string | null): Built | null {
+    if (!(sess instanceof Session))
+      throw new TypeError(`'sess' must be a Session; ${describe(sess)}`);
+    const b = this.built;
+    if (b === null) return null;
+    if (savePath === null || savePath === undefined) {
+      throw new ValueError("Can't load save_path when it is None.");
+    }
+    if (!checkpointExistsSync(savePath)) {
+      throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
+    }
+    return b;
+  }
+
+  private prepareSave(sess: Session, savePath: string, options: SaveOptions): SavePlan {
+    const latestFilename = options.latestFilename ?? "checkpoint";
+    const path = nodePath();
+    if (latestFilename.includes("/") || latestFilename.includes(path.sep)) {
+      throw new ValueError("'latest_filename' must not contain path components");
+    }
+    if (typeof savePath !== "string") {
+      throw new TypeError(`save_path must be a string, got ${describe(savePath)}`);
+    }
+    let checkpointFile: string;
+    const step = options.globalStep;
+    if (step !== undefined && step !== null) {
+      const n = typeof step === "number" ? step : this.readGlobalStep(sess, step);
+      const int = Math.trunc(n);
+      const digits = this.padStepNumber
+        ? (int < 0 ? "-" : "") + String(Math.abs(int)).padStart(int < 0 ? 7 : 8, "0")
+        : String(int);
+      checkpointFile = `${savePath}-${digits}`;
+    } else {
+      checkpointFile = savePath;
+      if (path.basename(savePath) === latestFilename) {
+        throw new ValueError(
+          `'latest_filename' collides with 'save_path': '${latestFilename}' and '${savePath}'`,
+        );
+      }
+    }
+    if (!(sess instanceof Session))
+      throw new TypeError(`'sess' must be a Session; ${describe(sess)}`);
+    return {
+      checkpointFile,
+      latestFilename,
+      parent: path.dirname(savePath),
+      writeState: options.writeState ?? options.writeStateFile ?? true,
+      metaGraphSuffix: options.metaGraphSuffix ?? "meta",
+    };
+  }
+
+  /** `training_util.global_step`: the step's value in the session. */
+  private readGlobalStep(sess: Session, step: Variable | Tensor | string): number {
+    if (!(sess instanceof Session))
+      throw new TypeError(`'sess' must be a Session; ${describe(sess)}`);
+    const value = sess.run(step) as NDArray;
+    return Number(value.item());
+  }
+
+  private afterSave(written: string, plan: SavePlan): void {
+    this.recordLastCheckpoint(written);
+    updateCheckpointStateSync(plan.parent, written, this.lastCheckpoints, {
+      latestFilename: plan.latestFilename,
+      saveRelativePaths: this.saveRelativePaths,
+    });
+    this.maybeDeleteOldCheckpoints(plan.metaGraphSuffix);
+  }
+
+  private saveError(e: unknown, savePath: string, parent: string): unknown {
+    if (
+      (e instanceof FailedPreconditionError || e instanceof NotFoundError) &&
+      !isDirectorySync(parent)
+    ) {
+      return new ValueError(`Parent directory of ${savePath} doesn't exist, can't save.`);
+    }
+    return e;
+  }
+
+  /** `_RecordLastCheckpoint`. */
+  private recordLastCheckpoint(path: string): void {
+    if (!this.maxToKeep) return;
+    this.lastKept = this.lastKept.filter(([p]) => p !== path);
+    this.lastKept.push([path, Date.now() / 1000]);
+    if (this.lastKept.length > this.maxToKeep) this.toBeDeleted.push(this.lastKept.shift() as Kept);
+  }
+
+  /** `_MaybeDeleteOldCheckpoints`: one per save, as TensorFlow does. */
+  private maybeDeleteOldCheckpoints(metaGraphSuffix: string): void {
+    const p = this.toBeDeleted.shift();
+    if (p === undefined) return;
+    if (p[1] > this.nextCheckpointTime) {
+      this.nextCheckpointTime += this.keepEveryNHours * 3600;
+      return;
+    }
+    removeCheckpointSync(p[0], metaGraphSuffix);
+  }
+}
+
+interface SavePlan {
+  checkpointFile: string;
+  latestFilename: string;
+  parent: string;
+  writeState: boolean;
+  metaGraphSuffix: string;
+}
+
+/** `BaseSaverBuilder._build_internal` with `BulkSaverBuilder`'s single `RestoreV2`. */
+function build(graph: Graph, entries: [string, Tensor][], options: SaverOptions): Built {
+  const stepOps = new Set(
+    graph.getCollection<Variable>(GraphKeys.GLOBAL_STEP).map((v) => refOfVariable(v)?.op),
+  );
+  const specs: SaveableSpec[] = entries.map(([key, ref]) => ({
+    key,
+    ref,
+    stored: stepOps.has(ref.op) && ref.dtype === "int32" ? "int64" : undefined,
+  }));
+  const refs = specs.map((s) => s.ref);
+  for (const r of refs) {
+    if (r.graph !== graph) {
+      throw new ValueError(`${r.toString()} must be from the same graph as the other variables.`);
+    }
+  }
+  return inOpScope(options.name, "save", refs, () => {
+    const input = placeholderWithDefault(options.filename ?? "model", [], { name: "filename" });
+    // TensorFlow keeps the name "Const" for backwards compatibility.
+    const filenameTensor = placeholderWithDefault(input, [], { name: "Const" });
+    const keys = specs.map((s) => s.key);
+    const slices = keys.map(() => "");
+    const saveOp = saveV2(filenameTensor, keys, slices, refs, {
+      storedDtypes: specs.map((s) => s.stored),
+    });
+    const saveTensor = graph.controlDependencies([saveOp], () =>
+      identity(filenameTensor, { name: "control_dependency" }),
+    );
+    const restored = restoreV2(
+      filenameTensor,
+      keys,
+      slices,
+      refs.map((r) => r.dtype),
+    );
+    const assigns = specs.map(
+      (s, i) =>
+        assign(s.ref, restored[i] as Tensor, { validateShape: s.ref.shape.isFullyDefined() }).op,
+    );
+    const restoreOp = group(assigns, { name: "restore_all" });
+    return {
+      graph,
+      specs,
+      filenameTensor,
+      saveTensor,
+      restoreOp,
+      restoreV2Op: (restored[0] as Tensor).op,
+      restored,
+    };
+  });
+}
