@@ -151,7 +151,9 @@ function imageFilterCase(): Case {
   const images = tf.placeholder(tf.float32, [8, 32, 32, 32], { name: "images" });
   const convRelu = (input: tf.Tensor, name: string): tf.Tensor =>
     tf.variableScope(name, () => {
-      const weights = tf.getVariable("weights", [5, 5, 32, 32], { initializer: tf.randomNormalInitializer() });
+      const weights = tf.getVariable("weights", [5, 5, 32, 32], {
+        initializer: tf.randomNormalInitializer(),
+      });
       const biases = tf.getVariable("biases", [32], { initializer: tf.constantInitializer(0) });
       const conv = tf.nn.conv2d(input, weights, { strides: [1, 1, 1, 1], padding: "SAME" });
       return tf.nn.relu(conv.add(biases));
@@ -174,7 +176,9 @@ function imageFilterCase(): Case {
       const x = tfc.tensor4d(input, [8, 32, 32, 32]);
       const y = tfc.tidy(() => {
         const layer = (t: tfc.Tensor4D, k: number) =>
-          tfc.relu(tfc.add(tfc.conv2d(t, w[k] as tfc.Tensor4D, 1, "same"), w[k + 1] as tfc.Tensor)) as tfc.Tensor4D;
+          tfc.relu(
+            tfc.add(tfc.conv2d(t, w[k] as tfc.Tensor4D, 1, "same"), w[k + 1] as tfc.Tensor),
+          ) as tfc.Tensor4D;
         return layer(layer(x, 0), 2);
       });
       y.dataSync();

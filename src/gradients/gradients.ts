@@ -58,7 +58,9 @@ export function gradients(
   const graph = graphFromValues([...ysList, ...xsList]);
   return withDefaultGraph(graph, () =>
     graph.atomically(() =>
-      withNameScope(graph, options.name ?? "gradients", () => buildGradients(graph, ysList, xsList, gradYsList, options)),
+      withNameScope(graph, options.name ?? "gradients", () =>
+        buildGradients(graph, ysList, xsList, gradYsList, options),
+      ),
     ),
   );
 }
@@ -76,7 +78,10 @@ function buildGradients(
   const gradYs = ys.map((y, i) => defaultGradY(y, gradYsIn[i] ?? null, i));
 
   const fromOps = xs.map((x) => x.op);
-  const { betweenOps, pending } = pendingCounts(ys.map((y) => y.op), fromOps);
+  const { betweenOps, pending } = pendingCounts(
+    ys.map((y) => y.op),
+    fromOps,
+  );
   const grads: GradTable = new Map();
   ys.forEach((y, i) => setGrad(grads, y, gradYs[i] as Tensor));
 
@@ -119,7 +124,8 @@ function buildGradients(
             `Num gradients ${result.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`,
           );
         }
-        if (options.gateGradients && result.filter((g) => g !== null).length > 1) result = gateTuple(result);
+        if (options.gateGradients && result.filter((g) => g !== null).length > 1)
+          result = gateTuple(result);
         return result;
       });
     } else {
@@ -174,7 +180,10 @@ function defaultGradY(y: Tensor, given: TensorLike | null, i: number): Tensor {
  * The ops between `fromOps` and `toOps` (reachable forward from the xs through float
  * tensors and backward from the ys), and how many of their consumers are among them.
  */
-function pendingCounts(toOps: Operation[], fromOps: Operation[]): { betweenOps: Set<Operation>; pending: Map<Operation, number> } {
+function pendingCounts(
+  toOps: Operation[],
+  fromOps: Operation[],
+): { betweenOps: Set<Operation>; pending: Map<Operation, number> } {
   const reached = new Set<Operation>();
   const stack = [...fromOps];
   while (stack.length > 0) {
@@ -242,7 +251,9 @@ function aggregate(list: Tensor[]): Tensor | null {
  */
 function gateTuple(inGrads: (Tensor | null)[]): (Tensor | null)[] {
   return withNameScope(graphOf(inGrads), "tuple", () => {
-    const gatingOps = [...new Set(inGrads.filter((g): g is Tensor => g !== null).map((g) => g.op))].sort((a, b) => a.id - b.id);
+    const gatingOps = [
+      ...new Set(inGrads.filter((g): g is Tensor => g !== null).map((g) => g.op)),
+    ].sort((a, b) => a.id - b.id);
     const gate = group(gatingOps);
     return inGrads.map((g) => {
       if (g === null) return null;

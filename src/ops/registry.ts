@@ -79,7 +79,8 @@ const gradientFunctions = new Map<string, GradientFunction | null>();
  * elsewhere.
  */
 export function registerGradient(type: string, gradient: GradientFunction | null): void {
-  if (gradientFunctions.has(type)) throw new Error(`Gradient for op type ${type} is already registered.`);
+  if (gradientFunctions.has(type))
+    throw new Error(`Gradient for op type ${type} is already registered.`);
   gradientFunctions.set(type, gradient);
 }
 

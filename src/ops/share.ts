@@ -6,7 +6,12 @@ interface RefCountingBackend {
 
 interface EngineInternals {
   backend: RefCountingBackend;
-  makeTensorFromDataId(dataId: object, shape: number[], dtype: tfc.DataType, backend: RefCountingBackend): tfc.Tensor;
+  makeTensorFromDataId(
+    dataId: object,
+    shape: number[],
+    dtype: tfc.DataType,
+    backend: RefCountingBackend,
+  ): tfc.Tensor;
 }
 
 /**

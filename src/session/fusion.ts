@@ -32,7 +32,11 @@ function readCounts(steps: readonly Step[], pinned: ReadonlySet<number>): Map<nu
 }
 
 /** The single step that reads `slot`, if exactly one does. */
-function soleReader(steps: readonly Step[], slot: number, counts: Map<number, number>): Step | null {
+function soleReader(
+  steps: readonly Step[],
+  slot: number,
+  counts: Map<number, number>,
+): Step | null {
   if (counts.get(slot) !== 1) return null;
   for (const step of steps) {
     if (step.inputs.some((i) => i.slot === slot)) return step;
@@ -44,7 +48,13 @@ function isVectorBias(op: Step["op"]): boolean {
   const x = op.inputs[0] as Tensor;
   const b = op.inputs[1] as Tensor;
   const n = x.shape.dims?.[1];
-  return x.shape.rank === 2 && b.shape.rank === 1 && n !== null && n !== undefined && b.shape.dims?.[0] === n;
+  return (
+    x.shape.rank === 2 &&
+    b.shape.rank === 1 &&
+    n !== null &&
+    n !== undefined &&
+    b.shape.dims?.[0] === n
+  );
 }
 
 /**
@@ -58,7 +68,8 @@ export function fuseMatMulChains(steps: Step[], pinned: ReadonlySet<number>): St
   for (const mm of steps) {
     if (mm.op.type !== "MatMul" || removed.has(mm) || mm.outputs.length !== 1) continue;
     const biasStep = soleReader(steps, mm.outputs[0] as number, counts);
-    if (biasStep === null || !BIAS_TYPES.has(biasStep.op.type) || !isVectorBias(biasStep.op)) continue;
+    if (biasStep === null || !BIAS_TYPES.has(biasStep.op.type) || !isVectorBias(biasStep.op))
+      continue;
     if (biasStep.inputs[0]?.slot !== mm.outputs[0]) continue;
     let last = biasStep;
     let activation: Activation = "linear";
@@ -71,8 +82,19 @@ export function fuseMatMulChains(steps: Step[], pinned: ReadonlySet<number>): St
     const transposeB = mm.op.attrs.transpose_b === true;
     const fused: Step = {
       op: last.op,
-      kernel: ([a, b, bias]) => [fusedMatMul(a as tfc.Tensor, b as tfc.Tensor, bias as tfc.Tensor, transposeA, transposeB, activation)],
-      inputs: [mm.inputs[0], mm.inputs[1], biasStep.inputs[1]].map((i) => i as Step["inputs"][number]),
+      kernel: ([a, b, bias]) => [
+        fusedMatMul(
+          a as tfc.Tensor,
+          b as tfc.Tensor,
+          bias as tfc.Tensor,
+          transposeA,
+          transposeB,
+          activation,
+        ),
+      ],
+      inputs: [mm.inputs[0], mm.inputs[1], biasStep.inputs[1]].map(
+        (i) => i as Step["inputs"][number],
+      ),
       outputs: [last.outputs[0] as number],
       release: [],
       constant: false,
@@ -92,7 +114,14 @@ export function fuseMatMulChains(steps: Step[], pinned: ReadonlySet<number>): St
   return out;
 }
 
-function fusedMatMul(a: tfc.Tensor, b: tfc.Tensor, bias: tfc.Tensor, transposeA: boolean, transposeB: boolean, activation: Activation): tfc.Tensor {
+function fusedMatMul(
+  a: tfc.Tensor,
+  b: tfc.Tensor,
+  bias: tfc.Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+  activation: Activation,
+): tfc.Tensor {
   // On wasm the fused kernel is fast only for untransposed operands (see MatMul).
   if ((transposeA || transposeB) && tfc.getBackend() === "wasm") {
     const at = transposeA ? tfc.transpose(a) : a;

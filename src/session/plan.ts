@@ -95,7 +95,10 @@ export function makePlan(
   }
 
   const fetchSources = fetches.map(sourceOf);
-  const pinned = new Set<number>([...feedSlots.values(), ...fetchSources.filter((f) => f.slot >= 0).map((f) => f.slot)]);
+  const pinned = new Set<number>([
+    ...feedSlots.values(),
+    ...fetchSources.filter((f) => f.slot >= 0).map((f) => f.slot),
+  ]);
   const fused = fuseMatMulChains(steps, pinned);
   scheduleReleases(fused, fetchSources, feedSlots, constantSlots);
   return { steps: fused, slotCount, feedSlots, fetchSources, constantSlots };

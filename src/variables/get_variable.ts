@@ -146,7 +146,12 @@ function isCallableInitializer(init: unknown): init is Initializer | Initializer
 }
 
 /** `VariableScope.get_variable`: fills in the scope's defaults, then the getter. */
-function getVariableIn(graph: Graph, name: string, opts: GetVariableOptions, publicEntry: PublicEntry): TensorConvertible {
+function getVariableIn(
+  graph: Graph,
+  name: string,
+  opts: GetVariableOptions,
+  publicEntry: PublicEntry,
+): TensorConvertible {
   const scope = getVariableScope();
   const regularizer = opts.regularizer ?? scope.regularizer;
   const partitioner = opts.partitioner ?? scope.partitioner;

@@ -30,7 +30,10 @@ describe("tf.gradients", () => {
     s.run(tf.globalVariablesInitializer());
     const wv = tfc.tensor2d([1, -1, 0.5, 2], [2, 2]);
     const expected = tfc.grad((wt: tfc.Tensor) =>
-      tfc.add(tfc.relu(tfc.matMul(tfc.tensor2d([[1, 2]]), wt)), tfc.relu(tfc.matMul(tfc.tensor2d([[3, -4]]), wt))),
+      tfc.add(
+        tfc.relu(tfc.matMul(tfc.tensor2d([[1, 2]]), wt)),
+        tfc.relu(tfc.matMul(tfc.tensor2d([[3, -4]]), wt)),
+      ),
     )(wv);
     const got = values(dw as tf.Tensor, s);
     const want = Array.from(expected.dataSync());
@@ -73,7 +76,10 @@ describe("optimizers", () => {
     const loss = tf.square(w);
     const train = new tf.train.GradientDescentOptimizer(0.25).minimize(loss);
     expect(train.name).toBe("GradientDescent");
-    const names = tf.getDefaultGraph().getOperations().map((o) => o.name);
+    const names = tf
+      .getDefaultGraph()
+      .getOperations()
+      .map((o) => o.name);
     expect(names).toContain("GradientDescent/update_w/ApplyGradientDescent");
     expect(names).toContain("GradientDescent/learning_rate");
     using s = new tf.Session();

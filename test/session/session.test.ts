@@ -188,7 +188,10 @@ describe("memory", () => {
 describe("backend", () => {
   it("leaves no process-wide error handlers from the wasm loader behind", async () => {
     await tf.ready();
-    const handlers = [...process.listeners("uncaughtException"), ...process.listeners("unhandledRejection")];
+    const handlers = [
+      ...process.listeners("uncaughtException"),
+      ...process.listeners("unhandledRejection"),
+    ];
     expect(handlers.some((h) => String(h).includes("ExitStatus"))).toBe(false);
   });
 });

@@ -19,21 +19,33 @@ registerOp({ type: "AddN", kernel: (inputs) => [tfc.addN(inputs as tfc.Tensor[])
  */
 export function addN(inputs: readonly TensorLike[], options: NameOption = {}): Tensor {
   if (!Array.isArray(inputs) || inputs.length === 0) {
-    throw new ValueError("inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and shape");
+    throw new ValueError(
+      "inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and shape",
+    );
   }
   return inOpScope(options.name, "AddN", inputs, (scope, graph) => {
     const ts = inputs.map((x) => convertToTensor(x));
     const first = ts[0] as Tensor;
     let shape = first.shape;
     for (const t of ts) {
-      if (t.dtype !== first.dtype) throw new TypeError(`AddN: all inputs must have dtype ${first.dtype}, got ${t.dtype}.`);
+      if (t.dtype !== first.dtype)
+        throw new TypeError(`AddN: all inputs must have dtype ${first.dtype}, got ${t.dtype}.`);
       if (!shape.isCompatibleWith(t.shape)) {
-        throw shapeError(mergeErrorDetail(shape, t.shape), opNameOf(scope), "AddN", ts.map((x) => x.shape));
+        throw shapeError(
+          mergeErrorDetail(shape, t.shape),
+          opNameOf(scope),
+          "AddN",
+          ts.map((x) => x.shape),
+        );
       }
       shape = shape.mergeWith(t.shape);
     }
-    if (ts.length === 1) return makeOp(graph, "Identity", scope, ts, [{ dtype: first.dtype, shape }]).outputs[0] as Tensor;
-    return makeOp(graph, "AddN", scope, ts, [{ dtype: first.dtype, shape }], { N: ts.length, T: first.dtype })
-      .outputs[0] as Tensor;
+    if (ts.length === 1)
+      return makeOp(graph, "Identity", scope, ts, [{ dtype: first.dtype, shape }])
+        .outputs[0] as Tensor;
+    return makeOp(graph, "AddN", scope, ts, [{ dtype: first.dtype, shape }], {
+      N: ts.length,
+      T: first.dtype,
+    }).outputs[0] as Tensor;
   });
 }

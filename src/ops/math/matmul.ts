@@ -13,7 +13,12 @@ import { convertOperands } from "./binary.js";
  * XNNPACK path only takes untransposed operands: with a transpose flag it falls back to a
  * kernel ~12x slower, so on wasm the transposes are made explicit first.
  */
-function matMulKernel(a: tfc.Tensor, b: tfc.Tensor, transposeA: boolean, transposeB: boolean): tfc.Tensor {
+function matMulKernel(
+  a: tfc.Tensor,
+  b: tfc.Tensor,
+  transposeA: boolean,
+  transposeB: boolean,
+): tfc.Tensor {
   if ((transposeA || transposeB) && tfc.getBackend() === "wasm") {
     const at = transposeA ? transposeLast2(a) : a;
     const bt = transposeB ? transposeLast2(b) : b;
@@ -36,13 +41,25 @@ function transposeLast2(x: tfc.Tensor): tfc.Tensor {
 registerOp({
   type: "MatMul",
   kernel: ([a, b], op) => [
-    matMulKernel(a as tfc.Tensor, b as tfc.Tensor, op.attrs.transpose_a as boolean, op.attrs.transpose_b as boolean),
+    matMulKernel(
+      a as tfc.Tensor,
+      b as tfc.Tensor,
+      op.attrs.transpose_a as boolean,
+      op.attrs.transpose_b as boolean,
+    ),
   ],
 });
 
 registerOp({
   type: "BatchMatMulV2",
-  kernel: ([a, b], op) => [matMulKernel(a as tfc.Tensor, b as tfc.Tensor, op.attrs.adj_x as boolean, op.attrs.adj_y as boolean)],
+  kernel: ([a, b], op) => [
+    matMulKernel(
+      a as tfc.Tensor,
+      b as tfc.Tensor,
+      op.attrs.adj_x as boolean,
+      op.attrs.adj_y as boolean,
+    ),
+  ],
 });
 
 /** Options of {@link matmul}. */

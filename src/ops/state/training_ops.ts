@@ -14,11 +14,14 @@ import { variableOpOf } from "./variable_ops.js";
  */
 
 /** Reads the variables behind the ref inputs at `positions`. */
-function readRefs(op: Operation, runtime: KernelRuntime, positions: readonly number[]): [Operation[], tfc.Tensor[]] {
+function readRefs(
+  op: Operation,
+  runtime: KernelRuntime,
+  positions: readonly number[],
+): [Operation[], tfc.Tensor[]] {
   const vars = positions.map((i) => variableOpOf(op.inputs[i] as Tensor));
   return [vars, vars.map((v) => runtime.readVariable(v, op))];
 }
-
 
 interface ApplySpec {
   type: string;
@@ -48,7 +51,9 @@ function registerApply(spec: ApplySpec): void {
 registerApply({
   type: "ApplyGradientDescent",
   refs: 1,
-  update: ([v], [alpha, delta]) => [tfc.sub(v as tfc.Tensor, tfc.mul(alpha as tfc.Tensor, delta as tfc.Tensor))],
+  update: ([v], [alpha, delta]) => [
+    tfc.sub(v as tfc.Tensor, tfc.mul(alpha as tfc.Tensor, delta as tfc.Tensor)),
+  ],
 });
 
 registerApply({
@@ -75,8 +80,14 @@ registerApply({
       tfc.sub(1, beta1Power as tfc.Tensor),
     );
     const m2 = tfc.add(m as tfc.Tensor, tfc.mul(tfc.sub(g, m as tfc.Tensor), tfc.sub(1, b1)));
-    const s2 = tfc.add(s as tfc.Tensor, tfc.mul(tfc.sub(tfc.square(g), s as tfc.Tensor), tfc.sub(1, b2)));
-    const v2 = tfc.sub(v as tfc.Tensor, tfc.div(tfc.mul(m2, alpha), tfc.add(tfc.sqrt(s2), epsilon as tfc.Tensor)));
+    const s2 = tfc.add(
+      s as tfc.Tensor,
+      tfc.mul(tfc.sub(tfc.square(g), s as tfc.Tensor), tfc.sub(1, b2)),
+    );
+    const v2 = tfc.sub(
+      v as tfc.Tensor,
+      tfc.div(tfc.mul(m2, alpha), tfc.add(tfc.sqrt(s2), epsilon as tfc.Tensor)),
+    );
     return [v2, m2, s2];
   },
 });
@@ -86,7 +97,10 @@ registerApply({
   refs: 3,
   update: ([v, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
     const g = grad as tfc.Tensor;
-    const ms2 = tfc.add(ms as tfc.Tensor, tfc.mul(tfc.sub(tfc.square(g), ms as tfc.Tensor), tfc.sub(1, rho as tfc.Tensor)));
+    const ms2 = tfc.add(
+      ms as tfc.Tensor,
+      tfc.mul(tfc.sub(tfc.square(g), ms as tfc.Tensor), tfc.sub(1, rho as tfc.Tensor)),
+    );
     const mom2 = tfc.add(
       tfc.mul(mom as tfc.Tensor, momentum as tfc.Tensor),
       tfc.div(tfc.mul(lr as tfc.Tensor, g), tfc.sqrt(tfc.add(ms2, epsilon as tfc.Tensor))),
@@ -101,10 +115,16 @@ registerApply({
   update: ([v, mg, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
     const g = grad as tfc.Tensor;
     const oneMinusRho = tfc.sub(1, rho as tfc.Tensor);
-    const ms2 = tfc.add(ms as tfc.Tensor, tfc.mul(tfc.sub(tfc.square(g), ms as tfc.Tensor), oneMinusRho));
+    const ms2 = tfc.add(
+      ms as tfc.Tensor,
+      tfc.mul(tfc.sub(tfc.square(g), ms as tfc.Tensor), oneMinusRho),
+    );
     const mg2 = tfc.add(mg as tfc.Tensor, tfc.mul(tfc.sub(g, mg as tfc.Tensor), oneMinusRho));
     const denom = tfc.sqrt(tfc.add(tfc.sub(ms2, tfc.square(mg2)), epsilon as tfc.Tensor));
-    const mom2 = tfc.add(tfc.mul(mom as tfc.Tensor, momentum as tfc.Tensor), tfc.div(tfc.mul(lr as tfc.Tensor, g), denom));
+    const mom2 = tfc.add(
+      tfc.mul(mom as tfc.Tensor, momentum as tfc.Tensor),
+      tfc.div(tfc.mul(lr as tfc.Tensor, g), denom),
+    );
     return [tfc.sub(v as tfc.Tensor, mom2), mg2, ms2, mom2];
   },
 });
@@ -142,13 +162,23 @@ export function applyOp(
     const grad = argTensors[argTensors.length - 1] as Tensor;
     for (const t of [...refTensors.slice(1), grad]) {
       if (!first.shape.isCompatibleWith(t.shape)) {
-        throw shapeError(mergeErrorDetail(first.shape, t.shape), opNameOf(scope), type, [first.shape, t.shape]);
+        throw shapeError(mergeErrorDetail(first.shape, t.shape), opNameOf(scope), type, [
+          first.shape,
+          t.shape,
+        ]);
       }
     }
-    return makeOp(graph, type, scope, [...refTensors, ...argTensors], [{ dtype: first.dtype, shape: first.shape, isRef: true }], {
-      T: first.dtype,
-      use_locking: false,
-      ...attrs,
-    }).outputs[0] as Tensor;
+    return makeOp(
+      graph,
+      type,
+      scope,
+      [...refTensors, ...argTensors],
+      [{ dtype: first.dtype, shape: first.shape, isRef: true }],
+      {
+        T: first.dtype,
+        use_locking: false,
+        ...attrs,
+      },
+    ).outputs[0] as Tensor;
   });
 }
