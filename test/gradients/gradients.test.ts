@@ -1,4 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
+// tfjs-core alone registers no gradients; the reference `tfc.grad` below needs them.
+import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 
