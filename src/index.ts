@@ -22,6 +22,7 @@ export * as errors from "./namespaces/errors.js";
 export * as nn from "./namespaces/nn.js";
 export * as train from "./namespaces/train.js";
 export * as losses from "./namespaces/losses.js";
+export * as layers from "./namespaces/layers.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
 export { gradients, type GradientsOptions } from "./gradients/gradients.js";
 export { addN } from "./ops/math/add_n.js";

@@ -256,3 +256,15 @@ describe("tf.oneHot and tf.range", () => {
     );
   });
 });
+
+describe("reductions of empty tensors", () => {
+  it("give the reduction's identity (tfjs-wasm returns garbage for Prod)", () => {
+    tf.resetDefaultGraph();
+    using s = new tf.Session();
+    const empty = tf.constant([], { dtype: tf.int32, shape: [0] });
+    expect(s.run(tf.reduceProd(empty)).item()).toBe(1);
+    expect(s.run(tf.reduceSum(empty)).item()).toBe(0);
+    const rows = tf.constant([], { dtype: tf.float32, shape: [0, 2] });
+    expect(s.run(tf.reduceSum(rows, { axis: 0 })).toArray()).toEqual([0, 0]);
+  });
+});

@@ -17,6 +17,36 @@ import { rangeIn } from "./range.js";
 
 type Reducer = (x: tfc.Tensor, axes: number[], keepDims: boolean) => tfc.Tensor;
 
+/**
+ * Reducing an empty tensor gives the reduction's identity (0 for Sum, 1 for Prod, NaN for
+ * a float Mean). tfjs-wasm returns garbage here, which the `Mean` gradient's `Prod` of an
+ * empty shape slice hits.
+ */
+function emptyReduction(
+  type: string,
+  input: tfc.Tensor,
+  dims: number[],
+  keepDims: boolean,
+): tfc.Tensor {
+  const shape = input.shape.flatMap((d, i) => (dims.includes(i) ? (keepDims ? [1] : []) : [d]));
+  const identity: Record<string, number> = {
+    Sum: 0,
+    Prod: 1,
+    Mean: NaN,
+    Max: -Infinity,
+    Min: Infinity,
+    All: 1,
+    Any: 0,
+  };
+  let value = identity[type] ?? 0;
+  if (input.dtype === "int32" || input.dtype === "bool") {
+    if (Number.isNaN(value)) value = 0;
+    else if (value === Infinity) value = 2147483647;
+    else if (value === -Infinity) value = -2147483648;
+  }
+  return tfc.fill(shape, value, input.dtype);
+}
+
 /** Integer mean truncates toward zero, as TensorFlow's integer division does. */
 function mean(x: tfc.Tensor, axes: number[], keepDims: boolean): tfc.Tensor {
   if (x.dtype !== "int32") return tfc.mean(x, axes, keepDims);
@@ -53,6 +83,8 @@ for (const [type, { kernel }] of Object.entries(REDUCERS)) {
         dims = readInts(axes as tfc.Tensor).map((a) => (a < 0 ? a + input.rank : a));
       }
       if (dims.length === 0) return [shareTensor(input)];
+      if (input.size === 0)
+        return [emptyReduction(type, input, dims, op.attrs.keep_dims as boolean)];
       return [kernel(input, dims, op.attrs.keep_dims as boolean)];
     },
   });

@@ -1,0 +1,79 @@
+import type { Tensor, TensorLike } from "../graph/tensor.js";
+import { TensorShape, type ShapeLike } from "../graph/tensor_shape.js";
+import { gather } from "../ops/array/gather.js";
+import { reshape } from "../ops/array/reshape.js";
+import { shape as shapeOf } from "../ops/array/shape.js";
+import { transpose } from "../ops/array/transpose.js";
+import {
+  applyFunctional,
+  InputSpec,
+  Layer,
+  normalizeDataFormat,
+  type ApplyOptions,
+  type LayerOptions,
+} from "./base.js";
+
+/** Options of {@link Flatten} and {@link flatten}. */
+export interface FlattenOptions extends Omit<LayerOptions, "scope"> {
+  /** `"channels_last"` (default) or `"channels_first"` (then the channels are moved last first). */
+  dataFormat?: "channels_last" | "channels_first";
+}
+
+/**
+ * Flattens each example to a vector (`tf.layers.Flatten`): `[batch, d1, d2, …]` →
+ * `[batch, d1·d2·…]` by one `Reshape` in the layer's name scope (`flatten/Reshape`), to
+ * `[batch, -1]` (a constant when the batch size is known, else `Shape`, `GatherV2`, and the
+ * packed `Reshape/shape`).
+ *
+ * @example
+ * ```ts
+ * tf.layers.flatten(tf.placeholder(tf.float32, [null, 7, 7, 64])).shape.toString(); // "(?, 3136)"
+ * ```
+ */
+export class Flatten extends Layer {
+  static override readonly layerName: string | undefined = "flatten";
+  readonly dataFormat: "channels_last" | "channels_first";
+
+  constructor(options: FlattenOptions = {}) {
+    super(options);
+    this.dataFormat = normalizeDataFormat(options.dataFormat);
+    this.inputSpec = new InputSpec({ minNdim: 1 });
+  }
+
+  protected call(input: Tensor, _options: ApplyOptions): Tensor {
+    let inputs = input;
+    const rank = inputs.shape.rank;
+    if (this.dataFormat === "channels_first" && rank !== null && rank > 1) {
+      const perm = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
+      inputs = transpose(inputs, { perm });
+    }
+    const batch = inputs.shape.dims?.[0] ?? null;
+    const outputs =
+      batch !== null && batch !== 0
+        ? reshape(inputs, [batch, -1])
+        : reshape(inputs, [gather(shapeOf(inputs), 0), -1]);
+    outputs.setShape(this.computeOutputShape(inputs.shape));
+    return outputs;
+  }
+
+  override computeOutputShape(inputShape: ShapeLike): TensorShape {
+    const dims = TensorShape.from(inputShape).dims;
+    if (dims === null || dims.length === 0) return new TensorShape([null, null]);
+    const rest = dims.slice(1);
+    const known = rest.every((d) => d !== null && d !== 0);
+    const size = known ? rest.reduce<number>((a, d) => a * (d as number), 1) : null;
+    return new TensorShape([dims[0] ?? null, size]);
+  }
+}
+
+/**
+ * Flattens all but the first dimension (`tf.layers.flatten`).
+ *
+ * @example
+ * ```ts
+ * const flat = tf.layers.flatten(pool); // (?, 7, 7, 64) → (?, 3136), op flatten/Reshape
+ * ```
+ */
+export function flatten(inputs: TensorLike, options: FlattenOptions = {}): Tensor {
+  return applyFunctional(inputs, () => new Flatten(options));
+}

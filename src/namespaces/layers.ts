@@ -1,0 +1,36 @@
+/**
+ * `tf.layers`: TensorFlow 1.x's layers, as functions (`tf.layers.dense(x, 10)`) and as
+ * classes (`new tf.layers.Dense(10).apply(x)`), with TensorFlow's variable names, reuse and
+ * collections.
+ */
+export {
+  Layer,
+  InputSpec,
+  type LayerOptions,
+  type AddWeightOptions,
+  type ApplyOptions,
+  type Activation,
+  type ActivationName,
+} from "../layers/base.js";
+export { Dense, dense, type DenseOptions } from "../layers/dense.js";
+export { Conv2D, conv2d, type Conv2DLayerOptions } from "../layers/conv2d.js";
+export {
+  MaxPooling2D,
+  AveragePooling2D,
+  maxPooling2d,
+  averagePooling2d,
+  type Pooling2DOptions,
+} from "../layers/pooling.js";
+export {
+  BatchNormalization,
+  batchNormalization,
+  type BatchNormalizationOptions,
+  type BatchNormalizationFunctionalOptions,
+} from "../layers/batch_normalization.js";
+export {
+  Dropout,
+  dropout,
+  type DropoutLayerOptions,
+  type DropoutFunctionalOptions,
+} from "../layers/dropout.js";
+export { Flatten, flatten, type FlattenOptions } from "../layers/flatten.js";
