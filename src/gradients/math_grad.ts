@@ -1,60 +1,477 @@
+import { isFloating } from "../graph/dtypes.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
+import { cast } from "../ops/array/cast.js";
+import { constant } from "../ops/array/constant.js";
+import { onesLike, zerosLike } from "../ops/array/like.js";
+import { reshape } from "../ops/array/reshape.js";
+import { slice } from "../ops/array/slice.js";
+import { gather } from "../ops/array/gather.js";
+import { transpose } from "../ops/array/transpose.js";
+import { tile } from "../ops/array/tile.js";
+import { where } from "../ops/array/where.js";
+import {
+  binaryOp,
+  equal,
+  greater,
+  greaterEqual,
+  lessEqual,
+  maximum,
+  multiply,
+  pow,
+} from "../ops/math/binary.js";
 import { matmulIn } from "../ops/math/matmul.js";
 import { neg } from "../ops/math/operators.js";
-import { reciprocal } from "../ops/math/unary.js";
-import { multiply } from "../ops/math/binary.js";
+import { reduceProd, reduceSum } from "../ops/math/reduce.js";
+import { cos, log, reciprocal, sign, sin } from "../ops/math/unary.js";
 import { inOpScope } from "../ops/op_scope.js";
-import { registerGradient } from "../ops/registry.js";
-import { gradOp } from "./grad_ops.js";
+import { registerGradient, type GradientFunction } from "../ops/registry.js";
+import { constantValue } from "../ops/tensor_util.js";
+import { broadcastGradientArgs, cumprod, gradOp, invertPermutation, pinAttr } from "./grad_ops.js";
+import {
+  add,
+  afterGrad,
+  broadcast,
+  floordiv,
+  g0,
+  mul,
+  reducedShape,
+  safeShapeDiv,
+  shapeOf,
+  shapesFullySpecifiedAndEqual,
+  sub,
+  sumOver,
+  sumToShape,
+  truediv,
+  zerosShaped,
+} from "./grad_util.js";
 
 /*
- * Gradient functions of the math ops (TensorFlow's `math_grad.py`): each receives the
+ * Gradient functions of the math ops (TensorFlow 1.15's `math_grad.py`): each receives the
  * forward op and the gradients of its outputs, and builds the gradients of its inputs
- * inside `gradients/<op>_grad/`.
+ * inside `gradients/<op>_grad/`, with the ops and names TensorFlow builds there.
  */
 
-function g0(grads: (Tensor | null)[]): Tensor {
-  return grads[0] as Tensor;
+function in0(op: Operation): Tensor {
+  return op.inputs[0] as Tensor;
+}
+
+function in1(op: Operation): Tensor {
+  return op.inputs[1] as Tensor;
+}
+
+function out0(op: Operation): Tensor {
+  return op.outputs[0] as Tensor;
 }
 
 function matMul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
-  return inOpScope(undefined, "MatMul", [a, b], (scope, graph) => matmulIn(graph, scope, a, b, transposeA, transposeB));
+  return inOpScope(undefined, "MatMul", [a, b], (scope, graph) =>
+    matmulIn(graph, scope, a, b, transposeA, transposeB),
+  );
 }
+
+/** `gen_math_ops.real_div` (op `RealDiv` named `RealDiv`). */
+function realDiv(x: Tensor, y: Tensor): Tensor {
+  return binaryOp("RealDiv", "RealDiv", x, y);
+}
+
+function register(types: readonly string[], fn: GradientFunction | null): void {
+  for (const t of types) registerGradient(t, fn);
+}
+
+// ----- Matrix products ---------------------------------------------------------------------
 
 registerGradient("MatMul", (op: Operation, grads) => {
   const grad = g0(grads);
   const ta = op.attrs.transpose_a === true;
   const tb = op.attrs.transpose_b === true;
-  const a = op.inputs[0] as Tensor;
-  const b = op.inputs[1] as Tensor;
+  const a = in0(op);
+  const b = in1(op);
   if (!ta && !tb) return [matMul(grad, b, false, true), matMul(a, grad, true, false)];
   if (!ta && tb) return [matMul(grad, b, false, false), matMul(grad, a, true, false)];
   if (ta && !tb) return [matMul(b, grad, false, true), matMul(a, grad, false, false)];
   return [matMul(b, grad, true, true), matMul(grad, a, true, true)];
 });
 
+registerGradient("BatchMatMulV2", (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  const adjX = op.attrs.adj_x === true;
+  const adjY = op.attrs.adj_y === true;
+  let gx: Tensor;
+  let gy: Tensor;
+  if (!adjX) {
+    if (!adjY) {
+      gx = matMul(grad, y, false, true);
+      gy = matMul(x, grad, true, false);
+    } else {
+      gx = matMul(grad, y, false, false);
+      gy = matMul(grad, x, true, false);
+    }
+  } else if (!adjY) {
+    gx = matMul(y, grad, false, true);
+    gy = matMul(x, grad, false, false);
+  } else {
+    gx = matMul(y, grad, true, true);
+    gy = matMul(grad, x, true, true);
+  }
+  // Sum over the broadcast batch dimensions, unless the shapes are known to be equal.
+  const sx = x.shape;
+  const sy = y.shape;
+  if (
+    sx.isFullyDefined() &&
+    sy.isFullyDefined() &&
+    sx.isCompatibleWith(sy) &&
+    sx.rank === sy.rank
+  ) {
+    return [gx, gy];
+  }
+  const rx = x.shape.rank;
+  const ry = y.shape.rank;
+  if (rx === null || ry === null) {
+    throw new Error(
+      `BatchMatMulV2 gradient: operands of unknown rank are not supported (${op.name}).`,
+    );
+  }
+  // `sx[:-2]` and `sy[:-2]` (TensorFlow slices them with `strided_slice`, here `Slice`).
+  const shx = shapeOf(x);
+  const shy = shapeOf(y);
+  const [bx, by] = broadcastGradientArgs(slice(shx, [0], [rx - 2]), slice(shy, [0], [ry - 2]));
+  return [sumToShape(gx, bx, shx), sumToShape(gy, by, shy)];
+});
+
+// ----- Element-wise binary ops -------------------------------------------------------------
+
+register(["Add", "AddV2"], (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  if (shapesFullySpecifiedAndEqual(x, y, grad)) return [grad, grad];
+  const { sx, sy, rx, ry } = broadcast(x, y);
+  return [sumToShape(grad, rx, sx), sumToShape(grad, ry, sy)];
+});
+
+registerGradient("Sub", (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  if (shapesFullySpecifiedAndEqual(x, y, grad)) return [grad, neg(grad)];
+  const { sx, sy, rx, ry } = broadcast(x, y);
+  const gx = sumToShape(grad, rx, sx);
+  return [gx, reshape(neg(sumOver(grad, ry)), sy)];
+});
+
+registerGradient("Mul", (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  if (
+    shapesFullySpecifiedAndEqual(x, y, grad) &&
+    (grad.dtype === "float32" || grad.dtype === "int32")
+  ) {
+    return [multiply(grad, y), multiply(grad, x)];
+  }
+  const { sx, sy, rx, ry } = broadcast(x, y);
+  const gx = sumToShape(multiply(grad, y), rx, sx);
+  const gy = sumToShape(multiply(x, grad), ry, sy);
+  return [gx, gy];
+});
+
+registerGradient("RealDiv", (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  const { sx, sy, rx, ry } = broadcast(x, y);
+  const gx = sumToShape(realDiv(grad, y), rx, sx);
+  const gy = sumToShape(mul(grad, realDiv(realDiv(neg(x), y), y)), ry, sy);
+  return [gx, gy];
+});
+
+registerGradient("Div", (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  const { sx, sy, rx, ry } = broadcast(x, y);
+  const gx = sumToShape(truediv(grad, y), rx, sx);
+  const gy = sumToShape(mul(grad, truediv(truediv(neg(x), y), y)), ry, sy);
+  return [gx, gy];
+});
+
+registerGradient("FloorDiv", () => [null, null]);
+
+registerGradient("FloorMod", (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  const { sx, sy, rx, ry } = broadcast(x, y);
+  const floorXY = binaryOp("FloorDiv", "FloorDiv", x, y);
+  const gx = sumToShape(grad, rx, sx);
+  const gy = sumToShape(mul(grad, neg(floorXY)), ry, sy);
+  return [gx, gy];
+});
+
+/** `_MaximumMinimumGrad`: the gradient goes to the operand the selector picked. */
+function maximumMinimumGrad(selector: (x: Tensor, y: Tensor) => Tensor): GradientFunction {
+  return (op, grads) => {
+    const grad = g0(grads);
+    const x = in0(op);
+    const y = in1(op);
+    const sx = shapeOf(x);
+    const sy = shapeOf(y);
+    const gradShape = shapeOf(grad);
+    const zeros = zerosShaped(gradShape, grad);
+    const xmask = selector(x, y);
+    const [rx, ry] = broadcastGradientArgs(sx, sy);
+    const xgrad = where(xmask, grad, zeros);
+    const gx = sumToShape(xgrad, rx, sx);
+    const ygrad = where(xmask, zeros, grad);
+    const gy = sumToShape(ygrad, ry, sy);
+    return [gx, gy];
+  };
+}
+
+registerGradient("Maximum", maximumMinimumGrad(greaterEqual));
+registerGradient("Minimum", maximumMinimumGrad(lessEqual));
+
+registerGradient("Pow", (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  const z = out0(op);
+  const { sx, sy, rx, ry } = broadcast(x, y);
+  const gx = sumToShape(multiply(grad, mul(y, pow(x, sub(y, 1)))), rx, sx);
+  // Avoid a false singularity at x = 0; there is no sensible real value for x < 0.
+  const mask = greater(x, 0);
+  const safeX = where(mask, x, onesLike(x));
+  const logX = where(mask, log(safeX), zerosLike(x));
+  const gy = sumToShape(mul(mul(grad, z), logX), ry, sy);
+  return [gx, gy];
+});
+
+registerGradient("SquaredDifference", (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  const { sx, sy, rx, ry } = broadcast(x, y);
+  const xGrad = afterGrad(grad, () => {
+    const scalar = constant(2, { dtype: grad.dtype, name: "scalar" });
+    return mul(multiply(scalar, grad), sub(x, y));
+  });
+  return [sumToShape(xGrad, rx, sx), neg(sumToShape(xGrad, ry, sy))];
+});
+
+registerGradient("AddN", (op, grads) => op.inputs.map(() => g0(grads)));
+
+// ----- Element-wise unary ops --------------------------------------------------------------
+
 registerGradient("Identity", (_op, grads) => [g0(grads)]);
 registerGradient("PlaceholderWithDefault", (_op, grads) => [g0(grads)]);
 registerGradient("StopGradient", null);
 registerGradient("Neg", (_op, grads) => [neg(g0(grads))]);
-registerGradient("AddN", (op, grads) => op.inputs.map(() => g0(grads)));
 
-registerGradient("Relu", (op, grads) => [gradOp("ReluGrad", g0(grads), op.inputs[0] as Tensor)]);
-registerGradient("Relu6", (op, grads) => [gradOp("Relu6Grad", g0(grads), op.inputs[0] as Tensor)]);
-registerGradient("Elu", (op, grads) => [gradOp("EluGrad", g0(grads), op.outputs[0] as Tensor)]);
-registerGradient("Softplus", (op, grads) => [gradOp("SoftplusGrad", g0(grads), op.inputs[0] as Tensor)]);
-registerGradient("Tanh", (op, grads) => [gradOp("TanhGrad", op.outputs[0] as Tensor, g0(grads))]);
-registerGradient("Sigmoid", (op, grads) => [gradOp("SigmoidGrad", op.outputs[0] as Tensor, g0(grads))]);
-registerGradient("Sqrt", (op, grads) => [gradOp("SqrtGrad", op.outputs[0] as Tensor, g0(grads))]);
-registerGradient("Rsqrt", (op, grads) => [gradOp("RsqrtGrad", op.outputs[0] as Tensor, g0(grads))]);
-registerGradient("Reciprocal", (op, grads) => [gradOp("ReciprocalGrad", op.outputs[0] as Tensor, g0(grads))]);
+registerGradient("Relu", (op, grads) => [gradOp("ReluGrad", g0(grads), out0(op))]);
+registerGradient("Relu6", (op, grads) => [gradOp("Relu6Grad", g0(grads), out0(op))]);
+registerGradient("Elu", (op, grads) => [gradOp("EluGrad", g0(grads), out0(op))]);
+registerGradient("Selu", (op, grads) => [gradOp("SeluGrad", g0(grads), out0(op))]);
+registerGradient("Softplus", (op, grads) => [gradOp("SoftplusGrad", g0(grads), in0(op))]);
+registerGradient("Tanh", (op, grads) => [gradOp("TanhGrad", out0(op), g0(grads))]);
+registerGradient("Sigmoid", (op, grads) => [gradOp("SigmoidGrad", out0(op), g0(grads))]);
+registerGradient("Sqrt", (op, grads) => [gradOp("SqrtGrad", out0(op), g0(grads))]);
+registerGradient("Rsqrt", (op, grads) => [gradOp("RsqrtGrad", out0(op), g0(grads))]);
+registerGradient("Reciprocal", (op, grads) => [gradOp("ReciprocalGrad", out0(op), g0(grads))]);
 
 registerGradient("Square", (op, grads) => {
-  const x = op.inputs[0] as Tensor;
-  // TF: grad * (2 * x), with the 2 made first under control of the gradient.
-  return [multiply(g0(grads), multiply(2, x))];
+  const grad = g0(grads);
+  const x = in0(op);
+  // The 2 * x waits for the gradient, so that it is not computed too early.
+  return [
+    afterGrad(grad, () =>
+      multiply(grad, multiply(x, constant(2, { dtype: x.dtype, name: "Const" }))),
+    ),
+  ];
 });
 
-registerGradient("Exp", (op, grads) => [multiply(g0(grads), op.outputs[0] as Tensor)]);
-registerGradient("Log", (op, grads) => [multiply(g0(grads), reciprocal(op.inputs[0] as Tensor))]);
+registerGradient("Exp", (op, grads) => {
+  const grad = g0(grads);
+  return [afterGrad(grad, () => mul(grad, out0(op)))];
+});
+
+registerGradient("Log", (op, grads) => {
+  const grad = g0(grads);
+  return [afterGrad(grad, () => mul(grad, reciprocal(in0(op))))];
+});
+
+registerGradient("Log1p", (op, grads) => {
+  const grad = g0(grads);
+  return [afterGrad(grad, () => mul(grad, reciprocal(add(1, in0(op)))))];
+});
+
+registerGradient("Abs", (op, grads) => [mul(sign(in0(op)), g0(grads))]);
+
+registerGradient("Sign", (op) => {
+  const x = in0(op);
+  return [zerosShaped(shapeOf(x), x)];
+});
+
+registerGradient("Sin", (op, grads) => {
+  const grad = g0(grads);
+  return [afterGrad(grad, () => mul(grad, cos(in0(op))))];
+});
+
+registerGradient("Cos", (op, grads) => {
+  const grad = g0(grads);
+  return [afterGrad(grad, () => mul(neg(grad), sin(in0(op))))];
+});
+
+// TensorFlow registers these as returning None (not as NotDifferentiable).
+register(["Floor", "Ceil", "Round"], () => [null]);
+
+// ----- Reductions --------------------------------------------------------------------------
+
+function isArange(op: Operation, rank: number): boolean {
+  const v = constantValue(in1(op));
+  if (v === null || v.dtype !== "int32" || v.shape.length !== 1 || v.shape[0] !== rank)
+    return false;
+  for (let i = 0; i < rank; i++) if (v.values[i] !== i) return false;
+  return true;
+}
+
+/** `_SumGrad`: the gradient, reshaped to the kept-dims shape, tiled over the input. */
+function sumGrad(op: Operation, grad: Tensor): Tensor {
+  const x = in0(op);
+  const rank = x.shape.rank;
+  if (rank !== null && isArange(op, rank)) {
+    // Fast path when reducing all of a tensor of known rank: Reshape and Tile.
+    const g = reshape(grad, new Array<number>(rank).fill(1));
+    const inputShape = x.shape.isFullyDefined()
+      ? constant(x.shape.asList() as number[], { dtype: "int32", name: "Const" })
+      : shapeOf(x);
+    return tile(g, inputShape);
+  }
+  const inputShape = shapeOf(x);
+  const keptDims = reducedShape(inputShape, in1(op));
+  const tileScaling = safeShapeDiv(inputShape, keptDims);
+  return tile(reshape(grad, keptDims), tileScaling);
+}
+
+registerGradient("Sum", (op, grads) => [sumGrad(op, g0(grads)), null]);
+
+registerGradient("Mean", (op, grads) => {
+  const sumGradient = sumGrad(op, g0(grads));
+  const inShape = in0(op).shape;
+  const outShape = out0(op).shape;
+  let factor: Tensor;
+  if (inShape.isFullyDefined() && outShape.isFullyDefined()) {
+    const inSize = inShape.numElements() as number;
+    const outSize = outShape.numElements() as number;
+    factor = constant(Math.floor(inSize / Math.max(outSize, 1)), {
+      dtype: sumGradient.dtype,
+      name: "Const",
+    });
+  } else {
+    // `_safe_shape_div(reduce_prod(shape(x)), reduce_prod(shape(y)))`; a side whose size
+    // is known is a constant (tfjs-wasm's Prod of an empty shape is not 1).
+    const sizeOf = (t: Tensor) => {
+      const n = t.shape.numElements();
+      return n !== null ? constant(n, { dtype: "int32", name: "Const" }) : reduceProd(shapeOf(t));
+    };
+    const inputSize = sizeOf(in0(op));
+    const outputSize = sizeOf(out0(op));
+    factor = floordiv(inputSize, maximum(outputSize, 1));
+  }
+  return [truediv(sumGradient, cast(factor, sumGradient.dtype)), null];
+});
+
+/**
+ * `_ProdGrad`: the product of all other entries, as the product of an exclusive cumprod
+ * from each side (which handles zeros). The reduced dims are moved to the front and
+ * flattened; this needs the rank and the reduction axes when building.
+ */
+registerGradient("Prod", (op, grads) => {
+  const x = in0(op);
+  const axesT = in1(op);
+  const rank = x.shape.rank;
+  const axesValue = constantValue(axesT);
+  if (rank === null || axesValue === null) {
+    throw new Error(`Prod gradient: the rank and the reduction axes must be known (${op.name}).`);
+  }
+  const inputShape = shapeOf(x);
+  // `reduction_indices = reshape(axes, [-1])`: built as TensorFlow does; the indices
+  // themselves are used from their constant value below.
+  reshape(axesT, [-1]);
+  const keptDims = reducedShape(inputShape, axesT);
+  const tileScaling = safeShapeDiv(inputShape, keptDims);
+  const grad = tile(reshape(g0(grads), keptDims), tileScaling);
+  const reduced = [
+    ...new Set(Array.from(axesValue.values as Int32Array, (a) => ((a % rank) + rank) % rank)),
+  ];
+  const other = Array.from({ length: rank }, (_, i) => i).filter((i) => !reduced.includes(i));
+  const perm = constant([...reduced, ...other], { dtype: "int32", name: "concat" });
+  const dims = x.shape.dims as (number | null)[];
+  const count = (idx: number[]): Tensor => {
+    const known = idx.every((i) => dims[i] !== null);
+    if (known)
+      return constant(
+        idx.reduce((p, i) => p * (dims[i] as number), 1),
+        { dtype: "int32", name: "Const" },
+      );
+    return reduceProd(gather(inputShape, idx));
+  };
+  const reducedNum = count(reduced);
+  const otherNum = count(other);
+  const permuted = transpose(x, { perm });
+  const permutedShape = shapeOf(permuted);
+  const reshaped = reshape(permuted, [reducedNum, otherNum]);
+  const zero = constant(0, { dtype: "int32", name: "Const" });
+  const left = cumprod(reshaped, zero, true, false);
+  const right = cumprod(reshaped, zero, true, true);
+  const y = reshape(mul(left, right), permutedShape);
+  const inverse = invertPermutation(perm);
+  const back = transpose(y, { perm: inverse.tensor });
+  pinAttr(back, "_perm", inverse.value);
+  return [reshape(mul(grad, back), inputShape), null];
+});
+
+/** `_MinOrMaxGrad`: the gradient is shared among the elements equal to the extremum. */
+function minOrMaxGrad(op: Operation, grad: Tensor): (Tensor | null)[] {
+  const x = in0(op);
+  const inputShape = shapeOf(x);
+  const keptDims = reducedShape(inputShape, in1(op));
+  const y = reshape(out0(op), keptDims);
+  const g = reshape(grad, keptDims);
+  const indicators = cast(equal(y, x), g.dtype);
+  const numSelected = reshape(reduceSum(indicators, { axis: in1(op) }), keptDims);
+  return [mul(truediv(indicators, numSelected), g), null];
+}
+
+registerGradient("Max", (op, grads) => minOrMaxGrad(op, g0(grads)));
+registerGradient("Min", (op, grads) => minOrMaxGrad(op, g0(grads)));
+
+// ----- Casts and not-differentiable ops ----------------------------------------------------
+
+registerGradient("Cast", (op, grads) => {
+  const src = in0(op).dtype;
+  const grad = g0(grads);
+  if (isFloating(src) && isFloating(grad.dtype)) return [cast(grad, src)];
+  return [null];
+});
+
+register(["ArgMax", "ArgMin"], () => [null, null]);
+
+// `ops.NotDifferentiable` in TensorFlow (comparisons, logic, counters, index ops).
+register(
+  [
+    "Equal",
+    "NotEqual",
+    "Less",
+    "LessEqual",
+    "Greater",
+    "GreaterEqual",
+    "LogicalAnd",
+    "LogicalOr",
+    "LogicalNot",
+    "Range",
+  ],
+  null,
+);

@@ -1,0 +1,313 @@
+import type { Operation } from "../graph/operation.js";
+import type { Tensor } from "../graph/tensor.js";
+import { concat } from "../ops/array/concat.js";
+import { constant } from "../ops/array/constant.js";
+import { expandDims } from "../ops/array/expand_dims.js";
+import { zerosLike } from "../ops/array/like.js";
+import { pad } from "../ops/array/pad.js";
+import { reshape } from "../ops/array/reshape.js";
+import { rank, size } from "../ops/array/shape.js";
+import { slice } from "../ops/array/slice.js";
+import { split } from "../ops/array/split.js";
+import { squeeze } from "../ops/array/squeeze.js";
+import { stack, unstack } from "../ops/array/stack.js";
+import { transpose } from "../ops/array/transpose.js";
+import { where } from "../ops/array/where.js";
+import { binaryOperator } from "../ops/math/operators.js";
+import { range } from "../ops/math/range.js";
+import { reduceSum } from "../ops/math/reduce.js";
+import { registerGradient } from "../ops/registry.js";
+import { constantInts, constantScalar } from "../ops/tensor_util.js";
+import {
+  concatOffset,
+  invertPermutation,
+  mirrorPadGrad,
+  pinAttr,
+  shapeN,
+  staticInts,
+  unsortedSegmentSum,
+} from "./grad_ops.js";
+import { g0, shapeOf, sub } from "./grad_util.js";
+
+/*
+ * Gradient functions of the array ops (TensorFlow 1.15's `array_grad.py`), building the
+ * ops TensorFlow builds, with its default names. Where TensorFlow computes shapes or
+ * offsets in the graph and they are known when building, the consuming op gets the
+ * values as attrs (`pinAttr`) so that its kernel does not read them back.
+ */
+
+function in0(op: Operation): Tensor {
+  return op.inputs[0] as Tensor;
+}
+
+/** `_ReshapeToInput`: the gradient reshaped to the op's first input. */
+function reshapeToInput(op: Operation, grad: Tensor): Tensor {
+  return reshape(grad, shapeOf(in0(op)));
+}
+
+registerGradient("Reshape", (op, grads) => [reshapeToInput(op, g0(grads)), null]);
+registerGradient("ExpandDims", (op, grads) => [reshapeToInput(op, g0(grads)), null]);
+registerGradient("Squeeze", (op, grads) => [reshapeToInput(op, g0(grads))]);
+
+registerGradient("Transpose", (op, grads) => {
+  const inverse = invertPermutation(op.inputs[1] as Tensor);
+  const out = transpose(g0(grads), { perm: inverse.tensor });
+  pinAttr(out, "_perm", inverse.value);
+  return [out, null];
+});
+
+registerGradient("Pack", (op, grads) => {
+  const n = op.attrs.N as number;
+  return unstack(g0(grads), { num: n, axis: op.attrs.axis as number });
+});
+
+registerGradient("Unpack", (op, grads) => [
+  stack(grads as Tensor[], { axis: op.attrs.axis as number }),
+]);
+
+registerGradient("Split", (op, grads) => [null, concat(grads as Tensor[], op.inputs[0] as Tensor)]);
+
+registerGradient("SplitV", (op, grads) => {
+  const out: (Tensor | null)[] = [concat(grads as Tensor[], op.inputs[2] as Tensor)];
+  for (let i = 1; i < op.inputs.length; i++) out.push(null);
+  return out;
+});
+
+/** `_ExtractInputShapes`: `Shape` constants while all are known, else one `ShapeN`. */
+function extractInputShapes(inputs: readonly Tensor[]): Tensor[] {
+  const sizes: Tensor[] = [];
+  for (const x of inputs) {
+    const s = shapeOf(x);
+    if (s.op.type !== "Const") return shapeN(inputs);
+    sizes.push(s);
+  }
+  return sizes;
+}
+
+registerGradient("ConcatV2", (op, grads) => {
+  const grad = g0(grads);
+  const n = op.inputs.length - 1;
+  // A degenerate concatenation: just the gradient.
+  if (n === 1) return [grad, null];
+  const concatDim = op.inputs[n] as Tensor;
+  const values = op.inputs.slice(0, n);
+  const nonNegDim = binaryOperator("mod", concatDim, rank(values[0] as Tensor));
+  const sizes = extractInputShapes(values);
+  const dimValue = constantScalar(nonNegDim) ?? staticNonNegDim(concatDim, values[0] as Tensor);
+  let outGrads: Tensor[];
+  if (sizes.length > 16) {
+    // Many inputs: one SplitV on the sizes along the axis.
+    const alongAxis = squeeze(slice(stack(sizes, { axis: 1 }), stack([nonNegDim, 0]), [1, -1]));
+    outGrads = split(grad, alongAxis, { axis: nonNegDim, num: sizes.length });
+    const first = outGrads[0] as Tensor;
+    const sizeValues = sizes.map(staticInts);
+    if (dimValue !== null && sizeValues.every((v) => v !== null)) {
+      pinAttr(
+        first,
+        "_sizes",
+        (sizeValues as number[][]).map((v) => v[dimValue] as number),
+      );
+      pinAttr(first, "_axis", dimValue);
+    }
+  } else {
+    const offsets = concatOffset(nonNegDim, sizes, dimValue);
+    outGrads = offsets.map((offset, i) => {
+      const s = slice(grad, offset.tensor, sizes[i] as Tensor);
+      pinAttr(s, "_begin", offset.value);
+      return s;
+    });
+  }
+  return [...outGrads, null];
+});
+
+function staticNonNegDim(dim: Tensor, value: Tensor): number | null {
+  const d = constantScalar(dim);
+  const r = value.shape.rank;
+  if (d === null || r === null) return null;
+  return ((d % r) + r) % r;
+}
+
+registerGradient("Slice", (op, grads) => {
+  const grad = g0(grads);
+  const input = in0(op);
+  const begin = op.inputs[1] as Tensor;
+  const inputRank = rank(input);
+  const sliceSize = shapeOf(op.outputs[0] as Tensor);
+  const shape2 = stack([inputRank, 1]);
+  const beforePad = reshape(begin, shape2);
+  const afterPad = reshape(sub(sub(shapeOf(input), sliceSize), begin), shape2);
+  const paddings = concat([beforePad, afterPad], 1);
+  const out = pad(grad, paddings);
+  const inDims = input.shape.isFullyDefined() ? (input.shape.asList() as number[]) : null;
+  const outShape = (op.outputs[0] as Tensor).shape;
+  const outDims = outShape.isFullyDefined() ? (outShape.asList() as number[]) : null;
+  const b = constantInts(begin);
+  if (inDims !== null && outDims !== null && b !== null) {
+    pinAttr(
+      out,
+      "_paddings",
+      inDims.flatMap((d, i) => [b[i] as number, d - (outDims[i] as number) - (b[i] as number)]),
+    );
+    out.setShape(input.shape);
+  }
+  return [out, null, null];
+});
+
+registerGradient("Tile", (op, grads) => {
+  const grad = g0(grads);
+  const input = in0(op);
+  const multiples = op.inputs[1] as Tensor;
+  const inputShape = shapeOf(input);
+  // Interleave multiples and input dims ([m0, d0, m1, d1, …]), reshape the gradient to
+  // it and sum the multiples' dims away.
+  const splitShape = reshape(transpose(stack([multiples, inputShape])), [-1]);
+  const axes = range(0, size(splitShape), 2);
+  const reshaped = reshape(grad, splitShape);
+  const inputGrad = reduceSum(reshaped, { axis: axes });
+  const m = constantInts(multiples);
+  const d = staticInts(inputShape);
+  if (m !== null && d !== null) {
+    pinAttr(
+      reshaped,
+      "_shape",
+      m.flatMap((mi, i) => [mi, d[i] as number]),
+    );
+    pinAttr(
+      inputGrad,
+      "_axes",
+      m.map((_, i) => 2 * i),
+    );
+  }
+  inputGrad.setShape(input.shape);
+  return [inputGrad, null];
+});
+
+function padGrad(op: Operation, grads: readonly (Tensor | null)[]): (Tensor | null)[] {
+  const x = in0(op);
+  const a = op.inputs[1] as Tensor;
+  const padBefore = slice(a, [0, 0], stack([rank(x), 1]));
+  const begin = reshape(padBefore, [-1]);
+  const sizes = shapeOf(x);
+  const xGrad = slice(g0(grads), begin, sizes);
+  const p = constantInts(a);
+  if (p !== null)
+    pinAttr(
+      xGrad,
+      "_begin",
+      p.filter((_, i) => i % 2 === 0),
+    );
+  return op.inputs.length === 3 ? [xGrad, null, null] : [xGrad, null];
+}
+
+registerGradient("Pad", padGrad);
+registerGradient("PadV2", padGrad);
+
+registerGradient("MirrorPad", (op, grads) => [
+  mirrorPadGrad(g0(grads), op.inputs[1] as Tensor, op.attrs.mode as string, in0(op).shape),
+  null,
+]);
+
+registerGradient("MirrorPadGrad", (op, grads) => [
+  pad(g0(grads), op.inputs[1] as Tensor, { mode: op.attrs.mode as string }),
+  null,
+]);
+
+registerGradient("Select", (op, grads) => {
+  const grad = g0(grads);
+  const c = in0(op);
+  const x = op.inputs[1] as Tensor;
+  const zeros = zerosLike(x);
+  return [null, where(c, grad, zeros), where(c, zeros, grad)];
+});
+
+registerGradient("GatherV2", (op, grads) => {
+  const grad = g0(grads);
+  const params = in0(op);
+  const indices = op.inputs[1] as Tensor;
+  const axisT = op.inputs[2] as Tensor;
+  if ((op.attrs.batch_dims as number | undefined) ?? 0) {
+    throw new Error(`GatherV2 gradient: batch_dims != 0 is not supported (${op.name}).`);
+  }
+  const axis = (op.attrs._axis as number | null) ?? constantScalar(axisT);
+  const paramsShape = shapeOf(params);
+  const indicesSize = expandDims(size(indices), 0);
+  const pDims = params.shape.dims;
+  if (axis === 0) {
+    // TensorFlow returns IndexedSlices(values, indices, params_shape); scopeflow has no
+    // IndexedSlices, so they are made dense here, as TensorFlow does when one is
+    // converted to a tensor: an UnsortedSegmentSum over the first dimension.
+    const tail = slice(paramsShape, [1], [-1]);
+    const valuesShape = concat([indicesSize, tail], 0);
+    const values = reshape(grad, valuesShape);
+    const flatIndices = reshape(indices, indicesSize);
+    const n = indices.shape.numElements();
+    if (pDims !== null && params.shape.isFullyDefined() && n !== null) {
+      pinAttr(values, "_shape", [n, ...(pDims.slice(1) as number[])]);
+    }
+    if (n !== null) pinAttr(flatIndices, "_shape", [n]);
+    const numSegments =
+      pDims !== null && pDims[0] !== null
+        ? constant(pDims[0], { dtype: "int32" })
+        : reshape(slice(paramsShape, [0], [1]), []);
+    const dense = unsortedSegmentSum(values, flatIndices, numSegments);
+    dense.setShape(params.shape);
+    return [dense, null, null];
+  }
+  if (axis === null || pDims === null) {
+    throw new Error(
+      `GatherV2 gradient: the axis and the rank of params must be known (${op.name}).`,
+    );
+  }
+  const r = pDims.length;
+  const outerShape = slice(paramsShape, [0], [axis]);
+  const innerShape = slice(paramsShape, [axis + 1], [-1]);
+  const valuesShape = concat([outerShape, [-1], innerShape], 0);
+  const values = reshape(grad, valuesShape);
+  const flatIndices = reshape(indices, indicesSize);
+  const n = indices.shape.numElements();
+  if (params.shape.isFullyDefined()) {
+    pinAttr(values, "_shape", [
+      ...(pDims.slice(0, axis) as number[]),
+      -1,
+      ...(pDims.slice(axis + 1) as number[]),
+    ]);
+  }
+  if (n !== null) pinAttr(flatIndices, "_shape", [n]);
+  // Move the gathered axis to the front, sum the slices per index, move it back.
+  const outer = Array.from({ length: axis }, (_, i) => i);
+  const inner = Array.from({ length: r - axis - 1 }, (_, i) => axis + 1 + i);
+  const transposeDims = [axis, ...outer, ...inner];
+  const valuesT = transpose(values, { perm: transposeDims });
+  const numSegments =
+    pDims[axis] !== null
+      ? constant(pDims[axis], { dtype: "int32" })
+      : reshape(slice(paramsShape, [axis], [1]), []);
+  const summed = unsortedSegmentSum(valuesT, flatIndices, numSegments);
+  const invert = [...outer.map((i) => i + 1), 0, ...inner];
+  const out = transpose(summed, { perm: invert });
+  out.setShape(params.shape);
+  return [out, null, null];
+});
+
+registerGradient("Fill", (_op, grads) => [null, reduceSum(g0(grads))]);
+
+// `ops.NotDifferentiable` in TensorFlow's array_grad.py, state_grad.py and random_ops.py.
+for (const type of [
+  "Shape",
+  "Size",
+  "Rank",
+  "ZerosLike",
+  "OnesLike",
+  "Where",
+  "Const",
+  "OneHot",
+  "Assign",
+  "AssignAdd",
+  "AssignSub",
+  "RandomStandardNormal",
+  "RandomUniform",
+  "RandomUniformInt",
+  "TruncatedNormal",
+]) {
+  registerGradient(type, null);
+}

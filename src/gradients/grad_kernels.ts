@@ -1,0 +1,389 @@
+import * as tfc from "@tensorflow/tfjs-core";
+
+/*
+ * The tfjs computations behind the gradient ops of the nn ops (`Conv2DBackpropInput`,
+ * `Conv2DBackpropFilter`, `MaxPoolGrad`, `AvgPoolGrad`, `BiasAddGrad`) and
+ * `UnsortedSegmentSum`. Pure functions of tfjs tensors, in NHWC; the op kernels in
+ * `grad_ops.ts` convert data formats and read attributes.
+ *
+ * tfjs-backend-wasm has no `Conv2DBackpropFilter` kernel, and its `Conv2DBackpropInput`
+ * knows no dilations, so both are computed as forward convolutions (which wasm runs
+ * through XNNPACK) on rearranged operands:
+ *
+ * - filter gradient: dW[a, b, ci, co] = Σ_{n,i,j} xpad[n, a·dh + i·sh, b·dw + j·sw, ci] ·
+ *   dy[n, i, j, co], which is a convolution of x with channels and batch swapped
+ *   ([Ci, H, W, N]) by dy used as the filter ([Ho, Wo, N, Co]), with the forward
+ *   op's strides as dilations and its dilations as strides;
+ * - input gradient: dx[n, h, w, ci] = Σ dyD[n, h + t − a·dh, …] · W[a, b, ci, co] where dyD
+ *   is dy with (stride − 1) zeros between its elements: a stride-1 convolution of the
+ *   padded dyD by the spatially flipped filter with in/out channels swapped.
+ */
+
+/** The geometry of a 2-D convolution or pooling, in NHWC terms. */
+export interface Conv2DGeometry {
+  /** Strides along height and width. */
+  strides: [number, number];
+  /** Dilations along height and width. */
+  dilations: [number, number];
+  /** `"SAME"`, `"VALID"` or `"EXPLICIT"` (then `explicitPads` holds top, bottom, left, right). */
+  padding: string;
+  explicitPads?: [number, number, number, number];
+}
+
+/** TensorFlow's padding of one spatial dimension: `[before, after]`. */
+function pad1d(inSize: number, k: number, s: number, d: number, padding: string): [number, number] {
+  if (padding !== "SAME") return [0, 0];
+  const out = Math.ceil(inSize / s);
+  const total = Math.max((out - 1) * s + (k - 1) * d + 1 - inSize, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+/** The top, bottom, left and right padding TensorFlow applies for this geometry. */
+export function convPads(
+  inH: number,
+  inW: number,
+  kh: number,
+  kw: number,
+  g: Conv2DGeometry,
+): [number, number, number, number] {
+  if (g.padding === "EXPLICIT") return g.explicitPads ?? [0, 0, 0, 0];
+  const [t, b] = pad1d(inH, kh, g.strides[0], g.dilations[0], g.padding);
+  const [l, r] = pad1d(inW, kw, g.strides[1], g.dilations[1], g.padding);
+  return [t, b, l, r];
+}
+
+/** Pads (positive) or crops (negative) the two spatial dims of an NHWC tensor. */
+function padOrCrop(x: tfc.Tensor4D, t: number, b: number, l: number, r: number): tfc.Tensor4D {
+  let out = x;
+  if (t < 0 || b < 0 || l < 0 || r < 0) {
+    const [n, h, w, c] = out.shape;
+    const ct = Math.max(-t, 0);
+    const cl = Math.max(-l, 0);
+    out = tfc.slice(
+      out,
+      [0, ct, cl, 0],
+      [n, h - ct - Math.max(-b, 0), w - cl - Math.max(-r, 0), c],
+    );
+  }
+  const pt = Math.max(t, 0);
+  const pb = Math.max(b, 0);
+  const pl = Math.max(l, 0);
+  const pr = Math.max(r, 0);
+  if (pt + pb + pl + pr > 0) {
+    out = tfc.pad(out, [
+      [0, 0],
+      [pt, pb],
+      [pl, pr],
+      [0, 0],
+    ]);
+  }
+  return out;
+}
+
+/** dy with `sh − 1` zero rows and `sw − 1` zero columns between its elements. */
+function dilateSpatial(dy: tfc.Tensor4D, sh: number, sw: number): tfc.Tensor4D {
+  if (sh === 1 && sw === 1) return dy;
+  const [n, h, w, c] = dy.shape;
+  const spread = tfc.pad(tfc.reshape(dy, [n, h, 1, w, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
+  const full = tfc.reshape(spread, [n, h * sh, w * sw, c]) as tfc.Tensor4D;
+  return tfc.slice(full, [0, 0, 0, 0], [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
+}
+
+/**
+ * The gradient of a 2-D convolution with respect to its input (`Conv2DBackpropInput`),
+ * as a stride-1 convolution of the zero-dilated, padded `dy` by the flipped filter.
+ */
+export function conv2dBackpropInputViaConv(
+  inputShape: readonly number[],
+  filter: tfc.Tensor4D,
+  dy: tfc.Tensor4D,
+  g: Conv2DGeometry,
+): tfc.Tensor4D {
+  return tfc.tidy(() => {
+    const [, inH, inW] = inputShape as [number, number, number, number];
+    const [kh, kw] = filter.shape;
+    const [sh, sw] = g.strides;
+    const [dh, dw] = g.dilations;
+    const [t, , l] = convPads(inH, inW, kh, kw, g);
+    const dyD = dilateSpatial(dy, sh, sw);
+    const top = (kh - 1) * dh - t;
+    const left = (kw - 1) * dw - l;
+    const bottom = inH + (kh - 1) * dh - top - (dyD.shape[1] as number);
+    const right = inW + (kw - 1) * dw - left - (dyD.shape[2] as number);
+    const padded = padOrCrop(dyD, top, bottom, left, right);
+    const flipped = tfc.transpose(tfc.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tfc.Tensor4D;
+    return tfc.conv2d(padded, flipped, 1, "valid", "NHWC", [dh, dw]);
+  });
+}
+
+/**
+ * The gradient of a 2-D convolution with respect to its filter (`Conv2DBackpropFilter`),
+ * as a convolution of `x` (batch and channels swapped) by `dy` (as the filter).
+ */
+export function conv2dBackpropFilterViaConv(
+  x: tfc.Tensor4D,
+  filterShape: readonly number[],
+  dy: tfc.Tensor4D,
+  g: Conv2DGeometry,
+): tfc.Tensor4D {
+  const [sh, sw] = g.strides;
+  const [dh, dw] = g.dilations;
+  if ((sh > 1 || sw > 1) && (dh > 1 || dw > 1)) {
+    // tfjs convolutions take strides or dilations, not both: gather patches instead.
+    return conv2dBackpropFilterViaPatches(x, filterShape, dy, g);
+  }
+  return tfc.tidy(() => {
+    const [kh, kw, ci, co] = filterShape as [number, number, number, number];
+    const [, inH, inW] = x.shape;
+    const [t, b, l, r] = convPads(inH, inW, kh, kw, g);
+    const xT = tfc.transpose(x, [3, 1, 2, 0]) as tfc.Tensor4D;
+    const dyT = tfc.transpose(dy, [1, 2, 0, 3]) as tfc.Tensor4D;
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+      [0, 0],
+      [t, b],
+      [l, r],
+      [0, 0],
+    ];
+    let out = tfc.conv2d(xT, dyT, [dh, dw], pad, "NHWC", [sh, sw]);
+    if (out.shape[1] !== kh || out.shape[2] !== kw)
+      out = tfc.slice(out, [0, 0, 0, 0], [ci, kh, kw, co]);
+    return tfc.transpose(out, [1, 2, 0, 3]) as tfc.Tensor4D;
+  });
+}
+
+/**
+ * The filter gradient as one matrix product of the input's patches (im2col) by dy: any
+ * strides and dilations together.
+ */
+export function conv2dBackpropFilterViaPatches(
+  x: tfc.Tensor4D,
+  filterShape: readonly number[],
+  dy: tfc.Tensor4D,
+  g: Conv2DGeometry,
+): tfc.Tensor4D {
+  return tfc.tidy(() => {
+    const [kh, kw, ci, co] = filterShape as [number, number, number, number];
+    const [n, inH, inW] = x.shape;
+    const [, outH, outW] = dy.shape;
+    const [sh, sw] = g.strides;
+    const [dh, dw] = g.dilations;
+    const [t, b, l, r] = convPads(inH, inW, kh, kw, g);
+    const xp = padOrCrop(x, t, b, l, r);
+    const patches: tfc.Tensor4D[] = [];
+    for (let a = 0; a < kh; a++) {
+      for (let c = 0; c < kw; c++) {
+        patches.push(
+          tfc.stridedSlice(
+            xp,
+            [0, a * dh, c * dw, 0],
+            [n, a * dh + (outH - 1) * sh + 1, c * dw + (outW - 1) * sw + 1, ci],
+            [1, sh, sw, 1],
+          ) as tfc.Tensor4D,
+        );
+      }
+    }
+    const m = n * outH * outW;
+    const cols = tfc.reshape(tfc.stack(patches, 3), [m, kh * kw * ci]);
+    const dy2 = tfc.reshape(dy, [m, co]);
+    return tfc.reshape(tfc.matMul(tfc.transpose(cols), dy2), [kh, kw, ci, co]) as tfc.Tensor4D;
+  });
+}
+
+/** tfjs's own `Conv2DBackpropInput` kernel (no dilations). */
+export function conv2dBackpropInputKernel(
+  inputShape: readonly number[],
+  filter: tfc.Tensor4D,
+  dy: tfc.Tensor4D,
+  g: Conv2DGeometry,
+): tfc.Tensor4D {
+  const [, inH, inW] = inputShape as [number, number, number, number];
+  const [kh, kw] = filter.shape;
+  const [t, b, l, r] = convPads(inH, inW, kh, kw, g);
+  return tfc.engine().runKernel("Conv2DBackpropInput", { dy, filter }, {
+    strides: g.strides,
+    pad: [
+      [0, 0],
+      [t, b],
+      [l, r],
+      [0, 0],
+    ],
+    dataFormat: "NHWC",
+    dimRoundingMode: undefined,
+    inputShape: inputShape.slice(),
+  } as unknown as tfc.NamedAttrMap) as tfc.Tensor4D;
+}
+
+/** tfjs's own `Conv2DBackpropFilter` kernel (cpu only; no dilations). */
+export function conv2dBackpropFilterKernel(
+  x: tfc.Tensor4D,
+  filterShape: readonly number[],
+  dy: tfc.Tensor4D,
+  g: Conv2DGeometry,
+): tfc.Tensor4D {
+  const [kh, kw] = filterShape as [number, number];
+  const [, inH, inW] = x.shape;
+  const [t, b, l, r] = convPads(inH, inW, kh, kw, g);
+  return tfc.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+    strides: g.strides,
+    pad: [
+      [0, 0],
+      [t, b],
+      [l, r],
+      [0, 0],
+    ],
+    dataFormat: "NHWC",
+    dimRoundingMode: undefined,
+    filterShape: filterShape.slice(),
+  } as unknown as tfc.NamedAttrMap) as tfc.Tensor4D;
+}
+
+function hasKernel(name: string): boolean {
+  return tfc.getKernel(name, tfc.getBackend()) !== undefined;
+}
+
+/**
+ * `Conv2DBackpropInput` on the active backend: on cpu, tfjs's kernel when there is no
+ * dilation (measured 1.5-12x faster there than the convolution form); elsewhere the
+ * convolution form (on wasm 1.3-6x faster than wasm's own kernel, which also ignores
+ * dilations).
+ */
+export function conv2dBackpropInput(
+  inputShape: readonly number[],
+  filter: tfc.Tensor4D,
+  dy: tfc.Tensor4D,
+  g: Conv2DGeometry,
+): tfc.Tensor4D {
+  const undilated = g.dilations[0] === 1 && g.dilations[1] === 1;
+  if (undilated && tfc.getBackend() === "cpu" && hasKernel("Conv2DBackpropInput")) {
+    return conv2dBackpropInputKernel(inputShape, filter, dy, g);
+  }
+  return conv2dBackpropInputViaConv(inputShape, filter, dy, g);
+}
+
+/**
+ * `Conv2DBackpropFilter` on the active backend. tfjs's cpu kernel is 15-40x slower than
+ * the convolution form (measured), and wasm has none: always the convolution form, or
+ * for a 1x1 filter one matrix product.
+ */
+export function conv2dBackpropFilter(
+  x: tfc.Tensor4D,
+  filterShape: readonly number[],
+  dy: tfc.Tensor4D,
+  g: Conv2DGeometry,
+): tfc.Tensor4D {
+  if (filterShape[0] === 1 && filterShape[1] === 1)
+    return conv2dBackpropFilterViaPatches(x, filterShape, dy, g);
+  return conv2dBackpropFilterViaConv(x, filterShape, dy, g);
+}
+
+/** tfjs pads for pooling: TensorFlow's SAME and VALID agree with tfjs's `same` and `valid`. */
+function poolPad(padding: string): "same" | "valid" {
+  return padding === "SAME" ? "same" : "valid";
+}
+
+/**
+ * `MaxPoolGrad`: each output gradient goes to the (first) maximum of its window, as in
+ * TensorFlow.
+ */
+export function maxPoolGrad(
+  x: tfc.Tensor4D,
+  y: tfc.Tensor4D,
+  dy: tfc.Tensor4D,
+  ksize: [number, number],
+  strides: [number, number],
+  padding: string,
+): tfc.Tensor4D {
+  return tfc.engine().runKernel("MaxPoolGrad", { dy, input: x, output: y }, {
+    filterSize: ksize,
+    strides,
+    pad: poolPad(padding),
+    dimRoundingMode: undefined,
+  } as unknown as tfc.NamedAttrMap) as tfc.Tensor4D;
+}
+
+/** How many of a window's positions fall inside the input, per output position. */
+function windowCounts(
+  inSize: number,
+  outSize: number,
+  k: number,
+  s: number,
+  before: number,
+): number[] {
+  const counts: number[] = [];
+  for (let i = 0; i < outSize; i++) {
+    const start = i * s - before;
+    counts.push(Math.min(start + k, inSize) - Math.max(start, 0));
+  }
+  return counts;
+}
+
+/**
+ * `AvgPoolGrad`: each output gradient is spread evenly over the input positions of its
+ * window, divided by how many there are (TensorFlow excludes SAME padding from the
+ * average). tfjs's kernel divides by the full window size, so dy is first scaled by
+ * `window / count` where they differ.
+ */
+export function avgPoolGrad(
+  inputShape: readonly number[],
+  dy: tfc.Tensor4D,
+  ksize: [number, number],
+  strides: [number, number],
+  padding: string,
+): tfc.Tensor4D {
+  return tfc.tidy(() => {
+    const [, inH, inW] = inputShape as [number, number, number, number];
+    const [, outH, outW] = dy.shape;
+    const [kh, kw] = ksize;
+    let scaled: tfc.Tensor4D = dy;
+    if (padding === "SAME") {
+      const [t] = pad1d(inH, kh, strides[0], 1, "SAME");
+      const [l] = pad1d(inW, kw, strides[1], 1, "SAME");
+      const rows = windowCounts(inH, outH, kh, strides[0], t);
+      const cols = windowCounts(inW, outW, kw, strides[1], l);
+      if (rows.some((c) => c !== kh) || cols.some((c) => c !== kw)) {
+        const rowScale = tfc.tensor4d(
+          rows.map((c) => kh / c),
+          [1, outH, 1, 1],
+        );
+        const colScale = tfc.tensor4d(
+          cols.map((c) => kw / c),
+          [1, 1, outW, 1],
+        );
+        scaled = tfc.mul(dy, tfc.mul(rowScale, colScale));
+      }
+    }
+    // The kernel reads only the input's shape.
+    const like = tfc.zeros(inputShape.slice(), "float32");
+    return tfc.engine().runKernel("AvgPoolGrad", { dy: scaled, input: like }, {
+      filterSize: ksize,
+      strides,
+      pad: poolPad(padding),
+    } as unknown as tfc.NamedAttrMap) as tfc.Tensor4D;
+  });
+}
+
+/**
+ * `UnsortedSegmentSum(data, segmentIds, numSegments)`: sums the slices of `data` with
+ * equal ids, as `scatterND` (which wasm has, unlike `UnsortedSegmentSum`).
+ */
+export function unsortedSegmentSum(
+  data: tfc.Tensor,
+  ids: tfc.Tensor,
+  numSegments: number,
+): tfc.Tensor {
+  return tfc.tidy(() => {
+    const k = ids.size;
+    const inner = data.shape.slice(ids.rank);
+    const indices = tfc.reshape(ids, [k, 1]);
+    const updates = tfc.reshape(data, [k, ...inner]);
+    return tfc.scatterND(indices, updates, [numSegments, ...inner]);
+  });
+}

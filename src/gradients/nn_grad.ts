@@ -1,0 +1,177 @@
+import type { Operation } from "../graph/operation.js";
+import type { Tensor } from "../graph/tensor.js";
+import { expandDims } from "../ops/array/expand_dims.js";
+import { squeeze } from "../ops/array/squeeze.js";
+import { matmul } from "../ops/math/matmul.js";
+import { neg } from "../ops/math/operators.js";
+import { reduceSum } from "../ops/math/reduce.js";
+import { exp } from "../ops/math/unary.js";
+import { conv2d } from "../ops/nn/conv.js";
+import { logSoftmax, softmax } from "../ops/nn/softmax.js";
+import { registerGradient, type GradientFunction } from "../ops/registry.js";
+import { constantValue } from "../ops/tensor_util.js";
+import {
+  avgPoolGrad,
+  biasAddGrad,
+  conv2dBackpropFilter,
+  conv2dBackpropInput,
+  maxPoolGrad,
+  shapeN,
+  type ConvAttrs,
+} from "./grad_ops.js";
+import { add, g0, mul, shapeOf, sub } from "./grad_util.js";
+
+/*
+ * Gradient functions of the neural-network ops (TensorFlow 1.15's `nn_grad.py`), naming
+ * their ops as TensorFlow does (`gradients/Conv2D_grad/Conv2DBackpropFilter`).
+ */
+
+function in0(op: Operation): Tensor {
+  return op.inputs[0] as Tensor;
+}
+
+function convAttrsOf(op: Operation): ConvAttrs {
+  const a = op.attrs;
+  return {
+    strides: a.strides as number[],
+    padding: a.padding as string,
+    data_format: (a.data_format as string | undefined) ?? "NHWC",
+    dilations: a.dilations as number[] | undefined,
+    explicit_paddings: a.explicit_paddings as number[] | undefined,
+    ksize: a.ksize as number[] | undefined,
+    use_cudnn_on_gpu: a.use_cudnn_on_gpu as boolean | undefined,
+  };
+}
+
+/** The padding as `tf.nn.conv2d` takes it: a name, or explicit per-dimension pairs. */
+function conv2dPadding(attrs: ConvAttrs): "SAME" | "VALID" | number[][] {
+  if (attrs.padding !== "EXPLICIT") return attrs.padding as "SAME" | "VALID";
+  const e = attrs.explicit_paddings ?? [];
+  return [0, 1, 2, 3].map((i) => [e[2 * i] ?? 0, e[2 * i + 1] ?? 0]);
+}
+
+/** `gen_nn_ops.conv2d` with the attrs of another conv op. */
+function conv2dLike(x: Tensor, filter: Tensor, attrs: ConvAttrs): Tensor {
+  return conv2d(x, filter, {
+    strides: attrs.strides,
+    padding: conv2dPadding(attrs),
+    dilations: attrs.dilations ?? null,
+    dataFormat: attrs.data_format as "NHWC" | "NCHW",
+    useCudnnOnGpu: attrs.use_cudnn_on_gpu,
+  });
+}
+
+registerGradient("Conv2D", (op, grads) => {
+  const grad = g0(grads);
+  const attrs = convAttrsOf(op);
+  const [shape0, shape1] = shapeN([in0(op), op.inputs[1] as Tensor]) as [Tensor, Tensor];
+  return [
+    conv2dBackpropInput(shape0, op.inputs[1] as Tensor, grad, attrs),
+    conv2dBackpropFilter(in0(op), shape1, grad, attrs),
+  ];
+});
+
+registerGradient("Conv2DBackpropInput", (op, grads) => {
+  const grad = g0(grads);
+  const attrs = convAttrsOf(op);
+  return [
+    null,
+    conv2dBackpropFilter(grad, shapeOf(op.inputs[1] as Tensor), op.inputs[2] as Tensor, attrs),
+    conv2dLike(grad, op.inputs[1] as Tensor, attrs),
+  ];
+});
+
+registerGradient("Conv2DBackpropFilter", (op, grads) => {
+  const grad = g0(grads);
+  const attrs = convAttrsOf(op);
+  return [
+    conv2dBackpropInput(shapeOf(in0(op)), grad, op.inputs[2] as Tensor, attrs),
+    null,
+    conv2dLike(in0(op), grad, attrs),
+  ];
+});
+
+registerGradient("MaxPool", (op, grads) => [
+  maxPoolGrad(in0(op), op.outputs[0] as Tensor, g0(grads), convAttrsOf(op)),
+]);
+
+registerGradient("AvgPool", (op, grads) => [
+  avgPoolGrad(shapeOf(in0(op)), g0(grads), convAttrsOf(op)),
+]);
+
+registerGradient("BiasAdd", (op, grads) => {
+  const grad = g0(grads);
+  return [grad, biasAddGrad(grad, (op.attrs.data_format as string | undefined) ?? "NHWC")];
+});
+
+registerGradient("BiasAddV1", (_op, grads) => {
+  // The old BiasAdd: reduce over all dimensions but the last.
+  const grad = g0(grads);
+  const rank = grad.shape.rank;
+  if (rank === null) throw new Error("BiasAddV1 gradient needs a gradient of known rank.");
+  const axes = Array.from({ length: rank - 1 }, (_, i) => i);
+  return [grad, reduceSum(grad, { axis: axes })];
+});
+
+registerGradient("Softmax", (op, grads) => {
+  const gradSoftmax = g0(grads);
+  const y = op.outputs[0] as Tensor;
+  const sumChannels = reduceSum(mul(gradSoftmax, y), { axis: -1, keepdims: true });
+  return [mul(sub(gradSoftmax, sumChannels), y)];
+});
+
+registerGradient("LogSoftmax", (op, grads) => {
+  const grad = g0(grads);
+  const sm = exp(op.outputs[0] as Tensor);
+  return [sub(grad, mul(reduceSum(grad, { axis: -1, keepdims: true }), sm))];
+});
+
+registerGradient("L2Loss", (op, grads) => [mul(in0(op), g0(grads))]);
+
+/** `_BroadcastMul(vec, mat)`: `vec` as a column, times `mat`. */
+function broadcastMul(vec: Tensor, mat: Tensor): Tensor {
+  return mul(expandDims(vec, -1), mat);
+}
+
+/** Whether a gradient is known to be zeros (`IsZero` in `nn_grad.py`). */
+function isZero(g: Tensor): boolean {
+  if (g.op.type === "ZerosLike" || g.op.type === "Zeros") return true;
+  const v = constantValue(g);
+  if (v === null || v.dtype === "string") return false;
+  return Array.from(v.values as ArrayLike<number>).every((x) => x === 0);
+}
+
+/**
+ * The gradient of the second output (the backprop) of the cross-entropy ops: the
+ * softmax's Jacobian applied to it. Zero unless someone differentiates the backprop.
+ */
+function secondOrder(logits: Tensor, gradGrad: Tensor | null): Tensor | null {
+  if (gradGrad === null || isZero(gradGrad)) return null;
+  const sm = softmax(logits);
+  const inner = squeeze(matmul(expandDims(gradGrad, 1), expandDims(sm, 2)), { axis: [1] });
+  return mul(sub(gradGrad, inner), sm);
+}
+
+const softmaxXentGrad: GradientFunction = (op, grads) => {
+  const gradLoss = grads[0] as Tensor;
+  const gradGrad = grads[1] ?? null;
+  // The op's second output is the backprop, softmax(logits) - labels.
+  const softmaxGrad = op.outputs[1] as Tensor;
+  let grad = broadcastMul(gradLoss, softmaxGrad);
+  const logits = in0(op);
+  const extra = secondOrder(logits, gradGrad);
+  if (extra !== null) grad = add(grad, extra);
+  return [grad, broadcastMul(gradLoss, neg(logSoftmax(logits)))];
+};
+
+registerGradient("SoftmaxCrossEntropyWithLogits", softmaxXentGrad);
+
+registerGradient("SparseSoftmaxCrossEntropyWithLogits", (op, grads) => {
+  const gradLoss = grads[0] as Tensor;
+  const gradGrad = grads[1] ?? null;
+  const softmaxGrad = op.outputs[1] as Tensor;
+  let grad = broadcastMul(gradLoss, softmaxGrad);
+  const extra = secondOrder(in0(op), gradGrad);
+  if (extra !== null) grad = add(grad, extra);
+  return [grad, null];
+});
