@@ -157,6 +157,8 @@ function topologicalOrder(
           dep = fed.has(t) ? null : t.op;
         } else {
           dep = op.controlInputs[next - op.inputs.length] as Operation;
+          // A fed op counts as run, as in TensorFlow, where the feed replaces it.
+          if (dep.outputs.length > 0 && dep.outputs.every((t) => fed.has(t))) dep = null;
         }
         if (dep !== null && !state.has(dep)) {
           state.set(dep, 1);

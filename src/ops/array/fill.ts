@@ -10,8 +10,12 @@ import { constantOp } from "./constant.js";
 
 registerOp({
   type: "Fill",
-  kernel: ([_dims, value], op) => {
-    const shape = (op.outputs[0] as Tensor).shape.asList() as number[];
+  kernel: ([dims, value], op) => {
+    const staticShape = (op.outputs[0] as Tensor).shape;
+    // Dims known only at run time (a `Shape` op's output) are read from the input.
+    const shape = staticShape.isFullyDefined()
+      ? (staticShape.asList() as number[])
+      : Array.from((dims as tfc.Tensor).dataSync());
     return [
       tfc.fill(shape, (value as tfc.Tensor).dataSync()[0] as number, (value as tfc.Tensor).dtype),
     ];

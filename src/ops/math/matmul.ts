@@ -30,6 +30,34 @@ function matMulKernel(
   return tfc.matMul(a, b, transposeA, transposeB);
 }
 
+/**
+ * tfjs's matMul gives wrong values when both operands carry batch dimensions that differ
+ * (`[2,1,3,4] @ [1,3,4,5]`): broadcast them to the common batch shape first.
+ */
+function broadcastBatch2(a: tfc.Tensor, b: tfc.Tensor): [tfc.Tensor, tfc.Tensor] {
+  const ba = a.shape.slice(0, -2);
+  const bb = b.shape.slice(0, -2);
+  if (
+    ba.length === 0 ||
+    bb.length === 0 ||
+    (ba.length === bb.length && ba.every((d, i) => d === bb[i]))
+  ) {
+    return [a, b];
+  }
+  const rank = Math.max(ba.length, bb.length);
+  const batch: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = i < rank - ba.length ? 1 : (ba[i - (rank - ba.length)] as number);
+    const y = i < rank - bb.length ? 1 : (bb[i - (rank - bb.length)] as number);
+    batch.push(Math.max(x, y));
+  }
+  const grow = (t: tfc.Tensor, own: number[]) =>
+    own.length === rank && own.every((d, i) => d === batch[i])
+      ? t
+      : tfc.broadcastTo(t, [...batch, ...t.shape.slice(-2)]);
+  return [grow(a, ba), grow(b, bb)];
+}
+
 function transposeLast2(x: tfc.Tensor): tfc.Tensor {
   const rank = x.rank;
   const perm = Array.from({ length: rank }, (_, i) => i);
@@ -52,14 +80,13 @@ registerOp({
 
 registerOp({
   type: "BatchMatMulV2",
-  kernel: ([a, b], op) => [
-    matMulKernel(
-      a as tfc.Tensor,
-      b as tfc.Tensor,
-      op.attrs.adj_x as boolean,
-      op.attrs.adj_y as boolean,
-    ),
-  ],
+  kernel: ([a, b], op) => {
+    const [x, y] = broadcastBatch2(a as tfc.Tensor, b as tfc.Tensor);
+    const out = matMulKernel(x, y, op.attrs.adj_x as boolean, op.attrs.adj_y as boolean);
+    if (x !== a) x.dispose();
+    if (y !== b) y.dispose();
+    return [out];
+  },
 });
 
 /** Options of {@link matmul}. */
