@@ -465,11 +465,14 @@ function typeName(value: unknown): string {
 export function captureCallSite(frames = 12, above?: (...args: never[]) => unknown): Error {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = frames;
-  const e = new Error("defined at");
-  // Frames from `above` inward are skipped, so the few collected are the caller's.
   const withCapture = Error as { captureStackTrace?: (target: object, above?: unknown) => void };
+  let e: Error;
   if (above !== undefined && typeof withCapture.captureStackTrace === "function") {
+    // One capture, starting above `above`: `new Error()` would capture a second time.
+    e = Object.create(Error.prototype) as Error;
     withCapture.captureStackTrace(e, above);
+  } else {
+    e = new Error("defined at");
   }
   Error.stackTraceLimit = limit;
   return e;
