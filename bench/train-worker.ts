@@ -96,7 +96,8 @@ async function main(): Promise<void> {
     step = layersStep(spec, weights, weightShapes(spec.kind), x, inputShape(spec), y);
   }
   const firstLoss = await step();
-  for (let i = 0; i < 3; i++) await step();
+  // Warm-up: plan building, JIT and kernel caches settle over the first steps.
+  for (let i = 0; i < 10; i++) await step();
   const times: number[] = [];
   let lastLoss = firstLoss;
   for (let i = 0; i < STEPS; i++) {

@@ -26,7 +26,7 @@ interface Result {
 }
 
 function runOnce(impl: string, name: string): Result | string {
-  const steps = name.startsWith("cnn") ? "10" : "30";
+  const steps = name.startsWith("cnn") ? "10" : "50";
   try {
     const out = execFileSync(process.execPath, [tsx, worker, impl, name, steps], {
       encoding: "utf8",
