@@ -1,6 +1,9 @@
 /** tfjs-layers training: a Sequential model and `trainOnBatch`. */
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+// What tfjs-layers users import: the umbrella package also registers tensor method
+// chaining (x.flatten()), which tfjs-layers relies on for its orthogonal initializer.
+import "@tensorflow/tfjs";
 import type { Spec } from "./train-worker.js";
 
 export function layersStep(

@@ -37,8 +37,10 @@ function runOnce(impl: string, name: string): Result | string {
     return JSON.parse(line) as Result;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
+    // The wasm loader prints its minified source on a crash: keep the short error line.
     const text =
-      (err.stderr ?? err.message).split("\n").find((l) => /Error/.test(l)) ?? err.message;
+      (err.stderr ?? err.message).split("\n").find((l) => /Error/.test(l) && l.length < 400) ??
+      err.message;
     return text.slice(0, 120);
   }
 }
