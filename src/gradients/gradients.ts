@@ -125,7 +125,7 @@ function buildGradients(
           );
         }
         if (options.gateGradients && result.filter((g) => g !== null).length > 1)
-          result = gateTuple(result);
+          result = gateTuple(result, op);
         return result;
       });
     } else {
@@ -249,12 +249,15 @@ function aggregate(list: Tensor[]): Tensor | null {
  * `tf.tuple`: each gradient waits until all of the op's input gradients are computed,
  * as optimizers' `GATE_OP` asks (`.../tuple/control_dependency_1`).
  */
-function gateTuple(inGrads: (Tensor | null)[]): (Tensor | null)[] {
+function gateTuple(inGrads: (Tensor | null)[], forward: Operation): (Tensor | null)[] {
   return withNameScope(graphOf(inGrads), "tuple", () => {
     const gatingOps = [
       ...new Set(inGrads.filter((g): g is Tensor => g !== null).map((g) => g.op)),
     ].sort((a, b) => a.id - b.id);
     const gate = group(gatingOps);
+    // The gate only orders computations whose inputs are immutable snapshots, unless the
+    // forward op read a variable's storage directly (a ref input, read when it runs).
+    if (!forward.inputs.some((t) => t.isRef)) orderOnlyGates.add(gate);
     return inGrads.map((g) => {
       if (g === null) return null;
       return withNameScope(graphOf([g]), "control_dependency", (scope) =>
@@ -262,6 +265,18 @@ function gateTuple(inGrads: (Tensor | null)[]): (Tensor | null)[] {
       );
     });
   });
+}
+
+const orderOnlyGates = new WeakSet<Operation>();
+
+/**
+ * Whether `op` is a `GATE_OP` tuple gate whose only effect is the order in which a
+ * multi-threaded executor computes an op's input gradients. A sequential executor that
+ * computes every value once may ignore control edges to it, and so skip gradients nobody
+ * reads (e.g. the gradient with respect to a fed input, which TF computes anyway).
+ */
+export function isOrderOnlyGate(op: Operation): boolean {
+  return orderOnlyGates.has(op);
 }
 
 function graphOf(ts: (Tensor | null)[]): Graph {

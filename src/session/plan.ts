@@ -5,6 +5,7 @@ import type { Tensor } from "../graph/tensor.js";
 import { variableOpOf } from "../ops/state/variable_ops.js";
 import { missingFeedMessage } from "../ops/array/placeholder.js";
 import { fuseMatMulChains } from "./fusion.js";
+import { isOrderOnlyGate } from "../gradients/gradients.js";
 
 /** Where a step takes one input value from. */
 export interface InputSource {
@@ -159,6 +160,7 @@ function topologicalOrder(
           dep = op.controlInputs[next - op.inputs.length] as Operation;
           // A fed op counts as run, as in TensorFlow, where the feed replaces it.
           if (dep.outputs.length > 0 && dep.outputs.every((t) => fed.has(t))) dep = null;
+          else if (isOrderOnlyGate(dep)) dep = null;
         }
         if (dep !== null && !state.has(dep)) {
           state.set(dep, 1);

@@ -119,3 +119,46 @@ describe("optimizers", () => {
     expect(s.run(opt.getSlot(w, "m") as tf.Variable).shape).toEqual([2]);
   });
 });
+
+describe("executor and GATE_OP gates", () => {
+  it("does not compute a gradient nobody reads just because a gate groups it", async () => {
+    const { makePlan } = await import("../../src/session/plan.js");
+    const x = tf.placeholder(tf.float32, [4, 3], { name: "x" });
+    const w = tf.getVariable("w", [3, 2]);
+    const loss = tf.reduceSum(tf.matmul(x, w));
+    const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+    const names = tf
+      .getDefaultGraph()
+      .getOperations()
+      .map((o) => o.name);
+    // Built as TensorFlow builds it ...
+    expect(names).toContain("gradients/MatMul_grad/MatMul");
+    expect(names).toContain("gradients/MatMul_grad/tuple/group_deps");
+    // ... but the gradient with respect to the fed x is not run.
+    const planned = makePlan([], [train], [x]).steps.map((s) => s.op.name);
+    expect(planned).toContain("gradients/MatMul_grad/MatMul_1");
+    expect(planned).not.toContain("gradients/MatMul_grad/MatMul");
+    using s = new tf.Session();
+    s.run(tf.globalVariablesInitializer());
+    const before = s.run(w).toArray() as number[][];
+    s.run(
+      train,
+      new Map([
+        [
+          x,
+          [
+            [1, 1, 1],
+            [1, 1, 1],
+            [1, 1, 1],
+            [1, 1, 1],
+          ],
+        ],
+      ]),
+    );
+    const after = s.run(w).toArray() as number[][];
+    // d(sum(xw))/dw = x^T 1 = 4 everywhere; w moves by -0.4.
+    after.forEach((row, i) =>
+      row.forEach((v, j) => expect(v).toBeCloseTo((before[i]?.[j] as number) - 0.4, 5)),
+    );
+  });
+});
