@@ -25,6 +25,7 @@ import { neg } from "../ops/math/operators.js";
 import { reduceProd, reduceSum } from "../ops/math/reduce.js";
 import { cos, log, reciprocal, sign, sin } from "../ops/math/unary.js";
 import { inOpScope } from "../ops/op_scope.js";
+import { divNoNan } from "../ops/math/div_no_nan.js";
 import { registerGradient, type GradientFunction } from "../ops/registry.js";
 import { constantValue } from "../ops/tensor_util.js";
 import { broadcastGradientArgs, cumprod, gradOp, invertPermutation, pinAttr } from "./grad_ops.js";
@@ -175,6 +176,20 @@ registerGradient("Mul", (op, grads) => {
   const { sx, sy, rx, ry } = broadcast(x, y);
   const gx = sumToShape(multiply(grad, y), rx, sx);
   const gy = sumToShape(multiply(x, grad), ry, sy);
+  return [gx, gy];
+});
+
+/**
+ * `_DivNoNanGrad`: `dx = div_no_nan(grad, y)`, `dy = grad * div_no_nan(div_no_nan(-x, y), y)`,
+ * each summed back over its broadcast axes.
+ */
+registerGradient("DivNoNan", (op, grads) => {
+  const grad = g0(grads);
+  const x = in0(op);
+  const y = in1(op);
+  const { sx, sy, rx, ry } = broadcast(x, y);
+  const gx = sumToShape(divNoNan(grad, y), rx, sx);
+  const gy = sumToShape(mul(grad, divNoNan(divNoNan(neg(x), y), y)), ry, sy);
   return [gx, gy];
 });
 
