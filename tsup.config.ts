@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.esm.ts" },
     format: ["esm"],
     outDir: "dist/esm",
     dts: true,

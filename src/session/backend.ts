@@ -103,18 +103,20 @@ export function getBackend(): string {
  * loading (CommonJS users who did not `await tf.ready()`), runs on cpu and says so once.
  */
 export function ensureBackendSync(): void {
-  const wanted = wantedBackend();
-  const engine = tfc.engine() as unknown as { backendName: string | null };
-  if (engine.backendName === wanted) return;
-  if (engine.backendName !== null && pending !== null) return;
-  if (pending === null) void ready();
-  if (engine.backendName === null) {
-    if (!warnedFallback) {
-      warnedFallback = true;
-      console.warn(
-        `scopeflow: the ${wanted} backend is still loading; running on cpu. Call \`await tf.ready()\` once before the first run to use ${wanted}.`,
-      );
-    }
-    void tfc.setBackend("cpu");
+  const engine = tfc.engine() as unknown as { backendName?: string | null };
+  // tfjs leaves backendName undefined until a backend is chosen.
+  if (engine.backendName !== null && engine.backendName !== undefined) return;
+  if (pending !== null) {
+    // tfjs cannot run anything while a backend is initializing.
+    throw new Error(
+      `scopeflow: the ${wantedBackend()} backend is still loading: \`await tf.ready()\` once before the first run (the ESM entry does this on import).`,
+    );
   }
+  if (!warnedFallback) {
+    warnedFallback = true;
+    console.warn(
+      `scopeflow: running on cpu because the ${wantedBackend()} backend was not loaded: call \`await tf.ready()\` once before the first run to use it.`,
+    );
+  }
+  void tfc.setBackend("cpu");
 }

@@ -1,0 +1,17 @@
+/**
+ * The ESM entry: everything `index.ts` exports, after the default backend (wasm) has
+ * loaded, so that `Session.run` works synchronously from the first call. (CommonJS cannot
+ * wait at import: `require("scopeflow")` users `await tf.ready()` once instead.)
+ *
+ * @example
+ * ```ts
+ * import * as tf from "scopeflow"; // wasm is ready here
+ * ```
+ *
+ * @packageDocumentation
+ */
+import { ready } from "./session/backend.js";
+
+export * from "./index.js";
+
+await ready();
