@@ -60,14 +60,9 @@ function pyShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
 
-/** The store's variables by full name; the store keeps them private, so read its map. */
+/** The store's variables by full name (what `init_from_checkpoint` maps names against). */
 function storeVariables(graph: Graph): Map<string, Variable> {
-  const store = VariableStore.of<Variable>(graph) as unknown as {
-    entries?: () => Iterable<[string, Variable]>;
-    vars?: Map<string, Variable>;
-  };
-  if (typeof store.entries === "function") return new Map(store.entries());
-  return new Map(store.vars ?? []);
+  return new Map(VariableStore.of<Variable>(graph).entries());
 }
 
 interface PlannedInit {

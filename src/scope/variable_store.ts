@@ -69,6 +69,11 @@ export class VariableStore<V extends StoredVariable = StoredVariable> {
     return this.vars.size;
   }
 
+  /** The stored variables by full name, in creation order (`_vars.items()`). */
+  entries(): IterableIterator<[string, V]> {
+    return this.vars.entries();
+  }
+
   /**
    * Returns the existing variable or creates one, by TensorFlow's rules:
    * reuse `false` + existing → "already exists"; reuse `true` + missing → "does not

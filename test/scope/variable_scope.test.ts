@@ -679,3 +679,16 @@ describe("argument checking", () => {
     expect(() => tf.variableScope("a", {} as unknown as () => void)).toThrow(TypeError);
   });
 });
+
+describe("VariableStore.entries", () => {
+  test("lists getVariable's variables by requested full name, not by op name", async () => {
+    const { VariableStore } = await import("../../src/scope/variable_store.js");
+    tf.resetDefaultGraph();
+    tf.variableScope("layer1", () => new tf.Variable(tf.zeros([2]), { name: "w" }));
+    const v = tf.variableScope("layer1", () => tf.getVariable("w", [3]));
+    const entries = [...VariableStore.of(tf.getDefaultGraph()).entries()];
+    expect(entries.map(([k]) => k)).toEqual(["layer1/w"]);
+    expect(entries[0]?.[1] === v).toBe(true);
+    expect(v.name).toBe("layer1/w_1:0");
+  });
+});
