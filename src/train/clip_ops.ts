@@ -11,7 +11,7 @@ import { reduceSum } from "../ops/math/reduce.js";
 import { identity, sqrt } from "../ops/math/unary.js";
 import { l2Loss } from "../ops/nn/l2_loss.js";
 import { inOpScope, makeOp, type NameOption } from "../ops/op_scope.js";
-import { getOpDefinition, registerOp } from "../ops/registry.js";
+import { registerOp } from "../ops/registry.js";
 
 /*
  * Clipping of tensors and gradients (TensorFlow 1.15's `clip_ops.py`), built from the
@@ -30,14 +30,10 @@ function checkSequence(tList: unknown): asserts tList is readonly MaybeTensor[] 
   if (!Array.isArray(tList)) throw new TypeError("t_list should be a sequence");
 }
 
-/**
- * `math_ops.is_finite` (op `IsFinite`). The op is an element-wise math op; it is
- * registered here, when first needed, unless another module already has.
- */
+registerOp({ type: "IsFinite", kernel: ([t]) => [tfc.isFinite(t as tfc.Tensor)] });
+
+/** `math_ops.is_finite` (op `IsFinite`): only `clipByGlobalNorm` uses it so far. */
 function isFinite(x: Tensor): Tensor {
-  if (getOpDefinition("IsFinite") === undefined) {
-    registerOp({ type: "IsFinite", kernel: ([t]) => [tfc.isFinite(t as tfc.Tensor)] });
-  }
   return inOpScope(
     null,
     "IsFinite",
