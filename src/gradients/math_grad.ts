@@ -26,6 +26,7 @@ import { reduceProd, reduceSum } from "../ops/math/reduce.js";
 import { cos, log, reciprocal, sign, sin } from "../ops/math/unary.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
+import { invariantTranspose } from "../ops/control/while_loop.js";
 import { registerGradient, type GradientFunction } from "../ops/registry.js";
 import { constantValue } from "../ops/tensor_util.js";
 import { broadcastGradientArgs, cumprod, gradOp, invertPermutation, pinAttr } from "./grad_ops.js";
@@ -66,8 +67,11 @@ function out0(op: Operation): Tensor {
 }
 
 function matMul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+  // In a loop body, a shared weight is transposed once per run, not at every step.
+  const aT = transposeA ? invariantTranspose(a) : null;
+  const bT = transposeB ? invariantTranspose(b) : null;
   return inOpScope(undefined, "MatMul", [a, b], (scope, graph) =>
-    matmulIn(graph, scope, a, b, transposeA, transposeB),
+    matmulIn(graph, scope, aT ?? a, bT ?? b, transposeA && aT === null, transposeB && bT === null),
   );
 }
 

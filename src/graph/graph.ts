@@ -1,4 +1,5 @@
 import { ValueError } from "../errors.js";
+import { isWithinContext, loopValueMessage, type ControlFlowContext } from "./control_flow.js";
 import type { DType } from "./dtypes.js";
 import { nameFromScopeName } from "./names.js";
 import { Operation, type AttrValue } from "./operation.js";
@@ -38,6 +39,11 @@ export interface OpSpec {
   attrs?: Readonly<Record<string, AttrValue>>;
   /** Where the op was built, for "Originally defined at:" (variables record it). */
   definedAt?: Error | null;
+  /**
+   * The op is a loop's entry point and takes its inputs from outside the current control
+   * flow context on purpose (TensorFlow's `Enter`): they are not captured again.
+   */
+  loopEntry?: boolean;
 }
 
 /** A point to roll the graph back to when a building call fails half way. */
@@ -72,6 +78,7 @@ export class Graph {
   private _finalized = false;
   private _nameStack = "";
   private _seed: number | null = null;
+  private _controlFlowContext: ControlFlowContext | null = null;
   private nextId = 1;
 
   /** The graph-level random seed (`graph.seed`), or `null`. */
@@ -95,6 +102,22 @@ export class Graph {
   /** The current name scope without a trailing slash (`""` at the root). */
   get nameStack(): string {
     return this._nameStack;
+  }
+
+  /** The loop that ops created now belong to (`_get_control_flow_context`), or `null`. */
+  get controlFlowContext(): ControlFlowContext | null {
+    return this._controlFlowContext;
+  }
+
+  /** Runs `fn` with `ctx` as the current control flow context (a loop body being built). */
+  withControlFlowContext<T>(ctx: ControlFlowContext | null, fn: () => T): T {
+    const saved = this._controlFlowContext;
+    this._controlFlowContext = ctx;
+    try {
+      return fn();
+    } finally {
+      this._controlFlowContext = saved;
+    }
   }
 
   /** Used by `nameScope` to enter and leave scopes; restores are not journaled. */
@@ -163,21 +186,31 @@ export class Graph {
     }
     const rawName = spec.name ?? spec.type;
     const name = rawName.endsWith("/") ? nameFromScopeName(rawName) : this.uniqueName(rawName);
-    const controlInputs = this.controlInputsFor(spec.inputs);
+    const ctx = this._controlFlowContext;
+    const inputs = spec.loopEntry ? spec.inputs : this.inputsInContext(ctx, spec.inputs, name);
+    let controlInputs = this.controlInputsFor(inputs);
+    if (ctx !== null && !spec.loopEntry) {
+      const external = controlInputs.filter((c) => !isWithinContext(c.controlFlowContext, ctx));
+      if (external.length > 0) {
+        ctx.addExternalControl(external);
+        controlInputs = controlInputs.filter((c) => !external.includes(c));
+      }
+    }
     const op = new Operation(
       this,
       this.nextId++,
       name,
       spec.type,
-      spec.inputs,
+      inputs,
       controlInputs,
       spec.attrs ?? {},
       spec.definedAt ?? null,
+      ctx,
     );
     spec.outputs.forEach((o, i) =>
       op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
     );
-    for (const t of spec.inputs) t.consumers.push(op);
+    for (const t of inputs) t.consumers.push(op);
     this.ops.push(op);
     this.opsByName.set(name, op);
     for (const frame of this.controlStack) frame.created.add(op);
@@ -185,11 +218,35 @@ export class Graph {
       this.undoLog.push(() => {
         this.ops.pop();
         this.opsByName.delete(name);
-        for (const t of spec.inputs) t.consumers.pop();
+        for (const t of inputs) t.consumers.pop();
         for (const frame of this.controlStack) frame.created.delete(op);
       });
     }
     return op;
+  }
+
+  /**
+   * The inputs an op created in `ctx` reads: values from inside `ctx` (or a loop nested
+   * in it) as they are, others through `ctx.captureInput`; outside any loop, a value
+   * computed inside one is an error, as in TensorFlow.
+   */
+  private inputsInContext(
+    ctx: ControlFlowContext | null,
+    inputs: readonly Tensor[],
+    consumerName: string,
+  ): readonly Tensor[] {
+    let result: Tensor[] | null = null;
+    inputs.forEach((t, i) => {
+      const own = t.op.controlFlowContext;
+      if (own === ctx) return;
+      let replacement: Tensor;
+      if (ctx === null) throw new ValueError(loopValueMessage(t, consumerName));
+      else replacement = ctx.captureInput(t, consumerName);
+      if (replacement === t) return;
+      result ??= inputs.slice();
+      result[i] = replacement;
+    });
+    return result ?? inputs;
   }
 
   private controlInputsFor(inputs: readonly Tensor[]): Operation[] {
@@ -225,6 +282,16 @@ export class Graph {
    */
   initScope<T>(fn: () => T): T {
     const savedStack = this._nameStack;
+    const savedContext = this._controlFlowContext;
+    this._controlFlowContext = null;
+    try {
+      return this.initScopeBody(savedStack, fn);
+    } finally {
+      this._controlFlowContext = savedContext;
+    }
+  }
+
+  private initScopeBody<T>(savedStack: string, fn: () => T): T {
     return this.controlDependencies(null, () => {
       try {
         return fn();

@@ -1,3 +1,4 @@
+import type { ControlFlowContext } from "./control_flow.js";
 import type { Graph } from "./graph.js";
 import type { Tensor } from "./tensor.js";
 
@@ -34,6 +35,8 @@ export class Operation {
   readonly id: number;
   /** Where the op was built, for "Originally defined at:" messages; formatted lazily. */
   readonly definedAt: Error | null;
+  /** The loop the op runs in (`op._control_flow_context`), or `null` for once per run. */
+  readonly controlFlowContext: ControlFlowContext | null;
 
   constructor(
     graph: Graph,
@@ -44,6 +47,7 @@ export class Operation {
     controlInputs: Operation[],
     attrs: Readonly<Record<string, AttrValue>>,
     definedAt: Error | null,
+    controlFlowContext: ControlFlowContext | null = null,
   ) {
     this.graph = graph;
     this.id = id;
@@ -53,6 +57,7 @@ export class Operation {
     this.controlInputs = controlInputs;
     this.attrs = attrs;
     this.definedAt = definedAt;
+    this.controlFlowContext = controlFlowContext;
   }
 
   /** An attribute's value (`op.get_attr(name)`); throws `ValueError` if absent. */

@@ -17,3 +17,4 @@ export { embeddingLookup, type EmbeddingLookupOptions } from "../ops/nn/embeddin
 export { moments, type MomentsOptions } from "../ops/nn/moments.js";
 export * as rnnCell from "./rnn.js";
 export { staticRnn } from "../rnn/static_rnn.js";
+export { dynamicRnn, type DynamicRnnOptions } from "../rnn/dynamic_rnn.js";

@@ -5,7 +5,7 @@ import type { Dim, TensorShape } from "../graph/tensor_shape.js";
 import { cast } from "../ops/array/cast.js";
 import { where } from "../ops/array/where.js";
 import { convertToTensor } from "../ops/convert.js";
-import { lessEqual } from "../ops/math/binary.js";
+import { greaterEqual, lessEqual } from "../ops/math/binary.js";
 import { withDefaultGraph } from "../graph/graph.js";
 import { graphFromValues } from "../scope/name_scope.js";
 import { VariableScope, variableScope } from "../scope/variable_scope.js";
@@ -27,8 +27,8 @@ export interface StaticRnnOptions<S> {
   scope?: string | VariableScope | null;
 }
 
-/** What `staticRnn` needs of a cell (`assert_like_rnncell`). */
-interface CellLike<S> {
+/** What `staticRnn` and `dynamicRnn` need of a cell (`assert_like_rnncell`). */
+export interface CellLike<S> {
   readonly stateSize: unknown;
   readonly outputSize: unknown;
   zeroState?(batchSize: number | Tensor, dtype: DType): S;
@@ -56,7 +56,7 @@ export function assertLikeRnnCell(cellName: string, cell: unknown): void {
   }
 }
 
-function withRankAtLeast(shape: TensorShape, rank: number): Dim[] | null {
+export function withRankAtLeast(shape: TensorShape, rank: number): Dim[] | null {
   if (shape.dims === null) return null;
   if (shape.dims.length < rank) {
     throw new ValueError(`Shape ${shape.toString()} must have rank at least ${rank}`);
@@ -65,7 +65,7 @@ function withRankAtLeast(shape: TensorShape, rank: number): Dim[] | null {
 }
 
 /** `_infer_state_dtype`: the explicit dtype, else the one dtype of the state's tensors. */
-function inferStateDType(explicit: DType | null, state: unknown): DType {
+export function inferStateDType(explicit: DType | null, state: unknown): DType {
   if (explicit !== null) return explicit;
   const dtypes = flatten<unknown>(state).map((t) => (t instanceof Tensor ? t.dtype : null));
   if (dtypes.length === 0) throw new ValueError("Unable to infer dtype from empty state.");
@@ -123,8 +123,8 @@ function batchOf(inputs: readonly unknown[]): { fixed: Dim; batchSize: number | 
  * has ended; here the selects run at every step (its `skip_conditionals` form), which
  * gives the same values.
  */
-function rnnStep<S>(
-  time: number,
+export function rnnStep<S>(
+  time: number | Tensor,
   sequenceLength: Tensor,
   zeroOutput: unknown,
   state: S,
@@ -132,8 +132,10 @@ function rnnStep<S>(
 ): [Tensor, S] {
   const flatState = flatten<Tensor>(state);
   const flatZeroOutput = flatten<Tensor>(zeroOutput);
-  // `time >= sequence_length`, as Python builds it: `sequence_length <= time`.
-  const copyCond = lessEqual(sequenceLength, time);
+  // `time >= sequence_length`, as Python builds it: with a Python int `time` (static),
+  // `sequence_length <= time`; with a tensor (dynamic), `GreaterEqual(time, ...)`.
+  const copyCond =
+    typeof time === "number" ? lessEqual(sequenceLength, time) : greaterEqual(time, sequenceLength);
   const copyOneThrough = (output: Tensor, newOutput: Tensor): Tensor => {
     if (output.shape.rank === 0) return newOutput;
     return where(copyCond, output, newOutput);

@@ -1,5 +1,6 @@
 import { getOpDefinition, type Kernel } from "../ops/registry.js";
-import { InvalidArgumentError, UnimplementedError } from "../errors.js";
+import { InternalError, InvalidArgumentError, UnimplementedError } from "../errors.js";
+import type { ControlFlowContext } from "../graph/control_flow.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { variableOpOf } from "../ops/state/variable_ops.js";
@@ -43,12 +44,14 @@ export interface Plan {
 /**
  * Makes the plan: keeps only the ops the fetches and targets need (a fed tensor's
  * producer is not needed for it), orders them so inputs and control inputs come first,
- * and computes when each intermediate value can be freed.
+ * and computes when each intermediate value can be freed. `context` is the loop whose
+ * body this plan runs (`null`: a `Session.run`); every op must belong to it.
  */
 export function makePlan(
   fetches: readonly Tensor[],
   targets: readonly Operation[],
   feeds: readonly Tensor[],
+  context: ControlFlowContext | null = null,
 ): Plan {
   const fed = new Set(feeds);
   const order = topologicalOrder(fetches, targets, fed);
@@ -73,6 +76,7 @@ export function makePlan(
   const steps: Step[] = [];
   const constantSlots = new Set<number>();
   for (const op of order) {
+    if (op.controlFlowContext !== context) throw outsideContextError(op, context);
     const def = getOpDefinition(op.type);
     if (def === undefined) {
       throw new UnimplementedError(
@@ -103,6 +107,17 @@ export function makePlan(
   const fused = fuseMatMulChains(steps, pinned);
   scheduleReleases(fused, fetchSources, feedSlots, constantSlots);
   return { steps: fused, slotCount, feedSlots, fetchSources, constantSlots };
+}
+
+function outsideContextError(op: Operation, context: ControlFlowContext | null): Error {
+  const loop = op.controlFlowContext;
+  if (context === null && loop !== null) {
+    return new InvalidArgumentError(
+      `Cannot run '${op.name}' on its own: it is computed inside the while loop '${loop.name}'. Fetch the loop's outputs instead.`,
+      op.name,
+    );
+  }
+  return new InternalError(`The body of '${context?.name ?? ""}' reads '${op.name}' directly.`);
 }
 
 /** Frees each value after its last reader; values nobody reads are freed at once. */

@@ -1,5 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { InternalError, InvalidArgumentError, OpError } from "../errors.js";
+import { InternalError } from "../errors.js";
 import { getDefaultGraph, type Graph } from "../graph/graph.js";
 import { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
@@ -9,8 +9,7 @@ import { ensureBackendSync, ready } from "./backend.js";
 import { currentDefaultSession, withDefaultSession } from "./default_session.js";
 import { feedToTensor, resolveFeeds, type FeedDict } from "./feeds.js";
 import { flattenFetches, packResults, type FetchResult, type FetchTarget } from "./fetches.js";
-import { makePlan, type InputSource, type Plan } from "./plan.js";
-import { VariableState } from "./variable_state.js";
+import { Executor } from "./executor.js";
 
 /** Options of `new tf.Session`. */
 export interface SessionOptions {
@@ -35,9 +34,7 @@ export interface SessionOptions {
 export class Session implements Disposable {
   /** The graph this session runs. */
   readonly graph: Graph;
-  private readonly state = new VariableState();
-  private readonly plans = new Map<string, Plan>();
-  private readonly constants = new Map<Operation, tfc.Tensor>();
+  private readonly executor = new Executor();
   private closed = false;
 
   constructor(options: SessionOptions = {}) {
@@ -97,10 +94,7 @@ export class Session implements Disposable {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.state.dispose();
-    for (const t of this.constants.values()) t.dispose();
-    this.constants.clear();
-    this.plans.clear();
+    this.executor.dispose();
   }
 
   [Symbol.dispose](): void {
@@ -116,16 +110,6 @@ export class Session implements Disposable {
     if (this.closed) throw new Error("Attempted to use a closed Session.");
   }
 
-  private planFor(fetchTensors: Tensor[], targets: Operation[], fed: Tensor[]): Plan {
-    const key = `${fetchTensors.map(tensorKey).join(",")}|${targets.map((o) => o.id).join(",")}|${fed.map(tensorKey).join(",")}`;
-    let plan = this.plans.get(key);
-    if (plan === undefined) {
-      plan = makePlan(fetchTensors, targets, fed);
-      this.plans.set(key, plan);
-    }
-    return plan;
-  }
-
   private execute(
     leaves: FetchTarget[],
     feedDict: FeedDict | null | undefined,
@@ -138,7 +122,8 @@ export class Session implements Disposable {
       else fetchTensors.push(leaf);
     }
     const fedTensors = [...feeds.keys()];
-    const plan = this.planFor(fetchTensors, targets, fedTensors);
+    const executor = this.executor;
+    const plan = executor.planFor(fetchTensors, targets, fedTensors);
     const values: (tfc.Tensor | undefined)[] = new Array(plan.slotCount);
     const owned: tfc.Tensor[] = [];
     try {
@@ -147,17 +132,17 @@ export class Session implements Disposable {
         owned.push(tensor);
         values[plan.feedSlots.get(t) as number] = tensor;
       }
-      this.runSteps(plan, values);
+      executor.runSteps(plan, values);
       const fetched = plan.fetchSources.map((source, i) =>
-        this.readFetch(source, values, fetchTensors[i] as Tensor),
+        toNDArray(executor.inputValue(source, values, (fetchTensors[i] as Tensor).op)),
       );
-      this.state.commit();
+      executor.state.commit();
       let next = 0;
       return leaves.map((leaf) =>
         leaf instanceof Operation ? null : (fetched[next++] as NDArray),
       );
     } catch (e) {
-      this.state.rollback();
+      executor.state.rollback();
       throw e;
     } finally {
       for (let s = 0; s < values.length; s++) {
@@ -165,76 +150,14 @@ export class Session implements Disposable {
         if (v !== undefined && !plan.constantSlots.has(s)) v.dispose();
       }
       for (const t of owned) t.dispose();
+      executor.endRun();
     }
-  }
-
-  private runSteps(plan: Plan, values: (tfc.Tensor | undefined)[]): void {
-    const state = this.state;
-    for (const step of plan.steps) {
-      if (step.constant) {
-        let c = this.constants.get(step.op);
-        if (c === undefined) {
-          c = step.kernel([], step.op, state)[0] as tfc.Tensor;
-          this.constants.set(step.op, c);
-        }
-        values[step.outputs[0] as number] = c;
-        continue;
-      }
-      const inputs = new Array<tfc.Tensor>(step.inputs.length);
-      for (let i = 0; i < step.inputs.length; i++) {
-        inputs[i] = this.inputValue(step.inputs[i] as InputSource, values, step.op);
-      }
-      let outputs: tfc.Tensor[];
-      try {
-        outputs = step.kernel(inputs, step.op, state);
-      } catch (e) {
-        throw asOpError(e, step.op);
-      }
-      for (let i = 0; i < step.outputs.length; i++) {
-        const out = outputs[i];
-        if (out !== undefined) values[step.outputs[i] as number] = out;
-      }
-      for (const s of step.release) {
-        const v = values[s];
-        if (v !== undefined && !plan.constantSlots.has(s)) {
-          v.dispose();
-          values[s] = undefined;
-        }
-      }
-    }
-  }
-
-  private inputValue(
-    source: InputSource,
-    values: (tfc.Tensor | undefined)[],
-    reader: Operation,
-  ): tfc.Tensor {
-    if (source.variable !== null) return this.state.readVariable(source.variable, reader);
-    const v = values[source.slot];
-    if (v === undefined)
-      throw new InternalError(`Value for ${reader.name} was freed or never computed.`, reader.name);
-    return v;
-  }
-
-  private readFetch(source: InputSource, values: (tfc.Tensor | undefined)[], t: Tensor): NDArray {
-    return toNDArray(this.inputValue(source, values, t.op));
   }
 
   /** Variable values held (for tests and tools). */
   get variableCount(): number {
-    return this.state.size;
+    return this.executor.state.size;
   }
-}
-
-function tensorKey(t: Tensor): string {
-  return `${t.op.id}:${t.valueIndex}`;
-}
-
-/** Wraps a kernel failure as TensorFlow's runtime errors do, naming the node. */
-function asOpError(e: unknown, op: Operation): Error {
-  if (e instanceof OpError) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new InvalidArgumentError(`${message}\n\t [[{{node ${op.name}}}]]`, op.name);
 }
 
 /** Copies a tfjs tensor's values into an `NDArray` (the tensor itself stays owned by the caller). */

@@ -1,14 +1,13 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import { FailedPreconditionError } from "../errors.js";
 import type { Operation } from "../graph/operation.js";
-import type { KernelRuntime } from "../ops/registry.js";
 
 /**
  * One session's variable values and random streams. Writes made during a run are held
  * aside and applied only when the run succeeds, so a failed run leaves every variable as
  * it was.
  */
-export class VariableState implements KernelRuntime {
+export class VariableState {
   private readonly values = new Map<Operation, tfc.Tensor>();
   private pending = new Map<Operation, tfc.Tensor>();
   private readonly randomCounts = new Map<Operation, number>();

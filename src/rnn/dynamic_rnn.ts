@@ -1,0 +1,266 @@
+import { ValueError } from "../errors.js";
+import { asDType, type DType } from "../graph/dtypes.js";
+import { withDefaultGraph } from "../graph/graph.js";
+import { Tensor, type TensorLike } from "../graph/tensor.js";
+import type { Dim } from "../graph/tensor_shape.js";
+import { cast } from "../ops/array/cast.js";
+import { shape } from "../ops/array/shape.js";
+import { slice } from "../ops/array/slice.js";
+import { transpose } from "../ops/array/transpose.js";
+import { scanLoop } from "../ops/control/while_loop.js";
+import { convertToTensor } from "../ops/convert.js";
+import { maximum } from "../ops/math/binary.js";
+import { reduceMax } from "../ops/math/reduce.js";
+import { identity } from "../ops/math/unary.js";
+import { graphFromValues, withNameScope } from "../scope/name_scope.js";
+import { variableScope, type VariableScope } from "../scope/variable_scope.js";
+import { flatten, mapStructure, packSequenceAs } from "./nest.js";
+import { sizeDims, zerosWithBatch, type RNNCell, type StateSize } from "./rnn_cell.js";
+import {
+  assertLikeRnnCell,
+  inferStateDType,
+  rnnStep,
+  withRankAtLeast,
+  type CellLike,
+} from "./static_rnn.js";
+
+/** Options of {@link dynamicRnn}. */
+export interface DynamicRnnOptions<S> {
+  /**
+   * The length of each sequence of the batch (int vector `[batch]`): past its length a
+   * row's output is zeros and its state is carried through unchanged, and the loop stops
+   * after the longest sequence.
+   */
+  sequenceLength?: TensorLike | null;
+  /** The initial state; default: the cell's zero state (then `dtype` is required). */
+  initialState?: S | null;
+  /** The dtype of the initial state and of the outputs. */
+  dtype?: DType | null;
+  /** Inputs and outputs are `[time, batch, depth]` instead of `[batch, time, depth]`. */
+  timeMajor?: boolean;
+  /** The variable scope (a name or a captured scope); default `"rnn"`. */
+  scope?: string | VariableScope | null;
+  /** Accepted for compatibility with TensorFlow; iterations run one after another. */
+  parallelIterations?: number | null;
+  /** Accepted for compatibility with TensorFlow; there is no GPU memory to swap. */
+  swapMemory?: boolean;
+}
+
+/**
+ * Runs `cell` over the time dimension of `inputs` in a loop (`tf.nn.dynamic_rnn`): the
+ * cell is built once, inside the loop body, and its weights (`rnn/basic_lstm_cell/kernel`)
+ * are shared by every time step. The number of steps is read at run time, so one graph
+ * takes sequences of any length; with `sequenceLength`, rows stop at their own length.
+ * Gradients flow back through the loop. Returns `[outputs, finalState]`: outputs
+ * `[batch, time, units]` (`rnn/transpose_1:0`), the state as the cell shapes it
+ * (`{c, h}` for LSTM cells: `rnn/while/Exit_3:0`, `rnn/while/Exit_4:0`).
+ *
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, null, 3]); // any batch, any length
+ * const cell = new tf.nn.rnnCell.BasicLSTMCell(8);
+ * const [outputs, state] = tf.nn.dynamicRnn(cell, x, { dtype: tf.float32 });
+ * outputs.shape.toString(); // "(?, ?, 8)"
+ * ```
+ */
+export function dynamicRnn<S, I = Tensor>(
+  cell: RNNCell<S> | CellLike<S>,
+  inputs: I,
+  options: DynamicRnnOptions<S> = {},
+): [I, S] {
+  assertLikeRnnCell("cell", cell);
+  const flatInputs = flatten<unknown>(inputs).map((x) => convertToTensor(x as TensorLike));
+  if (flatInputs.length === 0) throw new ValueError("inputs must not be empty");
+  const dtype =
+    options.dtype === null || options.dtype === undefined ? null : asDType(options.dtype);
+  const graph = graphFromValues(flatInputs);
+  return withDefaultGraph(graph, () =>
+    graph.atomically(() =>
+      variableScope(options.scope || "rnn", () =>
+        build(cell as CellLike<S>, inputs, flatInputs, dtype, options),
+      ),
+    ),
+  );
+}
+
+function build<S, I>(
+  cell: CellLike<S>,
+  inputs: I,
+  flatBatchMajor: Tensor[],
+  dtype: DType | null,
+  options: DynamicRnnOptions<S>,
+): [I, S] {
+  const timeMajor = options.timeMajor ?? false;
+  const flatInput = timeMajor ? flatBatchMajor : flatBatchMajor.map(transposeBatchTime);
+
+  let sequenceLength: Tensor | null = null;
+  if (options.sequenceLength !== null && options.sequenceLength !== undefined) {
+    const given = convertToTensor(options.sequenceLength, { preferredDtype: "int32" });
+    const cast32 = cast(given, "int32");
+    const rank = cast32.shape.rank;
+    if (rank !== null && rank !== 1) {
+      throw new ValueError(
+        `sequence_length must be a vector of length batch_size, but saw shape: ${cast32.shape.toString()}`,
+      );
+    }
+    sequenceLength = identity(cast32, { name: "sequence_length" });
+  }
+
+  const batchSize = bestEffortBatchSize(flatInput);
+  let state: S;
+  if (options.initialState !== null && options.initialState !== undefined) {
+    state = options.initialState;
+  } else {
+    if (dtype === null)
+      throw new ValueError("If there is no initial_state, you must give a dtype.");
+    state =
+      typeof cell.getInitialState === "function"
+        ? cell.getInitialState({ batchSize, dtype })
+        : (cell as Required<CellLike<S>>).zeroState(batchSize, dtype);
+  }
+  if (sequenceLength !== null) {
+    const staticBatch = typeof batchSize === "number" ? batchSize : null;
+    const lengthDims = sequenceLength.shape.dims;
+    const given = lengthDims === null ? null : (lengthDims[0] ?? null);
+    if (staticBatch !== null && given !== null && staticBatch !== given) {
+      throw new ValueError(
+        `Expected shape for Tensor sequence_length:0 is [${staticBatch}] but saw shape: [${given}]`,
+      );
+    }
+    sequenceLength = identity(sequenceLength, { name: "CheckSeqLen" });
+  }
+
+  const [outputs, finalState] = dynamicRnnLoop(
+    cell,
+    inputs,
+    flatInput,
+    state,
+    sequenceLength,
+    dtype,
+  );
+  const flatOutputs = flatten<Tensor>(outputs).map((o) => (timeMajor ? o : transposeBatchTime(o)));
+  return [packSequenceAs<I>(cell.outputSize, flatOutputs), finalState];
+}
+
+/** `_transpose_batch_time`: swaps the first two dimensions (`rnn/transpose`). */
+function transposeBatchTime(x: Tensor): Tensor {
+  const dims = x.shape.dims;
+  if (dims !== null && dims.length < 2) {
+    throw new ValueError(
+      `Expected input tensor ${x.toString()} to have rank at least 2, but saw shape: ${x.shape.toString()}`,
+    );
+  }
+  const rank = dims === null ? null : dims.length;
+  if (rank === null) {
+    throw new ValueError(`dynamicRnn needs inputs of known rank, got ${x.toString()}`);
+  }
+  const perm = [1, 0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
+  return transpose(x, { perm });
+}
+
+/** `_best_effort_input_batch_size`: the static batch size, else `shape(input)[1]`. */
+function bestEffortBatchSize(flatInput: Tensor[]): number | Tensor {
+  for (const input of flatInput) {
+    const dims = input.shape.dims;
+    if (dims === null) continue;
+    if (dims.length < 2) {
+      throw new ValueError(`Expected input tensor ${input.toString()} to have rank at least 2`);
+    }
+    const batch = dims[1] ?? null;
+    if (batch !== null) return batch;
+  }
+  // A [time, batch, ...] input: the batch is its second dimension.
+  return slice(shape(flatInput[0] as Tensor), [1], [1]);
+}
+
+function dynamicRnnLoop<S>(
+  cell: CellLike<S>,
+  inputs: unknown,
+  flatInput: Tensor[],
+  initialState: S,
+  sequenceLength: Tensor | null,
+  dtype: DType | null,
+): [unknown, S] {
+  const gotShapes = flatInput.map((input) => withRankAtLeast(input.shape, 3));
+  const first = gotShapes[0] ?? null;
+  const constTime: Dim = first === null ? null : (first[0] ?? null);
+  const constBatch: Dim = first === null ? null : (first[1] ?? null);
+  for (const dims of gotShapes) {
+    if (dims === null || dims.slice(2).some((d) => d === null)) {
+      throw new ValueError(
+        "Input size (depth of inputs) must be accessible via shape inference, but saw value None.",
+      );
+    }
+    if ((dims[0] ?? null) !== constTime) {
+      throw new ValueError(
+        "Time steps is not the same for all the elements in the input in a batch.",
+      );
+    }
+    if ((dims[1] ?? null) !== constBatch) {
+      throw new ValueError("Batch_size is not the same for all the elements in the input.");
+    }
+  }
+
+  const flatOutputSize = flatten<StateSize>(cell.outputSize);
+  const batchSize = bestEffortBatchSize(flatInput);
+  let zeroOutput: unknown = null;
+  let bound: Tensor | null = null;
+  if (sequenceLength !== null) {
+    const outputDType = inferStateDType(dtype, initialState);
+    zeroOutput = mapStructure<unknown, Tensor>((size) => {
+      const dims = sizeDims(size as StateSize);
+      const output = zerosWithBatch(batchSize, dims, outputDType);
+      output.setShape([constBatch, ...dims]);
+      return output;
+    }, cell.outputSize);
+    // Run at least one step, as TensorFlow does, so that the outputs get their shape.
+    bound = maximum(1, reduceMax(sequenceLength));
+  }
+
+  const stateStructure = initialState;
+  const flatState = flatten<Tensor>(initialState);
+  const nOut = flatOutputSize.length;
+  const loop = scanLoop({
+    name: "while",
+    carried: flatState,
+    sliced: flatInput,
+    bound,
+    // TensorFlow's loop variables are (counter, time, output TensorArrays..., state...).
+    argNames: {
+      time: "Identity_1",
+      carried: flatState.map((_, i) => `Identity_${2 + nOut + i}`),
+      sliced: flatInput.map(() => "TensorArrayReadV3"),
+    },
+    body: ({ time, carried, sliced }) => {
+      sliced.forEach((x, i) => x.setShape((gotShapes[i] as Dim[]).slice(1)));
+      const inputT = packSequenceAs<Tensor>(inputs, sliced);
+      const state = packSequenceAs<S>(stateStructure, carried);
+      const callCell = (): [Tensor, S] => cell.call(inputT, state);
+      const [output, newState] =
+        sequenceLength !== null
+          ? rnnStep(time, sequenceLength, zeroOutput, state, callCell)
+          : callCell();
+      return { carried: flatten<Tensor>(newState), stacked: flatten<Tensor>(output) };
+    },
+  });
+
+  const graph = loop.op.graph;
+  const [finalOutputs, finalState] = withNameScope(graph, loop.scope, () => {
+    graph.uniqueName("Exit");
+    graph.uniqueName("Exit");
+    const flows = loop.stacked.map((t) => identity(t, { name: "Exit" }));
+    const state = loop.carried.map((t) => identity(t, { name: "Exit" }));
+    return [flows, state];
+  });
+  const stacked = withNameScope(graph, "TensorArrayStack", () =>
+    finalOutputs.map((flow, i) => {
+      const out = identity(flow, { name: "TensorArrayGatherV3" });
+      out.setShape([constTime, constBatch, ...sizeDims(flatOutputSize[i] as StateSize)]);
+      return out;
+    }),
+  );
+  return [
+    packSequenceAs<unknown>(cell.outputSize, stacked),
+    packSequenceAs<S>(stateStructure, finalState),
+  ];
+}

@@ -1,0 +1,199 @@
+import type * as tfc from "@tensorflow/tfjs-core";
+import { InternalError, InvalidArgumentError, OpError } from "../errors.js";
+import type { ControlFlowContext } from "../graph/control_flow.js";
+import type { Operation } from "../graph/operation.js";
+import type { Tensor } from "../graph/tensor.js";
+import type { KernelRuntime, Stashable, SubgraphPlan } from "../ops/registry.js";
+import { shareTensor } from "../ops/share.js";
+import { makePlan, type InputSource, type Plan, type Step } from "./plan.js";
+import { VariableState } from "./variable_state.js";
+
+/** A loop body's plan, as handed to the kernel that runs it. */
+interface PreparedSubgraph extends SubgraphPlan {
+  readonly plan: Plan;
+  readonly feeds: readonly Tensor[];
+}
+
+/**
+ * Runs plans for one session: variable values, cached constants, plans by key, and the
+ * runtime services kernels call (variables, random seeds, loop bodies).
+ */
+export class Executor implements KernelRuntime {
+  readonly state = new VariableState();
+  private readonly plans = new Map<string, Plan>();
+  private readonly constants = new Map<Operation, tfc.Tensor>();
+  private currentStep: Step | null = null;
+  private readonly stashes = new Map<number, Stashable>();
+  private nextStash = 1;
+
+  /** The plan for these fetches, targets and feeds, made once and kept. */
+  planFor(
+    fetches: readonly Tensor[],
+    targets: readonly Operation[],
+    fed: readonly Tensor[],
+    context: ControlFlowContext | null = null,
+  ): Plan {
+    const key = `${fetches.map(tensorKey).join(",")}|${targets.map((o) => o.id).join(",")}|${fed.map(tensorKey).join(",")}`;
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      plan = makePlan(fetches, targets, fed, context);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  /** Runs every step of `plan`, reading and writing `values` (indexed by slot). */
+  runSteps(plan: Plan, values: (tfc.Tensor | undefined)[]): void {
+    const saved = this.currentStep;
+    try {
+      for (const step of plan.steps) this.runStep(plan, step, values);
+    } finally {
+      this.currentStep = saved;
+    }
+  }
+
+  private runStep(plan: Plan, step: Step, values: (tfc.Tensor | undefined)[]): void {
+    if (step.constant) {
+      let c = this.constants.get(step.op);
+      if (c === undefined) {
+        c = step.kernel([], step.op, this)[0] as tfc.Tensor;
+        this.constants.set(step.op, c);
+      }
+      values[step.outputs[0] as number] = c;
+      return;
+    }
+    const inputs = new Array<tfc.Tensor>(step.inputs.length);
+    for (let i = 0; i < step.inputs.length; i++) {
+      inputs[i] = this.inputValue(step.inputs[i] as InputSource, values, step.op);
+    }
+    let outputs: tfc.Tensor[];
+    this.currentStep = step;
+    try {
+      outputs = step.kernel(inputs, step.op, this);
+    } catch (e) {
+      throw asOpError(e, step.op);
+    }
+    for (let i = 0; i < step.outputs.length; i++) {
+      const out = outputs[i];
+      if (out !== undefined) values[step.outputs[i] as number] = out;
+    }
+    for (const s of step.release) {
+      const v = values[s];
+      if (v !== undefined && !plan.constantSlots.has(s)) {
+        v.dispose();
+        values[s] = undefined;
+      }
+    }
+  }
+
+  /** The value an input reads: a slot's value, or the variable's current value. */
+  inputValue(
+    source: InputSource,
+    values: (tfc.Tensor | undefined)[],
+    reader: Operation,
+  ): tfc.Tensor {
+    if (source.variable !== null) return this.state.readVariable(source.variable, reader);
+    const v = values[source.slot];
+    if (v === undefined)
+      throw new InternalError(`Value for ${reader.name} was freed or never computed.`, reader.name);
+    return v;
+  }
+
+  readVariable(variableOp: Operation, reader: Operation): tfc.Tensor {
+    return this.state.readVariable(variableOp, reader);
+  }
+
+  writeVariable(variableOp: Operation, value: tfc.Tensor): void {
+    this.state.writeVariable(variableOp, value);
+  }
+
+  isVariableInitialized(variableOp: Operation): boolean {
+    return this.state.isVariableInitialized(variableOp);
+  }
+
+  nextRandomSeed(op: Operation): number | undefined {
+    return this.state.nextRandomSeed(op);
+  }
+
+  outputWanted(index: number): boolean {
+    const step = this.currentStep;
+    if (step === null) return true;
+    const slot = step.outputs[index];
+    if (slot === undefined) return false;
+    // An output nobody reads (and nobody fetches) is freed by the step that makes it.
+    return !step.release.includes(slot);
+  }
+
+  prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan {
+    const plan = this.planFor(fetches, [], feeds, feeds[0]?.op.controlFlowContext ?? null);
+    const prepared: PreparedSubgraph = { fetchCount: fetches.length, plan, feeds };
+    return prepared;
+  }
+
+  runSubgraph(prepared: SubgraphPlan, feedValues: readonly tfc.Tensor[]): tfc.Tensor[] {
+    const { plan, feeds } = prepared as PreparedSubgraph;
+    const values: (tfc.Tensor | undefined)[] = new Array(plan.slotCount);
+    feeds.forEach((t, i) => {
+      values[plan.feedSlots.get(t) as number] = feedValues[i];
+    });
+    const borrowed = new Set<number>([...plan.feedSlots.values(), ...plan.constantSlots]);
+    try {
+      this.runSteps(plan, values);
+      const taken = new Set<number>();
+      // Fetched values become the caller's; the rest were freed by their last reader.
+      return plan.fetchSources.map((source) => {
+        if (source.variable !== null) {
+          return shareTensor(this.state.readVariable(source.variable, source.variable));
+        }
+        if (borrowed.has(source.slot) || taken.has(source.slot)) {
+          return shareTensor(values[source.slot] as tfc.Tensor);
+        }
+        taken.add(source.slot);
+        return values[source.slot] as tfc.Tensor;
+      });
+    } catch (e) {
+      for (let s = 0; s < values.length; s++) {
+        if (!borrowed.has(s)) values[s]?.dispose();
+      }
+      throw e;
+    }
+  }
+
+  stash(value: Stashable): number {
+    const handle = this.nextStash++;
+    this.stashes.set(handle, value);
+    return handle;
+  }
+
+  stashed(handle: number): Stashable {
+    const value = this.stashes.get(handle);
+    if (value === undefined) throw new InternalError(`No stashed value ${handle} in this run.`);
+    return value;
+  }
+
+  /** Frees what kernels stashed during the run that just ended. */
+  endRun(): void {
+    for (const value of this.stashes.values()) value.dispose();
+    this.stashes.clear();
+  }
+
+  /** Frees constants and variable values. */
+  dispose(): void {
+    this.endRun();
+    this.state.dispose();
+    for (const t of this.constants.values()) t.dispose();
+    this.constants.clear();
+    this.plans.clear();
+  }
+}
+
+function tensorKey(t: Tensor): string {
+  return `${t.op.id}:${t.valueIndex}`;
+}
+
+/** Wraps a kernel failure as TensorFlow's runtime errors do, naming the node. */
+function asOpError(e: unknown, op: Operation): Error {
+  if (e instanceof OpError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new InvalidArgumentError(`${message}\n\t [[{{node ${op.name}}}]]`, op.name);
+}
