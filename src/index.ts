@@ -34,6 +34,7 @@ export { float32, int32, bool, string, type DType } from "./graph/dtypes.js";
 
 // graph
 export { Graph, GraphKeys, getDefaultGraph, resetDefaultGraph } from "./graph/graph.js";
+export { addToCollection, addToCollections, getCollection } from "./graph/collections.js";
 export { Operation } from "./graph/operation.js";
 export { Tensor, type TensorLike } from "./graph/tensor.js";
 export { TensorShape, type Dim, type ShapeLike } from "./graph/tensor_shape.js";

@@ -11,7 +11,10 @@ import { VariableState } from "./variable_state.js";
 /** A loop body's plan, as handed to the kernel that runs it. */
 interface PreparedSubgraph extends SubgraphPlan {
   readonly plan: Plan;
-  readonly feeds: readonly Tensor[];
+  /** The slot of each feed, in order. */
+  readonly feedSlots: readonly number[];
+  /** Slots whose values the run does not own: feeds and session constants. */
+  readonly borrowed: ReadonlySet<number>;
 }
 
 /**
@@ -21,7 +24,7 @@ interface PreparedSubgraph extends SubgraphPlan {
 export class Executor implements KernelRuntime {
   readonly state = new VariableState();
   private readonly plans = new Map<string, Plan>();
-  private readonly constants = new Map<Operation, tfc.Tensor>();
+  private readonly constants = new Map<Operation, tfc.Tensor[]>();
   private currentStep: Step | null = null;
   private readonly stashes = new Map<number, Stashable>();
   private nextStash = 1;
@@ -54,12 +57,19 @@ export class Executor implements KernelRuntime {
 
   private runStep(plan: Plan, step: Step, values: (tfc.Tensor | undefined)[]): void {
     if (step.constant) {
-      let c = this.constants.get(step.op);
-      if (c === undefined) {
-        c = step.kernel([], step.op, this)[0] as tfc.Tensor;
-        this.constants.set(step.op, c);
+      let cached = this.constants.get(step.op);
+      if (cached === undefined) {
+        const inputs = step.inputs.map((source) => this.inputValue(source, values, step.op));
+        try {
+          cached = step.kernel(inputs, step.op, this);
+        } catch (e) {
+          throw asOpError(e, step.op);
+        }
+        this.constants.set(step.op, cached);
       }
-      values[step.outputs[0] as number] = c;
+      for (let i = 0; i < step.outputs.length; i++) {
+        values[step.outputs[i] as number] = cached[i];
+      }
       return;
     }
     const inputs = new Array<tfc.Tensor>(step.inputs.length);
@@ -126,17 +136,16 @@ export class Executor implements KernelRuntime {
 
   prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan {
     const plan = this.planFor(fetches, [], feeds, feeds[0]?.op.controlFlowContext ?? null);
-    const prepared: PreparedSubgraph = { fetchCount: fetches.length, plan, feeds };
+    const feedSlots = feeds.map((t) => plan.feedSlots.get(t) as number);
+    const borrowed = new Set<number>([...feedSlots, ...plan.constantSlots]);
+    const prepared: PreparedSubgraph = { fetchCount: fetches.length, plan, feedSlots, borrowed };
     return prepared;
   }
 
   runSubgraph(prepared: SubgraphPlan, feedValues: readonly tfc.Tensor[]): tfc.Tensor[] {
-    const { plan, feeds } = prepared as PreparedSubgraph;
+    const { plan, feedSlots, borrowed } = prepared as PreparedSubgraph;
     const values: (tfc.Tensor | undefined)[] = new Array(plan.slotCount);
-    feeds.forEach((t, i) => {
-      values[plan.feedSlots.get(t) as number] = feedValues[i];
-    });
-    const borrowed = new Set<number>([...plan.feedSlots.values(), ...plan.constantSlots]);
+    for (let i = 0; i < feedSlots.length; i++) values[feedSlots[i] as number] = feedValues[i];
     try {
       this.runSteps(plan, values);
       const taken = new Set<number>();
@@ -181,7 +190,7 @@ export class Executor implements KernelRuntime {
   dispose(): void {
     this.endRun();
     this.state.dispose();
-    for (const t of this.constants.values()) t.dispose();
+    for (const list of this.constants.values()) for (const t of list) t.dispose();
     this.constants.clear();
     this.plans.clear();
   }

@@ -66,7 +66,8 @@ export function fuseMatMulChains(steps: Step[], pinned: ReadonlySet<number>): St
   const removed = new Set<Step>();
   const replacement = new Map<Step, Step>();
   for (const mm of steps) {
-    if (mm.op.type !== "MatMul" || removed.has(mm) || mm.outputs.length !== 1) continue;
+    if (mm.op.type !== "MatMul" || mm.constant || removed.has(mm) || mm.outputs.length !== 1)
+      continue;
     const biasStep = soleReader(steps, mm.outputs[0] as number, counts);
     if (biasStep === null || !BIAS_TYPES.has(biasStep.op.type) || !isVectorBias(biasStep.op))
       continue;

@@ -1,3 +1,4 @@
+import * as tfc from "@tensorflow/tfjs-core";
 import { getOpDefinition, type Kernel } from "../ops/registry.js";
 import { InternalError, InvalidArgumentError, UnimplementedError } from "../errors.js";
 import type { ControlFlowContext } from "../graph/control_flow.js";
@@ -99,6 +100,7 @@ export function makePlan(
     steps.push({ op, kernel: def.kernel, inputs, outputs, release: [], constant });
   }
 
+  foldConstants(steps, constantSlots);
   const fetchSources = fetches.map(sourceOf);
   const pinned = new Set<number>([
     ...feedSlots.values(),
@@ -118,6 +120,60 @@ function outsideContextError(op: Operation, context: ControlFlowContext | null):
     );
   }
   return new InternalError(`The body of '${context?.name ?? ""}' reads '${op.name}' directly.`);
+}
+
+/** Folded values larger than this many elements are computed at every run instead. */
+const MAX_FOLDED_ELEMENTS = 1 << 20;
+
+/**
+ * Constant folding (as TensorFlow's grappler does): a deterministic op whose inputs are
+ * all constants, and `Shape`/`Size`/`Rank` of a value whose static shape is fully known,
+ * are computed once per session and kept, like `Const`. Gradients are full of them
+ * (`BroadcastGradientArgs` of two known shapes, `ConcatOffset`, axis arithmetic); inside a
+ * loop body they would otherwise run at every iteration.
+ */
+function foldConstants(steps: Step[], constantSlots: Set<number>): void {
+  for (const step of steps) {
+    if (step.constant) continue;
+    const op = step.op;
+    const def = getOpDefinition(op.type);
+    if (def === undefined || def.stateful === true || def.refOutput !== undefined) continue;
+    if (step.outputs.length === 0) continue;
+    const small = op.outputs.every((t) => {
+      const n = t.shape.numElements();
+      return n !== null && n <= MAX_FOLDED_ELEMENTS;
+    });
+    if (!small) continue;
+    const staticKernel = staticShapeKernel(op);
+    const foldable =
+      staticKernel !== null ||
+      (step.inputs.length > 0 &&
+        step.inputs.every((i) => i.slot >= 0 && constantSlots.has(i.slot)));
+    if (!foldable) continue;
+    step.constant = true;
+    if (staticKernel !== null) {
+      step.kernel = staticKernel;
+      step.inputs = [];
+    }
+    for (const s of step.outputs) constantSlots.add(s);
+  }
+}
+
+/** For `Shape`, `Size` and `Rank` of a fully known static shape: a kernel giving it. */
+function staticShapeKernel(op: Operation): Kernel | null {
+  if (op.type !== "Shape" && op.type !== "Size" && op.type !== "Rank") return null;
+  const input = op.inputs[0] as Tensor;
+  if (!input.shape.isFullyDefined()) return null;
+  const dims = input.shape.dims as number[];
+  if (op.type === "Shape") return () => [tfc.tensor1d(dims, "int32")];
+  if (op.type === "Size")
+    return () => [
+      tfc.scalar(
+        dims.reduce((a, b) => a * b, 1),
+        "int32",
+      ),
+    ];
+  return () => [tfc.scalar(dims.length, "int32")];
 }
 
 /** Frees each value after its last reader; values nobody reads are freed at once. */
