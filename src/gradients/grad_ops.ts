@@ -705,6 +705,8 @@ lazyOp({
     const g = dy as tfc.Tensor;
     const channel = op.attrs.data_format === "NCHW" ? 1 : g.rank - 1;
     const axes = Array.from({ length: g.rank }, (_, i) => i).filter((i) => i !== channel);
+    // tfjs-wasm's sum over an empty axis returns uninitialized memory.
+    if (g.size === 0) return [tfc.zeros([g.shape[channel] as number], g.dtype)];
     return [tfc.sum(g, axes)];
   },
 });

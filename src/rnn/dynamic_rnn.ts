@@ -124,7 +124,7 @@ function build<S, I>(
     const given = lengthDims === null ? null : (lengthDims[0] ?? null);
     if (staticBatch !== null && given !== null && staticBatch !== given) {
       throw new ValueError(
-        `Expected shape for Tensor sequence_length:0 is [${staticBatch}] but saw shape: [${given}]`,
+        `Expected shape for Tensor ${sequenceLength.name} is [${staticBatch}] but saw shape: [${given}]`,
       );
     }
     sequenceLength = identity(sequenceLength, { name: "CheckSeqLen" });
@@ -145,11 +145,8 @@ function build<S, I>(
 /** `_transpose_batch_time`: swaps the first two dimensions (`rnn/transpose`). */
 function transposeBatchTime(x: Tensor): Tensor {
   const dims = x.shape.dims;
-  if (dims !== null && dims.length < 2) {
-    throw new ValueError(
-      `Expected input tensor ${x.toString()} to have rank at least 2, but saw shape: ${x.shape.toString()}`,
-    );
-  }
+  // As in TensorFlow, a rank below 2 passes through; the batch-size check reports it.
+  if (dims !== null && dims.length < 2) return x;
   const rank = dims === null ? null : dims.length;
   if (rank === null) {
     throw new ValueError(`dynamicRnn needs inputs of known rank, got ${x.toString()}`);

@@ -1,6 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { getOpDefinition, type Kernel } from "../ops/registry.js";
-import { InternalError, InvalidArgumentError, UnimplementedError } from "../errors.js";
+import { InternalError, InvalidArgumentError, UnimplementedError, ValueError } from "../errors.js";
 import type { ControlFlowContext } from "../graph/control_flow.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
@@ -55,6 +55,9 @@ export function makePlan(
   context: ControlFlowContext | null = null,
 ): Plan {
   const fed = new Set(feeds);
+  for (const op of [...fetches.map((t) => t.op), ...targets]) {
+    if (op.controlFlowContext !== context) throw outsideContextError(op, context);
+  }
   const order = topologicalOrder(fetches, targets, fed);
   const slotOf = new Map<Tensor, number>();
   let slotCount = 0;
@@ -112,12 +115,9 @@ export function makePlan(
 }
 
 function outsideContextError(op: Operation, context: ControlFlowContext | null): Error {
-  const loop = op.controlFlowContext;
-  if (context === null && loop !== null) {
-    return new InvalidArgumentError(
-      `Cannot run '${op.name}' on its own: it is computed inside the while loop '${loop.name}'. Fetch the loop's outputs instead.`,
-      op.name,
-    );
+  if (context === null && op.controlFlowContext !== null) {
+    // TensorFlow's words for an op that only runs inside its while loop.
+    return new ValueError(`Operation '${op.name}' has been marked as not fetchable.`);
   }
   return new InternalError(`The body of '${context?.name ?? ""}' reads '${op.name}' directly.`);
 }

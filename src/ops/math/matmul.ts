@@ -19,6 +19,15 @@ function matMulKernel(
   transposeA: boolean,
   transposeB: boolean,
 ): tfc.Tensor {
+  const inner = transposeA ? a.shape[a.rank - 2] : a.shape[a.rank - 1];
+  if (inner === 0) {
+    // A sum over nothing: zeros (XNNPACK refuses an empty inner dimension and returns
+    // uninitialized memory).
+    const m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2];
+    const n = transposeB ? b.shape[b.rank - 2] : b.shape[b.rank - 1];
+    const batch = a.rank >= b.rank ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
+    return tfc.zeros([...batch, m as number, n as number], a.dtype);
+  }
   if ((transposeA || transposeB) && tfc.getBackend() === "wasm") {
     const at = transposeA ? transposeLast2(a) : a;
     const bt = transposeB ? transposeLast2(b) : b;
