@@ -16,8 +16,6 @@
  * - scopeflow has no `tf.train.exponential_decay` nor `tf.train.ExponentialMovingAverage`;
  *   `exponentialDecay()` builds the decay from ops, and the moving averages (only used for
  *   summaries and evaluation) are left out. Summaries and devices are left out too.
- * - `tf.add_to_collection` / `tf.get_collection` become the default graph's
- *   `addToCollection` / `getCollection` (scopeflow has no tf-level shortcuts for them).
  *
  * Run: npx tsx examples/cifar10.ts
  */
@@ -50,7 +48,7 @@ function variableWithWeightDecay(
   if (wd !== null) {
     const weightDecay = tf.multiply(tf.nn.l2Loss(v), wd, { name: "weight_loss" });
     // tf.add_to_collection: scopeflow has the graph method only, not the tf-level shortcut.
-    tf.getDefaultGraph().addToCollection("losses", weightDecay);
+    tf.addToCollection("losses", weightDecay);
   }
   return v;
 }
@@ -162,9 +160,8 @@ function loss(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
     name: "cross_entropy_per_example",
   });
   const crossEntropyMean = tf.reduceMean(crossEntropy, { name: "cross_entropy" });
-  const graph = tf.getDefaultGraph();
-  graph.addToCollection("losses", crossEntropyMean);
-  return tf.addN(graph.getCollection<tf.Tensor>("losses"), { name: "total_loss" });
+  tf.addToCollection("losses", crossEntropyMean);
+  return tf.addN(tf.getCollection<tf.Tensor>("losses"), { name: "total_loss" });
 }
 
 /** `tf.train.exponential_decay`, which scopeflow lacks, from ops. */
@@ -223,7 +220,7 @@ new tf.Graph().asDefault(() => {
   const [trainOp, lr] = train(totalLoss, globalStep);
 
   printTrainableVariables();
-  const losses = tf.getDefaultGraph().getCollection<tf.Tensor>("losses");
+  const losses = tf.getCollection<tf.Tensor>("losses");
   console.log(`losses collection: ${losses.map((t) => t.name).join(", ")}`);
 
   using sess = new tf.Session();
@@ -242,7 +239,7 @@ function towerLoss(scope: string, images: tf.Tensor, labels: tf.Tensor): tf.Tens
   const logits = inference(images);
   loss(logits, labels);
   // Only this tower's losses: each tower adds its own to the shared collection.
-  const losses = tf.getDefaultGraph().getCollection<tf.Tensor>("losses", scope);
+  const losses = tf.getCollection<tf.Tensor>("losses", scope);
   return tf.addN(losses, { name: "total_loss" });
 }
 
@@ -284,7 +281,7 @@ new tf.Graph().asDefault(() => {
   console.log(`trainable variables: ${variables.length}, shared by both towers`);
   for (const [i, towerTotal] of towerLosses.entries()) {
     const scope = `${TOWER_NAME}_${i}/`;
-    const own = tf.getDefaultGraph().getCollection<tf.Tensor>("losses", scope);
+    const own = tf.getCollection<tf.Tensor>("losses", scope);
     console.log(`${towerTotal.name} adds ${own.map((t) => t.name).join(", ")}`);
   }
   const conv1 = ["tower_0/conv1/Conv2D", "tower_1/conv1/Conv2D"].map(

@@ -1,39 +1,88 @@
 /**
- * The demo (`npm start`) runs end to end on the shipped data: the two towers share their
- * weights, training reaches a useful accuracy, and the loss curve is written.
+ * The demo (`npm start`, examples/demo.ts) runs end to end on the shipped text: a short run
+ * (`--steps 2`) into a temporary `--out` directory prints the variable table with TF's
+ * names, the training and the sampling model sharing every weight, writes the loss curve
+ * and a checkpoint, and samples text; a second run resumes from that checkpoint.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import * as tf from "../../src/index.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const OUT = mkdtempSync(join(tmpdir(), "scopeflow-demo-"));
+const CKPT = join(OUT, "char-lstm");
+
+/** Runs the demo with `args` (and `--out OUT`); its stdout. */
+function demo(...args: string[]): string {
+  const result = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+      join(ROOT, "examples/demo.ts"),
+      ...args,
+      "--out",
+      OUT,
+    ],
+    { cwd: ROOT, encoding: "utf8", timeout: 180_000 },
+  );
+  // The end of stderr, without the wasm loader's minified source lines.
+  const stderr = result.stderr
+    .split("\n")
+    .filter((line) => line.length < 1000 && !line.startsWith("var Module"))
+    .slice(-30)
+    .join("\n");
+  expect(result.status, `exit ${result.status} (${result.signal}); stderr:\n${stderr}`).toBe(0);
+  return result.stdout;
+}
+
+function csvRows(): string[] {
+  return readFileSync(join(OUT, "char-lstm-loss.csv"), "utf8").trim().split("\n");
+}
+
+afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
 describe("demo", () => {
-  it("trains the siamese model with one shared tower", () => {
-    const out = execFileSync(
-      process.execPath,
-      [
-        join(ROOT, "node_modules/tsx/dist/cli.mjs"),
-        join(ROOT, "examples/demo.ts"),
-        "--epochs",
-        "2",
-      ],
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 180_000,
-      },
-    );
-    expect(out).toMatch(/tower\/hidden\/w:0\s+\(2, 32\)\s+64\s+true\s+tower, tower_1/);
-    expect(out).toContain("trainable parameters: 362");
-    const accuracy = Number(/held-out accuracy: ([\d.]+)%/.exec(out)?.[1]);
-    expect(accuracy).toBeGreaterThan(90);
-    expect(out).toContain("global step: 100");
-    const curve = readFileSync(join(ROOT, "out/demo-loss.csv"), "utf8").trim().split("\n");
-    expect(curve[0]).toBe("step,loss");
-    expect(curve.length).toBe(101);
-    expect(existsSync(join(ROOT, "out/demo-loss.csv"))).toBe(true);
-  });
+  it("trains the char-LSTM, shares its weights with the sampler, writes a checkpoint, resumes", () => {
+    const first = demo("--steps", "2", "--fresh");
+    const row = (name: string, shape: string, params: number) =>
+      new RegExp(`${name}:0\\s+\\(${shape}\\)\\s+${params}\\s+true\\s+train, sample\\n`);
+    expect(first).toMatch(row("char_lstm/embedding", "61, 32", 1952));
+    const lstm = "char_lstm/rnn/multi_rnn_cell";
+    expect(first).toMatch(row(`${lstm}/cell_0/basic_lstm_cell/kernel`, "160, 512", 81920));
+    expect(first).toMatch(row(`${lstm}/cell_0/basic_lstm_cell/bias`, "512,", 512));
+    expect(first).toMatch(row(`${lstm}/cell_1/basic_lstm_cell/kernel`, "256, 512", 131072));
+    expect(first).toMatch(row(`${lstm}/cell_1/basic_lstm_cell/bias`, "512,", 512));
+    expect(first).toMatch(row("char_lstm/softmax/kernel", "128, 61", 7808));
+    expect(first).toMatch(row("char_lstm/softmax/bias", "61,", 61));
+    expect(first).toContain("trainable parameters: 223837");
+    expect(first).not.toContain("Resumed from");
+    expect(first).toMatch(/trained 2 steps in .*: step 2, epoch 0\.0, loss \d\.\d{3}/);
+    expect(first).toMatch(/---- sampled text \(temperature 0\.7\) ----\nMENENIUS:\n[^]{600}\n$/);
+
+    const curve = csvRows();
+    expect(curve[0]).toBe("step,epoch,loss,seconds");
+    expect(curve.slice(1).map((line) => line.split(",")[0])).toEqual(["1", "2"]);
+    expect(Number(curve[2]?.split(",")[2])).toBeLessThan(Math.log(61) + 0.5);
+    expect(tf.train.latestCheckpoint(CKPT)).toBe(join(CKPT, "model.ckpt-2"));
+    const saved = new Map(tf.train.listVariables(join(CKPT, "model.ckpt-2")));
+    expect(saved.get(`${lstm}/cell_0/basic_lstm_cell/kernel`)).toEqual([160, 512]);
+    expect(saved.has(`${lstm}/cell_0/basic_lstm_cell/kernel/Adam`)).toBe(true);
+    expect(Number(tf.train.loadVariable(join(CKPT, "model.ckpt-2"), "global_step").item())).toBe(2);
+
+    const second = demo("--steps", "1");
+    expect(second).toContain(`Resumed from ${join(CKPT, "model.ckpt-2")}\n`);
+    expect(second).toMatch(/from step 2 \(epoch 0\.0\), for 1 steps/);
+    expect(second).toMatch(/trained 1 steps in .*: step 3,/);
+    expect(
+      csvRows()
+        .slice(1)
+        .map((line) => line.split(",")[0]),
+    ).toEqual(["1", "2", "3"]);
+    expect(tf.train.latestCheckpoint(CKPT)).toBe(join(CKPT, "model.ckpt-3"));
+    expect(existsSync(join(CKPT, "model.ckpt-2.index"))).toBe(true); // kept: maxToKeep 3
+  }, 400_000);
 });
