@@ -70,6 +70,8 @@ export class LoopContext implements ControlFlowContext {
   readonly externalControls: Operation[] = [];
   /** Forward body tensor → the placeholder fed its value at each iteration. */
   readonly forwardReads = new Map<Tensor, { value: Tensor; index: number }>();
+  /** Forward body constant → this body's copy of it. */
+  private readonly constants = new Map<Tensor, Tensor>();
 
   constructor(
     private readonly graph: Graph,
@@ -92,6 +94,8 @@ export class LoopContext implements ControlFlowContext {
         const source = [...forward.context.captures.keys()][entryIndex] as Tensor;
         return this.captureInput(source, consumerName);
       }
+      // A constant is the same at every iteration too: this body gets its own copy.
+      if (t.op.type === "Const") return this.copyConstant(t, consumerName);
       return this.readForward(forward, t, consumerName);
     }
     throw new ValueError(loopValueMessage(t, consumerName));
@@ -110,6 +114,24 @@ export class LoopContext implements ControlFlowContext {
     this.captures.set(t, entry);
     this.graph.onUndo(() => this.captures.delete(t));
     return entry;
+  }
+
+  private copyConstant(t: Tensor, consumerName: string): Tensor {
+    const existing = this.constants.get(t);
+    if (existing !== undefined) return existing;
+    const graph = this.graph;
+    const copy = graph.withControlFlowContext(this, () =>
+      graph.createOp({
+        type: "Const",
+        name: `${uniqueAtRoot(graph, `${consumerName}/Const`)}/`,
+        inputs: [],
+        outputs: [{ dtype: t.dtype, shape: t.shape }],
+        attrs: t.op.attrs,
+      }),
+    ).outputs[0] as Tensor;
+    this.constants.set(t, copy);
+    graph.onUndo(() => this.constants.delete(t));
+    return copy;
   }
 
   private readForward(forward: LoopSpec, t: Tensor, consumerName: string): Tensor {
@@ -135,14 +157,7 @@ export class LoopContext implements ControlFlowContext {
     inputs: readonly Tensor[],
   ): Tensor {
     const graph = this.graph;
-    const saved = graph.nameStack;
-    graph.setNameStack("");
-    let unique: string;
-    try {
-      unique = graph.uniqueName(name);
-    } finally {
-      graph.setNameStack(saved);
-    }
+    const unique = uniqueAtRoot(graph, name);
     return graph.withControlFlowContext(this, () =>
       graph.createOp({
         type,
@@ -152,6 +167,17 @@ export class LoopContext implements ControlFlowContext {
         loopEntry: true,
       }),
     ).outputs[0] as Tensor;
+  }
+}
+
+/** `name` (a full name, not relative to the current name scope) made unique. */
+function uniqueAtRoot(graph: Graph, name: string): string {
+  const saved = graph.nameStack;
+  graph.setNameStack("");
+  try {
+    return graph.uniqueName(name);
+  } finally {
+    graph.setNameStack(saved);
   }
 }
 
