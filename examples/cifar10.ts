@@ -167,7 +167,7 @@ function loss(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
 /** `tf.train.exponential_decay`, which scopeflow lacks, from ops. */
 function exponentialDecay(
   learningRate: number,
-  globalStep: tf.Tensor,
+  globalStep: tf.Variable,
   decaySteps: number,
   decayRate: number,
   staircase: boolean,
@@ -180,7 +180,7 @@ function exponentialDecay(
 }
 
 /** The learning rate, decayed every 350 epochs (far beyond the few steps run here). */
-function learningRate(globalStep: tf.Tensor): tf.Tensor {
+function learningRate(globalStep: tf.Variable): tf.Tensor {
   const numBatchesPerEpoch = NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN / BATCH_SIZE;
   const decaySteps = Math.trunc(numBatchesPerEpoch * NUM_EPOCHS_PER_DECAY);
   return exponentialDecay(
