@@ -14,7 +14,7 @@ import { reduceMax } from "../ops/math/reduce.js";
 import { identity } from "../ops/math/unary.js";
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { variableScope, type VariableScope } from "../scope/variable_scope.js";
-import { flatten, mapStructure, packSequenceAs } from "./nest.js";
+import { flatten, mapStructure, packSequenceAs, type Structure } from "./nest.js";
 import { sizeDims, zerosWithBatch, type RNNCell, type StateSize } from "./rnn_cell.js";
 import {
   assertLikeRnnCell,
@@ -63,11 +63,11 @@ export interface DynamicRnnOptions<S> {
  * outputs.shape.toString(); // "(?, ?, 8)"
  * ```
  */
-export function dynamicRnn<S, I = Tensor>(
+export function dynamicRnn<S>(
   cell: RNNCell<S> | CellLike<S>,
-  inputs: I,
+  inputs: TensorLike | Structure<TensorLike>,
   options: DynamicRnnOptions<S> = {},
-): [I, S] {
+): [Tensor, S] {
   assertLikeRnnCell("cell", cell);
   const flatInputs = flatten<unknown>(inputs).map((x) => convertToTensor(x as TensorLike));
   if (flatInputs.length === 0) throw new ValueError("inputs must not be empty");
@@ -83,13 +83,13 @@ export function dynamicRnn<S, I = Tensor>(
   );
 }
 
-function build<S, I>(
+function build<S>(
   cell: CellLike<S>,
-  inputs: I,
+  inputs: unknown,
   flatBatchMajor: Tensor[],
   dtype: DType | null,
   options: DynamicRnnOptions<S>,
-): [I, S] {
+): [Tensor, S] {
   const timeMajor = options.timeMajor ?? false;
   const flatInput = timeMajor ? flatBatchMajor : flatBatchMajor.map(transposeBatchTime);
 
@@ -139,7 +139,7 @@ function build<S, I>(
     dtype,
   );
   const flatOutputs = flatten<Tensor>(outputs).map((o) => (timeMajor ? o : transposeBatchTime(o)));
-  return [packSequenceAs<I>(cell.outputSize, flatOutputs), finalState];
+  return [packSequenceAs<Tensor>(cell.outputSize, flatOutputs), finalState];
 }
 
 /** `_transpose_batch_time`: swaps the first two dimensions (`rnn/transpose`). */
