@@ -1,3 +1,4 @@
+import { sumKernel } from "../ops/math/reduce.js";
 import * as tfc from "@tensorflow/tfjs-core";
 import type { DType } from "../graph/dtypes.js";
 import type { OutputSpec } from "../graph/graph.js";
@@ -707,7 +708,7 @@ lazyOp({
     const axes = Array.from({ length: g.rank }, (_, i) => i).filter((i) => i !== channel);
     // tfjs-wasm's sum over an empty axis returns uninitialized memory.
     if (g.size === 0) return [tfc.zeros([g.shape[channel] as number], g.dtype)];
-    return [tfc.sum(g, axes)];
+    return [sumKernel(g, axes, false)];
   },
 });
 

@@ -49,7 +49,11 @@ function emptyReduction(
 
 /** Integer mean truncates toward zero, as TensorFlow's integer division does. */
 function mean(x: tfc.Tensor, axes: number[], keepDims: boolean): tfc.Tensor {
-  if (x.dtype !== "int32") return tfc.mean(x, axes, keepDims);
+  if (x.dtype !== "int32") {
+    const leading = axes.length > 0 && axes.length < x.rank && axes.every((a, i) => a === i);
+    if (!leading || tfc.getBackend() !== "wasm") return tfc.mean(x, axes, keepDims);
+    return tfc.tidy(() => tfc.div(sumKernel(x, axes, keepDims), sizeOver(x, axes)));
+  }
   return tfc.tidy(() => {
     const m = tfc.div(tfc.sum(x, axes, keepDims), sizeOver(x, axes));
     return tfc.cast(tfc.mul(tfc.sign(m), tfc.floor(tfc.abs(m))), "int32");
@@ -62,9 +66,29 @@ function sizeOver(x: tfc.Tensor, axes: number[]): number {
   return n;
 }
 
+/**
+ * A float sum over the leading axes `0..k-1` (a bias gradient, a batch sum) as a product
+ * with a row of ones: tfjs-wasm's `Sum` over leading axes transposes first and runs
+ * ~20x slower than its matmul on the same data. Other cases go to `tfc.sum`.
+ */
+export function sumKernel(x: tfc.Tensor, axes: number[], keepDims: boolean): tfc.Tensor {
+  const k = axes.length;
+  const leading = k > 0 && k < x.rank && axes.every((a, i) => a === i);
+  if (!leading || x.dtype !== "float32" || tfc.getBackend() !== "wasm") {
+    return tfc.sum(x, axes, keepDims);
+  }
+  const kept = x.shape.slice(k);
+  const rows = sizeOver(x, axes);
+  const cols = x.size / rows;
+  return tfc.tidy(() => {
+    const total = tfc.matMul(tfc.ones([1, rows]), tfc.reshape(x, [rows, cols]));
+    return tfc.reshape(total, keepDims ? [...axes.map(() => 1), ...kept] : kept);
+  });
+}
+
 /** Reduction op types, their tfjs kernels, and the dtypes TensorFlow allows. */
 const REDUCERS: Record<string, { kernel: Reducer; allowed: "numeric" | "real" | "bool" }> = {
-  Sum: { kernel: (x, a, k) => tfc.sum(x, a, k), allowed: "numeric" },
+  Sum: { kernel: sumKernel, allowed: "numeric" },
   Mean: { kernel: mean, allowed: "numeric" },
   Max: { kernel: (x, a, k) => tfc.max(x, a, k), allowed: "real" },
   Min: { kernel: (x, a, k) => tfc.min(x, a, k), allowed: "real" },
