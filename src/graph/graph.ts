@@ -239,9 +239,8 @@ export class Graph {
     inputs.forEach((t, i) => {
       const own = t.op.controlFlowContext;
       if (own === ctx) return;
-      let replacement: Tensor;
       if (ctx === null) throw new ValueError(loopValueMessage(t, consumerName));
-      else replacement = ctx.captureInput(t, consumerName);
+      const replacement = ctx.captureInput(t, consumerName);
       if (replacement === t) return;
       result ??= inputs.slice();
       result[i] = replacement;
@@ -277,28 +276,21 @@ export class Graph {
   }
 
   /**
-   * Runs `fn` with no control dependencies (`init_scope` in graph mode). As in TensorFlow,
-   * the current name scope is kept; it is restored afterwards whatever `fn` did to it.
+   * Runs `fn` with no control dependencies and outside any loop being built (`init_scope`
+   * in graph mode: where variables are created). As in TensorFlow, the current name scope
+   * is kept; it is restored afterwards whatever `fn` did to it.
    */
   initScope<T>(fn: () => T): T {
     const savedStack = this._nameStack;
-    const savedContext = this._controlFlowContext;
-    this._controlFlowContext = null;
-    try {
-      return this.initScopeBody(savedStack, fn);
-    } finally {
-      this._controlFlowContext = savedContext;
-    }
-  }
-
-  private initScopeBody<T>(savedStack: string, fn: () => T): T {
-    return this.controlDependencies(null, () => {
-      try {
-        return fn();
-      } finally {
-        this._nameStack = savedStack;
-      }
-    });
+    return this.withControlFlowContext(null, () =>
+      this.controlDependencies(null, () => {
+        try {
+          return fn();
+        } finally {
+          this._nameStack = savedStack;
+        }
+      }),
+    );
   }
 
   /**
