@@ -147,6 +147,7 @@ export { transpose, type TransposeOptions } from "./ops/array/transpose.js";
 export { expandDims } from "./ops/array/expand_dims.js";
 export { squeeze, type SqueezeOptions } from "./ops/array/squeeze.js";
 export { tile } from "./ops/array/tile.js";
+export { reverse, reverseSequence, type ReverseSequenceOptions } from "./ops/array/reverse.js";
 export { pad, type PadOptions } from "./ops/array/pad.js";
 export { oneHot, type OneHotOptions } from "./ops/array/one_hot.js";
 export { where } from "./ops/array/where.js";

@@ -6,6 +6,7 @@ import { expandDims } from "../ops/array/expand_dims.js";
 import { zerosLike } from "../ops/array/like.js";
 import { pad } from "../ops/array/pad.js";
 import { reshape } from "../ops/array/reshape.js";
+import { reverse, reverseSequence } from "../ops/array/reverse.js";
 import { rank, size } from "../ops/array/shape.js";
 import { slice } from "../ops/array/slice.js";
 import { split } from "../ops/array/split.js";
@@ -311,3 +312,13 @@ for (const type of [
 ]) {
   registerGradient(type, null);
 }
+
+registerGradient("ReverseV2", (op, grads) => [reverse(g0(grads), op.inputs[1] as Tensor), null]);
+
+registerGradient("ReverseSequence", (op, grads) => [
+  reverseSequence(g0(grads), op.inputs[1] as Tensor, {
+    seqAxis: op.attrs.seq_dim as number,
+    batchAxis: op.attrs.batch_dim as number,
+  }),
+  null,
+]);

@@ -18,3 +18,7 @@ export { moments, type MomentsOptions } from "../ops/nn/moments.js";
 export * as rnnCell from "./rnn.js";
 export { staticRnn } from "../rnn/static_rnn.js";
 export { dynamicRnn, type DynamicRnnOptions } from "../rnn/dynamic_rnn.js";
+export {
+  bidirectionalDynamicRnn,
+  type BidirectionalDynamicRnnOptions,
+} from "../rnn/bidirectional_rnn.js";

@@ -1,0 +1,150 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { convertToTensor, type Packable } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { checkDType, normalizeAxis, ShapeInference } from "../shape_utils.js";
+import { constantInts, readInts } from "../tensor_util.js";
+
+registerOp({
+  type: "ReverseV2",
+  kernel: ([x, axis], op) => {
+    const input = x as tfc.Tensor;
+    const axes = (op.attrs._axis as number[] | null) ?? readInts(axis as tfc.Tensor);
+    const dims = axes.map((a) => (a < 0 ? a + input.rank : a));
+    return [dims.length === 0 ? tfc.clone(input) : tfc.reverse(input, dims)];
+  },
+});
+
+/**
+ * Reverses `tensor` along each axis of `axis` (`tf.reverse`, op `ReverseV2` with the const
+ * `ReverseV2/axis`).
+ *
+ * @example
+ * ```ts
+ * tf.reverse(tf.constant([[1, 2, 3]]), [1]); // [[3. 2. 1.]]
+ * ```
+ */
+export function reverse(tensor: TensorLike, axis: Packable, options: NameOption = {}): Tensor {
+  return inOpScope(options.name, "ReverseV2", [tensor, axis], (scope, graph) => {
+    const x = convertToTensor(tensor, { name: "tensor" });
+    const a = convertToTensor(axis, { name: "axis", preferredDtype: "int32" });
+    checkDType(a.dtype, "axis", "index");
+    const name = opNameOf(scope);
+    const si = new ShapeInference(name, "ReverseV2", [x.shape, a.shape]);
+    si.withRankAtMost(a.shape, 1);
+    const axes = constantInts(a);
+    if (axes !== null && x.shape.rank !== null) {
+      const rank = x.shape.rank;
+      const seen = new Set<number>();
+      for (const given of axes) {
+        const d = normalizeAxis(given, rank, name, "ReverseV2", [x.shape, a.shape]);
+        if (seen.has(d)) si.fail(`axis ${d} specified more than once.`);
+        seen.add(d);
+      }
+    }
+    return makeOp(graph, "ReverseV2", scope, [x, a], [{ dtype: x.dtype, shape: x.shape }], {
+      T: x.dtype,
+      Tidx: a.dtype,
+      _axis: axes,
+    }).outputs[0] as Tensor;
+  });
+}
+
+registerOp({
+  type: "ReverseSequence",
+  kernel: ([x, lengths], op) => {
+    const input = x as tfc.Tensor;
+    const seqDim = op.attrs.seq_dim as number;
+    const batchDim = op.attrs.batch_dim as number;
+    const seqLengths = readInts(lengths as tfc.Tensor);
+    const batch = input.shape[batchDim] as number;
+    const steps = input.shape[seqDim] as number;
+    if (seqLengths.length !== batch) {
+      throw new Error(
+        `Length of seq_lengths != input.dims(${batchDim}), (${seqLengths.length} vs. ${batch})`,
+      );
+    }
+    seqLengths.forEach((len, b) => {
+      if (len < 0) throw new Error(`seq_lengths(${b}): ${len} < 0`);
+      if (len > steps) {
+        throw new Error(`seq_lengths(${b}) > input.dims(${seqDim}), (${len} vs. ${steps})`);
+      }
+    });
+    // One gather along the sequence axis per batch row would be B kernels; instead gather
+    // all rows at once from a [batch, seq, rest] view with per-row reversed indices.
+    if (input.size === 0) return [tfc.clone(input)];
+    return [
+      tfc.tidy(() => {
+        const perm = [batchDim, seqDim, ...input.shape.keys()].filter(
+          (d, i, all) => all.indexOf(d) === i,
+        );
+        const moved = tfc.transpose(input, perm);
+        const indices = new Int32Array(batch * steps);
+        seqLengths.forEach((len, b) => {
+          for (let t = 0; t < steps; t++)
+            indices[b * steps + t] = b * steps + (t < len ? len - 1 - t : t);
+        });
+        const flat = tfc.reshape(moved, [batch * steps, -1]);
+        const gathered = tfc.gather(flat, tfc.tensor1d(indices, "int32"));
+        const back = tfc.reshape(gathered, moved.shape);
+        const inverse = perm.map((_, i) => perm.indexOf(i));
+        return tfc.transpose(back, inverse);
+      }),
+    ];
+  },
+});
+
+/** Options of {@link reverseSequence}. */
+export interface ReverseSequenceOptions extends NameOption {
+  /** The sequence axis (TF's `seq_axis`, or the older `seq_dim`). */
+  seqAxis?: number;
+  /** The batch axis (TF's `batch_axis`, or `batch_dim`); default 0. */
+  batchAxis?: number;
+}
+
+/**
+ * Reverses the first `seqLengths[b]` elements along `seqAxis` of each slice `b` along
+ * `batchAxis`, leaving the rest in place (`tf.reverse_sequence`, op `ReverseSequence`):
+ * how `bidirectionalDynamicRnn` runs its backward direction over padded batches.
+ *
+ * @example
+ * ```ts
+ * tf.reverseSequence(tf.constant([[1, 2, 3], [4, 5, 6]]), [2, 3], { seqAxis: 1 });
+ * // [[2. 1. 3.] [6. 5. 4.]]
+ * ```
+ */
+export function reverseSequence(
+  input: TensorLike,
+  seqLengths: TensorLike,
+  options: ReverseSequenceOptions = {},
+): Tensor {
+  return inOpScope(options.name, "ReverseSequence", [input, seqLengths], (scope, graph) => {
+    const x = convertToTensor(input, { name: "input" });
+    const lengths = convertToTensor(seqLengths, { name: "seq_lengths", preferredDtype: "int32" });
+    checkDType(lengths.dtype, "seq_lengths", "index");
+    const seqDim = options.seqAxis;
+    if (seqDim === undefined) throw new TypeError("reverseSequence needs options.seqAxis.");
+    const batchDim = options.batchAxis ?? 0;
+    const name = opNameOf(scope);
+    const si = new ShapeInference(name, "ReverseSequence", [x.shape, lengths.shape]);
+    const lengthDims = si.withRank(lengths.shape, 1);
+    let out: TensorShape = x.shape;
+    if (x.shape.dims !== null) {
+      const rank = x.shape.dims.length;
+      if (batchDim === seqDim) si.fail(`batch_dim == seq_dim == ${seqDim}`);
+      if (seqDim >= rank) si.fail(`seq_dim must be < input rank: ${seqDim} vs. ${rank}`);
+      if (batchDim >= rank) si.fail(`batch_dim must be < input rank: ${batchDim} vs. ${rank}`);
+      const dims = x.shape.dims.slice();
+      dims[batchDim] = si.mergeDim(dims[batchDim] as Dim, lengthDims[0] as Dim);
+      out = new TensorShape(dims);
+    }
+    return makeOp(graph, "ReverseSequence", scope, [x, lengths], [{ dtype: x.dtype, shape: out }], {
+      T: x.dtype,
+      Tlen: lengths.dtype,
+      seq_dim: seqDim,
+      batch_dim: batchDim,
+    }).outputs[0] as Tensor;
+  });
+}
