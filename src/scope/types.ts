@@ -22,6 +22,14 @@ export type InitializerFunction = (
   partitionInfo?: PartitionInfo | null,
 ) => TensorLike;
 
+/**
+ * What a variable scope may carry as its default initializer: anything `getVariable`
+ * accepts as `initializer`, a value (a `Tensor`, a number, nested arrays) included, as
+ * TensorFlow 1.15 passes the scope's initializer to `get_variable` unchanged
+ * (`variable_scope_test.py`, `testInitializeFromValue`).
+ */
+export type ScopeInitializer = Initializer | InitializerFunction | TensorLike;
+
 /** A weight penalty: returns a scalar loss tensor, or `null` to add no loss. */
 export type Regularizer = (weights: TensorConvertible) => Tensor | null;
 

@@ -10,18 +10,18 @@ import {
   type ReuseOption,
 } from "./reuse.js";
 import { AsyncScopeError, isPromiseLike } from "./synchronous.js";
+import { isTensorConvertible } from "../graph/tensor.js";
 import type {
   Constraint,
   CustomGetter,
-  Initializer,
-  InitializerFunction,
   Partitioner,
   Regularizer,
+  ScopeInitializer,
 } from "./types.js";
 
 /** The defaults a variable scope hands to `getVariable` calls inside it. */
 interface ScopeDefaults {
-  initializer: Initializer | InitializerFunction | null;
+  initializer: ScopeInitializer | null;
   regularizer: Regularizer | null;
   partitioner: Partitioner | null;
   customGetter: CustomGetter | null;
@@ -72,7 +72,7 @@ export class VariableScope {
     return this._reuse;
   }
   /** The default initializer of variables created in this scope, or `null`. */
-  get initializer(): Initializer | InitializerFunction | null {
+  get initializer(): ScopeInitializer | null {
     return this.defaults.initializer;
   }
   /** The default regularizer, or `null`. */
@@ -112,7 +112,7 @@ export class VariableScope {
     this._reuse = true;
   }
   /** Sets the default initializer. */
-  setInitializer(initializer: Initializer | InitializerFunction | null): void {
+  setInitializer(initializer: ScopeInitializer | null): void {
     this.defaults.initializer = initializer;
   }
   /** Sets the default regularizer. */
@@ -273,7 +273,7 @@ export interface VariableScopeOptions {
   defaultName?: string;
   /** Tensors the scope works on: their graph becomes the default inside. */
   values?: readonly unknown[];
-  initializer?: Initializer | InitializerFunction | null;
+  initializer?: ScopeInitializer | null;
   regularizer?: Regularizer | null;
   partitioner?: Partitioner | null;
   customGetter?: CustomGetter | null;
@@ -365,33 +365,33 @@ function validateScopeRequest(nameOrScope: unknown, options: VariableScopeOption
     throw new ValueError("reuse=True cannot be used without a name_or_scope");
   }
   if (options.dtype !== undefined && options.dtype !== null) asDType(options.dtype);
-  for (const key of [
-    "initializer",
-    "regularizer",
-    "partitioner",
-    "customGetter",
-    "constraint",
-  ] as const) {
+  if (
+    options.initializer !== undefined &&
+    options.initializer !== null &&
+    !isInitializerLike(options.initializer)
+  ) {
+    throw new TypeError(
+      "variableScope: initializer must be an initializer object, a function, or a value (a Tensor, a number, nested arrays).",
+    );
+  }
+  for (const key of ["regularizer", "partitioner", "customGetter", "constraint"] as const) {
     const value: unknown = options[key];
-    if (
-      value !== undefined &&
-      value !== null &&
-      typeof value !== "function" &&
-      !(key === "initializer" && isInitializerObject(value))
-    ) {
-      throw new TypeError(
-        `variableScope: ${key} must be a function${key === "initializer" ? " or an initializer object" : ""}.`,
-      );
+    if (value !== undefined && value !== null && typeof value !== "function") {
+      throw new TypeError(`variableScope: ${key} must be a function.`);
     }
   }
   return { nameOrScope: nameOrScope ?? null, defaultName, reuse, auxiliaryNameScope: aux, options };
 }
 
-function isInitializerObject(value: unknown): boolean {
+function isInitializerLike(value: unknown): boolean {
+  if (typeof value === "function" || typeof value === "number" || typeof value === "boolean") {
+    return true;
+  }
+  if (typeof value === "string" || Array.isArray(value) || ArrayBuffer.isView(value)) return true;
   return (
     typeof value === "object" &&
     value !== null &&
-    typeof (value as { call?: unknown }).call === "function"
+    (typeof (value as { call?: unknown }).call === "function" || isTensorConvertible(value))
   );
 }
 

@@ -1,6 +1,6 @@
 /**
  * Checkpoints real TensorFlow wrote, read end to end through the Saver and the
- * checkpoint utilities (fixtures: ../shared/fixtures/tf-checkpoints, see each SOURCE.md).
+ * checkpoint utilities (fixtures: test/fixtures/tf-checkpoints, see each SOURCE.md).
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";

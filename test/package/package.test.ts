@@ -30,7 +30,11 @@ function run(dir: string, file: string, source: string): string {
   });
 }
 
-describe.skipIf(!built)("the built package (run `npm run build` first)", () => {
+describe("the built package (`npm test` builds it first)", () => {
+  it("exists: dist/ has the ESM and CommonJS entries", () => {
+    expect(built, "dist/ is missing: run `npm run build` (npm test does it)").toBe(true);
+  });
+
   it("imports as ESM with the wasm backend ready, and runs the README example", () => {
     const out = run(
       consumer(),

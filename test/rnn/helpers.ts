@@ -119,19 +119,3 @@ export function gruStep(
   const cand = tfc.tanh(tfc.add(tfc.matMul(tfc.concat([x, tfc.mul(r, h)], 1), w.ck), w.cb));
   return tfc.add(tfc.mul(u, h), tfc.mul(tfc.sub(1, u), cand));
 }
-
-/** Runs `build` and skips the test (with a note) when a gradient is not registered yet. */
-export function gradientsOrSkip<T>(skip: (note?: string) => void, build: () => T): T {
-  try {
-    return build();
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    if (/No gradient defined/.test(message)) {
-      console.warn(
-        `[test/rnn] skipped: ${message} (the gradients engineer has not registered it yet)`,
-      );
-      skip();
-    }
-    throw e;
-  }
-}

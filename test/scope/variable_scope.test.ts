@@ -557,6 +557,59 @@ describe("scope defaults", () => {
   });
 });
 
+describe("a value as the scope's initializer (TF's testInitializeFromValue)", () => {
+  test("a Tensor passes through the scope: shape, dtype and value come from it", () => {
+    const init = tf.constant([
+      [0.1, 0.2, 0.3],
+      [0.4, 0.5, 0.6],
+    ]);
+    const [v, inner] = tf.variableScope("foo", { initializer: init }, () => [
+      tf.getVariable("v"),
+      tf.variableScope("bar", () => tf.getVariable("w")),
+    ]);
+    expect(v.name).toBe("foo/v:0");
+    expect(inner.name).toBe("foo/bar/w:0");
+    expect(v.shape.toString()).toBe("(2, 3)");
+    expect(v.dtype).toBe("float32");
+    using sess = new tf.Session();
+    sess.run(tf.variablesInitializer([v, inner]));
+    expect(String(sess.run(v))).toBe("[[0.1 0.2 0.3]\n [0.4 0.5 0.6]]");
+    expect(String(sess.run(inner))).toBe("[[0.1 0.2 0.3]\n [0.4 0.5 0.6]]");
+  });
+
+  test("an int32 Tensor makes an int32 variable; a shape with it is refused", () => {
+    const init = tf.constant([1, 2, 3, 4], { dtype: tf.int32 });
+    tf.variableScope("foo", { initializer: init }, () => {
+      expect(tf.getVariable("t").dtype).toBe("int32");
+      const e = errorOf(() => tf.getVariable("u", [4]));
+      expect(e).toBeInstanceOf(tf.errors.ValueError);
+      expect(e.message).toBe("If initializer is a constant, do not specify shape.");
+    });
+  });
+
+  test("a nested JS array works as a Tensor would, and a plain object is refused", () => {
+    const v = tf.variableScope(
+      "arr",
+      {
+        initializer: [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+      },
+      () => tf.getVariable("v"),
+    );
+    expect(v.shape.toString()).toBe("(3, 2)");
+    const before = tf.getDefaultGraph().getOperations().length;
+    const e = errorOf(() =>
+      tf.variableScope("bad", { initializer: { mean: 0 } as never }, () => tf.getVariable("x")),
+    );
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.message).toMatch(/^variableScope: initializer must be/);
+    expect(tf.getDefaultGraph().getOperations().length).toBe(before);
+  });
+});
+
 describe("customGetter", () => {
   test("receives the true getter, the full name and the options", () => {
     const seen: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * Every graph-building statement of the five seed documents (shared/seeds), ported to the
+ * Every graph-building statement of the five seed documents (the project's founding tutorials), ported to the
  * API. Where a seed is wrong, TensorFlow 1.15 is followed (see seeds/README.md).
  */
 import { beforeEach, describe, expect, test } from "vitest";

@@ -3,7 +3,7 @@
  * (table.ts) mapping "" to a BundleHeaderProto and each tensor name to a
  * BundleEntryProto; `prefix.data-NNNNN-of-MMMMM` hold the tensor bytes.
  *
- * Works on Uint8Array only, so it runs unchanged in browsers; fs_node.ts adds files.
+ * Works on Uint8Array only, so it runs unchanged in browsers; ../file_io.ts adds files.
  */
 import { bytesOf, compareBytes, concatBytes, plainBytes } from "./bytes.js";
 import { HOST_IS_LITTLE_ENDIAN, crc32c, maskCrc32c, unmaskCrc32c } from "./crc32c.js";
@@ -749,7 +749,7 @@ function v1Error(prefix: string): CheckpointFormatError {
 }
 
 /**
- * Error for a legacy V1 checkpoint file (exposed for file-level sniffing in fs_node.ts).
+ * Error for a legacy V1 checkpoint file (exposed for file-level sniffing in ../file_io.ts).
  *
  * @example
  * ```ts

@@ -9,7 +9,7 @@
  *   all_model_checkpoint_timestamps: 1568832812.2891152
  *   last_preserved_timestamp: 1568832700.0
  *
- * Pure string handling; fs_node.ts reads and writes the file.
+ * Pure string handling; ../file_io.ts reads and writes the file.
  */
 import { CheckpointFormatError } from "./errors.js";
 

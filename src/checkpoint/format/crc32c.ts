@@ -8,7 +8,7 @@
  * 650-1050 MB/s on the same machine, and a small WebAssembly kernel
  * (crc32c_wasm.ts) at about 1.4 GB/s; checkpoint saves of 100 MB spend most of
  * their CPU time here. Inputs of at least {@link WASM_MIN_BYTES} use, in order
- * of preference, a registered hardware implementation (fs_node.ts registers
+ * of preference, a registered hardware implementation (../file_io.ts registers
  * @node-rs/crc32, ~3.5 GB/s with SSE4.2, when that optional package loads),
  * the WebAssembly kernel, or the JS loop.
  */

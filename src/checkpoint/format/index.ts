@@ -1,7 +1,7 @@
 /**
  * TensorFlow checkpoint format V2 (tensor bundle) reader/writer, browser-safe.
- * File I/O for Node lives in ./fs_node.ts and is deliberately not re-exported
- * here, so bundling this module for the web never pulls in node:fs.
+ * File I/O lives in ../file_io.ts, so bundling this module for the web never
+ * pulls in node:fs.
  */
 export {
   BundleReader,

@@ -1,5 +1,5 @@
 /**
- * Real TensorFlow-written checkpoints from ../shared/fixtures/tf-checkpoints (see each SOURCE.md).
+ * Real TensorFlow-written checkpoints from test/fixtures/tf-checkpoints (see each SOURCE.md).
  * Every key, shape, offset, size, CRC and value asserted here is the one stated in those files.
  */
 import { describe, expect, it } from "vitest";

@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 /** Repository root (this file is test/checkpoint/format/helpers.ts). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** shared/ sits beside the clone, both on developer machines and in CI. */
-export const fixturesDir = path.resolve(repoRoot, "../shared/fixtures/tf-checkpoints");
+/** Real TensorFlow-written checkpoints, copied into the repo with their SOURCE.md and licences. */
+export const fixturesDir = path.resolve(repoRoot, "test/fixtures/tf-checkpoints");
 
 /** Path of a file inside one fixture folder. */
 export function fixturePath(folder: string, file: string): string {
