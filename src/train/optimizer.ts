@@ -253,7 +253,7 @@ export abstract class Optimizer {
   }
 
   /** A variable shared by all updates (`_create_non_slot_variable`), e.g. `beta1_power`. */
-  protected nonSlotVariable(initialValue: number, name: string): Variable {
+  protected nonSlotVariable(initialValue: TensorLike | (() => TensorLike), name: string): Variable {
     const existing = this.nonSlots.get(name);
     if (existing !== undefined) return existing;
     const v = new Variable(initialValue, { name, trainable: false, dtype: "float32" });

@@ -1,3 +1,4 @@
+import { ValueError } from "../errors.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { controlDependencies, group } from "../ops/control/group.js";
@@ -40,7 +41,9 @@ export class GradientDescentOptimizer extends Optimizer {
     this.lrTensor = hyper(this.learningRate, "learning_rate");
   }
   protected applyDense(grad: Tensor, variable: Variable): Operation {
-    return applyOp("ApplyGradientDescent", [variable], [this.lrTensor as Tensor, grad], {}).op;
+    return applyOp("ApplyGradientDescent", [variable], [this.lrTensor as Tensor, grad], {
+      use_locking: this.useLocking,
+    }).op;
   }
 }
 
@@ -77,18 +80,19 @@ export class MomentumOptimizer extends Optimizer {
       "ApplyMomentum",
       [variable, mom],
       [this.lrTensor as Tensor, grad, this.momentumTensor as Tensor],
-      {
-        use_nesterov: this.useNesterov,
-      },
+      { use_locking: this.useLocking, use_nesterov: this.useNesterov },
     ).op;
   }
 }
 
 /** Options of {@link AdamOptimizer}. */
 export interface AdamOptions {
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
+  /** Decay of the first-moment estimate (0.9); a number or a scalar tensor. */
+  beta1?: HyperParameter;
+  /** Decay of the second-moment estimate (0.999); a number or a scalar tensor. */
+  beta2?: HyperParameter;
+  /** The stability constant "epsilon hat" (1e-8); a number or a scalar tensor. */
+  epsilon?: HyperParameter;
   useLocking?: boolean;
   name?: string;
 }
@@ -105,9 +109,9 @@ export interface AdamOptions {
  * ```
  */
 export class AdamOptimizer extends Optimizer {
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly epsilon: number;
+  readonly beta1: HyperParameter;
+  readonly beta2: HyperParameter;
+  readonly epsilon: HyperParameter;
   private tensors: { lr: Tensor; beta1: Tensor; beta2: Tensor; epsilon: Tensor } | null = null;
   constructor(
     readonly learningRate: HyperParameter = 0.001,
@@ -150,7 +154,7 @@ export class AdamOptimizer extends Optimizer {
         t.epsilon,
         grad,
       ],
-      { use_nesterov: false },
+      { use_locking: this.useLocking, use_nesterov: false },
     ).op;
   }
   protected override finish(updates: Operation[], name: string): Operation {
@@ -167,9 +171,12 @@ export class AdamOptimizer extends Optimizer {
 
 /** Options of {@link RMSPropOptimizer}. */
 export interface RMSPropOptions {
-  decay?: number;
-  momentum?: number;
-  epsilon?: number;
+  /** Discount of the running mean square (0.9); a number or a scalar tensor. */
+  decay?: HyperParameter;
+  /** Momentum of the update (0); a number or a scalar tensor. */
+  momentum?: HyperParameter;
+  /** Added to the mean square before its root (1e-10); a number or a scalar tensor. */
+  epsilon?: HyperParameter;
   centered?: boolean;
   useLocking?: boolean;
   name?: string;
@@ -185,9 +192,9 @@ export interface RMSPropOptions {
  * ```
  */
 export class RMSPropOptimizer extends Optimizer {
-  readonly decay: number;
-  readonly momentum: number;
-  readonly epsilon: number;
+  readonly decay: HyperParameter;
+  readonly momentum: HyperParameter;
+  readonly epsilon: HyperParameter;
   readonly centered: boolean;
   private tensors: { lr: Tensor; decay: Tensor; momentum: Tensor; epsilon: Tensor } | null = null;
   constructor(
@@ -222,9 +229,13 @@ export class RMSPropOptimizer extends Optimizer {
     const args = [t.lr, t.decay, t.momentum, t.epsilon, grad];
     if (this.centered) {
       const mg = this.getSlot(variable, "mg") as Variable;
-      return applyOp("ApplyCenteredRMSProp", [variable, mg, rms, mom], args, {}).op;
+      return applyOp("ApplyCenteredRMSProp", [variable, mg, rms, mom], args, {
+        use_locking: this.useLocking,
+      }).op;
     }
-    return applyOp("ApplyRMSProp", [variable, rms, mom], args, {}).op;
+    return applyOp("ApplyRMSProp", [variable, rms, mom], args, {
+      use_locking: this.useLocking,
+    }).op;
   }
 }
 
@@ -247,7 +258,7 @@ export class AdagradOptimizer extends Optimizer {
     super(options.useLocking ?? false, options.name ?? "Adagrad");
     this.initialAccumulatorValue = options.initialAccumulatorValue ?? 0.1;
     if (this.initialAccumulatorValue <= 0) {
-      throw new RangeError(
+      throw new ValueError(
         `initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`,
       );
     }
@@ -267,6 +278,9 @@ export class AdagradOptimizer extends Optimizer {
   }
   protected applyDense(grad: Tensor, variable: Variable): Operation {
     const acc = this.getSlot(variable, "accumulator") as Variable;
-    return applyOp("ApplyAdagrad", [variable, acc], [this.lrTensor as Tensor, grad], {}).op;
+    return applyOp("ApplyAdagrad", [variable, acc], [this.lrTensor as Tensor, grad], {
+      use_locking: this.useLocking,
+      update_slots: true,
+    }).op;
   }
 }

@@ -4,7 +4,7 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerGradient, registerOp, type KernelRuntime } from "../registry.js";
-import { mergeErrorDetail, shapeError } from "../shape_utils.js";
+import { ShapeInference } from "../shape_utils.js";
 import { variableOpOf } from "./variable_ops.js";
 
 /*
@@ -23,15 +23,26 @@ function readRefs(
   return [vars, vars.map((v) => runtime.readVariable(v, op))];
 }
 
+/** A non-ref input of an `Apply*` op: a rank-0 hyper-parameter, or the gradient. */
+type ApplyArg = "scalar" | "grad";
+
 interface ApplySpec {
   type: string;
   /** How many leading inputs are variables (the var, then its slots). */
   refs: number;
+  /**
+   * The inputs after the refs, in TF's order: the gradient is not always last
+   * (`ApplyMomentum` takes `lr, grad, momentum`), so the shape check needs each role.
+   */
+  args: readonly ApplyArg[];
   /** Computes the new values of the ref inputs from their values and the other inputs. */
   update: (vars: tfc.Tensor[], args: readonly tfc.Tensor[], op: Operation) => tfc.Tensor[];
 }
 
+const APPLY_SPECS = new Map<string, ApplySpec>();
+
 function registerApply(spec: ApplySpec): void {
+  APPLY_SPECS.set(spec.type, spec);
   const positions = Array.from({ length: spec.refs }, (_, i) => i);
   registerOp({
     type: spec.type,
@@ -51,6 +62,7 @@ function registerApply(spec: ApplySpec): void {
 registerApply({
   type: "ApplyGradientDescent",
   refs: 1,
+  args: ["scalar", "grad"],
   update: ([v], [alpha, delta]) => [
     tfc.sub(v as tfc.Tensor, tfc.mul(alpha as tfc.Tensor, delta as tfc.Tensor)),
   ],
@@ -59,6 +71,7 @@ registerApply({
 registerApply({
   type: "ApplyMomentum",
   refs: 2,
+  args: ["scalar", "grad", "scalar"],
   update: ([v, accum], [lr, grad, momentum], op) => {
     const a = tfc.add(tfc.mul(accum as tfc.Tensor, momentum as tfc.Tensor), grad as tfc.Tensor);
     const step = op.attrs.use_nesterov
@@ -71,6 +84,7 @@ registerApply({
 registerApply({
   type: "ApplyAdam",
   refs: 3,
+  args: ["scalar", "scalar", "scalar", "scalar", "scalar", "scalar", "grad"],
   update: ([v, m, s], [beta1Power, beta2Power, lr, beta1, beta2, epsilon, grad]) => {
     const g = grad as tfc.Tensor;
     const b1 = beta1 as tfc.Tensor;
@@ -95,6 +109,7 @@ registerApply({
 registerApply({
   type: "ApplyRMSProp",
   refs: 3,
+  args: ["scalar", "scalar", "scalar", "scalar", "grad"],
   update: ([v, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
     const g = grad as tfc.Tensor;
     const ms2 = tfc.add(
@@ -112,6 +127,7 @@ registerApply({
 registerApply({
   type: "ApplyCenteredRMSProp",
   refs: 4,
+  args: ["scalar", "scalar", "scalar", "scalar", "grad"],
   update: ([v, mg, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
     const g = grad as tfc.Tensor;
     const oneMinusRho = tfc.sub(1, rho as tfc.Tensor);
@@ -132,16 +148,23 @@ registerApply({
 registerApply({
   type: "ApplyAdagrad",
   refs: 2,
-  update: ([v, accum], [lr, grad]) => {
+  args: ["scalar", "grad"],
+  update: ([v, accum], [lr, grad], op) => {
     const g = grad as tfc.Tensor;
-    const a2 = tfc.add(accum as tfc.Tensor, tfc.square(g));
+    // update_slots=false (TF's default is true) divides by the accumulator as it stands.
+    const a2 =
+      op.attrs.update_slots === false
+        ? tfc.clone(accum as tfc.Tensor)
+        : tfc.add(accum as tfc.Tensor, tfc.square(g));
     return [tfc.sub(v as tfc.Tensor, tfc.div(tfc.mul(lr as tfc.Tensor, g), tfc.sqrt(a2))), a2];
   },
 });
 
 /**
  * Builds one of the `Apply*` ops: `refs` are the variable and its slots (taken by
- * reference), `args` the scalars and the gradient. The output is the updated variable.
+ * reference), `args` the hyper-parameters and the gradient in TF's input order. The output
+ * is the updated variable. Shapes are checked as TF's shape functions do: slots and the
+ * gradient merge with the variable's shape, hyper-parameters must be scalars.
  *
  * @example
  * ```ts
@@ -155,30 +178,33 @@ export function applyOp(
   attrs: Record<string, unknown>,
   name?: string,
 ): Tensor {
+  const spec = APPLY_SPECS.get(type);
+  if (spec === undefined) throw new Error(`No training op registered for type ${type}.`);
+  if (refs.length !== spec.refs || args.length !== spec.args.length) {
+    throw new Error(
+      `${type} takes ${spec.refs} variable inputs and ${spec.args.length} other inputs, got ${refs.length} and ${args.length}.`,
+    );
+  }
   return inOpScope(name, type, [...refs, ...args], (scope, graph) => {
     const refTensors = refs.map((r) => convertToTensor(r, { asRef: true }));
     const first = refTensors[0] as Tensor;
     const argTensors = args.map((a) => convertToTensor(a, { dtype: first.dtype }));
-    const grad = argTensors[argTensors.length - 1] as Tensor;
-    for (const t of [...refTensors.slice(1), grad]) {
-      if (!first.shape.isCompatibleWith(t.shape)) {
-        throw shapeError(mergeErrorDetail(first.shape, t.shape), opNameOf(scope), type, [
-          first.shape,
-          t.shape,
-        ]);
-      }
-    }
-    return makeOp(
-      graph,
+    const inputs = [...refTensors, ...argTensors];
+    const c = new ShapeInference(
+      opNameOf(scope),
       type,
-      scope,
-      [...refTensors, ...argTensors],
-      [{ dtype: first.dtype, shape: first.shape, isRef: true }],
-      {
-        T: first.dtype,
-        use_locking: false,
-        ...attrs,
-      },
-    ).outputs[0] as Tensor;
+      inputs.map((t) => t.shape),
+    );
+    let s = first.shape;
+    for (const r of refTensors.slice(1)) s = c.mergeShape(s, r.shape);
+    argTensors.forEach((t, i) => {
+      if (spec.args[i] === "scalar") c.withRank(t.shape, 0);
+      else s = c.mergeShape(s, t.shape);
+    });
+    return makeOp(graph, type, scope, inputs, [{ dtype: first.dtype, shape: s, isRef: true }], {
+      T: first.dtype,
+      use_locking: false,
+      ...attrs,
+    }).outputs[0] as Tensor;
   });
 }
