@@ -4,7 +4,18 @@ import type { Graph } from "../../graph/graph.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  alias,
+  axisKind,
+  dtypeKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
@@ -66,23 +77,32 @@ export function argOpIn(
   }).outputs[0] as Tensor;
 }
 
-/** Options of {@link argmax} and {@link argmin}. */
-export interface ArgOptions extends NameOption {
-  /** The axis to reduce; 0 by default. */
-  axis?: TensorLike | null;
-  /** Only `int32`: TensorFlow's default is int64, which scopeflow does not have. */
-  outputType?: DType;
-}
+/** TF 1.15's `argmax(input, axis, name, dimension, output_type)` (and `argmin`'s). */
+const ARG_PARAMS = [
+  req("input", tensorKind),
+  opt("axis", axisKind),
+  opt("name", stringKind),
+  alias("dimension", "axis", axisKind),
+  opt("outputType", dtypeKind),
+] as const;
 
-function argOp(type: "ArgMax" | "ArgMin", input: TensorLike, options: ArgOptions): Tensor {
-  const outputType = asDType(options.outputType ?? "int32");
+/** The options object of {@link argmax} and {@link argmin}. */
+export type ArgOptions = OptionsOf<typeof ARG_PARAMS>;
+
+function argOp(
+  type: "ArgMax" | "ArgMin",
+  input: TensorLike,
+  axis: TensorLike,
+  outputTypeOption: DType | undefined,
+  name: string | undefined,
+): Tensor {
+  const outputType = asDType(outputTypeOption ?? "int32");
   if (outputType !== "int32") {
     throw new TypeError(
       `Value passed to parameter 'output_type' has DataType ${outputType} not in list of allowed values: int32, int64`,
     );
   }
-  const axis = options.axis ?? 0;
-  return inOpScope(options.name, type, [input, axis], (scope, graph) => {
+  return inOpScope(name, type, [input, axis], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const d = convertToTensor(axis, { name: "dimension", preferredDtype: "int32" });
     return argOpIn(graph, scope, type, x, d);
@@ -98,9 +118,9 @@ function argOp(type: "ArgMax" | "ArgMin", input: TensorLike, options: ArgOptions
  * tf.argmax(tf.constant([[1, 9, 3], [7, 2, 5]]), { axis: 1 }); // [1 0]
  * ```
  */
-export function argmax(input: TensorLike, options: ArgOptions = {}): Tensor {
-  return argOp("ArgMax", input, options);
-}
+export const argmax = tfFunction("argmax", ARG_PARAMS, (a) =>
+  argOp("ArgMax", a.input, a.axis ?? 0, a.outputType, a.name),
+);
 
 /**
  * The index of the smallest value along `axis` (`tf.argmin`, op `ArgMin`), as int32.
@@ -110,6 +130,6 @@ export function argmax(input: TensorLike, options: ArgOptions = {}): Tensor {
  * tf.argmin(tf.constant([3, 1, 2])); // 1
  * ```
  */
-export function argmin(input: TensorLike, options: ArgOptions = {}): Tensor {
-  return argOp("ArgMin", input, options);
-}
+export const argmin = tfFunction("argmin", ARG_PARAMS, (a) =>
+  argOp("ArgMin", a.input, a.axis ?? 0, a.outputType, a.name),
+);

@@ -5,7 +5,18 @@ import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { constantOp } from "../array/constant.js";
 import { rankIn } from "../array/shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  alias,
+  axisKind,
+  booleanKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { shareTensor } from "../share.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
@@ -203,19 +214,26 @@ function allDims(graph: Graph, x: Tensor | null, rank: number | null): Tensor {
   });
 }
 
-/** Options of the reductions. */
-export interface ReduceOptions extends NameOption {
-  /** The dimensions to reduce; all when `null` or absent. */
-  axis?: number | readonly number[] | Tensor | null;
-  /** Keep reduced dimensions with length 1. */
-  keepdims?: boolean | null;
-  /** The same as `keepdims` (TensorFlow's deprecated `keep_dims`). */
-  keepDims?: boolean | null;
-}
+/** TF 1.15's `reduce_*_v1(input_tensor, axis, keepdims, name, reduction_indices, keep_dims)`. */
+const REDUCE_PARAMS = [
+  req("inputTensor", tensorKind),
+  opt("axis", axisKind),
+  opt("keepdims", booleanKind),
+  opt("name", stringKind),
+  alias("reductionIndices", "axis", axisKind),
+  alias("keepDims", "keepdims", booleanKind),
+] as const;
 
-function reduce(type: string, input: TensorLike, options: ReduceOptions): Tensor {
-  const keepDims = options.keepdims ?? options.keepDims ?? false;
-  const axis = options.axis ?? null;
+/** The options object of the reductions (any parameter by name). */
+export type ReduceOptions = OptionsOf<typeof REDUCE_PARAMS>;
+
+function reduce(
+  type: string,
+  input: TensorLike,
+  axis: TensorLike | null,
+  keepDims: boolean,
+  name: string | undefined,
+): Tensor {
   if (axis === null) {
     const graph = graphFromValues([input]);
     return withDefaultGraph(graph, () =>
@@ -223,7 +241,7 @@ function reduce(type: string, input: TensorLike, options: ReduceOptions): Tensor
         const known = input instanceof Tensor || isTensorConvertible(input);
         const x = known ? convertToTensor(input) : null;
         const dims = allDims(graph, x, x === null ? inferShape(input).length : x.shape.rank);
-        const out = inOpScope(options.name, type, [input, dims], (scope, g) =>
+        const out = inOpScope(name, type, [input, dims], (scope, g) =>
           reduceIn(g, scope, type, x ?? convertToTensor(input, { name: "input" }), dims, keepDims),
         );
         // `_may_reduce_to_scalar`.
@@ -232,7 +250,7 @@ function reduce(type: string, input: TensorLike, options: ReduceOptions): Tensor
       }),
     );
   }
-  return inOpScope(options.name, type, [input, axis], (scope, graph) => {
+  return inOpScope(name, type, [input, axis], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const axes = convertToTensor(axis as TensorLike, {
       name: "reduction_indices",
@@ -242,8 +260,10 @@ function reduce(type: string, input: TensorLike, options: ReduceOptions): Tensor
   });
 }
 
-function defineReduction(type: string) {
-  return (input: TensorLike, options: ReduceOptions = {}): Tensor => reduce(type, input, options);
+function defineReduction(fn: string, type: string) {
+  return tfFunction(fn, REDUCE_PARAMS, (a) =>
+    reduce(type, a.inputTensor, a.axis ?? null, a.keepdims ?? false, a.name),
+  );
 }
 
 /**
@@ -257,34 +277,34 @@ function defineReduction(type: string) {
  * tf.reduceSum(x, { axis: 1, keepdims: true }); // [[3.] [3.]]
  * ```
  */
-export const reduceSum = defineReduction("Sum");
+export const reduceSum = defineReduction("reduceSum", "Sum");
 /**
  * The mean over `axis` (`tf.reduce_mean`, op `Mean`); integer means truncate.
  * @example `tf.reduceMean(tf.constant([1, 2, 3, 4]), { axis: 0 }); // 2.5`
  */
-export const reduceMean = defineReduction("Mean");
+export const reduceMean = defineReduction("reduceMean", "Mean");
 /**
  * The maximum over `axis` (`tf.reduce_max`, op `Max`).
  * @example `tf.reduceMax(tf.constant([[1, 5], [3, 2]]), { axis: 1 }); // [5. 3.]`
  */
-export const reduceMax = defineReduction("Max");
+export const reduceMax = defineReduction("reduceMax", "Max");
 /**
  * The minimum over `axis` (`tf.reduce_min`, op `Min`).
  * @example `tf.reduceMin(tf.constant([[1, 5], [3, 2]]), { axis: 1 }); // [1. 2.]`
  */
-export const reduceMin = defineReduction("Min");
+export const reduceMin = defineReduction("reduceMin", "Min");
 /**
  * The product over `axis` (`tf.reduce_prod`, op `Prod`).
  * @example `tf.reduceProd(tf.constant([1, 2, 3])); // 6.`
  */
-export const reduceProd = defineReduction("Prod");
+export const reduceProd = defineReduction("reduceProd", "Prod");
 /**
  * Logical and over `axis` (`tf.reduce_all`, op `All`), for bool tensors.
  * @example `tf.reduceAll(tf.constant([true, false])); // False`
  */
-export const reduceAll = defineReduction("All");
+export const reduceAll = defineReduction("reduceAll", "All");
 /**
  * Logical or over `axis` (`tf.reduce_any`, op `Any`), for bool tensors.
  * @example `tf.reduceAny(tf.constant([true, false])); // True`
  */
-export const reduceAny = defineReduction("Any");
+export const reduceAny = defineReduction("reduceAny", "Any");
