@@ -173,9 +173,10 @@ async function syncDirectory(dir: string): Promise<void> {
  *
  * @example
  * ```ts
- * await writeBundleFiles("/tmp/run/model.ckpt-100", [
+ * const written = await writeBundleFiles("run/model.ckpt-100", [
  *   { name: "w", dtype: "float32", shape: [2], values: new Float32Array([1, 2]) },
  * ]);
+ * written.indexFile; // ==> run/model.ckpt-100.index
  * ```
  */
 export async function writeBundleFiles(
@@ -262,8 +263,9 @@ async function missingIndexError(
  *
  * @example
  * ```ts
- * const reader = await readBundleFiles("/tmp/run/model.ckpt-100");
- * const w = reader.getTensor("w");
+ * await writeBundleFiles("model.ckpt", [{ name: "w", dtype: "float32", shape: [2], values: [1, 2] }]);
+ * const reader = await readBundleFiles("model.ckpt");
+ * reader.getTensor("w").values; // ==> 1,2
  * ```
  */
 export async function readBundleFiles(
@@ -336,12 +338,13 @@ export interface WriteCheckpointStateOptions {
  *
  * @example
  * ```ts
- * await writeCheckpointState("/tmp/run", {
+ * await writeCheckpointState("run", {
  *   modelCheckpointPath: "model.ckpt-200",
  *   allModelCheckpointPaths: ["model.ckpt-100", "model.ckpt-200"],
  *   allModelCheckpointTimestamps: [],
  *   lastPreservedTimestamp: 0,
  * });
+ * (await readCheckpointState("run"))?.modelCheckpointPath; // ==> run/model.ckpt-200
  * ```
  */
 export async function writeCheckpointState(
@@ -385,8 +388,9 @@ export async function writeCheckpointState(
  *
  * @example
  * ```ts
- * const state = await readCheckpointState("/tmp/run");
- * if (state) console.log(state.modelCheckpointPath); // "/tmp/run/model.ckpt-200"
+ * const state = { modelCheckpointPath: "model.ckpt-200", allModelCheckpointPaths: ["model.ckpt-200"] };
+ * await writeCheckpointState("run", { ...state, allModelCheckpointTimestamps: [], lastPreservedTimestamp: 0 });
+ * (await readCheckpointState("run"))?.modelCheckpointPath; // ==> run/model.ckpt-200
  * ```
  */
 export async function readCheckpointState(
@@ -427,8 +431,10 @@ export async function readCheckpointState(
  *
  * @example
  * ```ts
- * const prefix = await latestCheckpoint("/tmp/run");
- * if (prefix) reader = await readBundleFiles(prefix);
+ * await writeBundleFiles("run/model.ckpt-100", [{ name: "w", dtype: "float32", shape: [], values: [1] }]);
+ * const state = { modelCheckpointPath: "model.ckpt-100", allModelCheckpointPaths: ["model.ckpt-100"] };
+ * await writeCheckpointState("run", { ...state, allModelCheckpointTimestamps: [], lastPreservedTimestamp: 0 });
+ * await latestCheckpoint("run"); // ==> run/model.ckpt-100
  * ```
  */
 export async function latestCheckpoint(

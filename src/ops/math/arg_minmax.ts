@@ -95,7 +95,8 @@ function argOp(type: "ArgMax" | "ArgMin", input: TensorLike, options: ArgOptions
  *
  * @example
  * ```ts
- * tf.argmax(tf.constant([[1, 9, 3], [7, 2, 5]]), { axis: 1 }); // [1 0]
+ * using sess = new tf.Session();
+ * sess.run(tf.argmax(tf.constant([[1, 9, 3], [7, 2, 5]]), { axis: 1 })); // ==> [1 0]
  * ```
  */
 export function argmax(input: TensorLike, options: ArgOptions = {}): Tensor {
@@ -107,7 +108,8 @@ export function argmax(input: TensorLike, options: ArgOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * tf.argmin(tf.constant([3, 1, 2])); // 1
+ * using sess = new tf.Session();
+ * sess.run(tf.argmin(tf.constant([3, 1, 2]))); // ==> 1
  * ```
  */
 export function argmin(input: TensorLike, options: ArgOptions = {}): Tensor {
