@@ -11,8 +11,8 @@
  *
  * @example
  * ```ts
- * try { tf.getVariable("v", [1]); tf.getVariable("v", [1]); }
- * catch (e) { if (e instanceof tf.errors.ValueError) console.log(e.message); }
+ * tf.getVariable("v", [1]);
+ * tf.getVariable("v", [1]); // throws ValueError: Variable v already exists, disallowed.
  * ```
  */
 export class ValueError extends Error {
@@ -60,8 +60,9 @@ export class OpError extends Error {
  *
  * @example
  * ```ts
- * // Attempting to use uninitialized value foo/v
- * try { sess.run(v); } catch (e) { e instanceof tf.errors.FailedPreconditionError; }
+ * const v = tf.getVariable("v", [1]);
+ * using sess = new tf.Session();
+ * sess.run(v); // throws FailedPreconditionError: Attempting to use uninitialized value v
  * ```
  */
 export class FailedPreconditionError extends OpError {
@@ -117,8 +118,12 @@ export class InternalError extends OpError {
  *
  * @example
  * ```ts
- * try { saver.restore(sess, prefix); }
- * catch (e) { if (e instanceof tf.errors.DataLossError) console.error(e.message); }
+ * import { writeFileSync } from "node:fs";
+ * const saver = new tf.train.Saver([tf.getVariable("v", [1])]);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * writeFileSync(saver.save(sess, "model.ckpt") + ".index", "not a table");
+ * saver.restore(sess, "model.ckpt"); // throws DataLossError
  * ```
  */
 export class DataLossError extends OpError {

@@ -5,7 +5,9 @@
  *
  * @example
  * ```ts
- * import * as tf from "scopeflow"; // wasm is ready here
+ * import * as tf from "scopeflow"; // the default backend (wasm) is ready here
+ * using sess = new tf.Session();
+ * sess.run(tf.add(1, 2)); // ==> 3.0
  * ```
  *
  * @packageDocumentation

@@ -6,7 +6,7 @@
  * ```ts
  * import * as tf from "scopeflow";
  * const v = tf.variableScope("foo", () => tf.getVariable("v", [1]));
- * v.name; // "foo/v:0"
+ * v.name; // ==> foo/v:0
  * ```
  *
  * @packageDocumentation

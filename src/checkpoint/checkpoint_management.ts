@@ -13,8 +13,11 @@ import { checkpointExistsSync, nodeFs, readCheckpointStateSync } from "./file_io
  *
  * @example
  * ```ts
- * const state = tf.train.getCheckpointState("/tmp/run");
- * state?.allModelCheckpointPaths; // ["/tmp/run/model.ckpt-100", "/tmp/run/model.ckpt-200"]
+ * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * for (const step of [100, 200]) saver.save(sess, "run/model.ckpt", { globalStep: step });
+ * tf.train.getCheckpointState("run")?.allModelCheckpointPaths.join(", "); // ==> run/model.ckpt-100, run/model.ckpt-200
  * ```
  */
 export function getCheckpointState(
@@ -31,8 +34,11 @@ export function getCheckpointState(
  *
  * @example
  * ```ts
- * const last = tf.train.latestCheckpoint("ckpt");
- * if (last !== null) saver.restore(sess, last); // "ckpt/model.ckpt-300"
+ * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * saver.save(sess, "ckpt/model.ckpt", { globalStep: 300 });
+ * tf.train.latestCheckpoint("ckpt"); // ==> ckpt/model.ckpt-300
  * ```
  */
 export function latestCheckpoint(
@@ -53,7 +59,12 @@ export function latestCheckpoint(
  *
  * @example
  * ```ts
- * tf.train.checkpointExists("ckpt/model.ckpt-300"); // true
+ * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * saver.save(sess, "ckpt/model.ckpt", { globalStep: 300 });
+ * tf.train.checkpointExists("ckpt/model.ckpt-300"); // ==> true
+ * tf.train.checkpointExists("ckpt/model.ckpt-400"); // ==> false
  * ```
  */
 export function checkpointExists(prefix: string): boolean {
@@ -66,7 +77,12 @@ export function checkpointExists(prefix: string): boolean {
  *
  * @example
  * ```ts
- * tf.train.getCheckpointMtimes(["ckpt/model.ckpt-300"]); // [1717171717.5]
+ * import { utimesSync } from "node:fs";
+ * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * utimesSync(saver.save(sess, "model.ckpt") + ".index", 1717171717.5, 1717171717.5);
+ * tf.train.getCheckpointMtimes(["model.ckpt"]); // ==> 1717171717.5
  * ```
  */
 export function getCheckpointMtimes(prefixes: readonly string[]): number[] {

@@ -25,7 +25,10 @@ import { isDirectorySync, openBundleSync } from "./file_io.js";
  *
  * @example
  * ```ts
- * try { openBundleSync(prefix); } catch (e) { throw checkpointOpError(e, "save/RestoreV2"); }
+ * import { openBundleSync } from "./file_io.js";
+ * let error: unknown;
+ * try { openBundleSync("missing"); } catch (e) { error = checkpointOpError(e, "save/RestoreV2"); }
+ * String(error).split("\n")[0]; // ==> NotFoundError: Unsuccessful TensorSliceReader constructor: Failed to find any matching files for missing
  * ```
  */
 export function checkpointOpError(e: unknown, opName: string | null = null): unknown {
@@ -49,7 +52,8 @@ export function checkpointOpError(e: unknown, opName: string | null = null): unk
  *
  * @example
  * ```ts
- * graphDTypeOf("int64"); // "int32"
+ * graphDTypeOf("int64"); // ==> int32
+ * graphDTypeOf("float64"); // ==> float32
  * ```
  */
 export function graphDTypeOf(stored: BundleDType | null): DType | null {
@@ -79,7 +83,9 @@ export function storedDTypeName(info: BundleEntryInfo): string {
  *
  * @example
  * ```ts
- * String(readAsNDArray(openBundleSync("model.ckpt"), "nn/output/biases"));
+ * import { openBundleSync, writeBundleSync } from "./file_io.js";
+ * writeBundleSync("model.ckpt", [{ name: "b", dtype: "int32", shape: [2], values: [1, 2] }]);
+ * String(readAsNDArray(openBundleSync("model.ckpt"), "b")); // ==> [1 2]
  * ```
  */
 export function readAsNDArray(reader: BundleReader, key: string): NDArray {
@@ -104,7 +110,11 @@ export function readAsNDArray(reader: BundleReader, key: string): NDArray {
  *
  * @example
  * ```ts
- * checkpointFilename("ckpt"); // "ckpt/model.ckpt-300"
+ * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * saver.save(sess, "ckpt/model.ckpt", { globalStep: 300 });
+ * checkpointFilename("ckpt"); // ==> ckpt/model.ckpt-300
  * ```
  */
 export function checkpointFilename(ckptDirOrFile: string): string | null {
@@ -119,9 +129,12 @@ export function checkpointFilename(ckptDirOrFile: string): string | null {
  *
  * @example
  * ```ts
- * const reader = tf.train.loadCheckpoint("ckpt");
- * reader.getVariableToShapeMap(); // Map { "dense/bias" => [10], ... }
- * reader.getTensor("dense/bias"); // NDArray
+ * tf.getVariable("bias", [2], { initializer: tf.onesInitializer() });
+ * const saver = new tf.train.Saver();
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * const reader = tf.train.loadCheckpoint(saver.save(sess, "ckpt/model.ckpt") as string);
+ * reader.getTensor("bias"); // ==> [1. 1.]
  * ```
  */
 export class CheckpointReader {
@@ -142,7 +155,12 @@ export class CheckpointReader {
    *
    * @example
    * ```ts
-   * reader.hasTensor("global_step");
+   * tf.train.createGlobalStep();
+   * const saver = new tf.train.Saver();
+   * using sess = new tf.Session();
+   * sess.run(tf.globalVariablesInitializer());
+   * const reader = tf.train.loadCheckpoint(saver.save(sess, "model.ckpt") as string);
+   * reader.hasTensor("global_step"); // ==> true
    * ```
    */
   hasTensor(name: string): boolean {
@@ -155,7 +173,12 @@ export class CheckpointReader {
    *
    * @example
    * ```ts
-   * reader.getTensor("w").shape; // [2, 3]
+   * tf.getVariable("w", [2, 3]);
+   * const saver = new tf.train.Saver();
+   * using sess = new tf.Session();
+   * sess.run(tf.globalVariablesInitializer());
+   * const reader = tf.train.loadCheckpoint(saver.save(sess, "model.ckpt") as string);
+   * reader.getTensor("w").shape.join(", "); // ==> 2, 3
    * ```
    */
   getTensor(name: string): NDArray {
@@ -172,7 +195,12 @@ export class CheckpointReader {
    *
    * @example
    * ```ts
-   * reader.getVariableToShapeMap().get("w"); // [2, 3]
+   * tf.getVariable("w", [2, 3]);
+   * const saver = new tf.train.Saver();
+   * using sess = new tf.Session();
+   * sess.run(tf.globalVariablesInitializer());
+   * const reader = tf.train.loadCheckpoint(saver.save(sess, "model.ckpt") as string);
+   * reader.getVariableToShapeMap().get("w")?.join(", "); // ==> 2, 3
    * ```
    */
   getVariableToShapeMap(): Map<string, number[]> {
@@ -185,7 +213,12 @@ export class CheckpointReader {
    *
    * @example
    * ```ts
-   * reader.getVariableToDtypeMap().get("global_step"); // "DT_INT64"
+   * tf.train.createGlobalStep();
+   * const saver = new tf.train.Saver();
+   * using sess = new tf.Session();
+   * sess.run(tf.globalVariablesInitializer());
+   * const reader = tf.train.loadCheckpoint(saver.save(sess, "model.ckpt") as string);
+   * reader.getVariableToDtypeMap().get("global_step"); // ==> DT_INT64
    * ```
    */
   getVariableToDtypeMap(): Map<string, string> {
@@ -199,7 +232,14 @@ export class CheckpointReader {
    *
    * @example
    * ```ts
-   * reader.debugString(); // "global_step (DT_INT64) []\nw (DT_FLOAT) [2,3]\n"
+   * tf.train.createGlobalStep();
+   * tf.getVariable("w", [2, 3]);
+   * const saver = new tf.train.Saver();
+   * using sess = new tf.Session();
+   * sess.run(tf.globalVariablesInitializer());
+   * tf.train.loadCheckpoint(saver.save(sess, "model.ckpt") as string).debugString(); // ==> global_step (DT_INT64) []
+   *                                                                                  //     w (DT_FLOAT) [2,3]
+   *                                                                                  //
    * ```
    */
   debugString(): string {
@@ -217,8 +257,12 @@ export class CheckpointReader {
  *
  * @example
  * ```ts
- * const reader = tf.train.loadCheckpoint("/tmp/run");
- * reader.getTensor("global_step").item(); // 300
+ * const step = tf.train.createGlobalStep();
+ * const saver = new tf.train.Saver();
+ * using sess = new tf.Session();
+ * sess.run(tf.assign(step, 300));
+ * saver.save(sess, "run/model.ckpt", { globalStep: step });
+ * tf.train.loadCheckpoint("run").getTensor("global_step").item(); // ==> 300
  * ```
  */
 export function loadCheckpoint(ckptDirOrFile: string): CheckpointReader {

@@ -19,8 +19,13 @@ import { restoreV2 } from "./io_ops.js";
  *
  * @example
  * ```ts
- * tf.train.listVariables("ckpt");
- * // [["dense/bias", [10]], ["dense/kernel", [784, 10]], ["global_step", []]]
+ * tf.train.createGlobalStep();
+ * tf.variableScope("dense", () => tf.getVariable("bias", [10]));
+ * const saver = new tf.train.Saver();
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * saver.save(sess, "ckpt/model.ckpt");
+ * JSON.stringify(tf.train.listVariables("ckpt")); // ==> [["dense/bias",[10]],["global_step",[]]]
  * ```
  */
 export function listVariables(ckptDirOrFile: string): [string, number[]][] {
@@ -36,7 +41,12 @@ export function listVariables(ckptDirOrFile: string): [string, number[]][] {
  *
  * @example
  * ```ts
- * tf.train.loadVariable("ckpt", "dense/bias").shape; // [10]
+ * tf.variableScope("dense", () => tf.getVariable("bias", [3], { initializer: tf.onesInitializer() }));
+ * const saver = new tf.train.Saver();
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * saver.save(sess, "ckpt/model.ckpt");
+ * tf.train.loadVariable("ckpt", "dense/bias"); // ==> [1. 1. 1.]
  * ```
  */
 export function loadVariable(ckptDirOrFile: string, name: string): NDArray {
@@ -89,9 +99,13 @@ interface PlannedInit {
  *
  * @example
  * ```ts
- * tf.variableScope("new_scope_1", () => tf.getVariable("var1", [20, 2]));
- * tf.train.initFromCheckpoint("/tmp/model.ckpt", { "old_scope_1/": "new_scope_1/" });
- * sess.run(tf.globalVariablesInitializer()); // new_scope_1/var1 = old_scope_1/var1
+ * import { writeBundleSync } from "./file_io.js";
+ * writeBundleSync("model.ckpt", [{ name: "old_scope_1/var1", dtype: "float32", shape: [2], values: [1, 2] }]);
+ * const v = tf.variableScope("new_scope_1", () => tf.getVariable("var1", [2]));
+ * tf.train.initFromCheckpoint("model.ckpt", { "old_scope_1/": "new_scope_1/" });
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * sess.run(v); // ==> [1. 2.]
  * ```
  */
 export function initFromCheckpoint(

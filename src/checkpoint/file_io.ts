@@ -164,9 +164,11 @@ export function ensureCheckpointDir(prefix: string): void {
  *
  * @example
  * ```ts
- * writeBundleSync("/tmp/run/model.ckpt-100", [
+ * const written = writeBundleSync("run/model.ckpt-100", [
  *   { name: "w", dtype: "float32", shape: [2], values: new Float32Array([1, 2]) },
  * ]);
+ * written.indexFile; // ==> run/model.ckpt-100.index
+ * written.dataSize; // ==> 8
  * ```
  */
 export function writeBundleSync(
@@ -236,7 +238,8 @@ export function writeBundleSync(
  *
  * @example
  * ```ts
- * await writeBundleAsync("/tmp/run/model.ckpt-100", entries);
+ * const entries = [{ name: "w", dtype: "float32", shape: [2], values: [1, 2] }] as const;
+ * (await writeBundleAsync("run/model.ckpt-100", entries)).dataFile; // ==> run/model.ckpt-100.data-00000-of-00001
  * ```
  */
 export async function writeBundleAsync(
@@ -366,8 +369,9 @@ function readTail(file: string, n: number): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * const reader = openBundleSync("/tmp/run/model.ckpt-100");
- * reader.getTensor("w").values;
+ * writeBundleSync("run/model.ckpt-100", [{ name: "w", dtype: "float32", shape: [2], values: [1, 2] }]);
+ * const reader = openBundleSync("run/model.ckpt-100");
+ * reader.getTensor("w").values; // ==> 1,2
  * ```
  */
 export function openBundleSync(
@@ -410,7 +414,9 @@ export function openBundleSync(
  *
  * @example
  * ```ts
- * const reader = await openBundleAsync("/tmp/run/model.ckpt-100");
+ * await writeBundleAsync("model.ckpt", [{ name: "w", dtype: "int32", shape: [], values: [7] }]);
+ * const reader = await openBundleAsync("model.ckpt");
+ * reader.getTensor("w").values; // ==> 7
  * ```
  */
 export async function openBundleAsync(
@@ -514,8 +520,9 @@ function crcMatches(info: BundleEntryInfo, bytes: Uint8Array): boolean {
  *
  * @example
  * ```ts
- * const values = readTensorsDirectSync(reader, ["w", "b"]);
- * values.get("w"); // Float32Array, or undefined
+ * writeBundleSync("model.ckpt", [{ name: "w", dtype: "float32", shape: [2], values: [1, 2] }]);
+ * const values = readTensorsDirectSync(openBundleSync("model.ckpt", { indexOnly: true }), ["w"]);
+ * values.get("w"); // ==> 1,2
  * ```
  */
 export function readTensorsDirectSync(
@@ -556,7 +563,9 @@ export function readTensorsDirectSync(
  *
  * @example
  * ```ts
- * const values = await readTensorsDirectAsync(reader, ["w"]);
+ * writeBundleSync("model.ckpt", [{ name: "w", dtype: "float32", shape: [2], values: [1, 2] }]);
+ * const reader = await openBundleAsync("model.ckpt", { indexOnly: true });
+ * (await readTensorsDirectAsync(reader, ["w"])).get("w"); // ==> 1,2
  * ```
  */
 export async function readTensorsDirectAsync(
@@ -598,7 +607,9 @@ export async function readTensorsDirectAsync(
  *
  * @example
  * ```ts
- * checkpointExistsSync("/tmp/run/model.ckpt-100"); // true after a save
+ * checkpointExistsSync("model.ckpt"); // ==> false
+ * writeBundleSync("model.ckpt", [{ name: "w", dtype: "float32", shape: [], values: [1] }]);
+ * checkpointExistsSync("model.ckpt"); // ==> true
  * ```
  */
 export function checkpointExistsSync(prefix: string): boolean {
@@ -618,7 +629,8 @@ export function checkpointExistsSync(prefix: string): boolean {
  *
  * @example
  * ```ts
- * isDirectorySync("/tmp"); // true
+ * isDirectorySync("."); // ==> true
+ * isDirectorySync("missing"); // ==> false
  * ```
  */
 export function isDirectorySync(p: string): boolean {
@@ -636,7 +648,9 @@ export function isDirectorySync(p: string): boolean {
  *
  * @example
  * ```ts
- * removeCheckpointSync("/tmp/run/model.ckpt-100");
+ * writeBundleSync("model.ckpt", [{ name: "w", dtype: "float32", shape: [], values: [1] }]);
+ * removeCheckpointSync("model.ckpt");
+ * checkpointExistsSync("model.ckpt"); // ==> false
  * ```
  */
 export function removeCheckpointSync(
@@ -681,7 +695,10 @@ export function removeCheckpointSync(
  *
  * @example
  * ```ts
- * readCheckpointStateSync("/tmp/run")?.modelCheckpointPath; // "/tmp/run/model.ckpt-200"
+ * import { mkdirSync } from "node:fs";
+ * mkdirSync("run");
+ * updateCheckpointStateSync("run", "run/model.ckpt-200", ["run/model.ckpt-100", "run/model.ckpt-200"]);
+ * readCheckpointStateSync("run")?.modelCheckpointPath; // ==> run/model.ckpt-200
  * ```
  */
 export function readCheckpointStateSync(
@@ -735,8 +752,13 @@ export interface UpdateCheckpointStateOptions {
  *
  * @example
  * ```ts
+ * import { mkdirSync, readFileSync } from "node:fs";
+ * mkdirSync("ckpt");
  * updateCheckpointStateSync("ckpt", "ckpt/model-200", ["ckpt/model-100", "ckpt/model-200"]);
- * // ckpt/checkpoint: model_checkpoint_path: "model-200" ...
+ * readFileSync("ckpt/checkpoint", "utf8"); // ==> model_checkpoint_path: "model-200"
+ *                                          //     all_model_checkpoint_paths: "model-100"
+ *                                          //     all_model_checkpoint_paths: "model-200"
+ *                                          //
  * ```
  */
 export function updateCheckpointStateSync(

@@ -39,8 +39,13 @@ function totalParams(reader: CheckpointReader): number {
  *
  * @example
  * ```ts
+ * import { writeBundleSync } from "./file_io.js";
+ * writeBundleSync("model.ckpt", [{ name: "nn/output/biases", dtype: "float32", shape: [3], values: [0.5, 1, -2] }]);
  * inspectCheckpoint("model.ckpt", { tensorName: "nn/output/biases" }).output;
- * // "tensor_name:  nn/output/biases\n[ 0.0233848   0.00334916 -0.02673397]\n# Total number of params: 403\n"
+ * // ==> tensor_name:  nn/output/biases
+ * //     [ 0.5  1.  -2. ]
+ * //     # Total number of params: 3
+ * //
  * ```
  */
 export function inspectCheckpoint(fileName: string, options: InspectOptions = {}): InspectResult {

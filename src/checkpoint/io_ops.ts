@@ -52,7 +52,10 @@ export interface RestoreSpec {
  *
  * @example
  * ```ts
- * checkRestorable(reader, [{ key: "w", dtype: "float32", shape: [2], assignName: "save/Assign" }], "save/RestoreV2");
+ * import { readBundle, writeBundle } from "./format/bundle.js";
+ * const { index, data } = writeBundle([{ name: "w", dtype: "float32", shape: [3], values: new Float32Array(3) }]);
+ * const spec = { key: "w", dtype: "float32", shape: [2], assignName: "save/Assign" } as const;
+ * checkRestorable(readBundle(index, data), [spec], "save/RestoreV2"); // throws InvalidArgumentError
  * ```
  */
 export function checkRestorable(
@@ -232,7 +235,13 @@ let deferredSave: DeferredSave | null = null;
  *
  * @example
  * ```ts
- * withDeferredSaves((prefix, entries) => pending.push({ prefix, entries }), () => sess.run(saveTensor, feeds));
+ * const w = tf.getVariable("w", [1]);
+ * const saveOp = saveV2("model.ckpt", ["w"], [""], [w.value()]);
+ * const pending: string[] = [];
+ * using sess = new tf.Session();
+ * sess.run(w.initializer);
+ * withDeferredSaves((prefix, entries) => pending.push(`${prefix}: ${entries.map((e) => e.name)}`), () => sess.run(saveOp));
+ * pending; // ==> model.ckpt: w
  * ```
  */
 export function withDeferredSaves<T>(sink: DeferredSave, fn: () => T): T {
@@ -289,7 +298,9 @@ registerOp({
  *
  * @example
  * ```ts
- * restoreSpecsOf(graph.getOperationByName("save/RestoreV2"), ["w", "b"]);
+ * const saver = new tf.train.Saver([tf.getVariable("w", [2]), tf.getVariable("b", [3])]);
+ * const restore = tf.getDefaultGraph().getOperationByName("save/RestoreV2");
+ * restoreSpecsOf(restore, ["b"]).map((s) => `${s.key} ${s.dtype}`); // ==> b float32
  * ```
  */
 export function restoreSpecsOf(op: Operation, keys: readonly string[]): RestoreSpec[] {
@@ -364,8 +375,12 @@ export interface SaveV2Options {
  *
  * @example
  * ```ts
- * const save = saveV2(tf.constant("/tmp/model"), ["w"], [""], [w.refTensor]);
- * sess.run(save);
+ * const w = tf.getVariable("w", [2], { initializer: tf.onesInitializer() });
+ * const save = saveV2(tf.constant("model"), ["w"], [""], [w.value()]);
+ * using sess = new tf.Session();
+ * sess.run(w.initializer);
+ * sess.run(save); // ==> null
+ * tf.train.checkpointExists("model"); // ==> true
  * ```
  */
 export function saveV2(
@@ -396,7 +411,11 @@ export function saveV2(
  *
  * @example
  * ```ts
- * const [w0] = restoreV2("/tmp/model", ["w"], [""], [tf.float32]);
+ * import { writeBundleSync } from "./file_io.js";
+ * writeBundleSync("model", [{ name: "w", dtype: "float32", shape: [2], values: [1, 2] }]);
+ * const [w0] = restoreV2("model", ["w"], [""], [tf.float32]);
+ * using sess = new tf.Session();
+ * sess.run(w0); // ==> [1. 2.]
  * ```
  */
 export function restoreV2(

@@ -253,13 +253,13 @@ function nodeErrorToOpError(e: unknown, opName: string | null): unknown {
  *
  * @example
  * ```ts
- * const saver = new tf.train.Saver(undefined, { maxToKeep: 3 });
- * const sess = new tf.Session();
+ * const w = tf.getVariable("w", [1]);
+ * const saver = new tf.train.Saver(null, { maxToKeep: 3 });
+ * using sess = new tf.Session();
  * const last = tf.train.latestCheckpoint("ckpt");
  * if (last) saver.restore(sess, last);
  * else sess.run(tf.globalVariablesInitializer());
- * // ... train ...
- * saver.save(sess, "ckpt/model.ckpt", { globalStep: step }); // "ckpt/model.ckpt-100"
+ * saver.save(sess, "ckpt/model.ckpt", { globalStep: 100 }); // ==> ckpt/model.ckpt-100
  * ```
  */
 export class Saver {
@@ -307,7 +307,8 @@ export class Saver {
    *
    * @example
    * ```ts
-   * saver.saverDef?.restoreOpName; // "save/restore_all"
+   * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+   * saver.saverDef?.restoreOpName; // ==> save/restore_all
    * ```
    */
   get saverDef(): SaverDef | null {
@@ -329,7 +330,10 @@ export class Saver {
    *
    * @example
    * ```ts
-   * saver.keys; // ["global_step", "w", "w/Adam", "w/Adam_1"]
+   * const w = tf.getVariable("w", [1]);
+   * tf.train.createGlobalStep();
+   * const saver = new tf.train.Saver();
+   * saver.keys; // ==> global_step,w
    * ```
    */
   get keys(): string[] {
@@ -341,7 +345,11 @@ export class Saver {
    *
    * @example
    * ```ts
-   * saver.lastCheckpoints; // ["ckpt/model-4", "ckpt/model-5"]
+   * const saver = new tf.train.Saver([tf.getVariable("w", [1])], { maxToKeep: 2 });
+   * using sess = new tf.Session();
+   * sess.run(tf.globalVariablesInitializer());
+   * for (const step of [3, 4, 5]) saver.save(sess, "ckpt/model", { globalStep: step });
+   * saver.lastCheckpoints; // ==> ckpt/model-4,ckpt/model-5
    * ```
    */
   get lastCheckpoints(): string[] {
@@ -354,7 +362,9 @@ export class Saver {
    *
    * @example
    * ```ts
-   * saver.setLastCheckpoints(tf.train.getCheckpointState("ckpt")?.allModelCheckpointPaths ?? []);
+   * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+   * saver.setLastCheckpoints(["ckpt/model-1", "ckpt/model-2"]);
+   * saver.lastCheckpoints; // ==> ckpt/model-1,ckpt/model-2
    * ```
    */
   setLastCheckpoints(paths: readonly string[]): void {
@@ -367,8 +377,14 @@ export class Saver {
    *
    * @example
    * ```ts
-   * const state = tf.train.getCheckpointState("ckpt");
-   * if (state) saver.recoverLastCheckpoints(state.allModelCheckpointPaths);
+   * const w = tf.getVariable("w", [1]);
+   * const saver = new tf.train.Saver([w]);
+   * using sess = new tf.Session();
+   * sess.run(tf.globalVariablesInitializer());
+   * saver.save(sess, "ckpt/model", { globalStep: 1 });
+   * const restarted = new tf.train.Saver([w]);
+   * restarted.recoverLastCheckpoints(tf.train.getCheckpointState("ckpt")?.allModelCheckpointPaths ?? []);
+   * restarted.lastCheckpoints; // ==> ckpt/model-1
    * ```
    */
   recoverLastCheckpoints(paths: readonly string[]): void {
@@ -388,7 +404,11 @@ export class Saver {
    *
    * @example
    * ```ts
-   * saver.save(sess, "ckpt/model.ckpt", { globalStep: tf.train.getGlobalStep() }); // "ckpt/model.ckpt-300"
+   * const step = tf.train.createGlobalStep();
+   * const saver = new tf.train.Saver();
+   * using sess = new tf.Session();
+   * sess.run(tf.assign(step, 300));
+   * saver.save(sess, "ckpt/model.ckpt", { globalStep: step }); // ==> ckpt/model.ckpt-300
    * ```
    */
   save(sess: Session, savePath: string, options: SaveOptions = {}): string | null {
@@ -415,7 +435,10 @@ export class Saver {
    *
    * @example
    * ```ts
-   * const path = await saver.saveAsync(sess, "ckpt/model.ckpt", { globalStep: 100 });
+   * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+   * using sess = new tf.Session();
+   * sess.run(tf.globalVariablesInitializer());
+   * await saver.saveAsync(sess, "ckpt/model.ckpt", { globalStep: 100 }); // ==> ckpt/model.ckpt-100
    * ```
    */
   saveAsync(sess: Session, savePath: string, options: SaveOptions = {}): Promise<string | null> {
@@ -466,7 +489,14 @@ export class Saver {
    *
    * @example
    * ```ts
-   * saver.restore(sess, tf.train.latestCheckpoint("ckpt") as string);
+   * const w = tf.getVariable("w", [2], { initializer: tf.onesInitializer() });
+   * const saver = new tf.train.Saver();
+   * using sess = new tf.Session();
+   * sess.run(w.initializer);
+   * saver.save(sess, "ckpt/model.ckpt");
+   * sess.run(tf.assign(w, [5, 5]));
+   * saver.restore(sess, tf.train.latestCheckpoint("ckpt"));
+   * sess.run(w); // ==> [1. 1.]
    * ```
    */
   restore(sess: Session, savePath: string | null): void {
@@ -485,7 +515,14 @@ export class Saver {
    *
    * @example
    * ```ts
-   * await saver.restoreAsync(sess, "ckpt/model.ckpt-300");
+   * const w = tf.getVariable("w", [2], { initializer: tf.onesInitializer() });
+   * const saver = new tf.train.Saver();
+   * using sess = new tf.Session();
+   * sess.run(w.initializer);
+   * const path = saver.save(sess, "ckpt/model.ckpt", { globalStep: 300 });
+   * using fresh = new tf.Session();
+   * await saver.restoreAsync(fresh, path);
+   * fresh.run(w); // ==> [1. 1.]
    * ```
    */
   async restoreAsync(sess: Session, savePath: string | null): Promise<void> {

@@ -66,7 +66,10 @@ for (const [type, kernel] of Object.entries(GRAD_KERNELS)) {
  *
  * @example
  * ```ts
- * gradOp("ReluGrad", dy, features); // gradients/Relu_grad/ReluGrad
+ * const features = tf.constant([-1, 2]);
+ * const dy = tf.ones([2]);
+ * using sess = new tf.Session();
+ * sess.run(gradOp("ReluGrad", dy, features)); // ==> [0. 1.]
  * ```
  */
 export function gradOp(type: string, a: Tensor, b: Tensor, options: NameOption = {}): Tensor {

@@ -35,7 +35,12 @@ type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
  *
  * @example
  * ```ts
- * const [dw, db] = tf.gradients(loss, [w, b]);
+ * const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(3) });
+ * const loss = tf.square(w);
+ * const [dw] = tf.gradients(loss, [w]);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * sess.run(dw); // ==> 6.0
  * ```
  */
 export function gradients(

@@ -6,8 +6,11 @@ import { getDefaultGraph } from "./graph.js";
  *
  * @example
  * ```ts
- * tf.addToCollection("losses", weightDecay);
+ * tf.addToCollection("losses", tf.constant(1));
+ * tf.addToCollection("losses", tf.constant(2));
  * const total = tf.addN(tf.getCollection<tf.Tensor>("losses"));
+ * using sess = new tf.Session();
+ * sess.run(total); // ==> 3.0
  * ```
  */
 export function getCollection<T = unknown>(key: string, scope?: string | null): T[] {
@@ -19,7 +22,9 @@ export function getCollection<T = unknown>(key: string, scope?: string | null): 
  *
  * @example
  * ```ts
+ * const w = tf.getVariable("w", [2]);
  * tf.addToCollection("losses", tf.multiply(tf.nn.l2Loss(w), 0.004));
+ * tf.getCollection<tf.Tensor>("losses")[0].name; // ==> Mul:0
  * ```
  */
 export function addToCollection(key: string, value: unknown): void {
@@ -32,7 +37,9 @@ export function addToCollection(key: string, value: unknown): void {
  *
  * @example
  * ```ts
+ * const h = tf.nn.relu(tf.constant([1, -1]));
  * tf.addToCollections(["activations", "summaries"], h);
+ * tf.getCollection("summaries").length; // ==> 1
  * ```
  */
 export function addToCollections(keys: Iterable<string>, value: unknown): void {

@@ -63,7 +63,7 @@ interface ControlFrame {
  * ```ts
  * const g = new tf.Graph();
  * g.asDefault(() => tf.constant(1, { name: "one" }));
- * g.getTensorByName("one:0").dtype; // "float32"
+ * g.getTensorByName("one:0").dtype; // ==> float32
  * ```
  */
 export class Graph {
@@ -131,7 +131,7 @@ export class Graph {
    * @example
    * ```ts
    * const g = new tf.Graph();
-   * g.asDefault(() => tf.getDefaultGraph() === g); // true
+   * g.asDefault(() => tf.getDefaultGraph() === g); // ==> true
    * ```
    */
   asDefault<T>(fn: (graph: Graph) => T): T {
@@ -298,7 +298,8 @@ export class Graph {
    *
    * @example
    * ```ts
-   * tf.getDefaultGraph().getOperationByName("other_charge/tax").type; // "VariableV2"
+   * tf.variableScope("other_charge", () => tf.getVariable("tax", []));
+   * tf.getDefaultGraph().getOperationByName("other_charge/tax").type; // ==> VariableV2
    * ```
    */
   getOperationByName(name: string): Operation {
@@ -325,7 +326,9 @@ export class Graph {
    *
    * @example
    * ```ts
+   * tf.variableScope("other_charge", () => tf.getVariable("tax", []));
    * const tax = tf.getDefaultGraph().getTensorByName("other_charge/tax:0");
+   * tax.dtype; // ==> float32
    * ```
    */
   getTensorByName(name: string): Tensor {
@@ -546,6 +549,7 @@ let globalDefaultGraph: Graph | null = null;
  * @example
  * ```ts
  * const g = tf.getDefaultGraph();
+ * tf.constant(1).graph === g; // ==> true
  * ```
  */
 export function getDefaultGraph(): Graph {
@@ -560,8 +564,9 @@ export function getDefaultGraph(): Graph {
  *
  * @example
  * ```ts
+ * tf.constant(1);
  * tf.resetDefaultGraph();
- * tf.getDefaultGraph().getOperations().length; // 0
+ * tf.getDefaultGraph().getOperations().length; // ==> 0
  * ```
  */
 export function resetDefaultGraph(): void {

@@ -12,8 +12,8 @@ export type AttrValue = unknown;
  * @example
  * ```ts
  * const c = tf.add(1, 2);
- * c.op.type; // "Add"
- * c.op.inputs.map((t) => t.name); // ["Add/x:0", "Add/y:0"]
+ * c.op.type; // ==> Add
+ * c.op.inputs.map((t) => t.name).join(", "); // ==> Add/x:0, Add/y:0
  * ```
  */
 export class Operation {

@@ -66,8 +66,9 @@ function need(): TensorHooks {
  * @example
  * ```ts
  * const x = tf.constant([1, 2]);
- * x.name; // "Const:0"
- * x.add(1).op.name; // "add"
+ * x.name; // ==> Const:0
+ * x.add(1).op.name; // ==> add
+ * String(x); // ==> Tensor("Const:0", shape=(2,), dtype=float32)
  * ```
  */
 export class Tensor implements TensorConvertible {
@@ -118,7 +119,9 @@ export class Tensor implements TensorConvertible {
    *
    * @example
    * ```ts
-   * const x = tf.placeholder(tf.float32); x.setShape([2, 3]);
+   * const x = tf.placeholder(tf.float32);
+   * x.setShape([2, 3]);
+   * x.shape.toString(); // ==> (2, 3)
    * ```
    */
   setShape(shape: ShapeLike): void {
@@ -172,7 +175,8 @@ export class Tensor implements TensorConvertible {
    *
    * @example
    * ```ts
-   * sess.asDefault(() => tf.constant(2).eval()); // NDArray 2
+   * using sess = new tf.Session();
+   * sess.asDefault(() => tf.constant(2).eval()); // ==> 2.0
    * ```
    */
   eval(feedDict?: unknown, session?: unknown): NDArray {

@@ -13,8 +13,8 @@ export type ShapeLike = readonly Dim[] | TensorShape;
  * @example
  * ```ts
  * const s = new tf.TensorShape([null, 784]);
- * s.toString(); // "(?, 784)"
- * s.isFullyDefined(); // false
+ * s.toString(); // ==> (?, 784)
+ * s.isFullyDefined(); // ==> false
  * ```
  */
 export class TensorShape {

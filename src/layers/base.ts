@@ -186,8 +186,10 @@ export interface ApplyOptions {
  * @example
  * ```ts
  * const layer = new tf.layers.Dense(3, { name: "fc" });
- * const y1 = layer.apply(x1); // creates fc/kernel, fc/bias
- * const y2 = layer.apply(x2); // reuses them; ops under fc/ again (fc/MatMul_1)
+ * const y1 = layer.apply(tf.placeholder(tf.float32, [null, 4])); // creates fc/kernel, fc/bias
+ * const y2 = layer.apply(tf.placeholder(tf.float32, [null, 4])); // reuses them
+ * tf.globalVariables().length; // ==> 2
+ * y2.name; // ==> fc/BiasAdd_1:0
  * ```
  */
 export abstract class Layer {

@@ -67,8 +67,9 @@ export interface BatchNormalizationFunctionalOptions extends Omit<
  * @example
  * ```ts
  * const bn = new tf.layers.BatchNormalization();
- * const y = bn.apply(x, { training: true });
- * const updates = tf.getDefaultGraph().getCollection(tf.GraphKeys.UPDATE_OPS);
+ * const y = bn.apply(tf.placeholder(tf.float32, [null, 3]), { training: true });
+ * const updates = tf.getDefaultGraph().getCollection<tf.Operation>(tf.GraphKeys.UPDATE_OPS);
+ * updates.map((op) => op.name).join(", "); // ==> batch_normalization/AssignMovingAvg, batch_normalization/AssignMovingAvg_1
  * ```
  */
 export class BatchNormalization extends Layer {
@@ -336,9 +337,12 @@ function pyList(values: readonly number[]): string {
  *
  * @example
  * ```ts
- * const y = tf.layers.batchNormalization(conv, { training: true });
+ * const x = tf.placeholder(tf.float32, [null, 3]);
+ * const y = tf.layers.batchNormalization(x, { training: true });
+ * const loss = tf.reduceMean(tf.square(y));
  * const updateOps = tf.getDefaultGraph().getCollection<tf.Operation>(tf.GraphKeys.UPDATE_OPS);
- * const trainOp = tf.controlDependencies(updateOps, () => optimizer.minimize(loss));
+ * const trainOp = tf.controlDependencies(updateOps, () => new tf.train.AdamOptimizer().minimize(loss));
+ * trainOp.name; // ==> Adam
  * ```
  */
 export function batchNormalization(

@@ -48,8 +48,11 @@ export interface Conv2DLayerOptions extends LayerOptions {
  *
  * @example
  * ```ts
+ * const images = tf.placeholder(tf.float32, [null, 28, 28, 1]);
  * const conv = new tf.layers.Conv2D(32, 3, { padding: "same", activation: tf.nn.relu });
- * const y = conv.apply(images); // conv2d/kernel (3, 3, C, 32); y.op.name === "conv2d/Relu"
+ * const y = conv.apply(images);
+ * y.name; // ==> conv2d/Relu:0
+ * conv.kernel.shape.toString(); // ==> (3, 3, 1, 32)
  * ```
  */
 export class Conv2D extends Layer {
@@ -202,7 +205,8 @@ export function convOutputLength(
  * ```ts
  * const images = tf.placeholder(tf.float32, [null, 32, 32, 3]);
  * const h = tf.layers.conv2d(images, 16, 3, { padding: "same", activation: tf.nn.relu });
- * // conv2d/kernel (3, 3, 3, 16), conv2d/bias (16,); ops conv2d/Conv2D, conv2d/BiasAdd, conv2d/Relu
+ * h.name; // ==> conv2d/Relu:0
+ * h.shape.toString(); // ==> (?, 32, 32, 16)
  * ```
  */
 export function conv2d(

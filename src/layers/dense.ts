@@ -56,7 +56,9 @@ export interface DenseOptions extends LayerOptions {
  * @example
  * ```ts
  * const layer = new tf.layers.Dense(10, { activation: tf.nn.relu });
- * const y = layer.apply(x); // dense/kernel, dense/bias; y.op.name === "dense/Relu"
+ * const y = layer.apply(tf.placeholder(tf.float32, [null, 4]));
+ * y.name; // ==> dense/Relu:0
+ * layer.kernel.name; // ==> dense/kernel:0
  * ```
  */
 export class Dense extends Layer {
@@ -154,8 +156,10 @@ export class Dense extends Layer {
  * @example
  * ```ts
  * const x = tf.placeholder(tf.float32, [null, 4]);
- * const h = tf.layers.dense(x, 8, { activation: tf.nn.relu }); // dense/kernel, dense/Relu
- * const y = tf.layers.dense(h, 2); // dense_1/kernel, dense_1/BiasAdd
+ * const h = tf.layers.dense(x, 8, { activation: tf.nn.relu });
+ * const y = tf.layers.dense(h, 2);
+ * h.name; // ==> dense/Relu:0
+ * y.name; // ==> dense_1/BiasAdd:0
  * ```
  */
 export function dense(

@@ -31,8 +31,12 @@ export interface DropoutFunctionalOptions extends DropoutLayerOptions {
  *
  * @example
  * ```ts
+ * const isTraining = tf.placeholderWithDefault(false, []);
  * const layer = new tf.layers.Dropout({ rate: 0.3 });
- * const y = layer.apply(x, { training: isTraining }); // isTraining: a bool placeholder
+ * const y = layer.apply(tf.ones([2, 2]), { training: isTraining });
+ * using sess = new tf.Session();
+ * sess.run(y); // ==> [[1. 1.]
+ *              //      [1. 1.]]
  * ```
  */
 export class Dropout extends Layer {
@@ -71,8 +75,10 @@ export class Dropout extends Layer {
  *
  * @example
  * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 3]);
  * const training = tf.placeholderWithDefault(false, []);
  * const h = tf.layers.dropout(x, { rate: 0.5, training });
+ * h.shape.toString(); // ==> (?, 3)
  * ```
  */
 export function dropout(inputs: TensorLike, options: DropoutFunctionalOptions = {}): Tensor {

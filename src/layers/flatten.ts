@@ -27,7 +27,7 @@ export interface FlattenOptions extends Omit<LayerOptions, "scope"> {
  *
  * @example
  * ```ts
- * tf.layers.flatten(tf.placeholder(tf.float32, [null, 7, 7, 64])).shape.toString(); // "(?, 3136)"
+ * tf.layers.flatten(tf.placeholder(tf.float32, [null, 7, 7, 64])).shape.toString(); // ==> (?, 3136)
  * ```
  */
 export class Flatten extends Layer {
@@ -71,7 +71,10 @@ export class Flatten extends Layer {
  *
  * @example
  * ```ts
- * const flat = tf.layers.flatten(pool); // (?, 7, 7, 64) → (?, 3136), op flatten/Reshape
+ * const pool = tf.placeholder(tf.float32, [null, 7, 7, 64]);
+ * const flat = new tf.layers.Flatten().apply(pool);
+ * flat.name; // ==> flatten/Reshape:0
+ * flat.shape.toString(); // ==> (?, 3136)
  * ```
  */
 export function flatten(inputs: TensorLike, options: FlattenOptions = {}): Tensor {

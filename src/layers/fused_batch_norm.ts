@@ -208,7 +208,11 @@ function buildFused(
  *
  * @example
  * ```ts
- * const [y, mean, variance] = fusedBatchNorm(x, gamma, beta, { epsilon: 0.001 });
+ * const x = tf.ones([2, 1, 1, 3]);
+ * const [y, mean] = fusedBatchNorm(x, tf.ones([3]), tf.zeros([3]), { epsilon: 0.001 });
+ * using sess = new tf.Session();
+ * sess.run(mean); // ==> [1. 1. 1.]
+ * y.shape.toString(); // ==> (2, 1, 1, 3)
  * ```
  */
 export function fusedBatchNorm(

@@ -81,7 +81,8 @@ abstract class Pooling2D extends Layer {
  *
  * @example
  * ```ts
- * new tf.layers.MaxPooling2D(2, 2).apply(x); // (?, 28, 28, C) → (?, 14, 14, C)
+ * const x = tf.placeholder(tf.float32, [null, 28, 28, 8]);
+ * new tf.layers.MaxPooling2D(2, 2).apply(x).shape.toString(); // ==> (?, 14, 14, 8)
  * ```
  */
 export class MaxPooling2D extends Pooling2D {
@@ -103,7 +104,8 @@ export class MaxPooling2D extends Pooling2D {
  *
  * @example
  * ```ts
- * new tf.layers.AveragePooling2D(2, 2).apply(x);
+ * const x = tf.placeholder(tf.float32, [null, 28, 28, 8]);
+ * new tf.layers.AveragePooling2D(2, 2).apply(x).shape.toString(); // ==> (?, 14, 14, 8)
  * ```
  */
 export class AveragePooling2D extends Pooling2D {
@@ -126,7 +128,8 @@ export class AveragePooling2D extends Pooling2D {
  *
  * @example
  * ```ts
- * const p = tf.layers.maxPooling2d(h, 2, 2); // op max_pooling2d/MaxPool
+ * const h = tf.placeholder(tf.float32, [null, 28, 28, 8]);
+ * tf.layers.maxPooling2d(h, 2, 2).name; // ==> max_pooling2d/MaxPool:0
  * ```
  */
 export function maxPooling2d(
@@ -143,7 +146,10 @@ export function maxPooling2d(
  *
  * @example
  * ```ts
- * const p = tf.layers.averagePooling2d(h, 2, 2, { padding: "same" }); // average_pooling2d/AvgPool
+ * const h = tf.placeholder(tf.float32, [null, 7, 7, 8]);
+ * const p = tf.layers.averagePooling2d(h, 2, 2, { padding: "same" });
+ * p.name; // ==> average_pooling2d/AvgPool:0
+ * p.shape.toString(); // ==> (?, 4, 4, 8)
  * ```
  */
 export function averagePooling2d(

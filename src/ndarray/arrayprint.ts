@@ -66,8 +66,9 @@ function checkNonNegativeInteger(name: string, value: number): void {
  *
  * @example
  * ```ts
+ * import * as tf from "scopeflow";
  * setPrintOptions({ precision: 3 });
- * String(NDArray.fromNested([Math.PI])); // "[3.142]"
+ * String(tf.NDArray.fromNested([Math.PI])); // ==> [3.142]
  * resetPrintOptions();
  * ```
  */
@@ -92,7 +93,7 @@ export function setPrintOptions(options: Partial<PrintOptions>): void {
  *
  * @example
  * ```ts
- * getPrintOptions().linewidth; // 75
+ * getPrintOptions().linewidth; // ==> 75
  * ```
  */
 export function getPrintOptions(): PrintOptions {
@@ -104,7 +105,9 @@ export function getPrintOptions(): PrintOptions {
  *
  * @example
  * ```ts
+ * setPrintOptions({ precision: 3 });
  * resetPrintOptions();
+ * getPrintOptions().precision; // ==> 8
  * ```
  */
 export function resetPrintOptions(): void {
@@ -116,7 +119,7 @@ export function resetPrintOptions(): void {
  *
  * @example
  * ```ts
- * stridesOf([2, 3, 4]); // [12, 4, 1]
+ * stridesOf([2, 3, 4]).join(", "); // ==> 12, 4, 1
  * ```
  */
 export function stridesOf(shape: readonly number[]): number[] {
@@ -485,7 +488,7 @@ function scalarStr(view: ArrayView, options: PrintOptions): string {
  *
  * @example
  * ```ts
- * arrayStr({ shape: [2], dtype: "float32", data: new Float32Array([1, 1]) }); // "[1. 1.]"
+ * arrayStr({ shape: [2], dtype: "float32", data: new Float32Array([1, 1]) }); // ==> [1. 1.]
  * ```
  */
 export function arrayStr(view: ArrayView, options: PrintOptions = printOptions): string {
@@ -509,8 +512,7 @@ function dtypeRepr(view: ArrayView): string {
  *
  * @example
  * ```ts
- * arrayRepr({ shape: [2], dtype: "float32", data: new Float32Array([1, 1]) });
- * // "array([1., 1.], dtype=float32)"
+ * arrayRepr({ shape: [2], dtype: "float32", data: new Float32Array([1, 1]) }); // ==> array([1., 1.], dtype=float32)
  * ```
  */
 export function arrayRepr(view: ArrayView, options: PrintOptions = printOptions): string {

@@ -238,8 +238,8 @@ function trimFraction(fraction: string): string {
  *
  * @example
  * ```ts
- * formatPositional(0.1, { unique: true, precision: 8, minDigits: -1, trim: ".", padLeft: -1, padRight: -1 });
- * // "0.1"
+ * const opts = { unique: true, precision: 8, minDigits: -1, trim: ".", padLeft: -1, padRight: -1 } as const;
+ * formatPositional(0.1, opts); // ==> 0.1
  * ```
  */
 export function formatPositional(x: number, options: PositionalOptions): string {
@@ -308,8 +308,8 @@ function applyTrim(
  *
  * @example
  * ```ts
- * formatScientific(1e-5, { unique: true, precision: -1, minDigits: -1, trim: ".", padLeft: -1, expDigits: -1 });
- * // "1.e-05"
+ * const opts = { unique: true, precision: -1, minDigits: -1, trim: ".", padLeft: -1, expDigits: -1 } as const;
+ * formatScientific(1e-5, opts); // ==> 1.e-05
  * ```
  */
 export function formatScientific(x: number, options: ScientificOptions): string {
@@ -376,9 +376,9 @@ function scalarPositionalLimit(legacy: false | "2.2"): number {
  *
  * @example
  * ```ts
- * float32ScalarStr(20.5); // "20.5"
- * float32ScalarStr(1);    // "1.0"
- * float32ScalarStr(1e-5); // "1e-05"
+ * float32ScalarStr(20.5); // ==> 20.5
+ * float32ScalarStr(1); // ==> 1.0
+ * float32ScalarStr(1e-5); // ==> 1e-05
  * ```
  */
 export function float32ScalarStr(x: number, legacy: false | "2.2" = false): string {

@@ -3,8 +3,7 @@
  *
  * @example
  * ```ts
- * import { NDArray } from "./ndarray/index.js";
- * console.log(String(NDArray.fromNested([1.5, 2], "float32"))); // [1.5 2. ]
+ * String(NDArray.fromNested([1.5, 2], "float32")); // ==> [1.5 2. ]
  * ```
  */
 export {

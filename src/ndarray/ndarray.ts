@@ -268,8 +268,9 @@ function isClose(a: number, b: number, rtol: number, atol: number): boolean {
  * @example
  * ```ts
  * const a = new NDArray(new Float32Array([1, 2, 3, 4]), [2, 2], "float32");
- * String(a);   // "[[1. 2.]\n [3. 4.]]"
- * a.get(1, 0); // 3
+ * String(a); // ==> [[1. 2.]
+ *            //      [3. 4.]]
+ * a.get(1, 0); // ==> 3
  * ```
  */
 export class NDArray<D extends DType = DType> {
@@ -287,7 +288,7 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * new NDArray(new Int32Array([1, 2, 3]), [3], "int32");
+   * String(new NDArray(new Int32Array([1, 2, 3]), [3], "int32")); // ==> [1 2 3]
    * ```
    */
   constructor(data: DataFor<D>, shape: readonly number[], dtype: D) {
@@ -318,7 +319,8 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * NDArray.fromTypedArray([1, 2, 3, 4], [2, 2], "float32").toString(); // "[[1. 2.]\n [3. 4.]]"
+   * NDArray.fromTypedArray([1, 2, 3, 4], [2, 2], "float32").toString(); // ==> [[1. 2.]
+   *                                                                     //      [3. 4.]]
    * ```
    */
   static fromTypedArray<D extends DType>(
@@ -337,9 +339,9 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * NDArray.fromNested([[1, 2], [3, 4]]).dtype;        // "int32"
-   * NDArray.fromNested([1, 2], "float32").toString();  // "[1. 2.]"
-   * NDArray.fromNested(20.5).toString();               // "20.5"
+   * NDArray.fromNested([[1, 2], [3, 4]]).dtype; // ==> int32
+   * NDArray.fromNested([1, 2], "float32").toString(); // ==> [1. 2.]
+   * NDArray.fromNested(20.5).toString(); // ==> 20.5
    * ```
    */
   static fromNested(value: NestedInput): NDArray;
@@ -368,7 +370,7 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * NDArray.fromNested([[7]]).item(); // 7
+   * NDArray.fromNested([[7]]).item(); // ==> 7
    * ```
    */
   item(): ScalarFor<D> {
@@ -382,7 +384,7 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * NDArray.fromNested([[1, 2], [3, 4]]).get(1, -1); // 4
+   * NDArray.fromNested([[1, 2], [3, 4]]).get(1, -1); // ==> 4
    * ```
    */
   get(...indices: number[]): ScalarFor<D> {
@@ -416,7 +418,7 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * NDArray.fromNested([[true], [false]]).toArray(); // [[true], [false]]
+   * JSON.stringify(NDArray.fromNested([[true], [false]]).toArray()); // ==> [[true],[false]]
    * ```
    */
   toArray(): Nested<ScalarFor<D>> {
@@ -436,7 +438,7 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * NDArray.fromNested([1, 2]).equals([1, 2]); // true
+   * NDArray.fromNested([1, 2]).equals([1, 2]); // ==> true
    * ```
    */
   equals(other: NDArray | NestedInput): boolean {
@@ -455,7 +457,7 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * NDArray.fromNested([1, 2], "float32").allClose([1.000001, 2]); // true
+   * NDArray.fromNested([1, 2], "float32").allClose([1.000001, 2]); // ==> true
    * ```
    */
   allClose(other: NDArray | NestedInput, rtol = 1e-5, atol = 1e-8): boolean {
@@ -480,7 +482,7 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * `${NDArray.fromNested([true, false])}`; // "[ True False]"
+   * `${NDArray.fromNested([true, false])}`; // ==> [ True False]
    * ```
    */
   toString(): string {
@@ -492,7 +494,7 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * NDArray.fromNested([1, 2, 3]).repr(); // "array([1, 2, 3], dtype=int32)"
+   * NDArray.fromNested([1, 2, 3]).repr(); // ==> array([1, 2, 3], dtype=int32)
    * ```
    */
   repr(): string {

@@ -22,9 +22,9 @@ function escapeByte(byte: number, quote: string): string {
  *
  * @example
  * ```ts
- * pyBytesRepr("a");   // "b'a'"
- * pyBytesRepr("it's"); // `b"it's"`
- * pyBytesRepr("é");   // "b'\\xc3\\xa9'"
+ * pyBytesRepr("a"); // ==> b'a'
+ * pyBytesRepr("it's"); // ==> b"it's"
+ * pyBytesRepr("é"); // ==> b'\xc3\xa9'
  * ```
  */
 export function pyBytesRepr(value: string): string {
@@ -41,7 +41,7 @@ export function pyBytesRepr(value: string): string {
  *
  * @example
  * ```ts
- * utf8Length("é"); // 2
+ * utf8Length("é"); // ==> 2
  * ```
  */
 export function utf8Length(value: string): number {
@@ -53,7 +53,7 @@ export function utf8Length(value: string): number {
  *
  * @example
  * ```ts
- * pyTupleRepr([2000]); // "(2000,)"
+ * pyTupleRepr([2000]); // ==> (2000,)
  * ```
  */
 export function pyTupleRepr(values: readonly number[]): string {

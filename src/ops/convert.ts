@@ -30,7 +30,7 @@ export interface ConvertOptions {
  *
  * @example
  * ```ts
- * tf.convertToTensor([1, 2]).op.type; // "Const"
+ * tf.convertToTensor([1, 2]).op.type; // ==> Const
  * ```
  */
 export function convertToTensor(value: TensorLike | unknown, options: ConvertOptions = {}): Tensor {

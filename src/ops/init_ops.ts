@@ -209,7 +209,10 @@ class OrthogonalInitializer extends BaseInitializer {
  *
  * @example
  * ```ts
- * tf.getVariable("b", [32], { initializer: tf.zerosInitializer() });
+ * const b = tf.getVariable("b", [3], { initializer: tf.zerosInitializer() });
+ * using sess = new tf.Session();
+ * sess.run(b.initializer);
+ * sess.run(b); // ==> [0. 0. 0.]
  * ```
  */
 export function zerosInitializer(options: { dtype?: DType } = {}): Initializer {
@@ -221,7 +224,10 @@ export function zerosInitializer(options: { dtype?: DType } = {}): Initializer {
  *
  * @example
  * ```ts
- * tf.getVariable("weight_1", [2], { initializer: tf.onesInitializer() }); // [1. 1.]
+ * const w = tf.getVariable("weight_1", [2], { initializer: tf.onesInitializer() });
+ * using sess = new tf.Session();
+ * sess.run(w.initializer);
+ * sess.run(w); // ==> [1. 1.]
  * ```
  */
 export function onesInitializer(options: { dtype?: DType } = {}): Initializer {
@@ -233,7 +239,10 @@ export function onesInitializer(options: { dtype?: DType } = {}): Initializer {
  *
  * @example
  * ```ts
- * tf.getVariable("tax", [], { initializer: tf.constantInitializer(0.05) });
+ * const tax = tf.getVariable("tax", [], { initializer: tf.constantInitializer(0.05) });
+ * using sess = new tf.Session();
+ * sess.run(tax.initializer);
+ * sess.run(tax); // ==> 0.05
  * ```
  */
 export function constantInitializer(
@@ -248,7 +257,8 @@ export function constantInitializer(
  *
  * @example
  * ```ts
- * tf.randomNormalInitializer({ stddev: 0.1, seed: 1 });
+ * const w = tf.getVariable("w", [2, 2], { initializer: tf.randomNormalInitializer({ stddev: 0.1 }) });
+ * w.initialValue.op.type; // ==> Add
  * ```
  */
 export function randomNormalInitializer(
@@ -267,7 +277,8 @@ export function randomNormalInitializer(
  *
  * @example
  * ```ts
- * tf.truncatedNormalInitializer({ stddev: 5e-2 });
+ * const w = tf.getVariable("w", [5, 5], { initializer: tf.truncatedNormalInitializer({ stddev: 5e-2 }) });
+ * w.initialValue.op.type; // ==> Add
  * ```
  */
 export function truncatedNormalInitializer(
@@ -286,7 +297,11 @@ export function truncatedNormalInitializer(
  *
  * @example
  * ```ts
- * tf.randomUniformInitializer({ minval: -0.1, maxval: 0.1 });
+ * const init = tf.randomUniformInitializer({ minval: -0.1, maxval: 0.1 });
+ * const w = tf.getVariable("w", [100], { initializer: init });
+ * using sess = new tf.Session();
+ * sess.run(w.initializer);
+ * sess.run(tf.reduceMax(tf.abs(w))).item() <= 0.1; // ==> true
  * ```
  */
 export function randomUniformInitializer(
@@ -305,7 +320,8 @@ export function randomUniformInitializer(
  *
  * @example
  * ```ts
- * tf.varianceScalingInitializer({ scale: 2, mode: "fan_in" }); // He init
+ * const he = tf.varianceScalingInitializer({ scale: 2, mode: "fan_in" });
+ * tf.getVariable("w", [4, 4], { initializer: he }).initialValue.op.type; // ==> Add
  * ```
  */
 export function varianceScalingInitializer(options: VarianceScalingOptions = {}): Initializer {
@@ -317,7 +333,8 @@ export function varianceScalingInitializer(options: VarianceScalingOptions = {})
  *
  * @example
  * ```ts
- * tf.getVariable("w", [784, 256], { initializer: tf.glorotUniformInitializer({ seed: 0 }) });
+ * const w = tf.getVariable("w", [784, 256], { initializer: tf.glorotUniformInitializer({ seed: 0 }) });
+ * w.shape.toString(); // ==> (784, 256)
  * ```
  */
 export function glorotUniformInitializer(options: SeededOptions = {}): Initializer {
@@ -334,7 +351,8 @@ export function glorotUniformInitializer(options: SeededOptions = {}): Initializ
  *
  * @example
  * ```ts
- * tf.glorotNormalInitializer({ seed: 0 });
+ * const w = tf.getVariable("w", [3, 3], { initializer: tf.glorotNormalInitializer({ seed: 0 }) });
+ * w.initialValue.op.type; // ==> Add
  * ```
  */
 export function glorotNormalInitializer(options: SeededOptions = {}): Initializer {
@@ -360,7 +378,11 @@ export interface OrthogonalOptions extends SeededOptions {
  *
  * @example
  * ```ts
- * tf.getVariable("w", [64, 64], { initializer: tf.orthogonalInitializer({ gain: 1, seed: 1 }) });
+ * const init = tf.orthogonalInitializer({ gain: 1, seed: 1 });
+ * const w = tf.getVariable("w", [4, 4], { initializer: init });
+ * using sess = new tf.Session();
+ * sess.run(w.initializer);
+ * sess.run(tf.matmul(w, w, { transposeA: true })).allClose([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], 1e-5, 1e-5); // ==> true
  * ```
  */
 export function orthogonalInitializer(options: OrthogonalOptions = {}): Initializer {

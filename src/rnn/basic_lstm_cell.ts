@@ -41,8 +41,11 @@ export interface BasicLSTMCellOptions extends RNNCellOptions {
  *
  * @example
  * ```ts
+ * const inputs = tf.unstack(tf.placeholder(tf.float32, [null, 5, 3]), { axis: 1 });
  * const cell = new tf.nn.rnnCell.BasicLSTMCell(32);
  * const [outputs, { c, h }] = tf.nn.staticRnn(cell, inputs, { dtype: tf.float32 });
+ * outputs.length; // ==> 5
+ * c.shape.toString(); // ==> (?, 32)
  * ```
  */
 export class BasicLSTMCell<

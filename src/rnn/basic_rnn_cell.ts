@@ -28,9 +28,10 @@ export interface BasicRNNCellOptions extends RNNCellOptions {
  *
  * @example
  * ```ts
+ * const inputs = tf.unstack(tf.placeholder(tf.float32, [null, 5, 3]), { axis: 1 });
  * const cell = new tf.nn.rnnCell.BasicRNNCell(16);
- * const [outputs, state] = tf.nn.staticRnn(cell, inputs, { dtype: tf.float32 });
- * // variables rnn/basic_rnn_cell/kernel, rnn/basic_rnn_cell/bias
+ * tf.nn.staticRnn(cell, inputs, { dtype: tf.float32 });
+ * tf.globalVariables().map((v) => v.name).join(", "); // ==> rnn/basic_rnn_cell/kernel:0, rnn/basic_rnn_cell/bias:0
  * ```
  */
 export class BasicRNNCell extends LayerRNNCell<Tensor> {

@@ -34,7 +34,8 @@ export interface BidirectionalDynamicRnnOptions<SF, SB> extends Omit<
  * const x = tf.placeholder(tf.float32, [null, null, 8]);
  * const [[fw, bw]] = tf.nn.bidirectionalDynamicRnn(
  *   new tf.nn.rnnCell.GRUCell(16), new tf.nn.rnnCell.GRUCell(16), x, { dtype: tf.float32 });
- * const outputs = tf.concat([fw, bw], 2); // (?, ?, 32)
+ * const outputs = tf.concat([fw, bw], 2);
+ * outputs.shape.toString(); // ==> (?, ?, 32)
  * ```
  */
 export function bidirectionalDynamicRnn<SF, SB>(

@@ -59,8 +59,8 @@ export interface DynamicRnnOptions<S> {
  * ```ts
  * const x = tf.placeholder(tf.float32, [null, null, 3]); // any batch, any length
  * const cell = new tf.nn.rnnCell.BasicLSTMCell(8);
- * const [outputs, state] = tf.nn.dynamicRnn(cell, x, { dtype: tf.float32 });
- * outputs.shape.toString(); // "(?, ?, 8)"
+ * const [outputs] = tf.nn.dynamicRnn(cell, x, { dtype: tf.float32 });
+ * outputs.shape.toString(); // ==> (?, ?, 8)
  * ```
  */
 export function dynamicRnn<S>(

@@ -38,6 +38,7 @@ export interface GRUCellOptions extends RNNCellOptions {
  * @example
  * ```ts
  * const cell = new tf.nn.rnnCell.GRUCell(16);
+ * cell.stateSize; // ==> 16
  * ```
  */
 export class GRUCell extends LayerRNNCell<Tensor> {

@@ -53,6 +53,7 @@ export interface LSTMCellOptions extends RNNCellOptions {
  * @example
  * ```ts
  * const cell = new tf.nn.rnnCell.LSTMCell(64, { numProj: 32, usePeepholes: true });
+ * cell.outputSize; // ==> 32
  * ```
  */
 export class LSTMCell<S extends LSTMStateTuple | Tensor = LSTMStateTuple> extends LayerRNNCell<S> {

@@ -34,11 +34,13 @@ function describeSizes(sizes: unknown): string {
  *
  * @example
  * ```ts
+ * const inputs = tf.unstack(tf.placeholder(tf.float32, [null, 5, 3]), { axis: 1 });
  * const cell = new tf.nn.rnnCell.MultiRNNCell([
  *   new tf.nn.rnnCell.BasicLSTMCell(64),
  *   new tf.nn.rnnCell.BasicLSTMCell(64),
  * ]);
- * const [outputs, [s0, s1]] = tf.nn.staticRnn(cell, inputs, { dtype: tf.float32 });
+ * const [, [s0, s1]] = tf.nn.staticRnn(cell, inputs, { dtype: tf.float32 });
+ * s1.h.shape.toString(); // ==> (?, 64)
  * ```
  *
  * The state type defaults to an array of tensors and `{ c, h }` pairs; give `S` for other

@@ -37,7 +37,10 @@ export type LSTMStateTuple<T = Tensor> = {
  *
  * @example
  * ```ts
- * const state = tf.nn.rnnCell.LSTMStateTuple(c0, h0); // { c: c0, h: h0 }
+ * const c0 = tf.zeros([4, 8]);
+ * const h0 = tf.zeros([4, 8]);
+ * const state = tf.nn.rnnCell.LSTMStateTuple(c0, h0);
+ * state.h === h0; // ==> true
  * ```
  */
 export function LSTMStateTuple<T>(c: T, h: T): LSTMStateTuple<T> {
@@ -240,9 +243,12 @@ type CellBody<S> = (inputs: Tensor, state: S) => [Tensor, S];
  *
  * @example
  * ```ts
+ * const x = tf.placeholder(tf.float32, [4, 3]);
  * const cell = new tf.nn.rnnCell.BasicLSTMCell(8);
- * const state = cell.zeroState(4, tf.float32); // { c, h }, each (4, 8)
- * const [out, next] = cell.call(x, state); // creates basic_lstm_cell/kernel and bias
+ * const state = cell.zeroState(4, tf.float32);
+ * const [out] = cell.call(x, state);
+ * out.shape.toString(); // ==> (4, 8)
+ * tf.globalVariables().map((v) => v.name).join(", "); // ==> basic_lstm_cell/kernel:0, basic_lstm_cell/bias:0
  * ```
  */
 export abstract class RNNCell<S = RNNState> {
@@ -377,6 +383,7 @@ export abstract class RNNCell<S = RNNState> {
    * @example
    * ```ts
    * const { c, h } = new tf.nn.rnnCell.BasicLSTMCell(8).zeroState(4, tf.float32);
+   * h.shape.toString(); // ==> (4, 8)
    * ```
    */
   zeroState(batchSize: number | Tensor, dtype: DType = "float32"): S {

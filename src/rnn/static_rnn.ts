@@ -161,10 +161,11 @@ export function rnnStep<S>(
  * @example
  * ```ts
  * const x = tf.placeholder(tf.float32, [null, 5, 3]);
- * const inputs = tf.unstack(x, { axis: 1 }); // 5 tensors (?, 3)
+ * const inputs = tf.unstack(x, { axis: 1 });
+ * inputs[0].shape.toString(); // ==> (?, 3)
  * const cell = new tf.nn.rnnCell.BasicLSTMCell(8);
- * const [outputs, state] = tf.nn.staticRnn(cell, inputs, { dtype: tf.float32 });
- * outputs.length; // 5
+ * const [outputs] = tf.nn.staticRnn(cell, inputs, { dtype: tf.float32 });
+ * outputs.length; // ==> 5
  * ```
  */
 export function staticRnn<S>(

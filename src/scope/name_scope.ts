@@ -93,10 +93,10 @@ export function opNameScope<T>(
  * @example
  * ```ts
  * tf.nameScope("block", (scope) => {
- *   scope; // "block/"
- *   return tf.add(1, 2).op.name; // "block/Add"
+ *   scope; // ==> block/
+ *   tf.add(1, 2).op.name; // ==> block/Add
  * });
- * tf.nameScope("block/", () => tf.constant(1).op.name); // re-enters: "block/Const"
+ * tf.nameScope("block/", () => tf.constant(1).op.name); // ==> block/Const
  * ```
  */
 export function nameScope<T>(name: string | null, fn: (scope: string) => T): T {

@@ -6,7 +6,9 @@ import { ValueError } from "../errors.js";
  *
  * @example
  * ```ts
- * tf.variableScope("w", { reuse: tf.AUTO_REUSE }, () => tf.getVariable("v", [1]));
+ * const a = tf.variableScope("w", { reuse: tf.AUTO_REUSE }, () => tf.getVariable("v", [1]));
+ * const b = tf.variableScope("w", { reuse: tf.AUTO_REUSE }, () => tf.getVariable("v", [1]));
+ * a === b; // ==> true
  * ```
  */
 export const AUTO_REUSE: unique symbol = Symbol("AUTO_REUSE");

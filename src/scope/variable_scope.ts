@@ -37,9 +37,7 @@ interface ScopeDefaults {
  * @example
  * ```ts
  * const foo = tf.variableScope("foo", (scope) => scope);
- * tf.variableScope("bar", () =>
- *   tf.variableScope(foo, { reuse: true }, (s) => s.name), // "foo"
- * );
+ * tf.variableScope("bar", () => tf.variableScope(foo, { reuse: true }, (s) => s.name)); // ==> foo
  * ```
  */
 export class VariableScope {
@@ -104,7 +102,7 @@ export class VariableScope {
    * tf.variableScope("foo", (scope) => {
    *   const v = tf.getVariable("v", [1]);
    *   scope.reuseVariables();
-   *   return tf.getVariable("v", [1]) === v; // true
+   *   tf.getVariable("v", [1]) === v; // ==> true
    * });
    * ```
    */
@@ -296,7 +294,7 @@ export interface VariableScopeOptions {
  * ```ts
  * const v = tf.variableScope("foo", () => tf.getVariable("v", [1]));
  * const v1 = tf.variableScope("foo", { reuse: true }, () => tf.getVariable("v", [1]));
- * v1 === v; // true
+ * v1 === v; // ==> true
  * ```
  */
 export function variableScope<T>(
@@ -526,7 +524,7 @@ function wrapCustomGetter(inner: CustomGetter, outer: CustomGetter | null): Cust
  *
  * @example
  * ```ts
- * tf.variableScope("foo", () => tf.getVariableScope().name); // "foo"
+ * tf.variableScope("foo", () => tf.getVariableScope().name); // ==> foo
  * ```
  */
 export function getVariableScope(): VariableScope {

@@ -34,8 +34,9 @@ const STORE_KEY = Symbol("scopeflow.variableStore");
  *
  * @example
  * ```ts
+ * const tax = tf.variableScope("other_charge", () => tf.getVariable("tax", []));
  * const store = VariableStore.of(tf.getDefaultGraph());
- * store.get("other_charge/tax"); // the Variable, after getVariable created it
+ * store.get("other_charge/tax") === tax; // ==> true
  * ```
  */
 export class VariableStore<V extends StoredVariable = StoredVariable> {

@@ -30,7 +30,8 @@ function wantedBackend(): string {
  *
  * @example
  * ```ts
- * await tf.setBackend("cpu");
+ * await tf.setBackend("cpu"); // ==> true
+ * tf.getBackend(); // ==> cpu
  * ```
  */
 export async function setBackend(name: string): Promise<boolean> {
@@ -45,7 +46,7 @@ export async function setBackend(name: string): Promise<boolean> {
  *
  * @example
  * ```ts
- * await tf.ready();
+ * await tf.ready(); // ==> true
  * ```
  */
 export async function ready(): Promise<boolean> {

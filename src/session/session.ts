@@ -25,9 +25,10 @@ export interface SessionOptions {
  *
  * @example
  * ```ts
+ * const price = tf.variableScope("book", () => tf.getVariable("price", [], { initializer: tf.constantInitializer(20.5) }));
  * const sess = new tf.Session();
  * sess.run(tf.globalVariablesInitializer());
- * const price = sess.run(bookPrice); // NDArray 20.5
+ * sess.run(price); // ==> 20.5
  * sess.close();
  * ```
  */
@@ -48,7 +49,11 @@ export class Session implements Disposable {
    *
    * @example
    * ```ts
-   * const { loss, step } = sess.run({ loss: lossT, step: trainOp }, new Map([[x, batch]]));
+   * const x = tf.placeholder(tf.float32, [2]);
+   * const total = tf.reduceSum(x);
+   * using sess = new tf.Session();
+   * const { sum, max } = sess.run({ sum: total, max: tf.reduceMax(x) }, new Map([[x, [1, 3]]]));
+   * `${sum} ${max}`; // ==> 4.0 3.0
    * ```
    */
   run<F>(fetches: F, feedDict?: FeedDict | null): FetchResult<F> {
@@ -68,7 +73,9 @@ export class Session implements Disposable {
    *
    * @example
    * ```ts
-   * const value = await sess.runAsync(y);
+   * const y = tf.add(tf.constant(1), 2);
+   * using sess = new tf.Session();
+   * await sess.runAsync(y); // ==> 3.0
    * ```
    */
   async runAsync<F>(fetches: F, feedDict?: FeedDict | null): Promise<FetchResult<F>> {
@@ -81,7 +88,10 @@ export class Session implements Disposable {
    *
    * @example
    * ```ts
-   * sess.asDefault(() => w.eval());
+   * const w = tf.getVariable("w", [2], { initializer: tf.onesInitializer() });
+   * using sess = new tf.Session();
+   * sess.run(w.initializer);
+   * sess.asDefault(() => w.eval()); // ==> [1. 1.]
    * ```
    */
   asDefault<T>(fn: (session: Session) => T): T {
@@ -189,7 +199,9 @@ export function toNDArray(t: tfc.Tensor): NDArray {
  *
  * @example
  * ```ts
- * sess.asDefault(() => tf.getDefaultSession() === sess); // true
+ * using sess = new tf.Session();
+ * sess.asDefault(() => tf.getDefaultSession() === sess); // ==> true
+ * tf.getDefaultSession(); // ==> null
  * ```
  */
 export function getDefaultSession(): Session | null {

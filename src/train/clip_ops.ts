@@ -51,7 +51,8 @@ function isFinite(x: Tensor): Tensor {
  *
  * @example
  * ```ts
- * tf.clipByValue(tf.constant([-2, 0.5, 3]), -1, 1); // [-1.   0.5  1. ]
+ * using sess = new tf.Session();
+ * sess.run(tf.clipByValue(tf.constant([-2, 0.5, 3]), -1, 1)); // ==> [-1.   0.5  1. ]
  * ```
  */
 export function clipByValue(
@@ -85,7 +86,8 @@ export interface ClipByNormOptions extends NameOption {
  *
  * @example
  * ```ts
- * tf.clipByNorm(tf.constant([3, 4]), 1); // [0.6 0.8]
+ * using sess = new tf.Session();
+ * sess.run(tf.clipByNorm(tf.constant([3, 4]), 1)); // ==> [0.6 0.8]
  * ```
  */
 export function clipByNorm(
@@ -118,7 +120,8 @@ export function clipByNorm(
  *
  * @example
  * ```ts
- * tf.globalNorm([tf.constant([3]), null, tf.constant([4])]); // 5.
+ * using sess = new tf.Session();
+ * sess.run(tf.globalNorm([tf.constant([3]), null, tf.constant([4])])); // ==> 5.0
  * ```
  */
 export function globalNorm(tList: readonly MaybeTensor[], options: NameOption = {}): Tensor {
@@ -152,8 +155,13 @@ export interface ClipByGlobalNormOptions extends NameOption {
  *
  * @example
  * ```ts
- * const gradsAndVars = opt.computeGradients(loss);
- * const [clipped] = tf.clipByGlobalNorm(gradsAndVars.map(([g]) => g), 5.0);
+ * const w = tf.getVariable("w", [2], { initializer: tf.constantInitializer(3) });
+ * const opt = new tf.train.GradientDescentOptimizer(0.1);
+ * const gradsAndVars = opt.computeGradients(tf.reduceSum(tf.square(w)));
+ * const [clipped, norm] = tf.clipByGlobalNorm(gradsAndVars.map(([g]) => g), 5.0);
+ * using sess = new tf.Session();
+ * sess.run(w.initializer);
+ * sess.run(clipped[0]); // ==> [3.5355341 3.5355341]
  * ```
  */
 export function clipByGlobalNorm(

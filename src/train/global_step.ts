@@ -9,7 +9,9 @@ import type { Variable } from "../variables/variable.js";
  *
  * @example
  * ```ts
- * tf.train.getGlobalStep(); // null until created
+ * tf.train.getGlobalStep(); // ==> null
+ * tf.train.createGlobalStep();
+ * tf.train.getGlobalStep()?.name; // ==> global_step:0
  * ```
  */
 export function getGlobalStep(graph: Graph = getDefaultGraph()): Variable | null {
@@ -26,7 +28,7 @@ export function getGlobalStep(graph: Graph = getDefaultGraph()): Variable | null
  * @example
  * ```ts
  * const step = tf.train.createGlobalStep();
- * step.name; // "global_step:0"
+ * step.name; // ==> global_step:0
  * ```
  */
 export function createGlobalStep(graph: Graph = getDefaultGraph()): Variable {
@@ -48,8 +50,13 @@ export function createGlobalStep(graph: Graph = getDefaultGraph()): Variable {
  *
  * @example
  * ```ts
+ * const w = tf.getVariable("w", [], { initializer: tf.onesInitializer() });
  * const step = tf.train.getOrCreateGlobalStep();
- * opt.minimize(loss, { globalStep: step });
+ * const train = new tf.train.GradientDescentOptimizer(0.1).minimize(tf.square(w), { globalStep: step });
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * sess.run(train);
+ * sess.run(step); // ==> 1
  * ```
  */
 export function getOrCreateGlobalStep(graph: Graph = getDefaultGraph()): Variable {

@@ -343,8 +343,10 @@ function numPresent(losses: Tensor, weights: TensorLike, perBatch = false): Tens
  *
  * @example
  * ```ts
+ * const err = tf.constant([1, 3]);
  * tf.losses.addLoss(tf.reduceMean(tf.square(err)));
- * tf.losses.getTotalLoss(); // includes it
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.getTotalLoss()); // ==> 5.0
  * ```
  */
 export function addLoss(loss: Tensor, lossCollection: string | null = GraphKeys.LOSSES): void {
@@ -365,8 +367,8 @@ export interface GetLossesOptions {
  *
  * @example
  * ```ts
- * tf.losses.meanSquaredError({ labels, predictions });
- * tf.losses.getLosses(); // [<mean_squared_error/value:0>]
+ * tf.losses.meanSquaredError({ labels: [1, 2], predictions: [1, 4] });
+ * tf.losses.getLosses().map((t) => t.name).join(", "); // ==> mean_squared_error/value:0
  * ```
  */
 export function getLosses(
@@ -389,7 +391,9 @@ export function getLosses(
  *
  * @example
  * ```ts
- * tf.losses.getRegularizationLosses("layer1");
+ * const reg = (w: tf.Tensor) => tf.multiply(0.01, tf.nn.l2Loss(w));
+ * tf.variableScope("layer1", { regularizer: reg }, () => tf.getVariable("w", [2]));
+ * tf.losses.getRegularizationLosses("layer1").length; // ==> 1
  * ```
  */
 export function getRegularizationLosses(scope: string | null = null): Tensor[] {
@@ -410,9 +414,11 @@ export interface GetRegularizationLossOptions {
  * @example
  * ```ts
  * tf.variableScope("dense", { regularizer: (w) => tf.multiply(0.01, tf.nn.l2Loss(w)) }, () =>
- *   tf.getVariable("w", [3, 3]),
+ *   tf.getVariable("w", [2], { initializer: tf.onesInitializer() }),
  * );
- * const loss = tf.add(dataLoss, tf.losses.getRegularizationLoss());
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * sess.run(tf.losses.getRegularizationLoss()); // ==> 0.01
  * ```
  */
 export function getRegularizationLoss(
@@ -443,8 +449,12 @@ export interface GetTotalLossOptions {
  *
  * @example
  * ```ts
+ * const w = tf.getVariable("w", [], { initializer: tf.onesInitializer() });
+ * tf.losses.meanSquaredError({ labels: [0], predictions: tf.reshape(w, [1]) });
  * const total = tf.losses.getTotalLoss();
- * new tf.train.AdamOptimizer(1e-3).minimize(total);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * sess.run(total); // ==> 1.0
  * ```
  */
 export function getTotalLoss(
@@ -477,8 +487,11 @@ export function getTotalLoss(
  *
  * @example
  * ```ts
- * const loss = tf.losses.computeWeightedLoss(perExample, { weights: mask });
- * tf.losses.computeWeightedLoss(x, { reduction: tf.losses.Reduction.SUM });
+ * const perExample = tf.constant([1, 2, 3, 4]);
+ * const mask = tf.constant([1, 1, 0, 0]);
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.computeWeightedLoss(perExample, { weights: mask })); // ==> 1.5
+ * sess.run(tf.losses.computeWeightedLoss(perExample, { reduction: tf.losses.Reduction.SUM })); // ==> 10.0
  * ```
  */
 export function computeWeightedLoss(
@@ -557,8 +570,10 @@ function twoTensorLoss(
  *
  * @example
  * ```ts
- * const loss = tf.losses.meanSquaredError({ labels: y, predictions: yHat });
- * loss.name; // "mean_squared_error/value:0"
+ * const loss = tf.losses.meanSquaredError({ labels: [1, 2], predictions: [1, 4] });
+ * loss.name; // ==> mean_squared_error/value:0
+ * using sess = new tf.Session();
+ * sess.run(loss); // ==> 2.0
  * ```
  */
 export function meanSquaredError(args: RegressionLossArgs): Tensor;
@@ -587,7 +602,8 @@ export function meanSquaredError(
  *
  * @example
  * ```ts
- * tf.losses.absoluteDifference({ labels: [1, 2], predictions: [1.5, 1] }); // 0.75
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.absoluteDifference({ labels: [1, 2], predictions: [1.5, 1] })); // ==> 0.75
  * ```
  */
 export function absoluteDifference(args: RegressionLossArgs): Tensor;
@@ -618,7 +634,8 @@ export function absoluteDifference(
  *
  * @example
  * ```ts
- * tf.losses.huberLoss({ labels: [0, 0], predictions: [0.5, 3], delta: 1 }); // (0.125 + 2.5) / 2
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.huberLoss({ labels: [0, 0], predictions: [0.5, 3], delta: 1 })); // ==> 1.3125
  * ```
  */
 export function huberLoss(args: HuberLossArgs): Tensor;
@@ -659,7 +676,8 @@ export function huberLoss(
  *
  * @example
  * ```ts
- * tf.losses.logLoss({ labels: [1, 0], predictions: [0.9, 0.2] });
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.logLoss({ labels: [1, 0], predictions: [0.9, 0.2] })); // ==> 0.1642519
  * ```
  */
 export function logLoss(args: LogLossArgs): Tensor;
@@ -697,7 +715,8 @@ export function logLoss(
  *
  * @example
  * ```ts
- * tf.losses.cosineDistance({ labels: [[1, 0]], predictions: [[0.6, 0.8]], axis: 1 }); // 0.4
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.cosineDistance({ labels: [[1, 0]], predictions: [[0.6, 0.8]], axis: 1 })); // ==> 0.39999998
  * ```
  */
 export function cosineDistance(args: CosineDistanceArgs): Tensor;
@@ -735,7 +754,8 @@ export function cosineDistance(
  *
  * @example
  * ```ts
- * tf.losses.hingeLoss({ labels: [1, 0], logits: [0.3, -2] }); // (0.7 + 0) / 2
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.hingeLoss({ labels: [1, 0], logits: [0.3, -2] })); // ==> 0.35
  * ```
  */
 export function hingeLoss(args: HingeLossArgs): Tensor;
@@ -767,7 +787,8 @@ export function hingeLoss(
  *
  * @example
  * ```ts
- * tf.losses.meanPairwiseSquaredError({ labels: [[0, 1, 2]], predictions: [[0, 2, 2]] });
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.meanPairwiseSquaredError({ labels: [[0, 1, 2]], predictions: [[0, 2, 2]] })); // ==> 0.6666666
  * ```
  */
 export function meanPairwiseSquaredError(args: MeanPairwiseSquaredErrorArgs): Tensor;
@@ -841,7 +862,8 @@ export function meanPairwiseSquaredError(
  *
  * @example
  * ```ts
- * tf.losses.sigmoidCrossEntropy({ multiClassLabels: [[1, 0]], logits: [[2, -1]] });
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.sigmoidCrossEntropy({ multiClassLabels: [[1, 0]], logits: [[0, 0]] })); // ==> 0.6931472
  * ```
  */
 export function sigmoidCrossEntropy(args: SigmoidCrossEntropyArgs): Tensor;
@@ -897,8 +919,11 @@ export function sigmoidCrossEntropy(
  *
  * @example
  * ```ts
- * const loss = tf.losses.softmaxCrossEntropy({ onehotLabels: tf.oneHot(y, 10), logits });
- * tf.losses.softmaxCrossEntropy({ onehotLabels, logits, labelSmoothing: 0.1 });
+ * const logits = tf.constant([[0, 0], [0, 0]]);
+ * const onehotLabels = tf.oneHot([0, 1], 2);
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.softmaxCrossEntropy({ onehotLabels, logits })); // ==> 0.6931472
+ * sess.run(tf.losses.softmaxCrossEntropy({ onehotLabels, logits, labelSmoothing: 0.1 })); // ==> 0.6931472
  * ```
  */
 export function softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): Tensor;
@@ -1000,7 +1025,9 @@ function removeSqueezableDimensions(
  *
  * @example
  * ```ts
- * const loss = tf.losses.sparseSoftmaxCrossEntropy({ labels: y, logits }); // y: int32 [batch]
+ * const logits = tf.constant([[0, 0], [0, 0]]);
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.sparseSoftmaxCrossEntropy({ labels: [0, 1], logits })); // ==> 0.6931472
  * ```
  */
 export function sparseSoftmaxCrossEntropy(args: SparseSoftmaxCrossEntropyArgs): Tensor;

@@ -64,8 +64,12 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
-   * const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+   * const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(3) });
+   * const train = new tf.train.GradientDescentOptimizer(0.1).minimize(tf.square(w));
+   * using sess = new tf.Session();
+   * sess.run(w.initializer);
    * sess.run(train);
+   * sess.run(w); // ==> 2.4
    * ```
    */
   minimize(loss: Tensor, options: MinimizeOptions = {}): Operation {
@@ -87,8 +91,11 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
-   * const gv = opt.computeGradients(loss);
-   * const clipped = gv.map(([g, v]) => [g && tf.clipByValue(g, -1, 1), v]);
+   * const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(3) });
+   * const opt = new tf.train.GradientDescentOptimizer(0.1);
+   * const gv = opt.computeGradients(tf.square(w));
+   * gv[0][0]?.op.type; // ==> Mul
+   * gv[0][1] === w; // ==> true
    * ```
    */
   computeGradients(loss: Tensor, options: ComputeGradientsOptions = {}): GradAndVar[] {
@@ -129,7 +136,11 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
+   * const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(3) });
+   * const opt = new tf.train.GradientDescentOptimizer(0.1);
+   * const gv = opt.computeGradients(tf.square(w));
    * const train = opt.applyGradients(gv, { globalStep: tf.train.getOrCreateGlobalStep() });
+   * train.type; // ==> AssignAdd
    * ```
    */
   applyGradients(
@@ -193,7 +204,10 @@ export abstract class Optimizer {
    *
    * @example
    * ```ts
-   * opt.getSlot(w, "m").name; // "w/Adam:0"
+   * const w = tf.getVariable("w", [2]);
+   * const opt = new tf.train.AdamOptimizer(0.001);
+   * opt.minimize(tf.reduceSum(w));
+   * opt.getSlot(w, "m")?.name; // ==> w/Adam:0
    * ```
    */
   getSlot(variable: Variable, name: string): Variable | null {

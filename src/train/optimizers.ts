@@ -26,7 +26,12 @@ function hyper(value: HyperParameter, name: string): Tensor {
  *
  * @example
  * ```ts
- * const train = new tf.train.GradientDescentOptimizer(0.5).minimize(loss);
+ * const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(3) });
+ * const train = new tf.train.GradientDescentOptimizer(0.5).minimize(tf.square(w));
+ * using sess = new tf.Session();
+ * sess.run(w.initializer);
+ * sess.run(train);
+ * sess.run(w); // ==> 0.0
  * ```
  */
 export class GradientDescentOptimizer extends Optimizer {
@@ -52,7 +57,9 @@ export class GradientDescentOptimizer extends Optimizer {
  *
  * @example
  * ```ts
- * new tf.train.MomentumOptimizer(0.01, 0.9, { useNesterov: true }).minimize(loss);
+ * const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(3) });
+ * new tf.train.MomentumOptimizer(0.01, 0.9, { useNesterov: true }).minimize(tf.square(w));
+ * tf.globalVariables().map((v) => v.name).join(", "); // ==> w:0, w/Momentum:0
  * ```
  */
 export class MomentumOptimizer extends Optimizer {
@@ -103,9 +110,10 @@ export interface AdamOptions {
  *
  * @example
  * ```ts
+ * const w = tf.getVariable("w", [2]);
  * const opt = new tf.train.AdamOptimizer(0.001);
- * const train = opt.minimize(loss);
- * opt.getSlot(w, "m").name; // "w/Adam:0"
+ * const train = opt.minimize(tf.reduceSum(w));
+ * opt.getSlot(w, "m")?.name; // ==> w/Adam:0
  * ```
  */
 export class AdamOptimizer extends Optimizer {
@@ -188,7 +196,9 @@ export interface RMSPropOptions {
  *
  * @example
  * ```ts
- * new tf.train.RMSPropOptimizer(0.001, { decay: 0.9 }).minimize(loss);
+ * const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(3) });
+ * const train = new tf.train.RMSPropOptimizer(0.001, { decay: 0.9 }).minimize(tf.square(w));
+ * train.name; // ==> RMSProp
  * ```
  */
 export class RMSPropOptimizer extends Optimizer {
@@ -245,7 +255,12 @@ export class RMSPropOptimizer extends Optimizer {
  *
  * @example
  * ```ts
- * new tf.train.AdagradOptimizer(0.1).minimize(loss);
+ * const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(3) });
+ * const train = new tf.train.AdagradOptimizer(0.1).minimize(tf.square(w));
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * sess.run(train);
+ * sess.run(w); // ==> 2.9001386
  * ```
  */
 export class AdagradOptimizer extends Optimizer {

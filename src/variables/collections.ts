@@ -9,8 +9,8 @@ import type { Variable } from "./variable.js";
  *
  * @example
  * ```ts
- * tf.globalVariables().map(String);
- * // ["<tf.Variable 'test/weight_1:0' shape=(2,) dtype=float32_ref>", ...]
+ * tf.variableScope("test", () => tf.getVariable("weight_1", [2]));
+ * tf.globalVariables().map(String).join(", "); // ==> <tf.Variable 'test/weight_1:0' shape=(2,) dtype=float32_ref>
  * ```
  */
 export function globalVariables(scope?: string | null): Variable[] {
@@ -22,7 +22,9 @@ export function globalVariables(scope?: string | null): Variable[] {
  *
  * @example
  * ```ts
- * tf.trainableVariables("discriminator");
+ * tf.variableScope("discriminator", () => tf.getVariable("w", [2]));
+ * tf.variableScope("generator", () => tf.getVariable("w", [2]));
+ * tf.trainableVariables("discriminator").map((v) => v.name).join(", "); // ==> discriminator/w:0
  * ```
  */
 export function trainableVariables(scope?: string | null): Variable[] {
@@ -34,7 +36,8 @@ export function trainableVariables(scope?: string | null): Variable[] {
  *
  * @example
  * ```ts
- * tf.localVariables();
+ * tf.getLocalVariable("count", [], { dtype: tf.int32 });
+ * tf.localVariables().map((v) => v.name).join(", "); // ==> count:0
  * ```
  */
 export function localVariables(scope?: string | null): Variable[] {
@@ -46,7 +49,7 @@ export function localVariables(scope?: string | null): Variable[] {
  *
  * @example
  * ```ts
- * tf.modelVariables();
+ * tf.modelVariables().length; // ==> 0
  * ```
  */
 export function modelVariables(scope?: string | null): Variable[] {
@@ -59,7 +62,11 @@ export function modelVariables(scope?: string | null): Variable[] {
  *
  * @example
  * ```ts
+ * const w = tf.getVariable("w", [2], { initializer: tf.onesInitializer() });
+ * const b = tf.getVariable("b", [2], { initializer: tf.zerosInitializer() });
+ * using sess = new tf.Session();
  * sess.run(tf.variablesInitializer([w, b]));
+ * sess.run(w); // ==> [1. 1.]
  * ```
  */
 export function variablesInitializer(
@@ -80,7 +87,10 @@ export function variablesInitializer(
  *
  * @example
  * ```ts
+ * const w = tf.getVariable("w", [2], { initializer: tf.onesInitializer() });
+ * using sess = new tf.Session();
  * sess.run(tf.globalVariablesInitializer());
+ * sess.run(w); // ==> [1. 1.]
  * ```
  */
 export function globalVariablesInitializer(): Operation {
@@ -93,7 +103,10 @@ export function globalVariablesInitializer(): Operation {
  *
  * @example
  * ```ts
+ * const count = tf.getLocalVariable("count", [], { dtype: tf.int32 });
+ * using sess = new tf.Session();
  * sess.run(tf.localVariablesInitializer());
+ * sess.run(count); // ==> 0
  * ```
  */
 export function localVariablesInitializer(): Operation {

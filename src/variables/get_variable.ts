@@ -52,7 +52,7 @@ export interface GetVariableOptions {
  * const tax = tf.variableScope("other_charge", { reuse: tf.AUTO_REUSE }, () =>
  *   tf.getVariable("tax", [], { initializer: tf.constantInitializer(0.05) }),
  * );
- * tax.name; // "other_charge/tax:0"
+ * tax.name; // ==> other_charge/tax:0
  * ```
  */
 export function getVariable(
@@ -72,6 +72,7 @@ export function getVariable(
  * @example
  * ```ts
  * const count = tf.getLocalVariable("count", [], { dtype: tf.int32 });
+ * count.trainable; // ==> false
  * ```
  */
 export function getLocalVariable(

@@ -17,7 +17,9 @@ import type { Variable } from "./variable.js";
  *
  * @example
  * ```ts
- * sess.run(tf.reportUninitializedVariables()).toArray(); // ["foo/v"]
+ * tf.variableScope("foo", () => tf.getVariable("v", [1]));
+ * using sess = new tf.Session();
+ * sess.run(tf.reportUninitializedVariables()); // ==> [b'foo/v']
  * ```
  */
 export function reportUninitializedVariables(

@@ -33,8 +33,9 @@ export interface Template<A extends unknown[], R> {
  * const dense = tf.makeTemplate("dense", (x: tf.Tensor) =>
  *   tf.matmul(x, tf.getVariable("w", [4, 2])),
  * );
- * const a = dense(x1); // creates dense/w
- * const b = dense(x2); // reuses dense/w
+ * dense(tf.ones([1, 4])); // creates dense/w
+ * dense(tf.ones([3, 4])); // reuses dense/w
+ * tf.globalVariables().map((v) => v.name).join(", "); // ==> dense/w:0
  * ```
  */
 export function makeTemplate<A extends unknown[], R>(

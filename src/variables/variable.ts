@@ -54,8 +54,8 @@ export function installVariableSessionHooks(hooks: VariableSessionHooks): void {
  * @example
  * ```ts
  * const w = new tf.Variable(tf.randomNormal([2, 2]), { name: "w" });
- * w.name; // "w:0"
- * String(w); // "<tf.Variable 'w:0' shape=(2, 2) dtype=float32_ref>"
+ * w.name; // ==> w:0
+ * String(w); // ==> <tf.Variable 'w:0' shape=(2, 2) dtype=float32_ref>
  * ```
  */
 export class Variable implements TensorConvertible {
@@ -164,7 +164,10 @@ export class Variable implements TensorConvertible {
    *
    * @example
    * ```ts
+   * const v = tf.getVariable("v", [2]);
+   * using sess = new tf.Session();
    * sess.run(v.assign([1, 2]));
+   * sess.run(v); // ==> [1. 2.]
    * ```
    */
   assign(value: TensorLike, options: { name?: string } = {}): Tensor {
@@ -184,7 +187,10 @@ export class Variable implements TensorConvertible {
    *
    * @example
    * ```ts
-   * sess.asDefault(() => v.eval());
+   * const v = tf.getVariable("v", [2], { initializer: tf.onesInitializer() });
+   * using sess = new tf.Session();
+   * sess.run(v.initializer);
+   * sess.asDefault(() => v.eval()); // ==> [1. 1.]
    * ```
    */
   eval(session?: unknown): NDArray {
@@ -196,7 +202,11 @@ export class Variable implements TensorConvertible {
    *
    * @example
    * ```ts
+   * const w = tf.getVariable("w", [2, 2]);
+   * using sess = new tf.Session();
    * w.load([[1, 2], [3, 4]], sess);
+   * sess.run(w); // ==> [[1. 2.]
+   *              //      [3. 4.]]
    * ```
    */
   load(value: unknown, session?: unknown): void {

@@ -110,7 +110,7 @@ const utf8Decoder = new TextDecoder();
  *
  * @example
  * ```ts
- * dataFileName("ckpt/model.ckpt-100", 0, 1); // "ckpt/model.ckpt-100.data-00000-of-00001"
+ * dataFileName("ckpt/model.ckpt-100", 0, 1); // ==> ckpt/model.ckpt-100.data-00000-of-00001
  * ```
  */
 export function dataFileName(prefix: string, shardId: number, numShards: number): string {
@@ -123,7 +123,7 @@ export function dataFileName(prefix: string, shardId: number, numShards: number)
  *
  * @example
  * ```ts
- * indexFileName("model.ckpt"); // "model.ckpt.index"
+ * indexFileName("model.ckpt"); // ==> model.ckpt.index
  * ```
  */
 export function indexFileName(prefix: string): string {
@@ -269,9 +269,11 @@ export interface BundlePlan {
  *
  * @example
  * ```ts
+ * import { crc32c } from "./crc32c.js";
  * const plan = planBundle([{ name: "w", dtype: "float32", shape: [2], values: new Float32Array([1, 2]) }]);
  * const crcs = plan.tensors.map((t) => t.fixedCrc32c ?? crc32c(t.bytes));
  * const index = plan.buildIndex(crcs);
+ * readBundle(index, new Uint8Array(plan.dataSize)).listEntries()[0].name; // ==> w
  * ```
  */
 export function planBundle(entries: readonly BundleTensorInput[]): BundlePlan {
@@ -342,7 +344,8 @@ function buildIndexTable(tensors: readonly PlannedTensor[], crcs: readonly numbe
  *   { name: "dense/kernel", dtype: "float32", shape: [2, 2], values: new Float32Array([1, 2, 3, 4]) },
  *   { name: "global_step", dtype: "int64", shape: [], values: [100] },
  * ]);
- * // index -> "model.ckpt.index", data -> "model.ckpt.data-00000-of-00001"
+ * data.length; // ==> 24
+ * readBundle(index, data).getTensor("global_step").values; // ==> 100
  * ```
  */
 export function writeBundle(entries: readonly BundleTensorInput[]): {
@@ -489,7 +492,9 @@ export class BundleReader {
    *
    * @example
    * ```ts
-   * for (const e of reader.listEntries()) console.log(e.name, e.dtype, e.shape);
+   * const { index, data } = writeBundle([{ name: "w", dtype: "float32", shape: [2, 3], values: new Float32Array(6) }]);
+   * const reader = readBundle(index, data);
+   * reader.listEntries().map((e) => `${e.name} ${e.dtype} ${e.shape}`); // ==> w float32 2,3
    * ```
    */
   listEntries(): BundleEntryInfo[] {
@@ -501,7 +506,10 @@ export class BundleReader {
    *
    * @example
    * ```ts
-   * reader.has("global_step");
+   * const { index, data } = writeBundle([{ name: "global_step", dtype: "int64", shape: [], values: [7] }]);
+   * const reader = readBundle(index, data);
+   * reader.has("global_step"); // ==> true
+   * reader.has("w"); // ==> false
    * ```
    */
   has(name: string): boolean {
@@ -661,8 +669,10 @@ export class BundleReader {
    *
    * @example
    * ```ts
-   * const t = reader.getTensor("dense/kernel");
-   * if (t.dtype === "float32") console.log(t.shape, t.values[0]);
+   * const { index, data } = writeBundle([{ name: "w", dtype: "float32", shape: [2], values: new Float32Array([1, 2]) }]);
+   * const t = readBundle(index, data).getTensor("w");
+   * t.dtype; // ==> float32
+   * t.values; // ==> 1,2
    * ```
    */
   getTensor(name: string): BundleTensor {
@@ -721,7 +731,9 @@ export class BundleReader {
    *
    * @example
    * ```ts
-   * const [graphProto] = reader.getStringBytes("_CHECKPOINTABLE_OBJECT_GRAPH");
+   * const { index, data } = writeBundle([{ name: "s", dtype: "string", shape: [1], values: ["ab"] }]);
+   * const [bytes] = readBundle(index, data).getStringBytes("s");
+   * bytes; // ==> 97,98
    * ```
    */
   getStringBytes(name: string): Uint8Array[] {
@@ -753,7 +765,7 @@ function v1Error(prefix: string): CheckpointFormatError {
  *
  * @example
  * ```ts
- * throw v1CheckpointError("/tmp/model/export");
+ * v1CheckpointError("model/export").message; // ==> model/export is a V1 (legacy) checkpoint; scopeflow reads only the V2 format (prefix.index + prefix.data-*)
  * ```
  */
 export function v1CheckpointError(prefix: string): CheckpointFormatError {
@@ -767,9 +779,10 @@ export function v1CheckpointError(prefix: string): CheckpointFormatError {
  *
  * @example
  * ```ts
- * const reader = readBundle(indexBytes, dataBytes, { prefix: "model.ckpt" });
- * console.log(reader.listEntries().map((e) => e.name));
- * const w = reader.getTensor("nn/hidden1/weights");
+ * const { index, data } = writeBundle([{ name: "nn/b", dtype: "float32", shape: [1], values: new Float32Array([3]) }]);
+ * const reader = readBundle(index, data, { prefix: "model.ckpt" });
+ * reader.getTensor("nn/b").values; // ==> 3
+ * reader.getTensor("nn/w"); // throws CheckpointFormatError: Key 'nn/w' not found
  * ```
  */
 export function readBundle(

@@ -147,7 +147,7 @@ export class ByteReader {
  *
  * @example
  * ```ts
- * readFixed32(Uint8Array.of(0x57, 0xfb, 0x80, 0x8b), 0); // 0x8b80fb57
+ * readFixed32(Uint8Array.of(0x57, 0xfb, 0x80, 0x8b), 0).toString(16); // ==> 8b80fb57
  * ```
  */
 export function readFixed32(buf: Uint8Array, pos: number): number {
@@ -159,7 +159,8 @@ export function readFixed32(buf: Uint8Array, pos: number): number {
  *
  * @example
  * ```ts
- * compareBytes(utf8("a"), utf8("a2")) < 0; // true
+ * const utf8 = (s: string) => new TextEncoder().encode(s);
+ * compareBytes(utf8("a"), utf8("a2")) < 0; // ==> true
  * ```
  */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -176,7 +177,7 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
  *
  * @example
  * ```ts
- * concatBytes([Uint8Array.of(1), Uint8Array.of(2, 3)]); // 01 02 03
+ * concatBytes([Uint8Array.of(1), Uint8Array.of(2, 3)]); // ==> 1,2,3
  * ```
  */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
@@ -198,7 +199,8 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
  *
  * @example
  * ```ts
- * const bytes = plainBytes(readFileSync(file)); // bytes.slice() now really copies
+ * const bytes = plainBytes(Buffer.from([1, 2])); // a Node Buffer is a Uint8Array subclass
+ * bytes.constructor === Uint8Array; // ==> true
  * ```
  */
 export function plainBytes(b: Uint8Array): Uint8Array {
@@ -210,7 +212,7 @@ export function plainBytes(b: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
- * bytesOf(Float32Array.of(1)); // 00 00 80 3f on little-endian hosts
+ * bytesOf(Float32Array.of(1)); // ==> 0,0,128,63
  * ```
  */
 export function bytesOf(view: ArrayBufferView): Uint8Array {

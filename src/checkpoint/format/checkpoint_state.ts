@@ -54,8 +54,8 @@ function escapeTextFormatString(s: string): string {
  *
  * @example
  * ```ts
- * formatPythonFloat(1568832900); // "1568832900.0"
- * formatPythonFloat(1e-5); // "1e-05"
+ * formatPythonFloat(1568832900); // ==> 1568832900.0
+ * formatPythonFloat(1e-5); // ==> 1e-05
  * ```
  */
 export function formatPythonFloat(x: number): string {
@@ -83,9 +83,11 @@ export function formatPythonFloat(x: number): string {
  *
  * @example
  * ```ts
- * formatCheckpointState({ modelCheckpointPath: "model.ckpt", allModelCheckpointPaths: ["model.ckpt"],
+ * const text = formatCheckpointState({ modelCheckpointPath: "model.ckpt", allModelCheckpointPaths: ["model.ckpt"],
  *   allModelCheckpointTimestamps: [], lastPreservedTimestamp: 0 });
- * // 'model_checkpoint_path: "model.ckpt"\nall_model_checkpoint_paths: "model.ckpt"\n'
+ * text; // ==> model_checkpoint_path: "model.ckpt"
+ *       //     all_model_checkpoint_paths: "model.ckpt"
+ *       //
  * ```
  */
 export function formatCheckpointState(state: CheckpointState): string {
@@ -294,7 +296,7 @@ function parseField(tokens: Token[], pos: number, state: CheckpointState): numbe
  *
  * @example
  * ```ts
- * parseCheckpointState('model_checkpoint_path: "model.ckpt-100"\n').modelCheckpointPath; // "model.ckpt-100"
+ * parseCheckpointState('model_checkpoint_path: "model.ckpt-100"\n').modelCheckpointPath; // ==> model.ckpt-100
  * ```
  */
 export function parseCheckpointState(text: string, file = "checkpoint"): CheckpointState {

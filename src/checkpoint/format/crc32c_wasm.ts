@@ -197,7 +197,11 @@ interface CrcExports {
  *
  * @example
  * ```ts
- * const extend = createWasmCrc32c(tables) ?? jsExtend;
+ * import { crc32c, crc32cExtendPortable, slicingTables } from "./crc32c.js";
+ * const bytes = new TextEncoder().encode("123456789");
+ * const extend = createWasmCrc32c(slicingTables(), (f) => f(0, bytes) === crc32c(bytes));
+ * const crc = (extend ?? crc32cExtendPortable)(0, bytes);
+ * crc.toString(16); // ==> e3069283
  * ```
  */
 export function createWasmCrc32c(

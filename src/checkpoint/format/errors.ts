@@ -13,11 +13,12 @@ export type CheckpointFormatErrorCode =
  *
  * @example
  * ```ts
- * try {
- *   reader.getTensor("w");
- * } catch (e) {
- *   if (e instanceof CheckpointFormatError && e.code === "corrupt") console.error(e.file, e.key);
- * }
+ * import { readBundle, writeBundle } from "./bundle.js";
+ * const { index, data } = writeBundle([{ name: "w", dtype: "float32", shape: [1], values: [1] }]);
+ * data[0] ^= 1;
+ * let error: unknown;
+ * try { readBundle(index, data).getTensor("w"); } catch (e) { error = e; }
+ * error instanceof CheckpointFormatError && error.code; // ==> corrupt
  * ```
  */
 export class CheckpointFormatError extends Error {
@@ -43,7 +44,7 @@ export class CheckpointFormatError extends Error {
  *
  * @example
  * ```ts
- * describeError(new RangeError("truncated varint")); // "truncated varint"
+ * describeError(new RangeError("truncated varint")); // ==> truncated varint
  * ```
  */
 export function describeError(e: unknown): string {

@@ -7,7 +7,8 @@ import { uncompress } from "snappyjs";
  *
  * @example
  * ```ts
- * const raw = snappyUncompress(blockContents, 1 << 30);
+ * const raw = snappyUncompress(Uint8Array.of(0x03, 0x08, 0x61, 0x62, 0x63), 1 << 30);
+ * new TextDecoder().decode(raw); // ==> abc
  * ```
  */
 export function snappyUncompress(compressed: Uint8Array, maxLength: number): Uint8Array {

@@ -114,7 +114,8 @@ function sharedPrefixLength(a: Uint8Array, b: Uint8Array): number {
  *
  * @example
  * ```ts
- * shortestSeparator(utf8("the quick brown fox"), utf8("the who")); // "the r"
+ * const utf8 = (s: string) => new TextEncoder().encode(s);
+ * new TextDecoder().decode(shortestSeparator(utf8("the quick brown fox"), utf8("the who"))); // ==> the r
  * ```
  */
 export function shortestSeparator(start: Uint8Array, limit: Uint8Array): Uint8Array {
@@ -137,7 +138,7 @@ export function shortestSeparator(start: Uint8Array, limit: Uint8Array): Uint8Ar
  *
  * @example
  * ```ts
- * shortSuccessor(utf8("nn/output/weights")); // "o"
+ * new TextDecoder().decode(shortSuccessor(new TextEncoder().encode("nn/output/weights"))); // ==> o
  * ```
  */
 export function shortSuccessor(key: Uint8Array): Uint8Array {
@@ -240,7 +241,9 @@ function encodeHandle(h: BlockHandle): Uint8Array {
  *
  * @example
  * ```ts
- * const bytes = buildTable([{ key: new Uint8Array(0), value: headerBytes }, { key: utf8("w"), value: entryBytes }]);
+ * const utf8 = (s: string) => new TextEncoder().encode(s);
+ * const bytes = buildTable([{ key: utf8("a"), value: utf8("1") }, { key: utf8("b"), value: utf8("2") }]);
+ * readTable(bytes).entries.map((e) => new TextDecoder().decode(e.value)); // ==> 1,2
  * ```
  */
 export function buildTable(
@@ -286,7 +289,8 @@ function corrupt(file: string, detail: string, cause?: unknown): CheckpointForma
  *
  * @example
  * ```ts
- * hasTableMagic(indexBytes); // true
+ * hasTableMagic(buildTable([])); // ==> true
+ * hasTableMagic(new Uint8Array(48)); // ==> false
  * ```
  */
 export function hasTableMagic(bytes: Uint8Array): boolean {
@@ -433,8 +437,9 @@ function decodeHandle(value: Uint8Array, file: string): BlockHandle {
  *
  * @example
  * ```ts
- * const { entries } = readTable(indexBytes, "model.ckpt.index");
- * for (const { key, value } of entries) console.log(new TextDecoder().decode(key), value.length);
+ * const utf8 = (s: string) => new TextEncoder().encode(s);
+ * const { entries } = readTable(buildTable([{ key: utf8("w"), value: utf8("xyz") }]), "model.ckpt.index");
+ * entries.map(({ key, value }) => `${new TextDecoder().decode(key)} ${value.length}`); // ==> w 3
  * ```
  */
 export function readTable(input: Uint8Array, file = "<table>"): ParsedTable {

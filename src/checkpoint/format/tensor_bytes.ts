@@ -21,7 +21,9 @@ const UINT32_MAX = 0xffffffff;
  *
  * @example
  * ```ts
- * swapBytesInPlace(bytes, 4); // 01 02 03 04 -> 04 03 02 01
+ * const bytes = Uint8Array.of(1, 2, 3, 4);
+ * swapBytesInPlace(bytes, 4);
+ * bytes; // ==> 4,3,2,1
  * ```
  */
 export function swapBytesInPlace(bytes: Uint8Array, size: number): void {
@@ -41,7 +43,7 @@ export function swapBytesInPlace(bytes: Uint8Array, size: number): void {
  *
  * @example
  * ```ts
- * littleEndianBytes(Int32Array.of(1), 4); // 01 00 00 00
+ * littleEndianBytes(Int32Array.of(1), 4); // ==> 1,0,0,0
  * ```
  */
 export function littleEndianBytes(view: ArrayBufferView, elementSize: number): Uint8Array {
@@ -58,7 +60,8 @@ export function littleEndianBytes(view: ArrayBufferView, elementSize: number): U
  *
  * @example
  * ```ts
- * const values = new Float32Array(hostOrderCopy(fileBytes.subarray(off, off + 8), 4, true));
+ * const fileBytes = new Uint8Array(Float32Array.of(1, 2).buffer); // as stored: little-endian
+ * new Float32Array(hostOrderCopy(fileBytes, 4, true)); // ==> 1,2
  * ```
  */
 export function hostOrderCopy(
@@ -100,8 +103,9 @@ function pushUint(out: ByteWriter, value: number, width: number, littleEndian: b
  *
  * @example
  * ```ts
- * const { bytes, crc32c } = encodeStringTensor(["ab", new Uint8Array([0xff])]);
- * // bytes: 02 01 | masked crc of (02000000 01000000) | 61 62 ff
+ * const { bytes } = encodeStringTensor(["ab", new Uint8Array([0xff])]);
+ * // the lengths as varints (2, 1), the masked CRC32C of the lengths, then the bytes
+ * bytes; // ==> 2,1,3,113,124,103,97,98,255
  * ```
  */
 export function encodeStringTensor(values: readonly (string | Uint8Array)[]): EncodedStrings {
@@ -131,7 +135,9 @@ export class StringTensorLayoutError extends Error {}
  *
  * @example
  * ```ts
- * const { values, crc32c } = decodeStringTensor(entryBytes, 1, true);
+ * const { bytes } = encodeStringTensor(["ab", "c"]);
+ * const { values } = decodeStringTensor(bytes, 2, true);
+ * values.map((v) => new TextDecoder().decode(v)); // ==> ab,c
  * ```
  */
 export function decodeStringTensor(

@@ -40,8 +40,10 @@ export function castIn(graph: Graph, scope: string, x: Tensor, dtype: DType): Te
  *
  * @example
  * ```ts
- * const n = tf.cast(tf.constant([1.7, -1.7]), tf.int32); // [ 1 -1]
- * n.op.type; // "Cast"
+ * const n = tf.cast(tf.constant([1.7, -1.7]), tf.int32);
+ * n.op.type; // ==> Cast
+ * using sess = new tf.Session();
+ * sess.run(n); // ==> [ 1 -1]
  * ```
  */
 export function cast(x: TensorLike, dtype: DType, options: NameOption = {}): Tensor {

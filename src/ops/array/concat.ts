@@ -91,7 +91,7 @@ export function concatIn(graph: Graph, scope: string, values: Tensor[], axis: Te
  * @example
  * ```ts
  * const c = tf.concat([tf.zeros([2, 3]), tf.ones([2, 3])], 0);
- * c.shape.toString(); // "(4, 3)"
+ * c.shape.toString(); // ==> (4, 3)
  * ```
  */
 export function concat(

@@ -31,8 +31,9 @@ export interface ConstantOptions {
  * @example
  * ```ts
  * const c = tf.constant([[1, 2], [3, 4]], { name: "c" });
- * c.shape.toString(); // "(2, 2)"
- * tf.constant(0, { shape: [3], dtype: tf.int32 }); // [0 0 0]
+ * c.shape.toString(); // ==> (2, 2)
+ * using sess = new tf.Session();
+ * sess.run(tf.constant(0, { shape: [3], dtype: tf.int32 })); // ==> [0 0 0]
  * ```
  */
 export function constant(value: unknown, options: ConstantOptions = {}): Tensor {

@@ -58,8 +58,8 @@ export function expandDimsIn(graph: Graph, scope: string, x: Tensor, dim: Tensor
  *
  * @example
  * ```ts
- * tf.expandDims(tf.zeros([2, 3]), 1).shape.toString(); // "(2, 1, 3)"
- * tf.expandDims(tf.zeros([2]), -1); // (2, 1)
+ * tf.expandDims(tf.zeros([2, 3]), 1).shape.toString(); // ==> (2, 1, 3)
+ * tf.expandDims(tf.zeros([2]), -1).shape.toString(); // ==> (2, 1)
  * ```
  */
 export function expandDims(

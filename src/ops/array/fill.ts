@@ -52,7 +52,9 @@ function fillOp(graph: Graph, scope: string, dims: number[], value: Tensor): Ten
  *
  * @example
  * ```ts
- * tf.fill([2, 3], 9); // [[9. 9. 9.] [9. 9. 9.]]
+ * using sess = new tf.Session();
+ * sess.run(tf.fill([2, 3], 9)); // ==> [[9. 9. 9.]
+ *                               //      [9. 9. 9.]]
  * ```
  */
 export function fill(dims: ShapeLike, value: TensorLike, options: { name?: string } = {}): Tensor {
@@ -111,7 +113,7 @@ function constOf(dtype: DType, shape: number[], value: number | boolean | string
  *
  * @example
  * ```ts
- * tf.zeros([32]); // Const "zeros"
+ * tf.zeros([32]).op.type; // ==> Const
  * ```
  */
 export function zeros(shape: ShapeLike, options: FilledOptions = {}): Tensor {
@@ -123,7 +125,9 @@ export function zeros(shape: ShapeLike, options: FilledOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * tf.ones([2, 2], { dtype: tf.int32 });
+ * using sess = new tf.Session();
+ * sess.run(tf.ones([2, 2], { dtype: tf.int32 })); // ==> [[1 1]
+ *                                                 //      [1 1]]
  * ```
  */
 export function ones(shape: ShapeLike, options: FilledOptions = {}): Tensor {

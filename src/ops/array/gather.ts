@@ -109,7 +109,9 @@ export interface GatherOptions extends NameOption {
  *
  * @example
  * ```ts
- * tf.gather(tf.constant([[1, 2], [3, 4], [5, 6]]), [2, 0]); // [[5. 6.] [1. 2.]]
+ * using sess = new tf.Session();
+ * sess.run(tf.gather(tf.constant([[1, 2], [3, 4], [5, 6]]), [2, 0])); // ==> [[5. 6.]
+ *                                                                     //      [1. 2.]]
  * ```
  */
 export function gather(

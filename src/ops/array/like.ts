@@ -20,7 +20,7 @@ function likeOp(type: string, defaultName: string, x: TensorLike, options: NameO
  *
  * @example
  * ```ts
- * tf.zerosLike(tf.placeholder(tf.float32, [null, 3]));
+ * tf.zerosLike(tf.placeholder(tf.float32, [null, 3])).shape.toString(); // ==> (?, 3)
  * ```
  */
 export function zerosLike(x: TensorLike, options: NameOption = {}): Tensor {
@@ -32,7 +32,9 @@ export function zerosLike(x: TensorLike, options: NameOption = {}): Tensor {
  *
  * @example
  * ```ts
- * tf.onesLike(loss); // the default gradient of `loss`
+ * const loss = tf.reduceSum(tf.constant([1, 2]));
+ * using sess = new tf.Session();
+ * sess.run(tf.onesLike(loss)); // ==> 1.0
  * ```
  */
 export function onesLike(x: TensorLike, options: NameOption = {}): Tensor {

@@ -126,8 +126,10 @@ export interface OneHotOptions extends NameOption {
  *
  * @example
  * ```ts
- * tf.oneHot([0, 2], 3); // [[1. 0. 0.] [0. 0. 1.]]
- * tf.oneHot(labels, 10, { onValue: 5, offValue: -1 });
+ * using sess = new tf.Session();
+ * sess.run(tf.oneHot([0, 2], 3)); // ==> [[1. 0. 0.]
+ *                                 //      [0. 0. 1.]]
+ * sess.run(tf.oneHot([1], 3, { onValue: 5, offValue: -1 })); // ==> [[-1.  5. -1.]]
  * ```
  */
 export function oneHot(

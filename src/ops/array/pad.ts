@@ -90,8 +90,10 @@ export interface PadOptions extends NameOption {
  *
  * @example
  * ```ts
- * tf.pad(tf.constant([[1, 2]]), [[1, 0], [0, 1]]); // [[0. 0. 0.] [1. 2. 0.]]
- * tf.pad(tf.constant([1, 2, 3]), [[2, 2]], { mode: "reflect" }); // [3. 2. 1. 2. 3. 2. 1.]
+ * using sess = new tf.Session();
+ * sess.run(tf.pad(tf.constant([[1, 2]]), [[1, 0], [0, 1]])); // ==> [[0. 0. 0.]
+ *                                                            //      [1. 2. 0.]]
+ * sess.run(tf.pad(tf.constant([1, 2, 3]), [[2, 2]], { mode: "reflect" })); // ==> [3. 2. 1. 2. 3. 2. 1.]
  * ```
  */
 export function pad(tensor: TensorLike, paddings: Packable, options: PadOptions = {}): Tensor {

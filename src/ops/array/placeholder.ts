@@ -30,8 +30,10 @@ registerOp({ type: "PlaceholderWithDefault", kernel: ([x]) => [shareTensor(x as 
  *
  * @example
  * ```ts
- * const x = tf.placeholder(tf.float32, [null, 784], { name: "x" });
- * sess.run(y, new Map([[x, batch]]));
+ * const x = tf.placeholder(tf.float32, [null, 2], { name: "x" });
+ * const y = tf.reduceSum(x, { axis: 1 });
+ * using sess = new tf.Session();
+ * sess.run(y, new Map([[x, [[1, 2], [3, 4]]]])); // ==> [3. 7.]
  * ```
  */
 export function placeholder(
@@ -59,6 +61,9 @@ export function placeholder(
  * @example
  * ```ts
  * const training = tf.placeholderWithDefault(false, [], { name: "training" });
+ * using sess = new tf.Session();
+ * sess.run(training); // ==> False
+ * sess.run(training, new Map([[training, true]])); // ==> True
  * ```
  */
 export function placeholderWithDefault(

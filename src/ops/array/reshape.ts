@@ -112,9 +112,9 @@ export function reshapeIn(graph: Graph, scope: string, tensor: Tensor, shape: Te
  * @example
  * ```ts
  * const x = tf.placeholder(tf.float32, [null, 28, 28]);
- * tf.reshape(x, [-1, 784]).shape.toString(); // "(?, 784)"
+ * tf.reshape(x, [-1, 784]).shape.toString(); // ==> (?, 784)
  * const n = tf.placeholder(tf.int32, []);
- * tf.reshape(x, [n, -1]).shape.toString(); // "(?, ?)": the list is packed into a `Pack` op
+ * tf.reshape(x, [n, -1]).shape.toString(); // ==> (?, ?)
  * ```
  */
 export function reshape(

@@ -23,7 +23,8 @@ registerOp({
  *
  * @example
  * ```ts
- * tf.reverse(tf.constant([[1, 2, 3]]), [1]); // [[3. 2. 1.]]
+ * using sess = new tf.Session();
+ * sess.run(tf.reverse(tf.constant([[1, 2, 3]]), [1])); // ==> [[3. 2. 1.]]
  * ```
  */
 export function reverse(tensor: TensorLike, axis: Packable, options: NameOption = {}): Tensor {
@@ -111,8 +112,10 @@ export interface ReverseSequenceOptions extends NameOption {
  *
  * @example
  * ```ts
- * tf.reverseSequence(tf.constant([[1, 2, 3], [4, 5, 6]]), [2, 3], { seqAxis: 1 });
- * // [[2. 1. 3.] [6. 5. 4.]]
+ * using sess = new tf.Session();
+ * const x = tf.constant([[1, 2, 3], [4, 5, 6]]);
+ * sess.run(tf.reverseSequence(x, [2, 3], { seqAxis: 1 })); // ==> [[2. 1. 3.]
+ *                                                          //      [6. 5. 4.]]
  * ```
  */
 export function reverseSequence(

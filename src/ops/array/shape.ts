@@ -64,7 +64,9 @@ export function rankIn(graph: Graph, scope: string, x: Tensor, optimize = true):
  * @example
  * ```ts
  * const x = tf.placeholder(tf.float32, [null, 3]);
- * tf.shape(x).op.type; // "Shape"
+ * tf.shape(x).op.type; // ==> Shape
+ * using sess = new tf.Session();
+ * sess.run(tf.shape(x), new Map([[x, [[1, 2, 3]]]])); // ==> [1 3]
  * ```
  */
 export function shape(input: TensorLike, options: ShapeOptions = {}): Tensor {
@@ -80,7 +82,10 @@ export function shape(input: TensorLike, options: ShapeOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * tf.size(tf.zeros([2, 3])); // Const 6
+ * const s = tf.size(tf.zeros([2, 3]));
+ * s.op.type; // ==> Const
+ * using sess = new tf.Session();
+ * sess.run(s); // ==> 6
  * ```
  */
 export function size(input: TensorLike, options: ShapeOptions = {}): Tensor {
@@ -104,7 +109,10 @@ export function size(input: TensorLike, options: ShapeOptions = {}): Tensor {
  *
  * @example
  * ```ts
- * tf.rank(tf.zeros([2, 3])); // Const 2
+ * const r = tf.rank(tf.zeros([2, 3]));
+ * r.op.type; // ==> Const
+ * using sess = new tf.Session();
+ * sess.run(r); // ==> 2
  * ```
  */
 export function rank(input: TensorLike, options: NameOption = {}): Tensor {

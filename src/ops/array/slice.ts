@@ -52,7 +52,8 @@ function checkSlice(shape: readonly number[], begin: number[], size: number[], o
  * @example
  * ```ts
  * const t = tf.constant([[1, 1, 1], [2, 2, 2], [3, 3, 3]]);
- * tf.slice(t, [1, 0], [1, -1]); // [[2. 2. 2.]]
+ * using sess = new tf.Session();
+ * sess.run(tf.slice(t, [1, 0], [1, -1])); // ==> [[2. 2. 2.]]
  * ```
  */
 export function slice(

@@ -156,8 +156,10 @@ export interface SplitOptions extends NameOption {
  *
  * @example
  * ```ts
- * const [a, b] = tf.split(tf.zeros([4, 6]), 2, { axis: 1 }); // two (4, 3) tensors
- * const [c, d] = tf.split(tf.zeros([5]), [2, -1]); // (2,) and (3,)
+ * const [a] = tf.split(tf.zeros([4, 6]), 2, { axis: 1 });
+ * a.shape.toString(); // ==> (4, 3)
+ * const [c, d] = tf.split(tf.zeros([5]), [2, -1]);
+ * d.shape.toString(); // ==> (3,)
  * ```
  */
 export function split(

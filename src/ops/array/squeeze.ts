@@ -65,8 +65,8 @@ export interface SqueezeOptions extends NameOption {
  *
  * @example
  * ```ts
- * tf.squeeze(tf.zeros([1, 2, 1, 3])).shape.toString(); // "(2, 3)"
- * tf.squeeze(tf.zeros([1, 2, 1, 3]), [2]); // (1, 2, 3)
+ * tf.squeeze(tf.zeros([1, 2, 1, 3])).shape.toString(); // ==> (2, 3)
+ * tf.squeeze(tf.zeros([1, 2, 1, 3]), [2]).shape.toString(); // ==> (1, 2, 3)
  * ```
  */
 export function squeeze(

@@ -35,7 +35,9 @@ function holdsTensor(values: readonly unknown[]): boolean {
  * @example
  * ```ts
  * const s = tf.stack([tf.constant([1, 4]), tf.constant([2, 5])], { axis: 1 });
- * s.shape.toString(); // "(2, 2)"
+ * using sess = new tf.Session();
+ * sess.run(s); // ==> [[1. 2.]
+ *              //      [4. 5.]]
  * ```
  */
 export function stack(values: readonly Packable[], options: StackOptions = {}): Tensor {
@@ -81,7 +83,9 @@ export interface UnstackOptions extends NameOption {
  * @example
  * ```ts
  * const [a, b] = tf.unstack(tf.constant([[1, 2], [3, 4]]));
- * a.name; // "unstack:0"
+ * a.name; // ==> unstack:0
+ * using sess = new tf.Session();
+ * sess.run(b); // ==> [3. 4.]
  * ```
  */
 export function unstack(value: TensorLike, options: UnstackOptions = {}): Tensor[] {

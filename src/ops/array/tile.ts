@@ -23,7 +23,9 @@ registerOp({
  *
  * @example
  * ```ts
- * tf.tile(tf.constant([[1, 2]]), [2, 2]); // [[1. 2. 1. 2.] [1. 2. 1. 2.]]
+ * using sess = new tf.Session();
+ * sess.run(tf.tile(tf.constant([[1, 2]]), [2, 2])); // ==> [[1. 2. 1. 2.]
+ *                                                   //      [1. 2. 1. 2.]]
  * ```
  */
 export function tile(input: TensorLike, multiples: Packable, options: NameOption = {}): Tensor {

@@ -83,8 +83,8 @@ export interface TransposeOptions extends NameOption {
  *
  * @example
  * ```ts
- * tf.transpose(tf.zeros([2, 3])).shape.toString(); // "(3, 2)"
- * tf.transpose(tf.zeros([2, 3, 4]), { perm: [0, 2, 1] }); // (2, 4, 3)
+ * tf.transpose(tf.zeros([2, 3])).shape.toString(); // ==> (3, 2)
+ * tf.transpose(tf.zeros([2, 3, 4]), { perm: [0, 2, 1] }).shape.toString(); // ==> (2, 4, 3)
  * ```
  */
 export function transpose(a: TensorLike, options: TransposeOptions = {}): Tensor {

@@ -105,8 +105,10 @@ function dtypeOfTensor(v: unknown): DType | null {
  *
  * @example
  * ```ts
- * tf.where(tf.constant([true, false]), tf.constant([1, 2]), tf.constant([9, 9])); // [1. 9.]
- * tf.where(tf.constant([[true, false], [false, true]])); // [[0 0] [1 1]]
+ * using sess = new tf.Session();
+ * sess.run(tf.where(tf.constant([true, false]), tf.constant([1, 2]), tf.constant([9, 9]))); // ==> [1. 9.]
+ * sess.run(tf.where(tf.constant([[true, false], [false, true]]))); // ==> [[0 0]
+ *                                                                  //      [1 1]]
  * ```
  */
 export function where(

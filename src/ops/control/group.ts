@@ -28,6 +28,8 @@ export function asOperation(value: unknown): Operation {
  * @example
  * ```ts
  * const done = tf.noOp({ name: "done" });
+ * using sess = new tf.Session();
+ * sess.run(done); // ==> null
  * ```
  */
 export function noOp(options: NameOption = {}): Operation {
@@ -42,8 +44,12 @@ export function noOp(options: NameOption = {}): Operation {
  *
  * @example
  * ```ts
- * const step = tf.group([updateA, updateB], { name: "step" });
- * sess.run(step); // null
+ * const a = tf.getVariable("a", [], { initializer: tf.zerosInitializer() });
+ * const b = tf.getVariable("b", [], { initializer: tf.zerosInitializer() });
+ * const step = tf.group([tf.assignAdd(a, 1), tf.assignAdd(b, 2)], { name: "step" });
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * sess.run(step); // ==> null
  * ```
  */
 export function group(inputs: readonly ControlInput[], options: NameOption = {}): Operation {
@@ -67,7 +73,12 @@ function groupIn(graph: Graph, scope: string, ops: Operation[]): Operation {
  *
  * @example
  * ```ts
- * tf.controlDependencies([update], () => tf.identity(x)); // reads x after update ran
+ * const x = tf.getVariable("x", [], { initializer: tf.zerosInitializer() });
+ * const update = tf.assignAdd(x, 1);
+ * const read = tf.controlDependencies([update], () => x.readValue());
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * sess.run(read); // ==> 1.0
  * ```
  */
 export function controlDependencies<T>(

@@ -244,6 +244,8 @@ export interface ScanLoopResult {
  *   sliced: [xs],
  *   body: ({ carried: [acc], sliced: [x] }) => ({ carried: [tf.add(acc, x)], stacked: [] }),
  * });
+ * using sess = new tf.Session();
+ * sess.run(sum, new Map([[xs, [[1, 2, 3], [4, 5, 6]]]])); // ==> [5. 7. 9.]
  * ```
  */
 export function scanLoop(options: ScanLoopOptions): ScanLoopResult {

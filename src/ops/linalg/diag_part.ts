@@ -27,7 +27,8 @@ registerOp({
  *
  * @example
  * ```ts
- * diagPart(tf.constant([[1, 2], [3, 4]])); // [1. 4.]
+ * using sess = new tf.Session();
+ * sess.run(diagPart(tf.constant([[1, 2], [3, 4]]))); // ==> [1. 4.]
  * ```
  */
 export function diagPart(input: TensorLike, options: NameOption = {}): Tensor {

@@ -23,7 +23,10 @@ export interface QrOptions extends NameOption {
  *
  * @example
  * ```ts
- * const [q, r] = qr(tf.constant([[1, 2], [3, 4]]));
+ * const [q, r] = qr(tf.constant([[3, 0], [4, 5]]));
+ * using sess = new tf.Session();
+ * sess.run(tf.matmul(q, r)).allClose([[3, 0], [4, 5]], 1e-5, 1e-6); // ==> true
+ * sess.run(tf.matmul(q, q, { transposeA: true })).allClose([[1, 0], [0, 1]], 1e-5, 1e-6); // ==> true
  * ```
  */
 export function qr(input: TensorLike, options: QrOptions = {}): [Tensor, Tensor] {

@@ -14,7 +14,8 @@ registerOp({ type: "AddN", kernel: (inputs) => [tfc.addN(inputs as tfc.Tensor[])
  *
  * @example
  * ```ts
- * tf.addN([a, b, c]);
+ * using sess = new tf.Session();
+ * sess.run(tf.addN([tf.constant([1, 2]), tf.constant([3, 4]), tf.constant([5, 6])])); // ==> [ 9. 12.]
  * ```
  */
 export function addN(inputs: readonly TensorLike[], options: NameOption = {}): Tensor {

@@ -115,7 +115,8 @@ function argOp(
  *
  * @example
  * ```ts
- * tf.argmax(tf.constant([[1, 9, 3], [7, 2, 5]]), { axis: 1 }); // [1 0]
+ * using sess = new tf.Session();
+ * sess.run(tf.argmax(tf.constant([[1, 9, 3], [7, 2, 5]]), { axis: 1 })); // ==> [1 0]
  * ```
  */
 export const argmax = tfFunction("argmax", ARG_PARAMS, (a) =>
@@ -127,7 +128,8 @@ export const argmax = tfFunction("argmax", ARG_PARAMS, (a) =>
  *
  * @example
  * ```ts
- * tf.argmin(tf.constant([3, 1, 2])); // 1
+ * using sess = new tf.Session();
+ * sess.run(tf.argmin(tf.constant([3, 1, 2]))); // ==> 1
  * ```
  */
 export const argmin = tfFunction("argmin", ARG_PARAMS, (a) =>

@@ -98,7 +98,7 @@ export function binaryOp(
  *
  * @example
  * ```ts
- * tf.add(tf.constant([1, 2]), 1); // [2. 3.]
+ *
  * ```
  */
 export function add(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -110,7 +110,8 @@ export function add(x: TensorLike, y: TensorLike, options: NameOption = {}): Ten
  *
  * @example
  * ```ts
- * tf.subtract(5, tf.constant(2)); // 3.
+ * using sess = new tf.Session();
+ * sess.run(tf.subtract(5, tf.constant(2))); // ==> 3.0
  * ```
  */
 export function subtract(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -122,7 +123,8 @@ export function subtract(x: TensorLike, y: TensorLike, options: NameOption = {})
  *
  * @example
  * ```ts
- * tf.multiply(tf.constant([1, 2]), 3); // [3. 6.]
+ * using sess = new tf.Session();
+ * sess.run(tf.multiply(tf.constant([1, 2]), 3)); // ==> [3. 6.]
  * ```
  */
 export function multiply(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -134,7 +136,8 @@ export function multiply(x: TensorLike, y: TensorLike, options: NameOption = {})
  *
  * @example
  * ```ts
- * tf.divide(tf.constant(1), 4); // 0.25
+ * using sess = new tf.Session();
+ * sess.run(tf.divide(tf.constant(1), 4)); // ==> 0.25
  * ```
  */
 export function divide(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -146,7 +149,8 @@ export function divide(x: TensorLike, y: TensorLike, options: NameOption = {}): 
  *
  * @example
  * ```ts
- * tf.maximum(tf.constant([1, 5]), 3); // [3. 5.]
+ * using sess = new tf.Session();
+ * sess.run(tf.maximum(tf.constant([1, 5]), 3)); // ==> [3. 5.]
  * ```
  */
 export function maximum(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -158,7 +162,8 @@ export function maximum(x: TensorLike, y: TensorLike, options: NameOption = {}):
  *
  * @example
  * ```ts
- * tf.minimum(tf.constant([1, 5]), 3); // [1. 3.]
+ * using sess = new tf.Session();
+ * sess.run(tf.minimum(tf.constant([1, 5]), 3)); // ==> [1. 3.]
  * ```
  */
 export function minimum(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -170,7 +175,8 @@ export function minimum(x: TensorLike, y: TensorLike, options: NameOption = {}):
  *
  * @example
  * ```ts
- * tf.pow(tf.constant(2), 3); // 8.
+ * using sess = new tf.Session();
+ * sess.run(tf.pow(tf.constant(2), 3)); // ==> 8.0
  * ```
  */
 export function pow(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -182,7 +188,8 @@ export function pow(x: TensorLike, y: TensorLike, options: NameOption = {}): Ten
  *
  * @example
  * ```ts
- * tf.squaredDifference(tf.constant(3), 1); // 4.
+ * using sess = new tf.Session();
+ * sess.run(tf.squaredDifference(tf.constant(3), 1)); // ==> 4.0
  * ```
  */
 export function squaredDifference(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -194,7 +201,8 @@ export function squaredDifference(x: TensorLike, y: TensorLike, options: NameOpt
  *
  * @example
  * ```ts
- * tf.equal(tf.constant([1, 2]), 2); // [False  True]
+ * using sess = new tf.Session();
+ * sess.run(tf.equal(tf.constant([1, 2]), 2)); // ==> [False  True]
  * ```
  */
 export function equal(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -206,7 +214,8 @@ export function equal(x: TensorLike, y: TensorLike, options: NameOption = {}): T
  *
  * @example
  * ```ts
- * tf.notEqual(tf.constant([1, 2]), 2); // [ True False]
+ * using sess = new tf.Session();
+ * sess.run(tf.notEqual(tf.constant([1, 2]), 2)); // ==> [ True False]
  * ```
  */
 export function notEqual(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -218,7 +227,8 @@ export function notEqual(x: TensorLike, y: TensorLike, options: NameOption = {})
  *
  * @example
  * ```ts
- * tf.less(tf.constant([1, 3]), 2); // [ True False]
+ * using sess = new tf.Session();
+ * sess.run(tf.less(tf.constant([1, 3]), 2)); // ==> [ True False]
  * ```
  */
 export function less(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -230,7 +240,8 @@ export function less(x: TensorLike, y: TensorLike, options: NameOption = {}): Te
  *
  * @example
  * ```ts
- * tf.lessEqual(tf.constant([1, 3]), 1); // [ True False]
+ * using sess = new tf.Session();
+ * sess.run(tf.lessEqual(tf.constant([1, 3]), 1)); // ==> [ True False]
  * ```
  */
 export function lessEqual(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -242,7 +253,8 @@ export function lessEqual(x: TensorLike, y: TensorLike, options: NameOption = {}
  *
  * @example
  * ```ts
- * tf.greater(tf.constant([1, 3]), 2); // [False  True]
+ * using sess = new tf.Session();
+ * sess.run(tf.greater(tf.constant([1, 3]), 2)); // ==> [False  True]
  * ```
  */
 export function greater(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
@@ -254,7 +266,8 @@ export function greater(x: TensorLike, y: TensorLike, options: NameOption = {}):
  *
  * @example
  * ```ts
- * tf.greaterEqual(tf.constant([1, 3]), 3); // [False  True]
+ * using sess = new tf.Session();
+ * sess.run(tf.greaterEqual(tf.constant([1, 3]), 3)); // ==> [False  True]
  * ```
  */
 export function greaterEqual(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {

@@ -17,7 +17,8 @@ registerOp({
  *
  * @example
  * ```ts
- * divNoNan(tf.constant([1, 2]), tf.constant([2, 0])); // [0.5 0. ]
+ * using sess = new tf.Session();
+ * sess.run(divNoNan(tf.constant([1, 2]), tf.constant([2, 0]))); // ==> [0.5 0. ]
  * ```
  */
 export function divNoNan(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {

@@ -182,7 +182,12 @@ function broadcastBatch(a: Dim[], b: Dim[], fail: () => ValueError): Dim[] {
  *
  * @example
  * ```ts
- * const y = tf.matmul(x, w, { transposeB: true }); // op "MatMul"
+ * const x = tf.constant([[1, 2]]);
+ * const w = tf.constant([[3, 4], [5, 6]]);
+ * const y = tf.matmul(x, w, { transposeB: true });
+ * y.op.type; // ==> MatMul
+ * using sess = new tf.Session();
+ * sess.run(y); // ==> [[11. 17.]]
  * ```
  */
 export function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}): Tensor {

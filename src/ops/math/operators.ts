@@ -22,7 +22,8 @@ const OPERATOR_TYPES: Record<BinaryOperatorName, string> = {
  *
  * @example
  * ```ts
- * binaryOperator("add", x, 1).op.name; // "add"
+ * const x = tf.constant(1);
+ * binaryOperator("add", x, 1).op.name; // ==> add
  * ```
  */
 export function binaryOperator(
@@ -50,7 +51,7 @@ export function binaryOperator(
  *
  * @example
  * ```ts
- * neg(tf.constant(1)).op.name; // "Neg"
+ * neg(tf.constant(1)).op.name; // ==> Neg
  * ```
  */
 export function neg(x: TensorLike, name?: string): Tensor {

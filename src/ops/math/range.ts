@@ -80,8 +80,9 @@ export interface RangeOptions extends NameOption {
  *
  * @example
  * ```ts
- * tf.range(3); // [0 1 2]
- * tf.range(1, 2, 0.5); // [1.  1.5]
+ * using sess = new tf.Session();
+ * sess.run(tf.range(3)); // ==> [0 1 2]
+ * sess.run(tf.range(1, 2, 0.5)); // ==> [1.  1.5]
  * ```
  */
 export function range(

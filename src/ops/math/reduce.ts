@@ -273,38 +273,70 @@ function defineReduction(fn: string, type: string) {
  * @example
  * ```ts
  * const x = tf.constant([[1, 1, 1], [1, 1, 1]]);
- * tf.reduceSum(x); // 6.
- * tf.reduceSum(x, { axis: 1, keepdims: true }); // [[3.] [3.]]
+ * using sess = new tf.Session();
+ * sess.run(tf.reduceSum(x)); // ==> 6.0
+ * sess.run(tf.reduceSum(x, { axis: 1, keepdims: true })); // ==> [[3.]
+ *                                                         //      [3.]]
  * ```
  */
 export const reduceSum = defineReduction("reduceSum", "Sum");
 /**
  * The mean over `axis` (`tf.reduce_mean`, op `Mean`); integer means truncate.
- * @example `tf.reduceMean(tf.constant([1, 2, 3, 4]), { axis: 0 }); // 2.5`
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * sess.run(tf.reduceMean(tf.constant([1, 2, 3, 4]), { axis: 0 })); // ==> 2.5
+ * ```
  */
 export const reduceMean = defineReduction("reduceMean", "Mean");
 /**
  * The maximum over `axis` (`tf.reduce_max`, op `Max`).
- * @example `tf.reduceMax(tf.constant([[1, 5], [3, 2]]), { axis: 1 }); // [5. 3.]`
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * sess.run(tf.reduceMax(tf.constant([[1, 5], [3, 2]]), { axis: 1 })); // ==> [5. 3.]
+ * ```
  */
 export const reduceMax = defineReduction("reduceMax", "Max");
 /**
  * The minimum over `axis` (`tf.reduce_min`, op `Min`).
- * @example `tf.reduceMin(tf.constant([[1, 5], [3, 2]]), { axis: 1 }); // [1. 2.]`
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * sess.run(tf.reduceMin(tf.constant([[1, 5], [3, 2]]), { axis: 1 })); // ==> [1. 2.]
+ * ```
  */
 export const reduceMin = defineReduction("reduceMin", "Min");
 /**
  * The product over `axis` (`tf.reduce_prod`, op `Prod`).
- * @example `tf.reduceProd(tf.constant([1, 2, 3])); // 6.`
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * sess.run(tf.reduceProd(tf.constant([1, 2, 3]))); // ==> 6.0
+ * ```
  */
 export const reduceProd = defineReduction("reduceProd", "Prod");
 /**
  * Logical and over `axis` (`tf.reduce_all`, op `All`), for bool tensors.
- * @example `tf.reduceAll(tf.constant([true, false])); // False`
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * sess.run(tf.reduceAll(tf.constant([true, false]))); // ==> False
+ * ```
  */
 export const reduceAll = defineReduction("reduceAll", "All");
 /**
  * Logical or over `axis` (`tf.reduce_any`, op `Any`), for bool tensors.
- * @example `tf.reduceAny(tf.constant([true, false])); // True`
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * sess.run(tf.reduceAny(tf.constant([true, false]))); // ==> True
+ * ```
  */
 export const reduceAny = defineReduction("reduceAny", "Any");

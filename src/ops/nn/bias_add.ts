@@ -32,7 +32,9 @@ export interface BiasAddOptions extends NameOption {
  *
  * @example
  * ```ts
- * tf.nn.biasAdd(tf.zeros([2, 3]), tf.constant([1, 2, 3])); // [[1. 2. 3.] [1. 2. 3.]]
+ * using sess = new tf.Session();
+ * sess.run(tf.nn.biasAdd(tf.zeros([2, 3]), tf.constant([1, 2, 3]))); // ==> [[1. 2. 3.]
+ *                                                                    //      [1. 2. 3.]]
  * ```
  */
 export function biasAdd(value: TensorLike, bias: TensorLike, options: BiasAddOptions = {}): Tensor {

@@ -61,7 +61,7 @@ export interface Conv2DOptions extends NameOption {
  * ```ts
  * const x = tf.placeholder(tf.float32, [null, 28, 28, 1]);
  * const w = tf.getVariable("w", [5, 5, 1, 32]);
- * tf.nn.conv2d(x, w, { strides: [1, 1, 1, 1], padding: "SAME" }).shape.toString(); // "(?, 28, 28, 32)"
+ * tf.nn.conv2d(x, w, { strides: [1, 1, 1, 1], padding: "SAME" }).shape.toString(); // ==> (?, 28, 28, 32)
  * ```
  */
 export function conv2d(input: TensorLike, filter: TensorLike, options: Conv2DOptions): Tensor {

@@ -42,9 +42,12 @@ function noiseShapeOf(graph: Tensor["graph"], x: Tensor, noiseShape: ShapeLike |
  *
  * @example
  * ```ts
- * const h = tf.nn.dropout(x, { rate: 0.5 });
+ * const x = tf.ones([1000]);
  * const keep = tf.placeholderWithDefault(1.0, []);
- * const h2 = tf.nn.dropout(x, { keepProb: keep });
+ * const h = tf.nn.dropout(x, { keepProb: keep });
+ * using sess = new tf.Session();
+ * sess.run(tf.reduceSum(h)); // ==> 1000.0
+ * sess.run(tf.nn.dropout(x, { rate: 0.5 })).data.every((v) => v === 0 || v === 2); // ==> true
  * ```
  */
 export function dropout(x: TensorLike, options: DropoutOptions = {}): Tensor {

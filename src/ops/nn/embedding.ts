@@ -21,8 +21,12 @@ export interface EmbeddingLookupOptions extends NameOption {
  *
  * @example
  * ```ts
- * const table = tf.getVariable("embeddings", [10000, 64]);
- * const vectors = tf.nn.embeddingLookup(table, wordIds); // [...ids.shape, 64]
+ * const table = tf.constant([[0, 0], [1, 1], [2, 2]]);
+ * const vectors = tf.nn.embeddingLookup(table, [[2, 0]]);
+ * vectors.shape.toString(); // ==> (1, 2, 2)
+ * using sess = new tf.Session();
+ * sess.run(vectors); // ==> [[[2. 2.]
+ *                    //       [0. 0.]]]
  * ```
  */
 export function embeddingLookup(

@@ -17,7 +17,8 @@ registerOp({
  *
  * @example
  * ```ts
- * tf.nn.l2Loss(tf.constant([1, 2, 3])); // 7.
+ * using sess = new tf.Session();
+ * sess.run(tf.nn.l2Loss(tf.constant([1, 2, 3]))); // ==> 7.0
  * ```
  */
 export function l2Loss(t: TensorLike, options: NameOption = {}): Tensor {

@@ -22,7 +22,11 @@ export interface MomentsOptions extends NameOption {
  *
  * @example
  * ```ts
- * const [mean, variance] = tf.nn.moments(x, [0]); // per-feature statistics of a batch
+ * const x = tf.constant([[1, 2], [3, 6]]);
+ * const [mean, variance] = tf.nn.moments(x, [0]);
+ * using sess = new tf.Session();
+ * sess.run(mean); // ==> [2. 4.]
+ * sess.run(variance); // ==> [1. 4.]
  * ```
  */
 export function moments(

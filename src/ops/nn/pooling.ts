@@ -116,7 +116,8 @@ function pool(type: "MaxPool" | "AvgPool", value: TensorLike, options: PoolOptio
  * @example
  * ```ts
  * const x = tf.placeholder(tf.float32, [null, 28, 28, 32]);
- * tf.nn.maxPool(x, { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1], padding: "SAME" }); // (?, 14, 14, 32)
+ * const p = tf.nn.maxPool(x, { ksize: [1, 2, 2, 1], strides: [1, 2, 2, 1], padding: "SAME" });
+ * p.shape.toString(); // ==> (?, 14, 14, 32)
  * ```
  */
 export function maxPool(value: TensorLike, options: PoolOptions): Tensor {
@@ -128,7 +129,11 @@ export function maxPool(value: TensorLike, options: PoolOptions): Tensor {
  *
  * @example
  * ```ts
- * tf.nn.avgPool(x, { ksize: 2, strides: 2, padding: "VALID" });
+ * const x = tf.reshape(tf.range(16, null, 1, { dtype: tf.float32 }), [1, 4, 4, 1]);
+ * const p = tf.nn.avgPool(x, { ksize: 2, strides: 2, padding: "VALID" });
+ * using sess = new tf.Session();
+ * sess.run(tf.squeeze(p)); // ==> [[ 2.5  4.5]
+ *                          //      [10.5 12.5]]
  * ```
  */
 export function avgPool(value: TensorLike, options: PoolOptions): Tensor {

@@ -16,7 +16,9 @@ import type { XentArgs } from "./xent.js";
  *
  * @example
  * ```ts
- * const loss = tf.nn.sigmoidCrossEntropyWithLogits({ labels: [1, 0], logits: [0.5, -1] });
+ * const loss = tf.nn.sigmoidCrossEntropyWithLogits({ labels: [1, 0], logits: [0, 0] });
+ * using sess = new tf.Session();
+ * sess.run(loss); // ==> [0.6931472 0.6931472]
  * ```
  */
 export function sigmoidCrossEntropyWithLogits(args: XentArgs): Tensor {

@@ -72,7 +72,8 @@ function softmaxLike(type: string, logits: TensorLike, options: SoftmaxOptions):
  *
  * @example
  * ```ts
- * tf.nn.softmax(tf.constant([1, 1])); // [0.5 0.5]
+ * using sess = new tf.Session();
+ * sess.run(tf.nn.softmax(tf.constant([1, 1]))); // ==> [0.5 0.5]
  * ```
  */
 export function softmax(logits: TensorLike, options: SoftmaxOptions = {}): Tensor {
@@ -84,7 +85,8 @@ export function softmax(logits: TensorLike, options: SoftmaxOptions = {}): Tenso
  *
  * @example
  * ```ts
- * tf.nn.logSoftmax(tf.constant([0, 0])); // [-0.6931472 -0.6931472]
+ * using sess = new tf.Session();
+ * sess.run(tf.nn.logSoftmax(tf.constant([0, 0]))); // ==> [-0.6931472 -0.6931472]
  * ```
  */
 export function logSoftmax(logits: TensorLike, options: SoftmaxOptions = {}): Tensor {

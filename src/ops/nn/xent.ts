@@ -163,8 +163,11 @@ function ensureXentArgs(fn: string, args: unknown): XentArgs {
  *
  * @example
  * ```ts
- * const loss = tf.nn.softmaxCrossEntropyWithLogits({ labels: y, logits }); // shape (batch,)
- * const mean = tf.reduceMean(loss);
+ * const logits = tf.constant([[0, 0], [0, 0]]);
+ * const labels = tf.constant([[1, 0], [0, 1]]);
+ * const loss = tf.nn.softmaxCrossEntropyWithLogits({ labels, logits });
+ * using sess = new tf.Session();
+ * sess.run(loss); // ==> [0.6931472 0.6931472]
  * ```
  */
 export function softmaxCrossEntropyWithLogits(args: SoftmaxXentArgs): Tensor {
@@ -228,7 +231,11 @@ export function softmaxCrossEntropyWithLogits(args: SoftmaxXentArgs): Tensor {
  *
  * @example
  * ```ts
+ * const logits = tf.constant([[0, 0, 0], [0, 0, 0]]);
  * const loss = tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: [0, 2], logits });
+ * loss.shape.toString(); // ==> (2,)
+ * using sess = new tf.Session();
+ * sess.run(loss); // ==> [1.0986123 1.0986123]
  * ```
  */
 export function sparseSoftmaxCrossEntropyWithLogits(args: XentArgs): Tensor {

@@ -159,6 +159,7 @@ function normalLike(
  * @example
  * ```ts
  * const w = tf.randomNormal([5, 5, 32, 32], { stddev: 0.1, seed: 1 });
+ * w.op.type; // ==> Add
  * ```
  */
 export function randomNormal(shape: ShapeLike | Tensor, options: RandomNormalOptions = {}): Tensor {
@@ -170,7 +171,9 @@ export function randomNormal(shape: ShapeLike | Tensor, options: RandomNormalOpt
  *
  * @example
  * ```ts
- * tf.truncatedNormal([3, 3], { stddev: 0.05 });
+ * const t = tf.truncatedNormal([100], { stddev: 0.05 });
+ * using sess = new tf.Session();
+ * sess.run(tf.reduceMax(tf.abs(t))).item() <= 0.1; // ==> true
  * ```
  */
 export function truncatedNormal(
@@ -195,7 +198,8 @@ export interface RandomUniformOptions {
  *
  * @example
  * ```ts
- * tf.randomUniform([2, 2], { minval: -1, maxval: 1, seed: 3 });
+ * const r = tf.randomUniform([2, 2], { minval: -1, maxval: 1, seed: 3 });
+ * r.shape.toString(); // ==> (2, 2)
  * ```
  */
 export function randomUniform(

@@ -24,7 +24,10 @@ export function getSeed(opSeed: number | null | undefined): [number | null, numb
  * @example
  * ```ts
  * tf.setRandomSeed(42);
- * const r = tf.randomNormal([2]); // same values in every new Session
+ * const r = tf.randomNormal([2]);
+ * const first = (() => { using s = new tf.Session(); return String(s.run(r)); })();
+ * using sess = new tf.Session();
+ * String(sess.run(r)) === first; // ==> true
  * ```
  */
 export function setRandomSeed(seed: number | null): void {

@@ -168,7 +168,12 @@ registerApply({
  *
  * @example
  * ```ts
- * applyOp("ApplyGradientDescent", [w], [lr, grad], {}, "ApplyGradientDescent");
+ * const w = tf.getVariable("w", [], { initializer: tf.onesInitializer() });
+ * const update = applyOp("ApplyGradientDescent", [w], [0.1, 2], {}, "ApplyGradientDescent");
+ * using sess = new tf.Session();
+ * sess.run(w.initializer);
+ * sess.run(update.op);
+ * sess.run(w); // ==> 0.8
  * ```
  */
 export function applyOp(

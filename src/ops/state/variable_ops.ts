@@ -149,8 +149,11 @@ function assignLike(
  *
  * @example
  * ```ts
- * const tax = tf.getDefaultGraph().getTensorByName("other_charge/tax:0");
+ * const tax = tf.getVariable("tax", [], { initializer: tf.constantInitializer(0.05) });
  * const doubleTax = tf.assign(tax, tax.mul(2));
+ * using sess = new tf.Session();
+ * sess.run(tax.initializer);
+ * sess.run(doubleTax); // ==> 0.1
  * ```
  */
 export function assign(ref: TensorLike, value: TensorLike, options: AssignOptions = {}): Tensor {
@@ -162,7 +165,12 @@ export function assign(ref: TensorLike, value: TensorLike, options: AssignOption
  *
  * @example
  * ```ts
+ * const counter = tf.getVariable("counter", [], { dtype: tf.int32, initializer: tf.zerosInitializer() });
  * const step = tf.assignAdd(counter, 1);
+ * using sess = new tf.Session();
+ * sess.run(counter.initializer);
+ * sess.run(step); // ==> 1
+ * sess.run(step); // ==> 2
  * ```
  */
 export function assignAdd(ref: TensorLike, value: TensorLike, options: NameOption = {}): Tensor {
@@ -174,7 +182,11 @@ export function assignAdd(ref: TensorLike, value: TensorLike, options: NameOptio
  *
  * @example
  * ```ts
+ * const counter = tf.getVariable("counter", [], { dtype: tf.int32, initializer: tf.zerosInitializer() });
  * const down = tf.assignSub(counter, 1);
+ * using sess = new tf.Session();
+ * sess.run(counter.initializer);
+ * sess.run(down); // ==> -1
  * ```
  */
 export function assignSub(ref: TensorLike, value: TensorLike, options: NameOption = {}): Tensor {

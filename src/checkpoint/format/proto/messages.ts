@@ -67,7 +67,7 @@ const DATA_TYPE_NAMES: Readonly<Record<number, string>> = {
  *
  * @example
  * ```ts
- * dataTypeName(19); // "DT_HALF"
+ * dataTypeName(19); // ==> DT_HALF
  * ```
  */
 export function dataTypeName(value: number): string {
@@ -273,7 +273,7 @@ function decodeSliceAt(r: PbReader, end: number): TensorSliceProto {
  *
  * @example
  * ```ts
- * decodeBundleHeader(Uint8Array.of(0x08, 0x01, 0x1a, 0x02, 0x08, 0x01)).numShards; // 1
+ * decodeBundleHeader(Uint8Array.of(0x08, 0x01, 0x1a, 0x02, 0x08, 0x01)).numShards; // ==> 1
  * ```
  */
 export function decodeBundleHeader(bytes: Uint8Array): BundleHeaderProto {
@@ -308,8 +308,8 @@ export function decodeBundleHeader(bytes: Uint8Array): BundleHeaderProto {
  *
  * @example
  * ```ts
- * const e = decodeBundleEntry(indexValue);
- * console.log(e.dtype, e.offset, e.size, e.crc32c.toString(16));
+ * const e = decodeBundleEntry(Uint8Array.of(0x08, 0x01, 0x12, 0x00, 0x28, 0x04, 0x35, 0xa6, 0x7b, 0x11, 0x3a));
+ * `${e.dtype} ${e.offset} ${e.size} ${e.crc32c.toString(16)}`; // ==> 1 0 4 3a117ba6
  * ```
  */
 export function decodeBundleEntry(bytes: Uint8Array): BundleEntryProto {
@@ -408,7 +408,7 @@ function finish(w: PbWriter): Uint8Array {
  * @example
  * ```ts
  * encodeBundleHeader({ numShards: 1, endianness: 0, version: { producer: 1, minConsumer: 0, badConsumers: [] } });
- * // 08 01 1a 02 08 01
+ * // ==> 8,1,26,2,8,1
  * ```
  */
 export function encodeBundleHeader(h: BundleHeaderProto): Uint8Array {
@@ -428,9 +428,8 @@ export function encodeBundleHeader(h: BundleHeaderProto): Uint8Array {
  *
  * @example
  * ```ts
- * encodeBundleEntry({ dtype: 1, shape: { dim: [], unknownRank: false }, shardId: 0, offset: 0, size: 4,
- *   crc32c: 0x3a117ba6, slices: [] });
- * // 08 01 12 00 28 04 35 a6 7b 11 3a
+ * const entry = { dtype: 1, shape: { dim: [], unknownRank: false }, shardId: 0, offset: 0, size: 4 };
+ * encodeBundleEntry({ ...entry, crc32c: 0x3a117ba6, slices: [] }); // ==> 8,1,18,0,40,4,53,166,123,17,58
  * ```
  */
 export function encodeBundleEntry(e: BundleEntryProto): Uint8Array {
