@@ -125,7 +125,8 @@ export interface ParamList<P extends AnyParams> {
  * @example
  * ```ts
  * const P = defineParams("argmax", [req("input", tensorKind), opt("axis", axisKind)] as const);
- * P.parse([x, 1]).axis; // ==> 1
+ * P.parse([tf.constant([[1, 2]]), 1]).axis; // ==> 1
+ * P.parse([tf.constant([[1, 2]]), { axes: 1 }]); // throws TypeError: argmax() got an unexpected keyword argument 'axes'
  * ```
  */
 export function defineParams<const P extends AnyParams>(fn: string, params: P): ParamList<P> {
