@@ -171,7 +171,9 @@ export abstract class Optimizer {
                 const update = this.applyDense(grad, v);
                 if (v.constraint === null) return update;
                 const c = v.constraint;
-                return controlDependencies([update], () => v.assign(c(v.value())).op);
+                // TF's ref variables alias `v/read` to the updated buffer; the snapshot here
+                // is taken before the update, so read the variable again after it.
+                return controlDependencies([update], () => v.assign(c(v.readValue())).op);
               }),
             );
           }
