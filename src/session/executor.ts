@@ -102,7 +102,9 @@ export class Executor implements KernelRuntime {
     values: (tfc.Tensor | undefined)[],
     reader: Operation,
   ): tfc.Tensor {
-    if (source.variable !== null) return this.state.readVariable(source.variable, reader);
+    if (source.variable !== null) {
+      return this.state.readVariable(source.variable, source.via ?? reader);
+    }
     const v = values[source.slot];
     if (v === undefined)
       throw new InternalError(`Value for ${reader.name} was freed or never computed.`, reader.name);
@@ -152,7 +154,8 @@ export class Executor implements KernelRuntime {
       // Fetched values become the caller's; the rest were freed by their last reader.
       return plan.fetchSources.map((source) => {
         if (source.variable !== null) {
-          return shareTensor(this.state.readVariable(source.variable, source.variable));
+          const reader = source.via ?? source.variable;
+          return shareTensor(this.state.readVariable(source.variable, reader));
         }
         if (borrowed.has(source.slot) || taken.has(source.slot)) {
           return shareTensor(values[source.slot] as tfc.Tensor);

@@ -13,8 +13,10 @@ import { isOrderOnlyGate } from "../gradients/gradients.js";
 export interface InputSource {
   /** The slot holding the value, or -1 to read the variable. */
   slot: number;
-  /** The variable to read when the input is an unfed reference. */
+  /** The variable to read when the input is an unfed reference or a snapshot of one. */
   variable: Operation | null;
+  /** The snapshot op (`v/read`) read through, which errors name as TensorFlow does. */
+  via?: Operation;
 }
 
 /** One op to run, with everything resolved when the plan was made. */
@@ -74,6 +76,10 @@ export function makePlan(
 
   const sourceOf = (t: Tensor): InputSource => {
     if (t.isRef && !fed.has(t)) return { slot: -1, variable: variableOpOf(t) };
+    if (isSnapshot(t, fed)) {
+      const ref = t.op.inputs[0] as Tensor;
+      return { slot: -1, variable: variableOpOf(ref), via: t.op };
+    }
     return { slot: slot(t), variable: null };
   };
 
@@ -92,6 +98,7 @@ export function makePlan(
       throw new InvalidArgumentError(missingFeedMessage(op.outputs[0] as Tensor), op.name);
     }
     if (op.type === "VariableV2") continue;
+    if (op.outputs.length === 1 && isSnapshot(op.outputs[0] as Tensor, fed)) continue;
     const refInputs = new Set(def.refInputs ?? []);
     const inputs: InputSource[] = [];
     op.inputs.forEach((t, i) => {
@@ -112,6 +119,20 @@ export function makePlan(
   const fused = fuseMatMulChains(steps, pinned);
   scheduleReleases(fused, fetchSources, feedSlots, constantSlots);
   return { steps: fused, slotCount, feedSlots, fetchSources, constantSlots };
+}
+
+/**
+ * Whether `t` is a variable's read snapshot (`v/read`: an `Identity` of the unfed ref).
+ * TensorFlow's snapshot forwards the variable's buffer, so in-place updates (`AssignAdd`,
+ * the optimizers' `Apply*`) show through to every reader that runs after them, which TF 1.x
+ * code relies on (`with tf.control_dependencies([update]): tf.identity(v)`, constraints
+ * applied after an update). tfjs tensors are immutable, so a snapshot is not computed as a
+ * step: each of its readers reads the variable when it runs.
+ */
+function isSnapshot(t: Tensor, fed: ReadonlySet<Tensor>): boolean {
+  if (t.op.type !== "Identity" || fed.has(t)) return false;
+  const source = t.op.inputs[0] as Tensor;
+  return source.isRef && !fed.has(source);
 }
 
 function outsideContextError(op: Operation, context: ControlFlowContext | null): Error {

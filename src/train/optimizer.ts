@@ -171,9 +171,8 @@ export abstract class Optimizer {
                 const update = this.applyDense(grad, v);
                 if (v.constraint === null) return update;
                 const c = v.constraint;
-                // TF's ref variables alias `v/read` to the updated buffer; the snapshot here
-                // is taken before the update, so read the variable again after it.
-                return controlDependencies([update], () => v.assign(c(v.readValue())).op);
+                // As TF: `v/read` shows the update (the session reads snapshots through).
+                return controlDependencies([update], () => v.assign(c(v.value())).op);
               }),
             );
           }
