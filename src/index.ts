@@ -30,7 +30,7 @@ export { addN } from "./ops/math/add_n.js";
 export { zerosLike, onesLike } from "./ops/array/like.js";
 
 // dtypes
-export { float32, int32, bool, string, type DType } from "./graph/dtypes.js";
+export { float32, int32, int64, bool, string, type DType } from "./graph/dtypes.js";
 
 // graph
 export { Graph, GraphKeys, getDefaultGraph, resetDefaultGraph } from "./graph/graph.js";

@@ -47,12 +47,12 @@ export function checkpointOpError(e: unknown, opName: string | null = null): unk
 }
 
 /**
- * The graph dtype a stored tensor is read as: int64 → int32, float64 → float32; `null`
- * for stored types scopeflow cannot read.
+ * The graph dtype a stored tensor is read as: float64 → float32 (scopeflow has no
+ * float64), every other type as itself; `null` for stored types scopeflow cannot read.
  *
  * @example
  * ```ts
- * graphDTypeOf("int64"); // ==> int32
+ * graphDTypeOf("int64"); // ==> int64
  * graphDTypeOf("float64"); // ==> float32
  * ```
  */
@@ -63,7 +63,6 @@ export function graphDTypeOf(stored: BundleDType | null): DType | null {
       return "float32";
     case "int32":
     case "int64":
-      return "int32";
     case "bool":
     case "string":
       return stored;
@@ -78,8 +77,8 @@ export function storedDTypeName(info: BundleEntryInfo): string {
 }
 
 /**
- * A stored tensor as an `NDArray` (float64 narrowed to float32 with a warning, int64 to
- * int32); its CRC32C is verified.
+ * A stored tensor as an `NDArray` (float64 narrowed to float32 with a warning; int64 kept
+ * exact, as a `BigInt64Array`); its CRC32C is verified.
  *
  * @example
  * ```ts
@@ -95,8 +94,9 @@ export function readAsNDArray(reader: BundleReader, key: string): NDArray {
     case "float64":
       return new NDArray(t.values, t.shape, "float32");
     case "int32":
-    case "int64":
       return new NDArray(t.values, t.shape, "int32");
+    case "int64":
+      return new NDArray(t.values, t.shape, "int64");
     case "bool":
       return new NDArray(t.values, t.shape, "bool");
     case "string":

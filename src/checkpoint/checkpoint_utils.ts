@@ -37,7 +37,8 @@ export function listVariables(ckptDirOrFile: string): [string, number[]][] {
 
 /**
  * The value of one checkpoint tensor as an `NDArray` (`tf.train.load_variable`); a
- * trailing `:0` is ignored. int64 is read as int32, float64 as float32 (with a warning).
+ * trailing `:0` is ignored. int64 is read exactly (a `BigInt64Array`), float64 as float32
+ * (with a warning).
  *
  * @example
  * ```ts

@@ -7,18 +7,14 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError, NotFoundError, OpError, UnimplementedError } from "../errors.js";
 import { runtimeDTypeName, type DType } from "../graph/dtypes.js";
+import { narrowInt64 } from "../graph/int64.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
 import { convertToTensor } from "../ops/convert.js";
 import { inOpScope, makeOp } from "../ops/op_scope.js";
 import { registerOp } from "../ops/registry.js";
-import type {
-  BundleDType,
-  BundleEntryInfo,
-  BundleReader,
-  BundleTensorInput,
-} from "./format/bundle.js";
+import type { BundleEntryInfo, BundleReader, BundleTensorInput } from "./format/bundle.js";
 import { checkpointOpError, graphDTypeOf, storedDTypeName } from "./checkpoint_reader.js";
 import { openBundleSync, readTensorsDirectSync, writeBundleSync } from "./file_io.js";
 
@@ -100,21 +96,30 @@ export function checkRestorable(
   }
 }
 
-/** A stored tensor as a tfjs tensor of its graph dtype (strings keep their exact bytes). */
-function readAsTfjs(reader: BundleReader, key: string): tfc.Tensor {
+/**
+ * A stored tensor as the tfjs tensor that carries its graph dtype (strings keep their exact
+ * bytes; int64 is narrowed to int32, refusing values that do not fit, by key).
+ */
+function readAsTfjs(reader: BundleReader, key: string, opName: string): tfc.Tensor {
   const t = reader.getTensor(key);
   switch (t.dtype) {
     case "float32":
     case "float64":
       return tfc.tensor(t.values, t.shape, "float32");
     case "int32":
-    case "int64":
       return tfc.tensor(t.values, t.shape, "int32");
+    case "int64":
+      return tfc.tensor(narrowInt64(t.values, int64KeyWhat(reader, key), opName), t.shape, "int32");
     case "bool":
       return tfc.tensor(t.values, t.shape, "bool");
     case "string":
       return tfc.tensor(reader.getStringBytes(key), t.shape, "string");
   }
+}
+
+/** How an int64 checkpoint entry is named in the error for a value scopeflow cannot hold. */
+export function int64KeyWhat(reader: BundleReader, key: string): string {
+  return `Key '${key}' in ${reader.indexFile}`;
 }
 
 interface EngineReadSync {
@@ -154,13 +159,14 @@ function numericValues(t: tfc.Tensor): Float32Array | Int32Array | Uint8Array {
 }
 
 /**
- * A tfjs tensor as a bundle entry; `stored` says when int32 is to be written as int64.
- * `view` allows values that alias backend memory (only while nothing else runs).
+ * A tfjs tensor as a bundle entry of graph dtype `dtype` (an int64 tensor, carried in
+ * int32, is written as DT_INT64). `view` allows values that alias backend memory (only
+ * while nothing else runs).
  */
 function toBundleInput(
   name: string,
   t: tfc.Tensor,
-  stored: BundleDType | undefined,
+  dtype: DType | undefined,
   view: boolean,
 ): BundleTensorInput {
   const shape = t.shape;
@@ -172,7 +178,7 @@ function toBundleInput(
       return { name, shape, dtype: "float32", values: read() as Float32Array };
     case "int32": {
       const values = read() as Int32Array;
-      return stored === "int64"
+      return dtype === "int64"
         ? { name, shape, dtype: "int64", values }
         : { name, shape, dtype: "int32", values };
     }
@@ -267,11 +273,11 @@ registerOp({
         op.name,
       );
     }
-    const stored = op.attrs._checkpoint_dtypes as readonly BundleDType[] | undefined;
+    const dtypes = op.attrs.dtypes as readonly DType[];
     const sink = deferredSave;
     try {
       const entries = values.map((t, i) =>
-        toBundleInput(names[i] as string, t, stored?.[i], sink === null),
+        toBundleInput(names[i] as string, t, dtypes[i], sink === null),
       );
       if (sink !== null) {
         sink(prefix, entries);
@@ -346,8 +352,8 @@ registerOp({
         const info = infos.get(key) as BundleEntryInfo;
         out.push(
           values === undefined
-            ? readAsTfjs(reader, key)
-            : tfc.tensor(values, info.shape, graphDTypeOf(info.dtype) as DType),
+            ? readAsTfjs(reader, key, op.name)
+            : tfc.tensor(values, info.shape, info.dtype as "float32" | "int32" | "bool"),
         );
       }
       return out;
@@ -361,12 +367,6 @@ registerOp({
 /** Options of {@link saveV2}. */
 export interface SaveV2Options {
   name?: string;
-  /**
-   * The dtype each tensor is stored as when it differs from its graph dtype: scopeflow
-   * has no int64, so `global_step` (int64 in TensorFlow) is stored as `"int64"` from an
-   * int32 variable, which TensorFlow then restores into its own int64 global step.
-   */
-  storedDtypes?: readonly (BundleDType | undefined)[];
 }
 
 /**
@@ -398,9 +398,6 @@ export function saveV2(
       dtype: "string",
     });
     const attrs: Record<string, unknown> = { dtypes: tensors.map((t) => t.dtype) };
-    if (options.storedDtypes?.some((d) => d !== undefined)) {
-      attrs._checkpoint_dtypes = [...options.storedDtypes];
-    }
     return makeOp(graph, "SaveV2", scope, [p, names, slices, ...tensors], [], attrs);
   });
 }

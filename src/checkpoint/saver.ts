@@ -11,6 +11,7 @@ import {
   ValueError,
 } from "../errors.js";
 import { GraphKeys, getDefaultGraph, type Graph } from "../graph/graph.js";
+import { narrowInt64 } from "../graph/int64.js";
 import type { Operation } from "../graph/operation.js";
 import { Tensor, isTensorConvertible, toTensorSymbol } from "../graph/tensor.js";
 import type { DType } from "../graph/dtypes.js";
@@ -35,9 +36,16 @@ import {
   updateCheckpointStateSync,
   writeBundleAsync,
 } from "./file_io.js";
-import type { BundleDType, BundleEntryInfo, BundleTensorInput } from "./format/bundle.js";
+import type { BundleEntryInfo, BundleTensorInput } from "./format/bundle.js";
 import { CheckpointFormatError, describeError } from "./format/errors.js";
-import { checkRestorable, restoreSpecsOf, restoreV2, saveV2, withDeferredSaves } from "./io_ops.js";
+import {
+  checkRestorable,
+  int64KeyWhat,
+  restoreSpecsOf,
+  restoreV2,
+  saveV2,
+  withDeferredSaves,
+} from "./io_ops.js";
 
 /** What a Saver may save: a variable, or the reference tensor of a `VariableV2` op. */
 export type Saveable = Variable | Tensor;
@@ -102,8 +110,6 @@ export interface SaverDef {
 interface SaveableSpec {
   key: string;
   ref: Tensor;
-  /** Storage dtype when it differs from the graph dtype (int32 global step → int64). */
-  stored: BundleDType | undefined;
 }
 
 interface Built {
@@ -247,9 +253,10 @@ function nodeErrorToOpError(e: unknown, opName: string | null): unknown {
  * key, dtype and shape before reading data, and runs as one session step, so a failing
  * restore leaves every variable as it was.
  *
- * scopeflow has no int64: a global step (int32, in the `global_step` collection) is
- * written as DT_INT64, as TensorFlow's is; int64 entries restore into int32 variables and
- * float64 entries into float32 ones (with a warning).
+ * Variables are written in their dtype (an int64 global step as DT_INT64, as TensorFlow
+ * writes it); float64 entries restore into float32 variables (with a warning), since
+ * scopeflow has no float64. An int64 value outside the int32 range, which scopeflow cannot
+ * compute with, is refused by the restore, naming the key.
  *
  * @example
  * ```ts
@@ -549,6 +556,10 @@ export class Saver {
             values === undefined
               ? readAsNDArray(reader, key)
               : new NDArray(values, info.shape, graphDTypeOf(info.dtype) as DType);
+          // Refused here, by key, rather than by the feed of the RestoreV2 output.
+          if (value.dtype === "int64") {
+            narrowInt64(value.data as BigInt64Array, int64KeyWhat(reader, key), opName);
+          }
           feeds.set(b.restored[i] as Tensor, value as NDArray);
         });
       } catch (e) {
@@ -668,14 +679,7 @@ interface SavePlan {
 
 /** `BaseSaverBuilder._build_internal` with `BulkSaverBuilder`'s single `RestoreV2`. */
 function build(graph: Graph, entries: [string, Tensor][], options: SaverOptions): Built {
-  const stepOps = new Set(
-    graph.getCollection<Variable>(GraphKeys.GLOBAL_STEP).map((v) => refOfVariable(v)?.op),
-  );
-  const specs: SaveableSpec[] = entries.map(([key, ref]) => ({
-    key,
-    ref,
-    stored: stepOps.has(ref.op) && ref.dtype === "int32" ? "int64" : undefined,
-  }));
+  const specs: SaveableSpec[] = entries.map(([key, ref]) => ({ key, ref }));
   const refs = specs.map((s) => s.ref);
   for (const r of refs) {
     if (r.graph !== graph) {
@@ -688,9 +692,7 @@ function build(graph: Graph, entries: [string, Tensor][], options: SaverOptions)
     const filenameTensor = placeholderWithDefault(input, [], { name: "Const" });
     const keys = specs.map((s) => s.key);
     const slices = keys.map(() => "");
-    const saveOp = saveV2(filenameTensor, keys, slices, refs, {
-      storedDtypes: specs.map((s) => s.stored),
-    });
+    const saveOp = saveV2(filenameTensor, keys, slices, refs);
     const saveTensor = graph.controlDependencies([saveOp], () =>
       identity(filenameTensor, { name: "control_dependency" }),
     );

@@ -28,7 +28,7 @@ import { inOpScope } from "../ops/op_scope.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
 import { invariantTranspose } from "../ops/control/while_loop.js";
 import { registerGradient, type GradientFunction } from "../ops/registry.js";
-import { constantValue } from "../ops/tensor_util.js";
+import { constantValue, constNumbers } from "../ops/tensor_util.js";
 import { broadcastGradientArgs, cumprod, gradOp, invertPermutation, pinAttr } from "./grad_ops.js";
 import {
   add,
@@ -352,7 +352,7 @@ function isArange(op: Operation, rank: number): boolean {
   const v = constantValue(in1(op));
   if (v === null || v.dtype !== "int32" || v.shape.length !== 1 || v.shape[0] !== rank)
     return false;
-  for (let i = 0; i < rank; i++) if (v.values[i] !== i) return false;
+  for (let i = 0; i < rank; i++) if (Number(v.values[i]) !== i) return false;
   return true;
 }
 
@@ -422,9 +422,7 @@ registerGradient("Prod", (op, grads) => {
   const keptDims = reducedShape(inputShape, axesT);
   const tileScaling = safeShapeDiv(inputShape, keptDims);
   const grad = tile(reshape(g0(grads), keptDims), tileScaling);
-  const reduced = [
-    ...new Set(Array.from(axesValue.values as Int32Array, (a) => ((a % rank) + rank) % rank)),
-  ];
+  const reduced = [...new Set(constNumbers(axesValue).map((a) => ((a % rank) + rank) % rank))];
   const other = Array.from({ length: rank }, (_, i) => i).filter((i) => !reduced.includes(i));
   const perm = constant([...reduced, ...other], { dtype: "int32", name: "concat" });
   const dims = x.shape.dims as (number | null)[];

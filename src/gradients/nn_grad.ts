@@ -138,7 +138,7 @@ function isZero(g: Tensor): boolean {
   if (g.op.type === "ZerosLike" || g.op.type === "Zeros") return true;
   const v = constantValue(g);
   if (v === null || v.dtype === "string") return false;
-  return Array.from(v.values as ArrayLike<number>).every((x) => x === 0);
+  return Array.from(v.values as ArrayLike<number | bigint>).every((x) => Number(x) === 0);
 }
 
 /**

@@ -19,6 +19,7 @@ export interface TensorConvertible {
 export type TypedArray =
   | Float32Array
   | Int32Array
+  | BigInt64Array
   | Uint8Array
   | Float64Array
   | Int16Array
@@ -26,8 +27,8 @@ export type TypedArray =
   | Uint16Array
   | Uint32Array;
 
-/** A JS value that converts to a constant: a scalar or (nested) array. */
-export type ScalarValue = number | boolean | string;
+/** A JS value that converts to a constant: a scalar or (nested) array (`bigint` is int64). */
+export type ScalarValue = number | bigint | boolean | string;
 /** A nested array of scalars, as `tf.constant` takes it. */
 export type NestedArray = ScalarValue | TypedArray | readonly NestedArray[];
 

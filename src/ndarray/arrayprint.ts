@@ -1,6 +1,6 @@
 /**
  * NumPy's array printing (`numpy/_core/arrayprint.py`): `str(arr)` and `repr(arr)` for the
- * four dtypes a session returns, with NumPy's print options, summarization and line wrapping.
+ * dtypes a session returns, with NumPy's print options, summarization and line wrapping.
  */
 
 import type { DType } from "../graph/dtypes.js";
@@ -9,7 +9,7 @@ import { float32ScalarStr, formatPositional, formatScientific, type TrimMode } f
 import { pyBytesRepr, pyTupleRepr, utf8Length } from "./pyrepr.js";
 
 /** The element storage of an array: one typed array per numeric dtype, strings for `string`. */
-export type ElementData = Float32Array | Int32Array | Uint8Array | string[];
+export type ElementData = Float32Array | Int32Array | BigInt64Array | Uint8Array | string[];
 
 /** What the printer needs to know about an array. */
 export interface ArrayView {
@@ -302,14 +302,18 @@ function maxLength(texts: readonly string[]): number {
 }
 
 /** NumPy's `IntegerFormat`: right-aligned to the widest of the shown minimum and maximum. */
-function integerFormatter(data: Int32Array, shown: readonly number[]): ElementFormatter {
-  let min = Infinity;
-  let max = -Infinity;
+function integerFormatter(
+  data: Int32Array | BigInt64Array,
+  shown: readonly number[],
+): ElementFormatter {
+  let min: number | bigint | null = null;
+  let max: number | bigint | null = null;
   for (const i of shown) {
-    min = Math.min(min, data[i]);
-    max = Math.max(max, data[i]);
+    const v = data[i] as number | bigint;
+    if (min === null || v < min) min = v;
+    if (max === null || v > max) max = v;
   }
-  const width = shown.length === 0 ? 0 : Math.max(String(max).length, String(min).length);
+  const width = min === null ? 0 : Math.max(String(max).length, String(min).length);
   return (i) => String(data[i]).padStart(width);
 }
 
@@ -336,7 +340,9 @@ function elementFormatter(
       return (i) => formatter.format(floats[i]);
     }
     case "int32":
-      return integerFormatter(data as Int32Array, shown);
+    case "int64":
+      // NumPy prints int64 arrays exactly as int32 ones: `[1 0]`.
+      return integerFormatter(data as Int32Array | BigInt64Array, shown);
     case "bool":
       return boolFormatter(data as Uint8Array, view.shape.length);
     default:
@@ -472,7 +478,7 @@ function scalarStr(view: ArrayView, options: PrintOptions): string {
   if (Array.isArray(data)) return pyBytesRepr(data[0]);
   switch (view.dtype) {
     case "float32":
-      return float32ScalarStr(data[0], options.legacy);
+      return float32ScalarStr(data[0] as number, options.legacy);
     case "bool":
       return data[0] ? "True" : "False";
     default:
@@ -524,8 +530,9 @@ export function arrayRepr(view: ArrayView, options: PrintOptions = printOptions)
   if ((size === 0 && !isEmptyVector) || size > options.threshold) {
     extras.push(`shape=${pyTupleRepr(view.shape)}`);
   }
-  // Only bool is implied by its printed values; NumPy's default integer is int64.
-  if (view.dtype !== "bool" || size === 0) extras.push(`dtype=${dtypeRepr(view)}`);
+  // bool and int64 (NumPy's default integer) are implied by their printed values.
+  const implied = view.dtype === "bool" || view.dtype === "int64";
+  if (!implied || size === 0) extras.push(`dtype=${dtypeRepr(view)}`);
   if (extras.length === 0) return prefix + body + ")";
 
   const head = prefix + body + ",";

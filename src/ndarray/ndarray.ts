@@ -4,23 +4,34 @@
  */
 
 import { isDType, type DType } from "../graph/dtypes.js";
+import { asInt64, int64ToNumber } from "../graph/int64.js";
 import { ValueError } from "../errors.js";
 import { arrayRepr, arrayStr, stridesOf, type ElementData } from "./arrayprint.js";
 import { pyTupleRepr } from "./pyrepr.js";
 
-/** The storage of an array of dtype `D`: `Float32Array`, `Int32Array`, `Uint8Array` (bool), `string[]`. */
+/**
+ * The storage of an array of dtype `D`: `Float32Array`, `Int32Array`, `BigInt64Array`
+ * (int64), `Uint8Array` (bool), `string[]`.
+ *
+ * int64 is stored as a `BigInt64Array` because it is the only JS storage that holds every
+ * int64 exactly (a checkpoint's step count, a hash); element accessors (`item`, `get`,
+ * `toArray`) still give plain numbers, which are exact up to 2^53.
+ */
 export type DataFor<D extends DType> = D extends "float32"
   ? Float32Array
   : D extends "int32"
     ? Int32Array
-    : D extends "bool"
-      ? Uint8Array
-      : string[];
+    : D extends "int64"
+      ? BigInt64Array
+      : D extends "bool"
+        ? Uint8Array
+        : string[];
 
 /**
  * One element of an array of dtype `D`, as JavaScript sees it. For an array whose dtype is
  * not known statically (`NDArray` from `Session.run`) this is `number`, the common case:
- * check `.dtype` before reading a bool or string array's elements.
+ * check `.dtype` before reading a bool or string array's elements. int64 elements are
+ * numbers too (exact; an element beyond 2^53 throws, read `.data` for it).
  */
 export type ScalarFor<D extends DType> = [D] extends ["bool"]
   ? boolean
@@ -28,8 +39,8 @@ export type ScalarFor<D extends DType> = [D] extends ["bool"]
     ? string
     : number;
 
-/** A JavaScript element value. */
-export type Scalar = number | boolean | string;
+/** A JavaScript element value (`bigint` for int64 values beyond what a number holds). */
+export type Scalar = number | bigint | boolean | string;
 
 /** A scalar or (nested) array of them, as `toArray()` returns. */
 export type Nested<T> = T | Nested<T>[];
@@ -39,7 +50,12 @@ export type NestedInput = Scalar | readonly NestedInput[];
 
 /** What {@link NDArray.fromTypedArray} accepts as element storage. */
 export type DataInput =
-  ArrayLike<number> | readonly boolean[] | readonly string[] | readonly Uint8Array[];
+  | ArrayLike<number>
+  | BigInt64Array
+  | readonly bigint[]
+  | readonly boolean[]
+  | readonly string[]
+  | readonly Uint8Array[];
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -61,7 +77,7 @@ function checkShape(shape: readonly number[]): void {
 function checkDType(dtype: unknown): asserts dtype is DType {
   if (!isDType(dtype)) {
     throw new ValueError(
-      `unsupported dtype ${String(dtype)}: expected float32, int32, bool or string`,
+      `unsupported dtype ${String(dtype)}: expected float32, int32, int64, bool or string`,
     );
   }
 }
@@ -73,6 +89,8 @@ function storageMatches(data: unknown, dtype: DType): boolean {
       return data instanceof Float32Array;
     case "int32":
       return data instanceof Int32Array;
+    case "int64":
+      return data instanceof BigInt64Array;
     case "bool":
       return data instanceof Uint8Array;
     case "string":
@@ -83,6 +101,7 @@ function storageMatches(data: unknown, dtype: DType): boolean {
 const STORAGE_NAMES: Record<DType, string> = {
   float32: "Float32Array",
   int32: "Int32Array",
+  int64: "BigInt64Array",
   bool: "Uint8Array",
   string: "string[]",
 };
@@ -105,7 +124,11 @@ function toStorage(data: DataInput, dtype: DType): ElementData {
     case "float32":
       return Float32Array.from(items.map((v) => numberItem(v, dtype)));
     case "int32":
-      return Int32Array.from(items.map((v) => numberItem(v, dtype)));
+      return Int32Array.from(
+        items.map((v) => numberItem(typeof v === "bigint" ? Number(v) : v, dtype)),
+      );
+    case "int64":
+      return BigInt64Array.from(items.map((v) => int64Item(v)));
     case "bool":
       return Uint8Array.from(items.map((v) => (boolItem(v) ? 1 : 0)));
     case "string":
@@ -117,6 +140,12 @@ function toStorage(data: DataInput, dtype: DType): ElementData {
 function numberItem(value: unknown, dtype: DType): number {
   if (typeof value === "number") return value;
   throw new ValueError(`cannot store ${describe(value)} in an array of dtype ${dtype}`);
+}
+
+function int64Item(value: unknown): bigint {
+  const v = asInt64(value);
+  if (v !== null) return v;
+  throw new ValueError(`cannot store ${describe(value)} in an array of dtype int64`);
 }
 
 function boolItem(value: unknown): boolean {
@@ -192,6 +221,7 @@ function inferDType(values: readonly Scalar[]): DType {
   const kind = typeof values[0];
   if (kind === "boolean") return "bool";
   if (kind === "string") return "string";
+  if (kind === "bigint") return "int64";
   if (kind !== "number") throw new ValueError(`cannot build an array from ${describe(values[0])}`);
   return values.every(isInt32) ? "int32" : "float32";
 }
@@ -208,6 +238,9 @@ function packScalars(values: readonly Scalar[], dtype: DType): ElementData {
     case "int32":
       values.forEach((v) => expect(v, isInt32(v)));
       return Int32Array.from(values as number[]);
+    case "int64":
+      values.forEach((v) => expect(v, asInt64(v) !== null));
+      return BigInt64Array.from(values, (v) => asInt64(v) as bigint);
     case "bool":
       values.forEach((v) => expect(v, typeof v === "boolean"));
       return Uint8Array.from(values.map((v) => (v ? 1 : 0)));
@@ -260,7 +293,7 @@ function isClose(a: number, b: number, rtol: number, atol: number): boolean {
 }
 
 /**
- * An n-dimensional array of float32, int32, bool or string elements, in row-major order.
+ * An n-dimensional array of float32, int32, int64, bool or string elements, in row-major order.
  *
  * `toString()` prints as NumPy's `str(arr)` does and Node's `console.log` shows NumPy's
  * `repr(arr)`, so that output matches what TensorFlow 1.x programs print.
@@ -361,6 +394,7 @@ export class NDArray<D extends DType = DType> {
 
   private elementAt(flat: number): ScalarFor<D> {
     const value = this.data[flat];
+    if (typeof value === "bigint") return int64ToNumber(value) as ScalarFor<D>;
     return (this.dtype === "bool" ? value !== 0 : value) as ScalarFor<D>;
   }
 
@@ -446,7 +480,14 @@ export class NDArray<D extends DType = DType> {
     if (b.ndim !== this.ndim || b.shape.some((d, i) => d !== this.shape[i])) return false;
     if ((this.dtype === "string") !== (b.dtype === "string")) return false;
     for (let i = 0; i < this.size; i++) {
-      if (this.data[i] !== b.data[i]) return false;
+      const x = this.data[i];
+      const y = b.data[i];
+      // int64 elements are bigints: compare them with numbers by value.
+      const same =
+        typeof x === typeof y
+          ? x === y
+          : Number(x as number | bigint) === Number(y as number | bigint);
+      if (!same) return false;
     }
     return true;
   }
@@ -468,11 +509,12 @@ export class NDArray<D extends DType = DType> {
     const target = broadcastShapes(this.shape, b.shape);
     const indexA = broadcastIndexer(this.shape, target);
     const indexB = broadcastIndexer(b.shape, target);
-    const aData = this.data as ArrayLike<number>;
-    const bData = b.data as ArrayLike<number>;
+    const aData = this.data as ArrayLike<number | bigint>;
+    const bData = b.data as ArrayLike<number | bigint>;
     const count = productOf(target);
     for (let i = 0; i < count; i++) {
-      if (!isClose(aData[indexA(i)], bData[indexB(i)], rtol, atol)) return false;
+      const x = Number(aData[indexA(i)]);
+      if (!isClose(x, Number(bData[indexB(i)]), rtol, atol)) return false;
     }
     return true;
   }

@@ -1,19 +1,20 @@
 import { ValueError } from "../errors.js";
 import type { DType } from "../graph/dtypes.js";
+import { asInt64 } from "../graph/int64.js";
 import type { TypedArray } from "../graph/tensor.js";
 
-/** A constant's value as stored in a `Const` op's `value` attr. */
+/** A constant's value as stored in a `Const` op's `value` attr (int64 exactly, as bigints). */
 export interface ConstValue {
   dtype: DType;
   shape: number[];
-  values: Float32Array | Int32Array | Uint8Array | string[];
+  values: Float32Array | Int32Array | BigInt64Array | Uint8Array | string[];
 }
 
 /** A value that already carries its shape and dtype (an `NDArray` from a session). */
 export interface ShapedValue {
   shape: readonly number[];
   dtype: DType;
-  data: Float32Array | Int32Array | Uint8Array | readonly string[];
+  data: Float32Array | Int32Array | BigInt64Array | Uint8Array | readonly string[];
 }
 
 /** Whether `value` looks like an `NDArray`. */
@@ -66,13 +67,18 @@ function flattenInto(
   for (const item of value as unknown[]) flattenInto(item, shape, depth + 1, out);
 }
 
-/** The dtype a JS value converts to when none is asked for: numbers are float32. */
+/**
+ * The dtype a JS value converts to when none is asked for: numbers are float32, bigints
+ * (and a `BigInt64Array`) int64.
+ */
 export function inferDType(flat: readonly unknown[], source: unknown): DType {
   if (source instanceof Int32Array) return "int32";
+  if (source instanceof BigInt64Array) return "int64";
   if (source instanceof Uint8Array) return "int32";
   const first = flat[0];
   if (typeof first === "boolean") return "bool";
   if (typeof first === "string") return "string";
+  if (typeof first === "bigint") return "int64";
   return "float32";
 }
 
@@ -80,6 +86,7 @@ function pythonTypeName(value: unknown): string {
   if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
   if (typeof value === "boolean") return "bool";
   if (typeof value === "string") return "str";
+  if (typeof value === "bigint") return "int";
   return typeof value;
 }
 
@@ -97,7 +104,7 @@ function pack(flat: readonly unknown[], dtype: DType): ConstValue["values"] {
       for (let i = 0; i < flat.length; i++) {
         const v = flat[i];
         if (typeof v === "number") out[i] = v;
-        else if (typeof v === "boolean") throw wrongType(dtype, v);
+        else if (typeof v === "bigint") out[i] = Number(v);
         else throw wrongType(dtype, v);
       }
       return out;
@@ -106,7 +113,17 @@ function pack(flat: readonly unknown[], dtype: DType): ConstValue["values"] {
       const out = new Int32Array(flat.length);
       for (let i = 0; i < flat.length; i++) {
         const v = flat[i];
-        if (typeof v !== "number" || !Number.isInteger(v)) throw wrongType(dtype, v);
+        const n = typeof v === "bigint" ? Number(v) : v;
+        if (typeof n !== "number" || !Number.isInteger(n)) throw wrongType(dtype, v);
+        out[i] = n;
+      }
+      return out;
+    }
+    case "int64": {
+      const out = new BigInt64Array(flat.length);
+      for (let i = 0; i < flat.length; i++) {
+        const v = asInt64(flat[i]);
+        if (v === null) throw wrongType(dtype, flat[i]);
         out[i] = v;
       }
       return out;

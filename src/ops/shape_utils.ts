@@ -17,7 +17,7 @@ export interface ShapeErrorContext {
 export function summarizeValue(value: ConstValue, max = 256): string {
   const parts: string[] = [];
   const n = Math.min(value.values.length, max);
-  for (let i = 0; i < n; i++) parts.push(String(value.values[i]));
+  for (let i = 0; i < n; i++) parts.push(String(value.values[i] as number | bigint | string));
   if (value.values.length > max) parts.push("...");
   return parts.join(" ");
 }
@@ -138,10 +138,10 @@ export const ALLOWED = {
 } as const;
 
 const ALLOWED_DTYPES: Record<keyof typeof ALLOWED, readonly DType[]> = {
-  numeric: ["float32", "int32"],
-  real: ["float32", "int32"],
+  numeric: ["float32", "int32", "int64"],
+  real: ["float32", "int32", "int64"],
   float: ["float32"],
-  index: ["int32"],
+  index: ["int32", "int64"],
 };
 
 /**

@@ -13,7 +13,21 @@ import type { ConstValue } from "./const_value.js";
  */
 
 function intValue(dtype: DType, shape: number[], values: readonly number[]): ConstValue {
+  if (dtype === "int64") return { dtype, shape, values: BigInt64Array.from(values, BigInt) };
   return { dtype, shape, values: Int32Array.from(values) };
+}
+
+/** The integer dtype an op's output has (`Shape`/`Size`'s `out_type` may be int64). */
+function intDTypeOf(t: Tensor): DType {
+  return t.dtype === "int64" ? "int64" : "int32";
+}
+
+/**
+ * A constant's elements as JS numbers (int64 ones exact up to 2^53, which covers any
+ * shape, axis or index), for shape functions and op builders.
+ */
+export function constNumbers(value: ConstValue): number[] {
+  return Array.from(value.values as ArrayLike<number | bigint>, Number);
 }
 
 /**
@@ -33,11 +47,11 @@ export function constantValue(t: Tensor): ConstValue | null {
       const s = (op.inputs[0] as Tensor).shape;
       if (!s.isFullyDefined()) return null;
       const dims = s.asList() as number[];
-      return intValue("int32", [dims.length], dims);
+      return intValue(intDTypeOf(t), [dims.length], dims);
     }
     case "Size": {
       const n = (op.inputs[0] as Tensor).shape.numElements();
-      return n === null ? null : intValue("int32", [], [n]);
+      return n === null ? null : intValue(intDTypeOf(t), [], [n]);
     }
     case "Rank": {
       const r = (op.inputs[0] as Tensor).shape.rank;
@@ -47,13 +61,15 @@ export function constantValue(t: Tensor): ConstValue | null {
       const v = constantValue(op.inputs[0] as Tensor);
       const dst = op.attrs.DstT as DType;
       if (v === null || v.dtype === "string" || dst === "string") return null;
-      const nums = Array.from(v.values as ArrayLike<number>);
-      if (dst === "int32")
-        return intValue(
-          "int32",
-          v.shape,
-          nums.map((x) => Math.trunc(x)),
-        );
+      if (dst === "int64" && v.dtype === "int64") return { ...v, dtype: "int64" };
+      const nums = constNumbers(v);
+      if (dst === "int32" || dst === "int64") {
+        const ints = nums.map((x) => Math.trunc(x));
+        if (dst === "int32") return intValue("int32", v.shape, ints);
+        // A float beyond 2^53 (or NaN) has no exact int64 here: leave it to the kernel.
+        if (!ints.every(Number.isSafeInteger)) return null;
+        return intValue("int64", v.shape, ints);
+      }
       if (dst === "bool")
         return { dtype: "bool", shape: v.shape, values: Uint8Array.from(nums, (x) => (x ? 1 : 0)) };
       return { dtype: "float32", shape: v.shape, values: Float32Array.from(nums) };
@@ -64,7 +80,7 @@ export function constantValue(t: Tensor): ConstValue | null {
     }
     case "ConcatV2": {
       const axis = constantValue(op.inputs[op.inputs.length - 1] as Tensor);
-      if (axis === null || axis.values[0] !== 0) return null;
+      if (axis === null || Number(axis.values[0]) !== 0) return null;
       return concatValues(op.inputs.slice(0, -1), false);
     }
     default:
@@ -82,32 +98,38 @@ function concatValues(inputs: readonly Tensor[], stack: boolean): ConstValue | n
   }
   const first = parts[0];
   if (first === undefined) return null;
-  const flat: number[] = [];
-  let lead = 0;
-  for (const p of parts) {
-    for (const x of Array.from(p.values as ArrayLike<number>)) flat.push(x);
-    lead += stack ? 1 : (p.shape[0] ?? 1);
-  }
   const inner = stack ? first.shape : first.shape.slice(1);
+  let lead = 0;
+  for (const p of parts) lead += stack ? 1 : (p.shape[0] ?? 1);
   const shape = [lead, ...inner];
+  if (first.dtype === "int64") {
+    const values = new BigInt64Array(parts.reduce((n, p) => n + p.values.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      for (const x of p.values as Iterable<number | bigint>) values[at++] = BigInt(x);
+    }
+    return { dtype: "int64", shape, values };
+  }
+  const flat: number[] = [];
+  for (const p of parts) for (const x of constNumbers(p)) flat.push(x);
   if (first.dtype === "float32")
     return { dtype: "float32", shape, values: Float32Array.from(flat) };
   if (first.dtype === "bool") return { dtype: "bool", shape, values: Uint8Array.from(flat) };
   return intValue("int32", shape, flat);
 }
 
-/** A constant integer tensor's values as a plain list, or `null`. */
+/** A constant integer (int32 or int64) tensor's values as a plain list, or `null`. */
 export function constantInts(t: Tensor): number[] | null {
   const v = constantValue(t);
-  if (v === null || v.dtype !== "int32") return null;
-  return Array.from(v.values as Int32Array);
+  if (v === null || (v.dtype !== "int32" && v.dtype !== "int64")) return null;
+  return constNumbers(v);
 }
 
 /** A constant scalar number (any numeric dtype), or `null`. */
 export function constantScalar(t: Tensor): number | null {
   const v = constantValue(t);
   if (v === null || v.dtype === "string" || v.values.length !== 1) return null;
-  return Number((v.values as ArrayLike<number>)[0]);
+  return Number((v.values as ArrayLike<number | bigint>)[0]);
 }
 
 /**
@@ -122,7 +144,7 @@ export function constantValueAsShape(t: Tensor): TensorShape {
         "Received a scalar with unknown value as shape; require a statically known scalar with value '-1' to describe an unknown shape.",
       );
     }
-    if (v.values[0] !== -1) {
+    if (Number(v.values[0]) !== -1) {
       throw new ValueError(
         `Received a scalar value '${String(v.values[0])}' as shape; require a statically known scalar with value '-1' to describe an unknown shape.`,
       );

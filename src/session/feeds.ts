@@ -4,7 +4,8 @@ import type { Graph } from "../graph/graph.js";
 import { parseTensorName } from "../graph/names.js";
 import { isTensorConvertible, Tensor, toTensorSymbol } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
-import { isShapedValue, toConstValue } from "../ops/const_value.js";
+import { isShapedValue, toConstValue, type ConstValue } from "../ops/const_value.js";
+import { runtimeTensor } from "../ops/runtime_value.js";
 
 /** A value to feed: a number, boolean, string, nested array, typed array, or `NDArray`. */
 export type FeedValue = unknown;
@@ -53,7 +54,9 @@ export function resolveFeeds(
   return out;
 }
 
-function isTypedArray(value: unknown): value is Float32Array | Int32Array | Uint8Array {
+function isTypedArray(
+  value: unknown,
+): value is Float32Array | Int32Array | BigInt64Array | Uint8Array {
   return ArrayBuffer.isView(value) && !(value instanceof DataView);
 }
 
@@ -66,17 +69,21 @@ export function feedToTensor(t: Tensor, value: FeedValue): tfc.Tensor {
   const direct = directFeed(t, value);
   if (direct !== null) return direct;
   let shape: number[];
-  let values: Float32Array | Int32Array | Uint8Array | string[];
+  let values: ConstValue["values"];
   if (isTypedArray(value) && !isShapedValue(value)) {
     shape = typedArrayShape(t, value.length);
-    values = toConstValue(Array.from(value as ArrayLike<number>), dtype).values;
+    values = toConstValue(Array.from(value as ArrayLike<number | bigint>), dtype).values;
   } else {
     const c = toConstValue(value, dtype);
     shape = c.shape;
     values = c.values;
   }
   checkFeedShape(t, shape);
-  return tfc.tensor(values, shape, dtype);
+  return runtimeTensor(values, shape, dtype, feedWhat(t));
+}
+
+function feedWhat(t: Tensor): string {
+  return `Value fed for Tensor '${t.name}'`;
 }
 
 /** A flat typed array takes the tensor's static shape, with at most one unknown dim inferred. */
@@ -111,7 +118,7 @@ function directFeed(t: Tensor, value: FeedValue): tfc.Tensor | null {
   if (isShapedValue(value) && value.dtype === t.dtype && value.dtype !== "string") {
     const shape = value.shape.slice();
     checkFeedShape(t, shape);
-    return tfc.tensor(value.data as Float32Array | Int32Array | Uint8Array, shape, value.dtype);
+    return runtimeTensor(value.data as ConstValue["values"], shape, value.dtype, feedWhat(t));
   }
   return null;
 }

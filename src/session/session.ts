@@ -1,6 +1,8 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InternalError } from "../errors.js";
+import type { DType } from "../graph/dtypes.js";
 import { getDefaultGraph, type Graph } from "../graph/graph.js";
+import { widenToInt64 } from "../graph/int64.js";
 import { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { NDArray } from "../ndarray/index.js";
@@ -143,9 +145,10 @@ export class Session implements Disposable {
         values[plan.feedSlots.get(t) as number] = tensor;
       }
       executor.runSteps(plan, values);
-      const fetched = plan.fetchSources.map((source, i) =>
-        toNDArray(executor.inputValue(source, values, (fetchTensors[i] as Tensor).op)),
-      );
+      const fetched = plan.fetchSources.map((source, i) => {
+        const t = fetchTensors[i] as Tensor;
+        return toNDArray(executor.inputValue(source, values, t.op), t.dtype);
+      });
       executor.state.commit();
       let next = 0;
       return leaves.map((leaf) =>
@@ -170,10 +173,15 @@ export class Session implements Disposable {
   }
 }
 
-/** Copies a tfjs tensor's values into an `NDArray` (the tensor itself stays owned by the caller). */
-export function toNDArray(t: tfc.Tensor): NDArray {
+/**
+ * Copies a tfjs tensor's values into an `NDArray` (the tensor itself stays owned by the
+ * caller). `dtype` is the graph tensor's: an int64 value, carried in int32, comes back as
+ * an int64 array.
+ */
+export function toNDArray(t: tfc.Tensor, dtype: DType = t.dtype as DType): NDArray {
   const data = t.dataSync() as unknown;
   const shape = t.shape.slice();
+  if (dtype === "int64") return new NDArray(widenToInt64(data as Int32Array), shape, "int64");
   switch (t.dtype) {
     case "float32":
       return new NDArray(Float32Array.from(data as Float32Array), shape, "float32");

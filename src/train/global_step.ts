@@ -22,8 +22,8 @@ export function getGlobalStep(graph: Graph = getDefaultGraph()): Variable | null
 }
 
 /**
- * Creates the `global_step` variable (int32 here; TensorFlow uses int64), in
- * `GLOBAL_VARIABLES` and `GLOBAL_STEP`, not trainable (`tf.train.create_global_step`).
+ * Creates the int64 scalar `global_step` variable, in `GLOBAL_VARIABLES` and `GLOBAL_STEP`,
+ * not trainable (`tf.train.create_global_step`).
  *
  * @example
  * ```ts
@@ -36,7 +36,7 @@ export function createGlobalStep(graph: Graph = getDefaultGraph()): Variable {
   return graph.asDefault(() =>
     graph.initScope(() =>
       getVariable("global_step", [], {
-        dtype: "int32",
+        dtype: "int64",
         initializer: zerosInitializer(),
         trainable: false,
         collections: [GraphKeys.GLOBAL_VARIABLES, GraphKeys.GLOBAL_STEP],

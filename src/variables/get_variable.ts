@@ -1,5 +1,5 @@
 import { UnimplementedError, ValueError } from "../errors.js";
-import { asDType, isFloating, type DType } from "../graph/dtypes.js";
+import { asDType, isFloating, isInteger, type DType } from "../graph/dtypes.js";
 import { captureCallSite, getDefaultGraph, GraphKeys, type Graph } from "../graph/graph.js";
 import {
   isTensorConvertible,
@@ -299,7 +299,7 @@ function callInitializer(
 /** Glorot uniform for floats, zeros for ints, bools and strings (`_get_default_initializer`). */
 function defaultInitializer(name: string, dtype: DType): Initializer {
   if (isFloating(dtype)) return glorotUniformInitializer();
-  if (dtype === "int32" || dtype === "bool" || dtype === "string") return zerosInitializer();
+  if (isInteger(dtype) || dtype === "bool" || dtype === "string") return zerosInitializer();
   throw new ValueError(`An initializer for variable ${name} of ${dtype} is required`);
 }
 

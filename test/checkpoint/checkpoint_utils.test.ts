@@ -114,7 +114,7 @@ describe("initFromCheckpoint", () => {
     const { var1, var2, var3 } = model() as Record<string, tf.Variable>;
     const rooted = tf.variableScope("rooted", () => tf.getVariable("var4", [3]));
     const count = tf.variableScope("rooted", () =>
-      tf.getVariable("count", [], { dtype: tf.int32 }),
+      tf.getVariable("count", [], { dtype: tf.int64 }),
     );
     tf.train.initFromCheckpoint(ckpt, {
       "old_scope_1/var2": "new_scope_2/var2",

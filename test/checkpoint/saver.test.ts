@@ -97,7 +97,8 @@ describe("Saver graph", () => {
     expect(path.basename(p)).toBe("model.ckpt-1");
     // global_step is int64 in the file, as TensorFlow writes (and reads) it.
     expect(tf.train.loadCheckpoint(p).getVariableToDtypeMap().get("global_step")).toBe("DT_INT64");
-    expect(tf.train.loadVariable(p, "global_step").dtype).toBe("int32");
+    expect(tf.train.loadVariable(p, "global_step").dtype).toBe("int64");
+    expect(tf.train.loadVariable(p, "global_step").data).toEqual(BigInt64Array.of(1n));
     expect(tf.train.loadVariable(p, "global_step").item()).toBe(1);
     using sess2 = new tf.Session();
     saver.restore(sess2, p);
@@ -572,7 +573,7 @@ describe("Saver.restore failures", () => {
 });
 
 describe("dtypes TensorFlow writes that scopeflow narrows", () => {
-  it("restores int64 into int32 and float64 into float32 (with a warning)", () => {
+  it("restores int64 into the int64 global step and float64 into float32 (with a warning)", () => {
     const dir = tempDir();
     const p = path.join(dir, "wide");
     writeBundleSync(p, [
@@ -604,7 +605,11 @@ describe("dtypes TensorFlow writes that scopeflow narrows", () => {
     using sess = new tf.Session();
     const e = thrown(() => new tf.train.Saver().restore(sess, p));
     expect(e).toBeInstanceOf(tf.errors.OpError);
-    expect(e.message).toContain("element 0 (1099511627776) is outside the int32 range");
+    expect(e).toBeInstanceOf(tf.errors.UnimplementedError);
+    expect(e.message).toContain(
+      "Key 'global_step' in " + p + ".index: int64 value 1099511627776 is outside the int32 range",
+    );
+    expect(e.message).toContain("[[{{node save/RestoreV2}}]]");
   });
 
   it("writes the bytes TensorFlow's BundleWriter writes for the same tensors", () => {

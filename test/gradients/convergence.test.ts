@@ -44,7 +44,7 @@ function mlpAccuracy(): number {
   }
   tf.setRandomSeed(7);
   const x = tf.placeholder(tf.float32, [null, 2], { name: "x" });
-  const y = tf.placeholder(tf.int32, [null], { name: "y" });
+  const y = tf.placeholder(tf.int64, [null], { name: "y" });
   const hidden = tf.variableScope("hidden", () => {
     const w = tf.getVariable("kernel", [2, 16], { initializer: tf.glorotUniformInitializer() });
     const b = tf.getVariable("bias", [16], { initializer: tf.zerosInitializer() });

@@ -206,7 +206,8 @@ describe("tf.shape, tf.size, tf.rank", () => {
     expect(run(tf.rank(u), new Map([[u, [[[1]]]]])).toArray()).toBe(3);
   });
 
-  it("reject int64 (which scopeflow does not have)", () => {
+  it("reject an outType other than int32 and int64", () => {
     expect(() => tf.shape(tf.zeros([1]), { outType: "float32" })).toThrow(TypeError);
+    expect(tf.size(tf.zeros([1]), { outType: "int64" }).dtype).toBe("int64");
   });
 });

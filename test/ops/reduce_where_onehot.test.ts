@@ -109,13 +109,14 @@ describe("reductions", () => {
 });
 
 describe("tf.argmax", () => {
-  it("builds ArgMax with the dimension const and an int32 result", () => {
+  it("builds ArgMax with the dimension const and an int64 result, as TensorFlow does", () => {
     const x = tf.constant(M);
     const a = tf.argmax(x, { axis: 1 });
     expect(a.op.type).toBe("ArgMax");
     expect(a.op.inputs[1]?.op.name).toBe("ArgMax/dimension");
-    expect(a.op.attrs).toMatchObject({ T: "float32", Tidx: "int32", output_type: "int32" });
-    expect(a.dtype).toBe("int32");
+    expect(a.op.attrs).toMatchObject({ T: "float32", Tidx: "int32", output_type: "int64" });
+    expect(a.dtype).toBe("int64");
+    expect(run(a).dtype).toBe("int64");
     expect(a.shape.toString()).toBe("(2,)");
     expect(run(a).toArray()).toEqual(direct(() => tfc.argMax(tfc.tensor(M), 1)));
     expect(run(tf.argmax(x)).toArray()).toEqual([1, 0, 1]);
@@ -165,11 +166,11 @@ describe("tf.where", () => {
     );
   });
 
-  it("returns coordinates with Where (int32 here, int64 in TensorFlow)", () => {
+  it("returns int64 coordinates with Where, as TensorFlow does", () => {
     const c = tf.placeholder(tf.bool, [null, 2]);
     const w = tf.where(c);
     expect(w.op.type).toBe("Where");
-    expect(w.dtype).toBe("int32");
+    expect(w.dtype).toBe("int64");
     expect(w.shape.toString()).toBe("(?, 2)");
     const out = run(
       w,

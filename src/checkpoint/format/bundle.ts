@@ -45,11 +45,12 @@ export type BundleTensorInput = { name: string; shape: readonly number[] } & (
 
 /**
  * A tensor read back. `dtype` is the stored type; values use the tfjs-friendly
- * array for it: float64 arrives as Float32Array, int64 as Int32Array.
+ * array for it: float64 arrives as Float32Array; int64 as BigInt64Array, exact.
  */
 export type BundleTensor = { name: string; shape: number[] } & (
   | { dtype: "float32" | "float64"; values: Float32Array }
-  | { dtype: "int32" | "int64"; values: Int32Array }
+  | { dtype: "int32"; values: Int32Array }
+  | { dtype: "int64"; values: BigInt64Array }
   | { dtype: "bool"; values: Uint8Array }
   | { dtype: "string"; values: string[] }
 );
@@ -642,28 +643,6 @@ export class BundleReader {
     return hostOrderCopy(bytes, spec.size, this.fileIsLittleEndian);
   }
 
-  private int64ToInt32(name: string, buf: ArrayBuffer): Int32Array {
-    const words = new Int32Array(buf);
-    const n = words.length / 2;
-    const out = new Int32Array(n);
-    const lo = HOST_IS_LITTLE_ENDIAN ? 0 : 1;
-    for (let i = 0; i < n; i++) {
-      const low = words[2 * i + lo];
-      const high = words[2 * i + 1 - lo];
-      if (high !== low >> 31) {
-        const value = new BigInt64Array(buf)[i];
-        throw new CheckpointFormatError(
-          "unsupported",
-          `Key '${name}' in ${this.indexFile} is int64 and element ${i} (${value}) is outside the int32 range; ` +
-            `scopeflow reads int64 tensors as int32`,
-          { file: this.indexFile, key: name },
-        );
-      }
-      out[i] = low;
-    }
-    return out;
-  }
-
   /**
    * Reads and verifies one tensor (its CRC32C is always checked).
    *
@@ -718,7 +697,7 @@ export class BundleReader {
           name,
           shape,
           dtype: "int64",
-          values: this.int64ToInt32(name, this.readNumeric(e, spec)),
+          values: new BigInt64Array(this.readNumeric(e, spec)),
         };
       case "bool":
         return { name, shape, dtype: "bool", values: new Uint8Array(this.readNumeric(e, spec)) };

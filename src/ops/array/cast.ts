@@ -1,6 +1,14 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { UnimplementedError } from "../../errors.js";
-import { asDType, runtimeDTypeName, type DType } from "../../graph/dtypes.js";
+import {
+  asDType,
+  INT32_MAX,
+  INT32_MIN,
+  runtimeDType,
+  runtimeDTypeName,
+  type DType,
+} from "../../graph/dtypes.js";
+import { outsideInt32 } from "../../graph/int64.js";
 import type { Graph } from "../../graph/graph.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
@@ -21,9 +29,32 @@ registerOp({
     // tfjs-backend-wasm's Cast to bool keeps the raw bytes (2 stays 2, -1 becomes 255);
     // TensorFlow's is `x != 0`.
     if (dst === "bool" && input.dtype !== "bool") return [tfc.notEqual(input, 0)];
-    return [tfc.cast(input, dst)];
+    if (dst === "int64" && input.dtype === "float32") checkFitsInt32(input, op.name);
+    return [tfc.cast(input, runtimeDType(dst))];
   },
 });
+
+/**
+ * int64 is computed in int32 (see `runtimeDType`): a float too large for int32 cannot be
+ * cast to int64 here, and is refused rather than wrapped.
+ */
+function checkFitsInt32(input: tfc.Tensor, opName: string): void {
+  const outside = tfc.tidy(() =>
+    tfc.any(tfc.logicalOr(tfc.greaterEqual(input, INT32_MAX + 1), tfc.less(input, INT32_MIN))),
+  );
+  const bad = outside.dataSync()[0] !== 0;
+  outside.dispose();
+  if (!bad) return;
+  const values = input.dataSync() as Float32Array;
+  const index = values.findIndex((v) => v >= INT32_MAX + 1 || v < INT32_MIN);
+  const value = Math.trunc(values[index] as number);
+  throw outsideInt32(
+    `Cast '${opName}'`,
+    Number.isFinite(value) ? BigInt(value).toString() : String(value),
+    values.length > 1 ? index : null,
+    opName,
+  );
+}
 
 /** Builds a `Cast` op named exactly by `scope` (`gen_math_ops.cast`). */
 export function castIn(graph: Graph, scope: string, x: Tensor, dtype: DType): Tensor {

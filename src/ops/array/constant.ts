@@ -1,4 +1,3 @@
-import * as tfc from "@tensorflow/tfjs-core";
 import { asDType, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Tensor } from "../../graph/tensor.js";
@@ -6,13 +5,14 @@ import { TensorShape } from "../../graph/tensor_shape.js";
 import { toConstValue, type ConstValue } from "../const_value.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
+import { runtimeTensor } from "../runtime_value.js";
 
 registerOp({
   type: "Const",
   constant: true,
   kernel: (_inputs, op) => {
     const value = op.attrs.value as ConstValue;
-    return [tfc.tensor(value.values, value.shape, value.dtype)];
+    return [runtimeTensor(value.values, value.shape, value.dtype, `Const '${op.name}'`, op.name)];
   },
 });
 

@@ -104,6 +104,8 @@ function constOf(dtype: DType, shape: number[], value: number | boolean | string
   if (dtype === "string")
     return { dtype, shape, values: new Array<string>(size).fill(value as string) };
   if (dtype === "int32") return { dtype, shape, values: new Int32Array(size).fill(Number(value)) };
+  if (dtype === "int64")
+    return { dtype, shape, values: new BigInt64Array(size).fill(BigInt(Number(value))) };
   if (dtype === "bool") return { dtype, shape, values: new Uint8Array(size).fill(value ? 1 : 0) };
   return { dtype, shape, values: new Float32Array(size).fill(Number(value)) };
 }

@@ -1,5 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { asDType, type DType } from "../../graph/dtypes.js";
+import { asDType, isInteger, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
@@ -27,7 +27,7 @@ export function oneHotTensor(
       if (Boolean(on) === Boolean(off)) return tfc.fill(hot.shape, on ? 1 : 0, "bool");
       return on ? tfc.cast(hot, "bool") : tfc.logicalNot(tfc.cast(hot, "bool"));
     }
-    const typed = dtype === "int32" ? hot : tfc.cast(hot, "float32");
+    const typed = isInteger(dtype) ? hot : tfc.cast(hot, "float32");
     if (on === 1 && off === 0) return typed;
     return tfc.add(tfc.mul(typed, on - off), off);
   });
@@ -64,7 +64,7 @@ export function oneHotIn(
   off: Tensor,
   axis: number,
 ): Tensor {
-  if (indices.dtype !== "int32") {
+  if (indices.dtype !== "int32" && indices.dtype !== "int64") {
     throw new TypeError(
       `Value passed to parameter 'indices' has DataType ${indices.dtype} not in list of allowed values: uint8, int32, int64`,
     );

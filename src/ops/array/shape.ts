@@ -14,13 +14,15 @@ registerOp({ type: "Rank", kernel: ([x]) => [tfc.scalar((x as tfc.Tensor).rank, 
 
 /** Options of {@link shape} and {@link size}. */
 export interface ShapeOptions extends NameOption {
-  /** Only `int32` (TensorFlow also allows int64, which scopeflow does not have). */
+  /** `int32` (the default) or `int64`. */
   outType?: DType;
 }
 
-function outTypeOf(options: ShapeOptions): "int32" {
+type IndexDType = "int32" | "int64";
+
+function outTypeOf(options: ShapeOptions): IndexDType {
   const t = asDType(options.outType ?? "int32");
-  if (t !== "int32") {
+  if (t !== "int32" && t !== "int64") {
     throw new TypeError(
       `Value passed to parameter 'out_type' has DataType ${t} not in list of allowed values: int32, int64`,
     );
@@ -28,20 +30,37 @@ function outTypeOf(options: ShapeOptions): "int32" {
   return t;
 }
 
-function intConst(graph: Graph, scope: string, shape: number[], values: number[]): Tensor {
-  return constantOp(graph, scope, { dtype: "int32", shape, values: Int32Array.from(values) });
+function intConst(
+  graph: Graph,
+  scope: string,
+  shape: number[],
+  values: number[],
+  dtype: IndexDType = "int32",
+): Tensor {
+  return constantOp(
+    graph,
+    scope,
+    dtype === "int64"
+      ? { dtype, shape, values: BigInt64Array.from(values, (v) => BigInt(v)) }
+      : { dtype, shape, values: Int32Array.from(values) },
+  );
 }
 
 /** `shape_internal(optimize=True)` under `scope`: a `Const` when fully known, else a `Shape` op. */
-export function shapeIn(graph: Graph, scope: string, x: Tensor): Tensor {
+export function shapeIn(
+  graph: Graph,
+  scope: string,
+  x: Tensor,
+  outType: IndexDType = "int32",
+): Tensor {
   if (x.shape.isFullyDefined()) {
     const dims = x.shape.asList() as number[];
-    return intConst(graph, scope, [dims.length], dims);
+    return intConst(graph, scope, [dims.length], dims, outType);
   }
   const rank = x.shape.rank;
-  return makeOp(graph, "Shape", scope, [x], [{ dtype: "int32", shape: new TensorShape([rank]) }], {
+  return makeOp(graph, "Shape", scope, [x], [{ dtype: outType, shape: new TensorShape([rank]) }], {
     T: x.dtype,
-    out_type: "int32",
+    out_type: outType,
   }).outputs[0] as Tensor;
 }
 
@@ -58,7 +77,7 @@ export function rankIn(graph: Graph, scope: string, x: Tensor, optimize = true):
 }
 
 /**
- * The shape of `input` as a 1-D int32 tensor (`tf.shape`): a `Const` named `Shape` when
+ * The shape of `input` as a 1-D int32 (or `outType`) tensor (`tf.shape`): a `Const` named `Shape` when
  * the static shape is fully defined (as TensorFlow's graph mode does), else a `Shape` op.
  *
  * @example
@@ -70,14 +89,14 @@ export function rankIn(graph: Graph, scope: string, x: Tensor, optimize = true):
  * ```
  */
 export function shape(input: TensorLike, options: ShapeOptions = {}): Tensor {
-  outTypeOf(options);
+  const outType = outTypeOf(options);
   return inOpScope(options.name, "Shape", [input], (scope, graph) =>
-    shapeIn(graph, scope, convertToTensor(input)),
+    shapeIn(graph, scope, convertToTensor(input), outType),
   );
 }
 
 /**
- * The number of elements of `input` as an int32 scalar (`tf.size`): a `Const` named `Size`
+ * The number of elements of `input` as an int32 (or `outType`) scalar (`tf.size`): a `Const` named `Size`
  * when known when building, else a `Size` op.
  *
  * @example
@@ -89,16 +108,16 @@ export function shape(input: TensorLike, options: ShapeOptions = {}): Tensor {
  * ```
  */
 export function size(input: TensorLike, options: ShapeOptions = {}): Tensor {
-  outTypeOf(options);
+  const outType = outTypeOf(options);
   return inOpScope(options.name, "Size", [input], (scope, graph) => {
     const x = convertToTensor(input);
     const n = x.shape.numElements();
-    if (n !== null) return intConst(graph, scope, [], [n]);
+    if (n !== null) return intConst(graph, scope, [], [n], outType);
     if (x.shape.dims !== null && x.shape.dims.some((d) => d === 0))
-      return intConst(graph, scope, [], [0]);
-    return makeOp(graph, "Size", scope, [x], [{ dtype: "int32", shape: TensorShape.scalar() }], {
+      return intConst(graph, scope, [], [0], outType);
+    return makeOp(graph, "Size", scope, [x], [{ dtype: outType, shape: TensorShape.scalar() }], {
       T: x.dtype,
-      out_type: "int32",
+      out_type: outType,
     }).outputs[0] as Tensor;
   });
 }

@@ -100,8 +100,8 @@ function dtypeOfTensor(v: unknown): DType | null {
 /**
  * `tf.where` (TensorFlow 1.x): with `x` and `y`, picks elements of `x` where `condition`
  * is true and of `y` elsewhere (op `Select`; a rank-1 condition picks rows). With the
- * condition only, the coordinates of its true elements (op `Where`, shape `(?, rank)`,
- * int32 here where TensorFlow gives int64).
+ * condition only, the coordinates of its true elements (op `Where`, int64 of shape
+ * `(?, rank)`).
  *
  * @example
  * ```ts
@@ -131,7 +131,7 @@ export function where(
         "Where",
         scope,
         [c],
-        [{ dtype: "int32", shape: new TensorShape([null, rank]) }],
+        [{ dtype: "int64", shape: new TensorShape([null, rank]) }],
         { T: c.dtype },
       ).outputs[0] as Tensor;
     });

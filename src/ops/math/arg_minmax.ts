@@ -42,6 +42,7 @@ export function argOpIn(
   type: "ArgMax" | "ArgMin",
   x: Tensor,
   dimension: Tensor,
+  outputType: "int32" | "int64" = "int64",
 ): Tensor {
   checkDType(x.dtype, "input", "numeric");
   checkDType(dimension.dtype, "dimension", "index");
@@ -69,10 +70,10 @@ export function argOpIn(
     else if (axis === null) out = TensorShape.unknownOfRank(rank - 1);
     else out = new TensorShape(dims.filter((_, i) => i !== axis) as Dim[]);
   }
-  return makeOp(graph, type, scope, [x, dimension], [{ dtype: "int32", shape: out }], {
+  return makeOp(graph, type, scope, [x, dimension], [{ dtype: outputType, shape: out }], {
     T: x.dtype,
     Tidx: dimension.dtype,
-    output_type: "int32",
+    output_type: outputType,
     _axis: axis,
   }).outputs[0] as Tensor;
 }
@@ -96,8 +97,8 @@ function argOp(
   outputTypeOption: DType | undefined,
   name: string | undefined,
 ): Tensor {
-  const outputType = asDType(outputTypeOption ?? "int32");
-  if (outputType !== "int32") {
+  const outputType = asDType(outputTypeOption ?? "int64");
+  if (outputType !== "int32" && outputType !== "int64") {
     throw new TypeError(
       `Value passed to parameter 'output_type' has DataType ${outputType} not in list of allowed values: int32, int64`,
     );
@@ -105,13 +106,13 @@ function argOp(
   return inOpScope(name, type, [input, axis], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const d = convertToTensor(axis, { name: "dimension", preferredDtype: "int32" });
-    return argOpIn(graph, scope, type, x, d);
+    return argOpIn(graph, scope, type, x, d, outputType);
   });
 }
 
 /**
  * The index of the largest value along `axis` (`tf.argmax`, op `ArgMax` with the const
- * `ArgMax/dimension`). The result is int32; TensorFlow returns int64 by default.
+ * `ArgMax/dimension`). The result is int64 unless `outputType` is int32, as in TensorFlow.
  *
  * @example
  * ```ts
@@ -124,7 +125,8 @@ export const argmax = tfFunction("argmax", ARG_PARAMS, (a) =>
 );
 
 /**
- * The index of the smallest value along `axis` (`tf.argmin`, op `ArgMin`), as int32.
+ * The index of the smallest value along `axis` (`tf.argmin`, op `ArgMin`), as int64 unless
+ * `outputType` is int32.
  *
  * @example
  * ```ts

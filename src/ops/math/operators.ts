@@ -1,3 +1,4 @@
+import { isInteger } from "../../graph/dtypes.js";
 import type { BinaryOperatorName, Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope } from "../op_scope.js";
@@ -37,9 +38,9 @@ export function binaryOperator(
     const ty = convertToTensor(y, { name: "y", dtype: tx.dtype });
     if (operator === "matmul") return matmulIn(graph, scope, tx, ty, false, false);
     const type = operator === "add" && tx.dtype === "string" ? "Add" : OPERATOR_TYPES[operator];
-    if (operator === "truediv" && tx.dtype === "int32") {
+    if (operator === "truediv" && isInteger(tx.dtype)) {
       throw new TypeError(
-        "x / y on int32 tensors: cast both to float32 first (TensorFlow casts them to float64).",
+        `x / y on ${tx.dtype} tensors: cast both to float32 first (TensorFlow casts them to float64).`,
       );
     }
     return binaryOpIn(scope, graph, type, tx, ty);

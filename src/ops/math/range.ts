@@ -1,6 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "../../errors.js";
-import { asDType, type DType } from "../../graph/dtypes.js";
+import { asDType, isInteger, runtimeDType, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
@@ -28,13 +28,13 @@ registerOp({
     const s = (op.attrs._start as number | null) ?? readScalar(start as tfc.Tensor);
     const l = (op.attrs._limit as number | null) ?? readScalar(limit as tfc.Tensor);
     const d = (op.attrs._delta as number | null) ?? readScalar(delta as tfc.Tensor);
-    const dtype = op.attrs.Tidx as "float32" | "int32";
+    const dtype = op.attrs.Tidx as DType;
     try {
-      rangeSize(s, l, d, dtype === "int32");
+      rangeSize(s, l, d, isInteger(dtype));
     } catch (e) {
       throw new InvalidArgumentError((e as Error).message, op.name);
     }
-    return [tfc.range(s, l, d, dtype)];
+    return [tfc.range(s, l, d, runtimeDType(dtype) as "float32" | "int32")];
   },
 });
 
@@ -54,7 +54,7 @@ export function rangeIn(
   let n: number | null = null;
   if (s !== null && l !== null && d !== null) {
     try {
-      n = rangeSize(s, l, d, start.dtype === "int32");
+      n = rangeSize(s, l, d, isInteger(start.dtype));
     } catch (e) {
       si.fail((e as Error).message);
     }
@@ -108,7 +108,12 @@ export function range(
     ];
     for (const t of ts) checkDType(t.dtype, "start", "real");
     if (dtype === null) {
-      const inferred: DType = ts.some((t) => t.dtype === "float32") ? "float32" : "int32";
+      // TensorFlow's order of preference: int32 < int64 < float32.
+      const inferred: DType = ts.some((t) => t.dtype === "float32")
+        ? "float32"
+        : ts.some((t) => t.dtype === "int64")
+          ? "int64"
+          : "int32";
       ts = ts.map((t) =>
         t.dtype === inferred ? t : castIn(graph, `${graph.uniqueName("Cast")}/`, t, inferred),
       );

@@ -20,7 +20,7 @@ import {
 import { registerOp } from "../registry.js";
 import { shareTensor } from "../share.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
-import { constantValue, readInts } from "../tensor_util.js";
+import { constantValue, constNumbers, readInts } from "../tensor_util.js";
 import { graphFromValues, withNameScope } from "../../scope/name_scope.js";
 import { withDefaultGraph } from "../../graph/graph.js";
 import { inferShape } from "../const_value.js";
@@ -179,7 +179,7 @@ export function reduceIn(
     axesValue === null ? {} : { tensors: [[1, axesValue]] },
   );
   si.withRankAtMost(axes.shape, 1);
-  const list = axesValue === null ? null : Array.from(axesValue.values as Int32Array);
+  const list = axesValue === null ? null : constNumbers(axesValue);
   const [out, normalized] = reductionShape(si, x.shape, list, keepDims);
   return makeOp(graph, type, scope, [x, axes], [{ dtype: x.dtype, shape: out }], {
     keep_dims: keepDims,

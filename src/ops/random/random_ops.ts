@@ -207,9 +207,9 @@ export function randomUniform(
   options: RandomUniformOptions = {},
 ): Tensor {
   const dtype = asDType(options.dtype ?? "float32");
-  if (dtype !== "float32" && dtype !== "int32")
+  if (dtype !== "float32" && dtype !== "int32" && dtype !== "int64")
     throw new TypeError(`Invalid dtype ${dtype} for random_uniform.`);
-  if (dtype === "int32" && (options.maxval === undefined || options.maxval === null)) {
+  if (dtype !== "float32" && (options.maxval === undefined || options.maxval === null)) {
     throw new Error(`Must specify maxval for integer dtype ${dtype}`);
   }
   return inOpScope(
@@ -220,7 +220,7 @@ export function randomUniform(
       const [shapeT, static_] = shapeInput(graph, shape);
       const minval = convertToTensor(options.minval ?? 0, { dtype, name: "min" });
       const maxval = convertToTensor(options.maxval ?? 1, { dtype, name: "max" });
-      if (dtype === "int32") {
+      if (dtype !== "float32") {
         const [seed1, seed2] = getSeed(options.seed);
         return makeOp(
           graph,
