@@ -107,7 +107,8 @@ describe("variableScope with bad arguments", () => {
       TypeError,
     );
     expectThrowsAndUnchanged(
-      () => tf.variableScope("bar", { initializer: { mean: 0 } as unknown as tf.Initializer }, noCall),
+      () =>
+        tf.variableScope("bar", { initializer: { mean: 0 } as unknown as tf.Initializer }, noCall),
       TypeError,
     );
     expect(tf.variableScope("bar", (s) => s.originalNameScope)).toBe("bar/");
