@@ -10,18 +10,49 @@ import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
 import { identity } from "../ops/math/unary.js";
 import { getGradientFunction } from "../ops/registry.js";
+import {
+  booleanKind,
+  intKind,
+  kind,
+  oneOfKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type ArgsOf,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
-/** Options of {@link gradients}. */
-export interface GradientsOptions {
-  /** The name scope of the gradient ops (default `"gradients"`). */
-  name?: string;
-  /** Tensors to treat as constants: no gradient flows through them. */
-  stopGradients?: readonly TensorLike[];
-  /** Group each op's input gradients (`tf.tuple`), as optimizers do. */
-  gateGradients?: boolean;
-  /** What an `x` not connected to `ys` gets: `"none"` (null) or `"zero"`. */
-  unconnectedGradients?: "none" | "zero";
-}
+/** Tensors, given as one or as a list (TF's `_AsList`); `null` entries only in `gradYs`. */
+const tensorsKind = kind<TensorLike | readonly (TensorLike | null)[]>(
+  "a Tensor or a list of Tensors",
+  tensorKind.check,
+);
+
+/**
+ * TF 1.15's `gradients(ys, xs, grad_ys=None, name="gradients",
+ * colocate_gradients_with_ops=False, gate_gradients=False, aggregation_method=None,
+ * stop_gradients=None, unconnected_gradients=UnconnectedGradients.NONE)`.
+ */
+const GRADIENTS_PARAMS = [
+  req("ys", tensorsKind),
+  req("xs", tensorsKind),
+  opt("gradYs", tensorsKind),
+  opt("name", stringKind),
+  opt("colocateGradientsWithOps", booleanKind),
+  opt("gateGradients", booleanKind),
+  opt("aggregationMethod", intKind),
+  opt("stopGradients", tensorsKind),
+  opt("unconnectedGradients", oneOfKind("none", "zero")),
+] as const;
+
+/** The options object of {@link gradients}. */
+export type GradientsOptions = OptionsOf<typeof GRADIENTS_PARAMS>;
+
+/** `tf.AggregationMethod`: `ADD_N` (= `DEFAULT`) and TF's two experimental methods. */
+const ADD_N = 0;
+const EXPERIMENTAL_METHODS = [1, 2];
 
 /** Gradients received so far on each output of each op. */
 type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
@@ -31,7 +62,8 @@ type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
  * derivative of `sum(ys)` with respect to it, built from each op type's registered gradient
  * function as ordinary ops named as TensorFlow names them (`gradients/MatMul_grad/MatMul_1`).
  * A tensor used in several places gets the sum of its gradients (`gradients/AddN`). `null`
- * where `x` does not affect `ys`.
+ * where `x` does not affect `ys`. `colocateGradientsWithOps` is honoured trivially: every
+ * op runs on the one device there is.
  *
  * @example
  * ```ts
@@ -43,27 +75,42 @@ type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
  * sess.run(dw); // ==> 6.0
  * ```
  */
-export function gradients(
-  ys: TensorLike | readonly TensorLike[],
-  xs: TensorLike | readonly TensorLike[],
-  gradYs?: TensorLike | readonly (TensorLike | null)[] | null,
-  options: GradientsOptions = {},
-): (Tensor | null)[] {
-  const ysList = Array.isArray(ys) ? (ys as TensorLike[]) : [ys as TensorLike];
-  const xsList = Array.isArray(xs) ? (xs as TensorLike[]) : [xs as TensorLike];
-  const gradYsList =
-    gradYs === undefined || gradYs === null
-      ? ysList.map(() => null)
-      : Array.isArray(gradYs)
-        ? (gradYs as (TensorLike | null)[])
-        : [gradYs as TensorLike];
+export const gradients = tfFunction("gradients", GRADIENTS_PARAMS, (a) => gradientsImpl(a));
+
+/** What {@link buildGradients} needs of the parsed arguments. */
+interface BuildOptions {
+  stopGradients: readonly TensorLike[];
+  gateGradients: boolean;
+  unconnectedGradients: "none" | "zero";
+}
+
+function asList<T>(value: T | readonly T[]): T[] {
+  return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
+}
+
+function gradientsImpl(a: ArgsOf<typeof GRADIENTS_PARAMS>): (Tensor | null)[] {
+  const method = a.aggregationMethod ?? ADD_N;
+  if (EXPERIMENTAL_METHODS.includes(method)) {
+    throw new ValueError(
+      `gradients(): aggregation_method=${method} (an experimental tf.AggregationMethod) is not supported by scopeflow; use ADD_N (0, the default).`,
+    );
+  }
+  if (method !== ADD_N) throw new ValueError(`Invalid aggregation_method specified ${method}.`);
+  const ysList = asList(a.ys) as TensorLike[];
+  const xsList = asList(a.xs) as TensorLike[];
+  const gradYsList = a.gradYs === undefined ? ysList.map(() => null) : asList(a.gradYs);
   if (gradYsList.length !== ysList.length) {
     throw new ValueError(`Passed ${gradYsList.length} grad_ys for ${ysList.length} ys`);
   }
+  const options: BuildOptions = {
+    stopGradients: a.stopGradients === undefined ? [] : (asList(a.stopGradients) as TensorLike[]),
+    gateGradients: a.gateGradients ?? false,
+    unconnectedGradients: a.unconnectedGradients ?? "none",
+  };
   const graph = graphFromValues([...ysList, ...xsList]);
   return withDefaultGraph(graph, () =>
     graph.atomically(() =>
-      withNameScope(graph, options.name ?? "gradients", () =>
+      withNameScope(graph, a.name ?? "gradients", () =>
         buildGradients(graph, ysList, xsList, gradYsList, options),
       ),
     ),
@@ -75,11 +122,11 @@ function buildGradients(
   ysIn: TensorLike[],
   xsIn: TensorLike[],
   gradYsIn: (TensorLike | null)[],
-  options: GradientsOptions,
+  options: BuildOptions,
 ): (Tensor | null)[] {
   const ys = ysIn.map((y) => convertToTensor(y, { name: "y" }));
   const xs = xsIn.map((x) => convertToTensor(x, { name: "x", asRef: true }));
-  const stopOpsGiven = (options.stopGradients ?? []).map((t) => convertToTensor(t).op);
+  const stopOpsGiven = options.stopGradients.map((t) => convertToTensor(t).op);
   const gradYs = ys.map((y, i) => defaultGradY(y, gradYsIn[i] ?? null, i));
 
   const fromOps = xs.map((x) => x.op);

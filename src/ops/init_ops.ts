@@ -1,6 +1,18 @@
 import { ValueError } from "../errors.js";
 import { asDType, isFloating, type DType } from "../graph/dtypes.js";
-import type { Tensor } from "../graph/tensor.js";
+import { Tensor as TensorClass, type Tensor } from "../graph/tensor.js";
+import {
+  booleanKind,
+  dtypeKind,
+  intKind,
+  kind,
+  numberKind,
+  opt,
+  stringKind,
+  tfFunction,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import { inferShape } from "./const_value.js";
 import type { Initializer, PartitionInfo } from "../scope/types.js";
 import { constant } from "./array/constant.js";
 import { ones, zeros } from "./array/fill.js";
@@ -41,25 +53,41 @@ class OnesInitializer extends BaseInitializer {
 }
 
 class ConstantInitializer extends BaseInitializer {
-  readonly value: unknown;
-  constructor(value: unknown, dtype?: DType) {
+  constructor(
+    readonly value: ConstantValue,
+    dtype: DType | undefined,
+    readonly verifyShape: boolean,
+  ) {
     super(dtype);
-    this.value = value;
   }
   call(shape: number[], dtype?: DType): Tensor {
+    if (this.verifyShape) {
+      // `make_tensor_proto(..., verify_shape=True)`: the value must have exactly `shape`.
+      const got = inferShape(this.value);
+      if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
+        throw new TypeError(`Expected Tensor's shape: ${pyTuple(shape)}, got ${pyTuple(got)}.`);
+      }
+    }
     return constant(this.value, { dtype: dtype ?? this.dtype, shape });
   }
 }
 
-interface SeededOptions {
-  seed?: number | null;
-  dtype?: DType;
+function pyTuple(dims: readonly number[]): string {
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
+}
+
+/** `_assert_float_dtype`: the initializers that draw normal values take float dtypes only. */
+function floatDType(dtype: DType | undefined): DType | undefined {
+  if (dtype !== undefined && !isFloating(asDType(dtype))) {
+    throw new ValueError(`Expected floating point type, got ${asDType(dtype)}.`);
+  }
+  return dtype;
 }
 
 class RandomNormalInitializer extends BaseInitializer {
   constructor(
-    readonly mean: number,
-    readonly stddev: number,
+    readonly mean: number | Tensor,
+    readonly stddev: number | Tensor,
     readonly seed: number | null,
     dtype?: DType,
   ) {
@@ -77,8 +105,8 @@ class RandomNormalInitializer extends BaseInitializer {
 
 class TruncatedNormalInitializer extends BaseInitializer {
   constructor(
-    readonly mean: number,
-    readonly stddev: number,
+    readonly mean: number | Tensor,
+    readonly stddev: number | Tensor,
     readonly seed: number | null,
     dtype?: DType,
   ) {
@@ -96,8 +124,8 @@ class TruncatedNormalInitializer extends BaseInitializer {
 
 class RandomUniformInitializer extends BaseInitializer {
   constructor(
-    readonly minval: number,
-    readonly maxval: number | null,
+    readonly minval: number | Tensor,
+    readonly maxval: number | Tensor | null,
     readonly seed: number | null,
     dtype?: DType,
   ) {
@@ -126,32 +154,35 @@ export function computeFans(shape: readonly number[]): [number, number] {
   ];
 }
 
-/** Options of {@link varianceScalingInitializer}. */
-export interface VarianceScalingOptions extends SeededOptions {
-  scale?: number;
-  mode?: "fan_in" | "fan_out" | "fan_avg";
-  distribution?: "truncated_normal" | "untruncated_normal" | "uniform" | "normal";
-}
+type Mode = "fan_in" | "fan_out" | "fan_avg";
+type Distribution = "truncated_normal" | "untruncated_normal" | "uniform" | "normal";
 
 class VarianceScalingInitializer extends BaseInitializer {
   readonly scale: number;
-  readonly mode: "fan_in" | "fan_out" | "fan_avg";
-  readonly distribution: "truncated_normal" | "untruncated_normal" | "uniform" | "normal";
+  readonly mode: Mode;
+  readonly distribution: Distribution;
   readonly seed: number | null;
-  constructor(options: VarianceScalingOptions) {
-    super(options.dtype);
-    this.scale = options.scale ?? 1.0;
-    this.mode = options.mode ?? "fan_in";
-    this.distribution = options.distribution ?? "truncated_normal";
-    this.seed = options.seed ?? null;
-    if (this.scale <= 0) throw new RangeError("`scale` must be positive float.");
-    if (!["fan_in", "fan_out", "fan_avg"].includes(this.mode))
-      throw new RangeError(`Invalid \`mode\` argument: ${this.mode}`);
-    if (
-      !["truncated_normal", "untruncated_normal", "uniform", "normal"].includes(this.distribution)
-    ) {
-      throw new RangeError(`Invalid \`distribution\` argument: ${this.distribution}`);
+  constructor(
+    scale: number | undefined,
+    mode: string | undefined,
+    distribution: string | undefined,
+    seed: number | undefined,
+    dtype: DType | undefined,
+  ) {
+    super(floatDType(dtype));
+    this.scale = scale ?? 1.0;
+    const m = mode ?? "fan_in";
+    // TF lower-cases the distribution, not the mode.
+    const d = (distribution ?? "truncated_normal").toLowerCase();
+    this.seed = seed ?? null;
+    if (this.scale <= 0) throw new ValueError("`scale` must be positive float.");
+    if (!["fan_in", "fan_out", "fan_avg"].includes(m))
+      throw new ValueError(`Invalid \`mode\` argument: ${m}`);
+    if (!["truncated_normal", "untruncated_normal", "uniform", "normal"].includes(d)) {
+      throw new ValueError(`Invalid \`distribution\` argument: ${d}`);
     }
+    this.mode = m as Mode;
+    this.distribution = d as Distribution;
   }
   call(shape: number[], dtype?: DType, partitionInfo?: PartitionInfo | null): Tensor {
     const dt = dtype ?? this.dtype;
@@ -204,8 +235,77 @@ class OrthogonalInitializer extends BaseInitializer {
   }
 }
 
+/** A number or a scalar tensor: an initializer's `mean`, `stddev`, `minval`, `maxval`. */
+const numberOrTensorKind = kind<number | Tensor>(
+  "a number or a scalar Tensor",
+  (v) => (typeof v === "number" && !Number.isNaN(v)) || v instanceof TensorClass,
+);
+
+/** What `tf.constant_initializer` takes: a scalar, a (nested) list, or a typed array. */
+export type ConstantValue = number | boolean | string | bigint | ArrayLike<unknown>;
+const constantValueKind = kind<ConstantValue>(
+  "a scalar, a list of values or a typed array",
+  (v) =>
+    ["number", "boolean", "string", "bigint"].includes(typeof v) ||
+    Array.isArray(v) ||
+    ArrayBuffer.isView(v),
+);
+
+const DTYPE_PARAMS = [opt("dtype", dtypeKind)] as const;
+/** TF 1.15's `constant_initializer(value=0, dtype=tf.float32, verify_shape=False)`. */
+const CONSTANT_PARAMS = [
+  opt("value", constantValueKind),
+  opt("dtype", dtypeKind),
+  opt("verifyShape", booleanKind),
+] as const;
+/** TF 1.15's `random_normal_initializer(mean=0.0, stddev=1.0, seed=None, dtype=tf.float32)`. */
+const NORMAL_PARAMS = [
+  opt("mean", numberOrTensorKind),
+  opt("stddev", numberOrTensorKind),
+  opt("seed", intKind),
+  opt("dtype", dtypeKind),
+] as const;
+/** TF 1.15's `random_uniform_initializer(minval=0, maxval=None, seed=None, dtype=tf.float32)`. */
+const UNIFORM_PARAMS = [
+  opt("minval", numberOrTensorKind),
+  opt("maxval", numberOrTensorKind),
+  opt("seed", intKind),
+  opt("dtype", dtypeKind),
+] as const;
 /**
- * Zeros (`tf.zeros_initializer()`), the default for integer and boolean variables.
+ * TF 1.15's `variance_scaling_initializer(scale=1.0, mode="fan_in",
+ * distribution="truncated_normal", seed=None, dtype=tf.float32)`.
+ */
+const VARIANCE_SCALING_PARAMS = [
+  opt("scale", numberKind),
+  opt("mode", stringKind),
+  opt("distribution", stringKind),
+  opt("seed", intKind),
+  opt("dtype", dtypeKind),
+] as const;
+/** TF 1.15's `glorot_uniform_initializer(seed=None, dtype=tf.float32)` (and `glorot_normal`). */
+const GLOROT_PARAMS = [opt("seed", intKind), opt("dtype", dtypeKind)] as const;
+/** TF 1.15's `orthogonal_initializer(gain=1.0, seed=None, dtype=tf.float32)`. */
+const ORTHOGONAL_PARAMS = [
+  opt("gain", numberKind),
+  opt("seed", intKind),
+  opt("dtype", dtypeKind),
+] as const;
+
+/** The options object of {@link constantInitializer}. */
+export type ConstantInitializerOptions = OptionsOf<typeof CONSTANT_PARAMS>;
+/** The options object of {@link randomNormalInitializer} and {@link truncatedNormalInitializer}. */
+export type NormalInitializerOptions = OptionsOf<typeof NORMAL_PARAMS>;
+/** The options object of {@link randomUniformInitializer}. */
+export type UniformInitializerOptions = OptionsOf<typeof UNIFORM_PARAMS>;
+/** The options object of {@link varianceScalingInitializer}. */
+export type VarianceScalingOptions = OptionsOf<typeof VARIANCE_SCALING_PARAMS>;
+/** The options object of {@link orthogonalInitializer}. */
+export type OrthogonalOptions = OptionsOf<typeof ORTHOGONAL_PARAMS>;
+
+/**
+ * Zeros (`tf.zeros_initializer(dtype=tf.float32)`), the default for integer and boolean
+ * variables.
  *
  * @example
  * ```ts
@@ -215,12 +315,14 @@ class OrthogonalInitializer extends BaseInitializer {
  * sess.run(b); // ==> [0. 0. 0.]
  * ```
  */
-export function zerosInitializer(options: { dtype?: DType } = {}): Initializer {
-  return new ZerosInitializer(options.dtype);
-}
+export const zerosInitializer = tfFunction(
+  "zerosInitializer",
+  DTYPE_PARAMS,
+  (a): Initializer => new ZerosInitializer(a.dtype),
+);
 
 /**
- * Ones (`tf.ones_initializer()`).
+ * Ones (`tf.ones_initializer(dtype=tf.float32)`).
  *
  * @example
  * ```ts
@@ -230,12 +332,16 @@ export function zerosInitializer(options: { dtype?: DType } = {}): Initializer {
  * sess.run(w); // ==> [1. 1.]
  * ```
  */
-export function onesInitializer(options: { dtype?: DType } = {}): Initializer {
-  return new OnesInitializer(options.dtype);
-}
+export const onesInitializer = tfFunction(
+  "onesInitializer",
+  DTYPE_PARAMS,
+  (a): Initializer => new OnesInitializer(a.dtype),
+);
 
 /**
- * A constant (`tf.constant_initializer(value)`): a scalar fills the shape; a list must fit it.
+ * A constant (`tf.constant_initializer(value=0, dtype, verify_shape=False)`): a scalar
+ * fills the shape; a list must fit it; with `verifyShape`, the value must have the
+ * variable's shape exactly.
  *
  * @example
  * ```ts
@@ -245,15 +351,14 @@ export function onesInitializer(options: { dtype?: DType } = {}): Initializer {
  * sess.run(tax); // ==> 0.05
  * ```
  */
-export function constantInitializer(
-  value: unknown = 0,
-  options: { dtype?: DType } = {},
-): Initializer {
-  return new ConstantInitializer(value, options.dtype);
-}
+export const constantInitializer = tfFunction(
+  "constantInitializer",
+  CONSTANT_PARAMS,
+  (a): Initializer => new ConstantInitializer(a.value ?? 0, a.dtype, a.verifyShape ?? false),
+);
 
 /**
- * Normal values (`tf.random_normal_initializer`), mean 0 and stddev 1 by default.
+ * Normal values (`tf.random_normal_initializer(mean=0.0, stddev=1.0, seed, dtype)`).
  *
  * @example
  * ```ts
@@ -261,19 +366,16 @@ export function constantInitializer(
  * w.initialValue.op.type; // ==> Add
  * ```
  */
-export function randomNormalInitializer(
-  options: SeededOptions & { mean?: number; stddev?: number } = {},
-): Initializer {
-  return new RandomNormalInitializer(
-    options.mean ?? 0,
-    options.stddev ?? 1,
-    options.seed ?? null,
-    options.dtype,
-  );
-}
+export const randomNormalInitializer = tfFunction(
+  "randomNormalInitializer",
+  NORMAL_PARAMS,
+  (a): Initializer =>
+    new RandomNormalInitializer(a.mean ?? 0, a.stddev ?? 1, a.seed ?? null, floatDType(a.dtype)),
+);
 
 /**
- * Truncated normal values (`tf.truncated_normal_initializer`).
+ * Truncated normal values (`tf.truncated_normal_initializer(mean=0.0, stddev=1.0, seed,
+ * dtype)`).
  *
  * @example
  * ```ts
@@ -281,19 +383,16 @@ export function randomNormalInitializer(
  * w.initialValue.op.type; // ==> Add
  * ```
  */
-export function truncatedNormalInitializer(
-  options: SeededOptions & { mean?: number; stddev?: number } = {},
-): Initializer {
-  return new TruncatedNormalInitializer(
-    options.mean ?? 0,
-    options.stddev ?? 1,
-    options.seed ?? null,
-    options.dtype,
-  );
-}
+export const truncatedNormalInitializer = tfFunction(
+  "truncatedNormalInitializer",
+  NORMAL_PARAMS,
+  (a): Initializer =>
+    new TruncatedNormalInitializer(a.mean ?? 0, a.stddev ?? 1, a.seed ?? null, floatDType(a.dtype)),
+);
 
 /**
- * Uniform values in `[minval, maxval)` (`tf.random_uniform_initializer`); maxval 1 for floats.
+ * Uniform values in `[minval, maxval)` (`tf.random_uniform_initializer(minval=0,
+ * maxval=None, seed, dtype)`); maxval 1 for floats.
  *
  * @example
  * ```ts
@@ -304,19 +403,16 @@ export function truncatedNormalInitializer(
  * sess.run(tf.reduceMax(tf.abs(w))).item() <= 0.1; // ==> true
  * ```
  */
-export function randomUniformInitializer(
-  options: SeededOptions & { minval?: number; maxval?: number | null } = {},
-): Initializer {
-  return new RandomUniformInitializer(
-    options.minval ?? 0,
-    options.maxval ?? null,
-    options.seed ?? null,
-    options.dtype,
-  );
-}
+export const randomUniformInitializer = tfFunction(
+  "randomUniformInitializer",
+  UNIFORM_PARAMS,
+  (a): Initializer =>
+    new RandomUniformInitializer(a.minval ?? 0, a.maxval ?? null, a.seed ?? null, a.dtype),
+);
 
 /**
- * Variance scaling (`tf.variance_scaling_initializer`): scale 1, `fan_in`, truncated normal by default.
+ * Variance scaling (`tf.variance_scaling_initializer(scale=1.0, mode="fan_in",
+ * distribution="truncated_normal", seed, dtype)`).
  *
  * @example
  * ```ts
@@ -324,12 +420,16 @@ export function randomUniformInitializer(
  * tf.getVariable("w", [4, 4], { initializer: he }).initialValue.op.type; // ==> Add
  * ```
  */
-export function varianceScalingInitializer(options: VarianceScalingOptions = {}): Initializer {
-  return new VarianceScalingInitializer(options);
-}
+export const varianceScalingInitializer = tfFunction(
+  "varianceScalingInitializer",
+  VARIANCE_SCALING_PARAMS,
+  (a): Initializer =>
+    new VarianceScalingInitializer(a.scale, a.mode, a.distribution, a.seed, a.dtype),
+);
 
 /**
- * Glorot (Xavier) uniform (`tf.glorot_uniform_initializer`): the default for float variables.
+ * Glorot (Xavier) uniform (`tf.glorot_uniform_initializer(seed, dtype)`): the default for
+ * float variables.
  *
  * @example
  * ```ts
@@ -337,17 +437,14 @@ export function varianceScalingInitializer(options: VarianceScalingOptions = {})
  * w.shape.toString(); // ==> (784, 256)
  * ```
  */
-export function glorotUniformInitializer(options: SeededOptions = {}): Initializer {
-  return new VarianceScalingInitializer({
-    ...options,
-    scale: 1,
-    mode: "fan_avg",
-    distribution: "uniform",
-  });
-}
+export const glorotUniformInitializer = tfFunction(
+  "glorotUniformInitializer",
+  GLOROT_PARAMS,
+  (a): Initializer => new VarianceScalingInitializer(1, "fan_avg", "uniform", a.seed, a.dtype),
+);
 
 /**
- * Glorot (Xavier) normal (`tf.glorot_normal_initializer`, truncated).
+ * Glorot (Xavier) normal (`tf.glorot_normal_initializer(seed, dtype)`, truncated).
  *
  * @example
  * ```ts
@@ -355,26 +452,19 @@ export function glorotUniformInitializer(options: SeededOptions = {}): Initializ
  * w.initialValue.op.type; // ==> Add
  * ```
  */
-export function glorotNormalInitializer(options: SeededOptions = {}): Initializer {
-  return new VarianceScalingInitializer({
-    ...options,
-    scale: 1,
-    mode: "fan_avg",
-    distribution: "truncated_normal",
-  });
-}
-
-/** Options of {@link orthogonalInitializer}. */
-export interface OrthogonalOptions extends SeededOptions {
-  /** A factor applied to the orthogonal matrix; 1 by default. */
-  gain?: number;
-}
+export const glorotNormalInitializer = tfFunction(
+  "glorotNormalInitializer",
+  GLOROT_PARAMS,
+  (a): Initializer =>
+    new VarianceScalingInitializer(1, "fan_avg", "truncated_normal", a.seed, a.dtype),
+);
 
 /**
- * A (semi-)orthogonal matrix (`tf.orthogonal_initializer`), TensorFlow's algorithm: a
- * random normal matrix of the flattened shape `[prod(shape[:-1]), shape[-1]]` (or its
- * transpose when wider than tall), its QR decomposition (op `Qr`), Q's columns multiplied
- * by the signs of R's diagonal, reshaped to `shape` and scaled by `gain`.
+ * A (semi-)orthogonal matrix (`tf.orthogonal_initializer(gain=1.0, seed, dtype)`),
+ * TensorFlow's algorithm: a random normal matrix of the flattened shape
+ * `[prod(shape[:-1]), shape[-1]]` (or its transpose when wider than tall), its QR
+ * decomposition (op `Qr`), Q's columns multiplied by the signs of R's diagonal, reshaped
+ * to `shape` and scaled by `gain`.
  *
  * @example
  * ```ts
@@ -385,9 +475,11 @@ export interface OrthogonalOptions extends SeededOptions {
  * sess.run(tf.matmul(w, w, { transposeA: true })).allClose([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], 1e-5, 1e-5); // ==> true
  * ```
  */
-export function orthogonalInitializer(options: OrthogonalOptions = {}): Initializer {
-  return new OrthogonalInitializer(options.gain ?? 1, options.seed ?? null, options.dtype);
-}
+export const orthogonalInitializer = tfFunction(
+  "orthogonalInitializer",
+  ORTHOGONAL_PARAMS,
+  (a): Initializer => new OrthogonalInitializer(a.gain ?? 1, a.seed ?? null, floatDType(a.dtype)),
+);
 
 /** Whether `value` is an initializer object (has `call`). */
 export function isInitializer(value: unknown): value is Initializer {

@@ -10,7 +10,17 @@ import { binaryOperator } from "../ops/math/operators.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { identity, sqrt } from "../ops/math/unary.js";
 import { l2Loss } from "../ops/nn/l2_loss.js";
-import { inOpScope, makeOp, type NameOption } from "../ops/op_scope.js";
+import { inOpScope, makeOp } from "../ops/op_scope.js";
+import {
+  axisKind,
+  kind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../graph/call_args.js";
 import { registerOp } from "../ops/registry.js";
 
 /*
@@ -29,6 +39,45 @@ function present(list: readonly MaybeTensor[]): TensorLike[] {
 function checkSequence(tList: unknown): asserts tList is readonly MaybeTensor[] {
   if (!Array.isArray(tList)) throw new TypeError("t_list should be a sequence");
 }
+
+/**
+ * A `t_list`: tensors with `null` for absent ones. Anything but an options object passes
+ * the kind so that a non-list meets TF's own "t_list should be a sequence".
+ */
+const tListKind = kind<readonly MaybeTensor[]>("a list of Tensors", () => true);
+
+/** TF 1.15's `clip_by_value(t, clip_value_min, clip_value_max, name=None)`. */
+const CLIP_BY_VALUE_PARAMS = [
+  req("t", tensorKind),
+  req("clipValueMin", tensorKind),
+  req("clipValueMax", tensorKind),
+  opt("name", stringKind),
+] as const;
+/** TF 1.15's `clip_by_norm(t, clip_norm, axes=None, name=None)`. */
+const CLIP_BY_NORM_PARAMS = [
+  req("t", tensorKind),
+  req("clipNorm", tensorKind),
+  opt("axes", axisKind),
+  opt("name", stringKind),
+] as const;
+/** TF 1.15's `global_norm(t_list, name=None)`. */
+const GLOBAL_NORM_PARAMS = [req("tList", tListKind), opt("name", stringKind)] as const;
+/** TF 1.15's `clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None)`. */
+const CLIP_BY_GLOBAL_NORM_PARAMS = [
+  req("tList", tListKind),
+  req("clipNorm", tensorKind),
+  opt("useNorm", tensorKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link clipByValue}. */
+export type ClipByValueOptions = OptionsOf<typeof CLIP_BY_VALUE_PARAMS>;
+/** The options object of {@link clipByNorm}. */
+export type ClipByNormOptions = OptionsOf<typeof CLIP_BY_NORM_PARAMS>;
+/** The options object of {@link globalNorm}. */
+export type GlobalNormOptions = OptionsOf<typeof GLOBAL_NORM_PARAMS>;
+/** The options object of {@link clipByGlobalNorm}. */
+export type ClipByGlobalNormOptions = OptionsOf<typeof CLIP_BY_GLOBAL_NORM_PARAMS>;
 
 registerOp({ type: "IsFinite", kernel: ([t]) => [tfc.isFinite(t as tfc.Tensor)] });
 
@@ -55,13 +104,17 @@ function isFinite(x: Tensor): Tensor {
  * sess.run(tf.clipByValue(tf.constant([-2, 0.5, 3]), -1, 1)); // ==> [-1.   0.5  1. ]
  * ```
  */
-export function clipByValue(
+export const clipByValue = tfFunction("clipByValue", CLIP_BY_VALUE_PARAMS, (a) =>
+  clipByValueImpl(a.t, a.clipValueMin, a.clipValueMax, a.name),
+);
+
+function clipByValueImpl(
   t: TensorLike,
   clipValueMin: TensorLike,
   clipValueMax: TensorLike,
-  options: NameOption = {},
+  name: string | undefined,
 ): Tensor {
-  return inOpScope(options.name, "clip_by_value", [t, clipValueMin, clipValueMax], (scope) => {
+  return inOpScope(name, "clip_by_value", [t, clipValueMin, clipValueMax], (scope) => {
     const values = convertToTensor(t, { name: "t" });
     const tMin = minimum(values, clipValueMax);
     // The result must keep `t`'s shape: no broadcasting to a larger one.
@@ -70,12 +123,6 @@ export function clipByValue(
     values.shape.mergeWith(tMax.shape);
     return tMax;
   });
-}
-
-/** Options of {@link clipByNorm}. */
-export interface ClipByNormOptions extends NameOption {
-  /** The dimensions over which the L2 norm is taken; all of them by default. */
-  axes?: number | readonly number[] | Tensor | null;
 }
 
 /**
@@ -90,15 +137,20 @@ export interface ClipByNormOptions extends NameOption {
  * sess.run(tf.clipByNorm(tf.constant([3, 4]), 1)); // ==> [0.6 0.8]
  * ```
  */
-export function clipByNorm(
+export const clipByNorm = tfFunction("clipByNorm", CLIP_BY_NORM_PARAMS, (a) =>
+  clipByNormImpl(a.t, a.clipNorm, a.axes, a.name),
+);
+
+function clipByNormImpl(
   t: TensorLike,
   clipNorm: TensorLike,
-  options: ClipByNormOptions = {},
+  axes: ClipByNormOptions["axes"],
+  name: string | undefined,
 ): Tensor {
-  return inOpScope(options.name, "clip_by_norm", [t, clipNorm], (scope) => {
+  return inOpScope(name, "clip_by_norm", [t, clipNorm], (scope) => {
     const values = convertToTensor(t, { name: "t" });
     const l2sum = reduceSum(binaryOperator("mul", values, values), {
-      axis: options.axes ?? null,
+      axis: axes ?? null,
       keepdims: true,
     });
     const pred = greater(l2sum, 0);
@@ -124,10 +176,14 @@ export function clipByNorm(
  * sess.run(tf.globalNorm([tf.constant([3]), null, tf.constant([4])])); // ==> 5.0
  * ```
  */
-export function globalNorm(tList: readonly MaybeTensor[], options: NameOption = {}): Tensor {
+export const globalNorm = tfFunction("globalNorm", GLOBAL_NORM_PARAMS, (a) =>
+  globalNormImpl(a.tList, a.name),
+);
+
+function globalNormImpl(tList: readonly MaybeTensor[], name: string | undefined): Tensor {
   checkSequence(tList);
   const list = [...tList];
-  return inOpScope(options.name, "global_norm", present(list), () => {
+  return inOpScope(name, "global_norm", present(list), () => {
     const values = list.map((t, i) =>
       t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
     );
@@ -138,12 +194,6 @@ export function globalNorm(tList: readonly MaybeTensor[], options: NameOption = 
       { name: "global_norm" },
     );
   });
-}
-
-/** Options of {@link clipByGlobalNorm}. */
-export interface ClipByGlobalNormOptions extends NameOption {
-  /** The global norm to use, if already computed; else `globalNorm(tList)` is built. */
-  useNorm?: TensorLike | null;
 }
 
 /**
@@ -164,39 +214,37 @@ export interface ClipByGlobalNormOptions extends NameOption {
  * sess.run(clipped[0]); // ==> [3.5355341 3.5355341]
  * ```
  */
-export function clipByGlobalNorm(
+export const clipByGlobalNorm = tfFunction("clipByGlobalNorm", CLIP_BY_GLOBAL_NORM_PARAMS, (a) =>
+  clipByGlobalNormImpl(a.tList, a.clipNorm, a.useNorm, a.name),
+);
+
+function clipByGlobalNormImpl(
   tList: readonly MaybeTensor[],
   clipNorm: TensorLike,
-  options: ClipByGlobalNormOptions = {},
+  useNormGiven: TensorLike | undefined,
+  name: string | undefined,
 ): [(Tensor | null)[], Tensor] {
   checkSequence(tList);
   const list = [...tList];
   const useNorm =
-    options.useNorm === undefined || options.useNorm === null
-      ? globalNorm(list, { name: options.name })
-      : convertToTensor(options.useNorm);
-  const clipped = inOpScope(
-    options.name,
-    "clip_by_global_norm",
-    [...present(list), clipNorm],
-    (scope) => {
-      const norm = convertToTensor(useNorm);
-      // scale = clip_norm * min(1 / use_norm, 1 / clip_norm), NaN for a non-finite norm.
-      const inverse = binaryOperator("truediv", 1.0, norm);
-      const one = constant(1.0, { dtype: norm.dtype });
-      const scaleForFinite = binaryOperator(
-        "mul",
-        clipNorm,
-        minimum(inverse, binaryOperator("truediv", one, clipNorm)),
-      );
-      const scale = where(isFinite(norm), scaleForFinite, constant(NaN, { dtype: norm.dtype }));
-      const values = list.map((t, i) =>
-        t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
-      );
-      return values.map((v, i) =>
-        v === null ? null : identity(binaryOperator("mul", v, scale), { name: `${scope}_${i}` }),
-      );
-    },
-  );
+    useNormGiven === undefined ? globalNormImpl(list, name) : convertToTensor(useNormGiven);
+  const clipped = inOpScope(name, "clip_by_global_norm", [...present(list), clipNorm], (scope) => {
+    const norm = convertToTensor(useNorm);
+    // scale = clip_norm * min(1 / use_norm, 1 / clip_norm), NaN for a non-finite norm.
+    const inverse = binaryOperator("truediv", 1.0, norm);
+    const one = constant(1.0, { dtype: norm.dtype });
+    const scaleForFinite = binaryOperator(
+      "mul",
+      clipNorm,
+      minimum(inverse, binaryOperator("truediv", one, clipNorm)),
+    );
+    const scale = where(isFinite(norm), scaleForFinite, constant(NaN, { dtype: norm.dtype }));
+    const values = list.map((t, i) =>
+      t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
+    );
+    return values.map((v, i) =>
+      v === null ? null : identity(binaryOperator("mul", v, scale), { name: `${scope}_${i}` }),
+    );
+  });
   return [clipped, useNorm];
 }

@@ -4,7 +4,19 @@ import { Operation } from "../../graph/operation.js";
 import { isTensorConvertible, Tensor, toTensorSymbol } from "../../graph/tensor.js";
 import { runScopeCallback } from "../../scope/name_scope.js";
 import { AsyncScopeError, isPromiseLike } from "../../scope/synchronous.js";
-import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp } from "../op_scope.js";
+import {
+  declare,
+  defineParams,
+  isPlainObject,
+  kind,
+  opt,
+  parseWithCallback,
+  req,
+  stringKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 
 registerOp({ type: "NoOp", kernel: () => [] });
@@ -22,6 +34,9 @@ export function asOperation(value: unknown): Operation {
   );
 }
 
+/** TF 1.15's `no_op(name=None)`. */
+const NO_OP_PARAMS = [opt("name", stringKind)] as const;
+
 /**
  * An op that does nothing (`tf.no_op`): useful as a target with control inputs.
  *
@@ -32,15 +47,47 @@ export function asOperation(value: unknown): Operation {
  * sess.run(done); // ==> null
  * ```
  */
-export function noOp(options: NameOption = {}): Operation {
-  return inOpScope(options.name, "NoOp", [], (scope, graph) =>
-    makeOp(graph, "NoOp", scope, [], []),
-  );
+export const noOp = tfFunction("noOp", NO_OP_PARAMS, (a) =>
+  inOpScope(a.name, "NoOp", [], (scope, graph) => makeOp(graph, "NoOp", scope, [], [])),
+);
+
+/**
+ * TF 1.15's `group(*inputs, **kwargs)`: every positional argument is an input, and `name`
+ * is the only keyword. The declared list is the keyword part, parsed from the trailing
+ * options object; the inputs are the arguments before it.
+ */
+const GROUP_KEYWORDS = defineParams("group", [opt("name", stringKind)] as const);
+
+/** The options object of {@link group}: only `name`, as TF's `**kwargs`. */
+export type GroupOptions = OptionsOf<typeof GROUP_KEYWORDS.params>;
+
+/** A positional argument of `group`: an input, or a (nested) list of them (`nest.flatten`). */
+export type GroupInput = ControlInput | readonly GroupInput[];
+
+function flattenInputs(values: readonly unknown[], out: Operation[]): Operation[] {
+  for (const v of values) {
+    if (Array.isArray(v)) flattenInputs(v, out);
+    else if (v instanceof Operation || v instanceof Tensor || isTensorConvertible(v)) {
+      out.push(asOperation(v));
+    } else {
+      throw new TypeError(
+        `group() expected Tensor arguments not ${describeInput(v)}: every positional argument is an input; give the name as { name }.`,
+      );
+    }
+  }
+  return out;
+}
+
+function describeInput(v: unknown): string {
+  if (typeof v === "string") return `'${v}' with type str`;
+  if (v === null || v === undefined) return `${String(v)}`;
+  return `'${String(v)}' with type ${typeof v === "object" ? (v.constructor?.name ?? "object") : typeof v}`;
 }
 
 /**
- * An op that runs all `inputs` (`tf.group`): a `NoOp` with them as control inputs,
- * named `group_deps` by default.
+ * An op that runs all `inputs` (`tf.group(*inputs, name=None)`): a `NoOp` with them as
+ * control inputs, named `group_deps` by default. Each argument is an input or a list of
+ * them; the name goes in a trailing `{ name }`.
  *
  * @example
  * ```ts
@@ -52,20 +99,38 @@ export function noOp(options: NameOption = {}): Operation {
  * sess.run(step); // ==> null
  * ```
  */
-export function group(inputs: readonly ControlInput[], options: NameOption = {}): Operation {
-  const ops = inputs.map(asOperation);
+export function group(...args: [...inputs: GroupInput[], options: GroupOptions]): Operation;
+export function group(...inputs: GroupInput[]): Operation;
+export function group(...args: unknown[]): Operation {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  const last = args[n - 1];
+  const keywords = isPlainObject(last) ? GROUP_KEYWORDS.parse([last]) : GROUP_KEYWORDS.parse([]);
+  if (isPlainObject(last)) n--;
+  const ops = flattenInputs(args.slice(0, n), []);
   return inOpScope(
-    options.name,
+    keywords.name,
     "group_deps",
     ops.map((o) => o.outputs[0] ?? null).filter((t) => t !== null),
     (scope, graph) => groupIn(graph, scope, ops),
   );
 }
+declare(group, GROUP_KEYWORDS);
 
 function groupIn(graph: Graph, scope: string, ops: Operation[]): Operation {
   const sorted = [...new Set(ops)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return graph.controlDependencies(sorted, () => makeOp(graph, "NoOp", scope, [], []));
 }
+
+/** TF 1.15's `control_dependencies(control_inputs)`, whose `with` body is the callback. */
+const CONTROL_DEPENDENCIES_PARAMS = defineParams("controlDependencies", [
+  req(
+    "controlInputs",
+    kind<readonly ControlInput[] | null>("a list of Operations or Tensors, or null", (v) =>
+      Array.isArray(v),
+    ),
+  ),
+] as const);
 
 /**
  * Ops created inside `fn` run only after `controlInputs` (`tf.control_dependencies`);
@@ -84,10 +149,24 @@ function groupIn(graph: Graph, scope: string, ops: Operation[]): Operation {
 export function controlDependencies<T>(
   controlInputs: readonly ControlInput[] | null,
   fn: () => T,
-): T {
-  if (typeof fn !== "function")
-    throw new TypeError("controlDependencies(inputs, fn): fn must be a function.");
-  const ops = controlInputs === null ? null : controlInputs.map(asOperation);
+): T;
+export function controlDependencies<T>(
+  options: { controlInputs: readonly ControlInput[] | null },
+  fn: () => T,
+): T;
+export function controlDependencies<T>(...args: unknown[]): T {
+  // `null` is TF's "clear the dependencies", not "not given": keep it apart from a missing one.
+  const first = args[0];
+  const asOptions = isPlainObject(first) && args.length === 2;
+  const cleared = first === null || (asOptions && first.controlInputs === null);
+  const given = cleared
+    ? [asOptions ? { ...(first as object), controlInputs: [] } : [], ...args.slice(1)]
+    : args;
+  const [a, fn] = parseWithCallback<typeof CONTROL_DEPENDENCIES_PARAMS.params, () => T>(
+    CONTROL_DEPENDENCIES_PARAMS,
+    given,
+  );
+  const ops = cleared ? null : (a.controlInputs as readonly ControlInput[]).map(asOperation);
   const graph = getDefaultGraph();
   return runScopeCallback(graph, () =>
     graph.controlDependencies(ops, () => {
@@ -97,3 +176,4 @@ export function controlDependencies<T>(
     }),
   );
 }
+declare(controlDependencies, CONTROL_DEPENDENCIES_PARAMS);

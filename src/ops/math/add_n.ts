@@ -2,11 +2,25 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { ValueError } from "../../errors.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { opt, req, stringKind, kind, tfFunction, type OptionsOf } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
 
 registerOp({ type: "AddN", kernel: (inputs) => [tfc.addN(inputs as tfc.Tensor[])] });
+
+/**
+ * TF 1.15's `add_n(inputs, name=None)`. A single tensor passes the kind check so that it
+ * meets TF's own ValueError, as in Python.
+ */
+const inputsKind = kind<readonly TensorLike[]>(
+  "a list of Tensors",
+  (v) => v !== null && typeof v === "object",
+);
+const ADD_N_PARAMS = [req("inputs", inputsKind), opt("name", stringKind)] as const;
+
+/** The options object of {@link addN}. */
+export type AddNOptions = OptionsOf<typeof ADD_N_PARAMS>;
 
 /**
  * The element-wise sum of tensors of one shape (`tf.add_n`, op `AddN`): how TensorFlow
@@ -18,13 +32,15 @@ registerOp({ type: "AddN", kernel: (inputs) => [tfc.addN(inputs as tfc.Tensor[])
  * sess.run(tf.addN([tf.constant([1, 2]), tf.constant([3, 4]), tf.constant([5, 6])])); // ==> [ 9. 12.]
  * ```
  */
-export function addN(inputs: readonly TensorLike[], options: NameOption = {}): Tensor {
+export const addN = tfFunction("addN", ADD_N_PARAMS, (a) => addNImpl(a.inputs, a.name));
+
+function addNImpl(inputs: readonly TensorLike[], name: string | undefined): Tensor {
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw new ValueError(
       "inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and shape",
     );
   }
-  return inOpScope(options.name, "AddN", inputs, (scope, graph) => {
+  return inOpScope(name, "AddN", inputs, (scope, graph) => {
     const ts = inputs.map((x) => convertToTensor(x));
     const first = ts[0] as Tensor;
     let shape = first.shape;

@@ -4,6 +4,14 @@ import type { Graph } from "../../graph/graph.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import {
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { broadcastShapes } from "../shape_utils.js";
 
@@ -43,13 +51,19 @@ for (const [type, kernel] of Object.entries(BINARY_KERNELS)) {
  * Converts the two operands of a binary op: a JS value takes the dtype of the tensor
  * operand (TensorFlow infers the type attr from the first tensor input).
  */
-export function convertOperands(x: TensorLike, y: TensorLike, type: string): [Tensor, Tensor] {
+export function convertOperands(
+  x: TensorLike,
+  y: TensorLike,
+  type: string,
+  names: readonly [string, string] = ["x", "y"],
+): [Tensor, Tensor] {
+  const [nx, ny] = names;
   const tensorDType = firstTensorDType([x, y]);
-  const tx = convertToTensor(x, { name: "x", preferredDtype: tensorDType });
-  const ty = convertToTensor(y, { name: "y", preferredDtype: tx.dtype });
+  const tx = convertToTensor(x, { name: nx, preferredDtype: tensorDType });
+  const ty = convertToTensor(y, { name: ny, preferredDtype: tx.dtype });
   if (tx.dtype !== ty.dtype) {
     throw new TypeError(
-      `Input 'y' of '${type}' Op has type ${ty.dtype} that does not match type ${tx.dtype} of argument 'x'.`,
+      `Input '${ny}' of '${type}' Op has type ${ty.dtype} that does not match type ${tx.dtype} of argument '${nx}'.`,
     );
   }
   return [tx, ty];
@@ -93,6 +107,20 @@ export function binaryOp(
   });
 }
 
+/** TF 1.15's `(x, y, name=None)` of the element-wise binary ops. */
+const BINARY_PARAMS = [
+  req("x", tensorKind),
+  req("y", tensorKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of a binary op (`{ name }`, or the operands by name). */
+export type BinaryOptions = OptionsOf<typeof BINARY_PARAMS>;
+
+function defineBinary(fn: string, type: string, defaultName = type) {
+  return tfFunction(fn, BINARY_PARAMS, (a) => binaryOp(type, a.name ?? defaultName, a.x, a.y));
+}
+
 /**
  * `x + y` with broadcasting (`tf.add`, op type `Add`, default name `"Add"`).
  *
@@ -101,9 +129,7 @@ export function binaryOp(
  *
  * ```
  */
-export function add(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("Add", "Add", x, y, options);
-}
+export const add = defineBinary("add", "Add");
 
 /**
  * `x - y` (`tf.subtract`, op `Sub`).
@@ -114,9 +140,7 @@ export function add(x: TensorLike, y: TensorLike, options: NameOption = {}): Ten
  * sess.run(tf.subtract(5, tf.constant(2))); // ==> 3.0
  * ```
  */
-export function subtract(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("Sub", "Sub", x, y, options);
-}
+export const subtract = defineBinary("subtract", "Sub");
 
 /**
  * `x * y` (`tf.multiply`, op `Mul`).
@@ -127,9 +151,7 @@ export function subtract(x: TensorLike, y: TensorLike, options: NameOption = {})
  * sess.run(tf.multiply(tf.constant([1, 2]), 3)); // ==> [3. 6.]
  * ```
  */
-export function multiply(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("Mul", "Mul", x, y, options);
-}
+export const multiply = defineBinary("multiply", "Mul");
 
 /**
  * `x / y` (`tf.divide`: op `RealDiv`, named `truediv` as Python's `/`).
@@ -140,9 +162,7 @@ export function multiply(x: TensorLike, y: TensorLike, options: NameOption = {})
  * sess.run(tf.divide(tf.constant(1), 4)); // ==> 0.25
  * ```
  */
-export function divide(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("RealDiv", options.name ?? "truediv", x, y, {});
-}
+export const divide = defineBinary("divide", "RealDiv", "truediv");
 
 /**
  * Element-wise maximum (`tf.maximum`).
@@ -153,9 +173,7 @@ export function divide(x: TensorLike, y: TensorLike, options: NameOption = {}): 
  * sess.run(tf.maximum(tf.constant([1, 5]), 3)); // ==> [3. 5.]
  * ```
  */
-export function maximum(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("Maximum", "Maximum", x, y, options);
-}
+export const maximum = defineBinary("maximum", "Maximum");
 
 /**
  * Element-wise minimum (`tf.minimum`).
@@ -166,9 +184,7 @@ export function maximum(x: TensorLike, y: TensorLike, options: NameOption = {}):
  * sess.run(tf.minimum(tf.constant([1, 5]), 3)); // ==> [1. 3.]
  * ```
  */
-export function minimum(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("Minimum", "Minimum", x, y, options);
-}
+export const minimum = defineBinary("minimum", "Minimum");
 
 /**
  * `x ** y` (`tf.pow`, op `Pow`).
@@ -179,9 +195,7 @@ export function minimum(x: TensorLike, y: TensorLike, options: NameOption = {}):
  * sess.run(tf.pow(tf.constant(2), 3)); // ==> 8.0
  * ```
  */
-export function pow(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("Pow", "Pow", x, y, options);
-}
+export const pow = defineBinary("pow", "Pow");
 
 /**
  * `(x - y)²` (`tf.squared_difference`).
@@ -192,9 +206,7 @@ export function pow(x: TensorLike, y: TensorLike, options: NameOption = {}): Ten
  * sess.run(tf.squaredDifference(tf.constant(3), 1)); // ==> 4.0
  * ```
  */
-export function squaredDifference(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("SquaredDifference", "SquaredDifference", x, y, options);
-}
+export const squaredDifference = defineBinary("squaredDifference", "SquaredDifference");
 
 /**
  * `x == y` element-wise (`tf.equal`), a bool tensor.
@@ -205,9 +217,7 @@ export function squaredDifference(x: TensorLike, y: TensorLike, options: NameOpt
  * sess.run(tf.equal(tf.constant([1, 2]), 2)); // ==> [False  True]
  * ```
  */
-export function equal(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("Equal", "Equal", x, y, options);
-}
+export const equal = defineBinary("equal", "Equal");
 
 /**
  * `x != y` element-wise (`tf.not_equal`).
@@ -218,9 +228,7 @@ export function equal(x: TensorLike, y: TensorLike, options: NameOption = {}): T
  * sess.run(tf.notEqual(tf.constant([1, 2]), 2)); // ==> [ True False]
  * ```
  */
-export function notEqual(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("NotEqual", "NotEqual", x, y, options);
-}
+export const notEqual = defineBinary("notEqual", "NotEqual");
 
 /**
  * `x < y` element-wise (`tf.less`).
@@ -231,9 +239,7 @@ export function notEqual(x: TensorLike, y: TensorLike, options: NameOption = {})
  * sess.run(tf.less(tf.constant([1, 3]), 2)); // ==> [ True False]
  * ```
  */
-export function less(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("Less", "Less", x, y, options);
-}
+export const less = defineBinary("less", "Less");
 
 /**
  * `x <= y` element-wise (`tf.less_equal`).
@@ -244,9 +250,7 @@ export function less(x: TensorLike, y: TensorLike, options: NameOption = {}): Te
  * sess.run(tf.lessEqual(tf.constant([1, 3]), 1)); // ==> [ True False]
  * ```
  */
-export function lessEqual(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("LessEqual", "LessEqual", x, y, options);
-}
+export const lessEqual = defineBinary("lessEqual", "LessEqual");
 
 /**
  * `x > y` element-wise (`tf.greater`).
@@ -257,9 +261,7 @@ export function lessEqual(x: TensorLike, y: TensorLike, options: NameOption = {}
  * sess.run(tf.greater(tf.constant([1, 3]), 2)); // ==> [False  True]
  * ```
  */
-export function greater(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("Greater", "Greater", x, y, options);
-}
+export const greater = defineBinary("greater", "Greater");
 
 /**
  * `x >= y` element-wise (`tf.greater_equal`).
@@ -270,6 +272,4 @@ export function greater(x: TensorLike, y: TensorLike, options: NameOption = {}):
  * sess.run(tf.greaterEqual(tf.constant([1, 3]), 3)); // ==> [False  True]
  * ```
  */
-export function greaterEqual(x: TensorLike, y: TensorLike, options: NameOption = {}): Tensor {
-  return binaryOp("GreaterEqual", "GreaterEqual", x, y, options);
-}
+export const greaterEqual = defineBinary("greaterEqual", "GreaterEqual");

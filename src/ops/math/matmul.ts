@@ -1,9 +1,18 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { ValueError } from "../../errors.js";
 import type { Graph } from "../../graph/graph.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  booleanKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { shapeError } from "../shape_utils.js";
 import { convertOperands } from "./binary.js";
@@ -98,17 +107,14 @@ registerOp({
   },
 });
 
-/** Options of {@link matmul}. */
-export interface MatMulOptions extends NameOption {
-  transposeA?: boolean;
-  transposeB?: boolean;
-}
-
 function dimsOf(s: TensorShape): Dim[] | null {
   return s.dims === null ? null : s.dims.slice();
 }
 
-/** Builds `MatMul` (rank 2) or `BatchMatMulV2` (higher ranks) under `scope`. */
+/**
+ * Builds `MatMul` (rank 2) or `BatchMatMulV2` (higher ranks) under `scope`; `rank2` forces
+ * `MatMul`, as TF's `matmul` does when a sparsity hint is given.
+ */
 export function matmulIn(
   graph: Graph,
   scope: string,
@@ -116,11 +122,12 @@ export function matmulIn(
   b: Tensor,
   transposeA: boolean,
   transposeB: boolean,
+  rank2 = false,
 ): Tensor {
   const name = opNameOf(scope);
   const da = dimsOf(a.shape);
   const db = dimsOf(b.shape);
-  const batched = (da !== null && da.length > 2) || (db !== null && db.length > 2);
+  const batched = !rank2 && ((da !== null && da.length > 2) || (db !== null && db.length > 2));
   const type = batched ? "BatchMatMulV2" : "MatMul";
   if (!batched) {
     if (da !== null && da.length !== 2)
@@ -178,7 +185,27 @@ function broadcastBatch(a: Dim[], b: Dim[], fail: () => ValueError): Dim[] {
 }
 
 /**
+ * TF 1.15's `matmul(a, b, transpose_a, transpose_b, adjoint_a, adjoint_b, a_is_sparse,
+ * b_is_sparse, name)`.
+ */
+const MATMUL_PARAMS = [
+  req("a", tensorKind),
+  req("b", tensorKind),
+  opt("transposeA", booleanKind),
+  opt("transposeB", booleanKind),
+  opt("adjointA", booleanKind),
+  opt("adjointB", booleanKind),
+  opt("aIsSparse", booleanKind),
+  opt("bIsSparse", booleanKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link matmul}. */
+export type MatMulOptions = OptionsOf<typeof MATMUL_PARAMS>;
+
+/**
  * Matrix product `a @ b` (`tf.matmul`), with optional transposes; rank > 2 is batched.
+ * Every dtype here is real, so an adjoint is a transpose (TF's `conj` is then a no-op).
  *
  * @example
  * ```ts
@@ -190,9 +217,22 @@ function broadcastBatch(a: Dim[], b: Dim[], fail: () => ValueError): Dim[] {
  * sess.run(y); // ==> [[11. 17.]]
  * ```
  */
-export function matmul(a: TensorLike, b: TensorLike, options: MatMulOptions = {}): Tensor {
-  return inOpScope(options.name, "MatMul", [a, b], (scope, graph) => {
-    const [ta, tb] = convertOperands(a, b, "MatMul");
-    return matmulIn(graph, scope, ta, tb, options.transposeA ?? false, options.transposeB ?? false);
+export const matmul = tfFunction("matmul", MATMUL_PARAMS, (args) => {
+  if (args.transposeA && args.adjointA)
+    throw new ValueError("Only one of transpose_a and adjoint_a can be True.");
+  if (args.transposeB && args.adjointB)
+    throw new ValueError("Only one of transpose_b and adjoint_b can be True.");
+  const transposeA = (args.transposeA ?? false) || (args.adjointA ?? false);
+  const transposeB = (args.transposeB ?? false) || (args.adjointB ?? false);
+  const sparse = (args.aIsSparse ?? false) || (args.bIsSparse ?? false);
+  return inOpScope(args.name, "MatMul", [args.a, args.b], (scope, graph) => {
+    const [ta, tb] = convertOperands(args.a, args.b, "MatMul", ["a", "b"]);
+    if (sparse && ta.dtype === "float32") {
+      // TF then builds a `SparseMatMul` op, a different graph with a different gradient.
+      throw new ValueError(
+        "matmul(): aIsSparse/bIsSparse (a_is_sparse/b_is_sparse=True) on float32 builds TF's SparseMatMul op, which scopeflow does not implement; leave them false (the product is the same).",
+      );
+    }
+    return matmulIn(graph, scope, ta, tb, transposeA, transposeB, sparse);
   });
-}
+});

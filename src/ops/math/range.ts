@@ -6,7 +6,16 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { castIn } from "../array/cast.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  dtypeKind,
+  opt,
+  req,
+  scalarKind,
+  stringKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantScalar, readScalar } from "../tensor_util.js";
@@ -69,14 +78,22 @@ export function rangeIn(
   ).outputs[0] as Tensor;
 }
 
-/** Options of {@link range}. */
-export interface RangeOptions extends NameOption {
-  dtype?: DType;
-}
+/** TF 1.15's `range(start, limit=None, delta=1, dtype=None, name="range")`. */
+const RANGE_PARAMS = [
+  req("start", scalarKind),
+  opt("limit", scalarKind),
+  opt("delta", scalarKind),
+  opt("dtype", dtypeKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link range}. */
+export type RangeOptions = OptionsOf<typeof RANGE_PARAMS>;
 
 /**
  * The numbers `start, start + delta, …` below `limit` (`tf.range`, op `Range` named
- * `range`); `tf.range(n)` counts from 0. Integer JS numbers give int32, others float32.
+ * `range`); `tf.range(n)` counts from 0 to `n` (a single argument is the limit, as in TF).
+ * Integer JS numbers give int32, others float32.
  *
  * @example
  * ```ts
@@ -85,11 +102,16 @@ export interface RangeOptions extends NameOption {
  * sess.run(tf.range(1, 2, 0.5)); // ==> [1.  1.5]
  * ```
  */
-export function range(
+export const range = tfFunction("range", RANGE_PARAMS, (args) =>
+  rangeImpl(args.start, args.limit ?? null, args.delta ?? 1, args.dtype, args.name),
+);
+
+function rangeImpl(
   start: TensorLike,
-  limit: TensorLike | null = null,
-  delta: TensorLike = 1,
-  options: RangeOptions = {},
+  limit: TensorLike | null,
+  delta: TensorLike,
+  dtypeOption: DType | undefined,
+  name: string | undefined,
 ): Tensor {
   let first = start;
   let last = limit;
@@ -97,8 +119,8 @@ export function range(
     last = first;
     first = 0;
   }
-  const dtype = options.dtype === undefined ? null : asDType(options.dtype);
-  return inOpScope(options.name, "range", [first, last, delta], (scope, graph) => {
+  const dtype = dtypeOption === undefined ? null : asDType(dtypeOption);
+  return inOpScope(name, "range", [first, last, delta], (scope, graph) => {
     const convert = (v: TensorLike, name: string) =>
       convertToTensor(v, dtype === null ? { name, preferredDtype: "int32" } : { name, dtype });
     let ts = [

@@ -2,6 +2,14 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
+import {
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { shareTensor } from "../share.js";
 
@@ -62,8 +70,26 @@ export function unaryOp(
   });
 }
 
-function defineUnary(type: string) {
-  return (x: TensorLike, options: NameOption = {}): Tensor => unaryOp(type, type, x, options);
+/** TF 1.15's `(x, name=None)` of the generated element-wise ops. */
+const X_PARAMS = [req("x", tensorKind), opt("name", stringKind)] as const;
+/** TF 1.15's `(features, name=None)` of the activations (`tf.nn.relu`, …). */
+const FEATURES_PARAMS = [req("features", tensorKind), opt("name", stringKind)] as const;
+/** TF 1.15's `(input, name=None)` of `tf.identity` and `tf.stop_gradient`. */
+const INPUT_PARAMS = [req("input", tensorKind), opt("name", stringKind)] as const;
+
+/** The options object of a unary op taking `x` (`{ name }`, or `x` itself by name). */
+export type UnaryOptions = OptionsOf<typeof X_PARAMS>;
+
+function defineUnary(fn: string, type: string) {
+  return tfFunction(fn, X_PARAMS, (a) => unaryOp(type, type, a.x, { name: a.name }));
+}
+
+function defineActivation(fn: string, type: string) {
+  return tfFunction(fn, FEATURES_PARAMS, (a) => unaryOp(type, type, a.features, { name: a.name }));
+}
+
+function defineInput(fn: string, type: string) {
+  return tfFunction(fn, INPUT_PARAMS, (a) => unaryOp(type, type, a.input, { name: a.name }));
 }
 
 /**
@@ -75,7 +101,7 @@ function defineUnary(type: string) {
  * sess.run(tf.negative(tf.constant(1))); // ==> -1.0
  * ```
  */
-export const negative = defineUnary("Neg");
+export const negative = defineUnary("negative", "Neg");
 /**
  * `x²` (`tf.square`).
  *
@@ -85,7 +111,7 @@ export const negative = defineUnary("Neg");
  * sess.run(tf.square(tf.constant(3))); // ==> 9.0
  * ```
  */
-export const square = defineUnary("Square");
+export const square = defineUnary("square", "Square");
 /**
  * `√x` (`tf.sqrt`).
  *
@@ -95,7 +121,7 @@ export const square = defineUnary("Square");
  * sess.run(tf.sqrt(tf.constant(4))); // ==> 2.0
  * ```
  */
-export const sqrt = defineUnary("Sqrt");
+export const sqrt = defineUnary("sqrt", "Sqrt");
 /**
  * `1/√x` (`tf.rsqrt`).
  *
@@ -105,7 +131,7 @@ export const sqrt = defineUnary("Sqrt");
  * sess.run(tf.rsqrt(tf.constant(4))); // ==> 0.5
  * ```
  */
-export const rsqrt = defineUnary("Rsqrt");
+export const rsqrt = defineUnary("rsqrt", "Rsqrt");
 /**
  * `eˣ` (`tf.exp`).
  *
@@ -115,7 +141,7 @@ export const rsqrt = defineUnary("Rsqrt");
  * sess.run(tf.exp(tf.constant(0))); // ==> 1.0
  * ```
  */
-export const exp = defineUnary("Exp");
+export const exp = defineUnary("exp", "Exp");
 /**
  * Natural log (`tf.log`).
  *
@@ -125,7 +151,7 @@ export const exp = defineUnary("Exp");
  * sess.run(tf.log(tf.constant(1))); // ==> 0.0
  * ```
  */
-export const log = defineUnary("Log");
+export const log = defineUnary("log", "Log");
 /**
  * `log(1 + x)` (`tf.log1p`).
  *
@@ -135,7 +161,7 @@ export const log = defineUnary("Log");
  * sess.run(tf.log1p(tf.constant(0))); // ==> 0.0
  * ```
  */
-export const log1p = defineUnary("Log1p");
+export const log1p = defineUnary("log1p", "Log1p");
 /**
  * `|x|` (`tf.abs`).
  *
@@ -145,7 +171,7 @@ export const log1p = defineUnary("Log1p");
  * sess.run(tf.abs(tf.constant(-2))); // ==> 2.0
  * ```
  */
-export const abs = defineUnary("Abs");
+export const abs = defineUnary("abs", "Abs");
 /**
  * Sign, -1/0/1 (`tf.sign`).
  *
@@ -155,7 +181,7 @@ export const abs = defineUnary("Abs");
  * sess.run(tf.sign(tf.constant(-2))); // ==> -1.0
  * ```
  */
-export const sign = defineUnary("Sign");
+export const sign = defineUnary("sign", "Sign");
 /**
  * Floor (`tf.floor`).
  *
@@ -165,7 +191,7 @@ export const sign = defineUnary("Sign");
  * sess.run(tf.floor(tf.constant(1.5))); // ==> 1.0
  * ```
  */
-export const floor = defineUnary("Floor");
+export const floor = defineUnary("floor", "Floor");
 /**
  * Ceiling (`tf.ceil`).
  *
@@ -175,7 +201,7 @@ export const floor = defineUnary("Floor");
  * sess.run(tf.ceil(tf.constant(1.5))); // ==> 2.0
  * ```
  */
-export const ceil = defineUnary("Ceil");
+export const ceil = defineUnary("ceil", "Ceil");
 /**
  * Round half to even (`tf.round`).
  *
@@ -185,7 +211,7 @@ export const ceil = defineUnary("Ceil");
  * sess.run(tf.round(tf.constant(2.5))); // ==> 2.0
  * ```
  */
-export const round = defineUnary("Round");
+export const round = defineUnary("round", "Round");
 /**
  * `1/x` (`tf.reciprocal`).
  *
@@ -195,7 +221,7 @@ export const round = defineUnary("Round");
  * sess.run(tf.reciprocal(tf.constant(4))); // ==> 0.25
  * ```
  */
-export const reciprocal = defineUnary("Reciprocal");
+export const reciprocal = defineUnary("reciprocal", "Reciprocal");
 /**
  * Sine (`tf.sin`).
  *
@@ -205,7 +231,7 @@ export const reciprocal = defineUnary("Reciprocal");
  * sess.run(tf.sin(tf.constant(0))); // ==> 0.0
  * ```
  */
-export const sin = defineUnary("Sin");
+export const sin = defineUnary("sin", "Sin");
 /**
  * Cosine (`tf.cos`).
  *
@@ -215,7 +241,7 @@ export const sin = defineUnary("Sin");
  * sess.run(tf.cos(tf.constant(0))); // ==> 1.0
  * ```
  */
-export const cos = defineUnary("Cos");
+export const cos = defineUnary("cos", "Cos");
 /**
  * Hyperbolic tangent (`tf.tanh`).
  *
@@ -225,7 +251,7 @@ export const cos = defineUnary("Cos");
  * sess.run(tf.tanh(tf.constant(0))); // ==> 0.0
  * ```
  */
-export const tanh = defineUnary("Tanh");
+export const tanh = defineUnary("tanh", "Tanh");
 /**
  * Logistic sigmoid (`tf.sigmoid`).
  *
@@ -235,7 +261,7 @@ export const tanh = defineUnary("Tanh");
  * sess.run(tf.sigmoid(tf.constant(0))); // ==> 0.5
  * ```
  */
-export const sigmoid = defineUnary("Sigmoid");
+export const sigmoid = defineUnary("sigmoid", "Sigmoid");
 /**
  * `max(x, 0)` (`tf.nn.relu`).
  *
@@ -245,7 +271,7 @@ export const sigmoid = defineUnary("Sigmoid");
  * sess.run(tf.nn.relu(tf.constant(-1))); // ==> 0.0
  * ```
  */
-export const relu = defineUnary("Relu");
+export const relu = defineActivation("nn.relu", "Relu");
 /**
  * `min(max(x, 0), 6)` (`tf.nn.relu6`).
  *
@@ -255,7 +281,7 @@ export const relu = defineUnary("Relu");
  * sess.run(tf.nn.relu6(tf.constant(7))); // ==> 6.0
  * ```
  */
-export const relu6 = defineUnary("Relu6");
+export const relu6 = defineActivation("nn.relu6", "Relu6");
 /**
  * Exponential linear unit (`tf.nn.elu`).
  *
@@ -265,7 +291,7 @@ export const relu6 = defineUnary("Relu6");
  * sess.run(tf.nn.elu(tf.constant(1))); // ==> 1.0
  * ```
  */
-export const elu = defineUnary("Elu");
+export const elu = defineActivation("nn.elu", "Elu");
 /**
  * Scaled ELU (`tf.nn.selu`).
  *
@@ -275,7 +301,7 @@ export const elu = defineUnary("Elu");
  * sess.run(tf.nn.selu(tf.constant(0))); // ==> 0.0
  * ```
  */
-export const selu = defineUnary("Selu");
+export const selu = defineActivation("nn.selu", "Selu");
 /**
  * `log(eˣ + 1)` (`tf.nn.softplus`).
  *
@@ -285,7 +311,7 @@ export const selu = defineUnary("Selu");
  * sess.run(tf.nn.softplus(tf.constant(0))); // ==> 0.6931472
  * ```
  */
-export const softplus = defineUnary("Softplus");
+export const softplus = defineActivation("nn.softplus", "Softplus");
 /**
  * Logical not (`tf.logical_not`).
  *
@@ -295,7 +321,7 @@ export const softplus = defineUnary("Softplus");
  * sess.run(tf.logicalNot(tf.constant(true))); // ==> False
  * ```
  */
-export const logicalNot = defineUnary("LogicalNot");
+export const logicalNot = defineUnary("logicalNot", "LogicalNot");
 /**
  * A copy of `x` (`tf.identity`).
  *
@@ -305,7 +331,7 @@ export const logicalNot = defineUnary("LogicalNot");
  * out.name; // ==> out:0
  * ```
  */
-export const identity = defineUnary("Identity");
+export const identity = defineInput("identity", "Identity");
 /**
  * `x`, through which no gradient flows (`tf.stop_gradient`).
  *
@@ -315,4 +341,4 @@ export const identity = defineUnary("Identity");
  * sess.run(tf.stopGradient(tf.constant(1))); // ==> 1.0
  * ```
  */
-export const stopGradient = defineUnary("StopGradient");
+export const stopGradient = defineInput("stopGradient", "StopGradient");

@@ -5,7 +5,16 @@ import type { Operation } from "../../graph/operation.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  booleanKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
 import { shareTensor } from "../share.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
@@ -102,11 +111,30 @@ export function variableOp(
   ).outputs[0] as Tensor;
 }
 
-/** Options of {@link assign}. */
-export interface AssignOptions extends NameOption {
-  /** Whether the value's shape must match the variable's (default `true`). */
-  validateShape?: boolean;
-}
+/** TF 1.15's `assign(ref, value, validate_shape=None, use_locking=None, name=None)`. */
+const ASSIGN_PARAMS = [
+  req("ref", tensorKind),
+  req("value", tensorKind),
+  opt("validateShape", booleanKind),
+  opt("useLocking", booleanKind),
+  opt("name", stringKind),
+] as const;
+
+/** TF 1.15's `assign_add(ref, value, use_locking=None, name=None)` (and `assign_sub`'s). */
+const UPDATE_PARAMS = [
+  req("ref", tensorKind),
+  req("value", tensorKind),
+  opt("useLocking", booleanKind),
+  opt("name", stringKind),
+] as const;
+
+/** TF 1.15's `is_variable_initialized(variable)`. */
+const IS_INITIALIZED_PARAMS = [req("variable", tensorKind)] as const;
+
+/** The options object of {@link assign}. */
+export type AssignOptions = OptionsOf<typeof ASSIGN_PARAMS>;
+/** The options object of {@link assignAdd} and {@link assignSub}. */
+export type AssignUpdateOptions = OptionsOf<typeof UPDATE_PARAMS>;
 
 function refOf(ref: TensorLike, opType: string): Tensor {
   const t = convertToTensor(ref, { asRef: true });
@@ -118,16 +146,23 @@ function refOf(ref: TensorLike, opType: string): Tensor {
   return t;
 }
 
+/**
+ * Builds `Assign`, `AssignAdd` or `AssignSub` with the op's own attrs and defaults:
+ * `Assign` has `validate_shape` and locks by default; the updates have only `use_locking`,
+ * false by default.
+ */
 function assignLike(
-  type: string,
+  type: "Assign" | "AssignAdd" | "AssignSub",
   ref: TensorLike,
   value: TensorLike,
-  options: AssignOptions,
+  validateShape: boolean | undefined,
+  useLocking: boolean | undefined,
+  name: string | undefined,
 ): Tensor {
-  return inOpScope(options.name, type, [ref, value], (scope, graph) => {
+  return inOpScope(name, type, [ref, value], (scope, graph) => {
     const r = refOf(ref, type);
     const v = convertToTensor(value, { name: "value", dtype: r.dtype });
-    const validate = options.validateShape ?? true;
+    const validate = validateShape ?? true;
     let shape = r.shape;
     if (type === "Assign" && !validate) shape = v.shape;
     else if (!r.shape.isCompatibleWith(v.shape)) {
@@ -136,11 +171,12 @@ function assignLike(
         v.shape,
       ]);
     }
-    return makeOp(graph, type, scope, [r, v], [{ dtype: r.dtype, shape, isRef: true }], {
-      T: r.dtype,
-      validate_shape: validate,
-      use_locking: true,
-    }).outputs[0] as Tensor;
+    const attrs =
+      type === "Assign"
+        ? { T: r.dtype, validate_shape: validate, use_locking: useLocking ?? true }
+        : { T: r.dtype, use_locking: useLocking ?? false };
+    return makeOp(graph, type, scope, [r, v], [{ dtype: r.dtype, shape, isRef: true }], attrs)
+      .outputs[0] as Tensor;
   });
 }
 
@@ -156,9 +192,9 @@ function assignLike(
  * sess.run(doubleTax); // ==> 0.1
  * ```
  */
-export function assign(ref: TensorLike, value: TensorLike, options: AssignOptions = {}): Tensor {
-  return assignLike("Assign", ref, value, options);
-}
+export const assign = tfFunction("assign", ASSIGN_PARAMS, (a) =>
+  assignLike("Assign", a.ref, a.value, a.validateShape, a.useLocking, a.name),
+);
 
 /**
  * Adds `value` to a variable (`tf.assign_add`).
@@ -173,9 +209,9 @@ export function assign(ref: TensorLike, value: TensorLike, options: AssignOption
  * sess.run(step); // ==> 2
  * ```
  */
-export function assignAdd(ref: TensorLike, value: TensorLike, options: NameOption = {}): Tensor {
-  return assignLike("AssignAdd", ref, value, options);
-}
+export const assignAdd = tfFunction("assignAdd", UPDATE_PARAMS, (a) =>
+  assignLike("AssignAdd", a.ref, a.value, undefined, a.useLocking, a.name),
+);
 
 /**
  * Subtracts `value` from a variable (`tf.assign_sub`).
@@ -189,23 +225,27 @@ export function assignAdd(ref: TensorLike, value: TensorLike, options: NameOptio
  * sess.run(down); // ==> -1
  * ```
  */
-export function assignSub(ref: TensorLike, value: TensorLike, options: NameOption = {}): Tensor {
-  return assignLike("AssignSub", ref, value, options);
-}
+export const assignSub = tfFunction("assignSub", UPDATE_PARAMS, (a) =>
+  assignLike("AssignSub", a.ref, a.value, undefined, a.useLocking, a.name),
+);
 
-/** Whether a variable has been initialized in the session (`tf.is_variable_initialized`). */
-export function isVariableInitialized(ref: TensorLike, options: NameOption = {}): Tensor {
-  return inOpScope(options.name, "IsVariableInitialized", [ref], (scope, graph) => {
-    const r = refOf(ref, "IsVariableInitialized");
-    return makeOp(
-      graph,
-      "IsVariableInitialized",
-      scope,
-      [r],
-      [{ dtype: "bool", shape: TensorShape.scalar() }],
-      {
-        dtype: r.dtype,
-      },
-    ).outputs[0] as Tensor;
-  });
-}
+/**
+ * Whether a variable has been initialized in the session (`tf.is_variable_initialized`,
+ * which takes only the variable: the op is named `IsVariableInitialized`).
+ */
+export const isVariableInitialized = tfFunction(
+  "isVariableInitialized",
+  IS_INITIALIZED_PARAMS,
+  (a) =>
+    inOpScope(undefined, "IsVariableInitialized", [a.variable], (scope, graph) => {
+      const r = refOf(a.variable, "IsVariableInitialized");
+      return makeOp(
+        graph,
+        "IsVariableInitialized",
+        scope,
+        [r],
+        [{ dtype: "bool", shape: TensorShape.scalar() }],
+        { dtype: r.dtype },
+      ).outputs[0] as Tensor;
+    }),
+);
