@@ -734,6 +734,14 @@ describe("refused: unknown keys, wrong kinds, surplus", () => {
     expect(() => tf.expandDims(x)).toThrow("Must specify an axis argument to tf.expand_dims()");
   });
 
+  it("a refused split leaves no stray num_or_size_splits Const", () => {
+    const x = tf.constant(X23);
+    const before = tf.getDefaultGraph().getOperations().length;
+    expect(() => tf.split(x, [1, 2], 5)).toThrow(tf.errors.ValueError);
+    expect(() => tf.split(x, 2, 1)).toThrow(tf.errors.ValueError);
+    expect(tf.getDefaultGraph().getOperations().length).toBe(before);
+  });
+
   it("verifyShape refuses a value of another shape (TF's constant_v1)", () => {
     expectRefused(
       () => tf.constant([1, 2], tf.float32, [3], "k", true),

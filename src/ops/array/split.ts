@@ -4,6 +4,8 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { withDefaultGraph } from "../../graph/graph.js";
+import { graphFromValues } from "../../scope/name_scope.js";
 import {
   intKind,
   intOrTensorKind,
@@ -177,9 +179,14 @@ export type SplitOptions = OptionsOf<typeof SPLIT_PARAMS>;
  * const [c, d] = tf.split(tf.zeros([5]), [2, -1]); // (2,) and (3,)
  * ```
  */
-export const split = tfFunction("split", SPLIT_PARAMS, (a) =>
-  splitImpl(a.value, a.numOrSizeSplits, a.axis ?? 0, a.num, a.name),
-);
+export const split = tfFunction("split", SPLIT_PARAMS, (a) => {
+  // `numOrSizeSplits` becomes a `Const` before the `split` scope opens (as in TF): a
+  // refused split must take it back too.
+  const graph = graphFromValues([a.value, a.numOrSizeSplits]);
+  return withDefaultGraph(graph, () =>
+    graph.atomically(() => splitImpl(a.value, a.numOrSizeSplits, a.axis ?? 0, a.num, a.name)),
+  );
+});
 
 function splitImpl(
   value: TensorLike,
