@@ -90,7 +90,7 @@ export {
 
 // ops
 export { constant } from "./ops/array/constant.js";
-export { convertToTensor, type Packable } from "./ops/convert.js";
+export { publicConvertToTensor as convertToTensor, type Packable } from "./ops/convert.js";
 export { placeholder, placeholderWithDefault } from "./ops/array/placeholder.js";
 export { zeros, ones, fill } from "./ops/array/fill.js";
 export { randomNormal, randomUniform, truncatedNormal } from "./ops/random/random_ops.js";

@@ -227,7 +227,7 @@ describe("tf.split", () => {
     );
     expectValueError(
       () => tf.split(tf.zeros([4]), tf.constant(2)),
-      'Rank-0 tensors are not supported as the num_or_size_splits argument to split. Argument provided: Tensor("Const_2:0", shape=(), dtype=float32)',
+      'Rank-0 tensors are not supported as the num_or_size_splits argument to split. Argument provided: Tensor("Const:0", shape=(), dtype=float32)',
     );
   });
 });

@@ -1,5 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { UnimplementedError } from "../../errors.js";
+import { dtypeKind, opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import {
   asDType,
   INT32_MAX,
@@ -12,7 +13,7 @@ import { outsideInt32 } from "../../graph/int64.js";
 import type { Graph } from "../../graph/graph.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 
 registerOp({
@@ -65,9 +66,16 @@ export function castIn(graph: Graph, scope: string, x: Tensor, dtype: DType): Te
   }).outputs[0] as Tensor;
 }
 
+/** TF 1.15's `cast(x, dtype, name)`. */
+const CAST_PARAMS = [
+  req("x", tensorKind),
+  req("dtype", dtypeKind),
+  opt("name", stringKind),
+] as const;
+
 /**
- * Casts `x` to `dtype` (`tf.cast`, op `Cast`). A tensor that already has `dtype` is
- * returned as is, with no op; floats cast to int32 truncate toward zero.
+ * Casts `x` to `dtype` (`tf.cast(x, dtype, name)`, op `Cast`). A tensor that already has
+ * `dtype` is returned as is, with no op; floats cast to int32 truncate toward zero.
  *
  * @example
  * ```ts
@@ -77,10 +85,12 @@ export function castIn(graph: Graph, scope: string, x: Tensor, dtype: DType): Te
  * sess.run(n); // ==> [ 1 -1]
  * ```
  */
-export function cast(x: TensorLike, dtype: DType, options: NameOption = {}): Tensor {
+export const cast = tfFunction("cast", CAST_PARAMS, (a) => castImpl(a.x, a.dtype, a.name));
+
+function castImpl(x: TensorLike, dtype: DType, name: string | undefined): Tensor {
   const base = asDType(dtype);
   if (x instanceof Tensor && x.dtype === base) return x;
-  return inOpScope(options.name, "Cast", [x], (scope, graph) => {
+  return inOpScope(name, "Cast", [x], (scope, graph) => {
     const tx = convertToTensor(x, { name: "x", preferredDtype: base });
     if (tx.dtype === base) return tx;
     return castIn(graph, scope, tx, base);

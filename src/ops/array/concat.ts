@@ -5,7 +5,16 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertList, convertToTensor } from "../convert.js";
 import { identity } from "../math/unary.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  intOrTensorKind,
+  kind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference, type ShapeErrorContext } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
@@ -84,9 +93,22 @@ export function concatIn(graph: Graph, scope: string, values: Tensor[], axis: Te
   }).outputs[0] as Tensor;
 }
 
+/** A list of tensors, or one tensor (TF wraps a single value in a list). */
+const valuesKind = kind<TensorLike | readonly TensorLike[]>("a list of Tensors", (v) =>
+  tensorKind.check(v),
+);
+
+/** TF 1.15's `concat(values, axis, name="concat")`. */
+const CONCAT_PARAMS = [
+  req("values", valuesKind),
+  req("axis", intOrTensorKind),
+  opt("name", stringKind),
+] as const;
+
 /**
- * Concatenates `values` along `axis` (`tf.concat`, op `ConcatV2` named `concat`). A single
- * value is passed through an `Identity` (`concat/concat`), as in TensorFlow.
+ * Concatenates `values` along `axis` (`tf.concat(values, axis, name)`, op `ConcatV2`
+ * named `concat`). A single value is passed through an `Identity` (`concat/concat`), as in
+ * TensorFlow.
  *
  * @example
  * ```ts
@@ -94,13 +116,17 @@ export function concatIn(graph: Graph, scope: string, values: Tensor[], axis: Te
  * c.shape.toString(); // ==> (4, 3)
  * ```
  */
-export function concat(
+export const concat = tfFunction("concat", CONCAT_PARAMS, (a) =>
+  concatImpl(a.values, a.axis, a.name),
+);
+
+function concatImpl(
   values: TensorLike | readonly TensorLike[],
   axis: TensorLike,
-  options: NameOption = {},
+  nameOption: string | undefined,
 ): Tensor {
   const list = Array.isArray(values) ? (values as readonly TensorLike[]) : [values as TensorLike];
-  const name = options.name ?? "concat";
+  const name = nameOption ?? "concat";
   if (list.length === 0)
     throw new ValueError(
       "List argument 'values' to 'ConcatV2' Op with length 0 shorter than minimum length 2.",

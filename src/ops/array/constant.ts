@@ -1,4 +1,17 @@
-import { asDType, type DType } from "../../graph/dtypes.js";
+import {
+  booleanKind,
+  dtypeKind,
+  intKind,
+  kind,
+  listKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
+import { asDType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
@@ -16,17 +29,27 @@ registerOp({
   },
 });
 
-/** Options of {@link constant}. */
-export interface ConstantOptions {
-  dtype?: DType;
+/** A JS value (number, nested array, typed array, NDArray); checked by `toConstValue`. */
+const valueKind = kind<unknown>("a value convertible to a Tensor", (v) => tensorKind.check(v));
+
+/** TF 1.15's `constant(value, dtype, shape, name="Const", verify_shape=False)`. */
+const CONSTANT_PARAMS = [
+  req("value", valueKind),
+  opt("dtype", dtypeKind),
   /** The result's shape: a scalar is broadcast to it; a shorter list is padded with its last element. */
-  shape?: number[];
-  name?: string;
-}
+  opt("shape", listKind(intKind)),
+  opt("name", stringKind),
+  /** Refuse a value whose shape is not `shape` (no broadcasting or padding). */
+  opt("verifyShape", booleanKind),
+] as const;
+
+/** The options object of {@link constant} (any parameter by name). */
+export type ConstantOptions = OptionsOf<typeof CONSTANT_PARAMS>;
 
 /**
- * A constant tensor (`tf.constant`). JS numbers are float32 unless `dtype` says otherwise
- * (JS cannot tell `4` from `4.0`); an `Int32Array` is int32.
+ * A constant tensor (`tf.constant(value, dtype, shape, name, verify_shape)`). JS numbers
+ * are float32 unless `dtype` says otherwise (JS cannot tell `4` from `4.0`); an
+ * `Int32Array` is int32.
  *
  * @example
  * ```ts
@@ -36,11 +59,23 @@ export interface ConstantOptions {
  * sess.run(tf.constant(0, { shape: [3], dtype: tf.int32 })); // ==> [0 0 0]
  * ```
  */
-export function constant(value: unknown, options: ConstantOptions = {}): Tensor {
-  const dtype = options.dtype === undefined ? undefined : asDType(options.dtype);
-  return inOpScope(options.name, "Const", [], (scope, graph) =>
-    constantOp(graph, scope, toConstValue(value, dtype, options.shape)),
+export const constant = tfFunction("constant", CONSTANT_PARAMS, (a) => {
+  const dtype = a.dtype === undefined ? undefined : asDType(a.dtype);
+  const value = a.value;
+  if (a.verifyShape === true && a.shape !== undefined) {
+    const got = toConstValue(value, dtype).shape;
+    if (got.length !== a.shape.length || got.some((d, i) => d !== a.shape?.[i])) {
+      throw new TypeError(`Expected Tensor's shape: ${pyTuple(a.shape)}, got ${pyTuple(got)}.`);
+    }
+  }
+  return inOpScope(a.name, "Const", [], (scope, graph) =>
+    constantOp(graph, scope, toConstValue(value, dtype, a.shape)),
   );
+});
+
+/** Python's repr of a shape tuple: `(3,)`, `(2, 3)`, `()`. */
+function pyTuple(dims: readonly number[]): string {
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
 }
 
 /** Adds a `Const` op holding `value` under the exact name `scope`. */

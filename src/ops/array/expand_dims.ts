@@ -1,9 +1,19 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type { Graph } from "../../graph/graph.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  alias,
+  intOrTensorKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+} from "../../graph/call_args.js";
+import { ValueError } from "../../errors.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
@@ -52,9 +62,18 @@ export function expandDimsIn(graph: Graph, scope: string, x: Tensor, dim: Tensor
   }).outputs[0] as Tensor;
 }
 
+/** TF 1.15's `expand_dims(input, axis=None, name=None, dim=None)`. */
+const EXPAND_DIMS_PARAMS = [
+  req("input", tensorKind),
+  opt("axis", intOrTensorKind),
+  opt("name", stringKind),
+  alias("dim", "axis", intOrTensorKind),
+] as const;
+
 /**
- * Inserts a dimension of size 1 at `axis` (`tf.expand_dims`, op `ExpandDims` with the
- * const `ExpandDims/dim`); a negative axis counts from the end (`-1` appends).
+ * Inserts a dimension of size 1 at `axis` (`tf.expand_dims(input, axis, name, dim)`, op
+ * `ExpandDims` with the const `ExpandDims/dim`); a negative axis counts from the end (`-1`
+ * appends).
  *
  * @example
  * ```ts
@@ -62,20 +81,12 @@ export function expandDimsIn(graph: Graph, scope: string, x: Tensor, dim: Tensor
  * tf.expandDims(tf.zeros([2]), -1).shape.toString(); // ==> (2, 1)
  * ```
  */
-export function expandDims(
-  input: TensorLike,
-  axis: TensorLike | ({ axis: TensorLike } & NameOption),
-  options: NameOption = {},
-): Tensor {
-  let a = axis as TensorLike;
-  let name = options.name;
-  if (typeof axis === "object" && axis !== null && !Array.isArray(axis) && "axis" in axis) {
-    a = axis.axis;
-    name = axis.name ?? name;
-  }
-  return inOpScope(name, "ExpandDims", [input, a], (scope, graph) => {
-    const x = convertToTensor(input, { name: "input" });
-    const d = convertToTensor(a, { name: "dim", preferredDtype: "int32" });
+export const expandDims = tfFunction("expandDims", EXPAND_DIMS_PARAMS, (a) => {
+  const axis = a.axis;
+  if (axis === undefined) throw new ValueError("Must specify an axis argument to tf.expand_dims()");
+  return inOpScope(a.name, "ExpandDims", [a.input, axis], (scope, graph) => {
+    const x = convertToTensor(a.input, { name: "input" });
+    const d = convertToTensor(axis, { name: "dim", preferredDtype: "int32" });
     return expandDimsIn(graph, scope, x, d);
   });
-}
+});

@@ -1,10 +1,22 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { ValueError } from "../../errors.js";
+import {
+  dtypeKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { asDType, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
-import { convertToTensor } from "../convert.js";
+import { convertToTensor, shapeArgKind, type Packable } from "../convert.js";
 import { inOpScope, makeOp } from "../op_scope.js";
+import { checkDType } from "../shape_utils.js";
+import { constantValueAsShape } from "../tensor_util.js";
 import { registerOp } from "../registry.js";
 import { constantOp } from "./constant.js";
 
@@ -22,33 +34,63 @@ registerOp({
   },
 });
 
-function fullyDefined(shape: ShapeLike, what: string): number[] {
-  const s = TensorShape.from(shape);
-  if (!s.isFullyDefined())
-    throw new TypeError(`${what} needs a fully defined shape, got ${s.toString()}.`);
-  return s.asList() as number[];
+/** A static shape's dims, or `null` when `shape` is a tensor or partly unknown. */
+function staticDims(shape: ShapeLike | Packable): number[] | null {
+  if (shape instanceof TensorShape)
+    return shape.isFullyDefined() ? (shape.asList() as number[]) : null;
+  if (Array.isArray(shape) && shape.every((d) => typeof d === "number")) {
+    const s = TensorShape.from(shape as number[]);
+    return s.isFullyDefined() ? (s.asList() as number[]) : null;
+  }
+  return null;
 }
 
-function fillOp(graph: Graph, scope: string, dims: number[], value: Tensor): Tensor {
-  const dimsTensor = constantOp(graph, `${graph.uniqueName("dims")}/`, {
-    dtype: "int32",
-    shape: [dims.length],
-    values: Int32Array.from(dims),
-  });
+/** The `dims` input of `Fill`: a const when known, else the (int32) shape tensor. */
+function dimsInput(graph: Graph, shape: ShapeLike | Packable): [Tensor, TensorShape] {
+  const dims = staticDims(shape);
+  if (dims !== null) {
+    const t = constantOp(graph, `${graph.uniqueName("dims")}/`, {
+      dtype: "int32",
+      shape: [dims.length],
+      values: Int32Array.from(dims),
+    });
+    return [t, new TensorShape(dims)];
+  }
+  if (shape instanceof TensorShape || (Array.isArray(shape) && shape.includes(null))) {
+    throw new ValueError(
+      `Cannot convert a partially known TensorShape to a Tensor: ${TensorShape.from(shape as ShapeLike).toString()}`,
+    );
+  }
+  const t = convertToTensor(shape, { name: "dims", preferredDtype: "int32" });
+  checkDType(t.dtype, "dims", "index");
+  t.shape.assertHasRank(1);
+  return [t, constantValueAsShape(t)];
+}
+
+function fillOp(graph: Graph, scope: string, shape: ShapeLike | Packable, value: Tensor): Tensor {
+  const [dimsTensor, static_] = dimsInput(graph, shape);
   return makeOp(
     graph,
     "Fill",
     scope,
     [dimsTensor, value],
-    [{ dtype: value.dtype, shape: new TensorShape(dims) }],
+    [{ dtype: value.dtype, shape: static_ }],
     {
       T: value.dtype,
     },
   ).outputs[0] as Tensor;
 }
 
+/** TF 1.15's `fill(dims, value, name)`. */
+const FILL_PARAMS = [
+  req("dims", shapeArgKind),
+  req("value", tensorKind),
+  opt("name", stringKind),
+] as const;
+
 /**
- * A tensor of `dims` filled with `value` (`tf.fill`, op `Fill`).
+ * A tensor of `dims` filled with `value` (`tf.fill(dims, value, name)`, op `Fill`); `dims`
+ * may be a shape tensor (`tf.fill(tf.shape(x), 9)`).
  *
  * @example
  * ```ts
@@ -57,19 +99,23 @@ function fillOp(graph: Graph, scope: string, dims: number[], value: Tensor): Ten
  *                               //      [9. 9. 9.]]
  * ```
  */
-export function fill(dims: ShapeLike, value: TensorLike, options: { name?: string } = {}): Tensor {
-  return inOpScope(options.name, "Fill", [value], (scope, graph) => {
-    const v = convertToTensor(value, { name: "value" });
+export const fill = tfFunction("fill", FILL_PARAMS, (a) =>
+  inOpScope(a.name, "Fill", [a.dims, a.value], (scope, graph) => {
+    const v = convertToTensor(a.value, { name: "value" });
     v.shape.assertHasRank(0);
-    return fillOp(graph, scope, fullyDefined(dims, "fill"), v);
-  });
-}
+    return fillOp(graph, scope, a.dims, v);
+  }),
+);
 
-/** Options of {@link zeros} and {@link ones}. */
-export interface FilledOptions {
-  dtype?: DType;
-  name?: string;
-}
+/** TF 1.15's `zeros(shape, dtype=tf.float32, name)` and `ones(…)`. */
+const FILLED_PARAMS = [
+  req("shape", shapeArgKind),
+  opt("dtype", dtypeKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link zeros} and {@link ones}. */
+export type FilledOptions = OptionsOf<typeof FILLED_PARAMS>;
 
 function scalarFor(dtype: DType, one: boolean): number | boolean | string {
   if (dtype === "bool") return one;
@@ -78,25 +124,26 @@ function scalarFor(dtype: DType, one: boolean): number | boolean | string {
 }
 
 /**
- * Small results are a `Const` named `zeros`; from 1000 elements on, a `Fill` (TensorFlow
- * keeps graphs small the same way).
+ * Small results are a `Const` named `zeros`; from 1000 elements on, or when the shape is
+ * a tensor, a `Fill` (TensorFlow keeps graphs small the same way).
  */
 function filled(
   defaultName: string,
-  shape: ShapeLike,
-  options: FilledOptions,
+  shape: ShapeLike | Packable,
+  dtypeOption: DType | undefined,
+  name: string | undefined,
   one: boolean,
 ): Tensor {
-  const dtype = asDType(options.dtype ?? "float32");
-  const dims = fullyDefined(shape, defaultName);
-  const size = dims.reduce((a, b) => a * b, 1);
-  return inOpScope(options.name, defaultName, [], (scope, graph) => {
+  const dtype = asDType(dtypeOption ?? "float32");
+  const dims = staticDims(shape);
+  const size = dims === null ? null : dims.reduce((a, b) => a * b, 1);
+  return inOpScope(name, defaultName, [shape], (scope, graph) => {
     const value = scalarFor(dtype, one);
-    if (size < 1000) {
+    if (dims !== null && size !== null && size < 1000) {
       return constantOp(graph, scope, constOf(dtype, dims, value, size));
     }
     const v = constantOp(graph, `${graph.uniqueName("Const")}/`, constOf(dtype, [], value, 1));
-    return fillOp(graph, scope, dims, v);
+    return fillOp(graph, scope, shape, v);
   });
 }
 
@@ -111,19 +158,19 @@ function constOf(dtype: DType, shape: number[], value: number | boolean | string
 }
 
 /**
- * A tensor of zeros (`tf.zeros`).
+ * A tensor of zeros (`tf.zeros(shape, dtype, name)`); `shape` may be a shape tensor.
  *
  * @example
  * ```ts
  * tf.zeros([32]).op.type; // ==> Const
  * ```
  */
-export function zeros(shape: ShapeLike, options: FilledOptions = {}): Tensor {
-  return filled("zeros", shape, options, false);
-}
+export const zeros = tfFunction("zeros", FILLED_PARAMS, (a) =>
+  filled("zeros", a.shape, a.dtype, a.name, false),
+);
 
 /**
- * A tensor of ones (`tf.ones`).
+ * A tensor of ones (`tf.ones(shape, dtype, name)`).
  *
  * @example
  * ```ts
@@ -132,6 +179,6 @@ export function zeros(shape: ShapeLike, options: FilledOptions = {}): Tensor {
  *                                                 //      [1 1]]
  * ```
  */
-export function ones(shape: ShapeLike, options: FilledOptions = {}): Tensor {
-  return filled("ones", shape, options, true);
-}
+export const ones = tfFunction("ones", FILLED_PARAMS, (a) =>
+  filled("ones", a.shape, a.dtype, a.name, true),
+);

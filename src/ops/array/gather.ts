@@ -3,7 +3,18 @@ import type { Graph } from "../../graph/graph.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  booleanKind,
+  intKind,
+  intOrTensorKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
@@ -96,15 +107,24 @@ export function gatherIn(
   ).outputs[0] as Tensor;
 }
 
-/** Options of {@link gather}. */
-export interface GatherOptions extends NameOption {
-  axis?: TensorLike | null;
-  batchDims?: number;
-}
+/** TF 1.15's `gather(params, indices, validate_indices, name, axis, batch_dims=0)` (v1). */
+const GATHER_PARAMS = [
+  req("params", tensorKind),
+  req("indices", tensorKind),
+  /** Deprecated in TF 1.15, where it does nothing. */
+  opt("validateIndices", booleanKind),
+  opt("name", stringKind),
+  opt("axis", intOrTensorKind),
+  opt("batchDims", intKind),
+] as const;
+
+/** The options object of {@link gather} (any parameter by name). */
+export type GatherOptions = OptionsOf<typeof GATHER_PARAMS>;
 
 /**
- * Gathers slices of `params` along `axis` at `indices` (`tf.gather`, op `GatherV2` with
- * the const `GatherV2/axis`). The result's shape is
+ * Gathers slices of `params` along `axis` at `indices` (`tf.gather(params, indices,
+ * validate_indices, name, axis, batch_dims)`, op `GatherV2` with the const
+ * `GatherV2/axis`). The result's shape is
  * `params.shape[:axis] + indices.shape + params.shape[axis + 1:]`.
  *
  * @example
@@ -114,17 +134,13 @@ export interface GatherOptions extends NameOption {
  *                                                                     //      [1. 2.]]
  * ```
  */
-export function gather(
-  params: TensorLike,
-  indices: TensorLike,
-  options: GatherOptions = {},
-): Tensor {
-  const batchDims = options.batchDims ?? 0;
-  const axis = options.axis ?? batchDims;
-  return inOpScope(options.name, "GatherV2", [params, indices, axis], (scope, graph) => {
-    const p = convertToTensor(params, { name: "params" });
-    const i = convertToTensor(indices, { name: "indices", preferredDtype: "int32" });
-    const a = convertToTensor(axis, { name: "axis", preferredDtype: "int32" });
-    return gatherIn(graph, scope, p, i, a, batchDims);
+export const gather = tfFunction("gather", GATHER_PARAMS, (a) => {
+  const batchDims = a.batchDims ?? 0;
+  const axis: TensorLike = a.axis ?? batchDims;
+  return inOpScope(a.name, "GatherV2", [a.params, a.indices, axis], (scope, graph) => {
+    const p = convertToTensor(a.params, { name: "params" });
+    const i = convertToTensor(a.indices, { name: "indices", preferredDtype: "int32" });
+    const ax = convertToTensor(axis, { name: "axis", preferredDtype: "int32" });
+    return gatherIn(graph, scope, p, i, ax, batchDims);
   });
-}
+});

@@ -1,34 +1,69 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import {
+  booleanKind,
+  dtypeKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type ArgsOf,
+} from "../../graph/call_args.js";
+import { asDType } from "../../graph/dtypes.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
+import { ones, zeros } from "./fill.js";
+import { shapeIn } from "./shape.js";
 
 registerOp({ type: "ZerosLike", kernel: ([x]) => [tfc.zerosLike(x as tfc.Tensor)] });
 registerOp({ type: "OnesLike", kernel: ([x]) => [tfc.onesLike(x as tfc.Tensor)] });
 
-function likeOp(type: string, defaultName: string, x: TensorLike, options: NameOption): Tensor {
-  return inOpScope(options.name, defaultName, [x], (scope, graph) => {
-    const t = convertToTensor(x, { name: "x" });
+/** TF 1.15's `zeros_like(tensor, dtype=None, name=None, optimize=True)` (and `ones_like`). */
+const LIKE_PARAMS = [
+  req("tensor", tensorKind),
+  opt("dtype", dtypeKind),
+  opt("name", stringKind),
+  /**
+   * TF's permission to emit a constant when the shape is known; the values are the same
+   * either way, and scopeflow always builds the `ZerosLike`/`OnesLike` op.
+   */
+  opt("optimize", booleanKind),
+] as const;
+
+function likeOp(type: "ZerosLike" | "OnesLike", a: ArgsOf<typeof LIKE_PARAMS>): Tensor {
+  const defaultName = type === "ZerosLike" ? "zeros_like" : "ones_like";
+  return inOpScope(a.name, defaultName, [a.tensor], (scope, graph) => {
+    const t = convertToTensor(a.tensor, { name: "x" });
+    const dtype = a.dtype === undefined ? t.dtype : asDType(a.dtype);
+    if (dtype !== t.dtype) {
+      // `zeros(shape_internal(tensor), dtype=dtype, name=name)`, as TensorFlow builds it.
+      const filled = type === "ZerosLike" ? zeros : ones;
+      const shape = t.shape.isFullyDefined()
+        ? (t.shape.asList() as number[])
+        : shapeIn(graph, `${graph.uniqueName("Shape")}/`, t);
+      return filled(shape, dtype, scope);
+    }
     return makeOp(graph, type, scope, [t], [{ dtype: t.dtype, shape: t.shape }], { T: t.dtype })
       .outputs[0] as Tensor;
   });
 }
 
 /**
- * Zeros with `x`'s shape and dtype, known only at run time if need be (`tf.zeros_like`).
+ * Zeros with `tensor`'s shape and (unless `dtype` is given) dtype, known only at run time
+ * if need be (`tf.zeros_like(tensor, dtype, name, optimize)`).
  *
  * @example
  * ```ts
  * tf.zerosLike(tf.placeholder(tf.float32, [null, 3])).shape.toString(); // ==> (?, 3)
  * ```
  */
-export function zerosLike(x: TensorLike, options: NameOption = {}): Tensor {
-  return likeOp("ZerosLike", "zeros_like", x, options);
-}
+export const zerosLike = tfFunction("zerosLike", LIKE_PARAMS, (a) => likeOp("ZerosLike", a));
 
 /**
- * Ones with `x`'s shape and dtype (`tf.ones_like`).
+ * Ones with `tensor`'s shape and (unless `dtype` is given) dtype
+ * (`tf.ones_like(tensor, dtype, name, optimize)`).
  *
  * @example
  * ```ts
@@ -37,6 +72,4 @@ export function zerosLike(x: TensorLike, options: NameOption = {}): Tensor {
  * sess.run(tf.onesLike(loss)); // ==> 1.0
  * ```
  */
-export function onesLike(x: TensorLike, options: NameOption = {}): Tensor {
-  return likeOp("OnesLike", "ones_like", x, options);
-}
+export const onesLike = tfFunction("onesLike", LIKE_PARAMS, (a) => likeOp("OnesLike", a));

@@ -1,10 +1,21 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { asDType, isInteger, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  dtypeKind,
+  intKind,
+  intOrTensorKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { constantScalar, constantValue, readScalar } from "../tensor_util.js";
@@ -108,21 +119,28 @@ export function oneHotIn(
   ).outputs[0] as Tensor;
 }
 
-/** Options of {@link oneHot}. */
-export interface OneHotOptions extends NameOption {
+/** TF 1.15's `one_hot(indices, depth, on_value, off_value, axis, dtype, name)`. */
+const ONE_HOT_PARAMS = [
+  req("indices", tensorKind),
+  req("depth", intOrTensorKind),
   /** The value at the index; 1 by default. */
-  onValue?: TensorLike | null;
+  opt("onValue", tensorKind),
   /** The value elsewhere; 0 by default. */
-  offValue?: TensorLike | null;
+  opt("offValue", tensorKind),
   /** Where the new dimension goes; last (-1) by default. */
-  axis?: number | null;
+  opt("axis", intKind),
   /** The result's dtype: from `onValue`/`offValue`, else float32. */
-  dtype?: DType | null;
-}
+  opt("dtype", dtypeKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link oneHot} (any parameter by name). */
+export type OneHotOptions = OptionsOf<typeof ONE_HOT_PARAMS>;
 
 /**
- * One-hot vectors of length `depth` for integer `indices` (`tf.one_hot`, op `OneHot` named
- * `one_hot`). Indices outside `[0, depth)` give all-`offValue` rows.
+ * One-hot vectors of length `depth` for integer `indices` (`tf.one_hot(indices, depth,
+ * on_value, off_value, axis, dtype, name)`, op `OneHot` named `one_hot`). Indices outside
+ * `[0, depth)` give all-`offValue` rows.
  *
  * @example
  * ```ts
@@ -132,11 +150,8 @@ export interface OneHotOptions extends NameOption {
  * sess.run(tf.oneHot([1], 3, { onValue: 5, offValue: -1 })); // ==> [[-1.  5. -1.]]
  * ```
  */
-export function oneHot(
-  indices: TensorLike,
-  depth: TensorLike,
-  options: OneHotOptions = {},
-): Tensor {
+export const oneHot = tfFunction("oneHot", ONE_HOT_PARAMS, (options) => {
+  const { indices, depth } = options;
   const onValue = options.onValue ?? null;
   const offValue = options.offValue ?? null;
   return inOpScope(options.name, "one_hot", [indices, depth, onValue, offValue], (scope, graph) => {
@@ -177,4 +192,4 @@ export function oneHot(
     }
     return oneHotIn(graph, scope, idx, depthT, on, off, options.axis ?? -1);
   });
-}
+});

@@ -1,9 +1,17 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { ValueError } from "../../errors.js";
-import { Tensor, type TensorLike } from "../../graph/tensor.js";
+import { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor, type Packable } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import {
@@ -75,18 +83,24 @@ function padShape(si: ShapeInference, x: Tensor, paddings: Tensor, mirror: strin
   return new TensorShape(dims);
 }
 
-/** Options of {@link pad}. */
-export interface PadOptions extends NameOption {
+/** TF 1.15's `pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0)`. */
+const PAD_PARAMS = [
+  req("tensor", tensorKind),
+  req("paddings", tensorKind),
   /** `"CONSTANT"` (default), `"REFLECT"` or `"SYMMETRIC"`, in any case. */
-  mode?: string;
+  opt("mode", stringKind),
+  opt("name", stringKind),
   /** The value for `"CONSTANT"` padding; 0 by default. */
-  constantValues?: TensorLike;
-}
+  opt("constantValues", tensorKind),
+] as const;
+
+/** The options object of {@link pad} (any parameter by name). */
+export type PadOptions = OptionsOf<typeof PAD_PARAMS>;
 
 /**
- * Pads `tensor` by `paddings` (`[[before, after], …]`, one pair per dimension) (`tf.pad`):
- * op `Pad` for zero padding, `PadV2` for another constant, `MirrorPad` for `REFLECT` and
- * `SYMMETRIC`.
+ * Pads `tensor` by `paddings` (`[[before, after], …]`, one pair per dimension)
+ * (`tf.pad(tensor, paddings, mode, name, constant_values)`): op `Pad` for zero padding,
+ * `PadV2` for another constant, `MirrorPad` for `REFLECT` and `SYMMETRIC`.
  *
  * @example
  * ```ts
@@ -96,7 +110,9 @@ export interface PadOptions extends NameOption {
  * sess.run(tf.pad(tf.constant([1, 2, 3]), [[2, 2]], { mode: "reflect" })); // ==> [3. 2. 1. 2. 3. 2. 1.]
  * ```
  */
-export function pad(tensor: TensorLike, paddings: Packable, options: PadOptions = {}): Tensor {
+export const pad = tfFunction("pad", PAD_PARAMS, (options) => {
+  const { tensor } = options;
+  const paddings: Packable = options.paddings;
   const mode = (options.mode ?? "CONSTANT").toUpperCase();
   const constantValues = options.constantValues ?? 0;
   let type: string;
@@ -145,4 +161,4 @@ export function pad(tensor: TensorLike, paddings: Packable, options: PadOptions 
     return makeOp(graph, type, scope, inputs, [{ dtype: x.dtype, shape: out }], attrs)
       .outputs[0] as Tensor;
   });
-}
+});

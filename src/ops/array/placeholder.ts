@@ -1,9 +1,18 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "../../errors.js";
-import { asDType, runtimeDTypeName, type DType } from "../../graph/dtypes.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
-import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
-import { convertToTensor } from "../convert.js";
+import {
+  dtypeKind,
+  opt,
+  req,
+  shapeKind,
+  stringKind,
+  tensorKind,
+  tfFunction,
+} from "../../graph/call_args.js";
+import { asDType, runtimeDTypeName } from "../../graph/dtypes.js";
+import type { Tensor } from "../../graph/tensor.js";
+import { TensorShape } from "../../graph/tensor_shape.js";
+import { convertToTensor, isIntegralLiteral, markUndecidedLiteral } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { shareTensor } from "../share.js";
@@ -25,8 +34,16 @@ registerOp({
 
 registerOp({ type: "PlaceholderWithDefault", kernel: ([x]) => [shareTensor(x as tfc.Tensor)] });
 
+/** TF 1.15's `placeholder(dtype, shape=None, name=None)`. */
+const PLACEHOLDER_PARAMS = [
+  req("dtype", dtypeKind),
+  opt("shape", shapeKind),
+  opt("name", stringKind),
+] as const;
+
 /**
- * A value to feed at run time (`tf.placeholder`); `null` dims are unknown until fed.
+ * A value to feed at run time (`tf.placeholder(dtype, shape, name)`); `null` dims are
+ * unknown until fed.
  *
  * @example
  * ```ts
@@ -36,15 +53,11 @@ registerOp({ type: "PlaceholderWithDefault", kernel: ([x]) => [shareTensor(x as 
  * sess.run(y, new Map([[x, [[1, 2], [3, 4]]]])); // ==> [3. 7.]
  * ```
  */
-export function placeholder(
-  dtype: DType,
-  shape?: ShapeLike | null,
-  options: { name?: string } = {},
-): Tensor {
-  const dt = asDType(dtype);
-  const static_ = TensorShape.from(shape ?? null);
+export const placeholder = tfFunction("placeholder", PLACEHOLDER_PARAMS, (a) => {
+  const dt = asDType(a.dtype);
+  const static_ = TensorShape.from(a.shape ?? null);
   return inOpScope(
-    options.name,
+    a.name,
     "Placeholder",
     [],
     (scope, graph) =>
@@ -53,10 +66,20 @@ export function placeholder(
         shape: static_,
       }).outputs[0] as Tensor,
   );
-}
+});
+
+/** TF 1.15's `placeholder_with_default(input, shape, name=None)`. */
+const WITH_DEFAULT_PARAMS = [
+  req("input", tensorKind),
+  req("shape", shapeKind),
+  opt("name", stringKind),
+] as const;
 
 /**
- * A placeholder that yields `input` when not fed (`tf.placeholder_with_default`).
+ * A placeholder that yields `input` when not fed (`tf.placeholder_with_default(input,
+ * shape, name)`). An integral JS number default (`0`) makes a float32 placeholder, since
+ * nothing decides its dtype; an op that needs an int32 index (a slice's `begin`, a shape)
+ * still takes it, as TensorFlow took Python's int.
  *
  * @example
  * ```ts
@@ -66,32 +89,33 @@ export function placeholder(
  * sess.run(training, new Map([[training, true]])); // ==> True
  * ```
  */
-export function placeholderWithDefault(
-  input: TensorLike,
-  shape: ShapeLike | null,
-  options: { name?: string } = {},
-): Tensor {
-  return inOpScope(options.name, "PlaceholderWithDefault", [input], (scope, graph) => {
-    const value = convertToTensor(input, { name: "input" });
-    const static_ = TensorShape.from(shape);
-    if (!static_.isCompatibleWith(value.shape)) {
-      throw shapeError(
-        mergeErrorDetail(static_, value.shape),
-        opNameOf(scope),
+export const placeholderWithDefault = tfFunction(
+  "placeholderWithDefault",
+  WITH_DEFAULT_PARAMS,
+  (a) =>
+    inOpScope(a.name, "PlaceholderWithDefault", [a.input], (scope, graph) => {
+      const value = convertToTensor(a.input, { name: "input" });
+      const static_ = TensorShape.from(a.shape);
+      if (!static_.isCompatibleWith(value.shape)) {
+        throw shapeError(
+          mergeErrorDetail(static_, value.shape),
+          opNameOf(scope),
+          "PlaceholderWithDefault",
+          [value.shape],
+        );
+      }
+      const out = makeOp(
+        graph,
         "PlaceholderWithDefault",
-        [value.shape],
-      );
-    }
-    return makeOp(
-      graph,
-      "PlaceholderWithDefault",
-      scope,
-      [value],
-      [{ dtype: value.dtype, shape: static_ }],
-      {
-        dtype: value.dtype,
-        shape: static_,
-      },
-    ).outputs[0] as Tensor;
-  });
-}
+        scope,
+        [value],
+        [{ dtype: value.dtype, shape: static_ }],
+        {
+          dtype: value.dtype,
+          shape: static_,
+        },
+      ).outputs[0] as Tensor;
+      if (value.dtype === "float32" && isIntegralLiteral(a.input)) markUndecidedLiteral(out);
+      return out;
+    }),
+);

@@ -1,10 +1,11 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError, ValueError } from "../../errors.js";
 import type { Graph } from "../../graph/graph.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
-import { convertToTensor, type Packable } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { convertToTensor, shapeArgKind, type Packable } from "../convert.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantInts, constantValueAsShape, readInts } from "../tensor_util.js";
@@ -104,8 +105,15 @@ export function reshapeIn(graph: Graph, scope: string, tensor: Tensor, shape: Te
   }).outputs[0] as Tensor;
 }
 
+/** TF 1.15's `reshape(tensor, shape, name=None)`. */
+const RESHAPE_PARAMS = [
+  req("tensor", tensorKind),
+  req("shape", shapeArgKind),
+  opt("name", stringKind),
+] as const;
+
 /**
- * Reshapes `tensor` to `shape` (`tf.reshape`, op `Reshape` with its shape as the const
+ * Reshapes `tensor` to `shape` (`tf.reshape(tensor, shape, name)`, op `Reshape` with its shape as the const
  * `Reshape/shape`). One dim may be `-1`: it is inferred, at build time when possible. The
  * shape may also be a tensor, or an array holding tensors (packed, as TensorFlow does).
  *
@@ -117,17 +125,14 @@ export function reshapeIn(graph: Graph, scope: string, tensor: Tensor, shape: Te
  * tf.reshape(x, [n, -1]).shape.toString(); // ==> (?, ?)
  * ```
  */
-export function reshape(
-  tensor: TensorLike,
-  shape: Packable | TensorShape,
-  options: NameOption = {},
-): Tensor {
-  return inOpScope(options.name, "Reshape", [tensor, shape], (scope, graph) => {
-    const t = convertToTensor(tensor, { name: "tensor" });
+export const reshape = tfFunction("reshape", RESHAPE_PARAMS, (a) =>
+  inOpScope(a.name, "Reshape", [a.tensor, a.shape], (scope, graph) => {
+    const t = convertToTensor(a.tensor, { name: "tensor" });
+    const shape = a.shape as Packable | TensorShape;
     const s = convertToTensor(shapeArg(shape), { name: "shape", preferredDtype: "int32" });
     return reshapeIn(graph, scope, t, s);
-  });
-}
+  }),
+);
 
 /** A `TensorShape` converts to its dims (it must be fully defined, as in TensorFlow). */
 export function shapeArg(shape: Packable | TensorShape): Packable {

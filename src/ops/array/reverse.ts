@@ -1,8 +1,19 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
-import { convertToTensor, type Packable } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  alias,
+  axisKind,
+  intKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, normalizeAxis, ShapeInference } from "../shape_utils.js";
 import { constantInts, readInts } from "../tensor_util.js";
@@ -17,9 +28,16 @@ registerOp({
   },
 });
 
+/** TF 1.15's `reverse(tensor, axis, name=None)` (`reverse_v2`). */
+const REVERSE_PARAMS = [
+  req("tensor", tensorKind),
+  req("axis", axisKind),
+  opt("name", stringKind),
+] as const;
+
 /**
- * Reverses `tensor` along each axis of `axis` (`tf.reverse`, op `ReverseV2` with the const
- * `ReverseV2/axis`).
+ * Reverses `tensor` along each axis of `axis` (`tf.reverse(tensor, axis, name)`, op
+ * `ReverseV2` with the const `ReverseV2/axis`).
  *
  * @example
  * ```ts
@@ -27,10 +45,10 @@ registerOp({
  * sess.run(tf.reverse(tf.constant([[1, 2, 3]]), [1])); // ==> [[3. 2. 1.]]
  * ```
  */
-export function reverse(tensor: TensorLike, axis: Packable, options: NameOption = {}): Tensor {
-  return inOpScope(options.name, "ReverseV2", [tensor, axis], (scope, graph) => {
-    const x = convertToTensor(tensor, { name: "tensor" });
-    const a = convertToTensor(axis, { name: "axis", preferredDtype: "int32" });
+export const reverse = tfFunction("reverse", REVERSE_PARAMS, (args) =>
+  inOpScope(args.name, "ReverseV2", [args.tensor, args.axis], (scope, graph) => {
+    const x = convertToTensor(args.tensor, { name: "tensor" });
+    const a = convertToTensor(args.axis, { name: "axis", preferredDtype: "int32" });
     checkDType(a.dtype, "axis", "index");
     const name = opNameOf(scope);
     const si = new ShapeInference(name, "ReverseV2", [x.shape, a.shape]);
@@ -50,8 +68,8 @@ export function reverse(tensor: TensorLike, axis: Packable, options: NameOption 
       Tidx: a.dtype,
       _axis: axes,
     }).outputs[0] as Tensor;
-  });
-}
+  }),
+);
 
 registerOp({
   type: "ReverseSequence",
@@ -97,13 +115,22 @@ registerOp({
   },
 });
 
-/** Options of {@link reverseSequence}. */
-export interface ReverseSequenceOptions extends NameOption {
-  /** The sequence axis (TF's `seq_axis`, or the older `seq_dim`). */
-  seqAxis?: number;
-  /** The batch axis (TF's `batch_axis`, or `batch_dim`); default 0. */
-  batchAxis?: number;
-}
+/**
+ * TF 1.15's `reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None,
+ * name=None, seq_dim=None, batch_dim=None)`.
+ */
+const REVERSE_SEQUENCE_PARAMS = [
+  req("input", tensorKind),
+  req("seqLengths", tensorKind),
+  opt("seqAxis", intKind),
+  opt("batchAxis", intKind),
+  opt("name", stringKind),
+  alias("seqDim", "seqAxis", intKind),
+  alias("batchDim", "batchAxis", intKind),
+] as const;
+
+/** The options object of {@link reverseSequence} (any parameter by name). */
+export type ReverseSequenceOptions = OptionsOf<typeof REVERSE_SEQUENCE_PARAMS>;
 
 /**
  * Reverses the first `seqLengths[b]` elements along `seqAxis` of each slice `b` along
@@ -118,36 +145,43 @@ export interface ReverseSequenceOptions extends NameOption {
  *                                                          //      [6. 5. 4.]]
  * ```
  */
-export function reverseSequence(
-  input: TensorLike,
-  seqLengths: TensorLike,
-  options: ReverseSequenceOptions = {},
-): Tensor {
-  return inOpScope(options.name, "ReverseSequence", [input, seqLengths], (scope, graph) => {
-    const x = convertToTensor(input, { name: "input" });
-    const lengths = convertToTensor(seqLengths, { name: "seq_lengths", preferredDtype: "int32" });
-    checkDType(lengths.dtype, "seq_lengths", "index");
-    const seqDim = options.seqAxis;
-    if (seqDim === undefined) throw new TypeError("reverseSequence needs options.seqAxis.");
-    const batchDim = options.batchAxis ?? 0;
-    const name = opNameOf(scope);
-    const si = new ShapeInference(name, "ReverseSequence", [x.shape, lengths.shape]);
-    const lengthDims = si.withRank(lengths.shape, 1);
-    let out: TensorShape = x.shape;
-    if (x.shape.dims !== null) {
-      const rank = x.shape.dims.length;
-      if (batchDim === seqDim) si.fail(`batch_dim == seq_dim == ${seqDim}`);
-      if (seqDim >= rank) si.fail(`seq_dim must be < input rank: ${seqDim} vs. ${rank}`);
-      if (batchDim >= rank) si.fail(`batch_dim must be < input rank: ${batchDim} vs. ${rank}`);
-      const dims = x.shape.dims.slice();
-      dims[batchDim] = si.mergeDim(dims[batchDim] as Dim, lengthDims[0] as Dim);
-      out = new TensorShape(dims);
-    }
-    return makeOp(graph, "ReverseSequence", scope, [x, lengths], [{ dtype: x.dtype, shape: out }], {
-      T: x.dtype,
-      Tlen: lengths.dtype,
-      seq_dim: seqDim,
-      batch_dim: batchDim,
-    }).outputs[0] as Tensor;
-  });
-}
+export const reverseSequence = tfFunction(
+  "reverseSequence",
+  REVERSE_SEQUENCE_PARAMS,
+  ({ input, seqLengths, ...options }) =>
+    inOpScope(options.name, "ReverseSequence", [input, seqLengths], (scope, graph) => {
+      const x = convertToTensor(input, { name: "input" });
+      const lengths = convertToTensor(seqLengths, { name: "seq_lengths", preferredDtype: "int32" });
+      checkDType(lengths.dtype, "seq_lengths", "index");
+      const seqDim = options.seqAxis;
+      if (seqDim === undefined)
+        throw new TypeError("Expected int for argument 'seq_dim' not None.");
+      const batchDim = options.batchAxis ?? 0;
+      const name = opNameOf(scope);
+      const si = new ShapeInference(name, "ReverseSequence", [x.shape, lengths.shape]);
+      const lengthDims = si.withRank(lengths.shape, 1);
+      let out: TensorShape = x.shape;
+      if (x.shape.dims !== null) {
+        const rank = x.shape.dims.length;
+        if (batchDim === seqDim) si.fail(`batch_dim == seq_dim == ${seqDim}`);
+        if (seqDim >= rank) si.fail(`seq_dim must be < input rank: ${seqDim} vs. ${rank}`);
+        if (batchDim >= rank) si.fail(`batch_dim must be < input rank: ${batchDim} vs. ${rank}`);
+        const dims = x.shape.dims.slice();
+        dims[batchDim] = si.mergeDim(dims[batchDim] as Dim, lengthDims[0] as Dim);
+        out = new TensorShape(dims);
+      }
+      return makeOp(
+        graph,
+        "ReverseSequence",
+        scope,
+        [x, lengths],
+        [{ dtype: x.dtype, shape: out }],
+        {
+          T: x.dtype,
+          Tlen: lengths.dtype,
+          seq_dim: seqDim,
+          batch_dim: batchDim,
+        },
+      ).outputs[0] as Tensor;
+    }),
+);

@@ -1,10 +1,19 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { asDType, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp } from "../op_scope.js";
+import {
+  dtypeKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { constantOp } from "./constant.js";
 
@@ -12,16 +21,21 @@ registerOp({ type: "Shape", kernel: ([x]) => [tfc.tensor1d((x as tfc.Tensor).sha
 registerOp({ type: "Size", kernel: ([x]) => [tfc.scalar((x as tfc.Tensor).size, "int32")] });
 registerOp({ type: "Rank", kernel: ([x]) => [tfc.scalar((x as tfc.Tensor).rank, "int32")] });
 
-/** Options of {@link shape} and {@link size}. */
-export interface ShapeOptions extends NameOption {
+/** TF 1.15's `shape(input, name=None, out_type=tf.int32)` (and `size`'s). */
+const SHAPE_PARAMS = [
+  req("input", tensorKind),
+  opt("name", stringKind),
   /** `int32` (the default) or `int64`. */
-  outType?: DType;
-}
+  opt("outType", dtypeKind),
+] as const;
+
+/** The options object of {@link shape} and {@link size} (any parameter by name). */
+export type ShapeOptions = OptionsOf<typeof SHAPE_PARAMS>;
 
 type IndexDType = "int32" | "int64";
 
-function outTypeOf(options: ShapeOptions): IndexDType {
-  const t = asDType(options.outType ?? "int32");
+function outTypeOf(outType: DType | undefined): IndexDType {
+  const t = asDType(outType ?? "int32");
   if (t !== "int32" && t !== "int64") {
     throw new TypeError(
       `Value passed to parameter 'out_type' has DataType ${t} not in list of allowed values: int32, int64`,
@@ -77,7 +91,7 @@ export function rankIn(graph: Graph, scope: string, x: Tensor, optimize = true):
 }
 
 /**
- * The shape of `input` as a 1-D int32 (or `outType`) tensor (`tf.shape`): a `Const` named `Shape` when
+ * The shape of `input` as a 1-D int32 (or `outType`) tensor (`tf.shape(input, name, out_type)`): a `Const` named `Shape` when
  * the static shape is fully defined (as TensorFlow's graph mode does), else a `Shape` op.
  *
  * @example
@@ -88,15 +102,15 @@ export function rankIn(graph: Graph, scope: string, x: Tensor, optimize = true):
  * sess.run(tf.shape(x), new Map([[x, [[1, 2, 3]]]])); // ==> [1 3]
  * ```
  */
-export function shape(input: TensorLike, options: ShapeOptions = {}): Tensor {
-  const outType = outTypeOf(options);
-  return inOpScope(options.name, "Shape", [input], (scope, graph) =>
-    shapeIn(graph, scope, convertToTensor(input), outType),
+export const shape = tfFunction("shape", SHAPE_PARAMS, (a) => {
+  const outType = outTypeOf(a.outType);
+  return inOpScope(a.name, "Shape", [a.input], (scope, graph) =>
+    shapeIn(graph, scope, convertToTensor(a.input), outType),
   );
-}
+});
 
 /**
- * The number of elements of `input` as an int32 (or `outType`) scalar (`tf.size`): a `Const` named `Size`
+ * The number of elements of `input` as an int32 (or `outType`) scalar (`tf.size(input, name, out_type)`): a `Const` named `Size`
  * when known when building, else a `Size` op.
  *
  * @example
@@ -107,10 +121,10 @@ export function shape(input: TensorLike, options: ShapeOptions = {}): Tensor {
  * sess.run(s); // ==> 6
  * ```
  */
-export function size(input: TensorLike, options: ShapeOptions = {}): Tensor {
-  const outType = outTypeOf(options);
-  return inOpScope(options.name, "Size", [input], (scope, graph) => {
-    const x = convertToTensor(input);
+export const size = tfFunction("size", SHAPE_PARAMS, (a) => {
+  const outType = outTypeOf(a.outType);
+  return inOpScope(a.name, "Size", [a.input], (scope, graph) => {
+    const x = convertToTensor(a.input);
     const n = x.shape.numElements();
     if (n !== null) return intConst(graph, scope, [], [n], outType);
     if (x.shape.dims !== null && x.shape.dims.some((d) => d === 0))
@@ -120,10 +134,13 @@ export function size(input: TensorLike, options: ShapeOptions = {}): Tensor {
       out_type: outType,
     }).outputs[0] as Tensor;
   });
-}
+});
+
+/** TF 1.15's `rank(input, name=None)`. */
+const RANK_PARAMS = [req("input", tensorKind), opt("name", stringKind)] as const;
 
 /**
- * The rank of `input` as an int32 scalar (`tf.rank`): a `Const` named `Rank` when the
+ * The rank of `input` as an int32 scalar (`tf.rank(input, name)`): a `Const` named `Rank` when the
  * rank is known, else a `Rank` op.
  *
  * @example
@@ -134,8 +151,8 @@ export function size(input: TensorLike, options: ShapeOptions = {}): Tensor {
  * sess.run(r); // ==> 2
  * ```
  */
-export function rank(input: TensorLike, options: NameOption = {}): Tensor {
-  return inOpScope(options.name, "Rank", [input], (scope, graph) =>
-    rankIn(graph, scope, convertToTensor(input)),
-  );
-}
+export const rank = tfFunction("rank", RANK_PARAMS, (a) =>
+  inOpScope(a.name, "Rank", [a.input], (scope, graph) =>
+    rankIn(graph, scope, convertToTensor(a.input)),
+  ),
+);

@@ -1,10 +1,11 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "../../errors.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import type { ConstValue } from "../const_value.js";
-import { convertToTensor, type Packable } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { convertToTensor, packableKind } from "../convert.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantInts, constantValue, constantValueAsShape, readInts } from "../tensor_util.js";
@@ -45,8 +46,16 @@ function checkSlice(shape: readonly number[], begin: number[], size: number[], o
   }
 }
 
+/** TF 1.15's `slice(input_, begin, size, name=None)` (`input_` is `input` here). */
+const SLICE_PARAMS = [
+  req("input", tensorKind),
+  req("begin", packableKind),
+  req("size", packableKind),
+  opt("name", stringKind),
+] as const;
+
 /**
- * Extracts a slice of `size` starting at `begin` (`tf.slice`, op `Slice` with the consts
+ * Extracts a slice of `size` starting at `begin` (`tf.slice(input_, begin, size, name)`, op `Slice` with the consts
  * `Slice/begin` and `Slice/size`). A size of `-1` takes the rest of that dimension.
  *
  * @example
@@ -56,13 +65,8 @@ function checkSlice(shape: readonly number[], begin: number[], size: number[], o
  * sess.run(tf.slice(t, [1, 0], [1, -1])); // ==> [[2. 2. 2.]]
  * ```
  */
-export function slice(
-  input: TensorLike,
-  begin: Packable,
-  size: Packable,
-  options: NameOption = {},
-): Tensor {
-  return inOpScope(options.name, "Slice", [input, begin, size], (scope, graph) => {
+export const slice = tfFunction("slice", SLICE_PARAMS, ({ input, begin, size, ...options }) =>
+  inOpScope(options.name, "Slice", [input, begin, size], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const b = convertToTensor(begin, { name: "begin", preferredDtype: "int32" });
     const s = convertToTensor(size, { name: "size", preferredDtype: b.dtype });
@@ -115,5 +119,5 @@ export function slice(
       _begin: constantInts(b),
       _size: constantInts(s),
     }).outputs[0] as Tensor;
-  });
-}
+  }),
+);

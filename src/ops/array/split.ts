@@ -3,7 +3,19 @@ import { InvalidArgumentError, ValueError } from "../../errors.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { withDefaultGraph } from "../../graph/graph.js";
+import { graphFromValues } from "../../scope/name_scope.js";
+import {
+  intKind,
+  intOrTensorKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference, type ShapeErrorContext } from "../shape_utils.js";
 import { constantInts, constantValue, readInts, readScalar } from "../tensor_util.js";
@@ -141,15 +153,22 @@ function sizedSplit(
   return { outShapes, axis, sizes };
 }
 
-/** Options of {@link split}. */
-export interface SplitOptions extends NameOption {
-  axis?: TensorLike;
+/** TF 1.15's `split(value, num_or_size_splits, axis=0, num=None, name="split")`. */
+const SPLIT_PARAMS = [
+  req("value", tensorKind),
+  req("numOrSizeSplits", tensorKind),
+  opt("axis", intOrTensorKind),
   /** The number of outputs, when it cannot be inferred from `numOrSizeSplits`. */
-  num?: number | null;
-}
+  opt("num", intKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link split} (any parameter by name). */
+export type SplitOptions = OptionsOf<typeof SPLIT_PARAMS>;
 
 /**
- * Splits `value` along `axis` (`tf.split`, named `split`): into `numOrSizeSplits` equal
+ * Splits `value` along `axis` (`tf.split(value, num_or_size_splits, axis, num, name)`,
+ * named `split`): into `numOrSizeSplits` equal
  * parts (op `Split`), or into parts of the listed sizes, one of which may be `-1` (op
  * `SplitV`). As in TensorFlow 1.15, `numOrSizeSplits` is first converted to a tensor,
  * which leaves a `Const` in the graph.
@@ -162,12 +181,22 @@ export interface SplitOptions extends NameOption {
  * d.shape.toString(); // ==> (3,)
  * ```
  */
-export function split(
+export const split = tfFunction("split", SPLIT_PARAMS, (a) => {
+  // `numOrSizeSplits` becomes a `Const` before the `split` scope opens (as in TF): a
+  // refused split must take it back too.
+  const graph = graphFromValues([a.value, a.numOrSizeSplits]);
+  return withDefaultGraph(graph, () =>
+    graph.atomically(() => splitImpl(a.value, a.numOrSizeSplits, a.axis ?? 0, a.num, a.name)),
+  );
+});
+
+function splitImpl(
   value: TensorLike,
-  numOrSizeSplits: number | TensorLike,
-  options: SplitOptions = {},
+  numOrSizeSplits: TensorLike,
+  axis: TensorLike,
+  numOption: number | undefined,
+  name: string | undefined,
 ): Tensor[] {
-  const axis = options.axis ?? 0;
   const sizeSplits = convertToTensor(numOrSizeSplits, { preferredDtype: "int32" });
   if (typeof numOrSizeSplits === "number") {
     const num = numOrSizeSplits;
@@ -176,7 +205,7 @@ export function split(
     if (num < 1) {
       throw new ValueError(`Attr 'num_split' of 'Split' Op passed ${num} less than minimum 1.`);
     }
-    return inOpScope(options.name, "split", [value], (scope, graph) => {
+    return inOpScope(name, "split", [value], (scope, graph) => {
       const axisT = convertToTensor(axis, { name: "split_dim", dtype: "int32" });
       const v = convertToTensor(value, { name: "value" });
       const { outShape, axis: a } = evenSplit(opNameOf(scope), v, axisT, num);
@@ -194,14 +223,14 @@ export function split(
     );
   }
   checkDType(sizeSplits.dtype, "size_splits", "index");
-  let num = options.num ?? null;
+  let num = numOption ?? null;
   if (num === null) {
     num = sizeSplits.shape.dims === null ? null : (sizeSplits.shape.dims[0] ?? null);
     if (num === null)
       throw new ValueError(`Cannot infer num from shape ${sizeSplits.shape.toString()}`);
   }
   const count = num;
-  return inOpScope(options.name, "split", [value, sizeSplits], (scope, graph) => {
+  return inOpScope(name, "split", [value, sizeSplits], (scope, graph) => {
     const v = convertToTensor(value, { name: "value" });
     const axisT = convertToTensor(axis, { name: "split_dim", dtype: "int32" });
     const { outShapes, axis: a, sizes } = sizedSplit(opNameOf(scope), v, sizeSplits, axisT, count);

@@ -1,9 +1,21 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type { Graph } from "../../graph/graph.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  alias,
+  eitherKind,
+  intKind,
+  listKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 
@@ -54,14 +66,23 @@ export function squeezeIn(graph: Graph, scope: string, x: Tensor, axes: readonly
   }).outputs[0] as Tensor;
 }
 
-/** Options of {@link squeeze}. */
-export interface SqueezeOptions extends NameOption {
-  axis?: number | readonly number[] | null;
-}
+/** One axis or a list of axes, as ints. */
+const squeezeAxisKind = eitherKind(intKind, listKind(intKind));
+
+/** TF 1.15's `squeeze(input, axis=None, name=None, squeeze_dims=None)`. */
+const SQUEEZE_PARAMS = [
+  req("input", tensorKind),
+  opt("axis", squeezeAxisKind),
+  opt("name", stringKind),
+  alias("squeezeDims", "axis", squeezeAxisKind),
+] as const;
+
+/** The options object of {@link squeeze} (any parameter by name). */
+export type SqueezeOptions = OptionsOf<typeof SQUEEZE_PARAMS>;
 
 /**
- * Removes dimensions of size 1 (`tf.squeeze`, op `Squeeze`): all of them, or only those in
- * `axis` (each must have size 1). The axes may be given positionally or as `{ axis }`.
+ * Removes dimensions of size 1 (`tf.squeeze(input, axis, name, squeeze_dims)`, op
+ * `Squeeze`): all of them, or only those in `axis` (each must have size 1).
  *
  * @example
  * ```ts
@@ -69,26 +90,11 @@ export interface SqueezeOptions extends NameOption {
  * tf.squeeze(tf.zeros([1, 2, 1, 3]), [2]).shape.toString(); // ==> (1, 2, 3)
  * ```
  */
-export function squeeze(
-  input: TensorLike,
-  axis?: number | readonly number[] | SqueezeOptions | null,
-  options: NameOption = {},
-): Tensor {
-  let axes: number | readonly number[] | null | undefined;
-  let name = options.name;
-  if (typeof axis === "object" && axis !== null && !Array.isArray(axis)) {
-    const o = axis as SqueezeOptions;
-    axes = o.axis;
-    name = o.name ?? name;
-  } else {
-    axes = axis as number | readonly number[] | null | undefined;
-  }
-  const list = axes === null || axes === undefined ? [] : typeof axes === "number" ? [axes] : axes;
-  for (const d of list) {
-    if (!Number.isInteger(d))
-      throw new TypeError(`Expected int for argument 'squeeze_dims' not ${d}.`);
-  }
-  return inOpScope(name, "Squeeze", [input], (scope, graph) =>
-    squeezeIn(graph, scope, convertToTensor(input, { name: "input" }), list),
+export const squeeze = tfFunction("squeeze", SQUEEZE_PARAMS, (a) => {
+  const axes = a.axis;
+  const list: readonly number[] =
+    axes === undefined ? [] : typeof axes === "number" ? [axes] : axes;
+  return inOpScope(a.name, "Squeeze", [a.input], (scope, graph) =>
+    squeezeIn(graph, scope, convertToTensor(a.input, { name: "input" }), list),
   );
-}
+});

@@ -2,8 +2,18 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { ValueError } from "../../errors.js";
 import { isTensorConvertible, Tensor, type TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
-import { convertList, convertToTensor, type Packable } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { convertList, convertToTensor, packableKind, type Packable } from "../convert.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  intKind,
+  kind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { packIn } from "./pack_core.js";
@@ -16,10 +26,21 @@ registerOp({
   },
 });
 
-/** Options of {@link stack}. */
-export interface StackOptions extends NameOption {
-  axis?: number;
-}
+/** A list of tensors (or of values packable into tensors). */
+const packableListKind = kind<readonly Packable[]>(
+  "a list of Tensors",
+  (v) => Array.isArray(v) && v.every((x) => packableKind.check(x)),
+);
+
+/** TF 1.15's `stack(values, axis=0, name="stack")`. */
+const STACK_PARAMS = [
+  req("values", packableListKind),
+  opt("axis", intKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link stack} (any parameter by name). */
+export type StackOptions = OptionsOf<typeof STACK_PARAMS>;
 
 function holdsTensor(values: readonly unknown[]): boolean {
   return values.some(
@@ -28,7 +49,8 @@ function holdsTensor(values: readonly unknown[]): boolean {
 }
 
 /**
- * Stacks rank-R tensors into one rank-(R+1) tensor along `axis` (`tf.stack`, op `Pack`
+ * Stacks rank-R tensors into one rank-(R+1) tensor along `axis` (`tf.stack(values, axis,
+ * name)`, op `Pack`
  * named `stack`). A list of plain JS values stacked on axis 0 becomes one `Const`, as in
  * TensorFlow.
  *
@@ -40,10 +62,11 @@ function holdsTensor(values: readonly unknown[]): boolean {
  *              //      [4. 5.]]
  * ```
  */
-export function stack(values: readonly Packable[], options: StackOptions = {}): Tensor {
-  const axis = options.axis ?? 0;
-  const name = options.name ?? "stack";
-  if (!Number.isInteger(axis)) throw new TypeError(`stack: axis must be an integer, got ${axis}.`);
+export const stack = tfFunction("stack", STACK_PARAMS, (a) =>
+  stackImpl(a.values, a.axis ?? 0, a.name ?? "stack"),
+);
+
+function stackImpl(values: readonly Packable[], axis: number, name: string): Tensor {
   if (values.length === 0) {
     throw new ValueError(
       "List argument 'values' to 'Pack' Op with length 0 shorter than minimum length 1.",
@@ -70,14 +93,20 @@ export function stack(values: readonly Packable[], options: StackOptions = {}): 
   );
 }
 
-/** Options of {@link unstack}. */
-export interface UnstackOptions extends NameOption {
-  num?: number | null;
-  axis?: number;
-}
+/** TF 1.15's `unstack(value, num=None, axis=0, name="unstack")`. */
+const UNSTACK_PARAMS = [
+  req("value", tensorKind),
+  opt("num", intKind),
+  opt("axis", intKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link unstack} (any parameter by name). */
+export type UnstackOptions = OptionsOf<typeof UNSTACK_PARAMS>;
 
 /**
- * Splits `value` along `axis` into rank-(R-1) tensors (`tf.unstack`, op `Unpack` named
+ * Splits `value` along `axis` into rank-(R-1) tensors (`tf.unstack(value, num, axis,
+ * name)`, op `Unpack` named
  * `unstack`, one output per slice). `num` is inferred from the static shape when not given.
  *
  * @example
@@ -88,9 +117,17 @@ export interface UnstackOptions extends NameOption {
  * sess.run(b); // ==> [3. 4.]
  * ```
  */
-export function unstack(value: TensorLike, options: UnstackOptions = {}): Tensor[] {
-  const axis = options.axis ?? 0;
-  let num = options.num ?? null;
+export const unstack = tfFunction("unstack", UNSTACK_PARAMS, (a) =>
+  unstackImpl(a.value, a.num ?? null, a.axis ?? 0, a.name),
+);
+
+function unstackImpl(
+  value: TensorLike,
+  numOption: number | null,
+  axis: number,
+  name: string | undefined,
+): Tensor[] {
+  let num = numOption;
   let input: TensorLike = value;
   if (num === null) {
     const t = convertToTensor(value);
@@ -105,7 +142,7 @@ export function unstack(value: TensorLike, options: UnstackOptions = {}): Tensor
     if (num === null) throw new ValueError(`Cannot infer num from shape ${t.shape.toString()}`);
   }
   const count = num;
-  return inOpScope(options.name, "unstack", [input], (scope, graph) => {
+  return inOpScope(name, "unstack", [input], (scope, graph) => {
     const t = convertToTensor(input, { name: "value" });
     const si = new ShapeInference(opNameOf(scope), "Unpack", [t.shape]);
     let out = TensorShape.unknown();

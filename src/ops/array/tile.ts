@@ -1,8 +1,9 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
-import { convertToTensor, type Packable } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { convertToTensor, packableKind } from "../convert.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantInts, constantValueAsShape, readInts } from "../tensor_util.js";
@@ -17,8 +18,16 @@ registerOp({
   ],
 });
 
+/** TF 1.15's `tile(input, multiples, name=None)`. */
+const TILE_PARAMS = [
+  req("input", tensorKind),
+  req("multiples", packableKind),
+  opt("name", stringKind),
+] as const;
+
 /**
- * Repeats `input` `multiples[i]` times along each dimension `i` (`tf.tile`, op `Tile`
+ * Repeats `input` `multiples[i]` times along each dimension `i` (`tf.tile(input,
+ * multiples, name)`, op `Tile`
  * with the const `Tile/multiples`).
  *
  * @example
@@ -28,8 +37,8 @@ registerOp({
  *                                                   //      [1. 2. 1. 2.]]
  * ```
  */
-export function tile(input: TensorLike, multiples: Packable, options: NameOption = {}): Tensor {
-  return inOpScope(options.name, "Tile", [input, multiples], (scope, graph) => {
+export const tile = tfFunction("tile", TILE_PARAMS, ({ input, multiples, ...options }) =>
+  inOpScope(options.name, "Tile", [input, multiples], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const m = convertToTensor(multiples, { name: "multiples", preferredDtype: "int32" });
     checkDType(m.dtype, "multiples", "index");
@@ -58,5 +67,5 @@ export function tile(input: TensorLike, multiples: Packable, options: NameOption
       Tmultiples: m.dtype,
       _multiples: constantInts(m),
     }).outputs[0] as Tensor;
-  });
-}
+  }),
+);

@@ -1,11 +1,20 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type { Graph } from "../../graph/graph.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
-import { convertToTensor } from "../convert.js";
+import { convertToTensor, packableKind } from "../convert.js";
 import { binaryOpIn } from "../math/binary.js";
 import { rangeIn } from "../math/range.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  booleanKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantInts, constantValue, readInts } from "../tensor_util.js";
@@ -70,14 +79,21 @@ export function transposeIn(graph: Graph, scope: string, x: Tensor, perm: Tensor
   }).outputs[0] as Tensor;
 }
 
-/** Options of {@link transpose}. */
-export interface TransposeOptions extends NameOption {
+/** TF 1.15's `transpose(a, perm=None, name="transpose", conjugate=False)`. */
+const TRANSPOSE_PARAMS = [
+  req("a", tensorKind),
   /** The permutation of the dimensions; reversed by default. */
-  perm?: TensorLike | null;
-}
+  opt("perm", packableKind),
+  opt("name", stringKind),
+  /** Conjugates complex values; scopeflow has no complex dtypes, so it changes nothing. */
+  opt("conjugate", booleanKind),
+] as const;
+
+/** The options object of {@link transpose} (any parameter by name). */
+export type TransposeOptions = OptionsOf<typeof TRANSPOSE_PARAMS>;
 
 /**
- * Permutes the dimensions of `a` (`tf.transpose`, op `Transpose` named `transpose`, with
+ * Permutes the dimensions of `a` (`tf.transpose(a, perm, name, conjugate)`, op `Transpose` named `transpose`, with
  * the const `transpose/perm`). Without `perm` the dimensions are reversed; for a tensor of
  * unknown rank, the reversed permutation is computed at run time (`Rank`, `Range`, `sub`).
  *
@@ -87,8 +103,8 @@ export interface TransposeOptions extends NameOption {
  * tf.transpose(tf.zeros([2, 3, 4]), { perm: [0, 2, 1] }).shape.toString(); // ==> (2, 4, 3)
  * ```
  */
-export function transpose(a: TensorLike, options: TransposeOptions = {}): Tensor {
-  return inOpScope(options.name, "transpose", [a], (scope, graph) => {
+export const transpose = tfFunction("transpose", TRANSPOSE_PARAMS, ({ a, ...options }) =>
+  inOpScope(options.name, "transpose", [a], (scope, graph) => {
     const perm = options.perm ?? null;
     if (perm !== null) {
       const x = convertToTensor(a, { name: "x" });
@@ -117,5 +133,5 @@ export function transpose(a: TensorLike, options: TransposeOptions = {}): Tensor
     const out = transposeIn(graph, scope, x, p);
     if (x.shape.dims !== null) out.setShape(x.shape.dims.slice().reverse());
     return out;
-  });
-}
+  }),
+);

@@ -5,7 +5,8 @@ import type { Graph } from "../../graph/graph.js";
 import { isTensorConvertible, Tensor, type TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 
@@ -97,8 +98,16 @@ function dtypeOfTensor(v: unknown): DType | null {
   return null;
 }
 
+/** TF 1.15's `where(condition, x=None, y=None, name=None)`. */
+const WHERE_PARAMS = [
+  req("condition", tensorKind),
+  opt("x", tensorKind),
+  opt("y", tensorKind),
+  opt("name", stringKind),
+] as const;
+
 /**
- * `tf.where` (TensorFlow 1.x): with `x` and `y`, picks elements of `x` where `condition`
+ * `tf.where(condition, x, y, name)` (TensorFlow 1.x): with `x` and `y`, picks elements of `x` where `condition`
  * is true and of `y` elsewhere (op `Select`; a rank-1 condition picks rows). With the
  * condition only, the coordinates of its true elements (op `Where`, int64 of shape
  * `(?, rank)`).
@@ -111,14 +120,18 @@ function dtypeOfTensor(v: unknown): DType | null {
  *                                                                  //      [1 1]]
  * ```
  */
-export function where(
+export const where = tfFunction("where", WHERE_PARAMS, (a) =>
+  whereImpl(a.condition, a.x ?? null, a.y ?? null, a.name),
+);
+
+function whereImpl(
   condition: TensorLike,
-  x: TensorLike | null = null,
-  y: TensorLike | null = null,
-  options: NameOption = {},
+  x: TensorLike | null,
+  y: TensorLike | null,
+  name: string | undefined,
 ): Tensor {
   if (x === null && y === null) {
-    return inOpScope(options.name, "Where", [condition], (scope, graph) => {
+    return inOpScope(name, "Where", [condition], (scope, graph) => {
       const c = convertToTensor(condition, { name: "condition", preferredDtype: "bool" });
       if (c.dtype === "string") {
         throw new TypeError(
@@ -139,7 +152,7 @@ export function where(
   if (x === null || y === null) {
     throw new ValueError("x and y must both be non-None or both be None.");
   }
-  return inOpScope(options.name, "Select", [condition, x, y], (scope, graph) => {
+  return inOpScope(name, "Select", [condition, x, y], (scope, graph) => {
     const c = convertToTensor(condition, { name: "condition", preferredDtype: "bool" });
     const preferred = dtypeOfTensor(x) ?? dtypeOfTensor(y);
     const t = convertToTensor(x, { name: "t", preferredDtype: preferred });

@@ -1,11 +1,22 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { ValueError } from "../../errors.js";
 import { asDType, isFloating, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Operation } from "../../graph/operation.js";
 import { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
 import { constantOp } from "../array/constant.js";
-import { convertToTensor } from "../convert.js";
+import { convertToTensor, shapeArgKind, type Packable } from "../convert.js";
+import {
+  dtypeKind,
+  intKind,
+  opt,
+  req,
+  scalarKind,
+  stringKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { add } from "../math/binary.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
@@ -82,12 +93,16 @@ registerOp({
  * A random op's `shape` input: a fully defined static shape as an int32 `shape` const, or
  * an int32 shape tensor (then the static shape is what is known of its value).
  */
-function shapeInput(graph: Graph, shape: ShapeLike | Tensor): [Tensor, TensorShape] {
-  if (shape instanceof Tensor) {
-    if (shape.dtype !== "int32") checkDType(shape.dtype, "shape", "index");
-    return [shape, constantValueAsShape(shape)];
+function shapeInput(graph: Graph, shape: ShapeLike | Packable): [Tensor, TensorShape] {
+  const isDims =
+    shape instanceof TensorShape ||
+    (Array.isArray(shape) && shape.every((d) => d === null || typeof d === "number"));
+  if (!isDims) {
+    const t = convertToTensor(shape, { name: "shape", preferredDtype: "int32" });
+    if (t.dtype !== "int32") checkDType(t.dtype, "shape", "index");
+    return [t, constantValueAsShape(t)];
   }
-  const static_ = TensorShape.from(shape);
+  const static_ = TensorShape.from(shape as ShapeLike);
   if (!static_.isFullyDefined()) {
     throw new TypeError(`Random ops need a fully defined shape, got ${static_.toString()}.`);
   }
@@ -120,21 +135,23 @@ function randomCore(
   }).outputs[0] as Tensor;
 }
 
-/** Options of the random ops. */
-export interface RandomNormalOptions {
-  mean?: number | Tensor;
-  stddev?: number | Tensor;
-  dtype?: DType;
-  seed?: number | null;
-  name?: string;
-}
+/** TF 1.15's `random_normal(shape, mean=0.0, stddev=1.0, dtype=tf.float32, seed, name)`. */
+const NORMAL_PARAMS = [
+  req("shape", shapeArgKind),
+  opt("mean", scalarKind),
+  opt("stddev", scalarKind),
+  opt("dtype", dtypeKind),
+  opt("seed", intKind),
+  opt("name", stringKind),
+] as const;
 
-function normalLike(
-  type: string,
-  defaultName: string,
-  shape: ShapeLike | Tensor,
-  options: RandomNormalOptions,
-): Tensor {
+/** The options object of {@link randomNormal} and {@link truncatedNormal}. */
+export type RandomNormalOptions = OptionsOf<typeof NORMAL_PARAMS>;
+
+type NormalArgs = { shape: ShapeLike | Packable } & Omit<RandomNormalOptions, "shape">;
+
+function normalLike(type: string, defaultName: string, options: NormalArgs): Tensor {
+  const { shape } = options;
   const dtype = asDType(options.dtype ?? "float32");
   if (!isFloating(dtype))
     throw new TypeError(`Invalid dtype ${dtype} for ${defaultName}: floats only.`);
@@ -153,8 +170,9 @@ function normalLike(
 }
 
 /**
- * Normally distributed values (`tf.random_normal`): ops `random_normal/RandomStandardNormal`,
- * `random_normal/mul`, and the result `random_normal`.
+ * Normally distributed values (`tf.random_normal(shape, mean, stddev, dtype, seed, name)`):
+ * ops `random_normal/RandomStandardNormal`, `random_normal/mul`, and the result
+ * `random_normal`.
  *
  * @example
  * ```ts
@@ -162,12 +180,13 @@ function normalLike(
  * w.op.type; // ==> Add
  * ```
  */
-export function randomNormal(shape: ShapeLike | Tensor, options: RandomNormalOptions = {}): Tensor {
-  return normalLike("RandomStandardNormal", "random_normal", shape, options);
-}
+export const randomNormal = tfFunction("randomNormal", NORMAL_PARAMS, (a) =>
+  normalLike("RandomStandardNormal", "random_normal", a),
+);
 
 /**
- * Normal values re-drawn beyond two standard deviations (`tf.truncated_normal`).
+ * Normal values re-drawn beyond two standard deviations (`tf.truncated_normal(shape, mean,
+ * stddev, dtype, seed, name)`).
  *
  * @example
  * ```ts
@@ -176,25 +195,27 @@ export function randomNormal(shape: ShapeLike | Tensor, options: RandomNormalOpt
  * sess.run(tf.reduceMax(tf.abs(t))).item() <= 0.1; // ==> true
  * ```
  */
-export function truncatedNormal(
-  shape: ShapeLike | Tensor,
-  options: RandomNormalOptions = {},
-): Tensor {
-  return normalLike("TruncatedNormal", "truncated_normal", shape, options);
-}
+export const truncatedNormal = tfFunction("truncatedNormal", NORMAL_PARAMS, (a) =>
+  normalLike("TruncatedNormal", "truncated_normal", a),
+);
 
-/** Options of {@link randomUniform}. */
-export interface RandomUniformOptions {
-  minval?: number | Tensor;
+/** TF 1.15's `random_uniform(shape, minval=0, maxval=None, dtype=tf.float32, seed, name)`. */
+const UNIFORM_PARAMS = [
+  req("shape", shapeArgKind),
+  opt("minval", scalarKind),
   /** Defaults to 1 for floats; required for ints. */
-  maxval?: number | Tensor | null;
-  dtype?: DType;
-  seed?: number | null;
-  name?: string;
-}
+  opt("maxval", scalarKind),
+  opt("dtype", dtypeKind),
+  opt("seed", intKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link randomUniform} (any parameter by name). */
+export type RandomUniformOptions = OptionsOf<typeof UNIFORM_PARAMS>;
 
 /**
- * Uniform values in `[minval, maxval)` (`tf.random_uniform`).
+ * Uniform values in `[minval, maxval)` (`tf.random_uniform(shape, minval, maxval, dtype,
+ * seed, name)`).
  *
  * @example
  * ```ts
@@ -202,15 +223,13 @@ export interface RandomUniformOptions {
  * r.shape.toString(); // ==> (2, 2)
  * ```
  */
-export function randomUniform(
-  shape: ShapeLike | Tensor,
-  options: RandomUniformOptions = {},
-): Tensor {
+export const randomUniform = tfFunction("randomUniform", UNIFORM_PARAMS, (options) => {
+  const { shape } = options;
   const dtype = asDType(options.dtype ?? "float32");
   if (dtype !== "float32" && dtype !== "int32" && dtype !== "int64")
     throw new TypeError(`Invalid dtype ${dtype} for random_uniform.`);
   if (dtype !== "float32" && (options.maxval === undefined || options.maxval === null)) {
-    throw new Error(`Must specify maxval for integer dtype ${dtype}`);
+    throw new ValueError(`Must specify maxval for integer dtype ${dtype}`);
   }
   return inOpScope(
     options.name,
@@ -243,4 +262,4 @@ export function randomUniform(
       return add(rnd.mul(maxval.sub(minval)), minval, { name: scope });
     },
   );
-}
+});

@@ -1,3 +1,4 @@
+import { declare, defineParams, intKind, opt, type CallArgs } from "../../graph/call_args.js";
 import { getDefaultGraph } from "../../graph/graph.js";
 
 const DEFAULT_GRAPH_SEED = 87654321;
@@ -17,9 +18,13 @@ export function getSeed(opSeed: number | null | undefined): [number | null, numb
   return [null, null];
 }
 
+/** TF 1.15's `set_random_seed(seed)`: `seed` is required, and may be `null`. */
+const SET_SEED = defineParams("setRandomSeed", [opt("seed", intKind)] as const);
+
 /**
- * Sets the graph-level random seed of the default graph (`tf.set_random_seed`): random
- * ops and initializers created afterwards give the same values in every new session.
+ * Sets the graph-level random seed of the default graph (`tf.set_random_seed(seed)`):
+ * random ops and initializers created afterwards give the same values in every new
+ * session; `null` removes it.
  *
  * @example
  * ```ts
@@ -30,8 +35,10 @@ export function getSeed(opSeed: number | null | undefined): [number | null, numb
  * String(sess.run(r)) === first; // ==> true
  * ```
  */
-export function setRandomSeed(seed: number | null): void {
-  if (seed !== null && !Number.isInteger(seed))
-    throw new TypeError("The seed must be an integer or null.");
-  getDefaultGraph().seed = seed;
-}
+export const setRandomSeed = declare((...args: CallArgs<typeof SET_SEED.params>): void => {
+  // The parsed value cannot tell a missing seed from `null`, which TF allows.
+  if (args.length === 0) {
+    throw new TypeError("setRandomSeed() missing 1 required positional argument: 'seed'");
+  }
+  getDefaultGraph().seed = SET_SEED.parse(args).seed ?? null;
+}, SET_SEED);
