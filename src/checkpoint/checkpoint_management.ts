@@ -5,6 +5,10 @@
 import type { CheckpointState } from "./format/checkpoint_state.js";
 import { indexFileName } from "./format/bundle.js";
 import { checkpointExistsSync, nodeFs, readCheckpointStateSync } from "./file_io.js";
+import { listKind, opt, req, stringKind, tfFunction } from "../graph/call_args.js";
+
+/** TF 1.15's `(checkpoint_dir, latest_filename=None)`. */
+const STATE_PARAMS = [req("checkpointDir", stringKind), opt("latestFilename", stringKind)] as const;
 
 /**
  * The `checkpoint` state file of `checkpointDir` (`tf.train.get_checkpoint_state`): the
@@ -20,9 +24,15 @@ import { checkpointExistsSync, nodeFs, readCheckpointStateSync } from "./file_io
  * tf.train.getCheckpointState("run")?.allModelCheckpointPaths.join(", "); // ==> run/model.ckpt-100, run/model.ckpt-200
  * ```
  */
-export function getCheckpointState(
+export const getCheckpointState = tfFunction(
+  "train.getCheckpointState",
+  STATE_PARAMS,
+  (a): CheckpointState | null => stateOf(a.checkpointDir, a.latestFilename),
+);
+
+function stateOf(
   checkpointDir: string,
-  latestFilename?: string | null,
+  latestFilename: string | undefined,
 ): CheckpointState | null {
   return readCheckpointStateSync(checkpointDir, latestFilename ?? "checkpoint");
 }
@@ -41,11 +51,14 @@ export function getCheckpointState(
  * tf.train.latestCheckpoint("ckpt"); // ==> ckpt/model.ckpt-300
  * ```
  */
-export function latestCheckpoint(
-  checkpointDir: string,
-  latestFilename?: string | null,
-): string | null {
-  const state = getCheckpointState(checkpointDir, latestFilename);
+export const latestCheckpoint = tfFunction(
+  "train.latestCheckpoint",
+  STATE_PARAMS,
+  (a): string | null => latestIn(a.checkpointDir, a.latestFilename),
+);
+
+function latestIn(checkpointDir: string, latestFilename: string | undefined): string | null {
+  const state = stateOf(checkpointDir, latestFilename);
   if (state === null || state.modelCheckpointPath === "") return null;
   const prefix = state.modelCheckpointPath;
   if (checkpointExistsSync(prefix)) return prefix;
@@ -67,9 +80,11 @@ export function latestCheckpoint(
  * tf.train.checkpointExists("ckpt/model.ckpt-400"); // ==> false
  * ```
  */
-export function checkpointExists(prefix: string): boolean {
-  return checkpointExistsSync(prefix);
-}
+export const checkpointExists = tfFunction(
+  "train.checkpointExists",
+  [req("checkpointPrefix", stringKind)] as const,
+  (a) => checkpointExistsSync(a.checkpointPrefix),
+);
 
 /**
  * Modification times (seconds since the epoch) of the checkpoints that exist among
@@ -85,7 +100,13 @@ export function checkpointExists(prefix: string): boolean {
  * tf.train.getCheckpointMtimes(["model.ckpt"]); // ==> 1717171717.5
  * ```
  */
-export function getCheckpointMtimes(prefixes: readonly string[]): number[] {
+export const getCheckpointMtimes = tfFunction(
+  "train.getCheckpointMtimes",
+  [req("checkpointPrefixes", listKind(stringKind))] as const,
+  (a) => mtimesOf(a.checkpointPrefixes),
+);
+
+function mtimesOf(prefixes: readonly string[]): number[] {
   const fs = nodeFs();
   const out: number[] = [];
   for (const p of prefixes) {

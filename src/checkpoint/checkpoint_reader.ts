@@ -16,6 +16,35 @@ import { latestCheckpoint } from "./checkpoint_management.js";
 import type { BundleDType, BundleEntryInfo, BundleReader } from "./format/bundle.js";
 import { CheckpointFormatError } from "./format/errors.js";
 import { isDirectorySync, openBundleSync } from "./file_io.js";
+import {
+  declare,
+  defineParams,
+  kind,
+  req,
+  stringKind,
+  tfFunction,
+  type CallArgs,
+} from "../graph/call_args.js";
+
+/**
+ * TF's `CheckpointReader(filename)`: a checkpoint prefix to open, or a bundle already
+ * open.
+ */
+const READER_P = defineParams("train.CheckpointReader", [
+  req(
+    "filename",
+    kind<string | BundleReader>(
+      "a checkpoint prefix (a str)",
+      (v) => typeof v === "string" || (typeof v === "object" && v !== null && "listEntries" in v),
+    ),
+  ),
+] as const);
+const TENSOR_NAME_PARAMS = [req("tensorStr", stringKind)] as const;
+const HAS_TENSOR_P = defineParams("CheckpointReader.hasTensor", TENSOR_NAME_PARAMS);
+const GET_TENSOR_P = defineParams("CheckpointReader.getTensor", TENSOR_NAME_PARAMS);
+const SHAPE_MAP_P = defineParams("CheckpointReader.getVariableToShapeMap", [] as const);
+const DTYPE_MAP_P = defineParams("CheckpointReader.getVariableToDtypeMap", [] as const);
+const DEBUG_STRING_P = defineParams("CheckpointReader.debugString", [] as const);
 
 /**
  * Maps a checkpoint format error to TensorFlow's runtime error class: a damaged file is
@@ -141,8 +170,17 @@ export class CheckpointReader {
   /** The underlying bundle reader (format level). */
   readonly bundle: BundleReader;
 
-  constructor(bundle: BundleReader) {
-    this.bundle = bundle;
+  constructor(...args: CallArgs<typeof READER_P.params>) {
+    const { filename } = READER_P.parse(args);
+    if (typeof filename !== "string") {
+      this.bundle = filename;
+      return;
+    }
+    try {
+      this.bundle = openBundleSync(filename);
+    } catch (e) {
+      throw checkpointOpError(e);
+    }
   }
 
   /** The checkpoint prefix. */
@@ -163,8 +201,8 @@ export class CheckpointReader {
    * reader.hasTensor("global_step"); // ==> true
    * ```
    */
-  hasTensor(name: string): boolean {
-    return this.bundle.has(name);
+  hasTensor(...args: CallArgs<typeof TENSOR_NAME_PARAMS>): boolean {
+    return this.bundle.has(HAS_TENSOR_P.parse(args).tensorStr);
   }
 
   /**
@@ -181,7 +219,8 @@ export class CheckpointReader {
    * reader.getTensor("w").shape.join(", "); // ==> 2, 3
    * ```
    */
-  getTensor(name: string): NDArray {
+  getTensor(...args: CallArgs<typeof TENSOR_NAME_PARAMS>): NDArray {
+    const name = GET_TENSOR_P.parse(args).tensorStr;
     if (!this.bundle.has(name)) throw new NotFoundError(`Key ${name} not found in checkpoint`);
     try {
       return readAsNDArray(this.bundle, name);
@@ -203,7 +242,8 @@ export class CheckpointReader {
    * reader.getVariableToShapeMap().get("w")?.join(", "); // ==> 2, 3
    * ```
    */
-  getVariableToShapeMap(): Map<string, number[]> {
+  getVariableToShapeMap(...args: CallArgs<typeof SHAPE_MAP_P.params>): Map<string, number[]> {
+    SHAPE_MAP_P.parse(args);
     return new Map(this.bundle.listEntries().map((e) => [e.name, e.shape]));
   }
 
@@ -221,7 +261,8 @@ export class CheckpointReader {
    * reader.getVariableToDtypeMap().get("global_step"); // ==> DT_INT64
    * ```
    */
-  getVariableToDtypeMap(): Map<string, string> {
+  getVariableToDtypeMap(...args: CallArgs<typeof DTYPE_MAP_P.params>): Map<string, string> {
+    DTYPE_MAP_P.parse(args);
     return new Map(this.bundle.listEntries().map((e) => [e.name, e.tfDtype]));
   }
 
@@ -242,7 +283,8 @@ export class CheckpointReader {
    *                                                                                  //
    * ```
    */
-  debugString(): string {
+  debugString(...args: CallArgs<typeof DEBUG_STRING_P.params>): string {
+    DEBUG_STRING_P.parse(args);
     return this.bundle
       .listEntries()
       .filter((e) => !e.partitioned)
@@ -250,6 +292,13 @@ export class CheckpointReader {
       .join("");
   }
 }
+
+declare(CheckpointReader, READER_P);
+declare(CheckpointReader.prototype.hasTensor, HAS_TENSOR_P);
+declare(CheckpointReader.prototype.getTensor, GET_TENSOR_P);
+declare(CheckpointReader.prototype.getVariableToShapeMap, SHAPE_MAP_P);
+declare(CheckpointReader.prototype.getVariableToDtypeMap, DTYPE_MAP_P);
+declare(CheckpointReader.prototype.debugString, DEBUG_STRING_P);
 
 /**
  * Opens the checkpoint `ckptDirOrFile` names (a prefix, or a directory whose newest
@@ -265,16 +314,18 @@ export class CheckpointReader {
  * tf.train.loadCheckpoint("run").getTensor("global_step").item(); // ==> 300
  * ```
  */
-export function loadCheckpoint(ckptDirOrFile: string): CheckpointReader {
+export const loadCheckpoint = tfFunction(
+  "train.loadCheckpoint",
+  [req("ckptDirOrFile", stringKind)] as const,
+  (a): CheckpointReader => open(a.ckptDirOrFile),
+);
+
+function open(ckptDirOrFile: string): CheckpointReader {
   const filename = checkpointFilename(ckptDirOrFile);
   if (filename === null) {
     throw new ValueError(
       `Couldn't find 'checkpoint' file or checkpoints in given directory ${ckptDirOrFile}`,
     );
   }
-  try {
-    return new CheckpointReader(openBundleSync(filename));
-  } catch (e) {
-    throw checkpointOpError(e);
-  }
+  return new CheckpointReader(filename);
 }

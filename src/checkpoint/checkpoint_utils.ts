@@ -11,6 +11,7 @@ import { VariableStore } from "../scope/variable_store.js";
 import { Variable } from "../variables/variable.js";
 import { checkpointFilename, loadCheckpoint } from "./checkpoint_reader.js";
 import { restoreV2 } from "./io_ops.js";
+import { isPlainObject, kind, req, stringKind, tfFunction } from "../graph/call_args.js";
 
 /**
  * Every tensor in a checkpoint as `[name, shape]`, sorted by name
@@ -28,12 +29,16 @@ import { restoreV2 } from "./io_ops.js";
  * JSON.stringify(tf.train.listVariables("ckpt")); // ==> [["dense/bias",[10]],["global_step",[]]]
  * ```
  */
-export function listVariables(ckptDirOrFile: string): [string, number[]][] {
-  const reader = loadCheckpoint(ckptDirOrFile);
-  return [...reader.getVariableToShapeMap().entries()].sort((a, b) =>
-    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
-  );
-}
+export const listVariables = tfFunction(
+  "train.listVariables",
+  [req("ckptDirOrFile", stringKind)] as const,
+  (a): [string, number[]][] => {
+    const reader = loadCheckpoint(a.ckptDirOrFile);
+    return [...reader.getVariableToShapeMap().entries()].sort((x, y) =>
+      x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0,
+    );
+  },
+);
 
 /**
  * The value of one checkpoint tensor as an `NDArray` (`tf.train.load_variable`); a
@@ -50,10 +55,14 @@ export function listVariables(ckptDirOrFile: string): [string, number[]][] {
  * tf.train.loadVariable("ckpt", "dense/bias"); // ==> [1. 1. 1.]
  * ```
  */
-export function loadVariable(ckptDirOrFile: string, name: string): NDArray {
-  const key = name.endsWith(":0") ? name.slice(0, -2) : name;
-  return loadCheckpoint(ckptDirOrFile).getTensor(key);
-}
+export const loadVariable = tfFunction(
+  "train.loadVariable",
+  [req("ckptDirOrFile", stringKind), req("name", stringKind)] as const,
+  (a): NDArray => {
+    const key = a.name.endsWith(":0") ? a.name.slice(0, -2) : a.name;
+    return loadCheckpoint(a.ckptDirOrFile).getTensor(key);
+  },
+);
 
 /** A value of an assignment map: a variable, or the variable store name of one. */
 export type AssignmentTarget = Variable | string;
@@ -75,6 +84,18 @@ function pyShape(shape: readonly number[]): string {
 function storeVariables(graph: Graph): Map<string, Variable> {
   return new Map(VariableStore.of<Variable>(graph).entries());
 }
+
+/**
+ * TF's `assignment_map`: a dict (a plain object, which is the value here, never the
+ * options) or a Map, from checkpoint names to variables or variable names.
+ */
+const assignmentMapKind = kind<
+  Readonly<Record<string, AssignmentTarget>> | ReadonlyMap<string, AssignmentTarget>
+>(
+  "a dict (an object or a Map) from checkpoint names to variables",
+  (v) => v instanceof Map || isPlainObject(v),
+  true,
+);
 
 interface PlannedInit {
   variable: Variable;
@@ -109,7 +130,13 @@ interface PlannedInit {
  * sess.run(v); // ==> [1. 2.]
  * ```
  */
-export function initFromCheckpoint(
+export const initFromCheckpoint = tfFunction(
+  "train.initFromCheckpoint",
+  [req("ckptDirOrFile", stringKind), req("assignmentMap", assignmentMapKind)] as const,
+  (a): void => initFrom(a.ckptDirOrFile, a.assignmentMap),
+);
+
+function initFrom(
   ckptDirOrFile: string,
   assignmentMap: Readonly<Record<string, AssignmentTarget>> | ReadonlyMap<string, AssignmentTarget>,
 ): void {

@@ -46,6 +46,22 @@ import {
   saveV2,
   withDeferredSaves,
 } from "./io_ops.js";
+import {
+  anyKind,
+  booleanKind,
+  declare,
+  defineParams,
+  intKind,
+  isPlainObject,
+  kind,
+  listKind,
+  numberKind,
+  opt,
+  req,
+  stringKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
 /** What a Saver may save: a variable, or the reference tensor of a `VariableV2` op. */
 export type Saveable = Variable | Tensor;
@@ -58,42 +74,127 @@ export type Saveable = Variable | Tensor;
 export type SaverVarList =
   readonly Saveable[] | Readonly<Record<string, Saveable>> | ReadonlyMap<string, Saveable>;
 
-/** Options of `new tf.train.Saver`. */
-export interface SaverOptions {
-  /**
-   * How many recent checkpoints to keep (default 5); older ones are deleted. `0` or
-   * `null` deletes none and records only the newest in the state file.
-   */
-  maxToKeep?: number | null;
-  /** Also keep one checkpoint per this many hours of training (default 10000: none). */
-  keepCheckpointEveryNHours?: number;
-  /** Name scope of the saver's ops (default `"save"`, made unique: `save_1`). */
-  name?: string;
-  /** Allow a Saver with no variables: `save` returns `null`, `restore` does nothing. */
-  allowEmpty?: boolean;
-  /** Zero-pad the step in file names to 8 digits (`model-00000100`). */
-  padStepNumber?: boolean;
-  /** Write paths relative to the save directory in the state file (default `false`). */
-  saveRelativePaths?: boolean;
-  /** Default value of the filename tensor `save/Const` (default `"model"`). */
-  filename?: string;
+/**
+ * TF 1.15's `Saver(var_list, reshape, sharded, max_to_keep, keep_checkpoint_every_n_hours,
+ * name, restore_sequentially, saver_def, builder, defer_build, allow_empty, write_version,
+ * pad_step_number, save_relative_paths, filename)`. A plain object first is a var_list
+ * (checkpoint key to variable), never the options; the var_list is checked by the
+ * constructor, with TF's messages.
+ */
+const SAVER_PARAMS = [
+  opt("varList", anyKind<SaverVarList>("a list or a dict of variables")),
+  opt("reshape", booleanKind),
+  opt("sharded", booleanKind),
+  opt("maxToKeep", intKind),
+  opt("keepCheckpointEveryNHours", numberKind),
+  opt("name", stringKind),
+  opt("restoreSequentially", booleanKind),
+  opt("saverDef", anyKind<never>("None", false)),
+  opt("builder", anyKind<never>("None", false)),
+  opt("deferBuild", booleanKind),
+  opt("allowEmpty", booleanKind),
+  opt(
+    "writeVersion",
+    kind<1 | 2 | "V1" | "V2">(
+      "tf.train.SaverDef.V1 (1) or V2 (2)",
+      (v) => v === 2 || v === "V2" || v === 1 || v === "V1",
+    ),
+  ),
+  opt("padStepNumber", booleanKind),
+  opt("saveRelativePaths", booleanKind),
+  opt("filename", stringKind),
+] as const;
+const SAVER_P = defineParams("train.Saver", SAVER_PARAMS);
+
+/**
+ * Options of `new tf.train.Saver`: TF's parameters by name. `maxToKeep` (default 5; `0`
+ * or `null` deletes none and records only the newest in the state file),
+ * `keepCheckpointEveryNHours` (default 10000: none), `name` (the ops' name scope, default
+ * `"save"`), `allowEmpty` (a Saver with no variables: `save` returns `null`, `restore`
+ * does nothing), `padStepNumber` (`model-00000100`), `saveRelativePaths`, `filename`
+ * (default of the filename tensor `save/Const`, `"model"`). `restoreSequentially` is
+ * accepted (TF's bulk V2 restore ignores it too); `reshape`, `sharded`, `saverDef`,
+ * `builder`, `deferBuild` and V1 checkpoints are refused.
+ */
+export type SaverOptions = OptionsOf<typeof SAVER_PARAMS>;
+
+const sessionKind = kind<Session>("a Session", (v) => v instanceof Session);
+
+/** A global step for a file name: a number, or a variable, tensor or tensor name to read. */
+const globalStepKind = kind<number | Variable | Tensor | string>(
+  "an int, a Variable, a Tensor or a tensor name",
+  (v) =>
+    typeof v === "number" || typeof v === "string" || v instanceof Variable || v instanceof Tensor,
+);
+
+/**
+ * TF 1.15's `save(sess, save_path, global_step, latest_filename, meta_graph_suffix,
+ * write_meta_graph, write_state, strip_default_attrs, save_debug_info)`.
+ */
+const SAVE_PARAMS = [
+  req("sess", sessionKind),
+  req("savePath", stringKind),
+  opt("globalStep", globalStepKind),
+  opt("latestFilename", stringKind),
+  opt("metaGraphSuffix", stringKind),
+  opt("writeMetaGraph", booleanKind),
+  opt("writeState", booleanKind),
+  opt("stripDefaultAttrs", booleanKind),
+  opt("saveDebugInfo", booleanKind),
+] as const;
+const SAVE_P = defineParams("Saver.save", SAVE_PARAMS);
+const SAVE_ASYNC_P = defineParams("Saver.saveAsync", SAVE_PARAMS);
+
+/**
+ * Options of {@link Saver.save}: `globalStep` (appended to the prefix, `model.ckpt-100`:
+ * a number, or the global step variable, any scalar tensor or its name, read from the
+ * session), `latestFilename` (the state file, default `"checkpoint"`), `metaGraphSuffix`
+ * (of meta graph files deleted with old checkpoints, default `"meta"`), `writeState`
+ * (update the state file and delete old checkpoints, default `true`). scopeflow writes no
+ * meta graph, whatever `writeMetaGraph` and `stripDefaultAttrs` say; `saveDebugInfo` is
+ * refused.
+ */
+export type SaveOptions = OptionsOf<typeof SAVE_PARAMS>;
+
+/**
+ * TF 1.15's `restore(sess, save_path)`. `savePath` may be `null`, as TF's may be `None`,
+ * which the method refuses with TF's ValueError.
+ */
+const RESTORE_PARAMS = [req("sess", sessionKind), opt("savePath", stringKind)] as const;
+const RESTORE_P = defineParams("Saver.restore", RESTORE_PARAMS);
+const RESTORE_ASYNC_P = defineParams("Saver.restoreAsync", RESTORE_PARAMS);
+
+const SET_LAST_P = defineParams("Saver.setLastCheckpoints", [
+  req("lastCheckpoints", listKind(stringKind)),
+] as const);
+const RECOVER_LAST_P = defineParams("Saver.recoverLastCheckpoints", [
+  req("checkpointPaths", listKind(stringKind)),
+] as const);
+
+/** Refuses the Saver parameters scopeflow cannot honour (values other than TF's defaults). */
+function checkUnsupported(a: ReturnType<typeof SAVER_P.parse>): void {
+  const refuse = (param: string, value: unknown, why: string): never => {
+    throw new ValueError(`Saver: ${param}=${String(value)} is not supported: ${why}.`);
+  };
+  if (a.reshape === true) refuse("reshape", "True", "variables restore with their saved shapes");
+  if (a.sharded === true) refuse("sharded", "True", "scopeflow writes one shard");
+  if (a.saverDef !== undefined) {
+    refuse("saver_def", "a SaverDef", "scopeflow builds its savers from variables");
+  }
+  if (a.builder !== undefined) refuse("builder", "a builder", "scopeflow has one saver builder");
+  if (a.deferBuild === true) refuse("defer_build", "True", "the Saver builds its ops when made");
+  if (a.writeVersion === 1 || a.writeVersion === "V1") {
+    refuse("write_version", "V1", "scopeflow writes V2 checkpoints");
+  }
 }
 
-/** Options of {@link Saver.save}. */
-export interface SaveOptions {
-  /**
-   * Appended to the prefix: `model.ckpt-100`. A number, or the global step variable (or
-   * any scalar tensor, or its name), whose value is read from the session.
-   */
-  globalStep?: number | Variable | Tensor | string | null;
-  /** Name of the state file beside the checkpoint (default `"checkpoint"`). */
-  latestFilename?: string | null;
-  /** Update the state file and delete old checkpoints (default `true`; TF's `write_state`). */
-  writeState?: boolean;
-  /** The same as `writeState`. */
-  writeStateFile?: boolean;
-  /** Suffix of meta graph files deleted with old checkpoints (default `"meta"`). */
-  metaGraphSuffix?: string;
+/** `max_to_keep=None` keeps every checkpoint; the parser reads `null` as "not given". */
+function maxToKeepIsNone(args: ArrayLike<unknown>): boolean {
+  if (args[3] === null) return true;
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  const last = args[n - 1];
+  return n > 1 && isPlainObject(last) && "maxToKeep" in last && last.maxToKeep === null;
 }
 
 /** The names TensorFlow records in a `SaverDef`. */
@@ -282,9 +383,11 @@ export class Saver {
   private toBeDeleted: Kept[] = [];
   private asyncQueue: Promise<unknown> = Promise.resolve();
 
-  constructor(varList?: SaverVarList | null, options: SaverOptions = {}) {
-    this.maxToKeep = options.maxToKeep ?? 0;
-    if (options.maxToKeep === undefined) this.maxToKeep = 5;
+  constructor(...args: CallArgs<typeof SAVER_PARAMS>) {
+    const options = SAVER_P.parse(args);
+    checkUnsupported(options);
+    const varList = options.varList;
+    this.maxToKeep = maxToKeepIsNone(args) ? 0 : (options.maxToKeep ?? 5);
     this.keepEveryNHours = options.keepCheckpointEveryNHours ?? 10000;
     this.padStepNumber = options.padStepNumber ?? false;
     this.saveRelativePaths = options.saveRelativePaths ?? false;
@@ -302,7 +405,7 @@ export class Saver {
       if (options.allowEmpty !== true) throw new ValueError("No variables to save");
       this.built = null;
     } else {
-      this.built = build(graph, entries, options);
+      this.built = build(graph, entries, options.name, options.filename);
     }
     this.nextCheckpointTime = Date.now() / 1000 + this.keepEveryNHours * 3600;
     void preloadNativeCrc32c();
@@ -374,7 +477,8 @@ export class Saver {
    * saver.lastCheckpoints; // ==> ckpt/model-1,ckpt/model-2
    * ```
    */
-  setLastCheckpoints(paths: readonly string[]): void {
+  setLastCheckpoints(...args: CallArgs<typeof SET_LAST_P.params>): void {
+    const paths = SET_LAST_P.parse(args).lastCheckpoints;
     this.lastKept = paths.map((p) => [p, Infinity]);
   }
 
@@ -394,7 +498,8 @@ export class Saver {
    * restarted.lastCheckpoints; // ==> ckpt/model-1
    * ```
    */
-  recoverLastCheckpoints(paths: readonly string[]): void {
+  recoverLastCheckpoints(...args: CallArgs<typeof RECOVER_LAST_P.params>): void {
+    const paths = RECOVER_LAST_P.parse(args).checkpointPaths;
     const kept: Kept[] = [];
     for (const p of paths) {
       const [mtime] = getCheckpointMtimes([p]);
@@ -418,7 +523,9 @@ export class Saver {
    * saver.save(sess, "ckpt/model.ckpt", { globalStep: step }); // ==> ckpt/model.ckpt-300
    * ```
    */
-  save(sess: Session, savePath: string, options: SaveOptions = {}): string | null {
+  save(...args: CallArgs<typeof SAVE_PARAMS>): string | null {
+    const options = SAVE_P.parse(args);
+    const { sess, savePath } = options;
     const plan = this.prepareSave(sess, savePath, options);
     const b = this.built;
     if (b === null) return null;
@@ -448,11 +555,15 @@ export class Saver {
    * await saver.saveAsync(sess, "ckpt/model.ckpt", { globalStep: 100 }); // ==> ckpt/model.ckpt-100
    * ```
    */
-  saveAsync(sess: Session, savePath: string, options: SaveOptions = {}): Promise<string | null> {
+  saveAsync(...args: CallArgs<typeof SAVE_PARAMS>): Promise<string | null> {
     let plan: SavePlan;
     let captured: { prefix: string; entries: BundleTensorInput[] } | null = null;
+    let savePath: unknown = args[1];
     try {
-      plan = this.prepareSave(sess, savePath, options);
+      const options = SAVE_ASYNC_P.parse(args);
+      const sess = options.sess;
+      savePath = options.savePath;
+      plan = this.prepareSave(sess, options.savePath, options);
       const b = this.built;
       if (b !== null) {
         // The save graph runs now, on the values as of this call; its SaveV2 kernel hands
@@ -478,7 +589,7 @@ export class Saver {
         await writeBundleAsync(prefix, entries);
         if (plan.writeState) this.afterSave(prefix, plan);
       } catch (e) {
-        throw this.saveError(nodeErrorToOpError(e, null), savePath, plan.parent);
+        throw this.saveError(nodeErrorToOpError(e, null), savePath as string, plan.parent);
       }
       return prefix;
     };
@@ -506,7 +617,8 @@ export class Saver {
    * sess.run(w); // ==> [1. 1.]
    * ```
    */
-  restore(sess: Session, savePath: string | null): void {
+  restore(...args: CallArgs<typeof RESTORE_PARAMS>): void {
+    const { sess, savePath } = RESTORE_P.parse(args);
     const b = this.prepareRestore(sess, savePath);
     if (b === null) return;
     try {
@@ -532,7 +644,8 @@ export class Saver {
    * fresh.run(w); // ==> [1. 1.]
    * ```
    */
-  async restoreAsync(sess: Session, savePath: string | null): Promise<void> {
+  async restoreAsync(...args: CallArgs<typeof RESTORE_PARAMS>): Promise<void> {
+    const { sess, savePath } = RESTORE_ASYNC_P.parse(args);
     const b = this.prepareRestore(sess, savePath);
     if (b === null) return;
     await preloadNativeCrc32c();
@@ -571,7 +684,7 @@ export class Saver {
     }
   }
 
-  private prepareRestore(sess: Session, savePath: string | null): Built | null {
+  private prepareRestore(sess: Session, savePath: string | undefined): Built | null {
     if (!(sess instanceof Session))
       throw new TypeError(`'sess' must be a Session; ${describe(sess)}`);
     const b = this.built;
@@ -585,7 +698,16 @@ export class Saver {
     return b;
   }
 
-  private prepareSave(sess: Session, savePath: string, options: SaveOptions): SavePlan {
+  private prepareSave(
+    sess: Session,
+    savePath: string,
+    options: ReturnType<typeof SAVE_P.parse>,
+  ): SavePlan {
+    if (options.saveDebugInfo === true) {
+      throw new ValueError(
+        "Saver.save: save_debug_info=True is not supported: scopeflow writes no graph debug info; leave it False.",
+      );
+    }
     const latestFilename = options.latestFilename ?? "checkpoint";
     const path = nodePath();
     if (latestFilename.includes("/") || latestFilename.includes(path.sep)) {
@@ -617,7 +739,7 @@ export class Saver {
       checkpointFile,
       latestFilename,
       parent: path.dirname(savePath),
-      writeState: options.writeState ?? options.writeStateFile ?? true,
+      writeState: options.writeState ?? true,
       metaGraphSuffix: options.metaGraphSuffix ?? "meta",
     };
   }
@@ -677,8 +799,21 @@ interface SavePlan {
   metaGraphSuffix: string;
 }
 
+declare(Saver, SAVER_P);
+declare(Saver.prototype.save, SAVE_P);
+declare(Saver.prototype.saveAsync, SAVE_ASYNC_P);
+declare(Saver.prototype.restore, RESTORE_P);
+declare(Saver.prototype.restoreAsync, RESTORE_ASYNC_P);
+declare(Saver.prototype.setLastCheckpoints, SET_LAST_P);
+declare(Saver.prototype.recoverLastCheckpoints, RECOVER_LAST_P);
+
 /** `BaseSaverBuilder._build_internal` with `BulkSaverBuilder`'s single `RestoreV2`. */
-function build(graph: Graph, entries: [string, Tensor][], options: SaverOptions): Built {
+function build(
+  graph: Graph,
+  entries: [string, Tensor][],
+  name: string | undefined,
+  filename: string | undefined,
+): Built {
   const specs: SaveableSpec[] = entries.map(([key, ref]) => ({ key, ref }));
   const refs = specs.map((s) => s.ref);
   for (const r of refs) {
@@ -686,8 +821,8 @@ function build(graph: Graph, entries: [string, Tensor][], options: SaverOptions)
       throw new ValueError(`${r.toString()} must be from the same graph as the other variables.`);
     }
   }
-  return inOpScope(options.name, "save", refs, () => {
-    const input = placeholderWithDefault(options.filename ?? "model", [], { name: "filename" });
+  return inOpScope(name, "save", refs, () => {
+    const input = placeholderWithDefault(filename ?? "model", [], { name: "filename" });
     // TensorFlow keeps the name "Const" for backwards compatibility.
     const filenameTensor = placeholderWithDefault(input, [], { name: "Const" });
     const keys = specs.map((s) => s.key);

@@ -21,8 +21,12 @@ export interface Kind<T> {
   /** What the value must be, for error messages: "an integer", "a dtype". */
   readonly expected: string;
   readonly check: (value: unknown) => boolean;
-  /** True when a plain object is a valid value, so it is never taken for the options. */
-  readonly takesPlainObjects: boolean;
+  /**
+   * True when a plain object is a valid value, so it is never taken for the options; or a
+   * test of the object, for kinds where both occur in the last position (an RNN state
+   * `{ c, h }` where the options `{ dtype }` may stand).
+   */
+  readonly takesPlainObjects: boolean | ((value: Record<string, unknown>) => boolean);
   /** Phantom: the TypeScript type of accepted values. */
   readonly __type?: T;
 }
@@ -31,7 +35,7 @@ export interface Kind<T> {
 export function kind<T>(
   expected: string,
   check: (value: unknown) => boolean,
-  takesPlainObjects = false,
+  takesPlainObjects: boolean | ((value: Record<string, unknown>) => boolean) = false,
 ): Kind<T> {
   return { expected, check, takesPlainObjects };
 }
@@ -134,7 +138,10 @@ export function defineParams<const P extends AnyParams>(fn: string, params: P): 
   params.forEach((p, i) => byName.set(p.name, i));
   const names = params.map((p) => p.name);
   const hasAliases = params.some((p) => p.aliasOf !== undefined);
-  const lastTakesObjects = params.map((p) => p.kind.takesPlainObjects);
+  const takesObject = (i: number, value: Record<string, unknown>): boolean => {
+    const takes = (params[i] as Param).kind.takesPlainObjects;
+    return typeof takes === "function" ? takes(value) : takes;
+  };
 
   const fail = (message: string): never => {
     throw new TypeError(`${fn}() ${message}`);
@@ -159,7 +166,7 @@ export function defineParams<const P extends AnyParams>(fn: string, params: P): 
     let options: Record<string, unknown> | null = null;
     if (n > 0) {
       const last = args[n - 1];
-      if (isPlainObject(last) && (n > params.length || !lastTakesObjects[n - 1])) {
+      if (isPlainObject(last) && (n > params.length || !takesObject(n - 1, last))) {
         options = last;
         n--;
       }
@@ -363,8 +370,14 @@ export function eitherKind<A, B>(a: Kind<A>, b: Kind<B>): Kind<A | B> {
   return kind<A | B>(
     `${a.expected} or ${b.expected}`,
     (v) => a.check(v) || b.check(v),
-    a.takesPlainObjects || b.takesPlainObjects,
+    (v) => takesObjectOf(a, v) || takesObjectOf(b, v),
   );
+}
+
+function takesObjectOf(k: Kind<unknown>, value: Record<string, unknown>): boolean {
+  return typeof k.takesPlainObjects === "function"
+    ? k.takesPlainObjects(value)
+    : k.takesPlainObjects;
 }
 
 /** A list of values of one kind. */

@@ -4,6 +4,7 @@ export {
   type GradAndVar,
   type MinimizeOptions,
   type ComputeGradientsOptions,
+  type ApplyGradientsOptions,
 } from "../train/optimizer.js";
 export {
   GradientDescentOptimizer,
@@ -12,8 +13,11 @@ export {
   RMSPropOptimizer,
   AdagradOptimizer,
   type HyperParameter,
+  type GradientDescentOptions,
+  type MomentumOptions,
   type AdamOptions,
   type RMSPropOptions,
+  type AdagradOptions,
 } from "../train/optimizers.js";
 export { getGlobalStep, createGlobalStep, getOrCreateGlobalStep } from "../train/global_step.js";
 export {

@@ -11,27 +11,51 @@ import { biasAdd } from "../ops/nn/bias_add.js";
 import type { Variable } from "../variables/variable.js";
 import { checkNumUnits } from "./basic_rnn_cell.js";
 import {
+  activationKind,
   checkRnnCellInputDTypes,
   getActivation,
   inputDepth,
   LayerRNNCell,
-  type Activation,
+  reuseKind,
   type LSTMStateTuple,
-  type RNNCellOptions,
 } from "./rnn_cell.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  intKind,
+  numberKind,
+  opt,
+  req,
+  stringKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
-/** Options of {@link BasicLSTMCell}. */
-export interface BasicLSTMCellOptions extends RNNCellOptions {
-  /** Added to the forget gate's pre-activation (default `1.0`). */
-  forgetBias?: number;
-  /**
-   * `true` (default): the state is `{ c, h }`. `false`: one `[batch, 2 * numUnits]` tensor
-   * (then type the cell as `BasicLSTMCell<tf.Tensor>`).
-   */
-  stateIsTuple?: boolean;
-  /** The activation of the cell input and output (default `tanh`). */
-  activation?: Activation | null;
-}
+/**
+ * TF 1.15's `BasicLSTMCell(num_units, forget_bias, state_is_tuple, activation, reuse, name,
+ * dtype, **kwargs)`; of the keyword arguments, the layers' `trainable`.
+ */
+const BASIC_LSTM_CELL_PARAMS = [
+  req("numUnits", intKind),
+  opt("forgetBias", numberKind),
+  opt("stateIsTuple", booleanKind),
+  opt("activation", activationKind),
+  opt("reuse", reuseKind),
+  opt("name", stringKind),
+  opt("dtype", dtypeKind),
+  opt("trainable", booleanKind),
+] as const;
+const BASIC_LSTM_CELL_P = defineParams("nn.rnnCell.BasicLSTMCell", BASIC_LSTM_CELL_PARAMS);
+
+/**
+ * Options of {@link BasicLSTMCell}: `forgetBias` (added to the forget gate's
+ * pre-activation, default `1.0`), `stateIsTuple` (`true`, default: the state is `{ c, h }`;
+ * `false`: one `[batch, 2 * numUnits]` tensor, then type the cell as
+ * `BasicLSTMCell<tf.Tensor>`), `activation` (default `tanh`) and the layer's.
+ */
+export type BasicLSTMCellOptions = OptionsOf<typeof BASIC_LSTM_CELL_PARAMS>;
 
 /**
  * The basic LSTM cell (`tf.nn.rnn_cell.BasicLSTMCell`): one `kernel` of shape
@@ -58,8 +82,15 @@ export class BasicLSTMCell<
   private kernel: Variable | null = null;
   private bias: Variable | null = null;
 
-  constructor(numUnits: number, options: BasicLSTMCellOptions = {}) {
-    super(options);
+  constructor(...args: CallArgs<typeof BASIC_LSTM_CELL_PARAMS>) {
+    const options = BASIC_LSTM_CELL_P.parse(args);
+    const numUnits = options.numUnits;
+    super({
+      reuse: options.reuse,
+      name: options.name,
+      dtype: options.dtype,
+      trainable: options.trainable,
+    });
     checkNumUnits(numUnits);
     this.inputNdim = 2;
     this.numUnits = numUnits;
@@ -115,3 +146,5 @@ export class BasicLSTMCell<
     return [newH, newState as S];
   }
 }
+
+declare(BasicLSTMCell, BASIC_LSTM_CELL_P);

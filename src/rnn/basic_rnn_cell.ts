@@ -6,19 +6,42 @@ import { matmul } from "../ops/math/matmul.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
 import type { Variable } from "../variables/variable.js";
 import {
+  activationKind,
   checkRnnCellInputDTypes,
   getActivation,
   inputDepth,
   LayerRNNCell,
-  type Activation,
-  type RNNCellOptions,
+  reuseKind,
 } from "./rnn_cell.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  intKind,
+  opt,
+  req,
+  stringKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
-/** Options of {@link BasicRNNCell}. */
-export interface BasicRNNCellOptions extends RNNCellOptions {
-  /** The nonlinearity (default `tanh`). */
-  activation?: Activation | null;
-}
+/**
+ * TF 1.15's `BasicRNNCell(num_units, activation, reuse, name, dtype, **kwargs)`; of the
+ * keyword arguments, the layers' `trainable`.
+ */
+const BASIC_RNN_CELL_PARAMS = [
+  req("numUnits", intKind),
+  opt("activation", activationKind),
+  opt("reuse", reuseKind),
+  opt("name", stringKind),
+  opt("dtype", dtypeKind),
+  opt("trainable", booleanKind),
+] as const;
+const BASIC_RNN_CELL_P = defineParams("nn.rnnCell.BasicRNNCell", BASIC_RNN_CELL_PARAMS);
+
+/** Options of {@link BasicRNNCell}: `activation` (default `tanh`) and the layer's. */
+export type BasicRNNCellOptions = OptionsOf<typeof BASIC_RNN_CELL_PARAMS>;
 
 /**
  * The most basic RNN cell (`tf.nn.rnn_cell.BasicRNNCell`): `output = newState =
@@ -40,12 +63,14 @@ export class BasicRNNCell extends LayerRNNCell<Tensor> {
   private kernel: Variable | null = null;
   private bias: Variable | null = null;
 
-  constructor(numUnits: number, options: BasicRNNCellOptions = {}) {
-    super(options);
+  constructor(...args: CallArgs<typeof BASIC_RNN_CELL_PARAMS>) {
+    const a = BASIC_RNN_CELL_P.parse(args);
+    const numUnits = a.numUnits;
+    super({ reuse: a.reuse, name: a.name, dtype: a.dtype, trainable: a.trainable });
     checkNumUnits(numUnits);
     this.inputNdim = 2;
     this.numUnits = numUnits;
-    this.activation = getActivation(options.activation);
+    this.activation = getActivation(a.activation);
   }
 
   protected override get className(): string {
@@ -78,6 +103,8 @@ export class BasicRNNCell extends LayerRNNCell<Tensor> {
     return [output, output];
   }
 }
+
+declare(BasicRNNCell, BASIC_RNN_CELL_P);
 
 /** Cells take a positive integer `numUnits`. */
 export function checkNumUnits(numUnits: unknown): void {

@@ -5,20 +5,86 @@ import { reverse, reverseSequence } from "../ops/array/reverse.js";
 import { convertToTensor } from "../ops/convert.js";
 import { graphFromValues } from "../scope/name_scope.js";
 import { variableScope } from "../scope/variable_scope.js";
-import { dynamicRnn, type DynamicRnnOptions } from "./dynamic_rnn.js";
+import type { DType } from "../graph/dtypes.js";
+import type { VariableScope } from "../scope/variable_scope.js";
+import { checkLoopOptions, dynamicRnn, rnnInputsKind } from "./dynamic_rnn.js";
 import { flatten, mapStructure, type Structure } from "./nest.js";
-import type { RNNCell } from "./rnn_cell.js";
-import { assertLikeRnnCell, type CellLike } from "./static_rnn.js";
+import { scopeKind, stateKind, type RNNCell } from "./rnn_cell.js";
+import { assertLikeRnnCell, cellKind, type CellLike } from "./static_rnn.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  intKind,
+  opt,
+  req,
+  tensorKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
-/** Options of {@link bidirectionalDynamicRnn}. */
-export interface BidirectionalDynamicRnnOptions<SF, SB> extends Omit<
-  DynamicRnnOptions<SF>,
-  "initialState"
-> {
-  /** The forward cell's initial state; default its zero state. */
-  initialStateFw?: SF | null;
-  /** The backward cell's initial state; default its zero state. */
-  initialStateBw?: SB | null;
+const BIDIRECTIONAL_NAMES = [
+  "cellFw",
+  "cellBw",
+  "inputs",
+  "sequenceLength",
+  "initialStateFw",
+  "initialStateBw",
+  "dtype",
+  "parallelIterations",
+  "swapMemory",
+  "timeMajor",
+  "scope",
+] as const;
+
+/**
+ * TF 1.15's `bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length,
+ * initial_state_fw, initial_state_bw, dtype, parallel_iterations, swap_memory, time_major,
+ * scope)`, after `inputs`.
+ */
+function bidirectionalRest<SF, SB>() {
+  return [
+    opt("sequenceLength", tensorKind),
+    opt("initialStateFw", stateKind<SF>(BIDIRECTIONAL_NAMES)),
+    opt("initialStateBw", stateKind<SB>(BIDIRECTIONAL_NAMES)),
+    opt("dtype", dtypeKind),
+    opt("parallelIterations", intKind),
+    opt("swapMemory", booleanKind),
+    opt("timeMajor", booleanKind),
+    opt("scope", scopeKind),
+  ] as const;
+}
+
+const BIDIRECTIONAL_P = defineParams("nn.bidirectionalDynamicRnn", [
+  req("cellFw", cellKind<unknown>()),
+  req("cellBw", cellKind<unknown>()),
+  req("inputs", rnnInputsKind(BIDIRECTIONAL_NAMES)),
+  ...bidirectionalRest<unknown, unknown>(),
+] as const);
+
+/**
+ * Options of {@link bidirectionalDynamicRnn} after the cells and `inputs`: those of
+ * `dynamicRnn`, with `initialStateFw` and `initialStateBw` (default: each cell's zero
+ * state) for `initialState`.
+ */
+export type BidirectionalDynamicRnnOptions<SF, SB> = OptionsOf<
+  ReturnType<typeof bidirectionalRest<SF, SB>>
+>;
+
+/** Parsed arguments of {@link bidirectionalDynamicRnn}. */
+interface BidirectionalArgs<SF, SB> {
+  cellFw: RNNCell<SF> | CellLike<SF>;
+  cellBw: RNNCell<SB> | CellLike<SB>;
+  inputs: TensorLike | Structure<TensorLike>;
+  sequenceLength: TensorLike | undefined;
+  initialStateFw: SF | undefined;
+  initialStateBw: SB | undefined;
+  dtype: DType | undefined;
+  parallelIterations: number | undefined;
+  swapMemory: boolean | undefined;
+  timeMajor: boolean | undefined;
+  scope: string | VariableScope | undefined;
 }
 
 /**
@@ -42,10 +108,21 @@ export function bidirectionalDynamicRnn<SF, SB>(
   cellFw: RNNCell<SF> | CellLike<SF>,
   cellBw: RNNCell<SB> | CellLike<SB>,
   inputs: TensorLike | Structure<TensorLike>,
-  options: BidirectionalDynamicRnnOptions<SF, SB> = {},
-): [[Tensor, Tensor], [SF, SB]] {
+  ...rest: CallArgs<ReturnType<typeof bidirectionalRest<SF, SB>>>
+): [[Tensor, Tensor], [SF, SB]];
+export function bidirectionalDynamicRnn<SF, SB>(
+  options: {
+    cellFw: RNNCell<SF> | CellLike<SF>;
+    cellBw: RNNCell<SB> | CellLike<SB>;
+    inputs: TensorLike | Structure<TensorLike>;
+  } & BidirectionalDynamicRnnOptions<SF, SB>,
+): [[Tensor, Tensor], [SF, SB]];
+export function bidirectionalDynamicRnn<SF, SB>(...args: unknown[]): [[Tensor, Tensor], [SF, SB]] {
+  const options = BIDIRECTIONAL_P.parse(args) as BidirectionalArgs<SF, SB>;
+  const { cellFw, cellBw, inputs } = options;
   assertLikeRnnCell("cell_fw", cellFw);
   assertLikeRnnCell("cell_bw", cellBw);
+  checkLoopOptions("bidirectionalDynamicRnn", options.parallelIterations, options.swapMemory);
   const flat = flatten<TensorLike>(inputs);
   if (flat.length === 0) throw new ValueError("inputs must not be empty");
   const graph = graphFromValues(flat);
@@ -54,13 +131,23 @@ export function bidirectionalDynamicRnn<SF, SB>(
   );
 }
 
+declare(bidirectionalDynamicRnn, BIDIRECTIONAL_P);
+
 function build<SF, SB>(
   cellFw: RNNCell<SF> | CellLike<SF>,
   cellBw: RNNCell<SB> | CellLike<SB>,
   inputs: TensorLike | Structure<TensorLike>,
-  options: BidirectionalDynamicRnnOptions<SF, SB>,
+  options: BidirectionalArgs<SF, SB>,
 ): [[Tensor, Tensor], [SF, SB]] {
-  const { initialStateFw, initialStateBw, scope, ...shared } = options;
+  const { sequenceLength, dtype, parallelIterations, swapMemory } = options;
+  const shared = {
+    sequenceLength,
+    dtype,
+    parallelIterations,
+    swapMemory,
+    timeMajor: options.timeMajor,
+  };
+  const { initialStateFw, initialStateBw, scope } = options;
   const timeMajor = options.timeMajor ?? false;
   const timeAxis = timeMajor ? 0 : 1;
   const batchAxis = timeMajor ? 1 : 0;

@@ -15,35 +15,117 @@ import { identity } from "../ops/math/unary.js";
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { variableScope, type VariableScope } from "../scope/variable_scope.js";
 import { flatten, mapStructure, packSequenceAs, type Structure } from "./nest.js";
-import { sizeDims, zerosWithBatch, type RNNCell, type StateSize } from "./rnn_cell.js";
+import {
+  scopeKind,
+  sizeDims,
+  stateKind,
+  zerosWithBatch,
+  type RNNCell,
+  type StateSize,
+} from "./rnn_cell.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  intKind,
+  opt,
+  req,
+  tensorKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 import {
   assertLikeRnnCell,
+  cellKind,
   inferStateDType,
   rnnStep,
   withRankAtLeast,
   type CellLike,
 } from "./static_rnn.js";
 
-/** Options of {@link dynamicRnn}. */
-export interface DynamicRnnOptions<S> {
-  /**
-   * The length of each sequence of the batch (int vector `[batch]`): past its length a
-   * row's output is zeros and its state is carried through unchanged, and the loop stops
-   * after the longest sequence.
-   */
-  sequenceLength?: TensorLike | null;
-  /** The initial state; default: the cell's zero state (then `dtype` is required). */
-  initialState?: S | null;
-  /** The dtype of the initial state and of the outputs. */
-  dtype?: DType | null;
-  /** Inputs and outputs are `[time, batch, depth]` instead of `[batch, time, depth]`. */
-  timeMajor?: boolean;
-  /** The variable scope (a name or a captured scope); default `"rnn"`. */
-  scope?: string | VariableScope | null;
-  /** Accepted for compatibility with TensorFlow; iterations run one after another. */
-  parallelIterations?: number | null;
-  /** Accepted for compatibility with TensorFlow; there is no GPU memory to swap. */
-  swapMemory?: boolean;
+const DYNAMIC_RNN_NAMES = [
+  "cell",
+  "inputs",
+  "sequenceLength",
+  "initialState",
+  "dtype",
+  "parallelIterations",
+  "swapMemory",
+  "timeMajor",
+  "scope",
+] as const;
+
+/**
+ * TF 1.15's `dynamic_rnn(cell, inputs, sequence_length, initial_state, dtype,
+ * parallel_iterations, swap_memory, time_major, scope)`, after `inputs`.
+ */
+function dynamicRnnRest<S>() {
+  return [
+    opt("sequenceLength", tensorKind),
+    opt("initialState", stateKind<S>(DYNAMIC_RNN_NAMES)),
+    opt("dtype", dtypeKind),
+    opt("parallelIterations", intKind),
+    opt("swapMemory", booleanKind),
+    opt("timeMajor", booleanKind),
+    opt("scope", scopeKind),
+  ] as const;
+}
+
+/** The `inputs` of `dynamicRnn`: a tensor or a structure of them (a plain object too). */
+export function rnnInputsKind(paramNames: readonly string[]) {
+  return stateKind<TensorLike | Structure<TensorLike>>(
+    paramNames,
+    "a Tensor or a structure of Tensors",
+  );
+}
+
+const DYNAMIC_RNN_P = defineParams("nn.dynamicRnn", [
+  req("cell", cellKind<unknown>()),
+  req("inputs", rnnInputsKind(DYNAMIC_RNN_NAMES)),
+  ...dynamicRnnRest<unknown>(),
+] as const);
+
+/**
+ * Options of {@link dynamicRnn} after `cell` and `inputs`: `sequenceLength` (int vector
+ * `[batch]`: past its length a row's output is zeros and its state is carried through;
+ * the loop stops after the longest sequence), `initialState` (default: the cell's zero
+ * state, then `dtype` is required), `dtype`, `parallelIterations` (accepted: iterations
+ * run one after another, with the same values), `swapMemory` (only `false`: there is no
+ * GPU memory to swap), `timeMajor` (inputs and outputs `[time, batch, depth]`), `scope`
+ * (a name or a captured scope; default `"rnn"`).
+ */
+export type DynamicRnnOptions<S> = OptionsOf<ReturnType<typeof dynamicRnnRest<S>>>;
+
+/** Parsed arguments of {@link dynamicRnn}. */
+interface DynamicRnnArgs<S> {
+  cell: RNNCell<S> | CellLike<S>;
+  inputs: TensorLike | Structure<TensorLike>;
+  sequenceLength: TensorLike | undefined;
+  initialState: S | undefined;
+  dtype: DType | undefined;
+  parallelIterations: number | undefined;
+  swapMemory: boolean | undefined;
+  timeMajor: boolean | undefined;
+  scope: string | VariableScope | undefined;
+}
+
+/** `parallel_iterations` and `swap_memory`, as far as scopeflow can honour them. */
+export function checkLoopOptions(
+  fn: string,
+  parallelIterations: number | undefined,
+  swapMemory: boolean | undefined,
+): void {
+  if (parallelIterations !== undefined && parallelIterations <= 0) {
+    throw new ValueError(
+      `parallel_iterations must be a positive integer, got ${parallelIterations}`,
+    );
+  }
+  if (swapMemory === true) {
+    throw new ValueError(
+      `${fn}: swap_memory=True is not supported: scopeflow has no GPU memory to swap to the host; leave it False.`,
+    );
+  }
 }
 
 /**
@@ -66,13 +148,22 @@ export interface DynamicRnnOptions<S> {
 export function dynamicRnn<S>(
   cell: RNNCell<S> | CellLike<S>,
   inputs: TensorLike | Structure<TensorLike>,
-  options: DynamicRnnOptions<S> = {},
-): [Tensor, S] {
+  ...rest: CallArgs<ReturnType<typeof dynamicRnnRest<S>>>
+): [Tensor, S];
+export function dynamicRnn<S>(
+  options: {
+    cell: RNNCell<S> | CellLike<S>;
+    inputs: TensorLike | Structure<TensorLike>;
+  } & DynamicRnnOptions<S>,
+): [Tensor, S];
+export function dynamicRnn<S>(...args: unknown[]): [Tensor, S] {
+  const options = DYNAMIC_RNN_P.parse(args) as DynamicRnnArgs<S>;
+  const { cell, inputs } = options;
   assertLikeRnnCell("cell", cell);
+  checkLoopOptions("dynamicRnn", options.parallelIterations, options.swapMemory);
   const flatInputs = flatten<unknown>(inputs).map((x) => convertToTensor(x as TensorLike));
   if (flatInputs.length === 0) throw new ValueError("inputs must not be empty");
-  const dtype =
-    options.dtype === null || options.dtype === undefined ? null : asDType(options.dtype);
+  const dtype = options.dtype === undefined ? null : asDType(options.dtype);
   const graph = graphFromValues(flatInputs);
   return withDefaultGraph(graph, () =>
     graph.atomically(() =>
@@ -83,18 +174,20 @@ export function dynamicRnn<S>(
   );
 }
 
+declare(dynamicRnn, DYNAMIC_RNN_P);
+
 function build<S>(
   cell: CellLike<S>,
   inputs: unknown,
   flatBatchMajor: Tensor[],
   dtype: DType | null,
-  options: DynamicRnnOptions<S>,
+  options: DynamicRnnArgs<S>,
 ): [Tensor, S] {
   const timeMajor = options.timeMajor ?? false;
   const flatInput = timeMajor ? flatBatchMajor : flatBatchMajor.map(transposeBatchTime);
 
   let sequenceLength: Tensor | null = null;
-  if (options.sequenceLength !== null && options.sequenceLength !== undefined) {
+  if (options.sequenceLength !== undefined) {
     const given = convertToTensor(options.sequenceLength, { preferredDtype: "int32" });
     const cast32 = cast(given, "int32");
     const rank = cast32.shape.rank;
@@ -108,7 +201,7 @@ function build<S>(
 
   const batchSize = bestEffortBatchSize(flatInput);
   let state: S;
-  if (options.initialState !== null && options.initialState !== undefined) {
+  if (options.initialState !== undefined) {
     state = options.initialState;
   } else {
     if (dtype === null)

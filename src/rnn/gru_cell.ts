@@ -11,23 +11,50 @@ import type { Initializer, InitializerFunction } from "../scope/types.js";
 import type { Variable } from "../variables/variable.js";
 import { checkNumUnits } from "./basic_rnn_cell.js";
 import {
+  activationKind,
   checkRnnCellInputDTypes,
   getActivation,
+  initializerKind,
   inputDepth,
   LayerRNNCell,
-  type Activation,
-  type RNNCellOptions,
+  reuseKind,
 } from "./rnn_cell.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  intKind,
+  opt,
+  req,
+  stringKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
-/** Options of {@link GRUCell}. */
-export interface GRUCellOptions extends RNNCellOptions {
-  /** The candidate's nonlinearity (default `tanh`). */
-  activation?: Activation | null;
-  /** The initializer of both kernels (default: the scope's, else Glorot uniform). */
-  kernelInitializer?: Initializer | InitializerFunction | null;
-  /** The initializer of both biases (default: ones for the gates, zeros for the candidate). */
-  biasInitializer?: Initializer | InitializerFunction | null;
-}
+/**
+ * TF 1.15's `GRUCell(num_units, activation, reuse, kernel_initializer, bias_initializer,
+ * name, dtype, **kwargs)`; of the keyword arguments, the layers' `trainable`.
+ */
+const GRU_CELL_PARAMS = [
+  req("numUnits", intKind),
+  opt("activation", activationKind),
+  opt("reuse", reuseKind),
+  opt("kernelInitializer", initializerKind),
+  opt("biasInitializer", initializerKind),
+  opt("name", stringKind),
+  opt("dtype", dtypeKind),
+  opt("trainable", booleanKind),
+] as const;
+const GRU_CELL_P = defineParams("nn.rnnCell.GRUCell", GRU_CELL_PARAMS);
+
+/**
+ * Options of {@link GRUCell}: `activation` (the candidate's, default `tanh`),
+ * `kernelInitializer` (both kernels; default the scope's, else Glorot uniform),
+ * `biasInitializer` (both biases; default ones for the gates, zeros for the candidate) and
+ * the layer's.
+ */
+export type GRUCellOptions = OptionsOf<typeof GRU_CELL_PARAMS>;
 
 /**
  * The gated recurrent unit (`tf.nn.rnn_cell.GRUCell`). Weights `<scope>/gru_cell/gates/kernel`
@@ -51,8 +78,15 @@ export class GRUCell extends LayerRNNCell<Tensor> {
   private candidateKernel: Variable | null = null;
   private candidateBias: Variable | null = null;
 
-  constructor(numUnits: number, options: GRUCellOptions = {}) {
-    super(options);
+  constructor(...args: CallArgs<typeof GRU_CELL_PARAMS>) {
+    const options = GRU_CELL_P.parse(args);
+    const numUnits = options.numUnits;
+    super({
+      reuse: options.reuse,
+      name: options.name,
+      dtype: options.dtype,
+      trainable: options.trainable,
+    });
     checkNumUnits(numUnits);
     this.inputNdim = 2;
     this.numUnits = numUnits;
@@ -108,3 +142,5 @@ export class GRUCell extends LayerRNNCell<Tensor> {
     return [newH, newH];
   }
 }
+
+declare(GRUCell, GRU_CELL_P);

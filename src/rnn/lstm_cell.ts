@@ -13,34 +13,62 @@ import { clipByValue } from "../train/clip_ops.js";
 import type { Variable } from "../variables/variable.js";
 import { checkNumUnits } from "./basic_rnn_cell.js";
 import {
+  activationKind,
   checkRnnCellInputDTypes,
   getActivation,
+  initializerKind,
   inputDepth,
   LayerRNNCell,
-  type Activation,
+  reuseKind,
   type LSTMStateTuple,
-  type RNNCellOptions,
 } from "./rnn_cell.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  intKind,
+  numberKind,
+  opt,
+  req,
+  stringKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
-/** Options of {@link LSTMCell}. */
-export interface LSTMCellOptions extends RNNCellOptions {
-  /** Diagonal (peephole) connections from the cell state to the gates. */
-  usePeepholes?: boolean;
-  /** Clip the cell state to `[-cellClip, cellClip]` before the output activation. */
-  cellClip?: number | null;
-  /** The initializer of the kernel, peephole and projection weights. */
-  initializer?: Initializer | InitializerFunction | null;
-  /** Project the output to this many units (a `projection/kernel` weight). */
-  numProj?: number | null;
-  /** With `numProj`, clip the projected output to `[-projClip, projClip]`. */
-  projClip?: number | null;
-  /** Added to the forget gate's pre-activation (default `1.0`). */
-  forgetBias?: number;
-  /** `true` (default): the state is `{ c, h }`; `false`: one concatenated tensor. */
-  stateIsTuple?: boolean;
-  /** The activation of the cell input and output (default `tanh`). */
-  activation?: Activation | null;
-}
+/**
+ * TF 1.15's `LSTMCell(num_units, use_peepholes, cell_clip, initializer, num_proj,
+ * proj_clip, num_unit_shards, num_proj_shards, forget_bias, state_is_tuple, activation,
+ * reuse, name, dtype, **kwargs)`; of the keyword arguments, the layers' `trainable`.
+ */
+const LSTM_CELL_PARAMS = [
+  req("numUnits", intKind),
+  opt("usePeepholes", booleanKind),
+  opt("cellClip", numberKind),
+  opt("initializer", initializerKind),
+  opt("numProj", intKind),
+  opt("projClip", numberKind),
+  opt("numUnitShards", intKind),
+  opt("numProjShards", intKind),
+  opt("forgetBias", numberKind),
+  opt("stateIsTuple", booleanKind),
+  opt("activation", activationKind),
+  opt("reuse", reuseKind),
+  opt("name", stringKind),
+  opt("dtype", dtypeKind),
+  opt("trainable", booleanKind),
+] as const;
+const LSTM_CELL_P = defineParams("nn.rnnCell.LSTMCell", LSTM_CELL_PARAMS);
+
+/**
+ * Options of {@link LSTMCell}: `usePeepholes` (diagonal connections from the cell state to
+ * the gates), `cellClip` (clip the cell state to `[-cellClip, cellClip]` before the output
+ * activation), `initializer` (of the kernel, peephole and projection weights), `numProj`
+ * (project the output to this many units, a `projection/kernel` weight), `projClip` (clip
+ * the projected output), `forgetBias` (default `1.0`), `stateIsTuple` (default `true`:
+ * `{ c, h }`), `activation` (default `tanh`) and the layer's.
+ */
+export type LSTMCellOptions = OptionsOf<typeof LSTM_CELL_PARAMS>;
 
 /**
  * The LSTM cell with optional peepholes, cell clipping and output projection
@@ -73,9 +101,27 @@ export class LSTMCell<S extends LSTMStateTuple | Tensor = LSTMStateTuple> extend
   private wODiag: Variable | null = null;
   private projKernel: Variable | null = null;
 
-  constructor(numUnits: number, options: LSTMCellOptions = {}) {
-    super(options);
+  constructor(...args: CallArgs<typeof LSTM_CELL_PARAMS>) {
+    const options = LSTM_CELL_P.parse(args);
+    const numUnits = options.numUnits;
+    super({
+      reuse: options.reuse,
+      name: options.name,
+      dtype: options.dtype,
+      trainable: options.trainable,
+    });
     checkNumUnits(numUnits);
+    // TF's shards split the weights into partitioned variables, which scopeflow lacks.
+    for (const [key, value] of [
+      ["num_unit_shards", options.numUnitShards],
+      ["num_proj_shards", options.numProjShards],
+    ] as const) {
+      if (value !== undefined) {
+        throw new ValueError(
+          `LSTMCell: ${key}=${value} is not supported: scopeflow has no partitioned variables; leave it None.`,
+        );
+      }
+    }
     this.inputNdim = 2;
     this.numUnits = numUnits;
     this.usePeepholes = options.usePeepholes ?? false;
@@ -174,3 +220,5 @@ export class LSTMCell<S extends LSTMStateTuple | Tensor = LSTMStateTuple> extend
     return [m, newState as S];
   }
 }
+
+declare(LSTMCell, LSTM_CELL_P);

@@ -1,5 +1,4 @@
 import { ValueError } from "../errors.js";
-import type { DType } from "../graph/dtypes.js";
 import type { Tensor } from "../graph/tensor.js";
 import { concat } from "../ops/array/concat.js";
 import { slice } from "../ops/array/slice.js";
@@ -7,19 +6,44 @@ import { nameScope } from "../scope/name_scope.js";
 import { variableScope } from "../scope/variable_scope.js";
 import type { Variable } from "../variables/variable.js";
 import { isSequence } from "./nest.js";
-import { RNNCell, type LSTMStateTuple, type RNNState, type StateSize } from "./rnn_cell.js";
+import {
+  RNNCell,
+  ZERO_STATE_P,
+  type LSTMStateTuple,
+  type RNNState,
+  type StateSize,
+  type ZERO_STATE_PARAMS,
+} from "./rnn_cell.js";
+import {
+  anyKind,
+  booleanKind,
+  declare,
+  defineParams,
+  opt,
+  req,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
 /** Any cell, whatever its state type. */
 type AnyCell = RNNCell<unknown>;
 
-/** Options of {@link MultiRNNCell}. */
-export interface MultiRNNCellOptions {
-  /**
-   * `true` (default): the state is an array with one state per cell. `false`: the cells'
-   * states concatenated along the columns (cells with tuple states are then refused).
-   */
-  stateIsTuple?: boolean;
-}
+/**
+ * TF 1.15's `MultiRNNCell(cells, state_is_tuple)`. `cells` is checked by the constructor,
+ * with TF's messages.
+ */
+const MULTI_RNN_CELL_PARAMS = [
+  req("cells", anyKind<readonly AnyCell[]>("a list of RNN cells", false)),
+  opt("stateIsTuple", booleanKind),
+] as const;
+const MULTI_RNN_CELL_P = defineParams("nn.rnnCell.MultiRNNCell", MULTI_RNN_CELL_PARAMS);
+
+/**
+ * Options of {@link MultiRNNCell}: `stateIsTuple` (default `true`: the state is an array
+ * with one state per cell; `false`: the cells' states concatenated along the columns, cells
+ * with tuple states then refused).
+ */
+export type MultiRNNCellOptions = OptionsOf<typeof MULTI_RNN_CELL_PARAMS>;
 
 function describeSizes(sizes: unknown): string {
   return JSON.stringify(sizes, (_k, v: unknown) =>
@@ -51,7 +75,9 @@ export class MultiRNNCell<S = (Tensor | LSTMStateTuple)[]> extends RNNCell<S> {
   readonly cells: readonly AnyCell[];
   private readonly stateIsTuple: boolean;
 
-  constructor(cells: readonly AnyCell[], options: MultiRNNCellOptions = {}) {
+  constructor(...args: CallArgs<typeof MULTI_RNN_CELL_PARAMS>) {
+    const options = MULTI_RNN_CELL_P.parse(args);
+    const cells = options.cells;
     super();
     if (!cells || (Array.isArray(cells) && cells.length === 0)) {
       throw new ValueError("Must specify at least one cell for MultiRNNCell.");
@@ -81,7 +107,8 @@ export class MultiRNNCell<S = (Tensor | LSTMStateTuple)[]> extends RNNCell<S> {
     return (this.cells[this.cells.length - 1] as AnyCell).outputSize;
   }
 
-  override zeroState(batchSize: number | Tensor, dtype: DType = "float32"): S {
+  override zeroState(...args: CallArgs<typeof ZERO_STATE_PARAMS>): S {
+    const { batchSize, dtype } = ZERO_STATE_P.parse(args);
     return nameScope("MultiRNNCellZeroState", () => {
       if (this.stateIsTuple)
         return this.cells.map((c) => c.zeroState(batchSize, dtype) as RNNState) as S;
@@ -129,3 +156,5 @@ export class MultiRNNCell<S = (Tensor | LSTMStateTuple)[]> extends RNNCell<S> {
     return [curInp, states as S];
   }
 }
+
+declare(MultiRNNCell, MULTI_RNN_CELL_P);

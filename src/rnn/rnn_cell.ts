@@ -2,7 +2,7 @@ import { ValueError } from "../errors.js";
 import { asDType, isFloating, type DType } from "../graph/dtypes.js";
 import { getDefaultGraph, GraphKeys, withDefaultGraph, type Graph } from "../graph/graph.js";
 import { Tensor, type TensorLike } from "../graph/tensor.js";
-import { TensorShape, type Dim, type ShapeLike } from "../graph/tensor_shape.js";
+import { TensorShape, type Dim } from "../graph/tensor_shape.js";
 import { cast } from "../ops/array/cast.js";
 import { concat } from "../ops/array/concat.js";
 import { constant } from "../ops/array/constant.js";
@@ -17,11 +17,33 @@ import { elu, relu, relu6, selu, sigmoid, softplus, tanh } from "../ops/math/una
 import { constantValue } from "../ops/tensor_util.js";
 import { graphFromValues, nameScope } from "../scope/name_scope.js";
 import { normalizeReuse, type AUTO_REUSE, type ReuseOption } from "../scope/reuse.js";
-import type { CustomGetter, Initializer, InitializerFunction } from "../scope/types.js";
+import type {
+  Constraint,
+  CustomGetter,
+  Initializer,
+  InitializerFunction,
+  Regularizer,
+} from "../scope/types.js";
 import { getVariableScope, VariableScope, variableScope } from "../scope/variable_scope.js";
 import { getVariable } from "../variables/get_variable.js";
 import { Variable } from "../variables/variable.js";
 import { flatten, mapStructure } from "./nest.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  functionKind,
+  kind,
+  opt,
+  req,
+  shapeKind,
+  stringKind,
+  tensorKind,
+  type CallArgs,
+  type Kind,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
 /**
  * The state of an LSTM cell (TensorFlow's `LSTMStateTuple`): a plain object `{ c, h }`,
@@ -86,34 +108,118 @@ export function getActivation(activation: Activation | null | undefined): (x: Te
   return fn;
 }
 
-/** Options every cell accepts (the `tf.layers.Layer` arguments of TensorFlow's cells). */
-export interface RNNCellOptions {
-  /**
-   * The layer name: the cell's variable scope is `name` (made unique: `name_1`) under the
-   * scope it is first called in. Default: the class name in snake case (`basic_lstm_cell`).
-   */
-  name?: string | null;
-  /** `true` reuses the variables of an existing scope named `name`. */
-  reuse?: ReuseOption;
-  /** The dtype of the weights; default: that of the first input. */
-  dtype?: DType | null;
-  /** Whether the weights are trainable (default `true`). */
-  trainable?: boolean;
+/** A cell's `activation`: a function of a tensor or an activation's name. */
+export const activationKind = kind<Activation>(
+  "a function or the name of an activation",
+  (v) => typeof v === "function" || (typeof v === "string" && v in ACTIVATIONS),
+);
+
+/**
+ * A layer's `reuse`: `true`, `false` or `tf.AUTO_REUSE`; other values reach
+ * `normalizeReuse`, which raises TF's ValueError.
+ */
+export const reuseKind = kind<ReuseOption>("True, False, None or tf.AUTO_REUSE", () => true);
+
+/** An initializer: an `Initializer` object or an initializer function. */
+export const initializerKind = kind<Initializer | InitializerFunction>(
+  "an initializer",
+  (v) => typeof v === "function" || (typeof v === "object" && v !== null && "call" in v),
+);
+
+/** A variable scope: its name, or a captured `VariableScope`. */
+export const scopeKind = kind<string | VariableScope>(
+  "a str or a VariableScope",
+  (v) => typeof v === "string" || v instanceof VariableScope,
+);
+
+/**
+ * A cell state: a tensor or a structure of tensors. `{ c, h }` is a plain object, so in the
+ * last position a plain object is the state unless its keys are the function's parameter
+ * names (`staticRnn(cell, inputs, { dtype })` gives options, `(cell, inputs, { c, h })` a
+ * state).
+ */
+export function stateKind<S>(
+  paramNames: readonly string[],
+  expected = "a state (a Tensor or a structure of Tensors)",
+): Kind<S> {
+  return kind<S>(
+    expected,
+    () => true,
+    (v) => {
+      const keys = Object.keys(v);
+      return keys.length > 0 && !keys.some((k) => paramNames.includes(k));
+    },
+  );
 }
 
-/** Options of {@link RNNCell.addWeight}. */
-export interface AddWeightOptions {
-  dtype?: DType | null;
-  initializer?: Initializer | InitializerFunction | null;
-  trainable?: boolean | null;
-}
+/** A batch size: an int, or an int tensor known at run time. */
+export const batchSizeKind = kind<number | Tensor>(
+  "an int or an int Tensor",
+  (v) => (typeof v === "number" && Number.isInteger(v)) || v instanceof Tensor,
+);
+
+/**
+ * TF 1.15's `RNNCell(trainable, name, dtype, **kwargs)`, with its `_reuse` keyword as
+ * `reuse` (what the cells pass up).
+ */
+const RNN_CELL_PARAMS = [
+  opt("trainable", booleanKind),
+  opt("name", stringKind),
+  opt("dtype", dtypeKind),
+  opt("reuse", reuseKind),
+] as const;
+const RNN_CELL_P = defineParams("nn.rnnCell.RNNCell", RNN_CELL_PARAMS);
+
+/**
+ * Options every cell accepts (the `tf.layers.Layer` arguments of TensorFlow's cells):
+ * `name` (the cell's variable scope, made unique: `name_1`; default the class name in
+ * snake case, `basic_lstm_cell`), `reuse`, `dtype` (default: that of the first input),
+ * `trainable` (default `true`).
+ */
+export type RNNCellOptions = OptionsOf<typeof RNN_CELL_PARAMS>;
+
+/** A cell called from outside: TF's `cell(inputs, state, scope=None)`. */
+const CELL_CALL_P = defineParams("RNNCell.call", [
+  req("inputs", tensorKind),
+  req("state", stateKind<unknown>(["inputs", "state", "scope"])),
+  opt("scope", scopeKind),
+] as const);
+
+/** TF 1.15's `zero_state(batch_size, dtype)`: both required. */
+export const ZERO_STATE_PARAMS = [
+  req("batchSize", batchSizeKind),
+  req("dtype", dtypeKind),
+] as const;
+export const ZERO_STATE_P = defineParams("RNNCell.zeroState", ZERO_STATE_PARAMS);
+
+/** TF 1.15's `get_initial_state(inputs, batch_size, dtype)`. */
+const INITIAL_STATE_PARAMS = [
+  opt("inputs", tensorKind),
+  opt("batchSize", batchSizeKind),
+  opt("dtype", dtypeKind),
+] as const;
+const INITIAL_STATE_P = defineParams("RNNCell.getInitialState", INITIAL_STATE_PARAMS);
 
 /** Options of {@link RNNCell.getInitialState}. */
-export interface InitialStateOptions {
-  inputs?: TensorLike | null;
-  batchSize?: number | Tensor | null;
-  dtype?: DType | null;
-}
+export type InitialStateOptions = OptionsOf<typeof INITIAL_STATE_PARAMS>;
+
+/**
+ * The legacy layers' `add_weight(name, shape, dtype, initializer, regularizer, trainable,
+ * constraint)`, the part cells use.
+ */
+const ADD_WEIGHT_PARAMS = [
+  req("name", stringKind),
+  opt("shape", shapeKind),
+  opt("dtype", dtypeKind),
+  opt("initializer", initializerKind),
+  opt("regularizer", kind<Regularizer>("a function", functionKind.check)),
+  opt("trainable", booleanKind),
+  opt("constraint", kind<Constraint>("a function", functionKind.check)),
+] as const;
+const ADD_WEIGHT_P = defineParams("RNNCell.addWeight", ADD_WEIGHT_PARAMS);
+
+/** Options of {@link RNNCell.addWeight}. */
+export type AddWeightOptions = OptionsOf<typeof ADD_WEIGHT_PARAMS>;
 
 function formatDType(dtype: DType): string {
   return `<dtype: '${dtype}'>`;
@@ -271,17 +377,13 @@ export abstract class RNNCell<S = RNNState> {
   private readonly ownTrainable: Variable[] = [];
   private readonly ownNonTrainable: Variable[] = [];
 
-  constructor(options: RNNCellOptions = {}) {
-    if (typeof options !== "object" || options === null)
-      throw new TypeError("RNN cell options must be an object.");
+  constructor(...args: CallArgs<typeof RNN_CELL_PARAMS>) {
+    const options = RNN_CELL_P.parse(args);
     this.reuseOption = normalizeReuse(options.reuse);
     this.trainable = options.trainable ?? true;
-    this.layerDType =
-      options.dtype === null || options.dtype === undefined ? null : asDType(options.dtype);
+    this.layerDType = options.dtype === undefined ? null : asDType(options.dtype);
     checkSupportedDType(this.layerDType);
     const name = options.name ?? null;
-    if (name !== null && typeof name !== "string")
-      throw new TypeError("An RNN cell's name must be a string.");
     if (name) {
       this.name = name;
       this.baseName = name;
@@ -292,9 +394,12 @@ export abstract class RNNCell<S = RNNState> {
     // `cell.call(...)` from outside is TensorFlow's `cell(...)`: the scope, the build,
     // then the subclass's own `call` as the body.
     const body = (Object.getPrototypeOf(this) as { call: CellBody<S> }).call;
+    const call = (...callArgs: unknown[]): [Tensor, S] => {
+      const a = CELL_CALL_P.parse(callArgs);
+      return this.invoke(a.inputs, a.state as S, a.scope ?? null, body);
+    };
     Object.defineProperty(this, "call", {
-      value: (inputs: TensorLike, state: S, scope?: string | VariableScope | null): [Tensor, S] =>
-        this.invoke(inputs, state, scope ?? null, body),
+      value: declare(call, CELL_CALL_P),
       writable: true,
       configurable: true,
       enumerable: false,
@@ -325,8 +430,14 @@ export abstract class RNNCell<S = RNNState> {
   abstract call(inputs: Tensor, state: S, scope?: string | VariableScope | null): [Tensor, S];
 
   /** The same as `call` from outside: TensorFlow's `cell(inputs, state, scope)`. */
-  apply(inputs: TensorLike, state: S, scope?: string | VariableScope | null): [Tensor, S] {
-    return this.call(inputs as Tensor, state, scope);
+  apply(inputs: TensorLike, state: S, scope?: string | VariableScope | null): [Tensor, S];
+  apply(options: {
+    inputs: TensorLike;
+    state: S;
+    scope?: string | VariableScope | null;
+  }): [Tensor, S];
+  apply(...args: unknown[]): [Tensor, S] {
+    return (this.call as (...a: unknown[]) => [Tensor, S])(...args);
   }
 
   /** Creates the weights for inputs of `inputsShape` (once, at the first call). */
@@ -386,7 +497,8 @@ export abstract class RNNCell<S = RNNState> {
    * h.shape.toString(); // ==> (4, 8)
    * ```
    */
-  zeroState(batchSize: number | Tensor, dtype: DType = "float32"): S {
+  zeroState(...args: CallArgs<typeof ZERO_STATE_PARAMS>): S {
+    const { batchSize, dtype } = ZERO_STATE_P.parse(args);
     const d = asDType(dtype);
     const graph = graphFromValues([batchSize]);
     return withDefaultGraph(graph, () =>
@@ -399,10 +511,11 @@ export abstract class RNNCell<S = RNNState> {
   }
 
   /** `get_initial_state(inputs, batch_size, dtype)`: the zero state, sized from `inputs` if given. */
-  getInitialState(options: InitialStateOptions = {}): S {
+  getInitialState(...args: CallArgs<typeof INITIAL_STATE_PARAMS>): S {
+    const options = INITIAL_STATE_P.parse(args);
     let batchSize = options.batchSize ?? null;
     let dtype = options.dtype ?? null;
-    if (options.inputs !== null && options.inputs !== undefined) {
+    if (options.inputs !== undefined) {
       const inputs = convertToTensor(options.inputs, { name: "inputs" });
       const dim0 = inputs.shape.dims === null ? null : (inputs.shape.dims[0] ?? null);
       if (batchSize !== null) {
@@ -433,7 +546,8 @@ export abstract class RNNCell<S = RNNState> {
    * Creates (or, once built, gets) a weight in the cell's variable scope (the layers'
    * `add_weight`): `<scope>/<name>`, by `tf.getVariable`.
    */
-  addWeight(name: string, shape: ShapeLike, options: AddWeightOptions = {}): Variable {
+  addWeight(...args: CallArgs<typeof ADD_WEIGHT_PARAMS>): Variable {
+    const options = ADD_WEIGHT_P.parse(args);
     this.setScope(null);
     const scope = this.layerScope as VariableScope;
     const reuse = this.built ? true : this.reuseOption;
@@ -441,10 +555,12 @@ export abstract class RNNCell<S = RNNState> {
     return variableScope(scope, { reuse, auxiliaryNameScope: false }, (entered) => {
       this.current = entered;
       return nameScope(entered.originalNameScope, () => {
-        const v = getVariable(name, shape, {
+        const v = getVariable(options.name, options.shape ?? null, {
           dtype: options.dtype ?? this.layerDType ?? "float32",
           initializer: options.initializer ?? null,
+          regularizer: options.regularizer ?? null,
           trainable: trainable && this.trainable,
+          constraint: options.constraint ?? null,
         });
         this.track(v, trainable && this.trainable);
         return v;
@@ -453,8 +569,8 @@ export abstract class RNNCell<S = RNNState> {
   }
 
   /** The same as `addWeight` (TensorFlow's cells call it `add_variable`). */
-  addVariable(name: string, shape: ShapeLike, options: AddWeightOptions = {}): Variable {
-    return this.addWeight(name, shape, options);
+  addVariable(...args: CallArgs<typeof ADD_WEIGHT_PARAMS>): Variable {
+    return this.addWeight(...args);
   }
 
   private track(v: Variable, trainable: boolean): void {
@@ -583,6 +699,13 @@ export abstract class RNNCell<S = RNNState> {
     this.built = true;
   }
 }
+
+declare(RNNCell, RNN_CELL_P);
+declare(RNNCell.prototype.apply, CELL_CALL_P);
+declare(RNNCell.prototype.zeroState, ZERO_STATE_P);
+declare(RNNCell.prototype.getInitialState, INITIAL_STATE_P);
+declare(RNNCell.prototype.addWeight, ADD_WEIGHT_P);
+declare(RNNCell.prototype.addVariable, ADD_WEIGHT_P);
 
 /**
  * The batch size of `x`: its first dimension when known while building, else

@@ -10,22 +10,65 @@ import { withDefaultGraph } from "../graph/graph.js";
 import { graphFromValues } from "../scope/name_scope.js";
 import { VariableScope, variableScope } from "../scope/variable_scope.js";
 import { assertSameStructure, flatten, mapStructure, packSequenceAs } from "./nest.js";
-import { batchDimOf, RNNCell, sizeDims, zerosWithBatch, type StateSize } from "./rnn_cell.js";
+import {
+  batchDimOf,
+  RNNCell,
+  scopeKind,
+  sizeDims,
+  stateKind,
+  zerosWithBatch,
+  type StateSize,
+} from "./rnn_cell.js";
+import {
+  anyKind,
+  defineParams,
+  dtypeKind,
+  opt,
+  req,
+  tensorKind,
+  declare,
+  type CallArgs,
+  type Kind,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
-/** Options of {@link staticRnn}. */
-export interface StaticRnnOptions<S> {
-  /** The initial state; default: the cell's zero state (then `dtype` is required). */
-  initialState?: S | null;
-  /** The dtype of the initial state and of the outputs. */
-  dtype?: DType | null;
-  /**
-   * The length of each sequence of the batch (int vector `[batch]`): past its length a
-   * row's output is zeros and its state is carried through unchanged.
-   */
-  sequenceLength?: TensorLike | null;
-  /** The variable scope (a name or a captured scope); default `"rnn"`. */
-  scope?: string | VariableScope | null;
+/** A cell argument: checked by `assertLikeRnnCell`, with TF's message. */
+export function cellKind<S>(): Kind<RNNCell<S> | CellLike<S>> {
+  return anyKind<RNNCell<S> | CellLike<S>>("an RNNCell", false);
 }
+
+const STATIC_RNN_NAMES = [
+  "cell",
+  "inputs",
+  "initialState",
+  "dtype",
+  "sequenceLength",
+  "scope",
+] as const;
+
+/** TF 1.15's `static_rnn(cell, inputs, initial_state, dtype, sequence_length, scope)`, after `inputs`. */
+function staticRnnRest<S>() {
+  return [
+    opt("initialState", stateKind<S>(STATIC_RNN_NAMES)),
+    opt("dtype", dtypeKind),
+    opt("sequenceLength", tensorKind),
+    opt("scope", scopeKind),
+  ] as const;
+}
+
+const STATIC_RNN_P = defineParams("nn.staticRnn", [
+  req("cell", cellKind<unknown>()),
+  req("inputs", anyKind<readonly Tensor[]>("a list of Tensors", false)),
+  ...staticRnnRest<unknown>(),
+] as const);
+
+/**
+ * Options of {@link staticRnn} after `cell` and `inputs`: `initialState` (default: the
+ * cell's zero state, then `dtype` is required), `dtype`, `sequenceLength` (int vector
+ * `[batch]`: past its length a row's output is zeros and its state is carried through
+ * unchanged), `scope` (a name or a captured scope; default `"rnn"`).
+ */
+export type StaticRnnOptions<S> = OptionsOf<ReturnType<typeof staticRnnRest<S>>>;
 
 /** What `staticRnn` and `dynamicRnn` need of a cell (`assert_like_rnncell`). */
 export interface CellLike<S> {
@@ -171,29 +214,46 @@ export function rnnStep<S>(
 export function staticRnn<S>(
   cell: RNNCell<S> | CellLike<S>,
   inputs: readonly Tensor[],
-  options: StaticRnnOptions<S> = {},
-): [Tensor[], S] {
+  ...rest: CallArgs<ReturnType<typeof staticRnnRest<S>>>
+): [Tensor[], S];
+export function staticRnn<S>(
+  options: { cell: RNNCell<S> | CellLike<S>; inputs: readonly Tensor[] } & StaticRnnOptions<S>,
+): [Tensor[], S];
+export function staticRnn<S>(...args: unknown[]): [Tensor[], S] {
+  const options = STATIC_RNN_P.parse(args) as StaticRnnArgs<S>;
+  const { cell, inputs } = options;
   assertLikeRnnCell("cell", cell);
   if (!Array.isArray(inputs)) throw new TypeError("inputs must be a sequence");
   if (inputs.length === 0) throw new ValueError("inputs must not be empty");
   const c = cell as CellLike<S>;
-  const dtype =
-    options.dtype === null || options.dtype === undefined ? null : asDType(options.dtype);
+  const dtype = options.dtype === undefined ? null : asDType(options.dtype);
   const graph = graphFromValues(flatten<unknown>(inputs));
   // All or nothing: a failure at any step leaves the graph (and the cell) as they were.
   return withDefaultGraph(graph, () => graph.atomically(() => unrolled(c, inputs, dtype, options)));
+}
+
+declare(staticRnn, STATIC_RNN_P);
+
+/** Parsed arguments of {@link staticRnn}. */
+interface StaticRnnArgs<S> {
+  cell: RNNCell<S> | CellLike<S>;
+  inputs: readonly Tensor[];
+  initialState: S | undefined;
+  dtype: DType | undefined;
+  sequenceLength: TensorLike | undefined;
+  scope: string | VariableScope | undefined;
 }
 
 function unrolled<S>(
   c: CellLike<S>,
   inputs: readonly Tensor[],
   dtype: DType | null,
-  options: StaticRnnOptions<S>,
+  options: StaticRnnArgs<S>,
 ): [Tensor[], S] {
   return variableScope(options.scope || "rnn", (varscope) => {
     const { fixed, batchSize } = batchOf(inputs);
     let state: S;
-    if (options.initialState !== null && options.initialState !== undefined) {
+    if (options.initialState !== undefined) {
       state = options.initialState;
     } else {
       if (dtype === null) {
@@ -207,7 +267,7 @@ function unrolled<S>(
 
     let sequenceLength: Tensor | null = null;
     let zeroOutput: unknown = null;
-    if (options.sequenceLength !== null && options.sequenceLength !== undefined) {
+    if (options.sequenceLength !== undefined) {
       sequenceLength = convertToTensor(options.sequenceLength, {
         name: "sequence_length",
         preferredDtype: "int32",

@@ -1,8 +1,17 @@
 import { ValueError } from "../errors.js";
-import { getDefaultGraph, GraphKeys, type Graph } from "../graph/graph.js";
+import { getDefaultGraph, Graph, GraphKeys } from "../graph/graph.js";
+import { kind, opt, tfFunction } from "../graph/call_args.js";
 import { zerosInitializer } from "../ops/init_ops.js";
 import { getVariable } from "../variables/get_variable.js";
 import type { Variable } from "../variables/variable.js";
+
+/** TF 1.15's `(graph=None)` of the global step functions: the default graph when not given. */
+const GRAPH_PARAMS = [
+  opt(
+    "graph",
+    kind<Graph>("a Graph", (v) => v instanceof Graph),
+  ),
+] as const;
 
 /**
  * The graph's global step variable, or `null` (`tf.train.get_global_step`).
@@ -14,7 +23,11 @@ import type { Variable } from "../variables/variable.js";
  * tf.train.getGlobalStep()?.name; // ==> global_step:0
  * ```
  */
-export function getGlobalStep(graph: Graph = getDefaultGraph()): Variable | null {
+export const getGlobalStep = tfFunction("train.getGlobalStep", GRAPH_PARAMS, (a) =>
+  globalStepOf(a.graph ?? getDefaultGraph()),
+);
+
+function globalStepOf(graph: Graph): Variable | null {
   const found = graph.getCollection<Variable>(GraphKeys.GLOBAL_STEP);
   if (found.length === 1) return found[0] as Variable;
   if (found.length > 1) throw new ValueError("Multiple tensors in global_step collection.");
@@ -31,8 +44,12 @@ export function getGlobalStep(graph: Graph = getDefaultGraph()): Variable | null
  * step.name; // ==> global_step:0
  * ```
  */
-export function createGlobalStep(graph: Graph = getDefaultGraph()): Variable {
-  if (getGlobalStep(graph) !== null) throw new ValueError('"global_step" already exists.');
+export const createGlobalStep = tfFunction("train.createGlobalStep", GRAPH_PARAMS, (a) =>
+  createIn(a.graph ?? getDefaultGraph()),
+);
+
+function createIn(graph: Graph): Variable {
+  if (globalStepOf(graph) !== null) throw new ValueError('"global_step" already exists.');
   return graph.asDefault(() =>
     graph.initScope(() =>
       getVariable("global_step", [], {
@@ -59,6 +76,11 @@ export function createGlobalStep(graph: Graph = getDefaultGraph()): Variable {
  * sess.run(step); // ==> 1
  * ```
  */
-export function getOrCreateGlobalStep(graph: Graph = getDefaultGraph()): Variable {
-  return getGlobalStep(graph) ?? createGlobalStep(graph);
-}
+export const getOrCreateGlobalStep = tfFunction(
+  "train.getOrCreateGlobalStep",
+  GRAPH_PARAMS,
+  (a) => {
+    const graph = a.graph ?? getDefaultGraph();
+    return globalStepOf(graph) ?? createIn(graph);
+  },
+);

@@ -14,26 +14,116 @@ import { controlDependencies } from "../ops/control/group.js";
 import { assignAdd } from "../ops/state/variable_ops.js";
 import { identity } from "../ops/math/unary.js";
 import type { Initializer } from "../scope/types.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  intKind,
+  kind,
+  listKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 
 /** A gradient and the variable it is for; `null` when the loss does not depend on it. */
 export type GradAndVar = [Tensor | null, Variable];
 
-/** Options of {@link Optimizer.minimize}. */
-export interface MinimizeOptions {
-  /** Variables to update (default: the trainable variables). */
-  varList?: readonly Variable[];
-  /** Incremented by one after the update. */
-  globalStep?: Variable | null;
-  /** The train op's name (default: the optimizer's name). */
-  name?: string;
-  /** `GATE_OP` (1, default), `GATE_NONE` (0) or `GATE_GRAPH` (2). */
-  gateGradients?: 0 | 1 | 2;
-  /** Gradient of the loss to start from (`grad_loss`). */
-  gradLoss?: TensorLike | null;
-}
+/** A `tf.Variable` (a variable to update, the global step). */
+export const variableKind = kind<Variable>("a Variable", (v) => v instanceof Variable);
+
+/** `gate_gradients`: `GATE_NONE` (0), `GATE_OP` (1) or `GATE_GRAPH` (2). */
+const gateKind = kind<0 | 1 | 2>(
+  "Optimizer.GATE_NONE, Optimizer.GATE_OP or Optimizer.GATE_GRAPH",
+  (v) => intKind.check(v),
+);
+
+/** TF 1.15's `Optimizer.__init__(use_locking, name)`. */
+const OPTIMIZER_P = defineParams("train.Optimizer", [
+  req("useLocking", booleanKind),
+  req("name", stringKind),
+] as const);
+
+/**
+ * TF 1.15's `minimize(loss, global_step, var_list, gate_gradients, aggregation_method,
+ * colocate_gradients_with_ops, name, grad_loss)`.
+ */
+const MINIMIZE_PARAMS = [
+  req("loss", tensorKind),
+  opt("globalStep", variableKind),
+  opt("varList", listKind(variableKind)),
+  opt("gateGradients", gateKind),
+  opt("aggregationMethod", intKind),
+  opt("colocateGradientsWithOps", booleanKind),
+  opt("name", stringKind),
+  opt("gradLoss", tensorKind),
+] as const;
+const MINIMIZE_P = defineParams("Optimizer.minimize", MINIMIZE_PARAMS);
+
+/**
+ * TF 1.15's `compute_gradients(loss, var_list, gate_gradients, aggregation_method,
+ * colocate_gradients_with_ops, grad_loss)`.
+ */
+const COMPUTE_GRADIENTS_PARAMS = [
+  req("loss", tensorKind),
+  opt("varList", listKind(variableKind)),
+  opt("gateGradients", gateKind),
+  opt("aggregationMethod", intKind),
+  opt("colocateGradientsWithOps", booleanKind),
+  opt("gradLoss", tensorKind),
+] as const;
+const COMPUTE_GRADIENTS_P = defineParams("Optimizer.computeGradients", COMPUTE_GRADIENTS_PARAMS);
+
+/** A `[grad, var]` pair, the grad a tensor (or convertible) or `null`. */
+const gradsAndVarsKind = kind<readonly (readonly [TensorLike | null, Variable])[]>(
+  "a list of [gradient, variable] pairs",
+  (v) =>
+    Array.isArray(v) &&
+    v.every(
+      (p) =>
+        Array.isArray(p) &&
+        p.length === 2 &&
+        p[1] instanceof Variable &&
+        (p[0] === null || tensorKind.check(p[0])),
+    ),
+);
+
+/** TF 1.15's `apply_gradients(grads_and_vars, global_step, name)`. */
+const APPLY_GRADIENTS_PARAMS = [
+  req("gradsAndVars", gradsAndVarsKind),
+  opt("globalStep", variableKind),
+  opt("name", stringKind),
+] as const;
+const APPLY_GRADIENTS_P = defineParams("Optimizer.applyGradients", APPLY_GRADIENTS_PARAMS);
+
+/** TF 1.15's `get_slot(var, name)`. */
+const GET_SLOT_PARAMS = [req("var", variableKind), req("name", stringKind)] as const;
+const GET_SLOT_P = defineParams("Optimizer.getSlot", GET_SLOT_PARAMS);
+const GET_SLOT_NAMES_P = defineParams("Optimizer.getSlotNames", [] as const);
+
+/** Options of {@link Optimizer.minimize}: any of TF's parameters by name. */
+export type MinimizeOptions = OptionsOf<typeof MINIMIZE_PARAMS>;
 
 /** Options of {@link Optimizer.computeGradients}. */
-export type ComputeGradientsOptions = Omit<MinimizeOptions, "globalStep" | "name">;
+export type ComputeGradientsOptions = OptionsOf<typeof COMPUTE_GRADIENTS_PARAMS>;
+
+/** Options of {@link Optimizer.applyGradients}. */
+export type ApplyGradientsOptions = OptionsOf<typeof APPLY_GRADIENTS_PARAMS>;
+
+/**
+ * `aggregation_method`: only TF's default, `ADD_N` (0), which is how scopeflow sums the
+ * gradients of a tensor used several times; the experimental tree and accumulate methods
+ * build other graphs and are refused rather than ignored.
+ */
+function checkAggregationMethod(method: number | undefined): void {
+  if (method === undefined || method === 0) return;
+  throw new ValueError(
+    `Invalid aggregation_method specified ${method}: scopeflow supports only AggregationMethod.ADD_N (0, the default).`,
+  );
+}
 
 /**
  * Base class of the TF 1.x optimizers (`tf.train.Optimizer`): `minimize` is
@@ -53,10 +143,12 @@ export abstract class Optimizer {
   private readonly slots = new Map<string, Map<Variable, Variable>>();
   private readonly nonSlots = new Map<string, Variable>();
 
-  constructor(useLocking: boolean, name: string) {
-    if (!name) throw new ValueError("Must specify the optimizer name");
-    this.useLocking = useLocking;
-    this.name = name;
+  /** TF's `Optimizer(use_locking, name)`, for subclasses. */
+  constructor(...args: CallArgs<typeof OPTIMIZER_P.params>) {
+    const a = OPTIMIZER_P.parse(args);
+    if (!a.name) throw new ValueError("Must specify the optimizer name");
+    this.useLocking = a.useLocking;
+    this.name = a.name;
   }
 
   /**
@@ -72,18 +164,23 @@ export abstract class Optimizer {
    * sess.run(w); // ==> 2.4
    * ```
    */
-  minimize(loss: Tensor, options: MinimizeOptions = {}): Operation {
-    const gradsAndVars = this.computeGradients(loss, options);
+  minimize(...args: CallArgs<typeof MINIMIZE_PARAMS>): Operation {
+    const a = MINIMIZE_P.parse(args);
+    const loss = a.loss;
+    const gradsAndVars = this.computeGradients(loss, {
+      varList: a.varList,
+      gateGradients: a.gateGradients,
+      aggregationMethod: a.aggregationMethod,
+      colocateGradientsWithOps: a.colocateGradientsWithOps,
+      gradLoss: a.gradLoss,
+    });
     const withGrad = gradsAndVars.filter(([g]) => g !== null);
     if (withGrad.length === 0) {
       throw new ValueError(
-        `No gradients provided for any variable, check your graph for ops that do not support gradients, between variables [${gradsAndVars.map(([, v]) => `"${v.toString()}"`).join(", ")}] and loss ${loss.toString()}.`,
+        `No gradients provided for any variable, check your graph for ops that do not support gradients, between variables [${gradsAndVars.map(([, v]) => `"${v.toString()}"`).join(", ")}] and loss ${String(loss)}.`,
       );
     }
-    return this.applyGradients(gradsAndVars, {
-      globalStep: options.globalStep ?? null,
-      name: options.name,
-    });
+    return this.applyGradients(gradsAndVars, a.globalStep, a.name);
   }
 
   /**
@@ -98,24 +195,25 @@ export abstract class Optimizer {
    * gv[0][1] === w; // ==> true
    * ```
    */
-  computeGradients(loss: Tensor, options: ComputeGradientsOptions = {}): GradAndVar[] {
+  computeGradients(...args: CallArgs<typeof COMPUTE_GRADIENTS_PARAMS>): GradAndVar[] {
+    const options = COMPUTE_GRADIENTS_P.parse(args);
+    const loss = options.loss;
     const gate = options.gateGradients ?? Optimizer.GATE_OP;
     if (![0, 1, 2].includes(gate)) {
       throw new ValueError(
         `gate_gradients must be one of: Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not ${String(gate)}`,
       );
     }
+    checkAggregationMethod(options.aggregationMethod);
+    // colocate_gradients_with_ops places gradient ops on their forward op's device; with
+    // every op on one device that holds whatever the flag says.
     const varList =
       options.varList ?? getDefaultGraph().getCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES);
     if (varList.length === 0) throw new ValueError("No variables to optimize.");
-    for (const v of varList) {
-      if (!(v instanceof Variable))
-        throw new TypeError(`varList must hold tf.Variable objects, got ${String(v)}.`);
-    }
     let grads = gradients(
       loss,
       [...varList],
-      options.gradLoss === undefined || options.gradLoss === null ? null : [options.gradLoss],
+      options.gradLoss === undefined ? null : [options.gradLoss],
       {
         gateGradients: gate === Optimizer.GATE_OP,
       },
@@ -143,10 +241,9 @@ export abstract class Optimizer {
    * train.type; // ==> AssignAdd
    * ```
    */
-  applyGradients(
-    gradsAndVars: readonly GradAndVar[],
-    options: { globalStep?: Variable | null; name?: string } = {},
-  ): Operation {
+  applyGradients(...args: CallArgs<typeof APPLY_GRADIENTS_PARAMS>): Operation {
+    const options = APPLY_GRADIENTS_P.parse(args);
+    const gradsAndVars = options.gradsAndVars;
     if (gradsAndVars.length === 0) throw new ValueError("No variables provided.");
     const pairs = gradsAndVars.map(
       ([g, v]) => [g === null ? null : convertToTensor(g), v] as [Tensor | null, Variable],
@@ -196,7 +293,8 @@ export abstract class Optimizer {
   }
 
   /** Names of the slots this optimizer creates (`get_slot_names`), e.g. `["m", "v"]`. */
-  getSlotNames(): string[] {
+  getSlotNames(...args: CallArgs<typeof GET_SLOT_NAMES_P.params>): string[] {
+    GET_SLOT_NAMES_P.parse(args);
     return [...this.slots.keys()].sort();
   }
 
@@ -211,8 +309,9 @@ export abstract class Optimizer {
    * opt.getSlot(w, "m")?.name; // ==> w/Adam:0
    * ```
    */
-  getSlot(variable: Variable, name: string): Variable | null {
-    return this.slots.get(name)?.get(variable) ?? null;
+  getSlot(...args: CallArgs<typeof GET_SLOT_PARAMS>): Variable | null {
+    const a = GET_SLOT_P.parse(args);
+    return this.slots.get(a.name)?.get(a.var) ?? null;
   }
 
   /** The variables the optimizer created (slots and non-slots), as TF's `variables()`. */
@@ -283,6 +382,13 @@ export abstract class Optimizer {
     return v;
   }
 }
+
+declare(Optimizer, OPTIMIZER_P);
+declare(Optimizer.prototype.minimize, MINIMIZE_P);
+declare(Optimizer.prototype.computeGradients, COMPUTE_GRADIENTS_P);
+declare(Optimizer.prototype.applyGradients, APPLY_GRADIENTS_P);
+declare(Optimizer.prototype.getSlot, GET_SLOT_P);
+declare(Optimizer.prototype.getSlotNames, GET_SLOT_NAMES_P);
 
 function tupleAll(grads: (Tensor | null)[]): (Tensor | null)[] {
   const present = grads.filter((g): g is Tensor => g !== null);

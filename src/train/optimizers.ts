@@ -1,6 +1,18 @@
 import { ValueError } from "../errors.js";
 import type { Operation } from "../graph/operation.js";
-import type { Tensor } from "../graph/tensor.js";
+import { isTensorConvertible, Tensor, type TensorConvertible } from "../graph/tensor.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  kind,
+  numberKind,
+  opt,
+  req,
+  stringKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 import { controlDependencies, group } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { constantInitializer, onesInitializer } from "../ops/init_ops.js";
@@ -8,10 +20,24 @@ import { applyOp } from "../ops/state/training_ops.js";
 import type { Variable } from "../variables/variable.js";
 import { Optimizer } from "./optimizer.js";
 
-/** A hyper-parameter: a number, a tensor, or a function giving one (TF's callables). */
-export type HyperParameter = number | Tensor | (() => number | Tensor);
+/**
+ * A hyper-parameter: a number, a tensor (a variable too), or a function giving one (TF's
+ * callables).
+ */
+export type HyperParameter =
+  number | Tensor | TensorConvertible | (() => number | Tensor | TensorConvertible);
 
-function resolve(value: HyperParameter): number | Tensor {
+/** A hyper-parameter value: TF takes a float, a tensor, or a callable returning one. */
+const hyperKind = kind<HyperParameter>(
+  "a number, a Tensor or a function returning one",
+  (v) =>
+    typeof v === "number" ||
+    typeof v === "function" ||
+    v instanceof Tensor ||
+    isTensorConvertible(v),
+);
+
+function resolve(value: HyperParameter): number | Tensor | TensorConvertible {
   return typeof value === "function" ? value() : value;
 }
 
@@ -19,6 +45,17 @@ function resolve(value: HyperParameter): number | Tensor {
 function hyper(value: HyperParameter, name: string): Tensor {
   return convertToTensor(resolve(value), { name, dtype: "float32" });
 }
+
+/** TF 1.15's `GradientDescentOptimizer(learning_rate, use_locking, name)`. */
+const GRADIENT_DESCENT_PARAMS = [
+  req("learningRate", hyperKind),
+  opt("useLocking", booleanKind),
+  opt("name", stringKind),
+] as const;
+const GRADIENT_DESCENT_P = defineParams("train.GradientDescentOptimizer", GRADIENT_DESCENT_PARAMS);
+
+/** Options of {@link GradientDescentOptimizer}. */
+export type GradientDescentOptions = OptionsOf<typeof GRADIENT_DESCENT_PARAMS>;
 
 /**
  * Plain gradient descent (`tf.train.GradientDescentOptimizer`): `w -= lr * grad`, one
@@ -35,12 +72,12 @@ function hyper(value: HyperParameter, name: string): Tensor {
  * ```
  */
 export class GradientDescentOptimizer extends Optimizer {
+  readonly learningRate: HyperParameter;
   private lrTensor: Tensor | null = null;
-  constructor(
-    readonly learningRate: HyperParameter,
-    options: { useLocking?: boolean; name?: string } = {},
-  ) {
-    super(options.useLocking ?? false, options.name ?? "GradientDescent");
+  constructor(...args: CallArgs<typeof GRADIENT_DESCENT_PARAMS>) {
+    const a = GRADIENT_DESCENT_P.parse(args);
+    super(a.useLocking ?? false, a.name ?? "GradientDescent");
+    this.learningRate = a.learningRate;
   }
   protected override prepare(): void {
     this.lrTensor = hyper(this.learningRate, "learning_rate");
@@ -51,6 +88,22 @@ export class GradientDescentOptimizer extends Optimizer {
     }).op;
   }
 }
+
+/**
+ * TF 1.15's `MomentumOptimizer(learning_rate, momentum, use_locking, name, use_nesterov)`:
+ * `momentum` is required, as in TF.
+ */
+const MOMENTUM_PARAMS = [
+  req("learningRate", hyperKind),
+  req("momentum", hyperKind),
+  opt("useLocking", booleanKind),
+  opt("name", stringKind),
+  opt("useNesterov", booleanKind),
+] as const;
+const MOMENTUM_P = defineParams("train.MomentumOptimizer", MOMENTUM_PARAMS);
+
+/** Options of {@link MomentumOptimizer}. */
+export type MomentumOptions = OptionsOf<typeof MOMENTUM_PARAMS>;
 
 /**
  * Momentum (`tf.train.MomentumOptimizer`), optionally Nesterov: slot `<var>/Momentum`.
@@ -65,14 +118,15 @@ export class GradientDescentOptimizer extends Optimizer {
 export class MomentumOptimizer extends Optimizer {
   private lrTensor: Tensor | null = null;
   private momentumTensor: Tensor | null = null;
+  readonly learningRate: HyperParameter;
+  readonly momentum: HyperParameter;
   readonly useNesterov: boolean;
-  constructor(
-    readonly learningRate: HyperParameter,
-    readonly momentum: HyperParameter,
-    options: { useLocking?: boolean; name?: string; useNesterov?: boolean } = {},
-  ) {
-    super(options.useLocking ?? false, options.name ?? "Momentum");
-    this.useNesterov = options.useNesterov ?? false;
+  constructor(...args: CallArgs<typeof MOMENTUM_PARAMS>) {
+    const a = MOMENTUM_P.parse(args);
+    super(a.useLocking ?? false, a.name ?? "Momentum");
+    this.learningRate = a.learningRate;
+    this.momentum = a.momentum;
+    this.useNesterov = a.useNesterov ?? false;
   }
   protected override createSlots(varList: readonly Variable[]): void {
     for (const v of varList) this.zerosSlot(v, "momentum", this.name);
@@ -92,17 +146,19 @@ export class MomentumOptimizer extends Optimizer {
   }
 }
 
+/** TF 1.15's `AdamOptimizer(learning_rate, beta1, beta2, epsilon, use_locking, name)`. */
+const ADAM_PARAMS = [
+  opt("learningRate", hyperKind),
+  opt("beta1", hyperKind),
+  opt("beta2", hyperKind),
+  opt("epsilon", hyperKind),
+  opt("useLocking", booleanKind),
+  opt("name", stringKind),
+] as const;
+const ADAM_P = defineParams("train.AdamOptimizer", ADAM_PARAMS);
+
 /** Options of {@link AdamOptimizer}. */
-export interface AdamOptions {
-  /** Decay of the first-moment estimate (0.9); a number or a scalar tensor. */
-  beta1?: HyperParameter;
-  /** Decay of the second-moment estimate (0.999); a number or a scalar tensor. */
-  beta2?: HyperParameter;
-  /** The stability constant "epsilon hat" (1e-8); a number or a scalar tensor. */
-  epsilon?: HyperParameter;
-  useLocking?: boolean;
-  name?: string;
-}
+export type AdamOptions = OptionsOf<typeof ADAM_PARAMS>;
 
 /**
  * Adam (`tf.train.AdamOptimizer`): slots `<var>/Adam` (m) and `<var>/Adam_1` (v), and the
@@ -117,18 +173,18 @@ export interface AdamOptions {
  * ```
  */
 export class AdamOptimizer extends Optimizer {
+  readonly learningRate: HyperParameter;
   readonly beta1: HyperParameter;
   readonly beta2: HyperParameter;
   readonly epsilon: HyperParameter;
   private tensors: { lr: Tensor; beta1: Tensor; beta2: Tensor; epsilon: Tensor } | null = null;
-  constructor(
-    readonly learningRate: HyperParameter = 0.001,
-    options: AdamOptions = {},
-  ) {
-    super(options.useLocking ?? false, options.name ?? "Adam");
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-8;
+  constructor(...args: CallArgs<typeof ADAM_PARAMS>) {
+    const a = ADAM_P.parse(args);
+    super(a.useLocking ?? false, a.name ?? "Adam");
+    this.learningRate = a.learningRate ?? 0.001;
+    this.beta1 = a.beta1 ?? 0.9;
+    this.beta2 = a.beta2 ?? 0.999;
+    this.epsilon = a.epsilon ?? 1e-8;
   }
   protected override createSlots(varList: readonly Variable[]): void {
     this.nonSlotVariable(this.beta1, "beta1_power");
@@ -177,18 +233,23 @@ export class AdamOptimizer extends Optimizer {
   }
 }
 
+/**
+ * TF 1.15's `RMSPropOptimizer(learning_rate, decay, momentum, epsilon, use_locking,
+ * centered, name)`.
+ */
+const RMSPROP_PARAMS = [
+  req("learningRate", hyperKind),
+  opt("decay", hyperKind),
+  opt("momentum", hyperKind),
+  opt("epsilon", hyperKind),
+  opt("useLocking", booleanKind),
+  opt("centered", booleanKind),
+  opt("name", stringKind),
+] as const;
+const RMSPROP_P = defineParams("train.RMSPropOptimizer", RMSPROP_PARAMS);
+
 /** Options of {@link RMSPropOptimizer}. */
-export interface RMSPropOptions {
-  /** Discount of the running mean square (0.9); a number or a scalar tensor. */
-  decay?: HyperParameter;
-  /** Momentum of the update (0); a number or a scalar tensor. */
-  momentum?: HyperParameter;
-  /** Added to the mean square before its root (1e-10); a number or a scalar tensor. */
-  epsilon?: HyperParameter;
-  centered?: boolean;
-  useLocking?: boolean;
-  name?: string;
-}
+export type RMSPropOptions = OptionsOf<typeof RMSPROP_PARAMS>;
 
 /**
  * RMSProp (`tf.train.RMSPropOptimizer`): slots `rms` (`<var>/RMSProp`, starting at ones),
@@ -202,20 +263,20 @@ export interface RMSPropOptions {
  * ```
  */
 export class RMSPropOptimizer extends Optimizer {
+  readonly learningRate: HyperParameter;
   readonly decay: HyperParameter;
   readonly momentum: HyperParameter;
   readonly epsilon: HyperParameter;
   readonly centered: boolean;
   private tensors: { lr: Tensor; decay: Tensor; momentum: Tensor; epsilon: Tensor } | null = null;
-  constructor(
-    readonly learningRate: HyperParameter,
-    options: RMSPropOptions = {},
-  ) {
-    super(options.useLocking ?? false, options.name ?? "RMSProp");
-    this.decay = options.decay ?? 0.9;
-    this.momentum = options.momentum ?? 0;
-    this.epsilon = options.epsilon ?? 1e-10;
-    this.centered = options.centered ?? false;
+  constructor(...args: CallArgs<typeof RMSPROP_PARAMS>) {
+    const a = RMSPROP_P.parse(args);
+    super(a.useLocking ?? false, a.name ?? "RMSProp");
+    this.learningRate = a.learningRate;
+    this.decay = a.decay ?? 0.9;
+    this.momentum = a.momentum ?? 0;
+    this.epsilon = a.epsilon ?? 1e-10;
+    this.centered = a.centered ?? false;
   }
   protected override createSlots(varList: readonly Variable[]): void {
     for (const v of varList) {
@@ -249,6 +310,18 @@ export class RMSPropOptimizer extends Optimizer {
   }
 }
 
+/** TF 1.15's `AdagradOptimizer(learning_rate, initial_accumulator_value, use_locking, name)`. */
+const ADAGRAD_PARAMS = [
+  req("learningRate", hyperKind),
+  opt("initialAccumulatorValue", numberKind),
+  opt("useLocking", booleanKind),
+  opt("name", stringKind),
+] as const;
+const ADAGRAD_P = defineParams("train.AdagradOptimizer", ADAGRAD_PARAMS);
+
+/** Options of {@link AdagradOptimizer}. */
+export type AdagradOptions = OptionsOf<typeof ADAGRAD_PARAMS>;
+
 /**
  * Adagrad (`tf.train.AdagradOptimizer`): slot `accumulator` (`<var>/Adagrad`) starting at
  * `initialAccumulatorValue` (0.1).
@@ -264,14 +337,14 @@ export class RMSPropOptimizer extends Optimizer {
  * ```
  */
 export class AdagradOptimizer extends Optimizer {
+  readonly learningRate: HyperParameter;
   readonly initialAccumulatorValue: number;
   private lrTensor: Tensor | null = null;
-  constructor(
-    readonly learningRate: HyperParameter,
-    options: { initialAccumulatorValue?: number; useLocking?: boolean; name?: string } = {},
-  ) {
-    super(options.useLocking ?? false, options.name ?? "Adagrad");
-    this.initialAccumulatorValue = options.initialAccumulatorValue ?? 0.1;
+  constructor(...args: CallArgs<typeof ADAGRAD_PARAMS>) {
+    const a = ADAGRAD_P.parse(args);
+    super(a.useLocking ?? false, a.name ?? "Adagrad");
+    this.learningRate = a.learningRate;
+    this.initialAccumulatorValue = a.initialAccumulatorValue ?? 0.1;
     if (this.initialAccumulatorValue <= 0) {
       throw new ValueError(
         `initial_accumulator_value must be positive: ${this.initialAccumulatorValue}`,
@@ -299,3 +372,9 @@ export class AdagradOptimizer extends Optimizer {
     }).op;
   }
 }
+
+declare(GradientDescentOptimizer, GRADIENT_DESCENT_P);
+declare(MomentumOptimizer, MOMENTUM_P);
+declare(AdamOptimizer, ADAM_P);
+declare(RMSPropOptimizer, RMSPROP_P);
+declare(AdagradOptimizer, ADAGRAD_P);

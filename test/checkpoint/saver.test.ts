@@ -352,7 +352,7 @@ describe("Saver round trip", () => {
     );
     const dir2 = tempDir();
     new tf.train.Saver().save(sess, path.join(dir2, "m"), { writeState: false });
-    new tf.train.Saver().save(sess, path.join(dir2, "n"), { writeStateFile: false });
+    new tf.train.Saver().save(sess, path.join(dir2, "n"), { writeState: false });
     expect(filesIn(dir2)).toEqual([
       "m.data-00000-of-00001",
       "m.index",
