@@ -58,7 +58,7 @@ registerOp({
  */
 const CONV2D_PARAMS = [
   req("input", tensorKind),
-  req("filter", tensorKind),
+  opt("filter", tensorKind),
   opt("strides", intsKind),
   req("padding", paddingKind),
   opt("useCudnnOnGpu", booleanKind),
@@ -84,8 +84,12 @@ export type Conv2DOptions = OptionsOf<typeof CONV2D_PARAMS>;
  * tf.nn.conv2d(x, w, { strides: [1, 1, 1, 1], padding: "SAME" }).shape.toString(); // "(?, 28, 28, 32)"
  * ```
  */
-export const conv2d = tfFunction("nn.conv2d", CONV2D_PARAMS, (a) =>
-  conv2dOp(
+export const conv2d = tfFunction("nn.conv2d", CONV2D_PARAMS, (a) => {
+  // TF 1.15 declares `filter=None` so that `filters=` can stand for it; one is needed.
+  if (a.filter === undefined) {
+    throw new TypeError("nn.conv2d() missing 1 required argument: 'filter' (or 'filters')");
+  }
+  return conv2dOp(
     a.input,
     a.filter,
     a.strides,
@@ -94,8 +98,8 @@ export const conv2d = tfFunction("nn.conv2d", CONV2D_PARAMS, (a) =>
     a.dataFormat,
     a.dilations,
     a.name,
-  ),
-);
+  );
+});
 
 function conv2dOp(
   input: TensorLike,
