@@ -456,3 +456,74 @@ export function parseWithCallback<P extends AnyParams, F extends (...a: never[])
   }
   return [list.parse(Array.prototype.slice.call(args, 0, -1)), callback as F];
 }
+
+/** Splits a call's `arguments` as `parse` does: the positional prefix and the options object. */
+function splitArgs(
+  list: ParamList<AnyParams>,
+  args: ArrayLike<unknown>,
+): { positional: number; options: Record<string, unknown> | null } {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  const last = n > 0 ? args[n - 1] : undefined;
+  if (
+    isPlainObject(last) &&
+    (n > list.params.length || !list.params[n - 1]?.kind.takesPlainObjects)
+  ) {
+    return { positional: n - 1, options: last };
+  }
+  return { positional: n, options: null };
+}
+
+/**
+ * Whether parameter `name` was given as `null` (Python's `None`) rather than left out, for
+ * the few parameters whose `None` is not their default (`loss_collection=None` adds a loss
+ * to no collection; `bias_initializer=None` is the variable scope's initializer, not zeros).
+ *
+ * @example
+ * ```ts
+ * const P = defineParams("f", [opt("c", stringKind)] as const);
+ * givenAsNull(P, [null], "c"); // ==> true
+ * givenAsNull(P, [], "c"); // ==> false
+ * ```
+ */
+export function givenAsNull(
+  list: ParamList<AnyParams>,
+  args: ArrayLike<unknown>,
+  name: string,
+): boolean {
+  const index = list.params.findIndex((p) => p.name === name);
+  if (index < 0) return false;
+  const { positional, options } = splitArgs(list, args);
+  if (index < positional) return args[index] === null;
+  return options !== null && options[name] === null;
+}
+
+/**
+ * The same parameter list, with the parameters after the first `count` taken by name only
+ * (Python's `**kwargs` of a layer: `dtype`, `_reuse`): more positional arguments are a
+ * TypeError, as in Python.
+ *
+ * @example
+ * ```ts
+ * const P = keywordOnlyAfter(defineParams("f", [opt("a", intKind), opt("b", intKind)] as const), 1);
+ * P.parse([1, { b: 2 }]).b; // ==> 2
+ * ```
+ */
+export function keywordOnlyAfter<P extends AnyParams>(
+  list: ParamList<P>,
+  count: number,
+): ParamList<P> {
+  return {
+    fn: list.fn,
+    params: list.params,
+    parse(args) {
+      const { positional } = splitArgs(list, args);
+      if (positional > count) {
+        throw new TypeError(
+          `${list.fn}() takes at most ${count} positional argument${count === 1 ? "" : "s"} but ${positional} ${positional === 1 ? "was" : "were"} given`,
+        );
+      }
+      return list.parse(args);
+    },
+  };
+}

@@ -10,11 +10,29 @@ import { gather } from "../ops/array/gather.js";
 import { convertToTensor } from "../ops/convert.js";
 import { binaryOperator } from "../ops/math/operators.js";
 import { graphFromValues, nameScope } from "../scope/name_scope.js";
-import { normalizeReuse, type ReuseOption } from "../scope/reuse.js";
+import { normalizeReuse } from "../scope/reuse.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
 import { VariableScope, variableScope } from "../scope/variable_scope.js";
 import { getVariable } from "../variables/get_variable.js";
 import type { Variable } from "../variables/variable.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  eitherKind,
+  functionKind,
+  intKind,
+  keywordOnlyAfter,
+  kind,
+  listKind,
+  opt,
+  tensorKind,
+  type Kind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import { AUTO_REUSE } from "../scope/reuse.js";
 
 /*
  * TensorFlow 1.15's `tf.layers.Layer` (tensorflow/python/layers/base.py on top of Keras's
@@ -135,31 +153,81 @@ export type Activation = ((x: Tensor) => Tensor) | ActivationName | null;
 export type ActivationName =
   "relu" | "tanh" | "sigmoid" | "softmax" | "softplus" | "elu" | "linear";
 
-/** Options every layer takes. */
-export interface LayerOptions {
-  /**
-   * The layer's name: its variable scope is opened with this as `defaultName` (`name`,
-   * `name_1`, …). A captured `VariableScope` is used as the layer's scope as is.
-   */
-  name?: string | VariableScope | null;
-  /** `false` keeps the layer's variables out of `TRAINABLE_VARIABLES` (and its updates out of `UPDATE_OPS`). */
-  trainable?: boolean;
-  /** The dtype of the layer's variables; the first input's dtype by default. */
-  dtype?: DType | null;
-  /** A penalty on the layer's outputs, added to `REGULARIZATION_LOSSES`. */
-  activityRegularizer?: Regularizer | null;
-  /**
-   * The scope to open now and use for every call (the functional forms pass `name`): a
-   * second layer with the same scope shares its variables under `reuse`.
-   */
-  scope?: string | VariableScope | null;
-  /**
-   * `true` or `tf.AUTO_REUSE` reuses the variables of a layer of the same name (the scope is
-   * then `name` itself, not made unique). Accepted by the variable-free layers too (dropout,
-   * flatten, pooling), where it changes nothing but that.
-   */
-  reuse?: ReuseOption;
-}
+// ---- Kinds of layer arguments -------------------------------------------------------------
+
+/** An initializer: an object with `call` (`tf.zerosInitializer()`) or a function. */
+export const initializerKind = kind<Initializer | InitializerFunction>(
+  "an initializer",
+  (v) =>
+    typeof v === "function" ||
+    (typeof v === "object" && v !== null && typeof (v as { call?: unknown }).call === "function"),
+);
+
+/** A regularizer: a function of the weights giving a scalar loss (or `null`). */
+export const regularizerKind = functionKind as Kind<Regularizer>;
+
+/** A constraint: a function of the updated value. */
+export const constraintKind = functionKind as Kind<Constraint>;
+
+/**
+ * An activation: a function (`tf.nn.relu`) or one of Keras's names (`"relu"`); an unknown
+ * name is Keras's ValueError when the layer is made.
+ */
+export const activationKind = eitherKind(
+  functionKind as Kind<(x: Tensor) => Tensor>,
+  kind<ActivationName>("an activation name", (v) => typeof v === "string"),
+);
+
+/** An int or a list of ints (`kernel_size`, `strides`, `pool_size`). */
+export const intOrIntsKind = eitherKind(intKind, listKind(intKind));
+
+/** A layer's name, or a captured `VariableScope` used as its scope. */
+export const layerNameKind = kind<string | VariableScope>(
+  "a str or a VariableScope",
+  (v) => typeof v === "string" || v instanceof VariableScope,
+);
+
+/** `reuse`: `true`, `false` or `tf.AUTO_REUSE`. */
+export const reuseKind = kind<boolean | typeof AUTO_REUSE>(
+  "a bool or tf.AUTO_REUSE",
+  (v) => typeof v === "boolean" || v === AUTO_REUSE,
+);
+
+/** `training`: a JS boolean or a bool scalar tensor (a placeholder) decided at run time. */
+export const trainingKind = eitherKind(booleanKind, tensorKind);
+
+/**
+ * The keyword arguments every layer class takes after its own (Python's `**kwargs`:
+ * `dtype`, `_scope`, `_reuse`), by name only.
+ */
+export const LAYER_KWARGS = [
+  opt("dtype", dtypeKind),
+  opt("scope", layerNameKind),
+  opt("reuse", reuseKind),
+] as const;
+
+/** TF 1.15's `tf.layers.Layer(trainable, name, dtype, **kwargs)`. */
+const LAYER_PARAMS = [
+  opt("trainable", booleanKind),
+  opt("name", layerNameKind),
+  opt("dtype", dtypeKind),
+  opt("activityRegularizer", regularizerKind),
+  opt("scope", layerNameKind),
+  opt("reuse", reuseKind),
+] as const;
+
+const LAYER_P = keywordOnlyAfter(defineParams("layers.Layer", LAYER_PARAMS), 3);
+
+/**
+ * Options every layer takes: `name` (its variable scope is opened with this as
+ * `defaultName`; a captured `VariableScope` is used as is), `trainable` (`false` keeps its
+ * variables out of `TRAINABLE_VARIABLES` and its updates out of `UPDATE_OPS`), `dtype` (of
+ * its variables; the first input's by default), `activityRegularizer` (a penalty on its
+ * outputs), `scope` (the scope to open now and use for every call; the functional forms
+ * pass `name`) and `reuse` (`true` or `tf.AUTO_REUSE` reuses the variables of a layer of
+ * the same name, whose scope is then `name` itself).
+ */
+export type LayerOptions = OptionsOf<typeof LAYER_PARAMS>;
 
 /** Options of {@link Layer.addWeight}. */
 export interface AddWeightOptions {
@@ -218,7 +286,8 @@ export abstract class Layer {
   private readonly _updates: Operation[] = [];
   private readonly _losses: Tensor[] = [];
 
-  constructor(options: LayerOptions = {}) {
+  constructor(...args: CallArgs<typeof LAYER_PARAMS>) {
+    const options = LAYER_P.parse(args);
     this.trainable = options.trainable ?? true;
     this._dtype =
       options.dtype === undefined || options.dtype === null ? null : asDType(options.dtype);
@@ -234,11 +303,6 @@ export abstract class Layer {
       this.baseName = className;
       this._name = uniqueLayerName(getDefaultGraph(), className);
     } else {
-      if (typeof name !== "string") {
-        throw new TypeError(
-          `A layer name must be a string or a VariableScope, got ${typeof name}.`,
-        );
-      }
       this.baseName = name;
       this._name = name;
     }
@@ -457,6 +521,8 @@ export abstract class Layer {
     });
   }
 }
+
+declare(Layer, LAYER_P);
 
 /**
  * Runs a functional layer (`tf.layers.dense(x, …)`): makes the layer and applies it as one

@@ -12,49 +12,127 @@ import { assignSub } from "../ops/state/variable_ops.js";
 import { nameScope } from "../scope/name_scope.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
 import type { Variable } from "../variables/variable.js";
-import { applyFunctional, InputSpec, Layer, type ApplyOptions, type LayerOptions } from "./base.js";
+import {
+  applyFunctional,
+  constraintKind,
+  initializerKind,
+  InputSpec,
+  intOrIntsKind,
+  Layer,
+  LAYER_KWARGS,
+  layerNameKind,
+  regularizerKind,
+  reuseKind,
+  trainingKind,
+  type ApplyOptions,
+} from "./base.js";
+import {
+  anyKind,
+  booleanKind,
+  declare,
+  defineParams,
+  functionKind,
+  intKind,
+  keywordOnlyAfter,
+  numberKind,
+  opt,
+  req,
+  tensorKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 import { fusedBatchNorm } from "./fused_batch_norm.js";
 import { constantBool, smartCond } from "./smart_cond.js";
 
 type Init = Initializer | InitializerFunction | null;
 
-/** Options of {@link BatchNormalization}. */
-export interface BatchNormalizationOptions extends LayerOptions {
-  /** The axis (or axes) of the features, normalized separately: the last by default. */
-  axis?: number | readonly number[];
-  /** The weight of the old value in the moving averages (default 0.99). */
-  momentum?: number;
-  /** Added to the variance (default 0.001). */
-  epsilon?: number;
-  /** Learn an offset `beta` (default `true`). */
-  center?: boolean;
-  /** Learn a scale `gamma` (default `true`). */
-  scale?: boolean;
-  betaInitializer?: Init;
-  gammaInitializer?: Init;
-  movingMeanInitializer?: Init;
-  movingVarianceInitializer?: Init;
-  betaRegularizer?: Regularizer | null;
-  gammaRegularizer?: Regularizer | null;
-  betaConstraint?: Constraint | null;
-  gammaConstraint?: Constraint | null;
-  /**
-   * Use the fused kernel (`FusedBatchNormV3`) for 4-D inputs normalized over axis 1 or 3
-   * (the default, `null`/`true`); `false` builds the composed ops (`moments`, `batchnorm/…`).
-   */
-  fused?: boolean | null;
-}
+/** The normalization arguments of TF 1.15's `BatchNormalization` and `batch_normalization`. */
+const BN_HEAD = [
+  opt("axis", intOrIntsKind),
+  opt("momentum", numberKind),
+  opt("epsilon", numberKind),
+  opt("center", booleanKind),
+  opt("scale", booleanKind),
+  opt("betaInitializer", initializerKind),
+  opt("gammaInitializer", initializerKind),
+  opt("movingMeanInitializer", initializerKind),
+  opt("movingVarianceInitializer", initializerKind),
+  opt("betaRegularizer", regularizerKind),
+  opt("gammaRegularizer", regularizerKind),
+  opt("betaConstraint", constraintKind),
+  opt("gammaConstraint", constraintKind),
+] as const;
 
-/** Options of {@link batchNormalization}. */
-export interface BatchNormalizationFunctionalOptions extends Omit<
-  BatchNormalizationOptions,
-  "scope" | "activityRegularizer"
-> {
-  /**
-   * Normalize with the batch's statistics and update the moving averages (`true`), or with
-   * the moving averages (`false`, the default); a bool scalar tensor decides at run time.
-   */
-  training?: boolean | TensorLike;
+/** Batch renormalization's arguments: scopeflow refuses `renorm: true` (see `checkUnsupported`). */
+const RENORM = [
+  opt("renorm", booleanKind),
+  opt("renormClipping", anyKind<Record<string, unknown>>("a dict of 'rmax', 'rmin', 'dmax'")),
+  opt("renormMomentum", numberKind),
+] as const;
+
+/**
+ * TF 1.15's `BatchNormalization(axis, momentum, epsilon, center, scale, beta_initializer,
+ * gamma_initializer, moving_mean_initializer, moving_variance_initializer,
+ * beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint, renorm,
+ * renorm_clipping, renorm_momentum, fused, trainable, virtual_batch_size, adjustment, name,
+ * **kwargs)`. Normalization is over the last axis by default, with momentum 0.99 and
+ * epsilon 0.001; `fused` (`null`/`true` by default) uses the fused kernel
+ * (`FusedBatchNormV3`) for 4-D inputs normalized over axis 1 or 3, `false` builds the
+ * composed ops (`moments`, `batchnorm/…`).
+ */
+const BN_PARAMS = [
+  ...BN_HEAD,
+  ...RENORM,
+  opt("fused", booleanKind),
+  opt("trainable", booleanKind),
+  opt("virtualBatchSize", intKind),
+  opt("adjustment", functionKind),
+  opt("name", layerNameKind),
+  ...LAYER_KWARGS,
+  opt("activityRegularizer", regularizerKind),
+] as const;
+const BN_P = keywordOnlyAfter(
+  defineParams("layers.BatchNormalization", BN_PARAMS),
+  BN_HEAD.length + RENORM.length + 5,
+);
+
+/**
+ * TF 1.15's `batch_normalization(inputs, axis, …, gamma_constraint, training, trainable,
+ * name, reuse, renorm, renorm_clipping, renorm_momentum, fused, virtual_batch_size,
+ * adjustment)`: `training` is `false` by default (normalize with the moving averages); a
+ * bool scalar tensor decides at run time.
+ */
+const BN_FN_PARAMS = [
+  req("inputs", tensorKind),
+  ...BN_HEAD,
+  opt("training", trainingKind),
+  opt("trainable", booleanKind),
+  opt("name", layerNameKind),
+  opt("reuse", reuseKind),
+  ...RENORM,
+  opt("fused", booleanKind),
+  opt("virtualBatchSize", intKind),
+  opt("adjustment", functionKind),
+] as const;
+const BN_FN_P = defineParams("layers.batchNormalization", BN_FN_PARAMS);
+
+/** The options object of {@link BatchNormalization}. */
+export type BatchNormalizationOptions = OptionsOf<typeof BN_PARAMS>;
+
+/** The options object of {@link batchNormalization}. */
+export type BatchNormalizationFunctionalOptions = OptionsOf<typeof BN_FN_PARAMS>;
+
+/** What scopeflow cannot build is refused, never ignored. */
+function checkUnsupported(
+  fn: string,
+  a: { renorm?: boolean; virtualBatchSize?: number; adjustment?: unknown },
+): void {
+  const refuse = (what: string) => {
+    throw new ValueError(`${fn}(): ${what} is not supported by scopeflow.`);
+  };
+  if (a.renorm === true) refuse("renorm=True (batch renormalization)");
+  if (a.virtualBatchSize !== undefined) refuse("virtual_batch_size (ghost batch normalization)");
+  if (a.adjustment !== undefined) refuse("adjustment");
 }
 
 /**
@@ -97,8 +175,17 @@ export class BatchNormalization extends Layer {
   private betaConst: Tensor | null = null;
   private dataFormat: "NHWC" | "NCHW" = "NHWC";
 
-  constructor(options: BatchNormalizationOptions = {}) {
-    super(options);
+  constructor(...args: CallArgs<typeof BN_PARAMS>) {
+    const options = BN_P.parse(args);
+    checkUnsupported(BN_P.fn, options);
+    super({
+      trainable: options.trainable,
+      name: options.name,
+      dtype: options.dtype,
+      activityRegularizer: options.activityRegularizer,
+      scope: options.scope,
+      reuse: options.reuse,
+    });
     const axis = options.axis ?? -1;
     if (typeof axis === "number") this.axis = [axis];
     else if (Array.isArray(axis)) this.axis = axis.slice();
@@ -300,6 +387,8 @@ export class BatchNormalization extends Layer {
   }
 }
 
+declare(BatchNormalization, BN_P);
+
 /**
  * `tf.nn.batch_normalization` (TensorFlow 1.15's op order, under `batchnorm/`):
  * `inv = rsqrt(variance + epsilon) * scale; x * inv + (offset - mean * inv)`.
@@ -345,14 +434,12 @@ function pyList(values: readonly number[]): string {
  * trainOp.name; // ==> Adam
  * ```
  */
-export function batchNormalization(
-  inputs: TensorLike,
-  options: BatchNormalizationFunctionalOptions = {},
-): Tensor {
-  const { training, ...layerOptions } = options;
+export const batchNormalization = declare((...args: CallArgs<typeof BN_FN_PARAMS>): Tensor => {
+  const { inputs, training, reuse, ...layerOptions } = BN_FN_P.parse(args);
+  checkUnsupported(BN_FN_P.fn, layerOptions);
   return applyFunctional(
     inputs,
-    () => new BatchNormalization({ ...layerOptions, scope: options.name ?? null }),
+    () => new BatchNormalization({ ...layerOptions, scope: layerOptions.name ?? null, reuse }),
     { training: training ?? false },
   );
-}
+}, BN_FN_P);

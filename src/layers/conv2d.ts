@@ -1,45 +1,87 @@
 import { ValueError } from "../errors.js";
-import type { Tensor, TensorLike } from "../graph/tensor.js";
+import type { Tensor } from "../graph/tensor.js";
 import { TensorShape, type Dim, type ShapeLike } from "../graph/tensor_shape.js";
 import { zerosInitializer } from "../ops/init_ops.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
 import { conv2d as nnConv2d } from "../ops/nn/conv.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  givenAsNull,
+  keywordOnlyAfter,
+  numberKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
 import {
+  activationKind,
   applyFunctional,
+  constraintKind,
   dimAt,
+  initializerKind,
   InputSpec,
+  intOrIntsKind,
   Layer,
+  LAYER_KWARGS,
+  layerNameKind,
   normalizeDataFormat,
   normalizePadding,
   normalizeTuple,
+  regularizerKind,
   resolveActivation,
-  type Activation,
+  reuseKind,
   type ApplyOptions,
-  type LayerOptions,
 } from "./base.js";
 import { ACTIVATIONS } from "./dense.js";
 
-/** Options of {@link Conv2D} and {@link conv2d}. */
-export interface Conv2DLayerOptions extends LayerOptions {
-  /** The stride of the window: an int or `[height, width]` (default 1). */
-  strides?: number | readonly number[];
-  /** `"valid"` (default) or `"same"` (case-insensitive). */
-  padding?: "valid" | "same" | "VALID" | "SAME";
-  /** `"channels_last"` (default, NHWC) or `"channels_first"` (NCHW). */
-  dataFormat?: "channels_last" | "channels_first";
-  /** The dilation rate: an int or `[height, width]` (default 1). */
-  dilationRate?: number | readonly number[];
-  activation?: Activation;
-  useBias?: boolean;
-  kernelInitializer?: Initializer | InitializerFunction | null;
-  biasInitializer?: Initializer | InitializerFunction | null;
-  kernelRegularizer?: Regularizer | null;
-  biasRegularizer?: Regularizer | null;
-  kernelConstraint?: Constraint | null;
-  biasConstraint?: Constraint | null;
-}
+/**
+ * What `tf.layers.Conv2D` and `tf.layers.conv2d` share, in TF 1.15's order: `filters`,
+ * `kernelSize` (an int or `[height, width]`), `strides` (1), `padding` (`"valid"` or
+ * `"same"`, any case), `dataFormat` (`"channels_last"` or `"channels_first"`),
+ * `dilationRate` (1), `activation`, `useBias`, and the kernel's and bias's initializers,
+ * regularizers and constraints.
+ */
+const CONV2D_ARGS = [
+  req("filters", numberKind),
+  req("kernelSize", intOrIntsKind),
+  opt("strides", intOrIntsKind),
+  opt("padding", stringKind),
+  opt("dataFormat", stringKind),
+  opt("dilationRate", intOrIntsKind),
+  opt("activation", activationKind),
+  opt("useBias", booleanKind),
+  opt("kernelInitializer", initializerKind),
+  opt("biasInitializer", initializerKind),
+  opt("kernelRegularizer", regularizerKind),
+  opt("biasRegularizer", regularizerKind),
+  opt("activityRegularizer", regularizerKind),
+  opt("kernelConstraint", constraintKind),
+  opt("biasConstraint", constraintKind),
+  opt("trainable", booleanKind),
+  opt("name", layerNameKind),
+] as const;
+
+/** TF 1.15's `Conv2D(filters, kernel_size, strides, …, trainable, name, **kwargs)`. */
+const CONV2D_PARAMS = [...CONV2D_ARGS, ...LAYER_KWARGS] as const;
+const CONV2D_P = keywordOnlyAfter(defineParams("layers.Conv2D", CONV2D_PARAMS), CONV2D_ARGS.length);
+
+/** TF 1.15's `conv2d(inputs, filters, kernel_size, strides, …, trainable, name, reuse)`. */
+const CONV2D_FN_PARAMS = [
+  req("inputs", tensorKind),
+  ...CONV2D_ARGS,
+  opt("reuse", reuseKind),
+] as const;
+const CONV2D_FN_P = defineParams("layers.conv2d", CONV2D_FN_PARAMS);
+
+/** The options object of {@link Conv2D}. */
+export type Conv2DLayerOptions = OptionsOf<typeof CONV2D_PARAMS>;
 
 /**
  * A 2-D convolution layer (`tf.layers.Conv2D`): variables `kernel`
@@ -76,33 +118,37 @@ export class Conv2D extends Layer {
   /** The bias, once built (`null` without `useBias`). */
   bias: Variable | null = null;
 
-  constructor(
-    filters: number,
-    kernelSize: number | readonly number[],
-    options: Conv2DLayerOptions = {},
-  ) {
-    super(options);
+  constructor(...args: CallArgs<typeof CONV2D_PARAMS>) {
+    const a = CONV2D_P.parse(args);
+    super({
+      trainable: a.trainable,
+      name: a.name,
+      dtype: a.dtype,
+      activityRegularizer: a.activityRegularizer,
+      scope: a.scope,
+      reuse: a.reuse,
+    });
+    const filters = a.filters;
     if (!Number.isInteger(filters) || filters <= 0) {
       throw new ValueError(`filters must be a positive integer, got ${String(filters)}`);
     }
     this.filters = filters;
-    this.kernelSize = normalizeTuple(kernelSize, 2, "kernel_size") as [number, number];
-    this.strides = normalizeTuple(options.strides ?? 1, 2, "strides") as [number, number];
-    this.padding = normalizePadding(options.padding);
-    this.dataFormat = normalizeDataFormat(options.dataFormat);
-    this.dilationRate = normalizeTuple(options.dilationRate ?? 1, 2, "dilation_rate") as [
-      number,
-      number,
-    ];
-    this.activation = resolveActivation(options.activation, ACTIVATIONS);
-    this.useBias = options.useBias ?? true;
-    this.kernelInitializer = options.kernelInitializer ?? null;
+    this.kernelSize = normalizeTuple(a.kernelSize, 2, "kernel_size") as [number, number];
+    this.strides = normalizeTuple(a.strides ?? 1, 2, "strides") as [number, number];
+    this.padding = normalizePadding(a.padding);
+    this.dataFormat = normalizeDataFormat(a.dataFormat);
+    this.dilationRate = normalizeTuple(a.dilationRate ?? 1, 2, "dilation_rate") as [number, number];
+    this.activation = resolveActivation(a.activation, ACTIVATIONS);
+    this.useBias = a.useBias ?? true;
+    this.kernelInitializer = a.kernelInitializer ?? null;
+    // `biasInitializer: null` (Python's None) is the variable scope's initializer.
     this.biasInitializer =
-      options.biasInitializer === undefined ? zerosInitializer() : options.biasInitializer;
-    this.kernelRegularizer = options.kernelRegularizer ?? null;
-    this.biasRegularizer = options.biasRegularizer ?? null;
-    this.kernelConstraint = options.kernelConstraint ?? null;
-    this.biasConstraint = options.biasConstraint ?? null;
+      a.biasInitializer ??
+      (givenAsNull(CONV2D_P, args, "biasInitializer") ? null : zerosInitializer());
+    this.kernelRegularizer = a.kernelRegularizer ?? null;
+    this.biasRegularizer = a.biasRegularizer ?? null;
+    this.kernelConstraint = a.kernelConstraint ?? null;
+    this.biasConstraint = a.biasConstraint ?? null;
     this.inputSpec = new InputSpec({ ndim: 4 });
   }
 
@@ -172,6 +218,8 @@ export class Conv2D extends Layer {
   }
 }
 
+declare(Conv2D, CONV2D_P);
+
 /** The dims of a 4-D shape (unknown rank: four unknown dims). */
 export function fourDims(inputShape: ShapeLike): Dim[] {
   const shape = TensorShape.from(inputShape);
@@ -209,14 +257,13 @@ export function convOutputLength(
  * h.shape.toString(); // ==> (?, 32, 32, 16)
  * ```
  */
-export function conv2d(
-  inputs: TensorLike,
-  filters: number,
-  kernelSize: number | readonly number[],
-  options: Omit<Conv2DLayerOptions, "scope"> = {},
-): Tensor {
+export const conv2d = declare((...args: CallArgs<typeof CONV2D_FN_PARAMS>): Tensor => {
+  const { inputs, reuse, ...a } = CONV2D_FN_P.parse(args);
+  const biasInitializer = givenAsNull(CONV2D_FN_P, args, "biasInitializer")
+    ? null
+    : a.biasInitializer;
   return applyFunctional(
     inputs,
-    () => new Conv2D(filters, kernelSize, { ...options, scope: options.name ?? null }),
+    () => new Conv2D({ ...a, biasInitializer, scope: a.name ?? null, reuse }),
   );
-}
+}, CONV2D_FN_P);

@@ -1,23 +1,41 @@
 import { ValueError } from "../errors.js";
 import { isFloating } from "../graph/dtypes.js";
-import type { Tensor, TensorLike } from "../graph/tensor.js";
+import type { Tensor } from "../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../graph/tensor_shape.js";
 import { zerosInitializer } from "../ops/init_ops.js";
 import { matmul } from "../ops/math/matmul.js";
-import { elu, relu, sigmoid, softplus, tanh } from "../ops/math/unary.js";
+import { elu, relu, sigmoid, softplus, tanh } from "../ops/nn/activations.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
 import { softmax } from "../ops/nn/softmax.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  givenAsNull,
+  keywordOnlyAfter,
+  numberKind,
+  opt,
+  req,
+  tensorKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
 import {
+  activationKind,
   applyFunctional,
+  constraintKind,
   dimAt,
+  initializerKind,
   InputSpec,
   Layer,
+  LAYER_KWARGS,
+  layerNameKind,
+  regularizerKind,
   resolveActivation,
-  type Activation,
+  reuseKind,
   type ApplyOptions,
-  type LayerOptions,
 } from "./base.js";
 import { tensordotLastFirst } from "./tensordot.js";
 
@@ -31,21 +49,41 @@ export const ACTIVATIONS = {
   elu: (x: Tensor) => elu(x),
 };
 
-/** Options of {@link Dense} and {@link dense}. */
-export interface DenseOptions extends LayerOptions {
-  /** Applied to the output: a function (`tf.nn.relu`) or a name (`"relu"`); none by default. */
-  activation?: Activation;
-  /** Add a bias vector (default `true`). */
-  useBias?: boolean;
-  /** The kernel's initializer; the variable scope's, else Glorot uniform. */
-  kernelInitializer?: Initializer | InitializerFunction | null;
-  /** The bias's initializer; zeros by default. */
-  biasInitializer?: Initializer | InitializerFunction | null;
-  kernelRegularizer?: Regularizer | null;
-  biasRegularizer?: Regularizer | null;
-  kernelConstraint?: Constraint | null;
-  biasConstraint?: Constraint | null;
-}
+/**
+ * What `tf.layers.Dense` and `tf.layers.dense` share, in TF 1.15's order: `units`, then
+ * `activation` (a function such as `tf.nn.relu`, or a name such as `"relu"`; none by
+ * default), `useBias` (`true`), the kernel's and bias's initializers (the variable scope's,
+ * else Glorot uniform; zeros for the bias), regularizers and constraints.
+ */
+const DENSE_ARGS = [
+  req("units", numberKind),
+  opt("activation", activationKind),
+  opt("useBias", booleanKind),
+  opt("kernelInitializer", initializerKind),
+  opt("biasInitializer", initializerKind),
+  opt("kernelRegularizer", regularizerKind),
+  opt("biasRegularizer", regularizerKind),
+  opt("activityRegularizer", regularizerKind),
+  opt("kernelConstraint", constraintKind),
+  opt("biasConstraint", constraintKind),
+  opt("trainable", booleanKind),
+  opt("name", layerNameKind),
+] as const;
+
+/** TF 1.15's `Dense(units, activation, …, trainable, name, **kwargs)`. */
+const DENSE_PARAMS = [...DENSE_ARGS, ...LAYER_KWARGS] as const;
+const DENSE_P = keywordOnlyAfter(defineParams("layers.Dense", DENSE_PARAMS), DENSE_ARGS.length);
+
+/** TF 1.15's `dense(inputs, units, activation, …, trainable, name, reuse)`. */
+const DENSE_FN_PARAMS = [
+  req("inputs", tensorKind),
+  ...DENSE_ARGS,
+  opt("reuse", reuseKind),
+] as const;
+const DENSE_FN_P = defineParams("layers.dense", DENSE_FN_PARAMS);
+
+/** The options object of {@link Dense}. */
+export type DenseOptions = OptionsOf<typeof DENSE_PARAMS>;
 
 /**
  * A densely-connected layer (`tf.layers.Dense`): `activation(inputs · kernel + bias)`,
@@ -77,21 +115,32 @@ export class Dense extends Layer {
   /** The bias vector, once built (`null` without `useBias`). */
   bias: Variable | null = null;
 
-  constructor(units: number, options: DenseOptions = {}) {
-    super(options);
+  constructor(...args: CallArgs<typeof DENSE_PARAMS>) {
+    const a = DENSE_P.parse(args);
+    super({
+      trainable: a.trainable,
+      name: a.name,
+      dtype: a.dtype,
+      activityRegularizer: a.activityRegularizer,
+      scope: a.scope,
+      reuse: a.reuse,
+    });
+    const units = a.units;
     if (!Number.isInteger(units) || units <= 0) {
       throw new ValueError(`units must be a positive integer, got ${String(units)}`);
     }
     this.units = units;
-    this.activation = resolveActivation(options.activation, ACTIVATIONS);
-    this.useBias = options.useBias ?? true;
-    this.kernelInitializer = options.kernelInitializer ?? null;
+    this.activation = resolveActivation(a.activation, ACTIVATIONS);
+    this.useBias = a.useBias ?? true;
+    this.kernelInitializer = a.kernelInitializer ?? null;
+    // `biasInitializer: null` (Python's None) is the variable scope's initializer.
     this.biasInitializer =
-      options.biasInitializer === undefined ? zerosInitializer() : options.biasInitializer;
-    this.kernelRegularizer = options.kernelRegularizer ?? null;
-    this.biasRegularizer = options.biasRegularizer ?? null;
-    this.kernelConstraint = options.kernelConstraint ?? null;
-    this.biasConstraint = options.biasConstraint ?? null;
+      a.biasInitializer ??
+      (givenAsNull(DENSE_P, args, "biasInitializer") ? null : zerosInitializer());
+    this.kernelRegularizer = a.kernelRegularizer ?? null;
+    this.biasRegularizer = a.biasRegularizer ?? null;
+    this.kernelConstraint = a.kernelConstraint ?? null;
+    this.biasConstraint = a.biasConstraint ?? null;
     this.inputSpec = new InputSpec({ minNdim: 2 });
   }
 
@@ -147,6 +196,8 @@ export class Dense extends Layer {
   }
 }
 
+declare(Dense, DENSE_P);
+
 /**
  * The functional form of {@link Dense} (`tf.layers.dense`): `name` also names the
  * variable scope, so `tf.layers.dense(x, 3, { name: "fc", reuse: true })` shares `fc/kernel`
@@ -162,13 +213,13 @@ export class Dense extends Layer {
  * y.name; // ==> dense_1/BiasAdd:0
  * ```
  */
-export function dense(
-  inputs: TensorLike,
-  units: number,
-  options: Omit<DenseOptions, "scope"> = {},
-): Tensor {
+export const dense = declare((...args: CallArgs<typeof DENSE_FN_PARAMS>): Tensor => {
+  const { inputs, reuse, ...a } = DENSE_FN_P.parse(args);
+  const biasInitializer = givenAsNull(DENSE_FN_P, args, "biasInitializer")
+    ? null
+    : a.biasInitializer;
   return applyFunctional(
     inputs,
-    () => new Dense(units, { ...options, scope: options.name ?? null }),
+    () => new Dense({ ...a, biasInitializer, scope: a.name ?? null, reuse }),
   );
-}
+}, DENSE_FN_P);

@@ -3,27 +3,67 @@ import type { Tensor, TensorLike } from "../graph/tensor.js";
 import type { ShapeLike } from "../graph/tensor_shape.js";
 import { identity } from "../ops/math/unary.js";
 import { dropout as nnDropout } from "../ops/nn/dropout.js";
-import { applyFunctional, Layer, type ApplyOptions, type LayerOptions } from "./base.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  intKind,
+  keywordOnlyAfter,
+  numberKind,
+  opt,
+  req,
+  shapeOrTensorKind,
+  tensorKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import {
+  applyFunctional,
+  Layer,
+  LAYER_KWARGS,
+  layerNameKind,
+  reuseKind,
+  trainingKind,
+  type ApplyOptions,
+} from "./base.js";
 import { smartCond } from "./smart_cond.js";
 
-/** Options of {@link Dropout}. */
-export interface DropoutLayerOptions extends Omit<LayerOptions, "scope"> {
-  /** The fraction of inputs dropped when training (default 0.5). */
-  rate?: number;
-  /** The shape of the keep/drop mask, broadcast against the input (`[batch, 1, features]`). */
-  noiseShape?: ShapeLike | null;
-  /** The op seed of the random mask. */
-  seed?: number | null;
-}
+/**
+ * TF 1.15's `Dropout(rate, noise_shape, seed, name, **kwargs)`: `rate` is the fraction of
+ * inputs dropped when training (0.5); `noiseShape` the shape of the keep/drop mask,
+ * broadcast against the input (`[batch, 1, features]`); `seed` the op seed of the mask.
+ */
+const DROPOUT_PARAMS = [
+  opt("rate", numberKind),
+  opt("noiseShape", shapeOrTensorKind),
+  opt("seed", intKind),
+  opt("name", layerNameKind),
+  opt("trainable", booleanKind),
+  ...LAYER_KWARGS,
+] as const;
+const DROPOUT_P = keywordOnlyAfter(defineParams("layers.Dropout", DROPOUT_PARAMS), 4);
 
-/** Options of {@link dropout}. */
-export interface DropoutFunctionalOptions extends DropoutLayerOptions {
-  /**
-   * Drop (`true`) or pass the input through (`false`, the default); a bool scalar tensor
-   * (a placeholder) decides when the graph runs.
-   */
-  training?: boolean | TensorLike;
-}
+/**
+ * TF 1.15's `dropout(inputs, rate, noise_shape, seed, training, name)`: `training` is
+ * `false` by default (the input passes through); a bool scalar tensor decides at run time.
+ */
+const DROPOUT_FN_PARAMS = [
+  req("inputs", tensorKind),
+  opt("rate", numberKind),
+  opt("noiseShape", shapeOrTensorKind),
+  opt("seed", intKind),
+  opt("training", trainingKind),
+  opt("name", layerNameKind),
+  // Not in TF's signature: API.md gives every tf.layers function `reuse` (the layer's `_reuse`).
+  opt("reuse", reuseKind),
+] as const;
+const DROPOUT_FN_P = keywordOnlyAfter(defineParams("layers.dropout", DROPOUT_FN_PARAMS), 6);
+
+/** The options object of {@link Dropout}. */
+export type DropoutLayerOptions = OptionsOf<typeof DROPOUT_PARAMS>;
+
+/** The options object of {@link dropout}. */
+export type DropoutFunctionalOptions = OptionsOf<typeof DROPOUT_FN_PARAMS>;
 
 /**
  * Dropout (`tf.layers.Dropout`): when training, `tf.nn.dropout` with `rate` (ops under
@@ -42,11 +82,18 @@ export interface DropoutFunctionalOptions extends DropoutLayerOptions {
 export class Dropout extends Layer {
   static override readonly layerName: string | undefined = "dropout";
   readonly rate: number;
-  readonly noiseShape: ShapeLike | null;
+  readonly noiseShape: ShapeLike | TensorLike | null;
   readonly seed: number | null;
 
-  constructor(options: DropoutLayerOptions = {}) {
-    super(options);
+  constructor(...args: CallArgs<typeof DROPOUT_PARAMS>) {
+    const options = DROPOUT_P.parse(args);
+    super({
+      trainable: options.trainable,
+      name: options.name,
+      dtype: options.dtype,
+      scope: options.scope,
+      reuse: options.reuse,
+    });
     const rate = options.rate ?? 0.5;
     if (typeof rate !== "number" || !(rate >= 0 && rate <= 1)) {
       throw new ValueError(
@@ -67,6 +114,8 @@ export class Dropout extends Layer {
   }
 }
 
+declare(Dropout, DROPOUT_P);
+
 /**
  * Dropout (`tf.layers.dropout`): `training` is `false` by default, which returns the input
  * (through an `Identity` op); `training: true` drops a fraction `rate` of the inputs and
@@ -81,9 +130,9 @@ export class Dropout extends Layer {
  * h.shape.toString(); // ==> (?, 3)
  * ```
  */
-export function dropout(inputs: TensorLike, options: DropoutFunctionalOptions = {}): Tensor {
-  const { training, ...layerOptions } = options;
+export const dropout = declare((...args: CallArgs<typeof DROPOUT_FN_PARAMS>): Tensor => {
+  const { inputs, training, ...layerOptions } = DROPOUT_FN_P.parse(args);
   return applyFunctional(inputs, () => new Dropout(layerOptions), {
     training: training ?? false,
   });
-}
+}, DROPOUT_FN_P);

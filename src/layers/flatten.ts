@@ -1,23 +1,57 @@
-import type { Tensor, TensorLike } from "../graph/tensor.js";
+import type { Tensor } from "../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../graph/tensor_shape.js";
 import { gather } from "../ops/array/gather.js";
 import { reshape } from "../ops/array/reshape.js";
 import { shape as shapeOf } from "../ops/array/shape.js";
 import { transpose } from "../ops/array/transpose.js";
 import {
+  booleanKind,
+  declare,
+  defineParams,
+  keywordOnlyAfter,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import {
   applyFunctional,
   InputSpec,
   Layer,
+  LAYER_KWARGS,
+  layerNameKind,
+  reuseKind,
   normalizeDataFormat,
   type ApplyOptions,
-  type LayerOptions,
 } from "./base.js";
 
-/** Options of {@link Flatten} and {@link flatten}. */
-export interface FlattenOptions extends Omit<LayerOptions, "scope"> {
-  /** `"channels_last"` (default) or `"channels_first"` (then the channels are moved last first). */
-  dataFormat?: "channels_last" | "channels_first";
-}
+/**
+ * TF 1.15's `Flatten(data_format, **kwargs)`: `dataFormat` is `"channels_last"` (default)
+ * or `"channels_first"` (then the channels are moved last first); `name` and the other
+ * layer arguments by name.
+ */
+const FLATTEN_PARAMS = [
+  opt("dataFormat", stringKind),
+  opt("name", layerNameKind),
+  opt("trainable", booleanKind),
+  ...LAYER_KWARGS,
+] as const;
+const FLATTEN_P = keywordOnlyAfter(defineParams("layers.Flatten", FLATTEN_PARAMS), 1);
+
+/** TF 1.15's `flatten(inputs, name, data_format)`. */
+const FLATTEN_FN_PARAMS = [
+  req("inputs", tensorKind),
+  opt("name", layerNameKind),
+  opt("dataFormat", stringKind),
+  // Not in TF's signature: API.md gives every tf.layers function `reuse` (the layer's `_reuse`).
+  opt("reuse", reuseKind),
+] as const;
+const FLATTEN_FN_P = keywordOnlyAfter(defineParams("layers.flatten", FLATTEN_FN_PARAMS), 3);
+
+/** The options object of {@link Flatten}. */
+export type FlattenOptions = OptionsOf<typeof FLATTEN_PARAMS>;
 
 /**
  * Flattens each example to a vector (`tf.layers.Flatten`): `[batch, d1, d2, …]` →
@@ -34,8 +68,15 @@ export class Flatten extends Layer {
   static override readonly layerName: string | undefined = "flatten";
   readonly dataFormat: "channels_last" | "channels_first";
 
-  constructor(options: FlattenOptions = {}) {
-    super(options);
+  constructor(...args: CallArgs<typeof FLATTEN_PARAMS>) {
+    const options = FLATTEN_P.parse(args);
+    super({
+      trainable: options.trainable,
+      name: options.name,
+      dtype: options.dtype,
+      scope: options.scope,
+      reuse: options.reuse,
+    });
     this.dataFormat = normalizeDataFormat(options.dataFormat);
     this.inputSpec = new InputSpec({ minNdim: 1 });
   }
@@ -66,6 +107,8 @@ export class Flatten extends Layer {
   }
 }
 
+declare(Flatten, FLATTEN_P);
+
 /**
  * Flattens all but the first dimension (`tf.layers.flatten`).
  *
@@ -77,6 +120,7 @@ export class Flatten extends Layer {
  * flat.shape.toString(); // ==> (?, 3136)
  * ```
  */
-export function flatten(inputs: TensorLike, options: FlattenOptions = {}): Tensor {
+export const flatten = declare((...args: CallArgs<typeof FLATTEN_FN_PARAMS>): Tensor => {
+  const { inputs, ...options } = FLATTEN_FN_P.parse(args);
   return applyFunctional(inputs, () => new Flatten(options));
-}
+}, FLATTEN_FN_P);

@@ -1,25 +1,54 @@
-import type { Tensor, TensorLike } from "../graph/tensor.js";
+import type { Tensor } from "../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../graph/tensor_shape.js";
 import { avgPool, maxPool } from "../ops/nn/pooling.js";
 import {
+  booleanKind,
+  declare,
+  defineParams,
+  keywordOnlyAfter,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  type ArgsOf,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import {
   applyFunctional,
   InputSpec,
+  intOrIntsKind,
   Layer,
+  LAYER_KWARGS,
+  layerNameKind,
   normalizeDataFormat,
   normalizePadding,
   normalizeTuple,
   type ApplyOptions,
-  type LayerOptions,
 } from "./base.js";
 import { convOutputLength, fourDims } from "./conv2d.js";
 
-/** Options of the 2-D pooling layers. */
-export interface Pooling2DOptions extends Omit<LayerOptions, "scope" | "activityRegularizer"> {
-  /** `"valid"` (default) or `"same"` (case-insensitive). */
-  padding?: "valid" | "same" | "VALID" | "SAME";
-  /** `"channels_last"` (default, NHWC) or `"channels_first"` (NCHW). */
-  dataFormat?: "channels_last" | "channels_first";
-}
+/**
+ * What the 2-D pooling layers and functions share, in TF 1.15's order: `poolSize` and
+ * `strides` (an int or `[height, width]`), `padding` (`"valid"` or `"same"`, any case),
+ * `dataFormat` (`"channels_last"` or `"channels_first"`), `name`.
+ */
+const POOL_ARGS = [
+  req("poolSize", intOrIntsKind),
+  req("strides", intOrIntsKind),
+  opt("padding", stringKind),
+  opt("dataFormat", stringKind),
+  opt("name", layerNameKind),
+] as const;
+
+/** TF 1.15's `MaxPooling2D(pool_size, strides, padding, data_format, name, **kwargs)`. */
+const POOL_PARAMS = [...POOL_ARGS, opt("trainable", booleanKind), ...LAYER_KWARGS] as const;
+
+/** TF 1.15's `max_pooling2d(inputs, pool_size, strides, padding, data_format, name)`. */
+const POOL_FN_PARAMS = [req("inputs", tensorKind), ...POOL_ARGS] as const;
+
+/** The options object of the 2-D pooling layers. */
+export type Pooling2DOptions = OptionsOf<typeof POOL_PARAMS>;
 
 /** What max and average pooling share (Keras's `Pooling2D`). */
 abstract class Pooling2D extends Layer {
@@ -28,20 +57,16 @@ abstract class Pooling2D extends Layer {
   readonly padding: "valid" | "same";
   readonly dataFormat: "channels_last" | "channels_first";
 
-  constructor(
-    poolSize: number | readonly number[],
-    strides: number | readonly number[] | null | undefined,
-    options: Pooling2DOptions,
-  ) {
-    super(options);
-    this.poolSize = normalizeTuple(poolSize, 2, "pool_size") as [number, number];
-    this.strides = normalizeTuple(strides ?? poolSize, 2, "strides") as [number, number];
-    this.padding = normalizePadding(options.padding);
-    this.dataFormat = normalizeDataFormat(options.dataFormat);
+  constructor(a: ArgsOf<typeof POOL_PARAMS>) {
+    super({ trainable: a.trainable, name: a.name, dtype: a.dtype, scope: a.scope, reuse: a.reuse });
+    this.poolSize = normalizeTuple(a.poolSize, 2, "pool_size") as [number, number];
+    this.strides = normalizeTuple(a.strides, 2, "strides") as [number, number];
+    this.padding = normalizePadding(a.padding);
+    this.dataFormat = normalizeDataFormat(a.dataFormat);
     this.inputSpec = new InputSpec({ ndim: 4 });
   }
 
-  protected abstract readonly poolFunction: typeof maxPool;
+  protected abstract readonly poolFunction: typeof maxPool | typeof avgPool;
 
   protected call(inputs: Tensor, _options: ApplyOptions): Tensor {
     const nchw = this.dataFormat === "channels_first";
@@ -75,6 +100,15 @@ abstract class Pooling2D extends Layer {
   }
 }
 
+const MAXPOOLING2D_P = keywordOnlyAfter(
+  defineParams("layers.MaxPooling2D", POOL_PARAMS),
+  POOL_ARGS.length,
+);
+const AVERAGEPOOLING2D_P = keywordOnlyAfter(
+  defineParams("layers.AveragePooling2D", POOL_PARAMS),
+  POOL_ARGS.length,
+);
+
 /**
  * Max pooling for 2-D inputs (`tf.layers.MaxPooling2D`): op `MaxPool` in the layer's name
  * scope (`max_pooling2d/MaxPool`). No variables.
@@ -89,14 +123,12 @@ export class MaxPooling2D extends Pooling2D {
   static override readonly layerName: string | undefined = "max_pooling2d";
   protected readonly poolFunction = maxPool;
 
-  constructor(
-    poolSize: number | readonly number[],
-    strides?: number | readonly number[] | null,
-    options: Pooling2DOptions = {},
-  ) {
-    super(poolSize, strides, options);
+  constructor(...args: CallArgs<typeof POOL_PARAMS>) {
+    super(MAXPOOLING2D_P.parse(args));
   }
 }
+
+declare(MaxPooling2D, MAXPOOLING2D_P);
 
 /**
  * Average pooling for 2-D inputs (`tf.layers.AveragePooling2D`): op `AvgPool` in the
@@ -112,14 +144,12 @@ export class AveragePooling2D extends Pooling2D {
   static override readonly layerName: string | undefined = "average_pooling2d";
   protected readonly poolFunction = avgPool;
 
-  constructor(
-    poolSize: number | readonly number[],
-    strides?: number | readonly number[] | null,
-    options: Pooling2DOptions = {},
-  ) {
-    super(poolSize, strides, options);
+  constructor(...args: CallArgs<typeof POOL_PARAMS>) {
+    super(AVERAGEPOOLING2D_P.parse(args));
   }
 }
+
+declare(AveragePooling2D, AVERAGEPOOLING2D_P);
 
 /**
  * Max pooling (`tf.layers.max_pooling2d`): `poolSize` and `strides` are ints or
@@ -132,14 +162,7 @@ export class AveragePooling2D extends Pooling2D {
  * tf.layers.maxPooling2d(h, 2, 2).name; // ==> max_pooling2d/MaxPool:0
  * ```
  */
-export function maxPooling2d(
-  inputs: TensorLike,
-  poolSize: number | readonly number[],
-  strides: number | readonly number[],
-  options: Pooling2DOptions = {},
-): Tensor {
-  return applyFunctional(inputs, () => new MaxPooling2D(poolSize, strides, options));
-}
+export const maxPooling2d = poolFunction("layers.maxPooling2d", MaxPooling2D);
 
 /**
  * Average pooling (`tf.layers.average_pooling2d`).
@@ -152,11 +175,16 @@ export function maxPooling2d(
  * p.shape.toString(); // ==> (?, 4, 4, 8)
  * ```
  */
-export function averagePooling2d(
-  inputs: TensorLike,
-  poolSize: number | readonly number[],
-  strides: number | readonly number[],
-  options: Pooling2DOptions = {},
-): Tensor {
-  return applyFunctional(inputs, () => new AveragePooling2D(poolSize, strides, options));
+export const averagePooling2d = poolFunction("layers.averagePooling2d", AveragePooling2D);
+
+/** A functional pooling layer: TF's `layer = MaxPooling2D(…, name=name); layer.apply(inputs)`. */
+function poolFunction(
+  fn: string,
+  Cls: typeof MaxPooling2D | typeof AveragePooling2D,
+): (...args: CallArgs<typeof POOL_FN_PARAMS>) => Tensor {
+  const list = defineParams(fn, POOL_FN_PARAMS);
+  return declare((...args: CallArgs<typeof POOL_FN_PARAMS>): Tensor => {
+    const { inputs, ...a } = list.parse(args);
+    return applyFunctional(inputs, () => new Cls(a));
+  }, list);
 }

@@ -1,5 +1,5 @@
 /** `tf.nn`: neural-network ops. */
-export { relu, relu6, elu, selu, softplus, sigmoid, tanh } from "../ops/math/unary.js";
+export { relu, relu6, elu, selu, softplus, sigmoid, tanh } from "../ops/nn/activations.js";
 export { conv2d, type Conv2DOptions } from "../ops/nn/conv.js";
 export { maxPool, avgPool, type PoolOptions } from "../ops/nn/pooling.js";
 export { biasAdd, type BiasAddOptions } from "../ops/nn/bias_add.js";
@@ -8,9 +8,11 @@ export { dropout, type DropoutOptions } from "../ops/nn/dropout.js";
 export { l2Loss } from "../ops/nn/l2_loss.js";
 export {
   softmaxCrossEntropyWithLogits,
+  softmaxCrossEntropyWithLogitsV2,
   sparseSoftmaxCrossEntropyWithLogits,
   type XentArgs,
   type SoftmaxXentArgs,
+  type SoftmaxXentV2Options,
 } from "../ops/nn/xent.js";
 export { sigmoidCrossEntropyWithLogits } from "../ops/nn/sigmoid_xent.js";
 export { embeddingLookup, type EmbeddingLookupOptions } from "../ops/nn/embedding.js";

@@ -1,8 +1,26 @@
 import { ValueError } from "../errors.js";
 import { getDefaultGraph, GraphKeys } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
-import { isTensorConvertible, Tensor, type TensorLike } from "../graph/tensor.js";
+import type { Tensor, TensorLike } from "../graph/tensor.js";
 import type { TensorShape } from "../graph/tensor_shape.js";
+import {
+  alias,
+  booleanKind,
+  declare,
+  defineParams,
+  givenAsNull,
+  intKind,
+  numberKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type ArgsOf,
+  type CallArgs,
+  type OptionsOf,
+  type Param,
+} from "../graph/call_args.js";
 import { cast } from "../ops/array/cast.js";
 import { constant } from "../ops/array/constant.js";
 import { gather } from "../ops/array/gather.js";
@@ -27,7 +45,8 @@ import { divNoNan } from "../ops/math/div_no_nan.js";
 import { binaryOperator, neg } from "../ops/math/operators.js";
 import { range } from "../ops/math/range.js";
 import { reduceSum } from "../ops/math/reduce.js";
-import { abs, log, relu, square, stopGradient } from "../ops/math/unary.js";
+import { abs, log, square, stopGradient } from "../ops/math/unary.js";
+import { relu } from "../ops/nn/activations.js";
 import { sigmoidCrossEntropyWithLogits } from "../ops/nn/sigmoid_xent.js";
 import {
   softmaxCrossEntropyWithLogits,
@@ -85,126 +104,128 @@ export type ReductionKey =
   | "weighted_mean"
   | "weighted_sum_by_nonzero_weights";
 
-/** The keyword arguments every loss function shares. */
-export interface LossOptions {
-  /**
-   * Coefficients of the losses: a scalar, or a tensor of the losses' rank whose dims are
-   * each 1 or the losses' dim. 1.0 by default.
-   */
-  weights?: TensorLike;
-  /** The name scope of the loss's ops (TensorFlow's `scope`); the loss's own name by default. */
-  scope?: string | null;
-  /** The same as `scope` (the name option every op-building function takes). */
-  name?: string | null;
-  /** The collection the loss is added to (`GraphKeys.LOSSES`); `null` adds it nowhere. */
-  lossCollection?: string | null;
-  /** How the weighted losses are reduced; `Reduction.SUM_BY_NONZERO_WEIGHTS` by default. */
-  reduction?: ReductionKey | string;
-}
+// ---------------------------------------------------------------------------------------
+// TF 1.15's parameter lists
 
-/** Arguments of {@link computeWeightedLoss}. */
-export interface ComputeWeightedLossArgs extends LossOptions {
-  /** The per-element losses. */
-  losses: TensorLike;
-}
+/**
+ * The parameters every loss ends with: `weights` (a scalar, or a tensor of the losses' rank
+ * whose dims are each 1 or the losses' dim; 1.0 by default), `scope` (the name scope of the
+ * loss's ops; the loss's own name by default), `lossCollection` (`GraphKeys.LOSSES`; `null`
+ * adds the loss to no collection) and `reduction` (`Reduction.SUM_BY_NONZERO_WEIGHTS`).
+ */
+const WEIGHTS = opt("weights", tensorKind);
+const SCOPE_TAIL = [
+  opt("scope", stringKind),
+  opt("lossCollection", stringKind),
+  opt("reduction", stringKind),
+] as const;
+const LOSS_TAIL = [WEIGHTS, ...SCOPE_TAIL] as const;
 
-/** Arguments of the losses comparing `predictions` with `labels`. */
-export interface RegressionLossArgs extends LossOptions {
-  labels: TensorLike;
-  predictions: TensorLike;
-}
+/** `compute_weighted_loss(losses, weights, scope, loss_collection, reduction)`. */
+const COMPUTE_WEIGHTED_LOSS_PARAMS = [req("losses", tensorKind), ...LOSS_TAIL] as const;
+/** `mean_squared_error(labels, predictions, weights, scope, loss_collection, reduction)`, `absolute_difference`'s. */
+const REGRESSION_PARAMS = [
+  req("labels", tensorKind),
+  req("predictions", tensorKind),
+  ...LOSS_TAIL,
+] as const;
+/** `huber_loss(labels, predictions, weights, delta, scope, loss_collection, reduction)`. */
+const HUBER_PARAMS = [
+  req("labels", tensorKind),
+  req("predictions", tensorKind),
+  WEIGHTS,
+  opt("delta", tensorKind),
+  ...SCOPE_TAIL,
+] as const;
+/** `log_loss(labels, predictions, weights, epsilon, scope, loss_collection, reduction)`. */
+const LOG_LOSS_PARAMS = [
+  req("labels", tensorKind),
+  req("predictions", tensorKind),
+  WEIGHTS,
+  opt("epsilon", numberKind),
+  ...SCOPE_TAIL,
+] as const;
+/** `cosine_distance(labels, predictions, axis, weights, scope, loss_collection, reduction, dim)`. */
+const COSINE_PARAMS = [
+  req("labels", tensorKind),
+  req("predictions", tensorKind),
+  opt("axis", intKind),
+  ...LOSS_TAIL,
+  alias("dim", "axis", intKind),
+] as const;
+/** `hinge_loss(labels, logits, weights, scope, loss_collection, reduction)`. */
+const HINGE_PARAMS = [req("labels", tensorKind), req("logits", tensorKind), ...LOSS_TAIL] as const;
+/** `mean_pairwise_squared_error(labels, predictions, weights, scope, loss_collection)`. */
+const PAIRWISE_PARAMS = [
+  req("labels", tensorKind),
+  req("predictions", tensorKind),
+  WEIGHTS,
+  opt("scope", stringKind),
+  opt("lossCollection", stringKind),
+] as const;
+/** `sigmoid_cross_entropy(multi_class_labels, logits, weights, label_smoothing, scope, loss_collection, reduction)`. */
+const SIGMOID_XENT_PARAMS = [
+  req("multiClassLabels", tensorKind),
+  req("logits", tensorKind),
+  WEIGHTS,
+  opt("labelSmoothing", numberKind),
+  ...SCOPE_TAIL,
+] as const;
+/** `softmax_cross_entropy(onehot_labels, logits, weights, label_smoothing, scope, loss_collection, reduction)`. */
+const SOFTMAX_XENT_PARAMS = [
+  req("onehotLabels", tensorKind),
+  req("logits", tensorKind),
+  WEIGHTS,
+  opt("labelSmoothing", numberKind),
+  ...SCOPE_TAIL,
+] as const;
+/** `sparse_softmax_cross_entropy(labels, logits, weights, scope, loss_collection, reduction)`. */
+const SPARSE_XENT_PARAMS = HINGE_PARAMS;
 
-/** Arguments of {@link huberLoss}. */
-export interface HuberLossArgs extends RegressionLossArgs {
-  /** Where the loss turns from quadratic to linear (1.0 by default). */
-  delta?: TensorLike;
-}
+/** The options every loss shares (`weights`, `scope`, `lossCollection`, `reduction`). */
+export type LossOptions = OptionsOf<typeof LOSS_TAIL>;
+/** The options object of {@link computeWeightedLoss}. */
+export type ComputeWeightedLossArgs = OptionsOf<typeof COMPUTE_WEIGHTED_LOSS_PARAMS>;
+/** The options object of {@link meanSquaredError} and {@link absoluteDifference}. */
+export type RegressionLossArgs = OptionsOf<typeof REGRESSION_PARAMS>;
+/** The options object of {@link huberLoss}. */
+export type HuberLossArgs = OptionsOf<typeof HUBER_PARAMS>;
+/** The options object of {@link logLoss}. */
+export type LogLossArgs = OptionsOf<typeof LOG_LOSS_PARAMS>;
+/** The options object of {@link cosineDistance}. */
+export type CosineDistanceArgs = OptionsOf<typeof COSINE_PARAMS>;
+/** The options object of {@link meanPairwiseSquaredError} (no `reduction`, as in TensorFlow). */
+export type MeanPairwiseSquaredErrorArgs = OptionsOf<typeof PAIRWISE_PARAMS>;
+/** The options object of {@link hingeLoss}. */
+export type HingeLossArgs = OptionsOf<typeof HINGE_PARAMS>;
+/** The options object of {@link sigmoidCrossEntropy}. */
+export type SigmoidCrossEntropyArgs = OptionsOf<typeof SIGMOID_XENT_PARAMS>;
+/** The options object of {@link softmaxCrossEntropy}. */
+export type SoftmaxCrossEntropyArgs = OptionsOf<typeof SOFTMAX_XENT_PARAMS>;
+/** The options object of {@link sparseSoftmaxCrossEntropy}. */
+export type SparseSoftmaxCrossEntropyArgs = OptionsOf<typeof SPARSE_XENT_PARAMS>;
 
-/** Arguments of {@link logLoss}. */
-export interface LogLossArgs extends RegressionLossArgs {
-  /** Added inside the logs to avoid `log(0)` (1e-7 by default). */
-  epsilon?: number;
-}
-
-/** Arguments of {@link cosineDistance}. */
-export interface CosineDistanceArgs extends RegressionLossArgs {
-  /** The dimension along which the (unit-normalized) vectors lie; required. */
-  axis?: number | null;
-  /** The same as `axis` (TensorFlow's deprecated `dim`). */
-  dim?: number | null;
-}
-
-/** Arguments of {@link meanPairwiseSquaredError} (no `reduction`, as in TensorFlow). */
-export type MeanPairwiseSquaredErrorArgs = Omit<RegressionLossArgs, "reduction">;
-
-/** Arguments of {@link hingeLoss}: 0/1 `labels` against `logits`. */
-export interface HingeLossArgs extends LossOptions {
-  labels: TensorLike;
-  logits: TensorLike;
-}
-
-/** Arguments of {@link sigmoidCrossEntropy}. */
-export interface SigmoidCrossEntropyArgs extends LossOptions {
-  /** 0/1 labels of `logits`' shape. */
-  multiClassLabels: TensorLike;
-  logits: TensorLike;
-  /** When > 0, labels are smoothed towards 1/2: `labels * (1 - s) + 0.5 * s`. */
-  labelSmoothing?: number;
-}
-
-/** Arguments of {@link softmaxCrossEntropy}. */
-export interface SoftmaxCrossEntropyArgs extends LossOptions {
-  /** One-hot labels of `logits`' shape (`[batch, classes]`). */
-  onehotLabels: TensorLike;
-  logits: TensorLike;
-  /** When > 0, labels are smoothed towards 1/classes: `labels * (1 - s) + s / classes`. */
-  labelSmoothing?: number;
-}
-
-/** Arguments of {@link sparseSoftmaxCrossEntropy}. */
-export interface SparseSoftmaxCrossEntropyArgs extends LossOptions {
-  /** Class indices (int32), of `logits`' shape without its last dim. */
-  labels: TensorLike;
-  logits: TensorLike;
+/**
+ * A loss function from its parameter list: `lossCollection` is resolved here, since its
+ * `null` (Python's `None`: no collection) differs from leaving it out (`LOSSES`).
+ */
+function lossFunction<const P extends readonly Param[]>(
+  fn: string,
+  params: P,
+  impl: (a: ArgsOf<P>, lossCollection: string | null) => Tensor,
+): (...args: CallArgs<P>) => Tensor {
+  const list = defineParams(fn, params);
+  return declare((...args: CallArgs<P>): Tensor => {
+    const a = list.parse(args);
+    const given = (a as { lossCollection?: string }).lossCollection;
+    const lossCollection =
+      given ?? (givenAsNull(list, args, "lossCollection") ? null : GraphKeys.LOSSES);
+    return impl(a, lossCollection);
+  }, list);
 }
 
 // ---------------------------------------------------------------------------------------
-// Argument handling
-
-/** A plain options object (not a tensor, a variable or a nested array). */
-function isKeywordObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  if (value instanceof Tensor || isTensorConvertible(value) || ArrayBuffer.isView(value)) {
-    return false;
-  }
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Accepts both call forms of a loss: one keyword object (`{ labels, predictions, ... }`),
- * or the two tensors positionally followed by the options.
- */
-function keywordArgs<T extends object>(
-  first: unknown,
-  second: unknown,
-  options: object | undefined,
-  keys: readonly [string, string],
-): T {
-  if (isKeywordObject(first) && second === undefined && options === undefined) {
-    return first as T;
-  }
-  return { ...(options ?? {}), [keys[0]]: first, [keys[1]]: second } as T;
-}
-
-function required(value: unknown, what: string): void {
-  if (value === undefined || value === null) throw new ValueError(`${what} must not be None.`);
-}
-
-/** `scope` (TensorFlow's name) or `name`. */
-function scopeOf(options: LossOptions): string | null {
-  return options.scope ?? options.name ?? null;
-}
+// Helpers
 
 /** `TensorShape.assert_is_compatible_with`. */
 function assertCompatible(a: TensorShape, b: TensorShape): void {
@@ -337,9 +358,14 @@ function numPresent(losses: Tensor, weights: TensorLike, perBatch = false): Tens
 // ---------------------------------------------------------------------------------------
 // util.py
 
+const ADD_LOSS_P = defineParams("losses.addLoss", [
+  req("loss", tensorKind),
+  opt("lossCollection", stringKind),
+] as const);
+
 /**
- * Adds an externally defined loss to a collection (`tf.losses.add_loss`), `LOSSES` by
- * default; a `null`/empty collection adds nothing.
+ * Adds an externally defined loss to a collection (`tf.losses.add_loss(loss,
+ * loss_collection)`), `LOSSES` by default; a `null`/empty collection adds nothing.
  *
  * @example
  * ```ts
@@ -349,21 +375,21 @@ function numPresent(losses: Tensor, weights: TensorLike, perBatch = false): Tens
  * sess.run(tf.losses.getTotalLoss()); // ==> 5.0
  * ```
  */
-export function addLoss(loss: Tensor, lossCollection: string | null = GraphKeys.LOSSES): void {
-  if (lossCollection) getDefaultGraph().addToCollection(lossCollection, loss);
-}
+export const addLoss = declare((...args: CallArgs<typeof ADD_LOSS_P.params>): void => {
+  const a = ADD_LOSS_P.parse(args);
+  const collection =
+    a.lossCollection ?? (givenAsNull(ADD_LOSS_P, args, "lossCollection") ? null : GraphKeys.LOSSES);
+  if (collection) getDefaultGraph().addToCollection(collection, a.loss);
+}, ADD_LOSS_P);
 
-/** Options of {@link getLosses}. */
-export interface GetLossesOptions {
-  /** Keeps only losses whose name matches this regular expression at its start. */
-  scope?: string | null;
-  /** The collection to read (`GraphKeys.LOSSES`). */
-  lossCollection?: string;
-}
+const GET_LOSSES_PARAMS = [opt("scope", stringKind), opt("lossCollection", stringKind)] as const;
+
+/** The options object of {@link getLosses}. */
+export type GetLossesOptions = OptionsOf<typeof GET_LOSSES_PARAMS>;
 
 /**
- * The losses in the `LOSSES` collection (`tf.losses.get_losses`), optionally filtered by
- * a scope prefix.
+ * The losses in the `LOSSES` collection (`tf.losses.get_losses(scope, loss_collection)`),
+ * optionally filtered by a scope prefix.
  *
  * @example
  * ```ts
@@ -371,23 +397,14 @@ export interface GetLossesOptions {
  * tf.losses.getLosses().map((t) => t.name).join(", "); // ==> mean_squared_error/value:0
  * ```
  */
-export function getLosses(
-  scope: string | null | GetLossesOptions = null,
-  lossCollection: string = GraphKeys.LOSSES,
-): Tensor[] {
-  if (isKeywordObject(scope)) {
-    const o = scope as GetLossesOptions;
-    return getDefaultGraph().getCollection<Tensor>(
-      o.lossCollection ?? GraphKeys.LOSSES,
-      o.scope ?? null,
-    );
-  }
-  return getDefaultGraph().getCollection<Tensor>(lossCollection, scope as string | null);
-}
+export const getLosses = tfFunction("losses.getLosses", GET_LOSSES_PARAMS, (a) =>
+  getDefaultGraph().getCollection<Tensor>(a.lossCollection ?? GraphKeys.LOSSES, a.scope ?? null),
+);
 
 /**
  * The regularization losses (`REGULARIZATION_LOSSES`, where `getVariable` puts what a
- * `regularizer` returns), optionally filtered by scope (`tf.losses.get_regularization_losses`).
+ * `regularizer` returns), optionally filtered by scope
+ * (`tf.losses.get_regularization_losses(scope)`).
  *
  * @example
  * ```ts
@@ -396,20 +413,20 @@ export function getLosses(
  * tf.losses.getRegularizationLosses("layer1").length; // ==> 1
  * ```
  */
-export function getRegularizationLosses(scope: string | null = null): Tensor[] {
-  return getDefaultGraph().getCollection<Tensor>(GraphKeys.REGULARIZATION_LOSSES, scope);
-}
+export const getRegularizationLosses = tfFunction(
+  "losses.getRegularizationLosses",
+  [opt("scope", stringKind)] as const,
+  (a) => getDefaultGraph().getCollection<Tensor>(GraphKeys.REGULARIZATION_LOSSES, a.scope ?? null),
+);
 
-/** Options of {@link getRegularizationLoss}. */
-export interface GetRegularizationLossOptions {
-  scope?: string | null;
-  /** The name of the sum (`total_regularization_loss`). */
-  name?: string;
-}
+const GET_REGULARIZATION_LOSS_PARAMS = [opt("scope", stringKind), opt("name", stringKind)] as const;
+
+/** The options object of {@link getRegularizationLoss}. */
+export type GetRegularizationLossOptions = OptionsOf<typeof GET_REGULARIZATION_LOSS_PARAMS>;
 
 /**
- * The sum of the regularization losses (`tf.losses.get_regularization_loss`): an `AddN`
- * named `total_regularization_loss`, or a constant 0.0 when there are none.
+ * The sum of the regularization losses (`tf.losses.get_regularization_loss(scope, name)`):
+ * an `AddN` named `total_regularization_loss`, or a constant 0.0 when there are none.
  *
  * @example
  * ```ts
@@ -421,31 +438,30 @@ export interface GetRegularizationLossOptions {
  * sess.run(tf.losses.getRegularizationLoss()); // ==> 0.01
  * ```
  */
-export function getRegularizationLoss(
-  scope: string | null | GetRegularizationLossOptions = null,
-  options: { name?: string } = {},
-): Tensor {
-  const o: GetRegularizationLossOptions = isKeywordObject(scope)
-    ? (scope as GetRegularizationLossOptions)
-    : { scope: scope as string | null, ...options };
-  const losses = getRegularizationLosses(o.scope ?? null);
-  if (losses.length > 0) return addN(losses, { name: o.name ?? "total_regularization_loss" });
-  return constant(0.0);
-}
+export const getRegularizationLoss = tfFunction(
+  "losses.getRegularizationLoss",
+  GET_REGULARIZATION_LOSS_PARAMS,
+  (a) => {
+    const losses = getRegularizationLosses(a.scope ?? null);
+    if (losses.length > 0) return addN(losses, { name: a.name ?? "total_regularization_loss" });
+    return constant(0.0);
+  },
+);
 
-/** Options of {@link getTotalLoss}. */
-export interface GetTotalLossOptions {
-  /** Whether to add the regularization losses (`true`). */
-  addRegularizationLosses?: boolean;
-  /** The name of the sum (`total_loss`). */
-  name?: string;
-  scope?: string | null;
-}
+const GET_TOTAL_LOSS_PARAMS = [
+  opt("addRegularizationLosses", booleanKind),
+  opt("name", stringKind),
+  opt("scope", stringKind),
+] as const;
+
+/** The options object of {@link getTotalLoss}. */
+export type GetTotalLossOptions = OptionsOf<typeof GET_TOTAL_LOSS_PARAMS>;
 
 /**
  * The sum of the `LOSSES` collection and (by default) the regularization losses
- * (`tf.losses.get_total_loss`), an `AddN` named `total_loss`. Throws `ValueError` when
- * there is no loss at all, as `add_n` of nothing does.
+ * (`tf.losses.get_total_loss(add_regularization_losses, name, scope)`), an `AddN` named
+ * `total_loss`. Throws `ValueError` when there is no loss at all, as `add_n` of nothing
+ * does.
  *
  * @example
  * ```ts
@@ -457,60 +473,30 @@ export interface GetTotalLossOptions {
  * sess.run(total); // ==> 1.0
  * ```
  */
-export function getTotalLoss(
-  addRegularizationLosses: boolean | GetTotalLossOptions = true,
-  options: Omit<GetTotalLossOptions, "addRegularizationLosses"> = {},
-): Tensor {
-  const o: GetTotalLossOptions =
-    typeof addRegularizationLosses === "object" && addRegularizationLosses !== null
-      ? addRegularizationLosses
-      : { addRegularizationLosses, ...options };
-  const scope = o.scope ?? null;
+export const getTotalLoss = tfFunction("losses.getTotalLoss", GET_TOTAL_LOSS_PARAMS, (a) => {
+  const scope = a.scope ?? null;
   const losses = getLosses(scope);
-  if (o.addRegularizationLosses ?? true) losses.push(...getRegularizationLosses(scope));
-  return addN(losses, { name: o.name ?? "total_loss" });
-}
+  if (a.addRegularizationLosses ?? true) losses.push(...getRegularizationLosses(scope));
+  return addN(losses, { name: a.name ?? "total_loss" });
+});
 
 // ---------------------------------------------------------------------------------------
 // losses_impl.py
 
-/**
- * Weights and reduces per-element losses (`tf.losses.compute_weighted_loss`): under the
- * scope (`weighted_loss` by default), `losses * weights` (`Mul`), reduced as `reduction`
- * says (the default divides the sum by the number of non-zero weights, under
- * `num_present`, with the division a `DivNoNan` named `value`). The weights' shape is
- * checked first (`assert_broadcastable`). The result, of the losses' dtype, is added to
- * `lossCollection`.
- *
- * Both `computeWeightedLoss(losses, { weights, ... })` and
- * `computeWeightedLoss({ losses, weights, ... })` work.
- *
- * @example
- * ```ts
- * const perExample = tf.constant([1, 2, 3, 4]);
- * const mask = tf.constant([1, 1, 0, 0]);
- * using sess = new tf.Session();
- * sess.run(tf.losses.computeWeightedLoss(perExample, { weights: mask })); // ==> 1.5
- * sess.run(tf.losses.computeWeightedLoss(perExample, { reduction: tf.losses.Reduction.SUM })); // ==> 10.0
- * ```
- */
-export function computeWeightedLoss(
-  losses: TensorLike | ComputeWeightedLossArgs,
-  options: LossOptions = {},
+/** `compute_weighted_loss` on resolved arguments (the losses call it in their own scope). */
+function weightedLoss(
+  losses: TensorLike,
+  rawWeights: TensorLike,
+  scopeName: string | null,
+  lossCollection: string | null,
+  reductionArg: string | undefined,
 ): Tensor {
-  const args: ComputeWeightedLossArgs =
-    isKeywordObject(losses) && "losses" in losses
-      ? (losses as unknown as ComputeWeightedLossArgs)
-      : { ...options, losses: losses as TensorLike };
-  const reduction = args.reduction ?? Reduction.SUM_BY_NONZERO_WEIGHTS;
+  const reduction = reductionArg ?? Reduction.SUM_BY_NONZERO_WEIGHTS;
   Reduction.validate(reduction);
-  const rawWeights = args.weights ?? 1.0;
-  const lossCollection = args.lossCollection === undefined ? GraphKeys.LOSSES : args.lossCollection;
-  required(args.losses, "losses");
-  return inOpScope(scopeOf(args), "weighted_loss", [args.losses, rawWeights], () => {
-    const check = assertBroadcastable(rawWeights, args.losses);
+  return inOpScope(scopeName, "weighted_loss", [losses, rawWeights], () => {
+    const check = assertBroadcastable(rawWeights, losses);
     return controlDependencies([check], () => {
-      const l = convertToTensor(args.losses);
+      const l = convertToTensor(losses);
       const inputDtype = l.dtype;
       const lf = toFloat(l);
       const w = toFloat(rawWeights);
@@ -536,30 +522,49 @@ export function computeWeightedLoss(
 }
 
 /**
- * The shared frame of the losses on two float tensors: checks, the scope, float casts of
- * both, their shape check, then `body` and `computeWeightedLoss` in the same scope.
+ * Weights and reduces per-element losses (`tf.losses.compute_weighted_loss`): under the
+ * scope (`weighted_loss` by default), `losses * weights` (`Mul`), reduced as `reduction`
+ * says (the default divides the sum by the number of non-zero weights, under
+ * `num_present`, with the division a `DivNoNan` named `value`). The weights' shape is
+ * checked first (`assert_broadcastable`). The result, of the losses' dtype, is added to
+ * `lossCollection`.
+ *
+ * TF 1.15's `compute_weighted_loss(losses, weights, scope, loss_collection, reduction)`.
+ *
+ * @example
+ * ```ts
+ * const perExample = tf.constant([1, 2, 3, 4]);
+ * const mask = tf.constant([1, 1, 0, 0]);
+ * using sess = new tf.Session();
+ * sess.run(tf.losses.computeWeightedLoss(perExample, mask)); // ==> 1.5
+ * sess.run(tf.losses.computeWeightedLoss(perExample, { reduction: tf.losses.Reduction.SUM })); // ==> 10.0
+ * ```
+ */
+export const computeWeightedLoss = lossFunction(
+  "losses.computeWeightedLoss",
+  COMPUTE_WEIGHTED_LOSS_PARAMS,
+  (a, collection) =>
+    weightedLoss(a.losses, a.weights ?? 1.0, a.scope ?? null, collection, a.reduction),
+);
+
+/**
+ * The shared frame of the losses on two float tensors: the scope, float casts of both,
+ * their shape check, then `body` and the weighting in the same scope.
  */
 function twoTensorLoss(
   defaultName: string,
-  args: LossOptions,
-  [aName, a]: [string, TensorLike],
-  [bName, b]: [string, TensorLike],
+  a: { weights?: TensorLike; scope?: string; reduction?: string },
+  lossCollection: string | null,
+  first: TensorLike,
+  second: TensorLike,
   body: (a: Tensor, b: Tensor) => Tensor,
 ): Tensor {
-  required(a, aName);
-  required(b, bName);
-  const weights = args.weights ?? 1.0;
-  return inOpScope(scopeOf(args), defaultName, [b, a, weights], (scope) => {
-    const tb = toFloat(b);
-    const ta = toFloat(a);
+  const weights = a.weights ?? 1.0;
+  return inOpScope(a.scope, defaultName, [second, first, weights], (scope) => {
+    const tb = toFloat(second);
+    const ta = toFloat(first);
     assertCompatible(tb.shape, ta.shape);
-    const losses = body(ta, tb);
-    return computeWeightedLoss(losses, {
-      weights,
-      scope,
-      lossCollection: args.lossCollection,
-      reduction: args.reduction,
-    });
+    return weightedLoss(body(ta, tb), weights, scope, lossCollection, a.reduction);
   });
 }
 
@@ -576,26 +581,14 @@ function twoTensorLoss(
  * sess.run(loss); // ==> 2.0
  * ```
  */
-export function meanSquaredError(args: RegressionLossArgs): Tensor;
-export function meanSquaredError(
-  labels: TensorLike,
-  predictions: TensorLike,
-  options?: LossOptions,
-): Tensor;
-export function meanSquaredError(
-  first: TensorLike | RegressionLossArgs,
-  second?: TensorLike,
-  options?: LossOptions,
-): Tensor {
-  const a = keywordArgs<RegressionLossArgs>(first, second, options, ["labels", "predictions"]);
-  return twoTensorLoss(
-    "mean_squared_error",
-    a,
-    ["labels", a.labels],
-    ["predictions", a.predictions],
-    (labels, predictions) => squaredDifference(predictions, labels),
-  );
-}
+export const meanSquaredError = lossFunction(
+  "losses.meanSquaredError",
+  REGRESSION_PARAMS,
+  (a, collection) =>
+    twoTensorLoss("mean_squared_error", a, collection, a.labels, a.predictions, (l, p) =>
+      squaredDifference(p, l),
+    ),
+);
 
 /**
  * The absolute difference loss (`tf.losses.absolute_difference`): `|predictions - labels|`.
@@ -606,26 +599,14 @@ export function meanSquaredError(
  * sess.run(tf.losses.absoluteDifference({ labels: [1, 2], predictions: [1.5, 1] })); // ==> 0.75
  * ```
  */
-export function absoluteDifference(args: RegressionLossArgs): Tensor;
-export function absoluteDifference(
-  labels: TensorLike,
-  predictions: TensorLike,
-  options?: LossOptions,
-): Tensor;
-export function absoluteDifference(
-  first: TensorLike | RegressionLossArgs,
-  second?: TensorLike,
-  options?: LossOptions,
-): Tensor {
-  const a = keywordArgs<RegressionLossArgs>(first, second, options, ["labels", "predictions"]);
-  return twoTensorLoss(
-    "absolute_difference",
-    a,
-    ["labels", a.labels],
-    ["predictions", a.predictions],
-    (labels, predictions) => abs(subtract(predictions, labels)),
-  );
-}
+export const absoluteDifference = lossFunction(
+  "losses.absoluteDifference",
+  REGRESSION_PARAMS,
+  (a, collection) =>
+    twoTensorLoss("absolute_difference", a, collection, a.labels, a.predictions, (l, p) =>
+      abs(subtract(p, l)),
+    ),
+);
 
 /**
  * The Huber loss (`tf.losses.huber_loss`): `0.5 x²` for `|x| ≤ delta`, else
@@ -638,37 +619,20 @@ export function absoluteDifference(
  * sess.run(tf.losses.huberLoss({ labels: [0, 0], predictions: [0.5, 3], delta: 1 })); // ==> 1.3125
  * ```
  */
-export function huberLoss(args: HuberLossArgs): Tensor;
-export function huberLoss(
-  labels: TensorLike,
-  predictions: TensorLike,
-  options?: Omit<HuberLossArgs, "labels" | "predictions">,
-): Tensor;
-export function huberLoss(
-  first: TensorLike | HuberLossArgs,
-  second?: TensorLike,
-  options?: Omit<HuberLossArgs, "labels" | "predictions">,
-): Tensor {
-  const a = keywordArgs<HuberLossArgs>(first, second, options, ["labels", "predictions"]);
+export const huberLoss = lossFunction("losses.huberLoss", HUBER_PARAMS, (a, collection) => {
   const delta = a.delta ?? 1.0;
-  return twoTensorLoss(
-    "huber_loss",
-    a,
-    ["labels", a.labels],
-    ["predictions", a.predictions],
-    (labels, predictions) => {
-      const error = subtract(predictions, labels);
-      const absError = abs(error);
-      const quadratic = minimum(absError, delta);
-      // Equal to max(|x| - delta, 0), but with a zero gradient at |x| = delta.
-      const linear = subtract(absError, quadratic);
-      return add(
-        multiply(convertToTensor(0.5, { dtype: quadratic.dtype }), multiply(quadratic, quadratic)),
-        multiply(delta, linear),
-      );
-    },
-  );
-}
+  return twoTensorLoss("huber_loss", a, collection, a.labels, a.predictions, (l, p) => {
+    const error = subtract(p, l);
+    const absError = abs(error);
+    const quadratic = minimum(absError, delta);
+    // Equal to max(|x| - delta, 0), but with a zero gradient at |x| = delta.
+    const linear = subtract(absError, quadratic);
+    return add(
+      multiply(convertToTensor(0.5, { dtype: quadratic.dtype }), multiply(quadratic, quadratic)),
+      multiply(delta, linear),
+    );
+  });
+});
 
 /**
  * The log loss of probabilities (`tf.losses.log_loss`):
@@ -680,34 +644,17 @@ export function huberLoss(
  * sess.run(tf.losses.logLoss({ labels: [1, 0], predictions: [0.9, 0.2] })); // ==> 0.1642519
  * ```
  */
-export function logLoss(args: LogLossArgs): Tensor;
-export function logLoss(
-  labels: TensorLike,
-  predictions: TensorLike,
-  options?: Omit<LogLossArgs, "labels" | "predictions">,
-): Tensor;
-export function logLoss(
-  first: TensorLike | LogLossArgs,
-  second?: TensorLike,
-  options?: Omit<LogLossArgs, "labels" | "predictions">,
-): Tensor {
-  const a = keywordArgs<LogLossArgs>(first, second, options, ["labels", "predictions"]);
+export const logLoss = lossFunction("losses.logLoss", LOG_LOSS_PARAMS, (a, collection) => {
   const epsilon = a.epsilon ?? 1e-7;
-  return twoTensorLoss(
-    "log_loss",
-    a,
-    ["labels", a.labels],
-    ["predictions", a.predictions],
-    (labels, predictions) => {
-      const positive = neg(multiply(labels, log(binaryOperator("add", predictions, epsilon))));
-      const negative = multiply(
-        binaryOperator("sub", 1, labels),
-        log(binaryOperator("add", binaryOperator("sub", 1, predictions), epsilon)),
-      );
-      return binaryOperator("sub", positive, negative);
-    },
-  );
-}
+  return twoTensorLoss("log_loss", a, collection, a.labels, a.predictions, (l, p) => {
+    const positive = neg(multiply(l, log(binaryOperator("add", p, epsilon))));
+    const negative = multiply(
+      binaryOperator("sub", 1, l),
+      log(binaryOperator("add", binaryOperator("sub", 1, p), epsilon)),
+    );
+    return binaryOperator("sub", positive, negative);
+  });
+});
 
 /**
  * The cosine distance loss (`tf.losses.cosine_distance`) of unit-normalized `predictions`
@@ -719,34 +666,17 @@ export function logLoss(
  * sess.run(tf.losses.cosineDistance({ labels: [[1, 0]], predictions: [[0.6, 0.8]], axis: 1 })); // ==> 0.39999998
  * ```
  */
-export function cosineDistance(args: CosineDistanceArgs): Tensor;
-export function cosineDistance(
-  labels: TensorLike,
-  predictions: TensorLike,
-  options?: Omit<CosineDistanceArgs, "labels" | "predictions">,
-): Tensor;
-export function cosineDistance(
-  first: TensorLike | CosineDistanceArgs,
-  second?: TensorLike,
-  options?: Omit<CosineDistanceArgs, "labels" | "predictions">,
-): Tensor {
-  const a = keywordArgs<CosineDistanceArgs>(first, second, options, ["labels", "predictions"]);
-  const hasAxis = a.axis !== undefined && a.axis !== null;
-  const hasDim = a.dim !== undefined && a.dim !== null;
-  if (hasAxis && hasDim) throw new ValueError("Cannot specify both 'axis' and 'dim'");
-  const axis = hasAxis ? a.axis : a.dim;
-  if (axis === undefined || axis === null) throw new ValueError("You must specify 'axis'.");
-  return twoTensorLoss(
-    "cosine_distance_loss",
-    a,
-    ["labels", a.labels],
-    ["predictions", a.predictions],
-    (labels, predictions) => {
-      const radialDiffs = multiply(predictions, labels);
-      return binaryOperator("sub", 1, reduceSum(radialDiffs, { axis: [axis], keepdims: true }));
-    },
-  );
-}
+export const cosineDistance = lossFunction(
+  "losses.cosineDistance",
+  COSINE_PARAMS,
+  (a, collection) => {
+    const axis = a.axis;
+    if (axis === undefined) throw new ValueError("You must specify 'axis'.");
+    return twoTensorLoss("cosine_distance_loss", a, collection, a.labels, a.predictions, (l, p) =>
+      binaryOperator("sub", 1, reduceSum(multiply(p, l), { axis: [axis], keepdims: true })),
+    );
+  },
+);
 
 /**
  * The hinge loss (`tf.losses.hinge_loss`) of 0/1 `labels` (mapped to -1/1) against
@@ -758,26 +688,13 @@ export function cosineDistance(
  * sess.run(tf.losses.hingeLoss({ labels: [1, 0], logits: [0.3, -2] })); // ==> 0.35
  * ```
  */
-export function hingeLoss(args: HingeLossArgs): Tensor;
-export function hingeLoss(labels: TensorLike, logits: TensorLike, options?: LossOptions): Tensor;
-export function hingeLoss(
-  first: TensorLike | HingeLossArgs,
-  second?: TensorLike,
-  options?: LossOptions,
-): Tensor {
-  const a = keywordArgs<HingeLossArgs>(first, second, options, ["labels", "logits"]);
-  return twoTensorLoss(
-    "hinge_loss",
-    a,
-    ["labels", a.labels],
-    ["logits", a.logits],
-    (labels, logits) => {
-      const allOnes = onesLike(labels);
-      const signed = subtract(binaryOperator("mul", 2, labels), allOnes);
-      return relu(subtract(allOnes, multiply(signed, logits)));
-    },
-  );
-}
+export const hingeLoss = lossFunction("losses.hingeLoss", HINGE_PARAMS, (a, collection) =>
+  twoTensorLoss("hinge_loss", a, collection, a.labels, a.logits, (labels, logits) => {
+    const allOnes = onesLike(labels);
+    const signed = subtract(binaryOperator("mul", 2, labels), allOnes);
+    return relu(subtract(allOnes, multiply(signed, logits)));
+  }),
+);
 
 /**
  * Pairwise squared errors within each batch entry (`tf.losses.mean_pairwise_squared_error`):
@@ -791,69 +708,59 @@ export function hingeLoss(
  * sess.run(tf.losses.meanPairwiseSquaredError({ labels: [[0, 1, 2]], predictions: [[0, 2, 2]] })); // ==> 0.6666666
  * ```
  */
-export function meanPairwiseSquaredError(args: MeanPairwiseSquaredErrorArgs): Tensor;
-export function meanPairwiseSquaredError(
-  labels: TensorLike,
-  predictions: TensorLike,
-  options?: Omit<MeanPairwiseSquaredErrorArgs, "labels" | "predictions">,
-): Tensor;
-export function meanPairwiseSquaredError(
-  first: TensorLike | MeanPairwiseSquaredErrorArgs,
-  second?: TensorLike,
-  options?: Omit<MeanPairwiseSquaredErrorArgs, "labels" | "predictions">,
-): Tensor {
-  const a = keywordArgs<MeanPairwiseSquaredErrorArgs>(first, second, options, [
-    "labels",
-    "predictions",
-  ]);
-  required(a.labels, "labels");
-  required(a.predictions, "predictions");
-  const rawWeights = a.weights ?? 1.0;
-  const lossCollection = a.lossCollection === undefined ? GraphKeys.LOSSES : a.lossCollection;
-  return inOpScope(
-    scopeOf(a),
-    "mean_pairwise_squared_error",
-    [a.predictions, a.labels, rawWeights],
-    () => {
-      const weights = toFloat(rawWeights);
-      const labels = toFloat(a.labels);
-      return controlDependencies([assertBroadcastable(weights, labels)], () => {
-        const predictions = toFloat(a.predictions);
-        assertCompatible(predictions.shape, labels.shape);
-        const diffs = subtract(predictions, labels);
-        const axis = range(1, rank(diffs));
-        const sumSquaresDiffPerBatch = reduceSum(square(diffs), { axis, keepdims: true });
-        const numPresentPerBatch = numPresent(diffs, weights, true);
-        const term1 = binaryOperator(
-          "mul",
-          2.0,
-          divNoNan(
-            sumSquaresDiffPerBatch,
-            maximum(binaryOperator("sub", numPresentPerBatch, 1), 0),
-            { name: "value" },
-          ),
-        );
-        const sumDiff = reduceSum(diffs, { axis, keepdims: true });
-        const term2 = binaryOperator(
-          "mul",
-          2.0,
-          divNoNan(
-            square(sumDiff),
-            maximum(multiply(numPresentPerBatch, binaryOperator("sub", numPresentPerBatch, 1)), 0),
-            { name: "value" },
-          ),
-        );
-        const weightedLosses = multiply(binaryOperator("sub", term1, term2), weights);
-        const loss = reduceSum(weightedLosses);
-        const meanLoss = where(greater(reduceSum(numPresentPerBatch), 0), loss, zerosLike(loss), {
-          name: "value",
+export const meanPairwiseSquaredError = lossFunction(
+  "losses.meanPairwiseSquaredError",
+  PAIRWISE_PARAMS,
+  (a, lossCollection) => {
+    const rawWeights = a.weights ?? 1.0;
+    return inOpScope(
+      a.scope,
+      "mean_pairwise_squared_error",
+      [a.predictions, a.labels, rawWeights],
+      () => {
+        const weights = toFloat(rawWeights);
+        const labels = toFloat(a.labels);
+        return controlDependencies([assertBroadcastable(weights, labels)], () => {
+          const predictions = toFloat(a.predictions);
+          assertCompatible(predictions.shape, labels.shape);
+          const diffs = subtract(predictions, labels);
+          const axis = range(1, rank(diffs));
+          const sumSquaresDiffPerBatch = reduceSum(square(diffs), { axis, keepdims: true });
+          const numPresentPerBatch = numPresent(diffs, weights, true);
+          const term1 = binaryOperator(
+            "mul",
+            2.0,
+            divNoNan(
+              sumSquaresDiffPerBatch,
+              maximum(binaryOperator("sub", numPresentPerBatch, 1), 0),
+              { name: "value" },
+            ),
+          );
+          const sumDiff = reduceSum(diffs, { axis, keepdims: true });
+          const term2 = binaryOperator(
+            "mul",
+            2.0,
+            divNoNan(
+              square(sumDiff),
+              maximum(
+                multiply(numPresentPerBatch, binaryOperator("sub", numPresentPerBatch, 1)),
+                0,
+              ),
+              { name: "value" },
+            ),
+          );
+          const weightedLosses = multiply(binaryOperator("sub", term1, term2), weights);
+          const loss = reduceSum(weightedLosses);
+          const meanLoss = where(greater(reduceSum(numPresentPerBatch), 0), loss, zerosLike(loss), {
+            name: "value",
+          });
+          addLoss(meanLoss, lossCollection);
+          return meanLoss;
         });
-        addLoss(meanLoss, lossCollection);
-        return meanLoss;
-      });
-    },
-  );
-}
+      },
+    );
+  },
+);
 
 /**
  * Sigmoid cross-entropy of `logits` against 0/1 `multiClassLabels`
@@ -866,50 +773,33 @@ export function meanPairwiseSquaredError(
  * sess.run(tf.losses.sigmoidCrossEntropy({ multiClassLabels: [[1, 0]], logits: [[0, 0]] })); // ==> 0.6931472
  * ```
  */
-export function sigmoidCrossEntropy(args: SigmoidCrossEntropyArgs): Tensor;
-export function sigmoidCrossEntropy(
-  multiClassLabels: TensorLike,
-  logits: TensorLike,
-  options?: Omit<SigmoidCrossEntropyArgs, "multiClassLabels" | "logits">,
-): Tensor;
-export function sigmoidCrossEntropy(
-  first: TensorLike | SigmoidCrossEntropyArgs,
-  second?: TensorLike,
-  options?: Omit<SigmoidCrossEntropyArgs, "multiClassLabels" | "logits">,
-): Tensor {
-  const a = keywordArgs<SigmoidCrossEntropyArgs>(first, second, options, [
-    "multiClassLabels",
-    "logits",
-  ]);
-  required(a.multiClassLabels, "multi_class_labels");
-  required(a.logits, "logits");
-  const weights = a.weights ?? 1.0;
-  const smoothing = a.labelSmoothing ?? 0;
-  return inOpScope(
-    scopeOf(a),
-    "sigmoid_cross_entropy_loss",
-    [a.logits, a.multiClassLabels, weights],
-    (scope) => {
-      const logits = convertToTensor(a.logits);
-      let labels = cast(a.multiClassLabels, logits.dtype);
-      assertCompatible(logits.shape, labels.shape);
-      if (smoothing > 0) {
-        labels = binaryOperator(
-          "add",
-          binaryOperator("mul", labels, 1 - smoothing),
-          0.5 * smoothing,
-        );
-      }
-      const losses = sigmoidCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
-      return computeWeightedLoss(losses, {
-        weights,
-        scope,
-        lossCollection: a.lossCollection,
-        reduction: a.reduction,
-      });
-    },
-  );
-}
+export const sigmoidCrossEntropy = lossFunction(
+  "losses.sigmoidCrossEntropy",
+  SIGMOID_XENT_PARAMS,
+  (a, collection) => {
+    const weights = a.weights ?? 1.0;
+    const smoothing = a.labelSmoothing ?? 0;
+    return inOpScope(
+      a.scope,
+      "sigmoid_cross_entropy_loss",
+      [a.logits, a.multiClassLabels, weights],
+      (scope) => {
+        const logits = convertToTensor(a.logits);
+        let labels = cast(a.multiClassLabels, logits.dtype);
+        assertCompatible(logits.shape, labels.shape);
+        if (smoothing > 0) {
+          labels = binaryOperator(
+            "add",
+            binaryOperator("mul", labels, 1 - smoothing),
+            0.5 * smoothing,
+          );
+        }
+        const losses = sigmoidCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
+        return weightedLoss(losses, weights, scope, collection, a.reduction);
+      },
+    );
+  },
+);
 
 /**
  * Softmax cross-entropy of `logits` against one-hot (or soft) `onehotLabels`
@@ -926,55 +816,41 @@ export function sigmoidCrossEntropy(
  * sess.run(tf.losses.softmaxCrossEntropy({ onehotLabels, logits, labelSmoothing: 0.1 })); // ==> 0.6931472
  * ```
  */
-export function softmaxCrossEntropy(args: SoftmaxCrossEntropyArgs): Tensor;
-export function softmaxCrossEntropy(
-  onehotLabels: TensorLike,
-  logits: TensorLike,
-  options?: Omit<SoftmaxCrossEntropyArgs, "onehotLabels" | "logits">,
-): Tensor;
-export function softmaxCrossEntropy(
-  first: TensorLike | SoftmaxCrossEntropyArgs,
-  second?: TensorLike,
-  options?: Omit<SoftmaxCrossEntropyArgs, "onehotLabels" | "logits">,
-): Tensor {
-  const a = keywordArgs<SoftmaxCrossEntropyArgs>(first, second, options, [
-    "onehotLabels",
-    "logits",
-  ]);
-  required(a.onehotLabels, "onehot_labels");
-  required(a.logits, "logits");
-  const weights = a.weights ?? 1.0;
-  const smoothing = a.labelSmoothing ?? 0;
-  return inOpScope(
-    scopeOf(a),
-    "softmax_cross_entropy_loss",
-    [a.logits, a.onehotLabels, weights],
-    (scope) => {
-      const logits = convertToTensor(a.logits);
-      let labels = cast(a.onehotLabels, logits.dtype);
-      assertCompatible(logits.shape, labels.shape);
-      if (smoothing > 0) {
-        // num_classes = cast(shape(onehot_labels)[1], logits.dtype)
-        const numClasses = cast(gather(shape(labels), 1, { name: "strided_slice" }), logits.dtype);
-        const smoothPositives = 1.0 - smoothing;
-        const smoothNegatives = binaryOperator("truediv", smoothing, numClasses);
-        labels = binaryOperator(
-          "add",
-          binaryOperator("mul", labels, smoothPositives),
-          smoothNegatives,
-        );
-      }
-      labels = stopGradient(labels, { name: "labels_stop_gradient" });
-      const losses = softmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
-      return computeWeightedLoss(losses, {
-        weights,
-        scope,
-        lossCollection: a.lossCollection,
-        reduction: a.reduction,
-      });
-    },
-  );
-}
+export const softmaxCrossEntropy = lossFunction(
+  "losses.softmaxCrossEntropy",
+  SOFTMAX_XENT_PARAMS,
+  (a, collection) => {
+    const weights = a.weights ?? 1.0;
+    const smoothing = a.labelSmoothing ?? 0;
+    return inOpScope(
+      a.scope,
+      "softmax_cross_entropy_loss",
+      [a.logits, a.onehotLabels, weights],
+      (scope) => {
+        const logits = convertToTensor(a.logits);
+        let labels = cast(a.onehotLabels, logits.dtype);
+        assertCompatible(logits.shape, labels.shape);
+        if (smoothing > 0) {
+          // num_classes = cast(shape(onehot_labels)[1], logits.dtype)
+          const numClasses = cast(
+            gather(shape(labels), 1, { name: "strided_slice" }),
+            logits.dtype,
+          );
+          const smoothPositives = 1.0 - smoothing;
+          const smoothNegatives = binaryOperator("truediv", smoothing, numClasses);
+          labels = binaryOperator(
+            "add",
+            binaryOperator("mul", labels, smoothPositives),
+            smoothNegatives,
+          );
+        }
+        labels = stopGradient(labels, { name: "labels_stop_gradient" });
+        const losses = softmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
+        return weightedLoss(losses, weights, scope, collection, a.reduction);
+      },
+    );
+  },
+);
 
 /** Whether a static dim may be 1 (`Dimension.is_compatible_with(1)`). */
 function lastDimMayBeOne(s: TensorShape): boolean {
@@ -1030,42 +906,25 @@ function removeSqueezableDimensions(
  * sess.run(tf.losses.sparseSoftmaxCrossEntropy({ labels: [0, 1], logits })); // ==> 0.6931472
  * ```
  */
-export function sparseSoftmaxCrossEntropy(args: SparseSoftmaxCrossEntropyArgs): Tensor;
-export function sparseSoftmaxCrossEntropy(
-  labels: TensorLike,
-  logits: TensorLike,
-  options?: LossOptions,
-): Tensor;
-export function sparseSoftmaxCrossEntropy(
-  first: TensorLike | SparseSoftmaxCrossEntropyArgs,
-  second?: TensorLike,
-  options?: LossOptions,
-): Tensor {
-  const a = keywordArgs<SparseSoftmaxCrossEntropyArgs>(first, second, options, [
-    "labels",
-    "logits",
-  ]);
-  required(a.labels, "labels");
-  required(a.logits, "logits");
-  const rawWeights = a.weights ?? 1.0;
-  return inOpScope(
-    scopeOf(a),
-    "sparse_softmax_cross_entropy_loss",
-    [a.logits, a.labels, rawWeights],
-    (scope) => {
-      const [labels, logits, weights] = removeSqueezableDimensions(
-        a.labels,
-        a.logits,
-        rawWeights,
-        1,
-      );
-      const losses = sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
-      return computeWeightedLoss(losses, {
-        weights: weights as Tensor,
-        scope,
-        lossCollection: a.lossCollection,
-        reduction: a.reduction,
-      });
-    },
-  );
-}
+export const sparseSoftmaxCrossEntropy = lossFunction(
+  "losses.sparseSoftmaxCrossEntropy",
+  SPARSE_XENT_PARAMS,
+  (a, collection) => {
+    const rawWeights = a.weights ?? 1.0;
+    return inOpScope(
+      a.scope,
+      "sparse_softmax_cross_entropy_loss",
+      [a.logits, a.labels, rawWeights],
+      (scope) => {
+        const [labels, logits, weights] = removeSqueezableDimensions(
+          a.labels,
+          a.logits,
+          rawWeights,
+          1,
+        );
+        const losses = sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
+        return weightedLoss(losses, weights as Tensor, scope, collection, a.reduction);
+      },
+    );
+  },
+);

@@ -45,14 +45,24 @@ describe("tf.layers.dropout", () => {
     ]);
   });
 
-  test("name and reuse are accepted; with no variables, only the op scopes show them", () => {
+  test("reuse: by name on the dropout/flatten functions (API.md) and classes; not on pooling (as TF)", () => {
     const x = tf.placeholder(tf.float32, [null, 4]);
-    const a = tf.layers.dropout(x, { name: "drop", reuse: true });
-    const b = tf.variableScope("outer", { reuse: true }, () =>
-      tf.layers.dropout(x, { name: "drop", reuse: true }),
+    expect(() => tf.layers.dropout(x, 0.5, null, null, false, "d", true as never)).toThrow(
+      /^layers\.dropout\(\) takes at most 6 positional arguments/,
     );
-    const c = tf.layers.flatten(x, { name: "flat", reuse: tf.AUTO_REUSE });
-    const d = tf.layers.maxPooling2d(tf.zeros([1, 2, 2, 1]), 2, 2, { name: "pool", reuse: true });
+    expect(tf.layers.dropout(x, { name: "dd", reuse: true }).op.name).toBe("dd/Identity");
+    expect(tf.layers.flatten(x, { name: "ff", reuse: true }).op.name).toBe("ff/Reshape");
+    expect(() =>
+      tf.layers.maxPooling2d(tf.zeros([1, 2, 2, 1]), 2, 2, { reuse: true } as never),
+    ).toThrow(TypeError);
+    const a = new tf.layers.Dropout({ name: "drop", reuse: true }).apply(x);
+    const b = tf.variableScope("outer", { reuse: true }, () =>
+      new tf.layers.Dropout({ name: "drop", reuse: true }).apply(x),
+    );
+    const c = new tf.layers.Flatten({ name: "flat", reuse: tf.AUTO_REUSE }).apply(x);
+    const d = new tf.layers.MaxPooling2D(2, 2, { name: "pool", reuse: true }).apply(
+      tf.zeros([1, 2, 2, 1]),
+    );
     expect([a, b, c, d].map((t) => t.op.name)).toEqual([
       "drop/Identity",
       "outer/drop/Identity",

@@ -62,8 +62,11 @@ describe("pooling layers", () => {
     expectClose(out.data as Float32Array, want);
   });
 
-  test("classes: strides default to the pool size; computeOutputShape", () => {
-    const layer = new tf.layers.MaxPooling2D(3);
+  test("classes: strides are required, as in TF 1.15's tf.layers; computeOutputShape", () => {
+    expect(() => new tf.layers.MaxPooling2D(3 as never)).toThrow(
+      "layers.MaxPooling2D() missing 1 required positional argument: 'strides'",
+    );
+    const layer = new tf.layers.MaxPooling2D(3, 3);
     expect(layer.strides).toEqual([3, 3]);
     expect(layer.computeOutputShape([null, 10, 9, 4]).toString()).toBe("(?, 3, 3, 4)");
     const avg = new tf.layers.AveragePooling2D([2, 2], 1, { padding: "same" });

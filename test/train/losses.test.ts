@@ -175,7 +175,7 @@ describe("tf.losses: op names as TensorFlow 1.15 builds them", () => {
     );
   });
 
-  it("a second loss gets a unique scope; `scope` (or `name`) names it", () => {
+  it("a second loss gets a unique scope; `scope` names it (TF's losses take no `name`)", () => {
     const labels = tf.constant([1, 2]);
     const p = tf.constant([2, 2]);
     expect(tf.losses.meanSquaredError({ labels, predictions: p }).name).toBe(
@@ -187,9 +187,10 @@ describe("tf.losses: op names as TensorFlow 1.15 builds them", () => {
     expect(tf.losses.meanSquaredError({ labels, predictions: p, scope: "mse" }).name).toBe(
       "mse/value:0",
     );
-    expect(tf.losses.meanSquaredError({ labels, predictions: p, name: "mse" }).name).toBe(
-      "mse_1/value:0",
-    );
+    expect(tf.losses.meanSquaredError(labels, p, 1.0, "mse").name).toBe("mse_1/value:0");
+    expect(() =>
+      tf.losses.meanSquaredError({ labels, predictions: p, name: "mse" } as never),
+    ).toThrow("losses.meanSquaredError() got an unexpected keyword argument 'name'");
     const inside = tf.nameScope("tower", () => tf.losses.absoluteDifference(labels, p));
     expect(inside.name).toBe("tower/absolute_difference/value:0");
     expect(tf.losses.getLosses().length).toBe(5);
@@ -479,12 +480,14 @@ describe("tf.losses: argument checks", () => {
   it("rejects missing arguments, incompatible shapes, bad weights and reductions", () => {
     expect(() =>
       tf.losses.meanSquaredError({ predictions: [1] } as unknown as tf.losses.RegressionLossArgs),
-    ).toThrow(new tf.errors.ValueError("labels must not be None."));
+    ).toThrow(
+      new TypeError("losses.meanSquaredError() missing 1 required positional argument: 'labels'"),
+    );
     expect(() =>
       tf.losses.softmaxCrossEntropy({
         logits: [[1]],
       } as unknown as tf.losses.SoftmaxCrossEntropyArgs),
-    ).toThrow("onehot_labels must not be None.");
+    ).toThrow("missing 1 required positional argument: 'onehotLabels'");
     expect(() =>
       tf.losses.meanSquaredError({ labels: [[1, 2]], predictions: [[1, 2, 3]] }),
     ).toThrow(new tf.errors.ValueError("Shapes (1, 3) and (1, 2) are incompatible"));

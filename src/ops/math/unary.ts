@@ -72,8 +72,6 @@ export function unaryOp(
 
 /** TF 1.15's `(x, name=None)` of the generated element-wise ops. */
 const X_PARAMS = [req("x", tensorKind), opt("name", stringKind)] as const;
-/** TF 1.15's `(features, name=None)` of the activations (`tf.nn.relu`, …). */
-const FEATURES_PARAMS = [req("features", tensorKind), opt("name", stringKind)] as const;
 /** TF 1.15's `(input, name=None)` of `tf.identity` and `tf.stop_gradient`. */
 const INPUT_PARAMS = [req("input", tensorKind), opt("name", stringKind)] as const;
 
@@ -82,10 +80,6 @@ export type UnaryOptions = OptionsOf<typeof X_PARAMS>;
 
 function defineUnary(fn: string, type: string) {
   return tfFunction(fn, X_PARAMS, (a) => unaryOp(type, type, a.x, { name: a.name }));
-}
-
-function defineActivation(fn: string, type: string) {
-  return tfFunction(fn, FEATURES_PARAMS, (a) => unaryOp(type, type, a.features, { name: a.name }));
 }
 
 function defineInput(fn: string, type: string) {
@@ -262,56 +256,6 @@ export const tanh = defineUnary("tanh", "Tanh");
  * ```
  */
 export const sigmoid = defineUnary("sigmoid", "Sigmoid");
-/**
- * `max(x, 0)` (`tf.nn.relu`).
- *
- * @example
- * ```ts
- * using sess = new tf.Session();
- * sess.run(tf.nn.relu(tf.constant(-1))); // ==> 0.0
- * ```
- */
-export const relu = defineActivation("nn.relu", "Relu");
-/**
- * `min(max(x, 0), 6)` (`tf.nn.relu6`).
- *
- * @example
- * ```ts
- * using sess = new tf.Session();
- * sess.run(tf.nn.relu6(tf.constant(7))); // ==> 6.0
- * ```
- */
-export const relu6 = defineActivation("nn.relu6", "Relu6");
-/**
- * Exponential linear unit (`tf.nn.elu`).
- *
- * @example
- * ```ts
- * using sess = new tf.Session();
- * sess.run(tf.nn.elu(tf.constant(1))); // ==> 1.0
- * ```
- */
-export const elu = defineActivation("nn.elu", "Elu");
-/**
- * Scaled ELU (`tf.nn.selu`).
- *
- * @example
- * ```ts
- * using sess = new tf.Session();
- * sess.run(tf.nn.selu(tf.constant(0))); // ==> 0.0
- * ```
- */
-export const selu = defineActivation("nn.selu", "Selu");
-/**
- * `log(eˣ + 1)` (`tf.nn.softplus`).
- *
- * @example
- * ```ts
- * using sess = new tf.Session();
- * sess.run(tf.nn.softplus(tf.constant(0))); // ==> 0.6931472
- * ```
- */
-export const softplus = defineActivation("nn.softplus", "Softplus");
 /**
  * Logical not (`tf.logical_not`).
  *

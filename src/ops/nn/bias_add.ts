@@ -3,7 +3,15 @@ import { ValueError } from "../../errors.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 
@@ -20,11 +28,16 @@ registerOp({
   },
 });
 
-/** Options of {@link biasAdd}. */
-export interface BiasAddOptions extends NameOption {
-  /** `"N...C"` (default, channels last) or `"NC..."`. */
-  dataFormat?: string | null;
-}
+/** TF 1.15's `bias_add(value, bias, data_format, name)`; `dataFormat` is `"N...C"` or `"NC..."`. */
+const BIAS_ADD_PARAMS = [
+  req("value", tensorKind),
+  req("bias", tensorKind),
+  opt("dataFormat", stringKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link biasAdd}. */
+export type BiasAddOptions = OptionsOf<typeof BIAS_ADD_PARAMS>;
 
 /**
  * Adds a 1-D `bias` along the channel dimension of `value` (`tf.nn.bias_add`, op
@@ -37,10 +50,19 @@ export interface BiasAddOptions extends NameOption {
  *                                                                    //      [1. 2. 3.]]
  * ```
  */
-export function biasAdd(value: TensorLike, bias: TensorLike, options: BiasAddOptions = {}): Tensor {
-  return inOpScope(options.name, "BiasAdd", [value, bias], (scope, graph) => {
+export const biasAdd = tfFunction("nn.biasAdd", BIAS_ADD_PARAMS, (a) =>
+  biasAddOp(a.value, a.bias, a.dataFormat, a.name),
+);
+
+function biasAddOp(
+  value: TensorLike,
+  bias: TensorLike,
+  dataFormat: string | undefined,
+  name: string | undefined,
+): Tensor {
+  return inOpScope(name, "BiasAdd", [value, bias], (scope, graph) => {
     let format = "NHWC";
-    const given = options.dataFormat ?? null;
+    const given = dataFormat ?? null;
     if (given !== null) {
       if (given.startsWith("NC")) format = "NCHW";
       else if (given.startsWith("N") && given.endsWith("C")) format = "NHWC";

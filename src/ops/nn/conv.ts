@@ -3,7 +3,17 @@ import { InvalidArgumentError } from "../../errors.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  alias,
+  booleanKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import {
@@ -11,6 +21,8 @@ import {
   dataFormatOf,
   getSequence,
   inChannelsLast,
+  intsKind,
+  paddingKind,
   spatialIndices,
   windowedOutputSize,
   type DataFormat,
@@ -37,19 +49,27 @@ registerOp({
   },
 });
 
-/** Options of {@link conv2d}. */
-export interface Conv2DOptions extends NameOption {
-  /** The stride of the window: an int, or a list of 1, 2 or 4 ints (batch and depth must be 1). */
-  strides?: number | readonly number[] | null;
-  /** `"SAME"`, `"VALID"`, or explicit `[[0, 0], [top, bottom], [left, right], [0, 0]]`. */
-  padding: Padding;
-  /** The dilation rate, like `strides`; 1 by default. */
-  dilations?: number | readonly number[] | null;
-  /** `"NHWC"` (default) or `"NCHW"`. */
-  dataFormat?: DataFormat;
-  /** Accepted for compatibility; not used. */
-  useCudnnOnGpu?: boolean;
-}
+/**
+ * TF 1.15's `conv2d(input, filter, strides, padding, use_cudnn_on_gpu, data_format,
+ * dilations, name, filters)`: `strides` and `dilations` are an int or 1, 2 or 4 ints
+ * (batch and depth must be 1); `padding` is `"SAME"`, `"VALID"` or explicit `[[0, 0],
+ * [top, bottom], [left, right], [0, 0]]`; `filters` is the newer name of `filter`;
+ * `useCudnnOnGpu` is recorded as the op's attr, and changes nothing else.
+ */
+const CONV2D_PARAMS = [
+  req("input", tensorKind),
+  opt("filter", tensorKind),
+  opt("strides", intsKind),
+  req("padding", paddingKind),
+  opt("useCudnnOnGpu", booleanKind),
+  opt("dataFormat", stringKind),
+  opt("dilations", intsKind),
+  opt("name", stringKind),
+  alias("filters", "filter", tensorKind),
+] as const;
+
+/** The options object of {@link conv2d}. */
+export type Conv2DOptions = OptionsOf<typeof CONV2D_PARAMS>;
 
 /**
  * A 2-D convolution (`tf.nn.conv2d`, op `Conv2D`): `input` is `[batch, height, width,
@@ -64,12 +84,38 @@ export interface Conv2DOptions extends NameOption {
  * tf.nn.conv2d(x, w, { strides: [1, 1, 1, 1], padding: "SAME" }).shape.toString(); // ==> (?, 28, 28, 32)
  * ```
  */
-export function conv2d(input: TensorLike, filter: TensorLike, options: Conv2DOptions): Tensor {
-  const format = dataFormatOf(options.dataFormat);
-  const [padding, explicit] = convertPadding(options.padding, "Conv2D");
-  const strides = getSequence(options.strides, format, "strides");
-  const dilations = getSequence(options.dilations, format, "dilations");
-  return inOpScope(options.name, "Conv2D", [input, filter], (scope, graph) => {
+export const conv2d = tfFunction("nn.conv2d", CONV2D_PARAMS, (a) => {
+  // TF 1.15 declares `filter=None` so that `filters=` can stand for it; one is needed.
+  if (a.filter === undefined) {
+    throw new TypeError("nn.conv2d() missing 1 required argument: 'filter' (or 'filters')");
+  }
+  return conv2dOp(
+    a.input,
+    a.filter,
+    a.strides,
+    a.padding,
+    a.useCudnnOnGpu,
+    a.dataFormat,
+    a.dilations,
+    a.name,
+  );
+});
+
+function conv2dOp(
+  input: TensorLike,
+  filter: TensorLike,
+  stridesArg: number | readonly number[] | undefined,
+  paddingArg: Padding,
+  useCudnnOnGpu: boolean | undefined,
+  dataFormat: string | undefined,
+  dilationsArg: number | readonly number[] | undefined,
+  name: string | undefined,
+): Tensor {
+  const format = dataFormatOf(dataFormat);
+  const [padding, explicit] = convertPadding(paddingArg, "Conv2D");
+  const strides = getSequence(stridesArg, format, "strides");
+  const dilations = getSequence(dilationsArg, format, "dilations");
+  return inOpScope(name, "Conv2D", [input, filter], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const f = convertToTensor(filter, { name: "filter", preferredDtype: x.dtype });
     checkDType(x.dtype, "input", "float");
@@ -155,7 +201,7 @@ export function conv2d(input: TensorLike, filter: TensorLike, options: Conv2DOpt
       {
         T: x.dtype,
         strides,
-        use_cudnn_on_gpu: options.useCudnnOnGpu ?? true,
+        use_cudnn_on_gpu: useCudnnOnGpu ?? true,
         padding,
         explicit_paddings: explicit,
         data_format: format,

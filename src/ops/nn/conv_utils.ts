@@ -2,12 +2,22 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import { ValueError } from "../../errors.js";
 import type { Dim } from "../../graph/tensor_shape.js";
 import type { ShapeInference } from "../shape_utils.js";
+import { eitherKind, intKind, kind, listKind } from "../../graph/call_args.js";
 
 /** A 2-D data format: channels last (TensorFlow's default) or first. */
 export type DataFormat = "NHWC" | "NCHW";
 
 /** `padding` as TensorFlow takes it: `"SAME"`, `"VALID"`, or explicit `[[0, 0], [t, b], [l, r], [0, 0]]`. */
 export type Padding = "SAME" | "VALID" | readonly (readonly number[])[];
+
+/** `strides`, `ksize`, `dilations`: an int or a list of ints (lengths are checked later). */
+export const intsKind = eitherKind(intKind, listKind(intKind));
+
+/** `padding`: a string (checked against the op's list later) or explicit `[before, after]` pairs. */
+export const paddingKind = kind<Padding>(
+  "a str or a list of [before, after] pairs",
+  (v) => typeof v === "string" || (Array.isArray(v) && v.every((p) => Array.isArray(p))),
+);
 
 /** Checks and normalizes a `data_format` option. */
 export function dataFormatOf(value: string | null | undefined): DataFormat {

@@ -7,26 +7,51 @@ import { shapeIn } from "../array/shape.js";
 import { convertToTensor } from "../convert.js";
 import { greaterEqual } from "../math/binary.js";
 import { binaryOperator } from "../math/operators.js";
-import { inOpScope, type NameOption } from "../op_scope.js";
+import { inOpScope } from "../op_scope.js";
 import { randomUniform } from "../random/random_ops.js";
 import { constantScalar } from "../tensor_util.js";
+import {
+  intKind,
+  opt,
+  req,
+  scalarKind,
+  shapeKind,
+  shapeOrTensorKind,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 
-/** Options of {@link dropout}: give `rate` (TensorFlow 2's form) or `keepProb` (1.x's). */
-export interface DropoutOptions extends NameOption {
-  /** The probability that each element is dropped. */
-  rate?: TensorLike | null;
-  /** The probability that each element is kept (`1 - rate`; deprecated in TensorFlow 1.15). */
-  keepProb?: TensorLike | null;
-  /** The shape of the keep/drop decisions, broadcast against `x`; `null` dims take `x`'s. */
-  noiseShape?: ShapeLike | Tensor | null;
-  seed?: number | null;
-}
+/**
+ * TF 1.15's `dropout(x, keep_prob, noise_shape, seed, name, rate)`: give `keepProb` (the
+ * probability that each element is kept; `tf.nn.dropout(x, 0.75)` keeps 3/4) or `rate`
+ * (the probability that each is dropped), not both. `noiseShape` is the shape of the
+ * keep/drop decisions, broadcast against `x` (`null` dims take `x`'s).
+ */
+const DROPOUT_PARAMS = [
+  req("x", tensorKind),
+  opt("keepProb", scalarKind),
+  opt("noiseShape", shapeOrTensorKind),
+  opt("seed", intKind),
+  opt("name", stringKind),
+  opt("rate", scalarKind),
+] as const;
+
+/** The options object of {@link dropout}. */
+export type DropoutOptions = OptionsOf<typeof DROPOUT_PARAMS>;
 
 /** `_get_noise_shape`: `tf.shape(x)`, or the given shape with unknown dims filled from `x`. */
-function noiseShapeOf(graph: Tensor["graph"], x: Tensor, noiseShape: ShapeLike | Tensor | null) {
+function noiseShapeOf(
+  graph: Tensor["graph"],
+  x: Tensor,
+  noiseShape: ShapeLike | TensorLike | null,
+): ShapeLike | Tensor {
   if (noiseShape === null) return shapeIn(graph, `${graph.uniqueName("Shape")}/`, x);
-  if (noiseShape instanceof Tensor) return noiseShape;
-  const given = TensorShape.from(noiseShape);
+  if (!shapeKind.check(noiseShape)) {
+    return convertToTensor(noiseShape, { name: "noise_shape", preferredDtype: "int32" });
+  }
+  const given = TensorShape.from(noiseShape as ShapeLike);
   if (x.shape.dims !== null && given.dims !== null && x.shape.dims.length === given.dims.length) {
     const xd = x.shape.dims;
     return new TensorShape(given.dims.map((d, i) => (d === null ? (xd[i] ?? null) : d)));
@@ -50,9 +75,19 @@ function noiseShapeOf(graph: Tensor["graph"], x: Tensor, noiseShape: ShapeLike |
  * sess.run(tf.nn.dropout(x, { rate: 0.5 })).data.every((v) => v === 0 || v === 2); // ==> true
  * ```
  */
-export function dropout(x: TensorLike, options: DropoutOptions = {}): Tensor {
-  const keepProb = options.keepProb ?? null;
-  let rate = options.rate ?? null;
+export const dropout = tfFunction("nn.dropout", DROPOUT_PARAMS, (a) =>
+  dropoutOp(a.x, a.keepProb ?? null, a.noiseShape ?? null, a.seed ?? null, a.name, a.rate ?? null),
+);
+
+function dropoutOp(
+  x: TensorLike,
+  keepProb: TensorLike | null,
+  noiseShapeArg: ShapeLike | TensorLike | null,
+  seed: number | null,
+  name: string | undefined,
+  rateArg: TensorLike | null,
+): Tensor {
+  let rate = rateArg;
   if (keepProb !== null && rate !== null) {
     throw new ValueError("Cannot specify both 'keep_prob' and 'rate'.");
   }
@@ -68,7 +103,7 @@ export function dropout(x: TensorLike, options: DropoutOptions = {}): Tensor {
   }
   if (rate === null) throw new ValueError("You must provide a rate to dropout.");
   const r = rate;
-  return inOpScope(options.name, "dropout", [x], (_scope, graph) => {
+  return inOpScope(name, "dropout", [x], (_scope, graph) => {
     const input = convertToTensor(x, { name: "x" });
     if (!isFloating(input.dtype)) {
       throw new ValueError(
@@ -88,8 +123,8 @@ export function dropout(x: TensorLike, options: DropoutOptions = {}): Tensor {
       throw new ValueError(`Shapes ${rateT.shape.toString()} and () are incompatible`);
     }
     if (constantScalar(rateT) === 0) return input;
-    const noiseShape = noiseShapeOf(graph, input, options.noiseShape ?? null);
-    const random = randomUniform(noiseShape, { seed: options.seed ?? null, dtype: input.dtype });
+    const noiseShape = noiseShapeOf(graph, input, noiseShapeArg);
+    const random = randomUniform(noiseShape, { seed, dtype: input.dtype });
     const keep = binaryOperator("sub", 1, rateT);
     const scale = binaryOperator("truediv", 1, keep);
     const keepMask = greaterEqual(random, rateT);

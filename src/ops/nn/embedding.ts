@@ -3,15 +3,38 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { gatherIn } from "../array/gather.js";
 import { convertToTensor } from "../convert.js";
 import { identity } from "../math/unary.js";
-import { inOpScope, type NameOption } from "../op_scope.js";
+import { inOpScope } from "../op_scope.js";
+import {
+  booleanKind,
+  eitherKind,
+  numberKind,
+  oneOfKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tensorListKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 
-/** Options of {@link embeddingLookup}. */
-export interface EmbeddingLookupOptions extends NameOption {
-  /** Only `"mod"` (the default) is accepted; partitioned params are not supported. */
-  partitionStrategy?: "mod" | "div";
-  /** Not supported (TensorFlow clips each embedding to this L2 norm). */
-  maxNorm?: number | null;
-}
+/**
+ * TF 1.15's `embedding_lookup(params, ids, partition_strategy, name, validate_indices,
+ * max_norm)`. With one params tensor both partition strategies look up the same rows;
+ * `validateIndices` is deprecated and unused in TensorFlow 1.15; `maxNorm` (clipping each
+ * embedding to an L2 norm) is not supported and refused.
+ */
+const EMBEDDING_LOOKUP_PARAMS = [
+  req("params", eitherKind(tensorKind, tensorListKind)),
+  req("ids", tensorKind),
+  opt("partitionStrategy", oneOfKind("mod", "div")),
+  opt("name", stringKind),
+  opt("validateIndices", booleanKind),
+  opt("maxNorm", numberKind),
+] as const;
+
+/** The options object of {@link embeddingLookup}. */
+export type EmbeddingLookupOptions = OptionsOf<typeof EMBEDDING_LOOKUP_PARAMS>;
 
 /**
  * Looks up rows of `params` at `ids` (`tf.nn.embedding_lookup`): under
@@ -29,10 +52,15 @@ export interface EmbeddingLookupOptions extends NameOption {
  *                    //       [0. 0.]]]
  * ```
  */
-export function embeddingLookup(
+export const embeddingLookup = tfFunction("nn.embeddingLookup", EMBEDDING_LOOKUP_PARAMS, (a) =>
+  embeddingLookupOp(a.params, a.ids, a.maxNorm, a.name),
+);
+
+function embeddingLookupOp(
   params: TensorLike | readonly TensorLike[],
   ids: TensorLike,
-  options: EmbeddingLookupOptions = {},
+  maxNorm: number | undefined,
+  name: string | undefined,
 ): Tensor {
   const list = Array.isArray(params) ? (params as readonly TensorLike[]) : [params as TensorLike];
   if (list.length === 0) throw new ValueError("Need at least one param");
@@ -41,10 +69,10 @@ export function embeddingLookup(
       "embeddingLookup: partitioned params (a list of more than one tensor) are not supported.",
     );
   }
-  if (options.maxNorm !== undefined && options.maxNorm !== null) {
+  if (maxNorm !== undefined) {
     throw new ValueError("embeddingLookup: maxNorm is not supported.");
   }
-  return inOpScope(options.name, "embedding_lookup", [...list, ids], (scope) => {
+  return inOpScope(name, "embedding_lookup", [...list, ids], (scope) => {
     const p = convertToTensor(list[0], { name: "params_0" });
     const i = convertToTensor(ids, { name: "ids", preferredDtype: "int32" });
     // `array_ops.gather(params, ids, name=scope)`: the gather takes the scope's own name.

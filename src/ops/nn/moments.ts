@@ -4,15 +4,38 @@ import { convertToTensor } from "../convert.js";
 import { squaredDifference } from "../math/binary.js";
 import { reduceMean } from "../math/reduce.js";
 import { stopGradient } from "../math/unary.js";
-import { inOpScope, type NameOption } from "../op_scope.js";
+import { inOpScope } from "../op_scope.js";
+import {
+  alias,
+  anyKind,
+  booleanKind,
+  eitherKind,
+  intKind,
+  listKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 
-/** Options of {@link moments}. */
-export interface MomentsOptions extends NameOption {
-  /** Keep the reduced dimensions (length 1); `false` by default. */
-  keepdims?: boolean | null;
-  /** Not used (as in TensorFlow 1.15). */
-  shift?: unknown;
-}
+/**
+ * TF 1.15's `moments(x, axes, shift, name, keep_dims, keepdims)`: `axes` is an int or a
+ * list of ints; `shift` is not used (as in TensorFlow 1.15); `keepdims` is `false` by
+ * default (`keepDims` is its deprecated spelling).
+ */
+const MOMENTS_PARAMS = [
+  req("x", tensorKind),
+  req("axes", eitherKind(intKind, listKind(intKind))),
+  opt("shift", anyKind<unknown>("a value", false)),
+  opt("name", stringKind),
+  alias("keepDims", "keepdims", booleanKind),
+  opt("keepdims", booleanKind),
+] as const;
+
+/** The options object of {@link moments}. */
+export type MomentsOptions = OptionsOf<typeof MOMENTS_PARAMS>;
 
 /**
  * The mean and (population) variance of `x` over `axes` (`tf.nn.moments`): under
@@ -29,14 +52,18 @@ export interface MomentsOptions extends NameOption {
  * sess.run(variance); // ==> [1. 4.]
  * ```
  */
-export function moments(
+export const moments = tfFunction("nn.moments", MOMENTS_PARAMS, (a) =>
+  momentsOp(a.x, a.axes, a.keepdims ?? false, a.name),
+);
+
+function momentsOp(
   x: TensorLike,
   axes: number | readonly number[],
-  options: MomentsOptions = {},
+  keepdims: boolean,
+  name: string | undefined,
 ): [Tensor, Tensor] {
   const list = typeof axes === "number" ? [axes] : axes.slice();
-  const keepdims = options.keepdims ?? false;
-  return inOpScope(options.name, "moments", [x], () => {
+  return inOpScope(name, "moments", [x], () => {
     const y = convertToTensor(x, { name: "x" });
     let mean = reduceMean(y, { axis: list, keepdims: true, name: "mean" });
     let variance = reduceMean(squaredDifference(y, stopGradient(mean)), {

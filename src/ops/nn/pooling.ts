@@ -3,7 +3,17 @@ import { ValueError, UnimplementedError, InvalidArgumentError } from "../../erro
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  alias,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type ArgsOf,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import {
@@ -11,6 +21,7 @@ import {
   dataFormatOf,
   getSequence,
   inChannelsLast,
+  intsKind,
   spatialIndices,
   windowedOutputSize,
   type DataFormat,
@@ -42,26 +53,33 @@ for (const [type, pool] of [
   });
 }
 
-/** Options of {@link maxPool} and {@link avgPool}. */
-export interface PoolOptions extends NameOption {
-  /** The window size: an int, or a list of 1, 2 or 4 ints. */
-  ksize: number | readonly number[];
-  /** The window stride, like `ksize`. */
-  strides: number | readonly number[];
-  /** `"SAME"` or `"VALID"`. */
-  padding: "SAME" | "VALID";
-  /** `"NHWC"` (default) or `"NCHW"`. */
-  dataFormat?: DataFormat;
-}
+/**
+ * TF 1.15's `max_pool(value, ksize, strides, padding, data_format, name, input)` (and
+ * `avg_pool`'s): `ksize` and `strides` are an int or 1, 2 or 4 ints, `padding` is `"SAME"`
+ * or `"VALID"`, and `input` is the newer name of `value`.
+ */
+const POOL_PARAMS = [
+  req("value", tensorKind),
+  req("ksize", intsKind),
+  req("strides", intsKind),
+  req("padding", stringKind),
+  opt("dataFormat", stringKind),
+  opt("name", stringKind),
+  alias("input", "value", tensorKind),
+] as const;
 
-function pool(type: "MaxPool" | "AvgPool", value: TensorLike, options: PoolOptions): Tensor {
-  return inOpScope(options.name, type, [value], (scope, graph) => {
-    const format = dataFormatOf(options.dataFormat);
-    const ksize = getSequence(options.ksize, format, "ksize");
-    const strides = getSequence(options.strides, format, "strides");
+/** The options object of {@link maxPool} and {@link avgPool}. */
+export type PoolOptions = OptionsOf<typeof POOL_PARAMS>;
+
+function pool(type: "MaxPool" | "AvgPool", a: ArgsOf<typeof POOL_PARAMS>): Tensor {
+  const value: TensorLike = a.value;
+  return inOpScope(a.name, type, [value], (scope, graph) => {
+    const format = dataFormatOf(a.dataFormat);
+    const ksize = getSequence(a.ksize, format, "ksize");
+    const strides = getSequence(a.strides, format, "strides");
     if (type === "MaxPool" && ksize.some((k) => k === 0))
       throw new ValueError("ksize cannot be zero.");
-    checkPaddingString(options.padding, type, false);
+    checkPaddingString(a.padding, type, false);
     const x = convertToTensor(value, { name: type === "MaxPool" ? "input" : "value" });
     checkDType(x.dtype, type === "MaxPool" ? "input" : "value", "float");
     const si = new ShapeInference(opNameOf(scope), type, [x.shape]);
@@ -82,7 +100,7 @@ function pool(type: "MaxPool" | "AvgPool", value: TensorLike, options: PoolOptio
         ksize[i] as number,
         1,
         strides[i] as number,
-        options.padding,
+        a.padding,
         0,
         0,
       );
@@ -101,7 +119,7 @@ function pool(type: "MaxPool" | "AvgPool", value: TensorLike, options: PoolOptio
       T: x.dtype,
       ksize,
       strides,
-      padding: options.padding,
+      padding: a.padding,
       data_format: format,
       _ksize: [ksize[h], ksize[w]],
       _strides: [strides[h], strides[w]],
@@ -120,9 +138,7 @@ function pool(type: "MaxPool" | "AvgPool", value: TensorLike, options: PoolOptio
  * p.shape.toString(); // ==> (?, 14, 14, 32)
  * ```
  */
-export function maxPool(value: TensorLike, options: PoolOptions): Tensor {
-  return pool("MaxPool", value, options);
-}
+export const maxPool = tfFunction("nn.maxPool", POOL_PARAMS, (a) => pool("MaxPool", a));
 
 /**
  * Average pooling (`tf.nn.avg_pool`, op `AvgPool`).
@@ -136,6 +152,4 @@ export function maxPool(value: TensorLike, options: PoolOptions): Tensor {
  *                          //      [10.5 12.5]]
  * ```
  */
-export function avgPool(value: TensorLike, options: PoolOptions): Tensor {
-  return pool("AvgPool", value, options);
-}
+export const avgPool = tfFunction("nn.avgPool", POOL_PARAMS, (a) => pool("AvgPool", a));

@@ -4,7 +4,17 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { transposeIn } from "../array/transpose.js";
 import { constantOp } from "../array/constant.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  alias,
+  intKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import type { Graph } from "../../graph/graph.js";
@@ -22,18 +32,28 @@ export function softmaxIn(graph: Graph, scope: string, type: string, logits: Ten
   }).outputs[0] as Tensor;
 }
 
-/** Options of {@link softmax} and {@link logSoftmax}. */
-export interface SoftmaxOptions extends NameOption {
-  /** The dimension to normalize; the last (-1) by default. */
-  axis?: number | null;
-}
+/** TF 1.15's `softmax(logits, axis, name, dim)` (and `log_softmax`'s); `axis` is -1 by default. */
+const SOFTMAX_PARAMS = [
+  req("logits", tensorKind),
+  opt("axis", intKind),
+  opt("name", stringKind),
+  alias("dim", "axis", intKind),
+] as const;
 
-function softmaxLike(type: string, logits: TensorLike, options: SoftmaxOptions): Tensor {
-  const axis = options.axis ?? -1;
+/** The options object of {@link softmax} and {@link logSoftmax}. */
+export type SoftmaxOptions = OptionsOf<typeof SOFTMAX_PARAMS>;
+
+function softmaxLike(
+  type: string,
+  logits: TensorLike,
+  axisArg: number | undefined,
+  name: string | undefined,
+): Tensor {
+  const axis = axisArg ?? -1;
   const x = convertToTensor(logits);
   const rank = x.shape.rank;
   if (axis === -1 || (rank !== null && axis === rank - 1)) {
-    return inOpScope(options.name, type, [x], (scope, graph) => softmaxIn(graph, scope, type, x));
+    return inOpScope(name, type, [x], (scope, graph) => softmaxIn(graph, scope, type, x));
   }
   if (rank === null) {
     throw new ValueError(
@@ -61,9 +81,7 @@ function softmaxLike(type: string, logits: TensorLike, options: SoftmaxOptions):
     transposeIn(g, scope, x, permConst()),
   );
   const y = inOpScope(null, type, [swapped], (scope, g) => softmaxIn(g, scope, type, swapped));
-  return inOpScope(options.name, "transpose", [y], (scope, g) =>
-    transposeIn(g, scope, y, permConst()),
-  );
+  return inOpScope(name, "transpose", [y], (scope, g) => transposeIn(g, scope, y, permConst()));
 }
 
 /**
@@ -76,9 +94,9 @@ function softmaxLike(type: string, logits: TensorLike, options: SoftmaxOptions):
  * sess.run(tf.nn.softmax(tf.constant([1, 1]))); // ==> [0.5 0.5]
  * ```
  */
-export function softmax(logits: TensorLike, options: SoftmaxOptions = {}): Tensor {
-  return softmaxLike("Softmax", logits, options);
-}
+export const softmax = tfFunction("nn.softmax", SOFTMAX_PARAMS, (a) =>
+  softmaxLike("Softmax", a.logits, a.axis, a.name),
+);
 
 /**
  * `x - log(sum(exp(x)))` along `axis` (`tf.nn.log_softmax`, op `LogSoftmax`).
@@ -89,6 +107,6 @@ export function softmax(logits: TensorLike, options: SoftmaxOptions = {}): Tenso
  * sess.run(tf.nn.logSoftmax(tf.constant([0, 0]))); // ==> [-0.6931472 -0.6931472]
  * ```
  */
-export function logSoftmax(logits: TensorLike, options: SoftmaxOptions = {}): Tensor {
-  return softmaxLike("LogSoftmax", logits, options);
-}
+export const logSoftmax = tfFunction("nn.logSoftmax", SOFTMAX_PARAMS, (a) =>
+  softmaxLike("LogSoftmax", a.logits, a.axis, a.name),
+);

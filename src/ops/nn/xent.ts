@@ -14,7 +14,21 @@ import { slice } from "../array/slice.js";
 import { transposeIn } from "../array/transpose.js";
 import { convertToTensor } from "../convert.js";
 import { stopGradient } from "../math/unary.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import {
+  alias,
+  anyKind,
+  declare,
+  defineParams,
+  intKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type ArgsOf,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { broadcastShapes, checkDType, ShapeInference } from "../shape_utils.js";
 
@@ -123,35 +137,131 @@ function moveAxisToEnd(x: Tensor, axis: number, rank: number): Tensor {
   );
 }
 
-/** Arguments of the cross-entropy functions (TensorFlow requires them by keyword). */
-export interface XentArgs extends NameOption {
-  labels: TensorLike;
-  logits: TensorLike;
-}
+/** `_sentinel`: any value given for it means the call was positional, which TF refuses. */
+const sentinelKind = anyKind<unknown>("nothing (call with named arguments)", false);
+
+/**
+ * TF 1.15's `sparse_softmax_cross_entropy_with_logits(_sentinel, labels, logits, name)` (and
+ * `sigmoid_cross_entropy_with_logits`'s).
+ */
+export const XENT_PARAMS = [
+  opt("_sentinel", sentinelKind),
+  opt("labels", tensorKind),
+  opt("logits", tensorKind),
+  opt("name", stringKind),
+] as const;
+
+/**
+ * TF 1.15's `softmax_cross_entropy_with_logits(_sentinel, labels, logits, dim, name, axis)`:
+ * the class dimension is `dim` or `axis`, the last by default.
+ */
+const SOFTMAX_XENT_PARAMS = [
+  opt("_sentinel", sentinelKind),
+  opt("labels", tensorKind),
+  opt("logits", tensorKind),
+  alias("dim", "axis", intKind),
+  opt("name", stringKind),
+  opt("axis", intKind),
+] as const;
+
+/** TF 1.15's `softmax_cross_entropy_with_logits_v2(labels, logits, axis, name, dim)`. */
+const SOFTMAX_XENT_V2_PARAMS = [
+  req("labels", tensorKind),
+  req("logits", tensorKind),
+  opt("axis", intKind),
+  opt("name", stringKind),
+  alias("dim", "axis", intKind),
+] as const;
+
+type Given = { labels: TensorLike; logits: TensorLike };
+
+/** Arguments of the cross-entropy functions that TensorFlow requires by keyword. */
+export type XentArgs = Omit<OptionsOf<typeof XENT_PARAMS>, "_sentinel" | keyof Given> & Given;
 
 /** Arguments of {@link softmaxCrossEntropyWithLogits}. */
-export interface SoftmaxXentArgs extends XentArgs {
-  /** The class dimension; the last (-1) by default. */
-  axis?: number | null;
-  /** The same as `axis` (TensorFlow's deprecated `dim`). */
-  dim?: number | null;
+export type SoftmaxXentArgs = Omit<
+  OptionsOf<typeof SOFTMAX_XENT_PARAMS>,
+  "_sentinel" | keyof Given
+> &
+  Given;
+
+/** The options object of {@link softmaxCrossEntropyWithLogitsV2}. */
+export type SoftmaxXentV2Options = OptionsOf<typeof SOFTMAX_XENT_V2_PARAMS>;
+
+/**
+ * A function TF requires to be called with keywords (`_ensure_xent_args`): its only
+ * argument is the options object; a positional value (TF's `_sentinel`) and a missing
+ * `labels` or `logits` are TF's ValueErrors.
+ */
+export function keywordXent<P extends typeof XENT_PARAMS | typeof SOFTMAX_XENT_PARAMS, A>(
+  fn: string,
+  tfName: string,
+  params: P,
+  impl: (a: ArgsOf<P> & Given) => Tensor,
+): (args: A) => Tensor {
+  const list = defineParams(fn, params);
+  const f = (...args: unknown[]): Tensor => {
+    const a = list.parse(args) as ArgsOf<P> & {
+      _sentinel?: unknown;
+      labels?: TensorLike;
+      logits?: TensorLike;
+    };
+    if (a._sentinel !== undefined) {
+      throw new ValueError(
+        `Only call \`${tfName}\` with named arguments (labels=..., logits=..., ...)`,
+      );
+    }
+    if (a.labels === undefined || a.logits === undefined) {
+      throw new ValueError("Both labels and logits must be provided.");
+    }
+    return impl(a as ArgsOf<P> & Given);
+  };
+  return declare(f, list);
 }
 
-/** `_ensure_xent_args`: labels and logits come by keyword, both given. */
-function ensureXentArgs(fn: string, args: unknown): XentArgs {
-  if (
-    typeof args !== "object" ||
-    args === null ||
-    Array.isArray(args) ||
-    args instanceof Object === false
-  ) {
-    throw new ValueError(`Only call \`${fn}\` with named arguments (labels=..., logits=..., ...)`);
+/**
+ * `softmax_cross_entropy_with_logits_v2`'s body in the open scope `scope`: the
+ * `SoftmaxCrossEntropyWithLogits` op is named exactly `scope` (TF passes the scope as its
+ * name), reshapes and transposes around it when the class axis is not the last of a matrix.
+ */
+function softmaxXentBody(
+  graph: Graph,
+  scope: string,
+  labels: TensorLike,
+  logits: TensorLike,
+  axisArg: number,
+): Tensor {
+  const x = convertToTensor(logits, { name: "logits" });
+  checkDType(x.dtype, "features", "float");
+  const l = convertToTensor(labels, { name: "labels", preferredDtype: x.dtype });
+  const y = l.dtype === x.dtype ? l : castIn(graph, `${graph.uniqueName("Cast")}/`, l, x.dtype);
+  const rank = x.shape.rank;
+  if (rank === 2 && (axisArg === -1 || axisArg === 1)) return softmaxXentIn(graph, scope, x, y);
+  if (rank === null) {
+    throw new ValueError(
+      "softmaxCrossEntropyWithLogits: logits of unknown rank are only supported as rank-2 matrices.",
+    );
   }
-  const a = args as Partial<XentArgs>;
-  if (a.labels === undefined || a.labels === null || a.logits === undefined || a.logits === null) {
-    throw new ValueError("Both labels and logits must be provided.");
-  }
-  return a as XentArgs;
+  const axis = axisArg < 0 ? axisArg + rank : axisArg;
+  const movedX = axis === rank - 1 ? x : moveAxisToEnd(x, axis, rank);
+  const movedY = axis === rank - 1 ? y : moveAxisToEnd(y, axis, rank);
+  const outer = (movedX.shape.dims as Dim[]).slice(0, -1);
+  const outShape = outer.every((d) => d !== null)
+    ? ints(graph, "Const", outer as number[])
+    : slice(shapeIn(graph, `${graph.uniqueName("Shape")}/`, movedX), [0], [rank - 1]);
+  const cost = softmaxXentIn(
+    graph,
+    scope,
+    flattenOuterDims(graph, movedX),
+    flattenOuterDims(graph, movedY),
+  );
+  const out = inOpScope(null, "Reshape", [cost, outShape], (s, g) =>
+    reshapeIn(g, s, cost, outShape),
+  );
+  const dims = (x.shape.dims as Dim[]).slice();
+  dims.splice(axis, 1);
+  out.setShape(dims);
+  return out;
 }
 
 /**
@@ -159,7 +269,8 @@ function ensureXentArgs(fn: string, args: unknown): XentArgs {
  * (`tf.nn.softmax_cross_entropy_with_logits`, TensorFlow 1.x's: no gradient flows into
  * `labels`, which pass a `StopGradient`). Ops live under
  * `softmax_cross_entropy_with_logits_sg/`; the `SoftmaxCrossEntropyWithLogits` op itself
- * is named `softmax_cross_entropy_with_logits_sg`.
+ * is named `softmax_cross_entropy_with_logits_sg` (or `name`). TensorFlow takes its
+ * arguments by keyword only: `labels`, `logits`, `dim` (or `axis`), `name`.
  *
  * @example
  * ```ts
@@ -170,57 +281,48 @@ function ensureXentArgs(fn: string, args: unknown): XentArgs {
  * sess.run(loss); // ==> [0.6931472 0.6931472]
  * ```
  */
-export function softmaxCrossEntropyWithLogits(args: SoftmaxXentArgs): Tensor {
-  const { labels, logits } = ensureXentArgs("softmax_cross_entropy_with_logits", args);
-  if (
-    args.axis !== undefined &&
-    args.axis !== null &&
-    args.dim !== undefined &&
-    args.dim !== null
-  ) {
-    throw new ValueError("Cannot specify both 'dim' and 'axis'.");
-  }
-  const axisArg = args.axis ?? args.dim ?? -1;
-  return inOpScope(
-    args.name,
-    "softmax_cross_entropy_with_logits_sg",
-    [logits, labels],
-    (scope, graph) => {
-      const sg = stopGradient(labels, { name: "labels_stop_gradient" });
-      const x = convertToTensor(logits, { name: "logits" });
-      checkDType(x.dtype, "features", "float");
-      const y =
-        sg.dtype === x.dtype ? sg : castIn(graph, `${graph.uniqueName("Cast")}/`, sg, x.dtype);
-      const rank = x.shape.rank;
-      if (rank === 2 && (axisArg === -1 || axisArg === 1)) return softmaxXentIn(graph, scope, x, y);
-      if (rank === null) {
-        throw new ValueError(
-          "softmaxCrossEntropyWithLogits: logits of unknown rank are only supported as rank-2 matrices.",
-        );
-      }
-      const axis = axisArg < 0 ? axisArg + rank : axisArg;
-      const movedX = axis === rank - 1 ? x : moveAxisToEnd(x, axis, rank);
-      const movedY = axis === rank - 1 ? y : moveAxisToEnd(y, axis, rank);
-      const outer = (movedX.shape.dims as Dim[]).slice(0, -1);
-      const outShape = outer.every((d) => d !== null)
-        ? ints(graph, "Const", outer as number[])
-        : slice(shapeIn(graph, `${graph.uniqueName("Shape")}/`, movedX), [0], [rank - 1]);
-      const cost = softmaxXentIn(
-        graph,
-        scope,
-        flattenOuterDims(graph, movedX),
-        flattenOuterDims(graph, movedY),
-      );
-      const out = inOpScope(null, "Reshape", [cost, outShape], (s, g) =>
-        reshapeIn(g, s, cost, outShape),
-      );
-      const dims = (x.shape.dims as Dim[]).slice();
-      dims.splice(axis, 1);
-      out.setShape(dims);
-      return out;
-    },
-  );
-}
+export const softmaxCrossEntropyWithLogits = keywordXent<
+  typeof SOFTMAX_XENT_PARAMS,
+  SoftmaxXentArgs
+>(
+  "nn.softmaxCrossEntropyWithLogits",
+  "softmax_cross_entropy_with_logits",
+  SOFTMAX_XENT_PARAMS,
+  (a) =>
+    inOpScope(
+      a.name,
+      "softmax_cross_entropy_with_logits_sg",
+      [a.logits, a.labels],
+      (scope, graph) => {
+        const sg = stopGradient(a.labels, { name: "labels_stop_gradient" });
+        return softmaxXentBody(graph, scope, sg, a.logits, a.axis ?? -1);
+      },
+    ),
+);
+
+/**
+ * Softmax cross-entropy through which gradients flow into `labels` too
+ * (`tf.nn.softmax_cross_entropy_with_logits_v2(labels, logits, axis, name, dim)`): ops under
+ * `softmax_cross_entropy_with_logits/`, the `SoftmaxCrossEntropyWithLogits` op named
+ * `softmax_cross_entropy_with_logits` (or `name`).
+ *
+ * @example
+ * ```ts
+ * const labels = tf.constant([[0, 1], [1, 0], [0.5, 0.5]]);
+ * const loss = tf.nn.softmaxCrossEntropyWithLogitsV2(labels, tf.zeros([3, 2]));
+ * loss.shape.toString(); // ==> (3,)
+ * using sess = new tf.Session();
+ * sess.run(loss); // ==> [0.6931472 0.6931472 0.6931472]
+ * ```
+ */
+export const softmaxCrossEntropyWithLogitsV2 = tfFunction(
+  "nn.softmaxCrossEntropyWithLogitsV2",
+  SOFTMAX_XENT_V2_PARAMS,
+  (a) =>
+    inOpScope(a.name, "softmax_cross_entropy_with_logits", [a.logits, a.labels], (scope, graph) =>
+      softmaxXentBody(graph, scope, a.labels, a.logits, a.axis ?? -1),
+    ),
+);
 
 /**
  * Softmax cross-entropy against integer class `labels` (`[batch]` int32 for `[batch,
@@ -238,13 +340,12 @@ export function softmaxCrossEntropyWithLogits(args: SoftmaxXentArgs): Tensor {
  * sess.run(loss); // ==> [1.0986123 1.0986123]
  * ```
  */
-export function sparseSoftmaxCrossEntropyWithLogits(args: XentArgs): Tensor {
-  const { labels, logits } = ensureXentArgs("sparse_softmax_cross_entropy_with_logits", args);
-  return inOpScope(
-    args.name,
-    "SparseSoftmaxCrossEntropyWithLogits",
-    [labels, logits],
-    (_scope, graph) => {
+export const sparseSoftmaxCrossEntropyWithLogits = keywordXent<typeof XENT_PARAMS, XentArgs>(
+  "nn.sparseSoftmaxCrossEntropyWithLogits",
+  "sparse_softmax_cross_entropy_with_logits",
+  XENT_PARAMS,
+  ({ labels, logits, name }) =>
+    inOpScope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits], (_scope, graph) => {
       const y = convertToTensor(labels, { preferredDtype: "int32" });
       const x = convertToTensor(logits);
       checkDType(y.dtype, "labels", "index");
@@ -275,7 +376,9 @@ export function sparseSoftmaxCrossEntropyWithLogits(args: XentArgs): Tensor {
           `Shape mismatch: The shape of labels (received ${labelsShape.toString()}) should equal the shape of logits except for the last dimension (received ${logitsShape.toString()}).`,
         );
       }
-      const xentScope = () => `${graph.uniqueName("SparseSoftmaxCrossEntropyWithLogits")}/`;
+      // TF passes the caller's `name` (not the scope) to the op: `name="xent"` gives `xent/xent`.
+      const opName = name ?? "SparseSoftmaxCrossEntropyWithLogits";
+      const xentScope = () => (opName.endsWith("/") ? opName : `${graph.uniqueName(opName)}/`);
       if (logitsShape.rank === 2) return sparseXentIn(graph, xentScope(), x, y);
       if (logitsShape.rank === null) {
         throw new ValueError(
@@ -291,9 +394,8 @@ export function sparseSoftmaxCrossEntropyWithLogits(args: XentArgs): Tensor {
       );
       out.setShape(labelsShape);
       return out;
-    },
-  );
-}
+    }),
+);
 
 /** Builds `SparseSoftmaxCrossEntropyWithLogits` named exactly by `scope`. */
 function sparseXentIn(graph: Graph, scope: string, logits: Tensor, labels: Tensor): Tensor {
