@@ -12,9 +12,11 @@ import {
   kind,
   opt,
   parseWithCallback,
+  req,
   stringKind,
   tfFunction,
   type ArgsOf,
+  type CallArgs,
   type Kind,
   type OptionsOf,
 } from "../graph/call_args.js";
@@ -123,32 +125,38 @@ export class VariableScope {
    * });
    * ```
    */
-  reuseVariables(): void {
+  reuseVariables(...args: CallArgs<typeof NO_PARAMS>): void {
+    REUSE_VARIABLES.parse(args);
     this._reuse = true;
   }
-  /** Sets the default initializer. */
-  setInitializer(initializer: ScopeInitializer | null): void {
-    this.defaults.initializer = initializer;
+  /** Sets the default initializer (`set_initializer(initializer)`). */
+  setInitializer(...args: CallArgs<typeof SET_INITIALIZER_PARAMS>): void {
+    requireFirst(SET_INITIALIZER, args);
+    this.defaults.initializer = SET_INITIALIZER.parse(args).initializer ?? null;
   }
-  /** Sets the default regularizer. */
-  setRegularizer(regularizer: Regularizer | null): void {
-    this.defaults.regularizer = regularizer;
+  /** Sets the default regularizer (`set_regularizer(regularizer)`). */
+  setRegularizer(...args: CallArgs<typeof SET_REGULARIZER_PARAMS>): void {
+    requireFirst(SET_REGULARIZER, args);
+    this.defaults.regularizer = SET_REGULARIZER.parse(args).regularizer ?? null;
   }
-  /** Sets the default partitioner. */
-  setPartitioner(partitioner: Partitioner | null): void {
-    this.defaults.partitioner = partitioner;
+  /** Sets the default partitioner (`set_partitioner(partitioner)`). */
+  setPartitioner(...args: CallArgs<typeof SET_PARTITIONER_PARAMS>): void {
+    requireFirst(SET_PARTITIONER, args);
+    this.defaults.partitioner = SET_PARTITIONER.parse(args).partitioner ?? null;
   }
-  /** Sets the custom getter. */
-  setCustomGetter(customGetter: CustomGetter | null): void {
-    this.defaults.customGetter = customGetter;
+  /** Sets the custom getter (`set_custom_getter(custom_getter)`). */
+  setCustomGetter(...args: CallArgs<typeof SET_CUSTOM_GETTER_PARAMS>): void {
+    requireFirst(SET_CUSTOM_GETTER, args);
+    this.defaults.customGetter = SET_CUSTOM_GETTER.parse(args).customGetter ?? null;
   }
-  /** Sets the default dtype. */
-  setDtype(dtype: DType): void {
-    this.defaults.dtype = asDType(dtype);
+  /** Sets the default dtype (`set_dtype(dtype)`). */
+  setDtype(...args: CallArgs<typeof SET_DTYPE_PARAMS>): void {
+    this.defaults.dtype = asDType(SET_DTYPE.parse(args).dtype);
   }
 
-  /** The items of a collection under this scope's prefix (`scope.get_collection`). */
-  getCollection<T = unknown>(key: string): T[] {
+  /** The items of a collection under this scope's prefix (`scope.get_collection(name)`). */
+  getCollection<T = unknown>(...args: CallArgs<typeof GET_COLLECTION_PARAMS>): T[] {
+    const key = GET_COLLECTION.parse(args).name;
     return getDefaultGraph().collectionItems<T>(key, this.name ? `${this.name}/` : "");
   }
   /** Global variables under this scope. */
@@ -184,6 +192,30 @@ export class VariableScope {
     return `<VariableScope '${this.name}' reuse=${String(this._reuse === AUTO_REUSE ? "AUTO_REUSE" : this._reuse)}>`;
   }
 }
+
+const NO_PARAMS = [] as const;
+const REUSE_VARIABLES = defineParams("VariableScope.reuseVariables", NO_PARAMS);
+const SET_INITIALIZER_PARAMS = [
+  opt("initializer", initializerKind as Kind<ScopeInitializer>),
+] as const;
+const SET_INITIALIZER = defineParams("VariableScope.setInitializer", SET_INITIALIZER_PARAMS);
+const SET_REGULARIZER_PARAMS = [opt("regularizer", fnKind<Regularizer>())] as const;
+const SET_REGULARIZER = defineParams("VariableScope.setRegularizer", SET_REGULARIZER_PARAMS);
+const SET_PARTITIONER_PARAMS = [opt("partitioner", fnKind<Partitioner>())] as const;
+const SET_PARTITIONER = defineParams("VariableScope.setPartitioner", SET_PARTITIONER_PARAMS);
+const SET_CUSTOM_GETTER_PARAMS = [opt("customGetter", fnKind<CustomGetter>())] as const;
+const SET_CUSTOM_GETTER = defineParams("VariableScope.setCustomGetter", SET_CUSTOM_GETTER_PARAMS);
+const SET_DTYPE_PARAMS = [req("dtype", dtypeKind)] as const;
+const SET_DTYPE = defineParams("VariableScope.setDtype", SET_DTYPE_PARAMS);
+const GET_COLLECTION_PARAMS = [req("name", stringKind)] as const;
+const GET_COLLECTION = defineParams("VariableScope.getCollection", GET_COLLECTION_PARAMS);
+declare(VariableScope.prototype.reuseVariables, REUSE_VARIABLES);
+declare(VariableScope.prototype.setInitializer, SET_INITIALIZER);
+declare(VariableScope.prototype.setRegularizer, SET_REGULARIZER);
+declare(VariableScope.prototype.setPartitioner, SET_PARTITIONER);
+declare(VariableScope.prototype.setCustomGetter, SET_CUSTOM_GETTER);
+declare(VariableScope.prototype.setDtype, SET_DTYPE);
+declare(VariableScope.prototype.getCollection, GET_COLLECTION);
 
 const SCOPE_STORE_KEY = Symbol("scopeflow.variableScopeStore");
 

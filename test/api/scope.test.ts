@@ -170,6 +170,53 @@ describe("variableScope(name_or_scope, default_name, values, initializer, …, f
   });
 });
 
+describe("VariableScope methods", () => {
+  it("setters, reuseVariables and getCollection take TF's parameters, by position or name", () => {
+    const pic = expectSameGraphs(
+      () =>
+        tf.variableScope("s", (scope) => {
+          scope.setInitializer(tf.onesInitializer());
+          scope.setDtype(tf.int32);
+          tf.getVariable("v", [2, 3]);
+          scope.reuseVariables();
+          return tf.getVariable("v", [2, 3]);
+        }),
+      () =>
+        tf.variableScope("s", (scope) => {
+          scope.setInitializer({ initializer: tf.onesInitializer() });
+          scope.setDtype({ dtype: tf.int32 });
+          tf.getVariable("v", [2, 3]);
+          scope.reuseVariables();
+          return tf.getVariable("v", [2, 3]);
+        }),
+    );
+    expect(pic.some((l) => l.startsWith("s/v = VariableV2") && l.endsWith("int32(2, 3)"))).toBe(
+      true,
+    );
+    const [v, scope] = tf.variableScope("t", (s) => {
+      s.setInitializer(tf.onesInitializer());
+      s.setInitializer(null); // TF's set_initializer(None) clears it.
+      return [tf.getVariable("w", [2]), s] as const;
+    });
+    expect(scope.initializer).toBeNull();
+    expect(scope.getCollection(tf.GraphKeys.GLOBAL_VARIABLES)).toEqual([v]);
+    expect(scope.getCollection({ name: tf.GraphKeys.TRAINABLE_VARIABLES })).toEqual([v]);
+    expectRefused(
+      () => scope.setRegularizer("l2" as never),
+      "VariableScope.setRegularizer() argument 'regularizer' (position 1) must be a function, not str 'l2'",
+    );
+    expectRefused(
+      () => (scope.setPartitioner as (...a: unknown[]) => void).call(scope),
+      "VariableScope.setPartitioner() missing 1 required positional argument: 'partitioner'",
+    );
+    expectRefused(
+      () => scope.reuseVariables(true as never),
+      "VariableScope.reuseVariables() takes 0 positional arguments but 1 was given",
+    );
+    expect(scope.reuse).toBe(false);
+  });
+});
+
 describe("getVariable(name, shape, dtype, initializer, regularizer, trainable, collections, …)", () => {
   it("positional, options and keyword-only forms build one graph", () => {
     const init = tf.constantInitializer(2);
