@@ -4,6 +4,17 @@ import type { DType } from "./dtypes.js";
 import { nameFromScopeName } from "./names.js";
 import { Operation, type AttrValue } from "./operation.js";
 import { Tensor } from "./tensor.js";
+import {
+  anyKind,
+  declare,
+  defineParams,
+  kind,
+  opt,
+  parseWithCallback,
+  req,
+  stringKind,
+  type CallArgs,
+} from "./call_args.js";
 import type { TensorShape } from "./tensor_shape.js";
 
 /** Standard collection names (`tf.GraphKeys`). */
@@ -134,8 +145,10 @@ export class Graph {
    * g.asDefault(() => tf.getDefaultGraph() === g); // ==> true
    * ```
    */
-  asDefault<T>(fn: (graph: Graph) => T): T {
-    return withDefaultGraph(this, () => fn(this));
+  asDefault<T>(fn: (graph: Graph) => T): T;
+  asDefault<T>(...args: unknown[]): T {
+    const [, body] = parseWithCallback<typeof NO_PARAMS, (graph: Graph) => T>(AS_DEFAULT, args);
+    return withDefaultGraph(this, () => body(this));
   }
 
   /**
@@ -302,7 +315,8 @@ export class Graph {
    * tf.getDefaultGraph().getOperationByName("other_charge/tax").type; // ==> VariableV2
    * ```
    */
-  getOperationByName(name: string): Operation {
+  getOperationByName(...args: CallArgs<typeof NAME_PARAMS>): Operation {
+    const { name } = GET_OPERATION_BY_NAME.parse(args);
     if (typeof name !== "string") {
       throw new TypeError(`Operation names are strings (or similar), not ${typeName(name)}.`);
     }
@@ -331,7 +345,8 @@ export class Graph {
    * tax.dtype; // ==> float32
    * ```
    */
-  getTensorByName(name: string): Tensor {
+  getTensorByName(...args: CallArgs<typeof NAME_PARAMS>): Tensor {
+    const { name } = GET_TENSOR_BY_NAME.parse(args);
     if (typeof name !== "string") {
       throw new TypeError(`Tensor names are strings (or similar), not ${typeName(name)}.`);
     }
@@ -379,10 +394,17 @@ export class Graph {
   }
 
   /**
-   * A copy of a collection, optionally keeping only items whose `name` matches `scope`
-   * at its start (a regular expression, as `re.match` reads it).
+   * A copy of a collection (`get_collection(name, scope=None)`), optionally keeping only
+   * items whose `name` matches `scope` at its start (a regular expression, as `re.match`
+   * reads it).
    */
-  getCollection<T = unknown>(key: string, scope?: string | null): T[] {
+  getCollection<T = unknown>(...args: CallArgs<typeof GET_COLLECTION_PARAMS>): T[] {
+    const a = GET_COLLECTION.parse(args);
+    return this.collectionItems<T>(a.name, a.scope);
+  }
+
+  /** `getCollection` without argument parsing, for scopeflow's own callers. */
+  collectionItems<T = unknown>(key: string, scope?: string | null): T[] {
     const items = (this.collections.get(key) ?? []) as T[];
     if (scope === undefined || scope === null) return items.slice();
     const re = new RegExp(scope, "y");
@@ -394,8 +416,12 @@ export class Graph {
     });
   }
 
-  /** The live collection list (`get_collection_ref`). */
-  getCollectionRef<T = unknown>(key: string): T[] {
+  /** The live collection list (`get_collection_ref(name)`). */
+  getCollectionRef<T = unknown>(...args: CallArgs<typeof COLLECTION_NAME_PARAMS>): T[] {
+    return this.collectionRef<T>(GET_COLLECTION_REF.parse(args).name);
+  }
+
+  private collectionRef<T>(key: string): T[] {
     let items = this.collections.get(key);
     if (items === undefined) {
       items = [];
@@ -409,21 +435,38 @@ export class Graph {
     return [...this.collections.keys()];
   }
 
-  /** Appends `value` to the collection `key`. */
-  addToCollection(key: string, value: unknown): void {
+  /** Appends `value` to the collection `name` (`add_to_collection(name, value)`). */
+  addToCollection(...args: CallArgs<typeof ADD_TO_COLLECTION_PARAMS>): void {
+    const a = ADD_TO_COLLECTION.parse(args);
+    this.addItem(a.name, a.value);
+  }
+
+  /** `addToCollection` without argument parsing, for scopeflow's own callers. */
+  addItem(key: string, value: unknown): void {
     this.assertNotFinalized();
-    const items = this.getCollectionRef(key);
+    const items = this.collectionRef(key);
     items.push(value);
     this.onUndo(() => items.pop());
   }
 
-  /** Appends `value` to each named collection, once per distinct name. */
-  addToCollections(keys: Iterable<string>, value: unknown): void {
-    for (const key of new Set(keys)) this.addToCollection(key, value);
+  /**
+   * Appends `value` to each named collection, once per distinct name
+   * (`add_to_collections(names, value)`; one string is one name, as in TensorFlow).
+   */
+  addToCollections(...args: CallArgs<typeof ADD_TO_COLLECTIONS_PARAMS>): void {
+    const a = ADD_TO_COLLECTIONS.parse(args);
+    this.addItems(a.names, a.value);
   }
 
-  /** Empties a collection. */
-  clearCollection(key: string): void {
+  /** `addToCollections` without argument parsing, for scopeflow's own callers. */
+  addItems(names: string | Iterable<string>, value: unknown): void {
+    const keys = typeof names === "string" ? [names] : new Set(names);
+    for (const key of keys) this.addItem(key, value);
+  }
+
+  /** Empties a collection (`clear_collection(name)`). */
+  clearCollection(...args: CallArgs<typeof COLLECTION_NAME_PARAMS>): void {
+    const key = CLEAR_COLLECTION.parse(args).name;
     this.assertNotFinalized();
     const items = this.collections.get(key);
     if (items === undefined) return;
@@ -504,6 +547,46 @@ export class Graph {
   }
 }
 
+const NO_PARAMS = [] as const;
+const AS_DEFAULT = defineParams("Graph.asDefault", NO_PARAMS);
+/** `get_tensor_by_name(name)`, `get_operation_by_name(name)`: TF's own type message. */
+const NAME_PARAMS = [
+  req(
+    "name",
+    kind<string>("a str", () => true),
+  ),
+] as const;
+const GET_TENSOR_BY_NAME = defineParams("Graph.getTensorByName", NAME_PARAMS);
+const GET_OPERATION_BY_NAME = defineParams("Graph.getOperationByName", NAME_PARAMS);
+const COLLECTION_NAME_PARAMS = [req("name", stringKind)] as const;
+const GET_COLLECTION_REF = defineParams("Graph.getCollectionRef", COLLECTION_NAME_PARAMS);
+const CLEAR_COLLECTION = defineParams("Graph.clearCollection", COLLECTION_NAME_PARAMS);
+const GET_COLLECTION_PARAMS = [req("name", stringKind), opt("scope", stringKind)] as const;
+const GET_COLLECTION = defineParams("Graph.getCollection", GET_COLLECTION_PARAMS);
+/** A collection item: anything, plain objects included. */
+const itemKind = anyKind<unknown>("a value");
+const ADD_TO_COLLECTION_PARAMS = [req("name", stringKind), req("value", itemKind)] as const;
+const ADD_TO_COLLECTION = defineParams("Graph.addToCollection", ADD_TO_COLLECTION_PARAMS);
+/** One collection name, or a list of them. */
+const namesKind = kind<string | Iterable<string>>(
+  "a str or a list of strs",
+  (v) =>
+    typeof v === "string" ||
+    ((Array.isArray(v) || v instanceof Set) &&
+      [...(v as Iterable<unknown>)].every((n) => typeof n === "string")),
+);
+const ADD_TO_COLLECTIONS_PARAMS = [req("names", namesKind), req("value", itemKind)] as const;
+const ADD_TO_COLLECTIONS = defineParams("Graph.addToCollections", ADD_TO_COLLECTIONS_PARAMS);
+
+declare(Graph.prototype.asDefault, AS_DEFAULT);
+declare(Graph.prototype.getTensorByName, GET_TENSOR_BY_NAME);
+declare(Graph.prototype.getOperationByName, GET_OPERATION_BY_NAME);
+declare(Graph.prototype.getCollection, GET_COLLECTION);
+declare(Graph.prototype.getCollectionRef, GET_COLLECTION_REF);
+declare(Graph.prototype.clearCollection, CLEAR_COLLECTION);
+declare(Graph.prototype.addToCollection, ADD_TO_COLLECTION);
+declare(Graph.prototype.addToCollections, ADD_TO_COLLECTIONS);
+
 /** Python's `repr` of a string: single quotes unless the text holds one. */
 function pyRepr(text: string): string {
   const escaped = text.replace(/\\/g, "\\\\");
@@ -553,11 +636,16 @@ let globalDefaultGraph: Graph | null = null;
  * ```
  */
 export function getDefaultGraph(): Graph {
+  // `arguments` rather than a rest array: this runs for nearly every op built.
+  // eslint-disable-next-line prefer-rest-params
+  if (arguments.length > 0) NO_ARGS_GET_DEFAULT_GRAPH.parse(arguments);
   const top = defaultGraphStack[defaultGraphStack.length - 1];
   if (top !== undefined) return top;
   if (globalDefaultGraph === null) globalDefaultGraph = new Graph();
   return globalDefaultGraph;
 }
+const NO_ARGS_GET_DEFAULT_GRAPH = defineParams("getDefaultGraph", NO_PARAMS);
+declare(getDefaultGraph, NO_ARGS_GET_DEFAULT_GRAPH);
 
 /**
  * Replaces the global default graph with a new, empty one.
@@ -569,7 +657,8 @@ export function getDefaultGraph(): Graph {
  * tf.getDefaultGraph().getOperations().length; // ==> 0
  * ```
  */
-export function resetDefaultGraph(): void {
+export function resetDefaultGraph(...args: CallArgs<typeof NO_PARAMS>): void {
+  RESET_DEFAULT_GRAPH.parse(args);
   if (defaultGraphStack.length > 0) {
     throw new Error(
       "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared graph, exit the nesting and create a new graph.",
@@ -577,6 +666,9 @@ export function resetDefaultGraph(): void {
   }
   globalDefaultGraph = new Graph();
 }
+
+const RESET_DEFAULT_GRAPH = defineParams("resetDefaultGraph", NO_PARAMS);
+declare(resetDefaultGraph, RESET_DEFAULT_GRAPH);
 
 /** Runs `fn` with `graph` as the default graph. */
 export function withDefaultGraph<T>(graph: Graph, fn: () => T): T {

@@ -3,6 +3,18 @@ import type { NDArray } from "../ndarray/ndarray.js";
 import type { Graph } from "./graph.js";
 import type { Operation } from "./operation.js";
 import { TensorShape, type ShapeLike } from "./tensor_shape.js";
+// Types only: call_args.ts imports this module, and the session layer parses `eval`'s
+// arguments (it declares them there).
+import type { CallArgs, Param } from "./call_args.js";
+
+/**
+ * `Tensor.eval(feed_dict=None, session=None)`: a feed dict (a `Map` or a plain object
+ * keyed by tensor name) and a `tf.Session`.
+ */
+export type TensorEvalParams = readonly [
+  Param<"feedDict", ReadonlyMap<unknown, unknown> | Readonly<Record<string, unknown>>, false>,
+  Param<"session", { run(...args: never[]): unknown }, false>,
+];
 
 /**
  * Objects that stand for a tensor where ops take one (a `Variable`): the op asks for
@@ -45,7 +57,8 @@ export type BinaryOperatorName = "add" | "sub" | "mul" | "truediv" | "pow" | "mo
 export interface TensorHooks {
   binary(op: BinaryOperatorName, x: TensorLike, y: TensorLike, name?: string): Tensor;
   unary(op: "neg", x: TensorLike, name?: string): Tensor;
-  evaluate(t: Tensor, feedDict?: unknown, session?: unknown): NDArray;
+  /** `Tensor.eval`'s arguments as given: the session layer parses them. */
+  evaluate(t: Tensor, args: readonly unknown[]): NDArray;
 }
 
 let hooks: TensorHooks | null = null;
@@ -172,7 +185,8 @@ export class Tensor implements TensorConvertible {
   }
 
   /**
-   * Computes this tensor in a session (the default one unless given).
+   * Computes this tensor in a session (the default one unless given): TF's
+   * `eval(feed_dict=None, session=None)`.
    *
    * @example
    * ```ts
@@ -180,8 +194,8 @@ export class Tensor implements TensorConvertible {
    * sess.asDefault(() => tf.constant(2).eval()); // ==> 2.0
    * ```
    */
-  eval(feedDict?: unknown, session?: unknown): NDArray {
-    return need().evaluate(this, feedDict, session);
+  eval(...args: CallArgs<TensorEvalParams>): NDArray {
+    return need().evaluate(this, args);
   }
 
   /** `Tensor("add:0", shape=(2,), dtype=float32)`; no `shape=` when even the rank is unknown. */

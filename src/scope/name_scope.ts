@@ -3,6 +3,16 @@ import { getDefaultGraph, withDefaultGraph, type Graph } from "../graph/graph.js
 import { nameFromScopeName, VALID_OP_NAME, VALID_SCOPE_NAME } from "../graph/names.js";
 import { isTensorConvertible, toTensorSymbol } from "../graph/tensor.js";
 import { AsyncScopeError, isPromiseLike } from "./synchronous.js";
+import {
+  declare,
+  defineParams,
+  opt,
+  parseWithCallback,
+  stringKind,
+  tfFunction,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import { requireFirst, valuesKind, type CallbackArgs } from "./arg_kinds.js";
 
 /**
  * Enters a name scope on `graph` (TensorFlow's `Graph.name_scope`) and returns the scope
@@ -85,10 +95,23 @@ export function opNameScope<T>(
   return withDefaultGraph(graph, () => withNameScope(graph, chosen, fn));
 }
 
+/** TF 1.15's `name_scope(name, default_name=None, values=None)`. */
+const NAME_SCOPE_PARAMS = [
+  opt("name", stringKind),
+  opt("defaultName", stringKind),
+  opt("values", valuesKind),
+] as const;
+const NAME_SCOPE = defineParams("nameScope", NAME_SCOPE_PARAMS);
+
+/** The options object of {@link nameScope}. */
+export type NameScopeOptions = OptionsOf<typeof NAME_SCOPE_PARAMS>;
+
 /**
- * Opens a name scope for ops (`tf.name_scope`). `fn` receives the scope string, as
- * Python's `with tf.name_scope("a") as scope:` binds `"a/"`. Variables from `getVariable`
- * ignore name scopes; only variable scopes name them.
+ * Opens a name scope for ops (`tf.name_scope(name, default_name, values)`). `fn`
+ * receives the scope string, as Python's `with tf.name_scope("a") as scope:` binds
+ * `"a/"`. With `name` null, `defaultName` is made unique; the graph of `values` becomes
+ * the default inside. Variables from `getVariable` ignore name scopes; only variable
+ * scopes name them.
  *
  * @example
  * ```ts
@@ -99,18 +122,29 @@ export function opNameScope<T>(
  * tf.nameScope("block/", () => tf.constant(1).op.name); // ==> block/Const
  * ```
  */
-export function nameScope<T>(name: string | null, fn: (scope: string) => T): T {
-  if (typeof fn !== "function") throw new TypeError("nameScope(name, fn): fn must be a function.");
-  if (name !== null && name !== undefined && typeof name !== "string") {
-    throw new TypeError(`nameScope: the name must be a string or null, got ${typeof name}.`);
+export function nameScope<T>(
+  ...args: CallbackArgs<typeof NAME_SCOPE_PARAMS, (scope: string) => T>
+): T;
+export function nameScope<T>(...args: unknown[]): T {
+  const [a, fn] = parseWithCallback<typeof NAME_SCOPE_PARAMS, (scope: string) => T>(
+    NAME_SCOPE,
+    args,
+  );
+  requireFirst(NAME_SCOPE, args.slice(0, -1));
+  const name = a.name ?? a.defaultName ?? null;
+  if (name === null && a.values !== undefined) {
+    throw new ValueError(
+      `At least one of name (None) and default_name (${a.defaultName ?? "None"}) must be provided.`,
+    );
   }
-  const graph = getDefaultGraph();
+  const graph = graphFromValues(a.values);
   // TensorFlow's name_scope enters `graph.as_default()` too, so that (among other things)
   // resetDefaultGraph() inside it is refused like inside any other nested graph.
   return withDefaultGraph(graph, () =>
     runScopeCallback(graph, () => withNameScope(graph, name, fn)),
   );
 }
+declare(nameScope, NAME_SCOPE);
 
 /**
  * Runs a scope body so that a body returning a Promise is rejected and everything it
@@ -135,6 +169,8 @@ export function runScopeCallback<T>(graph: Graph, body: () => T): T {
 }
 
 /** The current name scope string without trailing slash (`tf.get_name_scope()`). */
-export function getNameScope(): string {
-  return getDefaultGraph().nameStack;
-}
+export const getNameScope = tfFunction(
+  "getNameScope",
+  [] as const,
+  () => getDefaultGraph().nameStack,
+);

@@ -2,15 +2,32 @@ import { ValueError } from "../errors.js";
 import { asDType, type DType } from "../graph/dtypes.js";
 import { getDefaultGraph, GraphKeys, withDefaultGraph, type Graph } from "../graph/graph.js";
 import { enterNameScope, graphFromValues, runScopeCallback } from "./name_scope.js";
-import {
-  AUTO_REUSE,
-  inheritReuse,
-  normalizeReuse,
-  type ReuseMode,
-  type ReuseOption,
-} from "./reuse.js";
+import { AUTO_REUSE, inheritReuse, normalizeReuse, type ReuseMode } from "./reuse.js";
 import { AsyncScopeError, isPromiseLike } from "./synchronous.js";
-import { isTensorConvertible } from "../graph/tensor.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  kind,
+  opt,
+  parseWithCallback,
+  req,
+  stringKind,
+  tfFunction,
+  type ArgsOf,
+  type CallArgs,
+  type Kind,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import {
+  checkedLaterKind,
+  initializerKind,
+  refuseUnsupported,
+  requireFirst,
+  valuesKind,
+  type CallbackArgs,
+} from "./arg_kinds.js";
 import type {
   Constraint,
   CustomGetter,
@@ -106,33 +123,39 @@ export class VariableScope {
    * });
    * ```
    */
-  reuseVariables(): void {
+  reuseVariables(...args: CallArgs<typeof NO_PARAMS>): void {
+    REUSE_VARIABLES.parse(args);
     this._reuse = true;
   }
-  /** Sets the default initializer. */
-  setInitializer(initializer: ScopeInitializer | null): void {
-    this.defaults.initializer = initializer;
+  /** Sets the default initializer (`set_initializer(initializer)`). */
+  setInitializer(...args: CallArgs<typeof SET_INITIALIZER_PARAMS>): void {
+    requireFirst(SET_INITIALIZER, args);
+    this.defaults.initializer = SET_INITIALIZER.parse(args).initializer ?? null;
   }
-  /** Sets the default regularizer. */
-  setRegularizer(regularizer: Regularizer | null): void {
-    this.defaults.regularizer = regularizer;
+  /** Sets the default regularizer (`set_regularizer(regularizer)`). */
+  setRegularizer(...args: CallArgs<typeof SET_REGULARIZER_PARAMS>): void {
+    requireFirst(SET_REGULARIZER, args);
+    this.defaults.regularizer = SET_REGULARIZER.parse(args).regularizer ?? null;
   }
-  /** Sets the default partitioner. */
-  setPartitioner(partitioner: Partitioner | null): void {
-    this.defaults.partitioner = partitioner;
+  /** Sets the default partitioner (`set_partitioner(partitioner)`). */
+  setPartitioner(...args: CallArgs<typeof SET_PARTITIONER_PARAMS>): void {
+    requireFirst(SET_PARTITIONER, args);
+    this.defaults.partitioner = SET_PARTITIONER.parse(args).partitioner ?? null;
   }
-  /** Sets the custom getter. */
-  setCustomGetter(customGetter: CustomGetter | null): void {
-    this.defaults.customGetter = customGetter;
+  /** Sets the custom getter (`set_custom_getter(custom_getter)`). */
+  setCustomGetter(...args: CallArgs<typeof SET_CUSTOM_GETTER_PARAMS>): void {
+    requireFirst(SET_CUSTOM_GETTER, args);
+    this.defaults.customGetter = SET_CUSTOM_GETTER.parse(args).customGetter ?? null;
   }
-  /** Sets the default dtype. */
-  setDtype(dtype: DType): void {
-    this.defaults.dtype = asDType(dtype);
+  /** Sets the default dtype (`set_dtype(dtype)`). */
+  setDtype(...args: CallArgs<typeof SET_DTYPE_PARAMS>): void {
+    this.defaults.dtype = asDType(SET_DTYPE.parse(args).dtype);
   }
 
-  /** The items of a collection under this scope's prefix (`scope.get_collection`). */
-  getCollection<T = unknown>(key: string): T[] {
-    return getDefaultGraph().getCollection<T>(key, this.name ? `${this.name}/` : "");
+  /** The items of a collection under this scope's prefix (`scope.get_collection(name)`). */
+  getCollection<T = unknown>(...args: CallArgs<typeof GET_COLLECTION_PARAMS>): T[] {
+    const key = GET_COLLECTION.parse(args).name;
+    return getDefaultGraph().collectionItems<T>(key, this.name ? `${this.name}/` : "");
   }
   /** Global variables under this scope. */
   globalVariables<T = unknown>(): T[] {
@@ -167,6 +190,30 @@ export class VariableScope {
     return `<VariableScope '${this.name}' reuse=${String(this._reuse === AUTO_REUSE ? "AUTO_REUSE" : this._reuse)}>`;
   }
 }
+
+const NO_PARAMS = [] as const;
+const REUSE_VARIABLES = defineParams("VariableScope.reuseVariables", NO_PARAMS);
+const SET_INITIALIZER_PARAMS = [
+  opt("initializer", initializerKind as Kind<ScopeInitializer>),
+] as const;
+const SET_INITIALIZER = defineParams("VariableScope.setInitializer", SET_INITIALIZER_PARAMS);
+const SET_REGULARIZER_PARAMS = [opt("regularizer", fnKind<Regularizer>())] as const;
+const SET_REGULARIZER = defineParams("VariableScope.setRegularizer", SET_REGULARIZER_PARAMS);
+const SET_PARTITIONER_PARAMS = [opt("partitioner", fnKind<Partitioner>())] as const;
+const SET_PARTITIONER = defineParams("VariableScope.setPartitioner", SET_PARTITIONER_PARAMS);
+const SET_CUSTOM_GETTER_PARAMS = [opt("customGetter", fnKind<CustomGetter>())] as const;
+const SET_CUSTOM_GETTER = defineParams("VariableScope.setCustomGetter", SET_CUSTOM_GETTER_PARAMS);
+const SET_DTYPE_PARAMS = [req("dtype", dtypeKind)] as const;
+const SET_DTYPE = defineParams("VariableScope.setDtype", SET_DTYPE_PARAMS);
+const GET_COLLECTION_PARAMS = [req("name", stringKind)] as const;
+const GET_COLLECTION = defineParams("VariableScope.getCollection", GET_COLLECTION_PARAMS);
+declare(VariableScope.prototype.reuseVariables, REUSE_VARIABLES);
+declare(VariableScope.prototype.setInitializer, SET_INITIALIZER);
+declare(VariableScope.prototype.setRegularizer, SET_REGULARIZER);
+declare(VariableScope.prototype.setPartitioner, SET_PARTITIONER);
+declare(VariableScope.prototype.setCustomGetter, SET_CUSTOM_GETTER);
+declare(VariableScope.prototype.setDtype, SET_DTYPE);
+declare(VariableScope.prototype.getCollection, GET_COLLECTION);
 
 const SCOPE_STORE_KEY = Symbol("scopeflow.variableScopeStore");
 
@@ -263,26 +310,42 @@ export class VariableScopeStore {
   }
 }
 
-/** Options of {@link variableScope}. */
-export interface VariableScopeOptions {
-  /** `true` reuses, `tf.AUTO_REUSE` creates or reuses; `false`/`null`/`undefined` inherit. */
-  reuse?: ReuseOption;
-  /** The name to make unique when `nameOrScope` is `null` (`conv`, `conv_1`). */
-  defaultName?: string;
-  /** Tensors the scope works on: their graph becomes the default inside. */
-  values?: readonly unknown[];
-  initializer?: ScopeInitializer | null;
-  regularizer?: Regularizer | null;
-  partitioner?: Partitioner | null;
-  customGetter?: CustomGetter | null;
-  constraint?: Constraint | null;
-  dtype?: DType | null;
-  /** `false` enters the scope without opening a name scope for ops. Default `true`. */
-  auxiliaryNameScope?: boolean;
+function fnKind<T>(): Kind<T> {
+  return kind<T>("a function", (v) => typeof v === "function");
 }
 
 /**
- * Opens a variable scope (`tf.variable_scope`) and runs `fn` inside it.
+ * TF 1.15's `variable_scope(name_or_scope, default_name=None, values=None,
+ * initializer=None, regularizer=None, caching_device=None, partitioner=None,
+ * custom_getter=None, reuse=None, dtype=None, use_resource=None, constraint=None,
+ * auxiliary_name_scope=True)`.
+ */
+const VARIABLE_SCOPE_PARAMS = [
+  opt("nameOrScope", checkedLaterKind<string | VariableScope>("a str or VariableScope")),
+  opt("defaultName", stringKind),
+  opt("values", valuesKind),
+  opt("initializer", initializerKind as Kind<ScopeInitializer>),
+  opt("regularizer", fnKind<Regularizer>()),
+  opt("cachingDevice", stringKind),
+  opt("partitioner", fnKind<Partitioner>()),
+  opt("customGetter", fnKind<CustomGetter>()),
+  opt("reuse", checkedLaterKind<ReuseMode>("True, False, None or tf.AUTO_REUSE")),
+  opt("dtype", dtypeKind),
+  opt("useResource", booleanKind),
+  opt("constraint", fnKind<Constraint>()),
+  opt("auxiliaryNameScope", checkedLaterKind<boolean>("a bool")),
+] as const;
+const VARIABLE_SCOPE = defineParams("variableScope", VARIABLE_SCOPE_PARAMS);
+
+/** The options object of {@link variableScope}. */
+export type VariableScopeOptions = OptionsOf<typeof VARIABLE_SCOPE_PARAMS>;
+
+type ScopeArgs = ArgsOf<typeof VARIABLE_SCOPE_PARAMS>;
+
+/**
+ * Opens a variable scope (`tf.variable_scope`) and runs `fn` inside it. TF's parameters
+ * come positionally in TF's order (`tf.variableScope(null, "conv", [x], fn)`) or by name
+ * in an options object before `fn` (`tf.variableScope("foo", { reuse: true }, fn)`).
  *
  * - A string extends the current scope (`foo/bar`) and opens a name scope of that name,
  *   made unique for ops (`foo_1/`) while variables keep the `foo/` prefix.
@@ -298,99 +361,76 @@ export interface VariableScopeOptions {
  * ```
  */
 export function variableScope<T>(
-  nameOrScope: string | VariableScope | null,
-  fn: (scope: VariableScope) => T,
+  ...args: CallbackArgs<typeof VARIABLE_SCOPE_PARAMS, (scope: VariableScope) => T>
 ): T;
-export function variableScope<T>(
-  nameOrScope: string | VariableScope | null,
-  options: VariableScopeOptions,
-  fn: (scope: VariableScope) => T,
-): T;
-export function variableScope<T>(
-  nameOrScope: string | VariableScope | null,
-  optionsOrFn: VariableScopeOptions | ((scope: VariableScope) => T),
-  maybeFn?: (scope: VariableScope) => T,
-): T {
-  const [options, fn] =
-    typeof optionsOrFn === "function" ? [{}, optionsOrFn] : [optionsOrFn ?? {}, maybeFn];
-  if (typeof fn !== "function") {
-    throw new TypeError("variableScope(nameOrScope, options?, fn): fn must be a function.");
-  }
-  const request = validateScopeRequest(nameOrScope, options);
-  const graph = graphFromValues(options.values);
+export function variableScope<T>(...args: unknown[]): T {
+  const [a, fn] = parseWithCallback<typeof VARIABLE_SCOPE_PARAMS, (scope: VariableScope) => T>(
+    VARIABLE_SCOPE,
+    args,
+  );
+  requireFirst(VARIABLE_SCOPE, args.slice(0, -1));
+  const request = validateScopeRequest(a);
+  const graph = graphFromValues(a.values);
   return withDefaultGraph(graph, () =>
     runScopeCallback(graph, () => enterVariableScope(graph, request, fn)),
   );
 }
+declare(variableScope, VARIABLE_SCOPE);
 
 interface ScopeRequest {
   nameOrScope: string | VariableScope | null;
   defaultName: string | null;
   reuse: true | typeof AUTO_REUSE | null;
   auxiliaryNameScope: boolean;
-  options: VariableScopeOptions;
+  options: ScopeArgs;
 }
 
 /** Every check TensorFlow makes before it enters anything, so failures change nothing. */
-function validateScopeRequest(nameOrScope: unknown, options: VariableScopeOptions): ScopeRequest {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("variableScope: options must be an object.");
-  }
-  const reuse = normalizeReuse(options.reuse);
-  const defaultName = options.defaultName ?? null;
+function validateScopeRequest(a: ScopeArgs): ScopeRequest {
+  const nameOrScope: unknown = a.nameOrScope;
+  const reuse = normalizeReuse(a.reuse);
+  const defaultName = a.defaultName ?? null;
   if (
-    nameOrScope !== null &&
     nameOrScope !== undefined &&
     typeof nameOrScope !== "string" &&
     !(nameOrScope instanceof VariableScope)
   ) {
     throw new TypeError("VariableScope: name_or_scope must be a string or VariableScope.");
   }
-  if ((nameOrScope === null || nameOrScope === undefined) && defaultName === null) {
+  if (nameOrScope === undefined && defaultName === null) {
     throw new TypeError("If default_name is None then name_or_scope is required");
   }
-  if (defaultName !== null && typeof defaultName !== "string") {
-    throw new TypeError("variableScope: defaultName must be a string.");
-  }
-  const aux = options.auxiliaryNameScope ?? true;
+  const aux: unknown = a.auxiliaryNameScope ?? true;
   if (typeof aux !== "boolean") {
     throw new TypeError(
       `The auxiliary_name_scope must be \`True\` or \`False\`, while get ${String(aux)}`,
     );
   }
   // TensorFlow tests `if self._reuse:`, and AUTO_REUSE (an enum member) is truthy too.
-  if ((nameOrScope === null || nameOrScope === undefined) && reuse !== null) {
+  if (nameOrScope === undefined && reuse !== null) {
     throw new ValueError("reuse=True cannot be used without a name_or_scope");
   }
-  if (options.dtype !== undefined && options.dtype !== null) asDType(options.dtype);
-  if (
-    options.initializer !== undefined &&
-    options.initializer !== null &&
-    !isInitializerLike(options.initializer)
-  ) {
-    throw new TypeError(
-      "variableScope: initializer must be an initializer object, a function, or a value (a Tensor, a number, nested arrays).",
+  refuseUnsupported(
+    "variableScope",
+    "cachingDevice",
+    a.cachingDevice,
+    "scopeflow places every variable on its one device",
+  );
+  if (a.useResource === true) {
+    refuseUnsupported(
+      "variableScope",
+      "useResource",
+      true,
+      "scopeflow's variables are reference variables (VariableV2)",
     );
   }
-  for (const key of ["regularizer", "partitioner", "customGetter", "constraint"] as const) {
-    const value: unknown = options[key];
-    if (value !== undefined && value !== null && typeof value !== "function") {
-      throw new TypeError(`variableScope: ${key} must be a function.`);
-    }
-  }
-  return { nameOrScope: nameOrScope ?? null, defaultName, reuse, auxiliaryNameScope: aux, options };
-}
-
-function isInitializerLike(value: unknown): boolean {
-  if (typeof value === "function" || typeof value === "number" || typeof value === "boolean") {
-    return true;
-  }
-  if (typeof value === "string" || Array.isArray(value) || ArrayBuffer.isView(value)) return true;
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (typeof (value as { call?: unknown }).call === "function" || isTensorConvertible(value))
-  );
+  return {
+    nameOrScope: nameOrScope ?? null,
+    defaultName,
+    reuse,
+    auxiliaryNameScope: aux,
+    options: a,
+  };
 }
 
 /** `variable_scope._enter_scope_uncached` followed by the body and the exits. */
@@ -475,7 +515,7 @@ function enterChildScope(
   name: string,
   reuse: true | typeof AUTO_REUSE | null,
   openedNameScope: string | null,
-  options: VariableScopeOptions,
+  options: ScopeArgs,
   exits: (() => void)[],
 ): VariableScope {
   const old = store.current;
@@ -498,17 +538,14 @@ function enterChildScope(
 
 function applyOverrides(
   scope: VariableScope,
-  options: VariableScopeOptions,
+  options: ScopeArgs,
   outerGetter: CustomGetter | null,
 ): void {
-  if (options.initializer !== undefined && options.initializer !== null)
-    scope.setInitializer(options.initializer);
-  if (options.regularizer !== undefined && options.regularizer !== null)
-    scope.setRegularizer(options.regularizer);
-  if (options.partitioner !== undefined && options.partitioner !== null)
-    scope.setPartitioner(options.partitioner);
-  if (options.dtype !== undefined && options.dtype !== null) scope.setDtype(options.dtype);
-  if (options.customGetter !== undefined && options.customGetter !== null) {
+  if (options.initializer !== undefined) scope.setInitializer(options.initializer);
+  if (options.regularizer !== undefined) scope.setRegularizer(options.regularizer);
+  if (options.partitioner !== undefined) scope.setPartitioner(options.partitioner);
+  if (options.dtype !== undefined) scope.setDtype(options.dtype);
+  if (options.customGetter !== undefined) {
     scope.setCustomGetter(wrapCustomGetter(options.customGetter, outerGetter));
   }
 }
@@ -527,6 +564,8 @@ function wrapCustomGetter(inner: CustomGetter, outer: CustomGetter | null): Cust
  * tf.variableScope("foo", () => tf.getVariableScope().name); // ==> foo
  * ```
  */
-export function getVariableScope(): VariableScope {
-  return VariableScopeStore.of(getDefaultGraph()).current;
-}
+export const getVariableScope = tfFunction(
+  "getVariableScope",
+  [] as const,
+  (): VariableScope => VariableScopeStore.of(getDefaultGraph()).current,
+);

@@ -1,12 +1,26 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
+import {
+  declare,
+  defineParams,
+  req,
+  stringKind,
+  tfFunction,
+  type CallArgs,
+} from "../graph/call_args.js";
 
 /*
  * Which TensorFlow.js backend computes. wasm (XNNPACK, SIMD) is the default: it is the
  * fastest backend that installs from npm alone; cpu is the fallback. Any backend the user
  * registers (webgl, webgpu, tensorflow) can be chosen by name.
  */
+
+/** Not TensorFlow functions; their arguments are checked the same way (tfjs's `setBackend(backendName)`). */
+const SET_BACKEND_PARAMS = [req("backendName", stringKind)] as const;
+const SET_BACKEND = defineParams("setBackend", SET_BACKEND_PARAMS);
+const NO_PARAMS = [] as const;
+const READY = defineParams("ready", NO_PARAMS);
 
 let requested: string | null = null;
 let pending: Promise<boolean> | null = null;
@@ -34,8 +48,9 @@ function wantedBackend(): string {
  * tf.getBackend(); // ==> cpu
  * ```
  */
-export async function setBackend(name: string): Promise<boolean> {
-  requested = name;
+export async function setBackend(...args: CallArgs<typeof SET_BACKEND_PARAMS>): Promise<boolean> {
+  const { backendName } = SET_BACKEND.parse(args);
+  requested = backendName;
   pending = null;
   return ready();
 }
@@ -49,7 +64,8 @@ export async function setBackend(name: string): Promise<boolean> {
  * await tf.ready(); // ==> true
  * ```
  */
-export async function ready(): Promise<boolean> {
+export async function ready(...args: CallArgs<typeof NO_PARAMS>): Promise<boolean> {
+  READY.parse(args);
   if (pending === null) pending = initialize(wantedBackend());
   return pending;
 }
@@ -95,9 +111,7 @@ async function initialize(name: string): Promise<boolean> {
 }
 
 /** The name of the active backend. */
-export function getBackend(): string {
-  return tfc.getBackend();
-}
+export const getBackend = tfFunction("getBackend", NO_PARAMS, (): string => tfc.getBackend());
 
 /**
  * Makes sure some backend is active before a synchronous run: if the wanted one is still
@@ -121,3 +135,6 @@ export function ensureBackendSync(): void {
   }
   void tfc.setBackend("cpu");
 }
+
+declare(setBackend, SET_BACKEND);
+declare(ready, READY);

@@ -15,17 +15,31 @@ export type FeedDict =
   | ReadonlyMap<Tensor | string | { [toTensorSymbol](asRef: boolean): Tensor }, FeedValue>
   | Readonly<Record<string, FeedValue>>;
 
+/** Keys that say the feed dict was mistaken for an options object. */
+const RUN_KEYWORDS = new Set([
+  "feedDict",
+  "feed_dict",
+  "fetches",
+  "options",
+  "runMetadata",
+  "session",
+]);
+
 function resolveFeedKey(graph: Graph, key: unknown): Tensor {
   let t: Tensor;
   if (key instanceof Tensor) t = key;
   else if (isTensorConvertible(key)) t = key[toTensorSymbol](true);
   else if (typeof key === "string") {
-    if (parseTensorName(key) === null) {
-      throw new ValueError(
-        `The name '${key}' refers to an Operation, not a Tensor. Tensor names must be of the form "<op_name>:<output_index>".`,
-      );
+    try {
+      t = graph.getTensorByName(key);
+    } catch (e) {
+      // TensorFlow's `Session.run` turns any look-up failure into this TypeError.
+      let message = `Cannot interpret feed_dict key as Tensor: ${(e as Error).message}`;
+      if (parseTensorName(key) === null && RUN_KEYWORDS.has(key)) {
+        message += ` (the second argument of run and eval is the feed dict itself: sess.run(fetches, feedDict))`;
+      }
+      throw new TypeError(message);
     }
-    t = graph.getTensorByName(key);
   } else {
     throw new TypeError(
       `Cannot interpret feed_dict key as Tensor: Can not convert a ${typeof key} into a Tensor.`,

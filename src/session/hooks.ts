@@ -1,8 +1,15 @@
-import { installTensorHooks, type Tensor } from "../graph/tensor.js";
+import { installTensorHooks, Tensor, type TensorEvalParams } from "../graph/tensor.js";
+import { declare, defineParams, opt } from "../graph/call_args.js";
 import { binaryOperator, neg } from "../ops/math/operators.js";
 import { installVariableSessionHooks } from "../variables/variable.js";
 import type { FeedDict } from "./feeds.js";
-import { getDefaultSession, Session } from "./session.js";
+import { feedDictKind, getDefaultSession, Session, sessionKind } from "./session.js";
+
+const TENSOR_EVAL = defineParams("Tensor.eval", [
+  opt("feedDict", feedDictKind),
+  opt("session", sessionKind),
+] as const satisfies TensorEvalParams);
+declare(Tensor.prototype.eval, TENSOR_EVAL);
 
 function sessionFor(session: unknown): Session {
   if (session instanceof Session) return session;
@@ -22,8 +29,10 @@ export function installHooks(): void {
   installTensorHooks({
     binary: (op, x, y, name) => binaryOperator(op, x, y, name),
     unary: (_op, x, name) => neg(x, name),
-    evaluate: (t: Tensor, feedDict, session) =>
-      sessionFor(session).run(t, feedDict as FeedDict | undefined),
+    evaluate: (t: Tensor, args) => {
+      const a = TENSOR_EVAL.parse(args);
+      return sessionFor(a.session).run(t, a.feedDict as FeedDict | undefined);
+    },
   });
   installVariableSessionHooks({
     run: (session, fetch, feeds) => sessionFor(session).run(fetch, feeds as FeedDict | undefined),

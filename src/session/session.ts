@@ -1,8 +1,23 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InternalError } from "../errors.js";
 import type { DType } from "../graph/dtypes.js";
-import { getDefaultGraph, type Graph } from "../graph/graph.js";
 import { widenToInt64 } from "../graph/int64.js";
+import { getDefaultGraph, Graph } from "../graph/graph.js";
+import {
+  anyKind,
+  declare,
+  defineParams,
+  isPlainObject,
+  kind,
+  opt,
+  parseWithCallback,
+  req,
+  stringKind,
+  tfFunction,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import { refuseUnsupported } from "../scope/arg_kinds.js";
 import { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { NDArray } from "../ndarray/index.js";
@@ -13,12 +28,67 @@ import { feedToTensor, resolveFeeds, type FeedDict } from "./feeds.js";
 import { flattenFetches, packResults, type FetchResult, type FetchTarget } from "./fetches.js";
 import { Executor } from "./executor.js";
 
-/** Options of `new tf.Session`. */
-export interface SessionOptions {
-  /** The graph to run (default: the default graph when the session is made). */
-  graph?: Graph;
-  /** Accepted for compatibility with TensorFlow (`tf.ConfigProto`); not used. */
-  config?: unknown;
+/** A feed dict: a `Map` from tensors (or names) to values, or a plain object keyed by name. */
+export const feedDictKind = kind<FeedDict>(
+  "a feed dict (a Map, or an object keyed by tensor name)",
+  (v) => v instanceof Map || isPlainObject(v),
+  true,
+);
+
+/** A `tf.Session`. */
+export const sessionKind = kind<Session>("a Session", (v) => v instanceof Session);
+
+/** TF 1.15's `Session(target='', graph=None, config=None)`. */
+const SESSION_PARAMS = [
+  opt("target", stringKind),
+  opt(
+    "graph",
+    kind<Graph>("a Graph", (v) => v instanceof Graph),
+  ),
+  // A `ConfigProto` (device placement, threads, GPU options): nothing in it applies here.
+  opt("config", anyKind<unknown>("a ConfigProto")),
+] as const;
+const SESSION = defineParams("Session", SESSION_PARAMS);
+
+/** The options object of `new tf.Session`. */
+export type SessionOptions = OptionsOf<typeof SESSION_PARAMS>;
+
+/**
+ * `run(fetches, feed_dict=None, options=None, run_metadata=None)`. Fetches and the feed
+ * dict may be plain objects, so the second argument is always the feed dict, never
+ * options: keywords come third (`sess.run(y, feed, { runMetadata })`).
+ */
+const RUN_PARAMS = [
+  req("fetches", anyKind<unknown>("a fetch (a Tensor, an Operation, a name, or lists of them)")),
+  opt("feedDict", feedDictKind),
+  opt("options", anyKind<unknown>("a RunOptions", false)),
+  opt("runMetadata", anyKind<unknown>("a RunMetadata", false)),
+] as const;
+const RUN = defineParams("Session.run", RUN_PARAMS);
+const RUN_ASYNC = defineParams("Session.runAsync", RUN_PARAMS);
+const NO_PARAMS = [] as const;
+const AS_DEFAULT = defineParams("Session.asDefault", NO_PARAMS);
+const CLOSE = defineParams("Session.close", NO_PARAMS);
+
+type RunArgs<F> =
+  | [fetches: F, feedDict?: FeedDict | null]
+  | [
+      fetches: F,
+      feedDict: FeedDict | null | undefined,
+      options: OptionsOf<readonly [(typeof RUN_PARAMS)[2], (typeof RUN_PARAMS)[3]]>,
+    ]
+  | [
+      fetches: F,
+      feedDict: FeedDict | null | undefined,
+      options: null | undefined,
+      runMetadata?: null,
+    ];
+
+/** Refuses `RunOptions` and `RunMetadata`: scopeflow neither traces nor times steps. */
+function checkRunArgs(a: { options?: unknown; runMetadata?: unknown }, fn: string): void {
+  const why = "scopeflow records no step traces or timings";
+  refuseUnsupported(fn, "options", a.options, why, "RunOptions");
+  refuseUnsupported(fn, "runMetadata", a.runMetadata, why, "RunMetadata");
 }
 
 /**
@@ -40,8 +110,17 @@ export class Session implements Disposable {
   private readonly executor = new Executor();
   private closed = false;
 
-  constructor(options: SessionOptions = {}) {
-    this.graph = options.graph ?? getDefaultGraph();
+  constructor(...args: CallArgs<typeof SESSION_PARAMS>) {
+    const a = SESSION.parse(args);
+    if (a.target !== undefined && a.target !== "") {
+      refuseUnsupported(
+        "Session",
+        "target",
+        a.target,
+        "scopeflow runs in process, with no distributed runtime",
+      );
+    }
+    this.graph = a.graph ?? getDefaultGraph();
   }
 
   /**
@@ -58,8 +137,11 @@ export class Session implements Disposable {
    * `${sum} ${max}`; // ==> 4.0 3.0
    * ```
    */
-  run<F>(fetches: F, feedDict?: FeedDict | null): FetchResult<F> {
-    return this.runFetches(fetches, feedDict) as FetchResult<F>;
+  run<F>(...args: RunArgs<F>): FetchResult<F>;
+  run(...args: unknown[]): unknown {
+    const a = RUN.parse(args);
+    checkRunArgs(a, "Session.run");
+    return this.runFetches(a.fetches, a.feedDict);
   }
 
   private runFetches(fetches: unknown, feedDict: FeedDict | null | undefined): unknown {
@@ -80,9 +162,11 @@ export class Session implements Disposable {
    * await sess.runAsync(y); // ==> 3.0
    * ```
    */
-  async runAsync<F>(fetches: F, feedDict?: FeedDict | null): Promise<FetchResult<F>> {
+  async runAsync<F>(...args: RunArgs<F>): Promise<FetchResult<F>> {
+    const a = RUN_ASYNC.parse(args);
+    checkRunArgs(a, "Session.runAsync");
     await ready();
-    return this.runFetches(fetches, feedDict) as FetchResult<F>;
+    return this.runFetches(a.fetches, a.feedDict) as FetchResult<F>;
   }
 
   /**
@@ -96,14 +180,17 @@ export class Session implements Disposable {
    * sess.asDefault(() => w.eval()); // ==> [1. 1.]
    * ```
    */
-  asDefault<T>(fn: (session: Session) => T): T {
+  asDefault<T>(fn: (session: Session) => T): T;
+  asDefault<T>(...args: unknown[]): T {
+    const [, fn] = parseWithCallback<typeof NO_PARAMS, (session: Session) => T>(AS_DEFAULT, args);
     const result = withDefaultSession(this, () => fn(this));
     if (isPromiseLike(result)) throw new AsyncScopeError("asDefault");
     return result;
   }
 
   /** Frees the session's variable values and cached constants. */
-  close(): void {
+  close(...args: CallArgs<typeof NO_PARAMS>): void {
+    CLOSE.parse(args);
     if (this.closed) return;
     this.closed = true;
     this.executor.dispose();
@@ -173,6 +260,12 @@ export class Session implements Disposable {
   }
 }
 
+declare(Session, SESSION);
+declare(Session.prototype.run, RUN);
+declare(Session.prototype.runAsync, RUN_ASYNC);
+declare(Session.prototype.asDefault, AS_DEFAULT);
+declare(Session.prototype.close, CLOSE);
+
 /**
  * Copies a tfjs tensor's values into an `NDArray` (the tensor itself stays owned by the
  * caller). `dtype` is the graph tensor's: an int64 value, carried in int32, comes back as
@@ -212,6 +305,8 @@ export function toNDArray(t: tfc.Tensor, dtype: DType = t.dtype as DType): NDArr
  * tf.getDefaultSession(); // ==> null
  * ```
  */
-export function getDefaultSession(): Session | null {
-  return currentDefaultSession() as Session | null;
-}
+export const getDefaultSession = tfFunction(
+  "getDefaultSession",
+  NO_PARAMS,
+  (): Session | null => currentDefaultSession() as Session | null,
+);

@@ -1,7 +1,17 @@
 import { getDefaultGraph, GraphKeys } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
 import { group, noOp } from "../ops/control/group.js";
-import type { Variable } from "./variable.js";
+import { Variable } from "./variable.js";
+import { kind, opt, req, stringKind, tfFunction } from "../graph/call_args.js";
+
+/** TF's `scope=None` of the collection getters: a regex matched at the start of names. */
+const SCOPE_PARAMS = [opt("scope", stringKind)] as const;
+
+/** A list of variables (`var_list`). */
+export const variableListKind = kind<readonly Variable[]>(
+  "a list of Variables",
+  (v) => Array.isArray(v) && v.every((x) => x instanceof Variable),
+);
 
 /**
  * Global variables (`tf.global_variables(scope)`), in creation order; `scope` keeps those
@@ -13,9 +23,9 @@ import type { Variable } from "./variable.js";
  * tf.globalVariables().map(String).join(", "); // ==> <tf.Variable 'test/weight_1:0' shape=(2,) dtype=float32_ref>
  * ```
  */
-export function globalVariables(scope?: string | null): Variable[] {
-  return getDefaultGraph().getCollection<Variable>(GraphKeys.GLOBAL_VARIABLES, scope);
-}
+export const globalVariables = tfFunction("globalVariables", SCOPE_PARAMS, (a): Variable[] =>
+  getDefaultGraph().collectionItems<Variable>(GraphKeys.GLOBAL_VARIABLES, a.scope),
+);
 
 /**
  * Trainable variables (`tf.trainable_variables(scope)`).
@@ -27,9 +37,9 @@ export function globalVariables(scope?: string | null): Variable[] {
  * tf.trainableVariables("discriminator").map((v) => v.name).join(", "); // ==> discriminator/w:0
  * ```
  */
-export function trainableVariables(scope?: string | null): Variable[] {
-  return getDefaultGraph().getCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES, scope);
-}
+export const trainableVariables = tfFunction("trainableVariables", SCOPE_PARAMS, (a): Variable[] =>
+  getDefaultGraph().collectionItems<Variable>(GraphKeys.TRAINABLE_VARIABLES, a.scope),
+);
 
 /**
  * Local variables (`tf.local_variables(scope)`).
@@ -40,9 +50,9 @@ export function trainableVariables(scope?: string | null): Variable[] {
  * tf.localVariables().map((v) => v.name).join(", "); // ==> count:0
  * ```
  */
-export function localVariables(scope?: string | null): Variable[] {
-  return getDefaultGraph().getCollection<Variable>(GraphKeys.LOCAL_VARIABLES, scope);
-}
+export const localVariables = tfFunction("localVariables", SCOPE_PARAMS, (a): Variable[] =>
+  getDefaultGraph().collectionItems<Variable>(GraphKeys.LOCAL_VARIABLES, a.scope),
+);
 
 /**
  * Model variables (`tf.model_variables(scope)`).
@@ -52,9 +62,9 @@ export function localVariables(scope?: string | null): Variable[] {
  * tf.modelVariables().length; // ==> 0
  * ```
  */
-export function modelVariables(scope?: string | null): Variable[] {
-  return getDefaultGraph().getCollection<Variable>(GraphKeys.MODEL_VARIABLES, scope);
-}
+export const modelVariables = tfFunction("modelVariables", SCOPE_PARAMS, (a): Variable[] =>
+  getDefaultGraph().collectionItems<Variable>(GraphKeys.MODEL_VARIABLES, a.scope),
+);
 
 /**
  * One op that runs the initializers of `varList` (`tf.variables_initializer`), a `NoOp`
@@ -69,18 +79,19 @@ export function modelVariables(scope?: string | null): Variable[] {
  * sess.run(w); // ==> [1. 1.]
  * ```
  */
-export function variablesInitializer(
-  varList: readonly Variable[],
-  options: { name?: string } = {},
-): Operation {
-  const name = options.name ?? "init";
-  if (varList.length > 0)
-    return group(
-      varList.map((v) => v.initializer),
-      { name },
-    );
-  return noOp({ name });
-}
+export const variablesInitializer = tfFunction(
+  "variablesInitializer",
+  [req("varList", variableListKind), opt("name", stringKind)] as const,
+  (a): Operation => {
+    const name = a.name ?? "init";
+    if (a.varList.length > 0)
+      return group(
+        a.varList.map((v) => v.initializer),
+        { name },
+      );
+    return noOp({ name });
+  },
+);
 
 /**
  * Initializes every global variable (`tf.global_variables_initializer()`), op `init`.
@@ -93,9 +104,11 @@ export function variablesInitializer(
  * sess.run(w); // ==> [1. 1.]
  * ```
  */
-export function globalVariablesInitializer(): Operation {
-  return variablesInitializer(globalVariables());
-}
+export const globalVariablesInitializer = tfFunction(
+  "globalVariablesInitializer",
+  [] as const,
+  (): Operation => variablesInitializer(globalVariables()),
+);
 
 /**
  * Initializes every local variable (`tf.local_variables_initializer()`), op `init_1`
@@ -109,6 +122,8 @@ export function globalVariablesInitializer(): Operation {
  * sess.run(count); // ==> 0
  * ```
  */
-export function localVariablesInitializer(): Operation {
-  return variablesInitializer(localVariables());
-}
+export const localVariablesInitializer = tfFunction(
+  "localVariablesInitializer",
+  [] as const,
+  (): Operation => variablesInitializer(localVariables()),
+);

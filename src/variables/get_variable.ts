@@ -1,5 +1,5 @@
 import { UnimplementedError, ValueError } from "../errors.js";
-import { asDType, isFloating, isInteger, type DType } from "../graph/dtypes.js";
+import { isFloating, isInteger, type DType } from "../graph/dtypes.js";
 import { captureCallSite, getDefaultGraph, GraphKeys, type Graph } from "../graph/graph.js";
 import {
   isTensorConvertible,
@@ -22,30 +22,76 @@ import { getVariableScope, VariableScopeStore } from "../scope/variable_scope.js
 import { VariableStore } from "../scope/variable_store.js";
 import { isInitializer, glorotUniformInitializer, zerosInitializer } from "../ops/init_ops.js";
 import { convertToTensor } from "../ops/convert.js";
-import { Variable } from "./variable.js";
+import { Variable, withDefinedAt } from "./variable.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  kind,
+  opt,
+  req,
+  shapeKind,
+  stringKind,
+  type ArgsOf,
+  type CallArgs,
+  type Kind,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import {
+  aggregationKind,
+  checkedLaterKind,
+  initializerKind,
+  refuseDistribution,
+  refuseUnsupported,
+  synchronizationKind,
+} from "../scope/arg_kinds.js";
 
 /** A public entry point, as a value for stack capture. */
 type PublicEntry = (...args: never[]) => unknown;
 
-/** Options of {@link getVariable}. */
-export interface GetVariableOptions {
-  shape?: ShapeLike | null;
-  dtype?: DType | null;
-  /** An initializer object, a function, a `Tensor` (then no `shape`), or a JS value. */
-  initializer?: Initializer | InitializerFunction | TensorLike | null;
-  regularizer?: Regularizer | null;
-  trainable?: boolean | null;
-  collections?: string[] | null;
-  validateShape?: boolean;
-  partitioner?: Partitioner | null;
-  constraint?: Constraint | null;
-  customGetter?: CustomGetter | null;
+function fnKind<T>(): Kind<T> {
+  return kind<T>("a function", (v) => typeof v === "function");
 }
 
 /**
- * Gets an existing variable or creates a new one (`tf.get_variable`). The full name is
- * the current variable scope's name plus `name`; name scopes play no part. Whether it
- * may create, must reuse, or may do either is the scope's `reuse`.
+ * TF 1.15's `get_variable(name, shape=None, dtype=None, initializer=None,
+ * regularizer=None, trainable=None, collections=None, caching_device=None,
+ * partitioner=None, validate_shape=True, use_resource=None, custom_getter=None,
+ * constraint=None, synchronization=AUTO, aggregation=NONE)`; `get_local_variable` takes
+ * the same.
+ */
+const GET_VARIABLE_PARAMS = [
+  req("name", stringKind),
+  opt("shape", shapeKind),
+  opt("dtype", dtypeKind),
+  opt("initializer", initializerKind as Kind<Initializer | InitializerFunction | TensorLike>),
+  opt("regularizer", fnKind<Regularizer>()),
+  opt("trainable", booleanKind),
+  // TensorFlow's own checks (ValueError) come later, with its messages.
+  opt("collections", checkedLaterKind<readonly string[]>("a list of collection names")),
+  opt("cachingDevice", stringKind),
+  opt("partitioner", fnKind<Partitioner>()),
+  opt("validateShape", booleanKind),
+  opt("useResource", booleanKind),
+  opt("customGetter", checkedLaterKind<CustomGetter>("a function")),
+  opt("constraint", fnKind<Constraint>()),
+  opt("synchronization", synchronizationKind),
+  opt("aggregation", aggregationKind),
+] as const;
+const GET_VARIABLE = defineParams("getVariable", GET_VARIABLE_PARAMS);
+const GET_LOCAL_VARIABLE = defineParams("getLocalVariable", GET_VARIABLE_PARAMS);
+
+type GetVariableArgs = ArgsOf<typeof GET_VARIABLE_PARAMS>;
+
+/** The options object of {@link getVariable} (after the name). */
+export type GetVariableOptions = Omit<OptionsOf<typeof GET_VARIABLE_PARAMS>, "name">;
+
+/**
+ * Gets an existing variable or creates a new one (`tf.get_variable`, TF's parameters in
+ * TF's order: `name, shape, dtype, initializer, …`). The full name is the current
+ * variable scope's name plus `name`; name scopes play no part. Whether it may create,
+ * must reuse, or may do either is the scope's `reuse`.
  *
  * @example
  * ```ts
@@ -55,19 +101,17 @@ export interface GetVariableOptions {
  * tax.name; // ==> other_charge/tax:0
  * ```
  */
-export function getVariable(
-  name: string,
-  shape?: ShapeLike | GetVariableOptions | null,
-  options?: GetVariableOptions,
-): Variable {
-  const opts = normalizeArgs(name, shape, options);
+export function getVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>): Variable {
+  const a = checkArgs(GET_VARIABLE.parse(args), "getVariable");
   const graph = getDefaultGraph();
-  return graph.atomically(() => getVariableIn(graph, name, opts, getVariable)) as Variable;
+  return graph.atomically(() => getVariableIn(graph, a, getVariable)) as Variable;
 }
+declare(getVariable, GET_VARIABLE);
 
 /**
  * A non-trainable variable in `LOCAL_VARIABLES` only (`tf.get_local_variable`), for
- * counters and metrics that are not saved with the model.
+ * counters and metrics that are not saved with the model. As in TensorFlow, `trainable`
+ * is accepted and has no effect.
  *
  * @example
  * ```ts
@@ -75,70 +119,44 @@ export function getVariable(
  * count.trainable; // ==> false
  * ```
  */
-export function getLocalVariable(
-  name: string,
-  shape?: ShapeLike | GetVariableOptions | null,
-  options?: GetVariableOptions,
-): Variable {
-  const opts = normalizeArgs(name, shape, options);
-  const collections = opts.collections
-    ? [...opts.collections, GraphKeys.LOCAL_VARIABLES]
+export function getLocalVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>): Variable {
+  const a = checkArgs(GET_LOCAL_VARIABLE.parse(args), "getLocalVariable");
+  const collections = a.collections
+    ? [...a.collections, GraphKeys.LOCAL_VARIABLES]
     : [GraphKeys.LOCAL_VARIABLES];
   const graph = getDefaultGraph();
   return graph.atomically(() =>
-    getVariableIn(graph, name, { ...opts, trainable: false, collections }, getLocalVariable),
+    getVariableIn(graph, { ...a, trainable: false, collections }, getLocalVariable),
   ) as Variable;
 }
+declare(getLocalVariable, GET_LOCAL_VARIABLE);
 
-function isShapeLike(value: unknown): value is ShapeLike {
-  return Array.isArray(value) || value instanceof TensorShape;
-}
-
-function normalizeArgs(
-  name: unknown,
-  shape: ShapeLike | GetVariableOptions | null | undefined,
-  options: GetVariableOptions | undefined,
-): GetVariableOptions {
-  if (typeof name !== "string")
-    throw new TypeError(`getVariable: the name must be a string, got ${typeof name}.`);
-  let opts: GetVariableOptions;
-  if (shape === undefined || shape === null || isShapeLike(shape)) {
-    opts = { ...(options ?? {}) };
-    if (shape !== undefined && shape !== null) {
-      if (opts.shape !== undefined && opts.shape !== null)
-        throw new TypeError("getVariable: shape given twice.");
-      opts.shape = shape;
-    }
-  } else if (typeof shape === "object") {
-    if (options !== undefined)
-      throw new TypeError("getVariable(name, options): no third argument after options.");
-    opts = { ...shape };
-  } else {
-    throw new TypeError(
-      `getVariable: the second argument must be a shape or an options object, got ${typeof shape}.`,
-    );
-  }
-  if (opts.shape !== undefined && opts.shape !== null) TensorShape.from(opts.shape);
-  if (opts.dtype !== undefined && opts.dtype !== null) asDType(opts.dtype);
-  if (
-    opts.collections !== undefined &&
-    opts.collections !== null &&
-    !Array.isArray(opts.collections)
-  ) {
+/** TensorFlow's checks of `collections` and `custom_getter`, and what scopeflow lacks. */
+function checkArgs(a: GetVariableArgs, fn: string): GetVariableArgs {
+  if (a.collections !== undefined && !Array.isArray(a.collections)) {
     throw new ValueError(
-      `collections argument to Variable constructor must be a list, tuple, or set. Got ${String(opts.collections)} of type ${typeof opts.collections}`,
+      `collections argument to Variable constructor must be a list, tuple, or set. Got ${String(a.collections)} of type ${typeof a.collections}`,
     );
   }
-  if (
-    opts.customGetter !== undefined &&
-    opts.customGetter !== null &&
-    typeof opts.customGetter !== "function"
-  ) {
-    throw new ValueError(
-      `Passed a custom_getter which is not callable: ${String(opts.customGetter)}`,
+  if (a.customGetter !== undefined && typeof a.customGetter !== "function") {
+    throw new ValueError(`Passed a custom_getter which is not callable: ${String(a.customGetter)}`);
+  }
+  refuseUnsupported(
+    fn,
+    "cachingDevice",
+    a.cachingDevice,
+    "scopeflow places every variable on its one device",
+  );
+  if (a.useResource === true) {
+    refuseUnsupported(
+      fn,
+      "useResource",
+      true,
+      "scopeflow's variables are reference variables (VariableV2)",
     );
   }
-  return opts;
+  refuseDistribution(fn, a.synchronization, a.aggregation);
+  return a;
 }
 
 /** Whether an initializer is callable (an initializer object or a function) rather than a value. */
@@ -149,10 +167,10 @@ function isCallableInitializer(init: unknown): init is Initializer | Initializer
 /** `VariableScope.get_variable`: fills in the scope's defaults, then the getter. */
 function getVariableIn(
   graph: Graph,
-  name: string,
-  opts: GetVariableOptions,
+  opts: GetVariableArgs,
   publicEntry: PublicEntry,
 ): TensorConvertible {
+  const name = opts.name;
   const scope = getVariableScope();
   const regularizer = opts.regularizer ?? scope.regularizer;
   const partitioner = opts.partitioner ?? scope.partitioner;
@@ -161,12 +179,7 @@ function getVariableIn(
   const fullName = scope.name ? `${scope.name}/${name}` : name;
   // Variable names depend only on the variable scope, so the name scope is reset.
   return withNameScope(graph, null, () => {
-    if (
-      opts.dtype &&
-      opts.initializer !== undefined &&
-      opts.initializer !== null &&
-      opts.initializer instanceof Tensor
-    ) {
+    if (opts.dtype !== undefined && opts.initializer instanceof Tensor) {
       const initDType = convertToTensor(opts.initializer).dtype;
       if (initDType !== opts.dtype) {
         throw new ValueError(
@@ -182,11 +195,11 @@ function getVariableIn(
       regularizer,
       reuse,
       trainable: opts.trainable ?? true,
-      collections: opts.collections ?? null,
+      collections: opts.collections === undefined ? null : [...opts.collections],
       validateShape: opts.validateShape ?? true,
       partitioner,
       constraint: opts.constraint ?? scope.constraint,
-      dtypeGiven: opts.dtype !== undefined && opts.dtype !== null,
+      dtypeGiven: opts.dtype !== undefined,
       publicEntry,
     };
     if (customGetter !== null) {
@@ -276,16 +289,19 @@ function createVariable(
       "The initializer passed is not valid. It should be a callable with no arguments and the shape should not be provided or an instance of `tf.keras.initializers.*' and `shape` should be fully defined.",
     );
   }
-  return new Variable(initialValue, {
-    name: fullName,
-    trainable: o.trainable,
-    collections: o.collections ?? undefined,
-    dtype: variableDType ?? undefined,
-    validateShape: o.validateShape,
-    constraint: o.constraint,
-    // Captured only when creating: the user's frames sit about 12 frames up from here.
-    definedAt: captureCallSite(16, o.publicEntry),
-  });
+  // Captured only when creating, from the public function the user called.
+  return withDefinedAt(
+    captureCallSite(16, o.publicEntry),
+    () =>
+      new Variable(initialValue, {
+        name: fullName,
+        trainable: o.trainable,
+        collections: o.collections,
+        dtype: variableDType,
+        validateShape: o.validateShape,
+        constraint: o.constraint,
+      }),
+  );
 }
 
 function callInitializer(
@@ -313,8 +329,7 @@ function addRegularizationLoss(
   const loss = withNameScope(graph, `${fullName}/Regularizer/`, () =>
     graph.initScope(() => regularizer(v)),
   );
-  if (loss !== null && loss !== undefined)
-    graph.addToCollection(GraphKeys.REGULARIZATION_LOSSES, loss);
+  if (loss !== null && loss !== undefined) graph.addItem(GraphKeys.REGULARIZATION_LOSSES, loss);
 }
 
 /** The variable store of the default graph, keyed by full variable name. */

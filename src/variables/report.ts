@@ -9,6 +9,8 @@ import { logicalNot } from "../ops/math/unary.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { isVariableInitialized } from "../ops/state/variable_ops.js";
 import type { Variable } from "./variable.js";
+import { variableListKind } from "./collections.js";
+import { opt, stringKind, tfFunction } from "../graph/call_args.js";
 
 /**
  * The names of the variables not yet initialized in the session that runs the result
@@ -22,22 +24,23 @@ import type { Variable } from "./variable.js";
  * sess.run(tf.reportUninitializedVariables()); // ==> [b'foo/v']
  * ```
  */
-export function reportUninitializedVariables(
-  varList?: readonly Variable[] | null,
-  options: { name?: string } = {},
-): Tensor {
-  const graph = getDefaultGraph();
-  const vars = varList ?? [
-    ...graph.getCollection<Variable>(GraphKeys.GLOBAL_VARIABLES),
-    ...graph.getCollection<Variable>(GraphKeys.LOCAL_VARIABLES),
-  ];
-  return inOpScope(options.name, "report_uninitialized_variables", [], () => {
-    if (vars.length === 0) return constant([], { dtype: "string", shape: [0] });
-    const mask = logicalNot(stack(vars.map((v) => isVariableInitialized(v))));
-    const names = constant(vars.map((v) => v.op.name));
-    // boolean_mask on a vector: the positions where the mask holds, then a gather.
-    return inOpScope(undefined, "boolean_mask", [names, mask], () =>
-      gather(names, squeeze(where(mask), { axis: [1] })),
-    );
-  });
-}
+export const reportUninitializedVariables = tfFunction(
+  "reportUninitializedVariables",
+  [opt("varList", variableListKind), opt("name", stringKind)] as const,
+  (a): Tensor => {
+    const graph = getDefaultGraph();
+    const vars = a.varList ?? [
+      ...graph.collectionItems<Variable>(GraphKeys.GLOBAL_VARIABLES),
+      ...graph.collectionItems<Variable>(GraphKeys.LOCAL_VARIABLES),
+    ];
+    return inOpScope(a.name, "report_uninitialized_variables", [], () => {
+      if (vars.length === 0) return constant([], { dtype: "string", shape: [0] });
+      const mask = logicalNot(stack(vars.map((v) => isVariableInitialized(v))));
+      const names = constant(vars.map((v) => v.op.name));
+      // boolean_mask on a vector: the positions where the mask holds, then a gather.
+      return inOpScope(undefined, "boolean_mask", [names, mask], () =>
+        gather(names, squeeze(where(mask), { axis: [1] })),
+      );
+    });
+  },
+);

@@ -16,19 +16,111 @@ import { convertToTensor } from "../ops/convert.js";
 import { binaryOperator, neg } from "../ops/math/operators.js";
 import { identity } from "../ops/math/unary.js";
 import { assign, assignAdd, assignSub, variableOp } from "../ops/state/variable_ops.js";
+import {
+  booleanKind,
+  declare,
+  defineParams,
+  dtypeKind,
+  kind,
+  opt,
+  req,
+  shapeKind,
+  stringKind,
+  tensorKind,
+  type CallArgs,
+  type OptionsOf,
+} from "../graph/call_args.js";
+import {
+  aggregationKind,
+  checkedLaterKind,
+  refuseDistribution,
+  refuseUnsupported,
+  synchronizationKind,
+} from "../scope/arg_kinds.js";
 
-/** Options of `new tf.Variable`. */
-export interface VariableOptions {
-  name?: string;
-  trainable?: boolean;
-  dtype?: DType;
-  /** Collections to add the variable to; replaces `GLOBAL_VARIABLES` (TRAINABLE is still added). */
-  collections?: string[];
-  /** Whether the initial value's shape must be fully known (default `true`). */
-  validateShape?: boolean;
-  constraint?: Constraint | null;
-  /** Where it was requested, for "Originally defined at:" (set by `getVariable`). */
-  definedAt?: Error | null;
+/**
+ * TF 1.15's `Variable(initial_value=None, trainable=None, collections=None,
+ * validate_shape=True, caching_device=None, name=None, variable_def=None, dtype=None,
+ * expected_shape=None, import_scope=None, constraint=None, use_resource=None,
+ * synchronization=AUTO, aggregation=NONE, shape=None)` (`VariableV1`).
+ */
+const VARIABLE_PARAMS = [
+  opt(
+    "initialValue",
+    kind<TensorLike | (() => TensorLike)>(
+      "a Tensor, a value convertible to one, or a function returning one",
+      (v) => typeof v === "function" || tensorKind.check(v),
+    ),
+  ),
+  opt("trainable", booleanKind),
+  // TensorFlow's own checks (ValueError) come later, with its messages.
+  opt("collections", checkedLaterKind<readonly string[]>("a list of collection names")),
+  opt("validateShape", booleanKind),
+  opt("cachingDevice", stringKind),
+  opt("name", stringKind),
+  opt("variableDef", checkedLaterKind<unknown>("a VariableDef")),
+  opt("dtype", dtypeKind),
+  opt("expectedShape", shapeKind),
+  opt("importScope", stringKind),
+  opt("constraint", checkedLaterKind<Constraint>("a function")),
+  opt("useResource", booleanKind),
+  opt("synchronization", synchronizationKind),
+  opt("aggregation", aggregationKind),
+  opt("shape", shapeKind),
+] as const;
+const VARIABLE = defineParams("Variable", VARIABLE_PARAMS);
+
+/** The options object of `new tf.Variable`. */
+export type VariableOptions = OptionsOf<typeof VARIABLE_PARAMS>;
+
+/** TF 1.15's `assign(value, use_locking=False, name=None, read_value=True)`. */
+const ASSIGN_PARAMS = [
+  req("value", tensorKind),
+  opt("useLocking", booleanKind),
+  opt("name", stringKind),
+  opt("readValue", booleanKind),
+] as const;
+/** `assign_add(delta, use_locking=False, name=None, read_value=True)`, and `assign_sub`. */
+const ASSIGN_DELTA_PARAMS = [
+  req("delta", tensorKind),
+  opt("useLocking", booleanKind),
+  opt("name", stringKind),
+  opt("readValue", booleanKind),
+] as const;
+const ASSIGN = defineParams("Variable.assign", ASSIGN_PARAMS);
+const ASSIGN_ADD = defineParams("Variable.assignAdd", ASSIGN_DELTA_PARAMS);
+const ASSIGN_SUB = defineParams("Variable.assignSub", ASSIGN_DELTA_PARAMS);
+
+/** A session, for `eval` and `load` (the class lives in `session/`, above this layer). */
+const sessionKind = kind<object>(
+  "a Session",
+  (v) => typeof v === "object" && v !== null && typeof (v as { run?: unknown }).run === "function",
+);
+const EVAL_PARAMS = [opt("session", sessionKind)] as const;
+const LOAD_PARAMS = [
+  req("value", checkedLaterKind<unknown>("a value")),
+  opt("session", sessionKind),
+] as const;
+const EVAL = defineParams("Variable.eval", EVAL_PARAMS);
+const LOAD = defineParams("Variable.load", LOAD_PARAMS);
+
+/** The options object of {@link Variable.assign}. */
+export type VariableAssignOptions = OptionsOf<typeof ASSIGN_DELTA_PARAMS>;
+
+/**
+ * Where `getVariable` was called, for the next variable built: the call site is not a TF
+ * parameter, so it reaches the constructor aside from the arguments.
+ */
+let pendingDefinedAt: Error | null = null;
+
+/** Builds a variable with `new Variable(...)` inside `fn`, recording `definedAt` on its op. */
+export function withDefinedAt<T>(definedAt: Error, fn: () => T): T {
+  pendingDefinedAt = definedAt;
+  try {
+    return fn();
+  } finally {
+    pendingDefinedAt = null;
+  }
 }
 
 /** What a session needs to evaluate and load variables; installed by `session/`. */
@@ -73,37 +165,55 @@ export class Variable implements TensorConvertible {
   readonly constraint: Constraint | null;
   private readonly ref: Tensor;
 
-  constructor(initialValue: TensorLike | (() => TensorLike), options: VariableOptions = {}) {
-    if (initialValue === undefined || initialValue === null)
-      throw new ValueError("initial_value must be specified.");
-    const collections = options.collections ?? [GraphKeys.GLOBAL_VARIABLES];
+  constructor(...args: CallArgs<typeof VARIABLE_PARAMS>) {
+    const definedAt = pendingDefinedAt;
+    pendingDefinedAt = null;
+    const a = VARIABLE.parse(args);
+    const initialValue = a.initialValue;
+    if (a.variableDef !== undefined) {
+      refuseUnsupported(
+        "Variable",
+        "variableDef",
+        a.variableDef,
+        "scopeflow builds variables from an initial value only",
+        "a VariableDef",
+      );
+    }
+    if (initialValue === undefined) throw new ValueError("initial_value must be specified.");
+    const collections: unknown = a.collections ?? [GraphKeys.GLOBAL_VARIABLES];
     if (!Array.isArray(collections)) {
       throw new ValueError(
         `collections argument to Variable constructor must be a list, tuple, or set. Got ${String(collections)} of type ${typeof collections}`,
       );
     }
-    if (
-      options.constraint !== undefined &&
-      options.constraint !== null &&
-      typeof options.constraint !== "function"
-    ) {
+    if (a.constraint !== undefined && typeof a.constraint !== "function") {
       throw new ValueError("The `constraint` argument must be a callable.");
     }
-    const trainable = options.trainable ?? true;
-    const dtype =
-      options.dtype === undefined || options.dtype === null ? null : asDType(options.dtype);
-    const validateShape = options.validateShape ?? true;
+    refuseUnsupported(
+      "Variable",
+      "cachingDevice",
+      a.cachingDevice,
+      "scopeflow places every variable on its one device",
+    );
+    if (a.useResource === true) {
+      refuseUnsupported(
+        "Variable",
+        "useResource",
+        true,
+        "scopeflow's variables are reference variables (VariableV2)",
+      );
+    }
+    refuseDistribution("Variable", a.synchronization, a.aggregation);
+    // As in TensorFlow, `expected_shape` is ignored, and so is `import_scope` without a
+    // `variable_def`.
+    const trainable = a.trainable ?? true;
+    const dtype = a.dtype === undefined ? null : asDType(a.dtype);
+    const validateShape = a.validateShape ?? true;
+    const shape = a.shape === undefined ? null : TensorShape.from(a.shape);
     const graph = getDefaultGraph();
     const built = graph.atomically(() =>
       graph.initScope(() =>
-        buildVariable(
-          graph,
-          initialValue,
-          options.name,
-          dtype,
-          validateShape,
-          options.definedAt ?? null,
-        ),
+        buildVariable(graph, initialValue, a.name, dtype, validateShape, shape, definedAt),
       ),
     );
     this.op = built.ref.op;
@@ -112,12 +222,12 @@ export class Variable implements TensorConvertible {
     this.initializer = built.initializer;
     this.snapshot = built.snapshot;
     this.trainable = trainable;
-    this.constraint = options.constraint ?? null;
+    this.constraint = a.constraint ?? null;
     const keys =
       trainable && !collections.includes(GraphKeys.TRAINABLE_VARIABLES)
-        ? [...collections, GraphKeys.TRAINABLE_VARIABLES]
-        : collections;
-    graph.atomically(() => graph.addToCollections(keys, this));
+        ? [...(collections as string[]), GraphKeys.TRAINABLE_VARIABLES]
+        : (collections as string[]);
+    graph.atomically(() => graph.addItems(keys, this));
   }
 
   /** `"scope/v:0"`. */
@@ -160,7 +270,8 @@ export class Variable implements TensorConvertible {
   }
 
   /**
-   * An op that sets the variable to `value`; running it yields the new value.
+   * An op that sets the variable to `value` (`assign(value, use_locking, name,
+   * read_value)`); running it yields the new value, or, with `readValue` false, the op.
    *
    * @example
    * ```ts
@@ -170,16 +281,43 @@ export class Variable implements TensorConvertible {
    * sess.run(v); // ==> [1. 2.]
    * ```
    */
-  assign(value: TensorLike, options: { name?: string } = {}): Tensor {
-    return assign(this.ref, value, options);
+  assign(
+    value: TensorLike,
+    useLocking: boolean | null | undefined,
+    name: string | null | undefined,
+    readValue: false,
+  ): Operation;
+  assign(value: TensorLike, options: VariableAssignOptions & { readValue: false }): Operation;
+  assign(...args: CallArgs<typeof ASSIGN_PARAMS>): Tensor;
+  assign(...args: unknown[]): Tensor | Operation {
+    const a = ASSIGN.parse(args);
+    return readOrOp(assign(this.ref, a.value, { name: a.name }), a.readValue);
   }
-  /** An op that adds `value` to the variable. */
-  assignAdd(value: TensorLike, options: { name?: string } = {}): Tensor {
-    return assignAdd(this.ref, value, options);
+  /** An op that adds `delta` to the variable (`assign_add(delta, use_locking, name, read_value)`). */
+  assignAdd(
+    delta: TensorLike,
+    useLocking: boolean | null | undefined,
+    name: string | null | undefined,
+    readValue: false,
+  ): Operation;
+  assignAdd(delta: TensorLike, options: VariableAssignOptions & { readValue: false }): Operation;
+  assignAdd(...args: CallArgs<typeof ASSIGN_DELTA_PARAMS>): Tensor;
+  assignAdd(...args: unknown[]): Tensor | Operation {
+    const a = ASSIGN_ADD.parse(args);
+    return readOrOp(assignAdd(this.ref, a.delta, { name: a.name }), a.readValue);
   }
-  /** An op that subtracts `value` from the variable. */
-  assignSub(value: TensorLike, options: { name?: string } = {}): Tensor {
-    return assignSub(this.ref, value, options);
+  /** An op that subtracts `delta` from the variable (`assign_sub`). */
+  assignSub(
+    delta: TensorLike,
+    useLocking: boolean | null | undefined,
+    name: string | null | undefined,
+    readValue: false,
+  ): Operation;
+  assignSub(delta: TensorLike, options: VariableAssignOptions & { readValue: false }): Operation;
+  assignSub(...args: CallArgs<typeof ASSIGN_DELTA_PARAMS>): Tensor;
+  assignSub(...args: unknown[]): Tensor | Operation {
+    const a = ASSIGN_SUB.parse(args);
+    return readOrOp(assignSub(this.ref, a.delta, { name: a.name }), a.readValue);
   }
 
   /**
@@ -193,12 +331,14 @@ export class Variable implements TensorConvertible {
    * sess.asDefault(() => v.eval()); // ==> [1. 1.]
    * ```
    */
-  eval(session?: unknown): NDArray {
-    return needHooks().run(session, this) as NDArray;
+  eval(...args: CallArgs<typeof EVAL_PARAMS>): NDArray {
+    const a = EVAL.parse(args);
+    return needHooks().run(a.session, this) as NDArray;
   }
 
   /**
-   * Writes `value` into the variable in `session` by feeding its initializer.
+   * Writes `value` into the variable in `session` by feeding its initializer
+   * (`load(value, session=None)`).
    *
    * @example
    * ```ts
@@ -209,11 +349,12 @@ export class Variable implements TensorConvertible {
    *              //      [3. 4.]]
    * ```
    */
-  load(value: unknown, session?: unknown): void {
+  load(...args: CallArgs<typeof LOAD_PARAMS>): void {
+    const a = LOAD.parse(args);
     needHooks().run(
-      session,
+      a.session,
       this.initializer,
-      new Map([[this.initializer.inputs[1] as Tensor, value]]),
+      new Map([[this.initializer.inputs[1] as Tensor, a.value]]),
     );
   }
 
@@ -260,6 +401,21 @@ export class Variable implements TensorConvertible {
   }
 }
 
+declare(Variable, VARIABLE);
+declare(Variable.prototype.assign, ASSIGN);
+declare(Variable.prototype.assignAdd, ASSIGN_ADD);
+declare(Variable.prototype.assignSub, ASSIGN_SUB);
+declare(Variable.prototype.eval, EVAL);
+declare(Variable.prototype.load, LOAD);
+
+/**
+ * `read_value=True` gives the assign's value; `False` gives the op (TensorFlow's
+ * `assign(...).op`). `use_locking` needs no handling: a session runs one step at a time.
+ */
+function readOrOp(t: Tensor, readValue: boolean | undefined): Tensor | Operation {
+  return readValue === false ? t.op : t;
+}
+
 function needHooks(): VariableSessionHooks {
   if (sessionHooks === null)
     throw new Error("scopeflow's session module is not loaded: import from 'scopeflow'");
@@ -280,10 +436,9 @@ function buildVariable(
   name: string | undefined,
   dtype: DType | null,
   validateShape: boolean,
+  shape: TensorShape | null,
   definedAt: Error | null,
 ): BuiltVariable {
-  if (name !== undefined && typeof name !== "string")
-    throw new TypeError("A variable name must be a string.");
   return withNameScope(graph, name ?? "Variable", (scope) => {
     const value =
       typeof initialValue === "function"
@@ -294,8 +449,8 @@ function buildVariable(
     if (validateShape && !value.shape.isFullyDefined()) {
       throw new ValueError(`initial_value must have a shape specified: ${value.toString()}`);
     }
-    const shape = validateShape ? value.shape : TensorShape.unknown();
-    const ref = variableOp(graph, scope, shape, value.dtype, definedAt);
+    const varShape = shape ?? (validateShape ? value.shape : TensorShape.unknown());
+    const ref = variableOp(graph, scope, varShape, value.dtype, definedAt);
     const initializer = assign(ref, value, { name: "Assign", validateShape }).op;
     const snapshot = identity(ref, { name: "read" });
     return { ref, initialValue: value, initializer, snapshot };

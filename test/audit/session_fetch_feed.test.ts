@@ -164,11 +164,14 @@ describe("feeds", () => {
   it("a feed key that names an operation or a missing tensor is refused with TF's words", () => {
     const x = tf.placeholder(tf.float32, [2], { name: "x" });
     using sess = new tf.Session();
-    expect(thrownBy(() => sess.run(x, { x: [1, 2] })).message).toBe(
-      `The name 'x' refers to an Operation, not a Tensor. Tensor names must be of the form "<op_name>:<output_index>".`,
+    // TF's session.py wraps the lookup error: TypeError('Cannot interpret feed_dict key as Tensor: ' + …).
+    const opKey = thrownBy(() => sess.run(x, { x: [1, 2] }));
+    expect(opKey).toBeInstanceOf(TypeError);
+    expect(opKey.message).toBe(
+      `Cannot interpret feed_dict key as Tensor: The name 'x' refers to an Operation, not a Tensor. Tensor names must be of the form "<op_name>:<output_index>".`,
     );
     expect(thrownBy(() => sess.run(x, { "x:0": [1, 2], "q:0": [1] })).message).toBe(
-      "The name 'q:0' refers to a Tensor which does not exist. The operation, 'q', does not exist in the graph.",
+      "Cannot interpret feed_dict key as Tensor: The name 'q:0' refers to a Tensor which does not exist. The operation, 'q', does not exist in the graph.",
     );
   });
 });

@@ -38,13 +38,18 @@ describe("variableScope with bad arguments", () => {
   });
 
   test("a name that is neither a string nor a scope", () => {
-    for (const bad of [42, {}, true, ["a"], () => "x"]) {
+    for (const bad of [42, true, ["a"], () => "x"]) {
       expectThrowsAndUnchanged(
         () => tf.variableScope(bad as unknown as string, noCall),
         TypeError,
         "VariableScope: name_or_scope must be a string or VariableScope.",
       );
     }
+    expectThrowsAndUnchanged(
+      () => tf.variableScope({} as unknown as string, noCall),
+      TypeError,
+      "variableScope() missing 1 required positional argument: 'nameOrScope'",
+    );
     expect(tf.variableScope("bar", (s) => s.originalNameScope)).toBe("bar/");
   });
 

@@ -605,7 +605,7 @@ describe("a value as the scope's initializer (TF's testInitializeFromValue)", ()
       tf.variableScope("bad", { initializer: { mean: 0 } as never }, () => tf.getVariable("x")),
     );
     expect(e).toBeInstanceOf(TypeError);
-    expect(e.message).toMatch(/^variableScope: initializer must be/);
+    expect(e.message).toMatch(/^variableScope\(\) argument 'initializer' must be/);
     expect(tf.getDefaultGraph().getOperations().length).toBe(before);
   });
 });
@@ -715,11 +715,15 @@ describe("the values option", () => {
 
 describe("argument checking", () => {
   test("a name that is neither a string nor a VariableScope is a TypeError", () => {
-    for (const bad of [3, {}, true]) {
+    for (const bad of [3, true]) {
       const e = errorOf(() => tf.variableScope(bad as unknown as string, () => undefined));
       expect(e).toBeInstanceOf(TypeError);
       expect(e.message).toBe("VariableScope: name_or_scope must be a string or VariableScope.");
     }
+    // A lone object before the callback is the options object: no name_or_scope at all.
+    const e = errorOf(() => tf.variableScope({} as unknown as string, () => undefined));
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.message).toBe("variableScope() missing 1 required positional argument: 'nameOrScope'");
   });
 
   test("an invalid scope name is TensorFlow's ValueError", () => {

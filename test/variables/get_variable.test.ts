@@ -42,7 +42,7 @@ describe("create or return", () => {
     const b = tf.getVariable("b", [2], { initializer: tf.onesInitializer() });
     expect(a.shape.toString()).toBe("(2,)");
     expect(b.shape.toString()).toBe("(2,)");
-    expect(() => tf.getVariable("c", [2], { shape: [2] })).toThrow(TypeError);
+    expect(() => tf.getVariable("c", [2], { shape: [2] } as never)).toThrow(TypeError);
   });
 
   test("a TensorShape is accepted as the shape", () => {
