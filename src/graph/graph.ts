@@ -31,6 +31,7 @@ export const GraphKeys = {
   SAVERS: "savers",
   INIT_OP: "init_op",
   TRAIN_OP: "train_op",
+  MOVING_AVERAGE_VARIABLES: "moving_average_variables",
 } as const;
 
 /** The static description of one output an op will have. */

@@ -40,3 +40,21 @@ export {
   type AssignmentTarget,
 } from "../checkpoint/checkpoint_utils.js";
 export { loadCheckpoint, CheckpointReader } from "../checkpoint/checkpoint_reader.js";
+export {
+  exponentialDecay,
+  piecewiseConstant,
+  piecewiseConstantDecay,
+  polynomialDecay,
+  naturalExpDecay,
+  inverseTimeDecay,
+  cosineDecay,
+  type ExponentialDecayOptions,
+  type PiecewiseConstantOptions,
+  type PolynomialDecayOptions,
+  type CosineDecayOptions,
+} from "../train/learning_rate_decay.js";
+export {
+  ExponentialMovingAverage,
+  type ExponentialMovingAverageOptions,
+  type Averageable,
+} from "../train/moving_averages.js";
