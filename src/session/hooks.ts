@@ -1,4 +1,5 @@
 import { installTensorHooks, type Tensor } from "../graph/tensor.js";
+import { sliceHelper } from "../ops/array/strided_slice.js";
 import { binaryOperator, neg } from "../ops/math/operators.js";
 import { installVariableSessionHooks } from "../variables/variable.js";
 import type { FeedDict } from "./feeds.js";
@@ -22,6 +23,7 @@ export function installHooks(): void {
   installTensorHooks({
     binary: (op, x, y, name) => binaryOperator(op, x, y, name),
     unary: (_op, x, name) => neg(x, name),
+    getitem: (x, items) => sliceHelper(x, items),
     evaluate: (t: Tensor, feedDict, session) =>
       sessionFor(session).run(t, feedDict as FeedDict | undefined),
   });
