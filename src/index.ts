@@ -142,6 +142,8 @@ export { concat } from "./ops/array/concat.js";
 export { stack, unstack, type StackOptions, type UnstackOptions } from "./ops/array/stack.js";
 export { split, type SplitOptions } from "./ops/array/split.js";
 export { slice } from "./ops/array/slice.js";
+export { stridedSlice, type StridedSliceOptions } from "./ops/array/strided_slice.js";
+export { sliceSpec, newaxis, SliceSpec, type SliceItem } from "./graph/slice_spec.js";
 export { gather, type GatherOptions } from "./ops/array/gather.js";
 export { transpose, type TransposeOptions } from "./ops/array/transpose.js";
 export { expandDims } from "./ops/array/expand_dims.js";

@@ -29,6 +29,13 @@ import {
   unsortedSegmentSum,
 } from "./grad_ops.js";
 import { g0, shapeOf, sub } from "./grad_util.js";
+// StridedSlice's gradients (the block at the end of this file).
+import { shape as shapeAs } from "../ops/array/shape.js";
+import {
+  stridedSlice,
+  stridedSliceGrad,
+  type StridedSliceMasks,
+} from "../ops/array/strided_slice.js";
 
 /*
  * Gradient functions of the array ops (TensorFlow 1.15's `array_grad.py`), building the
@@ -322,3 +329,40 @@ registerGradient("ReverseSequence", (op, grads) => [
   }),
   null,
 ]);
+
+// ---- StridedSlice (TF 1.15's `_StridedSliceGrad`, `_StridedSliceGradGrad`) ----------------
+
+function stridedSliceMasks(op: Operation): StridedSliceMasks {
+  return {
+    beginMask: op.attrs.begin_mask as number,
+    endMask: op.attrs.end_mask as number,
+    ellipsisMask: op.attrs.ellipsis_mask as number,
+    newAxisMask: op.attrs.new_axis_mask as number,
+    shrinkAxisMask: op.attrs.shrink_axis_mask as number,
+  };
+}
+
+registerGradient("StridedSlice", (op, grads) => {
+  const [x, begin, end, strides] = op.inputs as [Tensor, Tensor, Tensor, Tensor];
+  // The shape in begin's dtype: StridedSliceGrad takes one index type.
+  const inputShape = shapeAs(x, { outType: begin.dtype });
+  const masks = stridedSliceMasks(op);
+  return [stridedSliceGrad(inputShape, begin, end, strides, g0(grads), masks), null, null, null];
+});
+
+registerGradient("StridedSliceGrad", (op, grads) => {
+  const [, begin, end, strides] = op.inputs as [Tensor, Tensor, Tensor, Tensor];
+  const m = stridedSliceMasks(op);
+  const out = stridedSlice(
+    g0(grads),
+    begin,
+    end,
+    strides,
+    m.beginMask,
+    m.endMask,
+    m.ellipsisMask,
+    m.newAxisMask,
+    m.shrinkAxisMask,
+  );
+  return [null, null, null, null, out];
+});

@@ -15,6 +15,7 @@ export type TensorEvalParams = readonly [
   Param<"feedDict", ReadonlyMap<unknown, unknown> | Readonly<Record<string, unknown>>, false>,
   Param<"session", { run(...args: never[]): unknown }, false>,
 ];
+import type { SliceItem } from "./slice_spec.js";
 
 /**
  * Objects that stand for a tensor where ops take one (a `Variable`): the op asks for
@@ -57,6 +58,8 @@ export type BinaryOperatorName = "add" | "sub" | "mul" | "truediv" | "pow" | "mo
 export interface TensorHooks {
   binary(op: BinaryOperatorName, x: TensorLike, y: TensorLike, name?: string): Tensor;
   unary(op: "neg", x: TensorLike, name?: string): Tensor;
+  /** Python's `x[...]` (`_slice_helper`): a `StridedSlice` named `strided_slice`. */
+  getitem(x: TensorLike, items: readonly SliceItem[]): Tensor;
   /** `Tensor.eval`'s arguments as given: the session layer parses them. */
   evaluate(t: Tensor, args: readonly unknown[]): NDArray;
 }
@@ -182,6 +185,43 @@ export class Tensor implements TensorConvertible {
   /** `-this`: a `Neg` op. */
   neg(): Tensor {
     return need().unary("neg", this);
+  }
+
+  /**
+   * Python's subscript `x[...]`: builds exactly the ops TensorFlow 1.15 builds for it (a
+   * `StridedSlice` named `strided_slice`, its begin/end/strides in `strided_slice/stack`,
+   * `strided_slice/stack_1`, `strided_slice/stack_2`, and the five masks as attrs). Each
+   * argument is one item of the Python subscript:
+   *
+   * | Python            | scopeflow                             |
+   * | ----------------- | ------------------------------------- |
+   * | `x[0]`, `x[-1]`   | `x.get(0)`, `x.get(-1)`               |
+   * | `x[1:3]`          | `x.get("1:3")`                        |
+   * | `x[:, 3, :]`      | `x.get(":", 3, ":")`                  |
+   * | `x[::-1]`, `x[-2:]`, `x[:-1]`, `x[::2]` | `x.get("::-1")`, `x.get("-2:")`, `x.get(":-1")`, `x.get("::2")` |
+   * | `x[..., 0]`       | `x.get("...", 0)`                     |
+   * | `x[:, None]`, `x[..., tf.newaxis]` | `x.get(":", null)`, `x.get("...", tf.newaxis)` |
+   * | `x[t]` (scalar int tensor) | `x.get(t)`                   |
+   * | `x[:t]`, `x[i:i + 2]`, `x[::t]` | `x.get(tf.sliceSpec(null, t))`, `x.get(tf.sliceSpec(i, i.add(2)))`, `x.get(tf.sliceSpec(null, null, t))` |
+   * | `x[()]`           | `x.get()`                             |
+   * | `tf.shape(x)[0]`  | `tf.shape(x).get(0)`                  |
+   *
+   * A slice string is `start:stop:step` with integers, any part empty; `"..."` is Python's
+   * `Ellipsis`. Indices that are not integers or scalar int32/int64 tensors are
+   * TensorFlow's `TypeError`.
+   *
+   * @example
+   * ```ts
+   * const x = tf.constant([[1, 2, 3], [4, 5, 6]]);
+   * x.get(":", 1).op.name; // ==> strided_slice
+   * using sess = new tf.Session();
+   * sess.run(x.get(":", 1)); // ==> [2. 5.]
+   * sess.run(x.get(-1, "::-1")); // ==> [6. 5. 4.]
+   * x.get("...", null).shape.toString(); // ==> (2, 3, 1)
+   * ```
+   */
+  get(...items: SliceItem[]): Tensor {
+    return need().getitem(this, items);
   }
 
   /**

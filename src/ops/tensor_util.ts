@@ -4,6 +4,7 @@ import type { DType } from "../graph/dtypes.js";
 import type { Tensor } from "../graph/tensor.js";
 import { TensorShape, type Dim } from "../graph/tensor_shape.js";
 import type { ConstValue } from "./const_value.js";
+import { sliceConstValue, type StridedSliceMasks } from "./strided_slice_spec.js";
 
 /*
  * Build-time evaluation of small tensors (TensorFlow's `tensor_util.constant_value` and
@@ -78,6 +79,10 @@ export function constantValue(t: Tensor): ConstValue | null {
       if (op.attrs.axis !== 0) return null;
       return concatValues(op.inputs, true);
     }
+    case "StridedSlice":
+      return stridedSliceValue(op.inputs as Tensor[], op.attrs);
+    case "Fill":
+      return fillValue(t, op.inputs[1] as Tensor);
     case "ConcatV2": {
       const axis = constantValue(op.inputs[op.inputs.length - 1] as Tensor);
       if (axis === null || Number(axis.values[0]) !== 0) return null;
@@ -175,6 +180,10 @@ export function constantValueAsShape(t: Tensor): TensorShape {
   }
   const v = constantInts(t);
   if (v !== null) return new TensorShape(v.map((d) => (d >= 0 ? d : null)));
+  if (op.type === "StridedSlice") {
+    const partial = partialStridedSliceShape(op.inputs as Tensor[], op.attrs);
+    if (partial !== null) return partial;
+  }
   return len === null ? TensorShape.unknown() : TensorShape.unknownOfRank(len);
 }
 
@@ -186,4 +195,83 @@ export function readInts(t: tfc.Tensor): number[] {
 /** Reads a scalar tensor's value in a kernel (only when it was not known when building). */
 export function readScalar(t: tfc.Tensor): number {
   return Number((t.dataSync() as ArrayLike<number>)[0]);
+}
+
+// Larger constants are not sliced when building: their slices are rarely shapes, and
+// slicing them on every shape query would cost more than it gives.
+const MAX_SLICED_CONSTANT = 4096;
+
+function stridedSliceMasks(attrs: Readonly<Record<string, unknown>>): StridedSliceMasks {
+  return {
+    beginMask: attrs.begin_mask as number,
+    endMask: attrs.end_mask as number,
+    ellipsisMask: attrs.ellipsis_mask as number,
+    newAxisMask: attrs.new_axis_mask as number,
+    shrinkAxisMask: attrs.shrink_axis_mask as number,
+  };
+}
+
+/** A `Fill` of a known shape with a constant (`tf.ones_like(begin)`). */
+function fillValue(t: Tensor, value: Tensor): ConstValue | null {
+  const n = t.shape.numElements();
+  if (n === null || n > MAX_SLICED_CONSTANT) return null;
+  const v = constantValue(value);
+  if (v === null || v.values.length !== 1) return null;
+  const source = v.values as ArrayLike<unknown> & { constructor: unknown };
+  const Ctor = source.constructor as new (n: number) => { [i: number]: unknown };
+  const values = Array.isArray(source) ? new Array<unknown>(n) : new Ctor(n);
+  for (let i = 0; i < n; i++) values[i] = source[0];
+  return { dtype: v.dtype, shape: t.shape.asList() as number[], values } as ConstValue;
+}
+
+/** A `StridedSlice` of constants (`tf.shape(x)[0]` of a known shape), as TF's shape inference folds it. */
+function stridedSliceValue(
+  inputs: readonly Tensor[],
+  attrs: Readonly<Record<string, unknown>>,
+): ConstValue | null {
+  const [x, b, e, s] = inputs as [Tensor, Tensor, Tensor, Tensor];
+  const n = x.shape.numElements();
+  if (n === null || n > MAX_SLICED_CONSTANT) return null;
+  const input = constantValue(x);
+  const begin = constantInts(b);
+  const end = constantInts(e);
+  const strides = constantInts(s);
+  if (input === null || begin === null || end === null || strides === null) return null;
+  return sliceConstValue(input, begin, end, strides, stridedSliceMasks(attrs));
+}
+
+/**
+ * `tf.shape(x)[1:]` read as a shape when `x`'s shape is partly known (TF's
+ * `PartialStridedSliceShape`): one range, begin/end masks at most on it, no other masks.
+ */
+function partialStridedSliceShape(
+  inputs: readonly Tensor[],
+  attrs: Readonly<Record<string, unknown>>,
+): TensorShape | null {
+  const [x, b, e, s] = inputs as [Tensor, Tensor, Tensor, Tensor];
+  const m = stridedSliceMasks(attrs);
+  if (m.ellipsisMask !== 0 || m.newAxisMask !== 0 || m.shrinkAxisMask !== 0) return null;
+  if ((m.beginMask | 1) !== 1 || (m.endMask | 1) !== 1) return null;
+  const one = (t: Tensor) => {
+    const v = constantInts(t);
+    return v !== null && v.length === 1 ? (v[0] as number) : null;
+  };
+  const stride = one(s);
+  let start = m.beginMask === 1 ? 0 : one(b);
+  let stop = m.endMask === 1 ? Number.MAX_SAFE_INTEGER : one(e);
+  if (stride === null || start === null || stop === null || stride === 0) return null;
+  const whole = constantValueAsShape(x);
+  if (whole.dims === null) return null;
+  const rank = whole.dims.length;
+  // InferenceContext::Subshape's clamping; anything it would refuse stays unknown.
+  start = Math.min(start, rank);
+  stop = Math.min(stop, rank);
+  if (stride < 0 && start === rank) start--;
+  if (start < 0) start += rank;
+  if (stop < 0) stop += rank;
+  if (start < 0 || stop < 0 || (stride > 0 ? start > stop : start < stop)) return null;
+  const dims: Dim[] = [];
+  for (let i = start; stride > 0 ? i < stop : i > stop; i += stride)
+    dims.push(whole.dims[i] as Dim);
+  return new TensorShape(dims);
 }

@@ -1,5 +1,6 @@
 import { installTensorHooks, Tensor, type TensorEvalParams } from "../graph/tensor.js";
 import { declare, defineParams, opt } from "../graph/call_args.js";
+import { sliceHelper } from "../ops/array/strided_slice.js";
 import { binaryOperator, neg } from "../ops/math/operators.js";
 import { installVariableSessionHooks } from "../variables/variable.js";
 import type { FeedDict } from "./feeds.js";
@@ -29,6 +30,7 @@ export function installHooks(): void {
   installTensorHooks({
     binary: (op, x, y, name) => binaryOperator(op, x, y, name),
     unary: (_op, x, name) => neg(x, name),
+    getitem: (x, items) => sliceHelper(x, items),
     evaluate: (t: Tensor, args) => {
       const a = TENSOR_EVAL.parse(args);
       return sessionFor(a.session).run(t, a.feedDict as FeedDict | undefined);

@@ -10,10 +10,12 @@ import {
   type TensorLike,
 } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
+import type { SliceItem } from "../graph/slice_spec.js";
 import { withNameScope } from "../scope/name_scope.js";
 import type { Constraint } from "../scope/types.js";
 import { convertToTensor } from "../ops/convert.js";
 import { binaryOperator, neg } from "../ops/math/operators.js";
+import { sliceHelper } from "../ops/array/strided_slice.js";
 import { identity } from "../ops/math/unary.js";
 import { assign, assignAdd, assignSub, variableOp } from "../ops/state/variable_ops.js";
 import {
@@ -389,6 +391,20 @@ export class Variable implements TensorConvertible {
   /** `-v`. */
   neg(): Tensor {
     return neg(this);
+  }
+  /**
+   * Python's `v[...]` on the variable's value (`v/read`): see `Tensor.get` for the
+   * spelling of each subscript item.
+   *
+   * @example
+   * ```ts
+   * const v = tf.getVariable("v", [3, 2], { initializer: tf.onesInitializer() });
+   * v.get(":", 0).shape.toString(); // ==> (3,)
+   * v.get(":", 0).op.inputs[0].name; // ==> v/read:0
+   * ```
+   */
+  get(...items: SliceItem[]): Tensor {
+    return sliceHelper(this, items);
   }
 
   /** `<tf.Variable 'test/weight_1:0' shape=(2,) dtype=float32_ref>`. */
