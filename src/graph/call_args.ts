@@ -47,6 +47,8 @@ export interface Param<N extends string = string, T = unknown, R extends boolean
   readonly required: R;
   /** A deprecated spelling that TF still accepts for another parameter (`dim` for `axis`). */
   readonly aliasOf?: string;
+  /** The alias is TF's newer spelling (`filters` for conv2d's `filter`), not the older one. */
+  readonly aliasIsNewer?: boolean;
 }
 
 /** A required parameter. */
@@ -67,8 +69,9 @@ export function alias<N extends string, T>(
   name: N,
   target: string,
   k: Kind<T>,
+  newer = false,
 ): Param<N, T, false> {
-  return { name, kind: k, required: false, aliasOf: target };
+  return { name, kind: k, required: false, aliasOf: target, aliasIsNewer: newer };
 }
 
 type AnyParams = readonly Param[];
@@ -207,7 +210,9 @@ export function defineParams<const P extends AnyParams>(fn: string, params: P): 
         if (old === undefined) continue;
         if (out[p.aliasOf] !== undefined) {
           // TF's `deprecated_argument_lookup` raises ValueError.
-          throw new ValueError(`Cannot specify both '${p.aliasOf}' and '${p.name}'`);
+          // TF names the older spelling first (`deprecated_argument_lookup`).
+          const [older, newer] = p.aliasIsNewer ? [p.aliasOf, p.name] : [p.name, p.aliasOf];
+          throw new ValueError(`Cannot specify both '${older}' and '${newer}'`);
         }
         out[p.aliasOf] = old;
       }

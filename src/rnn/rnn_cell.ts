@@ -35,6 +35,7 @@ import {
   defineParams,
   dtypeKind,
   functionKind,
+  isPlainObject,
   kind,
   opt,
   req,
@@ -66,9 +67,21 @@ export type LSTMStateTuple<T = Tensor> = {
  * state.h === h0; // ==> true
  * ```
  */
-export function LSTMStateTuple<T>(c: T, h: T): LSTMStateTuple<T> {
-  return { c, h };
+export function LSTMStateTuple<T>(c: T, h: T): LSTMStateTuple<T>;
+/** The namedtuple's keyword form, `LSTMStateTuple(c=…, h=…)`. */
+export function LSTMStateTuple<T>(fields: { c: T; h: T }): LSTMStateTuple<T>;
+export function LSTMStateTuple(...args: unknown[]): LSTMStateTuple<unknown> {
+  const a = LSTM_STATE_TUPLE.parse(args);
+  return { c: a.c, h: a.h };
 }
+
+/** A part of a state: a tensor (or a value convertible to one), never a plain object. */
+const statePartKind = kind<unknown>("a Tensor", (v) => !isPlainObject(v));
+const LSTM_STATE_TUPLE = defineParams("nn.rnnCell.LSTMStateTuple", [
+  req("c", statePartKind),
+  req("h", statePartKind),
+] as const);
+declare(LSTMStateTuple, LSTM_STATE_TUPLE);
 
 /** A recurrent state: a tensor, an `{ c, h }` pair, or an array of states (nested). */
 export type RNNState = Tensor | { c: RNNState; h: RNNState } | readonly RNNState[];

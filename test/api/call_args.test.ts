@@ -93,7 +93,7 @@ describe("reductions: reduce_sum_v1(input_tensor, axis, keepdims, name, reductio
     const x = tf.constant(X);
     const before = tf.getDefaultGraph().getOperations().length;
     expect(() => tf.reduceSum(x, 1, { reductionIndices: 0 })).toThrow(
-      new tf.errors.ValueError("Cannot specify both 'axis' and 'reductionIndices'"),
+      new tf.errors.ValueError("Cannot specify both 'reductionIndices' and 'axis'"),
     );
     expect(tf.getDefaultGraph().getOperations().length).toBe(before);
   });

@@ -509,7 +509,7 @@ describe("tf.losses: argument checks", () => {
     );
     expect(() =>
       tf.losses.cosineDistance({ labels: [[1]], predictions: [[1]], axis: 1, dim: 1 }),
-    ).toThrow("Cannot specify both 'axis' and 'dim'");
+    ).toThrow("Cannot specify both 'dim' and 'axis'");
     // A failed call leaves neither ops nor losses behind.
     expect(tf.getDefaultGraph().getOperations()).toEqual([]);
     expect(tf.losses.getLosses()).toEqual([]);

@@ -65,7 +65,7 @@ const CONV2D_PARAMS = [
   opt("dataFormat", stringKind),
   opt("dilations", intsKind),
   opt("name", stringKind),
-  alias("filters", "filter", tensorKind),
+  alias("filters", "filter", tensorKind, true),
 ] as const;
 
 /** The options object of {@link conv2d}. */
