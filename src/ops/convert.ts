@@ -69,7 +69,7 @@ export function convertToTensor(value: TensorLike | unknown, options: ConvertOpt
   if (value instanceof Tensor || isTensorConvertible(value)) {
     let t = value instanceof Tensor ? value : value[toTensorSymbol](options.asRef ?? false);
     const wanted = dtype ?? options.preferredDtype ?? null;
-    if (wanted === "int32" && undecidedLiterals.has(t) && t.dtype === "float32") {
+    if (wanted === "int32" && t.dtype === "float32" && undecidedLiterals(t.graph).has(t)) {
       t = withNameScope(t.graph, options.name ?? "Cast", (scope) =>
         castIn(t.graph, scope, t, "int32"),
       );
@@ -101,14 +101,19 @@ export function convertToTensor(value: TensorLike | unknown, options: ConvertOpt
  * An op that needs an int32 index (a slice's `begin`, a shape) reads such a tensor through
  * a `Cast` instead of refusing float32, so the ported line means what it meant.
  */
-const undecidedLiterals = new WeakSet<Tensor>();
+const UNDECIDED_LITERALS = Symbol("undecidedLiterals");
+
+/** The graph's set of such tensors (per-graph state, as the graph keeps its collections). */
+function undecidedLiterals(graph: Graph): WeakSet<Tensor> {
+  return graph.getExtension(UNDECIDED_LITERALS, () => new WeakSet<Tensor>());
+}
 
 /**
  * Records that `t`'s float32 dtype was a default for an integral JS number literal, not a
  * decision (see {@link convertToTensor}).
  */
 export function markUndecidedLiteral(t: Tensor): void {
-  undecidedLiterals.add(t);
+  undecidedLiterals(t.graph).add(t);
 }
 
 /** Whether `value` is a JS number, or nested array of numbers, all integers. */
@@ -158,7 +163,7 @@ function firstTensorDType(value: readonly unknown[], preferred: DType | null): D
   for (const v of value) {
     if (isTensorLike(v)) {
       const t = convertToTensor(v);
-      return preferred === "int32" && undecidedLiterals.has(t) ? preferred : t.dtype;
+      return preferred === "int32" && undecidedLiterals(t.graph).has(t) ? preferred : t.dtype;
     }
     if (Array.isArray(v)) {
       const d = firstTensorDType(v, preferred);
