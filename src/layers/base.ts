@@ -200,6 +200,25 @@ export const trainingKind = eitherKind(booleanKind, tensorKind);
  * The keyword arguments every layer class takes after its own (Python's `**kwargs`:
  * `dtype`, `_scope`, `_reuse`), by name only.
  */
+/**
+ * The parameters TF 1.15's kernel layers (`Dense`, `Conv2D`) share after their own:
+ * `activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+ * bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint, trainable, name`.
+ */
+export const KERNEL_LAYER_ARGS = [
+  opt("activation", activationKind),
+  opt("useBias", booleanKind),
+  opt("kernelInitializer", initializerKind),
+  opt("biasInitializer", initializerKind),
+  opt("kernelRegularizer", regularizerKind),
+  opt("biasRegularizer", regularizerKind),
+  opt("activityRegularizer", regularizerKind),
+  opt("kernelConstraint", constraintKind),
+  opt("biasConstraint", constraintKind),
+  opt("trainable", booleanKind),
+  opt("name", layerNameKind),
+] as const;
+
 export const LAYER_KWARGS = [
   opt("dtype", dtypeKind),
   opt("scope", layerNameKind),

@@ -6,7 +6,6 @@ import { biasAdd } from "../ops/nn/bias_add.js";
 import { conv2d as nnConv2d } from "../ops/nn/conv.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
 import {
-  booleanKind,
   declare,
   defineParams,
   givenAsNull,
@@ -21,20 +20,16 @@ import {
 } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
 import {
-  activationKind,
   applyFunctional,
-  constraintKind,
   dimAt,
-  initializerKind,
   InputSpec,
   intOrIntsKind,
   Layer,
+  KERNEL_LAYER_ARGS,
   LAYER_KWARGS,
-  layerNameKind,
   normalizeDataFormat,
   normalizePadding,
   normalizeTuple,
-  regularizerKind,
   resolveActivation,
   reuseKind,
   type ApplyOptions,
@@ -55,17 +50,7 @@ const CONV2D_ARGS = [
   opt("padding", stringKind),
   opt("dataFormat", stringKind),
   opt("dilationRate", intOrIntsKind),
-  opt("activation", activationKind),
-  opt("useBias", booleanKind),
-  opt("kernelInitializer", initializerKind),
-  opt("biasInitializer", initializerKind),
-  opt("kernelRegularizer", regularizerKind),
-  opt("biasRegularizer", regularizerKind),
-  opt("activityRegularizer", regularizerKind),
-  opt("kernelConstraint", constraintKind),
-  opt("biasConstraint", constraintKind),
-  opt("trainable", booleanKind),
-  opt("name", layerNameKind),
+  ...KERNEL_LAYER_ARGS,
 ] as const;
 
 /** TF 1.15's `Conv2D(filters, kernel_size, strides, …, trainable, name, **kwargs)`. */

@@ -9,7 +9,6 @@ import { biasAdd } from "../ops/nn/bias_add.js";
 import { softmax } from "../ops/nn/softmax.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
 import {
-  booleanKind,
   declare,
   defineParams,
   givenAsNull,
@@ -23,16 +22,12 @@ import {
 } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
 import {
-  activationKind,
   applyFunctional,
-  constraintKind,
   dimAt,
-  initializerKind,
   InputSpec,
   Layer,
+  KERNEL_LAYER_ARGS,
   LAYER_KWARGS,
-  layerNameKind,
-  regularizerKind,
   resolveActivation,
   reuseKind,
   type ApplyOptions,
@@ -55,20 +50,7 @@ export const ACTIVATIONS = {
  * default), `useBias` (`true`), the kernel's and bias's initializers (the variable scope's,
  * else Glorot uniform; zeros for the bias), regularizers and constraints.
  */
-const DENSE_ARGS = [
-  req("units", numberKind),
-  opt("activation", activationKind),
-  opt("useBias", booleanKind),
-  opt("kernelInitializer", initializerKind),
-  opt("biasInitializer", initializerKind),
-  opt("kernelRegularizer", regularizerKind),
-  opt("biasRegularizer", regularizerKind),
-  opt("activityRegularizer", regularizerKind),
-  opt("kernelConstraint", constraintKind),
-  opt("biasConstraint", constraintKind),
-  opt("trainable", booleanKind),
-  opt("name", layerNameKind),
-] as const;
+const DENSE_ARGS = [req("units", numberKind), ...KERNEL_LAYER_ARGS] as const;
 
 /** TF 1.15's `Dense(units, activation, …, trainable, name, **kwargs)`. */
 const DENSE_PARAMS = [...DENSE_ARGS, ...LAYER_KWARGS] as const;
