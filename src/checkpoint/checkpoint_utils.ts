@@ -8,7 +8,7 @@ import type { Tensor } from "../graph/tensor.js";
 import type { NDArray } from "../ndarray/index.js";
 import { assign } from "../ops/state/variable_ops.js";
 import { VariableStore } from "../scope/variable_store.js";
-import { Variable } from "../variables/variable.js";
+import { replaceInitializer, Variable } from "../variables/variable.js";
 import { checkpointFilename, loadCheckpoint } from "./checkpoint_reader.js";
 import { restoreV2 } from "./io_ops.js";
 import { isPlainObject, kind, req, stringKind, tfFunction } from "../graph/call_args.js";
@@ -233,15 +233,7 @@ function setCheckpointInitializer(variable: Variable, ckptFile: string, tensorNa
     const init = assign(variable.refTensor, value).op;
     // TensorFlow sets the restored tensor's shape after building the Assign.
     value.setShape(variable.shape);
-    // TensorFlow overwrites the RefVariable's `_initializer_op` and `_initial_value`;
-    // Variable keeps them readonly for users, so swap them here (undone with the graph).
-    const mutable = variable as unknown as { initializer: typeof init; initialValue: Tensor };
-    const before = { initializer: variable.initializer, initialValue: variable.initialValue };
-    mutable.initializer = init;
-    mutable.initialValue = value;
-    graph.onUndo(() => {
-      mutable.initializer = before.initializer;
-      mutable.initialValue = before.initialValue;
-    });
+    // TensorFlow overwrites the RefVariable's `_initializer_op` and `_initial_value`.
+    replaceInitializer(variable, init, value);
   });
 }

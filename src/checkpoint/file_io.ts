@@ -1,7 +1,7 @@
 /**
- * Synchronous checkpoint file I/O for Node, used by the Saver's graph ops (`SaveV2` and
+ * Checkpoint file I/O for Node: synchronous for the Saver's graph ops (`SaveV2` and
  * `RestoreV2` run inside the synchronous `Session.run`), the checkpoint utilities and the
- * CLI. The byte layout comes from ./format; this module only moves bytes, makes writes
+ * CLI, asynchronous for `Saver.saveAsync`/`restoreAsync`. The byte layout comes from ./format; this module only moves bytes, makes writes
  * atomic (temporary file + rename, as TensorFlow's BundleWriter does) and mirrors
  * TensorFlow's checkpoint_management.py for the `checkpoint` state file.
  *
@@ -19,6 +19,7 @@ import {
   readBundle,
   v1CheckpointError,
   type BundleEntryInfo,
+  type BundlePlan,
   type BundleReader,
   type BundleTensorInput,
   type ReadBundleOptions,
@@ -81,9 +82,9 @@ function errnoCode(e: unknown): string | undefined {
 let nativeCrc: Promise<void> | undefined;
 
 /**
- * Starts loading the optional hardware CRC32C (@node-rs/crc32, about 3.5 GB/s against
- * about 1.4 GB/s for the WebAssembly fallback). Loading is asynchronous, so synchronous
- * saves made before it finishes simply use the portable implementation.
+ * Starts loading the optional hardware CRC32C (@node-rs/crc32, several GB/s against
+ * about 1-2 GB/s for the portable crc-32). Loading is asynchronous, so synchronous saves
+ * made before it finishes simply use the portable implementation.
  *
  * @example
  * ```ts
@@ -109,6 +110,174 @@ export function preloadNativeCrc32c(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------
+// One generator per file operation, two drivers
+//
+// Each operation below is written once, as a generator that yields the file steps it
+// needs (open, write, read, close, rename) and receives their results; `runSync` performs
+// the steps with `fs.*Sync` (for the kernels inside the synchronous `Session.run`) and
+// `runAsync` with `fs.promises`. Errors of a step are thrown back into the generator at
+// its `yield`, so cleanup (`finally`, `catch`) is written once too.
+
+/** An open file: a descriptor for the sync driver, a `FileHandle` for the async one. */
+type Handle = number | NodeFs.promises.FileHandle;
+
+type Step =
+  | { op: "open"; file: string; flags: "r" | "wx" }
+  /**
+   * Writes all of `bytes`; `alongside` (a chunk's checksum) runs while the async driver's
+   * write is in flight, or just before the sync driver's (the chunk is then still in cache
+   * for the kernel's copy).
+   */
+  | { op: "write"; handle: Handle; bytes: Uint8Array; alongside?: () => void }
+  /** Reads into `bytes` from `position` until full or end of file; yields the count. */
+  | { op: "read"; handle: Handle; bytes: Uint8Array; position: number }
+  | { op: "size"; handle: Handle }
+  | { op: "close"; handle: Handle }
+  | { op: "rename"; from: string; to: string }
+  | { op: "readFile"; file: string };
+
+type Steps<R> = Generator<Step, R, unknown>;
+
+function* openFile(file: string, flags: "r" | "wx"): Steps<Handle> {
+  return (yield { op: "open", file, flags }) as Handle;
+}
+function* write(handle: Handle, bytes: Uint8Array, alongside?: () => void): Steps<void> {
+  yield { op: "write", handle, bytes, alongside };
+}
+function* read(handle: Handle, bytes: Uint8Array, position: number): Steps<number> {
+  return (yield { op: "read", handle, bytes, position }) as number;
+}
+function* fileSize(handle: Handle): Steps<number> {
+  return (yield { op: "size", handle }) as number;
+}
+function* close(handle: Handle): Steps<void> {
+  yield { op: "close", handle };
+}
+function* rename(from: string, to: string): Steps<void> {
+  yield { op: "rename", from, to };
+}
+function* readFile(file: string): Steps<Uint8Array> {
+  return (yield { op: "readFile", file }) as Uint8Array;
+}
+
+function asBytes(buf: Uint8Array): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function stepSync(step: Step): unknown {
+  const fs = nodeFs();
+  switch (step.op) {
+    case "open":
+      return fs.openSync(step.file, step.flags);
+    case "write": {
+      const { bytes } = step;
+      step.alongside?.();
+      let done = 0;
+      const fd = step.handle as number;
+      while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+      return undefined;
+    }
+    case "read": {
+      const { bytes } = step;
+      let done = 0;
+      while (done < bytes.length) {
+        const n = fs.readSync(
+          step.handle as number,
+          bytes,
+          done,
+          bytes.length - done,
+          step.position + done,
+        );
+        if (n === 0) break;
+        done += n;
+      }
+      return done;
+    }
+    case "size":
+      return fs.fstatSync(step.handle as number).size;
+    case "close":
+      return fs.closeSync(step.handle as number);
+    case "rename":
+      return fs.renameSync(step.from, step.to);
+    case "readFile":
+      return asBytes(fs.readFileSync(step.file));
+  }
+}
+
+async function stepAsync(step: Step): Promise<unknown> {
+  const fsp = nodeFs().promises;
+  switch (step.op) {
+    case "open":
+      return fsp.open(step.file, step.flags);
+    case "write": {
+      const h = step.handle as NodeFs.promises.FileHandle;
+      const { bytes } = step;
+      const writing = (async () => {
+        let done = 0;
+        while (done < bytes.length) {
+          done += (await h.write(bytes, done, bytes.length - done)).bytesWritten;
+        }
+      })();
+      try {
+        step.alongside?.();
+      } finally {
+        await writing;
+      }
+      return undefined;
+    }
+    case "read": {
+      const h = step.handle as NodeFs.promises.FileHandle;
+      const { bytes } = step;
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesRead } = await h.read(bytes, done, bytes.length - done, step.position + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done;
+    }
+    case "size":
+      return (await (step.handle as NodeFs.promises.FileHandle).stat()).size;
+    case "close":
+      return (step.handle as NodeFs.promises.FileHandle).close();
+    case "rename":
+      return fsp.rename(step.from, step.to);
+    case "readFile":
+      return asBytes(await fsp.readFile(step.file));
+  }
+}
+
+function runSync<R>(steps: Steps<R>): R {
+  let next = steps.next();
+  while (next.done !== true) {
+    let result: unknown;
+    try {
+      result = stepSync(next.value);
+    } catch (e) {
+      next = steps.throw(e);
+      continue;
+    }
+    next = steps.next(result);
+  }
+  return next.value;
+}
+
+async function runAsync<R>(steps: Steps<R>): Promise<R> {
+  let next = steps.next();
+  while (next.done !== true) {
+    let result: unknown;
+    try {
+      result = await stepAsync(next.value);
+    } catch (e) {
+      next = steps.throw(e);
+      continue;
+    }
+    next = steps.next(result);
+  }
+  return next.value;
+}
+
+// ---------------------------------------------------------------------------
 // Writing a bundle
 
 /** What {@link writeBundleSync} wrote. */
@@ -126,14 +295,9 @@ function tempName(finalName: string): string {
   return `${finalName}.tempstate${r[0]}`;
 }
 
-function writeAll(fs: typeof NodeFs, fd: number, bytes: Uint8Array): void {
-  let done = 0;
-  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
-}
-
 /** Small tensors are batched into one write; large ones are checksummed and written in chunks. */
 const SMALL_TENSOR = 256 << 10;
-/** Checksumming a chunk right before writing it keeps it in cache for the kernel's copy. */
+/** Checksumming a chunk as it is written keeps it in cache for the kernel's copy. */
 const CHUNK = 4 << 20;
 
 /**
@@ -156,6 +320,96 @@ export function ensureCheckpointDir(prefix: string): void {
   }
 }
 
+function* openForWrite(file: string): Steps<Handle> {
+  try {
+    return yield* openFile(file, "wx");
+  } catch (e) {
+    throw new NotFoundError(`Failed to create a NewWriteableFile: ${file} : ${describeError(e)}`);
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    nodeFs().rmSync(file, { force: true });
+  } catch {
+    // Nothing to clean up, or nothing we can do.
+  }
+}
+
+/** The tensor data: small tensors batched, large ones in checksummed chunks; yields their CRCs. */
+function* writeData(handle: Handle, tensors: BundlePlan["tensors"]): Steps<number[]> {
+  const crcs: number[] = [];
+  const batch = new Uint8Array(2 * SMALL_TENSOR);
+  let used = 0;
+  for (const t of tensors) {
+    const bytes = t.bytes;
+    if (bytes.length < SMALL_TENSOR) {
+      if (used + bytes.length > batch.length) {
+        yield* write(handle, batch.subarray(0, used));
+        used = 0;
+      }
+      batch.set(bytes, used);
+      used += bytes.length;
+      crcs.push(t.fixedCrc32c ?? crc32c(bytes));
+      continue;
+    }
+    if (used > 0) yield* write(handle, batch.subarray(0, used));
+    used = 0;
+    let crc = 0;
+    for (let off = 0; off < bytes.length; off += CHUNK) {
+      const piece = bytes.subarray(off, Math.min(off + CHUNK, bytes.length));
+      yield* write(
+        handle,
+        piece,
+        t.fixedCrc32c === undefined ? () => (crc = crc32cExtend(crc, piece)) : undefined,
+      );
+    }
+    crcs.push(t.fixedCrc32c ?? crc);
+  }
+  if (used > 0) yield* write(handle, batch.subarray(0, used));
+  return crcs;
+}
+
+/**
+ * Data and index go to temporary files that are renamed into place, data first and index
+ * last, so a process killed mid-save never leaves a half-written file under a final name
+ * and never touches an earlier checkpoint.
+ */
+function* writeBundleSteps(
+  prefix: string,
+  entries: readonly BundleTensorInput[],
+): Steps<WrittenCheckpoint> {
+  const plan = planBundle(entries); // validate before touching the disk
+  ensureCheckpointDir(prefix);
+  const indexFile = indexFileName(prefix);
+  const dataFile = dataFileName(prefix, 0, 1);
+  const dataTemp = tempName(dataFile);
+  const indexTemp = tempName(indexFile);
+  try {
+    const data = yield* openForWrite(dataTemp);
+    let crcs: number[];
+    try {
+      crcs = yield* writeData(data, plan.tensors);
+    } finally {
+      yield* close(data);
+    }
+    const index = plan.buildIndex(crcs);
+    const ih = yield* openForWrite(indexTemp);
+    try {
+      yield* write(ih, index);
+    } finally {
+      yield* close(ih);
+    }
+    yield* rename(dataTemp, dataFile);
+    yield* rename(indexTemp, indexFile);
+    return { indexFile, dataFile, dataSize: plan.dataSize };
+  } catch (e) {
+    removeQuietly(dataTemp);
+    removeQuietly(indexTemp);
+    throw e;
+  }
+}
+
 /**
  * Writes a single-shard V2 checkpoint synchronously: data and index go to temporary
  * files that are renamed into place, data first and index last, so a process killed
@@ -175,60 +429,7 @@ export function writeBundleSync(
   prefix: string,
   entries: readonly BundleTensorInput[],
 ): WrittenCheckpoint {
-  const fs = nodeFs();
-  const plan = planBundle(entries); // validate before touching the disk
-  ensureCheckpointDir(prefix);
-  const indexFile = indexFileName(prefix);
-  const dataFile = dataFileName(prefix, 0, 1);
-  const dataTemp = tempName(dataFile);
-  const indexTemp = tempName(indexFile);
-  try {
-    const crcs: number[] = [];
-    const fd = openForWrite(dataTemp);
-    try {
-      const batch = new Uint8Array(2 * SMALL_TENSOR);
-      let used = 0;
-      const flush = () => {
-        if (used > 0) writeAll(fs, fd, batch.subarray(0, used));
-        used = 0;
-      };
-      for (const t of plan.tensors) {
-        const bytes = t.bytes;
-        if (bytes.length < SMALL_TENSOR) {
-          if (used + bytes.length > batch.length) flush();
-          batch.set(bytes, used);
-          used += bytes.length;
-          crcs.push(t.fixedCrc32c ?? crc32c(bytes));
-          continue;
-        }
-        flush();
-        let crc = 0;
-        for (let off = 0; off < bytes.length; off += CHUNK) {
-          const piece = bytes.subarray(off, Math.min(off + CHUNK, bytes.length));
-          if (t.fixedCrc32c === undefined) crc = crc32cExtend(crc, piece);
-          writeAll(fs, fd, piece);
-        }
-        crcs.push(t.fixedCrc32c ?? crc);
-      }
-      flush();
-    } finally {
-      fs.closeSync(fd);
-    }
-    const index = plan.buildIndex(crcs);
-    const ifd = openForWrite(indexTemp);
-    try {
-      writeAll(fs, ifd, index);
-    } finally {
-      fs.closeSync(ifd);
-    }
-    fs.renameSync(dataTemp, dataFile);
-    fs.renameSync(indexTemp, indexFile);
-    return { indexFile, dataFile, dataSize: plan.dataSize };
-  } catch (e) {
-    removeQuietly(dataTemp);
-    removeQuietly(indexTemp);
-    throw e;
-  }
+  return runSync(writeBundleSteps(prefix, entries));
 }
 
 /**
@@ -242,94 +443,11 @@ export function writeBundleSync(
  * (await writeBundleAsync("run/model.ckpt-100", entries)).dataFile; // ==> run/model.ckpt-100.data-00000-of-00001
  * ```
  */
-export async function writeBundleAsync(
+export function writeBundleAsync(
   prefix: string,
   entries: readonly BundleTensorInput[],
 ): Promise<WrittenCheckpoint> {
-  const fsp = nodeFs().promises;
-  const plan = planBundle(entries);
-  ensureCheckpointDir(prefix);
-  const indexFile = indexFileName(prefix);
-  const dataFile = dataFileName(prefix, 0, 1);
-  const dataTemp = tempName(dataFile);
-  const indexTemp = tempName(indexFile);
-  const writeAllAsync = async (h: NodeFs.promises.FileHandle, bytes: Uint8Array) => {
-    let done = 0;
-    while (done < bytes.length) {
-      done += (await h.write(bytes, done, bytes.length - done)).bytesWritten;
-    }
-  };
-  const open = async (file: string) => {
-    try {
-      return await fsp.open(file, "wx");
-    } catch (e) {
-      throw new NotFoundError(`Failed to create a NewWriteableFile: ${file} : ${describeError(e)}`);
-    }
-  };
-  try {
-    const crcs: number[] = [];
-    const h = await open(dataTemp);
-    try {
-      const batch = new Uint8Array(2 * SMALL_TENSOR);
-      let used = 0;
-      const flush = async () => {
-        if (used > 0) await writeAllAsync(h, batch.subarray(0, used));
-        used = 0;
-      };
-      for (const t of plan.tensors) {
-        const bytes = t.bytes;
-        if (bytes.length < SMALL_TENSOR) {
-          if (used + bytes.length > batch.length) await flush();
-          batch.set(bytes, used);
-          used += bytes.length;
-          crcs.push(t.fixedCrc32c ?? crc32c(bytes));
-          continue;
-        }
-        await flush();
-        let crc = 0;
-        for (let off = 0; off < bytes.length; off += CHUNK) {
-          const piece = bytes.subarray(off, Math.min(off + CHUNK, bytes.length));
-          const pending = writeAllAsync(h, piece);
-          if (t.fixedCrc32c === undefined) crc = crc32cExtend(crc, piece);
-          await pending;
-        }
-        crcs.push(t.fixedCrc32c ?? crc);
-      }
-      await flush();
-    } finally {
-      await h.close();
-    }
-    const index = plan.buildIndex(crcs);
-    const ih = await open(indexTemp);
-    try {
-      await writeAllAsync(ih, index);
-    } finally {
-      await ih.close();
-    }
-    await fsp.rename(dataTemp, dataFile);
-    await fsp.rename(indexTemp, indexFile);
-    return { indexFile, dataFile, dataSize: plan.dataSize };
-  } catch (e) {
-    removeQuietly(dataTemp);
-    removeQuietly(indexTemp);
-    throw e;
-  }
-}
-
-function openForWrite(file: string): number {
-  try {
-    return nodeFs().openSync(file, "wx");
-  } catch (e) {
-    throw new NotFoundError(`Failed to create a NewWriteableFile: ${file} : ${describeError(e)}`);
-  }
-}
-
-function removeQuietly(file: string): void {
-  try {
-    nodeFs().rmSync(file, { force: true });
-  } catch {
-    // Nothing to clean up, or nothing we can do.
-  }
+  return runAsync(writeBundleSteps(prefix, entries));
 }
 
 // ---------------------------------------------------------------------------
@@ -340,25 +458,84 @@ function stripIndexSuffix(prefix: string): string {
 }
 
 /** The last `n` bytes of a file, or undefined when it cannot be read as a file. */
-function readTail(file: string, n: number): Uint8Array | undefined {
-  const fs = nodeFs();
-  let fd: number;
+function* readTail(file: string, n: number): Steps<Uint8Array | undefined> {
+  let handle: Handle;
   try {
-    fd = fs.openSync(file, "r");
+    handle = yield* openFile(file, "r");
   } catch {
     return undefined;
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const size = yield* fileSize(handle);
     const len = Math.min(n, size);
     const buf = new Uint8Array(len);
-    fs.readSync(fd, buf, 0, len, size - len);
+    yield* read(handle, buf, size - len);
     return buf;
   } catch {
     return undefined; // e.g. a directory
   } finally {
-    fs.closeSync(fd);
+    yield* close(handle);
   }
+}
+
+/** Options of {@link openBundleSync} and {@link openBundleAsync}. */
+export type OpenBundleOptions = Omit<ReadBundleOptions, "prefix"> & {
+  /**
+   * Read no data file now (`openBundleSync` never does); a tensor read through the reader
+   * then reads its shard synchronously.
+   */
+  indexOnly?: boolean;
+};
+
+/**
+ * The index is read now; data shards are read now when `eager`, else (and after a failed
+ * eager read) synchronously the first time one of their tensors is.
+ */
+function* openBundleSteps(
+  prefix: string,
+  options: OpenBundleOptions,
+  eager: boolean,
+): Steps<BundleReader> {
+  const base = stripIndexSuffix(prefix);
+  const indexFile = indexFileName(base);
+  let indexBytes: Uint8Array;
+  try {
+    indexBytes = yield* readFile(indexFile);
+  } catch (e) {
+    if (errnoCode(e) === "ENOENT") {
+      const tail = yield* readTail(base, FOOTER_LENGTH);
+      if (tail !== undefined && hasTableMagic(tail)) throw v1CheckpointError(base);
+      throw new CheckpointFormatError(
+        "not-found",
+        `Unsuccessful TensorSliceReader constructor: Failed to find any matching files for ${base}`,
+        { file: indexFile },
+      );
+    }
+    throw new CheckpointFormatError("not-found", `cannot read ${indexFile}: ${describeError(e)}`, {
+      file: indexFile,
+      cause: e,
+    });
+  }
+  const shards = new Map<number, Uint8Array | Error>();
+  const reader = readBundle(
+    indexBytes,
+    (shardId, numShards) => {
+      const got = shards.get(shardId);
+      if (got instanceof Error) throw got;
+      return got ?? asBytes(nodeFs().readFileSync(dataFileName(base, shardId, numShards)));
+    },
+    { onWarning: options.onWarning, prefix: base },
+  );
+  if (!eager) return reader;
+  const numShards = reader.header.numShards;
+  for (let id = 0; id < numShards; id++) {
+    try {
+      shards.set(id, yield* readFile(dataFileName(base, id, numShards)));
+    } catch (e) {
+      shards.set(id, e instanceof Error ? e : new Error(describeError(e)));
+    }
+  }
+  return reader;
 }
 
 /**
@@ -374,43 +551,13 @@ function readTail(file: string, n: number): Uint8Array | undefined {
  * reader.getTensor("w").values; // ==> 1,2
  * ```
  */
-export function openBundleSync(
-  prefix: string,
-  options: Omit<ReadBundleOptions, "prefix"> = {},
-): BundleReader {
-  const fs = nodeFs();
-  const base = stripIndexSuffix(prefix);
-  const indexFile = indexFileName(base);
-  let indexBytes: Uint8Array;
-  try {
-    indexBytes = new Uint8Array(fs.readFileSync(indexFile));
-  } catch (e) {
-    if (errnoCode(e) === "ENOENT") {
-      const tail = readTail(base, FOOTER_LENGTH);
-      if (tail !== undefined && hasTableMagic(tail)) throw v1CheckpointError(base);
-      throw new CheckpointFormatError(
-        "not-found",
-        `Unsuccessful TensorSliceReader constructor: Failed to find any matching files for ${base}`,
-        { file: indexFile },
-      );
-    }
-    throw new CheckpointFormatError("not-found", `cannot read ${indexFile}: ${describeError(e)}`, {
-      file: indexFile,
-      cause: e,
-    });
-  }
-  return readBundle(
-    indexBytes,
-    (shardId, numShards) => {
-      const buf = fs.readFileSync(dataFileName(base, shardId, numShards));
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    },
-    { ...options, prefix: base },
-  );
+export function openBundleSync(prefix: string, options: OpenBundleOptions = {}): BundleReader {
+  return runSync(openBundleSteps(prefix, options, false));
 }
 
 /**
- * {@link openBundleSync} with the files read asynchronously (all data shards up front).
+ * {@link openBundleSync} with the files read asynchronously (all data shards up front,
+ * unless `indexOnly`).
  *
  * @example
  * ```ts
@@ -419,49 +566,11 @@ export function openBundleSync(
  * reader.getTensor("w").values; // ==> 7
  * ```
  */
-export async function openBundleAsync(
+export function openBundleAsync(
   prefix: string,
-  options: Omit<ReadBundleOptions, "prefix"> & {
-    /** Read no data file now; a tensor read through the reader then reads its shard synchronously. */
-    indexOnly?: boolean;
-  } = {},
+  options: OpenBundleOptions = {},
 ): Promise<BundleReader> {
-  const fsp = nodeFs().promises;
-  const base = stripIndexSuffix(prefix);
-  const indexFile = indexFileName(base);
-  let indexBytes: Uint8Array;
-  try {
-    indexBytes = new Uint8Array(await fsp.readFile(indexFile));
-  } catch (e) {
-    if (errnoCode(e) === "ENOENT") return openBundleSync(prefix, options); // its error
-    throw new CheckpointFormatError("not-found", `cannot read ${indexFile}: ${describeError(e)}`, {
-      file: indexFile,
-      cause: e,
-    });
-  }
-  const shards = new Map<number, Uint8Array | Error>();
-  const reader = readBundle(
-    indexBytes,
-    (shardId, numShards) => {
-      const got = shards.get(shardId);
-      if (got instanceof Error) throw got;
-      if (got !== undefined) return got;
-      const buf = nodeFs().readFileSync(dataFileName(base, shardId, numShards));
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    },
-    { onWarning: options.onWarning, prefix: base },
-  );
-  if (options.indexOnly === true) return reader;
-  const numShards = reader.header.numShards;
-  for (let id = 0; id < numShards; id++) {
-    try {
-      const buf = await fsp.readFile(dataFileName(base, id, numShards));
-      shards.set(id, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-    } catch (e) {
-      shards.set(id, e instanceof Error ? e : new Error(describeError(e)));
-    }
-  }
-  return reader;
+  return runAsync(openBundleSteps(prefix, options, options.indexOnly !== true));
 }
 
 /** Numeric values read straight from a data file. */
@@ -506,8 +615,33 @@ function allocate(info: BundleEntryInfo): { values: DirectValues; bytes: Uint8Ar
   return { values, bytes: new Uint8Array(values.buffer, 0, info.size) };
 }
 
-function crcMatches(info: BundleEntryInfo, bytes: Uint8Array): boolean {
-  return crc32c(bytes) === unmaskCrc32c(info.crc32c);
+function* readTensorsDirectSteps(
+  reader: BundleReader,
+  keys: readonly string[],
+): Steps<Map<string, DirectValues>> {
+  const out = new Map<string, DirectValues>();
+  const handles = new Map<string, Handle>();
+  try {
+    for (const p of planDirect(reader, keys)) {
+      let handle = handles.get(p.file);
+      if (handle === undefined) {
+        try {
+          handle = yield* openFile(p.file, "r");
+        } catch {
+          continue;
+        }
+        handles.set(p.file, handle);
+      }
+      const { values, bytes } = allocate(p.info);
+      const got = yield* read(handle, bytes, p.info.offset);
+      if (got === bytes.length && crc32c(bytes) === unmaskCrc32c(p.info.crc32c)) {
+        out.set(p.key, values);
+      }
+    }
+  } finally {
+    for (const handle of handles.values()) yield* close(handle);
+  }
+  return out;
 }
 
 /**
@@ -529,33 +663,7 @@ export function readTensorsDirectSync(
   reader: BundleReader,
   keys: readonly string[],
 ): Map<string, DirectValues> {
-  const fs = nodeFs();
-  const out = new Map<string, DirectValues>();
-  const fds = new Map<string, number>();
-  try {
-    for (const p of planDirect(reader, keys)) {
-      let fd = fds.get(p.file);
-      if (fd === undefined) {
-        try {
-          fd = fs.openSync(p.file, "r");
-        } catch {
-          continue;
-        }
-        fds.set(p.file, fd);
-      }
-      const { values, bytes } = allocate(p.info);
-      let done = 0;
-      while (done < bytes.length) {
-        const n = fs.readSync(fd, bytes, done, bytes.length - done, p.info.offset + done);
-        if (n === 0) break;
-        done += n;
-      }
-      if (done === bytes.length && crcMatches(p.info, bytes)) out.set(p.key, values);
-    }
-  } finally {
-    for (const fd of fds.values()) fs.closeSync(fd);
-  }
-  return out;
+  return runSync(readTensorsDirectSteps(reader, keys));
 }
 
 /**
@@ -568,37 +676,11 @@ export function readTensorsDirectSync(
  * (await readTensorsDirectAsync(reader, ["w"])).get("w"); // ==> 1,2
  * ```
  */
-export async function readTensorsDirectAsync(
+export function readTensorsDirectAsync(
   reader: BundleReader,
   keys: readonly string[],
 ): Promise<Map<string, DirectValues>> {
-  const fsp = nodeFs().promises;
-  const out = new Map<string, DirectValues>();
-  const handles = new Map<string, NodeFs.promises.FileHandle>();
-  try {
-    for (const p of planDirect(reader, keys)) {
-      let h = handles.get(p.file);
-      if (h === undefined) {
-        try {
-          h = await fsp.open(p.file, "r");
-        } catch {
-          continue;
-        }
-        handles.set(p.file, h);
-      }
-      const { values, bytes } = allocate(p.info);
-      let done = 0;
-      while (done < bytes.length) {
-        const { bytesRead } = await h.read(bytes, done, bytes.length - done, p.info.offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      if (done === bytes.length && crcMatches(p.info, bytes)) out.set(p.key, values);
-    }
-  } finally {
-    for (const h of handles.values()) await h.close();
-  }
-  return out;
+  return runAsync(readTensorsDirectSteps(reader, keys));
 }
 
 /**

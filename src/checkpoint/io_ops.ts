@@ -8,6 +8,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError, NotFoundError, OpError, UnimplementedError } from "../errors.js";
 import { runtimeDTypeName, type DType } from "../graph/dtypes.js";
 import { narrowInt64 } from "../graph/int64.js";
+import type { Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
@@ -229,15 +230,20 @@ function namesAndSlices(
   return { names, slices };
 }
 
-/** Receives what a `SaveV2` kernel would write, when writes are deferred. */
+/** Receives what a `SaveV2` kernel would write, when its write is deferred. */
 export type DeferredSave = (prefix: string, entries: BundleTensorInput[]) => void;
 
-let deferredSave: DeferredSave | null = null;
+const DEFERRED_SAVES = Symbol("scopeflow.checkpoint.deferredSaves");
+
+/** Per graph: the `SaveV2` ops that, for now, hand their tensors to a sink instead of writing. */
+function deferredSaves(graph: Graph): Map<Operation, DeferredSave> {
+  return graph.getExtension(DEFERRED_SAVES, () => new Map<Operation, DeferredSave>());
+}
 
 /**
- * Runs `fn` with `SaveV2` kernels handing their prefix and tensors (copied, so training
- * may go on) to `sink` instead of writing: `Saver.saveAsync` runs the same save graph and
- * then writes the files asynchronously.
+ * Runs `fn` with the `SaveV2` op `saveOp` handing its prefix and tensors (copied, so
+ * training may go on) to `sink` instead of writing: `Saver.saveAsync` runs the same save
+ * graph and then writes the files asynchronously. Other `SaveV2` ops still write.
  *
  * @example
  * ```ts
@@ -246,17 +252,22 @@ let deferredSave: DeferredSave | null = null;
  * const pending: string[] = [];
  * using sess = new tf.Session();
  * sess.run(w.initializer);
- * withDeferredSaves((prefix, entries) => pending.push(`${prefix}: ${entries.map((e) => e.name)}`), () => sess.run(saveOp));
+ * withDeferredSave(saveOp, (prefix, entries) => pending.push(`${prefix}: ${entries.map((e) => e.name)}`), () => sess.run(saveOp));
  * pending; // ==> model.ckpt: w
  * ```
  */
-export function withDeferredSaves<T>(sink: DeferredSave, fn: () => T): T {
-  const previous = deferredSave;
-  deferredSave = sink;
+export function withDeferredSave<T>(saveOp: Operation, sink: DeferredSave, fn: () => T): T {
+  if (saveOp.type !== "SaveV2") {
+    throw new TypeError(`withDeferredSave needs a SaveV2 op, got ${saveOp.type} '${saveOp.name}'`);
+  }
+  const sinks = deferredSaves(saveOp.graph);
+  const previous = sinks.get(saveOp);
+  sinks.set(saveOp, sink);
   try {
     return fn();
   } finally {
-    deferredSave = previous;
+    if (previous === undefined) sinks.delete(saveOp);
+    else sinks.set(saveOp, previous);
   }
 }
 
@@ -274,7 +285,7 @@ registerOp({
       );
     }
     const dtypes = op.attrs.dtypes as readonly DType[];
-    const sink = deferredSave;
+    const sink = deferredSaves(op.graph).get(op) ?? null;
     try {
       const entries = values.map((t, i) =>
         toBundleInput(names[i] as string, t, dtypes[i], sink === null),

@@ -44,7 +44,7 @@ import {
   restoreSpecsOf,
   restoreV2,
   saveV2,
-  withDeferredSaves,
+  withDeferredSave,
 } from "./io_ops.js";
 import {
   anyKind,
@@ -218,6 +218,8 @@ interface Built {
   specs: SaveableSpec[];
   filenameTensor: Tensor;
   saveTensor: Tensor;
+  /** The `SaveV2` op, whose write `saveAsync` defers. */
+  saveOp: Operation;
   restoreOp: Operation;
   restoreV2Op: Operation;
   restored: Tensor[];
@@ -568,7 +570,8 @@ export class Saver {
       if (b !== null) {
         // The save graph runs now, on the values as of this call; its SaveV2 kernel hands
         // the tensors over instead of writing them.
-        withDeferredSaves(
+        withDeferredSave(
+          b.saveOp,
           (prefix, entries) => (captured = { prefix, entries }),
           () => sess.run(b.saveTensor, new Map([[b.filenameTensor, plan.checkpointFile]])),
         );
@@ -847,6 +850,7 @@ function build(
       specs,
       filenameTensor,
       saveTensor,
+      saveOp,
       restoreOp,
       restoreV2Op: (restored[0] as Tensor).op,
       restored,

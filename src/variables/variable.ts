@@ -137,6 +137,25 @@ export function installVariableSessionHooks(hooks: VariableSessionHooks): void {
   sessionHooks = hooks;
 }
 
+type InitPair = { initializer: Operation; initialValue: Tensor };
+/** Set by `Variable`'s static block, which alone may write a variable's initializer. */
+let swapInitializer: (v: Variable, init: InitPair) => InitPair;
+
+/**
+ * Makes `initializer` (an op assigning `initialValue` to `variable`) the variable's
+ * initializer, as TF's `init_from_checkpoint` does by overwriting the RefVariable's
+ * `_initializer_op` and `_initial_value`. Recorded on the variable's graph, so a failing
+ * building call restores the previous pair.
+ */
+export function replaceInitializer(
+  variable: Variable,
+  initializer: Operation,
+  initialValue: Tensor,
+): void {
+  const before = swapInitializer(variable, { initializer, initialValue });
+  variable.graph.onUndo(() => swapInitializer(variable, before));
+}
+
 /**
  * A variable (TF 1.x `tf.Variable`, a `RefVariable`): a `VariableV2` op whose value lives
  * in each session, an `Assign` initializer and a `read` snapshot. Usable wherever a
@@ -158,9 +177,15 @@ export class Variable implements TensorConvertible {
   /** The value read for ops that use the variable (`<name>/read:0`). */
   readonly snapshot: Tensor;
   /** The `Assign` op that sets the initial value. */
-  readonly initializer: Operation;
+  get initializer(): Operation {
+    return this.init.initializer;
+  }
   /** The tensor that computes the initial value. */
-  readonly initialValue: Tensor;
+  get initialValue(): Tensor {
+    return this.init.initialValue;
+  }
+  /** Replaced only through {@link replaceInitializer}. */
+  private init: { initializer: Operation; initialValue: Tensor };
   /** Whether optimizers update it by default. */
   readonly trainable: boolean;
   /** Applied after optimizer updates, when set. */
@@ -220,8 +245,7 @@ export class Variable implements TensorConvertible {
     );
     this.op = built.ref.op;
     this.ref = built.ref;
-    this.initialValue = built.initialValue;
-    this.initializer = built.initializer;
+    this.init = { initializer: built.initializer, initialValue: built.initialValue };
     this.snapshot = built.snapshot;
     this.trainable = trainable;
     this.constraint = a.constraint ?? null;
@@ -414,6 +438,14 @@ export class Variable implements TensorConvertible {
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+
+  static {
+    swapInitializer = (v, init) => {
+      const before = v.init;
+      v.init = init;
+      return before;
+    };
   }
 }
 

@@ -203,6 +203,24 @@ describe("initFromCheckpoint", () => {
     });
   });
 
+  it("puts the replaced initializers back when an enclosing building call fails", () => {
+    const ckpt = docstringCheckpoint();
+    const { var1 } = model() as Record<string, tf.Variable>;
+    const v = var1 as tf.Variable;
+    const before = { initializer: v.initializer, initialValue: v.initialValue };
+    const graph = tf.getDefaultGraph();
+    expect(() =>
+      graph.atomically(() => {
+        tf.train.initFromCheckpoint(ckpt, { "old_scope_1/": "new_scope_1/" });
+        expect(v.initializer).not.toBe(before.initializer);
+        throw new Error("a later step fails");
+      }),
+    ).toThrow("a later step fails");
+    expect(v.initializer).toBe(before.initializer);
+    expect(v.initialValue).toBe(before.initialValue);
+    expect(() => graph.getOperationByName("checkpoint_initializer")).toThrow();
+  });
+
   it("reports a checkpoint that changed since as a runtime error of the initializer", () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, "sub"));

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as tf from "../../src/index.js";
 import { readBundle } from "../../src/checkpoint/format/index.js";
 import { writeBundleSync } from "../../src/checkpoint/file_io.js";
+import { withDeferredSave } from "../../src/checkpoint/io_ops.js";
 import { bits, filesIn, rejected, tempDir, thrown } from "./helpers.js";
 
 beforeEach(() => tf.resetDefaultGraph());
@@ -255,6 +256,50 @@ describe("Saver round trip", () => {
       "m-3.index",
     ]);
     expect(tf.train.latestCheckpoint(dir)).toBe(path.join(dir, "m-3"));
+  });
+
+  it("saveAsync defers only its own SaveV2 op; others in the same run still write", async () => {
+    const dir = tempDir();
+    tf.getVariable("v", [2], { initializer: tf.constantInitializer(4) });
+    const mine = new tf.train.Saver();
+    new tf.train.Saver(); // a second saver, under save_1/
+    const graph = tf.getDefaultGraph();
+    const [mineOp, otherOp] = ["save/SaveV2", "save_1/SaveV2"].map((n) =>
+      graph.getOperationByName(n),
+    );
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    const captured: string[] = [];
+    withDeferredSave(
+      mineOp as tf.Operation,
+      (prefix, entries) => captured.push(`${prefix}: ${entries.map((e) => e.name).join()}`),
+      () =>
+        sess.run(
+          [mineOp as tf.Operation, otherOp as tf.Operation],
+          new Map([
+            [graph.getTensorByName("save/Const:0"), path.join(dir, "mine")],
+            [graph.getTensorByName("save_1/Const:0"), path.join(dir, "other")],
+          ]),
+        ),
+    );
+    expect(captured).toEqual([`${path.join(dir, "mine")}: v`]);
+    expect(filesIn(dir)).toEqual(["other.data-00000-of-00001", "other.index"]);
+    // Once the call returns, the op writes again.
+    expect(await mine.saveAsync(sess, path.join(dir, "later"))).toBe(path.join(dir, "later"));
+    sess.run(
+      mineOp as tf.Operation,
+      new Map([[graph.getTensorByName("save/Const:0"), path.join(dir, "sync")]]),
+    );
+    expect(filesIn(dir)).toContain("sync.index");
+    expect(
+      thrown(() =>
+        withDeferredSave(
+          graph.getOperationByName("save/RestoreV2"),
+          () => {},
+          () => 0,
+        ),
+      ).message,
+    ).toBe("withDeferredSave needs a SaveV2 op, got RestoreV2 'save/RestoreV2'");
   });
 
   it("restores by checkpoint key into differently named variables (object var list)", () => {

@@ -1,25 +1,27 @@
 import { describe, expect, it } from "vitest";
+import { preloadNativeCrc32c } from "../../../src/checkpoint/file_io.js";
 import {
   crc32c,
   crc32cBackend,
   crc32cExtend,
-  crc32cExtendPortable,
   maskCrc32c,
-  slicingTables,
   unmaskCrc32c,
   useCrc32cAccelerator,
 } from "../../../src/checkpoint/format/crc32c.js";
-import { createWasmCrc32c } from "../../../src/checkpoint/format/crc32c_wasm.js";
 import { utf8 } from "./helpers.js";
 
-/** Bit-at-a-time reference, to check the table-driven version on arbitrary inputs. */
-function referenceCrc32c(bytes: Uint8Array): number {
-  let c = 0xffffffff;
+/** Bit-at-a-time reference (TF's Extend), to check the libraries on arbitrary inputs. */
+function referenceExtend(crc: number, bytes: Uint8Array): number {
+  let c = ~crc;
   for (const b of bytes) {
     c ^= b;
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
   }
-  return (c ^ 0xffffffff) >>> 0;
+  return ~c >>> 0;
+}
+
+function referenceCrc32c(bytes: Uint8Array): number {
+  return referenceExtend(0, bytes);
 }
 
 describe("crc32c", () => {
@@ -61,39 +63,47 @@ describe("crc32c", () => {
   });
 });
 
-describe("crc32c WebAssembly kernel", () => {
-  it("compiles in Node and agrees with the portable loop on large, odd-sized, misaligned inputs", () => {
-    const wasm = createWasmCrc32c(slicingTables(), () => true);
-    expect(wasm).toBeDefined();
-    const extend = wasm as (crc: number, bytes: Uint8Array) => number;
-    expect(["wasm", "native"]).toContain(crc32cBackend());
-    const backing = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 2654435761) >>> 24);
-    for (const [start, len] of [
-      [0, 4096],
-      [1, 4097],
-      [3, 65536],
-      [5, 65537 + 15],
-      [7, 299_000],
-    ]) {
+describe("crc32c implementations", () => {
+  const backing = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 2654435761) >>> 24);
+  const cases = [
+    [0, 4096],
+    [1, 4097],
+    [3, 65536],
+    [5, 65537 + 15],
+    [7, 299_000],
+  ] as const;
+
+  it("the portable one (crc-32) agrees with the reference on large, odd-sized, misaligned inputs", () => {
+    expect(crc32cBackend()).toBe("js");
+    for (const [start, len] of cases) {
       const view = backing.subarray(start, start + len);
-      expect(extend(0, view)).toBe(crc32cExtendPortable(0, view));
-      expect(extend(0xdeadbeef, view)).toBe(crc32cExtendPortable(0xdeadbeef, view));
-      expect(crc32cExtend(0xdeadbeef, view)).toBe(crc32cExtendPortable(0xdeadbeef, view));
+      expect(crc32c(view)).toBe(referenceCrc32c(view));
+      const cut = len >> 1;
+      expect(crc32cExtend(crc32c(view.subarray(0, cut)), view.subarray(cut))).toBe(
+        referenceCrc32c(view),
+      );
     }
-    expect(extend(0, new Uint8Array(1 << 20))).toBe(referenceCrc32c(new Uint8Array(1 << 20)));
   });
 
-  it("is refused when its self-test fails, leaving the JS loop in charge", () => {
-    expect(createWasmCrc32c(slicingTables(), () => false)).toBeUndefined();
-  });
-
-  it("accepts an accelerator only if it computes the same CRCs", () => {
+  it("refuses an accelerator that fails the self-test, leaving crc-32 in charge", () => {
     expect(useCrc32cAccelerator(() => 42)).toBe(false);
     expect(
       useCrc32cAccelerator(() => {
         throw new Error("broken addon");
       }),
     ).toBe(false);
-    expect(crc32cBackend()).not.toBe("native");
+    // Right on whole inputs but not when extending.
+    expect(useCrc32cAccelerator((_crc, bytes) => referenceCrc32c(bytes))).toBe(false);
+    expect(crc32cBackend()).toBe("js");
+  });
+
+  it("routes large inputs through the native @node-rs/crc32 once loaded, with the same CRCs", async () => {
+    await preloadNativeCrc32c();
+    expect(crc32cBackend()).toBe("native");
+    for (const [start, len] of cases) {
+      const view = backing.subarray(start, start + len);
+      expect(crc32cExtend(0xdeadbeef, view)).toBe(referenceExtend(0xdeadbeef, view));
+    }
+    expect(crc32c(new Uint8Array(1 << 20))).toBe(referenceCrc32c(new Uint8Array(1 << 20)));
   });
 });
