@@ -142,7 +142,7 @@ class RandomUniformInitializer extends BaseInitializer {
 }
 
 /** `fan_in`, `fan_out` of a weight shape (`_compute_fans`). */
-export function computeFans(shape: readonly number[]): [number, number] {
+function computeFans(shape: readonly number[]): [number, number] {
   if (shape.length < 1) return [1, 1];
   if (shape.length === 1) return [shape[0] as number, shape[0] as number];
   if (shape.length === 2) return [shape[0] as number, shape[1] as number];

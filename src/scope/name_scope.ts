@@ -75,26 +75,6 @@ export function graphFromValues(values: readonly unknown[] | undefined): Graph {
   return found ?? getDefaultGraph();
 }
 
-/**
- * `ops.name_scope(name, default_name, values)`: the form op-building functions use. The
- * graph of `values` becomes the default inside.
- */
-export function opNameScope<T>(
-  name: string | null | undefined,
-  defaultName: string | null,
-  values: readonly unknown[] | undefined,
-  fn: (scope: string) => T,
-): T {
-  const chosen = name ?? defaultName;
-  if (chosen === null && values !== undefined) {
-    throw new ValueError(
-      `At least one of name (${name ?? "None"}) and default_name (${defaultName ?? "None"}) must be provided.`,
-    );
-  }
-  const graph = graphFromValues(values);
-  return withDefaultGraph(graph, () => withNameScope(graph, chosen, fn));
-}
-
 /** TF 1.15's `name_scope(name, default_name=None, values=None)`. */
 const NAME_SCOPE_PARAMS = [
   opt("name", stringKind),

@@ -24,8 +24,9 @@ import { group } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { zerosInitializer } from "../ops/init_ops.js";
 import { binaryOperator } from "../ops/math/operators.js";
+import { inOpScope } from "../ops/op_scope.js";
 import { assign, assignAdd, assignSub } from "../ops/state/variable_ops.js";
-import { graphFromValues, opNameScope, withNameScope } from "../scope/name_scope.js";
+import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { variableScope, type VariableScope } from "../scope/variable_scope.js";
 import { getVariable } from "../variables/get_variable.js";
 import { Variable } from "../variables/variable.js";
@@ -61,22 +62,17 @@ export function assignMovingAverage(
   zeroDebias = true,
   name?: string,
 ): Tensor {
-  const graph = variable.graph;
-  return withDefaultGraph(graph, () =>
-    graph.atomically(() =>
-      opNameScope(name, "AssignMovingAvg", [variable, value, decay], (scope) => {
-        // TF: convert_to_tensor(1.0 - decay, name="decay"): a Python constant for a number,
-        // the operator's `sub` op for a tensor.
-        const oneMinusDecay =
-          typeof decay === "number"
-            ? convertToTensor(1.0 - decay, { name: "decay" })
-            : binaryOperator("sub", 1.0, decay);
-        if (zeroDebias) return zeroDebiasUpdate(graph, scope, variable, value, oneMinusDecay);
-        const delta = binaryOperator("mul", binaryOperator("sub", variable, value), oneMinusDecay);
-        return assignSub(variable, delta, { name: scope });
-      }),
-    ),
-  );
+  return inOpScope(name, "AssignMovingAvg", [variable, value, decay], (scope, graph) => {
+    // TF: convert_to_tensor(1.0 - decay, name="decay"): a Python constant for a number,
+    // the operator's `sub` op for a tensor.
+    const oneMinusDecay =
+      typeof decay === "number"
+        ? convertToTensor(1.0 - decay, { name: "decay" })
+        : binaryOperator("sub", 1.0, decay);
+    if (zeroDebias) return zeroDebiasUpdate(graph, scope, variable, value, oneMinusDecay);
+    const delta = binaryOperator("mul", binaryOperator("sub", variable, value), oneMinusDecay);
+    return assignSub(variable, delta, { name: scope });
+  });
 }
 
 /** TF's `_zero_debias`: `oneMinusDecay` is `1 - decay`, as TF passes it. */

@@ -245,7 +245,7 @@ function stridedSliceShape(
 }
 
 /** Builds a `StridedSlice` named exactly by `scope` (`gen_array_ops.strided_slice`). */
-export function stridedSliceIn(
+function stridedSliceIn(
   graph: Graph,
   scope: string,
   x: Tensor,
