@@ -1,4 +1,5 @@
 import { ValueError } from "../errors.js";
+import { pyList } from "../graph/pyformat.js";
 import type { Tensor, TensorLike } from "../graph/tensor.js";
 import type { TensorShape } from "../graph/tensor_shape.js";
 import { constant } from "../ops/array/constant.js";
@@ -411,10 +412,6 @@ function batchNormalizationOps(
         : binaryOperator("mul", neg(mean), inv);
     return binaryOperator("add", scaled, shift);
   });
-}
-
-function pyList(values: readonly number[]): string {
-  return `[${values.join(", ")}]`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ValueError } from "../errors.js";
 import { asDType, isFloating, type DType } from "../graph/dtypes.js";
+import { pyTuple } from "../graph/pyformat.js";
 import { Tensor as TensorClass, type Tensor } from "../graph/tensor.js";
 import {
   booleanKind,
@@ -70,10 +71,6 @@ class ConstantInitializer extends BaseInitializer {
     }
     return constant(this.value, { dtype: dtype ?? this.dtype, shape });
   }
-}
-
-function pyTuple(dims: readonly number[]): string {
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
 }
 
 /** `_assert_float_dtype`: the initializers that draw normal values take float dtypes only. */

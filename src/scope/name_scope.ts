@@ -1,6 +1,7 @@
 import { ValueError } from "../errors.js";
 import { getDefaultGraph, withDefaultGraph, type Graph } from "../graph/graph.js";
 import { nameFromScopeName, VALID_OP_NAME, VALID_SCOPE_NAME } from "../graph/names.js";
+import { pyStr } from "../graph/pyformat.js";
 import { isTensorConvertible, toTensorSymbol } from "../graph/tensor.js";
 import { AsyncScopeError, isPromiseLike } from "./synchronous.js";
 import {
@@ -114,7 +115,7 @@ export function nameScope<T>(...args: unknown[]): T {
   const name = a.name ?? a.defaultName ?? null;
   if (name === null && a.values !== undefined) {
     throw new ValueError(
-      `At least one of name (None) and default_name (${a.defaultName ?? "None"}) must be provided.`,
+      `At least one of name (None) and default_name (${pyStr(a.defaultName)}) must be provided.`,
     );
   }
   const graph = graphFromValues(a.values);

@@ -13,6 +13,7 @@ import {
 import type { DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Operation } from "../../graph/operation.js";
+import { pyList, pyRepr } from "../../graph/pyformat.js";
 import { SliceSpec, type SliceBound } from "../../graph/slice_spec.js";
 import {
   isTensorConvertible,
@@ -432,13 +433,10 @@ function reprOf(v: unknown): string {
     const shape = v.shape.rank === null ? "<unknown>" : v.shape.toString();
     return `<tf.Tensor '${v.name}' shape=${shape} dtype=${v.dtypeName}>`;
   }
-  if (typeof v === "boolean") return v ? "True" : "False";
-  if (typeof v === "number") return Number.isNaN(v) ? "nan" : String(v);
-  if (typeof v === "string") return `'${v}'`;
-  if (typeof v === "bigint") return v.toString();
-  if (Array.isArray(v)) return `[${v.map(reprOf).join(", ")}]`;
+  if (Array.isArray(v)) return pyList(v, reprOf);
+  // JS's undefined has no Python counterpart: shown as itself.
   if (v === undefined) return "undefined";
-  return String(v);
+  return pyRepr(v);
 }
 
 /** `_check_index`: an integer, or a scalar (or unknown-shape) int32/int64 tensor. */
