@@ -9,7 +9,7 @@ import { cast } from "../ops/array/cast.js";
 import { shape as shapeOf } from "../ops/array/shape.js";
 import { gather } from "../ops/array/gather.js";
 import { convertToTensor } from "../ops/convert.js";
-import { binaryOperator } from "../ops/math/operators.js";
+import { pythonOperator } from "../ops/math/operators.js";
 import { graphFromValues, nameScope } from "../scope/name_scope.js";
 import { normalizeReuse } from "../scope/reuse.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
@@ -531,7 +531,7 @@ export abstract class Layer {
       const loss = regularizer(output);
       if (loss === null || loss === undefined) return;
       const batch = cast(gather(shapeOf(output), 0), loss.dtype);
-      this.addLoss(binaryOperator("truediv", loss, batch));
+      this.addLoss(pythonOperator("truediv", loss, batch));
     });
   }
 }

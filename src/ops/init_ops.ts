@@ -21,7 +21,7 @@ import { reshape } from "./array/reshape.js";
 import { transpose } from "./array/transpose.js";
 import { diagPart } from "./linalg/diag_part.js";
 import { qr } from "./linalg/qr.js";
-import { binaryOperator } from "./math/operators.js";
+import { pythonOperator } from "./math/operators.js";
 import { sign } from "./math/unary.js";
 import { inOpScope } from "./op_scope.js";
 import { randomNormal, randomUniform, truncatedNormal } from "./random/random_ops.js";
@@ -223,12 +223,12 @@ class OrthogonalInitializer extends BaseInitializer {
     const a = randomNormal(flat, { dtype: dt, seed: this.seed });
     const [q0, r] = qr(a, { fullMatrices: false });
     // Make Q uniform: flip each column by the sign of R's diagonal.
-    let q = binaryOperator("mul", q0, sign(diagPart(r)));
+    let q = pythonOperator("mul", q0, sign(diagPart(r)));
     if (numRows < numCols) {
       const t = q;
       q = inOpScope(null, "matrix_transpose", [t], () => transpose(t, { perm: [1, 0] }));
     }
-    return binaryOperator("mul", this.gain, reshape(q, shape));
+    return pythonOperator("mul", this.gain, reshape(q, shape));
   }
 }
 

@@ -42,7 +42,7 @@ import {
   subtract,
 } from "../ops/math/binary.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
-import { binaryOperator, neg } from "../ops/math/operators.js";
+import { pythonOperator, neg } from "../ops/math/operators.js";
 import { range } from "../ops/math/range.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { abs, log, square, stopGradient } from "../ops/math/unary.js";
@@ -507,7 +507,7 @@ function weightedLoss(
       } else {
         loss = reduceSum(weighted);
         if (reduction === Reduction.MEAN) {
-          loss = safeMean(loss, reduceSum(binaryOperator("mul", onesLike(lf), w)));
+          loss = safeMean(loss, reduceSum(pythonOperator("mul", onesLike(lf), w)));
         } else if (reduction === Reduction.SUM_BY_NONZERO_WEIGHTS) {
           loss = safeMean(loss, numPresent(lf, w));
         } else if (reduction === Reduction.SUM_OVER_BATCH_SIZE) {
@@ -647,12 +647,12 @@ export const huberLoss = lossFunction("losses.huberLoss", HUBER_PARAMS, (a, coll
 export const logLoss = lossFunction("losses.logLoss", LOG_LOSS_PARAMS, (a, collection) => {
   const epsilon = a.epsilon ?? 1e-7;
   return twoTensorLoss("log_loss", a, collection, a.labels, a.predictions, (l, p) => {
-    const positive = neg(multiply(l, log(binaryOperator("add", p, epsilon))));
+    const positive = neg(multiply(l, log(pythonOperator("add", p, epsilon))));
     const negative = multiply(
-      binaryOperator("sub", 1, l),
-      log(binaryOperator("add", binaryOperator("sub", 1, p), epsilon)),
+      pythonOperator("sub", 1, l),
+      log(pythonOperator("add", pythonOperator("sub", 1, p), epsilon)),
     );
-    return binaryOperator("sub", positive, negative);
+    return pythonOperator("sub", positive, negative);
   });
 });
 
@@ -673,7 +673,7 @@ export const cosineDistance = lossFunction(
     const axis = a.axis;
     if (axis === undefined) throw new ValueError("You must specify 'axis'.");
     return twoTensorLoss("cosine_distance_loss", a, collection, a.labels, a.predictions, (l, p) =>
-      binaryOperator("sub", 1, reduceSum(multiply(p, l), { axis: [axis], keepdims: true })),
+      pythonOperator("sub", 1, reduceSum(multiply(p, l), { axis: [axis], keepdims: true })),
     );
   },
 );
@@ -691,7 +691,7 @@ export const cosineDistance = lossFunction(
 export const hingeLoss = lossFunction("losses.hingeLoss", HINGE_PARAMS, (a, collection) =>
   twoTensorLoss("hinge_loss", a, collection, a.labels, a.logits, (labels, logits) => {
     const allOnes = onesLike(labels);
-    const signed = subtract(binaryOperator("mul", 2, labels), allOnes);
+    const signed = subtract(pythonOperator("mul", 2, labels), allOnes);
     return relu(subtract(allOnes, multiply(signed, logits)));
   }),
 );
@@ -727,29 +727,29 @@ export const meanPairwiseSquaredError = lossFunction(
           const axis = range(1, rank(diffs));
           const sumSquaresDiffPerBatch = reduceSum(square(diffs), { axis, keepdims: true });
           const numPresentPerBatch = numPresent(diffs, weights, true);
-          const term1 = binaryOperator(
+          const term1 = pythonOperator(
             "mul",
             2.0,
             divNoNan(
               sumSquaresDiffPerBatch,
-              maximum(binaryOperator("sub", numPresentPerBatch, 1), 0),
+              maximum(pythonOperator("sub", numPresentPerBatch, 1), 0),
               { name: "value" },
             ),
           );
           const sumDiff = reduceSum(diffs, { axis, keepdims: true });
-          const term2 = binaryOperator(
+          const term2 = pythonOperator(
             "mul",
             2.0,
             divNoNan(
               square(sumDiff),
               maximum(
-                multiply(numPresentPerBatch, binaryOperator("sub", numPresentPerBatch, 1)),
+                multiply(numPresentPerBatch, pythonOperator("sub", numPresentPerBatch, 1)),
                 0,
               ),
               { name: "value" },
             ),
           );
-          const weightedLosses = multiply(binaryOperator("sub", term1, term2), weights);
+          const weightedLosses = multiply(pythonOperator("sub", term1, term2), weights);
           const loss = reduceSum(weightedLosses);
           const meanLoss = where(greater(reduceSum(numPresentPerBatch), 0), loss, zerosLike(loss), {
             name: "value",
@@ -788,9 +788,9 @@ export const sigmoidCrossEntropy = lossFunction(
         let labels = cast(a.multiClassLabels, logits.dtype);
         assertCompatible(logits.shape, labels.shape);
         if (smoothing > 0) {
-          labels = binaryOperator(
+          labels = pythonOperator(
             "add",
-            binaryOperator("mul", labels, 1 - smoothing),
+            pythonOperator("mul", labels, 1 - smoothing),
             0.5 * smoothing,
           );
         }
@@ -837,10 +837,10 @@ export const softmaxCrossEntropy = lossFunction(
             logits.dtype,
           );
           const smoothPositives = 1.0 - smoothing;
-          const smoothNegatives = binaryOperator("truediv", smoothing, numClasses);
-          labels = binaryOperator(
+          const smoothNegatives = pythonOperator("truediv", smoothing, numClasses);
+          labels = pythonOperator(
             "add",
-            binaryOperator("mul", labels, smoothPositives),
+            pythonOperator("mul", labels, smoothPositives),
             smoothNegatives,
           );
         }

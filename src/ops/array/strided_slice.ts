@@ -26,7 +26,7 @@ import { TensorShape } from "../../graph/tensor_shape.js";
 import { graphFromValues } from "../../scope/name_scope.js";
 import type { ConstValue } from "../const_value.js";
 import { convertToTensor, type Packable } from "../convert.js";
-import { binaryOperator } from "../math/operators.js";
+import { pythonOperator } from "../math/operators.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
@@ -525,7 +525,7 @@ export function sliceHelper(tensor: TensorLike, items: readonly unknown[]): Tens
         strides.push(p.step ?? 1);
       } else if (p.kind === "index") {
         begin.push(p.index);
-        end.push(typeof p.index === "number" ? p.index + 1 : binaryOperator("add", p.index, 1));
+        end.push(typeof p.index === "number" ? p.index + 1 : pythonOperator("add", p.index, 1));
         strides.push(1);
         masks.shrinkAxisMask += bit;
       } else {
