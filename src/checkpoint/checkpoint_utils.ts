@@ -4,6 +4,7 @@
  */
 import { UnimplementedError, ValueError } from "../errors.js";
 import { getDefaultGraph, type Graph } from "../graph/graph.js";
+import { pyDict, pyList } from "../graph/pyformat.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { NDArray } from "../ndarray/index.js";
 import { assign } from "../ops/state/variable_ops.js";
@@ -66,19 +67,6 @@ export const loadVariable = tfFunction(
 
 /** A value of an assignment map: a variable, or the variable store name of one. */
 export type AssignmentTarget = Variable | string;
-
-/**
- * Python's `str()` of the dict `get_variable_to_shape_map()` returns, as TensorFlow's
- * messages print it.
- */
-function pyShapeMap(map: ReadonlyMap<string, readonly number[]>): string {
-  const items = [...map.entries()].map(([k, v]) => `'${k}': [${v.join(", ")}]`);
-  return `{${items.join(", ")}}`;
-}
-
-function pyShape(shape: readonly number[]): string {
-  return `[${shape.join(", ")}]`;
-}
 
 /** The store's variables by full name (what `init_from_checkpoint` maps names against). */
 function storeVariables(graph: Graph): Map<string, Variable> {
@@ -170,12 +158,12 @@ function initFrom(
       const stored = variableMap.get(tensorNameInCkpt);
       if (stored === undefined) {
         throw new ValueError(
-          `Tensor ${tensorNameInCkpt} is not found in ${ckptDirOrFile} checkpoint ${pyShapeMap(variableMap)}`,
+          `Tensor ${tensorNameInCkpt} is not found in ${ckptDirOrFile} checkpoint ${pyDict(variableMap)}`,
         );
       }
       if (!variable.shape.isCompatibleWith(stored)) {
         throw new ValueError(
-          `Shape of variable ${variable.name} (${variable.shape.toString()}) doesn't match with shape of tensor ${tensorNameInCkpt} (${pyShape(stored)}) from checkpoint reader.`,
+          `Shape of variable ${variable.name} (${variable.shape.toString()}) doesn't match with shape of tensor ${tensorNameInCkpt} (${pyList(stored)}) from checkpoint reader.`,
         );
       }
       plan.push({ variable, tensorName: tensorNameInCkpt });

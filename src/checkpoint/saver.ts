@@ -12,6 +12,7 @@ import {
 } from "../errors.js";
 import { GraphKeys, getDefaultGraph, type Graph } from "../graph/graph.js";
 import { narrowInt64 } from "../graph/int64.js";
+import { pyStr } from "../graph/pyformat.js";
 import type { Operation } from "../graph/operation.js";
 import { Tensor, isTensorConvertible, toTensorSymbol } from "../graph/tensor.js";
 import type { DType } from "../graph/dtypes.js";
@@ -238,16 +239,11 @@ function refOfVariable(value: unknown): Tensor | null {
   return null;
 }
 
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return "None";
-  return String(value);
-}
-
 /** `op_list_to_dict`: a list keyed by variable op names, sorted by name. */
 function listToEntries(list: readonly unknown[]): [string, Tensor][] {
   const named = list.map((v) => {
     const ref = refOfVariable(v);
-    if (ref === null) throw new TypeError(`Variable to save is not a Variable: ${describe(v)}`);
+    if (ref === null) throw new TypeError(`Variable to save is not a Variable: ${pyStr(v)}`);
     return ref;
   });
   named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -267,7 +263,7 @@ function dictToEntries(entries: Iterable<[unknown, unknown]>): [string, Tensor][
   for (const [key] of list) {
     if (typeof key !== "string") {
       throw new TypeError(
-        `names_to_saveables must be a dict mapping string names to trackable operations. Name is not a string: ${describe(key)}`,
+        `names_to_saveables must be a dict mapping string names to trackable operations. Name is not a string: ${pyStr(key)}`,
       );
     }
   }
@@ -277,7 +273,7 @@ function dictToEntries(entries: Iterable<[unknown, unknown]>): [string, Tensor][
     const ref = refOfVariable(value);
     if (ref === null) {
       throw new TypeError(
-        `names_to_saveables must be a dict mapping string names to Tensors/Variables. Not a variable: ${describe(value)}`,
+        `names_to_saveables must be a dict mapping string names to Tensors/Variables. Not a variable: ${pyStr(value)}`,
       );
     }
     if (seenOps.has(ref.op)) {
@@ -299,9 +295,7 @@ function toEntries(varList: SaverVarList): [string, Tensor][] {
   ) {
     return dictToEntries(Object.entries(varList));
   }
-  throw new TypeError(
-    `Variables to save should be passed in a dict or a list: ${describe(varList)}`,
-  );
+  throw new TypeError(`Variables to save should be passed in a dict or a list: ${pyStr(varList)}`);
 }
 
 /** `_wrap_restore_error_with_msg`: TensorFlow's hint around a failed restore. */
@@ -688,8 +682,7 @@ export class Saver {
   }
 
   private prepareRestore(sess: Session, savePath: string | undefined): Built | null {
-    if (!(sess instanceof Session))
-      throw new TypeError(`'sess' must be a Session; ${describe(sess)}`);
+    if (!(sess instanceof Session)) throw new TypeError(`'sess' must be a Session; ${pyStr(sess)}`);
     const b = this.built;
     if (b === null) return null;
     if (savePath === null || savePath === undefined) {
@@ -717,7 +710,7 @@ export class Saver {
       throw new ValueError("'latest_filename' must not contain path components");
     }
     if (typeof savePath !== "string") {
-      throw new TypeError(`save_path must be a string, got ${describe(savePath)}`);
+      throw new TypeError(`save_path must be a string, got ${pyStr(savePath)}`);
     }
     let checkpointFile: string;
     const step = options.globalStep;
@@ -736,8 +729,7 @@ export class Saver {
         );
       }
     }
-    if (!(sess instanceof Session))
-      throw new TypeError(`'sess' must be a Session; ${describe(sess)}`);
+    if (!(sess instanceof Session)) throw new TypeError(`'sess' must be a Session; ${pyStr(sess)}`);
     return {
       checkpointFile,
       latestFilename,
@@ -749,8 +741,7 @@ export class Saver {
 
   /** `training_util.global_step`: the step's value in the session. */
   private readGlobalStep(sess: Session, step: Variable | Tensor | string): number {
-    if (!(sess instanceof Session))
-      throw new TypeError(`'sess' must be a Session; ${describe(sess)}`);
+    if (!(sess instanceof Session)) throw new TypeError(`'sess' must be a Session; ${pyStr(sess)}`);
     const value = sess.run(step) as NDArray;
     return Number(value.item());
   }

@@ -14,7 +14,7 @@ import { squeeze } from "../ops/array/squeeze.js";
 import { stack, unstack } from "../ops/array/stack.js";
 import { transpose } from "../ops/array/transpose.js";
 import { where } from "../ops/array/where.js";
-import { binaryOperator } from "../ops/math/operators.js";
+import { pythonOperator } from "../ops/math/operators.js";
 import { range } from "../ops/math/range.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { registerGradient } from "../ops/registry.js";
@@ -28,7 +28,7 @@ import {
   staticInts,
   unsortedSegmentSum,
 } from "./grad_ops.js";
-import { g0, shapeOf, sub } from "./grad_util.js";
+import { g0, pySub, shapeOf } from "./grad_util.js";
 // StridedSlice's gradients (the block at the end of this file).
 import { shape as shapeAs } from "../ops/array/shape.js";
 import {
@@ -99,7 +99,7 @@ registerGradient("ConcatV2", (op, grads) => {
   if (n === 1) return [grad, null];
   const concatDim = op.inputs[n] as Tensor;
   const values = op.inputs.slice(0, n);
-  const nonNegDim = binaryOperator("mod", concatDim, rank(values[0] as Tensor));
+  const nonNegDim = pythonOperator("mod", concatDim, rank(values[0] as Tensor));
   const sizes = extractInputShapes(values);
   const dimValue = constantScalar(nonNegDim) ?? staticNonNegDim(concatDim, values[0] as Tensor);
   let outGrads: Tensor[];
@@ -143,7 +143,7 @@ registerGradient("Slice", (op, grads) => {
   const sliceSize = shapeOf(op.outputs[0] as Tensor);
   const shape2 = stack([inputRank, 1]);
   const beforePad = reshape(begin, shape2);
-  const afterPad = reshape(sub(sub(shapeOf(input), sliceSize), begin), shape2);
+  const afterPad = reshape(pySub(pySub(shapeOf(input), sliceSize), begin), shape2);
   const paddings = concat([beforePad, afterPad], 1);
   const out = pad(grad, paddings);
   const inDims = input.shape.isFullyDefined() ? (input.shape.asList() as number[]) : null;

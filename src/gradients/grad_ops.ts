@@ -135,7 +135,7 @@ const i32 = (values: readonly number[]): tfc.Tensor =>
  * The static shape a 1-D shape tensor describes: `constant_value_as_shape`, plus the
  * outputs of `ShapeN`.
  */
-export function staticShapeOf(t: Tensor): TensorShape {
+function staticShapeOf(t: Tensor): TensorShape {
   if (t.op.type === "ShapeN") return (t.op.inputs[t.valueIndex] as Tensor).shape;
   return constantValueAsShape(t);
 }

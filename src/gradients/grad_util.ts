@@ -6,7 +6,7 @@ import { zerosLike } from "../ops/array/like.js";
 import { reshape } from "../ops/array/reshape.js";
 import { shape as shapeOp, size } from "../ops/array/shape.js";
 import { binaryOp, maximum } from "../ops/math/binary.js";
-import { binaryOperator } from "../ops/math/operators.js";
+import { pythonOperator } from "../ops/math/operators.js";
 import { range } from "../ops/math/range.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { inOpScope, makeOp } from "../ops/op_scope.js";
@@ -29,28 +29,33 @@ export function g0(grads: readonly (Tensor | null)[]): Tensor {
   return grads[0] as Tensor;
 }
 
-/** `x * y` as Python's operator builds it (op `Mul` named `mul`). */
-export function mul(x: Tensor | number, y: Tensor | number): Tensor {
-  return binaryOperator("mul", x, y);
+/*
+ * The `py*` builders are Python's operators as gradient code writes them (`grad * y`):
+ * op `Mul` named `mul`, unlike `tf.multiply`'s `Mul` named `Mul`.
+ */
+
+/** Python's `x * y` (op `Mul` named `mul`). */
+export function pyMul(x: Tensor | number, y: Tensor | number): Tensor {
+  return pythonOperator("mul", x, y);
 }
 
-/** `x - y` (op `Sub` named `sub`). */
-export function sub(x: Tensor | number, y: Tensor | number): Tensor {
-  return binaryOperator("sub", x, y);
+/** Python's `x - y` (op `Sub` named `sub`). */
+export function pySub(x: Tensor | number, y: Tensor | number): Tensor {
+  return pythonOperator("sub", x, y);
 }
 
-/** `x + y` (op `AddV2` named `add`). */
-export function add(x: Tensor | number, y: Tensor | number): Tensor {
-  return binaryOperator("add", x, y);
+/** Python's `x + y` (op `AddV2` named `add`; `tf.add` builds `Add`). */
+export function pyAdd(x: Tensor | number, y: Tensor | number): Tensor {
+  return pythonOperator("add", x, y);
 }
 
-/** `x / y` (op `RealDiv` named `truediv`). */
-export function truediv(x: Tensor | number, y: Tensor | number): Tensor {
-  return binaryOperator("truediv", x, y);
+/** Python's `x / y` (op `RealDiv` named `truediv`). */
+export function pyTruediv(x: Tensor | number, y: Tensor | number): Tensor {
+  return pythonOperator("truediv", x, y);
 }
 
-/** `x // y` (op `FloorDiv` named `floordiv`). */
-export function floordiv(x: Tensor, y: Tensor): Tensor {
+/** Python's `x // y` (op `FloorDiv` named `floordiv`). */
+export function pyFloordiv(x: Tensor, y: Tensor): Tensor {
   return binaryOp("FloorDiv", "floordiv", x, y);
 }
 
@@ -158,7 +163,7 @@ export function reducedShape(inputShape: Tensor, axes: Tensor): Tensor {
     return constant(reducedShapeValue(shapeValue, axesValue), { dtype: "int32", name: "Const" });
   }
   const inputRank = size(inputShape);
-  const normalized = binaryOperator("mod", add(axes, inputRank), inputRank);
+  const normalized = pythonOperator("mod", pyAdd(axes, inputRank), inputRank);
   const axesShape = shapeOf(normalized);
   const indices = range(inputRank);
   const ones = fillOnes(axesShape, axes.shape.dims === null ? [null] : [...axes.shape.dims]);
@@ -177,5 +182,5 @@ export function safeShapeDiv(x: Tensor, y: Tensor): Tensor {
       { dtype: "int32", name: "Const" },
     );
   }
-  return floordiv(x, maximum(y, 1));
+  return pyFloordiv(x, maximum(y, 1));
 }

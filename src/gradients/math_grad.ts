@@ -31,20 +31,20 @@ import { registerGradient, type GradientFunction } from "../ops/registry.js";
 import { constantValue, constNumbers } from "../ops/tensor_util.js";
 import { broadcastGradientArgs, cumprod, gradOp, invertPermutation, pinAttr } from "./grad_ops.js";
 import {
-  add,
   afterGrad,
   broadcast,
-  floordiv,
   g0,
-  mul,
+  pyAdd,
+  pyFloordiv,
+  pyMul,
+  pySub,
+  pyTruediv,
   reducedShape,
   safeShapeDiv,
   shapeOf,
   shapesFullySpecifiedAndEqual,
-  sub,
   sumOver,
   sumToShape,
-  truediv,
   zerosShaped,
 } from "./grad_util.js";
 
@@ -193,7 +193,7 @@ registerGradient("DivNoNan", (op, grads) => {
   const y = in1(op);
   const { sx, sy, rx, ry } = broadcast(x, y);
   const gx = sumToShape(divNoNan(grad, y), rx, sx);
-  const gy = sumToShape(mul(grad, divNoNan(divNoNan(neg(x), y), y)), ry, sy);
+  const gy = sumToShape(pyMul(grad, divNoNan(divNoNan(neg(x), y), y)), ry, sy);
   return [gx, gy];
 });
 
@@ -203,7 +203,7 @@ registerGradient("RealDiv", (op, grads) => {
   const y = in1(op);
   const { sx, sy, rx, ry } = broadcast(x, y);
   const gx = sumToShape(realDiv(grad, y), rx, sx);
-  const gy = sumToShape(mul(grad, realDiv(realDiv(neg(x), y), y)), ry, sy);
+  const gy = sumToShape(pyMul(grad, realDiv(realDiv(neg(x), y), y)), ry, sy);
   return [gx, gy];
 });
 
@@ -212,8 +212,8 @@ registerGradient("Div", (op, grads) => {
   const x = in0(op);
   const y = in1(op);
   const { sx, sy, rx, ry } = broadcast(x, y);
-  const gx = sumToShape(truediv(grad, y), rx, sx);
-  const gy = sumToShape(mul(grad, truediv(truediv(neg(x), y), y)), ry, sy);
+  const gx = sumToShape(pyTruediv(grad, y), rx, sx);
+  const gy = sumToShape(pyMul(grad, pyTruediv(pyTruediv(neg(x), y), y)), ry, sy);
   return [gx, gy];
 });
 
@@ -226,7 +226,7 @@ registerGradient("FloorMod", (op, grads) => {
   const { sx, sy, rx, ry } = broadcast(x, y);
   const floorXY = binaryOp("FloorDiv", "FloorDiv", x, y);
   const gx = sumToShape(grad, rx, sx);
-  const gy = sumToShape(mul(grad, neg(floorXY)), ry, sy);
+  const gy = sumToShape(pyMul(grad, neg(floorXY)), ry, sy);
   return [gx, gy];
 });
 
@@ -259,12 +259,12 @@ registerGradient("Pow", (op, grads) => {
   const y = in1(op);
   const z = out0(op);
   const { sx, sy, rx, ry } = broadcast(x, y);
-  const gx = sumToShape(multiply(grad, mul(y, pow(x, sub(y, 1)))), rx, sx);
+  const gx = sumToShape(multiply(grad, pyMul(y, pow(x, pySub(y, 1)))), rx, sx);
   // Avoid a false singularity at x = 0; there is no sensible real value for x < 0.
   const mask = greater(x, 0);
   const safeX = where(mask, x, onesLike(x));
   const logX = where(mask, log(safeX), zerosLike(x));
-  const gy = sumToShape(mul(mul(grad, z), logX), ry, sy);
+  const gy = sumToShape(pyMul(pyMul(grad, z), logX), ry, sy);
   return [gx, gy];
 });
 
@@ -275,7 +275,7 @@ registerGradient("SquaredDifference", (op, grads) => {
   const { sx, sy, rx, ry } = broadcast(x, y);
   const xGrad = afterGrad(grad, () => {
     const scalar = constant(2, { dtype: grad.dtype, name: "scalar" });
-    return mul(multiply(scalar, grad), sub(x, y));
+    return pyMul(multiply(scalar, grad), pySub(x, y));
   });
   return [sumToShape(xGrad, rx, sx), neg(sumToShape(xGrad, ry, sy))];
 });
@@ -313,20 +313,20 @@ registerGradient("Square", (op, grads) => {
 
 registerGradient("Exp", (op, grads) => {
   const grad = g0(grads);
-  return [afterGrad(grad, () => mul(grad, out0(op)))];
+  return [afterGrad(grad, () => pyMul(grad, out0(op)))];
 });
 
 registerGradient("Log", (op, grads) => {
   const grad = g0(grads);
-  return [afterGrad(grad, () => mul(grad, reciprocal(in0(op))))];
+  return [afterGrad(grad, () => pyMul(grad, reciprocal(in0(op))))];
 });
 
 registerGradient("Log1p", (op, grads) => {
   const grad = g0(grads);
-  return [afterGrad(grad, () => mul(grad, reciprocal(add(1, in0(op)))))];
+  return [afterGrad(grad, () => pyMul(grad, reciprocal(pyAdd(1, in0(op)))))];
 });
 
-registerGradient("Abs", (op, grads) => [mul(sign(in0(op)), g0(grads))]);
+registerGradient("Abs", (op, grads) => [pyMul(sign(in0(op)), g0(grads))]);
 
 registerGradient("Sign", (op) => {
   const x = in0(op);
@@ -335,12 +335,12 @@ registerGradient("Sign", (op) => {
 
 registerGradient("Sin", (op, grads) => {
   const grad = g0(grads);
-  return [afterGrad(grad, () => mul(grad, cos(in0(op))))];
+  return [afterGrad(grad, () => pyMul(grad, cos(in0(op))))];
 });
 
 registerGradient("Cos", (op, grads) => {
   const grad = g0(grads);
-  return [afterGrad(grad, () => mul(neg(grad), sin(in0(op))))];
+  return [afterGrad(grad, () => pyMul(neg(grad), sin(in0(op))))];
 });
 
 // TensorFlow registers these as returning None (not as NotDifferentiable).
@@ -397,9 +397,9 @@ registerGradient("Mean", (op, grads) => {
     };
     const inputSize = sizeOf(in0(op));
     const outputSize = sizeOf(out0(op));
-    factor = floordiv(inputSize, maximum(outputSize, 1));
+    factor = pyFloordiv(inputSize, maximum(outputSize, 1));
   }
-  return [truediv(sumGradient, cast(factor, sumGradient.dtype)), null];
+  return [pyTruediv(sumGradient, cast(factor, sumGradient.dtype)), null];
 });
 
 /**
@@ -443,11 +443,11 @@ registerGradient("Prod", (op, grads) => {
   const zero = constant(0, { dtype: "int32", name: "Const" });
   const left = cumprod(reshaped, zero, true, false);
   const right = cumprod(reshaped, zero, true, true);
-  const y = reshape(mul(left, right), permutedShape);
+  const y = reshape(pyMul(left, right), permutedShape);
   const inverse = invertPermutation(perm);
   const back = transpose(y, { perm: inverse.tensor });
   pinAttr(back, "_perm", inverse.value);
-  return [reshape(mul(grad, back), inputShape), null];
+  return [reshape(pyMul(grad, back), inputShape), null];
 });
 
 /** `_MinOrMaxGrad`: the gradient is shared among the elements equal to the extremum. */
@@ -459,7 +459,7 @@ function minOrMaxGrad(op: Operation, grad: Tensor): (Tensor | null)[] {
   const g = reshape(grad, keptDims);
   const indicators = cast(equal(y, x), g.dtype);
   const numSelected = reshape(reduceSum(indicators, { axis: in1(op) }), keptDims);
-  return [mul(truediv(indicators, numSelected), g), null];
+  return [pyMul(pyTruediv(indicators, numSelected), g), null];
 }
 
 registerGradient("Max", (op, grads) => minOrMaxGrad(op, g0(grads)));

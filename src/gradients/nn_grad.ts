@@ -19,7 +19,7 @@ import {
   shapeN,
   type ConvAttrs,
 } from "./grad_ops.js";
-import { add, g0, mul, shapeOf, sub } from "./grad_util.js";
+import { g0, pyAdd, pyMul, pySub, shapeOf } from "./grad_util.js";
 
 /*
  * Gradient functions of the neural-network ops (TensorFlow 1.15's `nn_grad.py`), naming
@@ -116,21 +116,21 @@ registerGradient("BiasAddV1", (_op, grads) => {
 registerGradient("Softmax", (op, grads) => {
   const gradSoftmax = g0(grads);
   const y = op.outputs[0] as Tensor;
-  const sumChannels = reduceSum(mul(gradSoftmax, y), { axis: -1, keepdims: true });
-  return [mul(sub(gradSoftmax, sumChannels), y)];
+  const sumChannels = reduceSum(pyMul(gradSoftmax, y), { axis: -1, keepdims: true });
+  return [pyMul(pySub(gradSoftmax, sumChannels), y)];
 });
 
 registerGradient("LogSoftmax", (op, grads) => {
   const grad = g0(grads);
   const sm = exp(op.outputs[0] as Tensor);
-  return [sub(grad, mul(reduceSum(grad, { axis: -1, keepdims: true }), sm))];
+  return [pySub(grad, pyMul(reduceSum(grad, { axis: -1, keepdims: true }), sm))];
 });
 
-registerGradient("L2Loss", (op, grads) => [mul(in0(op), g0(grads))]);
+registerGradient("L2Loss", (op, grads) => [pyMul(in0(op), g0(grads))]);
 
 /** `_BroadcastMul(vec, mat)`: `vec` as a column, times `mat`. */
 function broadcastMul(vec: Tensor, mat: Tensor): Tensor {
-  return mul(expandDims(vec, -1), mat);
+  return pyMul(expandDims(vec, -1), mat);
 }
 
 /** Whether a gradient is known to be zeros (`IsZero` in `nn_grad.py`). */
@@ -149,7 +149,7 @@ function secondOrder(logits: Tensor, gradGrad: Tensor | null): Tensor | null {
   if (gradGrad === null || isZero(gradGrad)) return null;
   const sm = softmax(logits);
   const inner = squeeze(matmul(expandDims(gradGrad, 1), expandDims(sm, 2)), { axis: [1] });
-  return mul(sub(gradGrad, inner), sm);
+  return pyMul(pySub(gradGrad, inner), sm);
 }
 
 const softmaxXentGrad: GradientFunction = (op, grads) => {
@@ -160,7 +160,7 @@ const softmaxXentGrad: GradientFunction = (op, grads) => {
   let grad = broadcastMul(gradLoss, softmaxGrad);
   const logits = in0(op);
   const extra = secondOrder(logits, gradGrad);
-  if (extra !== null) grad = add(grad, extra);
+  if (extra !== null) grad = pyAdd(grad, extra);
   return [grad, broadcastMul(gradLoss, neg(logSoftmax(logits)))];
 };
 
@@ -172,6 +172,6 @@ registerGradient("SparseSoftmaxCrossEntropyWithLogits", (op, grads) => {
   const softmaxGrad = op.outputs[1] as Tensor;
   let grad = broadcastMul(gradLoss, softmaxGrad);
   const extra = secondOrder(in0(op), gradGrad);
-  if (extra !== null) grad = add(grad, extra);
+  if (extra !== null) grad = pyAdd(grad, extra);
   return [grad, null];
 });

@@ -45,11 +45,6 @@ export function isInteger(dtype: DType): boolean {
   return dtype === "int32" || dtype === "int64";
 }
 
-/** Whether this dtype supports arithmetic (`+`, `*`). */
-export function isNumeric(dtype: DType): boolean {
-  return dtype === "float32" || dtype === "int32" || dtype === "int64";
-}
-
 /** The smallest int32 (TensorFlow.js computes int64 values in int32). */
 export const INT32_MIN = -(2 ** 31);
 /** The largest int32. */

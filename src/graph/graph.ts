@@ -3,6 +3,7 @@ import { isWithinContext, loopValueMessage, type ControlFlowContext } from "./co
 import type { DType } from "./dtypes.js";
 import { nameFromScopeName } from "./names.js";
 import { Operation, type AttrValue } from "./operation.js";
+import { pyRepr, pyTypeName } from "./pyformat.js";
 import { Tensor } from "./tensor.js";
 import {
   anyKind,
@@ -319,7 +320,7 @@ export class Graph {
   getOperationByName(...args: CallArgs<typeof NAME_PARAMS>): Operation {
     const { name } = GET_OPERATION_BY_NAME.parse(args);
     if (typeof name !== "string") {
-      throw new TypeError(`Operation names are strings (or similar), not ${typeName(name)}.`);
+      throw new TypeError(`Operation names are strings (or similar), not ${pyTypeName(name)}.`);
     }
     if (name.includes(":")) {
       throw new ValueError(`Name ${pyRepr(name)} appears to refer to a Tensor, not a Operation.`);
@@ -349,7 +350,7 @@ export class Graph {
   getTensorByName(...args: CallArgs<typeof NAME_PARAMS>): Tensor {
     const { name } = GET_TENSOR_BY_NAME.parse(args);
     if (typeof name !== "string") {
-      throw new TypeError(`Tensor names are strings (or similar), not ${typeName(name)}.`);
+      throw new TypeError(`Tensor names are strings (or similar), not ${pyTypeName(name)}.`);
     }
     if (!name.includes(":")) {
       // `_as_graph_element_locked` with allow_operation=False.
@@ -587,22 +588,6 @@ declare(Graph.prototype.getCollectionRef, GET_COLLECTION_REF);
 declare(Graph.prototype.clearCollection, CLEAR_COLLECTION);
 declare(Graph.prototype.addToCollection, ADD_TO_COLLECTION);
 declare(Graph.prototype.addToCollections, ADD_TO_COLLECTIONS);
-
-/** Python's `repr` of a string: single quotes unless the text holds one. */
-function pyRepr(text: string): string {
-  const escaped = text.replace(/\\/g, "\\\\");
-  if (text.includes("'") && !text.includes('"')) return `"${escaped}"`;
-  return `'${escaped.replace(/'/g, "\\'")}'`;
-}
-
-/** Python's `type(x).__name__` for a JS value, as TensorFlow's messages print it. */
-function typeName(value: unknown): string {
-  if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
-  if (typeof value === "boolean") return "bool";
-  if (typeof value === "object") return value.constructor?.name ?? "object";
-  return typeof value;
-}
 
 /**
  * The caller's stack, captured at a public entry point so that only a few frames are

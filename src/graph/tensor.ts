@@ -48,15 +48,18 @@ export type NestedArray = ScalarValue | TypedArray | readonly NestedArray[];
 /** Anything an op takes where TensorFlow takes a tensor (`convert_to_tensor`'s input). */
 export type TensorLike = Tensor | TensorConvertible | NestedArray;
 
-/** Binary operators that `Tensor` methods build, by their Python operator name. */
-export type BinaryOperatorName = "add" | "sub" | "mul" | "truediv" | "pow" | "mod" | "matmul";
+/**
+ * Python's binary operators that `Tensor` methods build, by their dunder name (`x + y` is
+ * `add`): not the public functions (`tf.add` builds a different op type).
+ */
+export type PythonOperatorName = "add" | "sub" | "mul" | "truediv" | "pow" | "mod" | "matmul";
 
 /**
  * How `Tensor`'s operator methods and `eval` reach the layers above `graph/` (op
  * definitions, sessions) without `graph/` importing them: those layers install these.
  */
 export interface TensorHooks {
-  binary(op: BinaryOperatorName, x: TensorLike, y: TensorLike, name?: string): Tensor;
+  pythonOperator(op: PythonOperatorName, x: TensorLike, y: TensorLike, name?: string): Tensor;
   unary(op: "neg", x: TensorLike, name?: string): Tensor;
   /** Python's `x[...]` (`_slice_helper`): a `StridedSlice` named `strided_slice`. */
   getitem(x: TensorLike, items: readonly SliceItem[]): Tensor;
@@ -156,31 +159,31 @@ export class Tensor implements TensorConvertible {
 
   /** `this + y`: an `add` op (type `AddV2`). */
   add(y: TensorLike): Tensor {
-    return need().binary("add", this, y);
+    return need().pythonOperator("add", this, y);
   }
   /** `this - y`: a `sub` op. */
   sub(y: TensorLike): Tensor {
-    return need().binary("sub", this, y);
+    return need().pythonOperator("sub", this, y);
   }
   /** `this * y`: a `mul` op. */
   mul(y: TensorLike): Tensor {
-    return need().binary("mul", this, y);
+    return need().pythonOperator("mul", this, y);
   }
   /** `this / y`: a `truediv` op (type `RealDiv` for floats). */
   div(y: TensorLike): Tensor {
-    return need().binary("truediv", this, y);
+    return need().pythonOperator("truediv", this, y);
   }
   /** `this ** y`: a `pow` op. */
   pow(y: TensorLike): Tensor {
-    return need().binary("pow", this, y);
+    return need().pythonOperator("pow", this, y);
   }
   /** `this % y`: a `mod` op (type `FloorMod`). */
   mod(y: TensorLike): Tensor {
-    return need().binary("mod", this, y);
+    return need().pythonOperator("mod", this, y);
   }
   /** `this @ y`: a `matmul` op (type `MatMul`). */
   matmul(y: TensorLike): Tensor {
-    return need().binary("matmul", this, y);
+    return need().pythonOperator("matmul", this, y);
   }
   /** `-this`: a `Neg` op. */
   neg(): Tensor {

@@ -1,4 +1,5 @@
 import { ValueError } from "../errors.js";
+import { pyTuple } from "./pyformat.js";
 
 /** A dimension: a size, or `null` when it is not known until run time. */
 export type Dim = number | null;
@@ -127,9 +128,7 @@ export class TensorShape {
   /** TensorFlow's printed form: `(2,)`, `(?, 784)`, `()`, `<unknown>`. */
   toString(): string {
     if (this.dims === null) return "<unknown>";
-    const parts = this.dims.map((d) => (d === null ? "?" : String(d)));
-    if (parts.length === 1) return `(${parts[0]},)`;
-    return `(${parts.join(", ")})`;
+    return pyTuple(this.dims, (d) => (d === null ? "?" : String(d)));
   }
 
   /** The form TensorFlow's runtime prints in error messages: `[?,2]`. */

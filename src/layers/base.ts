@@ -2,13 +2,14 @@ import { ValueError } from "../errors.js";
 import { asDType, type DType } from "../graph/dtypes.js";
 import { getDefaultGraph, GraphKeys, withDefaultGraph, type Graph } from "../graph/graph.js";
 import { Operation } from "../graph/operation.js";
+import { pyRepr } from "../graph/pyformat.js";
 import { Tensor, type TensorLike } from "../graph/tensor.js";
 import { TensorShape, type Dim, type ShapeLike } from "../graph/tensor_shape.js";
 import { cast } from "../ops/array/cast.js";
 import { shape as shapeOf } from "../ops/array/shape.js";
 import { gather } from "../ops/array/gather.js";
 import { convertToTensor } from "../ops/convert.js";
-import { binaryOperator } from "../ops/math/operators.js";
+import { pythonOperator } from "../ops/math/operators.js";
 import { graphFromValues, nameScope } from "../scope/name_scope.js";
 import { normalizeReuse } from "../scope/reuse.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
@@ -79,12 +80,6 @@ function layerBaseName(ctor: { name: string; layerName?: string | undefined }): 
   return own ?? toSnakeCase(ctor.name);
 }
 
-/** A shape as Python prints `shape.as_list()` in Keras's messages: `[None, 3]`. */
-function pyShape(shape: TensorShape): string {
-  if (shape.dims === null) return "None";
-  return `[${shape.dims.map((d) => (d === null ? "None" : String(d))).join(", ")}]`;
-}
-
 /** What a layer accepts (Keras's `InputSpec`): checked on every call. */
 export class InputSpec {
   readonly ndim: number | null;
@@ -122,7 +117,7 @@ function assertInputCompatibility(spec: InputSpec | null, x: Tensor, layerName: 
   }
   if (spec.ndim !== null && rank !== spec.ndim) {
     throw new ValueError(
-      `${head}expected ndim=${spec.ndim}, found ndim=${rank}. Full shape received: ${pyShape(x.shape)}`,
+      `${head}expected ndim=${spec.ndim}, found ndim=${rank}. Full shape received: ${pyRepr(x.shape.dims)}`,
     );
   }
   if (spec.maxNdim !== null && rank !== null && rank > spec.maxNdim) {
@@ -130,7 +125,7 @@ function assertInputCompatibility(spec: InputSpec | null, x: Tensor, layerName: 
   }
   if (spec.minNdim !== null && rank !== null && rank < spec.minNdim) {
     throw new ValueError(
-      `${head}: expected min_ndim=${spec.minNdim}, found ndim=${rank}. Full shape received: ${pyShape(x.shape)}`,
+      `${head}: expected min_ndim=${spec.minNdim}, found ndim=${rank}. Full shape received: ${pyRepr(x.shape.dims)}`,
     );
   }
   const dims = x.shape.dims;
@@ -139,7 +134,7 @@ function assertInputCompatibility(spec: InputSpec | null, x: Tensor, layerName: 
       const actual = dims[axis < 0 ? dims.length + axis : axis];
       if (value !== null && actual !== undefined && actual !== null && actual !== value) {
         throw new ValueError(
-          `Input 0 of layer ${layerName} is incompatible with the layer: expected axis ${axis} of input shape to have value ${value} but received input with shape ${pyShape(x.shape)}`,
+          `Input 0 of layer ${layerName} is incompatible with the layer: expected axis ${axis} of input shape to have value ${value} but received input with shape ${pyRepr(x.shape.dims)}`,
         );
       }
     }
@@ -536,7 +531,7 @@ export abstract class Layer {
       const loss = regularizer(output);
       if (loss === null || loss === undefined) return;
       const batch = cast(gather(shapeOf(output), 0), loss.dtype);
-      this.addLoss(binaryOperator("truediv", loss, batch));
+      this.addLoss(pythonOperator("truediv", loss, batch));
     });
   }
 }

@@ -1,11 +1,12 @@
 import { ValueError } from "../errors.js";
+import { pyList } from "../graph/pyformat.js";
 import type { Tensor, TensorLike } from "../graph/tensor.js";
 import type { TensorShape } from "../graph/tensor_shape.js";
 import { constant } from "../ops/array/constant.js";
 import { reshape } from "../ops/array/reshape.js";
 import { convertToTensor } from "../ops/convert.js";
 import { onesInitializer, zerosInitializer } from "../ops/init_ops.js";
-import { binaryOperator, neg } from "../ops/math/operators.js";
+import { pythonOperator, neg } from "../ops/math/operators.js";
 import { rsqrt } from "../ops/math/unary.js";
 import { moments } from "../ops/nn/moments.js";
 import { assignSub } from "../ops/state/variable_ops.js";
@@ -285,8 +286,8 @@ export class BatchNormalization extends Layer {
       const decay =
         typeof momentum === "number"
           ? convertToTensor(1.0 - momentum, { name: "decay", dtype: variable.dtype })
-          : binaryOperator("sub", 1.0, momentum);
-      const delta = binaryOperator("mul", binaryOperator("sub", variable, value), decay);
+          : pythonOperator("sub", 1.0, momentum);
+      const delta = pythonOperator("mul", pythonOperator("sub", variable, value), decay);
       return assignSub(variable, delta, { name: scope });
     });
   }
@@ -402,19 +403,15 @@ function batchNormalizationOps(
   epsilon: number,
 ): Tensor {
   return nameScope("batchnorm", () => {
-    let inv = rsqrt(binaryOperator("add", variance, epsilon));
-    if (scale !== null) inv = binaryOperator("mul", inv, scale);
-    const scaled = binaryOperator("mul", x, inv);
+    let inv = rsqrt(pythonOperator("add", variance, epsilon));
+    if (scale !== null) inv = pythonOperator("mul", inv, scale);
+    const scaled = pythonOperator("mul", x, inv);
     const shift =
       offset !== null
-        ? binaryOperator("sub", offset, binaryOperator("mul", mean, inv))
-        : binaryOperator("mul", neg(mean), inv);
-    return binaryOperator("add", scaled, shift);
+        ? pythonOperator("sub", offset, pythonOperator("mul", mean, inv))
+        : pythonOperator("mul", neg(mean), inv);
+    return pythonOperator("add", scaled, shift);
   });
-}
-
-function pyList(values: readonly number[]): string {
-  return `[${values.join(", ")}]`;
 }
 
 /**

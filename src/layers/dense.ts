@@ -1,5 +1,6 @@
 import { ValueError } from "../errors.js";
 import { isFloating } from "../graph/dtypes.js";
+import { pyDType } from "../graph/pyformat.js";
 import type { Tensor } from "../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../graph/tensor_shape.js";
 import { zerosInitializer } from "../ops/init_ops.js";
@@ -130,7 +131,7 @@ export class Dense extends Layer {
     const dtype = this.dtype ?? "float32";
     if (!isFloating(dtype)) {
       throw new TypeError(
-        `Unable to build \`Dense\` layer with non-floating point dtype <dtype: '${dtype}'>`,
+        `Unable to build \`Dense\` layer with non-floating point dtype ${pyDType(dtype)}`,
       );
     }
     const last = dimAt(inputShape, -1);

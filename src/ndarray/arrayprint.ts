@@ -4,9 +4,9 @@
  */
 
 import type { DType } from "../graph/dtypes.js";
+import { pyBytesRepr, pyTuple } from "../graph/pyformat.js";
 import { ValueError } from "../errors.js";
 import { float32ScalarStr, formatPositional, formatScientific, type TrimMode } from "./dragon4.js";
-import { pyBytesRepr, pyTupleRepr, utf8Length } from "./pyrepr.js";
 
 /** The element storage of an array: one typed array per numeric dtype, strings for `string`. */
 export type ElementData = Float32Array | Int32Array | BigInt64Array | Uint8Array | string[];
@@ -502,11 +502,16 @@ export function arrayStr(view: ArrayView, options: PrintOptions = printOptions):
   return array2string(view, options, " ", "", "");
 }
 
-/** The dtype as NumPy's repr spells it: `float32`, `int32`, `bool`, `'|S5'`. */
+const utf8 = new TextEncoder();
+
+/**
+ * The dtype as NumPy's repr spells it: `float32`, `int32`, `bool`, `'|S5'` (a string's size
+ * is the byte length of its UTF-8 encoding).
+ */
 function dtypeRepr(view: ArrayView): string {
   const { data } = view;
   if (Array.isArray(data)) {
-    const itemSize = data.reduce((m, s) => Math.max(m, utf8Length(s)), 1);
+    const itemSize = data.reduce((m, s) => Math.max(m, utf8.encode(s).length), 1);
     return `'|S${itemSize}'`;
   }
   return view.dtype;
@@ -528,7 +533,7 @@ export function arrayRepr(view: ArrayView, options: PrintOptions = printOptions)
   const extras: string[] = [];
   const isEmptyVector = view.shape.length === 1 && view.shape[0] === 0;
   if ((size === 0 && !isEmptyVector) || size > options.threshold) {
-    extras.push(`shape=${pyTupleRepr(view.shape)}`);
+    extras.push(`shape=${pyTuple(view.shape)}`);
   }
   // bool and int64 (NumPy's default integer) are implied by their printed values.
   const implied = view.dtype === "bool" || view.dtype === "int64";

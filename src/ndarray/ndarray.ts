@@ -5,9 +5,9 @@
 
 import { isDType, type DType } from "../graph/dtypes.js";
 import { asInt64, int64ToNumber } from "../graph/int64.js";
+import { pyTuple } from "../graph/pyformat.js";
 import { ValueError } from "../errors.js";
 import { arrayRepr, arrayStr, stridesOf, type ElementData } from "./arrayprint.js";
-import { pyTupleRepr } from "./pyrepr.js";
 
 /**
  * The storage of an array of dtype `D`: `Float32Array`, `Int32Array`, `BigInt64Array`
@@ -168,7 +168,7 @@ function inhomogeneous(shape: readonly number[], depth: number): ValueError {
   return new ValueError(
     "setting an array element with a sequence. The requested array has an inhomogeneous " +
       `shape after ${depth} dimensions. The detected shape was ` +
-      `${pyTupleRepr(shape.slice(0, depth))} + inhomogeneous part.`,
+      `${pyTuple(shape.slice(0, depth))} + inhomogeneous part.`,
   );
 }
 
@@ -259,7 +259,7 @@ function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
       throw new ValueError(
-        `operands could not be broadcast together with shapes ${pyTupleRepr(a)} ${pyTupleRepr(b)}`,
+        `operands could not be broadcast together with shapes ${pyTuple(a)} ${pyTuple(b)}`,
       );
     }
     out.push(da === 1 ? db : da);
@@ -335,7 +335,7 @@ export class NDArray<D extends DType = DType> {
     const size = productOf(shape);
     if (data.length !== size) {
       throw new ValueError(
-        `cannot reshape array of size ${data.length} into shape ${pyTupleRepr(shape)}`,
+        `cannot reshape array of size ${data.length} into shape ${pyTuple(shape)}`,
       );
     }
     this.shape = [...shape];

@@ -245,8 +245,3 @@ function preferredFor(value: unknown, preferred: DType | null): DType | null {
     return null;
   }
 }
-
-/** Converts each of `values` with the same options (`convert_n_to_tensor`). */
-export function convertAll(values: readonly unknown[], options: ConvertOptions = {}): Tensor[] {
-  return values.map((v) => convertToTensor(v, options));
-}

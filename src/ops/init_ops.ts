@@ -1,5 +1,6 @@
 import { ValueError } from "../errors.js";
 import { asDType, isFloating, type DType } from "../graph/dtypes.js";
+import { pyTuple } from "../graph/pyformat.js";
 import { Tensor as TensorClass, type Tensor } from "../graph/tensor.js";
 import {
   booleanKind,
@@ -20,7 +21,7 @@ import { reshape } from "./array/reshape.js";
 import { transpose } from "./array/transpose.js";
 import { diagPart } from "./linalg/diag_part.js";
 import { qr } from "./linalg/qr.js";
-import { binaryOperator } from "./math/operators.js";
+import { pythonOperator } from "./math/operators.js";
 import { sign } from "./math/unary.js";
 import { inOpScope } from "./op_scope.js";
 import { randomNormal, randomUniform, truncatedNormal } from "./random/random_ops.js";
@@ -70,10 +71,6 @@ class ConstantInitializer extends BaseInitializer {
     }
     return constant(this.value, { dtype: dtype ?? this.dtype, shape });
   }
-}
-
-function pyTuple(dims: readonly number[]): string {
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
 }
 
 /** `_assert_float_dtype`: the initializers that draw normal values take float dtypes only. */
@@ -142,7 +139,7 @@ class RandomUniformInitializer extends BaseInitializer {
 }
 
 /** `fan_in`, `fan_out` of a weight shape (`_compute_fans`). */
-export function computeFans(shape: readonly number[]): [number, number] {
+function computeFans(shape: readonly number[]): [number, number] {
   if (shape.length < 1) return [1, 1];
   if (shape.length === 1) return [shape[0] as number, shape[0] as number];
   if (shape.length === 2) return [shape[0] as number, shape[1] as number];
@@ -226,12 +223,12 @@ class OrthogonalInitializer extends BaseInitializer {
     const a = randomNormal(flat, { dtype: dt, seed: this.seed });
     const [q0, r] = qr(a, { fullMatrices: false });
     // Make Q uniform: flip each column by the sign of R's diagonal.
-    let q = binaryOperator("mul", q0, sign(diagPart(r)));
+    let q = pythonOperator("mul", q0, sign(diagPart(r)));
     if (numRows < numCols) {
       const t = q;
       q = inOpScope(null, "matrix_transpose", [t], () => transpose(t, { perm: [1, 0] }));
     }
-    return binaryOperator("mul", this.gain, reshape(q, shape));
+    return pythonOperator("mul", this.gain, reshape(q, shape));
   }
 }
 

@@ -94,11 +94,6 @@ export function getOpDefinition(type: string): OpDefinition | undefined {
   return definitions.get(type);
 }
 
-/** All registered op types. */
-export function registeredOpTypes(): string[] {
-  return [...definitions.keys()];
-}
-
 const gradientFunctions = new Map<string, GradientFunction | null>();
 
 /**

@@ -14,7 +14,7 @@ export interface ShapeErrorContext {
 }
 
 /** A tensor value as TensorFlow's `SummarizeValue` prints it: `1 2 3`, at most 256 values. */
-export function summarizeValue(value: ConstValue, max = 256): string {
+function summarizeValue(value: ConstValue, max = 256): string {
   const parts: string[] = [];
   const n = Math.min(value.values.length, max);
   for (let i = 0; i < n; i++) parts.push(String(value.values[i] as number | bigint | string));
@@ -129,7 +129,7 @@ export class ShapeInference {
 }
 
 /** TensorFlow's lists of allowed types, as its `TypeError`s print them. */
-export const ALLOWED = {
+const ALLOWED = {
   numeric:
     "float32, float64, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64",
   real: "float32, float64, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
@@ -200,11 +200,6 @@ export function normalizeAxis(
     throw shapeError(`Dimension ${axis} must be >= ${-rank} and < ${rank}`, opName, opType, shapes);
   }
   return axis < 0 ? axis + rank : axis;
-}
-
-/** Whether `value` is an array of non-negative integers (a fully known shape). */
-export function isConcreteShape(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every((d) => Number.isInteger(d) && d >= 0);
 }
 
 /** Product of dims. */

@@ -4,7 +4,7 @@ import { concat } from "../ops/array/concat.js";
 import { split } from "../ops/array/split.js";
 import { constantInitializer, zerosInitializer } from "../ops/init_ops.js";
 import { matmul } from "../ops/math/matmul.js";
-import { binaryOperator } from "../ops/math/operators.js";
+import { pythonOperator } from "../ops/math/operators.js";
 import { sigmoid } from "../ops/math/unary.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
 import type { Initializer, InitializerFunction } from "../scope/types.js";
@@ -138,7 +138,7 @@ export class GRUCell extends LayerRNNCell<Tensor> {
     candidate = biasAdd(candidate, this.candidateBias as Variable);
     const c = this.activation(candidate);
     // `u * state + (1 - u) * c`, in Python's evaluation order.
-    const newH = u.mul(state).add(binaryOperator("sub", 1, u).mul(c));
+    const newH = u.mul(state).add(pythonOperator("sub", 1, u).mul(c));
     return [newH, newH];
   }
 }

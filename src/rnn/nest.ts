@@ -1,4 +1,5 @@
 import { ValueError } from "../errors.js";
+import { pyList } from "../graph/pyformat.js";
 
 /*
  * The parts of TensorFlow's `nest` the recurrent code needs. A structure is a leaf, an
@@ -72,7 +73,7 @@ export function mapStructure<A, B>(fn: (leaf: A) => B, structure: unknown): Stru
 }
 
 function describe(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(describe).join(", ")}]`;
+  if (Array.isArray(value)) return pyList(value, describe);
   if (isPlainObject(value)) {
     return `{${Object.keys(value)
       .map((k) => `${k}: ${describe(value[k])}`)

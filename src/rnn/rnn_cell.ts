@@ -1,6 +1,7 @@
 import { ValueError } from "../errors.js";
 import { asDType, isFloating, type DType } from "../graph/dtypes.js";
 import { getDefaultGraph, GraphKeys, withDefaultGraph, type Graph } from "../graph/graph.js";
+import { pyDType, pyList, pyStr, pyTuple } from "../graph/pyformat.js";
 import { Tensor, type TensorLike } from "../graph/tensor.js";
 import { TensorShape, type Dim } from "../graph/tensor_shape.js";
 import { cast } from "../ops/array/cast.js";
@@ -235,16 +236,12 @@ const ADD_WEIGHT_P = defineParams("RNNCell.addWeight", ADD_WEIGHT_PARAMS);
 /** Options of {@link RNNCell.addWeight}. */
 export type AddWeightOptions = OptionsOf<typeof ADD_WEIGHT_PARAMS>;
 
-function formatDType(dtype: DType): string {
-  return `<dtype: '${dtype}'>`;
-}
-
 /** `_check_supported_dtypes`: cells compute in floating point only. */
 export function checkSupportedDType(dtype: DType | null | undefined): void {
   if (dtype === null || dtype === undefined) return;
   if (!isFloating(dtype)) {
     throw new ValueError(
-      `RNN cell only supports floating point inputs, but saw dtype: ${formatDType(dtype)}`,
+      `RNN cell only supports floating point inputs, but saw dtype: ${pyDType(dtype)}`,
     );
   }
 }
@@ -276,10 +273,6 @@ function uniqueObjectName(base: string): string {
   uids.set(base, n);
   graph.onUndo(() => uids.set(base, n - 1));
   return `${base}_${n}`;
-}
-
-function formatShapeList(shape: TensorShape): string {
-  return `[${(shape.dims ?? []).map((d) => (d === null ? "None" : String(d))).join(", ")}]`;
 }
 
 /** The dims of one `stateSize` leaf. */
@@ -536,7 +529,7 @@ export abstract class RNNCell<S = RNNState> {
         const staticBatch = batchSize instanceof Tensor ? staticBatchSize(batchSize) : batchSize;
         if (dim0 !== staticBatch) {
           throw new ValueError(
-            `batch size from input tensor is different from the input param. Input tensor batch: ${dim0 ?? "None"}, batch_size: ${String(staticBatch ?? batchSize)}`,
+            `batch size from input tensor is different from the input param. Input tensor batch: ${pyStr(dim0)}, batch_size: ${String(staticBatch ?? batchSize)}`,
           );
         }
       }
@@ -550,7 +543,7 @@ export abstract class RNNCell<S = RNNState> {
     }
     if (batchSize === null || dtype === null) {
       throw new ValueError(
-        `batch_size and dtype cannot be None while constructing initial state: batch_size=${batchSize === null ? "None" : String(batchSize)}, dtype=${dtype ?? "None"}`,
+        `batch_size and dtype cannot be None while constructing initial state: batch_size=${pyStr(batchSize)}, dtype=${pyStr(dtype)}`,
       );
     }
     return this.zeroState(batchSize, dtype);
@@ -701,7 +694,7 @@ export abstract class RNNCell<S = RNNState> {
     const rank = x.shape.rank;
     if (ndim === null || rank === null || rank === ndim) return;
     throw new ValueError(
-      `Input 0 of layer ${this.name} is incompatible with the layer: expected ndim=${ndim}, found ndim=${rank}. Full shape received: ${formatShapeList(x.shape)}`,
+      `Input 0 of layer ${this.name} is incompatible with the layer: expected ndim=${ndim}, found ndim=${rank}. Full shape received: ${pyList(x.shape.dims ?? [])}`,
     );
   }
 
@@ -747,10 +740,7 @@ export function inputDepth(inputsShape: TensorShape): number {
   const dims = inputsShape.dims;
   const last = dims === null || dims.length === 0 ? null : (dims[dims.length - 1] ?? null);
   if (last === null) {
-    const shown =
-      dims === null
-        ? "None"
-        : `(${dims.map((d) => (d === null ? "None" : String(d))).join(", ")}${dims.length === 1 ? "," : ""})`;
+    const shown = dims === null ? "None" : pyTuple(dims);
     throw new ValueError(`Expected inputs.shape[-1] to be known, saw shape: ${shown}`);
   }
   return last;

@@ -1,6 +1,7 @@
 import { ValueError } from "../errors.js";
 import { getDefaultGraph, withDefaultGraph, type Graph } from "../graph/graph.js";
 import { nameFromScopeName, VALID_OP_NAME, VALID_SCOPE_NAME } from "../graph/names.js";
+import { pyStr } from "../graph/pyformat.js";
 import { isTensorConvertible, toTensorSymbol } from "../graph/tensor.js";
 import { AsyncScopeError, isPromiseLike } from "./synchronous.js";
 import {
@@ -75,26 +76,6 @@ export function graphFromValues(values: readonly unknown[] | undefined): Graph {
   return found ?? getDefaultGraph();
 }
 
-/**
- * `ops.name_scope(name, default_name, values)`: the form op-building functions use. The
- * graph of `values` becomes the default inside.
- */
-export function opNameScope<T>(
-  name: string | null | undefined,
-  defaultName: string | null,
-  values: readonly unknown[] | undefined,
-  fn: (scope: string) => T,
-): T {
-  const chosen = name ?? defaultName;
-  if (chosen === null && values !== undefined) {
-    throw new ValueError(
-      `At least one of name (${name ?? "None"}) and default_name (${defaultName ?? "None"}) must be provided.`,
-    );
-  }
-  const graph = graphFromValues(values);
-  return withDefaultGraph(graph, () => withNameScope(graph, chosen, fn));
-}
-
 /** TF 1.15's `name_scope(name, default_name=None, values=None)`. */
 const NAME_SCOPE_PARAMS = [
   opt("name", stringKind),
@@ -134,7 +115,7 @@ export function nameScope<T>(...args: unknown[]): T {
   const name = a.name ?? a.defaultName ?? null;
   if (name === null && a.values !== undefined) {
     throw new ValueError(
-      `At least one of name (None) and default_name (${a.defaultName ?? "None"}) must be provided.`,
+      `At least one of name (None) and default_name (${pyStr(a.defaultName)}) must be provided.`,
     );
   }
   const graph = graphFromValues(a.values);

@@ -31,7 +31,7 @@ function notInGraph(fetch: unknown, element: Tensor | Operation): ValueError {
 }
 
 /** `graph.as_graph_element` for a fetch. */
-export function resolveFetch(graph: Graph, fetch: unknown): FetchTarget {
+function resolveFetch(graph: Graph, fetch: unknown): FetchTarget {
   if (typeof fetch === "string") {
     if (parseTensorName(fetch) !== null) return graph.getTensorByName(fetch);
     return graph.getOperationByName(fetch);

@@ -1,7 +1,7 @@
 import { installTensorHooks, Tensor, type TensorEvalParams } from "../graph/tensor.js";
 import { declare, defineParams, opt } from "../graph/call_args.js";
 import { sliceHelper } from "../ops/array/strided_slice.js";
-import { binaryOperator, neg } from "../ops/math/operators.js";
+import { pythonOperator, neg } from "../ops/math/operators.js";
 import { installVariableSessionHooks } from "../variables/variable.js";
 import type { FeedDict } from "./feeds.js";
 import { feedDictKind, getDefaultSession, Session, sessionKind } from "./session.js";
@@ -28,7 +28,7 @@ function sessionFor(session: unknown): Session {
 /** Connects `Tensor`'s operators and `eval`, and `Variable.eval/load`, to ops and sessions. */
 export function installHooks(): void {
   installTensorHooks({
-    binary: (op, x, y, name) => binaryOperator(op, x, y, name),
+    pythonOperator: (op, x, y, name) => pythonOperator(op, x, y, name),
     unary: (_op, x, name) => neg(x, name),
     getitem: (x, items) => sliceHelper(x, items),
     evaluate: (t: Tensor, args) => {

@@ -271,7 +271,7 @@ declare(Session.prototype.close, CLOSE);
  * caller). `dtype` is the graph tensor's: an int64 value, carried in int32, comes back as
  * an int64 array.
  */
-export function toNDArray(t: tfc.Tensor, dtype: DType = t.dtype as DType): NDArray {
+function toNDArray(t: tfc.Tensor, dtype: DType = t.dtype as DType): NDArray {
   const data = t.dataSync() as unknown;
   const shape = t.shape.slice();
   if (dtype === "int64") return new NDArray(widenToInt64(data as Int32Array), shape, "int64");

@@ -6,7 +6,7 @@ import { stack } from "../ops/array/stack.js";
 import { where } from "../ops/array/where.js";
 import { convertToTensor } from "../ops/convert.js";
 import { greater, maximum, minimum } from "../ops/math/binary.js";
-import { binaryOperator } from "../ops/math/operators.js";
+import { pythonOperator } from "../ops/math/operators.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { identity, sqrt } from "../ops/math/unary.js";
 import { l2Loss } from "../ops/nn/l2_loss.js";
@@ -149,7 +149,7 @@ function clipByNormImpl(
 ): Tensor {
   return inOpScope(name, "clip_by_norm", [t, clipNorm], (scope) => {
     const values = convertToTensor(t, { name: "t" });
-    const l2sum = reduceSum(binaryOperator("mul", values, values), {
+    const l2sum = reduceSum(pythonOperator("mul", values, values), {
       axis: axes ?? null,
       keepdims: true,
     });
@@ -157,9 +157,9 @@ function clipByNormImpl(
     // Two-tap `where` so that no NaN gradient comes out of `sqrt` at zero.
     const l2sumSafe = where(pred, l2sum, onesLike(l2sum));
     const l2norm = where(pred, sqrt(l2sumSafe), l2sum);
-    const intermediate = binaryOperator("mul", values, clipNorm);
+    const intermediate = pythonOperator("mul", values, clipNorm);
     values.shape.mergeWith(intermediate.shape);
-    return identity(binaryOperator("truediv", intermediate, maximum(l2norm, clipNorm)), {
+    return identity(pythonOperator("truediv", intermediate, maximum(l2norm, clipNorm)), {
       name: scope,
     });
   });
@@ -190,7 +190,7 @@ function globalNormImpl(tList: readonly MaybeTensor[], name: string | undefined)
     const halfSquaredNorms = values.filter((v): v is Tensor => v !== null).map((v) => l2Loss(v));
     const halfSquaredNorm = reduceSum(stack(halfSquaredNorms));
     return sqrt(
-      binaryOperator("mul", halfSquaredNorm, constant(2.0, { dtype: halfSquaredNorm.dtype })),
+      pythonOperator("mul", halfSquaredNorm, constant(2.0, { dtype: halfSquaredNorm.dtype })),
       { name: "global_norm" },
     );
   });
@@ -231,19 +231,19 @@ function clipByGlobalNormImpl(
   const clipped = inOpScope(name, "clip_by_global_norm", [...present(list), clipNorm], (scope) => {
     const norm = convertToTensor(useNorm);
     // scale = clip_norm * min(1 / use_norm, 1 / clip_norm), NaN for a non-finite norm.
-    const inverse = binaryOperator("truediv", 1.0, norm);
+    const inverse = pythonOperator("truediv", 1.0, norm);
     const one = constant(1.0, { dtype: norm.dtype });
-    const scaleForFinite = binaryOperator(
+    const scaleForFinite = pythonOperator(
       "mul",
       clipNorm,
-      minimum(inverse, binaryOperator("truediv", one, clipNorm)),
+      minimum(inverse, pythonOperator("truediv", one, clipNorm)),
     );
     const scale = where(isFinite(norm), scaleForFinite, constant(NaN, { dtype: norm.dtype }));
     const values = list.map((t, i) =>
       t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
     );
     return values.map((v, i) =>
-      v === null ? null : identity(binaryOperator("mul", v, scale), { name: `${scope}_${i}` }),
+      v === null ? null : identity(pythonOperator("mul", v, scale), { name: `${scope}_${i}` }),
     );
   });
   return [clipped, useNorm];

@@ -22,7 +22,7 @@ import { isTensorConvertible, Tensor, toTensorSymbol, type TensorLike } from "..
 import { selectIn } from "../ops/array/where.js";
 import { convertToTensor } from "../ops/convert.js";
 import { binaryOpIn } from "../ops/math/binary.js";
-import { binaryOperator } from "../ops/math/operators.js";
+import { pythonOperator } from "../ops/math/operators.js";
 import { inOpScope, makeOp } from "../ops/op_scope.js";
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { binary, castAs, literalDType, unary } from "./graph_math.js";
@@ -59,7 +59,7 @@ function exponentialDecayIn(
   const steps = castAs(graph, decaySteps, dtype, "int");
   const rate = castAs(graph, decayRate, dtype, "float");
   const stepF = castAs(graph, step, dtype, "int");
-  let p = binaryOperator("truediv", stepF, steps);
+  let p = pythonOperator("truediv", stepF, steps);
   if (staircase) p = unary(graph, "Floor", p);
   return binaryOpIn(scope, graph, "Mul", lr, binary(graph, "Pow", "Pow", rate, p));
 }
@@ -181,7 +181,7 @@ export const inverseTimeDecay = tfFunction("train.inverseTimeDecay", EXPONENTIAL
       const steps = castAs(graph, a.decaySteps, dtype, "int");
       const rate = castAs(graph, a.decayRate, dtype, "float");
       const stepF = castAs(graph, step, dtype, "int");
-      let p = binaryOperator("truediv", stepF, steps);
+      let p = pythonOperator("truediv", stepF, steps);
       if (a.staircase ?? false) p = unary(graph, "Floor", p);
       // TF: math_ops.cast(constant_op.constant(1), dtype).
       const one = castAs(graph, convertToTensor(1, { preferredDtype: "int32" }), dtype, "int");
@@ -240,7 +240,7 @@ export const polynomialDecay = tfFunction("train.polynomialDecay", POLYNOMIAL_PA
         const atZero = binary(graph, "Equal", "Equal", stepF, 0);
         const multiplier = withNameScope(graph, "cond", () => {
           const one = convertToTensor(1.0, { dtype });
-          const ratio = binaryOperator("truediv", stepF, a.decaySteps);
+          const ratio = pythonOperator("truediv", stepF, a.decaySteps);
           const up = unary(graph, "Ceil", ratio);
           return withNameScope(graph, "Select", (s) => selectIn(graph, s, atZero, one, up));
         });
@@ -248,9 +248,9 @@ export const polynomialDecay = tfFunction("train.polynomialDecay", POLYNOMIAL_PA
       } else {
         stepF = binary(graph, "Minimum", "Minimum", stepF, steps);
       }
-      const p = binaryOperator("truediv", stepF, steps);
-      const span = binaryOperator("sub", lr, end);
-      const decayed = binary(graph, "Pow", "Pow", binaryOperator("sub", 1, p), pw);
+      const p = pythonOperator("truediv", stepF, steps);
+      const span = pythonOperator("sub", lr, end);
+      const decayed = binary(graph, "Pow", "Pow", pythonOperator("sub", 1, p), pw);
       return binaryOpIn(scope, graph, "Add", binary(graph, "Mul", "Mul", span, decayed), end);
     },
   );
@@ -289,13 +289,13 @@ export const cosineDecay = tfFunction("train.cosineDecay", COSINE_PARAMS, (a) =>
     const dtype = lr.dtype;
     const steps = castAs(graph, a.decaySteps, dtype, "int");
     const stepF = binary(graph, "Minimum", "Minimum", castAs(graph, step, dtype, "int"), steps);
-    const fraction = binaryOperator("truediv", stepF, steps);
+    const fraction = pythonOperator("truediv", stepF, steps);
     const pi = convertToTensor(Math.PI, { dtype });
-    const cosine = unary(graph, "Cos", binaryOperator("mul", pi, fraction));
-    const cosineDecayed = binaryOperator("mul", 0.5, binaryOperator("add", 1.0, cosine));
+    const cosine = unary(graph, "Cos", pythonOperator("mul", pi, fraction));
+    const cosineDecayed = pythonOperator("mul", 0.5, pythonOperator("add", 1.0, cosine));
     // TF computes `1 - alpha` in Python when alpha is a number, as an op otherwise.
-    const keep = typeof alpha === "number" ? 1 - alpha : binaryOperator("sub", 1, alpha);
-    const decayed = binaryOperator("add", binaryOperator("mul", keep, cosineDecayed), alpha);
+    const keep = typeof alpha === "number" ? 1 - alpha : pythonOperator("sub", 1, alpha);
+    const decayed = pythonOperator("add", pythonOperator("mul", keep, cosineDecayed), alpha);
     return binary(graph, "Mul", "Mul", lr, decayed);
   });
 });

@@ -20,6 +20,7 @@ import {
   type CallArgs,
   type OptionsOf,
   type Param,
+  type ParamList,
 } from "../graph/call_args.js";
 import { cast } from "../ops/array/cast.js";
 import { constant } from "../ops/array/constant.js";
@@ -42,7 +43,7 @@ import {
   subtract,
 } from "../ops/math/binary.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
-import { binaryOperator, neg } from "../ops/math/operators.js";
+import { pythonOperator, neg } from "../ops/math/operators.js";
 import { range } from "../ops/math/range.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { abs, log, square, stopGradient } from "../ops/math/unary.js";
@@ -206,21 +207,33 @@ export type SoftmaxCrossEntropyArgs = OptionsOf<typeof SOFTMAX_XENT_PARAMS>;
 export type SparseSoftmaxCrossEntropyArgs = OptionsOf<typeof SPARSE_XENT_PARAMS>;
 
 /**
- * A loss function from its parameter list: `lossCollection` is resolved here, since its
- * `null` (Python's `None`: no collection) differs from leaving it out (`LOSSES`).
+ * The collection a loss goes to: `lossCollection` as given, where `null` (Python's `None`)
+ * means none, unlike leaving it out (`LOSSES`).
  */
+function lossCollectionOf(
+  list: ParamList<readonly Param[]>,
+  args: readonly unknown[],
+  given: string | undefined,
+): string | null {
+  return given ?? (givenAsNull(list, args, "lossCollection") ? null : GraphKeys.LOSSES);
+}
+
+/** A loss's arguments, with `lossCollection` resolved. */
+type LossArgs<P extends readonly Param[]> = Omit<ArgsOf<P>, "lossCollection"> & {
+  lossCollection: string | null;
+};
+
+/** A loss function from its parameter list. */
 function lossFunction<const P extends readonly Param[]>(
   fn: string,
   params: P,
-  impl: (a: ArgsOf<P>, lossCollection: string | null) => Tensor,
+  impl: (a: LossArgs<P>) => Tensor,
 ): (...args: CallArgs<P>) => Tensor {
   const list = defineParams(fn, params);
   return declare((...args: CallArgs<P>): Tensor => {
     const a = list.parse(args);
     const given = (a as { lossCollection?: string }).lossCollection;
-    const lossCollection =
-      given ?? (givenAsNull(list, args, "lossCollection") ? null : GraphKeys.LOSSES);
-    return impl(a, lossCollection);
+    return impl({ ...a, lossCollection: lossCollectionOf(list, args, given) });
   }, list);
 }
 
@@ -377,8 +390,7 @@ const ADD_LOSS_P = defineParams("losses.addLoss", [
  */
 export const addLoss = declare((...args: CallArgs<typeof ADD_LOSS_P.params>): void => {
   const a = ADD_LOSS_P.parse(args);
-  const collection =
-    a.lossCollection ?? (givenAsNull(ADD_LOSS_P, args, "lossCollection") ? null : GraphKeys.LOSSES);
+  const collection = lossCollectionOf(ADD_LOSS_P, args, a.lossCollection);
   if (collection) getDefaultGraph().addToCollection(collection, a.loss);
 }, ADD_LOSS_P);
 
@@ -507,7 +519,7 @@ function weightedLoss(
       } else {
         loss = reduceSum(weighted);
         if (reduction === Reduction.MEAN) {
-          loss = safeMean(loss, reduceSum(binaryOperator("mul", onesLike(lf), w)));
+          loss = safeMean(loss, reduceSum(pythonOperator("mul", onesLike(lf), w)));
         } else if (reduction === Reduction.SUM_BY_NONZERO_WEIGHTS) {
           loss = safeMean(loss, numPresent(lf, w));
         } else if (reduction === Reduction.SUM_OVER_BATCH_SIZE) {
@@ -543,29 +555,59 @@ function weightedLoss(
 export const computeWeightedLoss = lossFunction(
   "losses.computeWeightedLoss",
   COMPUTE_WEIGHTED_LOSS_PARAMS,
-  (a, collection) =>
-    weightedLoss(a.losses, a.weights ?? 1.0, a.scope ?? null, collection, a.reduction),
+  (a) => weightedLoss(a.losses, a.weights ?? 1.0, a.scope ?? null, a.lossCollection, a.reduction),
 );
 
+/** The arguments every weighted loss reads in its frame. */
+interface WeightedLossOptions {
+  weights?: TensorLike;
+  scope?: string;
+  lossCollection: string | null;
+  reduction?: string;
+}
+
 /**
- * The shared frame of the losses on two float tensors: the scope, float casts of both,
- * their shape check, then `body` and the weighting in the same scope.
+ * The frame of every loss that `compute_weighted_loss` finishes: under the loss's scope
+ * (`defaultName` unless `scope` is given), `body` builds the per-element losses, which are
+ * then weighted and reduced in that same scope. `body` returns the weights too when it
+ * reshapes them.
  */
+function weightedLossIn(
+  defaultName: string,
+  a: WeightedLossOptions,
+  inputs: readonly TensorLike[],
+  body: (weights: TensorLike) => Tensor | [Tensor, TensorLike],
+): Tensor {
+  const weights = a.weights ?? 1.0;
+  return inOpScope(a.scope, defaultName, [...inputs, weights], (scope) => {
+    const built = body(weights);
+    const [losses, w] = Array.isArray(built) ? built : [built, weights];
+    return weightedLoss(losses, w, scope, a.lossCollection, a.reduction);
+  });
+}
+
+/** The losses on two float tensors: float casts of both and their shape check first. */
 function twoTensorLoss(
   defaultName: string,
-  a: { weights?: TensorLike; scope?: string; reduction?: string },
-  lossCollection: string | null,
+  a: WeightedLossOptions,
   first: TensorLike,
   second: TensorLike,
   body: (a: Tensor, b: Tensor) => Tensor,
 ): Tensor {
-  const weights = a.weights ?? 1.0;
-  return inOpScope(a.scope, defaultName, [second, first, weights], (scope) => {
+  return weightedLossIn(defaultName, a, [second, first], () => {
     const tb = toFloat(second);
     const ta = toFloat(first);
     assertCompatible(tb.shape, ta.shape);
-    return weightedLoss(body(ta, tb), weights, scope, lossCollection, a.reduction);
+    return body(ta, tb);
   });
+}
+
+/** The logits losses: `labels` cast to the logits' dtype, with the same shape. */
+function logitsAndLabels(logitsLike: TensorLike, labelsLike: TensorLike): [Tensor, Tensor] {
+  const logits = convertToTensor(logitsLike);
+  const labels = cast(labelsLike, logits.dtype);
+  assertCompatible(logits.shape, labels.shape);
+  return [logits, labels];
 }
 
 /**
@@ -581,13 +623,10 @@ function twoTensorLoss(
  * sess.run(loss); // ==> 2.0
  * ```
  */
-export const meanSquaredError = lossFunction(
-  "losses.meanSquaredError",
-  REGRESSION_PARAMS,
-  (a, collection) =>
-    twoTensorLoss("mean_squared_error", a, collection, a.labels, a.predictions, (l, p) =>
-      squaredDifference(p, l),
-    ),
+export const meanSquaredError = lossFunction("losses.meanSquaredError", REGRESSION_PARAMS, (a) =>
+  twoTensorLoss("mean_squared_error", a, a.labels, a.predictions, (l, p) =>
+    squaredDifference(p, l),
+  ),
 );
 
 /**
@@ -602,10 +641,8 @@ export const meanSquaredError = lossFunction(
 export const absoluteDifference = lossFunction(
   "losses.absoluteDifference",
   REGRESSION_PARAMS,
-  (a, collection) =>
-    twoTensorLoss("absolute_difference", a, collection, a.labels, a.predictions, (l, p) =>
-      abs(subtract(p, l)),
-    ),
+  (a) =>
+    twoTensorLoss("absolute_difference", a, a.labels, a.predictions, (l, p) => abs(subtract(p, l))),
 );
 
 /**
@@ -619,9 +656,9 @@ export const absoluteDifference = lossFunction(
  * sess.run(tf.losses.huberLoss({ labels: [0, 0], predictions: [0.5, 3], delta: 1 })); // ==> 1.3125
  * ```
  */
-export const huberLoss = lossFunction("losses.huberLoss", HUBER_PARAMS, (a, collection) => {
+export const huberLoss = lossFunction("losses.huberLoss", HUBER_PARAMS, (a) => {
   const delta = a.delta ?? 1.0;
-  return twoTensorLoss("huber_loss", a, collection, a.labels, a.predictions, (l, p) => {
+  return twoTensorLoss("huber_loss", a, a.labels, a.predictions, (l, p) => {
     const error = subtract(p, l);
     const absError = abs(error);
     const quadratic = minimum(absError, delta);
@@ -644,15 +681,15 @@ export const huberLoss = lossFunction("losses.huberLoss", HUBER_PARAMS, (a, coll
  * sess.run(tf.losses.logLoss({ labels: [1, 0], predictions: [0.9, 0.2] })); // ==> 0.1642519
  * ```
  */
-export const logLoss = lossFunction("losses.logLoss", LOG_LOSS_PARAMS, (a, collection) => {
+export const logLoss = lossFunction("losses.logLoss", LOG_LOSS_PARAMS, (a) => {
   const epsilon = a.epsilon ?? 1e-7;
-  return twoTensorLoss("log_loss", a, collection, a.labels, a.predictions, (l, p) => {
-    const positive = neg(multiply(l, log(binaryOperator("add", p, epsilon))));
+  return twoTensorLoss("log_loss", a, a.labels, a.predictions, (l, p) => {
+    const positive = neg(multiply(l, log(pythonOperator("add", p, epsilon))));
     const negative = multiply(
-      binaryOperator("sub", 1, l),
-      log(binaryOperator("add", binaryOperator("sub", 1, p), epsilon)),
+      pythonOperator("sub", 1, l),
+      log(pythonOperator("add", pythonOperator("sub", 1, p), epsilon)),
     );
-    return binaryOperator("sub", positive, negative);
+    return pythonOperator("sub", positive, negative);
   });
 });
 
@@ -666,17 +703,13 @@ export const logLoss = lossFunction("losses.logLoss", LOG_LOSS_PARAMS, (a, colle
  * sess.run(tf.losses.cosineDistance({ labels: [[1, 0]], predictions: [[0.6, 0.8]], axis: 1 })); // ==> 0.39999998
  * ```
  */
-export const cosineDistance = lossFunction(
-  "losses.cosineDistance",
-  COSINE_PARAMS,
-  (a, collection) => {
-    const axis = a.axis;
-    if (axis === undefined) throw new ValueError("You must specify 'axis'.");
-    return twoTensorLoss("cosine_distance_loss", a, collection, a.labels, a.predictions, (l, p) =>
-      binaryOperator("sub", 1, reduceSum(multiply(p, l), { axis: [axis], keepdims: true })),
-    );
-  },
-);
+export const cosineDistance = lossFunction("losses.cosineDistance", COSINE_PARAMS, (a) => {
+  const axis = a.axis;
+  if (axis === undefined) throw new ValueError("You must specify 'axis'.");
+  return twoTensorLoss("cosine_distance_loss", a, a.labels, a.predictions, (l, p) =>
+    pythonOperator("sub", 1, reduceSum(multiply(p, l), { axis: [axis], keepdims: true })),
+  );
+});
 
 /**
  * The hinge loss (`tf.losses.hinge_loss`) of 0/1 `labels` (mapped to -1/1) against
@@ -688,10 +721,10 @@ export const cosineDistance = lossFunction(
  * sess.run(tf.losses.hingeLoss({ labels: [1, 0], logits: [0.3, -2] })); // ==> 0.35
  * ```
  */
-export const hingeLoss = lossFunction("losses.hingeLoss", HINGE_PARAMS, (a, collection) =>
-  twoTensorLoss("hinge_loss", a, collection, a.labels, a.logits, (labels, logits) => {
+export const hingeLoss = lossFunction("losses.hingeLoss", HINGE_PARAMS, (a) =>
+  twoTensorLoss("hinge_loss", a, a.labels, a.logits, (labels, logits) => {
     const allOnes = onesLike(labels);
-    const signed = subtract(binaryOperator("mul", 2, labels), allOnes);
+    const signed = subtract(pythonOperator("mul", 2, labels), allOnes);
     return relu(subtract(allOnes, multiply(signed, logits)));
   }),
 );
@@ -711,7 +744,7 @@ export const hingeLoss = lossFunction("losses.hingeLoss", HINGE_PARAMS, (a, coll
 export const meanPairwiseSquaredError = lossFunction(
   "losses.meanPairwiseSquaredError",
   PAIRWISE_PARAMS,
-  (a, lossCollection) => {
+  (a) => {
     const rawWeights = a.weights ?? 1.0;
     return inOpScope(
       a.scope,
@@ -727,34 +760,34 @@ export const meanPairwiseSquaredError = lossFunction(
           const axis = range(1, rank(diffs));
           const sumSquaresDiffPerBatch = reduceSum(square(diffs), { axis, keepdims: true });
           const numPresentPerBatch = numPresent(diffs, weights, true);
-          const term1 = binaryOperator(
+          const term1 = pythonOperator(
             "mul",
             2.0,
             divNoNan(
               sumSquaresDiffPerBatch,
-              maximum(binaryOperator("sub", numPresentPerBatch, 1), 0),
+              maximum(pythonOperator("sub", numPresentPerBatch, 1), 0),
               { name: "value" },
             ),
           );
           const sumDiff = reduceSum(diffs, { axis, keepdims: true });
-          const term2 = binaryOperator(
+          const term2 = pythonOperator(
             "mul",
             2.0,
             divNoNan(
               square(sumDiff),
               maximum(
-                multiply(numPresentPerBatch, binaryOperator("sub", numPresentPerBatch, 1)),
+                multiply(numPresentPerBatch, pythonOperator("sub", numPresentPerBatch, 1)),
                 0,
               ),
               { name: "value" },
             ),
           );
-          const weightedLosses = multiply(binaryOperator("sub", term1, term2), weights);
+          const weightedLosses = multiply(pythonOperator("sub", term1, term2), weights);
           const loss = reduceSum(weightedLosses);
           const meanLoss = where(greater(reduceSum(numPresentPerBatch), 0), loss, zerosLike(loss), {
             name: "value",
           });
-          addLoss(meanLoss, lossCollection);
+          addLoss(meanLoss, a.lossCollection);
           return meanLoss;
         });
       },
@@ -776,29 +809,20 @@ export const meanPairwiseSquaredError = lossFunction(
 export const sigmoidCrossEntropy = lossFunction(
   "losses.sigmoidCrossEntropy",
   SIGMOID_XENT_PARAMS,
-  (a, collection) => {
-    const weights = a.weights ?? 1.0;
-    const smoothing = a.labelSmoothing ?? 0;
-    return inOpScope(
-      a.scope,
-      "sigmoid_cross_entropy_loss",
-      [a.logits, a.multiClassLabels, weights],
-      (scope) => {
-        const logits = convertToTensor(a.logits);
-        let labels = cast(a.multiClassLabels, logits.dtype);
-        assertCompatible(logits.shape, labels.shape);
-        if (smoothing > 0) {
-          labels = binaryOperator(
-            "add",
-            binaryOperator("mul", labels, 1 - smoothing),
-            0.5 * smoothing,
-          );
-        }
-        const losses = sigmoidCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
-        return weightedLoss(losses, weights, scope, collection, a.reduction);
-      },
-    );
-  },
+  (a) =>
+    weightedLossIn("sigmoid_cross_entropy_loss", a, [a.logits, a.multiClassLabels], () => {
+      const smoothing = a.labelSmoothing ?? 0;
+      const [logits, castLabels] = logitsAndLabels(a.logits, a.multiClassLabels);
+      let labels = castLabels;
+      if (smoothing > 0) {
+        labels = pythonOperator(
+          "add",
+          pythonOperator("mul", labels, 1 - smoothing),
+          0.5 * smoothing,
+        );
+      }
+      return sigmoidCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
+    }),
 );
 
 /**
@@ -819,37 +843,25 @@ export const sigmoidCrossEntropy = lossFunction(
 export const softmaxCrossEntropy = lossFunction(
   "losses.softmaxCrossEntropy",
   SOFTMAX_XENT_PARAMS,
-  (a, collection) => {
-    const weights = a.weights ?? 1.0;
-    const smoothing = a.labelSmoothing ?? 0;
-    return inOpScope(
-      a.scope,
-      "softmax_cross_entropy_loss",
-      [a.logits, a.onehotLabels, weights],
-      (scope) => {
-        const logits = convertToTensor(a.logits);
-        let labels = cast(a.onehotLabels, logits.dtype);
-        assertCompatible(logits.shape, labels.shape);
-        if (smoothing > 0) {
-          // num_classes = cast(shape(onehot_labels)[1], logits.dtype)
-          const numClasses = cast(
-            gather(shape(labels), 1, { name: "strided_slice" }),
-            logits.dtype,
-          );
-          const smoothPositives = 1.0 - smoothing;
-          const smoothNegatives = binaryOperator("truediv", smoothing, numClasses);
-          labels = binaryOperator(
-            "add",
-            binaryOperator("mul", labels, smoothPositives),
-            smoothNegatives,
-          );
-        }
-        labels = stopGradient(labels, { name: "labels_stop_gradient" });
-        const losses = softmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
-        return weightedLoss(losses, weights, scope, collection, a.reduction);
-      },
-    );
-  },
+  (a) =>
+    weightedLossIn("softmax_cross_entropy_loss", a, [a.logits, a.onehotLabels], () => {
+      const smoothing = a.labelSmoothing ?? 0;
+      const [logits, castLabels] = logitsAndLabels(a.logits, a.onehotLabels);
+      let labels = castLabels;
+      if (smoothing > 0) {
+        // num_classes = cast(shape(onehot_labels)[1], logits.dtype)
+        const numClasses = cast(gather(shape(labels), 1, { name: "strided_slice" }), logits.dtype);
+        const smoothPositives = 1.0 - smoothing;
+        const smoothNegatives = pythonOperator("truediv", smoothing, numClasses);
+        labels = pythonOperator(
+          "add",
+          pythonOperator("mul", labels, smoothPositives),
+          smoothNegatives,
+        );
+      }
+      labels = stopGradient(labels, { name: "labels_stop_gradient" });
+      return softmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
+    }),
 );
 
 /** Whether a static dim may be 1 (`Dimension.is_compatible_with(1)`). */
@@ -909,22 +921,15 @@ function removeSqueezableDimensions(
 export const sparseSoftmaxCrossEntropy = lossFunction(
   "losses.sparseSoftmaxCrossEntropy",
   SPARSE_XENT_PARAMS,
-  (a, collection) => {
-    const rawWeights = a.weights ?? 1.0;
-    return inOpScope(
-      a.scope,
-      "sparse_softmax_cross_entropy_loss",
-      [a.logits, a.labels, rawWeights],
-      (scope) => {
-        const [labels, logits, weights] = removeSqueezableDimensions(
-          a.labels,
-          a.logits,
-          rawWeights,
-          1,
-        );
-        const losses = sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
-        return weightedLoss(losses, weights as Tensor, scope, collection, a.reduction);
-      },
-    );
-  },
+  (a) =>
+    weightedLossIn("sparse_softmax_cross_entropy_loss", a, [a.logits, a.labels], (rawWeights) => {
+      const [labels, logits, weights] = removeSqueezableDimensions(
+        a.labels,
+        a.logits,
+        rawWeights,
+        1,
+      );
+      const losses = sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name: "xentropy" });
+      return [losses, weights as Tensor];
+    }),
 );

@@ -23,9 +23,10 @@ import { Tensor, type TensorConvertible } from "../graph/tensor.js";
 import { group } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { zerosInitializer } from "../ops/init_ops.js";
-import { binaryOperator } from "../ops/math/operators.js";
+import { pythonOperator } from "../ops/math/operators.js";
+import { inOpScope } from "../ops/op_scope.js";
 import { assign, assignAdd, assignSub } from "../ops/state/variable_ops.js";
-import { graphFromValues, opNameScope, withNameScope } from "../scope/name_scope.js";
+import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { variableScope, type VariableScope } from "../scope/variable_scope.js";
 import { getVariable } from "../variables/get_variable.js";
 import { Variable } from "../variables/variable.js";
@@ -61,22 +62,17 @@ export function assignMovingAverage(
   zeroDebias = true,
   name?: string,
 ): Tensor {
-  const graph = variable.graph;
-  return withDefaultGraph(graph, () =>
-    graph.atomically(() =>
-      opNameScope(name, "AssignMovingAvg", [variable, value, decay], (scope) => {
-        // TF: convert_to_tensor(1.0 - decay, name="decay"): a Python constant for a number,
-        // the operator's `sub` op for a tensor.
-        const oneMinusDecay =
-          typeof decay === "number"
-            ? convertToTensor(1.0 - decay, { name: "decay" })
-            : binaryOperator("sub", 1.0, decay);
-        if (zeroDebias) return zeroDebiasUpdate(graph, scope, variable, value, oneMinusDecay);
-        const delta = binaryOperator("mul", binaryOperator("sub", variable, value), oneMinusDecay);
-        return assignSub(variable, delta, { name: scope });
-      }),
-    ),
-  );
+  return inOpScope(name, "AssignMovingAvg", [variable, value, decay], (scope, graph) => {
+    // TF: convert_to_tensor(1.0 - decay, name="decay"): a Python constant for a number,
+    // the operator's `sub` op for a tensor.
+    const oneMinusDecay =
+      typeof decay === "number"
+        ? convertToTensor(1.0 - decay, { name: "decay" })
+        : pythonOperator("sub", 1.0, decay);
+    if (zeroDebias) return zeroDebiasUpdate(graph, scope, variable, value, oneMinusDecay);
+    const delta = pythonOperator("mul", pythonOperator("sub", variable, value), oneMinusDecay);
+    return assignSub(variable, delta, { name: scope });
+  });
 }
 
 /** TF's `_zero_debias`: `oneMinusDecay` is `1 - decay`, as TF passes it. */
@@ -109,18 +105,18 @@ function zeroDebiasUpdate(
   );
   const updateBiased = assignSub(
     biased,
-    binaryOperator("mul", binaryOperator("sub", biased, value), oneMinusDecay),
+    pythonOperator("mul", pythonOperator("sub", biased, value), oneMinusDecay),
   );
   const updateLocalStep = assignAdd(localStep, 1);
   const decayPower = binary(
     graph,
     "Pow",
     "Pow",
-    binaryOperator("sub", 1.0, oneMinusDecay),
+    pythonOperator("sub", 1.0, oneMinusDecay),
     updateLocalStep,
   );
-  const biasFactor = binaryOperator("sub", 1, decayPower);
-  return assign(unbiased, binaryOperator("truediv", updateBiased, biasFactor), { name: scope });
+  const biasFactor = pythonOperator("sub", 1, decayPower);
+  return assign(unbiased, pythonOperator("truediv", updateBiased, biasFactor), { name: scope });
 }
 
 /**
@@ -250,10 +246,10 @@ export class ExponentialMovingAverage {
             let decay = convertToTensor(this.decay, { name: "decay" });
             if (this.numUpdates !== null) {
               const n = castAs(graph, this.numUpdates, "float32", "int", "num_updates");
-              const ratio = binaryOperator(
+              const ratio = pythonOperator(
                 "truediv",
-                binaryOperator("add", 1.0, n),
-                binaryOperator("add", 10.0, n),
+                pythonOperator("add", 1.0, n),
+                pythonOperator("add", 10.0, n),
               );
               decay = binary(graph, "Minimum", "Minimum", decay, ratio);
             }

@@ -1,6 +1,7 @@
 import { ValueError } from "../errors.js";
 import { getDefaultGraph, GraphKeys } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
+import { pyList, pyRepr } from "../graph/pyformat.js";
 import type { Tensor, TensorLike } from "../graph/tensor.js";
 import { gradients } from "../gradients/gradients.js";
 import { group } from "../ops/control/group.js";
@@ -177,7 +178,7 @@ export abstract class Optimizer {
     const withGrad = gradsAndVars.filter(([g]) => g !== null);
     if (withGrad.length === 0) {
       throw new ValueError(
-        `No gradients provided for any variable, check your graph for ops that do not support gradients, between variables [${gradsAndVars.map(([, v]) => `"${v.toString()}"`).join(", ")}] and loss ${String(loss)}.`,
+        `No gradients provided for any variable, check your graph for ops that do not support gradients, between variables ${pyList(gradsAndVars, ([, v]) => pyRepr(v.toString()))} and loss ${String(loss)}.`,
       );
     }
     return this.applyGradients(gradsAndVars, a.globalStep, a.name);
@@ -251,7 +252,7 @@ export abstract class Optimizer {
     const varList = pairs.filter(([g]) => g !== null).map(([, v]) => v);
     if (varList.length === 0) {
       throw new ValueError(
-        `No gradients provided for any variable: [${pairs.map(([, v]) => `"${v.toString()}"`).join(", ")}].`,
+        `No gradients provided for any variable: ${pyList(pairs, ([, v]) => pyRepr(v.toString()))}.`,
       );
     }
     const graph = varList[0]?.graph ?? getDefaultGraph();

@@ -1,6 +1,7 @@
 import { UnimplementedError, ValueError } from "../errors.js";
 import { isFloating, isInteger, type DType } from "../graph/dtypes.js";
 import { captureCallSite, getDefaultGraph, GraphKeys, type Graph } from "../graph/graph.js";
+import { pyDType } from "../graph/pyformat.js";
 import {
   isTensorConvertible,
   Tensor,
@@ -183,8 +184,8 @@ function getVariableIn(
       const initDType = convertToTensor(opts.initializer).dtype;
       if (initDType !== opts.dtype) {
         throw new ValueError(
-          // TensorFlow formats the two DType objects with `%s`: `<dtype: 'int32'>`.
-          `Initializer type '<dtype: '${initDType}'>' and explicit dtype '<dtype: '${opts.dtype}'>' don't match.`,
+          // TensorFlow formats the two DType objects with `%s`.
+          `Initializer type '${pyDType(initDType)}' and explicit dtype '${pyDType(opts.dtype)}' don't match.`,
         );
       }
     }

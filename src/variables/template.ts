@@ -1,5 +1,6 @@
 import { ValueError } from "../errors.js";
 import { getDefaultGraph, GraphKeys } from "../graph/graph.js";
+import { pyList } from "../graph/pyformat.js";
 import { captureCallSite, formatDefinitionSite } from "../scope/call_site.js";
 import type { CustomGetter } from "../scope/types.js";
 import { VariableScope, variableScope } from "../scope/variable_scope.js";
@@ -159,7 +160,7 @@ export function makeTemplate<A extends unknown[], R>(...args: unknown[]): Templa
       );
       if (trainable.length !== trainableAtStart) {
         throw new ValueError(
-          `Trainable variable created when calling a template after the first time, perhaps you used tf.Variable when you meant tf.get_variable: [${trainable.slice(trainableAtStart).map(String).join(", ")}]`,
+          `Trainable variable created when calling a template after the first time, perhaps you used tf.Variable when you meant tf.get_variable: ${pyList(trainable.slice(trainableAtStart), String)}`,
         );
       }
     } else {

@@ -14,7 +14,7 @@ import type { SliceItem } from "../graph/slice_spec.js";
 import { withNameScope } from "../scope/name_scope.js";
 import type { Constraint } from "../scope/types.js";
 import { convertToTensor } from "../ops/convert.js";
-import { binaryOperator, neg } from "../ops/math/operators.js";
+import { pythonOperator, neg } from "../ops/math/operators.js";
 import { sliceHelper } from "../ops/array/strided_slice.js";
 import { identity } from "../ops/math/unary.js";
 import { assign, assignAdd, assignSub, variableOp } from "../ops/state/variable_ops.js";
@@ -386,31 +386,31 @@ export class Variable implements TensorConvertible {
 
   /** `v + y` on the snapshot. */
   add(y: TensorLike): Tensor {
-    return binaryOperator("add", this, y);
+    return pythonOperator("add", this, y);
   }
   /** `v - y`. */
   sub(y: TensorLike): Tensor {
-    return binaryOperator("sub", this, y);
+    return pythonOperator("sub", this, y);
   }
   /** `v * y`. */
   mul(y: TensorLike): Tensor {
-    return binaryOperator("mul", this, y);
+    return pythonOperator("mul", this, y);
   }
   /** `v / y`. */
   div(y: TensorLike): Tensor {
-    return binaryOperator("truediv", this, y);
+    return pythonOperator("truediv", this, y);
   }
   /** `v ** y`. */
   pow(y: TensorLike): Tensor {
-    return binaryOperator("pow", this, y);
+    return pythonOperator("pow", this, y);
   }
   /** `v % y`. */
   mod(y: TensorLike): Tensor {
-    return binaryOperator("mod", this, y);
+    return pythonOperator("mod", this, y);
   }
   /** `v @ y`. */
   matmul(y: TensorLike): Tensor {
-    return binaryOperator("matmul", this, y);
+    return pythonOperator("matmul", this, y);
   }
   /** `-v`. */
   neg(): Tensor {

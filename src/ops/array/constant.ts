@@ -12,6 +12,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { asDType } from "../../graph/dtypes.js";
+import { pyTuple } from "../../graph/pyformat.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
@@ -72,11 +73,6 @@ export const constant = tfFunction("constant", CONSTANT_PARAMS, (a) => {
     constantOp(graph, scope, toConstValue(value, dtype, a.shape)),
   );
 });
-
-/** Python's repr of a shape tuple: `(3,)`, `(2, 3)`, `()`. */
-function pyTuple(dims: readonly number[]): string {
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(", ")})`;
-}
 
 /** Adds a `Const` op holding `value` under the exact name `scope`. */
 export function constantOp(graph: Graph, scope: string, value: ConstValue): Tensor {

@@ -29,7 +29,7 @@ registerOp({
 });
 
 /** Builds `ExpandDims` named exactly by `scope` on converted inputs. */
-export function expandDimsIn(graph: Graph, scope: string, x: Tensor, dim: Tensor): Tensor {
+function expandDimsIn(graph: Graph, scope: string, x: Tensor, dim: Tensor): Tensor {
   checkDType(dim.dtype, "dim", "index");
   const dimValue = constantValue(dim);
   const si = new ShapeInference(

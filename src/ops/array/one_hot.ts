@@ -66,7 +66,7 @@ registerOp({
 });
 
 /** Builds `OneHot` named exactly by `scope`, with TensorFlow's shape function. */
-export function oneHotIn(
+function oneHotIn(
   graph: Graph,
   scope: string,
   indices: Tensor,

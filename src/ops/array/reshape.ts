@@ -135,7 +135,7 @@ export const reshape = tfFunction("reshape", RESHAPE_PARAMS, (a) =>
 );
 
 /** A `TensorShape` converts to its dims (it must be fully defined, as in TensorFlow). */
-export function shapeArg(shape: Packable | TensorShape): Packable {
+function shapeArg(shape: Packable | TensorShape): Packable {
   if (!(shape instanceof TensorShape)) return shape;
   if (!shape.isFullyDefined()) {
     throw new ValueError(

@@ -35,7 +35,7 @@ registerOp({
 });
 
 /** Builds `Squeeze` named exactly by `scope`, with TensorFlow's shape function. */
-export function squeezeIn(graph: Graph, scope: string, x: Tensor, axes: readonly number[]): Tensor {
+function squeezeIn(graph: Graph, scope: string, x: Tensor, axes: readonly number[]): Tensor {
   const si = new ShapeInference(opNameOf(scope), "Squeeze", [x.shape]);
   let out = TensorShape.unknown();
   if (x.shape.dims !== null) {

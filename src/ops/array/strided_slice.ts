@@ -13,6 +13,7 @@ import {
 import type { DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Operation } from "../../graph/operation.js";
+import { pyList, pyRepr } from "../../graph/pyformat.js";
 import { SliceSpec, type SliceBound } from "../../graph/slice_spec.js";
 import {
   isTensorConvertible,
@@ -25,7 +26,7 @@ import { TensorShape } from "../../graph/tensor_shape.js";
 import { graphFromValues } from "../../scope/name_scope.js";
 import type { ConstValue } from "../const_value.js";
 import { convertToTensor, type Packable } from "../convert.js";
-import { binaryOperator } from "../math/operators.js";
+import { pythonOperator } from "../math/operators.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
@@ -245,7 +246,7 @@ function stridedSliceShape(
 }
 
 /** Builds a `StridedSlice` named exactly by `scope` (`gen_array_ops.strided_slice`). */
-export function stridedSliceIn(
+function stridedSliceIn(
   graph: Graph,
   scope: string,
   x: Tensor,
@@ -432,13 +433,10 @@ function reprOf(v: unknown): string {
     const shape = v.shape.rank === null ? "<unknown>" : v.shape.toString();
     return `<tf.Tensor '${v.name}' shape=${shape} dtype=${v.dtypeName}>`;
   }
-  if (typeof v === "boolean") return v ? "True" : "False";
-  if (typeof v === "number") return Number.isNaN(v) ? "nan" : String(v);
-  if (typeof v === "string") return `'${v}'`;
-  if (typeof v === "bigint") return v.toString();
-  if (Array.isArray(v)) return `[${v.map(reprOf).join(", ")}]`;
+  if (Array.isArray(v)) return pyList(v, reprOf);
+  // JS's undefined has no Python counterpart: shown as itself.
   if (v === undefined) return "undefined";
-  return String(v);
+  return pyRepr(v);
 }
 
 /** `_check_index`: an integer, or a scalar (or unknown-shape) int32/int64 tensor. */
@@ -527,7 +525,7 @@ export function sliceHelper(tensor: TensorLike, items: readonly unknown[]): Tens
         strides.push(p.step ?? 1);
       } else if (p.kind === "index") {
         begin.push(p.index);
-        end.push(typeof p.index === "number" ? p.index + 1 : binaryOperator("add", p.index, 1));
+        end.push(typeof p.index === "number" ? p.index + 1 : pythonOperator("add", p.index, 1));
         strides.push(1);
         masks.shrinkAxisMask += bit;
       } else {

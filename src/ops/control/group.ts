@@ -25,7 +25,7 @@ registerOp({ type: "NoOp", kernel: () => [] });
 export type ControlInput = Operation | Tensor | { [toTensorSymbol](asRef: boolean): Tensor };
 
 /** The operation a control input stands for. */
-export function asOperation(value: unknown): Operation {
+function asOperation(value: unknown): Operation {
   if (value instanceof Operation) return value;
   if (value instanceof Tensor) return value.op;
   if (isTensorConvertible(value)) return value[toTensorSymbol](true).op;

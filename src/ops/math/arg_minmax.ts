@@ -36,7 +36,7 @@ for (const [type, kernel] of [
 }
 
 /** Builds `ArgMax` / `ArgMin` named exactly by `scope`, with TensorFlow's `ArgOpShape`. */
-export function argOpIn(
+function argOpIn(
   graph: Graph,
   scope: string,
   type: "ArgMax" | "ArgMin",

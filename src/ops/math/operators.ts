@@ -1,5 +1,5 @@
 import { isInteger } from "../../graph/dtypes.js";
-import type { BinaryOperatorName, Tensor, TensorLike } from "../../graph/tensor.js";
+import type { PythonOperatorName, Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope } from "../op_scope.js";
 import { binaryOpIn } from "./binary.js";
@@ -7,7 +7,7 @@ import { matmulIn } from "./matmul.js";
 import { unaryOp } from "./unary.js";
 
 /** Op types Python's operators build on float tensors (`x + y` is `AddV2` named `add`). */
-const OPERATOR_TYPES: Record<BinaryOperatorName, string> = {
+const OPERATOR_TYPES: Record<PythonOperatorName, string> = {
   add: "AddV2",
   sub: "Sub",
   mul: "Mul",
@@ -18,17 +18,19 @@ const OPERATOR_TYPES: Record<BinaryOperatorName, string> = {
 };
 
 /**
- * What `x.add(y)` and its siblings build (`binary_op_wrapper`): a name scope named after
- * the Python operator, `y` converted to `x`'s dtype as `y`, then the op.
+ * What Python's binary operators build (`binary_op_wrapper`), and so `x.add(y)` and its
+ * siblings: a name scope named after the operator, `y` converted to `x`'s dtype as `y`,
+ * then the op. Not the public functions: `x + y` is an `AddV2` named `add`, `tf.add(x, y)`
+ * an `Add` named `Add`.
  *
  * @example
  * ```ts
  * const x = tf.constant(1);
- * binaryOperator("add", x, 1).op.name; // ==> add
+ * pythonOperator("add", x, 1).op.name; // ==> add
  * ```
  */
-export function binaryOperator(
-  operator: BinaryOperatorName,
+export function pythonOperator(
+  operator: PythonOperatorName,
   x: TensorLike,
   y: TensorLike,
   name?: string,

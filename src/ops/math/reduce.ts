@@ -154,7 +154,7 @@ function reductionShape(
 }
 
 /** Builds a reduction op named exactly by `scope` (`gen_math_ops._sum` and kin). */
-export function reduceIn(
+function reduceIn(
   graph: Graph,
   scope: string,
   type: string,

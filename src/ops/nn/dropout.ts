@@ -6,7 +6,7 @@ import { cast } from "../array/cast.js";
 import { shapeIn } from "../array/shape.js";
 import { convertToTensor } from "../convert.js";
 import { greaterEqual } from "../math/binary.js";
-import { binaryOperator } from "../math/operators.js";
+import { pythonOperator } from "../math/operators.js";
 import { inOpScope } from "../op_scope.js";
 import { randomUniform } from "../random/random_ops.js";
 import { constantScalar } from "../tensor_util.js";
@@ -94,7 +94,7 @@ function dropoutOp(
   if (keepProb !== null) {
     if (typeof keepProb === "number") rate = 1 - keepProb;
     else if (keepProb instanceof Tensor || typeof keepProb === "object") {
-      rate = binaryOperator("sub", 1, keepProb);
+      rate = pythonOperator("sub", 1, keepProb);
     } else {
       throw new ValueError(
         `keep_prob must be a floating point number or Tensor (got ${String(keepProb)})`,
@@ -125,12 +125,12 @@ function dropoutOp(
     if (constantScalar(rateT) === 0) return input;
     const noiseShape = noiseShapeOf(graph, input, noiseShapeArg);
     const random = randomUniform(noiseShape, { seed, dtype: input.dtype });
-    const keep = binaryOperator("sub", 1, rateT);
-    const scale = binaryOperator("truediv", 1, keep);
+    const keep = pythonOperator("sub", 1, rateT);
+    const scale = pythonOperator("truediv", 1, keep);
     const keepMask = greaterEqual(random, rateT);
-    const ret = binaryOperator(
+    const ret = pythonOperator(
       "mul",
-      binaryOperator("mul", input, scale),
+      pythonOperator("mul", input, scale),
       cast(keepMask, input.dtype),
     );
     ret.setShape(input.shape);

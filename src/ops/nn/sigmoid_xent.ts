@@ -3,7 +3,7 @@ import { where } from "../array/where.js";
 import { zerosLike } from "../array/like.js";
 import { convertToTensor } from "../convert.js";
 import { add, greaterEqual } from "../math/binary.js";
-import { binaryOperator, neg } from "../math/operators.js";
+import { pythonOperator, neg } from "../math/operators.js";
 import { exp, log1p } from "../math/unary.js";
 import { inOpScope } from "../op_scope.js";
 import { keywordXent, XENT_PARAMS, type XentArgs } from "./xent.js";
@@ -40,7 +40,7 @@ export const sigmoidCrossEntropyWithLogits = keywordXent<typeof XENT_PARAMS, Xen
       const negAbsLogits = where(cond, neg(x), x);
       // TF names the result by the scope itself: `logistic_loss`, or `name` as given.
       return add(
-        binaryOperator("sub", reluLogits, binaryOperator("mul", x, z)),
+        pythonOperator("sub", reluLogits, pythonOperator("mul", x, z)),
         log1p(exp(negAbsLogits)),
         { name: scope },
       );

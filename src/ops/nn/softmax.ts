@@ -23,7 +23,7 @@ registerOp({ type: "Softmax", kernel: ([x]) => [tfc.softmax(x as tfc.Tensor)] })
 registerOp({ type: "LogSoftmax", kernel: ([x]) => [tfc.logSoftmax(x as tfc.Tensor)] });
 
 /** Builds `Softmax` or `LogSoftmax` (over the last dim) named exactly by `scope`. */
-export function softmaxIn(graph: Graph, scope: string, type: string, logits: Tensor): Tensor {
+function softmaxIn(graph: Graph, scope: string, type: string, logits: Tensor): Tensor {
   checkDType(logits.dtype, "logits", "float");
   const si = new ShapeInference(opNameOf(scope), type, [logits.shape]);
   si.withRankAtLeast(logits.shape, 1);
