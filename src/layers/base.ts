@@ -28,39 +28,48 @@ import {
   kind,
   listKind,
   opt,
+  req,
+  shapeKind,
+  stringKind,
   tensorKind,
   type Kind,
   type CallArgs,
   type OptionsOf,
 } from "../graph/call_args.js";
 import { AUTO_REUSE } from "../scope/reuse.js";
+import { activationKind } from "./activations.js";
 
 /*
  * TensorFlow 1.15's `tf.layers.Layer` (tensorflow/python/layers/base.py on top of Keras's
  * base layer): how a layer names its variable scope, when it creates and when it reuses
- * variables, the name scope its ops go in, and the graph collections it fills.
+ * variables, the name scope its ops go in, and the graph collections it fills. The RNN cells
+ * are layers too (`rnn_cell_impl.RNNCell` extends it), so all of this holds for them.
  *
  * - A layer built without a name gets `name` from a per-graph counter (`dense_1`,
- *   `dense_2`, …, Keras's `unique_object_name`), but its variable scope is opened with
- *   `defaultName: "dense"` when first called, so variables are numbered per enclosing
- *   variable scope (`dense/kernel`, `dense_1/kernel`, `outer/dense/kernel`) and ops per
- *   name scope (`dense/MatMul`, `dense_1/MatMul`).
+ *   `dense_2`, …, Keras's `unique_object_name`, one counter per base name shared by layers
+ *   and cells), but its variable scope is opened with `defaultName: "dense"` when first
+ *   called, so variables are numbered per enclosing variable scope (`dense/kernel`,
+ *   `dense_1/kernel`, `outer/dense/kernel`) and ops per name scope (`dense/MatMul`,
+ *   `dense_1/MatMul`).
  * - The functional forms (`tf.layers.dense(x, 3, { name, reuse })`) pass the name as the
  *   scope: `variableScope(name)` is opened when the layer is made, so a second layer of the
  *   same name shares `name/kernel` (with `reuse: true`, or inside a reusing scope) while its
  *   ops go under the next free name scope (`name_1/MatMul`).
  * - Every later call of the same layer object reuses its variables.
+ * - Everything a building call changes in a layer (its scope, `built`, dtype, input spec,
+ *   weights, updates, losses) is recorded with the graph's undo log, so when the graph
+ *   undoes a failed call (`graph.atomically`) the layer is put back as it was too.
  */
 
-/** A per-graph counter of auto-generated layer names (Keras's `PER_GRAPH_OBJECT_NAME_UIDS`). */
-const LAYER_UIDS = Symbol("scopeflow.layerNameUids");
+/** Keras's `PER_GRAPH_OBJECT_NAME_UIDS`: per graph, the last number given to each base name. */
+const OBJECT_NAME_UIDS = Symbol("scopeflow.objectNameUids");
 
 /**
  * `backend.unique_object_name(base, zero_based=False)`: `base_1`, `base_2`, … counted per
  * graph (journaled, so a failed building call gives its number back).
  */
-export function uniqueLayerName(graph: Graph, base: string): string {
-  const uids = graph.getExtension(LAYER_UIDS, () => new Map<string, number>());
+export function uniqueObjectName(graph: Graph, base: string): string {
+  const uids = graph.getExtension(OBJECT_NAME_UIDS, () => new Map<string, number>());
   const n = (uids.get(base) ?? 0) + 1;
   uids.set(base, n);
   graph.onUndo(() => uids.set(base, n - 1));
@@ -72,12 +81,6 @@ export function toSnakeCase(name: string): string {
   const intermediate = name.replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2");
   const insecure = intermediate.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
   return insecure.startsWith("_") ? `private${insecure}` : insecure;
-}
-
-/** A layer class's default scope name: its own `layerName`, else its class name in snake case. */
-function layerBaseName(ctor: { name: string; layerName?: string | undefined }): string {
-  const own = Object.prototype.hasOwnProperty.call(ctor, "layerName") ? ctor.layerName : undefined;
-  return own ?? toSnakeCase(ctor.name);
 }
 
 /** What a layer accepts (Keras's `InputSpec`): checked on every call. */
@@ -141,13 +144,6 @@ function assertInputCompatibility(spec: InputSpec | null, x: Tensor, layerName: 
   }
 }
 
-/** An activation: a function of a tensor, or one of Keras's names (`"relu"`, `"tanh"`, …). */
-export type Activation = ((x: Tensor) => Tensor) | ActivationName | null;
-
-/** The activation names Keras's `activations.get` knows that scopeflow builds. */
-export type ActivationName =
-  "relu" | "tanh" | "sigmoid" | "softmax" | "softplus" | "elu" | "linear";
-
 // ---- Kinds of layer arguments -------------------------------------------------------------
 
 /** An initializer: an object with `call` (`tf.zerosInitializer()`) or a function. */
@@ -163,15 +159,6 @@ export const regularizerKind = functionKind as Kind<Regularizer>;
 
 /** A constraint: a function of the updated value. */
 export const constraintKind = functionKind as Kind<Constraint>;
-
-/**
- * An activation: a function (`tf.nn.relu`) or one of Keras's names (`"relu"`); an unknown
- * name is Keras's ValueError when the layer is made.
- */
-export const activationKind = eitherKind(
-  functionKind as Kind<(x: Tensor) => Tensor>,
-  kind<ActivationName>("an activation name", (v) => typeof v === "string"),
-);
 
 /** An int or a list of ints (`kernel_size`, `strides`, `pool_size`). */
 export const intOrIntsKind = eitherKind(intKind, listKind(intKind));
@@ -192,10 +179,6 @@ export const reuseKind = kind<boolean | typeof AUTO_REUSE>(
 export const trainingKind = eitherKind(booleanKind, tensorKind);
 
 /**
- * The keyword arguments every layer class takes after its own (Python's `**kwargs`:
- * `dtype`, `_scope`, `_reuse`), by name only.
- */
-/**
  * The parameters TF 1.15's kernel layers (`Dense`, `Conv2D`) share after their own:
  * `activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
  * bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint, trainable, name`.
@@ -214,6 +197,10 @@ export const KERNEL_LAYER_ARGS = [
   opt("name", layerNameKind),
 ] as const;
 
+/**
+ * The keyword arguments every layer class takes after its own (Python's `**kwargs`:
+ * `dtype`, `_scope`, `_reuse`), by name only.
+ */
 export const LAYER_KWARGS = [
   opt("dtype", dtypeKind),
   opt("scope", layerNameKind),
@@ -243,15 +230,27 @@ const LAYER_P = keywordOnlyAfter(defineParams("layers.Layer", LAYER_PARAMS), 3);
  */
 export type LayerOptions = OptionsOf<typeof LAYER_PARAMS>;
 
-/** Options of {@link Layer.addWeight}. */
-export interface AddWeightOptions {
-  dtype?: DType | null;
-  initializer?: Initializer | InitializerFunction | null;
-  regularizer?: Regularizer | null;
-  /** `true` by default; always `false` when the layer is not trainable. */
-  trainable?: boolean;
-  constraint?: Constraint | null;
-}
+/**
+ * TF 1.15's `add_weight(name, shape, dtype, initializer, regularizer, trainable,
+ * constraint)` of the legacy layers (the cells' `add_variable`).
+ */
+const ADD_WEIGHT_PARAMS = [
+  req("name", stringKind),
+  opt("shape", shapeKind),
+  opt("dtype", dtypeKind),
+  opt("initializer", initializerKind),
+  opt("regularizer", regularizerKind),
+  opt("trainable", booleanKind),
+  opt("constraint", constraintKind),
+] as const;
+const ADD_WEIGHT_P = defineParams("Layer.addWeight", ADD_WEIGHT_PARAMS);
+
+/**
+ * Options of {@link Layer.addWeight}: `dtype` (the layer's by default), `initializer` (the
+ * variable scope's by default), `regularizer`, `trainable` (`true` by default; always `false`
+ * when the layer is not trainable) and `constraint`.
+ */
+export type AddWeightOptions = Omit<OptionsOf<typeof ADD_WEIGHT_PARAMS>, "name" | "shape">;
 
 /** Options of {@link Layer.apply}. */
 export interface ApplyOptions {
@@ -261,9 +260,23 @@ export interface ApplyOptions {
   training?: boolean | TensorLike;
 }
 
+/** The Python class name names derive from: a class's own `className`, else its JS name. */
+function pythonClassName(ctor: { name: string; className?: string | undefined }): string {
+  const own = Object.prototype.hasOwnProperty.call(ctor, "className") ? ctor.className : undefined;
+  return own ?? ctor.name;
+}
+
+/** Each variable once, in first-seen order (Keras's `_dedup_weights`). */
+function dedup(variables: Variable[]): Variable[] {
+  return variables.length < 2 ? variables : [...new Set(variables)];
+}
+
 /**
- * The base class of `tf.layers` layers (`tf.layers.Layer`): subclasses implement `build`
- * (create variables with `addWeight`) and `call` (build the ops); users call `apply`.
+ * The base class of `tf.layers` layers and of the RNN cells (`tf.layers.Layer`):
+ * subclasses implement `build` (create variables with `addWeight`) and `call` (build the
+ * ops); users call `apply`. `Args` are what `apply` and `call` take after the inputs and
+ * `Out` what they give (`[options?]` and a tensor for the layers, `[state, scope?]` and
+ * `[output, newState]` for the cells).
  *
  * @example
  * ```ts
@@ -274,22 +287,23 @@ export interface ApplyOptions {
  * y2.name; // ==> fc/BiasAdd_1:0
  * ```
  */
-export abstract class Layer {
+export abstract class Layer<Args extends unknown[] = [options?: ApplyOptions], Out = Tensor> {
   /**
-   * The default scope name of the class (`dense`). A class that does not declare its own
-   * gets its class name in snake case (`MyLayer` → `my_layer`), as TensorFlow does; the
-   * built-in layers declare it so that bundlers renaming classes cannot change it.
+   * The Python class name TensorFlow derives names from (`Dense` gives the scope `dense`,
+   * `BasicLSTMCell` gives `basic_lstm_cell` and `BasicLSTMCellZeroState`). A class that does
+   * not declare its own uses its JavaScript name (`MyLayer` → `my_layer`), as TensorFlow
+   * does; the built-in classes declare it so that bundlers renaming classes cannot change it.
    */
-  static readonly layerName: string | undefined = undefined;
+  static readonly className: string | undefined = undefined;
   /** Whether the layer's variables are trainable. */
-  readonly trainable: boolean;
+  trainable: boolean;
   /** Whether `build` ran (variables exist). */
   built = false;
-  /** What the layer's scope is named after: `name`, else the class's `layerName` (`dense`). */
+  /** What the layer's scope is named after: `name`, else the class name in snake case. */
   protected readonly baseName: string;
   /** What inputs must look like; checked on every call. */
   inputSpec: InputSpec | null = null;
-  private _name: string;
+  private readonly _name: string;
   private _dtype: DType | null;
   private _scope: VariableScope | null = null;
   private _currentScope: VariableScope | null = null;
@@ -307,15 +321,15 @@ export abstract class Layer {
       options.dtype === undefined || options.dtype === null ? null : asDType(options.dtype);
     this._reuse = normalizeReuse(options.reuse);
     this.activityRegularizer = options.activityRegularizer ?? null;
-    const className = layerBaseName(new.target);
     // `_init_set_name`.
+    const snakeName = toSnakeCase(this.className);
     const name = options.name ?? null;
     if (name instanceof VariableScope) {
       this.baseName = name.name;
-      this._name = uniqueLayerName(getDefaultGraph(), className);
+      this._name = uniqueObjectName(getDefaultGraph(), snakeName);
     } else if (name === null || name === "") {
-      this.baseName = className;
-      this._name = uniqueLayerName(getDefaultGraph(), className);
+      this.baseName = snakeName;
+      this._name = uniqueObjectName(getDefaultGraph(), snakeName);
     } else {
       this.baseName = name;
       this._name = name;
@@ -324,6 +338,11 @@ export abstract class Layer {
     if (scope !== null && scope !== "") {
       this._scope = variableScope(scope, (s) => s);
     }
+  }
+
+  /** The Python class name (`type(self).__name__`): the class's `className`, else its name. */
+  protected get className(): string {
+    return pythonClassName(this.constructor as typeof Layer);
   }
 
   /** The layer's name (`dense_1` for the first unnamed `Dense` of a graph, as in TensorFlow). */
@@ -351,23 +370,52 @@ export abstract class Layer {
     return this._scope;
   }
 
-  /** Trainable variables, then the others (`layer.variables` / `weights`). */
-  get variables(): Variable[] {
-    return [...this._trainableWeights, ...this._nonTrainableWeights];
+  /** The variable scope the layer is running in (inside `call` or `build`). */
+  protected get currentScope(): VariableScope | null {
+    return this._currentScope;
   }
-  /** The same as {@link variables}. */
+
+  /**
+   * The layers this one holds (a `MultiRNNCell`'s cells): their weights are this layer's
+   * too, as Keras tracks layers assigned to a layer's attributes.
+   */
+  protected get childLayers(): readonly Layer<never[], unknown>[] {
+    return [];
+  }
+
+  /** The variables an optimizer updates (none when the layer is not trainable). */
+  get trainableWeights(): Variable[] {
+    if (!this.trainable) return [];
+    const nested = this.childLayers.flatMap((c) => c.trainableWeights);
+    return dedup([...this._trainableWeights, ...nested]);
+  }
+  /**
+   * The variables an optimizer leaves alone (batch norm's moving statistics; all of them
+   * when the layer is not trainable).
+   */
+  get nonTrainableWeights(): Variable[] {
+    if (this.trainable) {
+      const nested = this.childLayers.flatMap((c) => c.nonTrainableWeights);
+      return dedup([...this._nonTrainableWeights, ...nested]);
+    }
+    const nested = this.childLayers.flatMap((c) => c.weights);
+    return dedup([...this._trainableWeights, ...this._nonTrainableWeights, ...nested]);
+  }
+  /** Trainable weights, then the others. */
   get weights(): Variable[] {
-    return this.variables;
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
   }
-  /** The variables an optimizer updates. */
+  /** The same as {@link weights}. */
+  get variables(): Variable[] {
+    return this.weights;
+  }
+  /** The same as {@link trainableWeights}. */
   get trainableVariables(): Variable[] {
-    return this.trainable ? this._trainableWeights.slice() : [];
+    return this.trainableWeights;
   }
-  /** The variables an optimizer leaves alone (batch norm's moving statistics). */
+  /** The same as {@link nonTrainableWeights}. */
   get nonTrainableVariables(): Variable[] {
-    return this.trainable
-      ? this._nonTrainableWeights.slice()
-      : [...this._trainableWeights, ...this._nonTrainableWeights];
+    return this.nonTrainableWeights;
   }
   /** Update ops to run with each training step (batch norm's moving averages). */
   get updates(): Operation[] {
@@ -384,11 +432,39 @@ export abstract class Layer {
   }
 
   /** Builds the layer's ops on `inputs`. */
-  protected abstract call(inputs: Tensor, options: ApplyOptions): Tensor;
+  protected abstract call(inputs: Tensor, ...args: Args): Out;
 
   /** The shape of the output for inputs of `inputShape`. */
   computeOutputShape(inputShape: ShapeLike): TensorShape {
     return TensorShape.from(inputShape);
+  }
+
+  /**
+   * Records the layer's building state with the graph's undo log: if the graph undoes the
+   * building call under way, the layer is put back as it was (scope, `built`, dtype, input
+   * spec, weights, updates and losses).
+   */
+  protected journal(graph: Graph): void {
+    const scope = this._scope;
+    const current = this._currentScope;
+    const built = this.built;
+    const dtype = this._dtype;
+    const spec = this.inputSpec;
+    const trainable = this._trainableWeights.length;
+    const nonTrainable = this._nonTrainableWeights.length;
+    const updates = this._updates.length;
+    const losses = this._losses.length;
+    graph.onUndo(() => {
+      this._scope = scope;
+      this._currentScope = current;
+      this.built = built;
+      this._dtype = dtype;
+      this.inputSpec = spec;
+      this._trainableWeights.length = trainable;
+      this._nonTrainableWeights.length = nonTrainable;
+      this._updates.length = updates;
+      this._losses.length = losses;
+    });
   }
 
   /** `_set_scope`: opens the layer's variable scope the first time it is needed. */
@@ -401,9 +477,30 @@ export abstract class Layer {
     }
   }
 
-  /** The name scope of the layer's ops: the one opened with its variable scope. */
-  private nameScopeOf(): string {
-    return (this._currentScope as VariableScope).originalNameScope;
+  /**
+   * Runs `fn` in the layer's variable scope (reusing once built) and the name scope opened
+   * with it.
+   */
+  private inLayerScope<R>(fn: (scope: VariableScope) => R): R {
+    const reuse = this.built ? true : this._reuse;
+    return variableScope(
+      this._scope as VariableScope,
+      { reuse, auxiliaryNameScope: false },
+      (scope) => {
+        this._currentScope = scope;
+        return nameScope(scope.originalNameScope, () => fn(scope));
+      },
+    );
+  }
+
+  /**
+   * Records a variable the layer uses (`add_weight`, or a cell's `getVariable` in `call`)
+   * among its trainable or non-trainable weights, once.
+   */
+  protected trackWeight(variable: Variable, trainable: boolean): void {
+    if (this._trainableWeights.includes(variable)) return;
+    if (this._nonTrainableWeights.includes(variable)) return;
+    (trainable ? this._trainableWeights : this._nonTrainableWeights).push(variable);
   }
 
   /**
@@ -411,42 +508,39 @@ export abstract class Layer {
    * created at the first call, reused afterwards. A regularizer adds its loss (under
    * `<layer>/<name>/Regularizer/`) only when the variable is new.
    */
-  addWeight(name: string, shape: ShapeLike, options: AddWeightOptions = {}): Variable {
+  addWeight(...args: CallArgs<typeof ADD_WEIGHT_PARAMS>): Variable {
+    const options = ADD_WEIGHT_P.parse(args);
     const graph = getDefaultGraph();
     return graph.atomically(() => {
+      this.journal(graph);
       const existing = new Set(graph.getCollection(GraphKeys.GLOBAL_VARIABLES));
       const dtype = options.dtype ?? this._dtype ?? "float32";
       const trainable = (options.trainable ?? true) && this.trainable;
       this.setScope(null);
-      const reuse = this.built ? true : this._reuse;
-      return variableScope(
-        this._scope as VariableScope,
-        { reuse, auxiliaryNameScope: false },
-        (scope) => {
-          this._currentScope = scope;
-          return nameScope(this.nameScopeOf(), () => {
-            const variable = getVariable(name, shape, {
-              dtype,
-              initializer: options.initializer ?? scope.initializer,
-              trainable,
-              constraint: options.constraint ?? null,
-            });
-            const regularizer = options.regularizer ?? null;
-            if (regularizer !== null && !existing.has(variable)) {
-              const loss = nameScope(`${name}/Regularizer`, () => regularizer(variable));
-              if (loss !== null && loss !== undefined) this.addLoss(loss);
-            }
-            const inTrainable = graph
-              .getCollection(GraphKeys.TRAINABLE_VARIABLES)
-              .includes(variable);
-            const list =
-              trainable && inTrainable ? this._trainableWeights : this._nonTrainableWeights;
-            if (!this.variables.includes(variable)) list.push(variable);
-            return variable;
-          });
-        },
-      );
+      return this.inLayerScope((scope) => {
+        const name = options.name;
+        const variable = getVariable(name, options.shape ?? null, {
+          dtype,
+          initializer: options.initializer ?? scope.initializer,
+          trainable,
+          constraint: options.constraint ?? null,
+        });
+        const regularizer = options.regularizer ?? null;
+        if (regularizer !== null && !existing.has(variable)) {
+          const loss = nameScope(`${name}/Regularizer`, () => regularizer(variable));
+          if (loss !== null && loss !== undefined) this.addLoss(loss);
+        }
+        // A custom getter may have made it non-trainable.
+        const inTrainable = graph.getCollection(GraphKeys.TRAINABLE_VARIABLES).includes(variable);
+        this.trackWeight(variable, trainable && inTrainable);
+        return variable;
+      });
     });
+  }
+
+  /** The same as `addWeight` (TensorFlow's cells call it `add_variable`). */
+  addVariable(...args: CallArgs<typeof ADD_WEIGHT_PARAMS>): Variable {
+    return this.addWeight(...args);
   }
 
   /** Adds a loss tensor to the layer's losses and to `REGULARIZATION_LOSSES`. */
@@ -466,61 +560,44 @@ export abstract class Layer {
    * scope, and adds its updates to `UPDATE_OPS`. If anything fails the graph is left as
    * it was.
    */
-  apply(inputs: TensorLike, options: ApplyOptions = {}): Tensor {
+  apply(inputs: TensorLike, ...args: Args): Out {
+    const options = (args[0] ?? {}) as ApplyOptions;
+    // What the layers' `call` gets: the options, `{}` when none were given.
+    const callArgs = [options] as unknown[] as Args;
     const graph = graphFromValues([inputs]);
-    return withDefaultGraph(graph, () => {
-      const saved = {
-        scope: this._scope,
-        current: this._currentScope,
-        built: this.built,
-        dtype: this._dtype,
-        spec: this.inputSpec,
-        trainable: this._trainableWeights.length,
-        nonTrainable: this._nonTrainableWeights.length,
-        updates: this._updates.length,
-        losses: this._losses.length,
-      };
-      try {
-        return graph.atomically(() => this.callInScope(graph, inputs, options));
-      } catch (e) {
-        this._scope = saved.scope;
-        this._currentScope = saved.current;
-        this.built = saved.built;
-        this._dtype = saved.dtype;
-        this.inputSpec = saved.spec;
-        this._trainableWeights.length = saved.trainable;
-        this._nonTrainableWeights.length = saved.nonTrainable;
-        this._updates.length = saved.updates;
-        this._losses.length = saved.losses;
-        throw e;
-      }
-    });
-  }
-
-  private callInScope(graph: Graph, inputs: TensorLike, options: ApplyOptions): Tensor {
-    const x = convertToTensor(inputs);
-    this.setScope(options.scope ?? null);
-    const reuse = this.built ? true : this._reuse;
-    const outputs = variableScope(
-      this._scope as VariableScope,
-      { reuse, auxiliaryNameScope: false },
-      (scope) => {
-        this._currentScope = scope;
-        assertInputCompatibility(this.inputSpec, x, this._name);
-        return nameScope(this.nameScopeOf(), () => {
-          if (!this.built) {
-            if (this._dtype === null) this._dtype = x.dtype;
-            this.build(x.shape);
-            this.built = true;
-          }
-          const out = this.call(x, options);
-          if (this.activityRegularizer !== null) {
+    return withDefaultGraph(graph, () =>
+      graph.atomically(() => {
+        const x = convertToTensor(inputs);
+        return this.callInScope(x, options.scope ?? null, () => {
+          const out = this.call(x, ...callArgs);
+          if (this.activityRegularizer !== null && out instanceof Tensor) {
             this.addActivityLoss(out, this.activityRegularizer);
           }
           return out;
         });
-      },
+      }),
     );
+  }
+
+  /**
+   * `tf.layers.Layer.__call__` around `body` (the subclass's `call`), inside a building call
+   * on the graph of `x`: captures the scope at the first call, checks `x` against the input
+   * spec, builds on the first call, runs `body` in the layer's name scope, then adds the
+   * layer's updates to `UPDATE_OPS`.
+   */
+  protected callInScope<R>(x: Tensor, scope: string | VariableScope | null, body: () => R): R {
+    const graph = x.graph;
+    this.journal(graph);
+    this.setScope(scope);
+    const outputs = this.inLayerScope(() => {
+      assertInputCompatibility(this.inputSpec, x, this._name);
+      if (!this.built) {
+        if (this._dtype === null) this._dtype = x.dtype;
+        this.build(x.shape);
+        this.built = true;
+      }
+      return body();
+    });
     for (const update of this.updates) addToCollectionOnce(graph, GraphKeys.UPDATE_OPS, update);
     return outputs;
   }
@@ -537,6 +614,8 @@ export abstract class Layer {
 }
 
 declare(Layer, LAYER_P);
+declare(Layer.prototype.addWeight, ADD_WEIGHT_P);
+declare(Layer.prototype.addVariable, ADD_WEIGHT_P);
 
 /**
  * Runs a functional layer (`tf.layers.dense(x, …)`): makes the layer and applies it as one
@@ -553,19 +632,6 @@ export function applyFunctional(
 
 function addToCollectionOnce(graph: Graph, key: string, value: unknown): void {
   if (!graph.getCollectionRef(key).includes(value)) graph.addToCollection(key, value);
-}
-
-/** Keras's `activations.get`: a function as is, a name as the op TensorFlow builds for it. */
-export function resolveActivation(
-  activation: Activation | undefined,
-  ops: Record<Exclude<ActivationName, "linear">, (x: Tensor) => Tensor>,
-): ((x: Tensor) => Tensor) | null {
-  if (activation === undefined || activation === null) return null;
-  if (typeof activation === "function") return activation;
-  if (activation === "linear") return null;
-  const fn = (ops as Record<string, ((x: Tensor) => Tensor) | undefined>)[activation];
-  if (fn === undefined) throw new ValueError(`Unknown activation function:${String(activation)}`);
-  return fn;
 }
 
 /** `conv_utils.normalize_tuple`: an int or a list of `n` ints. */

@@ -152,7 +152,7 @@ function checkUnsupported(
  * ```
  */
 export class BatchNormalization extends Layer {
-  static override readonly layerName: string | undefined = "batch_normalization";
+  static override readonly className: string | undefined = "BatchNormalization";
   axis: number[];
   readonly momentum: number;
   readonly epsilon: number;

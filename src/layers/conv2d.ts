@@ -30,11 +30,10 @@ import {
   normalizeDataFormat,
   normalizePadding,
   normalizeTuple,
-  resolveActivation,
   reuseKind,
   type ApplyOptions,
 } from "./base.js";
-import { ACTIVATIONS } from "./dense.js";
+import { getActivation } from "./activations.js";
 
 /**
  * What `tf.layers.Conv2D` and `tf.layers.conv2d` share, in TF 1.15's order: `filters`,
@@ -83,7 +82,7 @@ export type Conv2DLayerOptions = OptionsOf<typeof CONV2D_PARAMS>;
  * ```
  */
 export class Conv2D extends Layer {
-  static override readonly layerName: string | undefined = "conv2d";
+  static override readonly className: string | undefined = "Conv2D";
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -105,6 +104,8 @@ export class Conv2D extends Layer {
 
   constructor(...args: CallArgs<typeof CONV2D_PARAMS>) {
     const a = CONV2D_P.parse(args);
+    // Before the layer takes its name, so that a bad activation leaves the graph as it was.
+    const activation = getActivation(a.activation);
     super({
       trainable: a.trainable,
       name: a.name,
@@ -123,7 +124,7 @@ export class Conv2D extends Layer {
     this.padding = normalizePadding(a.padding);
     this.dataFormat = normalizeDataFormat(a.dataFormat);
     this.dilationRate = normalizeTuple(a.dilationRate ?? 1, 2, "dilation_rate") as [number, number];
-    this.activation = resolveActivation(a.activation, ACTIVATIONS);
+    this.activation = activation;
     this.useBias = a.useBias ?? true;
     this.kernelInitializer = a.kernelInitializer ?? null;
     // `biasInitializer: null` (Python's None) is the variable scope's initializer.

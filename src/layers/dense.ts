@@ -5,9 +5,7 @@ import type { Tensor } from "../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../graph/tensor_shape.js";
 import { zerosInitializer } from "../ops/init_ops.js";
 import { matmul } from "../ops/math/matmul.js";
-import { elu, relu, sigmoid, softplus, tanh } from "../ops/nn/activations.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
-import { softmax } from "../ops/nn/softmax.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
 import {
   declare,
@@ -29,21 +27,11 @@ import {
   Layer,
   KERNEL_LAYER_ARGS,
   LAYER_KWARGS,
-  resolveActivation,
   reuseKind,
   type ApplyOptions,
 } from "./base.js";
+import { getActivation } from "./activations.js";
 import { tensordotLastFirst } from "./tensordot.js";
-
-/** The ops Keras's activation names stand for. */
-export const ACTIVATIONS = {
-  relu: (x: Tensor) => relu(x),
-  tanh: (x: Tensor) => tanh(x),
-  sigmoid: (x: Tensor) => sigmoid(x),
-  softmax: (x: Tensor) => softmax(x),
-  softplus: (x: Tensor) => softplus(x),
-  elu: (x: Tensor) => elu(x),
-};
 
 /**
  * What `tf.layers.Dense` and `tf.layers.dense` share, in TF 1.15's order: `units`, then
@@ -83,7 +71,7 @@ export type DenseOptions = OptionsOf<typeof DENSE_PARAMS>;
  * ```
  */
 export class Dense extends Layer {
-  static override readonly layerName: string | undefined = "dense";
+  static override readonly className: string | undefined = "Dense";
   readonly units: number;
   readonly activation: ((x: Tensor) => Tensor) | null;
   readonly useBias: boolean;
@@ -100,6 +88,8 @@ export class Dense extends Layer {
 
   constructor(...args: CallArgs<typeof DENSE_PARAMS>) {
     const a = DENSE_P.parse(args);
+    // Before the layer takes its name, so that a bad activation leaves the graph as it was.
+    const activation = getActivation(a.activation);
     super({
       trainable: a.trainable,
       name: a.name,
@@ -113,7 +103,7 @@ export class Dense extends Layer {
       throw new ValueError(`units must be a positive integer, got ${String(units)}`);
     }
     this.units = units;
-    this.activation = resolveActivation(a.activation, ACTIVATIONS);
+    this.activation = activation;
     this.useBias = a.useBias ?? true;
     this.kernelInitializer = a.kernelInitializer ?? null;
     // `biasInitializer: null` (Python's None) is the variable scope's initializer.

@@ -80,7 +80,7 @@ export type DropoutFunctionalOptions = OptionsOf<typeof DROPOUT_FN_PARAMS>;
  * ```
  */
 export class Dropout extends Layer {
-  static override readonly layerName: string | undefined = "dropout";
+  static override readonly className: string | undefined = "Dropout";
   readonly rate: number;
   readonly noiseShape: ShapeLike | TensorLike | null;
   readonly seed: number | null;

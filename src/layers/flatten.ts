@@ -65,7 +65,7 @@ export type FlattenOptions = OptionsOf<typeof FLATTEN_PARAMS>;
  * ```
  */
 export class Flatten extends Layer {
-  static override readonly layerName: string | undefined = "flatten";
+  static override readonly className: string | undefined = "Flatten";
   readonly dataFormat: "channels_last" | "channels_first";
 
   constructor(...args: CallArgs<typeof FLATTEN_PARAMS>) {

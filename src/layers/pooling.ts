@@ -120,7 +120,7 @@ const AVERAGEPOOLING2D_P = keywordOnlyAfter(
  * ```
  */
 export class MaxPooling2D extends Pooling2D {
-  static override readonly layerName: string | undefined = "max_pooling2d";
+  static override readonly className: string | undefined = "MaxPooling2D";
   protected readonly poolFunction = maxPool;
 
   constructor(...args: CallArgs<typeof POOL_PARAMS>) {
@@ -141,7 +141,7 @@ declare(MaxPooling2D, MAXPOOLING2D_P);
  * ```
  */
 export class AveragePooling2D extends Pooling2D {
-  static override readonly layerName: string | undefined = "average_pooling2d";
+  static override readonly className: string | undefined = "AveragePooling2D";
   protected readonly poolFunction = avgPool;
 
   constructor(...args: CallArgs<typeof POOL_PARAMS>) {

@@ -9,9 +9,8 @@ export {
   type LayerOptions,
   type AddWeightOptions,
   type ApplyOptions,
-  type Activation,
-  type ActivationName,
 } from "../layers/base.js";
+export { type Activation, type ActivationName } from "../layers/activations.js";
 export { Dense, dense, type DenseOptions } from "../layers/dense.js";
 export { Conv2D, conv2d, type Conv2DLayerOptions } from "../layers/conv2d.js";
 export {

@@ -9,11 +9,12 @@ import { matmul } from "../ops/math/matmul.js";
 import { sigmoid } from "../ops/math/unary.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
 import type { Variable } from "../variables/variable.js";
+import { activationKind } from "../layers/activations.js";
+import { InputSpec } from "../layers/base.js";
 import { checkNumUnits } from "./basic_rnn_cell.js";
 import {
-  activationKind,
   checkRnnCellInputDTypes,
-  getActivation,
+  cellActivation,
   inputDepth,
   LayerRNNCell,
   reuseKind,
@@ -75,6 +76,7 @@ export type BasicLSTMCellOptions = OptionsOf<typeof BASIC_LSTM_CELL_PARAMS>;
 export class BasicLSTMCell<
   S extends LSTMStateTuple | Tensor = LSTMStateTuple,
 > extends LayerRNNCell<S> {
+  static override readonly className: string | undefined = "BasicLSTMCell";
   private readonly numUnits: number;
   private readonly forgetBias: number;
   private readonly stateIsTuple: boolean;
@@ -85,6 +87,8 @@ export class BasicLSTMCell<
   constructor(...args: CallArgs<typeof BASIC_LSTM_CELL_PARAMS>) {
     const options = BASIC_LSTM_CELL_P.parse(args);
     const numUnits = options.numUnits;
+    // Before the layer takes its name, so that a bad activation leaves the graph as it was.
+    const activation = cellActivation(options.activation);
     super({
       reuse: options.reuse,
       name: options.name,
@@ -92,15 +96,11 @@ export class BasicLSTMCell<
       trainable: options.trainable,
     });
     checkNumUnits(numUnits);
-    this.inputNdim = 2;
+    this.inputSpec = new InputSpec({ ndim: 2 });
     this.numUnits = numUnits;
     this.forgetBias = options.forgetBias ?? 1.0;
     this.stateIsTuple = options.stateIsTuple ?? true;
-    this.activation = getActivation(options.activation);
-  }
-
-  protected override get className(): string {
-    return "BasicLSTMCell";
+    this.activation = activation;
   }
 
   get stateSize(): LSTMStateTuple<number> | number {

@@ -5,10 +5,11 @@ import { zerosInitializer } from "../ops/init_ops.js";
 import { matmul } from "../ops/math/matmul.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
 import type { Variable } from "../variables/variable.js";
+import { activationKind } from "../layers/activations.js";
+import { InputSpec } from "../layers/base.js";
 import {
-  activationKind,
   checkRnnCellInputDTypes,
-  getActivation,
+  cellActivation,
   inputDepth,
   LayerRNNCell,
   reuseKind,
@@ -58,6 +59,7 @@ export type BasicRNNCellOptions = OptionsOf<typeof BASIC_RNN_CELL_PARAMS>;
  * ```
  */
 export class BasicRNNCell extends LayerRNNCell<Tensor> {
+  static override readonly className: string | undefined = "BasicRNNCell";
   private readonly numUnits: number;
   private readonly activation: (x: Tensor) => Tensor;
   private kernel: Variable | null = null;
@@ -66,15 +68,13 @@ export class BasicRNNCell extends LayerRNNCell<Tensor> {
   constructor(...args: CallArgs<typeof BASIC_RNN_CELL_PARAMS>) {
     const a = BASIC_RNN_CELL_P.parse(args);
     const numUnits = a.numUnits;
+    // Before the layer takes its name, so that a bad activation leaves the graph as it was.
+    const activation = cellActivation(a.activation);
     super({ reuse: a.reuse, name: a.name, dtype: a.dtype, trainable: a.trainable });
     checkNumUnits(numUnits);
-    this.inputNdim = 2;
+    this.inputSpec = new InputSpec({ ndim: 2 });
     this.numUnits = numUnits;
-    this.activation = getActivation(a.activation);
-  }
-
-  protected override get className(): string {
-    return "BasicRNNCell";
+    this.activation = activation;
   }
 
   get stateSize(): number {

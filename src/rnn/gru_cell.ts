@@ -9,12 +9,12 @@ import { sigmoid } from "../ops/math/unary.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
 import type { Initializer, InitializerFunction } from "../scope/types.js";
 import type { Variable } from "../variables/variable.js";
+import { activationKind } from "../layers/activations.js";
+import { initializerKind, InputSpec } from "../layers/base.js";
 import { checkNumUnits } from "./basic_rnn_cell.js";
 import {
-  activationKind,
   checkRnnCellInputDTypes,
-  getActivation,
-  initializerKind,
+  cellActivation,
   inputDepth,
   LayerRNNCell,
   reuseKind,
@@ -69,6 +69,7 @@ export type GRUCellOptions = OptionsOf<typeof GRU_CELL_PARAMS>;
  * ```
  */
 export class GRUCell extends LayerRNNCell<Tensor> {
+  static override readonly className: string | undefined = "GRUCell";
   private readonly numUnits: number;
   private readonly activation: (x: Tensor) => Tensor;
   private readonly kernelInitializer: Initializer | InitializerFunction | null;
@@ -81,6 +82,8 @@ export class GRUCell extends LayerRNNCell<Tensor> {
   constructor(...args: CallArgs<typeof GRU_CELL_PARAMS>) {
     const options = GRU_CELL_P.parse(args);
     const numUnits = options.numUnits;
+    // Before the layer takes its name, so that a bad activation leaves the graph as it was.
+    const activation = cellActivation(options.activation);
     super({
       reuse: options.reuse,
       name: options.name,
@@ -88,15 +91,11 @@ export class GRUCell extends LayerRNNCell<Tensor> {
       trainable: options.trainable,
     });
     checkNumUnits(numUnits);
-    this.inputNdim = 2;
+    this.inputSpec = new InputSpec({ ndim: 2 });
     this.numUnits = numUnits;
-    this.activation = getActivation(options.activation);
+    this.activation = activation;
     this.kernelInitializer = options.kernelInitializer ?? null;
     this.biasInitializer = options.biasInitializer ?? null;
-  }
-
-  protected override get className(): string {
-    return "GRUCell";
   }
 
   get stateSize(): number {

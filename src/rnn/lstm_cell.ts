@@ -11,12 +11,12 @@ import { biasAdd } from "../ops/nn/bias_add.js";
 import type { Initializer, InitializerFunction } from "../scope/types.js";
 import { clipByValue } from "../train/clip_ops.js";
 import type { Variable } from "../variables/variable.js";
+import { activationKind } from "../layers/activations.js";
+import { initializerKind, InputSpec } from "../layers/base.js";
 import { checkNumUnits } from "./basic_rnn_cell.js";
 import {
-  activationKind,
   checkRnnCellInputDTypes,
-  getActivation,
-  initializerKind,
+  cellActivation,
   inputDepth,
   LayerRNNCell,
   reuseKind,
@@ -85,6 +85,7 @@ export type LSTMCellOptions = OptionsOf<typeof LSTM_CELL_PARAMS>;
  * ```
  */
 export class LSTMCell<S extends LSTMStateTuple | Tensor = LSTMStateTuple> extends LayerRNNCell<S> {
+  static override readonly className: string | undefined = "LSTMCell";
   private readonly numUnits: number;
   private readonly usePeepholes: boolean;
   private readonly cellClip: number | null;
@@ -104,6 +105,8 @@ export class LSTMCell<S extends LSTMStateTuple | Tensor = LSTMStateTuple> extend
   constructor(...args: CallArgs<typeof LSTM_CELL_PARAMS>) {
     const options = LSTM_CELL_P.parse(args);
     const numUnits = options.numUnits;
+    // Before the layer takes its name, so that a bad activation leaves the graph as it was.
+    const activation = cellActivation(options.activation);
     super({
       reuse: options.reuse,
       name: options.name,
@@ -122,7 +125,7 @@ export class LSTMCell<S extends LSTMStateTuple | Tensor = LSTMStateTuple> extend
         );
       }
     }
-    this.inputNdim = 2;
+    this.inputSpec = new InputSpec({ ndim: 2 });
     this.numUnits = numUnits;
     this.usePeepholes = options.usePeepholes ?? false;
     this.cellClip = options.cellClip ?? null;
@@ -132,11 +135,7 @@ export class LSTMCell<S extends LSTMStateTuple | Tensor = LSTMStateTuple> extend
     this.projClip = options.projClip ?? null;
     this.forgetBias = options.forgetBias ?? 1.0;
     this.stateIsTuple = options.stateIsTuple ?? true;
-    this.activation = getActivation(options.activation);
-  }
-
-  protected override get className(): string {
-    return "LSTMCell";
+    this.activation = activation;
   }
 
   get stateSize(): LSTMStateTuple<number> | number {

@@ -4,7 +4,7 @@ import { concat } from "../ops/array/concat.js";
 import { slice } from "../ops/array/slice.js";
 import { nameScope } from "../scope/name_scope.js";
 import { variableScope } from "../scope/variable_scope.js";
-import type { Variable } from "../variables/variable.js";
+import { Layer } from "../layers/base.js";
 import { isSequence } from "./nest.js";
 import {
   RNNCell,
@@ -71,6 +71,7 @@ function describeSizes(sizes: unknown): string {
  * states (a `MultiRNNCell` inside another, or `stateIsTuple: false`: `MultiRNNCell<tf.Tensor>`).
  */
 export class MultiRNNCell<S = (Tensor | LSTMStateTuple)[]> extends RNNCell<S> {
+  static override readonly className: string | undefined = "MultiRNNCell";
   /** The cells, bottom layer first. */
   readonly cells: readonly AnyCell[];
   private readonly stateIsTuple: boolean;
@@ -94,10 +95,6 @@ export class MultiRNNCell<S = (Tensor | LSTMStateTuple)[]> extends RNNCell<S> {
     }
   }
 
-  protected override get className(): string {
-    return "MultiRNNCell";
-  }
-
   get stateSize(): StateSize {
     if (this.stateIsTuple) return this.cells.map((c) => c.stateSize as StateSize);
     return this.cells.reduce((sum, c) => sum + (c.stateSize as number), 0);
@@ -116,15 +113,9 @@ export class MultiRNNCell<S = (Tensor | LSTMStateTuple)[]> extends RNNCell<S> {
     });
   }
 
-  override get trainableWeights(): Variable[] {
-    if (!this.trainable) return [];
-    return this.cells.flatMap((c) => c.trainableWeights);
-  }
-
-  override get nonTrainableWeights(): Variable[] {
-    const weights = this.cells.flatMap((c) => c.nonTrainableWeights);
-    if (!this.trainable) return [...this.cells.flatMap((c) => c.trainableWeights), ...weights];
-    return weights;
+  /** The cells' weights are the stack's (Keras tracks the layers a layer holds). */
+  protected override get childLayers(): readonly Layer<never[], unknown>[] {
+    return this.cells.filter((c) => c instanceof Layer);
   }
 
   /** Runs the cells in turn, each in `cell_<i>`: `[topOutput, states]`. */

@@ -1,9 +1,11 @@
 import { ValueError } from "../errors.js";
 import { asDType, isFloating, type DType } from "../graph/dtypes.js";
 import { getDefaultGraph, GraphKeys, withDefaultGraph, type Graph } from "../graph/graph.js";
-import { pyDType, pyList, pyStr, pyTuple } from "../graph/pyformat.js";
+import { pyDType, pyStr, pyTuple } from "../graph/pyformat.js";
 import { Tensor, type TensorLike } from "../graph/tensor.js";
 import { TensorShape, type Dim } from "../graph/tensor_shape.js";
+import { getActivation, type Activation } from "../layers/activations.js";
+import { Layer, layerNameKind } from "../layers/base.js";
 import { cast } from "../ops/array/cast.js";
 import { concat } from "../ops/array/concat.js";
 import { constant } from "../ops/array/constant.js";
@@ -14,20 +16,12 @@ import { shape } from "../ops/array/shape.js";
 import { slice } from "../ops/array/slice.js";
 import { tile } from "../ops/array/tile.js";
 import { convertToTensor } from "../ops/convert.js";
-import { sigmoid, tanh } from "../ops/math/unary.js";
-import { elu, relu, relu6, selu, softplus } from "../ops/nn/activations.js";
+import { tanh } from "../ops/math/unary.js";
 import { constantValue } from "../ops/tensor_util.js";
 import { graphFromValues, nameScope } from "../scope/name_scope.js";
-import { normalizeReuse, type AUTO_REUSE, type ReuseOption } from "../scope/reuse.js";
-import type {
-  Constraint,
-  CustomGetter,
-  Initializer,
-  InitializerFunction,
-  Regularizer,
-} from "../scope/types.js";
-import { getVariableScope, VariableScope, variableScope } from "../scope/variable_scope.js";
-import { getVariable } from "../variables/get_variable.js";
+import { normalizeReuse, type ReuseOption } from "../scope/reuse.js";
+import type { CustomGetter } from "../scope/types.js";
+import { getVariableScope, type VariableScope, variableScope } from "../scope/variable_scope.js";
 import { Variable } from "../variables/variable.js";
 import { flatten, mapStructure } from "./nest.js";
 import {
@@ -35,18 +29,19 @@ import {
   declare,
   defineParams,
   dtypeKind,
-  functionKind,
   isPlainObject,
   kind,
   opt,
   req,
-  shapeKind,
   stringKind,
   tensorKind,
   type CallArgs,
   type Kind,
   type OptionsOf,
 } from "../graph/call_args.js";
+
+export type { Activation };
+export type { AddWeightOptions } from "../layers/base.js";
 
 /**
  * The state of an LSTM cell (TensorFlow's `LSTMStateTuple`): a plain object `{ c, h }`,
@@ -91,61 +86,23 @@ export type RNNState = Tensor | { c: RNNState; h: RNNState } | readonly RNNState
 export type StateSize =
   number | TensorShape | { c: StateSize; h: StateSize } | readonly StateSize[];
 
-/** A nonlinearity: a function of a tensor, or the name of a Keras activation. */
-export type Activation =
-  | ((x: Tensor) => Tensor)
-  | "tanh"
-  | "sigmoid"
-  | "relu"
-  | "relu6"
-  | "elu"
-  | "selu"
-  | "softplus"
-  | "linear";
-
-const ACTIVATIONS: Record<string, (x: Tensor) => Tensor> = {
-  tanh: (x) => tanh(x),
-  sigmoid: (x) => sigmoid(x),
-  relu: (x) => relu(x),
-  relu6: (x) => relu6(x),
-  elu: (x) => elu(x),
-  selu: (x) => selu(x),
-  softplus: (x) => softplus(x),
-  linear: (x) => x,
-};
-
-/** `activations.get`: the function for `activation`, `tanh` when none is given. */
-export function getActivation(activation: Activation | null | undefined): (x: Tensor) => Tensor {
-  if (activation === null || activation === undefined) return (x) => tanh(x);
-  if (typeof activation === "function") return activation;
-  const fn = ACTIVATIONS[activation];
-  if (fn === undefined) throw new ValueError(`Unknown activation function:${String(activation)}`);
-  return fn;
+/**
+ * A cell's activation (`activations.get(activation)` when given, as TF 1.15's cells do;
+ * `tanh` when not).
+ */
+export function cellActivation(activation: Activation | undefined): (x: Tensor) => Tensor {
+  if (activation === undefined || activation === null) return (x) => tanh(x);
+  return getActivation(activation) ?? ((x) => x);
 }
 
-/** A cell's `activation`: a function of a tensor or an activation's name. */
-export const activationKind = kind<Activation>(
-  "a function or the name of an activation",
-  (v) => typeof v === "function" || (typeof v === "string" && v in ACTIVATIONS),
-);
-
 /**
- * A layer's `reuse`: `true`, `false` or `tf.AUTO_REUSE`; other values reach
+ * A cell's `reuse`: `true`, `false` or `tf.AUTO_REUSE`; other values reach
  * `normalizeReuse`, which raises TF's ValueError.
  */
 export const reuseKind = kind<ReuseOption>("True, False, None or tf.AUTO_REUSE", () => true);
 
-/** An initializer: an `Initializer` object or an initializer function. */
-export const initializerKind = kind<Initializer | InitializerFunction>(
-  "an initializer",
-  (v) => typeof v === "function" || (typeof v === "object" && v !== null && "call" in v),
-);
-
 /** A variable scope: its name, or a captured `VariableScope`. */
-export const scopeKind = kind<string | VariableScope>(
-  "a str or a VariableScope",
-  (v) => typeof v === "string" || v instanceof VariableScope,
-);
+export const scopeKind = layerNameKind;
 
 /**
  * A cell state: a tensor or a structure of tensors. `{ c, h }` is a plain object, so in the
@@ -218,24 +175,6 @@ const INITIAL_STATE_P = defineParams("RNNCell.getInitialState", INITIAL_STATE_PA
 /** Options of {@link RNNCell.getInitialState}. */
 export type InitialStateOptions = OptionsOf<typeof INITIAL_STATE_PARAMS>;
 
-/**
- * The legacy layers' `add_weight(name, shape, dtype, initializer, regularizer, trainable,
- * constraint)`, the part cells use.
- */
-const ADD_WEIGHT_PARAMS = [
-  req("name", stringKind),
-  opt("shape", shapeKind),
-  opt("dtype", dtypeKind),
-  opt("initializer", initializerKind),
-  opt("regularizer", kind<Regularizer>("a function", functionKind.check)),
-  opt("trainable", booleanKind),
-  opt("constraint", kind<Constraint>("a function", functionKind.check)),
-] as const;
-const ADD_WEIGHT_P = defineParams("RNNCell.addWeight", ADD_WEIGHT_PARAMS);
-
-/** Options of {@link RNNCell.addWeight}. */
-export type AddWeightOptions = OptionsOf<typeof ADD_WEIGHT_PARAMS>;
-
 /** `_check_supported_dtypes`: cells compute in floating point only. */
 export function checkSupportedDType(dtype: DType | null | undefined): void {
   if (dtype === null || dtype === undefined) return;
@@ -251,28 +190,6 @@ export function checkRnnCellInputDTypes(values: unknown): void {
   for (const t of flatten<unknown>(values)) {
     if (t instanceof Tensor) checkSupportedDType(t.dtype);
   }
-}
-
-/** Keras' `to_snake_case` (`BasicLSTMCell` → `basic_lstm_cell`). */
-export function toSnakeCase(name: string): string {
-  const intermediate = name.replace(/(.)([A-Z][a-z0-9]+)/g, "$1_$2");
-  const insecure = intermediate.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
-  return insecure.startsWith("_") ? `private${insecure}` : insecure;
-}
-
-const OBJECT_NAME_UIDS = Symbol("scopeflow.layerObjectNameUids");
-
-/**
- * `backend.unique_object_name(name, zero_based=False)`: `name_1`, `name_2`, … per graph
- * (journaled: a failed building call gives its number back).
- */
-function uniqueObjectName(base: string): string {
-  const graph = getDefaultGraph();
-  const uids = graph.getExtension(OBJECT_NAME_UIDS, () => new Map<string, number>());
-  const n = (uids.get(base) ?? 0) + 1;
-  uids.set(base, n);
-  graph.onUndo(() => uids.set(base, n - 1));
-  return `${base}_${n}`;
 }
 
 /** The dims of one `stateSize` leaf. */
@@ -340,15 +257,21 @@ export function zeroStateTensors(
   ) as RNNState;
 }
 
+/** A cell's step: the subclass's own `call`. */
 type CellBody<S> = (inputs: Tensor, state: S) => [Tensor, S];
 
+/** Marks a prototype whose own `call` was made the entry (`cell(inputs, state)`). */
+const CALL_ENTRY = Symbol("scopeflow.rnnCellCallEntry");
+
 /**
- * An RNN cell (`tf.nn.rnn_cell.RNNCell`): the unit `staticRnn` applies at every time step.
- * Subclasses implement `call(inputs, state)` — the step's computation — and the sizes;
- * calling `cell.call(inputs, state)` from outside runs it as TensorFlow's `cell(inputs,
- * state)` does: inside the cell's variable scope (`basic_lstm_cell`, chosen at the first
- * call under the scope current then), building the weights on the first call and reusing
- * them on every later one. `cell.apply(inputs, state)` is the same.
+ * An RNN cell (`tf.nn.rnn_cell.RNNCell`): a layer (`tf.layers.Layer`) that `staticRnn`
+ * applies at every time step. Subclasses implement `call(inputs, state)` — the step's
+ * computation — and the sizes; calling `cell.call(inputs, state)` from outside runs it as
+ * TensorFlow's `cell(inputs, state)` does: inside the cell's variable scope
+ * (`basic_lstm_cell`, chosen at the first call under the scope current then), building the
+ * weights on the first call and reusing them on every later one. `cell.apply(inputs,
+ * state)` is the same. Naming, scopes, weights (`weights`, `trainableWeights`), `addWeight`
+ * and the undo of a failed call are the layer's.
  *
  * A subclass of `RNNCell` itself creates its weights with `tf.getVariable` inside `call`
  * (TensorFlow's classic cells); one of {@link LayerRNNCell} creates them in `build` with
@@ -364,63 +287,49 @@ type CellBody<S> = (inputs: Tensor, state: S) => [Tensor, S];
  * tf.globalVariables().map((v) => v.name).join(", "); // ==> basic_lstm_cell/kernel:0, basic_lstm_cell/bias:0
  * ```
  */
-export abstract class RNNCell<S = RNNState> {
-  /** The layer's unique name (`basic_lstm_cell_1`), used in messages. */
-  readonly name: string;
-  /** Whether the weights this cell creates are trainable. */
-  trainable: boolean;
-  /** Whether the weights exist (set after the first call). */
-  built = false;
-  /** The rank the inputs must have (`input_spec`), or `null` for any. */
-  protected inputNdim: number | null = null;
-  /** The name the variable scope is made from (`basic_lstm_cell`). */
-  protected readonly baseName: string;
-  /** The `reuse` argument: `true` or `AUTO_REUSE`, or `null`. */
-  protected readonly reuseOption: true | typeof AUTO_REUSE | null;
-  private layerDType: DType | null;
-  private layerScope: VariableScope | null = null;
-  private current: VariableScope | null = null;
+export abstract class RNNCell<S = RNNState> extends Layer<
+  [state: S, scope?: string | VariableScope | null],
+  [Tensor, S]
+> {
+  /** `rnncell_scope`: the variable scope current at the first call without a scope. */
   private rnncellScope: VariableScope | null = null;
-  private readonly ownTrainable: Variable[] = [];
-  private readonly ownNonTrainable: Variable[] = [];
+  /** How deep the cell is in its own `call`, where `call` is the step itself. */
+  private stepDepth = 0;
 
   constructor(...args: CallArgs<typeof RNN_CELL_PARAMS>) {
     const options = RNN_CELL_P.parse(args);
-    this.reuseOption = normalizeReuse(options.reuse);
-    this.trainable = options.trainable ?? true;
-    this.layerDType = options.dtype === undefined ? null : asDType(options.dtype);
-    checkSupportedDType(this.layerDType);
-    const name = options.name ?? null;
-    if (name) {
-      this.name = name;
-      this.baseName = name;
-    } else {
-      this.baseName = toSnakeCase(this.className);
-      this.name = uniqueObjectName(this.baseName);
+    // Checked before the layer takes its name, so that a refused cell leaves the graph as it was.
+    const dtype = options.dtype === undefined ? null : asDType(options.dtype);
+    checkSupportedDType(dtype);
+    const reuse = normalizeReuse(options.reuse);
+    super({ trainable: options.trainable, name: options.name, dtype, reuse });
+    RNNCell.makeCallEntries(new.target.prototype as object);
+  }
+
+  /**
+   * Makes the `call` each cell class defines its entry, once per class: from outside,
+   * `cell.call(...)` is TensorFlow's `cell(...)` (scope, build, then the class's `call` as
+   * the step); inside the step (`super.call(...)`), it is the step itself.
+   */
+  private static makeCallEntries(proto: object): void {
+    for (
+      let p: object | null = proto;
+      p !== null && p !== RNNCell.prototype && !Object.prototype.hasOwnProperty.call(p, CALL_ENTRY);
+      p = Object.getPrototypeOf(p) as object | null
+    ) {
+      Object.defineProperty(p, CALL_ENTRY, { value: true });
+      const step = Object.getOwnPropertyDescriptor(p, "call")?.value as unknown;
+      if (typeof step !== "function") continue;
+      const entry = function (this: RNNCell<unknown>, ...callArgs: unknown[]): [Tensor, unknown] {
+        return this.enter(step as CellBody<unknown>, callArgs);
+      };
+      Object.defineProperty(p, "call", {
+        value: declare(entry, CELL_CALL_P),
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
     }
-    // `cell.call(...)` from outside is TensorFlow's `cell(...)`: the scope, the build,
-    // then the subclass's own `call` as the body.
-    const body = (Object.getPrototypeOf(this) as { call: CellBody<S> }).call;
-    const call = (...callArgs: unknown[]): [Tensor, S] => {
-      const a = CELL_CALL_P.parse(callArgs);
-      return this.invoke(a.inputs, a.state as S, a.scope ?? null, body);
-    };
-    Object.defineProperty(this, "call", {
-      value: declare(call, CELL_CALL_P),
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
-
-  /** The class name TensorFlow derives names from (`BasicLSTMCell`). */
-  protected get className(): string {
-    return this.constructor.name;
-  }
-
-  /** Whether `call` skips `RNNCell`'s scope capture (true for {@link LayerRNNCell}). */
-  protected get isLayerCell(): boolean {
-    return false;
   }
 
   /** The size(s) of the state: a depth, a shape, or a structure of them. */
@@ -434,64 +343,26 @@ export abstract class RNNCell<S = RNNState> {
    * Subclasses implement the step here; called from outside, it runs as `cell(inputs,
    * state, scope?)` does in TensorFlow (variable scope, build on first use, reuse after).
    */
-  abstract call(inputs: Tensor, state: S, scope?: string | VariableScope | null): [Tensor, S];
+  abstract override call(
+    inputs: Tensor,
+    state: S,
+    scope?: string | VariableScope | null,
+  ): [Tensor, S];
 
   /** The same as `call` from outside: TensorFlow's `cell(inputs, state, scope)`. */
-  apply(inputs: TensorLike, state: S, scope?: string | VariableScope | null): [Tensor, S];
-  apply(options: {
+  override apply(inputs: TensorLike, state: S, scope?: string | VariableScope | null): [Tensor, S];
+  override apply(options: {
     inputs: TensorLike;
     state: S;
     scope?: string | VariableScope | null;
   }): [Tensor, S];
-  apply(...args: unknown[]): [Tensor, S] {
+  override apply(...args: unknown[]): [Tensor, S] {
     return (this.call as (...a: unknown[]) => [Tensor, S])(...args);
   }
 
   /** Creates the weights for inputs of `inputsShape` (once, at the first call). */
-  build(_inputsShape: TensorShape): void {
+  override build(_inputsShape: TensorShape): void {
     // Cells that create their variables in `call` need no build.
-  }
-
-  /** The dtype of the weights: as given, else that of the first input, or `null` before. */
-  get dtype(): DType | null {
-    return this.layerDType;
-  }
-
-  /** The variable scope's name (`rnn/basic_lstm_cell`); an error before the first call. */
-  get scopeName(): string {
-    if (this.layerScope === null) {
-      throw new ValueError(
-        `No name available for layer scope because the layer "${this.name}" has not been used yet. The scope name  is determined the first time the layer instance is called. You must therefore call the layer before querying \`scope_name\`.`,
-      );
-    }
-    return this.layerScope.name;
-  }
-
-  /** The trainable weights this cell created or used. */
-  get trainableWeights(): Variable[] {
-    return this.trainable ? this.ownTrainable.slice() : [];
-  }
-
-  /** The non-trainable weights (all of them when `trainable` is false). */
-  get nonTrainableWeights(): Variable[] {
-    return this.trainable
-      ? this.ownNonTrainable.slice()
-      : [...this.ownTrainable, ...this.ownNonTrainable];
-  }
-
-  /** Trainable then non-trainable weights. */
-  get weights(): Variable[] {
-    return [...this.trainableWeights, ...this.nonTrainableWeights];
-  }
-
-  /** The same as `weights`. */
-  get variables(): Variable[] {
-    return this.weights;
-  }
-
-  /** The same as `trainableWeights`. */
-  get trainableVariables(): Variable[] {
-    return this.trainableWeights;
   }
 
   /**
@@ -549,59 +420,10 @@ export abstract class RNNCell<S = RNNState> {
     return this.zeroState(batchSize, dtype);
   }
 
-  /**
-   * Creates (or, once built, gets) a weight in the cell's variable scope (the layers'
-   * `add_weight`): `<scope>/<name>`, by `tf.getVariable`.
-   */
-  addWeight(...args: CallArgs<typeof ADD_WEIGHT_PARAMS>): Variable {
-    const options = ADD_WEIGHT_P.parse(args);
-    this.setScope(null);
-    const scope = this.layerScope as VariableScope;
-    const reuse = this.built ? true : this.reuseOption;
-    const trainable = options.trainable ?? true;
-    return variableScope(scope, { reuse, auxiliaryNameScope: false }, (entered) => {
-      this.current = entered;
-      return nameScope(entered.originalNameScope, () => {
-        const v = getVariable(options.name, options.shape ?? null, {
-          dtype: options.dtype ?? this.layerDType ?? "float32",
-          initializer: options.initializer ?? null,
-          regularizer: options.regularizer ?? null,
-          trainable: trainable && this.trainable,
-          constraint: options.constraint ?? null,
-        });
-        this.track(v, trainable && this.trainable);
-        return v;
-      });
-    });
-  }
-
-  /** The same as `addWeight` (TensorFlow's cells call it `add_variable`). */
-  addVariable(...args: CallArgs<typeof ADD_WEIGHT_PARAMS>): Variable {
-    return this.addWeight(...args);
-  }
-
-  private track(v: Variable, trainable: boolean): void {
-    const list = trainable ? this.ownTrainable : this.ownNonTrainable;
-    if (list.includes(v)) return;
-    list.push(v);
-    v.graph.onUndo(() => {
-      const i = list.indexOf(v);
-      if (i >= 0) list.splice(i, 1);
-    });
-  }
-
-  /**
-   * Journals the cell's building state (scope, dtype, `built`) so that a failed building
-   * call, which the graph undoes, also puts the cell back as it was.
-   */
-  private journal(graph: Graph): void {
-    const { layerScope, rnncellScope, layerDType, built } = this;
-    graph.onUndo(() => {
-      this.layerScope = layerScope;
-      this.rnncellScope = rnncellScope;
-      this.layerDType = layerDType;
-      this.built = built;
-    });
+  protected override journal(graph: Graph): void {
+    super.journal(graph);
+    const scope = this.rnncellScope;
+    graph.onUndo(() => (this.rnncellScope = scope));
   }
 
   /** `_rnn_get_variable`: records the variables `getVariable` returns inside the cell. */
@@ -611,99 +433,73 @@ export abstract class RNNCell<S = RNNState> {
       const trainable = getDefaultGraph()
         .getCollection<Variable>(GraphKeys.TRAINABLE_VARIABLES)
         .includes(v);
-      this.track(v, trainable);
+      this.trackWeight(v, trainable);
     }
     return v;
   };
 
-  /** `Layer._set_scope`: fixes the variable scope at the first call (or weight). */
-  private setScope(scope: string | VariableScope | null): void {
-    if (this.layerScope !== null) return;
-    const captured =
-      this.reuseOption !== null
-        ? variableScope(scope ?? this.baseName, (s) => s)
-        : variableScope(scope, { defaultName: this.baseName }, (s) => s);
-    this.journal(getDefaultGraph());
-    this.layerScope = captured;
-  }
-
-  /** `RNNCell.__call__` (and `LayerRNNCell.__call__`, which skips the scope capture). */
-  private invoke(
-    inputs: TensorLike,
-    state: S,
-    scope: string | VariableScope | null,
-    body: CellBody<S>,
-  ): [Tensor, S] {
-    if (typeof body !== "function") throw new TypeError("This RNN cell has no call method.");
-    const graph = graphFromValues([inputs, ...flatten<unknown>(state)]);
+  /** A call of `cell.call`: the step itself inside the step, else `cell(inputs, state, scope)`. */
+  private enter(step: CellBody<S>, args: unknown[]): [Tensor, S] {
+    if (this.stepDepth > 0) return (step as (...a: unknown[]) => [Tensor, S]).apply(this, args);
+    const a = CELL_CALL_P.parse(args);
+    const state = a.state as S;
+    const graph = graphFromValues([a.inputs, ...flatten<unknown>(state)]);
     return withDefaultGraph(graph, () =>
       graph.atomically(() => {
+        const inputs = a.inputs;
         const x = inputs instanceof Tensor ? inputs : convertToTensor(inputs, { name: "inputs" });
-        if (this.isLayerCell) return this.layerCall(x, state, scope, body);
-        if (scope !== null) {
-          return variableScope(scope, { customGetter: this.trackingGetter }, (s) =>
-            this.layerCall(x, state, s, body),
-          );
-        }
-        if (this.rnncellScope === null) {
-          this.journal(graph);
-          this.rnncellScope = getVariableScope();
-        }
-        return variableScope(
-          this.rnncellScope as VariableScope,
-          { customGetter: this.trackingGetter },
-          () => this.layerCall(x, state, null, body),
-        );
+        return this.callCell(x, state, a.scope ?? null, step);
       }),
     );
   }
 
-  /** `tf.layers.Layer.__call__`: scope, input check, build, then the body. */
-  private layerCall(
+  /**
+   * `RNNCell.__call__`: the layer's call inside the scope given, else inside the variable
+   * scope current at the cell's first call, with the getter that records the variables the
+   * step creates.
+   */
+  protected callCell(
     x: Tensor,
     state: S,
-    scopeArg: string | VariableScope | null,
-    body: CellBody<S>,
+    scope: string | VariableScope | null,
+    step: CellBody<S>,
   ): [Tensor, S] {
-    this.setScope(scopeArg);
-    const scope = this.layerScope as VariableScope;
-    const reuse = this.built ? true : this.reuseOption;
-    return variableScope(scope, { reuse, auxiliaryNameScope: false }, (entered) => {
-      this.current = entered;
-      this.assertInputCompatibility(x);
-      return nameScope(entered.originalNameScope, () => {
-        this.maybeBuild(x);
-        const result = body.call(this, x, state);
-        if (!Array.isArray(result) || result.length !== 2) {
-          throw new TypeError(
-            `${this.className}.call must return [output, newState], got ${String(result)}.`,
-          );
-        }
-        return result;
-      });
-    });
-  }
-
-  /** The variable scope the cell is running in (inside `call` or `build`). */
-  protected get currentScope(): VariableScope | null {
-    return this.current;
-  }
-
-  private assertInputCompatibility(x: Tensor): void {
-    const ndim = this.inputNdim;
-    const rank = x.shape.rank;
-    if (ndim === null || rank === null || rank === ndim) return;
-    throw new ValueError(
-      `Input 0 of layer ${this.name} is incompatible with the layer: expected ndim=${ndim}, found ndim=${rank}. Full shape received: ${pyList(x.shape.dims ?? [])}`,
+    if (scope !== null) {
+      return variableScope(scope, { customGetter: this.trackingGetter }, (s) =>
+        this.callAsLayer(x, state, s, step),
+      );
+    }
+    if (this.rnncellScope === null) {
+      this.journal(x.graph);
+      this.rnncellScope = getVariableScope();
+    }
+    return variableScope(this.rnncellScope, { customGetter: this.trackingGetter }, () =>
+      this.callAsLayer(x, state, null, step),
     );
   }
 
-  private maybeBuild(x: Tensor): void {
-    if (this.built) return;
-    this.journal(x.graph);
-    if (this.layerDType === null) this.layerDType = x.dtype;
-    this.build(x.shape);
-    this.built = true;
+  /** `tf.layers.Layer.__call__` with the step as the layer's `call`. */
+  protected callAsLayer(
+    x: Tensor,
+    state: S,
+    scope: string | VariableScope | null,
+    step: CellBody<S>,
+  ): [Tensor, S] {
+    return this.callInScope(x, scope, () => {
+      this.stepDepth += 1;
+      let result: [Tensor, S];
+      try {
+        result = step.call(this, x, state);
+      } finally {
+        this.stepDepth -= 1;
+      }
+      if (!Array.isArray(result) || result.length !== 2) {
+        throw new TypeError(
+          `${this.className}.call must return [output, newState], got ${String(result)}.`,
+        );
+      }
+      return result;
+    });
   }
 }
 
@@ -711,9 +507,6 @@ declare(RNNCell, RNN_CELL_P);
 declare(RNNCell.prototype.apply, CELL_CALL_P);
 declare(RNNCell.prototype.zeroState, ZERO_STATE_P);
 declare(RNNCell.prototype.getInitialState, INITIAL_STATE_P);
-declare(RNNCell.prototype.addWeight, ADD_WEIGHT_P);
-declare(RNNCell.prototype.addVariable, ADD_WEIGHT_P);
-
 /**
  * The batch size of `x`: its first dimension when known while building, else
  * `shape(x)[0:1]` (TensorFlow's `array_ops.shape(x)[0]`, as a one-element vector).
@@ -730,8 +523,14 @@ export function batchDimOf(x: Tensor): number | Tensor {
  * with `addWeight`, in the scope named after the cell, and `call` only computes.
  */
 export abstract class LayerRNNCell<S = RNNState> extends RNNCell<S> {
-  protected override get isLayerCell(): boolean {
-    return true;
+  /** `LayerRNNCell.__call__`: the layer's call, without `RNNCell`'s scope capture. */
+  protected override callCell(
+    x: Tensor,
+    state: S,
+    scope: string | VariableScope | null,
+    step: CellBody<S>,
+  ): [Tensor, S] {
+    return this.callAsLayer(x, state, scope, step);
   }
 }
 
