@@ -17,18 +17,14 @@ import { where } from "../ops/array/where.js";
 import { binaryOperator } from "../ops/math/operators.js";
 import { range } from "../ops/math/range.js";
 import { reduceSum } from "../ops/math/reduce.js";
-import { registerGradient } from "../ops/registry.js";
-import { constantInts, constantScalar } from "../ops/tensor_util.js";
-import {
-  concatOffset,
-  invertPermutation,
-  mirrorPadGrad,
-  pinAttr,
-  shapeN,
-  staticInts,
-  unsortedSegmentSum,
-} from "./grad_ops.js";
-import { g0, shapeOf, sub } from "./grad_util.js";
+import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
+import { constantInts, constantScalar, staticInts } from "../ops/tensor_util.js";
+import { concatOffset } from "../ops/array/concat_offset.js";
+import { invertPermutation } from "../ops/array/invert_permutation.js";
+import { mirrorPadGrad } from "../ops/array/mirror_pad_grad.js";
+import { shapeN } from "../ops/array/shape.js";
+import { unsortedSegmentSum } from "../ops/math/segment.js";
+import { g0, pinAttr, shapeOf, sub } from "./grad_util.js";
 // StridedSlice's gradients (the block at the end of this file).
 import { shape as shapeAs } from "../ops/array/shape.js";
 import {
@@ -299,26 +295,25 @@ registerGradient("GatherV2", (op, grads) => {
 
 registerGradient("Fill", (_op, grads) => [null, reduceSum(g0(grads))]);
 
-// `ops.NotDifferentiable` in TensorFlow's array_grad.py, state_grad.py and random_ops.py.
-for (const type of [
+// `ops.NotDifferentiable` in TensorFlow's array_grad.py.
+notDifferentiable(
   "Shape",
-  "Size",
+  "ShapeN",
   "Rank",
+  "Size",
+  "StopGradient",
+  "InvertPermutation",
+  "BroadcastGradientArgs",
+  "ConcatOffset",
+  "Const",
   "ZerosLike",
   "OnesLike",
-  "Where",
-  "Const",
   "OneHot",
-  "Assign",
-  "AssignAdd",
-  "AssignSub",
-  "RandomStandardNormal",
-  "RandomUniform",
-  "RandomUniformInt",
-  "TruncatedNormal",
-]) {
-  registerGradient(type, null);
-}
+);
+// No gradient in TensorFlow: `Where`'s output is an index list.
+noGradient(false, "Where", "Placeholder");
+// TensorFlow's `_DiagPartGrad` (a `Diag` op) and `_DynamicStitchGrads` (data_flow_grad.py).
+noGradient(true, "DiagPart", "DynamicStitch");
 
 registerGradient("ReverseV2", (op, grads) => [reverse(g0(grads), op.inputs[1] as Tensor), null]);
 

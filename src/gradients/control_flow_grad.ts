@@ -9,8 +9,8 @@ import { reshape } from "../ops/array/reshape.js";
 import { addN } from "../ops/math/add_n.js";
 import { add } from "../ops/math/binary.js";
 import { matmul } from "../ops/math/matmul.js";
-import { registerGradient } from "../ops/registry.js";
-import { biasAddGrad } from "./grad_ops.js";
+import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
+import { biasAddGrad } from "../ops/nn/bias_add.js";
 import { gradients } from "./gradients.js";
 
 /**
@@ -178,6 +178,7 @@ function lastDim(t: Tensor): number {
 }
 
 registerGradient("While", whileGrad);
-registerGradient("LoopArg", null);
-registerGradient("Enter", null);
-registerGradient("LoopValue", null);
+// The loop's own ops, fed by the `While` kernel: the `While` gradient carries their gradients.
+notDifferentiable("LoopArg", "Enter", "LoopValue");
+// TensorFlow registers no gradient for `NoOp` (a `tf.group`).
+noGradient(false, "NoOp");

@@ -10,19 +10,26 @@ import { binaryOperator } from "../ops/math/operators.js";
 import { range } from "../ops/math/range.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { inOpScope, makeOp } from "../ops/op_scope.js";
-import { constantInts } from "../ops/tensor_util.js";
-import {
-  broadcastGradientArgs,
-  dynamicStitch,
-  pinAttr,
-  staticInts,
-  type Reduction,
-} from "./grad_ops.js";
+import { constantInts, staticInts, type Reduction } from "../ops/tensor_util.js";
+import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
+import { dynamicStitch } from "../ops/array/dynamic_stitch.js";
 
 /*
  * Building blocks shared by the gradient functions, each building the ops its
  * TensorFlow counterpart builds, with the same default names.
  */
+
+/**
+ * Records a value that a kernel would otherwise read from a tensor when it runs, when
+ * it is known at build time but the op's builder could not see it (`tensor_util`
+ * evaluates only a few op types): e.g. the reduction indices a static
+ * `BroadcastGradientArgs` yields, for the `Sum` consuming them.
+ */
+export function pinAttr(t: Tensor, key: string, value: unknown): void {
+  if (value === null || value === undefined) return;
+  const attrs = t.op.attrs as Record<string, unknown>;
+  if (attrs[key] === null || attrs[key] === undefined) attrs[key] = value;
+}
 
 /** The first output gradient (most ops have one output). */
 export function g0(grads: readonly (Tensor | null)[]): Tensor {

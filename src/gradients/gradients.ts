@@ -9,7 +9,7 @@ import { group } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
 import { identity } from "../ops/math/unary.js";
-import { getGradientFunction } from "../ops/registry.js";
+import { gradientEntry, type GradientFunction } from "../ops/registry.js";
 import {
   booleanKind,
   intKind,
@@ -154,12 +154,19 @@ function buildGradients(
     const op = queue[head] as Operation;
     const outGrads = aggregatedGrads(grads, op);
     const hasOutGrads = outGrads.some((g) => g !== null);
-    let gradFn: ReturnType<typeof getGradientFunction> = null;
+    let gradFn: GradientFunction | null = null;
     if (hasOutGrads && !stopOps.has(op)) {
-      gradFn = getGradientFunction(op.type);
-      if (gradFn === undefined) {
-        throw new Error(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
+      const entry = gradientEntry(op.type);
+      if (entry === undefined || entry.kind === "none") {
+        const lacking =
+          entry?.implementedByTensorFlow === true
+            ? " (TensorFlow 1.15 defines this gradient; scopeflow does not implement it)"
+            : "";
+        throw new Error(
+          `No gradient defined for operation '${op.name}' (op type: ${op.type})${lacking}`,
+        );
       }
+      gradFn = entry.kind === "function" ? entry.fn : null;
     }
     let inGrads: (Tensor | null)[];
     if (gradFn && hasOutGrads) {

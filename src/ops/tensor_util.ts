@@ -275,3 +275,26 @@ function partialStridedSliceShape(
     dims.push(whole.dims[i] as Dim);
   return new TensorShape(dims);
 }
+
+/**
+ * The static shape a 1-D shape tensor describes: `constant_value_as_shape`, plus the
+ * outputs of `ShapeN`.
+ */
+export function staticShapeOf(t: Tensor): TensorShape {
+  if (t.op.type === "ShapeN") return (t.op.inputs[t.valueIndex] as Tensor).shape;
+  return constantValueAsShape(t);
+}
+
+/** The values of a shape tensor when known at build time. */
+export function staticInts(t: Tensor): number[] | null {
+  const direct = constantInts(t);
+  if (direct !== null) return direct;
+  const s = staticShapeOf(t);
+  return s.isFullyDefined() ? (s.asList() as number[]) : null;
+}
+
+/** A reduction index list: the tensor, and its value when known at build time. */
+export interface Reduction {
+  tensor: Tensor;
+  value: number[] | null;
+}

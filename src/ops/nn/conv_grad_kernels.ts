@@ -2,9 +2,9 @@ import * as tfc from "@tensorflow/tfjs-core";
 
 /*
  * The tfjs computations behind the gradient ops of the nn ops (`Conv2DBackpropInput`,
- * `Conv2DBackpropFilter`, `MaxPoolGrad`, `AvgPoolGrad`, `BiasAddGrad`) and
- * `UnsortedSegmentSum`. Pure functions of tfjs tensors, in NHWC; the op kernels in
- * `grad_ops.ts` convert data formats and read attributes.
+ * `Conv2DBackpropFilter`, `MaxPoolGrad`, `AvgPoolGrad`). Pure functions of tfjs tensors, in
+ * NHWC; the op kernels in
+ * `conv_grad_ops.ts` convert data formats and read attributes.
  *
  * tfjs-backend-wasm has no `Conv2DBackpropFilter` kernel, and its `Conv2DBackpropInput`
  * knows no dilations, so both are computed as forward convolutions (which wasm runs
@@ -367,23 +367,5 @@ export function avgPoolGrad(
       strides,
       pad: poolPad(padding),
     } as unknown as tfc.NamedAttrMap) as tfc.Tensor4D;
-  });
-}
-
-/**
- * `UnsortedSegmentSum(data, segmentIds, numSegments)`: sums the slices of `data` with
- * equal ids, as `scatterND` (which wasm has, unlike `UnsortedSegmentSum`).
- */
-export function unsortedSegmentSum(
-  data: tfc.Tensor,
-  ids: tfc.Tensor,
-  numSegments: number,
-): tfc.Tensor {
-  return tfc.tidy(() => {
-    const k = ids.size;
-    const inner = data.shape.slice(ids.rank);
-    const indices = tfc.reshape(ids, [k, 1]);
-    const updates = tfc.reshape(data, [k, ...inner]);
-    return tfc.scatterND(indices, updates, [numSegments, ...inner]);
   });
 }
