@@ -19,18 +19,6 @@ import { dynamicStitch } from "../ops/array/dynamic_stitch.js";
  * TensorFlow counterpart builds, with the same default names.
  */
 
-/**
- * Records a value that a kernel would otherwise read from a tensor when it runs, when
- * it is known at build time but the op's builder could not see it (`tensor_util`
- * evaluates only a few op types): e.g. the reduction indices a static
- * `BroadcastGradientArgs` yields, for the `Sum` consuming them.
- */
-export function pinAttr(t: Tensor, key: string, value: unknown): void {
-  if (value === null || value === undefined) return;
-  const attrs = t.op.attrs as Record<string, unknown>;
-  if (attrs[key] === null || attrs[key] === undefined) attrs[key] = value;
-}
-
 /** The first output gradient (most ops have one output). */
 export function g0(grads: readonly (Tensor | null)[]): Tensor {
   return grads[0] as Tensor;
@@ -99,11 +87,9 @@ export function broadcast(x: Tensor, y: Tensor): Broadcast {
   return { sx, sy, rx, ry };
 }
 
-/** `math_ops.reduce_sum(t, r)` (op `Sum`), its axes recorded when known. */
+/** `math_ops.reduce_sum(t, r)` (op `Sum`). */
 export function sumOver(t: Tensor, r: Reduction): Tensor {
-  const s = reduceSum(t, { axis: r.tensor });
-  pinAttr(s, "_axes", r.value);
-  return s;
+  return reduceSum(t, { axis: r.tensor });
 }
 
 /** `array_ops.reshape(math_ops.reduce_sum(t, r), s)`: a broadcast gradient summed back. */

@@ -26,7 +26,6 @@ import { reduceProd, reduceSum } from "../ops/math/reduce.js";
 import { cos, log, reciprocal, sign, sin } from "../ops/math/unary.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
-import { invariantTranspose } from "../ops/control/while_loop.js";
 import {
   noGradient,
   notDifferentiable,
@@ -41,7 +40,6 @@ import { CWISE_GRAD_TYPES, gradOp } from "../ops/math/cwise_grad.js";
 import {
   add,
   afterGrad,
-  pinAttr,
   broadcast,
   floordiv,
   g0,
@@ -76,11 +74,8 @@ function out0(op: Operation): Tensor {
 }
 
 function matMul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
-  // In a loop body, a shared weight is transposed once per run, not at every step.
-  const aT = transposeA ? invariantTranspose(a) : null;
-  const bT = transposeB ? invariantTranspose(b) : null;
   return inOpScope(undefined, "MatMul", [a, b], (scope, graph) =>
-    matmulIn(graph, scope, aT ?? a, bT ?? b, transposeA && aT === null, transposeB && bT === null),
+    matmulIn(graph, scope, a, b, transposeA, transposeB),
   );
 }
 
@@ -454,7 +449,6 @@ registerGradient("Prod", (op, grads) => {
   const y = reshape(mul(left, right), permutedShape);
   const inverse = invertPermutation(perm);
   const back = transpose(y, { perm: inverse.tensor });
-  pinAttr(back, "_perm", inverse.value);
   return [reshape(mul(grad, back), inputShape), null];
 });
 

@@ -17,9 +17,17 @@ export interface KernelRuntime {
   nextRandomSeed(op: Operation): number | undefined;
   /**
    * Prepares a part of the graph to be run many times by one kernel (a loop body):
-   * `fetches` computed from `feeds`, pruned and ordered once.
+   * `fetches` computed from `feeds`, pruned and ordered once. `invariant` feeds (a subset
+   * of `feeds`) get the same value at every run until {@link finishSubgraph}, so the
+   * session may compute what depends on them alone once.
    */
-  prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan;
+  prepareSubgraph(
+    fetches: readonly Tensor[],
+    feeds: readonly Tensor[],
+    invariant?: readonly Tensor[],
+  ): SubgraphPlan;
+  /** Frees what the runs of a prepared part of the graph kept since it was prepared. */
+  finishSubgraph(plan: SubgraphPlan): void;
   /**
    * Runs a prepared part of the graph. `feedValues` stay the caller's; the returned
    * tensors are the caller's to free.

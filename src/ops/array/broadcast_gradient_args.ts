@@ -3,7 +3,7 @@ import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { buildOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { readInts, staticShapeOf, type Reduction } from "../tensor_util.js";
+import { readInts, recordKnownInts, staticShapeOf, type Reduction } from "../tensor_util.js";
 
 const i32 = (values: readonly number[]): tfc.Tensor =>
   tfc.tensor1d(Int32Array.from(values), "int32");
@@ -77,6 +77,8 @@ export function broadcastGradientArgs(s0: Tensor, s1: Tensor): [Reduction, Reduc
     ],
     { T: "int32", _r0: r === null ? null : r[0], _r1: r === null ? null : r[1] },
   );
+  recordKnownInts(op.outputs[0] as Tensor, r === null ? null : r[0]);
+  recordKnownInts(op.outputs[1] as Tensor, r === null ? null : r[1]);
   return [
     { tensor: op.outputs[0] as Tensor, value: r === null ? null : r[0] },
     { tensor: op.outputs[1] as Tensor, value: r === null ? null : r[1] },

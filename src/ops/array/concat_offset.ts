@@ -3,7 +3,14 @@ import type { DType } from "../../graph/dtypes.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { buildOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { constantInts, readInts, readScalar, staticInts, type Reduction } from "../tensor_util.js";
+import {
+  constantInts,
+  readInts,
+  readScalar,
+  recordKnownInts,
+  staticInts,
+  type Reduction,
+} from "../tensor_util.js";
 
 const i32 = (values: readonly number[]): tfc.Tensor =>
   tfc.tensor1d(Int32Array.from(values), "int32");
@@ -49,6 +56,9 @@ export function concatOffset(
     [dim, ...shapes],
     shapes.map((s) => ({ dtype: "int32" as DType, shape: s.shape })),
     { N: shapes.length, _offsets: offsets },
+  );
+  op.outputs.forEach((t, i) =>
+    recordKnownInts(t, offsets === null ? null : (offsets[i] as number[])),
   );
   return op.outputs.map((t, i) => ({
     tensor: t,

@@ -2,7 +2,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type { Tensor } from "../../graph/tensor.js";
 import { buildOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { constantInts, readInts, type Reduction } from "../tensor_util.js";
+import { constantInts, readInts, recordKnownInts, type Reduction } from "../tensor_util.js";
 
 const i32 = (values: readonly number[]): tfc.Tensor =>
   tfc.tensor1d(Int32Array.from(values), "int32");
@@ -32,5 +32,6 @@ export function invertPermutation(p: Tensor): Reduction {
     T: p.dtype,
     _value: value,
   });
+  recordKnownInts(op.outputs[0] as Tensor, value);
   return { tensor: op.outputs[0] as Tensor, value };
 }

@@ -7,7 +7,7 @@ import { constant } from "../array/constant.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { shareTensor } from "../share.js";
+import { shareTensor } from "../tfjs_internals.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 
 /*
