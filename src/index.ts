@@ -16,6 +16,7 @@ import "./gradients/math_grad.js";
 import "./gradients/array_grad.js";
 import "./gradients/nn_grad.js";
 import "./gradients/control_flow_grad.js";
+import "./gradients/state_grad.js";
 
 installHooks();
 

@@ -17,17 +17,13 @@ import { where } from "../ops/array/where.js";
 import { pythonOperator } from "../ops/math/operators.js";
 import { range } from "../ops/math/range.js";
 import { reduceSum } from "../ops/math/reduce.js";
-import { registerGradient } from "../ops/registry.js";
-import { constantInts, constantScalar } from "../ops/tensor_util.js";
-import {
-  concatOffset,
-  invertPermutation,
-  mirrorPadGrad,
-  pinAttr,
-  shapeN,
-  staticInts,
-  unsortedSegmentSum,
-} from "./grad_ops.js";
+import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
+import { constantInts, constantScalar, recordKnownInts, staticInts } from "../ops/tensor_util.js";
+import { concatOffset } from "../ops/array/concat_offset.js";
+import { invertPermutation } from "../ops/array/invert_permutation.js";
+import { mirrorPadGrad } from "../ops/array/mirror_pad_grad.js";
+import { shapeN } from "../ops/array/shape.js";
+import { unsortedSegmentSum } from "../ops/math/segment.js";
 import { g0, pySub, shapeOf } from "./grad_util.js";
 // StridedSlice's gradients (the block at the end of this file).
 import { shape as shapeAs } from "../ops/array/shape.js";
@@ -40,8 +36,8 @@ import {
 /*
  * Gradient functions of the array ops (TensorFlow 1.15's `array_grad.py`), building the
  * ops TensorFlow builds, with its default names. Where TensorFlow computes shapes or
- * offsets in the graph and they are known when building, the consuming op gets the
- * values as attrs (`pinAttr`) so that its kernel does not read them back.
+ * offsets in the graph and they are known when building, they are recorded as known
+ * values (`recordKnownInts`), so that the consuming op's builder sees them as constants.
  */
 
 function in0(op: Operation): Tensor {
@@ -59,9 +55,7 @@ registerGradient("Squeeze", (op, grads) => [reshapeToInput(op, g0(grads))]);
 
 registerGradient("Transpose", (op, grads) => {
   const inverse = invertPermutation(op.inputs[1] as Tensor);
-  const out = transpose(g0(grads), { perm: inverse.tensor });
-  pinAttr(out, "_perm", inverse.value);
-  return [out, null];
+  return [transpose(g0(grads), { perm: inverse.tensor }), null];
 });
 
 registerGradient("Pack", (op, grads) => {
@@ -106,24 +100,18 @@ registerGradient("ConcatV2", (op, grads) => {
   if (sizes.length > 16) {
     // Many inputs: one SplitV on the sizes along the axis.
     const alongAxis = squeeze(slice(stack(sizes, { axis: 1 }), stack([nonNegDim, 0]), [1, -1]));
-    outGrads = split(grad, alongAxis, { axis: nonNegDim, num: sizes.length });
-    const first = outGrads[0] as Tensor;
     const sizeValues = sizes.map(staticInts);
     if (dimValue !== null && sizeValues.every((v) => v !== null)) {
-      pinAttr(
-        first,
-        "_sizes",
+      recordKnownInts(
+        alongAxis,
         (sizeValues as number[][]).map((v) => v[dimValue] as number),
       );
-      pinAttr(first, "_axis", dimValue);
+      recordKnownInts(nonNegDim, [dimValue]);
     }
+    outGrads = split(grad, alongAxis, { axis: nonNegDim, num: sizes.length });
   } else {
     const offsets = concatOffset(nonNegDim, sizes, dimValue);
-    outGrads = offsets.map((offset, i) => {
-      const s = slice(grad, offset.tensor, sizes[i] as Tensor);
-      pinAttr(s, "_begin", offset.value);
-      return s;
-    });
+    outGrads = offsets.map((offset, i) => slice(grad, offset.tensor, sizes[i] as Tensor));
   }
   return [...outGrads, null];
 });
@@ -145,19 +133,19 @@ registerGradient("Slice", (op, grads) => {
   const beforePad = reshape(begin, shape2);
   const afterPad = reshape(pySub(pySub(shapeOf(input), sliceSize), begin), shape2);
   const paddings = concat([beforePad, afterPad], 1);
-  const out = pad(grad, paddings);
   const inDims = input.shape.isFullyDefined() ? (input.shape.asList() as number[]) : null;
   const outShape = (op.outputs[0] as Tensor).shape;
   const outDims = outShape.isFullyDefined() ? (outShape.asList() as number[]) : null;
   const b = constantInts(begin);
-  if (inDims !== null && outDims !== null && b !== null) {
-    pinAttr(
-      out,
-      "_paddings",
+  const known = inDims !== null && outDims !== null && b !== null;
+  if (known) {
+    recordKnownInts(
+      paddings,
       inDims.flatMap((d, i) => [b[i] as number, d - (outDims[i] as number) - (b[i] as number)]),
     );
-    out.setShape(input.shape);
   }
+  const out = pad(grad, paddings);
+  if (known) out.setShape(input.shape);
   return [out, null, null];
 });
 
@@ -170,22 +158,19 @@ registerGradient("Tile", (op, grads) => {
   // it and sum the multiples' dims away.
   const splitShape = reshape(transpose(stack([multiples, inputShape])), [-1]);
   const axes = range(0, size(splitShape), 2);
-  const reshaped = reshape(grad, splitShape);
-  const inputGrad = reduceSum(reshaped, { axis: axes });
   const m = constantInts(multiples);
   const d = staticInts(inputShape);
   if (m !== null && d !== null) {
-    pinAttr(
-      reshaped,
-      "_shape",
+    recordKnownInts(
+      splitShape,
       m.flatMap((mi, i) => [mi, d[i] as number]),
     );
-    pinAttr(
-      inputGrad,
-      "_axes",
+    recordKnownInts(
+      axes,
       m.map((_, i) => 2 * i),
     );
   }
+  const inputGrad = reduceSum(reshape(grad, splitShape), { axis: axes });
   inputGrad.setShape(input.shape);
   return [inputGrad, null];
 });
@@ -196,14 +181,9 @@ function padGrad(op: Operation, grads: readonly (Tensor | null)[]): (Tensor | nu
   const padBefore = slice(a, [0, 0], stack([rank(x), 1]));
   const begin = reshape(padBefore, [-1]);
   const sizes = shapeOf(x);
-  const xGrad = slice(g0(grads), begin, sizes);
   const p = constantInts(a);
-  if (p !== null)
-    pinAttr(
-      xGrad,
-      "_begin",
-      p.filter((_, i) => i % 2 === 0),
-    );
+  recordKnownInts(begin, p === null ? null : p.filter((_, i) => i % 2 === 0));
+  const xGrad = slice(g0(grads), begin, sizes);
   return op.inputs.length === 3 ? [xGrad, null, null] : [xGrad, null];
 }
 
@@ -246,13 +226,13 @@ registerGradient("GatherV2", (op, grads) => {
     // converted to a tensor: an UnsortedSegmentSum over the first dimension.
     const tail = slice(paramsShape, [1], [-1]);
     const valuesShape = concat([indicesSize, tail], 0);
-    const values = reshape(grad, valuesShape);
-    const flatIndices = reshape(indices, indicesSize);
     const n = indices.shape.numElements();
     if (pDims !== null && params.shape.isFullyDefined() && n !== null) {
-      pinAttr(values, "_shape", [n, ...(pDims.slice(1) as number[])]);
+      recordKnownInts(valuesShape, [n, ...(pDims.slice(1) as number[])]);
     }
-    if (n !== null) pinAttr(flatIndices, "_shape", [n]);
+    if (n !== null) recordKnownInts(indicesSize, [n]);
+    const values = reshape(grad, valuesShape);
+    const flatIndices = reshape(indices, indicesSize);
     const numSegments =
       pDims !== null && pDims[0] !== null
         ? constant(pDims[0], { dtype: "int32" })
@@ -270,17 +250,17 @@ registerGradient("GatherV2", (op, grads) => {
   const outerShape = slice(paramsShape, [0], [axis]);
   const innerShape = slice(paramsShape, [axis + 1], [-1]);
   const valuesShape = concat([outerShape, [-1], innerShape], 0);
-  const values = reshape(grad, valuesShape);
-  const flatIndices = reshape(indices, indicesSize);
   const n = indices.shape.numElements();
   if (params.shape.isFullyDefined()) {
-    pinAttr(values, "_shape", [
+    recordKnownInts(valuesShape, [
       ...(pDims.slice(0, axis) as number[]),
       -1,
       ...(pDims.slice(axis + 1) as number[]),
     ]);
   }
-  if (n !== null) pinAttr(flatIndices, "_shape", [n]);
+  if (n !== null) recordKnownInts(indicesSize, [n]);
+  const values = reshape(grad, valuesShape);
+  const flatIndices = reshape(indices, indicesSize);
   // Move the gathered axis to the front, sum the slices per index, move it back.
   const outer = Array.from({ length: axis }, (_, i) => i);
   const inner = Array.from({ length: r - axis - 1 }, (_, i) => axis + 1 + i);
@@ -299,26 +279,25 @@ registerGradient("GatherV2", (op, grads) => {
 
 registerGradient("Fill", (_op, grads) => [null, reduceSum(g0(grads))]);
 
-// `ops.NotDifferentiable` in TensorFlow's array_grad.py, state_grad.py and random_ops.py.
-for (const type of [
+// `ops.NotDifferentiable` in TensorFlow's array_grad.py.
+notDifferentiable(
   "Shape",
-  "Size",
+  "ShapeN",
   "Rank",
+  "Size",
+  "StopGradient",
+  "InvertPermutation",
+  "BroadcastGradientArgs",
+  "ConcatOffset",
+  "Const",
   "ZerosLike",
   "OnesLike",
-  "Where",
-  "Const",
   "OneHot",
-  "Assign",
-  "AssignAdd",
-  "AssignSub",
-  "RandomStandardNormal",
-  "RandomUniform",
-  "RandomUniformInt",
-  "TruncatedNormal",
-]) {
-  registerGradient(type, null);
-}
+);
+// No gradient in TensorFlow: `Where`'s output is an index list.
+noGradient(false, "Where", "Placeholder");
+// TensorFlow's `_DiagPartGrad` (a `Diag` op) and `_DynamicStitchGrads` (data_flow_grad.py).
+noGradient(true, "DiagPart", "DynamicStitch");
 
 registerGradient("ReverseV2", (op, grads) => [reverse(g0(grads), op.inputs[1] as Tensor), null]);
 

@@ -1,16 +1,11 @@
 import { UnimplementedError } from "../errors.js";
-import type { ControlFlowContext } from "../graph/control_flow.js";
 import { isFloating } from "../graph/dtypes.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { zerosLike } from "../ops/array/like.js";
 import { loopSpecOf, scanLoop } from "../ops/control/while_loop.js";
-import { reshape } from "../ops/array/reshape.js";
-import { addN } from "../ops/math/add_n.js";
 import { add } from "../ops/math/binary.js";
-import { matmul } from "../ops/math/matmul.js";
-import { registerGradient } from "../ops/registry.js";
-import { biasAddGrad } from "./grad_ops.js";
+import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
 import { gradients } from "./gradients.js";
 
 /**
@@ -50,9 +45,6 @@ function whileGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
   const root = stack.endsWith(suffix) ? stack.slice(0, -suffix.length) : stack;
 
   let stackedFor: number[] = [];
-  // Per capture: the hoisted terms of its gradient (summed after the loop), or null.
-  let hoisted: (Term[] | null)[] = [];
-  const extraStacked: Tensor[] = [];
   const loop = scanLoop({
     name: "while",
     carried: [
@@ -79,28 +71,17 @@ function whileGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
         { name: root === "" ? "" : `${root}/` },
       );
       const nextCarried = carried.map((_, a) => gs[a] ?? zerosLike(carriedGrads[a] as Tensor));
-      const ctx = (carriedGrads[0] ?? stackedGrads[0])?.op.controlFlowContext ?? null;
-      hoisted = captures.map((_, b) => {
-        const g = gs[carried.length + b] ?? null;
-        return g === null || ctx === null ? null : hoistableTerms(g, ctx);
-      });
+      // A shared weight's gradient: the sum of its per-iteration gradients (the session
+      // may compute it after the loop instead: see `session/loop_passes.ts`).
       const nextSums = captures.map((_, b) => {
         const g = gs[carried.length + b] ?? null;
-        if (g === null || hoisted[b] !== null) return sums[b] as Tensor;
-        return add(sums[b] as Tensor, g);
+        return g === null ? (sums[b] as Tensor) : add(sums[b] as Tensor, g);
       });
       const slicedGrads = gs.slice(carried.length + captures.length);
       stackedFor = sliced.filter((_, c) => slicedGrads[c] !== null);
-      for (const terms of hoisted) {
-        for (const t of terms ?? []) {
-          for (const v of t.kind === "matmul" ? [t.a, t.b] : [t.x]) {
-            if (!extraStacked.includes(v)) extraStacked.push(v);
-          }
-        }
-      }
       return {
         carried: [...nextCarried, ...nextSums],
-        stacked: [...slicedGrads.filter((g): g is Tensor => g !== null), ...extraStacked],
+        stacked: slicedGrads.filter((g): g is Tensor => g !== null),
       };
     },
   });
@@ -109,22 +90,8 @@ function whileGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
   carried.forEach((i, a) => {
     result[i] = loop.carried[a] as Tensor;
   });
-  const stackedOf = (v: Tensor): Tensor =>
-    loop.stacked[stackedFor.length + extraStacked.indexOf(v)] as Tensor;
   captures.forEach((k, b) => {
-    const terms = hoisted[b] ?? null;
-    if (terms === null) {
-      result[captureStart + k] = loop.carried[carried.length + b] as Tensor;
-      return;
-    }
-    const sums = terms.map((t) => {
-      if (t.kind === "biasAdd") return biasAddGrad(stackedOf(t.x), "NHWC");
-      const [k2, n2] = [lastDim(t.a), lastDim(t.b)];
-      const a = reshape(stackedOf(t.a), [-1, k2]);
-      const bm = reshape(stackedOf(t.b), [-1, n2]);
-      return matmul(a, bm, { transposeA: true });
-    });
-    result[captureStart + k] = sums.length === 1 ? (sums[0] as Tensor) : addN(sums);
+    result[captureStart + k] = loop.carried[carried.length + b] as Tensor;
   });
   stackedFor.forEach((s, c) => {
     result[nc + s] = loop.stacked[c] as Tensor;
@@ -132,52 +99,8 @@ function whileGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
   return result;
 }
 
-/**
- * A gradient term whose sum over iterations is one op on the stacked per-iteration values:
- * `Σt MatMul(a_t, b_t, transpose_a)` is `MatMul(A, B, transpose_a)` with the time steps
- * concatenated along the batch, and `Σt BiasAddGrad(x_t)` is `BiasAddGrad(X)`. Computing
- * a shared weight's gradient this way after the loop (one large matmul instead of one
- * small matmul and one weight-sized add per step) is what seeing the whole graph buys.
- */
-type Term = { kind: "matmul"; a: Tensor; b: Tensor } | { kind: "biasAdd"; x: Tensor };
-
-/** `g` (a body tensor) as a sum of hoistable terms, or null if some part is not. */
-function hoistableTerms(g: Tensor, ctx: ControlFlowContext): Term[] | null {
-  const op = g.op;
-  if (op.controlFlowContext !== ctx) return null;
-  if (op.type === "MatMul") {
-    const [a, b] = op.inputs as [Tensor, Tensor];
-    const plain = op.attrs.transpose_a === true && op.attrs.transpose_b !== true;
-    if (!plain || a.shape.rank !== 2 || b.shape.rank !== 2) return null;
-    if (lastDimOrNull(a) === null || lastDimOrNull(b) === null) return null;
-    return [{ kind: "matmul", a, b }];
-  }
-  if (op.type === "BiasAddGrad") {
-    if ((op.attrs.data_format ?? "NHWC") !== "NHWC") return null;
-    return [{ kind: "biasAdd", x: op.inputs[0] as Tensor }];
-  }
-  if (op.type === "AddN") {
-    const terms: Term[] = [];
-    for (const input of op.inputs) {
-      const part = hoistableTerms(input, ctx);
-      if (part === null) return null;
-      terms.push(...part);
-    }
-    return terms;
-  }
-  return null;
-}
-
-function lastDimOrNull(t: Tensor): number | null {
-  const dims = t.shape.dims;
-  return dims === null || dims.length === 0 ? null : (dims[dims.length - 1] ?? null);
-}
-
-function lastDim(t: Tensor): number {
-  return lastDimOrNull(t) as number;
-}
-
 registerGradient("While", whileGrad);
-registerGradient("LoopArg", null);
-registerGradient("Enter", null);
-registerGradient("LoopValue", null);
+// The loop's own ops, fed by the `While` kernel: the `While` gradient carries their gradients.
+notDifferentiable("LoopArg", "Enter", "LoopValue");
+// TensorFlow registers no gradient for `NoOp` (a `tf.group`).
+noGradient(false, "NoOp");

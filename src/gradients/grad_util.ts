@@ -10,14 +10,9 @@ import { pythonOperator } from "../ops/math/operators.js";
 import { range } from "../ops/math/range.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { inOpScope, makeOp } from "../ops/op_scope.js";
-import { constantInts } from "../ops/tensor_util.js";
-import {
-  broadcastGradientArgs,
-  dynamicStitch,
-  pinAttr,
-  staticInts,
-  type Reduction,
-} from "./grad_ops.js";
+import { constantInts, staticInts, type Reduction } from "../ops/tensor_util.js";
+import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
+import { dynamicStitch } from "../ops/array/dynamic_stitch.js";
 
 /*
  * Building blocks shared by the gradient functions, each building the ops its
@@ -97,11 +92,9 @@ export function broadcast(x: Tensor, y: Tensor): Broadcast {
   return { sx, sy, rx, ry };
 }
 
-/** `math_ops.reduce_sum(t, r)` (op `Sum`), its axes recorded when known. */
+/** `math_ops.reduce_sum(t, r)` (op `Sum`). */
 export function sumOver(t: Tensor, r: Reduction): Tensor {
-  const s = reduceSum(t, { axis: r.tensor });
-  pinAttr(s, "_axes", r.value);
-  return s;
+  return reduceSum(t, { axis: r.tensor });
 }
 
 /** `array_ops.reshape(math_ops.reduce_sum(t, r), s)`: a broadcast gradient summed back. */

@@ -5,11 +5,11 @@ import type { Operation } from "../graph/operation.js";
 import type { Tensor, TensorLike } from "../graph/tensor.js";
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { onesLike, zerosLike } from "../ops/array/like.js";
-import { group } from "../ops/control/group.js";
+import { group, markOrderOnlyGate } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
 import { identity } from "../ops/math/unary.js";
-import { getGradientFunction } from "../ops/registry.js";
+import { gradientEntry, type GradientFunction } from "../ops/registry.js";
 import {
   booleanKind,
   intKind,
@@ -154,12 +154,19 @@ function buildGradients(
     const op = queue[head] as Operation;
     const outGrads = aggregatedGrads(grads, op);
     const hasOutGrads = outGrads.some((g) => g !== null);
-    let gradFn: ReturnType<typeof getGradientFunction> = null;
+    let gradFn: GradientFunction | null = null;
     if (hasOutGrads && !stopOps.has(op)) {
-      gradFn = getGradientFunction(op.type);
-      if (gradFn === undefined) {
-        throw new Error(`No gradient defined for operation '${op.name}' (op type: ${op.type})`);
+      const entry = gradientEntry(op.type);
+      if (entry === undefined || entry.kind === "none") {
+        const lacking =
+          entry?.implementedByTensorFlow === true
+            ? " (TensorFlow 1.15 defines this gradient; scopeflow does not implement it)"
+            : "";
+        throw new Error(
+          `No gradient defined for operation '${op.name}' (op type: ${op.type})${lacking}`,
+        );
       }
+      gradFn = entry.kind === "function" ? entry.fn : null;
     }
     let inGrads: (Tensor | null)[];
     if (gradFn && hasOutGrads) {
@@ -309,7 +316,7 @@ function gateTuple(inGrads: (Tensor | null)[], forward: Operation): (Tensor | nu
     const gate = group(gatingOps);
     // The gate only orders computations whose inputs are immutable snapshots, unless the
     // forward op read a variable's storage directly (a ref input, read when it runs).
-    if (!forward.inputs.some((t) => t.isRef)) orderOnlyGates.add(gate);
+    if (!forward.inputs.some((t) => t.isRef)) markOrderOnlyGate(gate);
     return inGrads.map((g) => {
       if (g === null) return null;
       return withNameScope(graphOf([g]), "control_dependency", (scope) =>
@@ -317,18 +324,6 @@ function gateTuple(inGrads: (Tensor | null)[], forward: Operation): (Tensor | nu
       );
     });
   });
-}
-
-const orderOnlyGates = new WeakSet<Operation>();
-
-/**
- * Whether `op` is a `GATE_OP` tuple gate whose only effect is the order in which a
- * multi-threaded executor computes an op's input gradients. A sequential executor that
- * computes every value once may ignore control edges to it, and so skip gradients nobody
- * reads (e.g. the gradient with respect to a fed input, which TF computes anyway).
- */
-export function isOrderOnlyGate(op: Operation): boolean {
-  return orderOnlyGates.has(op);
 }
 
 function graphOf(ts: (Tensor | null)[]): Graph {

@@ -26,10 +26,17 @@ import { reduceProd, reduceSum } from "../ops/math/reduce.js";
 import { cos, log, reciprocal, sign, sin } from "../ops/math/unary.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
-import { invariantTranspose } from "../ops/control/while_loop.js";
-import { registerGradient, type GradientFunction } from "../ops/registry.js";
+import {
+  noGradient,
+  notDifferentiable,
+  registerGradient,
+  type GradientFunction,
+} from "../ops/registry.js";
 import { constantValue, constNumbers } from "../ops/tensor_util.js";
-import { broadcastGradientArgs, cumprod, gradOp, invertPermutation, pinAttr } from "./grad_ops.js";
+import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
+import { invertPermutation } from "../ops/array/invert_permutation.js";
+import { cumprod } from "../ops/math/cumprod.js";
+import { CWISE_GRAD_TYPES, gradOp } from "../ops/math/cwise_grad.js";
 import {
   afterGrad,
   broadcast,
@@ -67,11 +74,8 @@ function out0(op: Operation): Tensor {
 }
 
 function matMul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
-  // In a loop body, a shared weight is transposed once per run, not at every step.
-  const aT = transposeA ? invariantTranspose(a) : null;
-  const bT = transposeB ? invariantTranspose(b) : null;
   return inOpScope(undefined, "MatMul", [a, b], (scope, graph) =>
-    matmulIn(graph, scope, aT ?? a, bT ?? b, transposeA && aT === null, transposeB && bT === null),
+    matmulIn(graph, scope, a, b, transposeA, transposeB),
   );
 }
 
@@ -80,7 +84,7 @@ function realDiv(x: Tensor, y: Tensor): Tensor {
   return binaryOp("RealDiv", "RealDiv", x, y);
 }
 
-function register(types: readonly string[], fn: GradientFunction | null): void {
+function register(types: readonly string[], fn: GradientFunction): void {
   for (const t of types) registerGradient(t, fn);
 }
 
@@ -286,7 +290,6 @@ registerGradient("AddN", (op, grads) => op.inputs.map(() => g0(grads)));
 
 registerGradient("Identity", (_op, grads) => [g0(grads)]);
 registerGradient("PlaceholderWithDefault", (_op, grads) => [g0(grads)]);
-registerGradient("StopGradient", null);
 registerGradient("Neg", (_op, grads) => [neg(g0(grads))]);
 
 registerGradient("Relu", (op, grads) => [gradOp("ReluGrad", g0(grads), out0(op))]);
@@ -446,7 +449,6 @@ registerGradient("Prod", (op, grads) => {
   const y = reshape(pyMul(left, right), permutedShape);
   const inverse = invertPermutation(perm);
   const back = transpose(y, { perm: inverse.tensor });
-  pinAttr(back, "_perm", inverse.value);
   return [reshape(pyMul(grad, back), inputShape), null];
 });
 
@@ -476,19 +478,24 @@ registerGradient("Cast", (op, grads) => {
 
 register(["ArgMax", "ArgMin"], () => [null, null]);
 
-// `ops.NotDifferentiable` in TensorFlow (comparisons, logic, counters, index ops).
-register(
-  [
-    "Equal",
-    "NotEqual",
-    "Less",
-    "LessEqual",
-    "Greater",
-    "GreaterEqual",
-    "LogicalAnd",
-    "LogicalOr",
-    "LogicalNot",
-    "Range",
-  ],
-  null,
+// `ops.NotDifferentiable` in TensorFlow's math_grad.py and random_ops.py.
+notDifferentiable(
+  "Less",
+  "LessEqual",
+  "Greater",
+  "GreaterEqual",
+  "Equal",
+  "NotEqual",
+  "LogicalAnd",
+  "LogicalOr",
+  "LogicalNot",
+  "Range",
+  "RandomStandardNormal",
+  "TruncatedNormal",
+  "RandomUniform",
 );
+// No gradient in TensorFlow either.
+noGradient(false, "All", "Any", "IsFinite", "RandomUniformInt");
+// TensorFlow differentiates these (second-order gradients: `_TanhGradGrad`, …; `_QrGrad`,
+// `_CumprodGrad`, `_UnsortedSegmentSumGrad`).
+noGradient(true, ...CWISE_GRAD_TYPES, "Qr", "Cumprod", "UnsortedSegmentSum");

@@ -8,17 +8,18 @@ import { reduceSum } from "../ops/math/reduce.js";
 import { exp } from "../ops/math/unary.js";
 import { conv2d } from "../ops/nn/conv.js";
 import { logSoftmax, softmax } from "../ops/nn/softmax.js";
-import { registerGradient, type GradientFunction } from "../ops/registry.js";
+import { noGradient, registerGradient, type GradientFunction } from "../ops/registry.js";
 import { constantValue } from "../ops/tensor_util.js";
+import { shapeN } from "../ops/array/shape.js";
+import { biasAddGrad } from "../ops/nn/bias_add.js";
+import { fusedBatchNormGradV3 } from "../ops/nn/fused_batch_norm.js";
 import {
   avgPoolGrad,
-  biasAddGrad,
   conv2dBackpropFilter,
   conv2dBackpropInput,
   maxPoolGrad,
-  shapeN,
   type ConvAttrs,
-} from "./grad_ops.js";
+} from "../ops/nn/conv_grad_ops.js";
 import { g0, pyAdd, pyMul, pySub, shapeOf } from "./grad_util.js";
 
 /*
@@ -175,3 +176,28 @@ registerGradient("SparseSoftmaxCrossEntropyWithLogits", (op, grads) => {
   if (extra !== null) grad = pyAdd(grad, extra);
   return [grad, null];
 });
+
+/** `_FusedBatchNormV3Grad`: one `FusedBatchNormGradV3` op; no gradient for mean and variance. */
+registerGradient("FusedBatchNormV3", (op, grads) => {
+  const dy = grads[0] ?? null;
+  if (dy === null) return op.inputs.map(() => null);
+  const training = op.attrs.is_training as boolean;
+  const reserve1 = training ? (op.outputs[3] as Tensor) : (op.inputs[3] as Tensor);
+  const reserve2 = training ? (op.outputs[4] as Tensor) : (op.inputs[4] as Tensor);
+  const [dx, dScale, dOffset] = fusedBatchNormGradV3(
+    dy,
+    op.inputs[0] as Tensor,
+    op.inputs[1] as Tensor,
+    [reserve1, reserve2, op.outputs[5] as Tensor],
+    {
+      epsilon: op.attrs.epsilon as number,
+      dataFormat: op.attrs.data_format as "NHWC" | "NCHW",
+      isTraining: training,
+    },
+  );
+  return [dx, dScale, dOffset, null, null];
+});
+
+// TensorFlow differentiates these too (`_MaxPoolGradGrad`, `_AvgPoolGradGrad`,
+// `_BiasAddGradGrad`, `_FusedBatchNormGradGradV3`): second-order gradients.
+noGradient(true, "MaxPoolGrad", "AvgPoolGrad", "BiasAddGrad", "FusedBatchNormGradV3");

@@ -42,7 +42,7 @@ import {
   type CallArgs,
   type OptionsOf,
 } from "../graph/call_args.js";
-import { fusedBatchNorm } from "./fused_batch_norm.js";
+import { fusedBatchNorm } from "../ops/nn/fused_batch_norm.js";
 import { constantBool, smartCond } from "./smart_cond.js";
 
 type Init = Initializer | InitializerFunction | null;

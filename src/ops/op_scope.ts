@@ -53,3 +53,19 @@ export function makeOp(
 ): Operation {
   return graph.createOp({ type, name: scope, inputs, outputs, attrs, definedAt });
 }
+
+/**
+ * Builds one op of `type` named `name ?? type` in the current name scope: what
+ * TensorFlow's generated `gen_*_ops` wrappers do for ops without a public builder.
+ */
+export function buildOp(
+  type: string,
+  inputs: readonly Tensor[],
+  outputs: readonly OutputSpec[],
+  attrs: Readonly<Record<string, AttrValue>>,
+  name?: string,
+): Operation {
+  return inOpScope(name, type, inputs, (scope, graph) =>
+    makeOp(graph, type, scope, inputs, outputs, attrs),
+  );
+}

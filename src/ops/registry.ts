@@ -17,9 +17,17 @@ export interface KernelRuntime {
   nextRandomSeed(op: Operation): number | undefined;
   /**
    * Prepares a part of the graph to be run many times by one kernel (a loop body):
-   * `fetches` computed from `feeds`, pruned and ordered once.
+   * `fetches` computed from `feeds`, pruned and ordered once. `invariant` feeds (a subset
+   * of `feeds`) get the same value at every run until {@link finishSubgraph}, so the
+   * session may compute what depends on them alone once.
    */
-  prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan;
+  prepareSubgraph(
+    fetches: readonly Tensor[],
+    feeds: readonly Tensor[],
+    invariant?: readonly Tensor[],
+  ): SubgraphPlan;
+  /** Frees what the runs of a prepared part of the graph kept since it was prepared. */
+  finishSubgraph(plan: SubgraphPlan): void;
   /**
    * Runs a prepared part of the graph. `feedValues` stay the caller's; the returned
    * tensors are the caller's to free.
@@ -94,21 +102,64 @@ export function getOpDefinition(type: string): OpDefinition | undefined {
   return definitions.get(type);
 }
 
-const gradientFunctions = new Map<string, GradientFunction | null>();
-
-/**
- * Registers how to differentiate an op type (`ops.RegisterGradient`); `null` declares it
- * not differentiable (`ops.NotDifferentiable`), so no gradient flows through it.
- * Separate from kernels, as in TensorFlow: gradient files register for op types defined
- * elsewhere.
- */
-export function registerGradient(type: string, gradient: GradientFunction | null): void {
-  if (gradientFunctions.has(type))
-    throw new Error(`Gradient for op type ${type} is already registered.`);
-  gradientFunctions.set(type, gradient);
+/** All registered op types. */
+export function registeredOpTypes(): string[] {
+  return [...definitions.keys()];
 }
 
-/** The gradient function of an op type: a function, `null` (not differentiable), or `undefined` (none). */
+/**
+ * What `tf.gradients` does on reaching an op type:
+ * - `function`: builds its gradient (`ops.RegisterGradient`);
+ * - `notDifferentiable`: nothing flows through it (`ops.NotDifferentiable`), as for `Shape`;
+ * - `none`: fails, naming the op. `implementedByTensorFlow` tells the case TensorFlow 1.15
+ *   defines a gradient scopeflow lacks (its error says so) from TensorFlow's own lack of one
+ *   (e.g. the optimizers' `Apply*` ops), which TensorFlow's docs ask to leave undeclared.
+ */
+export type GradientEntry =
+  | { readonly kind: "function"; readonly fn: GradientFunction }
+  | { readonly kind: "notDifferentiable" }
+  | { readonly kind: "none"; readonly implementedByTensorFlow: boolean };
+
+const gradientEntries = new Map<string, GradientEntry>();
+
+function declareGradient(type: string, entry: GradientEntry): void {
+  if (gradientEntries.has(type))
+    throw new Error(`Gradient for op type ${type} is already registered.`);
+  gradientEntries.set(type, entry);
+}
+
+/**
+ * Registers how to differentiate an op type (`ops.RegisterGradient`). Separate from
+ * kernels, as in TensorFlow: gradient files register for op types defined in `ops/`.
+ */
+export function registerGradient(type: string, gradient: GradientFunction): void {
+  declareGradient(type, { kind: "function", fn: gradient });
+}
+
+/** Declares op types not differentiable (`ops.NotDifferentiable`): no gradient flows. */
+export function notDifferentiable(...types: string[]): void {
+  for (const type of types) declareGradient(type, { kind: "notDifferentiable" });
+}
+
+/**
+ * Declares that op types have no gradient: `tf.gradients` fails on reaching one.
+ * `implementedByTensorFlow`: TensorFlow 1.15 has one that scopeflow does not implement.
+ */
+export function noGradient(implementedByTensorFlow: boolean, ...types: string[]): void {
+  for (const type of types) declareGradient(type, { kind: "none", implementedByTensorFlow });
+}
+
+/** How an op type is differentiated, or `undefined` when nothing was declared. */
+export function gradientEntry(type: string): GradientEntry | undefined {
+  return gradientEntries.get(type);
+}
+
+/**
+ * The gradient function of an op type: a function, `null` (not differentiable), or
+ * `undefined` (no gradient).
+ */
 export function getGradientFunction(type: string): GradientFunction | null | undefined {
-  return gradientFunctions.get(type);
+  const entry = gradientEntries.get(type);
+  if (entry === undefined || entry.kind === "none") return undefined;
+  return entry.kind === "function" ? entry.fn : null;
 }

@@ -1,6 +1,7 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import { ValueError } from "../errors.js";
 import type { DType } from "../graph/dtypes.js";
+import { GraphTable } from "../graph/graph_table.js";
 import type { Tensor } from "../graph/tensor.js";
 import { TensorShape, type Dim } from "../graph/tensor_shape.js";
 import type { ConstValue } from "./const_value.js";
@@ -31,6 +32,24 @@ export function constNumbers(value: ConstValue): number[] {
   return Array.from(value.values as ArrayLike<number | bigint>, Number);
 }
 
+/** Values recorded by {@link recordKnownInts}. */
+const KNOWN_VALUES = new GraphTable<Tensor, ConstValue>("known values");
+
+/**
+ * Records the value an integer tensor will have when run, known while building although
+ * {@link constantValue} cannot derive it from the ops (the reduction indices of a
+ * `BroadcastGradientArgs` of static shapes, the offsets of a `ConcatOffset`, the paddings
+ * a gradient assembles from shapes): TensorFlow's shape inference evaluates such constant
+ * subgraphs. The builders of the tensor's consumers then see it as they see a constant:
+ * their static shapes and the values their kernels would otherwise read back. `null`
+ * records nothing.
+ */
+export function recordKnownInts(t: Tensor, values: readonly number[] | null): void {
+  if (values === null) return;
+  const shape = t.shape.isFullyDefined() ? (t.shape.asList() as number[]) : [values.length];
+  KNOWN_VALUES.set(t.graph, t, intValue(intDTypeOf(t), shape, values));
+}
+
 /**
  * The value of `t` if it can be computed when the graph is built (`Const`, `Shape` of a
  * fully defined shape, `Size`, `Rank`, `Pack` and `ConcatV2` of constants, `Identity`,
@@ -38,6 +57,8 @@ export function constNumbers(value: ConstValue): number[] {
  */
 export function constantValue(t: Tensor): ConstValue | null {
   const op = t.op;
+  const known = KNOWN_VALUES.get(t.graph, t);
+  if (known !== undefined) return known;
   switch (op.type) {
     case "Const":
       return op.attrs.value as ConstValue;
@@ -274,4 +295,27 @@ function partialStridedSliceShape(
   for (let i = start; stride > 0 ? i < stop : i > stop; i += stride)
     dims.push(whole.dims[i] as Dim);
   return new TensorShape(dims);
+}
+
+/**
+ * The static shape a 1-D shape tensor describes: `constant_value_as_shape`, plus the
+ * outputs of `ShapeN`.
+ */
+export function staticShapeOf(t: Tensor): TensorShape {
+  if (t.op.type === "ShapeN") return (t.op.inputs[t.valueIndex] as Tensor).shape;
+  return constantValueAsShape(t);
+}
+
+/** The values of a shape tensor when known at build time. */
+export function staticInts(t: Tensor): number[] | null {
+  const direct = constantInts(t);
+  if (direct !== null) return direct;
+  const s = staticShapeOf(t);
+  return s.isFullyDefined() ? (s.asList() as number[]) : null;
+}
+
+/** A reduction index list: the tensor, and its value when known at build time. */
+export interface Reduction {
+  tensor: Tensor;
+  value: number[] | null;
 }

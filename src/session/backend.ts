@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { backendChosen } from "../ops/tfjs_internals.js";
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import {
@@ -118,9 +119,7 @@ export const getBackend = tfFunction("getBackend", NO_PARAMS, (): string => tfc.
  * loading (CommonJS users who did not `await tf.ready()`), runs on cpu and says so once.
  */
 export function ensureBackendSync(): void {
-  const engine = tfc.engine() as unknown as { backendName?: string | null };
-  // tfjs leaves backendName undefined until a backend is chosen.
-  if (engine.backendName !== null && engine.backendName !== undefined) return;
+  if (backendChosen()) return;
   if (pending !== null) {
     // tfjs cannot run anything while a backend is initializing.
     throw new Error(

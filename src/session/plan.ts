@@ -7,7 +7,8 @@ import type { Tensor } from "../graph/tensor.js";
 import { variableOpOf } from "../ops/state/variable_ops.js";
 import { missingFeedMessage } from "../ops/array/placeholder.js";
 import { fuseMatMulChains } from "./fusion.js";
-import { isOrderOnlyGate } from "../gradients/gradients.js";
+import { deferLoopSums, preTransposeInvariants } from "./loop_passes.js";
+import { isOrderOnlyGate } from "../ops/control/group.js";
 
 /** Where a step takes one input value from. */
 export interface InputSource {
@@ -42,19 +43,31 @@ export interface Plan {
   fetchSources: InputSource[];
   /** Slots that hold session-owned constants (never freed by a run). */
   constantSlots: Set<number>;
+  /**
+   * Steps computed once from the invariant feeds (see `makePlan`) before a series of
+   * runs, not at each; their outputs are kept for the series.
+   */
+  prelude: Step[];
+  /** The prelude's output slots. */
+  preludeSlots: Set<number>;
 }
 
 /**
  * Makes the plan: keeps only the ops the fetches and targets need (a fed tensor's
  * producer is not needed for it), orders them so inputs and control inputs come first,
  * and computes when each intermediate value can be freed. `context` is the loop whose
- * body this plan runs (`null`: a `Session.run`); every op must belong to it.
+ * body this plan runs (`null`: a `Session.run`); every op must belong to it. `invariant`
+ * feeds keep their value over a series of runs (a loop's captures).
+ *
+ * The plan passes then choose how to compute (the graph stays as built): constant folding,
+ * matmul-bias-activation fusion (`fusion.ts`), and the loop passes (`loop_passes.ts`).
  */
 export function makePlan(
   fetches: readonly Tensor[],
   targets: readonly Operation[],
   feeds: readonly Tensor[],
   context: ControlFlowContext | null = null,
+  invariant: readonly Tensor[] = [],
 ): Plan {
   const fed = new Set(feeds);
   for (const op of [...fetches.map((t) => t.op), ...targets]) {
@@ -116,9 +129,20 @@ export function makePlan(
     ...feedSlots.values(),
     ...fetchSources.filter((f) => f.slot >= 0).map((f) => f.slot),
   ]);
-  const fused = fuseMatMulChains(steps, pinned);
-  scheduleReleases(fused, fetchSources, feedSlots, constantSlots);
-  return { steps: fused, slotCount, feedSlots, fetchSources, constantSlots };
+  const fused = deferLoopSums(fuseMatMulChains(steps, pinned));
+  const invariantSlots = new Set(invariant.map((t) => feedSlots.get(t) as number));
+  const prelude = preTransposeInvariants(fused, invariantSlots, () => slotCount++);
+  const preludeSlots = new Set(prelude.flatMap((s) => s.outputs));
+  scheduleReleases(fused, fetchSources, feedSlots, new Set([...constantSlots, ...preludeSlots]));
+  return {
+    steps: fused,
+    slotCount,
+    feedSlots,
+    fetchSources,
+    constantSlots,
+    prelude,
+    preludeSlots,
+  };
 }
 
 /**

@@ -1,4 +1,3 @@
-import * as tfc from "@tensorflow/tfjs-core";
 import { Tensor, type TensorLike } from "../graph/tensor.js";
 import { constant } from "../ops/array/constant.js";
 import { onesLike } from "../ops/array/like.js";
@@ -10,7 +9,7 @@ import { pythonOperator } from "../ops/math/operators.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { identity, sqrt } from "../ops/math/unary.js";
 import { l2Loss } from "../ops/nn/l2_loss.js";
-import { inOpScope, makeOp } from "../ops/op_scope.js";
+import { inOpScope } from "../ops/op_scope.js";
 import {
   axisKind,
   kind,
@@ -21,7 +20,7 @@ import {
   tfFunction,
   type OptionsOf,
 } from "../graph/call_args.js";
-import { registerOp } from "../ops/registry.js";
+import { isFinite } from "../ops/math/is_finite.js";
 
 /*
  * Clipping of tensors and gradients (TensorFlow 1.15's `clip_ops.py`), built from the
@@ -78,20 +77,6 @@ export type ClipByNormOptions = OptionsOf<typeof CLIP_BY_NORM_PARAMS>;
 export type GlobalNormOptions = OptionsOf<typeof GLOBAL_NORM_PARAMS>;
 /** The options object of {@link clipByGlobalNorm}. */
 export type ClipByGlobalNormOptions = OptionsOf<typeof CLIP_BY_GLOBAL_NORM_PARAMS>;
-
-registerOp({ type: "IsFinite", kernel: ([t]) => [tfc.isFinite(t as tfc.Tensor)] });
-
-/** `math_ops.is_finite` (op `IsFinite`): only `clipByGlobalNorm` uses it so far. */
-function isFinite(x: Tensor): Tensor {
-  return inOpScope(
-    null,
-    "IsFinite",
-    [x],
-    (scope, graph) =>
-      makeOp(graph, "IsFinite", scope, [x], [{ dtype: "bool", shape: x.shape }], { T: x.dtype })
-        .outputs[0] as Tensor,
-  );
-}
 
 /**
  * Clips `t` to `[clipValueMin, clipValueMax]` (`tf.clip_by_value`): a `Minimum`, then a

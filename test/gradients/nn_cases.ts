@@ -5,7 +5,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
-import * as K from "../../src/gradients/grad_kernels.js";
+import * as K from "../../src/ops/nn/conv_grad_kernels.js";
 import { checkGradients, expectClose, gradientOpNames, randn, type InputSpec } from "./helpers.js";
 
 const f = (shape: number[], placeholder?: (number | null)[] | null): InputSpec => ({

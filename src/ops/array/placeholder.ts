@@ -15,7 +15,7 @@ import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor, isIntegralLiteral, markUndecidedLiteral } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { shareTensor } from "../share.js";
+import { shareTensor } from "../tfjs_internals.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
 
 /** TensorFlow's message for a placeholder that a run needed but nobody fed. */

@@ -4,7 +4,7 @@ import type { Graph } from "../../graph/graph.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp } from "../op_scope.js";
+import { buildOp, inOpScope, makeOp } from "../op_scope.js";
 import {
   dtypeKind,
   opt,
@@ -156,3 +156,19 @@ export const rank = tfFunction("rank", RANK_PARAMS, (a) =>
     rankIn(graph, scope, convertToTensor(a.input)),
   ),
 );
+
+registerOp({
+  type: "ShapeN",
+  kernel: (inputs) => inputs.map((x) => tfc.tensor1d((x as tfc.Tensor).shape, "int32")),
+});
+
+/** `array_ops.shape_n` (op `ShapeN`): the shapes of several tensors. */
+export function shapeN(xs: readonly Tensor[]): Tensor[] {
+  const op = buildOp(
+    "ShapeN",
+    xs,
+    xs.map((x) => ({ dtype: "int32" as DType, shape: new TensorShape([x.shape.rank]) })),
+    { N: xs.length, T: xs[0]?.dtype ?? "float32", out_type: "int32" },
+  );
+  return op.outputs.slice();
+}

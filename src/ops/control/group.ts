@@ -1,5 +1,6 @@
 import type { Graph } from "../../graph/graph.js";
 import { getDefaultGraph } from "../../graph/graph.js";
+import { GraphTable } from "../../graph/graph_table.js";
 import { Operation } from "../../graph/operation.js";
 import { isTensorConvertible, Tensor, toTensorSymbol } from "../../graph/tensor.js";
 import { runScopeCallback } from "../../scope/name_scope.js";
@@ -20,6 +21,24 @@ import {
 import { registerOp } from "../registry.js";
 
 registerOp({ type: "NoOp", kernel: () => [] });
+
+const ORDER_ONLY_GATES = new GraphTable<Operation, true>("order-only gates");
+
+/**
+ * Marks a `group` as a gate whose only effect is the order in which a multi-threaded
+ * executor computes the ops waiting on it (the `GATE_OP` tuple of `tf.gradients`). A
+ * sequential executor that computes every value once may ignore control edges to it, and
+ * so skip computations nobody reads (e.g. the gradient with respect to a fed input, which
+ * TF computes anyway). The graph is unchanged: this is a fact for the session's planner.
+ */
+export function markOrderOnlyGate(gate: Operation): void {
+  ORDER_ONLY_GATES.set(gate.graph, gate, true);
+}
+
+/** Whether `op` was marked by {@link markOrderOnlyGate}. */
+export function isOrderOnlyGate(op: Operation): boolean {
+  return ORDER_ONLY_GATES.has(op.graph, op);
+}
 
 /** Something that can be waited for: an op, or a tensor / variable (its op). */
 export type ControlInput = Operation | Tensor | { [toTensorSymbol](asRef: boolean): Tensor };

@@ -7,14 +7,14 @@ import {
 } from "../../graph/control_flow.js";
 import type { DType } from "../../graph/dtypes.js";
 import { withDefaultGraph, type Graph } from "../../graph/graph.js";
+import { GraphTable } from "../../graph/graph_table.js";
 import type { Operation } from "../../graph/operation.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { graphFromValues, withNameScope } from "../../scope/name_scope.js";
-import { transpose } from "../array/transpose.js";
 import { identity } from "../math/unary.js";
 import { registerOp, type KernelRuntime, type Stashable } from "../registry.js";
-import { shareTensor } from "../share.js";
+import { shareTensor } from "../tfjs_internals.js";
 
 /**
  * Loops over time as one op (TensorFlow 2's functional `While`, with the per-step
@@ -31,7 +31,10 @@ import { shareTensor } from "../share.js";
  * and collecting the next `carried` values and, per iteration, the `stacked` outputs
  * (stacked into `[T, ...]`, zeros at times the loop did not reach, as a `TensorArray`
  * gives). A forward loop keeps the per-iteration values its gradient loops read
- * (`accumulate`), only in runs that compute a gradient.
+ * ({@link keptForGradients}), only in runs that compute a gradient.
+ *
+ * The spec is fixed when the `While` op is made, and kept beside the graph (not in the
+ * op's attrs, which are TensorFlow's): {@link loopSpecOf}.
  */
 export interface LoopSpec {
   readonly context: LoopContext;
@@ -44,10 +47,8 @@ export interface LoopSpec {
   readonly captureEntries: readonly Tensor[];
   /** Placeholders fed with the forward loop's kept values (gradient loops). */
   readonly forwardReads: readonly Tensor[];
-  /** For each forward read: its index in the forward loop's `accumulate` list. */
+  /** For each forward read: its index in the forward loop's {@link keptForGradients}. */
   readonly forwardReadIndex: readonly number[];
-  /** Body tensors whose value at each iteration is kept for gradient loops; grows. */
-  readonly accumulate: Tensor[];
   /** Iterate from the last time index down to 0 (gradient loops). */
   readonly reverse: boolean;
   /** Whether the op has a `bound` input: stop once `time` reaches it. */
@@ -77,7 +78,7 @@ export class LoopContext implements ControlFlowContext {
     private readonly graph: Graph,
     name: string,
     outer: ControlFlowContext | null,
-    private readonly forward: LoopSpec | null,
+    private readonly forwardOp: Operation | null,
   ) {
     this.name = name;
     this.outer = outer;
@@ -86,8 +87,9 @@ export class LoopContext implements ControlFlowContext {
   captureInput(t: Tensor, consumerName: string): Tensor {
     const own = t.op.controlFlowContext;
     if (isWithinContext(this, own)) return this.enter(t, consumerName);
-    const forward = this.forward;
-    if (forward !== null && own === forward.context) {
+    const forwardOp = this.forwardOp;
+    const forward = forwardOp === null ? null : loopSpecOf(forwardOp);
+    if (forwardOp !== null && forward !== null && own === forward.context) {
       // A loop invariant is the same at every iteration: read the outer value itself.
       const entryIndex = forward.captureEntries.indexOf(t);
       if (entryIndex >= 0) {
@@ -96,7 +98,7 @@ export class LoopContext implements ControlFlowContext {
       }
       // A constant is the same at every iteration too: this body gets its own copy.
       if (t.op.type === "Const") return this.copyConstant(t, consumerName);
-      return this.readForward(forward, t, consumerName);
+      return this.readForward(forwardOp, t, consumerName);
     }
     throw new ValueError(loopValueMessage(t, consumerName));
   }
@@ -134,14 +136,10 @@ export class LoopContext implements ControlFlowContext {
     return copy;
   }
 
-  private readForward(forward: LoopSpec, t: Tensor, consumerName: string): Tensor {
+  private readForward(forwardOp: Operation, t: Tensor, consumerName: string): Tensor {
     const existing = this.forwardReads.get(t);
     if (existing !== undefined) return existing.value;
-    let index = forward.accumulate.indexOf(t);
-    if (index < 0) {
-      index = forward.accumulate.push(t) - 1;
-      this.graph.onUndo(() => forward.accumulate.pop());
-    }
+    const index = keepForGradients(forwardOp, t);
     const value = this.placeholder("LoopValue", `${consumerName}/StackPopV2`, t.dtype, t.shape, []);
     this.forwardReads.set(t, { value, index });
     this.graph.onUndo(() => this.forwardReads.delete(t));
@@ -268,7 +266,7 @@ function buildLoop(
 ): ScanLoopResult {
   const forwardOp = options.forward ?? null;
   const forward = forwardOp === null ? null : loopSpecOf(forwardOp);
-  const ctx = new LoopContext(graph, scope, graph.controlFlowContext, forward);
+  const ctx = new LoopContext(graph, scope, graph.controlFlowContext, forwardOp);
   const names = options.argNames ?? {};
   const steps = loopLength(sliced);
 
@@ -314,7 +312,6 @@ function buildLoop(
     captureEntries: [...ctx.captures.values()],
     forwardReads: reads.map((r) => r.value),
     forwardReadIndex: reads.map((r) => r.index),
-    accumulate: [],
     reverse: forward !== null,
     hasBound: options.bound !== undefined && options.bound !== null,
     forward: forwardOp,
@@ -338,8 +335,8 @@ function buildLoop(
       // A handle to the values kept for gradient loops (TensorFlow's accumulators).
       { dtype: "int32" as const, shape: TensorShape.scalar() },
     ],
-    attrs: { loop: spec },
   });
+  LOOP_SPECS.set(graph, op, spec);
   for (const c of ctx.externalControls) {
     if (!op.controlInputs.includes(c)) op.controlInputs.push(c);
   }
@@ -424,27 +421,32 @@ function moreSpecific(a: TensorShape, b: TensorShape): boolean {
   return bd.every((d, i) => d === null || d === ad[i]);
 }
 
-/**
- * For a loop invariant (an outer value a loop body reads through `Enter`) used while
- * building a loop body: its transpose, computed once per run outside the loop instead of
- * at every iteration; `null` for any other tensor. Gradient functions use it for the
- * `transpose_b` matmuls of shared weights, which wasm runs fast only untransposed.
- */
-export function invariantTranspose(t: Tensor): Tensor | null {
-  const graph = t.graph;
-  if (graph.controlFlowContext === null || t.op.type !== "Enter" || t.shape.rank !== 2) {
-    return null;
-  }
-  const source = t.op.inputs[0] as Tensor;
-  return graph.withControlFlowContext(source.op.controlFlowContext, () =>
-    transpose(source, { perm: [1, 0] }),
-  );
-}
+const LOOP_SPECS = new GraphTable<Operation, LoopSpec>("loop specs");
 
 /** The spec of a `While` op. */
 export function loopSpecOf(op: Operation): LoopSpec {
-  if (op.type !== "While") throw new InternalError(`${op.name} is not a loop.`);
-  return op.attrs.loop as LoopSpec;
+  const spec = op.type === "While" ? LOOP_SPECS.get(op.graph, op) : undefined;
+  if (spec === undefined) throw new InternalError(`${op.name} is not a loop.`);
+  return spec;
+}
+
+const KEPT_FOR_GRADIENTS = new GraphTable<Operation, readonly Tensor[]>("loop values kept");
+
+/**
+ * The body tensors of a forward loop whose value at each iteration the loop keeps for its
+ * gradient loops (TensorFlow pushes them on stacks). Grows while gradients are built.
+ */
+export function keptForGradients(forwardOp: Operation): readonly Tensor[] {
+  return KEPT_FOR_GRADIENTS.get(forwardOp.graph, forwardOp) ?? [];
+}
+
+/** Makes a forward loop keep `t` for its gradient loops; returns its index among the kept. */
+function keepForGradients(forwardOp: Operation, t: Tensor): number {
+  const kept = keptForGradients(forwardOp);
+  const index = kept.indexOf(t);
+  if (index >= 0) return index;
+  KEPT_FOR_GRADIENTS.set(forwardOp.graph, forwardOp, [...kept, t]);
+  return kept.length;
 }
 
 /** The per-iteration values a forward loop kept: `values[time][accumulateIndex]`. */
@@ -461,10 +463,38 @@ class KeptValues implements Stashable {
   }
 }
 
-function whileKernel(
+/**
+ * A loop-carried value that the runtime computes after the loop instead of at every
+ * iteration (a session plan pass finds them: see `session/loop_passes.ts`); its body
+ * computation is then not run.
+ */
+export interface DeferredSum {
+  /** The index of the carried value. */
+  readonly carried: number;
+  /**
+   * The final value, from the initial one and `rows(k)`: the values of the rewrite's
+   * `perIteration[k]` at every iteration run, each flattened to a matrix
+   * `[-1, lastDim]`, concatenated. Must not dispose its arguments or what `rows` gives.
+   */
+  readonly finish: (initial: tfc.Tensor, rows: (k: number) => tfc.Tensor) => tfc.Tensor;
+}
+
+/** How a plan pass asks a `While` op to run (see {@link runWhile}). */
+export interface LoopRewrite {
+  /** Body tensors whose value at each iteration the deferred sums need. */
+  readonly perIteration: readonly Tensor[];
+  readonly deferredSums: readonly DeferredSum[];
+}
+
+/**
+ * Runs a `While` op: the op's kernel, with the rewrite a session plan pass chose (`null`:
+ * none). The outputs are the same either way.
+ */
+export function runWhile(
   inputs: readonly tfc.Tensor[],
   op: Operation,
   runtime: KernelRuntime,
+  rewrite: LoopRewrite | null,
 ): tfc.Tensor[] {
   const spec = loopSpecOf(op);
   const nc = spec.carriedIn.length;
@@ -500,17 +530,32 @@ function whileKernel(
     }
   }
 
-  const keep = spec.accumulate.length > 0 && runtime.outputWanted(nc + nst + 1);
-  const accumulate = keep ? spec.accumulate.slice() : [];
-  const plan = runtime.prepareSubgraph(
-    [...spec.carriedOut, ...spec.stackedOut, ...accumulate],
-    [spec.time, ...spec.carriedIn, ...spec.slicedIn, ...spec.captureEntries, ...spec.forwardReads],
+  const toKeep = keptForGradients(op);
+  const keep = toKeep.length > 0 && runtime.outputWanted(nc + nst + 1);
+  const accumulate = keep ? toKeep.slice() : [];
+  // A sum whose per-iteration value is kept for a gradient loop must be computed as is.
+  const deferred = (rewrite?.deferredSums ?? []).filter(
+    (d) => !accumulate.includes(spec.carriedOut[d.carried] as Tensor),
   );
+  const deferredAt = new Set(deferred.map((d) => d.carried));
+  const live = Array.from({ length: nc }, (_, i) => i).filter((i) => !deferredAt.has(i));
+  const extra = deferred.length > 0 ? (rewrite?.perIteration ?? []) : [];
+  const plan = runtime.prepareSubgraph(
+    [...live.map((i) => spec.carriedOut[i] as Tensor), ...spec.stackedOut, ...accumulate, ...extra],
+    [spec.time, ...spec.carriedIn, ...spec.slicedIn, ...spec.captureEntries, ...spec.forwardReads],
+    spec.captureEntries,
+  );
+  const nl = live.length;
   const rows = sliced.map((x) => (iterations > 0 ? tfc.unstack(x) : []));
   const stacked: tfc.Tensor[][] = spec.stackedOut.map(() => []);
   const keptRows: tfc.Tensor[][] = [];
-  let carried: tfc.Tensor[] = carriedInit.slice();
+  const extraRows: tfc.Tensor[][] = [];
+  // The carried values: the initial ones (the caller's) until the first iteration ends.
+  const carried: tfc.Tensor[] = carriedInit.slice();
   let ownsCarried = false;
+  const disposeLive = (): void => {
+    if (ownsCarried) for (const i of live) (carried[i] as tfc.Tensor).dispose();
+  };
   try {
     for (let i = 0; i < iterations; i++) {
       const t = spec.reverse ? iterations - 1 - i : i;
@@ -528,14 +573,49 @@ function whileKernel(
       } finally {
         time.dispose();
       }
-      if (ownsCarried) for (const c of carried) c.dispose();
-      carried = outs.slice(0, nc);
+      disposeLive();
+      live.forEach((c, j) => {
+        carried[c] = outs[j] as tfc.Tensor;
+      });
       ownsCarried = true;
-      for (let j = 0; j < nst; j++) (stacked[j] as tfc.Tensor[])[t] = outs[nc + j] as tfc.Tensor;
-      if (keep) keptRows[t] = outs.slice(nc + nst);
+      for (let j = 0; j < nst; j++) (stacked[j] as tfc.Tensor[])[t] = outs[nl + j] as tfc.Tensor;
+      if (keep) keptRows[t] = outs.slice(nl + nst, nl + nst + accumulate.length);
+      extraRows.push(outs.slice(nl + nst + accumulate.length));
     }
-    const finalCarried = ownsCarried ? carried : carried.map(shareTensor);
+    const finalCarried = carried.map((c, i) =>
+      ownsCarried && !deferredAt.has(i) ? c : shareTensor(c),
+    );
     ownsCarried = false;
+    // Without iterations a deferred sum keeps its initial value, as the loop would.
+    if (deferred.length > 0 && extraRows.length > 0) {
+      const concatenated = new Map<number, tfc.Tensor>();
+      const rowsOf = (k: number): tfc.Tensor => {
+        let m = concatenated.get(k);
+        if (m === undefined) {
+          // Kept: `finish` may first ask inside its own `tidy`, and later sums reuse it.
+          m = tfc.tidy(() => {
+            const parts = extraRows.map((r) => {
+              const v = r[k] as tfc.Tensor;
+              return tfc.reshape(v, [-1, v.shape[v.rank - 1] as number]);
+            });
+            return tfc.keep(
+              parts.length === 1 ? tfc.clone(parts[0] as tfc.Tensor) : tfc.concat(parts, 0),
+            );
+          });
+          concatenated.set(k, m);
+        }
+        return m;
+      };
+      try {
+        for (const d of deferred) {
+          const own = finalCarried[d.carried] as tfc.Tensor;
+          finalCarried[d.carried] = d.finish(own, rowsOf);
+          own.dispose();
+        }
+      } finally {
+        for (const m of concatenated.values()) m.dispose();
+      }
+    }
     const stackedValues = stacked.map((parts, j) =>
       stackOverTime(parts, length, spec.stackedOut[j] as Tensor),
     );
@@ -547,12 +627,14 @@ function whileKernel(
       tfc.scalar(handle, "int32"),
     ];
   } catch (e) {
-    if (ownsCarried) for (const c of carried) c.dispose();
+    disposeLive();
     for (const parts of stacked) for (const p of parts) p?.dispose();
     for (const row of keptRows) for (const p of row ?? []) p.dispose();
     throw e;
   } finally {
     for (const r of rows) for (const x of r) x.dispose();
+    for (const row of extraRows) for (const x of row) x.dispose();
+    runtime.finishSubgraph(plan);
   }
 }
 
@@ -593,7 +675,11 @@ function fedByLoop(_inputs: readonly tfc.Tensor[], op: Operation): tfc.Tensor[] 
   throw new InternalError(`${op.name} is fed by its loop and never computed on its own.`);
 }
 
-registerOp({ type: "While", kernel: whileKernel, stateful: true });
+registerOp({
+  type: "While",
+  kernel: (inputs, op, runtime) => runWhile(inputs, op, runtime, null),
+  stateful: true,
+});
 registerOp({ type: "LoopArg", kernel: fedByLoop });
 registerOp({ type: "Enter", kernel: fedByLoop });
 registerOp({ type: "LoopValue", kernel: fedByLoop });

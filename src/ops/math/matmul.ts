@@ -22,7 +22,7 @@ import { convertOperands } from "./binary.js";
  * XNNPACK path only takes untransposed operands: with a transpose flag it falls back to a
  * kernel ~12x slower, so on wasm the transposes are made explicit first.
  */
-function matMulKernel(
+export function matMulKernel(
   a: tfc.Tensor,
   b: tfc.Tensor,
   transposeA: boolean,

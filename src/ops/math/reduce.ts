@@ -18,7 +18,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { shareTensor } from "../share.js";
+import { shareTensor } from "../tfjs_internals.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantValue, constNumbers, readInts } from "../tensor_util.js";
 import { graphFromValues, withNameScope } from "../../scope/name_scope.js";

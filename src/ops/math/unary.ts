@@ -11,7 +11,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { shareTensor } from "../share.js";
+import { shareTensor } from "../tfjs_internals.js";
 
 type UnaryKernel = (x: tfc.Tensor) => tfc.Tensor;
 

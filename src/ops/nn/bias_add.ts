@@ -3,7 +3,8 @@ import { ValueError } from "../../errors.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { buildOp, inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { sumKernel } from "../math/reduce.js";
 import {
   opt,
   req,
@@ -85,4 +86,28 @@ function biasAddOp(
       data_format: format,
     }).outputs[0] as Tensor;
   });
+}
+
+registerOp({
+  type: "BiasAddGrad",
+  kernel: ([dy], op) => {
+    const g = dy as tfc.Tensor;
+    const channel = op.attrs.data_format === "NCHW" ? 1 : g.rank - 1;
+    const axes = Array.from({ length: g.rank }, (_, i) => i).filter((i) => i !== channel);
+    // tfjs-wasm's sum over an empty axis returns uninitialized memory.
+    if (g.size === 0) return [tfc.zeros([g.shape[channel] as number], g.dtype)];
+    return [sumKernel(g, axes, false)];
+  },
+});
+
+/** `gen_nn_ops.bias_add_grad(out_backprop, data_format)`: dy summed over all but channels. */
+export function biasAddGrad(dy: Tensor, dataFormat: string): Tensor {
+  const dims = dy.shape.dims;
+  let channels: Dim = null;
+  if (dims !== null && dims.length > 0)
+    channels = (dataFormat === "NCHW" ? dims[1] : dims[dims.length - 1]) ?? null;
+  return buildOp("BiasAddGrad", [dy], [{ dtype: dy.dtype, shape: new TensorShape([channels]) }], {
+    T: dy.dtype,
+    data_format: dataFormat,
+  }).outputs[0] as Tensor;
 }

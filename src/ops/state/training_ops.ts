@@ -3,7 +3,7 @@ import type { Operation } from "../../graph/operation.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
-import { registerGradient, registerOp, type KernelRuntime } from "../registry.js";
+import { registerOp, type KernelRuntime } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { variableOpOf } from "./variable_ops.js";
 
@@ -56,7 +56,6 @@ function registerApply(spec: ApplySpec): void {
       return [];
     },
   });
-  registerGradient(spec.type, null);
 }
 
 registerApply({

@@ -16,7 +16,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
-import { shareTensor } from "../share.js";
+import { shareTensor } from "../tfjs_internals.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
 
 /**

@@ -1,26 +1,19 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { ValueError } from "../errors.js";
-import type { Operation } from "../graph/operation.js";
-import type { Tensor, TensorLike } from "../graph/tensor.js";
-import { TensorShape, type Dim } from "../graph/tensor_shape.js";
-import { constant } from "../ops/array/constant.js";
-import { convertToTensor } from "../ops/convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../ops/op_scope.js";
-import {
-  getGradientFunction,
-  getOpDefinition,
-  registerGradient,
-  registerOp,
-} from "../ops/registry.js";
-import { shareTensor } from "../ops/share.js";
-import { checkDType, ShapeInference } from "../ops/shape_utils.js";
+import { ValueError } from "../../errors.js";
+import type { Operation } from "../../graph/operation.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { constant } from "../array/constant.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { shareTensor } from "../tfjs_internals.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
 
 /*
  * TensorFlow's fused batch normalization (`tf.nn.fused_batch_norm`, ops `FusedBatchNormV3`
  * and its gradient `FusedBatchNormGradV3`), which `tf.layers.batch_normalization` uses for
- * 4-D inputs normalized over channels. Defined here because the layer needs it and
- * `src/ops` has no fused batch norm yet; registration is skipped if another module has
- * registered the op types first.
+ * 4-D inputs normalized over channels.
  *
  * Training mode normalizes with the batch's (biased) variance but returns the unbiased
  * (Bessel-corrected) variance as `batch_variance`, as TensorFlow's kernel does; that is
@@ -119,12 +112,8 @@ function gradKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.Tensor[] 
   });
 }
 
-if (getOpDefinition("FusedBatchNormV3") === undefined) {
-  registerOp({ type: "FusedBatchNormV3", kernel: forwardKernel });
-}
-if (getOpDefinition("FusedBatchNormGradV3") === undefined) {
-  registerOp({ type: "FusedBatchNormGradV3", kernel: gradKernel });
-}
+registerOp({ type: "FusedBatchNormV3", kernel: forwardKernel });
+registerOp({ type: "FusedBatchNormGradV3", kernel: gradKernel });
 
 /** Options of {@link fusedBatchNorm}. */
 export interface FusedBatchNormOptions extends NameOption {
@@ -255,17 +244,20 @@ export function fusedBatchNorm(
   });
 }
 
-/** `_FusedBatchNormV3Grad`: one `FusedBatchNormGradV3` op; no gradient for mean and variance. */
-function fusedBatchNormGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
-  const dy = grads[0] ?? null;
-  if (dy === null) return op.inputs.map(() => null);
-  const x = op.inputs[0] as Tensor;
-  const scale = op.inputs[1] as Tensor;
-  const training = op.attrs.is_training as boolean;
-  const format = op.attrs.data_format as Format;
-  const reserve1 = training ? (op.outputs[3] as Tensor) : (op.inputs[3] as Tensor);
-  const reserve2 = training ? (op.outputs[4] as Tensor) : (op.inputs[4] as Tensor);
-  const reserve3 = op.outputs[5] as Tensor;
+/**
+ * `gen_nn_ops.fused_batch_norm_grad_v3(y_backprop, x, scale, reserve_space_1,
+ * reserve_space_2, reserve_space_3, epsilon, data_format, is_training)`: the gradients with
+ * respect to `x`, `scale` and `offset`.
+ */
+export function fusedBatchNormGradV3(
+  dy: Tensor,
+  x: Tensor,
+  scale: Tensor,
+  reserves: readonly [Tensor, Tensor, Tensor],
+  attrs: { epsilon: number; dataFormat: Format; isTraining: boolean },
+): [Tensor, Tensor, Tensor] {
+  const [reserve1, reserve2, reserve3] = reserves;
+  const format = attrs.dataFormat;
   return inOpScope(null, "FusedBatchNormGradV3", [dy, x], (scope, graph) => {
     const c = fusedShapes(scope, "FusedBatchNormGradV3", x, [scale, reserve1, reserve2], format, 3);
     const vector = { dtype: "float32" as const, shape: new TensorShape([c]) };
@@ -279,24 +271,11 @@ function fusedBatchNormGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | 
       {
         T: x.dtype,
         U: "float32",
-        epsilon: op.attrs.epsilon as number,
+        epsilon: attrs.epsilon,
         data_format: format,
-        is_training: training,
+        is_training: attrs.isTraining,
       },
     );
-    return [
-      grad.outputs[0] as Tensor,
-      grad.outputs[1] as Tensor,
-      grad.outputs[2] as Tensor,
-      null,
-      null,
-    ];
+    return [grad.outputs[0], grad.outputs[1], grad.outputs[2]] as [Tensor, Tensor, Tensor];
   });
-}
-
-if (getGradientFunction("FusedBatchNormV3") === undefined) {
-  registerGradient("FusedBatchNormV3", fusedBatchNormGrad);
-}
-if (getGradientFunction("FusedBatchNormGradV3") === undefined) {
-  registerGradient("FusedBatchNormGradV3", null);
 }

@@ -1,10 +1,11 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { hasKernel, runKernel } from "../tfjs_internals.js";
 
 /*
  * The tfjs computations behind the gradient ops of the nn ops (`Conv2DBackpropInput`,
- * `Conv2DBackpropFilter`, `MaxPoolGrad`, `AvgPoolGrad`, `BiasAddGrad`) and
- * `UnsortedSegmentSum`. Pure functions of tfjs tensors, in NHWC; the op kernels in
- * `grad_ops.ts` convert data formats and read attributes.
+ * `Conv2DBackpropFilter`, `MaxPoolGrad`, `AvgPoolGrad`). Pure functions of tfjs tensors, in
+ * NHWC; the op kernels in
+ * `conv_grad_ops.ts` convert data formats and read attributes.
  *
  * tfjs-backend-wasm has no `Conv2DBackpropFilter` kernel, and its `Conv2DBackpropInput`
  * knows no dilations, so both are computed as forward convolutions (which wasm runs
@@ -207,18 +208,22 @@ export function conv2dBackpropInputKernel(
   const [, inH, inW] = inputShape as [number, number, number, number];
   const [kh, kw] = filter.shape;
   const [t, b, l, r] = convPads(inH, inW, kh, kw, g);
-  return tfc.engine().runKernel("Conv2DBackpropInput", { dy, filter }, {
-    strides: g.strides,
-    pad: [
-      [0, 0],
-      [t, b],
-      [l, r],
-      [0, 0],
-    ],
-    dataFormat: "NHWC",
-    dimRoundingMode: undefined,
-    inputShape: inputShape.slice(),
-  } as unknown as tfc.NamedAttrMap) as tfc.Tensor4D;
+  return runKernel<tfc.Tensor4D>(
+    "Conv2DBackpropInput",
+    { dy, filter },
+    {
+      strides: g.strides,
+      pad: [
+        [0, 0],
+        [t, b],
+        [l, r],
+        [0, 0],
+      ],
+      dataFormat: "NHWC",
+      dimRoundingMode: undefined,
+      inputShape: inputShape.slice(),
+    },
+  );
 }
 
 /** tfjs's own `Conv2DBackpropFilter` kernel (cpu only; no dilations). */
@@ -231,22 +236,22 @@ export function conv2dBackpropFilterKernel(
   const [kh, kw] = filterShape as [number, number];
   const [, inH, inW] = x.shape;
   const [t, b, l, r] = convPads(inH, inW, kh, kw, g);
-  return tfc.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
-    strides: g.strides,
-    pad: [
-      [0, 0],
-      [t, b],
-      [l, r],
-      [0, 0],
-    ],
-    dataFormat: "NHWC",
-    dimRoundingMode: undefined,
-    filterShape: filterShape.slice(),
-  } as unknown as tfc.NamedAttrMap) as tfc.Tensor4D;
-}
-
-function hasKernel(name: string): boolean {
-  return tfc.getKernel(name, tfc.getBackend()) !== undefined;
+  return runKernel<tfc.Tensor4D>(
+    "Conv2DBackpropFilter",
+    { x, dy },
+    {
+      strides: g.strides,
+      pad: [
+        [0, 0],
+        [t, b],
+        [l, r],
+        [0, 0],
+      ],
+      dataFormat: "NHWC",
+      dimRoundingMode: undefined,
+      filterShape: filterShape.slice(),
+    },
+  );
 }
 
 /**
@@ -301,12 +306,16 @@ export function maxPoolGrad(
   strides: [number, number],
   padding: string,
 ): tfc.Tensor4D {
-  return tfc.engine().runKernel("MaxPoolGrad", { dy, input: x, output: y }, {
-    filterSize: ksize,
-    strides,
-    pad: poolPad(padding),
-    dimRoundingMode: undefined,
-  } as unknown as tfc.NamedAttrMap) as tfc.Tensor4D;
+  return runKernel<tfc.Tensor4D>(
+    "MaxPoolGrad",
+    { dy, input: x, output: y },
+    {
+      filterSize: ksize,
+      strides,
+      pad: poolPad(padding),
+      dimRoundingMode: undefined,
+    },
+  );
 }
 
 /** How many of a window's positions fall inside the input, per output position. */
@@ -362,28 +371,14 @@ export function avgPoolGrad(
     }
     // The kernel reads only the input's shape.
     const like = tfc.zeros(inputShape.slice(), "float32");
-    return tfc.engine().runKernel("AvgPoolGrad", { dy: scaled, input: like }, {
-      filterSize: ksize,
-      strides,
-      pad: poolPad(padding),
-    } as unknown as tfc.NamedAttrMap) as tfc.Tensor4D;
-  });
-}
-
-/**
- * `UnsortedSegmentSum(data, segmentIds, numSegments)`: sums the slices of `data` with
- * equal ids, as `scatterND` (which wasm has, unlike `UnsortedSegmentSum`).
- */
-export function unsortedSegmentSum(
-  data: tfc.Tensor,
-  ids: tfc.Tensor,
-  numSegments: number,
-): tfc.Tensor {
-  return tfc.tidy(() => {
-    const k = ids.size;
-    const inner = data.shape.slice(ids.rank);
-    const indices = tfc.reshape(ids, [k, 1]);
-    const updates = tfc.reshape(data, [k, ...inner]);
-    return tfc.scatterND(indices, updates, [numSegments, ...inner]);
+    return runKernel<tfc.Tensor4D>(
+      "AvgPoolGrad",
+      { dy: scaled, input: like },
+      {
+        filterSize: ksize,
+        strides,
+        pad: poolPad(padding),
+      },
+    );
   });
 }

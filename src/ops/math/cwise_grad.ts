@@ -1,0 +1,69 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { Tensor } from "../../graph/tensor.js";
+import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+
+/*
+ * The element-wise gradient ops TensorFlow's gradient functions emit (`ReluGrad`,
+ * `TanhGrad`, …: `gen_nn_ops` and `gen_math_ops`), with their inputs in TensorFlow's order.
+ */
+
+type Pair = (a: tfc.Tensor, b: tfc.Tensor) => tfc.Tensor;
+
+const SELU_SCALE = 1.0507009873554805;
+const SELU_ALPHA = 1.6732632423543772;
+
+const CWISE_GRAD_KERNELS: Record<string, Pair> = {
+  // (gradients, features)
+  ReluGrad: (dy, x) => tfc.mul(dy, tfc.step(x)),
+  Relu6Grad: (dy, x) =>
+    tfc.mul(dy, tfc.cast(tfc.logicalAnd(tfc.greater(x, 0), tfc.less(x, 6)), "float32")),
+  EluGrad: (dy, y) => tfc.where(tfc.greater(y, 0), dy, tfc.mul(dy, tfc.add(y, 1))),
+  SoftplusGrad: (dy, x) => tfc.mul(dy, tfc.sigmoid(x)),
+  // (gradients, outputs)
+  SeluGrad: (dy, y) =>
+    tfc.where(
+      tfc.greater(y, 0),
+      tfc.mul(dy, SELU_SCALE),
+      tfc.mul(dy, tfc.add(y, SELU_SCALE * SELU_ALPHA)),
+    ),
+  // (y, dy)
+  TanhGrad: (y, dy) => tfc.mul(dy, tfc.sub(1, tfc.square(y))),
+  SigmoidGrad: (y, dy) => tfc.mul(dy, tfc.mul(y, tfc.sub(1, y))),
+  SqrtGrad: (y, dy) => tfc.div(tfc.mul(dy, 0.5), y),
+  RsqrtGrad: (y, dy) => tfc.mul(dy, tfc.mul(tfc.pow(y, 3), -0.5)),
+  ReciprocalGrad: (y, dy) => tfc.neg(tfc.mul(dy, tfc.square(y))),
+};
+
+/** The op types of this file, for the gradient declarations. */
+export const CWISE_GRAD_TYPES: readonly string[] = Object.keys(CWISE_GRAD_KERNELS);
+
+for (const [type, kernel] of Object.entries(CWISE_GRAD_KERNELS)) {
+  registerOp({
+    type,
+    kernel: ([a, b]) => [tfc.tidy(() => kernel(a as tfc.Tensor, b as tfc.Tensor))],
+  });
+}
+
+/**
+ * Builds a gradient op `type` on two same-shaped inputs; the result has the first's shape.
+ *
+ * @example
+ * ```ts
+ * const features = tf.constant([-1, 2]);
+ * const dy = tf.ones([2]);
+ * using sess = new tf.Session();
+ * sess.run(gradOp("ReluGrad", dy, features)); // ==> [0. 1.]
+ * ```
+ */
+export function gradOp(type: string, a: Tensor, b: Tensor, options: NameOption = {}): Tensor {
+  return inOpScope(
+    options.name,
+    type,
+    [a, b],
+    (scope, graph) =>
+      makeOp(graph, type, scope, [a, b], [{ dtype: a.dtype, shape: a.shape.mergeWith(b.shape) }], {
+        T: a.dtype,
+      }).outputs[0] as Tensor,
+  );
+}

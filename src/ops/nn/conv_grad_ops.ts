@@ -1,0 +1,237 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { DType } from "../../graph/dtypes.js";
+import type { Operation } from "../../graph/operation.js";
+import type { Tensor } from "../../graph/tensor.js";
+import { TensorShape } from "../../graph/tensor_shape.js";
+import { buildOp } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { readInts, staticShapeOf } from "../tensor_util.js";
+import * as K from "./conv_grad_kernels.js";
+
+/*
+ * The gradient ops of the convolution and pooling ops (`Conv2DBackpropInput`,
+ * `Conv2DBackpropFilter`, `MaxPoolGrad`, `AvgPoolGrad`): kernels that convert data formats
+ * and read attributes around the tfjs computations of `conv_grad_kernels.ts`, and
+ * builders named as `gen_nn_ops` names them.
+ */
+
+/** The attributes TensorFlow's conv and pool ops share. */
+export interface ConvAttrs {
+  strides: number[];
+  padding: string;
+  data_format: string;
+  dilations?: number[];
+  explicit_paddings?: number[];
+  ksize?: number[];
+  use_cudnn_on_gpu?: boolean;
+}
+
+const NHWC_TO_NCHW = [0, 3, 1, 2];
+const NCHW_TO_NHWC = [0, 2, 3, 1];
+
+/** The (height, width) entries of a 4-element attr in the op's data format. */
+function spatial(
+  values: readonly number[] | undefined,
+  format: string,
+  fallback: number,
+): [number, number] {
+  if (values === undefined || values.length !== 4) return [fallback, fallback];
+  return format === "NCHW"
+    ? [values[2] as number, values[3] as number]
+    : [values[1] as number, values[2] as number];
+}
+
+function geometry(attrs: Readonly<Record<string, unknown>>): K.Conv2DGeometry {
+  const format = (attrs.data_format as string | undefined) ?? "NHWC";
+  const g: K.Conv2DGeometry = {
+    strides: spatial(attrs.strides as number[] | undefined, format, 1),
+    dilations: spatial(attrs.dilations as number[] | undefined, format, 1),
+    padding: (attrs.padding as string | undefined) ?? "VALID",
+  };
+  const explicit = attrs.explicit_paddings as number[] | undefined;
+  if (g.padding === "EXPLICIT" && explicit !== undefined && explicit.length === 8) {
+    const [h, w] = format === "NCHW" ? [4, 6] : [2, 4];
+    g.explicitPads = [explicit[h], explicit[h + 1], explicit[w], explicit[w + 1]] as [
+      number,
+      number,
+      number,
+      number,
+    ];
+  }
+  return g;
+}
+
+function toNHWC<T extends tfc.Tensor>(x: T, format: string): tfc.Tensor4D {
+  return (format === "NCHW" ? tfc.transpose(x, NCHW_TO_NHWC) : x) as unknown as tfc.Tensor4D;
+}
+
+function fromNHWC(x: tfc.Tensor, format: string): tfc.Tensor {
+  return format === "NCHW" ? tfc.transpose(x, NHWC_TO_NCHW) : x;
+}
+
+function nhwcShape(shape: readonly number[], format: string): number[] {
+  return format === "NCHW" ? NCHW_TO_NHWC.map((i) => shape[i] as number) : shape.slice();
+}
+
+function sizesOf(op: Operation, t: tfc.Tensor, key: string): number[] {
+  return (op.attrs[key] as number[] | null) ?? readInts(t);
+}
+
+registerOp({
+  type: "Conv2DBackpropInput",
+  kernel: ([sizes, filter, dy], op) => {
+    const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
+    const inputShape = nhwcShape(sizesOf(op, sizes as tfc.Tensor, "_input_sizes"), format);
+    return [
+      tfc.tidy(() =>
+        fromNHWC(
+          K.conv2dBackpropInput(
+            inputShape,
+            filter as tfc.Tensor4D,
+            toNHWC(dy as tfc.Tensor, format),
+            geometry(op.attrs),
+          ),
+          format,
+        ),
+      ),
+    ];
+  },
+});
+
+registerOp({
+  type: "Conv2DBackpropFilter",
+  kernel: ([x, sizes, dy], op) => {
+    const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
+    const filterShape = sizesOf(op, sizes as tfc.Tensor, "_filter_sizes");
+    return [
+      tfc.tidy(() =>
+        K.conv2dBackpropFilter(
+          toNHWC(x as tfc.Tensor, format),
+          filterShape,
+          toNHWC(dy as tfc.Tensor, format),
+          geometry(op.attrs),
+        ),
+      ),
+    ];
+  },
+});
+
+function convAttrs(attrs: ConvAttrs, dtype: DType): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    T: dtype,
+    strides: attrs.strides.slice(),
+    use_cudnn_on_gpu: attrs.use_cudnn_on_gpu ?? true,
+    padding: attrs.padding,
+    explicit_paddings: (attrs.explicit_paddings ?? []).slice(),
+    data_format: attrs.data_format,
+    dilations: (attrs.dilations ?? [1, 1, 1, 1]).slice(),
+  };
+  return out;
+}
+
+/** `gen_nn_ops.conv2d_backprop_input(input_sizes, filter, out_backprop, …)`. */
+export function conv2dBackpropInput(
+  sizes: Tensor,
+  filter: Tensor,
+  dy: Tensor,
+  attrs: ConvAttrs,
+): Tensor {
+  const shape = staticShapeOf(sizes);
+  const known = shape.isFullyDefined() ? (shape.asList() as number[]) : null;
+  return buildOp(
+    "Conv2DBackpropInput",
+    [sizes, filter, dy],
+    [{ dtype: dy.dtype, shape: shape.dims === null ? TensorShape.unknownOfRank(4) : shape }],
+    { ...convAttrs(attrs, dy.dtype), _input_sizes: known },
+  ).outputs[0] as Tensor;
+}
+
+/** `gen_nn_ops.conv2d_backprop_filter(input, filter_sizes, out_backprop, …)`. */
+export function conv2dBackpropFilter(
+  x: Tensor,
+  sizes: Tensor,
+  dy: Tensor,
+  attrs: ConvAttrs,
+): Tensor {
+  const shape = staticShapeOf(sizes);
+  const known = shape.isFullyDefined() ? (shape.asList() as number[]) : null;
+  return buildOp(
+    "Conv2DBackpropFilter",
+    [x, sizes, dy],
+    [{ dtype: dy.dtype, shape: shape.dims === null ? TensorShape.unknownOfRank(4) : shape }],
+    { ...convAttrs(attrs, dy.dtype), _filter_sizes: known },
+  ).outputs[0] as Tensor;
+}
+
+registerOp({
+  type: "MaxPoolGrad",
+  kernel: ([x, y, dy], op) => {
+    const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
+    return [
+      tfc.tidy(() =>
+        fromNHWC(
+          K.maxPoolGrad(
+            toNHWC(x as tfc.Tensor, format),
+            toNHWC(y as tfc.Tensor, format),
+            toNHWC(dy as tfc.Tensor, format),
+            spatial(op.attrs.ksize as number[], format, 1),
+            spatial(op.attrs.strides as number[], format, 1),
+            op.attrs.padding as string,
+          ),
+          format,
+        ),
+      ),
+    ];
+  },
+});
+
+/** `gen_nn_ops.max_pool_grad(orig_input, orig_output, grad, ksize, strides, padding)`. */
+export function maxPoolGrad(x: Tensor, y: Tensor, dy: Tensor, attrs: ConvAttrs): Tensor {
+  return buildOp("MaxPoolGrad", [x, y, dy], [{ dtype: dy.dtype, shape: x.shape }], {
+    T: dy.dtype,
+    ksize: (attrs.ksize ?? []).slice(),
+    strides: attrs.strides.slice(),
+    padding: attrs.padding,
+    data_format: attrs.data_format,
+  }).outputs[0] as Tensor;
+}
+
+registerOp({
+  type: "AvgPoolGrad",
+  kernel: ([sizes, dy], op) => {
+    const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
+    const inputShape = nhwcShape(sizesOf(op, sizes as tfc.Tensor, "_input_sizes"), format);
+    return [
+      tfc.tidy(() =>
+        fromNHWC(
+          K.avgPoolGrad(
+            inputShape,
+            toNHWC(dy as tfc.Tensor, format),
+            spatial(op.attrs.ksize as number[], format, 1),
+            spatial(op.attrs.strides as number[], format, 1),
+            op.attrs.padding as string,
+          ),
+          format,
+        ),
+      ),
+    ];
+  },
+});
+
+/** `gen_nn_ops.avg_pool_grad(orig_input_shape, grad, ksize, strides, padding)`. */
+export function avgPoolGrad(sizes: Tensor, dy: Tensor, attrs: ConvAttrs): Tensor {
+  const shape = staticShapeOf(sizes);
+  return buildOp(
+    "AvgPoolGrad",
+    [sizes, dy],
+    [{ dtype: dy.dtype, shape: shape.dims === null ? TensorShape.unknownOfRank(4) : shape }],
+    {
+      T: dy.dtype,
+      ksize: (attrs.ksize ?? []).slice(),
+      strides: attrs.strides.slice(),
+      padding: attrs.padding,
+      data_format: attrs.data_format,
+      _input_sizes: shape.isFullyDefined() ? shape.asList() : null,
+    },
+  ).outputs[0] as Tensor;
+}

@@ -1,0 +1,97 @@
+import * as tfc from "@tensorflow/tfjs-core";
+
+/*
+ * The one module that reaches into tfjs-core's and its backends' internals (the engine's
+ * data ids and reference counts, kernels run by name, the wasm backend's heap). Everything
+ * here depends on tfjs details its public API does not promise; keeping them together
+ * makes a tfjs upgrade one file's work.
+ */
+
+interface RefCountingBackend {
+  incRef(dataId: object): void;
+}
+
+interface HeapBackend {
+  dataIdMap?: { has(dataId: object): boolean };
+  typedArrayFromHeap?: (info: { shape: number[]; dtype: string; dataId: object }) => unknown;
+}
+
+interface EngineInternals {
+  backend: RefCountingBackend & HeapBackend;
+  backendName?: string | null;
+  readSync(dataId: object): unknown;
+  makeTensorFromDataId(
+    dataId: object,
+    shape: number[],
+    dtype: tfc.DataType,
+    backend: RefCountingBackend,
+  ): tfc.Tensor;
+}
+
+function engine(): EngineInternals {
+  return tfc.engine() as unknown as EngineInternals;
+}
+
+/**
+ * A new tensor handle on the same data, without a copy: what `Identity`, variable reads
+ * and assignments need. tfjs's own `clone` copies the buffer on wasm (its Identity kernel
+ * does); sharing is safe because no kernel writes into an existing buffer, and the
+ * backend's reference count frees the data when the last handle goes.
+ */
+export function shareTensor(t: tfc.Tensor): tfc.Tensor {
+  const e = engine();
+  const backend = e.backend;
+  backend.incRef(t.dataId);
+  return e.makeTensorFromDataId(t.dataId, t.shape.slice(), t.dtype, backend);
+}
+
+/**
+ * Runs the active backend's kernel `name` on named inputs and attributes (for kernels
+ * tfjs-core's ops do not expose with the attributes TensorFlow's ops need, such as the
+ * gradient kernels of convolutions and pooling).
+ */
+export function runKernel<T extends tfc.Tensor>(
+  name: string,
+  inputs: Record<string, tfc.Tensor>,
+  attrs: Record<string, unknown>,
+): T {
+  return tfc
+    .engine()
+    .runKernel(
+      name,
+      inputs as unknown as tfc.NamedTensorMap,
+      attrs as unknown as tfc.NamedAttrMap,
+    ) as T;
+}
+
+/** Whether the active backend has a kernel named `name`. */
+export function hasKernel(name: string): boolean {
+  return tfc.getKernel(name, tfc.getBackend()) !== undefined;
+}
+
+/** Whether tfjs has chosen a backend (it leaves the engine's name unset until then). */
+export function backendChosen(): boolean {
+  const name = engine().backendName;
+  return name !== null && name !== undefined;
+}
+
+/** The raw bytes of a tfjs string tensor (`dataSync` would decode them as UTF-8, lossily). */
+export function stringTensorBytes(t: tfc.Tensor): Uint8Array[] {
+  return engine().readSync(t.dataId) as Uint8Array[];
+}
+
+/**
+ * A numeric tensor's values as a view of the wasm backend's heap, without a copy, or
+ * `null` on a backend without one. Valid only until the next tfjs call allocates.
+ */
+export function heapView(t: tfc.Tensor): Float32Array | Int32Array | Uint8Array | null {
+  const backend = engine().backend;
+  if (typeof backend.typedArrayFromHeap !== "function" || !backend.dataIdMap?.has(t.dataId)) {
+    return null;
+  }
+  const view = backend.typedArrayFromHeap({ shape: t.shape, dtype: t.dtype, dataId: t.dataId });
+  if (view instanceof Float32Array || view instanceof Int32Array || view instanceof Uint8Array) {
+    return view;
+  }
+  return null;
+}

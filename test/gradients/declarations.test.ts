@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import * as tf from "../../src/index.js";
+import { qr } from "../../src/ops/linalg/qr.js";
+import { gradientEntry, registeredOpTypes, registerOp } from "../../src/ops/registry.js";
+
+/*
+ * Every op type the library registers says how it is differentiated: a gradient function,
+ * TensorFlow's `ops.NotDifferentiable`, or an explicit "no gradient". The op types declared
+ * not differentiable are exactly those TensorFlow 1.15 declares so, plus the loop's own
+ * feed ops (scopeflow's `While` carries their gradients).
+ */
+
+/** `ops.NotDifferentiable(...)` in TF 1.15, for the op types scopeflow has. */
+const TF_NOT_DIFFERENTIABLE = [
+  // array_grad.py
+  "BroadcastGradientArgs",
+  "ConcatOffset",
+  "Const",
+  "InvertPermutation",
+  "OneHot",
+  "OnesLike",
+  "Rank",
+  "Shape",
+  "ShapeN",
+  "Size",
+  "StopGradient",
+  "ZerosLike",
+  // math_grad.py
+  "Equal",
+  "Greater",
+  "GreaterEqual",
+  "Less",
+  "LessEqual",
+  "LogicalAnd",
+  "LogicalNot",
+  "LogicalOr",
+  "NotEqual",
+  "Range",
+  // random_ops.py
+  "RandomStandardNormal",
+  "RandomUniform",
+  "TruncatedNormal",
+  // state_grad.py
+  "Assign",
+  "AssignAdd",
+  "AssignSub",
+];
+const LOOP_FEED_OPS = ["Enter", "LoopArg", "LoopValue"];
+
+describe("gradient declarations", () => {
+  it("every registered op type has a gradient or an explicit no-gradient", () => {
+    const undeclared = registeredOpTypes().filter((t) => gradientEntry(t) === undefined);
+    expect(undeclared).toEqual([]);
+  });
+
+  it("declares not differentiable exactly what TensorFlow does", () => {
+    const declared = registeredOpTypes()
+      .filter((t) => gradientEntry(t)?.kind === "notDifferentiable")
+      .sort();
+    expect(declared).toEqual([...TF_NOT_DIFFERENTIABLE, ...LOOP_FEED_OPS].sort());
+  });
+
+  it("names an op type TensorFlow differentiates but scopeflow does not", () => {
+    const x = tf.placeholder(tf.float32, [2, 2]);
+    const [, r] = qr(x);
+    expect(() => tf.gradients(r, [x])).toThrow(
+      "No gradient defined for operation 'Qr' (op type: Qr) (TensorFlow 1.15 defines this gradient; scopeflow does not implement it)",
+    );
+  });
+
+  it("a second registration of an op type is an error", () => {
+    expect(() => registerOp({ type: "MatMul", kernel: () => [] })).toThrow(
+      "Op type MatMul is already registered.",
+    );
+  });
+});
