@@ -15,6 +15,7 @@ import { TensorShape } from "../graph/tensor_shape.js";
 import { convertToTensor } from "../ops/convert.js";
 import { inOpScope, makeOp } from "../ops/op_scope.js";
 import { registerOp } from "../ops/registry.js";
+import { heapView, stringTensorBytes } from "../ops/tfjs_internals.js";
 import type { BundleEntryInfo, BundleReader, BundleTensorInput } from "./format/bundle.js";
 import { checkpointOpError, graphDTypeOf, storedDTypeName } from "./checkpoint_reader.js";
 import { openBundleSync, readTensorsDirectSync, writeBundleSync } from "./file_io.js";
@@ -123,23 +124,11 @@ export function int64KeyWhat(reader: BundleReader, key: string): string {
   return `Key '${key}' in ${reader.indexFile}`;
 }
 
-interface EngineReadSync {
-  readSync(dataId: object): unknown;
-}
-
 /** The raw bytes of a tfjs string tensor (`dataSync` would decode them as UTF-8, lossily). */
-function stringBytes(t: tfc.Tensor): Uint8Array[] {
-  const engine = tfc.engine() as unknown as EngineReadSync;
-  return engine.readSync(t.dataId) as Uint8Array[];
-}
+const stringBytes = stringTensorBytes;
 
 function stringsOf(t: tfc.Tensor): string[] {
   return stringBytes(t).map((b) => utf8Decoder.decode(b));
-}
-
-interface HeapBackend {
-  dataIdMap?: { has(dataId: object): boolean };
-  typedArrayFromHeap?: (info: { shape: number[]; dtype: string; dataId: object }) => unknown;
 }
 
 /**
@@ -149,14 +138,7 @@ interface HeapBackend {
  * until the kernel has written the file. The cpu backend's `dataSync` is already a view.
  */
 function numericValues(t: tfc.Tensor): Float32Array | Int32Array | Uint8Array {
-  const backend = tfc.engine().backend as unknown as HeapBackend;
-  if (typeof backend.typedArrayFromHeap === "function" && backend.dataIdMap?.has(t.dataId)) {
-    const view = backend.typedArrayFromHeap({ shape: t.shape, dtype: t.dtype, dataId: t.dataId });
-    if (view instanceof Float32Array || view instanceof Int32Array || view instanceof Uint8Array) {
-      return view;
-    }
-  }
-  return t.dataSync() as Float32Array | Int32Array | Uint8Array;
+  return heapView(t) ?? (t.dataSync() as Float32Array | Int32Array | Uint8Array);
 }
 
 /**
