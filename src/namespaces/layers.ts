@@ -33,3 +33,8 @@ export {
   type DropoutFunctionalOptions,
 } from "../layers/dropout.js";
 export { Flatten, flatten, type FlattenOptions } from "../layers/flatten.js";
+export {
+  Conv2DTranspose,
+  conv2dTranspose,
+  type Conv2DTransposeLayerOptions,
+} from "../layers/conv2d_transpose.js";

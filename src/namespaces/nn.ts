@@ -24,3 +24,4 @@ export {
   bidirectionalDynamicRnn,
   type BidirectionalDynamicRnnOptions,
 } from "../rnn/bidirectional_rnn.js";
+export { conv2dTranspose, type Conv2DTransposeOptions } from "../ops/nn/conv_transpose.js";

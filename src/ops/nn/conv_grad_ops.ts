@@ -1,9 +1,10 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "../../errors.js";
 import type { DType } from "../../graph/dtypes.js";
 import type { Operation } from "../../graph/operation.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
-import { buildOp } from "../op_scope.js";
+import { buildOp, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { readInts, staticShapeOf } from "../tensor_util.js";
 import * as K from "./conv_grad_kernels.js";
@@ -77,11 +78,63 @@ function sizesOf(op: Operation, t: tfc.Tensor, key: string): number[] {
   return (op.attrs[key] as number[] | null) ?? readInts(t);
 }
 
+/**
+ * TF's `ConvBackpropComputeDimensionsV2` checks (label `Conv2DCustomBackpropInput`, the CPU
+ * kernel's): sizes no `conv2d` maps to `dy` are an error, not a silently wrong result
+ * (user-given `conv2d_transpose` output shapes reach this kernel unchecked).
+ */
+function checkBackpropInputDims(
+  op: Operation,
+  inputShape: readonly number[],
+  filter: tfc.Tensor,
+  dy: tfc.Tensor,
+  format: string,
+): void {
+  const label = "Conv2DCustomBackpropInput";
+  const fail = (msg: string): never => {
+    throw new InvalidArgumentError(`${label}: ${msg}`, op.name);
+  };
+  if (inputShape.length !== 4) fail("input_sizes input must be 1-dimensional with 4 elements");
+  if (filter.rank !== 4) fail("filter must be 4-dimensional");
+  if (dy.rank !== 4) fail("out_backprop must be 4-dimensional");
+  const out = nhwcShape(dy.shape, format);
+  if (inputShape[0] !== out[0]) {
+    fail(
+      `input and out_backprop must have the same batch sizeinput batch: ${inputShape[0]}outbackprop batch: ${out[0]} batch_dim: 0`,
+    );
+  }
+  const [fh, fw, fin, fout] = filter.shape as [number, number, number, number];
+  if (inputShape[3] !== fin) fail("input depth must be evenly divisible by filter depth");
+  if (fout !== out[3]) fail("filter and out_backprop must have the same out_depth");
+  const g = geometry(op.attrs);
+  const fsizes = [fh, fw];
+  for (let i = 0; i < 2; i++) {
+    const input = inputShape[i + 1] as number;
+    const stride = g.strides[i] as number;
+    const dilation = g.dilations[i] as number;
+    const effective = ((fsizes[i] as number) - 1) * dilation + 1;
+    const computed =
+      g.padding === "SAME"
+        ? Math.ceil(input / stride)
+        : g.padding === "VALID"
+          ? Math.ceil((input - effective + 1) / stride)
+          : null;
+    const actual = out[i + 1] as number;
+    if (computed !== null && actual !== computed) {
+      const spatialDim = format === "NCHW" ? i + 2 : i + 1;
+      fail(
+        `Size of out_backprop doesn't match computed: actual = ${actual}, computed = ${computed} spatial_dim: ${spatialDim} input: ${input} filter: ${fsizes[i]} output: ${actual} stride: ${stride} dilation: ${dilation}`,
+      );
+    }
+  }
+}
+
 registerOp({
   type: "Conv2DBackpropInput",
   kernel: ([sizes, filter, dy], op) => {
     const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
     const inputShape = nhwcShape(sizesOf(op, sizes as tfc.Tensor, "_input_sizes"), format);
+    checkBackpropInputDims(op, inputShape, filter as tfc.Tensor, dy as tfc.Tensor, format);
     return [
       tfc.tidy(() =>
         fromNHWC(
@@ -129,21 +182,29 @@ function convAttrs(attrs: ConvAttrs, dtype: DType): Record<string, unknown> {
   return out;
 }
 
-/** `gen_nn_ops.conv2d_backprop_input(input_sizes, filter, out_backprop, …)`. */
+/**
+ * `gen_nn_ops.conv2d_backprop_input(input_sizes, filter, out_backprop, …)`; `scope` (an
+ * entered name scope, as `conv2d_transpose/`) names the op exactly, as TF's `name=scope`.
+ */
 export function conv2dBackpropInput(
   sizes: Tensor,
   filter: Tensor,
   dy: Tensor,
   attrs: ConvAttrs,
+  scope?: string,
 ): Tensor {
   const shape = staticShapeOf(sizes);
   const known = shape.isFullyDefined() ? (shape.asList() as number[]) : null;
-  return buildOp(
-    "Conv2DBackpropInput",
-    [sizes, filter, dy],
-    [{ dtype: dy.dtype, shape: shape.dims === null ? TensorShape.unknownOfRank(4) : shape }],
-    { ...convAttrs(attrs, dy.dtype), _input_sizes: known },
-  ).outputs[0] as Tensor;
+  const outputs = [
+    { dtype: dy.dtype, shape: shape.dims === null ? TensorShape.unknownOfRank(4) : shape },
+  ];
+  const opAttrs = { ...convAttrs(attrs, dy.dtype), _input_sizes: known };
+  const inputs = [sizes, filter, dy];
+  const op =
+    scope === undefined
+      ? buildOp("Conv2DBackpropInput", inputs, outputs, opAttrs)
+      : makeOp(dy.graph, "Conv2DBackpropInput", scope, inputs, outputs, opAttrs);
+  return op.outputs[0] as Tensor;
 }
 
 /** `gen_nn_ops.conv2d_backprop_filter(input, filter_sizes, out_backprop, …)`. */

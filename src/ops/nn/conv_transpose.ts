@@ -1,0 +1,134 @@
+import { ValueError } from "../../errors.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import {
+  alias,
+  opt,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope } from "../op_scope.js";
+import { checkDType } from "../shape_utils.js";
+import { conv2dBackpropInput } from "./conv_grad_ops.js";
+import { dataFormatOf, getSequence, intsKind } from "./conv_utils.js";
+
+/**
+ * TF 1.15's v1 `conv2d_transpose(value, filter, output_shape, strides, padding="SAME",
+ * data_format="NHWC", name=None, input=None, filters=None, dilations=None)`: `input` and
+ * `filters` are the newer names of `value` and `filter`.
+ */
+const CONV2D_TRANSPOSE_PARAMS = [
+  opt("value", tensorKind),
+  opt("filter", tensorKind),
+  opt("outputShape", tensorKind),
+  opt("strides", intsKind),
+  opt("padding", stringKind),
+  opt("dataFormat", stringKind),
+  opt("name", stringKind),
+  alias("input", "value", tensorKind, true),
+  alias("filters", "filter", tensorKind, true),
+  opt("dilations", intsKind),
+] as const;
+
+/** The options object of {@link conv2dTranspose}. */
+export type Conv2DTransposeOptions = OptionsOf<typeof CONV2D_TRANSPOSE_PARAMS>;
+
+/**
+ * The transpose (gradient) of `conv2d` (`tf.nn.conv2d_transpose`, op `Conv2DBackpropInput`
+ * named `conv2d_transpose`): `value` is `[batch, height, width, in_channels]` (NHWC),
+ * `filter` is `[height, width, output_channels, in_channels]`, and `outputShape` (a list or a
+ * 1-D int tensor) is the shape of the result, the input of the `conv2d` it transposes.
+ * Sizes that no `conv2d` with these strides and padding maps to `value` fail when run, as
+ * in TensorFlow.
+ *
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [2, 4, 4, 8]);
+ * const w = tf.getVariable("w", [5, 5, 3, 8]);
+ * const y = tf.nn.conv2dTranspose(x, w, [2, 8, 8, 3], [1, 2, 2, 1]);
+ * y.name; // ==> conv2d_transpose:0
+ * y.shape.toString(); // ==> (2, 8, 8, 3)
+ * ```
+ */
+export const conv2dTranspose = tfFunction("nn.conv2d_transpose", CONV2D_TRANSPOSE_PARAMS, (a) => {
+  // TF 1.15 declares every parameter `=None` so that the new names can stand for the old.
+  const missing = (arg: string): TypeError =>
+    new TypeError(`nn.conv2d_transpose() missing 1 required argument: '${arg}'`);
+  if (a.value === undefined) throw missing("value");
+  if (a.filter === undefined) throw missing("filter");
+  if (a.outputShape === undefined) throw missing("output_shape");
+  return conv2dTransposeOp(
+    a.value,
+    a.filter,
+    a.outputShape,
+    a.strides,
+    a.padding ?? "SAME",
+    a.dataFormat,
+    a.dilations,
+    a.name,
+  );
+});
+
+function conv2dTransposeOp(
+  value: TensorLike,
+  filter: TensorLike,
+  outputShape: TensorLike,
+  stridesArg: number | readonly number[] | undefined,
+  padding: string,
+  dataFormat: string | undefined,
+  dilationsArg: number | readonly number[] | undefined,
+  name: string | undefined,
+): Tensor {
+  const format = dataFormatOf(dataFormat);
+  const strides = getSequence(stridesArg ?? null, format, "strides");
+  const dilations = getSequence(dilationsArg ?? null, format, "dilations");
+  if (padding !== "SAME" && padding !== "VALID") {
+    // The op's attr also lists EXPLICIT, which needs `explicit_paddings` this API cannot pass.
+    throw new ValueError(
+      `Attr 'padding' of 'Conv2DBackpropInput' Op passed string '${padding}' not in: "SAME", "VALID".`,
+    );
+  }
+  return inOpScope(name, "conv2d_transpose", [value, filter, outputShape], (scope) => {
+    const x = convertToTensor(value, { name: "input" });
+    const f = convertToTensor(filter, { name: "filter", preferredDtype: x.dtype });
+    const sizes = convertToTensor(outputShape, { name: "input_sizes", preferredDtype: "int32" });
+    checkDType(x.dtype, "out_backprop", "float");
+    if (f.dtype !== x.dtype) {
+      throw new TypeError(
+        `Input 'out_backprop' of 'Conv2DBackpropInput' Op has type ${x.dtype} that does not match type ${f.dtype} of argument 'filter'.`,
+      );
+    }
+    if (sizes.dtype !== "int32") {
+      throw new TypeError(
+        `Input 'input_sizes' of 'Conv2DBackpropInput' Op has type ${sizes.dtype} that does not match expected type of int32.`,
+      );
+    }
+    const fail = (msg: string): never => {
+      throw new ValueError(
+        `${msg} for '${scope.replace(/\/$/, "")}' (op: 'Conv2DBackpropInput') with input shapes: [${sizes.shape.dims?.length ?? "?"}], ${f.shape.toString()}, ${x.shape.toString()}.`,
+      );
+    };
+    if (sizes.shape.rank !== null && sizes.shape.rank !== 1) {
+      fail(`Shape must be rank 1 but is rank ${sizes.shape.rank}`);
+    }
+    const n = sizes.shape.dims?.[0];
+    if (n !== undefined && n !== null && n !== 4) {
+      fail(`Shape must be rank 4 but is rank ${n}`);
+    }
+    if (f.shape.rank !== null && f.shape.rank !== 4) {
+      fail(`Shape must be rank 4 but is rank ${f.shape.rank}`);
+    }
+    if (x.shape.rank !== null && x.shape.rank !== 4) {
+      fail(`Shape must be rank 4 but is rank ${x.shape.rank}`);
+    }
+    return conv2dBackpropInput(
+      sizes,
+      f,
+      x,
+      { strides, padding, data_format: format, dilations },
+      scope,
+    );
+  });
+}
