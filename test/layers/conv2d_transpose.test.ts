@@ -148,7 +148,9 @@ describe("tf.nn.conv2dTranspose", () => {
     expect(() => tf.nn.conv2dTranspose(x, w, [1, 4, 4, 2], 2, "FULL")).toThrow(
       `Attr 'padding' of 'Conv2DBackpropInput' Op passed string 'FULL' not in: "SAME", "VALID".`,
     );
-    expect(() => tf.nn.conv2dTranspose(x, w, [1, 4, 4], 2)).toThrow(/Shape must be rank 4/);
+    expect(() => tf.nn.conv2dTranspose(x, w, [1, 4, 4], 2)).toThrow(
+      "Shape must be rank 4 but is rank 3 for 'conv2d_transpose' (op: 'Conv2DBackpropInput') with input shapes: [3], [3,3,2,4], [1,2,2,4].",
+    );
     expect(() => tf.nn.conv2dTranspose(x, w, [1, 4, 4, 2], [1, 2, 3])).toThrow(
       "strides should be of length 1, 2 or 4 but was 3",
     );
@@ -252,6 +254,37 @@ describe("tf.layers.conv2dTranspose", () => {
       (v, i) => v + (bias[i % 4] as number),
     );
     expectClose(got.data as Float32Array, want);
+  });
+
+  test("channels_first: NCHW in and out, the same values as channels_last", () => {
+    const xv = wave(2 * 3 * 2 * 2);
+    const wv = wave(3 * 2 * 4 * 2, 1);
+    const kernelInitializer = () => tf.constant(wv, { shape: [3, 2, 4, 2] });
+    const zLast = tf.placeholder(tf.float32, [2, 3, 2, 2]);
+    const last = tf.layers.conv2dTranspose(zLast, 4, [3, 2], {
+      strides: 2,
+      kernelInitializer,
+      name: "last",
+    });
+    const zFirst = tf.placeholder(tf.float32, [2, 2, 3, 2]);
+    const first = tf.layers.conv2dTranspose(zFirst, 4, [3, 2], {
+      strides: 2,
+      dataFormat: "channels_first",
+      kernelInitializer,
+      name: "first",
+    });
+    expect(first.shape.toString()).toBe("(2, 4, 7, 4)");
+    const xLast = new tf.NDArray(Float32Array.from(xv), [2, 3, 2, 2], "float32");
+    const xFirst = tf.transpose(tf.constant(xv, { shape: [2, 3, 2, 2] }), [0, 3, 1, 2]);
+    const [a, b] = runInitialized<tf.NDArray[]>(
+      [tf.transpose(last, [0, 3, 1, 2]), first],
+      new Map<tf.Tensor, unknown>([
+        [zLast, xLast],
+        [zFirst, runInitialized<tf.NDArray>(xFirst)],
+      ]),
+    );
+    expect(b?.shape).toEqual([2, 4, 7, 4]);
+    expectClose(b?.data as Float32Array, a?.data as Float32Array);
   });
 
   test("second layer conv2d_transpose_1; reuse: true shares the variables of a named layer", () => {

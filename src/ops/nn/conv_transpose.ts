@@ -1,5 +1,6 @@
 import { ValueError } from "../../errors.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { TensorShape } from "../../graph/tensor_shape.js";
 import {
   alias,
   opt,
@@ -9,8 +10,8 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope } from "../op_scope.js";
-import { checkDType } from "../shape_utils.js";
+import { inOpScope, opNameOf } from "../op_scope.js";
+import { checkDType, ShapeInference } from "../shape_utils.js";
 import { conv2dBackpropInput } from "./conv_grad_ops.js";
 import { dataFormatOf, getSequence, intsKind } from "./conv_utils.js";
 
@@ -105,24 +106,15 @@ function conv2dTransposeOp(
         `Input 'input_sizes' of 'Conv2DBackpropInput' Op has type ${sizes.dtype} that does not match expected type of int32.`,
       );
     }
-    const fail = (msg: string): never => {
-      throw new ValueError(
-        `${msg} for '${scope.replace(/\/$/, "")}' (op: 'Conv2DBackpropInput') with input shapes: [${sizes.shape.dims?.length ?? "?"}], ${f.shape.toString()}, ${x.shape.toString()}.`,
-      );
-    };
-    if (sizes.shape.rank !== null && sizes.shape.rank !== 1) {
-      fail(`Shape must be rank 1 but is rank ${sizes.shape.rank}`);
-    }
+    // TF 1.15's shape function: the shape `input_sizes` holds, of rank 4.
+    const si = new ShapeInference(opNameOf(scope), "Conv2DBackpropInput", [
+      sizes.shape,
+      f.shape,
+      x.shape,
+    ]);
+    si.withRank(sizes.shape, 1);
     const n = sizes.shape.dims?.[0];
-    if (n !== undefined && n !== null && n !== 4) {
-      fail(`Shape must be rank 4 but is rank ${n}`);
-    }
-    if (f.shape.rank !== null && f.shape.rank !== 4) {
-      fail(`Shape must be rank 4 but is rank ${f.shape.rank}`);
-    }
-    if (x.shape.rank !== null && x.shape.rank !== 4) {
-      fail(`Shape must be rank 4 but is rank ${x.shape.rank}`);
-    }
+    if (n !== undefined && n !== null) si.withRank(TensorShape.unknownOfRank(n), 4);
     return conv2dBackpropInput(
       sizes,
       f,
