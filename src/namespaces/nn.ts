@@ -24,3 +24,7 @@ export {
   bidirectionalDynamicRnn,
   type BidirectionalDynamicRnnOptions,
 } from "../rnn/bidirectional_rnn.js";
+export {
+  staticBidirectionalRnn,
+  type StaticBidirectionalRnnOptions,
+} from "../rnn/static_bidirectional_rnn.js";
