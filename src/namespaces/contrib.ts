@@ -1,0 +1,2 @@
+/** `tf.contrib`: the TF 1.x contrib names users port (`seq2seq.sequence_loss`, `rnn.LSTMBlockCell`). */
+export * as seq2seq from "./contrib_seq2seq.js";
