@@ -172,3 +172,4 @@ export { group, noOp, controlDependencies } from "./ops/control/group.js";
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";
 export { ready, setBackend, getBackend } from "./session/backend.js";
 export { NDArray } from "./ndarray/index.js";
+export * as contrib from "./namespaces/contrib.js";

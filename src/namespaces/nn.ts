@@ -25,3 +25,7 @@ export {
   type BidirectionalDynamicRnnOptions,
 } from "../rnn/bidirectional_rnn.js";
 export { conv2dTranspose, type Conv2DTransposeOptions } from "../ops/nn/conv_transpose.js";
+export {
+  staticBidirectionalRnn,
+  type StaticBidirectionalRnnOptions,
+} from "../rnn/static_bidirectional_rnn.js";

@@ -16,3 +16,10 @@ export { LSTMCell, type LSTMCellOptions } from "../rnn/lstm_cell.js";
 export { GRUCell, type GRUCellOptions } from "../rnn/gru_cell.js";
 export { MultiRNNCell, type MultiRNNCellOptions } from "../rnn/multi_rnn_cell.js";
 export { type StaticRnnOptions } from "../rnn/static_rnn.js";
+export {
+  DropoutWrapper,
+  ResidualWrapper,
+  type DropoutWrapperOptions,
+  type DropoutStateFilterVisitor,
+  type ResidualFn,
+} from "../rnn/rnn_cell_wrappers.js";

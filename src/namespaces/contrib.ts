@@ -1,0 +1,3 @@
+/** `tf.contrib`: the TF 1.x contrib names users port (`seq2seq.sequence_loss`, `rnn.LSTMBlockCell`). */
+export * as seq2seq from "./contrib_seq2seq.js";
+export * as rnn from "./contrib_rnn.js";
