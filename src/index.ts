@@ -172,3 +172,7 @@ export { group, noOp, controlDependencies } from "./ops/control/group.js";
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";
 export { ready, setBackend, getBackend } from "./session/backend.js";
 export { NDArray } from "./ndarray/index.js";
+
+// issue 14, device scopes and single-use APIs
+export { device, type DeviceNameOrFunction } from "./ops/control/device.js";
+export type { DeviceFunction } from "./graph/graph.js";

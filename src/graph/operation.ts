@@ -37,6 +37,7 @@ export class Operation {
   readonly definedAt: Error | null;
   /** The loop the op runs in (`op._control_flow_context`), or `null` for once per run. */
   readonly controlFlowContext: ControlFlowContext | null;
+  private _device = "";
 
   constructor(
     graph: Graph,
@@ -58,6 +59,25 @@ export class Operation {
     this.attrs = attrs;
     this.definedAt = definedAt;
     this.controlFlowContext = controlFlowContext;
+  }
+
+  /**
+   * The device requested for this op (`op.device`): what `tf.device` scopes and device
+   * functions gave when it was built, `""` for none. Recorded for graph export; scopeflow
+   * runs every op on the tfjs backend whatever it says.
+   *
+   * @example
+   * ```ts
+   * tf.device("/gpu:0", () => tf.constant(1)).op.device; // ==> /device:GPU:0
+   * ```
+   */
+  get device(): string {
+    return this._device;
+  }
+
+  /** Sets the requested device while the graph builds the op (`_set_device_from_string`). */
+  _setDevice(device: string): void {
+    this._device = device;
   }
 
   /** An attribute's value (`op.get_attr(name)`); throws `ValueError` if absent. */
