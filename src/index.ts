@@ -176,3 +176,5 @@ export { NDArray } from "./ndarray/index.js";
 // issue 14, device scopes and single-use APIs
 export { device, type DeviceNameOrFunction } from "./ops/control/device.js";
 export type { DeviceFunction } from "./graph/graph.js";
+export { floordiv, truncatediv, floormod } from "./ops/math/integer_div.js";
+export { initializeAllVariables } from "./variables/collections.js";

@@ -1,6 +1,17 @@
 import type { ControlFlowContext } from "./control_flow.js";
 import type { Graph } from "./graph.js";
-import type { Tensor } from "./tensor.js";
+import type { Tensor, TensorEvalParams } from "./tensor.js";
+import type { CallArgs } from "./call_args.js";
+
+/** `Operation.run`'s arguments as given, handed to the session layer, which parses them. */
+type OperationRunHook = (op: Operation, args: readonly unknown[]) => void;
+
+let runHook: OperationRunHook | null = null;
+
+/** Connects `Operation.run` to sessions (called once by the session layer). */
+export function installOperationRunHook(hook: OperationRunHook): void {
+  runHook = hook;
+}
 
 /** An attribute value of an operation (TensorFlow's `AttrValue`), opaque to `graph/`. */
 export type AttrValue = unknown;
@@ -86,6 +97,29 @@ export class Operation {
       throw new Error(`Operation '${this.name}' has no attr named '${name}'.`);
     }
     return this.attrs[name];
+  }
+
+  /**
+   * Runs this op in a session, the default one unless given (TF's
+   * `run(feed_dict=None, session=None)`); returns nothing, as TensorFlow does.
+   *
+   * @example
+   * ```ts
+   * const v = tf.getVariable("v", [], { initializer: tf.zerosInitializer() });
+   * const bump = tf.assignAdd(v, 2).op;
+   * using sess = new tf.Session();
+   * sess.asDefault(() => {
+   *   tf.globalVariablesInitializer().run();
+   *   bump.run();
+   * });
+   * bump.run(undefined, sess);
+   * sess.run(v); // ==> 4.0
+   * ```
+   */
+  run(...args: CallArgs<TensorEvalParams>): void {
+    if (runHook === null)
+      throw new Error("scopeflow's sessions are not loaded: import from 'scopeflow'");
+    runHook(this, args);
   }
 
   /** `<tf.Operation 'add' type=AddV2>`. */

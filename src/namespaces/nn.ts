@@ -24,3 +24,6 @@ export {
   bidirectionalDynamicRnn,
   type BidirectionalDynamicRnnOptions,
 } from "../rnn/bidirectional_rnn.js";
+
+// issue 14, single-use APIs
+export { xwPlusB } from "../ops/nn/xw_plus_b.js";
