@@ -19,8 +19,7 @@ import { broadcastShapes } from "../shape_utils.js";
 type BinaryKernel = (a: tfc.Tensor, b: tfc.Tensor) => tfc.Tensor;
 
 /**
- * C++ integer division, which truncates toward zero (TF's `Div` and `TruncateDiv` on
- * ints). tfjs's int32 `div` floors, so the quotient of the magnitudes takes the sign of
+ * C++ integer division, which truncates toward zero (TF's `TruncateDiv`). tfjs's int32 `div` floors, so the quotient of the magnitudes takes the sign of
  * the operands' product.
  */
 export function truncateDivInt(a: tfc.Tensor, b: tfc.Tensor): tfc.Tensor {
@@ -36,7 +35,7 @@ const BINARY_KERNELS: Record<string, BinaryKernel> = {
   Sub: tfc.sub,
   Mul: tfc.mul,
   RealDiv: tfc.div,
-  Div: (a, b) => (a.dtype === "int32" ? truncateDivInt(a, b) : tfc.div(a, b)),
+  Div: tfc.div,
   // tfjs's floorDiv always returns int32; TF's float FloorDiv is `floor(x / y)`, a float.
   FloorDiv: (a, b) =>
     a.dtype === "int32" ? tfc.floorDiv(a, b) : tfc.tidy(() => tfc.floor(tfc.div(a, b))),
@@ -58,7 +57,7 @@ const BINARY_KERNELS: Record<string, BinaryKernel> = {
 const COMPARISONS = new Set(["Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"]);
 
 /** Op types whose integer kernels are TF's `safe_div`/`safe_mod`: a zero divisor fails the run. */
-const INTEGER_DIVISIONS = new Set(["Div", "FloorDiv", "FloorMod"]);
+const INTEGER_DIVISIONS = new Set(["FloorDiv", "FloorMod"]);
 
 /**
  * TF's integer division kernels refuse a zero divisor ("Integer division by zero"); tfjs
