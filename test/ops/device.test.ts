@@ -160,4 +160,46 @@ describe("tf.device", () => {
     );
     expect(tf.constant(3, { name: "last" }).device).toBe("");
   });
+
+  it("colocateGradientsWithOps gives each op's gradient ops that op's device", () => {
+    const x = tf.constant([[1, 2]], { name: "x" });
+    const w = tf.constant(
+      [
+        [0.5, -1],
+        [2, 3],
+      ],
+      { name: "w" },
+    );
+    const h = tf.device("/gpu:0", () => tf.matmul(x, w));
+    const loss = tf.device("/cpu:0", () => tf.reduceSum(tf.square(h)));
+    const devicesOf = (prefix: string) =>
+      tf
+        .getDefaultGraph()
+        .getOperations()
+        .filter((op) => op.name.startsWith(prefix))
+        .map((op) => `${op.name.slice(prefix.length)}@${op.device}`);
+    const [dw] = tf.device("/job:worker", () =>
+      tf.gradients(loss, [w], { colocateGradientsWithOps: true }),
+    );
+    const gradDevices = devicesOf("gradients/");
+    expect(gradDevices).toContain("grad_ys_0@/device:CPU:0");
+    expect(gradDevices).toContain("Sum_grad/Tile@/device:CPU:0");
+    expect(gradDevices).toContain("Square_grad/Mul_1@/device:CPU:0");
+    expect(gradDevices).toContain("MatMul_grad/MatMul_1@/device:GPU:0");
+    for (const d of gradDevices) {
+      const want = d.startsWith("MatMul_grad/") ? "/device:GPU:0" : "/device:CPU:0";
+      expect(d.slice(d.indexOf("@") + 1), d).toBe(want);
+    }
+    // Without colocation they take the device scope around `tf.gradients`.
+    tf.device("/job:worker", () => tf.gradients(loss, [w]));
+    const plain = devicesOf("gradients_1/");
+    expect(plain.length).toBe(gradDevices.length);
+    for (const d of plain) expect(d.slice(d.indexOf("@") + 1), d).toBe("/job:worker");
+    // d/dw sum((x·w)^2) = xᵀ · 2(x·w); x·w = [[4.5, 5]].
+    using sess = new tf.Session();
+    expect((sess.run(dw as tf.Tensor) as tf.NDArray).toArray()).toEqual([
+      [9, 10],
+      [18, 20],
+    ]);
+  });
 });
