@@ -62,8 +62,8 @@ type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
  * derivative of `sum(ys)` with respect to it, built from each op type's registered gradient
  * function as ordinary ops named as TensorFlow names them (`gradients/MatMul_grad/MatMul_1`).
  * A tensor used in several places gets the sum of its gradients (`gradients/AddN`). `null`
- * where `x` does not affect `ys`. `colocateGradientsWithOps` is honoured trivially: every
- * op runs on the one device there is.
+ * where `x` does not affect `ys`. With `colocateGradientsWithOps`, each op's gradient ops
+ * record that op's device (`tf.device`); every op still runs on the tfjs backend.
  *
  * @example
  * ```ts
@@ -82,6 +82,7 @@ interface BuildOptions {
   stopGradients: readonly TensorLike[];
   gateGradients: boolean;
   unconnectedGradients: "none" | "zero";
+  colocateGradientsWithOps: boolean;
 }
 
 function asList<T>(value: T | readonly T[]): T[] {
@@ -106,6 +107,7 @@ function gradientsImpl(a: ArgsOf<typeof GRADIENTS_PARAMS>): (Tensor | null)[] {
     stopGradients: a.stopGradients === undefined ? [] : (asList(a.stopGradients) as TensorLike[]),
     gateGradients: a.gateGradients ?? false,
     unconnectedGradients: a.unconnectedGradients ?? "none",
+    colocateGradientsWithOps: a.colocateGradientsWithOps ?? false,
   };
   const graph = graphFromValues([...ysList, ...xsList]);
   return withDefaultGraph(graph, () =>
@@ -127,7 +129,13 @@ function buildGradients(
   const ys = ysIn.map((y) => convertToTensor(y, { name: "y" }));
   const xs = xsIn.map((x) => convertToTensor(x, { name: "x", asRef: true }));
   const stopOpsGiven = options.stopGradients.map((t) => convertToTensor(t).op);
-  const gradYs = ys.map((y, i) => defaultGradY(y, gradYsIn[i] ?? null, i));
+  // `_maybe_colocate_with`: with `colocateGradientsWithOps`, the ops computing an op's
+  // gradient get that op's device (`op.device`) and no other, whatever the device scopes.
+  const colocated = <T>(op: Operation, body: () => T): T =>
+    options.colocateGradientsWithOps
+      ? graph.device(null, () => graph.device({ fn: () => op.device }, body))
+      : body();
+  const gradYs = ys.map((y, i) => colocated(y.op, () => defaultGradY(y, gradYsIn[i] ?? null, i)));
 
   const fromOps = xs.map((x) => x.op);
   const { betweenOps, pending } = pendingCounts(
@@ -152,7 +160,7 @@ function buildGradients(
 
   for (let head = 0; head < queue.length; head++) {
     const op = queue[head] as Operation;
-    const outGrads = aggregatedGrads(grads, op);
+    const outGrads = colocated(op, () => aggregatedGrads(grads, op));
     const hasOutGrads = outGrads.some((g) => g !== null);
     let gradFn: GradientFunction | null = null;
     if (hasOutGrads && !stopOps.has(op)) {
@@ -171,21 +179,23 @@ function buildGradients(
     let inGrads: (Tensor | null)[];
     if (gradFn && hasOutGrads) {
       const fn = gradFn;
-      for (let i = 0; i < outGrads.length; i++) {
-        if (outGrads[i] === null && isFloating((op.outputs[i] as Tensor).dtype)) {
-          outGrads[i] = zerosLike(op.outputs[i] as Tensor);
+      inGrads = colocated(op, () => {
+        for (let i = 0; i < outGrads.length; i++) {
+          if (outGrads[i] === null && isFloating((op.outputs[i] as Tensor).dtype)) {
+            outGrads[i] = zerosLike(op.outputs[i] as Tensor);
+          }
         }
-      }
-      inGrads = withNameScope(graph, `${op.name}_grad`, () => {
-        let result = fn(op, outGrads);
-        if (result.length !== op.inputs.length) {
-          throw new ValueError(
-            `Num gradients ${result.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`,
-          );
-        }
-        if (options.gateGradients && result.filter((g) => g !== null).length > 1)
-          result = gateTuple(result, op);
-        return result;
+        return withNameScope(graph, `${op.name}_grad`, () => {
+          let result = fn(op, outGrads);
+          if (result.length !== op.inputs.length) {
+            throw new ValueError(
+              `Num gradients ${result.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`,
+            );
+          }
+          if (options.gateGradients && result.filter((g) => g !== null).length > 1)
+            result = gateTuple(result, op);
+          return result;
+        });
       });
     } else {
       inGrads = op.inputs.map(() => null);

@@ -222,6 +222,7 @@ registerGradient("Div", (op, grads) => {
 });
 
 registerGradient("FloorDiv", () => [null, null]);
+registerGradient("TruncateDiv", () => [null, null]);
 
 registerGradient("FloorMod", (op, grads) => {
   const grad = g0(grads);

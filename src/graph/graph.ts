@@ -2,6 +2,7 @@ import { ValueError } from "../errors.js";
 import { isWithinContext, loopValueMessage, type ControlFlowContext } from "./control_flow.js";
 import type { DType } from "./dtypes.js";
 import { nameFromScopeName } from "./names.js";
+import { isNullMerge, mergeDevice, type DeviceSpecParts } from "./device.js";
 import { Operation, type AttrValue } from "./operation.js";
 import { pyRepr, pyTypeName } from "./pyformat.js";
 import { Tensor } from "./tensor.js";
@@ -59,6 +60,16 @@ export interface OpSpec {
   loopEntry?: boolean;
 }
 
+/**
+ * A device function (`tf.device(fn)`): the device of an op being built, or `null` for none.
+ * `op.device` holds what inner scopes gave it so far.
+ */
+export type DeviceFunction = (op: Operation) => string | null;
+
+/** One `tf.device` scope: a parsed device name, a device function, or `null` (clears). */
+export type DeviceScope =
+  { readonly spec: DeviceSpecParts } | { readonly fn: DeviceFunction } | null;
+
 /** A point to roll the graph back to when a building call fails half way. */
 export type Savepoint = number;
 
@@ -86,6 +97,7 @@ export class Graph {
   private readonly collections = new Map<string, unknown[]>();
   private readonly extensions = new Map<symbol, unknown>();
   private controlStack: ControlFrame[] = [];
+  private deviceStack: DeviceScope[] = [];
   private undoLog: (() => void)[] | null = null;
   private savepointDepth = 0;
   private _finalized = false;
@@ -225,6 +237,7 @@ export class Graph {
     spec.outputs.forEach((o, i) =>
       op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
     );
+    this.applyDeviceScopes(op);
     for (const t of inputs) t.consumers.push(op);
     this.ops.push(op);
     this.opsByName.set(name, op);
@@ -273,6 +286,43 @@ export class Graph {
       }
     }
     return result;
+  }
+
+  /**
+   * Ops created inside `fn` are requested on `scope`'s device (`Graph.device`); scopes nest.
+   * Nothing is placed: the device is only recorded on the ops.
+   */
+  device<T>(scope: DeviceScope, fn: () => T): T {
+    const saved = this.deviceStack;
+    this.deviceStack = [...saved, scope];
+    try {
+      return fn();
+    } finally {
+      this.deviceStack = saved;
+    }
+  }
+
+  /**
+   * `_apply_device_functions`: the innermost scope speaks first; each outer parsed name
+   * fills in only the parts still missing, an outer function replaces the device, and a
+   * `null` scope hides all the scopes outside it.
+   */
+  private applyDeviceScopes(op: Operation): void {
+    for (let i = this.deviceStack.length - 1; i >= 0; i--) {
+      const scope = this.deviceStack[i] as DeviceScope;
+      if (scope === null) break;
+      if ("spec" in scope) {
+        if (!isNullMerge(scope.spec)) op._setDevice(mergeDevice(scope.spec, op.device));
+      } else {
+        const device = scope.fn(op);
+        if (device !== null && typeof device !== "string") {
+          throw new TypeError(
+            `A device function must return a device name (a string) or null, not ${pyTypeName(device)}.`,
+          );
+        }
+        op._setDevice(device ?? "");
+      }
+    }
   }
 
   /**

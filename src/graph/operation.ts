@@ -1,6 +1,17 @@
 import type { ControlFlowContext } from "./control_flow.js";
 import type { Graph } from "./graph.js";
-import type { Tensor } from "./tensor.js";
+import type { Tensor, TensorEvalParams } from "./tensor.js";
+import type { CallArgs } from "./call_args.js";
+
+/** `Operation.run`'s arguments as given, handed to the session layer, which parses them. */
+type OperationRunHook = (op: Operation, args: readonly unknown[]) => void;
+
+let runHook: OperationRunHook | null = null;
+
+/** Connects `Operation.run` to sessions (called once by the session layer). */
+export function installOperationRunHook(hook: OperationRunHook): void {
+  runHook = hook;
+}
 
 /** An attribute value of an operation (TensorFlow's `AttrValue`), opaque to `graph/`. */
 export type AttrValue = unknown;
@@ -37,6 +48,7 @@ export class Operation {
   readonly definedAt: Error | null;
   /** The loop the op runs in (`op._control_flow_context`), or `null` for once per run. */
   readonly controlFlowContext: ControlFlowContext | null;
+  private _device = "";
 
   constructor(
     graph: Graph,
@@ -60,12 +72,54 @@ export class Operation {
     this.controlFlowContext = controlFlowContext;
   }
 
+  /**
+   * The device requested for this op (`op.device`): what `tf.device` scopes and device
+   * functions gave when it was built, `""` for none. Recorded for graph export; scopeflow
+   * runs every op on the tfjs backend whatever it says.
+   *
+   * @example
+   * ```ts
+   * tf.device("/gpu:0", () => tf.constant(1)).op.device; // ==> /device:GPU:0
+   * ```
+   */
+  get device(): string {
+    return this._device;
+  }
+
+  /** Sets the requested device while the graph builds the op (`_set_device_from_string`). */
+  _setDevice(device: string): void {
+    this._device = device;
+  }
+
   /** An attribute's value (`op.get_attr(name)`); throws `ValueError` if absent. */
   getAttr(name: string): AttrValue {
     if (!(name in this.attrs)) {
       throw new Error(`Operation '${this.name}' has no attr named '${name}'.`);
     }
     return this.attrs[name];
+  }
+
+  /**
+   * Runs this op in a session, the default one unless given (TF's
+   * `run(feed_dict=None, session=None)`); returns nothing, as TensorFlow does.
+   *
+   * @example
+   * ```ts
+   * const v = tf.getVariable("v", [], { initializer: tf.zerosInitializer() });
+   * const bump = tf.assignAdd(v, 2).op;
+   * using sess = new tf.Session();
+   * sess.asDefault(() => {
+   *   tf.globalVariablesInitializer().run();
+   *   bump.run();
+   * });
+   * bump.run(undefined, sess);
+   * sess.run(v); // ==> 4.0
+   * ```
+   */
+  run(...args: CallArgs<TensorEvalParams>): void {
+    if (runHook === null)
+      throw new Error("scopeflow's sessions are not loaded: import from 'scopeflow'");
+    runHook(this, args);
   }
 
   /** `<tf.Operation 'add' type=AddV2>`. */

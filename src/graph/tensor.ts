@@ -124,6 +124,11 @@ export class Tensor implements TensorConvertible {
     return this.op.graph;
   }
 
+  /** The device requested for the op that produces this tensor (`op.device`). */
+  get device(): string {
+    return this.op.device;
+  }
+
   /** The static shape, as inferred when the graph was built. */
   get shape(): TensorShape {
     return this._shape;

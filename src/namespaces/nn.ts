@@ -29,3 +29,4 @@ export {
   staticBidirectionalRnn,
   type StaticBidirectionalRnnOptions,
 } from "../rnn/static_bidirectional_rnn.js";
+export { xwPlusB } from "../ops/nn/xw_plus_b.js";

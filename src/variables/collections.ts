@@ -111,6 +111,27 @@ export const globalVariablesInitializer = tfFunction(
 );
 
 /**
+ * TF 1.15's deprecated `tf.initialize_all_variables()`: the same op as
+ * {@link globalVariablesInitializer} (`init`).
+ *
+ * @deprecated Use `tf.globalVariablesInitializer()` (deprecated in TF since 2017-03-02).
+ * @example
+ * ```ts
+ * const w = tf.getVariable("w", [2], { initializer: tf.onesInitializer() });
+ * const init = tf.initializeAllVariables();
+ * init.name; // ==> init
+ * using sess = new tf.Session();
+ * sess.run(init);
+ * sess.run(w); // ==> [1. 1.]
+ * ```
+ */
+export const initializeAllVariables = tfFunction(
+  "initializeAllVariables",
+  [] as const,
+  (): Operation => globalVariablesInitializer(),
+);
+
+/**
  * Initializes every local variable (`tf.local_variables_initializer()`), op `init_1`
  * after an `init`.
  *

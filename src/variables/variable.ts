@@ -276,6 +276,10 @@ export class Variable implements TensorConvertible {
   get graph(): Graph {
     return this.op.graph;
   }
+  /** The device requested for the variable (`Variable.device`: its `VariableV2` op's). */
+  get device(): string {
+    return this.op.device;
+  }
   /** The storage tensor (`float32_ref`), as ops that write take it. */
   get refTensor(): Tensor {
     return this.ref;
@@ -490,8 +494,12 @@ function buildVariable(
   return withNameScope(graph, name ?? "Variable", (scope) => {
     const value =
       typeof initialValue === "function"
-        ? withNameScope(graph, "Initializer", () =>
-            convertToTensor(initialValue(), { name: "initial_value", dtype }),
+        ? // TF builds an initializer function's ops under `device(None)`, as if colocated
+          // with the variable that does not exist yet.
+          withNameScope(graph, "Initializer", () =>
+            graph.device(null, () =>
+              convertToTensor(initialValue(), { name: "initial_value", dtype }),
+            ),
           )
         : convertToTensor(initialValue, { name: "initial_value", dtype });
     if (validateShape && !value.shape.isFullyDefined()) {
@@ -500,7 +508,10 @@ function buildVariable(
     const varShape = shape ?? (validateShape ? value.shape : TensorShape.unknown());
     const ref = variableOp(graph, scope, varShape, value.dtype, definedAt);
     const initializer = assign(ref, value, { name: "Assign", validateShape }).op;
-    const snapshot = identity(ref, { name: "read" });
+    // `colocate_with(variable.op)`: the snapshot gets the variable's device and no other.
+    const snapshot = graph.device(null, () =>
+      graph.device({ fn: () => ref.op.device }, () => identity(ref, { name: "read" })),
+    );
     return { ref, initialValue: value, initializer, snapshot };
   });
 }

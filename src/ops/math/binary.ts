@@ -1,5 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type { DType } from "../../graph/dtypes.js";
+import { InvalidArgumentError } from "../../errors.js";
 import type { Graph } from "../../graph/graph.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
@@ -17,6 +18,16 @@ import { broadcastShapes } from "../shape_utils.js";
 
 type BinaryKernel = (a: tfc.Tensor, b: tfc.Tensor) => tfc.Tensor;
 
+/**
+ * C++ integer division, which truncates toward zero (TF's `TruncateDiv`). tfjs's int32 `div` floors, so the quotient of the magnitudes takes the sign of
+ * the operands' product.
+ */
+export function truncateDivInt(a: tfc.Tensor, b: tfc.Tensor): tfc.Tensor {
+  return tfc.tidy(() =>
+    tfc.mul(tfc.floorDiv(tfc.abs(a), tfc.abs(b)), tfc.mul(tfc.sign(a), tfc.sign(b))),
+  );
+}
+
 /** Element-wise binary op types with broadcasting, and their tfjs kernels. */
 const BINARY_KERNELS: Record<string, BinaryKernel> = {
   Add: tfc.add,
@@ -25,7 +36,9 @@ const BINARY_KERNELS: Record<string, BinaryKernel> = {
   Mul: tfc.mul,
   RealDiv: tfc.div,
   Div: tfc.div,
-  FloorDiv: tfc.floorDiv,
+  // tfjs's floorDiv always returns int32; TF's float FloorDiv is `floor(x / y)`, a float.
+  FloorDiv: (a, b) =>
+    a.dtype === "int32" ? tfc.floorDiv(a, b) : tfc.tidy(() => tfc.floor(tfc.div(a, b))),
   FloorMod: tfc.mod,
   Pow: tfc.pow,
   Maximum: tfc.maximum,
@@ -43,8 +56,29 @@ const BINARY_KERNELS: Record<string, BinaryKernel> = {
 
 const COMPARISONS = new Set(["Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"]);
 
+/** Op types whose integer kernels are TF's `safe_div`/`safe_mod`: a zero divisor fails the run. */
+const INTEGER_DIVISIONS = new Set(["FloorDiv", "FloorMod"]);
+
+/**
+ * TF's integer division kernels refuse a zero divisor ("Integer division by zero"); tfjs
+ * would return garbage. Float division follows IEEE (inf, nan) and is not checked.
+ */
+export function checkIntegerDivisor(divisor: tfc.Tensor, opName: string): void {
+  if (divisor.dtype !== "int32") return;
+  if ((divisor.dataSync() as Int32Array).includes(0)) {
+    throw new InvalidArgumentError("Integer division by zero", opName);
+  }
+}
+
 for (const [type, kernel] of Object.entries(BINARY_KERNELS)) {
-  registerOp({ type, kernel: ([a, b]) => [kernel(a as tfc.Tensor, b as tfc.Tensor)] });
+  const checked = INTEGER_DIVISIONS.has(type);
+  registerOp({
+    type,
+    kernel: ([a, b], op) => {
+      if (checked) checkIntegerDivisor(b as tfc.Tensor, op.name);
+      return [kernel(a as tfc.Tensor, b as tfc.Tensor)];
+    },
+  });
 }
 
 /**
