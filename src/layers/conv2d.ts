@@ -15,8 +15,11 @@ import {
   req,
   stringKind,
   tensorKind,
+  type ArgsOf,
   type CallArgs,
   type OptionsOf,
+  type Param,
+  type ParamList,
 } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
 import {
@@ -102,10 +105,29 @@ export class Conv2D extends Layer {
   /** The bias, once built (`null` without `useBias`). */
   bias: Variable | null = null;
 
+  /**
+   * The parameter list `new` parses: each subclass's own, as TF's `Conv2DTranspose` (which
+   * extends `Conv2D`) takes no `dilation_rate`.
+   */
+  protected static readonly params: ParamList<readonly Param[]> = CONV2D_P;
+
   constructor(...args: CallArgs<typeof CONV2D_PARAMS>) {
-    const a = CONV2D_P.parse(args);
-    // Before the layer takes its name, so that a bad activation leaves the graph as it was.
+    const P = (new.target as typeof Conv2D).params;
+    const a = P.parse(args) as ArgsOf<typeof CONV2D_PARAMS>;
+    // Checked before the layer takes its name, so that bad arguments leave the graph as it was.
     const activation = getActivation(a.activation);
+    const filters = a.filters;
+    if (!Number.isInteger(filters) || filters <= 0) {
+      throw new ValueError(`filters must be a positive integer, got ${String(filters)}`);
+    }
+    const kernelSize = normalizeTuple(a.kernelSize, 2, "kernel_size") as [number, number];
+    const strides = normalizeTuple(a.strides ?? 1, 2, "strides") as [number, number];
+    const padding = normalizePadding(a.padding);
+    const dataFormat = normalizeDataFormat(a.dataFormat);
+    const dilationRate = normalizeTuple(a.dilationRate ?? 1, 2, "dilation_rate") as [
+      number,
+      number,
+    ];
     super({
       trainable: a.trainable,
       name: a.name,
@@ -114,23 +136,18 @@ export class Conv2D extends Layer {
       scope: a.scope,
       reuse: a.reuse,
     });
-    const filters = a.filters;
-    if (!Number.isInteger(filters) || filters <= 0) {
-      throw new ValueError(`filters must be a positive integer, got ${String(filters)}`);
-    }
     this.filters = filters;
-    this.kernelSize = normalizeTuple(a.kernelSize, 2, "kernel_size") as [number, number];
-    this.strides = normalizeTuple(a.strides ?? 1, 2, "strides") as [number, number];
-    this.padding = normalizePadding(a.padding);
-    this.dataFormat = normalizeDataFormat(a.dataFormat);
-    this.dilationRate = normalizeTuple(a.dilationRate ?? 1, 2, "dilation_rate") as [number, number];
+    this.kernelSize = kernelSize;
+    this.strides = strides;
+    this.padding = padding;
+    this.dataFormat = dataFormat;
+    this.dilationRate = dilationRate;
     this.activation = activation;
     this.useBias = a.useBias ?? true;
     this.kernelInitializer = a.kernelInitializer ?? null;
     // `biasInitializer: null` (Python's None) is the variable scope's initializer.
     this.biasInitializer =
-      a.biasInitializer ??
-      (givenAsNull(CONV2D_P, args, "biasInitializer") ? null : zerosInitializer());
+      a.biasInitializer ?? (givenAsNull(P, args, "biasInitializer") ? null : zerosInitializer());
     this.kernelRegularizer = a.kernelRegularizer ?? null;
     this.biasRegularizer = a.biasRegularizer ?? null;
     this.kernelConstraint = a.kernelConstraint ?? null;
@@ -138,8 +155,13 @@ export class Conv2D extends Layer {
     this.inputSpec = new InputSpec({ ndim: 4 });
   }
 
-  private get channelAxis(): number {
+  protected get channelAxis(): number {
     return this.dataFormat === "channels_first" ? 1 : -1;
+  }
+
+  /** The filter's shape for `channels` input channels: `[kh, kw, in, filters]`. */
+  protected kernelShape(channels: number): number[] {
+    return [...this.kernelSize, channels, this.filters];
   }
 
   protected override build(inputShape: TensorShape): void {
@@ -151,7 +173,7 @@ export class Conv2D extends Layer {
       throw new ValueError("strides > 1 not supported in conjunction with dilation_rate > 1");
     }
     const dtype = this.dtype ?? "float32";
-    this.kernel = this.addWeight("kernel", [...this.kernelSize, channels, this.filters], {
+    this.kernel = this.addWeight("kernel", this.kernelShape(channels), {
       initializer: this.kernelInitializer,
       regularizer: this.kernelRegularizer,
       constraint: this.kernelConstraint,
@@ -172,29 +194,40 @@ export class Conv2D extends Layer {
     const nchw = this.dataFormat === "channels_first";
     const [sh, sw] = this.strides;
     const [dh, dw] = this.dilationRate;
-    let outputs = nnConv2d(inputs, this.kernel as Variable, {
+    const outputs = nnConv2d(inputs, this.kernel as Variable, {
       strides: nchw ? [1, 1, sh, sw] : [1, sh, sw, 1],
       padding: this.padding === "same" ? "SAME" : "VALID",
       dilations: nchw ? [1, 1, dh, dw] : [1, dh, dw, 1],
       dataFormat: nchw ? "NCHW" : "NHWC",
     });
+    return this.biasAndActivation(outputs);
+  }
+
+  /** The layer's `BiasAdd` (with `useBias`) and activation after its convolution. */
+  protected biasAndActivation(outputs: Tensor): Tensor {
+    const nchw = this.dataFormat === "channels_first";
     if (this.bias !== null) {
       outputs = biasAdd(outputs, this.bias, { dataFormat: nchw ? "NCHW" : "NHWC" });
     }
     return this.activation === null ? outputs : this.activation(outputs);
   }
 
+  /** The static output size along spatial axis `i` (height 0, width 1). */
+  protected spatialOutputLength(input: Dim, i: number): Dim {
+    return convOutputLength(
+      input,
+      this.kernelSize[i] as number,
+      this.padding,
+      this.strides[i] as number,
+      this.dilationRate[i] as number,
+    );
+  }
+
   override computeOutputShape(inputShape: ShapeLike): TensorShape {
     const dims = fourDims(inputShape);
     const nchw = this.dataFormat === "channels_first";
     const spatial = (nchw ? [dims[2], dims[3]] : [dims[1], dims[2]]).map((d, i) =>
-      convOutputLength(
-        d ?? null,
-        this.kernelSize[i] as number,
-        this.padding,
-        this.strides[i] as number,
-        this.dilationRate[i] as number,
-      ),
+      this.spatialOutputLength(d ?? null, i),
     );
     return new TensorShape(
       nchw

@@ -1,14 +1,11 @@
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../graph/tensor.js";
-import { TensorShape, type Dim, type ShapeLike } from "../graph/tensor_shape.js";
-import { zerosInitializer } from "../ops/init_ops.js";
+import type { Dim, TensorShape } from "../graph/tensor_shape.js";
 import { shape as shapeOp } from "../ops/array/shape.js";
 import { stack } from "../ops/array/stack.js";
 import { sliceHelper } from "../ops/array/strided_slice.js";
 import { pythonOperator } from "../ops/math/operators.js";
-import { biasAdd } from "../ops/nn/bias_add.js";
 import { conv2dTranspose as nnConv2dTranspose } from "../ops/nn/conv_transpose.js";
-import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
 import {
   declare,
   defineParams,
@@ -21,24 +18,19 @@ import {
   tensorKind,
   type CallArgs,
   type OptionsOf,
+  type Param,
+  type ParamList,
 } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
 import {
   applyFunctional,
-  dimAt,
-  InputSpec,
   intOrIntsKind,
-  Layer,
   KERNEL_LAYER_ARGS,
   LAYER_KWARGS,
-  normalizeDataFormat,
-  normalizePadding,
-  normalizeTuple,
   reuseKind,
   type ApplyOptions,
 } from "./base.js";
-import { getActivation } from "./activations.js";
-import { fourDims } from "./conv2d.js";
+import { Conv2D } from "./conv2d.js";
 
 /**
  * What `tf.layers.Conv2DTranspose` and `tf.layers.conv2dTranspose` share, in TF 1.15's
@@ -98,67 +90,18 @@ export function deconvOutputLength(
  * deconv.kernel.shape.toString(); // ==> (5, 5, 8, 16)
  * ```
  */
-export class Conv2DTranspose extends Layer {
+export class Conv2DTranspose extends Conv2D {
   static override readonly className: string | undefined = "Conv2DTranspose";
-  readonly filters: number;
-  readonly kernelSize: [number, number];
-  readonly strides: [number, number];
-  readonly padding: "valid" | "same";
-  readonly dataFormat: "channels_last" | "channels_first";
-  readonly activation: ((x: Tensor) => Tensor) | null;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer | InitializerFunction | null;
-  readonly biasInitializer: Initializer | InitializerFunction | null;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
-  readonly kernelConstraint: Constraint | null;
-  readonly biasConstraint: Constraint | null;
-  /** The filter, once built. */
-  kernel: Variable | null = null;
-  /** The bias, once built (`null` without `useBias`). */
-  bias: Variable | null = null;
+  protected static override readonly params: ParamList<readonly Param[]> = CONV2D_T_P;
 
   constructor(...args: CallArgs<typeof CONV2D_T_PARAMS>) {
-    const a = CONV2D_T_P.parse(args);
-    // Before the layer takes its name, so that a bad activation leaves the graph as it was.
-    const activation = getActivation(a.activation);
-    const filters = a.filters;
-    if (!Number.isInteger(filters) || filters <= 0) {
-      throw new ValueError(`filters must be a positive integer, got ${String(filters)}`);
-    }
-    const kernelSize = normalizeTuple(a.kernelSize, 2, "kernel_size") as [number, number];
-    const strides = normalizeTuple(a.strides ?? 1, 2, "strides") as [number, number];
-    const padding = normalizePadding(a.padding);
-    const dataFormat = normalizeDataFormat(a.dataFormat);
-    super({
-      trainable: a.trainable,
-      name: a.name,
-      dtype: a.dtype,
-      activityRegularizer: a.activityRegularizer,
-      scope: a.scope,
-      reuse: a.reuse,
-    });
-    this.filters = filters;
-    this.kernelSize = kernelSize;
-    this.strides = strides;
-    this.padding = padding;
-    this.dataFormat = dataFormat;
-    this.activation = activation;
-    this.useBias = a.useBias ?? true;
-    this.kernelInitializer = a.kernelInitializer ?? null;
-    // `biasInitializer: null` (Python's None) is the variable scope's initializer.
-    this.biasInitializer =
-      a.biasInitializer ??
-      (givenAsNull(CONV2D_T_P, args, "biasInitializer") ? null : zerosInitializer());
-    this.kernelRegularizer = a.kernelRegularizer ?? null;
-    this.biasRegularizer = a.biasRegularizer ?? null;
-    this.kernelConstraint = a.kernelConstraint ?? null;
-    this.biasConstraint = a.biasConstraint ?? null;
-    this.inputSpec = new InputSpec({ ndim: 4 });
+    // Conv2D's constructor parses `args` with this class's own `params`.
+    super(...(args as unknown as ConstructorParameters<typeof Conv2D>));
   }
 
-  private get channelAxis(): number {
-    return this.dataFormat === "channels_first" ? 1 : -1;
+  /** `[kh, kw, filters, inChannels]`: the filter of the convolution this one transposes. */
+  protected override kernelShape(channels: number): number[] {
+    return [...this.kernelSize, this.filters, channels];
   }
 
   protected override build(inputShape: TensorShape): void {
@@ -167,29 +110,10 @@ export class Conv2DTranspose extends Layer {
         `Inputs should have rank 4. Received input shape: ${inputShape.toString()}`,
       );
     }
-    const channels = dimAt(inputShape, this.channelAxis);
-    if (channels === null) {
-      throw new ValueError("The channel dimension of the inputs should be defined. Found `None`.");
-    }
-    const dtype = this.dtype ?? "float32";
-    this.kernel = this.addWeight("kernel", [...this.kernelSize, this.filters, channels], {
-      initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer,
-      constraint: this.kernelConstraint,
-      dtype,
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight("bias", [this.filters], {
-        initializer: this.biasInitializer,
-        regularizer: this.biasRegularizer,
-        constraint: this.biasConstraint,
-        dtype,
-      });
-    }
-    this.inputSpec = new InputSpec({ ndim: 4, axes: { [this.channelAxis]: channels } });
+    super.build(inputShape);
   }
 
-  protected call(inputs: Tensor, _options: ApplyOptions): Tensor {
+  protected override call(inputs: Tensor, _options: ApplyOptions): Tensor {
     const nchw = this.dataFormat === "channels_first";
     // As TF: the output size follows the input's dynamic shape, so any batch size works.
     const inputsShape = shapeOp(inputs);
@@ -210,33 +134,21 @@ export class Conv2DTranspose extends Layer {
         : [batchSize, outHeight, outWidth, this.filters],
     );
     const [sh, sw] = this.strides;
-    let outputs = nnConv2dTranspose(inputs, this.kernel as Variable, outputShape, {
+    const outputs = nnConv2dTranspose(inputs, this.kernel as Variable, outputShape, {
       strides: nchw ? [1, 1, sh, sw] : [1, sh, sw, 1],
       padding: this.padding === "same" ? "SAME" : "VALID",
       dataFormat: nchw ? "NCHW" : "NHWC",
     });
     outputs.setShape(this.computeOutputShape(inputs.shape));
-    if (this.bias !== null) {
-      outputs = biasAdd(outputs, this.bias, { dataFormat: nchw ? "NCHW" : "NHWC" });
-    }
-    return this.activation === null ? outputs : this.activation(outputs);
+    return this.biasAndActivation(outputs);
   }
 
-  override computeOutputShape(inputShape: ShapeLike): TensorShape {
-    const dims = fourDims(inputShape);
-    const nchw = this.dataFormat === "channels_first";
-    const spatial = (nchw ? [dims[2], dims[3]] : [dims[1], dims[2]]).map((d, i) =>
-      deconvOutputLength(
-        d ?? null,
-        this.kernelSize[i] as number,
-        this.padding,
-        this.strides[i] as number,
-      ),
-    );
-    return new TensorShape(
-      nchw
-        ? [dims[0] ?? null, this.filters, ...spatial]
-        : [dims[0] ?? null, ...spatial, this.filters],
+  protected override spatialOutputLength(input: Dim, i: number): Dim {
+    return deconvOutputLength(
+      input,
+      this.kernelSize[i] as number,
+      this.padding,
+      this.strides[i] as number,
     );
   }
 }
