@@ -657,7 +657,9 @@ describe("initializers: TF 1.15's constructor parameters", () => {
       build(() => tf.randomUniformInitializer(-1, 1, 5)),
       build(() => tf.randomUniformInitializer({ minval: -1, maxval: 1, seed: 5 })),
     );
-    const v = tf.getVariable("u", [50, 40], { initializer: tf.randomUniformInitializer(-1, -0.5) });
+    const v = tf.getVariable("u", [50, 40], {
+      initializer: tf.randomUniformInitializer(-1, -0.5, 11),
+    });
     using sess = new tf.Session();
     sess.run(v.initializer);
     const values = Array.from(sess.run(v.value()).data as Float32Array);
