@@ -49,6 +49,8 @@ export interface Param<N extends string = string, T = unknown, R extends boolean
   readonly aliasOf?: string;
   /** The alias is TF's newer spelling (`filters` for conv2d's `filter`), not the older one. */
   readonly aliasIsNewer?: boolean;
+  /** `null` (Python's `None`) is a value here, not "left out": the parse keeps it. */
+  readonly keepsNull?: boolean;
 }
 
 /** A required parameter. */
@@ -59,6 +61,15 @@ export function req<N extends string, T>(name: N, k: Kind<T>): Param<N, T, true>
 /** An optional parameter (TF's `param=default`; `null` and `undefined` mean "not given"). */
 export function opt<N extends string, T>(name: N, k: Kind<T>): Param<N, T, false> {
   return { name, kind: k, required: false };
+}
+
+/**
+ * An optional parameter whose `None` is not its default, so `null` stays `null` in the
+ * parsed arguments while leaving it out gives `undefined`: `loss_collection=None` adds a
+ * loss to no collection, `bias_initializer=None` is the variable scope's initializer.
+ */
+export function optNullable<N extends string, T>(name: N, k: Kind<T>): Param<N, T | null, false> {
+  return { name, kind: k, required: false, keepsNull: true };
 }
 
 /**
@@ -187,7 +198,7 @@ export function defineParams<const P extends AnyParams>(fn: string, params: P): 
       const p = params[i] as Param;
       const value = args[i];
       checkValue(p, value, ` (position ${i + 1})`);
-      out[p.name] = value ?? undefined;
+      out[p.name] = value === null && p.keepsNull === true ? null : (value ?? undefined);
     }
     if (options !== null) {
       for (const key of Object.keys(options)) {
@@ -199,7 +210,8 @@ export function defineParams<const P extends AnyParams>(fn: string, params: P): 
           fail(`got multiple values for argument '${key}'`);
         }
         checkValue(p, value, "");
-        if (value !== undefined) out[key] = value ?? undefined;
+        if (value !== undefined)
+          out[key] = value === null && p.keepsNull !== true ? undefined : value;
       }
     }
     if (hasAliases) {
@@ -477,30 +489,6 @@ function splitArgs(
     return { positional: n - 1, options: last };
   }
   return { positional: n, options: null };
-}
-
-/**
- * Whether parameter `name` was given as `null` (Python's `None`) rather than left out, for
- * the few parameters whose `None` is not their default (`loss_collection=None` adds a loss
- * to no collection; `bias_initializer=None` is the variable scope's initializer, not zeros).
- *
- * @example
- * ```ts
- * const P = defineParams("f", [opt("c", stringKind)] as const);
- * givenAsNull(P, [null], "c"); // ==> true
- * givenAsNull(P, [], "c"); // ==> false
- * ```
- */
-export function givenAsNull(
-  list: ParamList<AnyParams>,
-  args: ArrayLike<unknown>,
-  name: string,
-): boolean {
-  const index = list.params.findIndex((p) => p.name === name);
-  if (index < 0) return false;
-  const { positional, options } = splitArgs(list, args);
-  if (index < positional) return args[index] === null;
-  return options !== null && options[name] === null;
 }
 
 /**

@@ -8,7 +8,6 @@ import type { Constraint, Initializer, InitializerFunction, Regularizer } from "
 import {
   declare,
   defineParams,
-  givenAsNull,
   keywordOnlyAfter,
   numberKind,
   opt,
@@ -146,8 +145,7 @@ export class Conv2D extends Layer {
     this.useBias = a.useBias ?? true;
     this.kernelInitializer = a.kernelInitializer ?? null;
     // `biasInitializer: null` (Python's None) is the variable scope's initializer.
-    this.biasInitializer =
-      a.biasInitializer ?? (givenAsNull(P, args, "biasInitializer") ? null : zerosInitializer());
+    this.biasInitializer = a.biasInitializer === undefined ? zerosInitializer() : a.biasInitializer;
     this.kernelRegularizer = a.kernelRegularizer ?? null;
     this.biasRegularizer = a.biasRegularizer ?? null;
     this.kernelConstraint = a.kernelConstraint ?? null;
@@ -278,11 +276,5 @@ export function convOutputLength(
  */
 export const conv2d = declare((...args: CallArgs<typeof CONV2D_FN_PARAMS>): Tensor => {
   const { inputs, reuse, ...a } = CONV2D_FN_P.parse(args);
-  const biasInitializer = givenAsNull(CONV2D_FN_P, args, "biasInitializer")
-    ? null
-    : a.biasInitializer;
-  return applyFunctional(
-    inputs,
-    () => new Conv2D({ ...a, biasInitializer, scope: a.name ?? null, reuse }),
-  );
+  return applyFunctional(inputs, () => new Conv2D({ ...a, scope: a.name ?? null, reuse }));
 }, CONV2D_FN_P);

@@ -9,7 +9,6 @@ import { conv2dTranspose as nnConv2dTranspose } from "../ops/nn/conv_transpose.j
 import {
   declare,
   defineParams,
-  givenAsNull,
   keywordOnlyAfter,
   numberKind,
   opt,
@@ -170,11 +169,5 @@ declare(Conv2DTranspose, CONV2D_T_P);
  */
 export const conv2dTranspose = declare((...args: CallArgs<typeof CONV2D_T_FN_PARAMS>): Tensor => {
   const { inputs, reuse, ...a } = CONV2D_T_FN_P.parse(args);
-  const biasInitializer = givenAsNull(CONV2D_T_FN_P, args, "biasInitializer")
-    ? null
-    : a.biasInitializer;
-  return applyFunctional(
-    inputs,
-    () => new Conv2DTranspose({ ...a, biasInitializer, scope: a.name ?? null, reuse }),
-  );
+  return applyFunctional(inputs, () => new Conv2DTranspose({ ...a, scope: a.name ?? null, reuse }));
 }, CONV2D_T_FN_P);

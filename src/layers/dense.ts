@@ -10,7 +10,6 @@ import type { Constraint, Initializer, InitializerFunction, Regularizer } from "
 import {
   declare,
   defineParams,
-  givenAsNull,
   keywordOnlyAfter,
   numberKind,
   opt,
@@ -107,9 +106,7 @@ export class Dense extends Layer {
     this.useBias = a.useBias ?? true;
     this.kernelInitializer = a.kernelInitializer ?? null;
     // `biasInitializer: null` (Python's None) is the variable scope's initializer.
-    this.biasInitializer =
-      a.biasInitializer ??
-      (givenAsNull(DENSE_P, args, "biasInitializer") ? null : zerosInitializer());
+    this.biasInitializer = a.biasInitializer === undefined ? zerosInitializer() : a.biasInitializer;
     this.kernelRegularizer = a.kernelRegularizer ?? null;
     this.biasRegularizer = a.biasRegularizer ?? null;
     this.kernelConstraint = a.kernelConstraint ?? null;
@@ -188,11 +185,5 @@ declare(Dense, DENSE_P);
  */
 export const dense = declare((...args: CallArgs<typeof DENSE_FN_PARAMS>): Tensor => {
   const { inputs, reuse, ...a } = DENSE_FN_P.parse(args);
-  const biasInitializer = givenAsNull(DENSE_FN_P, args, "biasInitializer")
-    ? null
-    : a.biasInitializer;
-  return applyFunctional(
-    inputs,
-    () => new Dense({ ...a, biasInitializer, scope: a.name ?? null, reuse }),
-  );
+  return applyFunctional(inputs, () => new Dense({ ...a, scope: a.name ?? null, reuse }));
 }, DENSE_FN_P);

@@ -8,10 +8,10 @@ import {
   booleanKind,
   declare,
   defineParams,
-  givenAsNull,
   intKind,
   numberKind,
   opt,
+  optNullable,
   req,
   stringKind,
   tensorKind,
@@ -20,7 +20,6 @@ import {
   type CallArgs,
   type OptionsOf,
   type Param,
-  type ParamList,
 } from "../graph/call_args.js";
 import { cast } from "../ops/array/cast.js";
 import { constant } from "../ops/array/constant.js";
@@ -117,7 +116,7 @@ export type ReductionKey =
 const WEIGHTS = opt("weights", tensorKind);
 const SCOPE_TAIL = [
   opt("scope", stringKind),
-  opt("lossCollection", stringKind),
+  optNullable("lossCollection", stringKind),
   opt("reduction", stringKind),
 ] as const;
 const LOSS_TAIL = [WEIGHTS, ...SCOPE_TAIL] as const;
@@ -162,7 +161,7 @@ const PAIRWISE_PARAMS = [
   req("predictions", tensorKind),
   WEIGHTS,
   opt("scope", stringKind),
-  opt("lossCollection", stringKind),
+  optNullable("lossCollection", stringKind),
 ] as const;
 /** `sigmoid_cross_entropy(multi_class_labels, logits, weights, label_smoothing, scope, loss_collection, reduction)`. */
 const SIGMOID_XENT_PARAMS = [
@@ -210,12 +209,8 @@ export type SparseSoftmaxCrossEntropyArgs = OptionsOf<typeof SPARSE_XENT_PARAMS>
  * The collection a loss goes to: `lossCollection` as given, where `null` (Python's `None`)
  * means none, unlike leaving it out (`LOSSES`).
  */
-function lossCollectionOf(
-  list: ParamList<readonly Param[]>,
-  args: readonly unknown[],
-  given: string | undefined,
-): string | null {
-  return given ?? (givenAsNull(list, args, "lossCollection") ? null : GraphKeys.LOSSES);
+function lossCollectionOf(given: string | null | undefined): string | null {
+  return given === undefined ? GraphKeys.LOSSES : given;
 }
 
 /** A loss's arguments, with `lossCollection` resolved. */
@@ -232,8 +227,8 @@ function lossFunction<const P extends readonly Param[]>(
   const list = defineParams(fn, params);
   return declare((...args: CallArgs<P>): Tensor => {
     const a = list.parse(args);
-    const given = (a as { lossCollection?: string }).lossCollection;
-    return impl({ ...a, lossCollection: lossCollectionOf(list, args, given) });
+    const given = (a as { lossCollection?: string | null }).lossCollection;
+    return impl({ ...a, lossCollection: lossCollectionOf(given) });
   }, list);
 }
 
@@ -373,7 +368,7 @@ function numPresent(losses: Tensor, weights: TensorLike, perBatch = false): Tens
 
 const ADD_LOSS_P = defineParams("losses.addLoss", [
   req("loss", tensorKind),
-  opt("lossCollection", stringKind),
+  optNullable("lossCollection", stringKind),
 ] as const);
 
 /**
@@ -390,7 +385,7 @@ const ADD_LOSS_P = defineParams("losses.addLoss", [
  */
 export const addLoss = declare((...args: CallArgs<typeof ADD_LOSS_P.params>): void => {
   const a = ADD_LOSS_P.parse(args);
-  const collection = lossCollectionOf(ADD_LOSS_P, args, a.lossCollection);
+  const collection = lossCollectionOf(a.lossCollection);
   if (collection) getDefaultGraph().addToCollection(collection, a.loss);
 }, ADD_LOSS_P);
 

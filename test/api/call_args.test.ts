@@ -128,3 +128,33 @@ describe("argmax(input, axis, name, dimension, output_type)", () => {
     );
   });
 });
+
+describe("a parameter whose None is not its default (optNullable)", () => {
+  it("biasInitializer: null is the variable scope's initializer, left out it is zeros", () => {
+    const x = tf.ones([2, 3]);
+    const [given, left, positional] = tf.variableScope(
+      "s",
+      { initializer: tf.constantInitializer(0.5) },
+      () => [
+        new tf.layers.Dense(4, { biasInitializer: null, name: "given" }),
+        new tf.layers.Dense(4, { name: "left" }),
+        new tf.layers.Conv2D(2, 1, { biasInitializer: null, name: "conv" }),
+      ],
+    ) as [tf.layers.Dense, tf.layers.Dense, tf.layers.Conv2D];
+    tf.variableScope("s", { initializer: tf.constantInitializer(0.5) }, () => {
+      given.apply(x);
+      left.apply(x);
+      positional.apply(tf.ones([1, 2, 2, 3]));
+    });
+    const fn = tf.variableScope("f", { initializer: tf.constantInitializer(0.25) }, () =>
+      tf.layers.dense(x, 4, { biasInitializer: null, name: "fn" }),
+    );
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    expect(String(sess.run(given.bias as tf.Variable))).toBe("[0.5 0.5 0.5 0.5]");
+    expect(String(sess.run(left.bias as tf.Variable))).toBe("[0. 0. 0. 0.]");
+    expect(String(sess.run(positional.bias as tf.Variable))).toBe("[0.5 0.5]");
+    expect(fn.op.name).toBe("f/fn/BiasAdd");
+    expect(String(sess.run("f/fn/bias:0"))).toBe("[0.25 0.25 0.25 0.25]");
+  });
+});
