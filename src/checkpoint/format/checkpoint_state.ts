@@ -1,5 +1,5 @@
 /**
- * The `checkpoint` state file: a tensorflow.CheckpointState (proto/checkpoint_state.proto)
+ * The `checkpoint` state file: a tensorflow.CheckpointState (src/proto/tensorflow/python/training/checkpoint_state.proto)
  * in protobuf *text* format, as Python's `text_format.MessageToString` writes it
  * from `update_checkpoint_state_internal` (tensorflow/python/checkpoint/checkpoint_management.py):
  *
