@@ -255,6 +255,16 @@ export function withDeferredSave<T>(saveOp: Operation, sink: DeferredSave, fn: (
 
 registerOp({
   type: "SaveV2",
+  opDef: {
+    inputs: [
+      "prefix: string",
+      "tensor_names: string",
+      "shape_and_slices: string",
+      "tensors: dtypes",
+    ],
+    attrs: ["dtypes: list(type) >= 1"],
+    stateful: true,
+  },
   stateful: true,
   kernel: (inputs, op) => {
     const [prefixT, namesT, slicesT, ...values] = inputs as tfc.Tensor[];
@@ -322,6 +332,12 @@ export function restoreSpecsOf(op: Operation, keys: readonly string[]): RestoreS
 
 registerOp({
   type: "RestoreV2",
+  opDef: {
+    inputs: ["prefix: string", "tensor_names: string", "shape_and_slices: string"],
+    outputs: ["tensors: dtypes"],
+    attrs: ["dtypes: list(type) >= 1"],
+    stateful: true,
+  },
   stateful: true,
   kernel: (inputs, op) => {
     const [prefixT, namesT, slicesT] = inputs as tfc.Tensor[];

@@ -1,6 +1,7 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
+import { buildOpDef, isScopeflowOnly, type OpDeclaration, type OpDefMessage } from "./op_def.js";
 
 /**
  * What a kernel may ask of the session running it: variable storage and random streams.
@@ -72,6 +73,11 @@ export type GradientFunction = (op: Operation, grads: (Tensor | null)[]) => (Ten
 /** The runtime definition of an op type. */
 export interface OpDefinition {
   type: string;
+  /**
+   * The op's TensorFlow signature (`REGISTER_OP`'s inputs, outputs and attrs), which graph
+   * export writes and checks nodes against; or why the op type is scopeflow's own.
+   */
+  opDef?: OpDeclaration;
   kernel: Kernel;
   /** Input positions taken by reference (written to, not read): `Assign`'s first input. */
   refInputs?: readonly number[];
@@ -162,4 +168,20 @@ export function getGradientFunction(type: string): GradientFunction | null | und
   const entry = gradientEntries.get(type);
   if (entry === undefined || entry.kind === "none") return undefined;
   return entry.kind === "function" ? entry.fn : null;
+}
+
+const builtOpDefs = new Map<string, OpDefMessage>();
+
+/**
+ * The `tensorflow.OpDef` of a registered op type, built from its declaration; `undefined`
+ * when the type is unregistered, undeclared, or scopeflow's own (see {@link OpDefinition.opDef}).
+ */
+export function getOpDef(type: string): OpDefMessage | undefined {
+  const cached = builtOpDefs.get(type);
+  if (cached !== undefined) return cached;
+  const decl = definitions.get(type)?.opDef;
+  if (decl === undefined || isScopeflowOnly(decl)) return undefined;
+  const def = buildOpDef(type, decl);
+  builtOpDefs.set(type, def);
+  return def;
 }

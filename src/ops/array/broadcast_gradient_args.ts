@@ -53,6 +53,11 @@ function staticBcastReductions(a: TensorShape, b: TensorShape): [number[], numbe
 
 registerOp({
   type: "BroadcastGradientArgs",
+  opDef: {
+    inputs: ["s0: T", "s1: T"],
+    outputs: ["r0: T", "r1: T"],
+    attrs: ["T: {int32, int64} = int32"],
+  },
   kernel: ([s0, s1], op) => {
     let r0 = op.attrs._r0 as number[] | null;
     let r1 = op.attrs._r1 as number[] | null;

@@ -18,6 +18,11 @@ import { registerOp } from "../registry.js";
 
 registerOp({
   type: "Cast",
+  opDef: {
+    inputs: ["x: SrcT"],
+    outputs: ["y: DstT"],
+    attrs: ["SrcT: type", "DstT: type", "Truncate: bool = false"],
+  },
   kernel: ([x], op) => {
     const input = x as tfc.Tensor;
     const dst = op.attrs.DstT as DType;

@@ -21,6 +21,11 @@ import { constantValue, readScalar } from "../tensor_util.js";
 
 registerOp({
   type: "ConcatV2",
+  opDef: {
+    inputs: ["values: N * T", "axis: Tidx"],
+    outputs: ["output: T"],
+    attrs: ["N: int >= 2", "T: type", "Tidx: {int32, int64} = int32"],
+  },
   kernel: (inputs, op) => {
     const n = inputs.length - 1;
     const values = inputs.slice(0, n) as tfc.Tensor[];

@@ -17,6 +17,11 @@ const i32 = (values: readonly number[]): tfc.Tensor =>
 
 registerOp({
   type: "ConcatOffset",
+  opDef: {
+    inputs: ["concat_dim: int32", "shape: N * int32"],
+    outputs: ["offset: N * int32"],
+    attrs: ["N: int >= 2"],
+  },
   kernel: (inputs, op) => {
     let offsets = op.attrs._offsets as number[][] | null;
     if (offsets === null) {

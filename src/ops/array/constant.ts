@@ -23,6 +23,7 @@ import { runtimeTensor } from "../runtime_value.js";
 
 registerOp({
   type: "Const",
+  opDef: { outputs: ["output: dtype"], attrs: ["value: tensor", "dtype: type"] },
   constant: true,
   kernel: (_inputs, op) => {
     const value = op.attrs.value as ConstValue;

@@ -7,6 +7,11 @@ import { readInts } from "../tensor_util.js";
 
 registerOp({
   type: "DynamicStitch",
+  opDef: {
+    inputs: ["indices: N * int32", "data: N * T"],
+    outputs: ["merged: T"],
+    attrs: ["N: int >= 1", "T: type"],
+  },
   kernel: (inputs, op) => {
     const n = op.attrs.N as number;
     const indices = inputs.slice(0, n).map((t) => readInts(t as tfc.Tensor));

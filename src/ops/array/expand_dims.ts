@@ -20,6 +20,11 @@ import { constantValue, readScalar } from "../tensor_util.js";
 
 registerOp({
   type: "ExpandDims",
+  opDef: {
+    inputs: ["input: T", "dim: Tdim"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Tdim: {int32, int64} = int32"],
+  },
   kernel: ([x, dim], op) => {
     const input = x as tfc.Tensor;
     let axis = (op.attrs._axis as number | null) ?? readScalar(dim as tfc.Tensor);

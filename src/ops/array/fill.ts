@@ -22,6 +22,11 @@ import { constantOp } from "./constant.js";
 
 registerOp({
   type: "Fill",
+  opDef: {
+    inputs: ["dims: index_type", "value: T"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "index_type: {int32, int64} = int32"],
+  },
   kernel: ([dims, value], op) => {
     const staticShape = (op.outputs[0] as Tensor).shape;
     // Dims known only at run time (a `Shape` op's output) are read from the input.

@@ -21,6 +21,11 @@ import { constantValue, readScalar } from "../tensor_util.js";
 
 registerOp({
   type: "GatherV2",
+  opDef: {
+    inputs: ["params: Tparams", "indices: Tindices", "axis: Taxis"],
+    outputs: ["output: Tparams"],
+    attrs: ["Tparams: type", "Tindices: {int32, int64}", "Taxis: {int32, int64}"],
+  },
   kernel: ([params, indices, axis], op) => {
     const p = params as tfc.Tensor;
     let a = (op.attrs._axis as number | null) ?? readScalar(axis as tfc.Tensor);

@@ -9,6 +9,7 @@ const i32 = (values: readonly number[]): tfc.Tensor =>
 
 registerOp({
   type: "InvertPermutation",
+  opDef: { inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: {int32, int64} = int32"] },
   kernel: ([p], op) => {
     const perm =
       (op.attrs._value as number[] | null) ?? invertPermutationValues(readInts(p as tfc.Tensor));

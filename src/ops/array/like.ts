@@ -17,8 +17,22 @@ import { registerOp } from "../registry.js";
 import { ones, zeros } from "./fill.js";
 import { shapeIn } from "./shape.js";
 
-registerOp({ type: "ZerosLike", kernel: ([x]) => [tfc.zerosLike(x as tfc.Tensor)] });
-registerOp({ type: "OnesLike", kernel: ([x]) => [tfc.onesLike(x as tfc.Tensor)] });
+registerOp({
+  type: "ZerosLike",
+  opDef: { inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: type"] },
+  kernel: ([x]) => [tfc.zerosLike(x as tfc.Tensor)],
+});
+registerOp({
+  type: "OnesLike",
+  opDef: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, int8, uint8, int16, uint16, int32, int64, complex64, complex128, bool}",
+    ],
+  },
+  kernel: ([x]) => [tfc.onesLike(x as tfc.Tensor)],
+});
 
 /** TF 1.15's `zeros_like(tensor, dtype=None, name=None, optimize=True)` (and `ones_like`). */
 const LIKE_PARAMS = [

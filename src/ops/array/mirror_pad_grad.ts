@@ -50,6 +50,11 @@ function mirrorPadGradKernel(grad: tfc.Tensor, pads: readonly number[], mode: st
 
 registerOp({
   type: "MirrorPadGrad",
+  opDef: {
+    inputs: ["input: T", "paddings: Tpaddings"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Tpaddings: {int32, int64} = int32", "mode: {'REFLECT', 'SYMMETRIC'}"],
+  },
   kernel: ([grad, paddings], op) => {
     const pads = (op.attrs._paddings as number[] | null) ?? readInts(paddings as tfc.Tensor);
     return [mirrorPadGradKernel(grad as tfc.Tensor, pads, op.attrs.mode as string)];

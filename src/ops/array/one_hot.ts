@@ -46,6 +46,11 @@ export function oneHotTensor(
 
 registerOp({
   type: "OneHot",
+  opDef: {
+    inputs: ["indices: TI", "depth: int32", "on_value: T", "off_value: T"],
+    outputs: ["output: T"],
+    attrs: ["axis: int = -1", "T: type", "TI: {uint8, int32, int64} = int64"],
+  },
   kernel: ([indices, depth, on, off], op) => {
     const idx = indices as tfc.Tensor;
     const d = (op.attrs._depth as number | null) ?? readScalar(depth as tfc.Tensor);

@@ -8,6 +8,11 @@ import { mergeErrorDetail, shapeError } from "../shape_utils.js";
 
 registerOp({
   type: "Pack",
+  opDef: {
+    inputs: ["values: N * T"],
+    outputs: ["output: T"],
+    attrs: ["N: int >= 1", "T: type", "axis: int = 0"],
+  },
   kernel: (inputs, op) => {
     const axis = op.attrs.axis as number;
     const rank = (inputs[0] as tfc.Tensor).rank;

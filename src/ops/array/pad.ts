@@ -31,11 +31,21 @@ function pairs(op: { attrs: Readonly<Record<string, unknown>> }, paddings: tfc.T
 
 registerOp({
   type: "Pad",
+  opDef: {
+    inputs: ["input: T", "paddings: Tpaddings"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Tpaddings: {int32, int64} = int32"],
+  },
   kernel: ([x, paddings], op) => [tfc.pad(x as tfc.Tensor, pairs(op, paddings as tfc.Tensor))],
 });
 
 registerOp({
   type: "PadV2",
+  opDef: {
+    inputs: ["input: T", "paddings: Tpaddings", "constant_values: T"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Tpaddings: {int32, int64} = int32"],
+  },
   kernel: ([x, paddings, value], op) => {
     const v = (op.attrs._constant as number | null) ?? readScalar(value as tfc.Tensor);
     return [tfc.pad(x as tfc.Tensor, pairs(op, paddings as tfc.Tensor), v)];
@@ -44,6 +54,11 @@ registerOp({
 
 registerOp({
   type: "MirrorPad",
+  opDef: {
+    inputs: ["input: T", "paddings: Tpaddings"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Tpaddings: {int32, int64} = int32", "mode: {'REFLECT', 'SYMMETRIC'}"],
+  },
   kernel: ([x, paddings], op) => [
     tfc.mirrorPad(
       x as tfc.Tensor,

@@ -27,12 +27,21 @@ export function missingFeedMessage(placeholder: Tensor): string {
 
 registerOp({
   type: "Placeholder",
+  opDef: { outputs: ["output: dtype"], attrs: ["dtype: type", "shape: shape = ?"] },
   kernel: (_inputs, op) => {
     throw new InvalidArgumentError(missingFeedMessage(op.outputs[0] as Tensor), op.name);
   },
 });
 
-registerOp({ type: "PlaceholderWithDefault", kernel: ([x]) => [shareTensor(x as tfc.Tensor)] });
+registerOp({
+  type: "PlaceholderWithDefault",
+  opDef: {
+    inputs: ["input: dtype"],
+    outputs: ["output: dtype"],
+    attrs: ["dtype: type", "shape: shape"],
+  },
+  kernel: ([x]) => [shareTensor(x as tfc.Tensor)],
+});
 
 /** TF 1.15's `placeholder(dtype, shape=None, name=None)`. */
 const PLACEHOLDER_PARAMS = [

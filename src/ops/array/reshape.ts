@@ -12,6 +12,11 @@ import { constantInts, constantValueAsShape, readInts } from "../tensor_util.js"
 
 registerOp({
   type: "Reshape",
+  opDef: {
+    inputs: ["tensor: T", "shape: Tshape"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Tshape: {int32, int64} = int32"],
+  },
   kernel: ([x, shape], op) => {
     const input = x as tfc.Tensor;
     const dims = (op.attrs._shape as number[] | null) ?? readInts(shape as tfc.Tensor);

@@ -20,6 +20,14 @@ import { constantInts, readInts } from "../tensor_util.js";
 
 registerOp({
   type: "ReverseV2",
+  opDef: {
+    inputs: ["tensor: T", "axis: Tidx"],
+    outputs: ["output: T"],
+    attrs: [
+      "Tidx: {int32, int64} = int32",
+      "T: {uint8, int8, uint16, int16, int32, int64, bool, bfloat16, half, float, double, complex64, complex128, string}",
+    ],
+  },
   kernel: ([x, axis], op) => {
     const input = x as tfc.Tensor;
     const axes = (op.attrs._axis as number[] | null) ?? readInts(axis as tfc.Tensor);
@@ -73,6 +81,11 @@ export const reverse = tfFunction("reverse", REVERSE_PARAMS, (args) =>
 
 registerOp({
   type: "ReverseSequence",
+  opDef: {
+    inputs: ["input: T", "seq_lengths: Tlen"],
+    outputs: ["output: T"],
+    attrs: ["seq_dim: int", "batch_dim: int = 0", "T: type", "Tlen: {int32, int64} = int64"],
+  },
   kernel: ([x, lengths], op) => {
     const input = x as tfc.Tensor;
     const seqDim = op.attrs.seq_dim as number;

@@ -17,9 +17,29 @@ import {
 import { registerOp } from "../registry.js";
 import { constantOp } from "./constant.js";
 
-registerOp({ type: "Shape", kernel: ([x]) => [tfc.tensor1d((x as tfc.Tensor).shape, "int32")] });
-registerOp({ type: "Size", kernel: ([x]) => [tfc.scalar((x as tfc.Tensor).size, "int32")] });
-registerOp({ type: "Rank", kernel: ([x]) => [tfc.scalar((x as tfc.Tensor).rank, "int32")] });
+registerOp({
+  type: "Shape",
+  opDef: {
+    inputs: ["input: T"],
+    outputs: ["output: out_type"],
+    attrs: ["T: type", "out_type: {int32, int64} = int32"],
+  },
+  kernel: ([x]) => [tfc.tensor1d((x as tfc.Tensor).shape, "int32")],
+});
+registerOp({
+  type: "Size",
+  opDef: {
+    inputs: ["input: T"],
+    outputs: ["output: out_type"],
+    attrs: ["T: type", "out_type: {int32, int64} = int32"],
+  },
+  kernel: ([x]) => [tfc.scalar((x as tfc.Tensor).size, "int32")],
+});
+registerOp({
+  type: "Rank",
+  opDef: { inputs: ["input: T"], outputs: ["output: int32"], attrs: ["T: type"] },
+  kernel: ([x]) => [tfc.scalar((x as tfc.Tensor).rank, "int32")],
+});
 
 /** TF 1.15's `shape(input, name=None, out_type=tf.int32)` (and `size`'s). */
 const SHAPE_PARAMS = [
@@ -159,6 +179,11 @@ export const rank = tfFunction("rank", RANK_PARAMS, (a) =>
 
 registerOp({
   type: "ShapeN",
+  opDef: {
+    inputs: ["input: N * T"],
+    outputs: ["output: N * out_type"],
+    attrs: ["N: int >= 1", "T: type", "out_type: {int32, int64} = int32"],
+  },
   kernel: (inputs) => inputs.map((x) => tfc.tensor1d((x as tfc.Tensor).shape, "int32")),
 });
 

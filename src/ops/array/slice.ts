@@ -12,6 +12,11 @@ import { constantInts, constantValue, constantValueAsShape, readInts } from "../
 
 registerOp({
   type: "Slice",
+  opDef: {
+    inputs: ["input: T", "begin: Index", "size: Index"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Index: {int32, int64}"],
+  },
   kernel: ([x, begin, size], op) => {
     const input = x as tfc.Tensor;
     const b = (op.attrs._begin as number[] | null) ?? readInts(begin as tfc.Tensor);

@@ -28,6 +28,11 @@ function axisOf(op: { attrs: Readonly<Record<string, unknown>> }, axis: tfc.Tens
 
 registerOp({
   type: "Split",
+  opDef: {
+    inputs: ["split_dim: int32", "value: T"],
+    outputs: ["output: num_split * T"],
+    attrs: ["num_split: int >= 1", "T: type"],
+  },
   kernel: ([splitDim, value], op) => {
     const x = value as tfc.Tensor;
     return tfc.split(x, op.attrs.num_split as number, axisOf(op, splitDim as tfc.Tensor, x.rank));
@@ -36,6 +41,11 @@ registerOp({
 
 registerOp({
   type: "SplitV",
+  opDef: {
+    inputs: ["value: T", "size_splits: Tlen", "split_dim: int32"],
+    outputs: ["output: num_split * T"],
+    attrs: ["num_split: int >= 1", "T: type", "Tlen: {int32, int64} = int64"],
+  },
   kernel: ([value, sizeSplits, splitDim], op) => {
     const x = value as tfc.Tensor;
     const axis = axisOf(op, splitDim as tfc.Tensor, x.rank);

@@ -21,6 +21,11 @@ import { ShapeInference } from "../shape_utils.js";
 
 registerOp({
   type: "Squeeze",
+  opDef: {
+    inputs: ["input: T"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "squeeze_dims: list(int) >= 0 = []"],
+  },
   kernel: ([x], op) => {
     const input = x as tfc.Tensor;
     const dims = op.attrs.squeeze_dims as number[];

@@ -20,6 +20,11 @@ import { packIn } from "./pack_core.js";
 
 registerOp({
   type: "Unpack",
+  opDef: {
+    inputs: ["value: T"],
+    outputs: ["output: num * T"],
+    attrs: ["num: int >= 0", "T: type", "axis: int = 0"],
+  },
   kernel: ([x], op) => {
     const axis = op.attrs._axis as number;
     return tfc.unstack(x as tfc.Tensor, axis < 0 ? axis + (x as tfc.Tensor).rank : axis);

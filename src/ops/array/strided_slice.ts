@@ -153,6 +153,19 @@ function scatterSlice(dy: tfc.Tensor, dims: readonly number[], d: DenseSlice): t
 
 registerOp({
   type: "StridedSlice",
+  opDef: {
+    inputs: ["input: T", "begin: Index", "end: Index", "strides: Index"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: type",
+      "Index: {int32, int64}",
+      "begin_mask: int = 0",
+      "end_mask: int = 0",
+      "ellipsis_mask: int = 0",
+      "new_axis_mask: int = 0",
+      "shrink_axis_mask: int = 0",
+    ],
+  },
   kernel: (inputs, op) => {
     const input = inputs[0] as tfc.Tensor;
     const d = denseAtRun(op, input.shape, inputs, 1);
@@ -162,6 +175,19 @@ registerOp({
 
 registerOp({
   type: "StridedSliceGrad",
+  opDef: {
+    inputs: ["shape: Index", "begin: Index", "end: Index", "strides: Index", "dy: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: type",
+      "Index: {int32, int64}",
+      "begin_mask: int = 0",
+      "end_mask: int = 0",
+      "ellipsis_mask: int = 0",
+      "new_axis_mask: int = 0",
+      "shrink_axis_mask: int = 0",
+    ],
+  },
   kernel: (inputs, op) => {
     const shapeValue = inputs[0] as tfc.Tensor;
     const dy = inputs[4] as tfc.Tensor;

@@ -10,6 +10,11 @@ import { constantInts, constantValueAsShape, readInts } from "../tensor_util.js"
 
 registerOp({
   type: "Tile",
+  opDef: {
+    inputs: ["input: T", "multiples: Tmultiples"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Tmultiples: {int32, int64} = int32"],
+  },
   kernel: ([x, multiples], op) => [
     tfc.tile(
       x as tfc.Tensor,

@@ -24,6 +24,11 @@ import { rankIn } from "./shape.js";
 
 registerOp({
   type: "Transpose",
+  opDef: {
+    inputs: ["x: T", "perm: Tperm"],
+    outputs: ["y: T"],
+    attrs: ["T: type", "Tperm: {int32, int64} = int32"],
+  },
   kernel: ([x, perm], op) => [
     tfc.transpose(
       x as tfc.Tensor,

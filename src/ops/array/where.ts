@@ -12,6 +12,11 @@ import { ShapeInference } from "../shape_utils.js";
 
 registerOp({
   type: "Select",
+  opDef: {
+    inputs: ["condition: bool", "t: T", "e: T"],
+    outputs: ["output: T"],
+    attrs: ["T: type"],
+  },
   kernel: ([condition, t, e]) => {
     let c = condition as tfc.Tensor;
     const x = t as tfc.Tensor;
@@ -33,6 +38,13 @@ registerOp({
 
 registerOp({
   type: "Where",
+  opDef: {
+    inputs: ["input: T"],
+    outputs: ["index: int64"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64, bool} = bool",
+    ],
+  },
   // The number of true elements is data-dependent: reading the condition is unavoidable.
   kernel: ([condition]) => {
     const c = condition as tfc.Tensor;

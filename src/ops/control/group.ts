@@ -20,7 +20,7 @@ import {
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 
-registerOp({ type: "NoOp", kernel: () => [] });
+registerOp({ type: "NoOp", opDef: {}, kernel: () => [] });
 
 const ORDER_ONLY_GATES = new GraphTable<Operation, true>("order-only gates");
 

@@ -675,11 +675,18 @@ function fedByLoop(_inputs: readonly tfc.Tensor[], op: Operation): tfc.Tensor[] 
   throw new InternalError(`${op.name} is fed by its loop and never computed on its own.`);
 }
 
+// scopeflow's own loop machinery: TensorFlow's functional `While` takes `cond`/`body`
+// functions from a FunctionDefLibrary and its `Enter` a `frame_name`; these take ops of the
+// graph itself, so they have no TensorFlow form and graph export refuses them.
+const LOOP_OP =
+  "scopeflow's dynamic_rnn loop (body ops in the graph, run by the loop op); TensorFlow " +
+  "builds the same loop from Enter/Merge/Switch/NextIteration/Exit ops";
 registerOp({
   type: "While",
+  opDef: { scopeflowOnly: LOOP_OP },
   kernel: (inputs, op, runtime) => runWhile(inputs, op, runtime, null),
   stateful: true,
 });
-registerOp({ type: "LoopArg", kernel: fedByLoop });
-registerOp({ type: "Enter", kernel: fedByLoop });
-registerOp({ type: "LoopValue", kernel: fedByLoop });
+registerOp({ type: "LoopArg", opDef: { scopeflowOnly: LOOP_OP }, kernel: fedByLoop });
+registerOp({ type: "Enter", opDef: { scopeflowOnly: LOOP_OP }, kernel: fedByLoop });
+registerOp({ type: "LoopValue", opDef: { scopeflowOnly: LOOP_OP }, kernel: fedByLoop });

@@ -9,6 +9,11 @@ import { ShapeInference } from "../shape_utils.js";
 
 registerOp({
   type: "DiagPart",
+  opDef: {
+    inputs: ["input: T"],
+    outputs: ["diagonal: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"],
+  },
   kernel: ([x], op) => {
     const input = x as tfc.Tensor;
     if (input.rank !== 2) {

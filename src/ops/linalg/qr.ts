@@ -8,6 +8,11 @@ import { checkDType, ShapeInference } from "../shape_utils.js";
 
 registerOp({
   type: "Qr",
+  opDef: {
+    inputs: ["input: T"],
+    outputs: ["q: T", "r: T"],
+    attrs: ["full_matrices: bool = false", "T: {double, float, complex64, complex128}"],
+  },
   kernel: ([x], op) => tfc.linalg.qr(x as tfc.Tensor, op.attrs.full_matrices as boolean),
 });
 

@@ -7,7 +7,20 @@ import { opt, req, stringKind, kind, tfFunction, type OptionsOf } from "../../gr
 import { registerOp } from "../registry.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
 
-registerOp({ type: "AddN", kernel: (inputs) => [tfc.addN(inputs as tfc.Tensor[])] });
+registerOp({
+  type: "AddN",
+  opDef: {
+    inputs: ["inputs: N * T"],
+    outputs: ["sum: T"],
+    attrs: [
+      "N: int >= 1",
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64, variant}",
+    ],
+    commutative: true,
+    aggregate: true,
+  },
+  kernel: (inputs) => [tfc.addN(inputs as tfc.Tensor[])],
+});
 
 /**
  * TF 1.15's `add_n(inputs, name=None)`. A single tensor passes the kind check so that it

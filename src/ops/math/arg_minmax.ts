@@ -17,8 +17,31 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import type { OpDefSpec } from "../op_def.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
+
+/** TensorFlow's signatures of the op types the loop below registers. */
+const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
+  ArgMax: {
+    inputs: ["input: T", "dimension: Tidx"],
+    outputs: ["output: output_type"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "Tidx: {int32, int64} = int32",
+      "output_type: {int32, int64} = int64",
+    ],
+  },
+  ArgMin: {
+    inputs: ["input: T", "dimension: Tidx"],
+    outputs: ["output: output_type"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "Tidx: {int32, int64} = int32",
+      "output_type: {int32, int64} = int64",
+    ],
+  },
+};
 
 for (const [type, kernel] of [
   ["ArgMax", tfc.argMax],
@@ -26,6 +49,7 @@ for (const [type, kernel] of [
 ] as const) {
   registerOp({
     type,
+    opDef: OP_DEFS[type],
     kernel: ([x, dimension], op) => {
       const input = x as tfc.Tensor;
       let axis = (op.attrs._axis as number | null) ?? readScalar(dimension as tfc.Tensor);

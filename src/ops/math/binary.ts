@@ -14,6 +14,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import type { OpDefSpec } from "../op_def.js";
 import { broadcastShapes } from "../shape_utils.js";
 
 type BinaryKernel = (a: tfc.Tensor, b: tfc.Tensor) => tfc.Tensor;
@@ -70,10 +71,141 @@ export function checkIntegerDivisor(divisor: tfc.Tensor, opName: string): void {
   }
 }
 
+/** TensorFlow's signatures of the op types the loop below registers. */
+const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
+  Add: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, int16, int32, int64, complex64, complex128, string}",
+    ],
+  },
+  AddV2: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, int16, int32, int64, complex64, complex128}",
+    ],
+    commutative: true,
+    aggregate: true,
+  },
+  Div: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, int64, complex64, complex128}",
+    ],
+  },
+  Equal: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: bool"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, int16, int32, int64, complex64, quint8, qint8, qint32, string, bool, complex128}",
+    ],
+    commutative: true,
+  },
+  FloorDiv: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, int64, complex64, complex128}",
+    ],
+  },
+  FloorMod: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {int32, int64, bfloat16, half, float, double}"],
+  },
+  Greater: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: bool"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
+  GreaterEqual: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: bool"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
+  Less: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: bool"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
+  LessEqual: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: bool"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
+  LogicalAnd: { inputs: ["x: bool", "y: bool"], outputs: ["z: bool"], commutative: true },
+  LogicalOr: { inputs: ["x: bool", "y: bool"], outputs: ["z: bool"], commutative: true },
+  Maximum: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64}"],
+    commutative: true,
+  },
+  Minimum: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64}"],
+    commutative: true,
+  },
+  Mul: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, int64, complex64, complex128}",
+    ],
+    commutative: true,
+  },
+  NotEqual: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: bool"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, int16, int32, int64, complex64, quint8, qint8, qint32, string, bool, complex128}",
+    ],
+    commutative: true,
+  },
+  Pow: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, float, half, double, int32, int64, complex64, complex128}"],
+  },
+  RealDiv: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, int64, complex64, complex128}",
+    ],
+  },
+  SquaredDifference: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"],
+    commutative: true,
+  },
+  Sub: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, int64, complex64, complex128}",
+    ],
+  },
+};
+
 for (const [type, kernel] of Object.entries(BINARY_KERNELS)) {
   const checked = INTEGER_DIVISIONS.has(type);
   registerOp({
     type,
+    opDef: OP_DEFS[type],
     kernel: ([a, b], op) => {
       if (checked) checkIntegerDivisor(b as tfc.Tensor, op.name);
       return [kernel(a as tfc.Tensor, b as tfc.Tensor)];

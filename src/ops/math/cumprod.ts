@@ -6,6 +6,16 @@ import { constantInts, readScalar } from "../tensor_util.js";
 
 registerOp({
   type: "Cumprod",
+  opDef: {
+    inputs: ["x: T", "axis: Tidx"],
+    outputs: ["out: T"],
+    attrs: [
+      "exclusive: bool = false",
+      "reverse: bool = false",
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "Tidx: {int32, int64} = int32",
+    ],
+  },
   kernel: ([x, axis], op) => {
     const a = (op.attrs._axis as number | null) ?? readScalar(axis as tfc.Tensor);
     return [

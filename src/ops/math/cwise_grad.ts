@@ -2,6 +2,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type { Tensor } from "../../graph/tensor.js";
 import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
 import { registerOp } from "../registry.js";
+import type { OpDefSpec } from "../op_def.js";
 
 /*
  * The element-wise gradient ops TensorFlow's gradient functions emit (`ReluGrad`,
@@ -38,9 +39,70 @@ const CWISE_GRAD_KERNELS: Record<string, Pair> = {
 /** The op types of this file, for the gradient declarations. */
 export const CWISE_GRAD_TYPES: readonly string[] = Object.keys(CWISE_GRAD_KERNELS);
 
+/** TensorFlow's signatures of the op types the loop below registers. */
+const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
+  EluGrad: {
+    inputs: ["gradients: T", "outputs: T"],
+    outputs: ["backprops: T"],
+    attrs: ["T: {half, bfloat16, float, double}"],
+  },
+  ReciprocalGrad: {
+    inputs: ["y: T", "dy: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  Relu6Grad: {
+    inputs: ["gradients: T", "features: T"],
+    outputs: ["backprops: T"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
+  ReluGrad: {
+    inputs: ["gradients: T", "features: T"],
+    outputs: ["backprops: T"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
+  RsqrtGrad: {
+    inputs: ["y: T", "dy: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  SeluGrad: {
+    inputs: ["gradients: T", "outputs: T"],
+    outputs: ["backprops: T"],
+    attrs: ["T: {half, bfloat16, float, double}"],
+  },
+  SigmoidGrad: {
+    inputs: ["y: T", "dy: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  SoftplusGrad: {
+    inputs: ["gradients: T", "features: T"],
+    outputs: ["backprops: T"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
+  SqrtGrad: {
+    inputs: ["y: T", "dy: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  TanhGrad: {
+    inputs: ["y: T", "dy: T"],
+    outputs: ["z: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+};
+
 for (const [type, kernel] of Object.entries(CWISE_GRAD_KERNELS)) {
   registerOp({
     type,
+    opDef: OP_DEFS[type],
     kernel: ([a, b]) => [tfc.tidy(() => kernel(a as tfc.Tensor, b as tfc.Tensor))],
   });
 }

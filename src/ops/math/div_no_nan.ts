@@ -7,6 +7,7 @@ import { broadcastShapes, checkDType } from "../shape_utils.js";
 
 registerOp({
   type: "DivNoNan",
+  opDef: { inputs: ["x: T", "y: T"], outputs: ["z: T"], attrs: ["T: {float, double}"] },
   kernel: ([x, y]) => [tfc.divNoNan(x as tfc.Tensor, y as tfc.Tensor)],
 });
 

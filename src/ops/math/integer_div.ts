@@ -9,6 +9,13 @@ import { binaryOpIn, checkIntegerDivisor, convertOperands, truncateDivInt } from
 
 registerOp({
   type: "TruncateDiv",
+  opDef: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["z: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, int64, complex64, complex128}",
+    ],
+  },
   kernel: ([a, b], op) => {
     const x = a as tfc.Tensor;
     const y = b as tfc.Tensor;

@@ -3,7 +3,11 @@ import type { Tensor } from "../../graph/tensor.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 
-registerOp({ type: "IsFinite", kernel: ([t]) => [tfc.isFinite(t as tfc.Tensor)] });
+registerOp({
+  type: "IsFinite",
+  opDef: { inputs: ["x: T"], outputs: ["y: bool"], attrs: ["T: {bfloat16, half, float, double}"] },
+  kernel: ([t]) => [tfc.isFinite(t as tfc.Tensor)],
+});
 
 /**
  * `math_ops.is_finite` (op `IsFinite`): whether each element is neither infinite nor NaN.

@@ -86,6 +86,15 @@ function transposeLast2(x: tfc.Tensor): tfc.Tensor {
 
 registerOp({
   type: "MatMul",
+  opDef: {
+    inputs: ["a: T", "b: T"],
+    outputs: ["product: T"],
+    attrs: [
+      "transpose_a: bool = false",
+      "transpose_b: bool = false",
+      "T: {bfloat16, half, float, double, int32, complex64, complex128}",
+    ],
+  },
   kernel: ([a, b], op) => [
     matMulKernel(
       a as tfc.Tensor,
@@ -98,6 +107,15 @@ registerOp({
 
 registerOp({
   type: "BatchMatMulV2",
+  opDef: {
+    inputs: ["x: T", "y: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {bfloat16, half, float, double, int32, int64, complex64, complex128}",
+      "adj_x: bool = false",
+      "adj_y: bool = false",
+    ],
+  },
   kernel: ([a, b], op) => {
     const [x, y] = broadcastBatch2(a as tfc.Tensor, b as tfc.Tensor);
     const out = matMulKernel(x, y, op.attrs.adj_x as boolean, op.attrs.adj_y as boolean);

@@ -33,6 +33,11 @@ function rangeSize(start: number, limit: number, delta: number, integral: boolea
 
 registerOp({
   type: "Range",
+  opDef: {
+    inputs: ["start: Tidx", "limit: Tidx", "delta: Tidx"],
+    outputs: ["output: Tidx"],
+    attrs: ["Tidx: {bfloat16, float, double, int32, int64} = int32"],
+  },
   kernel: ([start, limit, delta], op) => {
     const s = (op.attrs._start as number | null) ?? readScalar(start as tfc.Tensor);
     const l = (op.attrs._limit as number | null) ?? readScalar(limit as tfc.Tensor);

@@ -18,6 +18,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import type { OpDefSpec } from "../op_def.js";
 import { shareTensor } from "../tfjs_internals.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantValue, constNumbers, readInts } from "../tensor_util.js";
@@ -108,9 +109,69 @@ const REDUCERS: Record<string, { kernel: Reducer; allowed: "numeric" | "real" | 
   Any: { kernel: (x, a, k) => tfc.any(x, a, k), allowed: "bool" },
 };
 
+/** TensorFlow's signatures of the op types the loop below registers. */
+const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
+  All: {
+    inputs: ["input: bool", "reduction_indices: Tidx"],
+    outputs: ["output: bool"],
+    attrs: ["keep_dims: bool = false", "Tidx: {int32, int64} = int32"],
+  },
+  Any: {
+    inputs: ["input: bool", "reduction_indices: Tidx"],
+    outputs: ["output: bool"],
+    attrs: ["keep_dims: bool = false", "Tidx: {int32, int64} = int32"],
+  },
+  Max: {
+    inputs: ["input: T", "reduction_indices: Tidx"],
+    outputs: ["output: T"],
+    attrs: [
+      "keep_dims: bool = false",
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "Tidx: {int32, int64} = int32",
+    ],
+  },
+  Mean: {
+    inputs: ["input: T", "reduction_indices: Tidx"],
+    outputs: ["output: T"],
+    attrs: [
+      "keep_dims: bool = false",
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "Tidx: {int32, int64} = int32",
+    ],
+  },
+  Min: {
+    inputs: ["input: T", "reduction_indices: Tidx"],
+    outputs: ["output: T"],
+    attrs: [
+      "keep_dims: bool = false",
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "Tidx: {int32, int64} = int32",
+    ],
+  },
+  Prod: {
+    inputs: ["input: T", "reduction_indices: Tidx"],
+    outputs: ["output: T"],
+    attrs: [
+      "keep_dims: bool = false",
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "Tidx: {int32, int64} = int32",
+    ],
+  },
+  Sum: {
+    inputs: ["input: T", "reduction_indices: Tidx"],
+    outputs: ["output: T"],
+    attrs: [
+      "keep_dims: bool = false",
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "Tidx: {int32, int64} = int32",
+    ],
+  },
+};
+
 for (const [type, { kernel }] of Object.entries(REDUCERS)) {
   registerOp({
     type,
+    opDef: OP_DEFS[type],
     kernel: ([x, axes], op) => {
       const input = x as tfc.Tensor;
       let dims = op.attrs._axes as number[] | null;

@@ -25,6 +25,15 @@ function unsortedSegmentSumKernel(
 
 registerOp({
   type: "UnsortedSegmentSum",
+  opDef: {
+    inputs: ["data: T", "segment_ids: Tindices", "num_segments: Tnumsegments"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "Tindices: {int32, int64}",
+      "Tnumsegments: {int32, int64} = int32",
+    ],
+  },
   kernel: ([data, ids, num], op) => {
     const n = (op.attrs._num_segments as number | null) ?? readScalar(num as tfc.Tensor);
     return [unsortedSegmentSumKernel(data as tfc.Tensor, ids as tfc.Tensor, n)];

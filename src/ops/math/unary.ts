@@ -11,6 +11,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import type { OpDefSpec } from "../op_def.js";
 import { shareTensor } from "../tfjs_internals.js";
 
 type UnaryKernel = (x: tfc.Tensor) => tfc.Tensor;
@@ -44,8 +45,123 @@ const UNARY_KERNELS: Record<string, UnaryKernel> = {
   StopGradient: shareTensor,
 };
 
+/** TensorFlow's signatures of the op types the loop below registers. */
+const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
+  Abs: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64}"],
+  },
+  Ceil: { inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: {bfloat16, half, float, double}"] },
+  Cos: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  Elu: {
+    inputs: ["features: T"],
+    outputs: ["activations: T"],
+    attrs: ["T: {half, bfloat16, float, double}"],
+  },
+  Exp: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  Floor: { inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: {bfloat16, half, float, double}"] },
+  Identity: { inputs: ["input: T"], outputs: ["output: T"], attrs: ["T: type"] },
+  Log: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  Log1p: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  LogicalNot: { inputs: ["x: bool"], outputs: ["y: bool"] },
+  Neg: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"],
+  },
+  Reciprocal: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"],
+  },
+  Relu: {
+    inputs: ["features: T"],
+    outputs: ["activations: T"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64, qint8}",
+    ],
+  },
+  Relu6: {
+    inputs: ["features: T"],
+    outputs: ["activations: T"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
+  Round: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"],
+  },
+  Rsqrt: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  Selu: {
+    inputs: ["features: T"],
+    outputs: ["activations: T"],
+    attrs: ["T: {half, bfloat16, float, double}"],
+  },
+  Sigmoid: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  Sign: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"],
+  },
+  Sin: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  Softplus: {
+    inputs: ["features: T"],
+    outputs: ["activations: T"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
+  Sqrt: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+  Square: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"],
+  },
+  StopGradient: { inputs: ["input: T"], outputs: ["output: T"], attrs: ["T: type"] },
+  Tanh: {
+    inputs: ["x: T"],
+    outputs: ["y: T"],
+    attrs: ["T: {bfloat16, half, float, double, complex64, complex128}"],
+  },
+};
+
 for (const [type, kernel] of Object.entries(UNARY_KERNELS)) {
-  registerOp({ type, kernel: ([x]) => [kernel(x as tfc.Tensor)] });
+  registerOp({ type, opDef: OP_DEFS[type], kernel: ([x]) => [kernel(x as tfc.Tensor)] });
 }
 
 /**

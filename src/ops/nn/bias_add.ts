@@ -18,6 +18,14 @@ import { checkDType, ShapeInference } from "../shape_utils.js";
 
 registerOp({
   type: "BiasAdd",
+  opDef: {
+    inputs: ["value: T", "bias: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+    ],
+  },
   kernel: ([value, bias], op) => {
     const x = value as tfc.Tensor;
     const b = bias as tfc.Tensor;
@@ -90,6 +98,14 @@ function biasAddOp(
 
 registerOp({
   type: "BiasAddGrad",
+  opDef: {
+    inputs: ["out_backprop: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+    ],
+  },
   kernel: ([dy], op) => {
     const g = dy as tfc.Tensor;
     const channel = op.attrs.data_format === "NCHW" ? 1 : g.rank - 1;

@@ -34,6 +34,18 @@ type TfjsPad =
 
 registerOp({
   type: "Conv2D",
+  opDef: {
+    inputs: ["input: T", "filter: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {half, bfloat16, float, double}",
+      "strides: list(int)",
+      "use_cudnn_on_gpu: bool = true",
+      "padding: {'SAME', 'VALID'}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "dilations: list(int) = [1, 1, 1, 1]",
+    ],
+  },
   kernel: ([input, filter], op) => {
     const unsupported = op.attrs._unsupported as string | null;
     if (unsupported !== null) throw new InvalidArgumentError(unsupported, op.name);

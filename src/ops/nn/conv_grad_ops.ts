@@ -131,6 +131,18 @@ function checkBackpropInputDims(
 
 registerOp({
   type: "Conv2DBackpropInput",
+  opDef: {
+    inputs: ["input_sizes: int32", "filter: T", "out_backprop: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {half, bfloat16, float, double}",
+      "strides: list(int)",
+      "use_cudnn_on_gpu: bool = true",
+      "padding: {'SAME', 'VALID'}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "dilations: list(int) = [1, 1, 1, 1]",
+    ],
+  },
   kernel: ([sizes, filter, dy], op) => {
     const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
     const inputShape = nhwcShape(sizesOf(op, sizes as tfc.Tensor, "_input_sizes"), format);
@@ -153,6 +165,18 @@ registerOp({
 
 registerOp({
   type: "Conv2DBackpropFilter",
+  opDef: {
+    inputs: ["input: T", "filter_sizes: int32", "out_backprop: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {half, bfloat16, float, double}",
+      "strides: list(int)",
+      "use_cudnn_on_gpu: bool = true",
+      "padding: {'SAME', 'VALID'}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "dilations: list(int) = [1, 1, 1, 1]",
+    ],
+  },
   kernel: ([x, sizes, dy], op) => {
     const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
     const filterShape = sizesOf(op, sizes as tfc.Tensor, "_filter_sizes");
@@ -226,6 +250,17 @@ export function conv2dBackpropFilter(
 
 registerOp({
   type: "MaxPoolGrad",
+  opDef: {
+    inputs: ["orig_input: T", "orig_output: T", "grad: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "ksize: list(int) >= 4",
+      "strides: list(int) >= 4",
+      "padding: {'SAME', 'VALID'}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64} = float",
+    ],
+  },
   kernel: ([x, y, dy], op) => {
     const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
     return [
@@ -259,6 +294,17 @@ export function maxPoolGrad(x: Tensor, y: Tensor, dy: Tensor, attrs: ConvAttrs):
 
 registerOp({
   type: "AvgPoolGrad",
+  opDef: {
+    inputs: ["orig_input_shape: int32", "grad: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "ksize: list(int) >= 4",
+      "strides: list(int) >= 4",
+      "padding: {'SAME', 'VALID'}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "T: {half, bfloat16, float, double}",
+    ],
+  },
   kernel: ([sizes, dy], op) => {
     const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
     const inputShape = nhwcShape(sizesOf(op, sizes as tfc.Tensor, "_input_sizes"), format);

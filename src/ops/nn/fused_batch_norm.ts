@@ -112,8 +112,56 @@ function gradKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.Tensor[] 
   });
 }
 
-registerOp({ type: "FusedBatchNormV3", kernel: forwardKernel });
-registerOp({ type: "FusedBatchNormGradV3", kernel: gradKernel });
+registerOp({
+  type: "FusedBatchNormV3",
+  opDef: {
+    inputs: ["x: T", "scale: U", "offset: U", "mean: U", "variance: U"],
+    outputs: [
+      "y: T",
+      "batch_mean: U",
+      "batch_variance: U",
+      "reserve_space_1: U",
+      "reserve_space_2: U",
+      "reserve_space_3: U",
+    ],
+    attrs: [
+      "T: {half, bfloat16, float}",
+      "U: {float}",
+      "epsilon: float = 0.0001",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "is_training: bool = true",
+    ],
+  },
+  kernel: forwardKernel,
+});
+registerOp({
+  type: "FusedBatchNormGradV3",
+  opDef: {
+    inputs: [
+      "y_backprop: T",
+      "x: T",
+      "scale: float",
+      "reserve_space_1: U",
+      "reserve_space_2: U",
+      "reserve_space_3: U",
+    ],
+    outputs: [
+      "x_backprop: T",
+      "scale_backprop: U",
+      "offset_backprop: U",
+      "reserve_space_4: U",
+      "reserve_space_5: U",
+    ],
+    attrs: [
+      "T: {half, bfloat16, float}",
+      "U: {float}",
+      "epsilon: float = 0.0001",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "is_training: bool = true",
+    ],
+  },
+  kernel: gradKernel,
+});
 
 /** Options of {@link fusedBatchNorm}. */
 export interface FusedBatchNormOptions extends NameOption {

@@ -9,6 +9,11 @@ import { checkDType } from "../shape_utils.js";
 
 registerOp({
   type: "L2Loss",
+  opDef: {
+    inputs: ["t: T"],
+    outputs: ["output: T"],
+    attrs: ["T: {half, bfloat16, float, double}"],
+  },
   kernel: ([t]) => [tfc.tidy(() => tfc.div(tfc.sum(tfc.square(t as tfc.Tensor)), 2))],
 });
 

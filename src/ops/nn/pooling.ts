@@ -15,6 +15,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import type { OpDefSpec } from "../op_def.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import {
   checkPaddingString,
@@ -27,12 +28,39 @@ import {
   type DataFormat,
 } from "./conv_utils.js";
 
+/** TensorFlow's signatures of the op types the loop below registers. */
+const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
+  AvgPool: {
+    inputs: ["value: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "ksize: list(int) >= 4",
+      "strides: list(int) >= 4",
+      "padding: {'SAME', 'VALID'}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "T: {half, bfloat16, float, double}",
+    ],
+  },
+  MaxPool: {
+    inputs: ["input: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: {half, bfloat16, float, double, int32, int64, uint8, int16, int8, uint16, qint8} = float",
+      "ksize: list(int) >= 4",
+      "strides: list(int) >= 4",
+      "padding: {'SAME', 'VALID'}",
+      "data_format: {'NHWC', 'NCHW', 'NCHW_VECT_C'} = 'NHWC'",
+    ],
+  },
+};
+
 for (const [type, pool] of [
   ["MaxPool", tfc.maxPool],
   ["AvgPool", tfc.avgPool],
 ] as const) {
   registerOp({
     type,
+    opDef: OP_DEFS[type],
     kernel: ([value], op) => {
       const unsupported = op.attrs._unsupported as [string, boolean] | null;
       if (unsupported !== null) {

@@ -19,8 +19,24 @@ import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import type { Graph } from "../../graph/graph.js";
 
-registerOp({ type: "Softmax", kernel: ([x]) => [tfc.softmax(x as tfc.Tensor)] });
-registerOp({ type: "LogSoftmax", kernel: ([x]) => [tfc.logSoftmax(x as tfc.Tensor)] });
+registerOp({
+  type: "Softmax",
+  opDef: {
+    inputs: ["logits: T"],
+    outputs: ["softmax: T"],
+    attrs: ["T: {half, bfloat16, float, double}"],
+  },
+  kernel: ([x]) => [tfc.softmax(x as tfc.Tensor)],
+});
+registerOp({
+  type: "LogSoftmax",
+  opDef: {
+    inputs: ["logits: T"],
+    outputs: ["logsoftmax: T"],
+    attrs: ["T: {half, bfloat16, float, double}"],
+  },
+  kernel: ([x]) => [tfc.logSoftmax(x as tfc.Tensor)],
+});
 
 /** Builds `Softmax` or `LogSoftmax` (over the last dim) named exactly by `scope`. */
 function softmaxIn(graph: Graph, scope: string, type: string, logits: Tensor): Tensor {

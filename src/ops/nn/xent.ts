@@ -34,6 +34,11 @@ import { broadcastShapes, checkDType, ShapeInference } from "../shape_utils.js";
 
 registerOp({
   type: "SoftmaxCrossEntropyWithLogits",
+  opDef: {
+    inputs: ["features: T", "labels: T"],
+    outputs: ["loss: T", "backprop: T"],
+    attrs: ["T: {half, bfloat16, float, double}"],
+  },
   kernel: ([features, labels]) =>
     tfc.tidy(() => {
       const y = labels as tfc.Tensor;
@@ -45,6 +50,11 @@ registerOp({
 
 registerOp({
   type: "SparseSoftmaxCrossEntropyWithLogits",
+  opDef: {
+    inputs: ["features: T", "labels: Tlabels"],
+    outputs: ["loss: T", "backprop: T"],
+    attrs: ["T: {half, bfloat16, float, double}", "Tlabels: {int32, int64} = int64"],
+  },
   kernel: ([features, labels]) =>
     tfc.tidy(() => {
       const x = features as tfc.Tensor;

@@ -39,6 +39,17 @@ function seedOf(op: Operation, runtime: KernelRuntime): number | undefined {
 
 registerOp({
   type: "RandomStandardNormal",
+  opDef: {
+    inputs: ["shape: T"],
+    outputs: ["output: dtype"],
+    attrs: [
+      "seed: int = 0",
+      "seed2: int = 0",
+      "dtype: {half, bfloat16, float, double}",
+      "T: {int32, int64}",
+    ],
+    stateful: true,
+  },
   stateful: true,
   kernel: ([shape], op, runtime) => [
     tfc.randomNormal(
@@ -53,6 +64,17 @@ registerOp({
 
 registerOp({
   type: "TruncatedNormal",
+  opDef: {
+    inputs: ["shape: T"],
+    outputs: ["output: dtype"],
+    attrs: [
+      "seed: int = 0",
+      "seed2: int = 0",
+      "dtype: {half, bfloat16, float, double}",
+      "T: {int32, int64}",
+    ],
+    stateful: true,
+  },
   stateful: true,
   kernel: ([shape], op, runtime) => [
     tfc.truncatedNormal(
@@ -67,6 +89,17 @@ registerOp({
 
 registerOp({
   type: "RandomUniform",
+  opDef: {
+    inputs: ["shape: T"],
+    outputs: ["output: dtype"],
+    attrs: [
+      "seed: int = 0",
+      "seed2: int = 0",
+      "dtype: {half, bfloat16, float, double}",
+      "T: {int32, int64}",
+    ],
+    stateful: true,
+  },
   stateful: true,
   kernel: ([shape], op, runtime) => [
     tfc.randomUniform(
@@ -81,6 +114,12 @@ registerOp({
 
 registerOp({
   type: "RandomUniformInt",
+  opDef: {
+    inputs: ["shape: T", "minval: Tout", "maxval: Tout"],
+    outputs: ["output: Tout"],
+    attrs: ["seed: int = 0", "seed2: int = 0", "Tout: {int32, int64}", "T: {int32, int64}"],
+    stateful: true,
+  },
   stateful: true,
   kernel: ([shape, minval, maxval], op, runtime) => {
     const lo = (op.attrs._minval as number | null) ?? readScalar(minval as tfc.Tensor);

@@ -4,6 +4,7 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
+import type { OpDefSpec } from "../op_def.js";
 import { ShapeInference } from "../shape_utils.js";
 import { variableOpOf } from "./variable_ops.js";
 
@@ -28,6 +29,7 @@ type ApplyArg = "scalar" | "grad";
 
 interface ApplySpec {
   type: string;
+  opDef: OpDefSpec;
   /** How many leading inputs are variables (the var, then its slots). */
   refs: number;
   /**
@@ -46,6 +48,7 @@ function registerApply(spec: ApplySpec): void {
   const positions = Array.from({ length: spec.refs }, (_, i) => i);
   registerOp({
     type: spec.type,
+    opDef: spec.opDef,
     stateful: true,
     refInputs: positions,
     refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
@@ -60,6 +63,14 @@ function registerApply(spec: ApplySpec): void {
 
 registerApply({
   type: "ApplyGradientDescent",
+  opDef: {
+    inputs: ["var: Ref(T)", "alpha: T", "delta: T"],
+    outputs: ["out: Ref(T)"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "use_locking: bool = false",
+    ],
+  },
   refs: 1,
   args: ["scalar", "grad"],
   update: ([v], [alpha, delta]) => [
@@ -69,6 +80,15 @@ registerApply({
 
 registerApply({
   type: "ApplyMomentum",
+  opDef: {
+    inputs: ["var: Ref(T)", "accum: Ref(T)", "lr: T", "grad: T", "momentum: T"],
+    outputs: ["out: Ref(T)"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "use_locking: bool = false",
+      "use_nesterov: bool = false",
+    ],
+  },
   refs: 2,
   args: ["scalar", "grad", "scalar"],
   update: ([v, accum], [lr, grad, momentum], op) => {
@@ -82,6 +102,26 @@ registerApply({
 
 registerApply({
   type: "ApplyAdam",
+  opDef: {
+    inputs: [
+      "var: Ref(T)",
+      "m: Ref(T)",
+      "v: Ref(T)",
+      "beta1_power: T",
+      "beta2_power: T",
+      "lr: T",
+      "beta1: T",
+      "beta2: T",
+      "epsilon: T",
+      "grad: T",
+    ],
+    outputs: ["out: Ref(T)"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "use_locking: bool = false",
+      "use_nesterov: bool = false",
+    ],
+  },
   refs: 3,
   args: ["scalar", "scalar", "scalar", "scalar", "scalar", "scalar", "grad"],
   update: ([v, m, s], [beta1Power, beta2Power, lr, beta1, beta2, epsilon, grad]) => {
@@ -107,6 +147,23 @@ registerApply({
 
 registerApply({
   type: "ApplyRMSProp",
+  opDef: {
+    inputs: [
+      "var: Ref(T)",
+      "ms: Ref(T)",
+      "mom: Ref(T)",
+      "lr: T",
+      "rho: T",
+      "momentum: T",
+      "epsilon: T",
+      "grad: T",
+    ],
+    outputs: ["out: Ref(T)"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "use_locking: bool = false",
+    ],
+  },
   refs: 3,
   args: ["scalar", "scalar", "scalar", "scalar", "grad"],
   update: ([v, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
@@ -125,6 +182,24 @@ registerApply({
 
 registerApply({
   type: "ApplyCenteredRMSProp",
+  opDef: {
+    inputs: [
+      "var: Ref(T)",
+      "mg: Ref(T)",
+      "ms: Ref(T)",
+      "mom: Ref(T)",
+      "lr: T",
+      "rho: T",
+      "momentum: T",
+      "epsilon: T",
+      "grad: T",
+    ],
+    outputs: ["out: Ref(T)"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "use_locking: bool = false",
+    ],
+  },
   refs: 4,
   args: ["scalar", "scalar", "scalar", "scalar", "grad"],
   update: ([v, mg, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
@@ -146,6 +221,15 @@ registerApply({
 
 registerApply({
   type: "ApplyAdagrad",
+  opDef: {
+    inputs: ["var: Ref(T)", "accum: Ref(T)", "lr: T", "grad: T"],
+    outputs: ["out: Ref(T)"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "use_locking: bool = false",
+      "update_slots: bool = true",
+    ],
+  },
   refs: 2,
   args: ["scalar", "grad"],
   update: ([v, accum], [lr, grad], op) => {

@@ -39,6 +39,11 @@ const REF_FORWARDING = new Set(["Assign", "AssignAdd", "AssignSub", "RefIdentity
 
 registerOp({
   type: "VariableV2",
+  opDef: {
+    outputs: ["ref: Ref(dtype)"],
+    attrs: ["shape: shape", "dtype: type", "container: string = ''", "shared_name: string = ''"],
+    stateful: true,
+  },
   stateful: true,
   kernel: () => {
     throw new Error("VariableV2 is read through its ref output, never run as a kernel.");
@@ -48,6 +53,12 @@ registerOp({
 
 registerOp({
   type: "Assign",
+  opDef: {
+    inputs: ["ref: Ref(T)", "value: T"],
+    outputs: ["output_ref: Ref(T)"],
+    attrs: ["T: type", "validate_shape: bool = true", "use_locking: bool = true"],
+    allowsUninitializedInput: true,
+  },
   stateful: true,
   refInputs: [0],
   refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
@@ -69,6 +80,14 @@ function updateKernel(update: (a: tfc.Tensor, b: tfc.Tensor) => tfc.Tensor) {
 
 registerOp({
   type: "AssignAdd",
+  opDef: {
+    inputs: ["ref: Ref(T)", "value: T"],
+    outputs: ["output_ref: Ref(T)"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "use_locking: bool = false",
+    ],
+  },
   stateful: true,
   refInputs: [0],
   refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
@@ -77,6 +96,14 @@ registerOp({
 
 registerOp({
   type: "AssignSub",
+  opDef: {
+    inputs: ["ref: Ref(T)", "value: T"],
+    outputs: ["output_ref: Ref(T)"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}",
+      "use_locking: bool = false",
+    ],
+  },
   stateful: true,
   refInputs: [0],
   refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
@@ -85,6 +112,12 @@ registerOp({
 
 registerOp({
   type: "IsVariableInitialized",
+  opDef: {
+    inputs: ["ref: Ref(dtype)"],
+    outputs: ["is_initialized: bool"],
+    attrs: ["dtype: type"],
+    allowsUninitializedInput: true,
+  },
   stateful: true,
   refInputs: [0],
   kernel: (_inputs, op, runtime) => [

@@ -1,0 +1,144 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import "../../src/index.js";
+import { buildOpDef, isScopeflowOnly, specOf, type OpDefMessage } from "../../src/ops/op_def.js";
+import { getOpDef, getOpDefinition, registeredOpTypes } from "../../src/ops/registry.js";
+import { OpDef, OpList } from "../../src/proto/index.js";
+
+const OPS_PBTXT = join(import.meta.dirname, "../fixtures/tf-graphs/tf-oplist-1.11/ops.pbtxt");
+const tf111 = new Map<string, OpDefMessage>(
+  OpList.fromText(readFileSync(OPS_PBTXT, "utf8")).op.map((o) => [o.name ?? "", o] as const),
+);
+
+/** Op types TensorFlow added after 1.11, declared from TF 1.15's `core/ops/*.cc`. */
+const ADDED_BY_TF_1_15: Record<string, string> = {
+  BatchMatMulV2: "core/ops/math_ops.cc (TF 1.14)",
+  FusedBatchNormV3: "core/ops/nn_ops.cc (TF 1.14)",
+  FusedBatchNormGradV3: "core/ops/nn_ops.cc (TF 1.14)",
+};
+
+/** scopeflow's own op types: no TensorFlow form, refused by graph export. */
+const SCOPEFLOW_ONLY = ["Enter", "LoopArg", "LoopValue", "While"];
+
+/** The fields ops.pbtxt holds (TF's golden file drops docs except in a few ops). */
+function comparable(def: OpDefMessage): Uint8Array {
+  const copy = OpDef.fromBinary(OpDef.toBinary(def));
+  copy.summary = "";
+  copy.description = "";
+  for (const a of [...copy.inputArg, ...copy.outputArg, ...copy.attr]) a.description = "";
+  return OpDef.toBinary(copy);
+}
+
+describe("every registered op declares TensorFlow's OpDef", () => {
+  const types = registeredOpTypes().sort();
+
+  it("each registered op type has a declaration", () => {
+    expect(types.filter((t) => getOpDefinition(t)?.opDef === undefined)).toEqual([]);
+  });
+
+  it("scopeflow-only op types are the listed ones, each saying why", () => {
+    const own = types.filter((t) => {
+      const decl = getOpDefinition(t)?.opDef;
+      return decl !== undefined && isScopeflowOnly(decl);
+    });
+    expect(own).toEqual(SCOPEFLOW_ONLY);
+    for (const t of own) expect(getOpDef(t)).toBeUndefined();
+  });
+
+  const declared = types.filter((t) => !SCOPEFLOW_ONLY.includes(t));
+  for (const type of declared) {
+    it(type, () => {
+      const def = getOpDef(type);
+      expect(def).toBeDefined();
+      const tf = tf111.get(type);
+      if (type in ADDED_BY_TF_1_15) {
+        expect(tf).toBeUndefined();
+        return;
+      }
+      expect(
+        tf,
+        `${type} is not in TF 1.11's ops.pbtxt: list it in ADDED_BY_TF_1_15`,
+      ).toBeDefined();
+      expect(OpDef.toText(OpDef.fromBinary(comparable(def!)))).toBe(
+        OpDef.toText(OpDef.fromBinary(comparable(tf!))),
+      );
+    });
+  }
+});
+
+describe("TF 1.15 additions", () => {
+  it("FusedBatchNormV3 is FusedBatchNormV2 with a third reserve space", () => {
+    const v2 = specOf(tf111.get("FusedBatchNormV2")!);
+    const v3 = specOf(getOpDef("FusedBatchNormV3")!);
+    expect(v3.inputs).toEqual(v2.inputs);
+    expect(v3.outputs).toEqual([...v2.outputs!, "reserve_space_3: U"]);
+    const grad2 = specOf(tf111.get("FusedBatchNormGradV2")!);
+    const grad3 = specOf(getOpDef("FusedBatchNormGradV3")!);
+    expect(grad3.inputs).toEqual([...grad2.inputs!, "reserve_space_3: U"]);
+    // TF 1.15 declares data_format with GetConvnetDataFormatAttrString(): allowed values.
+    expect(v3.attrs).toEqual([
+      "T: {half, bfloat16, float}",
+      "U: {float}",
+      "epsilon: float = 0.0001",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "is_training: bool = true",
+    ]);
+  });
+
+  it("BatchMatMulV2 has BatchMatMul's signature, int64 added", () => {
+    const v1 = specOf(tf111.get("BatchMatMul")!);
+    const v2 = specOf(getOpDef("BatchMatMulV2")!);
+    expect(v2.inputs).toEqual(v1.inputs);
+    expect(v2.outputs).toEqual(v1.outputs);
+    expect(v2.attrs).toEqual([
+      "T: {bfloat16, half, float, double, int32, int64, complex64, complex128}",
+      "adj_x: bool = false",
+      "adj_y: bool = false",
+    ]);
+  });
+});
+
+describe("the declaration notation", () => {
+  it("reads back every op of TF 1.11's ops.pbtxt from its declaration", () => {
+    // All 930 OpDefs exercise every form: refs, number and type-list args, allowed
+    // values, minimums, each kind of default, deprecations.
+    let checked = 0;
+    for (const [name, def] of tf111) {
+      if (name === "ImageSummary") continue; // a tensor default: the notation has none
+      expect(comparable(buildOpDef(name, specOf(def))), name).toEqual(comparable(def));
+      checked++;
+    }
+    expect(checked).toBe(929);
+    expect(() => specOf(tf111.get("ImageSummary")!)).toThrow(
+      "Op ImageSummary: no spelling for tensor values",
+    );
+  });
+
+  it("spells TF's attr forms", () => {
+    expect(specOf(tf111.get("Conv2D")!).attrs).toEqual([
+      "T: {half, bfloat16, float, double}",
+      "strides: list(int)",
+      "use_cudnn_on_gpu: bool = true",
+      "padding: {'SAME', 'VALID'}",
+      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+      "dilations: list(int) = [1, 1, 1, 1]",
+    ]);
+    expect(specOf(tf111.get("Placeholder")!).attrs).toEqual(["dtype: type", "shape: shape = ?"]);
+    expect(specOf(tf111.get("VariableV2")!).outputs).toEqual(["ref: Ref(dtype)"]);
+    expect(specOf(tf111.get("SaveV2")!).inputs?.[3]).toBe("tensors: dtypes");
+    expect(specOf(tf111.get("Pack")!).attrs?.[0]).toBe("N: int >= 1");
+  });
+
+  it("names the op and the spec on a bad declaration", () => {
+    expect(() => buildOpDef("Foo", { inputs: ["x: Q"] })).toThrow(
+      "Op Foo: bad declaration 'x: Q': unknown type Q",
+    );
+    expect(() => buildOpDef("Foo", { attrs: ["n: int = x"] })).toThrow(
+      "Op Foo: bad declaration 'n: int = x': expected a number, got x",
+    );
+    expect(() => buildOpDef("Foo", { inputs: ["x: N * T"], attrs: ["T: type"] })).toThrow(
+      "no int attr N",
+    );
+  });
+});
