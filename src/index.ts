@@ -17,6 +17,7 @@ import "./gradients/array_grad.js";
 import "./gradients/nn_grad.js";
 import "./gradients/control_flow_grad.js";
 import "./gradients/state_grad.js";
+import "./interchange/graph_def.js";
 
 installHooks();
 
@@ -25,6 +26,7 @@ export * as nn from "./namespaces/nn.js";
 export * as train from "./namespaces/train.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
+export * as io from "./namespaces/io.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
 export { gradients, type GradientsOptions } from "./gradients/gradients.js";
 export { addN } from "./ops/math/add_n.js";

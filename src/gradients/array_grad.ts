@@ -216,7 +216,7 @@ registerGradient("GatherV2", (op, grads) => {
   if ((op.attrs.batch_dims as number | undefined) ?? 0) {
     throw new Error(`GatherV2 gradient: batch_dims != 0 is not supported (${op.name}).`);
   }
-  const axis = (op.attrs._axis as number | null) ?? constantScalar(axisT);
+  const axis = (op.buildData._axis as number | null) ?? constantScalar(axisT);
   const paramsShape = shapeOf(params);
   const indicesSize = expandDims(size(indices), 0);
   const pDims = params.shape.dims;

@@ -8,16 +8,38 @@ import { pyRepr, pyTypeName } from "./pyformat.js";
 import { Tensor } from "./tensor.js";
 import {
   anyKind,
+  booleanKind,
   declare,
   defineParams,
+  intKind,
   kind,
   opt,
+  optNullable,
   parseWithCallback,
   req,
   stringKind,
   type CallArgs,
 } from "./call_args.js";
 import type { TensorShape } from "./tensor_shape.js";
+import type { tensorflow } from "../proto/index.js";
+
+/** What `graph.asGraphDef` hands the exporter: TF's `as_graph_def` arguments. */
+export interface GraphDefRequest {
+  fromVersion: number | null;
+  addShapes: boolean;
+}
+
+/** A `GraphDef` message as decoded: every repeated and map field present. */
+export type GraphDefView = tensorflow.GraphDef;
+
+type GraphDefExporter = (graph: Graph, request: GraphDefRequest) => GraphDefView;
+
+let graphDefExporter: GraphDefExporter | null = null;
+
+/** Connects `Graph.asGraphDef` to the exporter (called once by the interchange layer). */
+export function installGraphDefExporter(exporter: GraphDefExporter): void {
+  graphDefExporter = exporter;
+}
 
 /** Standard collection names (`tf.GraphKeys`). */
 export const GraphKeys = {
@@ -50,6 +72,10 @@ export interface OpSpec {
   name?: string;
   inputs: readonly Tensor[];
   outputs: readonly OutputSpec[];
+  /**
+   * TensorFlow's attrs, plus the builder's data for the kernel under names starting with
+   * `_` (`_axis`): those go to `op.buildData`, except TensorFlow's own `_class`.
+   */
   attrs?: Readonly<Record<string, AttrValue>>;
   /** Where the op was built, for "Originally defined at:" (variables record it). */
   definedAt?: Error | null;
@@ -77,6 +103,21 @@ interface ControlFrame {
   inputs: Operation[] | null;
   /** Ops created inside this block: an input from one of them makes the block redundant. */
   created: Set<Operation>;
+}
+
+/** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
+const TF_PRIVATE_ATTRS: ReadonlySet<string> = new Set(["_class"]);
+
+function splitBuildData(
+  given: Readonly<Record<string, AttrValue>>,
+): [Record<string, AttrValue>, Record<string, unknown>] {
+  const attrs: Record<string, AttrValue> = {};
+  const data: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(given)) {
+    if (k.startsWith("_") && !TF_PRIVATE_ATTRS.has(k)) data[k] = v;
+    else attrs[k] = v;
+  }
+  return [attrs, data];
 }
 
 /**
@@ -117,6 +158,32 @@ export class Graph {
   /** The id of the last op created (`graph._last_id`): the op seed when none is given. */
   get lastId(): number {
     return this.nextId - 1;
+  }
+
+  /**
+   * The graph as TensorFlow's `GraphDef` message (`as_graph_def(from_version=None,
+   * add_shapes=False)`): every node with its op, inputs (`name:1`, `^control`), device and
+   * attrs as TensorFlow's op registry defines them; `fromVersion` keeps only the ops created
+   * after the op whose id it is (`graph.lastId` at some earlier point); `addShapes` adds
+   * each node's output shapes as `_output_shapes`. Throws, naming the node, for an op
+   * TensorFlow cannot import.
+   *
+   * @example
+   * ```ts
+   * const g = new tf.Graph();
+   * g.asDefault(() => tf.matmul(tf.constant([[1, 2]]), tf.constant([[3], [4]])));
+   * g.asGraphDef().node.map((n) => n.op).join(" "); // ==> Const Const MatMul
+   * g.asGraphDef({ addShapes: true }).node[2]?.attr?._output_shapes?.list?.shape?.[0]?.dim?.length; // ==> 2
+   * ```
+   */
+  asGraphDef(...args: CallArgs<typeof AS_GRAPH_DEF_PARAMS>): GraphDefView {
+    const a = AS_GRAPH_DEF.parse(args);
+    if (graphDefExporter === null)
+      throw new Error("scopeflow's graph export is not loaded: import from 'scopeflow'");
+    return graphDefExporter(this, {
+      fromVersion: a.fromVersion ?? null,
+      addShapes: a.addShapes ?? false,
+    });
   }
 
   /** Whether `finalize()` was called. */
@@ -223,6 +290,7 @@ export class Graph {
         controlInputs = controlInputs.filter((c) => !external.includes(c));
       }
     }
+    const [attrs, buildData] = splitBuildData(spec.attrs ?? {});
     const op = new Operation(
       this,
       this.nextId++,
@@ -230,9 +298,10 @@ export class Graph {
       spec.type,
       inputs,
       controlInputs,
-      spec.attrs ?? {},
+      attrs,
       spec.definedAt ?? null,
       ctx,
+      buildData,
     );
     spec.outputs.forEach((o, i) =>
       op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
@@ -630,7 +699,14 @@ const namesKind = kind<string | Iterable<string>>(
 const ADD_TO_COLLECTIONS_PARAMS = [req("names", namesKind), req("value", itemKind)] as const;
 const ADD_TO_COLLECTIONS = defineParams("Graph.addToCollections", ADD_TO_COLLECTIONS_PARAMS);
 
+const AS_GRAPH_DEF_PARAMS = [
+  optNullable("fromVersion", intKind),
+  opt("addShapes", booleanKind),
+] as const;
+const AS_GRAPH_DEF = defineParams("Graph.asGraphDef", AS_GRAPH_DEF_PARAMS);
+
 declare(Graph.prototype.asDefault, AS_DEFAULT);
+declare(Graph.prototype.asGraphDef, AS_GRAPH_DEF);
 declare(Graph.prototype.getTensorByName, GET_TENSOR_BY_NAME);
 declare(Graph.prototype.getOperationByName, GET_OPERATION_BY_NAME);
 declare(Graph.prototype.getCollection, GET_COLLECTION);

@@ -40,8 +40,13 @@ export class Operation {
   readonly outputs: Tensor[] = [];
   /** Operations that must run before this one. */
   readonly controlInputs: Operation[];
-  /** Attributes (`transpose_a`, `dtype`, a constant's value, …). */
+  /** Attributes (`transpose_a`, `dtype`, a constant's value, …): TensorFlow's, as exported. */
   readonly attrs: Readonly<Record<string, AttrValue>>;
+  /**
+   * What the op's builder worked out for its kernel (an axis read from a constant input, a
+   * seed's presence, …): scopeflow's own, never part of the exported node.
+   */
+  readonly buildData: Readonly<Record<string, unknown>>;
   /** Creation order within the graph (TensorFlow's `_id`). */
   readonly id: number;
   /** Where the op was built, for "Originally defined at:" messages; formatted lazily. */
@@ -60,6 +65,7 @@ export class Operation {
     attrs: Readonly<Record<string, AttrValue>>,
     definedAt: Error | null,
     controlFlowContext: ControlFlowContext | null = null,
+    buildData: Readonly<Record<string, unknown>> = {},
   ) {
     this.graph = graph;
     this.id = id;
@@ -68,6 +74,7 @@ export class Operation {
     this.inputs = inputs;
     this.controlInputs = controlInputs;
     this.attrs = attrs;
+    this.buildData = buildData;
     this.definedAt = definedAt;
     this.controlFlowContext = controlFlowContext;
   }

@@ -151,9 +151,11 @@ function cppFloat(
 /**
  * How floating-point fields are spelled: `"python"` as TF's Python writes
  * `.pbtxt` files (graphs, SavedModels), `"cpp"` as TF's C++ does (SimpleFtoa /
- * SimpleDtoa: `%.6g`/`%.15g`, more digits only when needed, e.g. `ops.pbtxt`).
+ * SimpleDtoa: `%.6g`/`%.15g`, more digits only when needed, e.g. `ops.pbtxt`),
+ * `"python-exact"` as TF's `write_graph` does (`float_format=''`: a float field's
+ * value as the double it widens to, `0.10000000149011612`).
  */
-export type FloatStyle = "python" | "cpp";
+export type FloatStyle = "python" | "cpp" | "python-exact";
 
 /** Options of `toText`. */
 export interface TextFormatOptions {
@@ -183,6 +185,7 @@ function formatScalar(type: ScalarType, v: unknown): string {
       return v ? "true" : "false";
     case "float": {
       const x = Math.fround(Number(v));
+      if (floatStyle === "python-exact") return formatDouble(x);
       return floatStyle === "cpp"
         ? cppFloat(x, 6, 9, (y) => Math.fround(y) === x)
         : formatFloat32(x);
@@ -275,8 +278,10 @@ export function printTextMessage(
   options: TextFormatOptions = {},
 ): string {
   const style = options.floatStyle ?? "python";
-  if (style !== "python" && style !== "cpp")
-    throw new TypeError(`floatStyle must be "python" or "cpp", got ${JSON.stringify(style)}`);
+  if (style !== "python" && style !== "cpp" && style !== "python-exact")
+    throw new TypeError(
+      `floatStyle must be "python", "cpp" or "python-exact", got ${JSON.stringify(style)}`,
+    );
   const out: string[] = [];
   const saved = floatStyle;
   floatStyle = style;

@@ -34,7 +34,7 @@ export class VariableState {
   }
 
   nextRandomSeed(op: Operation): number | undefined {
-    if (op.attrs.seeded !== true) return undefined;
+    if (op.buildData._seeded !== true) return undefined;
     const count = this.randomCounts.get(op) ?? 0;
     this.randomCounts.set(op, count + 1);
     return mixSeeds(op.attrs.seed as number, op.attrs.seed2 as number, count);

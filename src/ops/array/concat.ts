@@ -29,7 +29,7 @@ registerOp({
   kernel: (inputs, op) => {
     const n = inputs.length - 1;
     const values = inputs.slice(0, n) as tfc.Tensor[];
-    let axis = (op.attrs._axis as number | null) ?? readScalar(inputs[n] as tfc.Tensor);
+    let axis = (op.buildData._axis as number | null) ?? readScalar(inputs[n] as tfc.Tensor);
     if (axis < 0) axis += (values[0] as tfc.Tensor).rank;
     return [tfc.concat(values, axis)];
   },

@@ -23,7 +23,7 @@ registerOp({
     attrs: ["N: int >= 2"],
   },
   kernel: (inputs, op) => {
-    let offsets = op.attrs._offsets as number[][] | null;
+    let offsets = op.buildData._offsets as number[][] | null;
     if (offsets === null) {
       const shapes = inputs.slice(1).map((s) => readInts(s as tfc.Tensor));
       offsets = concatOffsets(readScalar(inputs[0] as tfc.Tensor), shapes);

@@ -27,7 +27,7 @@ registerOp({
   },
   kernel: ([x, dim], op) => {
     const input = x as tfc.Tensor;
-    let axis = (op.attrs._axis as number | null) ?? readScalar(dim as tfc.Tensor);
+    let axis = (op.buildData._axis as number | null) ?? readScalar(dim as tfc.Tensor);
     if (axis < 0) axis += input.rank + 1;
     return [tfc.expandDims(input, axis)];
   },

@@ -24,11 +24,16 @@ registerOp({
   opDef: {
     inputs: ["params: Tparams", "indices: Tindices", "axis: Taxis"],
     outputs: ["output: Tparams"],
-    attrs: ["Tparams: type", "Tindices: {int32, int64}", "Taxis: {int32, int64}"],
+    attrs: [
+      "batch_dims: int = 0",
+      "Tparams: type",
+      "Tindices: {int32, int64}",
+      "Taxis: {int32, int64}",
+    ],
   },
   kernel: ([params, indices, axis], op) => {
     const p = params as tfc.Tensor;
-    let a = (op.attrs._axis as number | null) ?? readScalar(axis as tfc.Tensor);
+    let a = (op.buildData._axis as number | null) ?? readScalar(axis as tfc.Tensor);
     if (a < 0) a += p.rank;
     if (p.dtype === "string") return [gatherStrings(p, indices as tfc.Tensor, a)];
     return [tfc.gather(p, indices as tfc.Tensor, a, op.attrs.batch_dims as number)];

@@ -12,7 +12,8 @@ registerOp({
   opDef: { inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: {int32, int64} = int32"] },
   kernel: ([p], op) => {
     const perm =
-      (op.attrs._value as number[] | null) ?? invertPermutationValues(readInts(p as tfc.Tensor));
+      (op.buildData._value as number[] | null) ??
+      invertPermutationValues(readInts(p as tfc.Tensor));
     return [i32(perm)];
   },
 });

@@ -56,7 +56,7 @@ registerOp({
     attrs: ["T: type", "Tpaddings: {int32, int64} = int32", "mode: {'REFLECT', 'SYMMETRIC'}"],
   },
   kernel: ([grad, paddings], op) => {
-    const pads = (op.attrs._paddings as number[] | null) ?? readInts(paddings as tfc.Tensor);
+    const pads = (op.buildData._paddings as number[] | null) ?? readInts(paddings as tfc.Tensor);
     return [mirrorPadGradKernel(grad as tfc.Tensor, pads, op.attrs.mode as string)];
   },
 });

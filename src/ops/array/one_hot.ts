@@ -53,9 +53,9 @@ registerOp({
   },
   kernel: ([indices, depth, on, off], op) => {
     const idx = indices as tfc.Tensor;
-    const d = (op.attrs._depth as number | null) ?? readScalar(depth as tfc.Tensor);
-    const onV = (op.attrs._on as number | null) ?? readScalar(on as tfc.Tensor);
-    const offV = (op.attrs._off as number | null) ?? readScalar(off as tfc.Tensor);
+    const d = (op.buildData._depth as number | null) ?? readScalar(depth as tfc.Tensor);
+    const onV = (op.buildData._on as number | null) ?? readScalar(on as tfc.Tensor);
+    const offV = (op.buildData._off as number | null) ?? readScalar(off as tfc.Tensor);
     const axis = op.attrs.axis as number;
     const r = oneHotTensor(idx, d, onV, offV, op.attrs.T as DType);
     if (axis === -1 || axis === idx.rank) return [r];

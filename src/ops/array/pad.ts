@@ -22,8 +22,8 @@ import {
   readScalar,
 } from "../tensor_util.js";
 
-function pairs(op: { attrs: Readonly<Record<string, unknown>> }, paddings: tfc.Tensor) {
-  const flat = (op.attrs._paddings as number[] | null) ?? readInts(paddings);
+function pairs(op: { buildData: Readonly<Record<string, unknown>> }, paddings: tfc.Tensor) {
+  const flat = (op.buildData._paddings as number[] | null) ?? readInts(paddings);
   const out: [number, number][] = [];
   for (let i = 0; i < flat.length; i += 2) out.push([flat[i] as number, flat[i + 1] as number]);
   return out;
@@ -47,7 +47,7 @@ registerOp({
     attrs: ["T: type", "Tpaddings: {int32, int64} = int32"],
   },
   kernel: ([x, paddings, value], op) => {
-    const v = (op.attrs._constant as number | null) ?? readScalar(value as tfc.Tensor);
+    const v = (op.buildData._constant as number | null) ?? readScalar(value as tfc.Tensor);
     return [tfc.pad(x as tfc.Tensor, pairs(op, paddings as tfc.Tensor), v)];
   },
 });

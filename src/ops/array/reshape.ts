@@ -19,7 +19,7 @@ registerOp({
   },
   kernel: ([x, shape], op) => {
     const input = x as tfc.Tensor;
-    const dims = (op.attrs._shape as number[] | null) ?? readInts(shape as tfc.Tensor);
+    const dims = (op.buildData._shape as number[] | null) ?? readInts(shape as tfc.Tensor);
     checkReshape(input, dims, op.name);
     return [tfc.reshape(input, dims)];
   },

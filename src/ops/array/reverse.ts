@@ -30,7 +30,7 @@ registerOp({
   },
   kernel: ([x, axis], op) => {
     const input = x as tfc.Tensor;
-    const axes = (op.attrs._axis as number[] | null) ?? readInts(axis as tfc.Tensor);
+    const axes = (op.buildData._axis as number[] | null) ?? readInts(axis as tfc.Tensor);
     const dims = axes.map((a) => (a < 0 ? a + input.rank : a));
     return [dims.length === 0 ? tfc.clone(input) : tfc.reverse(input, dims)];
   },

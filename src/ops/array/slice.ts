@@ -19,8 +19,8 @@ registerOp({
   },
   kernel: ([x, begin, size], op) => {
     const input = x as tfc.Tensor;
-    const b = (op.attrs._begin as number[] | null) ?? readInts(begin as tfc.Tensor);
-    const s = (op.attrs._size as number[] | null) ?? readInts(size as tfc.Tensor);
+    const b = (op.buildData._begin as number[] | null) ?? readInts(begin as tfc.Tensor);
+    const s = (op.buildData._size as number[] | null) ?? readInts(size as tfc.Tensor);
     checkSlice(input.shape, b, s, op.name);
     return [tfc.slice(input, b, s)];
   },

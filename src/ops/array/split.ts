@@ -21,8 +21,12 @@ import { checkDType, ShapeInference, type ShapeErrorContext } from "../shape_uti
 import { constantInts, constantValue, readInts, readScalar } from "../tensor_util.js";
 import type { ConstValue } from "../const_value.js";
 
-function axisOf(op: { attrs: Readonly<Record<string, unknown>> }, axis: tfc.Tensor, rank: number) {
-  const a = (op.attrs._axis as number | null) ?? readScalar(axis);
+function axisOf(
+  op: { buildData: Readonly<Record<string, unknown>> },
+  axis: tfc.Tensor,
+  rank: number,
+) {
+  const a = (op.buildData._axis as number | null) ?? readScalar(axis);
   return a < 0 ? a + rank : a;
 }
 
@@ -50,7 +54,7 @@ registerOp({
     const x = value as tfc.Tensor;
     const axis = axisOf(op, splitDim as tfc.Tensor, x.rank);
     const sizes = (
-      (op.attrs._sizes as number[] | null) ?? readInts(sizeSplits as tfc.Tensor)
+      (op.buildData._sizes as number[] | null) ?? readInts(sizeSplits as tfc.Tensor)
     ).slice();
     const unknown = sizes.indexOf(-1);
     const dim = x.shape[axis] as number;

@@ -26,7 +26,7 @@ registerOp({
     attrs: ["num: int >= 0", "T: type", "axis: int = 0"],
   },
   kernel: ([x], op) => {
-    const axis = op.attrs._axis as number;
+    const axis = op.buildData._axis as number;
     return tfc.unstack(x as tfc.Tensor, axis < 0 ? axis + (x as tfc.Tensor).rank : axis);
   },
 });

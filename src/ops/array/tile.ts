@@ -18,7 +18,7 @@ registerOp({
   kernel: ([x, multiples], op) => [
     tfc.tile(
       x as tfc.Tensor,
-      (op.attrs._multiples as number[] | null) ?? readInts(multiples as tfc.Tensor),
+      (op.buildData._multiples as number[] | null) ?? readInts(multiples as tfc.Tensor),
     ),
   ],
 });

@@ -32,7 +32,7 @@ registerOp({
   kernel: ([x, perm], op) => [
     tfc.transpose(
       x as tfc.Tensor,
-      (op.attrs._perm as number[] | null) ?? readInts(perm as tfc.Tensor),
+      (op.buildData._perm as number[] | null) ?? readInts(perm as tfc.Tensor),
     ),
   ],
 });

@@ -52,7 +52,7 @@ for (const [type, kernel] of [
     opDef: OP_DEFS[type],
     kernel: ([x, dimension], op) => {
       const input = x as tfc.Tensor;
-      let axis = (op.attrs._axis as number | null) ?? readScalar(dimension as tfc.Tensor);
+      let axis = (op.buildData._axis as number | null) ?? readScalar(dimension as tfc.Tensor);
       if (axis < 0) axis += input.rank;
       return [kernel(input, axis)];
     },

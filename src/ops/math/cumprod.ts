@@ -17,7 +17,7 @@ registerOp({
     ],
   },
   kernel: ([x, axis], op) => {
-    const a = (op.attrs._axis as number | null) ?? readScalar(axis as tfc.Tensor);
+    const a = (op.buildData._axis as number | null) ?? readScalar(axis as tfc.Tensor);
     return [
       tfc.cumprod(x as tfc.Tensor, a, op.attrs.exclusive as boolean, op.attrs.reverse as boolean),
     ];

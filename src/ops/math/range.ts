@@ -39,9 +39,9 @@ registerOp({
     attrs: ["Tidx: {bfloat16, float, double, int32, int64} = int32"],
   },
   kernel: ([start, limit, delta], op) => {
-    const s = (op.attrs._start as number | null) ?? readScalar(start as tfc.Tensor);
-    const l = (op.attrs._limit as number | null) ?? readScalar(limit as tfc.Tensor);
-    const d = (op.attrs._delta as number | null) ?? readScalar(delta as tfc.Tensor);
+    const s = (op.buildData._start as number | null) ?? readScalar(start as tfc.Tensor);
+    const l = (op.buildData._limit as number | null) ?? readScalar(limit as tfc.Tensor);
+    const d = (op.buildData._delta as number | null) ?? readScalar(delta as tfc.Tensor);
     const dtype = op.attrs.Tidx as DType;
     try {
       rangeSize(s, l, d, isInteger(dtype));

@@ -174,7 +174,7 @@ for (const [type, { kernel }] of Object.entries(REDUCERS)) {
     opDef: OP_DEFS[type],
     kernel: ([x, axes], op) => {
       const input = x as tfc.Tensor;
-      let dims = op.attrs._axes as number[] | null;
+      let dims = op.buildData._axes as number[] | null;
       if (dims === null) {
         dims = readInts(axes as tfc.Tensor).map((a) => (a < 0 ? a + input.rank : a));
       }

@@ -35,7 +35,7 @@ registerOp({
     ],
   },
   kernel: ([data, ids, num], op) => {
-    const n = (op.attrs._num_segments as number | null) ?? readScalar(num as tfc.Tensor);
+    const n = (op.buildData._num_segments as number | null) ?? readScalar(num as tfc.Tensor);
     return [unsortedSegmentSumKernel(data as tfc.Tensor, ids as tfc.Tensor, n)];
   },
 });

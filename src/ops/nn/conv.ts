@@ -41,18 +41,19 @@ registerOp({
       "T: {half, bfloat16, float, double}",
       "strides: list(int)",
       "use_cudnn_on_gpu: bool = true",
-      "padding: {'SAME', 'VALID'}",
+      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
+      "explicit_paddings: list(int) = []",
       "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
       "dilations: list(int) = [1, 1, 1, 1]",
     ],
   },
   kernel: ([input, filter], op) => {
-    const unsupported = op.attrs._unsupported as string | null;
+    const unsupported = op.buildData._unsupported as string | null;
     if (unsupported !== null) throw new InvalidArgumentError(unsupported, op.name);
     const format = op.attrs.data_format as DataFormat;
-    const strides = op.attrs._strides as [number, number];
-    const dilations = op.attrs._dilations as [number, number];
-    const pad = op.attrs._pad as TfjsPad;
+    const strides = op.buildData._strides as [number, number];
+    const dilations = op.buildData._dilations as [number, number];
+    const pad = op.buildData._pad as TfjsPad;
     return [
       inChannelsLast(tfc, input as tfc.Tensor, format, (x) =>
         tfc.conv2d(x, filter as tfc.Tensor4D, strides, pad, "NHWC", dilations),

@@ -75,7 +75,7 @@ function nhwcShape(shape: readonly number[], format: string): number[] {
 }
 
 function sizesOf(op: Operation, t: tfc.Tensor, key: string): number[] {
-  return (op.attrs[key] as number[] | null) ?? readInts(t);
+  return (op.buildData[key] as number[] | null) ?? readInts(t);
 }
 
 /**
@@ -138,7 +138,8 @@ registerOp({
       "T: {half, bfloat16, float, double}",
       "strides: list(int)",
       "use_cudnn_on_gpu: bool = true",
-      "padding: {'SAME', 'VALID'}",
+      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
+      "explicit_paddings: list(int) = []",
       "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
       "dilations: list(int) = [1, 1, 1, 1]",
     ],
@@ -172,7 +173,8 @@ registerOp({
       "T: {half, bfloat16, float, double}",
       "strides: list(int)",
       "use_cudnn_on_gpu: bool = true",
-      "padding: {'SAME', 'VALID'}",
+      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
+      "explicit_paddings: list(int) = []",
       "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
       "dilations: list(int) = [1, 1, 1, 1]",
     ],

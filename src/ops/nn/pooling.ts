@@ -62,15 +62,15 @@ for (const [type, pool] of [
     type,
     opDef: OP_DEFS[type],
     kernel: ([value], op) => {
-      const unsupported = op.attrs._unsupported as [string, boolean] | null;
+      const unsupported = op.buildData._unsupported as [string, boolean] | null;
       if (unsupported !== null) {
         const [message, unimplemented] = unsupported;
         throw unimplemented
           ? new UnimplementedError(message, op.name)
           : new InvalidArgumentError(message, op.name);
       }
-      const window = op.attrs._ksize as [number, number];
-      const strides = op.attrs._strides as [number, number];
+      const window = op.buildData._ksize as [number, number];
+      const strides = op.buildData._strides as [number, number];
       const pad = (op.attrs.padding as string) === "SAME" ? "same" : "valid";
       return [
         inChannelsLast(tfc, value as tfc.Tensor, op.attrs.data_format as DataFormat, (x) =>

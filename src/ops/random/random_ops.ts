@@ -29,7 +29,7 @@ import { getSeed } from "./seed.js";
  * `_shape`), else the value of its `shape` input.
  */
 function outputShape(op: Operation, shape: tfc.Tensor | undefined): number[] {
-  const known = op.attrs._shape as number[] | null;
+  const known = op.buildData._shape as number[] | null;
   return known ?? readInts(shape as tfc.Tensor);
 }
 
@@ -122,8 +122,8 @@ registerOp({
   },
   stateful: true,
   kernel: ([shape, minval, maxval], op, runtime) => {
-    const lo = (op.attrs._minval as number | null) ?? readScalar(minval as tfc.Tensor);
-    const hi = (op.attrs._maxval as number | null) ?? readScalar(maxval as tfc.Tensor);
+    const lo = (op.buildData._minval as number | null) ?? readScalar(minval as tfc.Tensor);
+    const hi = (op.buildData._maxval as number | null) ?? readScalar(maxval as tfc.Tensor);
     return [tfc.randomUniformInt(outputShape(op, shape), lo, hi, seedOf(op, runtime))];
   },
 });
@@ -168,7 +168,7 @@ function randomCore(
     dtype,
     seed: seed1 ?? 0,
     seed2: seed2 ?? 0,
-    seeded: seed1 !== null,
+    _seeded: seed1 !== null,
     T: shape.dtype,
     _shape: static_.isFullyDefined() ? static_.asList() : null,
   }).outputs[0] as Tensor;
@@ -290,7 +290,7 @@ export const randomUniform = tfFunction("randomUniform", UNIFORM_PARAMS, (option
             Tout: dtype,
             seed: seed1 ?? 0,
             seed2: seed2 ?? 0,
-            seeded: seed1 !== null,
+            _seeded: seed1 !== null,
             _shape: static_.isFullyDefined() ? static_.asList() : null,
             _minval: constantScalar(minval),
             _maxval: constantScalar(maxval),

@@ -1,0 +1,69 @@
+/**
+ * The calling convention on graph export: `graph.asGraphDef(from_version, add_shapes)` and
+ * `tf.io.writeGraph(graph_or_graph_def, logdir, name, as_text)` take TF 1.15's positional
+ * form and the options form alike, and refuse a wrongly typed argument.
+ */
+import { readFileSync } from "node:fs";
+import { beforeEach, describe, expect, it } from "vitest";
+import * as tf from "../../src/index.js";
+import { GraphDef } from "../../src/proto/index.js";
+import { tempDir } from "../checkpoint/helpers.js";
+import { expectRefused } from "./helpers.js";
+
+beforeEach(() => {
+  tf.resetDefaultGraph();
+});
+
+function build(): tf.Graph {
+  const a = tf.placeholder(tf.float32, [2], { name: "a" });
+  tf.add(a, tf.constant([1, 2], { name: "k" }), { name: "sum" });
+  return tf.getDefaultGraph();
+}
+
+const bytes = (def: tf.Graph | ReturnType<tf.Graph["asGraphDef"]>): Uint8Array =>
+  new Uint8Array(GraphDef.toBinary(def instanceof tf.Graph ? def.asGraphDef() : def));
+
+describe("graph.asGraphDef(from_version, add_shapes)", () => {
+  it("positional and options forms give the same GraphDef", () => {
+    const g = build();
+    expect(bytes(g.asGraphDef(null, true))).toEqual(bytes(g.asGraphDef({ addShapes: true })));
+    expect(bytes(g.asGraphDef(1, false))).toEqual(bytes(g.asGraphDef({ fromVersion: 1 })));
+    expect(bytes(g.asGraphDef(1, { addShapes: true }))).toEqual(
+      bytes(g.asGraphDef({ fromVersion: 1, addShapes: true })),
+    );
+    expect(g.asGraphDef(null, true).node[0]?.attr?._output_shapes).toBeDefined();
+  });
+
+  it("refuses wrongly typed arguments", () => {
+    const g = build();
+    expectRefused(() => g.asGraphDef({ addShapes: 1 as never }), /add_shapes|addShapes/);
+    expectRefused(() => g.asGraphDef("1" as never), /from_version|fromVersion/);
+  });
+});
+
+describe("tf.io.writeGraph(graph_or_graph_def, logdir, name, as_text)", () => {
+  it("positional and options forms write the same file", () => {
+    const g = build();
+    const dir = tempDir();
+    const a = readFileSync(tf.io.writeGraph(g, dir, "a.pb", false));
+    const b = readFileSync(tf.io.writeGraph(g, dir, "b.pb", { asText: false }));
+    const c = readFileSync(
+      tf.io.writeGraph({ graphOrGraphDef: g, logdir: dir, name: "c.pb", asText: false }),
+    );
+    expect(a).toEqual(b);
+    expect(a).toEqual(c);
+    const t1 = readFileSync(tf.io.writeGraph(g, dir, "t1.pbtxt"), "utf8");
+    const t2 = readFileSync(tf.io.writeGraph(g, dir, "t2.pbtxt", true), "utf8");
+    expect(t1).toBe(t2);
+  });
+
+  it("refuses wrongly typed arguments", () => {
+    const dir = tempDir();
+    expectRefused(
+      () => tf.io.writeGraph(42 as never, dir, "g.pb"),
+      /graph_or_graph_def|graphOrGraphDef/,
+    );
+    const g = build();
+    expectRefused(() => tf.io.writeGraph(g, dir, 7 as never), /name/);
+  });
+});
