@@ -271,8 +271,14 @@ export function buildOpDef(name: string, spec: OpDefSpec): OpDefMessage {
 
 // Attr values as scopeflow ops hold them in `op.attrs`, by declared attr type: what
 // `attrsOf` types them as, and what graph export converts to AttrValue messages.
-type AttrTsType<T extends string> = T extends `list(${infer Inner})`
-  ? AttrTsType<Inner>[]
+type AttrTsType<T extends string> = T extends `${infer Type} = ${string}`
+  ? AttrTsType<Type>
+  : T extends `${infer Type} >= ${string}`
+    ? AttrTsType<Type>
+    : AttrTypeTs<T>;
+
+type AttrTypeTs<T extends string> = T extends `list(${infer Inner})`
+  ? AttrTypeTs<Inner>[]
   : T extends `{'${string}` | `{"${string}` | `string${string}`
     ? string
     : T extends `{${string}` | `type${string}`

@@ -177,6 +177,48 @@ describe("graph.asGraphDef", () => {
   });
 });
 
+describe("a graph using most of scopeflow's ops exports, every node valid", () => {
+  it("layers, losses, optimizers, their gradients and a Saver", () => {
+    const x = tf.placeholder(tf.float32, [null, 8, 8, 3], { name: "img" });
+    const labels = tf.placeholder(tf.int32, [null], { name: "labels" });
+    let h = tf.layers.conv2d(x, 4, 3, { padding: "same", activation: tf.nn.relu });
+    h = tf.layers.maxPooling2d(h, 2, 2);
+    h = tf.layers.batchNormalization(h, { training: true });
+    h = tf.layers.conv2dTranspose(h, 2, 3, { strides: 2 });
+    h = tf.layers.averagePooling2d(h, 2, 2);
+    h = tf.layers.flatten(h);
+    h = tf.layers.dropout(h, { rate: 0.5, training: true });
+    const logits = tf.layers.dense(h, 5, { activation: tf.nn.elu });
+    const loss = tf.add(
+      tf.losses.sparseSoftmaxCrossEntropy(labels, logits),
+      tf.nn.l2Loss(tf.nn.sigmoid(logits)),
+    );
+    new tf.train.MomentumOptimizer(0.1, 0.9).minimize(loss);
+    new tf.train.RMSPropOptimizer(0.1, { centered: true }).minimize(loss);
+    new tf.train.AdagradOptimizer(0.1).minimize(loss);
+    const s = tf.stridedSlice(logits, [0, 1], [2, 3], [1, 1]);
+    tf.argmax(tf.transpose(tf.concat([s, s], 1)), 0);
+    tf.stack(tf.split(tf.oneHot(labels, 5), 5, 1));
+    new tf.train.Saver();
+    const graph = tf.getDefaultGraph();
+    const def = graph.asGraphDef({ addShapes: true });
+    expect(def.node).toHaveLength(graph.opCount);
+    const types = new Set(def.node.map((n) => n.op));
+    expect(types.size).toBeGreaterThan(60);
+    for (const t of ["Conv2D", "Conv2DBackpropFilter", "FusedBatchNormV3", "SaveV2"])
+      expect(types.has(t), t).toBe(true);
+    const conv = def.node.find((n) => n.op === "Conv2D");
+    expect(new TextDecoder().decode(conv?.attr?.padding?.s ?? undefined)).toBe("SAME");
+    expect(conv?.attr?.explicit_paddings?.list?.i).toEqual([]);
+    const save = def.node.find((n) => n.op === "SaveV2");
+    expect(save?.attr?.dtypes?.list?.type?.length).toBe((save?.input?.length ?? 0) - 3);
+    // Text and binary agree.
+    expect(GraphDef.toBinary(GraphDef.fromText(GraphDef.toText(def)))).toEqual(
+      GraphDef.toBinary(def),
+    );
+  });
+});
+
 describe("export refuses what TensorFlow could not import, naming node and attr", () => {
   function makeOp(type: string, attrs: Record<string, unknown>, inputs: tf.Tensor[] = []) {
     return tf.getDefaultGraph().createOp({

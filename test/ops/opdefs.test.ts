@@ -1,8 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import "../../src/index.js";
-import { buildOpDef, isScopeflowOnly, specOf, type OpDefMessage } from "../../src/ops/op_def.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import * as tf from "../../src/index.js";
+import {
+  attrsOf,
+  buildOpDef,
+  declareOpDef,
+  isScopeflowOnly,
+  specOf,
+  type AttrsOf,
+  type OpDefMessage,
+} from "../../src/ops/op_def.js";
 import { getOpDef, getOpDefinition, registeredOpTypes } from "../../src/ops/registry.js";
 import { OpDef, OpList } from "../../src/proto/index.js";
 
@@ -160,5 +168,35 @@ describe("the declaration notation", () => {
     expect(() => buildOpDef("Foo", { inputs: ["x: N * T"], attrs: ["T: type"] })).toThrow(
       "no int attr N",
     );
+  });
+});
+
+describe("typed attrs", () => {
+  it("attrsOf types an op's attrs from its declaration", () => {
+    const spec = declareOpDef({
+      attrs: [
+        "T: {float, int32}",
+        "n: int >= 1",
+        "flag: bool = false",
+        "dims: list(int) = []",
+        "format: {'NHWC', 'NCHW'} = 'NHWC'",
+        "shape: shape = ?",
+        "dtypes: list(type) >= 1",
+      ],
+    });
+    expect(buildOpDef("Foo", spec).attr).toHaveLength(7);
+    expectTypeOf<AttrsOf<typeof spec>>().toEqualTypeOf<{
+      readonly T: tf.DType;
+      readonly n: number;
+      readonly flag: boolean;
+      readonly dims: number[];
+      readonly format: string;
+      readonly shape: tf.TensorShape;
+      readonly dtypes: tf.DType[];
+    }>();
+    const squeeze = tf.squeeze(tf.zeros([1, 2, 1]), [0]).op;
+    const SQUEEZE = declareOpDef({ attrs: ["T: type", "squeeze_dims: list(int) >= 0 = []"] });
+    expect(attrsOf(squeeze, SQUEEZE).squeeze_dims).toEqual([0]);
+    expect(attrsOf(squeeze, SQUEEZE).T).toBe("float32");
   });
 });

@@ -15,17 +15,21 @@ import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
+import { attrsOf, declareOpDef } from "../op_def.js";
+
+/** TF's `Cast` signature; its kernel reads the attrs it types. */
+const CAST_DEF = declareOpDef({
+  inputs: ["x: SrcT"],
+  outputs: ["y: DstT"],
+  attrs: ["SrcT: type", "DstT: type", "Truncate: bool = false"],
+});
 
 registerOp({
   type: "Cast",
-  opDef: {
-    inputs: ["x: SrcT"],
-    outputs: ["y: DstT"],
-    attrs: ["SrcT: type", "DstT: type", "Truncate: bool = false"],
-  },
+  opDef: CAST_DEF,
   kernel: ([x], op) => {
     const input = x as tfc.Tensor;
-    const dst = op.attrs.DstT as DType;
+    const dst = attrsOf(op, CAST_DEF).DstT;
     if ((input.dtype === "string") !== (dst === "string")) {
       throw new UnimplementedError(
         `Cast ${runtimeDTypeName(input.dtype as DType)} to ${runtimeDTypeName(dst)} is not supported`,

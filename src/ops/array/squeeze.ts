@@ -17,18 +17,22 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import { attrsOf, declareOpDef } from "../op_def.js";
 import { ShapeInference } from "../shape_utils.js";
+
+/** TF's `Squeeze` signature; its kernel reads the attrs it types. */
+const SQUEEZE_DEF = declareOpDef({
+  inputs: ["input: T"],
+  outputs: ["output: T"],
+  attrs: ["T: type", "squeeze_dims: list(int) >= 0 = []"],
+});
 
 registerOp({
   type: "Squeeze",
-  opDef: {
-    inputs: ["input: T"],
-    outputs: ["output: T"],
-    attrs: ["T: type", "squeeze_dims: list(int) >= 0 = []"],
-  },
+  opDef: SQUEEZE_DEF,
   kernel: ([x], op) => {
     const input = x as tfc.Tensor;
-    const dims = op.attrs.squeeze_dims as number[];
+    const dims = attrsOf(op, SQUEEZE_DEF).squeeze_dims;
     if (dims.length === 0) return [tfc.squeeze(input)];
     return [
       tfc.squeeze(

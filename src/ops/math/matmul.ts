@@ -14,6 +14,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import { attrsOf, declareOpDef } from "../op_def.js";
 import { shapeError } from "../shape_utils.js";
 import { convertOperands } from "./binary.js";
 
@@ -84,41 +85,52 @@ function transposeLast2(x: tfc.Tensor): tfc.Tensor {
   return tfc.transpose(x, perm);
 }
 
+/** TF's `MatMul` signature; its kernel reads the attrs it types. */
+const MATMUL_DEF = declareOpDef({
+  inputs: ["a: T", "b: T"],
+  outputs: ["product: T"],
+  attrs: [
+    "transpose_a: bool = false",
+    "transpose_b: bool = false",
+    "T: {bfloat16, half, float, double, int32, complex64, complex128}",
+  ],
+});
+
 registerOp({
   type: "MatMul",
-  opDef: {
-    inputs: ["a: T", "b: T"],
-    outputs: ["product: T"],
-    attrs: [
-      "transpose_a: bool = false",
-      "transpose_b: bool = false",
-      "T: {bfloat16, half, float, double, int32, complex64, complex128}",
-    ],
-  },
+  opDef: MATMUL_DEF,
   kernel: ([a, b], op) => [
     matMulKernel(
       a as tfc.Tensor,
       b as tfc.Tensor,
-      op.attrs.transpose_a as boolean,
-      op.attrs.transpose_b as boolean,
+      attrsOf(op, MATMUL_DEF).transpose_a,
+      attrsOf(op, MATMUL_DEF).transpose_b,
     ),
+  ],
+});
+
+/** TF's `BatchMatMulV2` signature; its kernel reads the attrs it types. */
+const BATCH_MATMUL_V2_DEF = declareOpDef({
+  inputs: ["x: T", "y: T"],
+  outputs: ["output: T"],
+  attrs: [
+    "T: {bfloat16, half, float, double, int32, int64, complex64, complex128}",
+    "adj_x: bool = false",
+    "adj_y: bool = false",
   ],
 });
 
 registerOp({
   type: "BatchMatMulV2",
-  opDef: {
-    inputs: ["x: T", "y: T"],
-    outputs: ["output: T"],
-    attrs: [
-      "T: {bfloat16, half, float, double, int32, int64, complex64, complex128}",
-      "adj_x: bool = false",
-      "adj_y: bool = false",
-    ],
-  },
+  opDef: BATCH_MATMUL_V2_DEF,
   kernel: ([a, b], op) => {
     const [x, y] = broadcastBatch2(a as tfc.Tensor, b as tfc.Tensor);
-    const out = matMulKernel(x, y, op.attrs.adj_x as boolean, op.attrs.adj_y as boolean);
+    const out = matMulKernel(
+      x,
+      y,
+      attrsOf(op, BATCH_MATMUL_V2_DEF).adj_x,
+      attrsOf(op, BATCH_MATMUL_V2_DEF).adj_y,
+    );
     if (x !== a) x.dispose();
     if (y !== b) y.dispose();
     return [out];
