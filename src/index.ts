@@ -17,6 +17,7 @@ import "./gradients/array_grad.js";
 import "./gradients/nn_grad.js";
 import "./gradients/control_flow_grad.js";
 import "./gradients/state_grad.js";
+import "./gradients/tensor_array_grad.js";
 
 installHooks();
 
@@ -31,7 +32,7 @@ export { addN } from "./ops/math/add_n.js";
 export { zerosLike, onesLike } from "./ops/array/like.js";
 
 // dtypes
-export { float32, int32, int64, bool, string, type DType } from "./graph/dtypes.js";
+export { float32, int32, int64, bool, string, resource, type DType } from "./graph/dtypes.js";
 
 // graph
 export { Graph, GraphKeys, getDefaultGraph, resetDefaultGraph } from "./graph/graph.js";
@@ -167,6 +168,7 @@ export {
 export { argmax, argmin, type ArgOptions } from "./ops/math/arg_minmax.js";
 export { assign, assignAdd, assignSub, isVariableInitialized } from "./ops/state/variable_ops.js";
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
+export { TensorArray, type TensorArrayOptions } from "./ops/control/tensor_array.js";
 
 // sessions
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";

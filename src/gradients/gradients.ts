@@ -2,7 +2,7 @@ import { ValueError } from "../errors.js";
 import { isFloating } from "../graph/dtypes.js";
 import { withDefaultGraph, type Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
-import type { Tensor, TensorLike } from "../graph/tensor.js";
+import { isTensorConvertible, Tensor, type TensorLike } from "../graph/tensor.js";
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { onesLike, zerosLike } from "../ops/array/like.js";
 import { group, markOrderOnlyGate } from "../ops/control/group.js";
@@ -237,7 +237,10 @@ function defaultGradY(y: Tensor, given: TensorLike | null, i: number): Tensor {
         `Incompatible shapes between grad_ys and ys: ${g.shape.toString()} and ${y.shape.toString()}`,
       );
     }
-    return g;
+    // A given tensor gets an `Identity` in the gradients' name scope, as in TF: the
+    // TensorArray gradients find their `tf.gradients` call from the names of the grads.
+    const madeHere = !(given instanceof Tensor) && !isTensorConvertible(given);
+    return madeHere ? g : identity(g, { name: `grad_ys_${i}` });
   }
   if (!isFloating(y.dtype)) {
     throw new TypeError(`Gradients of complex tensors must set grad_ys (y.dtype = ${y.dtype})`);
