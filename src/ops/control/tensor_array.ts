@@ -19,7 +19,7 @@ import type { Graph } from "../../graph/graph.js";
 import type { Operation } from "../../graph/operation.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
-import { cast } from "../array/cast.js";
+import { cast, castIn } from "../array/cast.js";
 import { shape as shapeOf } from "../array/shape.js";
 import { sliceHelper } from "../array/strided_slice.js";
 import { convertToTensor } from "../convert.js";
@@ -251,8 +251,13 @@ export class TensorArray {
     return colocatedWith(this.graph, this.shared.colocateWith, fn);
   }
 
-  /** `build_ta_with_new_flow`: the same array, later in its flow. */
-  private withFlow(flow: Tensor): TensorArray {
+  /**
+   * `build_ta_with_new_flow`: the same array, later in its flow (see
+   * {@link buildTaWithNewFlow}).
+   *
+   * @internal
+   */
+  withFlow(flow: Tensor): TensorArray {
     const ta = new TensorArray(this._dtype, {
       handle: this._handle,
       flow,
@@ -410,7 +415,13 @@ export class TensorArray {
       inOpScope(a.name, "TensorArraySplit", [this._handle, a.value, a.lengths], () => {
         const value = convertToTensor(a.value, { name: "value", dtype: this._dtype });
         return this.maybeColocate(value, () => {
-          const lengths = cast(a.lengths, "int64");
+          // `math_ops.cast`: a JS list becomes an int32 `Cast/x` and a `Cast`.
+          const lengths =
+            a.lengths instanceof Tensor
+              ? cast(a.lengths, "int64")
+              : inOpScope(undefined, "Cast", [], (scope, graph) =>
+                  castIn(graph, scope, convertToTensor(a.lengths, { name: "x" }), "int64"),
+                );
           const known = constantInts(lengths);
           const dims = value.shape.dims;
           if (dims !== null && known !== null && known.length > 0) {
@@ -438,3 +449,11 @@ export class TensorArray {
   }
 }
 declare(TensorArray, TENSOR_ARRAY_P);
+
+/**
+ * TF's `build_ta_with_new_flow(old_ta, flow)`: the array `ta` stands for, at `flow` (what a
+ * loop rebuilds from a flow it carried as a loop variable, or its body receives).
+ */
+export function buildTaWithNewFlow(ta: TensorArray, flow: Tensor): TensorArray {
+  return ta.withFlow(flow);
+}

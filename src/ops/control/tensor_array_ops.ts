@@ -7,7 +7,7 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
-import { registerOp, type KernelRuntime, type Stashable } from "../registry.js";
+import { registerOp, type Kernel, type KernelRuntime, type Stashable } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { shareTensor } from "../tfjs_internals.js";
 
@@ -281,13 +281,34 @@ function vectorValues(t: tfc.Tensor, message: string): number[] {
   return Array.from(t.dataSync() as Int32Array);
 }
 
+/**
+ * A kernel whose own errors name its node, as TF's runtime errors do (the executor adds
+ * the node only to errors that are not already `OpError`s).
+ */
+function namingNode(kernel: Kernel): Kernel {
+  return (inputs, op, runtime) => {
+    try {
+      return kernel(inputs, op, runtime);
+    } catch (e) {
+      const node = `\n\t [[{{node ${op.name}}}]]`;
+      if (e instanceof InvalidArgumentError && e.opName === null) {
+        throw new InvalidArgumentError(`${e.message}${node}`, op.name);
+      }
+      if (e instanceof UnimplementedError && e.opName === null) {
+        throw new UnimplementedError(`${e.message}${node}`, op.name);
+      }
+      throw e;
+    }
+  };
+}
+
 /** The flow output: the flow input passed on (a kernel never returns its input as is). */
 const passFlow = (flow: tfc.Tensor): tfc.Tensor => shareTensor(flow);
 
 registerOp({
   type: "TensorArrayV3",
   stateful: true,
-  kernel: ([size], op, runtime) => {
+  kernel: namingNode(([size], op, runtime) => {
     const s = size as tfc.Tensor;
     if (s.rank !== 0) {
       throw new InvalidArgumentError(
@@ -312,13 +333,13 @@ registerOp({
     // TF numbers every TensorArray it creates; the run's stash number serves here.
     ta.name = `${(a.tensor_array_name as string) || op.name}_${ta.id}`;
     return [tfc.scalar(ta.id, "int32"), tfc.scalar(0, "float32")];
-  },
+  }),
 });
 
 registerOp({
   type: "TensorArrayGradV3",
   stateful: true,
-  kernel: ([handle, flow], op, runtime) => {
+  kernel: namingNode(([handle, flow], op, runtime) => {
     const forward = lookup(runtime, handle as tfc.Tensor, op);
     const source = op.attrs.source as string;
     let grad = forward.grads.get(source);
@@ -356,33 +377,36 @@ registerOp({
       grad = g;
     }
     return [tfc.scalar(grad.id, "int32"), passFlow(flow as tfc.Tensor)];
-  },
+  }),
 });
 
 registerOp({
   type: "TensorArrayWriteV3",
-  kernel: ([handle, index, value, flow], op, runtime) => {
+  stateful: true,
+  kernel: namingNode(([handle, index, value, flow], op, runtime) => {
     const i = checkScalarIndex(index as tfc.Tensor);
     const ta = lookup(runtime, handle as tfc.Tensor, op);
     checkWriteDType(ta, op);
     ta.write(i, shareTensor(value as tfc.Tensor));
     return [passFlow(flow as tfc.Tensor)];
-  },
+  }),
 });
 
 registerOp({
   type: "TensorArrayReadV3",
-  kernel: ([handle, index], op, runtime) => {
+  stateful: true,
+  kernel: namingNode(([handle, index], op, runtime) => {
     const i = checkScalarIndex(index as tfc.Tensor);
     const ta = lookup(runtime, handle as tfc.Tensor, op);
     checkReadDType(ta, op);
     return [ta.read(i)];
-  },
+  }),
 });
 
 registerOp({
   type: "TensorArrayGatherV3",
-  kernel: ([handle, indices], op, runtime) => {
+  stateful: true,
+  kernel: namingNode(([handle, indices], op, runtime) => {
     const ta = lookup(runtime, handle as tfc.Tensor, op);
     checkReadDType(ta, op);
     const elementShape = op.attrs.element_shape as TensorShape;
@@ -418,12 +442,13 @@ registerOp({
     } finally {
       for (const v of values) v.dispose();
     }
-  },
+  }),
 });
 
 registerOp({
   type: "TensorArrayConcatV3",
-  kernel: ([handle], op, runtime) => {
+  stateful: true,
+  kernel: namingNode(([handle], op, runtime) => {
     const ta = lookup(runtime, handle as tfc.Tensor, op);
     checkReadDType(ta, op);
     const except0 = op.attrs.element_shape_except0 as TensorShape;
@@ -468,12 +493,13 @@ registerOp({
     } finally {
       for (const v of values) v.dispose();
     }
-  },
+  }),
 });
 
 registerOp({
   type: "TensorArrayScatterV3",
-  kernel: ([handle, indices, value, flow], op, runtime) => {
+  stateful: true,
+  kernel: namingNode(([handle, indices, value, flow], op, runtime) => {
     const ta = lookup(runtime, handle as tfc.Tensor, op);
     const x = value as tfc.Tensor;
     checkWriteDType(ta, op);
@@ -501,12 +527,13 @@ registerOp({
     }
     ta.writeMany(idx, idx.length === 0 ? [] : tfc.unstack(x));
     return [passFlow(flow as tfc.Tensor)];
-  },
+  }),
 });
 
 registerOp({
   type: "TensorArraySplitV3",
-  kernel: ([handle, value, lengthsIn, flow], op, runtime) => {
+  stateful: true,
+  kernel: namingNode(([handle, value, lengthsIn, flow], op, runtime) => {
     const ta = lookup(runtime, handle as tfc.Tensor, op);
     const x = value as tfc.Tensor;
     const lengths = vectorValues(
@@ -539,7 +566,7 @@ registerOp({
       pieces,
     );
     return [passFlow(flow as tfc.Tensor)];
-  },
+  }),
 });
 
 /** `x` cut along axis 0 into pieces of `lengths` rows (zero rows allowed). */
@@ -557,23 +584,27 @@ function splitRows(x: tfc.Tensor, lengths: readonly number[]): tfc.Tensor[] {
 
 registerOp({
   type: "TensorArraySizeV3",
-  kernel: ([handle], op, runtime) => [
+  stateful: true,
+  kernel: namingNode(([handle], op, runtime) => [
     tfc.scalar(lookup(runtime, handle as tfc.Tensor, op).size(), "int32"),
-  ],
+  ]),
 });
 
 registerOp({
   type: "TensorArrayCloseV3",
   stateful: true,
-  kernel: ([handle], op, runtime) => {
+  kernel: namingNode(([handle], op, runtime) => {
     const ta = lookup(runtime, handle as tfc.Tensor, op);
     // As in TF, the array is emptied and marked closed; the run frees what is left.
     for (const e of ta.entries) e.tensor?.dispose();
     ta.entries = [];
     ta.closed = true;
     return [];
-  },
+  }),
 });
+
+// Every TensorArray op is registered `stateful`: each reads or changes a run's array, so
+// no plan pass may fold it into a constant, hoist it out of a loop or share it between runs.
 
 // ---------------------------------------------------------------------------------------
 // The graph side: TF's op definitions (inputs, attrs, shape functions), built as its
