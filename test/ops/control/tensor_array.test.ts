@@ -351,7 +351,7 @@ describe("runtime errors with TF's text", () => {
 
   it("reading an unwritten index whose shape is not known", () => {
     expect(() => run(f32(3).read(1))).toThrow(
-      /TensorArray foo_\d+: Could not read from TensorArray index 1\.  Furthermore, the element shape is not fully defined: <unknown>\./,
+      /TensorArray foo_\d+: Could not read from TensorArray index 1\. {2}Furthermore, the element shape is not fully defined: <unknown>\./,
     );
   });
 
