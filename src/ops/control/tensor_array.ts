@@ -378,7 +378,21 @@ export class TensorArray {
     return value;
   }
 
-  /** Writes the rows of `value` at 0, 1, … (`TensorArrayUnstack/TensorArrayScatter`). */
+  /**
+   * Writes the rows of `value` at 0, 1, … (`TensorArrayUnstack/TensorArrayScatter`).
+   *
+   * @example
+   * ```ts
+   * const x = tf.constant([[1, 2], [3, 4], [5, 6]]);
+   * const ta = new tf.TensorArray(tf.float32, { size: 3 }).unstack(x);
+   * const [g] = tf.gradients(tf.reduceSum(tf.square(ta.read(1))), [x]);
+   * using sess = new tf.Session();
+   * sess.run(ta.read(2)); // ==> [5. 6.]
+   * sess.run(g); // ==> [[0. 0.]
+   *              //      [6. 8.]
+   *              //      [0. 0.]]
+   * ```
+   */
   unstack(...args: CallArgs<typeof UNSTACK_P.params>): TensorArray {
     const a = UNSTACK_P.parse(args);
     return inOpScope(a.name, "TensorArrayUnstack", [this._handle, a.value], () => {
@@ -453,6 +467,15 @@ declare(TensorArray, TENSOR_ARRAY_P);
 /**
  * TF's `build_ta_with_new_flow(old_ta, flow)`: the array `ta` stands for, at `flow` (what a
  * loop rebuilds from a flow it carried as a loop variable, or its body receives).
+ *
+ * @example
+ * ```ts
+ * const ta = new tf.TensorArray(tf.float32, { size: 1 });
+ * const later = buildTaWithNewFlow(ta, ta.write(0, 7).flow);
+ * later.handle === ta.handle; // ==> true
+ * using sess = new tf.Session();
+ * sess.run(later.read(0)); // ==> 7.0
+ * ```
  */
 export function buildTaWithNewFlow(ta: TensorArray, flow: Tensor): TensorArray {
   return ta.withFlow(flow);
