@@ -694,6 +694,28 @@ describe("in a loop body, the flow is the loop variable (as TF's while_loop carr
   });
 });
 
+describe("gradients through TensorArrays used in a loop body", () => {
+  it("read an unstacked input, write an output carried as the flow, stack: finite differences", async () => {
+    await checkGradients({
+      inputs: [{ shape: [3, 2] }],
+      graph: (xs) => {
+        const input = new tf.TensorArray(tf.float32, { size: 3 }).unstack(xs);
+        const output = new tf.TensorArray(tf.float32, { size: 3 });
+        const loop = scanLoop({
+          carried: [output.flow, tf.zeros([2])],
+          bound: tf.constant(3),
+          body: ({ time, carried: [flow, acc] }) => {
+            const s = tf.add(acc as tf.Tensor, tf.square(input.read(time)));
+            const out = buildTaWithNewFlow(output, flow as tf.Tensor).write(time, tf.sin(s));
+            return { carried: [out.flow, s], stacked: [] };
+          },
+        });
+        return buildTaWithNewFlow(output, loop.carried[0] as tf.Tensor).stack();
+      },
+    });
+  });
+});
+
 /** `t[0]`. */
 function sliceFirst(t: tf.Tensor): tf.Tensor {
   return tf.stridedSlice(t, [0], [1], [1], { shrinkAxisMask: 1 });
