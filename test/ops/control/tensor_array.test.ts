@@ -110,6 +110,21 @@ describe("the graph TF 1.15 builds", () => {
     expect(w.stack({ name: "s" }).name).toBe("s/s:0");
   });
 
+  it("colocateWithFirstWriteCall: the array has no device; writes go where the first value is", () => {
+    const ta = tf.device("/job:ps", () => new tf.TensorArray(tf.float32, { size: 2 }));
+    expect(ta.handle.op.device).toBe("");
+    const x = tf.device("/cpu:0", () => tf.constant([1]));
+    const w = tf.device("/job:worker", () => ta.write(0, x));
+    expect(w.flow.op.device).toBe(x.op.device);
+    const y = tf.device("/job:worker", () => tf.constant([2]));
+    expect(w.write(1, y).flow.op.device).toBe(x.op.device);
+    const fixed = tf.device(
+      "/job:ps",
+      () => new tf.TensorArray(tf.float32, { size: 1, colocateWithFirstWriteCall: false }),
+    );
+    expect(fixed.handle.op.device).toBe("/job:ps");
+  });
+
   it("grad(source) builds TensorArrayGrad/TensorArrayGradV3 and a gradient_flow after it", () => {
     const ta = f32(3);
     const g = ta.grad("grad");
