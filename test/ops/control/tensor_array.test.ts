@@ -616,6 +616,19 @@ describe("gradients (tensor_array_grad.py)", () => {
     ).toBe(false);
   });
 
+  it("an optimizer trains a variable written into an array", () => {
+    const v = tf.getVariable("v", [2], { initializer: tf.onesInitializer() });
+    const ta = new tf.TensorArray(tf.float32, { size: 2 }).write(0, v).write(1, tf.multiply(v, 2));
+    const loss = tf.reduceSum(tf.square(ta.stack()));
+    const train = new tf.train.GradientDescentOptimizer(0.01).minimize(loss);
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    expect(sess.run(loss).toArray()).toBeCloseTo(10, 5);
+    sess.run(train);
+    // d loss / dv = 2v + 8v = 10v: v goes from 1 to 0.9.
+    expect(sess.run(loss).toArray()).toBeCloseTo(8.1, 5);
+  });
+
   it("unstack → read(i) → loss, by finite differences", async () => {
     await checkGradients({
       inputs: [{ shape: [3, 2] }],
