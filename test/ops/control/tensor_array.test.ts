@@ -210,6 +210,33 @@ describe("values (tensor_array_ops_test.py)", () => {
     expect(run(tf.add(a.read(0), b.read(0)))).toBe(9);
   });
 
+  it("string, bool and int64 arrays (TF's tests run every dtype)", () => {
+    const cases: [tf.DType, unknown[]][] = [
+      ["string", ["a", "bc", "d"]],
+      ["bool", [true, false, true]],
+      ["int64", [1, 2, 3]],
+    ];
+    for (const [dtype, vals] of cases) {
+      const c = (v: unknown) => tf.constant(v as never, { dtype });
+      const ta = new tf.TensorArray(dtype, { size: 3, clearAfterRead: false }).unstack(c(vals));
+      const w = new tf.TensorArray(dtype, { size: 2, inferShape: false })
+        .write(0, c([vals[0]]))
+        .write(1, c([vals[1], vals[2]]));
+      const s = new tf.TensorArray(dtype, { size: 2, inferShape: false }).split(c(vals), [1, 2]);
+      using sess = new tf.Session();
+      const [stacked, gathered, concat, piece] = sess
+        .run([ta.stack(), ta.gather([2, 0]), w.concat(), s.read(1)])
+        .map((a) => a.toArray());
+      const expected = vals;
+      expect([stacked, gathered, concat, piece]).toEqual([
+        expected,
+        [expected[2], expected[0]],
+        expected,
+        expected.slice(1),
+      ]);
+    }
+  });
+
   it("testTensorArrayWriteConcat", () => {
     const w = f32(3, { inferShape: false })
       .write(0, [
