@@ -27,16 +27,21 @@ import { Variable } from "../variables/variable.js";
 import { checkpointOpError, graphDTypeOf, readAsNDArray } from "./checkpoint_reader.js";
 import { getCheckpointMtimes } from "./checkpoint_management.js";
 import {
+  checkpointExistsAsync,
   checkpointExistsSync,
   isDirectorySync,
   nodePath,
   openBundleAsync,
   preloadNativeCrc32c,
   readTensorsDirectAsync,
+  refuseUriSync,
+  removeCheckpointAsync,
   removeCheckpointSync,
+  updateCheckpointStateAsync,
   updateCheckpointStateSync,
   writeBundleAsync,
 } from "./file_io.js";
+import { hasUriScheme, uriBasename, uriDirname } from "./file_systems.js";
 import type { BundleEntryInfo, BundleTensorInput } from "./format/bundle.js";
 import { CheckpointFormatError, describeError } from "./format/errors.js";
 import {
@@ -522,6 +527,7 @@ export class Saver {
   save(...args: CallArgs<typeof SAVE_PARAMS>): string | null {
     const options = SAVE_P.parse(args);
     const { sess, savePath } = options;
+    if (typeof savePath === "string") refuseUriSync(savePath);
     const plan = this.prepareSave(sess, savePath, options);
     const b = this.built;
     if (b === null) return null;
@@ -574,7 +580,7 @@ export class Saver {
       const err = e instanceof Error ? e : new Error(describeError(e));
       return Promise.reject(
         typeof savePath === "string"
-          ? this.saveError(err, savePath, nodePath().dirname(savePath))
+          ? this.saveError(err, savePath, pathOf(savePath).dirname(savePath))
           : err,
       );
     }
@@ -584,7 +590,7 @@ export class Saver {
       await preloadNativeCrc32c();
       try {
         await writeBundleAsync(prefix, entries);
-        if (plan.writeState) this.afterSave(prefix, plan);
+        if (plan.writeState) await this.afterSaveAsync(prefix, plan);
       } catch (e) {
         throw this.saveError(nodeErrorToOpError(e, null), savePath as string, plan.parent);
       }
@@ -643,8 +649,11 @@ export class Saver {
    */
   async restoreAsync(...args: CallArgs<typeof RESTORE_PARAMS>): Promise<void> {
     const { sess, savePath } = RESTORE_ASYNC_P.parse(args);
-    const b = this.prepareRestore(sess, savePath);
+    const b = this.prepareRestore(sess, savePath, false);
     if (b === null) return;
+    if (!(await checkpointExistsAsync(savePath as string))) {
+      throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
+    }
     await preloadNativeCrc32c();
     const opName = b.restoreV2Op.name;
     try {
@@ -681,14 +690,18 @@ export class Saver {
     }
   }
 
-  private prepareRestore(sess: Session, savePath: string | undefined): Built | null {
+  private prepareRestore(
+    sess: Session,
+    savePath: string | undefined,
+    checkExists = true,
+  ): Built | null {
     if (!(sess instanceof Session)) throw new TypeError(`'sess' must be a Session; ${pyStr(sess)}`);
     const b = this.built;
     if (b === null) return null;
     if (savePath === null || savePath === undefined) {
       throw new ValueError("Can't load save_path when it is None.");
     }
-    if (!checkpointExistsSync(savePath)) {
+    if (checkExists && !checkpointExistsSync(savePath)) {
       throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
     }
     return b;
@@ -705,12 +718,12 @@ export class Saver {
       );
     }
     const latestFilename = options.latestFilename ?? "checkpoint";
-    const path = nodePath();
-    if (latestFilename.includes("/") || latestFilename.includes(path.sep)) {
-      throw new ValueError("'latest_filename' must not contain path components");
-    }
     if (typeof savePath !== "string") {
       throw new TypeError(`save_path must be a string, got ${pyStr(savePath)}`);
+    }
+    const path = pathOf(savePath);
+    if (latestFilename.includes("/") || latestFilename.includes(path.sep)) {
+      throw new ValueError("'latest_filename' must not contain path components");
     }
     let checkpointFile: string;
     const step = options.globalStep;
@@ -755,7 +768,25 @@ export class Saver {
     this.maybeDeleteOldCheckpoints(plan.metaGraphSuffix);
   }
 
+  /** `afterSave` on any file system (the state file and deletions awaited). */
+  private async afterSaveAsync(written: string, plan: SavePlan): Promise<void> {
+    this.recordLastCheckpoint(written);
+    await updateCheckpointStateAsync(plan.parent, written, this.lastCheckpoints, {
+      latestFilename: plan.latestFilename,
+      saveRelativePaths: this.saveRelativePaths,
+    });
+    const p = this.toBeDeleted.shift();
+    if (p === undefined) return;
+    if (p[1] > this.nextCheckpointTime) {
+      this.nextCheckpointTime += this.keepEveryNHours * 3600;
+      return;
+    }
+    await removeCheckpointAsync(p[0], plan.metaGraphSuffix);
+  }
+
   private saveError(e: unknown, savePath: string, parent: string): unknown {
+    // A registered file system has no directories to be missing.
+    if (hasUriScheme(savePath)) return e;
     if (
       (e instanceof FailedPreconditionError || e instanceof NotFoundError) &&
       !isDirectorySync(parent)
@@ -783,6 +814,18 @@ export class Saver {
     }
     removeCheckpointSync(p[0], metaGraphSuffix);
   }
+}
+
+/** `os.path` for `savePath`: Node's, or POSIX rules for a path with a URI scheme. */
+function pathOf(savePath: string): {
+  sep: string;
+  dirname(p: string): string;
+  basename(p: string): string;
+} {
+  if (hasUriScheme(savePath)) {
+    return { sep: "/", dirname: uriDirname, basename: uriBasename };
+  }
+  return nodePath();
 }
 
 interface SavePlan {
