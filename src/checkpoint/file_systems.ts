@@ -196,7 +196,10 @@ class HttpFileSystem implements FileSystem {
     return new Uint8Array(await response.arrayBuffer());
   }
   async exists(path: string): Promise<boolean> {
-    return (await this.fetch(path, "HEAD")) !== null;
+    const response = await this.fetch(path, "HEAD");
+    // Read the (empty) body, or the browser counts the request as aborted.
+    await response?.arrayBuffer();
+    return response !== null;
   }
   private readOnly(path: string): Promise<never> {
     return Promise.reject(
