@@ -287,7 +287,7 @@ async function tfCheckpoint(result: DemoResult): Promise<void> {
     result.tfCheckpoint[v.op.name] = { shape: value.shape, first };
     row("tf-checkpoint", [
       v.op.name,
-      `(${value.shape.join(", ")})`,
+      `(${value.shape.join(", ")}${value.shape.length === 1 ? "," : ""})`,
       first.map((x) => x.toPrecision(8)).join(", "),
     ]);
   }

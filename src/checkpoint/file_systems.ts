@@ -11,7 +11,6 @@
  */
 import { UnimplementedError, ValueError } from "../errors.js";
 import {
-  anyKind,
   declare,
   defineParams,
   kind,
@@ -403,6 +402,16 @@ export const indexedDBFileSystem = tfFunction(
  */
 export const httpFileSystem = tfFunction(
   "io.httpFileSystem",
-  [opt("requestInit", anyKind<RequestInit>("a RequestInit object"))] as const,
+  [
+    opt(
+      "requestInit",
+      // A RequestInit is a plain object itself; `{ requestInit }` is the options form.
+      kind<RequestInit>(
+        "a RequestInit object",
+        (v) => typeof v === "object" && v !== null,
+        (v) => !("requestInit" in v),
+      ),
+    ),
+  ] as const,
   ({ requestInit }): FileSystem => new HttpFileSystem(requestInit ?? {}),
 );

@@ -343,6 +343,10 @@ function nodeErrorToOpError(e: unknown, opName: string | null): unknown {
  * `save/restore_all`. Checkpoint keys are variable op names (`dense/kernel`, `w/Adam`) or
  * the keys of an object var list.
  *
+ * In the browser, checkpoints live on file systems named by the path's URI scheme
+ * (`ram://`, `indexeddb://`, read-only `https://`; see `tf.io`), which the async methods
+ * reach and the synchronous ones refuse.
+ *
  * **Synchronous by design.** TensorFlow's `save` and `restore` block, and scopeflow's
  * `Session.run` is synchronous, so the `SaveV2` and `RestoreV2` kernels use Node's
  * synchronous file calls and `save`/`restore` return only when the files are written or
@@ -547,7 +551,9 @@ export class Saver {
    * writes). The values are read from `sess` when this is called, so training may go on
    * while the files are written; concurrent calls are applied in call order (await them
    * before a synchronous `save` with the same saver, whose bookkeeping would otherwise run
-   * first).
+   * first). `savePath` may carry a URI scheme: `ram://` (memory), `indexeddb://` (the
+   * browser's IndexedDB) or one registered with `tf.io.registerFileSystem`; the state file
+   * and deletions then go there too.
    *
    * @example
    * ```ts
@@ -634,6 +640,8 @@ export class Saver {
   /**
    * `restore`, with the files read asynchronously; the variables are then loaded in one
    * session step (the `RestoreV2` outputs are fed), with the same checks and errors.
+   * `savePath` may carry a URI scheme, `http://` and `https://` (read with `fetch`)
+   * included: a checkpoint TensorFlow wrote, served by a web server, restores in a page.
    *
    * @example
    * ```ts
