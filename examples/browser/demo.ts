@@ -23,7 +23,7 @@ interface DemoResult {
   log: string[];
   /** Trainable variable → name scopes of the forward ops reading it. */
   sharing: Record<string, string[]>;
-  idb: { path: string; restored: boolean; files: string[] };
+  idb: { path: string; restored: boolean; files: string[]; earlier: string | null };
   tfCheckpoint: Record<string, { shape: number[]; first: number[] }>;
 }
 
@@ -253,7 +253,7 @@ async function indexedDBRoundTrip(sess: tf.Session, result: DemoResult): Promise
   const back = values();
   const restored = trained.every((t, i) => t.every((x, j) => x === back[i]?.[j]));
   const files = await tf.io.getFileSystem(path).list("indexeddb://siamese");
-  result.idb = { path, restored, files };
+  result.idb = { ...result.idb, path, restored, files };
   const p = element("idb");
   p.className = restored ? "ok" : "bad";
   p.textContent = restored
@@ -300,9 +300,15 @@ async function main(): Promise<void> {
     losses: [],
     log: [],
     sharing: {},
-    idb: { path: "", restored: false, files: [] },
+    idb: { path: "", restored: false, files: [], earlier: null },
     tfCheckpoint: {},
   };
+  // What an earlier visit left in IndexedDB (the state file survives reloads).
+  result.idb.earlier = await tf.train.latestCheckpointAsync("indexeddb://siamese");
+  if (result.idb.earlier !== null) {
+    element("idb").textContent =
+      `A checkpoint from an earlier visit: ${result.idb.earlier}; training anew…`;
+  }
   const sess = await train(result);
   try {
     await indexedDBRoundTrip(sess, result);

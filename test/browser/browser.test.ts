@@ -11,7 +11,7 @@
  * Chromium failing to start is a failure, not a skip: run `npm run build` first, and
  * install Chromium (`apt-get install -y chromium`, as .ci/run does).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -33,6 +33,18 @@ const FLAGS = [
   "--enable-unsafe-swiftshader",
 ];
 
+/** The most recently modified file under `dir`. */
+function newestSource(dir: string): { file: string; mtime: number } {
+  let newest = { file: dir, mtime: 0 };
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
+    const file = join(entry.parentPath, entry.name);
+    const mtime = statSync(file).mtimeMs;
+    if (mtime > newest.mtime) newest = { file, mtime };
+  }
+  return newest;
+}
+
 let server: RunningServer;
 let context: BrowserContext;
 let profile: string;
@@ -42,6 +54,10 @@ let problems: string[] = [];
 beforeAll(async () => {
   if (!existsSync(join(ROOT, "dist/browser/scopeflow.js"))) {
     throw new Error("dist/browser/scopeflow.js is missing: run `npm run build` first.");
+  }
+  const newer = newestSource(join(ROOT, "src"));
+  if (newer.mtime > statSync(join(ROOT, "dist/browser/scopeflow.js")).mtimeMs) {
+    throw new Error(`dist/browser is older than ${newer.file}: run \`npm run build\` first.`);
   }
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -166,7 +182,7 @@ interface Demo {
   losses: [number, number][];
   log: string[];
   sharing: Record<string, string[]>;
-  idb: { path: string; restored: boolean; files: string[] };
+  idb: { path: string; restored: boolean; files: string[]; earlier: string | null };
   tfCheckpoint: Record<string, { shape: number[]; first: number[] }>;
 }
 
@@ -207,6 +223,8 @@ describe("the demo page", () => {
   it("round-trips a checkpoint through IndexedDB, which keeps it across a reload", async () => {
     expect(demo.idb.path).toBe("indexeddb://siamese/model.ckpt-1000");
     expect(demo.idb.restored).toBe(true);
+    // A fresh browser profile: nothing from an earlier visit.
+    expect(demo.idb.earlier).toBe(null);
     expect(demo.idb.files).toEqual([
       "checkpoint",
       "model.ckpt-1000.data-00000-of-00001",
@@ -221,7 +239,9 @@ describe("the demo page", () => {
       const w = g.asDefault(() => tf.variableScope("siamese", () => tf.getVariable("fc3b", [2])));
       const saver = g.asDefault(() => new tf.train.Saver([w]));
       const sess = new tf.Session({ graph: g });
-      await saver.restoreAsync(sess, "indexeddb://siamese/model.ckpt-1000");
+      const latest = await tf.train.latestCheckpointAsync("indexeddb://siamese");
+      if (latest !== "indexeddb://siamese/model.ckpt-1000") throw new Error("latest: " + latest);
+      await saver.restoreAsync(sess, latest);
       const value = Array.from(sess.run(w).data);
       sess.close();
       const text = new TextDecoder().decode(await fs.readFile("indexeddb://siamese/checkpoint"));
