@@ -137,7 +137,19 @@ class IndexedDBFileSystem implements FileSystem {
       tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
       tx.onerror = () => reject(tx.error ?? new Error("IndexedDB transaction failed"));
     });
-    const result = await body(tx.objectStore(STORE));
+    let result: T;
+    try {
+      result = await body(tx.objectStore(STORE));
+    } catch (e) {
+      // Nothing of a failed operation is kept (a rename of a missing file puts nothing).
+      done.catch(() => undefined);
+      try {
+        tx.abort();
+      } catch {
+        // Already aborted by the failed request, or already finished.
+      }
+      throw e;
+    }
     await done;
     return result;
   }

@@ -231,7 +231,7 @@ describe("the demo page", () => {
       "model.ckpt-1000.index",
     ]);
     const page = await open("/empty.html");
-    const state = await inPage<{ text: string; value: number[] }>(
+    const state = await inPage<{ text: string; value: number[]; missing: string; rename: string }>(
       page,
       `const tf = await import("/dist/scopeflow.js");
       const fs = tf.io.getFileSystem("indexeddb://siamese");
@@ -243,15 +243,21 @@ describe("the demo page", () => {
       if (latest !== "indexeddb://siamese/model.ckpt-1000") throw new Error("latest: " + latest);
       await saver.restoreAsync(sess, latest);
       const value = Array.from(sess.run(w).data);
-      sess.close();
       const text = new TextDecoder().decode(await fs.readFile("indexeddb://siamese/checkpoint"));
-      return { text, value };`,
+      const missing = await saver.restoreAsync(sess, "indexeddb://nothing/m").catch((e) => e.name + ": " + e.message);
+      const rename = await fs.rename("indexeddb://a", "indexeddb://b").catch((e) => e.code);
+      sess.close();
+      return { text, value, missing, rename };`,
     );
     expect(state.text).toBe(
       'model_checkpoint_path: "model.ckpt-1000"\nall_model_checkpoint_paths: "model.ckpt-1000"\n',
     );
     expect(state.value).toHaveLength(2);
     expect(state.value.some((x) => x !== 0.01)).toBe(true);
+    expect(state.missing).toBe(
+      "ValueError: The passed save_path is not a valid checkpoint: indexeddb://nothing/m",
+    );
+    expect(state.rename).toBe("ENOENT");
     await page.close();
   });
 
