@@ -152,6 +152,33 @@ describe("the browser bundle", () => {
     });
   }
 
+  it("takes its .wasm files from globalThis.scopeflowWasmPaths when a page sets it", async () => {
+    const page = await open("/empty.html");
+    const out = await inPage<string>(
+      page,
+      `const plain = "/dist/tfjs-backend-wasm.wasm";
+      globalThis.scopeflowWasmPaths = {
+        "tfjs-backend-wasm.wasm": plain,
+        "tfjs-backend-wasm-simd.wasm": plain,
+        "tfjs-backend-wasm-threaded-simd.wasm": plain,
+      };
+      const tf = await import("/dist/scopeflow.min.js");
+      const sess = new tf.Session();
+      const text = tf.getBackend() + " " + String(sess.run(tf.add(2, 3)));
+      sess.close();
+      return text;`,
+    );
+    expect(out).toBe("wasm 5.0");
+    const wasm = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((e) => e.name)
+        .filter((n) => n.endsWith(".wasm")),
+    );
+    expect(wasm).toEqual([`${server.url}/dist/tfjs-backend-wasm.wasm`]);
+    await page.close();
+  });
+
   it("holds no Node built-in module, and stays under 320 KiB gzipped", async () => {
     const report = await bundleReport("src/index.browser.ts");
     expect(report.nodeModules).toEqual([]);
