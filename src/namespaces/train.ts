@@ -29,6 +29,8 @@ export {
 } from "../checkpoint/saver.js";
 export {
   latestCheckpoint,
+  latestCheckpointAsync,
+  getCheckpointStateAsync,
   getCheckpointState,
   checkpointExists,
   getCheckpointMtimes,
