@@ -3,7 +3,7 @@
  * formulas, op names and errors; their gradients by finite differences.
  */
 import * as tfc from "@tensorflow/tfjs-core";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { expectThrowsAndUnchanged } from "../graph/helpers.js";
 import { checkGradients, expectClose, gradientOpNames, randn } from "../gradients/helpers.js";
@@ -356,5 +356,30 @@ describe("tf.nn.fusedBatchNorm", () => {
     const [y] = tf.nn.fusedBatchNorm(x, [1, 1], [0, 0]);
     tf.gradients(y, [x]);
     expect(gradientOpNames()).toContain("gradients/FusedBatchNormV3_grad/FusedBatchNormGradV3");
+  });
+});
+
+describe("on the cpu backend", () => {
+  beforeAll(async () => {
+    await tf.setBackend("cpu");
+  });
+  afterAll(async () => {
+    await tf.setBackend("wasm");
+  });
+
+  it("LRN and its gradient, fused batch norm and its gradient", async () => {
+    expect(tf.getBackend()).toBe("cpu");
+    const values = randn(1 * 2 * 2 * 5);
+    const [got] = run(tf.nn.lrn(tf.constant(values, { shape: [1, 2, 2, 5] }), 1, 2, 0.5, 0.75));
+    expectClose(got as Float32Array, lrnReference(values, 5, 1, 2, 0.5, 0.75), 1e-5, "lrn cpu");
+    await checkGradients({
+      inputs: [{ shape: [1, 2, 2, 5] }],
+      graph: (x) => tf.nn.lrn(x, 1, 2, 0.5, 0.75),
+      tfjs: (x) => tfc.localResponseNormalization(x as tfc.Tensor4D, 1, 2, 0.5, 0.75),
+    });
+    await checkGradients({
+      inputs: [{ shape: [2, 2, 2, 3] }, { shape: [3] }, { shape: [3] }],
+      graph: (x, s, o) => tf.nn.fusedBatchNorm(x, s, o)[0],
+    });
   });
 });
