@@ -1,4 +1,4 @@
-import { ValueError, FailedPreconditionError } from "../errors.js";
+import { ValueError, FailedPreconditionError, OutOfRangeError } from "../errors.js";
 import { getDefaultGraph, GraphKeys, type Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
@@ -13,6 +13,7 @@ import {
   numberKind,
   opt,
   optNullable,
+  req,
   stringKind,
   type ArgsOf,
   type CallArgs,
@@ -25,6 +26,7 @@ import { nameScope } from "../scope/name_scope.js";
 import { refuseUnsupported } from "../scope/arg_kinds.js";
 import { feedDictKind, Session } from "../session/session.js";
 import type { FeedDict } from "../session/feeds.js";
+import type { FetchResult } from "../session/fetches.js";
 import { globalVariablesInitializer, localVariablesInitializer } from "../variables/collections.js";
 import { reportUninitializedVariables } from "../variables/report.js";
 import { globalVariables } from "../variables/collections.js";
@@ -424,6 +426,17 @@ function feedEntries(feeds: FeedDict): [unknown, unknown][] {
 }
 
 /**
+ * `run(fetches, feed_dict=None, options=None, run_metadata=None)`, as `Session.run` takes
+ * it: the second argument is always the feed dict.
+ */
+const MONITORED_RUN_P = defineParams("MonitoredSession.run", [
+  req("fetches", anyKind<unknown>("a fetch (a Tensor, an Operation, a name, or lists of them)")),
+  opt("feedDict", feedDictKind),
+  opt("options", anyKind<unknown>("a RunOptions", false)),
+  opt("runMetadata", anyKind<unknown>("a RunMetadata", false)),
+] as const);
+
+/**
  * The hooked, stoppable session at the core of TF's `_MonitoredSession`: calls the hooks'
  * `begin`, makes the session with `sessionCreator`, calls `afterCreateSession`, and wraps
  * every `run` in `beforeRun`/`afterRun`.
@@ -434,6 +447,8 @@ abstract class MonitoredSessionBase implements Disposable {
   private readonly graphValue: Graph;
   private session: Session | null;
   private stopRequested = false;
+  /** What the last `run` threw, for `using`: TF's `with` skips the hooks' `end` then. */
+  private lastRunError: unknown = null;
 
   protected constructor(sessionCreator: SessionCreator | null, hooks: readonly HookLike[]) {
     this.graphValue = getDefaultGraph();
@@ -455,21 +470,29 @@ abstract class MonitoredSessionBase implements Disposable {
    * Runs `fetches` (any structure `Session.run` takes) with `feedDict`, together with what
    * each hook's `beforeRun` asks for; returns the caller's values only.
    */
-  run(fetches: unknown, feedDict?: FeedDict | null, ...rest: unknown[]): unknown {
-    refuseUnsupported(
-      "MonitoredSession.run",
-      "options",
-      rest[0],
-      "scopeflow records no step traces or timings",
-      "RunOptions",
-    );
-    refuseUnsupported(
-      "MonitoredSession.run",
-      "run_metadata",
-      rest[1],
-      "scopeflow records no step traces or timings",
-      "RunMetadata",
-    );
+  run<F>(
+    fetches: F,
+    feedDict?: FeedDict | null,
+    options?: { options?: null; runMetadata?: null } | null,
+  ): FetchResult<F>;
+  run(...args: unknown[]): unknown {
+    try {
+      const result = this.runWithHooks(args);
+      this.lastRunError = null;
+      return result;
+    } catch (e) {
+      this.lastRunError = e;
+      throw e;
+    }
+  }
+
+  private runWithHooks(args: unknown[]): unknown {
+    const a = MONITORED_RUN_P.parse(args);
+    const why = "scopeflow records no step traces or timings";
+    refuseUnsupported("MonitoredSession.run", "options", a.options, why, "RunOptions");
+    refuseUnsupported("MonitoredSession.run", "run_metadata", a.runMetadata, why, "RunMetadata");
+    const fetches = a.fetches;
+    const feedDict = a.feedDict;
     const session = this.session;
     if (session === null) throw new Error("Session is already closed.");
     if (this.shouldStop()) throw new Error("Run called even after should_stop requested.");
@@ -529,7 +552,8 @@ abstract class MonitoredSessionBase implements Disposable {
   }
 
   /** Whether a hook asked to stop, or the session is closed. */
-  shouldStop(): boolean {
+  shouldStop(...args: CallArgs<readonly []>): boolean {
+    SHOULD_STOP_P.parse(args);
     return this.session === null || this.stopRequested;
   }
 
@@ -542,11 +566,17 @@ abstract class MonitoredSessionBase implements Disposable {
    * Calls the hooks' `end` (which may save a last checkpoint), then closes the session;
    * a graph this session finalized becomes writable again.
    */
-  close(): void {
+  close(...args: CallArgs<readonly []>): void {
+    CLOSE_P.parse(args);
+    this.closeInternal(false);
+  }
+
+  /** `_close_internal`: the hooks' `end` unless an error is on its way out, then the session. */
+  private closeInternal(failed: boolean): void {
     const session = this.session;
     if (session === null) throw new Error("Session is already closed.");
     try {
-      for (const h of this.hooks) h.end(session);
+      if (!failed) for (const h of this.hooks) h.end(session);
     } finally {
       this.session = null;
       session.close();
@@ -554,9 +584,16 @@ abstract class MonitoredSessionBase implements Disposable {
     }
   }
 
-  /** `using` closes it, as Python's `with` block does (hooks' `end` included). */
+  /**
+   * `using` closes it as Python's `with` block does: the hooks' `end` (a last checkpoint)
+   * runs unless the last `run` threw (an `OutOfRangeError`, the end of the input, counts
+   * as a normal end, as in TF). JS cannot tell `using` about other errors thrown between
+   * runs; call `close()` yourself where that matters.
+   */
   [Symbol.dispose](): void {
-    if (this.session !== null) this.close();
+    if (this.session === null) return;
+    const e = this.lastRunError;
+    this.closeInternal(e !== null && !(e instanceof OutOfRangeError));
   }
 
   /** The underlying `tf.Session`, or `null` once closed. */
@@ -564,6 +601,13 @@ abstract class MonitoredSessionBase implements Disposable {
     return this.session;
   }
 }
+
+const SHOULD_STOP_P = defineParams("MonitoredSession.shouldStop", [] as const);
+const CLOSE_P = defineParams("MonitoredSession.close", [] as const);
+const RAW_SESSION_P = defineParams("SingularMonitoredSession.rawSession", [] as const);
+declare(MonitoredSessionBase.prototype.run, MONITORED_RUN_P);
+declare(MonitoredSessionBase.prototype.shouldStop, SHOULD_STOP_P);
+declare(MonitoredSessionBase.prototype.close, CLOSE_P);
 
 /** TF 1.15's `MonitoredSession(session_creator=None, hooks=None, stop_grace_period_secs=120)`. */
 const MONITORED_SESSION_P = defineParams("train.MonitoredSession", [
@@ -647,13 +691,15 @@ export class SingularMonitoredSession extends MonitoredSessionBase {
   }
 
   /** The underlying `tf.Session` (`raw_session()`). */
-  rawSession(): Session {
+  rawSession(...args: CallArgs<readonly []>): Session {
+    RAW_SESSION_P.parse(args);
     const s = this.rawSessionOrNull();
     if (s === null) throw new Error("Session is already closed.");
     return s;
   }
 }
 declare(SingularMonitoredSession, SINGULAR_P);
+declare(SingularMonitoredSession.prototype.rawSession, RAW_SESSION_P);
 
 /**
  * TF 1.15's `MonitoredTrainingSession(master='', is_chief=True, checkpoint_dir=None,

@@ -62,7 +62,6 @@ describe("MonitoredTrainingSession", () => {
         losses.push(num(loss));
       }
       expect(losses.length).toBe(5);
-      expect(() => sess.run(m.loss)).toThrow("Run called even after should_stop requested.");
     }
     expect(tf.getDefaultGraph().finalized).toBe(false);
     // Saved at the start (0), every 2 steps, and at the end (5).
@@ -115,6 +114,34 @@ describe("MonitoredTrainingSession", () => {
     expect(tf.train.getCheckpointState(dir)?.allModelCheckpointPaths).toEqual(
       [2, 4, 5, 7, 8].map((s) => join(dir, `model.ckpt-${s}`)),
     );
+  });
+
+  it("using after a failed run skips the hooks' end (no last checkpoint), as Python's with", () => {
+    const m = buildModel();
+    const bad = tf.placeholder(tf.float32, [], "bad");
+    {
+      using sess = tf.train.MonitoredTrainingSession({
+        checkpointDir: dir,
+        saveCheckpointSteps: 100,
+      });
+      sess.run(m.train);
+      sess.run(m.train);
+      expect(() => sess.run(bad)).toThrow(tf.errors.InvalidArgumentError);
+    }
+    // Only the checkpoint written when the session was created.
+    expect(tf.train.getCheckpointState(dir)?.allModelCheckpointPaths).toEqual([
+      join(dir, "model.ckpt-0"),
+    ]);
+    tf.resetDefaultGraph();
+    const m2 = buildModel();
+    {
+      using sess = tf.train.MonitoredTrainingSession({
+        checkpointDir: dir,
+        saveCheckpointSteps: 100,
+      });
+      sess.run(m2.train);
+    }
+    expect(tf.train.latestCheckpoint(dir)).toBe(join(dir, "model.ckpt-1"));
   });
 
   it("lastStep stops at an absolute step; without checkpointDir nothing is saved", () => {
