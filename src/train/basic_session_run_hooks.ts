@@ -87,6 +87,14 @@ function scalarOf(value: unknown): number {
   return Number(value);
 }
 
+/**
+ * Python's `time.time()`: seconds, finer than a millisecond (fast steps would otherwise
+ * show zero elapsed time and an infinite step rate).
+ */
+function nowSecs(): number {
+  return (performance.timeOrigin + performance.now()) / 1000;
+}
+
 /** TF 1.15's `SecondOrStepTimer(every_secs=None, every_steps=None)`. */
 const TIMER_P = defineParams("train.SecondOrStepTimer", [
   opt("everySecs", numberKind),
@@ -135,10 +143,7 @@ export class SecondOrStepTimer {
   shouldTriggerForStep(step: number): boolean {
     if (this.lastStep === null) return true;
     if (this.lastStep === step) return false;
-    if (
-      this.everySecs !== null &&
-      Date.now() / 1000 >= (this.lastTime as number) + this.everySecs
-    ) {
+    if (this.everySecs !== null && nowSecs() >= (this.lastTime as number) + this.everySecs) {
       return true;
     }
     if (this.everySteps !== null && step >= this.lastStep + this.everySteps) return true;
@@ -147,7 +152,7 @@ export class SecondOrStepTimer {
 
   /** Records a trigger at `step`; returns `[elapsedSecs, elapsedSteps]` since the last one. */
   updateLastTriggeredStep(step: number): [number | null, number | null] {
-    const now = Date.now() / 1000;
+    const now = nowSecs();
     const elapsed: [number | null, number | null] =
       this.lastTime === null
         ? [null, null]
