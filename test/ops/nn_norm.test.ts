@@ -351,6 +351,28 @@ describe("tf.nn.fusedBatchNorm", () => {
     });
   }
 
+  it("inference NCHW: TF's gradient computes in NHWC between transposes", () => {
+    const x = tf.placeholder(tf.float32, [2, 3, 2, 2]);
+    const [y] = tf.nn.fusedBatchNorm(
+      x,
+      [1, 1, 1],
+      [0, 0, 0],
+      [0, 0, 0],
+      [1, 1, 1],
+      0.001,
+      "NCHW",
+      false,
+    );
+    const [dx] = tf.gradients(y, [x]);
+    const grad = tf
+      .getDefaultGraph()
+      .getOperationByName("gradients/FusedBatchNormV3_grad/FusedBatchNormGradV3");
+    expect(grad.attrs.data_format).toBe("NHWC");
+    expect(grad.inputs[1]?.op.name).toBe("gradients/FusedBatchNormV3_grad/transpose");
+    expect(dx?.op.name).toBe("gradients/FusedBatchNormV3_grad/transpose_2");
+    expect(dx?.shape.toString()).toBe("(2, 3, 2, 2)");
+  });
+
   it("the gradient op is FusedBatchNormGradV3 under gradients/", () => {
     const x = tf.placeholder(tf.float32, [2, 2, 2, 2]);
     const [y] = tf.nn.fusedBatchNorm(x, [1, 1], [0, 0]);
