@@ -365,12 +365,15 @@ export class ChiefSessionCreator implements SessionCreator {
   private restore(session: Session, saver: Saver | null): boolean {
     if (this.checkpointFilenameWithPath !== null) {
       if (saver === null) throw new ValueError("Saver is required to restore a checkpoint.");
+      hookLogging.info(`Restoring parameters from ${this.checkpointFilenameWithPath}`);
       saver.restore(session, this.checkpointFilenameWithPath);
       return true;
     }
     if (saver === null || this.checkpointDir === null) return false;
     const state = getCheckpointState(this.checkpointDir);
     if (state === null || !state.modelCheckpointPath) return false;
+    // TF's Saver.restore logs this line; scopeflow's Saver is silent, so it is logged here.
+    hookLogging.info(`Restoring parameters from ${state.modelCheckpointPath}`);
     saver.restore(session, state.modelCheckpointPath);
     saver.recoverLastCheckpoints(state.allModelCheckpointPaths);
     return true;
