@@ -15,6 +15,7 @@ import { installHooks } from "./session/hooks.js";
 import "./gradients/math_grad.js";
 import "./gradients/array_grad.js";
 import "./gradients/nn_grad.js";
+import "./gradients/nn_norm_grad.js";
 import "./gradients/control_flow_grad.js";
 import "./gradients/state_grad.js";
 import "./gradients/tensor_array_grad.js";
