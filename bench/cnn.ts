@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/cnn.ts              # efficiency table
  *   npx tsx bench/cnn.ts --profile    # also the time per op type of the CNN step
- *   npx tsx bench/cnn.ts --json       # one JSON line (for bench/all.ts)
+ *   npx tsx bench/cnn.ts --json       # one JSON line of rows (for bench/all.ts)
  *   SCOPEFLOW_BACKEND=cpu npx tsx bench/cnn.ts
  */
 import * as tfc from "@tensorflow/tfjs-core";
@@ -209,7 +209,23 @@ for (const make of [tutorialCnn, dcganGenerator]) {
 }
 
 if (JSON_OUT) {
-  console.log(JSON.stringify({ backend: tf.getBackend(), gemmGflops: gemm / 1e9, rows }));
+  const [cnn, dcgan] = rows as [(typeof rows)[0], (typeof rows)[0]];
+  console.log(
+    JSON.stringify({
+      rows: [
+        {
+          measure: `CNN training step (tutorial CNN, batch 32, Adam): FLOPs ÷ time, of the 1024² GEMM rate (${(gemm / 1e9).toFixed(1)} GFLOP/s)`,
+          value: `${cnn.fraction.toFixed(2)} (${cnn.ms.toFixed(0)} ms, ${cnn.gflops.toFixed(1)} GFLOP/s)`,
+          aim: "≥ 0.8",
+        },
+        {
+          measure: "DCGAN generator step (transposed convs, batch 32, Adam), of the GEMM rate",
+          value: `${dcgan.fraction.toFixed(2)} (${dcgan.ms.toFixed(0)} ms, ${dcgan.gflops.toFixed(1)} GFLOP/s)`,
+          aim: "≥ 0.8",
+        },
+      ],
+    }),
+  );
 } else {
   console.log(
     `backend: ${tf.getBackend()}; 1024² matmul: ${(gemm / 1e9).toFixed(1)} GFLOP/s (best of 8)`,
