@@ -214,13 +214,14 @@ if (JSON_OUT) {
     JSON.stringify({
       rows: [
         {
-          measure: `CNN training step (tutorial CNN, batch 32, Adam): FLOPs ÷ time, of the 1024² GEMM rate (${(gemm / 1e9).toFixed(1)} GFLOP/s)`,
-          value: `${cnn.fraction.toFixed(2)} (${cnn.ms.toFixed(0)} ms, ${cnn.gflops.toFixed(1)} GFLOP/s)`,
+          measure:
+            "CNN training step (tutorial CNN, batch 32, Adam): FLOPs ÷ time, of the 1024² GEMM rate",
+          value: `${cnn.fraction.toFixed(2)} (${cnn.ms.toFixed(0)} ms, ${cnn.gflops.toFixed(1)} of ${(gemm / 1e9).toFixed(1)} GFLOP/s)`,
           aim: "≥ 0.8",
         },
         {
           measure: "DCGAN generator step (transposed convs, batch 32, Adam), of the GEMM rate",
-          value: `${dcgan.fraction.toFixed(2)} (${dcgan.ms.toFixed(0)} ms, ${dcgan.gflops.toFixed(1)} GFLOP/s)`,
+          value: `${dcgan.fraction.toFixed(2)} (${dcgan.ms.toFixed(0)} ms, ${dcgan.gflops.toFixed(1)} of ${(gemm / 1e9).toFixed(1)} GFLOP/s)`,
           aim: "≥ 0.8",
         },
       ],

@@ -96,7 +96,7 @@ const median = (xs: number[]): number | null => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? null : (s[Math.floor(s.length / 2)] as number);
 };
-const fmtMs = (v: number | null) => (v === null ? "fails" : v.toFixed(1));
+const fmtMs = (v: number | null) => (v === null ? "-" : v.toFixed(1));
 const ratio = (a: number | null, b: number | null) =>
   a === null || b === null ? "-" : (a / b).toFixed(2);
 
