@@ -4,7 +4,7 @@
  * that TensorFlow imports and runs the result.
  */
 import { ValueError } from "../errors.js";
-import type { DType } from "../graph/dtypes.js";
+import { isDType } from "../graph/dtypes.js";
 import {
   installGraphDefExporter,
   type Graph,
@@ -98,9 +98,7 @@ export function tensorProtoOf(value: ConstValue): TensorProtoMessage {
   return proto;
 }
 
-function isDTypeName(v: unknown): v is DType {
-  return v === "float32" || v === "int32" || v === "int64" || v === "bool" || v === "string";
-}
+const isDTypeName = isDType;
 
 /** One (non-list) attr value as an AttrValue field, or why it cannot be. */
 function scalarAttr(type: string, v: unknown): AttrValueMessage | string {

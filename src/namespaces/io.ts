@@ -1,2 +1,14 @@
-/** `tf.io`: reading and writing TensorFlow's files. */
+/**
+ * `tf.io`: writing TensorFlow's files (`writeGraph`), and the file systems that paths with
+ * a URI scheme use (`ram://`, `indexeddb://`, `http://`, `https://`, or one registered
+ * here), where `Saver.saveAsync` and `Saver.restoreAsync` keep checkpoints in the browser.
+ */
+export {
+  registerFileSystem,
+  getFileSystem,
+  memoryFileSystem,
+  indexedDBFileSystem,
+  httpFileSystem,
+  type FileSystem,
+} from "../checkpoint/file_systems.js";
 export { writeGraph } from "../interchange/write_graph.js";

@@ -68,6 +68,7 @@ const SCOPEFLOW_TO_TF: Record<DType, tensorflow.DataType> = {
   int64: DataType.DT_INT64,
   bool: DataType.DT_BOOL,
   string: DataType.DT_STRING,
+  resource: DataType.DT_RESOURCE,
 };
 
 /** A scopeflow dtype as TensorFlow's DataType enum. */

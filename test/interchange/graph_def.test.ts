@@ -219,6 +219,34 @@ describe("a graph using most of scopeflow's ops exports, every node valid", () =
   });
 });
 
+describe("TensorArray and LRN ops export with TF's attrs", () => {
+  it("TensorArrayV3 with its handle and flow, LRN and LRNGrad", () => {
+    const ta = new tf.TensorArray(tf.float32, 3).write(0, tf.constant([1, 2]));
+    tf.gradients(tf.reduceSum(ta.stack()), []);
+    const x = tf.constant([
+      [1, 2],
+      [3, 4],
+    ]);
+    const lrn = tf.nn.localResponseNormalization(tf.reshape(x, [1, 1, 2, 2]));
+    tf.gradients(tf.reduceSum(lrn), [x]);
+    const def = tf.getDefaultGraph().asGraphDef();
+    const taNode = def.node.find((n) => n.op === "TensorArrayV3");
+    expect(Object.keys(taNode?.attr ?? {})).toEqual([
+      "clear_after_read",
+      "dtype",
+      "dynamic_size",
+      "element_shape",
+      "identical_element_shapes",
+      "tensor_array_name",
+    ]);
+    const write = def.node.find((n) => n.op === "TensorArrayWriteV3");
+    expect(write?.input?.[0]).toBe(taNode?.name);
+    expect(write?.input?.[3]).toBe(`${taNode?.name}:1`);
+    const grad = def.node.find((n) => n.op === "LRNGrad");
+    expect(grad?.attr?.depth_radius?.i).toBe(5);
+  });
+});
+
 describe("export refuses what TensorFlow could not import, naming node and attr", () => {
   function makeOp(type: string, attrs: Record<string, unknown>, inputs: tf.Tensor[] = []) {
     return tf.getDefaultGraph().createOp({
