@@ -2,7 +2,9 @@
  * `tf.io.writeGraph` (TF's `tf.io.write_graph`, `tf.train.write_graph`): a graph's
  * `GraphDef` written to a file, as text or binary, as TensorFlow writes it.
  */
+import { UnimplementedError } from "../errors.js";
 import { nodeFs, nodePath } from "../checkpoint/file_io.js";
+import { hasUriScheme } from "../checkpoint/file_systems.js";
 import { booleanKind, kind, req, opt, stringKind, tfFunction } from "../graph/call_args.js";
 import { Graph, type GraphDefView } from "../graph/graph.js";
 import { GraphDef, type tensorflow } from "../proto/index.js";
@@ -53,6 +55,13 @@ export const writeGraph = tfFunction(
     opt("asText", booleanKind),
   ] as const,
   (args): string => {
+    // TF writes through its file systems synchronously; scopeflow's URI file systems
+    // (ram://, indexeddb://, …) are asynchronous, so only local paths can be written here.
+    if (hasUriScheme(args.logdir))
+      throw new UnimplementedError(
+        `tf.io.writeGraph writes local files; '${args.logdir}' names a file system by URI scheme: ` +
+          "write GraphDef.toBinary(graph.asGraphDef()) with tf.io.getFileSystem(path).writeFile",
+      );
     const given = args.graphOrGraphDef;
     const def: GraphDefMessage | GraphDefView = given instanceof Graph ? given.asGraphDef() : given;
     const fs = nodeFs();

@@ -348,6 +348,12 @@ describe("tf.io.writeGraph", () => {
     expect(Object.keys(back.node[0]?.attr ?? {})).toEqual(["a", "b"]);
   });
 
+  it("refuses a URI file system path, which only asynchronous writes reach", () => {
+    expect(() => tf.io.writeGraph(tf.getDefaultGraph(), "ram://logs", "g.pbtxt")).toThrow(
+      "tf.io.writeGraph writes local files; 'ram://logs' names a file system by URI scheme",
+    );
+  });
+
   it("writes nothing when the graph cannot be exported", () => {
     tf.getDefaultGraph().createOp({
       type: "Const",
