@@ -19,14 +19,21 @@ import { TensorShape } from "../../graph/tensor_shape.js";
 import { toConstValue, type ConstValue } from "../const_value.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
+import { attrsOf, declareOpDef } from "../op_def.js";
 import { runtimeTensor } from "../runtime_value.js";
+
+/** TF's `Const` signature; its kernel reads the attrs it types. */
+const CONST_DEF = declareOpDef({
+  outputs: ["output: dtype"],
+  attrs: ["value: tensor", "dtype: type"],
+});
 
 registerOp({
   type: "Const",
-  opDef: { outputs: ["output: dtype"], attrs: ["value: tensor", "dtype: type"] },
+  opDef: CONST_DEF,
   constant: true,
   kernel: (_inputs, op) => {
-    const value = op.attrs.value as ConstValue;
+    const value = attrsOf(op, CONST_DEF).value;
     return [runtimeTensor(value.values, value.shape, value.dtype, `Const '${op.name}'`, op.name)];
   },
 });

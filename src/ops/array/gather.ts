@@ -16,27 +16,31 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import { attrsOf, declareOpDef } from "../op_def.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
 
+/** TF's `GatherV2` signature; its kernel reads the attrs it types. */
+const GATHER_V2_DEF = declareOpDef({
+  inputs: ["params: Tparams", "indices: Tindices", "axis: Taxis"],
+  outputs: ["output: Tparams"],
+  attrs: [
+    "batch_dims: int = 0",
+    "Tparams: type",
+    "Tindices: {int32, int64}",
+    "Taxis: {int32, int64}",
+  ],
+});
+
 registerOp({
   type: "GatherV2",
-  opDef: {
-    inputs: ["params: Tparams", "indices: Tindices", "axis: Taxis"],
-    outputs: ["output: Tparams"],
-    attrs: [
-      "batch_dims: int = 0",
-      "Tparams: type",
-      "Tindices: {int32, int64}",
-      "Taxis: {int32, int64}",
-    ],
-  },
+  opDef: GATHER_V2_DEF,
   kernel: ([params, indices, axis], op) => {
     const p = params as tfc.Tensor;
     let a = (op.buildData._axis as number | null) ?? readScalar(axis as tfc.Tensor);
     if (a < 0) a += p.rank;
     if (p.dtype === "string") return [gatherStrings(p, indices as tfc.Tensor, a)];
-    return [tfc.gather(p, indices as tfc.Tensor, a, op.attrs.batch_dims as number)];
+    return [tfc.gather(p, indices as tfc.Tensor, a, attrsOf(op, GATHER_V2_DEF).batch_dims)];
   },
 });
 

@@ -17,6 +17,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import { attrsOf, declareOpDef } from "../op_def.js";
 import { ShapeInference } from "../shape_utils.js";
 import { constantScalar, constantValue, readScalar } from "../tensor_util.js";
 
@@ -44,20 +45,23 @@ export function oneHotTensor(
   });
 }
 
+/** TF's `OneHot` signature; its kernel reads the attrs it types. */
+const ONE_HOT_DEF = declareOpDef({
+  inputs: ["indices: TI", "depth: int32", "on_value: T", "off_value: T"],
+  outputs: ["output: T"],
+  attrs: ["axis: int = -1", "T: type", "TI: {uint8, int32, int64} = int64"],
+});
+
 registerOp({
   type: "OneHot",
-  opDef: {
-    inputs: ["indices: TI", "depth: int32", "on_value: T", "off_value: T"],
-    outputs: ["output: T"],
-    attrs: ["axis: int = -1", "T: type", "TI: {uint8, int32, int64} = int64"],
-  },
+  opDef: ONE_HOT_DEF,
   kernel: ([indices, depth, on, off], op) => {
     const idx = indices as tfc.Tensor;
     const d = (op.buildData._depth as number | null) ?? readScalar(depth as tfc.Tensor);
     const onV = (op.buildData._on as number | null) ?? readScalar(on as tfc.Tensor);
     const offV = (op.buildData._off as number | null) ?? readScalar(off as tfc.Tensor);
-    const axis = op.attrs.axis as number;
-    const r = oneHotTensor(idx, d, onV, offV, op.attrs.T as DType);
+    const { axis, T } = attrsOf(op, ONE_HOT_DEF);
+    const r = oneHotTensor(idx, d, onV, offV, T);
     if (axis === -1 || axis === idx.rank) return [r];
     const perm: number[] = [];
     for (let i = 0; i < idx.rank; i++) perm.push(i);

@@ -4,17 +4,21 @@ import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
+import { attrsOf, declareOpDef } from "../op_def.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
+
+/** TF's `Pack` signature; its kernel reads the attrs it types. */
+const PACK_DEF = declareOpDef({
+  inputs: ["values: N * T"],
+  outputs: ["output: T"],
+  attrs: ["N: int >= 1", "T: type", "axis: int = 0"],
+});
 
 registerOp({
   type: "Pack",
-  opDef: {
-    inputs: ["values: N * T"],
-    outputs: ["output: T"],
-    attrs: ["N: int >= 1", "T: type", "axis: int = 0"],
-  },
+  opDef: PACK_DEF,
   kernel: (inputs, op) => {
-    const axis = op.attrs.axis as number;
+    const axis = attrsOf(op, PACK_DEF).axis;
     const rank = (inputs[0] as tfc.Tensor).rank;
     return [tfc.stack(inputs as tfc.Tensor[], axis < 0 ? axis + rank + 1 : axis)];
   },

@@ -15,6 +15,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
+import { attrsOf, declareOpDef } from "../op_def.js";
 import { checkDType, normalizeAxis, ShapeInference } from "../shape_utils.js";
 import { constantInts, readInts } from "../tensor_util.js";
 
@@ -79,17 +80,19 @@ export const reverse = tfFunction("reverse", REVERSE_PARAMS, (args) =>
   }),
 );
 
+/** TF's `ReverseSequence` signature; its kernel reads the attrs it types. */
+const REVERSE_SEQUENCE_DEF = declareOpDef({
+  inputs: ["input: T", "seq_lengths: Tlen"],
+  outputs: ["output: T"],
+  attrs: ["seq_dim: int", "batch_dim: int = 0", "T: type", "Tlen: {int32, int64} = int64"],
+});
+
 registerOp({
   type: "ReverseSequence",
-  opDef: {
-    inputs: ["input: T", "seq_lengths: Tlen"],
-    outputs: ["output: T"],
-    attrs: ["seq_dim: int", "batch_dim: int = 0", "T: type", "Tlen: {int32, int64} = int64"],
-  },
+  opDef: REVERSE_SEQUENCE_DEF,
   kernel: ([x, lengths], op) => {
     const input = x as tfc.Tensor;
-    const seqDim = op.attrs.seq_dim as number;
-    const batchDim = op.attrs.batch_dim as number;
+    const { seq_dim: seqDim, batch_dim: batchDim } = attrsOf(op, REVERSE_SEQUENCE_DEF);
     const seqLengths = readInts(lengths as tfc.Tensor);
     const batch = input.shape[batchDim] as number;
     const steps = input.shape[seqDim] as number;
