@@ -92,7 +92,11 @@ export function tensorProtoOf(value: ConstValue): TensorProtoMessage {
       if (numeric.length > 1) proto.tensorContent = littleEndianBytes(numeric);
       else if (value.dtype === "float32") proto.floatVal = Array.from(numeric as Float32Array);
       else if (value.dtype === "int32") proto.intVal = Array.from(numeric as Int32Array);
-      else proto.int64Val = Array.from(numeric as BigInt64Array, (v) => Number(v));
+      // Beyond 2^53 a double loses digits: protobufjs takes the decimal string exactly.
+      else
+        proto.int64Val = Array.from(numeric as BigInt64Array, (v) =>
+          Number.isSafeInteger(Number(v)) ? Number(v) : (v.toString() as unknown as number),
+        );
     }
   }
   return proto;

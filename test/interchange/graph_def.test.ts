@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { GRAPH_DEF_VERSION, tensorProtoOf } from "../../src/interchange/graph_def.js";
 import { getOpDef } from "../../src/ops/registry.js";
-import { GraphDef, SavedModel, type tensorflow } from "../../src/proto/index.js";
+import { GraphDef, SavedModel, TensorProto, type tensorflow } from "../../src/proto/index.js";
 import { filesIn, tempDir } from "../checkpoint/helpers.js";
 
 beforeEach(() => {
@@ -137,6 +137,13 @@ describe("graph.asGraphDef", () => {
     expect(Array.from(f.tensorContent ?? [])).toEqual([0, 0, 128, 63, 0, 0, 0, 192]);
     const i64 = tensorProtoOf({ dtype: "int64", shape: [], values: new BigInt64Array([-5n]) });
     expect(i64.int64Val).toEqual([-5]);
+    const huge = tensorProtoOf({
+      dtype: "int64",
+      shape: [],
+      values: new BigInt64Array([-(2n ** 62n) - 1n]),
+    });
+    const back = TensorProto.fromBinary(TensorProto.toBinary(huge));
+    expect(String(back.int64Val[0])).toBe(String(-(2n ** 62n) - 1n));
     const big = tensorProtoOf({ dtype: "int64", shape: [2], values: new BigInt64Array([1n, 2n]) });
     expect(Array.from(big.tensorContent ?? [])).toEqual([
       1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
