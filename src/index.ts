@@ -25,6 +25,7 @@ export * as nn from "./namespaces/nn.js";
 export * as train from "./namespaces/train.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
+export * as io from "./namespaces/io.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
 export { gradients, type GradientsOptions } from "./gradients/gradients.js";
 export { addN } from "./ops/math/add_n.js";
@@ -36,6 +37,7 @@ export { float32, int32, int64, bool, string, type DType } from "./graph/dtypes.
 // graph
 export { Graph, GraphKeys, getDefaultGraph, resetDefaultGraph } from "./graph/graph.js";
 export { addToCollection, addToCollections, getCollection } from "./graph/collections.js";
+export { GraphDef, MetaGraphDef, SavedModel, NodeDef, Summary, Event } from "./io/messages.js";
 export { Operation } from "./graph/operation.js";
 export { Tensor, type TensorLike } from "./graph/tensor.js";
 export { TensorShape, type Dim, type ShapeLike } from "./graph/tensor_shape.js";

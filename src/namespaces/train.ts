@@ -58,3 +58,16 @@ export {
   type ExponentialMovingAverageOptions,
   type Averageable,
 } from "../train/moving_averages.js";
+export {
+  Example,
+  SequenceExample,
+  Features,
+  Feature,
+  BytesList,
+  FloatList,
+  Int64List,
+  type ExampleType,
+  type FeatureValues,
+  type DecodedFeatureValues,
+  type PublicMessageType,
+} from "../io/messages.js";
