@@ -123,6 +123,7 @@ export const SavedModel = pub("SavedModel", proto.SavedModel);
 export const NodeDef = pub("NodeDef", proto.NodeDef);
 export const Summary = pub("Summary", proto.Summary);
 export const Event = pub("Event", proto.Event);
+export const RunMetadata = pub("RunMetadata", proto.RunMetadata);
 
 // tf.train.* message types.
 export const BytesList = pub("train.BytesList", proto.BytesList);
