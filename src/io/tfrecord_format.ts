@@ -48,29 +48,75 @@ function recordError(
  * A pull parser over the bytes of a TFRecord stream: feed it chunks, take the records
  * that are complete. Offsets count from the start of the (uncompressed) stream.
  */
+/** A plain Uint8Array copy (a Node Buffer's `slice` would share memory). */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
 export class TFRecordParser {
-  private buffer: Uint8Array = new Uint8Array(0);
-  private start = 0;
-  /** Stream offset of `buffer[0]`. */
-  private base = 0;
+  /** Unconsumed input; `chunks[0]` starts `head` bytes in. */
+  private chunks: Uint8Array[] = [];
+  private head = 0;
+  private avail = 0;
+  private consumed = 0;
 
   constructor(private readonly file: string) {}
 
   /** Stream offset of the next record. */
   get offset(): number {
-    return this.base + this.start;
+    return this.consumed;
   }
 
-  /** Appends bytes read from the stream. */
+  /** Appends bytes read from the stream (copied: the caller may reuse its buffer). */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    const rest = this.buffer.subarray(this.start);
-    const next = new Uint8Array(rest.length + chunk.length);
-    next.set(rest);
-    next.set(chunk, rest.length);
-    this.base += this.start;
-    this.buffer = next;
-    this.start = 0;
+    this.chunks.push(copyOf(chunk));
+    this.avail += chunk.length;
+  }
+
+  /**
+   * The first `n` unconsumed bytes as one array. Chunks are merged only when a record
+   * spans them, once per record, so reading stays linear in the stream's size.
+   */
+  private peek(n: number): Uint8Array {
+    const first = this.chunks[0];
+    if (first.length - this.head >= n) return first.subarray(this.head, this.head + n);
+    const merged = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0];
+      const take = Math.min(c.length - this.head, n - filled);
+      merged.set(c.subarray(this.head, this.head + take), filled);
+      filled += take;
+      if (this.head + take === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(this.head + take);
+      this.head = 0;
+    }
+    this.chunks.unshift(merged);
+    this.head = 0;
+    return merged;
+  }
+
+  private consume(n: number): void {
+    this.avail -= n;
+    this.consumed += n;
+    while (n > 0) {
+      const left = this.chunks[0].length - this.head;
+      if (n < left) {
+        this.head += n;
+        return;
+      }
+      n -= left;
+      this.chunks.shift();
+      this.head = 0;
+    }
+  }
+
+  private declaredLength(header: Uint8Array): number {
+    const view = new DataView(header.buffer, header.byteOffset, TFRECORD_HEADER_SIZE);
+    return view.getUint32(0, true) + view.getUint32(4, true) * 0x100000000;
   }
 
   /**
@@ -78,14 +124,12 @@ export class TFRecordParser {
    * A checksum mismatch is a `DataLossError` naming the file and the record's offset.
    */
   next(): Uint8Array | undefined {
-    const avail = this.buffer.length - this.start;
-    if (avail < TFRECORD_HEADER_SIZE) return undefined;
-    const at = this.start;
-    const view = new DataView(this.buffer.buffer, this.buffer.byteOffset + at);
-    const stored = view.getUint32(8, true);
-    if (maskCrc32c(crc32c(this.buffer.subarray(at, at + 8))) !== stored)
+    if (this.avail < TFRECORD_HEADER_SIZE) return undefined;
+    const header = this.peek(TFRECORD_HEADER_SIZE);
+    const stored = new DataView(header.buffer, header.byteOffset).getUint32(8, true);
+    if (maskCrc32c(crc32c(header.subarray(0, 8))) !== stored)
       throw recordError("corrupted", this.offset, this.file, "length checksum mismatch");
-    const length = view.getUint32(0, true) + view.getUint32(4, true) * 0x100000000;
+    const length = this.declaredLength(header);
     if (!Number.isSafeInteger(length))
       throw recordError(
         "corrupted",
@@ -94,18 +138,22 @@ export class TFRecordParser {
         `record length ${length} is not readable`,
       );
     const total = TFRECORD_HEADER_SIZE + length + TFRECORD_FOOTER_SIZE;
-    if (avail < total) return undefined;
-    const data = this.buffer.slice(at + TFRECORD_HEADER_SIZE, at + TFRECORD_HEADER_SIZE + length);
-    const dataCrc = view.getUint32(TFRECORD_HEADER_SIZE + length, true);
+    if (this.avail < total) return undefined;
+    const record = this.peek(total);
+    const data = copyOf(record.subarray(TFRECORD_HEADER_SIZE, TFRECORD_HEADER_SIZE + length));
+    const dataCrc = new DataView(record.buffer, record.byteOffset).getUint32(
+      TFRECORD_HEADER_SIZE + length,
+      true,
+    );
     if (maskCrc32c(crc32c(data)) !== dataCrc)
       throw recordError("corrupted", this.offset, this.file, "data checksum mismatch");
-    this.start += total;
+    this.consume(total);
     return data;
   }
 
   /** Call at the end of the stream: leftover bytes are a truncated record. */
   finish(): void {
-    const avail = this.buffer.length - this.start;
+    const avail = this.avail;
     if (avail === 0) return;
     if (avail < TFRECORD_HEADER_SIZE)
       throw recordError(
@@ -114,8 +162,7 @@ export class TFRecordParser {
         this.file,
         `${avail} bytes left, a record header is 12`,
       );
-    const view = new DataView(this.buffer.buffer, this.buffer.byteOffset + this.start);
-    const length = view.getUint32(0, true) + view.getUint32(4, true) * 0x100000000;
+    const length = this.declaredLength(this.peek(TFRECORD_HEADER_SIZE));
     throw recordError(
       "truncated",
       this.offset,

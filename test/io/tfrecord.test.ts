@@ -215,6 +215,15 @@ describe("TFRecordWriter / tfRecordIterator", () => {
     });
   });
 
+  it("records split across read chunks (a 5-byte input buffer) read the same", () => {
+    const file = join(FIX, "tf-events/events-lingvo-scalars/events.out.tfevents.test");
+    const whole = [...tf.io.tfRecordIterator(file)];
+    const chunked = [
+      ...tf.io.tfRecordIterator(file, new tf.io.TFRecordOptions({ inputBufferSize: 5 })),
+    ];
+    expect(chunked).toEqual(whole);
+  });
+
   it("small output buffers write through as records come", () => {
     const file = join(dir, "buf");
     const w = new tf.io.TFRecordWriter(file, new tf.io.TFRecordOptions({ outputBufferSize: 10 }));
