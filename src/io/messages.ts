@@ -11,8 +11,10 @@ import {
   req,
   stringKind,
   type CallArgs,
+  tfFunction,
   type Kind,
 } from "../graph/call_args.js";
+import { tfRecordIterator } from "./tfrecord.js";
 import * as proto from "../proto/index.js";
 import type { MessageCodec, TextFormatOptions } from "../proto/index.js";
 
@@ -258,3 +260,29 @@ export const Example: ExampleType = {
     TO_FEATURES,
   ),
 };
+
+type EventDecoded = ReturnType<typeof proto.Event.fromBinary>;
+
+/**
+ * TF's `tf.train.summary_iterator(path)`: the `Event`s of an event file
+ * (`events.out.tfevents.*`), in order. Each record's checksums are checked as
+ * `tf.io.tfRecordIterator` checks them.
+ *
+ * @example
+ * ```ts
+ * const w = new tf.io.TFRecordWriter("events.out.tfevents.1.host");
+ * w.write(tf.Event.toBinary({ wallTime: 1, fileVersion: "brain.Event:2" }));
+ * w.write(tf.Event.toBinary({ wallTime: 2, step: 5, summary: { value: [{ tag: "loss", simpleValue: 0.25 }] } }));
+ * w.close();
+ * const events = [...tf.train.summaryIterator("events.out.tfevents.1.host")];
+ * events[0].fileVersion; // ==> brain.Event:2
+ * events[1].summary?.value?.[0].simpleValue; // ==> 0.25
+ * ```
+ */
+export const summaryIterator = tfFunction(
+  "train.summaryIterator",
+  [req("path", stringKind)] as const,
+  function* (a): Generator<EventDecoded, void, undefined> {
+    for (const record of tfRecordIterator(a.path)) yield proto.Event.fromBinary(record);
+  },
+);

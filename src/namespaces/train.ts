@@ -66,6 +66,7 @@ export {
   BytesList,
   FloatList,
   Int64List,
+  summaryIterator,
   type ExampleType,
   type FeatureValues,
   type DecodedFeatureValues,

@@ -54,6 +54,35 @@ describe("TF-written TFRecord files", () => {
     expect(joined).toEqual(bytesOf(file));
   });
 
+  it("train.summaryIterator reads the TF-written event file's Events (7 scalar tags × 360 steps)", () => {
+    const events = [
+      ...tf.train.summaryIterator(
+        join(FIX, "tf-events/events-lingvo-scalars/events.out.tfevents.test"),
+      ),
+    ];
+    expect(events.length).toBe(361);
+    const tags = new Map<string, number>();
+    for (const e of events.slice(1))
+      for (const v of e.summary?.value ?? [])
+        tags.set(v.tag ?? "", (tags.get(v.tag ?? "") ?? 0) + 1);
+    expect(tags.size).toBe(7);
+    expect([...tags.values()].every((n) => n === 360)).toBe(true);
+    const bleu = events.flatMap((e) =>
+      (e.summary?.value ?? []).filter((v) => v.tag === "bleu/dev").map((v) => v.simpleValue ?? 0),
+    );
+    expect(Math.max(...bleu)).toBe(Math.fround(0.2882329523563385));
+    expect(() => tf.train.summaryIterator({ path: 1 } as never)).toThrow(
+      /argument 'path' must be a str/,
+    );
+    expect(
+      [
+        ...tf.train.summaryIterator({
+          path: join(FIX, "tf-events/events-lingvo-scalars/events.out.tfevents.test"),
+        }),
+      ].length,
+    ).toBe(361);
+  });
+
   it("a Keras TensorBoard event file (TF 1.13.1): graph_def and meta_graph_def events round-trip byte for byte", () => {
     const file = join(
       FIX,
