@@ -39,6 +39,15 @@ export { float32, int32, int64, bool, string, resource, type DType } from "./gra
 // graph
 export { Graph, GraphKeys, getDefaultGraph, resetDefaultGraph } from "./graph/graph.js";
 export { addToCollection, addToCollections, getCollection } from "./graph/collections.js";
+export {
+  GraphDef,
+  MetaGraphDef,
+  SavedModel,
+  NodeDef,
+  Summary,
+  Event,
+  RunMetadata,
+} from "./io/messages.js";
 export { Operation } from "./graph/operation.js";
 export { Tensor, type TensorLike } from "./graph/tensor.js";
 export { TensorShape, type Dim, type ShapeLike } from "./graph/tensor_shape.js";

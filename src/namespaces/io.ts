@@ -1,7 +1,7 @@
 /**
- * `tf.io`: the file systems that paths with a URI scheme use (`ram://`, `indexeddb://`,
- * `http://`, `https://`, or one registered here), where `Saver.saveAsync` and
- * `Saver.restoreAsync` keep checkpoints in the browser.
+ * `tf.io`: TFRecord files, and the file systems that paths with a URI scheme use
+ * (`ram://`, `indexeddb://`, `http://`, `https://`, or one registered here), where
+ * `Saver.saveAsync` and `Saver.restoreAsync` keep checkpoints in the browser.
  */
 export {
   registerFileSystem,
@@ -11,3 +11,10 @@ export {
   httpFileSystem,
   type FileSystem,
 } from "../checkpoint/file_systems.js";
+export {
+  TFRecordWriter,
+  TFRecordOptions,
+  TFRecordCompressionType,
+  tfRecordIterator,
+  type TFRecordCompressionName,
+} from "../io/tfrecord.js";

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
@@ -13,20 +12,13 @@ import {
 } from "../../../src/checkpoint/format/proto/messages.js";
 import { fromHex, hex, repoRoot } from "./helpers.js";
 
-const protoDir = path.join(repoRoot, "src/checkpoint/format/proto");
+const protoDir = path.join(repoRoot, "src/proto");
 
-/** protobufjs's own reading of our .proto files: the independent reference for the hand codecs. */
+/** protobufjs's own reflection over TF's .proto files: an independent reading to check the generated codec against. */
 function loadRoot(): protobuf.Root {
   const root = new protobuf.Root();
-  for (const f of [
-    "types.proto",
-    "versions.proto",
-    "tensor_shape.proto",
-    "tensor_slice.proto",
-    "tensor_bundle.proto",
-  ]) {
-    protobuf.parse(readFileSync(path.join(protoDir, f), "utf8"), root, { keepCase: true });
-  }
+  root.resolvePath = (_origin, target) => path.join(protoDir, target);
+  root.loadSync("tensorflow/core/protobuf/tensor_bundle.proto", { keepCase: true });
   root.resolveAll();
   return root;
 }
@@ -190,7 +182,7 @@ describe("proto files", () => {
   });
 });
 
-describe("hand-written codecs vs protobufjs reflection", () => {
+describe("the checkpoint messages (over the generated codec) vs protobufjs reflection", () => {
   it.each(entries.map((e, i) => [i, e] as const))(
     "BundleEntryProto #%i encodes to the same bytes and decodes back",
     (_i, e) => {
@@ -222,9 +214,17 @@ describe("hand-written codecs vs protobufjs reflection", () => {
     expect(decodeBundleHeader(fromHex("1a 04 18 03 18 04")).version?.badConsumers).toEqual([3, 4]);
   });
 
-  it("rejects truncated or mistyped input", () => {
-    expect(() => decodeBundleEntry(fromHex("12 05 0a"))).toThrow();
-    expect(() => decodeBundleEntry(fromHex("0d 01 02 03 04"))).toThrow(/wire type/);
-    expect(() => decodeBundleEntry(fromHex("12 02 12 05"))).toThrow();
+  it("rejects truncated input; a field with the wrong wire type is an unknown field, as in C++", () => {
+    expect(() => decodeBundleEntry(fromHex("12 05 0a"))).toThrow(/truncated/);
+    expect(() => decodeBundleEntry(fromHex("12 02 12 05"))).toThrow(/truncated/);
+    // dtype (field 1) written as fixed32: C++ keeps it as an unknown field and dtype stays DT_INVALID.
+    expect(decodeBundleEntry(fromHex("0d 01 02 03 04 28 04"))).toMatchObject({ dtype: 0, size: 4 });
+  });
+
+  it("refuses an offset or size past 2^53 instead of rounding it", () => {
+    // size (field 5) = 2^53 + 1
+    expect(() => decodeBundleEntry(fromHex("28 81 80 80 80 80 80 80 10"))).toThrow(
+      new RangeError("size does not fit in 2^53: 9007199254740993"),
+    );
   });
 });

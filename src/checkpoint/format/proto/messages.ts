@@ -1,23 +1,22 @@
 /**
- * Encoders and decoders for the messages in this folder's .proto files, built
- * on protobufjs's minimal runtime (wire-level Reader/Writer only).
+ * The checkpoint format's messages (BundleHeaderProto, BundleEntryProto and the
+ * shapes, slices and versions inside them) as plain, fully populated objects,
+ * over the project's codec generated from TF's .proto files (src/proto/).
  *
- * Why not reflection (`Root.fromJSON`)? protobufjs compiles reflected types
- * with `new Function`, which a Content-Security-Policy without 'unsafe-eval'
- * blocks, and the read path has to work in browsers. Why not pbjs static
- * output? It needs protobufjs-cli at build time and is mostly code for fields
- * we never touch. These codecs are what static output would be for five small
- * messages, and they make TF's proto3 serialisation rules explicit: fields are
- * written in field-number order, scalar fields equal to their default are
- * omitted, and sub-messages that C++ marks present (the shape of a scalar)
- * are written even when empty. test/checkpoint/format/proto.test.ts checks
- * them against protobufjs's own parse of the .proto files.
+ * Why a layer over the generated codec? The bundle code wants every field
+ * present with its proto3 default, offsets and sizes as exact numbers (an
+ * index past 2^53 is refused, never rounded), and a slice extent's `length`
+ * oneof as `undefined` when unset; the codec gives optional fields, and Long
+ * for 64-bit values that do not fit a double. The bytes are the generated
+ * encoder's: field-number order, proto3 defaults omitted, sub-messages C++
+ * marks present (the shape of a scalar) written even when empty.
  */
 import protobuf from "protobufjs/minimal.js";
-
-const { Reader, Writer } = protobuf;
-type PbReader = protobuf.Reader;
-type PbWriter = protobuf.Writer;
+import {
+  BundleEntryProto as EntryCodec,
+  BundleHeaderProto as HeaderCodec,
+  tensorflow,
+} from "../../../proto/index.js";
 
 /** tensorflow.DataType values scopeflow reads or writes. */
 export const DataType = {
@@ -30,37 +29,17 @@ export const DataType = {
   DT_BOOL: 10,
 } as const;
 
-/** Names of every tensorflow.DataType value in types.proto, for error messages. */
-const DATA_TYPE_NAMES: Readonly<Record<number, string>> = {
-  0: "DT_INVALID",
-  1: "DT_FLOAT",
-  2: "DT_DOUBLE",
-  3: "DT_INT32",
-  4: "DT_UINT8",
-  5: "DT_INT16",
-  6: "DT_INT8",
-  7: "DT_STRING",
-  8: "DT_COMPLEX64",
-  9: "DT_INT64",
-  10: "DT_BOOL",
-  11: "DT_QINT8",
-  12: "DT_QUINT8",
-  13: "DT_QINT32",
-  14: "DT_BFLOAT16",
-  15: "DT_QINT16",
-  16: "DT_QUINT16",
-  17: "DT_UINT16",
-  18: "DT_COMPLEX128",
-  19: "DT_HALF",
-  20: "DT_RESOURCE",
-  21: "DT_VARIANT",
-  22: "DT_UINT32",
-  23: "DT_UINT64",
-  24: "DT_FLOAT8_E5M2",
-  25: "DT_FLOAT8_E4M3FN",
-  29: "DT_INT4",
-  30: "DT_UINT4",
-};
+/**
+ * Names of every tensorflow.DataType value, for error messages: types.proto's
+ * (including the `_REF` kinds), and the newer kinds TF 2.x checkpoints may hold.
+ */
+const DATA_TYPE_NAMES: ReadonlyMap<number, string> = new Map<number, string>([
+  ...Object.entries(tensorflow.DataType).map(([name, n]) => [n, name] as [number, string]),
+  [24, "DT_FLOAT8_E5M2"],
+  [25, "DT_FLOAT8_E4M3FN"],
+  [29, "DT_INT4"],
+  [30, "DT_UINT4"],
+]);
 
 /**
  * The TF name of a DataType value, e.g. `"DT_HALF"`; unknown values print as a number.
@@ -71,7 +50,7 @@ const DATA_TYPE_NAMES: Readonly<Record<number, string>> = {
  * ```
  */
 export function dataTypeName(value: number): string {
-  return DATA_TYPE_NAMES[value] ?? `DataType(${value})`;
+  return DATA_TYPE_NAMES.get(value) ?? `DataType(${value})`;
 }
 
 export interface VersionDef {
@@ -119,153 +98,27 @@ export interface BundleEntryProto {
   slices: TensorSliceProto[];
 }
 
-const WIRE_VARINT = 0;
-const WIRE_FIXED32 = 5;
-const WIRE_LEN = 2;
-
-function tag(field: number, wire: number): number {
-  return ((field << 3) | wire) >>> 0;
-}
-
-/** int64 fields decode to Long when long.js is present; offsets and sizes must stay exact. */
-function int64ToNumber(v: protobuf.Long | number, what: string): number {
+/** int64 fields hold a Long when they do not fit in a double; offsets and sizes must stay exact. */
+function int64ToNumber(v: protobuf.Long | number | null | undefined, what: string): number {
+  if (v === null || v === undefined) return 0;
   const n = typeof v === "number" ? v : (v.high | 0) * 0x100000000 + (v.low >>> 0);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`${what} does not fit in 2^53: ${String(v)}`);
+  if (!Number.isSafeInteger(n) || typeof v !== "number")
+    throw new RangeError(`${what} does not fit in 2^53: ${String(v)}`);
   return n;
 }
 
-function readInt64(r: PbReader, what: string): number {
-  return int64ToNumber(r.int64(), what);
+interface DecodedVersion {
+  producer?: number | null;
+  minConsumer?: number | null;
+  badConsumers?: number[] | null;
 }
 
-/** Reads a length prefix and returns where the sub-message ends. */
-function subEnd(r: PbReader): number {
-  const len = r.uint32();
-  const end = r.pos + len;
-  if (end > r.len) throw new RangeError("sub-message length past end of buffer");
-  return end;
-}
-
-/** Decodes a length-delimited sub-message and checks it consumed exactly its bytes. */
-function nested<T>(r: PbReader, decodeAt: (r: PbReader, end: number) => T): T {
-  const end = subEnd(r);
-  const out = decodeAt(r, end);
-  if (r.pos !== end) throw new RangeError("sub-message overran its length");
-  return out;
-}
-
-function checkWireType(actual: number, expected: number, field: string): void {
-  if (actual !== expected) throw new RangeError(`wrong wire type ${actual} for field ${field}`);
-}
-
-function decodeVersionDefAt(r: PbReader, end: number): VersionDef {
-  const out: VersionDef = { producer: 0, minConsumer: 0, badConsumers: [] };
-  while (r.pos < end) {
-    const t = r.uint32();
-    const wire = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        checkWireType(wire, WIRE_VARINT, "VersionDef.producer");
-        out.producer = r.int32();
-        break;
-      case 2:
-        checkWireType(wire, WIRE_VARINT, "VersionDef.min_consumer");
-        out.minConsumer = r.int32();
-        break;
-      case 3:
-        if (wire === WIRE_LEN) {
-          const end = subEnd(r);
-          while (r.pos < end) out.badConsumers.push(r.int32());
-          if (r.pos !== end) throw new RangeError("packed field overran its length");
-        } else {
-          checkWireType(wire, WIRE_VARINT, "VersionDef.bad_consumers");
-          out.badConsumers.push(r.int32());
-        }
-        break;
-      default:
-        r.skipType(wire);
-    }
-  }
-  return out;
-}
-
-function decodeDimAt(r: PbReader, end: number): TensorShapeDim {
-  const out: TensorShapeDim = { size: 0, name: "" };
-  while (r.pos < end) {
-    const t = r.uint32();
-    const wire = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        checkWireType(wire, WIRE_VARINT, "TensorShapeProto.Dim.size");
-        out.size = readInt64(r, "dimension size");
-        break;
-      case 2:
-        checkWireType(wire, WIRE_LEN, "TensorShapeProto.Dim.name");
-        out.name = r.string();
-        break;
-      default:
-        r.skipType(wire);
-    }
-  }
-  return out;
-}
-
-function decodeShapeAt(r: PbReader, end: number): TensorShapeProto {
-  const out: TensorShapeProto = { dim: [], unknownRank: false };
-  while (r.pos < end) {
-    const t = r.uint32();
-    const wire = t & 7;
-    switch (t >>> 3) {
-      case 2: {
-        checkWireType(wire, WIRE_LEN, "TensorShapeProto.dim");
-        out.dim.push(nested(r, decodeDimAt));
-        break;
-      }
-      case 3:
-        checkWireType(wire, WIRE_VARINT, "TensorShapeProto.unknown_rank");
-        out.unknownRank = r.bool();
-        break;
-      default:
-        r.skipType(wire);
-    }
-  }
-  return out;
-}
-
-function decodeExtentAt(r: PbReader, end: number): TensorSliceExtent {
-  const out: TensorSliceExtent = { start: 0, length: undefined };
-  while (r.pos < end) {
-    const t = r.uint32();
-    const wire = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        checkWireType(wire, WIRE_VARINT, "TensorSliceProto.Extent.start");
-        out.start = readInt64(r, "slice start");
-        break;
-      case 2:
-        checkWireType(wire, WIRE_VARINT, "TensorSliceProto.Extent.length");
-        out.length = readInt64(r, "slice length");
-        break;
-      default:
-        r.skipType(wire);
-    }
-  }
-  return out;
-}
-
-function decodeSliceAt(r: PbReader, end: number): TensorSliceProto {
-  const out: TensorSliceProto = { extent: [] };
-  while (r.pos < end) {
-    const t = r.uint32();
-    const wire = t & 7;
-    if (t >>> 3 === 1) {
-      checkWireType(wire, WIRE_LEN, "TensorSliceProto.extent");
-      out.extent.push(nested(r, decodeExtentAt));
-    } else {
-      r.skipType(wire);
-    }
-  }
-  return out;
+function versionOf(v: DecodedVersion): VersionDef {
+  return {
+    producer: v.producer ?? 0,
+    minConsumer: v.minConsumer ?? 0,
+    badConsumers: [...(v.badConsumers ?? [])],
+  };
 }
 
 /**
@@ -277,30 +130,12 @@ function decodeSliceAt(r: PbReader, end: number): TensorSliceProto {
  * ```
  */
 export function decodeBundleHeader(bytes: Uint8Array): BundleHeaderProto {
-  const r = Reader.create(bytes);
-  const out: BundleHeaderProto = { numShards: 0, endianness: 0, version: undefined };
-  while (r.pos < r.len) {
-    const t = r.uint32();
-    const wire = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        checkWireType(wire, WIRE_VARINT, "BundleHeaderProto.num_shards");
-        out.numShards = r.int32();
-        break;
-      case 2:
-        checkWireType(wire, WIRE_VARINT, "BundleHeaderProto.endianness");
-        out.endianness = r.int32();
-        break;
-      case 3: {
-        checkWireType(wire, WIRE_LEN, "BundleHeaderProto.version");
-        out.version = nested(r, decodeVersionDefAt);
-        break;
-      }
-      default:
-        r.skipType(wire);
-    }
-  }
-  return out;
+  const h = HeaderCodec.fromBinary(bytes);
+  return {
+    numShards: h.numShards,
+    endianness: h.endianness,
+    version: h.version ? versionOf(h.version) : undefined,
+  };
 }
 
 /**
@@ -313,90 +148,39 @@ export function decodeBundleHeader(bytes: Uint8Array): BundleHeaderProto {
  * ```
  */
 export function decodeBundleEntry(bytes: Uint8Array): BundleEntryProto {
-  const r = Reader.create(bytes);
-  const out: BundleEntryProto = {
-    dtype: 0,
-    shape: undefined,
-    shardId: 0,
-    offset: 0,
-    size: 0,
-    crc32c: 0,
-    slices: [],
+  const e = EntryCodec.fromBinary(bytes);
+  return {
+    dtype: e.dtype,
+    shape: e.shape
+      ? {
+          dim: (e.shape.dim ?? []).map((d) => ({
+            size: int64ToNumber(d.size, "dimension size"),
+            name: d.name ?? "",
+          })),
+          unknownRank: e.shape.unknownRank ?? false,
+        }
+      : undefined,
+    shardId: e.shardId,
+    offset: int64ToNumber(e.offset, "offset"),
+    size: int64ToNumber(e.size, "size"),
+    crc32c: e.crc32c,
+    slices: e.slices.map((s) => ({
+      extent: (s.extent ?? []).map((x) => ({
+        start: int64ToNumber(x.start, "slice start"),
+        // The has_length oneof: absent means the whole dimension.
+        length:
+          x.length !== null &&
+          x.length !== undefined &&
+          Object.prototype.hasOwnProperty.call(x, "length")
+            ? int64ToNumber(x.length, "slice length")
+            : undefined,
+      })),
+    })),
   };
-  while (r.pos < r.len) {
-    const t = r.uint32();
-    const wire = t & 7;
-    switch (t >>> 3) {
-      case 1:
-        checkWireType(wire, WIRE_VARINT, "BundleEntryProto.dtype");
-        out.dtype = r.int32();
-        break;
-      case 2: {
-        checkWireType(wire, WIRE_LEN, "BundleEntryProto.shape");
-        out.shape = nested(r, decodeShapeAt);
-        break;
-      }
-      case 3:
-        checkWireType(wire, WIRE_VARINT, "BundleEntryProto.shard_id");
-        out.shardId = r.int32();
-        break;
-      case 4:
-        checkWireType(wire, WIRE_VARINT, "BundleEntryProto.offset");
-        out.offset = readInt64(r, "offset");
-        break;
-      case 5:
-        checkWireType(wire, WIRE_VARINT, "BundleEntryProto.size");
-        out.size = readInt64(r, "size");
-        break;
-      case 6:
-        checkWireType(wire, WIRE_FIXED32, "BundleEntryProto.crc32c");
-        out.crc32c = r.fixed32();
-        break;
-      case 7: {
-        checkWireType(wire, WIRE_LEN, "BundleEntryProto.slices");
-        out.slices.push(nested(r, decodeSliceAt));
-        break;
-      }
-      default:
-        r.skipType(wire);
-    }
-  }
-  return out;
 }
 
-function writeVersionDef(w: PbWriter, v: VersionDef): void {
-  if (v.producer !== 0) w.uint32(tag(1, WIRE_VARINT)).int32(v.producer);
-  if (v.minConsumer !== 0) w.uint32(tag(2, WIRE_VARINT)).int32(v.minConsumer);
-  if (v.badConsumers.length > 0) {
-    // proto3 packs repeated scalars, as C++ does.
-    w.uint32(tag(3, WIRE_LEN)).fork();
-    for (const b of v.badConsumers) w.int32(b);
-    w.ldelim();
-  }
-}
-
-function writeShape(w: PbWriter, s: TensorShapeProto): void {
-  for (const d of s.dim) {
-    w.uint32(tag(2, WIRE_LEN)).fork();
-    if (d.size !== 0) w.uint32(tag(1, WIRE_VARINT)).int64(d.size);
-    if (d.name !== "") w.uint32(tag(2, WIRE_LEN)).string(d.name);
-    w.ldelim();
-  }
-  if (s.unknownRank) w.uint32(tag(3, WIRE_VARINT)).bool(true);
-}
-
-function writeSlice(w: PbWriter, s: TensorSliceProto): void {
-  for (const e of s.extent) {
-    w.uint32(tag(1, WIRE_LEN)).fork();
-    if (e.start !== 0) w.uint32(tag(1, WIRE_VARINT)).int64(e.start);
-    // A oneof member is written whenever it is set, even when zero.
-    if (e.length !== undefined) w.uint32(tag(2, WIRE_VARINT)).int64(e.length);
-    w.ldelim();
-  }
-}
-
-function finish(w: PbWriter): Uint8Array {
-  const out = w.finish();
+function plain(out: Uint8Array): Uint8Array {
+  // Node's protobufjs writer returns a Buffer; callers compare and store plain Uint8Arrays.
   return out.constructor === Uint8Array
     ? out
     : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
@@ -412,15 +196,13 @@ function finish(w: PbWriter): Uint8Array {
  * ```
  */
 export function encodeBundleHeader(h: BundleHeaderProto): Uint8Array {
-  const w = Writer.create();
-  if (h.numShards !== 0) w.uint32(tag(1, WIRE_VARINT)).int32(h.numShards);
-  if (h.endianness !== 0) w.uint32(tag(2, WIRE_VARINT)).int32(h.endianness);
-  if (h.version !== undefined) {
-    w.uint32(tag(3, WIRE_LEN)).fork();
-    writeVersionDef(w, h.version);
-    w.ldelim();
-  }
-  return finish(w);
+  return plain(
+    HeaderCodec.toBinary({
+      numShards: h.numShards,
+      endianness: h.endianness,
+      ...(h.version !== undefined ? { version: { ...h.version } } : {}),
+    }),
+  );
 }
 
 /**
@@ -433,21 +215,22 @@ export function encodeBundleHeader(h: BundleHeaderProto): Uint8Array {
  * ```
  */
 export function encodeBundleEntry(e: BundleEntryProto): Uint8Array {
-  const w = Writer.create();
-  if (e.dtype !== 0) w.uint32(tag(1, WIRE_VARINT)).int32(e.dtype);
-  if (e.shape !== undefined) {
-    w.uint32(tag(2, WIRE_LEN)).fork();
-    writeShape(w, e.shape);
-    w.ldelim();
-  }
-  if (e.shardId !== 0) w.uint32(tag(3, WIRE_VARINT)).int32(e.shardId);
-  if (e.offset !== 0) w.uint32(tag(4, WIRE_VARINT)).int64(e.offset);
-  if (e.size !== 0) w.uint32(tag(5, WIRE_VARINT)).int64(e.size);
-  if (e.crc32c !== 0) w.uint32(tag(6, WIRE_FIXED32)).fixed32(e.crc32c);
-  for (const s of e.slices) {
-    w.uint32(tag(7, WIRE_LEN)).fork();
-    writeSlice(w, s);
-    w.ldelim();
-  }
-  return finish(w);
+  return plain(
+    EntryCodec.toBinary({
+      dtype: e.dtype,
+      ...(e.shape !== undefined
+        ? { shape: { dim: e.shape.dim, unknownRank: e.shape.unknownRank } }
+        : {}),
+      shardId: e.shardId,
+      offset: e.offset,
+      size: e.size,
+      crc32c: e.crc32c,
+      slices: e.slices.map((s) => ({
+        // A oneof member is written whenever it is set, even when zero.
+        extent: s.extent.map((x) =>
+          x.length === undefined ? { start: x.start } : { start: x.start, length: x.length },
+        ),
+      })),
+    }),
+  );
 }
