@@ -5,8 +5,15 @@
  * an int32 tfjs tensor (see {@link runtimeDType}).
  */
 
-/** The element types a graph tensor can have. */
-export type DType = "float32" | "int32" | "int64" | "bool" | "string";
+/** The element types of values users compute with (and of `NDArray`s). */
+export type ValueDType = "float32" | "int32" | "int64" | "bool" | "string";
+
+/**
+ * The element types a graph tensor can have: values, and TensorFlow's opaque handles
+ * (`variant`: a dataset; `resource`: an iterator), which only kernels read. A handle is
+ * carried at run time by an int32 scalar naming what the session holds.
+ */
+export type DType = ValueDType | "variant" | "resource";
 
 /** The dtypes of the tfjs tensors that carry graph values at run time. */
 export type RuntimeDType = "float32" | "int32" | "bool" | "string";
@@ -57,7 +64,7 @@ export const INT32_MAX = 2 ** 31 - 1;
  * it fits and refuses it with an error otherwise, rather than wrapping it silently.
  */
 export function runtimeDType(dtype: DType): RuntimeDType {
-  return dtype === "int64" ? "int32" : dtype;
+  return dtype === "int64" || dtype === "variant" || dtype === "resource" ? "int32" : dtype;
 }
 
 /**
