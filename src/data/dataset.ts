@@ -1,6 +1,5 @@
 import { ValueError } from "../errors.js";
 import {
-  anyKind,
   booleanKind,
   declare,
   defineParams,
@@ -13,6 +12,7 @@ import {
   req,
   stringKind,
   type CallArgs,
+  type Kind,
 } from "../graph/call_args.js";
 import type { DType } from "../graph/dtypes.js";
 import { FuncGraph, functionLibrary, uniqueFunctionName } from "../graph/func_graph.js";
@@ -54,7 +54,15 @@ function specLeaves(spec: ElementSpec): ComponentSpec[] {
 /** A value that converts to one dataset element: tensors or JS values, nested. */
 export type ElementValue = Nested<TensorLike>;
 
-const elementKind = anyKind<ElementValue>("a (nested) structure of tensors", true);
+/**
+ * A nested structure, which may be a dict (a plain object): a plain object whose keys are
+ * all parameter names of the function is its options object instead.
+ */
+function structureKind<T>(expected: string, names: readonly string[]): Kind<T> {
+  return kind<T>(expected, () => true, (v) => !Object.keys(v).every((k) => names.includes(k)));
+}
+
+const ELEMENT = "a (nested) structure of tensors";
 const datasetKind = kind<Dataset>("a Dataset", (v) => v instanceof Dataset);
 const NO_PARAMS = [] as const;
 
@@ -174,16 +182,18 @@ function capturedInputs(fn: TracedFunction): Tensor[] {
 }
 
 const FROM_TENSOR_SLICES = defineParams("data.Dataset.fromTensorSlices", [
-  req("tensors", elementKind),
+  req("tensors", structureKind<ElementValue>(ELEMENT, ["tensors"])),
 ] as const);
-const FROM_TENSORS = defineParams("data.Dataset.fromTensors", [req("tensors", elementKind)] as const);
+const FROM_TENSORS = defineParams("data.Dataset.fromTensors", [
+  req("tensors", structureKind<ElementValue>(ELEMENT, ["tensors"])),
+] as const);
 const RANGE = defineParams("data.Dataset.range", [
   req("start", intOrTensorKind),
   opt("stop", intOrTensorKind),
   opt("step", intOrTensorKind),
 ] as const);
 const ZIP = defineParams("data.Dataset.zip", [
-  req("datasets", anyKind<Nested<Dataset>>("a (nested) structure of Datasets")),
+  req("datasets", structureKind<Nested<Dataset>>("a (nested) structure of Datasets", ["datasets"])),
 ] as const);
 const MAP = defineParams("Dataset.map", [
   req("mapFunc", functionKind),
@@ -196,8 +206,8 @@ const BATCH = defineParams("Dataset.batch", [
 ] as const);
 const PADDED_BATCH = defineParams("Dataset.paddedBatch", [
   req("batchSize", intOrTensorKind),
-  req("paddedShapes", anyKind<Nested<ShapeLike>>("a (nested) structure of shapes")),
-  opt("paddingValues", elementKind),
+  req("paddedShapes", structureKind<Nested<ShapeLike>>("a (nested) structure of shapes", ["batchSize", "paddedShapes", "paddingValues", "dropRemainder"])),
+  opt("paddingValues", structureKind<ElementValue>(ELEMENT, ["batchSize", "paddedShapes", "paddingValues", "dropRemainder"])),
   opt("dropRemainder", booleanKind),
 ] as const);
 const SHUFFLE = defineParams("Dataset.shuffle", [
@@ -375,7 +385,7 @@ export class Dataset {
    * const b = tf.data.Dataset.fromTensorSlices([5, 6]);
    * const [x, y] = tf.data.Dataset.zip([a, b]).makeOneShotIterator().getNext() as tf.Tensor[];
    * using sess = new tf.Session();
-   * sess.run([x, y]).join(" "); // ==> 0 5
+   * sess.run([x, y]).join(" "); // ==> 0 5.0
    * ```
    */
   static zip(...args: CallArgs<typeof ZIP.params>): Dataset {
@@ -418,7 +428,7 @@ export class Dataset {
    * const ds = tf.data.Dataset.fromTensorSlices([1, 2, 3]).map((x) => tf.square(x));
    * const next = ds.makeOneShotIterator().getNext() as tf.Tensor;
    * using sess = new tf.Session();
-   * [sess.run(next), sess.run(next)].join(" "); // ==> 1 4
+   * [sess.run(next), sess.run(next)].join(" "); // ==> 1.0 4.0
    * ds.variantTensor.op.type; // ==> MapDataset
    * ```
    */
@@ -527,7 +537,7 @@ export class Dataset {
    * const ds = tf.data.Dataset.range(1, 4).map((n) => tf.fill(tf.expandDims(n, 0), n));
    * const next = ds.paddedBatch(3, [-1]).makeOneShotIterator().getNext() as tf.Tensor;
    * using sess = new tf.Session();
-   * sess.run(next).toString(); // ==> [[1 0 0]\n [2 2 0]\n [3 3 3]]
+   * (sess.run(next).toArray() as bigint[][]).join(" | "); // ==> 1,0,0 | 2,2,0 | 3,3,3
    * ```
    */
   paddedBatch(...args: CallArgs<typeof PADDED_BATCH.params>): Dataset {
@@ -886,10 +896,10 @@ const MAKE_INITIALIZER = defineParams("Iterator.makeInitializer", [
   opt("name", stringKind),
 ] as const);
 const FROM_STRUCTURE = defineParams("data.Iterator.fromStructure", [
-  req("outputTypes", anyKind<Nested<DType>>("a (nested) structure of dtypes")),
-  opt("outputShapes", anyKind<Nested<ShapeLike>>("a (nested) structure of shapes")),
+  req("outputTypes", structureKind<Nested<DType>>("a (nested) structure of dtypes", ["outputTypes", "outputShapes", "sharedName", "outputClasses"])),
+  opt("outputShapes", structureKind<Nested<ShapeLike>>("a (nested) structure of shapes", ["outputTypes", "outputShapes", "sharedName", "outputClasses"])),
   opt("sharedName", stringKind),
-  opt("outputClasses", anyKind<unknown>("a (nested) structure of classes")),
+  opt("outputClasses", structureKind<unknown>("a (nested) structure of classes", ["outputTypes", "outputShapes", "sharedName", "outputClasses"])),
 ] as const);
 
 /**
@@ -901,7 +911,7 @@ const FROM_STRUCTURE = defineParams("data.Iterator.fromStructure", [
  * const it = tf.data.Dataset.fromTensorSlices({ x: [1, 2], y: [3, 4] }).makeOneShotIterator();
  * const { x, y } = it.getNext() as { x: tf.Tensor; y: tf.Tensor };
  * using sess = new tf.Session();
- * sess.run([x, y]).join(" "); // ==> 1 3
+ * sess.run([x, y]).join(" "); // ==> 1.0 3.0
  * ```
  */
 export class Iterator {

@@ -10,7 +10,7 @@ import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { TensorShape } from "../graph/tensor_shape.js";
 import {
-  notDifferentiable,
+  noGradient,
   registerOp,
   type Kernel,
   type KernelRuntime,
@@ -815,7 +815,10 @@ function checkElement(element: Element, op: Operation): void {
   });
 }
 
-notDifferentiable(
+// TensorFlow registers no gradient for these (a path to them from a differentiated value
+// goes through a variant or resource, which carries none).
+noGradient(
+  false,
   "TensorSliceDataset",
   "TensorDataset",
   "RangeDataset",
