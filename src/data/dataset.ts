@@ -743,19 +743,21 @@ export class Dataset {
     MAKE_ONE_SHOT.parse(args);
     refuseUncapturable(this.variantTensor);
     return building([this.variantTensor], (graph) => {
+      // The factory is a function of the library that applies the dataset's options to
+      // the dataset; TF's captures the whole pipeline by value, which changes nothing here.
+      const name = uniqueFunctionName(graph, "_make_dataset");
+      const body = new FuncGraph(name, graph);
+      body.outputs = [withDefaultGraph(body, () => applyOptions(body, this.variantTensor, this.spec))];
+      const library = functionLibrary(graph);
+      library.set(name, body);
+      graph.onUndo(() => library.delete(name));
       const op = makeOp(
         graph,
         "OneShotIterator",
         "OneShotIterator",
         [],
         [{ dtype: "resource", shape: TensorShape.scalar() }],
-        {
-          dataset_factory: uniqueFunctionName(graph, "_make_dataset"),
-          container: "",
-          shared_name: "",
-          _dataset: this.variantTensor,
-          ...flatAttrs(this.spec),
-        },
+        { dataset_factory: name, container: "", shared_name: "", ...flatAttrs(this.spec) },
       );
       return new Iterator(op.outputs[0] as Tensor, null, this.spec);
     });
@@ -780,14 +782,9 @@ export class Dataset {
   makeInitializableIterator(...args: CallArgs<typeof MAKE_INITIALIZABLE.params>): Iterator {
     const a = MAKE_INITIALIZABLE.parse(args);
     return building([this.variantTensor], (graph) => {
+      const dataset = applyOptions(graph, this.variantTensor, this.spec);
       const resource = iteratorResource(graph, a.sharedName ?? "", this.spec);
-      const init = makeOp(
-        graph,
-        "MakeIterator",
-        "MakeIterator",
-        [this.variantTensor, resource],
-        [],
-      );
+      const init = makeOp(graph, "MakeIterator", "MakeIterator", [dataset, resource], []);
       return new Iterator(resource, init, this.spec);
     });
   }
@@ -849,6 +846,25 @@ function mostSpecificCompatible(a: TensorShape, b: TensorShape): TensorShape {
   if (a.rank === null || b.rank === null || a.rank !== b.rank) return TensorShape.unknown();
   const bd = b.dims ?? [];
   return new TensorShape((a.dims ?? []).map((d, i) => (d === bd[i] ? d : null)));
+}
+
+/** The graph rewrites TF 1.15's default `tf.data.Options` ask for. */
+const DEFAULT_OPTIMIZATIONS = ["map_and_batch_fusion", "noop_elimination", "shuffle_and_repeat_fusion"];
+
+/**
+ * What an iterator reads (`dataset._apply_options()`): the dataset under TF 1.15's default
+ * options, an `OptimizeDataset` (graph rewrites) and a `ModelDataset` (autotuning). Both
+ * hand elements through unchanged here: rewrites and autotuning change no value.
+ */
+function applyOptions(graph: Graph, variant: Tensor, spec: ElementSpec): Tensor {
+  const optimizations = convertToTensor(DEFAULT_OPTIMIZATIONS, {
+    dtype: "string",
+    name: "optimizations",
+  });
+  const optimized = datasetOp(graph, "OptimizeDataset", [variant, optimizations], spec, {
+    optimization_configs: [],
+  });
+  return datasetOp(graph, "ModelDataset", [optimized], spec, { algorithm: 0, cpu_budget: 0 });
 }
 
 /** Adds an `IteratorV2` op (the iterator's resource). */

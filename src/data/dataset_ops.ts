@@ -500,7 +500,10 @@ class SkipDataset extends DerivedDataset {
   }
 }
 
-/** Hands elements through: runs are synchronous, so there is nothing to prefetch into. */
+/**
+ * Hands elements through: runs are synchronous, so there is nothing to prefetch into (and
+ * rewrites or autotuning would change no value).
+ */
 class PrefetchDataset extends DerivedDataset {
   iterate(rt: KernelRuntime): ElementIterator {
     return this.input.iterate(rt);
@@ -691,6 +694,16 @@ registerDatasetOp("PrefetchDataset", (inputs, op, rt) => {
   return [variantOf(rt, new PrefetchDataset([input]))];
 });
 
+// Graph rewrites and autotuning: the elements are the input's.
+registerDatasetOp("OptimizeDataset", (inputs, op, rt) => {
+  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+  return [variantOf(rt, new PrefetchDataset([input]))];
+});
+registerDatasetOp("ModelDataset", (inputs, op, rt) => {
+  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+  return [variantOf(rt, new PrefetchDataset([input]))];
+});
+
 registerDatasetOp("ZipDataset", (inputs, op, rt) => {
   const datasets = inputs.map((t) => datasetOf(rt, t, op));
   return [variantOf(rt, new ZipDataset(datasets))];
@@ -757,14 +770,18 @@ registerOp({
   kernel: (_inputs, op, rt) => {
     const state = iteratorState(rt, op);
     if (!state.initialized) {
-      // The factory function runs once per session, on first use, as TensorFlow's does.
-      const variant = op.attrs._dataset as Tensor;
-      const plan = rt.prepareSubgraph([variant], []);
-      const [handle] = rt.runSubgraph(plan, []);
+      // The factory function runs once per session, on first use, as TensorFlow's does;
+      // what it captured (the dataset, built in the graph) is computed for it first.
+      const factory = functionOf(op, "dataset_factory");
+      const outer = factory.captures.map(([t]) => t);
+      const captured = rt.runSubgraph(rt.prepareSubgraph(outer, []), []);
+      let handles: tfc.Tensor[] = [];
       try {
-        state.reset(datasetOf(rt, handle as tfc.Tensor, op), rt);
+        handles = callFunction(rt, factory, [], captured);
+        state.reset(datasetOf(rt, handles[0] as tfc.Tensor, op), rt);
       } finally {
-        handle?.dispose();
+        disposeAll(captured);
+        disposeAll(handles);
       }
     }
     return [tfc.scalar(0, "int32")];
@@ -834,6 +851,8 @@ noGradient(
   "PrefetchDataset",
   "ZipDataset",
   "ConcatenateDataset",
+  "OptimizeDataset",
+  "ModelDataset",
   "IteratorV2",
   "OneShotIterator",
   "MakeIterator",

@@ -66,6 +66,16 @@ describe("sources", () => {
     );
     const it = ds.makeOneShotIterator();
     expect(it.iteratorResource.dtype).toBe("resource");
+    // The factory applies TF 1.15's default options in a function of the library.
+    const factory = it.iteratorResource.op.attrs.dataset_factory as string;
+    expect(factory).toMatch(/^_make_dataset_\d+$/);
+    const body = functionLibrary(tf.getDefaultGraph()).get(factory) as tf.Graph;
+    expect(body.getOperations().map((o) => `${o.name}:${o.type}`)).toEqual([
+      "optimizations:Const",
+      "TensorSliceDataset:Placeholder",
+      "OptimizeDataset:OptimizeDataset",
+      "ModelDataset:ModelDataset",
+    ]);
     const next = it.getNext() as tf.Tensor;
     expect(next.name).toBe("IteratorGetNext:0");
     expect(next.shape.toString()).toBe("(2,)");
@@ -381,6 +391,14 @@ describe("iterators", () => {
     const it = ds.makeInitializableIterator();
     expect(it.initializer.type).toBe("MakeIterator");
     expect(it.initializer.name).toBe("MakeIterator");
+    expect(opTypes().slice(-5)).toEqual([
+      "optimizations:Const",
+      "OptimizeDataset:OptimizeDataset",
+      "ModelDataset:ModelDataset",
+      "IteratorV2:IteratorV2",
+      "MakeIterator:MakeIterator",
+    ]);
+    expect(it.initializer.inputs.map((t) => t.name)).toEqual(["ModelDataset:0", "IteratorV2:0"]);
     expect(it.iteratorResource.op.type).toBe("IteratorV2");
     expect(it.iteratorResource.op.attrs.shared_name).toBe("");
     const [x, y] = it.getNext() as [tf.Tensor, tf.Tensor];
