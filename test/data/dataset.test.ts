@@ -130,6 +130,14 @@ describe("sources", () => {
     );
   });
 
+  it("slices and batches strings", () => {
+    const ds = tf.data.Dataset.fromTensorSlices(["a", "bb", "ccc"]);
+    expect(ds.outputTypes).toBe("string");
+    using sess = new tf.Session();
+    expect(drain(sess, ds.makeOneShotIterator().getNext())).toEqual(["a", "bb", "ccc"]);
+    expect(drain(sess, ds.batch(2).makeOneShotIterator().getNext())).toEqual([["a", "bb"], ["ccc"]]);
+  });
+
   it("fromTensors is one element", () => {
     const ds = tf.data.Dataset.fromTensors([[1, 2]]);
     expect(ds.variantTensor.op.type).toBe("TensorDataset");
@@ -215,6 +223,25 @@ describe("map traces its function once into a function of the graph's library", 
     sess.run(tf.globalVariablesInitializer());
     sess.run(it.initializer);
     expect(drain(sess, next)).toEqual([4, 5]);
+  });
+
+  it("random ops in the function draw per element, repeatably with a graph seed", () => {
+    tf.setRandomSeed(1);
+    const next = tf.data.Dataset.range(3)
+      .map((x) => tf.add(tf.cast(x, tf.float32), tf.randomUniform([])))
+      .makeOneShotIterator()
+      .getNext();
+    const run = (): number[] => {
+      using sess = new tf.Session();
+      return drain(sess, next) as number[];
+    };
+    const first = run();
+    first.forEach((v, i) => {
+      expect(v).toBeGreaterThanOrEqual(i);
+      expect(v).toBeLessThan(i + 1);
+    });
+    expect(new Set(first.map((v, i) => v - i)).size).toBe(3);
+    expect(run()).toEqual(first);
   });
 
   it("a failing function leaves the graph and its library as they were", () => {
