@@ -295,6 +295,8 @@ function padBatch(
           );
         }
       });
+      // tfjs refuses to pad a scalar, which needs no padding.
+      if (c.shape.length === 0) return shareTensor(c);
       return tfc.pad(
         c,
         c.shape.map((d, a) => [0, (target[a] as number) - d] as [number, number]),

@@ -510,6 +510,29 @@ describe("iterators", () => {
     expect(tfc.memory().numTensors).toBe(start);
   });
 
+  it("holds no more tensors from one run to the next", () => {
+    const ds = tf.data.Dataset.range(1000)
+      .map((x) => [tf.cast(x, tf.float32), tf.fill([3], x)])
+      .filter((a) => tf.greater(a as tf.Tensor, -1))
+      .shuffle(8, 4)
+      .paddedBatch(4, [[], [-1]])
+      .repeat();
+    const it = ds.makeInitializableIterator();
+    const next = it.getNext() as tf.Tensor[];
+    const one = tf.data.Dataset.zip([tf.data.Dataset.range(1000), tf.data.Dataset.range(1000)])
+      .batch(3)
+      .makeOneShotIterator()
+      .getNext() as tf.Tensor[];
+    using sess = new tf.Session();
+    sess.run(it.initializer);
+    sess.run([next, one]);
+    const held = tfc.memory().numTensors;
+    for (let i = 0; i < 20; i++) {
+      sess.run([next, one]);
+      expect(tfc.memory().numTensors).toBe(held);
+    }
+  });
+
   it("feeds a training loop", () => {
     // y = 3x - 1 on 16 points, learned by SGD from mini-batches of a shuffled dataset.
     const xs = Array.from({ length: 16 }, (_, i) => i / 8 - 1);
