@@ -95,7 +95,7 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
   let total = 0;
   for (;;) {
     try {
-      const [, l] = sess.run([trainOp, loss]);
+      const [, l] = sess.run([trainOp, loss]) as [null, tf.NDArray];
       total += Number(l.item());
       steps++;
     } catch (e) {

@@ -11,6 +11,7 @@ import {
   opt,
   req,
   stringKind,
+  tensorKind,
   type CallArgs,
   type Kind,
 } from "../graph/call_args.js";
@@ -918,6 +919,15 @@ const FROM_STRUCTURE = defineParams("data.Iterator.fromStructure", [
   opt("outputClasses", structureKind<unknown>("a (nested) structure of classes", ["outputTypes", "outputShapes", "sharedName", "outputClasses"])),
 ] as const);
 
+const STRING_HANDLE = defineParams("Iterator.stringHandle", [opt("name", stringKind)] as const);
+const FROM_STRING_HANDLE_NAMES = ["stringHandle", "outputTypes", "outputShapes", "outputClasses"];
+const FROM_STRING_HANDLE = defineParams("data.Iterator.fromStringHandle", [
+  req("stringHandle", tensorKind),
+  req("outputTypes", structureKind<Nested<DType>>("a (nested) structure of dtypes", FROM_STRING_HANDLE_NAMES)),
+  opt("outputShapes", structureKind<Nested<ShapeLike>>("a (nested) structure of shapes", FROM_STRING_HANDLE_NAMES)),
+  opt("outputClasses", structureKind<unknown>("a (nested) structure of classes", FROM_STRING_HANDLE_NAMES)),
+] as const);
+
 /**
  * Reads a dataset's elements one run at a time (`tf.data.Iterator`). Its state lives in
  * each session that runs it: sessions iterate independently, and closing one frees it.
@@ -935,6 +945,7 @@ export class Iterator {
   readonly iteratorResource: Tensor;
   private readonly init: Operation | null;
   private readonly spec: ElementSpec;
+  private handle: Tensor | null = null;
 
   /** @internal Made by datasets and `Iterator.fromStructure`. */
   constructor(resource: Tensor, initializer: Operation | null, spec: ElementSpec) {
@@ -1052,34 +1063,110 @@ export class Iterator {
    */
   static fromStructure(...args: CallArgs<typeof FROM_STRUCTURE.params>): Iterator {
     const a = FROM_STRUCTURE.parse(args);
-    const isDTypeLeaf = (v: unknown): boolean => typeof v === "string";
-    const types = flatten<DType>(a.outputTypes, isDTypeLeaf);
-    let shapes: TensorShape[];
-    if (a.outputShapes === undefined || a.outputShapes === null) {
-      shapes = types.map(() => TensorShape.unknown());
-    } else {
-      const isShapeLeaf = (v: unknown): boolean =>
-        v instanceof TensorShape ||
-        v === null ||
-        (Array.isArray(v) && v.every((d) => d === null || typeof d === "number"));
-      const given = flatten<ShapeLike>(a.outputShapes, isShapeLeaf);
-      if (given.length !== types.length) {
-        throw new ValueError(
-          "The two structures don't have the same number of elements (output_types and output_shapes).",
-        );
-      }
-      shapes = given.map((s) => TensorShape.from(s));
-    }
-    const spec = packAs(
-      a.outputTypes,
-      types.map((t, i) => new ComponentSpec(t, shapes[i] as TensorShape)),
-      isDTypeLeaf,
-    );
+    const spec = specFromStructure(a.outputTypes, a.outputShapes);
     const graph = getDefaultGraph();
     return graph.atomically(
       () => new Iterator(iteratorResource(graph, a.sharedName ?? "", spec), null, spec),
     );
   }
+
+  /**
+   * A string naming this iterator, computed by a run (`string_handle`, op
+   * `IteratorToStringHandle`): fed to the placeholder of `Iterator.fromStringHandle`, it
+   * selects this iterator (TF's feedable iterator).
+   *
+   * @example
+   * ```ts
+   * const it = tf.data.Dataset.range(3).makeOneShotIterator();
+   * it.stringHandle().op.type; // ==> IteratorToStringHandle
+   * it.stringHandle() === it.stringHandle(); // ==> true
+   * ```
+   */
+  stringHandle(...args: CallArgs<typeof STRING_HANDLE.params>): Tensor {
+    const { name } = STRING_HANDLE.parse(args);
+    // TF keeps the unnamed handle op, so that asking again adds nothing.
+    if ((name === undefined || name === null) && this.handle !== null) return this.handle;
+    const graph = this.iteratorResource.graph;
+    const handle = withDefaultGraph(graph, () =>
+      graph.atomically(
+        () =>
+          makeOp(
+            graph,
+            "IteratorToStringHandle",
+            name ?? "IteratorToStringHandle",
+            [this.iteratorResource],
+            [{ dtype: "string", shape: TensorShape.scalar() }],
+          ).outputs[0] as Tensor,
+      ),
+    );
+    if (name === undefined || name === null) this.handle = handle;
+    return handle;
+  }
+
+  /**
+   * An iterator that reads whichever iterator the fed string handle names
+   * (`Iterator.from_string_handle`, op `IteratorFromStringHandleV2`): TF's feedable
+   * iterator, switching between datasets by a feed instead of re-initializing.
+   *
+   * @example
+   * ```ts
+   * const handle = tf.placeholder(tf.string, []);
+   * const train = tf.data.Dataset.range(3).makeOneShotIterator();
+   * const valid = tf.data.Dataset.range(10, 12).makeOneShotIterator();
+   * const next = tf.data.Iterator.fromStringHandle(handle, tf.int64, []).getNext() as tf.Tensor;
+   * using sess = new tf.Session();
+   * const [t, v] = sess.run([train.stringHandle(), valid.stringHandle()]);
+   * sess.run(next, new Map([[handle, t]])); // ==> 0
+   * sess.run(next, new Map([[handle, v]])); // ==> 10
+   * sess.run(next, new Map([[handle, t]])); // ==> 1
+   * ```
+   */
+  static fromStringHandle(...args: CallArgs<typeof FROM_STRING_HANDLE.params>): Iterator {
+    const a = FROM_STRING_HANDLE.parse(args);
+    const spec = specFromStructure(a.outputTypes, a.outputShapes);
+    return building([a.stringHandle], (graph) => {
+      const handle = convertToTensor(a.stringHandle, { dtype: "string" });
+      const op = makeOp(
+        graph,
+        "IteratorFromStringHandleV2",
+        "IteratorFromStringHandleV2",
+        [handle],
+        [{ dtype: "resource", shape: TensorShape.scalar() }],
+        flatAttrs(spec),
+      );
+      return new Iterator(op.outputs[0] as Tensor, null, spec);
+    });
+  }
+}
+
+/** An element spec from a structure of dtypes and one of shapes (unknown if not given). */
+function specFromStructure(
+  outputTypes: Nested<DType>,
+  outputShapes: Nested<ShapeLike> | null | undefined,
+): ElementSpec {
+  const isDTypeLeaf = (v: unknown): boolean => typeof v === "string";
+  const types = flatten<DType>(outputTypes, isDTypeLeaf);
+  let shapes: TensorShape[];
+  if (outputShapes === undefined || outputShapes === null) {
+    shapes = types.map(() => TensorShape.unknown());
+  } else {
+    const isShapeLeaf = (v: unknown): boolean =>
+      v instanceof TensorShape ||
+      v === null ||
+      (Array.isArray(v) && v.every((d) => d === null || typeof d === "number"));
+    const given = flatten<ShapeLike>(outputShapes, isShapeLeaf);
+    if (given.length !== types.length) {
+      throw new ValueError(
+        "The two structures don't have the same number of elements (output_types and output_shapes).",
+      );
+    }
+    shapes = given.map((s) => TensorShape.from(s));
+  }
+  return packAs(
+    outputTypes,
+    types.map((t, i) => new ComponentSpec(t, shapes[i] as TensorShape)),
+    isDTypeLeaf,
+  );
 }
 
 /** TF 1.15's `tf.compat.v1.data.make_one_shot_iterator(dataset)`. */
@@ -1142,3 +1229,5 @@ declare(Dataset.prototype.makeInitializableIterator, MAKE_INITIALIZABLE);
 declare(Iterator.fromStructure, FROM_STRUCTURE);
 declare(Iterator.prototype.getNext, GET_NEXT);
 declare(Iterator.prototype.makeInitializer, MAKE_INITIALIZER);
+declare(Iterator.prototype.stringHandle, STRING_HANDLE);
+declare(Iterator.fromStringHandle, FROM_STRING_HANDLE);

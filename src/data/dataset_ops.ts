@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   OutOfRangeError,
 } from "../errors.js";
+import type { DType } from "../graph/dtypes.js";
 import { functionLibrary, type FuncGraph } from "../graph/func_graph.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
@@ -16,7 +17,7 @@ import {
   type KernelRuntime,
   type Stashable,
 } from "../ops/registry.js";
-import { shareTensor } from "../ops/tfjs_internals.js";
+import { shareTensor, stringTensorBytes } from "../ops/tfjs_internals.js";
 import { readScalar } from "../ops/tensor_util.js";
 
 /*
@@ -747,15 +748,69 @@ class IteratorState implements Stashable {
 
 const ITERATOR_TYPES = new Set(["IteratorV2", "OneShotIterator"]);
 
-/** The iterator op a resource tensor comes from (through `Identity`s). */
-export function iteratorOpOf(t: Tensor): Operation {
+/** An iterator named by a string handle, for the ops of the run that looked it up. */
+class IteratorRef implements Stashable {
+  constructor(readonly iteratorOp: Operation) {}
+  dispose(): void {}
+}
+
+/**
+ * The iterator op a resource input stands for: the op that made it (through `Identity`s),
+ * or, for `IteratorFromStringHandleV2`, the one its string handle named in this run.
+ */
+function iteratorOpOf(rt: KernelRuntime, t: Tensor, value: tfc.Tensor): Operation {
   let op = t.op;
   while (op.type === "Identity") op = (op.inputs[0] as Tensor).op;
-  if (!ITERATOR_TYPES.has(op.type)) {
-    throw new InternalError(`${t.name} is not an iterator resource.`, op.name);
+  if (ITERATOR_TYPES.has(op.type)) return op;
+  if (op.type === "IteratorFromStringHandleV2") {
+    const ref = rt.stashed(readScalar(value));
+    if (ref instanceof IteratorRef) return ref.iteratorOp;
   }
-  return op;
+  throw new InternalError(`${t.name} is not an iterator resource.`, op.name);
 }
+
+/** What a string handle starts with; the iterator op's name follows. */
+const HANDLE_PREFIX = "scopeflow-iterator:";
+
+/** The string handle of an iterator op (`Iterator.string_handle()`'s value). */
+function stringHandleOf(iteratorOp: Operation): string {
+  return `${HANDLE_PREFIX}${iteratorOp.name}`;
+}
+
+registerOp({
+  type: "IteratorToStringHandle",
+  stateful: true,
+  kernel: (inputs, op, rt) => [
+    tfc.scalar(stringHandleOf(iteratorOpOf(rt, op.inputs[0] as Tensor, inputs[0] as tfc.Tensor))),
+  ],
+});
+
+registerOp({
+  type: "IteratorFromStringHandleV2",
+  stateful: true,
+  kernel: (inputs, op, rt) => {
+    const bytes = stringTensorBytes(inputs[0] as tfc.Tensor);
+    const handle = bytes.length === 1 ? new TextDecoder().decode(bytes[0]) : "";
+    const target = handle.startsWith(HANDLE_PREFIX)
+      ? op.graph.findOperation(handle.slice(HANDLE_PREFIX.length))
+      : undefined;
+    if (target === undefined || !ITERATOR_TYPES.has(target.type)) {
+      throw new InvalidArgumentError(
+        `Could not parse string handle as a valid iterator handle: '${handle}'\n\t [[{{node ${op.name}}}]]`,
+        op.name,
+      );
+    }
+    const want = op.attrs.output_types as DType[];
+    const have = target.attrs.output_types as DType[];
+    if (want.length !== have.length || want.some((d, i) => d !== have[i])) {
+      throw new InvalidArgumentError(
+        `The iterator's output types [${have.join(", ")}] do not match [${want.join(", ")}].\n\t [[{{node ${op.name}}}]]`,
+        op.name,
+      );
+    }
+    return [tfc.scalar(rt.stash(new IteratorRef(target)), "int32")];
+  },
+});
 
 function iteratorState(rt: KernelRuntime, iteratorOp: Operation): IteratorState {
   return rt.resource(iteratorOp, () => new IteratorState());
@@ -795,7 +850,8 @@ registerOp({
   stateful: true,
   kernel: (inputs, op, rt) => {
     const dataset = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-    iteratorState(rt, iteratorOpOf(op.inputs[1] as Tensor)).reset(dataset, rt);
+    const iteratorOp = iteratorOpOf(rt, op.inputs[1] as Tensor, inputs[1] as tfc.Tensor);
+    iteratorState(rt, iteratorOp).reset(dataset, rt);
     return [];
   },
 });
@@ -803,8 +859,9 @@ registerOp({
 registerOp({
   type: "IteratorGetNext",
   stateful: true,
-  kernel: (_inputs, op, rt) => {
-    const state = iteratorState(rt, iteratorOpOf(op.inputs[0] as Tensor));
+  kernel: (inputs, op, rt) => {
+    const iteratorOp = iteratorOpOf(rt, op.inputs[0] as Tensor, inputs[0] as tfc.Tensor);
+    const state = iteratorState(rt, iteratorOp);
     if (!state.initialized) {
       throw new FailedPreconditionError(
         `GetNext() failed because the iterator has not been initialized. Ensure that you have run the initializer operation for this iterator before getting the next element.\n\t [[{{node ${op.name}}}]]`,
@@ -857,6 +914,8 @@ noGradient(
   "ModelDataset",
   "IteratorV2",
   "OneShotIterator",
+  "IteratorToStringHandle",
+  "IteratorFromStringHandleV2",
   "MakeIterator",
   "IteratorGetNext",
 );

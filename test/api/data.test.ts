@@ -93,6 +93,27 @@ describe("Dataset methods take TF 1.15's parameters in TF's order", () => {
     );
   });
 
+  it("fromStringHandle(string_handle, output_types, output_shapes), stringHandle(name)", () => {
+    const pic = expectSameGraphs(
+      () => {
+        const h = tf.placeholder(tf.string, []);
+        tf.data.Iterator.fromStringHandle(h, [tf.int64], [[]]).getNext();
+        return range().makeOneShotIterator().stringHandle("h");
+      },
+      () => {
+        const h = tf.placeholder(tf.string, []);
+        tf.data.Iterator.fromStringHandle(h, {
+          outputTypes: [tf.int64],
+          outputShapes: [[]],
+        }).getNext();
+        return range().makeOneShotIterator().stringHandle({ name: "h" });
+      },
+    );
+    expect(pic.some((l) => l.startsWith("h = IteratorToStringHandle(OneShotIterator:0)"))).toBe(
+      true,
+    );
+  });
+
   it("refuses what TF refuses", () => {
     const ds = range();
     expectRefused(

@@ -480,6 +480,36 @@ describe("iterators", () => {
     );
   });
 
+  it("feedable iterators read the iterator whose string handle is fed", () => {
+    const handle = tf.placeholder(tf.string, [], { name: "handle" });
+    const train = tf.data.Dataset.range(100).repeat().makeOneShotIterator();
+    const validDs = tf.data.Dataset.range(50, 52);
+    const valid = validDs.makeInitializableIterator();
+    const feedable = tf.data.Iterator.fromStringHandle(handle, validDs.outputTypes, validDs.outputShapes);
+    expect(feedable.iteratorResource.op.type).toBe("IteratorFromStringHandleV2");
+    expect(feedable.iteratorResource.op.inputs[0]).toBe(handle);
+    const next = feedable.getNext() as tf.Tensor;
+    const trainHandle = train.stringHandle();
+    expect(trainHandle.op.type).toBe("IteratorToStringHandle");
+    expect(trainHandle.dtype).toBe("string");
+    using sess = new tf.Session();
+    const [t, v] = sess.run([trainHandle, valid.stringHandle()]);
+    const on = (h: tf.NDArray) => new Map([[handle, h]]);
+    expect(Number(sess.run(next, on(t)).item())).toBe(0);
+    expect(Number(sess.run(next, on(t)).item())).toBe(1);
+    sess.run(valid.initializer);
+    expect(Number(sess.run(next, on(v)).item())).toBe(50);
+    expect(Number(sess.run(next, on(t)).item())).toBe(2);
+    expect(Number(sess.run(next, on(v)).item())).toBe(51);
+    expect(() => sess.run(next, on(v))).toThrow(tf.errors.OutOfRangeError);
+    expect(() => sess.run(next, new Map([[handle, "nonsense"]]))).toThrow(
+      "Could not parse string handle as a valid iterator handle: 'nonsense'",
+    );
+    const floats = tf.data.Dataset.fromTensorSlices([1.5]).makeOneShotIterator();
+    const f = sess.run(floats.stringHandle());
+    expect(() => sess.run(next, on(f))).toThrow(tf.errors.InvalidArgumentError);
+  });
+
   it("a one-shot iterator refuses datasets that read placeholders", () => {
     const n = tf.placeholder(tf.int64, [], { name: "n" });
     const ds = tf.data.Dataset.range(n);
