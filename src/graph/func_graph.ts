@@ -1,6 +1,7 @@
 import { ValueError } from "../errors.js";
 import type { DType } from "./dtypes.js";
-import { Graph } from "./graph.js";
+import { Graph, type OpSpec } from "./graph.js";
+import type { Operation } from "./operation.js";
 import type { Tensor } from "./tensor.js";
 import type { TensorShape } from "./tensor_shape.js";
 
@@ -31,6 +32,19 @@ export class FuncGraph extends Graph {
 
   override get buildingFunction(): boolean {
     return true;
+  }
+
+  /**
+   * Refuses variables: a function's body runs per call, with no initializer run for it,
+   * so a variable made there could never hold a value.
+   */
+  override createOp(spec: OpSpec): Operation {
+    if (spec.type === "VariableV2") {
+      throw new ValueError(
+        `Creating variables inside a function (${this.name}) is not supported: create them outside it and read them inside, where they are captured.`,
+      );
+    }
+    return super.createOp(spec);
   }
 
   /** The captured outer tensors and their placeholders here, in capture order. */

@@ -244,6 +244,15 @@ describe("map traces its function once into a function of the graph's library", 
     expect(run()).toEqual(first);
   });
 
+  it("refuses variables made inside the function", () => {
+    const ds = tf.data.Dataset.range(3);
+    expectThrowsAndUnchanged(
+      () => ds.map((x) => tf.add(tf.cast(x, tf.float32), tf.getVariable("w", []))),
+      tf.errors.ValueError,
+      /^Creating variables inside a function \(__inference_Dataset_map_lambda_\d+\) is not supported/,
+    );
+  });
+
   it("a failing function leaves the graph and its library as they were", () => {
     const ds = tf.data.Dataset.range(3);
     const before = functionLibrary(tf.getDefaultGraph()).size;
