@@ -221,6 +221,12 @@ const PREFETCH = defineParams("Dataset.prefetch", [req("bufferSize", intOrTensor
 const TAKE = defineParams("Dataset.take", [req("count", intOrTensorKind)] as const);
 const SKIP = defineParams("Dataset.skip", [req("count", intOrTensorKind)] as const);
 const CONCATENATE = defineParams("Dataset.concatenate", [req("dataset", datasetKind)] as const);
+const CACHE = defineParams("Dataset.cache", [opt("filename", stringKind)] as const);
+const SHARD = defineParams("Dataset.shard", [
+  req("numShards", intOrTensorKind),
+  req("index", intOrTensorKind),
+] as const);
+const APPLY = defineParams("Dataset.apply", [req("transformationFunc", functionKind)] as const);
 const MAKE_ONE_SHOT = defineParams("Dataset.makeOneShotIterator", NO_PARAMS);
 const MAKE_INITIALIZABLE = defineParams("Dataset.makeInitializableIterator", [
   opt("sharedName", stringKind),
@@ -727,6 +733,78 @@ export class Dataset {
   }
 
   /**
+   * Keeps the elements of the first complete pass in memory, so later passes (the epochs
+   * of a `repeat`) replay them instead of recomputing (`cache`, op `CacheDataset`). Only
+   * the in-memory cache (`filename` `""`) is supported; a file name fails when the
+   * dataset is made.
+   *
+   * @example
+   * ```ts
+   * const ds = tf.data.Dataset.range(3).map((x) => tf.add(tf.cast(x, tf.float32), tf.randomUniform([]))).cache().repeat(2);
+   * const next = ds.batch(6).makeOneShotIterator().getNext() as tf.Tensor;
+   * using sess = new tf.Session();
+   * const v = sess.run(next).data as Float32Array;
+   * v[0] === v[3] && v[2] === v[5]; // ==> true
+   * ```
+   */
+  cache(...args: CallArgs<typeof CACHE.params>): Dataset {
+    const a = CACHE.parse(args);
+    return building([this.variantTensor], (graph) => {
+      const filename = convertToTensor(a.filename ?? "", { dtype: "string", name: "filename" });
+      const v = datasetOp(graph, "CacheDataset", [this.variantTensor, filename], this.spec);
+      return new Dataset(v, this.spec);
+    });
+  }
+
+  /**
+   * Every `numShards`-th element, starting at `index` (`shard`, op `ShardDataset`), for
+   * splitting the input between workers.
+   *
+   * @example
+   * ```ts
+   * const next = tf.data.Dataset.range(10).shard(3, 1).batch(5).makeOneShotIterator().getNext() as tf.Tensor;
+   * using sess = new tf.Session();
+   * String(sess.run(next)); // ==> [1 4 7]
+   * ```
+   */
+  shard(...args: CallArgs<typeof SHARD.params>): Dataset {
+    const a = SHARD.parse(args);
+    return building([this.variantTensor, a.numShards, a.index], (graph) => {
+      const numShards = int64Tensor(a.numShards, "num_shards");
+      const index = int64Tensor(a.index, "index");
+      const n = constantScalarOf(numShards);
+      const i = constantScalarOf(index);
+      if (n !== null && n <= 0) throw new ValueError("num_shards must be >= 1");
+      if (n !== null && i !== null && (i < 0 || i >= n)) {
+        throw new ValueError("index must be >= 0 and < num_shards");
+      }
+      const v = datasetOp(graph, "ShardDataset", [this.variantTensor, numShards, index], this.spec, {
+        require_non_empty: false,
+      });
+      return new Dataset(v, this.spec);
+    });
+  }
+
+  /**
+   * Applies a transformation function to the dataset (`apply`): `fn(dataset)`, which must
+   * return a dataset.
+   *
+   * @example
+   * ```ts
+   * const twice = (ds: tf.data.Dataset) => ds.repeat(2);
+   * tf.data.Dataset.range(3).apply(twice).variantTensor.op.type; // ==> RepeatDataset
+   * ```
+   */
+  apply(...args: CallArgs<typeof APPLY.params>): Dataset {
+    const { transformationFunc } = APPLY.parse(args);
+    const result = (transformationFunc as (d: Dataset) => unknown)(this);
+    if (!(result instanceof Dataset)) {
+      throw new TypeError("`transformation_func` must return a Dataset.");
+    }
+    return result;
+  }
+
+  /**
    * An iterator that needs no initialization (`make_one_shot_iterator`, op
    * `OneShotIterator`): the first run that reads it makes the dataset, once per session.
    * The dataset may not depend on placeholders or variables, as in TensorFlow.
@@ -1224,6 +1302,9 @@ declare(Dataset.prototype.prefetch, PREFETCH);
 declare(Dataset.prototype.take, TAKE);
 declare(Dataset.prototype.skip, SKIP);
 declare(Dataset.prototype.concatenate, CONCATENATE);
+declare(Dataset.prototype.cache, CACHE);
+declare(Dataset.prototype.shard, SHARD);
+declare(Dataset.prototype.apply, APPLY);
 declare(Dataset.prototype.makeOneShotIterator, MAKE_ONE_SHOT);
 declare(Dataset.prototype.makeInitializableIterator, MAKE_INITIALIZABLE);
 declare(Iterator.fromStructure, FROM_STRUCTURE);

@@ -4,6 +4,7 @@ import {
   InternalError,
   InvalidArgumentError,
   OutOfRangeError,
+  UnimplementedError,
 } from "../errors.js";
 import type { DType } from "../graph/dtypes.js";
 import { functionLibrary, type FuncGraph } from "../graph/func_graph.js";
@@ -504,6 +505,75 @@ class SkipDataset extends DerivedDataset {
 }
 
 /**
+ * Keeps every element of the first complete pass in memory and replays them afterwards
+ * (`CacheDataset` with no file name). A pass left unfinished caches nothing.
+ */
+class MemoryCacheDataset extends DerivedDataset {
+  private cached: Element[] | null = null;
+
+  protected override freeOwn(): void {
+    for (const e of this.cached ?? []) disposeAll(e);
+    this.cached = null;
+  }
+
+  iterate(rt: KernelRuntime): ElementIterator {
+    const done = this.cached;
+    if (done !== null) {
+      let i = 0;
+      return iteratorOf(() => (i < done.length ? (done[i++] as Element).map(shareTensor) : null));
+    }
+    const it = this.input.iterate(rt);
+    let filling: Element[] | null = [];
+    return iteratorOf(
+      (r) => {
+        const e = it.next(r);
+        if (filling === null) return e;
+        if (e === null) {
+          if (this.cached === null) this.cached = filling;
+          else for (const kept of filling) disposeAll(kept);
+          filling = null;
+          return null;
+        }
+        filling.push(e.map(shareTensor));
+        return e;
+      },
+      () => {
+        for (const kept of filling ?? []) disposeAll(kept);
+        filling = null;
+        it.dispose();
+      },
+    );
+  }
+}
+
+/** Every `numShards`-th element, from the `index`-th (`ShardDataset`). */
+class ShardDataset extends DerivedDataset {
+  constructor(
+    input: RuntimeDataset,
+    private readonly numShards: number,
+    private readonly index: number,
+  ) {
+    super([input]);
+  }
+
+  iterate(rt: KernelRuntime): ElementIterator {
+    const it = this.input.iterate(rt);
+    let position = 0;
+    return iteratorOf(
+      (r) => {
+        for (;;) {
+          const e = it.next(r);
+          if (e === null) return null;
+          if (position++ % this.numShards === this.index) return e;
+          disposeAll(e);
+        }
+      },
+      () => it.dispose(),
+    );
+  }
+}
+
+/**
  * Hands elements through: runs are synchronous, so there is nothing to prefetch into (and
  * rewrites or autotuning would change no value).
  */
@@ -695,6 +765,31 @@ registerDatasetOp("SkipDataset", (inputs, op, rt) => {
 registerDatasetOp("PrefetchDataset", (inputs, op, rt) => {
   const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
   return [variantOf(rt, new PrefetchDataset([input]))];
+});
+
+registerDatasetOp("CacheDataset", (inputs, op, rt) => {
+  const filename = new TextDecoder().decode(stringTensorBytes(inputs[1] as tfc.Tensor)[0]);
+  if (filename !== "") {
+    throw new UnimplementedError(
+      `Caching to files ('${filename}') is not supported: cache in memory with an empty filename.\n\t [[{{node ${op.name}}}]]`,
+      op.name,
+    );
+  }
+  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+  return [variantOf(rt, new MemoryCacheDataset([input]))];
+});
+
+registerDatasetOp("ShardDataset", (inputs, op, rt) => {
+  const numShards = scalarInput(inputs, 1);
+  const index = scalarInput(inputs, 2);
+  if (numShards <= 0 || index < 0 || index >= numShards) {
+    throw new InvalidArgumentError(
+      `Index must be between 0 and ${numShards - 1} (currently index = ${index}).\n\t [[{{node ${op.name}}}]]`,
+      op.name,
+    );
+  }
+  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+  return [variantOf(rt, new ShardDataset(input, numShards, index))];
 });
 
 // Graph rewrites and autotuning: the elements are the input's.
@@ -912,6 +1007,8 @@ noGradient(
   "ConcatenateDataset",
   "OptimizeDataset",
   "ModelDataset",
+  "CacheDataset",
+  "ShardDataset",
   "IteratorV2",
   "OneShotIterator",
   "IteratorToStringHandle",

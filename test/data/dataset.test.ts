@@ -348,6 +348,54 @@ describe("transformations", () => {
   });
 });
 
+describe("cache, shard, apply", () => {
+  it("cache replays the first complete pass; a pass left unfinished caches nothing", () => {
+    tf.setRandomSeed(5);
+    const noisy = tf.data.Dataset.range(3).map((x) =>
+      tf.add(tf.cast(x, tf.float32), tf.randomUniform([])),
+    );
+    const cached = noisy.cache();
+    expect(cached.variantTensor.op.type).toBe("CacheDataset");
+    expect(cached.variantTensor.op.inputs[1]?.name).toBe("filename:0");
+    using sess = new tf.Session();
+    const epochs = drain(sess, cached.repeat(3).batch(3).makeOneShotIterator().getNext());
+    expect(epochs[1]).toEqual(epochs[0]);
+    expect(epochs[2]).toEqual(epochs[0]);
+    const uncached = drain(sess, noisy.repeat(2).batch(3).makeOneShotIterator().getNext());
+    expect(uncached[1]).not.toEqual(uncached[0]);
+    // take(2) ends each pass early: nothing is cached, so each pass computes anew.
+    const partial = drain(sess, noisy.cache().take(2).repeat(2).batch(2).makeOneShotIterator().getNext());
+    expect(partial.length).toBe(2);
+    expect(partial[1]).not.toEqual(partial[0]);
+  });
+
+  it("cache frees what it kept when the session closes", () => {
+    const next = tf.data.Dataset.range(5).cache().repeat().makeOneShotIterator().getNext();
+    const start = tfc.memory().numTensors;
+    const sess = new tf.Session();
+    for (let i = 0; i < 12; i++) sess.run(next as tf.Tensor);
+    sess.close();
+    expect(tfc.memory().numTensors).toBe(start);
+    const withFile = tf.data.Dataset.range(2).cache("/tmp/x").makeOneShotIterator().getNext();
+    using s2 = new tf.Session();
+    expect(() => s2.run(withFile as tf.Tensor)).toThrow(tf.errors.UnimplementedError);
+  });
+
+  it("shard takes every n-th element; apply calls the transformation", () => {
+    using sess = new tf.Session();
+    const all = (ds: tf.data.Dataset): unknown[] => drain(sess, ds.makeOneShotIterator().getNext());
+    expect(all(tf.data.Dataset.range(10).shard(3, 0))).toEqual([0, 3, 6, 9]);
+    expect(all(tf.data.Dataset.range(10).shard(3, 2))).toEqual([2, 5, 8]);
+    expect(() => tf.data.Dataset.range(10).shard(3, 3)).toThrow(
+      "index must be >= 0 and < num_shards",
+    );
+    expect(all(tf.data.Dataset.range(2).apply((ds: tf.data.Dataset) => ds.repeat(2)))).toEqual([0, 1, 0, 1]);
+    expect(() => tf.data.Dataset.range(2).apply(() => 3)).toThrow(
+      "`transformation_func` must return a Dataset.",
+    );
+  });
+});
+
 describe("shuffle", () => {
   function epochs(seeded: { graph?: number; op?: number }, reshuffle?: boolean): number[][] {
     const g = new tf.Graph();
