@@ -226,7 +226,12 @@ const SHARD = defineParams("Dataset.shard", [
   req("numShards", intOrTensorKind),
   req("index", intOrTensorKind),
 ] as const);
-const APPLY = defineParams("Dataset.apply", [req("transformationFunc", functionKind)] as const);
+const APPLY = defineParams("Dataset.apply", [
+  req(
+    "transformationFunc",
+    kind<(dataset: Dataset) => Dataset>("a function", (v) => typeof v === "function"),
+  ),
+] as const);
 const MAKE_ONE_SHOT = defineParams("Dataset.makeOneShotIterator", NO_PARAMS);
 const MAKE_INITIALIZABLE = defineParams("Dataset.makeInitializableIterator", [
   opt("sharedName", stringKind),
@@ -797,7 +802,7 @@ export class Dataset {
    */
   apply(...args: CallArgs<typeof APPLY.params>): Dataset {
     const { transformationFunc } = APPLY.parse(args);
-    const result = (transformationFunc as (d: Dataset) => unknown)(this);
+    const result: unknown = transformationFunc(this);
     if (!(result instanceof Dataset)) {
       throw new TypeError("`transformation_func` must return a Dataset.");
     }

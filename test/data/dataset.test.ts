@@ -389,8 +389,8 @@ describe("cache, shard, apply", () => {
     expect(() => tf.data.Dataset.range(10).shard(3, 3)).toThrow(
       "index must be >= 0 and < num_shards",
     );
-    expect(all(tf.data.Dataset.range(2).apply((ds: tf.data.Dataset) => ds.repeat(2)))).toEqual([0, 1, 0, 1]);
-    expect(() => tf.data.Dataset.range(2).apply(() => 3)).toThrow(
+    expect(all(tf.data.Dataset.range(2).apply((ds) => ds.repeat(2)))).toEqual([0, 1, 0, 1]);
+    expect(() => tf.data.Dataset.range(2).apply((() => 3) as never)).toThrow(
       "`transformation_func` must return a Dataset.",
     );
   });
