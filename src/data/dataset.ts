@@ -38,7 +38,7 @@ import {
 } from "./structure.js";
 
 /** The dtype and static shape of one component of a dataset's elements. */
-class ComponentSpec {
+export class ComponentSpec {
   constructor(
     readonly dtype: DType,
     readonly shape: TensorShape,
@@ -46,7 +46,7 @@ class ComponentSpec {
 }
 
 /** An element's structure with a spec at each leaf. */
-type ElementSpec = Nested<ComponentSpec>;
+export type ElementSpec = Nested<ComponentSpec>;
 
 function specLeaves(spec: ElementSpec): ComponentSpec[] {
   return flatten<ComponentSpec>(spec, isTensorLeaf);
@@ -164,13 +164,17 @@ function traceFunction(
     if (result === undefined || result === null) {
       throw new ValueError(`The function passed to Dataset.${transformation}() returned None.`);
     }
-    const leaves = flatten<TensorLike>(result, isValueLeaf).map((v, i) => {
-      const t = convertToTensor(v, { name: `component_${i}` });
+    // TF makes a returned list a tuple (it would rather not stack its tensors); lists
+    // nested inside stay values.
+    const isResultLeaf = (v: unknown): boolean =>
+      !(Array.isArray(result) && v === result) && isValueLeaf(v);
+    const leaves = flatten<TensorLike>(result, isResultLeaf).map((v) => {
+      const t = convertToTensor(v);
       // A result read from outside the body is returned through the body, as a capture.
       return t.graph === body ? t : identity(t);
     });
     body.outputs = leaves;
-    return packAs<Tensor>(result, leaves, isValueLeaf);
+    return packAs<Tensor>(result, leaves, isResultLeaf);
   });
   const library = functionLibrary(graph);
   library.set(name, body);
@@ -432,8 +436,9 @@ export class Dataset {
   /**
    * Applies `mapFunc` to each element (`map`, op `MapDataset`, or `ParallelMapDataset`
    * with `numParallelCalls`). The function is traced once into a function of the graph's
-   * library, on placeholders for an element's components; tensors it reads from the graph
-   * are captured, their values taken when the dataset's op runs.
+   * library, on placeholders for an element's components (a tuple's are separate
+   * arguments); tensors it reads from the graph are captured, their values taken when the
+   * dataset's op runs. An array it returns is a tuple, as TF makes a returned list one.
    *
    * @example
    * ```ts

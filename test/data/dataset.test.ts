@@ -194,6 +194,17 @@ describe("map traces its function once into a function of the graph's library", 
     ]);
   });
 
+  it("a returned array is a tuple, as TF makes a returned list one", () => {
+    const ds = tf.data.Dataset.range(2).map((x) => [x, 7, [1, 2]]);
+    expect(ds.outputTypes).toEqual(["int64", "float32", "float32"]);
+    expect((ds.outputShapes as tf.TensorShape[]).map(String)).toEqual(["()", "()", "(2,)"]);
+    using sess = new tf.Session();
+    expect(drain(sess, ds.makeOneShotIterator().getNext())).toEqual([
+      [0, 7, [1, 2]],
+      [1, 7, [1, 2]],
+    ]);
+  });
+
   it("captures outer tensors as inputs of the dataset op, read when it runs", () => {
     const scale = tf.placeholder(tf.float32, [], { name: "scale" });
     const ds = tf.data.Dataset.fromTensorSlices([1, 2, 3]).map((x) => tf.multiply(x, scale), 2);
