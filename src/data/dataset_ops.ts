@@ -94,34 +94,48 @@ function iteratorOf(
   return { next, dispose };
 }
 
-class TensorSliceDataset extends RuntimeDataset {
-  constructor(private readonly components: tfc.Tensor[]) {
-    super();
-  }
-
-  protected free(): void {
-    disposeAll(this.components);
-  }
-
-  iterate(): ElementIterator {
-    const n = (this.components[0] as tfc.Tensor).shape[0] as number;
-    let i = 0;
-    return iteratorOf(() => {
-      if (i >= n) return null;
-      const row = i++;
-      return this.components.map((c) => sliceRow(c, row));
-    });
-  }
+/** A component's values, read once, from which rows are made. */
+interface SlicedComponent {
+  readonly values: tfc.TypedArray | string[];
+  readonly rowShape: number[];
+  readonly rowSize: number;
+  readonly dtype: tfc.DataType;
 }
 
-/** Row `i` of `c` along its first dimension, without that dimension. */
-function sliceRow(c: tfc.Tensor, i: number): tfc.Tensor {
-  const begin = c.shape.map((_, d) => (d === 0 ? i : 0));
-  const size = c.shape.map((s, d) => (d === 0 ? 1 : s));
-  const s = tfc.slice(c, begin, size);
-  const r = tfc.reshape(s, c.shape.slice(1));
-  s.dispose();
-  return r;
+class TensorSliceDataset extends RuntimeDataset {
+  private readonly components: SlicedComponent[];
+  private readonly rows: number;
+
+  constructor(components: readonly tfc.Tensor[]) {
+    super();
+    // Rows are made from values read once: tfjs's slice of a large tensor costs time in
+    // proportion to the whole tensor, which would make a pass over n rows cost n².
+    this.components = components.map((c) => {
+      const rowShape = c.shape.slice(1);
+      return {
+        values: c.dataSync() as tfc.TypedArray | string[],
+        rowShape,
+        rowSize: rowShape.reduce((a, b) => a * b, 1),
+        dtype: c.dtype,
+      };
+    });
+    this.rows = (components[0] as tfc.Tensor).shape[0] as number;
+  }
+
+  protected free(): void {}
+
+  iterate(): ElementIterator {
+    let i = 0;
+    return iteratorOf(() => {
+      if (i >= this.rows) return null;
+      const row = i++;
+      return this.components.map((c) => {
+        const start = row * c.rowSize;
+        const values = c.values.slice(start, start + c.rowSize);
+        return tfc.tensor(values, c.rowShape, c.dtype);
+      });
+    });
+  }
 }
 
 class TensorDataset extends RuntimeDataset {
@@ -664,7 +678,7 @@ registerDatasetOp("TensorSliceDataset", (inputs, op, rt) => {
       );
     }
   }
-  return [variantOf(rt, new TensorSliceDataset(inputs.map(shareTensor)))];
+  return [variantOf(rt, new TensorSliceDataset(inputs))];
 });
 
 registerDatasetOp("TensorDataset", (inputs, _op, rt) => [
