@@ -26,6 +26,7 @@ export * as errors from "./namespaces/errors.js";
 export * as nn from "./namespaces/nn.js";
 export * as train from "./namespaces/train.js";
 export * as io from "./namespaces/io.js";
+export * as data from "./namespaces/data.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";

@@ -208,17 +208,13 @@ export class Graph {
    */
   createOp(spec: OpSpec): Operation {
     this.assertNotFinalized();
-    for (const t of spec.inputs) {
-      if (t.graph !== this) {
-        throw new ValueError(
-          `${t.toString()} must be from the same graph as the operation being created.`,
-        );
-      }
-    }
+    const own = spec.inputs.some((t) => t.graph !== this)
+      ? spec.inputs.map((t) => (t.graph === this ? t : this.captureExternal(t)))
+      : spec.inputs;
     const rawName = spec.name ?? spec.type;
     const name = rawName.endsWith("/") ? nameFromScopeName(rawName) : this.uniqueName(rawName);
     const ctx = this._controlFlowContext;
-    const inputs = spec.loopEntry ? spec.inputs : this.inputsInContext(ctx, spec.inputs, name);
+    const inputs = spec.loopEntry ? own : this.inputsInContext(ctx, own, name);
     let controlInputs = this.controlInputsFor(inputs);
     if (ctx !== null && !spec.loopEntry) {
       const external = controlInputs.filter((c) => !isWithinContext(c.controlFlowContext, ctx));
@@ -255,6 +251,25 @@ export class Graph {
       });
     }
     return op;
+  }
+
+  /**
+   * Whether this graph is a function body being traced (`graph.building_function`): ops
+   * built while it is the default go into it even when their inputs come from the graph
+   * it is traced in, which it captures (see {@link captureExternal}).
+   */
+  get buildingFunction(): boolean {
+    return false;
+  }
+
+  /**
+   * The tensor of this graph an op should read in place of `t`, from another graph. A
+   * plain graph refuses; a function body captures `t` from an enclosing graph.
+   */
+  protected captureExternal(t: Tensor): Tensor {
+    throw new ValueError(
+      `${t.toString()} must be from the same graph as the operation being created.`,
+    );
   }
 
   /**

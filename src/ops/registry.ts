@@ -42,6 +42,11 @@ export interface KernelRuntime {
   stash(value: Stashable): number;
   /** The value a `stash` handle stands for; throws if the run no longer holds it. */
   stashed(handle: number): Stashable;
+  /**
+   * The state a stateful op keeps in this session between runs (an iterator's position),
+   * made by `create` on first use; disposed when the session closes.
+   */
+  resource<T extends Stashable>(op: Operation, create: () => T): T;
 }
 
 /** A value a kernel can hand to a later kernel of the same run. */

@@ -1,6 +1,7 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import { InternalError, InvalidArgumentError, OpError } from "../errors.js";
 import type { ControlFlowContext } from "../graph/control_flow.js";
+import type { Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { KernelRuntime, Stashable, SubgraphPlan } from "../ops/registry.js";
@@ -32,6 +33,7 @@ export class Executor implements KernelRuntime {
   private currentStep: Step | null = null;
   private readonly stashes = new Map<number, Stashable>();
   private nextStash = 1;
+  private readonly resources = new Map<Operation, Stashable>();
 
   /** The plan for these fetches, targets and feeds, made once and kept. */
   planFor(
@@ -41,7 +43,9 @@ export class Executor implements KernelRuntime {
     context: ControlFlowContext | null = null,
     invariant: readonly Tensor[] = [],
   ): Plan {
-    const key = `${fetches.map(tensorKey).join(",")}|${targets.map((o) => o.id).join(",")}|${fed.map(tensorKey).join(",")}|${invariant.map(tensorKey).join(",")}`;
+    // Op ids count per graph: a function body's plans must not meet the outer graph's.
+    const graph = (fetches[0] ?? fed[0])?.graph ?? targets[0]?.graph;
+    const key = `${graph === undefined ? 0 : graphKey(graph)}|${fetches.map(tensorKey).join(",")}|${targets.map((o) => o.id).join(",")}|${fed.map(tensorKey).join(",")}|${invariant.map(tensorKey).join(",")}`;
     let plan = this.plans.get(key);
     if (plan === undefined) {
       plan = makePlan(fetches, targets, fed, context, invariant);
@@ -234,6 +238,15 @@ export class Executor implements KernelRuntime {
     return value;
   }
 
+  resource<T extends Stashable>(op: Operation, create: () => T): T {
+    let value = this.resources.get(op);
+    if (value === undefined) {
+      value = create();
+      this.resources.set(op, value);
+    }
+    return value as T;
+  }
+
   /** Frees what kernels stashed during the run that just ended. */
   endRun(): void {
     for (const value of this.stashes.values()) value.dispose();
@@ -243,11 +256,25 @@ export class Executor implements KernelRuntime {
   /** Frees constants and variable values. */
   dispose(): void {
     this.endRun();
+    for (const value of this.resources.values()) value.dispose();
+    this.resources.clear();
     this.state.dispose();
     for (const list of this.constants.values()) for (const t of list) t.dispose();
     this.constants.clear();
     this.plans.clear();
   }
+}
+
+const graphKeys = new WeakMap<Graph, number>();
+let nextGraphKey = 1;
+
+function graphKey(graph: Graph): number {
+  let key = graphKeys.get(graph);
+  if (key === undefined) {
+    key = nextGraphKey++;
+    graphKeys.set(graph, key);
+  }
+  return key;
 }
 
 function tensorKey(t: Tensor): string {
