@@ -168,6 +168,7 @@ export { argmax, argmin, type ArgOptions } from "./ops/math/arg_minmax.js";
 export { assign, assignAdd, assignSub, isVariableInitialized } from "./ops/state/variable_ops.js";
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
 export { cond } from "./ops/control/cond.js";
+export { whileLoop } from "./ops/control/while_v1.js";
 
 // sessions
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";
