@@ -169,6 +169,7 @@ export { assign, assignAdd, assignSub, isVariableInitialized } from "./ops/state
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
 export { cond } from "./ops/control/cond.js";
 export { whileLoop } from "./ops/control/while_v1.js";
+export { tfCase as case } from "./ops/control/case.js";
 
 // sessions
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";

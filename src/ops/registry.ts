@@ -86,9 +86,9 @@ export interface OpDefinition {
   constant?: boolean;
   /**
    * A control flow primitive, which the executor runs itself (dead values, loop frames):
-   * `Switch`, `Merge`, `Enter`, `Exit`, `NextIteration`.
+   * `Switch`, `Merge`, `Enter`, `Exit`, `NextIteration`, and `ControlTrigger` (never dead).
    */
-  flow?: "switch" | "merge" | "enter" | "exit" | "nextIteration";
+  flow?: "switch" | "merge" | "enter" | "exit" | "nextIteration" | "controlTrigger";
 }
 
 const definitions = new Map<string, OpDefinition>();

@@ -88,6 +88,9 @@ export class Executor implements KernelRuntime {
         case "nextIteration":
           this.runForward(plan, step, values);
           break;
+        case "controlTrigger":
+          plan.deadSteps[step.index as number] = 0;
+          break;
         default:
           if (this.isDead(plan, step, values)) {
             this.markDead(plan, step, values);

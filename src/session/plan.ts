@@ -42,7 +42,7 @@ export interface Step {
   index?: number;
   controls?: number[];
   guards?: number[];
-  flow?: "switch" | "merge" | "exit" | "nextIteration" | "frame";
+  flow?: "switch" | "merge" | "exit" | "nextIteration" | "controlTrigger" | "frame";
   /** A loop (`flow: "frame"`): its compiled body. */
   frame?: FramePlan;
 }

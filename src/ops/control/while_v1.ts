@@ -195,8 +195,8 @@ const fnKind = anyKind<LoopFn>("a callable");
 const WHILE_LOOP_PARAMS = [
   req("cond", fnKind),
   req("body", fnKind),
-  req("loopVars", anyKind<unknown>("a list of loop variables")),
-  opt("shapeInvariants", anyKind<unknown>("shapes")),
+  req("loopVars", anyKind<unknown>("a list of loop variables", false)),
+  opt("shapeInvariants", anyKind<unknown>("shapes", false)),
   opt("parallelIterations", intKind),
   opt("backProp", booleanKind),
   opt("swapMemory", booleanKind),

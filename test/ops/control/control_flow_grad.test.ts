@@ -1,0 +1,152 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import * as tf from "../../../src/index.js";
+
+beforeEach(() => tf.resetDefaultGraph());
+
+/**
+ * Checks `tf.gradients(sum(f(x)), x)` against central differences of the same graph,
+ * evaluated with float64 arithmetic on the float32 results.
+ */
+function checkGradient(
+  f: (x: tf.Tensor) => tf.Tensor,
+  x0: number[],
+  feeds: Map<tf.Tensor, unknown> = new Map(),
+  tol = 2e-2,
+): { analytic: number[]; numeric: number[] } {
+  const x = tf.placeholder(tf.float32, [x0.length], { name: "x" });
+  const y = tf.reduceSum(f(x));
+  const [g] = tf.gradients(y, x);
+  using sess = new tf.Session();
+  const feed = (v: number[]) => new Map<tf.Tensor, unknown>([...feeds, [x, v]]);
+  const analytic = Array.from(sess.run(g as tf.Tensor, feed(x0)).toArray() as number[]);
+  const eps = 1e-2;
+  const numeric = x0.map((_, i) => {
+    const up = x0.slice();
+    const down = x0.slice();
+    up[i] = (up[i] as number) + eps;
+    down[i] = (down[i] as number) - eps;
+    const yu = Number(sess.run(y, feed(up)).item());
+    const yd = Number(sess.run(y, feed(down)).item());
+    return (yu - yd) / (2 * eps);
+  });
+  analytic.forEach((a, i) => {
+    const n = numeric[i] as number;
+    expect(Math.abs(a - n)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(n)));
+  });
+  return { analytic, numeric };
+}
+
+describe("gradients through tf.cond", () => {
+  it("flow through the taken branch only", () => {
+    const p = tf.placeholder(tf.bool, [], { name: "p" });
+    for (const taken of [true, false]) {
+      tf.resetDefaultGraph();
+      const pp = tf.placeholder(tf.bool, [], { name: "p" });
+      const { analytic } = checkGradient(
+        (x) =>
+          tf.cond(
+            pp,
+            () => tf.multiply(x, x),
+            () => tf.multiply(x, 3),
+          ) as tf.Tensor,
+        [1, -2, 0.5],
+        new Map([[pp, taken]]),
+      );
+      expect(analytic).toEqual(taken ? [2, -4, 1] : [3, 3, 3]);
+    }
+    expect(p.dtype).toBe("bool");
+  });
+
+  it("builds TF's names: cond_grad Merge/Switch", () => {
+    const x = tf.placeholder(tf.float32, [], { name: "x" });
+    const p = tf.placeholder(tf.bool, [], { name: "p" });
+    const y = tf.cond(p, () => tf.square(x), () => tf.negative(x)) as tf.Tensor;
+    tf.gradients(y, x);
+    const names = tf.getDefaultGraph().getOperations().map((o) => o.name);
+    expect(names).toContain("gradients/cond/Merge_grad/cond_grad");
+    expect(names).toContain("gradients/cond/Square/Switch_grad/cond_grad");
+  });
+});
+
+describe("gradients through tf.whileLoop", () => {
+  it("x * 2^n over a loop of n iterations", () => {
+    const n = tf.placeholder(tf.int32, [], { name: "n" });
+    for (const iterations of [0, 1, 3]) {
+      tf.resetDefaultGraph();
+      const nn = tf.placeholder(tf.int32, [], { name: "n" });
+      const { analytic } = checkGradient(
+        (x) => {
+          const [, out] = tf.whileLoop(
+            (i: tf.Tensor) => tf.less(i, nn),
+            (i: tf.Tensor, v: tf.Tensor) => [tf.add(i, 1), tf.multiply(v, 2)],
+            [tf.constant(0, { dtype: tf.int32 }), x],
+          ) as tf.Tensor[];
+          return out as tf.Tensor;
+        },
+        [1, 2],
+        new Map([[nn, iterations]]),
+      );
+      expect(analytic).toEqual([2 ** iterations, 2 ** iterations]);
+    }
+    expect(n.dtype).toBe("int32");
+  });
+
+  it("a body reading its own value and a loop invariant (x^4 * w sums)", () => {
+    checkGradient((x) => {
+      const w = tf.multiply(x, 0.5);
+      const [, out] = tf.whileLoop(
+        (i: tf.Tensor) => tf.less(i, 3),
+        (i: tf.Tensor, v: tf.Tensor) => [tf.add(i, 1), tf.add(tf.multiply(v, v), w)],
+        [tf.constant(0, { dtype: tf.int32 }), tf.multiply(x, 0.3)],
+      ) as tf.Tensor[];
+      return out as tf.Tensor;
+    }, [0.7, -0.4, 1.1]);
+  });
+
+  it("nested loops", () => {
+    checkGradient((x) => {
+      const [, out] = tf.whileLoop(
+        (i: tf.Tensor) => tf.less(i, 2),
+        (i: tf.Tensor, v: tf.Tensor) => {
+          const [, inner] = tf.whileLoop(
+            (j: tf.Tensor) => tf.less(j, 3),
+            (j: tf.Tensor, u: tf.Tensor) => [tf.add(j, 1), tf.multiply(tf.sin(u), x)],
+            [tf.constant(0, { dtype: tf.int32 }), v],
+          ) as tf.Tensor[];
+          return [tf.add(i, 1), inner as tf.Tensor];
+        },
+        [tf.constant(0, { dtype: tf.int32 }), x],
+      ) as tf.Tensor[];
+      return out as tf.Tensor;
+    }, [0.7, -0.4, 1.1]);
+  });
+
+  it("a cond inside a loop", () => {
+    checkGradient((x) => {
+      const [, out] = tf.whileLoop(
+        (i: tf.Tensor) => tf.less(i, 4),
+        (i: tf.Tensor, v: tf.Tensor) => [
+          tf.add(i, 1),
+          tf.cond(
+            tf.equal(tf.floormod(i, 2), 0),
+            () => tf.multiply(v, v),
+            () => tf.add(v, x),
+          ) as tf.Tensor,
+        ],
+        [tf.constant(0, { dtype: tf.int32 }), x],
+      ) as tf.Tensor[];
+      return out as tf.Tensor;
+    }, [0.7, -0.4, 1.1]);
+  });
+
+  it("backProp: false gives no gradient", () => {
+    const x = tf.placeholder(tf.float32, [], { name: "x" });
+    const [, out] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, v: tf.Tensor) => [tf.add(i, 1), tf.multiply(v, 2)],
+      [tf.constant(0, { dtype: tf.int32 }), x],
+      { backProp: false },
+    ) as tf.Tensor[];
+    expect(tf.gradients(out as tf.Tensor, x)).toEqual([null]);
+  });
+});
