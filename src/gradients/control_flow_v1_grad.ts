@@ -66,8 +66,11 @@ registerGradient("Merge", (op, [grad]) => {
 registerGradient("Enter", (_op, [grad]) => [grad ?? null]);
 registerGradient("NextIteration", (_op, [grad]) => [grad ?? null]);
 registerGradient("Exit", (_op, [grad]) => [grad ?? null]);
-notDifferentiable("LoopCond", "StackV2", "StackPushV2", "StackPopV2", "ControlTrigger");
-noGradient(false, "Assert");
+registerGradient("LoopCond", () => [null]);
+// data_flow_grad.py
+notDifferentiable("StackV2", "StackPushV2", "StackPopV2");
+// Ops without outputs: nothing is differentiated through them.
+noGradient(false, "Assert", "ControlTrigger");
 
 /**
  * The zeros for the untaken side of a branch's `Switch`: zeros of a `Switch` of its input,

@@ -75,12 +75,11 @@ export class CondContext implements ControlFlowContext {
     }
     const known = this.external.get(t);
     if (known !== undefined) return known;
-    if (!isWithinContext(this, own) && whileContextOf(own) !== whileContextOf(this)) {
-      throw new ValueError(loopValueMessage(t, consumerName));
-    }
     let value = t;
     if (this.outer !== null && own !== this.outer) {
       value = this.outer.captureInput(t, consumerName);
+    } else if (this.outer === null && whileContextOf(own) !== null) {
+      throw new ValueError(loopValueMessage(t, consumerName));
     }
     // A variable's reference is read where it is used (the reader's other inputs make it
     // dead in an untaken branch), not switched (TensorFlow's `RefSwitch`).

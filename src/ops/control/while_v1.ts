@@ -115,12 +115,12 @@ export class WhileContext implements ControlFlowContext {
         return real;
       }
     }
-    if (!isWithinContext(this, own)) {
-      const loop = whileContextOf(own);
-      if (loop !== null && !isWithinContext(this, loop)) throw differentLoops(t, consumerName);
-    }
     let value = t;
-    if (this.outer !== null && own !== this.outer) value = this.outer.captureInput(t, consumerName);
+    if (this.outer !== null && own !== this.outer) {
+      value = this.outer.captureInput(t, consumerName);
+    } else if (this.outer === null && whileContextOf(own) !== null) {
+      throw differentLoops(t, consumerName);
+    }
     // A variable's reference is read where it is used, at each iteration (`RefEnter`).
     if (t.isRef) return value;
     const entered = this.enter(value, `${consumerName}/Enter`, true);
