@@ -84,8 +84,8 @@ export type PredFnPair = readonly [TensorLike, BranchFn];
  * name="case")`.
  */
 const CASE_PARAMS = [
-  req("predFnPairs", anyKind<readonly PredFnPair[]>("a list of (pred, fn) pairs")),
-  opt("default", anyKind<BranchFn>("a callable")),
+  req("predFnPairs", anyKind<readonly PredFnPair[]>("a list of (pred, fn) pairs", false)),
+  opt("default", anyKind<BranchFn>("a callable", false)),
   opt("exclusive", booleanKind),
   opt("strict", booleanKind),
   opt("name", stringKind),

@@ -134,8 +134,8 @@ export function uniqueAtRoot(graph: Graph, name: string): string {
 /** A branch function: returns a tensor, an op, or a nested array/object of them. */
 export type BranchFn = () => unknown;
 
-const fnKind = anyKind<BranchFn>("a callable");
-const predKind = anyKind<TensorLike | boolean>("a Tensor");
+const fnKind = anyKind<BranchFn>("a callable", false);
+const predKind = anyKind<TensorLike | boolean>("a Tensor", false);
 
 /**
  * TF 1.15's `cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None,

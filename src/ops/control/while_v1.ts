@@ -185,7 +185,7 @@ export function isLoopConstantEnter(op: Operation): boolean {
 /** A loop function: takes the loop variables, returns the condition or their next values. */
 export type LoopFn = (...args: never[]) => unknown;
 
-const fnKind = anyKind<LoopFn>("a callable");
+const fnKind = anyKind<LoopFn>("a callable", false);
 
 /**
  * TF 1.15's `while_loop(cond, body, loop_vars, shape_invariants=None,
