@@ -97,7 +97,8 @@ export class Executor implements KernelRuntime {
           } else {
             plan.deadSteps[step.index as number] = 0;
             this.runStep(plan, step, values);
-            continue;
+            // A constant step skips `runStep`'s releases: its guards may be last readers.
+            if (!step.constant) continue;
           }
       }
       this.release(plan, step, values);

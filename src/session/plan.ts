@@ -259,6 +259,7 @@ function scheduleFrameReleases(steps: Step[], keep: ReadonlySet<number>): void {
   const lastUse = new Map<number, number>();
   const read = (step: Step, i: number): void => {
     for (const input of step.inputs) if (input.slot >= 0) lastUse.set(input.slot, i);
+    for (const s of step.guards ?? []) lastUse.set(s, i);
   };
   steps.forEach(read);
   for (const step of steps) {
@@ -325,6 +326,8 @@ function foldConstants(steps: Step[], constantSlots: Set<number>): void {
     const op = step.op;
     const def = getOpDefinition(op.type);
     if (def === undefined || def.stateful === true || def.refOutput !== undefined) continue;
+    // Control flow primitives forward values that differ by iteration or branch.
+    if (def.flow !== undefined) continue;
     if (step.outputs.length === 0) continue;
     const small = op.outputs.every((t) => {
       const n = t.shape.numElements();

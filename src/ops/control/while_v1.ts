@@ -133,8 +133,11 @@ export class WhileContext implements ControlFlowContext {
     this.graph.onUndo(() => this.external.delete(t));
   }
 
-  /** An `Enter` of `value` into this loop's frame (`_Enter`), named `name` (made unique). */
-  enter(value: Tensor, name: string, isConstant: boolean): Tensor {
+  /**
+   * An `Enter` of `value` into this loop's frame (`_Enter`), named `name` (made unique);
+   * without `useInputShape` its shape is unknown until set (a shape invariant).
+   */
+  enter(value: Tensor, name: string, isConstant: boolean, useInputShape = true): Tensor {
     return enterOp(
       value,
       {
@@ -142,7 +145,7 @@ export class WhileContext implements ControlFlowContext {
         isConstant,
         parallelIterations: this.parallelIterations,
       },
-      { name: `${uniqueAtRoot(this.graph, name)}/`, context: this, asIs: true },
+      { name: `${uniqueAtRoot(this.graph, name)}/`, context: this, asIs: true, useInputShape },
     );
   }
 
@@ -319,7 +322,7 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
   const realVars = flatVars.map((x) =>
     outer !== null && outputContext(x.op) !== outer ? outer.captureInput(x, opScope) : x,
   );
-  const enters = realVars.map((x) => ctx.enter(x, `${opScope}/Enter`, false));
+  const enters = realVars.map((x) => ctx.enter(x, `${opScope}/Enter`, false, shapes === null));
   // Loop invariants of an enclosing loop enter after its pivot.
   let outerPivot: Tensor | null = null;
   for (let c = outer; c !== null && outerPivot === null; c = c.outer) {
