@@ -45,8 +45,8 @@ function timeBare(): number {
     const b = tfc.scalar(0.001);
     const one = tfc.scalar(1, "int32");
     const limit = tfc.scalar(N, "int32");
-    let i = tfc.scalar(0, "int32");
-    let x = tfc.tensor1d([1, 2, 3, 4]);
+    let i: tfc.Tensor = tfc.scalar(0, "int32");
+    let x: tfc.Tensor = tfc.tensor1d([1, 2, 3, 4]);
     for (;;) {
       const c = tfc.less(i, limit);
       const go = c.dataSync()[0];
@@ -79,5 +79,7 @@ const bare = timeBare();
 console.log(`backend ${tfc.getBackend()}, ${N} iterations, best of ${REPS}`);
 console.log(`tf.whileLoop   ${loop.toFixed(2)} µs/iteration`);
 console.log(`bare kernels   ${bare.toFixed(2)} µs/iteration`);
-console.log(`overhead       ${(loop - bare).toFixed(2)} µs/iteration (${(loop / bare).toFixed(2)}×)`);
+console.log(
+  `overhead       ${(loop - bare).toFixed(2)} µs/iteration (${(loop / bare).toFixed(2)}×)`,
+);
 sess.close();

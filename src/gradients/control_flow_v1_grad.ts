@@ -312,9 +312,7 @@ function whileLoopGradient(
     ...invariants.map((k) => captured[k] as Tensor),
   ];
   const gs = graph.withControlFlowContext(grad, () =>
-    ys.length === 0
-      ? []
-      : gradients(ys, xs, bodyGrads, { name: `${root}/`, stopGradients: xs }),
+    ys.length === 0 ? [] : gradients(ys, xs, bodyGrads, { name: `${root}/`, stopGradients: xs }),
   );
   graph.withControlFlowContext(grad, () => {
     vars.forEach((i, a) => {

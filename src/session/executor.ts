@@ -15,7 +15,9 @@ type Values = (tfc.Tensor | undefined)[];
  * The value of a dead tensor (TensorFlow's `is_dead`): one computed on the untaken side of
  * a `Switch`, or by an op with a dead input. Never given to a kernel; freeing it is a no-op.
  */
-export const DEAD: tfc.Tensor = Object.freeze({ dispose: () => undefined }) as unknown as tfc.Tensor;
+export const DEAD: tfc.Tensor = Object.freeze({
+  dispose: () => undefined,
+}) as unknown as tfc.Tensor;
 import { VariableState } from "./variable_state.js";
 
 /** A loop body's plan, as handed to the kernel that runs it. */
@@ -107,7 +109,8 @@ export class Executor implements KernelRuntime {
 
   /** Whether an input, a guard or a control input of `step` is dead. */
   private isDead(plan: Plan, step: Step, values: Values): boolean {
-    for (const input of step.inputs) if (input.slot >= 0 && values[input.slot] === DEAD) return true;
+    for (const input of step.inputs)
+      if (input.slot >= 0 && values[input.slot] === DEAD) return true;
     if (step.guards !== undefined) for (const s of step.guards) if (values[s] === DEAD) return true;
     if (step.controls !== undefined) {
       for (const c of step.controls) if (plan.deadSteps[c] === 1) return true;

@@ -263,7 +263,8 @@ function scheduleFrameReleases(steps: Step[], keep: ReadonlySet<number>): void {
   };
   steps.forEach(read);
   for (const step of steps) {
-    for (const s of step.outputs) if (s >= 0 && !keep.has(s) && !lastUse.has(s)) step.release.push(s);
+    for (const s of step.outputs)
+      if (s >= 0 && !keep.has(s) && !lastUse.has(s)) step.release.push(s);
   }
   for (const [s, i] of lastUse) if (!keep.has(s)) (steps[i] as Step).release.push(s);
   for (const step of steps) {

@@ -125,8 +125,10 @@ export const tfCase = tfFunction("case", CASE_PARAMS, (a) => {
       throw new TypeError("Each entry in pred_fn_pairs must be a 2-tuple");
     }
     const [pred, fn] = pair as [unknown, unknown];
-    if (!(pred instanceof Tensor)) throw new TypeError(`pred must be a Tensor, got: ${String(pred)}`);
-    if (pred.dtype !== "bool") throw new TypeError(`pred must be Tensor of type bool: ${pred.name}`);
+    if (!(pred instanceof Tensor))
+      throw new TypeError(`pred must be a Tensor, got: ${String(pred)}`);
+    if (pred.dtype !== "bool")
+      throw new TypeError(`pred must be Tensor of type bool: ${pred.name}`);
     if (typeof fn !== "function") throw new TypeError(`fn for pred ${pred.name} must be callable.`);
     predicates.push(pred);
     actions.push(fn as BranchFn);
@@ -152,7 +154,10 @@ export const tfCase = tfFunction("case", CASE_PARAMS, (a) => {
           assertAtMostNTrue(others, 0, othersMsg),
           assertOp(
             last,
-            ["Input error: None of conditions evaluated as True:", stack(predicates, { name: "preds_c" })],
+            [
+              "Input error: None of conditions evaluated as True:",
+              stack(predicates, { name: "preds_c" }),
+            ],
             3,
           ),
         ];
@@ -171,7 +176,9 @@ export const tfCase = tfFunction("case", CASE_PARAMS, (a) => {
     }
     if (a.exclusive === true) {
       const guard = assertAtMostNTrue(predicates, 1, "Input error: exclusive=True");
-      return convertToTensor(predicates[0] as Tensor).graph.controlDependencies([guard], () => fn());
+      return convertToTensor(predicates[0] as Tensor).graph.controlDependencies([guard], () =>
+        fn(),
+      );
     }
     return fn();
   });

@@ -22,12 +22,7 @@ import { convertToTensor } from "../convert.js";
 import { identity } from "../math/unary.js";
 import { inOpScope } from "../op_scope.js";
 import { mergeOp, switchOp } from "./control_flow_ops.js";
-import {
-  flattenStructure,
-  packStructure,
-  sameStructure,
-  structureMismatch,
-} from "./structure.js";
+import { flattenStructure, packStructure, sameStructure, structureMismatch } from "./structure.js";
 
 /**
  * One branch of a `tf.cond` being built (TensorFlow's `CondContext`): its ops run only when
@@ -217,12 +212,18 @@ export function buildCond(
         }
         return [orig, flattenStructure<unknown>(orig).map((leaf) => ctx.output(leaf))];
       });
-    let [origT, resT] = branch(new CondContext(graph, scope, predId, pivotT, 1), trueFn, "true_fn");
-    let [origF, resF] = branch(
+    const [builtT, resT] = branch(
+      new CondContext(graph, scope, predId, pivotT, 1),
+      trueFn,
+      "true_fn",
+    );
+    const [builtF, resF] = branch(
       new CondContext(graph, scope, predId, pivotF, 0),
       falseFn,
       "false_fn",
     );
+    let origT = builtT;
+    let origF = builtF;
     if (!strict) {
       origT = unpackSingleton(origT);
       origF = unpackSingleton(origF);
@@ -253,4 +254,3 @@ export function buildCond(
 function unpackSingleton(value: unknown): unknown {
   return Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
 }
-

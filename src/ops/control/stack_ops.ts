@@ -72,9 +72,7 @@ export function stackPopV2(
 registerOp({
   type: "StackV2",
   stateful: true,
-  kernel: (_inputs, op, runtime) => [
-    tfcore.scalar(runtime.stash(new Stack(op.name)), "int32"),
-  ],
+  kernel: (_inputs, op, runtime) => [tfcore.scalar(runtime.stash(new Stack(op.name)), "int32")],
 });
 
 function stackOf(handle: tfc.Tensor, runtime: { stashed(h: number): Stashable }): Stack {

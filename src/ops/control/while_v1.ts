@@ -316,7 +316,13 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
     args.shapeInvariants === undefined || args.shapeInvariants === null
       ? null
       : shapeLeaves(args.loopVars, args.shapeInvariants);
-  const ctx = new WhileContext(graph, scope, args.parallelIterations, args.backProp, args.swapMemory);
+  const ctx = new WhileContext(
+    graph,
+    scope,
+    args.parallelIterations,
+    args.backProp,
+    args.swapMemory,
+  );
   const outer = ctx.outer;
   const opScope = scope.endsWith("/") ? scope.slice(0, -1) : scope;
   const realVars = flatVars.map((x) =>

@@ -68,7 +68,13 @@ describe("tf.cond: the graph TF 1.15 builds", () => {
     const p = tf.placeholder(tf.bool, [], { name: "p" });
     const a = tf.placeholder(tf.float32, [2, 3], { name: "a" });
     const b = tf.placeholder(tf.float32, [2, null], { name: "b" });
-    const r = tf.cond(p, () => a, () => b, false, "choose") as tf.Tensor;
+    const r = tf.cond(
+      p,
+      () => a,
+      () => b,
+      false,
+      "choose",
+    ) as tf.Tensor;
     expect(r.name).toBe("choose/Merge:0");
     expect(r.shape.toString()).toBe("(2, ?)");
   });
@@ -102,9 +108,18 @@ describe("tf.cond: values", () => {
     using sess = new tf.Session();
     const fetched = sess.run([r.a[0], r.a[1], r.b] as tf.Tensor[], feedPred(p, true));
     expect(fetched.map((v) => (v as tf.NDArray).item())).toEqual([4, 6, 3]);
-    const loose = tf.cond(p, () => [x], () => [x]);
+    const loose = tf.cond(
+      p,
+      () => [x],
+      () => [x],
+    );
     expect(loose).toBeInstanceOf(tf.Tensor);
-    const strict = tf.cond(p, () => [x], () => [x], { strict: true });
+    const strict = tf.cond(
+      p,
+      () => [x],
+      () => [x],
+      { strict: true },
+    );
     expect(Array.isArray(strict)).toBe(true);
   });
 
@@ -124,13 +139,15 @@ describe("tf.cond: values", () => {
     ) as tf.Tensor;
     using sess = new tf.Session();
     const at = (a: boolean, b: boolean): number =>
-      sess.run(
-        r,
-        new Map([
-          [p, a],
-          [q, b],
-        ]),
-      ).item() as number;
+      sess
+        .run(
+          r,
+          new Map([
+            [p, a],
+            [q, b],
+          ]),
+        )
+        .item() as number;
     expect([at(true, true), at(true, false), at(false, true), at(false, false)]).toEqual([
       11, 21, 31, 31,
     ]);
@@ -144,7 +161,11 @@ describe("tf.cond: values", () => {
 
   it("an op of a branch is not fetchable", () => {
     const p = tf.placeholder(tf.bool, [], { name: "p" });
-    tf.cond(p, () => tf.square(tf.constant(2)), () => tf.constant(1));
+    tf.cond(
+      p,
+      () => tf.square(tf.constant(2)),
+      () => tf.constant(1),
+    );
     using sess = new tf.Session();
     const sq = tf.getDefaultGraph().getTensorByName("cond/Square:0");
     expect(() => sess.run(sq, feedPred(p, true))).toThrow(
@@ -178,16 +199,32 @@ describe("tf.cond: TF's errors, the graph unchanged", () => {
   const p = (): tf.Tensor => tf.placeholder(tf.bool, [], { name: "p" });
 
   it("pred must not be a Python bool, must be bool, must be a scalar", () => {
-    expect(() => tf.cond(true as never, () => 1, () => 2)).toThrow("pred must not be a Python bool");
+    expect(() =>
+      tf.cond(
+        true as never,
+        () => 1,
+        () => 2,
+      ),
+    ).toThrow("pred must not be a Python bool");
     const f = tf.constant(1, { name: "f" });
     expectThrowsAndUnchanged(
-      () => tf.cond(f, () => f, () => f),
+      () =>
+        tf.cond(
+          f,
+          () => f,
+          () => f,
+        ),
       TypeError,
       "Input 'pred' of 'Switch' Op has type float32 that does not match expected type of bool.",
     );
     const v = tf.placeholder(tf.bool, [2], { name: "v" });
     expectThrowsAndUnchanged(
-      () => tf.cond(v, () => v, () => v),
+      () =>
+        tf.cond(
+          v,
+          () => v,
+          () => v,
+        ),
       tf.errors.ValueError,
       "Shape must be rank 0 but is rank 1 for 'cond/Switch' (op: 'Switch') with input shapes: [2], [2].",
     );
@@ -201,7 +238,12 @@ describe("tf.cond: TF's errors, the graph unchanged", () => {
       "cond(): true_fn and fn1 may not be set simultaneously.",
     );
     expectThrowsAndUnchanged(
-      () => tf.cond(pred, () => undefined, () => 1),
+      () =>
+        tf.cond(
+          pred,
+          () => undefined,
+          () => 1,
+        ),
       tf.errors.ValueError,
       "true_fn must have a return value.",
     );

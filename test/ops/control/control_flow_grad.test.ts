@@ -60,9 +60,16 @@ describe("gradients through tf.cond", () => {
   it("builds TF's names: cond_grad Merge/Switch", () => {
     const x = tf.placeholder(tf.float32, [], { name: "x" });
     const p = tf.placeholder(tf.bool, [], { name: "p" });
-    const y = tf.cond(p, () => tf.square(x), () => tf.negative(x)) as tf.Tensor;
+    const y = tf.cond(
+      p,
+      () => tf.square(x),
+      () => tf.negative(x),
+    ) as tf.Tensor;
     tf.gradients(y, x);
-    const names = tf.getDefaultGraph().getOperations().map((o) => o.name);
+    const names = tf
+      .getDefaultGraph()
+      .getOperations()
+      .map((o) => o.name);
     expect(names).toContain("gradients/cond/Merge_grad/cond_grad");
     expect(names).toContain("gradients/cond/Square/Switch_grad/cond_grad");
   });
@@ -92,51 +99,60 @@ describe("gradients through tf.whileLoop", () => {
   });
 
   it("a body reading its own value and a loop invariant (x^4 * w sums)", () => {
-    checkGradient((x) => {
-      const w = tf.multiply(x, 0.5);
-      const [, out] = tf.whileLoop(
-        (i: tf.Tensor) => tf.less(i, 3),
-        (i: tf.Tensor, v: tf.Tensor) => [tf.add(i, 1), tf.add(tf.multiply(v, v), w)],
-        [tf.constant(0, { dtype: tf.int32 }), tf.multiply(x, 0.3)],
-      ) as tf.Tensor[];
-      return out as tf.Tensor;
-    }, [0.7, -0.4, 1.1]);
+    checkGradient(
+      (x) => {
+        const w = tf.multiply(x, 0.5);
+        const [, out] = tf.whileLoop(
+          (i: tf.Tensor) => tf.less(i, 3),
+          (i: tf.Tensor, v: tf.Tensor) => [tf.add(i, 1), tf.add(tf.multiply(v, v), w)],
+          [tf.constant(0, { dtype: tf.int32 }), tf.multiply(x, 0.3)],
+        ) as tf.Tensor[];
+        return out as tf.Tensor;
+      },
+      [0.7, -0.4, 1.1],
+    );
   });
 
   it("nested loops", () => {
-    checkGradient((x) => {
-      const [, out] = tf.whileLoop(
-        (i: tf.Tensor) => tf.less(i, 2),
-        (i: tf.Tensor, v: tf.Tensor) => {
-          const [, inner] = tf.whileLoop(
-            (j: tf.Tensor) => tf.less(j, 3),
-            (j: tf.Tensor, u: tf.Tensor) => [tf.add(j, 1), tf.multiply(tf.sin(u), x)],
-            [tf.constant(0, { dtype: tf.int32 }), v],
-          ) as tf.Tensor[];
-          return [tf.add(i, 1), inner as tf.Tensor];
-        },
-        [tf.constant(0, { dtype: tf.int32 }), x],
-      ) as tf.Tensor[];
-      return out as tf.Tensor;
-    }, [0.7, -0.4, 1.1]);
+    checkGradient(
+      (x) => {
+        const [, out] = tf.whileLoop(
+          (i: tf.Tensor) => tf.less(i, 2),
+          (i: tf.Tensor, v: tf.Tensor) => {
+            const [, inner] = tf.whileLoop(
+              (j: tf.Tensor) => tf.less(j, 3),
+              (j: tf.Tensor, u: tf.Tensor) => [tf.add(j, 1), tf.multiply(tf.sin(u), x)],
+              [tf.constant(0, { dtype: tf.int32 }), v],
+            ) as tf.Tensor[];
+            return [tf.add(i, 1), inner as tf.Tensor];
+          },
+          [tf.constant(0, { dtype: tf.int32 }), x],
+        ) as tf.Tensor[];
+        return out as tf.Tensor;
+      },
+      [0.7, -0.4, 1.1],
+    );
   });
 
   it("a cond inside a loop", () => {
-    checkGradient((x) => {
-      const [, out] = tf.whileLoop(
-        (i: tf.Tensor) => tf.less(i, 4),
-        (i: tf.Tensor, v: tf.Tensor) => [
-          tf.add(i, 1),
-          tf.cond(
-            tf.equal(tf.floormod(i, 2), 0),
-            () => tf.multiply(v, v),
-            () => tf.add(v, x),
-          ) as tf.Tensor,
-        ],
-        [tf.constant(0, { dtype: tf.int32 }), x],
-      ) as tf.Tensor[];
-      return out as tf.Tensor;
-    }, [0.7, -0.4, 1.1]);
+    checkGradient(
+      (x) => {
+        const [, out] = tf.whileLoop(
+          (i: tf.Tensor) => tf.less(i, 4),
+          (i: tf.Tensor, v: tf.Tensor) => [
+            tf.add(i, 1),
+            tf.cond(
+              tf.equal(tf.floormod(i, 2), 0),
+              () => tf.multiply(v, v),
+              () => tf.add(v, x),
+            ) as tf.Tensor,
+          ],
+          [tf.constant(0, { dtype: tf.int32 }), x],
+        ) as tf.Tensor[];
+        return out as tf.Tensor;
+      },
+      [0.7, -0.4, 1.1],
+    );
   });
 
   it("backProp: false gives no gradient", () => {

@@ -61,13 +61,17 @@ describe("tf.whileLoop: the graph TF 1.15 builds", () => {
   });
 
   it("an op of the body is not fetchable; a loop value read outside is TF's error", () => {
-    const r = tf.whileLoop((i: tf.Tensor) => tf.less(i, 3), (i: tf.Tensor) => tf.add(i, 1), [
-      int(0),
-    ]) as tf.Tensor;
+    const r = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor) => tf.add(i, 1),
+      [int(0)],
+    ) as tf.Tensor;
     const inner = tf.getDefaultGraph().getTensorByName("while/Add:0");
     using sess = new tf.Session();
     expect(sess.run(r).item()).toBe(3);
-    expect(() => sess.run(inner)).toThrow("Operation 'while/Add' has been marked as not fetchable.");
+    expect(() => sess.run(inner)).toThrow(
+      "Operation 'while/Add' has been marked as not fetchable.",
+    );
     expectThrowsAndUnchanged(
       () => tf.add(inner, 1, { name: "outside" }),
       tf.errors.ValueError,
@@ -90,9 +94,11 @@ describe("tf.whileLoop: values", () => {
     using sess = new tf.Session();
     const got = sess.run([out[0], out[1].a, out[1].b[0] as tf.Tensor], new Map([[n, 4]]));
     expect(got.map((v) => (v as tf.NDArray).item())).toEqual([4, 6, 16]);
-    const single = tf.whileLoop((i: tf.Tensor) => tf.less(i, 3), (i: tf.Tensor) => tf.add(i, 1), [
-      int(0),
-    ]);
+    const single = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor) => tf.add(i, 1),
+      [int(0)],
+    );
     expect(single).toBeInstanceOf(tf.Tensor);
     const same = tf.whileLoop(
       (i: tf.Tensor) => tf.less(i, 3),
@@ -112,7 +118,10 @@ describe("tf.whileLoop: values", () => {
     ) as tf.Tensor;
     using sess = new tf.Session();
     expect(sess.run(r).item()).toBe(7);
-    const names = tf.getDefaultGraph().getOperations().map((o) => o.name);
+    const names = tf
+      .getDefaultGraph()
+      .getOperations()
+      .map((o) => o.name);
     expect(names).toContain("while/iteration_counter");
     expect(names).toContain("while/LogicalAnd");
   });
@@ -151,7 +160,12 @@ describe("tf.whileLoop: values", () => {
     ) as tf.Tensor[];
     const gated = tf.cond(
       p,
-      () => tf.whileLoop((k: tf.Tensor) => tf.less(k, 5), (k: tf.Tensor) => tf.add(k, 2), [int(0)]),
+      () =>
+        tf.whileLoop(
+          (k: tf.Tensor) => tf.less(k, 5),
+          (k: tf.Tensor) => tf.add(k, 2),
+          [int(0)],
+        ),
       () => int(-1),
     ) as tf.Tensor;
     using sess = new tf.Session();
@@ -204,16 +218,25 @@ describe("tf.whileLoop: values", () => {
 
 describe("tf.whileLoop: TF's errors, the graph unchanged", () => {
   it("arguments", () => {
-    expect(() => tf.whileLoop((i: tf.Tensor) => i, (i: tf.Tensor) => i, [])).toThrow(
-      "No loop variables provided",
-    );
+    expect(() =>
+      tf.whileLoop(
+        (i: tf.Tensor) => i,
+        (i: tf.Tensor) => i,
+        [],
+      ),
+    ).toThrow("No loop variables provided");
     expect(() => tf.whileLoop(1 as never, (i: tf.Tensor) => i, [int(0)])).toThrow(
       "cond must be callable.",
     );
     expect(() =>
-      tf.whileLoop((i: tf.Tensor) => i, (i: tf.Tensor) => i, [int(0)], {
-        parallelIterations: 0,
-      }),
+      tf.whileLoop(
+        (i: tf.Tensor) => i,
+        (i: tf.Tensor) => i,
+        [int(0)],
+        {
+          parallelIterations: 0,
+        },
+      ),
     ).toThrow("parallel_iterations must be a positive integer.");
   });
 
@@ -237,9 +260,14 @@ describe("tf.whileLoop: TF's errors, the graph unchanged", () => {
     const start = int(0);
     expectThrowsAndUnchanged(
       () =>
-        tf.whileLoop((v: tf.Tensor) => tf.less(tf.reduceSum(v), 3), (v: tf.Tensor) => v, [x], {
-          shapeInvariants: [new tf.TensorShape([3, 2])],
-        }),
+        tf.whileLoop(
+          (v: tf.Tensor) => tf.less(tf.reduceSum(v), 3),
+          (v: tf.Tensor) => v,
+          [x],
+          {
+            shapeInvariants: [new tf.TensorShape([3, 2])],
+          },
+        ),
       tf.errors.ValueError,
       "The shape invariant specified for x:0 is not compatible with the initial shape of the loop variable. It enters the loop with shape (1, 2), but the specified shape invariant is (3, 2).",
     );
