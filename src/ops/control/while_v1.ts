@@ -230,7 +230,7 @@ export type WhileLoopOptions = OptionsOf<typeof WHILE_LOOP_PARAMS>;
  *   [tf.constant(0), tf.constant(0)],
  * ) as tf.Tensor[];
  * using sess = new tf.Session();
- * sess.run(total); // ==> 10
+ * sess.run(total); // ==> 10.0
  * ```
  */
 export const whileLoop = tfFunction("whileLoop", WHILE_LOOP_PARAMS, (a) => {
