@@ -71,13 +71,14 @@ export function buildFrames(
     let base: Frame | undefined;
     let witness: Tensor | undefined;
     for (const t of op.inputs) {
-      if (fed.has(t) || isBackEdge(op, t)) continue;
+      // Variables and their snapshots are read where they are used, in any frame.
+      if (fed.has(t) || isBackEdge(op, t) || !stepOf.has(t.op)) continue;
       const f = outFrame(t.op);
       if (f === undefined) continue;
       if (base === undefined) {
         base = f;
         witness = t;
-      } else if (f !== base && stepOf.has(t.op) && witness !== undefined) {
+      } else if (f !== base && witness !== undefined) {
         throw new InvalidArgumentError(
           `{{node ${op.name}}} has inputs from different frames. The input {{node ${witness.op.name}}} is in frame '${framePath(base)}'. The input {{node ${t.op.name}}} is in frame '${framePath(f)}'.`,
           op.name,

@@ -283,3 +283,40 @@ describe("tf.whileLoop: TF's errors, the graph unchanged", () => {
     );
   });
 });
+
+describe("tf.whileLoop with variables", () => {
+  it("a variable updated at each iteration (its update ordered before the next value)", () => {
+    const v = tf.getVariable("counter", [], { initializer: tf.zerosInitializer() });
+    const r = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 4),
+      (i: tf.Tensor) => tf.controlDependencies([tf.assignAdd(v, 2)], () => tf.add(i, 1)),
+      [int(0)],
+    ) as tf.Tensor;
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    expect(sess.run(r).item()).toBe(4);
+    expect(sess.run(v).item()).toBe(8);
+  });
+
+  it("gradient descent on a weight read in the body", () => {
+    const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(0.5) });
+    const x = tf.placeholder(tf.float32, [], { name: "x" });
+    const [, y] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, h: tf.Tensor) => [tf.add(i, 1), tf.multiply(h, w)],
+      [int(0), x],
+    ) as tf.Tensor[];
+    // y = x * w^3, d/dw = 3 x w^2.
+    const loss = tf.square(tf.subtract(y as tf.Tensor, 1));
+    const [dw] = tf.gradients(loss, w);
+    const step = new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    const feed = new Map<tf.Tensor, unknown>([[x, 2]]);
+    const g = sess.run(dw as tf.Tensor, feed).item() as number;
+    // 2 (y - 1) * 3 x w^2 with y = 0.25, x = 2, w = 0.5
+    expect(g).toBeCloseTo(2 * (0.25 - 1) * 3 * 2 * 0.25, 5);
+    sess.run(step, feed);
+    expect(sess.run(w).item() as number).toBeCloseTo(0.5 - 0.1 * g, 5);
+  });
+});
