@@ -303,6 +303,9 @@ function whileLoopGradient(
       );
       merges.push(merge);
       bodyGrads.push(sw[1]);
+      // The gradient loop's own variables: a gradient of it is a second-order gradient.
+      grad.enters.push(entered);
+      grad.exits.push(initGrads[initGrads.length - 1] as Tensor);
     });
   }
   const invariants = captured.flatMap((c, k) => (isFloating(c.dtype) ? [k] : []));

@@ -166,3 +166,56 @@ describe("gradients through tf.whileLoop", () => {
     expect(tf.gradients(out as tf.Tensor, x)).toEqual([null]);
   });
 });
+
+describe("gradients through tf.whileLoop: more", () => {
+  it("maximumIterations bounds the gradient loop too", () => {
+    const { analytic } = checkGradient(
+      (x) => {
+        const out = tf.whileLoop(
+          (v: tf.Tensor) => tf.less(tf.reduceSum(v), 1e6),
+          (v: tf.Tensor) => tf.multiply(v, 3),
+          [x],
+          { maximumIterations: 2 },
+        );
+        return out as tf.Tensor;
+      },
+      [1, 2],
+    );
+    expect(analytic).toEqual([9, 9]);
+  });
+
+  it("TF's names: gradients/while/..., b_count, f_acc stacks", () => {
+    const x = tf.placeholder(tf.float32, [], { name: "x" });
+    const [, y] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, v: tf.Tensor) => [tf.add(i, 1), tf.multiply(v, v)],
+      [tf.constant(0, { dtype: tf.int32 }), x],
+    ) as tf.Tensor[];
+    tf.gradients(y as tf.Tensor, x);
+    const ops = tf.getDefaultGraph().getOperations();
+    const types = new Set(ops.map((o) => o.type));
+    for (const t of ["StackV2", "StackPushV2", "StackPopV2", "Enter", "Exit", "LoopCond"]) {
+      expect(types.has(t)).toBe(true);
+    }
+    const names = ops.map((o) => o.name);
+    expect(names).toContain("gradients/while/Exit_1_grad/b_exit");
+    expect(names).toContain("gradients/while/Switch_1_grad/b_switch");
+    expect(names).toContain("gradients/while/Enter_1_grad/Exit");
+    expect(names).toContain("gradients/b_count_2");
+    const gradEnter = tf.getDefaultGraph().getOperationByName("gradients/b_count_1");
+    expect(gradEnter.attrs.frame_name).toBe("gradients/while/while_context");
+  });
+
+  it("second-order gradients of a loop are TF's TypeError", () => {
+    const x = tf.placeholder(tf.float32, [], { name: "x" });
+    const y = tf.whileLoop(
+      (v: tf.Tensor) => tf.less(v, 10),
+      (v: tf.Tensor) => tf.multiply(v, v),
+      [x],
+    ) as tf.Tensor;
+    const [g] = tf.gradients(y, x);
+    expect(() => tf.gradients(g as tf.Tensor, x)).toThrow(
+      "Second-order gradient for while loops not supported.",
+    );
+  });
+});
