@@ -1,3 +1,4 @@
+import * as tfc from "@tensorflow/tfjs-core";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../../src/index.js";
 
@@ -217,5 +218,52 @@ describe("gradients through tf.whileLoop: more", () => {
     expect(() => tf.gradients(g as tf.Tensor, x)).toThrow(
       "Second-order gradient for while loops not supported.",
     );
+  });
+});
+
+describe("gradients through nested loops of varying length", () => {
+  it("an inner loop running i times at outer iteration i", () => {
+    checkGradient(
+      (x) => {
+        const [, out] = tf.whileLoop(
+          (i: tf.Tensor) => tf.less(i, 4),
+          (i: tf.Tensor, v: tf.Tensor) => {
+            const [, inner] = tf.whileLoop(
+              (j: tf.Tensor) => tf.less(j, i),
+              (j: tf.Tensor, u: tf.Tensor) => [tf.add(j, 1), tf.add(tf.multiply(u, 0.9), x)],
+              [tf.constant(0, { dtype: tf.int32 }), v],
+            ) as tf.Tensor[];
+            return [tf.add(i, 1), tf.tanh(inner as tf.Tensor)];
+          },
+          [tf.constant(0, { dtype: tf.int32 }), x],
+        ) as tf.Tensor[];
+        return out as tf.Tensor;
+      },
+      [0.3, -0.2],
+    );
+  });
+});
+
+describe("a failing kernel inside a loop", () => {
+  it("frees the loop's values and leaves the session usable", () => {
+    const n = tf.placeholder(tf.int32, [], { name: "n" });
+    const x = tf.placeholder(tf.float32, [2], { name: "x" });
+    const [, y] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, v: tf.Tensor) => [tf.add(i, 1), tf.reshape(v, tf.stack([n]))],
+      [tf.constant(0, { dtype: tf.int32 }), x],
+      { shapeInvariants: [new tf.TensorShape([]), new tf.TensorShape([null])] },
+    ) as tf.Tensor[];
+    using sess = new tf.Session();
+    const feed = (k: number) =>
+      new Map<tf.Tensor, unknown>([
+        [n, k],
+        [x, [1, 2]],
+      ]);
+    sess.run(y as tf.Tensor, feed(2));
+    const before = tfc.memory().numTensors;
+    expect(() => sess.run(y as tf.Tensor, feed(3))).toThrow();
+    expect(tfc.memory().numTensors).toBe(before);
+    expect(sess.run(y as tf.Tensor, feed(2)).shape).toEqual([2]);
   });
 });
