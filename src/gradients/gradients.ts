@@ -62,7 +62,7 @@ type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
 /**
  * A `tf.whileLoop` seen from outside: one node of the backward traversal, from the tensors
  * entering it (loop variables, then outer tensors its body reads) to its exits. Its
- * gradient is a gradient loop (`control_flow_grad.ts`).
+ * gradient is a gradient loop (`control_flow_v1_grad.ts`).
  */
 class LoopNode {
   readonly inputs: Tensor[];
@@ -83,7 +83,7 @@ type GradNode = Operation | LoopNode;
 
 /**
  * Builds the gradient of a loop (`LoopNode`): the gradients of the tensors entering it,
- * given those of its exits (registered by `control_flow_grad.ts`).
+ * given those of its exits (registered by `control_flow_v1_grad.ts`).
  */
 export type LoopGradientFunction = (
   ctx: WhileContext,
@@ -93,7 +93,7 @@ export type LoopGradientFunction = (
 
 let loopGradient: LoopGradientFunction | null = null;
 
-/** Installs the gradient of loops (once, by `control_flow_grad.ts`). */
+/** Installs the gradient of loops (once, by `control_flow_v1_grad.ts`). */
 export function registerLoopGradient(fn: LoopGradientFunction): void {
   loopGradient = fn;
 }
@@ -337,11 +337,11 @@ function opGradients(
  * The zero gradient of an output nothing differentiates (`ZerosLikeOutsideLoop` and
  * `ZerosLike` of the loop state): for a branch's `Switch`, zeros alive exactly when the
  * branch is not taken (a `Switch` of its input), so that the gradient `Merge` sees one live
- * input (registered by `control_flow_grad.ts`).
+ * input (registered by `control_flow_v1_grad.ts`).
  */
 let switchZeros: ((op: Operation, index: number) => Tensor | null) | null = null;
 
-/** Installs the zeros of a branch's untaken side (once, by `control_flow_grad.ts`). */
+/** Installs the zeros of a branch's untaken side (once, by `control_flow_v1_grad.ts`). */
 export function registerSwitchZeros(fn: (op: Operation, index: number) => Tensor | null): void {
   switchZeros = fn;
 }
