@@ -51,13 +51,14 @@ function framePath(f: Frame): string {
 /**
  * Splits the plan's steps (in a topological order that ignores back edges) into frames and
  * returns the root frame's steps, each loop one step running its {@link FramePlan}.
- * `stepOf` gives the step of an op (ops without one — variables, snapshots, fed — are
- * read where they are used).
+ * `stepOf` gives the step of an op (ops without one were fused into another's step, or are
+ * `readWhereUsed`: variables and their snapshots, read in whatever frame reads them).
  */
 export function buildFrames(
   order: readonly Operation[],
   stepOf: ReadonlyMap<Operation, Step>,
   fed: ReadonlySet<Tensor>,
+  readWhereUsed: ReadonlySet<Operation>,
   newStep: (frame: FramePlan, inputs: InputSource[], outputs: number[], op: Operation) => Step,
 ): Step[] {
   const root: Frame = { name: "", parent: null, children: new Map(), ops: [] };
@@ -72,7 +73,7 @@ export function buildFrames(
     let witness: Tensor | undefined;
     for (const t of op.inputs) {
       // Variables and their snapshots are read where they are used, in any frame.
-      if (fed.has(t) || isBackEdge(op, t) || !stepOf.has(t.op)) continue;
+      if (fed.has(t) || isBackEdge(op, t) || readWhereUsed.has(t.op)) continue;
       const f = outFrame(t.op);
       if (f === undefined) continue;
       if (base === undefined) {
@@ -106,6 +107,9 @@ export function buildFrames(
     if (stepOf.has(op)) frame.ops.push(op);
   }
 
+  const producerOf = new Map<number, Operation>();
+  for (const [op, step] of stepOf)
+    for (const slot of step.outputs) if (slot >= 0) producerOf.set(slot, op);
   const compile = (frame: Frame): { steps: Step[]; plan: FramePlan | null } => {
     // The units of this frame: its own ops, and one per child frame.
     const childOf = new Map<Operation, Frame>();
@@ -130,9 +134,14 @@ export function buildFrames(
       const ops = isFrame(u) ? (members.get(u) as Operation[]) : [u];
       const deps: Unit[] = [];
       for (const op of ops) {
-        for (const t of op.inputs) {
-          if (fed.has(t) || (isBackEdge(op, t) && !isFrame(u))) continue;
-          const d = unitOf(t.op);
+        // Data dependencies as the step reads them (a fused step reads its chain's inputs).
+        const step = stepOf.get(op) as Step;
+        const slots = [...step.inputs.map((i) => i.slot), ...(step.guards ?? [])];
+        for (const slot of slots) {
+          const producer = slot >= 0 ? producerOf.get(slot) : undefined;
+          if (producer === undefined) continue;
+          if (!isFrame(u) && op.type === "Merge" && producer.type === "NextIteration") continue;
+          const d = unitOf(producer);
           if (d !== null && d !== u) deps.push(d);
         }
         for (const c of op.controlInputs) {

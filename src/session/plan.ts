@@ -123,6 +123,7 @@ export function makePlan(
   const steps: Step[] = [];
   const constantSlots = new Set<number>();
   const stepOf = new Map<Operation, Step>();
+  const readWhereUsed = new Set<Operation>();
   let hasFlow = false;
   for (const op of order) {
     if (!runsInPlanOf(op, context)) throw outsideContextError(op, context);
@@ -136,8 +137,13 @@ export function makePlan(
     if (op.type === "Placeholder") {
       throw new InvalidArgumentError(missingFeedMessage(op.outputs[0] as Tensor), op.name);
     }
-    if (op.type === "VariableV2") continue;
-    if (op.outputs.length === 1 && isSnapshot(op.outputs[0] as Tensor, fed)) continue;
+    if (
+      op.type === "VariableV2" ||
+      (op.outputs.length === 1 && isSnapshot(op.outputs[0] as Tensor, fed))
+    ) {
+      readWhereUsed.add(op);
+      continue;
+    }
     const refInputs = new Set(def.refInputs ?? []);
     const inputs: InputSource[] = [];
     op.inputs.forEach((t, i) => {
@@ -163,10 +169,20 @@ export function makePlan(
         stepOf.set(step.op, step);
       }
     });
-    return controlFlowPlan(steps, stepOf, order, fed, fetches, feedSlots, constantSlots, {
-      slotCount: () => slotCount,
-      sourceOf,
-    });
+    return controlFlowPlan(
+      steps,
+      stepOf,
+      order,
+      fed,
+      readWhereUsed,
+      fetches,
+      feedSlots,
+      constantSlots,
+      {
+        slotCount: () => slotCount,
+        sourceOf,
+      },
+    );
   }
   const fetchSources = fetches.map(sourceOf);
   const pinned = new Set<number>([
@@ -194,18 +210,35 @@ export function makePlan(
 /**
  * A plan with control flow primitives: loop frames compiled into sub-plans (`frames.ts`),
  * each step told which control inputs can make it dead, releases scheduled per frame.
- * Fusion and the loop passes are for plans without them.
+ * Matmul-bias-activation chains are fused where no link has control inputs.
  */
 function controlFlowPlan(
-  steps: Step[],
+  planSteps: Step[],
   stepOf: Map<Operation, Step>,
   order: readonly Operation[],
   fed: ReadonlySet<Tensor>,
+  readWhereUsed: ReadonlySet<Operation>,
   fetches: readonly Tensor[],
   feedSlots: Map<Tensor, number>,
   constantSlots: Set<number>,
   ctx: { slotCount: () => number; sourceOf: (t: Tensor) => InputSource },
 ): Plan {
+  let steps = planSteps;
+  const fetchSources = fetches.map(ctx.sourceOf);
+  // Fusion, where no link of a chain has control inputs (which a fused step would lose).
+  const pinned = new Set<number>([...feedSlots.values()]);
+  for (const f of fetchSources) if (f.slot >= 0) pinned.add(f.slot);
+  for (const step of steps) {
+    if (step.op.controlInputs.length === 0) continue;
+    for (const s of step.outputs) pinned.add(s);
+    for (const i of step.inputs) if (i.slot >= 0) pinned.add(i.slot);
+  }
+  const fusedSteps = fuseMatMulChains(steps, pinned);
+  if (fusedSteps !== steps) {
+    stepOf.clear();
+    for (const step of fusedSteps) stepOf.set(step.op, step);
+    steps = fusedSteps;
+  }
   let count = 0;
   for (const step of steps) step.index = count++;
   for (const step of steps) {
@@ -217,7 +250,7 @@ function controlFlowPlan(
     if (controls.length > 0) step.controls = controls;
   }
   const frameSteps: Step[] = [];
-  const root = buildFrames(order, stepOf, fed, (frame, inputs, outputs, op) => {
+  const root = buildFrames(order, stepOf, fed, readWhereUsed, (frame, inputs, outputs, op) => {
     const step: Step = {
       op,
       kernel: () => [],
@@ -232,7 +265,6 @@ function controlFlowPlan(
     frameSteps.push(step);
     return step;
   });
-  const fetchSources = fetches.map(ctx.sourceOf);
   const keep = new Set<number>([...constantSlots, ...feedSlots.values()]);
   for (const f of fetchSources) if (f.slot >= 0) keep.add(f.slot);
   scheduleFrameReleases(root, keep);

@@ -320,3 +320,56 @@ describe("tf.whileLoop with variables", () => {
     expect(sess.run(w).item() as number).toBeCloseTo(0.5 - 0.1 * g, 5);
   });
 });
+
+describe("fused matmul-bias-activation chains in loops and branches", () => {
+  it("compute what the ops compute", () => {
+    const w = tf.constant(
+      [
+        [0.5, -1],
+        [2, 0.25],
+      ],
+      { name: "w" },
+    );
+    const b = tf.constant([0.1, -0.2], { name: "b" });
+    const h0 = tf.placeholder(tf.float32, [1, 2], { name: "h0" });
+    const p = tf.placeholder(tf.bool, [], { name: "p" });
+    const dense = (h: tf.Tensor): tf.Tensor => tf.nn.relu(tf.nn.biasAdd(tf.matmul(h, w), b));
+    const [, h] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, x: tf.Tensor) => [
+        tf.add(i, 1),
+        tf.cond(
+          p,
+          () => dense(x),
+          () => tf.multiply(dense(x), 2),
+        ) as tf.Tensor,
+      ],
+      [int(0), h0],
+    ) as tf.Tensor[];
+    const ref = (x: number[], twice: boolean): number[] => {
+      let v = x;
+      for (let k = 0; k < 3; k++) {
+        const o = [0, 1].map((j) =>
+          Math.max(
+            0,
+            (v[0] as number) * [0.5, -1][j]! + (v[1] as number) * [2, 0.25][j]! + [0.1, -0.2][j]!,
+          ),
+        );
+        v = twice ? o.map((y) => 2 * y) : o;
+      }
+      return v;
+    };
+    using sess = new tf.Session();
+    for (const taken of [true, false]) {
+      const got = sess.run(
+        h as tf.Tensor,
+        new Map<tf.Tensor, unknown>([
+          [h0, [[1, 0.5]]],
+          [p, taken],
+        ]),
+      );
+      const want = ref([1, 0.5], !taken);
+      (got.toArray() as number[][])[0]!.forEach((v, j) => expect(v).toBeCloseTo(want[j]!, 5));
+    }
+  });
+});
