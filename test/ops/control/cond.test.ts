@@ -322,3 +322,21 @@ describe("tf.case", () => {
     );
   });
 });
+
+describe("tf.cond: an op as a branch output", () => {
+  it("stands for the pivot, run after the op (cond/control_dependency)", () => {
+    const v = tf.getVariable("v", [], { initializer: tf.zerosInitializer() });
+    const p = tf.placeholder(tf.bool, [], { name: "p" });
+    const r = tf.cond(
+      p,
+      () => tf.group(tf.assignAdd(v, 1)),
+      () => tf.noOp(),
+    ) as tf.Tensor;
+    expect(r.dtype).toBe("bool");
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    expect(sess.run(r, feedPred(p, true)).item()).toBe(true);
+    expect(sess.run(r, feedPred(p, false)).item()).toBe(false);
+    expect(sess.run(v).item()).toBe(1);
+  });
+});
