@@ -42,6 +42,8 @@ export class Executor implements KernelRuntime {
   private readonly plans = new Map<string, Plan>();
   private readonly constants = new Map<Operation, tfc.Tensor[]>();
   private currentStep: Step | null = null;
+  private lastPred: tfc.Tensor | null = null;
+  private lastPredValue = 0;
   private readonly stashes = new Map<number, Stashable>();
   private nextStash = 1;
 
@@ -138,7 +140,12 @@ export class Executor implements KernelRuntime {
     plan.deadSteps[step.index as number] = 0;
     const data = this.inputValue(step.inputs[0] as InputSource, values, step.op);
     const pred = this.inputValue(step.inputs[1] as InputSource, values, step.op);
-    const taken = pred.dataSync()[0] ? 1 : 0;
+    // A loop's `Switch`es all read its `LoopCond`: read the predicate once.
+    if (pred !== this.lastPred) {
+      this.lastPred = pred;
+      this.lastPredValue = pred.dataSync()[0] ? 1 : 0;
+    }
+    const taken = this.lastPredValue;
     const live = step.outputs[taken] as number;
     const dead = step.outputs[1 - taken] as number;
     if (live >= 0) values[live] = shareTensor(data);
