@@ -181,6 +181,9 @@ export { argmax, argmin, type ArgOptions } from "./ops/math/arg_minmax.js";
 export { assign, assignAdd, assignSub, isVariableInitialized } from "./ops/state/variable_ops.js";
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
 export { TensorArray, type TensorArrayOptions } from "./ops/control/tensor_array.js";
+export { cond } from "./ops/control/cond.js";
+export { whileLoop } from "./ops/control/while_v1.js";
+export { tfCase as case } from "./ops/control/case.js";
 
 // sessions
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";

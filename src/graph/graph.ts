@@ -1,5 +1,11 @@
 import { ValueError } from "../errors.js";
-import { isWithinContext, loopValueMessage, type ControlFlowContext } from "./control_flow.js";
+import {
+  isWithinContext,
+  loopValueMessage,
+  outputContext,
+  whileContextOf,
+  type ControlFlowContext,
+} from "./control_flow.js";
 import type { DType } from "./dtypes.js";
 import { nameFromScopeName } from "./names.js";
 import { isNullMerge, mergeDevice, type DeviceSpecParts } from "./device.js";
@@ -214,13 +220,13 @@ export class Graph {
     const rawName = spec.name ?? spec.type;
     const name = rawName.endsWith("/") ? nameFromScopeName(rawName) : this.uniqueName(rawName);
     const ctx = this._controlFlowContext;
-    const inputs = spec.loopEntry ? own : this.inputsInContext(ctx, own, name);
+    const inputs = (spec.loopEntry ? own : this.inputsInContext(ctx, own, name)).slice();
     let controlInputs = this.controlInputsFor(inputs);
     if (ctx !== null && !spec.loopEntry) {
       const external = controlInputs.filter((c) => !isWithinContext(c.controlFlowContext, ctx));
       if (external.length > 0) {
-        ctx.addExternalControl(external);
-        controlInputs = controlInputs.filter((c) => !external.includes(c));
+        const internal = controlInputs.filter((c) => !external.includes(c));
+        controlInputs = [...internal, ...ctx.addExternalControl(external)];
       }
     }
     const op = new Operation(
@@ -250,6 +256,7 @@ export class Graph {
         for (const frame of this.controlStack) frame.created.delete(op);
       });
     }
+    if (ctx !== null && !spec.loopEntry) ctx.opCreated?.(op);
     return op;
   }
 
@@ -273,6 +280,34 @@ export class Graph {
   }
 
   /**
+   * Replaces input `index` of `op` (`op._update_input`): a loop's `Merge` gets its
+   * `NextIteration` input once the body is built.
+   */
+  _updateInput(op: Operation, index: number, t: Tensor): void {
+    const inputs = op.inputs as Tensor[];
+    const old = inputs[index] as Tensor;
+    inputs[index] = t;
+    const at = old.consumers.indexOf(op);
+    if (at >= 0) old.consumers.splice(at, 1);
+    t.consumers.push(op);
+    this.onUndo(() => {
+      inputs[index] = old;
+      t.consumers.splice(t.consumers.lastIndexOf(op), 1);
+      old.consumers.splice(at < 0 ? old.consumers.length : at, 0, op);
+    });
+  }
+
+  /** Adds a control input to an existing op (`op._add_control_input`). */
+  _addControlInput(op: Operation, c: Operation): void {
+    if (op.controlInputs.includes(c)) return;
+    op.controlInputs.push(c);
+    this.onUndo(() => {
+      const at = op.controlInputs.lastIndexOf(c);
+      if (at >= 0) op.controlInputs.splice(at, 1);
+    });
+  }
+
+  /**
    * The inputs an op created in `ctx` reads: values from inside `ctx` (or a loop nested
    * in it) as they are, others through `ctx.captureInput`; outside any loop, a value
    * computed inside one is an error, as in TensorFlow.
@@ -284,9 +319,14 @@ export class Graph {
   ): readonly Tensor[] {
     let result: Tensor[] | null = null;
     inputs.forEach((t, i) => {
-      const own = t.op.controlFlowContext;
+      const own = outputContext(t.op);
       if (own === ctx) return;
-      if (ctx === null) throw new ValueError(loopValueMessage(t, consumerName));
+      if (ctx === null) {
+        // A branch's value may be read after its conditional (it is dead when the other
+        // branch runs), a loop's value only through the loop's exits.
+        if (whileContextOf(own) !== null) throw new ValueError(loopValueMessage(t, consumerName));
+        return;
+      }
       const replacement = ctx.captureInput(t, consumerName);
       if (replacement === t) return;
       result ??= inputs.slice();

@@ -89,6 +89,11 @@ export interface OpDefinition {
   stateful?: boolean;
   /** Constant ops: the value never changes, so a session may keep it between runs. */
   constant?: boolean;
+  /**
+   * A control flow primitive, which the executor runs itself (dead values, loop frames):
+   * `Switch`, `Merge`, `Enter`, `Exit`, `NextIteration`, and `ControlTrigger` (never dead).
+   */
+  flow?: "switch" | "merge" | "enter" | "exit" | "nextIteration" | "controlTrigger";
 }
 
 const definitions = new Map<string, OpDefinition>();
