@@ -27,6 +27,7 @@ export * as errors from "./namespaces/errors.js";
 export * as nn from "./namespaces/nn.js";
 export * as train from "./namespaces/train.js";
 export * as io from "./namespaces/io.js";
+export * as data from "./namespaces/data.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
@@ -40,6 +41,15 @@ export { float32, int32, int64, bool, string, resource, type DType } from "./gra
 // graph
 export { Graph, GraphKeys, getDefaultGraph, resetDefaultGraph } from "./graph/graph.js";
 export { addToCollection, addToCollections, getCollection } from "./graph/collections.js";
+export {
+  GraphDef,
+  MetaGraphDef,
+  SavedModel,
+  NodeDef,
+  Summary,
+  Event,
+  RunMetadata,
+} from "./io/messages.js";
 export { Operation } from "./graph/operation.js";
 export { Tensor, type TensorLike } from "./graph/tensor.js";
 export { TensorShape, type Dim, type ShapeLike } from "./graph/tensor_shape.js";
@@ -172,6 +182,9 @@ export { argmax, argmin, type ArgOptions } from "./ops/math/arg_minmax.js";
 export { assign, assignAdd, assignSub, isVariableInitialized } from "./ops/state/variable_ops.js";
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
 export { TensorArray, type TensorArrayOptions } from "./ops/control/tensor_array.js";
+export { cond } from "./ops/control/cond.js";
+export { whileLoop } from "./ops/control/while_v1.js";
+export { tfCase as case } from "./ops/control/case.js";
 
 // sessions
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";

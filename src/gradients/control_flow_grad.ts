@@ -1,4 +1,5 @@
 import { UnimplementedError } from "../errors.js";
+import "./control_flow_v1_grad.js";
 import { isFloating } from "../graph/dtypes.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
@@ -101,6 +102,6 @@ function whileGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
 
 registerGradient("While", whileGrad);
 // The loop's own ops, fed by the `While` kernel: the `While` gradient carries their gradients.
-notDifferentiable("LoopArg", "Enter", "LoopValue");
+notDifferentiable("LoopArg", "LoopValue");
 // TensorFlow registers no gradient for `NoOp` (a `tf.group`).
 noGradient(false, "NoOp");

@@ -13,6 +13,8 @@ import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
 import { identity } from "../ops/math/unary.js";
 import { gradientEntry, type GradientFunction } from "../ops/registry.js";
+import { outputContext, whileContextOf, type ControlFlowContext } from "../graph/control_flow.js";
+import { WhileContext } from "../ops/control/while_v1.js";
 import {
   booleanKind,
   intKind,
@@ -59,6 +61,85 @@ const EXPERIMENTAL_METHODS = [1, 2];
 
 /** Gradients received so far on each output of each op. */
 type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
+
+/**
+ * A `tf.whileLoop` seen from outside: one node of the backward traversal, from the tensors
+ * entering it (loop variables, then outer tensors its body reads) to its exits. Its
+ * gradient is a gradient loop (`control_flow_v1_grad.ts`).
+ */
+class LoopNode {
+  readonly inputs: Tensor[];
+  readonly exits: Operation[];
+  /** The body's `Enter`s of outer tensors (loop invariants), in the order of `inputs`. */
+  readonly captured: Tensor[];
+  constructor(readonly ctx: WhileContext) {
+    this.captured = [...ctx.external.values()].filter(
+      (t) => t.op.type === "Enter" && t.op.controlFlowContext === ctx,
+    );
+    this.inputs = [...ctx.enters, ...this.captured].map((e) => e.op.inputs[0] as Tensor);
+    this.exits = ctx.exits.map((e) => e.op);
+  }
+}
+
+/** An op, or a whole loop nested in the context the gradient is taken in. */
+type GradNode = Operation | LoopNode;
+
+/**
+ * Builds the gradient of a loop (`LoopNode`): the gradients of the tensors entering it,
+ * given those of its exits (registered by `control_flow_v1_grad.ts`).
+ */
+export type LoopGradientFunction = (
+  ctx: WhileContext,
+  exitGrads: (Tensor | null)[],
+  captured: readonly Tensor[],
+) => (Tensor | null)[];
+
+let loopGradient: LoopGradientFunction | null = null;
+
+/** Installs the gradient of loops (once, by `control_flow_v1_grad.ts`). */
+export function registerLoopGradient(fn: LoopGradientFunction): void {
+  loopGradient = fn;
+}
+
+/** Maps ops to the nodes of the traversal: ops of loops nested in `base` become their loop. */
+function nodeMapper(base: ControlFlowContext | null): (op: Operation) => GradNode {
+  const nodes = new Map<WhileContext, LoopNode>();
+  return (op) => {
+    const w = whileContextOf(op.controlFlowContext);
+    if (w === null || w === base || !(w instanceof WhileContext)) return op;
+    let loop: ControlFlowContext = w;
+    for (;;) {
+      const up = whileContextOf(loop.outer);
+      if (up === base) break;
+      if (up === null) return op;
+      loop = up;
+    }
+    if (!(loop instanceof WhileContext)) return op;
+    let node = nodes.get(loop);
+    if (node === undefined) {
+      node = new LoopNode(loop);
+      nodes.set(loop, node);
+    }
+    return node;
+  };
+}
+
+function inputsOf(node: GradNode): readonly Tensor[] {
+  return node instanceof LoopNode ? node.inputs : node.inputs;
+}
+
+/**
+ * The inputs the backward traversal follows: all but a loop's back edges (a `Merge`'s
+ * `NextIteration` input), so that differentiating a loop body stops at its start.
+ */
+function followedInputs(node: GradNode): readonly Tensor[] {
+  if (node instanceof LoopNode || node.type !== "Merge") return inputsOf(node);
+  return node.inputs.filter((t) => t.op.type !== "NextIteration");
+}
+
+function outputsOf(node: GradNode): readonly Tensor[] {
+  return node instanceof LoopNode ? node.exits.map((e) => e.outputs[0] as Tensor) : node.outputs;
+}
 
 /**
  * Adds the backward pass to the graph (`tf.gradients`): for each `x`, the symbolic
@@ -140,86 +221,63 @@ function buildGradients(
       : body();
   const gradYs = ys.map((y, i) => colocated(y.op, () => defaultGradY(y, gradYsIn[i] ?? null, i)));
 
-  const fromOps = xs.map((x) => x.op);
+  const base = ys.length > 0 ? whileContextOf(outputContext((ys[0] as Tensor).op)) : null;
+  const nodeOf = nodeMapper(base);
+  const fromNodes = xs.map((x) => nodeOf(x.op));
   const { betweenOps, pending } = pendingCounts(
-    ys.map((y) => y.op),
-    fromOps,
+    ys.map((y) => nodeOf(y.op)),
+    fromNodes,
+    nodeOf,
   );
   const grads: GradTable = new Map();
   ys.forEach((y, i) => setGrad(grads, y, gradYs[i] as Tensor));
 
-  const queue: Operation[] = [];
-  const queued = new Set<Operation>();
+  const queue: GradNode[] = [];
+  const queued = new Set<GradNode>();
   for (const y of ys) {
-    if ((pending.get(y.op) ?? 0) === 0 && betweenOps.has(y.op) && !queued.has(y.op)) {
-      queued.add(y.op);
-      queue.push(y.op);
+    const n = nodeOf(y.op);
+    if ((pending.get(n) ?? 0) === 0 && betweenOps.has(n) && !queued.has(n)) {
+      queued.add(n);
+      queue.push(n);
     }
   }
-  const stopOps = new Set<Operation>(stopOpsGiven);
-  for (const op of fromOps) {
-    if (op.inputs.every((t) => (pending.get(t.op) ?? 0) <= 0)) stopOps.add(op);
+  const stopOps = new Set<GradNode>(stopOpsGiven);
+  for (const n of fromNodes) {
+    if (inputsOf(n).every((t) => (pending.get(nodeOf(t.op)) ?? 0) <= 0)) stopOps.add(n);
   }
 
   for (let head = 0; head < queue.length; head++) {
-    const op = queue[head] as Operation;
-    const outGrads = colocated(op, () => aggregatedGrads(grads, op));
-    const hasOutGrads = outGrads.some((g) => g !== null);
-    let gradFn: GradientFunction | null = null;
-    if (hasOutGrads && !stopOps.has(op)) {
-      const entry = gradientEntry(op.type);
-      if (entry === undefined || entry.kind === "none") {
-        const lacking =
-          entry?.implementedByTensorFlow === true
-            ? " (TensorFlow 1.15 defines this gradient; scopeflow does not implement it)"
-            : "";
-        throw new Error(
-          `No gradient defined for operation '${op.name}' (op type: ${op.type})${lacking}`,
-        );
-      }
-      gradFn = entry.kind === "function" ? entry.fn : null;
-    }
+    const node = queue[head] as GradNode;
     let inGrads: (Tensor | null)[];
-    if (gradFn && hasOutGrads) {
-      const fn = gradFn;
-      inGrads = colocated(op, () => {
-        for (let i = 0; i < outGrads.length; i++) {
-          if (outGrads[i] === null && isFloating((op.outputs[i] as Tensor).dtype)) {
-            outGrads[i] = zerosLike(op.outputs[i] as Tensor);
-          }
-        }
-        return withNameScope(graph, `${op.name}_grad`, () => {
-          let result = fn(op, outGrads);
-          if (result.length !== op.inputs.length) {
-            throw new ValueError(
-              `Num gradients ${result.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`,
-            );
-          }
-          if (options.gateGradients && result.filter((g) => g !== null).length > 1)
-            result = gateTuple(result, op);
-          return result;
-        });
-      });
+    if (node instanceof LoopNode) {
+      const exitGrads = node.exits.map((e) => aggregatedGrads(grads, e)[0] ?? null);
+      if (stopOps.has(node) || exitGrads.every((g) => g === null) || loopGradient === null) {
+        inGrads = node.inputs.map(() => null);
+      } else {
+        inGrads = loopGradient(node.ctx, exitGrads, node.captured);
+      }
     } else {
-      inGrads = op.inputs.map(() => null);
+      inGrads = opGradients(graph, node, grads, stopOps, options, colocated);
     }
-    op.inputs.forEach((input, i) => {
+    inputsOf(node).forEach((input, i) => {
       const g = inGrads[i] ?? null;
       if (g === null) return;
       if (!g.shape.isCompatibleWith(input.shape)) {
+        const name = node instanceof LoopNode ? (node.exits[0]?.name ?? "") : node.name;
         throw new ValueError(
-          `Incompatible shapes between op input and calculated input gradient.  Forward operation: ${op.name}.  Input index: ${i}. Original input shape: ${input.shape.toString()}.  Calculated input gradient shape: ${g.shape.toString()}`,
+          `Incompatible shapes between op input and calculated input gradient.  Forward operation: ${name}.  Input index: ${i}. Original input shape: ${input.shape.toString()}.  Calculated input gradient shape: ${g.shape.toString()}`,
         );
       }
       g.setShape(input.shape);
       setGrad(grads, input, g);
     });
-    for (const input of op.inputs) {
-      const count = (pending.get(input.op) ?? 0) - 1;
-      pending.set(input.op, count);
-      if (count === 0 && !queued.has(input.op)) {
-        queued.add(input.op);
-        queue.push(input.op);
+    for (const input of followedInputs(node)) {
+      const n = nodeOf(input.op);
+      const count = (pending.get(n) ?? 0) - 1;
+      pending.set(n, count);
+      if (count === 0 && !queued.has(n)) {
+        queued.add(n);
+        queue.push(n);
       }
     }
   }
@@ -229,6 +287,74 @@ function buildGradients(
     if (Array.isArray(g)) return aggregate(g);
     return g;
   });
+}
+
+/** The gradients of `op`'s inputs, from its registered gradient function. */
+function opGradients(
+  graph: Graph,
+  op: Operation,
+  grads: GradTable,
+  stopOps: ReadonlySet<GradNode>,
+  options: BuildOptions,
+  colocated: <T>(op: Operation, body: () => T) => T,
+): (Tensor | null)[] {
+  const outGrads = colocated(op, () => aggregatedGrads(grads, op));
+  const hasOutGrads = outGrads.some((g) => g !== null);
+  let gradFn: GradientFunction | null = null;
+  if (hasOutGrads && !stopOps.has(op)) {
+    const entry = gradientEntry(op.type);
+    if (entry === undefined || entry.kind === "none") {
+      const lacking =
+        entry?.implementedByTensorFlow === true
+          ? " (TensorFlow 1.15 defines this gradient; scopeflow does not implement it)"
+          : "";
+      throw new Error(
+        `No gradient defined for operation '${op.name}' (op type: ${op.type})${lacking}`,
+      );
+    }
+    gradFn = entry.kind === "function" ? entry.fn : null;
+  }
+  if (gradFn === null || !hasOutGrads) return op.inputs.map(() => null);
+  const fn = gradFn;
+  return colocated(op, () => {
+    for (let i = 0; i < outGrads.length; i++) {
+      if (outGrads[i] === null && isFloating((op.outputs[i] as Tensor).dtype)) {
+        outGrads[i] = zerosForOutput(op, i);
+      }
+    }
+    return withNameScope(graph, `${op.name}_grad`, () => {
+      let result = fn(op, outGrads);
+      if (result.length !== op.inputs.length) {
+        throw new ValueError(
+          `Num gradients ${result.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`,
+        );
+      }
+      if (options.gateGradients && result.filter((g) => g !== null).length > 1)
+        result = gateTuple(result, op);
+      return result;
+    });
+  });
+}
+
+/**
+ * The zero gradient of an output nothing differentiates (`ZerosLikeOutsideLoop` and
+ * `ZerosLike` of the loop state): for a branch's `Switch`, zeros alive exactly when the
+ * branch is not taken (a `Switch` of its input), so that the gradient `Merge` sees one live
+ * input (registered by `control_flow_v1_grad.ts`).
+ */
+let switchZeros: ((op: Operation, index: number) => Tensor | null) | null = null;
+
+/** Installs the zeros of a branch's untaken side (once, by `control_flow_v1_grad.ts`). */
+export function registerSwitchZeros(fn: (op: Operation, index: number) => Tensor | null): void {
+  switchZeros = fn;
+}
+
+function zerosForOutput(op: Operation, index: number): Tensor {
+  if (op.type === "Switch" && switchZeros !== null) {
+    const z = switchZeros(op, index);
+    if (z !== null) return z;
+  }
+  return zerosLike(op.outputs[index] as Tensor);
 }
 
 /**
@@ -257,39 +383,41 @@ function defaultGradY(y: Tensor, given: TensorLike | null, i: number): Tensor {
 }
 
 /**
- * The ops between `fromOps` and `toOps` (reachable forward from the xs through float
+ * The nodes between `fromNodes` and `toNodes` (reachable forward from the xs through float
  * tensors and backward from the ys), and how many of their consumers are among them.
  */
 function pendingCounts(
-  toOps: Operation[],
-  fromOps: Operation[],
-): { betweenOps: Set<Operation>; pending: Map<Operation, number> } {
-  const reached = new Set<Operation>();
-  const stack = [...fromOps];
+  toNodes: GradNode[],
+  fromNodes: GradNode[],
+  nodeOf: (op: Operation) => GradNode,
+): { betweenOps: Set<GradNode>; pending: Map<GradNode, number> } {
+  const reached = new Set<GradNode>();
+  const stack = [...fromNodes];
   while (stack.length > 0) {
-    const op = stack.pop() as Operation;
-    if (reached.has(op)) continue;
-    reached.add(op);
-    for (const out of op.outputs) {
+    const node = stack.pop() as GradNode;
+    if (reached.has(node)) continue;
+    reached.add(node);
+    for (const out of outputsOf(node)) {
       if (!isFloating(out.dtype)) continue;
-      for (const consumer of out.consumers) stack.push(consumer);
+      for (const consumer of out.consumers) stack.push(nodeOf(consumer));
     }
   }
-  const betweenOps = new Set<Operation>();
-  const betweenList: Operation[] = [];
-  const queue = [...toOps];
+  const betweenOps = new Set<GradNode>();
+  const betweenList: GradNode[] = [];
+  const queue = [...toNodes];
   for (let head = 0; head < queue.length; head++) {
-    const op = queue[head] as Operation;
-    if (!reached.has(op)) continue;
-    reached.delete(op);
-    betweenOps.add(op);
-    betweenList.push(op);
-    for (const input of op.inputs) queue.push(input.op);
+    const node = queue[head] as GradNode;
+    if (!reached.has(node)) continue;
+    reached.delete(node);
+    betweenOps.add(node);
+    betweenList.push(node);
+    for (const input of followedInputs(node)) queue.push(nodeOf(input.op));
   }
-  const pending = new Map<Operation, number>();
-  for (const op of betweenList) {
-    for (const input of op.inputs) {
-      if (betweenOps.has(input.op)) pending.set(input.op, (pending.get(input.op) ?? 0) + 1);
+  const pending = new Map<GradNode, number>();
+  for (const node of betweenList) {
+    for (const input of followedInputs(node)) {
+      const n = nodeOf(input.op);
+      if (betweenOps.has(n)) pending.set(n, (pending.get(n) ?? 0) + 1);
     }
   }
   return { betweenOps, pending };

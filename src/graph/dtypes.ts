@@ -5,13 +5,16 @@
  * an int32 tfjs tensor (see {@link runtimeDType}).
  */
 
+/** The element types of values users compute with (and of `NDArray`s). */
+export type ValueDType = "float32" | "int32" | "int64" | "bool" | "string";
+
 /**
- * The element types a graph tensor can have. `resource` is the dtype of a handle to a
- * per-run resource (a `TensorArray`'s `handle`): graph-only, never a user value, so
- * {@link isDType} refuses it; at run time it is carried by an int32 scalar naming the
- * resource.
+ * The element types a graph tensor can have: values, and TensorFlow's opaque handles
+ * (`variant`: a dataset; `resource`: an iterator or a `TensorArray`), which only kernels
+ * read. They are graph-only, never user values ({@link isDType} refuses them); at run time
+ * a handle is carried by an int32 scalar naming what the session or the run holds.
  */
-export type DType = "float32" | "int32" | "int64" | "bool" | "string" | "resource";
+export type DType = ValueDType | "variant" | "resource";
 
 /** The dtypes of the tfjs tensors that carry graph values at run time. */
 export type RuntimeDType = "float32" | "int32" | "bool" | "string";
@@ -64,7 +67,7 @@ export const INT32_MAX = 2 ** 31 - 1;
  * it fits and refuses it with an error otherwise, rather than wrapping it silently.
  */
 export function runtimeDType(dtype: DType): RuntimeDType {
-  return dtype === "int64" || dtype === "resource" ? "int32" : dtype;
+  return dtype === "int64" || dtype === "variant" || dtype === "resource" ? "int32" : dtype;
 }
 
 /**

@@ -1,5 +1,11 @@
 import { ValueError } from "../errors.js";
-import { isWithinContext, loopValueMessage, type ControlFlowContext } from "./control_flow.js";
+import {
+  isWithinContext,
+  loopValueMessage,
+  outputContext,
+  whileContextOf,
+  type ControlFlowContext,
+} from "./control_flow.js";
 import type { DType } from "./dtypes.js";
 import { nameFromScopeName } from "./names.js";
 import { isNullMerge, mergeDevice, type DeviceSpecParts } from "./device.js";
@@ -275,23 +281,19 @@ export class Graph {
    */
   createOp(spec: OpSpec): Operation {
     this.assertNotFinalized();
-    for (const t of spec.inputs) {
-      if (t.graph !== this) {
-        throw new ValueError(
-          `${t.toString()} must be from the same graph as the operation being created.`,
-        );
-      }
-    }
+    const own = spec.inputs.some((t) => t.graph !== this)
+      ? spec.inputs.map((t) => (t.graph === this ? t : this.captureExternal(t)))
+      : spec.inputs;
     const rawName = spec.name ?? spec.type;
     const name = rawName.endsWith("/") ? nameFromScopeName(rawName) : this.uniqueName(rawName);
     const ctx = this._controlFlowContext;
-    const inputs = spec.loopEntry ? spec.inputs : this.inputsInContext(ctx, spec.inputs, name);
+    const inputs = (spec.loopEntry ? own : this.inputsInContext(ctx, own, name)).slice();
     let controlInputs = this.controlInputsFor(inputs);
     if (ctx !== null && !spec.loopEntry) {
       const external = controlInputs.filter((c) => !isWithinContext(c.controlFlowContext, ctx));
       if (external.length > 0) {
-        ctx.addExternalControl(external);
-        controlInputs = controlInputs.filter((c) => !external.includes(c));
+        const internal = controlInputs.filter((c) => !external.includes(c));
+        controlInputs = [...internal, ...ctx.addExternalControl(external)];
       }
     }
     const [attrs, buildData] = splitBuildData(spec.attrs ?? {});
@@ -323,7 +325,55 @@ export class Graph {
         for (const frame of this.controlStack) frame.created.delete(op);
       });
     }
+    if (ctx !== null && !spec.loopEntry) ctx.opCreated?.(op);
     return op;
+  }
+
+  /**
+   * Whether this graph is a function body being traced (`graph.building_function`): ops
+   * built while it is the default go into it even when their inputs come from the graph
+   * it is traced in, which it captures (see {@link captureExternal}).
+   */
+  get buildingFunction(): boolean {
+    return false;
+  }
+
+  /**
+   * The tensor of this graph an op should read in place of `t`, from another graph. A
+   * plain graph refuses; a function body captures `t` from an enclosing graph.
+   */
+  protected captureExternal(t: Tensor): Tensor {
+    throw new ValueError(
+      `${t.toString()} must be from the same graph as the operation being created.`,
+    );
+  }
+
+  /**
+   * Replaces input `index` of `op` (`op._update_input`): a loop's `Merge` gets its
+   * `NextIteration` input once the body is built.
+   */
+  _updateInput(op: Operation, index: number, t: Tensor): void {
+    const inputs = op.inputs as Tensor[];
+    const old = inputs[index] as Tensor;
+    inputs[index] = t;
+    const at = old.consumers.indexOf(op);
+    if (at >= 0) old.consumers.splice(at, 1);
+    t.consumers.push(op);
+    this.onUndo(() => {
+      inputs[index] = old;
+      t.consumers.splice(t.consumers.lastIndexOf(op), 1);
+      old.consumers.splice(at < 0 ? old.consumers.length : at, 0, op);
+    });
+  }
+
+  /** Adds a control input to an existing op (`op._add_control_input`). */
+  _addControlInput(op: Operation, c: Operation): void {
+    if (op.controlInputs.includes(c)) return;
+    op.controlInputs.push(c);
+    this.onUndo(() => {
+      const at = op.controlInputs.lastIndexOf(c);
+      if (at >= 0) op.controlInputs.splice(at, 1);
+    });
   }
 
   /**
@@ -338,9 +388,14 @@ export class Graph {
   ): readonly Tensor[] {
     let result: Tensor[] | null = null;
     inputs.forEach((t, i) => {
-      const own = t.op.controlFlowContext;
+      const own = outputContext(t.op);
       if (own === ctx) return;
-      if (ctx === null) throw new ValueError(loopValueMessage(t, consumerName));
+      if (ctx === null) {
+        // A branch's value may be read after its conditional (it is dead when the other
+        // branch runs), a loop's value only through the loop's exits.
+        if (whileContextOf(own) !== null) throw new ValueError(loopValueMessage(t, consumerName));
+        return;
+      }
       const replacement = ctx.captureInput(t, consumerName);
       if (replacement === t) return;
       result ??= inputs.slice();

@@ -1,7 +1,8 @@
 /**
- * `tf.io`: writing TensorFlow's files (`writeGraph`), and the file systems that paths with
- * a URI scheme use (`ram://`, `indexeddb://`, `http://`, `https://`, or one registered
- * here), where `Saver.saveAsync` and `Saver.restoreAsync` keep checkpoints in the browser.
+ * `tf.io`: graphs written as TensorFlow's files (`writeGraph`), TFRecord files, and the
+ * file systems that paths with a URI scheme use (`ram://`, `indexeddb://`, `http://`,
+ * `https://`, or one registered here), where `Saver.saveAsync` and `Saver.restoreAsync`
+ * keep checkpoints in the browser.
  */
 export {
   registerFileSystem,
@@ -12,3 +13,10 @@ export {
   type FileSystem,
 } from "../checkpoint/file_systems.js";
 export { writeGraph } from "../interchange/write_graph.js";
+export {
+  TFRecordWriter,
+  TFRecordOptions,
+  TFRecordCompressionType,
+  tfRecordIterator,
+  type TFRecordCompressionName,
+} from "../io/tfrecord.js";

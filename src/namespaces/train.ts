@@ -88,3 +88,17 @@ export {
   type HookLike,
   type ScaffoldInitFn,
 } from "../train/monitored_session.js";
+export {
+  Example,
+  SequenceExample,
+  Features,
+  Feature,
+  BytesList,
+  FloatList,
+  Int64List,
+  summaryIterator,
+  type ExampleType,
+  type FeatureValues,
+  type DecodedFeatureValues,
+  type PublicMessageType,
+} from "../io/messages.js";

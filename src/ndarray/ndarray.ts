@@ -3,7 +3,7 @@
  * returns, and printing exactly as NumPy prints it.
  */
 
-import { isDType, type DType } from "../graph/dtypes.js";
+import { isDType, type DType, type ValueDType } from "../graph/dtypes.js";
 import { asInt64, int64ToNumber } from "../graph/int64.js";
 import { pyTuple } from "../graph/pyformat.js";
 import { ValueError } from "../errors.js";
@@ -74,7 +74,7 @@ function checkShape(shape: readonly number[]): void {
   }
 }
 
-function checkDType(dtype: unknown): asserts dtype is DType {
+function checkDType(dtype: unknown): asserts dtype is ValueDType {
   if (!isDType(dtype)) {
     throw new ValueError(
       `unsupported dtype ${String(dtype)}: expected float32, int32, int64, bool or string`,
@@ -83,7 +83,7 @@ function checkDType(dtype: unknown): asserts dtype is DType {
 }
 
 /** Whether `data` is the storage class the dtype calls for (no conversion is done here). */
-function storageMatches(data: unknown, dtype: DType): boolean {
+function storageMatches(data: unknown, dtype: ValueDType): boolean {
   switch (dtype) {
     case "float32":
       return data instanceof Float32Array;
@@ -95,18 +95,15 @@ function storageMatches(data: unknown, dtype: DType): boolean {
       return data instanceof Uint8Array;
     case "string":
       return Array.isArray(data) && data.every((s) => typeof s === "string");
-    case "resource":
-      return false;
   }
 }
 
-const STORAGE_NAMES: Record<DType, string> = {
+const STORAGE_NAMES: Record<ValueDType, string> = {
   float32: "Float32Array",
   int32: "Int32Array",
   int64: "BigInt64Array",
   bool: "Uint8Array",
   string: "string[]",
-  resource: "nothing (a resource handle has no values)",
 };
 
 function storageName(data: unknown): string {
@@ -120,7 +117,7 @@ function productOf(shape: readonly number[]): number {
 }
 
 /** Converts any accepted storage to the one the dtype calls for, copying only when needed. */
-function toStorage(data: DataInput, dtype: DType): ElementData {
+function toStorage(data: DataInput, dtype: ValueDType): ElementData {
   if (storageMatches(data, dtype)) return data as ElementData;
   const items = Array.from(data as ArrayLike<unknown>);
   switch (dtype) {
@@ -137,8 +134,6 @@ function toStorage(data: DataInput, dtype: DType): ElementData {
     case "string":
       // TensorFlow.js hands string tensors over as UTF-8 byte arrays.
       return items.map((v) => (v instanceof Uint8Array ? utf8Decoder.decode(v) : stringItem(v)));
-    case "resource":
-      throw new ValueError("A resource handle has no values.");
   }
 }
 
@@ -215,7 +210,7 @@ function isInt32(value: Scalar): boolean {
  * The dtype `tf.constant` would give these values: bool, string, int32 for integers that fit,
  * float32 for other numbers (and for no values at all).
  */
-function inferDType(values: readonly Scalar[]): DType {
+function inferDType(values: readonly Scalar[]): ValueDType {
   if (values.length === 0) return "float32";
   const kinds = new Set(values.map((v) => typeof v));
   if (kinds.size > 1) {
@@ -232,7 +227,7 @@ function inferDType(values: readonly Scalar[]): DType {
 }
 
 /** Packs checked scalars into the storage for `dtype`, with TensorFlow's strictness on kinds. */
-function packScalars(values: readonly Scalar[], dtype: DType): ElementData {
+function packScalars(values: readonly Scalar[], dtype: ValueDType): ElementData {
   const expect = (value: Scalar, ok: boolean): void => {
     if (!ok) throw new ValueError(`Expected ${dtype}, got ${describe(value)} instead.`);
   };
@@ -252,8 +247,6 @@ function packScalars(values: readonly Scalar[], dtype: DType): ElementData {
     case "string":
       values.forEach((v) => expect(v, typeof v === "string"));
       return [...(values as string[])];
-    case "resource":
-      throw new ValueError("A resource handle has no values.");
   }
 }
 
@@ -389,8 +382,13 @@ export class NDArray<D extends DType = DType> {
   static fromNested(value: NestedInput, dtype?: DType): NDArray {
     const shape = nestedShape(value);
     const values = flattenNested(value, shape);
-    if (dtype !== undefined) checkDType(dtype);
-    const resolved = dtype ?? inferDType(values);
+    let resolved: ValueDType;
+    if (dtype !== undefined) {
+      checkDType(dtype);
+      resolved = dtype;
+    } else {
+      resolved = inferDType(values);
+    }
     return new NDArray(packScalars(values, resolved), shape, resolved);
   }
 

@@ -142,8 +142,10 @@ function pack(flat: readonly unknown[], dtype: DType): ConstValue["values"] {
         if (typeof v !== "string") throw wrongType(dtype, v);
         return v;
       });
+    case "variant":
     case "resource":
-      throw wrongType(dtype, flat[0]);
+      // Handles are made by the ops that own what they name, never from JS values.
+      throw new TypeError(`Cannot convert a JS value to a ${dtype} tensor.`);
   }
 }
 

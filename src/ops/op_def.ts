@@ -69,6 +69,7 @@ const SCOPEFLOW_TO_TF: Record<DType, tensorflow.DataType> = {
   bool: DataType.DT_BOOL,
   string: DataType.DT_STRING,
   resource: DataType.DT_RESOURCE,
+  variant: DataType.DT_VARIANT,
 };
 
 /** A scopeflow dtype as TensorFlow's DataType enum. */

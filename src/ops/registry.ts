@@ -43,6 +43,11 @@ export interface KernelRuntime {
   stash(value: Stashable): number;
   /** The value a `stash` handle stands for; throws if the run no longer holds it. */
   stashed(handle: number): Stashable;
+  /**
+   * The state a stateful op keeps in this session between runs (an iterator's position),
+   * made by `create` on first use; disposed when the session closes.
+   */
+  resource<T extends Stashable>(op: Operation, create: () => T): T;
 }
 
 /** A value a kernel can hand to a later kernel of the same run. */
@@ -90,6 +95,11 @@ export interface OpDefinition {
   stateful?: boolean;
   /** Constant ops: the value never changes, so a session may keep it between runs. */
   constant?: boolean;
+  /**
+   * A control flow primitive, which the executor runs itself (dead values, loop frames):
+   * `Switch`, `Merge`, `Enter`, `Exit`, `NextIteration`, and `ControlTrigger` (never dead).
+   */
+  flow?: "switch" | "merge" | "enter" | "exit" | "nextIteration" | "controlTrigger";
 }
 
 const definitions = new Map<string, OpDefinition>();

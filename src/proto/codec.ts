@@ -180,6 +180,14 @@ export const Event = codec("tensorflow.Event", tf.Event);
 export const LogMessage = codec("tensorflow.LogMessage", tf.LogMessage);
 export const SessionLog = codec("tensorflow.SessionLog", tf.SessionLog);
 export const TaggedRunMetadata = codec("tensorflow.TaggedRunMetadata", tf.TaggedRunMetadata);
+export const RunMetadata = codec("tensorflow.RunMetadata", tf.RunMetadata);
+export const StepStats = codec("tensorflow.StepStats", tf.StepStats);
+export const CostGraphDef = codec("tensorflow.CostGraphDef", tf.CostGraphDef);
+export const TensorDescription = codec("tensorflow.TensorDescription", tf.TensorDescription);
+export const AllocationDescription = codec(
+  "tensorflow.AllocationDescription",
+  tf.AllocationDescription,
+);
 // example/
 export const Example = codec("tensorflow.Example", tf.Example);
 export const SequenceExample = codec("tensorflow.SequenceExample", tf.SequenceExample);

@@ -9,6 +9,7 @@ export {
   cEscape,
   formatDouble,
   formatFloat32,
+  int64Value,
   type FloatStyle,
   type ProtoObject,
   type TextFormatOptions,

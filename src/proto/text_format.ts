@@ -302,6 +302,26 @@ type Token =
   | { kind: "symbol"; text: string; line: number; col: number }
   | { kind: "eof"; line: number; col: number };
 
+/** Escapes that stand for one byte. */
+const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
+  n: 10,
+  r: 13,
+  t: 9,
+  '"': 34,
+  "'": 39,
+  "\\": 92,
+  a: 7,
+  b: 8,
+  f: 12,
+  v: 11,
+  "?": 63,
+};
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isIdentStart = (c: number): boolean =>
+  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
+
 class Tokenizer {
   private pos = 0;
   private line = 1;
@@ -347,25 +367,29 @@ class Tokenizer {
     const col = this.pos - this.lineStart + 1;
     if (this.pos >= s.length) return { kind: "eof", line, col };
     const c = s[this.pos];
-    if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(
-        s.slice(this.pos, this.pos + 256),
-      ) as RegExpExecArray;
-      let end = this.pos + m[0].length;
-      while (end < s.length && /[A-Za-z0-9_]/.test(s[end])) end++;
+    const code = s.charCodeAt(this.pos);
+    if (isIdentStart(code)) {
+      let end = this.pos + 1;
+      while (end < s.length && isIdentPart(s.charCodeAt(end))) end++;
       const text = s.slice(this.pos, end);
       this.pos = end;
       return { kind: "ident", text, line, col };
     }
-    if (/[0-9.+-]/.test(c) && (c !== "." || /[0-9]/.test(s[this.pos + 1] ?? ""))) {
+    if (
+      isDigit(code) ||
+      c === "-" ||
+      c === "+" ||
+      (c === "." && isDigit(s.charCodeAt(this.pos + 1)))
+    ) {
       let end = this.pos;
       if (s[end] === "-" || s[end] === "+") end++;
-      while (end < s.length && /[0-9A-Za-z_.]/.test(s[end])) {
+      const hex = s[end] === "0" && (s[end + 1] === "x" || s[end + 1] === "X");
+      while (end < s.length && (isIdentPart(s.charCodeAt(end)) || s[end] === ".")) {
         // An exponent sign belongs to the number: 1e-05, 2.5E+10.
         if (
+          !hex &&
           (s[end] === "e" || s[end] === "E") &&
-          (s[end + 1] === "-" || s[end + 1] === "+") &&
-          !/^-?0[xX]/.test(s.slice(this.pos, end))
+          (s[end + 1] === "-" || s[end + 1] === "+")
         )
           end += 2;
         else end++;
@@ -394,7 +418,13 @@ class Tokenizer {
         return Uint8Array.from(bytes);
       }
       if (c !== "\\") {
-        // Literal characters go in as their UTF-8 bytes.
+        const code = s.charCodeAt(this.pos);
+        if (code < 0x80) {
+          bytes.push(code);
+          this.pos++;
+          continue;
+        }
+        // Other characters go in as their UTF-8 bytes.
         const cp = s.codePointAt(this.pos) as number;
         const ch = String.fromCodePoint(cp);
         for (const b of utf8Encoder.encode(ch)) bytes.push(b);
@@ -403,20 +433,8 @@ class Tokenizer {
       }
       const e = s[this.pos + 1];
       this.pos += 2;
-      const simple: Record<string, number> = {
-        n: 10,
-        r: 13,
-        t: 9,
-        '"': 34,
-        "'": 39,
-        "\\": 92,
-        a: 7,
-        b: 8,
-        f: 12,
-        v: 11,
-        "?": 63,
-      };
-      if (e !== undefined && e in simple) bytes.push(simple[e]);
+
+      if (e !== undefined && e in SIMPLE_ESCAPES) bytes.push(SIMPLE_ESCAPES[e]);
       else if (e !== undefined && /[0-7]/.test(e)) {
         let v = Number(e);
         for (let i = 0; i < 2 && /[0-7]/.test(s[this.pos] ?? ""); i++)

@@ -64,6 +64,9 @@ export function withNameScope<T>(
  * Values of different graphs are an error, as in TensorFlow.
  */
 export function graphFromValues(values: readonly unknown[] | undefined): Graph {
+  // A function body being traced takes values of the graphs it is traced in as captures.
+  const current = getDefaultGraph();
+  if (current.buildingFunction) return current;
   let found: Graph | null = null;
   for (const v of values ?? []) {
     if (!isTensorConvertible(v)) continue;

@@ -1,11 +1,24 @@
-import type * as tfc from "@tensorflow/tfjs-core";
+import * as tfc from "@tensorflow/tfjs-core";
 import { InternalError, InvalidArgumentError, OpError } from "../errors.js";
 import type { ControlFlowContext } from "../graph/control_flow.js";
+import type { Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { KernelRuntime, Stashable, SubgraphPlan } from "../ops/registry.js";
 import { shareTensor } from "../ops/tfjs_internals.js";
 import { makePlan, type InputSource, type Plan, type Step } from "./plan.js";
+import type { FramePlan } from "./frames.js";
+
+/** A plan's values by slot. */
+type Values = (tfc.Tensor | undefined)[];
+
+/**
+ * The value of a dead tensor (TensorFlow's `is_dead`): one computed on the untaken side of
+ * a `Switch`, or by an op with a dead input. Never given to a kernel; freeing it is a no-op.
+ */
+export const DEAD: tfc.Tensor = Object.freeze({
+  dispose: () => undefined,
+}) as unknown as tfc.Tensor;
 import { VariableState } from "./variable_state.js";
 
 /** A loop body's plan, as handed to the kernel that runs it. */
@@ -30,8 +43,11 @@ export class Executor implements KernelRuntime {
   private readonly plans = new Map<string, Plan>();
   private readonly constants = new Map<Operation, tfc.Tensor[]>();
   private currentStep: Step | null = null;
+  private lastPred: tfc.Tensor | null = null;
+  private lastPredValue = 0;
   private readonly stashes = new Map<number, Stashable>();
   private nextStash = 1;
+  private readonly resources = new Map<Operation, Stashable>();
 
   /** The plan for these fetches, targets and feeds, made once and kept. */
   planFor(
@@ -41,7 +57,9 @@ export class Executor implements KernelRuntime {
     context: ControlFlowContext | null = null,
     invariant: readonly Tensor[] = [],
   ): Plan {
-    const key = `${fetches.map(tensorKey).join(",")}|${targets.map((o) => o.id).join(",")}|${fed.map(tensorKey).join(",")}|${invariant.map(tensorKey).join(",")}`;
+    // Op ids count per graph: a function body's plans must not meet the outer graph's.
+    const graph = (fetches[0] ?? fed[0])?.graph ?? targets[0]?.graph;
+    const key = `${graph === undefined ? 0 : graphKey(graph)}|${fetches.map(tensorKey).join(",")}|${targets.map((o) => o.id).join(",")}|${fed.map(tensorKey).join(",")}|${invariant.map(tensorKey).join(",")}`;
     let plan = this.plans.get(key);
     if (plan === undefined) {
       plan = makePlan(fetches, targets, fed, context, invariant);
@@ -54,9 +72,178 @@ export class Executor implements KernelRuntime {
   runSteps(plan: Plan, values: (tfc.Tensor | undefined)[]): void {
     const saved = this.currentStep;
     try {
-      for (const step of plan.steps) this.runStep(plan, step, values);
+      if (plan.deadness) this.runFlowSteps(plan, plan.steps, values);
+      else for (const step of plan.steps) this.runStep(plan, step, values);
     } finally {
       this.currentStep = saved;
+    }
+  }
+
+  /** `steps` of a plan with control flow: TensorFlow's dead values and loop frames. */
+  private runFlowSteps(plan: Plan, steps: readonly Step[], values: Values): void {
+    for (const step of steps) {
+      switch (step.flow) {
+        case "frame":
+          this.runFrame(plan, step, values);
+          break;
+        case "switch":
+          this.runSwitch(plan, step, values);
+          break;
+        case "merge":
+          this.runMerge(plan, step, values);
+          break;
+        case "exit":
+        case "nextIteration":
+          this.runForward(plan, step, values);
+          break;
+        case "controlTrigger":
+          plan.deadSteps[step.index as number] = 0;
+          break;
+        default:
+          if (this.isDead(plan, step, values)) {
+            this.markDead(plan, step, values);
+          } else {
+            plan.deadSteps[step.index as number] = 0;
+            this.runStep(plan, step, values);
+            // A constant step skips `runStep`'s releases: its guards may be last readers.
+            if (!step.constant) continue;
+          }
+      }
+      this.release(plan, step, values);
+    }
+  }
+
+  /** Whether an input, a guard or a control input of `step` is dead. */
+  private isDead(plan: Plan, step: Step, values: Values): boolean {
+    for (const input of step.inputs)
+      if (input.slot >= 0 && values[input.slot] === DEAD) return true;
+    if (step.guards !== undefined) for (const s of step.guards) if (values[s] === DEAD) return true;
+    if (step.controls !== undefined) {
+      for (const c of step.controls) if (plan.deadSteps[c] === 1) return true;
+    }
+    return false;
+  }
+
+  private markDead(plan: Plan, step: Step, values: Values): void {
+    plan.deadSteps[step.index as number] = 1;
+    for (const s of step.outputs) if (s >= 0) values[s] = DEAD;
+  }
+
+  private release(plan: Plan, step: Step, values: Values): void {
+    for (const s of step.release) {
+      const v = values[s];
+      if (v === undefined || plan.constantSlots.has(s)) continue;
+      if (v !== DEAD) v.dispose();
+      values[s] = undefined;
+    }
+  }
+
+  /** `Switch`: the data goes to output 1 if the predicate is true, else to output 0. */
+  private runSwitch(plan: Plan, step: Step, values: Values): void {
+    if (this.isDead(plan, step, values)) return this.markDead(plan, step, values);
+    plan.deadSteps[step.index as number] = 0;
+    const data = this.inputValue(step.inputs[0] as InputSource, values, step.op);
+    const pred = this.inputValue(step.inputs[1] as InputSource, values, step.op);
+    // A loop's `Switch`es all read its `LoopCond`: read the predicate once.
+    if (pred !== this.lastPred) {
+      this.lastPred = pred;
+      this.lastPredValue = pred.dataSync()[0] ? 1 : 0;
+    }
+    const taken = this.lastPredValue;
+    const live = step.outputs[taken] as number;
+    const dead = step.outputs[1 - taken] as number;
+    if (live >= 0) values[live] = shareTensor(data);
+    if (dead >= 0) values[dead] = DEAD;
+  }
+
+  /** `Merge`: forwards its first live input and that input's index; dead if none is. */
+  private runMerge(plan: Plan, step: Step, values: Values): void {
+    let chosen = -1;
+    let value: tfc.Tensor | undefined;
+    const controlDead = step.controls?.some((c) => plan.deadSteps[c] === 1) === true;
+    for (let i = 0; !controlDead && i < step.inputs.length; i++) {
+      const v = this.inputValue(step.inputs[i] as InputSource, values, step.op, true);
+      if (v !== DEAD) {
+        chosen = i;
+        value = v;
+        break;
+      }
+    }
+    if (value === undefined) return this.markDead(plan, step, values);
+    plan.deadSteps[step.index as number] = 0;
+    const [out, index] = step.outputs as [number, number];
+    if (out >= 0) values[out] = shareTensor(value);
+    if (index >= 0 && !step.release.includes(index)) values[index] = tfc.scalar(chosen, "int32");
+  }
+
+  /**
+   * `Exit` and `NextIteration`: forward a live value. A dead `Exit` leaves its slot alone:
+   * the loop's last iteration is the one whose `Exit` is alive.
+   */
+  private runForward(plan: Plan, step: Step, values: Values): void {
+    const out = step.outputs[0] as number;
+    if (this.isDead(plan, step, values)) {
+      plan.deadSteps[step.index as number] = 1;
+      if (step.flow === "nextIteration" && out >= 0) values[out] = DEAD;
+      return;
+    }
+    plan.deadSteps[step.index as number] = 0;
+    const v = this.inputValue(step.inputs[0] as InputSource, values, step.op);
+    if (out < 0) return;
+    const previous = values[out];
+    if (previous !== undefined && previous !== DEAD) previous.dispose();
+    values[out] = shareTensor(v);
+  }
+
+  /**
+   * Runs a loop frame: its entries, then its body once per iteration over the same slots,
+   * while a `NextIteration` is alive; its exits keep the values of the last iteration.
+   */
+  private runFrame(plan: Plan, step: Step, values: Values): void {
+    const frame = step.frame as FramePlan;
+    const entered: tfc.Tensor[] = [];
+    for (const e of frame.enters) {
+      const v = this.inputValue(e.source, values, e.op, true);
+      if (v === DEAD) break;
+      entered.push(v);
+    }
+    const controlDead = step.controls?.some((c) => plan.deadSteps[c] === 1) === true;
+    if (entered.length < frame.enters.length || controlDead) {
+      // A loop in an untaken branch: its exits are dead.
+      return this.markDead(plan, step, values);
+    }
+    plan.deadSteps[step.index as number] = 0;
+    frame.enters.forEach((e, i) => {
+      values[e.slot] = shareTensor(entered[i] as tfc.Tensor);
+    });
+    for (const s of frame.nextSlots) values[s] = DEAD;
+    for (const s of frame.exitSlots) values[s] = DEAD;
+    try {
+      for (let iteration = 0; ; iteration++) {
+        if (iteration > 0) {
+          // A loop variable's `Enter` feeds the first iteration only.
+          for (const e of frame.enters) {
+            if (e.constant) continue;
+            const v = values[e.slot];
+            if (v !== undefined && v !== DEAD) v.dispose();
+            values[e.slot] = DEAD;
+          }
+        }
+        this.runFlowSteps(plan, frame.steps, values);
+        let more = false;
+        for (const s of frame.nextSlots) {
+          const v = values[s];
+          if (v !== undefined && v !== DEAD) more = true;
+        }
+        if (!more) break;
+      }
+    } finally {
+      for (const s of frame.ownSlots) {
+        if (plan.constantSlots.has(s)) continue;
+        const v = values[s];
+        if (v !== undefined && v !== DEAD) v.dispose();
+        values[s] = undefined;
+      }
     }
   }
 
@@ -101,11 +288,15 @@ export class Executor implements KernelRuntime {
     }
   }
 
-  /** The value an input reads: a slot's value, or the variable's current value. */
+  /**
+   * The value an input reads: a slot's value, or the variable's current value. A dead value
+   * (an untaken branch's) is an error unless `deadOk`, when {@link DEAD} is returned.
+   */
   inputValue(
     source: InputSource,
     values: (tfc.Tensor | undefined)[],
     reader: Operation,
+    deadOk = false,
   ): tfc.Tensor {
     if (source.variable !== null) {
       return this.state.readVariable(source.variable, source.via ?? reader);
@@ -113,6 +304,12 @@ export class Executor implements KernelRuntime {
     const v = values[source.slot];
     if (v === undefined)
       throw new InternalError(`Value for ${reader.name} was freed or never computed.`, reader.name);
+    if (v === DEAD && !deadOk) {
+      throw new InvalidArgumentError(
+        `Retval of ${reader.name} does not have value: it was computed in a branch of a conditional that was not taken.`,
+        reader.name,
+      );
+    }
     return v;
   }
 
@@ -234,6 +431,15 @@ export class Executor implements KernelRuntime {
     return value;
   }
 
+  resource<T extends Stashable>(op: Operation, create: () => T): T {
+    let value = this.resources.get(op);
+    if (value === undefined) {
+      value = create();
+      this.resources.set(op, value);
+    }
+    return value as T;
+  }
+
   /** Frees what kernels stashed during the run that just ended. */
   endRun(): void {
     for (const value of this.stashes.values()) value.dispose();
@@ -243,11 +449,25 @@ export class Executor implements KernelRuntime {
   /** Frees constants and variable values. */
   dispose(): void {
     this.endRun();
+    for (const value of this.resources.values()) value.dispose();
+    this.resources.clear();
     this.state.dispose();
     for (const list of this.constants.values()) for (const t of list) t.dispose();
     this.constants.clear();
     this.plans.clear();
   }
+}
+
+const graphKeys = new WeakMap<Graph, number>();
+let nextGraphKey = 1;
+
+function graphKey(graph: Graph): number {
+  let key = graphKeys.get(graph);
+  if (key === undefined) {
+    key = nextGraphKey++;
+    graphKeys.set(graph, key);
+  }
+  return key;
 }
 
 function tensorKey(t: Tensor): string {

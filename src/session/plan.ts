@@ -9,6 +9,8 @@ import { missingFeedMessage } from "../ops/array/placeholder.js";
 import { fuseMatMulChains } from "./fusion.js";
 import { deferLoopSums, preTransposeInvariants } from "./loop_passes.js";
 import { isOrderOnlyGate } from "../ops/control/group.js";
+import { outputContext } from "../graph/control_flow.js";
+import { buildFrames, isBackEdge, type FramePlan } from "./frames.js";
 
 /** Where a step takes one input value from. */
 export interface InputSource {
@@ -31,6 +33,18 @@ export interface Step {
   release: number[];
   /** A `Const`: computed once per session and kept. */
   constant: boolean;
+  /**
+   * Plans with control flow: the step's position in the plan's dead flags, the positions of
+   * its control inputs (a dead control input makes the step dead), slots it no longer
+   * reads but whose death still kills it (a folded `Shape` of a branch value), and what the
+   * executor does itself instead of calling the kernel.
+   */
+  index?: number;
+  controls?: number[];
+  guards?: number[];
+  flow?: "switch" | "merge" | "exit" | "nextIteration" | "controlTrigger" | "frame";
+  /** A loop (`flow: "frame"`): its compiled body. */
+  frame?: FramePlan;
 }
 
 /** The pruned, ordered work for one combination of fetches, targets and feeds. */
@@ -50,6 +64,13 @@ export interface Plan {
   prelude: Step[];
   /** The prelude's output slots. */
   preludeSlots: Set<number>;
+  /**
+   * Whether the plan has control flow primitives: values can be dead (an untaken branch's),
+   * the executor tracks dead values and ops (`deadSteps`, indexed by `Step.index`) and
+   * runs loop frames.
+   */
+  deadness: boolean;
+  deadSteps: Uint8Array;
 }
 
 /**
@@ -70,7 +91,10 @@ export function makePlan(
   invariant: readonly Tensor[] = [],
 ): Plan {
   const fed = new Set(feeds);
-  for (const op of [...fetches.map((t) => t.op), ...targets]) {
+  for (const t of fetches) {
+    if (outputContext(t.op) !== context) throw outsideContextError(t.op, context);
+  }
+  for (const op of targets) {
     if (op.controlFlowContext !== context) throw outsideContextError(op, context);
   }
   const order = topologicalOrder(fetches, targets, fed);
@@ -98,8 +122,11 @@ export function makePlan(
 
   const steps: Step[] = [];
   const constantSlots = new Set<number>();
+  const stepOf = new Map<Operation, Step>();
+  const readWhereUsed = new Set<Operation>();
+  let hasFlow = false;
   for (const op of order) {
-    if (op.controlFlowContext !== context) throw outsideContextError(op, context);
+    if (!runsInPlanOf(op, context)) throw outsideContextError(op, context);
     const def = getOpDefinition(op.type);
     if (def === undefined) {
       throw new UnimplementedError(
@@ -110,8 +137,13 @@ export function makePlan(
     if (op.type === "Placeholder") {
       throw new InvalidArgumentError(missingFeedMessage(op.outputs[0] as Tensor), op.name);
     }
-    if (op.type === "VariableV2") continue;
-    if (op.outputs.length === 1 && isSnapshot(op.outputs[0] as Tensor, fed)) continue;
+    if (
+      op.type === "VariableV2" ||
+      (op.outputs.length === 1 && isSnapshot(op.outputs[0] as Tensor, fed))
+    ) {
+      readWhereUsed.add(op);
+      continue;
+    }
     const refInputs = new Set(def.refInputs ?? []);
     const inputs: InputSource[] = [];
     op.inputs.forEach((t, i) => {
@@ -120,10 +152,38 @@ export function makePlan(
     const outputs = def.refOutput ? [] : op.outputs.map((t) => slot(t));
     const constant = def.constant === true;
     if (constant) outputs.forEach((s) => constantSlots.add(s));
-    steps.push({ op, kernel: def.kernel, inputs, outputs, release: [], constant });
+    const step: Step = { op, kernel: def.kernel, inputs, outputs, release: [], constant };
+    if (def.flow !== undefined) {
+      hasFlow = true;
+      if (def.flow !== "enter") step.flow = def.flow;
+    }
+    stepOf.set(op, step);
+    steps.push(step);
   }
 
   foldConstants(steps, constantSlots);
+  if (hasFlow) {
+    deferLoopSums(steps).forEach((step, i) => {
+      if (step !== steps[i]) {
+        steps[i] = step;
+        stepOf.set(step.op, step);
+      }
+    });
+    return controlFlowPlan(
+      steps,
+      stepOf,
+      order,
+      fed,
+      readWhereUsed,
+      fetches,
+      feedSlots,
+      constantSlots,
+      {
+        slotCount: () => slotCount,
+        sourceOf,
+      },
+    );
+  }
   const fetchSources = fetches.map(sourceOf);
   const pinned = new Set<number>([
     ...feedSlots.values(),
@@ -142,7 +202,123 @@ export function makePlan(
     constantSlots,
     prelude,
     preludeSlots,
+    deadness: false,
+    deadSteps: new Uint8Array(0),
   };
+}
+
+/**
+ * A plan with control flow primitives: loop frames compiled into sub-plans (`frames.ts`),
+ * each step told which control inputs can make it dead, releases scheduled per frame.
+ * Matmul-bias-activation chains are fused where no link has control inputs.
+ */
+function controlFlowPlan(
+  planSteps: Step[],
+  stepOf: Map<Operation, Step>,
+  order: readonly Operation[],
+  fed: ReadonlySet<Tensor>,
+  readWhereUsed: ReadonlySet<Operation>,
+  fetches: readonly Tensor[],
+  feedSlots: Map<Tensor, number>,
+  constantSlots: Set<number>,
+  ctx: { slotCount: () => number; sourceOf: (t: Tensor) => InputSource },
+): Plan {
+  let steps = planSteps;
+  const fetchSources = fetches.map(ctx.sourceOf);
+  // Fusion, where no link of a chain has control inputs (which a fused step would lose).
+  const pinned = new Set<number>([...feedSlots.values()]);
+  for (const f of fetchSources) if (f.slot >= 0) pinned.add(f.slot);
+  for (const step of steps) {
+    if (step.op.controlInputs.length === 0) continue;
+    for (const s of step.outputs) pinned.add(s);
+    for (const i of step.inputs) if (i.slot >= 0) pinned.add(i.slot);
+  }
+  const fusedSteps = fuseMatMulChains(steps, pinned);
+  if (fusedSteps !== steps) {
+    stepOf.clear();
+    for (const step of fusedSteps) stepOf.set(step.op, step);
+    steps = fusedSteps;
+  }
+  let count = 0;
+  for (const step of steps) step.index = count++;
+  for (const step of steps) {
+    const controls: number[] = [];
+    for (const c of step.op.controlInputs) {
+      const cs = stepOf.get(c);
+      if (cs !== undefined && cs.index !== undefined) controls.push(cs.index);
+    }
+    if (controls.length > 0) step.controls = controls;
+  }
+  const frameSteps: Step[] = [];
+  const root = buildFrames(order, stepOf, fed, readWhereUsed, (frame, inputs, outputs, op) => {
+    const step: Step = {
+      op,
+      kernel: () => [],
+      inputs,
+      outputs,
+      release: [],
+      constant: false,
+      flow: "frame",
+      frame,
+      index: count++,
+    };
+    frameSteps.push(step);
+    return step;
+  });
+  const keep = new Set<number>([...constantSlots, ...feedSlots.values()]);
+  for (const f of fetchSources) if (f.slot >= 0) keep.add(f.slot);
+  scheduleFrameReleases(root, keep);
+  return {
+    steps: root,
+    slotCount: ctx.slotCount(),
+    feedSlots,
+    fetchSources,
+    constantSlots,
+    prelude: [],
+    preludeSlots: new Set(),
+    deadness: true,
+    deadSteps: new Uint8Array(count),
+  };
+}
+
+/**
+ * Releases for a frame's steps and, recursively, its loops': a value is freed after its
+ * last reader in its own frame. A loop's invariants (constant `Enter`s) and exits are
+ * kept through the loop; the values of a `NextIteration` are read by its `Merge` at the
+ * next iteration, which comes earlier in the body.
+ */
+function scheduleFrameReleases(steps: Step[], keep: ReadonlySet<number>): void {
+  const lastUse = new Map<number, number>();
+  const read = (step: Step, i: number): void => {
+    for (const input of step.inputs) if (input.slot >= 0) lastUse.set(input.slot, i);
+    for (const s of step.guards ?? []) lastUse.set(s, i);
+  };
+  steps.forEach(read);
+  for (const step of steps) {
+    for (const s of step.outputs)
+      if (s >= 0 && !keep.has(s) && !lastUse.has(s)) step.release.push(s);
+  }
+  for (const [s, i] of lastUse) if (!keep.has(s)) (steps[i] as Step).release.push(s);
+  for (const step of steps) {
+    const frame = step.frame;
+    if (frame === undefined) continue;
+    const inner = new Set(keep);
+    for (const e of frame.enters) if (e.constant) inner.add(e.slot);
+    for (const s of frame.exitSlots) inner.add(s);
+    scheduleFrameReleases(frame.steps, inner);
+  }
+}
+
+/**
+ * Whether `op` runs as a step of a plan for `context`: it belongs to `context` or to a
+ * conditional or loop nested in it, but not to the body of a functional loop, which its
+ * `While` op runs.
+ */
+function runsInPlanOf(op: Operation, context: ControlFlowContext | null): boolean {
+  for (let c = op.controlFlowContext; c !== context; c = c.outer) {
+    if (c === null || c.runsAsOneOp === true) return false;
+  }
+  return true;
 }
 
 /**
@@ -183,6 +359,8 @@ function foldConstants(steps: Step[], constantSlots: Set<number>): void {
     const op = step.op;
     const def = getOpDefinition(op.type);
     if (def === undefined || def.stateful === true || def.refOutput !== undefined) continue;
+    // Control flow primitives forward values that differ by iteration or branch.
+    if (def.flow !== undefined) continue;
     if (step.outputs.length === 0) continue;
     const small = op.outputs.every((t) => {
       const n = t.shape.numElements();
@@ -198,6 +376,8 @@ function foldConstants(steps: Step[], constantSlots: Set<number>): void {
     step.constant = true;
     if (staticKernel !== null) {
       step.kernel = staticKernel;
+      const guards = step.inputs.filter((i) => i.slot >= 0).map((i) => i.slot);
+      if (guards.length > 0) step.guards = guards;
       step.inputs = [];
     }
     for (const s of step.outputs) constantSlots.add(s);
@@ -258,6 +438,7 @@ function topologicalOrder(
   const order: Operation[] = [];
   const state = new Map<Operation, 1 | 2>();
   const stack: [Operation, number][] = [];
+  const deferred: Operation[] = [];
   const visit = (root: Operation): void => {
     if (state.has(root)) return;
     state.set(root, 1);
@@ -272,6 +453,11 @@ function topologicalOrder(
         if (next < op.inputs.length) {
           const t = op.inputs[next] as Tensor;
           dep = fed.has(t) ? null : t.op;
+          // A loop's back edge: the `NextIteration` runs after the `Merge` reading it.
+          if (dep !== null && isBackEdge(op, t)) {
+            deferred.push(dep);
+            dep = null;
+          }
         } else {
           dep = op.controlInputs[next - op.inputs.length] as Operation;
           // A fed op counts as run, as in TensorFlow, where the feed replaces it.
@@ -291,5 +477,6 @@ function topologicalOrder(
   };
   for (const t of fetches) if (!fed.has(t)) visit(t.op);
   for (const op of targets) visit(op);
+  for (let i = 0; i < deferred.length; i++) visit(deferred[i] as Operation);
   return order;
 }

@@ -37,7 +37,11 @@ export class VariableState {
     if (op.buildData._seeded !== true) return undefined;
     const count = this.randomCounts.get(op) ?? 0;
     this.randomCounts.set(op, count + 1);
-    return mixSeeds(op.attrs.seed as number, op.attrs.seed2 as number, count);
+    // Random ops hold TF's seed/seed2 attrs; ShuffleDataset takes its seeds as inputs, and
+    // its builder keeps their values as build data.
+    const from =
+      "seed" in op.attrs ? op.attrs : { seed: op.buildData._seed, seed2: op.buildData._seed2 };
+    return mixSeeds(from.seed as number, from.seed2 as number, count);
   }
 
   /** Makes the run's writes the variables' values. */

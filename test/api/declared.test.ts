@@ -23,6 +23,8 @@ const NOT_FUNCTIONS = new Set([
   "tf.nn.rnnCell.LayerRNNCell", // the base class; each cell is declared
   "tf.losses.Reduction", // TF's class of constants, never called
   "tf.SliceSpec", // the value `tf.sliceSpec(start, stop, step)` (declared) makes
+  "tf.data.Dataset", // made by its static methods and transformations (declared)
+  "tf.data.Iterator", // made by datasets and `Iterator.fromStructure` (declared)
 ]);
 
 function publicFunctions(): [string, object][] {

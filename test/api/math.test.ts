@@ -910,3 +910,49 @@ describe("gradients(ys, xs, grad_ys, name, colocate_gradients_with_ops, gate_gra
     );
   });
 });
+
+describe("cond(pred, true_fn, false_fn, strict, name), case(...), while_loop(...)", () => {
+  it("cond: positional, options and the fn1/fn2 aliases build the same graph", () => {
+    const build = (form: number) => (): void => {
+      const p = tf.placeholder(tf.bool, [], { name: "p" });
+      const x = tf.constant(X, { name: "x" });
+      const t = (): tf.Tensor => tf.square(x);
+      const f = (): tf.Tensor => tf.negative(x);
+      if (form === 0) tf.cond(p, t, f, false, "choose");
+      else if (form === 1) tf.cond(p, { trueFn: t, falseFn: f, strict: false, name: "choose" });
+      else if (form === 2) tf.cond({ pred: p, trueFn: t, falseFn: f, name: "choose" });
+      else tf.cond(p, { fn1: t, fn2: f, name: "choose" });
+    };
+    const pic = expectSameGraphs(build(0), build(1), build(2), build(3));
+    expect(line(pic, "choose/Merge")).toBe(
+      'choose/Merge = Merge(choose/Neg:0,choose/Square:0) [N=2,T="float32"] -> float32(2, 3),int32()',
+    );
+  });
+
+  it("case: positional and options build the same graph", () => {
+    const build = (form: number) => (): void => {
+      const x = tf.placeholder(tf.float32, [], { name: "x" });
+      const pairs: [tf.Tensor, () => tf.Tensor][] = [
+        [tf.less(x, 1), () => tf.constant(1)],
+        [tf.less(x, 2), () => tf.constant(2)],
+      ];
+      const d = (): tf.Tensor => tf.constant(3);
+      if (form === 0) tf.case(pairs, d, false, false, "pick");
+      else tf.case({ predFnPairs: pairs, default: d, exclusive: false, name: "pick" });
+    };
+    expectSameGraphs(build(0), build(1));
+  });
+
+  it("whileLoop: positional and options build the same graph", () => {
+    const build = (form: number) => (): void => {
+      const n = tf.placeholder(tf.int32, [], { name: "n" });
+      const c = (i: tf.Tensor): tf.Tensor => tf.less(i, n);
+      const b = (i: tf.Tensor): tf.Tensor => tf.add(i, 1);
+      const vars = [tf.constant(0, { dtype: tf.int32 })];
+      if (form === 0) tf.whileLoop(c, b, vars, null as never, 4, true, false, "loop");
+      else tf.whileLoop(c, b, vars, { parallelIterations: 4, name: "loop" });
+    };
+    const pic = expectSameGraphs(build(0), build(1));
+    expect(line(pic, "loop/Enter")).toContain("parallel_iterations=4");
+  });
+});

@@ -40,6 +40,10 @@ const TF_NOT_DIFFERENTIABLE = [
   "RandomStandardNormal",
   "RandomUniform",
   "TruncatedNormal",
+  // data_flow_grad.py
+  "StackV2",
+  "StackPushV2",
+  "StackPopV2",
   // state_grad.py
   "Assign",
   "AssignAdd",
@@ -50,7 +54,7 @@ const TF_NOT_DIFFERENTIABLE = [
   "TensorArraySizeV3",
   "TensorArrayV3",
 ];
-const LOOP_FEED_OPS = ["Enter", "LoopArg", "LoopValue"];
+const LOOP_FEED_OPS = ["LoopArg", "LoopValue"];
 
 describe("gradient declarations", () => {
   it("every registered op type has a gradient or an explicit no-gradient", () => {

@@ -24,6 +24,8 @@ const ADDED_BY_TF_1_15: Record<string, string> = {
   BatchMatMulV2: "core/ops/math_ops.cc (TF 1.14)",
   FusedBatchNormV3: "core/ops/nn_ops.cc (TF 1.14)",
   FusedBatchNormGradV3: "core/ops/nn_ops.cc (TF 1.14)",
+  ModelDataset: "core/ops/dataset_ops.cc (algorithm, cpu_budget)",
+  ShardDataset: "core/ops/dataset_ops.cc (require_non_empty)",
 };
 
 /** TF 1.11 attr lists → TF 1.15's, for the op types that changed in between. */
@@ -38,10 +40,30 @@ const CHANGED_BY_TF_1_15: Record<string, [string, (attrs: readonly string[]) => 
   Conv2DBackpropInput: ["core/ops/nn_ops.cc: explicit padding (TF 1.14)", withExplicitPadding],
   Conv2DBackpropFilter: ["core/ops/nn_ops.cc: explicit padding (TF 1.14)", withExplicitPadding],
   GatherV2: ["core/ops/array_ops.cc: batch_dims (TF 1.14)", (a) => ["batch_dims: int = 0", ...a]],
+  MapDataset: [
+    "core/ops/dataset_ops.cc",
+    (a) => [...a, "use_inter_op_parallelism: bool = true", "preserve_cardinality: bool = false"],
+  ],
+  ParallelMapDataset: [
+    "core/ops/dataset_ops.cc",
+    (a) => [
+      ...a,
+      "use_inter_op_parallelism: bool = true",
+      "sloppy: bool = false",
+      "preserve_cardinality: bool = false",
+    ],
+  ],
+  BatchDatasetV2: ["core/ops/dataset_ops.cc", (a) => ["parallel_copy: bool = false", ...a]],
+  PaddedBatchDatasetV2: ["core/ops/dataset_ops.cc", (a) => ["parallel_copy: bool = false", ...a]],
+  PrefetchDataset: ["core/ops/dataset_ops.cc", (a) => [...a, "slack_period: int = 0"]],
+  OptimizeDataset: [
+    "core/ops/dataset_ops.cc",
+    (a) => [...a, "optimization_configs: list(string) = []"],
+  ],
 };
 
 /** scopeflow's own op types: no TensorFlow form, refused by graph export. */
-const SCOPEFLOW_ONLY = ["Enter", "LoopArg", "LoopValue", "While"];
+const SCOPEFLOW_ONLY = ["LoopArg", "LoopValue", "While"];
 
 /** The fields ops.pbtxt holds (TF's golden file drops docs except in a few ops). */
 function comparable(def: OpDefMessage): Uint8Array {

@@ -2,10 +2,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  Event,
   GraphDef,
   MetaGraphDef,
   NodeDef,
   ProtoDecodeError,
+  RunMetadata,
   SavedModel,
   TensorProto,
 } from "../../src/proto/index.js";
@@ -90,5 +92,42 @@ describe("binary: malformed input", () => {
       TensorProto.toBinary(TensorProto.fromText("int64_val: 9007199254740993")),
     );
     expect(String(t.int64Val[0])).toBe("9007199254740993");
+  });
+});
+
+describe("RunMetadata (TensorBoard's run metadata)", () => {
+  it("step stats and cost graph round-trip through binary and text, inside a TaggedRunMetadata event", () => {
+    const rm = RunMetadata.fromText(`
+      step_stats {
+        dev_stats {
+          device: "/job:localhost/replica:0/task:0/device:CPU:0"
+          node_stats {
+            node_name: "MatMul"
+            all_start_micros: 1575000000000000
+            op_end_rel_micros: 12
+            output { slot: 0 tensor_description { dtype: DT_FLOAT shape { dim { size: 2 } } allocation_description { requested_bytes: 8 allocator_name: "cpu" } } }
+            thread_id: 3
+          }
+          thread_names { key: 3 value: "worker" }
+        }
+      }
+      cost_graph { node { name: "MatMul" id: 1 compute_cost: 4 output_info { size: 8 alias_input_port: -1 dtype: DT_FLOAT } } }
+      partition_graphs { node { name: "MatMul" op: "MatMul" } }
+    `);
+    const stats = rm.stepStats?.devStats?.[0];
+    expect(stats?.nodeStats?.[0].allStartMicros).toBe(1575000000000000);
+    expect(stats?.threadNames).toEqual({ 3: "worker" });
+    expect(rm.costGraph?.node?.[0].outputInfo?.[0].aliasInputPort).toBe(-1);
+    const bytes = new Uint8Array(RunMetadata.toBinary(rm));
+    expect(new Uint8Array(RunMetadata.toBinary(RunMetadata.fromBinary(bytes)))).toEqual(bytes);
+    expect(RunMetadata.fromText(RunMetadata.toText(rm))).toEqual(rm);
+    const event = Event.fromBinary(
+      Event.toBinary({
+        wallTime: 1.5,
+        step: 2,
+        taggedRunMetadata: { tag: "step2", runMetadata: bytes },
+      }),
+    );
+    expect(RunMetadata.fromBinary(event.taggedRunMetadata?.runMetadata as Uint8Array)).toEqual(rm);
   });
 });

@@ -3,6 +3,7 @@ import { InternalError, InvalidArgumentError, ValueError } from "../../errors.js
 import {
   isWithinContext,
   loopValueMessage,
+  outputContext,
   type ControlFlowContext,
 } from "../../graph/control_flow.js";
 import type { DType } from "../../graph/dtypes.js";
@@ -15,6 +16,8 @@ import { graphFromValues, withNameScope } from "../../scope/name_scope.js";
 import { identity } from "../math/unary.js";
 import { registerOp, type KernelRuntime, type Stashable } from "../registry.js";
 import { shareTensor } from "../tfjs_internals.js";
+// `Enter` (the type of a loop body's captures) is registered with the other primitives.
+import "./control_flow_ops.js";
 
 /**
  * Loops over time as one op (TensorFlow 2's functional `While`, with the per-step
@@ -66,6 +69,8 @@ export interface LoopSpec {
 export class LoopContext implements ControlFlowContext {
   readonly name: string;
   readonly outer: ControlFlowContext | null;
+  readonly kind = "while" as const;
+  readonly runsAsOneOp = true;
   /** Outer tensor → the `Enter` output standing for it in the body. */
   readonly captures = new Map<Tensor, Tensor>();
   readonly externalControls: Operation[] = [];
@@ -85,7 +90,7 @@ export class LoopContext implements ControlFlowContext {
   }
 
   captureInput(t: Tensor, consumerName: string): Tensor {
-    const own = t.op.controlFlowContext;
+    const own = outputContext(t.op);
     if (isWithinContext(this, own)) return this.enter(t, consumerName);
     const forwardOp = this.forwardOp;
     const forward = forwardOp === null ? null : loopSpecOf(forwardOp);
@@ -103,10 +108,11 @@ export class LoopContext implements ControlFlowContext {
     throw new ValueError(loopValueMessage(t, consumerName));
   }
 
-  addExternalControl(ops: readonly unknown[]): void {
-    for (const op of ops as Operation[]) {
+  addExternalControl(ops: readonly Operation[]): Operation[] {
+    for (const op of ops) {
       if (!this.externalControls.includes(op)) this.externalControls.push(op);
     }
+    return [];
   }
 
   private enter(t: Tensor, consumerName: string): Tensor {
@@ -676,8 +682,8 @@ function fedByLoop(_inputs: readonly tfc.Tensor[], op: Operation): tfc.Tensor[] 
 }
 
 // scopeflow's own loop machinery: TensorFlow's functional `While` takes `cond`/`body`
-// functions from a FunctionDefLibrary and its `Enter` a `frame_name`; these take ops of the
-// graph itself, so they have no TensorFlow form and graph export refuses them.
+// functions from a FunctionDefLibrary; this one and its LoopArg/LoopValue feeds take ops
+// of the graph itself, so they have no TensorFlow form and graph export refuses them.
 const LOOP_OP =
   "scopeflow's dynamic_rnn loop (body ops in the graph, run by the loop op); TensorFlow " +
   "builds the same loop from Enter/Merge/Switch/NextIteration/Exit ops";
@@ -688,5 +694,4 @@ registerOp({
   stateful: true,
 });
 registerOp({ type: "LoopArg", opDef: { scopeflowOnly: LOOP_OP }, kernel: fedByLoop });
-registerOp({ type: "Enter", opDef: { scopeflowOnly: LOOP_OP }, kernel: fedByLoop });
 registerOp({ type: "LoopValue", opDef: { scopeflowOnly: LOOP_OP }, kernel: fedByLoop });

@@ -224,6 +224,37 @@ export namespace tensorflow {
         };
     }
 
+    interface IAllocationDescription extends tensorflow.AllocationDescription.$Properties {
+    }
+
+    class AllocationDescription {
+        constructor(properties?: tensorflow.AllocationDescription.$Properties);
+        $unknowns?: Uint8Array[];
+        requestedBytes: (number|Long);
+        allocatedBytes: (number|Long);
+        allocatorName: string;
+        allocationId: (number|Long);
+        hasSingleReference: boolean;
+        ptr: (number|Long);
+        static create(properties: tensorflow.AllocationDescription.$Shape): tensorflow.AllocationDescription & tensorflow.AllocationDescription.$Shape;
+        static create(properties?: tensorflow.AllocationDescription.$Properties): tensorflow.AllocationDescription;
+        static encode(message: tensorflow.AllocationDescription.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.AllocationDescription & tensorflow.AllocationDescription.$Shape;
+    }
+
+    namespace AllocationDescription {
+        interface $Properties {
+            requestedBytes?: (number|Long|null);
+            allocatedBytes?: (number|Long|null);
+            allocatorName?: (string|null);
+            allocationId?: (number|Long|null);
+            hasSingleReference?: (boolean|null);
+            ptr?: (number|Long|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.AllocationDescription.$Properties;
+    }
+
     interface IAttrValue extends tensorflow.AttrValue.$Properties {
     }
 
@@ -577,6 +608,126 @@ export namespace tensorflow {
         DT_VARIANT_REF = 121,
         DT_UINT32_REF = 122,
         DT_UINT64_REF = 123
+    }
+
+    interface ICostGraphDef extends tensorflow.CostGraphDef.$Properties {
+    }
+
+    class CostGraphDef {
+        constructor(properties?: tensorflow.CostGraphDef.$Properties);
+        $unknowns?: Uint8Array[];
+        node: tensorflow.CostGraphDef.Node.$Properties[];
+        static create(properties: tensorflow.CostGraphDef.$Shape): tensorflow.CostGraphDef & tensorflow.CostGraphDef.$Shape;
+        static create(properties?: tensorflow.CostGraphDef.$Properties): tensorflow.CostGraphDef;
+        static encode(message: tensorflow.CostGraphDef.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.CostGraphDef & tensorflow.CostGraphDef.$Shape;
+    }
+
+    namespace CostGraphDef {
+        interface $Properties {
+            node?: (tensorflow.CostGraphDef.Node.$Properties[]|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.CostGraphDef.$Properties;
+
+        interface INode extends tensorflow.CostGraphDef.Node.$Properties {
+        }
+
+        class Node {
+            constructor(properties?: tensorflow.CostGraphDef.Node.$Properties);
+            $unknowns?: Uint8Array[];
+            name: string;
+            device: string;
+            id: number;
+            inputInfo: tensorflow.CostGraphDef.Node.InputInfo.$Properties[];
+            outputInfo: tensorflow.CostGraphDef.Node.OutputInfo.$Properties[];
+            temporaryMemorySize: (number|Long);
+            hostTempMemorySize: (number|Long);
+            deviceTempMemorySize: (number|Long);
+            hostPersistentMemorySize: (number|Long);
+            devicePersistentMemorySize: (number|Long);
+            computeCost: (number|Long);
+            computeTime: (number|Long);
+            memoryTime: (number|Long);
+            isFinal: boolean;
+            controlInput: number[];
+            static create(properties: tensorflow.CostGraphDef.Node.$Shape): tensorflow.CostGraphDef.Node & tensorflow.CostGraphDef.Node.$Shape;
+            static create(properties?: tensorflow.CostGraphDef.Node.$Properties): tensorflow.CostGraphDef.Node;
+            static encode(message: tensorflow.CostGraphDef.Node.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.CostGraphDef.Node & tensorflow.CostGraphDef.Node.$Shape;
+        }
+
+        namespace Node {
+            interface $Properties {
+                name?: (string|null);
+                device?: (string|null);
+                id?: (number|null);
+                inputInfo?: (tensorflow.CostGraphDef.Node.InputInfo.$Properties[]|null);
+                outputInfo?: (tensorflow.CostGraphDef.Node.OutputInfo.$Properties[]|null);
+                temporaryMemorySize?: (number|Long|null);
+                hostTempMemorySize?: (number|Long|null);
+                deviceTempMemorySize?: (number|Long|null);
+                hostPersistentMemorySize?: (number|Long|null);
+                devicePersistentMemorySize?: (number|Long|null);
+                computeCost?: (number|Long|null);
+                computeTime?: (number|Long|null);
+                memoryTime?: (number|Long|null);
+                isFinal?: (boolean|null);
+                controlInput?: (number[]|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = tensorflow.CostGraphDef.Node.$Properties;
+
+            interface IInputInfo extends tensorflow.CostGraphDef.Node.InputInfo.$Properties {
+            }
+
+            class InputInfo {
+                constructor(properties?: tensorflow.CostGraphDef.Node.InputInfo.$Properties);
+                $unknowns?: Uint8Array[];
+                precedingNode: number;
+                precedingPort: number;
+                static create(properties: tensorflow.CostGraphDef.Node.InputInfo.$Shape): tensorflow.CostGraphDef.Node.InputInfo & tensorflow.CostGraphDef.Node.InputInfo.$Shape;
+                static create(properties?: tensorflow.CostGraphDef.Node.InputInfo.$Properties): tensorflow.CostGraphDef.Node.InputInfo;
+                static encode(message: tensorflow.CostGraphDef.Node.InputInfo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.CostGraphDef.Node.InputInfo & tensorflow.CostGraphDef.Node.InputInfo.$Shape;
+            }
+
+            namespace InputInfo {
+                interface $Properties {
+                    precedingNode?: (number|null);
+                    precedingPort?: (number|null);
+                    $unknowns?: Uint8Array[];
+                }
+                type $Shape = tensorflow.CostGraphDef.Node.InputInfo.$Properties;
+            }
+
+            interface IOutputInfo extends tensorflow.CostGraphDef.Node.OutputInfo.$Properties {
+            }
+
+            class OutputInfo {
+                constructor(properties?: tensorflow.CostGraphDef.Node.OutputInfo.$Properties);
+                $unknowns?: Uint8Array[];
+                size: (number|Long);
+                aliasInputPort: (number|Long);
+                shape?: (tensorflow.TensorShapeProto.$Properties|null);
+                dtype: tensorflow.DataType;
+                static create(properties: tensorflow.CostGraphDef.Node.OutputInfo.$Shape): tensorflow.CostGraphDef.Node.OutputInfo & tensorflow.CostGraphDef.Node.OutputInfo.$Shape;
+                static create(properties?: tensorflow.CostGraphDef.Node.OutputInfo.$Properties): tensorflow.CostGraphDef.Node.OutputInfo;
+                static encode(message: tensorflow.CostGraphDef.Node.OutputInfo.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+                static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.CostGraphDef.Node.OutputInfo & tensorflow.CostGraphDef.Node.OutputInfo.$Shape;
+            }
+
+            namespace OutputInfo {
+                interface $Properties {
+                    size?: (number|Long|null);
+                    aliasInputPort?: (number|Long|null);
+                    shape?: (tensorflow.TensorShapeProto.$Properties|null);
+                    dtype?: (tensorflow.DataType|null);
+                    $unknowns?: Uint8Array[];
+                }
+                type $Shape = tensorflow.CostGraphDef.Node.OutputInfo.$Properties;
+            }
+        }
     }
 
     interface IFunctionDefLibrary extends tensorflow.FunctionDefLibrary.$Properties {
@@ -987,6 +1138,228 @@ export namespace tensorflow {
             $unknowns?: Uint8Array[];
         }
         type $Shape = tensorflow.VersionDef.$Properties;
+    }
+
+    interface IAllocationRecord extends tensorflow.AllocationRecord.$Properties {
+    }
+
+    class AllocationRecord {
+        constructor(properties?: tensorflow.AllocationRecord.$Properties);
+        $unknowns?: Uint8Array[];
+        allocMicros: (number|Long);
+        allocBytes: (number|Long);
+        static create(properties: tensorflow.AllocationRecord.$Shape): tensorflow.AllocationRecord & tensorflow.AllocationRecord.$Shape;
+        static create(properties?: tensorflow.AllocationRecord.$Properties): tensorflow.AllocationRecord;
+        static encode(message: tensorflow.AllocationRecord.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.AllocationRecord & tensorflow.AllocationRecord.$Shape;
+    }
+
+    namespace AllocationRecord {
+        interface $Properties {
+            allocMicros?: (number|Long|null);
+            allocBytes?: (number|Long|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.AllocationRecord.$Properties;
+    }
+
+    interface IAllocatorMemoryUsed extends tensorflow.AllocatorMemoryUsed.$Properties {
+    }
+
+    class AllocatorMemoryUsed {
+        constructor(properties?: tensorflow.AllocatorMemoryUsed.$Properties);
+        $unknowns?: Uint8Array[];
+        allocatorName: string;
+        totalBytes: (number|Long);
+        peakBytes: (number|Long);
+        liveBytes: (number|Long);
+        allocationRecords: tensorflow.AllocationRecord.$Properties[];
+        allocatorBytesInUse: (number|Long);
+        static create(properties: tensorflow.AllocatorMemoryUsed.$Shape): tensorflow.AllocatorMemoryUsed & tensorflow.AllocatorMemoryUsed.$Shape;
+        static create(properties?: tensorflow.AllocatorMemoryUsed.$Properties): tensorflow.AllocatorMemoryUsed;
+        static encode(message: tensorflow.AllocatorMemoryUsed.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.AllocatorMemoryUsed & tensorflow.AllocatorMemoryUsed.$Shape;
+    }
+
+    namespace AllocatorMemoryUsed {
+        interface $Properties {
+            allocatorName?: (string|null);
+            totalBytes?: (number|Long|null);
+            peakBytes?: (number|Long|null);
+            liveBytes?: (number|Long|null);
+            allocationRecords?: (tensorflow.AllocationRecord.$Properties[]|null);
+            allocatorBytesInUse?: (number|Long|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.AllocatorMemoryUsed.$Properties;
+    }
+
+    interface INodeOutput extends tensorflow.NodeOutput.$Properties {
+    }
+
+    class NodeOutput {
+        constructor(properties?: tensorflow.NodeOutput.$Properties);
+        $unknowns?: Uint8Array[];
+        slot: number;
+        tensorDescription?: (tensorflow.TensorDescription.$Properties|null);
+        static create(properties: tensorflow.NodeOutput.$Shape): tensorflow.NodeOutput & tensorflow.NodeOutput.$Shape;
+        static create(properties?: tensorflow.NodeOutput.$Properties): tensorflow.NodeOutput;
+        static encode(message: tensorflow.NodeOutput.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.NodeOutput & tensorflow.NodeOutput.$Shape;
+    }
+
+    namespace NodeOutput {
+        interface $Properties {
+            slot?: (number|null);
+            tensorDescription?: (tensorflow.TensorDescription.$Properties|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.NodeOutput.$Properties;
+    }
+
+    interface IMemoryStats extends tensorflow.MemoryStats.$Properties {
+    }
+
+    class MemoryStats {
+        constructor(properties?: tensorflow.MemoryStats.$Properties);
+        $unknowns?: Uint8Array[];
+        tempMemorySize: (number|Long);
+        persistentMemorySize: (number|Long);
+        persistentTensorAllocIds: (number|Long)[];
+        deviceTempMemorySize: (number|Long);
+        devicePersistentMemorySize: (number|Long);
+        devicePersistentTensorAllocIds: (number|Long)[];
+        static create(properties: tensorflow.MemoryStats.$Shape): tensorflow.MemoryStats & tensorflow.MemoryStats.$Shape;
+        static create(properties?: tensorflow.MemoryStats.$Properties): tensorflow.MemoryStats;
+        static encode(message: tensorflow.MemoryStats.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.MemoryStats & tensorflow.MemoryStats.$Shape;
+    }
+
+    namespace MemoryStats {
+        interface $Properties {
+            tempMemorySize?: (number|Long|null);
+            persistentMemorySize?: (number|Long|null);
+            persistentTensorAllocIds?: ((number|Long)[]|null);
+            deviceTempMemorySize?: (number|Long|null);
+            devicePersistentMemorySize?: (number|Long|null);
+            devicePersistentTensorAllocIds?: ((number|Long)[]|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.MemoryStats.$Properties;
+    }
+
+    interface INodeExecStats extends tensorflow.NodeExecStats.$Properties {
+    }
+
+    class NodeExecStats {
+        constructor(properties?: tensorflow.NodeExecStats.$Properties);
+        $unknowns?: Uint8Array[];
+        nodeName: string;
+        allStartMicros: (number|Long);
+        opStartRelMicros: (number|Long);
+        opEndRelMicros: (number|Long);
+        allEndRelMicros: (number|Long);
+        memory: tensorflow.AllocatorMemoryUsed.$Properties[];
+        output: tensorflow.NodeOutput.$Properties[];
+        timelineLabel: string;
+        scheduledMicros: (number|Long);
+        threadId: number;
+        referencedTensor: tensorflow.AllocationDescription.$Properties[];
+        memoryStats?: (tensorflow.MemoryStats.$Properties|null);
+        static create(properties: tensorflow.NodeExecStats.$Shape): tensorflow.NodeExecStats & tensorflow.NodeExecStats.$Shape;
+        static create(properties?: tensorflow.NodeExecStats.$Properties): tensorflow.NodeExecStats;
+        static encode(message: tensorflow.NodeExecStats.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.NodeExecStats & tensorflow.NodeExecStats.$Shape;
+    }
+
+    namespace NodeExecStats {
+        interface $Properties {
+            nodeName?: (string|null);
+            allStartMicros?: (number|Long|null);
+            opStartRelMicros?: (number|Long|null);
+            opEndRelMicros?: (number|Long|null);
+            allEndRelMicros?: (number|Long|null);
+            memory?: (tensorflow.AllocatorMemoryUsed.$Properties[]|null);
+            output?: (tensorflow.NodeOutput.$Properties[]|null);
+            timelineLabel?: (string|null);
+            scheduledMicros?: (number|Long|null);
+            threadId?: (number|null);
+            referencedTensor?: (tensorflow.AllocationDescription.$Properties[]|null);
+            memoryStats?: (tensorflow.MemoryStats.$Properties|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.NodeExecStats.$Properties;
+    }
+
+    interface IDeviceStepStats extends tensorflow.DeviceStepStats.$Properties {
+    }
+
+    class DeviceStepStats {
+        constructor(properties?: tensorflow.DeviceStepStats.$Properties);
+        $unknowns?: Uint8Array[];
+        device: string;
+        nodeStats: tensorflow.NodeExecStats.$Properties[];
+        threadNames: { [k: string]: string };
+        static create(properties: tensorflow.DeviceStepStats.$Shape): tensorflow.DeviceStepStats & tensorflow.DeviceStepStats.$Shape;
+        static create(properties?: tensorflow.DeviceStepStats.$Properties): tensorflow.DeviceStepStats;
+        static encode(message: tensorflow.DeviceStepStats.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.DeviceStepStats & tensorflow.DeviceStepStats.$Shape;
+    }
+
+    namespace DeviceStepStats {
+        interface $Properties {
+            device?: (string|null);
+            nodeStats?: (tensorflow.NodeExecStats.$Properties[]|null);
+            threadNames?: ({ [k: string]: string }|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.DeviceStepStats.$Properties;
+    }
+
+    interface IStepStats extends tensorflow.StepStats.$Properties {
+    }
+
+    class StepStats {
+        constructor(properties?: tensorflow.StepStats.$Properties);
+        $unknowns?: Uint8Array[];
+        devStats: tensorflow.DeviceStepStats.$Properties[];
+        static create(properties: tensorflow.StepStats.$Shape): tensorflow.StepStats & tensorflow.StepStats.$Shape;
+        static create(properties?: tensorflow.StepStats.$Properties): tensorflow.StepStats;
+        static encode(message: tensorflow.StepStats.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.StepStats & tensorflow.StepStats.$Shape;
+    }
+
+    namespace StepStats {
+        interface $Properties {
+            devStats?: (tensorflow.DeviceStepStats.$Properties[]|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.StepStats.$Properties;
+    }
+
+    interface ITensorDescription extends tensorflow.TensorDescription.$Properties {
+    }
+
+    class TensorDescription {
+        constructor(properties?: tensorflow.TensorDescription.$Properties);
+        $unknowns?: Uint8Array[];
+        dtype: tensorflow.DataType;
+        shape?: (tensorflow.TensorShapeProto.$Properties|null);
+        allocationDescription?: (tensorflow.AllocationDescription.$Properties|null);
+        static create(properties: tensorflow.TensorDescription.$Shape): tensorflow.TensorDescription & tensorflow.TensorDescription.$Shape;
+        static create(properties?: tensorflow.TensorDescription.$Properties): tensorflow.TensorDescription;
+        static encode(message: tensorflow.TensorDescription.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.TensorDescription & tensorflow.TensorDescription.$Shape;
+    }
+
+    namespace TensorDescription {
+        interface $Properties {
+            dtype?: (tensorflow.DataType|null);
+            shape?: (tensorflow.TensorShapeProto.$Properties|null);
+            allocationDescription?: (tensorflow.AllocationDescription.$Properties|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = tensorflow.TensorDescription.$Properties;
     }
 
     interface ISummaryDescription extends tensorflow.SummaryDescription.$Properties {
@@ -1887,6 +2260,69 @@ export namespace tensorflow {
             LEGACY = 0,
             V1 = 1,
             V2 = 2
+        }
+    }
+
+    interface IRunMetadata extends tensorflow.RunMetadata.$Properties {
+    }
+
+    class RunMetadata {
+        constructor(properties?: tensorflow.RunMetadata.$Properties);
+        $unknowns?: Uint8Array[];
+        stepStats?: (tensorflow.StepStats.$Properties|null);
+        costGraph?: (tensorflow.CostGraphDef.$Properties|null);
+        partitionGraphs: tensorflow.GraphDef.$Properties[];
+        functionGraphs: tensorflow.RunMetadata.FunctionGraphs.$Properties[];
+        static create(properties: tensorflow.RunMetadata.$Shape): tensorflow.RunMetadata & tensorflow.RunMetadata.$Shape;
+        static create(properties?: tensorflow.RunMetadata.$Properties): tensorflow.RunMetadata;
+        static encode(message: tensorflow.RunMetadata.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.RunMetadata & tensorflow.RunMetadata.$Shape;
+    }
+
+    namespace RunMetadata {
+        interface $Properties {
+            stepStats?: (tensorflow.StepStats.$Properties|null);
+            costGraph?: (tensorflow.CostGraphDef.$Properties|null);
+            partitionGraphs?: (tensorflow.GraphDef.$Properties[]|null);
+            functionGraphs?: (tensorflow.RunMetadata.FunctionGraphs.$Properties[]|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = {
+          stepStats?: tensorflow.StepStats.$Shape|null;
+          costGraph?: tensorflow.CostGraphDef.$Shape|null;
+          partitionGraphs?: tensorflow.GraphDef.$Shape[]|null;
+          functionGraphs?: tensorflow.RunMetadata.FunctionGraphs.$Shape[]|null;
+          $unknowns?: Uint8Array[];
+        };
+
+        interface IFunctionGraphs extends tensorflow.RunMetadata.FunctionGraphs.$Properties {
+        }
+
+        class FunctionGraphs {
+            constructor(properties?: tensorflow.RunMetadata.FunctionGraphs.$Properties);
+            $unknowns?: Uint8Array[];
+            partitionGraphs: tensorflow.GraphDef.$Properties[];
+            preOptimizationGraph?: (tensorflow.GraphDef.$Properties|null);
+            postOptimizationGraph?: (tensorflow.GraphDef.$Properties|null);
+            static create(properties: tensorflow.RunMetadata.FunctionGraphs.$Shape): tensorflow.RunMetadata.FunctionGraphs & tensorflow.RunMetadata.FunctionGraphs.$Shape;
+            static create(properties?: tensorflow.RunMetadata.FunctionGraphs.$Properties): tensorflow.RunMetadata.FunctionGraphs;
+            static encode(message: tensorflow.RunMetadata.FunctionGraphs.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.RunMetadata.FunctionGraphs & tensorflow.RunMetadata.FunctionGraphs.$Shape;
+        }
+
+        namespace FunctionGraphs {
+            interface $Properties {
+                partitionGraphs?: (tensorflow.GraphDef.$Properties[]|null);
+                preOptimizationGraph?: (tensorflow.GraphDef.$Properties|null);
+                postOptimizationGraph?: (tensorflow.GraphDef.$Properties|null);
+                $unknowns?: Uint8Array[];
+            }
+            type $Shape = {
+              partitionGraphs?: tensorflow.GraphDef.$Shape[]|null;
+              preOptimizationGraph?: tensorflow.GraphDef.$Shape|null;
+              postOptimizationGraph?: tensorflow.GraphDef.$Shape|null;
+              $unknowns?: Uint8Array[];
+            };
         }
     }
 

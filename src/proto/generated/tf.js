@@ -889,6 +889,152 @@ export const tensorflow = $root.tensorflow = (() => {
         return FeatureLists;
     })();
 
+    tensorflow.AllocationDescription = (function() {
+
+        const AllocationDescription = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        AllocationDescription.prototype.requestedBytes = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        AllocationDescription.prototype.allocatedBytes = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        AllocationDescription.prototype.allocatorName = "";
+        AllocationDescription.prototype.allocationId = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        AllocationDescription.prototype.hasSingleReference = false;
+        AllocationDescription.prototype.ptr = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+        AllocationDescription.create = function(properties) {
+            return new AllocationDescription(properties);
+        };
+
+        AllocationDescription.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.requestedBytes != null && $Object.hasOwnProperty.call(message, "requestedBytes") && (typeof message.requestedBytes === "object" ? message.requestedBytes.low || message.requestedBytes.high : message.requestedBytes !== 0))
+                writer.uint32(8).int64(message.requestedBytes);
+            if (message.allocatedBytes != null && $Object.hasOwnProperty.call(message, "allocatedBytes") && (typeof message.allocatedBytes === "object" ? message.allocatedBytes.low || message.allocatedBytes.high : message.allocatedBytes !== 0))
+                writer.uint32(16).int64(message.allocatedBytes);
+            if (message.allocatorName != null && $Object.hasOwnProperty.call(message, "allocatorName") && message.allocatorName !== "")
+                writer.uint32(26).string(message.allocatorName);
+            if (message.allocationId != null && $Object.hasOwnProperty.call(message, "allocationId") && (typeof message.allocationId === "object" ? message.allocationId.low || message.allocationId.high : message.allocationId !== 0))
+                writer.uint32(32).int64(message.allocationId);
+            if (message.hasSingleReference != null && $Object.hasOwnProperty.call(message, "hasSingleReference") && message.hasSingleReference !== false)
+                writer.uint32(40).bool(message.hasSingleReference);
+            if (message.ptr != null && $Object.hasOwnProperty.call(message, "ptr") && (typeof message.ptr === "object" ? message.ptr.low || message.ptr.high : message.ptr !== 0))
+                writer.uint32(48).uint64(message.ptr);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        AllocationDescription.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.AllocationDescription();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.requestedBytes = value;
+                        else
+                            delete message.requestedBytes;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.allocatedBytes = value;
+                        else
+                            delete message.allocatedBytes;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.allocatorName = value;
+                        else
+                            delete message.allocatorName;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.allocationId = value;
+                        else
+                            delete message.allocationId;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.hasSingleReference = value;
+                        else
+                            delete message.hasSingleReference;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.uint64()) === "object" ? value.low || value.high : value !== 0)
+                            message.ptr = value;
+                        else
+                            delete message.ptr;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return AllocationDescription;
+    })();
+
     tensorflow.AttrValue = (function() {
 
         const AttrValue = function (properties) {
@@ -2335,6 +2481,572 @@ export const tensorflow = $root.tensorflow = (() => {
         values[valuesById[122] = "DT_UINT32_REF"] = 122;
         values[valuesById[123] = "DT_UINT64_REF"] = 123;
         return values;
+    })();
+
+    tensorflow.CostGraphDef = (function() {
+
+        const CostGraphDef = function (properties) {
+            this.node = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        CostGraphDef.prototype.node = $util.emptyArray;
+
+        CostGraphDef.create = function(properties) {
+            return new CostGraphDef(properties);
+        };
+
+        CostGraphDef.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.node != null && message.node.length)
+                for (let i = 0; i < message.node.length; ++i)
+                    $root.tensorflow.CostGraphDef.Node.encode(message.node[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        CostGraphDef.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.CostGraphDef();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.node && message.node.length))
+                            message.node = [];
+                        message.node.push($root.tensorflow.CostGraphDef.Node.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        CostGraphDef.Node = (function() {
+
+            const Node = function (properties) {
+                this.inputInfo = [];
+                this.outputInfo = [];
+                this.controlInput = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            Node.prototype.name = "";
+            Node.prototype.device = "";
+            Node.prototype.id = 0;
+            Node.prototype.inputInfo = $util.emptyArray;
+            Node.prototype.outputInfo = $util.emptyArray;
+            Node.prototype.temporaryMemorySize = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+            Node.prototype.hostTempMemorySize = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+            Node.prototype.deviceTempMemorySize = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+            Node.prototype.hostPersistentMemorySize = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+            Node.prototype.devicePersistentMemorySize = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+            Node.prototype.computeCost = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+            Node.prototype.computeTime = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+            Node.prototype.memoryTime = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+            Node.prototype.isFinal = false;
+            Node.prototype.controlInput = $util.emptyArray;
+
+            Node.create = function(properties) {
+                return new Node(properties);
+            };
+
+            Node.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(10).string(message.name);
+                if (message.device != null && $Object.hasOwnProperty.call(message, "device") && message.device !== "")
+                    writer.uint32(18).string(message.device);
+                if (message.id != null && $Object.hasOwnProperty.call(message, "id") && message.id !== 0)
+                    writer.uint32(24).int32(message.id);
+                if (message.inputInfo != null && message.inputInfo.length)
+                    for (let i = 0; i < message.inputInfo.length; ++i)
+                        $root.tensorflow.CostGraphDef.Node.InputInfo.encode(message.inputInfo[i], writer.uint32(34).fork(), _depth + 1).ldelim();
+                if (message.outputInfo != null && message.outputInfo.length)
+                    for (let i = 0; i < message.outputInfo.length; ++i)
+                        $root.tensorflow.CostGraphDef.Node.OutputInfo.encode(message.outputInfo[i], writer.uint32(42).fork(), _depth + 1).ldelim();
+                if (message.temporaryMemorySize != null && $Object.hasOwnProperty.call(message, "temporaryMemorySize") && (typeof message.temporaryMemorySize === "object" ? message.temporaryMemorySize.low || message.temporaryMemorySize.high : message.temporaryMemorySize !== 0))
+                    writer.uint32(48).int64(message.temporaryMemorySize);
+                if (message.isFinal != null && $Object.hasOwnProperty.call(message, "isFinal") && message.isFinal !== false)
+                    writer.uint32(56).bool(message.isFinal);
+                if (message.controlInput != null && message.controlInput.length)
+                    writer.uint32(66).int32s(message.controlInput);
+                if (message.computeCost != null && $Object.hasOwnProperty.call(message, "computeCost") && (typeof message.computeCost === "object" ? message.computeCost.low || message.computeCost.high : message.computeCost !== 0))
+                    writer.uint32(72).int64(message.computeCost);
+                if (message.hostTempMemorySize != null && $Object.hasOwnProperty.call(message, "hostTempMemorySize") && (typeof message.hostTempMemorySize === "object" ? message.hostTempMemorySize.low || message.hostTempMemorySize.high : message.hostTempMemorySize !== 0))
+                    writer.uint32(80).int64(message.hostTempMemorySize);
+                if (message.deviceTempMemorySize != null && $Object.hasOwnProperty.call(message, "deviceTempMemorySize") && (typeof message.deviceTempMemorySize === "object" ? message.deviceTempMemorySize.low || message.deviceTempMemorySize.high : message.deviceTempMemorySize !== 0))
+                    writer.uint32(88).int64(message.deviceTempMemorySize);
+                if (message.hostPersistentMemorySize != null && $Object.hasOwnProperty.call(message, "hostPersistentMemorySize") && (typeof message.hostPersistentMemorySize === "object" ? message.hostPersistentMemorySize.low || message.hostPersistentMemorySize.high : message.hostPersistentMemorySize !== 0))
+                    writer.uint32(96).int64(message.hostPersistentMemorySize);
+                if (message.computeTime != null && $Object.hasOwnProperty.call(message, "computeTime") && (typeof message.computeTime === "object" ? message.computeTime.low || message.computeTime.high : message.computeTime !== 0))
+                    writer.uint32(112).int64(message.computeTime);
+                if (message.memoryTime != null && $Object.hasOwnProperty.call(message, "memoryTime") && (typeof message.memoryTime === "object" ? message.memoryTime.low || message.memoryTime.high : message.memoryTime !== 0))
+                    writer.uint32(120).int64(message.memoryTime);
+                if (message.devicePersistentMemorySize != null && $Object.hasOwnProperty.call(message, "devicePersistentMemorySize") && (typeof message.devicePersistentMemorySize === "object" ? message.devicePersistentMemorySize.low || message.devicePersistentMemorySize.high : message.devicePersistentMemorySize !== 0))
+                    writer.uint32(128).int64(message.devicePersistentMemorySize);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            Node.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.tensorflow.CostGraphDef.Node();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.device = value;
+                            else
+                                delete message.device;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.id = value;
+                            else
+                                delete message.id;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.inputInfo && message.inputInfo.length))
+                                message.inputInfo = [];
+                            message.inputInfo.push($root.tensorflow.CostGraphDef.Node.InputInfo.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.outputInfo && message.outputInfo.length))
+                                message.outputInfo = [];
+                            message.outputInfo.push($root.tensorflow.CostGraphDef.Node.OutputInfo.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.temporaryMemorySize = value;
+                            else
+                                delete message.temporaryMemorySize;
+                            continue;
+                        }
+                    case 10: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.hostTempMemorySize = value;
+                            else
+                                delete message.hostTempMemorySize;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.deviceTempMemorySize = value;
+                            else
+                                delete message.deviceTempMemorySize;
+                            continue;
+                        }
+                    case 12: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.hostPersistentMemorySize = value;
+                            else
+                                delete message.hostPersistentMemorySize;
+                            continue;
+                        }
+                    case 16: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.devicePersistentMemorySize = value;
+                            else
+                                delete message.devicePersistentMemorySize;
+                            continue;
+                        }
+                    case 9: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.computeCost = value;
+                            else
+                                delete message.computeCost;
+                            continue;
+                        }
+                    case 14: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.computeTime = value;
+                            else
+                                delete message.computeTime;
+                            continue;
+                        }
+                    case 15: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.memoryTime = value;
+                            else
+                                delete message.memoryTime;
+                            continue;
+                        }
+                    case 7: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.isFinal = value;
+                            else
+                                delete message.isFinal;
+                            continue;
+                        }
+                    case 8: {
+                            if (wireType === 2) {
+                                if (!(message.controlInput && message.controlInput.length))
+                                    message.controlInput = [];
+                                reader.int32s(message.controlInput);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.controlInput && message.controlInput.length))
+                                message.controlInput = [];
+                            message.controlInput.push(reader.int32());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            Node.InputInfo = (function() {
+
+                const InputInfo = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                InputInfo.prototype.precedingNode = 0;
+                InputInfo.prototype.precedingPort = 0;
+
+                InputInfo.create = function(properties) {
+                    return new InputInfo(properties);
+                };
+
+                InputInfo.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.precedingNode != null && $Object.hasOwnProperty.call(message, "precedingNode") && message.precedingNode !== 0)
+                        writer.uint32(8).int32(message.precedingNode);
+                    if (message.precedingPort != null && $Object.hasOwnProperty.call(message, "precedingPort") && message.precedingPort !== 0)
+                        writer.uint32(16).int32(message.precedingPort);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                InputInfo.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.tensorflow.CostGraphDef.Node.InputInfo();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.precedingNode = value;
+                                else
+                                    delete message.precedingNode;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.precedingPort = value;
+                                else
+                                    delete message.precedingPort;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return InputInfo;
+            })();
+
+            Node.OutputInfo = (function() {
+
+                const OutputInfo = function (properties) {
+                    if (properties)
+                        for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                };
+
+                OutputInfo.prototype.size = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+                OutputInfo.prototype.aliasInputPort = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+                OutputInfo.prototype.shape = null;
+                OutputInfo.prototype.dtype = 0;
+
+                OutputInfo.create = function(properties) {
+                    return new OutputInfo(properties);
+                };
+
+                OutputInfo.encode = function (message, writer, _depth) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $util.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    if (message.size != null && $Object.hasOwnProperty.call(message, "size") && (typeof message.size === "object" ? message.size.low || message.size.high : message.size !== 0))
+                        writer.uint32(8).int64(message.size);
+                    if (message.aliasInputPort != null && $Object.hasOwnProperty.call(message, "aliasInputPort") && (typeof message.aliasInputPort === "object" ? message.aliasInputPort.low || message.aliasInputPort.high : message.aliasInputPort !== 0))
+                        writer.uint32(16).int64(message.aliasInputPort);
+                    if (message.shape != null && $Object.hasOwnProperty.call(message, "shape"))
+                        $root.tensorflow.TensorShapeProto.encode(message.shape, writer.uint32(26).fork(), _depth + 1).ldelim();
+                    if (message.dtype != null && $Object.hasOwnProperty.call(message, "dtype") && message.dtype !== 0)
+                        writer.uint32(32).int32(message.dtype);
+                    if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                        for (let i = 0; i < message.$unknowns.length; ++i)
+                            writer.raw(message.$unknowns[i]);
+                    return writer;
+                };
+
+                OutputInfo.decode = function (reader, length, _end, _depth, _target) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (_depth === $undefined)
+                        _depth = 0;
+                    if (_depth > $Reader.recursionLimit)
+                        throw $Error("max depth exceeded");
+                    let end, message, value;
+                    if (length === $undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw $RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = _target || new $root.tensorflow.CostGraphDef.Node.OutputInfo();
+                    while (reader.pos < end) {
+                        let start = reader.pos;
+                        let tag = reader.tag();
+                        if (tag === _end) {
+                            _end = $undefined;
+                            break;
+                        }
+                        let wireType = tag & 7;
+                        switch (tag >>>= 3) {
+                        case 1: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.size = value;
+                                else
+                                    delete message.size;
+                                continue;
+                            }
+                        case 2: {
+                                if (wireType !== 0)
+                                    break;
+                                if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                    message.aliasInputPort = value;
+                                else
+                                    delete message.aliasInputPort;
+                                continue;
+                            }
+                        case 3: {
+                                if (wireType !== 2)
+                                    break;
+                                message.shape = $root.tensorflow.TensorShapeProto.decode(reader, reader.size(), $undefined, _depth + 1, message.shape);
+                                continue;
+                            }
+                        case 4: {
+                                if (wireType !== 0)
+                                    break;
+                                if (value = reader.int32())
+                                    message.dtype = value;
+                                else
+                                    delete message.dtype;
+                                continue;
+                            }
+                        }
+                        reader.skipType(wireType, _depth, tag);
+                        if (!reader.discardUnknown) {
+                            $util.makeProp(message, "$unknowns", false);
+                            (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                        }
+                    }
+                    if (length !== $undefined) {
+                        if (reader.pos !== end)
+                            throw $RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    if (_end !== $undefined)
+                        throw $Error("missing end group");
+                    return message;
+                };
+
+                return OutputInfo;
+            })();
+
+            return Node;
+        })();
+
+        return CostGraphDef;
     })();
 
     tensorflow.FunctionDefLibrary = (function() {
@@ -4121,6 +4833,1051 @@ export const tensorflow = $root.tensorflow = (() => {
         };
 
         return VersionDef;
+    })();
+
+    tensorflow.AllocationRecord = (function() {
+
+        const AllocationRecord = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        AllocationRecord.prototype.allocMicros = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        AllocationRecord.prototype.allocBytes = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+        AllocationRecord.create = function(properties) {
+            return new AllocationRecord(properties);
+        };
+
+        AllocationRecord.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.allocMicros != null && $Object.hasOwnProperty.call(message, "allocMicros") && (typeof message.allocMicros === "object" ? message.allocMicros.low || message.allocMicros.high : message.allocMicros !== 0))
+                writer.uint32(8).int64(message.allocMicros);
+            if (message.allocBytes != null && $Object.hasOwnProperty.call(message, "allocBytes") && (typeof message.allocBytes === "object" ? message.allocBytes.low || message.allocBytes.high : message.allocBytes !== 0))
+                writer.uint32(16).int64(message.allocBytes);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        AllocationRecord.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.AllocationRecord();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.allocMicros = value;
+                        else
+                            delete message.allocMicros;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.allocBytes = value;
+                        else
+                            delete message.allocBytes;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return AllocationRecord;
+    })();
+
+    tensorflow.AllocatorMemoryUsed = (function() {
+
+        const AllocatorMemoryUsed = function (properties) {
+            this.allocationRecords = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        AllocatorMemoryUsed.prototype.allocatorName = "";
+        AllocatorMemoryUsed.prototype.totalBytes = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        AllocatorMemoryUsed.prototype.peakBytes = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        AllocatorMemoryUsed.prototype.liveBytes = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        AllocatorMemoryUsed.prototype.allocationRecords = $util.emptyArray;
+        AllocatorMemoryUsed.prototype.allocatorBytesInUse = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+        AllocatorMemoryUsed.create = function(properties) {
+            return new AllocatorMemoryUsed(properties);
+        };
+
+        AllocatorMemoryUsed.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.allocatorName != null && $Object.hasOwnProperty.call(message, "allocatorName") && message.allocatorName !== "")
+                writer.uint32(10).string(message.allocatorName);
+            if (message.totalBytes != null && $Object.hasOwnProperty.call(message, "totalBytes") && (typeof message.totalBytes === "object" ? message.totalBytes.low || message.totalBytes.high : message.totalBytes !== 0))
+                writer.uint32(16).int64(message.totalBytes);
+            if (message.peakBytes != null && $Object.hasOwnProperty.call(message, "peakBytes") && (typeof message.peakBytes === "object" ? message.peakBytes.low || message.peakBytes.high : message.peakBytes !== 0))
+                writer.uint32(24).int64(message.peakBytes);
+            if (message.liveBytes != null && $Object.hasOwnProperty.call(message, "liveBytes") && (typeof message.liveBytes === "object" ? message.liveBytes.low || message.liveBytes.high : message.liveBytes !== 0))
+                writer.uint32(32).int64(message.liveBytes);
+            if (message.allocatorBytesInUse != null && $Object.hasOwnProperty.call(message, "allocatorBytesInUse") && (typeof message.allocatorBytesInUse === "object" ? message.allocatorBytesInUse.low || message.allocatorBytesInUse.high : message.allocatorBytesInUse !== 0))
+                writer.uint32(40).int64(message.allocatorBytesInUse);
+            if (message.allocationRecords != null && message.allocationRecords.length)
+                for (let i = 0; i < message.allocationRecords.length; ++i)
+                    $root.tensorflow.AllocationRecord.encode(message.allocationRecords[i], writer.uint32(50).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        AllocatorMemoryUsed.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.AllocatorMemoryUsed();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.allocatorName = value;
+                        else
+                            delete message.allocatorName;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.totalBytes = value;
+                        else
+                            delete message.totalBytes;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.peakBytes = value;
+                        else
+                            delete message.peakBytes;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.liveBytes = value;
+                        else
+                            delete message.liveBytes;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.allocationRecords && message.allocationRecords.length))
+                            message.allocationRecords = [];
+                        message.allocationRecords.push($root.tensorflow.AllocationRecord.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.allocatorBytesInUse = value;
+                        else
+                            delete message.allocatorBytesInUse;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return AllocatorMemoryUsed;
+    })();
+
+    tensorflow.NodeOutput = (function() {
+
+        const NodeOutput = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        NodeOutput.prototype.slot = 0;
+        NodeOutput.prototype.tensorDescription = null;
+
+        NodeOutput.create = function(properties) {
+            return new NodeOutput(properties);
+        };
+
+        NodeOutput.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.slot != null && $Object.hasOwnProperty.call(message, "slot") && message.slot !== 0)
+                writer.uint32(8).int32(message.slot);
+            if (message.tensorDescription != null && $Object.hasOwnProperty.call(message, "tensorDescription"))
+                $root.tensorflow.TensorDescription.encode(message.tensorDescription, writer.uint32(26).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        NodeOutput.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.NodeOutput();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.slot = value;
+                        else
+                            delete message.slot;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        message.tensorDescription = $root.tensorflow.TensorDescription.decode(reader, reader.size(), $undefined, _depth + 1, message.tensorDescription);
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return NodeOutput;
+    })();
+
+    tensorflow.MemoryStats = (function() {
+
+        const MemoryStats = function (properties) {
+            this.persistentTensorAllocIds = [];
+            this.devicePersistentTensorAllocIds = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        MemoryStats.prototype.tempMemorySize = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        MemoryStats.prototype.persistentMemorySize = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        MemoryStats.prototype.persistentTensorAllocIds = $util.emptyArray;
+        MemoryStats.prototype.deviceTempMemorySize = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        MemoryStats.prototype.devicePersistentMemorySize = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        MemoryStats.prototype.devicePersistentTensorAllocIds = $util.emptyArray;
+
+        MemoryStats.create = function(properties) {
+            return new MemoryStats(properties);
+        };
+
+        MemoryStats.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.tempMemorySize != null && $Object.hasOwnProperty.call(message, "tempMemorySize") && (typeof message.tempMemorySize === "object" ? message.tempMemorySize.low || message.tempMemorySize.high : message.tempMemorySize !== 0))
+                writer.uint32(8).int64(message.tempMemorySize);
+            if (message.deviceTempMemorySize != null && $Object.hasOwnProperty.call(message, "deviceTempMemorySize") && (typeof message.deviceTempMemorySize === "object" ? message.deviceTempMemorySize.low || message.deviceTempMemorySize.high : message.deviceTempMemorySize !== 0))
+                writer.uint32(16).int64(message.deviceTempMemorySize);
+            if (message.persistentMemorySize != null && $Object.hasOwnProperty.call(message, "persistentMemorySize") && (typeof message.persistentMemorySize === "object" ? message.persistentMemorySize.low || message.persistentMemorySize.high : message.persistentMemorySize !== 0))
+                writer.uint32(24).int64(message.persistentMemorySize);
+            if (message.devicePersistentMemorySize != null && $Object.hasOwnProperty.call(message, "devicePersistentMemorySize") && (typeof message.devicePersistentMemorySize === "object" ? message.devicePersistentMemorySize.low || message.devicePersistentMemorySize.high : message.devicePersistentMemorySize !== 0))
+                writer.uint32(32).int64(message.devicePersistentMemorySize);
+            if (message.persistentTensorAllocIds != null && message.persistentTensorAllocIds.length)
+                writer.uint32(42).int64s(message.persistentTensorAllocIds);
+            if (message.devicePersistentTensorAllocIds != null && message.devicePersistentTensorAllocIds.length)
+                writer.uint32(50).int64s(message.devicePersistentTensorAllocIds);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        MemoryStats.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.MemoryStats();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.tempMemorySize = value;
+                        else
+                            delete message.tempMemorySize;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.persistentMemorySize = value;
+                        else
+                            delete message.persistentMemorySize;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType === 2) {
+                            if (!(message.persistentTensorAllocIds && message.persistentTensorAllocIds.length))
+                                message.persistentTensorAllocIds = [];
+                            reader.int64s(message.persistentTensorAllocIds);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.persistentTensorAllocIds && message.persistentTensorAllocIds.length))
+                            message.persistentTensorAllocIds = [];
+                        message.persistentTensorAllocIds.push(reader.int64());
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.deviceTempMemorySize = value;
+                        else
+                            delete message.deviceTempMemorySize;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.devicePersistentMemorySize = value;
+                        else
+                            delete message.devicePersistentMemorySize;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType === 2) {
+                            if (!(message.devicePersistentTensorAllocIds && message.devicePersistentTensorAllocIds.length))
+                                message.devicePersistentTensorAllocIds = [];
+                            reader.int64s(message.devicePersistentTensorAllocIds);
+                            continue;
+                        }
+                        if (wireType !== 0)
+                            break;
+                        if (!(message.devicePersistentTensorAllocIds && message.devicePersistentTensorAllocIds.length))
+                            message.devicePersistentTensorAllocIds = [];
+                        message.devicePersistentTensorAllocIds.push(reader.int64());
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return MemoryStats;
+    })();
+
+    tensorflow.NodeExecStats = (function() {
+
+        const NodeExecStats = function (properties) {
+            this.memory = [];
+            this.output = [];
+            this.referencedTensor = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        NodeExecStats.prototype.nodeName = "";
+        NodeExecStats.prototype.allStartMicros = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        NodeExecStats.prototype.opStartRelMicros = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        NodeExecStats.prototype.opEndRelMicros = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        NodeExecStats.prototype.allEndRelMicros = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        NodeExecStats.prototype.memory = $util.emptyArray;
+        NodeExecStats.prototype.output = $util.emptyArray;
+        NodeExecStats.prototype.timelineLabel = "";
+        NodeExecStats.prototype.scheduledMicros = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+        NodeExecStats.prototype.threadId = 0;
+        NodeExecStats.prototype.referencedTensor = $util.emptyArray;
+        NodeExecStats.prototype.memoryStats = null;
+
+        NodeExecStats.create = function(properties) {
+            return new NodeExecStats(properties);
+        };
+
+        NodeExecStats.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.nodeName != null && $Object.hasOwnProperty.call(message, "nodeName") && message.nodeName !== "")
+                writer.uint32(10).string(message.nodeName);
+            if (message.allStartMicros != null && $Object.hasOwnProperty.call(message, "allStartMicros") && (typeof message.allStartMicros === "object" ? message.allStartMicros.low || message.allStartMicros.high : message.allStartMicros !== 0))
+                writer.uint32(16).int64(message.allStartMicros);
+            if (message.opStartRelMicros != null && $Object.hasOwnProperty.call(message, "opStartRelMicros") && (typeof message.opStartRelMicros === "object" ? message.opStartRelMicros.low || message.opStartRelMicros.high : message.opStartRelMicros !== 0))
+                writer.uint32(24).int64(message.opStartRelMicros);
+            if (message.opEndRelMicros != null && $Object.hasOwnProperty.call(message, "opEndRelMicros") && (typeof message.opEndRelMicros === "object" ? message.opEndRelMicros.low || message.opEndRelMicros.high : message.opEndRelMicros !== 0))
+                writer.uint32(32).int64(message.opEndRelMicros);
+            if (message.allEndRelMicros != null && $Object.hasOwnProperty.call(message, "allEndRelMicros") && (typeof message.allEndRelMicros === "object" ? message.allEndRelMicros.low || message.allEndRelMicros.high : message.allEndRelMicros !== 0))
+                writer.uint32(40).int64(message.allEndRelMicros);
+            if (message.memory != null && message.memory.length)
+                for (let i = 0; i < message.memory.length; ++i)
+                    $root.tensorflow.AllocatorMemoryUsed.encode(message.memory[i], writer.uint32(50).fork(), _depth + 1).ldelim();
+            if (message.output != null && message.output.length)
+                for (let i = 0; i < message.output.length; ++i)
+                    $root.tensorflow.NodeOutput.encode(message.output[i], writer.uint32(58).fork(), _depth + 1).ldelim();
+            if (message.timelineLabel != null && $Object.hasOwnProperty.call(message, "timelineLabel") && message.timelineLabel !== "")
+                writer.uint32(66).string(message.timelineLabel);
+            if (message.scheduledMicros != null && $Object.hasOwnProperty.call(message, "scheduledMicros") && (typeof message.scheduledMicros === "object" ? message.scheduledMicros.low || message.scheduledMicros.high : message.scheduledMicros !== 0))
+                writer.uint32(72).int64(message.scheduledMicros);
+            if (message.threadId != null && $Object.hasOwnProperty.call(message, "threadId") && message.threadId !== 0)
+                writer.uint32(80).uint32(message.threadId);
+            if (message.referencedTensor != null && message.referencedTensor.length)
+                for (let i = 0; i < message.referencedTensor.length; ++i)
+                    $root.tensorflow.AllocationDescription.encode(message.referencedTensor[i], writer.uint32(90).fork(), _depth + 1).ldelim();
+            if (message.memoryStats != null && $Object.hasOwnProperty.call(message, "memoryStats"))
+                $root.tensorflow.MemoryStats.encode(message.memoryStats, writer.uint32(98).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        NodeExecStats.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.NodeExecStats();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.nodeName = value;
+                        else
+                            delete message.nodeName;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.allStartMicros = value;
+                        else
+                            delete message.allStartMicros;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.opStartRelMicros = value;
+                        else
+                            delete message.opStartRelMicros;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.opEndRelMicros = value;
+                        else
+                            delete message.opEndRelMicros;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.allEndRelMicros = value;
+                        else
+                            delete message.allEndRelMicros;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.memory && message.memory.length))
+                            message.memory = [];
+                        message.memory.push($root.tensorflow.AllocatorMemoryUsed.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.output && message.output.length))
+                            message.output = [];
+                        message.output.push($root.tensorflow.NodeOutput.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 8: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.timelineLabel = value;
+                        else
+                            delete message.timelineLabel;
+                        continue;
+                    }
+                case 9: {
+                        if (wireType !== 0)
+                            break;
+                        if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                            message.scheduledMicros = value;
+                        else
+                            delete message.scheduledMicros;
+                        continue;
+                    }
+                case 10: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.uint32())
+                            message.threadId = value;
+                        else
+                            delete message.threadId;
+                        continue;
+                    }
+                case 11: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.referencedTensor && message.referencedTensor.length))
+                            message.referencedTensor = [];
+                        message.referencedTensor.push($root.tensorflow.AllocationDescription.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 12: {
+                        if (wireType !== 2)
+                            break;
+                        message.memoryStats = $root.tensorflow.MemoryStats.decode(reader, reader.size(), $undefined, _depth + 1, message.memoryStats);
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return NodeExecStats;
+    })();
+
+    tensorflow.DeviceStepStats = (function() {
+
+        const DeviceStepStats = function (properties) {
+            this.nodeStats = [];
+            this.threadNames = {};
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        DeviceStepStats.prototype.device = "";
+        DeviceStepStats.prototype.nodeStats = $util.emptyArray;
+        DeviceStepStats.prototype.threadNames = $util.emptyObject;
+
+        DeviceStepStats.create = function(properties) {
+            return new DeviceStepStats(properties);
+        };
+
+        DeviceStepStats.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.device != null && $Object.hasOwnProperty.call(message, "device") && message.device !== "")
+                writer.uint32(10).string(message.device);
+            if (message.nodeStats != null && message.nodeStats.length)
+                for (let i = 0; i < message.nodeStats.length; ++i)
+                    $root.tensorflow.NodeExecStats.encode(message.nodeStats[i], writer.uint32(18).fork(), _depth + 1).ldelim();
+            if (message.threadNames != null && $Object.hasOwnProperty.call(message, "threadNames"))
+                for (let keys = $Object.keys(message.threadNames), i = 0; i < keys.length; ++i)
+                    writer.uint32(26).fork().uint32(8).uint32(keys[i]).uint32(18).string(message.threadNames[keys[i]]).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        DeviceStepStats.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, key, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.DeviceStepStats();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.device = value;
+                        else
+                            delete message.device;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.nodeStats && message.nodeStats.length))
+                            message.nodeStats = [];
+                        message.nodeStats.push($root.tensorflow.NodeExecStats.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if (message.threadNames === $util.emptyObject)
+                            message.threadNames = {};
+                        let end2 = reader.size() + reader.pos;
+                        if (end2 > reader.len)
+                            throw $RangeError("index out of range");
+                        reader.len = end2;
+                        key = 0;
+                        value = "";
+                        while (reader.pos < end2) {
+                            let tag2 = reader.tag();
+                            wireType = tag2 & 7;
+                            switch (tag2 >>>= 3) {
+                            case 1:
+                                if (wireType !== 0)
+                                    break;
+                                key = reader.uint32();
+                                continue;
+                            case 2:
+                                if (wireType !== 2)
+                                    break;
+                                value = reader.stringVerify();
+                                continue;
+                            }
+                            reader.skipType(wireType, _depth, tag2);
+                        }
+                        if (reader.pos !== end2)
+                            throw $RangeError("index out of range");
+                        reader.len = end;
+                        message.threadNames[key] = value;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return DeviceStepStats;
+    })();
+
+    tensorflow.StepStats = (function() {
+
+        const StepStats = function (properties) {
+            this.devStats = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        StepStats.prototype.devStats = $util.emptyArray;
+
+        StepStats.create = function(properties) {
+            return new StepStats(properties);
+        };
+
+        StepStats.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.devStats != null && message.devStats.length)
+                for (let i = 0; i < message.devStats.length; ++i)
+                    $root.tensorflow.DeviceStepStats.encode(message.devStats[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        StepStats.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.StepStats();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.devStats && message.devStats.length))
+                            message.devStats = [];
+                        message.devStats.push($root.tensorflow.DeviceStepStats.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return StepStats;
+    })();
+
+    tensorflow.TensorDescription = (function() {
+
+        const TensorDescription = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        TensorDescription.prototype.dtype = 0;
+        TensorDescription.prototype.shape = null;
+        TensorDescription.prototype.allocationDescription = null;
+
+        TensorDescription.create = function(properties) {
+            return new TensorDescription(properties);
+        };
+
+        TensorDescription.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.dtype != null && $Object.hasOwnProperty.call(message, "dtype") && message.dtype !== 0)
+                writer.uint32(8).int32(message.dtype);
+            if (message.shape != null && $Object.hasOwnProperty.call(message, "shape"))
+                $root.tensorflow.TensorShapeProto.encode(message.shape, writer.uint32(18).fork(), _depth + 1).ldelim();
+            if (message.allocationDescription != null && $Object.hasOwnProperty.call(message, "allocationDescription"))
+                $root.tensorflow.AllocationDescription.encode(message.allocationDescription, writer.uint32(34).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        TensorDescription.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.TensorDescription();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.dtype = value;
+                        else
+                            delete message.dtype;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.shape = $root.tensorflow.TensorShapeProto.decode(reader, reader.size(), $undefined, _depth + 1, message.shape);
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.allocationDescription = $root.tensorflow.AllocationDescription.decode(reader, reader.size(), $undefined, _depth + 1, message.allocationDescription);
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return TensorDescription;
     })();
 
     tensorflow.SummaryDescription = (function() {
@@ -7811,6 +9568,229 @@ export const tensorflow = $root.tensorflow = (() => {
         })();
 
         return SaverDef;
+    })();
+
+    tensorflow.RunMetadata = (function() {
+
+        const RunMetadata = function (properties) {
+            this.partitionGraphs = [];
+            this.functionGraphs = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        RunMetadata.prototype.stepStats = null;
+        RunMetadata.prototype.costGraph = null;
+        RunMetadata.prototype.partitionGraphs = $util.emptyArray;
+        RunMetadata.prototype.functionGraphs = $util.emptyArray;
+
+        RunMetadata.create = function(properties) {
+            return new RunMetadata(properties);
+        };
+
+        RunMetadata.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.stepStats != null && $Object.hasOwnProperty.call(message, "stepStats"))
+                $root.tensorflow.StepStats.encode(message.stepStats, writer.uint32(10).fork(), _depth + 1).ldelim();
+            if (message.costGraph != null && $Object.hasOwnProperty.call(message, "costGraph"))
+                $root.tensorflow.CostGraphDef.encode(message.costGraph, writer.uint32(18).fork(), _depth + 1).ldelim();
+            if (message.partitionGraphs != null && message.partitionGraphs.length)
+                for (let i = 0; i < message.partitionGraphs.length; ++i)
+                    $root.tensorflow.GraphDef.encode(message.partitionGraphs[i], writer.uint32(26).fork(), _depth + 1).ldelim();
+            if (message.functionGraphs != null && message.functionGraphs.length)
+                for (let i = 0; i < message.functionGraphs.length; ++i)
+                    $root.tensorflow.RunMetadata.FunctionGraphs.encode(message.functionGraphs[i], writer.uint32(34).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        RunMetadata.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.tensorflow.RunMetadata();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        message.stepStats = $root.tensorflow.StepStats.decode(reader, reader.size(), $undefined, _depth + 1, message.stepStats);
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.costGraph = $root.tensorflow.CostGraphDef.decode(reader, reader.size(), $undefined, _depth + 1, message.costGraph);
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.partitionGraphs && message.partitionGraphs.length))
+                            message.partitionGraphs = [];
+                        message.partitionGraphs.push($root.tensorflow.GraphDef.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.functionGraphs && message.functionGraphs.length))
+                            message.functionGraphs = [];
+                        message.functionGraphs.push($root.tensorflow.RunMetadata.FunctionGraphs.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        RunMetadata.FunctionGraphs = (function() {
+
+            const FunctionGraphs = function (properties) {
+                this.partitionGraphs = [];
+                if (properties)
+                    for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            FunctionGraphs.prototype.partitionGraphs = $util.emptyArray;
+            FunctionGraphs.prototype.preOptimizationGraph = null;
+            FunctionGraphs.prototype.postOptimizationGraph = null;
+
+            FunctionGraphs.create = function(properties) {
+                return new FunctionGraphs(properties);
+            };
+
+            FunctionGraphs.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.partitionGraphs != null && message.partitionGraphs.length)
+                    for (let i = 0; i < message.partitionGraphs.length; ++i)
+                        $root.tensorflow.GraphDef.encode(message.partitionGraphs[i], writer.uint32(10).fork(), _depth + 1).ldelim();
+                if (message.preOptimizationGraph != null && $Object.hasOwnProperty.call(message, "preOptimizationGraph"))
+                    $root.tensorflow.GraphDef.encode(message.preOptimizationGraph, writer.uint32(18).fork(), _depth + 1).ldelim();
+                if (message.postOptimizationGraph != null && $Object.hasOwnProperty.call(message, "postOptimizationGraph"))
+                    $root.tensorflow.GraphDef.encode(message.postOptimizationGraph, writer.uint32(26).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (let i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            FunctionGraphs.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                let end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.tensorflow.RunMetadata.FunctionGraphs();
+                while (reader.pos < end) {
+                    let start = reader.pos;
+                    let tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    let wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.partitionGraphs && message.partitionGraphs.length))
+                                message.partitionGraphs = [];
+                            message.partitionGraphs.push($root.tensorflow.GraphDef.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.preOptimizationGraph = $root.tensorflow.GraphDef.decode(reader, reader.size(), $undefined, _depth + 1, message.preOptimizationGraph);
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.postOptimizationGraph = $root.tensorflow.GraphDef.decode(reader, reader.size(), $undefined, _depth + 1, message.postOptimizationGraph);
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return FunctionGraphs;
+        })();
+
+        return RunMetadata;
     })();
 
     tensorflow.SavedModel = (function() {

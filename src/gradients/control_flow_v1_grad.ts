@@ -1,0 +1,365 @@
+import { isFloating } from "../graph/dtypes.js";
+import { outputContext } from "../graph/control_flow.js";
+import type { Graph } from "../graph/graph.js";
+import type { Operation } from "../graph/operation.js";
+import type { Tensor } from "../graph/tensor.js";
+import { constant } from "../ops/array/constant.js";
+import { zerosLike } from "../ops/array/like.js";
+import { CondContext } from "../ops/control/cond.js";
+import {
+  exitOp,
+  loopCondOp,
+  mergeOp,
+  nextIterationOp,
+  switchOp,
+} from "../ops/control/control_flow_ops.js";
+import { stackPopV2, stackPushV2, stackV2 } from "../ops/control/stack_ops.js";
+import { WhileContext, type GradLoopState } from "../ops/control/while_v1.js";
+import { add, equal, greaterEqual, subtract } from "../ops/math/binary.js";
+import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
+import { withNameScope } from "../scope/name_scope.js";
+import { gradients, registerLoopGradient, registerSwitchZeros } from "./gradients.js";
+
+/*
+ * Gradients of TensorFlow 1.x control flow (`control_flow_grad.py`, `control_flow_state.py`):
+ *
+ * - a branch's `Switch` gets a `Merge` of its two sides' gradients (`cond_grad`), a cond's
+ *   `Merge` a `Switch` of its gradient on the predicate, so the backward pass of a cond is
+ *   a cond;
+ * - a loop gets a gradient loop running its body's gradient backwards
+ *   (`gradients/while/...`), as many times as the forward loop ran (a counter the forward
+ *   loop gets, `f_count`, and one counting down, `b_count`). The values of the forward body
+ *   the gradient body reads are pushed on stacks at each forward iteration (`StackPushV2`)
+ *   and popped backwards (`StackPopV2`); loop invariants enter the gradient loop directly,
+ *   constants are copied. A loop invariant's gradient is the sum of its per-iteration
+ *   gradients, carried by the gradient loop (`b_acc`).
+ */
+
+registerGradient("Switch", (op, grads) => {
+  const ctx = op.controlFlowContext;
+  if (ctx instanceof CondContext) {
+    if ((grads[1 - ctx.branch] ?? null) === null) return [null, null];
+    return [mergeOp(grads as Tensor[], { name: "cond_grad" })[0], null];
+  }
+  const pred = op.inputs[1] as Tensor;
+  const falseGrad = switchOp(grads[0] as Tensor, pred, { name: "Switch" })[0];
+  const trueGrad = switchOp(grads[1] as Tensor, pred, { name: "Switch_1" })[1];
+  return [mergeOp([falseGrad, trueGrad], { name: "Merge" })[0], null];
+});
+
+registerGradient("Merge", (op, [grad]) => {
+  const g = grad as Tensor;
+  const ctx = outputContext((op.inputs[0] as Tensor).op);
+  if (ctx instanceof CondContext) {
+    const [f, t] = switchOp(g, ctx.pred, { name: "cond_grad" });
+    return [f, t];
+  }
+  return op.inputs.map((_, i) => {
+    const selected = equal(op.outputs[1] as Tensor, constant(i, { dtype: "int32" }));
+    return switchOp(g, selected, { name: "cond_grad" })[1];
+  });
+});
+
+// Outside a gradient loop, a loop's entry and back edge pass their gradient through
+// (TensorFlow's `_EnterGrad` without a gradient loop state, `_NextIterationGrad`); loops are
+// differentiated as a whole (`whileLoopGradient`).
+registerGradient("Enter", (_op, [grad]) => [grad ?? null]);
+registerGradient("NextIteration", (_op, [grad]) => [grad ?? null]);
+registerGradient("Exit", (_op, [grad]) => [grad ?? null]);
+registerGradient("LoopCond", () => [null]);
+// data_flow_grad.py
+notDifferentiable("StackV2", "StackPushV2", "StackPopV2");
+// Ops without outputs: nothing is differentiated through them.
+noGradient(false, "Assert", "ControlTrigger");
+
+/**
+ * The zeros for the untaken side of a branch's `Switch`: zeros of a `Switch` of its input,
+ * alive exactly when the branch is not taken (`ZerosLikeOutsideLoop`).
+ */
+registerSwitchZeros((op, index) => {
+  const ctx = op.controlFlowContext;
+  if (!(ctx instanceof CondContext) || index !== 1 - ctx.branch) return null;
+  const side = switchOp(op.inputs[0] as Tensor, ctx.pred, { name: "Switch" })[1 - ctx.branch];
+  return zerosLike(side as Tensor);
+});
+
+/** `t` as the context current in `graph` reads it. */
+function inCurrent(graph: Graph, t: Tensor, consumerName: string): Tensor {
+  const ctx = graph.controlFlowContext;
+  if (ctx === null || outputContext(t.op) === ctx) return t;
+  return ctx.captureInput(t, consumerName);
+}
+
+/** The forward loop's iteration counter (`AddForwardLoopCounter`). */
+interface ForwardCounter {
+  /** The number of iterations run (the counter's `Exit`). */
+  readonly total: Tensor;
+  /** The counter's `NextIteration`: what the stack pushes are ordered before. */
+  readonly next: Tensor;
+  /** The counter's increment: what the stack pushes are ordered after. */
+  readonly add: Operation;
+}
+
+function addForwardLoopCounter(graph: Graph, forward: WhileContext): ForwardCounter {
+  const n = graph.withControlFlowContext(forward.outer, () =>
+    graph.controlDependencies(null, () => constant(0, { dtype: "int32", name: "f_count" })),
+  );
+  const stack = graph.nameStack;
+  const enter = forward.enter(n, stack === "" ? "f_count" : `${stack}/f_count`, false);
+  return graph.withControlFlowContext(forward, () => {
+    const merge = mergeOp([enter, enter], { name: "Merge" })[0];
+    const sw = switchOp(merge, forward.pivot as Tensor, { name: "Switch" });
+    const index = add(sw[1], constant(1, { dtype: "int32" }));
+    const next = nextIterationOp(index, { name: "NextIteration" });
+    graph._updateInput(merge.op, 1, next);
+    const total = exitOp(sw[0], { name: "f_count" });
+    return { total, next, add: index.op };
+  });
+}
+
+/** TensorFlow's `GradLoopState`: how a gradient loop reads its forward loop's values. */
+class GradState implements GradLoopState {
+  grad: WhileContext | null = null;
+  private readonly history = new Map<Tensor, Tensor>();
+  private sync: Operation | null = null;
+
+  constructor(
+    private readonly graph: Graph,
+    readonly forward: WhileContext,
+    private readonly counter: ForwardCounter,
+  ) {}
+
+  realValue(value: Tensor, consumerName: string): Tensor {
+    const known = this.history.get(value);
+    if (known !== undefined) return known;
+    const graph = this.graph;
+    const grad = this.grad as WhileContext;
+    let real: Tensor;
+    if (
+      value.op.type === "Enter" &&
+      value.op.attrs.is_constant === true &&
+      value.op.controlFlowContext === this.forward
+    ) {
+      // A loop invariant: the gradient loop reads the outer value itself.
+      real = grad.captureInput(value.op.inputs[0] as Tensor, consumerName);
+    } else if (value.op.type === "Const") {
+      real = graph.withControlFlowContext(grad, () =>
+        graph.createOp({
+          type: "Const",
+          name: "Const",
+          inputs: [],
+          outputs: [{ dtype: value.dtype, shape: value.shape }],
+          attrs: value.op.attrs,
+        }),
+      ).outputs[0] as Tensor;
+    } else {
+      const handle = this.addForwardAccumulator(value);
+      real = this.addBackpropAccumulatedValue(handle, value);
+    }
+    this.history.set(value, real);
+    graph.onUndo(() => this.history.delete(value));
+    return real;
+  }
+
+  /** A stack the forward loop pushes `value` on at each iteration it is alive. */
+  private addForwardAccumulator(value: Tensor): Tensor {
+    const graph = this.graph;
+    const forward = this.forward;
+    const handle = graph.withControlFlowContext(null, () =>
+      graph.controlDependencies(null, () =>
+        stackV2(graph, constant(-1, { dtype: "int32" }), value.dtype, "f_acc"),
+      ),
+    );
+    const entered = forward.captureInput(handle, handle.op.name);
+    const valueCtx = outputContext(value.op);
+    const push = graph.withControlFlowContext(valueCtx, () =>
+      graph.controlDependencies(null, () =>
+        stackPushV2(graph, entered, value, forward.swapMemory, "StackPushV2"),
+      ),
+    );
+    graph._addControlInput(push.op, this.counter.add);
+    if (valueCtx === forward) {
+      graph._addControlInput(this.counter.next.op, push.op);
+    } else {
+      // A push in a branch is dead when the branch is not taken: the counter waits on a
+      // trigger that runs anyway (TensorFlow's `forward_sync`).
+      if (this.sync === null) {
+        const sync = graph.withControlFlowContext(forward, () =>
+          graph.createOp({ type: "ControlTrigger", name: "f_sync", inputs: [], outputs: [] }),
+        );
+        graph._addControlInput(this.counter.next.op, sync);
+        this.sync = sync;
+      }
+      graph._addControlInput(this.sync, push.op);
+    }
+    return handle;
+  }
+
+  /** The pop, in the gradient loop, of the values pushed on `handle`. */
+  private addBackpropAccumulatedValue(handle: Tensor, value: Tensor): Tensor {
+    const graph = this.graph;
+    const grad = this.grad as WhileContext;
+    let cond: CondContext | null = null;
+    for (let c = value.op.controlFlowContext; c !== null && c !== this.forward; c = c.outer) {
+      if (c instanceof CondContext) {
+        cond = c;
+        break;
+      }
+    }
+    return graph.controlDependencies(null, () =>
+      graph.withControlFlowContext(grad, () => {
+        let h = grad.captureInput(handle, `${handle.op.name}`);
+        if (cond !== null) {
+          // Only iterations that took the branch pushed: pop when the branch was taken.
+          const pred = this.realValue(cond.pred, value.op.name);
+          h = switchOp(h, pred, { name: "Switch" })[cond.branch];
+        }
+        return stackPopV2(graph, h, value.dtype, value.shape, "StackPopV2");
+      }),
+    );
+  }
+}
+
+/**
+ * The gradient of a forward loop `forward`: the gradients of its loop variables' initial
+ * values and of the outer tensors it reads (`captured`: their `Enter`s in the body), given
+ * the gradients of its exits.
+ */
+function whileLoopGradient(
+  forward: WhileContext,
+  exitGrads: (Tensor | null)[],
+  captured: readonly Tensor[],
+): (Tensor | null)[] {
+  const nv = forward.enters.length;
+  const none = (): (Tensor | null)[] => new Array<Tensor | null>(nv + captured.length).fill(null);
+  if (forward.gradState !== null) {
+    throw new TypeError("Second-order gradient for while loops not supported.");
+  }
+  if (!forward.backProp) return none();
+  const graph = (forward.enters[0] as Tensor).graph;
+  const root = graph.nameStack;
+  const at = (name: string): string => (root === "" ? name : `${root}/${name}`);
+  const counter = addForwardLoopCounter(graph, forward);
+  const state = new GradState(graph, forward, counter);
+
+  // The gradient loop's context, named after the forward loop (`gradients/while/`).
+  const forwardScope = forward.name.endsWith("/") ? forward.name.slice(0, -1) : forward.name;
+  const grad = withNameScope(graph, forwardScope, (scope) => {
+    const ctx = new WhileContext(
+      graph,
+      scope,
+      forward.parallelIterations,
+      forward.backProp,
+      forward.swapMemory,
+      state,
+    );
+    return ctx;
+  });
+  state.grad = grad;
+
+  // The backward counter (`AddBackpropLoopCounter`): runs as many iterations as forward.
+  const one = graph.controlDependencies(null, () =>
+    constant(1, { dtype: "int32", name: "b_count" }),
+  );
+  const count = inCurrent(graph, counter.total, at("b_count"));
+  const enterCount = grad.enter(count, at("b_count"), false);
+  graph.withControlFlowContext(grad, () => {
+    const merge = mergeOp([enterCount, enterCount], { name: "Merge" })[0];
+    grad.pivotForPred = merge;
+    const pred = greaterEqual(merge, one);
+    const pivot = loopCondOp(pred, { name: "b_count" });
+    grad.pivot = pivot;
+    const sw = switchOp(merge, pivot, { name: "Switch" });
+    const index = subtract(sw[1], one);
+    grad.pivotForBody = index;
+    const next = nextIterationOp(index, { name: "NextIteration" });
+    graph._updateInput(merge.op, 1, next);
+    exitOp(sw[0], { name: "b_count" });
+  });
+
+  // Each float loop variable: its exit's gradient enters, is switched on the backward
+  // counter, runs through the body's gradient, and leaves as its initial value's gradient.
+  const vars = forward.enters.flatMap((e, i) => (isFloating(e.dtype) ? [i] : []));
+  const merges: Tensor[] = [];
+  const bodyGrads: Tensor[] = [];
+  const initGrads: Tensor[] = [];
+  for (const i of vars) {
+    const exit = forward.exits[i] as Tensor;
+    const g = exitGrads[i] ?? zerosLike(exit);
+    const gOuter = inCurrent(graph, g, exit.op.name);
+    const entered = grad.enter(gOuter, at(`${exit.op.name}_grad/b_exit`), false);
+    graph.withControlFlowContext(grad, () => {
+      const sw0 = (forward.switches[i] as [Tensor, Tensor])[0];
+      const merge = withNameScope(graph, `${sw0.op.name}_grad`, () =>
+        mergeOp([entered, entered], { name: "b_switch" }),
+      )[0];
+      const m = forward.merges[i] as Tensor;
+      const sw = withNameScope(graph, `${m.op.name}_grad`, () =>
+        switchOp(merge, grad.pivot as Tensor, { name: "Switch" }),
+      );
+      const e = forward.enters[i] as Tensor;
+      initGrads.push(
+        withNameScope(graph, `${e.op.name}_grad`, () => exitOp(sw[0], { name: "Exit" })),
+      );
+      merges.push(merge);
+      bodyGrads.push(sw[1]);
+      // The gradient loop's own variables: a gradient of it is a second-order gradient.
+      grad.enters.push(entered);
+      grad.exits.push(initGrads[initGrads.length - 1] as Tensor);
+    });
+  }
+  const invariants = captured.flatMap((c, k) => (isFloating(c.dtype) ? [k] : []));
+  const ys = vars.map((i) => (forward.nextIterations[i] as Tensor).op.inputs[0] as Tensor);
+  const xs = [
+    ...vars.map((i) => forward.identities[i] as Tensor),
+    ...invariants.map((k) => captured[k] as Tensor),
+  ];
+  const gs = graph.withControlFlowContext(grad, () =>
+    ys.length === 0 ? [] : gradients(ys, xs, bodyGrads, { name: `${root}/`, stopGradients: xs }),
+  );
+  graph.withControlFlowContext(grad, () => {
+    vars.forEach((i, a) => {
+      const n = forward.nextIterations[i] as Tensor;
+      const next = withNameScope(graph, `${n.op.name}_grad`, () =>
+        nextIterationOp(gs[a] ?? zerosLike(bodyGrads[a] as Tensor), { name: "NextIteration" }),
+      );
+      graph._updateInput((merges[a] as Tensor).op, 1, next);
+    });
+  });
+
+  // Each loop invariant: the sum of its per-iteration gradients (`b_acc`).
+  const invariantGrads = new Map<number, Tensor>();
+  invariants.forEach((k, b) => {
+    const gk = gs[vars.length + b] ?? null;
+    if (gk === null) return;
+    const enterOpOf = (captured[k] as Tensor).op;
+    const source = enterOpOf.inputs[0] as Tensor;
+    const scope = `${enterOpOf.name}_grad`;
+    const acc = withNameScope(graph, scope, () => {
+      const value = inCurrent(graph, source, enterOpOf.name);
+      return gk.shape.isFullyDefined()
+        ? constant(0, { dtype: gk.dtype, shape: gk.shape.dims as number[], name: "b_acc" })
+        : zerosLike(value, { name: "b_acc" });
+    });
+    const entered = grad.enter(acc, at(`${scope}/b_acc`), false);
+    const result = graph.withControlFlowContext(grad, () =>
+      withNameScope(graph, scope, () => {
+        const merge = mergeOp([entered, entered], { name: "b_acc" })[0];
+        const sw = switchOp(merge, grad.pivot as Tensor, { name: "Switch" });
+        const sum = add(sw[1], gk);
+        const next = nextIterationOp(sum, { name: "NextIteration" });
+        graph._updateInput(merge.op, 1, next);
+        return exitOp(sw[0], { name: "b_acc" });
+      }),
+    );
+    invariantGrads.set(k, result);
+  });
+  const result = none();
+  vars.forEach((i, a) => {
+    result[i] = initGrads[a] as Tensor;
+  });
+  for (const [k, g] of invariantGrads) result[nv + k] = g;
+  return result;
+}
+
+registerLoopGradient(whileLoopGradient);

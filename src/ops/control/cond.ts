@@ -1,0 +1,256 @@
+import { ValueError } from "../../errors.js";
+import {
+  isWithinContext,
+  loopValueMessage,
+  outputContext,
+  whileContextOf,
+  type ControlFlowContext,
+} from "../../graph/control_flow.js";
+import type { Graph } from "../../graph/graph.js";
+import { Operation } from "../../graph/operation.js";
+import { Tensor, type TensorLike } from "../../graph/tensor.js";
+import {
+  anyKind,
+  booleanKind,
+  opt,
+  req,
+  stringKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
+import { convertToTensor } from "../convert.js";
+import { identity } from "../math/unary.js";
+import { inOpScope } from "../op_scope.js";
+import { mergeOp, switchOp } from "./control_flow_ops.js";
+import { flattenStructure, packStructure, sameStructure, structureMismatch } from "./structure.js";
+
+/**
+ * One branch of a `tf.cond` being built (TensorFlow's `CondContext`): its ops run only when
+ * the predicate selects the branch. An outer tensor an op of the branch reads goes through
+ * a `Switch` on the predicate (made once per tensor, named after the first reader:
+ * `cond/Add/Switch`); an op without inputs waits on the branch's pivot (`cond/switch_t`),
+ * so that it is dead, with everything after it, when the other branch is taken.
+ */
+export class CondContext implements ControlFlowContext {
+  readonly kind = "cond" as const;
+  readonly outer: ControlFlowContext | null;
+  /** Outer tensor → the `Switch` output standing for it in this branch. */
+  private readonly external = new Map<Tensor, Tensor>();
+
+  constructor(
+    private readonly graph: Graph,
+    /** The cond's name scope, e.g. `"cond/"`. */
+    readonly name: string,
+    /** The predicate as the branches see it (`cond/pred_id`). */
+    readonly pred: Tensor,
+    /** Alive exactly when this branch is taken (`cond/switch_t` or `cond/switch_f`). */
+    readonly pivot: Tensor,
+    /** 1 for the true branch, 0 for the false one. */
+    readonly branch: 0 | 1,
+  ) {
+    this.outer = graph.controlFlowContext;
+  }
+
+  captureInput(t: Tensor, consumerName: string): Tensor {
+    return this.addValue(t, `${consumerName}/Switch`, consumerName);
+  }
+
+  /**
+   * `AddValue`: `t` as this branch sees it. `switchName` is the full name to give a new
+   * `Switch` (made unique).
+   */
+  addValue(t: Tensor, switchName: string, consumerName: string): Tensor {
+    if (t === this.pred || t === this.pivot) return t;
+    const own = outputContext(t.op);
+    if (own !== null && isWithinContext(own, this)) {
+      if (whileContextOf(own) !== whileContextOf(this)) {
+        throw new ValueError(loopValueMessage(t, consumerName));
+      }
+      return t;
+    }
+    const known = this.external.get(t);
+    if (known !== undefined) return known;
+    let value = t;
+    if (this.outer !== null && own !== this.outer) {
+      value = this.outer.captureInput(t, consumerName);
+    } else if (this.outer === null && whileContextOf(own) !== null) {
+      throw new ValueError(loopValueMessage(t, consumerName));
+    }
+    // A variable's reference is read where it is used (the reader's other inputs make it
+    // dead in an untaken branch), not switched (TensorFlow's `RefSwitch`).
+    if (t.isRef) return value;
+    const graph = this.graph;
+    const name = `${uniqueAtRoot(graph, switchName)}/`;
+    const [whenFalse, whenTrue] = switchOp(value, this.pred, { name, context: this, asIs: true });
+    const result = this.branch === 1 ? whenTrue : whenFalse;
+    this.external.set(t, result);
+    graph.onUndo(() => this.external.delete(t));
+    return result;
+  }
+
+  addExternalControl(ops: readonly Operation[]): Operation[] {
+    const loop = whileContextOf(this);
+    if (loop === null) return [...ops];
+    const inLoop = ops.filter((c) => isWithinContext(c.controlFlowContext, loop));
+    return [...inLoop, ...loop.addExternalControl(ops.filter((c) => !inLoop.includes(c)))];
+  }
+
+  opCreated(op: Operation): void {
+    if (op.inputs.length > 0) return;
+    if (op.controlInputs.some((c) => isWithinContext(c.controlFlowContext, this))) return;
+    this.graph._addControlInput(op, this.pivot.op);
+  }
+
+  /** `_BuildCondTensor`: a branch output as a tensor of this branch. */
+  output(value: unknown): Tensor {
+    const graph = this.graph;
+    if (value instanceof Operation) {
+      return graph.controlDependencies([value], () =>
+        identity(this.pivot, { name: "control_dependency" }),
+      );
+    }
+    const t = convertToTensor(value as TensorLike);
+    const stack = graph.nameStack;
+    return this.addValue(t, stack === "" ? "Switch" : `${stack}/Switch`, t.op.name);
+  }
+}
+
+/** `name` (a full name, not relative to the current name scope) made unique. */
+export function uniqueAtRoot(graph: Graph, name: string): string {
+  const saved = graph.nameStack;
+  graph.setNameStack("");
+  try {
+    return graph.uniqueName(name);
+  } finally {
+    graph.setNameStack(saved);
+  }
+}
+
+/** A branch function: returns a tensor, an op, or a nested array/object of them. */
+export type BranchFn = () => unknown;
+
+const fnKind = anyKind<BranchFn>("a callable", false);
+const predKind = anyKind<TensorLike | boolean>("a Tensor", false);
+
+/**
+ * TF 1.15's `cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None,
+ * fn2=None)` (`fn1`/`fn2`: the deprecated names of `true_fn`/`false_fn`).
+ */
+const COND_PARAMS = [
+  req("pred", predKind),
+  opt("trueFn", fnKind),
+  opt("falseFn", fnKind),
+  opt("strict", booleanKind),
+  opt("name", stringKind),
+  opt("fn1", fnKind),
+  opt("fn2", fnKind),
+] as const;
+
+/** The options object of {@link cond}. */
+export type CondOptions = OptionsOf<typeof COND_PARAMS>;
+
+/**
+ * `trueFn()` if `pred` is true, else `falseFn()` (`tf.cond`), as TensorFlow 1.15 builds it:
+ * both branches are built (`cond/Switch`, the pivots `cond/switch_t`/`cond/switch_f`,
+ * `cond/pred_id`, each outer tensor a branch reads through a `Switch`), and each output is
+ * a `cond/Merge` of the two branches' values. Only the taken branch runs: its side effects
+ * happen, the other's do not. The branches return the same nested structure of tensors,
+ * with the same dtypes; a single-element list is unpacked unless `strict`.
+ *
+ * @example
+ * ```ts
+ * const x = tf.constant(2);
+ * const y = tf.cond(tf.less(x, 3), () => tf.multiply(x, 10), () => tf.add(x, 1));
+ * using sess = new tf.Session();
+ * sess.run(y); // ==> 20.0
+ * ```
+ */
+export const cond = tfFunction("cond", COND_PARAMS, (a) => {
+  let trueFn = a.trueFn;
+  let falseFn = a.falseFn;
+  if (a.fn1 !== undefined) {
+    if (trueFn !== undefined) {
+      throw new TypeError("cond(): true_fn and fn1 may not be set simultaneously.");
+    }
+    trueFn = a.fn1;
+  } else if (trueFn === undefined) {
+    throw new TypeError("cond(): true_fn argument required");
+  }
+  if (a.fn2 !== undefined) {
+    if (falseFn !== undefined) {
+      throw new TypeError("cond(): false_fn and fn2 may not be set simultaneously.");
+    }
+    falseFn = a.fn2;
+  } else if (falseFn === undefined) {
+    throw new TypeError("cond(): false_fn argument required");
+  }
+  if (typeof trueFn !== "function") throw new TypeError("true_fn must be callable.");
+  if (typeof falseFn !== "function") throw new TypeError("false_fn must be callable.");
+  return buildCond(a.pred, trueFn, falseFn, a.strict ?? false, a.name);
+});
+
+/** `tf.cond` with its arguments checked (also `tf.case`'s building block). */
+export function buildCond(
+  pred: TensorLike | boolean,
+  trueFn: BranchFn,
+  falseFn: BranchFn,
+  strict: boolean,
+  name: string | undefined,
+): unknown {
+  if (typeof pred === "boolean") throw new TypeError("pred must not be a Python bool");
+  return inOpScope(name, "cond", [pred], (scope, graph) => {
+    const p = convertToTensor(pred);
+    const [p2, p1] = switchOp(p, p, { name: "Switch" });
+    const pivotT = identity(p1, { name: "switch_t" });
+    const pivotF = identity(p2, { name: "switch_f" });
+    const predId = identity(p, { name: "pred_id" });
+    const branch = (ctx: CondContext, fn: BranchFn, what: string): [unknown, Tensor[]] =>
+      graph.withControlFlowContext(ctx, () => {
+        const orig = fn();
+        if (orig === undefined || orig === null) {
+          throw new ValueError(`${what} must have a return value.`);
+        }
+        return [orig, flattenStructure<unknown>(orig).map((leaf) => ctx.output(leaf))];
+      });
+    const [builtT, resT] = branch(
+      new CondContext(graph, scope, predId, pivotT, 1),
+      trueFn,
+      "true_fn",
+    );
+    const [builtF, resF] = branch(
+      new CondContext(graph, scope, predId, pivotF, 0),
+      falseFn,
+      "false_fn",
+    );
+    let origT = builtT;
+    let origF = builtF;
+    if (!strict) {
+      origT = unpackSingleton(origT);
+      origF = unpackSingleton(origF);
+    }
+    if (!sameStructure(origT, origF)) {
+      throw new ValueError(
+        `Incompatible return values of true_fn and false_fn: ${structureMismatch(origT, origF)}`,
+      );
+    }
+    if (resT.length === 0) {
+      throw new ValueError("true_fn and false_fn must return at least one result.");
+    }
+    resF.forEach((f, i) => {
+      const t = resT[i] as Tensor;
+      if (f.dtype !== t.dtype) {
+        throw new ValueError(
+          `Outputs of true_fn and false_fn must have the same type: ${f.dtype}, ${t.dtype}`,
+        );
+      }
+    });
+    const merges = resF.map((f, i) => mergeOp([f, resT[i] as Tensor], { name: "Merge" })[0]);
+    const packed = packStructure<unknown>(origT, merges);
+    return strict ? packed : unpackSingleton(packed);
+  });
+}
+
+/** `_UnpackIfSingleton`: a one-element list stands for its element. */
+function unpackSingleton(value: unknown): unknown {
+  return Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
+}

@@ -1,0 +1,264 @@
+import { ValueError } from "../../errors.js";
+import type { ControlFlowContext } from "../../graph/control_flow.js";
+import type { Graph } from "../../graph/graph.js";
+import type { AttrValue, Operation } from "../../graph/operation.js";
+import type { Tensor } from "../../graph/tensor.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { registerOp, type Kernel } from "../registry.js";
+import { ShapeInference } from "../shape_utils.js";
+import { shareTensor } from "../tfjs_internals.js";
+
+/*
+ * TensorFlow 1.x's control flow primitives (`control_flow_ops.py`'s `switch`, `merge`,
+ * `_Enter`, `exit`, `_NextIteration`, `loop_cond`), with TensorFlow's op types, attrs and
+ * shape functions. `tf.cond` and `tf.whileLoop` build graphs of them; the session runs them
+ * as TensorFlow's executor does (dead branches, one frame per loop execution): their
+ * kernels below only forward values, the executor gives them their meaning
+ * (`OpDefinition.flow`).
+ */
+
+/** How one of these ops is created: in which context, and whether its inputs are captured. */
+export interface FlowOpOptions {
+  /** The op's name (made unique in the current name scope); a name ending in `/` is exact. */
+  name: string;
+  /** The context the op belongs to (`op._set_control_flow_context`); default: current. */
+  context?: ControlFlowContext | null;
+  /**
+   * Take the inputs as they are, not through the context's captures, and without the
+   * current control dependencies (`ops.control_dependencies(None)`): for the ops that make
+   * an outer value available inside a context (`Switch`, `Enter`).
+   */
+  asIs?: boolean;
+}
+
+function createFlowOp(
+  graph: Graph,
+  type: string,
+  inputs: readonly Tensor[],
+  outputs: { dtype: Tensor["dtype"]; shape: TensorShape }[],
+  attrs: Record<string, AttrValue>,
+  options: FlowOpOptions,
+): Operation {
+  const make = (): Operation =>
+    graph.createOp({
+      type,
+      name: options.name,
+      inputs,
+      outputs,
+      attrs,
+      loopEntry: options.asIs === true,
+    });
+  const inContext = (): Operation =>
+    options.context === undefined ? make() : graph.withControlFlowContext(options.context, make);
+  return options.asIs === true ? graph.controlDependencies(null, inContext) : inContext();
+}
+
+/**
+ * `Switch(data, pred)`: forwards `data` to output 1 when `pred` is true, to output 0
+ * otherwise; the other output is dead.
+ */
+export function switchOp(data: Tensor, pred: Tensor, options: FlowOpOptions): [Tensor, Tensor] {
+  const graph = data.graph;
+  if (pred.dtype !== "bool") {
+    throw new TypeError(
+      `Input 'pred' of 'Switch' Op has type ${pred.dtype} that does not match expected type of bool.`,
+    );
+  }
+  const opName = options.name.endsWith("/")
+    ? options.name.slice(0, -1)
+    : graph.uniqueName(options.name, false);
+  new ShapeInference(opName, "Switch", [data.shape, pred.shape]).withRank(pred.shape, 0);
+  const op = createFlowOp(
+    graph,
+    "Switch",
+    [data, pred],
+    [
+      { dtype: data.dtype, shape: data.shape },
+      { dtype: data.dtype, shape: data.shape },
+    ],
+    { T: data.dtype },
+    options,
+  );
+  return [op.outputs[0] as Tensor, op.outputs[1] as Tensor];
+}
+
+/** TensorFlow's `Merge` shape function: dims the inputs disagree on become unknown. */
+function mergedShape(inputs: readonly Tensor[]): TensorShape {
+  const first = (inputs[0] as Tensor).shape;
+  if (first.dims === null) return TensorShape.unknown();
+  const dims: Dim[] = first.dims.slice();
+  for (const t of inputs.slice(1)) {
+    const d = t.shape.dims;
+    if (d === null || d.length !== dims.length) return TensorShape.unknown();
+    d.forEach((v, i) => {
+      if (v !== dims[i]) dims[i] = null;
+    });
+  }
+  return new TensorShape(dims);
+}
+
+/**
+ * `Merge(inputs)`: forwards the input that is alive (output 0) and its index (output 1,
+ * int32); dead only when every input is dead.
+ */
+export function mergeOp(inputs: readonly Tensor[], options: FlowOpOptions): [Tensor, Tensor] {
+  const first = inputs[0];
+  if (first === undefined) throw new ValueError("Merge needs at least one input.");
+  for (const t of inputs) {
+    if (t.dtype !== first.dtype) {
+      throw new TypeError(
+        `Tensors in list passed to 'inputs' of 'Merge' Op have types [${inputs.map((x) => x.dtype).join(", ")}] that don't all match.`,
+      );
+    }
+  }
+  const op = createFlowOp(
+    first.graph,
+    "Merge",
+    inputs,
+    [
+      { dtype: first.dtype, shape: mergedShape(inputs) },
+      { dtype: "int32", shape: TensorShape.scalar() },
+    ],
+    { T: first.dtype, N: inputs.length },
+    options,
+  );
+  return [op.outputs[0] as Tensor, op.outputs[1] as Tensor];
+}
+
+/** The attrs of an `Enter`. */
+export interface EnterAttrs {
+  frameName: string;
+  isConstant: boolean;
+  parallelIterations: number;
+}
+
+/**
+ * `Enter(data)`: makes `data` available in the loop frame `frameName` (at its first
+ * iteration, or at every iteration when `isConstant`). The output's static shape is the
+ * input's when `useInputShape`, unknown otherwise (TensorFlow's shape function says
+ * unknown for a variable entering a loop; `_Enter` sets the input's shape).
+ */
+export function enterOp(
+  data: Tensor,
+  attrs: EnterAttrs,
+  options: FlowOpOptions & { useInputShape?: boolean },
+): Tensor {
+  const shape =
+    attrs.isConstant || options.useInputShape !== false ? data.shape : TensorShape.unknown();
+  const op = createFlowOp(
+    data.graph,
+    "Enter",
+    [data],
+    [{ dtype: data.dtype, shape }],
+    {
+      T: data.dtype,
+      frame_name: attrs.frameName,
+      is_constant: attrs.isConstant,
+      parallel_iterations: attrs.parallelIterations,
+    },
+    options,
+  );
+  return op.outputs[0] as Tensor;
+}
+
+/** `Exit(data)`: hands the value of the loop's last iteration to the frame around it. */
+export function exitOp(data: Tensor, options: FlowOpOptions): Tensor {
+  return createFlowOp(
+    data.graph,
+    "Exit",
+    [data],
+    [{ dtype: data.dtype, shape: data.shape }],
+    { T: data.dtype },
+    options,
+  ).outputs[0] as Tensor;
+}
+
+/** `NextIteration(data)`: makes `data` the value of the loop's next iteration. */
+export function nextIterationOp(data: Tensor, options: FlowOpOptions): Tensor {
+  return createFlowOp(
+    data.graph,
+    "NextIteration",
+    [data],
+    [{ dtype: data.dtype, shape: data.shape }],
+    { T: data.dtype },
+    options,
+  ).outputs[0] as Tensor;
+}
+
+/** `LoopCond(input)`: the loop's predicate (a bool scalar), which its `Switch`es read. */
+export function loopCondOp(input: Tensor, options: FlowOpOptions): Tensor {
+  const graph = input.graph;
+  if (input.dtype !== "bool") {
+    throw new TypeError(
+      `Input 'input' of 'LoopCond' Op has type ${input.dtype} that does not match expected type of bool.`,
+    );
+  }
+  const opName = options.name.endsWith("/")
+    ? options.name.slice(0, -1)
+    : graph.uniqueName(options.name, false);
+  new ShapeInference(opName, "LoopCond", [input.shape]).withRank(input.shape, 0);
+  return createFlowOp(
+    graph,
+    "LoopCond",
+    [input],
+    [{ dtype: "bool", shape: TensorShape.scalar() }],
+    {},
+    options,
+  ).outputs[0] as Tensor;
+}
+
+/** The kernel of a forwarding op run outside a frame-aware executor: its first input. */
+const forward: Kernel = (inputs) => [shareTensor(inputs[0] as never)];
+
+registerOp({
+  type: "Switch",
+  opDef: {
+    inputs: ["data: T", "pred: bool"],
+    outputs: ["output_false: T", "output_true: T"],
+    attrs: ["T: type"],
+  },
+  kernel: forward,
+  flow: "switch",
+});
+registerOp({
+  type: "Merge",
+  opDef: {
+    inputs: ["inputs: N * T"],
+    outputs: ["output: T", "value_index: int32"],
+    attrs: ["T: type", "N: int >= 1"],
+  },
+  kernel: forward,
+  flow: "merge",
+});
+registerOp({
+  type: "Enter",
+  opDef: {
+    inputs: ["data: T"],
+    outputs: ["output: T"],
+    attrs: [
+      "T: type",
+      "frame_name: string",
+      "is_constant: bool = false",
+      "parallel_iterations: int = 10",
+    ],
+  },
+  kernel: forward,
+  flow: "enter",
+});
+registerOp({
+  type: "Exit",
+  opDef: { inputs: ["data: T"], outputs: ["output: T"], attrs: ["T: type"] },
+  kernel: forward,
+  flow: "exit",
+});
+registerOp({
+  type: "NextIteration",
+  opDef: { inputs: ["data: T"], outputs: ["output: T"], attrs: ["T: type"] },
+  kernel: forward,
+  flow: "nextIteration",
+});
+registerOp({
+  type: "LoopCond",
+  opDef: { inputs: ["input: bool"], outputs: ["output: bool"] },
+  kernel: forward,
+});

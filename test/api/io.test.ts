@@ -1,0 +1,98 @@
+/**
+ * The calling convention on tf.io's TFRecord API and the protocol-buffer message types:
+ * TF 1.15's positional form and the options form do the same; unknown keywords are refused.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as tf from "../../src/index.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "api-io-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("io.TFRecordWriter(path, options) and io.tfRecordIterator(path, options)", () => {
+  it("positional and options forms write and read the same file", () => {
+    const a = join(dir, "a");
+    const b = join(dir, "b");
+    const wa = new tf.io.TFRecordWriter(a, "GZIP");
+    const wb = new tf.io.TFRecordWriter({ path: b, options: "GZIP" });
+    wa.write(Uint8Array.of(1, 2));
+    wb.write({ record: Uint8Array.of(1, 2) });
+    wa.flush();
+    wb.flush({});
+    wa.close();
+    wb.close({});
+    expect(readFileSync(a)).toEqual(readFileSync(b));
+    const ra = [...tf.io.tfRecordIterator(a, "GZIP")];
+    const rb = [
+      ...tf.io.tfRecordIterator({
+        path: b,
+        options: new tf.io.TFRecordOptions({ compressionType: "GZIP" }),
+      }),
+    ];
+    expect(ra).toEqual(rb);
+    expect(ra).toEqual([Uint8Array.of(1, 2)]);
+  });
+
+  it("refuses unknown keywords and wrong types", () => {
+    expect(
+      () => new tf.io.TFRecordWriter({ path: join(dir, "c"), compression: "GZIP" } as never),
+    ).toThrow(/io.TFRecordWriter\(\) got an unexpected keyword argument 'compression'/);
+    expect(() => tf.io.tfRecordIterator(3 as never)).toThrow(
+      /argument 'path' \(position 1\) must be a str/,
+    );
+  });
+});
+
+describe("io.TFRecordOptions(compression_type, flush_mode, …, compression_strategy)", () => {
+  it("positional and options forms agree", () => {
+    const p = new tf.io.TFRecordOptions("ZLIB", 0, 100, 200, 14, 7, 8, 6, 2);
+    const o = new tf.io.TFRecordOptions({
+      compressionType: "ZLIB",
+      flushMode: 0,
+      inputBufferSize: 100,
+      outputBufferSize: 200,
+      windowBits: 14,
+      compressionLevel: 7,
+      compressionMethod: 8,
+      memLevel: 6,
+      compressionStrategy: 2,
+    });
+    expect(o).toEqual(p);
+    expect(p.zlibOptions()).toEqual({ windowBits: 14, level: 7, memLevel: 6, strategy: 2 });
+  });
+});
+
+describe("message types: fromBinary(bytes), toBinary(message), fromText(text), toText(message, options), create(properties)", () => {
+  it("positional and options forms agree", () => {
+    const node = tf.NodeDef.create({ name: "x", op: "Const" });
+    expect(tf.NodeDef.create({ properties: { name: "x", op: "Const" } })).toEqual(node);
+    const bytes = tf.NodeDef.toBinary(node);
+    expect(tf.NodeDef.toBinary({ message: node })).toEqual(bytes);
+    expect(tf.NodeDef.fromBinary({ bytes })).toEqual(tf.NodeDef.fromBinary(bytes));
+    const text = tf.NodeDef.toText(node);
+    expect(tf.NodeDef.toText({ message: node, options: { floatStyle: "python" } })).toBe(text);
+    expect(tf.NodeDef.fromText({ text })).toEqual(tf.NodeDef.fromText(text));
+    expect(text).toBe('name: "x"\nop: "Const"\n');
+  });
+
+  it("train.Example.fromFeatures / toFeatures, positional and options forms", () => {
+    const f = { a: { floatList: [1] } };
+    const ex = tf.train.Example.fromFeatures(f);
+    expect(tf.train.Example.fromFeatures({ features: f })).toEqual(ex);
+    expect(tf.train.Example.toFeatures({ example: ex })).toEqual(tf.train.Example.toFeatures(ex));
+  });
+
+  it("refuses wrong types", () => {
+    expect(() => tf.GraphDef.fromBinary("abc" as never)).toThrow(
+      /argument 'bytes' \(position 1\) must be bytes/,
+    );
+    expect(() => tf.GraphDef.fromText(3 as never)).toThrow(
+      /argument 'text' \(position 1\) must be a str/,
+    );
+  });
+});
