@@ -226,6 +226,41 @@ describe("a graph using most of scopeflow's ops exports, every node valid", () =
   });
 });
 
+describe("control flow exports as TF's own ops", () => {
+  it("while_loop and cond, with the cond's gradient", () => {
+    const i0 = tf.constant(0, { name: "i" });
+    tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 10),
+      (i: tf.Tensor) => [tf.add(i, 1)],
+      [i0],
+    );
+    const x = tf.placeholder(tf.float32, [], { name: "x" });
+    const c = tf.cond(
+      tf.greater(x, 0),
+      () => tf.multiply(x, 2),
+      () => tf.negative(x),
+    );
+    tf.gradients(c, [x]);
+    const def = tf.getDefaultGraph().asGraphDef();
+    const types = new Set(def.node.map((n) => n.op));
+    for (const t of ["Enter", "Merge", "Switch", "LoopCond", "NextIteration", "Exit"])
+      expect(types.has(t), t).toBe(true);
+    const enter = def.node.find((n) => n.op === "Enter");
+    expect(Object.keys(enter?.attr ?? {})).toEqual([
+      "T",
+      "frame_name",
+      "is_constant",
+      "parallel_iterations",
+    ]);
+    expect(new TextDecoder().decode(enter?.attr?.frame_name?.s ?? undefined)).toBe(
+      "while/while_context",
+    );
+    const next = def.node.find((n) => n.op === "NextIteration");
+    const merge = def.node.find((n) => n.op === "Merge" && n.input?.[1] === next?.name);
+    expect(merge).toBeDefined();
+  });
+});
+
 describe("TensorArray and LRN ops export with TF's attrs", () => {
   it("TensorArrayV3 with its handle and flow, LRN and LRNGrad", () => {
     const ta = new tf.TensorArray(tf.float32, 3).write(0, tf.constant([1, 2]));
