@@ -240,7 +240,7 @@ describe("control flow exports as TF's own ops", () => {
       () => tf.multiply(x, 2),
       () => tf.negative(x),
     );
-    tf.gradients(c, [x]);
+    tf.gradients(c as tf.Tensor, [x]);
     const def = tf.getDefaultGraph().asGraphDef();
     const types = new Set(def.node.map((n) => n.op));
     for (const t of ["Enter", "Merge", "Switch", "LoopCond", "NextIteration", "Exit"])
