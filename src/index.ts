@@ -17,6 +17,7 @@ import "./gradients/array_grad.js";
 import "./gradients/nn_grad.js";
 import "./gradients/control_flow_grad.js";
 import "./gradients/state_grad.js";
+import "./gradients/data_flow_grad.js";
 
 installHooks();
 

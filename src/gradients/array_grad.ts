@@ -296,8 +296,8 @@ notDifferentiable(
 );
 // No gradient in TensorFlow: `Where`'s output is an index list.
 noGradient(false, "Where", "Placeholder");
-// TensorFlow's `_DiagPartGrad` (a `Diag` op) and `_DynamicStitchGrads` (data_flow_grad.py).
-noGradient(true, "DiagPart", "DynamicStitch");
+// TensorFlow's `_DiagPartGrad` (a `Diag` op); `DynamicStitch`'s is in data_flow_grad.ts.
+noGradient(true, "DiagPart");
 
 registerGradient("ReverseV2", (op, grads) => [reverse(g0(grads), op.inputs[1] as Tensor), null]);
 

@@ -30,3 +30,16 @@ export {
   type StaticBidirectionalRnnOptions,
 } from "../rnn/static_bidirectional_rnn.js";
 export { xwPlusB } from "../ops/nn/xw_plus_b.js";
+export {
+  uniformCandidateSampler,
+  logUniformCandidateSampler,
+  computeAccidentalHits,
+  type CandidateSamplerOptions,
+  type ComputeAccidentalHitsOptions,
+} from "../ops/random/candidate_sampling.js";
+export {
+  nceLoss,
+  sampledSoftmaxLoss,
+  type NceLossOptions,
+  type SampledSoftmaxLossOptions,
+} from "../ops/nn/sampled_losses.js";

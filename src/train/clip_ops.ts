@@ -1,10 +1,9 @@
 import { Tensor, type TensorLike } from "../graph/tensor.js";
 import { constant } from "../ops/array/constant.js";
-import { onesLike } from "../ops/array/like.js";
 import { stack } from "../ops/array/stack.js";
 import { where } from "../ops/array/where.js";
 import { convertToTensor } from "../ops/convert.js";
-import { greater, maximum, minimum } from "../ops/math/binary.js";
+import { maximum, minimum } from "../ops/math/binary.js";
 import { pythonOperator } from "../ops/math/operators.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { identity, sqrt } from "../ops/math/unary.js";
@@ -21,6 +20,7 @@ import {
   type OptionsOf,
 } from "../graph/call_args.js";
 import { isFinite } from "../ops/math/is_finite.js";
+import { clipByNormOps } from "../ops/math/clip_norm.js";
 
 /*
  * Clipping of tensors and gradients (TensorFlow 1.15's `clip_ops.py`), built from the
@@ -132,22 +132,7 @@ function clipByNormImpl(
   axes: ClipByNormOptions["axes"],
   name: string | undefined,
 ): Tensor {
-  return inOpScope(name, "clip_by_norm", [t, clipNorm], (scope) => {
-    const values = convertToTensor(t, { name: "t" });
-    const l2sum = reduceSum(pythonOperator("mul", values, values), {
-      axis: axes ?? null,
-      keepdims: true,
-    });
-    const pred = greater(l2sum, 0);
-    // Two-tap `where` so that no NaN gradient comes out of `sqrt` at zero.
-    const l2sumSafe = where(pred, l2sum, onesLike(l2sum));
-    const l2norm = where(pred, sqrt(l2sumSafe), l2sum);
-    const intermediate = pythonOperator("mul", values, clipNorm);
-    values.shape.mergeWith(intermediate.shape);
-    return identity(pythonOperator("truediv", intermediate, maximum(l2norm, clipNorm)), {
-      name: scope,
-    });
-  });
+  return clipByNormOps(t, clipNorm, axes, name);
 }
 
 /**

@@ -40,6 +40,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "RandomStandardNormal",
   "RandomUniform",
   "TruncatedNormal",
+  // sparse_grad.py
+  "SparseToDense",
   // state_grad.py
   "Assign",
   "AssignAdd",
