@@ -27,7 +27,9 @@ export * as train from "./namespaces/train.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
-export { gradients, type GradientsOptions } from "./gradients/gradients.js";
+export { gradients, type GradientsOptions, type Gradient } from "./gradients/gradients.js";
+export { IndexedSlices } from "./ops/indexed_slices.js";
+export type { IndexedSlicesValue } from "./session/fetches.js";
 export { addN } from "./ops/math/add_n.js";
 export { zerosLike, onesLike } from "./ops/array/like.js";
 
@@ -167,6 +169,12 @@ export {
 } from "./ops/math/reduce.js";
 export { argmax, argmin, type ArgOptions } from "./ops/math/arg_minmax.js";
 export { assign, assignAdd, assignSub, isVariableInitialized } from "./ops/state/variable_ops.js";
+export {
+  scatterAdd,
+  scatterSub,
+  scatterUpdate,
+  type ScatterOptions,
+} from "./ops/state/scatter_ops.js";
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
 
 // sessions

@@ -2,12 +2,15 @@ import { ValueError } from "../errors.js";
 import { isFloating } from "../graph/dtypes.js";
 import { withDefaultGraph, type Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
-import type { Tensor, TensorLike } from "../graph/tensor.js";
+import { Tensor, type TensorLike } from "../graph/tensor.js";
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { onesLike, zerosLike } from "../ops/array/like.js";
 import { group, markOrderOnlyGate } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
+import { cast } from "../ops/array/cast.js";
+import { concat } from "../ops/array/concat.js";
+import { denseOf, IndexedSlices } from "../ops/indexed_slices.js";
 import { identity } from "../ops/math/unary.js";
 import { gradientEntry, type GradientFunction } from "../ops/registry.js";
 import {
@@ -54,15 +57,28 @@ export type GradientsOptions = OptionsOf<typeof GRADIENTS_PARAMS>;
 const ADD_N = 0;
 const EXPERIMENTAL_METHODS = [1, 2];
 
+/** A gradient: dense, or the rows of one (`IndexedSlices`, from `tf.gather`'s params). */
+export type Gradient = Tensor | IndexedSlices;
+
 /** Gradients received so far on each output of each op. */
-type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
+type GradTable = Map<Operation, (Gradient | Gradient[] | null)[]>;
+
+/**
+ * Op types whose gradient function takes an `IndexedSlices` as it is (TF's `_IdGrad`
+ * returns it); any other gradient function gets the dense form, as TensorFlow's
+ * conversion gives it where the function uses the gradient in an op.
+ */
+const SPARSE_PASS_THROUGH = new Set(["Identity"]);
 
 /**
  * Adds the backward pass to the graph (`tf.gradients`): for each `x`, the symbolic
  * derivative of `sum(ys)` with respect to it, built from each op type's registered gradient
  * function as ordinary ops named as TensorFlow names them (`gradients/MatMul_grad/MatMul_1`).
  * A tensor used in several places gets the sum of its gradients (`gradients/AddN`). `null`
- * where `x` does not affect `ys`. With `colocateGradientsWithOps`, each op's gradient ops
+ * where `x` does not affect `ys`. The gradient of a `tf.gather` (or `tf.nn.embeddingLookup`)
+ * params tensor is an {@link IndexedSlices} (several of them are concatenated, as TF's
+ * `_AggregateIndexedSlicesGradients`; a sum with a dense gradient is dense), which passes
+ * through `Identity` ops (a variable's `read`) and is made dense anywhere else. With `colocateGradientsWithOps`, each op's gradient ops
  * record that op's device (`tf.device`); every op still runs on the tfjs backend.
  *
  * @example
@@ -89,7 +105,7 @@ function asList<T>(value: T | readonly T[]): T[] {
   return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
 }
 
-function gradientsImpl(a: ArgsOf<typeof GRADIENTS_PARAMS>): (Tensor | null)[] {
+function gradientsImpl(a: ArgsOf<typeof GRADIENTS_PARAMS>): (Gradient | null)[] {
   const method = a.aggregationMethod ?? ADD_N;
   if (EXPERIMENTAL_METHODS.includes(method)) {
     throw new ValueError(
@@ -125,7 +141,7 @@ function buildGradients(
   xsIn: TensorLike[],
   gradYsIn: (TensorLike | null)[],
   options: BuildOptions,
-): (Tensor | null)[] {
+): (Gradient | null)[] {
   const ys = ysIn.map((y) => convertToTensor(y, { name: "y" }));
   const xs = xsIn.map((x) => convertToTensor(x, { name: "x", asRef: true }));
   const stopOpsGiven = options.stopGradients.map((t) => convertToTensor(t).op);
@@ -176,7 +192,7 @@ function buildGradients(
       }
       gradFn = entry.kind === "function" ? entry.fn : null;
     }
-    let inGrads: (Tensor | null)[];
+    let inGrads: (Gradient | null)[];
     if (gradFn && hasOutGrads) {
       const fn = gradFn;
       inGrads = colocated(op, () => {
@@ -186,7 +202,11 @@ function buildGradients(
           }
         }
         return withNameScope(graph, `${op.name}_grad`, () => {
-          let result = fn(op, outGrads);
+          const passSparse = SPARSE_PASS_THROUGH.has(op.type);
+          const given = outGrads.map((g) =>
+            g instanceof IndexedSlices && !passSparse ? denseOf(g) : g,
+          );
+          let result = fn(op, given as (Tensor | null)[]);
           if (result.length !== op.inputs.length) {
             throw new ValueError(
               `Num gradients ${result.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`,
@@ -203,6 +223,11 @@ function buildGradients(
     op.inputs.forEach((input, i) => {
       const g = inGrads[i] ?? null;
       if (g === null) return;
+      // As TensorFlow, only a dense gradient's shape is checked against the input's.
+      if (g instanceof IndexedSlices) {
+        setGrad(grads, input, g);
+        return;
+      }
       if (!g.shape.isCompatibleWith(input.shape)) {
         throw new ValueError(
           `Incompatible shapes between op input and calculated input gradient.  Forward operation: ${op.name}.  Input index: ${i}. Original input shape: ${input.shape.toString()}.  Calculated input gradient shape: ${g.shape.toString()}`,
@@ -284,7 +309,7 @@ function pendingCounts(
   return { betweenOps, pending };
 }
 
-function setGrad(grads: GradTable, t: Tensor, grad: Tensor): void {
+function setGrad(grads: GradTable, t: Tensor, grad: Gradient): void {
   let list = grads.get(t.op);
   if (list === undefined) {
     list = t.op.outputs.map(() => null);
@@ -297,7 +322,7 @@ function setGrad(grads: GradTable, t: Tensor, grad: Tensor): void {
 }
 
 /** Sums each output's gradients (`gradients/AddN`) and turns "none received" into null. */
-function aggregatedGrads(grads: GradTable, op: Operation): (Tensor | null)[] {
+function aggregatedGrads(grads: GradTable, op: Operation): (Gradient | null)[] {
   const list = grads.get(op);
   if (list === undefined) return op.outputs.map(() => null);
   for (let i = 0; i < list.length; i++) {
@@ -305,23 +330,50 @@ function aggregatedGrads(grads: GradTable, op: Operation): (Tensor | null)[] {
     // Stored back so that an x's gradient is summed once, however often it is read.
     if (Array.isArray(g)) list[i] = aggregate(g);
   }
-  return list as (Tensor | null)[];
+  return list as (Gradient | null)[];
 }
 
-function aggregate(list: Tensor[]): Tensor | null {
+/**
+ * `_AggregatedGrads`: dense gradients are summed by one `AddN`; if any is an
+ * `IndexedSlices`, a dense one among them makes the sum dense (`add_n` converts them),
+ * else their values and indices are concatenated into one `IndexedSlices`
+ * (`_AggregateIndexedSlicesGradients`), int32 indices cast to int64 when both kinds occur.
+ */
+function aggregate(list: Gradient[]): Gradient | null {
   if (list.length === 0) return null;
-  if (list.length === 1) return list[0] as Tensor;
-  return addN(list);
+  if (list.length === 1) return list[0] as Gradient;
+  if (list.every((g) => g instanceof Tensor)) return addN(list as Tensor[]);
+  if (list.some((g) => g instanceof Tensor)) return addN(list.map(denseOf));
+  let slices = list as IndexedSlices[];
+  const int32 = slices.filter((x) => x.indices.dtype === "int32").length;
+  if (int32 > 0 && int32 < slices.length) {
+    slices = slices.map((x) =>
+      x.indices.dtype === "int32"
+        ? new IndexedSlices(x.values, cast(x.indices, "int64"), x.denseShape)
+        : x,
+    );
+  }
+  return new IndexedSlices(
+    concat(
+      slices.map((x) => x.values),
+      0,
+    ),
+    concat(
+      slices.map((x) => x.indices),
+      0,
+    ),
+    (slices[0] as IndexedSlices).denseShape,
+  );
 }
 
 /**
  * `tf.tuple`: each gradient waits until all of the op's input gradients are computed,
  * as optimizers' `GATE_OP` asks (`.../tuple/control_dependency_1`).
  */
-function gateTuple(inGrads: (Tensor | null)[], forward: Operation): (Tensor | null)[] {
+function gateTuple(inGrads: (Gradient | null)[], forward: Operation): (Gradient | null)[] {
   return withNameScope(graphOf(inGrads), "tuple", () => {
     const gatingOps = [
-      ...new Set(inGrads.filter((g): g is Tensor => g !== null).map((g) => g.op)),
+      ...new Set(inGrads.filter((g): g is Gradient => g !== null).map((g) => g.op)),
     ].sort((a, b) => a.id - b.id);
     const gate = group(gatingOps);
     // The gate only orders computations whose inputs are immutable snapshots, unless the
@@ -330,14 +382,19 @@ function gateTuple(inGrads: (Tensor | null)[], forward: Operation): (Tensor | nu
     return inGrads.map((g) => {
       if (g === null) return null;
       return withNameScope(graphOf([g]), "control_dependency", (scope) =>
-        g.graph.controlDependencies([gate], () => identity(g, { name: scope })),
+        g.graph.controlDependencies([gate], () => {
+          if (g instanceof Tensor) return identity(g, { name: scope });
+          // `with_dependencies` on an `IndexedSlices`: both tensors pass the gate.
+          const values = identity(g.values, { name: scope });
+          return new IndexedSlices(values, identity(g.indices), g.denseShape);
+        }),
       );
     });
   });
 }
 
-function graphOf(ts: (Tensor | null)[]): Graph {
-  const t = ts.find((x): x is Tensor => x !== null);
+function graphOf(ts: (Gradient | null)[]): Graph {
+  const t = ts.find((x): x is Gradient => x !== null);
   if (t === undefined) throw new ValueError("Must have at least one Tensor");
   return t.graph;
 }

@@ -21,6 +21,7 @@ import {
 } from "../graph/call_args.js";
 import { isFinite } from "../ops/math/is_finite.js";
 import { clipByNormOps } from "../ops/math/clip_norm.js";
+import { IndexedSlices } from "../ops/indexed_slices.js";
 
 /*
  * Clipping of tensors and gradients (TensorFlow 1.15's `clip_ops.py`), built from the
@@ -29,6 +30,11 @@ import { clipByNormOps } from "../ops/math/clip_norm.js";
 
 /** A list entry that may be absent, as a gradient of an unused variable is. */
 type MaybeTensor = TensorLike | null | undefined;
+
+/** What is clipped of an entry: an `IndexedSlices`' values, else the tensor itself. */
+function valuesOf(t: TensorLike): TensorLike {
+  return t instanceof IndexedSlices ? t.values : t;
+}
 
 /** The tensors of a list, skipping absent entries. */
 function present(list: readonly MaybeTensor[]): TensorLike[] {
@@ -155,7 +161,7 @@ function globalNormImpl(tList: readonly MaybeTensor[], name: string | undefined)
   const list = [...tList];
   return inOpScope(name, "global_norm", present(list), () => {
     const values = list.map((t, i) =>
-      t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
+      t === null || t === undefined ? null : convertToTensor(valuesOf(t), { name: `t_${i}` }),
     );
     const halfSquaredNorms = values.filter((v): v is Tensor => v !== null).map((v) => l2Loss(v));
     const halfSquaredNorm = reduceSum(stack(halfSquaredNorms));
@@ -170,7 +176,7 @@ function globalNormImpl(tList: readonly MaybeTensor[], name: string | undefined)
  * Scales a list of tensors by the ratio of `clipNorm` to their global norm, when that norm
  * is larger (`tf.clip_by_global_norm`): each `t * clipNorm / max(globalNorm, clipNorm)`,
  * all NaN when the norm is not finite. Returns `[listClipped, globalNorm]`; `null` entries
- * stay `null`. Ops: `global_norm/...`, then `clip_by_global_norm/...` with the clipped
+ * stay `null`, an `IndexedSlices` is clipped in its values and stays one. Ops: `global_norm/...`, then `clip_by_global_norm/...` with the clipped
  * tensors named `clip_by_global_norm/clip_by_global_norm/_0`, `..._1`, as in TensorFlow.
  *
  * @example
@@ -193,7 +199,7 @@ function clipByGlobalNormImpl(
   clipNorm: TensorLike,
   useNormGiven: TensorLike | undefined,
   name: string | undefined,
-): [(Tensor | null)[], Tensor] {
+): [(Tensor | IndexedSlices | null)[], Tensor] {
   checkSequence(tList);
   const list = [...tList];
   const useNorm =
@@ -210,11 +216,15 @@ function clipByGlobalNormImpl(
     );
     const scale = where(isFinite(norm), scaleForFinite, constant(NaN, { dtype: norm.dtype }));
     const values = list.map((t, i) =>
-      t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
+      t === null || t === undefined ? null : convertToTensor(valuesOf(t), { name: `t_${i}` }),
     );
-    return values.map((v, i) =>
-      v === null ? null : identity(pythonOperator("mul", v, scale), { name: `${scope}_${i}` }),
-    );
+    return values.map((v, i) => {
+      if (v === null) return null;
+      const out = identity(pythonOperator("mul", v, scale), { name: `${scope}_${i}` });
+      const t = list[i];
+      // An IndexedSlices (a gathered variable's gradient) stays sparse: its values scaled.
+      return t instanceof IndexedSlices ? new IndexedSlices(out, t.indices, t.denseShape) : out;
+    });
   });
   return [clipped, useNorm];
 }

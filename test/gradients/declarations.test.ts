@@ -46,6 +46,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "Assign",
   "AssignAdd",
   "AssignSub",
+  "ScatterAdd",
+  "ScatterSub",
 ];
 const LOOP_FEED_OPS = ["Enter", "LoopArg", "LoopValue"];
 
