@@ -14,6 +14,7 @@ import { Tensor, toTensorSymbol, type TensorConvertible } from "../graph/tensor.
 import { TensorShape } from "../graph/tensor_shape.js";
 import { unsortedSegmentSum } from "./math/segment.js";
 import { neg } from "./math/operators.js";
+import { checkDType } from "./shape_utils.js";
 import { constantInts } from "./tensor_util.js";
 
 /** A graph tensor (not converted: an `IndexedSlices` holds tensors as given). */
@@ -107,6 +108,9 @@ export class IndexedSlices implements TensorConvertible {
 
 declare(IndexedSlices, INDEXED_SLICES_P);
 
+/** TF's `_LARGE_SPARSE_NUM_ELEMENTS`: converting this many elements or more is warned of. */
+const LARGE_SPARSE_NUM_ELEMENTS = 100000000;
+
 /**
  * TF's `_indexed_slices_to_tensor`: `unsorted_segment_sum(values, indices,
  * dense_shape[0])`, with the dense shape as static shape when it is known.
@@ -118,7 +122,21 @@ export function indexedSlicesToTensor(value: IndexedSlices, name?: string): Tens
       `Tensor conversion requested for IndexedSlices without dense_shape: ${value.toString()}`,
     );
   }
+  checkDType(value.indices.dtype, "segment_ids", "index");
   const known = constantInts(denseShape);
+  // TF's `warnings.warn` of the same cases: an unknown or a very large dense shape.
+  if (known === null) {
+    console.warn(
+      "Converting sparse IndexedSlices to a dense Tensor of unknown shape. This may consume a large amount of memory.",
+    );
+  } else {
+    const elements = known.reduce((a, b) => a * b, 1);
+    if (elements >= LARGE_SPARSE_NUM_ELEMENTS) {
+      console.warn(
+        `Converting sparse IndexedSlices to a dense Tensor with ${elements} elements. This may consume a large amount of memory.`,
+      );
+    }
+  }
   const rows = denseShape.get(0);
   const dense = unsortedSegmentSum(value.values, value.indices, rows, name);
   if (known !== null) dense.setShape(new TensorShape(known));

@@ -4,7 +4,7 @@
  * them as an `IndexedSlicesValue`, and the optimizers update only the rows they name
  * (`ScatterSub`, `SparseApply*`, Adam's `ScatterAdd`s).
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as tf from "../../src/index.js";
 
 beforeEach(() => tf.resetDefaultGraph());
@@ -118,6 +118,30 @@ describe("IndexedSlices", () => {
       [0, 0],
       [6, 6],
     ]);
+  });
+
+  it("warns, as TF, when made dense with an unknown dense shape", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const values = tf.constant([[1, 2]]);
+      const indices = tf.constant([0], { dtype: tf.int32 });
+      const known = new tf.IndexedSlices(values, indices, tf.constant([2, 2], { dtype: tf.int32 }));
+      tf.convertToTensor(known);
+      expect(warn).not.toHaveBeenCalled();
+      const shape = tf.placeholder(tf.int32, [2]);
+      const dense = tf.convertToTensor(new tf.IndexedSlices(values, indices, shape));
+      expect(warn).toHaveBeenCalledWith(
+        "Converting sparse IndexedSlices to a dense Tensor of unknown shape. This may consume a large amount of memory.",
+      );
+      using sess = new tf.Session();
+      expect(sess.run(dense, new Map([[shape, [3, 2]]])).toArray()).toEqual([
+        [1, 2],
+        [0, 0],
+        [0, 0],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("takes TF's constructor parameters; converting one without a dense shape fails", () => {
