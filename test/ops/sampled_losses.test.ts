@@ -5,6 +5,8 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
+import { dynamicPartition } from "../../src/ops/array/dynamic_partition.js";
+import { dynamicStitch } from "../../src/ops/array/dynamic_stitch.js";
 import { checkGradients } from "../gradients/helpers.js";
 import { expectClose, opList, run } from "./helpers.js";
 
@@ -466,5 +468,37 @@ describe("word2vec-style training", () => {
       else expect(after[r]).toEqual(before[r]);
     }
     sess.close();
+  });
+});
+
+describe("DynamicPartition / DynamicStitch gradients (data_flow_grad.py)", () => {
+  it("partition: the partitioned gradients stitched back; stitch: gathered at the indices", async () => {
+    await checkGradients({
+      inputs: [{ shape: [5, 2] }],
+      graph: (x) => {
+        const parts = dynamicPartition(x!, tf.constant([1, 0, 1, 1, 0], { dtype: tf.int32 }), 2);
+        return tf.concat([tf.multiply(parts[0]!, 2), parts[1]!], 0);
+      },
+    });
+    await checkGradients({
+      inputs: [{ shape: [2, 3] }, { shape: [1, 3] }],
+      graph: (a, b) =>
+        dynamicStitch(
+          [tf.constant([0, 2], { dtype: tf.int32 }), tf.constant([1], { dtype: tf.int32 })],
+          [a!, b!],
+        ),
+    });
+  });
+
+  it("partition: values, and TF's error for a partition out of range", () => {
+    const [p0, p1] = dynamicPartition(
+      tf.constant([10, 20, 30]),
+      tf.constant([1, 0, 1], { dtype: tf.int32 }),
+      2,
+    );
+    expect(numbers(p0!)).toEqual([20]);
+    expect(numbers(p1!)).toEqual([10, 30]);
+    const [bad] = dynamicPartition(tf.constant([1]), tf.constant([2], { dtype: tf.int32 }), 2);
+    expect(() => run(bad!)).toThrow("partitions[0] = 2 is not in [0, 2)");
   });
 });
