@@ -78,8 +78,9 @@ const SPARSE_PASS_THROUGH = new Set(["Identity"]);
  * where `x` does not affect `ys`. The gradient of a `tf.gather` (or `tf.nn.embeddingLookup`)
  * params tensor is an {@link IndexedSlices} (several of them are concatenated, as TF's
  * `_AggregateIndexedSlicesGradients`; a sum with a dense gradient is dense), which passes
- * through `Identity` ops (a variable's `read`) and is made dense anywhere else. With `colocateGradientsWithOps`, each op's gradient ops
- * record that op's device (`tf.device`); every op still runs on the tfjs backend.
+ * through `Identity` ops (a variable's `read`) and is made dense anywhere else. With
+ * `colocateGradientsWithOps`, each op's gradient ops record that op's device
+ * (`tf.device`); every op still runs on the tfjs backend.
  *
  * @example
  * ```ts
