@@ -17,6 +17,7 @@ import {
   stringKind,
   tensorKind,
   tfFunction,
+  type CallArgs,
   type OptionsOf,
 } from "../graph/call_args.js";
 import { isFinite } from "../ops/math/is_finite.js";
@@ -116,11 +117,33 @@ function clipByValueImpl(
   });
 }
 
+/** `clip_by_norm`'s parameters with an `IndexedSlices` as `t` (for the typed overload). */
+const CLIP_SLICES_BY_NORM_PARAMS = [
+  req(
+    "t",
+    kind<IndexedSlices>("an IndexedSlices", (v) => v instanceof IndexedSlices),
+  ),
+  req("clipNorm", tensorKind),
+  opt("axes", axisKind),
+  opt("name", stringKind),
+] as const;
+
+/**
+ * `tf.clip_by_norm`: a tensor gives a tensor, an `IndexedSlices` (a gathered variable's
+ * gradient) an `IndexedSlices` with its values clipped.
+ */
+interface ClipByNorm {
+  (...args: CallArgs<typeof CLIP_SLICES_BY_NORM_PARAMS>): IndexedSlices;
+  (...args: CallArgs<typeof CLIP_BY_NORM_PARAMS>): Tensor;
+  (...args: CallArgs<typeof CLIP_BY_NORM_PARAMS>): Tensor | IndexedSlices;
+}
+
 /**
  * Rescales `t` so that its L2 norm (over `axes`, all dims by default) is at most
  * `clipNorm` (`tf.clip_by_norm`): `t * clipNorm / max(l2norm(t), clipNorm)`, with
  * TensorFlow's two `Select`s that keep the gradient finite at a zero norm. The result is
- * an `Identity` named `clip_by_norm`.
+ * an `Identity` named `clip_by_norm`. For an `IndexedSlices` its values are clipped and
+ * the result is an `IndexedSlices` with the same indices.
  *
  * @example
  * ```ts
@@ -128,16 +151,20 @@ function clipByValueImpl(
  * sess.run(tf.clipByNorm(tf.constant([3, 4]), 1)); // ==> [0.6 0.8]
  * ```
  */
-export const clipByNorm = tfFunction("clipByNorm", CLIP_BY_NORM_PARAMS, (a) =>
+export const clipByNorm: ClipByNorm = tfFunction("clipByNorm", CLIP_BY_NORM_PARAMS, (a) =>
   clipByNormImpl(a.t, a.clipNorm, a.axes, a.name),
-);
+) as ClipByNorm;
 
 function clipByNormImpl(
   t: TensorLike,
   clipNorm: TensorLike,
   axes: ClipByNormOptions["axes"],
   name: string | undefined,
-): Tensor {
+): Tensor | IndexedSlices {
+  if (t instanceof IndexedSlices) {
+    const values = clipByNormOps(t.values, clipNorm, axes, name);
+    return new IndexedSlices(values, t.indices, t.denseShape);
+  }
   return clipByNormOps(t, clipNorm, axes, name);
 }
 

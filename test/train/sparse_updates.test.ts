@@ -157,6 +157,23 @@ describe("IndexedSlices", () => {
     );
   });
 
+  it("clipByNorm clips the values and keeps an IndexedSlices, as TF's clip_by_norm", () => {
+    const emb = table();
+    const loss = tf.reduceSum(tf.multiply(tf.nn.embeddingLookup(emb, [1, 1]), [[3, 4]]));
+    const [g] = tf.gradients(loss, [emb]);
+    const clipped: tf.IndexedSlices = tf.clipByNorm(g as tf.IndexedSlices, 5);
+    expect(clipped.values.op.name).toBe("clip_by_norm");
+    using sess = new tf.Session();
+    sess.run(emb.initializer);
+    const v = sess.run(clipped);
+    expect(v.indices.toArray()).toEqual([1, 1]);
+    // The norm of the values (not of the summed dense rows): sqrt(2) * 5.
+    close(v.values.toArray() as number[][], [
+      [3 / Math.SQRT2, 4 / Math.SQRT2],
+      [3 / Math.SQRT2, 4 / Math.SQRT2],
+    ]);
+  });
+
   it("clipByGlobalNorm clips the values and keeps an IndexedSlices", () => {
     const emb = table();
     const loss = tf.reduceSum(tf.multiply(tf.nn.embeddingLookup(emb, [1]), [[3, 4]]));
