@@ -259,7 +259,9 @@ describe("gather, select, fill, cast", () => {
     expect(slices.indices.op.name).toBe("gradients/GatherV2_grad/Reshape_1");
     expect(slices.denseShape?.op.name).toBe("gradients/GatherV2_grad/Cast");
     expect(gradientOpNames()).toEqual([
+      "gradients/Shape",
       "gradients/grad_ys_0",
+      "gradients/Fill",
       "gradients/GatherV2_grad/Shape",
       "gradients/GatherV2_grad/Cast",
       "gradients/GatherV2_grad/Size",
