@@ -4,6 +4,7 @@
  * number of bytes to the same directory.
  *
  *   npx tsx bench/checkpoint.ts [dir] [rounds]   # default: a fresh directory under os.tmpdir(), 7
+ *   npx tsx bench/checkpoint.ts --json           # also one JSON line of rows for bench/all.ts
  *   SCOPEFLOW_BACKEND=cpu npx tsx bench/checkpoint.ts
  *
  * Each round runs the Saver call and its plain-fs counterpart back to back, so both see
@@ -34,9 +35,10 @@ const TOTAL_MB = 100;
 const VARIABLES = 25;
 const floatsPerVar = (TOTAL_MB * 2 ** 20) / 4 / VARIABLES;
 const bytes = TOTAL_MB * 2 ** 20;
-const dir = process.argv[2] ?? mkdtempSync(path.join(tmpdir(), "scopeflow-bench-ckpt-"));
-const ownDir = process.argv[2] === undefined;
-const rounds = Number(process.argv[3] ?? 7);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const dir = positional[0] ?? mkdtempSync(path.join(tmpdir(), "scopeflow-bench-ckpt-"));
+const ownDir = positional[0] === undefined;
+const rounds = Number(positional[1] ?? 7);
 
 const vars = tf.variableScope("bench", () =>
   Array.from({ length: VARIABLES }, (_, i) =>
@@ -126,6 +128,20 @@ row("Saver.saveAsync", saveAsync, fsWrite, "fs.promises.writeFile");
 row("Saver.restore", restoreSync, fsReadSync, "fs.readFileSync");
 row("Saver.restoreAsync", restoreAsync, fsRead, "fs.promises.readFile");
 console.log("(xN: the Saver's time over plain fs's for the same bytes)");
+if (process.argv.includes("--json")) {
+  const x = (a: number, b: number) => (a / b).toFixed(2);
+  console.log(
+    JSON.stringify({
+      rows: [
+        {
+          measure: `Checkpoint ${TOTAL_MB} MiB: Saver time ÷ plain fs time, save / restore (sync; async)`,
+          value: `${x(saveSync, fsWriteSync)} / ${x(restoreSync, fsReadSync)}; ${x(saveAsync, fsWrite)} / ${x(restoreAsync, fsRead)}`,
+          aim: "-",
+        },
+      ],
+    }),
+  );
+}
 
 sess.close();
 try {

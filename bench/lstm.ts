@@ -19,6 +19,7 @@
  *   npx tsx bench/lstm.ts                        # both cases, wasm, 3 rounds
  *   npx tsx bench/lstm.ts char-lstm              # one case
  *   npx tsx bench/lstm.ts --rounds=5 --steps=20 --warmup=5
+ *   npx tsx bench/lstm.ts --impls=scopeflow,tfjs --json char-lstm   # a JSON line of rows
  *   SCOPEFLOW_BACKEND=cpu npx tsx bench/lstm.ts   # seconds per step: use --rounds=1
  *
  * On wasm a full run takes about 25 minutes on 2 cores (hand-written tfjs and tfjs-layers take
@@ -43,7 +44,15 @@ const option = (name: string): number | null => {
 };
 const positional = args.filter((a) => !a.startsWith("--"));
 const cases = positional.length > 0 ? positional : ["lstm2-256", "char-lstm"];
-const impls = ["scopeflow", "scopeflow-static", "tfjs", "layers"];
+const implsArg = args.find((a) => a.startsWith("--impls="));
+const impls = implsArg?.slice("--impls=".length).split(",") ?? [
+  "scopeflow",
+  "scopeflow-static",
+  "tfjs",
+  "layers",
+];
+const JSON_OUT = args.includes("--json");
+const jsonRows: { measure: string; value: string; aim: string }[] = [];
 const ROUNDS = option("rounds") ?? 3;
 /** Measured and warm-up steps per process: tfjs takes seconds per lstm2-256 step on wasm. */
 const STEPS: Record<string, [number, number]> = { "lstm2-256": [8, 2], "char-lstm": [15, 3] };
@@ -87,7 +96,7 @@ const median = (xs: number[]): number | null => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? null : (s[Math.floor(s.length / 2)] as number);
 };
-const fmtMs = (v: number | null) => (v === null ? "fails" : v.toFixed(1));
+const fmtMs = (v: number | null) => (v === null ? "-" : v.toFixed(1));
 const ratio = (a: number | null, b: number | null) =>
   a === null || b === null ? "-" : (a / b).toFixed(2);
 
@@ -137,6 +146,11 @@ for (const name of cases) {
         losses("lastLoss"),
       ]),
     );
+    jsonRows.push({
+      measure: `\`bench/lstm\` ${name} via ${via}, scopeflow / stock tfjs`,
+      value: ratio(sf, tj),
+      aim: "-",
+    });
   }
   const steps = last.get("scopeflow")?.steps ?? last.get("tfjs")?.steps;
   const setup = impls
@@ -154,3 +168,4 @@ for (const name of cases) {
 }
 console.log("");
 for (const note of notes) console.log(`- ${note}`);
+if (JSON_OUT) console.log(JSON.stringify({ rows: jsonRows }));

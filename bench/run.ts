@@ -5,7 +5,8 @@
  *   npx tsx bench/run.ts            # wasm (default)
  *   SCOPEFLOW_BACKEND=cpu npx tsx bench/run.ts
  *
- * Prints per-run medians (ms) and the ratio scopeflow / hand-written.
+ * Prints per-run medians (ms) and the ratio scopeflow / hand-written; with `--json`, then
+ * one JSON line of rows for bench/all.ts.
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tf from "../src/index.js";
@@ -55,8 +56,11 @@ function measure(c: Case, rounds: number, inner: number): void {
   console.log(
     `${c.name.padEnd(34)} ${ma.toFixed(4).padStart(10)} ${mb.toFixed(4).padStart(10)} ${(ma / mb).toFixed(3).padStart(7)}`,
   );
+  ratios.set(c.name, ma / mb);
   c.dispose();
 }
+
+const ratios = new Map<string, number>();
 
 function taxCase(): Case {
   tf.resetDefaultGraph();
@@ -200,3 +204,22 @@ measure(taxCase(), 15, 2000);
 measure(mlpCase(32), 15, 20);
 measure(mlpCase(256), 11, 5);
 measure(imageFilterCase(), 9, 2);
+if (process.argv.includes("--json")) {
+  const r = (name: string) => ratios.get(name)?.toFixed(2) ?? "-";
+  console.log(
+    JSON.stringify({
+      rows: [
+        {
+          measure: "Session forward vs hand-written tfjs (MLP batch 32 / 256, conv 8×32×32×32)",
+          value: `${r("MLP 784-256-256-10 forward, batch 32")} / ${r("MLP 784-256-256-10 forward, batch 256")} / ${r("my_image_filter 8x32x32x32")}`,
+          aim: "≤ 1.03",
+        },
+        {
+          measure: "Session forward vs hand-written tfjs, tiny ops (tax and shipping)",
+          value: r("tax and shipping (tiny ops)"),
+          aim: "-",
+        },
+      ],
+    }),
+  );
+}

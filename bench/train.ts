@@ -6,16 +6,24 @@
  *   npx tsx bench/train.ts                 # all cases, wasm
  *   npx tsx bench/train.ts mlp-sgd-32      # one case
  *   SCOPEFLOW_BACKEND=cpu npx tsx bench/train.ts
+ *   npx tsx bench/train.ts --impls=scopeflow,tfjs --rounds=3 --json mlp-sgd-32
+ *                                          # some implementations; a JSON line of rows
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
+const args = process.argv.slice(2);
+const option = (name: string): string | null =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
+const positional = args.filter((a) => !a.startsWith("--"));
 const cases =
-  process.argv.slice(2).length > 0
-    ? process.argv.slice(2)
+  positional.length > 0
+    ? positional
     : ["mlp-sgd-32", "mlp-sgd-256", "mlp-adam-32", "mlp-adam-256", "cnn-adam-32", "rnn-adam-16"];
-const impls = ["scopeflow", "tfjs", "layers"];
-const ROUNDS = 3;
+const impls = option("impls")?.split(",") ?? ["scopeflow", "tfjs", "layers"];
+const ROUNDS = Number(option("rounds") ?? 3);
+const JSON_OUT = args.includes("--json");
+const sfOverTfjs = new Map<string, string>();
 const tsx = fileURLToPath(new URL("../node_modules/tsx/dist/cli.mjs", import.meta.url));
 const worker = fileURLToPath(new URL("./train-worker.ts", import.meta.url));
 
@@ -80,4 +88,21 @@ for (const name of cases) {
     `${name.padEnd(14)} ${fmt(sf)} ${fmt(tj)} ${fmt(ly)} ${ratio(sf, tj).padStart(8)} ${ratio(sf, ly).padStart(9)}   ${impls.map((i) => losses.get(i) ?? "-").join(" / ")}`,
   );
   for (const [impl, why] of failures) console.log(`    ${impl}: ${why}`);
+  sfOverTfjs.set(name, ratio(sf, tj));
+}
+if (JSON_OUT) {
+  const label: Record<string, string> = {
+    "mlp-sgd-32": "MLP SGD batch 32",
+    "mlp-sgd-256": "MLP SGD batch 256",
+    "rnn-adam-16": "tanh RNN 20 steps (Adam, batch 16)",
+  };
+  console.log(
+    JSON.stringify({
+      rows: [...sfOverTfjs].map(([name, r]) => ({
+        measure: `\`bench/train\` ${label[name] ?? name}, scopeflow / stock tfjs`,
+        value: r,
+        aim: name in label ? "≤ 0.25" : "-",
+      })),
+    }),
+  );
 }

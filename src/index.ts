@@ -15,14 +15,17 @@ import { installHooks } from "./session/hooks.js";
 import "./gradients/math_grad.js";
 import "./gradients/array_grad.js";
 import "./gradients/nn_grad.js";
+import "./gradients/nn_norm_grad.js";
 import "./gradients/control_flow_grad.js";
 import "./gradients/state_grad.js";
+import "./gradients/tensor_array_grad.js";
 
 installHooks();
 
 export * as errors from "./namespaces/errors.js";
 export * as nn from "./namespaces/nn.js";
 export * as train from "./namespaces/train.js";
+export * as io from "./namespaces/io.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
@@ -31,7 +34,7 @@ export { addN } from "./ops/math/add_n.js";
 export { zerosLike, onesLike } from "./ops/array/like.js";
 
 // dtypes
-export { float32, int32, int64, bool, string, type DType } from "./graph/dtypes.js";
+export { float32, int32, int64, bool, string, resource, type DType } from "./graph/dtypes.js";
 
 // graph
 export { Graph, GraphKeys, getDefaultGraph, resetDefaultGraph } from "./graph/graph.js";
@@ -170,6 +173,7 @@ export { group, noOp, controlDependencies } from "./ops/control/group.js";
 export { cond } from "./ops/control/cond.js";
 export { whileLoop } from "./ops/control/while_v1.js";
 export { tfCase as case } from "./ops/control/case.js";
+export { TensorArray, type TensorArrayOptions } from "./ops/control/tensor_array.js";
 
 // sessions
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";

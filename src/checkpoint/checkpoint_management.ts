@@ -1,10 +1,17 @@
 /**
  * Finding checkpoints on disk (TensorFlow's checkpoint_management.py): the `checkpoint`
- * state file and the newest checkpoint it names. Synchronous, as in TensorFlow.
+ * state file and the newest checkpoint it names. Synchronous, as in TensorFlow; the
+ * `…Async` forms also reach the file systems of URI paths (IndexedDB, HTTP).
  */
 import type { CheckpointState } from "./format/checkpoint_state.js";
 import { indexFileName } from "./format/bundle.js";
-import { checkpointExistsSync, nodeFs, readCheckpointStateSync } from "./file_io.js";
+import {
+  checkpointExistsAsync,
+  checkpointExistsSync,
+  nodeFs,
+  readCheckpointStateAsync,
+  readCheckpointStateSync,
+} from "./file_io.js";
 import { listKind, opt, req, stringKind, tfFunction } from "../graph/call_args.js";
 
 /** TF 1.15's `(checkpoint_dir, latest_filename=None)`. */
@@ -65,6 +72,55 @@ function latestIn(checkpointDir: string, latestFilename: string | undefined): st
   console.error(`Couldn't match files for checkpoint ${prefix}`);
   return null;
 }
+
+/**
+ * {@link getCheckpointState} for any file system: a directory with a URI scheme
+ * (`indexeddb://run`, `https://host/run`, `ram://run`) is read from its registered file
+ * system, a local one as `getCheckpointState` reads it.
+ *
+ * @example
+ * ```ts
+ * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * await saver.saveAsync(sess, "ram://state/model.ckpt", { globalStep: 5 });
+ * (await tf.train.getCheckpointStateAsync("ram://state"))?.modelCheckpointPath; // ==> ram://state/model.ckpt-5
+ * ```
+ */
+export const getCheckpointStateAsync = tfFunction(
+  "train.getCheckpointStateAsync",
+  STATE_PARAMS,
+  (a): Promise<CheckpointState | null> =>
+    readCheckpointStateAsync(a.checkpointDir, a.latestFilename ?? "checkpoint"),
+);
+
+/**
+ * {@link latestCheckpoint} for any file system (see {@link getCheckpointStateAsync}):
+ * the newest checkpoint a page saved to IndexedDB before a reload, or the one a server
+ * publishes.
+ *
+ * @example
+ * ```ts
+ * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+ * using sess = new tf.Session();
+ * sess.run(tf.globalVariablesInitializer());
+ * await saver.saveAsync(sess, "ram://latest/model.ckpt", { globalStep: 300 });
+ * await tf.train.latestCheckpointAsync("ram://latest"); // ==> ram://latest/model.ckpt-300
+ * await tf.train.latestCheckpointAsync("ram://nowhere"); // ==> null
+ * ```
+ */
+export const latestCheckpointAsync = tfFunction(
+  "train.latestCheckpointAsync",
+  STATE_PARAMS,
+  async (a): Promise<string | null> => {
+    const state = await readCheckpointStateAsync(a.checkpointDir, a.latestFilename ?? "checkpoint");
+    if (state === null || state.modelCheckpointPath === "") return null;
+    const prefix = state.modelCheckpointPath;
+    if (await checkpointExistsAsync(prefix)) return prefix;
+    console.error(`Couldn't match files for checkpoint ${prefix}`);
+    return null;
+  },
+);
 
 /**
  * Whether a V2 (`prefix.index`) or V1 checkpoint exists at `prefix`

@@ -7,7 +7,9 @@
  *
  * Node built-ins are reached through `process.getBuiltinModule` rather than static
  * imports, so that bundling scopeflow for a browser does not pull in `node:fs`; there,
- * these functions throw `UnimplementedError`.
+ * local paths throw `UnimplementedError`. A path with a URI scheme (`ram://`,
+ * `indexeddb://`, `https://`) goes to its registered file system (./file_systems.ts)
+ * through the asynchronous functions; the synchronous ones refuse it.
  */
 import type * as NodeFs from "node:fs";
 import type * as NodePath from "node:path";
@@ -38,6 +40,14 @@ import {
 } from "./format/crc32c.js";
 import { CheckpointFormatError, describeError } from "./format/errors.js";
 import { FOOTER_LENGTH, hasTableMagic } from "./format/table.js";
+import {
+  fileSystemOf,
+  uriBasename,
+  uriDirname,
+  uriJoin,
+  uriRelative,
+  type FileSystem,
+} from "./file_systems.js";
 
 interface ProcessWithBuiltins {
   getBuiltinModule?: (id: string) => unknown;
@@ -118,8 +128,19 @@ export function preloadNativeCrc32c(): Promise<void> {
 // `runAsync` with `fs.promises`. Errors of a step are thrown back into the generator at
 // its `yield`, so cleanup (`finally`, `catch`) is written once too.
 
-/** An open file: a descriptor for the sync driver, a `FileHandle` for the async one. */
-type Handle = number | NodeFs.promises.FileHandle;
+/**
+ * An open file: a descriptor for the sync driver, a `FileHandle` for the async one, and
+ * for a registered file system (whole-file operations) the bytes read or being written.
+ */
+type Handle = number | NodeFs.promises.FileHandle | VirtualHandle;
+
+interface VirtualHandle {
+  file: string;
+  /** Read: the whole file. */
+  data?: Uint8Array;
+  /** Write: copies of the chunks written, stored at close. */
+  chunks?: Uint8Array[];
+}
 
 type Step =
   | { op: "open"; file: string; flags: "r" | "wx" }
@@ -134,7 +155,11 @@ type Step =
   | { op: "size"; handle: Handle }
   | { op: "close"; handle: Handle }
   | { op: "rename"; from: string; to: string }
-  | { op: "readFile"; file: string };
+  | { op: "readFile"; file: string }
+  /** Deletes a file if it exists, ignoring failures (cleanup after a failed save). */
+  | { op: "removeQuietly"; file: string }
+  /** Creates the checkpoint's directory as {@link ensureCheckpointDir} does. */
+  | { op: "ensureDir"; prefix: string };
 
 type Steps<R> = Generator<Step, R, unknown>;
 
@@ -158,6 +183,10 @@ function* rename(from: string, to: string): Steps<void> {
 }
 function* readFile(file: string): Steps<Uint8Array> {
   return (yield { op: "readFile", file }) as Uint8Array;
+}
+
+function* removeFileQuietly(file: string): Steps<void> {
+  yield { op: "removeQuietly", file };
 }
 
 function asBytes(buf: Uint8Array): Uint8Array {
@@ -201,6 +230,10 @@ function stepSync(step: Step): unknown {
       return fs.renameSync(step.from, step.to);
     case "readFile":
       return asBytes(fs.readFileSync(step.file));
+    case "removeQuietly":
+      return removeQuietly(step.file);
+    case "ensureDir":
+      return ensureCheckpointDir(step.prefix);
   }
 }
 
@@ -244,10 +277,70 @@ async function stepAsync(step: Step): Promise<unknown> {
       return fsp.rename(step.from, step.to);
     case "readFile":
       return asBytes(await fsp.readFile(step.file));
+    case "removeQuietly":
+      return removeQuietly(step.file);
+    case "ensureDir":
+      return ensureCheckpointDir(step.prefix);
   }
 }
 
-function runSync<R>(steps: Steps<R>): R {
+/** The steps on a registered file system, which reads and writes whole files. */
+async function stepVirtual(fs: FileSystem, step: Step): Promise<unknown> {
+  switch (step.op) {
+    case "open":
+      if (step.flags === "r") return { file: step.file, data: await fs.readFile(step.file) };
+      if (await fs.exists(step.file)) {
+        throw Object.assign(new Error(`EEXIST: file already exists, open '${step.file}'`), {
+          code: "EEXIST",
+        });
+      }
+      return { file: step.file, chunks: [] };
+    case "write": {
+      step.alongside?.();
+      // The caller reuses its batch buffer.
+      (step.handle as VirtualHandle).chunks?.push(step.bytes.slice());
+      return undefined;
+    }
+    case "read": {
+      const data = (step.handle as VirtualHandle).data ?? new Uint8Array(0);
+      const piece = data.subarray(step.position, step.position + step.bytes.length);
+      step.bytes.set(piece);
+      return piece.length;
+    }
+    case "size":
+      return (step.handle as VirtualHandle).data?.length ?? 0;
+    case "close": {
+      const h = step.handle as VirtualHandle;
+      if (h.chunks === undefined) return undefined;
+      const total = h.chunks.reduce((n, c) => n + c.length, 0);
+      const bytes = new Uint8Array(total);
+      let at = 0;
+      for (const c of h.chunks) {
+        bytes.set(c, at);
+        at += c.length;
+      }
+      h.chunks = [];
+      return fs.writeFile(h.file, bytes);
+    }
+    case "rename":
+      return fs.rename(step.from, step.to);
+    case "readFile":
+      return fs.readFile(step.file);
+    case "removeQuietly":
+      try {
+        await fs.remove(step.file);
+      } catch {
+        // Nothing to clean up, or nothing we can do.
+      }
+      return undefined;
+    case "ensureDir":
+      // Directories are implicit in a registered file system.
+      return undefined;
+  }
+}
+
+function runSync<R>(steps: Steps<R>, path: string): R {
+  refuseUriSync(path);
   let next = steps.next();
   while (next.done !== true) {
     let result: unknown;
@@ -262,12 +355,18 @@ function runSync<R>(steps: Steps<R>): R {
   return next.value;
 }
 
-async function runAsync<R>(steps: Steps<R>): Promise<R> {
+/**
+ * Runs the steps with `fs.promises`, or on the registered file system of `path` when it
+ * has a URI scheme (`ram://`, `indexeddb://`, `https://`).
+ */
+async function runAsync<R>(steps: Steps<R>, path: string): Promise<R> {
+  const fs = fileSystemOf(path);
+  const perform = fs === null ? stepAsync : (step: Step) => stepVirtual(fs, step);
   let next = steps.next();
   while (next.done !== true) {
     let result: unknown;
     try {
-      result = await stepAsync(next.value);
+      result = await perform(next.value);
     } catch (e) {
       next = steps.throw(e);
       continue;
@@ -275,6 +374,18 @@ async function runAsync<R>(steps: Steps<R>): Promise<R> {
     next = steps.next(result);
   }
   return next.value;
+}
+
+/**
+ * Registered file systems are asynchronous, so the synchronous calls (`Saver.save`,
+ * `Saver.restore`, the checkpoint utilities) cannot reach them.
+ */
+export function refuseUriSync(path: string): void {
+  if (fileSystemOf(path) !== null) {
+    throw new UnimplementedError(
+      `${path}: a path with a URI scheme is read and written asynchronously: use Saver.saveAsync and Saver.restoreAsync.`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -380,7 +491,7 @@ function* writeBundleSteps(
   entries: readonly BundleTensorInput[],
 ): Steps<WrittenCheckpoint> {
   const plan = planBundle(entries); // validate before touching the disk
-  ensureCheckpointDir(prefix);
+  yield { op: "ensureDir", prefix };
   const indexFile = indexFileName(prefix);
   const dataFile = dataFileName(prefix, 0, 1);
   const dataTemp = tempName(dataFile);
@@ -404,8 +515,8 @@ function* writeBundleSteps(
     yield* rename(indexTemp, indexFile);
     return { indexFile, dataFile, dataSize: plan.dataSize };
   } catch (e) {
-    removeQuietly(dataTemp);
-    removeQuietly(indexTemp);
+    yield* removeFileQuietly(dataTemp);
+    yield* removeFileQuietly(indexTemp);
     throw e;
   }
 }
@@ -429,7 +540,7 @@ export function writeBundleSync(
   prefix: string,
   entries: readonly BundleTensorInput[],
 ): WrittenCheckpoint {
-  return runSync(writeBundleSteps(prefix, entries));
+  return runSync(writeBundleSteps(prefix, entries), prefix);
 }
 
 /**
@@ -447,7 +558,7 @@ export function writeBundleAsync(
   prefix: string,
   entries: readonly BundleTensorInput[],
 ): Promise<WrittenCheckpoint> {
-  return runAsync(writeBundleSteps(prefix, entries));
+  return runAsync(writeBundleSteps(prefix, entries), prefix);
 }
 
 // ---------------------------------------------------------------------------
@@ -522,7 +633,9 @@ function* openBundleSteps(
     (shardId, numShards) => {
       const got = shards.get(shardId);
       if (got instanceof Error) throw got;
-      return got ?? asBytes(nodeFs().readFileSync(dataFileName(base, shardId, numShards)));
+      if (got !== undefined) return got;
+      refuseUriSync(base);
+      return asBytes(nodeFs().readFileSync(dataFileName(base, shardId, numShards)));
     },
     { onWarning: options.onWarning, prefix: base },
   );
@@ -552,7 +665,7 @@ function* openBundleSteps(
  * ```
  */
 export function openBundleSync(prefix: string, options: OpenBundleOptions = {}): BundleReader {
-  return runSync(openBundleSteps(prefix, options, false));
+  return runSync(openBundleSteps(prefix, options, false), prefix);
 }
 
 /**
@@ -570,7 +683,7 @@ export function openBundleAsync(
   prefix: string,
   options: OpenBundleOptions = {},
 ): Promise<BundleReader> {
-  return runAsync(openBundleSteps(prefix, options, options.indexOnly !== true));
+  return runAsync(openBundleSteps(prefix, options, options.indexOnly !== true), prefix);
 }
 
 /** Numeric values read straight from a data file. */
@@ -663,7 +776,7 @@ export function readTensorsDirectSync(
   reader: BundleReader,
   keys: readonly string[],
 ): Map<string, DirectValues> {
-  return runSync(readTensorsDirectSteps(reader, keys));
+  return runSync(readTensorsDirectSteps(reader, keys), reader.prefix);
 }
 
 /**
@@ -680,7 +793,7 @@ export function readTensorsDirectAsync(
   reader: BundleReader,
   keys: readonly string[],
 ): Promise<Map<string, DirectValues>> {
-  return runAsync(readTensorsDirectSteps(reader, keys));
+  return runAsync(readTensorsDirectSteps(reader, keys), reader.prefix);
 }
 
 /**
@@ -695,6 +808,7 @@ export function readTensorsDirectAsync(
  * ```
  */
 export function checkpointExistsSync(prefix: string): boolean {
+  refuseUriSync(prefix);
   const fs = nodeFs();
   const isFile = (f: string) => {
     try {
@@ -740,6 +854,7 @@ export function removeCheckpointSync(
   metaSuffix = "meta",
   onWarning: (message: string) => void = (m) => console.warn(m),
 ): void {
+  refuseUriSync(prefix);
   const fs = nodeFs();
   const path = nodePath();
   const dir = path.dirname(prefix);
@@ -788,6 +903,7 @@ export function readCheckpointStateSync(
   latestFilename = "checkpoint",
   onWarning: (message: string) => void = (m) => console.warn(m),
 ): CheckpointState | null {
+  refuseUriSync(dir);
   const fs = nodeFs();
   const path = nodePath();
   const file = path.join(dir, latestFilename);
@@ -800,6 +916,17 @@ export function readCheckpointStateSync(
     }
     return null;
   }
+  return resolveCheckpointState(text, dir, file, path, onWarning);
+}
+
+/** Parses a state file's text and joins its relative paths onto `dir`. */
+function resolveCheckpointState(
+  text: string,
+  dir: string,
+  file: string,
+  path: PathOps,
+  onWarning: (message: string) => void,
+): CheckpointState | null {
   let state: CheckpointState;
   try {
     state = parseCheckpointState(text, file);
@@ -816,6 +943,195 @@ export function readCheckpointStateSync(
     modelCheckpointPath: resolve(state.modelCheckpointPath),
     allModelCheckpointPaths: state.allModelCheckpointPaths.map(resolve),
   };
+}
+
+/** The parts of `node:path` the state file needs; URI paths get POSIX relative rules. */
+interface PathOps {
+  isAbsolute(p: string): boolean;
+  relative(from: string, to: string): string;
+  join(a: string, b: string): string;
+}
+
+const URI_PATH: PathOps = {
+  isAbsolute: () => false,
+  relative: uriRelative,
+  join: uriJoin,
+};
+
+/** `generate_checkpoint_state_proto` and the file it goes to. */
+function checkpointStateFile(
+  saveDir: string,
+  modelCheckpointPath: string,
+  allModelCheckpointPaths: readonly string[],
+  options: UpdateCheckpointStateOptions,
+  path: PathOps,
+): { file: string; text: string } {
+  const file = path.join(saveDir, options.latestFilename ?? "checkpoint");
+  // Python's os.path.relpath treats "" as the current directory, as path.relative does.
+  const rel = (p: string) => path.relative(saveDir, p);
+  let model = modelCheckpointPath;
+  let all = [...allModelCheckpointPaths];
+  if (options.saveRelativePaths === true) {
+    model = path.isAbsolute(model) ? rel(model) : model;
+    all = all.map((p) => (path.isAbsolute(p) ? rel(p) : p));
+  }
+  if (all.length === 0 || all[all.length - 1] !== model) all.push(model);
+  if (!path.isAbsolute(saveDir)) {
+    if (!path.isAbsolute(model)) model = rel(model);
+    all = all.map((p) => (path.isAbsolute(p) ? p : rel(p)));
+  }
+  if (file === model) {
+    throw new Error(
+      `Save path '${modelCheckpointPath}' conflicts with path used for checkpoint state.  Please use a different save path.`,
+    );
+  }
+  const text = formatCheckpointState({
+    modelCheckpointPath: model,
+    allModelCheckpointPaths: all,
+    allModelCheckpointTimestamps: [],
+    lastPreservedTimestamp: 0,
+  });
+  return { file, text };
+}
+
+/**
+ * {@link updateCheckpointStateSync} for a directory with a URI scheme (`ram://run`), on
+ * its registered file system: written to a temporary file, then renamed into place.
+ * Paths with a scheme are relative paths to TensorFlow (Python's `os.path`), so the
+ * state file records them relative to `saveDir`.
+ *
+ * @example
+ * ```ts
+ * await updateCheckpointStateAsync("ram://st", "ram://st/model-2", ["ram://st/model-1"]);
+ * new TextDecoder().decode(await tf.io.getFileSystem("ram://st").readFile("ram://st/checkpoint"));
+ * // ==> model_checkpoint_path: "model-2"
+ * //     all_model_checkpoint_paths: "model-1"
+ * //     all_model_checkpoint_paths: "model-2"
+ * //
+ * ```
+ */
+export async function updateCheckpointStateAsync(
+  saveDir: string,
+  modelCheckpointPath: string,
+  allModelCheckpointPaths: readonly string[],
+  options: UpdateCheckpointStateOptions = {},
+): Promise<void> {
+  const fs = fileSystemOf(saveDir);
+  if (fs === null) {
+    updateCheckpointStateSync(saveDir, modelCheckpointPath, allModelCheckpointPaths, options);
+    return;
+  }
+  const { file, text } = checkpointStateFile(
+    saveDir,
+    modelCheckpointPath,
+    allModelCheckpointPaths,
+    options,
+    URI_PATH,
+  );
+  const temp = `${file}.tmp${randomHex()}`;
+  try {
+    await fs.writeFile(temp, new TextEncoder().encode(text));
+    await fs.rename(temp, file);
+  } catch (e) {
+    await fs.remove(temp).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * {@link readCheckpointStateSync} for any path: a directory with a URI scheme is read
+ * from its registered file system.
+ *
+ * @example
+ * ```ts
+ * await updateCheckpointStateAsync("ram://rs", "ram://rs/model-7", []);
+ * (await readCheckpointStateAsync("ram://rs"))?.modelCheckpointPath; // ==> ram://rs/model-7
+ * ```
+ */
+export async function readCheckpointStateAsync(
+  dir: string,
+  latestFilename = "checkpoint",
+  onWarning: (message: string) => void = (m) => console.warn(m),
+): Promise<CheckpointState | null> {
+  const fs = fileSystemOf(dir);
+  if (fs === null) return readCheckpointStateSync(dir, latestFilename, onWarning);
+  const file = uriJoin(dir, latestFilename);
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await fs.readFile(file));
+  } catch (e) {
+    if (errnoCode(e) !== "ENOENT") onWarning(`${describeError(e)}\n${file}: Checkpoint ignored`);
+    return null;
+  }
+  return resolveCheckpointState(text, dir, file, URI_PATH, onWarning);
+}
+
+/**
+ * Whether a checkpoint exists at `prefix`, on its registered file system when it has a
+ * URI scheme (the index file, fetched with `HEAD` over HTTP).
+ *
+ * @example
+ * ```ts
+ * await checkpointExistsAsync("ram://nothing/model.ckpt"); // ==> false
+ * ```
+ */
+export async function checkpointExistsAsync(prefix: string): Promise<boolean> {
+  const fs = fileSystemOf(prefix);
+  if (fs === null) return checkpointExistsSync(prefix);
+  return fs.exists(indexFileName(prefix));
+}
+
+/**
+ * {@link removeCheckpointSync} for any path: with a URI scheme, the files are listed and
+ * deleted on its registered file system.
+ *
+ * @example
+ * ```ts
+ * await writeBundleAsync("ram://rm/model", [{ name: "w", dtype: "float32", shape: [], values: [1] }]);
+ * await removeCheckpointAsync("ram://rm/model");
+ * await checkpointExistsAsync("ram://rm/model"); // ==> false
+ * ```
+ */
+export async function removeCheckpointAsync(
+  prefix: string,
+  metaSuffix = "meta",
+  onWarning: (message: string) => void = (m) => console.warn(m),
+): Promise<void> {
+  const fs = fileSystemOf(prefix);
+  if (fs === null) {
+    removeCheckpointSync(prefix, metaSuffix, onWarning);
+    return;
+  }
+  const dir = uriDirname(prefix);
+  const base = uriBasename(prefix);
+  let names: string[] = [];
+  try {
+    names = await fs.list(dir);
+  } catch (e) {
+    onWarning(`Ignoring: ${describeError(e)}`);
+  }
+  for (const n of names.filter((n) => isCheckpointFile(n, base, metaSuffix))) {
+    try {
+      await fs.remove(uriJoin(dir, n));
+    } catch (e) {
+      onWarning(`Ignoring: ${describeError(e)}`);
+    }
+  }
+}
+
+function isCheckpointFile(name: string, base: string, metaSuffix: string): boolean {
+  return (
+    name.startsWith(base) &&
+    (name === `${base}.index` ||
+      name === `${base}.${metaSuffix}` ||
+      /^\.data-\d{5}-of-\d{5}$/.test(name.slice(base.length)))
+  );
+}
+
+function randomHex(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Options of {@link updateCheckpointStateSync}. */
@@ -849,37 +1165,17 @@ export function updateCheckpointStateSync(
   allModelCheckpointPaths: readonly string[],
   options: UpdateCheckpointStateOptions = {},
 ): void {
+  refuseUriSync(saveDir);
   const fs = nodeFs();
-  const path = nodePath();
-  const file = path.join(saveDir, options.latestFilename ?? "checkpoint");
-  // Python's os.path.relpath treats "" as the current directory, as path.relative does.
-  const rel = (p: string) => path.relative(saveDir, p);
-  let model = modelCheckpointPath;
-  let all = [...allModelCheckpointPaths];
-  if (options.saveRelativePaths === true) {
-    model = path.isAbsolute(model) ? rel(model) : model;
-    all = all.map((p) => (path.isAbsolute(p) ? rel(p) : p));
-  }
-  if (all.length === 0 || all[all.length - 1] !== model) all.push(model);
-  if (!path.isAbsolute(saveDir)) {
-    if (!path.isAbsolute(model)) model = rel(model);
-    all = all.map((p) => (path.isAbsolute(p) ? p : rel(p)));
-  }
-  if (file === model) {
-    throw new Error(
-      `Save path '${modelCheckpointPath}' conflicts with path used for checkpoint state.  Please use a different save path.`,
-    );
-  }
-  const text = formatCheckpointState({
-    modelCheckpointPath: model,
-    allModelCheckpointPaths: all,
-    allModelCheckpointTimestamps: [],
-    lastPreservedTimestamp: 0,
-  });
+  const { file, text } = checkpointStateFile(
+    saveDir,
+    modelCheckpointPath,
+    allModelCheckpointPaths,
+    options,
+    nodePath(),
+  );
   // atomic_write_string_to_file: a temp file beside the target, then rename.
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  const temp = `${file}.tmp${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  const temp = `${file}.tmp${randomHex()}`;
   try {
     fs.writeFileSync(temp, text, { flag: "wx" });
     fs.renameSync(temp, file);

@@ -27,16 +27,21 @@ import { Variable } from "../variables/variable.js";
 import { checkpointOpError, graphDTypeOf, readAsNDArray } from "./checkpoint_reader.js";
 import { getCheckpointMtimes } from "./checkpoint_management.js";
 import {
+  checkpointExistsAsync,
   checkpointExistsSync,
   isDirectorySync,
   nodePath,
   openBundleAsync,
   preloadNativeCrc32c,
   readTensorsDirectAsync,
+  refuseUriSync,
+  removeCheckpointAsync,
   removeCheckpointSync,
+  updateCheckpointStateAsync,
   updateCheckpointStateSync,
   writeBundleAsync,
 } from "./file_io.js";
+import { hasUriScheme, uriBasename, uriDirname } from "./file_systems.js";
 import type { BundleEntryInfo, BundleTensorInput } from "./format/bundle.js";
 import { CheckpointFormatError, describeError } from "./format/errors.js";
 import {
@@ -338,6 +343,10 @@ function nodeErrorToOpError(e: unknown, opName: string | null): unknown {
  * `save/restore_all`. Checkpoint keys are variable op names (`dense/kernel`, `w/Adam`) or
  * the keys of an object var list.
  *
+ * In the browser, checkpoints live on file systems named by the path's URI scheme
+ * (`ram://`, `indexeddb://`, read-only `https://`; see `tf.io`), which the async methods
+ * reach and the synchronous ones refuse.
+ *
  * **Synchronous by design.** TensorFlow's `save` and `restore` block, and scopeflow's
  * `Session.run` is synchronous, so the `SaveV2` and `RestoreV2` kernels use Node's
  * synchronous file calls and `save`/`restore` return only when the files are written or
@@ -522,6 +531,7 @@ export class Saver {
   save(...args: CallArgs<typeof SAVE_PARAMS>): string | null {
     const options = SAVE_P.parse(args);
     const { sess, savePath } = options;
+    if (typeof savePath === "string") refuseUriSync(savePath);
     const plan = this.prepareSave(sess, savePath, options);
     const b = this.built;
     if (b === null) return null;
@@ -541,7 +551,9 @@ export class Saver {
    * writes). The values are read from `sess` when this is called, so training may go on
    * while the files are written; concurrent calls are applied in call order (await them
    * before a synchronous `save` with the same saver, whose bookkeeping would otherwise run
-   * first).
+   * first). `savePath` may carry a URI scheme: `ram://` (memory), `indexeddb://` (the
+   * browser's IndexedDB) or one registered with `tf.io.registerFileSystem`; the state file
+   * and deletions then go there too.
    *
    * @example
    * ```ts
@@ -574,7 +586,7 @@ export class Saver {
       const err = e instanceof Error ? e : new Error(describeError(e));
       return Promise.reject(
         typeof savePath === "string"
-          ? this.saveError(err, savePath, nodePath().dirname(savePath))
+          ? this.saveError(err, savePath, pathOf(savePath).dirname(savePath))
           : err,
       );
     }
@@ -584,7 +596,7 @@ export class Saver {
       await preloadNativeCrc32c();
       try {
         await writeBundleAsync(prefix, entries);
-        if (plan.writeState) this.afterSave(prefix, plan);
+        if (plan.writeState) await this.afterSaveAsync(prefix, plan);
       } catch (e) {
         throw this.saveError(nodeErrorToOpError(e, null), savePath as string, plan.parent);
       }
@@ -628,6 +640,8 @@ export class Saver {
   /**
    * `restore`, with the files read asynchronously; the variables are then loaded in one
    * session step (the `RestoreV2` outputs are fed), with the same checks and errors.
+   * `savePath` may carry a URI scheme, `http://` and `https://` (read with `fetch`)
+   * included: a checkpoint TensorFlow wrote, served by a web server, restores in a page.
    *
    * @example
    * ```ts
@@ -643,8 +657,11 @@ export class Saver {
    */
   async restoreAsync(...args: CallArgs<typeof RESTORE_PARAMS>): Promise<void> {
     const { sess, savePath } = RESTORE_ASYNC_P.parse(args);
-    const b = this.prepareRestore(sess, savePath);
+    const b = this.prepareRestore(sess, savePath, false);
     if (b === null) return;
+    if (!(await checkpointExistsAsync(savePath as string))) {
+      throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
+    }
     await preloadNativeCrc32c();
     const opName = b.restoreV2Op.name;
     try {
@@ -681,14 +698,18 @@ export class Saver {
     }
   }
 
-  private prepareRestore(sess: Session, savePath: string | undefined): Built | null {
+  private prepareRestore(
+    sess: Session,
+    savePath: string | undefined,
+    checkExists = true,
+  ): Built | null {
     if (!(sess instanceof Session)) throw new TypeError(`'sess' must be a Session; ${pyStr(sess)}`);
     const b = this.built;
     if (b === null) return null;
     if (savePath === null || savePath === undefined) {
       throw new ValueError("Can't load save_path when it is None.");
     }
-    if (!checkpointExistsSync(savePath)) {
+    if (checkExists && !checkpointExistsSync(savePath)) {
       throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
     }
     return b;
@@ -705,12 +726,12 @@ export class Saver {
       );
     }
     const latestFilename = options.latestFilename ?? "checkpoint";
-    const path = nodePath();
-    if (latestFilename.includes("/") || latestFilename.includes(path.sep)) {
-      throw new ValueError("'latest_filename' must not contain path components");
-    }
     if (typeof savePath !== "string") {
       throw new TypeError(`save_path must be a string, got ${pyStr(savePath)}`);
+    }
+    const path = pathOf(savePath);
+    if (latestFilename.includes("/") || latestFilename.includes(path.sep)) {
+      throw new ValueError("'latest_filename' must not contain path components");
     }
     let checkpointFile: string;
     const step = options.globalStep;
@@ -755,7 +776,25 @@ export class Saver {
     this.maybeDeleteOldCheckpoints(plan.metaGraphSuffix);
   }
 
+  /** `afterSave` on any file system (the state file and deletions awaited). */
+  private async afterSaveAsync(written: string, plan: SavePlan): Promise<void> {
+    this.recordLastCheckpoint(written);
+    await updateCheckpointStateAsync(plan.parent, written, this.lastCheckpoints, {
+      latestFilename: plan.latestFilename,
+      saveRelativePaths: this.saveRelativePaths,
+    });
+    const p = this.toBeDeleted.shift();
+    if (p === undefined) return;
+    if (p[1] > this.nextCheckpointTime) {
+      this.nextCheckpointTime += this.keepEveryNHours * 3600;
+      return;
+    }
+    await removeCheckpointAsync(p[0], plan.metaGraphSuffix);
+  }
+
   private saveError(e: unknown, savePath: string, parent: string): unknown {
+    // A registered file system has no directories to be missing.
+    if (hasUriScheme(savePath)) return e;
     if (
       (e instanceof FailedPreconditionError || e instanceof NotFoundError) &&
       !isDirectorySync(parent)
@@ -783,6 +822,18 @@ export class Saver {
     }
     removeCheckpointSync(p[0], metaGraphSuffix);
   }
+}
+
+/** `os.path` for `savePath`: Node's, or POSIX rules for a path with a URI scheme. */
+function pathOf(savePath: string): {
+  sep: string;
+  dirname(p: string): string;
+  basename(p: string): string;
+} {
+  if (hasUriScheme(savePath)) {
+    return { sep: "/", dirname: uriDirname, basename: uriBasename };
+  }
+  return nodePath();
 }
 
 interface SavePlan {

@@ -2,9 +2,12 @@ import { ValueError } from "../errors.js";
 import { isFloating } from "../graph/dtypes.js";
 import { withDefaultGraph, type Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
-import type { Tensor, TensorLike } from "../graph/tensor.js";
+import { isTensorConvertible, Tensor, type TensorLike } from "../graph/tensor.js";
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
-import { onesLike, zerosLike } from "../ops/array/like.js";
+import { zerosLike } from "../ops/array/like.js";
+import { constant } from "../ops/array/constant.js";
+import { fill } from "../ops/array/fill.js";
+import { shape } from "../ops/array/shape.js";
 import { group, markOrderOnlyGate } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
@@ -354,7 +357,11 @@ function zerosForOutput(op: Operation, index: number): Tensor {
   return zerosLike(op.outputs[index] as Tensor);
 }
 
-/** `grad_ys` defaults to ones shaped like `y` (`gradients/grad_ys_0`). */
+/**
+ * `grad_ys` defaults to ones shaped like `y`, built as TF 1.15 builds it:
+ * `fill(shape(y), constant(1, name="grad_ys_0"))` — `gradients/Shape` (a `Const` when the
+ * shape is known), `gradients/grad_ys_0`, `gradients/Fill`.
+ */
 function defaultGradY(y: Tensor, given: TensorLike | null, i: number): Tensor {
   if (given !== null) {
     const g = convertToTensor(given, { name: `grad_ys_${i}`, dtype: y.dtype });
@@ -363,12 +370,16 @@ function defaultGradY(y: Tensor, given: TensorLike | null, i: number): Tensor {
         `Incompatible shapes between grad_ys and ys: ${g.shape.toString()} and ${y.shape.toString()}`,
       );
     }
-    return g;
+    // A given tensor gets an `Identity` in the gradients' name scope, as in TF: the
+    // TensorArray gradients find their `tf.gradients` call from the names of the grads.
+    const madeHere = !(given instanceof Tensor) && !isTensorConvertible(given);
+    return madeHere ? g : identity(g, { name: `grad_ys_${i}` });
   }
   if (!isFloating(y.dtype)) {
     throw new TypeError(`Gradients of complex tensors must set grad_ys (y.dtype = ${y.dtype})`);
   }
-  return onesLike(y, { name: `grad_ys_${i}` });
+  const dims = shape(y);
+  return fill(dims, constant(1, { dtype: y.dtype, name: `grad_ys_${i}` }));
 }
 
 /**

@@ -11,6 +11,7 @@ import { logSoftmax, softmax } from "../ops/nn/softmax.js";
 import { noGradient, registerGradient, type GradientFunction } from "../ops/registry.js";
 import { constantValue } from "../ops/tensor_util.js";
 import { shapeN } from "../ops/array/shape.js";
+import { transpose } from "../ops/array/transpose.js";
 import { biasAddGrad } from "../ops/nn/bias_add.js";
 import { fusedBatchNormGradV3 } from "../ops/nn/fused_batch_norm.js";
 import {
@@ -177,25 +178,33 @@ registerGradient("SparseSoftmaxCrossEntropyWithLogits", (op, grads) => {
   return [grad, null];
 });
 
-/** `_FusedBatchNormV3Grad`: one `FusedBatchNormGradV3` op; no gradient for mean and variance. */
+/**
+ * `_FusedBatchNormV3Grad`: one `FusedBatchNormGradV3` op; no gradient for mean and
+ * variance. In inference mode TF computes it in NHWC: an NCHW op's `x` and gradient are
+ * transposed there and the input gradient back.
+ */
 registerGradient("FusedBatchNormV3", (op, grads) => {
   const dy = grads[0] ?? null;
   if (dy === null) return op.inputs.map(() => null);
   const training = op.attrs.is_training as boolean;
+  const format = op.attrs.data_format as "NHWC" | "NCHW";
+  const toNhwc = !training && format === "NCHW";
   const reserve1 = training ? (op.outputs[3] as Tensor) : (op.inputs[3] as Tensor);
   const reserve2 = training ? (op.outputs[4] as Tensor) : (op.inputs[4] as Tensor);
+  const x = toNhwc ? transpose(op.inputs[0] as Tensor, [0, 2, 3, 1]) : (op.inputs[0] as Tensor);
+  const gradY = toNhwc ? transpose(dy, [0, 2, 3, 1]) : dy;
   const [dx, dScale, dOffset] = fusedBatchNormGradV3(
-    dy,
-    op.inputs[0] as Tensor,
+    gradY,
+    x,
     op.inputs[1] as Tensor,
     [reserve1, reserve2, op.outputs[5] as Tensor],
     {
       epsilon: op.attrs.epsilon as number,
-      dataFormat: op.attrs.data_format as "NHWC" | "NCHW",
+      dataFormat: toNhwc ? "NHWC" : format,
       isTraining: training,
     },
   );
-  return [dx, dScale, dOffset, null, null];
+  return [toNhwc ? transpose(dx, [0, 3, 1, 2]) : dx, dScale, dOffset, null, null];
 });
 
 // TensorFlow differentiates these too (`_MaxPoolGradGrad`, `_AvgPoolGradGrad`,

@@ -5,8 +5,13 @@
  * an int32 tfjs tensor (see {@link runtimeDType}).
  */
 
-/** The element types a graph tensor can have. */
-export type DType = "float32" | "int32" | "int64" | "bool" | "string";
+/**
+ * The element types a graph tensor can have. `resource` is the dtype of a handle to a
+ * per-run resource (a `TensorArray`'s `handle`): graph-only, never a user value, so
+ * {@link isDType} refuses it; at run time it is carried by an int32 scalar naming the
+ * resource.
+ */
+export type DType = "float32" | "int32" | "int64" | "bool" | "string" | "resource";
 
 /** The dtypes of the tfjs tensors that carry graph values at run time. */
 export type RuntimeDType = "float32" | "int32" | "bool" | "string";
@@ -21,6 +26,8 @@ export const int64 = "int64" as const;
 export const bool = "bool" as const;
 /** `tf.string`. */
 export const string = "string" as const;
+/** `tf.resource`: the dtype of a resource handle (a `TensorArray`'s `handle`). */
+export const resource = "resource" as const;
 
 const ALL_DTYPES: ReadonlySet<string> = new Set<DType>([
   "float32",
@@ -57,7 +64,7 @@ export const INT32_MAX = 2 ** 31 - 1;
  * it fits and refuses it with an error otherwise, rather than wrapping it silently.
  */
 export function runtimeDType(dtype: DType): RuntimeDType {
-  return dtype === "int64" ? "int32" : dtype;
+  return dtype === "int64" || dtype === "resource" ? "int32" : dtype;
 }
 
 /**

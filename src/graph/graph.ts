@@ -38,6 +38,10 @@ export const GraphKeys = {
   LOSSES: "losses",
   SAVERS: "savers",
   INIT_OP: "init_op",
+  LOCAL_INIT_OP: "local_init_op",
+  READY_OP: "ready_op",
+  READY_FOR_LOCAL_INIT_OP: "ready_for_local_init_op",
+  SUMMARY_OP: "summary_op",
   TRAIN_OP: "train_op",
   MOVING_AVERAGE_VARIABLES: "moving_average_variables",
 } as const;
@@ -584,6 +588,14 @@ export class Graph {
   /** Makes the graph read-only; later op creation throws. */
   finalize(): void {
     this._finalized = true;
+  }
+
+  /**
+   * Makes a finalized graph writable again (TF's `_unsafe_unfinalize`), for a
+   * `MonitoredSession` closing over a graph it finalized itself.
+   */
+  unsafeUnfinalize(): void {
+    this._finalized = false;
   }
 
   private assertNotFinalized(): void {

@@ -72,7 +72,11 @@ export class TensorShape {
 
   /** Whether every dimension (and so the rank) is known. */
   isFullyDefined(): boolean {
-    return this.dims !== null && this.dims.every((d) => d !== null);
+    const dims = this.dims;
+    if (dims === null) return false;
+    // A plain loop: this runs several times for every op built.
+    for (let i = 0; i < dims.length; i++) if (dims[i] === null) return false;
+    return true;
   }
 
   /** The number of elements, or `null` unless fully defined. */

@@ -30,3 +30,9 @@ export {
   type StaticBidirectionalRnnOptions,
 } from "../rnn/static_bidirectional_rnn.js";
 export { xwPlusB } from "../ops/nn/xw_plus_b.js";
+export { lrn, localResponseNormalization, type LrnOptions } from "../ops/nn/lrn.js";
+export { fusedBatchNorm, type FusedBatchNormOptions } from "../ops/nn/fused_batch_norm.js";
+export {
+  batchNormalization,
+  type BatchNormalizationOptions,
+} from "../ops/nn/batch_normalization.js";

@@ -19,6 +19,7 @@ export { type StaticRnnOptions } from "../rnn/static_rnn.js";
 export {
   DropoutWrapper,
   ResidualWrapper,
+  DeviceWrapper,
   type DropoutWrapperOptions,
   type DropoutStateFilterVisitor,
   type ResidualFn,

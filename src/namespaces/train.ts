@@ -29,6 +29,8 @@ export {
 } from "../checkpoint/saver.js";
 export {
   latestCheckpoint,
+  latestCheckpointAsync,
+  getCheckpointStateAsync,
   getCheckpointState,
   checkpointExists,
   getCheckpointMtimes,
@@ -58,3 +60,31 @@ export {
   type ExponentialMovingAverageOptions,
   type Averageable,
 } from "../train/moving_averages.js";
+export {
+  SessionRunHook,
+  SessionRunArgs,
+  SessionRunContext,
+  type SessionRunValues,
+} from "../train/session_run_hook.js";
+export {
+  SecondOrStepTimer,
+  StopAtStepHook,
+  CheckpointSaverHook,
+  CheckpointSaverListener,
+  LoggingTensorHook,
+  StepCounterHook,
+  NanTensorHook,
+  NanLossDuringTrainingError,
+  type LoggedTensors,
+  type TensorValues,
+} from "../train/basic_session_run_hooks.js";
+export {
+  Scaffold,
+  ChiefSessionCreator,
+  MonitoredSession,
+  SingularMonitoredSession,
+  MonitoredTrainingSession,
+  type SessionCreator,
+  type HookLike,
+  type ScaffoldInitFn,
+} from "../train/monitored_session.js";

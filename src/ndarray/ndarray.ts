@@ -95,6 +95,8 @@ function storageMatches(data: unknown, dtype: DType): boolean {
       return data instanceof Uint8Array;
     case "string":
       return Array.isArray(data) && data.every((s) => typeof s === "string");
+    case "resource":
+      return false;
   }
 }
 
@@ -104,6 +106,7 @@ const STORAGE_NAMES: Record<DType, string> = {
   int64: "BigInt64Array",
   bool: "Uint8Array",
   string: "string[]",
+  resource: "nothing (a resource handle has no values)",
 };
 
 function storageName(data: unknown): string {
@@ -134,6 +137,8 @@ function toStorage(data: DataInput, dtype: DType): ElementData {
     case "string":
       // TensorFlow.js hands string tensors over as UTF-8 byte arrays.
       return items.map((v) => (v instanceof Uint8Array ? utf8Decoder.decode(v) : stringItem(v)));
+    case "resource":
+      throw new ValueError("A resource handle has no values.");
   }
 }
 
@@ -247,6 +252,8 @@ function packScalars(values: readonly Scalar[], dtype: DType): ElementData {
     case "string":
       values.forEach((v) => expect(v, typeof v === "string"));
       return [...(values as string[])];
+    case "resource":
+      throw new ValueError("A resource handle has no values.");
   }
 }
 

@@ -142,6 +142,8 @@ function pack(flat: readonly unknown[], dtype: DType): ConstValue["values"] {
         if (typeof v !== "string") throw wrongType(dtype, v);
         return v;
       });
+    case "resource":
+      throw wrongType(dtype, flat[0]);
   }
 }
 

@@ -7,6 +7,7 @@ import { pythonOperator } from "../ops/math/operators.js";
 import { dropout } from "../ops/nn/dropout.js";
 import { constantValue } from "../ops/tensor_util.js";
 import { nameScope } from "../scope/name_scope.js";
+import { device as deviceScope, type DeviceNameOrFunction } from "../ops/control/device.js";
 import type { VariableScope } from "../scope/variable_scope.js";
 import { md5Hex } from "./md5.js";
 import { assertSameStructure, flatten, isSequence, mapStructure, packSequenceAs } from "./nest.js";
@@ -26,7 +27,9 @@ import {
   dtypeKind,
   functionKind,
   intKind,
+  kind,
   opt,
+  optNullable,
   req,
   scalarKind,
   type CallArgs,
@@ -403,3 +406,72 @@ export class ResidualWrapper<S = RNNState> extends RNNCellWrapper<S> {
 }
 
 declare(ResidualWrapper, RESIDUAL_WRAPPER_P);
+
+/** TF 1.15's `DeviceWrapper(cell, device)`; `device` may be `None` (no device). */
+const DEVICE_WRAPPER_PARAMS = [
+  req("cell", cellKind<unknown>()),
+  optNullable(
+    "device",
+    kind<DeviceNameOrFunction>(
+      "a device name (str), a device function, or null",
+      (v) => typeof v === "string" || typeof v === "function",
+    ),
+  ),
+] as const;
+const DEVICE_WRAPPER_P = defineParams("nn.rnnCell.DeviceWrapper", DEVICE_WRAPPER_PARAMS);
+
+/**
+ * Runs a cell under a device scope (`tf.nn.rnn_cell.DeviceWrapper`): every op of the step
+ * and of `zeroState` records `device` (merged with enclosing device scopes, as `tf.device`
+ * does); names and variables are the wrapped cell's. scopeflow computes every op on its
+ * tfjs backend whatever the device says; the device is kept for graph export.
+ *
+ * @example
+ * ```ts
+ * const inputs = tf.unstack(tf.placeholder(tf.float32, [null, 3, 2]), { axis: 1 });
+ * const cell = new tf.nn.rnnCell.DeviceWrapper(new tf.nn.rnnCell.BasicRNNCell(4), "/cpu:0");
+ * const [outputs] = tf.nn.staticRnn(cell, inputs, { dtype: tf.float32 });
+ * outputs[0].device; // ==> /device:CPU:0
+ * tf.trainableVariables()[0].name; // ==> rnn/basic_rnn_cell/kernel:0
+ * ```
+ */
+export class DeviceWrapper<S = RNNState> extends RNNCellWrapper<S> {
+  static override readonly className: string | undefined = "DeviceWrapper";
+  /** The device the cell's ops are placed on. */
+  readonly device: DeviceNameOrFunction;
+
+  constructor(cell: RNNCell<S> | CellLike<S>, device: DeviceNameOrFunction);
+  constructor(options: { cell: RNNCell<S> | CellLike<S>; device: DeviceNameOrFunction });
+  constructor(...args: unknown[]) {
+    const a = DEVICE_WRAPPER_P.parse(args);
+    if (a.device === undefined) {
+      throw new TypeError(
+        "nn.rnnCell.DeviceWrapper() missing 1 required positional argument: 'device'",
+      );
+    }
+    super(a.cell as RNNCell<S> | CellLike<S>);
+    this.device = a.device;
+  }
+
+  /** `zero_state`: the cell's, under `DeviceWrapperZeroState/` and the device. */
+  override zeroState(...args: CallArgs<typeof ZERO_STATE_PARAMS>): S {
+    const { batchSize, dtype } = ZERO_STATE_P.parse(args);
+    return nameScope(`${this.className}ZeroState`, () =>
+      deviceScope(this.device, () => {
+        const c = this.cell;
+        if (typeof c.zeroState === "function") return c.zeroState(batchSize, dtype);
+        return (c as Required<CellLike<S>>).getInitialState({ batchSize, dtype });
+      }),
+    );
+  }
+
+  protected callWrappedCell(
+    inputs: Tensor,
+    state: S,
+    callWrapped: (inputs: Tensor, state: S) => [Tensor, S],
+  ): [Tensor, S] {
+    return deviceScope(this.device, () => callWrapped(inputs, state));
+  }
+}
+
+declare(DeviceWrapper, DEVICE_WRAPPER_P);

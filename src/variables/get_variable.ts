@@ -10,7 +10,7 @@ import {
 } from "../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../graph/tensor_shape.js";
 import { withNameScope } from "../scope/name_scope.js";
-import type { ReuseMode } from "../scope/reuse.js";
+import { AUTO_REUSE, type ReuseMode } from "../scope/reuse.js";
 import type {
   Constraint,
   CustomGetter,
@@ -105,7 +105,25 @@ export type GetVariableOptions = Omit<OptionsOf<typeof GET_VARIABLE_PARAMS>, "na
 export function getVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>): Variable {
   const a = checkArgs(GET_VARIABLE.parse(args), "getVariable");
   const graph = getDefaultGraph();
-  return graph.atomically(() => getVariableIn(graph, a, getVariable)) as Variable;
+  const site = callSiteIfCreating(graph, a.name, getVariable);
+  return graph.atomically(() => getVariableIn(graph, a, getVariable, site)) as Variable;
+}
+
+/**
+ * The caller's stack for "Originally defined at:", captured here at the public entry
+ * when the call may create a variable: a capture walks every frame between it and the
+ * frame it starts from, so one made this shallow costs about half of one made where the
+ * variable is built. Under `reuse: true`, or `AUTO_REUSE` with the variable already
+ * there, nothing is created and nothing is captured.
+ */
+function callSiteIfCreating(graph: Graph, name: string, entry: PublicEntry): Error | null {
+  const scope = getVariableScope();
+  if (scope.reuse === true) return null;
+  if (scope.reuse === AUTO_REUSE) {
+    const fullName = scope.name ? `${scope.name}/${name}` : name;
+    if (VariableStore.of<Variable>(graph).has(fullName)) return null;
+  }
+  return captureCallSite(16, entry);
 }
 declare(getVariable, GET_VARIABLE);
 
@@ -126,8 +144,9 @@ export function getLocalVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>):
     ? [...a.collections, GraphKeys.LOCAL_VARIABLES]
     : [GraphKeys.LOCAL_VARIABLES];
   const graph = getDefaultGraph();
+  const site = callSiteIfCreating(graph, a.name, getLocalVariable);
   return graph.atomically(() =>
-    getVariableIn(graph, { ...a, trainable: false, collections }, getLocalVariable),
+    getVariableIn(graph, { ...a, trainable: false, collections }, getLocalVariable, site),
   ) as Variable;
 }
 declare(getLocalVariable, GET_LOCAL_VARIABLE);
@@ -170,6 +189,7 @@ function getVariableIn(
   graph: Graph,
   opts: GetVariableArgs,
   publicEntry: PublicEntry,
+  callSite: Error | null,
 ): TensorConvertible {
   const name = opts.name;
   const scope = getVariableScope();
@@ -202,6 +222,7 @@ function getVariableIn(
       constraint: opts.constraint ?? scope.constraint,
       dtypeGiven: opts.dtype !== undefined,
       publicEntry,
+      callSite,
     };
     if (customGetter !== null) {
       const getter = (n: string, o: Record<string, unknown>): TensorConvertible =>
@@ -227,6 +248,8 @@ interface GetterOptions {
   dtypeGiven: boolean;
   /** The public function the user called: call-site capture starts above it. */
   publicEntry: PublicEntry;
+  /** The stack captured on entering `publicEntry`, if it was (else captured on creating). */
+  callSite: Error | null;
 }
 
 /** `_VariableStore.get_variable`'s `_true_getter`. */
@@ -292,7 +315,7 @@ function createVariable(
   }
   // Captured only when creating, from the public function the user called.
   return withDefinedAt(
-    captureCallSite(16, o.publicEntry),
+    o.callSite ?? captureCallSite(16, o.publicEntry),
     () =>
       new Variable(initialValue, {
         name: fullName,

@@ -346,3 +346,72 @@ describe("checkpoint functions", () => {
     );
   });
 });
+
+describe("tf.io file systems and the async checkpoint lookups", () => {
+  it("registerFileSystem(scheme, fileSystem) / getFileSystem(path): positional and by name", () => {
+    const mem = tf.io.memoryFileSystem();
+    tf.io.registerFileSystem("apipos", mem);
+    tf.io.registerFileSystem({ scheme: "apiopt", fileSystem: mem });
+    expect(tf.io.getFileSystem("apipos://a")).toBe(mem);
+    expect(tf.io.getFileSystem({ path: "apiopt://a" })).toBe(mem);
+    expectRefused(
+      () => tf.io.registerFileSystem("apibad", {} as tf.io.FileSystem),
+      /^io\.registerFileSystem\(\) argument 'fileSystem' \(position 2\) must be a file system/,
+    );
+    expectRefused(
+      () => (tf.io.getFileSystem as (...a: unknown[]) => unknown)(),
+      "io.getFileSystem() missing 1 required positional argument: 'path'",
+    );
+  });
+
+  it("indexedDBFileSystem(databaseName) and httpFileSystem(requestInit): positional and by name", async () => {
+    for (const db of [
+      tf.io.indexedDBFileSystem("models"),
+      tf.io.indexedDBFileSystem({ databaseName: "models" }),
+    ]) {
+      await expect(db.exists("indexeddb://x")).rejects.toThrow(
+        "IndexedDB is not available here: indexeddb:// paths need a browser (database models).",
+      );
+    }
+    // A RequestInit is a plain object: given alone it is the value, `{ requestInit }` the options.
+    for (const web of [
+      tf.io.httpFileSystem({ headers: { a: "b" } }),
+      tf.io.httpFileSystem({ requestInit: { headers: { a: "b" } } }),
+      tf.io.httpFileSystem(),
+    ]) {
+      await expect(web.remove("https://example.com/x")).rejects.toThrow(
+        "https://example.com/x: http:// and https:// paths are read-only.",
+      );
+    }
+    expectRefused(
+      () => tf.io.indexedDBFileSystem(3 as never),
+      /^io\.indexedDBFileSystem\(\) argument 'databaseName' \(position 1\) must be a str/,
+    );
+  });
+
+  it("latestCheckpointAsync / getCheckpointStateAsync(checkpoint_dir, latest_filename)", async () => {
+    const v = tf.getVariable("v", [1]);
+    const saver = new tf.train.Saver([v]);
+    using sess = new tf.Session();
+    sess.run(v.initializer);
+    await saver.saveAsync(sess, "ram://api-latest/m", { globalStep: 4, latestFilename: "state" });
+    expect(await tf.train.latestCheckpointAsync("ram://api-latest", "state")).toBe(
+      "ram://api-latest/m-4",
+    );
+    expect(
+      await tf.train.latestCheckpointAsync({
+        checkpointDir: "ram://api-latest",
+        latestFilename: "state",
+      }),
+    ).toBe("ram://api-latest/m-4");
+    expect(await tf.train.latestCheckpointAsync("ram://api-latest")).toBe(null);
+    expect(
+      (await tf.train.getCheckpointStateAsync("ram://api-latest", { latestFilename: "state" }))
+        ?.allModelCheckpointPaths,
+    ).toEqual(["ram://api-latest/m-4"]);
+    // A local directory is read as latestCheckpoint reads it.
+    const dir = tempDir();
+    const prefix = saved(dir);
+    expect(await tf.train.latestCheckpointAsync(dir)).toBe(prefix);
+  });
+});

@@ -789,3 +789,69 @@ describe("tf.losses", () => {
     );
   });
 });
+
+describe("tf.nn normalization", () => {
+  it("lrn/localResponseNormalization(input, depth_radius, bias, alpha, beta, name)", () => {
+    const x = () => image([1, 2, 2, 6]);
+    const pic = expectSameGraphs(
+      () => tf.nn.lrn(x(), 2, 1.5, 0.5, 0.75, "n"),
+      () => tf.nn.lrn(x(), { depthRadius: 2, bias: 1.5, alpha: 0.5, beta: 0.75, name: "n" }),
+      () =>
+        tf.nn.localResponseNormalization(x(), 2, { bias: 1.5, alpha: 0.5, beta: 0.75, name: "n" }),
+      () => tf.nn.lrn({ input: x(), depthRadius: 2, bias: 1.5, alpha: 0.5, beta: 0.75, name: "n" }),
+    );
+    expect(line(pic, "n")).toContain("= LRN(");
+    const input = x();
+    expectRefused(
+      () => tf.nn.lrn(input, { depth_radius: 2 } as never),
+      /did you mean 'depthRadius'/,
+    );
+  });
+
+  it("batchNormalization(x, mean, variance, offset, scale, variance_epsilon, name)", () => {
+    const pic = expectSameGraphs(
+      () => tf.nn.batchNormalization(X, [1, 2, 3], [1, 1, 1], [0, 0, 0], [2, 2, 2], 0.001, "bn"),
+      () =>
+        tf.nn.batchNormalization(X, [1, 2, 3], [1, 1, 1], {
+          offset: [0, 0, 0],
+          scale: [2, 2, 2],
+          varianceEpsilon: 0.001,
+          name: "bn",
+        }),
+    );
+    expect(line(pic, "bn/add_1")).toContain("= AddV2(bn/mul_1:0,bn/sub:0)");
+    expect(value(tf.nn.batchNormalization([[3]], [1], [4], null, null, 0))).toEqual([1]);
+  });
+
+  it("fusedBatchNorm(x, scale, offset, mean, variance, epsilon, data_format, is_training, name)", () => {
+    const x = () => image([2, 2, 2, 3]);
+    const pic = expectSameGraphs(
+      () =>
+        tf.nn.fusedBatchNorm(
+          x(),
+          [1, 1, 1],
+          [0, 0, 0],
+          [0, 0, 0],
+          [1, 1, 1],
+          0.01,
+          "NHWC",
+          false,
+          "f",
+        ),
+      () =>
+        tf.nn.fusedBatchNorm(x(), [1, 1, 1], [0, 0, 0], {
+          mean: [0, 0, 0],
+          variance: [1, 1, 1],
+          epsilon: 0.01,
+          isTraining: false,
+          name: "f",
+        }),
+    );
+    expect(line(pic, "f")).toContain("= FusedBatchNormV3(");
+    const input = x();
+    expectRefused(
+      () => tf.nn.fusedBatchNorm(input, [1, 1, 1], [0, 0, 0], { training: false } as never),
+      /is_training|isTraining/,
+    );
+  });
+});

@@ -369,3 +369,61 @@ describe("global step functions take (graph)", () => {
     );
   });
 });
+
+describe("monitored sessions and hooks take TF 1.15's parameters in TF's order", () => {
+  /** Runs `make()`'s hooks in a MonitoredSession until it stops; returns the run count. */
+  function runsUntilStop(make: () => tf.train.SessionRunHook[]): number {
+    const g = new tf.Graph();
+    return g.asDefault(() => {
+      const step = tf.train.getOrCreateGlobalStep();
+      const inc = tf.assignAdd(step, 1);
+      using sess = new tf.train.MonitoredSession(null, make());
+      let runs = 0;
+      for (; !sess.shouldStop() && runs < 20; runs++) sess.run(inc);
+      return runs;
+    });
+  }
+
+  it("StopAtStepHook(num_steps, last_step)", () => {
+    expect(runsUntilStop(() => [new tf.train.StopAtStepHook(4)])).toBe(4);
+    expect(runsUntilStop(() => [new tf.train.StopAtStepHook({ numSteps: 4 })])).toBe(4);
+    expect(runsUntilStop(() => [new tf.train.StopAtStepHook(null, 3)])).toBe(3);
+    expect(runsUntilStop(() => [new tf.train.StopAtStepHook({ lastStep: 3 })])).toBe(3);
+    expect(() => new tf.train.StopAtStepHook({ num_steps: 3 } as never)).toThrow(
+      "train.StopAtStepHook() got an unexpected keyword argument 'num_steps' (did you mean 'numSteps'?)",
+    );
+  });
+
+  it("LoggingTensorHook(tensors, every_n_iter, every_n_secs, at_end, formatter), MonitoredSession(session_creator, hooks, …)", () => {
+    expect(() => new tf.train.LoggingTensorHook(["a"], 2, 3)).toThrow(
+      "either at_end and/or exactly one of every_n_iter and every_n_secs",
+    );
+    expect(() => new tf.train.LoggingTensorHook(["a"], null, null, true)).not.toThrow();
+    expect(() => new tf.train.LoggingTensorHook({ tensors: ["a"], atEnd: true })).not.toThrow();
+    expect(() => new tf.train.MonitoredSession({ hook: [] } as never)).toThrow(
+      "train.MonitoredSession() got an unexpected keyword argument 'hook' (did you mean 'hooks'?)",
+    );
+  });
+
+  it("CheckpointSaverHook(checkpoint_dir, save_secs, save_steps, saver, checkpoint_basename, scaffold, listeners)", () => {
+    expect(() => new tf.train.CheckpointSaverHook("d", null, 10, null, "m.ckpt")).not.toThrow();
+    expect(
+      () => new tf.train.CheckpointSaverHook({ checkpointDir: "d", saveSteps: 10 }),
+    ).not.toThrow();
+    expectRefused(
+      () => new tf.train.CheckpointSaverHook("d", { saveSteps: 1, listeners: [1] } as never),
+      /argument 'listeners' must be a list of CheckpointSaverListeners/,
+    );
+  });
+
+  it("MonitoredTrainingSession options only as TF's keywords; Scaffold(init_op, …)", () => {
+    expectRefused(
+      () => tf.train.MonitoredTrainingSession({ checkpoint_dir: "d" } as never),
+      "train.MonitoredTrainingSession() got an unexpected keyword argument 'checkpoint_dir' (did you mean 'checkpointDir'?)",
+    );
+    tf.getVariable("w", [1]);
+    const init = tf.globalVariablesInitializer();
+    expect(new tf.train.Scaffold(init).initOp).toBe(init);
+    expect(new tf.train.Scaffold({ initOp: init }).initOp).toBe(init);
+  });
+});

@@ -48,6 +48,11 @@ const TF_NOT_DIFFERENTIABLE = [
   "Assign",
   "AssignAdd",
   "AssignSub",
+  // tensor_array_grad.py
+  "TensorArrayCloseV3",
+  "TensorArrayGradV3",
+  "TensorArraySizeV3",
+  "TensorArrayV3",
 ];
 const LOOP_FEED_OPS = ["LoopArg", "LoopValue"];
 

@@ -366,6 +366,6 @@ describe("gradient op names", () => {
     }
     // TensorFlow builds 2 * x after the incoming gradient is known.
     const two = tf.getDefaultGraph().getOperationByName("gradients/Square_grad/Const");
-    expect(two.controlInputs.map((o) => o.name)).toEqual(["gradients/grad_ys_0"]);
+    expect(two.controlInputs.map((o) => o.name)).toEqual(["gradients/Fill"]);
   });
 });

@@ -14,6 +14,7 @@ const f = (shape: number[], placeholder?: (number | null)[] | null): InputSpec =
 });
 
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
+type Shape4 = [number, number, number, number];
 
 interface ConvCase {
   name: string;
@@ -196,6 +197,19 @@ export function defineConvPoolTests(): void {
         [1, 1, 4, 3],
         { strides: [2, 2], dilations: [1, 1], padding: "VALID" },
       ],
+      [
+        // Enough output channels that conv2dBackpropInput takes the col2im form.
+        "5x5 SAME s2, 12 channels out",
+        [2, 11, 10, 3],
+        [5, 5, 3, 12],
+        { strides: [2, 2], dilations: [1, 1], padding: "SAME" },
+      ],
+      [
+        "4x3 VALID s(2,3), 16 channels out",
+        [3, 12, 14, 5],
+        [4, 3, 5, 16],
+        { strides: [2, 3], dilations: [1, 1], padding: "VALID" },
+      ],
     ];
     for (const [name, xs, fs, g] of geometries) {
       it(name, async () => {
@@ -241,12 +255,62 @@ export function defineConvPoolTests(): void {
         const viaConvF = K.conv2dBackpropFilterViaConv(x, fs, dy, g);
         const viaPatchesF = K.conv2dBackpropFilterViaPatches(x, fs, dy, g);
         const viaConvI = K.conv2dBackpropInputViaConv(xs, w, dy, g);
+        const viaCol2imI = K.conv2dBackpropInputViaCol2im(xs, w, dy, g);
         expectClose(gotF.dataSync(), refF, 1e-4, "filter gradient");
         expectClose(gotI.dataSync(), refI, 1e-4, "input gradient");
         expectClose(viaConvF.dataSync(), refF, 1e-4, "filter gradient (conv form)");
         expectClose(viaPatchesF.dataSync(), refF, 1e-4, "filter gradient (patches form)");
         expectClose(viaConvI.dataSync(), refI, 1e-4, "input gradient (conv form)");
-        tfc.dispose([x, w, y, dy, gotF, gotI, viaConvF, viaPatchesF, viaConvI]);
+        expectClose(viaCol2imI.dataSync(), refI, 1e-4, "input gradient (col2im form)");
+        tfc.dispose([x, w, y, dy, gotF, gotI, viaConvF, viaPatchesF, viaConvI, viaCol2imI]);
+      });
+    }
+  });
+
+  describe("Conv2DBackpropInput's col2im form with dilations", () => {
+    const geometries: [string, number[], number[], K.Conv2DGeometry][] = [
+      [
+        "3x3 SAME d2 s2",
+        [2, 13, 12, 3],
+        [3, 3, 3, 12],
+        { strides: [2, 2], dilations: [2, 2], padding: "SAME" },
+      ],
+      [
+        "2x3 VALID d(3,1) s(1,2)",
+        [2, 10, 11, 4],
+        [2, 3, 4, 20],
+        { strides: [1, 2], dilations: [3, 1], padding: "VALID" },
+      ],
+      [
+        "3x2 explicit d(1,2) s2",
+        [1, 9, 8, 2],
+        [3, 2, 2, 17],
+        { strides: [2, 2], dilations: [1, 2], padding: "EXPLICIT", explicitPads: [1, 2, 0, 3] },
+      ],
+    ];
+    for (const [name, xs, fs, g] of geometries) {
+      it(name, () => {
+        // tfjs's kernels know no dilations: the convolution form is the reference.
+        const [t, b, l, r] = K.convPads(
+          xs[1] as number,
+          xs[2] as number,
+          fs[0] as number,
+          fs[1] as number,
+          g,
+        );
+        const w = tfc.tensor4d(randn(fs.reduce((p, d) => p * d, 1)), fs as Shape4);
+        // The forward output's size (tfjs's conv2d takes strides or dilations, not both).
+        const size = (inSize: number, pads: number, k: number, s: number, d: number) =>
+          Math.floor((inSize + pads - (k - 1) * d - 1) / s) + 1;
+        const outH = size(xs[1] as number, t + b, fs[0] as number, g.strides[0], g.dilations[0]);
+        const outW = size(xs[2] as number, l + r, fs[1] as number, g.strides[1], g.dilations[1]);
+        const dyShape: Shape4 = [xs[0] as number, outH, outW, fs[3] as number];
+        const dy = tfc.tensor4d(randn(dyShape.reduce((p, d) => p * d, 1)), dyShape);
+        const want = K.conv2dBackpropInputViaConv(xs, w, dy, g);
+        const got = K.conv2dBackpropInputViaCol2im(xs, w, dy, g);
+        expect(got.shape).toEqual(xs);
+        expectClose(got.dataSync(), want.dataSync() as Float32Array, 1e-4, "col2im vs conv form");
+        tfc.dispose([w, dy, want, got]);
       });
     }
   });
@@ -271,6 +335,9 @@ export function defineConvPoolTests(): void {
           graph: (x) => tf.nn.maxPool(x, { ksize, strides, padding }),
           tfjs: (x) =>
             tfc.maxPool(x as tfc.Tensor4D, [kh, kw], s, padding === "SAME" ? "same" : "valid"),
+          // tfjs-wasm's MaxPoolGrad sends a window's gradient to its first position when
+          // all its values are negative: tfjs-cpu's kernel is the reference.
+          refBackend: "cpu",
           step: 1e-3,
           fdSamples: 16,
         });

@@ -231,3 +231,15 @@ describe("tf.split", () => {
     );
   });
 });
+
+describe("concat of empty tensors", () => {
+  it("joins only-empty string vectors into an empty vector (what the default ready_op does)", () => {
+    const a = tf.constant([], { dtype: tf.string, shape: [0] });
+    const b = tf.constant([], { dtype: tf.string, shape: [0] });
+    using sess = new tf.Session();
+    const v = sess.run(tf.concat([a, b], 0));
+    expect(v.shape).toEqual([0]);
+    expect(v.dtype).toBe("string");
+    expect(String(sess.run(tf.concat([tf.zeros([0, 2]), tf.zeros([0, 2])], 0)).shape)).toBe("0,2");
+  });
+});

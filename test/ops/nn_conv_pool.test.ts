@@ -237,3 +237,137 @@ describe("tf.nn.maxPool and tf.nn.avgPool", () => {
     );
   });
 });
+
+describe("MaxPoolGrad", () => {
+  /** d(sum(maxPool(x) * weights))/dx for an input given as [h][w] of one channel. */
+  function poolGrad(
+    rows: number[][],
+    ksize: number,
+    strides: number,
+    padding: "SAME" | "VALID",
+    weights?: number[],
+  ): number[][] {
+    const h = rows.length;
+    const w = (rows[0] as number[]).length;
+    const x = tf.placeholder(tf.float32, [1, h, w, 1]);
+    const y = tf.nn.maxPool(x, { ksize, strides, padding });
+    const scaled =
+      weights === undefined ? y : tf.multiply(y, tf.reshape(tf.constant(weights), y.shape));
+    const [dx] = tf.gradients(tf.reduceSum(scaled), [x]);
+    const value = run(dx as tf.Tensor, new Map([[x, [rows.map((r) => r.map((v) => [v]))]]]));
+    return (value.toArray() as number[][][][])[0]!.map((r) => r.map((c) => c[0] as number));
+  }
+
+  it("sends each window's gradient to its maximum, also when all values are negative", () => {
+    expect(
+      poolGrad(
+        [
+          [-3, -1, 5, 2],
+          [-2, -4, 1, 7],
+        ],
+        2,
+        2,
+        "VALID",
+        [10, 20],
+      ),
+    ).toEqual([
+      [0, 10, 0, 0],
+      [0, 0, 0, 20],
+    ]);
+  });
+
+  it("takes the first of equal maxima in row-major order, as TensorFlow's CPU kernel", () => {
+    expect(
+      poolGrad(
+        [
+          [0, 0, 4, 3],
+          [0, 0, 4, 4],
+        ],
+        2,
+        2,
+        "VALID",
+      ),
+    ).toEqual([
+      [1, 0, 1, 0],
+      [0, 0, 0, 0],
+    ]);
+  });
+
+  it("keeps a NaN that comes first in its window, and ignores one that comes later", () => {
+    expect(
+      poolGrad(
+        [
+          [NaN, 5, 1, NaN],
+          [9, 2, 0, 3],
+        ],
+        2,
+        2,
+        "VALID",
+      ),
+    ).toEqual([
+      [1, 0, 0, 0],
+      [0, 0, 0, 1],
+    ]);
+  });
+
+  it("adds up the gradients of overlapping SAME windows at a shared maximum", () => {
+    // 3x3 windows, stride 1, SAME: the 9 in the middle is the maximum of every window.
+    expect(
+      poolGrad(
+        [
+          [1, 2, 3],
+          [4, 9, 5],
+          [6, 7, 8],
+        ],
+        3,
+        1,
+        "SAME",
+        [1, 2, 3, 4, 5, 6, 7, 8, 9],
+      ),
+    ).toEqual([
+      [0, 0, 0],
+      [0, 45, 0],
+      [0, 0, 0],
+    ]);
+  });
+
+  it("clips SAME windows at the border with odd sizes and strides", () => {
+    // 3x3 windows, stride 2 on 5x5: one row and column of padding on each side, so the
+    // windows cover rows (and columns) 0-1, 1-3 and 3-4; each maximum is its top-left value.
+    const rows = [
+      [-1, -2, -3, -4, -5],
+      [-6, -7, -8, -9, -10],
+      [-11, -12, -13, -14, -15],
+      [-16, -17, -18, -19, -20],
+      [-21, -22, -23, -24, -25],
+    ];
+    expect(poolGrad(rows, 3, 2, "SAME")).toEqual([
+      [1, 1, 0, 1, 0],
+      [1, 1, 0, 1, 0],
+      [0, 0, 0, 0, 0],
+      [1, 1, 0, 1, 0],
+      [0, 0, 0, 0, 0],
+    ]);
+  });
+
+  it("computes NCHW the same as NHWC, over batches and channels", () => {
+    const values = Array.from({ length: 2 * 4 * 6 * 3 }, (_, i) => Math.sin(i * 1.7) * 3);
+    const nhwc = tf.constant(values, { shape: [2, 4, 6, 3] });
+    const nchw = tf.transpose(nhwc, [0, 3, 1, 2]);
+    const a = tf.nn.maxPool(nhwc, { ksize: [1, 2, 3, 1], strides: [1, 2, 2, 1], padding: "SAME" });
+    const b = tf.nn.maxPool(nchw, {
+      ksize: [1, 1, 2, 3],
+      strides: [1, 1, 2, 2],
+      padding: "SAME",
+      dataFormat: "NCHW",
+    });
+    const [ga] = tf.gradients(tf.reduceSum(tf.multiply(a, a)), [nhwc]);
+    const [gb] = tf.gradients(tf.reduceSum(tf.multiply(b, b)), [nhwc]);
+    const sess = new tf.Session();
+    const [va, vb, pooled] = sess.run([ga as tf.Tensor, gb as tf.Tensor, a]);
+    expect(Array.from(vb!.data as Float32Array)).toEqual(Array.from(va!.data as Float32Array));
+    // Every window's 2·max lands somewhere: the gradient sums to twice the pooled sum.
+    const sum = (t: tf.NDArray) => Array.from(t.data as Float32Array).reduce((p, v) => p + v, 0);
+    expect(sum(va!)).toBeCloseTo(2 * sum(pooled!), 3);
+  });
+});

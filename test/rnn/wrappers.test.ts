@@ -191,3 +191,82 @@ describe("ResidualWrapper", () => {
     );
   });
 });
+
+describe("DeviceWrapper", () => {
+  const { DeviceWrapper } = tf.nn.rnnCell;
+
+  it("records the device on every op of the step and of zeroState; names as unwrapped", () => {
+    const { x, value, feed } = input(11, UNITS);
+    const inner = new BasicLSTMCell(UNITS);
+    const cell = new DeviceWrapper(inner, "/job:worker/gpu:1");
+    const [outputs, state] = tf.nn.staticRnn(cell, [x], { dtype: tf.float32 });
+    expect(tf.globalVariables().map((v) => v.name)).toEqual([
+      "rnn/basic_lstm_cell/kernel:0",
+      "rnn/basic_lstm_cell/bias:0",
+    ]);
+    const graph = tf.getDefaultGraph();
+    const zero = graph
+      .getOperations()
+      .filter((o) => o.name.startsWith("rnn/DeviceWrapperZeroState/"));
+    expect(zero.length).toBeGreaterThan(0);
+    expect(zero[0]?.name).toMatch(/^rnn\/DeviceWrapperZeroState\/BasicLSTMCellZeroState\//);
+    const step = graph
+      .getOperations()
+      .filter((o) => o.name.startsWith("rnn/basic_lstm_cell/") && !o.name.includes("Initializer"));
+    expect(step.length).toBeGreaterThan(5);
+    for (const op of [
+      ...zero,
+      ...step.filter(
+        (o) => o.type !== "VariableV2" && !o.name.endsWith("/Assign") && !o.name.endsWith("/read"),
+      ),
+    ]) {
+      expect(op.device, op.name).toBe("/job:worker/device:GPU:1");
+    }
+    expect(outputs[0]?.device).toBe("/job:worker/device:GPU:1");
+    // Built inside the device scope, the variables are placed there too, as in TF.
+    expect(tf.globalVariables()[0]?.op.device).toBe("/job:worker/device:GPU:1");
+    // The same numbers as the unwrapped cell.
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    const [kernel, bias] = inner.trainableWeights as [tf.Variable, tf.Variable];
+    randomize(sess, bias, rng(12));
+    const want = basicLstmStep(
+      tfc.tensor2d(value),
+      { c: tfc.zeros([BATCH, UNITS]), h: tfc.zeros([BATCH, UNITS]) },
+      valueOf(sess, kernel),
+      valueOf(sess, bias),
+    );
+    const got = sess.run([outputs[0]!, state] as const, feed);
+    expectAllClose(flat(got[0]), flat(want.h));
+    expectAllClose(flat(got[1].c), flat(want.c));
+  });
+
+  it("merges with an enclosing device scope; a device function and null are accepted", () => {
+    const { x } = input(13, 2);
+    const outer = tf.device("/job:ps/task:2", () => {
+      const cell = new DeviceWrapper(new BasicRNNCell(UNITS), "/cpu:0");
+      return cell.call(x, cell.zeroState(BATCH, tf.float32))[0];
+    });
+    expect(outer.device).toBe("/job:ps/task:2/device:CPU:0");
+    const byFn = new DeviceWrapper({
+      cell: new BasicRNNCell(UNITS, { name: "f" }),
+      device: () => "/gpu:3",
+    });
+    const [y] = byFn.call(x, byFn.zeroState(BATCH, tf.float32));
+    expect(y.device).toBe("/gpu:3");
+    const none = tf.device("/cpu:0", () => {
+      const cell = new DeviceWrapper(new BasicRNNCell(UNITS, { name: "n" }), null);
+      return cell.call(x, cell.zeroState(BATCH, tf.float32))[0];
+    });
+    expect(none.device).toBe("");
+  });
+
+  it("refuses a missing device or a bad one, graph unchanged", () => {
+    const before = tf.getDefaultGraph().getOperations().length;
+    expect(
+      () => new (DeviceWrapper as unknown as new (c: unknown) => unknown)(new BasicRNNCell(2)),
+    ).toThrow("nn.rnnCell.DeviceWrapper() missing 1 required positional argument: 'device'");
+    expect(() => new DeviceWrapper(new BasicRNNCell(2), 3 as never)).toThrow(TypeError);
+    expect(tf.getDefaultGraph().getOperations().length).toBe(before);
+  });
+});

@@ -26,6 +26,12 @@ registerOp({
     const values = inputs.slice(0, n) as tfc.Tensor[];
     let axis = (op.attrs._axis as number | null) ?? readScalar(inputs[n] as tfc.Tensor);
     if (axis < 0) axis += (values[0] as tfc.Tensor).rank;
+    // tfjs's concat of only empty string tensors yields bytes its own reader cannot decode.
+    if (values.every((v) => v.size === 0)) {
+      const shape = (values[0] as tfc.Tensor).shape.slice();
+      shape[axis] = values.reduce((sum, v) => sum + (v.shape[axis] as number), 0);
+      return [tfc.tensor([], shape, (values[0] as tfc.Tensor).dtype)];
+    }
     return [tfc.concat(values, axis)];
   },
 });

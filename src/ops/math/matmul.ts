@@ -20,7 +20,10 @@ import { convertOperands } from "./binary.js";
 /**
  * The fastest correct form of a matrix product on the active backend. tfjs-wasm's
  * XNNPACK path only takes untransposed operands: with a transpose flag it falls back to a
- * kernel ~12x slower, so on wasm the transposes are made explicit first.
+ * kernel 12-30x slower, so on wasm the transposes are made explicit first, choosing
+ * between `op(a)·op(b)` and `(op(b)ᵀ·op(a)ᵀ)ᵀ` by how many elements each must move: a
+ * dense layer's input gradient `dy·Wᵀ` transposes the small `dy` and product, not `W`
+ * (measured 3-6x faster on a 3136×1024 weight).
  */
 export function matMulKernel(
   a: tfc.Tensor,
@@ -38,6 +41,23 @@ export function matMulKernel(
     return tfc.zeros([...batch, m as number, n as number], a.dtype);
   }
   if ((transposeA || transposeB) && tfc.getBackend() === "wasm") {
+    const m = (transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]) as number;
+    const n = (transposeB ? b.shape[b.rank - 2] : b.shape[b.rank - 1]) as number;
+    const batchOf = (t: tfc.Tensor) => t.shape.slice(0, -2).reduce((p, d) => p * d, 1);
+    const batch = Math.max(batchOf(a), batchOf(b));
+    const direct = (transposeA ? a.size : 0) + (transposeB ? b.size : 0);
+    const swapped = (transposeA ? 0 : a.size) + (transposeB ? 0 : b.size) + batch * m * n;
+    if (swapped < direct) {
+      // op(a)·op(b) = (op(b)ᵀ·op(a)ᵀ)ᵀ, where op(b)ᵀ is b itself when b was to be transposed.
+      const bt = transposeB ? b : transposeLast2(b);
+      const at = transposeA ? a : transposeLast2(a);
+      const product = tfc.matMul(bt, at, false, false);
+      if (bt !== b) bt.dispose();
+      if (at !== a) at.dispose();
+      const out = transposeLast2(product);
+      product.dispose();
+      return out;
+    }
     const at = transposeA ? transposeLast2(a) : a;
     const bt = transposeB ? transposeLast2(b) : b;
     const out = tfc.matMul(at, bt, false, false);

@@ -5,7 +5,20 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { constant } from "../array/constant.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { withDefaultGraph } from "../../graph/graph.js";
+import { graphFromValues } from "../../scope/name_scope.js";
+import {
+  booleanKind,
+  numberKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type ArgsOf,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { shareTensor } from "../tfjs_internals.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
@@ -115,19 +128,24 @@ function gradKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.Tensor[] 
 registerOp({ type: "FusedBatchNormV3", kernel: forwardKernel });
 registerOp({ type: "FusedBatchNormGradV3", kernel: gradKernel });
 
-/** Options of {@link fusedBatchNorm}. */
-export interface FusedBatchNormOptions extends NameOption {
-  /** The population mean, for inference (`isTraining: false`). */
-  mean?: TensorLike | null;
-  /** The population variance, for inference. */
-  variance?: TensorLike | null;
-  /** Added to the variance; at least 1.001e-5 (cuDNN's minimum, as TensorFlow enforces). */
-  epsilon?: number;
-  /** `"NHWC"` (default) or `"NCHW"`. */
-  dataFormat?: Format;
-  /** Normalize with the batch's statistics (default `true`). */
-  isTraining?: boolean;
-}
+/**
+ * TF 1.15's `fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
+ * data_format="NHWC", is_training=True, name=None)`.
+ */
+const FUSED_BATCH_NORM_PARAMS = [
+  req("x", tensorKind),
+  req("scale", tensorKind),
+  req("offset", tensorKind),
+  opt("mean", tensorKind),
+  opt("variance", tensorKind),
+  opt("epsilon", numberKind),
+  opt("dataFormat", stringKind),
+  opt("isTraining", booleanKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link fusedBatchNorm}. */
+export type FusedBatchNormOptions = OptionsOf<typeof FUSED_BATCH_NORM_PARAMS>;
 
 function fusedShapes(
   scope: string,
@@ -158,7 +176,6 @@ function buildFused(
   format: Format,
   isTraining: boolean,
 ): Tensor[] {
-  checkDType(x.dtype, "x", "float");
   const c = fusedShapes(
     scope,
     "FusedBatchNormV3",
@@ -191,57 +208,86 @@ function buildFused(
 
 /**
  * Batch normalization of a 4-D tensor over its channels in one op (`tf.nn.fused_batch_norm`,
- * op `FusedBatchNormV3`). Returns `[y, batchMean, batchVariance]`; in training mode (the
- * default) the statistics are the batch's (the variance unbiased), otherwise `mean` and
- * `variance` are used and returned.
+ * op `FusedBatchNormV3`, the version TF 1.15 builds). Returns `[y, batchMean, batchVariance]`.
+ * In training mode (the default) `mean` and `variance` must be left out: the statistics are
+ * the batch's, `y` is normalized with the biased variance and `batchVariance` is the
+ * unbiased (Bessel-corrected, `n / (n - 1)`) one, as TF's kernel returns it for the moving
+ * averages. With `isTraining: false` the given population `mean` and `variance` are used
+ * and returned. `epsilon` is raised to at least 1.001e-5 (cuDNN's minimum), as TF does.
  *
  * @example
  * ```ts
- * const x = tf.ones([2, 1, 1, 3]);
- * const [y, mean] = fusedBatchNorm(x, tf.ones([3]), tf.zeros([3]), { epsilon: 0.001 });
+ * const x = tf.constant([[[[1, 10]]], [[[3, 30]]]]);
+ * const [y, mean, variance] = tf.nn.fusedBatchNorm(x, [1, 1], [0, 0]);
+ * y.op.type; // ==> FusedBatchNormV3
  * using sess = new tf.Session();
- * sess.run(mean); // ==> [1. 1. 1.]
- * y.shape.toString(); // ==> (2, 1, 1, 3)
+ * sess.run(mean); // ==> [ 2. 20.]
+ * sess.run(variance); // ==> [  2. 200.]
  * ```
  */
-export function fusedBatchNorm(
-  x: TensorLike,
-  scale: TensorLike,
-  offset: TensorLike,
-  options: FusedBatchNormOptions = {},
-): [Tensor, Tensor, Tensor] {
-  const isTraining = options.isTraining ?? true;
-  const format = options.dataFormat ?? "NHWC";
+export const fusedBatchNorm = tfFunction(
+  "nn.fusedBatchNorm",
+  FUSED_BATCH_NORM_PARAMS,
+  (a): [Tensor, Tensor, Tensor] => fusedBatchNormOp(a),
+);
+
+function fusedBatchNormOp(a: ArgsOf<typeof FUSED_BATCH_NORM_PARAMS>): [Tensor, Tensor, Tensor] {
+  const isTraining = a.isTraining ?? true;
+  const format = a.dataFormat ?? "NHWC";
   if (format !== "NHWC" && format !== "NCHW") {
-    throw new ValueError(`data_format must be "NHWC" or "NCHW", got ${String(format)}`);
+    throw new ValueError(
+      `Attr 'data_format' of 'FusedBatchNormV3' Op passed string '${format}' not in: "NHWC", "NCHW".`,
+    );
   }
-  const xt = convertToTensor(x, { name: "input" });
-  const st = convertToTensor(scale, { name: "scale" });
-  const ot = convertToTensor(offset, { name: "offset" });
-  const given = (v: TensorLike | null | undefined): v is TensorLike =>
-    v !== undefined && v !== null;
-  if (isTraining && (given(options.mean) || given(options.variance))) {
+  if (isTraining && (a.mean !== undefined || a.variance !== undefined)) {
     throw new ValueError("Both 'mean' and 'variance' must be None if is_training is True.");
   }
-  const mean = given(options.mean) ? convertToTensor(options.mean) : constant([]);
-  const variance = given(options.variance) ? convertToTensor(options.variance) : constant([]);
-  const minEpsilon = 1.001e-5;
-  const requested = options.epsilon ?? 0.001;
-  const epsilon = requested > minEpsilon ? requested : minEpsilon;
-  return inOpScope(options.name, "FusedBatchNormV3", [xt, st, ot, mean, variance], (scope) => {
-    const [y, batchMean, batchVar] = buildFused(
-      scope,
-      xt,
-      st,
-      ot,
-      mean,
-      variance,
-      epsilon,
-      format,
-      isTraining,
-    );
-    return [y, batchMean, batchVar] as [Tensor, Tensor, Tensor];
-  });
+  const graph = graphFromValues([a.x, a.scale, a.offset, a.mean, a.variance]);
+  return withDefaultGraph(graph, () =>
+    graph.atomically(() => {
+      const xt = convertToTensor(a.x, { name: "input" });
+      const st = convertToTensor(a.scale, { name: "scale" });
+      const ot = convertToTensor(a.offset, { name: "offset" });
+      const meanGiven = a.mean;
+      const varianceGiven = a.variance;
+      const mean = meanGiven === undefined ? constant([]) : null;
+      const variance = varianceGiven === undefined ? constant([]) : null;
+      const minEpsilon = 1.001e-5;
+      const requested = a.epsilon ?? 0.001;
+      const epsilon = requested > minEpsilon ? requested : minEpsilon;
+      const values = [xt, st, ot, mean ?? meanGiven, variance ?? varianceGiven];
+      return inOpScope(a.name, "FusedBatchNormV3", values, (scope) => {
+        // The generated op wrapper converts its own inputs inside the op's name scope.
+        const m = mean ?? convertToTensor(meanGiven as TensorLike, { name: "mean" });
+        const v = variance ?? convertToTensor(varianceGiven as TensorLike, { name: "variance" });
+        checkDType(xt.dtype, "x", "float");
+        for (const [t, n] of [
+          [st, "scale"],
+          [ot, "offset"],
+          [m, "mean"],
+          [v, "variance"],
+        ] as const) {
+          if (t.dtype !== "float32") {
+            throw new TypeError(
+              `Value passed to parameter '${n}' has DataType ${t.dtype} not in list of allowed values: float32`,
+            );
+          }
+        }
+        const [y, batchMean, batchVar] = buildFused(
+          scope,
+          xt,
+          st,
+          ot,
+          m,
+          v,
+          epsilon,
+          format,
+          isTraining,
+        );
+        return [y, batchMean, batchVar] as [Tensor, Tensor, Tensor];
+      });
+    }),
+  );
 }
 
 /**
