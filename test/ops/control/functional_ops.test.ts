@@ -314,6 +314,30 @@ describe("values and shapes (functional_ops_test.py)", () => {
     ).toEqual([208, 880, 450, 1282, -1, 7]);
   });
 
+  it("testMap_Scoped: a variable fn creates is created once, and reused", () => {
+    const doubleScoped = (x: tf.Tensor): tf.Tensor =>
+      tf.variableScope("body", () => {
+        const two = tf.getVariable("two", [], {
+          dtype: tf.int32,
+          initializer: tf.constantInitializer(2),
+        });
+        return tf.multiply(x, two);
+      });
+    const [r1, r2] = tf.variableScope("root", (scope) => {
+      const elems = i32(nums);
+      const first = tf.mapFn(doubleScoped, elems) as tf.Tensor;
+      expect(tf.trainableVariables().map((v) => v.name)).toEqual(["root/body/two:0"]);
+      scope.reuseVariables();
+      const second = tf.mapFn(doubleScoped, elems) as tf.Tensor;
+      expect(tf.trainableVariables()).toHaveLength(1);
+      return [first, second];
+    });
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    const doubles = nums.map((v) => 2 * v);
+    expect(sess.run([r1, r2]).map((r) => r.toArray())).toEqual([doubles, doubles]);
+  });
+
   it("a loop length known only at run time, for every op", () => {
     const x = tf.placeholder(tf.float32, [null]);
     const add = (a: tf.Tensor, v: tf.Tensor) => tf.add(a, v);
