@@ -428,6 +428,23 @@ describe("TF's errors, the graph unchanged", () => {
   });
 });
 
+describe("a result of another dtype than dtype says: TF's run-time error", () => {
+  it("the array's write fails with TF's message", () => {
+    const r = tf.mapFn((x: tf.Tensor) => tf.cast(x, tf.int32), f32([1, 2, 3])) as tf.Tensor;
+    using sess = new tf.Session();
+    expect(() => sess.run(r)).toThrow(
+      "TensorArray dtype is float but Op is trying to write dtype int32.",
+    );
+    let err: unknown = null;
+    try {
+      sess.run(r);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(tf.errors.InvalidArgumentError);
+  });
+});
+
 describe("gradients", () => {
   it("testMap_Grad, testScan_Grad, testFold_Grad: TF's values", () => {
     const param = f32(2);
