@@ -499,6 +499,30 @@ describe("gradients", () => {
     });
   });
 
+  it("nested: mapFn in mapFn, foldl in scan (loops in loops): finite differences", async () => {
+    await checkGradients({
+      inputs: [{ shape: [3, 4] }],
+      graph: (x) =>
+        tf.mapFn(
+          (row: tf.Tensor) => tf.mapFn((v: tf.Tensor) => tf.sin(tf.multiply(v, v)), row),
+          x,
+        ) as tf.Tensor,
+    });
+    await checkGradients({
+      inputs: [{ shape: [3, 4] }],
+      graph: (x) =>
+        tf.scan(
+          (a: tf.Tensor, row: tf.Tensor) =>
+            tf.add(
+              a,
+              tf.foldl((s: tf.Tensor, v: tf.Tensor) => tf.add(s, tf.tanh(v)), row),
+            ),
+          x,
+          { initializer: tf.constant(0) },
+        ) as tf.Tensor,
+    });
+  });
+
   it("backProp: false builds no gradient", () => {
     const x = f32(nums);
     const y = tf.mapFn((v: tf.Tensor) => tf.square(v), x, { backProp: false }) as tf.Tensor;
