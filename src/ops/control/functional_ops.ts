@@ -89,6 +89,8 @@ function flattener(structure: unknown): {
 function lengthOf(first: Tensor, zeroIsUnknown: boolean): Count {
   const dims = first.shape.dims;
   if (dims !== null && dims.length === 0) {
+    // TF 1.15's scan and folds fail here with Python's IndexError (`shape[0]` of a
+    // scalar); map_fn's message says what is wrong.
     throw new ValueError("elems must be a 1+ dimensional Tensor, not a scalar");
   }
   const d = dims === null ? null : (dims[0] as Dim);
@@ -353,7 +355,7 @@ function fold(a: FoldArgs, right: boolean): unknown {
   const elemsFlatIn = input.flatten(elems);
   if (elemsFlatIn.length === 0) throw elemsHaveNoTensors(elems);
   const hasInit = a.initializer !== undefined && a.initializer !== null;
-  return inOpScope(a.name, right ? "foldr" : "foldl", [elems], () => {
+  return inOpScope(a.name, right ? "foldr" : "foldl", elemsFlatIn, () => {
     const elemsFlat = elemsFlatIn.map((e) => convertToTensor(e as TensorLike, { name: "elem" }));
     const n = lengthOf(elemsFlat[0] as Tensor, true);
     // `nest.map_structure(create_ta, elems)`: each array made and unstacked in turn.

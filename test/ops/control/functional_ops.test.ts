@@ -515,7 +515,7 @@ describe("gradients", () => {
           (a: tf.Tensor, row: tf.Tensor) =>
             tf.add(
               a,
-              tf.foldl((s: tf.Tensor, v: tf.Tensor) => tf.add(s, tf.tanh(v)), row),
+              tf.foldl((s: tf.Tensor, v: tf.Tensor) => tf.add(s, tf.tanh(v)), row) as tf.Tensor,
             ),
           x,
           { initializer: tf.constant(0) },
