@@ -189,10 +189,19 @@ export {
   type ScatterOptions,
 } from "./ops/state/scatter_ops.js";
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
-export { TensorArray, type TensorArrayOptions } from "./ops/control/tensor_array.js";
 export { cond } from "./ops/control/cond.js";
 export { whileLoop } from "./ops/control/while_v1.js";
 export { tfCase as case } from "./ops/control/case.js";
+export { TensorArray, type TensorArrayOptions } from "./ops/control/tensor_array.js";
+export {
+  mapFn,
+  scan,
+  foldl,
+  foldr,
+  type MapFnOptions,
+  type ScanOptions,
+  type FoldOptions,
+} from "./ops/control/functional_ops.js";
 
 // sessions
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";
