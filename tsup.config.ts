@@ -70,7 +70,7 @@ export default defineConfig([
     clean: true,
     target: "es2022",
   },
-  browser({ scopeflow: "src/index.browser.ts" }, false),
+  browser({ "scopeflow.esm": "src/index.browser.ts" }, false),
   browser({ "scopeflow.min": "src/index.browser.ts" }, true),
   browser({ "scopeflow.webgl.min": "src/index.browser.webgl.ts" }, true),
 ]);

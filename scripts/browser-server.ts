@@ -1,7 +1,7 @@
 /**
  * The browser demo's static server (`npm run demo:browser`), also started by the browser
  * tests. It bundles the page scripts (examples/browser/*.ts and the seed examples) with
- * esbuild, each importing the built `dist/browser/scopeflow.js` instead of the sources,
+ * esbuild, each importing the built `dist/browser/scopeflow.esm.js` instead of the sources,
  * and serves:
  *
  *   /                      examples/browser/index.html (the siamese demo)
@@ -48,7 +48,7 @@ const useBundle: Plugin = {
   name: "scopeflow-bundle",
   setup(b) {
     b.onResolve({ filter: /(^scopeflow$)|(\/src\/index(\.browser)?\.js$)/ }, () => ({
-      path: "/dist/scopeflow.js",
+      path: "/dist/scopeflow.esm.js",
       external: true,
     }));
   },
@@ -56,8 +56,8 @@ const useBundle: Plugin = {
 
 /** Bundles the demo page and the seed examples into out/browser-pages. */
 export async function buildPages(): Promise<void> {
-  if (!existsSync(join(DIST, "scopeflow.js"))) {
-    throw new Error(`${DIST}/scopeflow.js is missing: run \`npm run build\` first.`);
+  if (!existsSync(join(DIST, "scopeflow.esm.js"))) {
+    throw new Error(`${DIST}/scopeflow.esm.js is missing: run \`npm run build\` first.`);
   }
   const seeds = Object.fromEntries(
     seedNames().map((n) => [`seeds/${n}`, join(ROOT, "examples", `${n}.ts`)]),

@@ -1,5 +1,5 @@
 /**
- * The browser entry (`dist/browser/scopeflow.js`, bundled with tfjs-core and the cpu and
+ * The browser entry (`dist/browser/scopeflow.esm.js`, bundled with tfjs-core and the cpu and
  * wasm backends): everything `index.ts` exports, after the wasm backend has loaded. The
  * `.wasm` files are looked for beside the bundle (`new URL("./", import.meta.url)`), so
  * serving the `dist/browser` folder as it is needs no configuration. To load them from
@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * // In a page: <script type="module">import * as tf from "./scopeflow.js"; …</script>
+ * // In a page: <script type="module">import * as tf from "./scopeflow.esm.js"; …</script>
  * using sess = new tf.Session();
  * sess.run(tf.add(1, 2)); // ==> 3.0
  * ```

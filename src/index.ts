@@ -19,6 +19,7 @@ import "./gradients/nn_norm_grad.js";
 import "./gradients/control_flow_grad.js";
 import "./gradients/state_grad.js";
 import "./gradients/tensor_array_grad.js";
+import "./gradients/data_flow_grad.js";
 import "./interchange/graph_def.js";
 
 installHooks();
@@ -31,7 +32,9 @@ export * as data from "./namespaces/data.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
-export { gradients, type GradientsOptions } from "./gradients/gradients.js";
+export { gradients, type GradientsOptions, type Gradient } from "./gradients/gradients.js";
+export { IndexedSlices } from "./ops/indexed_slices.js";
+export type { IndexedSlicesValue } from "./session/fetches.js";
 export { addN } from "./ops/math/add_n.js";
 export { zerosLike, onesLike } from "./ops/array/like.js";
 
@@ -180,11 +183,26 @@ export {
 } from "./ops/math/reduce.js";
 export { argmax, argmin, type ArgOptions } from "./ops/math/arg_minmax.js";
 export { assign, assignAdd, assignSub, isVariableInitialized } from "./ops/state/variable_ops.js";
+export {
+  scatterAdd,
+  scatterSub,
+  scatterUpdate,
+  type ScatterOptions,
+} from "./ops/state/scatter_ops.js";
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
-export { TensorArray, type TensorArrayOptions } from "./ops/control/tensor_array.js";
 export { cond } from "./ops/control/cond.js";
 export { whileLoop } from "./ops/control/while_v1.js";
 export { tfCase as case } from "./ops/control/case.js";
+export { TensorArray, type TensorArrayOptions } from "./ops/control/tensor_array.js";
+export {
+  mapFn,
+  scan,
+  foldl,
+  foldr,
+  type MapFnOptions,
+  type ScanOptions,
+  type FoldOptions,
+} from "./ops/control/functional_ops.js";
 
 // sessions
 export { Session, getDefaultSession, type SessionOptions } from "./session/session.js";

@@ -24,6 +24,8 @@ import { invertPermutation } from "../ops/array/invert_permutation.js";
 import { mirrorPadGrad } from "../ops/array/mirror_pad_grad.js";
 import { shapeN } from "../ops/array/shape.js";
 import { unsortedSegmentSum } from "../ops/math/segment.js";
+import { cast } from "../ops/array/cast.js";
+import { IndexedSlices } from "../ops/indexed_slices.js";
 import { g0, pySub, shapeOf } from "./grad_util.js";
 // StridedSlice's gradients (the block at the end of this file).
 import { shape as shapeAs } from "../ops/array/shape.js";
@@ -217,14 +219,13 @@ registerGradient("GatherV2", (op, grads) => {
     throw new Error(`GatherV2 gradient: batch_dims != 0 is not supported (${op.name}).`);
   }
   const axis = (op.buildData._axis as number | null) ?? constantScalar(axisT);
-  const paramsShape = shapeOf(params);
+  // `shape(params, out_type=int64)` cast to int32, as TF 1.15 builds it.
+  const paramsShape = cast(shapeAs(params, { outType: "int64" }), "int32");
   const indicesSize = expandDims(size(indices), 0);
   const pDims = params.shape.dims;
   if (axis === 0) {
-    // TensorFlow returns IndexedSlices(values, indices, params_shape); scopeflow has no
-    // IndexedSlices, so they are made dense here, as TensorFlow does when one is
-    // converted to a tensor: an UnsortedSegmentSum over the first dimension.
-    const tail = slice(paramsShape, [1], [-1]);
+    // TF's `_GatherV2Grad` for axis 0: the rows, as an IndexedSlices of the params' shape.
+    const tail = paramsShape.get("1:");
     const valuesShape = concat([indicesSize, tail], 0);
     const n = indices.shape.numElements();
     if (pDims !== null && params.shape.isFullyDefined() && n !== null) {
@@ -233,13 +234,7 @@ registerGradient("GatherV2", (op, grads) => {
     if (n !== null) recordKnownInts(indicesSize, [n]);
     const values = reshape(grad, valuesShape);
     const flatIndices = reshape(indices, indicesSize);
-    const numSegments =
-      pDims !== null && pDims[0] !== null
-        ? constant(pDims[0], { dtype: "int32" })
-        : reshape(slice(paramsShape, [0], [1]), []);
-    const dense = unsortedSegmentSum(values, flatIndices, numSegments);
-    dense.setShape(params.shape);
-    return [dense, null, null];
+    return [new IndexedSlices(values, flatIndices, paramsShape), null, null];
   }
   if (axis === null || pDims === null) {
     throw new Error(
@@ -296,8 +291,8 @@ notDifferentiable(
 );
 // No gradient in TensorFlow: `Where`'s output is an index list.
 noGradient(false, "Where", "Placeholder");
-// TensorFlow's `_DiagPartGrad` (a `Diag` op) and `_DynamicStitchGrads` (data_flow_grad.py).
-noGradient(true, "DiagPart", "DynamicStitch");
+// TensorFlow's `_DiagPartGrad` (a `Diag` op); `DynamicStitch`'s is in data_flow_grad.ts.
+noGradient(true, "DiagPart");
 
 registerGradient("ReverseV2", (op, grads) => [reverse(g0(grads), op.inputs[1] as Tensor), null]);
 

@@ -8,6 +8,7 @@ import { loopSpecOf, scanLoop } from "../ops/control/while_loop.js";
 import { add } from "../ops/math/binary.js";
 import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
 import { gradients } from "./gradients.js";
+import { denseOf } from "../ops/indexed_slices.js";
 
 /**
  * The gradient of a loop: a loop that runs the body's gradient from the last iteration
@@ -70,7 +71,8 @@ function whileGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
         xs,
         [...carriedGrads, ...stackedGrads],
         { name: root === "" ? "" : `${root}/` },
-      );
+        // The loop carries dense tensors: a gathered weight's rows are summed into one.
+      ).map((g) => (g === null ? null : denseOf(g)));
       const nextCarried = carried.map((_, a) => gs[a] ?? zerosLike(carriedGrads[a] as Tensor));
       // A shared weight's gradient: the sum of its per-iteration gradients (the session
       // may compute it after the loop instead: see `session/loop_passes.ts`).

@@ -1,3 +1,4 @@
+import { denseOf, IndexedSlices } from "../ops/indexed_slices.js";
 import { isFloating } from "../graph/dtypes.js";
 import { outputContext } from "../graph/control_flow.js";
 import type { Graph } from "../graph/graph.js";
@@ -314,8 +315,13 @@ function whileLoopGradient(
     ...vars.map((i) => forward.identities[i] as Tensor),
     ...invariants.map((k) => captured[k] as Tensor),
   ];
+  // Rows of a gradient (`IndexedSlices`) are made dense in the loop: the accumulators and
+  // `NextIteration`s carry whole tensors.
   const gs = graph.withControlFlowContext(grad, () =>
-    ys.length === 0 ? [] : gradients(ys, xs, bodyGrads, { name: `${root}/`, stopGradients: xs }),
+    (ys.length === 0
+      ? []
+      : gradients(ys, xs, bodyGrads, { name: `${root}/`, stopGradients: xs })
+    ).map((g) => (g instanceof IndexedSlices ? denseOf(g) : g)),
   );
   graph.withControlFlowContext(grad, () => {
     vars.forEach((i, a) => {

@@ -11,6 +11,9 @@ import { shape } from "../ops/array/shape.js";
 import { group, markOrderOnlyGate } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
+import { cast } from "../ops/array/cast.js";
+import { concat } from "../ops/array/concat.js";
+import { denseOf, IndexedSlices } from "../ops/indexed_slices.js";
 import { identity } from "../ops/math/unary.js";
 import { gradientEntry, type GradientFunction } from "../ops/registry.js";
 import { outputContext, whileContextOf, type ControlFlowContext } from "../graph/control_flow.js";
@@ -59,8 +62,18 @@ export type GradientsOptions = OptionsOf<typeof GRADIENTS_PARAMS>;
 const ADD_N = 0;
 const EXPERIMENTAL_METHODS = [1, 2];
 
+/** A gradient: dense, or the rows of one (`IndexedSlices`, from `tf.gather`'s params). */
+export type Gradient = Tensor | IndexedSlices;
+
 /** Gradients received so far on each output of each op. */
-type GradTable = Map<Operation, (Tensor | Tensor[] | null)[]>;
+type GradTable = Map<Operation, (Gradient | Gradient[] | null)[]>;
+
+/**
+ * Op types whose gradient function takes an `IndexedSlices` as it is (TF's `_IdGrad`
+ * returns it); any other gradient function gets the dense form, as TensorFlow's
+ * conversion gives it where the function uses the gradient in an op.
+ */
+const SPARSE_PASS_THROUGH = new Set(["Identity"]);
 
 /**
  * A `tf.whileLoop` seen from outside: one node of the backward traversal, from the tensors
@@ -146,8 +159,12 @@ function outputsOf(node: GradNode): readonly Tensor[] {
  * derivative of `sum(ys)` with respect to it, built from each op type's registered gradient
  * function as ordinary ops named as TensorFlow names them (`gradients/MatMul_grad/MatMul_1`).
  * A tensor used in several places gets the sum of its gradients (`gradients/AddN`). `null`
- * where `x` does not affect `ys`. With `colocateGradientsWithOps`, each op's gradient ops
- * record that op's device (`tf.device`); every op still runs on the tfjs backend.
+ * where `x` does not affect `ys`. The gradient of a `tf.gather` (or `tf.nn.embeddingLookup`)
+ * params tensor is an {@link IndexedSlices} (several of them are concatenated, as TF's
+ * `_AggregateIndexedSlicesGradients`; a sum with a dense gradient is dense), which passes
+ * through `Identity` ops (a variable's `read`) and is made dense anywhere else. With
+ * `colocateGradientsWithOps`, each op's gradient ops record that op's device
+ * (`tf.device`); every op still runs on the tfjs backend.
  *
  * @example
  * ```ts
@@ -173,7 +190,7 @@ function asList<T>(value: T | readonly T[]): T[] {
   return Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
 }
 
-function gradientsImpl(a: ArgsOf<typeof GRADIENTS_PARAMS>): (Tensor | null)[] {
+function gradientsImpl(a: ArgsOf<typeof GRADIENTS_PARAMS>): (Gradient | null)[] {
   const method = a.aggregationMethod ?? ADD_N;
   if (EXPERIMENTAL_METHODS.includes(method)) {
     throw new ValueError(
@@ -209,7 +226,7 @@ function buildGradients(
   xsIn: TensorLike[],
   gradYsIn: (TensorLike | null)[],
   options: BuildOptions,
-): (Tensor | null)[] {
+): (Gradient | null)[] {
   const ys = ysIn.map((y) => convertToTensor(y, { name: "y" }));
   const xs = xsIn.map((x) => convertToTensor(x, { name: "x", asRef: true }));
   const stopOpsGiven = options.stopGradients.map((t) => convertToTensor(t).op);
@@ -248,9 +265,12 @@ function buildGradients(
 
   for (let head = 0; head < queue.length; head++) {
     const node = queue[head] as GradNode;
-    let inGrads: (Tensor | null)[];
+    let inGrads: (Gradient | null)[];
     if (node instanceof LoopNode) {
-      const exitGrads = node.exits.map((e) => aggregatedGrads(grads, e)[0] ?? null);
+      const exitGrads = node.exits.map((e) => {
+        const g = aggregatedGrads(grads, e)[0] ?? null;
+        return g instanceof IndexedSlices ? denseOf(g) : g;
+      });
       if (stopOps.has(node) || exitGrads.every((g) => g === null) || loopGradient === null) {
         inGrads = node.inputs.map(() => null);
       } else {
@@ -262,6 +282,11 @@ function buildGradients(
     inputsOf(node).forEach((input, i) => {
       const g = inGrads[i] ?? null;
       if (g === null) return;
+      // As TensorFlow, only a dense gradient's shape is checked against the input's.
+      if (g instanceof IndexedSlices) {
+        setGrad(grads, input, g);
+        return;
+      }
       if (!g.shape.isCompatibleWith(input.shape)) {
         const name = node instanceof LoopNode ? (node.exits[0]?.name ?? "") : node.name;
         throw new ValueError(
@@ -297,7 +322,7 @@ function opGradients(
   stopOps: ReadonlySet<GradNode>,
   options: BuildOptions,
   colocated: <T>(op: Operation, body: () => T) => T,
-): (Tensor | null)[] {
+): (Gradient | null)[] {
   const outGrads = colocated(op, () => aggregatedGrads(grads, op));
   const hasOutGrads = outGrads.some((g) => g !== null);
   let gradFn: GradientFunction | null = null;
@@ -323,7 +348,11 @@ function opGradients(
       }
     }
     return withNameScope(graph, `${op.name}_grad`, () => {
-      let result = fn(op, outGrads);
+      const passSparse = SPARSE_PASS_THROUGH.has(op.type);
+      const given = outGrads.map((g) =>
+        g instanceof IndexedSlices && !passSparse ? denseOf(g) : g,
+      );
+      let result = fn(op, given as (Tensor | null)[]);
       if (result.length !== op.inputs.length) {
         throw new ValueError(
           `Num gradients ${result.length} generated for op ${op.name} do not match num inputs ${op.inputs.length}`,
@@ -423,7 +452,7 @@ function pendingCounts(
   return { betweenOps, pending };
 }
 
-function setGrad(grads: GradTable, t: Tensor, grad: Tensor): void {
+function setGrad(grads: GradTable, t: Tensor, grad: Gradient): void {
   let list = grads.get(t.op);
   if (list === undefined) {
     list = t.op.outputs.map(() => null);
@@ -436,7 +465,7 @@ function setGrad(grads: GradTable, t: Tensor, grad: Tensor): void {
 }
 
 /** Sums each output's gradients (`gradients/AddN`) and turns "none received" into null. */
-function aggregatedGrads(grads: GradTable, op: Operation): (Tensor | null)[] {
+function aggregatedGrads(grads: GradTable, op: Operation): (Gradient | null)[] {
   const list = grads.get(op);
   if (list === undefined) return op.outputs.map(() => null);
   for (let i = 0; i < list.length; i++) {
@@ -444,23 +473,50 @@ function aggregatedGrads(grads: GradTable, op: Operation): (Tensor | null)[] {
     // Stored back so that an x's gradient is summed once, however often it is read.
     if (Array.isArray(g)) list[i] = aggregate(g);
   }
-  return list as (Tensor | null)[];
+  return list as (Gradient | null)[];
 }
 
-function aggregate(list: Tensor[]): Tensor | null {
+/**
+ * `_AggregatedGrads`: dense gradients are summed by one `AddN`; if any is an
+ * `IndexedSlices`, a dense one among them makes the sum dense (`add_n` converts them),
+ * else their values and indices are concatenated into one `IndexedSlices`
+ * (`_AggregateIndexedSlicesGradients`), int32 indices cast to int64 when both kinds occur.
+ */
+function aggregate(list: Gradient[]): Gradient | null {
   if (list.length === 0) return null;
-  if (list.length === 1) return list[0] as Tensor;
-  return addN(list);
+  if (list.length === 1) return list[0] as Gradient;
+  if (list.every((g) => g instanceof Tensor)) return addN(list as Tensor[]);
+  if (list.some((g) => g instanceof Tensor)) return addN(list.map(denseOf));
+  let slices = list as IndexedSlices[];
+  const int32 = slices.filter((x) => x.indices.dtype === "int32").length;
+  if (int32 > 0 && int32 < slices.length) {
+    slices = slices.map((x) =>
+      x.indices.dtype === "int32"
+        ? new IndexedSlices(x.values, cast(x.indices, "int64"), x.denseShape)
+        : x,
+    );
+  }
+  return new IndexedSlices(
+    concat(
+      slices.map((x) => x.values),
+      0,
+    ),
+    concat(
+      slices.map((x) => x.indices),
+      0,
+    ),
+    (slices[0] as IndexedSlices).denseShape,
+  );
 }
 
 /**
  * `tf.tuple`: each gradient waits until all of the op's input gradients are computed,
  * as optimizers' `GATE_OP` asks (`.../tuple/control_dependency_1`).
  */
-function gateTuple(inGrads: (Tensor | null)[], forward: Operation): (Tensor | null)[] {
+function gateTuple(inGrads: (Gradient | null)[], forward: Operation): (Gradient | null)[] {
   return withNameScope(graphOf(inGrads), "tuple", () => {
     const gatingOps = [
-      ...new Set(inGrads.filter((g): g is Tensor => g !== null).map((g) => g.op)),
+      ...new Set(inGrads.filter((g): g is Gradient => g !== null).map((g) => g.op)),
     ].sort((a, b) => a.id - b.id);
     const gate = group(gatingOps);
     // The gate only orders computations whose inputs are immutable snapshots, unless the
@@ -469,14 +525,19 @@ function gateTuple(inGrads: (Tensor | null)[], forward: Operation): (Tensor | nu
     return inGrads.map((g) => {
       if (g === null) return null;
       return withNameScope(graphOf([g]), "control_dependency", (scope) =>
-        g.graph.controlDependencies([gate], () => identity(g, { name: scope })),
+        g.graph.controlDependencies([gate], () => {
+          if (g instanceof Tensor) return identity(g, { name: scope });
+          // `with_dependencies` on an `IndexedSlices`: both tensors pass the gate.
+          const values = identity(g.values, { name: scope });
+          return new IndexedSlices(values, identity(g.indices), g.denseShape);
+        }),
       );
     });
   });
 }
 
-function graphOf(ts: (Tensor | null)[]): Graph {
-  const t = ts.find((x): x is Tensor => x !== null);
+function graphOf(ts: (Gradient | null)[]): Graph {
+  const t = ts.find((x): x is Gradient => x !== null);
   if (t === undefined) throw new ValueError("Must have at least one Tensor");
   return t.graph;
 }

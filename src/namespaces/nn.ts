@@ -36,3 +36,16 @@ export {
   batchNormalization,
   type BatchNormalizationOptions,
 } from "../ops/nn/batch_normalization.js";
+export {
+  uniformCandidateSampler,
+  logUniformCandidateSampler,
+  computeAccidentalHits,
+  type CandidateSamplerOptions,
+  type ComputeAccidentalHitsOptions,
+} from "../ops/random/candidate_sampling.js";
+export {
+  nceLoss,
+  sampledSoftmaxLoss,
+  type NceLossOptions,
+  type SampledSoftmaxLossOptions,
+} from "../ops/nn/sampled_losses.js";

@@ -2,6 +2,7 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { buildOpDef, isScopeflowOnly, type OpDeclaration, type OpDefMessage } from "./op_def.js";
+import type { IndexedSlices } from "./indexed_slices.js";
 
 /**
  * What a kernel may ask of the session running it: variable storage and random streams.
@@ -72,8 +73,14 @@ export type Kernel = (
   runtime: KernelRuntime,
 ) => tfc.Tensor[];
 
-/** Builds the gradient ops of an op (used by `tf.gradients`): one per input, `null` for none. */
-export type GradientFunction = (op: Operation, grads: (Tensor | null)[]) => (Tensor | null)[];
+/**
+ * Builds the gradient ops of an op (used by `tf.gradients`): one per input, `null` for
+ * none; an `IndexedSlices` for the rows of a sparse gradient (`GatherV2`'s params).
+ */
+export type GradientFunction = (
+  op: Operation,
+  grads: (Tensor | null)[],
+) => (Tensor | IndexedSlices | null)[];
 
 /** The runtime definition of an op type. */
 export interface OpDefinition {

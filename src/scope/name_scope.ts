@@ -1,5 +1,5 @@
 import { ValueError } from "../errors.js";
-import { getDefaultGraph, withDefaultGraph, type Graph } from "../graph/graph.js";
+import { getDefaultGraph, Graph, withDefaultGraph } from "../graph/graph.js";
 import { nameFromScopeName, VALID_OP_NAME, VALID_SCOPE_NAME } from "../graph/names.js";
 import { pyStr } from "../graph/pyformat.js";
 import { isTensorConvertible, toTensorSymbol } from "../graph/tensor.js";
@@ -70,7 +70,10 @@ export function graphFromValues(values: readonly unknown[] | undefined): Graph {
   let found: Graph | null = null;
   for (const v of values ?? []) {
     if (!isTensorConvertible(v)) continue;
-    const g = v[toTensorSymbol](false).graph;
+    // An object that knows its graph (an `IndexedSlices`) is not converted: that would
+    // build the ops making it dense.
+    const own = (v as { graph?: unknown }).graph;
+    const g = own instanceof Graph ? own : v[toTensorSymbol](false).graph;
     if (found !== null && g !== found) {
       throw new ValueError(`${String(v)} must be from the same graph as the other values.`);
     }

@@ -4,6 +4,23 @@ import { parseTensorName } from "../graph/names.js";
 import { Operation } from "../graph/operation.js";
 import { isTensorConvertible, Tensor, toTensorSymbol } from "../graph/tensor.js";
 import type { NDArray } from "../ndarray/index.js";
+import { IndexedSlices } from "../ops/indexed_slices.js";
+
+/**
+ * What `Session.run` gives for a fetched `IndexedSlices` (TF's `IndexedSlicesValue`): the
+ * values of its three tensors.
+ */
+export class IndexedSlicesValue {
+  constructor(
+    readonly values: NDArray,
+    readonly indices: NDArray,
+    readonly denseShape: NDArray | null,
+  ) {}
+
+  toString(): string {
+    return `IndexedSlicesValue(values=${String(this.values)}, indices=${String(this.indices)}, dense_shape=${String(this.denseShape)})`;
+  }
+}
 
 /** What `Session.run` accepts as fetches: one fetchable or nested arrays / objects of them. */
 export type Fetch = Tensor | Operation | { [toTensorSymbol](asRef: boolean): Tensor } | string;
@@ -13,13 +30,15 @@ export type Fetches = Fetch | readonly Fetches[] | { readonly [key: string]: Fet
 /** The result for a fetch structure: `NDArray` for tensors, `null` for operations. */
 export type FetchResult<F> = F extends Operation
   ? null
-  : F extends Tensor | string | { [toTensorSymbol](asRef: boolean): Tensor }
-    ? NDArray
-    : F extends readonly unknown[]
-      ? { [K in keyof F]: FetchResult<F[K]> }
-      : F extends Record<string, unknown>
+  : F extends IndexedSlices
+    ? IndexedSlicesValue
+    : F extends Tensor | string | { [toTensorSymbol](asRef: boolean): Tensor }
+      ? NDArray
+      : F extends readonly unknown[]
         ? { [K in keyof F]: FetchResult<F[K]> }
-        : unknown;
+        : F extends Record<string, unknown>
+          ? { [K in keyof F]: FetchResult<F[K]> }
+          : unknown;
 
 /** A leaf of the fetch structure, resolved to a tensor or an operation of `graph`. */
 export type FetchTarget = Tensor | Operation;
@@ -64,7 +83,11 @@ export function flattenFetches(
   fetches: unknown,
   out: FetchTarget[] = [],
 ): FetchTarget[] {
-  if (isLeaf(fetches)) {
+  if (fetches instanceof IndexedSlices) {
+    // Fetched as its tensors, not made dense (which would add ops to the graph).
+    const parts = [fetches.values, fetches.indices, fetches.denseShape];
+    for (const t of parts) if (t !== null) out.push(resolveFetch(graph, t));
+  } else if (isLeaf(fetches)) {
     out.push(resolveFetch(graph, fetches));
   } else if (Array.isArray(fetches)) {
     for (const f of fetches) flattenFetches(graph, f, out);
@@ -85,6 +108,12 @@ export function packResults(
   results: readonly (NDArray | null)[],
   cursor = { i: 0 },
 ): unknown {
+  if (fetches instanceof IndexedSlices) {
+    const values = results[cursor.i++] as NDArray;
+    const indices = results[cursor.i++] as NDArray;
+    const denseShape = fetches.denseShape === null ? null : (results[cursor.i++] as NDArray);
+    return new IndexedSlicesValue(values, indices, denseShape);
+  }
   if (isLeaf(fetches)) return results[cursor.i++];
   if (Array.isArray(fetches)) return fetches.map((f) => packResults(f, results, cursor));
   const out: Record<string, unknown> = {};

@@ -1,10 +1,9 @@
 import { Tensor, type TensorLike } from "../graph/tensor.js";
 import { constant } from "../ops/array/constant.js";
-import { onesLike } from "../ops/array/like.js";
 import { stack } from "../ops/array/stack.js";
 import { where } from "../ops/array/where.js";
 import { convertToTensor } from "../ops/convert.js";
-import { greater, maximum, minimum } from "../ops/math/binary.js";
+import { maximum, minimum } from "../ops/math/binary.js";
 import { pythonOperator } from "../ops/math/operators.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { identity, sqrt } from "../ops/math/unary.js";
@@ -18,9 +17,12 @@ import {
   stringKind,
   tensorKind,
   tfFunction,
+  type CallArgs,
   type OptionsOf,
 } from "../graph/call_args.js";
 import { isFinite } from "../ops/math/is_finite.js";
+import { clipByNormOps } from "../ops/math/clip_norm.js";
+import { IndexedSlices } from "../ops/indexed_slices.js";
 
 /*
  * Clipping of tensors and gradients (TensorFlow 1.15's `clip_ops.py`), built from the
@@ -29,6 +31,11 @@ import { isFinite } from "../ops/math/is_finite.js";
 
 /** A list entry that may be absent, as a gradient of an unused variable is. */
 type MaybeTensor = TensorLike | null | undefined;
+
+/** What is clipped of an entry: an `IndexedSlices`' values, else the tensor itself. */
+function valuesOf(t: TensorLike): TensorLike {
+  return t instanceof IndexedSlices ? t.values : t;
+}
 
 /** The tensors of a list, skipping absent entries. */
 function present(list: readonly MaybeTensor[]): TensorLike[] {
@@ -110,11 +117,33 @@ function clipByValueImpl(
   });
 }
 
+/** `clip_by_norm`'s parameters with an `IndexedSlices` as `t` (for the typed overload). */
+const CLIP_SLICES_BY_NORM_PARAMS = [
+  req(
+    "t",
+    kind<IndexedSlices>("an IndexedSlices", (v) => v instanceof IndexedSlices),
+  ),
+  req("clipNorm", tensorKind),
+  opt("axes", axisKind),
+  opt("name", stringKind),
+] as const;
+
+/**
+ * `tf.clip_by_norm`: a tensor gives a tensor, an `IndexedSlices` (a gathered variable's
+ * gradient) an `IndexedSlices` with its values clipped.
+ */
+interface ClipByNorm {
+  (...args: CallArgs<typeof CLIP_SLICES_BY_NORM_PARAMS>): IndexedSlices;
+  (...args: CallArgs<typeof CLIP_BY_NORM_PARAMS>): Tensor;
+  (...args: CallArgs<typeof CLIP_BY_NORM_PARAMS>): Tensor | IndexedSlices;
+}
+
 /**
  * Rescales `t` so that its L2 norm (over `axes`, all dims by default) is at most
  * `clipNorm` (`tf.clip_by_norm`): `t * clipNorm / max(l2norm(t), clipNorm)`, with
  * TensorFlow's two `Select`s that keep the gradient finite at a zero norm. The result is
- * an `Identity` named `clip_by_norm`.
+ * an `Identity` named `clip_by_norm`. For an `IndexedSlices` its values are clipped and
+ * the result is an `IndexedSlices` with the same indices.
  *
  * @example
  * ```ts
@@ -122,32 +151,21 @@ function clipByValueImpl(
  * sess.run(tf.clipByNorm(tf.constant([3, 4]), 1)); // ==> [0.6 0.8]
  * ```
  */
-export const clipByNorm = tfFunction("clipByNorm", CLIP_BY_NORM_PARAMS, (a) =>
+export const clipByNorm: ClipByNorm = tfFunction("clipByNorm", CLIP_BY_NORM_PARAMS, (a) =>
   clipByNormImpl(a.t, a.clipNorm, a.axes, a.name),
-);
+) as ClipByNorm;
 
 function clipByNormImpl(
   t: TensorLike,
   clipNorm: TensorLike,
   axes: ClipByNormOptions["axes"],
   name: string | undefined,
-): Tensor {
-  return inOpScope(name, "clip_by_norm", [t, clipNorm], (scope) => {
-    const values = convertToTensor(t, { name: "t" });
-    const l2sum = reduceSum(pythonOperator("mul", values, values), {
-      axis: axes ?? null,
-      keepdims: true,
-    });
-    const pred = greater(l2sum, 0);
-    // Two-tap `where` so that no NaN gradient comes out of `sqrt` at zero.
-    const l2sumSafe = where(pred, l2sum, onesLike(l2sum));
-    const l2norm = where(pred, sqrt(l2sumSafe), l2sum);
-    const intermediate = pythonOperator("mul", values, clipNorm);
-    values.shape.mergeWith(intermediate.shape);
-    return identity(pythonOperator("truediv", intermediate, maximum(l2norm, clipNorm)), {
-      name: scope,
-    });
-  });
+): Tensor | IndexedSlices {
+  if (t instanceof IndexedSlices) {
+    const values = clipByNormOps(t.values, clipNorm, axes, name);
+    return new IndexedSlices(values, t.indices, t.denseShape);
+  }
+  return clipByNormOps(t, clipNorm, axes, name);
 }
 
 /**
@@ -170,7 +188,7 @@ function globalNormImpl(tList: readonly MaybeTensor[], name: string | undefined)
   const list = [...tList];
   return inOpScope(name, "global_norm", present(list), () => {
     const values = list.map((t, i) =>
-      t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
+      t === null || t === undefined ? null : convertToTensor(valuesOf(t), { name: `t_${i}` }),
     );
     const halfSquaredNorms = values.filter((v): v is Tensor => v !== null).map((v) => l2Loss(v));
     const halfSquaredNorm = reduceSum(stack(halfSquaredNorms));
@@ -185,7 +203,7 @@ function globalNormImpl(tList: readonly MaybeTensor[], name: string | undefined)
  * Scales a list of tensors by the ratio of `clipNorm` to their global norm, when that norm
  * is larger (`tf.clip_by_global_norm`): each `t * clipNorm / max(globalNorm, clipNorm)`,
  * all NaN when the norm is not finite. Returns `[listClipped, globalNorm]`; `null` entries
- * stay `null`. Ops: `global_norm/...`, then `clip_by_global_norm/...` with the clipped
+ * stay `null`, an `IndexedSlices` is clipped in its values and stays one. Ops: `global_norm/...`, then `clip_by_global_norm/...` with the clipped
  * tensors named `clip_by_global_norm/clip_by_global_norm/_0`, `..._1`, as in TensorFlow.
  *
  * @example
@@ -208,7 +226,7 @@ function clipByGlobalNormImpl(
   clipNorm: TensorLike,
   useNormGiven: TensorLike | undefined,
   name: string | undefined,
-): [(Tensor | null)[], Tensor] {
+): [(Tensor | IndexedSlices | null)[], Tensor] {
   checkSequence(tList);
   const list = [...tList];
   const useNorm =
@@ -225,11 +243,15 @@ function clipByGlobalNormImpl(
     );
     const scale = where(isFinite(norm), scaleForFinite, constant(NaN, { dtype: norm.dtype }));
     const values = list.map((t, i) =>
-      t === null || t === undefined ? null : convertToTensor(t, { name: `t_${i}` }),
+      t === null || t === undefined ? null : convertToTensor(valuesOf(t), { name: `t_${i}` }),
     );
-    return values.map((v, i) =>
-      v === null ? null : identity(pythonOperator("mul", v, scale), { name: `${scope}_${i}` }),
-    );
+    return values.map((v, i) => {
+      if (v === null) return null;
+      const out = identity(pythonOperator("mul", v, scale), { name: `${scope}_${i}` });
+      const t = list[i];
+      // An IndexedSlices (a gathered variable's gradient) stays sparse: its values scaled.
+      return t instanceof IndexedSlices ? new IndexedSlices(out, t.indices, t.denseShape) : out;
+    });
   });
   return [clipped, useNorm];
 }

@@ -3,7 +3,11 @@ import { getDefaultGraph, GraphKeys } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
 import { pyList, pyRepr } from "../graph/pyformat.js";
 import type { Tensor, TensorLike } from "../graph/tensor.js";
-import { gradients } from "../gradients/gradients.js";
+import { gradients, type Gradient } from "../gradients/gradients.js";
+import { unique } from "../ops/array/unique.js";
+import { shape as shapeOf } from "../ops/array/shape.js";
+import { IndexedSlices } from "../ops/indexed_slices.js";
+import { unsortedSegmentSum } from "../ops/math/segment.js";
 import { group } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { zerosInitializer } from "../ops/init_ops.js";
@@ -30,8 +34,11 @@ import {
   type OptionsOf,
 } from "../graph/call_args.js";
 
-/** A gradient and the variable it is for; `null` when the loss does not depend on it. */
-export type GradAndVar = [Tensor | null, Variable];
+/**
+ * A gradient and the variable it is for; `null` when the loss does not depend on it, an
+ * `IndexedSlices` when only some rows of the variable were used (`tf.gather`).
+ */
+export type GradAndVar = [Tensor | IndexedSlices | null, Variable];
 
 /** A `tf.Variable` (a variable to update, the global step). */
 export const variableKind = kind<Variable>("a Variable", (v) => v instanceof Variable);
@@ -78,8 +85,8 @@ const COMPUTE_GRADIENTS_PARAMS = [
 ] as const;
 const COMPUTE_GRADIENTS_P = defineParams("Optimizer.computeGradients", COMPUTE_GRADIENTS_PARAMS);
 
-/** A `[grad, var]` pair, the grad a tensor (or convertible) or `null`. */
-const gradsAndVarsKind = kind<readonly (readonly [TensorLike | null, Variable])[]>(
+/** A `[grad, var]` pair, the grad a tensor (or convertible), an `IndexedSlices` or `null`. */
+const gradsAndVarsKind = kind<readonly (readonly [TensorLike | IndexedSlices | null, Variable])[]>(
   "a list of [gradient, variable] pairs",
   (v) =>
     Array.isArray(v) &&
@@ -246,8 +253,13 @@ export abstract class Optimizer {
     const options = APPLY_GRADIENTS_P.parse(args);
     const gradsAndVars = options.gradsAndVars;
     if (gradsAndVars.length === 0) throw new ValueError("No variables provided.");
+    // `convert_to_tensor_or_indexed_slices`: sparse gradients stay sparse.
     const pairs = gradsAndVars.map(
-      ([g, v]) => [g === null ? null : convertToTensor(g), v] as [Tensor | null, Variable],
+      ([g, v]) =>
+        [g === null || g instanceof IndexedSlices ? g : convertToTensor(g), v] as [
+          Tensor | IndexedSlices | null,
+          Variable,
+        ],
     );
     const varList = pairs.filter(([g]) => g !== null).map(([, v]) => v);
     if (varList.length === 0) {
@@ -266,6 +278,12 @@ export abstract class Optimizer {
             if (grad === null) continue;
             updates.push(
               withNameScope(graph, `update_${v.op.name}`, () => {
+                if (grad instanceof IndexedSlices) {
+                  if (v.constraint !== null) {
+                    throw new Error("Cannot use a constraint function on a sparse variable.");
+                  }
+                  return this.applySparseDuplicateIndices(grad, v);
+                }
                 const update = this.applyDense(grad, v);
                 if (v.constraint === null) return update;
                 const c = v.constraint;
@@ -332,6 +350,22 @@ export abstract class Optimizer {
   /** The update op of one variable. */
   protected abstract applyDense(grad: Tensor, variable: Variable): Operation;
 
+  /**
+   * The update of the rows of `variable` an `IndexedSlices` gradient names
+   * (`_apply_sparse_duplicate_indices`): rows named several times are summed first
+   * (`Unique`, `UnsortedSegmentSum`), then {@link applySparse}.
+   */
+  protected applySparseDuplicateIndices(grad: IndexedSlices, variable: Variable): Operation {
+    const [uniqueIndices, positions] = unique(grad.indices);
+    const summed = unsortedSegmentSum(grad.values, positions, shapeOf(uniqueIndices).get(0));
+    return this.applySparse(new IndexedSlices(summed, uniqueIndices, grad.denseShape), variable);
+  }
+
+  /** The update of a variable from an `IndexedSlices` with distinct indices (`_apply_sparse`). */
+  protected applySparse(_grad: IndexedSlices, variable: Variable): Operation {
+    throw new Error(`${this.name} does not apply sparse gradients (variable ${variable.name}).`);
+  }
+
   /** Groups the updates into the train op (Adam also advances its beta powers here). */
   protected finish(updates: Operation[], name: string): Operation {
     return group(updates, { name });
@@ -391,9 +425,16 @@ declare(Optimizer.prototype.applyGradients, APPLY_GRADIENTS_P);
 declare(Optimizer.prototype.getSlot, GET_SLOT_P);
 declare(Optimizer.prototype.getSlotNames, GET_SLOT_NAMES_P);
 
-function tupleAll(grads: (Tensor | null)[]): (Tensor | null)[] {
-  const present = grads.filter((g): g is Tensor => g !== null);
+function tupleAll(grads: (Gradient | null)[]): (Gradient | null)[] {
+  const present = grads.filter((g): g is Gradient => g !== null);
   if (present.length === 0) return grads;
   const gate = group(present.map((g) => g.op));
-  return grads.map((g) => (g === null ? null : controlDependencies([gate], () => identity(g))));
+  return grads.map((g) => {
+    if (g === null) return null;
+    return controlDependencies([gate], () =>
+      g instanceof IndexedSlices
+        ? new IndexedSlices(identity(g.values), identity(g.indices), g.denseShape)
+        : identity(g),
+    );
+  });
 }

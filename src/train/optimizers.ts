@@ -1,6 +1,11 @@
 import { ValueError } from "../errors.js";
 import type { Operation } from "../graph/operation.js";
-import { isTensorConvertible, Tensor, type TensorConvertible } from "../graph/tensor.js";
+import {
+  isTensorConvertible,
+  Tensor,
+  type TensorConvertible,
+  type TensorLike,
+} from "../graph/tensor.js";
 import {
   booleanKind,
   declare,
@@ -17,6 +22,12 @@ import { controlDependencies, group } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { constantInitializer, onesInitializer } from "../ops/init_ops.js";
 import { applyOp } from "../ops/state/training_ops.js";
+import type { IndexedSlices } from "../ops/indexed_slices.js";
+import { pythonOperator } from "../ops/math/operators.js";
+import { sqrt } from "../ops/math/unary.js";
+import { scatterOp } from "../ops/state/scatter_ops.js";
+import { sparseApplyOp } from "../ops/state/sparse_training_ops.js";
+import { assign, assignSub } from "../ops/state/variable_ops.js";
 import type { Variable } from "../variables/variable.js";
 import { Optimizer } from "./optimizer.js";
 
@@ -87,6 +98,14 @@ export class GradientDescentOptimizer extends Optimizer {
       use_locking: this.useLocking,
     }).op;
   }
+  /** `ScatterSub` of `lr * values`: rows named twice get both steps, so no `Unique`. */
+  protected override applySparseDuplicateIndices(
+    grad: IndexedSlices,
+    variable: Variable,
+  ): Operation {
+    const delta = pythonOperator("mul", grad.values, this.lrTensor as Tensor);
+    return scatterOp("ScatterSub", variable, grad.indices, delta, this.useLocking).op;
+  }
 }
 
 /**
@@ -141,6 +160,18 @@ export class MomentumOptimizer extends Optimizer {
       "ApplyMomentum",
       [variable, mom],
       [this.lrTensor as Tensor, grad, this.momentumTensor as Tensor],
+      { use_locking: this.useLocking, use_nesterov: this.useNesterov },
+    ).op;
+  }
+  protected override applySparse(grad: IndexedSlices, variable: Variable): Operation {
+    const mom = this.getSlot(variable, "momentum") as Variable;
+    return sparseApplyOp(
+      "SparseApplyMomentum",
+      [variable, mom],
+      [this.lrTensor as Tensor],
+      grad.values,
+      grad.indices,
+      [this.momentumTensor as Tensor],
       { use_locking: this.useLocking, use_nesterov: this.useNesterov },
     ).op;
   }
@@ -220,6 +251,34 @@ export class AdamOptimizer extends Optimizer {
       ],
       { use_locking: this.useLocking, use_nesterov: false },
     ).op;
+  }
+  /**
+   * TF's `_apply_sparse_shared` with `ScatterAdd`: the moments decay everywhere (`Assign`),
+   * the gradient's rows are added to them, and the whole variable takes the step.
+   */
+  protected override applySparse(grad: IndexedSlices, variable: Variable): Operation {
+    const t = this.tensors as NonNullable<AdamOptimizer["tensors"]>;
+    const beta1Power = this.getNonSlot("beta1_power").value();
+    const beta2Power = this.getNonSlot("beta2_power").value();
+    const mul = (x: TensorLike, y: TensorLike) => pythonOperator("mul", x, y);
+    const sub = (x: TensorLike, y: TensorLike) => pythonOperator("sub", x, y);
+    const lr = pythonOperator("truediv", mul(t.lr, sqrt(sub(1, beta2Power))), sub(1, beta1Power));
+    const m = this.getSlot(variable, "m") as Variable;
+    const mScaled = mul(grad.values, sub(1, t.beta1));
+    const mDecayed = assign(m, mul(m, t.beta1), { useLocking: this.useLocking });
+    const mT = controlDependencies([mDecayed], () =>
+      scatterOp("ScatterAdd", m, grad.indices, mScaled, this.useLocking),
+    );
+    const v = this.getSlot(variable, "v") as Variable;
+    const vScaled = mul(mul(grad.values, grad.values), sub(1, t.beta2));
+    const vDecayed = assign(v, mul(v, t.beta2), { useLocking: this.useLocking });
+    const vT = controlDependencies([vDecayed], () =>
+      scatterOp("ScatterAdd", v, grad.indices, vScaled, this.useLocking),
+    );
+    const vSqrt = sqrt(vT);
+    const step = pythonOperator("truediv", mul(lr, mT), pythonOperator("add", vSqrt, t.epsilon));
+    const varUpdate = assignSub(variable, step, { useLocking: this.useLocking });
+    return group([varUpdate.op, mT.op, vT.op]);
   }
   protected override finish(updates: Operation[], name: string): Operation {
     const t = this.tensors as NonNullable<AdamOptimizer["tensors"]>;
@@ -308,6 +367,34 @@ export class RMSPropOptimizer extends Optimizer {
       use_locking: this.useLocking,
     }).op;
   }
+  protected override applySparse(grad: IndexedSlices, variable: Variable): Operation {
+    const t = this.tensors as NonNullable<RMSPropOptimizer["tensors"]>;
+    const rms = this.getSlot(variable, "rms") as Variable;
+    const mom = this.getSlot(variable, "momentum") as Variable;
+    const scalars = [t.lr, t.decay, t.momentum, t.epsilon];
+    const attrs = { use_locking: this.useLocking };
+    if (this.centered) {
+      const mg = this.getSlot(variable, "mg") as Variable;
+      return sparseApplyOp(
+        "SparseApplyCenteredRMSProp",
+        [variable, mg, rms, mom],
+        scalars,
+        grad.values,
+        grad.indices,
+        [],
+        attrs,
+      ).op;
+    }
+    return sparseApplyOp(
+      "SparseApplyRMSProp",
+      [variable, rms, mom],
+      scalars,
+      grad.values,
+      grad.indices,
+      [],
+      attrs,
+    ).op;
+  }
 }
 
 /** TF 1.15's `AdagradOptimizer(learning_rate, initial_accumulator_value, use_locking, name)`. */
@@ -370,6 +457,18 @@ export class AdagradOptimizer extends Optimizer {
       use_locking: this.useLocking,
       update_slots: true,
     }).op;
+  }
+  protected override applySparse(grad: IndexedSlices, variable: Variable): Operation {
+    const acc = this.getSlot(variable, "accumulator") as Variable;
+    return sparseApplyOp(
+      "SparseApplyAdagrad",
+      [variable, acc],
+      [this.lrTensor as Tensor],
+      grad.values,
+      grad.indices,
+      [],
+      { use_locking: this.useLocking, update_slots: true },
+    ).op;
   }
 }
 

@@ -425,6 +425,28 @@ describe("assign(ref, value, validate_shape, use_locking, name), assignAdd/assig
     },
   );
 
+  const scatters = [
+    ["scatterAdd", tf.scatterAdd, "ScatterAdd", false],
+    ["scatterSub", tf.scatterSub, "ScatterSub", false],
+    ["scatterUpdate", tf.scatterUpdate, "ScatterUpdate", true],
+  ] as const;
+  it.each(scatters)(
+    "%s(ref, indices, updates, use_locking, name): positional and options forms agree",
+    (_, f, type, locking) => {
+      const rows = () => tf.constant([[1, 2, 3]]);
+      const pic = expectSameGraphs(
+        () => f(variable(), [1], rows(), true, "s"),
+        () => f(variable(), [1], rows(), { useLocking: true, name: "s" }),
+        () => f({ ref: variable(), indices: [1], updates: rows(), useLocking: true, name: "s" }),
+      );
+      expect(line(pic, "s")).toBe(
+        `s = ${type}(v:0,s/indices:0,Const_1:0) [T="float32",Tindices="int32",use_locking=true] -> float32(2, 3)`,
+      );
+      const defaults = expectSameGraphs(() => f(variable(), [1], rows()));
+      expect(line(defaults, type)).toContain(`use_locking=${String(locking)}]`);
+    },
+  );
+
   it("runs assign, assignAdd and assignSub", () => {
     const v = variable();
     using sess = new tf.Session();
@@ -954,5 +976,25 @@ describe("cond(pred, true_fn, false_fn, strict, name), case(...), while_loop(...
     };
     const pic = expectSameGraphs(build(0), build(1));
     expect(line(pic, "loop/Enter")).toContain("parallel_iterations=4");
+  });
+});
+
+describe("IndexedSlices(values, indices, dense_shape)", () => {
+  it("positional and options forms agree; tensors only", () => {
+    const values = tf.constant([[1, 2]]);
+    const indices = tf.constant([3]);
+    const shape = tf.constant([5, 2]);
+    for (const s of [
+      new tf.IndexedSlices(values, indices, shape),
+      new tf.IndexedSlices(values, indices, { denseShape: shape }),
+      new tf.IndexedSlices({ values, indices, denseShape: shape }),
+    ]) {
+      expect([s.values, s.indices, s.denseShape]).toEqual([values, indices, shape]);
+    }
+    expect(new tf.IndexedSlices(values, indices, null).denseShape).toBeNull();
+    expectRefused(
+      () => new tf.IndexedSlices(values, [3] as never),
+      "IndexedSlices() argument 'indices' (position 2) must be a Tensor, not a list of length 1",
+    );
   });
 });

@@ -194,6 +194,107 @@ describe("tf.nn", () => {
     expect(value(tf.nn.l2Loss(tf.constant(X)))).toEqual([45.5]);
   });
 
+  it("logUniformCandidateSampler / uniformCandidateSampler(true_classes, num_true, num_sampled, unique, range_max, seed, name)", () => {
+    for (const [fn, type] of [
+      [tf.nn.logUniformCandidateSampler, "LogUniformCandidateSampler"],
+      [tf.nn.uniformCandidateSampler, "UniformCandidateSampler"],
+    ] as const) {
+      tf.resetDefaultGraph();
+      const classes = () => tf.constant([[1], [2]], { dtype: tf.int64 });
+      const pic = expectSameGraphs(
+        () => fn(classes(), 1, 3, true, 10, 7, "s"),
+        () => fn(classes(), 1, 3, true, 10, { seed: 7, name: "s" }),
+        () =>
+          fn({
+            trueClasses: classes(),
+            numTrue: 1,
+            numSampled: 3,
+            unique: true,
+            rangeMax: 10,
+            seed: 7,
+            name: "s",
+          }),
+      );
+      expect(line(pic, "s")).toContain(`= ${type}(Const:0)`);
+      const c = classes();
+      expectRefused(
+        () => fn(c, 1, 3, "yes" as never, 10),
+        `nn.${type === "UniformCandidateSampler" ? "uniform" : "logUniform"}CandidateSampler() argument 'unique' (position 4) must be a bool, not str 'yes'`,
+      );
+    }
+  });
+
+  it("computeAccidentalHits(true_classes, sampled_candidates, num_true, seed, name)", () => {
+    const classes = () => tf.constant([[1], [2]], { dtype: tf.int64 });
+    const sampled = () => tf.constant([2, 5], { dtype: tf.int64 });
+    const pic = expectSameGraphs(
+      () => tf.nn.computeAccidentalHits(classes(), sampled(), 1, 3, "hits"),
+      () => tf.nn.computeAccidentalHits(classes(), sampled(), 1, { seed: 3, name: "hits" }),
+      () =>
+        tf.nn.computeAccidentalHits({
+          trueClasses: classes(),
+          sampledCandidates: sampled(),
+          numTrue: 1,
+          seed: 3,
+          name: "hits",
+        }),
+    );
+    expect(line(pic, "hits")).toContain("= ComputeAccidentalHits(Const:0,Const_1:0)");
+  });
+
+  it("nceLoss / sampledSoftmaxLoss(weights, biases, labels, inputs, num_sampled, num_classes, num_true, sampled_values, remove_accidental_hits, partition_strategy, name[, seed])", () => {
+    const w = () =>
+      tf.constant([
+        [1, 0],
+        [0, 1],
+        [1, 1],
+        [2, 0],
+      ]);
+    const b = () => tf.constant([0, 0.5, 1, 0]);
+    const x = () => tf.constant([[1, 2]]);
+    const sv = () =>
+      [
+        tf.constant([2, 3], { dtype: tf.int64 }),
+        tf.constant([[0.5]]),
+        tf.constant([0.5, 0.25]),
+      ] as const;
+    const pic = expectSameGraphs(
+      () => tf.nn.nceLoss(w(), b(), [[1]], x(), 2, 4, 1, sv(), true, "div", "nce"),
+      () =>
+        tf.nn.nceLoss(w(), b(), [[1]], x(), 2, 4, {
+          sampledValues: sv(),
+          removeAccidentalHits: true,
+          partitionStrategy: "div",
+          name: "nce",
+        }),
+    );
+    expect(line(pic, "sampled_losses")).toMatch(/^sampled_losses = Add\(/);
+    const pic2 = expectSameGraphs(
+      () => tf.nn.sampledSoftmaxLoss(w(), b(), [[1]], x(), 2, 4, 1, sv(), false, "mod", "ssl", 5),
+      () =>
+        tf.nn.sampledSoftmaxLoss({
+          weights: w(),
+          biases: b(),
+          labels: [[1]],
+          inputs: x(),
+          numSampled: 2,
+          numClasses: 4,
+          sampledValues: sv(),
+          removeAccidentalHits: false,
+          name: "ssl",
+          seed: 5,
+        }),
+    );
+    expect(line(pic2, "softmax_cross_entropy_with_logits")).toContain(
+      "SoftmaxCrossEntropyWithLogits",
+    );
+    const [W, B, X] = [w(), b(), x()];
+    expectRefused(
+      () => tf.nn.nceLoss(W, B, [[1]], X, 2, 4, { seed: 1 } as never),
+      "nn.nceLoss() got an unexpected keyword argument 'seed'",
+    );
+  });
+
   it("embeddingLookup(params, ids, partition_strategy, name, validate_indices, max_norm)", () => {
     const table = () => tf.constant(X3[0]!);
     const pic = expectSameGraphs(
@@ -204,9 +305,16 @@ describe("tf.nn", () => {
     expect(line(pic, "emb")).toMatch(/^emb = GatherV2\(.*-> float32\(2, 4\)$/);
     expect(line(pic, "emb/Identity")).toMatch(/-> float32\(2, 4\)$/);
     expect(value(tf.nn.embeddingLookup(table(), [2, 0]))).toEqual([9, 10, 11, 12, 1, 2, 3, 4]);
-    expect(() => tf.nn.embeddingLookup(table(), [0], { maxNorm: 1 })).toThrow(
-      "embeddingLookup: maxNorm is not supported.",
+    const pic2 = expectSameGraphs(
+      () => tf.nn.embeddingLookup([table(), table()], [2, 0], "div", "emb", true, 1),
+      () =>
+        tf.nn.embeddingLookup([table(), table()], [2, 0], {
+          partitionStrategy: "div",
+          name: "emb",
+          maxNorm: 1,
+        }),
     );
+    expect(line(pic2, "emb")).toMatch(/^emb = ParallelDynamicStitch\(/);
     expectRefused(
       () => tf.nn.embeddingLookup(X3[0]!, [0], "range" as never),
       "nn.embeddingLookup() argument 'partitionStrategy' (position 3) must be one of 'mod', 'div', not str 'range'",

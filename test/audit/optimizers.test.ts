@@ -91,7 +91,9 @@ describe("Optimizer API", () => {
     const opt = new tf.train.GradientDescentOptimizer(0.5);
     const pairs = opt.computeGradients(loss);
     // `other` does not feed the loss: its gradient is null.
-    expect(pairs.map(([g, v]) => [g === null ? null : g.shape.toString(), v.name])).toEqual([
+    expect(
+      pairs.map(([g, v]) => [g === null ? null : (g as tf.Tensor).shape.toString(), v.name]),
+    ).toEqual([
       ["(3, 4)", "w:0"],
       [null, "other:0"],
     ]);

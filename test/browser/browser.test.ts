@@ -52,11 +52,11 @@ let profile: string;
 let problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, "dist/browser/scopeflow.js"))) {
-    throw new Error("dist/browser/scopeflow.js is missing: run `npm run build` first.");
+  if (!existsSync(join(ROOT, "dist/browser/scopeflow.esm.js"))) {
+    throw new Error("dist/browser/scopeflow.esm.js is missing: run `npm run build` first.");
   }
   const newer = newestSource(join(ROOT, "src"));
-  if (newer.mtime > statSync(join(ROOT, "dist/browser/scopeflow.js")).mtimeMs) {
+  if (newer.mtime > statSync(join(ROOT, "dist/browser/scopeflow.esm.js")).mtimeMs) {
     throw new Error(`dist/browser is older than ${newer.file}: run \`npm run build\` first.`);
   }
   if (!existsSync(CHROMIUM)) {
@@ -128,7 +128,7 @@ async function result<T>(page: Page, name: string, timeout = 150_000): Promise<T
 
 describe("the browser bundle", () => {
   // One bundle per page: two copies of tfjs-core in one page share its global engine.
-  for (const file of ["/dist/scopeflow.js", "/dist/scopeflow.min.js"]) {
+  for (const file of ["/dist/scopeflow.esm.js", "/dist/scopeflow.min.js"]) {
     it(`${file} loads as an ES module, finds its .wasm files beside it, runs a session`, async () => {
       const page = await open("/empty.html");
       const out = await inPage<string>(
@@ -179,10 +179,13 @@ describe("the browser bundle", () => {
     await page.close();
   });
 
-  it("holds no Node built-in module, and stays under 320 KiB gzipped", async () => {
+  it("holds no Node built-in module, and stays under 420 KiB gzipped", async () => {
     const report = await bundleReport("src/index.browser.ts");
     expect(report.nodeModules).toEqual([]);
-    expect(report.gzipped).toBeLessThan(320 * 1024);
+    // 289 KiB before TF's protobuf codecs (GraphDefs, SavedModels, event files: ~35 KiB)
+    // and tf.data, control flow, sampled losses joined; the budget leaves room for the
+    // op definitions and summaries, not for a second copy of anything.
+    expect(report.gzipped).toBeLessThan(420 * 1024);
     const names = report.byPackage.map(([name]) => name);
     expect(names).toContain("@tensorflow/tfjs-backend-wasm");
     expect(names).not.toContain("@tensorflow/tfjs-backend-webgl");
@@ -260,7 +263,7 @@ describe("the demo page", () => {
     const page = await open("/empty.html");
     const state = await inPage<{ text: string; value: number[]; missing: string; rename: string }>(
       page,
-      `const tf = await import("/dist/scopeflow.js");
+      `const tf = await import("/dist/scopeflow.esm.js");
       const fs = tf.io.getFileSystem("indexeddb://siamese");
       const g = new tf.Graph();
       const w = g.asDefault(() => tf.variableScope("siamese", () => tf.getVariable("fc3b", [2])));

@@ -236,7 +236,7 @@ describe("joining and splitting", () => {
 });
 
 describe("gather, select, fill, cast", () => {
-  it("GatherV2 on axis 0 (dense gradient), repeated indices, unknown batch", async () => {
+  it("GatherV2 on axis 0 (an IndexedSlices), repeated indices, unknown batch", async () => {
     await checkGradients({
       inputs: [f([5, 3]), ints([4], [4, 0, 4, 2])],
       graph: (p, i) => tf.gather(p, i),
@@ -251,8 +251,31 @@ describe("gather, select, fill, cast", () => {
       refBackend: "cpu",
     });
     const p = tf.placeholder(tf.float32, [5, 3]);
-    tf.gradients(tf.gather(p, [1, 2]), [p]);
-    expect(gradientOpNames()).toContain("gradients/GatherV2_grad/UnsortedSegmentSum");
+    const [g] = tf.gradients(tf.gather(p, [1, 2]), [p]);
+    // TF's `_GatherV2Grad`: the rows and their indices, the params' shape as dense shape.
+    expect(g).toBeInstanceOf(tf.IndexedSlices);
+    const slices = g as tf.IndexedSlices;
+    expect(slices.values.op.name).toBe("gradients/GatherV2_grad/Reshape");
+    expect(slices.indices.op.name).toBe("gradients/GatherV2_grad/Reshape_1");
+    expect(slices.denseShape?.op.name).toBe("gradients/GatherV2_grad/Cast");
+    expect(gradientOpNames()).toEqual([
+      "gradients/Shape",
+      "gradients/grad_ys_0",
+      "gradients/Fill",
+      "gradients/GatherV2_grad/Shape",
+      "gradients/GatherV2_grad/Cast",
+      "gradients/GatherV2_grad/Size",
+      "gradients/GatherV2_grad/ExpandDims/dim",
+      "gradients/GatherV2_grad/ExpandDims",
+      "gradients/GatherV2_grad/strided_slice/stack",
+      "gradients/GatherV2_grad/strided_slice/stack_1",
+      "gradients/GatherV2_grad/strided_slice/stack_2",
+      "gradients/GatherV2_grad/strided_slice",
+      "gradients/GatherV2_grad/concat/axis",
+      "gradients/GatherV2_grad/concat",
+      "gradients/GatherV2_grad/Reshape",
+      "gradients/GatherV2_grad/Reshape_1",
+    ]);
   });
 
   it("GatherV2 on axis 1 and 2", async () => {

@@ -44,6 +44,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "StackV2",
   "StackPushV2",
   "StackPopV2",
+  // sparse_grad.py
+  "SparseToDense",
   // state_grad.py
   "Assign",
   "AssignAdd",
@@ -53,6 +55,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "TensorArrayGradV3",
   "TensorArraySizeV3",
   "TensorArrayV3",
+  "ScatterAdd",
+  "ScatterSub",
 ];
 const LOOP_FEED_OPS = ["LoopArg", "LoopValue"];
 

@@ -110,7 +110,7 @@ export function expectClose(
 export interface GradCheck {
   xs: tf.Tensor[];
   y: tf.Tensor;
-  grads: (tf.Tensor | null)[];
+  grads: (tf.Tensor | tf.IndexedSlices | null)[];
 }
 
 /**
@@ -147,6 +147,10 @@ export async function checkGradients(c: GradCase): Promise<GradCheck> {
       gyT,
     ),
   );
+  // A gathered tensor's gradient is an IndexedSlices: compared in its dense form.
+  const denseGrads = g.asDefault(() =>
+    grads.map((t) => (t instanceof tf.IndexedSlices ? tf.convertToTensor(t) : t)),
+  );
 
   const feeds = (vals: (Float32Array | Int32Array)[]) => {
     const m = new Map<tf.Tensor, unknown>();
@@ -159,14 +163,14 @@ export async function checkGradients(c: GradCase): Promise<GradCheck> {
   const session = new tf.Session({ graph: g });
   try {
     const analytic = wrt.map((_, k) => {
-      const t = grads[k];
+      const t = denseGrads[k];
       expect(t, `gradient ${k}`).not.toBeNull();
       return Float32Array.from(session.run(t as tf.Tensor, feeds(values)).data as Float32Array);
     });
     // Gradients have the static shapes of their inputs.
     wrt.forEach((i, k) => {
       const want = xs[i]?.shape as tf.TensorShape;
-      expect((grads[k] as tf.Tensor).shape.isCompatibleWith(want)).toBe(true);
+      expect((denseGrads[k] as tf.Tensor).shape.isCompatibleWith(want)).toBe(true);
     });
 
     // (1) central finite differences of L = sum(y * gy), computed in float64 from float32 runs.

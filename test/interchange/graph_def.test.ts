@@ -226,6 +226,40 @@ describe("a graph using most of scopeflow's ops exports, every node valid", () =
   });
 });
 
+describe("sparse updates and sampled losses export", () => {
+  it("embedding lookup, nce_loss and the sparse optimizer paths", () => {
+    const emb = tf.getVariable("emb", [10, 4]);
+    const ids = tf.placeholder(tf.int32, [null], { name: "ids" });
+    const labels = tf.placeholder(tf.int64, [null, 1], { name: "labels" });
+    const w = tf.getVariable("nce_w", [10, 4]);
+    const b = tf.getVariable("nce_b", [10], { initializer: tf.zerosInitializer() });
+    const e = tf.nn.embeddingLookup(emb, ids);
+    const loss = tf.reduceMean(tf.nn.nceLoss(w, b, labels, e, 3, 10));
+    new tf.train.GradientDescentOptimizer(0.1).minimize(loss);
+    new tf.train.MomentumOptimizer(0.1, 0.9).minimize(loss);
+    new tf.train.AdagradOptimizer(0.1).minimize(loss);
+    const def = tf.getDefaultGraph().asGraphDef();
+    const types = new Set(def.node.map((n) => n.op));
+    for (const t of [
+      "LogUniformCandidateSampler",
+      "ScatterSub",
+      "Unique",
+      "SparseApplyMomentum",
+      "SparseApplyAdagrad",
+    ])
+      expect(types.has(t), t).toBe(true);
+    const sampler = def.node.find((n) => n.op === "LogUniformCandidateSampler");
+    expect(Object.keys(sampler?.attr ?? {})).toEqual([
+      "num_sampled",
+      "num_true",
+      "range_max",
+      "seed",
+      "seed2",
+      "unique",
+    ]);
+  });
+});
+
 describe("control flow exports as TF's own ops", () => {
   it("while_loop and cond, with the cond's gradient", () => {
     const i0 = tf.constant(0, { name: "i" });

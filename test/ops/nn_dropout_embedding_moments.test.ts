@@ -117,9 +117,7 @@ describe("tf.nn.embeddingLookup", () => {
     const e = tf.nn.embeddingLookup([tf.constant([[1], [2], [3]])], [2, 2]);
     expect(opList()).toContain("embedding_lookup/ids:Const");
     expect(run(e).toArray()).toEqual([[3], [3]]);
-    expect(() => tf.nn.embeddingLookup([tf.zeros([2, 1]), tf.zeros([2, 1])], [0])).toThrow(
-      tf.errors.ValueError,
-    );
+    expect(() => tf.nn.embeddingLookup([], [0])).toThrow("Need at least one param");
   });
 });
 

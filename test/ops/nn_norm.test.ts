@@ -370,7 +370,7 @@ describe("tf.nn.fusedBatchNorm", () => {
     expect(grad.attrs.data_format).toBe("NHWC");
     expect(grad.inputs[1]?.op.name).toBe("gradients/FusedBatchNormV3_grad/transpose");
     expect(dx?.op.name).toBe("gradients/FusedBatchNormV3_grad/transpose_2");
-    expect(dx?.shape.toString()).toBe("(2, 3, 2, 2)");
+    expect((dx as tf.Tensor).shape.toString()).toBe("(2, 3, 2, 2)");
   });
 
   it("the gradient op is FusedBatchNormGradV3 under gradients/", () => {

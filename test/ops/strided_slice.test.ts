@@ -652,7 +652,7 @@ describe("gradients", () => {
   it("StridedSliceGrad as TF builds it: gradients/strided_slice_grad/{Shape,StridedSliceGrad}", () => {
     const x = tf.placeholder(tf.float32, [3, 4], { name: "x" });
     const y = x.get("1:", "::-2");
-    const [g] = tf.gradients(y, [x]);
+    const [g] = tf.gradients(y, [x]) as (tf.Tensor | null)[];
     expect(g?.op.type).toBe("StridedSliceGrad");
     expect(g?.shape.toString()).toBe("(3, 4)");
     expect(gradientOpNames().filter((n) => n.includes("strided_slice"))).toEqual([
@@ -717,7 +717,7 @@ describe("gradients", () => {
     const y = x.get("::-2");
     const [g] = tf.gradients(y, [x], dy);
     const w = tf.constant(arange([4, 3]));
-    const [gg] = tf.gradients(tf.reduceSum((g as tf.Tensor).mul(w)), [dy]);
+    const [gg] = tf.gradients(tf.reduceSum((g as tf.Tensor).mul(w)), [dy]) as (tf.Tensor | null)[];
     expect(gg?.op.type).toBe("StridedSlice");
     expect(gg?.shape.toString()).toBe("(2, 3)");
     expect(run(gg as tf.Tensor, new Map([[dy, arange([2, 3])]])).toArray()).toEqual([

@@ -607,8 +607,8 @@ function gradientsVersusStatic(
   const dLoss = loss(dOut, last(dState));
   const sLoss = loss(tf.stack(sOuts, { axis: 1 }), last(sState));
   const xs = [...tf.trainableVariables(), x, h0, ...(isLstm ? [c0] : [])];
-  const dGrads = tf.gradients(dLoss, xs);
-  const sGrads = tf.gradients(sLoss, xs);
+  const dGrads = tf.gradients(dLoss, xs) as (tf.Tensor | null)[];
+  const sGrads = tf.gradients(sLoss, xs) as (tf.Tensor | null)[];
   using sess = new tf.Session();
   sess.run(tf.globalVariablesInitializer());
   randomizeAll(sess, 61);

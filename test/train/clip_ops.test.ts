@@ -50,7 +50,7 @@ describe("tf.clipByGlobalNorm and tf.globalNorm", () => {
     expect(clipped[0]?.name).toBe("clip_by_global_norm/clip_by_global_norm/_0:0");
     expect(clipped[2]?.name).toBe("clip_by_global_norm/clip_by_global_norm/_2:0");
     expect(clipped[0]?.op.type).toBe("Identity");
-    expect(clipped[0]?.shape.toString()).toBe("(2,)");
+    expect((clipped[0] as tf.Tensor).shape.toString()).toBe("(2,)");
     expect(opNames("global_norm/")).toEqual([
       "global_norm/L2Loss",
       "global_norm/L2Loss_1",

@@ -587,7 +587,7 @@ describe("gradients", () => {
     const x = tf.placeholder(tf.float32, [2, 3], { name: "x" });
     const y = tf.placeholder(tf.float32, [3], { name: "y" });
     const z = divNoNan(x, y);
-    const [dx, dy] = tf.gradients(z, [x, y]);
+    const [dx, dy] = tf.gradients(z, [x, y]) as (tf.Tensor | null)[];
     const names = opNames("gradients/div_no_nan_grad/");
     expect(names).toEqual(
       expect.arrayContaining([

@@ -106,7 +106,7 @@ describe("tf.contrib.seq2seq.sequenceLoss", () => {
     });
     expect(seen).toEqual(["(6,)", "(6, 4)"]);
     expect(loss.op.name).toBe("seq/div_no_nan");
-    const [grad] = tf.gradients(loss, [logits]);
+    const [grad] = tf.gradients(loss, [logits]) as (tf.Tensor | null)[];
     expect(grad).not.toBeNull();
     using sess = new tf.Session();
     const g = flat(sess.run(grad!));

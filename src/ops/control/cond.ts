@@ -22,6 +22,7 @@ import { convertToTensor } from "../convert.js";
 import { identity } from "../math/unary.js";
 import { inOpScope } from "../op_scope.js";
 import { mergeOp, switchOp } from "./control_flow_ops.js";
+import { flowOf, withArraysOf } from "./tensor_array.js";
 import { flattenStructure, packStructure, sameStructure, structureMismatch } from "./structure.js";
 
 /**
@@ -109,7 +110,8 @@ export class CondContext implements ControlFlowContext {
         identity(this.pivot, { name: "control_dependency" }),
       );
     }
-    const t = convertToTensor(value as TensorLike);
+    // A TensorArray leaves a branch as its flow (`_convert_tensorarray_to_flow`).
+    const t = flowOf(value);
     const stack = graph.nameStack;
     return this.addValue(t, stack === "" ? "Switch" : `${stack}/Switch`, t.op.name);
   }
@@ -245,7 +247,10 @@ export function buildCond(
       }
     });
     const merges = resF.map((f, i) => mergeOp([f, resT[i] as Tensor], { name: "Merge" })[0]);
-    const packed = packStructure<unknown>(origT, merges);
+    const packed = packStructure<unknown>(
+      origT,
+      withArraysOf(flattenStructure<unknown>(origT), merges),
+    );
     return strict ? packed : unpackSingleton(packed);
   });
 }

@@ -480,3 +480,28 @@ declare(TensorArray, TENSOR_ARRAY_P);
 export function buildTaWithNewFlow(ta: TensorArray, flow: Tensor): TensorArray {
   return ta.withFlow(flow);
 }
+
+/**
+ * `_convert_tensorarray_to_flow`: what control flow carries for `value` — a TensorArray's
+ * flow, or `value` as a tensor.
+ */
+export function flowOf(value: unknown): Tensor {
+  if (value instanceof TensorArray) return value.flow;
+  return value instanceof Tensor ? value : convertToTensor(value as TensorLike);
+}
+
+/**
+ * `_convert_flows_to_tensorarrays`: `flows` with each one standing for a TensorArray of
+ * `originals` (same position) rebuilt as that array at the new flow.
+ */
+export function withArraysOf(originals: readonly unknown[], flows: readonly Tensor[]): unknown[] {
+  if (originals.length !== flows.length) {
+    throw new ValueError(
+      `Lengths of original Tensor list and new list do not match: ${originals.length} vs. ${flows.length}`,
+    );
+  }
+  return flows.map((f, i) => {
+    const orig = originals[i];
+    return orig instanceof TensorArray ? orig.withFlow(f) : f;
+  });
+}

@@ -34,6 +34,7 @@ import {
   switchOp,
 } from "./control_flow_ops.js";
 import { uniqueAtRoot } from "./cond.js";
+import { flowOf, withArraysOf } from "./tensor_array.js";
 import {
   flattenStructure,
   isStructure,
@@ -309,9 +310,9 @@ export function whileContextOfOp(op: Operation): WhileContext | null {
 
 /** `BuildLoop`: the loop's ops, from the loop variables' tensors. */
 function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
-  const flatVars = flattenStructure<unknown>(args.loopVars).map((v) =>
-    v instanceof Tensor ? v : convertToTensor(v as TensorLike),
-  );
+  // A TensorArray loop variable is carried as its flow (`_convert_tensorarray_to_flow`).
+  const origFlat = flattenStructure<unknown>(args.loopVars);
+  const flatVars = origFlat.map(flowOf);
   const shapes =
     args.shapeInvariants === undefined || args.shapeInvariants === null
       ? null
@@ -356,7 +357,7 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
     const merges = enters.map((e) => mergeOp([e, e], { name: "Merge" })[0]);
     ctx.merges.push(...merges);
     ctx.pivotForPred = merges[0] as Tensor;
-    const packed = packStructure<unknown[]>(args.loopVars, merges);
+    const packed = packStructure<unknown[]>(args.loopVars, withArraysOf(origFlat, merges));
     const c = convertToTensor(args.cond(...packed) as TensorLike);
     const pivot = loopCondOp(c, { name: "LoopCond" });
     ctx.pivot = pivot;
@@ -365,15 +366,14 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
     const forBody = switches.map(([, t]) => identity(t, { name: "Identity" }));
     ctx.identities.push(...forBody);
     ctx.pivotForBody = forBody[0] as Tensor;
-    const packedForBody = packStructure<unknown[]>(args.loopVars, forBody);
+    const packedForBody = packStructure<unknown[]>(args.loopVars, withArraysOf(origFlat, forBody));
     let bodyResult = args.body(...packedForBody);
     if (!isStructure(bodyResult)) bodyResult = [bodyResult];
     if (!sameStructure(packedForBody, bodyResult)) {
       throw new ValueError(structureMismatch(packedForBody, bodyResult));
     }
-    const next = flattenStructure<unknown>(bodyResult).map((v) =>
-      v instanceof Tensor ? v : convertToTensor(v as TensorLike),
-    );
+    const bodyFlat = flattenStructure<unknown>(bodyResult);
+    const next = bodyFlat.map(flowOf);
     if (next.length !== merges.length) {
       throw new ValueError(
         `Number of inputs and outputs of body must match loop_vars: ${merges.length}, ${next.length}`,
@@ -398,9 +398,10 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
     });
     const exits = switches.map(([f]) => exitOp(f, { name: "Exit" }));
     ctx.exits.push(...exits);
-    const packedExits = packStructure<unknown>(bodyResult, exits);
+    // What the body returned as a TensorArray leaves the loop as one.
+    const packedExits = packStructure<unknown>(bodyResult, withArraysOf(bodyFlat, exits));
     if (args.returnSameStructure) return packedExits;
-    return exits.length === 1 ? exits[0] : packedExits;
+    return exits.length === 1 ? withArraysOf(bodyFlat, exits)[0] : packedExits;
   });
 }
 

@@ -44,7 +44,12 @@ registerOp({
  * `math_ops.unsorted_segment_sum(data, segment_ids, num_segments)` (op
  * `UnsortedSegmentSum`): how an `IndexedSlices` gradient becomes a dense tensor.
  */
-export function unsortedSegmentSum(data: Tensor, ids: Tensor, numSegments: Tensor): Tensor {
+export function unsortedSegmentSum(
+  data: Tensor,
+  ids: Tensor,
+  numSegments: Tensor,
+  name?: string,
+): Tensor {
   const n = constantInts(numSegments);
   const dims = data.shape.dims;
   const idsRank = ids.shape.rank;
@@ -52,10 +57,16 @@ export function unsortedSegmentSum(data: Tensor, ids: Tensor, numSegments: Tenso
     dims === null || idsRank === null
       ? TensorShape.unknown()
       : new TensorShape([n === null ? null : (n[0] as number), ...dims.slice(idsRank)]);
-  return buildOp("UnsortedSegmentSum", [data, ids, numSegments], [{ dtype: data.dtype, shape }], {
-    T: data.dtype,
-    Tindices: ids.dtype,
-    Tnumsegments: numSegments.dtype,
-    _num_segments: n === null ? null : n[0],
-  }).outputs[0] as Tensor;
+  return buildOp(
+    "UnsortedSegmentSum",
+    [data, ids, numSegments],
+    [{ dtype: data.dtype, shape }],
+    {
+      T: data.dtype,
+      Tindices: ids.dtype,
+      Tnumsegments: numSegments.dtype,
+      _num_segments: n === null ? null : n[0],
+    },
+    name,
+  ).outputs[0] as Tensor;
 }

@@ -35,7 +35,15 @@ export function variableOpOf(ref: Tensor): Operation {
   return op;
 }
 
-const REF_FORWARDING = new Set(["Assign", "AssignAdd", "AssignSub", "RefIdentity"]);
+const REF_FORWARDING = new Set([
+  "Assign",
+  "AssignAdd",
+  "AssignSub",
+  "RefIdentity",
+  "ScatterAdd",
+  "ScatterSub",
+  "ScatterUpdate",
+]);
 
 registerOp({
   type: "VariableV2",
@@ -169,7 +177,7 @@ export type AssignOptions = OptionsOf<typeof ASSIGN_PARAMS>;
 /** The options object of {@link assignAdd} and {@link assignSub}. */
 export type AssignUpdateOptions = OptionsOf<typeof UPDATE_PARAMS>;
 
-function refOf(ref: TensorLike, opType: string): Tensor {
+export function refOf(ref: TensorLike, opType: string): Tensor {
   const t = convertToTensor(ref, { asRef: true });
   if (!t.isRef) {
     throw new TypeError(
