@@ -121,6 +121,9 @@ function scalarAttr(type: string, v: unknown): AttrValueMessage | string {
       return v instanceof TensorShape ? { shape: shapeProto(v) } : "expected a TensorShape";
     case "tensor":
       return isConstValue(v) ? { tensor: tensorProtoOf(v) } : "expected a constant value";
+    case "func":
+      // A func attr names a function whose body goes to GraphDef.library, not written yet.
+      return "function-valued attrs (tf.data map/filter functions) are not exported yet";
     default:
       return `attrs of type ${type} cannot be exported`;
   }

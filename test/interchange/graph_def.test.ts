@@ -376,6 +376,13 @@ describe("export refuses what TensorFlow could not import, naming node and attr"
     );
   });
 
+  it("function-valued attrs, whose bodies GraphDef.library would need", () => {
+    tf.data.Dataset.range(3).map((x: tf.Tensor) => tf.add(x, 1));
+    expect(() => tf.getDefaultGraph().asGraphDef()).toThrow(
+      "(op MapDataset): attr 'f': function-valued attrs (tf.data map/filter functions) are not exported yet",
+    );
+  });
+
   it("scopeflow's own loop ops, naming the node", () => {
     const cell = new tf.nn.rnnCell.BasicRNNCell(2);
     const inputs = tf.placeholder(tf.float32, [1, 3, 2]);
