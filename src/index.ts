@@ -26,6 +26,7 @@ export * as train from "./namespaces/train.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export * as io from "./namespaces/io.js";
+export * as summary from "./namespaces/summary.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
 export { gradients, type GradientsOptions } from "./gradients/gradients.js";
 export { addN } from "./ops/math/add_n.js";

@@ -40,6 +40,12 @@ const TF_NOT_DIFFERENTIABLE = [
   "RandomStandardNormal",
   "RandomUniform",
   "TruncatedNormal",
+  // logging_ops.py
+  "HistogramSummary",
+  "ImageSummary",
+  "MergeSummary",
+  "ScalarSummary",
+  "TensorSummaryV2",
   // state_grad.py
   "Assign",
   "AssignAdd",

@@ -1,0 +1,269 @@
+import { describe, expect, it } from "vitest";
+import * as tf from "../../src/index.js";
+import { defaultBucketLimits, Histogram } from "../../src/ops/summary/histogram.js";
+import { zlibStored } from "../../src/ops/summary/png.js";
+import { gradientEntry } from "../../src/ops/registry.js";
+import { inflateSync } from "node:zlib";
+
+type Decoded = ReturnType<typeof tf.Summary.fromBinary>;
+
+function runSummary(t: tf.Tensor, feed?: Parameters<tf.Session["run"]>[1]): Decoded {
+  using sess = new tf.Session({ graph: t.graph });
+  const out = sess.run(t, feed) as tf.NDArray;
+  expect(out.dtype).toBe("string");
+  expect(out.shape).toEqual([]);
+  return tf.Summary.fromBinary(out.bytes()[0] as Uint8Array);
+}
+
+describe("tf.summary.scalar", () => {
+  it("names the op by its scope, tags it with the scope, adds it to summaries", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const a = tf.summary.scalar("loss", tf.constant(1.5));
+      const b = tf.summary.scalar("loss", tf.constant(2));
+      const c = tf.nameScope("train", () => tf.summary.scalar("acc", tf.constant(0.5)));
+      const d = tf.summary.scalar("lr", tf.constant(0.1), { family: "opt" });
+      const e = tf.summary.scalar("bad name!", tf.constant(3), { collections: ["mine"] });
+      expect([a, b, c, d, e].map((t) => t.name)).toEqual([
+        "loss:0",
+        "loss_1:0",
+        "train/acc:0",
+        "opt/lr:0",
+        "bad_name_:0",
+      ]);
+      expect(a.op.type).toBe("ScalarSummary");
+      expect(a.op.inputs[0]?.name).toBe("loss/tags:0");
+      expect(a.op.attrs.T).toBe("float32");
+      expect(g.getCollection("summaries")).toEqual([a, b, c, d]);
+      expect(g.getCollection("mine")).toEqual([e]);
+      expect(runSummary(a).value.map((v) => [v.tag, v.simpleValue])).toEqual([["loss", 1.5]]);
+      expect(runSummary(b).value[0]?.tag).toBe("loss_1");
+      expect(runSummary(c).value[0]?.tag).toBe("train/acc");
+      // family: the scope is family/name, the tag family/ + scope
+      expect(runSummary(d).value[0]?.tag).toBe("opt/opt/lr");
+      // simple_value is float32
+      expect(runSummary(d).value[0]?.simpleValue).toBe(Math.fround(0.1));
+    });
+  });
+
+  it("a non-scalar value fails when run with TF's error", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const s = tf.summary.scalar("v", tf.constant([1, 2, 3], tf.float32));
+      expect(() => runSummary(s)).toThrow(
+        "tags and values not the same shape: [] != [3] (tag 'v')",
+      );
+      // A legacy scalar ([1]) pairs with a scalar tag.
+      const one = tf.summary.scalar("one", tf.constant([4], tf.float32));
+      expect(runSummary(one).value[0]?.simpleValue).toBe(4);
+    });
+  });
+
+  it("refuses a string value at build time, leaving the graph unchanged", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      expect(() => tf.summary.scalar("s", "text")).toThrow(
+        "Value passed to parameter 'values' has DataType string not in list of allowed values",
+      );
+      expect(g.getOperations()).toEqual([]);
+      expect(g.getCollection("summaries")).toEqual([]);
+    });
+  });
+});
+
+describe("tf.summary.histogram", () => {
+  it("TF's default bucket limits", () => {
+    const limits = defaultBucketLimits();
+    // 1e-12 * 1.1^k below 1e20: k = 0 … 773, then DBL_MAX; mirrored around 0.
+    expect(limits.length).toBe(1551);
+    expect(limits[775]).toBe(0);
+    expect(limits[776]).toBe(1e-12);
+    expect(limits[777]).toBe(1e-12 * 1.1);
+    expect(limits[774]).toBe(-1e-12);
+    expect(limits[1550]).toBe(Number.MAX_VALUE);
+    expect(limits[0]).toBe(-Number.MAX_VALUE);
+    expect(limits[1549]).toBeLessThan(1e20);
+    expect((limits[1549] as number) * 1.1).toBeGreaterThanOrEqual(1e20);
+  });
+
+  it("buckets as TF's EncodeToProto writes them: empty runs collapsed", () => {
+    const h = new Histogram();
+    for (const v of [0, 1, 1, -2]) h.add(v);
+    const p = h.toProto(false);
+    const limits = defaultBucketLimits();
+    // 0 falls in the bucket whose limit is the first above it (1e-12); 1 in the first above 1.
+    const above = (x: number): number => limits.findIndex((l) => l > x);
+    const expected: [number, number][] = [];
+    const counts = new Map([
+      [above(-2), 1],
+      [above(0), 1],
+      [above(1), 2],
+    ]);
+    let run: number | null = null;
+    for (let i = 0; i < limits.length; i++) {
+      const c = counts.get(i) ?? 0;
+      if (c > 0) {
+        if (run !== null) expected.push([limits[i - 1] as number, 0]);
+        run = null;
+        expected.push([limits[i] as number, c]);
+      } else run = i;
+    }
+    if (run !== null) expected.push([limits[limits.length - 1] as number, 0]);
+    expect(p.bucketLimit?.map((l, i) => [l, p.bucket?.[i]])).toEqual(expected);
+    expect([p.min, p.max, p.num, p.sum, p.sumSquares]).toEqual([-2, 1, 4, 0, 6]);
+    expect(expected.length).toBe(7);
+  });
+
+  it("an empty histogram is one bucket at DBL_MAX", () => {
+    const p = new Histogram().toProto(false);
+    expect(p.bucketLimit).toEqual([Number.MAX_VALUE]);
+    expect(p.bucket).toEqual([0]);
+    expect([p.min, p.max, p.num]).toEqual([Number.MAX_VALUE, -Number.MAX_VALUE, 0]);
+  });
+
+  it("the op's value, and its errors on NaN and infinity", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [null]);
+      const h = tf.summary.histogram("w", x);
+      expect(h.op.type).toBe("HistogramSummary");
+      expect(h.op.inputs[0]?.name).toBe("w/tag:0");
+      const v = runSummary(h, new Map([[x, [0.5, 0.5, 3]]])).value[0];
+      expect(v?.tag).toBe("w");
+      expect(v?.histo?.num).toBe(3);
+      expect(v?.histo?.bucket?.filter((c) => c > 0)).toEqual([2, 1]);
+      expect(() => runSummary(h, new Map([[x, [1, NaN]]]))).toThrow(
+        "Nan in summary histogram for: w",
+      );
+      expect(() => runSummary(h, new Map([[x, [Infinity]]]))).toThrow(
+        "Infinity in summary histogram for: w",
+      );
+    });
+  });
+});
+
+describe("tf.summary.image", () => {
+  it("PNG images, scaled as TF's kernel scales floats, tagged name/image/i", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const pixels = [
+        [
+          [[0], [1]],
+          [[2], [4]],
+        ],
+        [
+          [[-1], [1]],
+          [[0.5], [NaN]],
+        ],
+        [
+          [[0], [0]],
+          [[0], [0]],
+        ],
+      ];
+      const im = tf.summary.image("img", tf.constant(pixels, tf.float32), { maxOutputs: 2 });
+      const values = runSummary(im).value;
+      expect(values.map((v) => v.tag)).toEqual(["img/image/0", "img/image/1"]);
+      const decode = (png: Uint8Array): number[] => {
+        // IDAT holds one zlib stream; each row starts with its filter byte (0).
+        const idatAt = Buffer.from(png).indexOf("IDAT") + 4;
+        const len = new DataView(png.buffer, png.byteOffset).getUint32(idatAt - 8);
+        const raw = inflateSync(png.subarray(idatAt, idatAt + len));
+        return [raw[1], raw[2], raw[4], raw[5]] as number[];
+      };
+      const [a, b] = values.map((v) => v.image);
+      expect([a?.width, a?.height, a?.colorspace]).toEqual([2, 2, 1]);
+      // positive: 255 / max = 63.75 per unit
+      expect(decode(a?.encodedImageString as Uint8Array)).toEqual([0, 63, 127, 255]);
+      // some negative: 127 / max|v| around 128; NaN is bad_color's first channel (255)
+      expect(decode(b?.encodedImageString as Uint8Array)).toEqual([1, 255, 191, 255]);
+    });
+  });
+
+  it("one image is tagged name/image; a bad shape fails when run", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const im = tf.summary.image("one", tf.zeros([2, 3, 3, 3]), 1);
+      const v = runSummary(im).value;
+      expect(v.map((x) => x.tag)).toEqual(["one/image"]);
+      expect(v[0]?.image?.colorspace).toBe(3);
+      const bad = tf.summary.image("bad", tf.zeros([2, 3, 3, 2]));
+      expect(() => runSummary(bad)).toThrow(
+        "Tensor must be 4-D with last dim 1, 3, or 4, not [2,3,3,2]",
+      );
+    });
+  });
+
+  it("stored zlib blocks inflate back to the data", () => {
+    const data = Uint8Array.from({ length: 70000 }, (_, i) => (i * 7) % 251);
+    expect(Array.from(inflateSync(zlibStored(data)))).toEqual(Array.from(data));
+    expect(inflateSync(zlibStored(new Uint8Array(0))).length).toBe(0);
+  });
+});
+
+describe("tf.summary.text", () => {
+  it("a TensorSummaryV2 with the text plugin's metadata", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const t = tf.summary.text("notes", tf.constant(["a", "é"]));
+      expect(t.op.type).toBe("TensorSummaryV2");
+      expect(t.op.inputs.map((i) => i.name)).toEqual([
+        "notes/tag:0",
+        "Const:0",
+        "notes/serialized_summary_metadata:0",
+      ]);
+      const v = runSummary(t).value[0];
+      expect(v?.tag).toBe("notes");
+      expect(v?.metadata?.pluginData?.pluginName).toBe("text");
+      expect(v?.tensor?.dtype).toBe(7); // DT_STRING
+      expect(v?.tensor?.tensorShape?.dim?.map((d) => d.size)).toEqual([2]);
+      expect(v?.tensor?.stringVal?.map((b) => new TextDecoder().decode(b))).toEqual(["a", "é"]);
+      expect(() => tf.summary.text("n", tf.constant(1))).toThrow(
+        "Expected tensor Const_1:0 to have dtype string, got <dtype: 'float32'>",
+      );
+    });
+  });
+});
+
+describe("tf.summary.merge / mergeAll", () => {
+  it("merges values in order; a duplicate tag fails when run", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      expect(tf.summary.mergeAll()).toBeNull();
+      const a = tf.summary.scalar("a", tf.constant(1));
+      const h = tf.summary.histogram("h", tf.constant([1, 2], tf.float32));
+      const all = tf.summary.mergeAll() as tf.Tensor;
+      expect(all.name).toBe("Merge/MergeSummary:0");
+      expect(all.op.attrs.N).toBe(2);
+      const v = runSummary(all).value;
+      expect(v.map((x) => x.tag)).toEqual(["a", "h"]);
+      expect(v[1]?.histo?.num).toBe(2);
+      const named = tf.summary.merge([a, a], { name: "twice" });
+      expect(named.name).toBe("twice/twice:0");
+      expect(() => runSummary(named)).toThrow("Duplicate tag a found in summary inputs");
+      expect(tf.summary.mergeAll({ key: "nothing" })).toBeNull();
+      expect(tf.summary.mergeAll("summaries", "h")?.op.inputs.map((i) => i.name)).toEqual([h.name]);
+    });
+  });
+
+  it("refuses an empty list and non-string inputs, leaving the graph unchanged", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      expect(() => tf.summary.merge([])).toThrow(
+        "List argument 'inputs' to 'MergeSummary' Op with length 0 shorter than minimum length 1.",
+      );
+      expect(() => tf.summary.merge([tf.constant(1)])).toThrow("MergeSummary");
+      expect(g.getOperations().map((o) => o.name)).toEqual(["Const"]);
+    });
+  });
+
+  it("summary ops are declared not differentiable, as logging_ops.py declares them", () => {
+    for (const type of [
+      "ScalarSummary",
+      "HistogramSummary",
+      "ImageSummary",
+      "TensorSummaryV2",
+      "MergeSummary",
+    ])
+      expect(gradientEntry(type)?.kind).toBe("notDifferentiable");
+  });
+});
