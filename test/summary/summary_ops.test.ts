@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { defaultBucketLimits, Histogram } from "../../src/ops/summary/histogram.js";
-import { zlibStored } from "../../src/ops/summary/png.js";
+import { encodePng } from "../../src/ops/summary/png.js";
 import { gradientEntry } from "../../src/ops/registry.js";
-import { inflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
+import { deflate, Z_FILTERED } from "pako";
 
 type Decoded = ReturnType<typeof tf.Summary.fromBinary>;
 
@@ -163,13 +164,7 @@ describe("tf.summary.image", () => {
       const im = tf.summary.image("img", tf.constant(pixels, tf.float32), { maxOutputs: 2 });
       const values = runSummary(im).value;
       expect(values.map((v) => v.tag)).toEqual(["img/image/0", "img/image/1"]);
-      const decode = (png: Uint8Array): number[] => {
-        // IDAT holds one zlib stream; each row starts with its filter byte (0).
-        const idatAt = Buffer.from(png).indexOf("IDAT") + 4;
-        const len = new DataView(png.buffer, png.byteOffset).getUint32(idatAt - 8);
-        const raw = inflateSync(png.subarray(idatAt, idatAt + len));
-        return [raw[1], raw[2], raw[4], raw[5]] as number[];
-      };
+      const decode = (png: Uint8Array): number[] => Array.from(decodePng(png).pixels);
       const [a, b] = values.map((v) => v.image);
       expect([a?.width, a?.height, a?.colorspace]).toEqual([2, 2, 1]);
       // positive: 255 / max = 63.75 per unit
@@ -193,10 +188,34 @@ describe("tf.summary.image", () => {
     });
   });
 
-  it("stored zlib blocks inflate back to the data", () => {
-    const data = Uint8Array.from({ length: 70000 }, (_, i) => (i * 7) % 251);
-    expect(Array.from(inflateSync(zlibStored(data)))).toEqual(Array.from(data));
-    expect(inflateSync(zlibStored(new Uint8Array(0))).length).toBe(0);
+  it("PNGs decode to their pixels, whichever filters the rows took", () => {
+    for (const [w, h, c] of [
+      [1, 1, 1],
+      [5, 3, 3],
+      [64, 40, 4],
+      [200, 150, 1],
+    ] as const) {
+      const pixels = Uint8Array.from(
+        { length: w * h * c },
+        (_, i) => (i * 37 + ((i / 7) | 0)) & 0xff,
+      );
+      const png = encodePng(pixels, w, h, c);
+      const d = decodePng(png);
+      expect([d.width, d.height, d.channels]).toEqual([w, h, c]);
+      expect(Buffer.compare(d.pixels, pixels)).toBe(0);
+    }
+    // A smooth gradient compresses well (the filters at work): 256x256 RGB in under 2 KB.
+    const grad = Uint8Array.from({ length: 256 * 256 * 3 }, (_, i) => ((i / 3) | 0) % 256);
+    expect(encodePng(grad, 256, 256, 3).length).toBeLessThan(2048);
+    expect(() => encodePng(new Uint8Array(3), 1, 1, 2 + 3)).toThrow(
+      "PNG images have 1 to 4 channels",
+    );
+  });
+
+  it("pako compresses exactly as zlib does with libpng's settings", () => {
+    const data = Uint8Array.from({ length: 50000 }, (_, i) => (i * i) % 253);
+    const opts = { level: 6, windowBits: 15, memLevel: 8, strategy: Z_FILTERED } as const;
+    expect(Buffer.compare(deflate(data, opts), deflateSync(data, opts))).toBe(0);
   });
 });
 
@@ -245,6 +264,21 @@ describe("tf.summary.merge / mergeAll", () => {
     });
   });
 
+  it("merges summaries fed back from sess.run, byte for byte", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const h = tf.summary.histogram("h", tf.constant([0.1, 7, -3], tf.float32));
+      const p = tf.placeholder(tf.string, []);
+      const m = tf.summary.merge([p]);
+      using sess = new tf.Session();
+      const fetched = sess.run(h) as tf.NDArray;
+      const merged = sess.run(m, new Map([[p, fetched]])) as tf.NDArray;
+      expect(
+        Buffer.compare(merged.bytes()[0] as Uint8Array, fetched.bytes()[0] as Uint8Array),
+      ).toBe(0);
+    });
+  });
+
   it("refuses an empty list and non-string inputs, leaving the graph unchanged", () => {
     const g = new tf.Graph();
     g.asDefault(() => {
@@ -267,3 +301,56 @@ describe("tf.summary.merge / mergeAll", () => {
       expect(gradientEntry(type)?.kind).toBe("notDifferentiable");
   });
 });
+
+/** A PNG of 8-bit samples decoded: IHDR, the IDATs inflated, each row unfiltered. */
+function decodePng(png: Uint8Array): {
+  width: number;
+  height: number;
+  channels: number;
+  pixels: Uint8Array;
+} {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  let width = 0;
+  let height = 0;
+  let channels = 0;
+  const idat: Uint8Array[] = [];
+  for (let o = 8; o < png.length;) {
+    const len = view.getUint32(o);
+    const type = String.fromCharCode(...png.subarray(o + 4, o + 8));
+    const data = png.subarray(o + 8, o + 8 + len);
+    if (type === "IHDR") {
+      width = view.getUint32(o + 8);
+      height = view.getUint32(o + 12);
+      channels = ({ 0: 1, 4: 2, 2: 3, 6: 4 } as Record<number, number>)[
+        data[9] as number
+      ] as number;
+    } else if (type === "IDAT") idat.push(data);
+    o += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const out = new Uint8Array(height * stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)] as number;
+    for (let i = 0; i < stride; i++) {
+      const x = raw[y * (stride + 1) + 1 + i] as number;
+      const a = i >= channels ? (out[y * stride + i - channels] as number) : 0;
+      const b = y > 0 ? (out[(y - 1) * stride + i] as number) : 0;
+      const c = y > 0 && i >= channels ? (out[(y - 1) * stride + i - channels] as number) : 0;
+      const p = a + b - c;
+      const pred = [
+        0,
+        a,
+        b,
+        (a + b) >> 1,
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c,
+      ][filter] as number;
+      out[y * stride + i] = (x + pred) & 0xff;
+    }
+  }
+  return { width, height, channels, pixels: out };
+}

@@ -194,6 +194,21 @@ describe("tf.summary.FileWriter", () => {
           graphDef: new Uint8Array(0),
         }),
     ).toThrow("Please pass only graph, or graph_def (deprecated), but not both.");
+    // A Graph goes through graph export (graph.asGraphDef) when this build has it.
+    const g = new tf.Graph();
+    g.asDefault(() => tf.constant(1, tf.float32, [], "c"));
+    const exporter = (g as unknown as { asGraphDef?: unknown }).asGraphDef;
+    if (typeof exporter === "function") {
+      w.addGraph(g);
+      w.flush();
+      const last = [...tf.train.summaryIterator(w.path)].at(-1);
+      expect(tf.GraphDef.fromBinary(last?.graphDef as Uint8Array).node.map((n) => n.name)).toEqual([
+        "c",
+      ]);
+    } else
+      expect(() => w.addGraph(g)).toThrow(
+        "This build of scopeflow cannot export a Graph to a GraphDef yet: pass a GraphDef message or its bytes",
+      );
     w.close();
     expect(statSync(w.path).size).toBeGreaterThan(0);
   });
