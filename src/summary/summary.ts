@@ -9,6 +9,7 @@ import { Tensor, type TensorLike } from "../graph/tensor.js";
 import {
   intKind,
   listKind,
+  scalarKind,
   opt,
   req,
   stringKind,
@@ -20,6 +21,7 @@ import * as proto from "../proto/index.js";
 import { convertToTensor } from "../ops/convert.js";
 import { inOpScope } from "../ops/op_scope.js";
 import {
+  audioSummaryV2In,
   histogramSummaryIn,
   imageSummaryIn,
   mergeSummaryIn,
@@ -161,6 +163,40 @@ export const image = tfFunction(
   (a): Tensor =>
     summaryScope(a.name, a.family, null, [a.tensor], (tag, scope, graph) => {
       const out = imageSummaryIn(graph, scope, tag, a.tensor, a.maxOutputs ?? 3)
+        .outputs[0] as Tensor;
+      collect(graph, out, a.collections, [GraphKeys.SUMMARIES]);
+      return out;
+    }),
+);
+
+/**
+ * Sounds of a `[batch, frames, channels]` (or `[batch, frames]`) float32 tensor with
+ * values in [-1, 1] (`tf.summary.audio`, op `AudioSummaryV2`), as 16-bit WAV files: at
+ * most `maxOutputs` (default 3), tagged `name/audio/0`, … (`name/audio` when `maxOutputs`
+ * is 1).
+ *
+ * @example
+ * ```ts
+ * const a = tf.summary.audio("beep", tf.zeros([1, 100, 2]), 8000, 1);
+ * using sess = new tf.Session();
+ * const v = tf.Summary.fromBinary(sess.run(a).bytes()[0]).value[0];
+ * [v.tag, v.audio?.numChannels, v.audio?.lengthFrames, v.audio?.contentType].join(" "); // ==> beep/audio 2 100 audio/wav
+ * ```
+ */
+export const audio = tfFunction(
+  "summary.audio",
+  [
+    req("name", stringKind),
+    req("tensor", tensorKind),
+    req("sampleRate", scalarKind),
+    opt("maxOutputs", intKind),
+    opt("collections", collectionsKind),
+    opt("family", stringKind),
+  ] as const,
+  (a): Tensor =>
+    summaryScope(a.name, a.family, null, [a.tensor], (tag, scope, graph) => {
+      const rate = convertToTensor(a.sampleRate, { dtype: "float32", name: "sample_rate" });
+      const out = audioSummaryV2In(graph, scope, tag, a.tensor, rate, a.maxOutputs ?? 3)
         .outputs[0] as Tensor;
       collect(graph, out, a.collections, [GraphKeys.SUMMARIES]);
       return out;

@@ -39,6 +39,21 @@ describe("tf.summary ops", () => {
     );
   });
 
+  it("audio(name, tensor, sample_rate, max_outputs, collections, family)", () => {
+    expectSameGraphs(
+      () => tf.summary.audio("a", tf.zeros([1, 4]), 8000, 1, ["c"], "f"),
+      () =>
+        tf.summary.audio({
+          name: "a",
+          tensor: tf.zeros([1, 4]),
+          sampleRate: 8000,
+          maxOutputs: 1,
+          collections: ["c"],
+          family: "f",
+        }),
+    );
+  });
+
   it("text(name, tensor, collections)", () => {
     expectSameGraphs(
       () => tf.summary.text("t", tf.constant("x"), ["c"]),

@@ -41,6 +41,7 @@ const TF_NOT_DIFFERENTIABLE = [
   "RandomUniform",
   "TruncatedNormal",
   // logging_ops.py
+  "AudioSummaryV2",
   "HistogramSummary",
   "ImageSummary",
   "MergeSummary",

@@ -219,6 +219,52 @@ describe("tf.summary.image", () => {
   });
 });
 
+describe("tf.summary.audio", () => {
+  it("16-bit WAVs of float samples, tagged name/audio/i", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const sound = [
+        [[0.5], [-0.25], [1.5]],
+        [[0], [-1], [0.00001]],
+      ];
+      const a = tf.summary.audio("snd", tf.constant(sound, tf.float32), 16000.7);
+      expect(a.op.type).toBe("AudioSummaryV2");
+      expect(a.op.inputs.map((i) => i.name)).toEqual(["snd/tag:0", "Const:0", "snd/sample_rate:0"]);
+      expect(a.op.attrs.max_outputs).toBe(3);
+      const values = runSummary(a).value;
+      expect(values.map((v) => v.tag)).toEqual(["snd/audio/0", "snd/audio/1"]);
+      const au = values[0]?.audio;
+      expect([au?.sampleRate, au?.numChannels, au?.lengthFrames, au?.contentType]).toEqual([
+        Math.fround(16000.7),
+        1,
+        3,
+        "audio/wav",
+      ]);
+      const wav = (v: (typeof values)[number]): DataView => {
+        const b = v.audio?.encodedAudioString as Uint8Array;
+        return new DataView(b.buffer, b.byteOffset, b.byteLength);
+      };
+      const w0 = wav(values[0] as (typeof values)[number]);
+      expect(String.fromCharCode(...new Uint8Array(w0.buffer, w0.byteOffset, 4))).toBe("RIFF");
+      expect([w0.getUint32(4, true), w0.getUint32(24, true), w0.getUint32(28, true)]).toEqual([
+        42, 16000, 32000,
+      ]);
+      // 0.5 → 16384, -0.25 → -8192, 1.5 clamped to 32767; 1e-5 * 2^15 rounds to 0
+      expect([w0.getInt16(44, true), w0.getInt16(46, true), w0.getInt16(48, true)]).toEqual([
+        16384, -8192, 32767,
+      ]);
+      const w1 = wav(values[1] as (typeof values)[number]);
+      expect([w1.getInt16(44, true), w1.getInt16(46, true), w1.getInt16(48, true)]).toEqual([
+        0, -32768, 0,
+      ]);
+      const bad = tf.summary.audio("bad", tf.zeros([2]), 8000);
+      expect(() => runSummary(bad)).toThrow("Tensor must be 3-D or 2-D, got: [2]");
+      const noRate = tf.summary.audio("zero", tf.zeros([1, 2]), 0, 1);
+      expect(() => runSummary(noRate)).toThrow("sample_rate must be > 0");
+    });
+  });
+});
+
 describe("tf.summary.text", () => {
   it("a TensorSummaryV2 with the text plugin's metadata", () => {
     const g = new tf.Graph();
@@ -292,6 +338,7 @@ describe("tf.summary.merge / mergeAll", () => {
 
   it("summary ops are declared not differentiable, as logging_ops.py declares them", () => {
     for (const type of [
+      "AudioSummaryV2",
       "ScalarSummary",
       "HistogramSummary",
       "ImageSummary",

@@ -17,6 +17,7 @@ import { notDifferentiable, registerOp } from "../registry.js";
 import { checkDType } from "../shape_utils.js";
 import { stringTensorBytes } from "../tfjs_internals.js";
 import { encodePng } from "./png.js";
+import { encodeWav } from "./wav.js";
 import { Histogram } from "./histogram.js";
 
 type SummaryValue = proto.tensorflow.Summary.IValue;
@@ -183,6 +184,44 @@ function normalizeFloatImage(
   return out;
 }
 
+registerOp({
+  type: "AudioSummaryV2",
+  kernel: ([tag, tensor, sampleRate], op) => {
+    const t = tag as tfc.Tensor;
+    const x = tensor as tfc.Tensor;
+    if (t.rank !== 0) throw new InvalidArgumentError("Tag must be a scalar", op.name);
+    if (x.rank < 2 || x.rank > 3)
+      throw new InvalidArgumentError(
+        `Tensor must be 3-D or 2-D, got: ${debugShape(x.shape)}`,
+        op.name,
+      );
+    const rate = numbersOf(sampleRate as tfc.Tensor)[0] as number;
+    if (!(rate > 0)) throw new InvalidArgumentError("sample_rate must be > 0", op.name);
+    const [batch, frames] = x.shape as [number, number];
+    const channels = x.rank === 2 ? 1 : (x.shape[2] as number);
+    const maxOutputs = op.attrs.max_outputs as number;
+    const baseTag = tagsOf(t)[0] as string;
+    const data = numbersOf(x);
+    const per = frames * channels;
+    const values: SummaryValue[] = [];
+    for (let i = 0; i < Math.min(maxOutputs, batch); i++) {
+      const samples = Array.prototype.slice.call(data, i * per, (i + 1) * per) as number[];
+      values.push({
+        tag: maxOutputs > 1 ? `${baseTag}/audio/${i}` : `${baseTag}/audio`,
+        audio: {
+          sampleRate: rate,
+          numChannels: channels,
+          lengthFrames: frames,
+          // The WAV header holds the rate as an integer (TF converts the float).
+          encodedAudioString: encodeWav(samples, Math.trunc(rate), channels, frames),
+          contentType: "audio/wav",
+        },
+      });
+    }
+    return [summaryTensor(values)];
+  },
+});
+
 /** TF's `Tensor::AsProtoField` (strings) or `AsProtoTensorContent` (numbers). */
 function tensorProtoOf(t: tfc.Tensor, dtype: DType): proto.tensorflow.ITensorProto {
   const tensorShape = { dim: t.shape.map((size) => ({ size })) };
@@ -261,6 +300,7 @@ notDifferentiable(
   "ScalarSummary",
   "HistogramSummary",
   "ImageSummary",
+  "AudioSummaryV2",
   "TensorSummaryV2",
   "MergeSummary",
 );
@@ -318,6 +358,26 @@ export function imageSummaryIn(
   return makeOp(graph, "ImageSummary", scope, [t, x], SCALAR_STRING, {
     max_images: maxImages,
     T: x.dtype,
+  });
+}
+
+/** `gen_logging_ops.audio_summary_v2(tag, tensor, sample_rate, max_outputs, name)`. */
+export function audioSummaryV2In(
+  graph: Graph,
+  scope: string,
+  tag: string,
+  tensor: TensorLike,
+  sampleRate: Tensor,
+  maxOutputs: number,
+): Operation {
+  if (maxOutputs < 1)
+    throw new ValueError(
+      `Attr 'max_outputs' of 'AudioSummaryV2' Op passed ${maxOutputs} less than minimum 1.`,
+    );
+  const t = stringInput(tag, "tag");
+  const x = convertToTensor(tensor, { name: "tensor", dtype: "float32" });
+  return makeOp(graph, "AudioSummaryV2", scope, [t, x, sampleRate], SCALAR_STRING, {
+    max_outputs: maxOutputs,
   });
 }
 
