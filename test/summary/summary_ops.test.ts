@@ -115,6 +115,31 @@ describe("tf.summary.histogram", () => {
     expect(expected.length).toBe(7);
   });
 
+  it("TF's own kernel test (summary_op_test.cc SimpleFloat): the same non-empty buckets", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const values = tf.constant(
+        [
+          [0.1, -0.7],
+          [4.1, 4],
+          [5, 4],
+        ],
+        tf.float32,
+      );
+      const histo = runSummary(tf.summary.histogram("taghisto", values)).value[0]?.histo;
+      const limits = histo?.bucketLimit ?? [];
+      const counts = histo?.bucket ?? [];
+      // TF prints each bucket as [previous limit, limit) with %.2g.
+      const g2 = (x: number): string => String(Number(x.toPrecision(2)));
+      const rows = counts.flatMap((c, i) =>
+        c > 0 ? [`[${g2(limits[i - 1] as number)}, ${g2(limits[i] as number)}) ${c}`] : [],
+      );
+      expect(rows).toEqual(["[-0.76, -0.69) 1", "[0.093, 0.1) 1", "[3.8, 4.2) 3", "[4.6, 5.1) 1"]);
+      expect([histo?.num, histo?.min, histo?.max]).toEqual([6, Math.fround(-0.7), 5]);
+      expect(((histo?.sum as number) / 6).toFixed(4)).toBe("2.7500");
+    });
+  });
+
   it("an empty histogram is one bucket at DBL_MAX", () => {
     const p = new Histogram().toProto(false);
     expect(p.bucketLimit).toEqual([Number.MAX_VALUE]);
