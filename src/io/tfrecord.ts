@@ -28,7 +28,7 @@ import {
 } from "../graph/call_args.js";
 import { TFRecordParser, encodeTFRecord, readTFRecords } from "./tfrecord_format.js";
 
-function builtin<T>(id: string, what: string): T {
+export function builtin<T>(id: string, what: string): T {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const mod = proc?.getBuiltinModule?.(id);
   if (mod !== undefined && mod !== null) return mod as T;

@@ -314,6 +314,8 @@ export class NDArray<D extends DType = DType> {
   readonly data: DataFor<D>;
   /** Number of elements: the product of `shape` (1 for a scalar). */
   readonly size: number;
+  /** A string array's elements as given in bytes, when they came as bytes (see {@link bytes}). */
+  #bytes: readonly Uint8Array[] | null = null;
 
   /**
    * Wraps `data` (not copied) as an array of `shape`; the storage must already be the one
@@ -362,7 +364,34 @@ export class NDArray<D extends DType = DType> {
     dtype: D,
   ): NDArray<D> {
     checkDType(dtype);
-    return new NDArray<D>(toStorage(data, dtype) as DataFor<D>, shape, dtype);
+    const array = new NDArray<D>(toStorage(data, dtype) as DataFor<D>, shape, dtype);
+    if (
+      dtype === "string" &&
+      Array.from(data as ArrayLike<unknown>).every((v) => v instanceof Uint8Array)
+    )
+      array.#bytes = Array.from(data as readonly Uint8Array[]);
+    return array;
+  }
+
+  /**
+   * A string array's elements as byte strings (Python's `bytes`, what TensorFlow returns
+   * for string tensors): the bytes the array was built from, or each string's UTF-8
+   * encoding. `data` holds the UTF-8 decoding, which cannot hold bytes that are not
+   * UTF-8 (a serialized protocol buffer): read those here.
+   *
+   * @example
+   * ```ts
+   * const a = NDArray.fromTypedArray([Uint8Array.of(0xff, 1)], [], "string");
+   * Array.from(a.bytes()[0]).join(","); // ==> 255,1
+   * NDArray.fromNested("é").bytes()[0].length; // ==> 2
+   * ```
+   */
+  bytes(): Uint8Array[] {
+    if (this.dtype !== "string")
+      throw new ValueError(`bytes() reads string arrays; this array's dtype is ${this.dtype}`);
+    if (this.#bytes !== null) return this.#bytes.slice();
+    const encoder = new TextEncoder();
+    return (this.data as string[]).map((s) => encoder.encode(s));
   }
 
   /**

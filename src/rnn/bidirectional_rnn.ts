@@ -8,7 +8,7 @@ import { variableScope } from "../scope/variable_scope.js";
 import type { DType } from "../graph/dtypes.js";
 import type { VariableScope } from "../scope/variable_scope.js";
 import { checkLoopOptions, dynamicRnn, rnnInputsKind } from "./dynamic_rnn.js";
-import { flatten, mapStructure, type Structure } from "./nest.js";
+import { flatten, mapStructure, type Structure } from "../graph/nest.js";
 import { scopeKind, stateKind, type RNNCell } from "./rnn_cell.js";
 import { assertLikeRnnCell, cellKind, type CellLike } from "./static_rnn.js";
 import {

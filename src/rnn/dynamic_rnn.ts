@@ -14,7 +14,7 @@ import { reduceMax } from "../ops/math/reduce.js";
 import { identity } from "../ops/math/unary.js";
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { variableScope, type VariableScope } from "../scope/variable_scope.js";
-import { flatten, mapStructure, packSequenceAs, type Structure } from "./nest.js";
+import { flatten, mapStructure, packSequenceAs, type Structure } from "../graph/nest.js";
 import {
   scopeKind,
   sizeDims,

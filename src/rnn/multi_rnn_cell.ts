@@ -5,7 +5,7 @@ import { slice } from "../ops/array/slice.js";
 import { nameScope } from "../scope/name_scope.js";
 import { variableScope } from "../scope/variable_scope.js";
 import { Layer } from "../layers/base.js";
-import { isSequence } from "./nest.js";
+import { isSequence } from "../graph/nest.js";
 import {
   RNNCell,
   ZERO_STATE_P,

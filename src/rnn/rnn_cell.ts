@@ -23,7 +23,7 @@ import { normalizeReuse, type ReuseOption } from "../scope/reuse.js";
 import type { CustomGetter } from "../scope/types.js";
 import { getVariableScope, type VariableScope, variableScope } from "../scope/variable_scope.js";
 import { Variable } from "../variables/variable.js";
-import { flatten, mapStructure } from "./nest.js";
+import { flatten, mapStructure } from "../graph/nest.js";
 import {
   booleanKind,
   declare,

@@ -10,7 +10,13 @@ import { nameScope } from "../scope/name_scope.js";
 import { device as deviceScope, type DeviceNameOrFunction } from "../ops/control/device.js";
 import type { VariableScope } from "../scope/variable_scope.js";
 import { md5Hex } from "./md5.js";
-import { assertSameStructure, flatten, isSequence, mapStructure, packSequenceAs } from "./nest.js";
+import {
+  assertSameStructure,
+  flatten,
+  isSequence,
+  mapStructure,
+  packSequenceAs,
+} from "../graph/nest.js";
 import {
   RNNCell,
   ZERO_STATE_P,

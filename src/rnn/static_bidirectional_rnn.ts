@@ -8,7 +8,7 @@ import { reverseSequence } from "../ops/array/reverse.js";
 import { stack, unstack } from "../ops/array/stack.js";
 import { graphFromValues } from "../scope/name_scope.js";
 import { variableScope, type VariableScope } from "../scope/variable_scope.js";
-import { flatten, packSequenceAs } from "./nest.js";
+import { flatten, packSequenceAs } from "../graph/nest.js";
 import { scopeKind, stateKind, type RNNCell } from "./rnn_cell.js";
 import { assertLikeRnnCell, cellKind, staticRnn, type CellLike } from "./static_rnn.js";
 import {

@@ -9,7 +9,7 @@ import { greaterEqual, lessEqual } from "../ops/math/binary.js";
 import { withDefaultGraph } from "../graph/graph.js";
 import { graphFromValues } from "../scope/name_scope.js";
 import { VariableScope, variableScope } from "../scope/variable_scope.js";
-import { assertSameStructure, flatten, mapStructure, packSequenceAs } from "./nest.js";
+import { assertSameStructure, flatten, mapStructure, packSequenceAs } from "../graph/nest.js";
 import {
   batchDimOf,
   RNNCell,

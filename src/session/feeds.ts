@@ -6,6 +6,7 @@ import { isTensorConvertible, Tensor, toTensorSymbol } from "../graph/tensor.js"
 import { TensorShape } from "../graph/tensor_shape.js";
 import { isShapedValue, toConstValue, type ConstValue } from "../ops/const_value.js";
 import { runtimeTensor } from "../ops/runtime_value.js";
+import { NDArray } from "../ndarray/index.js";
 
 /** A value to feed: a number, boolean, string, nested array, typed array, or `NDArray`. */
 export type FeedValue = unknown;
@@ -128,6 +129,12 @@ function directFeed(t: Tensor, value: FeedValue): tfc.Tensor | null {
   if (typeof value === "number" && t.dtype === "float32") {
     checkFeedShape(t, []);
     return tfc.scalar(value, "float32");
+  }
+  if (value instanceof NDArray && value.dtype === "string" && t.dtype === "string") {
+    // Its bytes, not its decoded strings: a fetched Summary fed back must stay exact.
+    const shape = value.shape.slice();
+    checkFeedShape(t, shape);
+    return tfc.tensor(value.bytes(), shape, "string");
   }
   if (isShapedValue(value) && value.dtype === t.dtype && value.dtype !== "string") {
     const shape = value.shape.slice();

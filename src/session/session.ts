@@ -21,6 +21,7 @@ import { refuseUnsupported } from "../scope/arg_kinds.js";
 import { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { NDArray } from "../ndarray/index.js";
+import { stringTensorBytes } from "../ops/tfjs_internals.js";
 import { AsyncScopeError, isPromiseLike } from "../scope/synchronous.js";
 import { ensureBackendSync, ready } from "./backend.js";
 import { currentDefaultSession, withDefaultSession } from "./default_session.js";
@@ -272,8 +273,10 @@ declare(Session.prototype.close, CLOSE);
  * an int64 array.
  */
 function toNDArray(t: tfc.Tensor, dtype: DType = t.dtype as DType): NDArray {
-  const data = t.dataSync() as unknown;
   const shape = t.shape.slice();
+  // The raw bytes: a string tensor may hold bytes that are not UTF-8 (a serialized Summary).
+  if (t.dtype === "string") return NDArray.fromTypedArray(stringTensorBytes(t), shape, "string");
+  const data = t.dataSync() as unknown;
   if (dtype === "int64") return new NDArray(widenToInt64(data as Int32Array), shape, "int64");
   switch (t.dtype) {
     case "float32":
@@ -282,14 +285,6 @@ function toNDArray(t: tfc.Tensor, dtype: DType = t.dtype as DType): NDArray {
       return new NDArray(Int32Array.from(data as Int32Array), shape, "int32");
     case "bool":
       return new NDArray(Uint8Array.from(data as Uint8Array), shape, "bool");
-    case "string":
-      return new NDArray(
-        Array.from(data as ArrayLike<string | Uint8Array>, (s) =>
-          typeof s === "string" ? s : new TextDecoder().decode(s),
-        ),
-        shape,
-        "string",
-      );
     default:
       throw new InternalError(`Unsupported tfjs dtype ${t.dtype}`);
   }

@@ -46,6 +46,13 @@ const TF_NOT_DIFFERENTIABLE = [
   "StackPopV2",
   // sparse_grad.py
   "SparseToDense",
+  // logging_ops.py
+  "AudioSummaryV2",
+  "HistogramSummary",
+  "ImageSummary",
+  "MergeSummary",
+  "ScalarSummary",
+  "TensorSummaryV2",
   // state_grad.py
   "Assign",
   "AssignAdd",

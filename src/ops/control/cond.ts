@@ -23,7 +23,7 @@ import { identity } from "../math/unary.js";
 import { inOpScope } from "../op_scope.js";
 import { mergeOp, switchOp } from "./control_flow_ops.js";
 import { flowOf, withArraysOf } from "./tensor_array.js";
-import { flattenStructure, packStructure, sameStructure, structureMismatch } from "./structure.js";
+import { flatten, packSequenceAs, sameStructure, structureMismatch } from "../../graph/nest.js";
 
 /**
  * One branch of a `tf.cond` being built (TensorFlow's `CondContext`): its ops run only when
@@ -212,7 +212,7 @@ export function buildCond(
         if (orig === undefined || orig === null) {
           throw new ValueError(`${what} must have a return value.`);
         }
-        return [orig, flattenStructure<unknown>(orig).map((leaf) => ctx.output(leaf))];
+        return [orig, flatten<unknown>(orig).map((leaf) => ctx.output(leaf))];
       });
     const [builtT, resT] = branch(
       new CondContext(graph, scope, predId, pivotT, 1),
@@ -247,10 +247,7 @@ export function buildCond(
       }
     });
     const merges = resF.map((f, i) => mergeOp([f, resT[i] as Tensor], { name: "Merge" })[0]);
-    const packed = packStructure<unknown>(
-      origT,
-      withArraysOf(flattenStructure<unknown>(origT), merges),
-    );
+    const packed = packSequenceAs<unknown>(origT, withArraysOf(flatten<unknown>(origT), merges));
     return strict ? packed : unpackSingleton(packed);
   });
 }

@@ -21,12 +21,12 @@ import { greater, greaterEqual, less } from "../math/binary.js";
 import { pythonOperator } from "../math/operators.js";
 import { inOpScope } from "../op_scope.js";
 import {
-  flattenStructure,
-  isStructure,
-  packStructure,
+  flatten,
+  isSequence,
+  packSequenceAs,
   sameStructure,
   structureMismatch,
-} from "./structure.js";
+} from "../../graph/nest.js";
 import { TensorArray } from "./tensor_array.js";
 import { whileLoop } from "./while_v1.js";
 
@@ -74,10 +74,10 @@ function flattener(structure: unknown): {
   flatten: (x: unknown) => unknown[];
   pack: (flat: readonly unknown[]) => unknown;
 } {
-  const isSeq = isStructure(structure);
+  const isSeq = isSequence(structure);
   return {
-    flatten: (x) => (isSeq ? flattenStructure<unknown>(x) : [x]),
-    pack: (flat) => (isSeq ? packStructure<unknown>(structure, flat) : flat[0]),
+    flatten: (x) => (isSeq ? flatten<unknown>(x) : [x]),
+    pack: (flat) => (isSeq ? packSequenceAs<unknown>(structure, flat) : flat[0]),
   };
 }
 

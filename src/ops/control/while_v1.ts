@@ -36,12 +36,12 @@ import {
 import { uniqueAtRoot } from "./cond.js";
 import { flowOf, withArraysOf } from "./tensor_array.js";
 import {
-  flattenStructure,
-  isStructure,
-  packStructure,
+  flatten,
+  isSequence,
+  packSequenceAs,
   sameStructure,
   structureMismatch,
-} from "./structure.js";
+} from "../../graph/nest.js";
 
 /**
  * What a gradient loop knows of the forward loop it runs backwards over (TensorFlow's
@@ -246,7 +246,7 @@ export const whileLoop = tfFunction("whileLoop", WHILE_LOOP_PARAMS, (a) => {
   if (parallelIterations < 1) {
     throw new TypeError("parallel_iterations must be a positive integer.");
   }
-  return inOpScope(a.name, "while", flattenStructure<unknown>(loopVars), (scope, graph) => {
+  return inOpScope(a.name, "while", flatten<unknown>(loopVars), (scope, graph) => {
     let vars: unknown[] = loopVars as unknown[];
     let condFn = a.cond as (...args: unknown[]) => unknown;
     let bodyFn = a.body as (...args: unknown[]) => unknown;
@@ -311,7 +311,7 @@ export function whileContextOfOp(op: Operation): WhileContext | null {
 /** `BuildLoop`: the loop's ops, from the loop variables' tensors. */
 function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
   // A TensorArray loop variable is carried as its flow (`_convert_tensorarray_to_flow`).
-  const origFlat = flattenStructure<unknown>(args.loopVars);
+  const origFlat = flatten<unknown>(args.loopVars);
   const flatVars = origFlat.map(flowOf);
   const shapes =
     args.shapeInvariants === undefined || args.shapeInvariants === null
@@ -357,7 +357,7 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
     const merges = enters.map((e) => mergeOp([e, e], { name: "Merge" })[0]);
     ctx.merges.push(...merges);
     ctx.pivotForPred = merges[0] as Tensor;
-    const packed = packStructure<unknown[]>(args.loopVars, withArraysOf(origFlat, merges));
+    const packed = packSequenceAs<unknown[]>(args.loopVars, withArraysOf(origFlat, merges));
     const c = convertToTensor(args.cond(...packed) as TensorLike);
     const pivot = loopCondOp(c, { name: "LoopCond" });
     ctx.pivot = pivot;
@@ -366,13 +366,13 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
     const forBody = switches.map(([, t]) => identity(t, { name: "Identity" }));
     ctx.identities.push(...forBody);
     ctx.pivotForBody = forBody[0] as Tensor;
-    const packedForBody = packStructure<unknown[]>(args.loopVars, withArraysOf(origFlat, forBody));
+    const packedForBody = packSequenceAs<unknown[]>(args.loopVars, withArraysOf(origFlat, forBody));
     let bodyResult = args.body(...packedForBody);
-    if (!isStructure(bodyResult)) bodyResult = [bodyResult];
+    if (!isSequence(bodyResult)) bodyResult = [bodyResult];
     if (!sameStructure(packedForBody, bodyResult)) {
       throw new ValueError(structureMismatch(packedForBody, bodyResult));
     }
-    const bodyFlat = flattenStructure<unknown>(bodyResult);
+    const bodyFlat = flatten<unknown>(bodyResult);
     const next = bodyFlat.map(flowOf);
     if (next.length !== merges.length) {
       throw new ValueError(
@@ -399,7 +399,7 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
     const exits = switches.map(([f]) => exitOp(f, { name: "Exit" }));
     ctx.exits.push(...exits);
     // What the body returned as a TensorArray leaves the loop as one.
-    const packedExits = packStructure<unknown>(bodyResult, withArraysOf(bodyFlat, exits));
+    const packedExits = packSequenceAs<unknown>(bodyResult, withArraysOf(bodyFlat, exits));
     if (args.returnSameStructure) return packedExits;
     return exits.length === 1 ? withArraysOf(bodyFlat, exits)[0] : packedExits;
   });
@@ -409,9 +409,9 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
 function shapeLeaves(loopVars: unknown, invariants: unknown): TensorShape[] {
   const out: TensorShape[] = [];
   const visit = (v: unknown, s: unknown): void => {
-    if (isStructure(v)) {
-      if (!isStructure(s) || Array.isArray(v) !== Array.isArray(s) || isShapeLike(s)) {
-        if (!(Array.isArray(v) && isShapeLike(s) && !v.every((x) => isStructure(x)))) {
+    if (isSequence(v)) {
+      if (!isSequence(s) || Array.isArray(v) !== Array.isArray(s) || isShapeLike(s)) {
+        if (!(Array.isArray(v) && isShapeLike(s) && !v.every((x) => isSequence(x)))) {
           throw new ValueError(structureMismatch(loopVars, invariants));
         }
       }
