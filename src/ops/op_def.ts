@@ -7,12 +7,13 @@
  * `"name: N * T"` (a number attr), `"name: Tlist"` (a `list(type)` attr), `"name: Ref(T)"`.
  * Attr specs: `"name: type"`, `"name: {float, int32} = int32"`, `"name: {'SAME', 'VALID'}"`,
  * `"name: int >= 1"`, `"name: bool = false"`, `"name: list(int) = [1, 1, 1, 1]"`,
- * `"name: shape = ?"` (unknown rank), `"name: string = 'NHWC'"`.
+ * `"name: shape = ?"` (unknown rank), `"name: string = 'NHWC'"`,
+ * `"name: tensor = { dtype: DT_UINT8 int_val: 255 }"` (a TensorProto in text format).
  */
 import type { DType } from "../graph/dtypes.js";
 import type { Operation } from "../graph/operation.js";
 import type { TensorShape } from "../graph/tensor_shape.js";
-import { tensorflow } from "../proto/index.js";
+import { TensorProto, tensorflow } from "../proto/index.js";
 import type { ConstValue } from "./const_value.js";
 
 /** One op type's TensorFlow signature, in TF's `REGISTER_OP` notation. */
@@ -155,6 +156,11 @@ function scalarValue(opName: string, spec: string, type: string, text: string): 
       return { type: typeEnum(opName, spec, text) };
     case "shape":
       return { shape: parseShape(opName, spec, text) };
+    case "tensor":
+      // TF spells a tensor default as a TensorProto in text format, in braces.
+      if (!text.startsWith("{") || !text.endsWith("}"))
+        throw new SpecError(opName, spec, `expected a {TensorProto}, got ${text}`);
+      return { tensor: TensorProto.fromText(text.slice(1, -1)) };
     default:
       throw new SpecError(opName, spec, `no default values for attrs of type ${type}`);
   }
@@ -352,6 +358,10 @@ function valueSpelling(opName: string, type: string, v: AttrValueMessage): strin
       const dims = (s.dim ?? []).map((d) => (Number(d.size) === -1 ? "?" : String(d.size)));
       return `[${dims.join(", ")}]`;
     }
+    case "tensor":
+      return `{ ${TensorProto.toText(v.tensor ?? {})
+        .trim()
+        .replace(/\s*\n\s*/g, " ")} }`;
     default:
       throw new Error(`Op ${opName}: no spelling for ${type} values`);
   }
@@ -382,8 +392,7 @@ function argSpelling(a: ArgDefMessage): string {
 
 /**
  * The declaration of an OpDef (the inverse of {@link buildOpDef}): how a new op's
- * declaration is written from TF's `ops.pbtxt`. Throws for defaults the notation lacks
- * (tensors, funcs), which no scopeflow op has.
+ * declaration is written from TF's `ops.pbtxt`.
  */
 export function specOf(def: OpDefMessage): OpDefSpec {
   const name = def.name ?? "";

@@ -260,6 +260,23 @@ describe("sparse updates and sampled losses export", () => {
   });
 });
 
+describe("summary ops export", () => {
+  it("scalar, histogram, image (bad_color defaulted from the OpDef's tensor), text, merged", () => {
+    const x = tf.placeholder(tf.float32, [2, 4, 4, 3], { name: "x" });
+    tf.summary.scalar("loss", tf.reduceMean(x));
+    tf.summary.histogram("h", x);
+    tf.summary.image("img", x);
+    tf.summary.text("t", tf.constant("hi"));
+    tf.summary.mergeAll();
+    const def = tf.getDefaultGraph().asGraphDef();
+    const image = def.node.find((n) => n.op === "ImageSummary");
+    expect(image?.attr?.bad_color?.tensor?.intVal).toEqual([255, 0, 0, 255]);
+    expect(image?.attr?.max_images?.i).toBe(3);
+    const merged = def.node.find((n) => n.op === "MergeSummary");
+    expect(merged?.attr?.N?.i).toBe(4);
+  });
+});
+
 describe("control flow exports as TF's own ops", () => {
   it("while_loop and cond, with the cond's gradient", () => {
     const i0 = tf.constant(0, { name: "i" });

@@ -48,6 +48,13 @@ function summaryTensor(values: SummaryValue[]): tfc.Tensor {
 
 registerOp({
   type: "ScalarSummary",
+  opDef: {
+    inputs: ["tags: string", "values: T"],
+    outputs: ["summary: string"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
   kernel: ([tags, values], op) => {
     const t = tags as tfc.Tensor;
     const v = values as tfc.Tensor;
@@ -71,6 +78,13 @@ registerOp({
 
 registerOp({
   type: "HistogramSummary",
+  opDef: {
+    inputs: ["tag: string", "values: T"],
+    outputs: ["summary: string"],
+    attrs: [
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64} = float",
+    ],
+  },
   kernel: ([tag, values], op) => {
     const t = tag as tfc.Tensor;
     if (t.rank !== 0) throw new InvalidArgumentError("tags must be scalar", op.name);
@@ -93,6 +107,15 @@ const DEFAULT_BAD_COLOR = [255, 0, 0, 255] as const;
 
 registerOp({
   type: "ImageSummary",
+  opDef: {
+    inputs: ["tag: string", "tensor: T"],
+    outputs: ["summary: string"],
+    attrs: [
+      "max_images: int >= 1 = 3",
+      "T: {uint8, float, half, double} = float",
+      "bad_color: tensor = { dtype: DT_UINT8 tensor_shape { dim { size: 4 } } int_val: 255 int_val: 0 int_val: 0 int_val: 255 }",
+    ],
+  },
   kernel: ([tag, tensor], op) => {
     const t = tag as tfc.Tensor;
     const x = tensor as tfc.Tensor;
@@ -186,6 +209,11 @@ function normalizeFloatImage(
 
 registerOp({
   type: "AudioSummaryV2",
+  opDef: {
+    inputs: ["tag: string", "tensor: float", "sample_rate: float"],
+    outputs: ["summary: string"],
+    attrs: ["max_outputs: int >= 1 = 3"],
+  },
   kernel: ([tag, tensor, sampleRate], op) => {
     const t = tag as tfc.Tensor;
     const x = tensor as tfc.Tensor;
@@ -252,6 +280,11 @@ function tensorProtoOf(t: tfc.Tensor, dtype: DType): proto.tensorflow.ITensorPro
 
 registerOp({
   type: "TensorSummaryV2",
+  opDef: {
+    inputs: ["tag: string", "tensor: T", "serialized_summary_metadata: string"],
+    outputs: ["summary: string"],
+    attrs: ["T: type"],
+  },
   kernel: ([tag, tensor, metadata], op) => {
     const t = tag as tfc.Tensor;
     if (t.rank !== 0) throw new InvalidArgumentError("tag must be scalar", op.name);
@@ -270,6 +303,7 @@ registerOp({
 
 registerOp({
   type: "MergeSummary",
+  opDef: { inputs: ["inputs: N * string"], outputs: ["summary: string"], attrs: ["N: int >= 1"] },
   kernel: (inputs, op) => {
     const merged: SummaryValue[] = [];
     const tags = new Set<string>();
