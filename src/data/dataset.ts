@@ -84,7 +84,7 @@ function structureText(value: Nested<unknown>): string {
  * Builds in the graph of `values` (the default one if none), all or nothing: a failing
  * call leaves the graph as it was.
  */
-function building<T>(values: readonly unknown[], fn: (graph: Graph) => T): T {
+export function building<T>(values: readonly unknown[], fn: (graph: Graph) => T): T {
   const graph = graphFromValues(values);
   return withDefaultGraph(graph, () => graph.atomically(() => fn(graph)));
 }
@@ -110,7 +110,7 @@ function withFlatAttrs(attrs: Record<string, unknown>, spec: ElementSpec): Recor
 }
 
 /** Adds a dataset op (a `variant` scalar) with TF's flat structure attributes. */
-function datasetOp(
+export function datasetOp(
   graph: Graph,
   type: string,
   inputs: readonly Tensor[],
@@ -215,6 +215,7 @@ const MAP = defineParams("Dataset.map", [
   opt("numParallelCalls", intOrTensorKind),
 ] as const);
 const FILTER = defineParams("Dataset.filter", [req("predicate", functionKind)] as const);
+const FLAT_MAP = defineParams("Dataset.flatMap", [req("mapFunc", functionKind)] as const);
 const BATCH = defineParams("Dataset.batch", [
   req("batchSize", intOrTensorKind),
   opt("dropRemainder", booleanKind),
@@ -272,7 +273,7 @@ export class Dataset {
   readonly variantTensor: Tensor;
   private readonly spec: ElementSpec;
 
-  private constructor(variantTensor: Tensor, spec: ElementSpec) {
+  protected constructor(variantTensor: Tensor, spec: ElementSpec) {
     this.variantTensor = variantTensor;
     this.spec = spec;
   }
@@ -302,6 +303,11 @@ export class Dataset {
       specLeaves(this.spec).map(() => Tensor),
       isTensorLeaf,
     );
+  }
+
+  /** @internal A dataset over `variantTensor` with elements of `spec`. */
+  static wrap(variantTensor: Tensor, spec: ElementSpec): Dataset {
+    return new Dataset(variantTensor, spec);
   }
 
   /** @internal The element spec, for iterators. */
@@ -525,6 +531,27 @@ export class Dataset {
       });
       return new Dataset(v, this.spec);
     });
+  }
+
+  /**
+   * Maps each element to a dataset and reads them one after the other (`flat_map`, op
+   * `FlatMapDataset`). `mapFunc` is traced once, as for `map`, and must return a `Dataset`;
+   * the elements have that dataset's structure.
+   *
+   * @example
+   * ```ts
+   * const ds = tf.data.Dataset.range(1, 4).flatMap((n) => tf.data.Dataset.range(n));
+   * const next = ds.makeOneShotIterator().getNext() as tf.Tensor;
+   * using sess = new tf.Session();
+   * [0, 1, 2, 3, 4, 5].map(() => sess.run(next)).join(" "); // ==> 0 0 1 0 1 2
+   * ds.variantTensor.op.type; // ==> FlatMapDataset
+   * ```
+   */
+  flatMap(...args: CallArgs<typeof FLAT_MAP.params>): Dataset {
+    const a = FLAT_MAP.parse(args);
+    return building([this.variantTensor], (graph) =>
+      datasetFunctionOp(graph, this, "flat_map", a.mapFunc, "FlatMapDataset", () => [], {}),
+    );
   }
 
   /**
@@ -955,6 +982,47 @@ const DEFAULT_OPTIMIZATIONS = ["map_and_batch_fusion", "noop_elimination", "shuf
  * options, an `OptimizeDataset` (graph rewrites) and a `ModelDataset` (autotuning). Both
  * hand elements through unchanged here: rewrites and autotuning change no value.
  */
+/**
+ * A dataset op whose function makes a dataset from each input element (`FlatMapDataset`,
+ * `ParallelInterleaveDataset`): `mapFunc` is traced as `Dataset.<transformation>`'s, its
+ * result must be a `Dataset`, whose element spec the new dataset takes. `extra` makes the
+ * op's inputs after the captured ones, in the graph, once the function is traced.
+ */
+export function datasetFunctionOp(
+  graph: Graph,
+  input: Dataset,
+  transformation: string,
+  mapFunc: (...args: never[]) => unknown,
+  type: string,
+  extra: () => Tensor[],
+  attrs: Record<string, unknown>,
+): Dataset {
+  let inner: ElementSpec | null = null;
+  const wrapped = (...xs: never[]): Tensor => {
+    const result = (mapFunc as (...a: never[]) => unknown)(...xs);
+    if (!(result instanceof Dataset)) {
+      throw new TypeError(
+        `\`map_func\` must return a \`Dataset\` object. Got ${result === null ? "None" : typeof result}`,
+      );
+    }
+    inner = result.elementSpec;
+    return result.variantTensor;
+  };
+  Object.defineProperty(wrapped, "name", { value: mapFunc.name });
+  const fn = traceFunction(graph, transformation, wrapped, input.elementSpec);
+  const spec = inner as ElementSpec | null;
+  if (spec === null) {
+    throw new ValueError(`The function passed to Dataset.${transformation}() returned None.`);
+  }
+  const captured = capturedInputs(fn);
+  const v = datasetOp(graph, type, [input.variantTensor, ...captured, ...extra()], spec, {
+    f: fn.body.name,
+    Targuments: captured.map((t) => t.dtype),
+    ...attrs,
+  });
+  return Dataset.wrap(v, spec);
+}
+
 function applyOptions(graph: Graph, variant: Tensor, spec: ElementSpec): Tensor {
   const optimizations = convertToTensor(DEFAULT_OPTIMIZATIONS, {
     dtype: "string",

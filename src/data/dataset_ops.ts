@@ -2,6 +2,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import {
   FailedPreconditionError,
   InternalError,
+  OpError,
   InvalidArgumentError,
   OutOfRangeError,
   UnimplementedError,
@@ -21,6 +22,11 @@ import {
 import type { OpDefSpec } from "../ops/op_def.js";
 import { shareTensor, stringTensorBytes } from "../ops/tfjs_internals.js";
 import { readScalar } from "../ops/tensor_util.js";
+import {
+  TFRecordOptions,
+  tfRecordIterator,
+  type TFRecordCompressionName,
+} from "../io/tfrecord.js";
 
 /*
  * The run-time side of tf.data. A dataset op's output (a `variant`) is carried by an int32
@@ -827,6 +833,214 @@ registerDatasetOp("ConcatenateDataset", { inputs: ["input_dataset: variant", "an
   return [variantOf(rt, new ConcatenateDataset(datasets))];
 });
 
+/** Calls a dataset-returning function on one element; the dataset it made, retained. */
+function datasetFromFunction(
+  rt: KernelRuntime,
+  fn: FuncGraph,
+  element: Element,
+  captured: readonly tfc.Tensor[],
+  op: Operation,
+): RuntimeDataset {
+  const [handle] = callFunction(rt, fn, element, captured);
+  try {
+    return datasetOf(rt, handle as tfc.Tensor, op).retain();
+  } finally {
+    handle?.dispose();
+  }
+}
+
+/** An input element's dataset being read, and where in it. */
+interface OpenDataset {
+  readonly dataset: RuntimeDataset;
+  readonly it: ElementIterator;
+}
+
+function openFrom(
+  rt: KernelRuntime,
+  fn: FuncGraph,
+  element: Element,
+  captured: readonly tfc.Tensor[],
+  op: Operation,
+): OpenDataset {
+  let dataset: RuntimeDataset;
+  try {
+    dataset = datasetFromFunction(rt, fn, element, captured, op);
+  } finally {
+    disposeAll(element);
+  }
+  return { dataset, it: dataset.iterate(rt) };
+}
+
+function closeOpen(o: OpenDataset): void {
+  o.it.dispose();
+  o.dataset.dispose();
+}
+
+/**
+ * `InterleaveDataset` and, with `sloppy` false, `ParallelInterleaveDataset` (which TF runs
+ * on threads but delivers in this same order): up to `cycleLength` of the datasets the
+ * function makes from input elements are read in turn, `blockLength` elements from each;
+ * one that ends is replaced by the next input element's. `FlatMapDataset` is the cycle of 1.
+ */
+class InterleaveDataset extends DerivedDataset {
+  constructor(
+    input: RuntimeDataset,
+    private readonly fn: FuncGraph,
+    private readonly captured: tfc.Tensor[],
+    private readonly cycleLength: number,
+    private readonly blockLength: number,
+    private readonly op: Operation,
+  ) {
+    super([input]);
+  }
+
+  protected override freeOwn(): void {
+    disposeAll(this.captured);
+  }
+
+  iterate(rt: KernelRuntime): ElementIterator {
+    const input = this.input.iterate(rt);
+    // Slots are filled when the turn comes to them, as TensorFlow's kernel fills them.
+    const cycle: (OpenDataset | null)[] = new Array<OpenDataset | null>(this.cycleLength).fill(
+      null,
+    );
+    let open = 0;
+    let inputEnded = false;
+    let slot = 0;
+    let inBlock = 0;
+    const advance = (): void => {
+      inBlock = 0;
+      slot = (slot + 1) % this.cycleLength;
+    };
+    return iteratorOf(
+      (r) => {
+        while (!inputEnded || open > 0) {
+          const current = cycle[slot];
+          if (current !== null && current !== undefined) {
+            const e = current.it.next(r);
+            if (e !== null) {
+              inBlock += 1;
+              if (inBlock >= this.blockLength) advance();
+              return e;
+            }
+            closeOpen(current);
+            cycle[slot] = null;
+            open -= 1;
+            advance();
+          } else if (!inputEnded) {
+            const e = input.next(r);
+            if (e === null) inputEnded = true;
+            else {
+              cycle[slot] = openFrom(r, this.fn, e, this.captured, this.op);
+              open += 1;
+            }
+          } else {
+            advance();
+          }
+        }
+        return null;
+      },
+      () => {
+        for (const o of cycle) if (o !== null) closeOpen(o);
+        cycle.fill(null);
+        input.dispose();
+      },
+    );
+  }
+}
+
+function interleaveKernel(lengths: (inputs: readonly tfc.Tensor[], n: number) => [number, number]): Kernel {
+  return (inputs, op, rt) => {
+    const fn = functionOf(op, "f");
+    const n = fn.captures.length;
+    const captured = inputs.slice(1, 1 + n).map(shareTensor);
+    const [cycleLength, blockLength] = lengths(inputs, n);
+    if (cycleLength <= 0 || blockLength <= 0) {
+      disposeAll(captured);
+      throw new InvalidArgumentError(
+        `${cycleLength <= 0 ? "cycle_length" : "block_length"} must be greater than zero.\n\t [[{{node ${op.name}}}]]`,
+        op.name,
+      );
+    }
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [
+      variantOf(rt, new InterleaveDataset(input, fn, captured, cycleLength, blockLength, op)),
+    ];
+  };
+}
+
+registerDatasetOp(
+  "FlatMapDataset",
+  interleaveKernel(() => [1, 1]),
+);
+registerDatasetOp(
+  "ParallelInterleaveDataset",
+  interleaveKernel((inputs, n) => [scalarInput(inputs, 1 + n), scalarInput(inputs, 2 + n)]),
+);
+
+/** TF's compression names for the `compression_type` input. */
+const COMPRESSION: Record<string, TFRecordCompressionName> = { "": "", ZLIB: "ZLIB", GZIP: "GZIP" };
+
+/** The records of TFRecord files, in file order, as scalar strings (`TFRecordDataset`). */
+class TFRecordFilesDataset extends RuntimeDataset {
+  constructor(
+    private readonly files: readonly string[],
+    private readonly options: TFRecordOptions,
+  ) {
+    super();
+  }
+
+  protected free(): void {}
+
+  iterate(): ElementIterator {
+    let k = 0;
+    let records: Iterator<Uint8Array> | null = null;
+    return iteratorOf(
+      () => {
+        for (;;) {
+          if (records === null) {
+            if (k >= this.files.length) return null;
+            records = tfRecordIterator(this.files[k++] as string, this.options);
+          }
+          const r = records.next();
+          if (r.done !== true) return [tfc.tensor([r.value], [], "string")];
+          records = null;
+        }
+      },
+      () => {
+        records?.return?.(undefined);
+        records = null;
+      },
+    );
+  }
+}
+
+registerDatasetOp("TFRecordDataset", (inputs, op, rt) => {
+  const decoder = new TextDecoder();
+  const files = stringTensorBytes(inputs[0] as tfc.Tensor).map((b) => decoder.decode(b));
+  const kind = decoder.decode(stringTensorBytes(inputs[1] as tfc.Tensor)[0]);
+  const compression = COMPRESSION[kind];
+  if (compression === undefined) {
+    throw new InvalidArgumentError(
+      `Unsupported compression_type: ${kind}.\n\t [[{{node ${op.name}}}]]`,
+      op.name,
+    );
+  }
+  const bufferSize = scalarInput(inputs, 2);
+  if (bufferSize < 0) {
+    throw new InvalidArgumentError(
+      `\`buffer_size\` must be >= 0 (0 == no buffering)\n\t [[{{node ${op.name}}}]]`,
+      op.name,
+    );
+  }
+  const options = new TFRecordOptions({
+    compressionType: compression,
+    // TF's 0 means unbuffered: read a record's worth at a time, here 1 KiB chunks.
+    inputBufferSize: bufferSize === 0 ? 1024 : bufferSize,
+  });
+  return [variantOf(rt, new TFRecordFilesDataset(files, options))];
+});
+
 /** An iterator's state in one session: the dataset it was made from and its position. */
 class IteratorState implements Stashable {
   private dataset: RuntimeDataset | null = null;
@@ -983,7 +1197,12 @@ registerOp({
         op.name,
       );
     }
-    const element = state.next(rt);
+    let element: Element | null;
+    try {
+      element = state.next(rt);
+    } catch (e) {
+      throw atNode(e, op);
+    }
     if (element === null) {
       throw new OutOfRangeError(`End of sequence\n\t [[{{node ${op.name}}}]]`, op.name);
     }
@@ -991,6 +1210,16 @@ registerOp({
     return element;
   },
 });
+
+/**
+ * An error a dataset raised while producing an element (a file that is missing, a damaged
+ * record), reported at the op that asked for the element, as TensorFlow reports it.
+ */
+function atNode(e: unknown, op: Operation): unknown {
+  if (!(e instanceof OpError) || e.opName !== null) return e;
+  const make = e.constructor as new (message: string, opName: string) => OpError;
+  return new make(`${e.message}\n\t [[{{node ${op.name}}}]]`, op.name);
+}
 
 /** Checks a produced element against the types and shapes the op declares. */
 function checkElement(element: Element, op: Operation): void {
@@ -1025,6 +1254,9 @@ noGradient(
   "PrefetchDataset",
   "ZipDataset",
   "ConcatenateDataset",
+  "FlatMapDataset",
+  "ParallelInterleaveDataset",
+  "TFRecordDataset",
   "OptimizeDataset",
   "ModelDataset",
   "CacheDataset",

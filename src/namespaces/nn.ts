@@ -49,3 +49,4 @@ export {
   type NceLossOptions,
   type SampledSoftmaxLossOptions,
 } from "../ops/nn/sampled_losses.js";
+export { zeroFraction } from "../ops/nn/zero_fraction.js";

@@ -127,3 +127,37 @@ describe("Dataset methods take TF 1.15's parameters in TF's order", () => {
     expectRefused(() => ds.repeat("2" as never), /count/);
   });
 });
+
+describe("flatMap and TFRecordDataset", () => {
+  it("flatMap(map_func), TFRecordDataset(filenames, compression_type, buffer_size, num_parallel_reads)", () => {
+    const f = (x: unknown): tf.data.Dataset =>
+      tf.data.Dataset.fromTensors(x as tf.Tensor).repeat(2);
+    expectSameGraphs(
+      () => range().flatMap(f),
+      () => range().flatMap({ mapFunc: f }),
+    );
+    const pic = expectSameGraphs(
+      () => new tf.data.TFRecordDataset(["a.tfrecord"], "GZIP", 1024, 2),
+      () =>
+        new tf.data.TFRecordDataset(["a.tfrecord"], {
+          compressionType: "GZIP",
+          bufferSize: 1024,
+          numParallelReads: 2,
+        }),
+      () =>
+        new tf.data.TFRecordDataset({
+          filenames: ["a.tfrecord"],
+          compressionType: "GZIP",
+          bufferSize: 1024,
+          numParallelReads: 2,
+        }),
+    );
+    expect(
+      pic.some((l) => l.startsWith("ParallelInterleaveDataset = ParallelInterleaveDataset(")),
+    ).toBe(true);
+    expectRefused(
+      () => new tf.data.TFRecordDataset("a.tfrecord", { compresion: "" } as never),
+      /compresion/,
+    );
+  });
+});

@@ -963,3 +963,23 @@ describe("tf.nn normalization", () => {
     );
   });
 });
+
+describe("tf.nn.zeroFraction", () => {
+  it("zeroFraction(value, name)", () => {
+    const pic = expectSameGraphs(
+      () => tf.nn.zeroFraction(X, "zf"),
+      () => tf.nn.zeroFraction(X, { name: "zf" }),
+      () => tf.nn.zeroFraction({ value: X, name: "zf" }),
+    );
+    expect(line(pic, "zf/fraction")).toContain("= Identity(zf/counts_to_fraction/truediv:0)");
+    expect(
+      value(
+        tf.nn.zeroFraction([
+          [0, 1],
+          [2, 0],
+        ]),
+      ),
+    ).toEqual([0.5]);
+    expectRefused(() => tf.nn.zeroFraction(X, { nme: "zf" } as never), /nme/);
+  });
+});
