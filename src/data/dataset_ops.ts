@@ -969,13 +969,9 @@ function interleaveKernel(lengths: (inputs: readonly tfc.Tensor[], n: number) =>
   };
 }
 
-registerDatasetOp(
-  "FlatMapDataset",
-  interleaveKernel(() => [1, 1]),
+registerDatasetOp("FlatMapDataset", {"inputs":["input_dataset: variant","other_arguments: Targuments"],"outputs":["handle: variant"],"attrs":["f: func","Targuments: list(type) >= 0","output_types: list(type) >= 1","output_shapes: list(shape) >= 1"]},   interleaveKernel(() => [1, 1]),
 );
-registerDatasetOp(
-  "ParallelInterleaveDataset",
-  interleaveKernel((inputs, n) => [scalarInput(inputs, 1 + n), scalarInput(inputs, 2 + n)]),
+registerDatasetOp("ParallelInterleaveDataset", {"inputs":["input_dataset: variant","other_arguments: Targuments","cycle_length: int64","block_length: int64","sloppy: bool","buffer_output_elements: int64","prefetch_input_elements: int64"],"outputs":["handle: variant"],"attrs":["f: func","Targuments: list(type) >= 0","output_types: list(type) >= 1","output_shapes: list(shape) >= 1"]},   interleaveKernel((inputs, n) => [scalarInput(inputs, 1 + n), scalarInput(inputs, 2 + n)]),
 );
 
 /** TF's compression names for the `compression_type` input. */
@@ -1015,7 +1011,7 @@ class TFRecordFilesDataset extends RuntimeDataset {
   }
 }
 
-registerDatasetOp("TFRecordDataset", (inputs, op, rt) => {
+registerDatasetOp("TFRecordDataset", {"inputs":["filenames: string","compression_type: string","buffer_size: int64"],"outputs":["handle: variant"],"stateful":true}, (inputs, op, rt) => {
   const decoder = new TextDecoder();
   const files = stringTensorBytes(inputs[0] as tfc.Tensor).map((b) => decoder.decode(b));
   const kind = decoder.decode(stringTensorBytes(inputs[1] as tfc.Tensor)[0]);
