@@ -171,6 +171,10 @@ export class SecondOrStepTimer {
 }
 declare(SecondOrStepTimer, TIMER_P);
 
+/** `SessionLog.START` and `SessionLog.CHECKPOINT` of event.proto's `SessionStatus`. */
+const SESSION_LOG_START = 1;
+const SESSION_LOG_CHECKPOINT = 3;
+
 /** A timer that never fires (`NeverTriggerTimer`), for hooks that act only at the end. */
 class NeverTriggerTimer {
   reset(): void {}
@@ -300,8 +304,9 @@ const CHECKPOINT_SAVER_P = defineParams("train.CheckpointSaverHook", [
  * the starting step), then periodically, and a last one at `end` unless the final step was
  * just saved. Files are `<checkpointDir>/<checkpointBasename>-<step>`, with the `checkpoint`
  * state file, through the given `saver`, the `scaffold`'s, or the one saver in the
- * `savers` collection. scopeflow writes no `graph.pbtxt` or summary events here (it has no
- * graph text export or summary writer yet).
+ * `savers` collection. Each save is also logged as a `SessionLog` CHECKPOINT event, to the
+ * `tf.summary.FileWriterCache` writer of `checkpointDir`, as TF does. scopeflow writes no
+ * `graph.pbtxt` or graph event (it cannot export a GraphDef yet).
  *
  * @example
  * ```ts
@@ -315,6 +320,8 @@ export class CheckpointSaverHook extends SessionRunHook {
   private readonly scaffold: HasSaver | null;
   private readonly timer: SecondOrStepTimer;
   private readonly listeners: readonly CheckpointSaverListener[];
+  private readonly checkpointDir: string;
+  private summaryWriter: FileWriter | null = null;
   private step: Tensor | null = null;
 
   constructor(...args: CallArgs<typeof CHECKPOINT_SAVER_P.params>) {
@@ -325,12 +332,14 @@ export class CheckpointSaverHook extends SessionRunHook {
     }
     this.saver = a.saver ?? null;
     this.scaffold = a.scaffold ?? null;
+    this.checkpointDir = a.checkpointDir;
     this.savePath = pathJoin(a.checkpointDir, a.checkpointBasename ?? "model.ckpt");
     this.timer = new SecondOrStepTimer({ everySecs: a.saveSecs, everySteps: a.saveSteps });
     this.listeners = a.listeners ?? [];
   }
 
   override begin(): void {
+    this.summaryWriter = FileWriterCache.get(this.checkpointDir);
     this.step = globalStepRead();
     if (this.step === null) {
       throw new Error("Global step should be created to use CheckpointSaverHook.");
@@ -370,6 +379,10 @@ export class CheckpointSaverHook extends SessionRunHook {
     hookLogging.info(`Saving checkpoints for ${step} into ${this.savePath}.`);
     for (const l of this.listeners) l.beforeSave(session, step);
     this.getSaver().save(session, this.savePath, { globalStep: step });
+    this.summaryWriter?.addSessionLog(
+      { status: SESSION_LOG_CHECKPOINT, checkpointPath: this.savePath },
+      step,
+    );
     let shouldStop = false;
     for (const l of this.listeners) {
       if (l.afterSave(session, step) === true) {
@@ -751,9 +764,6 @@ export class SummarySaverHook extends SessionRunHook {
   }
 }
 declare(SummarySaverHook, SUMMARY_SAVER_P);
-
-/** `SessionLog.START` of event.proto's `SessionStatus`. */
-const SESSION_LOG_START = 1;
 
 /** Python's `%g`: six significant digits, trailing zeros dropped. */
 function formatG(x: number): string {

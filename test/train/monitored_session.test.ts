@@ -436,10 +436,14 @@ describe("summaries (SummarySaverHook, StepCounterHook, FileWriterCache)", () =>
     }
     const events = eventsIn(dir);
     expect(events[0]?.fileVersion).toBe("brain.Event:2");
-    // TF's hook writes START then fetches the summaries on the first run, stamped with the
-    // global step read after it (1), then every 2 steps: 1, 3, 5.
-    expect(events[1]?.sessionLog?.status).toBe(1);
-    expect(Number(events[1]?.step)).toBe(1);
+    // CheckpointSaverHook logs its first save (step 0) in the same writer, as TF's does.
+    expect(events[1]?.sessionLog?.status).toBe(3);
+    expect(events[1]?.sessionLog?.checkpointPath).toBe(join(dir, "model.ckpt"));
+    expect(Number(events[1]?.step)).toBe(0);
+    // TF's SummarySaverHook writes START then fetches the summaries on the first run,
+    // stamped with the global step read after it (1), then every 2 steps: 1, 3, 5.
+    expect(events[2]?.sessionLog?.status).toBe(1);
+    expect(Number(events[2]?.step)).toBe(1);
     const lossEvents = events.filter((e) => e.summary?.value?.[0]?.tag === "train_loss");
     expect(lossEvents.map((e) => Number(e.step))).toEqual([1, 3, 5]);
     // The value is the loss computed in that run, before its update: runs 0, 2, 4.
