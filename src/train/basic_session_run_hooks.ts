@@ -580,7 +580,7 @@ export class StepCounterHook extends SessionRunHook {
   private step: Tensor | null = null;
   private summaryTag = "";
   private lastGlobalStep: number | null = null;
-  private checkCount = 0;
+  private stalledWarnings = 0;
   private summaryWriter: FileWriter | null;
   private readonly outputDir: string | null;
 
@@ -628,16 +628,13 @@ export class StepCounterHook extends SessionRunHook {
         }
       }
     }
-    if (stale === this.lastGlobalStep) {
-      this.checkCount += 1;
-      if (this.checkCount % 20 === 0) {
-        this.checkCount = 0;
-        hookLogging.warning(
-          `It seems that global step (tf.train.get_global_step) has not been increased. Current value (could be stable): ${stale} vs previous value: ${stale}. You could increase the global step by passing tf.train.get_global_step() to Optimizer.apply_gradients or Optimizer.minimize.`,
-        );
-      }
-    } else {
-      this.checkCount = 0;
+    // TF's `logging.log_first_n(WARN, …, 5)`: the first five times the step stood still
+    // (counted per hook here; Python counts per call site).
+    if (stale === this.lastGlobalStep && this.stalledWarnings < 5) {
+      this.stalledWarnings += 1;
+      hookLogging.warning(
+        `It seems that global step (tf.train.get_global_step) has not been increased. Current value (could be stable): ${stale} vs previous value: ${stale}. You could increase the global step by passing tf.train.get_global_step() to Optimizer.apply_gradients or Optimizer.minimize.`,
+      );
     }
     this.lastGlobalStep = stale;
   }

@@ -575,3 +575,25 @@ describe("summaries (SummarySaverHook, StepCounterHook, FileWriterCache)", () =>
     );
   });
 });
+
+describe("StepCounterHook's stalled-step warning", () => {
+  it("warns the first five times the global step did not increase, as TF's log_first_n", () => {
+    const warnings: string[] = [];
+    vi.spyOn(console, "warn").mockImplementation((m: unknown) => {
+      warnings.push(String(m));
+    });
+    tf.train.getOrCreateGlobalStep();
+    const x = tf.constant(1);
+    {
+      using sess = new tf.train.MonitoredSession({
+        hooks: [new tf.train.StepCounterHook({ everyNSteps: 100 })],
+      });
+      for (let i = 0; i < 30; i++) sess.run(x);
+    }
+    const stalled = warnings.filter((w) => w.includes("has not been increased"));
+    expect(stalled.length).toBe(5);
+    expect(stalled[0]).toBe(
+      "WARNING:tensorflow:It seems that global step (tf.train.get_global_step) has not been increased. Current value (could be stable): 0 vs previous value: 0. You could increase the global step by passing tf.train.get_global_step() to Optimizer.apply_gradients or Optimizer.minimize.",
+    );
+  });
+});
