@@ -597,3 +597,40 @@ describe("StepCounterHook's stalled-step warning", () => {
     );
   });
 });
+
+describe("MonitoredTrainingSession's summaryDir and saveSummariesSecs", () => {
+  it("summaries go to summaryDir, checkpoint logs to checkpointDir; saveSummariesSecs times them", () => {
+    const m = buildModel();
+    tf.summary.scalar("train_loss", m.loss);
+    const summaryDir = join(dir, "summaries");
+    const ckptDir = join(dir, "ckpt");
+    {
+      using sess = tf.train.MonitoredTrainingSession({
+        checkpointDir: ckptDir,
+        summaryDir,
+        saveSummariesSecs: 3600,
+        logStepCountSteps: null,
+        hooks: [new tf.train.StopAtStepHook(4)],
+      });
+      expect(sess.shouldStop()).toBe(false);
+      while (!sess.shouldStop()) sess.run(m.train);
+    }
+    // Every hour: only the first run's summary (step 1), after START.
+    const summaries = eventsIn(summaryDir).slice(1);
+    expect(
+      summaries.map((e) => [Number(e.step), e.sessionLog?.status ?? e.summary?.value?.[0]?.tag]),
+    ).toEqual([
+      [1, 1],
+      [1, "train_loss"],
+    ]);
+    // Checkpoint saves (steps 0 and 4) are logged in checkpointDir's writer, which nothing
+    // flushes before its timer; closing the cached writers writes them.
+    expect(eventsIn(ckptDir).length).toBe(1);
+    tf.summary.FileWriterCache.clear();
+    const ckptEvents = eventsIn(ckptDir).slice(1);
+    expect(ckptEvents.map((e) => [Number(e.step), e.sessionLog?.status])).toEqual([
+      [0, 3],
+      [4, 3],
+    ]);
+  });
+});
