@@ -73,6 +73,7 @@ export {
   CheckpointSaverListener,
   LoggingTensorHook,
   StepCounterHook,
+  SummarySaverHook,
   NanTensorHook,
   NanLossDuringTrainingError,
   type LoggedTensors,

@@ -25,6 +25,8 @@ import { nameScope } from "../scope/name_scope.js";
 import { Saver } from "../checkpoint/saver.js";
 import type { Session } from "../session/session.js";
 import { getGlobalStep } from "./global_step.js";
+import { FileWriter, type SummaryLike } from "../summary/writer.js";
+import { FileWriterCache } from "../summary/writer_cache.js";
 import {
   SessionRunArgs,
   SessionRunHook,
@@ -169,6 +171,10 @@ export class SecondOrStepTimer {
 }
 declare(SecondOrStepTimer, TIMER_P);
 
+/** `SessionLog.START` and `SessionLog.CHECKPOINT` of event.proto's `SessionStatus`. */
+const SESSION_LOG_START = 1;
+const SESSION_LOG_CHECKPOINT = 3;
+
 /** A timer that never fires (`NeverTriggerTimer`), for hooks that act only at the end. */
 class NeverTriggerTimer {
   reset(): void {}
@@ -298,8 +304,9 @@ const CHECKPOINT_SAVER_P = defineParams("train.CheckpointSaverHook", [
  * the starting step), then periodically, and a last one at `end` unless the final step was
  * just saved. Files are `<checkpointDir>/<checkpointBasename>-<step>`, with the `checkpoint`
  * state file, through the given `saver`, the `scaffold`'s, or the one saver in the
- * `savers` collection. scopeflow writes no `graph.pbtxt` or summary events here (it has no
- * graph text export or summary writer yet).
+ * `savers` collection. Each save is also logged as a `SessionLog` CHECKPOINT event, to the
+ * `tf.summary.FileWriterCache` writer of `checkpointDir`, as TF does. scopeflow writes no
+ * `graph.pbtxt` or graph event (it cannot export a GraphDef yet).
  *
  * @example
  * ```ts
@@ -313,6 +320,8 @@ export class CheckpointSaverHook extends SessionRunHook {
   private readonly scaffold: HasSaver | null;
   private readonly timer: SecondOrStepTimer;
   private readonly listeners: readonly CheckpointSaverListener[];
+  private readonly checkpointDir: string;
+  private summaryWriter: FileWriter | null = null;
   private step: Tensor | null = null;
 
   constructor(...args: CallArgs<typeof CHECKPOINT_SAVER_P.params>) {
@@ -323,12 +332,14 @@ export class CheckpointSaverHook extends SessionRunHook {
     }
     this.saver = a.saver ?? null;
     this.scaffold = a.scaffold ?? null;
+    this.checkpointDir = a.checkpointDir;
     this.savePath = pathJoin(a.checkpointDir, a.checkpointBasename ?? "model.ckpt");
     this.timer = new SecondOrStepTimer({ everySecs: a.saveSecs, everySteps: a.saveSteps });
     this.listeners = a.listeners ?? [];
   }
 
   override begin(): void {
+    this.summaryWriter = FileWriterCache.get(this.checkpointDir);
     this.step = globalStepRead();
     if (this.step === null) {
       throw new Error("Global step should be created to use CheckpointSaverHook.");
@@ -368,6 +379,10 @@ export class CheckpointSaverHook extends SessionRunHook {
     hookLogging.info(`Saving checkpoints for ${step} into ${this.savePath}.`);
     for (const l of this.listeners) l.beforeSave(session, step);
     this.getSaver().save(session, this.savePath, { globalStep: step });
+    this.summaryWriter?.addSessionLog(
+      { status: SESSION_LOG_CHECKPOINT, checkpointPath: this.savePath },
+      step,
+    );
     let shouldStop = false;
     for (const l of this.listeners) {
       if (l.afterSave(session, step) === true) {
@@ -534,6 +549,9 @@ export class LoggingTensorHook extends SessionRunHook {
 }
 declare(LoggingTensorHook, LOGGING_TENSOR_P);
 
+/** A `summaryWriter` argument: a `tf.summary.FileWriter`. */
+const fileWriterKind = kind<FileWriter>("a FileWriter", (v) => v instanceof FileWriter);
+
 /**
  * TF 1.15's `StepCounterHook(every_n_steps=100, every_n_secs=None, output_dir=None,
  * summary_writer=None)`.
@@ -542,15 +560,15 @@ const STEP_COUNTER_P = defineParams("train.StepCounterHook", [
   optNullable("everyNSteps", intKind),
   opt("everyNSecs", numberKind),
   opt("outputDir", stringKind),
-  opt("summaryWriter", anyKind<never>("None", false)),
+  opt("summaryWriter", fileWriterKind),
 ] as const);
 
 /**
  * Logs the training speed (`tf.train.StepCounterHook`): `INFO:tensorflow:global_step/sec:
  * 12.5` every `everyNSteps` global steps (100 by default) or `everyNSecs` seconds, and
- * warns when the global step stops increasing. scopeflow has no summary writer yet, so the
- * `global_step/sec` summary TF also writes to `outputDir` is not written; a
- * `summaryWriter` is refused.
+ * warns when the global step stops increasing. The rate is also written as a
+ * `global_step/sec` scalar summary at that global step, to `summaryWriter` or to the
+ * `tf.summary.FileWriterCache` writer of `outputDir` (neither: only logged).
  *
  * @example
  * ```ts
@@ -562,16 +580,15 @@ export class StepCounterHook extends SessionRunHook {
   private step: Tensor | null = null;
   private summaryTag = "";
   private lastGlobalStep: number | null = null;
-  private checkCount = 0;
+  private stalledWarnings = 0;
+  private summaryWriter: FileWriter | null;
+  private readonly outputDir: string | null;
 
   constructor(...args: CallArgs<typeof STEP_COUNTER_P.params>) {
     super();
     const a = STEP_COUNTER_P.parse(args);
-    if (a.summaryWriter !== undefined) {
-      throw new ValueError(
-        "train.StepCounterHook() argument 'summary_writer' is not supported: scopeflow has no summary writer yet.",
-      );
-    }
+    this.summaryWriter = a.summaryWriter ?? null;
+    this.outputDir = a.outputDir ?? null;
     const everyNSteps = a.everyNSteps === undefined ? 100 : a.everyNSteps;
     if ((everyNSteps === null) === (a.everyNSecs === undefined)) {
       throw new ValueError("exactly one of every_n_steps and every_n_secs should be provided.");
@@ -580,6 +597,9 @@ export class StepCounterHook extends SessionRunHook {
   }
 
   override begin(): void {
+    if (this.summaryWriter === null && this.outputDir) {
+      this.summaryWriter = FileWriterCache.get(this.outputDir);
+    }
     this.step = globalStepRead();
     const step = getGlobalStep();
     if (this.step === null || step === null) {
@@ -600,25 +620,147 @@ export class StepCounterHook extends SessionRunHook {
         const [elapsedTime, elapsedSteps] = this.timer.updateLastTriggeredStep(globalStep);
         if (elapsedTime !== null) {
           const perSec = (elapsedSteps as number) / elapsedTime;
+          this.summaryWriter?.addSummary(
+            { value: [{ tag: this.summaryTag, simpleValue: perSec }] },
+            globalStep,
+          );
           hookLogging.info(`${this.summaryTag}: ${formatG(perSec)}`);
         }
       }
     }
-    if (stale === this.lastGlobalStep) {
-      this.checkCount += 1;
-      if (this.checkCount % 20 === 0) {
-        this.checkCount = 0;
-        hookLogging.warning(
-          `It seems that global step (tf.train.get_global_step) has not been increased. Current value (could be stable): ${stale} vs previous value: ${stale}. You could increase the global step by passing tf.train.get_global_step() to Optimizer.apply_gradients or Optimizer.minimize.`,
-        );
-      }
-    } else {
-      this.checkCount = 0;
+    // TF's `logging.log_first_n(WARN, …, 5)`: the first five times the step stood still
+    // (counted per hook here; Python counts per call site).
+    if (stale === this.lastGlobalStep && this.stalledWarnings < 5) {
+      this.stalledWarnings += 1;
+      hookLogging.warning(
+        `It seems that global step (tf.train.get_global_step) has not been increased. Current value (could be stable): ${stale} vs previous value: ${stale}. You could increase the global step by passing tf.train.get_global_step() to Optimizer.apply_gradients or Optimizer.minimize.`,
+      );
     }
     this.lastGlobalStep = stale;
   }
 }
 declare(StepCounterHook, STEP_COUNTER_P);
+
+/** What a `scaffold` argument must offer a `SummarySaverHook`: its summary op. */
+export interface HasSummaryOp {
+  readonly summaryOp: Operation | Tensor | null;
+}
+
+/** A `summaryOp` argument: a summary tensor, or a list of them. */
+type SummaryOps = Tensor | readonly Tensor[];
+
+/**
+ * TF 1.15's `SummarySaverHook(save_steps=None, save_secs=None, output_dir=None,
+ * summary_writer=None, scaffold=None, summary_op=None)`.
+ */
+const SUMMARY_SAVER_P = defineParams("train.SummarySaverHook", [
+  opt("saveSteps", intKind),
+  opt("saveSecs", numberKind),
+  opt("outputDir", stringKind),
+  opt("summaryWriter", fileWriterKind),
+  opt("scaffold", anyKind<HasSummaryOp>("a Scaffold", false)),
+  opt(
+    "summaryOp",
+    kind<SummaryOps>(
+      "a Tensor or a list of Tensors",
+      (v) => v instanceof Tensor || (Array.isArray(v) && v.every((t) => t instanceof Tensor)),
+    ),
+  ),
+] as const);
+
+/**
+ * Writes summaries every `saveSteps` global steps or `saveSecs` seconds
+ * (`tf.train.SummarySaverHook`): on those runs it also fetches `summaryOp` (or the
+ * `scaffold`'s), and writes the result with `addSummary(summary, globalStep)`, the global
+ * step read after the run, to `summaryWriter` or to the `tf.summary.FileWriterCache`
+ * writer of `outputDir`. The first run also writes a `SessionLog` START event and always
+ * fetches the summaries, so with `saveSteps: 2` they land at steps 1, 3, 5, … (the value of
+ * each summary is the one computed in that run). The writer is flushed at `end`.
+ *
+ * @example
+ * ```ts
+ * tf.train.getOrCreateGlobalStep();
+ * const loss = tf.summary.scalar("loss", tf.constant(0.5));
+ * const hook = new tf.train.SummarySaverHook({ saveSteps: 10, outputDir: "logs/hook", summaryOp: loss });
+ * hook instanceof tf.train.SessionRunHook; // ==> true
+ * ```
+ */
+export class SummarySaverHook extends SessionRunHook {
+  private readonly summaryOp: SummaryOps | null;
+  private summaryWriter: FileWriter | null;
+  private readonly outputDir: string | null;
+  private readonly scaffold: HasSummaryOp | null;
+  private readonly timer: SecondOrStepTimer;
+  private nextStep: number | null = null;
+  private step: Tensor | null = null;
+  private requestSummary = false;
+
+  constructor(...args: CallArgs<typeof SUMMARY_SAVER_P.params>) {
+    super();
+    const a = SUMMARY_SAVER_P.parse(args);
+    if ((a.scaffold === undefined) === (a.summaryOp === undefined)) {
+      throw new ValueError("Exactly one of scaffold or summary_op must be provided.");
+    }
+    this.summaryOp = a.summaryOp ?? null;
+    this.summaryWriter = a.summaryWriter ?? null;
+    this.outputDir = a.outputDir ?? null;
+    this.scaffold = a.scaffold ?? null;
+    this.timer = new SecondOrStepTimer({ everySecs: a.saveSecs, everySteps: a.saveSteps });
+  }
+
+  override begin(): void {
+    if (this.summaryWriter === null && this.outputDir) {
+      this.summaryWriter = FileWriterCache.get(this.outputDir);
+    }
+    this.nextStep = null;
+    this.step = globalStepRead();
+    if (this.step === null) {
+      throw new Error("Global step should be created to use SummarySaverHook.");
+    }
+  }
+
+  override beforeRun(): SessionRunArgs {
+    this.requestSummary = this.nextStep === null || this.timer.shouldTriggerForStep(this.nextStep);
+    const requests: Record<string, Tensor | readonly Tensor[]> = {
+      global_step: this.step as Tensor,
+    };
+    const summaryOp = this.requestSummary ? this.getSummaryOp() : null;
+    if (summaryOp !== null) requests.summary = summaryOp;
+    return new SessionRunArgs(requests);
+  }
+
+  override afterRun(runContext: SessionRunContext, runValues: SessionRunValues): void {
+    const writer = this.summaryWriter;
+    if (writer === null) return;
+    const results = runValues.results as { global_step: unknown; summary?: SummaryLike[] };
+    let globalStep = scalarOf(results.global_step) + 1;
+    if (this.nextStep === null || this.requestSummary) {
+      globalStep = scalarOf(runContext.session.run(this.step as Tensor));
+    }
+    if (this.nextStep === null) {
+      writer.addSessionLog({ status: SESSION_LOG_START }, globalStep);
+    }
+    if (this.requestSummary) {
+      this.timer.updateLastTriggeredStep(globalStep);
+      for (const summary of results.summary ?? []) writer.addSummary(summary, globalStep);
+    }
+    this.nextStep = globalStep + 1;
+  }
+
+  override end(): void {
+    this.summaryWriter?.flush();
+  }
+
+  /** `_get_summary_op`: the given op, else the scaffold's, as a list; `null` if none. */
+  private getSummaryOp(): Tensor[] | null {
+    let op: SummaryOps | Operation | null = this.summaryOp;
+    if (op === null && this.scaffold !== null) op = this.scaffold.summaryOp;
+    if (op === null) return null;
+    if (op instanceof Operation) op = op.outputs[0] as Tensor;
+    return op instanceof Tensor ? [op] : [...op];
+  }
+}
+declare(SummarySaverHook, SUMMARY_SAVER_P);
 
 /** Python's `%g`: six significant digits, trailing zeros dropped. */
 function formatG(x: number): string {

@@ -31,12 +31,14 @@ import { globalVariablesInitializer, localVariablesInitializer } from "../variab
 import { reportUninitializedVariables } from "../variables/report.js";
 import { globalVariables } from "../variables/collections.js";
 import { Saver } from "../checkpoint/saver.js";
+import { mergeAll } from "../summary/summary.js";
 import { getCheckpointState } from "../checkpoint/checkpoint_management.js";
 import {
   CheckpointSaverHook,
   hookLogging,
   isGraphElement,
   StepCounterHook,
+  SummarySaverHook,
 } from "./basic_session_run_hooks.js";
 import {
   SessionRunArgs,
@@ -217,9 +219,12 @@ export class Scaffold {
       );
     }
     if (this.summaryOpValue === null) {
-      // `summary.merge_all()` is None without summaries, and scopeflow has none yet.
-      const ops = graph.getCollection<GraphElement>(GraphKeys.SUMMARY_OP);
-      this.summaryOpValue = ops[0] ?? null;
+      this.summaryOpValue = getOrDefault<GraphElement>(
+        graph,
+        "summary_op",
+        GraphKeys.SUMMARY_OP,
+        () => graph.asDefault(() => mergeAll()),
+      );
     }
     if (this.saverValue === null) {
       const savers = graph.getCollection<Saver>(GraphKeys.SAVERS);
@@ -734,15 +739,16 @@ const MTS_P = defineParams("train.MonitoredTrainingSession", [
  * A {@link MonitoredSession} set up for training (`tf.train.MonitoredTrainingSession`), as
  * TF 1.15 sets it up for the chief: a `ChiefSessionCreator` that restores the newest
  * checkpoint in `checkpointDir` (so a second run resumes at the saved global step) or
- * initializes; then the hooks `chiefOnlyHooks`, a `StepCounterHook` logging
- * `global_step/sec` every `logStepCountSteps` (100) steps, a `CheckpointSaverHook` saving
- * to `checkpointDir` every `saveCheckpointSecs` (600 by default) or
- * `saveCheckpointSteps`, and `hooks`.
+ * initializes; then the hooks `chiefOnlyHooks`; with a `summaryDir` (by default
+ * `checkpointDir`) a `StepCounterHook` logging and writing `global_step/sec` every
+ * `logStepCountSteps` (100) steps and a `SummarySaverHook` writing the scaffold's summary
+ * op (`tf.summary.mergeAll()` by default) every `saveSummariesSteps` (100 by default) or
+ * `saveSummariesSecs`, both to an event file of `summaryDir`; a `CheckpointSaverHook`
+ * saving to `checkpointDir` every `saveCheckpointSecs` (600 by default) or
+ * `saveCheckpointSteps`; and `hooks`.
  *
  * One process has no master and no non-chief workers: `master` other than `""` and
- * `isChief: false` are refused. scopeflow has no summaries yet, so the `SummarySaverHook`
- * TF adds by default is not added, and setting `saveSummariesSteps`/`saveSummariesSecs`
- * is refused; the step rate is logged but not written as a summary. `maxWaitSecs` (a
+ * `isChief: false` are refused. `maxWaitSecs` (a
  * non-chief's wait) and `stopGracePeriodSecs` (the wait for queue threads) have nothing
  * to wait for and are accepted.
  *
@@ -770,16 +776,11 @@ export function MonitoredTrainingSession(...args: CallArgs<typeof MTS_P.params>)
       "False",
     );
   }
-  for (const key of ["saveSummariesSteps", "saveSummariesSecs"] as const) {
-    const v = a[key];
-    if (v !== undefined && v !== null && v > 0) {
-      refuseUnsupported(
-        fn,
-        key === "saveSummariesSteps" ? "save_summaries_steps" : "save_summaries_secs",
-        v,
-        "scopeflow has no summaries yet",
-      );
-    }
+  let saveSummariesSteps = a.saveSummariesSteps;
+  let saveSummariesSecs = a.saveSummariesSecs;
+  if (saveSummariesSteps === undefined && saveSummariesSecs === undefined) {
+    saveSummariesSteps = 100;
+    saveSummariesSecs = null;
   }
   let saveCheckpointSecs = a.saveCheckpointSecs;
   let saveCheckpointSteps = a.saveCheckpointSteps;
@@ -801,8 +802,22 @@ export function MonitoredTrainingSession(...args: CallArgs<typeof MTS_P.params>)
   });
   const summaryDir = a.summaryDir ?? a.checkpointDir;
   const logSteps = a.logStepCountSteps === undefined ? 100 : a.logStepCountSteps;
-  if (summaryDir !== undefined && logSteps !== null && logSteps > 0) {
-    hooks.push(new StepCounterHook({ outputDir: summaryDir, everyNSteps: logSteps }));
+  if (summaryDir !== undefined) {
+    if (logSteps !== null && logSteps > 0) {
+      hooks.push(new StepCounterHook({ outputDir: summaryDir, everyNSteps: logSteps }));
+    }
+    const steps = saveSummariesSteps ?? null;
+    const secs = saveSummariesSecs ?? null;
+    if ((steps !== null && steps > 0) || (secs !== null && secs > 0)) {
+      hooks.push(
+        new SummarySaverHook({
+          scaffold,
+          saveSteps: steps ?? undefined,
+          saveSecs: secs ?? undefined,
+          outputDir: summaryDir,
+        }),
+      );
+    }
   }
   if (a.checkpointDir !== undefined) {
     const secs = saveCheckpointSecs ?? null;

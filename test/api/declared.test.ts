@@ -24,6 +24,7 @@ const NOT_FUNCTIONS = new Set([
   "tf.losses.Reduction", // TF's class of constants, never called
   "tf.SliceSpec", // the value `tf.sliceSpec(start, stop, step)` (declared) makes
   "tf.data.Dataset", // made by its static methods and transformations (declared)
+  "tf.summary.FileWriterCache", // TF's class of static methods (get, clear: declared), never constructed
   "tf.data.Iterator", // made by datasets and `Iterator.fromStructure` (declared)
 ]);
 

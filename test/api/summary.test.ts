@@ -132,4 +132,15 @@ describe("tf.summary.FileWriter", () => {
       "unexpected keyword argument 'maxQueu'",
     );
   });
+
+  it("FileWriterCache.get(logdir) and clear()", () => {
+    const w = tf.summary.FileWriterCache.get(join(dir, "c"));
+    expect(tf.summary.FileWriterCache.get({ logdir: join(dir, "c") })).toBe(w);
+    expect(() => tf.summary.FileWriterCache.get({ log_dir: dir } as never)).toThrow(
+      "summary.FileWriterCache.get() got an unexpected keyword argument 'log_dir' (did you mean 'logdir'?)",
+    );
+    tf.summary.FileWriterCache.clear({});
+    expect(tf.summary.FileWriterCache.get(join(dir, "c"))).not.toBe(w);
+    tf.summary.FileWriterCache.clear();
+  });
 });

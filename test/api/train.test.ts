@@ -4,6 +4,9 @@
  * graph; positional values mean what they mean in TF; what TF refuses is refused with the
  * graph unchanged.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { expectThrowsAndUnchanged } from "../graph/helpers.js";
@@ -414,6 +417,61 @@ describe("monitored sessions and hooks take TF 1.15's parameters in TF's order",
       () => new tf.train.CheckpointSaverHook("d", { saveSteps: 1, listeners: [1] } as never),
       /argument 'listeners' must be a list of CheckpointSaverListeners/,
     );
+  });
+
+  it("SummarySaverHook(save_steps, save_secs, output_dir, summary_writer, scaffold, summary_op) and StepCounterHook(every_n_steps, every_n_secs, output_dir, summary_writer)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "api-hooks-"));
+    try {
+      /** The steps of the summaries and session logs `make(writer, op)`'s hook writes. */
+      const written = (
+        make: (w: tf.summary.FileWriter, op: tf.Tensor) => tf.train.SessionRunHook,
+      ): unknown[] => {
+        const g = new tf.Graph();
+        return g.asDefault(() => {
+          const step = tf.train.getOrCreateGlobalStep();
+          const op = tf.summary.scalar("s", tf.cast(step, tf.float32));
+          const inc = tf.assignAdd(step, 1);
+          const w = new tf.summary.FileWriter(join(dir, String(Math.random())));
+          {
+            using sess = new tf.train.MonitoredSession(null, [
+              make(w, op),
+              new tf.train.StopAtStepHook(null, 6),
+            ]);
+            while (!sess.shouldStop()) sess.run(inc);
+          }
+          w.close();
+          return [...tf.train.summaryIterator(w.path)]
+            .slice(1)
+            .map((e) => [Number(e.step), e.summary?.value?.[0]?.tag ?? e.sessionLog?.status]);
+        });
+      };
+      const saver = written((w, op) => new tf.train.SummarySaverHook(2, null, null, w, null, op));
+      expect(saver).toEqual([
+        [1, 1],
+        [1, "s"],
+        [3, "s"],
+        [5, "s"],
+      ]);
+      expect(
+        written(
+          (w, op) =>
+            new tf.train.SummarySaverHook({ saveSteps: 2, summaryWriter: w, summaryOp: op }),
+        ),
+      ).toEqual(saver);
+      const counter = written((w) => new tf.train.StepCounterHook(2, null, null, w));
+      expect(counter).toEqual([
+        [3, "global_step/sec"],
+        [5, "global_step/sec"],
+      ]);
+      expect(
+        written((w) => new tf.train.StepCounterHook({ everyNSteps: 2, summaryWriter: w })),
+      ).toEqual(counter);
+      expect(() => new tf.train.SummarySaverHook({ save_steps: 2 } as never)).toThrow(
+        "train.SummarySaverHook() got an unexpected keyword argument 'save_steps' (did you mean 'saveSteps'?)",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("MonitoredTrainingSession options only as TF's keywords; Scaffold(init_op, …)", () => {

@@ -4,7 +4,7 @@
  * loop that stops at a step, saves checkpoints, resumes from them in a second session,
  * and logs tensors.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -167,9 +167,6 @@ describe("MonitoredTrainingSession", () => {
     expect(() => tf.train.MonitoredTrainingSession({ master: "grpc://host:2222" })).toThrow(
       tf.errors.ValueError,
     );
-    expect(() =>
-      tf.train.MonitoredTrainingSession({ checkpointDir: dir, saveSummariesSteps: 10 }),
-    ).toThrow(/'save_summaries_steps=10' is not supported: scopeflow has no summaries yet/);
     expect(() => tf.train.MonitoredTrainingSession({ save_checkpoint_steps: 1 } as never)).toThrow(
       /did you mean 'saveCheckpointSteps'/,
     );
@@ -412,5 +409,228 @@ describe("Scaffold and ChiefSessionCreator", () => {
       checkpointFilenameWithPath: join(dir, "m"),
     });
     expect(String(sess.rawSession().run(w))).toBe("42.0");
+  });
+});
+
+/** The events of the one event file in `logdir`, read back. */
+function eventsIn(logdir: string) {
+  const files = readdirSync(logdir).filter((f) => f.startsWith("events.out.tfevents."));
+  expect(files.length).toBe(1);
+  return [...tf.train.summaryIterator(join(logdir, files[0] as string))];
+}
+
+describe("summaries (SummarySaverHook, StepCounterHook, FileWriterCache)", () => {
+  it("MonitoredTrainingSession writes tf.summary.scalar of the loss every saveSummariesSteps, and global_step/sec", () => {
+    const m = buildModel();
+    // Named as its own op: "loss" is taken by the loss, so TF would tag it "loss_1".
+    tf.summary.scalar("train_loss", m.loss);
+    const losses: number[] = [];
+    {
+      using sess = tf.train.MonitoredTrainingSession({
+        checkpointDir: dir,
+        saveSummariesSteps: 2,
+        logStepCountSteps: 2,
+        hooks: [new tf.train.StopAtStepHook(6)],
+      });
+      while (!sess.shouldStop()) losses.push(num(sess.run([m.train, m.loss])[1]));
+    }
+    const events = eventsIn(dir);
+    expect(events[0]?.fileVersion).toBe("brain.Event:2");
+    // CheckpointSaverHook logs its first save (step 0) in the same writer, as TF's does.
+    expect(events[1]?.sessionLog?.status).toBe(3);
+    expect(events[1]?.sessionLog?.checkpointPath).toBe(join(dir, "model.ckpt"));
+    expect(Number(events[1]?.step)).toBe(0);
+    // TF's SummarySaverHook writes START then fetches the summaries on the first run,
+    // stamped with the global step read after it (1), then every 2 steps: 1, 3, 5.
+    expect(events[2]?.sessionLog?.status).toBe(1);
+    expect(Number(events[2]?.step)).toBe(1);
+    const lossEvents = events.filter((e) => e.summary?.value?.[0]?.tag === "train_loss");
+    expect(lossEvents.map((e) => Number(e.step))).toEqual([1, 3, 5]);
+    // The value is the loss computed in that run, before its update: runs 0, 2, 4.
+    lossEvents.forEach((e, i) => {
+      expect(e.summary?.value?.[0]?.simpleValue).toBeCloseTo(losses[2 * i] as number, 5);
+    });
+    const rates = events.filter((e) => e.summary?.value?.[0]?.tag === "global_step/sec");
+    expect(rates.map((e) => Number(e.step))).toEqual([3, 5]);
+    for (const r of rates) expect(r.summary?.value?.[0]?.simpleValue).toBeGreaterThan(0);
+  });
+
+  it("saveSummariesSteps: null adds no SummarySaverHook, and without a summary dir nothing is written", () => {
+    const m = buildModel();
+    tf.summary.scalar("loss", m.loss);
+    {
+      using sess = tf.train.MonitoredTrainingSession({
+        checkpointDir: dir,
+        saveSummariesSteps: null,
+        logStepCountSteps: null,
+        saveCheckpointSecs: null,
+        hooks: [new tf.train.StopAtStepHook(3)],
+      });
+      while (!sess.shouldStop()) sess.run(m.train);
+    }
+    // The cached writer was never made: no event file.
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("SummarySaverHook alone with saveSteps and a summaryWriter, in a MonitoredSession", () => {
+    const m = buildModel();
+    const s = tf.summary.scalar("loss", m.loss);
+    const logdir = join(dir, "hook");
+    const writer = new tf.summary.FileWriter(logdir);
+    const hook = new tf.train.SummarySaverHook({
+      saveSteps: 3,
+      summaryWriter: writer,
+      summaryOp: s,
+    });
+    {
+      using sess = new tf.train.MonitoredSession({
+        hooks: [hook, new tf.train.StopAtStepHook({ lastStep: 8 })],
+      });
+      while (!sess.shouldStop()) sess.run(m.train);
+    }
+    // Flushed at end, as TF's `end` does; closing is the writer owner's business.
+    const events = [...tf.train.summaryIterator(writer.path)];
+    writer.close();
+    expect(events[1]?.sessionLog?.status).toBe(1);
+    const steps = events.filter((e) => e.summary !== undefined && e.summary !== null);
+    expect(steps.map((e) => Number(e.step))).toEqual([1, 4, 7]);
+  });
+
+  it("SummarySaverHook with outputDir writes through FileWriterCache; a scaffold without summaries writes only START", () => {
+    const m = buildModel();
+    const logdir = join(dir, "cached");
+    const scaffold = new tf.train.Scaffold();
+    const hook = new tf.train.SummarySaverHook({ saveSteps: 1, outputDir: logdir, scaffold });
+    {
+      using sess = new tf.train.MonitoredSession({
+        sessionCreator: new tf.train.ChiefSessionCreator({ scaffold }),
+        hooks: [hook, new tf.train.StopAtStepHook({ lastStep: 2 })],
+      });
+      while (!sess.shouldStop()) sess.run(m.train);
+    }
+    expect(scaffold.summaryOp).toBe(null);
+    const writer = tf.summary.FileWriterCache.get(logdir);
+    expect(writer.getLogdir()).toBe(logdir);
+    const events = eventsIn(logdir);
+    expect(events.map((e) => e.sessionLog?.status ?? null)).toEqual([null, 1]);
+    tf.summary.FileWriterCache.clear();
+    expect(tf.summary.FileWriterCache.get(logdir)).not.toBe(writer);
+    tf.summary.FileWriterCache.clear();
+    // The cache belongs to the default graph: a new graph has its own writers.
+    const again = tf.summary.FileWriterCache.get(logdir);
+    tf.resetDefaultGraph();
+    expect(tf.summary.FileWriterCache.get(logdir)).not.toBe(again);
+    tf.summary.FileWriterCache.clear();
+    again.close();
+  });
+
+  it("StepCounterHook writes global_step/sec to its summaryWriter", () => {
+    const m = buildModel();
+    const writer = new tf.summary.FileWriter(join(dir, "rate"));
+    {
+      using sess = new tf.train.MonitoredSession({
+        hooks: [
+          new tf.train.StepCounterHook({ everyNSteps: 2, summaryWriter: writer }),
+          new tf.train.StopAtStepHook({ lastStep: 5 }),
+        ],
+      });
+      while (!sess.shouldStop()) sess.run(m.train);
+    }
+    writer.close();
+    const rates = [...tf.train.summaryIterator(writer.path)].filter(
+      (e) => e.summary?.value?.[0]?.tag === "global_step/sec",
+    );
+    expect(rates.map((e) => Number(e.step))).toEqual([3, 5]);
+  });
+
+  it("SummarySaverHook's argument errors, as TF's ValueErrors", () => {
+    const s = tf.summary.scalar("x", tf.constant(1));
+    expect(() => new tf.train.SummarySaverHook({ saveSteps: 2 })).toThrow(
+      new tf.errors.ValueError("Exactly one of scaffold or summary_op must be provided."),
+    );
+    expect(
+      () =>
+        new tf.train.SummarySaverHook({
+          saveSteps: 2,
+          summaryOp: s,
+          scaffold: new tf.train.Scaffold(),
+        }),
+    ).toThrow("Exactly one of scaffold or summary_op must be provided.");
+    expect(() => new tf.train.SummarySaverHook({ summaryOp: s })).toThrow(
+      new tf.errors.ValueError("Either every_secs or every_steps should be provided."),
+    );
+    expect(
+      () => new tf.train.SummarySaverHook({ saveSteps: 2, saveSecs: 1, summaryOp: s }),
+    ).toThrow("Can not provide both every_secs and every_steps.");
+    expect(
+      () =>
+        new tf.train.SummarySaverHook({ saveSteps: 2, summaryOp: s, summaryWriter: "w" as never }),
+    ).toThrow(
+      "train.SummarySaverHook() argument 'summaryWriter' must be a FileWriter, not str 'w'",
+    );
+    const hook = new tf.train.SummarySaverHook({ saveSteps: 2, summaryOp: s });
+    expect(() => hook.begin()).toThrow("Global step should be created to use SummarySaverHook.");
+    expect(() => new tf.train.StepCounterHook({ summaryWriter: 3 as never })).toThrow(
+      /argument 'summaryWriter' must be a FileWriter/,
+    );
+  });
+});
+
+describe("StepCounterHook's stalled-step warning", () => {
+  it("warns the first five times the global step did not increase, as TF's log_first_n", () => {
+    const warnings: string[] = [];
+    vi.spyOn(console, "warn").mockImplementation((m: unknown) => {
+      warnings.push(String(m));
+    });
+    tf.train.getOrCreateGlobalStep();
+    const x = tf.constant(1);
+    {
+      using sess = new tf.train.MonitoredSession({
+        hooks: [new tf.train.StepCounterHook({ everyNSteps: 100 })],
+      });
+      for (let i = 0; i < 30; i++) sess.run(x);
+    }
+    const stalled = warnings.filter((w) => w.includes("has not been increased"));
+    expect(stalled.length).toBe(5);
+    expect(stalled[0]).toBe(
+      "WARNING:tensorflow:It seems that global step (tf.train.get_global_step) has not been increased. Current value (could be stable): 0 vs previous value: 0. You could increase the global step by passing tf.train.get_global_step() to Optimizer.apply_gradients or Optimizer.minimize.",
+    );
+  });
+});
+
+describe("MonitoredTrainingSession's summaryDir and saveSummariesSecs", () => {
+  it("summaries go to summaryDir, checkpoint logs to checkpointDir; saveSummariesSecs times them", () => {
+    const m = buildModel();
+    tf.summary.scalar("train_loss", m.loss);
+    const summaryDir = join(dir, "summaries");
+    const ckptDir = join(dir, "ckpt");
+    {
+      using sess = tf.train.MonitoredTrainingSession({
+        checkpointDir: ckptDir,
+        summaryDir,
+        saveSummariesSecs: 3600,
+        logStepCountSteps: null,
+        hooks: [new tf.train.StopAtStepHook(4)],
+      });
+      expect(sess.shouldStop()).toBe(false);
+      while (!sess.shouldStop()) sess.run(m.train);
+    }
+    // Every hour: only the first run's summary (step 1), after START.
+    const summaries = eventsIn(summaryDir).slice(1);
+    expect(
+      summaries.map((e) => [Number(e.step), e.sessionLog?.status ?? e.summary?.value?.[0]?.tag]),
+    ).toEqual([
+      [1, 1],
+      [1, "train_loss"],
+    ]);
+    // Checkpoint saves (steps 0 and 4) are logged in checkpointDir's writer, which nothing
+    // flushes before its timer; closing the cached writers writes them.
+    expect(eventsIn(ckptDir).length).toBe(1);
+    tf.summary.FileWriterCache.clear();
+    const ckptEvents = eventsIn(ckptDir).slice(1);
+    expect(ckptEvents.map((e) => [Number(e.step), e.sessionLog?.status])).toEqual([
+      [0, 3],
+      [4, 3],
+    ]);
   });
 });
