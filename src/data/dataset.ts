@@ -60,7 +60,11 @@ export type ElementValue = Nested<TensorLike>;
  * all parameter names of the function is its options object instead.
  */
 function structureKind<T>(expected: string, names: readonly string[]): Kind<T> {
-  return kind<T>(expected, () => true, (v) => !Object.keys(v).every((k) => names.includes(k)));
+  return kind<T>(
+    expected,
+    () => true,
+    (v) => !Object.keys(v).every((k) => names.includes(k)),
+  );
 }
 
 const ELEMENT = "a (nested) structure of tensors";
@@ -72,7 +76,8 @@ function structureText(value: Nested<unknown>): string {
   if (isTensorLeaf(value)) {
     return value instanceof TensorShape ? value.toString() : `tf.${String(value)}`;
   }
-  if (Array.isArray(value)) return `(${value.map((v) => structureText(v as Nested<unknown>)).join(", ")})`;
+  if (Array.isArray(value))
+    return `(${value.map((v) => structureText(v as Nested<unknown>)).join(", ")})`;
   const o = value as Record<string, Nested<unknown>>;
   return `{${Object.keys(o)
     .sort()
@@ -222,8 +227,24 @@ const BATCH = defineParams("Dataset.batch", [
 ] as const);
 const PADDED_BATCH = defineParams("Dataset.paddedBatch", [
   req("batchSize", intOrTensorKind),
-  req("paddedShapes", structureKind<Nested<ShapeLike>>("a (nested) structure of shapes", ["batchSize", "paddedShapes", "paddingValues", "dropRemainder"])),
-  opt("paddingValues", structureKind<ElementValue>(ELEMENT, ["batchSize", "paddedShapes", "paddingValues", "dropRemainder"])),
+  req(
+    "paddedShapes",
+    structureKind<Nested<ShapeLike>>("a (nested) structure of shapes", [
+      "batchSize",
+      "paddedShapes",
+      "paddingValues",
+      "dropRemainder",
+    ]),
+  ),
+  opt(
+    "paddingValues",
+    structureKind<ElementValue>(ELEMENT, [
+      "batchSize",
+      "paddedShapes",
+      "paddingValues",
+      "dropRemainder",
+    ]),
+  ),
   opt("dropRemainder", booleanKind),
 ] as const);
 const SHUFFLE = defineParams("Dataset.shuffle", [
@@ -346,11 +367,16 @@ export class Dataset {
         batch = batch.mergeWith(first);
       }
       const spec = specOf(element, (t) =>
-        t.shape.rank === null ? TensorShape.unknown() : new TensorShape(t.shape.dims?.slice(1) ?? null),
+        t.shape.rank === null
+          ? TensorShape.unknown()
+          : new TensorShape(t.shape.dims?.slice(1) ?? null),
       );
-      return new Dataset(datasetOp(graph, "TensorSliceDataset", leaves, spec, {
-        Toutput_types: leaves.map((t) => t.dtype),
-      }), spec);
+      return new Dataset(
+        datasetOp(graph, "TensorSliceDataset", leaves, spec, {
+          Toutput_types: leaves.map((t) => t.dtype),
+        }),
+        spec,
+      );
     });
   }
 
@@ -369,9 +395,12 @@ export class Dataset {
       const element = normalizeElement(graph, tensors);
       const leaves = flatten<Tensor>(element, isTensorLeaf);
       const spec = specOf(element, (t) => t.shape);
-      return new Dataset(datasetOp(graph, "TensorDataset", leaves, spec, {
-        Toutput_types: leaves.map((t) => t.dtype),
-      }), spec);
+      return new Dataset(
+        datasetOp(graph, "TensorDataset", leaves, spec, {
+          Toutput_types: leaves.map((t) => t.dtype),
+        }),
+        spec,
+      );
     });
   }
 
@@ -425,7 +454,9 @@ export class Dataset {
     const isDatasetLeaf = (v: unknown): boolean => v instanceof Dataset;
     const list = flatten<Dataset>(datasets, (v) => !Array.isArray(v) && !isPlainObject(v));
     if (list.length === 0 || !list.every(isDatasetLeaf)) {
-      throw new TypeError("The argument to `Dataset.zip()` must be a nested structure of `Dataset` objects.");
+      throw new TypeError(
+        "The argument to `Dataset.zip()` must be a nested structure of `Dataset` objects.",
+      );
     }
     return building(
       list.map((d) => d.variantTensor),
@@ -477,7 +508,13 @@ export class Dataset {
         preserve_cardinality: false,
       };
       if (a.numParallelCalls === undefined || a.numParallelCalls === null) {
-        const v = datasetOp(graph, "MapDataset", [this.variantTensor, ...captured], fn.output, attrs);
+        const v = datasetOp(
+          graph,
+          "MapDataset",
+          [this.variantTensor, ...captured],
+          fn.output,
+          attrs,
+        );
         return new Dataset(v, fn.output);
       }
       const calls = convertToTensor(a.numParallelCalls, {
@@ -520,7 +557,11 @@ export class Dataset {
       ) {
         throw new ValueError(
           `\`predicate\` return type must be convertible to a scalar boolean tensor. Was ${structureText(
-            packAs(fn.output, out.map((s) => s.dtype), isTensorLeaf),
+            packAs(
+              fn.output,
+              out.map((s) => s.dtype),
+              isTensorLeaf,
+            ),
           )}.`,
         );
       }
@@ -601,7 +642,9 @@ export class Dataset {
       const size = int64Tensor(a.batchSize, "batch_size");
       const leaves = specLeaves(this.spec);
       const isShapeLeaf = (v: unknown): boolean =>
-        v instanceof TensorShape || v === null || (Array.isArray(v) && v.every((d) => d === null || typeof d === "number"));
+        v instanceof TensorShape ||
+        v === null ||
+        (Array.isArray(v) && v.every((d) => d === null || typeof d === "number"));
       const shapes = flattenUpTo(this.spec, a.paddedShapes, isShapeLeaf, "padded_shapes");
       const padded = shapes.map((s, i) => {
         const wanted = TensorShape.from(s as ShapeLike);
@@ -621,7 +664,12 @@ export class Dataset {
       );
       const values =
         a.paddingValues === undefined || a.paddingValues === null
-          ? leaves.map((s) => convertToTensor(s.dtype === "string" ? "" : 0, { dtype: s.dtype, name: "padding_value" }))
+          ? leaves.map((s) =>
+              convertToTensor(s.dtype === "string" ? "" : 0, {
+                dtype: s.dtype,
+                name: "padding_value",
+              }),
+            )
           : flattenUpTo(this.spec, a.paddingValues, isValueLeaf, "padding_values").map((v, i) =>
               convertToTensor(v as TensorLike, {
                 dtype: (leaves[i] as ComponentSpec).dtype,
@@ -632,7 +680,14 @@ export class Dataset {
       const known = drop ? constantScalarOf(size) : null;
       let k = 0;
       const spec = this.mapSpec(
-        (s) => new ComponentSpec(s.dtype, prepend(known, (padded[k++] as TensorShape).rank === null ? s.shape : (padded[k - 1] as TensorShape))),
+        (s) =>
+          new ComponentSpec(
+            s.dtype,
+            prepend(
+              known,
+              (padded[k++] as TensorShape).rank === null ? s.shape : (padded[k - 1] as TensorShape),
+            ),
+          ),
       );
       const v = datasetOp(
         graph,
@@ -665,12 +720,18 @@ export class Dataset {
       const [graphSeed, opSeed] = getSeed(a.seed);
       const seed = int64Tensor(graphSeed ?? 0, "seed");
       const seed2 = int64Tensor(opSeed ?? 0, "seed2");
-      const v = datasetOp(graph, "ShuffleDataset", [this.variantTensor, bufferSize, seed, seed2], this.spec, {
-        reshuffle_each_iteration: a.reshuffleEachIteration ?? true,
-        _seeded: graphSeed !== null,
-        _seed: graphSeed ?? 0,
-        _seed2: opSeed ?? 0,
-      });
+      const v = datasetOp(
+        graph,
+        "ShuffleDataset",
+        [this.variantTensor, bufferSize, seed, seed2],
+        this.spec,
+        {
+          reshuffle_each_iteration: a.reshuffleEachIteration ?? true,
+          _seeded: graphSeed !== null,
+          _seed: graphSeed ?? 0,
+          _seed2: opSeed ?? 0,
+        },
+      );
       return new Dataset(v, this.spec);
     });
   }
@@ -825,9 +886,15 @@ export class Dataset {
       if (n !== null && i !== null && (i < 0 || i >= n)) {
         throw new ValueError("index must be >= 0 and < num_shards");
       }
-      const v = datasetOp(graph, "ShardDataset", [this.variantTensor, numShards, index], this.spec, {
-        require_non_empty: false,
-      });
+      const v = datasetOp(
+        graph,
+        "ShardDataset",
+        [this.variantTensor, numShards, index],
+        this.spec,
+        {
+          require_non_empty: false,
+        },
+      );
       return new Dataset(v, this.spec);
     });
   }
@@ -873,7 +940,9 @@ export class Dataset {
       // the dataset; TF's captures the whole pipeline by value, which changes nothing here.
       const name = uniqueFunctionName(graph, "_make_dataset");
       const body = new FuncGraph(name, graph);
-      body.outputs = [withDefaultGraph(body, () => applyOptions(body, this.variantTensor, this.spec))];
+      body.outputs = [
+        withDefaultGraph(body, () => applyOptions(body, this.variantTensor, this.spec)),
+      ];
       const library = functionLibrary(graph);
       library.set(name, body);
       graph.onUndo(() => library.delete(name));
@@ -938,7 +1007,8 @@ function flattenUpTo(
   const out: unknown[] = [];
   const walk = (s: unknown, v: unknown): void => {
     if (isTensorLeaf(s)) {
-      if (!isLeaf(v)) throw new ValueError(`The structure of ${what} does not match the dataset's elements.`);
+      if (!isLeaf(v))
+        throw new ValueError(`The structure of ${what} does not match the dataset's elements.`);
       out.push(v);
     } else if (Array.isArray(s)) {
       if (!Array.isArray(v) || v.length !== s.length) {
@@ -965,7 +1035,9 @@ function constantScalarOf(t: Tensor): number | null {
 }
 
 function prepend(dim: number | null, shape: TensorShape): TensorShape {
-  return shape.rank === null ? TensorShape.unknown() : new TensorShape([dim, ...(shape.dims ?? [])]);
+  return shape.rank === null
+    ? TensorShape.unknown()
+    : new TensorShape([dim, ...(shape.dims ?? [])]);
 }
 
 function mostSpecificCompatible(a: TensorShape, b: TensorShape): TensorShape {
@@ -975,7 +1047,11 @@ function mostSpecificCompatible(a: TensorShape, b: TensorShape): TensorShape {
 }
 
 /** The graph rewrites TF 1.15's default `tf.data.Options` ask for. */
-const DEFAULT_OPTIMIZATIONS = ["map_and_batch_fusion", "noop_elimination", "shuffle_and_repeat_fusion"];
+const DEFAULT_OPTIMIZATIONS = [
+  "map_and_batch_fusion",
+  "noop_elimination",
+  "shuffle_and_repeat_fusion",
+];
 
 /**
  * What an iterator reads (`dataset._apply_options()`): the dataset under TF 1.15's default
@@ -1079,19 +1155,52 @@ const MAKE_INITIALIZER = defineParams("Iterator.makeInitializer", [
   opt("name", stringKind),
 ] as const);
 const FROM_STRUCTURE = defineParams("data.Iterator.fromStructure", [
-  req("outputTypes", structureKind<Nested<DType>>("a (nested) structure of dtypes", ["outputTypes", "outputShapes", "sharedName", "outputClasses"])),
-  opt("outputShapes", structureKind<Nested<ShapeLike>>("a (nested) structure of shapes", ["outputTypes", "outputShapes", "sharedName", "outputClasses"])),
+  req(
+    "outputTypes",
+    structureKind<Nested<DType>>("a (nested) structure of dtypes", [
+      "outputTypes",
+      "outputShapes",
+      "sharedName",
+      "outputClasses",
+    ]),
+  ),
+  opt(
+    "outputShapes",
+    structureKind<Nested<ShapeLike>>("a (nested) structure of shapes", [
+      "outputTypes",
+      "outputShapes",
+      "sharedName",
+      "outputClasses",
+    ]),
+  ),
   opt("sharedName", stringKind),
-  opt("outputClasses", structureKind<unknown>("a (nested) structure of classes", ["outputTypes", "outputShapes", "sharedName", "outputClasses"])),
+  opt(
+    "outputClasses",
+    structureKind<unknown>("a (nested) structure of classes", [
+      "outputTypes",
+      "outputShapes",
+      "sharedName",
+      "outputClasses",
+    ]),
+  ),
 ] as const);
 
 const STRING_HANDLE = defineParams("Iterator.stringHandle", [opt("name", stringKind)] as const);
 const FROM_STRING_HANDLE_NAMES = ["stringHandle", "outputTypes", "outputShapes", "outputClasses"];
 const FROM_STRING_HANDLE = defineParams("data.Iterator.fromStringHandle", [
   req("stringHandle", tensorKind),
-  req("outputTypes", structureKind<Nested<DType>>("a (nested) structure of dtypes", FROM_STRING_HANDLE_NAMES)),
-  opt("outputShapes", structureKind<Nested<ShapeLike>>("a (nested) structure of shapes", FROM_STRING_HANDLE_NAMES)),
-  opt("outputClasses", structureKind<unknown>("a (nested) structure of classes", FROM_STRING_HANDLE_NAMES)),
+  req(
+    "outputTypes",
+    structureKind<Nested<DType>>("a (nested) structure of dtypes", FROM_STRING_HANDLE_NAMES),
+  ),
+  opt(
+    "outputShapes",
+    structureKind<Nested<ShapeLike>>("a (nested) structure of shapes", FROM_STRING_HANDLE_NAMES),
+  ),
+  opt(
+    "outputClasses",
+    structureKind<unknown>("a (nested) structure of classes", FROM_STRING_HANDLE_NAMES),
+  ),
 ] as const);
 
 /**
@@ -1131,17 +1240,29 @@ export class Iterator {
 
   /** The dtypes of an element's components, in the element's structure. */
   get outputTypes(): Nested<DType> {
-    return packAs(this.spec, specLeaves(this.spec).map((s) => s.dtype), isTensorLeaf);
+    return packAs(
+      this.spec,
+      specLeaves(this.spec).map((s) => s.dtype),
+      isTensorLeaf,
+    );
   }
 
   /** The static shapes of an element's components, in the element's structure. */
   get outputShapes(): Nested<TensorShape> {
-    return packAs(this.spec, specLeaves(this.spec).map((s) => s.shape), isTensorLeaf);
+    return packAs(
+      this.spec,
+      specLeaves(this.spec).map((s) => s.shape),
+      isTensorLeaf,
+    );
   }
 
   /** The class of each component (always `Tensor`). */
   get outputClasses(): Nested<typeof Tensor> {
-    return packAs(this.spec, specLeaves(this.spec).map(() => Tensor), isTensorLeaf);
+    return packAs(
+      this.spec,
+      specLeaves(this.spec).map(() => Tensor),
+      isTensorLeaf,
+    );
   }
 
   /**

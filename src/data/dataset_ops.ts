@@ -22,11 +22,7 @@ import {
 import type { OpDefSpec } from "../ops/op_def.js";
 import { shareTensor, stringTensorBytes } from "../ops/tfjs_internals.js";
 import { readScalar } from "../ops/tensor_util.js";
-import {
-  TFRecordOptions,
-  tfRecordIterator,
-  type TFRecordCompressionName,
-} from "../io/tfrecord.js";
+import { TFRecordOptions, tfRecordIterator, type TFRecordCompressionName } from "../io/tfrecord.js";
 
 /*
  * The run-time side of tf.data. A dataset op's output (a `variant`) is carried by an int32
@@ -675,37 +671,62 @@ function scalarInput(inputs: readonly tfc.Tensor[], i: number): number {
   return readScalar(inputs[i] as tfc.Tensor);
 }
 
-registerDatasetOp("TensorSliceDataset", { inputs: ["components: Toutput_types"], outputs: ["handle: variant"], attrs: ["Toutput_types: list(type) >= 1", "output_shapes: list(shape) >= 1"], stateful: true }, (inputs, op, rt) => {
-  const n = inputs[0]?.shape[0];
-  for (const c of inputs) {
-    if (c.shape.length === 0 || c.shape[0] !== n) {
+registerDatasetOp(
+  "TensorSliceDataset",
+  {
+    inputs: ["components: Toutput_types"],
+    outputs: ["handle: variant"],
+    attrs: ["Toutput_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+    stateful: true,
+  },
+  (inputs, op, rt) => {
+    const n = inputs[0]?.shape[0];
+    for (const c of inputs) {
+      if (c.shape.length === 0 || c.shape[0] !== n) {
+        throw new InvalidArgumentError(
+          `All components must have the same size in the 0th dimension\n\t [[{{node ${op.name}}}]]`,
+          op.name,
+        );
+      }
+    }
+    return [variantOf(rt, new TensorSliceDataset(inputs))];
+  },
+);
+
+registerDatasetOp(
+  "TensorDataset",
+  {
+    inputs: ["components: Toutput_types"],
+    outputs: ["handle: variant"],
+    attrs: ["Toutput_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+    stateful: true,
+  },
+  (inputs, _op, rt) => [variantOf(rt, new TensorDataset(inputs.map(shareTensor)))],
+);
+
+registerDatasetOp(
+  "RangeDataset",
+  {
+    inputs: ["start: int64", "stop: int64", "step: int64"],
+    outputs: ["handle: variant"],
+    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+    stateful: true,
+  },
+  (inputs, op, rt) => {
+    const [start, stop, step] = [0, 1, 2].map((i) => scalarInput(inputs, i)) as [
+      number,
+      number,
+      number,
+    ];
+    if (step === 0) {
       throw new InvalidArgumentError(
-        `All components must have the same size in the 0th dimension\n\t [[{{node ${op.name}}}]]`,
+        `step must be a non-zero integer.\n\t [[{{node ${op.name}}}]]`,
         op.name,
       );
     }
-  }
-  return [variantOf(rt, new TensorSliceDataset(inputs))];
-});
-
-registerDatasetOp("TensorDataset", { inputs: ["components: Toutput_types"], outputs: ["handle: variant"], attrs: ["Toutput_types: list(type) >= 1", "output_shapes: list(shape) >= 1"], stateful: true }, (inputs, _op, rt) => [
-  variantOf(rt, new TensorDataset(inputs.map(shareTensor))),
-]);
-
-registerDatasetOp("RangeDataset", { inputs: ["start: int64", "stop: int64", "step: int64"], outputs: ["handle: variant"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"], stateful: true }, (inputs, op, rt) => {
-  const [start, stop, step] = [0, 1, 2].map((i) => scalarInput(inputs, i)) as [
-    number,
-    number,
-    number,
-  ];
-  if (step === 0) {
-    throw new InvalidArgumentError(
-      `step must be a non-zero integer.\n\t [[{{node ${op.name}}}]]`,
-      op.name,
-    );
-  }
-  return [variantOf(rt, new RangeDataset(start, stop, step))];
-});
+    return [variantOf(rt, new RangeDataset(start, stop, step))];
+  },
+);
 
 const mapKernel: Kernel = (inputs, op, rt) => {
   const fn = functionOf(op, "f");
@@ -714,15 +735,59 @@ const mapKernel: Kernel = (inputs, op, rt) => {
   const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
   return [variantOf(rt, new MapDataset(input, fn, captured))];
 };
-registerDatasetOp("MapDataset", { inputs: ["input_dataset: variant", "other_arguments: Targuments"], outputs: ["handle: variant"], attrs: ["f: func", "Targuments: list(type) >= 0", "output_types: list(type) >= 1", "output_shapes: list(shape) >= 1", "use_inter_op_parallelism: bool = true", "preserve_cardinality: bool = false"] }, mapKernel);
-registerDatasetOp("ParallelMapDataset", { inputs: ["input_dataset: variant", "other_arguments: Targuments", "num_parallel_calls: int32"], outputs: ["handle: variant"], attrs: ["f: func", "Targuments: list(type) >= 0", "output_types: list(type) >= 1", "output_shapes: list(shape) >= 1", "use_inter_op_parallelism: bool = true", "sloppy: bool = false", "preserve_cardinality: bool = false"] }, mapKernel);
+registerDatasetOp(
+  "MapDataset",
+  {
+    inputs: ["input_dataset: variant", "other_arguments: Targuments"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "f: func",
+      "Targuments: list(type) >= 0",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+      "use_inter_op_parallelism: bool = true",
+      "preserve_cardinality: bool = false",
+    ],
+  },
+  mapKernel,
+);
+registerDatasetOp(
+  "ParallelMapDataset",
+  {
+    inputs: ["input_dataset: variant", "other_arguments: Targuments", "num_parallel_calls: int32"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "f: func",
+      "Targuments: list(type) >= 0",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+      "use_inter_op_parallelism: bool = true",
+      "sloppy: bool = false",
+      "preserve_cardinality: bool = false",
+    ],
+  },
+  mapKernel,
+);
 
-registerDatasetOp("FilterDataset", { inputs: ["input_dataset: variant", "other_arguments: Targuments"], outputs: ["handle: variant"], attrs: ["predicate: func", "Targuments: list(type) >= 0", "output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const fn = functionOf(op, "predicate");
-  const captured = inputs.slice(1).map(shareTensor);
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new FilterDataset(input, fn, captured))];
-});
+registerDatasetOp(
+  "FilterDataset",
+  {
+    inputs: ["input_dataset: variant", "other_arguments: Targuments"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "predicate: func",
+      "Targuments: list(type) >= 0",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+    ],
+  },
+  (inputs, op, rt) => {
+    const fn = functionOf(op, "predicate");
+    const captured = inputs.slice(1).map(shareTensor);
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new FilterDataset(input, fn, captured))];
+  },
+);
 
 function positiveBatchSize(inputs: readonly tfc.Tensor[], op: Operation): number {
   const batchSize = scalarInput(inputs, 1);
@@ -735,103 +800,241 @@ function positiveBatchSize(inputs: readonly tfc.Tensor[], op: Operation): number
   return batchSize;
 }
 
-registerDatasetOp("BatchDatasetV2", { inputs: ["input_dataset: variant", "batch_size: int64", "drop_remainder: bool"], outputs: ["handle: variant"], attrs: ["parallel_copy: bool = false", "output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const batchSize = positiveBatchSize(inputs, op);
-  const drop = scalarInput(inputs, 2) !== 0;
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new BatchDataset(input, batchSize, drop, op.name))];
-});
+registerDatasetOp(
+  "BatchDatasetV2",
+  {
+    inputs: ["input_dataset: variant", "batch_size: int64", "drop_remainder: bool"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "parallel_copy: bool = false",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+    ],
+  },
+  (inputs, op, rt) => {
+    const batchSize = positiveBatchSize(inputs, op);
+    const drop = scalarInput(inputs, 2) !== 0;
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new BatchDataset(input, batchSize, drop, op.name))];
+  },
+);
 
-registerDatasetOp("PaddedBatchDatasetV2", { inputs: ["input_dataset: variant", "batch_size: int64", "padded_shapes: N * int64", "padding_values: Toutput_types", "drop_remainder: bool"], outputs: ["handle: variant"], attrs: ["parallel_copy: bool = false", "Toutput_types: list(type) >= 1", "output_shapes: list(shape) >= 1", "N: int >= 1"] }, (inputs, op, rt) => {
-  const batchSize = positiveBatchSize(inputs, op);
-  const n = op.attrs.N as number;
-  const shapes = inputs
-    .slice(2, 2 + n)
-    .map((t) => Array.from(t.dataSync() as ArrayLike<number>, Number));
-  const values = inputs.slice(2 + n, 2 + 2 * n).map(shareTensor);
-  const drop = scalarInput(inputs, 2 + 2 * n) !== 0;
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [
-    variantOf(rt, new BatchDataset(input, batchSize, drop, op.name, { shapes, values })),
-  ];
-});
+registerDatasetOp(
+  "PaddedBatchDatasetV2",
+  {
+    inputs: [
+      "input_dataset: variant",
+      "batch_size: int64",
+      "padded_shapes: N * int64",
+      "padding_values: Toutput_types",
+      "drop_remainder: bool",
+    ],
+    outputs: ["handle: variant"],
+    attrs: [
+      "parallel_copy: bool = false",
+      "Toutput_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+      "N: int >= 1",
+    ],
+  },
+  (inputs, op, rt) => {
+    const batchSize = positiveBatchSize(inputs, op);
+    const n = op.attrs.N as number;
+    const shapes = inputs
+      .slice(2, 2 + n)
+      .map((t) => Array.from(t.dataSync() as ArrayLike<number>, Number));
+    const values = inputs.slice(2 + n, 2 + 2 * n).map(shareTensor);
+    const drop = scalarInput(inputs, 2 + 2 * n) !== 0;
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new BatchDataset(input, batchSize, drop, op.name, { shapes, values }))];
+  },
+);
 
-registerDatasetOp("ShuffleDataset", { inputs: ["input_dataset: variant", "buffer_size: int64", "seed: int64", "seed2: int64"], outputs: ["handle: variant"], attrs: ["reshuffle_each_iteration: bool = true", "output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const bufferSize = scalarInput(inputs, 1);
-  if (bufferSize <= 0) {
-    throw new InvalidArgumentError(
-      `buffer_size must be greater than zero.\n\t [[{{node ${op.name}}}]]`,
-      op.name,
-    );
-  }
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new ShuffleDataset(input, bufferSize, op, rt))];
-});
+registerDatasetOp(
+  "ShuffleDataset",
+  {
+    inputs: ["input_dataset: variant", "buffer_size: int64", "seed: int64", "seed2: int64"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "reshuffle_each_iteration: bool = true",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+    ],
+  },
+  (inputs, op, rt) => {
+    const bufferSize = scalarInput(inputs, 1);
+    if (bufferSize <= 0) {
+      throw new InvalidArgumentError(
+        `buffer_size must be greater than zero.\n\t [[{{node ${op.name}}}]]`,
+        op.name,
+      );
+    }
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new ShuffleDataset(input, bufferSize, op, rt))];
+  },
+);
 
-registerDatasetOp("RepeatDataset", { inputs: ["input_dataset: variant", "count: int64"], outputs: ["handle: variant"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new RepeatDataset(input, scalarInput(inputs, 1)))];
-});
+registerDatasetOp(
+  "RepeatDataset",
+  {
+    inputs: ["input_dataset: variant", "count: int64"],
+    outputs: ["handle: variant"],
+    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+  },
+  (inputs, op, rt) => {
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new RepeatDataset(input, scalarInput(inputs, 1)))];
+  },
+);
 
-registerDatasetOp("TakeDataset", { inputs: ["input_dataset: variant", "count: int64"], outputs: ["handle: variant"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new TakeDataset(input, scalarInput(inputs, 1)))];
-});
+registerDatasetOp(
+  "TakeDataset",
+  {
+    inputs: ["input_dataset: variant", "count: int64"],
+    outputs: ["handle: variant"],
+    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+  },
+  (inputs, op, rt) => {
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new TakeDataset(input, scalarInput(inputs, 1)))];
+  },
+);
 
-registerDatasetOp("SkipDataset", { inputs: ["input_dataset: variant", "count: int64"], outputs: ["handle: variant"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new SkipDataset(input, scalarInput(inputs, 1)))];
-});
+registerDatasetOp(
+  "SkipDataset",
+  {
+    inputs: ["input_dataset: variant", "count: int64"],
+    outputs: ["handle: variant"],
+    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+  },
+  (inputs, op, rt) => {
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new SkipDataset(input, scalarInput(inputs, 1)))];
+  },
+);
 
-registerDatasetOp("PrefetchDataset", { inputs: ["input_dataset: variant", "buffer_size: int64"], outputs: ["handle: variant"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1", "slack_period: int = 0"] }, (inputs, op, rt) => {
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new PrefetchDataset([input]))];
-});
+registerDatasetOp(
+  "PrefetchDataset",
+  {
+    inputs: ["input_dataset: variant", "buffer_size: int64"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+      "slack_period: int = 0",
+    ],
+  },
+  (inputs, op, rt) => {
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new PrefetchDataset([input]))];
+  },
+);
 
-registerDatasetOp("CacheDataset", { inputs: ["input_dataset: variant", "filename: string"], outputs: ["handle: variant"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const filename = new TextDecoder().decode(stringTensorBytes(inputs[1] as tfc.Tensor)[0]);
-  if (filename !== "") {
-    throw new UnimplementedError(
-      `Caching to files ('${filename}') is not supported: cache in memory with an empty filename.\n\t [[{{node ${op.name}}}]]`,
-      op.name,
-    );
-  }
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new MemoryCacheDataset([input]))];
-});
+registerDatasetOp(
+  "CacheDataset",
+  {
+    inputs: ["input_dataset: variant", "filename: string"],
+    outputs: ["handle: variant"],
+    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+  },
+  (inputs, op, rt) => {
+    const filename = new TextDecoder().decode(stringTensorBytes(inputs[1] as tfc.Tensor)[0]);
+    if (filename !== "") {
+      throw new UnimplementedError(
+        `Caching to files ('${filename}') is not supported: cache in memory with an empty filename.\n\t [[{{node ${op.name}}}]]`,
+        op.name,
+      );
+    }
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new MemoryCacheDataset([input]))];
+  },
+);
 
-registerDatasetOp("ShardDataset", { inputs: ["input_dataset: variant", "num_shards: int64", "index: int64"], outputs: ["handle: variant"], attrs: ["require_non_empty: bool = false", "output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const numShards = scalarInput(inputs, 1);
-  const index = scalarInput(inputs, 2);
-  if (numShards <= 0 || index < 0 || index >= numShards) {
-    throw new InvalidArgumentError(
-      `Index must be between 0 and ${numShards - 1} (currently index = ${index}).\n\t [[{{node ${op.name}}}]]`,
-      op.name,
-    );
-  }
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new ShardDataset(input, numShards, index))];
-});
+registerDatasetOp(
+  "ShardDataset",
+  {
+    inputs: ["input_dataset: variant", "num_shards: int64", "index: int64"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "require_non_empty: bool = false",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+    ],
+  },
+  (inputs, op, rt) => {
+    const numShards = scalarInput(inputs, 1);
+    const index = scalarInput(inputs, 2);
+    if (numShards <= 0 || index < 0 || index >= numShards) {
+      throw new InvalidArgumentError(
+        `Index must be between 0 and ${numShards - 1} (currently index = ${index}).\n\t [[{{node ${op.name}}}]]`,
+        op.name,
+      );
+    }
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new ShardDataset(input, numShards, index))];
+  },
+);
 
 // Graph rewrites and autotuning: the elements are the input's.
-registerDatasetOp("OptimizeDataset", { inputs: ["input_dataset: variant", "optimizations: string"], outputs: ["handle: variant"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1", "optimization_configs: list(string) = []"] }, (inputs, op, rt) => {
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new PrefetchDataset([input]))];
-});
-registerDatasetOp("ModelDataset", { inputs: ["input_dataset: variant"], outputs: ["handle: variant"], attrs: ["algorithm: int = 0", "cpu_budget: int = 0", "output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-  return [variantOf(rt, new PrefetchDataset([input]))];
-});
+registerDatasetOp(
+  "OptimizeDataset",
+  {
+    inputs: ["input_dataset: variant", "optimizations: string"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+      "optimization_configs: list(string) = []",
+    ],
+  },
+  (inputs, op, rt) => {
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new PrefetchDataset([input]))];
+  },
+);
+registerDatasetOp(
+  "ModelDataset",
+  {
+    inputs: ["input_dataset: variant"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "algorithm: int = 0",
+      "cpu_budget: int = 0",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+    ],
+  },
+  (inputs, op, rt) => {
+    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+    return [variantOf(rt, new PrefetchDataset([input]))];
+  },
+);
 
-registerDatasetOp("ZipDataset", { inputs: ["input_datasets: N * variant"], outputs: ["handle: variant"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1", "N: int >= 1"] }, (inputs, op, rt) => {
-  const datasets = inputs.map((t) => datasetOf(rt, t, op));
-  return [variantOf(rt, new ZipDataset(datasets))];
-});
+registerDatasetOp(
+  "ZipDataset",
+  {
+    inputs: ["input_datasets: N * variant"],
+    outputs: ["handle: variant"],
+    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1", "N: int >= 1"],
+  },
+  (inputs, op, rt) => {
+    const datasets = inputs.map((t) => datasetOf(rt, t, op));
+    return [variantOf(rt, new ZipDataset(datasets))];
+  },
+);
 
-registerDatasetOp("ConcatenateDataset", { inputs: ["input_dataset: variant", "another_dataset: variant"], outputs: ["handle: variant"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"] }, (inputs, op, rt) => {
-  const datasets = inputs.map((t) => datasetOf(rt, t, op));
-  return [variantOf(rt, new ConcatenateDataset(datasets))];
-});
+registerDatasetOp(
+  "ConcatenateDataset",
+  {
+    inputs: ["input_dataset: variant", "another_dataset: variant"],
+    outputs: ["handle: variant"],
+    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+  },
+  (inputs, op, rt) => {
+    const datasets = inputs.map((t) => datasetOf(rt, t, op));
+    return [variantOf(rt, new ConcatenateDataset(datasets))];
+  },
+);
 
 /** Calls a dataset-returning function on one element; the dataset it made, retained. */
 function datasetFromFunction(
@@ -949,7 +1152,9 @@ class InterleaveDataset extends DerivedDataset {
   }
 }
 
-function interleaveKernel(lengths: (inputs: readonly tfc.Tensor[], n: number) => [number, number]): Kernel {
+function interleaveKernel(
+  lengths: (inputs: readonly tfc.Tensor[], n: number) => [number, number],
+): Kernel {
   return (inputs, op, rt) => {
     const fn = functionOf(op, "f");
     const n = fn.captures.length;
@@ -969,9 +1174,41 @@ function interleaveKernel(lengths: (inputs: readonly tfc.Tensor[], n: number) =>
   };
 }
 
-registerDatasetOp("FlatMapDataset", {"inputs":["input_dataset: variant","other_arguments: Targuments"],"outputs":["handle: variant"],"attrs":["f: func","Targuments: list(type) >= 0","output_types: list(type) >= 1","output_shapes: list(shape) >= 1"]},   interleaveKernel(() => [1, 1]),
+registerDatasetOp(
+  "FlatMapDataset",
+  {
+    inputs: ["input_dataset: variant", "other_arguments: Targuments"],
+    outputs: ["handle: variant"],
+    attrs: [
+      "f: func",
+      "Targuments: list(type) >= 0",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+    ],
+  },
+  interleaveKernel(() => [1, 1]),
 );
-registerDatasetOp("ParallelInterleaveDataset", {"inputs":["input_dataset: variant","other_arguments: Targuments","cycle_length: int64","block_length: int64","sloppy: bool","buffer_output_elements: int64","prefetch_input_elements: int64"],"outputs":["handle: variant"],"attrs":["f: func","Targuments: list(type) >= 0","output_types: list(type) >= 1","output_shapes: list(shape) >= 1"]},   interleaveKernel((inputs, n) => [scalarInput(inputs, 1 + n), scalarInput(inputs, 2 + n)]),
+registerDatasetOp(
+  "ParallelInterleaveDataset",
+  {
+    inputs: [
+      "input_dataset: variant",
+      "other_arguments: Targuments",
+      "cycle_length: int64",
+      "block_length: int64",
+      "sloppy: bool",
+      "buffer_output_elements: int64",
+      "prefetch_input_elements: int64",
+    ],
+    outputs: ["handle: variant"],
+    attrs: [
+      "f: func",
+      "Targuments: list(type) >= 0",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+    ],
+  },
+  interleaveKernel((inputs, n) => [scalarInput(inputs, 1 + n), scalarInput(inputs, 2 + n)]),
 );
 
 /** TF's compression names for the `compression_type` input. */
@@ -1011,31 +1248,39 @@ class TFRecordFilesDataset extends RuntimeDataset {
   }
 }
 
-registerDatasetOp("TFRecordDataset", {"inputs":["filenames: string","compression_type: string","buffer_size: int64"],"outputs":["handle: variant"],"stateful":true}, (inputs, op, rt) => {
-  const decoder = new TextDecoder();
-  const files = stringTensorBytes(inputs[0] as tfc.Tensor).map((b) => decoder.decode(b));
-  const kind = decoder.decode(stringTensorBytes(inputs[1] as tfc.Tensor)[0]);
-  const compression = COMPRESSION[kind];
-  if (compression === undefined) {
-    throw new InvalidArgumentError(
-      `Unsupported compression_type: ${kind}.\n\t [[{{node ${op.name}}}]]`,
-      op.name,
-    );
-  }
-  const bufferSize = scalarInput(inputs, 2);
-  if (bufferSize < 0) {
-    throw new InvalidArgumentError(
-      `\`buffer_size\` must be >= 0 (0 == no buffering)\n\t [[{{node ${op.name}}}]]`,
-      op.name,
-    );
-  }
-  const options = new TFRecordOptions({
-    compressionType: compression,
-    // TF's 0 means unbuffered: read a record's worth at a time, here 1 KiB chunks.
-    inputBufferSize: bufferSize === 0 ? 1024 : bufferSize,
-  });
-  return [variantOf(rt, new TFRecordFilesDataset(files, options))];
-});
+registerDatasetOp(
+  "TFRecordDataset",
+  {
+    inputs: ["filenames: string", "compression_type: string", "buffer_size: int64"],
+    outputs: ["handle: variant"],
+    stateful: true,
+  },
+  (inputs, op, rt) => {
+    const decoder = new TextDecoder();
+    const files = stringTensorBytes(inputs[0] as tfc.Tensor).map((b) => decoder.decode(b));
+    const kind = decoder.decode(stringTensorBytes(inputs[1] as tfc.Tensor)[0]);
+    const compression = COMPRESSION[kind];
+    if (compression === undefined) {
+      throw new InvalidArgumentError(
+        `Unsupported compression_type: ${kind}.\n\t [[{{node ${op.name}}}]]`,
+        op.name,
+      );
+    }
+    const bufferSize = scalarInput(inputs, 2);
+    if (bufferSize < 0) {
+      throw new InvalidArgumentError(
+        `\`buffer_size\` must be >= 0 (0 == no buffering)\n\t [[{{node ${op.name}}}]]`,
+        op.name,
+      );
+    }
+    const options = new TFRecordOptions({
+      compressionType: compression,
+      // TF's 0 means unbuffered: read a record's worth at a time, here 1 KiB chunks.
+      inputBufferSize: bufferSize === 0 ? 1024 : bufferSize,
+    });
+    return [variantOf(rt, new TFRecordFilesDataset(files, options))];
+  },
+);
 
 /** An iterator's state in one session: the dataset it was made from and its position. */
 class IteratorState implements Stashable {
@@ -1099,7 +1344,11 @@ function stringHandleOf(iteratorOp: Operation): string {
 
 registerOp({
   type: "IteratorToStringHandle",
-  opDef: { inputs: ["resource_handle: resource"], outputs: ["string_handle: string"], stateful: true },
+  opDef: {
+    inputs: ["resource_handle: resource"],
+    outputs: ["string_handle: string"],
+    stateful: true,
+  },
   stateful: true,
   kernel: (inputs, op, rt) => [
     tfc.scalar(stringHandleOf(iteratorOpOf(rt, op.inputs[0] as Tensor, inputs[0] as tfc.Tensor))),
@@ -1108,7 +1357,12 @@ registerOp({
 
 registerOp({
   type: "IteratorFromStringHandleV2",
-  opDef: { inputs: ["string_handle: string"], outputs: ["resource_handle: resource"], attrs: ["output_types: list(type) >= 0 = []", "output_shapes: list(shape) >= 0 = []"], stateful: true },
+  opDef: {
+    inputs: ["string_handle: string"],
+    outputs: ["resource_handle: resource"],
+    attrs: ["output_types: list(type) >= 0 = []", "output_shapes: list(shape) >= 0 = []"],
+    stateful: true,
+  },
   stateful: true,
   kernel: (inputs, op, rt) => {
     const bytes = stringTensorBytes(inputs[0] as tfc.Tensor);
@@ -1141,11 +1395,35 @@ function iteratorState(rt: KernelRuntime, iteratorOp: Operation): IteratorState 
 /** The iterator resource itself holds nothing at run time: a placeholder handle. */
 const handleKernel: Kernel = () => [tfc.scalar(0, "int32")];
 
-registerOp({ type: "IteratorV2", opDef: { outputs: ["handle: resource"], attrs: ["shared_name: string", "container: string", "output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"], stateful: true }, kernel: handleKernel, stateful: true });
+registerOp({
+  type: "IteratorV2",
+  opDef: {
+    outputs: ["handle: resource"],
+    attrs: [
+      "shared_name: string",
+      "container: string",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+    ],
+    stateful: true,
+  },
+  kernel: handleKernel,
+  stateful: true,
+});
 
 registerOp({
   type: "OneShotIterator",
-  opDef: { outputs: ["handle: resource"], attrs: ["dataset_factory: func", "output_types: list(type) >= 1", "output_shapes: list(shape) >= 1", "container: string = ''", "shared_name: string = ''"], stateful: true },
+  opDef: {
+    outputs: ["handle: resource"],
+    attrs: [
+      "dataset_factory: func",
+      "output_types: list(type) >= 1",
+      "output_shapes: list(shape) >= 1",
+      "container: string = ''",
+      "shared_name: string = ''",
+    ],
+    stateful: true,
+  },
   stateful: true,
   kernel: (_inputs, op, rt) => {
     const state = iteratorState(rt, op);
@@ -1182,7 +1460,12 @@ registerOp({
 
 registerOp({
   type: "IteratorGetNext",
-  opDef: { inputs: ["iterator: resource"], outputs: ["components: output_types"], attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"], stateful: true },
+  opDef: {
+    inputs: ["iterator: resource"],
+    outputs: ["components: output_types"],
+    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+    stateful: true,
+  },
   stateful: true,
   kernel: (inputs, op, rt) => {
     const iteratorOp = iteratorOpOf(rt, op.inputs[0] as Tensor, inputs[0] as tfc.Tensor);

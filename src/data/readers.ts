@@ -97,7 +97,15 @@ function build(args: CallArgs<typeof TFRECORD_DATASET.params>): Dataset {
     };
     Object.defineProperty(readOneFile, "name", { value: "read_one_file" });
     if (a.numParallelReads === undefined || a.numParallelReads === null) {
-      return datasetFunctionOp(graph, files, "flat_map", readOneFile, "FlatMapDataset", () => [], {});
+      return datasetFunctionOp(
+        graph,
+        files,
+        "flat_map",
+        readOneFile,
+        "FlatMapDataset",
+        () => [],
+        {},
+      );
     }
     const parallel = a.numParallelReads;
     // TF's `ParallelInterleaveDataset(filenames, read_one_file, cycle_length=num_parallel_reads,

@@ -135,7 +135,10 @@ describe("sources", () => {
     expect(ds.outputTypes).toBe("string");
     using sess = new tf.Session();
     expect(drain(sess, ds.makeOneShotIterator().getNext())).toEqual(["a", "bb", "ccc"]);
-    expect(drain(sess, ds.batch(2).makeOneShotIterator().getNext())).toEqual([["a", "bb"], ["ccc"]]);
+    expect(drain(sess, ds.batch(2).makeOneShotIterator().getNext())).toEqual([
+      ["a", "bb"],
+      ["ccc"],
+    ]);
   });
 
   it("fromTensors is one element", () => {
@@ -150,7 +153,12 @@ describe("sources", () => {
   it("range counts in int64 like Python's range", () => {
     const ds = tf.data.Dataset.range(2, 9, 3);
     expect(ds.outputTypes).toBe("int64");
-    expect(opTypes()).toEqual(["start:Const", "stop:Const", "step:Const", "RangeDataset:RangeDataset"]);
+    expect(opTypes()).toEqual([
+      "start:Const",
+      "stop:Const",
+      "step:Const",
+      "RangeDataset:RangeDataset",
+    ]);
     using sess = new tf.Session();
     expect(drain(sess, ds.makeOneShotIterator().getNext())).toEqual([2, 5, 8]);
     expect(drain(sess, tf.data.Dataset.range(3).makeOneShotIterator().getNext())).toEqual([
@@ -305,7 +313,9 @@ describe("transformations", () => {
   });
 
   it("batch refuses elements of different shapes at run time", () => {
-    const ds = tf.data.Dataset.range(1, 3).map((n) => tf.fill(tf.expandDims(n, 0), 1)).batch(2);
+    const ds = tf.data.Dataset.range(1, 3)
+      .map((n) => tf.fill(tf.expandDims(n, 0), 1))
+      .batch(2);
     const next = ds.makeOneShotIterator().getNext();
     using sess = new tf.Session();
     expect(() => sess.run(next as tf.Tensor)).toThrow(
@@ -375,7 +385,10 @@ describe("cache, shard, apply", () => {
     const uncached = drain(sess, noisy.repeat(2).batch(3).makeOneShotIterator().getNext());
     expect(uncached[1]).not.toEqual(uncached[0]);
     // take(2) ends each pass early: nothing is cached, so each pass computes anew.
-    const partial = drain(sess, noisy.cache().take(2).repeat(2).batch(2).makeOneShotIterator().getNext());
+    const partial = drain(
+      sess,
+      noisy.cache().take(2).repeat(2).batch(2).makeOneShotIterator().getNext(),
+    );
     expect(partial.length).toBe(2);
     expect(partial[1]).not.toEqual(partial[0]);
   });
@@ -412,10 +425,7 @@ describe("shuffle", () => {
     const g = new tf.Graph();
     return g.asDefault(() => {
       if (seeded.graph !== undefined) tf.setRandomSeed(seeded.graph);
-      const ds = tf.data.Dataset.range(20)
-        .shuffle(5, seeded.op, reshuffle)
-        .repeat(2)
-        .batch(20);
+      const ds = tf.data.Dataset.range(20).shuffle(5, seeded.op, reshuffle).repeat(2).batch(20);
       const next = ds.makeOneShotIterator().getNext();
       using sess = new tf.Session();
       return drain(sess, next) as number[][];
@@ -553,7 +563,11 @@ describe("iterators", () => {
     const train = tf.data.Dataset.range(100).repeat().makeOneShotIterator();
     const validDs = tf.data.Dataset.range(50, 52);
     const valid = validDs.makeInitializableIterator();
-    const feedable = tf.data.Iterator.fromStringHandle(handle, validDs.outputTypes, validDs.outputShapes);
+    const feedable = tf.data.Iterator.fromStringHandle(
+      handle,
+      validDs.outputTypes,
+      validDs.outputShapes,
+    );
     expect(feedable.iteratorResource.op.type).toBe("IteratorFromStringHandleV2");
     expect(feedable.iteratorResource.op.inputs[0]).toBe(handle);
     const next = feedable.getNext() as tf.Tensor;
