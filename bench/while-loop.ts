@@ -83,3 +83,17 @@ console.log(
   `overhead       ${(loop - bare).toFixed(2)} µs/iteration (${(loop / bare).toFixed(2)}×)`,
 );
 sess.close();
+if (process.argv.includes("--json")) {
+  // One line of rows for bench/all.ts's table.
+  console.log(
+    JSON.stringify({
+      rows: [
+        {
+          measure: `\`tf.whileLoop\` of ${N} iterations of a tiny body, µs per iteration (bare kernels)`,
+          value: `${loop.toFixed(1)} (${bare.toFixed(1)}; ${(loop / bare).toFixed(2)}×)`,
+          aim: "near the bare kernels",
+        },
+      ],
+    }),
+  );
+}
