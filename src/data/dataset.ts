@@ -99,6 +99,11 @@ function int64Tensor(value: number | TensorLike, name: string): Tensor {
   return convertToTensor(value, { dtype: "int64", name });
 }
 
+/** One property of each component, in the element's structure (`output_types`, …). */
+function specView<T>(spec: ElementSpec, pick: (s: ComponentSpec) => T): Nested<T> {
+  return packAs(spec, specLeaves(spec).map(pick), isTensorLeaf);
+}
+
 function flatAttrs(spec: ElementSpec): Record<string, unknown> {
   const leaves = specLeaves(spec);
   return { output_types: leaves.map((s) => s.dtype), output_shapes: leaves.map((s) => s.shape) };
@@ -301,29 +306,17 @@ export class Dataset {
 
   /** The dtypes of an element's components, in the element's structure. */
   get outputTypes(): Nested<DType> {
-    return packAs(
-      this.spec,
-      specLeaves(this.spec).map((s) => s.dtype),
-      isTensorLeaf,
-    );
+    return specView(this.spec, (s) => s.dtype);
   }
 
   /** The static shapes of an element's components, in the element's structure. */
   get outputShapes(): Nested<TensorShape> {
-    return packAs(
-      this.spec,
-      specLeaves(this.spec).map((s) => s.shape),
-      isTensorLeaf,
-    );
+    return specView(this.spec, (s) => s.shape);
   }
 
   /** The class of each component (always `Tensor`: sparse and ragged ones are not here). */
   get outputClasses(): Nested<typeof Tensor> {
-    return packAs(
-      this.spec,
-      specLeaves(this.spec).map(() => Tensor),
-      isTensorLeaf,
-    );
+    return specView(this.spec, () => Tensor);
   }
 
   /** @internal A dataset over `variantTensor` with elements of `spec`. */
@@ -1240,29 +1233,17 @@ export class Iterator {
 
   /** The dtypes of an element's components, in the element's structure. */
   get outputTypes(): Nested<DType> {
-    return packAs(
-      this.spec,
-      specLeaves(this.spec).map((s) => s.dtype),
-      isTensorLeaf,
-    );
+    return specView(this.spec, (s) => s.dtype);
   }
 
   /** The static shapes of an element's components, in the element's structure. */
   get outputShapes(): Nested<TensorShape> {
-    return packAs(
-      this.spec,
-      specLeaves(this.spec).map((s) => s.shape),
-      isTensorLeaf,
-    );
+    return specView(this.spec, (s) => s.shape);
   }
 
   /** The class of each component (always `Tensor`). */
   get outputClasses(): Nested<typeof Tensor> {
-    return packAs(
-      this.spec,
-      specLeaves(this.spec).map(() => Tensor),
-      isTensorLeaf,
-    );
+    return specView(this.spec, () => Tensor);
   }
 
   /**
