@@ -874,44 +874,25 @@ registerDatasetOp(
   },
 );
 
-registerDatasetOp(
-  "RepeatDataset",
-  {
-    inputs: ["input_dataset: variant", "count: int64"],
-    outputs: ["handle: variant"],
-    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
-  },
-  (inputs, op, rt) => {
-    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-    return [variantOf(rt, new RepeatDataset(input, scalarInput(inputs, 1)))];
-  },
-);
-
-registerDatasetOp(
-  "TakeDataset",
-  {
-    inputs: ["input_dataset: variant", "count: int64"],
-    outputs: ["handle: variant"],
-    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
-  },
-  (inputs, op, rt) => {
-    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-    return [variantOf(rt, new TakeDataset(input, scalarInput(inputs, 1)))];
-  },
-);
-
-registerDatasetOp(
-  "SkipDataset",
-  {
-    inputs: ["input_dataset: variant", "count: int64"],
-    outputs: ["handle: variant"],
-    attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
-  },
-  (inputs, op, rt) => {
-    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-    return [variantOf(rt, new SkipDataset(input, scalarInput(inputs, 1)))];
-  },
-);
+// `repeat`, `take` and `skip`: an input dataset and an int64 count, the same OpDef shape.
+for (const [type, Counted] of [
+  ["RepeatDataset", RepeatDataset],
+  ["TakeDataset", TakeDataset],
+  ["SkipDataset", SkipDataset],
+] as const) {
+  registerDatasetOp(
+    type,
+    {
+      inputs: ["input_dataset: variant", "count: int64"],
+      outputs: ["handle: variant"],
+      attrs: ["output_types: list(type) >= 1", "output_shapes: list(shape) >= 1"],
+    },
+    (inputs, op, rt) => {
+      const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+      return [variantOf(rt, new Counted(input, scalarInput(inputs, 1)))];
+    },
+  );
+}
 
 registerDatasetOp(
   "PrefetchDataset",
