@@ -32,20 +32,23 @@ import {
 type TfjsPad =
   "valid" | "same" | [[number, number], [number, number], [number, number], [number, number]];
 
+/** The attrs of `Conv2D` and of its two gradient ops, as TF 1.15 registers them. */
+export const CONV2D_ATTRS = [
+  "T: {half, bfloat16, float, double}",
+  "strides: list(int)",
+  "use_cudnn_on_gpu: bool = true",
+  "padding: {'SAME', 'VALID', 'EXPLICIT'}",
+  "explicit_paddings: list(int) = []",
+  "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
+  "dilations: list(int) = [1, 1, 1, 1]",
+];
+
 registerOp({
   type: "Conv2D",
   opDef: {
     inputs: ["input: T", "filter: T"],
     outputs: ["output: T"],
-    attrs: [
-      "T: {half, bfloat16, float, double}",
-      "strides: list(int)",
-      "use_cudnn_on_gpu: bool = true",
-      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
-      "explicit_paddings: list(int) = []",
-      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
-      "dilations: list(int) = [1, 1, 1, 1]",
-    ],
+    attrs: CONV2D_ATTRS,
   },
   kernel: ([input, filter], op) => {
     const unsupported = op.buildData._unsupported as string | null;

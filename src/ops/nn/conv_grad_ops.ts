@@ -8,6 +8,7 @@ import { buildOp, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { readInts, staticShapeOf } from "../tensor_util.js";
 import * as K from "./conv_grad_kernels.js";
+import { CONV2D_ATTRS } from "./conv.js";
 
 /*
  * The gradient ops of the convolution and pooling ops (`Conv2DBackpropInput`,
@@ -134,15 +135,7 @@ registerOp({
   opDef: {
     inputs: ["input_sizes: int32", "filter: T", "out_backprop: T"],
     outputs: ["output: T"],
-    attrs: [
-      "T: {half, bfloat16, float, double}",
-      "strides: list(int)",
-      "use_cudnn_on_gpu: bool = true",
-      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
-      "explicit_paddings: list(int) = []",
-      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
-      "dilations: list(int) = [1, 1, 1, 1]",
-    ],
+    attrs: CONV2D_ATTRS,
   },
   kernel: ([sizes, filter, dy], op) => {
     const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
@@ -169,15 +162,7 @@ registerOp({
   opDef: {
     inputs: ["input: T", "filter_sizes: int32", "out_backprop: T"],
     outputs: ["output: T"],
-    attrs: [
-      "T: {half, bfloat16, float, double}",
-      "strides: list(int)",
-      "use_cudnn_on_gpu: bool = true",
-      "padding: {'SAME', 'VALID', 'EXPLICIT'}",
-      "explicit_paddings: list(int) = []",
-      "data_format: {'NHWC', 'NCHW'} = 'NHWC'",
-      "dilations: list(int) = [1, 1, 1, 1]",
-    ],
+    attrs: CONV2D_ATTRS,
   },
   kernel: ([x, sizes, dy], op) => {
     const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
