@@ -89,6 +89,24 @@ abstract class DerivedDataset extends RuntimeDataset {
   }
 }
 
+/**
+ * A dataset applying a traced function (`map`, `filter`, `flat_map`, `interleave`) to its
+ * input's elements: it owns the outer tensors the function captured, freed with it.
+ */
+abstract class FunctionDataset extends DerivedDataset {
+  constructor(
+    input: RuntimeDataset,
+    protected readonly fn: FuncGraph,
+    protected readonly captured: tfc.Tensor[],
+  ) {
+    super([input]);
+  }
+
+  protected override freeOwn(): void {
+    disposeAll(this.captured);
+  }
+}
+
 /** An iterator made from a `next` function, with something to free. */
 function iteratorOf(
   next: (rt: KernelRuntime) => Element | null,
@@ -194,19 +212,7 @@ function callFunction(
   return rt.runSubgraph(plan, [...args, ...captured]);
 }
 
-class MapDataset extends DerivedDataset {
-  constructor(
-    input: RuntimeDataset,
-    private readonly fn: FuncGraph,
-    private readonly captured: tfc.Tensor[],
-  ) {
-    super([input]);
-  }
-
-  protected override freeOwn(): void {
-    disposeAll(this.captured);
-  }
-
+class MapDataset extends FunctionDataset {
   iterate(rt: KernelRuntime): ElementIterator {
     const it = this.input.iterate(rt);
     return iteratorOf(
@@ -224,19 +230,7 @@ class MapDataset extends DerivedDataset {
   }
 }
 
-class FilterDataset extends DerivedDataset {
-  constructor(
-    input: RuntimeDataset,
-    private readonly fn: FuncGraph,
-    private readonly captured: tfc.Tensor[],
-  ) {
-    super([input]);
-  }
-
-  protected override freeOwn(): void {
-    disposeAll(this.captured);
-  }
-
+class FilterDataset extends FunctionDataset {
   iterate(rt: KernelRuntime): ElementIterator {
     const it = this.input.iterate(rt);
     return iteratorOf(
@@ -1066,20 +1060,16 @@ function closeOpen(o: OpenDataset): void {
  * function makes from input elements are read in turn, `blockLength` elements from each;
  * one that ends is replaced by the next input element's. `FlatMapDataset` is the cycle of 1.
  */
-class InterleaveDataset extends DerivedDataset {
+class InterleaveDataset extends FunctionDataset {
   constructor(
     input: RuntimeDataset,
-    private readonly fn: FuncGraph,
-    private readonly captured: tfc.Tensor[],
+    fn: FuncGraph,
+    captured: tfc.Tensor[],
     private readonly cycleLength: number,
     private readonly blockLength: number,
     private readonly op: Operation,
   ) {
-    super([input]);
-  }
-
-  protected override freeOwn(): void {
-    disposeAll(this.captured);
+    super(input, fn, captured);
   }
 
   iterate(rt: KernelRuntime): ElementIterator {
