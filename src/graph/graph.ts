@@ -849,6 +849,20 @@ export function resetDefaultGraph(...args: CallArgs<typeof NO_PARAMS>): void {
 const RESET_DEFAULT_GRAPH = defineParams("resetDefaultGraph", NO_PARAMS);
 declare(resetDefaultGraph, RESET_DEFAULT_GRAPH);
 
+/**
+ * Makes `graph` the default until the matching {@link popDefaultGraph}: for scope
+ * functions that run the user's body without closures in between, so that the user's
+ * frames sit close together in a short call-site capture.
+ */
+export function pushDefaultGraph(graph: Graph): void {
+  defaultGraphStack.push(graph);
+}
+
+/** Ends the innermost {@link pushDefaultGraph}. */
+export function popDefaultGraph(): void {
+  defaultGraphStack.pop();
+}
+
 /** Runs `fn` with `graph` as the default graph. */
 export function withDefaultGraph<T>(graph: Graph, fn: () => T): T {
   defaultGraphStack.push(graph);
