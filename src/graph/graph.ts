@@ -122,12 +122,15 @@ function splitBuildData(
   given: Readonly<Record<string, AttrValue>>,
 ): [Record<string, AttrValue>, Record<string, unknown>] {
   const attrs: Record<string, AttrValue> = {};
-  const data: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(given)) {
-    if (k.startsWith("_") && !TF_PRIVATE_ATTRS.has(k)) data[k] = v;
+  let data: Record<string, unknown> | null = null;
+  // `for…in` over the plain object literal builders pass: `Object.entries` allocated a
+  // pair per attr, for every op built.
+  for (const k in given) {
+    const v = given[k];
+    if (k.charCodeAt(0) === 95 /* _ */ && !TF_PRIVATE_ATTRS.has(k)) (data ??= {})[k] = v;
     else attrs[k] = v;
   }
-  return [attrs, data];
+  return [attrs, data ?? {}];
 }
 
 /**
@@ -250,23 +253,25 @@ export class Graph {
   uniqueName(name: string, markAsUsed = true): string {
     if (this._nameStack) name = `${this._nameStack}/${name}`;
     let key = name.toLowerCase();
-    let i = this.namesInUse.get(key) ?? 0;
-    if (markAsUsed) this.setNameUse(key, i + 1);
+    // One lookup per name: a graph of many ops makes each lookup a few cache misses.
+    const previous = this.namesInUse.get(key);
+    let i = previous ?? 0;
+    if (markAsUsed) this.setNameUse(key, i + 1, previous);
     if (i > 0) {
       const baseKey = key;
       while (this.namesInUse.has(key)) {
         key = `${baseKey}_${i}`;
         i += 1;
       }
-      if (markAsUsed) this.setNameUse(key, 1);
+      if (markAsUsed) this.setNameUse(key, 1, undefined);
       name = `${name}_${i - 1}`;
     }
     return name;
   }
 
-  private setNameUse(key: string, count: number): void {
+  /** Sets a name's use count; `previous` is its count before (`undefined`: unused). */
+  private setNameUse(key: string, count: number, previous: number | undefined): void {
     if (this.undoLog !== null) {
-      const previous = this.namesInUse.get(key);
       this.undoLog.push(() => {
         if (previous === undefined) this.namesInUse.delete(key);
         else this.namesInUse.set(key, previous);
