@@ -149,3 +149,34 @@ describe("single-pass optimizer updates are bit-identical to the kernel chains",
     expectBitIdentical(got[0]!, v.dataSync(), "var");
   });
 });
+
+describe("Unpack by copies", () => {
+  it.each([0, 1, 2, -1])("matches tfjs's unstack of a rank-3 float32 tensor on axis %i", (axis) => {
+    const data = values(2 * 3 * 4, 11);
+    const parts = tf.unstack(tf.constant(data, { shape: [2, 3, 4] }), { axis });
+    using sess = new tf.Session();
+    const got = sess.run(parts) as tf.NDArray[];
+    const want = tfc.unstack(tfc.tensor(data, [2, 3, 4]), axis < 0 ? axis + 3 : axis);
+    expect(got.map((g) => g.shape)).toEqual(want.map((w) => w.shape));
+    got.forEach((g, i) => expectBitIdentical(g.data as Float32Array, want[i]!.dataSync(), `${i}`));
+    tfc.dispose(want);
+  });
+
+  it("leaves int32 tensors to tfjs's unstack", () => {
+    const parts = tf.unstack(
+      tf.constant(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { dtype: tf.int32 },
+      ),
+      { axis: 1 },
+    );
+    using sess = new tf.Session();
+    expect((sess.run(parts) as tf.NDArray[]).map((p) => p.toArray())).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+  });
+});
