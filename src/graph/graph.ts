@@ -111,8 +111,12 @@ export type Savepoint = number;
 
 interface ControlFrame {
   inputs: Operation[] | null;
-  /** Ops created inside this block: an input from one of them makes the block redundant. */
-  created: Set<Operation>;
+  /**
+   * Ops created inside this block: an input from one of them makes the block redundant.
+   * `null` for a block that clears the dependencies (`inputs` null), which nothing asks:
+   * `initScope` opens one for every variable built.
+   */
+  created: Set<Operation> | null;
 }
 
 /** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
@@ -321,13 +325,13 @@ export class Graph {
     for (const t of inputs) t.consumers.push(op);
     this.ops.push(op);
     this.opsByName.set(name, op);
-    for (const frame of this.controlStack) frame.created.add(op);
+    for (const frame of this.controlStack) frame.created?.add(op);
     if (this.undoLog !== null) {
       this.undoLog.push(() => {
         this.ops.pop();
         this.opsByName.delete(name);
         for (const t of inputs) t.consumers.pop();
-        for (const frame of this.controlStack) frame.created.delete(op);
+        for (const frame of this.controlStack) frame.created?.delete(op);
       });
     }
     if (ctx !== null && !spec.loopEntry) ctx.opCreated?.(op);
@@ -413,7 +417,8 @@ export class Graph {
     const result: Operation[] = [];
     for (const frame of this.controlStack) {
       if (frame.inputs === null) continue;
-      if (inputs.some((t) => frame.created.has(t.op))) continue;
+      const created = frame.created;
+      if (created !== null && inputs.some((t) => created.has(t.op))) continue;
       for (const c of frame.inputs) {
         if (!result.includes(c) && !inputs.some((t) => t.op === c)) result.push(c);
       }
@@ -464,7 +469,10 @@ export class Graph {
    */
   controlDependencies<T>(controlInputs: Operation[] | null, fn: () => T): T {
     const saved = this.controlStack;
-    const frame: ControlFrame = { inputs: controlInputs, created: new Set() };
+    const frame: ControlFrame = {
+      inputs: controlInputs,
+      created: controlInputs === null ? null : new Set(),
+    };
     this.controlStack = controlInputs === null ? [frame] : [...saved, frame];
     try {
       return fn();
