@@ -53,6 +53,23 @@ describe("float32Pass", () => {
     tfc.dispose([x, y]);
   });
 
+  it("works on the cpu backend's own arrays", async () => {
+    const previous = tfc.getBackend();
+    await tfc.setBackend("cpu");
+    try {
+      const x = tfc.tensor1d([1.5, -2]);
+      const out = float32Pass([x], 1, [2], ([a], [o]) => {
+        for (let i = 0; i < 2; i++) (o as Float32Array)[i] = (a as Float32Array)[i]! * 2;
+      });
+      expect(Array.from(out?.[0]?.dataSync() ?? [])).toEqual([3, -4]);
+      expect(Array.from(x.dataSync())).toEqual([1.5, -2]);
+      out?.forEach((t) => t.dispose());
+      x.dispose();
+    } finally {
+      await tfc.setBackend(previous);
+    }
+  });
+
   it("declines inputs that are not float32", () => {
     const x = tfc.tensor1d([1, 2], "int32");
     expect(float32Pass([x], 1, [2], () => undefined)).toBeNull();
