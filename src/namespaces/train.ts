@@ -27,6 +27,7 @@ export {
   type SaverVarList,
   type SaverDef,
 } from "../checkpoint/saver.js";
+export { exportMetaGraph } from "../interchange/meta_graph.js";
 export {
   latestCheckpoint,
   latestCheckpointAsync,
