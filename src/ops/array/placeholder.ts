@@ -33,6 +33,23 @@ registerOp({
   },
 });
 
+// TF's older Placeholder (a required `shape`, unknown written as `unknown_rank`), which
+// graphs written before TF 1.0 hold; it runs as Placeholder does.
+registerOp({
+  type: "PlaceholderV2",
+  opDef: {
+    outputs: ["output: dtype"],
+    attrs: ["dtype: type", "shape: shape"],
+    deprecation: {
+      version: 23,
+      explanation: "Placeholder now behaves the same as PlaceholderV2.",
+    },
+  },
+  kernel: (_inputs, op) => {
+    throw new InvalidArgumentError(missingFeedMessage(op.outputs[0] as Tensor), op.name);
+  },
+});
+
 registerOp({
   type: "PlaceholderWithDefault",
   opDef: {
