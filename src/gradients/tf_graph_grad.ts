@@ -6,7 +6,7 @@
  */
 import { LookupError } from "../errors.js";
 import "../ops/array/prevent_gradient.js";
-import { noGradient, registerGradient } from "../ops/registry.js";
+import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
 
 registerGradient("PreventGradient", (op) => {
   throw new LookupError(`Gradient explicitly disabled. Reason: ${String(op.attrs.message ?? "")}`);
@@ -15,3 +15,6 @@ registerGradient("PreventGradient", (op) => {
 // No gradient in TensorFlow: TF declares none of these (a variable, a placeholder, a
 // boolean answer), so `tf.gradients` reaching one fails as it does in TensorFlow.
 noGradient(false, "Variable", "PlaceholderV2", "InTopK", "InTopKV2");
+noGradient(false, "ShardedFilename", "ShardedFilespec", "MergeV2Checkpoints");
+// string_ops.py
+notDifferentiable("StringJoin");
