@@ -37,6 +37,7 @@ export * as strings from "./namespaces/strings.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
 export { gradients, type GradientsOptions, type Gradient } from "./gradients/gradients.js";
 export { IndexedSlices } from "./ops/indexed_slices.js";
+export { SparseTensor } from "./ops/sparse_tensor.js";
 export type { IndexedSlicesValue } from "./session/fetches.js";
 export { addN } from "./ops/math/add_n.js";
 export { zerosLike, onesLike } from "./ops/array/like.js";

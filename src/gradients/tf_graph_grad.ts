@@ -15,6 +15,6 @@ registerGradient("PreventGradient", (op) => {
 // No gradient in TensorFlow: TF declares none of these (a variable, a placeholder, a
 // boolean answer), so `tf.gradients` reaching one fails as it does in TensorFlow.
 noGradient(false, "Variable", "PlaceholderV2", "InTopK", "InTopKV2");
-noGradient(false, "ShardedFilename", "ShardedFilespec", "MergeV2Checkpoints");
+noGradient(false, "ShardedFilename", "ShardedFilespec", "MergeV2Checkpoints", "ParseExample");
 // string_ops.py
 notDifferentiable("StringJoin");
