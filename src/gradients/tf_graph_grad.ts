@@ -12,9 +12,9 @@ registerGradient("PreventGradient", (op) => {
   throw new LookupError(`Gradient explicitly disabled. Reason: ${String(op.attrs.message ?? "")}`);
 });
 
-// No gradient in TensorFlow: TF declares none of these (a variable, a placeholder, a
-// boolean answer), so `tf.gradients` reaching one fails as it does in TensorFlow.
-noGradient(false, "Variable", "PlaceholderV2", "InTopK", "InTopKV2");
+// No gradient in TensorFlow: TF declares none of these (a variable, a boolean answer),
+// so `tf.gradients` reaching one fails as it does in TensorFlow.
+noGradient(false, "Variable", "InTopK", "InTopKV2");
 noGradient(false, "ShardedFilename", "ShardedFilespec", "MergeV2Checkpoints", "ParseExample");
 // string_ops.py
 notDifferentiable("StringJoin");

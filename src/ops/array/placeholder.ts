@@ -33,8 +33,10 @@ registerOp({
   },
 });
 
-// TF's older Placeholder (a required `shape`, unknown written as `unknown_rank`), which
-// graphs written before TF 1.0 hold; it runs as Placeholder does.
+/**
+ * TensorFlow's old name of `Placeholder` (deprecated at GraphDef version 23), found in
+ * graphs written before: registered so that they import and run.
+ */
 registerOp({
   type: "PlaceholderV2",
   opDef: {
