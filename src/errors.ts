@@ -22,6 +22,17 @@ export class ValueError extends Error {
   }
 }
 
+/**
+ * Python's `LookupError`, which TensorFlow raises while building gradients: no gradient
+ * for an op type, or a gradient a graph disabled on purpose (`PreventGradient`).
+ */
+export class LookupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LookupError";
+  }
+}
+
 /** TensorFlow's error codes (`tensorflow/core/protobuf/error_codes.proto`). */
 export const ErrorCode = {
   CANCELLED: 1,

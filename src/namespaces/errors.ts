@@ -1,6 +1,7 @@
 /** `tf.errors`: TensorFlow's error classes. */
 export {
   ValueError,
+  LookupError,
   OpError,
   FailedPreconditionError,
   InvalidArgumentError,
