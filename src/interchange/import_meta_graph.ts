@@ -77,6 +77,25 @@ export function readMetaGraphFile(filename: string): tensorflow.MetaGraphDef {
   }
 }
 
+/**
+ * Up to GraphDef version 21 a Placeholder's scalar-looking `shape` attr meant "unknown"
+ * (TF's Placeholder shape function still reads it so): such attrs are made unknown-rank
+ * before the import, whose shape functions read the attr as written.
+ */
+function legacyPlaceholderShapes(
+  def: tensorflow.GraphDef.$Properties,
+): tensorflow.GraphDef.$Properties {
+  if (Number(def.versions?.producer ?? 0) > 21) return def;
+  const node = (def.node ?? []).map((n) => {
+    const shape = n.attr?.shape?.shape;
+    if (n.op !== "Placeholder" || !shape || shape.unknownRank || (shape.dim ?? []).length > 0) {
+      return n;
+    }
+    return { ...n, attr: { ...n.attr, shape: { shape: { unknownRank: true } } } };
+  });
+  return { ...def, node };
+}
+
 /** `graph.as_graph_element(name)`: a tensor (`op:0`) or an op. */
 function graphElement(graph: Graph, name: string): Tensor | Operation {
   return name.includes(":") ? graph.getTensorByName(name) : graph.getOperationByName(name);
@@ -128,7 +147,7 @@ function importScoped(
       }
     }
   }
-  const source = meta.graphDef ?? { node: [] };
+  const source = legacyPlaceholderShapes(meta.graphDef ?? { node: [] });
   const graphDef: tensorflow.GraphDef.$Properties = r.clearDevices
     ? { ...source, node: (source.node ?? []).map((n) => ({ ...n, device: "" })) }
     : source;
