@@ -441,6 +441,38 @@ describe("tf.train.importMetaGraph over TF-written meta graphs", () => {
     );
   });
 
+  it("re-exports TF 1.0 and 0.12 meta graphs with their nodes and collections", () => {
+    for (const file of [
+      path.join(IRIS, "model.ckpt.meta"),
+      path.join(HALF_PLUS_TWO, "export.meta"),
+    ]) {
+      const g = new tf.Graph();
+      g.asDefault(() => {
+        const original = MetaGraphDef.fromBinary(readFileSync(file));
+        const saver = tf.train.importMetaGraph(original) as tf.train.Saver;
+        const again = tf.train.exportMetaGraph({ saverDef: saver.saverDef });
+        const pick = (m: Meta) =>
+          m.graphDef?.node?.map((n) => [n.name, n.op, n.input?.join(",")].join(" "));
+        expect(pick(again)).toEqual(pick(original));
+        expect(Object.keys(again.collectionDef)).toEqual(
+          Object.keys(original.collectionDef).sort(),
+        );
+        for (const [key, col] of Object.entries(original.collectionDef)) {
+          if (key.endsWith("variables")) {
+            expect(variableDefs(again, key).map(plain)).toEqual(
+              variableDefs(original, key).map((d) => ({
+                ...(plain(d) as object),
+                trainable: true,
+              })),
+            );
+          } else {
+            expect(plain(again.collectionDef[key])).toEqual(plain(col));
+          }
+        }
+      });
+    }
+  });
+
   it("a failed import leaves the graph unchanged", () => {
     tf.getVariable("existing", [1]);
     const before = graphPicture(tf.getDefaultGraph());
