@@ -394,6 +394,31 @@ describe("tf.train.importMetaGraph over TF-written meta graphs", () => {
     expect(losses[29]).toBeLessThan(loss?.item() as number);
   });
 
+  it("an imported saver restores and saves asynchronously through the graph's own ops", async () => {
+    // TF 1.0 wrote one RestoreV2 per variable: each is fed what its kernel would read.
+    const saver = tf.train.importMetaGraph(path.join(IRIS, "model.ckpt.meta")) as tf.train.Saver;
+    using sess = new tf.Session();
+    await saver.restoreAsync(sess, path.join(IRIS, "model.ckpt"));
+    const reader = tf.train.loadCheckpoint(path.join(IRIS, "model.ckpt"));
+    for (const v of tf.globalVariables()) {
+      expect(floats(sess.run(v)), v.name).toEqual(floats(reader.getTensor(v.op.name)));
+    }
+    const written = await saver.saveAsync(sess, "ram://iris/model.ckpt", { globalStep: 1 });
+    expect(written).toBe("ram://iris/model.ckpt-1");
+    const fs = tf.io.getFileSystem("ram://iris");
+    expect(await fs.list("ram://iris")).toEqual([
+      "checkpoint",
+      "model.ckpt-1.data-00000-of-00001",
+      "model.ckpt-1.index",
+      "model.ckpt-1.meta",
+    ]);
+    using fresh = new tf.Session();
+    await saver.restoreAsync(fresh, "ram://iris/model.ckpt-1");
+    expect(floats(fresh.run("nn/output/biases:0") as tf.NDArray)).toEqual(
+      floats(reader.getTensor("nn/output/biases")),
+    );
+  });
+
   it("TF 0.12 half_plus_two (legacy Variable ops, max_to_keep 0)", () => {
     const saver = tf.train.importMetaGraph(
       path.join(HALF_PLUS_TWO, "export.meta"),
