@@ -38,6 +38,29 @@ type ShapeProtoMessage = tensorflow.TensorShapeProto.$Properties;
  */
 export const GRAPH_DEF_VERSION = 175;
 
+/** A graph's GraphDef versions (`graph.graph_def_versions`). */
+export interface GraphDefVersions {
+  producer: number;
+  minConsumer: number;
+  badConsumers: number[];
+}
+
+const VERSIONS = Symbol("scopeflow.graphDefVersions");
+
+/**
+ * The versions a graph's GraphDef declares: TF 1.15's, until a GraphDef written by an
+ * older producer is imported into it (TF's importer lowers `producer` to the oldest
+ * imported one and raises `min_consumer`), so that an op only valid in old graphs
+ * (`PlaceholderV2`) stays valid when the graph is exported and imported again.
+ */
+export function graphDefVersions(graph: Graph): GraphDefVersions {
+  return graph.getExtension(VERSIONS, () => ({
+    producer: GRAPH_DEF_VERSION,
+    minConsumer: 0,
+    badConsumers: [],
+  }));
+}
+
 /** A node that TensorFlow could not import: names the node, and the attr when one is at fault. */
 export class GraphExportError extends ValueError {
   constructor(op: Operation, why: string) {
@@ -336,9 +359,16 @@ export function graphDefOf(graph: Graph, request: GraphDefRequest): GraphDefView
   const ops = graph.getOperations().filter((op) => from === null || op.id > from);
   const def: GraphDefMessage = {
     node: ops.map((op) => nodeDefOf(op, request.addShapes)),
-    versions: { producer: GRAPH_DEF_VERSION },
+    versions: versionsMessage(graphDefVersions(graph)),
   };
   return GraphDef.fromBinary(GraphDef.toBinary(def));
+}
+
+function versionsMessage(v: GraphDefVersions): tensorflow.VersionDef.$Properties {
+  const out: tensorflow.VersionDef.$Properties = { producer: v.producer };
+  if (v.minConsumer !== 0) out.minConsumer = v.minConsumer;
+  if (v.badConsumers.length > 0) out.badConsumers = v.badConsumers.slice();
+  return out;
 }
 
 installGraphDefExporter(graphDefOf);

@@ -39,7 +39,7 @@ import { getOpDef, getOpDefinition, getShapeFunction } from "../ops/registry.js"
 import { GraphDef, ProtoDecodeError, type tensorflow } from "../proto/index.js";
 import { withNameScope } from "../scope/name_scope.js";
 import { AttrImportError, attrFromValue, dtypeFromDataType } from "./attr_value.js";
-import { GRAPH_DEF_VERSION } from "./graph_def.js";
+import { GRAPH_DEF_VERSION, graphDefVersions } from "./graph_def.js";
 import "../ops/shape_fns.js";
 
 type GraphDefMessage = tensorflow.GraphDef.$Properties;
@@ -340,6 +340,20 @@ function checkVersions(versions: tensorflow.VersionDef.$Properties | null | unde
     );
 }
 
+/** TF's `UpdateVersionDef`: the graph's versions cover the imported GraphDef's. */
+function updateVersions(
+  graph: Graph,
+  versions: tensorflow.VersionDef.$Properties | null | undefined,
+): void {
+  const v = graphDefVersions(graph);
+  const saved = { ...v, badConsumers: v.badConsumers.slice() };
+  graph.onUndo(() => Object.assign(v, saved));
+  v.producer = Math.min(v.producer, Number(versions?.producer ?? 0));
+  v.minConsumer = Math.max(v.minConsumer, Number(versions?.minConsumer ?? 0));
+  const bad = new Set([...v.badConsumers, ...(versions?.badConsumers ?? []).map(Number)]);
+  v.badConsumers = [...bad].sort((a, b) => a - b);
+}
+
 function decodeGraphDef(value: GraphDefMessage | Uint8Array): GraphDefMessage {
   if (!(value instanceof Uint8Array)) return value;
   try {
@@ -428,6 +442,7 @@ function importInto(graph: Graph, a: ImportArgs): ImportedElement[] | null {
         };
         if (needsConversion) withNameScope(graph, "_inputs", convert);
         else convert();
+        updateVersions(graph, graphDef.versions);
         const usedKeys = new Set<string>();
         const ops = buildNodes(graph, graphDef, prefix, producer, a.producerOpList ?? null, {
           tensorMap,
@@ -648,7 +663,7 @@ function buildNodes(
       );
     const dtypes = p.outputSlots.map((s) => s.dtype);
     const inputTensors = inputs.map((t) => t ?? (standIn as Tensor));
-    const shapes = hasBackEdge ? [] : inferShapes(p, opName, inputTensors, dtypes);
+    const shapes = hasBackEdge ? [] : inferShapes(p, opName, inputTensors, dtypes, producer);
     const outputs: OutputSpec[] = p.outputSlots.map((s, k) => ({
       dtype: s.dtype,
       isRef: s.isRef,
@@ -735,10 +750,18 @@ function inferShapes(
   opName: string,
   inputs: readonly Tensor[],
   dtypes: readonly DType[],
+  producer: number,
 ): readonly TensorShape[] {
   const fn = getShapeFunction(p.type);
   if (fn === undefined) return [];
-  return fn({ name: opName, type: p.type, inputs, attrs: p.attrs, outputDTypes: dtypes });
+  return fn({
+    name: opName,
+    type: p.type,
+    inputs,
+    attrs: p.attrs,
+    outputDTypes: dtypes,
+    graphDefVersion: producer,
+  });
 }
 
 /** The inferred shape refined by `_output_shapes`, which must agree with it. */

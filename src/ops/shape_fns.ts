@@ -31,11 +31,16 @@ const scalar = (): TensorShape => TensorShape.scalar();
 
 // Sources: the shape is an attr.
 registerShapeFunction((op) => [new TensorShape((op.attrs.value as ConstValue).shape)], "Const");
+registerShapeFunction((op) => [op.attrs.shape as TensorShape], "VariableV2");
 registerShapeFunction(
-  (op) => [op.attrs.shape as TensorShape],
+  (op) => {
+    const shape = op.attrs.shape as TensorShape;
+    // GraphDefs before version 22 wrote an unknown placeholder shape as `shape {}`.
+    if (op.graphDefVersion <= 21 && (shape.rank ?? 0) === 0) return [unknown()];
+    return [shape];
+  },
   "Placeholder",
   "PlaceholderV2",
-  "VariableV2",
 );
 registerShapeFunction(
   (op) => [inference(op).mergeShape(shapeOf(op, 0), op.attrs.shape as TensorShape)],
