@@ -296,6 +296,20 @@ function tensorInputName(t: Tensor): string {
   return t.valueIndex === 0 ? t.op.name : `${t.op.name}:${t.valueIndex}`;
 }
 
+/**
+ * The internal attrs (`_user_specified_name`, …) of imported nodes that scopeflow has no
+ * use for but TensorFlow's runtime may: kept as read, written back on export.
+ */
+const importedPrivateAttrs = new WeakMap<Operation, ReadonlyMap<string, AttrValueMessage>>();
+
+/** Keeps an imported node's internal attrs, to be exported with it. */
+export function keepPrivateAttrs(
+  op: Operation,
+  attrs: ReadonlyMap<string, AttrValueMessage>,
+): void {
+  if (attrs.size > 0) importedPrivateAttrs.set(op, attrs);
+}
+
 /** The op as a `NodeDef`, validated against its OpDef. */
 export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
   const decl = getOpDefinition(op.type)?.opDef;
@@ -338,6 +352,7 @@ export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
   }
   checkArgs(op, "input", def.inputArg ?? [], op.inputs, attrs);
   checkArgs(op, "output", def.outputArg ?? [], op.outputs, attrs);
+  for (const [name, value] of importedPrivateAttrs.get(op) ?? []) attrs.set(name, value);
   if (addShapes)
     attrs.set("_output_shapes", { list: { shape: op.outputs.map((t) => shapeProto(t.shape)) } });
   const node: NodeDefMessage = {

@@ -39,7 +39,7 @@ import { getOpDef, getOpDefinition, getShapeFunction } from "../ops/registry.js"
 import { GraphDef, ProtoDecodeError, type tensorflow } from "../proto/index.js";
 import { withNameScope } from "../scope/name_scope.js";
 import { AttrImportError, attrFromValue, dtypeFromDataType } from "./attr_value.js";
-import { GRAPH_DEF_VERSION, graphDefVersions } from "./graph_def.js";
+import { GRAPH_DEF_VERSION, graphDefVersions, keepPrivateAttrs } from "./graph_def.js";
 import "../ops/shape_fns.js";
 
 type GraphDefMessage = tensorflow.GraphDef.$Properties;
@@ -159,6 +159,7 @@ interface PreparedNode {
   readonly outputSlots: readonly Slot[];
   readonly outputShapes: readonly TensorShape[] | null;
   readonly colocation: readonly string[];
+  readonly privateAttrs: ReadonlyMap<string, AttrValueMessage>;
 }
 
 /** Reads and checks one NodeDef against its OpDef: the attrs as scopeflow holds them. */
@@ -203,17 +204,19 @@ function prepareNode(
   const attrs: Record<string, unknown> = {};
   let colocation: string[] = [];
   let outputShapes: TensorShape[] | null = null;
+  const privateAttrs = new Map<string, AttrValueMessage>();
   for (const [key, value] of given) {
     if (key.startsWith("_")) {
       try {
         if (key === "_class") colocation = attrFromValue("list(string)", value) as string[];
         else if (key === "_output_shapes")
           outputShapes = attrFromValue("list(shape)", value) as TensorShape[];
+        // Other internal attrs (`_user_specified_name`, …) only guide TensorFlow's own
+        // runtime: kept for export, as TensorFlow keeps them.
+        else privateAttrs.set(key, value);
       } catch (e) {
         throw new ValueError(`${attrMessage(e)}\n\t for attr '${key}'${where}`);
       }
-      // Other internal attrs (`_user_specified_name`, …) only guide TensorFlow's own
-      // runtime; scopeflow has no use for them.
       continue;
     }
     const adef = declared.get(key);
@@ -261,6 +264,7 @@ function prepareNode(
     inputSlots: slots.inputs,
     outputSlots: slots.outputs,
     outputShapes,
+    privateAttrs,
     colocation: colocation
       .filter((c) => c.startsWith(COLOCATION_PREFIX))
       .map((c) => c.slice(COLOCATION_PREFIX.length)),
@@ -690,6 +694,7 @@ function buildNodes(
       device: p.colocation.some((c) => c !== p.name) ? "" : (p.def.device ?? ""),
     });
     for (const c of controls) graph._addControlInput(op, c);
+    keepPrivateAttrs(op, p.privateAttrs);
     graph.markNameUsed(opName);
     inputs.forEach((t, k) => {
       if (t === null) {

@@ -298,6 +298,16 @@ describe("tf.importGraphDef: attrs and constants", () => {
     });
   });
 
+  it("keeps internal attrs (_-prefixed) for export, as TF keeps them", () => {
+    tf.importGraphDef(
+      gdef(floatConst("a", 1, "attr { key: '_user_specified_name' value { s: 'a' } }")),
+    );
+    const node = tf.getDefaultGraph().asGraphDef().node[0];
+    expect(tf.NodeDef.toText({ attr: { k: node?.attr?._user_specified_name ?? {} } })).toContain(
+      's: "a"',
+    );
+  });
+
   it("refuses unknown attrs, wrong attr types, disallowed values and missing attrs", () => {
     const cases: [string, RegExp][] = [
       [
