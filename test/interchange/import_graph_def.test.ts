@@ -7,6 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
+import { getShapeFunction } from "../../src/ops/registry.js";
 import { GraphDef } from "../../src/proto/index.js";
 import { errorOf, expectThrowsAndUnchanged, graphState } from "../graph/helpers.js";
 
@@ -526,5 +527,70 @@ describe("tf.importGraphDef: refusals leave the graph as it was", () => {
         () => tf.constant(2),
       ),
     ).toThrow(/inside a tf.cond branch or a tf.whileLoop body is not supported/);
+  });
+});
+
+describe("tf.importGraphDef: shape functions agree with the builders", () => {
+  it("every imported op with a shape function gets the shapes its builder inferred", () => {
+    const source = new tf.Graph();
+    source.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [null, 6, 6, 3], { name: "x" });
+      const m = tf.placeholder(tf.float32, [null, 4], { name: "m" });
+      const w = tf.getVariable("w", [4, 5]);
+      const idx = tf.placeholder(tf.int32, [7], { name: "idx" });
+      const h = tf.nn.relu(tf.nn.biasAdd(tf.matmul(m, w), tf.zeros([5])));
+      tf.nn.softmax(h);
+      tf.reduceMean(h, { axis: 1, keepdims: true });
+      tf.reduceSum(h, { axis: [0, 1] });
+      tf.argmax(h, 1);
+      tf.concat([h, h], 1);
+      tf.stack([h, h, h], { axis: 1 });
+      tf.unstack(tf.reshape(h, [-1, 5, 1]), { axis: 1 });
+      tf.expandDims(h, -1);
+      tf.squeeze(tf.expandDims(h, 1), [1]);
+      tf.transpose(h);
+      tf.tile(h, [2, 3]);
+      tf.reshape(x, [-1, 27]);
+      tf.pad(x, [
+        [0, 0],
+        [1, 1],
+        [2, 2],
+        [0, 0],
+      ]);
+      tf.slice(h, [0, 1], [-1, 3]);
+      tf.stridedSlice(x, [0, 1, 0, 0], [0, 5, 6, 3], [1, 2, 1, 1], { beginMask: 1, endMask: 1 });
+      tf.gather(h, idx, { axis: 1 });
+      tf.oneHot(idx, 10);
+      tf.split(h, 5, { axis: 1 });
+      tf.where(tf.greater(h, 0), h, tf.zerosLike(h));
+      tf.nn.conv2d(x, tf.getVariable("f", [3, 3, 3, 8]), { strides: 2, padding: "SAME" });
+      tf.nn.maxPool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID");
+      tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: idx, logits: tf.zeros([7, 3]) });
+      tf.shape(x);
+      tf.fill(tf.shape(h), 1);
+      tf.addN([h, h, h]);
+      tf.cast(h, tf.int32);
+      tf.gradients(tf.reduceSum(h), [w]);
+    });
+    const target = new tf.Graph();
+    target.asDefault(() => tf.importGraphDef(source.asGraphDef(), { name: "" }));
+    let compared = 0;
+    const differ: string[] = [];
+    for (const op of source.getOperations()) {
+      if (getShapeFunction(op.type) === undefined) continue;
+      const imported = target.getOperationByName(op.name).outputs;
+      const got = imported.map((t) => t.shape.toString()).join(" ");
+      const want = op.outputs.map((t) => t.shape.toString()).join(" ");
+      // Gradient graphs size some values through shape arithmetic that TF's builders (and
+      // scopeflow's) evaluate while building; import infers them less precisely, never
+      // wrongly.
+      const ok = op.name.startsWith("gradients/")
+        ? imported.every((t, i) => t.shape.isCompatibleWith(op.outputs[i]?.shape ?? t.shape))
+        : got === want;
+      if (!ok) differ.push(`${op.name} (${op.type}): ${got}, built ${want}`);
+      compared++;
+    }
+    expect(differ).toEqual([]);
+    expect(compared).toBeGreaterThan(60);
   });
 });
