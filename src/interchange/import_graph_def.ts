@@ -25,6 +25,7 @@ import { VALID_OP_NAME } from "../graph/names.js";
 import { Operation } from "../graph/operation.js";
 import { Tensor } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
+import type { ConstValue } from "../ops/const_value.js";
 import { convertToTensor } from "../ops/convert.js";
 import {
   dataTypeSpelling,
@@ -236,6 +237,14 @@ function prepareNode(
     if (!adef.defaultValue)
       throw new ValueError(`NodeDef missing attr '${key}' from Op<name=${type}>${where}`);
     attrs[key] = attrFromValue(adef.type ?? "", adef.defaultValue);
+  }
+  if (type === "Const") {
+    // TF's Const kernel refuses this when it is built; here it is refused on import.
+    const value = attrs.value as ConstValue;
+    if (value.dtype !== attrs.dtype)
+      throw new ValueError(
+        `Type mismatch between value (${typeString(value.dtype, false)}) and dtype (${typeString(attrs.dtype as DType, false)})${where}`,
+      );
   }
   const inputs = (node.input ?? []).map(parseInput);
   let slots: { inputs: Slot[]; outputs: Slot[] };

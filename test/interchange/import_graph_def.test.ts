@@ -342,6 +342,11 @@ describe("tf.importGraphDef: attrs and constants", () => {
           attr { key: 'value' value { tensor { dtype: DT_DOUBLE tensor_shape {} double_val: 1 } } } }`,
         /dtype double is not supported by scopeflow.*for attr 'dtype'; NodeDef: \{\{node d\}\}$/s,
       ],
+      [
+        `node { name: 'c' op: 'Const' attr { key: 'dtype' value { type: DT_FLOAT } }
+          attr { key: 'value' value { tensor { dtype: DT_INT32 tensor_shape {} int_val: 1 } } } }`,
+        /^Type mismatch between value \(int32\) and dtype \(float\); NodeDef: \{\{node c\}\}$/,
+      ],
     ];
     for (const [text, message] of cases)
       expectThrowsAndUnchanged(() => tf.importGraphDef(gdef(text)), tf.errors.ValueError, message);
