@@ -338,6 +338,7 @@ export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
     attrs.set(name, v);
   }
   inferAttrs(op, def, attrs);
+  for (const [name, value] of importedPrivateAttrs.get(op) ?? []) attrs.set(name, value);
   for (const adef of def.attr ?? []) {
     const name = adef.name ?? "";
     let v = attrs.get(name);
@@ -352,7 +353,6 @@ export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
   }
   checkArgs(op, "input", def.inputArg ?? [], op.inputs, attrs);
   checkArgs(op, "output", def.outputArg ?? [], op.outputs, attrs);
-  for (const [name, value] of importedPrivateAttrs.get(op) ?? []) attrs.set(name, value);
   if (addShapes)
     attrs.set("_output_shapes", { list: { shape: op.outputs.map((t) => shapeProto(t.shape)) } });
   const node: NodeDefMessage = {
