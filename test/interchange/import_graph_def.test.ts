@@ -599,3 +599,56 @@ describe("tf.importGraphDef: shape functions agree with the builders", () => {
     expect(compared).toBeGreaterThan(60);
   });
 });
+
+describe("tf.importGraphDef: gradients through imported ops", () => {
+  it("tf.gradients differentiates an imported graph as the source graph (TF's testGradient)", () => {
+    const source = new tf.Graph();
+    const wValue = Array.from({ length: 4 }, (_, i) => Array.from({ length: 3 }, (_, j) => i - j));
+    const xValue = [
+      [1, -2, 0.5, 3],
+      [0, 1, 1, -1],
+    ];
+    const imgValue = Array.from({ length: 1 }, () =>
+      Array.from({ length: 4 }, (_, r) => Array.from({ length: 4 }, (_, c) => [r - c, r * c])),
+    );
+    const expected = source.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [null, 4], { name: "input" });
+      const w = tf.placeholder(tf.float32, [4, 3], { name: "weights" });
+      const img = tf.placeholder(tf.float32, [1, 4, 4, 2], { name: "img" });
+      const act = tf.nn.relu(tf.add(tf.matmul(x, w), tf.constant([0.5, -1, 2])));
+      const conv = tf.nn.conv2d(img, tf.ones([2, 2, 2, 3]), { strides: 2, padding: "SAME" });
+      const pooled = tf.nn.maxPool(conv, [1, 2, 2, 1], [1, 1, 1, 1], "VALID");
+      const loss = tf.add(
+        tf.reduceMean(act, { name: "loss" }),
+        tf.reduceSum(
+          tf.concat([tf.reshape(pooled, [-1]), tf.pad(tf.reshape(pooled, [-1]), [[1, 1]])], 0),
+        ),
+        { name: "total" },
+      );
+      const grads = tf.gradients(loss, [w, img]) as tf.Tensor[];
+      using sess = new tf.Session();
+      return (
+        sess.run(
+          grads,
+          new Map<tf.Tensor, unknown>([
+            [x, xValue],
+            [w, wValue],
+            [img, imgValue],
+          ]),
+        ) as tf.NDArray[]
+      ).map((v) => Array.from(v.data as Float32Array));
+    });
+    const def = source.asGraphDef();
+    const w = tf.constant(wValue);
+    const img = tf.constant(imgValue);
+    const [total] = tf.importGraphDef(def, {
+      inputMap: { "input:0": tf.constant(xValue), "weights:0": w, "img:0": img },
+      returnElements: ["total:0"],
+    }) as [tf.Tensor];
+    // Only the forward ops are needed: the source graph's own gradient ops are imported
+    // too, but tf.gradients builds new ones over the imported forward ops.
+    const grads = tf.gradients(total, [w, img]) as tf.Tensor[];
+    const got = run<tf.NDArray[]>(grads).map((v) => Array.from(v.data as Float32Array));
+    expect(got).toEqual(expected);
+  });
+});
