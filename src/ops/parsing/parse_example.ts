@@ -354,6 +354,13 @@ registerOp({
       "dense_shapes: list(shape) >= 0",
     ],
   },
+  inferShapes: (op) =>
+    parseExampleShapes(
+      op.name,
+      op.inputs.map((t) => t.shape),
+      op.attrs.Nsparse as number,
+      op.attrs.dense_shapes as TensorShape[],
+    ),
   kernel: parseExampleKernel,
 });
 
