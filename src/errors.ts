@@ -33,6 +33,28 @@ export class LookupError extends Error {
   }
 }
 
+/**
+ * Python's `IOError`, which TensorFlow's SavedModel loader raises for a missing or
+ * unparseable `saved_model.pb`.
+ */
+export class IOError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "IOError";
+  }
+}
+
+/**
+ * Python's `RuntimeError`, which TensorFlow's SavedModel loader raises when no meta graph
+ * has the tags asked for.
+ */
+export class RuntimeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RuntimeError";
+  }
+}
+
 /** TensorFlow's error codes (`tensorflow/core/protobuf/error_codes.proto`). */
 export const ErrorCode = {
   CANCELLED: 1,

@@ -2,6 +2,8 @@
 export {
   ValueError,
   LookupError,
+  IOError,
+  RuntimeError,
   OpError,
   FailedPreconditionError,
   InvalidArgumentError,

@@ -128,7 +128,7 @@ export function parseExampleShapes(
 ): TensorShape[] {
   const c = new ShapeInference(opName, "ParseExample", inputShapes);
   const [batch = null] = c.withRank(inputShapes[0] as TensorShape, 1);
-  c.withRankAtMost(inputShapes[1] as TensorShape, 1);
+  c.withRank(inputShapes[1] as TensorShape, 1);
   const out: TensorShape[] = [];
   for (let i = 0; i < numSparse; i++) out.push(new TensorShape([null, 2]));
   for (let i = 0; i < numSparse; i++) out.push(new TensorShape([null]));
