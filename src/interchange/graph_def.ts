@@ -315,7 +315,8 @@ export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
   }
   checkArgs(op, "input", def.inputArg ?? [], op.inputs, attrs);
   checkArgs(op, "output", def.outputArg ?? [], op.outputs, attrs);
-  if (addShapes)
+  // As TF's `as_graph_def(add_shapes=True)`: only ops with outputs get the attr.
+  if (addShapes && op.outputs.length > 0)
     attrs.set("_output_shapes", { list: { shape: op.outputs.map((t) => shapeProto(t.shape)) } });
   const node: NodeDefMessage = {
     name: op.name,

@@ -527,13 +527,21 @@ function buildNodes(
     }
     indexOf.set(n, i);
   });
-  const prepared = nodes.map((node, i) => prepareNode(node, i, functions, producerOps, producer));
-
-  // Edges: which nodes wait for which, as TensorFlow's GraphConstructor counts them.
   const isRemapped = (ref: InputRef): boolean =>
     ref.index < 0
       ? remaps.controlMap.has(ref.node)
       : remaps.tensorMap.has(`${ref.node}:${ref.index}`);
+  // Every input must name a node of the GraphDef (or be replaced by `inputMap`).
+  for (const node of nodes) {
+    for (const raw of node.input ?? []) {
+      const ref = parseInput(raw);
+      if (!indexOf.has(ref.node) && !isRemapped(ref))
+        throw new ValueError(`Node '${node.name ?? ""}': Unknown input node '${raw}'`);
+    }
+  }
+  const prepared = nodes.map((node, i) => prepareNode(node, i, functions, producerOps, producer));
+
+  // Edges: which nodes wait for which, as TensorFlow's GraphConstructor counts them.
   const consumers: Edge[][] = nodes.map(() => []);
   const pending: number[] = [];
   const mergeSeen: boolean[] = [];
@@ -546,9 +554,7 @@ function buildNodes(
         if (ref.index >= 0) dataRemapped = true;
         continue;
       }
-      const src = indexOf.get(ref.node);
-      if (src === undefined)
-        throw new ValueError(`Node '${p.name}': Unknown input node '${ref.raw}'`);
+      const src = indexOf.get(ref.node) as number;
       (consumers[src] as Edge[]).push({ node: p.index, data: ref.index >= 0 });
       if (ref.index >= 0) dataFromGraphDef++;
       else count++;

@@ -137,10 +137,11 @@ describe("Saver(var_list, reshape, sharded, max_to_keep, keep_checkpoint_every_n
       tf.errors.ValueError,
       "Saver: write_version=V1 is not supported: scopeflow writes V2 checkpoints.",
     );
+    // A SaverDef must name the save tensor and the restore op, as TF checks.
     expectThrowsAndUnchanged(
-      () => new tf.train.Saver([w], { saverDef: {} as never }),
+      () => new tf.train.Saver([w], { saverDef: { filenameTensorName: "save/Const:0" } }),
       tf.errors.ValueError,
-      /^Saver: saver_def=a SaverDef is not supported/,
+      /^saver_def must specify the save_tensor_name: filename_tensor_name: "save\/Const:0"/,
     );
     // TF's bulk V2 restore ignores restore_sequentially too.
     expect(new tf.train.Saver([w], { restoreSequentially: true }).keys).toEqual(["w"]);
