@@ -55,6 +55,17 @@ export class RuntimeError extends Error {
   }
 }
 
+/**
+ * Python's `AssertionError`, which TensorFlow's SavedModel builder raises when it is
+ * misused (an export directory that is not empty, variables saved twice).
+ */
+export class AssertionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AssertionError";
+  }
+}
+
 /** TensorFlow's error codes (`tensorflow/core/protobuf/error_codes.proto`). */
 export const ErrorCode = {
   CANCELLED: 1,

@@ -634,7 +634,7 @@ export function shardedFilename(
  * ```
  */
 export function mergeV2Checkpoints(
-  checkpointPrefixes: Tensor,
+  checkpointPrefixes: Tensor | readonly Tensor[],
   destinationPrefix: Tensor | string,
   options: { deleteOldDirs?: boolean; name?: string } = {},
 ): Operation {
@@ -643,10 +643,11 @@ export function mergeV2Checkpoints(
     "MergeV2Checkpoints",
     [checkpointPrefixes, destinationPrefix],
     (scope, graph) => {
-      const p = convertToTensor(checkpointPrefixes, {
-        name: "checkpoint_prefixes",
-        dtype: "string",
-      });
+      // A list is packed into `MergeV2Checkpoints/checkpoint_prefixes`, as TF's op wrapper does.
+      const p = convertToTensor(
+        Array.isArray(checkpointPrefixes) ? [...checkpointPrefixes] : checkpointPrefixes,
+        { name: "checkpoint_prefixes", dtype: "string" },
+      );
       const d = convertToTensor(destinationPrefix, { name: "destination_prefix", dtype: "string" });
       return makeOp(graph, "MergeV2Checkpoints", scope, [p, d], [], {
         delete_old_dirs: options.deleteOldDirs ?? true,

@@ -4,6 +4,7 @@ export {
   LookupError,
   IOError,
   RuntimeError,
+  AssertionError,
   OpError,
   FailedPreconditionError,
   InvalidArgumentError,

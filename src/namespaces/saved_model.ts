@@ -10,6 +10,7 @@ import {
 } from "../saved_model/signature_def_utils.js";
 
 export { tagConstants, signatureConstants } from "../saved_model/constants.js";
+export { Builder, simpleSave } from "../saved_model/builder.js";
 export { load, maybeSavedModelDirectory };
 export type { MetaGraphDefDecoded } from "../saved_model/loader.js";
 export type { TensorInfoMessage, SignatureDefMessage } from "../saved_model/signature_def_utils.js";

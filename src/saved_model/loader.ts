@@ -6,9 +6,8 @@
  */
 import { IOError, RuntimeError, ValueError } from "../errors.js";
 import { listKind, opt, req, stringKind, booleanKind, tfFunction } from "../graph/call_args.js";
-import { Operation } from "../graph/operation.js";
-import { Tensor } from "../graph/tensor.js";
-import { importGraphDef } from "../interchange/import_graph_def.js";
+import type { Tensor } from "../graph/tensor.js";
+import { importMetaGraph } from "../interchange/import_meta_graph.js";
 import { AssetFileDef, SavedModel, tensorflow } from "../proto/index.js";
 import { Session, sessionKind } from "../session/session.js";
 import { checkpointExistsSync, nodeFs, nodePath, refuseUriSync } from "../checkpoint/file_io.js";
@@ -188,13 +187,20 @@ const LOAD_PARAMS = [
  *
  * @example
  * ```ts
- * const dir = "test/fixtures/tf-graphs/tf-serving-savedmodels-tf1/saved_model_half_plus_two_cpu/00000123";
+ * const g = new tf.Graph();
+ * g.asDefault(() => {
+ *   const x = tf.placeholder(tf.float32, [null], "x");
+ *   const w = tf.getVariable("w", [], { initializer: tf.constantInitializer(0.5) });
+ *   using sess = new tf.Session();
+ *   sess.run(tf.globalVariablesInitializer());
+ *   tf.savedModel.simpleSave(sess, "half", { x }, { y: tf.add(tf.multiply(w, x), 2, { name: "y" }) });
+ * });
  * using sess = new tf.Session({ graph: new tf.Graph() });
- * const mg = tf.savedModel.loader.load(sess, [tf.savedModel.tagConstants.SERVING], dir);
- * const sig = mg.signatureDef.serving_default;
- * const x = sess.graph.getTensorByName(sig.inputs.x.name);
- * const y = sess.graph.getTensorByName(sig.outputs.y.name);
- * sess.run(y, new Map([[x, [[1], [2], [3]]]])).toArray(); // ==> 2.5,3,3.5
+ * const mg = tf.savedModel.loader.load(sess, [tf.savedModel.tagConstants.SERVING], "half");
+ * const sig = mg.signatureDef?.serving_default;
+ * const x = sess.graph.getTensorByName(sig?.inputs?.x?.name ?? "");
+ * const y = sess.graph.getTensorByName(sig?.outputs?.y?.name ?? "");
+ * sess.run(y, new Map([[x, [1, 2, 3]]])); // ==> [2.5 3.  3.5]
  * ```
  */
 export const load = tfFunction("savedModel.loader.load", LOAD_PARAMS, (a): MetaGraphDefDecoded => {
@@ -215,31 +221,29 @@ export const load = tfFunction("savedModel.loader.load", LOAD_PARAMS, (a): MetaG
   }
   const assets = assetFileDefs(mg);
   const initOp = initOpName(mg);
-  const wanted: string[] = [];
-  if (hasSaver)
-    wanted.push(saverDef.restoreOpName as string, saverDef.filenameTensorName as string);
-  for (const asset of assets) wanted.push(asset.tensorInfo?.name ?? "");
-  if (initOp !== null) wanted.push(initOp);
-  const graphDef = graphDefToImport(mg.graphDef ?? {}, a.clearDevices === true);
+  const toImport = { ...mg, graphDef: graphDefToImport(mg.graphDef ?? {}, false) };
+  const scoped = (name: string) => (a.importScope ? `${a.importScope}/${name}` : name);
   const graph = sess.graph;
   graph.asDefault(() =>
+    // A restore or main op that fails puts the graph back as it was, import included.
     graph.atomically(() => {
-      const got = (importGraphDef(graphDef, {
-        name: a.importScope ?? "",
-        returnElements: wanted,
-      }) ?? []) as (Operation | Tensor)[];
-      let at = 0;
-      if (hasSaver) {
-        const restore = got[at++] as Operation;
-        const filename = got[at++] as Tensor;
-        sess.run(restore, new Map([[filename, prefix]]));
-      }
+      const saver = importMetaGraph(toImport, {
+        clearDevices: a.clearDevices ?? false,
+        importScope: a.importScope,
+      });
+      if (saver !== null) saver.restore(sess, prefix);
       const feeds = new Map<Tensor, string>();
       const assetsDir = nodePath().join(exportDir, ASSETS_DIRECTORY);
       for (const asset of assets) {
-        feeds.set(got[at++] as Tensor, nodePath().join(assetsDir, asset.filename ?? ""));
+        const t = graph.getTensorByName(scoped(asset.tensorInfo?.name ?? ""));
+        feeds.set(t, nodePath().join(assetsDir, asset.filename ?? ""));
       }
-      if (initOp !== null) sess.run([got[at++] as Operation | Tensor], feeds);
+      if (initOp !== null) {
+        const target = initOp.includes(":")
+          ? graph.getTensorByName(scoped(initOp))
+          : graph.getOperationByName(scoped(initOp));
+        sess.run([target], feeds);
+      }
     }),
   );
   return mg;
