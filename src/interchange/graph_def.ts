@@ -102,7 +102,8 @@ export function tensorProtoOf(value: ConstValue): TensorProtoMessage {
   const values = value.values;
   const n = values.length;
   const allEqual = n > 1 && Array.prototype.every.call(values, (v: unknown) => v === values[0]);
-  const compact = allEqual ? values.slice(0, 1) : values;
+  // TF writes every string of a list (`_FlattenToStrings`), equal or not.
+  const compact = allEqual && value.dtype !== "string" ? values.slice(0, 1) : values;
   switch (value.dtype) {
     case "string":
       proto.stringVal = (compact as string[]).map((s) => encoder.encode(s));

@@ -175,9 +175,7 @@ function importScoped(
       console.error(`ERROR:tensorflow:Cannot identify data type for collection ${key}. Skipping.`);
       continue;
     }
-    const fns = getProtoFunctions(
-      key === "metric_variables" ? GraphKeys.GLOBAL_VARIABLES : key,
-    );
+    const fns = getProtoFunctions(key === "metric_variables" ? GraphKeys.GLOBAL_VARIABLES : key);
     if (fns?.fromProto !== undefined && kind === "bytesList") {
       const values = col.bytesList?.value ?? [];
       if (VARIABLE_COLLECTIONS.has(key)) {

@@ -147,12 +147,25 @@ function typeName(v: unknown): string {
 }
 
 /** `_get_kind_name`: the CollectionDef field for a collection, by its first item. */
-function kindName(item: unknown): "bytesList" | "int64List" | "floatList" | "nodeList" {
+function kindName(item: unknown): "bytesList" | "int64List" | "floatList" | "anyList" | "nodeList" {
   if (typeof item === "string" || item instanceof Uint8Array) return "bytesList";
+  if (isAny(item)) return "anyList";
   // Python's bool is an int; a JavaScript number with no fraction is taken for one.
   if (typeof item === "boolean" || typeof item === "bigint") return "int64List";
   if (typeof item === "number") return Number.isInteger(item) ? "int64List" : "floatList";
   return "nodeList";
+}
+
+type AnyMessage = { type_url: string; value: Uint8Array };
+
+/** A `google.protobuf.Any` (as an imported meta graph's `any_list` gives them back). */
+function isAny(item: unknown): item is AnyMessage {
+  return (
+    typeof item === "object" &&
+    item !== null &&
+    typeof (item as { type_url?: unknown }).type_url === "string" &&
+    (item as { value?: unknown }).value instanceof Uint8Array
+  );
 }
 
 function nameOf(item: unknown): string | undefined {
@@ -229,6 +242,17 @@ function collectionDefOf(
             if (typeof x === "bigint") return Number(x);
             if (typeof x === "number" && Number.isInteger(x)) return x;
             throw new TypeError(`${String(x)} has type ${typeName(x)}, but expected one of: int`);
+          }),
+        },
+      };
+    case "anyList":
+      return {
+        anyList: {
+          value: items.map((x) => {
+            if (isAny(x)) return { type_url: x.type_url, value: x.value };
+            throw new TypeError(
+              `Parameter to MergeFrom() must be instance of same class: expected Any got ${typeName(x)}.`,
+            );
           }),
         },
       };
