@@ -228,11 +228,7 @@ export class Builder {
     const signatureDefMap = a.signatureDefMap ?? {};
     validateSignatureDefMap(signatureDefMap);
     const graph = a.sess.graph;
-    const assets = this.addCollections(
-      graph,
-      a.assetsCollection ?? null,
-      a.mainOp ?? a.legacyInitOp ?? null,
-    );
+    this.addCollections(graph, a.assetsCollection ?? null, a.mainOp ?? a.legacyInitOp ?? null);
     const variablesDir = nodePath().join(this.exportDir, VARIABLES_DIRECTORY);
     nodeFs().mkdirSync(variablesDir, { recursive: true });
     const saver = buildShardedSaver(graph);
@@ -242,7 +238,7 @@ export class Builder {
         new Map([[saver.filenameTensor, variablesPath(this.exportDir)]]),
       );
     }
-    this.addMetaGraphDef(graph, a.tags, signatureDefMap, assets, saver?.saverDef ?? null, {
+    this.addMetaGraphDef(graph, a.tags, signatureDefMap, saver?.saverDef ?? null, {
       clearDevices: a.clearDevices === true,
       stripDefaultAttrs: a.stripDefaultAttrs === true,
     });
@@ -266,13 +262,9 @@ export class Builder {
     const signatureDefMap = a.signatureDefMap ?? {};
     validateSignatureDefMap(signatureDefMap);
     const graph = getDefaultGraph();
-    const assets = this.addCollections(
-      graph,
-      a.assetsCollection ?? null,
-      a.mainOp ?? a.legacyInitOp ?? null,
-    );
+    this.addCollections(graph, a.assetsCollection ?? null, a.mainOp ?? a.legacyInitOp ?? null);
     const saver = buildShardedSaver(graph);
-    this.addMetaGraphDef(graph, a.tags, signatureDefMap, assets, saver?.saverDef ?? null, {
+    this.addMetaGraphDef(graph, a.tags, signatureDefMap, saver?.saverDef ?? null, {
       clearDevices: a.clearDevices === true,
       stripDefaultAttrs: a.stripDefaultAttrs === true,
     });
@@ -293,21 +285,25 @@ export class Builder {
   }
 
   /**
-   * `_add_collections`: the assets (returned, as AssetFileDefs, and copied into `assets/`)
-   * and the main op, added to the graph's `saved_model_main_op` collection.
+   * `_add_collections`: the assets (AssetFileDefs in the graph's `saved_model_assets`
+   * collection, files copied into `assets/`) and the main op (`saved_model_main_op`).
    */
   private addCollections(
     graph: Graph,
     assetsCollection: readonly Tensor[] | null,
     mainOp: Operation | null,
-  ): tensorflow.AssetFileDef.$Properties[] {
-    const assets: tensorflow.AssetFileDef.$Properties[] = [];
+  ): void {
     const byName = new Map<string, string>();
     for (const t of assetsCollection ?? []) {
       const source = assetPathOf(t);
       if (!source) throw new ValueError(`Invalid asset filepath tensor ${t.toString()}`);
       const filename = assetFilenameToAdd(source, byName);
-      assets.push({ filename, tensorInfo: { name: t.name } });
+      // `_add_asset_to_collection`: an AssetFileDef packed in an `Any`, in the graph.
+      const asset = { filename, tensorInfo: { name: t.name } };
+      graph.addItem(ASSETS_KEY, {
+        type_url: ASSET_FILE_DEF_TYPE_URL,
+        value: AssetFileDef.toBinary(asset),
+      });
       byName.set(filename, source);
     }
     if (byName.size > 0) {
@@ -329,7 +325,6 @@ export class Builder {
       }
       graph.addItem(MAIN_OP_KEY, mainOp);
     }
-    return assets;
   }
 
   /** `saver.export_meta_graph` + `_tag_and_add_meta_graph`. */
@@ -337,7 +332,6 @@ export class Builder {
     graph: Graph,
     tags: readonly string[],
     signatureDefMap: Readonly<Record<string, SignatureDefMessage>>,
-    assets: readonly tensorflow.AssetFileDef.$Properties[],
     saverDef: MetaGraphDefMessage["saverDef"] | null,
     options: { clearDevices: boolean; stripDefaultAttrs: boolean },
   ): void {
@@ -347,22 +341,6 @@ export class Builder {
       clearDevices: options.clearDevices,
       stripDefaultAttrs: options.stripDefaultAttrs,
     });
-    // The assets collection holds AssetFileDefs packed in `Any`s (TF's any_list).
-    if (assets.length > 0) {
-      meta.collectionDef = Object.fromEntries(
-        Object.entries({
-          ...meta.collectionDef,
-          [ASSETS_KEY]: {
-            anyList: {
-              value: assets.map((asset) => ({
-                type_url: ASSET_FILE_DEF_TYPE_URL,
-                value: AssetFileDef.toBinary(asset),
-              })),
-            },
-          },
-        }).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-      );
-    }
     meta.metaInfoDef = { ...meta.metaInfoDef, tags: [...tags] };
     meta.signatureDef = { ...signatureDefMap };
     this.savedModel.metaGraphs.push(meta);
