@@ -34,6 +34,7 @@ export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export * as summary from "./namespaces/summary.js";
 export * as strings from "./namespaces/strings.js";
+export * as savedModel from "./namespaces/saved_model.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
 export { gradients, type GradientsOptions, type Gradient } from "./gradients/gradients.js";
 export { IndexedSlices } from "./ops/indexed_slices.js";

@@ -16,7 +16,8 @@ import type { Tensor } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
 import { convertToTensor } from "../ops/convert.js";
 import { inOpScope, makeOp } from "../ops/op_scope.js";
-import { registerOp } from "../ops/registry.js";
+import { registerOp, type ShapeInferenceOp } from "../ops/registry.js";
+import { ShapeInference } from "../ops/shape_utils.js";
 import { heapView, stringTensorBytes } from "../ops/tfjs_internals.js";
 import type { BundleEntryInfo, BundleReader, BundleTensorInput } from "./format/bundle.js";
 import { checkpointOpError, graphDTypeOf, storedDTypeName } from "./checkpoint_reader.js";
@@ -481,8 +482,20 @@ function legacyScalar(t: tfc.Tensor, what: string, opName: string): void {
 const pad5 = (n: number): string =>
   n < 0 ? `-${String(-n).padStart(4, "0")}` : String(n).padStart(5, "0");
 
+/** TF's shape function of `ShardedFilename`/`ShardedFilespec`: scalar inputs, a scalar name. */
+function shardedFilenameShape(op: ShapeInferenceOp): TensorShape[] {
+  const c = new ShapeInference(
+    op.name,
+    op.type,
+    op.inputs.map((t) => t.shape),
+  );
+  for (const t of op.inputs) c.withRank(t.shape, 0);
+  return [TensorShape.scalar()];
+}
+
 registerOp({
   type: "ShardedFilename",
+  inferShapes: shardedFilenameShape,
   opDef: {
     inputs: ["basename: string", "shard: int32", "num_shards: int32"],
     outputs: ["filename: string"],
@@ -505,6 +518,7 @@ registerOp({
 
 registerOp({
   type: "ShardedFilespec",
+  inferShapes: shardedFilenameShape,
   opDef: {
     inputs: ["basename: string", "num_shards: int32"],
     outputs: ["filename: string"],
@@ -525,6 +539,16 @@ registerOp({
 
 registerOp({
   type: "MergeV2Checkpoints",
+  inferShapes: (op) => {
+    const c = new ShapeInference(
+      op.name,
+      op.type,
+      op.inputs.map((t) => t.shape),
+    );
+    c.withRank((op.inputs[0] as Tensor).shape, 1);
+    c.withRank((op.inputs[1] as Tensor).shape, 0);
+    return [];
+  },
   opDef: {
     inputs: ["checkpoint_prefixes: string", "destination_prefix: string"],
     attrs: ["delete_old_dirs: bool = true"],
@@ -610,7 +634,7 @@ export function shardedFilename(
  * ```
  */
 export function mergeV2Checkpoints(
-  checkpointPrefixes: Tensor,
+  checkpointPrefixes: Tensor | readonly Tensor[],
   destinationPrefix: Tensor | string,
   options: { deleteOldDirs?: boolean; name?: string } = {},
 ): Operation {
@@ -619,10 +643,11 @@ export function mergeV2Checkpoints(
     "MergeV2Checkpoints",
     [checkpointPrefixes, destinationPrefix],
     (scope, graph) => {
-      const p = convertToTensor(checkpointPrefixes, {
-        name: "checkpoint_prefixes",
-        dtype: "string",
-      });
+      // A list is packed into `MergeV2Checkpoints/checkpoint_prefixes`, as TF's op wrapper does.
+      const p = convertToTensor(
+        Array.isArray(checkpointPrefixes) ? [...checkpointPrefixes] : checkpointPrefixes,
+        { name: "checkpoint_prefixes", dtype: "string" },
+      );
       const d = convertToTensor(destinationPrefix, { name: "destination_prefix", dtype: "string" });
       return makeOp(graph, "MergeV2Checkpoints", scope, [p, d], [], {
         delete_old_dirs: options.deleteOldDirs ?? true,

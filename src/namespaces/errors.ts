@@ -2,6 +2,9 @@
 export {
   ValueError,
   LookupError,
+  IOError,
+  RuntimeError,
+  AssertionError,
   OpError,
   FailedPreconditionError,
   InvalidArgumentError,

@@ -85,6 +85,13 @@ function inTopKValues(
 
 registerOp({
   type: "InTopK",
+  inferShapes: (op) => [
+    inTopKShape(
+      op.name,
+      "InTopK",
+      op.inputs.map((t) => t.shape),
+    ),
+  ],
   opDef: {
     inputs: ["predictions: float", "targets: T"],
     outputs: ["precision: bool"],
@@ -97,6 +104,13 @@ registerOp({
 
 registerOp({
   type: "InTopKV2",
+  inferShapes: (op) => [
+    inTopKShape(
+      op.name,
+      "InTopKV2",
+      op.inputs.map((t) => t.shape),
+    ),
+  ],
   opDef: {
     inputs: ["predictions: float", "targets: T", "k: T"],
     outputs: ["precision: bool"],

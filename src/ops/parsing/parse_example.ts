@@ -128,7 +128,7 @@ export function parseExampleShapes(
 ): TensorShape[] {
   const c = new ShapeInference(opName, "ParseExample", inputShapes);
   const [batch = null] = c.withRank(inputShapes[0] as TensorShape, 1);
-  c.withRankAtMost(inputShapes[1] as TensorShape, 1);
+  c.withRank(inputShapes[1] as TensorShape, 1);
   const out: TensorShape[] = [];
   for (let i = 0; i < numSparse; i++) out.push(new TensorShape([null, 2]));
   for (let i = 0; i < numSparse; i++) out.push(new TensorShape([null]));
@@ -354,6 +354,13 @@ registerOp({
       "dense_shapes: list(shape) >= 0",
     ],
   },
+  inferShapes: (op) =>
+    parseExampleShapes(
+      op.name,
+      op.inputs.map((t) => t.shape),
+      op.attrs.Nsparse as number,
+      op.attrs.dense_shapes as TensorShape[],
+    ),
   kernel: parseExampleKernel,
 });
 

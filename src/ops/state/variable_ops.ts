@@ -66,6 +66,8 @@ for (const type of ["VariableV2", "Variable"]) {
       throw new Error(`${type} is read through its ref output, never run as a kernel.`);
     },
     refOutput: (op) => op,
+    // VariableV2's shape function is registered with the other sources (shape_fns.ts).
+    ...(type === "Variable" ? { inferShapes: (op) => [op.attrs.shape as TensorShape] } : {}),
   });
 }
 

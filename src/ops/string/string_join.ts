@@ -31,6 +31,12 @@ const debugShape = (shape: readonly number[]): string => `[${shape.join(",")}]`;
 
 registerOp({
   type: "StringJoin",
+  inferShapes: (op) => [
+    stringJoinShape(
+      op.name,
+      op.inputs.map((t) => t.shape),
+    ),
+  ],
   opDef: {
     inputs: ["inputs: N * string"],
     outputs: ["output: string"],
