@@ -230,6 +230,12 @@ describe("tf.train.exportMetaGraph", () => {
     const fromText = MetaGraphDef.fromText(readFileSync(text, "utf8"));
     expect(MetaGraphDef.toText(fromText)).toBe(MetaGraphDef.toText(returned));
     expect(readFileSync(text, "utf8")).toContain('tensorflow_version: "1.15.0"');
+    // importMetaGraph reads the text form too (binary first, then text, as TF).
+    const names = new tf.Graph().asDefault(() => {
+      tf.train.importMetaGraph(text);
+      return tf.globalVariables().map((v) => `${v.name} ${v.device}`);
+    });
+    expect(names).toEqual(["w:0 /device:CPU:0"]);
     expect(filesIn(dir)).toEqual(["m.pbtxt", "sub"]);
     expectRefusedNoFile(dir);
   });
