@@ -603,6 +603,27 @@ describe("round trip: scopeflow model -> meta graph -> importMetaGraph", () => {
   });
 });
 
+describe("the Saver importMetaGraph returns", () => {
+  it("is built over all variables without a SaverDef, and is null without variables", () => {
+    const withVars = new tf.Graph().asDefault(() => {
+      tf.getVariable("w", [1]);
+      return tf.train.exportMetaGraph();
+    });
+    expect(withVars.saverDef ?? null).toBeNull();
+    const saver = tf.train.importMetaGraph(withVars) as tf.train.Saver;
+    expect(saver.keys).toEqual(["w"]);
+    expect(saver.saverDef?.restoreOpName).toBe("save/restore_all");
+    const none = new tf.Graph().asDefault(() => {
+      tf.constant(1, { name: "c" });
+      return tf.train.exportMetaGraph();
+    });
+    new tf.Graph().asDefault(() => {
+      expect(tf.train.importMetaGraph(none)).toBeNull();
+      expect(tf.getDefaultGraph().getOperationByName("c").type).toBe("Const");
+    });
+  });
+});
+
 describe("Variable.fromProto / toProto", () => {
   it("wraps the imported ops without adding anything to the graph", () => {
     const w = tf.getVariable("w", [2], { trainable: false });
