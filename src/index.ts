@@ -20,6 +20,7 @@ import "./gradients/control_flow_grad.js";
 import "./gradients/state_grad.js";
 import "./gradients/tensor_array_grad.js";
 import "./gradients/data_flow_grad.js";
+import "./gradients/tf_graph_grad.js";
 import "./interchange/graph_def.js";
 
 installHooks();
@@ -32,9 +33,12 @@ export * as data from "./namespaces/data.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export * as summary from "./namespaces/summary.js";
+export * as strings from "./namespaces/strings.js";
+export * as savedModel from "./namespaces/saved_model.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
 export { gradients, type GradientsOptions, type Gradient } from "./gradients/gradients.js";
 export { IndexedSlices } from "./ops/indexed_slices.js";
+export { SparseTensor } from "./ops/sparse_tensor.js";
 export type { IndexedSlicesValue } from "./session/fetches.js";
 export { addN } from "./ops/math/add_n.js";
 export { zerosLike, onesLike } from "./ops/array/like.js";
@@ -55,6 +59,11 @@ export {
   RunMetadata,
 } from "./io/messages.js";
 export { Operation } from "./graph/operation.js";
+export {
+  importGraphDef,
+  type InputMap,
+  type ImportedElement,
+} from "./interchange/import_graph_def.js";
 export { Tensor, type TensorLike } from "./graph/tensor.js";
 export { TensorShape, type Dim, type ShapeLike } from "./graph/tensor_shape.js";
 

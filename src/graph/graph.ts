@@ -94,6 +94,11 @@ export interface OpSpec {
    * flow context on purpose (TensorFlow's `Enter`): they are not captured again.
    */
   loopEntry?: boolean;
+  /**
+   * The device the op asks for before `tf.device` scopes apply (an imported `NodeDef`'s
+   * `device`); scopes merge into it as into any op's.
+   */
+  device?: string;
 }
 
 /**
@@ -321,6 +326,7 @@ export class Graph {
     spec.outputs.forEach((o, i) =>
       op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
     );
+    if (spec.device) op._setDevice(spec.device);
     this.applyDeviceScopes(op);
     for (const t of inputs) t.consumers.push(op);
     this.ops.push(op);
@@ -526,6 +532,17 @@ export class Graph {
   /** The op of that name, or `undefined`. */
   findOperation(name: string): Operation | undefined {
     return this.opsByName.get(name);
+  }
+
+  /**
+   * Marks an op name given from outside (an imported node) as used, unless it already is
+   * (`_create_op_from_tf_operation`): later ops asking for it get `name_1`.
+   */
+  markNameUsed(name: string): void {
+    const key = name.toLowerCase();
+    if (this.namesInUse.has(key)) return;
+    this.namesInUse.set(key, 1);
+    this.onUndo(() => this.namesInUse.delete(key));
   }
 
   /**

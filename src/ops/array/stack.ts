@@ -28,7 +28,8 @@ registerOp({
   },
   kernel: ([x], op) => {
     const t = x as tfc.Tensor;
-    const given = op.buildData._axis as number;
+    // An imported op (no builder) has TF's attr only.
+    const given = (op.buildData._axis as number | undefined) ?? (op.attrs.axis as number);
     const axis = given < 0 ? given + t.rank : given;
     return unstackByCopy(t, axis) ?? tfc.unstack(t, axis);
   },
