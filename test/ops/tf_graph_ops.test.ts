@@ -4,6 +4,7 @@
  * (its softmax cross-entropy gradient), the legacy ref `Variable` and `PlaceholderV2`
  * (graphs written before TF 1.0). Values and errors are TF 1.15's.
  */
+import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { makeOp } from "../../src/ops/op_scope.js";
@@ -146,5 +147,48 @@ describe("legacy Variable and PlaceholderV2", () => {
     expect(() => sess.run(y)).toThrow(
       "You must feed a value for placeholder tensor 'ones' with dtype float and shape [?]",
     );
+  });
+});
+
+describe("TF-written graphs that hold these ops run", () => {
+  const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/tf-checkpoints");
+
+  it("TF 0.12's half_plus_two (legacy Variable ops) restores and computes 0.5x + 2", () => {
+    const dir = path.join(FIXTURES, "serving-half-plus-two-tf0.12-saver");
+    const saver = tf.train.importMetaGraph(path.join(dir, "export.meta"));
+    const g = tf.getDefaultGraph();
+    expect(g.getOperationByName("Variable").type).toBe("Variable");
+    using sess = new tf.Session();
+    saver?.restore(sess, path.join(dir, "export"));
+    const y = sess.run(
+      g.getTensorByName("Add:0"),
+      new Map([[g.getTensorByName("Placeholder:0"), [1, 2, 4]]]),
+    );
+    expect(y.toArray()).toEqual([2.5, 3, 4]);
+  });
+
+  it("TF 1.0's iris training graph: its eval/InTopK scores the restored model", () => {
+    const dir = path.join(FIXTURES, "tf-intro-iris-tf1.0-saver");
+    const saver = tf.train.importMetaGraph(path.join(dir, "model.ckpt.meta"));
+    const g = tf.getDefaultGraph();
+    expect(g.getOperationByName("eval/InTopK").type).toBe("InTopK");
+    using sess = new tf.Session();
+    saver?.restore(sess, path.join(dir, "model.ckpt"));
+    const feed = new Map<tf.Tensor, unknown>([
+      [
+        g.getTensorByName("X:0"),
+        [
+          [5.1, 3.5, 1.4, 0.2],
+          [6.7, 3.1, 4.4, 1.4],
+          [6.3, 3.3, 6.0, 2.5],
+        ],
+      ],
+      [g.getTensorByName("y:0"), [0, 1, 2]],
+    ]);
+    expect(sess.run(g.getTensorByName("eval/InTopK:0"), feed).toArray()).toEqual([
+      true,
+      true,
+      true,
+    ]);
   });
 });
