@@ -32,6 +32,7 @@ export * as data from "./namespaces/data.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export * as summary from "./namespaces/summary.js";
+export * as graphUtil from "./namespaces/graph_util.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
 export { gradients, type GradientsOptions, type Gradient } from "./gradients/gradients.js";
 export { IndexedSlices } from "./ops/indexed_slices.js";

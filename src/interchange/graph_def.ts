@@ -33,10 +33,10 @@ type TensorProtoMessage = tensorflow.TensorProto.$Properties;
 type ShapeProtoMessage = tensorflow.TensorShapeProto.$Properties;
 
 /**
- * The GraphDef version TensorFlow 1.15's Python writes (`versions.producer`,
- * `GRAPH_DEF_VERSION`); consumers older than `min_consumer` 0 are all accepted.
+ * The GraphDef version TensorFlow 1.15.0 writes (`versions.producer`: `TF_GRAPH_DEF_VERSION`
+ * in its core/public/version.h, 134); `min_consumer` 0 accepts every consumer.
  */
-export const GRAPH_DEF_VERSION = 175;
+export const GRAPH_DEF_VERSION = 134;
 
 /** A node that TensorFlow could not import: names the node, and the attr when one is at fault. */
 export class GraphExportError extends ValueError {
@@ -69,26 +69,29 @@ function littleEndianBytes(values: Float32Array | Int32Array | BigInt64Array): U
  * than one element as `tensor_content` (little-endian bytes), one element as `*_val`; a
  * tensor whose elements are all equal (`tf.zeros`, `tf.fill`-like constants) as one
  * `*_val` entry, the compact form TF writes when a scalar is broadcast to the shape.
- * Booleans and strings are always `*_val` lists, as in TF.
+ * Booleans and strings are always `*_val` lists, as in TF. With `compact` false, an array
+ * of equal numbers is still written whole, as `make_tensor_proto` writes a NumPy array
+ * (`convert_variables_to_constants` freezing a session's values).
  */
-export function tensorProtoOf(value: ConstValue): TensorProtoMessage {
+export function tensorProtoOf(value: ConstValue, compact = true): TensorProtoMessage {
   const proto: TensorProtoMessage = {
     dtype: toDataType(value.dtype),
     tensorShape: { dim: value.shape.map((size) => ({ size })) },
   };
   const values = value.values;
   const n = values.length;
-  const allEqual = n > 1 && Array.prototype.every.call(values, (v: unknown) => v === values[0]);
-  const compact = allEqual ? values.slice(0, 1) : values;
+  const allEqual =
+    compact && n > 1 && Array.prototype.every.call(values, (v: unknown) => v === values[0]);
+  const shown = allEqual ? values.slice(0, 1) : values;
   switch (value.dtype) {
     case "string":
-      proto.stringVal = (compact as string[]).map((s) => encoder.encode(s));
+      proto.stringVal = (shown as string[]).map((s) => encoder.encode(s));
       break;
     case "bool":
-      proto.boolVal = Array.from(compact as Uint8Array, (b) => b !== 0);
+      proto.boolVal = Array.from(shown as Uint8Array, (b) => b !== 0);
       break;
     default: {
-      const numeric = compact as Float32Array | Int32Array | BigInt64Array;
+      const numeric = shown as Float32Array | Int32Array | BigInt64Array;
       if (numeric.length > 1) proto.tensorContent = littleEndianBytes(numeric);
       else if (value.dtype === "float32") proto.floatVal = Array.from(numeric as Float32Array);
       else if (value.dtype === "int32") proto.intVal = Array.from(numeric as Int32Array);
