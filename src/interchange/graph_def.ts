@@ -7,6 +7,7 @@ import { ValueError } from "../errors.js";
 import { isDType } from "../graph/dtypes.js";
 import {
   installGraphDefExporter,
+  installRefInputLookup,
   type Graph,
   type GraphDefRequest,
   type GraphDefView,
@@ -345,3 +346,19 @@ export function graphDefOf(graph: Graph, request: GraphDefRequest): GraphDefView
 }
 
 installGraphDefExporter(graphDefOf);
+
+const refInputsByType = new Map<string, readonly boolean[] | null>();
+
+/** Which inputs of an op type its OpDef takes by reference, when it has single-tensor args. */
+function refInputs(type: string, inputCount: number): readonly boolean[] | null {
+  let refs = refInputsByType.get(type);
+  if (refs === undefined) {
+    const args = getOpDef(type)?.inputArg ?? [];
+    const simple = args.every((a) => !a.numberAttr && !a.typeListAttr);
+    refs = simple && args.some((a) => a.isRef) ? args.map((a) => a.isRef === true) : null;
+    refInputsByType.set(type, refs);
+  }
+  return refs !== null && refs.length === inputCount ? refs : null;
+}
+
+installRefInputLookup(refInputs);
