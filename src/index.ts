@@ -56,6 +56,11 @@ export {
   RunMetadata,
 } from "./io/messages.js";
 export { Operation } from "./graph/operation.js";
+export {
+  importGraphDef,
+  type InputMap,
+  type ImportedElement,
+} from "./interchange/import_graph_def.js";
 export { Tensor, type TensorLike } from "./graph/tensor.js";
 export { TensorShape, type Dim, type ShapeLike } from "./graph/tensor_shape.js";
 

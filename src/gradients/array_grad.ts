@@ -290,7 +290,7 @@ notDifferentiable(
   "OneHot",
 );
 // No gradient in TensorFlow: `Where`'s output is an index list.
-noGradient(false, "Where", "Placeholder");
+noGradient(false, "Where", "Placeholder", "PlaceholderV2");
 // TensorFlow's `_DiagPartGrad` (a `Diag` op); `DynamicStitch`'s is in data_flow_grad.ts.
 noGradient(true, "DiagPart");
 

@@ -108,6 +108,11 @@ export interface OpSpec {
    * flow context on purpose (TensorFlow's `Enter`): they are not captured again.
    */
   loopEntry?: boolean;
+  /**
+   * The device the op asks for before `tf.device` scopes apply (an imported `NodeDef`'s
+   * `device`); scopes merge into it as into any op's.
+   */
+  device?: string;
 }
 
 /**
@@ -280,6 +285,15 @@ export class Graph {
     return name;
   }
 
+  /**
+   * Marks an op name given from outside (an imported node) as used, unless it already is
+   * (`_create_op_from_tf_operation`): later ops asking for it get `name_1`.
+   */
+  markNameUsed(name: string): void {
+    const key = name.toLowerCase();
+    if (!this.namesInUse.has(key)) this.setNameUse(key, 1);
+  }
+
   private setNameUse(key: string, count: number): void {
     if (this.undoLog !== null) {
       const previous = this.namesInUse.get(key);
@@ -330,6 +344,7 @@ export class Graph {
     spec.outputs.forEach((o, i) =>
       op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
     );
+    if (spec.device) op._setDevice(spec.device);
     // TF colocates with reference inputs inside `colocate_with`, which sets the device
     // scopes aside: such an op goes where its variable is, whatever the scopes say.
     if (colocateWith.length === this.colocationStack.length) this.applyDeviceScopes(op);

@@ -1,6 +1,8 @@
 import type * as tfc from "@tensorflow/tfjs-core";
-import type { Operation } from "../graph/operation.js";
+import type { DType } from "../graph/dtypes.js";
+import type { AttrValue, Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
+import type { TensorShape } from "../graph/tensor_shape.js";
 import { buildOpDef, isScopeflowOnly, type OpDeclaration, type OpDefMessage } from "./op_def.js";
 import type { IndexedSlices } from "./indexed_slices.js";
 
@@ -82,6 +84,27 @@ export type GradientFunction = (
   grads: (Tensor | null)[],
 ) => (Tensor | IndexedSlices | null)[];
 
+/**
+ * What a shape function sees of an op about to be created from a `NodeDef` (graph import):
+ * its name and type, its input tensors (already in the graph, so `constantValue` reads
+ * constant inputs), its attrs as `op.attrs` will hold them, and its output dtypes.
+ */
+export interface ShapeInferenceOp {
+  readonly name: string;
+  readonly type: string;
+  readonly inputs: readonly Tensor[];
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+  readonly outputDTypes: readonly DType[];
+}
+
+/**
+ * TensorFlow's shape function of an op type (`REGISTER_OP(...).SetShapeFn`), for ops that
+ * are not built by their builder (graph import): the static shape of each output, with
+ * TensorFlow's error for inputs that cannot go together. Fewer shapes than outputs leaves
+ * the rest unknown.
+ */
+export type ShapeFunction = (op: ShapeInferenceOp) => readonly TensorShape[];
+
 /** The runtime definition of an op type. */
 export interface OpDefinition {
   type: string;
@@ -107,6 +130,8 @@ export interface OpDefinition {
    * `Switch`, `Merge`, `Enter`, `Exit`, `NextIteration`, and `ControlTrigger` (never dead).
    */
   flow?: "switch" | "merge" | "enter" | "exit" | "nextIteration" | "controlTrigger";
+  /** The op's shape function, used where no builder inferred the shapes (graph import). */
+  inferShapes?: ShapeFunction;
 }
 
 const definitions = new Map<string, OpDefinition>();
@@ -118,6 +143,25 @@ const definitions = new Map<string, OpDefinition>();
 export function registerOp(def: OpDefinition): void {
   if (definitions.has(def.type)) throw new Error(`Op type ${def.type} is already registered.`);
   definitions.set(def.type, def);
+}
+
+const shapeFunctions = new Map<string, ShapeFunction>();
+
+/**
+ * Registers the shape function of op types whose registration does not carry one (shape
+ * functions shared by a family of ops live together); one per op type.
+ */
+export function registerShapeFunction(fn: ShapeFunction, ...types: string[]): void {
+  for (const type of types) {
+    if (shapeFunctions.has(type) || definitions.get(type)?.inferShapes !== undefined)
+      throw new Error(`Shape function for op type ${type} is already registered.`);
+    shapeFunctions.set(type, fn);
+  }
+}
+
+/** The shape function of an op type, or `undefined` when it has none (shapes unknown). */
+export function getShapeFunction(type: string): ShapeFunction | undefined {
+  return definitions.get(type)?.inferShapes ?? shapeFunctions.get(type);
 }
 
 /** The definition of an op type, or `undefined`. */

@@ -34,7 +34,11 @@ export class VariableState {
   }
 
   nextRandomSeed(op: Operation): number | undefined {
-    if (op.buildData._seeded !== true) return undefined;
+    // An imported random op has only TF's attrs: seeded unless both seeds are 0, as in TF.
+    const seeded =
+      (op.buildData._seeded as boolean | undefined) ??
+      (typeof op.attrs.seed === "number" && (op.attrs.seed !== 0 || op.attrs.seed2 !== 0));
+    if (!seeded) return undefined;
     const count = this.randomCounts.get(op) ?? 0;
     this.randomCounts.set(op, count + 1);
     // Random ops hold TF's seed/seed2 attrs; ShuffleDataset takes its seeds as inputs, and

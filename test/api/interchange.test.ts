@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { GraphDef } from "../../src/proto/index.js";
 import { tempDir } from "../checkpoint/helpers.js";
-import { expectRefused } from "./helpers.js";
+import { expectRefused, expectSameGraphs } from "./helpers.js";
 
 beforeEach(() => {
   tf.resetDefaultGraph();
@@ -65,5 +65,39 @@ describe("tf.io.writeGraph(graph_or_graph_def, logdir, name, as_text)", () => {
     );
     const g = build();
     expectRefused(() => tf.io.writeGraph(g, dir, 7 as never), /name/);
+  });
+});
+
+describe("tf.importGraphDef(graph_def, input_map, return_elements, name, op_dict, producer_op_list)", () => {
+  const source = (): ReturnType<tf.Graph["asGraphDef"]> => {
+    const g = new tf.Graph();
+    g.asDefault(build);
+    return g.asGraphDef();
+  };
+
+  it("positional and options forms import the same graph", () => {
+    const def = source();
+    const picture = expectSameGraphs(
+      () => tf.importGraphDef(def, null, ["sum:0"], "imp"),
+      () => tf.importGraphDef(def, { returnElements: ["sum:0"], name: "imp" }),
+      () => tf.importGraphDef({ graphDef: def, returnElements: ["sum:0"], name: "imp" }),
+      () => tf.importGraphDef(def, null, { returnElements: ["sum:0"], name: "imp" }),
+      () => tf.importGraphDef(GraphDef.toBinary(def), { name: "imp" }),
+    );
+    expect(picture.some((line) => line.startsWith("imp/sum = Add(imp/a:0,imp/k:0)"))).toBe(true);
+    expectSameGraphs(
+      () => tf.importGraphDef(def, { "a:0": tf.constant([3, 4]) }),
+      () => tf.importGraphDef(def, { inputMap: { "a:0": tf.constant([3, 4]) } }),
+    );
+  });
+
+  it("refuses wrongly typed arguments", () => {
+    const def = source();
+    expectRefused(() => tf.importGraphDef(42 as never), /graph_def|graphDef/);
+    expectRefused(() => tf.importGraphDef(def, { name: 3 as never }), /name/);
+    expectRefused(
+      () => tf.importGraphDef(def, { returnElements: [7] as never }),
+      /return_elements|returnElements/,
+    );
   });
 });

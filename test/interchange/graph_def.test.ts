@@ -93,7 +93,8 @@ describe("graph.asGraphDef", () => {
     expect(x.attr.dtype?.type).toBe(DT.float);
     expect(x.attr.shape?.shape?.dim?.map((d) => Number(d.size))).toEqual([-1, 3]);
     const w = node(def, "w");
-    expect(Object.keys(w.attr)).toEqual(["container", "dtype", "shape", "shared_name"]);
+    // TF writes attr map entries in key order: "_" sorts after uppercase, before lowercase.
+    expect(Object.keys(w.attr)).toEqual(["_class", "container", "dtype", "shape", "shared_name"]);
     expect(new TextDecoder().decode(w.attr.container?.s ?? undefined)).toBe("");
     expect(w.attr.shape?.shape?.dim?.map((d) => Number(d.size))).toEqual([3, 2]);
     const assign = node(def, "w/Assign");
@@ -101,13 +102,13 @@ describe("graph.asGraphDef", () => {
     expect(assign.attr.validate_shape?.b).toBe(true);
     expect(assign.attr.T?.type).toBe(DT.float);
     const adam = node(def, "Adam/update_w/ApplyAdam");
-    expect(Object.keys(adam.attr)).toEqual(["T", "use_locking", "use_nesterov"]);
+    expect(Object.keys(adam.attr)).toEqual(["T", "_class", "use_locking", "use_nesterov"]);
     expect(adam.input).toHaveLength(10);
     const mean = node(def, "Mean");
     expect(Object.keys(mean.attr)).toEqual(["T", "Tidx", "keep_dims"]);
     expect(mean.attr.Tidx?.type).toBe(DT.int32);
     const rnd = node(def, "w/Initializer/random_uniform/RandomUniform");
-    expect(Object.keys(rnd.attr)).toEqual(["T", "dtype", "seed", "seed2"]);
+    expect(Object.keys(rnd.attr)).toEqual(["T", "_class", "dtype", "seed", "seed2"]);
     // Every node has exactly its OpDef's attrs (and TF's colocation attr `_class`):
     // nothing scopeflow-internal leaks out.
     for (const n of def.node) {

@@ -107,6 +107,30 @@ describe("tf.graphUtil.convertVariablesToConstants", () => {
     expect(node(graphDef, "hidden/kernel").op).toBe("VariableV2");
   });
 
+  it("the frozen MLP runs in a fresh graph with no variables, giving the session's outputs", () => {
+    using sess = new tf.Session();
+    const { x, y } = trainedMlp(sess);
+    const batch = [
+      [0.5, -1, 2],
+      [3, 0, -0.25],
+    ];
+    const expected = sess.run(y, new Map([[x, batch]])) as tf.NDArray;
+    const frozen = tf.graphUtil.convertVariablesToConstants(
+      sess,
+      tf.getDefaultGraph().asGraphDef(),
+      ["output"],
+    );
+    const g = new tf.Graph();
+    const [out, input] = g.asDefault(
+      () =>
+        tf.importGraphDef(frozen, { returnElements: ["output:0", "x:0"], name: "" }) as tf.Tensor[],
+    );
+    expect(g.getOperations().filter((op) => op.type === "VariableV2")).toEqual([]);
+    using fresh = new tf.Session({ graph: g });
+    const got = fresh.run(out as tf.Tensor, new Map([[input as tf.Tensor, batch]])) as tf.NDArray;
+    expect(Array.from(got.data as Float32Array)).toEqual(Array.from(expected.data as Float32Array));
+  });
+
   it("writes every element, as make_tensor_proto writes a NumPy array; scalars as *_val", () => {
     const z = tf.getVariable("z", [2, 2], { initializer: tf.zerosInitializer() });
     const s = tf.getVariable("s", [], { initializer: tf.constantInitializer(3) });
@@ -176,7 +200,7 @@ describe("tf.graphUtil.convertVariablesToConstants", () => {
     expect(logged).toEqual([]);
   });
 
-  it("a frozen CNN written with tf.io.writeGraph as binary reads back node for node", () => {
+  it("a frozen CNN written with tf.io.writeGraph as a .pb imports and runs as the session did", () => {
     const images = tf.placeholder(tf.float32, [null, 6, 6, 1], { name: "images" });
     const conv = tf.layers.conv2d(images, 2, 3, { activation: tf.nn.relu, name: "conv" });
     const pool = tf.layers.maxPooling2d(conv, 2, 2);
@@ -196,6 +220,22 @@ describe("tf.graphUtil.convertVariablesToConstants", () => {
     expect(back.node.filter((n) => n.op === "Const").map((n) => n.name)).toContain("conv/kernel");
     const kernel = sess.run("conv/kernel:0") as tf.NDArray;
     expect(floats(node(back, "conv/kernel"))).toEqual(Array.from(kernel.data as Float32Array));
+    // The file's graph, imported, classifies as the session did.
+    const batch = Array.from({ length: 2 }, (_, n) =>
+      Array.from({ length: 6 }, (_, i) => Array.from({ length: 6 }, (_, j) => [(n + i * j) % 5])),
+    );
+    const expected = sess.run("probs:0", new Map([[images, batch]])) as tf.NDArray;
+    const g = new tf.Graph();
+    const [probs, input] = g.asDefault(
+      () =>
+        tf.importGraphDef(new Uint8Array(readFileSync(file)), {
+          returnElements: ["probs:0", "images:0"],
+        }) as tf.Tensor[],
+    );
+    expect(probs?.name).toBe("import/probs:0");
+    using fresh = new tf.Session({ graph: g });
+    const got = fresh.run(probs as tf.Tensor, new Map([[input as tf.Tensor, batch]])) as tf.NDArray;
+    expect(Array.from(got.data as Float32Array)).toEqual(Array.from(expected.data as Float32Array));
   });
 });
 

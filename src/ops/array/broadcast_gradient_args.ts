@@ -59,9 +59,10 @@ registerOp({
     attrs: ["T: {int32, int64} = int32"],
   },
   kernel: ([s0, s1], op) => {
-    let r0 = op.buildData._r0 as number[] | null;
-    let r1 = op.buildData._r1 as number[] | null;
-    if (r0 === null || r1 === null)
+    let r0 = op.buildData._r0 as number[] | null | undefined;
+    let r1 = op.buildData._r1 as number[] | null | undefined;
+    // `undefined`: an imported op, whose builder did not look at its inputs.
+    if (r0 === null || r1 === null || r0 === undefined || r1 === undefined)
       [r0, r1] = bcastReductions(readInts(s0 as tfc.Tensor), readInts(s1 as tfc.Tensor));
     return [i32(r0), i32(r1)];
   },

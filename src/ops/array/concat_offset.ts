@@ -23,8 +23,9 @@ registerOp({
     attrs: ["N: int >= 2"],
   },
   kernel: (inputs, op) => {
-    let offsets = op.buildData._offsets as number[][] | null;
-    if (offsets === null) {
+    let offsets = op.buildData._offsets as number[][] | null | undefined;
+    // `undefined`: an imported op, whose builder did not look at its inputs.
+    if (offsets === null || offsets === undefined) {
       const shapes = inputs.slice(1).map((s) => readInts(s as tfc.Tensor));
       offsets = concatOffsets(readScalar(inputs[0] as tfc.Tensor), shapes);
     }

@@ -33,6 +33,25 @@ registerOp({
   },
 });
 
+/**
+ * TensorFlow's old name of `Placeholder` (deprecated at GraphDef version 23), found in
+ * graphs written before: registered so that they import and run.
+ */
+registerOp({
+  type: "PlaceholderV2",
+  opDef: {
+    outputs: ["output: dtype"],
+    attrs: ["dtype: type", "shape: shape"],
+    deprecation: {
+      version: 23,
+      explanation: "Placeholder now behaves the same as PlaceholderV2.",
+    },
+  },
+  kernel: (_inputs, op) => {
+    throw new InvalidArgumentError(missingFeedMessage(op.outputs[0] as Tensor), op.name);
+  },
+});
+
 registerOp({
   type: "PlaceholderWithDefault",
   opDef: {

@@ -26,7 +26,8 @@ registerOp({
     attrs: ["num: int >= 0", "T: type", "axis: int = 0"],
   },
   kernel: ([x], op) => {
-    const axis = op.buildData._axis as number;
+    // An imported op (no builder) has TF's attr only.
+    const axis = (op.buildData._axis as number | undefined) ?? (op.attrs.axis as number);
     return tfc.unstack(x as tfc.Tensor, axis < 0 ? axis + (x as tfc.Tensor).rank : axis);
   },
 });

@@ -55,7 +55,7 @@ function masksOf(op: Operation): StridedSliceMasks {
 }
 
 function intsOf(op: Operation, attr: string, value: tfc.Tensor): number[] {
-  return (op.attrs[attr] as number[] | null | undefined) ?? readInts(value);
+  return (op.buildData[attr] as number[] | null | undefined) ?? readInts(value);
 }
 
 /** The dense spec of a running op, with the kernel's errors. */

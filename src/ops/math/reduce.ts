@@ -174,8 +174,9 @@ for (const [type, { kernel }] of Object.entries(REDUCERS)) {
     opDef: OP_DEFS[type],
     kernel: ([x, axes], op) => {
       const input = x as tfc.Tensor;
-      let dims = op.buildData._axes as number[] | null;
-      if (dims === null) {
+      let dims = op.buildData._axes as number[] | null | undefined;
+      // `undefined`: an imported op, whose builder did not look at its axes.
+      if (dims === null || dims === undefined) {
         dims = readInts(axes as tfc.Tensor).map((a) => (a < 0 ? a + input.rank : a));
       }
       if (dims.length === 0) return [shareTensor(input)];

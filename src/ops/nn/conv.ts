@@ -1,5 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "../../errors.js";
+import type { Operation } from "../../graph/operation.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
@@ -32,6 +33,69 @@ import {
 type TfjsPad =
   "valid" | "same" | [[number, number], [number, number], [number, number], [number, number]];
 
+/** What the `Conv2D` kernel needs of the op's attrs, in tfjs's terms. */
+interface Conv2DData {
+  /** Why tfjs cannot run it (TF's message), or `null`. */
+  readonly unsupported: string | null;
+  readonly strides: [number, number];
+  readonly dilations: [number, number];
+  readonly pad: TfjsPad;
+}
+
+/** The kernel's view of a `Conv2D`'s attrs (computed once by the builder, or from the attrs). */
+function conv2dData(
+  format: DataFormat,
+  strides: readonly number[],
+  dilations: readonly number[],
+  padding: string,
+  explicit: readonly number[],
+): Conv2DData {
+  const { h, w, c } = spatialIndices(format);
+  const padAt = (i: number): [number, number] => [explicit[2 * i] ?? 0, explicit[2 * i + 1] ?? 0];
+  const sh = strides[h] as number;
+  const sw = strides[w] as number;
+  const dh = dilations[h] as number;
+  const dw = dilations[w] as number;
+  let unsupported: string | null = null;
+  if (strides[0] !== 1 || strides[c] !== 1) {
+    unsupported =
+      "Current implementation does not yet support strides in the batch and depth dimensions.";
+  } else if (dilations[0] !== 1 || dilations[c] !== 1) {
+    unsupported =
+      "Current implementation does not yet support dilations in the batch and depth dimensions.";
+  } else if ((sh > 1 || sw > 1) && (dh > 1 || dw > 1)) {
+    unsupported =
+      "Current libxsmm and customized CPU implementations do not yet support dilation rates larger than 1.";
+  }
+  const pad: TfjsPad =
+    padding === "EXPLICIT"
+      ? [[0, 0], padAt(h), padAt(w), [0, 0]]
+      : padding === "SAME"
+        ? "same"
+        : "valid";
+  return { unsupported, strides: [sh, sw], dilations: [dh, dw], pad };
+}
+
+/** Kernel data of ops not made by the builder (imported from a GraphDef), worked out once. */
+const importedConv2D = new WeakMap<Operation, Conv2DData>();
+
+function conv2dDataOf(op: Operation): Conv2DData {
+  const built = op.buildData._conv2d as Conv2DData | undefined;
+  if (built !== undefined) return built;
+  let data = importedConv2D.get(op);
+  if (data === undefined) {
+    data = conv2dData(
+      op.attrs.data_format as DataFormat,
+      op.attrs.strides as number[],
+      op.attrs.dilations as number[],
+      op.attrs.padding as string,
+      op.attrs.explicit_paddings as number[],
+    );
+    importedConv2D.set(op, data);
+  }
+  return data;
+}
+
 /** The attrs of `Conv2D` and of its two gradient ops, as TF 1.15 registers them. */
 export const CONV2D_ATTRS = [
   "T: {half, bfloat16, float, double}",
@@ -51,12 +115,9 @@ registerOp({
     attrs: CONV2D_ATTRS,
   },
   kernel: ([input, filter], op) => {
-    const unsupported = op.buildData._unsupported as string | null;
+    const { unsupported, strides, dilations, pad } = conv2dDataOf(op);
     if (unsupported !== null) throw new InvalidArgumentError(unsupported, op.name);
     const format = op.attrs.data_format as DataFormat;
-    const strides = op.buildData._strides as [number, number];
-    const dilations = op.buildData._dilations as [number, number];
-    const pad = op.buildData._pad as TfjsPad;
     return [
       inChannelsLast(tfc, input as tfc.Tensor, format, (x) =>
         tfc.conv2d(x, filter as tfc.Tensor4D, strides, pad, "NHWC", dilations),
@@ -186,28 +247,6 @@ function conv2dOp(
       format === "NHWC"
         ? [inDims[0] as Dim, rows, cols, fDims[3] as Dim]
         : [inDims[0] as Dim, fDims[3] as Dim, rows, cols];
-    let unsupported: string | null = null;
-    if (strides[0] !== 1 || strides[c] !== 1) {
-      unsupported =
-        "Current implementation does not yet support strides in the batch and depth dimensions.";
-    } else if (dilations[0] !== 1 || dilations[c] !== 1) {
-      unsupported =
-        "Current implementation does not yet support dilations in the batch and depth dimensions.";
-    } else if ((sh > 1 || sw > 1) && (dh > 1 || dw > 1)) {
-      unsupported =
-        "Current libxsmm and customized CPU implementations do not yet support dilation rates larger than 1.";
-    }
-    const pad: TfjsPad =
-      padding === "EXPLICIT"
-        ? [
-            [0, 0],
-            [top, bottom],
-            [left, right],
-            [0, 0],
-          ]
-        : padding === "SAME"
-          ? "same"
-          : "valid";
     return makeOp(
       graph,
       "Conv2D",
@@ -222,10 +261,7 @@ function conv2dOp(
         explicit_paddings: explicit,
         data_format: format,
         dilations,
-        _strides: [sh, sw],
-        _dilations: [dh, dw],
-        _pad: pad,
-        _unsupported: unsupported,
+        _conv2d: conv2dData(format, strides, dilations, padding, explicit),
       },
     ).outputs[0] as Tensor;
   });

@@ -1,5 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { ValueError, UnimplementedError, InvalidArgumentError } from "../../errors.js";
+import type { Operation } from "../../graph/operation.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
@@ -54,6 +55,51 @@ const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
   },
 };
 
+/** What the pooling kernels need of the op's attrs, in tfjs's terms. */
+interface PoolData {
+  /** TF's message and whether it is an Unimplemented error, when tfjs cannot pool so. */
+  readonly unsupported: [string, boolean] | null;
+  readonly window: [number, number];
+  readonly strides: [number, number];
+}
+
+function poolData(
+  format: DataFormat,
+  ksize: readonly number[],
+  strides: readonly number[],
+): PoolData {
+  const { h, w, c } = spatialIndices(format);
+  let unsupported: [string, boolean] | null = null;
+  if (ksize[0] !== 1 || strides[0] !== 1) {
+    unsupported = ["Pooling is not yet supported on the batch dimension.", false];
+  } else if (ksize[c] !== 1 || strides[c] !== 1) {
+    unsupported = ["Pooling across depth is not supported on TensorFlow.js kernels.", true];
+  }
+  return {
+    unsupported,
+    window: [ksize[h] as number, ksize[w] as number],
+    strides: [strides[h] as number, strides[w] as number],
+  };
+}
+
+/** Kernel data of pooling ops not made by their builder (imported), worked out once. */
+const importedPools = new WeakMap<Operation, PoolData>();
+
+function poolDataOf(op: Operation): PoolData {
+  const built = op.buildData._pool as PoolData | undefined;
+  if (built !== undefined) return built;
+  let data = importedPools.get(op);
+  if (data === undefined) {
+    data = poolData(
+      op.attrs.data_format as DataFormat,
+      op.attrs.ksize as number[],
+      op.attrs.strides as number[],
+    );
+    importedPools.set(op, data);
+  }
+  return data;
+}
+
 for (const [type, pool] of [
   ["MaxPool", tfc.maxPool],
   ["AvgPool", tfc.avgPool],
@@ -62,15 +108,13 @@ for (const [type, pool] of [
     type,
     opDef: OP_DEFS[type],
     kernel: ([value], op) => {
-      const unsupported = op.buildData._unsupported as [string, boolean] | null;
+      const { unsupported, window, strides } = poolDataOf(op);
       if (unsupported !== null) {
         const [message, unimplemented] = unsupported;
         throw unimplemented
           ? new UnimplementedError(message, op.name)
           : new InvalidArgumentError(message, op.name);
       }
-      const window = op.buildData._ksize as [number, number];
-      const strides = op.buildData._strides as [number, number];
       const pad = (op.attrs.padding as string) === "SAME" ? "same" : "valid";
       return [
         inChannelsLast(tfc, value as tfc.Tensor, op.attrs.data_format as DataFormat, (x) =>
@@ -137,21 +181,13 @@ function pool(type: "MaxPool" | "AvgPool", a: ArgsOf<typeof POOL_PARAMS>): Tenso
     const depth = size(c);
     const out: Dim[] =
       format === "NHWC" ? [dims[0] as Dim, rows, cols, depth] : [dims[0] as Dim, depth, rows, cols];
-    let unsupported: [string, boolean] | null = null;
-    if (ksize[0] !== 1 || strides[0] !== 1) {
-      unsupported = ["Pooling is not yet supported on the batch dimension.", false];
-    } else if (ksize[c] !== 1 || strides[c] !== 1) {
-      unsupported = ["Pooling across depth is not supported on TensorFlow.js kernels.", true];
-    }
     return makeOp(graph, type, scope, [x], [{ dtype: x.dtype, shape: new TensorShape(out) }], {
       T: x.dtype,
       ksize,
       strides,
       padding: a.padding,
       data_format: format,
-      _ksize: [ksize[h], ksize[w]],
-      _strides: [strides[h], strides[w]],
-      _unsupported: unsupported,
+      _pool: poolData(format, ksize, strides),
     }).outputs[0] as Tensor;
   });
 }

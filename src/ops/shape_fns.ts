@@ -1,0 +1,388 @@
+/**
+ * TensorFlow's shape functions (`SetShapeFn`) of the common op types, for ops created
+ * without their builder (graph import): the same rules and error texts the builders
+ * apply, through the shared helpers (`broadcastShapes`, `ShapeInference`,
+ * `windowedOutputSize`, `constantValueAsShape`). An op type without one gets unknown
+ * shapes (or the GraphDef's `_output_shapes`).
+ */
+import type { DType } from "../graph/dtypes.js";
+import type { Tensor } from "../graph/tensor.js";
+import { TensorShape, type Dim } from "../graph/tensor_shape.js";
+import type { ConstValue } from "./const_value.js";
+import { spatialIndices, windowedOutputSize, type DataFormat } from "./nn/conv_utils.js";
+import { registerShapeFunction, type ShapeInferenceOp } from "./registry.js";
+import { broadcastShapes, ShapeInference } from "./shape_utils.js";
+import { constantInts, constantScalar, constantValueAsShape } from "./tensor_util.js";
+
+function shapeOf(op: ShapeInferenceOp, i: number): TensorShape {
+  return (op.inputs[i] as Tensor).shape;
+}
+
+function inference(op: ShapeInferenceOp): ShapeInference {
+  return new ShapeInference(
+    op.name,
+    op.type,
+    op.inputs.map((t) => t.shape),
+  );
+}
+
+const unknown = (): TensorShape => TensorShape.unknown();
+const scalar = (): TensorShape => TensorShape.scalar();
+
+// Sources: the shape is an attr.
+registerShapeFunction((op) => [new TensorShape((op.attrs.value as ConstValue).shape)], "Const");
+registerShapeFunction(
+  (op) => [op.attrs.shape as TensorShape],
+  "Placeholder",
+  "PlaceholderV2",
+  "VariableV2",
+);
+registerShapeFunction(
+  (op) => [inference(op).mergeShape(shapeOf(op, 0), op.attrs.shape as TensorShape)],
+  "PlaceholderWithDefault",
+);
+
+// Element-wise ops and ops whose output is shaped as their first input.
+registerShapeFunction(
+  (op) => op.outputDTypes.map(() => shapeOf(op, 0)),
+  "Identity",
+  "StopGradient",
+  "Snapshot",
+  "PreventGradient",
+  "CheckNumerics",
+  "Neg",
+  "Square",
+  "Sqrt",
+  "Rsqrt",
+  "Exp",
+  "Log",
+  "Log1p",
+  "Abs",
+  "Sign",
+  "Floor",
+  "Ceil",
+  "Round",
+  "Reciprocal",
+  "Sin",
+  "Cos",
+  "Tanh",
+  "Sigmoid",
+  "Relu",
+  "Relu6",
+  "Elu",
+  "Selu",
+  "Softplus",
+  "LogicalNot",
+  "IsFinite",
+  "Cast",
+  "ZerosLike",
+  "OnesLike",
+  "Softmax",
+  "LogSoftmax",
+  "Enter",
+  "Exit",
+  "NextIteration",
+  "LoopCond",
+  "Assign",
+  "AssignAdd",
+  "AssignSub",
+  "ReluGrad",
+  "Relu6Grad",
+  "EluGrad",
+  "SeluGrad",
+  "SoftplusGrad",
+  "SigmoidGrad",
+  "TanhGrad",
+  "RsqrtGrad",
+  "SqrtGrad",
+  "ReciprocalGrad",
+  "BiasAdd",
+);
+
+// Element-wise binary ops with NumPy broadcasting.
+registerShapeFunction(
+  (op) => [broadcastShapes(shapeOf(op, 0), shapeOf(op, 1), op.name, op.type)],
+  "Add",
+  "AddV2",
+  "Sub",
+  "Mul",
+  "RealDiv",
+  "Div",
+  "DivNoNan",
+  "FloorDiv",
+  "FloorMod",
+  "TruncateDiv",
+  "Pow",
+  "Maximum",
+  "Minimum",
+  "SquaredDifference",
+  "Equal",
+  "NotEqual",
+  "Less",
+  "LessEqual",
+  "Greater",
+  "GreaterEqual",
+  "LogicalAnd",
+  "LogicalOr",
+);
+
+registerShapeFunction((op) => {
+  const si = inference(op);
+  let shape = shapeOf(op, 0);
+  for (let i = 1; i < op.inputs.length; i++) shape = si.mergeShape(shape, shapeOf(op, i));
+  return [shape];
+}, "AddN");
+
+registerShapeFunction((op) => {
+  const si = inference(op);
+  const a = si.withRank(shapeOf(op, 0), 2);
+  const b = si.withRank(shapeOf(op, 1), 2);
+  const ta = op.attrs.transpose_a === true;
+  const tb = op.attrs.transpose_b === true;
+  si.mergeDim((ta ? a[0] : a[1]) as Dim, (tb ? b[1] : b[0]) as Dim);
+  return [new TensorShape([(ta ? a[1] : a[0]) as Dim, (tb ? b[0] : b[1]) as Dim])];
+}, "MatMul");
+
+registerShapeFunction((op) => {
+  const dims = shapeOf(op, 0).dims;
+  return [dims === null ? TensorShape.unknownOfRank(1) : new TensorShape([dims.length])];
+}, "Shape");
+registerShapeFunction(() => [scalar()], "Size", "Rank", "L2Loss");
+
+registerShapeFunction(
+  (op) => {
+    const s = shapeOf(op, 0);
+    return [s, s];
+  },
+  "Switch",
+  "RefSwitch",
+);
+registerShapeFunction((op) => {
+  // Shapes that differ in a dim leave it unknown; differing ranks, the whole shape.
+  let out: TensorShape | null = null;
+  for (const t of op.inputs) {
+    const s = t.shape;
+    if (out === null) out = s;
+    else if (out.dims === null || s.dims === null || out.dims.length !== s.dims.length)
+      out = TensorShape.unknown();
+    else out = new TensorShape(out.dims.map((d, i) => (d === (s.dims as Dim[])[i] ? d : null)));
+  }
+  return [out ?? unknown(), scalar()];
+}, "Merge");
+
+/** `Reshape`'s output: the shape input's known value, `-1` resolved from the size. */
+registerShapeFunction((op) => {
+  const target = constantValueAsShape(op.inputs[1] as Tensor);
+  if (target.dims === null) return [target];
+  const dims = target.dims.slice();
+  const known = constantInts(op.inputs[1] as Tensor);
+  const inputSize = shapeOf(op, 0).numElements();
+  if (known !== null) {
+    const missing = known.indexOf(-1);
+    if (missing >= 0 && inputSize !== null) {
+      const rest = known.reduce((p, d, i) => (i === missing ? p : p * d), 1);
+      const si = inference(op);
+      if (rest === 0 || inputSize % rest !== 0)
+        si.fail(
+          `Cannot reshape a tensor with ${inputSize} elements to shape [${known.join(",")}] (${known.reduce((p, d) => (d < 0 ? p : p * d), 1)} elements)`,
+        );
+      dims[missing] = inputSize / rest;
+    }
+  }
+  return [new TensorShape(dims)];
+}, "Reshape");
+
+registerShapeFunction((op) => [constantValueAsShape(op.inputs[0] as Tensor)], "Fill");
+
+/** Reductions: the constant axes removed, or kept as 1 with `keep_dims`. */
+registerShapeFunction(
+  (op) => {
+    const input = shapeOf(op, 0);
+    const axes = constantInts(op.inputs[1] as Tensor);
+    const keep = op.attrs.keep_dims === true;
+    if (input.dims === null) return [unknown()];
+    const rank = input.dims.length;
+    if (axes === null) return [keep ? TensorShape.unknownOfRank(rank) : unknown()];
+    const norm = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
+    for (const a of norm)
+      if (a < 0 || a >= rank)
+        inference(op).fail(`Invalid reduction dimension ${a} for input with ${rank} dimensions.`);
+    const dims: Dim[] = [];
+    input.dims.forEach((d, i) => {
+      if (!norm.has(i)) dims.push(d);
+      else if (keep) dims.push(1);
+    });
+    return [new TensorShape(dims)];
+  },
+  "Sum",
+  "Mean",
+  "Max",
+  "Min",
+  "Prod",
+  "All",
+  "Any",
+);
+
+registerShapeFunction(
+  (op) => {
+    const input = shapeOf(op, 0);
+    const axis = constantScalar(op.inputs[1] as Tensor);
+    if (input.dims === null || axis === null) return [unknown()];
+    const rank = input.dims.length;
+    const a = axis < 0 ? axis + rank : axis;
+    return [new TensorShape(input.dims.filter((_, i) => i !== a))];
+  },
+  "ArgMax",
+  "ArgMin",
+);
+
+registerShapeFunction((op) => {
+  const n = op.inputs.length - 1;
+  const axis = constantScalar(op.inputs[n] as Tensor);
+  const shapes = op.inputs.slice(0, n).map((t) => t.shape);
+  const first = shapes.find((s) => s.dims !== null);
+  if (first === undefined || first.dims === null) return [unknown()];
+  const rank = first.dims.length;
+  if (axis === null) return [TensorShape.unknownOfRank(rank)];
+  const a = axis < 0 ? axis + rank : axis;
+  const si = inference(op);
+  const dims: Dim[] = first.dims.slice();
+  let total: Dim = 0;
+  for (const s of shapes) {
+    const d = si.withRank(s, rank);
+    d.forEach((x, i) => {
+      if (i !== a) dims[i] = si.mergeDim(dims[i] as Dim, x);
+    });
+    total = total === null || d[a] === null ? null : total + (d[a] as number);
+  }
+  dims[a] = total;
+  return [new TensorShape(dims)];
+}, "ConcatV2");
+
+registerShapeFunction((op) => {
+  const si = inference(op);
+  let shape = shapeOf(op, 0);
+  for (const t of op.inputs) shape = si.mergeShape(shape, t.shape);
+  if (shape.dims === null) return [unknown()];
+  const axisAttr = op.attrs.axis as number;
+  const rank = shape.dims.length + 1;
+  const a = axisAttr < 0 ? axisAttr + rank : axisAttr;
+  const dims = shape.dims.slice();
+  dims.splice(a, 0, op.inputs.length);
+  return [new TensorShape(dims)];
+}, "Pack");
+
+registerShapeFunction((op) => {
+  const input = shapeOf(op, 0);
+  const axis = constantScalar(op.inputs[1] as Tensor);
+  if (input.dims === null || axis === null) return [unknown()];
+  const rank = input.dims.length + 1;
+  const dims = input.dims.slice();
+  dims.splice(axis < 0 ? axis + rank : axis, 0, 1);
+  return [new TensorShape(dims)];
+}, "ExpandDims");
+
+registerShapeFunction((op) => {
+  const input = shapeOf(op, 0);
+  if (input.dims === null) return [unknown()];
+  const rank = input.dims.length;
+  const axes = ((op.attrs.squeeze_dims as number[] | undefined) ?? []).map((a) =>
+    a < 0 ? a + rank : a,
+  );
+  if (axes.length === 0) {
+    if (input.dims.some((d) => d === null)) return [unknown()];
+    return [new TensorShape(input.dims.filter((d) => d !== 1))];
+  }
+  return [new TensorShape(input.dims.filter((_, i) => !axes.includes(i)))];
+}, "Squeeze");
+
+registerShapeFunction((op) => {
+  const input = shapeOf(op, 0);
+  const perm = constantInts(op.inputs[1] as Tensor);
+  if (input.dims === null) return [unknown()];
+  if (perm === null) return [TensorShape.unknownOfRank(input.dims.length)];
+  return [new TensorShape(perm.map((p) => (input.dims as Dim[])[p] as Dim))];
+}, "Transpose");
+
+registerShapeFunction((op) => {
+  const input = shapeOf(op, 0);
+  const multiples = constantInts(op.inputs[1] as Tensor);
+  if (input.dims === null) return [unknown()];
+  if (multiples === null) return [TensorShape.unknownOfRank(input.dims.length)];
+  return [new TensorShape(input.dims.map((d, i) => (d === null ? null : d * (multiples[i] ?? 1))))];
+}, "Tile");
+
+/** The attrs of a 2-D convolution or pooling op, in NHWC order. */
+function windowed(
+  op: ShapeInferenceOp,
+  input: readonly Dim[],
+  window: [Dim, Dim],
+  outChannels: Dim,
+): TensorShape {
+  const si = inference(op);
+  const format = ((op.attrs.data_format as string | undefined) ?? "NHWC") as DataFormat;
+  const { h, w } = spatialIndices(format);
+  const strides = op.attrs.strides as number[];
+  const dilations = (op.attrs.dilations as number[] | undefined) ?? [1, 1, 1, 1];
+  const padding = op.attrs.padding as string;
+  const explicit = (op.attrs.explicit_paddings as number[] | undefined) ?? [];
+  const size = (axis: number, k: number): Dim =>
+    windowedOutputSize(
+      si,
+      input[axis] as Dim,
+      window[k] as Dim,
+      dilations[axis] ?? 1,
+      strides[axis] ?? 1,
+      padding,
+      explicit[2 * axis] ?? 0,
+      explicit[2 * axis + 1] ?? 0,
+    );
+  const out: Dim[] = new Array<Dim>(4);
+  out[0] = input[0] as Dim;
+  out[h] = size(h, 0);
+  out[w] = size(w, 1);
+  out[format === "NHWC" ? 3 : 1] = outChannels;
+  return new TensorShape(out);
+}
+
+registerShapeFunction((op) => {
+  const si = inference(op);
+  const input = si.withRank(shapeOf(op, 0), 4);
+  const filter = si.withRank(shapeOf(op, 1), 4);
+  const format = (op.attrs.data_format as string | undefined) ?? "NHWC";
+  const channels = input[spatialIndices(format as DataFormat).c] as Dim;
+  si.mergeDim(channels, filter[2] as Dim);
+  return [windowed(op, input, [filter[0] as Dim, filter[1] as Dim], filter[3] as Dim)];
+}, "Conv2D");
+
+registerShapeFunction(
+  (op) => {
+    const si = inference(op);
+    const input = si.withRank(shapeOf(op, 0), 4);
+    const ksize = op.attrs.ksize as number[];
+    const format = ((op.attrs.data_format as string | undefined) ?? "NHWC") as DataFormat;
+    const { h, w, c } = spatialIndices(format);
+    return [windowed(op, input, [ksize[h] ?? 1, ksize[w] ?? 1], input[c] as Dim)];
+  },
+  "MaxPool",
+  "AvgPool",
+);
+
+registerShapeFunction(
+  (op) => {
+    const si = inference(op);
+    const logits = si.withRank(shapeOf(op, 0), 2);
+    return [new TensorShape([logits[0] as Dim]), new TensorShape(logits)];
+  },
+  "SoftmaxCrossEntropyWithLogits",
+  "SparseSoftmaxCrossEntropyWithLogits",
+);
+
+registerShapeFunction(
+  () => [TensorShape.unknownOfRank(1), TensorShape.unknownOfRank(1)],
+  "BroadcastGradientArgs",
+);
+registerShapeFunction(() => [TensorShape.unknownOfRank(1)], "Range");
+
+/** `RestoreV2`: one tensor per name, shapes known only when restored. */
+registerShapeFunction((op) => (op.attrs.dtypes as DType[]).map(() => unknown()), "RestoreV2");
