@@ -27,6 +27,7 @@ import {
 } from "../ops/op_def.js";
 import { getOpDef, getOpDefinition } from "../ops/registry.js";
 import { GraphDef, type tensorflow } from "../proto/index.js";
+import { librarySection } from "./function_def.js";
 
 export type GraphDefMessage = tensorflow.GraphDef.$Properties;
 export type NodeDefMessage = tensorflow.NodeDef.$Properties;
@@ -126,8 +127,8 @@ function scalarAttr(type: string, v: unknown): AttrValueMessage | string {
     case "tensor":
       return isConstValue(v) ? { tensor: tensorProtoOf(v) } : "expected a constant value";
     case "func":
-      // A func attr names a function whose body goes to GraphDef.library, not written yet.
-      return "function-valued attrs (tf.data map/filter functions) are not exported yet";
+      // A NameAttrList naming a function of GraphDef.library (written by graphDefOf).
+      return typeof v === "string" ? { func: { name: v } } : "expected a function name";
     default:
       return `attrs of type ${type} cannot be exported`;
   }
@@ -342,6 +343,9 @@ export function graphDefOf(graph: Graph, request: GraphDefRequest): GraphDefView
     node: ops.map((op) => nodeDefOf(op, request.addShapes)),
     versions: { producer: GRAPH_DEF_VERSION },
   };
+  // TF writes the library between the nodes and the versions; field order is the codec's.
+  const library = librarySection(ops, (op) => nodeDefOf(op, request.addShapes));
+  if (library !== null) def.library = library;
   return GraphDef.fromBinary(GraphDef.toBinary(def));
 }
 

@@ -396,10 +396,23 @@ describe("export refuses what TensorFlow could not import, naming node and attr"
     );
   });
 
-  it("function-valued attrs, whose bodies GraphDef.library would need", () => {
-    tf.data.Dataset.range(3).map((x: tf.Tensor) => tf.add(x, 1));
-    expect(() => tf.getDefaultGraph().asGraphDef()).toThrow(
-      "(op MapDataset): attr 'f': function-valued attrs (tf.data map/filter functions) are not exported yet",
+  it("a func attr naming no traced function", () => {
+    const g = tf.getDefaultGraph();
+    const ds = tf.data.Dataset.range(3);
+    g.createOp({
+      type: "MapDataset",
+      name: "bad",
+      inputs: [ds.variantTensor],
+      outputs: [{ dtype: "variant", shape: tf.TensorShape.scalar() }],
+      attrs: {
+        f: "nowhere",
+        Targuments: [],
+        output_types: ["int64"],
+        output_shapes: [tf.TensorShape.scalar()],
+      },
+    });
+    expect(() => g.asGraphDef()).toThrow(
+      "Cannot export node 'bad' (op MapDataset): function nowhere is not defined",
     );
   });
 
