@@ -129,6 +129,23 @@ describe("_class colocation attrs", () => {
     expect(g2.get("gradients/Fill")).toBe("loc:@sq");
   });
 
+  it("batch normalization's moving-average updates are colocated with the moving variables", () => {
+    const x = tf.placeholder(tf.float32, [null, 3], { name: "x" });
+    tf.layers.batchNormalization(x, { training: true, fused: false });
+    const got = classes(tf.getDefaultGraph().asGraphDef());
+    const updates = [...got].filter(([name]) => name.includes("AssignMovingAvg"));
+    expect(updates.length).toBeGreaterThanOrEqual(6);
+    for (const [name, cls] of updates)
+      expect(cls, name).toBe(
+        name.includes("AssignMovingAvg_1")
+          ? "loc:@batch_normalization/moving_variance"
+          : "loc:@batch_normalization/moving_mean",
+      );
+    expect(got.get("batch_normalization/AssignMovingAvg")).toBe(
+      "loc:@batch_normalization/moving_mean",
+    );
+  });
+
   it("colocateWith: groups of enclosing scopes, ignoreExisting, the device, null", () => {
     const g = tf.getDefaultGraph();
     const a = tf.constant(1, { name: "a" });
