@@ -39,6 +39,7 @@ const BENCHES: Bench[] = [
   { name: "while-loop", file: "while-loop.ts", args: [] },
   { name: "build-graph", file: "build-graph.ts", args: [] },
   { name: "checkpoint", file: "checkpoint.ts", args: [] },
+  { name: "import-graph", file: "import-graph.ts", args: [] },
 ];
 
 const args = process.argv.slice(2);

@@ -285,15 +285,6 @@ export class Graph {
     return name;
   }
 
-  /**
-   * Marks an op name given from outside (an imported node) as used, unless it already is
-   * (`_create_op_from_tf_operation`): later ops asking for it get `name_1`.
-   */
-  markNameUsed(name: string): void {
-    const key = name.toLowerCase();
-    if (!this.namesInUse.has(key)) this.setNameUse(key, 1);
-  }
-
   private setNameUse(key: string, count: number): void {
     if (this.undoLog !== null) {
       const previous = this.namesInUse.get(key);
@@ -615,6 +606,17 @@ export class Graph {
   /** The op of that name, or `undefined`. */
   findOperation(name: string): Operation | undefined {
     return this.opsByName.get(name);
+  }
+
+  /**
+   * Marks an op name given from outside (an imported node) as used, unless it already is
+   * (`_create_op_from_tf_operation`): later ops asking for it get `name_1`.
+   */
+  markNameUsed(name: string): void {
+    const key = name.toLowerCase();
+    if (this.namesInUse.has(key)) return;
+    this.namesInUse.set(key, 1);
+    this.onUndo(() => this.namesInUse.delete(key));
   }
 
   /**

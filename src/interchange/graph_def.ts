@@ -40,6 +40,29 @@ type ShapeProtoMessage = tensorflow.TensorShapeProto.$Properties;
  */
 export const GRAPH_DEF_VERSION = 134;
 
+/** A graph's GraphDef versions (`graph.graph_def_versions`). */
+export interface GraphDefVersions {
+  producer: number;
+  minConsumer: number;
+  badConsumers: number[];
+}
+
+const VERSIONS = Symbol("scopeflow.graphDefVersions");
+
+/**
+ * The versions a graph's GraphDef declares: TF 1.15's, until a GraphDef written by an
+ * older producer is imported into it (TF's importer lowers `producer` to the oldest
+ * imported one and raises `min_consumer`), so that an op only valid in old graphs
+ * (`PlaceholderV2`) stays valid when the graph is exported and imported again.
+ */
+export function graphDefVersions(graph: Graph): GraphDefVersions {
+  return graph.getExtension(VERSIONS, () => ({
+    producer: GRAPH_DEF_VERSION,
+    minConsumer: 0,
+    badConsumers: [],
+  }));
+}
+
 /** A node that TensorFlow could not import: names the node, and the attr when one is at fault. */
 export class GraphExportError extends ValueError {
   constructor(op: Operation, why: string) {
@@ -84,7 +107,8 @@ export function tensorProtoOf(value: ConstValue, compact = true): TensorProtoMes
   const n = values.length;
   const allEqual =
     compact && n > 1 && Array.prototype.every.call(values, (v: unknown) => v === values[0]);
-  const shown = allEqual ? values.slice(0, 1) : values;
+  // TF writes every string of a list (`_FlattenToStrings`), equal or not.
+  const shown = allEqual && value.dtype !== "string" ? values.slice(0, 1) : values;
   switch (value.dtype) {
     case "string":
       proto.stringVal = (shown as string[]).map((s) => encoder.encode(s));
@@ -278,6 +302,20 @@ function tensorInputName(t: Tensor): string {
   return t.valueIndex === 0 ? t.op.name : `${t.op.name}:${t.valueIndex}`;
 }
 
+/**
+ * The internal attrs (`_user_specified_name`, …) of imported nodes that scopeflow has no
+ * use for but TensorFlow's runtime may: kept as read, written back on export.
+ */
+const importedPrivateAttrs = new WeakMap<Operation, ReadonlyMap<string, AttrValueMessage>>();
+
+/** Keeps an imported node's internal attrs, to be exported with it. */
+export function keepPrivateAttrs(
+  op: Operation,
+  attrs: ReadonlyMap<string, AttrValueMessage>,
+): void {
+  if (attrs.size > 0) importedPrivateAttrs.set(op, attrs);
+}
+
 /** The op as a `NodeDef`, validated against its OpDef. */
 export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
   const decl = getOpDefinition(op.type)?.opDef;
@@ -306,6 +344,7 @@ export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
     attrs.set(name, v);
   }
   inferAttrs(op, def, attrs);
+  for (const [name, value] of importedPrivateAttrs.get(op) ?? []) attrs.set(name, value);
   for (const adef of def.attr ?? []) {
     const name = adef.name ?? "";
     let v = attrs.get(name);
@@ -320,7 +359,8 @@ export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
   }
   checkArgs(op, "input", def.inputArg ?? [], op.inputs, attrs);
   checkArgs(op, "output", def.outputArg ?? [], op.outputs, attrs);
-  if (addShapes)
+  // As TF's `as_graph_def(add_shapes=True)`: only ops with outputs get the attr.
+  if (addShapes && op.outputs.length > 0)
     attrs.set("_output_shapes", { list: { shape: op.outputs.map((t) => shapeProto(t.shape)) } });
   const node: NodeDefMessage = {
     name: op.name,
@@ -341,12 +381,19 @@ export function graphDefOf(graph: Graph, request: GraphDefRequest): GraphDefView
   const ops = graph.getOperations().filter((op) => from === null || op.id > from);
   const def: GraphDefMessage = {
     node: ops.map((op) => nodeDefOf(op, request.addShapes)),
-    versions: { producer: GRAPH_DEF_VERSION },
+    versions: versionsMessage(graphDefVersions(graph)),
   };
   // TF writes the library between the nodes and the versions; field order is the codec's.
   const library = librarySection(ops, (op) => nodeDefOf(op, request.addShapes));
   if (library !== null) def.library = library;
   return GraphDef.fromBinary(GraphDef.toBinary(def));
+}
+
+function versionsMessage(v: GraphDefVersions): tensorflow.VersionDef.$Properties {
+  const out: tensorflow.VersionDef.$Properties = { producer: v.producer };
+  if (v.minConsumer !== 0) out.minConsumer = v.minConsumer;
+  if (v.badConsumers.length > 0) out.badConsumers = v.badConsumers.slice();
+  return out;
 }
 
 installGraphDefExporter(graphDefOf);

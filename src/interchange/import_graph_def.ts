@@ -25,6 +25,7 @@ import { VALID_OP_NAME } from "../graph/names.js";
 import { Operation } from "../graph/operation.js";
 import { Tensor } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
+import type { ConstValue } from "../ops/const_value.js";
 import { convertToTensor } from "../ops/convert.js";
 import {
   dataTypeSpelling,
@@ -39,7 +40,7 @@ import { getOpDef, getOpDefinition, getShapeFunction } from "../ops/registry.js"
 import { GraphDef, ProtoDecodeError, type tensorflow } from "../proto/index.js";
 import { withNameScope } from "../scope/name_scope.js";
 import { AttrImportError, attrFromValue, dtypeFromDataType } from "./attr_value.js";
-import { GRAPH_DEF_VERSION } from "./graph_def.js";
+import { GRAPH_DEF_VERSION, graphDefVersions, keepPrivateAttrs } from "./graph_def.js";
 import "../ops/shape_fns.js";
 
 type GraphDefMessage = tensorflow.GraphDef.$Properties;
@@ -159,6 +160,7 @@ interface PreparedNode {
   readonly outputSlots: readonly Slot[];
   readonly outputShapes: readonly TensorShape[] | null;
   readonly colocation: readonly string[];
+  readonly privateAttrs: ReadonlyMap<string, AttrValueMessage>;
 }
 
 /** Reads and checks one NodeDef against its OpDef: the attrs as scopeflow holds them. */
@@ -203,17 +205,19 @@ function prepareNode(
   const attrs: Record<string, unknown> = {};
   let colocation: string[] = [];
   let outputShapes: TensorShape[] | null = null;
+  const privateAttrs = new Map<string, AttrValueMessage>();
   for (const [key, value] of given) {
     if (key.startsWith("_")) {
       try {
         if (key === "_class") colocation = attrFromValue("list(string)", value) as string[];
         else if (key === "_output_shapes")
           outputShapes = attrFromValue("list(shape)", value) as TensorShape[];
+        // Other internal attrs (`_user_specified_name`, …) only guide TensorFlow's own
+        // runtime: kept for export, as TensorFlow keeps them.
+        else privateAttrs.set(key, value);
       } catch (e) {
         throw new ValueError(`${attrMessage(e)}\n\t for attr '${key}'${where}`);
       }
-      // Other internal attrs (`_user_specified_name`, …) only guide TensorFlow's own
-      // runtime; scopeflow has no use for them.
       continue;
     }
     const adef = declared.get(key);
@@ -233,6 +237,14 @@ function prepareNode(
     if (!adef.defaultValue)
       throw new ValueError(`NodeDef missing attr '${key}' from Op<name=${type}>${where}`);
     attrs[key] = attrFromValue(adef.type ?? "", adef.defaultValue);
+  }
+  if (type === "Const") {
+    // TF's Const kernel refuses this when it is built; here it is refused on import.
+    const value = attrs.value as ConstValue;
+    if (value.dtype !== attrs.dtype)
+      throw new ValueError(
+        `Type mismatch between value (${typeString(value.dtype, false)}) and dtype (${typeString(attrs.dtype as DType, false)})${where}`,
+      );
   }
   const inputs = (node.input ?? []).map(parseInput);
   let slots: { inputs: Slot[]; outputs: Slot[] };
@@ -261,6 +273,7 @@ function prepareNode(
     inputSlots: slots.inputs,
     outputSlots: slots.outputs,
     outputShapes,
+    privateAttrs,
     colocation: colocation
       .filter((c) => c.startsWith(COLOCATION_PREFIX))
       .map((c) => c.slice(COLOCATION_PREFIX.length)),
@@ -338,6 +351,20 @@ function checkVersions(versions: tensorflow.VersionDef.$Properties | null | unde
     throw new ValueError(
       `GraphDef disallows consumer version ${GRAPH_DEF_VERSION}.  Please upgrade TensorFlow: this version is likely buggy.`,
     );
+}
+
+/** TF's `UpdateVersionDef`: the graph's versions cover the imported GraphDef's. */
+function updateVersions(
+  graph: Graph,
+  versions: tensorflow.VersionDef.$Properties | null | undefined,
+): void {
+  const v = graphDefVersions(graph);
+  const saved = { ...v, badConsumers: v.badConsumers.slice() };
+  graph.onUndo(() => Object.assign(v, saved));
+  v.producer = Math.min(v.producer, Number(versions?.producer ?? 0));
+  v.minConsumer = Math.max(v.minConsumer, Number(versions?.minConsumer ?? 0));
+  const bad = new Set([...v.badConsumers, ...(versions?.badConsumers ?? []).map(Number)]);
+  v.badConsumers = [...bad].sort((a, b) => a - b);
 }
 
 function decodeGraphDef(value: GraphDefMessage | Uint8Array): GraphDefMessage {
@@ -428,6 +455,7 @@ function importInto(graph: Graph, a: ImportArgs): ImportedElement[] | null {
         };
         if (needsConversion) withNameScope(graph, "_inputs", convert);
         else convert();
+        updateVersions(graph, graphDef.versions);
         const usedKeys = new Set<string>();
         const ops = buildNodes(graph, graphDef, prefix, producer, a.producerOpList ?? null, {
           tensorMap,
@@ -648,7 +676,7 @@ function buildNodes(
       );
     const dtypes = p.outputSlots.map((s) => s.dtype);
     const inputTensors = inputs.map((t) => t ?? (standIn as Tensor));
-    const shapes = hasBackEdge ? [] : inferShapes(p, opName, inputTensors, dtypes);
+    const shapes = hasBackEdge ? [] : inferShapes(p, opName, inputTensors, dtypes, producer);
     const outputs: OutputSpec[] = p.outputSlots.map((s, k) => ({
       dtype: s.dtype,
       isRef: s.isRef,
@@ -675,6 +703,7 @@ function buildNodes(
       device: p.colocation.some((c) => c !== p.name) ? "" : (p.def.device ?? ""),
     });
     for (const c of controls) graph._addControlInput(op, c);
+    keepPrivateAttrs(op, p.privateAttrs);
     graph.markNameUsed(opName);
     inputs.forEach((t, k) => {
       if (t === null) {
@@ -735,10 +764,18 @@ function inferShapes(
   opName: string,
   inputs: readonly Tensor[],
   dtypes: readonly DType[],
+  producer: number,
 ): readonly TensorShape[] {
   const fn = getShapeFunction(p.type);
   if (fn === undefined) return [];
-  return fn({ name: opName, type: p.type, inputs, attrs: p.attrs, outputDTypes: dtypes });
+  return fn({
+    name: opName,
+    type: p.type,
+    inputs,
+    attrs: p.attrs,
+    outputDTypes: dtypes,
+    graphDefVersion: producer,
+  });
 }
 
 /** The inferred shape refined by `_output_shapes`, which must agree with it. */

@@ -95,6 +95,8 @@ export interface ShapeInferenceOp {
   readonly inputs: readonly Tensor[];
   readonly attrs: Readonly<Record<string, AttrValue>>;
   readonly outputDTypes: readonly DType[];
+  /** The producer version of the GraphDef the op comes from (old graphs had other rules). */
+  readonly graphDefVersion: number;
 }
 
 /**

@@ -11,6 +11,11 @@ import { TensorShape, type Dim } from "../graph/tensor_shape.js";
 import type { ConstValue } from "./const_value.js";
 import { spatialIndices, windowedOutputSize, type DataFormat } from "./nn/conv_utils.js";
 import { registerShapeFunction, type ShapeInferenceOp } from "./registry.js";
+import { concatShape } from "./array/concat.js";
+import { padShape } from "./array/pad.js";
+import { reshapeShape } from "./array/reshape.js";
+import { masksOf, stridedSliceShape } from "./array/strided_slice.js";
+import { reductionShape } from "./math/reduce.js";
 import { broadcastShapes, ShapeInference } from "./shape_utils.js";
 import { constantInts, constantScalar, constantValueAsShape } from "./tensor_util.js";
 
@@ -31,11 +36,16 @@ const scalar = (): TensorShape => TensorShape.scalar();
 
 // Sources: the shape is an attr.
 registerShapeFunction((op) => [new TensorShape((op.attrs.value as ConstValue).shape)], "Const");
+registerShapeFunction((op) => [op.attrs.shape as TensorShape], "VariableV2");
 registerShapeFunction(
-  (op) => [op.attrs.shape as TensorShape],
+  (op) => {
+    const shape = op.attrs.shape as TensorShape;
+    // GraphDefs before version 22 wrote an unknown placeholder shape as `shape {}`.
+    if (op.graphDefVersion <= 21 && (shape.rank ?? 0) === 0) return [unknown()];
+    return [shape];
+  },
   "Placeholder",
   "PlaceholderV2",
-  "VariableV2",
 );
 registerShapeFunction(
   (op) => [inference(op).mergeShape(shapeOf(op, 0), op.attrs.shape as TensorShape)],
@@ -170,50 +180,32 @@ registerShapeFunction((op) => {
   return [out ?? unknown(), scalar()];
 }, "Merge");
 
-/** `Reshape`'s output: the shape input's known value, `-1` resolved from the size. */
-registerShapeFunction((op) => {
-  const target = constantValueAsShape(op.inputs[1] as Tensor);
-  if (target.dims === null) return [target];
-  const dims = target.dims.slice();
-  const known = constantInts(op.inputs[1] as Tensor);
-  const inputSize = shapeOf(op, 0).numElements();
-  if (known !== null) {
-    const missing = known.indexOf(-1);
-    if (missing >= 0 && inputSize !== null) {
-      const rest = known.reduce((p, d, i) => (i === missing ? p : p * d), 1);
-      const si = inference(op);
-      if (rest === 0 || inputSize % rest !== 0)
-        si.fail(
-          `Cannot reshape a tensor with ${inputSize} elements to shape [${known.join(",")}] (${known.reduce((p, d) => (d < 0 ? p : p * d), 1)} elements)`,
-        );
-      dims[missing] = inputSize / rest;
-    }
-  }
-  return [new TensorShape(dims)];
-}, "Reshape");
+registerShapeFunction(
+  (op) => [
+    reshapeShape(inference(op), shapeOf(op, 0), constantValueAsShape(op.inputs[1] as Tensor)),
+  ],
+  "Reshape",
+);
 
-registerShapeFunction((op) => [constantValueAsShape(op.inputs[0] as Tensor)], "Fill");
+registerShapeFunction(
+  (op) => [constantValueAsShape(op.inputs[0] as Tensor)],
+  "Fill",
+  "RandomUniform",
+  "RandomStandardNormal",
+  "TruncatedNormal",
+  "RandomUniformInt",
+);
 
 /** Reductions: the constant axes removed, or kept as 1 with `keep_dims`. */
 registerShapeFunction(
-  (op) => {
-    const input = shapeOf(op, 0);
-    const axes = constantInts(op.inputs[1] as Tensor);
-    const keep = op.attrs.keep_dims === true;
-    if (input.dims === null) return [unknown()];
-    const rank = input.dims.length;
-    if (axes === null) return [keep ? TensorShape.unknownOfRank(rank) : unknown()];
-    const norm = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
-    for (const a of norm)
-      if (a < 0 || a >= rank)
-        inference(op).fail(`Invalid reduction dimension ${a} for input with ${rank} dimensions.`);
-    const dims: Dim[] = [];
-    input.dims.forEach((d, i) => {
-      if (!norm.has(i)) dims.push(d);
-      else if (keep) dims.push(1);
-    });
-    return [new TensorShape(dims)];
-  },
+  (op) => [
+    reductionShape(
+      inference(op),
+      shapeOf(op, 0),
+      constantInts(op.inputs[1] as Tensor),
+      op.attrs.keep_dims === true,
+    )[0],
+  ],
   "Sum",
   "Mean",
   "Max",
@@ -238,26 +230,26 @@ registerShapeFunction(
 
 registerShapeFunction((op) => {
   const n = op.inputs.length - 1;
-  const axis = constantScalar(op.inputs[n] as Tensor);
   const shapes = op.inputs.slice(0, n).map((t) => t.shape);
-  const first = shapes.find((s) => s.dims !== null);
-  if (first === undefined || first.dims === null) return [unknown()];
-  const rank = first.dims.length;
-  if (axis === null) return [TensorShape.unknownOfRank(rank)];
-  const a = axis < 0 ? axis + rank : axis;
-  const si = inference(op);
-  const dims: Dim[] = first.dims.slice();
-  let total: Dim = 0;
-  for (const s of shapes) {
-    const d = si.withRank(s, rank);
-    d.forEach((x, i) => {
-      if (i !== a) dims[i] = si.mergeDim(dims[i] as Dim, x);
-    });
-    total = total === null || d[a] === null ? null : total + (d[a] as number);
-  }
-  dims[a] = total;
-  return [new TensorShape(dims)];
+  return [concatShape(inference(op), shapes, constantScalar(op.inputs[n] as Tensor))];
 }, "ConcatV2");
+
+registerShapeFunction(
+  (op) => [padShape(inference(op), op.inputs[0] as Tensor, op.inputs[1] as Tensor, null)],
+  "Pad",
+  "PadV2",
+);
+registerShapeFunction(
+  (op) => [
+    padShape(
+      inference(op),
+      op.inputs[0] as Tensor,
+      op.inputs[1] as Tensor,
+      op.attrs.mode as string,
+    ),
+  ],
+  "MirrorPad",
+);
 
 registerShapeFunction((op) => {
   const si = inference(op);
@@ -386,3 +378,89 @@ registerShapeFunction(() => [TensorShape.unknownOfRank(1)], "Range");
 
 /** `RestoreV2`: one tensor per name, shapes known only when restored. */
 registerShapeFunction((op) => (op.attrs.dtypes as DType[]).map(() => unknown()), "RestoreV2");
+
+registerShapeFunction(
+  (op) => [
+    stridedSliceShape(
+      op.name,
+      op.inputs[0] as Tensor,
+      op.inputs[1] as Tensor,
+      op.inputs[2] as Tensor,
+      op.inputs[3] as Tensor,
+      masksOf(op),
+    ),
+  ],
+  "StridedSlice",
+);
+
+registerShapeFunction((op) => {
+  const input = shapeOf(op, 0);
+  const begin = constantInts(op.inputs[1] as Tensor);
+  const size = constantInts(op.inputs[2] as Tensor);
+  if (size === null) return [TensorShape.unknownOfRank(shapeOf(op, 2).dims?.[0] ?? 0)];
+  return [
+    new TensorShape(
+      size.map((s, i) => {
+        if (s >= 0) return s;
+        const d = input.dims?.[i] ?? null;
+        const b = begin?.[i];
+        return d === null || b === undefined ? null : d - b;
+      }),
+    ),
+  ];
+}, "Slice");
+
+registerShapeFunction(
+  (op) => {
+    const params = shapeOf(op, 0);
+    const indices = shapeOf(op, 1);
+    const axis = op.type === "GatherV2" ? constantScalar(op.inputs[2] as Tensor) : 0;
+    if (params.dims === null || indices.dims === null || axis === null) return [unknown()];
+    const a = axis < 0 ? axis + params.dims.length : axis;
+    return [
+      new TensorShape([...params.dims.slice(0, a), ...indices.dims, ...params.dims.slice(a + 1)]),
+    ];
+  },
+  "Gather",
+  "GatherV2",
+);
+
+registerShapeFunction((op) => {
+  const input = shapeOf(op, 0);
+  const num = op.attrs.num as number;
+  if (input.dims === null) return Array.from({ length: num }, unknown);
+  const axis = op.attrs.axis as number;
+  const a = axis < 0 ? axis + input.dims.length : axis;
+  const one = new TensorShape(input.dims.filter((_, i) => i !== a));
+  return Array.from({ length: num }, () => one);
+}, "Unpack");
+
+registerShapeFunction((op) => {
+  const indices = shapeOf(op, 0);
+  const depth = constantScalar(op.inputs[1] as Tensor);
+  if (indices.dims === null) return [unknown()];
+  const axis = op.attrs.axis as number;
+  const dims = indices.dims.slice();
+  dims.splice(axis < 0 ? dims.length : axis, 0, depth);
+  return [new TensorShape(dims)];
+}, "OneHot");
+
+registerShapeFunction((op) => {
+  const n = op.attrs.num_split as number;
+  const axis = constantScalar(op.inputs[0] as Tensor);
+  const value = shapeOf(op, 1);
+  if (value.dims === null) return Array.from({ length: n }, unknown);
+  if (axis === null)
+    return Array.from({ length: n }, () => TensorShape.unknownOfRank(value.rank ?? 0));
+  const a = axis < 0 ? axis + value.dims.length : axis;
+  const dims = value.dims.slice();
+  dims[a] = inference(op).divide(dims[a] as Dim, n, true);
+  const one = new TensorShape(dims);
+  return Array.from({ length: n }, () => one);
+}, "Split");
+
+registerShapeFunction((op) => {
+  const si = inference(op);
+  const t = si.mergeShape(shapeOf(op, 1), shapeOf(op, 2));
+  return [t];
+}, "Select");

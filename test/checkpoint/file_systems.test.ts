@@ -45,6 +45,8 @@ describe("ram:// checkpoints", () => {
       "checkpoint",
       "model.ckpt-3.data-00000-of-00001",
       "model.ckpt-3.index",
+      // Saver.save writes the MetaGraphDef too (write_meta_graph=True by default).
+      "model.ckpt-3.meta",
     ]);
     expect(decode(await fs.readFile("ram://rt/checkpoint"))).toBe(
       'model_checkpoint_path: "model.ckpt-3"\nall_model_checkpoint_paths: "model.ckpt-3"\n',

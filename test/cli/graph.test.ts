@@ -56,9 +56,7 @@ MetaGraph #0: tags [] (TensorFlow 1.0.0, producer 21)
     X  DT_FLOAT  (-1, 4)
     y  DT_INT64  unknown_rank
   Signatures (0):
-  Ops scopeflow cannot run (2):
-    InTopK (not registered): eval/InTopK
-    PreventGradient (not registered): train/gradients/loss/SparseSoftmaxCrossEntropyWithLogits/SparseSoftmaxCrossEntropyWithLogits_grad/PreventGradient
+  Ops scopeflow cannot run: none
 `,
     );
   });
@@ -96,13 +94,33 @@ MetaGraph #0: tags [] (TensorFlow 1.0.0, producer 21)
       "regress_x_to_y2",
       "serving_default",
     ]);
-    expect(g?.unsupported).toEqual([
-      { type: "MergeV2Checkpoints", why: "not registered", nodes: ["save/MergeV2Checkpoints"] },
-      { type: "ParseExample", why: "not registered", nodes: ["ParseExample/ParseExample"] },
-      { type: "ShardedFilename", why: "not registered", nodes: ["save/ShardedFilename"] },
-      { type: "StringJoin", why: "not registered", nodes: ["save/StringJoin"] },
-    ]);
+    expect(g?.unsupported).toEqual([]);
     expect(g?.scopes.scopes.find((x) => x.name === "save")?.ops).toBe(25);
+  });
+
+  it("names the op types scopeflow lacks and the nodes using them", () => {
+    const file = path.join(tempDir(), "g.pbtxt");
+    writeFileSync(
+      file,
+      'node { name: "a" op: "Const" }\n' +
+        'node { name: "s/x" op: "NoSuchOpInScopeflow" input: "a" }\n' +
+        'node { name: "s/y" op: "NoSuchOpInScopeflow" input: "s/x" }\n' +
+        "versions { producer: 134 }\n",
+    );
+    const r = scopeflow(file, "--depth", "0");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      `${file}: GraphDef (text)
+
+GraphDef (producer 134)
+  Ops: 3 nodes, 2 op types
+    (top level)  3  NoSuchOpInScopeflow×2, Const
+  Variables (0):
+  Placeholders (0):
+  Ops scopeflow cannot run (1):
+    NoSuchOpInScopeflow (not registered): s/x, s/y
+`,
+    );
   });
 
   it("a missing path, a corrupt file and bad usage fail with a clear message", () => {

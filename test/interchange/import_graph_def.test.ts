@@ -7,6 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
+import { getShapeFunction } from "../../src/ops/registry.js";
 import { GraphDef } from "../../src/proto/index.js";
 import { errorOf, expectThrowsAndUnchanged, graphState } from "../graph/helpers.js";
 
@@ -298,6 +299,16 @@ describe("tf.importGraphDef: attrs and constants", () => {
     });
   });
 
+  it("keeps internal attrs (_-prefixed) for export, as TF keeps them", () => {
+    tf.importGraphDef(
+      gdef(floatConst("a", 1, "attr { key: '_user_specified_name' value { s: 'a' } }")),
+    );
+    const node = tf.getDefaultGraph().asGraphDef().node[0];
+    expect(tf.NodeDef.toText({ attr: { k: node?.attr?._user_specified_name ?? {} } })).toContain(
+      's: "a"',
+    );
+  });
+
   it("refuses unknown attrs, wrong attr types, disallowed values and missing attrs", () => {
     const cases: [string, RegExp][] = [
       [
@@ -330,6 +341,11 @@ describe("tf.importGraphDef: attrs and constants", () => {
         `node { name: 'd' op: 'Const' attr { key: 'dtype' value { type: DT_DOUBLE } }
           attr { key: 'value' value { tensor { dtype: DT_DOUBLE tensor_shape {} double_val: 1 } } } }`,
         /dtype double is not supported by scopeflow.*for attr 'dtype'; NodeDef: \{\{node d\}\}$/s,
+      ],
+      [
+        `node { name: 'c' op: 'Const' attr { key: 'dtype' value { type: DT_FLOAT } }
+          attr { key: 'value' value { tensor { dtype: DT_INT32 tensor_shape {} int_val: 1 } } } }`,
+        /^Type mismatch between value \(int32\) and dtype \(float\); NodeDef: \{\{node c\}\}$/,
       ],
     ];
     for (const [text, message] of cases)
@@ -516,5 +532,123 @@ describe("tf.importGraphDef: refusals leave the graph as it was", () => {
         () => tf.constant(2),
       ),
     ).toThrow(/inside a tf.cond branch or a tf.whileLoop body is not supported/);
+  });
+});
+
+describe("tf.importGraphDef: shape functions agree with the builders", () => {
+  it("every imported op with a shape function gets the shapes its builder inferred", () => {
+    const source = new tf.Graph();
+    source.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [null, 6, 6, 3], { name: "x" });
+      const m = tf.placeholder(tf.float32, [null, 4], { name: "m" });
+      const w = tf.getVariable("w", [4, 5]);
+      const idx = tf.placeholder(tf.int32, [7], { name: "idx" });
+      const h = tf.nn.relu(tf.nn.biasAdd(tf.matmul(m, w), tf.zeros([5])));
+      tf.nn.softmax(h);
+      tf.reduceMean(h, { axis: 1, keepdims: true });
+      tf.reduceSum(h, { axis: [0, 1] });
+      tf.argmax(h, 1);
+      tf.concat([h, h], 1);
+      tf.stack([h, h, h], { axis: 1 });
+      tf.unstack(tf.reshape(h, [-1, 5, 1]), { axis: 1 });
+      tf.expandDims(h, -1);
+      tf.squeeze(tf.expandDims(h, 1), [1]);
+      tf.transpose(h);
+      tf.tile(h, [2, 3]);
+      tf.reshape(x, [-1, 27]);
+      tf.pad(x, [
+        [0, 0],
+        [1, 1],
+        [2, 2],
+        [0, 0],
+      ]);
+      tf.slice(h, [0, 1], [-1, 3]);
+      tf.stridedSlice(x, [0, 1, 0, 0], [0, 5, 6, 3], [1, 2, 1, 1], { beginMask: 1, endMask: 1 });
+      tf.gather(h, idx, { axis: 1 });
+      tf.oneHot(idx, 10);
+      tf.split(h, 5, { axis: 1 });
+      tf.where(tf.greater(h, 0), h, tf.zerosLike(h));
+      tf.nn.conv2d(x, tf.getVariable("f", [3, 3, 3, 8]), { strides: 2, padding: "SAME" });
+      tf.nn.maxPool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID");
+      tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: idx, logits: tf.zeros([7, 3]) });
+      tf.shape(x);
+      tf.fill(tf.shape(h), 1);
+      tf.addN([h, h, h]);
+      tf.cast(h, tf.int32);
+      tf.gradients(tf.reduceSum(h), [w]);
+    });
+    const target = new tf.Graph();
+    target.asDefault(() => tf.importGraphDef(source.asGraphDef(), { name: "" }));
+    let compared = 0;
+    const differ: string[] = [];
+    for (const op of source.getOperations()) {
+      if (getShapeFunction(op.type) === undefined) continue;
+      const imported = target.getOperationByName(op.name).outputs;
+      const got = imported.map((t) => t.shape.toString()).join(" ");
+      const want = op.outputs.map((t) => t.shape.toString()).join(" ");
+      // Gradient graphs size some values through shape arithmetic that TF's builders (and
+      // scopeflow's) evaluate while building; import infers them less precisely, never
+      // wrongly.
+      const ok = op.name.startsWith("gradients/")
+        ? imported.every((t, i) => t.shape.isCompatibleWith(op.outputs[i]?.shape ?? t.shape))
+        : got === want;
+      if (!ok) differ.push(`${op.name} (${op.type}): ${got}, built ${want}`);
+      compared++;
+    }
+    expect(differ).toEqual([]);
+    expect(compared).toBeGreaterThan(60);
+  });
+});
+
+describe("tf.importGraphDef: gradients through imported ops", () => {
+  it("tf.gradients differentiates an imported graph as the source graph (TF's testGradient)", () => {
+    const source = new tf.Graph();
+    const wValue = Array.from({ length: 4 }, (_, i) => Array.from({ length: 3 }, (_, j) => i - j));
+    const xValue = [
+      [1, -2, 0.5, 3],
+      [0, 1, 1, -1],
+    ];
+    const imgValue = Array.from({ length: 1 }, () =>
+      Array.from({ length: 4 }, (_, r) => Array.from({ length: 4 }, (_, c) => [r - c, r * c])),
+    );
+    const expected = source.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [null, 4], { name: "input" });
+      const w = tf.placeholder(tf.float32, [4, 3], { name: "weights" });
+      const img = tf.placeholder(tf.float32, [1, 4, 4, 2], { name: "img" });
+      const act = tf.nn.relu(tf.add(tf.matmul(x, w), tf.constant([0.5, -1, 2])));
+      const conv = tf.nn.conv2d(img, tf.ones([2, 2, 2, 3]), { strides: 2, padding: "SAME" });
+      const pooled = tf.nn.maxPool(conv, [1, 2, 2, 1], [1, 1, 1, 1], "VALID");
+      const loss = tf.add(
+        tf.reduceMean(act, { name: "loss" }),
+        tf.reduceSum(
+          tf.concat([tf.reshape(pooled, [-1]), tf.pad(tf.reshape(pooled, [-1]), [[1, 1]])], 0),
+        ),
+        { name: "total" },
+      );
+      const grads = tf.gradients(loss, [w, img]) as tf.Tensor[];
+      using sess = new tf.Session();
+      return (
+        sess.run(
+          grads,
+          new Map<tf.Tensor, unknown>([
+            [x, xValue],
+            [w, wValue],
+            [img, imgValue],
+          ]),
+        ) as tf.NDArray[]
+      ).map((v) => Array.from(v.data as Float32Array));
+    });
+    const def = source.asGraphDef();
+    const w = tf.constant(wValue);
+    const img = tf.constant(imgValue);
+    const [total] = tf.importGraphDef(def, {
+      inputMap: { "input:0": tf.constant(xValue), "weights:0": w, "img:0": img },
+      returnElements: ["total:0"],
+    }) as [tf.Tensor];
+    // Only the forward ops are needed: the source graph's own gradient ops are imported
+    // too, but tf.gradients builds new ones over the imported forward ops.
+    const grads = tf.gradients(total, [w, img]) as tf.Tensor[];
+    const got = run<tf.NDArray[]>(grads).map((v) => Array.from(v.data as Float32Array));
+    expect(got).toEqual(expected);
   });
 });

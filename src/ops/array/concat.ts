@@ -42,7 +42,7 @@ registerOp({
 });
 
 /** TensorFlow's `ConcatShapeHelper`: merges the non-axis dims and sums the axis dims. */
-function concatShape(
+export function concatShape(
   si: ShapeInference,
   shapes: readonly TensorShape[],
   axis: number | null,

@@ -69,7 +69,7 @@ registerOp({
 });
 
 /** TensorFlow's `PadShapeFn` (and `MirrorPad`'s bound on the paddings). */
-function padShape(si: ShapeInference, x: Tensor, paddings: Tensor, mirror: string | null) {
+export function padShape(si: ShapeInference, x: Tensor, paddings: Tensor, mirror: string | null) {
   const pDims = si.withRank(paddings.shape, 2);
   si.withValue(pDims[1] as Dim, 2);
   let n = pDims[0] as Dim;

@@ -55,7 +55,11 @@ function checkReshape(x: tfc.Tensor, dims: readonly number[], opName: string): v
 }
 
 /** TensorFlow's `SetOutputShapeForReshape`: infers one `-1` dim and checks element counts. */
-function reshapeShape(si: ShapeInference, input: TensorShape, requested: TensorShape): TensorShape {
+export function reshapeShape(
+  si: ShapeInference,
+  input: TensorShape,
+  requested: TensorShape,
+): TensorShape {
   if (requested.dims === null || input.dims === null) return requested;
   const out = requested.dims.slice();
   const product = (dims: readonly Dim[]): [number, number, boolean] => {

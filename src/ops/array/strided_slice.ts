@@ -44,7 +44,7 @@ export type { StridedSliceMasks } from "../strided_slice_spec.js";
 
 // ---- Kernels -----------------------------------------------------------------------------
 
-function masksOf(op: Operation): StridedSliceMasks {
+export function masksOf(op: Pick<Operation, "attrs">): StridedSliceMasks {
   return {
     beginMask: op.attrs.begin_mask as number,
     endMask: op.attrs.end_mask as number,
@@ -232,7 +232,7 @@ function maskAttrs(masks: StridedSliceMasks) {
 }
 
 /** `StridedSlice`'s shape function. */
-function stridedSliceShape(
+export function stridedSliceShape(
   opName: string,
   x: Tensor,
   b: Tensor,

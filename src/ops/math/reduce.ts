@@ -188,7 +188,7 @@ for (const [type, { kernel }] of Object.entries(REDUCERS)) {
 }
 
 /** TensorFlow's `ReductionShape`, with its "Invalid reduction dimension" error. */
-function reductionShape(
+export function reductionShape(
   si: ShapeInference,
   input: TensorShape,
   axes: number[] | null,
