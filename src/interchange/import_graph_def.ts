@@ -427,8 +427,8 @@ function importInto(graph: Graph, a: ImportArgs): ImportedElement[] | null {
   return graph.atomically(() =>
     graph.controlDependencies(null, () =>
       withNameScope(graph, name, (scope) => {
-        const prefix = scope === "" ? "" : scope;
-        // Input map values that are not tensors become constants named `<prefix>_inputs/…`.
+        const prefix = scope;
+        // Input map values that are not tensors are converted under `<prefix>/_inputs/`.
         const needsConversion = rawMap.some(
           ([k, v]) => !k.startsWith("^") && !(v instanceof Tensor),
         );
@@ -464,9 +464,8 @@ function importInto(graph: Graph, a: ImportArgs): ImportedElement[] | null {
         });
         // Keys naming nothing the GraphDef has are most likely typos (TF checks the same).
         const missing: string[] = [];
-        for (const [key, t] of tensorMap) {
+        for (const key of tensorMap.keys()) {
           if (usedKeys.has(key)) continue;
-          void t;
           const [n, i] = parseTensorName(key);
           const op = ops.get(n);
           if (op === undefined || i >= op.outputs.length) missing.push(key);

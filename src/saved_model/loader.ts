@@ -138,36 +138,6 @@ function initOpName(mg: MetaGraphDefDecoded): string | null {
   return null;
 }
 
-/**
- * The GraphDef as TF reads it: devices cleared when asked, and a `Placeholder` whose
- * `shape` attr is a scalar read as unknown in graphs of producer 21 or older (TF's
- * Placeholder shape function: such graphs wrote "no shape" as `shape {}`, as TF 1.0's
- * half_plus_three does).
- */
-function graphDefToImport(
-  graphDef: tensorflow.GraphDef.$Properties,
-  clearDevices: boolean,
-): tensorflow.GraphDef.$Properties {
-  const legacyShapes = (graphDef.versions?.producer ?? 0) <= 21;
-  return {
-    ...graphDef,
-    node: (graphDef.node ?? []).map((n) => {
-      const node = clearDevices ? { ...n, device: "" } : n;
-      const shape = n.attr?.shape?.shape;
-      if (
-        !legacyShapes ||
-        n.op !== "Placeholder" ||
-        shape === undefined ||
-        shape === null ||
-        shape.unknownRank ||
-        (shape.dim ?? []).length > 0
-      )
-        return node;
-      return { ...node, attr: { ...n.attr, shape: { shape: { unknownRank: true } } } };
-    }),
-  };
-}
-
 /** TF 1.15's `loader.load(sess, tags, export_dir, import_scope=None, **saver_kwargs)`. */
 const LOAD_PARAMS = [
   req("sess", sessionKind),
@@ -221,13 +191,12 @@ export const load = tfFunction("savedModel.loader.load", LOAD_PARAMS, (a): MetaG
   }
   const assets = assetFileDefs(mg);
   const initOp = initOpName(mg);
-  const toImport = { ...mg, graphDef: graphDefToImport(mg.graphDef ?? {}, false) };
   const scoped = (name: string) => (a.importScope ? `${a.importScope}/${name}` : name);
   const graph = sess.graph;
   graph.asDefault(() =>
     // A restore or main op that fails puts the graph back as it was, import included.
     graph.atomically(() => {
-      const saver = importMetaGraph(toImport, {
+      const saver = importMetaGraph(mg, {
         clearDevices: a.clearDevices ?? false,
         importScope: a.importScope,
       });

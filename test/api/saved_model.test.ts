@@ -38,8 +38,16 @@ describe("savedModel.simpleSave(session, export_dir, inputs, outputs, legacy_ini
       outputs: { y: b.y },
     });
     expect(savedMeta(path.join(root, "b"))).toEqual(savedMeta(path.join(root, "a")));
+    // API.md's form: the session and directory, then `{ inputs, outputs }`.
+    const c = model(new tf.Graph());
+    tf.savedModel.simpleSave(c.sess, path.join(root, "c"), {
+      inputs: { x: c.x },
+      outputs: { y: c.y },
+    });
+    expect(savedMeta(path.join(root, "c"))).toEqual(savedMeta(path.join(root, "a")));
+    c.sess.close();
     expect(() =>
-      tf.savedModel.simpleSave(b.sess, path.join(root, "c"), { x: b.x }, { y: b.y }, {
+      tf.savedModel.simpleSave(b.sess, path.join(root, "d"), { x: b.x }, { y: b.y }, {
         legacyInitOps: null,
       } as never),
     ).toThrow("savedModel.simpleSave() got an unexpected keyword argument 'legacyInitOps'");

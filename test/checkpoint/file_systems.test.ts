@@ -45,7 +45,6 @@ describe("ram:// checkpoints", () => {
       "checkpoint",
       "model.ckpt-3.data-00000-of-00001",
       "model.ckpt-3.index",
-      // Saver.save writes the MetaGraphDef too (write_meta_graph=True by default).
       "model.ckpt-3.meta",
     ]);
     expect(decode(await fs.readFile("ram://rt/checkpoint"))).toBe(

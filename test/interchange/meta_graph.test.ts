@@ -237,6 +237,12 @@ describe("tf.train.exportMetaGraph", () => {
     const fromText = MetaGraphDef.fromText(readFileSync(text, "utf8"));
     expect(MetaGraphDef.toText(fromText)).toBe(MetaGraphDef.toText(returned));
     expect(readFileSync(text, "utf8")).toContain('tensorflow_version: "1.15.0"');
+    // importMetaGraph reads the text form too (binary first, then text, as TF).
+    const names = new tf.Graph().asDefault(() => {
+      tf.train.importMetaGraph(text);
+      return tf.globalVariables().map((v) => `${v.name} ${v.device}`);
+    });
+    expect(names).toEqual(["w:0 /device:CPU:0"]);
     expect(filesIn(dir)).toEqual(["m.pbtxt", "sub"]);
     expectRefusedNoFile(dir);
   });
@@ -399,6 +405,31 @@ describe("tf.train.importMetaGraph over TF-written meta graphs", () => {
     }
     expect(losses[29]).toBeLessThan(losses[0] as number);
     expect(losses[29]).toBeLessThan(loss?.item() as number);
+  });
+
+  it("an imported saver restores and saves asynchronously through the graph's own ops", async () => {
+    // TF 1.0 wrote one RestoreV2 per variable: each is fed what its kernel would read.
+    const saver = tf.train.importMetaGraph(path.join(IRIS, "model.ckpt.meta")) as tf.train.Saver;
+    using sess = new tf.Session();
+    await saver.restoreAsync(sess, path.join(IRIS, "model.ckpt"));
+    const reader = tf.train.loadCheckpoint(path.join(IRIS, "model.ckpt"));
+    for (const v of tf.globalVariables()) {
+      expect(floats(sess.run(v)), v.name).toEqual(floats(reader.getTensor(v.op.name)));
+    }
+    const written = await saver.saveAsync(sess, "ram://iris/model.ckpt", { globalStep: 1 });
+    expect(written).toBe("ram://iris/model.ckpt-1");
+    const fs = tf.io.getFileSystem("ram://iris");
+    expect(await fs.list("ram://iris")).toEqual([
+      "checkpoint",
+      "model.ckpt-1.data-00000-of-00001",
+      "model.ckpt-1.index",
+      "model.ckpt-1.meta",
+    ]);
+    using fresh = new tf.Session();
+    await saver.restoreAsync(fresh, "ram://iris/model.ckpt-1");
+    expect(floats(fresh.run("nn/output/biases:0") as tf.NDArray)).toEqual(
+      floats(reader.getTensor("nn/output/biases")),
+    );
   });
 
   it("TF 0.12 half_plus_two (legacy Variable ops, max_to_keep 0)", () => {
@@ -576,6 +607,27 @@ describe("round trip: scopeflow model -> meta graph -> importMetaGraph", () => {
     tf.train.importMetaGraph(meta);
     const w = tf.getVariable("w", [2]);
     expect(w.name).toBe("w_1:0");
+  });
+});
+
+describe("the Saver importMetaGraph returns", () => {
+  it("is built over all variables without a SaverDef, and is null without variables", () => {
+    const withVars = new tf.Graph().asDefault(() => {
+      tf.getVariable("w", [1]);
+      return tf.train.exportMetaGraph();
+    });
+    expect(withVars.saverDef ?? null).toBeNull();
+    const saver = tf.train.importMetaGraph(withVars) as tf.train.Saver;
+    expect(saver.keys).toEqual(["w"]);
+    expect(saver.saverDef?.restoreOpName).toBe("save/restore_all");
+    const none = new tf.Graph().asDefault(() => {
+      tf.constant(1, { name: "c" });
+      return tf.train.exportMetaGraph();
+    });
+    new tf.Graph().asDefault(() => {
+      expect(tf.train.importMetaGraph(none)).toBeNull();
+      expect(tf.getDefaultGraph().getOperationByName("c").type).toBe("Const");
+    });
   });
 });
 

@@ -252,3 +252,25 @@ describe("tf.savedModel.signatureDefUtils", () => {
     expect(info).toEqual({ name: "ids:0", dtype: 9, tensorShape: { unknownRank: true } });
   });
 });
+
+describe("a model without variables", () => {
+  it("saves no saver and no checkpoint, and loads", () => {
+    const dir = path.join(tempDir(), "m");
+    const graph = new tf.Graph();
+    graph.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [null], "x");
+      const y = tf.multiply(x, 3, { name: "y" });
+      using sess = new tf.Session({ graph });
+      tf.savedModel.simpleSave(sess, dir, { x }, { y });
+    });
+    expect(files(dir)).toEqual(["saved_model.pb", "variables"]);
+    const meta = tf.SavedModel.fromBinary(readFileSync(path.join(dir, "saved_model.pb")));
+    expect(meta.metaGraphs[0]?.saverDef ?? null).toBe(null);
+    const g2 = new tf.Graph();
+    using s2 = new tf.Session({ graph: g2 });
+    tf.savedModel.loader.load(s2, ["serve"], dir);
+    expect(
+      s2.run(g2.getTensorByName("y:0"), new Map([[g2.getTensorByName("x:0"), [1, 2]]])).toArray(),
+    ).toEqual([3, 6]);
+  });
+});
