@@ -304,7 +304,9 @@ export abstract class Optimizer {
               graph.colocateWith(
                 step.op,
                 () =>
-                  assignAdd(step, convertToTensor(1, { dtype: step.dtype }), { name: scope }).op,
+                  assignAdd(step, convertToTensor(1, { dtype: step.dtype, name: "value" }), {
+                    name: scope,
+                  }).op,
               ),
             );
           }
