@@ -33,6 +33,7 @@ export * as data from "./namespaces/data.js";
 export * as losses from "./namespaces/losses.js";
 export * as layers from "./namespaces/layers.js";
 export * as summary from "./namespaces/summary.js";
+export * as graphUtil from "./namespaces/graph_util.js";
 export * as strings from "./namespaces/strings.js";
 export * as savedModel from "./namespaces/saved_model.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";

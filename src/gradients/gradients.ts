@@ -231,11 +231,9 @@ function buildGradients(
   const xs = xsIn.map((x) => convertToTensor(x, { name: "x", asRef: true }));
   const stopOpsGiven = options.stopGradients.map((t) => convertToTensor(t).op);
   // `_maybe_colocate_with`: with `colocateGradientsWithOps`, the ops computing an op's
-  // gradient get that op's device (`op.device`) and no other, whatever the device scopes.
+  // gradient are colocated with it (its `_class` groups, its device and no other).
   const colocated = <T>(op: Operation, body: () => T): T =>
-    options.colocateGradientsWithOps
-      ? graph.device(null, () => graph.device({ fn: () => op.device }, body))
-      : body();
+    options.colocateGradientsWithOps ? graph.colocateWith(op, body) : body();
   const gradYs = ys.map((y, i) => colocated(y.op, () => defaultGradY(y, gradYsIn[i] ?? null, i)));
 
   const base = ys.length > 0 ? whileContextOf(outputContext((ys[0] as Tensor).op)) : null;
@@ -477,6 +475,26 @@ function aggregatedGrads(grads: GradTable, op: Operation): (Gradient | null)[] {
 }
 
 /**
+ * `_MultiDeviceAddN`: the gradients on each device summed by an `AddN` colocated with the
+ * first of them (replacing any colocation around), then those sums added.
+ */
+function multiDeviceAddN(list: Tensor[]): Tensor {
+  const byDevice = new Map<string, Tensor[]>();
+  for (const t of list) {
+    const same = byDevice.get(t.op.device);
+    if (same === undefined) byDevice.set(t.op.device, [t]);
+    else same.push(t);
+  }
+  const devices = [...byDevice.keys()].sort();
+  const summands = devices.map((d) => {
+    const tensors = byDevice.get(d) as Tensor[];
+    const first = tensors[0] as Tensor;
+    return first.graph.colocateWith(first.op, () => addN(tensors), true);
+  });
+  return summands.length === 1 ? (summands[0] as Tensor) : addN(summands);
+}
+
+/**
  * `_AggregatedGrads`: dense gradients are summed by one `AddN`; if any is an
  * `IndexedSlices`, a dense one among them makes the sum dense (`add_n` converts them),
  * else their values and indices are concatenated into one `IndexedSlices`
@@ -485,7 +503,7 @@ function aggregatedGrads(grads: GradTable, op: Operation): (Gradient | null)[] {
 function aggregate(list: Gradient[]): Gradient | null {
   if (list.length === 0) return null;
   if (list.length === 1) return list[0] as Gradient;
-  if (list.every((g) => g instanceof Tensor)) return addN(list as Tensor[]);
+  if (list.every((g) => g instanceof Tensor)) return multiDeviceAddN(list as Tensor[]);
   if (list.some((g) => g instanceof Tensor)) return addN(list.map(denseOf));
   let slices = list as IndexedSlices[];
   const int32 = slices.filter((x) => x.indices.dtype === "int32").length;
@@ -524,13 +542,16 @@ function gateTuple(inGrads: (Gradient | null)[], forward: Operation): (Gradient 
     if (!forward.inputs.some((t) => t.isRef)) markOrderOnlyGate(gate);
     return inGrads.map((g) => {
       if (g === null) return null;
+      // `with_dependencies` colocates the gated copy with the value it passes on.
       return withNameScope(graphOf([g]), "control_dependency", (scope) =>
-        g.graph.controlDependencies([gate], () => {
-          if (g instanceof Tensor) return identity(g, { name: scope });
-          // `with_dependencies` on an `IndexedSlices`: both tensors pass the gate.
-          const values = identity(g.values, { name: scope });
-          return new IndexedSlices(values, identity(g.indices), g.denseShape);
-        }),
+        g.graph.colocateWith(g.op, () =>
+          g.graph.controlDependencies([gate], () => {
+            if (g instanceof Tensor) return identity(g, { name: scope });
+            // `with_dependencies` on an `IndexedSlices`: both tensors pass the gate.
+            const values = identity(g.values, { name: scope });
+            return new IndexedSlices(values, identity(g.indices), g.denseShape);
+          }),
+        ),
       );
     });
   });

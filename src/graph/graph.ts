@@ -47,6 +47,20 @@ export function installGraphDefExporter(exporter: GraphDefExporter): void {
   graphDefExporter = exporter;
 }
 
+/**
+ * For an op type, which inputs TensorFlow's OpDef takes by reference (`is_ref`), or `null`
+ * when none: ops updating a variable in place are colocated with it (op_def_library's
+ * `must_colocate_inputs`). Installed by the op registry's layer, which knows the OpDefs.
+ */
+type RefInputLookup = (type: string, inputCount: number) => readonly boolean[] | null;
+
+let refInputLookup: RefInputLookup | null = null;
+
+/** Connects op creation to the OpDefs' reference inputs (called once by the interchange layer). */
+export function installRefInputLookup(lookup: RefInputLookup): void {
+  refInputLookup = lookup;
+}
+
 /** Standard collection names (`tf.GraphKeys`). */
 export const GraphKeys = {
   GLOBAL_VARIABLES: "variables",
@@ -161,6 +175,8 @@ export class Graph {
   private readonly extensions = new Map<symbol, unknown>();
   private controlStack: ControlFrame[] = [];
   private deviceStack: DeviceScope[] = [];
+  private colocationStack: Operation[] = [];
+  private attrScopeMap: Readonly<Record<string, AttrValue>> = {};
   private undoLog: (() => void)[] | null = null;
   private savepointDepth = 0;
   private _finalized = false;
@@ -311,6 +327,8 @@ export class Graph {
       }
     }
     const [attrs, buildData] = splitBuildData(spec.attrs ?? {});
+    const colocateWith = this.colocationFor(spec.type, inputs);
+    this.applyScopedAttrs(attrs, colocateWith);
     const op = new Operation(
       this,
       this.nextId++,
@@ -327,7 +345,12 @@ export class Graph {
       op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
     );
     if (spec.device) op._setDevice(spec.device);
-    this.applyDeviceScopes(op);
+    // TF colocates with reference inputs inside `colocate_with`, which sets the device
+    // scopes aside: such an op goes where its variable is, whatever the scopes say.
+    if (colocateWith.length === this.colocationStack.length) this.applyDeviceScopes(op);
+    // A colocated op goes where the first op it is colocated with that has a device is.
+    const placed = colocateWith.find((c) => c.device !== "");
+    if (placed !== undefined) op._setDevice(placed.device);
     for (const t of inputs) t.consumers.push(op);
     this.ops.push(op);
     this.opsByName.set(name, op);
@@ -430,6 +453,70 @@ export class Graph {
       }
     }
     return result;
+  }
+
+  /**
+   * The ops a new op is colocated with: the `colocateWith` scopes around it, then its
+   * inputs that its OpDef takes by reference (TF's `_MaybeColocateWith` in op_def_library).
+   */
+  private colocationFor(type: string, inputs: readonly Tensor[]): Operation[] {
+    if (refInputLookup === null || !inputs.some((t) => t.isRef)) return this.colocationStack;
+    const refs = refInputLookup(type, inputs.length);
+    if (refs === null) return this.colocationStack;
+    const extra = inputs.filter((t, i) => refs[i] === true && t.isRef).map((t) => t.op);
+    return extra.length === 0 ? this.colocationStack : [...this.colocationStack, ...extra];
+  }
+
+  /**
+   * `_create_op_helper`'s attrs from scopes: the attr scope's entries the op does not set
+   * itself, then `_class` as the sorted union of the colocation groups, which replaces any.
+   */
+  private applyScopedAttrs(attrs: Record<string, AttrValue>, colocateWith: Operation[]): void {
+    for (const [k, v] of Object.entries(this.attrScopeMap)) if (!(k in attrs)) attrs[k] = v;
+    if (colocateWith.length === 0) return;
+    const groups = new Set(colocateWith.flatMap((c) => c.colocationGroups()));
+    // Python sorts the byte strings: code-unit order, as for ASCII names.
+    attrs._class = [...groups].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /**
+   * Ops created inside `fn` are colocated with `op` (TF's `colocate_with(op,
+   * ignore_existing)`): their `_class` attr names `op`'s colocation groups (with those of
+   * enclosing `colocateWith` scopes, unless `ignoreExisting`), they take `op`'s device, and
+   * the device scopes around are set aside inside, as TF resets its device stack there.
+   * `op` may be `null` only with `ignoreExisting`, to clear the colocation.
+   */
+  colocateWith<T>(op: Operation | null, fn: () => T, ignoreExisting = false): T {
+    if (op === null && !ignoreExisting)
+      throw new ValueError(
+        "Trying to reset colocation (op is None) but ignore_existing is not True",
+      );
+    const savedDevices = this.deviceStack;
+    const savedStack = this.colocationStack;
+    this.deviceStack = [];
+    const base = ignoreExisting ? [] : savedStack;
+    this.colocationStack = op === null ? base : [...base, op];
+    try {
+      return fn();
+    } finally {
+      this.deviceStack = savedDevices;
+      this.colocationStack = savedStack;
+    }
+  }
+
+  /**
+   * Ops created inside `fn` get `attrs` unless they set them (TF's private
+   * `graph._attr_scope`): a variable's initializer ops get `_class: ["loc:@<variable>"]`
+   * before the variable exists.
+   */
+  attrScope<T>(attrs: Readonly<Record<string, AttrValue>>, fn: () => T): T {
+    const saved = this.attrScopeMap;
+    this.attrScopeMap = { ...saved, ...attrs };
+    try {
+      return fn();
+    } finally {
+      this.attrScopeMap = saved;
+    }
   }
 
   /**

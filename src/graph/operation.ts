@@ -98,6 +98,24 @@ export class Operation {
     this._device = device;
   }
 
+  /**
+   * The groups this op is colocated in (`op.colocation_groups()`): the `loc:@name` entries
+   * of its `_class` attr, or else its own group `loc:@<its name>`.
+   *
+   * @example
+   * ```ts
+   * const v = tf.getVariable("v", [1]);
+   * v.initializer.colocationGroups().join(); // ==> loc:@v
+   * ```
+   */
+  colocationGroups(): string[] {
+    const cls = this.attrs._class;
+    const groups = Array.isArray(cls)
+      ? cls.filter((c): c is string => typeof c === "string" && c.startsWith("loc:@"))
+      : [];
+    return groups.length > 0 ? groups : [`loc:@${this.name}`];
+  }
+
   /** An attribute's value (`op.get_attr(name)`); throws `ValueError` if absent. */
   getAttr(name: string): AttrValue {
     if (!(name in this.attrs)) {

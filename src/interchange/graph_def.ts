@@ -7,6 +7,7 @@ import { ValueError } from "../errors.js";
 import { isDType } from "../graph/dtypes.js";
 import {
   installGraphDefExporter,
+  installRefInputLookup,
   type Graph,
   type GraphDefRequest,
   type GraphDefView,
@@ -26,6 +27,7 @@ import {
 } from "../ops/op_def.js";
 import { getOpDef, getOpDefinition } from "../ops/registry.js";
 import { GraphDef, type tensorflow } from "../proto/index.js";
+import { librarySection } from "./function_def.js";
 
 export type GraphDefMessage = tensorflow.GraphDef.$Properties;
 export type NodeDefMessage = tensorflow.NodeDef.$Properties;
@@ -33,10 +35,10 @@ type TensorProtoMessage = tensorflow.TensorProto.$Properties;
 type ShapeProtoMessage = tensorflow.TensorShapeProto.$Properties;
 
 /**
- * The GraphDef version TensorFlow 1.15's Python writes (`versions.producer`,
- * `GRAPH_DEF_VERSION`); consumers older than `min_consumer` 0 are all accepted.
+ * The GraphDef version TensorFlow 1.15.0 writes (`versions.producer`: `TF_GRAPH_DEF_VERSION`
+ * in its core/public/version.h, 134); `min_consumer` 0 accepts every consumer.
  */
-export const GRAPH_DEF_VERSION = 175;
+export const GRAPH_DEF_VERSION = 134;
 
 /** A graph's GraphDef versions (`graph.graph_def_versions`). */
 export interface GraphDefVersions {
@@ -92,27 +94,30 @@ function littleEndianBytes(values: Float32Array | Int32Array | BigInt64Array): U
  * than one element as `tensor_content` (little-endian bytes), one element as `*_val`; a
  * tensor whose elements are all equal (`tf.zeros`, `tf.fill`-like constants) as one
  * `*_val` entry, the compact form TF writes when a scalar is broadcast to the shape.
- * Booleans and strings are always `*_val` lists, as in TF.
+ * Booleans and strings are always `*_val` lists, as in TF. With `compact` false, an array
+ * of equal numbers is still written whole, as `make_tensor_proto` writes a NumPy array
+ * (`convert_variables_to_constants` freezing a session's values).
  */
-export function tensorProtoOf(value: ConstValue): TensorProtoMessage {
+export function tensorProtoOf(value: ConstValue, compact = true): TensorProtoMessage {
   const proto: TensorProtoMessage = {
     dtype: toDataType(value.dtype),
     tensorShape: { dim: value.shape.map((size) => ({ size })) },
   };
   const values = value.values;
   const n = values.length;
-  const allEqual = n > 1 && Array.prototype.every.call(values, (v: unknown) => v === values[0]);
+  const allEqual =
+    compact && n > 1 && Array.prototype.every.call(values, (v: unknown) => v === values[0]);
   // TF writes every string of a list (`_FlattenToStrings`), equal or not.
-  const compact = allEqual && value.dtype !== "string" ? values.slice(0, 1) : values;
+  const shown = allEqual && value.dtype !== "string" ? values.slice(0, 1) : values;
   switch (value.dtype) {
     case "string":
-      proto.stringVal = (compact as string[]).map((s) => encoder.encode(s));
+      proto.stringVal = (shown as string[]).map((s) => encoder.encode(s));
       break;
     case "bool":
-      proto.boolVal = Array.from(compact as Uint8Array, (b) => b !== 0);
+      proto.boolVal = Array.from(shown as Uint8Array, (b) => b !== 0);
       break;
     default: {
-      const numeric = compact as Float32Array | Int32Array | BigInt64Array;
+      const numeric = shown as Float32Array | Int32Array | BigInt64Array;
       if (numeric.length > 1) proto.tensorContent = littleEndianBytes(numeric);
       else if (value.dtype === "float32") proto.floatVal = Array.from(numeric as Float32Array);
       else if (value.dtype === "int32") proto.intVal = Array.from(numeric as Int32Array);
@@ -146,8 +151,8 @@ function scalarAttr(type: string, v: unknown): AttrValueMessage | string {
     case "tensor":
       return isConstValue(v) ? { tensor: tensorProtoOf(v) } : "expected a constant value";
     case "func":
-      // A func attr names a function whose body goes to GraphDef.library, not written yet.
-      return "function-valued attrs (tf.data map/filter functions) are not exported yet";
+      // A NameAttrList naming a function of GraphDef.library (written by graphDefOf).
+      return typeof v === "string" ? { func: { name: v } } : "expected a function name";
     default:
       return `attrs of type ${type} cannot be exported`;
   }
@@ -378,6 +383,9 @@ export function graphDefOf(graph: Graph, request: GraphDefRequest): GraphDefView
     node: ops.map((op) => nodeDefOf(op, request.addShapes)),
     versions: versionsMessage(graphDefVersions(graph)),
   };
+  // TF writes the library between the nodes and the versions; field order is the codec's.
+  const library = librarySection(ops, (op) => nodeDefOf(op, request.addShapes));
+  if (library !== null) def.library = library;
   return GraphDef.fromBinary(GraphDef.toBinary(def));
 }
 
@@ -389,3 +397,19 @@ function versionsMessage(v: GraphDefVersions): tensorflow.VersionDef.$Properties
 }
 
 installGraphDefExporter(graphDefOf);
+
+const refInputsByType = new Map<string, readonly boolean[] | null>();
+
+/** Which inputs of an op type its OpDef takes by reference, when it has single-tensor args. */
+function refInputs(type: string, inputCount: number): readonly boolean[] | null {
+  let refs = refInputsByType.get(type);
+  if (refs === undefined) {
+    const args = getOpDef(type)?.inputArg ?? [];
+    const simple = args.every((a) => !a.numberAttr && !a.typeListAttr);
+    refs = simple && args.some((a) => a.isRef) ? args.map((a) => a.isRef === true) : null;
+    refInputsByType.set(type, refs);
+  }
+  return refs !== null && refs.length === inputCount ? refs : null;
+}
+
+installRefInputLookup(refInputs);

@@ -275,21 +275,24 @@ export class BatchNormalization extends Layer {
 
   /**
    * `_assign_moving_average`: under `AssignMovingAvg/`, `decay = 1 - momentum`, then
-   * `AssignSub(variable, (variable - value) * decay)` named `AssignMovingAvg` itself.
+   * `AssignSub(variable, (variable - value) * decay)` named `AssignMovingAvg` itself, all
+   * colocated with the variable.
    */
   private assignMovingAverage(
     variable: Variable,
     value: Tensor,
     momentum: number | Tensor,
   ): Tensor {
-    return nameScope("AssignMovingAvg", (scope) => {
-      const decay =
-        typeof momentum === "number"
-          ? convertToTensor(1.0 - momentum, { name: "decay", dtype: variable.dtype })
-          : pythonOperator("sub", 1.0, momentum);
-      const delta = pythonOperator("mul", pythonOperator("sub", variable, value), decay);
-      return assignSub(variable, delta, { name: scope });
-    });
+    return nameScope("AssignMovingAvg", (scope) =>
+      variable.graph.colocateWith(variable.op, () => {
+        const decay =
+          typeof momentum === "number"
+            ? convertToTensor(1.0 - momentum, { name: "decay", dtype: variable.dtype })
+            : pythonOperator("sub", 1.0, momentum);
+        const delta = pythonOperator("mul", pythonOperator("sub", variable, value), decay);
+        return assignSub(variable, delta, { name: scope });
+      }),
+    );
   }
 
   private fusedCall(inputs: Tensor, training: boolean | TensorLike): Tensor {

@@ -270,9 +270,12 @@ export class ExponentialMovingAverage {
   /** The shadow variable of `v`, named `<v>/<name>` in the current variable scope. */
   private makeAverage(v: Averageable): Variable {
     const dims = v.shape.asList() as number[];
+    // slot_creator colocates the average with a variable (`colocate_with_primary`).
     return variableScope(null, { defaultName: `${v.op.name}/${this.name}` }, () =>
       v instanceof Variable
-        ? getVariable("", { initializer: v.initialValue, trainable: false })
+        ? v.graph.colocateWith(v.op, () =>
+            getVariable("", { initializer: v.initialValue, trainable: false }),
+          )
         : getVariable("", dims, {
             dtype: v.dtype,
             initializer: zerosInitializer(),

@@ -277,19 +277,21 @@ export abstract class Optimizer {
           for (const [grad, v] of pairs) {
             if (grad === null) continue;
             updates.push(
-              withNameScope(graph, `update_${v.op.name}`, () => {
-                if (grad instanceof IndexedSlices) {
-                  if (v.constraint !== null) {
-                    throw new Error("Cannot use a constraint function on a sparse variable.");
+              withNameScope(graph, `update_${v.op.name}`, () =>
+                graph.colocateWith(v.op, () => {
+                  if (grad instanceof IndexedSlices) {
+                    if (v.constraint !== null) {
+                      throw new Error("Cannot use a constraint function on a sparse variable.");
+                    }
+                    return this.applySparseDuplicateIndices(grad, v);
                   }
-                  return this.applySparseDuplicateIndices(grad, v);
-                }
-                const update = this.applyDense(grad, v);
-                if (v.constraint === null) return update;
-                const c = v.constraint;
-                // As TF: `v/read` shows the update (the session reads snapshots through).
-                return controlDependencies([update], () => v.assign(c(v.value())).op);
-              }),
+                  const update = this.applyDense(grad, v);
+                  if (v.constraint === null) return update;
+                  const c = v.constraint;
+                  // As TF: `v/read` shows the update (the session reads snapshots through).
+                  return controlDependencies([update], () => v.assign(c(v.value())).op);
+                }),
+              ),
             );
           }
           const step = options.globalStep ?? null;
@@ -298,9 +300,14 @@ export abstract class Optimizer {
             train = this.finish(updates, scope);
           } else {
             const finished = this.finish(updates, "update");
-            train = controlDependencies(
-              [finished],
-              () => assignAdd(step, convertToTensor(1, { dtype: step.dtype }), { name: scope }).op,
+            train = controlDependencies([finished], () =>
+              graph.colocateWith(
+                step.op,
+                () =>
+                  assignAdd(step, convertToTensor(1, { dtype: step.dtype, name: "value" }), {
+                    name: scope,
+                  }).op,
+              ),
             );
           }
           const trainOps = graph.getCollectionRef<Operation>(GraphKeys.TRAIN_OP);
@@ -394,18 +401,31 @@ export abstract class Optimizer {
     const existing = named.get(variable);
     if (existing !== undefined) return existing;
     const dims = variable.shape.asList() as number[];
+    // slot_creator colocates a slot with its variable (`colocate_vars_with(primary)`).
     const slot = variableScope(null, { defaultName: `${variable.op.name}/${opName}` }, () =>
-      getVariable("", dims, { dtype: variable.dtype, initializer, trainable: false }),
+      variable.graph.colocateWith(variable.op, () =>
+        getVariable("", dims, { dtype: variable.dtype, initializer, trainable: false }),
+      ),
     );
     named.set(variable, slot);
     return slot;
   }
 
-  /** A variable shared by all updates (`_create_non_slot_variable`), e.g. `beta1_power`. */
-  protected nonSlotVariable(initialValue: TensorLike | (() => TensorLike), name: string): Variable {
+  /**
+   * A variable shared by all updates (`_create_non_slot_variable`), e.g. `beta1_power`,
+   * colocated with `colocateWith` (TF passes the first variable by name).
+   */
+  protected nonSlotVariable(
+    initialValue: TensorLike | (() => TensorLike),
+    name: string,
+    colocateWith: Variable,
+  ): Variable {
     const existing = this.nonSlots.get(name);
     if (existing !== undefined) return existing;
-    const v = new Variable(initialValue, { name, trainable: false, dtype: "float32" });
+    const v = colocateWith.graph.colocateWith(
+      colocateWith.op,
+      () => new Variable(initialValue, { name, trainable: false, dtype: "float32" }),
+    );
     this.nonSlots.set(name, v);
     return v;
   }
@@ -431,10 +451,13 @@ function tupleAll(grads: (Gradient | null)[]): (Gradient | null)[] {
   const gate = group(present.map((g) => g.op));
   return grads.map((g) => {
     if (g === null) return null;
-    return controlDependencies([gate], () =>
-      g instanceof IndexedSlices
-        ? new IndexedSlices(identity(g.values), identity(g.indices), g.denseShape)
-        : identity(g),
+    // `with_dependencies` colocates the gated copy with the value it passes on.
+    return g.graph.colocateWith(g.op, () =>
+      controlDependencies([gate], () =>
+        g instanceof IndexedSlices
+          ? new IndexedSlices(identity(g.values), identity(g.indices), g.denseShape)
+          : identity(g),
+      ),
     );
   });
 }

@@ -218,8 +218,10 @@ export class AdamOptimizer extends Optimizer {
     this.epsilon = a.epsilon ?? 1e-8;
   }
   protected override createSlots(varList: readonly Variable[]): void {
-    this.nonSlotVariable(this.beta1, "beta1_power");
-    this.nonSlotVariable(this.beta2, "beta2_power");
+    // `first_var = min(var_list, key=lambda x: x.name)`.
+    const first = varList.reduce((a, b) => (b.name < a.name ? b : a));
+    this.nonSlotVariable(this.beta1, "beta1_power", first);
+    this.nonSlotVariable(this.beta2, "beta2_power", first);
     for (const v of varList) {
       this.zerosSlot(v, "m", this.name);
       this.zerosSlot(v, "v", this.name);
@@ -284,10 +286,12 @@ export class AdamOptimizer extends Optimizer {
     const t = this.tensors as NonNullable<AdamOptimizer["tensors"]>;
     const beta1Power = this.getNonSlot("beta1_power");
     const beta2Power = this.getNonSlot("beta2_power");
-    const [u1, u2] = controlDependencies(updates, () => [
-      beta1Power.assign(beta1Power.mul(t.beta1)).op,
-      beta2Power.assign(beta2Power.mul(t.beta2)).op,
-    ]);
+    const [u1, u2] = controlDependencies(updates, () =>
+      beta1Power.graph.colocateWith(beta1Power.op, () => [
+        beta1Power.assign(beta1Power.mul(t.beta1)).op,
+        beta2Power.assign(beta2Power.mul(t.beta2)).op,
+      ]),
+    );
     return group([...updates, u1 as Operation, u2 as Operation], { name });
   }
 }

@@ -11,6 +11,7 @@ import {
 } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
 import type { SliceItem } from "../graph/slice_spec.js";
+import { nameFromScopeName } from "../graph/names.js";
 import { withNameScope } from "../scope/name_scope.js";
 import type { Constraint } from "../scope/types.js";
 import { convertToTensor } from "../ops/convert.js";
@@ -563,26 +564,31 @@ function buildVariable(
   definedAt: Error | null,
 ): BuiltVariable {
   return withNameScope(graph, name ?? "Variable", (scope) => {
-    const value =
-      typeof initialValue === "function"
-        ? // TF builds an initializer function's ops under `device(None)`, as if colocated
-          // with the variable that does not exist yet.
+    const fromFn = typeof initialValue === "function";
+    // TF builds an initializer function's ops, and the variable, in an attr scope giving
+    // them `_class: loc:@<variable>` (and the initializer ops under `device(None)`): as if
+    // colocated with the variable that does not exist yet.
+    const colocated = <T>(body: () => T): T =>
+      fromFn ? graph.attrScope({ _class: [`loc:@${nameFromScopeName(scope)}`] }, body) : body();
+    const value = fromFn
+      ? colocated(() =>
           withNameScope(graph, "Initializer", () =>
             graph.device(null, () =>
-              convertToTensor(initialValue(), { name: "initial_value", dtype }),
+              convertToTensor((initialValue as () => TensorLike)(), {
+                name: "initial_value",
+                dtype,
+              }),
             ),
-          )
-        : convertToTensor(initialValue, { name: "initial_value", dtype });
+          ),
+        )
+      : convertToTensor(initialValue as TensorLike, { name: "initial_value", dtype });
     if (validateShape && !value.shape.isFullyDefined()) {
       throw new ValueError(`initial_value must have a shape specified: ${value.toString()}`);
     }
     const varShape = shape ?? (validateShape ? value.shape : TensorShape.unknown());
-    const ref = variableOp(graph, scope, varShape, value.dtype, definedAt);
+    const ref = colocated(() => variableOp(graph, scope, varShape, value.dtype, definedAt));
     const initializer = assign(ref, value, { name: "Assign", validateShape }).op;
-    // `colocate_with(variable.op)`: the snapshot gets the variable's device and no other.
-    const snapshot = graph.device(null, () =>
-      graph.device({ fn: () => ref.op.device }, () => identity(ref, { name: "read" })),
-    );
+    const snapshot = graph.colocateWith(ref.op, () => identity(ref, { name: "read" }));
     return { ref, initialValue: value, initializer, snapshot };
   });
 }

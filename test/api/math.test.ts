@@ -392,7 +392,7 @@ describe("assign(ref, value, validate_shape, use_locking, name), assignAdd/assig
       () => tf.assign({ ref: variable(), value: tf.constant(Y), useLocking: false, name: "a" }),
     );
     expect(line(pic, "a")).toBe(
-      'a = Assign(v:0,Const_1:0) [T="float32",use_locking=false,validate_shape=true] -> float32(2, 3)',
+      'a = Assign(v:0,Const_1:0) [T="float32",_class=["loc:@v"],use_locking=false,validate_shape=true] -> float32(2, 3)',
     );
     const defaults = expectSameGraphs(() => tf.assign(variable(), tf.constant(Y)));
     expect(line(defaults, "Assign")).toContain("use_locking=true,validate_shape=true");
@@ -418,7 +418,7 @@ describe("assign(ref, value, validate_shape, use_locking, name), assignAdd/assig
         () => f(variable(), tf.constant(Y), { useLocking: true, name: "u" }),
       );
       expect(line(pic, "u")).toBe(
-        `u = ${type}(v:0,Const_1:0) [T="float32",use_locking=true] -> float32(2, 3)`,
+        `u = ${type}(v:0,Const_1:0) [T="float32",_class=["loc:@v"],use_locking=true] -> float32(2, 3)`,
       );
       const defaults = expectSameGraphs(() => f(variable(), tf.constant(Y)));
       expect(line(defaults, type)).toContain("use_locking=false]");
@@ -440,7 +440,7 @@ describe("assign(ref, value, validate_shape, use_locking, name), assignAdd/assig
         () => f({ ref: variable(), indices: [1], updates: rows(), useLocking: true, name: "s" }),
       );
       expect(line(pic, "s")).toBe(
-        `s = ${type}(v:0,s/indices:0,Const_1:0) [T="float32",Tindices="int32",use_locking=true] -> float32(2, 3)`,
+        `s = ${type}(v:0,s/indices:0,Const_1:0) [T="float32",Tindices="int32",_class=["loc:@v"],use_locking=true] -> float32(2, 3)`,
       );
       const defaults = expectSameGraphs(() => f(variable(), [1], rows()));
       expect(line(defaults, type)).toContain(`use_locking=${String(locking)}]`);
@@ -464,7 +464,7 @@ describe("assign(ref, value, validate_shape, use_locking, name), assignAdd/assig
       () => tf.isVariableInitialized({ variable: variable() }),
     );
     expect(line(pic, "IsVariableInitialized")).toBe(
-      'IsVariableInitialized = IsVariableInitialized(v:0) [dtype="float32"] -> bool()',
+      'IsVariableInitialized = IsVariableInitialized(v:0) [_class=["loc:@v"],dtype="float32"] -> bool()',
     );
     const v = variable();
     expectRefused(
@@ -901,7 +901,7 @@ describe("gradients(ys, xs, grad_ys, name, colocate_gradients_with_ops, gate_gra
       },
       () => {
         const { y, w } = model();
-        tf.gradients(y, w, { colocateGradientsWithOps: false, aggregationMethod: 0 });
+        tf.gradients(y, w, { colocateGradientsWithOps: true, aggregationMethod: 0 });
       },
     );
   });

@@ -512,7 +512,7 @@ describe("tf.importGraphDef: refusals leave the graph as it was", () => {
     );
     expectRefusedImport(
       tf.GraphDef.fromText("versions { producer: 27 min_consumer: 1073741824 }"),
-      "GraphDef min consumer version 1073741824 above current version 175 for TensorFlow 1.15.0.  Please upgrade TensorFlow.",
+      "GraphDef min consumer version 1073741824 above current version 134 for TensorFlow 1.15.0.  Please upgrade TensorFlow.",
     );
   });
 

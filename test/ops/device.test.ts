@@ -126,7 +126,9 @@ describe("tf.device", () => {
     const v = tf.device(byType, () => new tf.Variable([1, 2], { name: "v" }));
     const g = tf.getDefaultGraph();
     expect(v.device).toBe("/job:ps");
-    expect(g.getOperationByName("v/Assign").device).toBe("/job:worker");
+    // The Assign takes the variable by reference: op_def_library colocates it with the
+    // variable, inside `colocate_with`, which sets the device functions aside.
+    expect(g.getOperationByName("v/Assign").device).toBe("/job:ps");
     expect(g.getOperationByName("v/read").device).toBe("/job:ps");
     expect(g.getOperationByName("v/initial_value").device).toBe("/job:worker");
   });

@@ -106,8 +106,11 @@ export class CondContext implements ControlFlowContext {
   output(value: unknown): Tensor {
     const graph = this.graph;
     if (value instanceof Operation) {
-      return graph.controlDependencies([value], () =>
-        identity(this.pivot, { name: "control_dependency" }),
+      // `with_dependencies([op], pivot)`, colocated with the pivot.
+      return graph.colocateWith(this.pivot.op, () =>
+        graph.controlDependencies([value], () =>
+          identity(this.pivot, { name: "control_dependency" }),
+        ),
       );
     }
     // A TensorArray leaves a branch as its flow (`_convert_tensorarray_to_flow`).

@@ -108,9 +108,9 @@ const GRAD_P = defineParams("TensorArray.grad", [
   opt("name", stringKind),
 ] as const);
 
-/** `ops.colocate_with(t)`: ops built in `fn` get `t`'s device and no other. */
+/** `ops.colocate_with(t)`: ops built in `fn` are colocated with `t`'s op (`_class`, device). */
 function colocatedWith<T>(graph: Graph, t: Tensor, fn: () => T): T {
-  return graph.device(null, () => graph.device({ fn: () => t.op.device }, fn));
+  return graph.colocateWith(t.op, fn);
 }
 
 /**
