@@ -20,6 +20,7 @@ import {
   anyKind,
 } from "../graph/call_args.js";
 import type { DType } from "../graph/dtypes.js";
+import { whileContextOf } from "../graph/control_flow.js";
 import { getDefaultGraph, type Graph, type OutputSpec } from "../graph/graph.js";
 import { VALID_OP_NAME } from "../graph/names.js";
 import { Operation } from "../graph/operation.js";
@@ -419,9 +420,9 @@ function importInto(graph: Graph, a: ImportArgs): ImportedElement[] | null {
     if (typeof k !== "string")
       throw new TypeError("input_map must be a dictionary mapping strings to Tensor objects.");
   }
-  if (graph.controlFlowContext !== null)
+  if (whileContextOf(graph.controlFlowContext) !== null)
     throw new ValueError(
-      "tf.importGraphDef inside a tf.cond branch or a tf.whileLoop body is not supported by scopeflow: import the graph outside it.",
+      "tf.importGraphDef inside a tf.whileLoop body is not supported by scopeflow: import the graph outside the loop.",
     );
   const name = a.name ?? "import";
   return graph.atomically(() =>
