@@ -16,8 +16,10 @@
  *   npm start -- --steps 5 --out /tmp/x   # a quick run of 5 steps, files under /tmp/x
  *
  * Prints a progress bar (on stderr), the variable table, and a sampled paragraph; writes
- * the loss curve to out/char-lstm-loss.csv and a checkpoint each epoch (and at the end) to
- * out/char-lstm/model.ckpt-<step>. Run again, it restores the latest checkpoint and goes on.
+ * the loss curve to out/char-lstm-loss.csv, TensorBoard logs to out/logs (`tensorboard --logdir
+ * out/logs`: loss and `lr` every step, weight histograms each epoch) and a
+ * checkpoint each epoch (and at the end) to out/char-lstm/model.ckpt-<step>. Run again, it
+ * restores the latest checkpoint and goes on.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -54,6 +56,7 @@ const outFlag = args.indexOf("--out") >= 0 ? args[args.indexOf("--out") + 1] : u
 const OUT = outFlag ?? join(ROOT, "out");
 const CKPT_DIR = join(OUT, "char-lstm");
 const CSV = join(OUT, "char-lstm-loss.csv");
+const LOGDIR = join(OUT, "logs");
 
 /** A path as printed: relative to the working directory when inside it. */
 function display(path: string): string {
@@ -174,13 +177,22 @@ const probs = tf.nn.softmax(sampler.logits.div(temperature));
 
 const saver = new tf.train.Saver(undefined, { maxToKeep: 3 });
 
+// TensorBoard: scalars every step, the weights' histograms once an epoch.
+const stepSummaries = tf.summary.merge([
+  tf.summary.scalar("loss", loss),
+  tf.summary.scalar("lr", learningRate),
+]);
+const epochSummaries = tf.summary.merge(
+  tf.trainableVariables().map((v) => tf.summary.histogram(`weights/${v.op.name}`, v)),
+);
+
 // ---- the variable table: who uses each variable -----------------------------------------
-/** The top-level name scopes of the ops that read `v` (gradients and saver left out). */
+/** The top-level name scopes of the ops that read `v` (gradients, saver, summaries left out). */
 function usedBy(v: tf.Variable): string {
   const scopes = new Set<string>();
   for (const consumer of v.snapshot.consumers) {
     const top = consumer.name.split("/")[0] as string;
-    if (top !== "gradients" && top !== "save") scopes.add(top);
+    if (!["gradients", "save", "weights"].includes(top)) scopes.add(top);
   }
   return [...scopes].join(", ");
 }
@@ -240,7 +252,8 @@ console.log(
 );
 
 const stateTensors = (s: State): tf.Tensor[] => s.flatMap(({ c, h }) => [c, h]);
-const fetches = { loss, trainOp, state: stateTensors(train.finalState) };
+const fetches = { loss, trainOp, summary: stepSummaries, state: stateTensors(train.finalState) };
+const writer = new tf.summary.FileWriter(LOGDIR);
 const tty = process.stderr.isTTY === true;
 const started = performance.now();
 const elapsed = () => (performance.now() - started) / 1000;
@@ -263,6 +276,7 @@ function progress(step: number): string {
 
 function save(step: number): void {
   saver.save(sess, join(CKPT_DIR, "model.ckpt"), { globalStep: step });
+  writer.addSummary(sess.run(epochSummaries), step);
   lastSaved = step;
 }
 
@@ -284,6 +298,7 @@ while (done < steps && elapsed() < budget) {
   state = out.state;
   lastLoss = Number(out.loss.item());
   done++;
+  writer.addSummary(out.summary, step + 1);
   appendFileSync(
     CSV,
     `${step + 1},${((step + 1) / STEPS_PER_EPOCH).toFixed(3)},${lastLoss},${elapsed().toFixed(2)}\n`,
@@ -302,7 +317,9 @@ console.log(
   `trained ${done} steps in ${elapsed().toFixed(1)} s (${(done / elapsed()).toFixed(2)} steps/s): ` +
     `step ${finalStep}, epoch ${epochOf(finalStep)}, loss ${lastLoss.toFixed(3)}`,
 );
+writer.close();
 console.log(`loss curve: ${display(CSV)}`);
+console.log(`TensorBoard: tensorboard --logdir ${display(LOGDIR)}`);
 console.log(`checkpoint: ${display(join(CKPT_DIR, `model.ckpt-${finalStep}`))}`);
 
 // ---- sampling ---------------------------------------------------------------------------

@@ -22,6 +22,50 @@ export class ValueError extends Error {
   }
 }
 
+/**
+ * Python's `LookupError`, which TensorFlow raises while building gradients: no gradient
+ * for an op type, or a gradient a graph disabled on purpose (`PreventGradient`).
+ */
+export class LookupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LookupError";
+  }
+}
+
+/**
+ * Python's `IOError`, which TensorFlow's SavedModel loader raises for a missing or
+ * unparseable `saved_model.pb`.
+ */
+export class IOError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "IOError";
+  }
+}
+
+/**
+ * Python's `RuntimeError`, which TensorFlow's SavedModel loader raises when no meta graph
+ * has the tags asked for.
+ */
+export class RuntimeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RuntimeError";
+  }
+}
+
+/**
+ * Python's `AssertionError`, which TensorFlow's SavedModel builder raises when it is
+ * misused (an export directory that is not empty, variables saved twice).
+ */
+export class AssertionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AssertionError";
+  }
+}
+
 /** TensorFlow's error codes (`tensorflow/core/protobuf/error_codes.proto`). */
 export const ErrorCode = {
   CANCELLED: 1,

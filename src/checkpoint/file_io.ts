@@ -17,6 +17,7 @@ import { NotFoundError, UnimplementedError, ValueError } from "../errors.js";
 import {
   dataFileName,
   indexFileName,
+  mergeBundleIndexes,
   planBundle,
   readBundle,
   v1CheckpointError,
@@ -878,6 +879,88 @@ export function removeCheckpointSync(
       fs.unlinkSync(path.join(dir, n));
     } catch (e) {
       if (errnoCode(e) !== "ENOENT") onWarning(`Ignoring: ${describeError(e)}`);
+    }
+  }
+}
+
+/**
+ * TensorFlow's `MergeBundles` with files (op `MergeV2Checkpoints`): merges the bundles at
+ * `prefixes` into one at `mergedPrefix` — their data files renamed to the merged names,
+ * one index written atomically, the inputs' index files deleted — and, with
+ * `deleteOldDirs`, removes each input's directory when it is now empty and not the merged
+ * bundle's own (a sharded save's `<prefix>_temp_<uuid>/`).
+ *
+ * @example
+ * ```ts
+ * import { mkdirSync } from "node:fs";
+ * mkdirSync("run");
+ * writeBundleSync("run/model_temp_1/part-00000-of-00001", [{ name: "w", dtype: "float32", shape: [], values: [3] }]);
+ * mergeBundlesSync(["run/model_temp_1/part-00000-of-00001"], "run/model", true);
+ * openBundleSync("run/model").getTensor("w").values; // ==> 3
+ * isDirectorySync("run/model_temp_1"); // ==> false
+ * ```
+ */
+export function mergeBundlesSync(
+  prefixes: readonly string[],
+  mergedPrefix: string,
+  deleteOldDirs: boolean,
+): void {
+  refuseUriSync(mergedPrefix);
+  const fs = nodeFs();
+  const path = nodePath();
+  try {
+    // TF's Env::CreateDir, errors ignored: a missing parent fails at the index write.
+    fs.mkdirSync(path.dirname(mergedPrefix));
+  } catch {
+    // Exists already, or the write below reports why it cannot be made.
+  }
+  const inputs = prefixes.map((prefix) => {
+    refuseUriSync(prefix);
+    const file = indexFileName(prefix);
+    try {
+      return { prefix, index: asBytes(fs.readFileSync(file)) };
+    } catch (e) {
+      throw new CheckpointFormatError(
+        "not-found",
+        errnoCode(e) === "ENOENT" ? `${file}; No such file or directory` : describeError(e),
+        { file, cause: e },
+      );
+    }
+  });
+  const merged = mergeBundleIndexes(inputs, mergedPrefix);
+  for (const { from, to } of merged.renames) {
+    try {
+      fs.renameSync(from, to);
+    } catch (e) {
+      throw new CheckpointFormatError(
+        "not-found",
+        errnoCode(e) === "ENOENT" ? `${from}; No such file or directory` : describeError(e),
+        { file: from, cause: e },
+      );
+    }
+  }
+  const indexFile = indexFileName(mergedPrefix);
+  const temp = tempName(indexFile);
+  try {
+    fs.writeFileSync(temp, merged.index, { flag: "wx" });
+    fs.renameSync(temp, indexFile);
+  } catch (e) {
+    removeQuietly(temp);
+    throw new NotFoundError(
+      `Failed to create a NewWriteableFile: ${indexFile} : ${describeError(e)}`,
+    );
+  }
+  // Best effort, as TF: the inputs' index files, then their (now empty) directories.
+  for (const prefix of prefixes) removeQuietly(indexFileName(prefix));
+  if (!deleteOldDirs) return;
+  const mergedDir = path.dirname(mergedPrefix);
+  for (const prefix of prefixes) {
+    const dir = path.dirname(prefix);
+    if (dir === mergedDir) continue;
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // Already removed by an earlier shard's prefix, or not empty: TF only logs this.
     }
   }
 }

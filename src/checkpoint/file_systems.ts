@@ -331,7 +331,7 @@ const REGISTER = defineParams("io.registerFileSystem", REGISTER_PARAMS);
  * sess.run(w.initializer);
  * await saver.saveAsync(sess, "scratch://run/model.ckpt"); // ==> scratch://run/model.ckpt
  * await tf.io.getFileSystem("scratch://run").list("scratch://run");
- * // ==> checkpoint,model.ckpt.data-00000-of-00001,model.ckpt.index
+ * // ==> checkpoint,model.ckpt.data-00000-of-00001,model.ckpt.index,model.ckpt.meta
  * ```
  */
 export function registerFileSystem(...args: CallArgs<typeof REGISTER_PARAMS>): void {

@@ -2,7 +2,9 @@
  * TensorFlow's checkpoint ops, `SaveV2` and `RestoreV2` (tensorflow/core/ops/io_ops.cc),
  * with kernels that read and write V2 checkpoint files synchronously through
  * ./file_io.ts, so that a Saver's graph is TensorFlow's graph (`save/SaveV2`,
- * `save/RestoreV2`, `save/Assign_N`) and `Session.run` executes it.
+ * `save/RestoreV2`, `save/Assign_N`) and `Session.run` executes it; and the ops of a
+ * sharded save (`ShardedFilename`, `MergeV2Checkpoints`), which the savers of TF-written
+ * SavedModels and meta graphs hold.
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError, NotFoundError, OpError, UnimplementedError } from "../errors.js";
@@ -14,13 +16,20 @@ import type { Tensor } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
 import { convertToTensor } from "../ops/convert.js";
 import { inOpScope, makeOp } from "../ops/op_scope.js";
-import { registerOp } from "../ops/registry.js";
+import { registerOp, type ShapeInferenceOp } from "../ops/registry.js";
+import { ShapeInference } from "../ops/shape_utils.js";
 import { heapView, stringTensorBytes } from "../ops/tfjs_internals.js";
 import type { BundleEntryInfo, BundleReader, BundleTensorInput } from "./format/bundle.js";
 import { checkpointOpError, graphDTypeOf, storedDTypeName } from "./checkpoint_reader.js";
-import { openBundleSync, readTensorsDirectSync, writeBundleSync } from "./file_io.js";
+import {
+  mergeBundlesSync,
+  openBundleSync,
+  readTensorsDirectSync,
+  writeBundleSync,
+} from "./file_io.js";
 
 const utf8Decoder = new TextDecoder();
+const utf8 = new TextEncoder();
 
 /** TensorFlow's runtime suffix naming the node that failed. */
 function nodeSuffix(opName: string): string {
@@ -448,4 +457,201 @@ export function restoreV2(
     );
     return op.outputs.slice();
   });
+}
+
+/** Re-raises an error of a checkpoint kernel as the op error naming `opName`. */
+function kernelError(e: unknown, opName: string): unknown {
+  if (e instanceof OpError) {
+    return e.message.includes("[[{{node")
+      ? e
+      : new (e.constructor as typeof OpError)(e.message + nodeSuffix(opName), opName);
+  }
+  return checkpointOpError(e, opName);
+}
+
+/** TF's `IsLegacyScalar` check of the `ShardedFilename`/`ShardedFilespec` inputs. */
+function legacyScalar(t: tfc.Tensor, what: string, opName: string): void {
+  if (t.size !== 1 || t.rank > 1) {
+    throw new InvalidArgumentError(
+      `${what} must be a scalar, got shape ${shapeDebugString(t.shape)}${nodeSuffix(opName)}`,
+      opName,
+    );
+  }
+}
+
+const pad5 = (n: number): string =>
+  n < 0 ? `-${String(-n).padStart(4, "0")}` : String(n).padStart(5, "0");
+
+/** TF's shape function of `ShardedFilename`/`ShardedFilespec`: scalar inputs, a scalar name. */
+function shardedFilenameShape(op: ShapeInferenceOp): TensorShape[] {
+  const c = new ShapeInference(
+    op.name,
+    op.type,
+    op.inputs.map((t) => t.shape),
+  );
+  for (const t of op.inputs) c.withRank(t.shape, 0);
+  return [TensorShape.scalar()];
+}
+
+registerOp({
+  type: "ShardedFilename",
+  inferShapes: shardedFilenameShape,
+  opDef: {
+    inputs: ["basename: string", "shard: int32", "num_shards: int32"],
+    outputs: ["filename: string"],
+  },
+  kernel: ([basename, shard, numShards], op) => {
+    const names = ["basename", "shard", "num_shards"];
+    [basename, shard, numShards].forEach((t, i) =>
+      legacyScalar(t as tfc.Tensor, names[i] as string, op.name),
+    );
+    const base = stringBytes(basename as tfc.Tensor)[0] as Uint8Array;
+    const suffix = utf8.encode(
+      `-${pad5((shard as tfc.Tensor).dataSync()[0] as number)}-of-${pad5((numShards as tfc.Tensor).dataSync()[0] as number)}`,
+    );
+    const out = new Uint8Array(base.length + suffix.length);
+    out.set(base);
+    out.set(suffix, base.length);
+    return [tfc.tensor([out] as unknown as string[], [], "string")];
+  },
+});
+
+registerOp({
+  type: "ShardedFilespec",
+  inferShapes: shardedFilenameShape,
+  opDef: {
+    inputs: ["basename: string", "num_shards: int32"],
+    outputs: ["filename: string"],
+  },
+  kernel: ([basename, numShards], op) => {
+    legacyScalar(basename as tfc.Tensor, "basename", op.name);
+    legacyScalar(numShards as tfc.Tensor, "num_shards", op.name);
+    const base = stringBytes(basename as tfc.Tensor)[0] as Uint8Array;
+    const suffix = utf8.encode(
+      `-?????-of-${pad5((numShards as tfc.Tensor).dataSync()[0] as number)}`,
+    );
+    const out = new Uint8Array(base.length + suffix.length);
+    out.set(base);
+    out.set(suffix, base.length);
+    return [tfc.tensor([out] as unknown as string[], [], "string")];
+  },
+});
+
+registerOp({
+  type: "MergeV2Checkpoints",
+  inferShapes: (op) => {
+    const c = new ShapeInference(
+      op.name,
+      op.type,
+      op.inputs.map((t) => t.shape),
+    );
+    c.withRank((op.inputs[0] as Tensor).shape, 1);
+    c.withRank((op.inputs[1] as Tensor).shape, 0);
+    return [];
+  },
+  opDef: {
+    inputs: ["checkpoint_prefixes: string", "destination_prefix: string"],
+    attrs: ["delete_old_dirs: bool = true"],
+    stateful: true,
+  },
+  stateful: true,
+  kernel: ([prefixesT, destinationT], op) => {
+    const prefixes = prefixesT as tfc.Tensor;
+    const destination = destinationT as tfc.Tensor;
+    if (prefixes.rank !== 1) {
+      throw new InvalidArgumentError(
+        `Input checkpoint_prefixes should be an 1-D tensor, got ${shapeDebugString(prefixes.shape)} instead.${nodeSuffix(op.name)}`,
+        op.name,
+      );
+    }
+    if (destination.rank !== 0) {
+      throw new InvalidArgumentError(
+        `Input destination_prefix should be a scalar tensor, got ${shapeDebugString(destination.shape)} instead.${nodeSuffix(op.name)}`,
+        op.name,
+      );
+    }
+    try {
+      mergeBundlesSync(
+        stringsOf(prefixes),
+        stringsOf(destination)[0] as string,
+        op.attrs.delete_old_dirs !== false,
+      );
+    } catch (e) {
+      throw kernelError(e, op.name);
+    }
+    return [];
+  },
+});
+
+/**
+ * Adds a `ShardedFilename` op (`gen_io_ops.sharded_filename`): `basename-00001-of-00004`,
+ * the prefix of one shard of a sharded save.
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * const f = shardedFilename("model_temp/part", 1, 4);
+ * sess.run(f).toArray(); // ==> model_temp/part-00001-of-00004
+ * ```
+ */
+export function shardedFilename(
+  basename: Tensor | string,
+  shard: Tensor | number,
+  numShards: Tensor | number,
+  options: { name?: string } = {},
+): Tensor {
+  return inOpScope(
+    options.name,
+    "ShardedFilename",
+    [basename, shard, numShards],
+    (scope, graph) => {
+      const b = convertToTensor(basename, { name: "basename", dtype: "string" });
+      const s = convertToTensor(shard, { name: "shard", dtype: "int32" });
+      const n = convertToTensor(numShards, { name: "num_shards", dtype: "int32" });
+      return makeOp(
+        graph,
+        "ShardedFilename",
+        scope,
+        [b, s, n],
+        [{ dtype: "string", shape: TensorShape.scalar() }],
+      ).outputs[0] as Tensor;
+    },
+  );
+}
+
+/**
+ * Adds a `MergeV2Checkpoints` op (`gen_io_ops.merge_v2_checkpoints`): when run, merges the
+ * bundles at `checkpointPrefixes` into one at `destinationPrefix`.
+ *
+ * @example
+ * ```ts
+ * import { writeBundleSync, openBundleSync } from "./file_io.js";
+ * writeBundleSync("tmp_part/part-00000-of-00001", [{ name: "w", dtype: "float32", shape: [], values: [2] }]);
+ * const merge = mergeV2Checkpoints(tf.constant(["tmp_part/part-00000-of-00001"]), "model");
+ * using sess = new tf.Session();
+ * sess.run(merge); // ==> null
+ * openBundleSync("model").getTensor("w").values; // ==> 2
+ * ```
+ */
+export function mergeV2Checkpoints(
+  checkpointPrefixes: Tensor | readonly Tensor[],
+  destinationPrefix: Tensor | string,
+  options: { deleteOldDirs?: boolean; name?: string } = {},
+): Operation {
+  return inOpScope(
+    options.name,
+    "MergeV2Checkpoints",
+    [checkpointPrefixes, destinationPrefix],
+    (scope, graph) => {
+      // A list is packed into `MergeV2Checkpoints/checkpoint_prefixes`, as TF's op wrapper does.
+      const p = convertToTensor(
+        Array.isArray(checkpointPrefixes) ? [...checkpointPrefixes] : checkpointPrefixes,
+        { name: "checkpoint_prefixes", dtype: "string" },
+      );
+      const d = convertToTensor(destinationPrefix, { name: "destination_prefix", dtype: "string" });
+      return makeOp(graph, "MergeV2Checkpoints", scope, [p, d], [], {
+        delete_old_dirs: options.deleteOldDirs ?? true,
+      });
+    },
+  );
 }

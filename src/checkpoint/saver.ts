@@ -23,6 +23,7 @@ import { identity } from "../ops/math/unary.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { assign } from "../ops/state/variable_ops.js";
 import { Session } from "../session/session.js";
+import { constantValue } from "../ops/tensor_util.js";
 import { Variable } from "../variables/variable.js";
 import { checkpointOpError, graphDTypeOf, readAsNDArray } from "./checkpoint_reader.js";
 import { getCheckpointMtimes } from "./checkpoint_management.js";
@@ -42,7 +43,7 @@ import {
   writeBundleAsync,
 } from "./file_io.js";
 import { hasUriScheme, uriBasename, uriDirname } from "./file_systems.js";
-import type { BundleEntryInfo, BundleTensorInput } from "./format/bundle.js";
+import type { BundleEntryInfo, BundleReader, BundleTensorInput } from "./format/bundle.js";
 import { CheckpointFormatError, describeError } from "./format/errors.js";
 import {
   checkRestorable,
@@ -52,6 +53,22 @@ import {
   saveV2,
   withDeferredSave,
 } from "./io_ops.js";
+import {
+  createMetaGraphDef,
+  exportMetaGraph,
+  registerProtoFunctions,
+  saverDefMessage,
+  saverDefOf,
+  tfWarning,
+  writeMetaGraphFileAsync,
+  writeMetaGraphFileSync,
+  type MetaGraphDefMessage,
+  type SaverDef,
+  type SaverDefLike,
+} from "../interchange/meta_graph.js";
+import { prependNameScope, stripNameScope } from "../graph/name_scopes.js";
+import { SaverDef as SaverDefCodec, type tensorflow } from "../proto/index.js";
+import { REF_VARIABLE_OPS } from "../variables/variable_def.js";
 import {
   anyKind,
   booleanKind,
@@ -95,7 +112,14 @@ const SAVER_PARAMS = [
   opt("keepCheckpointEveryNHours", numberKind),
   opt("name", stringKind),
   opt("restoreSequentially", booleanKind),
-  opt("saverDef", anyKind<never>("None", false)),
+  opt(
+    "saverDef",
+    kind<SaverDefLike>(
+      "a SaverDef",
+      (v) => typeof v === "object" && v !== null,
+      (o) => "saveTensorName" in o || "restoreOpName" in o || "filenameTensorName" in o,
+    ),
+  ),
   opt("builder", anyKind<never>("None", false)),
   opt("deferBuild", booleanKind),
   opt("allowEmpty", booleanKind),
@@ -118,9 +142,12 @@ const SAVER_P = defineParams("train.Saver", SAVER_PARAMS);
  * `keepCheckpointEveryNHours` (default 10000: none), `name` (the ops' name scope, default
  * `"save"`), `allowEmpty` (a Saver with no variables: `save` returns `null`, `restore`
  * does nothing), `padStepNumber` (`model-00000100`), `saveRelativePaths`, `filename`
- * (default of the filename tensor `save/Const`, `"model"`). `restoreSequentially` is
- * accepted (TF's bulk V2 restore ignores it too); `reshape`, `sharded`, `saverDef`,
- * `builder`, `deferBuild` and V1 checkpoints are refused.
+ * (default of the filename tensor `save/Const`, `"model"`). `saverDef` (a SaverDef, as
+ * `importMetaGraph` gives one) makes a saver over save and restore ops already in the
+ * graph, building nothing: its names (with `name` prepended, an import scope),
+ * `maxToKeep` and `keepCheckpointEveryNHours` come from the def, the var list is ignored.
+ * `restoreSequentially` is accepted (TF's bulk V2 restore ignores it too); `reshape`,
+ * `sharded`, `builder`, `deferBuild` and V1 checkpoints are refused.
  */
 export type SaverOptions = OptionsOf<typeof SAVER_PARAMS>;
 
@@ -156,9 +183,10 @@ const SAVE_ASYNC_P = defineParams("Saver.saveAsync", SAVE_PARAMS);
  * a number, or the global step variable, any scalar tensor or its name, read from the
  * session), `latestFilename` (the state file, default `"checkpoint"`), `metaGraphSuffix`
  * (of meta graph files deleted with old checkpoints, default `"meta"`), `writeState`
- * (update the state file and delete old checkpoints, default `true`). scopeflow writes no
- * meta graph, whatever `writeMetaGraph` and `stripDefaultAttrs` say; `saveDebugInfo` is
- * refused.
+ * (update the state file and delete old checkpoints, default `true`), `writeMetaGraph`
+ * (write `<checkpoint>.meta`, the graph's `MetaGraphDef` with this saver's SaverDef, on
+ * every save, as TF; default `true`), `stripDefaultAttrs` (of that meta graph).
+ * `saveDebugInfo` is refused.
  */
 export type SaveOptions = OptionsOf<typeof SAVE_PARAMS>;
 
@@ -169,6 +197,32 @@ export type SaveOptions = OptionsOf<typeof SAVE_PARAMS>;
 const RESTORE_PARAMS = [req("sess", sessionKind), opt("savePath", stringKind)] as const;
 const RESTORE_P = defineParams("Saver.restore", RESTORE_PARAMS);
 const RESTORE_ASYNC_P = defineParams("Saver.restoreAsync", RESTORE_PARAMS);
+
+const TO_PROTO_P = defineParams("Saver.toProto", [opt("exportScope", stringKind)] as const);
+const saverDefKind = kind<SaverDefLike>(
+  "a SaverDef",
+  (v) => typeof v === "object" && v !== null && "saveTensorName" in v,
+  (o) => "saveTensorName" in o,
+);
+const FROM_PROTO_P = defineParams("Saver.fromProto", [
+  req("saverDef", saverDefKind),
+  opt("importScope", stringKind),
+] as const);
+/**
+ * `Saver.export_meta_graph(filename, collection_list, as_text, export_scope,
+ * clear_devices, clear_extraneous_savers, strip_default_attrs, save_debug_info)`.
+ */
+const EXPORT_META_GRAPH_PARAMS = [
+  opt("filename", stringKind),
+  opt("collectionList", listKind(stringKind)),
+  opt("asText", booleanKind),
+  opt("exportScope", stringKind),
+  opt("clearDevices", booleanKind),
+  opt("clearExtraneousSavers", booleanKind),
+  opt("stripDefaultAttrs", booleanKind),
+  opt("saveDebugInfo", booleanKind),
+] as const;
+const EXPORT_META_GRAPH_P = defineParams("Saver.exportMetaGraph", EXPORT_META_GRAPH_PARAMS);
 
 const SET_LAST_P = defineParams("Saver.setLastCheckpoints", [
   req("lastCheckpoints", listKind(stringKind)),
@@ -184,14 +238,67 @@ function checkUnsupported(a: ReturnType<typeof SAVER_P.parse>): void {
   };
   if (a.reshape === true) refuse("reshape", "True", "variables restore with their saved shapes");
   if (a.sharded === true) refuse("sharded", "True", "scopeflow writes one shard");
-  if (a.saverDef !== undefined) {
-    refuse("saver_def", "a SaverDef", "scopeflow builds its savers from variables");
-  }
   if (a.builder !== undefined) refuse("builder", "a builder", "scopeflow has one saver builder");
   if (a.deferBuild === true) refuse("defer_build", "True", "the Saver builds its ops when made");
   if (a.writeVersion === 1 || a.writeVersion === "V1") {
     refuse("write_version", "V1", "scopeflow writes V2 checkpoints");
   }
+}
+
+/** `_check_saver_def`: a copy of the def, which must name the save tensor and restore op. */
+function checkSaverDef(given: SaverDefLike): SaverDef {
+  const def = saverDefOf(given);
+  const text = (): string => SaverDefCodec.toText(saverDefMessage(def));
+  if (!def.saveTensorName) {
+    throw new ValueError(`saver_def must specify the save_tensor_name: ${text()}`);
+  }
+  if (!def.restoreOpName) {
+    throw new ValueError(`saver_def must specify the restore_op_name: ${text()}`);
+  }
+  return def;
+}
+
+/** The `SaveV2` op a save tensor waits for (`save/control_dependency`'s control input). */
+function saveV2OpOf(saveTensor: Tensor): Operation {
+  const seen = new Set<Operation>();
+  const stack = [saveTensor.op];
+  for (let op = stack.pop(); op !== undefined; op = stack.pop()) {
+    if (op.type === "SaveV2") return op;
+    if (seen.has(op)) continue;
+    seen.add(op);
+    stack.push(...op.controlInputs, ...op.inputs.map((t) => t.op));
+  }
+  throw new ValueError(
+    `${saveTensor.name} does not depend on a SaveV2 op: saveAsync writes V2 checkpoints only; use save`,
+  );
+}
+
+/** The `RestoreV2` ops a restore op depends on, in graph order. */
+function restoreV2OpsOf(restore: Operation): Operation[] {
+  const seen = new Set<Operation>();
+  const found: Operation[] = [];
+  const stack = [restore];
+  for (let op = stack.pop(); op !== undefined; op = stack.pop()) {
+    if (seen.has(op)) continue;
+    seen.add(op);
+    if (op.type === "RestoreV2") {
+      found.push(op);
+      continue;
+    }
+    stack.push(...op.controlInputs, ...op.inputs.map((t) => t.op));
+  }
+  return found.sort((a, b) => a.id - b.id);
+}
+
+/** The checkpoint keys a `RestoreV2` op reads: its constant `tensor_names` input. */
+function restoreKeysOf(op: Operation): string[] {
+  const names = constantValue(op.inputs[1] as Tensor);
+  if (names === null || names.dtype !== "string") {
+    throw new ValueError(
+      `${op.name}: restoreAsync needs the tensor names of this RestoreV2 to be a constant; run restore instead`,
+    );
+  }
+  return Array.from(names.values as ArrayLike<string>, String);
 }
 
 /** `max_to_keep=None` keeps every checkpoint; the parser reads `null` as "not given". */
@@ -203,16 +310,7 @@ function maxToKeepIsNone(args: ArrayLike<unknown>): boolean {
   return n > 1 && isPlainObject(last) && "maxToKeep" in last && last.maxToKeep === null;
 }
 
-/** The names TensorFlow records in a `SaverDef`. */
-export interface SaverDef {
-  filenameTensorName: string;
-  saveTensorName: string;
-  restoreOpName: string;
-  maxToKeep: number;
-  keepCheckpointEveryNHours: number;
-  sharded: false;
-  version: "V2";
-}
+export type { SaverDef } from "../interchange/meta_graph.js";
 
 interface SaveableSpec {
   key: string;
@@ -236,10 +334,10 @@ type Kept = [path: string, time: number];
 
 function refOfVariable(value: unknown): Tensor | null {
   if (value instanceof Variable) return value.refTensor;
-  if (value instanceof Tensor) return value.op.type === "VariableV2" ? value : null;
+  if (value instanceof Tensor) return REF_VARIABLE_OPS.has(value.op.type) ? value : null;
   if (isTensorConvertible(value)) {
     const t = value[toTensorSymbol](true);
-    return t.op.type === "VariableV2" ? t : null;
+    return REF_VARIABLE_OPS.has(t.op.type) ? t : null;
   }
   return null;
 }
@@ -379,6 +477,8 @@ export class Saver {
   /** The graph holding the saver's ops. */
   readonly graph: Graph;
   private readonly built: Built | null;
+  /** The SaverDef the saver was made from (`Saver(saver_def=...)`), names scoped. */
+  private readonly givenDef: SaverDef | null = null;
   private readonly maxToKeep: number;
   private readonly keepEveryNHours: number;
   private readonly padStepNumber: boolean;
@@ -392,10 +492,28 @@ export class Saver {
     const options = SAVER_P.parse(args);
     checkUnsupported(options);
     const varList = options.varList;
-    this.maxToKeep = maxToKeepIsNone(args) ? 0 : (options.maxToKeep ?? 5);
-    this.keepEveryNHours = options.keepCheckpointEveryNHours ?? 10000;
     this.padStepNumber = options.padStepNumber ?? false;
     this.saveRelativePaths = options.saveRelativePaths ?? false;
+    if (options.saverDef !== undefined && options.saverDef !== null) {
+      // A saver over save and restore ops already in the graph (an imported meta graph's):
+      // TF builds nothing, and reads the names, `max_to_keep` and the rest from the def.
+      const def = checkSaverDef(options.saverDef);
+      if (options.name) {
+        def.filenameTensorName = prependNameScope(def.filenameTensorName, options.name);
+        def.saveTensorName = prependNameScope(def.saveTensorName, options.name);
+        def.restoreOpName = prependNameScope(def.restoreOpName, options.name);
+      }
+      this.givenDef = def;
+      this.graph = getDefaultGraph();
+      this.built = null;
+      this.maxToKeep = def.maxToKeep;
+      this.keepEveryNHours = def.keepCheckpointEveryNHours;
+      this.nextCheckpointTime = Date.now() / 1000 + this.keepEveryNHours * 3600;
+      void preloadNativeCrc32c();
+      return;
+    }
+    this.maxToKeep = maxToKeepIsNone(args) ? 0 : (options.maxToKeep ?? 5);
+    this.keepEveryNHours = options.keepCheckpointEveryNHours ?? 10000;
     let entries: [string, Tensor][];
     let graph: Graph;
     if (varList === undefined || varList === null) {
@@ -427,6 +545,7 @@ export class Saver {
    * ```
    */
   get saverDef(): SaverDef | null {
+    if (this.givenDef !== null) return { ...this.givenDef };
     const b = this.built;
     if (b === null) return null;
     return {
@@ -438,6 +557,94 @@ export class Saver {
       sharded: false,
       version: "V2",
     };
+  }
+
+  /**
+   * The SaverDef (`as_saver_def()`): the same as {@link Saver.saverDef}.
+   *
+   * @example
+   * ```ts
+   * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+   * saver.asSaverDef()?.filenameTensorName; // ==> save/Const:0
+   * ```
+   */
+  asSaverDef(): SaverDef | null {
+    return this.saverDef;
+  }
+
+  /**
+   * The SaverDef with `exportScope` stripped from its names, or `null` when they are
+   * outside it (`to_proto(export_scope=None)`, how the `savers` collection is exported).
+   *
+   * @example
+   * ```ts
+   * const w = tf.getVariable("w", [1]);
+   * const saver = tf.nameScope("model", () => new tf.train.Saver([w]));
+   * saver.toProto("model")?.restoreOpName; // ==> save/restore_all
+   * saver.toProto("other"); // ==> null
+   * ```
+   */
+  toProto(...args: CallArgs<typeof TO_PROTO_P.params>): SaverDef | null {
+    const { exportScope } = TO_PROTO_P.parse(args);
+    const def = this.saverDef;
+    if (def === null || !exportScope) return def;
+    if (
+      !def.filenameTensorName.startsWith(exportScope) ||
+      !def.saveTensorName.startsWith(exportScope) ||
+      !def.restoreOpName.startsWith(exportScope)
+    ) {
+      return null;
+    }
+    return {
+      ...def,
+      filenameTensorName: stripNameScope(def.filenameTensorName, exportScope),
+      saveTensorName: stripNameScope(def.saveTensorName, exportScope),
+      restoreOpName: stripNameScope(def.restoreOpName, exportScope),
+    };
+  }
+
+  /**
+   * A saver over the save and restore ops a SaverDef names, `importScope` prepended
+   * (`Saver.from_proto(saver_def, import_scope=None)`, as `new Saver(null, { saverDef, name })`).
+   *
+   * @example
+   * ```ts
+   * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+   * const again = tf.train.Saver.fromProto(saver.saverDef);
+   * again.saverDef?.saveTensorName; // ==> save/control_dependency:0
+   * ```
+   */
+  static fromProto(...args: CallArgs<typeof FROM_PROTO_P.params>): Saver {
+    const a = FROM_PROTO_P.parse(args);
+    return new Saver(null, { saverDef: a.saverDef, name: a.importScope });
+  }
+
+  /**
+   * The meta graph of the default graph with this saver's SaverDef
+   * (`Saver.export_meta_graph`), written to `filename` when given: see
+   * `tf.train.exportMetaGraph`.
+   *
+   * @example
+   * ```ts
+   * const saver = new tf.train.Saver([tf.getVariable("w", [1])]);
+   * saver.exportMetaGraph("out/w.meta").saverDef.restoreOpName; // ==> save/restore_all
+   * ```
+   */
+  exportMetaGraph(...args: CallArgs<typeof EXPORT_META_GRAPH_PARAMS>): tensorflow.MetaGraphDef {
+    const a = EXPORT_META_GRAPH_P.parse(args);
+    const graph = getDefaultGraph();
+    return exportMetaGraph({
+      filename: a.filename,
+      graphDef: graph.asGraphDef({ addShapes: true }),
+      saverDef: this.saverDef,
+      collectionList: a.collectionList,
+      asText: a.asText,
+      exportScope: a.exportScope,
+      clearDevices: a.clearDevices,
+      clearExtraneousSavers: a.clearExtraneousSavers,
+      stripDefaultAttrs: a.stripDefaultAttrs,
+      saveDebugInfo: a.saveDebugInfo,
+    });
   }
 
   /**
@@ -516,8 +723,11 @@ export class Saver {
   /**
    * Saves the variables' values in `sess` to `savePath` (a prefix: files
    * `<prefix>.index` and `<prefix>.data-00000-of-00001`) and returns the prefix written,
-   * `model.ckpt-100` with `globalStep`. Then records it in the `checkpoint` state file
-   * and deletes checkpoints beyond `maxToKeep`. Synchronous (see the class notes).
+   * `model.ckpt-100` with `globalStep`. Then records it in the `checkpoint` state file,
+   * deletes checkpoints beyond `maxToKeep` (their `.meta` too), and writes the meta graph
+   * `<prefix>.meta` (`tf.train.importMetaGraph` reads it back; a graph holding one of
+   * scopeflow's own ops, which TensorFlow could not read, gets a warning instead).
+   * Synchronous (see the class notes).
    *
    * @example
    * ```ts
@@ -533,17 +743,75 @@ export class Saver {
     const { sess, savePath } = options;
     if (typeof savePath === "string") refuseUriSync(savePath);
     const plan = this.prepareSave(sess, savePath, options);
-    const b = this.built;
-    if (b === null) return null;
-    let written: string;
-    try {
-      const out = sess.run(b.saveTensor, new Map([[b.filenameTensor, plan.checkpointFile]]));
-      written = String(out.item());
-      if (plan.writeState) this.afterSave(written, plan);
-    } catch (e) {
-      throw this.saveError(e, savePath, plan.parent);
+    let written: string | null = null;
+    const ends = this.saveEnds(sess);
+    if (ends !== null) {
+      try {
+        const out = sess.run(ends.save, new Map([[ends.filename, plan.checkpointFile]]));
+        written = String(out.item());
+        if (plan.writeState) this.afterSave(written, plan);
+      } catch (e) {
+        throw this.saveError(e, savePath, plan.parent);
+      }
+    }
+    if (plan.writeMetaGraph) {
+      const meta = this.metaGraphForSave(sess, plan);
+      if (meta !== null) writeMetaGraphFileSync(meta, plan.metaGraphFile, false);
     }
     return written;
+  }
+
+  /**
+   * The meta graph `save` writes beside the checkpoint (`export_meta_graph` on the
+   * session's graph, with this saver's SaverDef), or `null`, with a warning, when the
+   * graph holds what TensorFlow cannot read (a scopeflow-only op): the checkpoint itself
+   * is written either way.
+   */
+  private metaGraphForSave(sess: Session, plan: SavePlan): MetaGraphDefMessage | null {
+    const graph = sess.graph;
+    try {
+      return graph.atomically(() =>
+        createMetaGraphDef({
+          graph,
+          graphDef: graph.asGraphDef({ addShapes: true }),
+          saverDef: this.saverDef,
+          stripDefaultAttrs: plan.stripDefaultAttrs,
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      tfWarning(
+        `Saver.save: no meta graph written to ${plan.metaGraphFile}: ${e.message} ` +
+          "(pass writeMetaGraph: false to skip it)",
+      );
+      return null;
+    }
+  }
+
+  /** The filename feed and the save fetch: the saver's own, or its SaverDef's in `sess.graph`. */
+  private saveEnds(sess: Session): { filename: Tensor; save: Tensor } | null {
+    const def = this.givenDef;
+    if (def !== null) {
+      return {
+        filename: sess.graph.getTensorByName(def.filenameTensorName),
+        save: sess.graph.getTensorByName(def.saveTensorName),
+      };
+    }
+    const b = this.built;
+    return b === null ? null : { filename: b.filenameTensor, save: b.saveTensor };
+  }
+
+  /** The filename feed and the restore op, as {@link Saver.saveEnds}. */
+  private restoreEnds(sess: Session): { filename: Tensor; restore: Operation } | null {
+    const def = this.givenDef;
+    if (def !== null) {
+      return {
+        filename: sess.graph.getTensorByName(def.filenameTensorName),
+        restore: sess.graph.getOperationByName(def.restoreOpName),
+      };
+    }
+    const b = this.built;
+    return b === null ? null : { filename: b.filenameTensor, restore: b.restoreOp };
   }
 
   /**
@@ -567,21 +835,24 @@ export class Saver {
     let plan: SavePlan;
     let captured: { prefix: string; entries: BundleTensorInput[] } | null = null;
     let savePath: unknown = args[1];
+    let meta: MetaGraphDefMessage | null = null;
     try {
       const options = SAVE_ASYNC_P.parse(args);
       const sess = options.sess;
       savePath = options.savePath;
       plan = this.prepareSave(sess, options.savePath, options);
-      const b = this.built;
-      if (b !== null) {
+      const ends = this.saveEnds(sess);
+      if (ends !== null) {
         // The save graph runs now, on the values as of this call; its SaveV2 kernel hands
         // the tensors over instead of writing them.
         withDeferredSave(
-          b.saveOp,
+          this.built?.saveOp ?? saveV2OpOf(ends.save),
           (prefix, entries) => (captured = { prefix, entries }),
-          () => sess.run(b.saveTensor, new Map([[b.filenameTensor, plan.checkpointFile]])),
+          () => sess.run(ends.save, new Map([[ends.filename, plan.checkpointFile]])),
         );
       }
+      // Exported now too, so the meta graph is the graph as of this call.
+      if (plan.writeMetaGraph) meta = this.metaGraphForSave(sess, plan);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(describeError(e));
       return Promise.reject(
@@ -590,17 +861,21 @@ export class Saver {
           : err,
       );
     }
-    if (captured === null) return Promise.resolve(null);
-    const { prefix, entries } = captured as { prefix: string; entries: BundleTensorInput[] };
-    const run = async (): Promise<string> => {
-      await preloadNativeCrc32c();
-      try {
-        await writeBundleAsync(prefix, entries);
-        if (plan.writeState) await this.afterSaveAsync(prefix, plan);
-      } catch (e) {
-        throw this.saveError(nodeErrorToOpError(e, null), savePath as string, plan.parent);
+    const bundle = captured as { prefix: string; entries: BundleTensorInput[] } | null;
+    const metaGraph = meta as MetaGraphDefMessage | null;
+    if (bundle === null && metaGraph === null) return Promise.resolve(null);
+    const run = async (): Promise<string | null> => {
+      if (bundle !== null) {
+        await preloadNativeCrc32c();
+        try {
+          await writeBundleAsync(bundle.prefix, bundle.entries);
+          if (plan.writeState) await this.afterSaveAsync(bundle.prefix, plan);
+        } catch (e) {
+          throw this.saveError(nodeErrorToOpError(e, null), savePath as string, plan.parent);
+        }
       }
-      return prefix;
+      if (metaGraph !== null) await writeMetaGraphFileAsync(metaGraph, plan.metaGraphFile, false);
+      return bundle === null ? null : bundle.prefix;
     };
     const result = this.asyncQueue.then(run, run);
     this.asyncQueue = result.catch(() => undefined);
@@ -628,10 +903,11 @@ export class Saver {
    */
   restore(...args: CallArgs<typeof RESTORE_PARAMS>): void {
     const { sess, savePath } = RESTORE_P.parse(args);
-    const b = this.prepareRestore(sess, savePath);
-    if (b === null) return;
+    if (!this.prepareRestore(sess, savePath)) return;
+    const ends = this.restoreEnds(sess);
+    if (ends === null) return;
     try {
-      sess.run(b.restoreOp, new Map([[b.filenameTensor, savePath as string]]));
+      sess.run(ends.restore, new Map([[ends.filename, savePath as string]]));
     } catch (e) {
       throw wrapRestoreError(e);
     }
@@ -657,62 +933,66 @@ export class Saver {
    */
   async restoreAsync(...args: CallArgs<typeof RESTORE_PARAMS>): Promise<void> {
     const { sess, savePath } = RESTORE_ASYNC_P.parse(args);
-    const b = this.prepareRestore(sess, savePath, false);
-    if (b === null) return;
+    if (!this.prepareRestore(sess, savePath, false)) return;
+    const ends = this.restoreEnds(sess);
+    if (ends === null) return;
     if (!(await checkpointExistsAsync(savePath as string))) {
       throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
     }
     await preloadNativeCrc32c();
-    const opName = b.restoreV2Op.name;
+    // The RestoreV2 ops the restore op runs (one for a scopeflow saver, one per variable
+    // in TF 1.0's graphs): their outputs are fed with what their kernels would read.
+    const restores = this.built === null ? restoreV2OpsOf(ends.restore) : [this.built.restoreV2Op];
     try {
-      const keys = b.specs.map((s) => s.key);
       const feeds = new Map<Tensor, NDArray>();
-      try {
-        const index = await openBundleAsync(savePath as string, { indexOnly: true });
-        checkRestorable(index, restoreSpecsOf(b.restoreV2Op, keys), opName);
-        const direct = await readTensorsDirectAsync(index, keys);
-        const infos = new Map(index.listEntries().map((e) => [e.name, e]));
-        // Other dtypes, and tensors whose direct read failed, go through a fully loaded
-        // reader, which reads them or raises the error naming file and key.
-        const rest = keys.filter((k) => !direct.has(k));
-        const reader = rest.length > 0 ? await openBundleAsync(savePath as string) : index;
-        keys.forEach((key, i) => {
-          const values = direct.get(key);
-          const info = infos.get(key) as BundleEntryInfo;
-          const value =
-            values === undefined
-              ? readAsNDArray(reader, key)
-              : new NDArray(values, info.shape, graphDTypeOf(info.dtype) as DType);
-          // Refused here, by key, rather than by the feed of the RestoreV2 output.
-          if (value.dtype === "int64") {
-            narrowInt64(value.data as BigInt64Array, int64KeyWhat(reader, key), opName);
-          }
-          feeds.set(b.restored[i] as Tensor, value as NDArray);
-        });
-      } catch (e) {
-        throw nodeErrorToOpError(e, opName);
+      let index: BundleReader | null = null;
+      let full: BundleReader | null = null;
+      for (const op of restores) {
+        try {
+          const keys = this.built === null ? restoreKeysOf(op) : this.built.specs.map((s) => s.key);
+          index ??= await openBundleAsync(savePath as string, { indexOnly: true });
+          checkRestorable(index, restoreSpecsOf(op, keys), op.name);
+          const direct = await readTensorsDirectAsync(index, keys);
+          const infos = new Map(index.listEntries().map((e) => [e.name, e]));
+          // Other dtypes, and tensors whose direct read failed, go through a fully loaded
+          // reader, which reads them or raises the error naming file and key.
+          const rest = keys.filter((k) => !direct.has(k));
+          if (rest.length > 0) full ??= await openBundleAsync(savePath as string);
+          const reader = rest.length > 0 ? (full as BundleReader) : index;
+          keys.forEach((key, i) => {
+            const values = direct.get(key);
+            const info = infos.get(key) as BundleEntryInfo;
+            const value =
+              values === undefined
+                ? readAsNDArray(reader, key)
+                : new NDArray(values, info.shape, graphDTypeOf(info.dtype) as DType);
+            // Refused here, by key, rather than by the feed of the RestoreV2 output.
+            if (value.dtype === "int64") {
+              narrowInt64(value.data as BigInt64Array, int64KeyWhat(reader, key), op.name);
+            }
+            feeds.set(op.outputs[i] as Tensor, value as NDArray);
+          });
+        } catch (e) {
+          throw nodeErrorToOpError(e, op.name);
+        }
       }
-      sess.run(b.restoreOp, feeds);
+      sess.run(ends.restore, feeds);
     } catch (e) {
       throw wrapRestoreError(e);
     }
   }
 
-  private prepareRestore(
-    sess: Session,
-    savePath: string | undefined,
-    checkExists = true,
-  ): Built | null {
+  /** TF's checks before a restore; `false` for an empty saver, which restores nothing. */
+  private prepareRestore(sess: Session, savePath: string | undefined, checkExists = true): boolean {
     if (!(sess instanceof Session)) throw new TypeError(`'sess' must be a Session; ${pyStr(sess)}`);
-    const b = this.built;
-    if (b === null) return null;
+    if (this.built === null && this.givenDef === null) return false;
     if (savePath === null || savePath === undefined) {
       throw new ValueError("Can't load save_path when it is None.");
     }
     if (checkExists && !checkpointExistsSync(savePath)) {
       throw new ValueError(`The passed save_path is not a valid checkpoint: ${savePath}`);
     }
-    return b;
+    return true;
   }
 
   private prepareSave(
@@ -757,6 +1037,10 @@ export class Saver {
       parent: path.dirname(savePath),
       writeState: options.writeState ?? true,
       metaGraphSuffix: options.metaGraphSuffix ?? "meta",
+      writeMetaGraph: options.writeMetaGraph ?? true,
+      // A sharded name's `-?????-of-NNNNN` is not part of the meta graph's name.
+      metaGraphFile: `${checkpointFile.replace(/-[\d?]+-of-\d+$/, "")}.${options.metaGraphSuffix ?? "meta"}`,
+      stripDefaultAttrs: options.stripDefaultAttrs ?? false,
     };
   }
 
@@ -842,6 +1126,10 @@ interface SavePlan {
   parent: string;
   writeState: boolean;
   metaGraphSuffix: string;
+  writeMetaGraph: boolean;
+  /** `meta_graph_filename(checkpoint_file, meta_graph_suffix)`. */
+  metaGraphFile: string;
+  stripDefaultAttrs: boolean;
 }
 
 declare(Saver, SAVER_P);
@@ -850,6 +1138,28 @@ declare(Saver.prototype.saveAsync, SAVE_ASYNC_P);
 declare(Saver.prototype.restore, RESTORE_P);
 declare(Saver.prototype.restoreAsync, RESTORE_ASYNC_P);
 declare(Saver.prototype.setLastCheckpoints, SET_LAST_P);
+declare(Saver.prototype.toProto, TO_PROTO_P);
+declare(Saver.fromProto, FROM_PROTO_P);
+declare(Saver.prototype.exportMetaGraph, EXPORT_META_GRAPH_P);
+
+// saver.py registers the `savers` collection's SaverDef converters.
+registerProtoFunctions(GraphKeys.SAVERS, {
+  toProto(item, exportScope) {
+    // `clear_extraneous_savers` exports the given SaverDef in place of the collection.
+    const def =
+      item instanceof Saver
+        ? item.toProto(exportScope)
+        : isPlainObject(item) && "saveTensorName" in item
+          ? saverDefOf(item as SaverDefLike)
+          : undefined;
+    if (def === undefined) {
+      throw new TypeError(`'${pyStr(item)}' object has no attribute 'to_proto'`);
+    }
+    return def === null ? null : SaverDefCodec.toBinary(saverDefMessage(def));
+  },
+  fromProto: (bytes, importScope) =>
+    new Saver(null, { saverDef: SaverDefCodec.fromBinary(bytes), name: importScope }),
+});
 declare(Saver.prototype.recoverLastCheckpoints, RECOVER_LAST_P);
 
 /** `BaseSaverBuilder._build_internal` with `BulkSaverBuilder`'s single `RestoreV2`. */

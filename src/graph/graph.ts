@@ -116,8 +116,12 @@ export type Savepoint = number;
 
 interface ControlFrame {
   inputs: Operation[] | null;
-  /** Ops created inside this block: an input from one of them makes the block redundant. */
-  created: Set<Operation>;
+  /**
+   * Ops created inside this block: an input from one of them makes the block redundant.
+   * `null` for a block that clears the dependencies (`inputs` null), which nothing asks:
+   * `initScope` opens one for every variable built.
+   */
+  created: Set<Operation> | null;
 }
 
 /** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
@@ -127,12 +131,15 @@ function splitBuildData(
   given: Readonly<Record<string, AttrValue>>,
 ): [Record<string, AttrValue>, Record<string, unknown>] {
   const attrs: Record<string, AttrValue> = {};
-  const data: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(given)) {
-    if (k.startsWith("_") && !TF_PRIVATE_ATTRS.has(k)) data[k] = v;
+  let data: Record<string, unknown> | null = null;
+  // `for…in` over the plain object literal builders pass: `Object.entries` allocated a
+  // pair per attr, for every op built.
+  for (const k in given) {
+    const v = given[k];
+    if (k.charCodeAt(0) === 95 /* _ */ && !TF_PRIVATE_ATTRS.has(k)) (data ??= {})[k] = v;
     else attrs[k] = v;
   }
-  return [attrs, data];
+  return [attrs, data ?? {}];
 }
 
 /**
@@ -255,23 +262,25 @@ export class Graph {
   uniqueName(name: string, markAsUsed = true): string {
     if (this._nameStack) name = `${this._nameStack}/${name}`;
     let key = name.toLowerCase();
-    let i = this.namesInUse.get(key) ?? 0;
-    if (markAsUsed) this.setNameUse(key, i + 1);
+    // One lookup per name: a graph of many ops makes each lookup a few cache misses.
+    const previous = this.namesInUse.get(key);
+    let i = previous ?? 0;
+    if (markAsUsed) this.setNameUse(key, i + 1, previous);
     if (i > 0) {
       const baseKey = key;
       while (this.namesInUse.has(key)) {
         key = `${baseKey}_${i}`;
         i += 1;
       }
-      if (markAsUsed) this.setNameUse(key, 1);
+      if (markAsUsed) this.setNameUse(key, 1, undefined);
       name = `${name}_${i - 1}`;
     }
     return name;
   }
 
-  private setNameUse(key: string, count: number): void {
+  /** Sets a name's use count; `previous` is its count before (`undefined`: unused). */
+  private setNameUse(key: string, count: number, previous: number | undefined): void {
     if (this.undoLog !== null) {
-      const previous = this.namesInUse.get(key);
       this.undoLog.push(() => {
         if (previous === undefined) this.namesInUse.delete(key);
         else this.namesInUse.set(key, previous);
@@ -322,13 +331,13 @@ export class Graph {
     for (const t of inputs) t.consumers.push(op);
     this.ops.push(op);
     this.opsByName.set(name, op);
-    for (const frame of this.controlStack) frame.created.add(op);
+    for (const frame of this.controlStack) frame.created?.add(op);
     if (this.undoLog !== null) {
       this.undoLog.push(() => {
         this.ops.pop();
         this.opsByName.delete(name);
         for (const t of inputs) t.consumers.pop();
-        for (const frame of this.controlStack) frame.created.delete(op);
+        for (const frame of this.controlStack) frame.created?.delete(op);
       });
     }
     if (ctx !== null && !spec.loopEntry) ctx.opCreated?.(op);
@@ -414,7 +423,8 @@ export class Graph {
     const result: Operation[] = [];
     for (const frame of this.controlStack) {
       if (frame.inputs === null) continue;
-      if (inputs.some((t) => frame.created.has(t.op))) continue;
+      const created = frame.created;
+      if (created !== null && inputs.some((t) => created.has(t.op))) continue;
       for (const c of frame.inputs) {
         if (!result.includes(c) && !inputs.some((t) => t.op === c)) result.push(c);
       }
@@ -465,7 +475,10 @@ export class Graph {
    */
   controlDependencies<T>(controlInputs: Operation[] | null, fn: () => T): T {
     const saved = this.controlStack;
-    const frame: ControlFrame = { inputs: controlInputs, created: new Set() };
+    const frame: ControlFrame = {
+      inputs: controlInputs,
+      created: controlInputs === null ? null : new Set(),
+    };
     this.controlStack = controlInputs === null ? [frame] : [...saved, frame];
     try {
       return fn();
@@ -865,6 +878,20 @@ export function resetDefaultGraph(...args: CallArgs<typeof NO_PARAMS>): void {
 
 const RESET_DEFAULT_GRAPH = defineParams("resetDefaultGraph", NO_PARAMS);
 declare(resetDefaultGraph, RESET_DEFAULT_GRAPH);
+
+/**
+ * Makes `graph` the default until the matching {@link popDefaultGraph}: for scope
+ * functions that run the user's body without closures in between, so that the user's
+ * frames sit close together in a short call-site capture.
+ */
+export function pushDefaultGraph(graph: Graph): void {
+  defaultGraphStack.push(graph);
+}
+
+/** Ends the innermost {@link pushDefaultGraph}. */
+export function popDefaultGraph(): void {
+  defaultGraphStack.pop();
+}
 
 /** Runs `fn` with `graph` as the default graph. */
 export function withDefaultGraph<T>(graph: Graph, fn: () => T): T {

@@ -102,7 +102,8 @@ export function tensorProtoOf(value: ConstValue): TensorProtoMessage {
   const values = value.values;
   const n = values.length;
   const allEqual = n > 1 && Array.prototype.every.call(values, (v: unknown) => v === values[0]);
-  const compact = allEqual ? values.slice(0, 1) : values;
+  // TF writes every string of a list (`_FlattenToStrings`), equal or not.
+  const compact = allEqual && value.dtype !== "string" ? values.slice(0, 1) : values;
   switch (value.dtype) {
     case "string":
       proto.stringVal = (compact as string[]).map((s) => encoder.encode(s));
@@ -353,7 +354,8 @@ export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
   }
   checkArgs(op, "input", def.inputArg ?? [], op.inputs, attrs);
   checkArgs(op, "output", def.outputArg ?? [], op.outputs, attrs);
-  if (addShapes)
+  // As TF's `as_graph_def(add_shapes=True)`: only ops with outputs get the attr.
+  if (addShapes && op.outputs.length > 0)
     attrs.set("_output_shapes", { list: { shape: op.outputs.map((t) => shapeProto(t.shape)) } });
   const node: NodeDefMessage = {
     name: op.name,

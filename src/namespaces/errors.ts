@@ -1,6 +1,10 @@
 /** `tf.errors`: TensorFlow's error classes. */
 export {
   ValueError,
+  LookupError,
+  IOError,
+  RuntimeError,
+  AssertionError,
   OpError,
   FailedPreconditionError,
   InvalidArgumentError,

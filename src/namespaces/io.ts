@@ -20,3 +20,12 @@ export {
   tfRecordIterator,
   type TFRecordCompressionName,
 } from "../io/tfrecord.js";
+export {
+  parseExample,
+  FixedLenFeature,
+  VarLenFeature,
+  type FixedLenFeatureSpec,
+  type VarLenFeatureSpec,
+  type FeatureSpec,
+  type ParsedFeatures,
+} from "../ops/parsing/parse_example.js";

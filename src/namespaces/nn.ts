@@ -6,6 +6,7 @@ export { biasAdd, type BiasAddOptions } from "../ops/nn/bias_add.js";
 export { softmax, logSoftmax, type SoftmaxOptions } from "../ops/nn/softmax.js";
 export { dropout, type DropoutOptions } from "../ops/nn/dropout.js";
 export { l2Loss } from "../ops/nn/l2_loss.js";
+export { inTopK } from "../ops/nn/in_top_k.js";
 export {
   softmaxCrossEntropyWithLogits,
   softmaxCrossEntropyWithLogitsV2,

@@ -27,6 +27,8 @@ export {
   type SaverVarList,
   type SaverDef,
 } from "../checkpoint/saver.js";
+export { exportMetaGraph } from "../interchange/meta_graph.js";
+export { importMetaGraph } from "../interchange/import_meta_graph.js";
 export {
   latestCheckpoint,
   latestCheckpointAsync,

@@ -14,6 +14,8 @@ interface RefCountingBackend {
 interface HeapBackend {
   dataIdMap?: { has(dataId: object): boolean };
   typedArrayFromHeap?: (info: { shape: number[]; dtype: string; dataId: object }) => unknown;
+  makeOutput?: (shape: number[], dtype: string) => { dataId: object };
+  disposeData?: (dataId: object, force?: boolean) => boolean;
 }
 
 interface EngineInternals {
@@ -94,4 +96,60 @@ export function heapView(t: tfc.Tensor): Float32Array | Int32Array | Uint8Array 
     return view;
   }
   return null;
+}
+
+/** Reads float32 input values and writes float32 output values, element by element. */
+export type Float32Body = (inputs: Float32Array[], outputs: Float32Array[]) => void;
+
+/**
+ * New float32 tensors of `shape`, `outputs` of them, computed by `body` in one JS pass over
+ * the values of float32 `inputs`: for small tensors, where one pass costs less than a
+ * chain of kernel calls (each pays tfjs's dispatch and the backend's call overhead). On
+ * wasm the arrays are views of the backend's heap, so nothing is copied; on the cpu backend
+ * they are its own arrays. `null` on other backends (the values live on a device), or for
+ * an input that is not float32: the caller then runs its kernels.
+ */
+export function float32Pass(
+  inputs: readonly tfc.Tensor[],
+  outputs: number,
+  shape: readonly number[],
+  body: Float32Body,
+): tfc.Tensor[] | null {
+  for (const t of inputs) if (t.dtype !== "float32") return null;
+  const e = engine();
+  const backend = e.backend;
+  const dims = shape.slice();
+  if (
+    typeof backend.makeOutput === "function" &&
+    typeof backend.typedArrayFromHeap === "function" &&
+    inputs.every((t) => backend.dataIdMap?.has(t.dataId) === true)
+  ) {
+    const fromHeap = backend.typedArrayFromHeap.bind(backend);
+    const made = Array.from({ length: outputs }, () =>
+      (backend.makeOutput as NonNullable<HeapBackend["makeOutput"]>)(dims, "float32"),
+    );
+    try {
+      // Views only after every allocation: an allocation can grow the heap, which detaches
+      // the views made before it.
+      const inViews = inputs.map(
+        (t) => fromHeap({ shape: t.shape, dtype: "float32", dataId: t.dataId }) as Float32Array,
+      );
+      const outViews = made.map(
+        (o) => fromHeap({ shape: dims, dtype: "float32", dataId: o.dataId }) as Float32Array,
+      );
+      body(inViews, outViews);
+    } catch (err) {
+      for (const o of made) backend.disposeData?.(o.dataId, true);
+      throw err;
+    }
+    return made.map((o) => e.makeTensorFromDataId(o.dataId, dims.slice(), "float32", backend));
+  }
+  if (tfc.getBackend() !== "cpu") return null;
+  const size = dims.reduce((a, b) => a * b, 1);
+  const outArrays = Array.from({ length: outputs }, () => new Float32Array(size));
+  body(
+    inputs.map((t) => t.dataSync() as Float32Array),
+    outArrays,
+  );
+  return outArrays.map((values) => tfc.tensor(values, dims, "float32"));
 }

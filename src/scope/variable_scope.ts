@@ -1,7 +1,13 @@
 import { ValueError } from "../errors.js";
 import { asDType, type DType } from "../graph/dtypes.js";
-import { getDefaultGraph, GraphKeys, withDefaultGraph, type Graph } from "../graph/graph.js";
-import { enterNameScope, graphFromValues, runScopeCallback } from "./name_scope.js";
+import {
+  getDefaultGraph,
+  GraphKeys,
+  popDefaultGraph,
+  pushDefaultGraph,
+  type Graph,
+} from "../graph/graph.js";
+import { enterNameScope, graphFromValues } from "./name_scope.js";
 import { AUTO_REUSE, inheritReuse, normalizeReuse, type ReuseMode } from "./reuse.js";
 import { AsyncScopeError, isPromiseLike } from "./synchronous.js";
 import {
@@ -371,9 +377,25 @@ export function variableScope<T>(...args: unknown[]): T {
   requireFirst(VARIABLE_SCOPE, args.slice(0, -1));
   const request = validateScopeRequest(a);
   const graph = graphFromValues(a.values);
-  return withDefaultGraph(graph, () =>
-    runScopeCallback(graph, () => enterVariableScope(graph, request, fn)),
-  );
+  // `withDefaultGraph` and `runScopeCallback` written out: each frame between the user's
+  // body and the user's call takes a place in the short stack `getVariable` captures for
+  // "Originally defined at:", which would then show fewer of the user's frames.
+  pushDefaultGraph(graph);
+  try {
+    const sp = graph.savepoint();
+    let result: T;
+    try {
+      result = enterVariableScope(graph, request, fn);
+    } catch (e) {
+      if (e instanceof AsyncScopeError) graph.rollbackTo(sp);
+      else graph.release();
+      throw e;
+    }
+    graph.release();
+    return result;
+  } finally {
+    popDefaultGraph();
+  }
 }
 declare(variableScope, VARIABLE_SCOPE);
 

@@ -42,6 +42,11 @@ const STORE_KEY = Symbol("scopeflow.variableStore");
 export class VariableStore<V extends StoredVariable = StoredVariable> {
   private readonly vars = new Map<string, V>();
   private readonly graph: Graph;
+  /**
+   * How many `…/part_0` names are stored: while none is, a request needs no second lookup
+   * for a partitioned version of its variable (lookups in a large store cost cache misses).
+   */
+  private partitionedStored = 0;
 
   private constructor(graph: Graph) {
     this.graph = graph;
@@ -88,7 +93,7 @@ export class VariableStore<V extends StoredVariable = StoredVariable> {
       checkSharedShapeAndDType(request, found);
       return found;
     }
-    if (this.vars.has(`${name}/part_0`)) {
+    if (this.partitionedStored > 0 && this.vars.has(`${name}/part_0`)) {
       throw new ValueError(
         `No partitioner was provided, but a partitioned version of the variable was found: ${name}/part_0. Perhaps a variable of the same name was already created with partitioning?`,
       );
@@ -102,7 +107,12 @@ export class VariableStore<V extends StoredVariable = StoredVariable> {
   /** Records a variable under `fullName` (also used for the parts of partitioned ones). */
   put(fullName: string, variable: V): void {
     this.vars.set(fullName, variable);
-    this.graph.onUndo(() => this.vars.delete(fullName));
+    const part = fullName.endsWith("/part_0");
+    if (part) this.partitionedStored += 1;
+    this.graph.onUndo(() => {
+      this.vars.delete(fullName);
+      if (part) this.partitionedStored -= 1;
+    });
   }
 }
 

@@ -4,9 +4,9 @@ import { InternalError, InvalidArgumentError, UnimplementedError, ValueError } f
 import type { ControlFlowContext } from "../graph/control_flow.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
-import { variableOpOf } from "../ops/state/variable_ops.js";
+import { isVariableOpType, variableOpOf } from "../ops/state/variable_ops.js";
 import { missingFeedMessage } from "../ops/array/placeholder.js";
-import { fuseMatMulChains } from "./fusion.js";
+import { fuseMatMulChains, fuseSummedMatMuls } from "./fusion.js";
 import { deferLoopSums, preTransposeInvariants } from "./loop_passes.js";
 import { isOrderOnlyGate } from "../ops/control/group.js";
 import { outputContext } from "../graph/control_flow.js";
@@ -138,7 +138,7 @@ export function makePlan(
       throw new InvalidArgumentError(missingFeedMessage(op.outputs[0] as Tensor), op.name);
     }
     if (
-      op.type === "VariableV2" ||
+      isVariableOpType(op.type) ||
       (op.outputs.length === 1 && isSnapshot(op.outputs[0] as Tensor, fed))
     ) {
       readWhereUsed.add(op);
@@ -189,7 +189,7 @@ export function makePlan(
     ...feedSlots.values(),
     ...fetchSources.filter((f) => f.slot >= 0).map((f) => f.slot),
   ]);
-  const fused = deferLoopSums(fuseMatMulChains(steps, pinned));
+  const fused = deferLoopSums(fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned));
   const invariantSlots = new Set(invariant.map((t) => feedSlots.get(t) as number));
   const prelude = preTransposeInvariants(fused, invariantSlots, () => slotCount++);
   const preludeSlots = new Set(prelude.flatMap((s) => s.outputs));

@@ -32,6 +32,7 @@ import {
   type CallArgs,
   type OptionsOf,
 } from "../graph/call_args.js";
+import { fromVariableDef, toVariableDef, type VariableDefMessage } from "./variable_def.js";
 import {
   aggregationKind,
   checkedLaterKind,
@@ -39,6 +40,13 @@ import {
   refuseUnsupported,
   synchronizationKind,
 } from "../scope/arg_kinds.js";
+
+/** A `VariableDef` message (a plain object with TF's field names in camelCase). */
+const variableDefKind = kind<VariableDefMessage>(
+  "a VariableDef",
+  (v) => typeof v === "object" && v !== null && "variableName" in v,
+  (o) => "variableName" in o,
+);
 
 /**
  * TF 1.15's `Variable(initial_value=None, trainable=None, collections=None,
@@ -60,7 +68,7 @@ const VARIABLE_PARAMS = [
   opt("validateShape", booleanKind),
   opt("cachingDevice", stringKind),
   opt("name", stringKind),
-  opt("variableDef", checkedLaterKind<unknown>("a VariableDef")),
+  opt("variableDef", variableDefKind),
   opt("dtype", dtypeKind),
   opt("expectedShape", shapeKind),
   opt("importScope", stringKind),
@@ -104,6 +112,13 @@ const LOAD_PARAMS = [
   opt("session", sessionKind),
 ] as const;
 const EVAL = defineParams("Variable.eval", EVAL_PARAMS);
+/** `to_proto(export_scope=None)`. */
+const TO_PROTO = defineParams("Variable.toProto", [opt("exportScope", stringKind)] as const);
+/** `from_proto(variable_def, import_scope=None)`. */
+const FROM_PROTO = defineParams("Variable.fromProto", [
+  req("variableDef", variableDefKind),
+  opt("importScope", stringKind),
+] as const);
 const LOAD = defineParams("Variable.load", LOAD_PARAMS);
 
 /** The options object of {@link Variable.assign}. */
@@ -137,7 +152,7 @@ export function installVariableSessionHooks(hooks: VariableSessionHooks): void {
   sessionHooks = hooks;
 }
 
-type InitPair = { initializer: Operation; initialValue: Tensor };
+type InitPair = { initializer: Operation; initialValue: Tensor | null };
 /** Set by `Variable`'s static block, which alone may write a variable's initializer. */
 let swapInitializer: (v: Variable, init: InitPair) => InitPair;
 
@@ -180,12 +195,16 @@ export class Variable implements TensorConvertible {
   get initializer(): Operation {
     return this.init.initializer;
   }
-  /** The tensor that computes the initial value. */
+  /**
+   * The tensor that computes the initial value. A variable rebuilt from a `VariableDef`
+   * without `initial_value_name` (meta graphs of TF before 1.3), whose initial value TF
+   * leaves `None`, gives the value its initializer assigns.
+   */
   get initialValue(): Tensor {
-    return this.init.initialValue;
+    return this.init.initialValue ?? (this.initializer.inputs[1] as Tensor);
   }
   /** Replaced only through {@link replaceInitializer}. */
-  private init: { initializer: Operation; initialValue: Tensor };
+  private init: InitPair;
   /** Whether optimizers update it by default. */
   readonly trainable: boolean;
   /** Applied after optimizer updates, when set. */
@@ -197,14 +216,20 @@ export class Variable implements TensorConvertible {
     pendingDefinedAt = null;
     const a = VARIABLE.parse(args);
     const initialValue = a.initialValue;
-    if (a.variableDef !== undefined) {
-      refuseUnsupported(
-        "Variable",
-        "variableDef",
-        a.variableDef,
-        "scopeflow builds variables from an initial value only",
-        "a VariableDef",
-      );
+    if (a.variableDef !== undefined && a.variableDef !== null) {
+      if (initialValue !== undefined) {
+        throw new ValueError("variable_def and initial_value are mutually exclusive.");
+      }
+      // `_init_from_proto`: wraps ops already in the default graph (an imported meta
+      // graph's), adding nothing to the graph or to any collection.
+      const found = fromVariableDef(getDefaultGraph(), a.variableDef, a.importScope);
+      this.op = found.ref.op;
+      this.ref = found.ref;
+      this.init = { initializer: found.initializer, initialValue: found.initialValue };
+      this.snapshot = found.snapshot;
+      this.trainable = found.trainable;
+      this.constraint = null;
+      return;
     }
     if (initialValue === undefined) throw new ValueError("initial_value must be specified.");
     const collections: unknown = a.collections ?? [GraphKeys.GLOBAL_VARIABLES];
@@ -435,6 +460,50 @@ export class Variable implements TensorConvertible {
     return sliceHelper(this, items);
   }
 
+  /**
+   * The variable as a `VariableDef` message (`to_proto(export_scope=None)`): the names of
+   * its ops, with `exportScope` stripped, or `null` when the variable is outside that scope.
+   *
+   * @example
+   * ```ts
+   * const w = tf.variableScope("layer", () => tf.getVariable("w", [2]));
+   * w.toProto()?.snapshotName; // ==> layer/w/read:0
+   * w.toProto("layer")?.initializerName; // ==> w/Assign
+   * w.toProto("other"); // ==> null
+   * ```
+   */
+  toProto(...args: CallArgs<typeof TO_PROTO.params>): VariableDefMessage | null {
+    const { exportScope } = TO_PROTO.parse(args);
+    return toVariableDef(
+      {
+        ref: this.ref,
+        initializer: this.init.initializer,
+        initialValue: this.init.initialValue,
+        snapshot: this.snapshot,
+        trainable: this.trainable,
+      },
+      exportScope,
+    );
+  }
+
+  /**
+   * The variable whose ops a `VariableDef` names in the default graph, `importScope`
+   * prepended to each name (`Variable.from_proto(variable_def, import_scope=None)`, as
+   * `importMetaGraph` rebuilds variables). Nothing is added to the graph or its collections.
+   *
+   * @example
+   * ```ts
+   * const w = tf.getVariable("w", [2]);
+   * const same = tf.Variable.fromProto(w.toProto());
+   * same.name; // ==> w:0
+   * same.op === w.op; // ==> true
+   * ```
+   */
+  static fromProto(...args: CallArgs<typeof FROM_PROTO.params>): Variable {
+    const a = FROM_PROTO.parse(args);
+    return new Variable({ variableDef: a.variableDef, importScope: a.importScope });
+  }
+
   /** `<tf.Variable 'test/weight_1:0' shape=(2,) dtype=float32_ref>`. */
   toString(): string {
     return `<tf.Variable '${this.name}' shape=${this.shape.toString()} dtype=${this.dtype}_ref>`;
@@ -459,6 +528,8 @@ declare(Variable.prototype.assignAdd, ASSIGN_ADD);
 declare(Variable.prototype.assignSub, ASSIGN_SUB);
 declare(Variable.prototype.eval, EVAL);
 declare(Variable.prototype.load, LOAD);
+declare(Variable.prototype.toProto, TO_PROTO);
+declare(Variable.fromProto, FROM_PROTO);
 
 /**
  * `read_value=True` gives the assign's value; `False` gives the op (TensorFlow's

@@ -137,10 +137,11 @@ describe("Saver(var_list, reshape, sharded, max_to_keep, keep_checkpoint_every_n
       tf.errors.ValueError,
       "Saver: write_version=V1 is not supported: scopeflow writes V2 checkpoints.",
     );
+    // A SaverDef must name the save tensor and the restore op, as TF checks.
     expectThrowsAndUnchanged(
-      () => new tf.train.Saver([w], { saverDef: {} as never }),
+      () => new tf.train.Saver([w], { saverDef: { filenameTensorName: "save/Const:0" } }),
       tf.errors.ValueError,
-      /^Saver: saver_def=a SaverDef is not supported/,
+      /^saver_def must specify the save_tensor_name: filename_tensor_name: "save\/Const:0"/,
     );
     // TF's bulk V2 restore ignores restore_sequentially too.
     expect(new tf.train.Saver([w], { restoreSequentially: true }).keys).toEqual(["w"]);
@@ -160,6 +161,36 @@ describe("Saver(var_list, reshape, sharded, max_to_keep, keep_checkpoint_every_n
 });
 
 describe("Saver methods", () => {
+  it("toProto(export_scope), fromProto(saver_def, import_scope), exportMetaGraph(filename, …)", () => {
+    const { w } = variables();
+    const saver = tf.nameScope("model", () => new tf.train.Saver([w]));
+    expect(saver.toProto("model")).toEqual(saver.toProto({ exportScope: "model" }));
+    expect(saver.toProto("model")?.saveTensorName).toBe("save/control_dependency:0");
+    expect(saver.asSaverDef()).toEqual(saver.saverDef);
+    const def = saver.toProto("model") as tf.train.SaverDef;
+    const a = tf.train.Saver.fromProto(def, "model");
+    const b = tf.train.Saver.fromProto({ saverDef: def, importScope: "model" });
+    const c = tf.train.Saver.fromProto(def, { importScope: "model" });
+    const d = new tf.train.Saver(null, { saverDef: def, name: "model" });
+    for (const s of [a, b, c, d]) expect(s.saverDef).toEqual(saver.saverDef);
+    const dir = tempDir();
+    const bin = (m: ReturnType<typeof tf.train.exportMetaGraph>): Uint8Array =>
+      new Uint8Array(tf.MetaGraphDef.toBinary(m));
+    expect(bin(saver.exportMetaGraph(path.join(dir, "a.meta"), ["variables"], true))).toEqual(
+      bin(
+        saver.exportMetaGraph({
+          filename: path.join(dir, "b.meta"),
+          collectionList: ["variables"],
+          asText: true,
+        }),
+      ),
+    );
+    expect(filesIn(dir)).toEqual(["a.meta", "b.meta"]);
+    expectRefused(() => saver.toProto(1 as never), /export_scope|exportScope/);
+    expectRefused(() => tf.train.Saver.fromProto("x" as never), /saver_def|saverDef/);
+    expectRefused(() => saver.exportMetaGraph({ asText: 1 as never }), /as_text|asText/);
+  });
+
   it("save(sess, save_path, global_step, latest_filename, meta_graph_suffix, write_meta_graph, write_state, …)", () => {
     const dir = tempDir();
     const { w } = variables();

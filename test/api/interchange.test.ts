@@ -101,3 +101,99 @@ describe("tf.importGraphDef(graph_def, input_map, return_elements, name, op_dict
     );
   });
 });
+
+describe("tf.train.exportMetaGraph(filename, meta_info_def, graph_def, saver_def, collection_list, as_text, graph, …)", () => {
+  function model(): tf.train.Saver {
+    tf.getVariable("w", [2]);
+    tf.addToCollection("my_ints", 1);
+    return new tf.train.Saver();
+  }
+
+  it("positional and options forms give the same MetaGraphDef and the same files", () => {
+    const saver = model();
+    const g = tf.getDefaultGraph();
+    const def = saver.saverDef;
+    const bin = (m: ReturnType<typeof tf.train.exportMetaGraph>): Uint8Array => new Uint8Array(tf.MetaGraphDef.toBinary(m));
+    const info = { tags: ["serve"] };
+    const positional = tf.train.exportMetaGraph(null, info, null, def, ["my_ints"], false, g);
+    const options = tf.train.exportMetaGraph({
+      metaInfoDef: info,
+      saverDef: def,
+      collectionList: ["my_ints"],
+      graph: g,
+    });
+    const mixed = tf.train.exportMetaGraph(null, info, {
+      saverDef: def,
+      collectionList: ["my_ints"],
+    });
+    expect(bin(positional)).toEqual(bin(options));
+    expect(bin(mixed)).toEqual(bin(options));
+    expect(options.metaInfoDef?.tags).toEqual(["serve"]);
+    expect(Object.keys(options.collectionDef)).toEqual(["my_ints"]);
+    const dir = tempDir();
+    tf.train.exportMetaGraph(`${dir}/a.meta`, { asText: true });
+    tf.train.exportMetaGraph({ filename: `${dir}/b.meta`, asText: true });
+    expect(readFileSync(`${dir}/a.meta`, "utf8")).toBe(readFileSync(`${dir}/b.meta`, "utf8"));
+    const scoped = tf.train.exportMetaGraph(null, null, null, null, null, false, g, "w");
+    expect(scoped.graphDef?.node?.map((n) => n.name)).toContain("read");
+  });
+
+  it("refuses wrongly typed arguments and what it cannot honour", () => {
+    model();
+    expectRefused(() => tf.train.exportMetaGraph(7 as never), /filename/);
+    expectRefused(() => tf.train.exportMetaGraph({ asText: "yes" as never }), /as_text|asText/);
+    expectRefused(() => tf.train.exportMetaGraph({ graph: {} as never }), /graph/);
+    expectRefused(() => tf.train.exportMetaGraph({ collectionList: "x" as never }), /collection/);
+    expect(() => tf.train.exportMetaGraph({ saveDebugInfo: true })).toThrow(
+      "export_meta_graph: save_debug_info=True is not supported",
+    );
+  });
+});
+
+describe("tf.train.importMetaGraph(meta_graph_or_file, clear_devices, import_scope, **kwargs)", () => {
+  function meta(): ReturnType<typeof tf.train.exportMetaGraph> {
+    return new tf.Graph().asDefault(() => {
+      tf.device("/cpu:0", () => tf.getVariable("w", [2]));
+      return tf.train.exportMetaGraph({ saverDef: new tf.train.Saver().saverDef });
+    });
+  }
+
+  it("positional and options forms import the same graph", () => {
+    const m = meta();
+    expectSameGraphs(
+      () => tf.train.importMetaGraph(m, true, "s"),
+      () => tf.train.importMetaGraph(m, { clearDevices: true, importScope: "s" }),
+      () => tf.train.importMetaGraph({ metaGraphOrFile: m, clearDevices: true, importScope: "s" }),
+      () => tf.train.importMetaGraph(m, true, { importScope: "s", inputMap: null }),
+    );
+    const dir = tempDir();
+    const file = `${dir}/m.meta`;
+    new tf.Graph().asDefault(() => {
+      tf.getVariable("v", [1]);
+      tf.train.exportMetaGraph(file);
+    });
+    expectSameGraphs(
+      () => tf.train.importMetaGraph(file),
+      () => tf.train.importMetaGraph({ metaGraphOrFile: file }),
+    );
+    const picked = new tf.Graph().asDefault(() => {
+      tf.train.importMetaGraph(m, { restoreCollectionsPredicate: (k) => k !== "variables" });
+      return [tf.globalVariables().length, tf.trainableVariables().length];
+    });
+    expect(picked).toEqual([0, 1]);
+  });
+
+  it("refuses wrongly typed arguments, leaving the graph unchanged", () => {
+    const m = meta();
+    expectRefused(() => tf.train.importMetaGraph(7 as never), /meta_graph_or_file|metaGraphOrFile/);
+    expectRefused(() => tf.train.importMetaGraph(m, "yes" as never), /clear_devices|clearDevices/);
+    expectRefused(
+      () => tf.train.importMetaGraph(m, { importScope: 3 as never }),
+      /import_scope|importScope/,
+    );
+    expectRefused(
+      () => tf.train.importMetaGraph(m, { restoreCollectionsPredicate: "v" as never }),
+      /restore_collections_predicate|restoreCollectionsPredicate/,
+    );
+  });
+});

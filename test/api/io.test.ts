@@ -96,3 +96,69 @@ describe("message types: fromBinary(bytes), toBinary(message), fromText(text), t
     );
   });
 });
+
+describe("io.parseExample(serialized, features, name, example_names), FixedLenFeature, VarLenFeature, strings.join, SparseTensor", () => {
+  const build = (form: number) => {
+    const g = new tf.Graph();
+    return g.asDefault(() => {
+      const s = tf.placeholder(tf.string, [null], "s");
+      const features = {
+        a: tf.io.FixedLenFeature([2], tf.float32, [1, 2]),
+        b: tf.io.VarLenFeature(tf.int64),
+      };
+      const featuresOpts = {
+        a: tf.io.FixedLenFeature({ shape: [2], dtype: tf.float32, defaultValue: [1, 2] }),
+        b: tf.io.VarLenFeature({ dtype: tf.int64 }),
+      };
+      if (form === 0) tf.io.parseExample(s, features, "p");
+      else if (form === 1) tf.io.parseExample(s, featuresOpts, { name: "p" });
+      else tf.io.parseExample({ serialized: s, features, name: "p" });
+      return g
+        .getOperations()
+        .map((o) => `${o.name}:${o.type}(${o.inputs.map((t) => t.name).join(",")})`);
+    });
+  };
+
+  it("positional and options forms build the same graph", () => {
+    const first = build(0);
+    expect(first).toContain(
+      "p/p:ParseExample(s:0,p/p/names:0,p/p/sparse_keys_0:0,p/p/dense_keys_0:0,p/Reshape:0)",
+    );
+    expect(build(1)).toEqual(first);
+    expect(build(2)).toEqual(first);
+  });
+
+  it("refuses unknown keywords and wrong kinds", () => {
+    expect(() =>
+      tf.io.FixedLenFeature([1], tf.float32, undefined, { shapes: [1] } as never),
+    ).toThrow(TypeError);
+    expect(() => tf.io.VarLenFeature({ dtype: tf.int64, shape: [1] } as never)).toThrow(
+      "io.VarLenFeature() got an unexpected keyword argument 'shape'",
+    );
+    const s = tf.placeholder(tf.string, [null]);
+    expect(() => tf.io.parseExample(s, { a: [1] } as never)).toThrow(TypeError);
+  });
+
+  it("strings.join(inputs, separator, name) and new SparseTensor(indices, values, dense_shape)", () => {
+    const names = (build: () => unknown) => {
+      const g = new tf.Graph();
+      return g.asDefault(() => {
+        build();
+        return g.getOperations().map((o) => `${o.name}:${o.type}`);
+      });
+    };
+    const j = names(() => tf.strings.join(["a", "b"], "/", "j"));
+    expect(j).toEqual(["j/inputs_0:Const", "j/inputs_1:Const", "j:StringJoin"]);
+    expect(names(() => tf.strings.join(["a", "b"], { separator: "/", name: "j" }))).toEqual(j);
+    expect(names(() => tf.strings.join({ inputs: ["a", "b"], separator: "/", name: "j" }))).toEqual(
+      j,
+    );
+    const st = new tf.SparseTensor({
+      indices: tf.constant([[0, 0]], tf.int64),
+      values: tf.constant([1]),
+      denseShape: tf.constant([1, 1], tf.int64),
+    });
+    expect(st.dtype).toBe("float32");
+    expect(st.indices.dtype).toBe("int64");
+  });
+});

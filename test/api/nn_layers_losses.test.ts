@@ -194,6 +194,18 @@ describe("tf.nn", () => {
     expect(value(tf.nn.l2Loss(tf.constant(X)))).toEqual([45.5]);
   });
 
+  it("inTopK(predictions, targets, k, name): InTopKV2 under the in_top_k scope", () => {
+    const pic = expectSameGraphs(
+      () => tf.nn.inTopK(tf.constant(X), [2, 1], 1, "top"),
+      () => tf.nn.inTopK(tf.constant(X), [2, 1], 1, { name: "top" }),
+      () => tf.nn.inTopK({ predictions: tf.constant(X), targets: [2, 1], k: 1, name: "top" }),
+    );
+    expect(line(pic, "top/top")).toBe(
+      'top/top = InTopKV2(Const:0,top/top/targets:0,top/top/k:0) [T="int32"] -> bool(2,)',
+    );
+    expect(value(tf.nn.inTopK(tf.constant(X), [2, 1], 1))).toEqual([true, true]);
+  });
+
   it("logUniformCandidateSampler / uniformCandidateSampler(true_classes, num_true, num_sampled, unique, range_max, seed, name)", () => {
     for (const [fn, type] of [
       [tf.nn.logUniformCandidateSampler, "LogUniformCandidateSampler"],

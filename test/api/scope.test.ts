@@ -343,10 +343,9 @@ describe("new Variable(initial_value, trainable, collections, validate_shape, ca
       tf.errors.ValueError,
       /^Variable\(\) argument 'cachingDevice='\/cpu:0'' is not supported/,
     );
-    expectThrowsAndUnchanged(
-      () => new tf.Variable(null, { variableDef: {} }),
-      tf.errors.ValueError,
-      /^Variable\(\) argument 'variableDef=a VariableDef' is not supported/,
+    expectRefused(
+      () => new tf.Variable(null, { variableDef: {} as never }),
+      /variable_def|variableDef/,
     );
     expectThrowsAndUnchanged(
       () => new tf.Variable(),
@@ -399,6 +398,22 @@ describe("new Variable(initial_value, trainable, collections, validate_shape, ca
       () => v.eval("sess" as never),
       "Variable.eval() argument 'session' (position 1) must be a Session, not str 'sess'",
     );
+  });
+});
+
+describe("Variable.toProto(export_scope) / Variable.fromProto(variable_def, import_scope)", () => {
+  it("positional and options forms", () => {
+    const w = tf.variableScope("outer", () => tf.getVariable("w", [2]));
+    expect(w.toProto("outer")).toEqual(w.toProto({ exportScope: "outer" }));
+    expect(w.toProto()?.variableName).toBe("outer/w:0");
+    const def = w.toProto("outer") as NonNullable<ReturnType<tf.Variable["toProto"]>>;
+    const a = tf.Variable.fromProto(def, "outer");
+    const b = tf.Variable.fromProto({ variableDef: def, importScope: "outer" });
+    const c = tf.Variable.fromProto(def, { importScope: "outer" });
+    const d = new tf.Variable({ variableDef: def, importScope: "outer" });
+    for (const v of [a, b, c, d]) expect(v.op).toBe(w.op);
+    expectRefused(() => w.toProto(3 as never), /export_scope|exportScope/);
+    expectRefused(() => tf.Variable.fromProto("w" as never), /variable_def|variableDef/);
   });
 });
 

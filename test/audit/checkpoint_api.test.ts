@@ -46,8 +46,10 @@ describe("Saver with an object var list and maxToKeep", () => {
       "checkpoint",
       "model.ckpt-20.data-00000-of-00001",
       "model.ckpt-20.index",
+      "model.ckpt-20.meta",
       "model.ckpt-30.data-00000-of-00001",
       "model.ckpt-30.index",
+      "model.ckpt-30.meta",
     ]);
     expect(readFileSync(path.join(dir, "checkpoint"), "utf8")).toBe(
       `model_checkpoint_path: "${prefix}-30"\n` +

@@ -45,6 +45,7 @@ describe("ram:// checkpoints", () => {
       "checkpoint",
       "model.ckpt-3.data-00000-of-00001",
       "model.ckpt-3.index",
+      "model.ckpt-3.meta",
     ]);
     expect(decode(await fs.readFile("ram://rt/checkpoint"))).toBe(
       'model_checkpoint_path: "model.ckpt-3"\nall_model_checkpoint_paths: "model.ckpt-3"\n',

@@ -248,12 +248,15 @@ describe("Saver round trip", () => {
     const valueIn = (p: string) => Array.from(tf.train.loadVariable(p, "v").data as Float32Array);
     expect(valueIn(path.join(dir, "m-2"))).toEqual([2, 2, 2]);
     expect(valueIn(path.join(dir, "m-3"))).toEqual([3, 3, 3]);
+    // Each save writes its meta graph too; the oldest checkpoint went with its .meta.
     expect(filesIn(dir)).toEqual([
       "checkpoint",
       "m-2.data-00000-of-00001",
       "m-2.index",
+      "m-2.meta",
       "m-3.data-00000-of-00001",
       "m-3.index",
+      "m-3.meta",
     ]);
     expect(tf.train.latestCheckpoint(dir)).toBe(path.join(dir, "m-3"));
   });
@@ -353,8 +356,10 @@ describe("Saver round trip", () => {
       "checkpoint",
       "model-3.data-00000-of-00001",
       "model-3.index",
+      "model-3.meta",
       "model-4.data-00000-of-00001",
       "model-4.index",
+      "model-4.meta",
     ]);
     // Absolute save paths stay absolute, as TensorFlow's Saver writes them.
     expect(readFileSync(path.join(dir, "checkpoint"), "utf8")).toBe(
@@ -397,10 +402,14 @@ describe("Saver round trip", () => {
     );
     const dir2 = tempDir();
     new tf.train.Saver().save(sess, path.join(dir2, "m"), { writeState: false });
-    new tf.train.Saver().save(sess, path.join(dir2, "n"), { writeState: false });
+    new tf.train.Saver().save(sess, path.join(dir2, "n"), {
+      writeState: false,
+      writeMetaGraph: false,
+    });
     expect(filesIn(dir2)).toEqual([
       "m.data-00000-of-00001",
       "m.index",
+      "m.meta",
       "n.data-00000-of-00001",
       "n.index",
     ]);
@@ -676,6 +685,6 @@ describe("dtypes TensorFlow writes that scopeflow narrows", () => {
     );
     expect(existsSync(`${p}.index`)).toBe(true);
     // No temporary files are left behind.
-    expect(filesIn(dir)).toEqual(["checkpoint", "m.data-00000-of-00001", "m.index"]);
+    expect(filesIn(dir)).toEqual(["checkpoint", "m.data-00000-of-00001", "m.index", "m.meta"]);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The demo (`npm start`, examples/demo.ts) runs end to end on the shipped text: a short run
  * (`--steps 2`) into a temporary `--out` directory prints the variable table with TF's
- * names, the training and the sampling model sharing every weight, writes the loss curve
- * and a checkpoint, and samples text; a second run resumes from that checkpoint.
+ * names, the training and the sampling model sharing every weight, writes the loss curve,
+ * TensorBoard events and a checkpoint, and samples text; a second run resumes from that
+ * checkpoint.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +44,15 @@ function csvRows(): string[] {
   return readFileSync(join(OUT, "char-lstm-loss.csv"), "utf8").trim().split("\n");
 }
 
+/** The summaries in the event files under out/logs: `step tag` for each value. */
+function loggedSummaries(): string[] {
+  const dir = join(OUT, "logs");
+  return readdirSync(dir)
+    .sort()
+    .flatMap((file) => [...tf.train.summaryIterator(join(dir, file))])
+    .flatMap((event) => (event.summary?.value ?? []).map((v) => `${event.step} ${v.tag}`));
+}
+
 afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
 describe("demo", () => {
@@ -73,6 +83,17 @@ describe("demo", () => {
     expect(saved.has(`${lstm}/cell_0/basic_lstm_cell/kernel/Adam`)).toBe(true);
     expect(Number(tf.train.loadVariable(join(CKPT, "model.ckpt-2"), "global_step").item())).toBe(2);
 
+    const logged = loggedSummaries();
+    expect(logged.filter((s) => !s.includes("weights/"))).toEqual([
+      "1 loss",
+      "1 lr",
+      "2 loss",
+      "2 lr",
+    ]);
+    expect(logged).toContain(`2 weights/${lstm}/cell_1/basic_lstm_cell/kernel`);
+    expect(logged.filter((s) => s.includes("weights/"))).toHaveLength(7);
+    expect(first).toContain("TensorBoard: tensorboard --logdir");
+
     const second = demo("--steps", "1");
     expect(second).toContain(`Resumed from ${join(CKPT, "model.ckpt-2")}\n`);
     expect(second).toMatch(/from step 2 \(epoch 0\.0\), for 1 steps/);
@@ -84,5 +105,6 @@ describe("demo", () => {
     ).toEqual(["1", "2", "3"]);
     expect(tf.train.latestCheckpoint(CKPT)).toBe(join(CKPT, "model.ckpt-3"));
     expect(existsSync(join(CKPT, "model.ckpt-2.index"))).toBe(true); // kept: maxToKeep 3
+    expect(loggedSummaries()).toContain("3 loss"); // a second event file in the same logdir
   }, 400_000);
 });

@@ -46,6 +46,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "StackPopV2",
   // sparse_grad.py
   "SparseToDense",
+  // string_ops.py
+  "StringJoin",
   // logging_ops.py
   "AudioSummaryV2",
   "HistogramSummary",

@@ -771,3 +771,114 @@ export function readBundle(
 ): BundleReader {
   return new BundleReader(indexBytes, readData, options);
 }
+
+// ---------------------------------------------------------------------------
+// Merging
+
+/** One bundle's index, as {@link mergeBundleIndexes} takes it. */
+export interface BundleToMerge {
+  prefix: string;
+  index: Uint8Array;
+}
+
+/** The merged index, and the data files to rename into the merged bundle. */
+export interface MergedBundle {
+  index: Uint8Array;
+  renames: { from: string; to: string }[];
+}
+
+/**
+ * TensorFlow's `MergeBundles` on the index tables (the last step of a sharded save, op
+ * `MergeV2Checkpoints`): every entry of every input bundle, with its shard id renumbered
+ * in the order the inputs' data files are first met; one header counting all shards. The
+ * caller renames each input data file to the merged bundle's name for it.
+ *
+ * @example
+ * ```ts
+ * const a = writeBundle([{ name: "w", dtype: "float32", shape: [1], values: [1] }]);
+ * const b = writeBundle([{ name: "b", dtype: "int32", shape: [], values: [2] }]);
+ * const merged = mergeBundleIndexes([{ prefix: "t/part-0", index: a.index }, { prefix: "t/part-1", index: b.index }], "model");
+ * merged.renames.map((r) => r.to); // ==> model.data-00000-of-00002,model.data-00001-of-00002
+ * readBundle(merged.index, (id) => [a.data, b.data][id]).getTensor("b").values; // ==> 2
+ * ```
+ */
+export function mergeBundleIndexes(
+  inputs: readonly BundleToMerge[],
+  mergedPrefix: string,
+): MergedBundle {
+  let numShards = 0;
+  let first: BundleHeaderProto | null = null;
+  const entries = new Map<string, { key: Uint8Array; entry: BundleEntryProto }>();
+  const shardIds = new Map<string, number>();
+  for (const input of inputs) {
+    const file = indexFileName(input.prefix);
+    const rows = readTable(input.index, file).entries;
+    const head = rows[0];
+    if (head === undefined || head.key.length !== 0) {
+      throw new CheckpointFormatError("corrupt", `${file} has no bundle header entry (empty key)`, {
+        file,
+      });
+    }
+    const header = decodeBundleHeader(head.value);
+    numShards += header.numShards;
+    if (first === null) {
+      first = header;
+    } else {
+      if (first.endianness !== header.endianness) {
+        throw new CheckpointFormatError(
+          "invalid-argument",
+          "Merging bundles with conflicting endianness; inputs corrupted?",
+          { file },
+        );
+      }
+      const v = (h: BundleHeaderProto) => JSON.stringify(h.version ?? null);
+      if (v(first) !== v(header)) {
+        throw new CheckpointFormatError(
+          "invalid-argument",
+          `Merging bundles with different format versions: merged ${v(first)} vs. curr ${v(header)}`,
+          { file },
+        );
+      }
+    }
+    for (const row of rows.slice(1)) {
+      const name = utf8Decoder.decode(row.key);
+      const entry = decodeBundleEntry(row.value);
+      const existing = entries.get(name);
+      if (existing !== undefined) {
+        // Partitioned variables' slices of one tensor may come from several shards; scopeflow
+        // writes whole tensors only, so a key met twice is TF's duplicate error.
+        throw new CheckpointFormatError(
+          "invalid-argument",
+          `Duplicate tensor keyed by ${name} encountered, when merging prefix: ${input.prefix}`,
+          { file, key: name },
+        );
+      }
+      const dataFile = dataFileName(input.prefix, entry.shardId, header.numShards);
+      let id = shardIds.get(dataFile);
+      if (id === undefined) {
+        id = shardIds.size;
+        shardIds.set(dataFile, id);
+      }
+      entries.set(name, { key: row.key, entry: { ...entry, shardId: id } });
+    }
+  }
+  const header: BundleHeaderProto = {
+    numShards,
+    endianness: first?.endianness ?? 0,
+    version: first?.version ?? {
+      producer: TENSOR_BUNDLE_VERSION,
+      minConsumer: 0,
+      badConsumers: [],
+    },
+  };
+  const sorted = [...entries.values()].sort((a, b) => compareBytes(a.key, b.key));
+  const index = buildTable([
+    { key: new Uint8Array(0), value: encodeBundleHeader(header) },
+    ...sorted.map((e) => ({ key: e.key, value: encodeBundleEntry(e.entry) })),
+  ]);
+  const renames = [...shardIds].map(([from, id]) => ({
+    from,
+    to: dataFileName(mergedPrefix, id, shardIds.size),
+  }));
+  return { index, renames };
+}

@@ -7,6 +7,7 @@ export {
   BundleReader,
   dataFileName,
   indexFileName,
+  mergeBundleIndexes,
   planBundle,
   readBundle,
   writeBundle,
@@ -16,6 +17,8 @@ export {
   type BundlePlan,
   type BundleTensor,
   type BundleTensorInput,
+  type BundleToMerge,
+  type MergedBundle,
   type PlannedTensor,
   type ReadBundleOptions,
 } from "./bundle.js";

@@ -3,6 +3,7 @@ import type { Tensor } from "../../graph/tensor.js";
 import { inOpScope, makeOp, type NameOption } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
+import { float32Pass, type Float32Body } from "../tfjs_internals.js";
 
 /*
  * The element-wise gradient ops TensorFlow's gradient functions emit (`ReluGrad`,
@@ -99,12 +100,57 @@ const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
   },
 };
 
+const fround = Math.fround;
+
+/**
+ * Kernels above as one JS pass over float32 values, for tensors of at most
+ * {@link SMALL_ELEMENTS}: each operation of the kernel rounded to float32 as it does
+ * (`Math.fround` of one +, - or × of float32 values is exact), so the values are
+ * bit-identical. An RNN's backward pass is mostly such small `TanhGrad`s.
+ */
+const SMALL_KERNELS: Record<string, Float32Body> = {
+  TanhGrad: ([y, dy], [out]) => {
+    const ys = y as Float32Array;
+    const ds = dy as Float32Array;
+    const o = out as Float32Array;
+    for (let i = 0; i < ys.length; i++) {
+      const v = ys[i] as number;
+      o[i] = (ds[i] as number) * fround(1 - fround(v * v));
+    }
+  },
+  SigmoidGrad: ([y, dy], [out]) => {
+    const ys = y as Float32Array;
+    const ds = dy as Float32Array;
+    const o = out as Float32Array;
+    for (let i = 0; i < ys.length; i++) {
+      const v = ys[i] as number;
+      o[i] = (ds[i] as number) * fround(v * fround(1 - v));
+    }
+  },
+};
+
+/** Below this many elements one JS pass measured faster than the three kernel calls on wasm. */
+const SMALL_ELEMENTS = 4096;
+
 for (const [type, kernel] of Object.entries(CWISE_GRAD_KERNELS)) {
+  const small = SMALL_KERNELS[type];
   registerOp({
     type,
     opDef: OP_DEFS[type],
-    kernel: ([a, b]) => [tfc.tidy(() => kernel(a as tfc.Tensor, b as tfc.Tensor))],
+    kernel: ([a, b]) => {
+      const x = a as tfc.Tensor;
+      const y = b as tfc.Tensor;
+      if (small !== undefined && x.size <= SMALL_ELEMENTS && sameShape(x, y)) {
+        const out = float32Pass([x, y], 1, x.shape, small);
+        if (out !== null) return out;
+      }
+      return [tfc.tidy(() => kernel(x, y))];
+    },
   });
+}
+
+function sameShape(a: tfc.Tensor, b: tfc.Tensor): boolean {
+  return a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i]);
 }
 
 /**

@@ -25,7 +25,7 @@ import { mergeErrorDetail, shapeError } from "../shape_utils.js";
  */
 export function variableOpOf(ref: Tensor): Operation {
   let op = ref.op;
-  while (op.type !== "VariableV2") {
+  while (!isVariableOpType(op.type)) {
     const source = op.inputs[0];
     if (!REF_FORWARDING.has(op.type) || source === undefined || !source.isRef) {
       throw new TypeError(`'${ref.name}' is not a reference to a variable.`);
@@ -45,19 +45,31 @@ const REF_FORWARDING = new Set([
   "ScatterUpdate",
 ]);
 
-registerOp({
-  type: "VariableV2",
-  opDef: {
-    outputs: ["ref: Ref(dtype)"],
-    attrs: ["shape: shape", "dtype: type", "container: string = ''", "shared_name: string = ''"],
+/**
+ * The op types that hold a ref variable: `VariableV2`, and `Variable`, its older form
+ * (same signature), which graphs written by TensorFlow before 1.0 hold.
+ */
+export function isVariableOpType(type: string): boolean {
+  return type === "VariableV2" || type === "Variable";
+}
+
+for (const type of ["VariableV2", "Variable"]) {
+  registerOp({
+    type,
+    opDef: {
+      outputs: ["ref: Ref(dtype)"],
+      attrs: ["shape: shape", "dtype: type", "container: string = ''", "shared_name: string = ''"],
+      stateful: true,
+    },
     stateful: true,
-  },
-  stateful: true,
-  kernel: () => {
-    throw new Error("VariableV2 is read through its ref output, never run as a kernel.");
-  },
-  refOutput: (op) => op,
-});
+    kernel: () => {
+      throw new Error(`${type} is read through its ref output, never run as a kernel.`);
+    },
+    refOutput: (op) => op,
+    // VariableV2's shape function is registered with the other sources (shape_fns.ts).
+    ...(type === "Variable" ? { inferShapes: (op) => [op.attrs.shape as TensorShape] } : {}),
+  });
+}
 
 registerOp({
   type: "Assign",

@@ -1,0 +1,508 @@
+/**
+ * `ParseExample` (TF's core/ops/parsing_ops.cc, kernel as example_proto_fast_parsing.cc)
+ * and `tf.io.parseExample` with `FixedLenFeature`/`VarLenFeature`: serialized
+ * `tf.train.Example`s → dense tensors (a default filling a missing feature) and sparse
+ * tensors. TF Serving's classify/regress signatures feed through it.
+ */
+import * as tfc from "@tensorflow/tfjs-core";
+import { InvalidArgumentError, ValueError } from "../../errors.js";
+import {
+  anyKind,
+  dtypeKind,
+  kind,
+  opt,
+  req,
+  shapeKind,
+  stringKind,
+  tensorKind,
+  tfFunction,
+} from "../../graph/call_args.js";
+import { asDType, runtimeDTypeName, type DType } from "../../graph/dtypes.js";
+import { narrowInt64 } from "../../graph/int64.js";
+import type { Operation } from "../../graph/operation.js";
+import { Tensor, type TensorLike } from "../../graph/tensor.js";
+import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
+import { Example } from "../../proto/index.js";
+import { constantOp } from "../array/constant.js";
+import { reshapeIn } from "../array/reshape.js";
+import { toConstValue } from "../const_value.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { ShapeInference } from "../shape_utils.js";
+import { SparseTensor } from "../sparse_tensor.js";
+import { stringTensorBytes } from "../tfjs_internals.js";
+import { withNameScope } from "../../scope/name_scope.js";
+
+/** The dtypes a feature may have (TF's `{float, int64, string}`). */
+type FeatureDType = "float32" | "int64" | "string";
+
+/** A dense feature of fixed shape (TF's `tf.io.FixedLenFeature`). */
+export interface FixedLenFeatureSpec {
+  readonly kind: "FixedLenFeature";
+  readonly shape: TensorShape;
+  readonly dtype: FeatureDType;
+  /** Fills the feature where an Example lacks it; without one, the feature is required. */
+  readonly defaultValue: TensorLike | null;
+}
+
+/** A feature of any length, parsed as a `SparseTensor` (TF's `tf.io.VarLenFeature`). */
+export interface VarLenFeatureSpec {
+  readonly kind: "VarLenFeature";
+  readonly dtype: FeatureDType;
+}
+
+export type FeatureSpec = FixedLenFeatureSpec | VarLenFeatureSpec;
+
+function featureDType(dtype: DType | string, what: string): FeatureDType {
+  const d = asDType(dtype as DType);
+  if (d !== "float32" && d !== "int64" && d !== "string") {
+    throw new ValueError(
+      `${what}: dtype must be one of float32, int64 or string, got ${runtimeDTypeName(d)}`,
+    );
+  }
+  return d;
+}
+
+/**
+ * TF 1.15's `FixedLenFeature(shape, dtype, default_value=None)`: a feature of fixed shape,
+ * parsed into a dense tensor `[batch, ...shape]`.
+ *
+ * @example
+ * ```ts
+ * const f = tf.io.FixedLenFeature([2], tf.float32, [0, 0]);
+ * f.shape.toString(); // ==> (2,)
+ * ```
+ */
+export const FixedLenFeature = tfFunction(
+  "io.FixedLenFeature",
+  [
+    req("shape", shapeKind),
+    req("dtype", dtypeKind),
+    opt("defaultValue", anyKind<TensorLike>()),
+  ] as const,
+  (a): FixedLenFeatureSpec => {
+    const shape = TensorShape.from(a.shape as ShapeLike);
+    return Object.freeze({
+      kind: "FixedLenFeature",
+      shape,
+      dtype: featureDType(a.dtype, "FixedLenFeature"),
+      defaultValue: a.defaultValue ?? null,
+    });
+  },
+);
+
+/**
+ * TF 1.15's `VarLenFeature(dtype)`: a feature of any length, parsed into a `SparseTensor`
+ * of dense shape `[batch, longest]`.
+ *
+ * @example
+ * ```ts
+ * tf.io.VarLenFeature(tf.int64).dtype; // ==> int64
+ * ```
+ */
+export const VarLenFeature = tfFunction(
+  "io.VarLenFeature",
+  [req("dtype", dtypeKind)] as const,
+  (a): VarLenFeatureSpec =>
+    Object.freeze({ kind: "VarLenFeature", dtype: featureDType(a.dtype, "VarLenFeature") }),
+);
+
+const nodeSuffix = (opName: string): string => `\n\t [[{{node ${opName}}}]]`;
+const debugShape = (shape: readonly number[]): string => `[${shape.join(",")}]`;
+const TF_TYPE_NAME: Record<FeatureDType, string> = {
+  float32: "float",
+  int64: "int64",
+  string: "string",
+};
+
+/**
+ * TF's ParseExample shape function: `serialized` a vector; sparse outputs
+ * `[?, 2]`/`[?]`/`[2]`; each dense output `[batch, ...dense_shape]`.
+ */
+export function parseExampleShapes(
+  opName: string,
+  inputShapes: readonly TensorShape[],
+  numSparse: number,
+  denseShapes: readonly TensorShape[],
+): TensorShape[] {
+  const c = new ShapeInference(opName, "ParseExample", inputShapes);
+  const [batch = null] = c.withRank(inputShapes[0] as TensorShape, 1);
+  c.withRank(inputShapes[1] as TensorShape, 1);
+  const out: TensorShape[] = [];
+  for (let i = 0; i < numSparse; i++) out.push(new TensorShape([null, 2]));
+  for (let i = 0; i < numSparse; i++) out.push(new TensorShape([null]));
+  for (let i = 0; i < numSparse; i++) out.push(new TensorShape([2]));
+  for (const s of denseShapes) {
+    out.push(s.dims === null ? TensorShape.unknown() : new TensorShape([batch, ...s.dims]));
+  }
+  return out;
+}
+
+function int64Of(v: unknown): bigint {
+  if (typeof v === "number") return BigInt(v);
+  if (typeof v === "bigint") return v;
+  const { low, high } = v as { low: number; high: number };
+  return BigInt.asIntN(64, (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0));
+}
+
+/** One feature's values as the kernel reads them, with its TF data type. */
+type FeatureValues =
+  | { dtype: "float32"; values: number[] }
+  | { dtype: "int64"; values: bigint[] }
+  | { dtype: "string"; values: Uint8Array[] };
+
+function featureValues(feature: unknown): FeatureValues | null {
+  const f = feature as {
+    floatList?: { value?: number[] } | null;
+    int64List?: { value?: unknown[] } | null;
+    bytesList?: { value?: Uint8Array[] } | null;
+  };
+  if (f.floatList) return { dtype: "float32", values: f.floatList.value ?? [] };
+  if (f.int64List) return { dtype: "int64", values: (f.int64List.value ?? []).map(int64Of) };
+  if (f.bytesList) return { dtype: "string", values: f.bytesList.value ?? [] };
+  return null;
+}
+
+/** The values of a default tensor as the kernel copies them. */
+function tensorValues(t: tfc.Tensor, dtype: FeatureDType): FeatureValues {
+  if (dtype === "string") return { dtype, values: stringTensorBytes(t) };
+  if (dtype === "int64")
+    return { dtype, values: Array.from(t.dataSync() as Int32Array, (v) => BigInt(v)) };
+  return { dtype, values: Array.from(t.dataSync() as Float32Array) };
+}
+
+function outputTensor(
+  values: FeatureValues["values"],
+  dtype: FeatureDType,
+  shape: number[],
+  what: string,
+  opName: string,
+): tfc.Tensor {
+  if (dtype === "string") return tfc.tensor(values as unknown as string[], shape, "string");
+  if (dtype === "int64") {
+    const narrowed = narrowInt64(BigInt64Array.from(values as bigint[]), what, opName);
+    return tfc.tensor(narrowed, shape, "int32");
+  }
+  return tfc.tensor(Float32Array.from(values as number[]), shape, "float32");
+}
+
+function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.Tensor[] {
+  const fail = (msg: string): never => {
+    throw new InvalidArgumentError(msg + nodeSuffix(op.name), op.name);
+  };
+  const numSparse = op.attrs.Nsparse as number;
+  const numDense = op.attrs.Ndense as number;
+  const sparseTypes = op.attrs.sparse_types as FeatureDType[];
+  const denseTypes = op.attrs.Tdense as FeatureDType[];
+  const denseShapes = (op.attrs.dense_shapes as TensorShape[]).map((s) => {
+    if (!s.isFullyDefined()) {
+      fail(`dense_shapes must be fully defined, got ${s.toRuntimeString()}`);
+    }
+    return s.asList() as number[];
+  });
+  const [serializedT, namesT] = inputs as [tfc.Tensor, tfc.Tensor];
+  if (serializedT.rank !== 1) {
+    fail(`Expected serialized to be a vector, got shape: ${debugShape(serializedT.shape)}`);
+  }
+  if (namesT.rank !== 1) {
+    fail(`Expected names to be a vector, got shape: ${debugShape(namesT.shape)}`);
+  }
+  const serialized = stringTensorBytes(serializedT);
+  const names = stringTensorBytes(namesT).map((b) => new TextDecoder().decode(b));
+  if (names.length !== 0 && names.length !== serialized.length) {
+    fail(
+      `Expected len(names) == len(serialized), but got: ${names.length} vs. ${serialized.length}`,
+    );
+  }
+  const keyAt = (i: number, what: string): string => {
+    const t = inputs[i] as tfc.Tensor;
+    if (t.rank !== 0) fail(`Expected ${what} to be a scalar, got shape: ${debugShape(t.shape)}`);
+    return new TextDecoder().decode(stringTensorBytes(t)[0]);
+  };
+  const sparseKeys = Array.from({ length: numSparse }, (_, i) => keyAt(2 + i, `sparse_keys[${i}]`));
+  const denseKeys = Array.from({ length: numDense }, (_, i) =>
+    keyAt(2 + numSparse + i, `dense_keys[${i}]`),
+  );
+  const defaults = denseKeys.map((_, d) => {
+    const t = inputs[2 + numSparse + numDense + d] as tfc.Tensor;
+    const want = denseShapes[d] as number[];
+    const size = want.reduce((a, b) => a * b, 1);
+    if (t.size !== 0 && t.size !== size) {
+      fail(
+        `def_value[${d}].shape() == ${debugShape(t.shape)} != dense_shapes_[${d}] == ${debugShape(want)}`,
+      );
+    }
+    return t.size === 0 ? null : tensorValues(t, denseTypes[d] as FeatureDType);
+  });
+
+  const batch = serialized.length;
+  const dense = denseKeys.map(() => [] as FeatureValues["values"][number][]);
+  const sparse = sparseKeys.map(() => ({ values: [] as unknown[], ends: [] as number[] }));
+  for (let e = 0; e < batch; e++) {
+    const name = names.length > 0 ? (names[e] as string) : "<unknown>";
+    let features: Record<string, unknown>;
+    try {
+      features = Example.fromBinary(serialized[e] as Uint8Array).features?.feature ?? {};
+    } catch {
+      const raw = String.fromCharCode(...(serialized[e] as Uint8Array));
+      return fail(`Could not parse example input, value: '${raw}'`);
+    }
+    denseKeys.forEach((key, d) => {
+      const dtype = denseTypes[d] as FeatureDType;
+      const shape = denseShapes[d] as number[];
+      const found = Object.hasOwn(features, key) ? featureValues(features[key]) : null;
+      const out = dense[d] as unknown[];
+      if (found === null) {
+        const def = defaults[d];
+        if (def === null || def === undefined) {
+          fail(`Name: ${name}, Feature: ${key} is required but could not be found.`);
+        } else {
+          out.push(...def.values);
+        }
+        return;
+      }
+      if (found.dtype !== dtype) {
+        fail(
+          `Name: ${name}, Feature: ${key}.  Data types don't match. Data type: ${TF_TYPE_NAME[found.dtype]} but expected type: ${TF_TYPE_NAME[dtype]}`,
+        );
+      }
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (found.values.length !== size) {
+        const typeName = dtype === "string" ? "bytes" : TF_TYPE_NAME[dtype];
+        fail(
+          `Name: ${name}, Key: ${key}, Index: ${e}.  Number of ${typeName} values != expected.  Values size: ${found.values.length} but output shape: ${debugShape(shape)}`,
+        );
+      }
+      out.push(...found.values);
+    });
+    sparseKeys.forEach((key, d) => {
+      const dtype = sparseTypes[d] as FeatureDType;
+      const found = Object.hasOwn(features, key) ? featureValues(features[key]) : null;
+      const buf = sparse[d] as { values: unknown[]; ends: number[] };
+      if (found !== null && found.dtype !== dtype) {
+        fail(
+          `Name: ${name}, Feature: ${key}.  Data types don't match. Expected type: ${TF_TYPE_NAME[dtype]}, Actual type: ${TF_TYPE_NAME[found.dtype]}`,
+        );
+      }
+      if (found !== null) buf.values.push(...found.values);
+      buf.ends.push(buf.values.length);
+    });
+  }
+
+  const indices: tfc.Tensor[] = [];
+  const values: tfc.Tensor[] = [];
+  const shapes: tfc.Tensor[] = [];
+  sparseKeys.forEach((key, d) => {
+    const buf = sparse[d] as { values: unknown[]; ends: number[] };
+    const ix = new Int32Array(buf.values.length * 2);
+    let longest = 0;
+    let at = 0;
+    buf.ends.forEach((end, e) => {
+      const start = e === 0 ? 0 : (buf.ends[e - 1] as number);
+      longest = Math.max(longest, end - start);
+      for (let j = 0; j < end - start; j++) {
+        ix[at++] = e;
+        ix[at++] = j;
+      }
+    });
+    indices.push(tfc.tensor2d(ix, [buf.values.length, 2], "int32"));
+    values.push(
+      outputTensor(
+        buf.values as FeatureValues["values"],
+        sparseTypes[d] as FeatureDType,
+        [buf.values.length],
+        `Feature '${key}'`,
+        op.name,
+      ),
+    );
+    shapes.push(tfc.tensor1d([batch, longest], "int32"));
+  });
+  const denseOut = denseKeys.map((key, d) =>
+    outputTensor(
+      dense[d] as FeatureValues["values"],
+      denseTypes[d] as FeatureDType,
+      [batch, ...(denseShapes[d] as number[])],
+      `Feature '${key}'`,
+      op.name,
+    ),
+  );
+  return [...indices, ...values, ...shapes, ...denseOut];
+}
+
+registerOp({
+  type: "ParseExample",
+  opDef: {
+    inputs: [
+      "serialized: string",
+      "names: string",
+      "sparse_keys: Nsparse * string",
+      "dense_keys: Ndense * string",
+      "dense_defaults: Tdense",
+    ],
+    outputs: [
+      "sparse_indices: Nsparse * int64",
+      "sparse_values: sparse_types",
+      "sparse_shapes: Nsparse * int64",
+      "dense_values: Tdense",
+    ],
+    attrs: [
+      "Nsparse: int >= 0",
+      "Ndense: int >= 0",
+      "sparse_types: list({float, int64, string}) >= 0",
+      "Tdense: list({float, int64, string}) >= 0",
+      "dense_shapes: list(shape) >= 0",
+    ],
+  },
+  inferShapes: (op) =>
+    parseExampleShapes(
+      op.name,
+      op.inputs.map((t) => t.shape),
+      op.attrs.Nsparse as number,
+      op.attrs.dense_shapes as TensorShape[],
+    ),
+  kernel: parseExampleKernel,
+});
+
+const isFeatureSpec = (f: unknown): boolean =>
+  typeof f === "object" &&
+  f !== null &&
+  ((f as FeatureSpec).kind === "FixedLenFeature" || (f as FeatureSpec).kind === "VarLenFeature");
+const isFeatures = (v: unknown): boolean =>
+  typeof v === "object" && v !== null && Object.values(v).every(isFeatureSpec);
+// In the last position, an object of feature specs is `features`, not the options.
+const featuresKind = kind<Readonly<Record<string, FeatureSpec>>>(
+  "an object of FixedLenFeature/VarLenFeature by key",
+  isFeatures,
+  isFeatures,
+);
+
+/** TF 1.15's `io.parse_example(serialized, features, name=None, example_names=None)`. */
+const PARSE_EXAMPLE_PARAMS = [
+  req("serialized", tensorKind),
+  req("features", featuresKind),
+  opt("name", stringKind),
+  opt("exampleNames", tensorKind),
+] as const;
+
+/** What {@link parseExample} returns: each key's dense `Tensor` or `SparseTensor`. */
+export type ParsedFeatures = Record<string, Tensor | SparseTensor>;
+
+/**
+ * Parses a batch of serialized `tf.train.Example`s (TF 1.15's `tf.io.parse_example`, also
+ * `tf.parse_example`; op `ParseExample` under the `ParseExample` scope): a
+ * `FixedLenFeature` becomes a dense tensor `[batch, ...shape]` (its default fills an
+ * Example that lacks it; without a default it is required), a `VarLenFeature` a
+ * `SparseTensor`.
+ *
+ * @example
+ * ```ts
+ * const ex = (x: number[]) => tf.train.Example.toBinary(tf.train.Example.fromFeatures({ x: { floatList: x } }));
+ * const serialized = tf.placeholder(tf.string, [null]);
+ * const parsed = tf.io.parseExample(serialized, { x: tf.io.FixedLenFeature([2], tf.float32), y: tf.io.FixedLenFeature([1], tf.float32, [7]) });
+ * using sess = new tf.Session();
+ * // Serialized protos are bytes, not UTF-8 text: feed them as a string NDArray of bytes.
+ * const batch = tf.NDArray.fromTypedArray([ex([1, 2]), ex([3, 4])], [2], "string");
+ * sess.run(parsed.x as tf.Tensor, new Map([[serialized, batch]])).toArray(); // ==> 1,2,3,4
+ * sess.run(parsed.y as tf.Tensor, new Map([[serialized, batch]])).toArray(); // ==> 7,7
+ * ```
+ */
+export const parseExample = tfFunction("io.parseExample", PARSE_EXAMPLE_PARAMS, (a) => {
+  const keys = Object.keys(a.features);
+  if (keys.length === 0) throw new ValueError(`Missing: features was {}.`);
+  // _features_to_raw_params walks the keys sorted.
+  const sorted = [...keys].sort();
+  const sparseKeys = sorted.filter((k) => a.features[k]?.kind === "VarLenFeature");
+  const denseKeys = sorted.filter((k) => a.features[k]?.kind === "FixedLenFeature");
+  for (const k of denseKeys) {
+    const f = a.features[k] as FixedLenFeatureSpec;
+    if (!f.shape.isFullyDefined()) {
+      throw new ValueError(
+        `All dimensions of shape for feature ${k} need to be known but received ${f.shape.toString()}.`,
+      );
+    }
+  }
+  return inOpScope(a.name, "ParseExample", [a.serialized, a.exampleNames], (_scope, graph) => {
+    const defaults = denseKeys.map((k) => {
+      const f = a.features[k] as FixedLenFeatureSpec;
+      if (f.defaultValue === null) {
+        return withNameScope(graph, "Const", (s) =>
+          constantOp(graph, s, toConstValue([], f.dtype)),
+        );
+      }
+      if (f.defaultValue instanceof Tensor) return f.defaultValue;
+      const keyName = `key_${k.replace(/[^A-Za-z0-9_.\-/]/g, "_")}`;
+      const value = convertToTensor(f.defaultValue, { name: keyName, dtype: f.dtype });
+      return withNameScope(graph, "Reshape", (s) =>
+        reshapeIn(
+          graph,
+          s,
+          value,
+          withNameScope(graph, "shape", (ss) =>
+            constantOp(graph, ss, toConstValue(f.shape.asList() as number[], "int32")),
+          ),
+        ),
+      );
+    });
+    const denseShapes = denseKeys.map((k) => (a.features[k] as FixedLenFeatureSpec).shape);
+    const sparseTypes = sparseKeys.map((k) => (a.features[k] as VarLenFeatureSpec).dtype);
+    const denseTypes = denseKeys.map((k) => (a.features[k] as FixedLenFeatureSpec).dtype);
+    const outputs = inOpScope(a.name, "ParseExample", [], (opScope) => {
+      const serialized = convertToTensor(a.serialized, { name: "serialized", dtype: "string" });
+      const names = convertToTensor(a.exampleNames ?? [], { name: "names", dtype: "string" });
+      const sparseKeyTensors = sparseKeys.map((k, i) =>
+        convertToTensor(k, { name: `sparse_keys_${i}`, dtype: "string" }),
+      );
+      const denseKeyTensors = denseKeys.map((k, i) =>
+        convertToTensor(k, { name: `dense_keys_${i}`, dtype: "string" }),
+      );
+      defaults.forEach((t, i) => {
+        if (t.dtype !== denseTypes[i]) {
+          throw new TypeError(
+            `Value passed to parameter 'dense_defaults' has DataType ${t.dtype} not matching the feature '${denseKeys[i]}' (${denseTypes[i]})`,
+          );
+        }
+      });
+      const shapes = parseExampleShapes(
+        opNameOf(opScope),
+        [serialized.shape, names.shape],
+        sparseKeys.length,
+        denseShapes,
+      );
+      const dtypes: DType[] = [
+        ...sparseKeys.map(() => "int64" as const),
+        ...sparseTypes,
+        ...sparseKeys.map(() => "int64" as const),
+        ...denseTypes,
+      ];
+      const op = makeOp(
+        graph,
+        "ParseExample",
+        opScope,
+        [serialized, names, ...sparseKeyTensors, ...denseKeyTensors, ...defaults],
+        dtypes.map((dtype, i) => ({ dtype, shape: shapes[i] as TensorShape })),
+        {
+          Nsparse: sparseKeys.length,
+          Ndense: denseKeys.length,
+          sparse_types: sparseTypes,
+          Tdense: denseTypes,
+          dense_shapes: denseShapes,
+        },
+      );
+      return op.outputs;
+    });
+    const n = sparseKeys.length;
+    const result: ParsedFeatures = {};
+    sparseKeys.forEach((k, i) => {
+      result[k] = new SparseTensor(
+        outputs[i] as Tensor,
+        outputs[n + i] as Tensor,
+        outputs[2 * n + i] as Tensor,
+      );
+    });
+    denseKeys.forEach((k, i) => {
+      result[k] = outputs[3 * n + i] as Tensor;
+    });
+    return result;
+  });
+});

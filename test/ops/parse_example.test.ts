@@ -1,0 +1,171 @@
+/**
+ * `tf.io.parseExample` and the `ParseExample` op as TF 1.15 builds and runs them: the
+ * graph TF's `_parse_example_raw` builds (defaults as `key_<name>` + `Reshape`, an empty
+ * `Const` for a required feature, the op under `ParseExample/ParseExample`), dense and
+ * sparse outputs, and TF's errors naming the key and the example.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import * as tf from "../../src/index.js";
+import { expectThrowsAndUnchanged } from "../graph/helpers.js";
+
+beforeEach(() => {
+  tf.resetDefaultGraph();
+});
+
+type Features = Readonly<
+  Record<string, { floatList: number[] } | { int64List: number[] } | { bytesList: string[] }>
+>;
+const ex = (features: Features): Uint8Array =>
+  tf.train.Example.toBinary(tf.train.Example.fromFeatures(features));
+/** Serialized protos as a string feed (their bytes are not UTF-8). */
+const bytesFeed = (items: Uint8Array[]): tf.NDArray =>
+  tf.NDArray.fromTypedArray(items, [items.length], "string");
+
+describe("tf.io.parseExample", () => {
+  it("builds the graph TF 1.15 builds (as in TF Serving's half_plus_two)", () => {
+    const tfExample = tf.placeholder(tf.string, null, "tf_example");
+    const parsed = tf.io.parseExample(tfExample, {
+      x: tf.io.FixedLenFeature([1], tf.float32),
+      x2: tf.io.FixedLenFeature([1], tf.float32, [0]),
+    });
+    const g = tf.getDefaultGraph();
+    expect(g.getOperations().map((o) => `${o.name}:${o.type}`)).toEqual([
+      "tf_example:Placeholder",
+      "ParseExample/Const:Const",
+      "ParseExample/key_x2:Const",
+      "ParseExample/Reshape/shape:Const",
+      "ParseExample/Reshape:Reshape",
+      "ParseExample/ParseExample/names:Const",
+      "ParseExample/ParseExample/dense_keys_0:Const",
+      "ParseExample/ParseExample/dense_keys_1:Const",
+      "ParseExample/ParseExample:ParseExample",
+    ]);
+    const op = g.getOperationByName("ParseExample/ParseExample");
+    expect(op.inputs.map((t) => t.name)).toEqual([
+      "tf_example:0",
+      "ParseExample/ParseExample/names:0",
+      "ParseExample/ParseExample/dense_keys_0:0",
+      "ParseExample/ParseExample/dense_keys_1:0",
+      "ParseExample/Const:0",
+      "ParseExample/Reshape:0",
+    ]);
+    expect(op.attrs).toMatchObject({ Nsparse: 0, Ndense: 2, sparse_types: [] });
+    expect((parsed.x as tf.Tensor).name).toBe("ParseExample/ParseExample:0");
+    expect((parsed.x2 as tf.Tensor).shape.toString()).toBe("(?, 1)");
+    const graphDef = g.asGraphDef();
+    const node = graphDef.node.find((n) => n.name === "ParseExample/ParseExample");
+    expect(node?.attr?.dense_shapes?.list?.shape?.length).toBe(2);
+  });
+
+  it("parses dense features, filling defaults, and sparse features as a SparseTensor", () => {
+    const serialized = tf.placeholder(tf.string, [null]);
+    const parsed = tf.io.parseExample(serialized, {
+      age: tf.io.FixedLenFeature([], tf.int64, -1),
+      xy: tf.io.FixedLenFeature([2], tf.float32),
+      word: tf.io.FixedLenFeature([1], tf.string, ["none"]),
+      tags: tf.io.VarLenFeature(tf.string),
+      ids: tf.io.VarLenFeature(tf.int64),
+    });
+    const batch = [
+      ex({ age: { int64List: [30] }, xy: { floatList: [1, 2] }, tags: { bytesList: ["a", "b"] } }),
+      ex({ xy: { floatList: [3, 4] }, word: { bytesList: ["hi"] }, ids: { int64List: [7, 8, 9] } }),
+    ];
+    const ids = parsed.ids as tf.SparseTensor;
+    const tags = parsed.tags as tf.SparseTensor;
+    expect(ids.dtype).toBe("int64");
+    using sess = new tf.Session();
+    const [age, xy, word, tagIx, tagValues, tagShape, idIx, idValues, idShape] = sess.run(
+      [
+        parsed.age as tf.Tensor,
+        parsed.xy as tf.Tensor,
+        parsed.word as tf.Tensor,
+        tags.indices,
+        tags.values,
+        tags.denseShape,
+        ids.indices,
+        ids.values,
+        ids.denseShape,
+      ],
+      new Map([[serialized, bytesFeed(batch)]]),
+    ) as tf.NDArray[];
+    expect(age?.toArray()).toEqual([30, -1]);
+    expect(xy?.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(word?.toArray()).toEqual([["none"], ["hi"]]);
+    expect(tagIx?.toArray()).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
+    expect(tagValues?.toArray()).toEqual(["a", "b"]);
+    expect(tagShape?.toArray()).toEqual([2, 2]);
+    expect(idIx?.toArray()).toEqual([
+      [1, 0],
+      [1, 1],
+      [1, 2],
+    ]);
+    expect(idValues?.toArray()).toEqual([7, 8, 9]);
+    expect(idShape?.toArray()).toEqual([2, 3]);
+  });
+
+  it("TF's errors: a missing required feature, a wrong length, a wrong type, bad bytes", () => {
+    const serialized = tf.placeholder(tf.string, [null]);
+    const names = tf.placeholder(tf.string, [null]);
+    const parsed = tf.io.parseExample(
+      serialized,
+      { x: tf.io.FixedLenFeature([2], tf.float32) },
+      "p",
+      names,
+    );
+    const x = parsed.x as tf.Tensor;
+    expect(x.name).toBe("p/p:0");
+    using sess = new tf.Session();
+    const run = (batch: Uint8Array[], exampleNames: string[] = []) =>
+      sess.run(
+        x,
+        new Map<tf.Tensor, unknown>([
+          [serialized, bytesFeed(batch)],
+          [names, exampleNames],
+        ]),
+      );
+    expect(() => run([ex({ x: { floatList: [1, 2] } }), ex({ y: { floatList: [1] } })])).toThrow(
+      "Name: <unknown>, Feature: x is required but could not be found.\n\t [[{{node p/p}}]]",
+    );
+    expect(() => run([ex({ x: { floatList: [1, 2, 3] } })], ["first"])).toThrow(
+      "Name: first, Key: x, Index: 0.  Number of float values != expected.  Values size: 3 but output shape: [2]",
+    );
+    expect(() => run([ex({ x: { int64List: [1, 2] } })])).toThrow(
+      "Name: <unknown>, Feature: x.  Data types don't match. Data type: int64 but expected type: float",
+    );
+    expect(() => run([new Uint8Array([0xff, 0xff])])).toThrow(
+      "Could not parse example input, value: ",
+    );
+    expect(() => run([ex({ x: { floatList: [1, 2] } })], ["a", "b"])).toThrow(
+      "Expected len(names) == len(serialized), but got: 2 vs. 1",
+    );
+  });
+
+  it("refuses bad features while building, leaving the graph unchanged", () => {
+    const serialized = tf.placeholder(tf.string, [null]);
+    expectThrowsAndUnchanged(
+      () => tf.io.parseExample(serialized, {}),
+      tf.errors.ValueError,
+      "Missing: features was {}.",
+    );
+    expectThrowsAndUnchanged(
+      () => tf.io.parseExample(serialized, { x: tf.io.FixedLenFeature([null], tf.float32) }),
+      tf.errors.ValueError,
+      "All dimensions of shape for feature x need to be known but received (?,).",
+    );
+    expectThrowsAndUnchanged(
+      () =>
+        tf.io.parseExample(serialized, { x: tf.io.FixedLenFeature([2], tf.float32, [1, 2, 3]) }),
+      tf.errors.ValueError,
+      /Cannot reshape a tensor with 3 elements to shape \[2\]/,
+    );
+    expect(() => tf.io.VarLenFeature(tf.bool)).toThrow(
+      "VarLenFeature: dtype must be one of float32, int64 or string, got bool",
+    );
+  });
+});
