@@ -20,6 +20,7 @@ import {
   anyKind,
 } from "../graph/call_args.js";
 import type { DType } from "../graph/dtypes.js";
+import { whileContextOf } from "../graph/control_flow.js";
 import { getDefaultGraph, type Graph, type OutputSpec } from "../graph/graph.js";
 import { VALID_OP_NAME } from "../graph/names.js";
 import { Operation } from "../graph/operation.js";
@@ -419,9 +420,9 @@ function importInto(graph: Graph, a: ImportArgs): ImportedElement[] | null {
     if (typeof k !== "string")
       throw new TypeError("input_map must be a dictionary mapping strings to Tensor objects.");
   }
-  if (graph.controlFlowContext !== null)
+  if (whileContextOf(graph.controlFlowContext) !== null)
     throw new ValueError(
-      "tf.importGraphDef inside a tf.cond branch or a tf.whileLoop body is not supported by scopeflow: import the graph outside it.",
+      "tf.importGraphDef inside a tf.whileLoop body is not supported by scopeflow: import the graph outside the loop.",
     );
   const name = a.name ?? "import";
   return graph.atomically(() =>
@@ -828,8 +829,14 @@ const IMPORT_PARAM_NAMES: readonly string[] = IMPORT_GRAPH_DEF_PARAMS.map((p) =>
  * is a `tf.GraphDef` message or the bytes of a `.pb` file. `inputMap` replaces the
  * GraphDef's tensors (`"x:0"`, or `"x"` for output 0, `"^x"` for a control input) by
  * tensors of the graph; `returnElements` names ops (`"op"`) and tensors (`"op:0"`) to
- * return, in order; without it the result is `null`. Nothing is added when the import
- * fails: an op type scopeflow lacks, a bad attr, a missing input, a cycle.
+ * return, in order; without it the result is `null`. `producerOpList` (an `OpList`) drops
+ * attrs a newer producer set to their defaults; `opDict` is ignored, as TF 1.15 ignores it.
+ * Output shapes come from each op type's shape function, refined by the nodes'
+ * `_output_shapes`. Devices and `_class` colocations are kept (prefixed); enclosing control
+ * dependencies do not apply, as in TF 1.15; inside a `tf.cond` branch the imported ops run
+ * in the branch. Nothing is added when the import fails (an op type scopeflow lacks, a bad
+ * attr, a missing input, a cycle, a function from the GraphDef's library): the error
+ * names the node.
  *
  * @example
  * ```ts

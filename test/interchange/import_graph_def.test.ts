@@ -523,15 +523,16 @@ describe("tf.importGraphDef: refusals leave the graph as it was", () => {
     );
   });
 
-  it("refuses to import inside a loop body or a cond branch", () => {
+  it("refuses to import inside a while loop's body", () => {
     const def = gdef(floatConst("a", 1));
     expect(() =>
-      tf.cond(
-        tf.constant(true),
-        () => tf.importGraphDef(def, { returnElements: ["a:0"] })?.[0] as tf.Tensor,
-        () => tf.constant(2),
+      tf.whileLoop(
+        (i: tf.Tensor) => tf.less(i, 2),
+        (i: tf.Tensor) =>
+          tf.add(i, tf.importGraphDef(def, { returnElements: ["a:0"] })?.[0] as tf.Tensor),
+        [tf.constant(0)],
       ),
-    ).toThrow(/inside a tf.cond branch or a tf.whileLoop body is not supported/);
+    ).toThrow(/inside a tf.whileLoop body is not supported by scopeflow/);
   });
 });
 
@@ -597,6 +598,30 @@ describe("tf.importGraphDef: shape functions agree with the builders", () => {
     }
     expect(differ).toEqual([]);
     expect(compared).toBeGreaterThan(60);
+  });
+});
+
+describe("tf.importGraphDef inside tf.cond", () => {
+  it("an imported while loop runs in the branch taken (TF's testImportWhileLoopInCond)", () => {
+    const g = new tf.Graph();
+    const r = g.asDefault(
+      () =>
+        tf.whileLoop(
+          (i: tf.Tensor) => tf.less(i, 10),
+          (i: tf.Tensor) => tf.add(i, 1),
+          [tf.constant(0)],
+        ) as tf.Tensor,
+    );
+    const def = g.asGraphDef();
+    const pred = tf.placeholder(tf.bool, []);
+    const out = tf.cond(
+      pred,
+      () => (tf.importGraphDef(def, { returnElements: [r.name] }) as tf.Tensor[])[0] as tf.Tensor,
+      () => tf.constant(1),
+    ) as tf.Tensor;
+    using sess = new tf.Session();
+    expect(sess.run(out, new Map([[pred, true]])).data[0]).toBe(10);
+    expect(sess.run(out, new Map([[pred, false]])).data[0]).toBe(1);
   });
 });
 

@@ -445,3 +445,67 @@ describe("kernels run imported ops, which have no build data", () => {
     expect(values(target, "import/")).toEqual(expected);
   });
 });
+
+describe("damaged GraphDefs are refused with a ValueError, never half imported", () => {
+  it("random byte damage and random edits of TF-written graphs", () => {
+    const sources = [
+      MetaGraphDef.fromBinary(
+        readFileSync(path.join(GRAPHS, "tf-profiler-metagraph-ckpt-tf1.2/ckpt.meta")),
+      ).graphDef ?? {},
+      textGraph("tf-grappler-control-flow-pbtxt/nested_loop.pbtxt"),
+    ];
+    const types = ["Add", "Identity", "Merge", "Switch", "Const", "NoOp", "Conv2D", "Enter"];
+    let seed = 7;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)] as T;
+    const outcomes = { imported: 0, refused: 0 };
+    const attempt = (def: GraphDefMessage | Uint8Array): void => {
+      tf.resetDefaultGraph();
+      try {
+        tf.importGraphDef(def);
+        outcomes.imported++;
+      } catch (e) {
+        expect((e as Error).name, (e as Error).stack).toBe("ValueError");
+        expect(tf.getDefaultGraph().opCount).toBe(0);
+        outcomes.refused++;
+      }
+    };
+    for (let it = 0; it < 150; it++) {
+      const bytes = GraphDef.toBinary(pick(sources)).slice();
+      for (let f = 0; f < 2; f++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
+      attempt(rnd() < 0.3 ? bytes.slice(0, Math.floor(rnd() * bytes.length)) : bytes);
+    }
+    for (let it = 0; it < 150; it++) {
+      const def = GraphDef.fromBinary(GraphDef.toBinary(pick(sources)));
+      const n = pick(def.node);
+      const r = rnd();
+      const attr = n.attr as Record<string, tensorflow.AttrValue.$Properties>;
+      const input = n.input as string[];
+      const keys = Object.keys(attr);
+      if (r < 0.25) n.op = pick(types);
+      else if (r < 0.45 && keys.length > 0) delete attr[pick(keys)];
+      else if (r < 0.65 && keys.length > 0)
+        attr[pick(keys)] =
+          (
+            tf.NodeDef.fromText(
+              pick([
+                "attr { key: 'x' value { i: 3 } }",
+                "attr { key: 'x' value { type: DT_DOUBLE } }",
+                "attr { key: 'x' value { s: 'A' } }",
+                "attr { key: 'x' value { shape { dim { size: -5 } } } }",
+                "attr { key: 'x' value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } } float_val: [1, 2, 3] } } }",
+              ]),
+            ).attr ?? {}
+          ).x ?? {};
+      else if (r < 0.8 && input.length > 0)
+        input[Math.floor(rnd() * input.length)] = `${pick(def.node).name}${pick(["", ":1", ":7"])}`;
+      else input.push(`${rnd() < 0.5 ? "^" : ""}${pick(def.node).name}`);
+      attempt(def);
+    }
+    expect(outcomes.refused).toBeGreaterThan(100);
+    expect(outcomes.imported).toBeGreaterThan(0);
+  });
+});
