@@ -113,7 +113,8 @@ describe("tf.train.exportMetaGraph(filename, meta_info_def, graph_def, saver_def
     const saver = model();
     const g = tf.getDefaultGraph();
     const def = saver.saverDef;
-    const bin = (m: ReturnType<typeof tf.train.exportMetaGraph>): Uint8Array => new Uint8Array(tf.MetaGraphDef.toBinary(m));
+    const bin = (m: ReturnType<typeof tf.train.exportMetaGraph>): Uint8Array =>
+      new Uint8Array(tf.MetaGraphDef.toBinary(m));
     const info = { tags: ["serve"] };
     const positional = tf.train.exportMetaGraph(null, info, null, def, ["my_ints"], false, g);
     const options = tf.train.exportMetaGraph({
