@@ -340,14 +340,17 @@ function whileLoopGradient(
     if (gk === null) return;
     const enterOpOf = (captured[k] as Tensor).op;
     const source = enterOpOf.inputs[0] as Tensor;
-    const scope = `${enterOpOf.name}_grad`;
-    const acc = withNameScope(graph, scope, () => {
+    // One name scope for all of it (`AddBackpropAccumulator`): `…/Enter_grad/b_acc`, its
+    // `Enter` `b_acc_1`, `Merge` `b_acc_2`, `Switch`, `Add`, `NextIteration`, `Exit` `b_acc_3`.
+    let scope = "";
+    const acc = withNameScope(graph, `${enterOpOf.name}_grad`, (s) => {
+      scope = s;
       const value = inCurrent(graph, source, enterOpOf.name);
       return gk.shape.isFullyDefined()
         ? constant(0, { dtype: gk.dtype, shape: gk.shape.dims as number[], name: "b_acc" })
         : zerosLike(value, { name: "b_acc" });
     });
-    const entered = grad.enter(acc, at(`${scope}/b_acc`), false);
+    const entered = grad.enter(acc, `${scope}b_acc`, false);
     const result = graph.withControlFlowContext(grad, () =>
       withNameScope(graph, scope, () => {
         const merge = mergeOp([entered, entered], { name: "b_acc" })[0];

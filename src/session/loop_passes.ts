@@ -1,5 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type { ControlFlowContext } from "../graph/control_flow.js";
+import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import {
   loopSpecOf,
@@ -9,8 +10,9 @@ import {
 } from "../ops/control/while_loop.js";
 import { matMulKernel } from "../ops/math/matmul.js";
 import { sumKernel } from "../ops/math/reduce.js";
+import type { KernelRuntime, Stashable } from "../ops/registry.js";
 import { shareTensor } from "../ops/tfjs_internals.js";
-import type { Step } from "./plan.js";
+import type { InputSource, Step } from "./plan.js";
 
 /*
  * Plan passes for loops: rewrites of what runs, chosen when a plan is made, that leave the
@@ -193,4 +195,295 @@ export function preTransposeInvariants(
     };
   });
   return prelude;
+}
+
+/*
+ * The same two rewrites for loops built from TensorFlow's v1 primitives (`tf.whileLoop`,
+ * and the gradient loops `tf.gradients` builds for them), recognized from the ops alone so
+ * that they apply to any graph, TensorFlow-written ones included:
+ *
+ * - Deferred accumulators: a loop variable `acc` carried as
+ *   `Enter → Merge → Switch → Add(Switch:1, g) → NextIteration → Merge`, leaving through
+ *   `Exit(Switch:0)`, where `g` is a sum of `MatMul(a_t, b_t, transpose_a)` and
+ *   `BiasAddGrad(x_t)` terms read by nothing else. This is how a gradient loop sums a
+ *   shared weight's per-iteration gradients (`b_acc`). The terms' inputs are kept at each
+ *   iteration instead of multiplied; the `Exit` computes `acc + MatMul(A, B, transpose_a)`
+ *   over the iterations' rows at once; the `Add` only carries `acc` on.
+ * - Hoisted transposes: a `MatMul` taking a loop invariant (a constant `Enter`'s value)
+ *   transposed transposes it once per run of the loop, not at each iteration.
+ */
+
+/** The rows one deferred accumulator keeps during a run of its loop. */
+class KeptRows implements Stashable {
+  /** By input of the terms: the value at each iteration, flattened to `[-1, lastDim]`. */
+  readonly rows: tfc.Tensor[][];
+  private stashed = false;
+
+  constructor(inputs: number) {
+    this.rows = Array.from({ length: inputs }, () => []);
+  }
+
+  /** Keeps `values` (one iteration's) as the rows of inputs `from`, `from + 1`, …. */
+  keep(runtime: KernelRuntime, from: number, values: readonly tfc.Tensor[]): void {
+    // Kept values outlive the step: the run frees them if it fails before the `Exit`.
+    if (!this.stashed) {
+      runtime.stash(this);
+      this.stashed = true;
+    }
+    values.forEach((v, i) => {
+      const last = v.shape[v.rank - 1] as number;
+      (this.rows[from + i] as tfc.Tensor[]).push(
+        v.rank === 2 ? shareTensor(v) : tfc.reshape(v, [-1, last]),
+      );
+    });
+  }
+
+  /** The rows of input `i` of every iteration, concatenated. */
+  concatenated(i: number): tfc.Tensor {
+    const parts = this.rows[i] as tfc.Tensor[];
+    return parts.length === 1 ? (parts[0] as tfc.Tensor) : tfc.concat(parts, 0);
+  }
+
+  get empty(): boolean {
+    return (this.rows[0]?.length ?? 0) === 0;
+  }
+
+  dispose(): void {
+    for (const parts of this.rows) {
+      for (const t of parts) t.dispose();
+      parts.length = 0;
+    }
+    this.stashed = false;
+  }
+}
+
+/** A term of a deferred accumulator: the ops computing it and the inputs it reads. */
+interface V1Term {
+  kind: "matmul" | "biasAdd";
+  op: Operation;
+}
+
+/**
+ * `g` as a sum of deferrable terms, each op read only by the sum; `null` if some part is
+ * not. `inner` collects the `AddN`s that only sum terms.
+ */
+function v1Terms(
+  g: Tensor,
+  stepOf: ReadonlyMap<Operation, Step>,
+  inner: Operation[],
+): V1Term[] | null {
+  const op = g.op;
+  if (g.consumers.length !== 1 || op.controlInputs.length > 0) return null;
+  const step = stepOf.get(op);
+  if (step === undefined || step.constant || step.inputs.some((i) => i.slot < 0)) return null;
+  if (op.type === "MatMul") {
+    const [a, b] = op.inputs as [Tensor, Tensor];
+    const plain = op.attrs.transpose_a === true && op.attrs.transpose_b !== true;
+    if (!plain || a.shape.rank !== 2 || b.shape.rank !== 2) return null;
+    return [{ kind: "matmul", op }];
+  }
+  if (op.type === "BiasAddGrad") {
+    if ((op.attrs.data_format ?? "NHWC") !== "NHWC") return null;
+    return [{ kind: "biasAdd", op }];
+  }
+  if (op.type === "AddN") {
+    const terms: V1Term[] = [];
+    for (const input of op.inputs) {
+      const part = v1Terms(input, stepOf, inner);
+      if (part === null) return null;
+      terms.push(...part);
+    }
+    inner.push(op);
+    return terms;
+  }
+  return null;
+}
+
+/** The only consumer of `t`, if it has exactly one. */
+function soleConsumer(t: Tensor | undefined): Operation | null {
+  return t !== undefined && t.consumers.length === 1 ? (t.consumers[0] as Operation) : null;
+}
+
+/**
+ * Rewrites, in a plan's steps (all frames, before they are split), the v1 loops'
+ * accumulators of matmul terms and their per-iteration transposes of loop invariants (see
+ * above). The steps keep their ops and order; replaced steps get other kernels and inputs.
+ */
+export function rewriteV1Loops(steps: Step[]): void {
+  const stepOf = new Map<Operation, Step>();
+  const indexOf = new Map<Operation, number>();
+  steps.forEach((s, i) => {
+    stepOf.set(s.op, s);
+    indexOf.set(s.op, i);
+  });
+  const replace = (op: Operation, step: Step): void => {
+    steps[indexOf.get(op) as number] = step;
+    stepOf.set(op, step);
+  };
+  for (const exitStep of steps.slice()) {
+    if (exitStep.op.type === "Exit") deferAccumulator(exitStep, stepOf, replace);
+  }
+  for (const step of steps.slice()) {
+    if (step.op.type === "MatMul" && stepOf.get(step.op) === step) {
+      const hoisted = hoistInvariantTranspose(step);
+      if (hoisted !== null) replace(step.op, hoisted);
+    }
+  }
+}
+
+function deferAccumulator(
+  exitStep: Step,
+  stepOf: ReadonlyMap<Operation, Step>,
+  replace: (op: Operation, step: Step) => void,
+): void {
+  const exit = exitStep.op;
+  const switchOut = exit.inputs[0] as Tensor;
+  const sw = switchOut.op;
+  if (sw.type !== "Switch" || switchOut.valueIndex !== 0) return;
+  const merge = sw.inputs[0] as Tensor;
+  if (merge.op.type !== "Merge" || merge.op.inputs.length !== 2) return;
+  const [enter, next] = merge.op.inputs as [Tensor, Tensor];
+  if (enter.op.type !== "Enter" || enter.op.attrs.is_constant === true) return;
+  if (next.op.type !== "NextIteration") return;
+  const sum = next.op.inputs[0] as Tensor;
+  const add = sum.op;
+  if (add.type !== "Add" && add.type !== "AddV2") return;
+  // What the body reads: the `Switch`'s true side, through the `Identity` of a
+  // `tf.whileLoop` (a gradient loop's accumulator has none).
+  let body = sw.outputs[1] as Tensor;
+  const identity = soleConsumer(body);
+  if (identity?.type === "Identity" && identity.controlInputs.length === 0) {
+    body = identity.outputs[0] as Tensor;
+  }
+  // The running sum is read by the add alone, the add only carried on, the merge only
+  // switched, and only the `Exit` reads the final value.
+  if (soleConsumer(body) !== add || soleConsumer(sum) !== next.op) return;
+  if (soleConsumer(merge) !== sw || soleConsumer(switchOut) !== exit) return;
+  if (add.controlInputs.length > 0) return;
+  const [x, y] = add.inputs as [Tensor, Tensor];
+  const g = x === body ? y : y === body ? x : null;
+  if (g === null || g === body) return;
+  const addStep = stepOf.get(add);
+  if (addStep === undefined || stepOf.get(next.op) === undefined) return;
+  const sums: Operation[] = [];
+  const terms = v1Terms(g, stepOf, sums);
+  if (terms === null || terms.length === 0) return;
+  const removed = new Set<Operation>([...sums, ...terms.map((t) => t.op)]);
+  // An op waiting on a term would no longer wait on anything: leave such loops alone.
+  for (const s of stepOf.values()) {
+    if (s.op.controlInputs.some((c) => removed.has(c))) return;
+  }
+
+  // Each term's inputs, as columns of the kept rows.
+  const firstColumn: number[] = [];
+  let columns = 0;
+  for (const t of terms) {
+    firstColumn.push(columns);
+    columns += t.kind === "matmul" ? 2 : 1;
+  }
+  const kept = new KeptRows(columns);
+  terms.forEach((t, k) => {
+    const step = stepOf.get(t.op) as Step;
+    const from = firstColumn[k] as number;
+    replace(t.op, {
+      ...step,
+      outputs: [],
+      release: [],
+      kernel: (inputs, _op, runtime) => {
+        kept.keep(runtime, from, inputs);
+        return [];
+      },
+    });
+  });
+  for (const op of sums) {
+    const step = stepOf.get(op) as Step;
+    replace(op, { ...step, inputs: [], outputs: [], release: [], kernel: () => [] });
+  }
+  replace(add, {
+    ...addStep,
+    inputs: [addStep.inputs[add.inputs.indexOf(body)] as InputSource],
+    kernel: ([acc]) => [shareTensor(acc as tfc.Tensor)],
+  });
+  const { flow: _flow, ...plainExit } = exitStep;
+  replace(exit, {
+    ...plainExit,
+    kernel: ([initial]) => {
+      const acc = initial as tfc.Tensor;
+      if (kept.empty) return [shareTensor(acc)];
+      try {
+        return [
+          tfc.tidy(() => {
+            let total = acc;
+            terms.forEach((t, k) => {
+              const from = firstColumn[k] as number;
+              const term =
+                t.kind === "matmul"
+                  ? matMulKernel(kept.concatenated(from), kept.concatenated(from + 1), true, false)
+                  : sumKernel(kept.concatenated(from), [0], false);
+              total = tfc.add(total, term);
+            });
+            return total;
+          }),
+        ];
+      } finally {
+        kept.dispose();
+      }
+    },
+  });
+}
+
+/**
+ * A `MatMul` step that takes a constant `Enter`'s value (a loop invariant) transposed, as
+ * a step that transposes it once per run of the loop (the value `Enter` gives is the same
+ * object at every iteration of a run) and multiplies untransposed; `null` if none.
+ */
+function hoistInvariantTranspose(step: Step): Step | null {
+  const op = step.op;
+  if (step.constant || step.inputs.length !== 2) return null;
+  const flags = [op.attrs.transpose_a === true, op.attrs.transpose_b === true];
+  const hoisted = [0, 1].filter((i) => {
+    const t = op.inputs[i] as Tensor;
+    return (
+      flags[i] === true &&
+      (step.inputs[i] as InputSource).slot >= 0 &&
+      t.shape.rank === 2 &&
+      t.op.type === "Enter" &&
+      t.op.attrs.is_constant === true
+    );
+  });
+  if (hoisted.length === 0) return null;
+  const cache = hoisted.map(() => new TransposeCache());
+  const [ta, tb] = flags.map((f, i) => f && !hoisted.includes(i)) as [boolean, boolean];
+  return {
+    ...step,
+    kernel: (inputs, _op, runtime) => {
+      const operands = inputs.slice() as [tfc.Tensor, tfc.Tensor];
+      hoisted.forEach((i, k) => {
+        operands[i] = (cache[k] as TransposeCache).of(operands[i], runtime);
+      });
+      return [matMulKernel(operands[0], operands[1], ta, tb)];
+    },
+  };
+}
+
+/** The transpose of the last value asked for, kept until the run ends. */
+class TransposeCache implements Stashable {
+  private source: tfc.Tensor | null = null;
+  private transposed: tfc.Tensor | null = null;
+
+  of(value: tfc.Tensor, runtime: KernelRuntime): tfc.Tensor {
+    if (value !== this.source || this.transposed === null) {
+      if (this.transposed === null) runtime.stash(this);
+      else this.transposed.dispose();
+      this.transposed = tfc.transpose(value);
+      this.source = value;
+    }
+    return this.transposed;
+  }
+
+  dispose(): void {
+    this.transposed?.dispose();
+    this.transposed = null;
+    this.source = null;
+  }
 }

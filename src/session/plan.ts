@@ -7,7 +7,7 @@ import type { Tensor } from "../graph/tensor.js";
 import { variableOpOf } from "../ops/state/variable_ops.js";
 import { missingFeedMessage } from "../ops/array/placeholder.js";
 import { fuseMatMulChains } from "./fusion.js";
-import { deferLoopSums, preTransposeInvariants } from "./loop_passes.js";
+import { deferLoopSums, preTransposeInvariants, rewriteV1Loops } from "./loop_passes.js";
 import { isOrderOnlyGate } from "../ops/control/group.js";
 import { outputContext } from "../graph/control_flow.js";
 import { buildFrames, isBackEdge, type FramePlan } from "./frames.js";
@@ -169,6 +169,8 @@ export function makePlan(
         stepOf.set(step.op, step);
       }
     });
+    rewriteV1Loops(steps);
+    for (const step of steps) stepOf.set(step.op, step);
     return controlFlowPlan(
       steps,
       stepOf,

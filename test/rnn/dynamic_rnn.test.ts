@@ -61,11 +61,17 @@ function randomizeAll(sess: tf.Session, seed: number, scale = 0.5): void {
   for (const v of tf.trainableVariables()) randomize(sess, v, next, scale);
 }
 
-/** The `While` op of a dynamicRnn and its iteration count output. */
+/**
+ * How many iterations the loop of a dynamicRnn ran: the exit of TensorFlow's
+ * `maximum_iterations` counter (`rnn/while/Exit`, the first loop variable).
+ */
 function iterationsOf(loopScope: string): tf.Tensor {
-  const op = tf.getDefaultGraph().getOperationByName(`${loopScope}/while/Loop`);
-  expect(op.type).toBe("While");
-  return op.outputs[op.outputs.length - 2] as tf.Tensor;
+  const exit = tf.getDefaultGraph().getTensorByName(`${loopScope}/while/Exit:0`);
+  expect(exit.op.type).toBe("Exit");
+  expect(exit.op.inputs[0]?.op.inputs[0]?.op.inputs[0]?.op.inputs[0]?.name).toBe(
+    `${loopScope}/while/iteration_counter:0`,
+  );
+  return exit;
 }
 
 /** Expects `fn` to throw a ValueError with `error` and to leave the graph and variables as they were. */

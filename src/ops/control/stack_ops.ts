@@ -11,8 +11,8 @@ import { shareTensor } from "../tfjs_internals.js";
 /*
  * TensorFlow's stacks (`StackV2`, `StackPushV2`, `StackPopV2`): a while loop's gradient
  * reads the forward loop's values from them, pushed at each forward iteration and popped
- * backwards. A stack lives for one run (TensorFlow's per-step resource); its handle is an
- * int32 scalar naming it in the run (TensorFlow's is a `resource`).
+ * backwards. A stack lives for one run (TensorFlow's per-step resource); its handle, a
+ * `resource` as in TensorFlow, is carried by an int32 scalar naming it in the run.
  */
 
 class Stack implements Stashable {
@@ -30,7 +30,7 @@ export function stackV2(graph: Graph, maxSize: Tensor, elemType: DType, name: st
     type: "StackV2",
     name,
     inputs: [maxSize],
-    outputs: [{ dtype: "int32", shape: TensorShape.scalar() }],
+    outputs: [{ dtype: "resource", shape: TensorShape.scalar() }],
     attrs: { elem_type: elemType, stack_name: "" },
   }).outputs[0] as Tensor;
 }
