@@ -275,7 +275,11 @@ function whileLoopGradient(
     grad.pivotForBody = index;
     const next = nextIterationOp(index, { name: "NextIteration" });
     graph._updateInput(merge.op, 1, next);
-    exitOp(sw[0], { name: "b_count" });
+    const exit = exitOp(sw[0], { name: "b_count" });
+    // The counter and the accumulators are the gradient loop's variables too: a gradient
+    // through any of its exits is a second-order gradient (TensorFlow's `loop_enters`).
+    grad.enters.push(enterCount);
+    grad.exits.push(exit);
   });
 
   // Each float loop variable: its exit's gradient enters, is switched on the backward
@@ -358,7 +362,10 @@ function whileLoopGradient(
         const sum = add(sw[1], gk);
         const next = nextIterationOp(sum, { name: "NextIteration" });
         graph._updateInput(merge.op, 1, next);
-        return exitOp(sw[0], { name: "b_acc" });
+        const exit = exitOp(sw[0], { name: "b_acc" });
+        grad.enters.push(entered);
+        grad.exits.push(exit);
+        return exit;
       }),
     );
     invariantGrads.set(k, result);
