@@ -256,7 +256,7 @@ export function binaryOpIn(
   const shape = broadcastShapes(x.shape, y.shape, opNameOf(scope), type);
   const dtype: DType = COMPARISONS.has(type) ? "bool" : x.dtype;
   // `LogicalAnd`/`LogicalOr` take bools only: their OpDefs have no `T`.
-  const attrs = OP_DEFS[type]?.attrs === undefined ? {} : { T: x.dtype };
+  const attrs = type === "LogicalAnd" || type === "LogicalOr" ? {} : { T: x.dtype };
   return makeOp(graph, type, scope, [x, y], [{ dtype, shape }], attrs).outputs[0] as Tensor;
 }
 
