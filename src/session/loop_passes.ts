@@ -5,6 +5,8 @@ import { matMulKernel } from "../ops/math/matmul.js";
 import { sumKernel } from "../ops/math/reduce.js";
 import type { KernelRuntime, Stashable } from "../ops/registry.js";
 import { shareTensor } from "../ops/tfjs_internals.js";
+import { knownScalar, scalarOf } from "../ops/control/scalars.js";
+import { pushOnlyKernel } from "../ops/control/stack_ops.js";
 import type { InputSource, Step } from "./plan.js";
 
 /*
@@ -27,6 +29,13 @@ import type { InputSource, Step } from "./plan.js";
  * - Hoisted transposes: a `MatMul` taking a loop invariant (a constant `Enter`'s value, a
  *   weight) transposed transposes it once per run of the loop, not at each iteration
  *   (tfjs-wasm multiplies fast only untransposed operands).
+ * - Fewer steps per iteration: the `Identity` a loop body reads each loop variable through
+ *   is skipped (its readers read the `Switch`), and a `StackPushV2` whose output nothing
+ *   reads does not make one.
+ * - Scalar counters: the int32 and bool scalar arithmetic and comparisons of loop counters
+ *   and conditions (`i + 1`, `i < n`, `LogicalAnd`) are computed in JavaScript from the
+ *   values the loop machinery already knows (`ops/control/scalars.ts`), not by a backend
+ *   kernel call each.
  */
 
 /** The rows one deferred accumulator keeps during a run of its loop. */
@@ -126,6 +135,7 @@ function soleConsumer(t: Tensor | undefined): Operation | null {
  * above). The steps keep their ops and order; replaced steps get other kernels and inputs.
  */
 export function rewriteV1Loops(steps: Step[]): void {
+  forwardIdentities(steps);
   const stepOf = new Map<Operation, Step>();
   const indexOf = new Map<Operation, number>();
   steps.forEach((s, i) => {
@@ -140,11 +150,98 @@ export function rewriteV1Loops(steps: Step[]): void {
     if (exitStep.op.type === "Exit") deferAccumulator(exitStep, stepOf, replace);
   }
   for (const step of steps.slice()) {
-    if (step.op.type === "MatMul" && stepOf.get(step.op) === step) {
-      const hoisted = hoistInvariantTranspose(step);
-      if (hoisted !== null) replace(step.op, hoisted);
+    if (stepOf.get(step.op) !== step) continue;
+    const rewritten =
+      step.op.type === "MatMul"
+        ? hoistInvariantTranspose(step)
+        : step.op.type === "StackPushV2"
+          ? pushOnly(step)
+          : scalarArithmetic(step);
+    if (rewritten !== null) replace(step.op, rewritten);
+  }
+}
+
+/** A `StackPushV2` step whose output nothing reads, as one that only pushes. */
+function pushOnly(step: Step): Step | null {
+  if ((step.op.outputs[0] as Tensor).consumers.length > 0) return null;
+  return { ...step, outputs: [], kernel: pushOnlyKernel };
+}
+
+/**
+ * Removes, from the steps, the `Identity` steps of a loop's `Switch` outputs (what a
+ * `tf.whileLoop` body reads of its loop variables) that nothing waits on: their readers
+ * read the `Switch`'s value itself, which is dead exactly when the `Identity` would be.
+ */
+function forwardIdentities(steps: Step[]): void {
+  const waitedOn = new Set<Operation>();
+  for (const s of steps) for (const c of s.op.controlInputs) waitedOn.add(c);
+  const forwarded = new Map<number, InputSource>();
+  const removed = new Set<Step>();
+  for (const step of steps) {
+    const op = step.op;
+    if (op.type !== "Identity" || op.controlInputs.length > 0 || waitedOn.has(op)) continue;
+    const source = step.inputs[0];
+    const out = step.outputs[0];
+    // Only a loop's `Switch` (on its `LoopCond`): a loop body's values are never fetched.
+    const sw = (op.inputs[0] as Tensor).op;
+    if (sw.type !== "Switch" || (sw.inputs[1] as Tensor).op.type !== "LoopCond") continue;
+    if (source === undefined) continue;
+    if (source.slot < 0 || out === undefined || out < 0) continue;
+    forwarded.set(out, forwarded.get(source.slot) ?? source);
+    removed.add(step);
+  }
+  if (removed.size === 0) return;
+  const kept = steps.filter((s) => !removed.has(s));
+  for (const step of kept) {
+    if (step.inputs.some((i) => forwarded.has(i.slot))) {
+      step.inputs = step.inputs.map((i) => forwarded.get(i.slot) ?? i);
     }
   }
+  steps.length = 0;
+  steps.push(...kept);
+}
+
+/** The int32 scalar operations computed in JavaScript (int32 arithmetic wraps). */
+const INT_SCALAR_OPS: Readonly<Record<string, (a: number, b: number) => number>> = {
+  Add: (a, b) => (a + b) | 0,
+  AddV2: (a, b) => (a + b) | 0,
+  Sub: (a, b) => (a - b) | 0,
+  Maximum: (a, b) => Math.max(a, b),
+  Minimum: (a, b) => Math.min(a, b),
+  Less: (a, b) => (a < b ? 1 : 0),
+  LessEqual: (a, b) => (a <= b ? 1 : 0),
+  Greater: (a, b) => (a > b ? 1 : 0),
+  GreaterEqual: (a, b) => (a >= b ? 1 : 0),
+  Equal: (a, b) => (a === b ? 1 : 0),
+  NotEqual: (a, b) => (a !== b ? 1 : 0),
+};
+const BOOL_SCALAR_OPS: Readonly<Record<string, (a: number, b: number) => number>> = {
+  LogicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0),
+  LogicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+};
+
+/** A step of an int32 or bool scalar binary op as one computed in JavaScript; else `null`. */
+function scalarArithmetic(step: Step): Step | null {
+  const op = step.op;
+  if (step.constant || op.inputs.length !== 2 || op.outputs.length !== 1) return null;
+  const [x, y] = op.inputs as [Tensor, Tensor];
+  const out = op.outputs[0] as Tensor;
+  if (x.shape.rank !== 0 || y.shape.rank !== 0 || x.dtype !== y.dtype) return null;
+  if (step.inputs.some((i) => i.slot < 0)) return null;
+  const fn =
+    x.dtype === "int32"
+      ? INT_SCALAR_OPS[op.type]
+      : x.dtype === "bool"
+        ? BOOL_SCALAR_OPS[op.type]
+        : undefined;
+  if (fn === undefined || (out.dtype !== "int32" && out.dtype !== "bool")) return null;
+  const dtype = out.dtype;
+  return {
+    ...step,
+    kernel: ([a, b]) => [
+      knownScalar(fn(scalarOf(a as tfc.Tensor), scalarOf(b as tfc.Tensor)), dtype),
+    ],
+  };
 }
 
 function deferAccumulator(

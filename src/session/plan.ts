@@ -155,6 +155,7 @@ export function makePlan(
   foldConstants(steps, constantSlots);
   if (hasFlow) {
     rewriteV1Loops(steps);
+    stepOf.clear();
     for (const step of steps) stepOf.set(step.op, step);
     return controlFlowPlan(
       steps,

@@ -198,3 +198,57 @@ describe("deferred accumulators of a tf.whileLoop (recognized from the ops)", ()
     expect(tfc.memory().numTensors).toBe(before);
   });
 });
+
+describe("scalar counters computed in JavaScript", () => {
+  it("int32 and bool scalar ops of a loop: TF's values (int32 wraps), without kernel calls", () => {
+    const start = tf.placeholder(tf.int32, [], { name: "start" });
+    const n = tf.placeholder(tf.int32, [], { name: "n" });
+    // A counter counting from near the int32 maximum: `i + 1` wraps to the minimum.
+    const [i, steps, sum] = tf.whileLoop(
+      (_i: tf.Tensor, steps: tf.Tensor) => tf.less(steps, n),
+      (i: tf.Tensor, steps: tf.Tensor, sum: tf.Tensor) => [
+        tf.add(i, 1),
+        tf.add(steps, 1),
+        tf.add(sum, tf.maximum(tf.subtract(i, steps), tf.minimum(i, 3))),
+      ],
+      [start, tf.constant(0, { dtype: tf.int32 }), tf.constant(0, { dtype: tf.int32 })],
+      { maximumIterations: 50 },
+    ) as tf.Tensor[];
+    const plan = makePlan([i!, steps!, sum!], [], [start, n]);
+    const body = plan.steps.flatMap((s) => s.frame?.steps ?? []);
+    const registered = (s: Step) => getOpDefinition(s.op.type)?.kernel;
+    const scalarSteps = body.filter((s) =>
+      ["Add", "AddV2", "Sub", "Less", "LogicalAnd", "Maximum", "Minimum"].includes(s.op.type),
+    );
+    // `maximumIterations` adds its counter, a Less and the LogicalAnd of both conditions.
+    expect(scalarSteps.length).toBe(10);
+    for (const s of scalarSteps) expect(s.kernel, s.op.name).not.toBe(registered(s));
+    using sess = new tf.Session();
+    const run = (startValue: number, count: number) =>
+      (
+        sess.run(
+          [i!, steps!, sum!],
+          new Map([
+            [start, startValue],
+            [n, count],
+          ]),
+        ) as tf.NDArray[]
+      ).map((v) => v.item());
+    const expected = (startValue: number, count: number): number[] => {
+      let iv = startValue;
+      let s = 0;
+      let total = 0;
+      for (let k = 0; k < 50 && s < count; k++) {
+        total = (total + Math.max((iv - s) | 0, Math.min(iv, 3))) | 0;
+        iv = (iv + 1) | 0;
+        s += 1;
+      }
+      return [iv, s, total];
+    };
+    expect(run(2147483646, 4)).toEqual(expected(2147483646, 4));
+    expect(run(2147483646, 4)[0]).toBe(-2147483646);
+    expect(run(1, 100)).toEqual(expected(1, 100));
+    expect(run(-60, 100)).toEqual(expected(-60, 100));
+    expect(run(0, 0)).toEqual([0, 0, 0]);
+  });
+});

@@ -254,7 +254,12 @@ export const whileLoop = tfFunction("whileLoop", WHILE_LOOP_PARAMS, (a) => {
     const returnSameStructure = a.returnSameStructure ?? false;
     const bounded = a.maximumIterations !== undefined && a.maximumIterations !== null;
     if (bounded) {
-      const maxIter = convertToTensor(a.maximumIterations, { name: "maximum_iterations" });
+      // A whole JS number is Python's int: an int32 count, as TF converts it.
+      const given = a.maximumIterations;
+      const maxIter = convertToTensor(given, {
+        name: "maximum_iterations",
+        ...(typeof given === "number" && Number.isInteger(given) ? { dtype: "int32" } : {}),
+      });
       if (maxIter.shape.rank !== 0) {
         throw new ValueError(
           `maximum_iterations must be a scalar, saw shape: ${maxIter.shape.toString()}`,
