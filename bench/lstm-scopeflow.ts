@@ -14,7 +14,7 @@ type MultiCell = tf.nn.rnnCell.MultiRNNCell;
 
 /**
  * `[batch, time, units]` outputs of the top layer, and which unrolling built them:
- * `tf.nn.dynamicRnn` (a While loop) unless `staticOnly`, else `tf.nn.staticRnn` (one cell
+ * `tf.nn.dynamicRnn` (a `tf.whileLoop`) unless `staticOnly`, else `tf.nn.staticRnn` (one cell
  * call per step in the graph).
  */
 function unroll(cell: MultiCell, inputs: tf.Tensor, staticOnly: boolean): [tf.Tensor, string] {

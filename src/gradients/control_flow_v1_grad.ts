@@ -275,7 +275,11 @@ function whileLoopGradient(
     grad.pivotForBody = index;
     const next = nextIterationOp(index, { name: "NextIteration" });
     graph._updateInput(merge.op, 1, next);
-    exitOp(sw[0], { name: "b_count" });
+    const exit = exitOp(sw[0], { name: "b_count" });
+    // The counter and the accumulators are the gradient loop's variables too: a gradient
+    // through any of its exits is a second-order gradient (TensorFlow's `loop_enters`).
+    grad.enters.push(enterCount);
+    grad.exits.push(exit);
   });
 
   // Each float loop variable: its exit's gradient enters, is switched on the backward
@@ -340,14 +344,17 @@ function whileLoopGradient(
     if (gk === null) return;
     const enterOpOf = (captured[k] as Tensor).op;
     const source = enterOpOf.inputs[0] as Tensor;
-    const scope = `${enterOpOf.name}_grad`;
-    const acc = withNameScope(graph, scope, () => {
+    // One name scope for all of it (`AddBackpropAccumulator`): `…/Enter_grad/b_acc`, its
+    // `Enter` `b_acc_1`, `Merge` `b_acc_2`, `Switch`, `Add`, `NextIteration`, `Exit` `b_acc_3`.
+    let scope = "";
+    const acc = withNameScope(graph, `${enterOpOf.name}_grad`, (s) => {
+      scope = s;
       const value = inCurrent(graph, source, enterOpOf.name);
       return gk.shape.isFullyDefined()
         ? constant(0, { dtype: gk.dtype, shape: gk.shape.dims as number[], name: "b_acc" })
         : zerosLike(value, { name: "b_acc" });
     });
-    const entered = grad.enter(acc, at(`${scope}/b_acc`), false);
+    const entered = grad.enter(acc, `${scope}b_acc`, false);
     const result = graph.withControlFlowContext(grad, () =>
       withNameScope(graph, scope, () => {
         const merge = mergeOp([entered, entered], { name: "b_acc" })[0];
@@ -355,7 +362,10 @@ function whileLoopGradient(
         const sum = add(sw[1], gk);
         const next = nextIterationOp(sum, { name: "NextIteration" });
         graph._updateInput(merge.op, 1, next);
-        return exitOp(sw[0], { name: "b_acc" });
+        const exit = exitOp(sw[0], { name: "b_acc" });
+        grad.enters.push(entered);
+        grad.exits.push(exit);
+        return exit;
       }),
     );
     invariantGrads.set(k, result);

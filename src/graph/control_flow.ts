@@ -17,11 +17,6 @@ export interface ControlFlowContext {
   /** A loop body (`"while"`) or a branch of a conditional (`"cond"`). */
   readonly kind: "while" | "cond";
   /**
-   * The context's ops run inside one op's kernel (a functional `While`), never as steps of
-   * the plan around it.
-   */
-  readonly runsAsOneOp?: boolean;
-  /**
    * The tensor an op of this context should read instead of `t`, which belongs to another
    * context; throws `ValueError` if `t` cannot be used here. `consumerName` names the op
    * being created (captures are named under it, as TensorFlow's are).

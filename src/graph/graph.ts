@@ -70,6 +70,10 @@ export const GraphKeys = {
   REGULARIZATION_LOSSES: "regularization_losses",
   UPDATE_OPS: "update_ops",
   GLOBAL_STEP: "global_step",
+  /** The top-level `tf.whileLoop` contexts (`WhileContext.toProto` describes each). */
+  WHILE_CONTEXT: "while_context",
+  /** The two branch contexts of each top-level `tf.cond` (`CondContext.toProto`). */
+  COND_CONTEXT: "cond_context",
   SUMMARIES: "summaries",
   LOSSES: "losses",
   SAVERS: "savers",

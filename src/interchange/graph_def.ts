@@ -4,7 +4,7 @@
  * that TensorFlow imports and runs the result.
  */
 import { ValueError } from "../errors.js";
-import { isDType } from "../graph/dtypes.js";
+import { isDType, type DType } from "../graph/dtypes.js";
 import {
   installGraphDefExporter,
   installRefInputLookup,
@@ -131,7 +131,8 @@ export function tensorProtoOf(value: ConstValue, compact = true): TensorProtoMes
   return proto;
 }
 
-const isDTypeName = isDType;
+/** A dtype attr's value: a value dtype, or a handle's (a `TensorArray` entering a loop). */
+const isDTypeName = (v: unknown): v is DType => isDType(v) || v === "resource" || v === "variant";
 
 /** One (non-list) attr value as an AttrValue field, or why it cannot be. */
 function scalarAttr(type: string, v: unknown): AttrValueMessage | string {

@@ -20,28 +20,19 @@ export interface KernelRuntime {
   /** A seed for this run of a random op, repeatable per session when the graph is seeded. */
   nextRandomSeed(op: Operation): number | undefined;
   /**
-   * Prepares a part of the graph to be run many times by one kernel (a loop body):
-   * `fetches` computed from `feeds`, pruned and ordered once. `invariant` feeds (a subset
-   * of `feeds`) get the same value at every run until {@link finishSubgraph}, so the
-   * session may compute what depends on them alone once.
+   * Prepares a part of the graph to be run many times by one kernel (a `tf.data`
+   * function): `fetches` computed from `feeds`, pruned and ordered once.
    */
-  prepareSubgraph(
-    fetches: readonly Tensor[],
-    feeds: readonly Tensor[],
-    invariant?: readonly Tensor[],
-  ): SubgraphPlan;
-  /** Frees what the runs of a prepared part of the graph kept since it was prepared. */
-  finishSubgraph(plan: SubgraphPlan): void;
+  prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan;
   /**
    * Runs a prepared part of the graph. `feedValues` stay the caller's; the returned
    * tensors are the caller's to free.
    */
   runSubgraph(plan: SubgraphPlan, feedValues: readonly tfc.Tensor[]): tfc.Tensor[];
-  /** Whether anything in this run reads output `index` of the op being run. */
-  outputWanted(index: number): boolean;
   /**
-   * Keeps `value` for a later kernel of the same run (a loop's per-iteration values, read
-   * by its gradient loop) and returns a handle to it; the value is freed when the run ends.
+   * Keeps `value` for a later kernel of the same run (a `TensorArray`, a stack of a loop's
+   * values read by its gradient loop) and returns a handle to it; the value is freed when
+   * the run ends.
    */
   stash(value: Stashable): number;
   /** The value a `stash` handle stands for; throws if the run no longer holds it. */

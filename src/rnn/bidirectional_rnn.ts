@@ -122,7 +122,7 @@ export function bidirectionalDynamicRnn<SF, SB>(...args: unknown[]): [[Tensor, T
   const { cellFw, cellBw, inputs } = options;
   assertLikeRnnCell("cell_fw", cellFw);
   assertLikeRnnCell("cell_bw", cellBw);
-  checkLoopOptions("bidirectionalDynamicRnn", options.parallelIterations, options.swapMemory);
+  checkLoopOptions(options.parallelIterations);
   const flat = flatten<TensorLike>(inputs);
   if (flat.length === 0) throw new ValueError("inputs must not be empty");
   const graph = graphFromValues(flat);

@@ -2,17 +2,20 @@ import { ValueError } from "../errors.js";
 import { asDType, type DType } from "../graph/dtypes.js";
 import { withDefaultGraph } from "../graph/graph.js";
 import { Tensor, type TensorLike } from "../graph/tensor.js";
-import type { Dim } from "../graph/tensor_shape.js";
+import { TensorShape, type Dim } from "../graph/tensor_shape.js";
 import { cast } from "../ops/array/cast.js";
 import { shape } from "../ops/array/shape.js";
-import { slice } from "../ops/array/slice.js";
+import { constant } from "../ops/array/constant.js";
+import { sliceHelper } from "../ops/array/strided_slice.js";
 import { transpose } from "../ops/array/transpose.js";
-import { scanLoop } from "../ops/control/while_loop.js";
+import { TensorArray } from "../ops/control/tensor_array.js";
+import { whileLoop } from "../ops/control/while_v1.js";
 import { convertToTensor } from "../ops/convert.js";
-import { maximum } from "../ops/math/binary.js";
-import { reduceMax } from "../ops/math/reduce.js";
+import { less, maximum, minimum } from "../ops/math/binary.js";
+import { pythonOperator } from "../ops/math/operators.js";
+import { reduceMax, reduceMin } from "../ops/math/reduce.js";
 import { identity } from "../ops/math/unary.js";
-import { graphFromValues, withNameScope } from "../scope/name_scope.js";
+import { graphFromValues, nameScope } from "../scope/name_scope.js";
 import { variableScope, type VariableScope } from "../scope/variable_scope.js";
 import { flatten, mapStructure, packSequenceAs, type Structure } from "../graph/nest.js";
 import {
@@ -90,10 +93,10 @@ const DYNAMIC_RNN_P = defineParams("nn.dynamicRnn", [
  * Options of {@link dynamicRnn} after `cell` and `inputs`: `sequenceLength` (int vector
  * `[batch]`: past its length a row's output is zeros and its state is carried through;
  * the loop stops after the longest sequence), `initialState` (default: the cell's zero
- * state, then `dtype` is required), `dtype`, `parallelIterations` (accepted: iterations
- * run one after another, with the same values), `swapMemory` (only `false`: there is no
- * GPU memory to swap), `timeMajor` (inputs and outputs `[time, batch, depth]`), `scope`
- * (a name or a captured scope; default `"rnn"`).
+ * state, then `dtype` is required), `dtype`, `parallelIterations` (default 32, recorded on
+ * the loop's `Enter`s: iterations run one after another, with the same values),
+ * `swapMemory` (recorded: there is no GPU memory to swap), `timeMajor` (inputs and outputs
+ * `[time, batch, depth]`), `scope` (a name or a captured scope; default `"rnn"`).
  */
 export type DynamicRnnOptions<S> = OptionsOf<ReturnType<typeof dynamicRnnRest<S>>>;
 
@@ -110,22 +113,14 @@ interface DynamicRnnArgs<S> {
   scope: string | VariableScope | undefined;
 }
 
-/** `parallel_iterations` and `swap_memory`, as far as scopeflow can honour them. */
-export function checkLoopOptions(
-  fn: string,
-  parallelIterations: number | undefined,
-  swapMemory: boolean | undefined,
-): void {
-  if (parallelIterations !== undefined && parallelIterations <= 0) {
-    throw new ValueError(
-      `parallel_iterations must be a positive integer, got ${parallelIterations}`,
-    );
-  }
-  if (swapMemory === true) {
-    throw new ValueError(
-      `${fn}: swap_memory=True is not supported: scopeflow has no GPU memory to swap to the host; leave it False.`,
-    );
-  }
+/**
+ * `parallel_iterations` as `dynamic_rnn` takes it: `0` or none is 32; a negative count is
+ * `while_loop`'s error, raised before anything is built.
+ */
+export function checkLoopOptions(parallelIterations: number | undefined): number {
+  const n = parallelIterations || 32;
+  if (n < 1) throw new TypeError("parallel_iterations must be a positive integer.");
+  return n;
 }
 
 /**
@@ -160,7 +155,7 @@ export function dynamicRnn<S>(...args: unknown[]): [Tensor, S] {
   const options = DYNAMIC_RNN_P.parse(args) as DynamicRnnArgs<S>;
   const { cell, inputs } = options;
   assertLikeRnnCell("cell", cell);
-  checkLoopOptions("dynamicRnn", options.parallelIterations, options.swapMemory);
+  const parallelIterations = checkLoopOptions(options.parallelIterations);
   const flatInputs = flatten<unknown>(inputs).map((x) => convertToTensor(x as TensorLike));
   if (flatInputs.length === 0) throw new ValueError("inputs must not be empty");
   const dtype = options.dtype === undefined ? null : asDType(options.dtype);
@@ -168,7 +163,7 @@ export function dynamicRnn<S>(...args: unknown[]): [Tensor, S] {
   return withDefaultGraph(graph, () =>
     graph.atomically(() =>
       variableScope(options.scope || "rnn", () =>
-        build(cell as CellLike<S>, inputs, flatInputs, dtype, options),
+        build(cell as CellLike<S>, inputs, flatInputs, dtype, { ...options, parallelIterations }),
       ),
     ),
   );
@@ -230,6 +225,8 @@ function build<S>(
     state,
     sequenceLength,
     dtype,
+    options.parallelIterations ?? 32,
+    options.swapMemory ?? false,
   );
   const flatOutputs = flatten<Tensor>(outputs).map((o) => (timeMajor ? o : transposeBatchTime(o)));
   return [packSequenceAs<Tensor>(cell.outputSize, flatOutputs), finalState];
@@ -260,7 +257,7 @@ function bestEffortBatchSize(flatInput: Tensor[]): number | Tensor {
     if (batch !== null) return batch;
   }
   // A [time, batch, ...] input: the batch is its second dimension.
-  return slice(shape(flatInput[0] as Tensor), [1], [1]);
+  return sliceHelper(shape(flatInput[0] as Tensor), [1]);
 }
 
 function dynamicRnnLoop<S>(
@@ -270,7 +267,12 @@ function dynamicRnnLoop<S>(
   initialState: S,
   sequenceLength: Tensor | null,
   dtype: DType | null,
+  parallelIterations: number,
+  swapMemory: boolean,
 ): [unknown, S] {
+  const flatOutputSize = flatten<StateSize>(cell.outputSize);
+  const timeSteps = sliceHelper(shape(flatInput[0] as Tensor), [0]);
+  const batchSize = bestEffortBatchSize(flatInput);
   const gotShapes = flatInput.map((input) => withRankAtLeast(input.shape, 3));
   const first = gotShapes[0] ?? null;
   const constTime: Dim = first === null ? null : (first[0] ?? null);
@@ -291,66 +293,71 @@ function dynamicRnnLoop<S>(
     }
   }
 
-  const flatOutputSize = flatten<StateSize>(cell.outputSize);
-  const batchSize = bestEffortBatchSize(flatInput);
+  const outputDType = inferStateDType(dtype, initialState);
   let zeroOutput: unknown = null;
-  let bound: Tensor | null = null;
+  let maxSequenceLength: Tensor = timeSteps;
   if (sequenceLength !== null) {
-    const outputDType = inferStateDType(dtype, initialState);
     zeroOutput = mapStructure<unknown, Tensor>((size) => {
       const dims = sizeDims(size as StateSize);
       const output = zerosWithBatch(batchSize, dims, outputDType);
       output.setShape([constBatch, ...dims]);
       return output;
     }, cell.outputSize);
-    // Run at least one step, as TensorFlow does, so that the outputs get their shape.
-    bound = maximum(1, reduceMax(sequenceLength));
+    reduceMin(sequenceLength);
+    maxSequenceLength = reduceMax(sequenceLength);
   }
+  const time = constant(0, { dtype: "int32", name: "time" });
+  const baseName = nameScope("dynamic_rnn", (scope) => scope);
+  const createTa = (name: string, elementShape: TensorShape, taDType: DType): TensorArray =>
+    new TensorArray(taDType, {
+      size: timeSteps,
+      elementShape,
+      tensorArrayName: baseName + name,
+    });
+  const outputTa = flatOutputSize.map((size, i) =>
+    createTa(`output_${i}`, new TensorShape([constBatch, ...sizeDims(size)]), outputDType),
+  );
+  const inputTa = flatInput
+    .map((x, i) => {
+      const dims = x.shape.dims;
+      return createTa(
+        `input_${i}`,
+        dims === null ? TensorShape.unknown() : new TensorShape(dims.slice(1)),
+        x.dtype,
+      );
+    })
+    .map((ta, i) => ta.unstack(flatInput[i] as Tensor));
 
   const stateStructure = initialState;
-  const flatState = flatten<Tensor>(initialState);
-  const nOut = flatOutputSize.length;
-  const loop = scanLoop({
-    name: "while",
-    carried: flatState,
-    sliced: flatInput,
-    bound,
-    // TensorFlow's loop variables are (counter, time, output TensorArrays..., state...).
-    argNames: {
-      time: "Identity_1",
-      carried: flatState.map((_, i) => `Identity_${2 + nOut + i}`),
-      sliced: flatInput.map(() => "TensorArrayReadV3"),
-    },
-    body: ({ time, carried, sliced }) => {
-      sliced.forEach((x, i) => x.setShape((gotShapes[i] as Dim[]).slice(1)));
-      const inputT = packSequenceAs<Tensor>(inputs, sliced);
-      const state = packSequenceAs<S>(stateStructure, carried);
-      const callCell = (): [Tensor, S] => cell.call(inputT, state);
-      const [output, newState] =
-        sequenceLength !== null
-          ? rnnStep(time, sequenceLength, zeroOutput, state, callCell)
-          : callCell();
-      return { carried: flatten<Tensor>(newState), stacked: flatten<Tensor>(output) };
-    },
-  });
+  const timeStep = (t: Tensor, outputTaT: TensorArray[], state: S): unknown[] => {
+    const inputT = inputTa.map((ta, i) => {
+      const x = ta.read(t);
+      x.setShape((gotShapes[i] as Dim[]).slice(1));
+      return x;
+    });
+    const packedInput = packSequenceAs<Tensor>(inputs, inputT);
+    const callCell = (): [Tensor, S] => cell.call(packedInput, state);
+    const [output, newState] =
+      sequenceLength !== null
+        ? rnnStep(t, sequenceLength, zeroOutput, state, callCell)
+        : callCell();
+    const flatOutput = flatten<Tensor>(output);
+    const written = outputTaT.map((ta, i) => ta.write(t, flatOutput[i] as Tensor));
+    return [pythonOperator("add", t, 1), written, newState];
+  };
+  // Run at least one step, as TensorFlow does, so that the TensorArrays get their shape.
+  const loopBound = minimum(timeSteps, maximum(1, maxSequenceLength));
+  const [, finalTa, finalState] = whileLoop(
+    (t: Tensor) => less(t, loopBound),
+    timeStep as (...args: never[]) => unknown,
+    [time, outputTa, stateStructure],
+    { parallelIterations, maximumIterations: timeSteps, swapMemory },
+  ) as [Tensor, TensorArray[], S];
 
-  const graph = loop.op.graph;
-  const [finalOutputs, finalState] = withNameScope(graph, loop.scope, () => {
-    graph.uniqueName("Exit");
-    graph.uniqueName("Exit");
-    const flows = loop.stacked.map((t) => identity(t, { name: "Exit" }));
-    const state = loop.carried.map((t) => identity(t, { name: "Exit" }));
-    return [flows, state];
+  const finalOutputs = finalTa.map((ta, i) => {
+    const out = ta.stack();
+    out.setShape([constTime, constBatch, ...sizeDims(flatOutputSize[i] as StateSize)]);
+    return out;
   });
-  const stacked = withNameScope(graph, "TensorArrayStack", () =>
-    finalOutputs.map((flow, i) => {
-      const out = identity(flow, { name: "TensorArrayGatherV3" });
-      out.setShape([constTime, constBatch, ...sizeDims(flatOutputSize[i] as StateSize)]);
-      return out;
-    }),
-  );
-  return [
-    packSequenceAs<unknown>(cell.outputSize, stacked),
-    packSequenceAs<S>(stateStructure, finalState),
-  ];
+  return [packSequenceAs<unknown>(cell.outputSize, finalOutputs), finalState];
 }

@@ -21,17 +21,13 @@ export const DEAD: tfc.Tensor = Object.freeze({
 }) as unknown as tfc.Tensor;
 import { VariableState } from "./variable_state.js";
 
-/** A loop body's plan, as handed to the kernel that runs it. */
+/** A function body's plan (`tf.data`), as handed to the kernel that runs it. */
 interface PreparedSubgraph extends SubgraphPlan {
   readonly plan: Plan;
   /** The slot of each feed, in order. */
   readonly feedSlots: readonly number[];
-  /** Slots whose values the run does not own: feeds, session constants, the prelude's. */
+  /** Slots whose values the run does not own: feeds and session constants. */
   readonly borrowed: ReadonlySet<number>;
-  /** The slots of the invariant feeds. */
-  readonly invariantSlots: readonly number[];
-  /** The prelude's values and the invariant feed values they were computed from. */
-  prelude: { from: tfc.Tensor[]; values: Map<number, tfc.Tensor> } | null;
 }
 
 /**
@@ -55,14 +51,13 @@ export class Executor implements KernelRuntime {
     targets: readonly Operation[],
     fed: readonly Tensor[],
     context: ControlFlowContext | null = null,
-    invariant: readonly Tensor[] = [],
   ): Plan {
     // Op ids count per graph: a function body's plans must not meet the outer graph's.
     const graph = (fetches[0] ?? fed[0])?.graph ?? targets[0]?.graph;
-    const key = `${graph === undefined ? 0 : graphKey(graph)}|${fetches.map(tensorKey).join(",")}|${targets.map((o) => o.id).join(",")}|${fed.map(tensorKey).join(",")}|${invariant.map(tensorKey).join(",")}`;
+    const key = `${graph === undefined ? 0 : graphKey(graph)}|${fetches.map(tensorKey).join(",")}|${targets.map((o) => o.id).join(",")}|${fed.map(tensorKey).join(",")}`;
     let plan = this.plans.get(key);
     if (plan === undefined) {
-      plan = makePlan(fetches, targets, fed, context, invariant);
+      plan = makePlan(fetches, targets, fed, context);
       this.plans.set(key, plan);
     }
     return plan;
@@ -281,7 +276,7 @@ export class Executor implements KernelRuntime {
     }
     for (const s of step.release) {
       const v = values[s];
-      if (v !== undefined && !plan.constantSlots.has(s) && !plan.preludeSlots.has(s)) {
+      if (v !== undefined && !plan.constantSlots.has(s)) {
         v.dispose();
         values[s] = undefined;
       }
@@ -329,65 +324,13 @@ export class Executor implements KernelRuntime {
     return this.state.nextRandomSeed(op);
   }
 
-  outputWanted(index: number): boolean {
-    const step = this.currentStep;
-    if (step === null) return true;
-    const slot = step.outputs[index];
-    if (slot === undefined) return false;
-    // An output nobody reads (and nobody fetches) is freed by the step that makes it.
-    return !step.release.includes(slot);
-  }
-
-  prepareSubgraph(
-    fetches: readonly Tensor[],
-    feeds: readonly Tensor[],
-    invariant: readonly Tensor[] = [],
-  ): SubgraphPlan {
+  prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan {
     const context = feeds[0]?.op.controlFlowContext ?? null;
-    const plan = this.planFor(fetches, [], feeds, context, invariant);
+    const plan = this.planFor(fetches, [], feeds, context);
     const feedSlots = feeds.map((t) => plan.feedSlots.get(t) as number);
-    const borrowed = new Set<number>([...feedSlots, ...plan.constantSlots, ...plan.preludeSlots]);
-    const invariantSlots = invariant.map((t) => plan.feedSlots.get(t) as number);
-    const prepared: PreparedSubgraph = {
-      fetchCount: fetches.length,
-      plan,
-      feedSlots,
-      borrowed,
-      invariantSlots,
-      prelude: null,
-    };
+    const borrowed = new Set<number>([...feedSlots, ...plan.constantSlots]);
+    const prepared: PreparedSubgraph = { fetchCount: fetches.length, plan, feedSlots, borrowed };
     return prepared;
-  }
-
-  finishSubgraph(prepared: SubgraphPlan): void {
-    const p = prepared as PreparedSubgraph;
-    for (const v of p.prelude?.values.values() ?? []) v.dispose();
-    p.prelude = null;
-  }
-
-  /** Computes the prelude of a series of runs, unless done for these invariant values. */
-  private runPrelude(prepared: PreparedSubgraph, values: (tfc.Tensor | undefined)[]): void {
-    const { plan, invariantSlots } = prepared;
-    const from = invariantSlots.map((s) => values[s] as tfc.Tensor);
-    const current = prepared.prelude;
-    if (current === null || current.from.some((t, i) => t !== from[i])) {
-      this.finishSubgraph(prepared);
-      const computed = new Map<number, tfc.Tensor>();
-      prepared.prelude = { from, values: computed };
-      for (const step of plan.prelude) {
-        const inputs = step.inputs.map((source) => this.inputValue(source, values, step.op));
-        let outputs: tfc.Tensor[];
-        try {
-          outputs = step.kernel(inputs, step.op, this);
-        } catch (e) {
-          throw asOpError(e, step.op);
-        }
-        step.outputs.forEach((s, i) => computed.set(s, outputs[i] as tfc.Tensor));
-      }
-    }
-    for (const [s, v] of (prepared.prelude as { values: Map<number, tfc.Tensor> }).values) {
-      values[s] = v;
-    }
   }
 
   runSubgraph(prepared: SubgraphPlan, feedValues: readonly tfc.Tensor[]): tfc.Tensor[] {
@@ -396,7 +339,6 @@ export class Executor implements KernelRuntime {
     const values: (tfc.Tensor | undefined)[] = new Array(plan.slotCount);
     for (let i = 0; i < feedSlots.length; i++) values[feedSlots[i] as number] = feedValues[i];
     try {
-      if (plan.prelude.length > 0) this.runPrelude(p, values);
       this.runSteps(plan, values);
       const taken = new Set<number>();
       // Fetched values become the caller's; the rest were freed by their last reader.

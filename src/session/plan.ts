@@ -7,7 +7,7 @@ import type { Tensor } from "../graph/tensor.js";
 import { isVariableOpType, variableOpOf } from "../ops/state/variable_ops.js";
 import { missingFeedMessage } from "../ops/array/placeholder.js";
 import { fuseMatMulChains, fuseSummedMatMuls } from "./fusion.js";
-import { deferLoopSums, preTransposeInvariants } from "./loop_passes.js";
+import { rewriteV1Loops } from "./loop_passes.js";
 import { isOrderOnlyGate } from "../ops/control/group.js";
 import { outputContext } from "../graph/control_flow.js";
 import { buildFrames, isBackEdge, type FramePlan } from "./frames.js";
@@ -58,13 +58,6 @@ export interface Plan {
   /** Slots that hold session-owned constants (never freed by a run). */
   constantSlots: Set<number>;
   /**
-   * Steps computed once from the invariant feeds (see `makePlan`) before a series of
-   * runs, not at each; their outputs are kept for the series.
-   */
-  prelude: Step[];
-  /** The prelude's output slots. */
-  preludeSlots: Set<number>;
-  /**
    * Whether the plan has control flow primitives: values can be dead (an untaken branch's),
    * the executor tracks dead values and ops (`deadSteps`, indexed by `Step.index`) and
    * runs loop frames.
@@ -77,8 +70,7 @@ export interface Plan {
  * Makes the plan: keeps only the ops the fetches and targets need (a fed tensor's
  * producer is not needed for it), orders them so inputs and control inputs come first,
  * and computes when each intermediate value can be freed. `context` is the loop whose
- * body this plan runs (`null`: a `Session.run`); every op must belong to it. `invariant`
- * feeds keep their value over a series of runs (a loop's captures).
+ * body this plan runs (`null`: a `Session.run`); every op must belong to it.
  *
  * The plan passes then choose how to compute (the graph stays as built): constant folding,
  * matmul-bias-activation fusion (`fusion.ts`), and the loop passes (`loop_passes.ts`).
@@ -88,7 +80,6 @@ export function makePlan(
   targets: readonly Operation[],
   feeds: readonly Tensor[],
   context: ControlFlowContext | null = null,
-  invariant: readonly Tensor[] = [],
 ): Plan {
   const fed = new Set(feeds);
   for (const t of fetches) {
@@ -163,12 +154,9 @@ export function makePlan(
 
   foldConstants(steps, constantSlots);
   if (hasFlow) {
-    deferLoopSums(steps).forEach((step, i) => {
-      if (step !== steps[i]) {
-        steps[i] = step;
-        stepOf.set(step.op, step);
-      }
-    });
+    rewriteV1Loops(steps);
+    stepOf.clear();
+    for (const step of steps) stepOf.set(step.op, step);
     return controlFlowPlan(
       steps,
       stepOf,
@@ -189,19 +177,14 @@ export function makePlan(
     ...feedSlots.values(),
     ...fetchSources.filter((f) => f.slot >= 0).map((f) => f.slot),
   ]);
-  const fused = deferLoopSums(fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned));
-  const invariantSlots = new Set(invariant.map((t) => feedSlots.get(t) as number));
-  const prelude = preTransposeInvariants(fused, invariantSlots, () => slotCount++);
-  const preludeSlots = new Set(prelude.flatMap((s) => s.outputs));
-  scheduleReleases(fused, fetchSources, feedSlots, new Set([...constantSlots, ...preludeSlots]));
+  const fused = fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned);
+  scheduleReleases(fused, fetchSources, feedSlots, constantSlots);
   return {
     steps: fused,
     slotCount,
     feedSlots,
     fetchSources,
     constantSlots,
-    prelude,
-    preludeSlots,
     deadness: false,
     deadSteps: new Uint8Array(0),
   };
@@ -274,8 +257,6 @@ function controlFlowPlan(
     feedSlots,
     fetchSources,
     constantSlots,
-    prelude: [],
-    preludeSlots: new Set(),
     deadness: true,
     deadSteps: new Uint8Array(count),
   };
@@ -311,12 +292,11 @@ function scheduleFrameReleases(steps: Step[], keep: ReadonlySet<number>): void {
 
 /**
  * Whether `op` runs as a step of a plan for `context`: it belongs to `context` or to a
- * conditional or loop nested in it, but not to the body of a functional loop, which its
- * `While` op runs.
+ * conditional or loop nested in it.
  */
 function runsInPlanOf(op: Operation, context: ControlFlowContext | null): boolean {
   for (let c = op.controlFlowContext; c !== context; c = c.outer) {
-    if (c === null || c.runsAsOneOp === true) return false;
+    if (c === null) return false;
   }
   return true;
 }

@@ -448,17 +448,19 @@ describe("dynamicRnn(cell, inputs, sequence_length, initial_state, dtype, parall
     expect(state.h.shape.toString()).toBe("(2, 4)");
   });
 
-  it("refuses swap_memory=True and a non-positive parallel_iterations", () => {
+  it("records parallel_iterations (0: 32) and swap_memory; refuses a negative count", () => {
     const x = x3();
+    tf.nn.dynamicRnn(new GRUCell(4), x, { dtype: tf.float32, swapMemory: true, scope: "a" });
+    tf.nn.dynamicRnn(new GRUCell(4), x, null, null, tf.float32, 0, false, false, "b");
+    tf.nn.dynamicRnn(new GRUCell(4), x, { dtype: tf.float32, parallelIterations: 5, scope: "c" });
+    const enter = (name: string) => tf.getDefaultGraph().getOperationByName(name).attrs;
+    expect(enter("a/while/Enter").parallel_iterations).toBe(32);
+    expect(enter("b/while/Enter").parallel_iterations).toBe(32);
+    expect(enter("c/while/Enter").parallel_iterations).toBe(5);
     expectThrowsAndUnchanged(
-      () => tf.nn.dynamicRnn(new GRUCell(4), x, { dtype: tf.float32, swapMemory: true }),
-      tf.errors.ValueError,
-      "dynamicRnn: swap_memory=True is not supported: scopeflow has no GPU memory to swap to the host; leave it False.",
-    );
-    expectThrowsAndUnchanged(
-      () => tf.nn.dynamicRnn(new GRUCell(4), x, null, null, tf.float32, 0),
-      tf.errors.ValueError,
-      "parallel_iterations must be a positive integer, got 0",
+      () => tf.nn.dynamicRnn(new GRUCell(4), x, null, null, tf.float32, -1),
+      TypeError,
+      "parallel_iterations must be a positive integer.",
     );
     expectRefused(
       () => tf.nn.dynamicRnn(new GRUCell(4), x, { dtype: tf.float32, time_major: true } as never),
@@ -509,9 +511,9 @@ describe("bidirectionalDynamicRnn(cell_fw, cell_bw, inputs, sequence_length, ini
     expect(sFw.c.shape.toString()).toBe("(2, 3)");
     expect(sBw.shape.toString()).toBe("(2, 2)");
     expectThrowsAndUnchanged(
-      () => tf.nn.bidirectionalDynamicRnn(fw, bw, x, { dtype: tf.float32, swapMemory: true }),
-      tf.errors.ValueError,
-      /^bidirectionalDynamicRnn: swap_memory=True is not supported/,
+      () => tf.nn.bidirectionalDynamicRnn(fw, bw, x, { dtype: tf.float32, parallelIterations: -2 }),
+      TypeError,
+      "parallel_iterations must be a positive integer.",
     );
     expectRefused(
       () =>

@@ -6,8 +6,7 @@ import { gradientEntry, registeredOpTypes, registerOp } from "../../src/ops/regi
 /*
  * Every op type the library registers says how it is differentiated: a gradient function,
  * TensorFlow's `ops.NotDifferentiable`, or an explicit "no gradient". The op types declared
- * not differentiable are exactly those TensorFlow 1.15 declares so, plus the loop's own
- * feed ops (scopeflow's `While` carries their gradients).
+ * not differentiable are exactly those TensorFlow 1.15 declares so.
  */
 
 /** `ops.NotDifferentiable(...)` in TF 1.15, for the op types scopeflow has. */
@@ -67,7 +66,6 @@ const TF_NOT_DIFFERENTIABLE = [
   "ScatterAdd",
   "ScatterSub",
 ];
-const LOOP_FEED_OPS = ["LoopArg", "LoopValue"];
 
 describe("gradient declarations", () => {
   it("every registered op type has a gradient or an explicit no-gradient", () => {
@@ -79,7 +77,7 @@ describe("gradient declarations", () => {
     const declared = registeredOpTypes()
       .filter((t) => gradientEntry(t)?.kind === "notDifferentiable")
       .sort();
-    expect(declared).toEqual([...TF_NOT_DIFFERENTIABLE, ...LOOP_FEED_OPS].sort());
+    expect(declared).toEqual([...TF_NOT_DIFFERENTIABLE].sort());
   });
 
   it("names an op type TensorFlow differentiates but scopeflow does not", () => {

@@ -2,7 +2,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { GraphTable } from "../../src/graph/graph_table.js";
 import { recordKnownInts, constantInts } from "../../src/ops/tensor_util.js";
-import { loopSpecOf, scanLoop } from "../../src/ops/control/while_loop.js";
 
 beforeEach(() => tf.resetDefaultGraph());
 
@@ -39,15 +38,5 @@ describe("GraphTable", () => {
       }),
     ).toThrow("no");
     expect(constantInts(other)).toBeNull();
-  });
-
-  it("a loop's spec is kept beside the graph, not in the While op's attrs", () => {
-    const { op } = scanLoop({
-      carried: [tf.zeros([2])],
-      sliced: [tf.ones([3, 2])],
-      body: ({ carried: [acc], sliced: [x] }) => ({ carried: [tf.add(acc!, x!)], stacked: [] }),
-    });
-    expect(Object.keys(op.attrs)).toEqual([]);
-    expect(loopSpecOf(op).carriedIn.length).toBe(1);
   });
 });

@@ -62,8 +62,11 @@ const CHANGED_BY_TF_1_15: Record<string, [string, (attrs: readonly string[]) => 
   ],
 };
 
-/** scopeflow's own op types: no TensorFlow form, refused by graph export. */
-const SCOPEFLOW_ONLY = ["LoopArg", "LoopValue", "While"];
+/**
+ * scopeflow's own op types: no TensorFlow form, refused by graph export. None since
+ * `dynamicRnn` runs on TensorFlow's loop ops (its functional `While` is gone).
+ */
+const SCOPEFLOW_ONLY: string[] = [];
 
 /** The fields ops.pbtxt holds (TF's golden file drops docs except in a few ops). */
 function comparable(def: OpDefMessage): Uint8Array {

@@ -61,11 +61,17 @@ function randomizeAll(sess: tf.Session, seed: number, scale = 0.5): void {
   for (const v of tf.trainableVariables()) randomize(sess, v, next, scale);
 }
 
-/** The `While` op of a dynamicRnn and its iteration count output. */
+/**
+ * How many iterations the loop of a dynamicRnn ran: the exit of TensorFlow's
+ * `maximum_iterations` counter (`rnn/while/Exit`, the first loop variable).
+ */
 function iterationsOf(loopScope: string): tf.Tensor {
-  const op = tf.getDefaultGraph().getOperationByName(`${loopScope}/while/Loop`);
-  expect(op.type).toBe("While");
-  return op.outputs[op.outputs.length - 2] as tf.Tensor;
+  const exit = tf.getDefaultGraph().getTensorByName(`${loopScope}/while/Exit:0`);
+  expect(exit.op.type).toBe("Exit");
+  expect(exit.op.inputs[0]?.op.inputs[0]?.op.inputs[0]?.op.inputs[0]?.name).toBe(
+    `${loopScope}/while/iteration_counter:0`,
+  );
+  return exit;
 }
 
 /** Expects `fn` to throw a ValueError with `error` and to leave the graph and variables as they were. */
@@ -861,6 +867,99 @@ describe("gradients through dynamicRnn equal those through staticRnn", () => {
     }
     // Row 1 has length 2: its last input does not matter.
     expect(gx.slice(10, 12)).toEqual([0, 0]);
+  });
+});
+
+describe("a tf.cond inside the cell", () => {
+  it("differentiates through the branch each step took: finite differences and staticRnn agree", () => {
+    const w = tf.getVariable("w", [DEPTH, 3]);
+    const u = tf.getVariable("u", [3, 3]);
+    // The step's input decides the branch: tanh when its sum is positive, else 0.5·sigmoid.
+    const cell = {
+      stateSize: 3,
+      outputSize: 3,
+      zeroState(batchSize: number | tf.Tensor, dtype: tf.DType): tf.Tensor {
+        return tf.zeros([batchSize as number, 3], { dtype });
+      },
+      call(x: tf.Tensor, h: tf.Tensor): [tf.Tensor, tf.Tensor] {
+        const pre = tf.add(tf.matmul(x, w), tf.matmul(h, u));
+        const out = tf.cond(
+          tf.greater(tf.reduceSum(x), 0),
+          () => tf.tanh(pre),
+          () => tf.multiply(tf.sigmoid(pre), 0.5),
+        ) as tf.Tensor;
+        return [out, out];
+      },
+    };
+    const x = tf.placeholder(tf.float32, [2, 4, DEPTH]);
+    const [outputs, state] = tf.nn.dynamicRnn(cell, x, { dtype: tf.float32 });
+    expect(opsNamed("rnn/while/cond/", "Merge")).toEqual(["rnn/while/cond/Merge"]);
+    const [sOuts, sState] = tf.nn.staticRnn(cell, tf.unstack(x, { axis: 1 }), {
+      dtype: tf.float32,
+      scope: "static",
+    });
+    const lossOf = (o: tf.Tensor, s: tf.Tensor): tf.Tensor =>
+      tf.add(tf.reduceSum(tf.square(o)), tf.reduceSum(tf.multiply(s, 0.3)));
+    const loss = lossOf(outputs, state);
+    const sLoss = lossOf(tf.stack(sOuts, { axis: 1 }), sState);
+    const grads = tf.gradients(loss, [w, u, x]) as tf.Tensor[];
+    const sGrads = tf.gradients(sLoss, [w, u, x]) as tf.Tensor[];
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    randomizeAll(sess, 91);
+    // Step sums (over the batch) 1.5, -0.6, 0.4, -1: a small change keeps the branch.
+    const xv = [
+      [
+        [0.9, 0.4],
+        [-0.8, -0.3],
+        [0.5, 0.7],
+        [-0.6, -0.9],
+      ],
+      [
+        [-0.4, 0.6],
+        [0.3, 0.2],
+        [-0.9, 0.1],
+        [0.7, -0.2],
+      ],
+    ];
+    const feed = (value: number[][][]) => new Map([[x, value]]);
+    const analytic = (sess.run(grads, feed(xv)) as tf.NDArray[]).map(flat);
+    const unrolled = (sess.run(sGrads, feed(xv)) as tf.NDArray[]).map(flat);
+    analytic.forEach((g, i) => expectAllClose(g, unrolled[i] as number[], 1e-4));
+    const lossAt = (value = xv): number =>
+      (sess.run(loss, feed(value)) as tf.NDArray).item() as number;
+    const eps = 1e-2;
+    const check = (a: number, plus: number, minus: number) => {
+      const numeric = (plus - minus) / (2 * eps);
+      expect(Math.abs(a - numeric)).toBeLessThanOrEqual(2e-2 * Math.max(1, Math.abs(numeric)));
+    };
+    [w, u].forEach((v, vi) => {
+      const base = flat(sess.run(v) as tf.NDArray);
+      const dims = v.shape.asList() as number[];
+      for (let index = 0; index < base.length; index++) {
+        const at = (delta: number): number => {
+          const changed = base.slice();
+          changed[index] = (changed[index] as number) + delta;
+          v.load(tfc.tensor(changed, dims).arraySync(), sess);
+          return lossAt();
+        };
+        check((analytic[vi] as number[])[index] as number, at(eps), at(-eps));
+        v.load(tfc.tensor(base, dims).arraySync(), sess);
+      }
+    });
+    const gx = analytic[2] as number[];
+    xv.forEach((row, b) =>
+      row.forEach((col, t) =>
+        col.forEach((_, d) => {
+          const at = (delta: number): number => {
+            const changed = xv.map((r) => r.map((c) => c.slice()));
+            (changed[b]?.[t] as number[])[d] = (col[d] as number) + delta;
+            return lossAt(changed);
+          };
+          check(gx[(b * 4 + t) * DEPTH + d] as number, at(eps), at(-eps));
+        }),
+      ),
+    );
   });
 });
 

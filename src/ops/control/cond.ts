@@ -6,7 +6,7 @@ import {
   whileContextOf,
   type ControlFlowContext,
 } from "../../graph/control_flow.js";
-import type { Graph } from "../../graph/graph.js";
+import { GraphKeys, type Graph } from "../../graph/graph.js";
 import { Operation } from "../../graph/operation.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import {
@@ -23,6 +23,8 @@ import { identity } from "../math/unary.js";
 import { inOpScope } from "../op_scope.js";
 import { mergeOp, switchOp } from "./control_flow_ops.js";
 import { flowOf, withArraysOf } from "./tensor_array.js";
+import { registerNested, stripScope, valuesDef, type ContextWithDef } from "./context_def.js";
+import type { tensorflow } from "../../proto/index.js";
 import { flatten, packSequenceAs, sameStructure, structureMismatch } from "../../graph/nest.js";
 
 /**
@@ -32,11 +34,14 @@ import { flatten, packSequenceAs, sameStructure, structureMismatch } from "../..
  * `cond/Add/Switch`); an op without inputs waits on the branch's pivot (`cond/switch_t`),
  * so that it is dead, with everything after it, when the other branch is taken.
  */
-export class CondContext implements ControlFlowContext {
+export class CondContext implements ContextWithDef {
   readonly kind = "cond" as const;
   readonly outer: ControlFlowContext | null;
   /** Outer tensor → the `Switch` output standing for it in this branch. */
   private readonly external = new Map<Tensor, Tensor>();
+  /** TF's name of the context (`cond/cond_text`, the false branch's `cond/cond_text_1`). */
+  readonly contextName: string;
+  readonly nested: ContextWithDef[] = [];
 
   constructor(
     private readonly graph: Graph,
@@ -50,6 +55,32 @@ export class CondContext implements ControlFlowContext {
     readonly branch: 0 | 1,
   ) {
     this.outer = graph.controlFlowContext;
+    this.contextName = graph.uniqueName("cond_text");
+    registerNested(graph, this);
+  }
+
+  /**
+   * TF's `CondContext.to_proto(export_scope)`: the branch as a `CondContextDef` (names
+   * without `exportScope/`), or `null` if it is outside `exportScope`.
+   */
+  toProto(exportScope: string | null = null): tensorflow.CondContextDef.$Shape | null {
+    if (exportScope !== null && exportScope !== "" && !this.contextName.startsWith(exportScope)) {
+      return null;
+    }
+    const external = new Map<Tensor, Tensor>([[this.pred, this.pred], ...this.external]);
+    return {
+      contextName: stripScope(this.contextName, exportScope),
+      predName: stripScope(this.pred.name, exportScope),
+      pivotName: stripScope(this.pivot.name, exportScope),
+      branch: this.branch,
+      valuesDef: valuesDef(this.graph, this, external, [this.pivot], exportScope),
+      nestedContexts: this.nested.map((c) => c.toControlFlowContextDef(exportScope)),
+    };
+  }
+
+  /** `to_control_flow_context_def`: this branch as a nested context. */
+  toControlFlowContextDef(exportScope: string | null): tensorflow.ControlFlowContextDef.$Shape {
+    return { condCtxt: this.toProto(exportScope) ?? {} };
   }
 
   captureInput(t: Tensor, consumerName: string): Tensor {
@@ -217,16 +248,10 @@ export function buildCond(
         }
         return [orig, flatten<unknown>(orig).map((leaf) => ctx.output(leaf))];
       });
-    const [builtT, resT] = branch(
-      new CondContext(graph, scope, predId, pivotT, 1),
-      trueFn,
-      "true_fn",
-    );
-    const [builtF, resF] = branch(
-      new CondContext(graph, scope, predId, pivotF, 0),
-      falseFn,
-      "false_fn",
-    );
+    const ctxT = new CondContext(graph, scope, predId, pivotT, 1);
+    const [builtT, resT] = branch(ctxT, trueFn, "true_fn");
+    const ctxF = new CondContext(graph, scope, predId, pivotF, 0);
+    const [builtF, resF] = branch(ctxF, falseFn, "false_fn");
     let origT = builtT;
     let origF = builtF;
     if (!strict) {
@@ -249,6 +274,11 @@ export function buildCond(
         );
       }
     });
+    // Only top-level conds: a nested one is described inside the context around it.
+    if (ctxT.outer === null) {
+      graph.addItem(GraphKeys.COND_CONTEXT, ctxT);
+      graph.addItem(GraphKeys.COND_CONTEXT, ctxF);
+    }
     const merges = resF.map((f, i) => mergeOp([f, resT[i] as Tensor], { name: "Merge" })[0]);
     const packed = packSequenceAs<unknown>(origT, withArraysOf(flatten<unknown>(origT), merges));
     return strict ? packed : unpackSingleton(packed);

@@ -1,18 +1,18 @@
 import type * as tfc from "@tensorflow/tfjs-core";
-import * as tfcore from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "../../errors.js";
 import type { DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
-import { registerOp, type Stashable } from "../registry.js";
+import { registerOp, type Kernel, type Stashable } from "../registry.js";
 import { shareTensor } from "../tfjs_internals.js";
+import { knownScalar, scalarOf } from "./scalars.js";
 
 /*
  * TensorFlow's stacks (`StackV2`, `StackPushV2`, `StackPopV2`): a while loop's gradient
  * reads the forward loop's values from them, pushed at each forward iteration and popped
- * backwards. A stack lives for one run (TensorFlow's per-step resource); its handle is an
- * int32 scalar naming it in the run (TensorFlow's is a `resource`).
+ * backwards. A stack lives for one run (TensorFlow's per-step resource); its handle, a
+ * `resource` as in TensorFlow, is carried by an int32 scalar naming it in the run.
  */
 
 class Stack implements Stashable {
@@ -30,7 +30,7 @@ export function stackV2(graph: Graph, maxSize: Tensor, elemType: DType, name: st
     type: "StackV2",
     name,
     inputs: [maxSize],
-    outputs: [{ dtype: "int32", shape: TensorShape.scalar() }],
+    outputs: [{ dtype: "resource", shape: TensorShape.scalar() }],
     attrs: { elem_type: elemType, stack_name: "" },
   }).outputs[0] as Tensor;
 }
@@ -78,14 +78,23 @@ registerOp({
     stateful: true,
   },
   stateful: true,
-  kernel: (_inputs, op, runtime) => [tfcore.scalar(runtime.stash(new Stack(op.name)), "int32")],
+  kernel: (_inputs, op, runtime) => [knownScalar(runtime.stash(new Stack(op.name)), "int32")],
 });
 
 function stackOf(handle: tfc.Tensor, runtime: { stashed(h: number): Stashable }): Stack {
-  const stack = runtime.stashed(handle.dataSync()[0] as number);
+  const stack = runtime.stashed(scalarOf(handle));
   if (!(stack instanceof Stack)) throw new InvalidArgumentError("Not a stack handle.");
   return stack;
 }
+
+/**
+ * `StackPushV2`'s kernel when nothing reads its output (a loop's pushes are only waited
+ * on): pushes, returns nothing.
+ */
+export const pushOnlyKernel: Kernel = ([handle, elem], _op, runtime) => {
+  stackOf(handle as tfc.Tensor, runtime).items.push(shareTensor(elem as tfc.Tensor));
+  return [];
+};
 
 registerOp({
   type: "StackPushV2",

@@ -10,6 +10,7 @@ import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type Kernel, type KernelRuntime, type Stashable } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { shareTensor } from "../tfjs_internals.js";
+import { knownScalar, scalarOf } from "./scalars.js";
 
 /*
  * TensorFlow 1.15's TensorArray ops (`TensorArrayV3` and friends, data_flow_ops.cc): the
@@ -239,7 +240,7 @@ function runtimeShape(shape: readonly number[]): string {
 
 /** The TensorArray a handle value names. */
 function lookup(runtime: KernelRuntime, handle: tfc.Tensor, op: Operation): TensorArrayResource {
-  const resource = runtime.stashed(handle.dataSync()[0] as number);
+  const resource = runtime.stashed(scalarOf(handle));
   if (!(resource instanceof TensorArrayResource)) {
     throw new InternalError(`${op.name}: the handle does not name a TensorArray.`, op.name);
   }
@@ -272,7 +273,7 @@ function checkScalarIndex(index: tfc.Tensor): number {
       `TensorArray index must be scalar, but had shape: ${runtimeShape(index.shape)}`,
     );
   }
-  return index.dataSync()[0] as number;
+  return scalarOf(index);
 }
 
 /** The values of a vector input; `message` (TF's, ending with the shape) otherwise. */
@@ -345,7 +346,7 @@ registerOp({
     ta.id = runtime.stash(ta);
     // TF numbers every TensorArray it creates; the run's stash number serves here.
     ta.name = `${(a.tensor_array_name as string) || op.name}_${ta.id}`;
-    return [tfc.scalar(ta.id, "int32"), tfc.scalar(0, "float32")];
+    return [knownScalar(ta.id, "int32"), tfc.scalar(0, "float32")];
   }),
 });
 
@@ -395,7 +396,7 @@ registerOp({
       forward.grads.set(source, g);
       grad = g;
     }
-    return [tfc.scalar(grad.id, "int32"), passFlow(flow as tfc.Tensor)];
+    return [knownScalar(grad.id, "int32"), passFlow(flow as tfc.Tensor)];
   }),
 });
 

@@ -5,7 +5,7 @@ import {
   whileContextOf,
   type ControlFlowContext,
 } from "../../graph/control_flow.js";
-import type { Graph } from "../../graph/graph.js";
+import { GraphKeys, type Graph } from "../../graph/graph.js";
 import type { Operation } from "../../graph/operation.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim, type ShapeLike } from "../../graph/tensor_shape.js";
@@ -35,6 +35,8 @@ import {
 } from "./control_flow_ops.js";
 import { uniqueAtRoot } from "./cond.js";
 import { flowOf, withArraysOf } from "./tensor_array.js";
+import { registerNested, stripScope, valuesDef, type ContextWithDef } from "./context_def.js";
+import type { tensorflow } from "../../proto/index.js";
 import {
   flatten,
   isSequence,
@@ -62,7 +64,7 @@ export interface GradLoopState {
  * reader: `while/add/Enter`); an op that would otherwise run regardless of the iteration
  * (no inputs, or only loop invariants) waits on the loop's pivot.
  */
-export class WhileContext implements ControlFlowContext {
+export class WhileContext implements ContextWithDef {
   readonly kind = "while" as const;
   readonly outer: ControlFlowContext | null;
   /** The frame's name (`while/while_context`), the `frame_name` of its `Enter`s. */
@@ -79,6 +81,9 @@ export class WhileContext implements ControlFlowContext {
   pivot: Tensor | null = null;
   pivotForPred: Tensor | null = null;
   pivotForBody: Tensor | null = null;
+  /** The `maximum_iterations` tensor the loop was given, if any. */
+  maximumIterations: Tensor | null = null;
+  readonly nested: ContextWithDef[] = [];
 
   constructor(
     private readonly graph: Graph,
@@ -92,6 +97,39 @@ export class WhileContext implements ControlFlowContext {
   ) {
     this.outer = graph.controlFlowContext;
     this.frameName = graph.uniqueName("while_context");
+    registerNested(graph, this);
+  }
+
+  /**
+   * TF's `WhileContext.to_proto(export_scope)`: the loop as a `WhileContextDef` (names
+   * without `exportScope/`), or `null` if the loop is outside `exportScope`.
+   */
+  toProto(exportScope: string | null = null): tensorflow.WhileContextDef.$Shape | null {
+    if (exportScope !== null && exportScope !== "" && !this.frameName.startsWith(exportScope)) {
+      return null;
+    }
+    const strip = (t: Tensor | null): string => (t === null ? "" : stripScope(t.name, exportScope));
+    return {
+      contextName: stripScope(this.frameName, exportScope),
+      parallelIterations: this.parallelIterations,
+      backProp: this.backProp,
+      swapMemory: this.swapMemory,
+      pivotName: strip(this.pivot),
+      pivotForPredName: strip(this.pivotForPred),
+      pivotForBodyName: strip(this.pivotForBody),
+      loopExitNames: this.exits.map((t) => strip(t)),
+      loopEnterNames: this.enters.map((t) => strip(t)),
+      valuesDef: valuesDef(this.graph, this, this.external, [], exportScope),
+      ...(this.maximumIterations === null
+        ? {}
+        : { maximumIterationsName: strip(this.maximumIterations) }),
+      nestedContexts: this.nested.map((c) => c.toControlFlowContextDef(exportScope)),
+    };
+  }
+
+  /** `to_control_flow_context_def`: this loop as a nested context. */
+  toControlFlowContextDef(exportScope: string | null): tensorflow.ControlFlowContextDef.$Shape {
+    return { whileCtxt: this.toProto(exportScope) ?? {} };
   }
 
   /** The op that ops without other inputs wait on (`GetControlPivot`). */
@@ -253,8 +291,14 @@ export const whileLoop = tfFunction("whileLoop", WHILE_LOOP_PARAMS, (a) => {
     let invariants = a.shapeInvariants;
     const returnSameStructure = a.returnSameStructure ?? false;
     const bounded = a.maximumIterations !== undefined && a.maximumIterations !== null;
+    let maximumIterations: Tensor | null = null;
     if (bounded) {
-      const maxIter = convertToTensor(a.maximumIterations, { name: "maximum_iterations" });
+      // A whole JS number is Python's int: an int32 count, as TF converts it.
+      const given = a.maximumIterations;
+      const maxIter = convertToTensor(given, {
+        name: "maximum_iterations",
+        ...(typeof given === "number" && Number.isInteger(given) ? { dtype: "int32" } : {}),
+      });
       if (maxIter.shape.rank !== 0) {
         throw new ValueError(
           `maximum_iterations must be a scalar, saw shape: ${maxIter.shape.toString()}`,
@@ -276,6 +320,7 @@ export const whileLoop = tfFunction("whileLoop", WHILE_LOOP_PARAMS, (a) => {
         );
       bodyFn = (i, lv) => [pythonOperator("add", i as Tensor, 1), origBody(...spread(lv))];
       if (invariants !== undefined) invariants = [TensorShape.scalar(), invariants];
+      maximumIterations = maxIter;
     }
     const result = buildLoop(graph, scope, {
       cond: condFn,
@@ -286,6 +331,7 @@ export const whileLoop = tfFunction("whileLoop", WHILE_LOOP_PARAMS, (a) => {
       backProp: a.backProp ?? true,
       swapMemory: a.swapMemory ?? false,
       returnSameStructure: returnSameStructure || bounded,
+      maximumIterations,
     });
     return bounded ? (result as unknown[])[1] : result;
   });
@@ -300,6 +346,7 @@ interface LoopArgs {
   backProp: boolean;
   swapMemory: boolean;
   returnSameStructure: boolean;
+  maximumIterations: Tensor | null;
 }
 
 /** The while context of the loop `op` (an op of its frame) belongs to, if one. */
@@ -324,6 +371,9 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
     args.backProp,
     args.swapMemory,
   );
+  ctx.maximumIterations = args.maximumIterations;
+  // Only top-level loops: a nested one is described inside the context around it.
+  if (ctx.outer === null) graph.addItem(GraphKeys.WHILE_CONTEXT, ctx);
   const outer = ctx.outer;
   const opScope = scope.endsWith("/") ? scope.slice(0, -1) : scope;
   const realVars = flatVars.map((x) =>

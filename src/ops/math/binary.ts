@@ -255,8 +255,9 @@ export function binaryOpIn(
 ): Tensor {
   const shape = broadcastShapes(x.shape, y.shape, opNameOf(scope), type);
   const dtype: DType = COMPARISONS.has(type) ? "bool" : x.dtype;
-  return makeOp(graph, type, scope, [x, y], [{ dtype, shape }], { T: x.dtype })
-    .outputs[0] as Tensor;
+  // `LogicalAnd`/`LogicalOr` take bools only: their OpDefs have no `T`.
+  const attrs = type === "LogicalAnd" || type === "LogicalOr" ? {} : { T: x.dtype };
+  return makeOp(graph, type, scope, [x, y], [{ dtype, shape }], attrs).outputs[0] as Tensor;
 }
 
 /** A public binary op: `tf.add(x, y, {name})` and its kind. */

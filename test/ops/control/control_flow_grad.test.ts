@@ -224,6 +224,36 @@ describe("gradients through tf.whileLoop: more", () => {
   });
 });
 
+describe("second-order gradients through a gradient loop's accumulators", () => {
+  it("tf.scan with an outer theta: the gradient of theta's gradient is TF's TypeError", () => {
+    const theta = tf.constant(2, { dtype: tf.float32, name: "theta" });
+    const r = tf.scan(
+      (a: tf.Tensor, x: tf.Tensor) => tf.multiply(tf.add(a, x), theta),
+      tf.constant([1, 2, 3], { dtype: tf.float32 }),
+      { initializer: tf.constant(0, { dtype: tf.float32 }) },
+    ) as tf.Tensor;
+    const [g] = tf.gradients(r, [theta]);
+    // theta's gradient is the gradient loop's accumulator (`b_acc`), one of its exits.
+    expect(g?.name).toBe("gradients/scan/while/Mul/Enter_grad/b_acc_3:0");
+    const before = tf.getDefaultGraph().getOperations().length;
+    expect(() => tf.gradients(g as tf.Tensor, [theta])).toThrow(
+      new TypeError("Second-order gradient for while loops not supported."),
+    );
+    expect(tf.getDefaultGraph().getOperations()).toHaveLength(before);
+  });
+
+  it("a tf.whileLoop reading an outer tensor: the same", () => {
+    const theta = tf.constant(3, { dtype: tf.float32 });
+    const [, y] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, v: tf.Tensor) => [tf.add(i, 1), tf.multiply(v, theta)],
+      [tf.constant(0, { dtype: tf.int32 }), tf.constant(1, { dtype: tf.float32 })],
+    ) as tf.Tensor[];
+    const [g] = tf.gradients(y as tf.Tensor, [theta]);
+    expect(() => tf.gradients(g as tf.Tensor, [theta])).toThrow(TypeError);
+  });
+});
+
 describe("gradients through nested loops of varying length", () => {
   it("an inner loop running i times at outer iteration i", () => {
     checkGradient(

@@ -6,8 +6,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../../src/index.js";
-import { buildTaWithNewFlow } from "../../../src/ops/control/tensor_array.js";
-import { scanLoop } from "../../../src/ops/control/while_loop.js";
 import { checkGradients } from "../../gradients/helpers.js";
 
 beforeEach(() => tf.resetDefaultGraph());
@@ -715,17 +713,17 @@ describe("in a loop body, the flow is the loop variable (as TF's while_loop carr
     const steps = tf.shape(xs, { outType: tf.int32 });
     const input = new tf.TensorArray(tf.float32, { size: sliceFirst(steps) }).unstack(xs);
     const output = new tf.TensorArray(tf.float32, { size: sliceFirst(steps) });
-    const loop = scanLoop({
-      carried: [output.flow, tf.zeros([2])],
-      bound: sliceFirst(steps),
-      body: ({ time, carried: [flow, acc] }) => {
-        const x = input.read(time);
-        const sum = tf.add(acc as tf.Tensor, x);
-        const out = buildTaWithNewFlow(output, flow as tf.Tensor).write(time, tf.multiply(sum, 2));
-        return { carried: [out.flow, sum], stacked: [] };
+    const [, written] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, sliceFirst(steps)),
+      (i: tf.Tensor, ta: tf.TensorArray, acc: tf.Tensor) => {
+        const sum = tf.add(acc, input.read(i));
+        return [tf.add(i, 1), ta.write(i, tf.multiply(sum, 2)), sum];
       },
-    });
-    const stacked = buildTaWithNewFlow(output, loop.carried[0] as tf.Tensor).stack();
+      [tf.constant(0, { dtype: tf.int32 }), output, tf.zeros([2])],
+    ) as [tf.Tensor, tf.TensorArray, tf.Tensor];
+    // The array leaves the loop as one: its flow is the loop's `Exit`.
+    expect(written.flow.op.type).toBe("Exit");
+    const stacked = written.stack();
     const feeds = new Map([
       [
         xs,
@@ -756,16 +754,15 @@ describe("gradients through TensorArrays used in a loop body", () => {
       graph: (xs) => {
         const input = new tf.TensorArray(tf.float32, { size: 3 }).unstack(xs);
         const output = new tf.TensorArray(tf.float32, { size: 3 });
-        const loop = scanLoop({
-          carried: [output.flow, tf.zeros([2])],
-          bound: tf.constant(3),
-          body: ({ time, carried: [flow, acc] }) => {
-            const s = tf.add(acc as tf.Tensor, tf.square(input.read(time)));
-            const out = buildTaWithNewFlow(output, flow as tf.Tensor).write(time, tf.sin(s));
-            return { carried: [out.flow, s], stacked: [] };
+        const [, written] = tf.whileLoop(
+          (i: tf.Tensor) => tf.less(i, 3),
+          (i: tf.Tensor, ta: tf.TensorArray, acc: tf.Tensor) => {
+            const s = tf.add(acc, tf.square(input.read(i)));
+            return [tf.add(i, 1), ta.write(i, tf.sin(s)), s];
           },
-        });
-        return buildTaWithNewFlow(output, loop.carried[0] as tf.Tensor).stack();
+          [tf.constant(0, { dtype: tf.int32 }), output, tf.zeros([2])],
+        ) as [tf.Tensor, tf.TensorArray, tf.Tensor];
+        return written.stack();
       },
     });
   });
