@@ -157,9 +157,9 @@ describe("summarizeGraphFile", () => {
       ),
     );
     expect(fn.graphs[0]?.functions).toHaveLength(3);
-    // TF's functional `While` is not scopeflow's loop op of that name.
+    // TF's functional `While` (a loop over library functions) is not an op scopeflow runs.
     expect(fn.graphs[0]?.unsupported).toEqual([
-      { type: "While", why: "scopeflow-only", nodes: ["MyFunc_AenMyWWx1Us:While"] },
+      { type: "While", why: "not registered", nodes: ["MyFunc_AenMyWWx1Us:While"] },
     ]);
     const loop = summarizeGraphFile(
       path.join(fixtures, "tf-graphs/tf-grappler-control-flow-pbtxt/while_loop.pbtxt"),
