@@ -12,8 +12,10 @@ import {
   AttrValue,
   MetaGraphDef,
   OpDef,
+  CondContextDef,
   SaverDef,
   VariableDef,
+  WhileContextDef,
   type tensorflow,
 } from "../../src/proto/index.js";
 import { filesIn, tempDir, thrown } from "../checkpoint/helpers.js";
@@ -168,6 +170,76 @@ describe("tf.train.exportMetaGraph", () => {
     expect(Object.keys(only.collectionDef)).toEqual(["savers"]);
     const def = SaverDef.fromBinary(only.collectionDef.savers?.bytesList?.value?.[0] as Uint8Array);
     expect(def.restoreOpName).toBe("save/restore_all");
+  });
+
+  it("writes the while_context and cond_context collections as TF's context defs, kept through import", () => {
+    const x = tf.placeholder(tf.float32, [], "x");
+    const [, y] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, a: tf.Tensor) => [
+        tf.add(i, 1),
+        tf.cond(
+          tf.less(a, 10),
+          () => a.mul(2),
+          () => a,
+        ),
+      ],
+      [tf.constant(0), x],
+    ) as tf.Tensor[];
+    const meta = tf.train.exportMetaGraph();
+    const whiles = (m: Meta) =>
+      (m.collectionDef.while_context?.bytesList?.value ?? []).map((b) =>
+        WhileContextDef.fromBinary(b),
+      );
+    const [loop] = whiles(meta);
+    expect(loop?.contextName).toBe("while/while_context");
+    expect(loop?.loopExitNames).toEqual(["while/Exit:0", "while/Exit_1:0"]);
+    expect(loop?.pivotName).toBe("while/LoopCond:0");
+    // The cond inside the loop is a nested context, not a top-level cond_context item.
+    expect(loop?.nestedContexts.map((c) => c.condCtxt?.contextName)).toEqual([
+      "while/cond/cond_text",
+      "while/cond/cond_text_1",
+    ]);
+    expect(meta.collectionDef.cond_context).toBeUndefined();
+    tf.cond(
+      tf.less(x, 0),
+      () => x,
+      () => tf.negative(x),
+    );
+    const both = tf.train.exportMetaGraph();
+    const conds = (both.collectionDef.cond_context?.bytesList?.value ?? []).map((b) =>
+      CondContextDef.fromBinary(b),
+    );
+    expect(conds.map((c) => [c.contextName, c.predName, c.branch])).toEqual([
+      ["cond/cond_text", "cond/pred_id:0", 1],
+      ["cond/cond_text_1", "cond/pred_id:0", 0],
+    ]);
+    const run = (out: tf.Tensor, input: tf.Tensor): number => {
+      using sess = new tf.Session();
+      return Number(sess.run(out, new Map([[input, 1.5]])).item());
+    };
+    expect(run(y as tf.Tensor, x)).toBe(12);
+    // Imported contexts are not rebuilt: their bytes go back out unchanged.
+    const yName = (y as tf.Tensor).name;
+    tf.resetDefaultGraph();
+    tf.train.importMetaGraph(both);
+    const again = tf.train.exportMetaGraph();
+    expect(again.collectionDef.while_context).toEqual(both.collectionDef.while_context);
+    expect(again.collectionDef.cond_context).toEqual(both.collectionDef.cond_context);
+    const graph = tf.getDefaultGraph();
+    expect(run(graph.getTensorByName(yName), graph.getTensorByName("x:0"))).toBe(12);
+    // Under an import scope, the names in the defs move with the nodes.
+    tf.train.importMetaGraph(both, { importScope: "imp" });
+    const scoped = WhileContextDef.fromBinary(
+      graph.getCollection<Uint8Array>("while_context")[1] as Uint8Array,
+    );
+    expect([scoped.contextName, scoped.pivotName, scoped.loopExitNames[1]]).toEqual([
+      "imp/while/while_context",
+      "imp/while/LoopCond:0",
+      "imp/while/Exit_1:0",
+    ]);
+    expect(scoped.nestedContexts[0]?.condCtxt?.predName).toBe("imp/while/cond/pred_id:0");
+    expect(run(graph.getTensorByName(`imp/${yName}`), graph.getTensorByName("imp/x:0"))).toBe(12);
   });
 
   it("exportScope keeps the scope's nodes, strips it, and records unbound inputs", () => {

@@ -23,7 +23,8 @@ import { identity } from "../math/unary.js";
 import { inOpScope } from "../op_scope.js";
 import { mergeOp, switchOp } from "./control_flow_ops.js";
 import { flowOf, withArraysOf } from "./tensor_array.js";
-import { registerNested, stripScope, valuesDef, type ContextWithDef } from "./context_def.js";
+import { stripNameScope } from "../../graph/name_scopes.js";
+import { registerNested, valuesDef, type ContextWithDef } from "./context_def.js";
 import type { tensorflow } from "../../proto/index.js";
 import { flatten, packSequenceAs, sameStructure, structureMismatch } from "../../graph/nest.js";
 
@@ -69,9 +70,9 @@ export class CondContext implements ContextWithDef {
     }
     const external = new Map<Tensor, Tensor>([[this.pred, this.pred], ...this.external]);
     return {
-      contextName: stripScope(this.contextName, exportScope),
-      predName: stripScope(this.pred.name, exportScope),
-      pivotName: stripScope(this.pivot.name, exportScope),
+      contextName: stripNameScope(this.contextName, exportScope),
+      predName: stripNameScope(this.pred.name, exportScope),
+      pivotName: stripNameScope(this.pivot.name, exportScope),
       branch: this.branch,
       valuesDef: valuesDef(this.graph, this, external, [this.pivot], exportScope),
       nestedContexts: this.nested.map((c) => c.toControlFlowContextDef(exportScope)),

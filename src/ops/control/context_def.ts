@@ -1,5 +1,6 @@
 import { isWithinContext, type ControlFlowContext } from "../../graph/control_flow.js";
 import type { Graph } from "../../graph/graph.js";
+import { stripNameScope } from "../../graph/name_scopes.js";
 import type { Tensor } from "../../graph/tensor.js";
 import type { tensorflow } from "../../proto/index.js";
 
@@ -29,18 +30,6 @@ export function registerNested(graph: Graph, ctx: ContextWithDef): void {
   });
 }
 
-/** `ops.strip_name_scope`: `name` without a leading `exportScope/` (also after `^`). */
-export function stripScope(name: string, exportScope: string | null): string {
-  if (exportScope === null || exportScope === "") return name;
-  const scope = exportScope.endsWith("/") ? exportScope.slice(0, -1) : exportScope;
-  const m = /^(\^|loc:@)?(.*)$/.exec(name) as RegExpExecArray;
-  const prefix = m[1] ?? "";
-  const rest = m[2] as string;
-  return rest.startsWith(`${scope}/`)
-    ? prefix + rest.slice(scope.length + 1).replace(/^\/+/, "")
-    : name;
-}
-
 /**
  * `_to_values_def`: the names of the tensors the context has seen (the outputs of its ops
  * and of the contexts nested in it, the outer tensors it reads, and `extra`), sorted, and
@@ -64,10 +53,10 @@ export function valuesDef(
   for (const t of [...external.keys(), ...external.values(), ...extra]) names.add(t.name);
   const externalValues: Record<string, string> = {};
   for (const [outer, inner] of external) {
-    externalValues[stripScope(outer.name, exportScope)] = stripScope(inner.name, exportScope);
+    externalValues[stripNameScope(outer.name, exportScope)] = stripNameScope(inner.name, exportScope);
   }
   return {
-    values: [...names].map((n) => stripScope(n, exportScope)).sort(),
+    values: [...names].map((n) => stripNameScope(n, exportScope)).sort(),
     externalValues,
   };
 }

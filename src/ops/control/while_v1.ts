@@ -35,7 +35,8 @@ import {
 } from "./control_flow_ops.js";
 import { uniqueAtRoot } from "./cond.js";
 import { flowOf, withArraysOf } from "./tensor_array.js";
-import { registerNested, stripScope, valuesDef, type ContextWithDef } from "./context_def.js";
+import { stripNameScope } from "../../graph/name_scopes.js";
+import { registerNested, valuesDef, type ContextWithDef } from "./context_def.js";
 import type { tensorflow } from "../../proto/index.js";
 import {
   flatten,
@@ -108,9 +109,9 @@ export class WhileContext implements ContextWithDef {
     if (exportScope !== null && exportScope !== "" && !this.frameName.startsWith(exportScope)) {
       return null;
     }
-    const strip = (t: Tensor | null): string => (t === null ? "" : stripScope(t.name, exportScope));
+    const strip = (t: Tensor | null): string => (t === null ? "" : stripNameScope(t.name, exportScope));
     return {
-      contextName: stripScope(this.frameName, exportScope),
+      contextName: stripNameScope(this.frameName, exportScope),
       parallelIterations: this.parallelIterations,
       backProp: this.backProp,
       swapMemory: this.swapMemory,
