@@ -1,6 +1,7 @@
+import { ValueError } from "../errors.js";
 import { denseOf, IndexedSlices } from "../ops/indexed_slices.js";
 import { isFloating } from "../graph/dtypes.js";
-import { outputContext } from "../graph/control_flow.js";
+import { outputContext, whileContextOf } from "../graph/control_flow.js";
 import type { Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
@@ -66,7 +67,20 @@ registerGradient("Merge", (op, [grad]) => {
 // differentiated as a whole (`whileLoopGradient`).
 registerGradient("Enter", (_op, [grad]) => [grad ?? null]);
 registerGradient("NextIteration", (_op, [grad]) => [grad ?? null]);
-registerGradient("Exit", (_op, [grad]) => [grad ?? null]);
+registerGradient("Exit", (op, [grad]) => {
+  // An Exit reached on its own belongs to no loop built here: one imported from a GraphDef
+  // or built from the primitives has no WhileContext to differentiate (TF 1.15 fails on
+  // it too, with an AttributeError deep in control_flow_state).
+  if (whileContextOf(op.controlFlowContext) === null) {
+    throw new ValueError(
+      `Cannot differentiate through the loop exit '${op.name}': its loop was not built by ` +
+        "tf.whileLoop in this graph (an imported GraphDef's loops keep no WhileContext), so " +
+        "no gradient loop can be built for it. Import a meta graph built with its gradients, " +
+        "or rebuild the loop with tf.whileLoop.",
+    );
+  }
+  return [grad ?? null];
+});
 registerGradient("LoopCond", () => [null]);
 // data_flow_grad.py
 notDifferentiable("StackV2", "StackPushV2", "StackPopV2");

@@ -676,4 +676,41 @@ describe("tf.importGraphDef: gradients through imported ops", () => {
     const got = run<tf.NDArray[]>(grads).map((v) => Array.from(v.data as Float32Array));
     expect(got).toEqual(expected);
   });
+
+  it("an imported cond is differentiated by TF's Switch/Merge rule; an imported loop is refused", () => {
+    const source = new tf.Graph();
+    source.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [], { name: "x" });
+      tf.identity(
+        tf.cond(
+          tf.greater(x, 0),
+          () => tf.square(x),
+          () => tf.multiply(x, 3),
+        ),
+        { name: "branchy" },
+      );
+      tf.whileLoop(
+        (i: tf.Tensor) => tf.less(i, 3),
+        (i: tf.Tensor, a: tf.Tensor) => [tf.add(i, 1), tf.multiply(a, x)],
+        [tf.constant(0), x],
+        { name: "loop" },
+      );
+    });
+    const x = tf.placeholder(tf.float32, [], { name: "feed" });
+    const [branchy, looped] = tf.importGraphDef(source.asGraphDef(), {
+      inputMap: { x },
+      returnElements: ["branchy:0", "loop/Exit_1:0"],
+    }) as [tf.Tensor, tf.Tensor];
+    const [dx] = tf.gradients(branchy, x) as [tf.Tensor];
+    const at = (v: number) => {
+      using sess = new tf.Session();
+      return Number(sess.run(dx, new Map([[x, v]])).item());
+    };
+    expect([at(2.5), at(-1)]).toEqual([5, 3]);
+    expectThrowsAndUnchanged(
+      () => tf.gradients(looped, x),
+      tf.errors.ValueError,
+      /^Cannot differentiate through the loop exit 'import\/loop\/Exit_1': its loop was not built by tf\.whileLoop/,
+    );
+  });
 });
