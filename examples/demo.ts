@@ -17,7 +17,7 @@
  *
  * Prints a progress bar (on stderr), the variable table, and a sampled paragraph; writes
  * the loss curve to out/char-lstm-loss.csv, TensorBoard logs to out/logs (`tensorboard --logdir
- * out/logs`: loss and `lr` every step, weight histograms each epoch) and a
+ * out/logs`: the graph, loss and `lr` every step, weight histograms each epoch) and a
  * checkpoint each epoch (and at the end) to out/char-lstm/model.ckpt-<step>. Run again, it
  * restores the latest checkpoint and goes on.
  */
@@ -253,7 +253,7 @@ console.log(
 
 const stateTensors = (s: State): tf.Tensor[] => s.flatMap(({ c, h }) => [c, h]);
 const fetches = { loss, trainOp, summary: stepSummaries, state: stateTensors(train.finalState) };
-const writer = new tf.summary.FileWriter(LOGDIR);
+const writer = new tf.summary.FileWriter(LOGDIR, { graph: tf.getDefaultGraph() });
 const tty = process.stderr.isTTY === true;
 const started = performance.now();
 const elapsed = () => (performance.now() - started) / 1000;

@@ -84,6 +84,13 @@ describe("demo", () => {
     expect(Number(tf.train.loadVariable(join(CKPT, "model.ckpt-2"), "global_step").item())).toBe(2);
 
     const logged = loggedSummaries();
+    const dir = join(OUT, "logs");
+    const graphs = readdirSync(dir).flatMap((file) =>
+      [...tf.train.summaryIterator(join(dir, file))].filter((e) => e.graphDef),
+    );
+    expect(graphs).toHaveLength(1);
+    const graphDef = tf.GraphDef.fromBinary(graphs[0]?.graphDef as Uint8Array);
+    expect(graphDef.node.map((n) => n.name)).toContain("train/char_lstm/rnn/while/LoopCond");
     expect(logged.filter((s) => !s.includes("weights/"))).toEqual([
       "1 loss",
       "1 lr",
