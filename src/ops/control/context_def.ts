@@ -53,7 +53,10 @@ export function valuesDef(
   for (const t of [...external.keys(), ...external.values(), ...extra]) names.add(t.name);
   const externalValues: Record<string, string> = {};
   for (const [outer, inner] of external) {
-    externalValues[stripNameScope(outer.name, exportScope)] = stripNameScope(inner.name, exportScope);
+    externalValues[stripNameScope(outer.name, exportScope)] = stripNameScope(
+      inner.name,
+      exportScope,
+    );
   }
   return {
     values: [...names].map((n) => stripNameScope(n, exportScope)).sort(),

@@ -109,7 +109,8 @@ export class WhileContext implements ContextWithDef {
     if (exportScope !== null && exportScope !== "" && !this.frameName.startsWith(exportScope)) {
       return null;
     }
-    const strip = (t: Tensor | null): string => (t === null ? "" : stripNameScope(t.name, exportScope));
+    const strip = (t: Tensor | null): string =>
+      t === null ? "" : stripNameScope(t.name, exportScope);
     return {
       contextName: stripNameScope(this.frameName, exportScope),
       parallelIterations: this.parallelIterations,
