@@ -686,7 +686,7 @@ describe("tf.importGraphDef: gradients through imported ops", () => {
           tf.greater(x, 0),
           () => tf.square(x),
           () => tf.multiply(x, 3),
-        ),
+        ) as tf.Tensor,
         { name: "branchy" },
       );
       tf.whileLoop(

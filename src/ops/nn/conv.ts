@@ -15,6 +15,7 @@ import {
   tfFunction,
   type OptionsOf,
 } from "../../graph/call_args.js";
+import { kernelDataOf } from "../kernel_data.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import {
@@ -76,24 +77,16 @@ function conv2dData(
   return { unsupported, strides: [sh, sw], dilations: [dh, dw], pad };
 }
 
-/** Kernel data of ops not made by the builder (imported from a GraphDef), worked out once. */
-const importedConv2D = new WeakMap<Operation, Conv2DData>();
-
 function conv2dDataOf(op: Operation): Conv2DData {
-  const built = op.buildData._conv2d as Conv2DData | undefined;
-  if (built !== undefined) return built;
-  let data = importedConv2D.get(op);
-  if (data === undefined) {
-    data = conv2dData(
-      op.attrs.data_format as DataFormat,
-      op.attrs.strides as number[],
-      op.attrs.dilations as number[],
-      op.attrs.padding as string,
-      op.attrs.explicit_paddings as number[],
-    );
-    importedConv2D.set(op, data);
-  }
-  return data;
+  return kernelDataOf(op, "_conv2d", (o) =>
+    conv2dData(
+      o.attrs.data_format as DataFormat,
+      o.attrs.strides as number[],
+      o.attrs.dilations as number[],
+      o.attrs.padding as string,
+      o.attrs.explicit_paddings as number[],
+    ),
+  );
 }
 
 /** The attrs of `Conv2D` and of its two gradient ops, as TF 1.15 registers them. */

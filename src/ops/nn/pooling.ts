@@ -15,6 +15,7 @@ import {
   type ArgsOf,
   type OptionsOf,
 } from "../../graph/call_args.js";
+import { kernelDataOf } from "../kernel_data.js";
 import { registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
@@ -82,22 +83,14 @@ function poolData(
   };
 }
 
-/** Kernel data of pooling ops not made by their builder (imported), worked out once. */
-const importedPools = new WeakMap<Operation, PoolData>();
-
 function poolDataOf(op: Operation): PoolData {
-  const built = op.buildData._pool as PoolData | undefined;
-  if (built !== undefined) return built;
-  let data = importedPools.get(op);
-  if (data === undefined) {
-    data = poolData(
-      op.attrs.data_format as DataFormat,
-      op.attrs.ksize as number[],
-      op.attrs.strides as number[],
-    );
-    importedPools.set(op, data);
-  }
-  return data;
+  return kernelDataOf(op, "_pool", (o) =>
+    poolData(
+      o.attrs.data_format as DataFormat,
+      o.attrs.ksize as number[],
+      o.attrs.strides as number[],
+    ),
+  );
 }
 
 for (const [type, pool] of [
