@@ -1183,8 +1183,11 @@ function build(
     const keys = specs.map((s) => s.key);
     const slices = keys.map(() => "");
     const saveOp = saveV2(filenameTensor, keys, slices, refs);
-    const saveTensor = graph.controlDependencies([saveOp], () =>
-      identity(filenameTensor, { name: "control_dependency" }),
+    // `with_dependencies` colocates the gated copy with the value it passes on.
+    const saveTensor = graph.colocateWith(filenameTensor.op, () =>
+      graph.controlDependencies([saveOp], () =>
+        identity(filenameTensor, { name: "control_dependency" }),
+      ),
     );
     const restored = restoreV2(
       filenameTensor,

@@ -84,9 +84,12 @@ export function buildShardedSaver(graph: Graph): ShardedSaver | null {
               shardVars.map(() => ""),
               shardVars.map((v) => v.refTensor),
             );
+            // `with_dependencies` colocates the gated copy with the value it passes on.
             saves.push(
-              controlDependencies([save], () =>
-                identity(shardPrefix, { name: "control_dependency" }),
+              graph.colocateWith(shardPrefix.op, () =>
+                controlDependencies([save], () =>
+                  identity(shardPrefix, { name: "control_dependency" }),
+                ),
               ),
             );
           });

@@ -113,6 +113,15 @@ describe("simpleSave → loader.load", () => {
             `${n.name}:${n.op}(${(n.input ?? []).filter((i) => i.startsWith("save/")).join(",")})`,
         );
     expect(saveOps(meta)).toEqual(saveOps(tfMeta));
+    // ...and the same colocation of the non-variable ones (`with_dependencies`).
+    const saveClasses = (m: typeof meta) =>
+      (m?.graphDef?.node ?? [])
+        .filter(
+          (n) => n.name?.startsWith("save/") && !/Assign/.test(n.name ?? "") && n.attr?._class,
+        )
+        .map((n) => `${n.name} ${new TextDecoder().decode(n.attr?._class?.list?.s?.[0])}`);
+    expect(saveClasses(meta)).toEqual(["save/control_dependency loc:@save/ShardedFilename"]);
+    expect(saveClasses(meta)).toEqual(saveClasses(tfMeta));
     const joinSuffix = meta?.graphDef?.node?.find((n) => n.name === "save/StringJoin/inputs_1");
     expect(new TextDecoder().decode(joinSuffix?.attr?.value?.tensor?.stringVal?.[0])).toMatch(
       /^_temp_[0-9a-f]{32}\/part$/,
