@@ -951,6 +951,10 @@ registerDatasetOp(
 );
 
 // Graph rewrites and autotuning: the elements are the input's.
+const elementsOfInput: Kernel = (inputs, op, rt) => {
+  const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
+  return [variantOf(rt, new PrefetchDataset([input]))];
+};
 registerDatasetOp(
   "OptimizeDataset",
   {
@@ -962,10 +966,7 @@ registerDatasetOp(
       "optimization_configs: list(string) = []",
     ],
   },
-  (inputs, op, rt) => {
-    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-    return [variantOf(rt, new PrefetchDataset([input]))];
-  },
+  elementsOfInput,
 );
 registerDatasetOp(
   "ModelDataset",
@@ -979,10 +980,7 @@ registerDatasetOp(
       "output_shapes: list(shape) >= 1",
     ],
   },
-  (inputs, op, rt) => {
-    const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
-    return [variantOf(rt, new PrefetchDataset([input]))];
-  },
+  elementsOfInput,
 );
 
 registerDatasetOp(

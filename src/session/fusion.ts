@@ -106,14 +106,7 @@ export function fuseMatMulChains(steps: Step[], pinned: ReadonlySet<number>): St
     if (last !== biasStep) removed.add(last);
     replacement.set(last, fused);
   }
-  if (removed.size === 0) return steps;
-  const out: Step[] = [];
-  for (const step of steps) {
-    const r = replacement.get(step);
-    if (r !== undefined) out.push(r);
-    else if (!removed.has(step)) out.push(step);
-  }
-  return out;
+  return removed.size === 0 ? steps : spliced(steps, replacement, removed);
 }
 
 function fusedMatMul(
@@ -186,7 +179,15 @@ export function fuseSummedMatMuls(steps: Step[], pinned: ReadonlySet<number>): S
     for (const t of terms) removed.add(t);
     for (const t of through) removed.add(t);
   }
-  if (replacement.size === 0) return steps;
+  return replacement.size === 0 ? steps : spliced(steps, replacement, removed);
+}
+
+/** `steps` with each replaced step swapped for its fused step and the removed ones left out. */
+function spliced(
+  steps: readonly Step[],
+  replacement: ReadonlyMap<Step, Step>,
+  removed: ReadonlySet<Step>,
+): Step[] {
   const out: Step[] = [];
   for (const step of steps) {
     const r = replacement.get(step);

@@ -8,6 +8,7 @@ import { noGradient, registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { readInts } from "../tensor_util.js";
+import { readRefs } from "./training_ops.js";
 import { variableOpOf } from "./variable_ops.js";
 import { InvalidArgumentError } from "../../errors.js";
 
@@ -49,8 +50,7 @@ function registerSparse(spec: SparseSpec): void {
     refInputs: positions,
     refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
     kernel: (inputs, op, runtime) => {
-      const vars = positions.map((i) => variableOpOf(op.inputs[i] as Tensor));
-      const current = vars.map((v) => runtime.readVariable(v, op));
+      const [vars, current] = readRefs(op, runtime, positions);
       const before = inputs.slice(0, spec.scalarsBefore).map((t) => t.dataSync()[0] as number);
       const grad = inputs[spec.scalarsBefore] as tfc.Tensor;
       const indices = readInts(inputs[spec.scalarsBefore + 1] as tfc.Tensor);

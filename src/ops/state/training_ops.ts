@@ -18,7 +18,7 @@ const fround = Math.fround;
  */
 
 /** Reads the variables behind the ref inputs at `positions`. */
-function readRefs(
+export function readRefs(
   op: Operation,
   runtime: KernelRuntime,
   positions: readonly number[],
