@@ -13,6 +13,8 @@ import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
 import { cast } from "../ops/array/cast.js";
 import { concat } from "../ops/array/concat.js";
+import { sliceHelper } from "../ops/array/strided_slice.js";
+import { range } from "../ops/math/range.js";
 import { denseOf, IndexedSlices } from "../ops/indexed_slices.js";
 import { identity } from "../ops/math/unary.js";
 import { gradientEntry, type GradientFunction } from "../ops/registry.js";
@@ -496,16 +498,16 @@ function multiDeviceAddN(list: Tensor[]): Tensor {
 
 /**
  * `_AggregatedGrads`: dense gradients are summed by one `AddN`; if any is an
- * `IndexedSlices`, a dense one among them makes the sum dense (`add_n` converts them),
- * else their values and indices are concatenated into one `IndexedSlices`
- * (`_AggregateIndexedSlicesGradients`), int32 indices cast to int64 when both kinds occur.
+ * `IndexedSlices`, all are concatenated into one `IndexedSlices`
+ * (`_AggregateIndexedSlicesGradients`) — a dense one first becomes slices of all its rows
+ * (`_as_indexed_slices`), so that a tied embedding's update stays a sparse one, as in TF —
+ * int32 indices cast to int64 when both kinds occur.
  */
 function aggregate(list: Gradient[]): Gradient | null {
   if (list.length === 0) return null;
   if (list.length === 1) return list[0] as Gradient;
   if (list.every((g) => g instanceof Tensor)) return multiDeviceAddN(list as Tensor[]);
-  if (list.some((g) => g instanceof Tensor)) return addN(list.map(denseOf));
-  let slices = list as IndexedSlices[];
+  let slices = list.map((g) => (g instanceof Tensor ? asIndexedSlices(g) : g));
   const int32 = slices.filter((x) => x.indices.dtype === "int32").length;
   if (int32 > 0 && int32 < slices.length) {
     slices = slices.map((x) =>
@@ -525,6 +527,15 @@ function aggregate(list: Gradient[]): Gradient | null {
     ),
     (slices[0] as IndexedSlices).denseShape,
   );
+}
+
+/**
+ * `math_ops._as_indexed_slices`: a dense tensor as slices of all its rows (`Shape`, its
+ * first entry as `strided_slice`, a `range` of row indices).
+ */
+function asIndexedSlices(x: Tensor): IndexedSlices {
+  const xShape = shape(x);
+  return new IndexedSlices(x, range(0, sliceHelper(xShape, [0])), xShape);
 }
 
 /**

@@ -44,6 +44,61 @@ describe("tf.gradients", () => {
     expected.dispose();
   });
 
+  it("concatenates a dense and a sparse gradient into one IndexedSlices, as TF's _AggregatedGrads", () => {
+    // A tied embedding: looked up by ids and used again as the output projection.
+    const emb = tf.getVariable("emb", [5, 3], {
+      initializer: tf.constantInitializer(Array.from({ length: 15 }, (_, i) => (i % 7) - 3)),
+    });
+    const ids = tf.constant([4, 1, 4], { dtype: tf.int32, name: "ids" });
+    const h = tf.nn.embeddingLookup(emb, ids);
+    const logits = tf.matmul(h, emb, { transposeB: true });
+    const loss = tf.reduceSum(tf.square(logits));
+    const [g] = tf.gradients(loss, [emb]);
+    expect(g).toBeInstanceOf(tf.IndexedSlices);
+    const slices = g as tf.IndexedSlices;
+    expect(slices.values.op.type).toBe("ConcatV2");
+    expect(slices.indices.op.type).toBe("ConcatV2");
+    // The dense MatMul gradient joins as all five rows (TF's _as_indexed_slices).
+    expect(slices.values.shape.asList()).toEqual([8, 3]);
+    const ops = tf.getDefaultGraph().getOperations();
+    expect(ops.some((o) => o.name === "gradients/range" && o.type === "Range")).toBe(true);
+
+    using s = new tf.Session();
+    s.run(tf.globalVariablesInitializer());
+    const dense = s.run(tf.convertToTensor(slices)).data as Float32Array;
+    // By hand: logits = H·Wᵀ with H = W[ids]; dL/dlogits = 2·logits.
+    const w0 = Array.from({ length: 15 }, (_, i) => (i % 7) - 3);
+    const rows = [4, 1, 4];
+    const hRows = rows.map((r) => w0.slice(r * 3, r * 3 + 3));
+    const dl = hRows.map((hr) =>
+      [0, 1, 2, 3, 4].map(
+        (j) => 2 * hr.reduce((acc, v, k) => acc + v * (w0[j * 3 + k] as number), 0),
+      ),
+    );
+    const wantValues = new Array<number>(15).fill(0);
+    for (let b = 0; b < 3; b++) {
+      for (let j = 0; j < 5; j++) {
+        for (let k = 0; k < 3; k++) {
+          const d = (dl[b] as number[])[j] as number;
+          // The projection's gradient, row j.
+          wantValues[j * 3 + k] += d * ((hRows[b] as number[])[k] as number);
+          // The lookup's gradient, row ids[b].
+          wantValues[(rows[b] as number) * 3 + k] += d * (w0[j * 3 + k] as number);
+        }
+      }
+    }
+    Array.from(dense).forEach((v, i) => expect(v).toBeCloseTo(wantValues[i] as number, 3));
+
+    // The optimizer applies it as a sparse update (ScatterSub) with TF's numbers.
+    const step = new tf.train.GradientDescentOptimizer(0.01).applyGradients([[slices, emb]]);
+    expect(step.graph.getOperations().some((o) => o.type === "ScatterSub")).toBe(true);
+    s.run(step);
+    const after = s.run(emb).data as Float32Array;
+    Array.from(after).forEach((v, i) =>
+      expect(v).toBeCloseTo((i % 7) - 3 - 0.01 * (wantValues[i] as number), 3),
+    );
+  });
+
   it("returns null for an x the ys do not depend on, or zeros when asked", () => {
     const a = tf.constant(1, { name: "a" });
     const b = tf.constant(2, { name: "b" });
