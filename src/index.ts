@@ -201,6 +201,7 @@ export {
   type ScatterOptions,
 } from "./ops/state/scatter_ops.js";
 export { group, noOp, controlDependencies } from "./ops/control/group.js";
+export { tuple, type TupleEntry, type TupleOptions } from "./ops/control/tuple.js";
 export { cond } from "./ops/control/cond.js";
 export { whileLoop } from "./ops/control/while_v1.js";
 export { tfCase as case } from "./ops/control/case.js";

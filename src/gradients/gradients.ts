@@ -8,7 +8,8 @@ import { zerosLike } from "../ops/array/like.js";
 import { constant } from "../ops/array/constant.js";
 import { fill } from "../ops/array/fill.js";
 import { shape } from "../ops/array/shape.js";
-import { group, markOrderOnlyGate } from "../ops/control/group.js";
+import { markOrderOnlyGate } from "../ops/control/group.js";
+import { gatedTuple } from "../ops/control/tuple.js";
 import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
 import { cast } from "../ops/array/cast.js";
@@ -543,29 +544,14 @@ function asIndexedSlices(x: Tensor): IndexedSlices {
  * as optimizers' `GATE_OP` asks (`.../tuple/control_dependency_1`).
  */
 function gateTuple(inGrads: (Gradient | null)[], forward: Operation): (Gradient | null)[] {
-  return withNameScope(graphOf(inGrads), "tuple", () => {
-    const gatingOps = [
-      ...new Set(inGrads.filter((g): g is Gradient => g !== null).map((g) => g.op)),
-    ].sort((a, b) => a.id - b.id);
-    const gate = group(gatingOps);
-    // The gate only orders computations whose inputs are immutable snapshots, unless the
-    // forward op read a variable's storage directly (a ref input, read when it runs).
-    if (!forward.inputs.some((t) => t.isRef)) markOrderOnlyGate(gate);
-    return inGrads.map((g) => {
-      if (g === null) return null;
-      // `with_dependencies` colocates the gated copy with the value it passes on.
-      return withNameScope(graphOf([g]), "control_dependency", (scope) =>
-        g.graph.colocateWith(g.op, () =>
-          g.graph.controlDependencies([gate], () => {
-            if (g instanceof Tensor) return identity(g, { name: scope });
-            // `with_dependencies` on an `IndexedSlices`: both tensors pass the gate.
-            const values = identity(g.values, { name: scope });
-            return new IndexedSlices(values, identity(g.indices), g.denseShape);
-          }),
-        ),
-      );
-    });
-  });
+  const graph = graphOf(inGrads);
+  return withNameScope(graph, "tuple", () =>
+    gatedTuple(graph, inGrads, [], (gate) => {
+      // The gate only orders computations whose inputs are immutable snapshots, unless the
+      // forward op read a variable's storage directly (a ref input, read when it runs).
+      if (!forward.inputs.some((t) => t.isRef)) markOrderOnlyGate(gate);
+    }),
+  ) as (Gradient | null)[];
 }
 
 function graphOf(ts: (Gradient | null)[]): Graph {

@@ -16,8 +16,8 @@ import { variableScope } from "../scope/variable_scope.js";
 import { getVariable } from "../variables/get_variable.js";
 import { Variable } from "../variables/variable.js";
 import { controlDependencies } from "../ops/control/group.js";
+import { tuple } from "../ops/control/tuple.js";
 import { assignAdd } from "../ops/state/variable_ops.js";
-import { identity } from "../ops/math/unary.js";
 import type { Initializer } from "../scope/types.js";
 import {
   booleanKind,
@@ -445,19 +445,8 @@ declare(Optimizer.prototype.applyGradients, APPLY_GRADIENTS_P);
 declare(Optimizer.prototype.getSlot, GET_SLOT_P);
 declare(Optimizer.prototype.getSlotNames, GET_SLOT_NAMES_P);
 
+/** `GATE_GRAPH`: `control_flow_ops.tuple(grads)` (`tuple/control_dependency`, …). */
 function tupleAll(grads: (Gradient | null)[]): (Gradient | null)[] {
-  const present = grads.filter((g): g is Gradient => g !== null);
-  if (present.length === 0) return grads;
-  const gate = group(present.map((g) => g.op));
-  return grads.map((g) => {
-    if (g === null) return null;
-    // `with_dependencies` colocates the gated copy with the value it passes on.
-    return g.graph.colocateWith(g.op, () =>
-      controlDependencies([gate], () =>
-        g instanceof IndexedSlices
-          ? new IndexedSlices(identity(g.values), identity(g.indices), g.denseShape)
-          : identity(g),
-      ),
-    );
-  });
+  if (grads.every((g) => g === null)) return grads;
+  return tuple(grads) as (Gradient | null)[];
 }

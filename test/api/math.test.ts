@@ -557,6 +557,36 @@ describe("group(*inputs, name), noOp(name), controlDependencies(control_inputs, 
     );
   });
 
+  it("tuple(tensors, name, control_inputs): positional and options forms build one graph", () => {
+    const pic = expectSameGraphs(
+      () => {
+        const [u, w] = updates();
+        tf.tuple([u, w], "t", [tf.noOp({ name: "pre" })]);
+      },
+      () => {
+        const [u, w] = updates();
+        tf.tuple([u, w], { name: "t", controlInputs: [tf.noOp({ name: "pre" })] });
+      },
+      () => {
+        const [u, w] = updates();
+        tf.tuple({ tensors: [u, w], name: "t", controlInputs: [tf.noOp({ name: "pre" })] });
+      },
+    );
+    expect(line(pic, "t/group_deps")).toBe(
+      "t/group_deps = NoOp(;^AssignAdd,^AssignSub,^pre) [] -> ",
+    );
+    expect(line(pic, "t/control_dependency_1")).toBe(
+      "t/control_dependency_1 = Identity(AssignSub:0;^t/group_deps) " +
+        '[T="float32",_class=["loc:@b"]] -> float32(2, 3)',
+    );
+    expectThrowsAndUnchanged(
+      () => tf.tuple([null]),
+      tf.errors.ValueError,
+      "Must have at least one Tensor: [None]",
+    );
+    expectRefused(() => tf.tuple([3] as never), /^tuple\(\) argument 'tensors' \(position 1\) must be a list of Tensor, IndexedSlices, Operation or nulls/);
+  });
+
   it("controlDependencies: positional, options and null (clear) forms", () => {
     const pic = expectSameGraphs(
       () => {

@@ -146,6 +146,32 @@ describe("optimizers", () => {
     expect(Array.from(s.run(w).data as Float32Array)).toEqual([0.5, 1]);
   });
 
+  it("GATE_GRAPH gates all gradients with TF's tuple: tuple/control_dependency_k, an IndexedSlices' values only", () => {
+    const emb = tf.getVariable("emb", [4, 2], { initializer: tf.onesInitializer() });
+    const w = tf.getVariable("w", [2], { initializer: tf.constantInitializer([1, 2]) });
+    const loss = tf.reduceSum(tf.multiply(tf.gather(emb, [3, 1]), w));
+    const opt = new tf.train.GradientDescentOptimizer(0.5);
+    const pairs = opt.computeGradients(loss, { gateGradients: tf.train.Optimizer.GATE_GRAPH });
+    const [gEmb, gW] = pairs.map(([g]) => g);
+    expect(gEmb).toBeInstanceOf(tf.IndexedSlices);
+    const slices = gEmb as tf.IndexedSlices;
+    expect(slices.values.op.name).toBe("tuple/control_dependency");
+    // TF's with_dependencies passes an IndexedSlices' indices on ungated.
+    expect(slices.indices.op.type).not.toBe("Identity");
+    expect((gW as tf.Tensor).op.name).toBe("tuple/control_dependency_1");
+    expect((gW as tf.Tensor).op.controlInputs.map((o) => o.name)).toEqual(["tuple/group_deps"]);
+    const train = opt.applyGradients(pairs);
+    using s = new tf.Session();
+    s.run(tf.globalVariablesInitializer());
+    s.run(train);
+    expect(s.run(emb).toArray()).toEqual([
+      [1, 1],
+      [0.5, 0],
+      [1, 1],
+      [0.5, 0],
+    ]);
+  });
+
   it("Adam creates TensorFlow's slot and non-slot variables, outside the trainable ones", () => {
     const w = tf.getVariable("w", [2], { initializer: tf.constantInitializer([1, 2]) });
     const opt = new tf.train.AdamOptimizer(0.1);
