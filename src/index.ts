@@ -221,7 +221,12 @@ export { Session, getDefaultSession, type SessionOptions } from "./session/sessi
 export { ready, setBackend, getBackend } from "./session/backend.js";
 export { NDArray } from "./ndarray/index.js";
 export * as contrib from "./namespaces/contrib.js";
-export { device, type DeviceNameOrFunction } from "./ops/control/device.js";
+export {
+  colocateWith,
+  device,
+  type ColocationTarget,
+  type DeviceNameOrFunction,
+} from "./ops/control/device.js";
 export type { DeviceFunction } from "./graph/graph.js";
 export { floordiv, truncatediv, floormod } from "./ops/math/integer_div.js";
 export { initializeAllVariables } from "./variables/collections.js";

@@ -167,3 +167,30 @@ describe("_class colocation attrs", () => {
     );
   });
 });
+
+describe("tf.colocateWith(op, ignore_existing)", () => {
+  it("colocates with an op, tensor or variable; nests; ignoreExisting and null clear", () => {
+    const v = tf.device("/job:ps/task:0", () =>
+      tf.getVariable("v", [2], { initializer: tf.onesInitializer() }),
+    );
+    const w = tf.getVariable("w", [2], { initializer: tf.onesInitializer() });
+    const classOf = (t: tf.Tensor) => t.op.getAttr("_class");
+    const a = tf.colocateWith(v, () => tf.multiply(v, 2, { name: "a" }));
+    expect(classOf(a)).toEqual(["loc:@v"]);
+    expect(a.device).toBe("/job:ps/task:0");
+    const b = tf.colocateWith(v, () => tf.colocateWith(w.op, () => tf.add(v, w, { name: "b" })));
+    expect(classOf(b)).toEqual(["loc:@v", "loc:@w"]);
+    const c = tf.colocateWith(v, () =>
+      tf.colocateWith({ op: w, ignoreExisting: true }, () => tf.add(v, w, { name: "c" })),
+    );
+    expect(classOf(c)).toEqual(["loc:@w"]);
+    const d = tf.colocateWith(a, () =>
+      tf.colocateWith(null, true, () => tf.add(v, w, { name: "d" })),
+    );
+    expect(() => classOf(d)).toThrow();
+    expect(() => tf.colocateWith(null, () => 1)).toThrow(
+      "Trying to reset colocation (op is None) but ignore_existing is not True",
+    );
+    expect(() => tf.colocateWith("v" as never, () => 1)).toThrow(TypeError);
+  });
+});

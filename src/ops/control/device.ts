@@ -1,13 +1,18 @@
 import { parseDeviceSpec } from "../../graph/device.js";
 import { getDefaultGraph, type DeviceFunction, type DeviceScope } from "../../graph/graph.js";
 import {
+  booleanKind,
   declare,
   defineParams,
   isPlainObject,
   kind,
+  opt,
+  optNullable,
   parseWithCallback,
   req,
 } from "../../graph/call_args.js";
+import { Operation } from "../../graph/operation.js";
+import { isTensorConvertible, Tensor, toTensorSymbol } from "../../graph/tensor.js";
 import { runScopeCallback } from "../../scope/name_scope.js";
 import { AsyncScopeError, isPromiseLike } from "../../scope/synchronous.js";
 
@@ -81,3 +86,72 @@ export function device<T>(...args: unknown[]): T {
   );
 }
 declare(device, DEVICE_PARAMS);
+
+/** What `tf.colocateWith` takes: an op, a tensor or variable (its op), or `null`. */
+export type ColocationTarget =
+  Operation | Tensor | { [toTensorSymbol](asRef: boolean): Tensor } | null;
+
+/** TF 1.15's `colocate_with(op, ignore_existing=False)`, whose `with` body is the callback. */
+const COLOCATE_WITH_PARAMS = defineParams("colocateWith", [
+  optNullable(
+    "op",
+    kind<Exclude<ColocationTarget, null>>(
+      "an Operation, Tensor or Variable, or null",
+      (v) => v instanceof Operation || v instanceof Tensor || isTensorConvertible(v),
+    ),
+  ),
+  opt("ignoreExisting", booleanKind),
+] as const);
+
+/**
+ * Ops created inside `fn` are colocated with `op` (`tf.colocate_with`): their `_class`
+ * attr lists `loc:@<op>` (with the groups of enclosing colocation scopes, unless
+ * `ignoreExisting`), and they take `op`'s device, the device scopes around set aside — so
+ * an exported graph places them as TensorFlow would. A tensor or variable stands for its
+ * op. `null` with `ignoreExisting: true` clears the colocation inside `fn`.
+ *
+ * @example
+ * ```ts
+ * const v = tf.device("/job:ps/task:0", () => tf.getVariable("v", [2], { initializer: tf.onesInitializer() }));
+ * const y = tf.colocateWith(v, () => tf.multiply(v, 2, { name: "y" }));
+ * y.op.getAttr("_class"); // ==> loc:@v
+ * y.device; // ==> /job:ps/task:0
+ * ```
+ */
+export function colocateWith<T>(op: ColocationTarget, fn: () => T): T;
+export function colocateWith<T>(op: ColocationTarget, ignoreExisting: boolean, fn: () => T): T;
+export function colocateWith<T>(
+  options: { op: ColocationTarget; ignoreExisting?: boolean },
+  fn: () => T,
+): T;
+export function colocateWith<T>(...args: unknown[]): T {
+  const [a, fn] = parseWithCallback<typeof COLOCATE_WITH_PARAMS.params, () => T>(
+    COLOCATE_WITH_PARAMS,
+    args,
+  );
+  if (a.op === undefined) {
+    throw new TypeError("colocateWith() missing 1 required positional argument: 'op'");
+  }
+  const target = a.op;
+  const op =
+    target === null
+      ? null
+      : target instanceof Operation
+        ? target
+        : target instanceof Tensor
+          ? target.op
+          : target[toTensorSymbol](true).op;
+  const graph = op?.graph ?? getDefaultGraph();
+  return runScopeCallback(graph, () =>
+    graph.colocateWith(
+      op,
+      () => {
+        const result = fn();
+        if (isPromiseLike(result)) throw new AsyncScopeError("colocateWith");
+        return result;
+      },
+      a.ignoreExisting ?? false,
+    ),
+  );
+}
+declare(colocateWith, COLOCATE_WITH_PARAMS);
