@@ -69,9 +69,23 @@ export class TensorArrayResource implements Stashable {
   /** Whether gradients may still be taken (no aggregated write happened). */
   gradientsAllowed = true;
 
+  /**
+   * The handle value, made once: a gradient loop's `TensorArrayGradV3` hands it out at
+   * every iteration (a new scalar each time cost a backend allocation).
+   */
+  private handleValue: tfc.Tensor | null = null;
+
+  /** A new handle on the array's handle value (an int32 scalar holding `id`). */
+  handle(): tfc.Tensor {
+    this.handleValue ??= knownScalar(this.id, "int32");
+    return shareTensor(this.handleValue);
+  }
+
   dispose(): void {
     for (const e of this.entries) e.tensor?.dispose();
     this.entries = [];
+    this.handleValue?.dispose();
+    this.handleValue = null;
   }
 
   checkOpen(): void {
@@ -396,7 +410,7 @@ registerOp({
       forward.grads.set(source, g);
       grad = g;
     }
-    return [knownScalar(grad.id, "int32"), passFlow(flow as tfc.Tensor)];
+    return [grad.handle(), passFlow(flow as tfc.Tensor)];
   }),
 });
 
