@@ -104,6 +104,13 @@ export class Executor implements KernelRuntime {
           plan.deadSteps[step.index as number] = 0;
           break;
         default:
+          // A loop body's `Const` without control inputs keeps its slot through the loop.
+          if (inFrame && step.constant && step.inputs.length === 0) {
+            if (step.guards === undefined && step.controls === undefined) {
+              const out = step.outputs[0];
+              if (out !== undefined && values[out] !== undefined) continue;
+            }
+          }
           if (this.isDead(plan, step, values)) {
             this.markDead(plan, step, values);
           } else {
