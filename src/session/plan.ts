@@ -6,7 +6,13 @@ import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { isVariableOpType, variableOpOf } from "../ops/state/variable_ops.js";
 import { missingFeedMessage } from "../ops/array/placeholder.js";
-import { fuseMatMulChains, fuseSummedMatMuls } from "./fusion.js";
+import {
+  batchUnpackedMatMuls,
+  fuseMatMulChains,
+  fuseSummedBiasGrads,
+  fuseSummedMatMuls,
+  hoistTransposedOperands,
+} from "./fusion.js";
 import { rewriteV1Loops } from "./loop_passes.js";
 import { isOrderOnlyGate } from "../ops/control/group.js";
 import { outputContext } from "../graph/control_flow.js";
@@ -177,7 +183,12 @@ export function makePlan(
     ...feedSlots.values(),
     ...fetchSources.filter((f) => f.slot >= 0).map((f) => f.slot),
   ]);
-  const fused = fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned);
+  const fused = hoistTransposedOperands(
+    batchUnpackedMatMuls(
+      fuseSummedBiasGrads(fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned), pinned),
+    ),
+    () => slotCount++,
+  );
   scheduleReleases(fused, fetchSources, feedSlots, constantSlots);
   return {
     steps: fused,
