@@ -76,7 +76,10 @@ const same = la.every((v, i) => Object.is(v, lb[i]));
 const stats = (xs: number[]) => {
   const s = [...xs].sort((p, q) => p - q);
   const tenth = s.slice(0, Math.max(1, Math.floor(s.length / 10)));
-  return { med: s[Math.floor(s.length / 2)] as number, fast: tenth.reduce((p, q) => p + q, 0) / tenth.length };
+  return {
+    med: s[Math.floor(s.length / 2)] as number,
+    fast: tenth.reduce((p, q) => p + q, 0) / tenth.length,
+  };
 };
 const sa = stats(ta);
 const sb = stats(tb);

@@ -27,7 +27,7 @@ if (perOp) {
           );
       for (const step of plan.steps) {
         const kernel = step.kernel;
-        const key = `${step.op.type}${kernel.name === "kernel" || kernel.name === "" ? "*" : ""}`;
+        const key = step.fused === undefined ? step.op.type : `${step.op.type}:${step.fused}`;
         step.kernel = (inputs, op, rt) => {
           const t0 = performance.now();
           const out = kernel(inputs, op, rt);

@@ -102,6 +102,7 @@ export function fuseMatMulChains(steps: Step[], pinned: ReadonlySet<number>): St
       outputs: [last.outputs[0] as number],
       release: [],
       constant: false,
+      fused: "matMulBiasActivation",
     };
     removed.add(mm);
     removed.add(biasStep);
@@ -177,6 +178,7 @@ export function fuseSummedMatMuls(steps: Step[], pinned: ReadonlySet<number>): S
       outputs: sum.outputs.slice(),
       release: [],
       constant: false,
+      fused: "summedMatMuls",
     });
     for (const t of terms) removed.add(t);
     for (const t of through) removed.add(t);
@@ -283,6 +285,7 @@ export function hoistTransposedOperands(steps: Step[], newSlot: () => number): S
       outputs: [slot],
       release: [],
       constant: false,
+      fused: "hoistedTranspose",
     });
     for (const i of positions) {
       const mm = steps[i] as Step;
@@ -292,6 +295,7 @@ export function hoistTransposedOperands(steps: Step[], newSlot: () => number): S
         kernel: ([x, bt]) => [matMulKernel(x as tfc.Tensor, bt as tfc.Tensor, transposeA, false)],
         inputs: [mm.inputs[0] as InputSource, { slot, variable: null }],
         release: [],
+        fused: "pretransposedMatMul",
       });
     }
   }
@@ -373,6 +377,7 @@ export function batchUnpackedMatMuls(steps: Step[]): Step[] {
       outputs: ps.map((p) => p.outputs[0] as number),
       release: [],
       constant: false,
+      fused: "batchedMatMul",
     });
     for (const p of ps) if (p !== first) removed.add(p);
   }
@@ -458,7 +463,9 @@ export function fuseSummedBiasGrads(steps: Step[], pinned: ReadonlySet<number>):
     const same = terms.every((t) => {
       const dims = (t.op.inputs[0] as Tensor).shape.dims as number[];
       const axes = t.op.buildData._axes as number[];
-      return axes.length === k && dims.length === shape.length && dims.every((d, i) => d === shape[i]);
+      return (
+        axes.length === k && dims.length === shape.length && dims.every((d, i) => d === shape[i])
+      );
     });
     if (!same || shape.some((d) => d === 0)) continue;
     const n = terms.length;
@@ -495,6 +502,7 @@ export function fuseSummedBiasGrads(steps: Step[], pinned: ReadonlySet<number>):
       outputs: sum.outputs.slice(),
       release: [],
       constant: false,
+      fused: "summedBiasGrads",
     });
     for (const t of terms) removed.add(t);
     for (const t of through) removed.add(t);

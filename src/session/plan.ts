@@ -51,6 +51,8 @@ export interface Step {
   flow?: "switch" | "merge" | "exit" | "nextIteration" | "controlTrigger" | "frame";
   /** A loop (`flow: "frame"`): its compiled body. */
   frame?: FramePlan;
+  /** A step a plan pass made (`fusion.ts`): which one, for tools and tests. */
+  fused?: string;
 }
 
 /** The pruned, ordered work for one combination of fetches, targets and feeds. */
