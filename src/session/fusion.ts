@@ -509,3 +509,61 @@ export function fuseSummedBiasGrads(steps: Step[], pinned: ReadonlySet<number>):
   }
   return replacement.size === 0 ? steps : spliced(steps, replacement, removed);
 }
+
+/** Whether `step` passes its one input on unchanged: an `Identity`, a `Reshape` to the same shape, a `Sum` over no axes. */
+function passesThrough(step: Step): boolean {
+  if (step.constant || step.outputs.length !== 1 || step.fused !== undefined) return false;
+  const op = step.op;
+  if (op.type === "Identity" || op.type === "StopGradient") return step.inputs.length === 1;
+  if (op.type === "Reshape") {
+    return sameStaticShape(op.inputs[0] as Tensor, op.outputs[0] as Tensor);
+  }
+  if (op.type === "Sum") {
+    const axes = op.buildData._axes as number[] | null | undefined;
+    return (
+      Array.isArray(axes) &&
+      axes.length === 0 &&
+      sameStaticShape(op.inputs[0] as Tensor, op.outputs[0] as Tensor)
+    );
+  }
+  return false;
+}
+
+/**
+ * Steps that pass a value on unchanged (the gradients' `tuple` `Identity`s, the `Reshape`
+ * and empty `Sum` of a broadcasting gradient whose shapes match) are dropped, their readers
+ * reading the value they pass on: each cost a tensor handle and the engine's bookkeeping
+ * (an unrolled 20-step RNN has ~130 of them). Only for values held in slots, whose
+ * content never changes; a pinned (fetched) output keeps its step.
+ */
+export function skipPassThroughs(steps: Step[], pinned: ReadonlySet<number>): Step[] {
+  const alias = new Map<number, number>();
+  const removed = new Set<Step>();
+  const resolve = (s: number): number => {
+    let r = s;
+    for (let next = alias.get(r); next !== undefined; next = alias.get(r)) r = next;
+    return r;
+  };
+  for (const step of steps) {
+    if (!passesThrough(step)) continue;
+    const input = step.inputs[0] as InputSource;
+    const out = step.outputs[0] as number;
+    if (input.slot < 0 || out < 0 || pinned.has(out)) continue;
+    alias.set(out, resolve(input.slot));
+    removed.add(step);
+  }
+  if (removed.size === 0) return steps;
+  const out: Step[] = [];
+  for (const step of steps) {
+    if (removed.has(step)) continue;
+    if (step.inputs.some((i) => i.slot >= 0 && alias.has(i.slot))) {
+      out.push({
+        ...step,
+        inputs: step.inputs.map((i) =>
+          i.slot >= 0 && alias.has(i.slot) ? { ...i, slot: resolve(i.slot) } : i,
+        ),
+      });
+    } else out.push(step);
+  }
+  return out;
+}

@@ -12,6 +12,7 @@ import {
   fuseSummedBiasGrads,
   fuseSummedMatMuls,
   hoistTransposedOperands,
+  skipPassThroughs,
 } from "./fusion.js";
 import { rewriteV1Loops } from "./loop_passes.js";
 import { isOrderOnlyGate } from "../ops/control/group.js";
@@ -185,11 +186,14 @@ export function makePlan(
     ...feedSlots.values(),
     ...fetchSources.filter((f) => f.slot >= 0).map((f) => f.slot),
   ]);
-  const fused = hoistTransposedOperands(
-    batchUnpackedMatMuls(
-      fuseSummedBiasGrads(fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned), pinned),
+  const fused = skipPassThroughs(
+    hoistTransposedOperands(
+      batchUnpackedMatMuls(
+        fuseSummedBiasGrads(fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned), pinned),
+      ),
+      () => slotCount++,
     ),
-    () => slotCount++,
+    pinned,
   );
   scheduleReleases(fused, fetchSources, feedSlots, constantSlots);
   return {
