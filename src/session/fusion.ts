@@ -262,7 +262,8 @@ function writtenBetween(steps: readonly Step[], source: InputSource, from: numbe
 export function hoistTransposedOperands(steps: Step[], newSlot: () => number): Step[] {
   const groups = new Map<string, number[]>();
   steps.forEach((step, i) => {
-    if (step.op.type !== "MatMul" || step.constant || step.op.attrs.transpose_b !== true) return;
+    if (step.op.type !== "MatMul" || step.constant || step.fused !== undefined) return;
+    if (step.op.attrs.transpose_b !== true) return;
     const key = sourceKey(step.inputs[1] as InputSource);
     if (key === null) return;
     const group = groups.get(key);
@@ -315,7 +316,7 @@ export function hoistTransposedOperands(steps: Step[], newSlot: () => number): S
  * `Unpack` does, in place of the first of those products. The rows of a product do not
  * depend on each other, so the values are the same. The `Unpack` stays for its other readers.
  */
-export function batchUnpackedMatMuls(steps: Step[]): Step[] {
+export function batchUnpackedMatMuls(steps: Step[], pinned: ReadonlySet<number>): Step[] {
   const producer = new Map<number, [Step, number]>();
   for (const step of steps) {
     if (step.op.type !== "Unpack" || step.constant) continue;
@@ -327,7 +328,8 @@ export function batchUnpackedMatMuls(steps: Step[]): Step[] {
   // By Unpack and weight: the product step of each output, and where they are.
   const groups = new Map<string, { unpack: Step; products: (Step | undefined)[]; at: number[] }>();
   steps.forEach((step, position) => {
-    if (step.op.type !== "MatMul" || step.constant || step.op.attrs.transpose_a === true) return;
+    if (step.op.type !== "MatMul" || step.constant || step.fused !== undefined) return;
+    if (step.op.attrs.transpose_a === true) return;
     const from = producer.get((step.inputs[0] as InputSource).slot);
     const wKey = sourceKey(step.inputs[1] as InputSource);
     if (from === undefined || wKey === null) return;
@@ -347,9 +349,14 @@ export function batchUnpackedMatMuls(steps: Step[]): Step[] {
   for (const { unpack, products, at } of groups.values()) {
     const x = unpack.inputs[0] as InputSource;
     const xShape = (unpack.op.inputs[0] as Tensor).shape;
-    const axis = unpack.op.attrs.axis as number;
+    // As the Unpack kernel reads it: an imported op has TF's attr only.
+    const given =
+      (unpack.op.buildData._axis as number | undefined) ?? (unpack.op.attrs.axis as number);
+    const axis = given < 0 ? given + 3 : given;
     const complete = products.length > 1 && products.every((p) => p !== undefined);
     if (!complete || x.slot < 0 || xShape.rank !== 3 || (axis !== 0 && axis !== 1)) continue;
+    // A fed output is not the Unpack's value.
+    if (unpack.outputs.some((s) => pinned.has(s))) continue;
     const firstAt = Math.min(...at);
     const lastAt = Math.max(...at);
     const first = steps[firstAt] as Step;
@@ -471,7 +478,9 @@ export function fuseSummedBiasGrads(steps: Step[], pinned: ReadonlySet<number>):
     const n = terms.length;
     const rows = shape.slice(0, k).reduce((a, b) => a * b, 1);
     const cols = shape.slice(k).reduce((a, b) => a * b, 1);
-    const outShape = (sum.op.outputs[0] as Tensor).shape.dims as number[];
+    const sumShape = ((terms[0] as Step).op.outputs[0] as Tensor).shape;
+    if (!sumShape.isFullyDefined()) continue;
+    const outShape = sumShape.dims as number[];
     const axes = Array.from({ length: k }, (_, i) => i);
     const sumOps = terms.map((t) => t.op);
     const addN = sum.kernel;

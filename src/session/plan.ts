@@ -149,7 +149,8 @@ export function makePlan(
     op.inputs.forEach((t, i) => {
       if (!refInputs.has(i)) inputs.push(sourceOf(t));
     });
-    const outputs = def.refOutput ? [] : op.outputs.map((t) => slot(t));
+    // A fed output keeps the fed value: its producer runs for its other outputs only.
+    const outputs = def.refOutput ? [] : op.outputs.map((t) => (fed.has(t) ? -1 : slot(t)));
     const constant = def.constant === true;
     if (constant) outputs.forEach((s) => constantSlots.add(s));
     const step: Step = { op, kernel: def.kernel, inputs, outputs, release: [], constant };
@@ -190,6 +191,7 @@ export function makePlan(
     hoistTransposedOperands(
       batchUnpackedMatMuls(
         fuseSummedBiasGrads(fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned), pinned),
+        pinned,
       ),
       () => slotCount++,
     ),

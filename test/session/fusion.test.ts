@@ -204,3 +204,84 @@ describe("an unrolled loop's per-step products and bias sums", () => {
     expect(r2!.toArray()).toEqual([[50, 110]]);
   });
 });
+
+describe("steps that pass a value on unchanged", () => {
+  it("are dropped, their readers reading the value itself, unless their value is fetched", () => {
+    const x = tf.placeholder(tf.float32, [2, 3]);
+    const passed = tf.identity(tf.multiply(x, 2));
+    const reshaped = tf.reshape(passed, [2, 3]);
+    const summed = tf.reduceSum(reshaped, { axis: [] });
+    const out = tf.add(tf.stopGradient(summed), 1);
+    const types = (fetches: tf.Tensor[]) =>
+      makePlan(fetches, [], [x])
+        .steps.filter((s) => !s.constant)
+        .map((s) => s.op.type);
+    expect(types([out])).toEqual(["Mul", "Add"]);
+    expect(types([out, passed])).toEqual(["Mul", "Identity", "Add"]);
+    using sess = new tf.Session();
+    const feeds = new Map([
+      [
+        x,
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      ],
+    ]);
+    const [alone] = sess.run([out], feeds) as tf.NDArray[];
+    const [withPassed, value] = sess.run([out, passed], feeds) as tf.NDArray[];
+    expect(alone!.toArray()).toEqual([
+      [3, 5, 7],
+      [9, 11, 13],
+    ]);
+    expect(withPassed!.toArray()).toEqual(alone!.toArray());
+    expect(value!.toArray()).toEqual([
+      [2, 4, 6],
+      [8, 10, 12],
+    ]);
+  });
+});
+
+describe("an Unpack's products with one weight", () => {
+  it("use a fed output's value, not the Unpack's", () => {
+    const x = tf.placeholder(tf.float32, [2, 3, 2]);
+    const w = tf.constant([
+      [1, 2],
+      [3, 4],
+    ]);
+    const parts = tf.unstack(x, { axis: 1 });
+    const products = parts.map((p) => tf.matmul(p, w));
+    const ones = Array.from({ length: 2 }, () => Array.from({ length: 3 }, () => [1, 1]));
+    using sess = new tf.Session();
+    const fed = new Map<tf.Tensor, unknown>([
+      [x, ones],
+      [
+        parts[1]!,
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ],
+    ]);
+    const got = (sess.run(products, fed) as tf.NDArray[]).map((p) => p.toArray());
+    expect(got).toEqual([
+      [
+        [4, 6],
+        [4, 6],
+      ],
+      [
+        [3, 4],
+        [1, 2],
+      ],
+      [
+        [4, 6],
+        [4, 6],
+      ],
+    ]);
+    const plan = makePlan(products, [], [x]);
+    expect(fusedSteps(plan, "batchedMatMul").length).toBe(1);
+    expect(
+      (sess.run(products, new Map([[x, ones]])) as tf.NDArray[]).map((p) => p.toArray()),
+    ).toEqual([got[0], got[0], got[0]]);
+  });
+});
