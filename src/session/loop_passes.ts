@@ -5,7 +5,7 @@ import { matMulKernel } from "../ops/math/matmul.js";
 import { sumKernel } from "../ops/math/reduce.js";
 import type { KernelRuntime, Stashable } from "../ops/registry.js";
 import { shareTensor } from "../ops/tfjs_internals.js";
-import { knownScalar, scalarOf } from "../ops/control/scalars.js";
+import { runScalar, scalarOf } from "../ops/control/scalars.js";
 import { pushOnlyKernel } from "../ops/control/stack_ops.js";
 import type { InputSource, Step } from "./plan.js";
 
@@ -238,8 +238,8 @@ function scalarArithmetic(step: Step): Step | null {
   const dtype = out.dtype;
   return {
     ...step,
-    kernel: ([a, b]) => [
-      knownScalar(fn(scalarOf(a as tfc.Tensor), scalarOf(b as tfc.Tensor)), dtype),
+    kernel: ([a, b], _op, runtime) => [
+      runScalar(fn(scalarOf(a as tfc.Tensor), scalarOf(b as tfc.Tensor)), dtype, runtime),
     ],
   };
 }
