@@ -153,3 +153,92 @@ export function float32Pass(
   );
   return outArrays.map((values) => tfc.tensor(values, dims, "float32"));
 }
+
+/** One slice of a tensor: its start and its extent in every dimension (both resolved). */
+export interface SliceBox {
+  readonly begin: readonly number[];
+  readonly size: readonly number[];
+}
+
+/**
+ * Slices of `x`, each copied straight out of the wasm backend's heap, or `null` on a
+ * backend without one (or for a dtype it keeps elsewhere). tfjs-wasm's own `Slice`
+ * first copies the whole input out of the heap, once per slice: `split` into n parts
+ * copied its input n times (an LSTM cell splits its gates at every step).
+ */
+export function heapSlices(x: tfc.Tensor, boxes: readonly SliceBox[]): tfc.Tensor[] | null {
+  const dtype = x.dtype;
+  if (dtype !== "float32" && dtype !== "int32" && dtype !== "bool") return null;
+  const e = engine();
+  const backend = e.backend;
+  if (
+    typeof backend.makeOutput !== "function" ||
+    typeof backend.typedArrayFromHeap !== "function" ||
+    backend.dataIdMap?.has(x.dataId) !== true
+  ) {
+    return null;
+  }
+  if (boxes.some((b) => b.size.some((d) => d === 0))) return null;
+  const fromHeap = backend.typedArrayFromHeap.bind(backend);
+  const made = boxes.map((b) =>
+    (backend.makeOutput as NonNullable<HeapBackend["makeOutput"]>)(b.size.slice(), dtype),
+  );
+  // Views only after every allocation: an allocation can grow the heap, which detaches
+  // the views made before it.
+  const source = fromHeap({ shape: x.shape, dtype, dataId: x.dataId }) as Float32Array;
+  boxes.forEach((b, i) => {
+    const out = fromHeap({
+      shape: b.size.slice(),
+      dtype,
+      dataId: (made[i] as { dataId: object }).dataId,
+    }) as Float32Array;
+    copyBox(source, x.shape, b, out);
+  });
+  return made.map((o, i) =>
+    e.makeTensorFromDataId(o.dataId, (boxes[i] as SliceBox).size.slice(), dtype, backend),
+  );
+}
+
+/** Copies the box of `source` (row-major, of `shape`) into `out`, in runs as long as possible. */
+function copyBox(
+  source: Float32Array,
+  shape: readonly number[],
+  box: SliceBox,
+  out: Float32Array,
+): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = source[0] as number;
+    return;
+  }
+  // Trailing dimensions taken whole join the run of the last one that is not.
+  let k = rank - 1;
+  let inner = 1;
+  while (k > 0 && box.begin[k] === 0 && box.size[k] === shape[k]) {
+    inner *= shape[k] as number;
+    k--;
+  }
+  const run = (box.size[k] as number) * inner;
+  const strides = new Array<number>(k + 1);
+  strides[k] = inner;
+  for (let d = k - 1; d >= 0; d--) {
+    strides[d] = (strides[d + 1] as number) * (shape[d + 1] as number);
+  }
+  let runs = 1;
+  for (let d = 0; d < k; d++) runs *= box.size[d] as number;
+  const index = new Array<number>(k).fill(0);
+  let at = 0;
+  for (let n = 0; n < runs; n++) {
+    let from = (box.begin[k] as number) * inner;
+    for (let d = 0; d < k; d++) {
+      from += ((box.begin[d] as number) + (index[d] as number)) * (strides[d] as number);
+    }
+    out.set(source.subarray(from, from + run), at);
+    at += run;
+    for (let d = k - 1; d >= 0; d--) {
+      index[d] = (index[d] as number) + 1;
+      if ((index[d] as number) < (box.size[d] as number)) break;
+      index[d] = 0;
+    }
+  }
+}

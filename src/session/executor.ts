@@ -6,6 +6,7 @@ import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { KernelRuntime, Stashable, SubgraphPlan } from "../ops/registry.js";
 import { shareTensor } from "../ops/tfjs_internals.js";
+import { scalarOf } from "../ops/control/scalars.js";
 import { makePlan, type InputSource, type Plan, type Step } from "./plan.js";
 import type { FramePlan } from "./frames.js";
 
@@ -44,6 +45,14 @@ export class Executor implements KernelRuntime {
   private readonly stashes = new Map<number, Stashable>();
   private nextStash = 1;
   private readonly resources = new Map<Operation, Stashable>();
+  /**
+   * Loop frames pass values on without new tensor handles: a value an `Enter`, `Merge`,
+   * `Switch` or `NextIteration` forwards inside a frame is the same tensor in both slots,
+   * and this counts the slots beyond the first that hold it (freeing a slot drops one;
+   * the last frees the tensor). A frame's slots never leave it (its `Exit`s hand out new
+   * handles), so these counts are back to zero when a loop ends.
+   */
+  private readonly shares = new Map<tfc.Tensor, number>();
 
   /** The plan for these fetches, targets and feeds, made once and kept. */
   planFor(
@@ -67,7 +76,7 @@ export class Executor implements KernelRuntime {
   runSteps(plan: Plan, values: (tfc.Tensor | undefined)[]): void {
     const saved = this.currentStep;
     try {
-      if (plan.deadness) this.runFlowSteps(plan, plan.steps, values);
+      if (plan.deadness) this.runFlowSteps(plan, plan.steps, values, false);
       else for (const step of plan.steps) this.runStep(plan, step, values);
     } finally {
       this.currentStep = saved;
@@ -75,17 +84,17 @@ export class Executor implements KernelRuntime {
   }
 
   /** `steps` of a plan with control flow: TensorFlow's dead values and loop frames. */
-  private runFlowSteps(plan: Plan, steps: readonly Step[], values: Values): void {
+  private runFlowSteps(plan: Plan, steps: readonly Step[], values: Values, inFrame: boolean): void {
     for (const step of steps) {
       switch (step.flow) {
         case "frame":
           this.runFrame(plan, step, values);
           break;
         case "switch":
-          this.runSwitch(plan, step, values);
+          this.runSwitch(plan, step, values, inFrame);
           break;
         case "merge":
-          this.runMerge(plan, step, values);
+          this.runMerge(plan, step, values, inFrame);
           break;
         case "exit":
         case "nextIteration":
@@ -95,6 +104,13 @@ export class Executor implements KernelRuntime {
           plan.deadSteps[step.index as number] = 0;
           break;
         default:
+          // A loop body's `Const` without control inputs keeps its slot through the loop.
+          if (inFrame && step.constant && step.inputs.length === 0) {
+            if (step.guards === undefined && step.controls === undefined) {
+              const out = step.outputs[0];
+              if (out !== undefined && values[out] !== undefined) continue;
+            }
+          }
           if (this.isDead(plan, step, values)) {
             this.markDead(plan, step, values);
           } else {
@@ -128,31 +144,52 @@ export class Executor implements KernelRuntime {
     for (const s of step.release) {
       const v = values[s];
       if (v === undefined || plan.constantSlots.has(s)) continue;
-      if (v !== DEAD) v.dispose();
+      this.free(v);
       values[s] = undefined;
     }
   }
 
+  /**
+   * A slot's value for another slot: inside a loop frame the same tensor, counted (see
+   * {@link shares}); else a new handle, as a value the run hands out must be its own. A
+   * variable's value is always a new handle: the variable may be assigned meanwhile.
+   */
+  private pass(v: tfc.Tensor, source: InputSource, inFrame: boolean): tfc.Tensor {
+    if (!inFrame || source.variable !== null) return shareTensor(v);
+    this.shares.set(v, (this.shares.get(v) ?? 0) + 1);
+    return v;
+  }
+
+  /** Frees a slot's value: drops the slot's share of it (see {@link shares}). */
+  private free(v: tfc.Tensor): void {
+    if (v === DEAD) return;
+    const n = this.shares.get(v);
+    if (n === undefined) v.dispose();
+    else if (n === 1) this.shares.delete(v);
+    else this.shares.set(v, n - 1);
+  }
+
   /** `Switch`: the data goes to output 1 if the predicate is true, else to output 0. */
-  private runSwitch(plan: Plan, step: Step, values: Values): void {
+  private runSwitch(plan: Plan, step: Step, values: Values, inFrame: boolean): void {
     if (this.isDead(plan, step, values)) return this.markDead(plan, step, values);
     plan.deadSteps[step.index as number] = 0;
-    const data = this.inputValue(step.inputs[0] as InputSource, values, step.op);
+    const source = step.inputs[0] as InputSource;
+    const data = this.inputValue(source, values, step.op);
     const pred = this.inputValue(step.inputs[1] as InputSource, values, step.op);
     // A loop's `Switch`es all read its `LoopCond`: read the predicate once.
     if (pred !== this.lastPred) {
       this.lastPred = pred;
-      this.lastPredValue = pred.dataSync()[0] ? 1 : 0;
+      this.lastPredValue = scalarOf(pred) ? 1 : 0;
     }
     const taken = this.lastPredValue;
     const live = step.outputs[taken] as number;
     const dead = step.outputs[1 - taken] as number;
-    if (live >= 0) values[live] = shareTensor(data);
+    if (live >= 0) values[live] = this.pass(data, source, inFrame);
     if (dead >= 0) values[dead] = DEAD;
   }
 
   /** `Merge`: forwards its first live input and that input's index; dead if none is. */
-  private runMerge(plan: Plan, step: Step, values: Values): void {
+  private runMerge(plan: Plan, step: Step, values: Values, inFrame: boolean): void {
     let chosen = -1;
     let value: tfc.Tensor | undefined;
     const controlDead = step.controls?.some((c) => plan.deadSteps[c] === 1) === true;
@@ -167,7 +204,7 @@ export class Executor implements KernelRuntime {
     if (value === undefined) return this.markDead(plan, step, values);
     plan.deadSteps[step.index as number] = 0;
     const [out, index] = step.outputs as [number, number];
-    if (out >= 0) values[out] = shareTensor(value);
+    if (out >= 0) values[out] = this.pass(value, step.inputs[chosen] as InputSource, inFrame);
     if (index >= 0 && !step.release.includes(index)) values[index] = tfc.scalar(chosen, "int32");
   }
 
@@ -183,11 +220,13 @@ export class Executor implements KernelRuntime {
       return;
     }
     plan.deadSteps[step.index as number] = 0;
-    const v = this.inputValue(step.inputs[0] as InputSource, values, step.op);
+    const source = step.inputs[0] as InputSource;
+    const v = this.inputValue(source, values, step.op);
     if (out < 0) return;
     const previous = values[out];
-    if (previous !== undefined && previous !== DEAD) previous.dispose();
-    values[out] = shareTensor(v);
+    if (previous !== undefined) this.free(previous);
+    // An `Exit`'s value leaves the frame: a handle of its own.
+    values[out] = step.flow === "exit" ? shareTensor(v) : this.pass(v, source, true);
   }
 
   /**
@@ -209,7 +248,7 @@ export class Executor implements KernelRuntime {
     }
     plan.deadSteps[step.index as number] = 0;
     frame.enters.forEach((e, i) => {
-      values[e.slot] = shareTensor(entered[i] as tfc.Tensor);
+      values[e.slot] = this.pass(entered[i] as tfc.Tensor, e.source, true);
     });
     for (const s of frame.nextSlots) values[s] = DEAD;
     for (const s of frame.exitSlots) values[s] = DEAD;
@@ -220,11 +259,11 @@ export class Executor implements KernelRuntime {
           for (const e of frame.enters) {
             if (e.constant) continue;
             const v = values[e.slot];
-            if (v !== undefined && v !== DEAD) v.dispose();
+            if (v !== undefined) this.free(v);
             values[e.slot] = DEAD;
           }
         }
-        this.runFlowSteps(plan, frame.steps, values);
+        this.runFlowSteps(plan, frame.steps, values, true);
         let more = false;
         for (const s of frame.nextSlots) {
           const v = values[s];
@@ -236,7 +275,7 @@ export class Executor implements KernelRuntime {
       for (const s of frame.ownSlots) {
         if (plan.constantSlots.has(s)) continue;
         const v = values[s];
-        if (v !== undefined && v !== DEAD) v.dispose();
+        if (v !== undefined) this.free(v);
         values[s] = undefined;
       }
     }
@@ -277,7 +316,7 @@ export class Executor implements KernelRuntime {
     for (const s of step.release) {
       const v = values[s];
       if (v !== undefined && !plan.constantSlots.has(s)) {
-        v.dispose();
+        this.free(v);
         values[s] = undefined;
       }
     }
@@ -386,6 +425,8 @@ export class Executor implements KernelRuntime {
   endRun(): void {
     for (const value of this.stashes.values()) value.dispose();
     this.stashes.clear();
+    // Counts a failed loop left (its slots were freed when it stopped).
+    this.shares.clear();
   }
 
   /** Frees constants and variable values. */

@@ -5,7 +5,7 @@ import { matMulKernel } from "../ops/math/matmul.js";
 import { sumKernel } from "../ops/math/reduce.js";
 import type { KernelRuntime, Stashable } from "../ops/registry.js";
 import { shareTensor } from "../ops/tfjs_internals.js";
-import { knownScalar, scalarOf } from "../ops/control/scalars.js";
+import { runScalar, scalarOf } from "../ops/control/scalars.js";
 import { pushOnlyKernel } from "../ops/control/stack_ops.js";
 import type { InputSource, Step } from "./plan.js";
 
@@ -32,6 +32,8 @@ import type { InputSource, Step } from "./plan.js";
  * - Fewer steps per iteration: the `Identity` a loop body reads each loop variable through
  *   is skipped (its readers read the `Switch`), and a `StackPushV2` whose output nothing
  *   reads does not make one.
+ * - Pass-throughs: a `Sum` or `Reshape` that keeps its input's (known) shape hands the
+ *   input on instead of calling a kernel (the gradient of `x + 1.0` in an LSTM cell).
  * - Scalar counters: the int32 and bool scalar arithmetic and comparisons of loop counters
  *   and conditions (`i + 1`, `i < n`, `LogicalAnd`) are computed in JavaScript from the
  *   values the loop machinery already knows (`ops/control/scalars.ts`), not by a backend
@@ -156,9 +158,29 @@ export function rewriteV1Loops(steps: Step[]): void {
         ? hoistInvariantTranspose(step)
         : step.op.type === "StackPushV2"
           ? pushOnly(step)
-          : scalarArithmetic(step);
+          : step.op.type === "Sum" || step.op.type === "Reshape"
+            ? sameShapePassThrough(step)
+            : scalarArithmetic(step);
     if (rewritten !== null) replace(step.op, rewritten);
   }
+}
+
+/**
+ * A `Sum` or `Reshape` step whose value has its input's shape, fully known (a gradient's
+ * `Reshape(Sum(dy, axes), shape)` for an operand that was not broadcast: `Sum` over no
+ * axes, or only over kept size-1 ones), as one handing its input on, not a backend kernel
+ * call. It keeps its inputs, so it is dead exactly when the kernel step would be.
+ */
+function sameShapePassThrough(step: Step): Step | null {
+  const op = step.op;
+  const x = op.inputs[0] as Tensor;
+  const y = op.outputs[0] as Tensor;
+  if (step.constant || op.outputs.length !== 1 || x.dtype !== y.dtype) return null;
+  if ((step.inputs[0] as InputSource | undefined)?.slot === undefined) return null;
+  if (!x.shape.isFullyDefined() || !y.shape.isFullyDefined()) return null;
+  const [a, b] = [x.shape.dims as number[], y.shape.dims as number[]];
+  if (a.length !== b.length || a.some((d, i) => d !== b[i])) return null;
+  return { ...step, kernel: ([value]) => [shareTensor(value as tfc.Tensor)] };
 }
 
 /** A `StackPushV2` step whose output nothing reads, as one that only pushes. */
@@ -238,8 +260,8 @@ function scalarArithmetic(step: Step): Step | null {
   const dtype = out.dtype;
   return {
     ...step,
-    kernel: ([a, b]) => [
-      knownScalar(fn(scalarOf(a as tfc.Tensor), scalarOf(b as tfc.Tensor)), dtype),
+    kernel: ([a, b], _op, runtime) => [
+      runScalar(fn(scalarOf(a as tfc.Tensor), scalarOf(b as tfc.Tensor)), dtype, runtime),
     ],
   };
 }

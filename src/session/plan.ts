@@ -6,7 +6,14 @@ import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { isVariableOpType, variableOpOf } from "../ops/state/variable_ops.js";
 import { missingFeedMessage } from "../ops/array/placeholder.js";
-import { fuseMatMulChains, fuseSummedMatMuls } from "./fusion.js";
+import {
+  batchUnpackedMatMuls,
+  fuseMatMulChains,
+  fuseSummedBiasGrads,
+  fuseSummedMatMuls,
+  hoistTransposedOperands,
+  skipPassThroughs,
+} from "./fusion.js";
 import { rewriteV1Loops } from "./loop_passes.js";
 import { isOrderOnlyGate } from "../ops/control/group.js";
 import { outputContext } from "../graph/control_flow.js";
@@ -45,6 +52,8 @@ export interface Step {
   flow?: "switch" | "merge" | "exit" | "nextIteration" | "controlTrigger" | "frame";
   /** A loop (`flow: "frame"`): its compiled body. */
   frame?: FramePlan;
+  /** A step a plan pass made (`fusion.ts`): which one, for tools and tests. */
+  fused?: string;
 }
 
 /** The pruned, ordered work for one combination of fetches, targets and feeds. */
@@ -140,7 +149,8 @@ export function makePlan(
     op.inputs.forEach((t, i) => {
       if (!refInputs.has(i)) inputs.push(sourceOf(t));
     });
-    const outputs = def.refOutput ? [] : op.outputs.map((t) => slot(t));
+    // A fed output keeps the fed value: its producer runs for its other outputs only.
+    const outputs = def.refOutput ? [] : op.outputs.map((t) => (fed.has(t) ? -1 : slot(t)));
     const constant = def.constant === true;
     if (constant) outputs.forEach((s) => constantSlots.add(s));
     const step: Step = { op, kernel: def.kernel, inputs, outputs, release: [], constant };
@@ -177,7 +187,16 @@ export function makePlan(
     ...feedSlots.values(),
     ...fetchSources.filter((f) => f.slot >= 0).map((f) => f.slot),
   ]);
-  const fused = fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned);
+  const fused = skipPassThroughs(
+    hoistTransposedOperands(
+      batchUnpackedMatMuls(
+        fuseSummedBiasGrads(fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned), pinned),
+        pinned,
+      ),
+      () => slotCount++,
+    ),
+    pinned,
+  );
   scheduleReleases(fused, fetchSources, feedSlots, constantSlots);
   return {
     steps: fused,

@@ -4,6 +4,7 @@ import * as tf from "../../src/index.js";
 import { float32Pass } from "../../src/ops/tfjs_internals.js";
 import { gradOp } from "../../src/ops/math/cwise_grad.js";
 import { applyOp } from "../../src/ops/state/training_ops.js";
+import { sumKernel } from "../../src/ops/math/reduce.js";
 
 /*
  * Small `ApplyAdam`, `ApplyGradientDescent`, `TanhGrad` and `SigmoidGrad` run as one JS
@@ -195,5 +196,25 @@ describe("Unpack by copies", () => {
       [1, 3],
       [2, 4],
     ]);
+  });
+});
+
+describe("small sums over leading axes", () => {
+  it("are bit-identical to the product with a row of ones that larger ones run", () => {
+    for (const shape of [
+      [32, 10],
+      [7, 3, 5],
+      [1, 9],
+    ]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const rows = shape[0]! * (shape.length === 3 ? shape[1]! : 1);
+      const x = tfc.tensor(values(n, 11, 1e3), shape);
+      const axes = shape.length === 3 ? [0, 1] : [0];
+      const got = sumKernel(x, axes, false);
+      const want = tfc.matMul(tfc.ones([1, rows]), tfc.reshape(x, [rows, n / rows]));
+      expect(got.shape).toEqual(shape.slice(axes.length));
+      expectBitIdentical(got.dataSync(), want.dataSync(), `sum of ${shape.join("x")}`);
+      tfc.dispose([x, got, want]);
+    }
   });
 });

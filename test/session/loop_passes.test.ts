@@ -99,6 +99,10 @@ describe("loop plan passes", () => {
     expect(steps.get("m/rnn/while/Exit_2")?.flow).toBe("exit");
     // The product with the transposed weight reads it transposed once per loop run.
     expect(steps.get(`${grad}MatMul_grad/MatMul`)?.kernel).not.toBe(registered("MatMul"));
+    // The forget bias's gradient (`x + 1.0`: a sum over no axes, a reshape to the same
+    // shape) hands its value on without a kernel.
+    expect(steps.get(`${grad}Add_grad/Sum`)?.kernel).not.toBe(registered("Sum"));
+    expect(steps.get(`${grad}Add_grad/Reshape`)?.kernel).not.toBe(registered("Reshape"));
   });
 
   it("compute the values of the unrolled model", () => {
@@ -128,6 +132,59 @@ function expectedSum(a: number[][][], b: number[][][], n: number): number[][] {
   }
   return out;
 }
+
+describe("pass-through Sum and Reshape in a loop", () => {
+  it("keep the values, and die with the branch they are in", () => {
+    const n = tf.placeholder(tf.int32, [], { name: "n" });
+    const x = tf.placeholder(tf.float32, [2, 3], { name: "x" });
+    const [, out] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, n),
+      (i: tf.Tensor, v: tf.Tensor) => {
+        const even = tf.equal(tf.floormod(i, 2), 0);
+        const next = tf.cond(
+          even,
+          () => tf.reshape(tf.reduceSum(tf.multiply(v, 2), { axis: [], keepdims: false }), [2, 3]),
+          () => tf.add(v, 1),
+        ) as tf.Tensor;
+        return [tf.add(i, 1), next];
+      },
+      [tf.constant(0, { dtype: tf.int32 }), x],
+    ) as tf.Tensor[];
+    const plan = makePlan([out as tf.Tensor], [], [n, x]);
+    const inLoop: Step[] = [];
+    const visit = (list: readonly Step[], deep: boolean): void => {
+      for (const s of list) {
+        if (deep) inLoop.push(s);
+        if (s.frame !== undefined) visit(s.frame.steps, true);
+      }
+    };
+    visit(plan.steps, false);
+    const sum = inLoop.find((s) => s.op.type === "Sum");
+    expect(sum?.kernel).not.toBe(getOpDefinition("Sum")?.kernel);
+    expect(inLoop.find((s) => s.op.type === "Reshape")?.kernel).not.toBe(
+      getOpDefinition("Reshape")?.kernel,
+    );
+    using sess = new tf.Session();
+    const got = sess.run(
+      out as tf.Tensor,
+      new Map<tf.Tensor, unknown>([
+        [n, 3],
+        [
+          x,
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ],
+      ]),
+    );
+    // i = 0: ×2, i = 1: +1, i = 2: ×2.
+    expect(got.toArray()).toEqual([
+      [6, 10, 14],
+      [18, 22, 26],
+    ]);
+  });
+});
 
 describe("deferred accumulators of a tf.whileLoop (recognized from the ops)", () => {
   const T = 3;

@@ -9,6 +9,7 @@ import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_a
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantInts, constantValue, constantValueAsShape, readInts } from "../tensor_util.js";
+import { heapSlices } from "../tfjs_internals.js";
 
 registerOp({
   type: "Slice",
@@ -22,7 +23,8 @@ registerOp({
     const b = (op.buildData._begin as number[] | null) ?? readInts(begin as tfc.Tensor);
     const s = (op.buildData._size as number[] | null) ?? readInts(size as tfc.Tensor);
     checkSlice(input.shape, b, s, op.name);
-    return [tfc.slice(input, b, s)];
+    const extent = s.map((d, i) => (d === -1 ? (input.shape[i] as number) - (b[i] as number) : d));
+    return heapSlices(input, [{ begin: b, size: extent }]) ?? [tfc.slice(input, b, s)];
   },
 });
 

@@ -20,6 +20,7 @@ import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference, type ShapeErrorContext } from "../shape_utils.js";
 import { constantInts, constantValue, readInts, readScalar } from "../tensor_util.js";
 import type { ConstValue } from "../const_value.js";
+import { heapSlices } from "../tfjs_internals.js";
 
 function axisOf(
   op: { buildData: Readonly<Record<string, unknown>> },
@@ -39,7 +40,10 @@ registerOp({
   },
   kernel: ([splitDim, value], op) => {
     const x = value as tfc.Tensor;
-    return tfc.split(x, op.attrs.num_split as number, axisOf(op, splitDim as tfc.Tensor, x.rank));
+    const axis = axisOf(op, splitDim as tfc.Tensor, x.rank);
+    const n = op.attrs.num_split as number;
+    const parts = Array.from({ length: n }, () => (x.shape[axis] as number) / n);
+    return (Number.isInteger(parts[0]) ? heapSplit(x, parts, axis) : null) ?? tfc.split(x, n, axis);
   },
 });
 
@@ -66,9 +70,25 @@ registerOp({
         op.name,
       );
     }
-    return tfc.split(x, sizes, axis);
+    return heapSplit(x, sizes, axis) ?? tfc.split(x, sizes, axis);
   },
 });
+
+/** `x` cut along `axis` into parts of `sizes`, from the wasm heap (`null` elsewhere). */
+function heapSplit(x: tfc.Tensor, sizes: readonly number[], axis: number): tfc.Tensor[] | null {
+  let start = 0;
+  return heapSlices(
+    x,
+    sizes.map((len) => {
+      const begin = x.shape.map(() => 0);
+      begin[axis] = start;
+      const size = x.shape.slice();
+      size[axis] = len;
+      start += len;
+      return { begin, size };
+    }),
+  );
+}
 
 /** `MakeDimForScalarInputWithNegativeIndexing`: the split axis, normalized when the rank is known. */
 function splitAxis(

@@ -69,9 +69,23 @@ export class TensorArrayResource implements Stashable {
   /** Whether gradients may still be taken (no aggregated write happened). */
   gradientsAllowed = true;
 
+  /**
+   * The handle value, made once: a gradient loop's `TensorArrayGradV3` hands it out at
+   * every iteration (a new scalar each time cost a backend allocation).
+   */
+  private handleValue: tfc.Tensor | null = null;
+
+  /** A new handle on the array's handle value (an int32 scalar holding `id`). */
+  handle(): tfc.Tensor {
+    this.handleValue ??= knownScalar(this.id, "int32");
+    return shareTensor(this.handleValue);
+  }
+
   dispose(): void {
     for (const e of this.entries) e.tensor?.dispose();
     this.entries = [];
+    this.handleValue?.dispose();
+    this.handleValue = null;
   }
 
   checkOpen(): void {
@@ -396,7 +410,7 @@ registerOp({
       forward.grads.set(source, g);
       grad = g;
     }
-    return [knownScalar(grad.id, "int32"), passFlow(flow as tfc.Tensor)];
+    return [grad.handle(), passFlow(flow as tfc.Tensor)];
   }),
 });
 
@@ -575,7 +589,14 @@ registerOp({
         `Max scatter index must be < array size (${maxIndex} vs. ${size})`,
       );
     }
-    ta.writeMany(idx, idx.length === 0 ? [] : tfc.unstack(x));
+    ta.writeMany(
+      idx,
+      cutRows(
+        x,
+        idx.map(() => 1),
+        true,
+      ),
+    );
     return [passFlow(flow as tfc.Tensor)];
   }),
 });
@@ -627,14 +648,38 @@ registerOp({
 
 /** `x` cut along axis 0 into pieces of `lengths` rows (zero rows allowed). */
 function splitRows(x: tfc.Tensor, lengths: readonly number[]): tfc.Tensor[] {
+  return cutRows(x, lengths, false);
+}
+
+/**
+ * `x` cut along axis 0 into pieces of `lengths` rows, each piece dropping that axis if
+ * `squeeze` (then every length is 1). The values are read once and each piece written from
+ * them: tfjs-wasm's `Slice`, which `unstack` and `slice` run once per piece, copies the
+ * whole input out of the heap each time (a gradient loop's `[time, batch, units]`
+ * scatter would copy it `time` times).
+ */
+function cutRows(x: tfc.Tensor, lengths: readonly number[], squeeze: boolean): tfc.Tensor[] {
+  if (lengths.length === 0) return [];
+  if (x.dtype === "string" || x.dtype === "complex64") {
+    if (squeeze) return tfc.unstack(x);
+    let start = 0;
+    return lengths.map((len) => {
+      const begin = x.shape.map(() => 0);
+      begin[0] = start;
+      const size = x.shape.slice();
+      size[0] = len;
+      start += len;
+      return tfc.slice(x, begin, size);
+    });
+  }
+  const inner = x.shape.slice(1);
+  const rowSize = inner.reduce((a, b) => a * b, 1);
+  const data = x.dataSync() as Float32Array | Int32Array | Uint8Array;
   let start = 0;
   return lengths.map((len) => {
-    const begin = x.shape.map(() => 0);
-    begin[0] = start;
-    const size = x.shape.slice();
-    size[0] = len;
+    const piece = data.slice(start * rowSize, (start + len) * rowSize);
     start += len;
-    return tfc.slice(x, begin, size);
+    return tfc.tensor(piece, squeeze ? inner : [len, ...inner], x.dtype);
   });
 }
 

@@ -19,7 +19,7 @@ import {
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
-import { shareTensor } from "../tfjs_internals.js";
+import { float32Pass, shareTensor } from "../tfjs_internals.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 import { constantValue, constNumbers, readInts } from "../tensor_util.js";
 import { graphFromValues, withNameScope } from "../../scope/name_scope.js";
@@ -92,10 +92,42 @@ export function sumKernel(x: tfc.Tensor, axes: number[], keepDims: boolean): tfc
   const kept = x.shape.slice(k);
   const rows = sizeOver(x, axes);
   const cols = x.size / rows;
+  const outShape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
+  if (x.size <= SMALL_SUM_ELEMENTS) {
+    const out = float32Pass([x], 1, outShape, ([src], [dst]) => sumRows(src, dst, cols));
+    if (out !== null) return out[0] as tfc.Tensor;
+  }
   return tfc.tidy(() => {
     const total = tfc.matMul(tfc.ones([1, rows]), tfc.reshape(x, [rows, cols]));
-    return tfc.reshape(total, keepDims ? [...axes.map(() => 1), ...kept] : kept);
+    return tfc.reshape(total, outShape);
   });
+}
+
+/**
+ * Below this many elements the sum over leading axes is one JS pass: the product with
+ * ones is four tfjs calls (ones, two reshapes, the product), most of a small step's bias
+ * gradient.
+ */
+const SMALL_SUM_ELEMENTS = 1024;
+const fround = Math.fround;
+
+/**
+ * Column sums of a float32 matrix of `cols` columns into `dst`, each column added row by row
+ * from zero and rounded to float32 at every addition: the order of XNNPACK's product with
+ * a row of ones, so the values are bit-identical to it.
+ */
+export function sumRows(
+  src: Float32Array | undefined,
+  dst: Float32Array | undefined,
+  cols: number,
+): void {
+  const from = src as Float32Array;
+  const to = dst as Float32Array;
+  for (let c = 0; c < cols; c++) {
+    let sum = 0;
+    for (let i = c; i < from.length; i += cols) sum = fround(sum + (from[i] as number));
+    to[c] = sum;
+  }
 }
 
 /** Reduction op types, their tfjs kernels, and the dtypes TensorFlow allows. */

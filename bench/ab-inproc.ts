@@ -1,0 +1,88 @@
+/**
+ * Two scopeflow trees' training steps in one process, steps alternating A B A B …, so that
+ * a loaded machine's noise falls on both alike: `npx tsx bench/ab-inproc.ts <treeA> <treeB>
+ * <case> [steps]` (trees: paths of scopeflow checkouts sharing one node_modules). Prints
+ * each one's median and the fastest tenth's mean per step, and their ratios B/A.
+ */
+import { pathToFileURL } from "node:url";
+
+const [treeA, treeB, caseName = "rnn-adam-16", stepsArg = "300"] = process.argv.slice(2);
+const STEPS = Number(stepsArg);
+type StepFn = () => number;
+type Builder = (
+  spec: { kind: "mlp" | "rnn" | "cnn"; batch: number; optimizer: "sgd" | "adam" },
+  weights: Float32Array[],
+  shapes: number[][],
+  x: Float32Array,
+  xShape: number[],
+  y: Float32Array,
+) => Promise<StepFn>;
+
+function seeded(n: number, seed: number, scale: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
+  }
+  return out;
+}
+const kind = caseName.startsWith("mlp") ? "mlp" : "rnn";
+const batch = Number(caseName.split("-").pop());
+const spec = { kind, batch, optimizer: caseName.includes("sgd") ? "sgd" : "adam" } as const;
+const shapes =
+  kind === "mlp"
+    ? [[784, 256], [256], [256, 256], [256], [256, 10], [10]]
+    : [[64, 128], [128, 128], [128], [128, 10], [10]];
+const weights = shapes.map((shape, i) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const fanIn = shape.length > 1 ? n / (shape[shape.length - 1] as number) : 1;
+  return shape.length === 1 ? new Float32Array(n) : seeded(n, 100 + i, Math.sqrt(3 / fanIn));
+});
+const xShape = kind === "mlp" ? [batch, 784] : [batch, 20, 64];
+const x = seeded(
+  xShape.reduce((a, b) => a * b, 1),
+  7,
+  1,
+);
+const y = new Float32Array(batch * 10);
+for (let i = 0; i < batch; i++) y[i * 10 + (i % 10)] = 1;
+
+async function load(tree: string): Promise<StepFn> {
+  const mod = (await import(pathToFileURL(`${tree}/bench/train-scopeflow.ts`).href)) as {
+    scopeflowStep: Builder;
+  };
+  return mod.scopeflowStep(spec, weights, shapes, x, xShape, y);
+}
+const a = await load(treeA as string);
+const b = await load(treeB as string);
+const la: number[] = [];
+const lb: number[] = [];
+for (let i = 0; i < 30; i++) {
+  la.push(a());
+  lb.push(b());
+}
+const ta: number[] = [];
+const tb: number[] = [];
+for (let i = 0; i < STEPS; i++) {
+  let t0 = performance.now();
+  la.push(a());
+  ta.push(performance.now() - t0);
+  t0 = performance.now();
+  lb.push(b());
+  tb.push(performance.now() - t0);
+}
+const same = la.every((v, i) => Object.is(v, lb[i]));
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((p, q) => p - q);
+  const tenth = s.slice(0, Math.max(1, Math.floor(s.length / 10)));
+  return {
+    med: s[Math.floor(s.length / 2)] as number,
+    fast: tenth.reduce((p, q) => p + q, 0) / tenth.length,
+  };
+};
+const sa = stats(ta);
+const sb = stats(tb);
+console.log(
+  `${caseName}: A median ${sa.med.toFixed(3)} fast ${sa.fast.toFixed(3)} | B median ${sb.med.toFixed(3)} fast ${sb.fast.toFixed(3)} | B/A median ${(sb.med / sa.med).toFixed(3)} fast ${(sb.fast / sa.fast).toFixed(3)} | losses ${same ? "identical" : "DIFFER"}`,
+);

@@ -1,0 +1,117 @@
+/**
+ * Two scopeflow trees' char-LSTM training steps (bench/lstm.ts's `char-lstm` case, built by
+ * each tree's bench/lstm-scopeflow.ts) in one process, steps alternating A B, B A, … so that
+ * a loaded machine's noise falls on both alike:
+ *
+ *   npx tsx bench/ab-lstm-inproc.ts <treeA> <treeB> [pairs]
+ *
+ * (trees: paths of scopeflow checkouts sharing one node_modules, e.g. a `git worktree` of a
+ * baseline commit). Prints one JSON line: each tree's median wall-clock and CPU ms per step,
+ * the medians of the per-pair ratios B/A, and whether both trees computed the same losses.
+ */
+import { pathToFileURL } from "node:url";
+
+const [treeA, treeB, pairsArg = "30"] = process.argv.slice(2);
+if (treeA === undefined || treeB === undefined) {
+  throw new Error("usage: npx tsx bench/ab-lstm-inproc.ts <treeA> <treeB> [pairs]");
+}
+const PAIRS = Number(pairsArg);
+
+/** Deterministic numbers, as bench/lstm-worker.ts makes them. */
+function seeded(n: number, seed: number, scale: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+const spec = {
+  kind: "char",
+  batch: 32,
+  time: 50,
+  depth: 32,
+  units: 128,
+  layers: 2,
+  vocab: 65,
+  lr: 2e-3,
+} as const;
+const shapes = [[65, 32], [160, 512], [512], [256, 512], [512], [128, 65], [65]];
+const weights = shapes.map((shape, i) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (shape.length === 1) return new Float32Array(n);
+  const [rows, cols] = shape as [number, number];
+  return seeded(n, 100 + i, Math.sqrt(6 / (rows + cols)));
+});
+const { batch, time, vocab } = spec;
+const stream = seeded(batch * (time + 1), 9, 1);
+const charAt = (b: number, t: number): number =>
+  Math.min(vocab - 1, Math.floor(((stream[b * (time + 1) + t] as number) + 1) * 0.5 * vocab));
+const ids = new Int32Array(batch * time);
+const targets = new Int32Array(batch * time);
+for (let b = 0; b < batch; b++) {
+  for (let t = 0; t < time; t++) {
+    ids[b * time + t] = charAt(b, t);
+    targets[b * time + t] = charAt(b, t + 1);
+  }
+}
+const data = { x: new Float32Array(0), y: new Float32Array(0), ids, targets };
+
+type Step = () => number;
+async function load(tree: string): Promise<Step> {
+  const mod = (await import(pathToFileURL(`${tree}/bench/lstm-scopeflow.ts`).href)) as {
+    scopeflowStep: (...args: unknown[]) => Promise<{ step: () => number | Promise<number> }>;
+  };
+  const fn = await mod.scopeflowStep(spec, weights, shapes, data, false);
+  return () => fn.step() as number;
+}
+
+const a = await load(treeA);
+const b = await load(treeB);
+const lossesA: number[] = [];
+const lossesB: number[] = [];
+for (let i = 0; i < 4; i++) {
+  lossesA.push(a());
+  lossesB.push(b());
+}
+/** Wall-clock and CPU ms of one step. */
+function timed(step: Step, losses: number[]): [number, number] {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  losses.push(step());
+  const wall = performance.now() - t0;
+  const used = process.cpuUsage(cpu);
+  return [wall, (used.user + used.system) / 1000];
+}
+const wallA: number[] = [];
+const wallB: number[] = [];
+const cpuA: number[] = [];
+const cpuB: number[] = [];
+for (let i = 0; i < PAIRS; i++) {
+  const first = i % 2 === 0;
+  const [ra, rb] = first
+    ? [timed(a, lossesA), timed(b, lossesB)]
+    : (([y, x]) => [x, y])([timed(b, lossesB), timed(a, lossesA)]);
+  wallA.push(ra[0]);
+  cpuA.push(ra[1]);
+  wallB.push(rb[0]);
+  cpuB.push(rb[1]);
+}
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((p, q) => p - q);
+  return s[Math.floor(s.length / 2)] as number;
+};
+const ratios = (bs: number[], as: number[]) => median(bs.map((v, i) => v / (as[i] as number)));
+console.log(
+  JSON.stringify({
+    wallMsA: median(wallA),
+    wallMsB: median(wallB),
+    cpuMsA: median(cpuA),
+    cpuMsB: median(cpuB),
+    wallRatioBA: ratios(wallB, wallA),
+    cpuRatioBA: ratios(cpuB, cpuA),
+    sameLosses: lossesA.every((v, i) => Object.is(v, lossesB[i])),
+  }),
+);
