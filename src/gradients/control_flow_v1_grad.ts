@@ -18,7 +18,12 @@ import {
 import { stackPopV2, stackPushV2, stackV2 } from "../ops/control/stack_ops.js";
 import { WhileContext, type GradLoopState } from "../ops/control/while_v1.js";
 import { add, equal, greaterEqual, subtract } from "../ops/math/binary.js";
-import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
+import {
+  noGradient,
+  notDifferentiable,
+  registerGradient,
+  type GradientFunction,
+} from "../ops/registry.js";
 import { withNameScope } from "../scope/name_scope.js";
 import { gradients, registerLoopGradient, registerSwitchZeros } from "./gradients.js";
 
@@ -37,7 +42,8 @@ import { gradients, registerLoopGradient, registerSwitchZeros } from "./gradient
  *   gradients, carried by the gradient loop (`b_acc`).
  */
 
-registerGradient("Switch", (op, grads) => {
+/** `_SwitchGrad`, also `RefSwitch`'s as TensorFlow registers it. */
+const switchGrad: GradientFunction = (op, grads) => {
   const ctx = op.controlFlowContext;
   if (ctx instanceof CondContext) {
     if ((grads[1 - ctx.branch] ?? null) === null) return [null, null];
@@ -47,9 +53,12 @@ registerGradient("Switch", (op, grads) => {
   const falseGrad = switchOp(grads[0] as Tensor, pred, { name: "Switch" })[0];
   const trueGrad = switchOp(grads[1] as Tensor, pred, { name: "Switch_1" })[1];
   return [mergeOp([falseGrad, trueGrad], { name: "Merge" })[0], null];
-});
+};
+registerGradient("Switch", switchGrad);
+registerGradient("RefSwitch", switchGrad);
 
-registerGradient("Merge", (op, [grad]) => {
+/** `_MergeGrad`, also `RefMerge`'s. */
+const mergeGrad: GradientFunction = (op, [grad]) => {
   const g = grad as Tensor;
   const ctx = outputContext((op.inputs[0] as Tensor).op);
   if (ctx instanceof CondContext) {
@@ -60,14 +69,21 @@ registerGradient("Merge", (op, [grad]) => {
     const selected = equal(op.outputs[1] as Tensor, constant(i, { dtype: "int32" }));
     return switchOp(g, selected, { name: "cond_grad" })[1];
   });
-});
+};
+registerGradient("Merge", mergeGrad);
+registerGradient("RefMerge", mergeGrad);
 
 // Outside a gradient loop, a loop's entry and back edge pass their gradient through
 // (TensorFlow's `_EnterGrad` without a gradient loop state, `_NextIterationGrad`); loops are
 // differentiated as a whole (`whileLoopGradient`).
-registerGradient("Enter", (_op, [grad]) => [grad ?? null]);
-registerGradient("NextIteration", (_op, [grad]) => [grad ?? null]);
-registerGradient("Exit", (op, [grad]) => {
+const passThrough: GradientFunction = (_op, [grad]) => [grad ?? null];
+registerGradient("Enter", passThrough);
+registerGradient("RefEnter", passThrough);
+registerGradient("NextIteration", passThrough);
+registerGradient("RefNextIteration", passThrough);
+// array_grad.py's `_RefIdGrad`.
+registerGradient("RefIdentity", passThrough);
+const exitGrad: GradientFunction = (op, [grad]) => {
   // An Exit reached on its own belongs to no loop built here: one imported from a GraphDef
   // or built from the primitives has no WhileContext to differentiate (TF 1.15 fails on
   // it too, with an AttributeError deep in control_flow_state).
@@ -80,7 +96,9 @@ registerGradient("Exit", (op, [grad]) => {
     );
   }
   return [grad ?? null];
-});
+};
+registerGradient("Exit", exitGrad);
+registerGradient("RefExit", exitGrad);
 registerGradient("LoopCond", () => [null]);
 // data_flow_grad.py
 notDifferentiable("StackV2", "StackPushV2", "StackPopV2");
@@ -151,7 +169,7 @@ class GradState implements GradLoopState {
     const grad = this.grad as WhileContext;
     let real: Tensor;
     if (
-      value.op.type === "Enter" &&
+      (value.op.type === "Enter" || value.op.type === "RefEnter") &&
       value.op.attrs.is_constant === true &&
       value.op.controlFlowContext === this.forward
     ) {

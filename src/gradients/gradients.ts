@@ -146,8 +146,12 @@ function inputsOf(node: GradNode): readonly Tensor[] {
  * `NextIteration` input), so that differentiating a loop body stops at its start.
  */
 function followedInputs(node: GradNode): readonly Tensor[] {
-  if (node instanceof LoopNode || node.type !== "Merge") return inputsOf(node);
-  return node.inputs.filter((t) => t.op.type !== "NextIteration");
+  if (node instanceof LoopNode || (node.type !== "Merge" && node.type !== "RefMerge")) {
+    return inputsOf(node);
+  }
+  return node.inputs.filter(
+    (t) => t.op.type !== "NextIteration" && t.op.type !== "RefNextIteration",
+  );
 }
 
 function outputsOf(node: GradNode): readonly Tensor[] {
