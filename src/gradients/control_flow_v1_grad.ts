@@ -25,7 +25,7 @@ import {
   type GradientFunction,
 } from "../ops/registry.js";
 import { withNameScope } from "../scope/name_scope.js";
-import { gradients, registerLoopGradient, registerSwitchZeros } from "./gradients.js";
+import { bodyGradients, registerLoopGradient, registerSwitchZeros } from "./gradients.js";
 
 /*
  * Gradients of TensorFlow 1.x control flow (`control_flow_grad.py`, `control_flow_state.py`):
@@ -142,7 +142,8 @@ function addForwardLoopCounter(graph: Graph, forward: WhileContext): ForwardCoun
   return graph.withControlFlowContext(forward, () => {
     const merge = mergeOp([enter, enter], { name: "Merge" })[0];
     const sw = switchOp(merge, forward.pivot as Tensor, { name: "Switch" });
-    const index = add(sw[1], constant(1, { dtype: "int32" }));
+    // `math_ops.add(switch_n[1], 1)`: the 1 is `gradients/Add/y`.
+    const index = add(sw[1], 1);
     const next = nextIterationOp(index, { name: "NextIteration" });
     graph._updateInput(merge.op, 1, next);
     const total = exitOp(sw[0], { name: "f_count" });
@@ -155,6 +156,9 @@ class GradState implements GradLoopState {
   grad: WhileContext | null = null;
   private readonly history = new Map<Tensor, Tensor>();
   private sync: Operation | null = null;
+  private gradSync: Operation | null = null;
+  /** The backward counter's `NextIteration` (TF's `_grad_index`). */
+  gradIndex: Tensor | null = null;
 
   constructor(
     private readonly graph: Graph,
@@ -203,7 +207,9 @@ class GradState implements GradLoopState {
         stackV2(graph, constant(-1, { dtype: "int32" }), value.dtype, "f_acc"),
       ),
     );
-    const entered = forward.captureInput(handle, handle.op.name);
+    // Entered as the reader being built would capture it (`…/Mul_1/Enter`, TF's
+    // `forward_context.AddValue(acc)` in that op's name scope).
+    const entered = forward.captureInput(handle, graph.nameStack);
     const valueCtx = outputContext(value.op);
     const push = graph.withControlFlowContext(valueCtx, () =>
       graph.controlDependencies(null, () =>
@@ -217,8 +223,17 @@ class GradState implements GradLoopState {
       // A push in a branch is dead when the branch is not taken: the counter waits on a
       // trigger that runs anyway (TensorFlow's `forward_sync`).
       if (this.sync === null) {
+        // Made outside the loop and moved in (TF's `forward_sync`): no pivot.
         const sync = graph.withControlFlowContext(forward, () =>
-          graph.createOp({ type: "ControlTrigger", name: "f_sync", inputs: [], outputs: [] }),
+          graph.controlDependencies(null, () =>
+            graph.createOp({
+              type: "ControlTrigger",
+              name: "f_sync",
+              inputs: [],
+              outputs: [],
+              loopEntry: true,
+            }),
+          ),
         );
         graph._addControlInput(this.counter.next.op, sync);
         this.sync = sync;
@@ -239,17 +254,42 @@ class GradState implements GradLoopState {
         break;
       }
     }
-    return graph.controlDependencies(null, () =>
+    const pop = graph.controlDependencies(null, () =>
       graph.withControlFlowContext(grad, () => {
-        let h = grad.captureInput(handle, `${handle.op.name}`);
+        let h: Tensor;
+        // The handle enters as the first op reading it captures it: the guarding `Switch`
+        // (`…/Switch/Enter`) or the pop (`…/StackPopV2/Enter`).
+        const reader = graph.uniqueName(cond === null ? "StackPopV2" : "Switch");
         if (cond !== null) {
           // Only iterations that took the branch pushed: pop when the branch was taken.
           const pred = this.realValue(cond.pred, value.op.name);
-          h = switchOp(h, pred, { name: "Switch" })[cond.branch];
+          const entered = grad.captureInput(handle, reader);
+          h = switchOp(entered, pred, { name: `${reader}/` })[cond.branch];
+          return stackPopV2(graph, h, value.dtype, value.shape, "StackPopV2");
         }
-        return stackPopV2(graph, h, value.dtype, value.shape, "StackPopV2");
+        h = grad.captureInput(handle, reader);
+        return stackPopV2(graph, h, value.dtype, value.shape, `${reader}/`);
       }),
     );
+    // TF's `grad_sync` (`b_sync`): the backward counter's next value waits for the pops.
+    if (grad.parallelIterations > 1) {
+      if (this.gradSync === null) {
+        this.gradSync = graph.withControlFlowContext(grad, () =>
+          graph.controlDependencies(null, () =>
+            graph.createOp({
+              type: "ControlTrigger",
+              name: "b_sync",
+              inputs: [],
+              outputs: [],
+              loopEntry: true,
+            }),
+          ),
+        );
+        graph._addControlInput((this.gradIndex as Tensor).op, this.gradSync);
+      }
+      graph._addControlInput(this.gradSync, pop.op);
+    }
+    return pop;
   }
 }
 
@@ -307,6 +347,7 @@ function whileLoopGradient(
     grad.pivotForBody = index;
     const next = nextIterationOp(index, { name: "NextIteration" });
     graph._updateInput(merge.op, 1, next);
+    state.gradIndex = next;
     const exit = exitOp(sw[0], { name: "b_count" });
     // The counter and the accumulators are the gradient loop's variables too: a gradient
     // through any of its exits is a second-order gradient (TensorFlow's `loop_enters`).
@@ -354,15 +395,16 @@ function whileLoopGradient(
   // Rows of a gradient (`IndexedSlices`) are made dense in the loop: the accumulators and
   // `NextIteration`s carry whole tensors.
   const gs = graph.withControlFlowContext(grad, () =>
-    (ys.length === 0
-      ? []
-      : gradients(ys, xs, bodyGrads, { name: `${root}/`, stopGradients: xs })
-    ).map((g) => (g instanceof IndexedSlices ? denseOf(g) : g)),
+    (ys.length === 0 ? [] : bodyGradients(ys, xs, bodyGrads)).map((g) =>
+      g instanceof IndexedSlices ? denseOf(g) : g,
+    ),
   );
   graph.withControlFlowContext(grad, () => {
     vars.forEach((i, a) => {
-      const n = forward.nextIterations[i] as Tensor;
-      const next = withNameScope(graph, `${n.op.name}_grad`, () =>
+      // Made when TF's `_SwitchGrad` visits the loop's Switch a second time (from the
+      // body): in its gradient scope again, `while/Switch_1_grad_1/NextIteration`.
+      const sw0 = (forward.switches[i] as [Tensor, Tensor])[0];
+      const next = withNameScope(graph, `${sw0.op.name}_grad`, () =>
         nextIterationOp(gs[a] ?? zerosLike(bodyGrads[a] as Tensor), { name: "NextIteration" }),
       );
       graph._updateInput((merges[a] as Tensor).op, 1, next);
