@@ -7,6 +7,9 @@ import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { constant } from "../ops/array/constant.js";
 import { zerosLike } from "../ops/array/like.js";
+import { zeros } from "../ops/array/fill.js";
+import { inOpScope, makeOp } from "../ops/op_scope.js";
+import { TensorShape } from "../graph/tensor_shape.js";
 import { CondContext } from "../ops/control/cond.js";
 import {
   exitOp,
@@ -420,13 +423,27 @@ function whileLoopGradient(
     const source = enterOpOf.inputs[0] as Tensor;
     // One name scope for all of it (`AddBackpropAccumulator`): `…/Enter_grad/b_acc`, its
     // `Enter` `b_acc_1`, `Merge` `b_acc_2`, `Switch`, `Add`, `NextIteration`, `Exit` `b_acc_3`.
+    // When the gradient's shape is not known, the zeros are shaped at run time after the
+    // invariant (`Shape`, `zeros/Const`, `zeros`) and the `Enter` is the first `b_acc`.
     let scope = "";
     const acc = withNameScope(graph, `${enterOpOf.name}_grad`, (s) => {
       scope = s;
       const value = inCurrent(graph, source, enterOpOf.name);
       return gk.shape.isFullyDefined()
         ? constant(0, { dtype: gk.dtype, shape: gk.shape.dims as number[], name: "b_acc" })
-        : zerosLike(value, { name: "b_acc" });
+        : zeros(
+            inOpScope(undefined, "Shape", [value], (s, g) =>
+              makeOp(
+                g,
+                "Shape",
+                s,
+                [value],
+                [{ dtype: "int32", shape: new TensorShape([value.shape.rank]) }],
+                { T: value.dtype, out_type: "int32" },
+              ),
+            ).outputs[0] as Tensor,
+            { dtype: gk.dtype },
+          );
     });
     const entered = grad.enter(acc, `${scope}b_acc`, false);
     const result = graph.withControlFlowContext(grad, () =>

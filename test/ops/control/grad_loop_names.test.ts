@@ -114,4 +114,33 @@ describe("a while loop's gradient: TF 1.15's names", () => {
     // 1 → 2 → 4 → 8 → 16: v = x^4, dv/dx = 4 x^3.
     expect(sess.run(g as tf.Tensor).data[0]).toBeCloseTo(32);
   });
+
+  it("an invariant of unknown shape: its b_acc zeros are shaped at run time (Shape, zeros)", () => {
+    const x = tf.placeholder(tf.float32, [null], { name: "x" });
+    const [, w] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 2),
+      (i: tf.Tensor, y: tf.Tensor) => [tf.add(i, 1), tf.multiply(y, x)],
+      [tf.constant(0, { dtype: tf.int32 }), tf.ones([3])],
+      { name: "w" },
+    ) as tf.Tensor[];
+    const [g] = tf.gradients(tf.reduceSum(w as tf.Tensor), [x]) as tf.Tensor[];
+    const acc = opLines("gradients/w/Mul/Enter_grad/").map(
+      (l) => l.split(" = ")[0] + " " + l.split(" = ")[1]?.split("(")[0],
+    );
+    expect(acc).toEqual([
+      "gradients/w/Mul/Enter_grad/Shape Shape",
+      "gradients/w/Mul/Enter_grad/zeros/Const Const",
+      "gradients/w/Mul/Enter_grad/zeros Fill",
+      "gradients/w/Mul/Enter_grad/b_acc Enter",
+      "gradients/w/Mul/Enter_grad/b_acc_1 Merge",
+      "gradients/w/Mul/Enter_grad/Switch Switch",
+      "gradients/w/Mul/Enter_grad/Add Add",
+      "gradients/w/Mul/Enter_grad/NextIteration NextIteration",
+      "gradients/w/Mul/Enter_grad/b_acc_2 Exit",
+    ]);
+    using sess = new tf.Session();
+    // w = x^2 elementwise: dw/dx = 2x.
+    const out = sess.run(g as tf.Tensor, new Map([[x, [1, 2, 3]]]));
+    expect(Array.from(out.data as Float32Array)).toEqual([2, 4, 6]);
+  });
 });
