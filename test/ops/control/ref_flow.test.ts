@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../../src/index.js";
 import { getGradientFunction, getOpDef } from "../../../src/ops/registry.js";
 import { expectThrowsAndUnchanged } from "../../graph/helpers.js";
+import { mergeOp, refIdentityOp, switchOp } from "../../../src/ops/control/control_flow_ops.js";
 
 beforeEach(() => tf.resetDefaultGraph());
 
@@ -367,5 +368,59 @@ describe("the Ref ops: OpDefs, gradients, export and import", () => {
       sess.run(g.getTensorByName("w/Exit:0"));
       expect(scalar(sess.run(read))).toBe(31);
     });
+  });
+});
+
+describe("TF's control_flow_ops_py_test.py cases with references", () => {
+  it("testCondRef: a branch returning an uninitialized variable's reference, not taken", () => {
+    const x = new tf.Variable(tf.zeros([1]), { name: "x" });
+    const r = tf.cond(
+      tf.constant(false),
+      () => x.refTensor,
+      () => tf.constant([2.0]),
+    ) as tf.Tensor;
+    expect(tf.getDefaultGraph().getOperationByName("cond/Switch_1").type).toBe("RefSwitch");
+    using sess = new tf.Session();
+    expect(Array.from(sess.run(r).data as Float32Array)).toEqual([2]);
+  });
+
+  it("testUninitializedRefIdentity: ref_switch on is_variable_initialized, ref_identity as control", () => {
+    const graph = tf.getDefaultGraph();
+    const v = new tf.Variable(tf.zeros([1]), { name: "v" });
+    const inited = tf.isVariableInitialized(v);
+    const [vF, vT] = switchOp(v.refTensor, inited, { name: "RefSwitch" });
+    expect((vF as tf.Tensor).op.type).toBe("RefSwitch");
+    const vFOp = refIdentityOp(vF as tf.Tensor, { name: "RefIdentity" });
+    const vTOp = refIdentityOp(vT as tf.Tensor, { name: "RefIdentity" });
+    const assignV = graph.controlDependencies([vFOp.op], () => tf.assign(v, [1.0]));
+    const origV = graph.controlDependencies([vTOp.op], () => tf.identity(v.refTensor));
+    const [merged] = mergeOp([assignV, origV], { name: "Merge" });
+    using sess = new tf.Session();
+    expect(Array.from(sess.run(merged as tf.Tensor).data as Float32Array)).toEqual([1]);
+    // Initialized now: the other side runs, the assignment does not.
+    sess.run(tf.assign(v, [7.0]));
+    expect(Array.from(sess.run(merged as tf.Tensor).data as Float32Array)).toEqual([7]);
+  });
+
+  it("testWhileWithRefs_1: a reference loop variable carried by ref_identity", () => {
+    const x = new tf.Variable(tf.constant(0, { dtype: tf.int32 }), { name: "x" });
+    const xRef = x.refTensor;
+    expect(xRef.dtypeName).toBe("int32_ref");
+    const seen: string[] = [];
+    const r = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 100),
+      (i: tf.Tensor, xi: tf.Tensor) => {
+        seen.push(xi.dtypeName);
+        return [tf.add(i, 1), refIdentityOp(xi, { name: "RefIdentity" })];
+      },
+      [tf.constant(0, { dtype: tf.int32 }), xRef],
+      { parallelIterations: 5 },
+    ) as tf.Tensor[];
+    expect(seen).toEqual(["int32_ref"]);
+    expect(r.map((t) => t.dtypeName)).toEqual(["int32", "int32_ref"]);
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    const [vi, vx] = sess.run(r) as tf.NDArray[];
+    expect([scalar(vi as tf.NDArray), scalar(vx as tf.NDArray)]).toEqual([100, 0]);
   });
 });
