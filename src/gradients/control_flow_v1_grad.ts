@@ -8,6 +8,7 @@ import type { Tensor } from "../graph/tensor.js";
 import { constant } from "../ops/array/constant.js";
 import { zerosLike } from "../ops/array/like.js";
 import { zeros } from "../ops/array/fill.js";
+import { identity } from "../ops/math/unary.js";
 import { inOpScope, makeOp } from "../ops/op_scope.js";
 import { TensorShape } from "../graph/tensor_shape.js";
 import { CondContext } from "../ops/control/cond.js";
@@ -115,9 +116,40 @@ noGradient(false, "Assert", "ControlTrigger");
 registerSwitchZeros((op, index) => {
   const ctx = op.controlFlowContext;
   if (!(ctx instanceof CondContext) || index !== 1 - ctx.branch) return null;
-  const side = switchOp(op.inputs[0] as Tensor, ctx.pred, { name: "Switch" })[1 - ctx.branch];
-  return zerosLike(side as Tensor);
+  const graph = op.graph;
+  const val = op.outputs[index] as Tensor;
+  // In the gradient loop of the loop the cond is in (`ControlFlowState.ZerosLike`): zeros
+  // of the known shape, switched on the predicate as the gradient loop pops it.
+  const loop = whileContextOf(graph.controlFlowContext);
+  const gradState = loop instanceof WhileContext ? loop.gradState : null;
+  if (
+    gradState !== null &&
+    gradState.forward === whileContextOf(ctx) &&
+    val.shape.isFullyDefined()
+  ) {
+    const zeros = constant(0, { dtype: val.dtype, shape: val.shape.dims as number[] });
+    const pred = gradState.realValue(ctx.pred, op.name);
+    return switchOp(zeros, pred, { name: "Switch" })[1 - ctx.branch] as Tensor;
+  }
+  // `ZerosLikeOutsideLoop`: zeros shaped at run time after the input, alive exactly when
+  // the branch is not taken.
+  const side = switchOp(op.inputs[0] as Tensor, ctx.pred, { name: "Switch" })[
+    1 - ctx.branch
+  ] as Tensor;
+  const pivot = identity(side);
+  const zerosShape = shapeOp(side);
+  return graph.controlDependencies([pivot.op], () => zeros(zerosShape, { dtype: val.dtype }));
 });
+
+/** `shape_internal(x, optimize=False)`: a `Shape` op even when the shape is known. */
+function shapeOp(x: Tensor): Tensor {
+  return inOpScope(undefined, "Shape", [x], (s, g) =>
+    makeOp(g, "Shape", s, [x], [{ dtype: "int32", shape: new TensorShape([x.shape.rank]) }], {
+      T: x.dtype,
+      out_type: "int32",
+    }),
+  ).outputs[0] as Tensor;
+}
 
 /** `t` as the context current in `graph` reads it. */
 function inCurrent(graph: Graph, t: Tensor, consumerName: string): Tensor {
@@ -431,19 +463,7 @@ function whileLoopGradient(
       const value = inCurrent(graph, source, enterOpOf.name);
       return gk.shape.isFullyDefined()
         ? constant(0, { dtype: gk.dtype, shape: gk.shape.dims as number[], name: "b_acc" })
-        : zeros(
-            inOpScope(undefined, "Shape", [value], (s, g) =>
-              makeOp(
-                g,
-                "Shape",
-                s,
-                [value],
-                [{ dtype: "int32", shape: new TensorShape([value.shape.rank]) }],
-                { T: value.dtype, out_type: "int32" },
-              ),
-            ).outputs[0] as Tensor,
-            { dtype: gk.dtype },
-          );
+        : zeros(shapeOp(value), { dtype: gk.dtype });
     });
     const entered = grad.enter(acc, `${scope}b_acc`, false);
     const result = graph.withControlFlowContext(grad, () =>

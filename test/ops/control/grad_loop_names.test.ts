@@ -144,3 +144,71 @@ describe("a while loop's gradient: TF 1.15's names", () => {
     expect(Array.from(out.data as Float32Array)).toEqual([2, 4, 6]);
   });
 });
+
+describe("zeros for a branch's untaken side: TF 1.15's names", () => {
+  it("outside loops (ZerosLikeOutsideLoop): Switch, Identity, Shape, zeros under the Identity", () => {
+    const x = tf.placeholder(tf.float32, [2], { name: "x" });
+    const p = tf.placeholder(tf.bool, [], { name: "p" });
+    const y = tf.cond(
+      p,
+      () => tf.square(x),
+      () => tf.constant([1.0, 1.0]),
+    ) as tf.Tensor;
+    const [g] = tf.gradients(y, [x]) as tf.Tensor[];
+    expect(opLines("gradients/Switch").concat(opLines("gradients/Identity"))).toEqual([
+      "gradients/Switch = Switch(x:0, cond/pred_id:0)",
+      "gradients/Identity = Identity(gradients/Switch:0)",
+    ]);
+    expect(opLines("gradients/Shape_1")).toEqual(["gradients/Shape_1 = Shape(gradients/Switch:0)"]);
+    expect(opLines("gradients/zeros")).toEqual([
+      "gradients/zeros/Const = Const(^gradients/Identity)",
+      "gradients/zeros = Fill(gradients/Shape_1:0, gradients/zeros/Const:0)",
+    ]);
+    using sess = new tf.Session();
+    const run = (pv: boolean): number[] =>
+      Array.from(
+        sess.run(
+          g as tf.Tensor,
+          new Map<tf.Tensor, unknown>([
+            [x, [1.5, -2]],
+            [p, pv],
+          ]),
+        ).data as Float32Array,
+      );
+    expect(run(true)).toEqual([3, -4]);
+    expect(run(false)).toEqual([0, 0]);
+  });
+
+  it("in a gradient loop (ControlFlowState.ZerosLike): Const switched on the popped predicate", () => {
+    const x = tf.constant(2.0, { name: "x" });
+    const [, v] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, w: tf.Tensor) => [
+        tf.add(i, 1),
+        tf.cond(
+          tf.less(i, 1),
+          () => tf.multiply(w, x),
+          () => tf.add(w, x),
+        ),
+      ],
+      [tf.constant(0, { dtype: tf.int32 }), tf.constant(1.0)],
+    ) as tf.Tensor[];
+    const [g] = tf.gradients(v as tf.Tensor, [x]) as tf.Tensor[];
+    const zeros = opLines("gradients/").filter((l) => /^gradients\/(Const|Switch_[2-9])/.test(l));
+    expect(zeros).toEqual([
+      "gradients/Const = Const(^gradients/Sub)",
+      "gradients/Switch_2 = Switch(gradients/Const:0, gradients/while/cond/Merge_grad/StackPopV2:0)",
+      "gradients/Const_1 = Const(^gradients/Sub)",
+      "gradients/Switch_3 = Switch(gradients/Const_1:0, gradients/while/cond/Merge_grad/StackPopV2:0)",
+      "gradients/Const_2 = Const(^gradients/Sub)",
+      "gradients/Switch_4 = Switch(gradients/Const_2:0, gradients/while/cond/Merge_grad/StackPopV2:0)",
+      "gradients/Const_3 = Const(^gradients/Sub)",
+      "gradients/Switch_5 = Switch(gradients/Const_3:0, gradients/while/cond/Merge_grad/StackPopV2:0)",
+    ]);
+    // The predicate is pushed once and popped once (TF's history_map), in _MergeGrad's scope.
+    expect(opLines("gradients/").filter((l) => l.includes("= StackPopV2("))).toHaveLength(3);
+    using sess = new tf.Session();
+    // v = x, then v + x twice: 3x.
+    expect(sess.run(g as tf.Tensor).data[0]).toBeCloseTo(3);
+  });
+});
