@@ -63,7 +63,7 @@ export interface GradLoopState {
  * The body of a `tf.whileLoop` being built (TensorFlow's `WhileContext`): its ops run once
  * per iteration in the frame `frameName`. An outer tensor the body or the condition reads
  * enters through an `Enter` with `is_constant` (made once per tensor, named after the first
- * reader: `while/add/Enter`); an op that would otherwise run regardless of the iteration
+ * reader: `while/add/Enter`; a `RefEnter` for a variable an op assigns to); an op that would otherwise run regardless of the iteration
  * (no inputs, or only loop invariants) waits on the loop's pivot.
  */
 export class WhileContext implements ContextWithDef {
