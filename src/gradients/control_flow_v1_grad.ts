@@ -7,6 +7,10 @@ import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { constant } from "../ops/array/constant.js";
 import { zerosLike } from "../ops/array/like.js";
+import { zeros } from "../ops/array/fill.js";
+import { identity } from "../ops/math/unary.js";
+import { inOpScope, makeOp } from "../ops/op_scope.js";
+import { TensorShape } from "../graph/tensor_shape.js";
 import { CondContext } from "../ops/control/cond.js";
 import {
   exitOp,
@@ -18,9 +22,14 @@ import {
 import { stackPopV2, stackPushV2, stackV2 } from "../ops/control/stack_ops.js";
 import { WhileContext, type GradLoopState } from "../ops/control/while_v1.js";
 import { add, equal, greaterEqual, subtract } from "../ops/math/binary.js";
-import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
+import {
+  noGradient,
+  notDifferentiable,
+  registerGradient,
+  type GradientFunction,
+} from "../ops/registry.js";
 import { withNameScope } from "../scope/name_scope.js";
-import { gradients, registerLoopGradient, registerSwitchZeros } from "./gradients.js";
+import { bodyGradients, registerLoopGradient, registerSwitchZeros } from "./gradients.js";
 
 /*
  * Gradients of TensorFlow 1.x control flow (`control_flow_grad.py`, `control_flow_state.py`):
@@ -37,7 +46,8 @@ import { gradients, registerLoopGradient, registerSwitchZeros } from "./gradient
  *   gradients, carried by the gradient loop (`b_acc`).
  */
 
-registerGradient("Switch", (op, grads) => {
+/** `_SwitchGrad`, also `RefSwitch`'s as TensorFlow registers it. */
+const switchGrad: GradientFunction = (op, grads) => {
   const ctx = op.controlFlowContext;
   if (ctx instanceof CondContext) {
     if ((grads[1 - ctx.branch] ?? null) === null) return [null, null];
@@ -47,9 +57,12 @@ registerGradient("Switch", (op, grads) => {
   const falseGrad = switchOp(grads[0] as Tensor, pred, { name: "Switch" })[0];
   const trueGrad = switchOp(grads[1] as Tensor, pred, { name: "Switch_1" })[1];
   return [mergeOp([falseGrad, trueGrad], { name: "Merge" })[0], null];
-});
+};
+registerGradient("Switch", switchGrad);
+registerGradient("RefSwitch", switchGrad);
 
-registerGradient("Merge", (op, [grad]) => {
+/** `_MergeGrad`, also `RefMerge`'s. */
+const mergeGrad: GradientFunction = (op, [grad]) => {
   const g = grad as Tensor;
   const ctx = outputContext((op.inputs[0] as Tensor).op);
   if (ctx instanceof CondContext) {
@@ -60,14 +73,21 @@ registerGradient("Merge", (op, [grad]) => {
     const selected = equal(op.outputs[1] as Tensor, constant(i, { dtype: "int32" }));
     return switchOp(g, selected, { name: "cond_grad" })[1];
   });
-});
+};
+registerGradient("Merge", mergeGrad);
+registerGradient("RefMerge", mergeGrad);
 
 // Outside a gradient loop, a loop's entry and back edge pass their gradient through
 // (TensorFlow's `_EnterGrad` without a gradient loop state, `_NextIterationGrad`); loops are
 // differentiated as a whole (`whileLoopGradient`).
-registerGradient("Enter", (_op, [grad]) => [grad ?? null]);
-registerGradient("NextIteration", (_op, [grad]) => [grad ?? null]);
-registerGradient("Exit", (op, [grad]) => {
+const passThrough: GradientFunction = (_op, [grad]) => [grad ?? null];
+registerGradient("Enter", passThrough);
+registerGradient("RefEnter", passThrough);
+registerGradient("NextIteration", passThrough);
+registerGradient("RefNextIteration", passThrough);
+// array_grad.py's `_RefIdGrad`.
+registerGradient("RefIdentity", passThrough);
+const exitGrad: GradientFunction = (op, [grad]) => {
   // An Exit reached on its own belongs to no loop built here: one imported from a GraphDef
   // or built from the primitives has no WhileContext to differentiate (TF 1.15 fails on
   // it too, with an AttributeError deep in control_flow_state).
@@ -80,7 +100,9 @@ registerGradient("Exit", (op, [grad]) => {
     );
   }
   return [grad ?? null];
-});
+};
+registerGradient("Exit", exitGrad);
+registerGradient("RefExit", exitGrad);
 registerGradient("LoopCond", () => [null]);
 // data_flow_grad.py
 notDifferentiable("StackV2", "StackPushV2", "StackPopV2");
@@ -94,9 +116,40 @@ noGradient(false, "Assert", "ControlTrigger");
 registerSwitchZeros((op, index) => {
   const ctx = op.controlFlowContext;
   if (!(ctx instanceof CondContext) || index !== 1 - ctx.branch) return null;
-  const side = switchOp(op.inputs[0] as Tensor, ctx.pred, { name: "Switch" })[1 - ctx.branch];
-  return zerosLike(side as Tensor);
+  const graph = op.graph;
+  const val = op.outputs[index] as Tensor;
+  // In the gradient loop of the loop the cond is in (`ControlFlowState.ZerosLike`): zeros
+  // of the known shape, switched on the predicate as the gradient loop pops it.
+  const loop = whileContextOf(graph.controlFlowContext);
+  const gradState = loop instanceof WhileContext ? loop.gradState : null;
+  if (
+    gradState !== null &&
+    gradState.forward === whileContextOf(ctx) &&
+    val.shape.isFullyDefined()
+  ) {
+    const zeros = constant(0, { dtype: val.dtype, shape: val.shape.dims as number[] });
+    const pred = gradState.realValue(ctx.pred, op.name);
+    return switchOp(zeros, pred, { name: "Switch" })[1 - ctx.branch] as Tensor;
+  }
+  // `ZerosLikeOutsideLoop`: zeros shaped at run time after the input, alive exactly when
+  // the branch is not taken.
+  const side = switchOp(op.inputs[0] as Tensor, ctx.pred, { name: "Switch" })[
+    1 - ctx.branch
+  ] as Tensor;
+  const pivot = identity(side);
+  const zerosShape = shapeOp(side);
+  return graph.controlDependencies([pivot.op], () => zeros(zerosShape, { dtype: val.dtype }));
 });
+
+/** `shape_internal(x, optimize=False)`: a `Shape` op even when the shape is known. */
+function shapeOp(x: Tensor): Tensor {
+  return inOpScope(undefined, "Shape", [x], (s, g) =>
+    makeOp(g, "Shape", s, [x], [{ dtype: "int32", shape: new TensorShape([x.shape.rank]) }], {
+      T: x.dtype,
+      out_type: "int32",
+    }),
+  ).outputs[0] as Tensor;
+}
 
 /** `t` as the context current in `graph` reads it. */
 function inCurrent(graph: Graph, t: Tensor, consumerName: string): Tensor {
@@ -124,7 +177,8 @@ function addForwardLoopCounter(graph: Graph, forward: WhileContext): ForwardCoun
   return graph.withControlFlowContext(forward, () => {
     const merge = mergeOp([enter, enter], { name: "Merge" })[0];
     const sw = switchOp(merge, forward.pivot as Tensor, { name: "Switch" });
-    const index = add(sw[1], constant(1, { dtype: "int32" }));
+    // `math_ops.add(switch_n[1], 1)`: the 1 is `gradients/Add/y`.
+    const index = add(sw[1], 1);
     const next = nextIterationOp(index, { name: "NextIteration" });
     graph._updateInput(merge.op, 1, next);
     const total = exitOp(sw[0], { name: "f_count" });
@@ -137,6 +191,9 @@ class GradState implements GradLoopState {
   grad: WhileContext | null = null;
   private readonly history = new Map<Tensor, Tensor>();
   private sync: Operation | null = null;
+  private gradSync: Operation | null = null;
+  /** The backward counter's `NextIteration` (TF's `_grad_index`). */
+  gradIndex: Tensor | null = null;
 
   constructor(
     private readonly graph: Graph,
@@ -151,7 +208,7 @@ class GradState implements GradLoopState {
     const grad = this.grad as WhileContext;
     let real: Tensor;
     if (
-      value.op.type === "Enter" &&
+      (value.op.type === "Enter" || value.op.type === "RefEnter") &&
       value.op.attrs.is_constant === true &&
       value.op.controlFlowContext === this.forward
     ) {
@@ -185,7 +242,9 @@ class GradState implements GradLoopState {
         stackV2(graph, constant(-1, { dtype: "int32" }), value.dtype, "f_acc"),
       ),
     );
-    const entered = forward.captureInput(handle, handle.op.name);
+    // Entered as the reader being built would capture it (`…/Mul_1/Enter`, TF's
+    // `forward_context.AddValue(acc)` in that op's name scope).
+    const entered = forward.captureInput(handle, graph.nameStack);
     const valueCtx = outputContext(value.op);
     const push = graph.withControlFlowContext(valueCtx, () =>
       graph.controlDependencies(null, () =>
@@ -199,8 +258,17 @@ class GradState implements GradLoopState {
       // A push in a branch is dead when the branch is not taken: the counter waits on a
       // trigger that runs anyway (TensorFlow's `forward_sync`).
       if (this.sync === null) {
+        // Made outside the loop and moved in (TF's `forward_sync`): no pivot.
         const sync = graph.withControlFlowContext(forward, () =>
-          graph.createOp({ type: "ControlTrigger", name: "f_sync", inputs: [], outputs: [] }),
+          graph.controlDependencies(null, () =>
+            graph.createOp({
+              type: "ControlTrigger",
+              name: "f_sync",
+              inputs: [],
+              outputs: [],
+              loopEntry: true,
+            }),
+          ),
         );
         graph._addControlInput(this.counter.next.op, sync);
         this.sync = sync;
@@ -221,17 +289,42 @@ class GradState implements GradLoopState {
         break;
       }
     }
-    return graph.controlDependencies(null, () =>
+    const pop = graph.controlDependencies(null, () =>
       graph.withControlFlowContext(grad, () => {
-        let h = grad.captureInput(handle, `${handle.op.name}`);
+        let h: Tensor;
+        // The handle enters as the first op reading it captures it: the guarding `Switch`
+        // (`…/Switch/Enter`) or the pop (`…/StackPopV2/Enter`).
+        const reader = graph.uniqueName(cond === null ? "StackPopV2" : "Switch");
         if (cond !== null) {
           // Only iterations that took the branch pushed: pop when the branch was taken.
           const pred = this.realValue(cond.pred, value.op.name);
-          h = switchOp(h, pred, { name: "Switch" })[cond.branch];
+          const entered = grad.captureInput(handle, reader);
+          h = switchOp(entered, pred, { name: `${reader}/` })[cond.branch];
+          return stackPopV2(graph, h, value.dtype, value.shape, "StackPopV2");
         }
-        return stackPopV2(graph, h, value.dtype, value.shape, "StackPopV2");
+        h = grad.captureInput(handle, reader);
+        return stackPopV2(graph, h, value.dtype, value.shape, `${reader}/`);
       }),
     );
+    // TF's `grad_sync` (`b_sync`): the backward counter's next value waits for the pops.
+    if (grad.parallelIterations > 1) {
+      if (this.gradSync === null) {
+        this.gradSync = graph.withControlFlowContext(grad, () =>
+          graph.controlDependencies(null, () =>
+            graph.createOp({
+              type: "ControlTrigger",
+              name: "b_sync",
+              inputs: [],
+              outputs: [],
+              loopEntry: true,
+            }),
+          ),
+        );
+        graph._addControlInput((this.gradIndex as Tensor).op, this.gradSync);
+      }
+      graph._addControlInput(this.gradSync, pop.op);
+    }
+    return pop;
   }
 }
 
@@ -289,6 +382,7 @@ function whileLoopGradient(
     grad.pivotForBody = index;
     const next = nextIterationOp(index, { name: "NextIteration" });
     graph._updateInput(merge.op, 1, next);
+    state.gradIndex = next;
     const exit = exitOp(sw[0], { name: "b_count" });
     // The counter and the accumulators are the gradient loop's variables too: a gradient
     // through any of its exits is a second-order gradient (TensorFlow's `loop_enters`).
@@ -336,15 +430,16 @@ function whileLoopGradient(
   // Rows of a gradient (`IndexedSlices`) are made dense in the loop: the accumulators and
   // `NextIteration`s carry whole tensors.
   const gs = graph.withControlFlowContext(grad, () =>
-    (ys.length === 0
-      ? []
-      : gradients(ys, xs, bodyGrads, { name: `${root}/`, stopGradients: xs })
-    ).map((g) => (g instanceof IndexedSlices ? denseOf(g) : g)),
+    (ys.length === 0 ? [] : bodyGradients(ys, xs, bodyGrads)).map((g) =>
+      g instanceof IndexedSlices ? denseOf(g) : g,
+    ),
   );
   graph.withControlFlowContext(grad, () => {
     vars.forEach((i, a) => {
-      const n = forward.nextIterations[i] as Tensor;
-      const next = withNameScope(graph, `${n.op.name}_grad`, () =>
+      // Made when TF's `_SwitchGrad` visits the loop's Switch a second time (from the
+      // body): in its gradient scope again, `while/Switch_1_grad_1/NextIteration`.
+      const sw0 = (forward.switches[i] as [Tensor, Tensor])[0];
+      const next = withNameScope(graph, `${sw0.op.name}_grad`, () =>
         nextIterationOp(gs[a] ?? zerosLike(bodyGrads[a] as Tensor), { name: "NextIteration" }),
       );
       graph._updateInput((merges[a] as Tensor).op, 1, next);
@@ -360,13 +455,15 @@ function whileLoopGradient(
     const source = enterOpOf.inputs[0] as Tensor;
     // One name scope for all of it (`AddBackpropAccumulator`): `…/Enter_grad/b_acc`, its
     // `Enter` `b_acc_1`, `Merge` `b_acc_2`, `Switch`, `Add`, `NextIteration`, `Exit` `b_acc_3`.
+    // When the gradient's shape is not known, the zeros are shaped at run time after the
+    // invariant (`Shape`, `zeros/Const`, `zeros`) and the `Enter` is the first `b_acc`.
     let scope = "";
     const acc = withNameScope(graph, `${enterOpOf.name}_grad`, (s) => {
       scope = s;
       const value = inCurrent(graph, source, enterOpOf.name);
       return gk.shape.isFullyDefined()
         ? constant(0, { dtype: gk.dtype, shape: gk.shape.dims as number[], name: "b_acc" })
-        : zerosLike(value, { name: "b_acc" });
+        : zeros(shapeOp(value), { dtype: gk.dtype });
     });
     const entered = grad.enter(acc, `${scope}b_acc`, false);
     const result = graph.withControlFlowContext(grad, () =>

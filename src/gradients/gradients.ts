@@ -149,8 +149,12 @@ function inputsOf(node: GradNode): readonly Tensor[] {
  * `NextIteration` input), so that differentiating a loop body stops at its start.
  */
 function followedInputs(node: GradNode): readonly Tensor[] {
-  if (node instanceof LoopNode || node.type !== "Merge") return inputsOf(node);
-  return node.inputs.filter((t) => t.op.type !== "NextIteration");
+  if (node instanceof LoopNode || (node.type !== "Merge" && node.type !== "RefMerge")) {
+    return inputsOf(node);
+  }
+  return node.inputs.filter(
+    (t) => t.op.type !== "NextIteration" && t.op.type !== "RefNextIteration",
+  );
 }
 
 function outputsOf(node: GradNode): readonly Tensor[] {
@@ -181,12 +185,34 @@ function outputsOf(node: GradNode): readonly Tensor[] {
  */
 export const gradients = tfFunction("gradients", GRADIENTS_PARAMS, (a) => gradientsImpl(a));
 
+/**
+ * The gradient of a loop body inside its gradient loop (TF's `_GradientsHelper` reaching
+ * the body from the loop's `Switch`es): `grads` flow from `ys` to `xs` (where the traversal
+ * stops) in the current name scope, without `tf.gradients`' own scope or `grad_ys` identities.
+ */
+export function bodyGradients(
+  ys: readonly Tensor[],
+  xs: readonly Tensor[],
+  grads: readonly Tensor[],
+): (Gradient | null)[] {
+  const graph = (ys[0] as Tensor).graph;
+  return buildGradients(graph, [...ys], [...xs], [...grads], {
+    stopGradients: xs,
+    gateGradients: false,
+    unconnectedGradients: "none",
+    colocateGradientsWithOps: false,
+    gradYsIdentities: false,
+  });
+}
+
 /** What {@link buildGradients} needs of the parsed arguments. */
 interface BuildOptions {
   stopGradients: readonly TensorLike[];
   gateGradients: boolean;
   unconnectedGradients: "none" | "zero";
   colocateGradientsWithOps: boolean;
+  /** Whether given `grad_ys` get their `grad_ys_i` identity (not inside a gradient loop). */
+  gradYsIdentities?: boolean;
 }
 
 function asList<T>(value: T | readonly T[]): T[] {
@@ -237,7 +263,11 @@ function buildGradients(
   // gradient are colocated with it (its `_class` groups, its device and no other).
   const colocated = <T>(op: Operation, body: () => T): T =>
     options.colocateGradientsWithOps ? graph.colocateWith(op, body) : body();
-  const gradYs = ys.map((y, i) => colocated(y.op, () => defaultGradY(y, gradYsIn[i] ?? null, i)));
+  const gradYs = ys.map((y, i) =>
+    colocated(y.op, () =>
+      defaultGradY(y, gradYsIn[i] ?? null, i, options.gradYsIdentities !== false),
+    ),
+  );
 
   const base = ys.length > 0 ? whileContextOf(outputContext((ys[0] as Tensor).op)) : null;
   const nodeOf = nodeMapper(base);
@@ -392,7 +422,7 @@ function zerosForOutput(op: Operation, index: number): Tensor {
  * `fill(shape(y), constant(1, name="grad_ys_0"))` — `gradients/Shape` (a `Const` when the
  * shape is known), `gradients/grad_ys_0`, `gradients/Fill`.
  */
-function defaultGradY(y: Tensor, given: TensorLike | null, i: number): Tensor {
+function defaultGradY(y: Tensor, given: TensorLike | null, i: number, wrap: boolean): Tensor {
   if (given !== null) {
     const g = convertToTensor(given, { name: `grad_ys_${i}`, dtype: y.dtype });
     if (!g.shape.isCompatibleWith(y.shape)) {
@@ -403,7 +433,7 @@ function defaultGradY(y: Tensor, given: TensorLike | null, i: number): Tensor {
     // A given tensor gets an `Identity` in the gradients' name scope, as in TF: the
     // TensorArray gradients find their `tf.gradients` call from the names of the grads.
     const madeHere = !(given instanceof Tensor) && !isTensorConvertible(given);
-    return madeHere ? g : identity(g, { name: `grad_ys_${i}` });
+    return madeHere || !wrap ? g : identity(g, { name: `grad_ys_${i}` });
   }
   if (!isFloating(y.dtype)) {
     throw new TypeError(`Gradients of complex tensors must set grad_ys (y.dtype = ${y.dtype})`);

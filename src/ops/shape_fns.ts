@@ -92,6 +92,10 @@ registerShapeFunction(
   "Enter",
   "Exit",
   "NextIteration",
+  "RefEnter",
+  "RefExit",
+  "RefIdentity",
+  "RefNextIteration",
   "LoopCond",
   "Assign",
   "AssignAdd",
@@ -167,18 +171,22 @@ registerShapeFunction(
   "Switch",
   "RefSwitch",
 );
-registerShapeFunction((op) => {
-  // Shapes that differ in a dim leave it unknown; differing ranks, the whole shape.
-  let out: TensorShape | null = null;
-  for (const t of op.inputs) {
-    const s = t.shape;
-    if (out === null) out = s;
-    else if (out.dims === null || s.dims === null || out.dims.length !== s.dims.length)
-      out = TensorShape.unknown();
-    else out = new TensorShape(out.dims.map((d, i) => (d === (s.dims as Dim[])[i] ? d : null)));
-  }
-  return [out ?? unknown(), scalar()];
-}, "Merge");
+registerShapeFunction(
+  (op) => {
+    // Shapes that differ in a dim leave it unknown; differing ranks, the whole shape.
+    let out: TensorShape | null = null;
+    for (const t of op.inputs) {
+      const s = t.shape;
+      if (out === null) out = s;
+      else if (out.dims === null || s.dims === null || out.dims.length !== s.dims.length)
+        out = TensorShape.unknown();
+      else out = new TensorShape(out.dims.map((d, i) => (d === (s.dims as Dim[])[i] ? d : null)));
+    }
+    return [out ?? unknown(), scalar()];
+  },
+  "Merge",
+  "RefMerge",
+);
 
 registerShapeFunction(
   (op) => [

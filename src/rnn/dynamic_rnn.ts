@@ -9,11 +9,14 @@ import { constant } from "../ops/array/constant.js";
 import { sliceHelper } from "../ops/array/strided_slice.js";
 import { transpose } from "../ops/array/transpose.js";
 import { TensorArray } from "../ops/control/tensor_array.js";
+import { assertOp } from "../ops/control/case.js";
+import { stack } from "../ops/array/stack.js";
+import type { Operation } from "../graph/operation.js";
 import { whileLoop } from "../ops/control/while_v1.js";
 import { convertToTensor } from "../ops/convert.js";
-import { less, maximum, minimum } from "../ops/math/binary.js";
+import { equal, less, maximum, minimum } from "../ops/math/binary.js";
 import { pythonOperator } from "../ops/math/operators.js";
-import { reduceMax, reduceMin } from "../ops/math/reduce.js";
+import { reduceAll, reduceMax, reduceMin } from "../ops/math/reduce.js";
 import { identity } from "../ops/math/unary.js";
 import { graphFromValues, nameScope } from "../scope/name_scope.js";
 import { variableScope, type VariableScope } from "../scope/variable_scope.js";
@@ -210,12 +213,18 @@ function build<S>(
     const staticBatch = typeof batchSize === "number" ? batchSize : null;
     const lengthDims = sequenceLength.shape.dims;
     const given = lengthDims === null ? null : (lengthDims[0] ?? null);
+    // TensorFlow finds this only when the Assert below runs; both sizes are known here, so
+    // the same words come while building, before anything is added.
     if (staticBatch !== null && given !== null && staticBatch !== given) {
       throw new ValueError(
         `Expected shape for Tensor ${sequenceLength.name} is [${staticBatch}] but saw shape: [${given}]`,
       );
     }
-    sequenceLength = identity(sequenceLength, { name: "CheckSeqLen" });
+    const check = assertHasShape(sequenceLength, batchSize);
+    const checked = sequenceLength;
+    sequenceLength = checked.graph.controlDependencies([check], () =>
+      identity(checked, { name: "CheckSeqLen" }),
+    );
   }
 
   const [outputs, finalState] = dynamicRnnLoop(
@@ -230,6 +239,24 @@ function build<S>(
   );
   const flatOutputs = flatten<Tensor>(outputs).map((o) => (timeMajor ? o : transposeBatchTime(o)));
   return [packSequenceAs<Tensor>(cell.outputSize, flatOutputs), finalState];
+}
+
+/**
+ * `_assert_has_shape(x, [batchSize])`: an `Assert` (`rnn/Assert/Assert`) failing the run
+ * when `x`'s shape is not `[batchSize]`, with TensorFlow's message.
+ */
+function assertHasShape(x: Tensor, batchSize: number | Tensor): Operation {
+  const xShape = shape(x);
+  // A known batch size is Python's int there: an int32 constant (`stack` of constants).
+  const packedShape =
+    typeof batchSize === "number"
+      ? constant([batchSize], { dtype: "int32", name: "stack" })
+      : stack([batchSize]);
+  return assertOp(
+    reduceAll(equal(xShape, packedShape)),
+    [`Expected shape for Tensor ${x.name} is `, packedShape, " but saw shape: ", xShape],
+    3,
+  );
 }
 
 /** `_transpose_batch_time`: swaps the first two dimensions (`rnn/transpose`). */

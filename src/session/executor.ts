@@ -41,6 +41,8 @@ export class Executor implements KernelRuntime {
   private readonly constants = new Map<Operation, tfc.Tensor[]>();
   private currentStep: Step | null = null;
   private lastPred: tfc.Tensor | null = null;
+  /** What a `RefSwitch` or `RefEnter` forwards: that its reference is alive. */
+  private liveRef: tfc.Tensor | undefined;
   private lastPredValue = 0;
   private readonly stashes = new Map<number, Stashable>();
   private nextStash = 1;
@@ -333,9 +335,13 @@ export class Executor implements KernelRuntime {
     deadOk = false,
   ): tfc.Tensor {
     if (source.variable !== null) {
-      return this.state.readVariable(source.variable, source.via ?? reader);
+      const guard = source.guard === undefined ? undefined : values[source.guard];
+      if (guard !== DEAD) {
+        if (source.livenessOnly === true) return (this.liveRef ??= tfc.scalar(true, "bool"));
+        return this.state.readVariable(source.variable, source.via ?? reader);
+      }
     }
-    const v = values[source.slot];
+    const v = source.variable === null ? values[source.slot] : DEAD;
     if (v === undefined)
       throw new InternalError(`Value for ${reader.name} was freed or never computed.`, reader.name);
     if (v === DEAD && !deadOk) {
@@ -432,6 +438,8 @@ export class Executor implements KernelRuntime {
   /** Frees constants and variable values. */
   dispose(): void {
     this.endRun();
+    this.liveRef?.dispose();
+    this.liveRef = undefined;
     for (const value of this.resources.values()) value.dispose();
     this.resources.clear();
     this.state.dispose();

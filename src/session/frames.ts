@@ -41,7 +41,10 @@ interface Frame {
 
 /** Whether a `Merge` input is the loop's back edge. */
 export function isBackEdge(consumer: Operation, t: Tensor): boolean {
-  return consumer.type === "Merge" && t.op.type === "NextIteration";
+  return (
+    (consumer.type === "Merge" || consumer.type === "RefMerge") &&
+    (t.op.type === "NextIteration" || t.op.type === "RefNextIteration")
+  );
 }
 
 function framePath(f: Frame): string {
@@ -140,7 +143,7 @@ export function buildFrames(
         for (const slot of slots) {
           const producer = slot >= 0 ? producerOf.get(slot) : undefined;
           if (producer === undefined) continue;
-          if (!isFrame(u) && op.type === "Merge" && producer.type === "NextIteration") continue;
+          if (!isFrame(u) && isBackEdge(op, producer.outputs[0] as Tensor)) continue;
           const d = unitOf(producer);
           if (d !== null && d !== u) deps.push(d);
         }
@@ -202,7 +205,9 @@ export function buildFrames(
       }
       steps.push(step);
       for (const s of step.outputs) if (s >= 0) ownSlots.push(s);
-      if (u.type === "NextIteration") nextSlots.push(step.outputs[0] as number);
+      if (u.type === "NextIteration" || u.type === "RefNextIteration") {
+        nextSlots.push(step.outputs[0] as number);
+      }
       if (u.type === "Exit" || u.type === "RefExit") exitSlots.push(step.outputs[0] as number);
     }
     if (frame.parent === null) return { steps, plan: null };

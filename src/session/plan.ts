@@ -27,7 +27,17 @@ export interface InputSource {
   variable: Operation | null;
   /** The snapshot op (`v/read`) read through, which errors name as TensorFlow does. */
   via?: Operation;
+  /**
+   * A reference that went through control flow (`RefSwitch`, `RefEnter`, …): the slot of
+   * that op's output, dead when the reference is (in an untaken branch).
+   */
+  guard?: number;
+  /** Only whether the reference is alive is read, not its variable (`RefSwitch`'s data). */
+  livenessOnly?: boolean;
 }
+
+/** The reference forms of the control flow primitives. */
+const REF_FLOW = new Set(["RefSwitch", "RefMerge", "RefEnter", "RefExit", "RefNextIteration"]);
 
 /** One op to run, with everything resolved when the plan was made. */
 export interface Step {
@@ -111,11 +121,26 @@ export function makePlan(
   const feedSlots = new Map<Tensor, number>();
   for (const t of feeds) feedSlots.set(t, slot(t));
 
+  // The output of the nearest reference control flow op `ref` was forwarded through.
+  const refGuard = (ref: Tensor): number | undefined => {
+    for (let x: Tensor | undefined = ref; x !== undefined && x.isRef && !fed.has(x);) {
+      if (REF_FLOW.has(x.op.type)) return slot(x);
+      x = x.op.inputs[0];
+    }
+    return undefined;
+  };
+  const guarded = (source: InputSource, ref: Tensor): InputSource => {
+    const guard = refGuard(ref);
+    return guard === undefined ? source : { ...source, guard };
+  };
   const sourceOf = (t: Tensor): InputSource => {
-    if (t.isRef && !fed.has(t)) return { slot: -1, variable: variableOpOf(t) };
+    // A `RefMerge` forwards the value of its live reference.
+    if (t.isRef && !fed.has(t) && t.op.type === "RefMerge")
+      return { slot: slot(t), variable: null };
+    if (t.isRef && !fed.has(t)) return guarded({ slot: -1, variable: variableOpOf(t) }, t);
     if (isSnapshot(t, fed)) {
       const ref = t.op.inputs[0] as Tensor;
-      return { slot: -1, variable: variableOpOf(ref), via: t.op };
+      return guarded({ slot: -1, variable: variableOpOf(ref), via: t.op }, ref);
     }
     return { slot: slot(t), variable: null };
   };
@@ -146,14 +171,25 @@ export function makePlan(
     }
     const refInputs = new Set(def.refInputs ?? []);
     const inputs: InputSource[] = [];
+    const guards: number[] = [];
+    const livenessOnly = REF_FLOW.has(op.type) && op.type !== "RefMerge";
     op.inputs.forEach((t, i) => {
-      if (!refInputs.has(i)) inputs.push(sourceOf(t));
+      if (refInputs.has(i)) {
+        const guard = refGuard(t);
+        if (guard !== undefined) guards.push(guard);
+        return;
+      }
+      let source = sourceOf(t);
+      if (source.guard !== undefined) guards.push(source.guard);
+      if (livenessOnly && source.variable !== null) source = { ...source, livenessOnly: true };
+      inputs.push(source);
     });
     // A fed output keeps the fed value: its producer runs for its other outputs only.
     const outputs = def.refOutput ? [] : op.outputs.map((t) => (fed.has(t) ? -1 : slot(t)));
     const constant = def.constant === true;
     if (constant) outputs.forEach((s) => constantSlots.add(s));
     const step: Step = { op, kernel: def.kernel, inputs, outputs, release: [], constant };
+    if (guards.length > 0) step.guards = guards;
     if (def.flow !== undefined) {
       hasFlow = true;
       if (def.flow !== "enter") step.flow = def.flow;
@@ -376,7 +412,7 @@ function foldConstants(steps: Step[], constantSlots: Set<number>): void {
     if (staticKernel !== null) {
       step.kernel = staticKernel;
       const guards = step.inputs.filter((i) => i.slot >= 0).map((i) => i.slot);
-      if (guards.length > 0) step.guards = guards;
+      if (guards.length > 0) step.guards = [...(step.guards ?? []), ...guards];
       step.inputs = [];
     }
     for (const s of step.outputs) constantSlots.add(s);

@@ -215,6 +215,99 @@ describe("names and static shapes (TensorFlow's)", () => {
     expect(opsNamed("rnn/while/", "Select").length).toBeGreaterThan(0);
   });
 
+  it("CheckSeqLen: TF's _assert_has_shape ops, run before the loop reads the lengths", () => {
+    const x = tf.placeholder(tf.float32, [null, null, DEPTH]);
+    const lengths = tf.placeholder(tf.int32, [null]);
+    const [outputs] = tf.nn.dynamicRnn(new BasicRNNCell(4), x, {
+      dtype: tf.float32,
+      sequenceLength: lengths,
+    });
+    const graph = tf.getDefaultGraph();
+    const check = graph.getOperationByName("rnn/CheckSeqLen");
+    expect(check.inputs.map((t) => t.name)).toEqual(["rnn/sequence_length:0"]);
+    expect(check.controlInputs.map((o) => o.name)).toEqual(["rnn/Assert/Assert"]);
+    const assert = graph.getOperationByName("rnn/Assert/Assert");
+    expect(assert.type).toBe("Assert");
+    // The batch size is read from the inputs (`rnn/strided_slice`), so the shape is packed.
+    expect(assert.inputs.map((t) => t.name)).toEqual([
+      "rnn/All:0",
+      "rnn/Assert/Assert/data_0:0",
+      "rnn/stack:0",
+      "rnn/Assert/Assert/data_2:0",
+      "rnn/Shape_1:0",
+    ]);
+    // `convert_n_to_tensor(data)`'s constants, which TensorFlow leaves unread.
+    expect(opsNamed("rnn/Assert/", "Const")).toEqual([
+      "rnn/Assert/Const",
+      "rnn/Assert/Const_1",
+      "rnn/Assert/Assert/data_0",
+      "rnn/Assert/Assert/data_2",
+    ]);
+    expect(graph.getOperationByName("rnn/stack").type).toBe("Pack");
+    expect(graph.getOperationByName("rnn/Equal").type).toBe("Equal");
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    const xs = sequenceValues(3, 2, STEPS, DEPTH);
+    // Two rows, two lengths: runs.
+    expect(
+      sess.run(
+        outputs,
+        new Map<tf.Tensor, unknown>([
+          [x, xs],
+          [lengths, [2, 5]],
+        ]),
+      ).shape,
+    ).toEqual([2, STEPS, 4]);
+    // Three lengths for two rows: TF's assertion, at run time.
+    expect(() =>
+      sess.run(
+        outputs,
+        new Map<tf.Tensor, unknown>([
+          [x, xs],
+          [lengths, [2, 5, 1]],
+        ]),
+      ),
+    ).toThrow(
+      "assertion failed: [Expected shape for Tensor rnn/sequence_length:0 is ] [2] [ but saw shape: ] [3]",
+    );
+    try {
+      sess.run(
+        outputs,
+        new Map<tf.Tensor, unknown>([
+          [x, xs],
+          [lengths, [1]],
+        ]),
+      );
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(tf.errors.InvalidArgumentError);
+      expect((e as tf.errors.InvalidArgumentError).opName).toBe("rnn/Assert/Assert");
+    }
+  });
+
+  it("CheckSeqLen with a static batch size: the expected shape is a constant", () => {
+    const x = tf.placeholder(tf.float32, [BATCH, null, DEPTH]);
+    const lengths = tf.placeholder(tf.int32, [null]);
+    const [outputs] = tf.nn.dynamicRnn(new BasicRNNCell(4), x, {
+      dtype: tf.float32,
+      sequenceLength: lengths,
+    });
+    const graph = tf.getDefaultGraph();
+    expect(graph.getOperationByName("rnn/stack").type).toBe("Const");
+    using sess = new tf.Session();
+    expect(() =>
+      sess.run(
+        outputs,
+        new Map<tf.Tensor, unknown>([
+          [x, sequenceValues(4)],
+          [lengths, [1, 2]],
+        ]),
+      ),
+    ).toThrow(
+      "assertion failed: [Expected shape for Tensor rnn/sequence_length:0 is ] [3] [ but saw shape: ] [2]",
+    );
+  });
+
   it("a second call: its own scope (new name), or rnn_1/ ops with the default one", () => {
     const x = tf.placeholder(tf.float32, [BATCH, null, DEPTH]);
     tf.nn.dynamicRnn(new BasicLSTMCell(4), x, { dtype: tf.float32 });

@@ -20,10 +20,16 @@ import { reduceSum } from "../math/reduce.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { buildCond, type BranchFn } from "./cond.js";
+import { noOp } from "./group.js";
 
 /**
- * `Assert(condition, data, summarize)`: fails the run with the data printed when
- * `condition` is false (TensorFlow's `Assert` op; `tf.case` guards its default with it).
+ * TF 1.15's `control_flow_ops.Assert(condition, data, summarize, name)`: an `Assert` op
+ * failing the run with `data` printed when `condition` is false, in the name scope
+ * `Assert`. As in TensorFlow, the strings of `data` become constants twice: once in the
+ * scope (`Assert/Const`, `Assert/Const_1`, read by nothing) and once as the op's inputs
+ * (`Assert/Assert/data_0`, …). When some of `data` is neither string nor int32, the op is
+ * guarded by a `tf.cond` on `condition` (`Assert/AssertGuard`) and the op returned is the
+ * guard's `Merge`.
  */
 export function assertOp(
   condition: Tensor,
@@ -31,12 +37,21 @@ export function assertOp(
   summarize: number,
   name?: string,
 ): Operation {
-  return inOpScope(name, "Assert", [condition], (scope, graph) => {
-    const inputs = data.map((d) => (d instanceof Tensor ? d : constant(d, { dtype: "string" })));
-    return makeOp(graph, "Assert", scope, [condition, ...inputs], [], {
-      T: inputs.map((t) => t.dtype),
-      summarize,
-    });
+  return inOpScope(name, "Assert", [condition], (_scope, graph) => {
+    const xs = data.map((d) => (d instanceof Tensor ? d : constant(d, { dtype: "string" })));
+    const build = (): Operation =>
+      inOpScope("Assert", "Assert", [condition], (scope) => {
+        const inputs = data.map((d, i) =>
+          d instanceof Tensor ? d : constant(d, { dtype: "string", name: `data_${i}` }),
+        );
+        return makeOp(graph, "Assert", scope, [condition, ...inputs], [], {
+          T: inputs.map((t) => t.dtype),
+          summarize,
+        });
+      });
+    if (xs.every((x) => x.dtype === "string" || x.dtype === "int32")) return build();
+    const guarded = buildCond(condition, () => noOp(), build, false, "AssertGuard") as Tensor;
+    return guarded.op;
   });
 }
 

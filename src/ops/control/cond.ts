@@ -32,7 +32,7 @@ import { flatten, packSequenceAs, sameStructure, structureMismatch } from "../..
  * One branch of a `tf.cond` being built (TensorFlow's `CondContext`): its ops run only when
  * the predicate selects the branch. An outer tensor an op of the branch reads goes through
  * a `Switch` on the predicate (made once per tensor, named after the first reader:
- * `cond/Add/Switch`); an op without inputs waits on the branch's pivot (`cond/switch_t`),
+ * `cond/Add/Switch`; a `RefSwitch` for a variable an op assigns to: `cond/Assign/Switch`); an op without inputs waits on the branch's pivot (`cond/switch_t`),
  * so that it is dead, with everything after it, when the other branch is taken.
  */
 export class CondContext implements ContextWithDef {
@@ -109,9 +109,7 @@ export class CondContext implements ContextWithDef {
     } else if (this.outer === null && whileContextOf(own) !== null) {
       throw new ValueError(loopValueMessage(t, consumerName));
     }
-    // A variable's reference is read where it is used (the reader's other inputs make it
-    // dead in an untaken branch), not switched (TensorFlow's `RefSwitch`).
-    if (t.isRef) return value;
+    // A variable's reference goes through a `RefSwitch` (`_SwitchRefOrTensor`).
     const graph = this.graph;
     const name = `${uniqueAtRoot(graph, switchName)}/`;
     const [whenFalse, whenTrue] = switchOp(value, this.pred, { name, context: this, asIs: true });

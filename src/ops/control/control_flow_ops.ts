@@ -7,6 +7,7 @@ import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { registerOp, type Kernel } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { shareTensor } from "../tfjs_internals.js";
+import { variableOpOf } from "../state/variable_ops.js";
 
 /*
  * TensorFlow 1.x's control flow primitives (`control_flow_ops.py`'s `switch`, `merge`,
@@ -35,7 +36,7 @@ function createFlowOp(
   graph: Graph,
   type: string,
   inputs: readonly Tensor[],
-  outputs: { dtype: Tensor["dtype"]; shape: TensorShape }[],
+  outputs: { dtype: Tensor["dtype"]; shape: TensorShape; isRef?: boolean }[],
   attrs: Record<string, AttrValue>,
   options: FlowOpOptions,
 ): Operation {
@@ -55,7 +56,8 @@ function createFlowOp(
 
 /**
  * `Switch(data, pred)`: forwards `data` to output 1 when `pred` is true, to output 0
- * otherwise; the other output is dead.
+ * otherwise; the other output is dead. A reference (a variable an op of a branch assigns
+ * to) goes through a `RefSwitch`, whose outputs are references (`_SwitchRefOrTensor`).
  */
 export function switchOp(data: Tensor, pred: Tensor, options: FlowOpOptions): [Tensor, Tensor] {
   const graph = data.graph;
@@ -67,14 +69,15 @@ export function switchOp(data: Tensor, pred: Tensor, options: FlowOpOptions): [T
   const opName = options.name.endsWith("/")
     ? options.name.slice(0, -1)
     : graph.uniqueName(options.name, false);
-  new ShapeInference(opName, "Switch", [data.shape, pred.shape]).withRank(pred.shape, 0);
+  const type = data.isRef ? "RefSwitch" : "Switch";
+  new ShapeInference(opName, type, [data.shape, pred.shape]).withRank(pred.shape, 0);
   const op = createFlowOp(
     graph,
-    "Switch",
+    type,
     [data, pred],
     [
-      { dtype: data.dtype, shape: data.shape },
-      { dtype: data.dtype, shape: data.shape },
+      { dtype: data.dtype, shape: data.shape, isRef: data.isRef },
+      { dtype: data.dtype, shape: data.shape, isRef: data.isRef },
     ],
     { T: data.dtype },
     options,
@@ -99,7 +102,8 @@ function mergedShape(inputs: readonly Tensor[]): TensorShape {
 
 /**
  * `Merge(inputs)`: forwards the input that is alive (output 0) and its index (output 1,
- * int32); dead only when every input is dead.
+ * int32); dead only when every input is dead. A `RefMerge` when every input is a
+ * reference, as TensorFlow's `merge` makes it.
  */
 export function mergeOp(inputs: readonly Tensor[], options: FlowOpOptions): [Tensor, Tensor] {
   const first = inputs[0];
@@ -111,12 +115,13 @@ export function mergeOp(inputs: readonly Tensor[], options: FlowOpOptions): [Ten
       );
     }
   }
+  const refs = inputs.every((t) => t.isRef);
   const op = createFlowOp(
     first.graph,
-    "Merge",
+    refs ? "RefMerge" : "Merge",
     inputs,
     [
-      { dtype: first.dtype, shape: mergedShape(inputs) },
+      { dtype: first.dtype, shape: mergedShape(inputs), isRef: refs },
       { dtype: "int32", shape: TensorShape.scalar() },
     ],
     { T: first.dtype, N: inputs.length },
@@ -136,7 +141,8 @@ export interface EnterAttrs {
  * `Enter(data)`: makes `data` available in the loop frame `frameName` (at its first
  * iteration, or at every iteration when `isConstant`). The output's static shape is the
  * input's when `useInputShape`, unknown otherwise (TensorFlow's shape function says
- * unknown for a variable entering a loop; `_Enter` sets the input's shape).
+ * unknown for a variable entering a loop; `_Enter` sets the input's shape). A reference
+ * enters as a reference (`RefEnter`), which the ops of the loop assign to or read.
  */
 export function enterOp(
   data: Tensor,
@@ -147,9 +153,9 @@ export function enterOp(
     attrs.isConstant || options.useInputShape !== false ? data.shape : TensorShape.unknown();
   const op = createFlowOp(
     data.graph,
-    "Enter",
+    data.isRef ? "RefEnter" : "Enter",
     [data],
-    [{ dtype: data.dtype, shape }],
+    [{ dtype: data.dtype, shape, isRef: data.isRef }],
     {
       T: data.dtype,
       frame_name: attrs.frameName,
@@ -161,25 +167,31 @@ export function enterOp(
   return op.outputs[0] as Tensor;
 }
 
-/** `Exit(data)`: hands the value of the loop's last iteration to the frame around it. */
+/**
+ * `Exit(data)`: hands the value of the loop's last iteration to the frame around it
+ * (`RefExit` for a reference).
+ */
 export function exitOp(data: Tensor, options: FlowOpOptions): Tensor {
   return createFlowOp(
     data.graph,
-    "Exit",
+    data.isRef ? "RefExit" : "Exit",
     [data],
-    [{ dtype: data.dtype, shape: data.shape }],
+    [{ dtype: data.dtype, shape: data.shape, isRef: data.isRef }],
     { T: data.dtype },
     options,
   ).outputs[0] as Tensor;
 }
 
-/** `NextIteration(data)`: makes `data` the value of the loop's next iteration. */
+/**
+ * `NextIteration(data)`: makes `data` the value of the loop's next iteration
+ * (`RefNextIteration` for a reference).
+ */
 export function nextIterationOp(data: Tensor, options: FlowOpOptions): Tensor {
   return createFlowOp(
     data.graph,
-    "NextIteration",
+    data.isRef ? "RefNextIteration" : "NextIteration",
     [data],
-    [{ dtype: data.dtype, shape: data.shape }],
+    [{ dtype: data.dtype, shape: data.shape, isRef: data.isRef }],
     { T: data.dtype },
     options,
   ).outputs[0] as Tensor;
@@ -203,6 +215,21 @@ export function loopCondOp(input: Tensor, options: FlowOpOptions): Tensor {
     [input],
     [{ dtype: "bool", shape: TensorShape.scalar() }],
     {},
+    options,
+  ).outputs[0] as Tensor;
+}
+
+/**
+ * `RefIdentity(input)`: the same reference (what TensorFlow's `_Identity` makes of a
+ * reference: a reference loop variable as the body sees it, `while/Identity`).
+ */
+export function refIdentityOp(data: Tensor, options: FlowOpOptions): Tensor {
+  return createFlowOp(
+    data.graph,
+    "RefIdentity",
+    [data],
+    [{ dtype: data.dtype, shape: data.shape, isRef: true }],
+    { T: data.dtype },
     options,
   ).outputs[0] as Tensor;
 }
@@ -261,4 +288,74 @@ registerOp({
   type: "LoopCond",
   opDef: { inputs: ["input: bool"], outputs: ["output: bool"] },
   kernel: forward,
+});
+
+/*
+ * The reference forms (`RefSwitch`, `RefMerge`, `RefEnter`, `RefExit`, `RefNextIteration`),
+ * which TensorFlow makes when the data is a variable's reference. A reference is resolved to
+ * its variable when the plan is made; what these ops carry at run time is whether the
+ * reference is alive here (the session's plan reads only that of their reference inputs,
+ * so an uninitialized variable may be switched, as `allows_uninitialized_input` says).
+ * `RefMerge` forwards the value of the reference that is alive.
+ */
+registerOp({
+  type: "RefSwitch",
+  opDef: {
+    inputs: ["data: Ref(T)", "pred: bool"],
+    outputs: ["output_false: Ref(T)", "output_true: Ref(T)"],
+    attrs: ["T: type"],
+    allowsUninitializedInput: true,
+  },
+  kernel: forward,
+  flow: "switch",
+});
+registerOp({
+  type: "RefMerge",
+  opDef: {
+    inputs: ["inputs: Ref(N * T)"],
+    outputs: ["output: Ref(T)", "value_index: int32"],
+    attrs: ["T: type", "N: int >= 1"],
+  },
+  kernel: forward,
+  flow: "merge",
+});
+registerOp({
+  type: "RefEnter",
+  opDef: {
+    inputs: ["data: Ref(T)"],
+    outputs: ["output: Ref(T)"],
+    attrs: [
+      "T: type",
+      "frame_name: string",
+      "is_constant: bool = false",
+      "parallel_iterations: int = 10",
+    ],
+  },
+  kernel: forward,
+  flow: "enter",
+});
+registerOp({
+  type: "RefExit",
+  opDef: { inputs: ["data: Ref(T)"], outputs: ["output: Ref(T)"], attrs: ["T: type"] },
+  kernel: forward,
+  flow: "exit",
+});
+registerOp({
+  type: "RefNextIteration",
+  opDef: { inputs: ["data: Ref(T)"], outputs: ["output: Ref(T)"], attrs: ["T: type"] },
+  kernel: forward,
+  flow: "nextIteration",
+});
+registerOp({
+  type: "RefIdentity",
+  opDef: {
+    inputs: ["input: Ref(T)"],
+    outputs: ["output: Ref(T)"],
+    attrs: ["T: type"],
+    allowsUninitializedInput: true,
+  },
+  // The reference is resolved to its variable when the plan is made: nothing to compute.
+  refInputs: [0],
+  refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
+  kernel: () => [],
 });

@@ -31,6 +31,7 @@ import {
   loopCondOp,
   mergeOp,
   nextIterationOp,
+  refIdentityOp,
   switchOp,
 } from "./control_flow_ops.js";
 import { uniqueAtRoot } from "./cond.js";
@@ -62,7 +63,7 @@ export interface GradLoopState {
  * The body of a `tf.whileLoop` being built (TensorFlow's `WhileContext`): its ops run once
  * per iteration in the frame `frameName`. An outer tensor the body or the condition reads
  * enters through an `Enter` with `is_constant` (made once per tensor, named after the first
- * reader: `while/add/Enter`); an op that would otherwise run regardless of the iteration
+ * reader: `while/add/Enter`; a `RefEnter` for a variable an op assigns to); an op that would otherwise run regardless of the iteration
  * (no inputs, or only loop invariants) waits on the loop's pivot.
  */
 export class WhileContext implements ContextWithDef {
@@ -162,8 +163,7 @@ export class WhileContext implements ContextWithDef {
     } else if (this.outer === null && whileContextOf(own) !== null) {
       throw differentLoops(t, consumerName);
     }
-    // A variable's reference is read where it is used, at each iteration (`RefEnter`).
-    if (t.isRef) return value;
+    // A variable's reference enters as a reference (`RefEnter`), read where it is used.
     const entered = this.enter(value, `${consumerName}/Enter`, true);
     this.remember(t, entered);
     return entered;
@@ -221,9 +221,13 @@ function differentLoops(t: Tensor, consumerName: string): ValueError {
   );
 }
 
-/** Whether `op` is an `Enter` of a loop invariant. */
+/** Whether `op` is an `Enter` (or `RefEnter`) of a loop invariant. */
 export function isLoopConstantEnter(op: Operation): boolean {
-  return op.type === "Enter" && op.attrs.is_constant === true && op.attrs.frame_name !== undefined;
+  return (
+    (op.type === "Enter" || op.type === "RefEnter") &&
+    op.attrs.is_constant === true &&
+    op.attrs.frame_name !== undefined
+  );
 }
 
 /** A loop function: takes the loop variables, returns the condition or their next values. */
@@ -415,7 +419,10 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
     ctx.pivot = pivot;
     const switches = merges.map((m) => switchOp(m, pivot, { name: "Switch" }));
     ctx.switches.push(...switches);
-    const forBody = switches.map(([, t]) => identity(t, { name: "Identity" }));
+    // `_Identity`: a reference loop variable stays a reference in the body.
+    const forBody = switches.map(([, t]) =>
+      t.isRef ? refIdentityOp(t, { name: "Identity" }) : identity(t, { name: "Identity" }),
+    );
     ctx.identities.push(...forBody);
     ctx.pivotForBody = forBody[0] as Tensor;
     const packedForBody = packSequenceAs<unknown[]>(args.loopVars, withArraysOf(origFlat, forBody));
@@ -441,9 +448,10 @@ function buildLoop(graph: Graph, scope: string, args: LoopArgs): unknown {
           `Input tensor '${input.name}' enters the loop with shape ${input.shape.toString()}, but has shape ${n.shape.toString()} after one iteration. To allow the shape to vary across iterations, use the \`shape_invariants\` argument of tf.while_loop to specify a less-specific shape.`,
         );
       }
-      if (n.dtype !== m.dtype) {
+      // A reference loop variable (a `RefMerge`) needs a reference as its next value.
+      if (n.dtype !== m.dtype || (m.isRef && !n.isRef)) {
         throw new InvalidArgumentError(
-          `Input 1 of node ${m.op.name} was passed ${n.dtype} from ${n.name} incompatible with expected ${m.dtype}.`,
+          `Input 1 of node ${m.op.name} was passed ${n.dtypeName} from ${n.name} incompatible with expected ${m.dtypeName}.`,
         );
       }
       graph._updateInput(m.op, 1, n);

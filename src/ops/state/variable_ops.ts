@@ -40,6 +40,13 @@ const REF_FORWARDING = new Set([
   "AssignAdd",
   "AssignSub",
   "RefIdentity",
+  // Control flow forwards a reference (to the ops of a branch or a loop); a `RefMerge`
+  // stands for its first input's variable.
+  "RefSwitch",
+  "RefEnter",
+  "RefExit",
+  "RefNextIteration",
+  "RefMerge",
   "ScatterAdd",
   "ScatterSub",
   "ScatterUpdate",
