@@ -1,0 +1,110 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import { describe, expect, it } from "vitest";
+import { maxPoolGrad } from "../../src/ops/nn/conv_grad_kernels.js";
+
+/*
+ * The JS loops behind the nn gradient kernels against plain reference loops written from
+ * TensorFlow's definitions, over many geometries: disjoint windows (the 2×2 stride-2 pool
+ * takes its own path), windows clipped by SAME padding, gaps between windows, overlaps.
+ */
+
+/** Small integers (many ties) and a few -0 gradients. */
+function ints(n: number, seed: number, range: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = Math.floor((s / 2 ** 32) * range) - Math.floor(range / 2);
+    if (out[i] === 0 && i % 3 === 0) out[i] = -0;
+  }
+  return out;
+}
+
+function padBefore(size: number, k: number, s: number, padding: string): number {
+  if (padding !== "SAME") return 0;
+  const out = Math.ceil(size / s);
+  return Math.floor(Math.max((out - 1) * s + k - size, 0) / 2);
+}
+
+function outSize(size: number, k: number, s: number, padding: string): number {
+  return padding === "SAME" ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1;
+}
+
+/** TF's MaxPoolGrad: each window's first strict maximum gets its gradient, summed. */
+function reference(
+  x: Float32Array,
+  dy: Float32Array,
+  [n, h, w, c]: number[],
+  [kh, kw]: number[],
+  [sh, sw]: number[],
+  padding: string,
+): Float32Array {
+  const oh = outSize(h as number, kh as number, sh as number, padding);
+  const ow = outSize(w as number, kw as number, sw as number, padding);
+  const pt = padBefore(h as number, kh as number, sh as number, padding);
+  const pl = padBefore(w as number, kw as number, sw as number, padding);
+  const dx = new Float32Array(x.length);
+  const at = (b: number, i: number, j: number, d: number) =>
+    ((b * (h as number) + i) * (w as number) + j) * (c as number) + d;
+  for (let b = 0; b < (n as number); b++)
+    for (let i = 0; i < oh; i++)
+      for (let j = 0; j < ow; j++)
+        for (let d = 0; d < (c as number); d++) {
+          let best = -1;
+          for (let a = 0; a < (kh as number); a++)
+            for (let e = 0; e < (kw as number); e++) {
+              const r = i * (sh as number) + a - pt;
+              const q = j * (sw as number) + e - pl;
+              if (r < 0 || q < 0 || r >= (h as number) || q >= (w as number)) continue;
+              const p = at(b, r, q, d);
+              if (best < 0 || (x[best] as number) < (x[p] as number)) best = p;
+            }
+          if (best >= 0)
+            dx[best] =
+              (dx[best] as number) + (dy[((b * oh + i) * ow + j) * (c as number) + d] as number);
+        }
+  return dx;
+}
+
+describe("maxPoolGrad", () => {
+  const cases: [number[], number[], number[], string][] = [
+    [[2, 6, 6, 3], [2, 2], [2, 2], "VALID"],
+    [[2, 8, 6, 8], [2, 2], [2, 2], "SAME"],
+    [[3, 7, 5, 4], [2, 2], [2, 2], "SAME"],
+    [[2, 7, 5, 4], [2, 2], [2, 2], "VALID"],
+    [[1, 9, 9, 2], [3, 3], [3, 3], "SAME"],
+    [[2, 7, 8, 3], [2, 3], [3, 3], "VALID"],
+    [[2, 7, 8, 3], [2, 2], [3, 2], "SAME"],
+    [[2, 6, 7, 5], [3, 3], [2, 2], "SAME"],
+    [[1, 5, 5, 2], [3, 2], [1, 1], "VALID"],
+  ];
+  it.each(cases)("input %j, window %j, strides %j, %s", (shape, ksize, strides, padding) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const xs = ints(size, 5, 5);
+    const x = tfc.tensor4d(xs, shape as [number, number, number, number]);
+    const y = tfc.maxPool(
+      x,
+      ksize as [number, number],
+      strides as [number, number],
+      padding === "SAME" ? "same" : "valid",
+    );
+    const dys = ints(y.size, 9, 7);
+    const dy = tfc.tensor4d(dys, y.shape);
+    const got = maxPoolGrad(
+      x,
+      y,
+      dy,
+      ksize as [number, number],
+      strides as [number, number],
+      padding,
+    );
+    expect(got.shape).toEqual(shape);
+    const want = reference(xs, dys, shape, ksize, strides, padding);
+    const a = new Uint32Array(Float32Array.from(got.dataSync()).buffer);
+    const b = new Uint32Array(want.buffer);
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] !== b[i]) expect.fail(`dx[${i}]: got ${got.dataSync()[i]}, want ${want[i]}`);
+    }
+    tfc.dispose([x, y, dy, got]);
+  });
+});
