@@ -209,3 +209,9 @@ export function float32HeapCall(
   }
   return made.map((o) => e.makeTensorFromDataId(o.dataId, dims.slice(), "float32", backend));
 }
+
+/** Where a tensor's values start in the wasm backend's memory (bytes), or `null` elsewhere. */
+export function heapOffset(t: tfc.Tensor): number | null {
+  const backend = engine().backend as unknown as OffsetBackend;
+  return backend.dataIdMap?.get(t.dataId)?.memoryOffset ?? null;
+}

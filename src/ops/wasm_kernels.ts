@@ -165,7 +165,7 @@ function name(s: string): number[] {
  * element count: a SIMD loop over whole groups of 4 elements, then a scalar loop over the
  * rest, with the values that depend on no array computed once before them.
  */
-function functionBody(spec: ElementwiseKernelSpec): { params: number; code: number[] } {
+export function elementwiseFunction(spec: ElementwiseKernelSpec): WasmFunction {
   const k = new KernelBuilder(spec.arrays, spec.scalars);
   const outs = spec.body(k);
   const nodes = k.nodes;
@@ -232,17 +232,152 @@ function functionBody(spec: ElementwiseKernelSpec): { params: number; code: numb
     [...uleb(nodes.length), F32],
     [...uleb(nodes.length), V128],
   ]);
-  const fn = [...locals, ...code];
-  return { params, code: [...uleb(fn.length), ...fn] };
+  return { name: spec.name, params, body: [...locals, ...code] };
 }
 
-/** The bytes of a module importing `env.memory` and exporting one function per spec. */
+/** A value type of a local. */
+type ValType = "i32" | "f32" | "v128";
+const VALTYPE: Record<ValType, number> = { i32: I32, f32: F32, v128: V128 };
+
+/**
+ * Writes one function's code by hand, for kernels that are not elementwise: locals are
+ * numbered after the i32 params; `block`/`loop` take the code of their body.
+ */
+export class Asm {
+  private readonly code: number[] = [];
+  private readonly localTypes: ValType[] = [];
+  private readonly params: number;
+
+  constructor(params: number) {
+    this.params = params;
+  }
+
+  /** A new local of `type`. */
+  local(type: ValType): number {
+    this.localTypes.push(type);
+    return this.params + this.localTypes.length - 1;
+  }
+  private emit(...bytes: number[]): this {
+    for (const b of bytes) this.code.push(b);
+    return this;
+  }
+  get(i: number): this {
+    return this.emit(LOCAL_GET, ...uleb(i));
+  }
+  set(i: number): this {
+    return this.emit(LOCAL_SET, ...uleb(i));
+  }
+  i32(n: number): this {
+    return this.emit(I32_CONST, ...sleb(n));
+  }
+  i32Add(): this {
+    return this.emit(I32_ADD);
+  }
+  i32Mul(): this {
+    return this.emit(0x6c);
+  }
+  i32And(): this {
+    return this.emit(I32_AND);
+  }
+  i32GeU(): this {
+    return this.emit(I32_GE_U);
+  }
+  i32Load(offset = 0): this {
+    return this.emit(0x28, 2, ...uleb(offset));
+  }
+  f32Load(): this {
+    return this.emit(F32_LOAD, ...MEMARG);
+  }
+  f32Store(): this {
+    return this.emit(F32_STORE, ...MEMARG);
+  }
+  f32Add(): this {
+    return this.emit(...F32_OPS.add);
+  }
+  v128Load(): this {
+    return this.emit(...V128_LOAD, ...MEMARG);
+  }
+  v128Store(): this {
+    return this.emit(...V128_STORE, ...MEMARG);
+  }
+  /** A v128 of zeros. */
+  v128Zero(): this {
+    return this.emit(SIMD, 0x0c, ...new Array<number>(16).fill(0));
+  }
+  f32x4Add(): this {
+    return this.emit(...F32X4_OPS.add);
+  }
+  /** Lane-wise `a < b` as all-ones or all-zeros lanes (false for a NaN). */
+  f32x4Lt(): this {
+    return this.emit(SIMD, 0x43);
+  }
+  v128And(): this {
+    return this.emit(SIMD, 0x4e);
+  }
+  /** `a & ~b`. */
+  v128AndNot(): this {
+    return this.emit(SIMD, 0x4f);
+  }
+  v128Or(): this {
+    return this.emit(SIMD, 0x50);
+  }
+  /** `(a & c) | (b & ~c)` for operands a, b, c. */
+  v128Bitselect(): this {
+    return this.emit(SIMD, 0x52);
+  }
+  block(body: () => void): this {
+    this.emit(BLOCK, EMPTY);
+    body();
+    return this.emit(END);
+  }
+  loop(body: () => void): this {
+    this.emit(LOOP, EMPTY);
+    body();
+    return this.emit(END);
+  }
+  br(depth: number): this {
+    return this.emit(BR, ...uleb(depth));
+  }
+  brIf(depth: number): this {
+    return this.emit(BR_IF, ...uleb(depth));
+  }
+  /** `for (i = from; i < limit; i += step) body()` over i32 locals (`limit` a local). */
+  forRange(i: number, limit: number, step: number, body: () => void): this {
+    this.block(() =>
+      this.loop(() => {
+        this.get(i).get(limit).i32GeU().brIf(1);
+        body();
+        this.get(i).i32(step).i32Add().set(i).br(0);
+      }),
+    );
+    return this;
+  }
+  finish(name: string): WasmFunction {
+    const groups = this.localTypes.map((t) => [1, VALTYPE[t]]);
+    return { name, params: this.params, body: [...vec(groups), ...this.code, END] };
+  }
+}
+
+/**
+ * A function of a module: `params` i32 parameters (byte offsets and counts), no result;
+ * `body` is its locals' declaration then its code, ending with `end`.
+ */
+export interface WasmFunction {
+  name: string;
+  params: number;
+  body: number[];
+}
+
+/** The bytes of a module importing `env.memory` and exporting `functions`. */
 export function moduleBytes(
-  specs: readonly ElementwiseKernelSpec[],
+  functions: readonly WasmFunction[],
   shared: boolean,
 ): Uint8Array<ArrayBuffer> {
-  const bodies = specs.map(functionBody);
-  const types = bodies.map((b) => [0x60, ...vec(Array.from({ length: b.params }, () => [I32])), 0]);
+  const types = functions.map((f) => [
+    0x60,
+    ...vec(Array.from({ length: f.params }, () => [I32])),
+    0,
+  ]);
   // The memory is declared with no minimum to speak of; a shared one (the threaded
   // backend's) must state the maximum emscripten gives it, 4 GiB.
   const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
@@ -251,44 +386,59 @@ export function moduleBytes(
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(types)),
     ...section(2, imports),
-    ...section(3, vec(bodies.map((_, i) => uleb(i)))),
-    ...section(7, vec(specs.map((s, i) => [...name(s.name), 0x00, ...uleb(i)]))),
-    ...section(10, vec(bodies.map((b) => b.code))),
+    ...section(3, vec(functions.map((_, i) => uleb(i)))),
+    ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(10, vec(functions.map((f) => [...uleb(f.body.length), ...f.body]))),
   ];
   return new Uint8Array(bytes);
 }
 
-type KernelFn = (...offsets: number[]) => void;
+/** A compiled function: byte offsets into the backend's memory and counts. */
+export type KernelFn = (...args: number[]) => void;
 
-/** A set of kernels compiled on first use against the backend's memory of that moment. */
-export class ElementwiseKernels {
-  private readonly specs: readonly ElementwiseKernelSpec[];
+/**
+ * Functions compiled on first use against the wasm backend's memory of that moment.
+ * `get` is `null` where they cannot run: another backend, scopeflow's kernels turned
+ * off, or no WebAssembly SIMD or compilation (then never tried again).
+ */
+export class WasmFunctions {
+  private readonly make: () => readonly WasmFunction[];
   private memory: WebAssembly.Memory | null = null;
   private exports: Record<string, KernelFn> | null = null;
   private failed = false;
 
-  constructor(specs: readonly ElementwiseKernelSpec[]) {
-    this.specs = specs;
+  constructor(make: () => readonly WasmFunction[]) {
+    this.make = make;
   }
 
-  private compiled(): Record<string, KernelFn> | null {
+  get(name: string): KernelFn | null {
     if (!enabled || this.failed) return null;
     const memory = wasmBackendMemory();
     if (memory === null) return null;
-    if (this.exports !== null && this.memory === memory) return this.exports;
-    try {
-      const shared =
-        typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
-      const module = new WebAssembly.Module(moduleBytes(this.specs, shared));
-      const instance = new WebAssembly.Instance(module, { env: { memory } });
-      this.exports = instance.exports as unknown as Record<string, KernelFn>;
-      this.memory = memory;
-      return this.exports;
-    } catch {
-      // No SIMD, or compilation refused (CSP): the callers' other paths, for good.
-      this.failed = true;
-      return null;
+    if (this.exports === null || this.memory !== memory) {
+      try {
+        const shared =
+          typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+        const module = new WebAssembly.Module(moduleBytes(this.make(), shared));
+        const instance = new WebAssembly.Instance(module, { env: { memory } });
+        this.exports = instance.exports as unknown as Record<string, KernelFn>;
+        this.memory = memory;
+      } catch {
+        // No SIMD, or compilation refused (CSP): the callers' other paths, for good.
+        this.failed = true;
+        return null;
+      }
     }
+    return this.exports[name] ?? null;
+  }
+}
+
+/** Elementwise kernels described by expressions, compiled into one module. */
+export class ElementwiseKernels {
+  private readonly functions: WasmFunctions;
+
+  constructor(specs: readonly ElementwiseKernelSpec[]) {
+    this.functions = new WasmFunctions(() => specs.map(elementwiseFunction));
   }
 
   /**
@@ -302,9 +452,8 @@ export class ElementwiseKernels {
     scalars: readonly tfc.Tensor[],
     outputs: number,
   ): tfc.Tensor[] | null {
-    const fns = this.compiled();
-    const fn = fns?.[name];
-    if (fn === undefined) return null;
+    const fn = this.functions.get(name);
+    if (fn === null) return null;
     const first = arrays[0] as tfc.Tensor;
     return float32HeapCall([...arrays, ...scalars], outputs, first.shape, (ins, outs) =>
       fn(...ins, ...outs, first.size),

@@ -1,6 +1,11 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { describe, expect, it } from "vitest";
-import { maxPoolGrad } from "../../src/ops/nn/conv_grad_kernels.js";
+import {
+  conv2dBackpropInputViaCol2im,
+  conv2dBackpropInputViaConv,
+  maxPoolGrad,
+} from "../../src/ops/nn/conv_grad_kernels.js";
+import { setWasmKernelsEnabled } from "../../src/ops/wasm_kernels.js";
 
 /*
  * The JS loops behind the nn gradient kernels against plain reference loops written from
@@ -66,6 +71,16 @@ function reference(
   return dx;
 }
 
+/** Compares bit patterns. */
+function expectBitIdentical(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  const a = new Uint32Array(Float32Array.from(got).buffer);
+  const b = new Uint32Array(Float32Array.from(want).buffer);
+  expect(a.length, what).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) expect.fail(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
+  }
+}
+
 describe("maxPoolGrad", () => {
   const cases: [number[], number[], number[], string][] = [
     [[2, 6, 6, 3], [2, 2], [2, 2], "VALID"],
@@ -100,11 +115,79 @@ describe("maxPoolGrad", () => {
     );
     expect(got.shape).toEqual(shape);
     const want = reference(xs, dys, shape, ksize, strides, padding);
-    const a = new Uint32Array(Float32Array.from(got.dataSync()).buffer);
-    const b = new Uint32Array(want.buffer);
-    for (let i = 0; i < a.length; i++) {
-      if (a[i] !== b[i]) expect.fail(`dx[${i}]: got ${got.dataSync()[i]}, want ${want[i]}`);
+    expectBitIdentical(got.dataSync(), want, "dx");
+    // Without the compiled kernels: the JS loops alone.
+    setWasmKernelsEnabled(false);
+    try {
+      const plain = maxPoolGrad(
+        x,
+        y,
+        dy,
+        ksize as [number, number],
+        strides as [number, number],
+        padding,
+      );
+      expectBitIdentical(plain.dataSync(), want, "dx without compiled kernels");
+      plain.dispose();
+    } finally {
+      setWasmKernelsEnabled(true);
     }
     tfc.dispose([x, y, dy, got]);
   });
+});
+
+describe("conv2dBackpropInputViaCol2im", () => {
+  const cases: [number[], number[], number, number, string][] = [
+    // input shape, filter shape, stride, dilation, padding
+    [[2, 14, 14, 8], [5, 5, 8, 16], 2, 1, "SAME"],
+    [[2, 28, 28, 1], [5, 5, 1, 12], 2, 1, "SAME"],
+    [[2, 9, 7, 6], [3, 3, 6, 10], 2, 1, "VALID"],
+    [[1, 11, 10, 5], [3, 2, 5, 7], 3, 1, "SAME"],
+    [[1, 12, 12, 4], [3, 3, 4, 9], 1, 2, "SAME"],
+  ];
+  it.each(cases)(
+    "input %j, filter %j, stride %i, dilation %i, %s: the compiled scatter is the JS loop's",
+    (inputShape, filterShape, stride, dilation, padding) => {
+      const g = {
+        strides: [stride, stride] as [number, number],
+        dilations: [dilation, dilation] as [number, number],
+        padding,
+      };
+      const [n, h, w] = inputShape as [number, number, number, number];
+      const [kh, kw, , co] = filterShape as [number, number, number, number];
+      const eff = (k: number) => (k - 1) * dilation + 1;
+      const outH =
+        padding === "SAME" ? Math.ceil(h / stride) : Math.floor((h - eff(kh)) / stride) + 1;
+      const outW =
+        padding === "SAME" ? Math.ceil(w / stride) : Math.floor((w - eff(kw)) / stride) + 1;
+      const filter = tfc.tensor4d(
+        ints(
+          filterShape.reduce((p, q) => p * q, 1),
+          3,
+          9,
+        ).map((v) => v / 4),
+        filterShape as [number, number, number, number],
+      );
+      const dy = tfc.tensor4d(
+        ints(n * outH * outW * co, 4, 11).map((v) => v / 8),
+        [n, outH, outW, co],
+      );
+      const fast = conv2dBackpropInputViaCol2im(inputShape, filter, dy, g);
+      setWasmKernelsEnabled(false);
+      let plain: tfc.Tensor;
+      try {
+        plain = conv2dBackpropInputViaCol2im(inputShape, filter, dy, g);
+      } finally {
+        setWasmKernelsEnabled(true);
+      }
+      expect(fast.shape).toEqual(inputShape);
+      expectBitIdentical(fast.dataSync(), plain.dataSync(), "dx");
+      // And the convolution form agrees (sums of the same products in another order).
+      const byConv = conv2dBackpropInputViaConv(inputShape, filter, dy, g);
+      const a = fast.dataSync();
+      const b = byConv.dataSync();
+      for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i] as number, 3);
+      tfc.dispose([filter, dy, fast, plain, byConv]);
+    },
+  );
 });
