@@ -6,6 +6,9 @@ import {
   maxPoolGrad,
 } from "../../src/ops/nn/conv_grad_kernels.js";
 import { setWasmKernelsEnabled } from "../../src/ops/wasm_kernels.js";
+import { columnSumsOf } from "../../src/ops/nn/wasm_nn_kernels.js";
+import { biasAddGrad } from "../../src/ops/nn/bias_add.js";
+import * as tf from "../../src/index.js";
 
 /*
  * The JS loops behind the nn gradient kernels against plain reference loops written from
@@ -190,4 +193,34 @@ describe("conv2dBackpropInputViaCol2im", () => {
       tfc.dispose([filter, dy, fast, plain, byConv]);
     },
   );
+});
+
+describe("BiasAddGrad's compiled column sums", () => {
+  it.each([[[32, 28, 28, 32]], [[256, 256]], [[1, 8]], [[3, 5, 12]], [[1000, 4]]])(
+    "are tfjs's ones-row product, bit for bit, on %j",
+    (shape) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const cols = shape[shape.length - 1] as number;
+      const data = ints(size, 13, 2001).map((v) => v / 7);
+      const x = tfc.tensor(data, shape);
+      const got = columnSumsOf(x);
+      expect(got).not.toBeNull();
+      const want = tfc.tidy(() =>
+        tfc.matMul(tfc.ones([1, size / cols]), tfc.reshape(x, [size / cols, cols])),
+      );
+      expectBitIdentical((got as tfc.Tensor).dataSync(), want.dataSync(), "sums");
+      // Through the op, as the gradient of a bias.
+      const dy = tf.constant(data, { shape });
+      using sess = new tf.Session();
+      const [viaOp] = sess.run([biasAddGrad(dy, "NHWC")]) as tf.NDArray[];
+      expectBitIdentical(viaOp!.data as Float32Array, want.dataSync(), "BiasAddGrad");
+      tfc.dispose([x, got as tfc.Tensor, want]);
+    },
+  );
+
+  it("declines a channel count that is not a multiple of 4", () => {
+    const x = tfc.ones([5, 6]);
+    expect(columnSumsOf(x)).toBeNull();
+    x.dispose();
+  });
 });

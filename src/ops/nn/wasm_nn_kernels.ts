@@ -1,6 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { Asm, WasmFunctions, type WasmFunction } from "../wasm_kernels.js";
-import { heapOffset } from "../tfjs_internals.js";
+import { float32HeapCall, heapOffset } from "../tfjs_internals.js";
 
 /*
  * The nn gradient kernels' inner loops as WebAssembly SIMD over the wasm backend's memory
@@ -142,7 +142,51 @@ function scatterAdd(): WasmFunction {
   return a.finish("scatterAdd");
 }
 
-const FUNCTIONS = new WasmFunctions(() => [maxPool2x2Grad(), scatterAdd()]);
+/**
+ * `columnSums(src, dst, rows, colsBytes)`: dst[c] = 0 + src[0, c] + src[1, c] + … in row
+ * order, for a row-major [rows, cols] float32 matrix (`colsBytes` a multiple of 16), the
+ * sums kept in dst (in cache) while the rows stream past once.
+ */
+function columnSums(): WasmFunction {
+  const a = new Asm(4);
+  const [SRC, DST, ROWS, COLS] = [0, 1, 2, 3];
+  const [r, k, row] = [a.local("i32"), a.local("i32"), a.local("i32")];
+  a.i32(0).set(k);
+  a.forRange(k, COLS, 16, () => {
+    a.get(DST).get(k).i32Add().v128Zero().v128Store();
+  });
+  a.get(SRC).set(row);
+  a.i32(0).set(r);
+  a.forRange(r, ROWS, 1, () => {
+    a.i32(0).set(k);
+    a.forRange(k, COLS, 16, () => {
+      a.get(DST).get(k).i32Add();
+      a.get(DST).get(k).i32Add().v128Load().get(row).get(k).i32Add().v128Load().f32x4Add();
+      a.v128Store();
+    });
+    a.get(row).get(COLS).i32Add().set(row);
+  });
+  return a.finish("columnSums");
+}
+
+const FUNCTIONS = new WasmFunctions(() => [maxPool2x2Grad(), scatterAdd(), columnSums()]);
+
+/**
+ * The sums of the columns of a float32 [rows, cols] matrix (any shape whose last dimension
+ * is `cols`), each added in row order starting from 0 as tfjs-wasm's matrix product of a
+ * row of ones by the matrix does; `null` where the compiled kernel cannot run (cols not a
+ * multiple of 4, another backend).
+ */
+export function columnSumsOf(x: tfc.Tensor): tfc.Tensor | null {
+  const cols = x.shape[x.rank - 1] as number;
+  if (x.rank < 2 || cols % 4 !== 0 || x.dtype !== "float32") return null;
+  const fn = FUNCTIONS.get("columnSums");
+  if (fn === null) return null;
+  const made = float32HeapCall([x], 1, [cols], ([src], [dst]) =>
+    fn(src as number, dst as number, x.size / cols, cols * 4),
+  );
+  return made === null ? null : (made[0] as tfc.Tensor);
+}
 
 /** Offset lists by geometry, kept as int32 tensors in the backend's memory. */
 const lists = new Map<string, tfc.Tensor>();
