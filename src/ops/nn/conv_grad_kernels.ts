@@ -131,8 +131,18 @@ export function conv2dBackpropInputViaConv(
     const left = (kw - 1) * dw - l;
     const bottom = inH + (kh - 1) * dh - top - (dyD.shape[1] as number);
     const right = inW + (kw - 1) * dw - left - (dyD.shape[2] as number);
-    const padded = padOrCrop(dyD, top, bottom, left, right);
     const flipped = tfc.transpose(tfc.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tfc.Tensor4D;
+    if (top >= 0 && bottom >= 0 && left >= 0 && right >= 0) {
+      // The convolution pads by itself (XNNPACK reads zeros for the border): no padded copy.
+      const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ];
+      return tfc.conv2d(dyD, flipped, 1, pad, "NHWC", [dh, dw]);
+    }
+    const padded = padOrCrop(dyD, top, bottom, left, right);
     return tfc.conv2d(padded, flipped, 1, "valid", "NHWC", [dh, dw]);
   });
 }
