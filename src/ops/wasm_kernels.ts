@@ -403,7 +403,7 @@ export type KernelFn = (...args: number[]) => void;
  */
 export class WasmFunctions {
   private readonly make: () => readonly WasmFunction[];
-  private memory: WebAssembly.Memory | null = null;
+  private memoryOf: WebAssembly.Memory | null = null;
   private exports: Record<string, KernelFn> | null = null;
   private failed = false;
 
@@ -411,18 +411,23 @@ export class WasmFunctions {
     this.make = make;
   }
 
+  /** The memory the functions were compiled against (after a successful `get`). */
+  memory(): WebAssembly.Memory | null {
+    return this.memoryOf;
+  }
+
   get(name: string): KernelFn | null {
     if (!enabled || this.failed) return null;
     const memory = wasmBackendMemory();
     if (memory === null) return null;
-    if (this.exports === null || this.memory !== memory) {
+    if (this.exports === null || this.memoryOf !== memory) {
       try {
         const shared =
           typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
         const module = new WebAssembly.Module(moduleBytes(this.make(), shared));
         const instance = new WebAssembly.Instance(module, { env: { memory } });
         this.exports = instance.exports as unknown as Record<string, KernelFn>;
-        this.memory = memory;
+        this.memoryOf = memory;
       } catch {
         // No SIMD, or compilation refused (CSP): the callers' other paths, for good.
         this.failed = true;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   conv2dBackpropInputViaCol2im,
   conv2dBackpropInputViaConv,
+  conv2dBackpropFilterOnePlane,
   maxPoolGrad,
 } from "../../src/ops/nn/conv_grad_kernels.js";
 import { setWasmKernelsEnabled } from "../../src/ops/wasm_kernels.js";
@@ -222,5 +223,88 @@ describe("BiasAddGrad's compiled column sums", () => {
     const x = tfc.ones([5, 6]);
     expect(columnSumsOf(x)).toBeNull();
     x.dispose();
+  });
+});
+
+describe("conv2dBackpropFilterOnePlane", () => {
+  /** dW[a, b, 0, c] = Σ x[n, i + a − pt, j + b − pl] · dy[n, i, j, c], in float64. */
+  function reference(
+    xs: Float32Array,
+    dys: Float32Array,
+    [n, h, w]: number[],
+    [kh, kw, co]: number[],
+    [oh, ow]: number[],
+    pt: number,
+    pl: number,
+  ): Float64Array {
+    const out = new Float64Array((kh as number) * (kw as number) * (co as number));
+    for (let a = 0; a < (kh as number); a++)
+      for (let b = 0; b < (kw as number); b++)
+        for (let bn = 0; bn < (n as number); bn++)
+          for (let i = 0; i < (oh as number); i++)
+            for (let j = 0; j < (ow as number); j++) {
+              const r = i + a - pt;
+              const q = j + b - pl;
+              if (r < 0 || q < 0 || r >= (h as number) || q >= (w as number)) continue;
+              const v = xs[(bn * (h as number) + r) * (w as number) + q] as number;
+              for (let c = 0; c < (co as number); c++) {
+                const at = (a * (kw as number) + b) * (co as number) + c;
+                const d =
+                  dys[((bn * (oh as number) + i) * (ow as number) + j) * (co as number) + c];
+                out[at] = (out[at] as number) + v * (d as number);
+              }
+            }
+    return out;
+  }
+
+  it.each([
+    [[4, 28, 28, 1], [5, 5, 1, 8], "SAME"],
+    [[3, 9, 7, 1], [3, 2, 1, 5], "SAME"],
+    [[2, 10, 9, 1], [4, 3, 1, 6], "VALID"],
+  ] as [number[], number[], string][])(
+    "input %j, filter %j, %s: the product of patches by dy",
+    (shape, filterShape, padding) => {
+      const [n, h, w] = shape as [number, number, number, number];
+      const [kh, kw, , co] = filterShape as [number, number, number, number];
+      const oh = padding === "SAME" ? h : h - kh + 1;
+      const ow = padding === "SAME" ? w : w - kw + 1;
+      const pt = padding === "SAME" ? Math.floor((kh - 1) / 2) : 0;
+      const pl = padding === "SAME" ? Math.floor((kw - 1) / 2) : 0;
+      const xs = ints(n * h * w, 21, 9).map((v) => v / 3);
+      const dys = ints(n * oh * ow * co, 22, 13).map((v) => v / 5);
+      const x = tfc.tensor4d(xs, shape as [number, number, number, number]);
+      const dy = tfc.tensor4d(dys, [n, oh, ow, co]);
+      const g = {
+        strides: [1, 1] as [number, number],
+        dilations: [1, 1] as [number, number],
+        padding,
+      };
+      const got = conv2dBackpropFilterOnePlane(x, filterShape, dy, g);
+      expect(got).not.toBeNull();
+      expect((got as tfc.Tensor).shape).toEqual(filterShape);
+      const want = reference(xs, dys, shape, [kh, kw, co], [oh, ow], pt, pl);
+      const values = (got as tfc.Tensor).dataSync();
+      for (let i = 0; i < want.length; i++) {
+        expect(Math.abs((values[i] as number) - (want[i] as number))).toBeLessThan(1e-3);
+      }
+      tfc.dispose([x, dy, got as tfc.Tensor]);
+    },
+  );
+
+  it("leaves several channels, strides and dilations to the convolution form", () => {
+    const x = tfc.ones([1, 6, 6, 2]) as tfc.Tensor4D;
+    const dy = tfc.ones([1, 6, 6, 3]) as tfc.Tensor4D;
+    const same = {
+      strides: [1, 1] as [number, number],
+      dilations: [1, 1] as [number, number],
+      padding: "SAME",
+    };
+    expect(conv2dBackpropFilterOnePlane(x, [3, 3, 2, 3], dy, same)).toBeNull();
+    const x1 = tfc.ones([1, 6, 6, 1]) as tfc.Tensor4D;
+    const dy2 = tfc.ones([1, 3, 3, 3]) as tfc.Tensor4D;
+    expect(
+      conv2dBackpropFilterOnePlane(x1, [3, 3, 1, 3], dy2, { ...same, strides: [2, 2] }),
+    ).toBeNull();
+    tfc.dispose([x, dy, x1, dy2]);
   });
 });

@@ -9,6 +9,7 @@ import {
 import {
   col2imScatter,
   maxPool2x2GradWhole,
+  onePlanePatchesT,
   wholeWindow,
   type PoolGeometry,
 } from "./wasm_nn_kernels.js";
@@ -419,7 +420,37 @@ export function conv2dBackpropFilter(
 ): tfc.Tensor4D {
   if (filterShape[0] === 1 && filterShape[1] === 1)
     return conv2dBackpropFilterViaPatches(x, filterShape, dy, g);
+  const onePlane = conv2dBackpropFilterOnePlane(x, filterShape, dy, g);
+  if (onePlane !== null) return onePlane;
   return conv2dBackpropFilterViaConv(x, filterShape, dy, g);
+}
+
+/**
+ * The filter gradient of a stride-1, undilated convolution of a one-channel input (a
+ * network's first layer on grey images) as one matrix product of the transposed patch
+ * matrix (built by the compiled kernel) by dy: the convolution form makes dy a filter of
+ * the input's full size for 25 output positions, which XNNPACK runs at a fifth of its
+ * rate (measured 5.1 → 2.6 ms on the tutorial CNN's first layer). `null` elsewhere.
+ */
+export function conv2dBackpropFilterOnePlane(
+  x: tfc.Tensor4D,
+  filterShape: readonly number[],
+  dy: tfc.Tensor4D,
+  g: Conv2DGeometry,
+): tfc.Tensor4D | null {
+  const [kh, kw, ci, co] = filterShape as [number, number, number, number];
+  const undilated = g.dilations[0] === 1 && g.dilations[1] === 1;
+  if (ci !== 1 || g.strides[0] !== 1 || g.strides[1] !== 1 || !undilated) return null;
+  const [, inH, inW] = x.shape;
+  const [n, outH, outW] = dy.shape;
+  const [padTop, , padLeft] = convPads(inH, inW, kh, kw, g);
+  const patchesT = onePlanePatchesT(x, kh, kw, outH, outW, padTop, padLeft);
+  if (patchesT === null) return null;
+  return tfc.tidy(() => {
+    const product = matMulUntransposed(patchesT, tfc.reshape(dy, [n * outH * outW, co]));
+    patchesT.dispose();
+    return tfc.reshape(product, [kh, kw, 1, co]) as tfc.Tensor4D;
+  });
 }
 
 /** tfjs pads for pooling: TensorFlow's SAME and VALID agree with tfjs's `same` and `valid`. */

@@ -169,7 +169,109 @@ function columnSums(): WasmFunction {
   return a.finish("columnSums");
 }
 
-const FUNCTIONS = new WasmFunctions(() => [maxPool2x2Grad(), scatterAdd(), columnSums()]);
+/**
+ * `copySegments(src, dst, list, count)`: for each of `count` (source, target, length)
+ * byte triples in `list`, copies the segment (4 floats at a time, then one at a time).
+ */
+function copySegments(): WasmFunction {
+  const a = new Asm(4);
+  const [SRC, DST, LIST, COUNT] = [0, 1, 2, 3];
+  const [e, end, k, len, len4, s, t] = [
+    a.local("i32"),
+    a.local("i32"),
+    a.local("i32"),
+    a.local("i32"),
+    a.local("i32"),
+    a.local("i32"),
+    a.local("i32"),
+  ];
+  a.get(COUNT).i32(12).i32Mul().set(end);
+  a.i32(0).set(e);
+  a.forRange(e, end, 12, () => {
+    a.get(SRC).get(LIST).get(e).i32Add().i32Load(0).i32Add().set(s);
+    a.get(DST).get(LIST).get(e).i32Add().i32Load(4).i32Add().set(t);
+    a.get(LIST).get(e).i32Add().i32Load(8).set(len);
+    a.get(len).i32(-16).i32And().set(len4);
+    a.i32(0).set(k);
+    a.forRange(k, len4, 16, () => {
+      a.get(t).get(k).i32Add().get(s).get(k).i32Add().v128Load().v128Store();
+    });
+    a.forRange(k, len, 4, () => {
+      a.get(t).get(k).i32Add().get(s).get(k).i32Add().f32Load().f32Store();
+    });
+  });
+  return a.finish("copySegments");
+}
+
+const FUNCTIONS = new WasmFunctions(() => [
+  maxPool2x2Grad(),
+  scatterAdd(),
+  columnSums(),
+  copySegments(),
+]);
+
+/**
+ * The transposed patch matrix of a one-channel NHWC input for a stride-1, undilated
+ * `kh`×`kw` window: row `a·kw + b` holds, for every output position (n, i, j) in order,
+ * the input at (n, i + a − padTop, j + b − padLeft), 0 outside. `null` where the compiled
+ * kernel cannot run.
+ */
+export function onePlanePatchesT(
+  x: tfc.Tensor4D,
+  kh: number,
+  kw: number,
+  outH: number,
+  outW: number,
+  padTop: number,
+  padLeft: number,
+): tfc.Tensor2D | null {
+  const [n, h, w, c] = x.shape;
+  if (c !== 1 || x.dtype !== "float32") return null;
+  const m = n * outH * outW;
+  const key = `p1 ${[n, h, w, kh, kw, outH, outW, padTop, padLeft].join(",")}`;
+  let made: tfc.Tensor[] | null = null;
+  let ran = true;
+  made = float32HeapCall([x], 1, [kh * kw, m], ([xAt], [outAt]) => {
+    const run = prepared(
+      "copySegments",
+      key,
+      () => {
+        const out: number[] = [];
+        for (let a = 0; a < kh; a++) {
+          for (let b = 0; b < kw; b++) {
+            const j0 = Math.max(0, padLeft - b);
+            const j1 = Math.min(outW, w + padLeft - b);
+            if (j1 <= j0) continue;
+            for (let bn = 0; bn < n; bn++) {
+              for (let i = 0; i < outH; i++) {
+                const r = i + a - padTop;
+                if (r < 0 || r >= h) continue;
+                const src = (bn * h + r) * w + j0 + b - padLeft;
+                const dst = (a * kw + b) * m + (bn * outH + i) * outW + j0;
+                out.push(src * 4, dst * 4, (j1 - j0) * 4);
+              }
+            }
+          }
+        }
+        return Int32Array.from(out);
+      },
+      3,
+    );
+    if (run === null) {
+      ran = false;
+      return;
+    }
+    const memory = FUNCTIONS.memory() as WebAssembly.Memory;
+    new Float32Array(memory.buffer, outAt as number, kh * kw * m).fill(0);
+    run.fn(xAt as number, outAt as number, run.list, run.count);
+  });
+  if (made === null) return null;
+  if (!ran) {
+    (made[0] as tfc.Tensor).dispose();
+    return null;
+  }
+  return made[0] as tfc.Tensor2D;
+}
 
 /**
  * The sums of the columns of a float32 [rows, cols] matrix (any shape whose last dimension
@@ -211,12 +313,13 @@ function prepared(
   name: string,
   key: string,
   make: () => Int32Array,
+  stride = 2,
 ): { fn: (...args: number[]) => void; list: number; count: number } | null {
   const fn = FUNCTIONS.get(name);
   if (fn === null) return null;
   const list = offsetList(key, make);
   const at = heapOffset(list);
-  return at === null ? null : { fn, list: at, count: list.size / 2 };
+  return at === null ? null : { fn, list: at, count: list.size / stride };
 }
 
 /** The geometry of a 2-D max pooling, NHWC. */
