@@ -440,10 +440,16 @@ export class WasmFunctions {
 
 /** Elementwise kernels described by expressions, compiled into one module. */
 export class ElementwiseKernels {
-  private readonly functions: WasmFunctions;
+  /**
+   * One module per kernel: browsers refuse to compile a module of more than 4 KB
+   * synchronously on the main thread (Chrome), and each kernel is well under that.
+   */
+  private readonly functions = new Map<string, WasmFunctions>();
 
   constructor(specs: readonly ElementwiseKernelSpec[]) {
-    this.functions = new WasmFunctions(() => specs.map(elementwiseFunction));
+    for (const spec of specs) {
+      this.functions.set(spec.name, new WasmFunctions(() => [elementwiseFunction(spec)]));
+    }
   }
 
   /**
@@ -457,7 +463,7 @@ export class ElementwiseKernels {
     scalars: readonly tfc.Tensor[],
     outputs: number,
   ): tfc.Tensor[] | null {
-    const fn = this.functions.get(name);
+    const fn = this.functions.get(name)?.get(name) ?? null;
     if (fn === null) return null;
     const first = arrays[0] as tfc.Tensor;
     return float32HeapCall([...arrays, ...scalars], outputs, first.shape, (ins, outs) =>
