@@ -241,4 +241,65 @@ function copyBox(
       index[d] = 0;
     }
   }
+
+interface WasmModuleInternals {
+  asm?: { memory?: unknown };
+}
+
+interface OffsetBackend {
+  wasm?: WasmModuleInternals | null;
+  dataIdMap?: { get(dataId: object): { memoryOffset?: number } | undefined };
+}
+
+/**
+ * The wasm backend's `WebAssembly.Memory` (the emscripten module exports it), or `null` on
+ * another backend: kernels compiled by scopeflow import it to work on tensors in place.
+ */
+export function wasmBackendMemory(): WebAssembly.Memory | null {
+  const backend = engine().backend as unknown as OffsetBackend;
+  const memory = backend.wasm?.asm?.memory;
+  return typeof WebAssembly !== "undefined" && memory instanceof WebAssembly.Memory ? memory : null;
+}
+
+/**
+ * `float32Pass` for kernels that run inside the wasm heap themselves: `body` gets the byte
+ * offsets of the float32 `inputs` and of `outputs` new tensors of `shape` (allocated before
+ * it runs). `null` when the inputs are not float32 tensors of the wasm backend.
+ */
+export function float32HeapCall(
+  inputs: readonly tfc.Tensor[],
+  outputs: number,
+  shape: readonly number[],
+  body: (inPtrs: number[], outPtrs: number[]) => void,
+): tfc.Tensor[] | null {
+  const e = engine();
+  const backend = e.backend as HeapBackend & RefCountingBackend & OffsetBackend;
+  const map = backend.dataIdMap;
+  if (typeof backend.makeOutput !== "function" || map === undefined) return null;
+  const inPtrs: number[] = [];
+  for (const t of inputs) {
+    const offset = t.dtype === "float32" ? map.get(t.dataId)?.memoryOffset : undefined;
+    if (offset === undefined) return null;
+    inPtrs.push(offset);
+  }
+  const dims = shape.slice();
+  const made = Array.from({ length: outputs }, () =>
+    (backend.makeOutput as NonNullable<HeapBackend["makeOutput"]>)(dims, "float32"),
+  );
+  try {
+    body(
+      inPtrs,
+      made.map((o) => map.get(o.dataId)?.memoryOffset as number),
+    );
+  } catch (err) {
+    for (const o of made) backend.disposeData?.(o.dataId, true);
+    throw err;
+  }
+  return made.map((o) => e.makeTensorFromDataId(o.dataId, dims.slice(), "float32", backend));
+}
+
+/** Where a tensor's values start in the wasm backend's memory (bytes), or `null` elsewhere. */
+export function heapOffset(t: tfc.Tensor): number | null {
+  const backend = engine().backend as unknown as OffsetBackend;
+  return backend.dataIdMap?.get(t.dataId)?.memoryOffset ?? null;
 }

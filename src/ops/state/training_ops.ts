@@ -8,6 +8,7 @@ import type { OpDefSpec } from "../op_def.js";
 import { ShapeInference } from "../shape_utils.js";
 import { variableOpOf } from "./variable_ops.js";
 import { float32Pass, type Float32Body } from "../tfjs_internals.js";
+import { ElementwiseKernels, type Expr, type KernelBuilder } from "../wasm_kernels.js";
 
 const fround = Math.fround;
 
@@ -50,6 +51,127 @@ interface ApplySpec {
    * Gets the refs' values, then the other inputs (hyper-parameters as one-element arrays).
    */
   small?: { maxElements: number; body: Float32Body };
+  /**
+   * The name of the compiled kernel (see {@link KERNELS}) computing `update` for this op's
+   * attrs: one pass over memory at any size, bit-identical to `update`.
+   */
+  compiled?: (op: Operation) => string;
+}
+
+/**
+ * The update kernels as compiled WebAssembly: arrays are the refs' values then the
+ * gradient, scalars the hyper-parameters in TF's input order; each is `update`'s
+ * arithmetic, operation for operation (measured on wasm for Adam over 3.2M parameters:
+ * 2.3 ms against 32 ms for the kernel chain and 80 ms for one JS pass).
+ */
+const KERNELS = new ElementwiseKernels([
+  {
+    name: "ApplyGradientDescent",
+    arrays: 2,
+    scalars: 1,
+    body: (k) => {
+      const [v, delta] = k.arrays as [Expr, Expr];
+      return [k.sub(v, k.mul(k.scalars[0] as Expr, delta))];
+    },
+  },
+  { name: "ApplyMomentum", arrays: 3, scalars: 2, body: (k) => momentumBody(k, false) },
+  { name: "ApplyMomentumNesterov", arrays: 3, scalars: 2, body: (k) => momentumBody(k, true) },
+  {
+    name: "ApplyAdam",
+    arrays: 4,
+    scalars: 6,
+    body: (k) => {
+      const [v, m, s, g] = k.arrays as [Expr, Expr, Expr, Expr];
+      const [b1p, b2p, lr, b1, b2, eps] = k.scalars as [Expr, Expr, Expr, Expr, Expr, Expr];
+      const one = k.constant(1);
+      const alpha = k.div(k.mul(lr, k.sqrt(k.sub(one, b2p))), k.sub(one, b1p));
+      const m2 = k.add(m, k.mul(k.sub(g, m), k.sub(one, b1)));
+      const s2 = k.add(s, k.mul(k.sub(k.mul(g, g), s), k.sub(one, b2)));
+      return [k.sub(v, k.div(k.mul(m2, alpha), k.add(k.sqrt(s2), eps))), m2, s2];
+    },
+  },
+  {
+    name: "ApplyRMSProp",
+    arrays: 4,
+    scalars: 4,
+    body: (k) => {
+      const [v, ms, mom, g] = k.arrays as [Expr, Expr, Expr, Expr];
+      const [lr, rho, momentum, eps] = k.scalars as [Expr, Expr, Expr, Expr];
+      const ms2 = k.add(ms, k.mul(k.sub(k.mul(g, g), ms), k.sub(k.constant(1), rho)));
+      const mom2 = k.add(k.mul(mom, momentum), k.div(k.mul(lr, g), k.sqrt(k.add(ms2, eps))));
+      return [k.sub(v, mom2), ms2, mom2];
+    },
+  },
+  {
+    name: "ApplyCenteredRMSProp",
+    arrays: 5,
+    scalars: 4,
+    body: (k) => {
+      const [v, mg, ms, mom, g] = k.arrays as [Expr, Expr, Expr, Expr, Expr];
+      const [lr, rho, momentum, eps] = k.scalars as [Expr, Expr, Expr, Expr];
+      const oneMinusRho = k.sub(k.constant(1), rho);
+      const ms2 = k.add(ms, k.mul(k.sub(k.mul(g, g), ms), oneMinusRho));
+      const mg2 = k.add(mg, k.mul(k.sub(g, mg), oneMinusRho));
+      const denom = k.sqrt(k.add(k.sub(ms2, k.mul(mg2, mg2)), eps));
+      const mom2 = k.add(k.mul(mom, momentum), k.div(k.mul(lr, g), denom));
+      return [k.sub(v, mom2), mg2, ms2, mom2];
+    },
+  },
+  {
+    name: "ApplyAdagrad",
+    arrays: 3,
+    scalars: 1,
+    body: (k) => {
+      const [v, accum, g] = k.arrays as [Expr, Expr, Expr];
+      const a2 = k.add(accum, k.mul(g, g));
+      return [k.sub(v, k.div(k.mul(k.scalars[0] as Expr, g), k.sqrt(a2))), a2];
+    },
+  },
+  {
+    name: "ApplyAdagradNoSlotUpdate",
+    arrays: 3,
+    scalars: 1,
+    body: (k) => {
+      const [v, accum, g] = k.arrays as [Expr, Expr, Expr];
+      return [k.sub(v, k.div(k.mul(k.scalars[0] as Expr, g), k.sqrt(accum))), accum];
+    },
+  },
+]);
+
+function momentumBody(k: KernelBuilder, nesterov: boolean): Expr[] {
+  const [v, accum, g] = k.arrays as [Expr, Expr, Expr];
+  const [lr, momentum] = k.scalars as [Expr, Expr];
+  const a = k.add(k.mul(accum, momentum), g);
+  const step = nesterov ? k.mul(k.add(g, k.mul(a, momentum)), lr) : k.mul(a, lr);
+  return [k.sub(v, step), a];
+}
+
+/** Whether the inputs have the sizes `update` expects without broadcasting. */
+function elementwise(
+  spec: ApplySpec,
+  values: readonly tfc.Tensor[],
+  inputs: readonly tfc.Tensor[],
+): boolean {
+  const v = values[0] as tfc.Tensor;
+  if (values.some((t) => t.size !== v.size)) return false;
+  for (let i = 0; i < spec.args.length; i++) {
+    const size = (inputs[i] as tfc.Tensor).size;
+    if (size !== (spec.args[i] === "grad" ? v.size : 1)) return false;
+  }
+  return true;
+}
+
+/** `update` by the compiled kernel, or `null` where it cannot run. */
+function compiledUpdate(
+  spec: ApplySpec,
+  values: readonly tfc.Tensor[],
+  inputs: readonly tfc.Tensor[],
+  op: Operation,
+): tfc.Tensor[] | null {
+  if (spec.compiled === undefined || !elementwise(spec, values, inputs)) return null;
+  const grad = inputs[spec.args.indexOf("grad")] as tfc.Tensor;
+  const scalars = inputs.filter((_, i) => spec.args[i] === "scalar");
+  return KERNELS.run(spec.compiled(op), [...values, grad], scalars, values.length);
 }
 
 /** The `small` path's conditions: float32 everywhere, slots and gradient the variable's size. */
@@ -61,11 +183,7 @@ function smallUpdate(
   const small = spec.small;
   const v = values[0] as tfc.Tensor;
   if (small === undefined || v.size > small.maxElements) return null;
-  if (values.some((t) => t.size !== v.size)) return null;
-  for (let i = 0; i < spec.args.length; i++) {
-    const size = (inputs[i] as tfc.Tensor).size;
-    if (size !== (spec.args[i] === "grad" ? v.size : 1)) return null;
-  }
+  if (!elementwise(spec, values, inputs)) return null;
   return float32Pass([...values, ...inputs], values.length, v.shape, small.body);
 }
 
@@ -83,7 +201,9 @@ function registerApply(spec: ApplySpec): void {
     kernel: (inputs, op, runtime) => {
       const [vars, values] = readRefs(op, runtime, positions);
       const updated =
-        smallUpdate(spec, values, inputs) ?? tfc.tidy(() => spec.update(values, inputs, op));
+        compiledUpdate(spec, values, inputs, op) ??
+        smallUpdate(spec, values, inputs) ??
+        tfc.tidy(() => spec.update(values, inputs, op));
       updated.forEach((u, i) => runtime.writeVariable(vars[i] as Operation, u));
       return [];
     },
@@ -102,6 +222,7 @@ registerApply({
   },
   refs: 1,
   args: ["scalar", "grad"],
+  compiled: () => "ApplyGradientDescent",
   update: ([v], [alpha, delta]) => [
     tfc.sub(v as tfc.Tensor, tfc.mul(alpha as tfc.Tensor, delta as tfc.Tensor)),
   ],
@@ -130,6 +251,7 @@ registerApply({
   },
   refs: 2,
   args: ["scalar", "grad", "scalar"],
+  compiled: (op) => (op.attrs.use_nesterov ? "ApplyMomentumNesterov" : "ApplyMomentum"),
   update: ([v, accum], [lr, grad, momentum], op) => {
     const a = tfc.add(tfc.mul(accum as tfc.Tensor, momentum as tfc.Tensor), grad as tfc.Tensor);
     const step = op.attrs.use_nesterov
@@ -163,6 +285,7 @@ registerApply({
   },
   refs: 3,
   args: ["scalar", "scalar", "scalar", "scalar", "scalar", "scalar", "grad"],
+  compiled: () => "ApplyAdam",
   update: ([v, m, s], [beta1Power, beta2Power, lr, beta1, beta2, epsilon, grad]) => {
     const g = grad as tfc.Tensor;
     const b1 = beta1 as tfc.Tensor;
@@ -242,6 +365,7 @@ registerApply({
   },
   refs: 3,
   args: ["scalar", "scalar", "scalar", "scalar", "grad"],
+  compiled: () => "ApplyRMSProp",
   update: ([v, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
     const g = grad as tfc.Tensor;
     const ms2 = tfc.add(
@@ -278,6 +402,7 @@ registerApply({
   },
   refs: 4,
   args: ["scalar", "scalar", "scalar", "scalar", "grad"],
+  compiled: () => "ApplyCenteredRMSProp",
   update: ([v, mg, ms, mom], [lr, rho, momentum, epsilon, grad]) => {
     const g = grad as tfc.Tensor;
     const oneMinusRho = tfc.sub(1, rho as tfc.Tensor);
@@ -308,6 +433,7 @@ registerApply({
   },
   refs: 2,
   args: ["scalar", "grad"],
+  compiled: (op) => (op.attrs.update_slots === false ? "ApplyAdagradNoSlotUpdate" : "ApplyAdagrad"),
   update: ([v, accum], [lr, grad], op) => {
     const g = grad as tfc.Tensor;
     // update_slots=false (TF's default is true) divides by the accumulator as it stands.
