@@ -142,6 +142,20 @@ interface ControlFrame {
   created: Set<Operation> | null;
 }
 
+/**
+ * The control frames inside `initScope`: no dependencies. Shared by every call, since a
+ * frame that clears the dependencies is never changed (nothing records what it creates).
+ */
+const CLEARED_CONTROL: readonly ControlFrame[] = Object.freeze([{ inputs: null, created: null }]);
+
+/**
+ * One entry of the undo log. Besides a function to call, the commonest changes are logged
+ * without allocating a closure each (building a variable makes a dozen): an `Operation`
+ * (created: remove it), an array (a collection: pop its last item), and a name's use
+ * count, as two entries: its previous count (`-1` for unused), then the name (a string).
+ */
+type UndoEntry = (() => void) | Operation | unknown[] | string | number;
+
 /** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
 const TF_PRIVATE_ATTRS: ReadonlySet<string> = new Set(["_class"]);
 
@@ -177,11 +191,11 @@ export class Graph {
   private readonly namesInUse = new Map<string, number>();
   private readonly collections = new Map<string, unknown[]>();
   private readonly extensions = new Map<symbol, unknown>();
-  private controlStack: ControlFrame[] = [];
+  private controlStack: readonly ControlFrame[] = [];
   private deviceStack: DeviceScope[] = [];
   private colocationStack: Operation[] = [];
   private attrScopeMap: Readonly<Record<string, AttrValue>> = {};
-  private undoLog: (() => void)[] | null = null;
+  private undoLog: UndoEntry[] | null = null;
   private savepointDepth = 0;
   private _finalized = false;
   private _nameStack = "";
@@ -300,12 +314,7 @@ export class Graph {
 
   /** Sets a name's use count; `previous` is its count before (`undefined`: unused). */
   private setNameUse(key: string, count: number, previous: number | undefined): void {
-    if (this.undoLog !== null) {
-      this.undoLog.push(() => {
-        if (previous === undefined) this.namesInUse.delete(key);
-        else this.namesInUse.set(key, previous);
-      });
-    }
+    if (this.undoLog !== null) this.undoLog.push(previous ?? -1, key);
     this.namesInUse.set(key, count);
   }
 
@@ -359,14 +368,7 @@ export class Graph {
     this.ops.push(op);
     this.opsByName.set(name, op);
     for (const frame of this.controlStack) frame.created?.add(op);
-    if (this.undoLog !== null) {
-      this.undoLog.push(() => {
-        this.ops.pop();
-        this.opsByName.delete(name);
-        for (const t of inputs) t.consumers.pop();
-        for (const frame of this.controlStack) frame.created?.delete(op);
-      });
-    }
+    if (this.undoLog !== null) this.undoLog.push(op);
     if (ctx !== null && !spec.loopEntry) ctx.opCreated?.(op);
     return op;
   }
@@ -566,11 +568,10 @@ export class Graph {
    */
   controlDependencies<T>(controlInputs: Operation[] | null, fn: () => T): T {
     const saved = this.controlStack;
-    const frame: ControlFrame = {
-      inputs: controlInputs,
-      created: controlInputs === null ? null : new Set(),
-    };
-    this.controlStack = controlInputs === null ? [frame] : [...saved, frame];
+    this.controlStack =
+      controlInputs === null
+        ? CLEARED_CONTROL
+        : [...saved, { inputs: controlInputs, created: new Set<Operation>() }];
     try {
       return fn();
     } finally {
@@ -584,16 +585,20 @@ export class Graph {
    * is kept; it is restored afterwards whatever `fn` did to it.
    */
   initScope<T>(fn: () => T): T {
+    // `withControlFlowContext(null, …)` around `controlDependencies(null, …)`, without
+    // their closures: this runs for every variable built.
     const savedStack = this._nameStack;
-    return this.withControlFlowContext(null, () =>
-      this.controlDependencies(null, () => {
-        try {
-          return fn();
-        } finally {
-          this._nameStack = savedStack;
-        }
-      }),
-    );
+    const savedContext = this._controlFlowContext;
+    const savedControl = this.controlStack;
+    this._controlFlowContext = null;
+    this.controlStack = CLEARED_CONTROL;
+    try {
+      return fn();
+    } finally {
+      this._nameStack = savedStack;
+      this._controlFlowContext = savedContext;
+      this.controlStack = savedControl;
+    }
   }
 
   /**
@@ -632,8 +637,7 @@ export class Graph {
   markNameUsed(name: string): void {
     const key = name.toLowerCase();
     if (this.namesInUse.has(key)) return;
-    this.namesInUse.set(key, 1);
-    this.onUndo(() => this.namesInUse.delete(key));
+    this.setNameUse(key, 1, undefined);
   }
 
   /**
@@ -747,7 +751,7 @@ export class Graph {
     this.assertNotFinalized();
     const items = this.collectionRef(key);
     items.push(value);
-    this.onUndo(() => items.pop());
+    if (this.undoLog !== null) this.undoLog.push(items);
   }
 
   /**
@@ -821,10 +825,29 @@ export class Graph {
     if (log !== null) {
       // Undo must not be journaled itself.
       this.undoLog = null;
-      while (log.length > sp) (log.pop() as () => void)();
+      while (log.length > sp) this.undo(log);
       this.undoLog = log;
     }
     this.release();
+  }
+
+  /** Undoes the last change logged in `log` (see {@link UndoEntry}). */
+  private undo(log: UndoEntry[]): void {
+    const entry = log.pop();
+    if (typeof entry === "function") {
+      entry();
+    } else if (typeof entry === "string") {
+      const previous = log.pop() as number;
+      if (previous < 0) this.namesInUse.delete(entry);
+      else this.namesInUse.set(entry, previous);
+    } else if (Array.isArray(entry)) {
+      entry.pop();
+    } else if (entry instanceof Operation) {
+      this.ops.pop();
+      this.opsByName.delete(entry.name);
+      for (const t of entry.inputs) t.consumers.pop();
+      for (const frame of this.controlStack) frame.created?.delete(entry);
+    }
   }
 
   /** Keeps the changes since the savepoint. */

@@ -15,8 +15,8 @@ function mlpWithAdam(): void {
   const x = tf.placeholder(tf.float32, [null, 6], "x");
   const y = tf.placeholder(tf.float32, [null, 3], "y");
   const h = tf.layers.dense(x, 8, {
-    activation: tf.nn.relu,
-    kernelRegularizer: (w: tf.Tensor) => tf.multiply(0.01, tf.nn.l2Loss(w)),
+    activation: "relu",
+    kernelRegularizer: (w) => tf.multiply(0.01, tf.nn.l2Loss(w)),
     name: "hidden",
   });
   const logits = tf.layers.dense(h, 3, { name: "logits" });
@@ -88,12 +88,8 @@ function scopes(): void {
   tf.variableScope("upper", () => tf.getVariable("v2", [1]));
   const getter: tf.CustomGetter = (next, name, options) => next(`${name}_got`, options);
   tf.variableScope("custom", { customGetter: getter }, () => tf.getVariable("v", [2]));
-  tf.variableScope(
-    "reg",
-    { regularizer: (v: tf.Tensor | tf.Variable) => tf.nn.l2Loss(v as tf.Tensor) },
-    () => tf.getVariable("v", [2]),
-  );
-  tf.variableScope("typed", { dtype: tf.float64, initializer: tf.onesInitializer() }, () =>
+  tf.variableScope("reg", { regularizer: (v) => tf.nn.l2Loss(v) }, () => tf.getVariable("v", [2]));
+  tf.variableScope("typed", { dtype: tf.int32, initializer: tf.onesInitializer() }, () =>
     tf.getVariable("v", [2]),
   );
   tf.getLocalVariable("local", [3], { initializer: tf.zerosInitializer() });
