@@ -159,9 +159,15 @@ type UndoEntry = (() => void) | Operation | unknown[] | string | number;
 /** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
 const TF_PRIVATE_ATTRS: ReadonlySet<string> = new Set(["_class"]);
 
+/** The build data of the many ops whose builders leave none (never written: read-only). */
+const NO_BUILD_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The attr scope outside any `attrScope`. */
+const NO_SCOPED_ATTRS: Readonly<Record<string, AttrValue>> = Object.freeze({});
+
 function splitBuildData(
   given: Readonly<Record<string, AttrValue>>,
-): [Record<string, AttrValue>, Record<string, unknown>] {
+): [Record<string, AttrValue>, Readonly<Record<string, unknown>>] {
   const attrs: Record<string, AttrValue> = {};
   let data: Record<string, unknown> | null = null;
   // `for…in` over the plain object literal builders pass: `Object.entries` allocated a
@@ -171,7 +177,7 @@ function splitBuildData(
     if (k.charCodeAt(0) === 95 /* _ */ && !TF_PRIVATE_ATTRS.has(k)) (data ??= {})[k] = v;
     else attrs[k] = v;
   }
-  return [attrs, data ?? {}];
+  return [attrs, data ?? NO_BUILD_DATA];
 }
 
 /**
@@ -194,7 +200,7 @@ export class Graph {
   private controlStack: readonly ControlFrame[] = [];
   private deviceStack: DeviceScope[] = [];
   private colocationStack: Operation[] = [];
-  private attrScopeMap: Readonly<Record<string, AttrValue>> = {};
+  private attrScopeMap: Readonly<Record<string, AttrValue>> = NO_SCOPED_ATTRS;
   private undoLog: UndoEntry[] | null = null;
   private savepointDepth = 0;
   private _finalized = false;
@@ -324,9 +330,12 @@ export class Graph {
    */
   createOp(spec: OpSpec): Operation {
     this.assertNotFinalized();
-    const own = spec.inputs.some((t) => t.graph !== this)
-      ? spec.inputs.map((t) => (t.graph === this ? t : this.captureExternal(t)))
-      : spec.inputs;
+    let own = spec.inputs;
+    for (const t of own) {
+      if (t.graph === this) continue;
+      own = own.map((u) => (u.graph === this ? u : this.captureExternal(u)));
+      break;
+    }
     const rawName = spec.name ?? spec.type;
     const name = rawName.endsWith("/") ? nameFromScopeName(rawName) : this.uniqueName(rawName);
     const ctx = this._controlFlowContext;
@@ -354,17 +363,21 @@ export class Graph {
       ctx,
       buildData,
     );
-    spec.outputs.forEach((o, i) =>
-      op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
+    // An array of the exact size: pushing onto `[]` reserves room for 17.
+    (op as { outputs: Tensor[] }).outputs = spec.outputs.map(
+      (o, i) => new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false),
     );
     if (spec.device) op._setDevice(spec.device);
     // TF colocates with reference inputs inside `colocate_with`, which sets the device
     // scopes aside: such an op goes where its variable is, whatever the scopes say.
     if (colocateWith.length === this.colocationStack.length) this.applyDeviceScopes(op);
     // A colocated op goes where the first op it is colocated with that has a device is.
-    const placed = colocateWith.find((c) => c.device !== "");
-    if (placed !== undefined) op._setDevice(placed.device);
-    for (const t of inputs) t.consumers.push(op);
+    for (const c of colocateWith) {
+      if (c.device === "") continue;
+      op._setDevice(c.device);
+      break;
+    }
+    for (const t of inputs) t._addConsumer(op);
     this.ops.push(op);
     this.opsByName.set(name, op);
     for (const frame of this.controlStack) frame.created?.add(op);
@@ -402,7 +415,7 @@ export class Graph {
     inputs[index] = t;
     const at = old.consumers.indexOf(op);
     if (at >= 0) old.consumers.splice(at, 1);
-    t.consumers.push(op);
+    t._addConsumer(op);
     this.onUndo(() => {
       inputs[index] = old;
       t.consumers.splice(t.consumers.lastIndexOf(op), 1);
@@ -478,8 +491,17 @@ export class Graph {
    * itself, then `_class` as the sorted union of the colocation groups, which replaces any.
    */
   private applyScopedAttrs(attrs: Record<string, AttrValue>, colocateWith: Operation[]): void {
-    for (const [k, v] of Object.entries(this.attrScopeMap)) if (!(k in attrs)) attrs[k] = v;
+    const scoped = this.attrScopeMap;
+    if (scoped !== NO_SCOPED_ATTRS) for (const k in scoped) if (!(k in attrs)) attrs[k] = scoped[k];
     if (colocateWith.length === 0) return;
+    if (colocateWith.length === 1) {
+      // One op (a variable's Assign and read): its groups, when one, need no sorting.
+      const own = (colocateWith[0] as Operation).colocationGroups();
+      if (own.length === 1) {
+        attrs._class = own;
+        return;
+      }
+    }
     const groups = new Set(colocateWith.flatMap((c) => c.colocationGroups()));
     // Python sorts the byte strings: code-unit order, as for ASCII names.
     attrs._class = [...groups].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
