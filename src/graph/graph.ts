@@ -98,6 +98,8 @@ export interface OpSpec {
   type: string;
   /** A name to make unique, or a scope string ending in `/` to use exactly. Defaults to `type`. */
   name?: string;
+  /** `name` is already unique (from `graph.uniqueName`, without the `/`): used as it is. */
+  nameIsUnique?: boolean;
   inputs: readonly Tensor[];
   outputs: readonly OutputSpec[];
   /**
@@ -337,7 +339,12 @@ export class Graph {
       break;
     }
     const rawName = spec.name ?? spec.type;
-    const name = rawName.endsWith("/") ? nameFromScopeName(rawName) : this.uniqueName(rawName);
+    const name =
+      spec.nameIsUnique === true
+        ? rawName
+        : rawName.endsWith("/")
+          ? nameFromScopeName(rawName)
+          : this.uniqueName(rawName);
     const ctx = this._controlFlowContext;
     const inputs = (spec.loopEntry ? own : this.inputsInContext(ctx, own, name)).slice();
     let controlInputs = this.controlInputsFor(inputs);

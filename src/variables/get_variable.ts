@@ -320,17 +320,12 @@ function getSingleVariable(
   }
   const shape = TensorShape.from(o.shape);
   const store = VariableStore.of<Variable>(graph);
-  return store.getOrCreate({
-    name: fullName,
-    shape,
-    dtype: o.dtype,
-    reuse: o.reuse,
-    create: () => {
-      const v = createVariable(fullName, shape, o, initializingFromValue, checked);
-      if (o.regularizer !== null) addRegularizationLoss(graph, fullName, v, o.regularizer);
-      return v;
-    },
-  });
+  const found = store.find(fullName, shape, o.dtype, o.reuse);
+  if (found !== undefined) return found;
+  const v = createVariable(fullName, shape, o, initializingFromValue, checked);
+  if (o.regularizer !== null) addRegularizationLoss(graph, fullName, v, o.regularizer);
+  store.put(fullName, v);
+  return v;
 }
 
 function createVariable(

@@ -154,15 +154,18 @@ export function variableOp(
   dtype: DType,
   definedAt: Error | null,
 ): Tensor {
-  return makeOp(
-    graph,
-    "VariableV2",
-    scope,
-    [],
-    [{ dtype, shape, isRef: true }],
-    { shape, dtype, container: "", shared_name: "" },
+  // Inside its own name scope `scope`, the variable is named as the scope is (the name
+  // stack, kept as is: a slice of `scope` would hold both strings).
+  const named = scope !== "" && graph.nameStack === opNameOf(scope);
+  return graph.createOp({
+    type: "VariableV2",
+    name: named ? graph.nameStack : scope,
+    nameIsUnique: named,
+    inputs: [],
+    outputs: [{ dtype, shape, isRef: true }],
+    attrs: { shape, dtype, container: "", shared_name: "" },
     definedAt,
-  ).outputs[0] as Tensor;
+  }).outputs[0] as Tensor;
 }
 
 /**
@@ -189,7 +192,8 @@ export function initialAssign(
   }
   return graph.createOp({
     type: "Assign",
-    name: `${name}/`,
+    name,
+    nameIsUnique: true,
     inputs: [ref, value],
     outputs: [{ dtype: ref.dtype, shape, isRef: true }],
     attrs: { T: ref.dtype, validate_shape: validateShape, use_locking: true },
@@ -205,7 +209,8 @@ export function variableRead(graph: Graph, ref: Tensor): Tensor {
     const name = graph.uniqueName("read");
     return graph.createOp({
       type: "Identity",
-      name: `${name}/`,
+      name,
+      nameIsUnique: true,
       inputs: [ref],
       outputs: [{ dtype: ref.dtype, shape: ref.shape }],
       attrs: { T: ref.dtype },
