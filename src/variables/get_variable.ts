@@ -298,19 +298,20 @@ interface GetterOptions {
  * constructor checks).
  */
 function trueGetter(graph: Graph, fullName: string, o: GetterOptions, checked: boolean): Variable {
-  const isScalar = o.shape !== null && TensorShape.from(o.shape).rank === 0;
-  if (o.partitioner !== null && !isScalar) {
+  const shape = TensorShape.from(o.shape);
+  if (o.partitioner !== null && !(o.shape !== null && shape.rank === 0)) {
     throw new UnimplementedError(
       `Partitioned variables are not supported by scopeflow yet (variable ${fullName}).`,
     );
   }
-  return getSingleVariable(graph, fullName, o, checked);
+  return getSingleVariable(graph, fullName, shape, o, checked);
 }
 
 /** `_get_single_variable`: the store decides; this builds when asked to. */
 function getSingleVariable(
   graph: Graph,
   fullName: string,
+  shape: TensorShape,
   o: GetterOptions,
   checked: boolean,
 ): Variable {
@@ -318,7 +319,6 @@ function getSingleVariable(
   if (o.shape !== null && initializingFromValue) {
     throw new ValueError("If initializer is a constant, do not specify shape.");
   }
-  const shape = TensorShape.from(o.shape);
   const store = VariableStore.of<Variable>(graph);
   const found = store.find(fullName, shape, o.dtype, o.reuse);
   if (found !== undefined) return found;
@@ -346,7 +346,8 @@ function createVariable(
       initializer instanceof Tensor || isTensorConvertible(initializer) ? null : o.dtype;
   } else if (shape.isFullyDefined()) {
     const init = initializer as Initializer | InitializerFunction;
-    const dims = shape.asList() as number[];
+    // `asList()` without its `slice` of a frozen array, which takes V8's slow path.
+    const dims = [...(shape.dims as number[])];
     initialValue = () => callInitializer(init, dims, o.dtype);
     variableDType = o.dtype;
   } else if (typeof initializer === "function" && initializer.length === 0) {
