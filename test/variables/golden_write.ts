@@ -14,7 +14,6 @@ for (const [name, model] of Object.entries(GOLDEN_MODELS)) {
   const graph = buildGolden(model);
   const def = graph.asGraphDef({ addShapes: true });
   writeFileSync(`${DIR}${name}.pb`, tf.GraphDef.toBinary(def));
-  writeFileSync(`${DIR}${name}.pbtxt`, tf.GraphDef.toText(def));
   writeFileSync(`${DIR}${name}.collections.txt`, collectionsText(graph));
   console.log(`${name}: ${def.node.length} nodes`);
 }
