@@ -4,7 +4,9 @@
  * 10,000 variables in 1,000 variable scopes (100 chains of 10 nested scopes, 10 variables
  * each), built once with creation and once more under `reuse: true`; then the same at
  * other sizes, 1,000 to 100,000 variables, to check that the cost per variable stays flat
- * (linear total).
+ * (linear total). Each figure is the best of a few builds, in wall time and in CPU time
+ * (all of the process's threads, the garbage collector's included): on a machine shared
+ * with other work, CPU time is the steadier of the two.
  *
  *   npx tsx bench/build-graph.ts
  *   npx tsx bench/build-graph.ts --json   # also one JSON line of rows for bench/all.ts
@@ -14,9 +16,11 @@ import * as tf from "../src/index.js";
 const VARS_PER_SCOPE = 10;
 const DEPTH = 10;
 
-function build(chains: number, reuse: boolean): number {
+/** µs per `getVariable`: [wall, CPU]. */
+function build(chains: number, reuse: boolean): [number, number] {
   let calls = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let c = 0; c < chains; c++) {
     const nest = (level: number): void => {
       tf.variableScope(`block${c}_${level}`, { reuse: reuse ? true : null }, () => {
@@ -30,41 +34,60 @@ function build(chains: number, reuse: boolean): number {
     nest(0);
   }
   const elapsed = performance.now() - t0;
-  return (elapsed * 1000) / calls;
+  const cpu = process.cpuUsage(cpu0);
+  return [(elapsed * 1000) / calls, (cpu.user + cpu.system) / calls];
 }
 
-function measure(chains: number): { create: number; reuse: number; vars: number } {
+interface Row {
+  vars: number;
+  create: number;
+  reuse: number;
+  createCpu: number;
+  reuseCpu: number;
+}
+
+function measure(chains: number): Row {
   tf.resetDefaultGraph();
-  const create = build(chains, false);
-  const reuse = build(chains, true);
-  return { create, reuse, vars: chains * DEPTH * VARS_PER_SCOPE };
+  const [create, createCpu] = build(chains, false);
+  const [reuse, reuseCpu] = build(chains, true);
+  return { create, reuse, createCpu, reuseCpu, vars: chains * DEPTH * VARS_PER_SCOPE };
 }
 
 // Warm the JIT on a small graph first.
 measure(10);
 measure(10);
 const JSON_OUT = process.argv.includes("--json");
-const results: { vars: number; create: number; reuse: number }[] = [];
-console.log("variables  scopes   create µs/getVariable   reuse µs/getVariable   ops in graph");
+const results: Row[] = [];
+console.log(
+  "variables  scopes   create µs/getVariable (CPU)   reuse µs/getVariable (CPU)   ops in graph",
+);
 for (const chains of [10, 50, 100, 200, 1000]) {
-  const best = { create: Infinity, reuse: Infinity, vars: 0 };
+  const best: Row = {
+    create: Infinity,
+    reuse: Infinity,
+    createCpu: Infinity,
+    reuseCpu: Infinity,
+    vars: 0,
+  };
   // Fewer repetitions for the largest graph: one build of 100k variables takes seconds.
   for (let rep = 0; rep < (chains >= 1000 ? 2 : 3); rep++) {
     const m = measure(chains);
     best.create = Math.min(best.create, m.create);
     best.reuse = Math.min(best.reuse, m.reuse);
+    best.createCpu = Math.min(best.createCpu, m.createCpu);
+    best.reuseCpu = Math.min(best.reuseCpu, m.reuseCpu);
     best.vars = m.vars;
   }
   results.push(best);
   const ops = tf.getDefaultGraph().opCount;
   console.log(
-    `${String(best.vars).padStart(9)}  ${String(chains * DEPTH).padStart(6)}   ${best.create.toFixed(2).padStart(21)}   ${best.reuse.toFixed(2).padStart(20)}   ${String(ops).padStart(12)}`,
+    `${String(best.vars).padStart(9)}  ${String(chains * DEPTH).padStart(6)}   ${best.create.toFixed(2).padStart(17)} (${best.createCpu.toFixed(2).padStart(6)})   ${best.reuse.toFixed(2).padStart(16)} (${best.reuseCpu.toFixed(2).padStart(6)})   ${String(ops).padStart(12)}`,
   );
 }
 tf.resetDefaultGraph();
 if (JSON_OUT) {
-  const first = results[0] as { vars: number; create: number; reuse: number };
-  const last = results[results.length - 1] as { vars: number; create: number; reuse: number };
+  const first = results[0] as Row;
+  const last = results[results.length - 1] as Row;
   const k = (n: number) => `${n / 1000}k`;
   console.log(
     JSON.stringify({

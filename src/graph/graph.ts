@@ -98,6 +98,8 @@ export interface OpSpec {
   type: string;
   /** A name to make unique, or a scope string ending in `/` to use exactly. Defaults to `type`. */
   name?: string;
+  /** `name` is already unique (from `graph.uniqueName`, without the `/`): used as it is. */
+  nameIsUnique?: boolean;
   inputs: readonly Tensor[];
   outputs: readonly OutputSpec[];
   /**
@@ -142,12 +144,32 @@ interface ControlFrame {
   created: Set<Operation> | null;
 }
 
+/**
+ * The control frames inside `initScope`: no dependencies. Shared by every call, since a
+ * frame that clears the dependencies is never changed (nothing records what it creates).
+ */
+const CLEARED_CONTROL: readonly ControlFrame[] = Object.freeze([{ inputs: null, created: null }]);
+
+/**
+ * One entry of the undo log. Besides a function to call, the commonest changes are logged
+ * without allocating a closure each (building a variable makes a dozen): an `Operation`
+ * (created: remove it), an array (a collection: pop its last item), and a name's use
+ * count, as two entries: its previous count (`-1` for unused), then the name (a string).
+ */
+type UndoEntry = (() => void) | Operation | unknown[] | string | number;
+
 /** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
 const TF_PRIVATE_ATTRS: ReadonlySet<string> = new Set(["_class"]);
 
+/** The build data of the many ops whose builders leave none (never written: read-only). */
+const NO_BUILD_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The attr scope outside any `attrScope`. */
+const NO_SCOPED_ATTRS: Readonly<Record<string, AttrValue>> = Object.freeze({});
+
 function splitBuildData(
   given: Readonly<Record<string, AttrValue>>,
-): [Record<string, AttrValue>, Record<string, unknown>] {
+): [Record<string, AttrValue>, Readonly<Record<string, unknown>>] {
   const attrs: Record<string, AttrValue> = {};
   let data: Record<string, unknown> | null = null;
   // `for…in` over the plain object literal builders pass: `Object.entries` allocated a
@@ -157,7 +179,7 @@ function splitBuildData(
     if (k.charCodeAt(0) === 95 /* _ */ && !TF_PRIVATE_ATTRS.has(k)) (data ??= {})[k] = v;
     else attrs[k] = v;
   }
-  return [attrs, data ?? {}];
+  return [attrs, data ?? NO_BUILD_DATA];
 }
 
 /**
@@ -177,11 +199,11 @@ export class Graph {
   private readonly namesInUse = new Map<string, number>();
   private readonly collections = new Map<string, unknown[]>();
   private readonly extensions = new Map<symbol, unknown>();
-  private controlStack: ControlFrame[] = [];
+  private controlStack: readonly ControlFrame[] = [];
   private deviceStack: DeviceScope[] = [];
   private colocationStack: Operation[] = [];
-  private attrScopeMap: Readonly<Record<string, AttrValue>> = {};
-  private undoLog: (() => void)[] | null = null;
+  private attrScopeMap: Readonly<Record<string, AttrValue>> = NO_SCOPED_ATTRS;
+  private undoLog: UndoEntry[] | null = null;
   private savepointDepth = 0;
   private _finalized = false;
   private _nameStack = "";
@@ -300,12 +322,7 @@ export class Graph {
 
   /** Sets a name's use count; `previous` is its count before (`undefined`: unused). */
   private setNameUse(key: string, count: number, previous: number | undefined): void {
-    if (this.undoLog !== null) {
-      this.undoLog.push(() => {
-        if (previous === undefined) this.namesInUse.delete(key);
-        else this.namesInUse.set(key, previous);
-      });
-    }
+    if (this.undoLog !== null) this.undoLog.push(previous ?? -1, key);
     this.namesInUse.set(key, count);
   }
 
@@ -315,11 +332,19 @@ export class Graph {
    */
   createOp(spec: OpSpec): Operation {
     this.assertNotFinalized();
-    const own = spec.inputs.some((t) => t.graph !== this)
-      ? spec.inputs.map((t) => (t.graph === this ? t : this.captureExternal(t)))
-      : spec.inputs;
+    let own = spec.inputs;
+    for (const t of own) {
+      if (t.graph === this) continue;
+      own = own.map((u) => (u.graph === this ? u : this.captureExternal(u)));
+      break;
+    }
     const rawName = spec.name ?? spec.type;
-    const name = rawName.endsWith("/") ? nameFromScopeName(rawName) : this.uniqueName(rawName);
+    const name =
+      spec.nameIsUnique === true
+        ? rawName
+        : rawName.endsWith("/")
+          ? nameFromScopeName(rawName)
+          : this.uniqueName(rawName);
     const ctx = this._controlFlowContext;
     const inputs = (spec.loopEntry ? own : this.inputsInContext(ctx, own, name)).slice();
     let controlInputs = this.controlInputsFor(inputs);
@@ -345,28 +370,25 @@ export class Graph {
       ctx,
       buildData,
     );
-    spec.outputs.forEach((o, i) =>
-      op.outputs.push(new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)),
+    // An array of the exact size: pushing onto `[]` reserves room for 17.
+    (op as { outputs: Tensor[] }).outputs = spec.outputs.map(
+      (o, i) => new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false),
     );
     if (spec.device) op._setDevice(spec.device);
     // TF colocates with reference inputs inside `colocate_with`, which sets the device
     // scopes aside: such an op goes where its variable is, whatever the scopes say.
     if (colocateWith.length === this.colocationStack.length) this.applyDeviceScopes(op);
     // A colocated op goes where the first op it is colocated with that has a device is.
-    const placed = colocateWith.find((c) => c.device !== "");
-    if (placed !== undefined) op._setDevice(placed.device);
-    for (const t of inputs) t.consumers.push(op);
+    for (const c of colocateWith) {
+      if (c.device === "") continue;
+      op._setDevice(c.device);
+      break;
+    }
+    for (const t of inputs) t._addConsumer(op);
     this.ops.push(op);
     this.opsByName.set(name, op);
     for (const frame of this.controlStack) frame.created?.add(op);
-    if (this.undoLog !== null) {
-      this.undoLog.push(() => {
-        this.ops.pop();
-        this.opsByName.delete(name);
-        for (const t of inputs) t.consumers.pop();
-        for (const frame of this.controlStack) frame.created?.delete(op);
-      });
-    }
+    if (this.undoLog !== null) this.undoLog.push(op);
     if (ctx !== null && !spec.loopEntry) ctx.opCreated?.(op);
     return op;
   }
@@ -400,7 +422,7 @@ export class Graph {
     inputs[index] = t;
     const at = old.consumers.indexOf(op);
     if (at >= 0) old.consumers.splice(at, 1);
-    t.consumers.push(op);
+    t._addConsumer(op);
     this.onUndo(() => {
       inputs[index] = old;
       t.consumers.splice(t.consumers.lastIndexOf(op), 1);
@@ -476,8 +498,17 @@ export class Graph {
    * itself, then `_class` as the sorted union of the colocation groups, which replaces any.
    */
   private applyScopedAttrs(attrs: Record<string, AttrValue>, colocateWith: Operation[]): void {
-    for (const [k, v] of Object.entries(this.attrScopeMap)) if (!(k in attrs)) attrs[k] = v;
+    const scoped = this.attrScopeMap;
+    if (scoped !== NO_SCOPED_ATTRS) for (const k in scoped) if (!(k in attrs)) attrs[k] = scoped[k];
     if (colocateWith.length === 0) return;
+    if (colocateWith.length === 1) {
+      // One op (a variable's Assign and read): its groups, when one, need no sorting.
+      const own = (colocateWith[0] as Operation).colocationGroups();
+      if (own.length === 1) {
+        attrs._class = own;
+        return;
+      }
+    }
     const groups = new Set(colocateWith.flatMap((c) => c.colocationGroups()));
     // Python sorts the byte strings: code-unit order, as for ASCII names.
     attrs._class = [...groups].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -566,11 +597,10 @@ export class Graph {
    */
   controlDependencies<T>(controlInputs: Operation[] | null, fn: () => T): T {
     const saved = this.controlStack;
-    const frame: ControlFrame = {
-      inputs: controlInputs,
-      created: controlInputs === null ? null : new Set(),
-    };
-    this.controlStack = controlInputs === null ? [frame] : [...saved, frame];
+    this.controlStack =
+      controlInputs === null
+        ? CLEARED_CONTROL
+        : [...saved, { inputs: controlInputs, created: new Set<Operation>() }];
     try {
       return fn();
     } finally {
@@ -584,16 +614,20 @@ export class Graph {
    * is kept; it is restored afterwards whatever `fn` did to it.
    */
   initScope<T>(fn: () => T): T {
+    // `withControlFlowContext(null, …)` around `controlDependencies(null, …)`, without
+    // their closures: this runs for every variable built.
     const savedStack = this._nameStack;
-    return this.withControlFlowContext(null, () =>
-      this.controlDependencies(null, () => {
-        try {
-          return fn();
-        } finally {
-          this._nameStack = savedStack;
-        }
-      }),
-    );
+    const savedContext = this._controlFlowContext;
+    const savedControl = this.controlStack;
+    this._controlFlowContext = null;
+    this.controlStack = CLEARED_CONTROL;
+    try {
+      return fn();
+    } finally {
+      this._nameStack = savedStack;
+      this._controlFlowContext = savedContext;
+      this.controlStack = savedControl;
+    }
   }
 
   /**
@@ -632,8 +666,7 @@ export class Graph {
   markNameUsed(name: string): void {
     const key = name.toLowerCase();
     if (this.namesInUse.has(key)) return;
-    this.namesInUse.set(key, 1);
-    this.onUndo(() => this.namesInUse.delete(key));
+    this.setNameUse(key, 1, undefined);
   }
 
   /**
@@ -747,7 +780,7 @@ export class Graph {
     this.assertNotFinalized();
     const items = this.collectionRef(key);
     items.push(value);
-    this.onUndo(() => items.pop());
+    if (this.undoLog !== null) this.undoLog.push(items);
   }
 
   /**
@@ -821,10 +854,29 @@ export class Graph {
     if (log !== null) {
       // Undo must not be journaled itself.
       this.undoLog = null;
-      while (log.length > sp) (log.pop() as () => void)();
+      while (log.length > sp) this.undo(log);
       this.undoLog = log;
     }
     this.release();
+  }
+
+  /** Undoes the last change logged in `log` (see {@link UndoEntry}). */
+  private undo(log: UndoEntry[]): void {
+    const entry = log.pop();
+    if (typeof entry === "function") {
+      entry();
+    } else if (typeof entry === "string") {
+      const previous = log.pop() as number;
+      if (previous < 0) this.namesInUse.delete(entry);
+      else this.namesInUse.set(entry, previous);
+    } else if (Array.isArray(entry)) {
+      entry.pop();
+    } else if (entry instanceof Operation) {
+      this.ops.pop();
+      this.opsByName.delete(entry.name);
+      for (const t of entry.inputs) t.consumers.pop();
+      for (const frame of this.controlStack) frame.created?.delete(entry);
+    }
   }
 
   /** Keeps the changes since the savepoint. */

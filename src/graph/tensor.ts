@@ -102,8 +102,7 @@ export class Tensor implements TensorConvertible {
   readonly isRef: boolean;
   private _shape: TensorShape;
   private _name: string | null = null;
-  /** Operations that take this tensor as an input, in creation order. */
-  readonly consumers: Operation[] = [];
+  private _consumers: Operation[] | null = null;
 
   constructor(op: Operation, valueIndex: number, dtype: DType, shape: TensorShape, isRef = false) {
     this.op = op;
@@ -111,6 +110,21 @@ export class Tensor implements TensorConvertible {
     this.dtype = dtype;
     this._shape = shape;
     this.isRef = isRef;
+  }
+
+  /** Operations that take this tensor as an input, in creation order. */
+  get consumers(): Operation[] {
+    return (this._consumers ??= []);
+  }
+
+  /**
+   * Records an op reading this tensor (the graph does, on creating it). The first one gets
+   * an array of its own size: most tensors have one consumer, and pushing onto `[]`
+   * reserves room for 17.
+   */
+  _addConsumer(op: Operation): void {
+    if (this._consumers === null) this._consumers = [op];
+    else this._consumers.push(op);
   }
 
   /** `"op_name:index"`. */

@@ -28,6 +28,14 @@ export function enterNameScope(
   name: string | null | undefined,
 ): [string, () => void] {
   const old = graph.nameStack;
+  return [openNameScope(graph, name), () => graph.setNameStack(old)];
+}
+
+/**
+ * `enterNameScope` for scopeflow's own hot paths (building a variable): enters the scope
+ * and returns its string; the caller saves `graph.nameStack` before and puts it back.
+ */
+export function openNameScope(graph: Graph, name: string | null | undefined): string {
   let next: string;
   if (name === null || name === undefined || name === "") {
     next = "";
@@ -35,12 +43,12 @@ export function enterNameScope(
     if (typeof name !== "string") {
       throw new TypeError(`A name scope must be a string, got ${typeof name}.`);
     }
-    const valid = old ? VALID_SCOPE_NAME : VALID_OP_NAME;
+    const valid = graph.nameStack ? VALID_SCOPE_NAME : VALID_OP_NAME;
     if (!valid.test(name)) throw new ValueError(`'${name}' is not a valid scope name`);
     next = name.endsWith("/") ? nameFromScopeName(name) : graph.uniqueName(name);
   }
   graph.setNameStack(next);
-  return [next === "" ? "" : `${next}/`, () => graph.setNameStack(old)];
+  return next === "" ? "" : `${next}/`;
 }
 
 /** Runs `fn` inside `enterNameScope`, with the same Promise check as every scope. */

@@ -86,11 +86,23 @@ export class VariableStore<V extends StoredVariable = StoredVariable> {
    * exist"; an existing variable must match the requested shape and dtype.
    */
   getOrCreate(request: VariableRequest<V>): V {
-    const { name } = request;
+    const found = this.find(request.name, request.shape, request.dtype, request.reuse);
+    if (found !== undefined) return found;
+    const created = request.create();
+    this.put(request.name, created);
+    return created;
+  }
+
+  /**
+   * `getOrCreate`'s decision without the building: the existing variable to return, or
+   * `undefined` when the caller is to create it and {@link put} it; throws as
+   * `getOrCreate` does.
+   */
+  find(name: string, shape: TensorShape, dtype: DType, reuse: ReuseMode): V | undefined {
     const found = this.vars.get(name);
     if (found !== undefined) {
-      if (request.reuse === false) throw alreadyExists(name, found);
-      checkSharedShapeAndDType(request, found);
+      if (reuse === false) throw alreadyExists(name, found);
+      checkSharedShapeAndDType(name, shape, dtype, found);
       return found;
     }
     if (this.partitionedStored > 0 && this.vars.has(`${name}/part_0`)) {
@@ -98,10 +110,8 @@ export class VariableStore<V extends StoredVariable = StoredVariable> {
         `No partitioner was provided, but a partitioned version of the variable was found: ${name}/part_0. Perhaps a variable of the same name was already created with partitioning?`,
       );
     }
-    if (request.reuse === true) throw doesNotExist(name);
-    const created = request.create();
-    this.put(name, created);
-    return created;
+    if (reuse === true) throw doesNotExist(name);
+    return undefined;
   }
 
   /** Records a variable under `fullName` (also used for the parts of partitioned ones). */
@@ -132,16 +142,21 @@ function doesNotExist(name: string): ValueError {
   );
 }
 
-function checkSharedShapeAndDType(request: VariableRequest<unknown>, found: StoredVariable): void {
-  if (!request.shape.isCompatibleWith(found.shape)) {
+function checkSharedShapeAndDType(
+  name: string,
+  shape: TensorShape,
+  dtype: DType,
+  found: StoredVariable,
+): void {
+  if (!shape.isCompatibleWith(found.shape)) {
     throw new ValueError(
-      `Trying to share variable ${request.name}, but specified shape ${request.shape.toString()} and found shape ${found.shape.toString()}.`,
+      `Trying to share variable ${name}, but specified shape ${shape.toString()} and found shape ${found.shape.toString()}.`,
     );
   }
-  if (request.dtype !== found.dtype) {
+  if (dtype !== found.dtype) {
     // The found variable is a RefVariable: TensorFlow prints its dtype as `float32_ref`.
     throw new ValueError(
-      `Trying to share variable ${request.name}, but specified dtype ${request.dtype} and found dtype ${found.dtype}_ref.`,
+      `Trying to share variable ${name}, but specified dtype ${dtype} and found dtype ${found.dtype}_ref.`,
     );
   }
 }

@@ -19,11 +19,11 @@ import type {
   Partitioner,
   Regularizer,
 } from "../scope/types.js";
-import { getVariableScope, VariableScopeStore } from "../scope/variable_scope.js";
+import { type VariableScope, VariableScopeStore } from "../scope/variable_scope.js";
 import { VariableStore } from "../scope/variable_store.js";
 import { isInitializer, glorotUniformInitializer, zerosInitializer } from "../ops/init_ops.js";
 import { convertToTensor } from "../ops/convert.js";
-import { Variable, withDefinedAt } from "./variable.js";
+import { makeVariable, Variable, variableInit } from "./variable.js";
 import {
   booleanKind,
   declare,
@@ -105,8 +105,29 @@ export type GetVariableOptions = Omit<OptionsOf<typeof GET_VARIABLE_PARAMS>, "na
 export function getVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>): Variable {
   const a = checkArgs(GET_VARIABLE.parse(args), "getVariable");
   const graph = getDefaultGraph();
-  const site = callSiteIfCreating(graph, a.name, getVariable);
-  return graph.atomically(() => getVariableIn(graph, a, getVariable, site)) as Variable;
+  const scope = VariableScopeStore.of(graph).current;
+  const site = callSiteIfCreating(graph, scope, a.name, getVariable);
+  return atomically(graph, scope, a, getVariable, site) as Variable;
+}
+
+/** `getVariableIn` inside a savepoint (`graph.atomically` without its closure). */
+function atomically(
+  graph: Graph,
+  scope: VariableScope,
+  a: GetVariableArgs,
+  entry: PublicEntry,
+  site: Error | null,
+): TensorConvertible {
+  const sp = graph.savepoint();
+  let result: TensorConvertible;
+  try {
+    result = getVariableIn(graph, scope, a, entry, site);
+  } catch (e) {
+    graph.rollbackTo(sp);
+    throw e;
+  }
+  graph.release();
+  return result;
 }
 
 /**
@@ -125,8 +146,12 @@ const CALL_SITE_FRAMES = 8;
  * variable is built. Under `reuse: true`, or `AUTO_REUSE` with the variable already
  * there, nothing is created and nothing is captured.
  */
-function callSiteIfCreating(graph: Graph, name: string, entry: PublicEntry): Error | null {
-  const scope = getVariableScope();
+function callSiteIfCreating(
+  graph: Graph,
+  scope: VariableScope,
+  name: string,
+  entry: PublicEntry,
+): Error | null {
   if (scope.reuse === true) return null;
   if (scope.reuse === AUTO_REUSE) {
     const fullName = scope.name ? `${scope.name}/${name}` : name;
@@ -153,10 +178,10 @@ export function getLocalVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>):
     ? [...a.collections, GraphKeys.LOCAL_VARIABLES]
     : [GraphKeys.LOCAL_VARIABLES];
   const graph = getDefaultGraph();
-  const site = callSiteIfCreating(graph, a.name, getLocalVariable);
-  return graph.atomically(() =>
-    getVariableIn(graph, { ...a, trainable: false, collections }, getLocalVariable, site),
-  ) as Variable;
+  const scope = VariableScopeStore.of(graph).current;
+  const site = callSiteIfCreating(graph, scope, a.name, getLocalVariable);
+  const local = { ...a, trainable: false, collections };
+  return atomically(graph, scope, local, getLocalVariable, site) as Variable;
 }
 declare(getLocalVariable, GET_LOCAL_VARIABLE);
 
@@ -196,50 +221,56 @@ function isCallableInitializer(init: unknown): init is Initializer | Initializer
 /** `VariableScope.get_variable`: fills in the scope's defaults, then the getter. */
 function getVariableIn(
   graph: Graph,
+  scope: VariableScope,
   opts: GetVariableArgs,
   publicEntry: PublicEntry,
   callSite: Error | null,
 ): TensorConvertible {
   const name = opts.name;
-  const scope = getVariableScope();
   const regularizer = opts.regularizer ?? scope.regularizer;
   const partitioner = opts.partitioner ?? scope.partitioner;
   const customGetter = opts.customGetter ?? scope.customGetter;
   const reuse = scope.reuse;
   const fullName = scope.name ? `${scope.name}/${name}` : name;
-  // Variable names depend only on the variable scope, so the name scope is reset.
-  return withNameScope(graph, null, () => {
-    if (opts.dtype !== undefined && opts.initializer instanceof Tensor) {
-      const initDType = convertToTensor(opts.initializer).dtype;
-      if (initDType !== opts.dtype) {
-        throw new ValueError(
-          // TensorFlow formats the two DType objects with `%s`.
-          `Initializer type '${pyDType(initDType)}' and explicit dtype '${pyDType(opts.dtype)}' don't match.`,
-        );
-      }
+  if (opts.dtype !== undefined && opts.initializer instanceof Tensor) {
+    // A tensor converts to itself: no op is built.
+    const initDType = convertToTensor(opts.initializer).dtype;
+    if (initDType !== opts.dtype) {
+      throw new ValueError(
+        // TensorFlow formats the two DType objects with `%s`.
+        `Initializer type '${pyDType(initDType)}' and explicit dtype '${pyDType(opts.dtype)}' don't match.`,
+      );
     }
-    const request: GetterOptions = {
-      shape: opts.shape ?? null,
-      dtype: opts.dtype ?? scope.dtype,
-      initializer: opts.initializer ?? scope.initializer,
-      regularizer,
-      reuse,
-      trainable: opts.trainable ?? true,
-      collections: opts.collections === undefined ? null : [...opts.collections],
-      validateShape: opts.validateShape ?? true,
-      partitioner,
-      constraint: opts.constraint ?? scope.constraint,
-      dtypeGiven: opts.dtype !== undefined,
-      publicEntry,
-      callSite,
-    };
-    if (customGetter !== null) {
-      const getter = (n: string, o: Record<string, unknown>): TensorConvertible =>
-        trueGetter(graph, n, { ...request, ...(o as Partial<GetterOptions>) });
-      return customGetter(getter, fullName, { ...request });
-    }
-    return trueGetter(graph, fullName, request);
-  });
+  }
+  const request: GetterOptions = {
+    shape: opts.shape ?? null,
+    dtype: opts.dtype ?? scope.dtype,
+    initializer: opts.initializer ?? scope.initializer,
+    regularizer,
+    reuse,
+    trainable: opts.trainable ?? true,
+    collections: opts.collections === undefined ? null : [...opts.collections],
+    validateShape: opts.validateShape ?? true,
+    partitioner,
+    constraint: opts.constraint ?? scope.constraint,
+    dtypeGiven: opts.dtype !== undefined,
+    publicEntry,
+    callSite,
+  };
+  if (customGetter !== null) {
+    const getter = (n: string, o: Record<string, unknown>): TensorConvertible =>
+      trueGetter(graph, n, { ...request, ...(o as Partial<GetterOptions>) }, false);
+    // `withNameScope` also refuses a getter returning a Promise.
+    return withNameScope(graph, null, () => customGetter(getter, fullName, { ...request }));
+  }
+  // `withNameScope(graph, null, …)` without its closures: the common path.
+  const outer = graph.nameStack;
+  graph.setNameStack("");
+  try {
+    return trueGetter(graph, fullName, request, true);
+  } finally {
+    graph.setNameStack(outer);
+  }
 }
 
 /** The full option set the store-level getter works with (what custom getters receive). */
@@ -261,36 +292,40 @@ interface GetterOptions {
   callSite: Error | null;
 }
 
-/** `_VariableStore.get_variable`'s `_true_getter`. */
-function trueGetter(graph: Graph, fullName: string, o: GetterOptions): Variable {
-  const isScalar = o.shape !== null && TensorShape.from(o.shape).rank === 0;
-  if (o.partitioner !== null && !isScalar) {
+/**
+ * `_VariableStore.get_variable`'s `_true_getter`. `checked`: the options are
+ * `getVariable`'s own, checked on entry (else a custom getter's, which the `Variable`
+ * constructor checks).
+ */
+function trueGetter(graph: Graph, fullName: string, o: GetterOptions, checked: boolean): Variable {
+  const shape = TensorShape.from(o.shape);
+  if (o.partitioner !== null && !(o.shape !== null && shape.rank === 0)) {
     throw new UnimplementedError(
       `Partitioned variables are not supported by scopeflow yet (variable ${fullName}).`,
     );
   }
-  return getSingleVariable(graph, fullName, o);
+  return getSingleVariable(graph, fullName, shape, o, checked);
 }
 
 /** `_get_single_variable`: the store decides; this builds when asked to. */
-function getSingleVariable(graph: Graph, fullName: string, o: GetterOptions): Variable {
+function getSingleVariable(
+  graph: Graph,
+  fullName: string,
+  shape: TensorShape,
+  o: GetterOptions,
+  checked: boolean,
+): Variable {
   const initializingFromValue = o.initializer !== null && !isCallableInitializer(o.initializer);
   if (o.shape !== null && initializingFromValue) {
     throw new ValueError("If initializer is a constant, do not specify shape.");
   }
-  const shape = TensorShape.from(o.shape);
   const store = VariableStore.of<Variable>(graph);
-  return store.getOrCreate({
-    name: fullName,
-    shape,
-    dtype: o.dtype,
-    reuse: o.reuse,
-    create: () => {
-      const v = createVariable(fullName, shape, o, initializingFromValue);
-      if (o.regularizer !== null) addRegularizationLoss(graph, fullName, v, o.regularizer);
-      return v;
-    },
-  });
+  const found = store.find(fullName, shape, o.dtype, o.reuse);
+  if (found !== undefined) return found;
+  const v = createVariable(fullName, shape, o, initializingFromValue, checked);
+  if (o.regularizer !== null) addRegularizationLoss(graph, fullName, v, o.regularizer);
+  store.put(fullName, v);
+  return v;
 }
 
 function createVariable(
@@ -298,6 +333,7 @@ function createVariable(
   shape: TensorShape,
   o: GetterOptions,
   initializingFromValue: boolean,
+  checked: boolean,
 ): Variable {
   let initializer = o.initializer;
   if (initializer === null) initializer = defaultInitializer(fullName, o.dtype);
@@ -310,7 +346,8 @@ function createVariable(
       initializer instanceof Tensor || isTensorConvertible(initializer) ? null : o.dtype;
   } else if (shape.isFullyDefined()) {
     const init = initializer as Initializer | InitializerFunction;
-    const dims = shape.asList() as number[];
+    // `asList()` without its `slice` of a frozen array, which takes V8's slow path.
+    const dims = [...(shape.dims as number[])];
     initialValue = () => callInitializer(init, dims, o.dtype);
     variableDType = o.dtype;
   } else if (typeof initializer === "function" && initializer.length === 0) {
@@ -323,19 +360,34 @@ function createVariable(
     );
   }
   // Captured only when creating, from the public function the user called.
-  return withDefinedAt(
-    o.callSite ?? captureCallSite(CALL_SITE_FRAMES, o.publicEntry),
-    () =>
-      new Variable(initialValue, {
-        name: fullName,
-        trainable: o.trainable,
-        collections: o.collections,
-        dtype: variableDType,
-        validateShape: o.validateShape,
-        constraint: o.constraint,
-      }),
-  );
+  const definedAt = o.callSite ?? captureCallSite(CALL_SITE_FRAMES, o.publicEntry);
+  if (!checked) {
+    // A custom getter's options reach the constructor, which checks them as TF does.
+    const init = variableInit(initialValue, {
+      name: fullName,
+      trainable: o.trainable,
+      collections: o.collections,
+      dtype: variableDType,
+      validateShape: o.validateShape,
+      constraint: o.constraint,
+    });
+    return makeVariable({ ...init, definedAt });
+  }
+  return makeVariable({
+    initialValue,
+    name: fullName,
+    trainable: o.trainable,
+    collections: o.collections ?? DEFAULT_COLLECTIONS,
+    dtype: variableDType,
+    validateShape: o.validateShape,
+    shape: null,
+    constraint: o.constraint,
+    definedAt,
+  });
 }
+
+/** `Variable`'s default collections. */
+const DEFAULT_COLLECTIONS: readonly string[] = Object.freeze([GraphKeys.GLOBAL_VARIABLES]);
 
 function callInitializer(
   init: Initializer | InitializerFunction,

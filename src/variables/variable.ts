@@ -12,13 +12,20 @@ import {
 import { TensorShape } from "../graph/tensor_shape.js";
 import type { SliceItem } from "../graph/slice_spec.js";
 import { nameFromScopeName } from "../graph/names.js";
-import { withNameScope } from "../scope/name_scope.js";
+import { openNameScope } from "../scope/name_scope.js";
 import type { Constraint } from "../scope/types.js";
 import { convertToTensor } from "../ops/convert.js";
 import { pythonOperator, neg } from "../ops/math/operators.js";
 import { sliceHelper } from "../ops/array/strided_slice.js";
 import { identity } from "../ops/math/unary.js";
-import { assign, assignAdd, assignSub, variableOp } from "../ops/state/variable_ops.js";
+import {
+  assign,
+  assignAdd,
+  assignSub,
+  initialAssign,
+  variableOp,
+  variableRead,
+} from "../ops/state/variable_ops.js";
 import {
   booleanKind,
   declare,
@@ -126,18 +133,39 @@ const LOAD = defineParams("Variable.load", LOAD_PARAMS);
 export type VariableAssignOptions = OptionsOf<typeof ASSIGN_DELTA_PARAMS>;
 
 /**
- * Where `getVariable` was called, for the next variable built: the call site is not a TF
- * parameter, so it reaches the constructor aside from the arguments.
+ * A new variable's arguments, checked and with TensorFlow's defaults filled in, and where
+ * it was defined (for "Originally defined at:", not a TF parameter): what `getVariable`
+ * hands over, sparing the parse of an options object for every variable.
  */
-let pendingDefinedAt: Error | null = null;
+export interface VariableInit {
+  initialValue: TensorLike | (() => TensorLike);
+  name: string | undefined;
+  trainable: boolean;
+  collections: readonly string[];
+  dtype: DType | null;
+  validateShape: boolean;
+  /** The variable's shape when not the initial value's (`shape`). */
+  shape: TensorShape | null;
+  constraint: Constraint | null;
+  definedAt: Error | null;
+}
 
-/** Builds a variable with `new Variable(...)` inside `fn`, recording `definedAt` on its op. */
-export function withDefinedAt<T>(definedAt: Error, fn: () => T): T {
-  pendingDefinedAt = definedAt;
+/** The constructor's `variableDef` form: a variable wrapping ops already in the graph. */
+interface FromVariableDef {
+  variableDef: VariableDefMessage;
+  importScope: string | undefined;
+}
+
+/** The checked arguments of the `Variable` being constructed by {@link makeVariable}. */
+let pendingInit: VariableInit | null = null;
+
+/** `new Variable(...)` from arguments already checked (see {@link VariableInit}). */
+export function makeVariable(init: VariableInit): Variable {
+  pendingInit = init;
   try {
-    return fn();
+    return new Variable();
   } finally {
-    pendingDefinedAt = null;
+    pendingInit = null;
   }
 }
 
@@ -213,17 +241,13 @@ export class Variable implements TensorConvertible {
   private readonly ref: Tensor;
 
   constructor(...args: CallArgs<typeof VARIABLE_PARAMS>) {
-    const definedAt = pendingDefinedAt;
-    pendingDefinedAt = null;
-    const a = VARIABLE.parse(args);
-    const initialValue = a.initialValue;
-    if (a.variableDef !== undefined && a.variableDef !== null) {
-      if (initialValue !== undefined) {
-        throw new ValueError("variable_def and initial_value are mutually exclusive.");
-      }
+    const checked = pendingInit;
+    pendingInit = null;
+    const init = checked ?? checkVariableArgs(args);
+    if ("variableDef" in init) {
       // `_init_from_proto`: wraps ops already in the default graph (an imported meta
       // graph's), adding nothing to the graph or to any collection.
-      const found = fromVariableDef(getDefaultGraph(), a.variableDef, a.importScope);
+      const found = fromVariableDef(getDefaultGraph(), init.variableDef, init.importScope);
       this.op = found.ref.op;
       this.ref = found.ref;
       this.init = { initializer: found.initializer, initialValue: found.initialValue };
@@ -232,54 +256,30 @@ export class Variable implements TensorConvertible {
       this.constraint = null;
       return;
     }
-    if (initialValue === undefined) throw new ValueError("initial_value must be specified.");
-    const collections: unknown = a.collections ?? [GraphKeys.GLOBAL_VARIABLES];
-    if (!Array.isArray(collections)) {
-      throw new ValueError(
-        `collections argument to Variable constructor must be a list, tuple, or set. Got ${String(collections)} of type ${typeof collections}`,
-      );
-    }
-    if (a.constraint !== undefined && typeof a.constraint !== "function") {
-      throw new ValueError("The `constraint` argument must be a callable.");
-    }
-    refuseUnsupported(
-      "Variable",
-      "cachingDevice",
-      a.cachingDevice,
-      "scopeflow places every variable on its one device",
-    );
-    if (a.useResource === true) {
-      refuseUnsupported(
-        "Variable",
-        "useResource",
-        true,
-        "scopeflow's variables are reference variables (VariableV2)",
-      );
-    }
-    refuseDistribution("Variable", a.synchronization, a.aggregation);
-    // As in TensorFlow, `expected_shape` is ignored, and so is `import_scope` without a
-    // `variable_def`.
-    const trainable = a.trainable ?? true;
-    const dtype = a.dtype === undefined ? null : asDType(a.dtype);
-    const validateShape = a.validateShape ?? true;
-    const shape = a.shape === undefined ? null : TensorShape.from(a.shape);
     const graph = getDefaultGraph();
-    const built = graph.atomically(() =>
-      graph.initScope(() =>
-        buildVariable(graph, initialValue, a.name, dtype, validateShape, shape, definedAt),
-      ),
-    );
-    this.op = built.ref.op;
-    this.ref = built.ref;
-    this.init = { initializer: built.initializer, initialValue: built.initialValue };
-    this.snapshot = built.snapshot;
-    this.trainable = trainable;
-    this.constraint = a.constraint ?? null;
-    const keys =
-      trainable && !collections.includes(GraphKeys.TRAINABLE_VARIABLES)
-        ? [...(collections as string[]), GraphKeys.TRAINABLE_VARIABLES]
-        : (collections as string[]);
-    graph.atomically(() => graph.addItems(keys, this));
+    const { trainable, collections } = init;
+    const sp = graph.savepoint();
+    try {
+      const built = graph.initScope(() => buildVariable(graph, init));
+      this.op = built.ref.op;
+      this.ref = built.ref;
+      this.init = { initializer: built.initializer, initialValue: built.initialValue };
+      this.snapshot = built.snapshot;
+      this.trainable = trainable;
+      this.constraint = init.constraint;
+      // `add_to_collections`: each distinct name once, trainable variables in theirs too.
+      let i = 0;
+      for (const key of collections) {
+        if (collections.indexOf(key) === i++) graph.addItem(key, this);
+      }
+      if (trainable && !collections.includes(GraphKeys.TRAINABLE_VARIABLES)) {
+        graph.addItem(GraphKeys.TRAINABLE_VARIABLES, this);
+      }
+    } catch (e) {
+      graph.rollbackTo(sp);
+      throw e;
+    }
+    graph.release();
   }
 
   /** `"scope/v:0"`. */
@@ -533,6 +533,67 @@ declare(Variable.prototype.toProto, TO_PROTO);
 declare(Variable.fromProto, FROM_PROTO);
 
 /**
+ * A variable's arguments as `new Variable(initialValue, options)` parses and checks them
+ * (for options a custom getter may have changed).
+ */
+export function variableInit(
+  initialValue: TensorLike | (() => TensorLike),
+  options: VariableOptions,
+): VariableInit {
+  return checkVariableArgs([initialValue, options]) as VariableInit;
+}
+
+/** The constructor's arguments, parsed and checked as TensorFlow does. */
+function checkVariableArgs(args: CallArgs<typeof VARIABLE_PARAMS>): VariableInit | FromVariableDef {
+  const a = VARIABLE.parse(args);
+  const initialValue = a.initialValue;
+  if (a.variableDef !== undefined && a.variableDef !== null) {
+    if (initialValue !== undefined) {
+      throw new ValueError("variable_def and initial_value are mutually exclusive.");
+    }
+    return { variableDef: a.variableDef, importScope: a.importScope };
+  }
+  if (initialValue === undefined) throw new ValueError("initial_value must be specified.");
+  const collections: unknown = a.collections ?? [GraphKeys.GLOBAL_VARIABLES];
+  if (!Array.isArray(collections)) {
+    throw new ValueError(
+      `collections argument to Variable constructor must be a list, tuple, or set. Got ${String(collections)} of type ${typeof collections}`,
+    );
+  }
+  if (a.constraint !== undefined && typeof a.constraint !== "function") {
+    throw new ValueError("The `constraint` argument must be a callable.");
+  }
+  refuseUnsupported(
+    "Variable",
+    "cachingDevice",
+    a.cachingDevice,
+    "scopeflow places every variable on its one device",
+  );
+  if (a.useResource === true) {
+    refuseUnsupported(
+      "Variable",
+      "useResource",
+      true,
+      "scopeflow's variables are reference variables (VariableV2)",
+    );
+  }
+  refuseDistribution("Variable", a.synchronization, a.aggregation);
+  // As in TensorFlow, `expected_shape` is ignored, and so is `import_scope` without a
+  // `variable_def`.
+  return {
+    initialValue,
+    name: a.name,
+    trainable: a.trainable ?? true,
+    collections: collections as string[],
+    dtype: a.dtype === undefined ? null : asDType(a.dtype),
+    validateShape: a.validateShape ?? true,
+    shape: a.shape === undefined ? null : TensorShape.from(a.shape),
+    constraint: a.constraint ?? null,
+    definedAt: null,
+  };
+}
+
+/**
  * `read_value=True` gives the assign's value; `False` gives the op (TensorFlow's
  * `assign(...).op`). `use_locking` needs no handling: a session runs one step at a time.
  */
@@ -554,41 +615,50 @@ interface BuiltVariable {
 }
 
 /** `RefVariable._init_from_args`: the ops of a variable, named under its own scope. */
-function buildVariable(
-  graph: Graph,
-  initialValue: TensorLike | (() => TensorLike),
-  name: string | undefined,
-  dtype: DType | null,
-  validateShape: boolean,
-  shape: TensorShape | null,
-  definedAt: Error | null,
-): BuiltVariable {
-  return withNameScope(graph, name ?? "Variable", (scope) => {
+function buildVariable(graph: Graph, init: VariableInit): BuiltVariable {
+  const { initialValue, dtype, validateShape } = init;
+  const outer = graph.nameStack;
+  const scope = openNameScope(graph, init.name ?? "Variable");
+  try {
     const fromFn = typeof initialValue === "function";
     // TF builds an initializer function's ops, and the variable, in an attr scope giving
     // them `_class: loc:@<variable>` (and the initializer ops under `device(None)`): as if
     // colocated with the variable that does not exist yet.
-    const colocated = <T>(body: () => T): T =>
-      fromFn ? graph.attrScope({ _class: [`loc:@${nameFromScopeName(scope)}`] }, body) : body();
     const value = fromFn
-      ? colocated(() =>
-          withNameScope(graph, "Initializer", () =>
-            graph.device(null, () =>
-              convertToTensor((initialValue as () => TensorLike)(), {
-                name: "initial_value",
-                dtype,
-              }),
-            ),
-          ),
+      ? graph.attrScope({ _class: [`loc:@${nameFromScopeName(scope)}`] }, () =>
+          valueOfInitializer(graph, initialValue, dtype),
         )
-      : convertToTensor(initialValue as TensorLike, { name: "initial_value", dtype });
+      : convertToTensor(initialValue, { name: "initial_value", dtype });
     if (validateShape && !value.shape.isFullyDefined()) {
       throw new ValueError(`initial_value must have a shape specified: ${value.toString()}`);
     }
-    const varShape = shape ?? (validateShape ? value.shape : TensorShape.unknown());
-    const ref = colocated(() => variableOp(graph, scope, varShape, value.dtype, definedAt));
-    const initializer = assign(ref, value, { name: "Assign", validateShape }).op;
-    const snapshot = graph.colocateWith(ref.op, () => identity(ref, { name: "read" }));
+    const varShape = init.shape ?? (validateShape ? value.shape : TensorShape.unknown());
+    const ref = fromFn
+      ? graph.attrScope({ _class: [`loc:@${nameFromScopeName(scope)}`] }, () =>
+          variableOp(graph, scope, varShape, value.dtype, init.definedAt),
+        )
+      : variableOp(graph, scope, varShape, value.dtype, init.definedAt);
+    const initializer = initialAssign(graph, ref, value, validateShape);
+    const snapshot = variableRead(graph, ref);
     return { ref, initialValue: value, initializer, snapshot };
-  });
+  } finally {
+    graph.setNameStack(outer);
+  }
+}
+
+/** The tensor an initializer function gives, built under `Initializer/` on no device. */
+function valueOfInitializer(
+  graph: Graph,
+  initialValue: () => TensorLike,
+  dtype: DType | null,
+): Tensor {
+  const outer = graph.nameStack;
+  openNameScope(graph, "Initializer");
+  try {
+    return graph.device(null, () =>
+      convertToTensor(initialValue(), { name: "initial_value", dtype }),
+    );
+  } finally {
+    graph.setNameStack(outer);
+  }
 }

@@ -16,6 +16,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
+import { graphFromValues } from "../../scope/name_scope.js";
 import { shareTensor } from "../tfjs_internals.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
 
@@ -160,15 +161,68 @@ export function variableOp(
   dtype: DType,
   definedAt: Error | null,
 ): Tensor {
-  return makeOp(
-    graph,
-    "VariableV2",
-    scope,
-    [],
-    [{ dtype, shape, isRef: true }],
-    { shape, dtype, container: "", shared_name: "" },
+  // Inside its own name scope `scope`, the variable is named as the scope is (the name
+  // stack, kept as is: a slice of `scope` would hold both strings).
+  const named = scope !== "" && graph.nameStack === opNameOf(scope);
+  return graph.createOp({
+    type: "VariableV2",
+    name: named ? graph.nameStack : scope,
+    nameIsUnique: named,
+    inputs: [],
+    outputs: [{ dtype, shape, isRef: true }],
+    attrs: { shape, dtype, container: "", shared_name: "" },
     definedAt,
-  ).outputs[0] as Tensor;
+  }).outputs[0] as Tensor;
+}
+
+/**
+ * A new variable's initializer: the op `tf.assign(ref, value, { name: "Assign",
+ * validateShape })` builds in the variable's name scope, built directly (no argument
+ * parsing, op scope or savepoint of its own: building the variable has them).
+ */
+export function initialAssign(
+  graph: Graph,
+  ref: Tensor,
+  value: Tensor,
+  validateShape: boolean,
+): Operation {
+  // The public path's graph check, with its message, for a value from another graph.
+  if (value.graph !== graph) graphFromValues([ref, value]);
+  const name = graph.uniqueName("Assign");
+  let shape = ref.shape;
+  if (!validateShape) shape = value.shape;
+  else if (!ref.shape.isCompatibleWith(value.shape)) {
+    throw shapeError(mergeErrorDetail(ref.shape, value.shape), name, "Assign", [
+      ref.shape,
+      value.shape,
+    ]);
+  }
+  return graph.createOp({
+    type: "Assign",
+    name,
+    nameIsUnique: true,
+    inputs: [ref, value],
+    outputs: [{ dtype: ref.dtype, shape, isRef: true }],
+    attrs: { T: ref.dtype, validate_shape: validateShape, use_locking: true },
+  });
+}
+
+/**
+ * A new variable's snapshot, `<name>/read`: the `Identity` that `tf.identity(ref, { name:
+ * "read" })` builds, colocated with the variable, built directly as {@link initialAssign}.
+ */
+export function variableRead(graph: Graph, ref: Tensor): Tensor {
+  return graph.colocateWith(ref.op, () => {
+    const name = graph.uniqueName("read");
+    return graph.createOp({
+      type: "Identity",
+      name,
+      nameIsUnique: true,
+      inputs: [ref],
+      outputs: [{ dtype: ref.dtype, shape: ref.shape }],
+      attrs: { T: ref.dtype },
+    }).outputs[0] as Tensor;
+  });
 }
 
 /** TF 1.15's `assign(ref, value, validate_shape=None, use_locking=None, name=None)`. */
