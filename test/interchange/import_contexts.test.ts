@@ -1,0 +1,275 @@
+import * as path from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import * as tf from "../../src/index.js";
+import { CondContext } from "../../src/ops/control/cond.js";
+import { WhileContext } from "../../src/ops/control/while_v1.js";
+import { tempDir } from "../checkpoint/helpers.js";
+import { expectThrowsAndUnchanged } from "../graph/helpers.js";
+import { WhileContextDef } from "../../src/proto/index.js";
+
+/*
+ * TF 1.15's `WhileContext.from_proto` / `CondContext.from_proto` on `import_meta_graph`:
+ * the imported ops get their loop and branch contexts back from the `while_context` and
+ * `cond_context` collections, so `tf.gradients` differentiates through them as through
+ * the graph they were exported from.
+ */
+
+beforeEach(() => tf.resetDefaultGraph());
+
+/**
+ * A loop over `a` with a branch and a nested loop in its body, reading the outer `w`
+ * (an invariant of both loops): y = loop(x, w).
+ */
+function model(): { x: tf.Tensor; w: tf.Tensor; y: tf.Tensor } {
+  const x = tf.placeholder(tf.float32, [], { name: "x" });
+  const w = tf.placeholder(tf.float32, [], { name: "w" });
+  const [, y] = tf.whileLoop(
+    (i: tf.Tensor) => tf.less(i, 3),
+    (i: tf.Tensor, a: tf.Tensor) => {
+      const b = tf.cond(
+        tf.less(a, 2),
+        () => tf.multiply(a, w),
+        () => tf.add(tf.sin(a), tf.multiply(w, w)),
+      ) as tf.Tensor;
+      const [, c] = tf.whileLoop(
+        (j: tf.Tensor) => tf.less(j, 2),
+        (j: tf.Tensor, v: tf.Tensor) => [tf.add(j, 1), tf.add(tf.multiply(v, 0.9), tf.tanh(w))],
+        [tf.constant(0), b],
+      ) as tf.Tensor[];
+      return [tf.add(i, 1), c];
+    },
+    [tf.constant(0), x],
+  ) as tf.Tensor[];
+  return { x, w, y: y as tf.Tensor };
+}
+
+const POINTS: [number, number][] = [
+  [0.3, 1.4],
+  [1.7, 0.6],
+  [2.5, -0.8],
+];
+
+/** y and its gradients with respect to x and w at each point. */
+function evaluate(y: tf.Tensor, x: tf.Tensor, w: tf.Tensor): number[][] {
+  const [dx, dw] = tf.gradients(y, [x, w]) as tf.Tensor[];
+  using sess = new tf.Session();
+  return POINTS.map(([xv, wv]) => {
+    const out = sess.run(
+      [y, dx as tf.Tensor, dw as tf.Tensor],
+      new Map([
+        [x, xv],
+        [w, wv],
+      ]),
+    ) as tf.NDArray[];
+    return out.map((v) => v.item() as number);
+  });
+}
+
+describe("importMetaGraph rebuilds control-flow contexts", () => {
+  it("a loop with a cond and a nested loop: imported gradients equal the original's", () => {
+    const original = new tf.Graph();
+    const { meta, expected, names } = original.asDefault(() => {
+      const { x, w, y } = model();
+      const meta = tf.train.exportMetaGraph();
+      return { meta, expected: evaluate(y, x, w), names: [x.name, w.name, y.name] };
+    });
+    // Finite differences check the original's gradients.
+    const fresh = new tf.Graph().asDefault(() => {
+      const { x, w, y } = model();
+      using sess = new tf.Session();
+      const f = (xv: number, wv: number): number =>
+        (
+          sess.run(
+            y,
+            new Map([
+              [x, xv],
+              [w, wv],
+            ]),
+          ) as tf.NDArray
+        ).item() as number;
+      const h = 1e-2;
+      return POINTS.map(([xv, wv]) => [
+        (f(xv + h, wv) - f(xv - h, wv)) / (2 * h),
+        (f(xv, wv + h) - f(xv, wv - h)) / (2 * h),
+      ]);
+    });
+    expected.forEach(([, dx, dw], k) => {
+      const [nx, nw] = fresh[k] as number[];
+      expect(dx).toBeCloseTo(nx as number, 1);
+      expect(dw).toBeCloseTo(nw as number, 1);
+    });
+
+    tf.train.importMetaGraph(meta);
+    const graph = tf.getDefaultGraph();
+    const [x, w, y] = names.map((n) => graph.getTensorByName(n));
+    // The contexts are objects again, nested as built; the ops are back in them.
+    const [loop] = graph.getCollection<WhileContext>("while_context");
+    expect(loop).toBeInstanceOf(WhileContext);
+    expect(loop?.frameName).toBe("while/while_context");
+    expect(loop?.nested.map((c) => (c as WhileContext | CondContext).kind)).toEqual([
+      "cond",
+      "cond",
+      "while",
+    ]);
+    expect(graph.getOperationByName("while/Identity_1").controlFlowContext).toBe(loop);
+    const inner = graph.getOperationByName("while/while/Mul").controlFlowContext as WhileContext;
+    expect(inner.outer).toBe(loop);
+    expect(inner.frameName).toBe("while/while/while_context");
+    const branch = graph.getOperationByName("while/cond/Mul").controlFlowContext as CondContext;
+    expect([branch.contextName, branch.branch, branch.outer]).toEqual([
+      "while/cond/cond_text",
+      1,
+      loop,
+    ]);
+    expect(graph.getOperationByName("while/Exit_1").controlFlowContext).toBe(loop);
+    expect(graph.getOperationByName("x").controlFlowContext).toBeNull();
+    // Re-exported, the contexts are written as they were read.
+    const again = tf.train.exportMetaGraph();
+    expect(again.collectionDef.while_context).toEqual(meta.collectionDef.while_context);
+    expect(evaluate(y as tf.Tensor, x as tf.Tensor, w as tf.Tensor)).toEqual(expected);
+  });
+
+  it("under an import scope: frame names follow the contexts' names, gradients run", () => {
+    const original = new tf.Graph();
+    const { meta, expected } = original.asDefault(() => {
+      const { x, w, y } = model();
+      return { meta: tf.train.exportMetaGraph(), expected: evaluate(y, x, w) };
+    });
+    tf.train.importMetaGraph(meta, { importScope: "imp" });
+    const graph = tf.getDefaultGraph();
+    const frame = (name: string): unknown => graph.getOperationByName(name).attrs.frame_name;
+    expect(frame("imp/while/Enter_1")).toBe("imp/while/while_context");
+    expect(frame("imp/while/while/Enter_1")).toBe("imp/while/while/while_context");
+    // Every Enter (invariants of the inner loop enter both) is in its own loop's frame.
+    const enters = graph.getOperations().filter((op) => op.type === "Enter");
+    expect(enters.length).toBeGreaterThanOrEqual(6);
+    for (const op of enters) {
+      expect(op.attrs.frame_name).toBe((op.controlFlowContext as WhileContext).frameName);
+    }
+    const [loop] = graph.getCollection<WhileContext>("while_context");
+    expect(loop?.frameName).toBe("imp/while/while_context");
+    const [x, w, y] = ["imp/x:0", "imp/w:0", "imp/while/Exit_1:0"].map((n) =>
+      graph.getTensorByName(n),
+    );
+    const [dx] = tf.gradients(y as tf.Tensor, x as tf.Tensor) as tf.Tensor[];
+    expect(dx?.op.name).toBe("gradients/imp/while/Enter_1_grad/Exit");
+    expect(evaluate(y as tf.Tensor, x as tf.Tensor, w as tf.Tensor)).toEqual(expected);
+  });
+
+  it("a top-level cond: its branches are CondContexts again, differentiated as built", () => {
+    const meta = new tf.Graph().asDefault(() => {
+      const x = tf.placeholder(tf.float32, [], { name: "x" });
+      tf.cond(
+        tf.less(x, 1),
+        () => tf.square(x),
+        () => tf.multiply(x, 3),
+        { name: "c" },
+      );
+      return tf.train.exportMetaGraph();
+    });
+    tf.train.importMetaGraph(meta);
+    const graph = tf.getDefaultGraph();
+    const [t, f] = graph.getCollection<CondContext>("cond_context");
+    expect([t?.contextName, t?.branch, f?.contextName, f?.branch]).toEqual([
+      "c/cond_text",
+      1,
+      "c/cond_text_1",
+      0,
+    ]);
+    expect(graph.getOperationByName("c/Square").controlFlowContext).toBe(t);
+    expect(graph.getOperationByName("c/Mul/Switch").controlFlowContext).toBe(f);
+    // TF's from_proto puts the pivot into its branch too (it is among the values).
+    expect(graph.getOperationByName("c/switch_t").controlFlowContext).toBe(t);
+    const x = graph.getTensorByName("x:0");
+    const [dx] = tf.gradients(graph.getTensorByName("c/Merge:0"), x) as tf.Tensor[];
+    // Each branch's Switch of x gets cond_grad, a Merge of its two sides (TF's _SwitchGrad in
+    // a cond), as in the graph built here.
+    expect(dx?.op.inputs.map((t) => t.op.name)).toEqual([
+      "gradients/c/Mul/Switch_grad/cond_grad",
+      "gradients/c/Square/Switch_grad/cond_grad",
+    ]);
+    using sess = new tf.Session();
+    const at = (v: number): number =>
+      (sess.run(dx as tf.Tensor, { "x:0": v }) as tf.NDArray).item() as number;
+    expect([at(0.5), at(2)]).toEqual([1, 3]);
+    const again = tf.train.exportMetaGraph();
+    expect(again.collectionDef.cond_context).toEqual(meta.collectionDef.cond_context);
+  });
+
+  it("a context naming a missing tensor is an error; the graph is left as it was", () => {
+    const meta = new tf.Graph().asDefault(() => {
+      model();
+      return tf.train.exportMetaGraph();
+    });
+    const col = meta.collectionDef.while_context?.bytesList?.value as Uint8Array[];
+    const def = WhileContextDef.fromBinary(col[0] as Uint8Array);
+    def.pivotName = "while/Nope:0";
+    col[0] = WhileContextDef.toBinary(def);
+    expectThrowsAndUnchanged(
+      () => tf.train.importMetaGraph(meta),
+      tf.errors.ValueError,
+      "The name 'while/Nope:0' refers to a Tensor which does not exist. The operation, 'while/Nope', does not exist in the graph.",
+    );
+  });
+});
+
+describe("a dynamicRnn model through a meta graph", () => {
+  it("imported and trained by a new optimizer: the original's losses", () => {
+    const dir = tempDir();
+    const X = [
+      [
+        [0.1, -0.4, 0.3],
+        [0.5, 0.2, -0.1],
+        [-0.3, 0.8, 0.6],
+        [0.2, 0.1, 0.9],
+      ],
+      [
+        [0.7, -0.2, 0.0],
+        [-0.6, 0.4, 0.2],
+        [0.3, 0.3, -0.5],
+        [0.9, -0.7, 0.4],
+      ],
+    ];
+    const Y = [
+      [1, 0],
+      [0, 1],
+    ];
+    const train = (loss: tf.Tensor, sess: tf.Session, feed: Record<string, unknown>): number[] => {
+      const before = new Set(tf.globalVariables());
+      const step = new tf.train.AdamOptimizer(0.05).minimize(loss);
+      sess.run(tf.variablesInitializer(tf.globalVariables().filter((v) => !before.has(v))));
+      const losses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        sess.run(step, feed);
+        losses.push((sess.run(loss, feed) as tf.NDArray).item() as number);
+      }
+      return losses;
+    };
+    const feed = { "x:0": X, "y:0": Y };
+    let prefix = "";
+    const original = new tf.Graph().asDefault(() => {
+      tf.setRandomSeed(3);
+      const x = tf.placeholder(tf.float32, [2, 4, 3], { name: "x" });
+      const y = tf.placeholder(tf.float32, [2, 2], { name: "y" });
+      const [outputs] = tf.nn.dynamicRnn(new tf.nn.rnnCell.LSTMCell(5), x, { dtype: tf.float32 });
+      const last = tf.gather(tf.transpose(outputs as tf.Tensor, [1, 0, 2]), 3);
+      const logits = tf.layers.dense(last, 2, { name: "out" });
+      const loss = tf.losses.softmaxCrossEntropy(y, logits);
+      const saver = new tf.train.Saver();
+      using sess = new tf.Session();
+      sess.run(tf.globalVariablesInitializer());
+      prefix = saver.save(sess, path.join(dir, "rnn.ckpt")) as string;
+      return train(loss, sess, feed);
+    });
+    const saver = tf.train.importMetaGraph(`${prefix}.meta`) as tf.train.Saver;
+    const [loop] = tf.getDefaultGraph().getCollection<WhileContext>("while_context");
+    expect(loop?.frameName).toBe("rnn/while/while_context");
+    expect(loop?.maximumIterations?.name).toBe("rnn/strided_slice:0");
+    const loss = tf.getCollection<tf.Tensor>("losses")[0] as tf.Tensor;
+    using sess = new tf.Session();
+    saver.restore(sess, prefix);
+    const mine = train(loss, sess, feed);
+    expect(mine).toEqual(original);
+    expect(mine[5] as number).toBeLessThan(mine[0] as number);
+  });
+});
