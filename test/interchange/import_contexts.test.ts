@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
@@ -234,19 +235,25 @@ describe("a dynamicRnn model through a meta graph", () => {
       [1, 0],
       [0, 1],
     ];
-    const train = (loss: tf.Tensor, sess: tf.Session, feed: Record<string, unknown>): number[] => {
-      const before = new Set(tf.globalVariables());
-      const step = new tf.train.AdamOptimizer(0.05).minimize(loss);
-      sess.run(tf.variablesInitializer(tf.globalVariables().filter((v) => !before.has(v))));
+    const steps = (loss: tf.Tensor, step: tf.Operation, sess: tf.Session, n: number): number[] => {
       const losses: number[] = [];
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < n; i++) {
         sess.run(step, feed);
         losses.push((sess.run(loss, feed) as tf.NDArray).item() as number);
       }
       return losses;
     };
+    const train = (loss: tf.Tensor, sess: tf.Session): number[] => {
+      const before = new Set(tf.globalVariables());
+      const step = new tf.train.AdamOptimizer(0.05).minimize(loss);
+      tf.addToCollection("train_op", step);
+      sess.run(tf.variablesInitializer(tf.globalVariables().filter((v) => !before.has(v))));
+      return steps(loss, step, sess, 6);
+    };
     const feed = { "x:0": X, "y:0": Y };
     let prefix = "";
+    let trained = "";
+    let continued: number[] = [];
     const original = new tf.Graph().asDefault(() => {
       tf.setRandomSeed(3);
       const x = tf.placeholder(tf.float32, [2, 4, 3], { name: "x" });
@@ -259,7 +266,16 @@ describe("a dynamicRnn model through a meta graph", () => {
       using sess = new tf.Session();
       sess.run(tf.globalVariablesInitializer());
       prefix = saver.save(sess, path.join(dir, "rnn.ckpt")) as string;
-      return train(loss, sess, feed);
+      const losses = train(loss, sess);
+      // The training graph (gradient loop, Adam) saved as it is, then trained on.
+      trained = new tf.train.Saver().save(sess, path.join(dir, "trained.ckpt")) as string;
+      continued = steps(
+        loss,
+        tf.getCollection<tf.Operation>("train_op")[0] as tf.Operation,
+        sess,
+        3,
+      );
+      return losses;
     });
     const saver = tf.train.importMetaGraph(`${prefix}.meta`) as tf.train.Saver;
     const [loop] = tf.getDefaultGraph().getCollection<WhileContext>("while_context");
@@ -268,8 +284,22 @@ describe("a dynamicRnn model through a meta graph", () => {
     const loss = tf.getCollection<tf.Tensor>("losses")[0] as tf.Tensor;
     using sess = new tf.Session();
     saver.restore(sess, prefix);
-    const mine = train(loss, sess, feed);
+    const mine = train(loss, sess);
     expect(mine).toEqual(original);
     expect(mine[5] as number).toBeLessThan(mine[0] as number);
+
+    // The training graph imported as a whole: its contexts are rebuilt (the forward loop
+    // now holds the gradient's counter and stack pushes), its train_op continues training.
+    new tf.Graph().asDefault(() => {
+      const meta = tf.MetaGraphDef.fromBinary(readFileSync(`${trained}.meta`));
+      const restorer = tf.train.importMetaGraph(`${trained}.meta`) as tf.train.Saver;
+      const again = tf.train.exportMetaGraph();
+      expect(again.collectionDef.while_context).toEqual(meta.collectionDef.while_context);
+      using s2 = new tf.Session();
+      restorer.restore(s2, trained);
+      const step = tf.getCollection<tf.Operation>("train_op")[0] as tf.Operation;
+      const l = tf.getCollection<tf.Tensor>("losses")[0] as tf.Tensor;
+      expect(steps(l, step, s2, 3)).toEqual(continued);
+    });
   });
 });

@@ -70,6 +70,17 @@ function canonicalInput(input: string): string {
   return input.endsWith(":0") ? input.slice(0, -2) : input;
 }
 
+/**
+ * A node's inputs as TF 1.15 writes them (`Graph::ToGraphDefSubRange`): data inputs in
+ * order, then control inputs sorted by name. TF before the C API (the 1.0–1.2 files here)
+ * kept control inputs in the order they were added.
+ */
+function tf115Inputs(inputs: readonly string[]): string[] {
+  const data = inputs.filter((i) => !i.startsWith("^"));
+  const control = inputs.filter((i) => i.startsWith("^")).sort((a, b) => (a < b ? -1 : 1));
+  return [...data, ...control].map(canonicalInput);
+}
+
 /** An attr value comparable across writers (tensors by value, not by encoding). */
 function comparable(v: tensorflow.AttrValue.$Properties): unknown {
   if (v.tensor) {
@@ -92,7 +103,7 @@ function expectSameNodes(original: GraphDefMessage, exported: GraphDefMessage): 
     const e = out[i] as NodeDefMessage;
     const where = `node ${n.name}`;
     expect(e.op, where).toBe(n.op);
-    expect((e.input ?? []).map(canonicalInput), where).toEqual((n.input ?? []).map(canonicalInput));
+    expect((e.input ?? []).map(canonicalInput), where).toEqual(tf115Inputs(n.input ?? []));
     expect(e.device ?? "", where).toBe(n.device ?? "");
     const given = Object.entries(n.attr ?? {}).filter(([k]) => k !== "_output_shapes");
     for (const [k, v] of given)
@@ -112,6 +123,35 @@ describe("tf.importGraphDef over the TF-written fixtures", () => {
 
   it("covers every GraphDef of the fixtures", () => {
     expect(all.length).toBe(15);
+  });
+
+  it("control inputs: TF 1.0 wrote them as added, TF 1.14 sorted; export sorts as TF 1.15", () => {
+    const saveIdentity = (file: string): string[] => {
+      const def = all.find(([n]) => n === file)?.[1] as GraphDefMessage;
+      return def.node?.find((n) => n.name === "save/Identity")?.input ?? [];
+    };
+    const tf114 = saveIdentity("tf-checkpoints/serving-half-plus-two-tf1.14/saved_model.pb#0");
+    const tf10 = saveIdentity(
+      "tf-graphs/tf-serving-savedmodels-tf1/saved_model_half_plus_three/00000123/saved_model.pb#0",
+    );
+    expect(tf10).toEqual(["save/Const", "^save/control_dependency", "^save/MergeV2Checkpoints"]);
+    expect(tf114).toEqual(["save/Const", "^save/MergeV2Checkpoints", "^save/control_dependency"]);
+    // Added as TF's sharded saver adds them (control_dependency first), written sorted.
+    const c = tf.constant("s", { name: "save/Const" });
+    const dep = tf.identity(c, { name: "save/control_dependency" });
+    const merge = tf.noOp({ name: "save/MergeV2Checkpoints" });
+    const identity = tf.controlDependencies([dep, merge], () =>
+      tf.identity(c, { name: "save/Identity" }),
+    );
+    expect(identity.op.controlInputs.map((op) => op.name)).toEqual([
+      "save/control_dependency",
+      "save/MergeV2Checkpoints",
+    ]);
+    const node = tf
+      .getDefaultGraph()
+      .asGraphDef()
+      .node?.find((n) => n.name === "save/Identity");
+    expect(node?.input).toEqual(tf114);
   });
 
   for (const [name, def] of all) {
