@@ -86,25 +86,6 @@ export function readMetaGraphFile(filename: string): tensorflow.MetaGraphDef {
 }
 
 /**
- * Up to GraphDef version 21 a Placeholder's scalar-looking `shape` attr meant "unknown"
- * (TF's Placeholder shape function still reads it so): such attrs are made unknown-rank
- * before the import, whose shape functions read the attr as written.
- */
-function legacyPlaceholderShapes(
-  def: tensorflow.GraphDef.$Properties,
-): tensorflow.GraphDef.$Properties {
-  if (Number(def.versions?.producer ?? 0) > 21) return def;
-  const node = (def.node ?? []).map((n) => {
-    const shape = n.attr?.shape?.shape;
-    if (n.op !== "Placeholder" || !shape || shape.unknownRank || (shape.dim ?? []).length > 0) {
-      return n;
-    }
-    return { ...n, attr: { ...n.attr, shape: { shape: { unknownRank: true } } } };
-  });
-  return { ...def, node };
-}
-
-/**
  * Under an import scope, `WhileContext.from_proto` renames each loop's frame to the
  * context's scoped name by resetting the `frame_name` of the `Enter`s among its values
  * (nested loops after theirs, so an `Enter` gets its own loop's). Done here on the
@@ -196,7 +177,7 @@ function importScoped(
   }
   const scope = graph.uniqueName(r.importScope ?? "", false);
   const source = scopedFrameNames(
-    legacyPlaceholderShapes(meta.graphDef ?? { node: [] }),
+    meta.graphDef ?? { node: [] },
     meta,
     scope,
     (key) => key !== unboundName && r.restoreCollectionsPredicate(key),

@@ -199,6 +199,71 @@ function numbers(v: tf.NDArray | undefined): number[] {
   return Array.from(v?.data as ArrayLike<number | bigint>, Number);
 }
 
+describe("Placeholders of GraphDefs before version 22 (TF 1.0)", () => {
+  const fixture = (name: string): GraphDefMessage =>
+    fixtureGraphDefs().find(([n]) => n === name)?.[1] as GraphDefMessage;
+  const halfPlusThree = () =>
+    fixture(
+      "tf-graphs/tf-serving-savedmodels-tf1/saved_model_half_plus_three/00000123/saved_model.pb#0",
+    );
+  /** A Placeholder's `shape` attr: its dims and `unknown_rank`. */
+  const shapeAttr = (def: GraphDefMessage, node: string) => {
+    const shape = def.node?.find((n) => n.name === node)?.attr?.shape?.shape;
+    return { dims: (shape?.dim ?? []).map((d) => Number(d.size)), unknown: !!shape?.unknownRank };
+  };
+
+  it("`shape {}` is an unknown shape, as TF's Placeholder shape function reads it; the attr is kept", () => {
+    const def = halfPlusThree();
+    expect(def.versions?.producer).toBe(21);
+    expect(shapeAttr(def, "x2")).toEqual({ dims: [], unknown: false });
+    tf.importGraphDef(def, { name: "" });
+    const graph = tf.getDefaultGraph();
+    const x2 = graph.getTensorByName("x2:0");
+    expect(x2.shape.dims).toBeNull();
+    expect(graph.getTensorByName("tf_example:0").shape.dims).toBeNull();
+    // Any shape may be fed (a scalar placeholder would refuse a vector).
+    using sess = new tf.Session();
+    expect(
+      Array.from((sess.run(x2, { "x2:0": [1, 2, 3] }) as tf.NDArray).data as Float32Array),
+    ).toEqual([1, 2, 3]);
+    // Written back as it was read, with the graph's producer version.
+    const again = graph.asGraphDef();
+    expect(again.versions?.producer).toBe(21);
+    expect(shapeAttr(again, "x2")).toEqual(shapeAttr(def, "x2"));
+  });
+
+  it("TF 1.0's iris graph: `_output_shapes` still refines the unknown shape", () => {
+    const def = fixture("tf-checkpoints/tf-intro-iris-tf1.0-saver/model.ckpt.meta");
+    expect(shapeAttr(def, "X")).toEqual({ dims: [], unknown: false });
+    tf.importGraphDef(def, { name: "" });
+    const graph = tf.getDefaultGraph();
+    expect(graph.getTensorByName("X:0").shape.toString()).toBe("(?, 4)");
+    expect(graph.getTensorByName("y:0").shape.dims).toBeNull();
+  });
+
+  it("the oldest producer a graph has imported decides, as TF's shape refiner does", () => {
+    const newer: GraphDefMessage = {
+      node: [{ name: "p", op: "Placeholder", attr: { dtype: { type: 1 }, shape: { shape: {} } } }],
+      versions: { producer: 27 },
+    };
+    tf.importGraphDef(newer, { name: "alone" });
+    const graph = tf.getDefaultGraph();
+    expect(graph.getTensorByName("alone/p:0").shape.toString()).toBe("()");
+    tf.importGraphDef(halfPlusThree(), { name: "old" });
+    tf.importGraphDef(newer, { name: "after" });
+    expect(graph.getTensorByName("after/p:0").shape.dims).toBeNull();
+    // importMetaGraph goes through the same rule and keeps the attr as written.
+    tf.resetDefaultGraph();
+    const meta = MetaGraphDef.fromBinary(
+      readFileSync(path.join(FIXTURES, "tf-checkpoints/tf-intro-iris-tf1.0-saver/model.ckpt.meta")),
+    );
+    tf.train.importMetaGraph(meta);
+    expect(tf.getDefaultGraph().getTensorByName("y:0").shape.dims).toBeNull();
+    const exported = tf.train.exportMetaGraph().graphDef as GraphDefMessage;
+    expect(shapeAttr(exported, "y")).toEqual(shapeAttr(meta.graphDef as GraphDefMessage, "y"));
+  });
+});
+
 describe("imported TF control flow runs to TF's values", () => {
   it("while_loop.pbtxt: i counts to 10 while x doubles its rows (PlaceholderV2 fed)", () => {
     const [i, x, ones] = tf.importGraphDef(
