@@ -6,7 +6,7 @@ import { CondContext } from "../../src/ops/control/cond.js";
 import { WhileContext } from "../../src/ops/control/while_v1.js";
 import { tempDir } from "../checkpoint/helpers.js";
 import { expectThrowsAndUnchanged } from "../graph/helpers.js";
-import { WhileContextDef } from "../../src/proto/index.js";
+import { CondContextDef, WhileContextDef, type tensorflow } from "../../src/proto/index.js";
 
 /*
  * TF 1.15's `WhileContext.from_proto` / `CondContext.from_proto` on `import_meta_graph`:
@@ -301,5 +301,88 @@ describe("a dynamicRnn model through a meta graph", () => {
       const l = tf.getCollection<tf.Tensor>("losses")[0] as tf.Tensor;
       expect(steps(l, step, s2, 3)).toEqual(continued);
     });
+  });
+});
+
+describe("TF-written CondContextDefs (TF 1.13 Keras, tf.Assert's AssertGuard)", () => {
+  /*
+   * No fixture holds a TF-written meta graph with a while loop. The Keras event file's meta
+   * graph holds four TF-written CondContextDefs; its whole graph needs ops scopeflow lacks
+   * (resource variables, DenseToDenseSetOperation), so the AssertGuard cond is imported
+   * with the four outer tensors it reads given as placeholders.
+   */
+  const EVENTS = path.join(
+    __dirname,
+    "../fixtures/tf-events/events-wandb-keras-graph-tf1.13/events.out.tfevents.111.test.localdomain",
+  );
+  const SCOPE = "loss/dense_loss/broadcast_weights/assert_broadcastable/";
+
+  function assertGuardMeta(): tensorflow.MetaGraphDef {
+    const [, , event] = [...tf.train.summaryIterator(EVENTS)];
+    const meta = tf.MetaGraphDef.fromBinary(event?.metaGraphDef as Uint8Array);
+    const outer: [string, number][] = [
+      ["is_valid_shape/Merge", 10],
+      ["weights/shape", 3],
+      ["values/shape", 3],
+      ["is_scalar", 10],
+    ];
+    const placeholders = outer.map(([name, type]) => ({
+      name: `${SCOPE}${name}`,
+      op: "Placeholder",
+      attr: { dtype: { type }, shape: { shape: { unknownRank: true } } },
+    }));
+    const guard = (meta.graphDef?.node ?? []).filter((n) =>
+      (n.name ?? "").startsWith(`${SCOPE}AssertGuard/`),
+    );
+    const conds = meta.collectionDef.cond_context?.bytesList?.value ?? [];
+    return tf.MetaGraphDef.fromBinary(
+      tf.MetaGraphDef.toBinary({
+        metaInfoDef: meta.metaInfoDef,
+        graphDef: { node: [...placeholders, ...guard], versions: meta.graphDef?.versions },
+        collectionDef: { cond_context: { bytesList: { value: conds.slice(2) } } },
+      }),
+    );
+  }
+
+  it("rebuilt as TF's from_proto does, written back as TF wrote them, and run", () => {
+    const meta = assertGuardMeta();
+    tf.train.importMetaGraph(meta);
+    const graph = tf.getDefaultGraph();
+    const [t, f] = graph.getCollection<CondContext>("cond_context");
+    expect([t?.contextName, t?.branch, f?.contextName, f?.branch]).toEqual([
+      `${SCOPE}AssertGuard/cond_text`,
+      1,
+      `${SCOPE}AssertGuard/cond_text_1`,
+      0,
+    ]);
+    const ctx = (name: string) => graph.getOperationByName(`${SCOPE}${name}`).controlFlowContext;
+    expect(ctx("AssertGuard/control_dependency")).toBe(t);
+    expect(ctx("AssertGuard/switch_t")).toBe(t);
+    expect(ctx("AssertGuard/Assert/Switch_2")).toBe(f);
+    expect(ctx("AssertGuard/Assert/data_0")).toBe(f);
+    // Ops without outputs are in no context's values: TF leaves them out too.
+    expect(ctx("AssertGuard/Assert")).toBeNull();
+    expect(ctx("AssertGuard/Merge")).toBeNull();
+    expect(ctx("is_scalar")).toBeNull();
+    expect(f?.external.get(graph.getTensorByName(`${SCOPE}values/shape:0`))?.name).toBe(
+      `${SCOPE}AssertGuard/Assert/Switch_2:0`,
+    );
+    // scopeflow's to_proto of the rebuilt contexts gives TF's messages back.
+    const again = tf.train.exportMetaGraph();
+    const decode = (m: tensorflow.MetaGraphDef) =>
+      (m.collectionDef.cond_context?.bytesList?.value ?? []).map((b) =>
+        CondContextDef.toText(CondContextDef.fromBinary(b)),
+      );
+    expect(decode(again)).toEqual(decode(meta));
+    using sess = new tf.Session();
+    const feed = (valid: boolean) => ({
+      [`${SCOPE}is_valid_shape/Merge:0`]: valid,
+      [`${SCOPE}weights/shape:0`]: [4, 1],
+      [`${SCOPE}values/shape:0`]: [4],
+      [`${SCOPE}is_scalar:0`]: false,
+    });
+    const merge = `${SCOPE}AssertGuard/Merge:0`;
+    expect((sess.run(merge, feed(true)) as tf.NDArray).item()).toBe(true);
+    expect(() => sess.run(merge, feed(false))).toThrow(/weights can not be broadcast to values/);
   });
 });
