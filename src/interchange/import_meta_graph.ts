@@ -323,7 +323,10 @@ const predicateKind = kind<(key: string) => boolean>(
  * then the collections are rebuilt: VariableDefs become `Variable`s over the imported
  * `VariableV2`, `Assign` and `read` ops (`tf.globalVariables()`, `tf.trainableVariables()`,
  * optimizers and `Saver`s use them), node lists become the imported ops and tensors
- * (`tf.getCollection("train_op")[0]`), the `savers` collection becomes `Saver`s. The
+ * (`tf.getCollection("train_op")[0]`), the `savers` collection becomes `Saver`s, and the
+ * `while_context`/`cond_context` collections become the loops' and conds' contexts again,
+ * with their ops in them, so `tf.gradients` differentiates through imported `tf.whileLoop`s
+ * and `tf.cond`s (under an import scope, loop frames are renamed with it, as TF does). The
  * returned saver's `restore(sess, path)` runs the graph's `save/restore_all` with the path
  * fed. Keyword arguments: `inputMap` (as `importGraphDef`'s: inputs from outside an export
  * scope must be given), `unboundInputsColName`, `restoreCollectionsPredicate` (which

@@ -155,6 +155,16 @@ describe("importMetaGraph rebuilds control-flow contexts", () => {
     const [dx] = tf.gradients(y as tf.Tensor, x as tf.Tensor) as tf.Tensor[];
     expect(dx?.op.name).toBe("gradients/imp/while/Enter_1_grad/Exit");
     expect(evaluate(y as tf.Tensor, x as tf.Tensor, w as tf.Tensor)).toEqual(expected);
+    // The same scope again is made unique, and the frames with it.
+    tf.train.importMetaGraph(meta, { importScope: "imp" });
+    expect(graph.getCollection<WhileContext>("while_context")[1]?.frameName).toBe(
+      "imp_1/while/while_context",
+    );
+    expect(frame("imp_1/while/while/Enter_1")).toBe("imp_1/while/while/while_context");
+    const [x1, w1, y1] = ["imp_1/x:0", "imp_1/w:0", "imp_1/while/Exit_1:0"].map((n) =>
+      graph.getTensorByName(n),
+    );
+    expect(evaluate(y1 as tf.Tensor, x1 as tf.Tensor, w1 as tf.Tensor)).toEqual(expected);
   });
 
   it("a top-level cond: its branches are CondContexts again, differentiated as built", () => {
