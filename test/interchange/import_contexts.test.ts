@@ -207,6 +207,41 @@ describe("importMetaGraph rebuilds control-flow contexts", () => {
     expect(again.collectionDef.cond_context).toEqual(meta.collectionDef.cond_context);
   });
 
+  it("a loop inside a top-level cond, under an import scope", () => {
+    const build = () => {
+      const x = tf.placeholder(tf.float32, [], { name: "x" });
+      const w = tf.placeholder(tf.float32, [], { name: "w" });
+      const y = tf.cond(
+        tf.greater(x, 0),
+        () =>
+          (
+            tf.whileLoop(
+              (i: tf.Tensor) => tf.less(i, 3),
+              (i: tf.Tensor, a: tf.Tensor) => [tf.add(i, 1), tf.multiply(tf.sin(a), w)],
+              [tf.constant(0), x],
+            ) as tf.Tensor[]
+          )[1],
+        () => tf.multiply(x, w),
+      ) as tf.Tensor;
+      return { x, w, y };
+    };
+    const { meta, expected } = new tf.Graph().asDefault(() => {
+      const { x, w, y } = build();
+      return { meta: tf.train.exportMetaGraph(), expected: evaluate(y, x, w) };
+    });
+    tf.train.importMetaGraph(meta, { importScope: "s" });
+    const graph = tf.getDefaultGraph();
+    const [t] = graph.getCollection<CondContext>("cond_context");
+    const loop = t?.nested[0] as WhileContext;
+    expect(loop.frameName).toBe("s/cond/while/while_context");
+    expect(loop.outer).toBe(t);
+    expect(graph.getOperationByName("s/cond/while/Enter_1").attrs.frame_name).toBe(
+      "s/cond/while/while_context",
+    );
+    const [x, w, y] = ["s/x:0", "s/w:0", "s/cond/Merge:0"].map((n) => graph.getTensorByName(n));
+    expect(evaluate(y as tf.Tensor, x as tf.Tensor, w as tf.Tensor)).toEqual(expected);
+  });
+
   it("a context naming a missing tensor is an error; the graph is left as it was", () => {
     const meta = new tf.Graph().asDefault(() => {
       model();
