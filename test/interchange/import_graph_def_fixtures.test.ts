@@ -239,6 +239,19 @@ describe("Placeholders of GraphDefs before version 22 (TF 1.0)", () => {
     const graph = tf.getDefaultGraph();
     expect(graph.getTensorByName("X:0").shape.toString()).toBe("(?, 4)");
     expect(graph.getTensorByName("y:0").shape.dims).toBeNull();
+    // TF's Placeholder kernel names the attr's shape only when it has dims: not `{}`.
+    using sess = new tf.Session();
+    expect(() => sess.run("X:0")).toThrow(
+      "You must feed a value for placeholder tensor 'X' with dtype float\n\t [[{{node X}}]]",
+    );
+    const scalar = tf.placeholder(tf.int32, [], { name: "s" });
+    const vector = tf.placeholder(tf.int32, [null], { name: "v" });
+    expect(() => sess.run(scalar)).toThrow(
+      /^You must feed a value for placeholder tensor 's' with dtype int32\n/,
+    );
+    expect(() => sess.run(vector)).toThrow(
+      /^You must feed a value for placeholder tensor 'v' with dtype int32 and shape \[\?\]\n/,
+    );
   });
 
   it("the oldest producer a graph has imported decides, as TF's shape refiner does", () => {
