@@ -88,15 +88,16 @@ registerGradient("RefNextIteration", passThrough);
 // array_grad.py's `_RefIdGrad`.
 registerGradient("RefIdentity", passThrough);
 const exitGrad: GradientFunction = (op, [grad]) => {
-  // An Exit reached on its own belongs to no loop built here: one imported from a GraphDef
-  // or built from the primitives has no WhileContext to differentiate (TF 1.15 fails on
-  // it too, with an AttributeError deep in control_flow_state).
+  // An Exit reached on its own has no WhileContext: its loop came from a GraphDef alone
+  // (no while_context collection) or from the primitives. TF 1.15 fails on it too, with an
+  // AttributeError deep in control_flow_state.
   if (whileContextOf(op.controlFlowContext) === null) {
     throw new ValueError(
-      `Cannot differentiate through the loop exit '${op.name}': its loop was not built by ` +
-        "tf.whileLoop in this graph (an imported GraphDef's loops keep no WhileContext), so " +
-        "no gradient loop can be built for it. Import a meta graph built with its gradients, " +
-        "or rebuild the loop with tf.whileLoop.",
+      `Cannot differentiate through the loop exit '${op.name}': its loop has no ` +
+        "WhileContext (a GraphDef imported with tf.importGraphDef keeps none), so no gradient " +
+        "loop can be built for it. Import the model's meta graph with tf.train.importMetaGraph, " +
+        "which rebuilds its loops from the while_context collection, or build the loop with " +
+        "tf.whileLoop.",
     );
   }
   return [grad ?? null];
@@ -344,6 +345,14 @@ function whileLoopGradient(
     throw new TypeError("Second-order gradient for while loops not supported.");
   }
   if (!forward.backProp) return none();
+  if (forward.merges.length !== forward.enters.length || forward.pivot === null) {
+    // A loop rebuilt from a meta graph whose Enter → Merge → Switch → Identity chain and
+    // back edges are not those tf.while_loop builds.
+    throw new ValueError(
+      `Cannot differentiate through the loop '${forward.frameName}': its loop variables' ` +
+        "Merge, Switch, Identity and NextIteration ops were not found as tf.while_loop builds them.",
+    );
+  }
   const graph = (forward.enters[0] as Tensor).graph;
   const root = graph.nameStack;
   const at = (name: string): string => (root === "" ? name : `${root}/${name}`);

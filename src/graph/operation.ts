@@ -51,8 +51,7 @@ export class Operation {
   readonly id: number;
   /** Where the op was built, for "Originally defined at:" messages; formatted lazily. */
   readonly definedAt: Error | null;
-  /** The loop the op runs in (`op._control_flow_context`), or `null` for once per run. */
-  readonly controlFlowContext: ControlFlowContext | null;
+  private _controlFlowContext: ControlFlowContext | null;
   private _device = "";
 
   constructor(
@@ -76,7 +75,24 @@ export class Operation {
     this.attrs = attrs;
     this.buildData = buildData;
     this.definedAt = definedAt;
-    this.controlFlowContext = controlFlowContext;
+    this._controlFlowContext = controlFlowContext;
+  }
+
+  /** The loop or branch the op runs in (`op._control_flow_context`), or `null` for once per run. */
+  get controlFlowContext(): ControlFlowContext | null {
+    return this._controlFlowContext;
+  }
+
+  /**
+   * `op._set_control_flow_context`: an imported op joins the context rebuilt for it from a
+   * meta graph's `while_context`/`cond_context` collections (undone with a failed import).
+   */
+  _setControlFlowContext(ctx: ControlFlowContext | null): void {
+    const old = this._controlFlowContext;
+    this._controlFlowContext = ctx;
+    this.graph.onUndo(() => {
+      this._controlFlowContext = old;
+    });
   }
 
   /**

@@ -366,11 +366,23 @@ export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
   const node: NodeDefMessage = {
     name: op.name,
     op: op.type,
-    input: [...op.inputs.map(tensorInputName), ...op.controlInputs.map((c) => `^${c.name}`)],
-    attr: Object.fromEntries([...attrs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    // Data inputs, then control inputs sorted by name (TF's `Graph::ToGraphDefSubRange`).
+    input: [
+      ...op.inputs.map(tensorInputName),
+      ...op.controlInputs
+        .map((c) => c.name)
+        .sort(byCodeUnit)
+        .map((n) => `^${n}`),
+    ],
+    attr: Object.fromEntries([...attrs].sort(([a], [b]) => byCodeUnit(a, b))),
   };
   if (op.device !== "") node.device = op.device;
   return node;
+}
+
+/** `std::string`'s `<` on TF's (ASCII) names, unlike `localeCompare`. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

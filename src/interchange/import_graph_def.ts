@@ -538,6 +538,10 @@ function buildNodes(
   const nodes = graphDef.node ?? [];
   const functions = new Set((graphDef.library?.function ?? []).map((f) => f.signature?.name ?? ""));
   const producerOps = new Map((producerOpList?.op ?? []).map((o) => [o.name ?? "", o]));
+  // Shape functions see the oldest producer the graph has imported, this GraphDef's
+  // included (TF's importer lowers its shape refiner's version so): a Placeholder's
+  // `shape {}` before version 22 means an unknown shape.
+  const shapeVersion = graphDefVersions(graph).producer;
   const indexOf = new Map<string, number>();
   nodes.forEach((node, i) => {
     const n = node.name ?? "";
@@ -676,7 +680,7 @@ function buildNodes(
       );
     const dtypes = p.outputSlots.map((s) => s.dtype);
     const inputTensors = inputs.map((t) => t ?? (standIn as Tensor));
-    const shapes = hasBackEdge ? [] : inferShapes(p, opName, inputTensors, dtypes, producer);
+    const shapes = hasBackEdge ? [] : inferShapes(p, opName, inputTensors, dtypes, shapeVersion);
     const outputs: OutputSpec[] = p.outputSlots.map((s, k) => ({
       dtype: s.dtype,
       isRef: s.isRef,

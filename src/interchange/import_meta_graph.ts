@@ -21,7 +21,14 @@ import { getDefaultGraph, GraphKeys, type Graph } from "../graph/graph.js";
 import { prependNameScope, stripNameScope } from "../graph/name_scopes.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
-import { MetaGraphDef, ProtoDecodeError, VariableDef, type tensorflow } from "../proto/index.js";
+import {
+  CondContextDef,
+  MetaGraphDef,
+  ProtoDecodeError,
+  VariableDef,
+  WhileContextDef,
+  type tensorflow,
+} from "../proto/index.js";
 import { Variable } from "../variables/variable.js";
 import { importGraphDef, type InputMap } from "./import_graph_def.js";
 import { getProtoFunctions, tfWarning, type MetaGraphDefMessage } from "./meta_graph.js";
@@ -54,6 +61,7 @@ const COMPAT_COLLECTIONS: ReadonlySet<string> = new Set([
 ]);
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /** `read_meta_graph_file`: binary first, then text, as TF reads it. */
 export function readMetaGraphFile(filename: string): tensorflow.MetaGraphDef {
@@ -78,20 +86,40 @@ export function readMetaGraphFile(filename: string): tensorflow.MetaGraphDef {
 }
 
 /**
- * Up to GraphDef version 21 a Placeholder's scalar-looking `shape` attr meant "unknown"
- * (TF's Placeholder shape function still reads it so): such attrs are made unknown-rank
- * before the import, whose shape functions read the attr as written.
+ * Under an import scope, `WhileContext.from_proto` renames each loop's frame to the
+ * context's scoped name by resetting the `frame_name` of the `Enter`s among its values
+ * (nested loops after theirs, so an `Enter` gets its own loop's). Done here on the
+ * GraphDef, before the nodes are imported, with the same result.
  */
-function legacyPlaceholderShapes(
+function scopedFrameNames(
   def: tensorflow.GraphDef.$Properties,
+  meta: tensorflow.MetaGraphDef,
+  scope: string,
+  restored: (key: string) => boolean,
 ): tensorflow.GraphDef.$Properties {
-  if (Number(def.versions?.producer ?? 0) > 21) return def;
-  const node = (def.node ?? []).map((n) => {
-    const shape = n.attr?.shape?.shape;
-    if (n.op !== "Placeholder" || !shape || shape.unknownRank || (shape.dim ?? []).length > 0) {
-      return n;
+  if (scope === "") return def;
+  const frameOf = new Map<string, string>();
+  const visit = (ctx: tensorflow.ControlFlowContextDef.$Properties): void => {
+    const w = ctx.whileCtxt;
+    if (w) {
+      const frame = prependNameScope(w.contextName ?? "", scope);
+      for (const v of w.valuesDef?.values ?? []) frameOf.set(v.split(":")[0] as string, frame);
     }
-    return { ...n, attr: { ...n.attr, shape: { shape: { unknownRank: true } } } };
+    for (const nested of (w ?? ctx.condCtxt)?.nestedContexts ?? []) visit(nested);
+  };
+  for (const [key, codec, field] of [
+    [GraphKeys.COND_CONTEXT, CondContextDef, "condCtxt"],
+    [GraphKeys.WHILE_CONTEXT, WhileContextDef, "whileCtxt"],
+  ] as const) {
+    const values = meta.collectionDef[key]?.bytesList?.value ?? [];
+    if (values.length === 0 || !restored(key)) continue;
+    for (const bytes of values) visit({ [field]: codec.fromBinary(bytes) });
+  }
+  if (frameOf.size === 0) return def;
+  const node = (def.node ?? []).map((n) => {
+    const frame = frameOf.get(n.name ?? "");
+    if (frame === undefined || (n.op !== "Enter" && n.op !== "RefEnter")) return n;
+    return { ...n, attr: { ...n.attr, frame_name: { s: encoder.encode(frame) } } };
   });
   return { ...def, node };
 }
@@ -147,11 +175,16 @@ function importScoped(
       }
     }
   }
-  const source = legacyPlaceholderShapes(meta.graphDef ?? { node: [] });
+  const scope = graph.uniqueName(r.importScope ?? "", false);
+  const source = scopedFrameNames(
+    meta.graphDef ?? { node: [] },
+    meta,
+    scope,
+    (key) => key !== unboundName && r.restoreCollectionsPredicate(key),
+  );
   const graphDef: tensorflow.GraphDef.$Properties = r.clearDevices
     ? { ...source, node: (source.node ?? []).map((n) => ({ ...n, device: "" })) }
     : source;
-  const scope = graph.uniqueName(r.importScope ?? "", false);
   const producerOpList = meta.metaInfoDef?.strippedOpList ?? null;
   importGraphDef(graphDef, {
     inputMap: r.inputMap,
@@ -290,7 +323,10 @@ const predicateKind = kind<(key: string) => boolean>(
  * then the collections are rebuilt: VariableDefs become `Variable`s over the imported
  * `VariableV2`, `Assign` and `read` ops (`tf.globalVariables()`, `tf.trainableVariables()`,
  * optimizers and `Saver`s use them), node lists become the imported ops and tensors
- * (`tf.getCollection("train_op")[0]`), the `savers` collection becomes `Saver`s. The
+ * (`tf.getCollection("train_op")[0]`), the `savers` collection becomes `Saver`s, and the
+ * `while_context`/`cond_context` collections become the loops' and conds' contexts again,
+ * with their ops in them, so `tf.gradients` differentiates through imported `tf.whileLoop`s
+ * and `tf.cond`s (under an import scope, loop frames are renamed with it, as TF does). The
  * returned saver's `restore(sess, path)` runs the graph's `save/restore_all` with the path
  * fed. Keyword arguments: `inputMap` (as `importGraphDef`'s: inputs from outside an export
  * scope must be given), `unboundInputsColName`, `restoreCollectionsPredicate` (which

@@ -16,7 +16,7 @@ import {
   type Kind,
 } from "../graph/call_args.js";
 import { getDefaultGraph, Graph, GraphKeys } from "../graph/graph.js";
-import { prependNameScope, stripNameScope } from "../graph/name_scopes.js";
+import { stripNameScope } from "../graph/name_scopes.js";
 import { Operation } from "../graph/operation.js";
 import { Tensor } from "../graph/tensor.js";
 import { getOpDef } from "../ops/registry.js";
@@ -30,6 +30,7 @@ import {
 } from "../proto/index.js";
 import { CondContext } from "../ops/control/cond.js";
 import { WhileContext } from "../ops/control/while_v1.js";
+import { condContextFromProto, whileContextFromProto } from "../ops/control/context_from_proto.js";
 import { Variable } from "../variables/variable.js";
 import {
   GRAPH_DEF_VERSION,
@@ -149,65 +150,30 @@ for (const key of VARIABLE_COLLECTIONS) {
   });
 }
 
-type ContextDefMessage = tensorflow.WhileContextDef.$Properties &
-  tensorflow.CondContextDef.$Properties;
-
-/** A context def with every tensor and context name under `importScope/`. */
-function prependContextScope(def: ContextDefMessage, importScope: string): ContextDefMessage {
-  const one = (n: string | null | undefined) => (n ? prependNameScope(n, importScope) : n);
-  const out: ContextDefMessage = { ...def };
-  for (const field of [
-    "contextName",
-    "pivotName",
-    "pivotForPredName",
-    "pivotForBodyName",
-    "maximumIterationsName",
-    "predName",
-  ] as const) {
-    if (def[field]) out[field] = one(def[field]);
-  }
-  out.loopExitNames = (def.loopExitNames ?? []).map((n) => one(n) as string);
-  out.loopEnterNames = (def.loopEnterNames ?? []).map((n) => one(n) as string);
-  if (def.valuesDef) {
-    out.valuesDef = {
-      values: (def.valuesDef.values ?? []).map((n) => one(n) as string),
-      externalValues: Object.fromEntries(
-        Object.entries(def.valuesDef.externalValues ?? {}).map(([k, v]) => [one(k), one(v)]),
-      ),
-    };
-  }
-  out.nestedContexts = (def.nestedContexts ?? []).map((c) =>
-    c.whileCtxt
-      ? { whileCtxt: prependContextScope(c.whileCtxt, importScope) }
-      : { condCtxt: prependContextScope(c.condCtxt ?? {}, importScope) },
-  );
-  return out;
-}
-
-// control_flow_ops.py registers the loop and branch contexts' converters. scopeflow does
-// not rebuild a context on import: it keeps the def's bytes (names moved under the import
-// scope) and writes them back as they are.
-const CONTEXT_CODECS = [
-  [GraphKeys.WHILE_CONTEXT, WhileContext, WhileContextDef],
-  [GraphKeys.COND_CONTEXT, CondContext, CondContextDef],
-] as const;
-for (const [key, Context, Def] of CONTEXT_CODECS) {
-  const codec = Def as typeof WhileContextDef & typeof CondContextDef;
-  registerProtoFunctions(key, {
-    toProto(item, exportScope) {
-      if (item instanceof Uint8Array) return item;
-      if (!(item instanceof Context)) {
-        throw new TypeError(`'${typeName(item)}' object has no attribute 'to_proto'`);
-      }
-      const def = (item as WhileContext | CondContext).toProto(exportScope);
-      return def === null ? null : codec.toBinary(def);
-    },
-    fromProto(bytes, importScope) {
-      if (!importScope) return bytes;
-      return codec.toBinary(prependContextScope(codec.fromBinary(bytes), importScope));
-    },
-  });
-}
+// control_flow_ops.py registers the loop and branch contexts' converters: `to_proto` on
+// export, `from_proto` on import, which rebuilds the context over the imported ops.
+registerProtoFunctions(GraphKeys.WHILE_CONTEXT, {
+  toProto(item, exportScope) {
+    if (!(item instanceof WhileContext)) {
+      throw new TypeError(`'${typeName(item)}' object has no attribute 'to_proto'`);
+    }
+    const def = item.toProto(exportScope);
+    return def === null ? null : WhileContextDef.toBinary(def);
+  },
+  fromProto: (bytes, importScope) =>
+    whileContextFromProto(getDefaultGraph(), WhileContextDef.fromBinary(bytes), importScope),
+});
+registerProtoFunctions(GraphKeys.COND_CONTEXT, {
+  toProto(item, exportScope) {
+    if (!(item instanceof CondContext)) {
+      throw new TypeError(`'${typeName(item)}' object has no attribute 'to_proto'`);
+    }
+    const def = item.toProto(exportScope);
+    return def === null ? null : CondContextDef.toBinary(def);
+  },
+  fromProto: (bytes, importScope) =>
+    condContextFromProto(getDefaultGraph(), CondContextDef.fromBinary(bytes), importScope),
+});
 
 function typeName(v: unknown): string {
   if (v === null) return "NoneType";

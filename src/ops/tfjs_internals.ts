@@ -241,6 +241,7 @@ function copyBox(
       index[d] = 0;
     }
   }
+}
 
 interface WasmModuleInternals {
   asm?: { memory?: unknown };

@@ -710,7 +710,7 @@ describe("tf.importGraphDef: gradients through imported ops", () => {
     expectThrowsAndUnchanged(
       () => tf.gradients(looped, x),
       tf.errors.ValueError,
-      /^Cannot differentiate through the loop exit 'import\/loop\/Exit_1': its loop was not built by tf\.whileLoop/,
+      /^Cannot differentiate through the loop exit 'import\/loop\/Exit_1': its loop has no WhileContext \(a GraphDef imported with tf\.importGraphDef keeps none\)/,
     );
   });
 });

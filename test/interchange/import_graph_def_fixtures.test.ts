@@ -70,6 +70,17 @@ function canonicalInput(input: string): string {
   return input.endsWith(":0") ? input.slice(0, -2) : input;
 }
 
+/**
+ * A node's inputs as TF 1.15 writes them (`Graph::ToGraphDefSubRange`): data inputs in
+ * order, then control inputs sorted by name. TF before the C API (the 1.0–1.2 files here)
+ * kept control inputs in the order they were added.
+ */
+function tf115Inputs(inputs: readonly string[]): string[] {
+  const data = inputs.filter((i) => !i.startsWith("^"));
+  const control = inputs.filter((i) => i.startsWith("^")).sort((a, b) => (a < b ? -1 : 1));
+  return [...data, ...control].map(canonicalInput);
+}
+
 /** An attr value comparable across writers (tensors by value, not by encoding). */
 function comparable(v: tensorflow.AttrValue.$Properties): unknown {
   if (v.tensor) {
@@ -92,7 +103,7 @@ function expectSameNodes(original: GraphDefMessage, exported: GraphDefMessage): 
     const e = out[i] as NodeDefMessage;
     const where = `node ${n.name}`;
     expect(e.op, where).toBe(n.op);
-    expect((e.input ?? []).map(canonicalInput), where).toEqual((n.input ?? []).map(canonicalInput));
+    expect((e.input ?? []).map(canonicalInput), where).toEqual(tf115Inputs(n.input ?? []));
     expect(e.device ?? "", where).toBe(n.device ?? "");
     const given = Object.entries(n.attr ?? {}).filter(([k]) => k !== "_output_shapes");
     for (const [k, v] of given)
@@ -112,6 +123,35 @@ describe("tf.importGraphDef over the TF-written fixtures", () => {
 
   it("covers every GraphDef of the fixtures", () => {
     expect(all.length).toBe(15);
+  });
+
+  it("control inputs: TF 1.0 wrote them as added, TF 1.14 sorted; export sorts as TF 1.15", () => {
+    const saveIdentity = (file: string): string[] => {
+      const def = all.find(([n]) => n === file)?.[1] as GraphDefMessage;
+      return def.node?.find((n) => n.name === "save/Identity")?.input ?? [];
+    };
+    const tf114 = saveIdentity("tf-checkpoints/serving-half-plus-two-tf1.14/saved_model.pb#0");
+    const tf10 = saveIdentity(
+      "tf-graphs/tf-serving-savedmodels-tf1/saved_model_half_plus_three/00000123/saved_model.pb#0",
+    );
+    expect(tf10).toEqual(["save/Const", "^save/control_dependency", "^save/MergeV2Checkpoints"]);
+    expect(tf114).toEqual(["save/Const", "^save/MergeV2Checkpoints", "^save/control_dependency"]);
+    // Added as TF's sharded saver adds them (control_dependency first), written sorted.
+    const c = tf.constant("s", { name: "save/Const" });
+    const dep = tf.identity(c, { name: "save/control_dependency" });
+    const merge = tf.noOp({ name: "save/MergeV2Checkpoints" });
+    const identity = tf.controlDependencies([dep, merge], () =>
+      tf.identity(c, { name: "save/Identity" }),
+    );
+    expect(identity.op.controlInputs.map((op) => op.name)).toEqual([
+      "save/control_dependency",
+      "save/MergeV2Checkpoints",
+    ]);
+    const node = tf
+      .getDefaultGraph()
+      .asGraphDef()
+      .node?.find((n) => n.name === "save/Identity");
+    expect(node?.input).toEqual(tf114);
   });
 
   for (const [name, def] of all) {
@@ -158,6 +198,84 @@ function run(fetches: unknown, feeds?: Map<tf.Tensor, unknown>): tf.NDArray[] {
 function numbers(v: tf.NDArray | undefined): number[] {
   return Array.from(v?.data as ArrayLike<number | bigint>, Number);
 }
+
+describe("Placeholders of GraphDefs before version 22 (TF 1.0)", () => {
+  const fixture = (name: string): GraphDefMessage =>
+    fixtureGraphDefs().find(([n]) => n === name)?.[1] as GraphDefMessage;
+  const halfPlusThree = () =>
+    fixture(
+      "tf-graphs/tf-serving-savedmodels-tf1/saved_model_half_plus_three/00000123/saved_model.pb#0",
+    );
+  /** A Placeholder's `shape` attr: its dims and `unknown_rank`. */
+  const shapeAttr = (def: GraphDefMessage, node: string) => {
+    const shape = def.node?.find((n) => n.name === node)?.attr?.shape?.shape;
+    return { dims: (shape?.dim ?? []).map((d) => Number(d.size)), unknown: !!shape?.unknownRank };
+  };
+
+  it("`shape {}` is an unknown shape, as TF's Placeholder shape function reads it; the attr is kept", () => {
+    const def = halfPlusThree();
+    expect(def.versions?.producer).toBe(21);
+    expect(shapeAttr(def, "x2")).toEqual({ dims: [], unknown: false });
+    tf.importGraphDef(def, { name: "" });
+    const graph = tf.getDefaultGraph();
+    const x2 = graph.getTensorByName("x2:0");
+    expect(x2.shape.dims).toBeNull();
+    expect(graph.getTensorByName("tf_example:0").shape.dims).toBeNull();
+    // Any shape may be fed (a scalar placeholder would refuse a vector).
+    using sess = new tf.Session();
+    expect(
+      Array.from((sess.run(x2, { "x2:0": [1, 2, 3] }) as tf.NDArray).data as Float32Array),
+    ).toEqual([1, 2, 3]);
+    // Written back as it was read, with the graph's producer version.
+    const again = graph.asGraphDef();
+    expect(again.versions?.producer).toBe(21);
+    expect(shapeAttr(again, "x2")).toEqual(shapeAttr(def, "x2"));
+  });
+
+  it("TF 1.0's iris graph: `_output_shapes` still refines the unknown shape", () => {
+    const def = fixture("tf-checkpoints/tf-intro-iris-tf1.0-saver/model.ckpt.meta");
+    expect(shapeAttr(def, "X")).toEqual({ dims: [], unknown: false });
+    tf.importGraphDef(def, { name: "" });
+    const graph = tf.getDefaultGraph();
+    expect(graph.getTensorByName("X:0").shape.toString()).toBe("(?, 4)");
+    expect(graph.getTensorByName("y:0").shape.dims).toBeNull();
+    // TF's Placeholder kernel names the attr's shape only when it has dims: not `{}`.
+    using sess = new tf.Session();
+    expect(() => sess.run("X:0")).toThrow(
+      "You must feed a value for placeholder tensor 'X' with dtype float\n\t [[{{node X}}]]",
+    );
+    const scalar = tf.placeholder(tf.int32, [], { name: "s" });
+    const vector = tf.placeholder(tf.int32, [null], { name: "v" });
+    expect(() => sess.run(scalar)).toThrow(
+      /^You must feed a value for placeholder tensor 's' with dtype int32\n/,
+    );
+    expect(() => sess.run(vector)).toThrow(
+      /^You must feed a value for placeholder tensor 'v' with dtype int32 and shape \[\?\]\n/,
+    );
+  });
+
+  it("the oldest producer a graph has imported decides, as TF's shape refiner does", () => {
+    const newer: GraphDefMessage = {
+      node: [{ name: "p", op: "Placeholder", attr: { dtype: { type: 1 }, shape: { shape: {} } } }],
+      versions: { producer: 27 },
+    };
+    tf.importGraphDef(newer, { name: "alone" });
+    const graph = tf.getDefaultGraph();
+    expect(graph.getTensorByName("alone/p:0").shape.toString()).toBe("()");
+    tf.importGraphDef(halfPlusThree(), { name: "old" });
+    tf.importGraphDef(newer, { name: "after" });
+    expect(graph.getTensorByName("after/p:0").shape.dims).toBeNull();
+    // importMetaGraph goes through the same rule and keeps the attr as written.
+    tf.resetDefaultGraph();
+    const meta = MetaGraphDef.fromBinary(
+      readFileSync(path.join(FIXTURES, "tf-checkpoints/tf-intro-iris-tf1.0-saver/model.ckpt.meta")),
+    );
+    tf.train.importMetaGraph(meta);
+    expect(tf.getDefaultGraph().getTensorByName("y:0").shape.dims).toBeNull();
+    const exported = tf.train.exportMetaGraph().graphDef as GraphDefMessage;
+    expect(shapeAttr(exported, "y")).toEqual(shapeAttr(meta.graphDef as GraphDefMessage, "y"));
+  });
+});
 
 describe("imported TF control flow runs to TF's values", () => {
   it("while_loop.pbtxt: i counts to 10 while x doubles its rows (PlaceholderV2 fed)", () => {

@@ -18,11 +18,16 @@ import { registerOp } from "../registry.js";
 import { shareTensor } from "../tfjs_internals.js";
 import { mergeErrorDetail, shapeError } from "../shape_utils.js";
 
-/** TensorFlow's message for a placeholder that a run needed but nobody fed. */
+/**
+ * TensorFlow's message for a placeholder that a run needed but nobody fed. As TF's kernel,
+ * it names the `shape` attr (not the inferred shape, which an imported `_output_shapes`
+ * may refine), and only when it has dims: a scalar or unknown shape is not written.
+ */
 export function missingFeedMessage(placeholder: Tensor): string {
-  const shape = placeholder.shape;
-  const shapeText = shape.dims === null ? "<unknown>" : shape.toRuntimeString();
-  return `You must feed a value for placeholder tensor '${placeholder.op.name}' with dtype ${runtimeDTypeName(placeholder.dtype)}${shape.dims === null ? "" : ` and shape ${shapeText}`}\n\t [[{{node ${placeholder.op.name}}}]]`;
+  const attr = placeholder.op.attrs.shape;
+  const shape = attr instanceof TensorShape ? attr : placeholder.shape;
+  const withShape = shape.dims !== null && shape.dims.length > 0;
+  return `You must feed a value for placeholder tensor '${placeholder.op.name}' with dtype ${runtimeDTypeName(placeholder.dtype)}${withShape ? ` and shape ${shape.toRuntimeString()}` : ""}\n\t [[{{node ${placeholder.op.name}}}]]`;
 }
 
 registerOp({

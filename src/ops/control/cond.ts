@@ -39,7 +39,7 @@ export class CondContext implements ContextWithDef {
   readonly kind = "cond" as const;
   readonly outer: ControlFlowContext | null;
   /** Outer tensor → the `Switch` output standing for it in this branch. */
-  private readonly external = new Map<Tensor, Tensor>();
+  readonly external = new Map<Tensor, Tensor>();
   /** TF's name of the context (`cond/cond_text`, the false branch's `cond/cond_text_1`). */
   readonly contextName: string;
   readonly nested: ContextWithDef[] = [];
@@ -54,9 +54,11 @@ export class CondContext implements ContextWithDef {
     readonly pivot: Tensor,
     /** 1 for the true branch, 0 for the false one. */
     readonly branch: 0 | 1,
+    /** The context's name as a meta graph recorded it (a branch rebuilt on import). */
+    contextName: string | null = null,
   ) {
     this.outer = graph.controlFlowContext;
-    this.contextName = graph.uniqueName("cond_text");
+    this.contextName = contextName ?? graph.uniqueName("cond_text");
     registerNested(graph, this);
   }
 

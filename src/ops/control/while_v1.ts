@@ -96,9 +96,11 @@ export class WhileContext implements ContextWithDef {
     readonly swapMemory: boolean,
     /** For a gradient loop: the forward loop's state. */
     readonly gradState: GradLoopState | null = null,
+    /** The frame's name as a meta graph recorded it (a loop rebuilt on import). */
+    frameName: string | null = null,
   ) {
     this.outer = graph.controlFlowContext;
-    this.frameName = graph.uniqueName("while_context");
+    this.frameName = frameName ?? graph.uniqueName("while_context");
     registerNested(graph, this);
   }
 
