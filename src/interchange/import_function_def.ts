@@ -22,6 +22,7 @@ import { FuncGraph as FuncGraphClass, functionLibrary } from "../graph/func_grap
 import type { Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
+import { TensorShape } from "../graph/tensor_shape.js";
 import {
   addLibraryFunction,
   findLibraryFunction,
@@ -117,29 +118,31 @@ function bodyGraphDef(
   fdef: FunctionDefMessage,
   attrs: FunctionAttrBinding,
   producer: number,
+  shapes: readonly TensorShape[] | null,
 ): { graphDef: GraphDefMessage; inputs: string[]; outputs: string[] } {
   const fname = fdef.signature?.name ?? "";
   const nodes: NodeDefMessage[] = [];
   // A nested name (`x`, `x:0`, `op:out:0`, `op:out`) → the flat tensor names it stands for.
   const flat = new Map<string, string[]>();
   const inputs: string[] = [];
-  for (const arg of fdef.signature?.inputArg ?? []) {
+  (fdef.signature?.inputArg ?? []).forEach((arg, argIndex) => {
     const name = arg.name ?? "";
     const types = argTypes(arg, attrs);
     const single = !arg.numberAttr && !arg.typeListAttr;
+    const shape = (single ? shapes?.[argIndex] : undefined) ?? TensorShape.unknown();
     const names = types.map((type, k) => {
       const node = single ? name : `${name}/_${k}`;
       nodes.push({
         name: node,
         op: "Placeholder",
-        attr: { dtype: { type }, shape: { shape: { unknownRank: true } } },
+        attr: { dtype: { type }, shape: { shape: shapeProto(shape) } },
       });
       if (!single) flat.set(`${name}:${k}`, [`${node}:0`]);
       return `${node}:0`;
     });
     flat.set(name, names);
     inputs.push(...names);
-  }
+  });
   for (const node of fdef.nodeDef ?? []) {
     const name = node.name ?? "";
     const where = `Function ${fname}, node ${name}`;
@@ -198,12 +201,16 @@ function bodyGraphDef(
   return { graphDef: { node: nodes, versions: { producer } }, inputs, outputs };
 }
 
-function bindingKey(binding: FunctionAttrBinding): string {
-  return JSON.stringify(
-    Object.keys(binding)
-      .sort()
-      .map((k) => [k, binding[k]]),
-  );
+function shapeProto(shape: TensorShape): tensorflow.TensorShapeProto.$Properties {
+  if (shape.dims === null) return { unknownRank: true };
+  return { dim: shape.dims.map((d) => ({ size: d ?? -1 })) };
+}
+
+function bindingKey(binding: FunctionAttrBinding, shapes: readonly TensorShape[] | null): string {
+  const attrs = Object.keys(binding)
+    .sort()
+    .map((k) => [k, binding[k]]);
+  return JSON.stringify([attrs, shapes?.map((s) => s.toString()) ?? null]);
 }
 
 function tensorNamed(byName: Map<string, Operation>, name: string): Tensor {
@@ -225,8 +232,22 @@ function libraryFunction(
     name,
     signature: fdef.signature ?? { name },
     instantiate(binding) {
+      return instantiate(binding, null);
+    },
+    outputShapes(binding, inputShapes) {
+      // A body for these shapes (as TF's shape refiner instantiates one per call) only
+      // when some are known: the unknown-shape body is the one calls run.
+      const known = inputShapes.some((s) => s.dims !== null);
+      return instantiate(binding, known ? inputShapes : null).outputs.map((t) => t.shape);
+    },
+  };
+  function instantiate(
+    binding: FunctionAttrBinding,
+    shapes: readonly TensorShape[] | null,
+  ): FuncGraph {
+    {
       const attrs = boundAttrs(fdef, binding);
-      const key = bindingKey(attrs);
+      const key = bindingKey(attrs, shapes);
       const known = bodies.get(key);
       if (known !== undefined) return known;
       if (building.has(key))
@@ -235,15 +256,17 @@ function libraryFunction(
         );
       building.add(key);
       try {
-        const { graphDef, inputs, outputs } = bodyGraphDef(graph, fdef, attrs, producer);
         const body = new FuncGraphClass(name, graph);
-        let byName: Map<string, Operation>;
+        let built: { byName: Map<string, Operation>; inputs: string[]; outputs: string[] };
         try {
-          byName = build(body, graphDef);
+          const { graphDef, inputs, outputs } = bodyGraphDef(graph, fdef, attrs, producer, shapes);
+          built = { byName: build(body, graphDef), inputs, outputs };
         } catch (e) {
-          if (e instanceof ValueError) throw new ValueError(`In function ${name}: ${e.message}`);
+          if (e instanceof ValueError && !e.message.startsWith(`In function ${name}:`))
+            throw new ValueError(`In function ${name}: ${e.message}`);
           throw e;
         }
+        const { byName, inputs, outputs } = built;
         body.arguments.push(...inputs.map((t) => tensorNamed(byName, t)));
         body.outputs = outputs.map((t) => tensorNamed(byName, t));
         bodies.set(key, body);
@@ -251,8 +274,8 @@ function libraryFunction(
       } finally {
         building.delete(key);
       }
-    },
-  };
+    }
+  }
   definitions.set(fn, fdef);
   return fn;
 }

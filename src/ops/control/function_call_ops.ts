@@ -14,7 +14,7 @@
  * library here ({@link addLibraryFunction}); this layer only looks them up.
  */
 import type * as tfc from "@tensorflow/tfjs-core";
-import { InvalidArgumentError, NotFoundError } from "../../errors.js";
+import { InvalidArgumentError, NotFoundError, ValueError } from "../../errors.js";
 import type { DType } from "../../graph/dtypes.js";
 import { FuncGraph, functionLibrary, reserveFunctionName } from "../../graph/func_graph.js";
 import type { Graph } from "../../graph/graph.js";
@@ -70,6 +70,11 @@ export interface LibraryFunction {
    * attrs), built on first use and kept.
    */
   instantiate(binding: FunctionAttrBinding): FuncGraph;
+  /**
+   * The shapes of a call's outputs given its inputs' shapes (TF's shape refiner infers a
+   * call's shapes through the function's body).
+   */
+  outputShapes(binding: FunctionAttrBinding, inputShapes: readonly TensorShape[]): TensorShape[];
 }
 
 const LIBRARY_FUNCTIONS = Symbol("libraryFunctions");
@@ -371,9 +376,18 @@ function declaredShapes(
 function bodyShapes(op: ShapeInferenceOp, attr: string): readonly TensorShape[] {
   if (op.graph === undefined) return [];
   const v = op.attrs[attr];
-  return functionBody(op.graph, functionAttrName(v), functionAttrBinding(v)).outputs.map(
-    (t) => t.shape,
-  );
+  const name = functionAttrName(v);
+  const defined = findLibraryFunction(op.graph, name);
+  if (defined !== undefined)
+    return defined.outputShapes(
+      functionAttrBinding(v),
+      op.inputs.map((t) => t.shape),
+    );
+  if (!isLibraryFunction(op.graph, name))
+    throw new ValueError(
+      `Node '${op.name}' (op ${op.type}) calls function ${name}, which is not in the graph's function library`,
+    );
+  return functionBody(op.graph, name, functionAttrBinding(v)).outputs.map((t) => t.shape);
 }
 
 const callOpDef = (stateful: boolean): OpDefSpec => ({
@@ -576,7 +590,10 @@ installFunctionCallResolver((graph, type) => {
         // Never folded into a constant: a body may hold stateful ops.
         stateful: true,
         inferShapes: (op) =>
-          fn.instantiate(callBinding(op.attrs, fn.signature)).outputs.map((t) => t.shape),
+          fn.outputShapes(
+            callBinding(op.attrs, fn.signature),
+            op.inputs.map((t) => t.shape),
+          ),
       },
       opDef: fn.signature,
       get gradient() {
