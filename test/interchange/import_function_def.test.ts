@@ -371,6 +371,24 @@ describe("library errors leave the graph as it was", () => {
     expect(tf.getDefaultGraph().opCount).toBe(count);
   });
 
+  it("a failed import takes its functions back out of the library", () => {
+    const fresh = (op: string): string => `library { function {
+      signature { name: 'Fresh' input_arg { name: 'x' type: DT_FLOAT } output_arg { name: 'y' type: DT_FLOAT } }
+      node_def { name: 'r' op: '${op}' input: 'x' ${floatAttr("T")} } ret { key: 'y' value: 'r:y:0' } } }`;
+    expect(() =>
+      tf.importGraphDef(gdef(`${fresh("Neg")} node { name: 'bad' op: 'MyMadeUpOp' }`)),
+    ).toThrow("Op type not registered 'MyMadeUpOp'");
+    expect(tf.getDefaultGraph().asGraphDef().library).toBeNull();
+    // Had 'Fresh' stayed, a different 'Fresh' would now be refused.
+    tf.importGraphDef(
+      gdef(`${topConst("x", 2)} node { name: 'c' op: 'Fresh' input: 'x' } ${fresh("Exp")}`),
+      {
+        name: "",
+      },
+    );
+    expect(values(tensors("c:0"))[0]?.[0]).toBeCloseTo(Math.exp(2), 4);
+  });
+
   it("calls with the wrong arg count or types, or of a missing function", () => {
     expectRefused(
       gdef(
