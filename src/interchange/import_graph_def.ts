@@ -840,8 +840,11 @@ const IMPORT_PARAM_NAMES: readonly string[] = IMPORT_GRAPH_DEF_PARAMS.map((p) =>
  * Output shapes come from each op type's shape function, refined by the nodes'
  * `_output_shapes`. Devices and `_class` colocations are kept (prefixed); enclosing control
  * dependencies do not apply, as in TF 1.15; inside a `tf.cond` branch the imported ops run
- * in the branch. Nothing is added when the import fails (an op type scopeflow lacks, a bad
- * attr, a missing input, a cycle, a function from the GraphDef's library): the error
+ * in the branch. The GraphDef's function library joins the graph's (not prefixed, as in
+ * TF): nodes calling a function directly, `PartitionedCall`, `If` and `While` run its body,
+ * and export writes the library back as read; a different function under a name the
+ * graph's library has is refused. Nothing is added when the import fails (an op type
+ * scopeflow lacks, a bad attr, a missing input, a cycle, a bad function body): the error
  * names the node.
  *
  * @example

@@ -412,6 +412,8 @@ for (const [type, stateful] of [
     type,
     opDef: callOpDef(stateful),
     kernel: callKernel("f"),
+    // Even the "stateless" forms are never folded into constants by the session: the
+    // ops of the body they call are not checked for state.
     stateful: true,
     inferShapes: (op) => bodyShapes(op, "f"),
   });
