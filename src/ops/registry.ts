@@ -22,9 +22,14 @@ export interface KernelRuntime {
   nextRandomSeed(op: Operation): number | undefined;
   /**
    * Prepares a part of the graph to be run many times by one kernel (a `tf.data`
-   * function): `fetches` computed from `feeds`, pruned and ordered once.
+   * function): `fetches` computed from `feeds`, pruned and ordered once; `targets` run
+   * too (a function body's stateful ops, which TF runs whether or not a result needs them).
    */
-  prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan;
+  prepareSubgraph(
+    fetches: readonly Tensor[],
+    feeds: readonly Tensor[],
+    targets?: readonly Operation[],
+  ): SubgraphPlan;
   /**
    * Runs a prepared part of the graph. `feedValues` stay the caller's; the returned
    * tensors are the caller's to free.

@@ -244,6 +244,23 @@ describe("importing a function library", () => {
     expect(values(tensors("sos:0", "loop:1"))).toEqual([[25], [1024]]);
   });
 
+  it("a body's stateful ops run at every call even when no result needs them (TF's PruneFunctionBody)", () => {
+    const library = `library { function {
+      signature { name: 'Checked' input_arg { name: 'x' type: DT_FLOAT } output_arg { name: 'y' type: DT_FLOAT } }
+      ${constNode("zero", 0)}
+      node_def { name: 'positive' op: 'Greater' input: 'x' input: 'zero:output:0' ${floatAttr("T")} }
+      node_def { name: 'check' op: 'Assert' input: 'positive:z:0' input: 'x' ${typeList("T", "DT_FLOAT")} }
+      node_def { name: 'y' op: 'Identity' input: 'x' ${floatAttr("T")} }
+      ret { key: 'y' value: 'y:output:0' } } }`;
+    tf.importGraphDef(
+      gdef(`${topConst("good", 2)} ${topConst("bad", -1)}
+        node { name: 'ok' op: 'Checked' input: 'good' } node { name: 'fails' op: 'Checked' input: 'bad' } ${library}`),
+      { name: "" },
+    );
+    expect(values(tensors("ok:0"))).toEqual([[2]]);
+    expect(() => values(tensors("fails:0"))).toThrow(tf.errors.InvalidArgumentError);
+  });
+
   it("memory stays flat over many runs of calls and loops", () => {
     tf.importGraphDef(gdef(`${CALLS} ${LIBRARY}`), { name: "" });
     const fetches = tensors("sos:0", "loop:1", "pcall:0", "branch:0", "split:1");

@@ -31,6 +31,7 @@ import {
 } from "../op_def.js";
 import {
   installFunctionCallResolver,
+  opDefIn,
   registerOp,
   type FunctionCallOp,
   type GradientEntry,
@@ -204,6 +205,17 @@ function calledBody(op: Operation, attr: string | null): FuncGraph {
   return body;
 }
 
+/**
+ * The ops of a body that run at every call whether or not a result needs them: TF's
+ * `PruneFunctionBody` keeps the stateful ones (an `Assert`, an assignment) but not the
+ * arguments.
+ */
+function statefulOps(body: FuncGraph): Operation[] {
+  return body
+    .getOperations()
+    .filter((op) => op.type !== "Placeholder" && opDefIn(body, op.type)?.isStateful === true);
+}
+
 const plansOf = new WeakMap<KernelRuntime, WeakMap<FuncGraph, SubgraphPlan>>();
 
 function typeName(dtype: DType): string {
@@ -242,7 +254,7 @@ function callBody(
   }
   let plan = plans.get(body);
   if (plan === undefined) {
-    plan = rt.prepareSubgraph(body.outputs, params);
+    plan = rt.prepareSubgraph(body.outputs, params, statefulOps(body));
     plans.set(body, plan);
   }
   return rt.runSubgraph(plan, args);
