@@ -43,6 +43,18 @@ export interface SignatureSummary {
   outputs: (TensorSummary & { key: string })[];
 }
 
+/** A function of the graph's library: its signature, size and `GradientDef`. */
+export interface FunctionSummary {
+  name: string;
+  /** `name: DT_FLOAT` per input arg (a type attr's name for a polymorphic one). */
+  inputs: string[];
+  outputs: string[];
+  /** The signature's attrs (`T: type`), set by each call. */
+  attrs: string[];
+  nodes: number;
+  gradient: string | null;
+}
+
 export interface UnsupportedOp {
   type: string;
   why: "not registered" | "scopeflow-only";
@@ -56,6 +68,7 @@ export interface GraphSummary {
   producer: number | null;
   nodes: number;
   functions: string[];
+  functionDetails: FunctionSummary[];
   opTypes: Record<string, number>;
   scopes: ScopeSummary;
   variables: VariableSummary[];
@@ -150,6 +163,28 @@ function unsupportedOps(
   return [...byType.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
 }
 
+type ArgMessage = tensorflow.OpDef.ArgDef.$Properties;
+
+function argText(a: ArgMessage): string {
+  const type = a.typeAttr || a.typeListAttr || dtypeName(a.type);
+  return `${a.name ?? ""}: ${a.numberAttr ? `${a.numberAttr} * ${type}` : type}`;
+}
+
+function functionSummary(
+  f: tensorflow.FunctionDef.$Properties,
+  gradients: readonly tensorflow.GradientDef.$Properties[],
+): FunctionSummary {
+  const name = f.signature?.name ?? "";
+  return {
+    name,
+    inputs: (f.signature?.inputArg ?? []).map(argText),
+    outputs: (f.signature?.outputArg ?? []).map(argText),
+    attrs: (f.signature?.attr ?? []).map((a) => `${a.name ?? ""}: ${a.type ?? ""}`),
+    nodes: (f.nodeDef ?? []).length,
+    gradient: gradients.find((g) => g.functionName === name)?.gradientFunc ?? null,
+  };
+}
+
 function tensorInfo(key: string, info: TensorInfoMessage): TensorSummary & { key: string } {
   return {
     key,
@@ -216,6 +251,7 @@ function summarizeGraph(
     producer: producer === undefined || producer === null ? null : Number(producer),
     nodes: nodes.length,
     functions: functions.map((f) => f.signature?.name ?? ""),
+    functionDetails: functions.map((f) => functionSummary(f, def.library?.gradient ?? [])),
     opTypes,
     scopes: scopeTree(nodes, depth),
     variables,
@@ -383,6 +419,16 @@ export function formatSummary(summary: FileSummary): string {
         "    ",
       ),
     );
+    if (g.functionDetails.length > 0) {
+      lines.push(`  Library functions (${g.functionDetails.length}):`);
+      for (const f of g.functionDetails) {
+        const attrs = f.attrs.length > 0 ? `[${f.attrs.join(", ")}]` : "";
+        const grad = f.gradient !== null ? `, gradient ${f.gradient}` : "";
+        lines.push(
+          `    ${f.name}${attrs}(${f.inputs.join(", ")}) -> (${f.outputs.join(", ")}): ${plural(f.nodes, "node")}${grad}`,
+        );
+      }
+    }
     if (g.tags !== null) {
       lines.push(`  Signatures (${g.signatures.length}):`);
       for (const s of g.signatures) {

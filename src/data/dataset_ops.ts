@@ -8,7 +8,8 @@ import {
   UnimplementedError,
 } from "../errors.js";
 import type { DType } from "../graph/dtypes.js";
-import { functionLibrary, type FuncGraph } from "../graph/func_graph.js";
+import type { FuncGraph } from "../graph/func_graph.js";
+import { functionAttrName, functionBody } from "../ops/control/function_call_ops.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { TensorShape } from "../graph/tensor_shape.js";
@@ -649,11 +650,9 @@ function variantOf(rt: KernelRuntime, dataset: RuntimeDataset): tfc.Tensor {
   return tfc.scalar(rt.stash(dataset), "int32");
 }
 
+/** The body a dataset op's func attr names: traced by `tf.data`, or imported. */
 function functionOf(op: Operation, attr: string): FuncGraph {
-  const name = op.attrs[attr] as string;
-  const fn = functionLibrary(op.graph).get(name);
-  if (fn === undefined) throw new InternalError(`Function ${name} is not defined.`, op.name);
-  return fn;
+  return functionBody(op.graph, functionAttrName(op.attrs[attr]));
 }
 
 /** Registers a dataset op: stateful, so that a session never folds it into a constant. */
@@ -724,7 +723,8 @@ registerDatasetOp(
 
 const mapKernel: Kernel = (inputs, op, rt) => {
   const fn = functionOf(op, "f");
-  const captureCount = fn.captures.length;
+  // The op passes the function's captures (`other_arguments`) after the dataset.
+  const captureCount = (op.attrs.Targuments as readonly unknown[]).length;
   const captured = inputs.slice(1, 1 + captureCount).map(shareTensor);
   const input = datasetOf(rt, inputs[0] as tfc.Tensor, op);
   return [variantOf(rt, new MapDataset(input, fn, captured))];
@@ -1126,7 +1126,7 @@ function interleaveKernel(
 ): Kernel {
   return (inputs, op, rt) => {
     const fn = functionOf(op, "f");
-    const n = fn.captures.length;
+    const n = (op.attrs.Targuments as readonly unknown[]).length;
     const captured = inputs.slice(1, 1 + n).map(shareTensor);
     const [cycleLength, blockLength] = lengths(inputs, n);
     if (cycleLength <= 0 || blockLength <= 0) {

@@ -18,7 +18,7 @@ import { sliceHelper } from "../ops/array/strided_slice.js";
 import { range } from "../ops/math/range.js";
 import { denseOf, IndexedSlices } from "../ops/indexed_slices.js";
 import { identity } from "../ops/math/unary.js";
-import { gradientEntry, type GradientFunction } from "../ops/registry.js";
+import { gradientEntryOf, type GradientFunction } from "../ops/registry.js";
 import { outputContext, whileContextOf, type ControlFlowContext } from "../graph/control_flow.js";
 import { WhileContext } from "../ops/control/while_v1.js";
 import {
@@ -358,7 +358,7 @@ function opGradients(
   const hasOutGrads = outGrads.some((g) => g !== null);
   let gradFn: GradientFunction | null = null;
   if (hasOutGrads && !stopOps.has(op)) {
-    const entry = gradientEntry(op.type);
+    const entry = gradientEntryOf(op);
     if (entry === undefined || entry.kind === "none") {
       const lacking =
         entry?.implementedByTensorFlow === true

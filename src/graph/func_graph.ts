@@ -110,10 +110,38 @@ export function functionLibrary(graph: Graph): Map<string, FuncGraph> {
   return graph.getExtension(LIBRARY, () => new Map<string, FuncGraph>());
 }
 
-/** A function name not yet in `graph`'s library: `base` with a number, as TF's uids. */
+const FUNCTION_NAMES = Symbol("functionNames");
+
+/** The outermost graph of `graph`'s tree of function bodies. */
+function rootGraph(graph: Graph): Graph {
+  let g = graph;
+  while (g instanceof FuncGraph) g = g.outerGraph;
+  return g;
+}
+
+/**
+ * The function names taken anywhere in the tree of graphs `graph` belongs to: a body's
+ * library and the outer graph's are written into one `GraphDef.library`, where a name
+ * stands for one function, so names are unique across the tree (TF's uids are global).
+ */
+function takenFunctionNames(graph: Graph): Set<string> {
+  return rootGraph(graph).getExtension(FUNCTION_NAMES, () => new Set<string>());
+}
+
+/** Marks a function name as taken in `graph`'s tree (an imported function's). */
+export function reserveFunctionName(graph: Graph, name: string): void {
+  const taken = takenFunctionNames(graph);
+  if (taken.has(name)) return;
+  taken.add(name);
+  graph.onUndo(() => taken.delete(name));
+}
+
+/** A function name not yet taken in `graph`'s tree: `base` with a number, as TF's uids. */
 export function uniqueFunctionName(graph: Graph, base: string): string {
-  const library = functionLibrary(graph);
-  let n = library.size + 1;
-  while (library.has(`${base}_${n}`)) n++;
-  return `${base}_${n}`;
+  const taken = takenFunctionNames(graph);
+  let n = taken.size + 1;
+  while (taken.has(`${base}_${n}`)) n++;
+  const name = `${base}_${n}`;
+  reserveFunctionName(graph, name);
+  return name;
 }

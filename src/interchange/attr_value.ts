@@ -229,6 +229,16 @@ export function attrValueType(v: AttrValueMessage): string {
   return "<Unknown AttrValue type>";
 }
 
+/**
+ * A `NameAttrList` as a func attr holds it: the function's name, or the name with the
+ * attrs it binds (a polymorphic function's) as messages.
+ */
+function funcAttr(f: tensorflow.NameAttrList.$Properties): unknown {
+  const name = f.name ?? "";
+  const attr = f.attr ?? {};
+  return Object.keys(attr).length === 0 ? name : { name, attr: { ...attr } };
+}
+
 function scalarAttr(type: string, v: AttrValueMessage): unknown {
   switch (type) {
     case "string":
@@ -245,6 +255,8 @@ function scalarAttr(type: string, v: AttrValueMessage): unknown {
       return shapeFromProto(v.shape);
     case "tensor":
       return constValueFromProto(v.tensor ?? {});
+    case "func":
+      return funcAttr(v.func ?? {});
     default:
       throw new AttrImportError(`attrs of type ${type} cannot be imported`);
   }
@@ -266,6 +278,8 @@ function listAttr(inner: string, list: tensorflow.AttrValue.ListValue.$Propertie
       return (list.shape ?? []).map(shapeFromProto);
     case "tensor":
       return (list.tensor ?? []).map(constValueFromProto);
+    case "func":
+      return (list.func ?? []).map(funcAttr);
     default:
       throw new AttrImportError(`attrs of type list(${inner}) cannot be imported`);
   }
@@ -292,4 +306,11 @@ export function attrFromValue(type: string, v: AttrValueMessage): unknown {
 /** A ValueError with the node named, for errors in one NodeDef. */
 export function nodeError(node: string, why: string): ValueError {
   return new ValueError(`Node '${node}': ${why}`);
+}
+
+/** TensorFlow's error for a node whose op type the registry (and the library) lacks. */
+export function unregisteredOp(type: string, node: string): ValueError {
+  return new ValueError(
+    `Op type not registered '${type}' in binary running on scopeflow. Make sure the Op and Kernel are registered in the binary running in this process. (node '${node}')`,
+  );
 }

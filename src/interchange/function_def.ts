@@ -21,7 +21,14 @@ import { FuncGraph, functionLibrary } from "../graph/func_graph.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { toDataType, type OpDefMessage } from "../ops/op_def.js";
-import { getOpDef } from "../ops/registry.js";
+import {
+  findLibraryFunction,
+  functionAttrName,
+  libraryFunctions,
+  libraryGradients,
+} from "../ops/control/function_call_ops.js";
+import { getOpDef, opDefIn } from "../ops/registry.js";
+import { importedFunctionDef } from "./import_function_def.js";
 import type { tensorflow } from "../proto/index.js";
 
 type NodeDefMessage = tensorflow.NodeDef.$Properties;
@@ -168,37 +175,78 @@ function findFunction(graph: Graph, name: string): FuncGraph | undefined {
 /** Ops whose function takes no arguments for its captures: the body holds them by value. */
 const CAPTURE_BY_VALUE: ReadonlySet<string> = new Set(["OneShotIterator"]);
 
-function funcAttrNames(op: Operation): string[] {
-  const opDef = getOpDef(op.type);
-  return (opDef?.attr ?? [])
-    .filter((a) => a.type === "func" && typeof op.attrs[a.name ?? ""] === "string")
-    .map((a) => op.attrs[a.name ?? ""] as string);
+/** The functions an op names: its func attrs', and its type's when it is a direct call. */
+function calledNames(op: Operation): string[] {
+  const opDef = opDefIn(op.graph, op.type);
+  const names: string[] = [];
+  for (const a of opDef?.attr ?? []) {
+    const v = op.attrs[a.name ?? ""];
+    if (a.type === "func" && v !== undefined) names.push(functionAttrName(v));
+    if (a.type === "list(func)" && Array.isArray(v)) names.push(...v.map(functionAttrName));
+  }
+  if (findLibraryFunction(op.graph, op.type) !== undefined) names.push(op.type);
+  return names;
+}
+
+/** The functions an imported FunctionDef's nodes name (func attrs and direct calls). */
+function namesInDef(def: FunctionDefMessage): string[] {
+  const names: string[] = [];
+  const fromValue = (v: AttrValueMessage): void => {
+    if (v.func?.name) names.push(v.func.name);
+    for (const f of v.list?.func ?? []) if (f.name) names.push(f.name);
+  };
+  for (const node of def.nodeDef ?? []) {
+    names.push(node.op ?? "");
+    for (const v of Object.values(node.attr ?? {})) fromValue(v);
+  }
+  return names;
 }
 
 /**
- * The `FunctionDefLibrary` for `ops`: every function their func attrs name, and the
- * functions those bodies name in turn, each once, callers before callees; `null` when
- * none is used.
+ * The `FunctionDefLibrary` of `graph` for `ops`: the functions imported into the graph's
+ * library, as they were read (TF writes a graph's whole library); then every traced
+ * function the ops' func attrs name, and the functions those bodies name in turn, each
+ * once, callers before callees; the `GradientDef`s of the functions written; `null` when
+ * there are none.
  */
 export function librarySection(
+  graph: Graph,
   ops: readonly Operation[],
   nodeDefOf: NodeDefWriter,
 ): tensorflow.FunctionDefLibrary.$Properties | null {
   const done = new Map<string, FunctionDefMessage>();
-  const visit = (op: Operation): void => {
-    for (const name of funcAttrNames(op)) {
-      if (done.has(name)) continue;
-      const body = findFunction(op.graph, name);
-      if (body === undefined)
-        throw new ValueError(
-          `Cannot export node '${op.name}' (op ${op.type}): function ${name} is not defined`,
-        );
-      const byValue = CAPTURE_BY_VALUE.has(op.type);
-      done.set(name, functionDefOf(body, nodeDefOf, byValue));
-      for (const inner of body.getOperations()) visit(inner);
-      if (byValue) for (const dep of dependencies(body.captures.map(([o]) => o.op))) visit(dep);
+  const visitName = (name: string, caller: Operation | null): void => {
+    if (done.has(name)) return;
+    const imported = findLibraryFunction(graph, name);
+    if (imported !== undefined) {
+      const def = importedFunctionDef(imported);
+      if (def === undefined) return;
+      done.set(name, def);
+      for (const inner of namesInDef(def)) visitName(inner, null);
+      return;
     }
+    if (caller === null) return;
+    const body = findFunction(caller.graph, name);
+    if (body === undefined)
+      throw new ValueError(
+        `Cannot export node '${caller.name}' (op ${caller.type}): function ${name} is not defined`,
+      );
+    const byValue = CAPTURE_BY_VALUE.has(caller.type);
+    done.set(name, functionDefOf(body, nodeDefOf, byValue));
+    for (const inner of body.getOperations()) visit(inner);
+    if (byValue) for (const dep of dependencies(body.captures.map(([o]) => o.op))) visit(dep);
   };
+  const visit = (op: Operation): void => {
+    for (const name of calledNames(op)) visitName(name, op);
+  };
+  for (const name of libraryFunctions(graph).keys()) visitName(name, null);
   for (const op of ops) visit(op);
-  return done.size === 0 ? null : { function: [...done.values()] };
+  if (done.size === 0) return null;
+  const gradients = libraryGradients(graph);
+  const gradient = [...done.keys()]
+    .filter((name) => gradients.has(name))
+    .map((name) => ({ functionName: name, gradientFunc: gradients.get(name) as string }));
+  return gradient.length > 0
+    ? { function: [...done.values()], gradient }
+    : { function: [...done.values()] };
 }

@@ -25,7 +25,7 @@ import {
   type AttrValueMessage,
   type OpDefMessage,
 } from "../ops/op_def.js";
-import { getOpDef, getOpDefinition } from "../ops/registry.js";
+import { getOpDef, opDefIn, opDefinitionIn } from "../ops/registry.js";
 import { GraphDef, type tensorflow } from "../proto/index.js";
 import { librarySection } from "./function_def.js";
 
@@ -152,8 +152,18 @@ function scalarAttr(type: string, v: unknown): AttrValueMessage | string {
     case "tensor":
       return isConstValue(v) ? { tensor: tensorProtoOf(v) } : "expected a constant value";
     case "func":
-      // A NameAttrList naming a function of GraphDef.library (written by graphDefOf).
-      return typeof v === "string" ? { func: { name: v } } : "expected a function name";
+      // A NameAttrList naming a function of GraphDef.library (written by graphDefOf), with
+      // the attrs it binds when an imported call gave some.
+      if (typeof v === "string") return { func: { name: v } };
+      if (
+        typeof v === "object" &&
+        v !== null &&
+        typeof (v as { name?: unknown }).name === "string"
+      ) {
+        const f = v as { name: string; attr: Record<string, AttrValueMessage> };
+        return { func: { name: f.name, attr: { ...f.attr } } };
+      }
+      return "expected a function name";
     default:
       return `attrs of type ${type} cannot be exported`;
   }
@@ -173,6 +183,7 @@ const LIST_FIELD: Record<string, keyof tensorflow.AttrValue.ListValue.$Propertie
   type: "type",
   shape: "shape",
   tensor: "tensor",
+  func: "func",
 };
 
 function attrValue(type: string, v: unknown): AttrValueMessage | string {
@@ -319,7 +330,7 @@ export function keepPrivateAttrs(
 
 /** The op as a `NodeDef`, validated against its OpDef. */
 export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
-  const decl = getOpDefinition(op.type)?.opDef;
+  const decl = opDefinitionIn(op.graph, op.type)?.opDef;
   if (decl === undefined)
     throw new GraphExportError(op, `scopeflow declares no TensorFlow OpDef for ${op.type}`);
   if (isScopeflowOnly(decl))
@@ -327,7 +338,7 @@ export function nodeDefOf(op: Operation, addShapes = false): NodeDefMessage {
       op,
       `${op.type} is scopeflow's own op, not TensorFlow's: ${decl.scopeflowOnly}`,
     );
-  const def = getOpDef(op.type) as OpDefMessage;
+  const def = opDefIn(op.graph, op.type) as OpDefMessage;
   const attrs = new Map<string, AttrValueMessage>();
   const declared = new Map((def.attr ?? []).map((a) => [a.name ?? "", a]));
   for (const [name, value] of Object.entries(op.attrs)) {
@@ -397,7 +408,7 @@ export function graphDefOf(graph: Graph, request: GraphDefRequest): GraphDefView
     versions: versionsMessage(graphDefVersions(graph)),
   };
   // TF writes the library between the nodes and the versions; field order is the codec's.
-  const library = librarySection(ops, (op) => nodeDefOf(op, request.addShapes));
+  const library = librarySection(graph, ops, (op) => nodeDefOf(op, request.addShapes));
   if (library !== null) def.library = library;
   return GraphDef.fromBinary(GraphDef.toBinary(def));
 }

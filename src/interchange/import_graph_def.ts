@@ -37,10 +37,12 @@ import {
   type AttrValueMessage,
   type OpDefMessage,
 } from "../ops/op_def.js";
-import { getOpDef, getOpDefinition, getShapeFunction } from "../ops/registry.js";
+import { getShapeFunction, opDefIn, opDefinitionIn } from "../ops/registry.js";
 import { GraphDef, ProtoDecodeError, type tensorflow } from "../proto/index.js";
 import { withNameScope } from "../scope/name_scope.js";
-import { AttrImportError, attrFromValue, dtypeFromDataType } from "./attr_value.js";
+import { AttrImportError, attrFromValue, dtypeFromDataType, unregisteredOp } from "./attr_value.js";
+import { importLibrary } from "./import_function_def.js";
+import "../ops/control/function_call_ops.js";
 import { GRAPH_DEF_VERSION, graphDefVersions, keepPrivateAttrs } from "./graph_def.js";
 import "../ops/shape_fns.js";
 
@@ -166,25 +168,20 @@ interface PreparedNode {
 
 /** Reads and checks one NodeDef against its OpDef: the attrs as scopeflow holds them. */
 function prepareNode(
+  graph: Graph,
   node: NodeDefMessage,
   index: number,
-  functions: ReadonlySet<string>,
   producerOps: ReadonlyMap<string, OpDefMessage>,
   producer: number,
 ): PreparedNode {
   const name = node.name ?? "";
   const type = node.op ?? "";
-  if (functions.has(type))
-    throw new ValueError(
-      `Node '${name}' calls the function '${type}' of the GraphDef's library: scopeflow does not import function libraries`,
-    );
-  const definition = getOpDefinition(type);
+  // A type naming a function of the library is a call, whose OpDef is its signature.
+  const definition = opDefinitionIn(graph, type);
   const decl = definition?.opDef;
   if (definition === undefined || decl === undefined || isScopeflowOnly(decl))
-    throw new ValueError(
-      `Op type not registered '${type}' in binary running on scopeflow. Make sure the Op and Kernel are registered in the binary running in this process. (node '${name}')`,
-    );
-  const opDef = getOpDef(type) as OpDefMessage;
+    throw unregisteredOp(type, name);
+  const opDef = opDefIn(graph, type) as OpDefMessage;
   const deprecation = opDef.deprecation;
   if (deprecation && producer >= Number(deprecation.version ?? 0))
     throw new ValueError(
@@ -457,6 +454,14 @@ function importInto(graph: Graph, a: ImportArgs): ImportedElement[] | null {
         if (needsConversion) withNameScope(graph, "_inputs", convert);
         else convert();
         updateVersions(graph, graphDef.versions);
+        // Functions first: the nodes may call them, and their bodies each other.
+        importLibrary(graph, graphDef.library, producer, (body, def) =>
+          buildNodes(body, def, "", producer, null, {
+            tensorMap: new Map(),
+            controlMap: new Map(),
+            usedKeys: new Set(),
+          }),
+        );
         const usedKeys = new Set<string>();
         const ops = buildNodes(graph, graphDef, prefix, producer, a.producerOpList ?? null, {
           tensorMap,
@@ -536,7 +541,6 @@ function buildNodes(
   remaps: Remaps,
 ): Map<string, Operation> {
   const nodes = graphDef.node ?? [];
-  const functions = new Set((graphDef.library?.function ?? []).map((f) => f.signature?.name ?? ""));
   const producerOps = new Map((producerOpList?.op ?? []).map((o) => [o.name ?? "", o]));
   // Shape functions see the oldest producer the graph has imported, this GraphDef's
   // included (TF's importer lowers its shape refiner's version so): a Placeholder's
@@ -571,7 +575,7 @@ function buildNodes(
         throw new ValueError(`Node '${node.name ?? ""}': Unknown input node '${raw}'`);
     }
   }
-  const prepared = nodes.map((node, i) => prepareNode(node, i, functions, producerOps, producer));
+  const prepared = nodes.map((node, i) => prepareNode(graph, node, i, producerOps, producer));
 
   // Edges: which nodes wait for which, as TensorFlow's GraphConstructor counts them.
   const consumers: Edge[][] = nodes.map(() => []);
@@ -680,7 +684,9 @@ function buildNodes(
       );
     const dtypes = p.outputSlots.map((s) => s.dtype);
     const inputTensors = inputs.map((t) => t ?? (standIn as Tensor));
-    const shapes = hasBackEdge ? [] : inferShapes(p, opName, inputTensors, dtypes, shapeVersion);
+    const shapes = hasBackEdge
+      ? []
+      : inferShapes(graph, p, opName, inputTensors, dtypes, shapeVersion);
     const outputs: OutputSpec[] = p.outputSlots.map((s, k) => ({
       dtype: s.dtype,
       isRef: s.isRef,
@@ -764,13 +770,14 @@ function checkEdge(t: Tensor, slot: Slot, opName: string, input: number): void {
 
 /** The op type's shape function's shapes, or none when it has no shape function. */
 function inferShapes(
+  graph: Graph,
   p: PreparedNode,
   opName: string,
   inputs: readonly Tensor[],
   dtypes: readonly DType[],
   producer: number,
 ): readonly TensorShape[] {
-  const fn = getShapeFunction(p.type);
+  const fn = opDefinitionIn(graph, p.type)?.inferShapes ?? getShapeFunction(p.type);
   if (fn === undefined) return [];
   return fn({
     name: opName,
@@ -779,6 +786,7 @@ function inferShapes(
     attrs: p.attrs,
     outputDTypes: dtypes,
     graphDefVersion: producer,
+    graph,
   });
 }
 
@@ -838,8 +846,11 @@ const IMPORT_PARAM_NAMES: readonly string[] = IMPORT_GRAPH_DEF_PARAMS.map((p) =>
  * Output shapes come from each op type's shape function, refined by the nodes'
  * `_output_shapes`. Devices and `_class` colocations are kept (prefixed); enclosing control
  * dependencies do not apply, as in TF 1.15; inside a `tf.cond` branch the imported ops run
- * in the branch. Nothing is added when the import fails (an op type scopeflow lacks, a bad
- * attr, a missing input, a cycle, a function from the GraphDef's library): the error
+ * in the branch. The GraphDef's function library joins the graph's (not prefixed, as in
+ * TF): nodes calling a function directly, `PartitionedCall`, `If` and `While` run its body,
+ * and export writes the library back as read; a different function under a name the
+ * graph's library has is refused. Nothing is added when the import fails (an op type
+ * scopeflow lacks, a bad attr, a missing input, a cycle, a bad function body): the error
  * names the node.
  *
  * @example

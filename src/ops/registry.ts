@@ -1,5 +1,6 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { DType } from "../graph/dtypes.js";
+import type { Graph } from "../graph/graph.js";
 import type { AttrValue, Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { TensorShape } from "../graph/tensor_shape.js";
@@ -21,9 +22,14 @@ export interface KernelRuntime {
   nextRandomSeed(op: Operation): number | undefined;
   /**
    * Prepares a part of the graph to be run many times by one kernel (a `tf.data`
-   * function): `fetches` computed from `feeds`, pruned and ordered once.
+   * function): `fetches` computed from `feeds`, pruned and ordered once; `targets` run
+   * too (a function body's stateful ops, which TF runs whether or not a result needs them).
    */
-  prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan;
+  prepareSubgraph(
+    fetches: readonly Tensor[],
+    feeds: readonly Tensor[],
+    targets?: readonly Operation[],
+  ): SubgraphPlan;
   /**
    * Runs a prepared part of the graph. `feedValues` stay the caller's; the returned
    * tensors are the caller's to free.
@@ -88,6 +94,8 @@ export interface ShapeInferenceOp {
   readonly outputDTypes: readonly DType[];
   /** The producer version of the GraphDef the op comes from (old graphs had other rules). */
   readonly graphDefVersion: number;
+  /** The graph the op goes into: a call's shapes are its function's, from the library. */
+  readonly graph?: Graph;
 }
 
 /**
@@ -162,6 +170,44 @@ export function getOpDefinition(type: string): OpDefinition | undefined {
   return definitions.get(type);
 }
 
+/**
+ * An op type that is not in the registry but names a function of a graph's library (TF's
+ * direct function call, whose NodeDef's `op` is the function's name): its definition, its
+ * OpDef (the function's signature) and how `tf.gradients` treats it.
+ */
+export interface FunctionCallOp {
+  readonly definition: OpDefinition;
+  readonly opDef: OpDefMessage;
+  readonly gradient: GradientEntry;
+}
+
+type FunctionCallResolver = (graph: Graph, type: string) => FunctionCallOp | undefined;
+
+let functionCallResolver: FunctionCallResolver = () => undefined;
+
+/**
+ * Installs how op types naming library functions are resolved. The function-call ops'
+ * module installs it once: the registry is static, a graph's library is per graph.
+ */
+export function installFunctionCallResolver(resolver: FunctionCallResolver): void {
+  functionCallResolver = resolver;
+}
+
+/** The function call an op type of `graph` stands for, when it names a library function. */
+export function functionCallOf(graph: Graph, type: string): FunctionCallOp | undefined {
+  return definitions.has(type) ? undefined : functionCallResolver(graph, type);
+}
+
+/** The definition of an op type as `graph` sees it: registered, or a library function's call. */
+export function opDefinitionIn(graph: Graph, type: string): OpDefinition | undefined {
+  return definitions.get(type) ?? functionCallResolver(graph, type)?.definition;
+}
+
+/** The OpDef of an op type as `graph` sees it (a library function's signature for a call). */
+export function opDefIn(graph: Graph, type: string): OpDefMessage | undefined {
+  return definitions.has(type) ? getOpDef(type) : functionCallResolver(graph, type)?.opDef;
+}
+
 /** All registered op types. */
 export function registeredOpTypes(): string[] {
   return [...definitions.keys()];
@@ -212,6 +258,11 @@ export function noGradient(implementedByTensorFlow: boolean, ...types: string[])
 /** How an op type is differentiated, or `undefined` when nothing was declared. */
 export function gradientEntry(type: string): GradientEntry | undefined {
   return gradientEntries.get(type);
+}
+
+/** How an op is differentiated: its type's entry, or its library function's for a call. */
+export function gradientEntryOf(op: Operation): GradientEntry | undefined {
+  return gradientEntries.get(op.type) ?? functionCallOf(op.graph, op.type)?.gradient;
 }
 
 /**

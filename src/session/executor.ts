@@ -369,9 +369,13 @@ export class Executor implements KernelRuntime {
     return this.state.nextRandomSeed(op);
   }
 
-  prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan {
+  prepareSubgraph(
+    fetches: readonly Tensor[],
+    feeds: readonly Tensor[],
+    targets: readonly Operation[] = [],
+  ): SubgraphPlan {
     const context = feeds[0]?.op.controlFlowContext ?? null;
-    const plan = this.planFor(fetches, [], feeds, context);
+    const plan = this.planFor(fetches, targets, feeds, context);
     const feedSlots = feeds.map((t) => plan.feedSlots.get(t) as number);
     const borrowed = new Set<number>([...feedSlots, ...plan.constantSlots]);
     const prepared: PreparedSubgraph = { fetchCount: fetches.length, plan, feedSlots, borrowed };

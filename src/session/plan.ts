@@ -1,5 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { getOpDefinition, type Kernel } from "../ops/registry.js";
+import { opDefinitionIn, type Kernel } from "../ops/registry.js";
 import { InternalError, InvalidArgumentError, UnimplementedError, ValueError } from "../errors.js";
 import type { ControlFlowContext } from "../graph/control_flow.js";
 import type { Operation } from "../graph/operation.js";
@@ -152,7 +152,7 @@ export function makePlan(
   let hasFlow = false;
   for (const op of order) {
     if (!runsInPlanOf(op, context)) throw outsideContextError(op, context);
-    const def = getOpDefinition(op.type);
+    const def = opDefinitionIn(op.graph, op.type);
     if (def === undefined) {
       throw new UnimplementedError(
         `No kernel registered for op type ${op.type} (node ${op.name}).`,
@@ -392,7 +392,7 @@ function foldConstants(steps: Step[], constantSlots: Set<number>): void {
   for (const step of steps) {
     if (step.constant) continue;
     const op = step.op;
-    const def = getOpDefinition(op.type);
+    const def = opDefinitionIn(op.graph, op.type);
     if (def === undefined || def.stateful === true || def.refOutput !== undefined) continue;
     // Control flow primitives forward values that differ by iteration or branch.
     if (def.flow !== undefined) continue;

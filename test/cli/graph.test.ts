@@ -157,10 +157,19 @@ describe("summarizeGraphFile", () => {
       ),
     );
     expect(fn.graphs[0]?.functions).toHaveLength(3);
-    // TF's functional `While` (a loop over library functions) is not an op scopeflow runs.
-    expect(fn.graphs[0]?.unsupported).toEqual([
-      { type: "While", why: "not registered", nodes: ["MyFunc_AenMyWWx1Us:While"] },
-    ]);
+    // TF's functional `While` and the direct call of a library function both run.
+    expect(fn.graphs[0]?.unsupported).toEqual([]);
+    expect(fn.graphs[0]?.functionDetails[1]).toEqual({
+      name: "Body_8GOMGeZeK5c",
+      inputs: ["n: DT_FLOAT", "x: DT_FLOAT"],
+      outputs: ["sub: DT_FLOAT", "add: DT_FLOAT"],
+      attrs: [],
+      nodes: 3,
+      gradient: null,
+    });
+    expect(formatSummary(fn)).toContain(
+      "  Library functions (3):\n    MyFunc_AenMyWWx1Us() -> (while: DT_INT32, while_0: DT_FLOAT): 3 nodes\n    Body_8GOMGeZeK5c(n: DT_FLOAT, x: DT_FLOAT) -> (sub: DT_FLOAT, add: DT_FLOAT): 3 nodes\n",
+    );
     const loop = summarizeGraphFile(
       path.join(fixtures, "tf-graphs/tf-grappler-control-flow-pbtxt/while_loop.pbtxt"),
     );

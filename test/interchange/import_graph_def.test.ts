@@ -455,12 +455,12 @@ describe("tf.importGraphDef: refusals leave the graph as it was", () => {
     }
   });
 
-  it("a node calling a function of the GraphDef's library", () => {
+  it("a node calling a function of the GraphDef's library with inputs it does not take", () => {
     const def = gdef(`library { function { signature { name: 'MyFn' } } }
-      node { name: 'call' op: 'MyFn' }`);
+      ${floatConst("a", 1)} node { name: 'call' op: 'MyFn' input: 'a' }`);
     expectRefusedImport(
       def,
-      "Node 'call' calls the function 'MyFn' of the GraphDef's library: scopeflow does not import function libraries",
+      "NodeDef expected inputs '' do not match 1 inputs specified; Op<name=MyFn>; NodeDef: {{node call}}",
     );
   });
 

@@ -35,6 +35,17 @@ const withExplicitPadding = (attrs: readonly string[]): string[] =>
       ? ["padding: {'SAME', 'VALID', 'EXPLICIT'}", "explicit_paddings: list(int) = []"]
       : [a],
   );
+const withWhileAttrs = (attrs: readonly string[]): string[] => [
+  ...attrs,
+  "output_shapes: list(shape) = []",
+  "parallel_iterations: int = 10",
+];
+const withCallAttrs = (attrs: readonly string[]): string[] => [
+  ...attrs,
+  "config: string = ''",
+  "config_proto: string = ''",
+  "executor_type: string = ''",
+];
 const CHANGED_BY_TF_1_15: Record<string, [string, (attrs: readonly string[]) => string[]]> = {
   Conv2D: ["core/ops/nn_ops.cc: explicit padding (TF 1.14)", withExplicitPadding],
   Conv2DBackpropInput: ["core/ops/nn_ops.cc: explicit padding (TF 1.14)", withExplicitPadding],
@@ -60,6 +71,21 @@ const CHANGED_BY_TF_1_15: Record<string, [string, (attrs: readonly string[]) => 
     "core/ops/dataset_ops.cc",
     (a) => [...a, "optimization_configs: list(string) = []"],
   ],
+  If: [
+    "core/ops/functional_ops.cc: output_shapes",
+    (a) => [...a, "output_shapes: list(shape) = []"],
+  ],
+  StatelessIf: [
+    "core/ops/functional_ops.cc: output_shapes",
+    (a) => [...a, "output_shapes: list(shape) = []"],
+  ],
+  While: ["core/ops/functional_ops.cc: output_shapes, parallel_iterations", withWhileAttrs],
+  StatelessWhile: [
+    "core/ops/functional_ops.cc: output_shapes, parallel_iterations",
+    withWhileAttrs,
+  ],
+  PartitionedCall: ["core/ops/functional_ops.cc: config, executor_type", withCallAttrs],
+  StatefulPartitionedCall: ["core/ops/functional_ops.cc: config, executor_type", withCallAttrs],
 };
 
 /**
