@@ -6,6 +6,7 @@
  */
 import { LookupError } from "../errors.js";
 import "../ops/array/prevent_gradient.js";
+import "../ops/array/set_ops.js";
 import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
 
 registerGradient("PreventGradient", (op) => {
@@ -16,5 +17,7 @@ registerGradient("PreventGradient", (op) => {
 // so `tf.gradients` reaching one fails as it does in TensorFlow.
 noGradient(false, "Variable", "InTopK", "InTopKV2");
 noGradient(false, "ShardedFilename", "ShardedFilespec", "MergeV2Checkpoints", "ParseExample");
+// sets_impl.py
+notDifferentiable("DenseToDenseSetOperation");
 // string_ops.py
 notDifferentiable("StringJoin");

@@ -324,6 +324,10 @@ export class Executor implements KernelRuntime {
     return this.state.nextRandomSeed(op);
   }
 
+  get resourceVariables(): VariableState {
+    return this.state;
+  }
+
   prepareSubgraph(fetches: readonly Tensor[], feeds: readonly Tensor[]): SubgraphPlan {
     const context = feeds[0]?.op.controlFlowContext ?? null;
     const plan = this.planFor(fetches, [], feeds, context);

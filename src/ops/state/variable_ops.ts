@@ -289,8 +289,22 @@ export const assignSub = tfFunction("assignSub", UPDATE_PARAMS, (a) =>
 export const isVariableInitialized = tfFunction(
   "isVariableInitialized",
   IS_INITIALIZED_PARAMS,
-  (a) =>
-    inOpScope(undefined, "IsVariableInitialized", [a.variable], (scope, graph) => {
+  (a) => {
+    // A resource variable answers with `VarIsInitializedOp` on its handle (TF's
+    // `ResourceVariable.is_initialized`).
+    const handle = convertToTensor(a.variable, { asRef: true });
+    if (handle.dtype === "resource") {
+      return inOpScope(undefined, "VarIsInitializedOp", [handle], (scope, graph) =>
+        makeOp(
+          graph,
+          "VarIsInitializedOp",
+          scope,
+          [handle],
+          [{ dtype: "bool", shape: TensorShape.scalar() }],
+        ),
+      ).outputs[0] as Tensor;
+    }
+    return inOpScope(undefined, "IsVariableInitialized", [a.variable], (scope, graph) => {
       const r = refOf(a.variable, "IsVariableInitialized");
       return makeOp(
         graph,
@@ -300,5 +314,6 @@ export const isVariableInitialized = tfFunction(
         [{ dtype: "bool", shape: TensorShape.scalar() }],
         { dtype: r.dtype },
       ).outputs[0] as Tensor;
-    }),
+    });
+  },
 );
