@@ -26,6 +26,10 @@ noGradient(
   "ApplyCenteredRMSProp",
   "SaveV2",
   "RestoreV2",
+  "Save",
+  "SaveSlices",
+  "Restore",
+  "RestoreSlice",
 );
 
 /*

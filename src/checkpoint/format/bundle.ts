@@ -80,6 +80,11 @@ export interface ReadBundleOptions {
   prefix?: string;
   /** Receives non-fatal notices (float64 narrowed to float32); default console.warn. */
   onWarning?: (message: string) => void;
+  /**
+   * The data is held in memory only, with no data files under the prefix (a V1
+   * checkpoint converted on reading): readers must not look for `prefix.data-*`.
+   */
+  inMemory?: boolean;
 }
 
 interface DTypeSpec {
@@ -371,6 +376,8 @@ export class BundleReader {
   /** The decoded BundleHeaderProto. */
   readonly header: BundleHeaderProto;
   readonly prefix: string;
+  /** See {@link ReadBundleOptions.inMemory}. */
+  readonly inMemory: boolean;
   private readonly entries = new Map<string, IndexedEntry>();
   private readonly ordered: BundleEntryInfo[] = [];
   private readonly shards = new Map<number, Uint8Array>();
@@ -384,6 +391,7 @@ export class BundleReader {
     options: ReadBundleOptions = {},
   ) {
     this.prefix = options.prefix ?? "<memory>";
+    this.inMemory = options.inMemory === true;
     this.warn = options.onWarning ?? ((m) => console.warn(m));
     const indexFile = this.indexFile;
     const table = readTable(plainBytes(indexBytes), indexFile);
@@ -734,21 +742,9 @@ export class BundleReader {
 function v1Error(prefix: string): CheckpointFormatError {
   return new CheckpointFormatError(
     "v1-format",
-    `${prefix} is a V1 (legacy) checkpoint; scopeflow reads only the V2 format (prefix.index + prefix.data-*)`,
+    `${prefix} is a V1 (legacy) checkpoint, not a V2 bundle index: open it by its prefix (or with readV1Checkpoint)`,
     { file: prefix },
   );
-}
-
-/**
- * Error for a legacy V1 checkpoint file (exposed for file-level sniffing in ../file_io.ts).
- *
- * @example
- * ```ts
- * v1CheckpointError("model/export").message; // ==> model/export is a V1 (legacy) checkpoint; scopeflow reads only the V2 format (prefix.index + prefix.data-*)
- * ```
- */
-export function v1CheckpointError(prefix: string): CheckpointFormatError {
-  return v1Error(prefix);
 }
 
 /**
