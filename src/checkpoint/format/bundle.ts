@@ -785,7 +785,8 @@ export interface MergedBundle {
 
 /**
  * TensorFlow's `MergeBundles` on the index tables (the last step of a sharded save, op
- * `MergeV2Checkpoints`): every entry of every input bundle, with its shard id renumbered
+ * `MergeV2Checkpoints`), its table blocks Snappy-compressed as TF 1.15 writes them when
+ * that saves an eighth: every entry of every input bundle, with its shard id renumbered
  * in the order the inputs' data files are first met; one header counting all shards. The
  * caller renames each input data file to the merged bundle's name for it.
  *
@@ -868,10 +869,15 @@ export function mergeBundleIndexes(
     },
   };
   const sorted = [...entries.values()].sort((a, b) => compareBytes(a.key, b.key));
-  const index = buildTable([
-    { key: new Uint8Array(0), value: encodeBundleHeader(header) },
-    ...sorted.map((e) => ({ key: e.key, value: encodeBundleEntry(e.entry) })),
-  ]);
+  // TF 1.15's MergeBundles builds the merged table with the default table options: its
+  // blocks are Snappy-compressed when that saves an eighth (SaveV2's own index never is).
+  const index = buildTable(
+    [
+      { key: new Uint8Array(0), value: encodeBundleHeader(header) },
+      ...sorted.map((e) => ({ key: e.key, value: encodeBundleEntry(e.entry) })),
+    ],
+    { compression: "snappy" },
+  );
   const renames = [...shardIds].map(([from, id]) => ({
     from,
     to: dataFileName(mergedPrefix, id, shardIds.size),
