@@ -24,8 +24,10 @@ export {
   parseExample,
   FixedLenFeature,
   VarLenFeature,
+  FixedLenSequenceFeature,
   type FixedLenFeatureSpec,
   type VarLenFeatureSpec,
+  type FixedLenSequenceFeatureSpec,
   type FeatureSpec,
   type ParsedFeatures,
 } from "../ops/parsing/parse_example.js";

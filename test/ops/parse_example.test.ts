@@ -6,6 +6,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
+import { ValueError } from "../../src/errors.js";
 import { expectThrowsAndUnchanged } from "../graph/helpers.js";
 
 beforeEach(() => {
@@ -154,9 +155,9 @@ describe("tf.io.parseExample", () => {
       "Missing: features was {}.",
     );
     expectThrowsAndUnchanged(
-      () => tf.io.parseExample(serialized, { x: tf.io.FixedLenFeature([null], tf.float32) }),
+      () => tf.io.parseExample(serialized, { x: tf.io.FixedLenFeature([2, null], tf.float32) }),
       tf.errors.ValueError,
-      "All dimensions of shape for feature x need to be known but received (?,).",
+      "All dimensions of shape for feature x need to be known but received (2, ?).",
     );
     expectThrowsAndUnchanged(
       () =>
@@ -166,6 +167,120 @@ describe("tf.io.parseExample", () => {
     );
     expect(() => tf.io.VarLenFeature(tf.bool)).toThrow(
       "VarLenFeature: dtype must be one of float32, int64 or string, got bool",
+    );
+  });
+});
+
+describe("tf.io.FixedLenSequenceFeature in parseExample (TF's parsing_ops_test cases)", () => {
+  // testSerializedContainingVarLenDense: four Examples with 0, 2, 4 and 0 values of `a`.
+  const examples = [
+    ex({ c: { int64List: [2] } }),
+    ex({ a: { floatList: [1, 1] }, b: { bytesList: ["b0_str", "b1_str"] } }),
+    ex({ a: { floatList: [-1, -1, 2, 2] }, b: { bytesList: ["b1"] } }),
+    ex({ a: { floatList: [] }, c: { int64List: [3] } }),
+  ];
+  const names = ["in1", "in2", "in3", "in4"];
+
+  function parse(features: Readonly<Record<string, tf.io.FeatureSpec>>) {
+    const serialized = tf.placeholder(tf.string, [null]);
+    const parsed = tf.io.parseExample(serialized, features, "parse", tf.constant(names));
+    return { serialized, parsed };
+  }
+
+  it("pads each feature to the longest Example, with 0 or '' or the given padding", () => {
+    const { serialized, parsed } = parse({
+      a: tf.io.FixedLenSequenceFeature([2, 1], tf.float32, true),
+      b: tf.io.FixedLenSequenceFeature([1, 1, 1], tf.string, true),
+      c: tf.io.FixedLenSequenceFeature([], tf.int64, true),
+      d: tf.io.FixedLenSequenceFeature([], tf.string, true),
+    });
+    const op = (parsed.a as tf.Tensor).op;
+    expect(op.type).toBe("ParseExample");
+    // `_prepend_none_dimension`: the sequence's shape with an unknown first dimension.
+    expect((op.attrs.dense_shapes as tf.TensorShape[]).map(String)).toEqual([
+      "(?, 2, 1)",
+      "(?, 1, 1, 1)",
+      "(?,)",
+      "(?,)",
+    ]);
+    expect((parsed.a as tf.Tensor).shape.toString()).toBe("(?, ?, 2, 1)");
+    // Padding defaults: a scalar 0 or "" Const each.
+    expect(op.inputs.slice(6).map((t) => `${t.op.name} ${t.shape.toString()}`)).toEqual([
+      "parse/Const ()",
+      "parse/Const_1 ()",
+      "parse/Const_2 ()",
+      "parse/Const_3 ()",
+    ]);
+    using sess = new tf.Session();
+    const feed = new Map([[serialized, bytesFeed(examples)]]);
+    const [a, b, c, d] = sess.run(
+      ["a", "b", "c", "d"].map((k) => parsed[k] as tf.Tensor),
+      feed,
+    );
+    expect(a?.shape).toEqual([4, 2, 2, 1]);
+    expect((a?.toArray() as number[][][][]).flat(3)).toEqual([
+      0, 0, 0, 0, 1, 1, 0, 0, -1, -1, 2, 2, 0, 0, 0, 0,
+    ]);
+    expect(b?.shape).toEqual([4, 2, 1, 1, 1]);
+    expect(String(b)).toContain("b'b0_str'");
+    expect((b?.toArray() as unknown as string[][][][][]).flat(4)).toEqual([
+      "",
+      "",
+      "b0_str",
+      "b1_str",
+      "b1",
+      "",
+      "",
+      "",
+    ]);
+    expect(c?.toArray()).toEqual([[2], [0], [0], [3]]);
+    expect(d?.shape).toEqual([4, 0]);
+    // A given padding value, reshaped to a scalar (`padding_a` then `Reshape`).
+    const custom = parse({ a: tf.io.FixedLenSequenceFeature([2, 1], tf.float32, true, -2) });
+    const padding = (custom.parsed.a as tf.Tensor).op.inputs[3] as tf.Tensor;
+    expect([padding.op.name, padding.op.inputs[0]?.op.name]).toEqual([
+      "parse_1/Reshape",
+      "parse_1/padding_a",
+    ]);
+    const e = sess.run(
+      custom.parsed.a as tf.Tensor,
+      new Map([[custom.serialized, bytesFeed(examples)]]),
+    );
+    expect((e.toArray() as number[][][][]).flat(3)).toEqual([
+      -2, -2, -2, -2, 1, 1, -2, -2, -1, -1, 2, 2, -2, -2, -2, -2,
+    ]);
+  });
+
+  it("a count that is not a multiple of the step size is TF's error naming example and key", () => {
+    const { serialized, parsed } = parse({
+      a: tf.io.FixedLenSequenceFeature([2, 1], tf.float32, true),
+      b: tf.io.FixedLenSequenceFeature([2, 1, 1], tf.string, true),
+    });
+    using sess = new tf.Session();
+    expect(() =>
+      sess.run(parsed.b as tf.Tensor, new Map([[serialized, bytesFeed(examples)]])),
+    ).toThrow(
+      "Name: in3, Key: b, Index: 2.  Number of bytes values is not a multiple of stride length. Saw 1 values but output shape is: [?,2,1,1]",
+    );
+  });
+
+  it("FixedLenFeature with an unknown first dimension is TF's ValueError; a padding of 0 values fails to reshape", () => {
+    const serialized = tf.placeholder(tf.string, [null]);
+    expectThrowsAndUnchanged(
+      () =>
+        tf.io.parseExample(serialized, {
+          a: tf.io.FixedLenFeature([null, 2, 1], tf.float32),
+        }),
+      ValueError,
+      "First dimension of shape for feature a unknown. Consider using FixedLenSequenceFeature.",
+    );
+    expectThrowsAndUnchanged(
+      () =>
+        tf.io.parseExample(serialized, {
+          a: tf.io.FixedLenSequenceFeature([2, 1], tf.float32, true, []),
+        }),
+      ValueError,
+      /^Cannot reshape a tensor with 0 elements to shape \[\] \(1 elements\) for 'ParseExample\/Reshape'/,
     );
   });
 });

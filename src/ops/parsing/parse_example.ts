@@ -8,6 +8,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError, ValueError } from "../../errors.js";
 import {
   anyKind,
+  booleanKind,
   dtypeKind,
   kind,
   opt,
@@ -52,7 +53,22 @@ export interface VarLenFeatureSpec {
   readonly dtype: FeatureDType;
 }
 
-export type FeatureSpec = FixedLenFeatureSpec | VarLenFeatureSpec;
+/**
+ * A dense feature whose first dimension varies (TF's `tf.io.FixedLenSequenceFeature`):
+ * parsed into `[batch, longest, ...shape]`, shorter Examples padded with `defaultValue`.
+ */
+export interface FixedLenSequenceFeatureSpec {
+  readonly kind: "FixedLenSequenceFeature";
+  /** The shape of one step (without the varying first dimension). */
+  readonly shape: TensorShape;
+  readonly dtype: FeatureDType;
+  /** Only `parseSingleSequenceExample` reads it (TF); `parseExample` always pads. */
+  readonly allowMissing: boolean;
+  /** The padding value (a scalar); `0` or `""` when not given. */
+  readonly defaultValue: TensorLike | null;
+}
+
+export type FeatureSpec = FixedLenFeatureSpec | VarLenFeatureSpec | FixedLenSequenceFeatureSpec;
 
 function featureDType(dtype: DType | string, what: string): FeatureDType {
   const d = asDType(dtype as DType);
@@ -106,6 +122,35 @@ export const VarLenFeature = tfFunction(
   [req("dtype", dtypeKind)] as const,
   (a): VarLenFeatureSpec =>
     Object.freeze({ kind: "VarLenFeature", dtype: featureDType(a.dtype, "VarLenFeature") }),
+);
+
+/**
+ * TF 1.15's `FixedLenSequenceFeature(shape, dtype, allow_missing=False, default_value=None)`:
+ * a feature of `n` steps of `shape` each, `n` varying between Examples; `parseExample`
+ * gives `[batch, longest n, ...shape]`, padding shorter Examples with `defaultValue`.
+ *
+ * @example
+ * ```ts
+ * const f = tf.io.FixedLenSequenceFeature([2], tf.float32, true);
+ * [f.shape.toString(), f.allowMissing].join(" "); // ==> (2,) true
+ * ```
+ */
+export const FixedLenSequenceFeature = tfFunction(
+  "io.FixedLenSequenceFeature",
+  [
+    req("shape", shapeKind),
+    req("dtype", dtypeKind),
+    opt("allowMissing", booleanKind),
+    opt("defaultValue", anyKind<TensorLike>()),
+  ] as const,
+  (a): FixedLenSequenceFeatureSpec =>
+    Object.freeze({
+      kind: "FixedLenSequenceFeature",
+      shape: TensorShape.from(a.shape as ShapeLike),
+      dtype: featureDType(a.dtype, "FixedLenSequenceFeature"),
+      allowMissing: a.allowMissing === true,
+      defaultValue: a.defaultValue ?? null,
+    }),
 );
 
 const nodeSuffix = (opName: string): string => `\n\t [[{{node ${opName}}}]]`;
@@ -195,11 +240,19 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
   const numDense = op.attrs.Ndense as number;
   const sparseTypes = op.attrs.sparse_types as FeatureDType[];
   const denseTypes = op.attrs.Tdense as FeatureDType[];
-  const denseShapes = (op.attrs.dense_shapes as TensorShape[]).map((s) => {
-    if (!s.isFullyDefined()) {
-      fail(`dense_shapes must be fully defined, got ${s.toRuntimeString()}`);
+  // A dense shape whose first dimension is unknown is a sequence (FixedLenSequenceFeature):
+  // each Example holds a multiple of the rest's size, padded to the longest.
+  const variableLength = (op.attrs.dense_shapes as TensorShape[]).map(
+    (s) => s.dims !== null && s.dims.length > 0 && s.dims[0] === null,
+  );
+  const denseShapes = (op.attrs.dense_shapes as TensorShape[]).map((s, d) => {
+    const inner = s.dims === null ? null : variableLength[d] ? s.dims.slice(1) : s.dims;
+    if (inner === null || inner.some((dim) => dim === null)) {
+      fail(
+        `dense_shapes[${d}] has unknown rank or unknown inner dimensions: ${s.toRuntimeString()}`,
+      );
     }
-    return s.asList() as number[];
+    return inner as number[];
   });
   const [serializedT, namesT] = inputs as [tfc.Tensor, tfc.Tensor];
   if (serializedT.rank !== 1) {
@@ -228,6 +281,14 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
     const t = inputs[2 + numSparse + numDense + d] as tfc.Tensor;
     const want = denseShapes[d] as number[];
     const size = want.reduce((a, b) => a * b, 1);
+    if (variableLength[d] === true) {
+      if (t.size !== 1) {
+        fail(
+          `dense_shape[${d}] is a variable length shape: ${(op.attrs.dense_shapes as TensorShape[])[d]?.toRuntimeString() ?? ""}, therefore def_value[${d}] must contain a single element (the padding element).  But its shape is: ${debugShape(t.shape)}`,
+        );
+      }
+      return tensorValues(t, denseTypes[d] as FeatureDType);
+    }
     if (t.size !== 0 && t.size !== size) {
       fail(
         `def_value[${d}].shape() == ${debugShape(t.shape)} != dense_shapes_[${d}] == ${debugShape(want)}`,
@@ -238,6 +299,8 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
 
   const batch = serialized.length;
   const dense = denseKeys.map(() => [] as FeatureValues["values"][number][]);
+  // A sequence feature's values per Example, padded once the longest is known.
+  const sequences = denseKeys.map(() => [] as FeatureValues["values"][number][][]);
   const sparse = sparseKeys.map(() => ({ values: [] as unknown[], ends: [] as number[] }));
   for (let e = 0; e < batch; e++) {
     const name = names.length > 0 ? (names[e] as string) : "<unknown>";
@@ -253,6 +316,27 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
       const shape = denseShapes[d] as number[];
       const found = Object.hasOwn(features, key) ? featureValues(features[key]) : null;
       const out = dense[d] as unknown[];
+      if (variableLength[d] === true) {
+        if (found === null) {
+          (sequences[d] as unknown[][]).push([]);
+          return;
+        }
+        if (found.dtype !== dtype) {
+          fail(
+            `Name: ${name}, Key: ${key}, Index: ${e}.  Data types don't match. Expected type: ${TF_TYPE_NAME[dtype]}`,
+          );
+        }
+        const stride = shape.reduce((a, b) => a * b, 1);
+        if (stride === 0 ? found.values.length !== 0 : found.values.length % stride !== 0) {
+          const typeName = dtype === "string" ? "bytes" : TF_TYPE_NAME[dtype];
+          const full = (op.attrs.dense_shapes as TensorShape[])[d]?.toRuntimeString() ?? "";
+          fail(
+            `Name: ${name}, Key: ${key}, Index: ${e}.  Number of ${typeName} values is not a multiple of stride length. Saw ${found.values.length} values but output shape is: ${full}`,
+          );
+        }
+        (sequences[d] as unknown[][]).push(found.values as unknown[]);
+        return;
+      }
       if (found === null) {
         const def = defaults[d];
         if (def === null || def === undefined) {
@@ -318,15 +402,34 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
     );
     shapes.push(tfc.tensor1d([batch, longest], "int32"));
   });
-  const denseOut = denseKeys.map((key, d) =>
-    outputTensor(
-      dense[d] as FeatureValues["values"],
+  const denseOut = denseKeys.map((key, d) => {
+    const shape = denseShapes[d] as number[];
+    if (variableLength[d] !== true) {
+      return outputTensor(
+        dense[d] as FeatureValues["values"],
+        denseTypes[d] as FeatureDType,
+        [batch, ...shape],
+        `Feature '${key}'`,
+        op.name,
+      );
+    }
+    const stride = shape.reduce((a, b) => a * b, 1);
+    const rows = sequences[d] as unknown[][];
+    const steps = stride === 0 ? 0 : Math.max(0, ...rows.map((r) => r.length / stride));
+    const pad = (defaults[d] as FeatureValues).values[0];
+    const out: unknown[] = [];
+    for (const r of rows) {
+      out.push(...r);
+      for (let k = r.length; k < steps * stride; k++) out.push(pad);
+    }
+    return outputTensor(
+      out as FeatureValues["values"],
       denseTypes[d] as FeatureDType,
-      [batch, ...(denseShapes[d] as number[])],
+      [batch, steps, ...shape],
       `Feature '${key}'`,
       op.name,
-    ),
-  );
+    );
+  });
   return [...indices, ...values, ...shapes, ...denseOut];
 }
 
@@ -367,12 +470,14 @@ registerOp({
 const isFeatureSpec = (f: unknown): boolean =>
   typeof f === "object" &&
   f !== null &&
-  ((f as FeatureSpec).kind === "FixedLenFeature" || (f as FeatureSpec).kind === "VarLenFeature");
+  ((f as FeatureSpec).kind === "FixedLenFeature" ||
+    (f as FeatureSpec).kind === "VarLenFeature" ||
+    (f as FeatureSpec).kind === "FixedLenSequenceFeature");
 const isFeatures = (v: unknown): boolean =>
   typeof v === "object" && v !== null && Object.values(v).every(isFeatureSpec);
 // In the last position, an object of feature specs is `features`, not the options.
 const featuresKind = kind<Readonly<Record<string, FeatureSpec>>>(
-  "an object of FixedLenFeature/VarLenFeature by key",
+  "an object of FixedLenFeature/VarLenFeature/FixedLenSequenceFeature by key",
   isFeatures,
   isFeatures,
 );
@@ -413,9 +518,16 @@ export const parseExample = tfFunction("io.parseExample", PARSE_EXAMPLE_PARAMS, 
   // _features_to_raw_params walks the keys sorted.
   const sorted = [...keys].sort();
   const sparseKeys = sorted.filter((k) => a.features[k]?.kind === "VarLenFeature");
-  const denseKeys = sorted.filter((k) => a.features[k]?.kind === "FixedLenFeature");
+  const denseKeys = sorted.filter((k) => a.features[k]?.kind !== "VarLenFeature");
   for (const k of denseKeys) {
-    const f = a.features[k] as FixedLenFeatureSpec;
+    const f = a.features[k] as FixedLenFeatureSpec | FixedLenSequenceFeatureSpec;
+    if (f.kind === "FixedLenSequenceFeature") continue;
+    const dims = f.shape.dims;
+    if (dims !== null && dims.length > 0 && dims[0] === null) {
+      throw new ValueError(
+        `First dimension of shape for feature ${k} unknown. Consider using FixedLenSequenceFeature.`,
+      );
+    }
     if (!f.shape.isFullyDefined()) {
       throw new ValueError(
         `All dimensions of shape for feature ${k} need to be known but received ${f.shape.toString()}.`,
@@ -424,7 +536,23 @@ export const parseExample = tfFunction("io.parseExample", PARSE_EXAMPLE_PARAMS, 
   }
   return inOpScope(a.name, "ParseExample", [a.serialized, a.exampleNames], (_scope, graph) => {
     const defaults = denseKeys.map((k) => {
-      const f = a.features[k] as FixedLenFeatureSpec;
+      const f = a.features[k] as FixedLenFeatureSpec | FixedLenSequenceFeatureSpec;
+      if (f.kind === "FixedLenSequenceFeature") {
+        // A sequence's default is its padding: a scalar (TF reshapes a given one to []).
+        if (f.defaultValue === null) {
+          return convertToTensor(f.dtype === "string" ? "" : 0, { dtype: f.dtype });
+        }
+        const keyName = `padding_${k.replace(/[^A-Za-z0-9_.\-/]/g, "_")}`;
+        const value = convertToTensor(f.defaultValue, { name: keyName, dtype: f.dtype });
+        return withNameScope(graph, "Reshape", (s) =>
+          reshapeIn(
+            graph,
+            s,
+            value,
+            withNameScope(graph, "shape", (ss) => constantOp(graph, ss, toConstValue([], "int32"))),
+          ),
+        );
+      }
       if (f.defaultValue === null) {
         return withNameScope(graph, "Const", (s) =>
           constantOp(graph, s, toConstValue([], f.dtype)),
@@ -444,9 +572,17 @@ export const parseExample = tfFunction("io.parseExample", PARSE_EXAMPLE_PARAMS, 
         ),
       );
     });
-    const denseShapes = denseKeys.map((k) => (a.features[k] as FixedLenFeatureSpec).shape);
+    // A sequence feature's shape gets the unknown first dimension (`_prepend_none_dimension`).
+    const denseShapes = denseKeys.map((k) => {
+      const f = a.features[k] as FixedLenFeatureSpec | FixedLenSequenceFeatureSpec;
+      return f.kind === "FixedLenSequenceFeature"
+        ? new TensorShape([null, ...(f.shape.dims ?? [])])
+        : f.shape;
+    });
     const sparseTypes = sparseKeys.map((k) => (a.features[k] as VarLenFeatureSpec).dtype);
-    const denseTypes = denseKeys.map((k) => (a.features[k] as FixedLenFeatureSpec).dtype);
+    const denseTypes = denseKeys.map(
+      (k) => (a.features[k] as FixedLenFeatureSpec | FixedLenSequenceFeatureSpec).dtype,
+    );
     const outputs = inOpScope(a.name, "ParseExample", [], (opScope) => {
       const serialized = convertToTensor(a.serialized, { name: "serialized", dtype: "string" });
       const names = convertToTensor(a.exampleNames ?? [], { name: "names", dtype: "string" });
