@@ -155,6 +155,21 @@ describe("io.parseExample(serialized, features, name, example_names), FixedLenFe
     );
   });
 
+  it("SparseFeature(index_key, value_key, dtype, size, already_sorted): positional and options forms agree", () => {
+    const positional = tf.io.SparseFeature(["ix"], "val", tf.float32, [13], true);
+    const options = tf.io.SparseFeature({
+      indexKey: ["ix"],
+      valueKey: "val",
+      dtype: tf.float32,
+      size: [13],
+      alreadySorted: true,
+    });
+    const mixed = tf.io.SparseFeature(["ix"], "val", tf.float32, [13], { alreadySorted: true });
+    for (const f of [options, mixed]) expect(f).toEqual(positional);
+    expect(tf.io.SparseFeature("ix", "val", tf.int64, 5).alreadySorted).toBe(false);
+    expect(() => tf.io.SparseFeature("ix", "val", tf.float32, 1.5 as never)).toThrow(TypeError);
+  });
+
   it("refuses unknown keywords and wrong kinds", () => {
     expect(() =>
       tf.io.FixedLenFeature([1], tf.float32, undefined, { shapes: [1] } as never),

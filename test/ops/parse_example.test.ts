@@ -284,3 +284,92 @@ describe("tf.io.FixedLenSequenceFeature in parseExample (TF's parsing_ops_test c
     );
   });
 });
+
+describe("tf.io.SparseFeature in parseExample (sparse_merge of index and value features)", () => {
+  // testSerializedContainingSparseFeature: sorted, empty, missing and unsorted Examples.
+  const examples = [
+    ex({ val: { floatList: [3, 4] }, idx: { int64List: [5, 10] } }),
+    ex({ val: { floatList: [] }, idx: { int64List: [] } }),
+    ex({ val: { floatList: [] } }),
+    ex({ val: { floatList: [1, 2, -1] }, idx: { int64List: [0, 9, 3] } }),
+  ];
+
+  it("gives TF's SparseTensor, sorted by SparseReorder, of dense shape [batch, size]", () => {
+    const serialized = tf.placeholder(tf.string, [null]);
+    const parsed = tf.io.parseExample(serialized, {
+      sp: tf.io.SparseFeature(["idx"], "val", tf.float32, [13]),
+    });
+    expect(Object.keys(parsed)).toEqual(["sp"]);
+    const sp = parsed.sp as tf.SparseTensor;
+    expect(sp.values.op.type).toBe("SparseReorder");
+    expect(sp.values.op.name).toBe("SparseMerge/SparseReorder");
+    expect(sp.indices.op.inputs[0]?.op.name).toBe("SparseMerge/concat");
+    using sess = new tf.Session();
+    const feed = new Map([[serialized, bytesFeed(examples)]]);
+    const [indices, values, shape] = sess.run([sp.indices, sp.values, sp.denseShape], feed);
+    expect(indices.toArray()).toEqual([
+      [0, 5],
+      [0, 10],
+      [3, 0],
+      [3, 3],
+      [3, 9],
+    ]);
+    expect(values.toArray()).toEqual([3, 4, 1, -1, 2]);
+    expect(shape.toArray()).toEqual([4, 13]);
+  });
+
+  it("alreadySorted keeps the parsed order (no SparseReorder); a VarLenFeature of the same key shares it", () => {
+    const serialized = tf.placeholder(tf.string, [null]);
+    const parsed = tf.io.parseExample(serialized, {
+      idx: tf.io.VarLenFeature(tf.int64),
+      sp: tf.io.SparseFeature("idx", "val", tf.float32, 13, true),
+    });
+    expect(Object.keys(parsed).sort()).toEqual(["idx", "sp"]);
+    const sp = parsed.sp as tf.SparseTensor;
+    expect(sp.values.op.type).toBe("ParseExample");
+    using sess = new tf.Session();
+    const feed = new Map([[serialized, bytesFeed(examples)]]);
+    expect(sess.run(sp.values, feed).toArray()).toEqual([3, 4, 1, 2, -1]);
+    expect(sess.run(sp.indices, feed).toArray()).toEqual([
+      [0, 5],
+      [0, 10],
+      [3, 0],
+      [3, 9],
+      [3, 3],
+    ]);
+  });
+
+  it("conflicting types for a shared key are TF's ValueError", () => {
+    const serialized = tf.placeholder(tf.string, [null]);
+    expectThrowsAndUnchanged(
+      () =>
+        tf.io.parseExample(serialized, {
+          a: tf.io.SparseFeature("idx", "val", tf.float32, 3),
+          b: tf.io.SparseFeature("val", "other", tf.float32, 3),
+        }),
+      ValueError,
+      "Conflicting type <dtype: 'float'> vs <dtype: 'int64'> for feature val.",
+    );
+  });
+
+  it("SparseReorder's gradient takes each value's gradient back to its place", () => {
+    const indices = tf.constant([[2], [0], [1]], tf.int64);
+    const values = tf.constant([10, 20, 30]);
+    const op = tf.getDefaultGraph().createOp({
+      type: "SparseReorder",
+      inputs: [indices, values, tf.constant([3], tf.int64)],
+      outputs: [
+        { dtype: "int64", shape: new tf.TensorShape([3, 1]) },
+        { dtype: "float32", shape: new tf.TensorShape([3]) },
+      ],
+      attrs: { T: "float32" },
+      definedAt: null,
+    });
+    const sorted = op.outputs[1] as tf.Tensor;
+    const [grad] = tf.gradients(tf.reduceSum(tf.multiply(sorted, [1, 2, 3])), values);
+    using sess = new tf.Session();
+    expect(sess.run(sorted).toArray()).toEqual([20, 30, 10]);
+    // Sorted order takes entries 1, 2, 0: entry 0 got weight 3, entry 1 weight 1, entry 2 weight 2.
+    expect(sess.run(grad as tf.Tensor).toArray()).toEqual([3, 1, 2]);
+  });
+});
