@@ -402,6 +402,11 @@ describe("a Keras TF 1.13 training graph with resource variables (wandb event fi
       "training/SGD/Variable_3:0",
     ]);
     const kernel = trainable[0] as tf.Variable;
+    // tf.assign/assignAdd on a resource variable go through its own AssignVariableOp.
+    const iterations = trainable[4] as tf.Variable;
+    const bump = tf.assignAdd(iterations, 0);
+    expect(bump.op.type).toBe("ReadVariableOp");
+    expect(bump.op.controlInputs[0]?.type).toBe("AssignAddVariableOp");
     expect(kernel.op.type).toBe("VarHandleOp");
     expect(kernel.dtype).toBe("float32");
     expect(kernel.shape.toString()).toBe("(3, 3, 1, 3)");
