@@ -13,6 +13,7 @@
  */
 import type * as NodeFs from "node:fs";
 import type * as NodePath from "node:path";
+import { readV1Checkpoint } from "./format/v1.js";
 import { NotFoundError, UnimplementedError, ValueError } from "../errors.js";
 import {
   dataFileName,
@@ -20,7 +21,6 @@ import {
   mergeBundleIndexes,
   planBundle,
   readBundle,
-  v1CheckpointError,
   type BundleEntryInfo,
   type BundlePlan,
   type BundleReader,
@@ -615,8 +615,14 @@ function* openBundleSteps(
     indexBytes = yield* readFile(indexFile);
   } catch (e) {
     if (errnoCode(e) === "ENOENT") {
+      // No `.index`: TF's RestoreV2 falls back to a V1 checkpoint, a table named by the prefix.
       const tail = yield* readTail(base, FOOTER_LENGTH);
-      if (tail !== undefined && hasTableMagic(tail)) throw v1CheckpointError(base);
+      if (tail !== undefined && hasTableMagic(tail)) {
+        return readV1Checkpoint(yield* readFile(base), {
+          onWarning: options.onWarning,
+          prefix: base,
+        });
+      }
       throw new CheckpointFormatError(
         "not-found",
         `Unsuccessful TensorSliceReader constructor: Failed to find any matching files for ${base}`,
@@ -655,8 +661,9 @@ function* openBundleSteps(
 /**
  * Opens a V2 checkpoint synchronously. The index is read now (every block CRC
  * verified); each data shard is read the first time one of its tensors is, and every
- * tensor's CRC32C is checked when it is read. A legacy V1 file is refused with a
- * `CheckpointFormatError` of code `"v1-format"`. `prefix` may carry its `.index` suffix.
+ * tensor's CRC32C is checked when it is read. A prefix with no `.index` that names a
+ * legacy V1 checkpoint file is read from it, as TF 1.15's `RestoreV2` falls back to V1
+ * (its slices assembled into whole tensors). `prefix` may carry its `.index` suffix.
  *
  * @example
  * ```ts
@@ -703,7 +710,7 @@ interface DirectPlan {
  * and bool tensors of a little-endian file on a little-endian host.
  */
 function planDirect(reader: BundleReader, keys: readonly string[]): DirectPlan[] {
-  if (!HOST_IS_LITTLE_ENDIAN || reader.header.endianness === 1) return [];
+  if (!HOST_IS_LITTLE_ENDIAN || reader.header.endianness === 1 || reader.inMemory) return [];
   const infos = new Map(reader.listEntries().map((e) => [e.name, e]));
   const plans: DirectPlan[] = [];
   for (const key of keys) {

@@ -382,6 +382,110 @@ registerOp({
   },
 });
 
+/**
+ * The part of a stored tensor a V1 `shape_and_slice` names (TF's `"<dims> <slice>"`, e.g.
+ * `"4 5 0,2:-"`: rows 0–1 of a 4×5 tensor, every column); `""` is the whole tensor.
+ */
+function sliceOf(t: tfc.Tensor, spec: string, key: string, opName: string): tfc.Tensor {
+  if (spec === "") return t;
+  const parts = spec.trim().split(/\s+/);
+  const extents = (parts.pop() ?? "").split(":");
+  const dims = parts.map(Number);
+  const bad = (): InvalidArgumentError =>
+    new InvalidArgumentError(
+      `Shape in shape_and_slice spec ${spec} does not match the shape stored in checkpoint: [${t.shape.join(",")}] (tensor ${key})${nodeSuffix(opName)}`,
+      opName,
+    );
+  if (
+    dims.length !== t.rank ||
+    dims.some((d, i) => d !== t.shape[i]) ||
+    extents.length !== t.rank
+  ) {
+    throw bad();
+  }
+  const begin: number[] = [];
+  const size: number[] = [];
+  extents.forEach((e, d) => {
+    const dim = t.shape[d] as number;
+    const [start, length] = e === "-" ? [0, dim] : e.split(",").map(Number);
+    if (start === undefined || length === undefined || start < 0 || start + length > dim)
+      throw bad();
+    begin.push(start);
+    size.push(length);
+  });
+  const part = tfc.slice(t, begin, size);
+  t.dispose();
+  return part;
+}
+
+/**
+ * `Restore`/`RestoreSlice`: one tensor (or a slice of it) from a checkpoint, the ops of
+ * the V1 savers that graphs written before TF 0.12 hold. The file is read as `RestoreV2`
+ * reads it (V2 bundle, or the V1 file named by the prefix).
+ */
+for (const type of ["Restore", "RestoreSlice"] as const) {
+  const sliced = type === "RestoreSlice";
+  registerOp({
+    type,
+    opDef: {
+      inputs: [
+        "file_pattern: string",
+        "tensor_name: string",
+        ...(sliced ? ["shape_and_slice: string"] : []),
+      ],
+      outputs: ["tensor: dt"],
+      attrs: ["dt: type", "preferred_shard: int = -1"],
+      stateful: true,
+    },
+    stateful: true,
+    kernel: (inputs, op) => {
+      const [fileT, nameT, sliceT] = inputs as tfc.Tensor[];
+      const file = scalarString(fileT as tfc.Tensor, "file_pattern", op.name);
+      const key = scalarString(nameT as tfc.Tensor, "tensor_name", op.name);
+      const spec = sliceT === undefined ? "" : scalarString(sliceT, "shape_and_slice", op.name);
+      try {
+        const reader = openBundleSync(file);
+        if (!reader.listEntries().some((e) => e.name === key)) {
+          throw new NotFoundError(
+            `Key ${key} not found in checkpoint${nodeSuffix(op.name)}`,
+            op.name,
+          );
+        }
+        return [sliceOf(readAsTfjs(reader, key, op.name), spec, key, op.name)];
+      } catch (e) {
+        throw checkpointOpError(e, op.name);
+      }
+    },
+  });
+}
+
+/*
+ * The V1 savers' write ops, registered so that graphs holding them import and restore;
+ * running one is refused: TF 1.15 writes V2 checkpoints (`SaverDef.V2`), as scopeflow does.
+ */
+for (const type of ["Save", "SaveSlices"] as const) {
+  registerOp({
+    type,
+    opDef: {
+      inputs: [
+        "filename: string",
+        "tensor_names: string",
+        ...(type === "SaveSlices" ? ["shapes_and_slices: string"] : []),
+        "data: T",
+      ],
+      attrs: ["T: list(type) >= 1"],
+      stateful: true,
+    },
+    stateful: true,
+    kernel: (_inputs, op) => {
+      throw new UnimplementedError(
+        `${type} writes a V1 (legacy) checkpoint, which scopeflow does not write: save with a V2 Saver (tf.train.Saver, as TF 1.15 does)${nodeSuffix(op.name)}`,
+        op.name,
+      );
+    },
+  });
+}
+
 /** Options of {@link saveV2}. */
 export interface SaveV2Options {
   name?: string;

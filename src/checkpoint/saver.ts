@@ -68,7 +68,8 @@ import {
 } from "../interchange/meta_graph.js";
 import { prependNameScope, stripNameScope } from "../graph/name_scopes.js";
 import { SaverDef as SaverDefCodec, type tensorflow } from "../proto/index.js";
-import { REF_VARIABLE_OPS } from "../variables/variable_def.js";
+import { REF_VARIABLE_OPS, RESOURCE_VARIABLE_OPS } from "../variables/variable_def.js";
+import { assignVariableOp } from "../ops/state/resource_variable_ops.js";
 import {
   anyKind,
   booleanKind,
@@ -332,14 +333,33 @@ interface Built {
 /** A checkpoint kept by the saver and when it was written (seconds). */
 type Kept = [path: string, time: number];
 
+/**
+ * The tensor a Saver saves for a variable (`op_list_to_dict`'s conversion): the ref of a
+ * reference variable; a resource variable's graph element, its `ReadVariableOp` snapshot.
+ */
 function refOfVariable(value: unknown): Tensor | null {
-  if (value instanceof Variable) return value.refTensor;
-  if (value instanceof Tensor) return REF_VARIABLE_OPS.has(value.op.type) ? value : null;
-  if (isTensorConvertible(value)) {
-    const t = value[toTensorSymbol](true);
-    return REF_VARIABLE_OPS.has(t.op.type) ? t : null;
-  }
-  return null;
+  if (value instanceof Variable) return value.isResource ? value.snapshot : value.refTensor;
+  const t =
+    value instanceof Tensor
+      ? value
+      : isTensorConvertible(value)
+        ? value[toTensorSymbol](true)
+        : null;
+  if (t === null) return null;
+  if (REF_VARIABLE_OPS.has(t.op.type)) return t;
+  return handleOfRead(t) === null ? null : t;
+}
+
+/** The `VarHandleOp` output a `ReadVariableOp` reads, or `null` for any other tensor. */
+function handleOfRead(t: Tensor): Tensor | null {
+  if (t.op.type !== "ReadVariableOp") return null;
+  const handle = t.op.inputs[0] as Tensor;
+  return RESOURCE_VARIABLE_OPS.has(handle.op.type) ? handle : null;
+}
+
+/** The op whose name keys a saved variable: the variable op, or the read's `VarHandleOp`. */
+function variableOpOfSaved(t: Tensor): Operation {
+  return (handleOfRead(t) ?? t).op;
 }
 
 /** `op_list_to_dict`: a list keyed by variable op names, sorted by name. */
@@ -352,7 +372,7 @@ function listToEntries(list: readonly unknown[]): [string, Tensor][] {
   named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const seen = new Map<string, Tensor>();
   for (const ref of named) {
-    const name = ref.op.name;
+    const name = variableOpOfSaved(ref).name;
     if (seen.has(name)) throw new ValueError(`At least two variables have the same name: ${name}`);
     seen.set(name, ref);
   }
@@ -379,10 +399,11 @@ function dictToEntries(entries: Iterable<[unknown, unknown]>): [string, Tensor][
         `names_to_saveables must be a dict mapping string names to Tensors/Variables. Not a variable: ${pyStr(value)}`,
       );
     }
-    if (seenOps.has(ref.op)) {
+    const op = variableOpOfSaved(ref);
+    if (seenOps.has(op)) {
       throw new ValueError(`The same saveable will be restored with two names: ${key as string}`);
     }
-    seenOps.add(ref.op);
+    seenOps.add(op);
     return [key as string, ref];
   });
 }
@@ -1195,10 +1216,17 @@ function build(
       slices,
       refs.map((r) => r.dtype),
     );
-    const assigns = specs.map(
-      (s, i) =>
-        assign(s.ref, restored[i] as Tensor, { validateShape: s.ref.shape.isFullyDefined() }).op,
-    );
+    // A resource variable's restore (`ResourceVariableSaveable.restore`): a copy of the
+    // restored value assigned through the handle, its shape checked against the variable's.
+    const assigns = specs.map((s, i) => {
+      const handle = handleOfRead(s.ref);
+      if (handle === null) {
+        return assign(s.ref, restored[i] as Tensor, {
+          validateShape: s.ref.shape.isFullyDefined(),
+        }).op;
+      }
+      return assignVariableOp(handle, identity(restored[i] as Tensor));
+    });
     const restoreOp = group(assigns, { name: "restore_all" });
     return {
       graph,

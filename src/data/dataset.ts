@@ -1132,7 +1132,7 @@ function refuseUncapturable(variant: Tensor): void {
         `Cannot capture a placeholder (name:${op.name}, type:${op.type}) by value.`,
       );
     }
-    if (op.type === "VariableV2") {
+    if (op.type === "VariableV2" || op.type === "Variable" || op.type === "VarHandleOp") {
       throw new ValueError(
         `Cannot capture a stateful node (name:${op.name}, type:${op.type}) by value.`,
       );

@@ -313,8 +313,9 @@ function buildGradients(
     inputsOf(node).forEach((input, i) => {
       const g = inGrads[i] ?? null;
       if (g === null) return;
-      // As TensorFlow, only a dense gradient's shape is checked against the input's.
-      if (g instanceof IndexedSlices) {
+      // As TensorFlow, only a dense gradient's shape is checked against the input's, and
+      // not a resource handle's (a scalar standing for the variable's value).
+      if (g instanceof IndexedSlices || input.dtype === "resource") {
         setGrad(grads, input, g);
         return;
       }
@@ -458,7 +459,11 @@ function pendingCounts(
     if (reached.has(node)) continue;
     reached.add(node);
     for (const out of outputsOf(node)) {
-      if (!isFloating(out.dtype)) continue;
+      // TF backpropagates into resource handles too: a resource variable's gradient is
+      // its handle's, where the gradients of its reads meet. Only a `VarHandleOp`'s handle
+      // is followed here (TensorArray handles carry no gradient of their own).
+      if (!isFloating(out.dtype) && !(out.dtype === "resource" && out.op.type === "VarHandleOp"))
+        continue;
       for (const consumer of out.consumers) stack.push(nodeOf(consumer));
     }
   }

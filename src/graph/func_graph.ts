@@ -5,6 +5,9 @@ import type { Operation } from "./operation.js";
 import type { Tensor } from "./tensor.js";
 import type { TensorShape } from "./tensor_shape.js";
 
+/** Every kind of variable op: reference (`VariableV2`, TF 0.x's `Variable`) and resource. */
+const VARIABLE_OP_TYPES: ReadonlySet<string> = new Set(["VariableV2", "Variable", "VarHandleOp"]);
+
 /**
  * The body of a traced function (TensorFlow's `FuncGraph`): a graph of its own, whose
  * arguments are placeholders and whose reads of tensors from the graph it is traced in
@@ -39,7 +42,7 @@ export class FuncGraph extends Graph {
    * so a variable made there could never hold a value.
    */
   override createOp(spec: OpSpec): Operation {
-    if (spec.type === "VariableV2") {
+    if (VARIABLE_OP_TYPES.has(spec.type)) {
       throw new ValueError(
         `Creating variables inside a function (${this.name}) is not supported: create them outside it and read them inside, where they are captured.`,
       );

@@ -13,6 +13,7 @@ import {
   stringKind,
   tfFunction,
 } from "../graph/call_args.js";
+import { ValueError } from "../errors.js";
 import { Graph } from "../graph/graph.js";
 import { Operation } from "../graph/operation.js";
 import type { TensorShape } from "../graph/tensor_shape.js";
@@ -154,7 +155,7 @@ export const extractSubGraph = tfFunction(
 );
 
 /** The variable ops `convert_variables_to_constants` freezes. */
-const VARIABLE_OPS: ReadonlySet<string> = new Set(["Variable", "VariableV2"]);
+const VARIABLE_OPS: ReadonlySet<string> = new Set(["Variable", "VariableV2", "VarHandleOp"]);
 
 /**
  * A node's value as `make_tensor_proto(data, dtype, shape)` writes a NumPy array: every
@@ -211,24 +212,58 @@ export const convertVariablesToConstants = tfFunction(
     const white = args.variableNamesWhitelist;
     const black = args.variableNamesBlacklist;
     const frozen: NodeDefView[] = [];
+    const byNodeName = new Map((inference.node as NodeDefView[]).map((n) => [n.name ?? "", n]));
+    // Identity nodes between a read and its VarHandleOp pass a resource: frozen, they pass
+    // the value, of the read's dtype.
+    const resourceIdentityTypes = new Map<string, NodeDefMessage["attr"]>();
+    const inputName = (n: NodeDefView): string =>
+      (n.input?.[0] ?? "").replace(/^\^/, "").split(":")[0] ?? "";
     for (const node of inference.node as NodeDefView[]) {
       const name = node.name ?? "";
+      if (node.op === "ReadVariableOp") {
+        let source = inputName(node);
+        while (byNodeName.get(source)?.op === "Identity") {
+          resourceIdentityTypes.set(source, { T: node.attr?.dtype ?? {} });
+          source = inputName(byNodeName.get(source) as NodeDefView);
+        }
+        if (byNodeName.get(source)?.op !== "VarHandleOp") {
+          throw new ValueError("Cannot find the variable that is an input to the ReadVariableOp.");
+        }
+        continue;
+      }
       if (!VARIABLE_OPS.has(node.op ?? "")) continue;
       if (white !== undefined && !white.includes(name)) continue;
       if (black !== undefined && black.includes(name)) continue;
       frozen.push(node);
     }
-    // One run for every value, as TF's `sess.run(variable_names)`.
+    // One run for every value, as TF's `sess.run(variable_names)`; a resource variable's
+    // value is read through its `Read/ReadVariableOp`.
     const values =
-      frozen.length > 0 ? (args.sess.run(frozen.map((n) => `${n.name}:0`)) as NDArray[]) : [];
+      frozen.length > 0
+        ? (args.sess.run(
+            frozen.map((n) =>
+              n.op === "VarHandleOp" ? `${n.name}/Read/ReadVariableOp:0` : `${n.name}:0`,
+            ),
+          ) as NDArray[])
+        : [];
     hookLogging.info(`Froze ${values.length} variables.`);
     const byName = new Map(frozen.map((n, i) => [n.name ?? "", values[i] as NDArray]));
     let converted = 0;
     const node = (inference.node as NodeDefView[]).map((n): NodeDefMessage => {
       const value = byName.get(n.name ?? "");
-      if (value === undefined) return n;
-      converted++;
-      return frozenConst(n, value);
+      if (value !== undefined) {
+        converted++;
+        return frozenConst(n, value);
+      }
+      const identityType = resourceIdentityTypes.get(n.name ?? "");
+      if (identityType !== undefined) return { ...n, attr: { ...n.attr, ...identityType } };
+      if (n.op === "ReadVariableOp") {
+        // Its VarHandleOp is now a Const: the read becomes an Identity of it.
+        const attr: NonNullable<NodeDefMessage["attr"]> = { T: n.attr?.dtype ?? {} };
+        if (n.attr?._class !== undefined) attr._class = n.attr._class;
+        return { name: n.name, op: "Identity", input: [n.input?.[0] ?? ""], attr };
+      }
+      return n;
     });
     const out: GraphDefMessage = { node };
     if (inference.library) out.library = inference.library;

@@ -24,8 +24,12 @@ export {
   parseExample,
   FixedLenFeature,
   VarLenFeature,
+  FixedLenSequenceFeature,
+  SparseFeature,
   type FixedLenFeatureSpec,
+  type SparseFeatureSpec,
   type VarLenFeatureSpec,
+  type FixedLenSequenceFeatureSpec,
   type FeatureSpec,
   type ParsedFeatures,
 } from "../ops/parsing/parse_example.js";

@@ -48,6 +48,29 @@ export interface KernelRuntime {
    * made by `create` on first use; disposed when the session closes.
    */
   resource<T extends Stashable>(op: Operation, create: () => T): T;
+  /** The session's resource variables (`VarHandleOp`'s), reached through their handles. */
+  readonly resourceVariables: ResourceVariableStore;
+}
+
+/**
+ * A session's resource variables, keyed as TensorFlow's resource manager keys them: by
+ * container and shared name, so two `VarHandleOp`s naming the same pair share one value.
+ * A handle is the number a `VarHandleOp` kernel outputs; values written during a run are
+ * kept aside until the run succeeds, as for reference variables.
+ */
+export interface ResourceVariableStore {
+  /** The handle of the variable `container`/`sharedName` (made on first use). */
+  handleOf(container: string, sharedName: string): number;
+  /** The current value; throws TensorFlow's error when the variable has none. */
+  read(handle: number, reader: Operation): tfc.Tensor;
+  /** Replaces the value; the store takes ownership of `value`. */
+  write(handle: number, value: tfc.Tensor): void;
+  /** Whether the variable has a value. */
+  isInitialized(handle: number): boolean;
+  /** Drops the value (`DestroyResourceOp`); `false` when there was none. */
+  destroy(handle: number): boolean;
+  /** `container/shared_name`, as TensorFlow's errors name the variable. */
+  describe(handle: number): { container: string; name: string };
 }
 
 /** A value a kernel can hand to a later kernel of the same run. */

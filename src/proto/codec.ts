@@ -168,6 +168,7 @@ export const SavedModel = codec("tensorflow.SavedModel", tf.SavedModel);
 export const SaverDef = codec("tensorflow.SaverDef", tf.SaverDef);
 export const BundleHeaderProto = codec("tensorflow.BundleHeaderProto", tf.BundleHeaderProto);
 export const BundleEntryProto = codec("tensorflow.BundleEntryProto", tf.BundleEntryProto);
+export const SavedTensorSlices = codec("tensorflow.SavedTensorSlices", tf.SavedTensorSlices);
 export const ValuesDef = codec("tensorflow.ValuesDef", tf.ValuesDef);
 export const ControlFlowContextDef = codec(
   "tensorflow.ControlFlowContextDef",

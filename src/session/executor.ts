@@ -369,6 +369,10 @@ export class Executor implements KernelRuntime {
     return this.state.nextRandomSeed(op);
   }
 
+  get resourceVariables(): VariableState {
+    return this.state;
+  }
+
   prepareSubgraph(
     fetches: readonly Tensor[],
     feeds: readonly Tensor[],

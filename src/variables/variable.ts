@@ -12,7 +12,7 @@ import {
 import { TensorShape } from "../graph/tensor_shape.js";
 import type { SliceItem } from "../graph/slice_spec.js";
 import { nameFromScopeName } from "../graph/names.js";
-import { openNameScope } from "../scope/name_scope.js";
+import { openNameScope, withNameScope } from "../scope/name_scope.js";
 import type { Constraint } from "../scope/types.js";
 import { convertToTensor } from "../ops/convert.js";
 import { pythonOperator, neg } from "../ops/math/operators.js";
@@ -40,7 +40,14 @@ import {
   type CallArgs,
   type OptionsOf,
 } from "../graph/call_args.js";
-import { fromVariableDef, toVariableDef, type VariableDefMessage } from "./variable_def.js";
+import {
+  fromVariableDef,
+  RESOURCE_VARIABLE_OPS,
+  toVariableDef,
+  type VariableDefMessage,
+} from "./variable_def.js";
+import { assignVariableOp, readVariableOp } from "../ops/state/resource_variable_ops.js";
+import { buildOp } from "../ops/op_scope.js";
 import {
   aggregationKind,
   checkedLaterKind,
@@ -216,7 +223,7 @@ export function replaceInitializer(
  * ```
  */
 export class Variable implements TensorConvertible {
-  /** The `VariableV2` op. */
+  /** The `VariableV2` op (a resource variable's: its `VarHandleOp`). */
   readonly op: Operation;
   /** The value read for ops that use the variable (`<name>/read:0`). */
   readonly snapshot: Tensor;
@@ -286,17 +293,25 @@ export class Variable implements TensorConvertible {
   get name(): string {
     return this.ref.name;
   }
+  /**
+   * Whether it is a resource variable (TF's `ResourceVariable`, from an imported meta
+   * graph): its op is a `VarHandleOp`, read by `ReadVariableOp`s and written through
+   * `AssignVariableOp`s on the handle.
+   */
+  get isResource(): boolean {
+    return RESOURCE_VARIABLE_OPS.has(this.op.type);
+  }
   /** The static shape. */
   get shape(): TensorShape {
-    return this.ref.shape;
+    return this.isResource ? (this.op.attrs.shape as TensorShape) : this.ref.shape;
   }
   /** TensorFlow's `get_shape()`. */
   getShape(): TensorShape {
-    return this.ref.shape;
+    return this.shape;
   }
   /** The base dtype (`"float32"`; `toString` shows `float32_ref`). */
   get dtype(): DType {
-    return this.ref.dtype;
+    return this.isResource ? (this.op.attrs.dtype as DType) : this.ref.dtype;
   }
   /** The graph that holds it. */
   get graph(): Graph {
@@ -306,7 +321,10 @@ export class Variable implements TensorConvertible {
   get device(): string {
     return this.op.device;
   }
-  /** The storage tensor (`float32_ref`), as ops that write take it. */
+  /**
+   * The storage tensor (`float32_ref`), as ops that write take it; a resource variable's
+   * handle (`resource`).
+   */
   get refTensor(): Tensor {
     return this.ref;
   }
@@ -320,8 +338,14 @@ export class Variable implements TensorConvertible {
     return this.snapshot;
   }
 
-  /** A new read of the current value (`read_value()`), an `Identity` named `read`. */
+  /**
+   * A new read of the current value (`read_value()`): an `Identity` named `read`; for a
+   * resource variable a `ReadVariableOp` under a `Read` name scope.
+   */
   readValue(): Tensor {
+    if (this.isResource) {
+      return withNameScope(this.graph, "Read", () => readVariableOp(this.ref, this.dtype));
+    }
     return identity(this.ref, { name: "read" });
   }
 
@@ -347,6 +371,8 @@ export class Variable implements TensorConvertible {
   assign(...args: CallArgs<typeof ASSIGN_PARAMS>): Tensor;
   assign(...args: unknown[]): Tensor | Operation {
     const a = ASSIGN.parse(args);
+    if (this.isResource)
+      return this.resourceUpdate("AssignVariableOp", a.value, a.name, a.readValue);
     return readOrOp(assign(this.ref, a.value, { name: a.name }), a.readValue);
   }
   /** An op that adds `delta` to the variable (`assign_add(delta, use_locking, name, read_value)`). */
@@ -360,6 +386,9 @@ export class Variable implements TensorConvertible {
   assignAdd(...args: CallArgs<typeof ASSIGN_DELTA_PARAMS>): Tensor;
   assignAdd(...args: unknown[]): Tensor | Operation {
     const a = ASSIGN_ADD.parse(args);
+    if (this.isResource) {
+      return this.resourceUpdate("AssignAddVariableOp", a.delta, a.name, a.readValue);
+    }
     return readOrOp(assignAdd(this.ref, a.delta, { name: a.name }), a.readValue);
   }
   /** An op that subtracts `delta` from the variable (`assign_sub`). */
@@ -373,7 +402,31 @@ export class Variable implements TensorConvertible {
   assignSub(...args: CallArgs<typeof ASSIGN_DELTA_PARAMS>): Tensor;
   assignSub(...args: unknown[]): Tensor | Operation {
     const a = ASSIGN_SUB.parse(args);
+    if (this.isResource) {
+      return this.resourceUpdate("AssignSubVariableOp", a.delta, a.name, a.readValue);
+    }
     return readOrOp(assignSub(this.ref, a.delta, { name: a.name }), a.readValue);
+  }
+
+  /**
+   * A resource variable's `assign`/`assign_add`/`assign_sub` (TF 1.15's
+   * `ResourceVariable`): the op on the handle, and with `readValue` a read that waits for it.
+   */
+  private resourceUpdate(
+    type: "AssignVariableOp" | "AssignAddVariableOp" | "AssignSubVariableOp",
+    value: TensorLike,
+    name: string | undefined,
+    readValue: boolean | undefined,
+  ): Tensor | Operation {
+    const graph = this.graph;
+    return graph.atomically(() => {
+      const update =
+        type === "AssignVariableOp"
+          ? assignVariableOp(this.ref, value, name)
+          : resourceDelta(type, this.ref, this.shape, this.dtype, value, name);
+      if (readValue === false) return update;
+      return graph.controlDependencies([update], () => readVariableOp(this.ref, this.dtype));
+    });
   }
 
   /**
@@ -505,9 +558,10 @@ export class Variable implements TensorConvertible {
     return new Variable({ variableDef: a.variableDef, importScope: a.importScope });
   }
 
-  /** `<tf.Variable 'test/weight_1:0' shape=(2,) dtype=float32_ref>`. */
+  /** `<tf.Variable 'test/weight_1:0' shape=(2,) dtype=float32_ref>` (no `_ref` for a resource). */
   toString(): string {
-    return `<tf.Variable '${this.name}' shape=${this.shape.toString()} dtype=${this.dtype}_ref>`;
+    const ref = this.isResource ? "" : "_ref";
+    return `<tf.Variable '${this.name}' shape=${this.shape.toString()} dtype=${this.dtype}${ref}>`;
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
@@ -599,6 +653,22 @@ function checkVariableArgs(args: CallArgs<typeof VARIABLE_PARAMS>): VariableInit
  */
 function readOrOp(t: Tensor, readValue: boolean | undefined): Tensor | Operation {
   return readValue === false ? t.op : t;
+}
+
+/** `assign_add_variable_op`/`assign_sub_variable_op`, checked as their shape function does. */
+function resourceDelta(
+  type: "AssignAddVariableOp" | "AssignSubVariableOp",
+  handle: Tensor,
+  shape: TensorShape,
+  dtype: DType,
+  delta: TensorLike,
+  name: string | undefined,
+): Operation {
+  const d = convertToTensor(delta, { dtype });
+  if (!shape.isCompatibleWith(d.shape)) {
+    throw new ValueError(`Shapes ${shape.toString()} and ${d.shape.toString()} are incompatible`);
+  }
+  return buildOp(type, [handle, d], [], { dtype }, name);
 }
 
 function needHooks(): VariableSessionHooks {

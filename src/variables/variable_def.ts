@@ -15,6 +15,9 @@ export type VariableDefMessage = tensorflow.VariableDef.$Properties;
 /** The op types a reference variable can be (`Variable` is TF 0.x's). */
 export const REF_VARIABLE_OPS: ReadonlySet<string> = new Set(["VariableV2", "Variable"]);
 
+/** The op type of a resource variable's handle. */
+export const RESOURCE_VARIABLE_OPS: ReadonlySet<string> = new Set(["VarHandleOp"]);
+
 /** What a `VariableDef` names in the graph. */
 export interface VariableFromDef {
   ref: Tensor;
@@ -32,23 +35,24 @@ function tensorNamed(graph: Graph, name: string, what: string): Tensor {
   return graph.getTensorByName(name);
 }
 
-/** Looks up the ops a VariableDef names, with `importScope` prepended to every name. */
+/**
+ * Looks up the ops a VariableDef names, with `importScope` prepended to every name. A
+ * resource variable's (`is_resource`, TF 1.15's `ResourceVariable._init_from_proto`) names
+ * its `VarHandleOp` output, an `AssignVariableOp` initializer and a `ReadVariableOp` snapshot.
+ */
 export function fromVariableDef(
   graph: Graph,
   def: VariableDefMessage,
   importScope: string | null | undefined,
 ): VariableFromDef {
-  if (def.isResource === true) {
-    throw new ValueError(
-      `VariableDef of '${def.variableName ?? ""}' is a resource variable: scopeflow's variables are reference variables (VariableV2)`,
-    );
-  }
   const scoped = (name: string | null | undefined): string =>
     prependNameScope(name ?? "", importScope);
   const ref = tensorNamed(graph, scoped(def.variableName), "variable_name");
-  if (!REF_VARIABLE_OPS.has(ref.op.type)) {
+  const isResource = def.isResource === true;
+  const expected = isResource ? RESOURCE_VARIABLE_OPS : REF_VARIABLE_OPS;
+  if (!expected.has(ref.op.type)) {
     throw new ValueError(
-      `VariableDef.variable_name '${ref.name}' is the output of a ${ref.op.type} op, not of a VariableV2`,
+      `VariableDef.variable_name '${ref.name}' is the output of a ${ref.op.type} op, not of a ${isResource ? "VarHandleOp" : "VariableV2"}`,
     );
   }
   const initializer = graph.getOperationByName(scoped(def.initializerName));
@@ -83,6 +87,7 @@ export function toVariableDef(
     def.initialValueName = stripNameScope(v.initialValue.name, exportScope);
   }
   def.trainable = v.trainable;
+  if (RESOURCE_VARIABLE_OPS.has(v.ref.op.type)) def.isResource = true;
   def.initializerName = stripNameScope(v.initializer.name, exportScope);
   def.snapshotName = stripNameScope(v.snapshot.name, exportScope);
   return def;

@@ -128,6 +128,48 @@ describe("io.parseExample(serialized, features, name, example_names), FixedLenFe
     expect(build(2)).toEqual(first);
   });
 
+  it("FixedLenSequenceFeature(shape, dtype, allow_missing, default_value): positional and options forms agree", () => {
+    const positional = tf.io.FixedLenSequenceFeature([2], tf.float32, true, -1);
+    const options = tf.io.FixedLenSequenceFeature({
+      shape: [2],
+      dtype: tf.float32,
+      allowMissing: true,
+      defaultValue: -1,
+    });
+    const mixed = tf.io.FixedLenSequenceFeature([2], tf.float32, {
+      allowMissing: true,
+      defaultValue: -1,
+    });
+    for (const f of [options, mixed]) {
+      expect([f.kind, String(f.shape), f.dtype, f.allowMissing, f.defaultValue]).toEqual([
+        positional.kind,
+        String(positional.shape),
+        positional.dtype,
+        positional.allowMissing,
+        positional.defaultValue,
+      ]);
+    }
+    expect(tf.io.FixedLenSequenceFeature([], tf.string).allowMissing).toBe(false);
+    expect(() => tf.io.FixedLenSequenceFeature({ shape: [], dtype: tf.int32 })).toThrow(
+      "FixedLenSequenceFeature: dtype must be one of float32, int64 or string, got int32",
+    );
+  });
+
+  it("SparseFeature(index_key, value_key, dtype, size, already_sorted): positional and options forms agree", () => {
+    const positional = tf.io.SparseFeature(["ix"], "val", tf.float32, [13], true);
+    const options = tf.io.SparseFeature({
+      indexKey: ["ix"],
+      valueKey: "val",
+      dtype: tf.float32,
+      size: [13],
+      alreadySorted: true,
+    });
+    const mixed = tf.io.SparseFeature(["ix"], "val", tf.float32, [13], { alreadySorted: true });
+    for (const f of [options, mixed]) expect(f).toEqual(positional);
+    expect(tf.io.SparseFeature("ix", "val", tf.int64, 5).alreadySorted).toBe(false);
+    expect(() => tf.io.SparseFeature("ix", "val", tf.float32, 1.5 as never)).toThrow(TypeError);
+  });
+
   it("refuses unknown keywords and wrong kinds", () => {
     expect(() =>
       tf.io.FixedLenFeature([1], tf.float32, undefined, { shapes: [1] } as never),

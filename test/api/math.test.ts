@@ -191,7 +191,7 @@ describe("unary ops: (x, name); identity/stopGradient: (input, name); nn activat
       () => tf.logicalNot(tf.constant([true, false]), "n"),
       () => tf.logicalNot({ x: tf.constant([true, false]), name: "n" }),
     );
-    expect(line(pic, "n")).toBe(`n = LogicalNot(Const:0) [T="bool"] -> bool(2,)`);
+    expect(line(pic, "n")).toBe(`n = LogicalNot(Const:0) [] -> bool(2,)`);
     expect(run(tf.logicalNot(tf.constant([true, false])))).toBe("[False  True]");
   });
 

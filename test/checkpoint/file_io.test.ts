@@ -2,7 +2,7 @@
  * file_io.ts writes each operation once, as a generator of file steps, run by a sync and an
  * async driver: the two must write the same bytes, read the same values and fail the same way.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -14,7 +14,7 @@ import {
   writeBundleSync,
 } from "../../src/checkpoint/file_io.js";
 import { writeBundle, type BundleTensorInput } from "../../src/checkpoint/format/bundle.js";
-import { filesIn, rejected, tempDir, thrown } from "./helpers.js";
+import { filesIn, fixturesDir, rejected, tempDir, thrown } from "./helpers.js";
 
 /** Small tensors (batched into one write), one over the batch size, one over a 4 MiB chunk. */
 function entries(): BundleTensorInput[] {
@@ -91,20 +91,27 @@ describe("the sync and async drivers", () => {
     expect(filesIn(dir).filter((f) => f.includes(".tempstate"))).toEqual([]);
   });
 
-  it("refuse a missing checkpoint and a V1 file with the same errors", async () => {
+  it("refuse a missing checkpoint with the same errors; read a V1 file named by the prefix", async () => {
     const dir = tempDir();
     const missing = path.join(dir, "nothing");
     const message = `Unsuccessful TensorSliceReader constructor: Failed to find any matching files for ${missing}`;
     expect(thrown(() => openBundleSync(missing)).message).toBe(message);
     expect((await rejected(openBundleAsync(missing))).message).toBe(message);
-    // A V1 checkpoint is a single table file named by the prefix.
+    // A V1 checkpoint is a single table file named by the prefix: read, as TF's RestoreV2 does.
     const v1 = path.join(dir, "v1");
-    writeFileSync(v1, writeBundle(entries().slice(0, 1)).index);
-    const syncV1 = thrown(() => openBundleSync(v1));
-    expect(syncV1).toMatchObject({ code: "v1-format" });
-    expect(await rejected(openBundleAsync(v1))).toMatchObject({
-      code: "v1-format",
-      message: syncV1.message,
+    copyFileSync(path.join(fixturesDir, "serving-bad-half-plus-two-v1-format", "export"), v1);
+    expect(openBundleSync(v1).getTensor("Variable_1").values).toEqual(new Float32Array([2]));
+    expect((await openBundleAsync(v1)).getTensor("Variable").values).toEqual(
+      new Float32Array([0.5]),
+    );
+    // A table that is no V1 checkpoint (a V2 index under the prefix's name) is corrupt.
+    const notV1 = path.join(dir, "not_v1");
+    writeFileSync(notV1, writeBundle(entries().slice(0, 1)).index);
+    const e = thrown(() => openBundleSync(notV1));
+    expect(e).toMatchObject({ code: "corrupt" });
+    expect(await rejected(openBundleAsync(notV1))).toMatchObject({
+      code: "corrupt",
+      message: e.message,
     });
   });
 });

@@ -130,14 +130,27 @@ describe("other TensorFlow checkpoints", () => {
     expect(sess.run(a).item()).toBe(0.5);
   });
 
-  it("refuses a legacy V1 checkpoint clearly", () => {
-    const prefix = path.join(fixturesDir, "serving-bad-half-plus-two-v1-format", "export");
-    tf.getVariable("a", [], { initializer: tf.zerosInitializer() });
+  it("reads a legacy V1 checkpoint as TF 1.15 does (bad_half_plus_two, TF ~0.10)", () => {
+    const dir = path.join(fixturesDir, "serving-bad-half-plus-two-v1-format");
+    const prefix = path.join(dir, "export");
+    expect(tf.train.listVariables(prefix)).toEqual([
+      ["Variable", []],
+      ["Variable_1", []],
+    ]);
+    expect(tf.train.loadVariable(prefix, "Variable_1").item()).toBe(2);
+    const reader = tf.train.loadCheckpoint(prefix);
+    expect(reader.getVariableToDtypeMap().get("Variable")).toBe("DT_FLOAT");
+    expect(reader.getTensor("Variable").item()).toBe(0.5);
+    // Its own export.meta (legacy Variable ops) restored through the graph's saver.
+    const saver = tf.train.importMetaGraph(path.join(dir, "export.meta")) as tf.train.Saver;
     using sess = new tf.Session();
-    const e = thrown(() => new tf.train.Saver().restore(sess, prefix));
-    expect(e).toBeInstanceOf(tf.errors.UnimplementedError);
-    expect(e.message).toContain("is a V1 (legacy) checkpoint");
-    expect(() => tf.train.listVariables(prefix)).toThrow(/V1 \(legacy\) checkpoint/);
+    saver.restore(sess, prefix);
+    const g = tf.getDefaultGraph();
+    const y = sess.run(
+      g.getTensorByName("Add:0"),
+      new Map([[g.getTensorByName("Placeholder:0"), [0, 2]]]),
+    );
+    expect(y.toArray()).toEqual([2, 3]);
   });
 
   it("lists an int64 global_step from a TF1 index (MiniGo)", () => {

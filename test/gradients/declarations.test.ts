@@ -54,6 +54,11 @@ const TF_NOT_DIFFERENTIABLE = [
   "MergeSummary",
   "ScalarSummary",
   "TensorSummaryV2",
+  // resource_variable_ops.py
+  "VarIsInitializedOp",
+  "VariableShape",
+  // sets_impl.py
+  "DenseToDenseSetOperation",
   // state_grad.py
   "Assign",
   "AssignAdd",

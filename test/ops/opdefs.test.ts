@@ -51,6 +51,10 @@ const CHANGED_BY_TF_1_15: Record<string, [string, (attrs: readonly string[]) => 
   Conv2DBackpropInput: ["core/ops/nn_ops.cc: explicit padding (TF 1.14)", withExplicitPadding],
   Conv2DBackpropFilter: ["core/ops/nn_ops.cc: explicit padding (TF 1.14)", withExplicitPadding],
   GatherV2: ["core/ops/array_ops.cc: batch_dims (TF 1.14)", (a) => ["batch_dims: int = 0", ...a]],
+  ResourceGather: [
+    "core/ops/resource_variable_ops.cc: batch_dims (TF 1.14)",
+    (a) => ["batch_dims: int = 0", ...a],
+  ],
   MapDataset: [
     "core/ops/dataset_ops.cc",
     (a) => [...a, "use_inter_op_parallelism: bool = true", "preserve_cardinality: bool = false"],

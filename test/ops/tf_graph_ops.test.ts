@@ -192,3 +192,96 @@ describe("TF-written graphs that hold these ops run", () => {
     ]);
   });
 });
+
+describe("DenseToDenseSetOperation (tf.sets over dense rows, in Keras' assert_broadcastable)", () => {
+  function setOp(operation: string, a: number[][], b: number[][]): tf.Tensor[] {
+    const ta = tf.constant(a, tf.int32);
+    const tb = tf.constant(b, tf.int32);
+    return makeOp(
+      tf.getDefaultGraph(),
+      "DenseToDenseSetOperation",
+      "DenseToDenseSetOperation",
+      [ta, tb],
+      [
+        { dtype: "int64", shape: new tf.TensorShape([null, 2]) },
+        { dtype: "int32", shape: new tf.TensorShape([null]) },
+        { dtype: "int64", shape: new tf.TensorShape([2]) },
+      ],
+      { set_operation: operation, validate_indices: true, T: "int32" },
+    ).outputs.slice();
+  }
+  const A = [
+    [1, 1, 3],
+    [5, 2, 2],
+  ];
+  const B = [
+    [3, 1, 9],
+    [2, 7, 5],
+  ];
+
+  // Each row is a set (repeats dropped); the result rows are sorted, the dense shape's
+  // last dimension is the largest result set (TF's set_ops_test cases).
+  const cases: [string, number[][], number[], number[]][] = [
+    [
+      "intersection",
+      [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ],
+      [1, 3, 2, 5],
+      [2, 2],
+    ],
+    [
+      "b-a",
+      [
+        [0, 0],
+        [1, 0],
+      ],
+      [9, 7],
+      [2, 1],
+    ],
+    ["a-b", [], [], [2, 0]],
+    [
+      "union",
+      [
+        [0, 0],
+        [0, 1],
+        [0, 2],
+        [1, 0],
+        [1, 1],
+        [1, 2],
+      ],
+      [1, 3, 9, 2, 5, 7],
+      [2, 3],
+    ],
+  ];
+  for (const [operation, indices, values, shape] of cases) {
+    it(`set_operation '${operation}'`, () => {
+      const [i, v, s] = setOp(operation, A, B);
+      using sess = new tf.Session();
+      const [ri, rv, rs] = sess.run([i as tf.Tensor, v as tf.Tensor, s as tf.Tensor]);
+      expect(ri.toArray()).toEqual(indices.length === 0 ? [] : indices);
+      expect(rv.toArray()).toEqual(values);
+      expect(rs.toArray()).toEqual(shape);
+    });
+  }
+
+  it("rank 1 sets are TF's InvalidArgumentError", () => {
+    const op = makeOp(
+      tf.getDefaultGraph(),
+      "DenseToDenseSetOperation",
+      "sets",
+      [tf.constant([1, 2], tf.int32), tf.constant([1], tf.int32)],
+      [
+        { dtype: "int64", shape: tf.TensorShape.unknown() },
+        { dtype: "int32", shape: tf.TensorShape.unknown() },
+        { dtype: "int64", shape: tf.TensorShape.unknown() },
+      ],
+      { set_operation: "a-b", validate_indices: true, T: "int32" },
+    );
+    using sess = new tf.Session();
+    expect(() => sess.run(op.outputs[1] as tf.Tensor)).toThrow("Invalid rank 1.");
+  });
+});

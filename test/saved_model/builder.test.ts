@@ -283,3 +283,37 @@ describe("a model without variables", () => {
     ).toEqual([3, 6]);
   });
 });
+
+describe("the SavedModel's merged .index", () => {
+  it("is TF 1.14's half_plus_two index byte for byte (Snappy-compressed block included)", () => {
+    // saved_model_half_plus_two.py's variables, saved by the builder's sharded saver, whose
+    // MergeV2Checkpoints compresses the merged index's block as TF's MergeBundles does.
+    const g = new tf.Graph();
+    const dir = path.join(tempDir(), "half_plus_two");
+    g.asDefault(() => {
+      const vars = (
+        [
+          ["a", 0.5],
+          ["b", 2],
+          ["c", 3],
+          ["a2", 0.5],
+          ["c2", 3],
+        ] as const
+      ).map(([name, value]) => new tf.Variable(value, { name }));
+      using sess = new tf.Session({ graph: g });
+      sess.run(vars.map((v) => v.initializer));
+      const builder = new tf.savedModel.Builder(dir);
+      builder.addMetaGraphAndVariables(sess, [tf.savedModel.tagConstants.SERVING]);
+      builder.save();
+    });
+    const fixture = path.resolve(
+      import.meta.dirname,
+      "../fixtures/tf-checkpoints/serving-half-plus-two-tf1.14/variables",
+    );
+    for (const file of ["variables.index", "variables.data-00000-of-00001"]) {
+      expect(readFileSync(path.join(dir, "variables", file)), file).toEqual(
+        readFileSync(path.join(fixture, file)),
+      );
+    }
+  });
+});

@@ -80,6 +80,11 @@ export interface ReadBundleOptions {
   prefix?: string;
   /** Receives non-fatal notices (float64 narrowed to float32); default console.warn. */
   onWarning?: (message: string) => void;
+  /**
+   * The data is held in memory only, with no data files under the prefix (a V1
+   * checkpoint converted on reading): readers must not look for `prefix.data-*`.
+   */
+  inMemory?: boolean;
 }
 
 interface DTypeSpec {
@@ -371,6 +376,8 @@ export class BundleReader {
   /** The decoded BundleHeaderProto. */
   readonly header: BundleHeaderProto;
   readonly prefix: string;
+  /** See {@link ReadBundleOptions.inMemory}. */
+  readonly inMemory: boolean;
   private readonly entries = new Map<string, IndexedEntry>();
   private readonly ordered: BundleEntryInfo[] = [];
   private readonly shards = new Map<number, Uint8Array>();
@@ -384,6 +391,7 @@ export class BundleReader {
     options: ReadBundleOptions = {},
   ) {
     this.prefix = options.prefix ?? "<memory>";
+    this.inMemory = options.inMemory === true;
     this.warn = options.onWarning ?? ((m) => console.warn(m));
     const indexFile = this.indexFile;
     const table = readTable(plainBytes(indexBytes), indexFile);
@@ -734,21 +742,9 @@ export class BundleReader {
 function v1Error(prefix: string): CheckpointFormatError {
   return new CheckpointFormatError(
     "v1-format",
-    `${prefix} is a V1 (legacy) checkpoint; scopeflow reads only the V2 format (prefix.index + prefix.data-*)`,
+    `${prefix} is a V1 (legacy) checkpoint, not a V2 bundle index: open it by its prefix (or with readV1Checkpoint)`,
     { file: prefix },
   );
-}
-
-/**
- * Error for a legacy V1 checkpoint file (exposed for file-level sniffing in ../file_io.ts).
- *
- * @example
- * ```ts
- * v1CheckpointError("model/export").message; // ==> model/export is a V1 (legacy) checkpoint; scopeflow reads only the V2 format (prefix.index + prefix.data-*)
- * ```
- */
-export function v1CheckpointError(prefix: string): CheckpointFormatError {
-  return v1Error(prefix);
 }
 
 /**
@@ -789,7 +785,8 @@ export interface MergedBundle {
 
 /**
  * TensorFlow's `MergeBundles` on the index tables (the last step of a sharded save, op
- * `MergeV2Checkpoints`): every entry of every input bundle, with its shard id renumbered
+ * `MergeV2Checkpoints`), its table blocks Snappy-compressed as TF 1.15 writes them when
+ * that saves an eighth: every entry of every input bundle, with its shard id renumbered
  * in the order the inputs' data files are first met; one header counting all shards. The
  * caller renames each input data file to the merged bundle's name for it.
  *
@@ -872,10 +869,15 @@ export function mergeBundleIndexes(
     },
   };
   const sorted = [...entries.values()].sort((a, b) => compareBytes(a.key, b.key));
-  const index = buildTable([
-    { key: new Uint8Array(0), value: encodeBundleHeader(header) },
-    ...sorted.map((e) => ({ key: e.key, value: encodeBundleEntry(e.entry) })),
-  ]);
+  // TF 1.15's MergeBundles builds the merged table with the default table options: its
+  // blocks are Snappy-compressed when that saves an eighth (SaveV2's own index never is).
+  const index = buildTable(
+    [
+      { key: new Uint8Array(0), value: encodeBundleHeader(header) },
+      ...sorted.map((e) => ({ key: e.key, value: encodeBundleEntry(e.entry) })),
+    ],
+    { compression: "snappy" },
+  );
   const renames = [...shardIds].map(([from, id]) => ({
     from,
     to: dataFileName(mergedPrefix, id, shardIds.size),

@@ -13,7 +13,7 @@
 import { ByteReader, ByteWriter, compareBytes, plainBytes, readFixed32 } from "./bytes.js";
 import { crc32c, crc32cExtend, maskCrc32c, unmaskCrc32c } from "./crc32c.js";
 import { CheckpointFormatError, describeError } from "./errors.js";
-import { snappyUncompress } from "./snappy.js";
+import { snappyCompress, snappyUncompress } from "./snappy.js";
 
 const MAGIC_LO = 0x8b80fb57;
 const MAGIC_HI = 0xdb477524;
@@ -38,6 +38,13 @@ export interface TableWriteOptions {
   blockSize?: number;
   /** Keys between restart points in data blocks; TF default 16. Index blocks always use 1. */
   blockRestartInterval?: number;
+  /**
+   * TF's `table::Options.compression`: `"snappy"` stores each block Snappy-compressed when
+   * that saves at least an eighth of it (TF's rule), else raw. Default `"none"`, as TF's
+   * `BundleWriter` writes every `.index` (SaveV2); TF 1.14–1.15's `MergeBundles`
+   * (MergeV2Checkpoints, the sharded savers) uses the table default, Snappy.
+   */
+  compression?: "none" | "snappy";
 }
 
 /** One key/value pair of a table; keys are raw bytes ordered bytewise. */
@@ -152,13 +159,14 @@ export function shortSuccessor(key: Uint8Array): Uint8Array {
   return key;
 }
 
-/** Port of TF's TableBuilder with compression off (BundleWriter never compresses). */
+/** Port of TF's TableBuilder (block compression as `TableWriteOptions.compression`). */
 class TableBuilder {
   private readonly out = new ByteWriter(4096);
   private readonly dataBlock: BlockBuilder;
   private readonly indexBlock = new BlockBuilder(1);
   private readonly blockSize: number;
   private readonly restartInterval: number;
+  private readonly snappy: boolean;
   private lastKey: Uint8Array = new Uint8Array(0);
   private numEntries = 0;
   private pendingHandle: BlockHandle | undefined;
@@ -166,6 +174,7 @@ class TableBuilder {
   constructor(options: TableWriteOptions) {
     this.blockSize = options.blockSize ?? 262144;
     this.restartInterval = options.blockRestartInterval ?? 16;
+    this.snappy = options.compression === "snappy";
     if (!(this.blockSize >= 1) || !(this.restartInterval >= 1)) {
       throw new RangeError("blockSize and blockRestartInterval must be >= 1");
     }
@@ -211,9 +220,18 @@ class TableBuilder {
   }
 
   private writeBlock(block: BlockBuilder): BlockHandle {
-    const contents = block.finish();
+    const raw = block.finish();
+    let contents = raw;
+    let blockType = BLOCK_TYPE_RAW;
+    if (this.snappy) {
+      const compressed = snappyCompress(raw);
+      if (compressed.length < raw.length - Math.floor(raw.length / 8)) {
+        contents = compressed;
+        blockType = BLOCK_TYPE_SNAPPY;
+      }
+    }
     const handle = { offset: this.out.length, size: contents.length };
-    const type = Uint8Array.of(BLOCK_TYPE_RAW);
+    const type = Uint8Array.of(blockType);
     const crc = crc32cExtend(crc32c(contents), type);
     this.out.bytes(contents).bytes(type).fixed32(maskCrc32c(crc));
     block.reset();
@@ -237,7 +255,7 @@ function encodeHandle(h: BlockHandle): Uint8Array {
 
 /**
  * Builds a TF table file from entries sorted by key (bytewise, strictly
- * increasing), byte-identical to what TF's TableBuilder writes uncompressed.
+ * increasing), byte-identical to what TF's TableBuilder writes with the same options.
  *
  * @example
  * ```ts

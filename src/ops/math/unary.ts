@@ -181,7 +181,9 @@ export function unaryOp(
 ): Tensor {
   return inOpScope(options.name, defaultName, [x], (scope, graph) => {
     const tx = convertToTensor(x, { name: "x" });
-    return makeOp(graph, type, scope, [tx], [{ dtype: tx.dtype, shape: tx.shape }], { T: tx.dtype })
+    // `LogicalNot` is bool-only in TF: its OpDef has no `T`, so its node carries none.
+    const attrs = type === "LogicalNot" ? {} : { T: tx.dtype };
+    return makeOp(graph, type, scope, [tx], [{ dtype: tx.dtype, shape: tx.shape }], attrs)
       .outputs[0] as Tensor;
   });
 }

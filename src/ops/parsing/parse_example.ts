@@ -8,6 +8,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError, ValueError } from "../../errors.js";
 import {
   anyKind,
+  booleanKind,
   dtypeKind,
   kind,
   opt,
@@ -31,6 +32,11 @@ import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { SparseTensor } from "../sparse_tensor.js";
+import { sparseReorder } from "../sparse_reorder.js";
+import { cast } from "../array/cast.js";
+import { concat } from "../array/concat.js";
+import { expandDims } from "../array/expand_dims.js";
+import { stack } from "../array/stack.js";
 import { stringTensorBytes } from "../tfjs_internals.js";
 import { withNameScope } from "../../scope/name_scope.js";
 
@@ -52,7 +58,37 @@ export interface VarLenFeatureSpec {
   readonly dtype: FeatureDType;
 }
 
-export type FeatureSpec = FixedLenFeatureSpec | VarLenFeatureSpec;
+/**
+ * A dense feature whose first dimension varies (TF's `tf.io.FixedLenSequenceFeature`):
+ * parsed into `[batch, longest, ...shape]`, shorter Examples padded with `defaultValue`.
+ */
+export interface FixedLenSequenceFeatureSpec {
+  readonly kind: "FixedLenSequenceFeature";
+  /** The shape of one step (without the varying first dimension). */
+  readonly shape: TensorShape;
+  readonly dtype: FeatureDType;
+  /** Only `parseSingleSequenceExample` reads it (TF); `parseExample` always pads. */
+  readonly allowMissing: boolean;
+  /** The padding value (a scalar); `0` or `""` when not given. */
+  readonly defaultValue: TensorLike | null;
+}
+
+/**
+ * A sparse feature from an index feature and a value feature of each Example (TF's
+ * `tf.io.SparseFeature`): a `SparseTensor` of dense shape `[batch, size]` (one index key)
+ * or `[batch, ...size]` (several), built by `sparse_merge` from the two parsed features.
+ */
+export interface SparseFeatureSpec {
+  readonly kind: "SparseFeature";
+  readonly indexKey: string | readonly string[];
+  readonly valueKey: string;
+  readonly dtype: FeatureDType;
+  readonly size: number | readonly number[];
+  readonly alreadySorted: boolean;
+}
+
+export type FeatureSpec =
+  FixedLenFeatureSpec | VarLenFeatureSpec | FixedLenSequenceFeatureSpec | SparseFeatureSpec;
 
 function featureDType(dtype: DType | string, what: string): FeatureDType {
   const d = asDType(dtype as DType);
@@ -106,6 +142,78 @@ export const VarLenFeature = tfFunction(
   [req("dtype", dtypeKind)] as const,
   (a): VarLenFeatureSpec =>
     Object.freeze({ kind: "VarLenFeature", dtype: featureDType(a.dtype, "VarLenFeature") }),
+);
+
+/**
+ * TF 1.15's `FixedLenSequenceFeature(shape, dtype, allow_missing=False, default_value=None)`:
+ * a feature of `n` steps of `shape` each, `n` varying between Examples; `parseExample`
+ * gives `[batch, longest n, ...shape]`, padding shorter Examples with `defaultValue`.
+ *
+ * @example
+ * ```ts
+ * const f = tf.io.FixedLenSequenceFeature([2], tf.float32, true);
+ * [f.shape.toString(), f.allowMissing].join(" "); // ==> (2,) true
+ * ```
+ */
+export const FixedLenSequenceFeature = tfFunction(
+  "io.FixedLenSequenceFeature",
+  [
+    req("shape", shapeKind),
+    req("dtype", dtypeKind),
+    opt("allowMissing", booleanKind),
+    opt("defaultValue", anyKind<TensorLike>()),
+  ] as const,
+  (a): FixedLenSequenceFeatureSpec =>
+    Object.freeze({
+      kind: "FixedLenSequenceFeature",
+      shape: TensorShape.from(a.shape as ShapeLike),
+      dtype: featureDType(a.dtype, "FixedLenSequenceFeature"),
+      allowMissing: a.allowMissing === true,
+      defaultValue: a.defaultValue ?? null,
+    }),
+);
+
+/**
+ * TF 1.15's `SparseFeature(index_key, value_key, dtype, size, already_sorted=False)`: each
+ * Example's `valueKey` values placed at the positions its `indexKey` feature(s) give, in a
+ * `SparseTensor` of dense shape `[batch, size]`.
+ *
+ * @example
+ * ```ts
+ * const f = tf.io.SparseFeature("ix", "val", tf.float32, 10);
+ * [f.indexKey, f.valueKey, f.size, f.alreadySorted].join(" "); // ==> ix val 10 false
+ * ```
+ */
+export const SparseFeature = tfFunction(
+  "io.SparseFeature",
+  [
+    req(
+      "indexKey",
+      kind<string | readonly string[]>(
+        "a feature key or a list of them",
+        (v) => typeof v === "string" || (Array.isArray(v) && v.every((k) => typeof k === "string")),
+      ),
+    ),
+    req("valueKey", stringKind),
+    req("dtype", dtypeKind),
+    req(
+      "size",
+      kind<number | readonly number[]>(
+        "an int or a list of ints",
+        (v) => Number.isInteger(v) || (Array.isArray(v) && v.every((n) => Number.isInteger(n))),
+      ),
+    ),
+    opt("alreadySorted", booleanKind),
+  ] as const,
+  (a): SparseFeatureSpec =>
+    Object.freeze({
+      kind: "SparseFeature",
+      indexKey: a.indexKey,
+      valueKey: a.valueKey,
+      dtype: featureDType(a.dtype, "SparseFeature"),
+      size: a.size,
+      alreadySorted: a.alreadySorted === true,
+    }),
 );
 
 const nodeSuffix = (opName: string): string => `\n\t [[{{node ${opName}}}]]`;
@@ -195,11 +303,19 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
   const numDense = op.attrs.Ndense as number;
   const sparseTypes = op.attrs.sparse_types as FeatureDType[];
   const denseTypes = op.attrs.Tdense as FeatureDType[];
-  const denseShapes = (op.attrs.dense_shapes as TensorShape[]).map((s) => {
-    if (!s.isFullyDefined()) {
-      fail(`dense_shapes must be fully defined, got ${s.toRuntimeString()}`);
+  // A dense shape whose first dimension is unknown is a sequence (FixedLenSequenceFeature):
+  // each Example holds a multiple of the rest's size, padded to the longest.
+  const variableLength = (op.attrs.dense_shapes as TensorShape[]).map(
+    (s) => s.dims !== null && s.dims.length > 0 && s.dims[0] === null,
+  );
+  const denseShapes = (op.attrs.dense_shapes as TensorShape[]).map((s, d) => {
+    const inner = s.dims === null ? null : variableLength[d] ? s.dims.slice(1) : s.dims;
+    if (inner === null || inner.some((dim) => dim === null)) {
+      fail(
+        `dense_shapes[${d}] has unknown rank or unknown inner dimensions: ${s.toRuntimeString()}`,
+      );
     }
-    return s.asList() as number[];
+    return inner as number[];
   });
   const [serializedT, namesT] = inputs as [tfc.Tensor, tfc.Tensor];
   if (serializedT.rank !== 1) {
@@ -228,6 +344,14 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
     const t = inputs[2 + numSparse + numDense + d] as tfc.Tensor;
     const want = denseShapes[d] as number[];
     const size = want.reduce((a, b) => a * b, 1);
+    if (variableLength[d] === true) {
+      if (t.size !== 1) {
+        fail(
+          `dense_shape[${d}] is a variable length shape: ${(op.attrs.dense_shapes as TensorShape[])[d]?.toRuntimeString() ?? ""}, therefore def_value[${d}] must contain a single element (the padding element).  But its shape is: ${debugShape(t.shape)}`,
+        );
+      }
+      return tensorValues(t, denseTypes[d] as FeatureDType);
+    }
     if (t.size !== 0 && t.size !== size) {
       fail(
         `def_value[${d}].shape() == ${debugShape(t.shape)} != dense_shapes_[${d}] == ${debugShape(want)}`,
@@ -238,6 +362,8 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
 
   const batch = serialized.length;
   const dense = denseKeys.map(() => [] as FeatureValues["values"][number][]);
+  // A sequence feature's values per Example, padded once the longest is known.
+  const sequences = denseKeys.map(() => [] as FeatureValues["values"][number][][]);
   const sparse = sparseKeys.map(() => ({ values: [] as unknown[], ends: [] as number[] }));
   for (let e = 0; e < batch; e++) {
     const name = names.length > 0 ? (names[e] as string) : "<unknown>";
@@ -253,6 +379,27 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
       const shape = denseShapes[d] as number[];
       const found = Object.hasOwn(features, key) ? featureValues(features[key]) : null;
       const out = dense[d] as unknown[];
+      if (variableLength[d] === true) {
+        if (found === null) {
+          (sequences[d] as unknown[][]).push([]);
+          return;
+        }
+        if (found.dtype !== dtype) {
+          fail(
+            `Name: ${name}, Key: ${key}, Index: ${e}.  Data types don't match. Expected type: ${TF_TYPE_NAME[dtype]}`,
+          );
+        }
+        const stride = shape.reduce((a, b) => a * b, 1);
+        if (stride === 0 ? found.values.length !== 0 : found.values.length % stride !== 0) {
+          const typeName = dtype === "string" ? "bytes" : TF_TYPE_NAME[dtype];
+          const full = (op.attrs.dense_shapes as TensorShape[])[d]?.toRuntimeString() ?? "";
+          fail(
+            `Name: ${name}, Key: ${key}, Index: ${e}.  Number of ${typeName} values is not a multiple of stride length. Saw ${found.values.length} values but output shape is: ${full}`,
+          );
+        }
+        (sequences[d] as unknown[][]).push(found.values as unknown[]);
+        return;
+      }
       if (found === null) {
         const def = defaults[d];
         if (def === null || def === undefined) {
@@ -318,15 +465,34 @@ function parseExampleKernel(inputs: readonly tfc.Tensor[], op: Operation): tfc.T
     );
     shapes.push(tfc.tensor1d([batch, longest], "int32"));
   });
-  const denseOut = denseKeys.map((key, d) =>
-    outputTensor(
-      dense[d] as FeatureValues["values"],
+  const denseOut = denseKeys.map((key, d) => {
+    const shape = denseShapes[d] as number[];
+    if (variableLength[d] !== true) {
+      return outputTensor(
+        dense[d] as FeatureValues["values"],
+        denseTypes[d] as FeatureDType,
+        [batch, ...shape],
+        `Feature '${key}'`,
+        op.name,
+      );
+    }
+    const stride = shape.reduce((a, b) => a * b, 1);
+    const rows = sequences[d] as unknown[][];
+    const steps = stride === 0 ? 0 : Math.max(0, ...rows.map((r) => r.length / stride));
+    const pad = (defaults[d] as FeatureValues).values[0];
+    const out: unknown[] = [];
+    for (const r of rows) {
+      out.push(...r);
+      for (let k = r.length; k < steps * stride; k++) out.push(pad);
+    }
+    return outputTensor(
+      out as FeatureValues["values"],
       denseTypes[d] as FeatureDType,
-      [batch, ...(denseShapes[d] as number[])],
+      [batch, steps, ...shape],
       `Feature '${key}'`,
       op.name,
-    ),
-  );
+    );
+  });
   return [...indices, ...values, ...shapes, ...denseOut];
 }
 
@@ -367,12 +533,15 @@ registerOp({
 const isFeatureSpec = (f: unknown): boolean =>
   typeof f === "object" &&
   f !== null &&
-  ((f as FeatureSpec).kind === "FixedLenFeature" || (f as FeatureSpec).kind === "VarLenFeature");
+  ((f as FeatureSpec).kind === "FixedLenFeature" ||
+    (f as FeatureSpec).kind === "VarLenFeature" ||
+    (f as FeatureSpec).kind === "FixedLenSequenceFeature" ||
+    (f as FeatureSpec).kind === "SparseFeature");
 const isFeatures = (v: unknown): boolean =>
   typeof v === "object" && v !== null && Object.values(v).every(isFeatureSpec);
 // In the last position, an object of feature specs is `features`, not the options.
 const featuresKind = kind<Readonly<Record<string, FeatureSpec>>>(
-  "an object of FixedLenFeature/VarLenFeature by key",
+  "an object of FixedLenFeature/VarLenFeature/FixedLenSequenceFeature/SparseFeature by key",
   isFeatures,
   isFeatures,
 );
@@ -412,97 +581,221 @@ export const parseExample = tfFunction("io.parseExample", PARSE_EXAMPLE_PARAMS, 
   if (keys.length === 0) throw new ValueError(`Missing: features was {}.`);
   // _features_to_raw_params walks the keys sorted.
   const sorted = [...keys].sort();
-  const sparseKeys = sorted.filter((k) => a.features[k]?.kind === "VarLenFeature");
-  const denseKeys = sorted.filter((k) => a.features[k]?.kind === "FixedLenFeature");
+  // `_features_to_raw_params`: over the sorted keys, a VarLenFeature is a sparse key, a
+  // SparseFeature adds its (sorted) index keys as int64 and its value key, each once.
+  const sparseKeys: string[] = [];
+  const sparseTypes: FeatureDType[] = [];
+  const addSparse = (key: string, dtype: FeatureDType): void => {
+    const at = sparseKeys.indexOf(key);
+    if (at < 0) {
+      sparseKeys.push(key);
+      sparseTypes.push(dtype);
+    } else if (sparseTypes[at] !== dtype) {
+      throw new ValueError(
+        `Conflicting type ${asTfDTypeRepr(sparseTypes[at] as FeatureDType)} vs ${asTfDTypeRepr(dtype)} for feature ${key}.`,
+      );
+    }
+  };
+  for (const k of sorted) {
+    const f = a.features[k] as FeatureSpec;
+    if (f.kind === "VarLenFeature") {
+      sparseKeys.push(k);
+      sparseTypes.push(f.dtype);
+    } else if (f.kind === "SparseFeature") {
+      const indexKeys = typeof f.indexKey === "string" ? [f.indexKey] : [...f.indexKey].sort();
+      for (const ik of indexKeys) addSparse(ik, "int64");
+      addSparse(f.valueKey, f.dtype);
+    }
+  }
+  const denseKeys = sorted.filter((k) => {
+    const kindOf = a.features[k]?.kind;
+    return kindOf === "FixedLenFeature" || kindOf === "FixedLenSequenceFeature";
+  });
+  const overlap = denseKeys.filter((k) => sparseKeys.includes(k));
+  if (overlap.length > 0) {
+    throw new ValueError(
+      `Dense and sparse keys must not intersect; intersection: {${overlap.map((k) => `'${k}'`).join(", ")}}`,
+    );
+  }
   for (const k of denseKeys) {
-    const f = a.features[k] as FixedLenFeatureSpec;
+    const f = a.features[k] as FixedLenFeatureSpec | FixedLenSequenceFeatureSpec;
+    if (f.kind === "FixedLenSequenceFeature") continue;
+    const dims = f.shape.dims;
+    if (dims !== null && dims.length > 0 && dims[0] === null) {
+      throw new ValueError(
+        `First dimension of shape for feature ${k} unknown. Consider using FixedLenSequenceFeature.`,
+      );
+    }
     if (!f.shape.isFullyDefined()) {
       throw new ValueError(
         `All dimensions of shape for feature ${k} need to be known but received ${f.shape.toString()}.`,
       );
     }
   }
-  return inOpScope(a.name, "ParseExample", [a.serialized, a.exampleNames], (_scope, graph) => {
-    const defaults = denseKeys.map((k) => {
-      const f = a.features[k] as FixedLenFeatureSpec;
-      if (f.defaultValue === null) {
-        return withNameScope(graph, "Const", (s) =>
-          constantOp(graph, s, toConstValue([], f.dtype)),
-        );
-      }
-      if (f.defaultValue instanceof Tensor) return f.defaultValue;
-      const keyName = `key_${k.replace(/[^A-Za-z0-9_.\-/]/g, "_")}`;
-      const value = convertToTensor(f.defaultValue, { name: keyName, dtype: f.dtype });
-      return withNameScope(graph, "Reshape", (s) =>
-        reshapeIn(
-          graph,
-          s,
-          value,
-          withNameScope(graph, "shape", (ss) =>
-            constantOp(graph, ss, toConstValue(f.shape.asList() as number[], "int32")),
-          ),
-        ),
-      );
-    });
-    const denseShapes = denseKeys.map((k) => (a.features[k] as FixedLenFeatureSpec).shape);
-    const sparseTypes = sparseKeys.map((k) => (a.features[k] as VarLenFeatureSpec).dtype);
-    const denseTypes = denseKeys.map((k) => (a.features[k] as FixedLenFeatureSpec).dtype);
-    const outputs = inOpScope(a.name, "ParseExample", [], (opScope) => {
-      const serialized = convertToTensor(a.serialized, { name: "serialized", dtype: "string" });
-      const names = convertToTensor(a.exampleNames ?? [], { name: "names", dtype: "string" });
-      const sparseKeyTensors = sparseKeys.map((k, i) =>
-        convertToTensor(k, { name: `sparse_keys_${i}`, dtype: "string" }),
-      );
-      const denseKeyTensors = denseKeys.map((k, i) =>
-        convertToTensor(k, { name: `dense_keys_${i}`, dtype: "string" }),
-      );
-      defaults.forEach((t, i) => {
-        if (t.dtype !== denseTypes[i]) {
-          throw new TypeError(
-            `Value passed to parameter 'dense_defaults' has DataType ${t.dtype} not matching the feature '${denseKeys[i]}' (${denseTypes[i]})`,
+  const result = inOpScope(
+    a.name,
+    "ParseExample",
+    [a.serialized, a.exampleNames],
+    (_scope, graph) => {
+      const defaults = denseKeys.map((k) => {
+        const f = a.features[k] as FixedLenFeatureSpec | FixedLenSequenceFeatureSpec;
+        if (f.kind === "FixedLenSequenceFeature") {
+          // A sequence's default is its padding: a scalar (TF reshapes a given one to []).
+          if (f.defaultValue === null) {
+            return convertToTensor(f.dtype === "string" ? "" : 0, { dtype: f.dtype });
+          }
+          const keyName = `padding_${k.replace(/[^A-Za-z0-9_.\-/]/g, "_")}`;
+          const value = convertToTensor(f.defaultValue, { name: keyName, dtype: f.dtype });
+          return withNameScope(graph, "Reshape", (s) =>
+            reshapeIn(
+              graph,
+              s,
+              value,
+              withNameScope(graph, "shape", (ss) =>
+                constantOp(graph, ss, toConstValue([], "int32")),
+              ),
+            ),
           );
         }
+        if (f.defaultValue === null) {
+          return withNameScope(graph, "Const", (s) =>
+            constantOp(graph, s, toConstValue([], f.dtype)),
+          );
+        }
+        if (f.defaultValue instanceof Tensor) return f.defaultValue;
+        const keyName = `key_${k.replace(/[^A-Za-z0-9_.\-/]/g, "_")}`;
+        const value = convertToTensor(f.defaultValue, { name: keyName, dtype: f.dtype });
+        return withNameScope(graph, "Reshape", (s) =>
+          reshapeIn(
+            graph,
+            s,
+            value,
+            withNameScope(graph, "shape", (ss) =>
+              constantOp(graph, ss, toConstValue(f.shape.asList() as number[], "int32")),
+            ),
+          ),
+        );
       });
-      const shapes = parseExampleShapes(
-        opNameOf(opScope),
-        [serialized.shape, names.shape],
-        sparseKeys.length,
-        denseShapes,
+      // A sequence feature's shape gets the unknown first dimension (`_prepend_none_dimension`).
+      const denseShapes = denseKeys.map((k) => {
+        const f = a.features[k] as FixedLenFeatureSpec | FixedLenSequenceFeatureSpec;
+        return f.kind === "FixedLenSequenceFeature"
+          ? new TensorShape([null, ...(f.shape.dims ?? [])])
+          : f.shape;
+      });
+      const denseTypes = denseKeys.map(
+        (k) => (a.features[k] as FixedLenFeatureSpec | FixedLenSequenceFeatureSpec).dtype,
       );
-      const dtypes: DType[] = [
-        ...sparseKeys.map(() => "int64" as const),
-        ...sparseTypes,
-        ...sparseKeys.map(() => "int64" as const),
-        ...denseTypes,
-      ];
-      const op = makeOp(
-        graph,
-        "ParseExample",
-        opScope,
-        [serialized, names, ...sparseKeyTensors, ...denseKeyTensors, ...defaults],
-        dtypes.map((dtype, i) => ({ dtype, shape: shapes[i] as TensorShape })),
-        {
-          Nsparse: sparseKeys.length,
-          Ndense: denseKeys.length,
-          sparse_types: sparseTypes,
-          Tdense: denseTypes,
-          dense_shapes: denseShapes,
-        },
-      );
-      return op.outputs;
-    });
-    const n = sparseKeys.length;
-    const result: ParsedFeatures = {};
-    sparseKeys.forEach((k, i) => {
-      result[k] = new SparseTensor(
-        outputs[i] as Tensor,
-        outputs[n + i] as Tensor,
-        outputs[2 * n + i] as Tensor,
-      );
-    });
-    denseKeys.forEach((k, i) => {
-      result[k] = outputs[3 * n + i] as Tensor;
-    });
-    return result;
-  });
+      const outputs = inOpScope(a.name, "ParseExample", [], (opScope) => {
+        const serialized = convertToTensor(a.serialized, { name: "serialized", dtype: "string" });
+        const names = convertToTensor(a.exampleNames ?? [], { name: "names", dtype: "string" });
+        const sparseKeyTensors = sparseKeys.map((k, i) =>
+          convertToTensor(k, { name: `sparse_keys_${i}`, dtype: "string" }),
+        );
+        const denseKeyTensors = denseKeys.map((k, i) =>
+          convertToTensor(k, { name: `dense_keys_${i}`, dtype: "string" }),
+        );
+        defaults.forEach((t, i) => {
+          if (t.dtype !== denseTypes[i]) {
+            throw new TypeError(
+              `Value passed to parameter 'dense_defaults' has DataType ${t.dtype} not matching the feature '${denseKeys[i]}' (${denseTypes[i]})`,
+            );
+          }
+        });
+        const shapes = parseExampleShapes(
+          opNameOf(opScope),
+          [serialized.shape, names.shape],
+          sparseKeys.length,
+          denseShapes,
+        );
+        const dtypes: DType[] = [
+          ...sparseKeys.map(() => "int64" as const),
+          ...sparseTypes,
+          ...sparseKeys.map(() => "int64" as const),
+          ...denseTypes,
+        ];
+        const op = makeOp(
+          graph,
+          "ParseExample",
+          opScope,
+          [serialized, names, ...sparseKeyTensors, ...denseKeyTensors, ...defaults],
+          dtypes.map((dtype, i) => ({ dtype, shape: shapes[i] as TensorShape })),
+          {
+            Nsparse: sparseKeys.length,
+            Ndense: denseKeys.length,
+            sparse_types: sparseTypes,
+            Tdense: denseTypes,
+            dense_shapes: denseShapes,
+          },
+        );
+        return op.outputs;
+      });
+      const n = sparseKeys.length;
+      const parsed: ParsedFeatures = {};
+      sparseKeys.forEach((k, i) => {
+        parsed[k] = new SparseTensor(
+          outputs[i] as Tensor,
+          outputs[n + i] as Tensor,
+          outputs[2 * n + i] as Tensor,
+        );
+      });
+      denseKeys.forEach((k, i) => {
+        parsed[k] = outputs[3 * n + i] as Tensor;
+      });
+      return parsed;
+    },
+  );
+  return sparseFeaturesOf(a.features, result);
 });
+
+/** TF's repr of a feature dtype, in its `Conflicting type` messages. */
+function asTfDTypeRepr(dtype: FeatureDType): string {
+  return `<dtype: '${TF_TYPE_NAME[dtype]}'>`;
+}
+
+/**
+ * `_construct_sparse_tensors_for_sparse_features`: each SparseFeature's tensor merged from
+ * its parsed index and value features (`sparse_merge`, in the caller's name scope, sorted
+ * by `SparseReorder` unless `alreadySorted`), then only the requested keys kept.
+ */
+function sparseFeaturesOf(
+  features: Readonly<Record<string, FeatureSpec>>,
+  parsed: ParsedFeatures,
+): ParsedFeatures {
+  const out: ParsedFeatures = { ...parsed };
+  for (const key of Object.keys(features).sort()) {
+    const f = features[key] as FeatureSpec;
+    if (f.kind !== "SparseFeature") continue;
+    const indexKeys = typeof f.indexKey === "string" ? [f.indexKey] : [...f.indexKey];
+    const sizes = typeof f.size === "number" ? [f.size] : [...f.size];
+    out[key] = sparseMerge(
+      indexKeys.map((k) => parsed[k] as SparseTensor),
+      parsed[f.valueKey] as SparseTensor,
+      sizes,
+      f.alreadySorted,
+    );
+  }
+  for (const key of Object.keys(out)) if (!(key in features)) delete out[key];
+  return out;
+}
+
+/** TF 1.15's `sparse_merge_impl(sp_ids, sp_values, vocab_size, name, already_sorted)`. */
+function sparseMerge(
+  spIds: readonly SparseTensor[],
+  spValues: SparseTensor,
+  vocabSize: readonly number[],
+  alreadySorted: boolean,
+): SparseTensor {
+  return inOpScope(undefined, "SparseMerge", [], () => {
+    const ids = spIds.map((sp) => expandDims(sp.values, { axis: 1 }));
+    const sizes = vocabSize.map((v) => cast(v, "int64"));
+    const keep = spValues.indices.get(":", ":-1");
+    const newIndices = concat([keep, ...ids], 1);
+    // TF packs the list of sizes into one vector as concat converts it.
+    const newShape = concat([spValues.denseShape.get(":-1"), stack(sizes)], 0);
+    const merged = new SparseTensor(newIndices, spValues.values, newShape);
+    if (alreadySorted) return merged;
+    const sorted = sparseReorder(merged);
+    return new SparseTensor(sorted.indices, sorted.values, newShape);
+  });
+}

@@ -200,14 +200,48 @@ function registerApply(spec: ApplySpec): void {
     refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
     kernel: (inputs, op, runtime) => {
       const [vars, values] = readRefs(op, runtime, positions);
-      const updated =
-        compiledUpdate(spec, values, inputs, op) ??
-        smallUpdate(spec, values, inputs) ??
-        tfc.tidy(() => spec.update(values, inputs, op));
+      const updated = computeUpdate(spec, values, inputs, op);
       updated.forEach((u, i) => runtime.writeVariable(vars[i] as Operation, u));
       return [];
     },
   });
+}
+
+function computeUpdate(
+  spec: ApplySpec,
+  values: tfc.Tensor[],
+  inputs: readonly tfc.Tensor[],
+  op: Operation,
+): tfc.Tensor[] {
+  return (
+    compiledUpdate(spec, values, inputs, op) ??
+    smallUpdate(spec, values, inputs) ??
+    tfc.tidy(() => spec.update(values, inputs, op))
+  );
+}
+
+/** The dense `Apply*` op types, whose `ResourceApply*` twins update resource variables. */
+export function denseApplyTypes(): string[] {
+  return [...APPLY_SPECS.keys()];
+}
+
+/**
+ * What an `Apply*` op of `type` computes, for its `ResourceApply*` twin (same inputs, the
+ * variables taken by handle): its OpDef declaration, how many leading inputs are
+ * variables, and the new values of the variables from their values and the other inputs.
+ */
+export function applyRule(type: string): {
+  opDef: OpDefSpec;
+  refs: number;
+  update: (values: tfc.Tensor[], inputs: readonly tfc.Tensor[], op: Operation) => tfc.Tensor[];
+} {
+  const spec = APPLY_SPECS.get(type);
+  if (spec === undefined) throw new Error(`No training op registered for type ${type}.`);
+  return {
+    opDef: spec.opDef,
+    refs: spec.refs,
+    update: (values, inputs, op) => computeUpdate(spec, values, inputs, op),
+  };
 }
 
 registerApply({

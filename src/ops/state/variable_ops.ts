@@ -260,6 +260,22 @@ export function refOf(ref: TensorLike, opType: string): Tensor {
   return t;
 }
 
+/** What `assign` needs of a resource variable (the class lives in `variables/`, above). */
+interface ResourceAssignable {
+  assign(value: TensorLike, useLocking: undefined, name: string | undefined): Tensor;
+  assignAdd(delta: TensorLike): Tensor;
+  assignSub(delta: TensorLike): Tensor;
+}
+
+/** `ref` when it is a resource variable (its ref form is a `resource` handle), else `null`. */
+function resourceVariableOf(ref: TensorLike): ResourceAssignable | null {
+  if (ref instanceof Object && "assign" in ref && "assignAdd" in ref) {
+    const handle = convertToTensor(ref, { asRef: true });
+    if (handle.dtype === "resource") return ref as unknown as ResourceAssignable;
+  }
+  return null;
+}
+
 /**
  * Builds `Assign`, `AssignAdd` or `AssignSub` with the op's own attrs and defaults:
  * `Assign` has `validate_shape` and locks by default; the updates have only `use_locking`,
@@ -273,6 +289,12 @@ function assignLike(
   useLocking: boolean | undefined,
   name: string | undefined,
 ): Tensor {
+  // TF's state_ops: a resource variable is not a ref; it assigns through its own method.
+  const resource = resourceVariableOf(ref);
+  if (resource !== null) {
+    if (type === "Assign") return resource.assign(value, undefined, name);
+    return type === "AssignAdd" ? resource.assignAdd(value) : resource.assignSub(value);
+  }
   return inOpScope(name, type, [ref, value], (scope, graph) => {
     const r = refOf(ref, type);
     const v = convertToTensor(value, { name: "value", dtype: r.dtype });
@@ -350,8 +372,22 @@ export const assignSub = tfFunction("assignSub", UPDATE_PARAMS, (a) =>
 export const isVariableInitialized = tfFunction(
   "isVariableInitialized",
   IS_INITIALIZED_PARAMS,
-  (a) =>
-    inOpScope(undefined, "IsVariableInitialized", [a.variable], (scope, graph) => {
+  (a) => {
+    // A resource variable answers with `VarIsInitializedOp` on its handle (TF's
+    // `ResourceVariable.is_initialized`).
+    const handle = convertToTensor(a.variable, { asRef: true });
+    if (handle.dtype === "resource") {
+      return inOpScope(undefined, "VarIsInitializedOp", [handle], (scope, graph) =>
+        makeOp(
+          graph,
+          "VarIsInitializedOp",
+          scope,
+          [handle],
+          [{ dtype: "bool", shape: TensorShape.scalar() }],
+        ),
+      ).outputs[0] as Tensor;
+    }
+    return inOpScope(undefined, "IsVariableInitialized", [a.variable], (scope, graph) => {
       const r = refOf(a.variable, "IsVariableInitialized");
       return makeOp(
         graph,
@@ -361,5 +397,6 @@ export const isVariableInitialized = tfFunction(
         [{ dtype: "bool", shape: TensorShape.scalar() }],
         { dtype: r.dtype },
       ).outputs[0] as Tensor;
-    }),
+    });
+  },
 );

@@ -2650,6 +2650,123 @@ export namespace tensorflow {
         };
     }
 
+    interface ISavedSliceMeta extends tensorflow.SavedSliceMeta.$Properties {
+    }
+
+    class SavedSliceMeta {
+        constructor(properties?: tensorflow.SavedSliceMeta.$Properties);
+        $unknowns?: Uint8Array[];
+        name: string;
+        shape?: (tensorflow.TensorShapeProto.$Properties|null);
+        type: tensorflow.DataType;
+        slice: tensorflow.TensorSliceProto.$Properties[];
+        static create(properties: tensorflow.SavedSliceMeta.$Shape): tensorflow.SavedSliceMeta & tensorflow.SavedSliceMeta.$Shape;
+        static create(properties?: tensorflow.SavedSliceMeta.$Properties): tensorflow.SavedSliceMeta;
+        static encode(message: tensorflow.SavedSliceMeta.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.SavedSliceMeta & tensorflow.SavedSliceMeta.$Shape;
+    }
+
+    namespace SavedSliceMeta {
+        interface $Properties {
+            name?: (string|null);
+            shape?: (tensorflow.TensorShapeProto.$Properties|null);
+            type?: (tensorflow.DataType|null);
+            slice?: (tensorflow.TensorSliceProto.$Properties[]|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = {
+          name?: string|null;
+          shape?: tensorflow.TensorShapeProto.$Shape|null;
+          type?: tensorflow.DataType|null;
+          slice?: tensorflow.TensorSliceProto.$Shape[]|null;
+          $unknowns?: Uint8Array[];
+        };
+    }
+
+    interface ISavedTensorSliceMeta extends tensorflow.SavedTensorSliceMeta.$Properties {
+    }
+
+    class SavedTensorSliceMeta {
+        constructor(properties?: tensorflow.SavedTensorSliceMeta.$Properties);
+        $unknowns?: Uint8Array[];
+        tensor: tensorflow.SavedSliceMeta.$Properties[];
+        versions?: (tensorflow.VersionDef.$Properties|null);
+        static create(properties: tensorflow.SavedTensorSliceMeta.$Shape): tensorflow.SavedTensorSliceMeta & tensorflow.SavedTensorSliceMeta.$Shape;
+        static create(properties?: tensorflow.SavedTensorSliceMeta.$Properties): tensorflow.SavedTensorSliceMeta;
+        static encode(message: tensorflow.SavedTensorSliceMeta.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.SavedTensorSliceMeta & tensorflow.SavedTensorSliceMeta.$Shape;
+    }
+
+    namespace SavedTensorSliceMeta {
+        interface $Properties {
+            tensor?: (tensorflow.SavedSliceMeta.$Properties[]|null);
+            versions?: (tensorflow.VersionDef.$Properties|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = {
+          tensor?: tensorflow.SavedSliceMeta.$Shape[]|null;
+          versions?: tensorflow.VersionDef.$Shape|null;
+          $unknowns?: Uint8Array[];
+        };
+    }
+
+    interface ISavedSlice extends tensorflow.SavedSlice.$Properties {
+    }
+
+    class SavedSlice {
+        constructor(properties?: tensorflow.SavedSlice.$Properties);
+        $unknowns?: Uint8Array[];
+        name: string;
+        slice?: (tensorflow.TensorSliceProto.$Properties|null);
+        data?: (tensorflow.TensorProto.$Properties|null);
+        static create(properties: tensorflow.SavedSlice.$Shape): tensorflow.SavedSlice & tensorflow.SavedSlice.$Shape;
+        static create(properties?: tensorflow.SavedSlice.$Properties): tensorflow.SavedSlice;
+        static encode(message: tensorflow.SavedSlice.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.SavedSlice & tensorflow.SavedSlice.$Shape;
+    }
+
+    namespace SavedSlice {
+        interface $Properties {
+            name?: (string|null);
+            slice?: (tensorflow.TensorSliceProto.$Properties|null);
+            data?: (tensorflow.TensorProto.$Properties|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = {
+          name?: string|null;
+          slice?: tensorflow.TensorSliceProto.$Shape|null;
+          data?: tensorflow.TensorProto.$Shape|null;
+          $unknowns?: Uint8Array[];
+        };
+    }
+
+    interface ISavedTensorSlices extends tensorflow.SavedTensorSlices.$Properties {
+    }
+
+    class SavedTensorSlices {
+        constructor(properties?: tensorflow.SavedTensorSlices.$Properties);
+        $unknowns?: Uint8Array[];
+        meta?: (tensorflow.SavedTensorSliceMeta.$Properties|null);
+        data?: (tensorflow.SavedSlice.$Properties|null);
+        static create(properties: tensorflow.SavedTensorSlices.$Shape): tensorflow.SavedTensorSlices & tensorflow.SavedTensorSlices.$Shape;
+        static create(properties?: tensorflow.SavedTensorSlices.$Properties): tensorflow.SavedTensorSlices;
+        static encode(message: tensorflow.SavedTensorSlices.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): tensorflow.SavedTensorSlices & tensorflow.SavedTensorSlices.$Shape;
+    }
+
+    namespace SavedTensorSlices {
+        interface $Properties {
+            meta?: (tensorflow.SavedTensorSliceMeta.$Properties|null);
+            data?: (tensorflow.SavedSlice.$Properties|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = {
+          meta?: tensorflow.SavedTensorSliceMeta.$Shape|null;
+          data?: tensorflow.SavedSlice.$Shape|null;
+          $unknowns?: Uint8Array[];
+        };
+    }
+
     interface ICheckpointState extends tensorflow.CheckpointState.$Properties {
     }
 

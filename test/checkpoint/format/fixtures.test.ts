@@ -422,7 +422,7 @@ describe("swift-models-index-only (real TF1 index files, no data)", () => {
 });
 
 describe("serving-bad-half-plus-two-v1-format (legacy V1)", () => {
-  it("is refused with a clear V1 message", () => {
+  it("is refused by the V2 bundle reader with a clear V1 message", () => {
     const v1 = fixtureBytes("serving-bad-half-plus-two-v1-format", "export");
     const prefix = fixturePath("serving-bad-half-plus-two-v1-format", "export");
     let err: unknown;
@@ -434,7 +434,7 @@ describe("serving-bad-half-plus-two-v1-format (legacy V1)", () => {
     expect(err).toBeInstanceOf(CheckpointFormatError);
     expect((err as CheckpointFormatError).code).toBe("v1-format");
     expect((err as Error).message).toBe(
-      `${prefix} is a V1 (legacy) checkpoint; scopeflow reads only the V2 format (prefix.index + prefix.data-*)`,
+      `${prefix} is a V1 (legacy) checkpoint, not a V2 bundle index: open it by its prefix (or with readV1Checkpoint)`,
     );
   });
 

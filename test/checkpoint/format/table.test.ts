@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { crc32c, maskCrc32c } from "../../../src/checkpoint/format/crc32c.js";
 import { CheckpointFormatError } from "../../../src/checkpoint/format/errors.js";
-import { snappyUncompress } from "../../../src/checkpoint/format/snappy.js";
+import { snappyCompress, snappyUncompress } from "../../../src/checkpoint/format/snappy.js";
 import {
   buildTable,
   readTable,
@@ -126,22 +126,72 @@ describe("byte layout against real TF index files", () => {
     expect(hex(buildTable(t.entries))).toBe(hex(original));
   });
 
-  it("reproduces the uncompressed contents of minigo.index's Snappy block", () => {
-    // TF 1.x merges wrote this index Snappy-compressed; scopeflow writes raw blocks (as BundleWriter does),
-    // so compare the block contents after decompression, plus the index key.
+  it("rebuilds minigo.index's Snappy block byte for byte with TF's table compression", () => {
+    // Written by a TF merge (MergeV2Checkpoints): the default table options, Snappy.
     const original = fixtureBytes("swift-models-index-only", "minigo.index");
     const t = readTable(original);
     expect(t.dataBlocks.map((b) => [b.type, b.size, b.rawSize, b.restarts.length])).toEqual([
       [1, 4822, 12620, 21],
     ]);
+    expect(hex(buildTable(t.entries, { compression: "snappy" }))).toBe(hex(original));
+    // Uncompressed (as SaveV2's BundleWriter writes), the block holds the same bytes raw.
     const ours = buildTable(t.entries);
     const mine = readTable(ours);
     expect(mine.dataBlocks[0].type).toBe(0);
     const theirsRaw = rawBlock(original, t.dataBlocks[0].offset, t.dataBlocks[0].size);
     const oursRaw = rawBlock(ours, mine.dataBlocks[0].offset, mine.dataBlocks[0].size);
     expect(hex(oursRaw)).toBe(hex(theirsRaw));
-    expect(mine.indexEntries.map((e) => text(e.key))).toEqual(
-      t.indexEntries.map((e) => text(e.key)),
-    );
+  });
+
+  it("rebuilds the Snappy-compressed indexes TF 1.14 and TF 2.14 merged, byte for byte", () => {
+    for (const folder of [
+      "serving-half-plus-two-tf1.14",
+      "serving-half-plus-two-tf2.14-object-based",
+    ]) {
+      const original = fixtureBytes(folder, "variables/variables.index");
+      const t = readTable(original);
+      expect(t.dataBlocks[0]?.type).toBe(1);
+      expect(hex(buildTable(t.entries, { compression: "snappy" }))).toBe(hex(original));
+    }
+  });
+
+  it("keeps a block raw when Snappy saves less than an eighth (TF's rule)", () => {
+    // The TF 1.5 counter's 38-byte block: Snappy would not shrink it.
+    const original = fixtureBytes("serving-counter-tf1.5", "variables/variables.index");
+    const t = readTable(original);
+    const rebuilt = buildTable(t.entries, { compression: "snappy" });
+    expect(readTable(rebuilt).dataBlocks[0]?.type).toBe(0);
+    expect(hex(rebuilt)).toBe(hex(original));
+  });
+});
+
+describe("snappyCompress (Google snappy 1.1.7's output)", () => {
+  it("gives the bytes of TF-written Snappy blocks", () => {
+    for (const [folder, file] of [
+      ["serving-half-plus-two-tf1.14", "variables/variables.index"],
+      ["serving-half-plus-two-tf2.14-object-based", "variables/variables.index"],
+      ["swift-models-index-only", "minigo.index"],
+    ] as const) {
+      const original = fixtureBytes(folder, file);
+      const block = readTable(original).dataBlocks[0];
+      const stored = original.subarray(block.offset, block.offset + block.size);
+      expect(hex(snappyCompress(snappyUncompress(stored, 1 << 30)))).toBe(hex(stored));
+    }
+  });
+
+  it("round-trips long runs, incompressible bytes and inputs across 64 KiB fragments", () => {
+    const inputs = [
+      new Uint8Array(0),
+      utf8("short"),
+      new Uint8Array(100000).fill(7),
+      Uint8Array.from({ length: 70000 }, (_, i) => (i * 2654435761) >>> 24),
+      Uint8Array.from({ length: 200000 }, (_, i) => (i % 1000 < 500 ? i & 0xff : (i * 7) & 0x3f)),
+    ];
+    for (const raw of inputs) {
+      const c = snappyCompress(raw);
+      expect(hex(snappyUncompress(c, 1 << 30))).toBe(hex(raw));
+    }
+    // A run compresses to copies of at most 64 bytes: 100000 sevens in well under 5 KB.
+    expect(snappyCompress(new Uint8Array(100000).fill(7)).length).toBeLessThan(5000);
   });
 });
