@@ -584,7 +584,10 @@ describe("group(*inputs, name), noOp(name), controlDependencies(control_inputs, 
       tf.errors.ValueError,
       "Must have at least one Tensor: [None]",
     );
-    expectRefused(() => tf.tuple([3] as never), /^tuple\(\) argument 'tensors' \(position 1\) must be a list of Tensor, IndexedSlices, Operation or nulls/);
+    expectRefused(
+      () => tf.tuple([3] as never),
+      /^tuple\(\) argument 'tensors' \(position 1\) must be a list of Tensor, IndexedSlices, Operation or nulls/,
+    );
   });
 
   it("controlDependencies: positional, options and null (clear) forms", () => {
