@@ -78,14 +78,16 @@ for (const name of cases) {
     const xs = [...(results.get(impl) ?? [])].sort((a, b) => a - b);
     return xs.length === 0 ? null : (xs[Math.floor(xs.length / 2)] as number);
   };
-  const fmt = (v: number | null) => (v === null ? "fails" : v.toFixed(2)).padStart(10);
+  // "-" for an implementation not asked for (--impls), "fails" for one that failed.
+  const fmt = (impl: string, v: number | null) =>
+    (v !== null ? v.toFixed(2) : impls.includes(impl) ? "fails" : "-").padStart(10);
   const sf = med("scopeflow");
   const tj = med("tfjs");
   const ly = med("layers");
   const ratio = (a: number | null, b: number | null) =>
     a === null || b === null ? "-" : (a / b).toFixed(2);
   console.log(
-    `${name.padEnd(14)} ${fmt(sf)} ${fmt(tj)} ${fmt(ly)} ${ratio(sf, tj).padStart(8)} ${ratio(sf, ly).padStart(9)}   ${impls.map((i) => losses.get(i) ?? "-").join(" / ")}`,
+    `${name.padEnd(14)} ${fmt("scopeflow", sf)} ${fmt("tfjs", tj)} ${fmt("layers", ly)} ${ratio(sf, tj).padStart(8)} ${ratio(sf, ly).padStart(9)}   ${impls.map((i) => losses.get(i) ?? "-").join(" / ")}`,
   );
   for (const [impl, why] of failures) console.log(`    ${impl}: ${why}`);
   sfOverTfjs.set(name, ratio(sf, tj));
