@@ -8,9 +8,11 @@ import {
 } from "../tfjs_internals.js";
 import {
   col2imScatter,
+  forEachCol2imPlacement,
   maxPool2x2GradWhole,
   onePlanePatchesT,
   wholeWindow,
+  type Col2imGeometry,
   type PoolGeometry,
 } from "./wasm_nn_kernels.js";
 
@@ -197,47 +199,11 @@ export function conv2dBackpropInputViaCol2im(
 }
 
 /** Adds each window's values (rows of `c`) into place in `dx`, in increasing row order. */
-function col2imLoop(
-  c: Float32Array,
-  dx: Float32Array,
-  g: {
-    n: number;
-    inH: number;
-    inW: number;
-    ci: number;
-    outH: number;
-    outW: number;
-    kh: number;
-    kw: number;
-    sh: number;
-    sw: number;
-    dh: number;
-    dw: number;
-    padTop: number;
-    padLeft: number;
-  },
-): void {
-  const { n, inH, inW, ci, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft } = g;
-  const window = kh * kw * ci;
-  let row = 0;
-  for (let b = 0; b < n; b++) {
-    for (let i = 0; i < outH; i++) {
-      for (let j = 0; j < outW; j++, row += window) {
-        for (let a = 0; a < kh; a++) {
-          const h = i * sh + a * dh - padTop;
-          if (h < 0 || h >= inH) continue;
-          for (let e = 0; e < kw; e++) {
-            const w = j * sw + e * dw - padLeft;
-            if (w < 0 || w >= inW) continue;
-            const to = ((b * inH + h) * inW + w) * ci;
-            const from = row + (a * kw + e) * ci;
-            for (let k = 0; k < ci; k++)
-              dx[to + k] = (dx[to + k] as number) + (c[from + k] as number);
-          }
-        }
-      }
-    }
-  }
+function col2imLoop(c: Float32Array, dx: Float32Array, g: Col2imGeometry): void {
+  const ci = g.ci;
+  forEachCol2imPlacement(g, (from, to) => {
+    for (let k = 0; k < ci; k++) dx[to + k] = (dx[to + k] as number) + (c[from + k] as number);
+  });
 }
 
 /** A plain matrix product, the form XNNPACK runs fast. */

@@ -381,54 +381,68 @@ export function wholeWindow(g: PoolGeometry, ph: number, pw: number): boolean {
   return whole(g, ph * g.sh - g.padTop, pw * g.sw - g.padLeft);
 }
 
+/** The geometry of col2im: the input (`dx`) and output sizes, the window, strides, dilations and padding. */
+export interface Col2imGeometry {
+  n: number;
+  inH: number;
+  inW: number;
+  ci: number;
+  outH: number;
+  outW: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  padTop: number;
+  padLeft: number;
+}
+
 /**
- * col2im's scatter as the compiled kernel: adds each window's `ci` values of `cols` into
- * place in `dx` (zeroed by the caller), in the JS loop's order. False where it cannot run.
+ * Each place a window's `ci` values land in col2im, in increasing row order: `visit(from,
+ * to)` with the element offsets in the patch rows and in `dx` (windows clipped at the
+ * border skipped). The compiled scatter and the JS loop share this order, so their sums
+ * are bit-identical.
  */
-export function col2imScatter(
-  cols: number,
-  dx: number,
-  geometry: {
-    n: number;
-    inH: number;
-    inW: number;
-    ci: number;
-    outH: number;
-    outW: number;
-    kh: number;
-    kw: number;
-    sh: number;
-    sw: number;
-    dh: number;
-    dw: number;
-    padTop: number;
-    padLeft: number;
-  },
-): boolean {
-  const { n, inH, inW, ci, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft } = geometry;
-  const key = `c2i ${[n, inH, inW, ci, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft].join(",")}`;
-  const run = prepared("scatterAdd", key, () => {
-    const out: number[] = [];
-    const window = kh * kw * ci;
-    let row = 0;
-    for (let b = 0; b < n; b++) {
-      for (let i = 0; i < outH; i++) {
-        for (let j = 0; j < outW; j++, row += window) {
-          for (let a = 0; a < kh; a++) {
-            const h = i * sh + a * dh - padTop;
-            if (h < 0 || h >= inH) continue;
-            for (let e = 0; e < kw; e++) {
-              const w = j * sw + e * dw - padLeft;
-              if (w < 0 || w >= inW) continue;
-              out.push((row + (a * kw + e) * ci) * 4, ((b * inH + h) * inW + w) * ci * 4);
-            }
+export function forEachCol2imPlacement(
+  g: Col2imGeometry,
+  visit: (from: number, to: number) => void,
+): void {
+  const { n, inH, inW, ci, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft } = g;
+  const window = kh * kw * ci;
+  let row = 0;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < outH; i++) {
+      for (let j = 0; j < outW; j++, row += window) {
+        for (let a = 0; a < kh; a++) {
+          const h = i * sh + a * dh - padTop;
+          if (h < 0 || h >= inH) continue;
+          for (let e = 0; e < kw; e++) {
+            const w = j * sw + e * dw - padLeft;
+            if (w < 0 || w >= inW) continue;
+            visit(row + (a * kw + e) * ci, ((b * inH + h) * inW + w) * ci);
           }
         }
       }
     }
+  }
+}
+
+/**
+ * col2im's scatter as the compiled kernel: adds each window's `ci` values of `cols` into
+ * place in `dx` (zeroed by the caller), in the JS loop's order. False where it cannot run.
+ */
+export function col2imScatter(cols: number, dx: number, geometry: Col2imGeometry): boolean {
+  const g = geometry;
+  const dims = [g.n, g.inH, g.inW, g.ci, g.outH, g.outW, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw];
+  const key = `c2i ${[...dims, g.padTop, g.padLeft].join(",")}`;
+  const run = prepared("scatterAdd", key, () => {
+    const out: number[] = [];
+    forEachCol2imPlacement(geometry, (from, to) => out.push(from * 4, to * 4));
     return Int32Array.from(out);
   });
   if (run === null) return false;
-  run.fn(cols, dx, run.list, run.count, ci * 4);
+  run.fn(cols, dx, run.list, run.count, geometry.ci * 4);
   return true;
 }
