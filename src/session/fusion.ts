@@ -143,26 +143,11 @@ function fusedMatMul(
  * the slots whose values must exist (fetched, fed).
  */
 export function fuseSummedMatMuls(steps: Step[], pinned: ReadonlySet<number>): Step[] {
-  const counts = readCounts(steps, pinned);
-  const producer = new Map<number, Step>();
-  for (const step of steps) for (const s of step.outputs) if (s >= 0) producer.set(s, step);
-  const removed = new Set<Step>();
-  const replacement = new Map<Step, Step>();
-  for (const sum of steps) {
-    if (sum.op.type !== "AddN" || sum.constant || sum.inputs.length < 2) continue;
-    if (sum.outputs.length !== 1) continue;
-    const terms: Step[] = [];
-    const through: Step[] = [];
-    for (const input of sum.inputs) {
-      const term = productBehind(input.slot, producer, counts, through);
-      if (term === null || removed.has(term)) break;
-      terms.push(term);
-    }
-    if (terms.length !== sum.inputs.length) continue;
+  return fuseSumsOfTerms(steps, pinned, productBehind, (sum, terms) => {
     const as = terms.map((t) => t.inputs[0] as InputSource);
     const bs = terms.map((t) => t.inputs[1] as InputSource);
     const n = terms.length;
-    replacement.set(sum, {
+    return {
       op: sum.op,
       kernel: (values) => {
         const a = tfc.concat(values.slice(0, n), 0);
@@ -179,7 +164,46 @@ export function fuseSummedMatMuls(steps: Step[], pinned: ReadonlySet<number>): S
       release: [],
       constant: false,
       fused: "summedMatMuls",
-    });
+    };
+  });
+}
+
+/**
+ * The skeleton both sum fusions share: each `AddN` whose every input traces back (through
+ * `behind`, which collects the pass-through steps on the way) to a term read only by it
+ * may be replaced by the step `fuse` builds from the terms (`null`: left as it is); the
+ * terms and the steps passed through are then dropped.
+ */
+function fuseSumsOfTerms(
+  steps: Step[],
+  pinned: ReadonlySet<number>,
+  behind: (
+    slot: number,
+    producer: ReadonlyMap<number, Step>,
+    counts: ReadonlyMap<number, number>,
+    through: Step[],
+  ) => Step | null,
+  fuse: (sum: Step, terms: Step[]) => Step | null,
+): Step[] {
+  const counts = readCounts(steps, pinned);
+  const producer = new Map<number, Step>();
+  for (const step of steps) for (const s of step.outputs) if (s >= 0) producer.set(s, step);
+  const removed = new Set<Step>();
+  const replacement = new Map<Step, Step>();
+  for (const sum of steps) {
+    if (sum.op.type !== "AddN" || sum.constant || sum.inputs.length < 2) continue;
+    if (sum.outputs.length !== 1) continue;
+    const terms: Step[] = [];
+    const through: Step[] = [];
+    for (const input of sum.inputs) {
+      const term = behind(input.slot, producer, counts, through);
+      if (term === null || removed.has(term)) break;
+      terms.push(term);
+    }
+    if (terms.length !== sum.inputs.length) continue;
+    const fused = fuse(sum, terms);
+    if (fused === null) continue;
+    replacement.set(sum, fused);
     for (const t of terms) removed.add(t);
     for (const t of through) removed.add(t);
   }
@@ -449,22 +473,7 @@ function sameStaticShape(a: Tensor, b: Tensor): boolean {
  * values are bit-identical. Other backends run the terms' own kernels.
  */
 export function fuseSummedBiasGrads(steps: Step[], pinned: ReadonlySet<number>): Step[] {
-  const counts = readCounts(steps, pinned);
-  const producer = new Map<number, Step>();
-  for (const step of steps) for (const s of step.outputs) if (s >= 0) producer.set(s, step);
-  const removed = new Set<Step>();
-  const replacement = new Map<Step, Step>();
-  for (const sum of steps) {
-    if (sum.op.type !== "AddN" || sum.constant || sum.inputs.length < 2) continue;
-    if (sum.outputs.length !== 1) continue;
-    const terms: Step[] = [];
-    const through: Step[] = [];
-    for (const input of sum.inputs) {
-      const term = leadingSumBehind(input.slot, producer, counts, through);
-      if (term === null || removed.has(term)) break;
-      terms.push(term);
-    }
-    if (terms.length !== sum.inputs.length) continue;
+  return fuseSumsOfTerms(steps, pinned, leadingSumBehind, (sum, terms) => {
     const shape = ((terms[0] as Step).op.inputs[0] as Tensor).shape.dims as number[];
     const k = ((terms[0] as Step).op.buildData._axes as number[]).length;
     const same = terms.every((t) => {
@@ -474,17 +483,17 @@ export function fuseSummedBiasGrads(steps: Step[], pinned: ReadonlySet<number>):
         axes.length === k && dims.length === shape.length && dims.every((d, i) => d === shape[i])
       );
     });
-    if (!same || shape.some((d) => d === 0)) continue;
+    if (!same || shape.some((d) => d === 0)) return null;
     const n = terms.length;
     const rows = shape.slice(0, k).reduce((a, b) => a * b, 1);
     const cols = shape.slice(k).reduce((a, b) => a * b, 1);
     const sumShape = ((terms[0] as Step).op.outputs[0] as Tensor).shape;
-    if (!sumShape.isFullyDefined()) continue;
+    if (!sumShape.isFullyDefined()) return null;
     const outShape = sumShape.dims as number[];
     const axes = Array.from({ length: k }, (_, i) => i);
     const sumOps = terms.map((t) => t.op);
     const addN = sum.kernel;
-    replacement.set(sum, {
+    return {
       op: sum.op,
       kernel: (values, op, runtime) => {
         if (tfc.getBackend() !== "wasm") {
@@ -512,11 +521,8 @@ export function fuseSummedBiasGrads(steps: Step[], pinned: ReadonlySet<number>):
       release: [],
       constant: false,
       fused: "summedBiasGrads",
-    });
-    for (const t of terms) removed.add(t);
-    for (const t of through) removed.add(t);
-  }
-  return replacement.size === 0 ? steps : spliced(steps, replacement, removed);
+    };
+  });
 }
 
 /** Whether `step` passes its one input on unchanged: an `Identity`, a `Reshape` to the same shape, a `Sum` over no axes. */
