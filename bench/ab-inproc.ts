@@ -5,6 +5,7 @@
  * each one's median and the fastest tenth's mean per step, and their ratios B/A.
  */
 import { pathToFileURL } from "node:url";
+import { seeded } from "./seeded.js";
 
 const [treeA, treeB, caseName = "rnn-adam-16", stepsArg = "300"] = process.argv.slice(2);
 const STEPS = Number(stepsArg);
@@ -18,15 +19,6 @@ type Builder = (
   y: Float32Array,
 ) => Promise<StepFn>;
 
-function seeded(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
 const kind = caseName.startsWith("mlp") ? "mlp" : "rnn";
 const batch = Number(caseName.split("-").pop());
 const spec = { kind, batch, optimizer: caseName.includes("sgd") ? "sgd" : "adam" } as const;

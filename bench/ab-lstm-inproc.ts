@@ -10,23 +10,13 @@
  * the medians of the per-pair ratios B/A, and whether both trees computed the same losses.
  */
 import { pathToFileURL } from "node:url";
+import { seeded } from "./seeded.js";
 
 const [treeA, treeB, pairsArg = "30"] = process.argv.slice(2);
 if (treeA === undefined || treeB === undefined) {
   throw new Error("usage: npx tsx bench/ab-lstm-inproc.ts <treeA> <treeB> [pairs]");
 }
 const PAIRS = Number(pairsArg);
-
-/** Deterministic numbers, as bench/lstm-worker.ts makes them. */
-function seeded(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
 
 const spec = {
   kind: "char",

@@ -16,6 +16,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tf from "../src/index.js";
 import { getOpDefinition, registeredOpTypes, type Kernel } from "../src/ops/registry.js";
+import { seeded } from "./seeded.js";
 
 const PROFILE = process.argv.includes("--profile");
 const JSON_OUT = process.argv.includes("--json");
@@ -29,17 +30,6 @@ function now(): number {
 }
 
 await tf.ready();
-
-/** Deterministic numbers in [-scale, scale). */
-function seeded(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

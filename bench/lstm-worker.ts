@@ -15,6 +15,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
 import "@tensorflow/tfjs-backend-cpu";
+import { seeded } from "./seeded.js";
 
 const [impl, caseName, stepsArg, warmupArg] = process.argv.slice(2) as [
   string,
@@ -77,17 +78,6 @@ export interface LstmData {
 export interface StepFn {
   step: () => number | Promise<number>;
   info: Record<string, string>;
-}
-
-/** Deterministic numbers, identical in every process. */
-function seeded(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
 }
 
 /**

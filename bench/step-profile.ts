@@ -5,6 +5,7 @@
  */
 import { Executor } from "../src/session/executor.js";
 import type { Plan } from "../src/session/plan.js";
+import { seeded } from "./seeded.js";
 
 const [caseName = "rnn-adam-16", ...rest] = process.argv.slice(2);
 const perOp = rest.includes("--ops") || rest.includes("--plan");
@@ -46,15 +47,6 @@ if (perOp) {
 }
 
 const { scopeflowStep } = await import("./train-scopeflow.js");
-function seeded(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
 const kind = caseName.startsWith("mlp") ? "mlp" : "rnn";
 const batch = Number(caseName.split("-").pop());
 const spec = { kind, batch, optimizer: caseName.includes("sgd") ? "sgd" : "adam" } as const;
