@@ -5,7 +5,7 @@
  * each one's median and the fastest tenth's mean per step, and their ratios B/A.
  */
 import { pathToFileURL } from "node:url";
-import { seeded } from "./seeded.js";
+import { data, initialWeights, inputShape, weightShapes } from "./train-cases.js";
 
 const [treeA, treeB, caseName = "rnn-adam-16", stepsArg = "300"] = process.argv.slice(2);
 const STEPS = Number(stepsArg);
@@ -22,23 +22,10 @@ type Builder = (
 const kind = caseName.startsWith("mlp") ? "mlp" : "rnn";
 const batch = Number(caseName.split("-").pop());
 const spec = { kind, batch, optimizer: caseName.includes("sgd") ? "sgd" : "adam" } as const;
-const shapes =
-  kind === "mlp"
-    ? [[784, 256], [256], [256, 256], [256], [256, 10], [10]]
-    : [[64, 128], [128, 128], [128], [128, 10], [10]];
-const weights = shapes.map((shape, i) => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const fanIn = shape.length > 1 ? n / (shape[shape.length - 1] as number) : 1;
-  return shape.length === 1 ? new Float32Array(n) : seeded(n, 100 + i, Math.sqrt(3 / fanIn));
-});
-const xShape = kind === "mlp" ? [batch, 784] : [batch, 20, 64];
-const x = seeded(
-  xShape.reduce((a, b) => a * b, 1),
-  7,
-  1,
-);
-const y = new Float32Array(batch * 10);
-for (let i = 0; i < batch; i++) y[i * 10 + (i % 10)] = 1;
+const shapes = weightShapes(kind);
+const weights = initialWeights(kind);
+const xShape = inputShape(spec);
+const { x, y } = data(spec);
 
 async function load(tree: string): Promise<StepFn> {
   const mod = (await import(pathToFileURL(`${tree}/bench/train-scopeflow.ts`).href)) as {

@@ -5,7 +5,7 @@
  */
 import { Executor } from "../src/session/executor.js";
 import type { Plan } from "../src/session/plan.js";
-import { seeded } from "./seeded.js";
+import { data, initialWeights, inputShape, weightShapes } from "./train-cases.js";
 
 const [caseName = "rnn-adam-16", ...rest] = process.argv.slice(2);
 const perOp = rest.includes("--ops") || rest.includes("--plan");
@@ -50,23 +50,10 @@ const { scopeflowStep } = await import("./train-scopeflow.js");
 const kind = caseName.startsWith("mlp") ? "mlp" : "rnn";
 const batch = Number(caseName.split("-").pop());
 const spec = { kind, batch, optimizer: caseName.includes("sgd") ? "sgd" : "adam" } as const;
-const shapes =
-  kind === "mlp"
-    ? [[784, 256], [256], [256, 256], [256], [256, 10], [10]]
-    : [[64, 128], [128, 128], [128], [128, 10], [10]];
-const weights = shapes.map((shape, i) => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const fanIn = shape.length > 1 ? n / (shape[shape.length - 1] as number) : 1;
-  return shape.length === 1 ? new Float32Array(n) : seeded(n, 100 + i, Math.sqrt(3 / fanIn));
-});
-const xShape = kind === "mlp" ? [batch, 784] : [batch, 20, 64];
-const x = seeded(
-  xShape.reduce((a, b) => a * b, 1),
-  7,
-  1,
-);
-const y = new Float32Array(batch * 10);
-for (let i = 0; i < batch; i++) y[i * 10 + (i % 10)] = 1;
+const shapes = weightShapes(kind);
+const weights = initialWeights(kind);
+const xShape = inputShape(spec);
+const { x, y } = data(spec);
 const step = await scopeflowStep(spec, weights, shapes, x, xShape, y);
 const first = step();
 // Every loss bit by bit: a change meant to keep values bit-identical keeps this checksum.
