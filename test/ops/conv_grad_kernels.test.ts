@@ -10,6 +10,7 @@ import { setWasmKernelsEnabled } from "../../src/ops/wasm_kernels.js";
 import { columnSumsOf } from "../../src/ops/nn/wasm_nn_kernels.js";
 import { biasAddGrad } from "../../src/ops/nn/bias_add.js";
 import * as tf from "../../src/index.js";
+import { expectBitIdentical } from "./helpers.js";
 
 /*
  * The JS loops behind the nn gradient kernels against plain reference loops written from
@@ -76,14 +77,6 @@ function reference(
 }
 
 /** Compares bit patterns. */
-function expectBitIdentical(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  const a = new Uint32Array(Float32Array.from(got).buffer);
-  const b = new Uint32Array(Float32Array.from(want).buffer);
-  expect(a.length, what).toBe(b.length);
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) expect.fail(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
-  }
-}
 
 describe("maxPoolGrad", () => {
   const cases: [number[], number[], number[], string][] = [

@@ -5,6 +5,7 @@ import { float32Pass } from "../../src/ops/tfjs_internals.js";
 import { gradOp } from "../../src/ops/math/cwise_grad.js";
 import { applyOp } from "../../src/ops/state/training_ops.js";
 import { sumKernel } from "../../src/ops/math/reduce.js";
+import { expectBitIdentical, values } from "./helpers.js";
 
 /*
  * Small `ApplyAdam`, `ApplyGradientDescent`, `TanhGrad` and `SigmoidGrad` run as one JS
@@ -13,27 +14,6 @@ import { sumKernel } from "../../src/ops/math/reduce.js";
  */
 
 beforeEach(() => tf.resetDefaultGraph());
-
-/** Deterministic float32 values in [-scale, scale). */
-function values(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
-
-/** Compares bit patterns, so that -0 and 0 or two NaNs are told apart as they should be. */
-function expectBitIdentical(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  const a = new Uint32Array(Float32Array.from(got).buffer);
-  const b = new Uint32Array(Float32Array.from(want).buffer);
-  expect(a.length, what).toBe(b.length);
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) expect.fail(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
-  }
-}
 
 describe("float32Pass", () => {
   it("computes new tensors from the inputs' values without changing them", () => {

@@ -53,3 +53,28 @@ export function expectValueError(fn: () => unknown, message: string): void {
   expect(error).toBeInstanceOf(tf.errors.ValueError);
   expect((error as Error).message).toBe(message);
 }
+
+/** Deterministic float32 values in [-scale, scale). */
+export function values(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+/** Compares bit patterns, so that -0 and 0 or two NaNs are told apart as they should be. */
+export function expectBitIdentical(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  what: string,
+): void {
+  const a = new Uint32Array(Float32Array.from(got).buffer);
+  const b = new Uint32Array(Float32Array.from(want).buffer);
+  expect(a.length, what).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) expect.fail(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
+  }
+}

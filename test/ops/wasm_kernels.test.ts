@@ -9,6 +9,7 @@ import {
   setWasmKernelsEnabled,
   type Expr,
 } from "../../src/ops/wasm_kernels.js";
+import { expectBitIdentical, values } from "./helpers.js";
 
 /*
  * Elementwise kernels compiled to WebAssembly SIMD over the wasm backend's memory: the
@@ -19,26 +20,6 @@ import {
 
 beforeEach(() => tf.resetDefaultGraph());
 afterEach(() => setWasmKernelsEnabled(true));
-
-/** Deterministic float32 values in [-scale, scale). */
-function values(n: number, seed: number, scale = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
-
-function expectBitIdentical(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  const a = new Uint32Array(Float32Array.from(got).buffer);
-  const b = new Uint32Array(Float32Array.from(want).buffer);
-  expect(a.length, what).toBe(b.length);
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) expect.fail(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
-  }
-}
 
 describe("ElementwiseKernels", () => {
   const kernels = new ElementwiseKernels([
