@@ -10,7 +10,13 @@
  * the medians of the per-pair ratios B/A, and whether both trees computed the same losses.
  */
 import { pathToFileURL } from "node:url";
-import { seeded } from "./seeded.js";
+import {
+  data as caseData,
+  initialWeights,
+  SPECS,
+  weightShapes,
+  type LstmSpec,
+} from "./lstm-cases.js";
 
 const [treeA, treeB, pairsArg = "30"] = process.argv.slice(2);
 if (treeA === undefined || treeB === undefined) {
@@ -18,36 +24,10 @@ if (treeA === undefined || treeB === undefined) {
 }
 const PAIRS = Number(pairsArg);
 
-const spec = {
-  kind: "char",
-  batch: 32,
-  time: 50,
-  depth: 32,
-  units: 128,
-  layers: 2,
-  vocab: 65,
-  lr: 2e-3,
-} as const;
-const shapes = [[65, 32], [160, 512], [512], [256, 512], [512], [128, 65], [65]];
-const weights = shapes.map((shape, i) => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  if (shape.length === 1) return new Float32Array(n);
-  const [rows, cols] = shape as [number, number];
-  return seeded(n, 100 + i, Math.sqrt(6 / (rows + cols)));
-});
-const { batch, time, vocab } = spec;
-const stream = seeded(batch * (time + 1), 9, 1);
-const charAt = (b: number, t: number): number =>
-  Math.min(vocab - 1, Math.floor(((stream[b * (time + 1) + t] as number) + 1) * 0.5 * vocab));
-const ids = new Int32Array(batch * time);
-const targets = new Int32Array(batch * time);
-for (let b = 0; b < batch; b++) {
-  for (let t = 0; t < time; t++) {
-    ids[b * time + t] = charAt(b, t);
-    targets[b * time + t] = charAt(b, t + 1);
-  }
-}
-const data = { x: new Float32Array(0), y: new Float32Array(0), ids, targets };
+const spec = SPECS["char-lstm"] as LstmSpec;
+const shapes = weightShapes(spec);
+const weights = initialWeights(spec);
+const data = caseData(spec);
 
 type Step = () => number;
 async function load(tree: string): Promise<Step> {
