@@ -637,6 +637,23 @@ export const parseExample = tfFunction("io.parseExample", PARSE_EXAMPLE_PARAMS, 
     "ParseExample",
     [a.serialized, a.exampleNames],
     (_scope, graph) => {
+      // A given default, converted under its key's name and reshaped to the feature's shape.
+      const reshapedDefault = (name: string, value: unknown, dtype: DType, dims: number[]) => {
+        const t = convertToTensor(value as TensorLike, {
+          name: name.replace(/[^A-Za-z0-9_.\-/]/g, "_"),
+          dtype,
+        });
+        return withNameScope(graph, "Reshape", (s) =>
+          reshapeIn(
+            graph,
+            s,
+            t,
+            withNameScope(graph, "shape", (ss) =>
+              constantOp(graph, ss, toConstValue(dims, "int32")),
+            ),
+          ),
+        );
+      };
       const defaults = denseKeys.map((k) => {
         const f = a.features[k] as FixedLenFeatureSpec | FixedLenSequenceFeatureSpec;
         if (f.kind === "FixedLenSequenceFeature") {
@@ -644,18 +661,7 @@ export const parseExample = tfFunction("io.parseExample", PARSE_EXAMPLE_PARAMS, 
           if (f.defaultValue === null) {
             return convertToTensor(f.dtype === "string" ? "" : 0, { dtype: f.dtype });
           }
-          const keyName = `padding_${k.replace(/[^A-Za-z0-9_.\-/]/g, "_")}`;
-          const value = convertToTensor(f.defaultValue, { name: keyName, dtype: f.dtype });
-          return withNameScope(graph, "Reshape", (s) =>
-            reshapeIn(
-              graph,
-              s,
-              value,
-              withNameScope(graph, "shape", (ss) =>
-                constantOp(graph, ss, toConstValue([], "int32")),
-              ),
-            ),
-          );
+          return reshapedDefault(`padding_${k}`, f.defaultValue, f.dtype, []);
         }
         if (f.defaultValue === null) {
           return withNameScope(graph, "Const", (s) =>
@@ -663,18 +669,7 @@ export const parseExample = tfFunction("io.parseExample", PARSE_EXAMPLE_PARAMS, 
           );
         }
         if (f.defaultValue instanceof Tensor) return f.defaultValue;
-        const keyName = `key_${k.replace(/[^A-Za-z0-9_.\-/]/g, "_")}`;
-        const value = convertToTensor(f.defaultValue, { name: keyName, dtype: f.dtype });
-        return withNameScope(graph, "Reshape", (s) =>
-          reshapeIn(
-            graph,
-            s,
-            value,
-            withNameScope(graph, "shape", (ss) =>
-              constantOp(graph, ss, toConstValue(f.shape.asList() as number[], "int32")),
-            ),
-          ),
-        );
+        return reshapedDefault(`key_${k}`, f.defaultValue, f.dtype, f.shape.asList() as number[]);
       });
       // A sequence feature's shape gets the unknown first dimension (`_prepend_none_dimension`).
       const denseShapes = denseKeys.map((k) => {
