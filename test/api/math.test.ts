@@ -584,6 +584,11 @@ describe("group(*inputs, name), noOp(name), controlDependencies(control_inputs, 
       tf.errors.ValueError,
       "Must have at least one Tensor: [None]",
     );
+    const one = tf.constant(1);
+    expectRefused(
+      () => tf.tuple([one], { nam: "t" } as never),
+      "tuple() got an unexpected keyword argument 'nam' (did you mean 'name'?)",
+    );
     expectRefused(
       () => tf.tuple([3] as never),
       /^tuple\(\) argument 'tensors' \(position 1\) must be a list of Tensor, IndexedSlices, Operation or nulls/,

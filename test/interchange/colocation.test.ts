@@ -192,5 +192,16 @@ describe("tf.colocateWith(op, ignore_existing)", () => {
       "Trying to reset colocation (op is None) but ignore_existing is not True",
     );
     expect(() => tf.colocateWith("v" as never, () => 1)).toThrow(TypeError);
+    expect(() =>
+      tf.colocateWith({ op: v, ignoreExisting: true, extra: 1 } as never, () => 1),
+    ).toThrow("colocateWith() got an unexpected keyword argument 'extra'");
+    // The positional ignoreExisting and the options form build the same colocation.
+    const e1 = tf.colocateWith(v, () =>
+      tf.colocateWith(w, true, () => tf.add(v, w, { name: "e1" })),
+    );
+    const e2 = tf.colocateWith(v, () =>
+      tf.colocateWith({ op: w, ignoreExisting: true }, () => tf.add(v, w, { name: "e2" })),
+    );
+    expect(classOf(e1)).toEqual(classOf(e2));
   });
 });
