@@ -407,7 +407,7 @@ function whileLoopGradient(
   const initGrads: Tensor[] = [];
   for (const i of vars) {
     const exit = forward.exits[i] as Tensor;
-    const g = exitGrads[i] ?? zerosLike(exit);
+    const g = exitGrads[i] ?? zerosLike(exit, { optimize: false });
     const gOuter = inCurrent(graph, g, exit.op.name);
     const entered = grad.enter(gOuter, at(`${exit.op.name}_grad/b_exit`), false);
     graph.withControlFlowContext(grad, () => {
@@ -449,7 +449,9 @@ function whileLoopGradient(
       // body): in its gradient scope again, `while/Switch_1_grad_1/NextIteration`.
       const sw0 = (forward.switches[i] as [Tensor, Tensor])[0];
       const next = withNameScope(graph, `${sw0.op.name}_grad`, () =>
-        nextIterationOp(gs[a] ?? zerosLike(bodyGrads[a] as Tensor), { name: "NextIteration" }),
+        nextIterationOp(gs[a] ?? zerosLike(bodyGrads[a] as Tensor, { optimize: false }), {
+          name: "NextIteration",
+        }),
       );
       graph._updateInput((merges[a] as Tensor).op, 1, next);
     });

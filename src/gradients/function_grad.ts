@@ -40,7 +40,7 @@ installGradientBodyBuilder((body) =>
       feeds: [...body.arguments, ...dys],
       // An argument the outputs do not depend on has a zero gradient, as in TF.
       fetches: dxs.map((g, i) =>
-        g === null ? zerosLike(body.arguments[i] as Tensor) : denseOf(g),
+        g === null ? zerosLike(body.arguments[i] as Tensor, { optimize: false }) : denseOf(g),
       ),
     };
   }),
@@ -60,7 +60,7 @@ function symbolicGradient(op: Operation, grads: (Tensor | null)[], f: FunctionAt
       );
     }
   }
-  const dys = grads.map((g, i) => g ?? zerosLike(op.outputs[i] as Tensor));
+  const dys = grads.map((g, i) => g ?? zerosLike(op.outputs[i] as Tensor, { optimize: false }));
   const inputs = [...op.inputs, ...dys];
   const sg = buildOp(
     "SymbolicGradient",

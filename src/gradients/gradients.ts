@@ -415,7 +415,7 @@ function zerosForOutput(op: Operation, index: number): Tensor {
     const z = switchZeros(op, index);
     if (z !== null) return z;
   }
-  return zerosLike(op.outputs[index] as Tensor);
+  return zerosLike(op.outputs[index] as Tensor, { optimize: false });
 }
 
 /**

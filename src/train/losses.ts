@@ -22,12 +22,17 @@ import {
   type Param,
 } from "../graph/call_args.js";
 import { cast } from "../ops/array/cast.js";
+import { concat } from "../ops/array/concat.js";
+import { expandDims } from "../ops/array/expand_dims.js";
+import { denseToDenseSetOperation } from "../ops/array/set_ops.js";
 import { constant } from "../ops/array/constant.js";
 import { gather } from "../ops/array/gather.js";
 import { onesLike, zerosLike } from "../ops/array/like.js";
 import { rank, shape, size } from "../ops/array/shape.js";
 import { squeeze } from "../ops/array/squeeze.js";
 import { where } from "../ops/array/where.js";
+import { assertOp } from "../ops/control/case.js";
+import { cond } from "../ops/control/cond.js";
 import { controlDependencies, noOp } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
@@ -263,25 +268,15 @@ const BROADCAST_ERROR_PREFIX = "weights can not be broadcast to values.";
  * the static shapes allow (a `NoOp` named `static_scalar_check_success` or
  * `static_dims_check_success`, or a `ValueError`).
  *
- * When the shapes are only known at run time, TensorFlow builds an `Assert` under a
- * `cond`; scopeflow has neither op, so the check becomes a `NoOp` named like that `Assert`
- * (`.../assert_broadcastable`) and a shape mismatch surfaces as the multiply's broadcast
- * error instead.
+ * Otherwise the check runs: `is_valid_shape`, a `cond` on `is_scalar` whose false branch
+ * (`has_valid_nonscalar_shape`) compares the ranks and then, by a set difference of each
+ * weights dim against `{values dim, 1}` (`has_invalid_dims`), the dims; an `Assert` on it
+ * (guarded by `AssertGuard`) fails the run with TensorFlow's message.
  */
 function assertBroadcastable(weights: TensorLike, values: TensorLike): Operation {
   return inOpScope(null, "assert_broadcastable", [weights, values], (scope) => {
-    const w = inOpScope(null, "weights", [weights], (ws) => {
-      const t = convertToTensor(weights, { name: ws });
-      shape(t, { name: "shape" });
-      rank(t, { name: "rank" });
-      return t;
-    });
-    const v = inOpScope(null, "values", [values], (vs) => {
-      const t = convertToTensor(values, { name: vs });
-      shape(t, { name: "shape" });
-      rank(t, { name: "rank" });
-      return t;
-    });
+    const [w, wShapeT, wRankT] = tensorShapeAndRank(weights, "weights");
+    const [v, vShapeT, vRankT] = tensorShapeAndRank(values, "values");
     const wRank = w.shape.rank;
     const vRank = v.shape.rank;
     if (wRank !== null && vRank !== null) {
@@ -304,8 +299,70 @@ function assertBroadcastable(weights: TensorLike, values: TensorLike): Operation
         return noOp({ name: "static_dims_check_success" });
       }
     }
-    // Dynamic check: see the doc comment.
-    return noOp({ name: scope });
+    const isScalar = equal(0, wRankT, { name: "is_scalar" });
+    const isValidShape = cond(
+      isScalar,
+      () => isScalar,
+      () => hasValidNonscalarShape(wRankT, wShapeT, vRankT, vShapeT),
+      { name: "is_valid_shape" },
+    ) as Tensor;
+    const data = [
+      BROADCAST_ERROR_PREFIX,
+      "weights.shape=",
+      w.name,
+      wShapeT,
+      "values.shape=",
+      v.name,
+      vShapeT,
+      "is_scalar=",
+      isScalar,
+    ];
+    return assertOp(isValidShape, data, 3, scope);
+  });
+}
+
+/** A tensor of `x` in the scope `name`, with its `shape` and `rank` there. */
+function tensorShapeAndRank(x: TensorLike, name: string): [Tensor, Tensor, Tensor] {
+  return inOpScope(null, name, [x], (scope) => {
+    const t = convertToTensor(x, { name: scope });
+    return [t, shape(t, { name: "shape" }), rank(t, { name: "rank" })];
+  });
+}
+
+/** `_has_valid_nonscalar_shape`: same ranks, then every weights dim 1 or the values dim. */
+function hasValidNonscalarShape(
+  weightsRank: Tensor,
+  weightsShape: Tensor,
+  valuesRank: Tensor,
+  valuesShape: Tensor,
+): Tensor {
+  return inOpScope(
+    null,
+    "has_valid_nonscalar_shape",
+    [weightsRank, weightsShape, valuesRank, valuesShape],
+    (scope) => {
+      const isSameRank = equal(valuesRank, weightsRank, { name: "is_same_rank" });
+      return cond(
+        isSameRank,
+        () => hasValidDims(weightsShape, valuesShape),
+        () => isSameRank,
+        {
+          name: scope,
+        },
+      ) as Tensor;
+    },
+  );
+}
+
+/** `_has_valid_dims`: no weights dim outside `{values dim, 1}`. */
+function hasValidDims(weightsShape: Tensor, valuesShape: Tensor): Tensor {
+  return inOpScope(null, "has_invalid_dims", [weightsShape, valuesShape], (scope) => {
+    const valuesShape2d = expandDims(valuesShape, -1);
+    const validDims = concat([valuesShape2d, onesLike(valuesShape2d)], 1);
+    const weightsShape2d = expandDims(weightsShape, -1);
+    const [, invalidDims] = denseToDenseSetOperation(weightsShape2d, validDims, "a-b");
+    const numInvalidDims = size(invalidDims, { name: "num_invalid_dims" });
+    return equal(0, numInvalidDims, { name: scope });
   });
 }
 

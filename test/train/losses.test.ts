@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { divNoNan } from "../../src/ops/math/div_no_nan.js";
@@ -462,10 +463,12 @@ describe("tf.losses: values (against tfjs-core's tf.losses and by hand)", () => 
     const yHat = tf.placeholder(tf.float32, [null], { name: "y_hat" });
     const w = tf.placeholder(tf.float32, [null], { name: "w" });
     const loss = tf.losses.meanSquaredError({ labels: y, predictions: yHat, weights: w });
-    // The weights' shape is only known at run time: TensorFlow's Assert is a NoOp here.
+    // The weights' shape is only known at run time: the check is an Assert under a cond.
     expect(
-      tf.getDefaultGraph().getOperationByName("mean_squared_error/assert_broadcastable").type,
-    ).toBe("NoOp");
+      tf
+        .getDefaultGraph()
+        .getOperationByName("mean_squared_error/assert_broadcastable/AssertGuard/Merge").type,
+    ).toBe("Merge");
     const feeds = new Map<tf.Tensor, unknown>([
       [y, [1, 2, 3]],
       [yHat, [2, 2, 5]],
@@ -473,6 +476,95 @@ describe("tf.losses: values (against tfjs-core's tf.losses and by hand)", () => 
     ]);
     // (1 * 1 + 0 * 0 + 0.5 * 4) over 2 non-zero weights.
     expect(scalar(loss, feeds)).toBeCloseTo(1.5, 6);
+  });
+});
+
+describe("tf.losses: weights checked at run time (weights_broadcast_ops.assert_broadcastable)", () => {
+  beforeEach(() => tf.resetDefaultGraph());
+
+  function mse(wShape: (number | null)[] | null) {
+    const y = tf.placeholder(tf.float32, [null, 3], { name: "y" });
+    const yHat = tf.placeholder(tf.float32, [null, 3], { name: "y_hat" });
+    const w = tf.placeholder(tf.float32, wShape, { name: "w" });
+    const loss = tf.losses.meanSquaredError({ labels: y, predictions: yHat, weights: w });
+    const rows = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
+    const run = (weights: unknown): number => {
+      using sess = new tf.Session();
+      const feeds = new Map<tf.Tensor, unknown>([
+        [y, rows],
+        [yHat, rows.map((r) => r.map((x) => x + 1))],
+        [w, weights],
+      ]);
+      return Number(sess.run(loss, feeds).item());
+    };
+    return run;
+  }
+
+  it("accepts scalar weights and dims of 1 or the values' dim", () => {
+    const run = mse(null);
+    expect(run(2)).toBeCloseTo(2, 6);
+    expect(run([[1], [0]])).toBeCloseTo(1, 6);
+    expect(run([[1, 1, 0]])).toBeCloseTo(1, 6);
+    expect(
+      run([
+        [1, 0, 1],
+        [1, 1, 1],
+      ]),
+    ).toBeCloseTo(1, 6);
+  });
+
+  it("fails the run with TensorFlow's message for a rank or dim mismatch", () => {
+    const run = mse([null, null]);
+    const message =
+      "assertion failed: [weights can not be broadcast to values.] [weights.shape=] [w:0] [2 2] " +
+      "[values.shape=] [mean_squared_error/SquaredDifference:0] [2 3] [is_scalar=] [0]";
+    expect(() =>
+      run([
+        [1, 1],
+        [1, 1],
+      ]),
+    ).toThrow(message);
+    tf.resetDefaultGraph();
+    const runAnyRank = mse(null);
+    expect(() => runAnyRank([1, 1, 1])).toThrow("[weights.shape=] [w:0] [3] [values.shape=]");
+  });
+
+  it("builds the check node for node as TensorFlow 1.13 wrote it for Keras", () => {
+    // The event file's graph holds Keras' sample-weight check of a loss of shape (?,) with
+    // weights of shape (?,): every node, op and input of that subgraph, relative to its scope.
+    const events = path.join(
+      __dirname,
+      "../fixtures/tf-events/events-wandb-keras-graph-tf1.13/events.out.tfevents.111.test.localdomain",
+    );
+    const [, , event] = [...tf.train.summaryIterator(events)];
+    const meta = tf.MetaGraphDef.fromBinary(event?.metaGraphDef as Uint8Array);
+    const relative = (nodes: readonly tf.tensorflow.NodeDef[], scope: string): string[] =>
+      nodes
+        .filter((n) => (n.name ?? "").startsWith(scope))
+        .map((n) => {
+          const inputs = (n.input ?? []).map((i) =>
+            i.replace(/^\^/, "").startsWith(scope) ? i.replace(scope, "~") : "outer",
+          );
+          return `${(n.name ?? "").slice(scope.length)} ${n.op ?? ""} ${inputs.join(",")}`;
+        })
+        .sort();
+    const expected = relative(
+      meta.graphDef?.node ?? [],
+      "loss/dense_loss/broadcast_weights/assert_broadcastable/",
+    );
+    const w = tf.placeholder(tf.float32, [null], { name: "w" });
+    const p = tf.placeholder(tf.float32, [null], { name: "p" });
+    const l = tf.placeholder(tf.float32, [null], { name: "l" });
+    tf.losses.meanSquaredError({ labels: l, predictions: p, weights: w });
+    const built = relative(
+      tf.getDefaultGraph().asGraphDef().node ?? [],
+      "mean_squared_error/assert_broadcastable/",
+    );
+    expect(expected.length).toBe(63);
+    expect(built).toEqual(expected);
   });
 });
 

@@ -50,11 +50,20 @@ function staticDims(shape: ShapeLike | Packable): number[] | null {
   return null;
 }
 
-/** The `dims` input of `Fill`: a const when known, else the (int32) shape tensor. */
-function dimsInput(graph: Graph, shape: ShapeLike | Packable): [Tensor, TensorShape] {
+/**
+ * The `dims` input of `Fill`: a const named `constName` when known (`dims` in `tf.fill`,
+ * `shape_as_tensor` in `tf.zeros`/`tf.ones`, as TensorFlow names them), else the (int32)
+ * shape tensor.
+ */
+function dimsInput(
+  graph: Graph,
+  shape: ShapeLike | Packable,
+  constName: string,
+  convertedName: string,
+): [Tensor, TensorShape] {
   const dims = staticDims(shape);
   if (dims !== null) {
-    const t = constantOp(graph, `${graph.uniqueName("dims")}/`, {
+    const t = constantOp(graph, `${graph.uniqueName(constName)}/`, {
       dtype: "int32",
       shape: [dims.length],
       values: Int32Array.from(dims),
@@ -66,14 +75,19 @@ function dimsInput(graph: Graph, shape: ShapeLike | Packable): [Tensor, TensorSh
       `Cannot convert a partially known TensorShape to a Tensor: ${TensorShape.from(shape as ShapeLike).toString()}`,
     );
   }
-  const t = convertToTensor(shape, { name: "dims", preferredDtype: "int32" });
+  const t = convertToTensor(shape, { name: convertedName, preferredDtype: "int32" });
   checkDType(t.dtype, "dims", "index");
   t.shape.assertHasRank(1);
   return [t, constantValueAsShape(t)];
 }
 
-function fillOp(graph: Graph, scope: string, shape: ShapeLike | Packable, value: Tensor): Tensor {
-  const [dimsTensor, static_] = dimsInput(graph, shape);
+function fillOp(
+  graph: Graph,
+  scope: string,
+  dims: readonly [Tensor, TensorShape],
+  value: Tensor,
+): Tensor {
+  const [dimsTensor, static_] = dims;
   return makeOp(
     graph,
     "Fill",
@@ -106,9 +120,11 @@ const FILL_PARAMS = [
  */
 export const fill = tfFunction("fill", FILL_PARAMS, (a) =>
   inOpScope(a.name, "Fill", [a.dims, a.value], (scope, graph) => {
+    // Inputs convert in OpDef order, as TensorFlow's op builder does: `dims`, then `value`.
+    const dims = dimsInput(graph, a.dims, "dims", "dims");
     const v = convertToTensor(a.value, { name: "value" });
     v.shape.assertHasRank(0);
-    return fillOp(graph, scope, a.dims, v);
+    return fillOp(graph, scope, dims, v);
   }),
 );
 
@@ -130,7 +146,8 @@ function scalarFor(dtype: DType, one: boolean): number | boolean | string {
 
 /**
  * Small results are a `Const` named `zeros`; from 1000 elements on, or when the shape is
- * a tensor, a `Fill` (TensorFlow keeps graphs small the same way).
+ * a tensor, a `Fill` of `zeros/shape_as_tensor` (or the shape tensor; `zeros/packed` for a
+ * list holding tensors) and `zeros/Const`, created in that order as TensorFlow does.
  */
 function filled(
   defaultName: string,
@@ -147,8 +164,9 @@ function filled(
     if (dims !== null && size !== null && size < 1000) {
       return constantOp(graph, scope, constOf(dtype, dims, value, size));
     }
+    const dimsIn = dimsInput(graph, shape, "shape_as_tensor", "packed");
     const v = constantOp(graph, `${graph.uniqueName("Const")}/`, constOf(dtype, [], value, 1));
-    return fillOp(graph, scope, shape, v);
+    return fillOp(graph, scope, dimsIn, v);
   });
 }
 

@@ -39,28 +39,48 @@ const LIKE_PARAMS = [
   req("tensor", tensorKind),
   opt("dtype", dtypeKind),
   opt("name", stringKind),
-  /**
-   * TF's permission to emit a constant when the shape is known; the values are the same
-   * either way, and scopeflow always builds the `ZerosLike`/`OnesLike` op.
-   */
+  /** Whether a statically known shape may become a constant (TF's `optimize`). */
   opt("optimize", booleanKind),
 ] as const;
 
-function likeOp(type: "ZerosLike" | "OnesLike", a: ArgsOf<typeof LIKE_PARAMS>): Tensor {
-  const defaultName = type === "ZerosLike" ? "zeros_like" : "ones_like";
-  return inOpScope(a.name, defaultName, [a.tensor], (scope, graph) => {
-    const t = convertToTensor(a.tensor, { name: "x" });
+/**
+ * TF 1.15's `zeros_like_impl`: with a fully known shape (and `optimize`) plain zeros of that
+ * shape (a `Const` when small); with another dtype, zeros of the run-time shape; else a
+ * `ZerosLike` op.
+ */
+function zerosLikeImpl(a: ArgsOf<typeof LIKE_PARAMS>): Tensor {
+  return inOpScope(a.name, "zeros_like", [a.tensor], (scope, graph) => {
+    const t = convertToTensor(a.tensor, { name: "tensor" });
+    const optimize = a.optimize ?? true;
     const dtype = a.dtype === undefined ? t.dtype : asDType(a.dtype);
-    if (dtype !== t.dtype) {
-      // `zeros(shape_internal(tensor), dtype=dtype, name=name)`, as TensorFlow builds it.
-      const filled = type === "ZerosLike" ? zeros : ones;
-      const shape = t.shape.isFullyDefined()
-        ? (t.shape.asList() as number[])
-        : shapeIn(graph, `${graph.uniqueName("Shape")}/`, t);
-      return filled(shape, dtype, scope);
+    if (optimize && t.shape.isFullyDefined()) {
+      return zeros(t.shape, dtype, scope);
     }
-    return makeOp(graph, type, scope, [t], [{ dtype: t.dtype, shape: t.shape }], { T: t.dtype })
-      .outputs[0] as Tensor;
+    if (dtype !== t.dtype) {
+      return zeros(
+        shapeIn(graph, `${graph.uniqueName("Shape")}/`, t, "int32", optimize),
+        dtype,
+        scope,
+      );
+    }
+    return makeOp(graph, "ZerosLike", scope, [t], [{ dtype: t.dtype, shape: t.shape }], {
+      T: t.dtype,
+    }).outputs[0] as Tensor;
+  });
+}
+
+/**
+ * TF 1.15's `ones_like_impl`: always `ones(shape_internal(tensor))`, a `Fill` of the shape
+ * (a `Const` when known and `optimize`) with the tensor's static shape.
+ */
+function onesLikeImpl(a: ArgsOf<typeof LIKE_PARAMS>): Tensor {
+  return inOpScope(a.name, "ones_like", [a.tensor], (scope, graph) => {
+    const t = convertToTensor(a.tensor, { name: "tensor" });
+    const shape = shapeIn(graph, `${graph.uniqueName("Shape")}/`, t, "int32", a.optimize ?? true);
+    const dtype = a.dtype === undefined ? t.dtype : asDType(a.dtype);
+    const result = ones(shape, dtype, scope);
+    result.setShape(t.shape);
+    return result;
   });
 }
 
@@ -73,7 +93,7 @@ function likeOp(type: "ZerosLike" | "OnesLike", a: ArgsOf<typeof LIKE_PARAMS>): 
  * tf.zerosLike(tf.placeholder(tf.float32, [null, 3])).shape.toString(); // ==> (?, 3)
  * ```
  */
-export const zerosLike = tfFunction("zerosLike", LIKE_PARAMS, (a) => likeOp("ZerosLike", a));
+export const zerosLike = tfFunction("zerosLike", LIKE_PARAMS, zerosLikeImpl);
 
 /**
  * Ones with `tensor`'s shape and (unless `dtype` is given) dtype
@@ -86,4 +106,4 @@ export const zerosLike = tfFunction("zerosLike", LIKE_PARAMS, (a) => likeOp("Zer
  * sess.run(tf.onesLike(loss)); // ==> 1.0
  * ```
  */
-export const onesLike = tfFunction("onesLike", LIKE_PARAMS, (a) => likeOp("OnesLike", a));
+export const onesLike = tfFunction("onesLike", LIKE_PARAMS, onesLikeImpl);

@@ -1,6 +1,8 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError, UnimplementedError } from "../../errors.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
+import { buildOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 
 /*
@@ -90,3 +92,30 @@ registerOp({
     return [new TensorShape([null, rank]), new TensorShape([null]), new TensorShape([rank])];
   },
 });
+
+/**
+ * `gen_set_ops.dense_to_dense_set_operation`: the op over two dense tensors of the same
+ * group dims, as `tf.sets.set_difference`/`set_intersection`/`set_union` build it for
+ * dense inputs; its outputs are the result's sparse indices, values and dense shape.
+ */
+export function denseToDenseSetOperation(
+  set1: Tensor,
+  set2: Tensor,
+  setOperation: keyof typeof OPERATIONS,
+  validateIndices = true,
+  name?: string,
+): [indices: Tensor, values: Tensor, shape: Tensor] {
+  const rank = set1.shape.rank;
+  const op = buildOp(
+    "DenseToDenseSetOperation",
+    [set1, set2],
+    [
+      { dtype: "int64", shape: new TensorShape([null, rank]) },
+      { dtype: set1.dtype, shape: new TensorShape([null]) },
+      { dtype: "int64", shape: new TensorShape([rank]) },
+    ],
+    { set_operation: setOperation, validate_indices: validateIndices, T: set1.dtype },
+    name,
+  );
+  return [op.outputs[0] as Tensor, op.outputs[1] as Tensor, op.outputs[2] as Tensor];
+}

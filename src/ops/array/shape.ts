@@ -80,14 +80,18 @@ function intConst(
   );
 }
 
-/** `shape_internal(optimize=True)` under `scope`: a `Const` when fully known, else a `Shape` op. */
+/**
+ * `shape_internal` under `scope`: a `Const` when fully known and `optimize`, else a `Shape`
+ * op.
+ */
 export function shapeIn(
   graph: Graph,
   scope: string,
   x: Tensor,
   outType: IndexDType = "int32",
+  optimize = true,
 ): Tensor {
-  if (x.shape.isFullyDefined()) {
+  if (optimize && x.shape.isFullyDefined()) {
     const dims = x.shape.asList() as number[];
     return intConst(graph, scope, [dims.length], dims, outType);
   }
