@@ -1,6 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type { Tensor } from "../graph/tensor.js";
 import { matMulKernel } from "../ops/math/matmul.js";
+import { compiledProduct } from "../ops/math/matmul_wasm.js";
 import { sumKernel } from "../ops/math/reduce.js";
 import type { InputSource, Step } from "./plan.js";
 import { variableOpOf } from "../ops/state/variable_ops.js";
@@ -120,6 +121,13 @@ function fusedMatMul(
   transposeB: boolean,
   activation: Activation,
 ): tfc.Tensor {
+  if (!transposeB && tfc.getBackend() === "wasm") {
+    const compiled =
+      activation === "linear" || activation === "relu" || activation === "relu6"
+        ? compiledProduct(a, b, transposeA, bias, activation === "linear" ? "none" : activation)
+        : null;
+    if (compiled !== null) return compiled;
+  }
   // On wasm the fused kernel is fast only for untransposed operands (see MatMul).
   if ((transposeA || transposeB) && tfc.getBackend() === "wasm") {
     const at = transposeA ? tfc.transpose(a) : a;

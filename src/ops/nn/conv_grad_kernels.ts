@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { compiledProduct } from "../math/matmul_wasm.js";
 import {
   float32HeapCall,
   float32Pass,
@@ -206,8 +207,13 @@ function col2imLoop(c: Float32Array, dx: Float32Array, g: Col2imGeometry): void 
   });
 }
 
-/** A plain matrix product, the form XNNPACK runs fast. */
+/**
+ * A plain matrix product, the form XNNPACK runs fast, or the compiled one where that is
+ * faster (few rows: XNNPACK would first repack `b`, new at every step).
+ */
 function matMulUntransposed(a: tfc.Tensor, b: tfc.Tensor): tfc.Tensor2D {
+  const compiled = compiledProduct(a, b, false, null, "none");
+  if (compiled !== null) return compiled as tfc.Tensor2D;
   return tfc.matMul(a as tfc.Tensor2D, b as tfc.Tensor2D, false, false);
 }
 
