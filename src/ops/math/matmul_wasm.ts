@@ -233,11 +233,44 @@ export interface GemmProblem {
   cRow: number;
   bias: boolean;
   activation: "none" | "relu" | "relu6";
+  /**
+   * Several products of `m` rows sharing B (a convolution's filter gradient, one per
+   * window position): the element offsets of each one's A and C. Default: one, at 0.
+   */
+  groups?: readonly { a: number; c: number }[];
+  /**
+   * A's k in runs of `kRun` (dividing k), `aRunStride` elements apart
+   * (k = run·kRun + j is at run·aRunStride + j·aK). Default: one run.
+   */
+  kRun?: number;
+  aRunStride?: number;
 }
 
 /** Rows per tile and 4-lane groups per strip of the main tiles. */
-const MR = 5;
-const NV = 3;
+/** Tile shapes: rows by 4-lane groups (15 or 16 accumulators, all in registers on x86-64). */
+const TILES: readonly [number, number][] = [
+  [5, 3],
+  [4, 4],
+];
+
+/**
+ * The tile shape for a product: the one leaving the fewest columns to narrower strips,
+ * then the fewest rows to a smaller tile; 5×12 on a tie (measured the faster of the two
+ * on a 1024² product).
+ */
+function tileFor(m: number, n: number): [number, number] {
+  let best = TILES[0] as [number, number];
+  let bestCost = Infinity;
+  for (const tile of TILES) {
+    const [mr, nv] = tile;
+    const cost = (n % (4 * nv)) * 1000 + (m % mr);
+    if (cost < bestCost) {
+      best = tile;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
 /** Ks per block, and at most this many bytes of packed right operand per block (in L2). */
 const KC = 256;
 const PANEL_BYTES = 256 * 1024;
@@ -261,18 +294,24 @@ interface Plan {
    * synchronously on the main thread (Chrome).
    */
   functions: Map<string, WasmFunctions>;
-  kBlocks: { k0: number; kc: number; variant: string }[];
+  /** Per block of k: its first k, its length, A's offset (elements), the kernels' variant. */
+  kBlocks: { k0: number; kc: number; aAt: number; variant: string }[];
   nBlocks: { n0: number; kinds: ColumnKind[] }[];
   rowKinds: { mr: number; tiles: number; m0: number }[];
   scratchBytes: number;
 }
 
+const ONE_GROUP = [{ a: 0, c: 0 }] as const;
 const plans = new Map<string, Plan>();
 const MAX_PLANS = 64;
 
 /** The strips of columns `n0 … n0 + width` (full strips, then 4-lane groups, then single columns). */
-function columnKinds(n0: number, width: number): { kinds: ColumnKind[]; bytes: number } {
-  const nr = 4 * NV;
+function columnKinds(
+  n0: number,
+  width: number,
+  nv: number,
+): { kinds: ColumnKind[]; bytes: number } {
+  const nr = 4 * nv;
   const full = Math.floor(width / nr);
   const restVecs = Math.floor((width % nr) / 4);
   const restScalars = width % 4;
@@ -285,7 +324,7 @@ function columnKinds(n0: number, width: number): { kinds: ColumnKind[]; bytes: n
     kinds.push({ vecs, scalars, n0: first, strips, packedAt: at, stripBytes });
     at += strips * stripBytes;
   };
-  if (full > 0) add(NV, 0, n0, full);
+  if (full > 0) add(nv, 0, n0, full);
   if (restVecs > 0) add(restVecs, 0, n0 + full * nr, 1);
   if (restScalars > 0) add(0, restScalars, n0 + width - restScalars, 1);
   return { kinds, bytes: at };
@@ -295,25 +334,30 @@ function planFor(p: GemmProblem): Plan {
   const key = JSON.stringify(p);
   const known = plans.get(key);
   if (known !== undefined) return known;
-  const nr = 4 * NV;
-  const fullTiles = Math.floor(p.m / MR);
+  const [mr, nv] = tileFor(p.m, p.n);
+  const nr = 4 * nv;
+  const fullTiles = Math.floor(p.m / mr);
   const rowKinds: Plan["rowKinds"] = [];
-  if (fullTiles > 0) rowKinds.push({ mr: MR, tiles: fullTiles, m0: 0 });
-  if (p.m % MR > 0) rowKinds.push({ mr: p.m % MR, tiles: 1, m0: fullTiles * MR });
+  if (fullTiles > 0) rowKinds.push({ mr, tiles: fullTiles, m0: 0 });
+  if (p.m % mr > 0) rowKinds.push({ mr: p.m % mr, tiles: 1, m0: fullTiles * mr });
   const nc = Math.max(nr, Math.floor(PANEL_BYTES / (KC * 4 * nr)) * nr);
   const nBlocks: Plan["nBlocks"] = [];
   let scratchBytes = 0;
   for (let n0 = 0; n0 < p.n; n0 += nc) {
-    const { kinds, bytes } = columnKinds(n0, Math.min(nc, p.n - n0));
+    const { kinds, bytes } = columnKinds(n0, Math.min(nc, p.n - n0), nv);
     nBlocks.push({ n0, kinds });
     scratchBytes = Math.max(scratchBytes, bytes);
   }
   const kBlocks: Plan["kBlocks"] = [];
-  for (let k0 = 0; k0 < p.k; k0 += KC) {
-    const kc = Math.min(KC, p.k - k0);
+  const kRun = p.kRun ?? p.k;
+  for (let k0 = 0; k0 < p.k;) {
+    const runEnd = (Math.floor(k0 / kRun) + 1) * kRun;
+    const kc = Math.min(KC, p.k - k0, runEnd - k0);
     const init = k0 === 0 ? (p.bias ? "bias" : "zero") : "output";
     const activation = k0 + kc >= p.k ? p.activation : "none";
-    kBlocks.push({ k0, kc, variant: `${init}_${activation}` });
+    const aAt = Math.floor(k0 / kRun) * (p.aRunStride ?? 0) + (k0 % kRun) * p.aK;
+    kBlocks.push({ k0, kc, aAt, variant: `${init}_${activation}` });
+    k0 += kc;
   }
   const variants = [...new Set(kBlocks.map((b) => b.variant))];
   const functions = new Map<string, WasmFunctions>();
@@ -385,17 +429,19 @@ export function gemm(p: GemmProblem, a: number, b: number, bias: number, c: numb
             ck.strips,
           );
         }
-        for (const rk of plan.rowKinds) {
-          for (const ck of nb.kinds) {
-            (fns.get(`r${rk.mr}v${ck.vecs}s${ck.scalars}_${kb.variant}`) as KernelFn)(
-              a + 4 * (rk.m0 * p.aRow + kb.k0 * p.aK),
-              scratch + ck.packedAt,
-              bias + 4 * ck.n0,
-              c + 4 * (rk.m0 * p.cRow + ck.n0),
-              rk.tiles,
-              ck.strips,
-              kb.kc,
-            );
+        for (const group of p.groups ?? ONE_GROUP) {
+          for (const rk of plan.rowKinds) {
+            for (const ck of nb.kinds) {
+              (fns.get(`r${rk.mr}v${ck.vecs}s${ck.scalars}_${kb.variant}`) as KernelFn)(
+                a + 4 * (group.a + rk.m0 * p.aRow + kb.aAt),
+                scratch + ck.packedAt,
+                bias + 4 * ck.n0,
+                c + 4 * (group.c + rk.m0 * p.cRow + ck.n0),
+                rk.tiles,
+                ck.strips,
+                kb.kc,
+              );
+            }
           }
         }
       }
