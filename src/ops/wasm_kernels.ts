@@ -353,6 +353,20 @@ export class Asm {
   f32x4Lt(): this {
     return this.emit(SIMD, 0x43);
   }
+  /** Lane-wise `a > b` as all-ones or all-zeros lanes (false for a NaN). */
+  f32x4Gt(): this {
+    return this.emit(SIMD, 0x44);
+  }
+  /** Lane-wise `a != b` (true for a NaN). */
+  f32x4Ne(): this {
+    return this.emit(SIMD, 0x42);
+  }
+  f32Gt(): this {
+    return this.emit(0x5e);
+  }
+  f32Ne(): this {
+    return this.emit(0x5c);
+  }
   v128And(): this {
     return this.emit(SIMD, 0x4e);
   }

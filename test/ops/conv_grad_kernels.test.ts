@@ -9,7 +9,12 @@ import {
   maxPoolGrad,
 } from "../../src/ops/nn/conv_grad_kernels.js";
 import { setWasmKernelsEnabled } from "../../src/ops/wasm_kernels.js";
-import { columnSumsOf, transposeCompiled } from "../../src/ops/nn/wasm_nn_kernels.js";
+import {
+  biasAddCompiled,
+  columnSumsOf,
+  reluGradCompiled,
+  transposeCompiled,
+} from "../../src/ops/nn/wasm_nn_kernels.js";
 import { biasAddGrad } from "../../src/ops/nn/bias_add.js";
 import * as tf from "../../src/index.js";
 import { expectBitIdentical } from "./helpers.js";
@@ -393,5 +398,54 @@ describe("transposeCompiled", () => {
     const want = tfc.transpose(x, perm);
     expect(got.shape).toEqual(want.shape);
     expectBitIdentical(got.dataSync(), want.dataSync(), "transposed");
+  });
+});
+
+describe("compiled BiasAdd and ReluGrad", () => {
+  const special = [NaN, -0, 0, Infinity, -Infinity, 1e-40, -1e-40];
+  const valuesWith = (n: number, seed: number) =>
+    Float32Array.from({ length: n }, (_, i) =>
+      i % 11 === 0 ? (special[(i / 11) % special.length] as number) : Math.sin(i * 0.37 + seed),
+    );
+
+  it.each([[[6, 5, 5, 8]], [[3, 4]], [[1000, 12]]] as [number[]][])(
+    "biasAdd of %j equals tfjs's broadcasting add bit for bit",
+    (shape) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const cols = shape[shape.length - 1] as number;
+      const x = tfc.tensor(valuesWith(size, 1), shape);
+      const b = tfc.tensor1d(valuesWith(cols, 2));
+      const got = biasAddCompiled(x, b) as tfc.Tensor;
+      expect(got.shape).toEqual(shape);
+      expectBitIdentical(got.dataSync(), tfc.add(x, b).dataSync(), "x + b");
+    },
+  );
+
+  it("biasAdd declines a channel count that is not a multiple of 4", () => {
+    expect(biasAddCompiled(tfc.ones([2, 3]), tfc.ones([3]))).toBeNull();
+  });
+
+  it.each([1, 5, 4099])("reluGrad of %i elements equals mul(dy, step(x)) bit for bit", (n) => {
+    const dy = tfc.tensor1d(valuesWith(n, 3).map((v, i) => (i % 7 === 3 ? -v : v)));
+    const x = tfc.tensor1d(valuesWith(n, 4).reverse());
+    const got = reluGradCompiled(dy, x) as tfc.Tensor;
+    expectBitIdentical(got.dataSync(), tfc.mul(dy, tfc.step(x)).dataSync(), "dy·step(x)");
+  });
+
+  it("ReluGrad and BiasAdd in a session give what the ops' own kernels give", () => {
+    const x = tf.constant(tf.NDArray.fromTypedArray(valuesWith(64 * 96, 5), [64, 96], "float32"));
+    const b = tf.constant(tf.NDArray.fromTypedArray(valuesWith(96, 6), [96], "float32"));
+    const y = tf.nn.relu(tf.nn.biasAdd(x, b));
+    const [g] = tf.gradients(tf.reduceSum(tf.square(y)), [x]);
+    using sess = new tf.Session();
+    const compiled = (sess.run(g as tf.Tensor) as tf.NDArray).data as Float32Array;
+    const was = setWasmKernelsEnabled(false);
+    try {
+      using plain = new tf.Session();
+      const own = (plain.run(g as tf.Tensor) as tf.NDArray).data as Float32Array;
+      expectBitIdentical(compiled, own, "gradient");
+    } finally {
+      setWasmKernelsEnabled(was);
+    }
   });
 });
