@@ -318,6 +318,15 @@ describe("conv2dBackpropFilterCompiled", () => {
     ["a DCGAN's stride-2 layer", [3, 14, 14, 16], [5, 5, 16, 24], [2, 2], [1, 1], "SAME"],
     ["strides 2×3, VALID, odd sizes", [3, 9, 11, 5], [3, 4, 5, 7], [2, 3], [1, 1], "VALID"],
     ["dilations 2", [2, 12, 10, 6], [3, 3, 6, 9], [1, 1], [2, 2], "SAME"],
+    [
+      "one channel, stride 2 (a DCGAN's last layer)",
+      [3, 12, 12, 1],
+      [5, 5, 1, 8],
+      [2, 2],
+      [1, 1],
+      "SAME",
+    ],
+    ["one channel, dilations 2", [2, 11, 13, 1], [3, 4, 1, 6], [1, 1], [2, 2], "SAME"],
   ] as [string, number[], number[], [number, number], [number, number], string][])(
     "%s: bit-identical to the convolution form",
     (_name, shape, filterShape, strides, dilations, padding) => {
@@ -354,7 +363,7 @@ describe("conv2dBackpropFilterCompiled", () => {
     for (let i = 0; i < want.length; i++) expect(v[i]).toBeCloseTo(want[i] as number, 4);
   });
 
-  it("declines fewer than 4 input channels, and when the compiled kernels are off", () => {
+  it("declines 2 or 3 input channels, and when the compiled kernels are off", () => {
     const g = {
       strides: [1, 1] as [number, number],
       dilations: [1, 1] as [number, number],

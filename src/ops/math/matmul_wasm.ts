@@ -24,6 +24,11 @@ export interface GemmLayout {
   readonly scalars: number;
   /** Bytes between rows of the left operand (m), and between its consecutive k. */
   readonly aRow: number;
+  /**
+   * Where each row of a tile starts, in bytes from the tile's start, when the rows are not
+   * `aRow` apart; tiles are then `aRow` bytes apart.
+   */
+  readonly rowOffsets?: readonly number[];
   readonly aK: number;
   /** Bytes between the k of a strip of the packed right operand, and between its strips. */
   readonly bK: number;
@@ -71,8 +76,9 @@ export function gemmFunction(name: string, g: GemmLayout): WasmFunction {
     }
     for (let r = 0; r < g.mr; r++) {
       a.get(pa);
-      if (vector) a.load32Splat(r * g.aRow + j * g.aK);
-      else a.f32Load(r * g.aRow + j * g.aK);
+      const row = g.rowOffsets?.[r] ?? r * g.aRow;
+      if (vector) a.load32Splat(row + j * g.aK);
+      else a.f32Load(row + j * g.aK);
       a.set(av);
       for (let v = 0; v < lanes; v++) {
         a.get(accOf(r, v))
@@ -167,7 +173,7 @@ export function gemmFunction(name: string, g: GemmLayout): WasmFunction {
         }),
       );
       a.get(aT)
-        .i32(g.mr * g.aRow)
+        .i32(g.rowOffsets === undefined ? g.mr * g.aRow : g.aRow)
         .i32Add()
         .set(aT);
       a.get(cT)
@@ -244,6 +250,12 @@ export interface GemmProblem {
    */
   kRun?: number;
   aRunStride?: number;
+  /**
+   * Rows that are not `aRow` apart: tiles of `tileRows.length` rows (dividing m, at most
+   * 8) starting `aRow` elements apart, row r of a tile at `tileRows[r]` elements from its
+   * start (a one-channel input's filter gradient: the rows are the window's columns).
+   */
+  tileRows?: readonly number[];
 }
 
 /** Rows per tile and 4-lane groups per strip of the main tiles. */
@@ -334,7 +346,10 @@ function planFor(p: GemmProblem): Plan {
   const key = JSON.stringify(p);
   const known = plans.get(key);
   if (known !== undefined) return known;
-  const [mr, nv] = tileFor(p.m, p.n);
+  const [mr, nv] =
+    p.tileRows === undefined
+      ? tileFor(p.m, p.n)
+      : [p.tileRows.length, Math.min(4, Math.floor(16 / p.tileRows.length))];
   const nr = 4 * nv;
   const fullTiles = Math.floor(p.m / mr);
   const rowKinds: Plan["rowKinds"] = [];
@@ -384,6 +399,7 @@ function planFor(p: GemmProblem): Plan {
             vecs: ck.vecs,
             scalars: ck.scalars,
             aRow: 4 * p.aRow,
+            rowOffsets: p.tileRows?.map((r) => 4 * r),
             aK: 4 * p.aK,
             bK: width,
             bStrip: ck.stripBytes,
@@ -410,6 +426,8 @@ function planFor(p: GemmProblem): Plan {
  */
 export function gemm(p: GemmProblem, a: number, b: number, bias: number, c: number): boolean {
   if (p.m === 0 || p.n === 0 || p.k === 0) return false;
+  const rows = p.tileRows?.length;
+  if (rows !== undefined && (rows === 0 || rows > 8 || p.m % rows !== 0)) return false;
   const plan = planFor(p);
   const fns = new Map<string, KernelFn>();
   for (const [name, f] of plan.functions) {

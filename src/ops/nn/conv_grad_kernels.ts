@@ -401,7 +401,9 @@ export function conv2dBackpropFilterCompiled(
   const [kh, kw, ci, co] = filterShape as [number, number, number, number];
   const [n, inH, inW] = x.shape;
   const [, outH, outW] = dy.shape;
-  if (ci < 4 || outH * outW * n === 0 || co === 0) return null;
+  // One input channel: the window's columns are a tile's rows (at most 8 of them).
+  const onePlane = ci === 1 && kw <= 8;
+  if ((ci < 4 && !onePlane) || outH * outW * n === 0 || co === 0) return null;
   const [sh, sw] = g.strides;
   const [dh, dw] = g.dilations;
   const [t, , l] = convPads(inH, inW, kh, kw, g);
@@ -428,20 +430,25 @@ export function conv2dBackpropFilterCompiled(
       });
     }
   }
-  const problem: GemmProblem = {
-    m: ci,
+  const shared = {
     n: co,
     k: outH * outW * n,
-    aRow: rows * sH,
     aK: 1,
     bK: co,
     cRow: co,
     bias: false,
     activation: "none",
-    groups,
     kRun: outW * n,
     aRunStride: sh * sH,
-  };
+  } as const;
+  const problem: GemmProblem = onePlane
+    ? {
+        ...shared,
+        m: kh * kw,
+        aRow: dh * sH,
+        tileRows: groups.slice(0, kw).map((g0) => g0.a),
+      }
+    : { ...shared, m: ci, aRow: rows * sH, groups };
   let ran = false;
   try {
     const made = float32HeapCall([xq, dyT], 1, [kh, kw, ci, co], ([xAt, dyAt], [out]) => {
