@@ -309,17 +309,18 @@ export function heapOffset(t: tfc.Tensor): number | null {
 
 /**
  * Runs `body` with the byte offset of `bytes` bytes of scratch memory in the wasm
- * backend's heap (16-byte aligned), freed after it returns; false, not running it, on
- * another backend. Allocating can grow the heap: views of it made before are stale.
+ * backend's heap, aligned to a cache line (64 bytes) and freed after it returns; false,
+ * not running it, on another backend. Allocating can grow the heap: views of it made
+ * before are stale.
  */
 export function withWasmScratch(bytes: number, body: (at: number) => void): boolean {
   const wasm = (engine().backend as unknown as OffsetBackend).wasm;
   const malloc = wasm?._malloc;
   const free = wasm?._free;
   if (typeof malloc !== "function" || typeof free !== "function") return false;
-  const raw = malloc.call(wasm, bytes + 16) >>> 0;
+  const raw = malloc.call(wasm, bytes + 64) >>> 0;
   try {
-    body(raw + ((16 - (raw % 16)) % 16));
+    body(raw + ((64 - (raw % 64)) % 64));
   } finally {
     free.call(wasm, raw);
   }
