@@ -7,7 +7,8 @@
  * `conv2dTranspose`.
  *
  *   npx tsx bench/cnn.ts              # efficiency table
- *   npx tsx bench/cnn.ts --profile    # also the time per op type of the CNN step
+ *   npx tsx bench/cnn.ts --profile    # also the time per op type of each step (plan steps,
+ *                                     # fused ones by kind); --by-name: per op
  *   npx tsx bench/cnn.ts --json       # one JSON line of rows (for bench/all.ts)
  *   npx tsx bench/cnn.ts --cpu        # time by the process's CPU time, not the wall clock
  *                                     # (steadier on a machine other processes share)
@@ -15,7 +16,8 @@
  */
 import * as tfc from "@tensorflow/tfjs-core";
 import * as tf from "../src/index.js";
-import { getOpDefinition, registeredOpTypes, type Kernel } from "../src/ops/registry.js";
+import { Executor } from "../src/session/executor.js";
+import type { Plan } from "../src/session/plan.js";
 import { seeded } from "./seeded.js";
 
 const PROFILE = process.argv.includes("--profile");
@@ -53,27 +55,39 @@ function gemmRate(): number {
   return (2 * 1024 ** 3) / (best / 1000);
 }
 
-/** Per op type: calls and milliseconds, when profiling. */
+/** Per op type (or fused step kind), or per op name with --by-name: calls and milliseconds. */
 const opTimes = new Map<string, { calls: number; ms: number }>();
 let profiling = false;
+const BY_NAME = process.argv.includes("--by-name");
 
-/** Times every kernel (wasm and cpu run synchronously, so wall time is the kernel's). */
-function instrumentKernels(): void {
-  for (const type of registeredOpTypes()) {
-    const def = getOpDefinition(type);
-    if (def === undefined) continue;
-    const inner: Kernel = def.kernel;
-    (def as { kernel: Kernel }).kernel = (inputs, op, runtime) => {
-      if (!profiling) return inner(inputs, op, runtime);
-      const t0 = now();
-      const out = inner(inputs, op, runtime);
-      const e = opTimes.get(op.type) ?? { calls: 0, ms: 0 };
-      e.calls += 1;
-      e.ms += now() - t0;
-      opTimes.set(op.type, e);
-      return out;
-    };
-  }
+/**
+ * Times every step of every plan (wasm and cpu run synchronously, so wall time is the
+ * kernel's), fused steps included under their kind, e.g. `Relu:matMulBiasActivation`.
+ */
+function instrumentPlans(): void {
+  const planFor = Executor.prototype.planFor;
+  const wrapped = new WeakSet<Plan>();
+  Executor.prototype.planFor = function (...args: Parameters<typeof planFor>): Plan {
+    const plan = planFor.apply(this, args);
+    if (wrapped.has(plan)) return plan;
+    wrapped.add(plan);
+    for (const step of plan.steps) {
+      const inner = step.kernel;
+      const type = step.fused === undefined ? step.op.type : `${step.op.type}:${step.fused}`;
+      const key = BY_NAME ? `${type} ${step.op.name}` : type;
+      step.kernel = (inputs, op, runtime) => {
+        if (!profiling) return inner(inputs, op, runtime);
+        const t0 = now();
+        const out = inner(inputs, op, runtime);
+        const e = opTimes.get(key) ?? { calls: 0, ms: 0 };
+        e.calls += 1;
+        e.ms += now() - t0;
+        opTimes.set(key, e);
+        return out;
+      };
+    }
+    return plan;
+  };
 }
 
 interface Model {
@@ -181,7 +195,7 @@ function timeSteps(m: Model, steps: number): { best: number; median: number } {
   return { best: Math.min(...times), median: median(times) };
 }
 
-if (PROFILE) instrumentKernels();
+if (PROFILE) instrumentPlans();
 const gemm = gemmRate();
 const rows: {
   name: string;
@@ -250,13 +264,14 @@ for (const [name, times] of profiles) {
   console.log(
     `\n${name}, per op type (ms per step over 10 steps; step ${step.toFixed(1)}, kernels ${(total / 10).toFixed(1)}):`,
   );
-  // Fused steps (MatMul + BiasAdd + Relu as one) run outside the registered kernels.
   console.log(
-    `  ${"(outside kernels: fused steps, executor)".padEnd(44)} ${(step - total / 10).toFixed(2).padStart(8)} ms`,
+    `  ${"(outside plan steps: executor)".padEnd(44)} ${(step - total / 10).toFixed(2).padStart(8)} ms`,
   );
-  for (const [type, e] of [...times].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+  for (const [type, e] of [...times]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, BY_NAME ? 40 : 14)) {
     console.log(
-      `  ${type.padEnd(28)} ${(e.ms / 10).toFixed(2).padStart(8)} ms  ${String(e.calls / 10).padStart(4)} calls  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%`,
+      `  ${type.padEnd(BY_NAME ? 60 : 34)} ${(e.ms / 10).toFixed(2).padStart(8)} ms  ${String(e.calls / 10).padStart(4)} calls  ${((100 * e.ms) / total).toFixed(1).padStart(5)}%`,
     );
   }
 }

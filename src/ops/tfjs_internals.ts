@@ -245,6 +245,8 @@ function copyBox(
 
 interface WasmModuleInternals {
   asm?: { memory?: unknown };
+  _malloc?: (bytes: number) => number;
+  _free?: (ptr: number) => void;
 }
 
 interface OffsetBackend {
@@ -303,4 +305,24 @@ export function float32HeapCall(
 export function heapOffset(t: tfc.Tensor): number | null {
   const backend = engine().backend as unknown as OffsetBackend;
   return backend.dataIdMap?.get(t.dataId)?.memoryOffset ?? null;
+}
+
+/**
+ * Runs `body` with the byte offset of `bytes` bytes of scratch memory in the wasm
+ * backend's heap, aligned to a cache line (64 bytes) and freed after it returns; false,
+ * not running it, on another backend. Allocating can grow the heap: views of it made
+ * before are stale.
+ */
+export function withWasmScratch(bytes: number, body: (at: number) => void): boolean {
+  const wasm = (engine().backend as unknown as OffsetBackend).wasm;
+  const malloc = wasm?._malloc;
+  const free = wasm?._free;
+  if (typeof malloc !== "function" || typeof free !== "function") return false;
+  const raw = malloc.call(wasm, bytes + 64) >>> 0;
+  try {
+    body(raw + ((64 - (raw % 64)) % 64));
+  } finally {
+    free.call(wasm, raw);
+  }
+  return true;
 }

@@ -285,20 +285,62 @@ export class Asm {
   i32Load(offset = 0): this {
     return this.emit(0x28, 2, ...uleb(offset));
   }
-  f32Load(): this {
-    return this.emit(F32_LOAD, ...MEMARG);
+  /** `local.tee`: sets the local and leaves the value on the stack. */
+  tee(i: number): this {
+    return this.emit(0x22, ...uleb(i));
   }
-  f32Store(): this {
-    return this.emit(F32_STORE, ...MEMARG);
+  i32Sub(): this {
+    return this.emit(0x6b);
+  }
+  i32LtU(): this {
+    return this.emit(0x49);
+  }
+  /** Loads at the address on the stack plus the constant byte `offset`. */
+  f32Load(offset = 0): this {
+    return this.emit(F32_LOAD, 2, ...uleb(offset));
+  }
+  f32Store(offset = 0): this {
+    return this.emit(F32_STORE, 2, ...uleb(offset));
+  }
+  f32Const(value: number): this {
+    return this.emit(F32_CONST, ...f32Bytes(value));
   }
   f32Add(): this {
     return this.emit(...F32_OPS.add);
   }
-  v128Load(): this {
-    return this.emit(...V128_LOAD, ...MEMARG);
+  f32Mul(): this {
+    return this.emit(...F32_OPS.mul);
   }
-  v128Store(): this {
-    return this.emit(...V128_STORE, ...MEMARG);
+  f32Lt(): this {
+    return this.emit(0x5d);
+  }
+  /** `select`: the first operand if the i32 on top is non-zero, else the second. */
+  select(): this {
+    return this.emit(0x1b);
+  }
+  v128Load(offset = 0): this {
+    return this.emit(...V128_LOAD, 2, ...uleb(offset));
+  }
+  v128Store(offset = 0): this {
+    return this.emit(...V128_STORE, 2, ...uleb(offset));
+  }
+  /** One float32 at the address plus `offset`, in all four lanes. */
+  load32Splat(offset = 0): this {
+    return this.emit(SIMD, 0x09, 2, ...uleb(offset));
+  }
+  f32x4Splat(): this {
+    return this.emit(...F32X4_SPLAT);
+  }
+  f32x4Mul(): this {
+    return this.emit(...F32X4_OPS.mul);
+  }
+  /** Lane-wise `b < a ? b : a` (`f32x4.pmin`). */
+  f32x4Pmin(): this {
+    return this.emit(SIMD, 0xea, 0x01);
+  }
+  /** Lane-wise `a < b ? b : a` (`f32x4.pmax`). */
+  f32x4Pmax(): this {
+    return this.emit(SIMD, 0xeb, 0x01);
   }
   /** A v128 of zeros. */
   v128Zero(): this {
@@ -310,6 +352,20 @@ export class Asm {
   /** Lane-wise `a < b` as all-ones or all-zeros lanes (false for a NaN). */
   f32x4Lt(): this {
     return this.emit(SIMD, 0x43);
+  }
+  /** Lane-wise `a > b` as all-ones or all-zeros lanes (false for a NaN). */
+  f32x4Gt(): this {
+    return this.emit(SIMD, 0x44);
+  }
+  /** Lane-wise `a != b` (true for a NaN). */
+  f32x4Ne(): this {
+    return this.emit(SIMD, 0x42);
+  }
+  f32Gt(): this {
+    return this.emit(0x5e);
+  }
+  f32Ne(): this {
+    return this.emit(0x5c);
   }
   v128And(): this {
     return this.emit(SIMD, 0x4e);

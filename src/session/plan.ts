@@ -9,6 +9,7 @@ import { missingFeedMessage } from "../ops/array/placeholder.js";
 import {
   batchUnpackedMatMuls,
   fuseMatMulChains,
+  useCompiledKernels,
   fuseSummedBiasGrads,
   fuseSummedMatMuls,
   hoistTransposedOperands,
@@ -226,7 +227,10 @@ export function makePlan(
   const fused = skipPassThroughs(
     hoistTransposedOperands(
       batchUnpackedMatMuls(
-        fuseSummedBiasGrads(fuseSummedMatMuls(fuseMatMulChains(steps, pinned), pinned), pinned),
+        fuseSummedBiasGrads(
+          fuseSummedMatMuls(fuseMatMulChains(useCompiledKernels(steps), pinned), pinned),
+          pinned,
+        ),
         pinned,
       ),
       () => slotCount++,
@@ -271,7 +275,7 @@ function controlFlowPlan(
     for (const s of step.outputs) pinned.add(s);
     for (const i of step.inputs) if (i.slot >= 0) pinned.add(i.slot);
   }
-  const fusedSteps = fuseMatMulChains(steps, pinned);
+  const fusedSteps = fuseMatMulChains(useCompiledKernels(steps), pinned);
   if (fusedSteps !== steps) {
     stepOf.clear();
     for (const step of fusedSteps) stepOf.set(step.op, step);

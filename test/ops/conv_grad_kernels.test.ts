@@ -3,11 +3,18 @@ import { describe, expect, it } from "vitest";
 import {
   conv2dBackpropInputViaCol2im,
   conv2dBackpropInputViaConv,
+  conv2dBackpropFilterCompiled,
   conv2dBackpropFilterOnePlane,
+  conv2dBackpropFilterViaConv,
   maxPoolGrad,
 } from "../../src/ops/nn/conv_grad_kernels.js";
 import { setWasmKernelsEnabled } from "../../src/ops/wasm_kernels.js";
-import { columnSumsOf } from "../../src/ops/nn/wasm_nn_kernels.js";
+import {
+  biasAddCompiled,
+  columnSumsOf,
+  reluGradCompiled,
+  transposeCompiled,
+} from "../../src/ops/nn/wasm_nn_kernels.js";
 import { biasAddGrad } from "../../src/ops/nn/bias_add.js";
 import * as tf from "../../src/index.js";
 import { expectBitIdentical } from "./helpers.js";
@@ -299,5 +306,155 @@ describe("conv2dBackpropFilterOnePlane", () => {
       conv2dBackpropFilterOnePlane(x1, [3, 3, 1, 3], dy2, { ...same, strides: [2, 2] }),
     ).toBeNull();
     tfc.dispose([x, dy, x1, dy2]);
+  });
+});
+
+describe("conv2dBackpropFilterCompiled", () => {
+  const values = (n: number, seed: number) =>
+    Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.61 + seed) * 2);
+
+  it.each([
+    ["the tutorial CNN's second layer", [4, 14, 14, 32], [5, 5, 32, 64], [1, 1], [1, 1], "SAME"],
+    ["a DCGAN's stride-2 layer", [3, 14, 14, 16], [5, 5, 16, 24], [2, 2], [1, 1], "SAME"],
+    ["strides 2×3, VALID, odd sizes", [3, 9, 11, 5], [3, 4, 5, 7], [2, 3], [1, 1], "VALID"],
+    ["dilations 2", [2, 12, 10, 6], [3, 3, 6, 9], [1, 1], [2, 2], "SAME"],
+    [
+      "one channel, stride 2 (a DCGAN's last layer)",
+      [3, 12, 12, 1],
+      [5, 5, 1, 8],
+      [2, 2],
+      [1, 1],
+      "SAME",
+    ],
+    ["one channel, dilations 2", [2, 11, 13, 1], [3, 4, 1, 6], [1, 1], [2, 2], "SAME"],
+  ] as [string, number[], number[], [number, number], [number, number], string][])(
+    "%s: bit-identical to the convolution form",
+    (_name, shape, filterShape, strides, dilations, padding) => {
+      const [n, h, w, ci] = shape as [number, number, number, number];
+      const [kh, kw, , co] = filterShape as [number, number, number, number];
+      const out = (size: number, k: number, s: number, d: number) =>
+        padding === "SAME" ? Math.ceil(size / s) : Math.floor((size - (k - 1) * d - 1) / s) + 1;
+      const oh = out(h, kh, strides[0], dilations[0]);
+      const ow = out(w, kw, strides[1], dilations[1]);
+      const x = tfc.tensor4d(values(n * h * w * ci, 1), [n, h, w, ci]);
+      const dy = tfc.tensor4d(values(n * oh * ow * co, 2), [n, oh, ow, co]);
+      const g = { strides, dilations, padding };
+      const got = conv2dBackpropFilterCompiled(x, filterShape, dy, g);
+      expect(got).not.toBeNull();
+      expect((got as tfc.Tensor).shape).toEqual(filterShape);
+      const want = conv2dBackpropFilterViaConv(x, filterShape, dy, g);
+      expectBitIdentical((got as tfc.Tensor).dataSync(), want.dataSync(), "dW");
+      tfc.dispose([x, dy, got as tfc.Tensor, want]);
+    },
+  );
+
+  it("takes strides and dilations together (the convolution form gathers patches)", () => {
+    const g = {
+      strides: [2, 2] as [number, number],
+      dilations: [2, 2] as [number, number],
+      padding: "SAME",
+    };
+    const x = tfc.tensor4d(values(2 * 13 * 12 * 4, 3), [2, 13, 12, 4]);
+    const dy = tfc.tensor4d(values(2 * 7 * 6 * 5, 4), [2, 7, 6, 5]);
+    const got = conv2dBackpropFilterCompiled(x, [3, 3, 4, 5], dy, g) as tfc.Tensor;
+    // The patches' product adds the terms in another order: equal to rounding.
+    const want = conv2dBackpropFilterViaConv(x, [3, 3, 4, 5], dy, g).dataSync();
+    const v = got.dataSync();
+    for (let i = 0; i < want.length; i++) expect(v[i]).toBeCloseTo(want[i] as number, 4);
+  });
+
+  it("declines 2 or 3 input channels, and when the compiled kernels are off", () => {
+    const g = {
+      strides: [1, 1] as [number, number],
+      dilations: [1, 1] as [number, number],
+      padding: "SAME",
+    };
+    const x = tfc.ones([1, 6, 6, 3]) as tfc.Tensor4D;
+    const dy = tfc.ones([1, 6, 6, 4]) as tfc.Tensor4D;
+    expect(conv2dBackpropFilterCompiled(x, [3, 3, 3, 4], dy, g)).toBeNull();
+    const was = setWasmKernelsEnabled(false);
+    try {
+      const x4 = tfc.ones([1, 6, 6, 4]) as tfc.Tensor4D;
+      expect(conv2dBackpropFilterCompiled(x4, [3, 3, 4, 4], dy, g)).toBeNull();
+    } finally {
+      setWasmKernelsEnabled(was);
+    }
+  });
+});
+
+describe("transposeCompiled", () => {
+  it.each([
+    [
+      [2, 3, 4, 5, 6],
+      [4, 1, 3, 2, 0],
+    ],
+    [
+      [3, 4, 5, 2],
+      [3, 1, 2, 0],
+    ],
+    [
+      [7, 9],
+      [1, 0],
+    ],
+    [[5], [0]],
+  ] as [number[], number[]][])("shape %j by %j equals tfjs's transpose", (shape, perm) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const x = tfc.tensor(
+      Float32Array.from({ length: size }, (_, i) => i - 0.5),
+      shape,
+    );
+    const got = transposeCompiled(x, perm) as tfc.Tensor;
+    const want = tfc.transpose(x, perm);
+    expect(got.shape).toEqual(want.shape);
+    expectBitIdentical(got.dataSync(), want.dataSync(), "transposed");
+  });
+});
+
+describe("compiled BiasAdd and ReluGrad", () => {
+  const special = [NaN, -0, 0, Infinity, -Infinity, 1e-40, -1e-40];
+  const valuesWith = (n: number, seed: number) =>
+    Float32Array.from({ length: n }, (_, i) =>
+      i % 11 === 0 ? (special[(i / 11) % special.length] as number) : Math.sin(i * 0.37 + seed),
+    );
+
+  it.each([[[6, 5, 5, 8]], [[3, 4]], [[1000, 12]]] as [number[]][])(
+    "biasAdd of %j equals tfjs's broadcasting add bit for bit",
+    (shape) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const cols = shape[shape.length - 1] as number;
+      const x = tfc.tensor(valuesWith(size, 1), shape);
+      const b = tfc.tensor1d(valuesWith(cols, 2));
+      const got = biasAddCompiled(x, b) as tfc.Tensor;
+      expect(got.shape).toEqual(shape);
+      expectBitIdentical(got.dataSync(), tfc.add(x, b).dataSync(), "x + b");
+    },
+  );
+
+  it("biasAdd declines a channel count that is not a multiple of 4", () => {
+    expect(biasAddCompiled(tfc.ones([2, 3]), tfc.ones([3]))).toBeNull();
+  });
+
+  it.each([1, 5, 4099])("reluGrad of %i elements equals mul(dy, step(x)) bit for bit", (n) => {
+    const dy = tfc.tensor1d(valuesWith(n, 3).map((v, i) => (i % 7 === 3 ? -v : v)));
+    const x = tfc.tensor1d(valuesWith(n, 4).reverse());
+    const got = reluGradCompiled(dy, x) as tfc.Tensor;
+    expectBitIdentical(got.dataSync(), tfc.mul(dy, tfc.step(x)).dataSync(), "dy·step(x)");
+  });
+
+  it("ReluGrad and BiasAdd in a session give what the ops' own kernels give", () => {
+    const x = tf.constant(tf.NDArray.fromTypedArray(valuesWith(64 * 96, 5), [64, 96], "float32"));
+    const b = tf.constant(tf.NDArray.fromTypedArray(valuesWith(96, 6), [96], "float32"));
+    const y = tf.nn.relu(tf.nn.biasAdd(x, b));
+    const [g] = tf.gradients(tf.reduceSum(tf.square(y)), [x]);
+    using sess = new tf.Session();
+    const compiled = (sess.run(g as tf.Tensor) as tf.NDArray).data as Float32Array;
+    const was = setWasmKernelsEnabled(false);
+    try {
+      using plain = new tf.Session();
+      const own = (plain.run(g as tf.Tensor) as tf.NDArray).data as Float32Array;
+      expectBitIdentical(compiled, own, "gradient");
+    } finally {
+      setWasmKernelsEnabled(was);
+    }
   });
 });

@@ -17,6 +17,7 @@ import { registerOp } from "../registry.js";
 import { attrsOf, declareOpDef } from "../op_def.js";
 import { shapeError } from "../shape_utils.js";
 import { convertOperands } from "./binary.js";
+import { compiledProduct } from "./matmul_wasm.js";
 
 /**
  * The fastest correct form of a matrix product on the active backend. tfjs-wasm's
@@ -40,6 +41,10 @@ export function matMulKernel(
     const n = transposeB ? b.shape[b.rank - 2] : b.shape[b.rank - 1];
     const batch = a.rank >= b.rank ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
     return tfc.zeros([...batch, m as number, n as number], a.dtype);
+  }
+  if (!transposeB && tfc.getBackend() === "wasm") {
+    const compiled = compiledProduct(a, b, transposeA, null, "none");
+    if (compiled !== null) return compiled;
   }
   if ((transposeA || transposeB) && tfc.getBackend() === "wasm") {
     const m = (transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]) as number;

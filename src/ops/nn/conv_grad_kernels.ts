@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { compiledProduct, gemm, type GemmProblem } from "../math/matmul_wasm.js";
 import {
   float32HeapCall,
   float32Pass,
@@ -11,6 +12,7 @@ import {
   forEachCol2imPlacement,
   maxPool2x2GradWhole,
   onePlanePatchesT,
+  transposeCompiled,
   wholeWindow,
   type Col2imGeometry,
   type PoolGeometry,
@@ -206,8 +208,13 @@ function col2imLoop(c: Float32Array, dx: Float32Array, g: Col2imGeometry): void 
   });
 }
 
-/** A plain matrix product, the form XNNPACK runs fast. */
+/**
+ * A plain matrix product, the form XNNPACK runs fast, or the compiled one where that is
+ * faster (few rows: XNNPACK would first repack `b`, new at every step).
+ */
 function matMulUntransposed(a: tfc.Tensor, b: tfc.Tensor): tfc.Tensor2D {
+  const compiled = compiledProduct(a, b, false, null, "none");
+  if (compiled !== null) return compiled as tfc.Tensor2D;
   return tfc.matMul(a as tfc.Tensor2D, b as tfc.Tensor2D, false, false);
 }
 
@@ -374,9 +381,95 @@ function preferCol2im(g: Conv2DGeometry, outChannels: number, dtype: string): bo
 }
 
 /**
+ * The filter gradient on wasm as the compiled matrix product (`gemm`), one product per
+ * window position (kh, kw) sharing dy as its right operand: `dW[a, c, ·, ·] = Aᵀ·dy` where
+ * A's rows are the input channels and its k the output positions and batch (oh, ow, n),
+ * read in place from x transposed to [ci, h, phase, w / stride, n] (padded; the stride's
+ * phases of a row apart, so that every row of output positions is one contiguous run).
+ * The terms are added in (oh, ow, n) order from +0, zeros for the padding included, as
+ * the convolution form's XNNPACK convolution adds them: bit-identical, without its
+ * indirection and its repacking of dy, and no transposes of the result. `null` where the
+ * compiled kernels cannot run, or for fewer than 4 input channels (rows).
+ */
+export function conv2dBackpropFilterCompiled(
+  x: tfc.Tensor4D,
+  filterShape: readonly number[],
+  dy: tfc.Tensor4D,
+  g: Conv2DGeometry,
+): tfc.Tensor4D | null {
+  if (tfc.getBackend() !== "wasm" || x.dtype !== "float32" || dy.dtype !== "float32") return null;
+  const [kh, kw, ci, co] = filterShape as [number, number, number, number];
+  const [n, inH, inW] = x.shape;
+  const [, outH, outW] = dy.shape;
+  // One input channel: the window's columns are a tile's rows (at most 8 of them).
+  const onePlane = ci === 1 && kw <= 8;
+  if ((ci < 4 && !onePlane) || outH * outW * n === 0 || co === 0) return null;
+  const [sh, sw] = g.strides;
+  const [dh, dw] = g.dilations;
+  const [t, , l] = convPads(inH, inW, kh, kw, g);
+  const rows = (outH - 1) * sh + (kh - 1) * dh + 1;
+  const wq = outW + Math.floor(((kw - 1) * dw) / sw);
+  const [xq, dyT] = tfc.tidy(() => {
+    const xp = padOrCrop(x, t, rows - inH - t, l, sw * wq - inW - l);
+    const phased = tfc.reshape(xp, [n, rows, wq, sw, ci]);
+    const perm = [4, 1, 3, 2, 0];
+    return [
+      transposeCompiled(phased, perm) ?? tfc.transpose(phased, perm),
+      tfc.transpose(dy, [1, 2, 0, 3]),
+    ];
+  });
+  const sP = wq * n;
+  const sH = sw * sP;
+  const groups: { a: number; c: number }[] = [];
+  for (let a = 0; a < kh; a++) {
+    for (let c = 0; c < kw; c++) {
+      const w0 = c * dw;
+      groups.push({
+        a: a * dh * sH + (w0 % sw) * sP + Math.floor(w0 / sw) * n,
+        c: (a * kw + c) * ci * co,
+      });
+    }
+  }
+  const shared = {
+    n: co,
+    k: outH * outW * n,
+    aK: 1,
+    bK: co,
+    cRow: co,
+    bias: false,
+    activation: "none",
+    kRun: outW * n,
+    aRunStride: sh * sH,
+  } as const;
+  const problem: GemmProblem = onePlane
+    ? {
+        ...shared,
+        m: kh * kw,
+        aRow: dh * sH,
+        tileRows: groups.slice(0, kw).map((g0) => g0.a),
+      }
+    : { ...shared, m: ci, aRow: rows * sH, groups };
+  let ran = false;
+  try {
+    const made = float32HeapCall([xq, dyT], 1, [kh, kw, ci, co], ([xAt, dyAt], [out]) => {
+      ran = gemm(problem, xAt as number, dyAt as number, 0, out as number);
+    });
+    if (made === null) return null;
+    if (!ran) {
+      (made[0] as tfc.Tensor).dispose();
+      return null;
+    }
+    return made[0] as tfc.Tensor4D;
+  } finally {
+    xq.dispose();
+    dyT.dispose();
+  }
+}
+
+/**
  * `Conv2DBackpropFilter` on the active backend. tfjs's cpu kernel is 15-40x slower than
- * the convolution form (measured), and wasm has none: always the convolution form, or
- * for a 1x1 filter one matrix product.
+ * the convolution form (measured), and wasm has none: the compiled product on wasm, else
+ * the convolution form, or for a 1x1 filter one matrix product.
  */
 export function conv2dBackpropFilter(
   x: tfc.Tensor4D,
@@ -388,6 +481,8 @@ export function conv2dBackpropFilter(
     return conv2dBackpropFilterViaPatches(x, filterShape, dy, g);
   const onePlane = conv2dBackpropFilterOnePlane(x, filterShape, dy, g);
   if (onePlane !== null) return onePlane;
+  const compiled = conv2dBackpropFilterCompiled(x, filterShape, dy, g);
+  if (compiled !== null) return compiled;
   return conv2dBackpropFilterViaConv(x, filterShape, dy, g);
 }
 
