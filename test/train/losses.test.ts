@@ -479,6 +479,8 @@ describe("tf.losses: values (against tfjs-core's tf.losses and by hand)", () => 
   });
 });
 
+type NodeLike = { name?: string | null; op?: string | null; input?: string[] | null };
+
 describe("tf.losses: weights checked at run time (weights_broadcast_ops.assert_broadcastable)", () => {
   beforeEach(() => tf.resetDefaultGraph());
 
@@ -541,7 +543,7 @@ describe("tf.losses: weights checked at run time (weights_broadcast_ops.assert_b
     );
     const [, , event] = [...tf.train.summaryIterator(events)];
     const meta = tf.MetaGraphDef.fromBinary(event?.metaGraphDef as Uint8Array);
-    const relative = (nodes: readonly tf.tensorflow.NodeDef[], scope: string): string[] =>
+    const relative = (nodes: readonly NodeLike[], scope: string): string[] =>
       nodes
         .filter((n) => (n.name ?? "").startsWith(scope))
         .map((n) => {
