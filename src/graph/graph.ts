@@ -131,6 +131,13 @@ export type DeviceFunction = (op: Operation) => string | null;
 export type DeviceScope =
   { readonly spec: DeviceSpecParts } | { readonly fn: DeviceFunction } | null;
 
+/** What {@link Graph.enterInitScope} set aside, to put back on leaving. */
+export interface InitScopeSaved {
+  readonly nameStack: string;
+  readonly context: ControlFlowContext | null;
+  readonly control: readonly ControlFrame[];
+}
+
 /** A point to roll the graph back to when a building call fails half way. */
 export type Savepoint = number;
 
@@ -167,6 +174,18 @@ const NO_BUILD_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
 /** The attr scope outside any `attrScope`. */
 const NO_SCOPED_ATTRS: Readonly<Record<string, AttrValue>> = Object.freeze({});
 
+/**
+ * The control inputs of every op created without any (most ops): one frozen array, which
+ * `_addControlInput` replaces by the op's own on adding the first.
+ */
+const NO_CONTROL_INPUTS: Operation[] = Object.freeze([]) as unknown as Operation[];
+
+/** The inputs of every op without any (sources: constants, variables, placeholders). */
+const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
+
+/** The device stack inside `device(null)` outside any other device scope. */
+const NULL_DEVICE_ONLY: readonly DeviceScope[] = Object.freeze([null]);
+
 function splitBuildData(
   given: Readonly<Record<string, AttrValue>>,
 ): [Record<string, AttrValue>, Readonly<Record<string, unknown>>] {
@@ -200,7 +219,7 @@ export class Graph {
   private readonly collections = new Map<string, unknown[]>();
   private readonly extensions = new Map<symbol, unknown>();
   private controlStack: readonly ControlFrame[] = [];
-  private deviceStack: DeviceScope[] = [];
+  private deviceStack: readonly DeviceScope[] = [];
   private colocationStack: Operation[] = [];
   private attrScopeMap: Readonly<Record<string, AttrValue>> = NO_SCOPED_ATTRS;
   private undoLog: UndoEntry[] | null = null;
@@ -332,9 +351,11 @@ export class Graph {
    */
   createOp(spec: OpSpec): Operation {
     this.assertNotFinalized();
+    // Indexed loops in this function: `for…of` over a frozen array (the shared empty
+    // lists) allocates an iterator and a result object per step.
     let own = spec.inputs;
-    for (const t of own) {
-      if (t.graph === this) continue;
+    for (let i = 0; i < own.length; i++) {
+      if ((own[i] as Tensor).graph === this) continue;
       own = own.map((u) => (u.graph === this ? u : this.captureExternal(u)));
       break;
     }
@@ -346,7 +367,10 @@ export class Graph {
           ? nameFromScopeName(rawName)
           : this.uniqueName(rawName);
     const ctx = this._controlFlowContext;
-    const inputs = (spec.loopEntry ? own : this.inputsInContext(ctx, own, name)).slice();
+    const inputs =
+      own.length === 0
+        ? NO_INPUTS
+        : (spec.loopEntry ? own : this.inputsInContext(ctx, own, name)).slice();
     let controlInputs = this.controlInputsFor(inputs);
     if (ctx !== null && !spec.loopEntry) {
       const external = controlInputs.filter((c) => !isWithinContext(c.controlFlowContext, ctx));
@@ -379,15 +403,17 @@ export class Graph {
     // scopes aside: such an op goes where its variable is, whatever the scopes say.
     if (colocateWith.length === this.colocationStack.length) this.applyDeviceScopes(op);
     // A colocated op goes where the first op it is colocated with that has a device is.
-    for (const c of colocateWith) {
+    for (let i = 0; i < colocateWith.length; i++) {
+      const c = colocateWith[i] as Operation;
       if (c.device === "") continue;
       op._setDevice(c.device);
       break;
     }
-    for (const t of inputs) t._addConsumer(op);
+    for (let i = 0; i < inputs.length; i++) (inputs[i] as Tensor)._addConsumer(op);
     this.ops.push(op);
     this.opsByName.set(name, op);
-    for (const frame of this.controlStack) frame.created?.add(op);
+    const control = this.controlStack;
+    for (let i = 0; i < control.length; i++) (control[i] as ControlFrame).created?.add(op);
     if (this.undoLog !== null) this.undoLog.push(op);
     if (ctx !== null && !spec.loopEntry) ctx.opCreated?.(op);
     return op;
@@ -433,6 +459,9 @@ export class Graph {
   /** Adds a control input to an existing op (`op._add_control_input`). */
   _addControlInput(op: Operation, c: Operation): void {
     if (op.controlInputs.includes(c)) return;
+    if (op.controlInputs === NO_CONTROL_INPUTS) {
+      (op as { controlInputs: Operation[] }).controlInputs = [];
+    }
     op.controlInputs.push(c);
     this.onUndo(() => {
       const at = op.controlInputs.lastIndexOf(c);
@@ -451,34 +480,38 @@ export class Graph {
     consumerName: string,
   ): readonly Tensor[] {
     let result: Tensor[] | null = null;
-    inputs.forEach((t, i) => {
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i] as Tensor;
       const own = outputContext(t.op);
-      if (own === ctx) return;
+      if (own === ctx) continue;
       if (ctx === null) {
         // A branch's value may be read after its conditional (it is dead when the other
         // branch runs), a loop's value only through the loop's exits.
         if (whileContextOf(own) !== null) throw new ValueError(loopValueMessage(t, consumerName));
-        return;
+        continue;
       }
       const replacement = ctx.captureInput(t, consumerName);
-      if (replacement === t) return;
+      if (replacement === t) continue;
       result ??= inputs.slice();
       result[i] = replacement;
-    });
+    }
     return result ?? inputs;
   }
 
   private controlInputsFor(inputs: readonly Tensor[]): Operation[] {
-    const result: Operation[] = [];
-    for (const frame of this.controlStack) {
+    let result: Operation[] | null = null;
+    const control = this.controlStack;
+    for (let i = 0; i < control.length; i++) {
+      const frame = control[i] as ControlFrame;
       if (frame.inputs === null) continue;
       const created = frame.created;
       if (created !== null && inputs.some((t) => created.has(t.op))) continue;
       for (const c of frame.inputs) {
-        if (!result.includes(c) && !inputs.some((t) => t.op === c)) result.push(c);
+        if (result !== null && result.includes(c)) continue;
+        if (!inputs.some((t) => t.op === c)) (result ??= []).push(c);
       }
     }
-    return result;
+    return result ?? NO_CONTROL_INPUTS;
   }
 
   /**
@@ -503,7 +536,7 @@ export class Graph {
     if (colocateWith.length === 0) return;
     if (colocateWith.length === 1) {
       // One op (a variable's Assign and read): its groups, when one, need no sorting.
-      const own = (colocateWith[0] as Operation).colocationGroups();
+      const own = (colocateWith[0] as Operation)._colocationGroupsShared();
       if (own.length === 1) {
         attrs._class = own;
         return;
@@ -545,8 +578,7 @@ export class Graph {
    * before the variable exists.
    */
   attrScope<T>(attrs: Readonly<Record<string, AttrValue>>, fn: () => T): T {
-    const saved = this.attrScopeMap;
-    this.attrScopeMap = { ...saved, ...attrs };
+    const saved = this.enterAttrScope(attrs);
     try {
       return fn();
     } finally {
@@ -555,17 +587,46 @@ export class Graph {
   }
 
   /**
+   * {@link attrScope} without its closure, for building a variable: enters the scope and
+   * returns what to hand {@link exitAttrScope}. `attrs` is kept as it is: not to be changed.
+   */
+  enterAttrScope(attrs: Readonly<Record<string, AttrValue>>): Readonly<Record<string, AttrValue>> {
+    const saved = this.attrScopeMap;
+    this.attrScopeMap = saved === NO_SCOPED_ATTRS ? attrs : { ...saved, ...attrs };
+    return saved;
+  }
+
+  /** Leaves the attr scope entered by the {@link enterAttrScope} that returned `saved`. */
+  exitAttrScope(saved: Readonly<Record<string, AttrValue>>): void {
+    this.attrScopeMap = saved;
+  }
+
+  /**
    * Ops created inside `fn` are requested on `scope`'s device (`Graph.device`); scopes nest.
    * Nothing is placed: the device is only recorded on the ops.
    */
   device<T>(scope: DeviceScope, fn: () => T): T {
-    const saved = this.deviceStack;
-    this.deviceStack = [...saved, scope];
+    const saved = this.enterDeviceScope(scope);
     try {
       return fn();
     } finally {
       this.deviceStack = saved;
     }
+  }
+
+  /**
+   * {@link device} without its closure, for building a variable (its initializer runs on
+   * no device): enters the scope and returns what to hand {@link exitDeviceScope}.
+   */
+  enterDeviceScope(scope: DeviceScope): readonly DeviceScope[] {
+    const saved = this.deviceStack;
+    this.deviceStack = scope === null && saved.length === 0 ? NULL_DEVICE_ONLY : [...saved, scope];
+    return saved;
+  }
+
+  /** Leaves the device scope entered by the {@link enterDeviceScope} that returned `saved`. */
+  exitDeviceScope(saved: readonly DeviceScope[]): void {
+    this.deviceStack = saved;
   }
 
   /**
@@ -614,20 +675,34 @@ export class Graph {
    * is kept; it is restored afterwards whatever `fn` did to it.
    */
   initScope<T>(fn: () => T): T {
-    // `withControlFlowContext(null, …)` around `controlDependencies(null, …)`, without
-    // their closures: this runs for every variable built.
-    const savedStack = this._nameStack;
-    const savedContext = this._controlFlowContext;
-    const savedControl = this.controlStack;
-    this._controlFlowContext = null;
-    this.controlStack = CLEARED_CONTROL;
+    const saved = this.enterInitScope();
     try {
       return fn();
     } finally {
-      this._nameStack = savedStack;
-      this._controlFlowContext = savedContext;
-      this.controlStack = savedControl;
+      this.exitInitScope(saved);
     }
+  }
+
+  /**
+   * {@link initScope} without its closure, for building a variable: enters it and
+   * returns what to hand {@link exitInitScope}.
+   */
+  enterInitScope(): InitScopeSaved {
+    const saved: InitScopeSaved = {
+      nameStack: this._nameStack,
+      context: this._controlFlowContext,
+      control: this.controlStack,
+    };
+    this._controlFlowContext = null;
+    this.controlStack = CLEARED_CONTROL;
+    return saved;
+  }
+
+  /** Leaves the init scope entered by the {@link enterInitScope} that returned `saved`. */
+  exitInitScope(saved: InitScopeSaved): void {
+    this._nameStack = saved.nameStack;
+    this._controlFlowContext = saved.context;
+    this.controlStack = saved.control;
   }
 
   /**
