@@ -214,7 +214,11 @@ function splitBuildData(
  */
 export class Graph {
   private readonly ops: Operation[] = [];
-  private readonly opsByName = new Map<string, Operation>();
+  /**
+   * The ops by name, made on the first lookup and kept up to date from then on: a graph
+   * built and run without looking names up (most of them) saves an entry per op.
+   */
+  private opsByNameIndex: Map<string, Operation> | null = null;
   private readonly namesInUse = new Map<string, number>();
   private readonly collections = new Map<string, unknown[]>();
   private readonly extensions = new Map<symbol, unknown>();
@@ -229,6 +233,16 @@ export class Graph {
   private _seed: number | null = null;
   private _controlFlowContext: ControlFlowContext | null = null;
   private nextId = 1;
+
+  private get opsByName(): Map<string, Operation> {
+    let index = this.opsByNameIndex;
+    if (index === null) {
+      index = new Map();
+      for (const op of this.ops) index.set(op.name, op);
+      this.opsByNameIndex = index;
+    }
+    return index;
+  }
 
   /** The graph-level random seed (`graph.seed`), or `null`. */
   get seed(): number | null {
@@ -411,7 +425,7 @@ export class Graph {
     }
     for (let i = 0; i < inputs.length; i++) (inputs[i] as Tensor)._addConsumer(op);
     this.ops.push(op);
-    this.opsByName.set(name, op);
+    this.opsByNameIndex?.set(name, op);
     const control = this.controlStack;
     for (let i = 0; i < control.length; i++) (control[i] as ControlFrame).created?.add(op);
     if (this.undoLog !== null) this.undoLog.push(op);
@@ -948,7 +962,7 @@ export class Graph {
       entry.pop();
     } else if (entry instanceof Operation) {
       this.ops.pop();
-      this.opsByName.delete(entry.name);
+      this.opsByNameIndex?.delete(entry.name);
       for (const t of entry.inputs) t.consumers.pop();
       for (const frame of this.controlStack) frame.created?.delete(entry);
     }

@@ -106,7 +106,7 @@ export function getVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>): Vari
   const a = checkArgs(GET_VARIABLE.parse(args), "getVariable");
   const graph = getDefaultGraph();
   const scope = VariableScopeStore.of(graph).current;
-  const site = callSiteIfCreating(graph, scope, a.name, getVariable);
+  const site = creates(graph, scope, a.name) ? userCallSite() : null;
   return atomically(graph, scope, a, getVariable, site) as Variable;
 }
 
@@ -140,24 +140,38 @@ function atomically(
 const CALL_SITE_FRAMES = 8;
 
 /**
- * The caller's stack for "Originally defined at:", captured here at the public entry
- * when the call may create a variable: a capture walks every frame between it and the
- * frame it starts from, so one made this shallow costs about half of one made where the
- * variable is built. Under `reuse: true`, or `AUTO_REUSE` with the variable already
- * there, nothing is created and nothing is captured.
+ * Whether a call may create a variable, and so needs the caller's stack for "Originally
+ * defined at:": not under `reuse: true`, nor under `AUTO_REUSE` with the variable there.
  */
-function callSiteIfCreating(
-  graph: Graph,
-  scope: VariableScope,
-  name: string,
-  entry: PublicEntry,
-): Error | null {
-  if (scope.reuse === true) return null;
+function creates(graph: Graph, scope: VariableScope, name: string): boolean {
+  if (scope.reuse === true) return false;
   if (scope.reuse === AUTO_REUSE) {
     const fullName = scope.name ? `${scope.name}/${name}` : name;
-    if (VariableStore.of<Variable>(graph).has(fullName)) return null;
+    if (VariableStore.of<Variable>(graph).has(fullName)) return false;
   }
-  return captureCallSite(CALL_SITE_FRAMES, entry);
+  return true;
+}
+
+/**
+ * The frames of scopeflow's own at the top of {@link userCallSite}'s capture: itself, and
+ * the public entry that calls it (`getVariable`, `getLocalVariable`).
+ */
+const ENTRY_FRAMES = 2;
+
+/**
+ * The caller's stack for "Originally defined at:", captured at the public entry: the
+ * same {@link CALL_SITE_FRAMES} frames above it that `Error.captureStackTrace(e, entry)`
+ * gives, with the two of its own (dropped with scopeflow's other frames when formatted).
+ * `new Error` rather than `captureStackTrace`: the latter gives its target dictionary-mode
+ * properties (about 140 bytes more per variable, kept as long as the graph), for the
+ * same cost of capture. V8 formats the frames only when `stack` is read.
+ */
+function userCallSite(): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = CALL_SITE_FRAMES + ENTRY_FRAMES;
+  const e = new Error("defined at");
+  Error.stackTraceLimit = limit;
+  return e;
 }
 declare(getVariable, GET_VARIABLE);
 
@@ -179,7 +193,7 @@ export function getLocalVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>):
     : [GraphKeys.LOCAL_VARIABLES];
   const graph = getDefaultGraph();
   const scope = VariableScopeStore.of(graph).current;
-  const site = callSiteIfCreating(graph, scope, a.name, getLocalVariable);
+  const site = creates(graph, scope, a.name) ? userCallSite() : null;
   const local = { ...a, trainable: false, collections };
   return atomically(graph, scope, local, getLocalVariable, site) as Variable;
 }
