@@ -110,6 +110,12 @@ export interface OpSpec {
   /** Where the op was built, for "Originally defined at:" (variables record it). */
   definedAt?: Error | null;
   /**
+   * `attrs` is a fresh object of TensorFlow's attrs only (no `_` builder data), made for
+   * this op: the op keeps it instead of a copy (scoped attrs are added to it). For
+   * scopeflow's direct paths, which build an op per call.
+   */
+  attrsOwned?: boolean;
+  /**
    * The op is a loop's entry point and takes its inputs from outside the current control
    * flow context on purpose (TensorFlow's `Enter`): they are not captured again.
    */
@@ -186,9 +192,11 @@ const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
 /** The device stack inside `device(null)` outside any other device scope. */
 const NULL_DEVICE_ONLY: readonly DeviceScope[] = Object.freeze([null]);
 
-function splitBuildData(
-  given: Readonly<Record<string, AttrValue>>,
-): [Record<string, AttrValue>, Readonly<Record<string, unknown>>] {
+/** The build data {@link splitAttrs} found last (a second result without an array). */
+let splitData: Readonly<Record<string, unknown>> = NO_BUILD_DATA;
+
+/** The attrs of `given` (a copy); its build data is left in {@link splitData}. */
+function splitAttrs(given: Readonly<Record<string, AttrValue>>): Record<string, AttrValue> {
   const attrs: Record<string, AttrValue> = {};
   let data: Record<string, unknown> | null = null;
   // `for…in` over the plain object literal builders pass: `Object.entries` allocated a
@@ -198,7 +206,8 @@ function splitBuildData(
     if (k.charCodeAt(0) === 95 /* _ */ && !TF_PRIVATE_ATTRS.has(k)) (data ??= {})[k] = v;
     else attrs[k] = v;
   }
-  return [attrs, data ?? NO_BUILD_DATA];
+  splitData = data ?? NO_BUILD_DATA;
+  return attrs;
 }
 
 /**
@@ -393,7 +402,14 @@ export class Graph {
         controlInputs = [...internal, ...ctx.addExternalControl(external)];
       }
     }
-    const [attrs, buildData] = splitBuildData(spec.attrs ?? {});
+    let attrs: Record<string, AttrValue>;
+    let buildData: Readonly<Record<string, unknown>> = NO_BUILD_DATA;
+    if (spec.attrsOwned === true && spec.attrs !== undefined) {
+      attrs = spec.attrs as Record<string, AttrValue>;
+    } else {
+      attrs = splitAttrs(spec.attrs ?? NO_SCOPED_ATTRS);
+      buildData = splitData;
+    }
     const colocateWith = this.colocationFor(spec.type, inputs);
     this.applyScopedAttrs(attrs, colocateWith);
     const op = new Operation(

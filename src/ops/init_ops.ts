@@ -57,6 +57,25 @@ class OnesInitializer extends BaseInitializer {
   }
 }
 
+/** The shape {@link shapeOf} gave last. */
+let lastShape: TensorShape = TensorShape.scalar();
+
+/**
+ * A `TensorShape` of `dims`, the last one made when its dims are the same: layers of one
+ * model give many variables one shape, and each shape (with its dims) is kept as long as
+ * the graph (shapes are immutable: sharing one is safe).
+ */
+function shapeOf(dims: readonly number[]): TensorShape {
+  const last = lastShape.dims as readonly number[];
+  if (last.length === dims.length) {
+    let i = 0;
+    while (i < dims.length && last[i] === dims[i]) i++;
+    if (i === dims.length) return lastShape;
+  }
+  lastShape = new TensorShape(dims);
+  return lastShape;
+}
+
 /**
  * The `Const` that `tf.zeros(shape, { dtype })` (or `tf.ones`) builds for a small static
  * shape, built directly: a variable's initializer runs once per variable created, and the
@@ -89,8 +108,9 @@ function smallFilled(
       name: graph.uniqueName(defaultName),
       nameIsUnique: true,
       inputs: [],
-      outputs: [{ dtype, shape: new TensorShape(dims) }],
+      outputs: [{ dtype, shape: shapeOf(dims) }],
       attrs: { value: filledConstValue(dtype, dims, one, size), dtype },
+      attrsOwned: true,
     }).outputs[0] as Tensor;
   } catch (e) {
     graph.rollbackTo(sp);

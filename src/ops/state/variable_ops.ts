@@ -171,6 +171,7 @@ export function variableOp(
     inputs: [],
     outputs: [{ dtype, shape, isRef: true }],
     attrs: { shape, dtype, container: "", shared_name: "" },
+    attrsOwned: true,
     definedAt,
   }).outputs[0] as Tensor;
 }
@@ -204,6 +205,7 @@ export function initialAssign(
     inputs: [ref, value],
     outputs: [{ dtype: ref.dtype, shape, isRef: true }],
     attrs: { T: ref.dtype, validate_shape: validateShape, use_locking: true },
+    attrsOwned: true,
   });
 }
 
@@ -221,6 +223,7 @@ export function variableRead(graph: Graph, ref: Tensor): Tensor {
       inputs: [ref],
       outputs: [{ dtype: ref.dtype, shape: ref.shape }],
       attrs: { T: ref.dtype },
+      attrsOwned: true,
     }).outputs[0] as Tensor;
   });
 }
