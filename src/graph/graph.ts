@@ -402,15 +402,22 @@ export class Graph {
         controlInputs = [...internal, ...ctx.addExternalControl(external)];
       }
     }
+    const colocateWith = this.colocationFor(spec.type, inputs);
     let attrs: Record<string, AttrValue>;
     let buildData: Readonly<Record<string, unknown>> = NO_BUILD_DATA;
-    if (spec.attrsOwned === true && spec.attrs !== undefined) {
+    if (
+      spec.attrsOwned === true &&
+      spec.attrs !== undefined &&
+      this.attrScopeMap === NO_SCOPED_ATTRS &&
+      colocateWith.length === 0
+    ) {
       attrs = spec.attrs as Record<string, AttrValue>;
     } else {
+      // A copy also where scopes add attrs: an object literal has no room for more
+      // properties (each would take an out-of-object array, kept with the op), `{}` has.
       attrs = splitAttrs(spec.attrs ?? NO_SCOPED_ATTRS);
       buildData = splitData;
     }
-    const colocateWith = this.colocationFor(spec.type, inputs);
     this.applyScopedAttrs(attrs, colocateWith);
     const op = new Operation(
       this,

@@ -106,7 +106,14 @@ export function getVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>): Vari
   const a = checkArgs(GET_VARIABLE.parse(args), "getVariable");
   const graph = getDefaultGraph();
   const scope = VariableScopeStore.of(graph).current;
-  const site = creates(graph, scope, a.name) ? userCallSite() : null;
+  let site: Error | null = null;
+  if (creates(graph, scope, a.name)) {
+    // `userCallSite()` written out: a frame less to capture and keep.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = CALL_SITE_FRAMES + ENTRY_FRAMES;
+    site = new Error("defined at");
+    Error.stackTraceLimit = limit;
+  }
   return atomically(graph, scope, a, getVariable, site) as Variable;
 }
 
@@ -153,26 +160,15 @@ function creates(graph: Graph, scope: VariableScope, name: string): boolean {
 }
 
 /**
- * The frames of scopeflow's own at the top of {@link userCallSite}'s capture: itself, and
- * the public entry that calls it (`getVariable`, `getLocalVariable`).
+ * The frames of scopeflow's own at the top of the caller's stack that `getVariable` and
+ * `getLocalVariable` capture for "Originally defined at:": their own. They capture it
+ * with `new Error` in their body, {@link CALL_SITE_FRAMES} frames above it and this one,
+ * which is dropped with scopeflow's other frames when formatted: the frames that
+ * `Error.captureStackTrace(e, entry)` gives, without the dictionary-mode properties it
+ * leaves on its target (about 140 bytes more per variable, kept as long as the graph).
+ * V8 formats the frames only when `stack` is read.
  */
-const ENTRY_FRAMES = 2;
-
-/**
- * The caller's stack for "Originally defined at:", captured at the public entry: the
- * same {@link CALL_SITE_FRAMES} frames above it that `Error.captureStackTrace(e, entry)`
- * gives, with the two of its own (dropped with scopeflow's other frames when formatted).
- * `new Error` rather than `captureStackTrace`: the latter gives its target dictionary-mode
- * properties (about 140 bytes more per variable, kept as long as the graph), for the
- * same cost of capture. V8 formats the frames only when `stack` is read.
- */
-function userCallSite(): Error {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = CALL_SITE_FRAMES + ENTRY_FRAMES;
-  const e = new Error("defined at");
-  Error.stackTraceLimit = limit;
-  return e;
-}
+const ENTRY_FRAMES = 1;
 declare(getVariable, GET_VARIABLE);
 
 /**
@@ -193,7 +189,14 @@ export function getLocalVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>):
     : [GraphKeys.LOCAL_VARIABLES];
   const graph = getDefaultGraph();
   const scope = VariableScopeStore.of(graph).current;
-  const site = creates(graph, scope, a.name) ? userCallSite() : null;
+  let site: Error | null = null;
+  if (creates(graph, scope, a.name)) {
+    // As in `getVariable`.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = CALL_SITE_FRAMES + ENTRY_FRAMES;
+    site = new Error("defined at");
+    Error.stackTraceLimit = limit;
+  }
   const local = { ...a, trainable: false, collections };
   return atomically(graph, scope, local, getLocalVariable, site) as Variable;
 }
