@@ -242,6 +242,10 @@ export class Graph {
   private _seed: number | null = null;
   private _controlFlowContext: ControlFlowContext | null = null;
   private nextId = 1;
+  /** `lowerStack` is `lowerStackOf` (a name stack) lowercased; `stackIsLower`: no change. */
+  private lowerStackOf = "";
+  private lowerStack = "";
+  private stackIsLower = true;
 
   private get opsByName(): Map<string, Operation> {
     let index = this.opsByNameIndex;
@@ -344,8 +348,24 @@ export class Graph {
    * for `c_1` after `c, c` gets `c_1_1`.
    */
   uniqueName(name: string, markAsUsed = true): string {
-    if (this._nameStack) name = `${this._nameStack}/${name}`;
-    let key = name.toLowerCase();
+    const stack = this._nameStack;
+    let key: string;
+    if (stack) {
+      // The stack lowercased once for the names made in it (a variable makes several), and
+      // a name that has no upper case is its own key: one long string, not two.
+      if (stack !== this.lowerStackOf) {
+        const lower = stack.toLowerCase();
+        this.lowerStackOf = stack;
+        this.lowerStack = lower;
+        this.stackIsLower = lower === stack;
+      }
+      const leafKey = name.toLowerCase();
+      const leaf = name;
+      name = `${stack}/${leaf}`;
+      key = this.stackIsLower && leafKey === leaf ? name : `${this.lowerStack}/${leafKey}`;
+    } else {
+      key = name.toLowerCase();
+    }
     // One lookup per name: a graph of many ops makes each lookup a few cache misses.
     const previous = this.namesInUse.get(key);
     let i = previous ?? 0;
