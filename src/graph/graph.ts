@@ -115,6 +115,8 @@ export interface OpSpec {
    * scopeflow's direct paths, which build an op per call.
    */
   attrsOwned?: boolean;
+  /** Build the op as inside `colocateWith(op)` (without its closure: a variable's read). */
+  colocateWith?: Operation;
   /**
    * The op is a loop's entry point and takes its inputs from outside the current control
    * flow context on purpose (TensorFlow's `Enter`): they are not captured again.
@@ -422,7 +424,14 @@ export class Graph {
         controlInputs = [...internal, ...ctx.addExternalControl(external)];
       }
     }
-    const colocateWith = this.colocationFor(spec.type, inputs);
+    const withOp = spec.colocateWith;
+    const colocationStack =
+      withOp === undefined
+        ? this.colocationStack
+        : this.colocationStack.length === 0
+          ? [withOp]
+          : [...this.colocationStack, withOp];
+    const colocateWith = this.colocationFor(spec.type, inputs, colocationStack);
     let attrs: Record<string, AttrValue>;
     let buildData: Readonly<Record<string, unknown>> = NO_BUILD_DATA;
     if (
@@ -458,7 +467,10 @@ export class Graph {
     if (spec.device) op._setDevice(spec.device);
     // TF colocates with reference inputs inside `colocate_with`, which sets the device
     // scopes aside: such an op goes where its variable is, whatever the scopes say.
-    if (colocateWith.length === this.colocationStack.length) this.applyDeviceScopes(op);
+    // (Inside `colocateWith`, the device scopes are set aside.)
+    if (withOp === undefined && colocateWith.length === colocationStack.length) {
+      this.applyDeviceScopes(op);
+    }
     // A colocated op goes where the first op it is colocated with that has a device is.
     for (let i = 0; i < colocateWith.length; i++) {
       const c = colocateWith[i] as Operation;
@@ -575,12 +587,12 @@ export class Graph {
    * The ops a new op is colocated with: the `colocateWith` scopes around it, then its
    * inputs that its OpDef takes by reference (TF's `_MaybeColocateWith` in op_def_library).
    */
-  private colocationFor(type: string, inputs: readonly Tensor[]): Operation[] {
-    if (refInputLookup === null || !inputs.some((t) => t.isRef)) return this.colocationStack;
+  private colocationFor(type: string, inputs: readonly Tensor[], stack: Operation[]): Operation[] {
+    if (refInputLookup === null || !inputs.some((t) => t.isRef)) return stack;
     const refs = refInputLookup(type, inputs.length);
-    if (refs === null) return this.colocationStack;
+    if (refs === null) return stack;
     const extra = inputs.filter((t, i) => refs[i] === true && t.isRef).map((t) => t.op);
-    return extra.length === 0 ? this.colocationStack : [...this.colocationStack, ...extra];
+    return extra.length === 0 ? stack : [...stack, ...extra];
   }
 
   /**

@@ -214,18 +214,16 @@ export function initialAssign(
  * "read" })` builds, colocated with the variable, built directly as {@link initialAssign}.
  */
 export function variableRead(graph: Graph, ref: Tensor): Tensor {
-  return graph.colocateWith(ref.op, () => {
-    const name = graph.uniqueName("read");
-    return graph.createOp({
-      type: "Identity",
-      name,
-      nameIsUnique: true,
-      inputs: [ref],
-      outputs: [{ dtype: ref.dtype, shape: ref.shape }],
-      attrs: { T: ref.dtype },
-      attrsOwned: true,
-    }).outputs[0] as Tensor;
-  });
+  return graph.createOp({
+    type: "Identity",
+    name: graph.uniqueName("read"),
+    nameIsUnique: true,
+    inputs: [ref],
+    outputs: [{ dtype: ref.dtype, shape: ref.shape }],
+    attrs: { T: ref.dtype },
+    attrsOwned: true,
+    colocateWith: ref.op,
+  }).outputs[0] as Tensor;
 }
 
 /** TF 1.15's `assign(ref, value, validate_shape=None, use_locking=None, name=None)`. */
