@@ -365,7 +365,9 @@ function createVariable(
     const init = initializer as Initializer | InitializerFunction;
     // `asList()` without its `slice` of a frozen array, which takes V8's slow path.
     const dims = [...(shape.dims as number[])];
-    initialValue = () => callInitializer(init, dims, o.dtype);
+    // Bound rather than an arrow assigned to a name: tools that keep function names
+    // (tsx, esbuild's keepNames) define a `name` on each such closure, per variable.
+    initialValue = callInitializer.bind(undefined, init, dims, o.dtype);
     variableDType = o.dtype;
   } else if (typeof initializer === "function" && initializer.length === 0) {
     const init = initializer as () => TensorLike;
