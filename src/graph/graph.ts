@@ -110,6 +110,14 @@ export interface OpSpec {
   /** Where the op was built, for "Originally defined at:" (variables record it). */
   definedAt?: Error | null;
   /**
+   * `attrs` is a fresh object of TensorFlow's attrs only (no `_` builder data), made for
+   * this op: the op keeps it instead of a copy (scoped attrs are added to it). For
+   * scopeflow's direct paths, which build an op per call.
+   */
+  attrsOwned?: boolean;
+  /** Build the op as inside `colocateWith(op)` (without its closure: a variable's read). */
+  colocateWith?: Operation;
+  /**
    * The op is a loop's entry point and takes its inputs from outside the current control
    * flow context on purpose (TensorFlow's `Enter`): they are not captured again.
    */
@@ -130,6 +138,13 @@ export type DeviceFunction = (op: Operation) => string | null;
 /** One `tf.device` scope: a parsed device name, a device function, or `null` (clears). */
 export type DeviceScope =
   { readonly spec: DeviceSpecParts } | { readonly fn: DeviceFunction } | null;
+
+/** What {@link Graph.enterInitScope} set aside, to put back on leaving. */
+export interface InitScopeSaved {
+  readonly nameStack: string;
+  readonly context: ControlFlowContext | null;
+  readonly control: readonly ControlFrame[];
+}
 
 /** A point to roll the graph back to when a building call fails half way. */
 export type Savepoint = number;
@@ -167,9 +182,23 @@ const NO_BUILD_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
 /** The attr scope outside any `attrScope`. */
 const NO_SCOPED_ATTRS: Readonly<Record<string, AttrValue>> = Object.freeze({});
 
-function splitBuildData(
-  given: Readonly<Record<string, AttrValue>>,
-): [Record<string, AttrValue>, Readonly<Record<string, unknown>>] {
+/**
+ * The control inputs of every op created without any (most ops): one frozen array, which
+ * `_addControlInput` replaces by the op's own on adding the first.
+ */
+const NO_CONTROL_INPUTS: Operation[] = Object.freeze([]) as unknown as Operation[];
+
+/** The inputs of every op without any (sources: constants, variables, placeholders). */
+const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
+
+/** The device stack inside `device(null)` outside any other device scope. */
+const NULL_DEVICE_ONLY: readonly DeviceScope[] = Object.freeze([null]);
+
+/** The build data {@link splitAttrs} found last (a second result without an array). */
+let splitData: Readonly<Record<string, unknown>> = NO_BUILD_DATA;
+
+/** The attrs of `given` (a copy); its build data is left in {@link splitData}. */
+function splitAttrs(given: Readonly<Record<string, AttrValue>>): Record<string, AttrValue> {
   const attrs: Record<string, AttrValue> = {};
   let data: Record<string, unknown> | null = null;
   // `for…in` over the plain object literal builders pass: `Object.entries` allocated a
@@ -179,7 +208,8 @@ function splitBuildData(
     if (k.charCodeAt(0) === 95 /* _ */ && !TF_PRIVATE_ATTRS.has(k)) (data ??= {})[k] = v;
     else attrs[k] = v;
   }
-  return [attrs, data ?? NO_BUILD_DATA];
+  splitData = data ?? NO_BUILD_DATA;
+  return attrs;
 }
 
 /**
@@ -195,12 +225,16 @@ function splitBuildData(
  */
 export class Graph {
   private readonly ops: Operation[] = [];
-  private readonly opsByName = new Map<string, Operation>();
+  /**
+   * The ops by name, made on the first lookup and kept up to date from then on: a graph
+   * built and run without looking names up (most of them) saves an entry per op.
+   */
+  private opsByNameIndex: Map<string, Operation> | null = null;
   private readonly namesInUse = new Map<string, number>();
   private readonly collections = new Map<string, unknown[]>();
   private readonly extensions = new Map<symbol, unknown>();
   private controlStack: readonly ControlFrame[] = [];
-  private deviceStack: DeviceScope[] = [];
+  private deviceStack: readonly DeviceScope[] = [];
   private colocationStack: Operation[] = [];
   private attrScopeMap: Readonly<Record<string, AttrValue>> = NO_SCOPED_ATTRS;
   private undoLog: UndoEntry[] | null = null;
@@ -210,6 +244,20 @@ export class Graph {
   private _seed: number | null = null;
   private _controlFlowContext: ControlFlowContext | null = null;
   private nextId = 1;
+  /** `lowerStack` is `lowerStackOf` (a name stack) lowercased; `stackIsLower`: no change. */
+  private lowerStackOf = "";
+  private lowerStack = "";
+  private stackIsLower = true;
+
+  private get opsByName(): Map<string, Operation> {
+    let index = this.opsByNameIndex;
+    if (index === null) {
+      index = new Map();
+      for (const op of this.ops) index.set(op.name, op);
+      this.opsByNameIndex = index;
+    }
+    return index;
+  }
 
   /** The graph-level random seed (`graph.seed`), or `null`. */
   get seed(): number | null {
@@ -302,8 +350,24 @@ export class Graph {
    * for `c_1` after `c, c` gets `c_1_1`.
    */
   uniqueName(name: string, markAsUsed = true): string {
-    if (this._nameStack) name = `${this._nameStack}/${name}`;
-    let key = name.toLowerCase();
+    const stack = this._nameStack;
+    let key: string;
+    if (stack) {
+      // The stack lowercased once for the names made in it (a variable makes several), and
+      // a name that has no upper case is its own key: one long string, not two.
+      if (stack !== this.lowerStackOf) {
+        const lower = stack.toLowerCase();
+        this.lowerStackOf = stack;
+        this.lowerStack = lower;
+        this.stackIsLower = lower === stack;
+      }
+      const leafKey = name.toLowerCase();
+      const leaf = name;
+      name = `${stack}/${leaf}`;
+      key = this.stackIsLower && leafKey === leaf ? name : `${this.lowerStack}/${leafKey}`;
+    } else {
+      key = name.toLowerCase();
+    }
     // One lookup per name: a graph of many ops makes each lookup a few cache misses.
     const previous = this.namesInUse.get(key);
     let i = previous ?? 0;
@@ -332,9 +396,11 @@ export class Graph {
    */
   createOp(spec: OpSpec): Operation {
     this.assertNotFinalized();
+    // Indexed loops in this function: `for…of` over a frozen array (the shared empty
+    // lists) allocates an iterator and a result object per step.
     let own = spec.inputs;
-    for (const t of own) {
-      if (t.graph === this) continue;
+    for (let i = 0; i < own.length; i++) {
+      if ((own[i] as Tensor).graph === this) continue;
       own = own.map((u) => (u.graph === this ? u : this.captureExternal(u)));
       break;
     }
@@ -346,7 +412,10 @@ export class Graph {
           ? nameFromScopeName(rawName)
           : this.uniqueName(rawName);
     const ctx = this._controlFlowContext;
-    const inputs = (spec.loopEntry ? own : this.inputsInContext(ctx, own, name)).slice();
+    const inputs =
+      own.length === 0
+        ? NO_INPUTS
+        : (spec.loopEntry ? own : this.inputsInContext(ctx, own, name)).slice();
     let controlInputs = this.controlInputsFor(inputs);
     if (ctx !== null && !spec.loopEntry) {
       const external = controlInputs.filter((c) => !isWithinContext(c.controlFlowContext, ctx));
@@ -355,8 +424,29 @@ export class Graph {
         controlInputs = [...internal, ...ctx.addExternalControl(external)];
       }
     }
-    const [attrs, buildData] = splitBuildData(spec.attrs ?? {});
-    const colocateWith = this.colocationFor(spec.type, inputs);
+    const withOp = spec.colocateWith;
+    const colocationStack =
+      withOp === undefined
+        ? this.colocationStack
+        : this.colocationStack.length === 0
+          ? [withOp]
+          : [...this.colocationStack, withOp];
+    const colocateWith = this.colocationFor(spec.type, inputs, colocationStack);
+    let attrs: Record<string, AttrValue>;
+    let buildData: Readonly<Record<string, unknown>> = NO_BUILD_DATA;
+    if (
+      spec.attrsOwned === true &&
+      spec.attrs !== undefined &&
+      this.attrScopeMap === NO_SCOPED_ATTRS &&
+      colocateWith.length === 0
+    ) {
+      attrs = spec.attrs as Record<string, AttrValue>;
+    } else {
+      // A copy also where scopes add attrs: an object literal has no room for more
+      // properties (each would take an out-of-object array, kept with the op), `{}` has.
+      attrs = splitAttrs(spec.attrs ?? NO_SCOPED_ATTRS);
+      buildData = splitData;
+    }
     this.applyScopedAttrs(attrs, colocateWith);
     const op = new Operation(
       this,
@@ -377,17 +467,22 @@ export class Graph {
     if (spec.device) op._setDevice(spec.device);
     // TF colocates with reference inputs inside `colocate_with`, which sets the device
     // scopes aside: such an op goes where its variable is, whatever the scopes say.
-    if (colocateWith.length === this.colocationStack.length) this.applyDeviceScopes(op);
+    // (Inside `colocateWith`, the device scopes are set aside.)
+    if (withOp === undefined && colocateWith.length === colocationStack.length) {
+      this.applyDeviceScopes(op);
+    }
     // A colocated op goes where the first op it is colocated with that has a device is.
-    for (const c of colocateWith) {
+    for (let i = 0; i < colocateWith.length; i++) {
+      const c = colocateWith[i] as Operation;
       if (c.device === "") continue;
       op._setDevice(c.device);
       break;
     }
-    for (const t of inputs) t._addConsumer(op);
+    for (let i = 0; i < inputs.length; i++) (inputs[i] as Tensor)._addConsumer(op);
     this.ops.push(op);
-    this.opsByName.set(name, op);
-    for (const frame of this.controlStack) frame.created?.add(op);
+    this.opsByNameIndex?.set(name, op);
+    const control = this.controlStack;
+    for (let i = 0; i < control.length; i++) (control[i] as ControlFrame).created?.add(op);
     if (this.undoLog !== null) this.undoLog.push(op);
     if (ctx !== null && !spec.loopEntry) ctx.opCreated?.(op);
     return op;
@@ -433,6 +528,9 @@ export class Graph {
   /** Adds a control input to an existing op (`op._add_control_input`). */
   _addControlInput(op: Operation, c: Operation): void {
     if (op.controlInputs.includes(c)) return;
+    if (op.controlInputs === NO_CONTROL_INPUTS) {
+      (op as { controlInputs: Operation[] }).controlInputs = [];
+    }
     op.controlInputs.push(c);
     this.onUndo(() => {
       const at = op.controlInputs.lastIndexOf(c);
@@ -451,46 +549,50 @@ export class Graph {
     consumerName: string,
   ): readonly Tensor[] {
     let result: Tensor[] | null = null;
-    inputs.forEach((t, i) => {
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i] as Tensor;
       const own = outputContext(t.op);
-      if (own === ctx) return;
+      if (own === ctx) continue;
       if (ctx === null) {
         // A branch's value may be read after its conditional (it is dead when the other
         // branch runs), a loop's value only through the loop's exits.
         if (whileContextOf(own) !== null) throw new ValueError(loopValueMessage(t, consumerName));
-        return;
+        continue;
       }
       const replacement = ctx.captureInput(t, consumerName);
-      if (replacement === t) return;
+      if (replacement === t) continue;
       result ??= inputs.slice();
       result[i] = replacement;
-    });
+    }
     return result ?? inputs;
   }
 
   private controlInputsFor(inputs: readonly Tensor[]): Operation[] {
-    const result: Operation[] = [];
-    for (const frame of this.controlStack) {
+    let result: Operation[] | null = null;
+    const control = this.controlStack;
+    for (let i = 0; i < control.length; i++) {
+      const frame = control[i] as ControlFrame;
       if (frame.inputs === null) continue;
       const created = frame.created;
       if (created !== null && inputs.some((t) => created.has(t.op))) continue;
       for (const c of frame.inputs) {
-        if (!result.includes(c) && !inputs.some((t) => t.op === c)) result.push(c);
+        if (result !== null && result.includes(c)) continue;
+        if (!inputs.some((t) => t.op === c)) (result ??= []).push(c);
       }
     }
-    return result;
+    return result ?? NO_CONTROL_INPUTS;
   }
 
   /**
    * The ops a new op is colocated with: the `colocateWith` scopes around it, then its
    * inputs that its OpDef takes by reference (TF's `_MaybeColocateWith` in op_def_library).
    */
-  private colocationFor(type: string, inputs: readonly Tensor[]): Operation[] {
-    if (refInputLookup === null || !inputs.some((t) => t.isRef)) return this.colocationStack;
+  private colocationFor(type: string, inputs: readonly Tensor[], stack: Operation[]): Operation[] {
+    if (refInputLookup === null || !inputs.some((t) => t.isRef)) return stack;
     const refs = refInputLookup(type, inputs.length);
-    if (refs === null) return this.colocationStack;
+    if (refs === null) return stack;
     const extra = inputs.filter((t, i) => refs[i] === true && t.isRef).map((t) => t.op);
-    return extra.length === 0 ? this.colocationStack : [...this.colocationStack, ...extra];
+    return extra.length === 0 ? stack : [...stack, ...extra];
   }
 
   /**
@@ -503,7 +605,7 @@ export class Graph {
     if (colocateWith.length === 0) return;
     if (colocateWith.length === 1) {
       // One op (a variable's Assign and read): its groups, when one, need no sorting.
-      const own = (colocateWith[0] as Operation).colocationGroups();
+      const own = (colocateWith[0] as Operation)._colocationGroupsShared();
       if (own.length === 1) {
         attrs._class = own;
         return;
@@ -545,8 +647,7 @@ export class Graph {
    * before the variable exists.
    */
   attrScope<T>(attrs: Readonly<Record<string, AttrValue>>, fn: () => T): T {
-    const saved = this.attrScopeMap;
-    this.attrScopeMap = { ...saved, ...attrs };
+    const saved = this.enterAttrScope(attrs);
     try {
       return fn();
     } finally {
@@ -555,17 +656,46 @@ export class Graph {
   }
 
   /**
+   * {@link attrScope} without its closure, for building a variable: enters the scope and
+   * returns what to hand {@link exitAttrScope}. `attrs` is kept as it is: not to be changed.
+   */
+  enterAttrScope(attrs: Readonly<Record<string, AttrValue>>): Readonly<Record<string, AttrValue>> {
+    const saved = this.attrScopeMap;
+    this.attrScopeMap = saved === NO_SCOPED_ATTRS ? attrs : { ...saved, ...attrs };
+    return saved;
+  }
+
+  /** Leaves the attr scope entered by the {@link enterAttrScope} that returned `saved`. */
+  exitAttrScope(saved: Readonly<Record<string, AttrValue>>): void {
+    this.attrScopeMap = saved;
+  }
+
+  /**
    * Ops created inside `fn` are requested on `scope`'s device (`Graph.device`); scopes nest.
    * Nothing is placed: the device is only recorded on the ops.
    */
   device<T>(scope: DeviceScope, fn: () => T): T {
-    const saved = this.deviceStack;
-    this.deviceStack = [...saved, scope];
+    const saved = this.enterDeviceScope(scope);
     try {
       return fn();
     } finally {
       this.deviceStack = saved;
     }
+  }
+
+  /**
+   * {@link device} without its closure, for building a variable (its initializer runs on
+   * no device): enters the scope and returns what to hand {@link exitDeviceScope}.
+   */
+  enterDeviceScope(scope: DeviceScope): readonly DeviceScope[] {
+    const saved = this.deviceStack;
+    this.deviceStack = scope === null && saved.length === 0 ? NULL_DEVICE_ONLY : [...saved, scope];
+    return saved;
+  }
+
+  /** Leaves the device scope entered by the {@link enterDeviceScope} that returned `saved`. */
+  exitDeviceScope(saved: readonly DeviceScope[]): void {
+    this.deviceStack = saved;
   }
 
   /**
@@ -614,20 +744,34 @@ export class Graph {
    * is kept; it is restored afterwards whatever `fn` did to it.
    */
   initScope<T>(fn: () => T): T {
-    // `withControlFlowContext(null, …)` around `controlDependencies(null, …)`, without
-    // their closures: this runs for every variable built.
-    const savedStack = this._nameStack;
-    const savedContext = this._controlFlowContext;
-    const savedControl = this.controlStack;
-    this._controlFlowContext = null;
-    this.controlStack = CLEARED_CONTROL;
+    const saved = this.enterInitScope();
     try {
       return fn();
     } finally {
-      this._nameStack = savedStack;
-      this._controlFlowContext = savedContext;
-      this.controlStack = savedControl;
+      this.exitInitScope(saved);
     }
+  }
+
+  /**
+   * {@link initScope} without its closure, for building a variable: enters it and
+   * returns what to hand {@link exitInitScope}.
+   */
+  enterInitScope(): InitScopeSaved {
+    const saved: InitScopeSaved = {
+      nameStack: this._nameStack,
+      context: this._controlFlowContext,
+      control: this.controlStack,
+    };
+    this._controlFlowContext = null;
+    this.controlStack = CLEARED_CONTROL;
+    return saved;
+  }
+
+  /** Leaves the init scope entered by the {@link enterInitScope} that returned `saved`. */
+  exitInitScope(saved: InitScopeSaved): void {
+    this._nameStack = saved.nameStack;
+    this._controlFlowContext = saved.context;
+    this.controlStack = saved.control;
   }
 
   /**
@@ -873,7 +1017,7 @@ export class Graph {
       entry.pop();
     } else if (entry instanceof Operation) {
       this.ops.pop();
-      this.opsByName.delete(entry.name);
+      this.opsByNameIndex?.delete(entry.name);
       for (const t of entry.inputs) t.consumers.pop();
       for (const frame of this.controlStack) frame.created?.delete(entry);
     }

@@ -132,6 +132,23 @@ export class Operation {
     return groups.length > 0 ? groups : [`loc:@${this.name}`];
   }
 
+  /**
+   * {@link colocationGroups} for the graph, which only reads them: the `_class` attr
+   * itself when it holds groups alone, so that the ops colocated with a variable share
+   * one array.
+   */
+  _colocationGroupsShared(): readonly string[] {
+    const cls = this.attrs._class;
+    if (
+      Array.isArray(cls) &&
+      cls.length > 0 &&
+      cls.every((c) => typeof c === "string" && c.startsWith("loc:@"))
+    ) {
+      return cls as readonly string[];
+    }
+    return this.colocationGroups();
+  }
+
   /** An attribute's value (`op.get_attr(name)`); throws `ValueError` if absent. */
   getAttr(name: string): AttrValue {
     if (!(name in this.attrs)) {

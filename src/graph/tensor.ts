@@ -118,13 +118,15 @@ export class Tensor implements TensorConvertible {
   }
 
   /**
-   * Records an op reading this tensor (the graph does, on creating it). The first one gets
-   * an array of its own size: most tensors have one consumer, and pushing onto `[]`
-   * reserves room for 17.
+   * Records an op reading this tensor (the graph does, on creating it). The first two get
+   * an array of their own size: most tensors have one or two consumers (a variable's
+   * storage: its Assign and read), and pushing onto a full array reserves room for 17 more.
    */
   _addConsumer(op: Operation): void {
-    if (this._consumers === null) this._consumers = [op];
-    else this._consumers.push(op);
+    const consumers = this._consumers;
+    if (consumers === null) this._consumers = [op];
+    else if (consumers.length === 1) this._consumers = [consumers[0] as Operation, op];
+    else consumers.push(op);
   }
 
   /** `"op_name:index"`. */

@@ -1,7 +1,9 @@
 import { ValueError } from "../errors.js";
-import { asDType, isFloating, type DType } from "../graph/dtypes.js";
+import { asDType, isDType, isFloating, type DType } from "../graph/dtypes.js";
+import { getDefaultGraph } from "../graph/graph.js";
 import { pyTuple } from "../graph/pyformat.js";
 import { Tensor as TensorClass, type Tensor } from "../graph/tensor.js";
+import { TensorShape } from "../graph/tensor_shape.js";
 import {
   booleanKind,
   dtypeKind,
@@ -16,7 +18,7 @@ import {
 import { inferShape } from "./const_value.js";
 import type { Initializer, PartitionInfo } from "../scope/types.js";
 import { constant } from "./array/constant.js";
-import { ones, zeros } from "./array/fill.js";
+import { filledConstValue, ones, zeros } from "./array/fill.js";
 import { reshape } from "./array/reshape.js";
 import { transpose } from "./array/transpose.js";
 import { diagPart } from "./linalg/diag_part.js";
@@ -43,14 +45,79 @@ abstract class BaseInitializer implements Initializer {
 
 class ZerosInitializer extends BaseInitializer {
   call(shape: number[], dtype?: DType): Tensor {
-    return zeros(shape, { dtype: dtype ?? this.dtype });
+    const d = dtype ?? this.dtype;
+    return smallFilled("zeros", shape, d, false) ?? zeros(shape, { dtype: d });
   }
 }
 
 class OnesInitializer extends BaseInitializer {
   call(shape: number[], dtype?: DType): Tensor {
-    return ones(shape, { dtype: dtype ?? this.dtype });
+    const d = dtype ?? this.dtype;
+    return smallFilled("ones", shape, d, true) ?? ones(shape, { dtype: d });
   }
+}
+
+/** The shape {@link shapeOf} gave last. */
+let lastShape: TensorShape = TensorShape.scalar();
+
+/**
+ * A `TensorShape` of `dims`, the last one made when its dims are the same: layers of one
+ * model give many variables one shape, and each shape (with its dims) is kept as long as
+ * the graph (shapes are immutable: sharing one is safe).
+ */
+function shapeOf(dims: readonly number[]): TensorShape {
+  const last = lastShape.dims as readonly number[];
+  if (last.length === dims.length) {
+    let i = 0;
+    while (i < dims.length && last[i] === dims[i]) i++;
+    if (i === dims.length) return lastShape;
+  }
+  lastShape = new TensorShape(dims);
+  return lastShape;
+}
+
+/**
+ * The `Const` that `tf.zeros(shape, { dtype })` (or `tf.ones`) builds for a small static
+ * shape, built directly: a variable's initializer runs once per variable created, and the
+ * public path's argument parsing, op scope and closures were a quarter of creating one.
+ * `null` for anything else (a large or unusual shape, a bad dtype), which the public path
+ * builds or refuses with its own messages.
+ */
+function smallFilled(
+  defaultName: "zeros" | "ones",
+  shape: unknown,
+  dtype: unknown,
+  one: boolean,
+): Tensor | null {
+  if (!Array.isArray(shape) || !isDType(dtype)) return null;
+  let size = 1;
+  for (const d of shape as unknown[]) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) return null;
+    size *= d;
+  }
+  if (size >= 1000) return null;
+  const graph = getDefaultGraph();
+  // The public path's op scope, written out: the op's name is the scope's, and a failure
+  // leaves the name unused.
+  const sp = graph.savepoint();
+  let t: Tensor;
+  try {
+    const dims = (shape as number[]).slice();
+    t = graph.createOp({
+      type: "Const",
+      name: graph.uniqueName(defaultName),
+      nameIsUnique: true,
+      inputs: [],
+      outputs: [{ dtype, shape: shapeOf(dims) }],
+      attrs: { value: filledConstValue(dtype, dims, one, size), dtype },
+      attrsOwned: true,
+    }).outputs[0] as Tensor;
+  } catch (e) {
+    graph.rollbackTo(sp);
+    throw e;
+  }
+  graph.release();
+  return t;
 }
 
 class ConstantInitializer extends BaseInitializer {

@@ -106,7 +106,14 @@ export function getVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>): Vari
   const a = checkArgs(GET_VARIABLE.parse(args), "getVariable");
   const graph = getDefaultGraph();
   const scope = VariableScopeStore.of(graph).current;
-  const site = callSiteIfCreating(graph, scope, a.name, getVariable);
+  let site: Error | null = null;
+  if (creates(graph, scope, a.name)) {
+    // `userCallSite()` written out: a frame less to capture and keep.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = CALL_SITE_FRAMES + ENTRY_FRAMES;
+    site = new Error("defined at");
+    Error.stackTraceLimit = limit;
+  }
   return atomically(graph, scope, a, getVariable, site) as Variable;
 }
 
@@ -140,25 +147,28 @@ function atomically(
 const CALL_SITE_FRAMES = 8;
 
 /**
- * The caller's stack for "Originally defined at:", captured here at the public entry
- * when the call may create a variable: a capture walks every frame between it and the
- * frame it starts from, so one made this shallow costs about half of one made where the
- * variable is built. Under `reuse: true`, or `AUTO_REUSE` with the variable already
- * there, nothing is created and nothing is captured.
+ * Whether a call may create a variable, and so needs the caller's stack for "Originally
+ * defined at:": not under `reuse: true`, nor under `AUTO_REUSE` with the variable there.
  */
-function callSiteIfCreating(
-  graph: Graph,
-  scope: VariableScope,
-  name: string,
-  entry: PublicEntry,
-): Error | null {
-  if (scope.reuse === true) return null;
+function creates(graph: Graph, scope: VariableScope, name: string): boolean {
+  if (scope.reuse === true) return false;
   if (scope.reuse === AUTO_REUSE) {
     const fullName = scope.name ? `${scope.name}/${name}` : name;
-    if (VariableStore.of<Variable>(graph).has(fullName)) return null;
+    if (VariableStore.of<Variable>(graph).has(fullName)) return false;
   }
-  return captureCallSite(CALL_SITE_FRAMES, entry);
+  return true;
 }
+
+/**
+ * The frames of scopeflow's own at the top of the caller's stack that `getVariable` and
+ * `getLocalVariable` capture for "Originally defined at:": their own. They capture it
+ * with `new Error` in their body, {@link CALL_SITE_FRAMES} frames above it and this one,
+ * which is dropped with scopeflow's other frames when formatted: the frames that
+ * `Error.captureStackTrace(e, entry)` gives, without the dictionary-mode properties it
+ * leaves on its target (about 140 bytes more per variable, kept as long as the graph).
+ * V8 formats the frames only when `stack` is read.
+ */
+const ENTRY_FRAMES = 1;
 declare(getVariable, GET_VARIABLE);
 
 /**
@@ -179,7 +189,14 @@ export function getLocalVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>):
     : [GraphKeys.LOCAL_VARIABLES];
   const graph = getDefaultGraph();
   const scope = VariableScopeStore.of(graph).current;
-  const site = callSiteIfCreating(graph, scope, a.name, getLocalVariable);
+  let site: Error | null = null;
+  if (creates(graph, scope, a.name)) {
+    // As in `getVariable`.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = CALL_SITE_FRAMES + ENTRY_FRAMES;
+    site = new Error("defined at");
+    Error.stackTraceLimit = limit;
+  }
   const local = { ...a, trainable: false, collections };
   return atomically(graph, scope, local, getLocalVariable, site) as Variable;
 }
@@ -348,7 +365,9 @@ function createVariable(
     const init = initializer as Initializer | InitializerFunction;
     // `asList()` without its `slice` of a frozen array, which takes V8's slow path.
     const dims = [...(shape.dims as number[])];
-    initialValue = () => callInitializer(init, dims, o.dtype);
+    // Bound rather than an arrow assigned to a name: tools that keep function names
+    // (tsx, esbuild's keepNames) define a `name` on each such closure, per variable.
+    initialValue = callInitializer.bind(undefined, init, dims, o.dtype);
     variableDType = o.dtype;
   } else if (typeof initializer === "function" && initializer.length === 0) {
     const init = initializer as () => TensorLike;

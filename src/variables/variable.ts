@@ -11,7 +11,6 @@ import {
 } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
 import type { SliceItem } from "../graph/slice_spec.js";
-import { nameFromScopeName } from "../graph/names.js";
 import { openNameScope, withNameScope } from "../scope/name_scope.js";
 import type { Constraint } from "../scope/types.js";
 import { convertToTensor } from "../ops/convert.js";
@@ -267,17 +266,18 @@ export class Variable implements TensorConvertible {
     const { trainable, collections } = init;
     const sp = graph.savepoint();
     try {
-      const built = graph.initScope(() => buildVariable(graph, init));
+      const built = buildVariable(graph, init);
       this.op = built.ref.op;
       this.ref = built.ref;
-      this.init = { initializer: built.initializer, initialValue: built.initialValue };
+      this.init = built;
       this.snapshot = built.snapshot;
       this.trainable = trainable;
       this.constraint = init.constraint;
       // `add_to_collections`: each distinct name once, trainable variables in theirs too.
-      let i = 0;
-      for (const key of collections) {
-        if (collections.indexOf(key) === i++) graph.addItem(key, this);
+      // An indexed loop: `for…of` over a frozen list (the default one) allocates per step.
+      for (let i = 0; i < collections.length; i++) {
+        const key = collections[i] as string;
+        if (collections.indexOf(key) === i) graph.addItem(key, this);
       }
       if (trainable && !collections.includes(GraphKeys.TRAINABLE_VARIABLES)) {
         graph.addItem(GraphKeys.TRAINABLE_VARIABLES, this);
@@ -677,43 +677,58 @@ function needHooks(): VariableSessionHooks {
   return sessionHooks;
 }
 
-interface BuiltVariable {
+/** A new variable's ops; also its {@link InitPair}, kept as the variable's. */
+interface BuiltVariable extends InitPair {
   ref: Tensor;
   initialValue: Tensor;
-  initializer: Operation;
   snapshot: Tensor;
 }
 
-/** `RefVariable._init_from_args`: the ops of a variable, named under its own scope. */
+/**
+ * `RefVariable._init_from_args` in `init_scope` (no control dependencies, outside any
+ * loop, the name scope restored): the ops of a variable, named under its own scope.
+ */
 function buildVariable(graph: Graph, init: VariableInit): BuiltVariable {
   const { initialValue, dtype, validateShape } = init;
+  // `graph.initScope(…)` without its closure: this runs for every variable built.
   const outer = graph.nameStack;
-  const scope = openNameScope(graph, init.name ?? "Variable");
+  const saved = graph.enterInitScope();
   try {
-    const fromFn = typeof initialValue === "function";
-    // TF builds an initializer function's ops, and the variable, in an attr scope giving
-    // them `_class: loc:@<variable>` (and the initializer ops under `device(None)`): as if
-    // colocated with the variable that does not exist yet.
-    const value = fromFn
-      ? graph.attrScope({ _class: [`loc:@${nameFromScopeName(scope)}`] }, () =>
-          valueOfInitializer(graph, initialValue, dtype),
-        )
-      : convertToTensor(initialValue, { name: "initial_value", dtype });
-    if (validateShape && !value.shape.isFullyDefined()) {
-      throw new ValueError(`initial_value must have a shape specified: ${value.toString()}`);
+    const scope = openNameScope(graph, init.name ?? "Variable");
+    let value: Tensor;
+    let ref: Tensor;
+    if (typeof initialValue === "function") {
+      // TF builds an initializer function's ops, and the variable, in an attr scope giving
+      // them `_class: loc:@<variable>` (and the initializer ops under `device(None)`): as
+      // if colocated with the variable that does not exist yet.
+      // One frozen `_class` list, which the variable's Assign and read share too.
+      const cls = Object.freeze([`loc:@${graph.nameStack}`]);
+      const savedAttrs = graph.enterAttrScope({ _class: cls });
+      try {
+        value = valueOfInitializer(graph, initialValue, dtype);
+        ref = variableOp(graph, scope, varShapeOf(init, value), value.dtype, init.definedAt);
+      } finally {
+        graph.exitAttrScope(savedAttrs);
+      }
+    } else {
+      value = convertToTensor(initialValue, { name: "initial_value", dtype });
+      ref = variableOp(graph, scope, varShapeOf(init, value), value.dtype, init.definedAt);
     }
-    const varShape = init.shape ?? (validateShape ? value.shape : TensorShape.unknown());
-    const ref = fromFn
-      ? graph.attrScope({ _class: [`loc:@${nameFromScopeName(scope)}`] }, () =>
-          variableOp(graph, scope, varShape, value.dtype, init.definedAt),
-        )
-      : variableOp(graph, scope, varShape, value.dtype, init.definedAt);
     const initializer = initialAssign(graph, ref, value, validateShape);
     const snapshot = variableRead(graph, ref);
     return { ref, initialValue: value, initializer, snapshot };
   } finally {
+    graph.exitInitScope(saved);
     graph.setNameStack(outer);
   }
+}
+
+/** The shape of a variable whose initial value is `value`; checks that value's. */
+function varShapeOf(init: VariableInit, value: Tensor): TensorShape {
+  if (init.validateShape && !value.shape.isFullyDefined()) {
+    throw new ValueError(`initial_value must have a shape specified: ${value.toString()}`);
+  }
+  return init.shape ?? (init.validateShape ? value.shape : TensorShape.unknown());
 }
 
 /** The tensor an initializer function gives, built under `Initializer/` on no device. */
@@ -724,11 +739,11 @@ function valueOfInitializer(
 ): Tensor {
   const outer = graph.nameStack;
   openNameScope(graph, "Initializer");
+  const savedDevices = graph.enterDeviceScope(null);
   try {
-    return graph.device(null, () =>
-      convertToTensor(initialValue(), { name: "initial_value", dtype }),
-    );
+    return convertToTensor(initialValue(), { name: "initial_value", dtype });
   } finally {
+    graph.exitDeviceScope(savedDevices);
     graph.setNameStack(outer);
   }
 }

@@ -76,6 +76,23 @@ describe("unique op names", () => {
     expect(g.uniqueName("n")).toBe("n_1");
   });
 
+  test("names are unique regardless of case inside name scopes of any case", () => {
+    tf.nameScope("Outer", () => {
+      expect(tf.constant(1, { name: "Read" }).op.name).toBe("Outer/Read");
+      expect(tf.constant(1, { name: "read" }).op.name).toBe("Outer/read_1");
+      expect(tf.constant(1, { name: "READ" }).op.name).toBe("Outer/READ_2");
+    });
+    // The same scope re-entered in lower case: its names are taken too.
+    expect(tf.nameScope("outer/", () => tf.constant(1, { name: "read" }).op.name)).toBe(
+      "outer/read_3",
+    );
+    expect(tf.nameScope("OUTER", () => tf.constant(1, { name: "x" }).op.name)).toBe("OUTER_1/x");
+    tf.nameScope("low", () => {
+      expect(tf.constant(1, { name: "a" }).op.name).toBe("low/a");
+      expect(tf.constant(1, { name: "A" }).op.name).toBe("low/A_1");
+    });
+  });
+
   test("uniqueName prefixes the current name scope", () => {
     const g = tf.getDefaultGraph();
     const inner = tf.nameScope("s", () => g.uniqueName("op"));

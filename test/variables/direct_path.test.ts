@@ -72,3 +72,47 @@ describe("the direct path keeps the public path's errors", () => {
     expect(tf.getVariable("w", [2]).op.name).toBe("w");
   });
 });
+
+describe("zeros and ones initializers build what tf.zeros and tf.ones build", () => {
+  const cases: [string, number[], tf.DType][] = [
+    ["zeros", [4, 4], "float32"],
+    ["ones", [3], "int32"],
+    ["zeros", [], "bool"],
+    ["ones", [2, 0], "float32"],
+    ["zeros", [2], "string"],
+    ["ones", [2], "int64"],
+    // 1,000 elements and more: a `Fill` from the public path.
+    ["zeros", [10, 100], "float32"],
+  ];
+  for (const [kind, shape, dtype] of cases) {
+    test(`${kind} ${JSON.stringify(shape)} ${dtype}`, () => {
+      const build = (useInitializer: boolean): string => {
+        const g = new tf.Graph();
+        g.asDefault(() =>
+          tf.nameScope("s", () => {
+            if (useInitializer) {
+              const init = kind === "zeros" ? tf.zerosInitializer() : tf.onesInitializer();
+              init.call(shape, dtype);
+              init.call(shape, dtype);
+            } else {
+              const f = kind === "zeros" ? tf.zeros : tf.ones;
+              f(shape, { dtype });
+              f(shape, { dtype });
+            }
+          }),
+        );
+        return tf.GraphDef.toText(g.asGraphDef({ addShapes: true }));
+      };
+      expect(build(true)).toBe(build(false));
+    });
+  }
+
+  test("on a finalized graph: the public path's error, the name left unused", () => {
+    const g = new tf.Graph();
+    g.finalize();
+    const e = errorOf(() => g.asDefault(() => tf.zerosInitializer().call([2], tf.float32)));
+    expect(e.message).toBe("Graph is finalized and cannot be modified.");
+    g.unsafeUnfinalize();
+    expect(g.asDefault(() => tf.zerosInitializer().call([2], tf.float32)).op.name).toBe("zeros");
+  });
+});

@@ -99,6 +99,19 @@ describe("sharing errors", () => {
     expect(trace.split("\n").filter((l) => l.startsWith("  File "))).toHaveLength(5);
   });
 
+  test("inside nested variable scopes: the same window of frames above getVariable", () => {
+    // Eight frames above getVariable are kept; each variableScope level puts two of
+    // scopeflow's between the user's, so four user frames remain of five levels.
+    const levels = (d: number): unknown =>
+      tf.variableScope(`s${d}`, () => (d === 0 ? tf.getVariable("v", [1]) : levels(d - 1)));
+    levels(4);
+    const e = errorOf(() => levels(4));
+    const trace = e.message.split("Originally defined at:\n\n")[1] ?? "";
+    const frames = trace.split("\n").filter((l) => l.startsWith("  File "));
+    expect(frames).toHaveLength(4);
+    for (const f of frames) expect(f).toContain(`File "${THIS_FILE}"`);
+  });
+
   test("does not exist: the seed message", () => {
     const e = errorOf(() =>
       tf.variableScope("layer1", { reuse: true }, () =>

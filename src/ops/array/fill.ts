@@ -170,6 +170,14 @@ function filled(
   });
 }
 
+/**
+ * The `Const` value of a filled tensor of static `shape` and `size` elements (`filled`'s,
+ * for the initializers' direct path).
+ */
+export function filledConstValue(dtype: DType, shape: number[], one: boolean, size: number) {
+  return constOf(dtype, shape, scalarFor(dtype, one), size);
+}
+
 function constOf(dtype: DType, shape: number[], value: number | boolean | string, size: number) {
   if (dtype === "string")
     return { dtype, shape, values: new Array<string>(size).fill(value as string) };

@@ -171,6 +171,7 @@ export function variableOp(
     inputs: [],
     outputs: [{ dtype, shape, isRef: true }],
     attrs: { shape, dtype, container: "", shared_name: "" },
+    attrsOwned: true,
     definedAt,
   }).outputs[0] as Tensor;
 }
@@ -204,6 +205,7 @@ export function initialAssign(
     inputs: [ref, value],
     outputs: [{ dtype: ref.dtype, shape, isRef: true }],
     attrs: { T: ref.dtype, validate_shape: validateShape, use_locking: true },
+    attrsOwned: true,
   });
 }
 
@@ -212,17 +214,16 @@ export function initialAssign(
  * "read" })` builds, colocated with the variable, built directly as {@link initialAssign}.
  */
 export function variableRead(graph: Graph, ref: Tensor): Tensor {
-  return graph.colocateWith(ref.op, () => {
-    const name = graph.uniqueName("read");
-    return graph.createOp({
-      type: "Identity",
-      name,
-      nameIsUnique: true,
-      inputs: [ref],
-      outputs: [{ dtype: ref.dtype, shape: ref.shape }],
-      attrs: { T: ref.dtype },
-    }).outputs[0] as Tensor;
-  });
+  return graph.createOp({
+    type: "Identity",
+    name: graph.uniqueName("read"),
+    nameIsUnique: true,
+    inputs: [ref],
+    outputs: [{ dtype: ref.dtype, shape: ref.shape }],
+    attrs: { T: ref.dtype },
+    attrsOwned: true,
+    colocateWith: ref.op,
+  }).outputs[0] as Tensor;
 }
 
 /** TF 1.15's `assign(ref, value, validate_shape=None, use_locking=None, name=None)`. */
