@@ -154,11 +154,10 @@ describe("variableScope(name_or_scope, default_name, values, initializer, …, f
       tf.errors.ValueError,
       "variableScope() argument 'cachingDevice='/cpu:0'' is not supported: scopeflow places every variable on its one device.",
     );
-    expectThrowsAndUnchanged(
-      () => tf.variableScope("a", { useResource: true }, body),
-      tf.errors.ValueError,
-      /^variableScope\(\) argument 'useResource=true' is not supported/,
-    );
+    // `use_resource` is honoured: variables of the scope are resource variables.
+    expect(
+      tf.variableScope("r", { useResource: true }, () => tf.getVariable("v", [1]).op.type),
+    ).toBe("VarHandleOp");
     // TF's defaults are accepted.
     expect(tf.variableScope("a", { cachingDevice: null, useResource: false }, (s) => s.name)).toBe(
       "a",
@@ -283,7 +282,6 @@ describe("getVariable(name, shape, dtype, initializer, regularizer, trainable, c
     );
     for (const [options, message] of [
       [{ cachingDevice: "/gpu:0" }, /^getVariable\(\) argument 'cachingDevice='\/gpu:0''/],
-      [{ useResource: true }, /^getVariable\(\) argument 'useResource=true'/],
       [{ synchronization: "ON_READ" }, /^getVariable\(\) argument 'synchronization='ON_READ''/],
       [{ aggregation: "MEAN" }, /^getVariable\(\) argument 'aggregation='MEAN''/],
     ] as const) {
