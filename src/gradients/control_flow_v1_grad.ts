@@ -20,6 +20,7 @@ import {
   switchOp,
 } from "../ops/control/control_flow_ops.js";
 import { stackPopV2, stackPushV2, stackV2 } from "../ops/control/stack_ops.js";
+import { variableShape, varHandleOpOf } from "../ops/state/resource_variable_ops.js";
 import { WhileContext, type GradLoopState } from "../ops/control/while_v1.js";
 import { add, equal, greaterEqual, subtract } from "../ops/math/binary.js";
 import {
@@ -430,7 +431,11 @@ function whileLoopGradient(
       grad.exits.push(initGrads[initGrads.length - 1] as Tensor);
     });
   }
-  const invariants = captured.flatMap((c, k) => (isFloating(c.dtype) ? [k] : []));
+  // A resource variable's handle read in the body is an invariant too: the gradients of
+  // its reads are summed as a float invariant's are.
+  const invariants = captured.flatMap((c, k) =>
+    isFloating(c.dtype) || (c.dtype === "resource" && varHandleOpOf(c) !== null) ? [k] : [],
+  );
   const ys = vars.map((i) => (forward.nextIterations[i] as Tensor).op.inputs[0] as Tensor);
   const xs = [
     ...vars.map((i) => forward.identities[i] as Tensor),
@@ -472,7 +477,9 @@ function whileLoopGradient(
       const value = inCurrent(graph, source, enterOpOf.name);
       return gk.shape.isFullyDefined()
         ? constant(0, { dtype: gk.dtype, shape: gk.shape.dims as number[], name: "b_acc" })
-        : zeros(shapeOp(value), { dtype: gk.dtype });
+        : zeros(value.dtype === "resource" ? variableShape(value) : shapeOp(value), {
+            dtype: gk.dtype,
+          });
     });
     const entered = grad.enter(acc, `${scope}b_acc`, false);
     const result = graph.withControlFlowContext(grad, () =>

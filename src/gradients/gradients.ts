@@ -21,6 +21,7 @@ import { identity } from "../ops/math/unary.js";
 import { gradientEntryOf, type GradientFunction } from "../ops/registry.js";
 import { outputContext, whileContextOf, type ControlFlowContext } from "../graph/control_flow.js";
 import { WhileContext } from "../ops/control/while_v1.js";
+import { varHandleOpOf } from "../ops/state/resource_variable_ops.js";
 import {
   booleanKind,
   intKind,
@@ -460,9 +461,10 @@ function pendingCounts(
     reached.add(node);
     for (const out of outputsOf(node)) {
       // TF backpropagates into resource handles too: a resource variable's gradient is
-      // its handle's, where the gradients of its reads meet. Only a `VarHandleOp`'s handle
-      // is followed here (TensorArray handles carry no gradient of their own).
-      if (!isFloating(out.dtype) && !(out.dtype === "resource" && out.op.type === "VarHandleOp"))
+      // its handle's, where the gradients of its reads meet. Only a variable's handle is
+      // followed here, from its `VarHandleOp` or passed into a loop (TensorArray handles
+      // carry no gradient of their own).
+      if (!isFloating(out.dtype) && !(out.dtype === "resource" && varHandleOpOf(out) !== null))
         continue;
       for (const consumer of out.consumers) stack.push(nodeOf(consumer));
     }

@@ -216,6 +216,44 @@ describe("VariableScope methods", () => {
   });
 });
 
+describe("resource variables: setUseResource, sparseRead, enable/disableResourceVariables", () => {
+  it("take TF's parameters, by position or name, and refuse others", () => {
+    const pic = expectSameGraphs(
+      () =>
+        tf.variableScope("s", (scope) => {
+          scope.setUseResource(true);
+          return tf.getVariable("v", [3, 2]).sparseRead([0, 2], "rows");
+        }),
+      () =>
+        tf.variableScope("s", (scope) => {
+          scope.setUseResource({ useResource: true });
+          return tf.getVariable("v", [3, 2]).sparseRead({ indices: [0, 2], name: "rows" });
+        }),
+    );
+    expect(pic).toContain(
+      's/rows = ResourceGather(s/v:0,s/rows/indices:0) [Tindices="int32",batch_dims=0,dtype="float32",validate_indices=true] -> float32(2, 2)',
+    );
+    const v = tf.getVariable("w", [2], { useResource: true });
+    expectRefused(
+      () => v.sparseRead([0], { nmae: "x" } as never),
+      "Variable.sparseRead() got an unexpected keyword argument 'nmae' (did you mean 'name'?)",
+    );
+    expectRefused(
+      () => tf.enableResourceVariables(true as never),
+      "enableResourceVariables() takes 0 positional arguments but 1 was given",
+    );
+    expectRefused(
+      () => tf.disableResourceVariables(true as never),
+      "disableResourceVariables() takes 0 positional arguments but 1 was given",
+    );
+    expectRefused(
+      () => tf.resourceVariablesEnabled(true as never),
+      "resourceVariablesEnabled() takes 0 positional arguments but 1 was given",
+    );
+    expect(tf.resourceVariablesEnabled()).toBe(false);
+  });
+});
+
 describe("getVariable(name, shape, dtype, initializer, regularizer, trainable, collections, …)", () => {
   it("positional, options and keyword-only forms build one graph", () => {
     const init = tf.constantInitializer(2);

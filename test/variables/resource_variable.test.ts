@@ -379,6 +379,52 @@ describe("training resource variables", () => {
     });
   }
 
+  it("layers, batch normalization and an LSTM in a useResource scope train as on reference variables", () => {
+    const run = (useResource: boolean): { values: Float32Array[]; types: string[] } => {
+      const graph = new tf.Graph();
+      return graph.asDefault(() => {
+        tf.setRandomSeed(11);
+        const x = tf.constant(
+          Array.from({ length: 4 }, (_, i) =>
+            Array.from({ length: 3 }, (_, t) => [Math.sin(i + t), Math.cos(i * t)]),
+          ),
+        );
+        const loss = tf.variableScope("model", { useResource }, () => {
+          const [outputs] = tf.nn.dynamicRnn(new tf.nn.rnnCell.LSTMCell(3), x, {
+            dtype: tf.float32,
+          });
+          const last = tf.reshape(outputs, [4, 9]);
+          const h = tf.layers.batchNormalization(tf.layers.dense(last, 4), { training: true });
+          return tf.reduceMean(tf.square(tf.layers.dense(tf.nn.relu(h), 1)));
+        });
+        const updates = tf.getCollection<tf.Operation>(tf.GraphKeys.UPDATE_OPS);
+        const trainOp = tf.group([new tf.train.AdamOptimizer(0.01).minimize(loss), ...updates]);
+        using sess = new tf.Session();
+        sess.run(tf.globalVariablesInitializer());
+        // Random initial values depend on how many ops the graph holds (TF's op seeds), so
+        // both graphs start from the same values set here.
+        for (const v of tf.trainableVariables()) {
+          const size = v.shape.numElements() as number;
+          const values = Float32Array.from(
+            { length: size },
+            (_, i) => Math.sin(i * 1.7 + size) / 2,
+          );
+          v.load(new tf.NDArray(values, v.shape.asList() as number[], "float32"), sess);
+        }
+        for (let i = 0; i < 3; i++) sess.run(trainOp);
+        const values = tf.globalVariables().map((v) => f32(sess.run(v)));
+        const types = tf.globalVariables().map((v) => `${v.name} ${v.op.type}`);
+        return { values, types };
+      });
+    };
+    const ref = run(false);
+    const res = run(true);
+    expect(res.types.map((t) => t.replace("VarHandleOp", "VariableV2"))).toEqual(ref.types);
+    expect(res.types.every((t) => t.endsWith("VarHandleOp"))).toBe(true);
+    expect(res.types).toContain("model/batch_normalization/moving_mean:0 VarHandleOp");
+    res.values.forEach((v, i) => expect(bits(v)).toEqual(bits(ref.values[i] as Float32Array)));
+  });
+
   it("Adam over resource variables: TF 1.15's names for slots, updates and beta powers", () => {
     const w = tf.getVariable("w", [2], { useResource: true, initializer: tf.onesInitializer() });
     const opt = new tf.train.AdamOptimizer(0.1);
