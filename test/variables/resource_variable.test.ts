@@ -503,6 +503,19 @@ describe("training resource variables", () => {
     expect(Number(sess.run(step).item())).toBe(2);
   });
 
+  it("ExponentialMovingAverage keeps a resource average of a resource variable", () => {
+    const w = tf.getVariable("w", [2], { useResource: true, initializer: tf.onesInitializer() });
+    const ema = new tf.train.ExponentialMovingAverage(0.5);
+    const update = ema.apply([w]);
+    const avg = ema.average(w) as tf.Variable;
+    expect(`${avg.name} ${avg.op.type}`).toBe("w/ExponentialMovingAverage:0 VarHandleOp");
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    sess.run(w.assign([3, 5]));
+    sess.run(update);
+    expect(sess.run(avg).toArray()).toEqual([2, 3]);
+  });
+
   it("memory stays flat over training runs and is released by close", () => {
     const w = tf.getVariable("w", [8, 8], { useResource: true });
     const table = tf.getVariable("t", [10, 8], { useResource: true });
@@ -569,6 +582,29 @@ describe("checkpoints and meta graphs", () => {
     });
   }
 
+  it("initFromCheckpoint sets a resource variable's initializer to an AssignVariableOp of the restored tensor", () => {
+    const dir = tempDir();
+    const a = model(false, [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [5, 6],
+    ]);
+    const prefix = a.saver.save(a.sess, path.join(dir, "model")) as string;
+    a.sess.close();
+    const w = tf.getVariable("w2", [2, 2], { useResource: true });
+    tf.train.initFromCheckpoint(prefix, { w: w });
+    expect(w.initializer.type).toBe("AssignVariableOp");
+    expect(w.initialValue.op.name).toBe("checkpoint_initializer");
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    expect(sess.run(w).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+  });
+
   it("exports a meta graph with is_resource VariableDefs, imports it and trains on", () => {
     const w = tf.getVariable("w", [2], { useResource: true, initializer: tf.onesInitializer() });
     const x = tf.placeholder("float32", [2], { name: "x" });
@@ -609,6 +645,31 @@ describe("checkpoints and meta graphs", () => {
     );
     sess.run(tf.variablesInitializer(tf.globalVariables().slice(2)));
     sess.run(again, feed(graph));
+  });
+
+  it("simpleSave and loader.load round-trip a model of resource variables", () => {
+    const dir = path.join(tempDir(), "model");
+    const graph = new tf.Graph();
+    const [x, y, sess] = graph.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [null, 2], "x");
+      const y = tf.variableScope("m", { useResource: true }, () =>
+        tf.layers.dense(x, 1, { kernelInitializer: tf.constantInitializer([[2], [3]]) }),
+      );
+      const sess = new tf.Session({ graph });
+      sess.run(tf.globalVariablesInitializer());
+      return [x, y, sess] as const;
+    });
+    tf.savedModel.simpleSave(sess, dir, { x }, { y });
+    sess.close();
+    const fresh = new tf.Graph();
+    using s2 = new tf.Session({ graph: fresh });
+    tf.savedModel.loader.load(s2, ["serve"], dir);
+    const out = s2.run(
+      fresh.getTensorByName(y.name),
+      new Map([[fresh.getTensorByName("x:0"), [[1, 1]]]]),
+    );
+    expect(out.toArray()).toEqual([[5]]);
+    expect(fresh.getOperationByName("m/dense/kernel").type).toBe("VarHandleOp");
   });
 
   it("convertVariablesToConstants freezes resource variables built by scopeflow", () => {
