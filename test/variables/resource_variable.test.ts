@@ -425,6 +425,35 @@ describe("training resource variables", () => {
     res.values.forEach((v, i) => expect(bits(v)).toEqual(bits(ref.values[i] as Float32Array)));
   });
 
+  it("a resource variable read in both branches of a cond trains as a reference one", () => {
+    const run = (useResource: boolean): number[][] => {
+      const graph = new tf.Graph();
+      return graph.asDefault(() => {
+        const v = tf.getVariable("v", [2], { useResource, initializer: tf.onesInitializer() });
+        const p = tf.placeholder("bool", []);
+        const y = tf.cond(
+          p,
+          () => tf.multiply(v, 2),
+          () => tf.multiply(v, v),
+        );
+        const train = new tf.train.GradientDescentOptimizer(0.1).minimize(
+          tf.reduceSum(y as tf.Tensor),
+        );
+        using sess = new tf.Session();
+        sess.run(v.initializer);
+        const seen: number[][] = [];
+        for (const taken of [true, false, false]) {
+          sess.run(train, new Map([[p, taken]]));
+          seen.push(Array.from(f32(sess.run(v))));
+        }
+        return seen;
+      });
+    };
+    const res = run(true);
+    expect(res).toEqual(run(false));
+    expect(res[0]).toEqual([0.800000011920929, 0.800000011920929]);
+  });
+
   it("Adam over resource variables: TF 1.15's names for slots, updates and beta powers", () => {
     const w = tf.getVariable("w", [2], { useResource: true, initializer: tf.onesInitializer() });
     const opt = new tf.train.AdamOptimizer(0.1);
