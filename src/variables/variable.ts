@@ -470,7 +470,7 @@ export class Variable implements TensorConvertible {
     return graph.atomically(() => {
       const update =
         type === "AssignVariableOp"
-          ? assignVariableOp(this.ref, value, name)
+          ? assignVariableOp(this.ref, checkedValue(this.shape, this.dtype, value), name)
           : resourceDelta(type, this.ref, this.shape, this.dtype, value, name);
       if (readValue === false) return update;
       return graph.controlDependencies([update], () => readVariableOp(this.ref, this.dtype));
@@ -722,11 +722,19 @@ function resourceDelta(
   delta: TensorLike,
   name: string | undefined,
 ): Operation {
-  const d = convertToTensor(delta, { dtype });
-  if (!shape.isCompatibleWith(d.shape)) {
-    throw new ValueError(`Shapes ${shape.toString()} and ${d.shape.toString()} are incompatible`);
+  return buildOp(type, [handle, checkedValue(shape, dtype, delta)], [], { dtype }, name);
+}
+
+/**
+ * A value for a resource variable, converted to its dtype before the op (TF's
+ * `convert_to_tensor(value, dtype=self.dtype)`) and checked against its shape.
+ */
+function checkedValue(shape: TensorShape, dtype: DType, value: TensorLike): Tensor {
+  const t = convertToTensor(value, { dtype });
+  if (!shape.isCompatibleWith(t.shape)) {
+    throw new ValueError(`Shapes ${shape.toString()} and ${t.shape.toString()} are incompatible`);
   }
-  return buildOp(type, [handle, d], [], { dtype }, name);
+  return t;
 }
 
 function needHooks(): VariableSessionHooks {

@@ -208,6 +208,22 @@ describe("reading and writing", () => {
     expect(sess.run(v).toArray()).toEqual([5, 5]);
   });
 
+  it("a value of another shape is TF's ValueError, and the graph is unchanged", () => {
+    const v = tf.getVariable("v", [2], { useResource: true });
+    const before = opsOf();
+    for (const bad of [
+      () => v.assign([1, 2, 3]),
+      () => v.assignAdd([1, 2, 3]),
+      () => tf.assign(v, [[1, 2]]),
+    ]) {
+      const e = thrown(bad);
+      expect(e).toBeInstanceOf(tf.errors.ValueError);
+      expect(e.message).toMatch(/^Shapes \(2,\) and \((3,|1, 2)\) are incompatible$/);
+      expect(opsOf()).toEqual(before);
+    }
+    expect(v.assign([1, 2]).op.controlInputs[0]?.inputs[1]?.name).toBe("Const:0");
+  });
+
   it("reading before initializing is TF's FailedPreconditionError", () => {
     const v = tf.getVariable("v", [2], { useResource: true });
     using sess = new tf.Session();
