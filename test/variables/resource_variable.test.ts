@@ -596,6 +596,37 @@ describe("checkpoints and meta graphs", () => {
     return { graph, w, b, saver, sess };
   }
 
+  it("a Saver reads resource Variables anew under save/, as TF's ResourceVariableSaveable", () => {
+    const a = tf.getVariable("a", [2], { useResource: true });
+    tf.getVariable("b", [2], { useResource: true });
+    const before = tf.getDefaultGraph().getOperations().length;
+    new tf.train.Saver();
+    const added = opsOf().slice(before);
+    expect(added.slice(0, 9)).toEqual([
+      "save/filename/input Const",
+      "save/filename PlaceholderWithDefault",
+      "save/Const PlaceholderWithDefault",
+      "save/Read/ReadVariableOp ReadVariableOp",
+      "save/Identity Identity",
+      "save/Identity_1 Identity",
+      "save/Read_1/ReadVariableOp ReadVariableOp",
+      "save/Identity_2 Identity",
+      "save/Identity_3 Identity",
+    ]);
+    const g = tf.getDefaultGraph();
+    expect(
+      g
+        .getOperationByName("save/SaveV2")
+        .inputs.slice(3)
+        .map((t) => t.name),
+    ).toEqual(["save/Identity_1:0", "save/Identity_3:0"]);
+    expect(g.getOperationByName("save/Read/ReadVariableOp").inputs[0]).toBe(a.refTensor);
+    expect(g.getOperationByName("save/AssignVariableOp").inputs.map((t) => t.name)).toEqual([
+      "a:0",
+      "save/Identity_4:0",
+    ]);
+  });
+
   for (const [from, to] of [
     [true, true],
     [true, false],
