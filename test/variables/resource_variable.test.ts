@@ -561,6 +561,47 @@ describe("training resource variables", () => {
     expect(sess.run(avg).toArray()).toEqual([2, 3]);
   });
 
+  it("with tf.enableResourceVariables, MonitoredTrainingSession trains to its step and resumes", () => {
+    tf.enableResourceVariables();
+    const dir = tempDir();
+    const build = () => {
+      tf.resetDefaultGraph();
+      const w = tf.getVariable("w", [1], { initializer: tf.zerosInitializer() });
+      const loss = tf.reduceSum(tf.square(tf.subtract(w, 3)));
+      const step = tf.train.getOrCreateGlobalStep();
+      const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss, {
+        globalStep: step,
+      });
+      return { w, step, train };
+    };
+    const first = build();
+    expect(first.step.op.type).toBe("VarHandleOp");
+    {
+      using sess = tf.train.MonitoredTrainingSession({
+        checkpointDir: dir,
+        hooks: [new tf.train.StopAtStepHook({ lastStep: 3 })],
+      });
+      while (!sess.shouldStop()) sess.run(first.train);
+    }
+    const second = build();
+    let runs = 0;
+    {
+      using sess = tf.train.MonitoredTrainingSession({
+        checkpointDir: dir,
+        hooks: [new tf.train.StopAtStepHook({ lastStep: 5 })],
+      });
+      while (!sess.shouldStop()) {
+        sess.run(second.train);
+        runs++;
+      }
+    }
+    expect(runs).toBe(2);
+    // Saved at the end: w after 5 steps of w -= 0.1 * 2 (w - 3) from 0 is 3 (1 - 0.8^5).
+    const reader = tf.train.loadCheckpoint(tf.train.latestCheckpoint(dir) as string);
+    expect(Number(reader.getTensor("global_step").item())).toBe(5);
+    expect(Number(reader.getTensor("w").item())).toBeCloseTo(3 * (1 - 0.8 ** 5), 5);
+  });
+
   it("memory stays flat over training runs and is released by close", () => {
     const w = tf.getVariable("w", [8, 8], { useResource: true });
     const table = tf.getVariable("t", [10, 8], { useResource: true });
