@@ -78,6 +78,11 @@ export {
   getVariableScope,
   type VariableScopeOptions,
 } from "./scope/variable_scope.js";
+export {
+  enableResourceVariables,
+  disableResourceVariables,
+  resourceVariablesEnabled,
+} from "./scope/resource_default.js";
 export type {
   Initializer,
   Regularizer,

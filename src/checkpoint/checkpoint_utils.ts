@@ -8,6 +8,8 @@ import { pyDict, pyList } from "../graph/pyformat.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { NDArray } from "../ndarray/index.js";
 import { assign } from "../ops/state/variable_ops.js";
+import { assignVariableOp } from "../ops/state/resource_variable_ops.js";
+import { identity } from "../ops/math/unary.js";
 import { VariableStore } from "../scope/variable_store.js";
 import { replaceInitializer, Variable } from "../variables/variable.js";
 import { checkpointFilename, loadCheckpoint } from "./checkpoint_reader.js";
@@ -218,7 +220,11 @@ function setCheckpointInitializer(variable: Variable, ckptFile: string, tensorNa
       name: "checkpoint_initializer",
     });
     const value = restored as Tensor;
-    const init = assign(variable.refTensor, value).op;
+    // A resource variable restores as its saveable does: an `Identity` of the tensor, then
+    // an `AssignVariableOp` on the handle.
+    const init = variable.isResource
+      ? assignVariableOp(variable.refTensor, identity(value))
+      : assign(variable.refTensor, value).op;
     // TensorFlow sets the restored tensor's shape after building the Assign.
     value.setShape(variable.shape);
     // TensorFlow overwrites the RefVariable's `_initializer_op` and `_initial_value`.

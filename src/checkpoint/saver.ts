@@ -69,7 +69,8 @@ import {
 import { prependNameScope, stripNameScope } from "../graph/name_scopes.js";
 import { SaverDef as SaverDefCodec, type tensorflow } from "../proto/index.js";
 import { REF_VARIABLE_OPS, RESOURCE_VARIABLE_OPS } from "../variables/variable_def.js";
-import { assignVariableOp } from "../ops/state/resource_variable_ops.js";
+import { assignVariableOp, readVariableOp } from "../ops/state/resource_variable_ops.js";
+import { withNameScope } from "../scope/name_scope.js";
 import {
   anyKind,
   booleanKind,
@@ -316,7 +317,15 @@ export type { SaverDef } from "../interchange/meta_graph.js";
 interface SaveableSpec {
   key: string;
   ref: Tensor;
+  /**
+   * A resource `Variable` (not a read tensor given as is): TF's saveable reads it anew
+   * under the saver's scope (`save/Read/ReadVariableOp`, then two `Identity`s).
+   */
+  readAnew: boolean;
 }
+
+/** A saved name, the tensor saved for it, and whether a resource `Variable` gave it. */
+type Entry = [key: string, ref: Tensor, resourceVariable?: boolean];
 
 interface Built {
   graph: Graph;
@@ -363,25 +372,25 @@ function variableOpOfSaved(t: Tensor): Operation {
 }
 
 /** `op_list_to_dict`: a list keyed by variable op names, sorted by name. */
-function listToEntries(list: readonly unknown[]): [string, Tensor][] {
+function listToEntries(list: readonly unknown[]): Entry[] {
   const named = list.map((v) => {
     const ref = refOfVariable(v);
     if (ref === null) throw new TypeError(`Variable to save is not a Variable: ${pyStr(v)}`);
-    return ref;
+    return [ref, v instanceof Variable && v.isResource] as const;
   });
-  named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const seen = new Map<string, Tensor>();
-  for (const ref of named) {
+  named.sort(([a], [b]) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const seen = new Map<string, Entry>();
+  for (const [ref, resource] of named) {
     const name = variableOpOfSaved(ref).name;
     if (seen.has(name)) throw new ValueError(`At least two variables have the same name: ${name}`);
-    seen.set(name, ref);
+    seen.set(name, [name, ref, resource]);
   }
   // validate_and_slice_inputs then orders by key: `w` before `w/Adam`, though `w/Adam:0` < `w:0`.
-  return [...seen.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return [...seen.values()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
 /** `validate_and_slice_inputs` for a dict: sorted by key, each variable under one key. */
-function dictToEntries(entries: Iterable<[unknown, unknown]>): [string, Tensor][] {
+function dictToEntries(entries: Iterable<[unknown, unknown]>): Entry[] {
   const list = [...entries];
   for (const [key] of list) {
     if (typeof key !== "string") {
@@ -404,11 +413,11 @@ function dictToEntries(entries: Iterable<[unknown, unknown]>): [string, Tensor][
       throw new ValueError(`The same saveable will be restored with two names: ${key as string}`);
     }
     seenOps.add(op);
-    return [key as string, ref];
+    return [key as string, ref, value instanceof Variable && value.isResource];
   });
 }
 
-function toEntries(varList: SaverVarList): [string, Tensor][] {
+function toEntries(varList: SaverVarList): Entry[] {
   if (Array.isArray(varList)) return listToEntries(varList);
   if (varList instanceof Map) return dictToEntries(varList.entries());
   if (
@@ -535,7 +544,7 @@ export class Saver {
     }
     this.maxToKeep = maxToKeepIsNone(args) ? 0 : (options.maxToKeep ?? 5);
     this.keepEveryNHours = options.keepCheckpointEveryNHours ?? 10000;
-    let entries: [string, Tensor][];
+    let entries: Entry[];
     let graph: Graph;
     if (varList === undefined || varList === null) {
       graph = getDefaultGraph();
@@ -1186,11 +1195,15 @@ declare(Saver.prototype.recoverLastCheckpoints, RECOVER_LAST_P);
 /** `BaseSaverBuilder._build_internal` with `BulkSaverBuilder`'s single `RestoreV2`. */
 function build(
   graph: Graph,
-  entries: [string, Tensor][],
+  entries: Entry[],
   name: string | undefined,
   filename: string | undefined,
 ): Built {
-  const specs: SaveableSpec[] = entries.map(([key, ref]) => ({ key, ref }));
+  const specs: SaveableSpec[] = entries.map(([key, ref, resource]) => ({
+    key,
+    ref,
+    readAnew: resource === true,
+  }));
   const refs = specs.map((s) => s.ref);
   for (const r of refs) {
     if (r.graph !== graph) {
@@ -1203,7 +1216,15 @@ function build(
     const filenameTensor = placeholderWithDefault(input, [], { name: "Const" });
     const keys = specs.map((s) => s.key);
     const slices = keys.map(() => "");
-    const saveOp = saveV2(filenameTensor, keys, slices, refs);
+    // `ResourceVariableSaveable`'s read: `read_value()` (a `Read/ReadVariableOp` and an
+    // `Identity`), then the copy TF places on the CPU.
+    const saved = specs.map((s) => {
+      const handle = s.readAnew ? handleOfRead(s.ref) : null;
+      if (handle === null) return s.ref;
+      const read = withNameScope(graph, "Read", () => readVariableOp(handle, s.ref.dtype));
+      return identity(identity(read));
+    });
+    const saveOp = saveV2(filenameTensor, keys, slices, saved);
     // `with_dependencies` colocates the gated copy with the value it passes on.
     const saveTensor = graph.colocateWith(filenameTensor.op, () =>
       graph.controlDependencies([saveOp], () =>

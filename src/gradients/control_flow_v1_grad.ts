@@ -1,6 +1,6 @@
 import { ValueError } from "../errors.js";
 import { denseOf, IndexedSlices } from "../ops/indexed_slices.js";
-import { isFloating } from "../graph/dtypes.js";
+import { isFloating, type DType } from "../graph/dtypes.js";
 import { outputContext, whileContextOf } from "../graph/control_flow.js";
 import type { Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
@@ -20,6 +20,7 @@ import {
   switchOp,
 } from "../ops/control/control_flow_ops.js";
 import { stackPopV2, stackPushV2, stackV2 } from "../ops/control/stack_ops.js";
+import { variableShape, varHandleOpOf } from "../ops/state/resource_variable_ops.js";
 import { WhileContext, type GradLoopState } from "../ops/control/while_v1.js";
 import { add, equal, greaterEqual, subtract } from "../ops/math/binary.js";
 import {
@@ -50,7 +51,16 @@ import { bodyGradients, registerLoopGradient, registerSwitchZeros } from "./grad
 const switchGrad: GradientFunction = (op, grads) => {
   const ctx = op.controlFlowContext;
   if (ctx instanceof CondContext) {
-    if ((grads[1 - ctx.branch] ?? null) === null) return [null, null];
+    if ((grads[1 - ctx.branch] ?? null) === null) {
+      // A resource variable's handle gets no gradient on the branch not taken: the
+      // taken branch's passes on alone (TF's `cond_resource_grad`).
+      const taken = grads[ctx.branch] ?? null;
+      if ((op.inputs[0] as Tensor).dtype === "resource" && taken !== null) {
+        const g = taken instanceof IndexedSlices ? denseOf(taken) : taken;
+        return [mergeOp([g, g], { name: "cond_resource_grad" })[0], null];
+      }
+      return [null, null];
+    }
     return [mergeOp(grads as Tensor[], { name: "cond_grad" })[0], null];
   }
   const pred = op.inputs[1] as Tensor;
@@ -119,6 +129,10 @@ registerSwitchZeros((op, index) => {
   if (!(ctx instanceof CondContext) || index !== 1 - ctx.branch) return null;
   const graph = op.graph;
   const val = op.outputs[index] as Tensor;
+  // A resource variable's handle: zeros of the variable's dtype and shape.
+  const handleOp = val.dtype === "resource" ? varHandleOpOf(val) : null;
+  const zerosDType = handleOp === null ? val.dtype : (handleOp.attrs.dtype as DType);
+  const valShape = handleOp === null ? val.shape : (handleOp.attrs.shape as TensorShape);
   // In the gradient loop of the loop the cond is in (`ControlFlowState.ZerosLike`): zeros
   // of the known shape, switched on the predicate as the gradient loop pops it.
   const loop = whileContextOf(graph.controlFlowContext);
@@ -126,9 +140,9 @@ registerSwitchZeros((op, index) => {
   if (
     gradState !== null &&
     gradState.forward === whileContextOf(ctx) &&
-    val.shape.isFullyDefined()
+    valShape.isFullyDefined()
   ) {
-    const zeros = constant(0, { dtype: val.dtype, shape: val.shape.dims as number[] });
+    const zeros = constant(0, { dtype: zerosDType, shape: valShape.dims as number[] });
     const pred = gradState.realValue(ctx.pred, op.name);
     return switchOp(zeros, pred, { name: "Switch" })[1 - ctx.branch] as Tensor;
   }
@@ -138,8 +152,11 @@ registerSwitchZeros((op, index) => {
     1 - ctx.branch
   ] as Tensor;
   const pivot = identity(side);
-  const zerosShape = shapeOp(side);
-  return graph.controlDependencies([pivot.op], () => zeros(zerosShape, { dtype: val.dtype }));
+  // TF reads a handle's variable shape under the pivot, a tensor's shape before it.
+  const zerosShape = handleOp === null ? shapeOp(side) : null;
+  return graph.controlDependencies([pivot.op], () =>
+    zeros(zerosShape ?? variableShape(side), { dtype: zerosDType }),
+  );
 });
 
 /** `shape_internal(x, optimize=False)`: a `Shape` op even when the shape is known. */
@@ -430,7 +447,11 @@ function whileLoopGradient(
       grad.exits.push(initGrads[initGrads.length - 1] as Tensor);
     });
   }
-  const invariants = captured.flatMap((c, k) => (isFloating(c.dtype) ? [k] : []));
+  // A resource variable's handle read in the body is an invariant too: the gradients of
+  // its reads are summed as a float invariant's are.
+  const invariants = captured.flatMap((c, k) =>
+    isFloating(c.dtype) || (c.dtype === "resource" && varHandleOpOf(c) !== null) ? [k] : [],
+  );
   const ys = vars.map((i) => (forward.nextIterations[i] as Tensor).op.inputs[0] as Tensor);
   const xs = [
     ...vars.map((i) => forward.identities[i] as Tensor),
@@ -474,7 +495,9 @@ function whileLoopGradient(
       const value = inCurrent(graph, source, enterOpOf.name);
       return gk.shape.isFullyDefined()
         ? constant(0, { dtype: gk.dtype, shape: gk.shape.dims as number[], name: "b_acc" })
-        : zeros(shapeOp(value), { dtype: gk.dtype });
+        : zeros(value.dtype === "resource" ? variableShape(value) : shapeOp(value), {
+            dtype: gk.dtype,
+          });
     });
     const entered = grad.enter(acc, `${scope}b_acc`, false);
     const result = graph.withControlFlowContext(grad, () =>

@@ -6,7 +6,7 @@ import { isTensorConvertible, Tensor, type TensorLike } from "../graph/tensor.js
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
 import { zerosLike } from "../ops/array/like.js";
 import { constant } from "../ops/array/constant.js";
-import { fill } from "../ops/array/fill.js";
+import { fill, zeros } from "../ops/array/fill.js";
 import { shape } from "../ops/array/shape.js";
 import { markOrderOnlyGate } from "../ops/control/group.js";
 import { gatedTuple } from "../ops/control/tuple.js";
@@ -21,6 +21,7 @@ import { identity } from "../ops/math/unary.js";
 import { gradientEntryOf, type GradientFunction } from "../ops/registry.js";
 import { outputContext, whileContextOf, type ControlFlowContext } from "../graph/control_flow.js";
 import { WhileContext } from "../ops/control/while_v1.js";
+import { handleDType, variableShape, varHandleOpOf } from "../ops/state/resource_variable_ops.js";
 import {
   booleanKind,
   intKind,
@@ -375,7 +376,7 @@ function opGradients(
   const fn = gradFn;
   return colocated(op, () => {
     for (let i = 0; i < outGrads.length; i++) {
-      if (outGrads[i] === null && isFloating((op.outputs[i] as Tensor).dtype)) {
+      if (outGrads[i] === null && hasDefaultGradient(op.outputs[i] as Tensor)) {
         outGrads[i] = zerosForOutput(op, i);
       }
     }
@@ -415,7 +416,20 @@ function zerosForOutput(op: Operation, index: number): Tensor {
     const z = switchZeros(op, index);
     if (z !== null) return z;
   }
-  return zerosLike(op.outputs[index] as Tensor, { optimize: false });
+  const out = op.outputs[index] as Tensor;
+  // A variable's handle stands for its value: zeros of the variable's shape and dtype.
+  if (out.dtype === "resource") {
+    return zeros(variableShape(out), { dtype: handleDType(out) ?? "float32" });
+  }
+  return zerosLike(out, { optimize: false });
+}
+
+/**
+ * Whether an output with no gradient gets zeros (TF's `supports_default_grad`): a float
+ * tensor, or a resource variable's handle (whose variable's dtype and shape are known).
+ */
+function hasDefaultGradient(t: Tensor): boolean {
+  return isFloating(t.dtype) || (t.dtype === "resource" && varHandleOpOf(t) !== null);
 }
 
 /**
@@ -460,9 +474,10 @@ function pendingCounts(
     reached.add(node);
     for (const out of outputsOf(node)) {
       // TF backpropagates into resource handles too: a resource variable's gradient is
-      // its handle's, where the gradients of its reads meet. Only a `VarHandleOp`'s handle
-      // is followed here (TensorArray handles carry no gradient of their own).
-      if (!isFloating(out.dtype) && !(out.dtype === "resource" && out.op.type === "VarHandleOp"))
+      // its handle's, where the gradients of its reads meet. Only a variable's handle is
+      // followed here, from its `VarHandleOp` or passed into a loop (TensorArray handles
+      // carry no gradient of their own).
+      if (!isFloating(out.dtype) && !(out.dtype === "resource" && varHandleOpOf(out) !== null))
         continue;
       for (const consumer of out.consumers) stack.push(nodeOf(consumer));
     }

@@ -6,6 +6,7 @@ import { size } from "../ops/array/shape.js";
 import { IndexedSlices } from "../ops/indexed_slices.js";
 import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
 import { denseApplyTypes } from "../ops/state/training_ops.js";
+import { sparseApplyTypes } from "../ops/state/sparse_training_ops.js";
 import { variableShape } from "../ops/state/resource_variable_ops.js";
 
 /*
@@ -56,4 +57,8 @@ noGradient(
   "AssignSubVariableOp",
   "DestroyResourceOp",
   ...denseApplyTypes().map((t) => `Resource${t}`),
+  ...sparseApplyTypes().map((t) => `Resource${t}`),
+  "ResourceScatterAdd",
+  "ResourceScatterSub",
+  "ResourceScatterUpdate",
 );

@@ -233,7 +233,7 @@ export type LayerOptions = OptionsOf<typeof LAYER_PARAMS>;
 
 /**
  * TF 1.15's `add_weight(name, shape, dtype, initializer, regularizer, trainable,
- * constraint)` of the legacy layers (the cells' `add_variable`).
+ * constraint, use_resource)` of the legacy layers (the cells' `add_variable`).
  */
 const ADD_WEIGHT_PARAMS = [
   req("name", stringKind),
@@ -243,6 +243,7 @@ const ADD_WEIGHT_PARAMS = [
   opt("regularizer", regularizerKind),
   opt("trainable", booleanKind),
   opt("constraint", constraintKind),
+  opt("useResource", booleanKind),
 ] as const;
 const ADD_WEIGHT_P = defineParams("Layer.addWeight", ADD_WEIGHT_PARAMS);
 
@@ -525,6 +526,7 @@ export abstract class Layer<Args extends unknown[] = [options?: ApplyOptions], O
           initializer: options.initializer ?? scope.initializer,
           trainable,
           constraint: options.constraint ?? null,
+          useResource: options.useResource,
         });
         const regularizer = options.regularizer ?? null;
         if (regularizer !== null && !existing.has(variable)) {

@@ -12,6 +12,7 @@ import { device } from "../ops/control/device.js";
 import { controlDependencies, group } from "../ops/control/group.js";
 import { identity } from "../ops/math/unary.js";
 import { assign } from "../ops/state/variable_ops.js";
+import { assignVariableOp } from "../ops/state/resource_variable_ops.js";
 import { join as stringJoin } from "../ops/string/string_join.js";
 import { mergeV2Checkpoints, restoreV2, saveV2, shardedFilename } from "../checkpoint/io_ops.js";
 import type { Graph } from "../graph/graph.js";
@@ -82,7 +83,8 @@ export function buildShardedSaver(graph: Graph): ShardedSaver | null {
               shardPrefix,
               shardVars.map(opNameOfVariable),
               shardVars.map(() => ""),
-              shardVars.map((v) => v.refTensor),
+              // A resource variable saves its value (its graph element), not its handle.
+              shardVars.map((v) => (v.isResource ? v.snapshot : v.refTensor)),
             );
             // `with_dependencies` colocates the gated copy with the value it passes on.
             saves.push(
@@ -114,9 +116,11 @@ export function buildShardedSaver(graph: Graph): ShardedSaver | null {
               ),
             );
             const assigns = shardVars.map((v, i) =>
-              assign(v.refTensor, restored[i] as Tensor, {
-                validateShape: v.shape.isFullyDefined(),
-              }),
+              v.isResource
+                ? assignVariableOp(v.refTensor, identity(restored[i] as Tensor))
+                : assign(v.refTensor, restored[i] as Tensor, {
+                    validateShape: v.shape.isFullyDefined(),
+                  }),
             );
             return group(assigns, { name: "restore_shard" });
           }),

@@ -50,6 +50,8 @@ interface ScopeDefaults {
   customGetter: CustomGetter | null;
   dtype: DType;
   constraint: Constraint | null;
+  /** `use_resource`: `null` leaves it to the process-wide default. */
+  useResource: boolean | null;
 }
 
 /**
@@ -81,6 +83,7 @@ export class VariableScope {
       customGetter: defaults.customGetter ?? null,
       dtype: defaults.dtype ?? "float32",
       constraint: defaults.constraint ?? null,
+      useResource: defaults.useResource ?? null,
     };
   }
 
@@ -115,6 +118,13 @@ export class VariableScope {
   /** The default constraint, or `null`. */
   get constraint(): Constraint | null {
     return this.defaults.constraint;
+  }
+  /**
+   * Whether variables created in this scope are resource variables (`use_resource`);
+   * `null` leaves it to `tf.enableResourceVariables`.
+   */
+  get useResource(): boolean | null {
+    return this.defaults.useResource;
   }
 
   /**
@@ -156,6 +166,22 @@ export class VariableScope {
   /** Sets the default dtype (`set_dtype(dtype)`). */
   setDtype(...args: CallArgs<typeof SET_DTYPE_PARAMS>): void {
     this.defaults.dtype = asDType(SET_DTYPE.parse(args).dtype);
+  }
+  /**
+   * Sets whether variables created in this scope are resource variables
+   * (`set_use_resource(use_resource)`).
+   *
+   * @example
+   * ```ts
+   * const v = tf.variableScope("foo", (scope) => {
+   *   scope.setUseResource(true);
+   *   return tf.getVariable("v", [1]);
+   * });
+   * v.op.type; // ==> VarHandleOp
+   * ```
+   */
+  setUseResource(...args: CallArgs<typeof SET_USE_RESOURCE_PARAMS>): void {
+    this.defaults.useResource = SET_USE_RESOURCE.parse(args).useResource ?? null;
   }
 
   /** The items of a collection under this scope's prefix (`scope.get_collection(name)`). */
@@ -211,6 +237,8 @@ const SET_CUSTOM_GETTER_PARAMS = [opt("customGetter", fnKind<CustomGetter>())] a
 const SET_CUSTOM_GETTER = defineParams("VariableScope.setCustomGetter", SET_CUSTOM_GETTER_PARAMS);
 const SET_DTYPE_PARAMS = [req("dtype", dtypeKind)] as const;
 const SET_DTYPE = defineParams("VariableScope.setDtype", SET_DTYPE_PARAMS);
+const SET_USE_RESOURCE_PARAMS = [opt("useResource", booleanKind)] as const;
+const SET_USE_RESOURCE = defineParams("VariableScope.setUseResource", SET_USE_RESOURCE_PARAMS);
 const GET_COLLECTION_PARAMS = [req("name", stringKind)] as const;
 const GET_COLLECTION = defineParams("VariableScope.getCollection", GET_COLLECTION_PARAMS);
 declare(VariableScope.prototype.reuseVariables, REUSE_VARIABLES);
@@ -219,6 +247,7 @@ declare(VariableScope.prototype.setRegularizer, SET_REGULARIZER);
 declare(VariableScope.prototype.setPartitioner, SET_PARTITIONER);
 declare(VariableScope.prototype.setCustomGetter, SET_CUSTOM_GETTER);
 declare(VariableScope.prototype.setDtype, SET_DTYPE);
+declare(VariableScope.prototype.setUseResource, SET_USE_RESOURCE);
 declare(VariableScope.prototype.getCollection, GET_COLLECTION);
 
 const SCOPE_STORE_KEY = Symbol("scopeflow.variableScopeStore");
@@ -438,14 +467,6 @@ function validateScopeRequest(a: ScopeArgs): ScopeRequest {
     a.cachingDevice,
     "scopeflow places every variable on its one device",
   );
-  if (a.useResource === true) {
-    refuseUnsupported(
-      "variableScope",
-      "useResource",
-      true,
-      "scopeflow's variables are reference variables (VariableV2)",
-    );
-  }
   return {
     nameOrScope: nameOrScope ?? null,
     defaultName,
@@ -567,6 +588,9 @@ function applyOverrides(
   if (options.regularizer !== undefined) scope.setRegularizer(options.regularizer);
   if (options.partitioner !== undefined) scope.setPartitioner(options.partitioner);
   if (options.dtype !== undefined) scope.setDtype(options.dtype);
+  if (options.useResource !== undefined && options.useResource !== null) {
+    scope.setUseResource(options.useResource);
+  }
   if (options.customGetter !== undefined) {
     scope.setCustomGetter(wrapCustomGetter(options.customGetter, outerGetter));
   }

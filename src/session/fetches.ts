@@ -3,6 +3,7 @@ import type { Graph } from "../graph/graph.js";
 import { parseTensorName } from "../graph/names.js";
 import { Operation } from "../graph/operation.js";
 import { isTensorConvertible, Tensor, toTensorSymbol } from "../graph/tensor.js";
+import { Variable } from "../variables/variable.js";
 import type { NDArray } from "../ndarray/index.js";
 import { IndexedSlices } from "../ops/indexed_slices.js";
 
@@ -57,6 +58,9 @@ function resolveFetch(graph: Graph, fetch: unknown): FetchTarget {
   }
   let element: FetchTarget;
   if (fetch instanceof Tensor || fetch instanceof Operation) element = fetch;
+  // A variable's graph element: a resource variable's `Read/ReadVariableOp`, where a
+  // conversion would add a new read to the graph.
+  else if (fetch instanceof Variable) element = fetch.snapshot;
   else if (isTensorConvertible(fetch)) element = fetch[toTensorSymbol](false);
   else {
     throw new TypeError(

@@ -274,7 +274,12 @@ export class ExponentialMovingAverage {
     return variableScope(null, { defaultName: `${v.op.name}/${this.name}` }, () =>
       v instanceof Variable
         ? v.graph.colocateWith(v.op, () =>
-            getVariable("", { initializer: v.initialValue, trainable: false }),
+            // A resource variable's average is one too (slot_creator's `use_resource`).
+            getVariable("", {
+              initializer: v.initialValue,
+              trainable: false,
+              useResource: v.isResource,
+            }),
           )
         : getVariable("", dims, {
             dtype: v.dtype,

@@ -18,6 +18,7 @@ import { Variable } from "../variables/variable.js";
 import { controlDependencies } from "../ops/control/group.js";
 import { tuple } from "../ops/control/tuple.js";
 import { assignAdd } from "../ops/state/variable_ops.js";
+import { buildOp } from "../ops/op_scope.js";
 import type { Initializer } from "../scope/types.js";
 import {
   booleanKind,
@@ -301,13 +302,24 @@ export abstract class Optimizer {
           } else {
             const finished = this.finish(updates, "update");
             train = controlDependencies([finished], () =>
-              graph.colocateWith(
-                step.op,
-                () =>
-                  assignAdd(step, convertToTensor(1, { dtype: step.dtype, name: "value" }), {
-                    name: scope,
-                  }).op,
-              ),
+              graph.colocateWith(step.op, () => {
+                if (step.isResource) {
+                  // TF writes a resource global step with no read after it.
+                  const one = convertToTensor(1, { dtype: step.dtype });
+                  return buildOp(
+                    "AssignAddVariableOp",
+                    [step.refTensor, one],
+                    [],
+                    {
+                      dtype: step.dtype,
+                    },
+                    scope,
+                  );
+                }
+                return assignAdd(step, convertToTensor(1, { dtype: step.dtype, name: "value" }), {
+                  name: scope,
+                }).op;
+              }),
             );
           }
           const trainOps = graph.getCollectionRef<Operation>(GraphKeys.TRAIN_OP);
@@ -404,7 +416,13 @@ export abstract class Optimizer {
     // slot_creator colocates a slot with its variable (`colocate_vars_with(primary)`).
     const slot = variableScope(null, { defaultName: `${variable.op.name}/${opName}` }, () =>
       variable.graph.colocateWith(variable.op, () =>
-        getVariable("", dims, { dtype: variable.dtype, initializer, trainable: false }),
+        // A slot is a resource variable when its primary is (slot_creator's `use_resource`).
+        getVariable("", dims, {
+          dtype: variable.dtype,
+          initializer,
+          trainable: false,
+          useResource: variable.isResource,
+        }),
       ),
     );
     named.set(variable, slot);
@@ -424,7 +442,13 @@ export abstract class Optimizer {
     if (existing !== undefined) return existing;
     const v = colocateWith.graph.colocateWith(
       colocateWith.op,
-      () => new Variable(initialValue, { name, trainable: false, dtype: "float32" }),
+      () =>
+        new Variable(initialValue, {
+          name,
+          trainable: false,
+          dtype: "float32",
+          useResource: colocateWith.isResource,
+        }),
     );
     this.nonSlots.set(name, v);
     return v;

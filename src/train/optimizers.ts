@@ -23,8 +23,13 @@ import { convertToTensor } from "../ops/convert.js";
 import { constantInitializer, onesInitializer } from "../ops/init_ops.js";
 import { applyOp } from "../ops/state/training_ops.js";
 import type { IndexedSlices } from "../ops/indexed_slices.js";
-import { pythonOperator } from "../ops/math/operators.js";
+import { neg, pythonOperator } from "../ops/math/operators.js";
 import { sqrt } from "../ops/math/unary.js";
+import {
+  resourceApplyOp,
+  resourceScatterOp,
+  resourceSparseApplyOp,
+} from "../ops/state/resource_variable_ops.js";
 import { scatterOp } from "../ops/state/scatter_ops.js";
 import { sparseApplyOp } from "../ops/state/sparse_training_ops.js";
 import { assign, assignSub } from "../ops/state/variable_ops.js";
@@ -55,6 +60,48 @@ function resolve(value: HyperParameter): number | Tensor | TensorConvertible {
 /** Converts a hyper-parameter to a float32 tensor named `name` in the current scope. */
 function hyper(value: HyperParameter, name: string): Tensor {
   return convertToTensor(resolve(value), { name, dtype: "float32" });
+}
+
+/**
+ * A fused update: `Apply*` on reference variables (`_apply_dense`), `ResourceApply*` on
+ * resource variables (`_resource_apply_dense`), the same inputs taken by handle.
+ */
+function fusedApply(
+  type: string,
+  vars: readonly Variable[],
+  args: readonly TensorLike[],
+  attrs: Record<string, boolean>,
+): Operation {
+  if ((vars[0] as Variable).isResource) {
+    const handles = vars.map((v) => v.refTensor);
+    return resourceApplyOp(`Resource${type}`, handles, args, attrs);
+  }
+  return applyOp(type, vars, args, attrs).op;
+}
+
+/** A sparse fused update: `SparseApply*`, or `ResourceSparseApply*` on resource variables. */
+function fusedSparseApply(
+  type: string,
+  vars: readonly Variable[],
+  scalarsBefore: readonly TensorLike[],
+  grad: IndexedSlices,
+  scalarsAfter: readonly TensorLike[],
+  attrs: Record<string, boolean>,
+): Operation {
+  if ((vars[0] as Variable).isResource) {
+    const handles = vars.map((v) => v.refTensor);
+    return resourceSparseApplyOp(
+      `Resource${type}`,
+      handles,
+      scalarsBefore,
+      grad.values,
+      grad.indices,
+      scalarsAfter,
+      attrs,
+    );
+  }
+  return sparseApplyOp(type, vars, scalarsBefore, grad.values, grad.indices, scalarsAfter, attrs)
+    .op;
 }
 
 /** TF 1.15's `GradientDescentOptimizer(learning_rate, use_locking, name)`. */
@@ -94,15 +141,22 @@ export class GradientDescentOptimizer extends Optimizer {
     this.lrTensor = hyper(this.learningRate, "learning_rate");
   }
   protected applyDense(grad: Tensor, variable: Variable): Operation {
-    return applyOp("ApplyGradientDescent", [variable], [this.lrTensor as Tensor, grad], {
+    return fusedApply("ApplyGradientDescent", [variable], [this.lrTensor as Tensor, grad], {
       use_locking: this.useLocking,
-    }).op;
+    });
   }
-  /** `ScatterSub` of `lr * values`: rows named twice get both steps, so no `Unique`. */
+  /**
+   * `ScatterSub` of `lr * values`, on a resource variable `ResourceScatterAdd` of
+   * `-values * lr`: rows named twice get both steps, so no `Unique`.
+   */
   protected override applySparseDuplicateIndices(
     grad: IndexedSlices,
     variable: Variable,
   ): Operation {
+    if (variable.isResource) {
+      const delta = pythonOperator("mul", neg(grad.values), resolve(this.learningRate));
+      return resourceScatterOp("ResourceScatterAdd", variable.refTensor, grad.indices, delta);
+    }
     const delta = pythonOperator("mul", grad.values, this.lrTensor as Tensor);
     return scatterOp("ScatterSub", variable, grad.indices, delta, this.useLocking).op;
   }
@@ -156,24 +210,23 @@ export class MomentumOptimizer extends Optimizer {
   }
   protected applyDense(grad: Tensor, variable: Variable): Operation {
     const mom = this.getSlot(variable, "momentum") as Variable;
-    return applyOp(
+    return fusedApply(
       "ApplyMomentum",
       [variable, mom],
       [this.lrTensor as Tensor, grad, this.momentumTensor as Tensor],
       { use_locking: this.useLocking, use_nesterov: this.useNesterov },
-    ).op;
+    );
   }
   protected override applySparse(grad: IndexedSlices, variable: Variable): Operation {
     const mom = this.getSlot(variable, "momentum") as Variable;
-    return sparseApplyOp(
+    return fusedSparseApply(
       "SparseApplyMomentum",
       [variable, mom],
       [this.lrTensor as Tensor],
-      grad.values,
-      grad.indices,
+      grad,
       [this.momentumTensor as Tensor],
       { use_locking: this.useLocking, use_nesterov: this.useNesterov },
-    ).op;
+    );
   }
 }
 
@@ -239,7 +292,7 @@ export class AdamOptimizer extends Optimizer {
     const t = this.tensors as NonNullable<AdamOptimizer["tensors"]>;
     const m = this.getSlot(variable, "m") as Variable;
     const v = this.getSlot(variable, "v") as Variable;
-    return applyOp(
+    return fusedApply(
       "ApplyAdam",
       [variable, m, v],
       [
@@ -252,7 +305,7 @@ export class AdamOptimizer extends Optimizer {
         grad,
       ],
       { use_locking: this.useLocking, use_nesterov: false },
-    ).op;
+    );
   }
   /**
    * TF's `_apply_sparse_shared` with `ScatterAdd`: the moments decay everywhere (`Assign`),
@@ -267,16 +320,20 @@ export class AdamOptimizer extends Optimizer {
     const lr = pythonOperator("truediv", mul(t.lr, sqrt(sub(1, beta2Power))), sub(1, beta1Power));
     const m = this.getSlot(variable, "m") as Variable;
     const mScaled = mul(grad.values, sub(1, t.beta1));
+    // `_resource_scatter_add` on resource variables: the scatter, then a read after it.
+    const scatterAdd = (x: Variable, updates: Tensor): Tensor =>
+      x.isResource
+        ? controlDependencies(
+            [resourceScatterOp("ResourceScatterAdd", x.refTensor, grad.indices, updates)],
+            () => x.value(),
+          )
+        : scatterOp("ScatterAdd", x, grad.indices, updates, this.useLocking);
     const mDecayed = assign(m, mul(m, t.beta1), { useLocking: this.useLocking });
-    const mT = controlDependencies([mDecayed], () =>
-      scatterOp("ScatterAdd", m, grad.indices, mScaled, this.useLocking),
-    );
+    const mT = controlDependencies([mDecayed], () => scatterAdd(m, mScaled));
     const v = this.getSlot(variable, "v") as Variable;
     const vScaled = mul(mul(grad.values, grad.values), sub(1, t.beta2));
     const vDecayed = assign(v, mul(v, t.beta2), { useLocking: this.useLocking });
-    const vT = controlDependencies([vDecayed], () =>
-      scatterOp("ScatterAdd", v, grad.indices, vScaled, this.useLocking),
-    );
+    const vT = controlDependencies([vDecayed], () => scatterAdd(v, vScaled));
     const vSqrt = sqrt(vT);
     const step = pythonOperator("truediv", mul(lr, mT), pythonOperator("add", vSqrt, t.epsilon));
     const varUpdate = assignSub(variable, step, { useLocking: this.useLocking });
@@ -363,13 +420,13 @@ export class RMSPropOptimizer extends Optimizer {
     const args = [t.lr, t.decay, t.momentum, t.epsilon, grad];
     if (this.centered) {
       const mg = this.getSlot(variable, "mg") as Variable;
-      return applyOp("ApplyCenteredRMSProp", [variable, mg, rms, mom], args, {
+      return fusedApply("ApplyCenteredRMSProp", [variable, mg, rms, mom], args, {
         use_locking: this.useLocking,
-      }).op;
+      });
     }
-    return applyOp("ApplyRMSProp", [variable, rms, mom], args, {
+    return fusedApply("ApplyRMSProp", [variable, rms, mom], args, {
       use_locking: this.useLocking,
-    }).op;
+    });
   }
   protected override applySparse(grad: IndexedSlices, variable: Variable): Operation {
     const t = this.tensors as NonNullable<RMSPropOptimizer["tensors"]>;
@@ -379,25 +436,16 @@ export class RMSPropOptimizer extends Optimizer {
     const attrs = { use_locking: this.useLocking };
     if (this.centered) {
       const mg = this.getSlot(variable, "mg") as Variable;
-      return sparseApplyOp(
+      return fusedSparseApply(
         "SparseApplyCenteredRMSProp",
         [variable, mg, rms, mom],
         scalars,
-        grad.values,
-        grad.indices,
+        grad,
         [],
         attrs,
-      ).op;
+      );
     }
-    return sparseApplyOp(
-      "SparseApplyRMSProp",
-      [variable, rms, mom],
-      scalars,
-      grad.values,
-      grad.indices,
-      [],
-      attrs,
-    ).op;
+    return fusedSparseApply("SparseApplyRMSProp", [variable, rms, mom], scalars, grad, [], attrs);
   }
 }
 
@@ -457,22 +505,21 @@ export class AdagradOptimizer extends Optimizer {
   }
   protected applyDense(grad: Tensor, variable: Variable): Operation {
     const acc = this.getSlot(variable, "accumulator") as Variable;
-    return applyOp("ApplyAdagrad", [variable, acc], [this.lrTensor as Tensor, grad], {
+    return fusedApply("ApplyAdagrad", [variable, acc], [this.lrTensor as Tensor, grad], {
       use_locking: this.useLocking,
       update_slots: true,
-    }).op;
+    });
   }
   protected override applySparse(grad: IndexedSlices, variable: Variable): Operation {
     const acc = this.getSlot(variable, "accumulator") as Variable;
-    return sparseApplyOp(
+    return fusedSparseApply(
       "SparseApplyAdagrad",
       [variable, acc],
       [this.lrTensor as Tensor],
-      grad.values,
-      grad.indices,
+      grad,
       [],
       { use_locking: this.useLocking, update_slots: true },
-    ).op;
+    );
   }
 }
 

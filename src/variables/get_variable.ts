@@ -24,6 +24,7 @@ import { VariableStore } from "../scope/variable_store.js";
 import { isInitializer, glorotUniformInitializer, zerosInitializer } from "../ops/init_ops.js";
 import { convertToTensor } from "../ops/convert.js";
 import { makeVariable, Variable, variableInit } from "./variable.js";
+import { useResourceByDefault } from "../scope/resource_default.js";
 import {
   booleanKind,
   declare,
@@ -218,14 +219,6 @@ function checkArgs(a: GetVariableArgs, fn: string): GetVariableArgs {
     a.cachingDevice,
     "scopeflow places every variable on its one device",
   );
-  if (a.useResource === true) {
-    refuseUnsupported(
-      fn,
-      "useResource",
-      true,
-      "scopeflow's variables are reference variables (VariableV2)",
-    );
-  }
   refuseDistribution(fn, a.synchronization, a.aggregation);
   return a;
 }
@@ -271,6 +264,7 @@ function getVariableIn(
     partitioner,
     constraint: opts.constraint ?? scope.constraint,
     dtypeGiven: opts.dtype !== undefined,
+    useResource: opts.useResource ?? scope.useResource,
     publicEntry,
     callSite,
   };
@@ -303,6 +297,8 @@ interface GetterOptions {
   partitioner: Partitioner | null;
   constraint: Constraint | null;
   dtypeGiven: boolean;
+  /** `use_resource`: `null` leaves it to `tf.enableResourceVariables`. */
+  useResource: boolean | null;
   /** The public function the user called: call-site capture starts above it. */
   publicEntry: PublicEntry;
   /** The stack captured on entering `publicEntry`, if it was (else captured on creating). */
@@ -389,6 +385,7 @@ function createVariable(
       dtype: variableDType,
       validateShape: o.validateShape,
       constraint: o.constraint,
+      useResource: o.useResource,
     });
     return makeVariable({ ...init, definedAt });
   }
@@ -402,6 +399,7 @@ function createVariable(
     shape: null,
     constraint: o.constraint,
     definedAt,
+    useResource: o.useResource ?? useResourceByDefault(),
   });
 }
 

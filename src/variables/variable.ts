@@ -45,7 +45,15 @@ import {
   toVariableDef,
   type VariableDefMessage,
 } from "./variable_def.js";
-import { assignVariableOp, readVariableOp } from "../ops/state/resource_variable_ops.js";
+import {
+  assignVariableOp,
+  readVariableOp,
+  resourceGather,
+} from "../ops/state/resource_variable_ops.js";
+import { gather } from "../ops/array/gather.js";
+import { VariableScopeStore } from "../scope/variable_scope.js";
+import { useResourceByDefault } from "../scope/resource_default.js";
+import { buildResourceVariable } from "./resource_variable.js";
 import { buildOp } from "../ops/op_scope.js";
 import {
   aggregationKind,
@@ -134,6 +142,9 @@ const FROM_PROTO = defineParams("Variable.fromProto", [
   opt("importScope", stringKind),
 ] as const);
 const LOAD = defineParams("Variable.load", LOAD_PARAMS);
+/** `sparse_read(indices, name=None)`. */
+const SPARSE_READ_PARAMS = [req("indices", tensorKind), opt("name", stringKind)] as const;
+const SPARSE_READ = defineParams("Variable.sparseRead", SPARSE_READ_PARAMS);
 
 /** The options object of {@link Variable.assign}. */
 export type VariableAssignOptions = OptionsOf<typeof ASSIGN_DELTA_PARAMS>;
@@ -154,6 +165,8 @@ export interface VariableInit {
   shape: TensorShape | null;
   constraint: Constraint | null;
   definedAt: Error | null;
+  /** A resource variable (`VarHandleOp`), as `use_resource=True` builds; else `VariableV2`. */
+  useResource?: boolean;
 }
 
 /** The constructor's `variableDef` form: a variable wrapping ops already in the graph. */
@@ -266,7 +279,10 @@ export class Variable implements TensorConvertible {
     const { trainable, collections } = init;
     const sp = graph.savepoint();
     try {
-      const built = buildVariable(graph, init);
+      const built =
+        init.useResource === true
+          ? graph.initScope(() => buildResourceVariable(graph, init))
+          : buildVariable(graph, init);
       this.op = built.ref.op;
       this.ref = built.ref;
       this.init = built;
@@ -330,23 +346,56 @@ export class Variable implements TensorConvertible {
   }
 
   [toTensorSymbol](asRef: boolean): Tensor {
-    return asRef ? this.ref : this.snapshot;
+    if (asRef) return this.ref;
+    return this.isResource ? this.value() : this.snapshot;
   }
 
-  /** The snapshot tensor `<name>/read:0`. */
+  /**
+   * The snapshot tensor `<name>/read:0`. A resource variable has no cached value: each
+   * call adds a `ReadVariableOp` in the current name scope (TF's `value()`), as each use
+   * of the variable where a tensor is wanted does.
+   *
+   * @example
+   * ```ts
+   * const v = tf.getVariable("v", [2], { useResource: true });
+   * tf.nameScope("layer", () => v.value().name); // ==> layer/ReadVariableOp:0
+   * ```
+   */
   value(): Tensor {
-    return this.snapshot;
+    if (!this.isResource) return this.snapshot;
+    return this.graph.colocateWith(null, () => readVariableOp(this.ref, this.dtype), true);
   }
 
   /**
    * A new read of the current value (`read_value()`): an `Identity` named `read`; for a
-   * resource variable a `ReadVariableOp` under a `Read` name scope.
+   * resource variable a `ReadVariableOp` under a `Read` name scope, then an `Identity`.
    */
   readValue(): Tensor {
     if (this.isResource) {
-      return withNameScope(this.graph, "Read", () => readVariableOp(this.ref, this.dtype));
+      const value = withNameScope(this.graph, "Read", () => readVariableOp(this.ref, this.dtype));
+      return identity(value);
     }
     return identity(this.ref, { name: "read" });
+  }
+
+  /**
+   * The rows `indices` of a resource variable (`sparse_read(indices, name=None)`): a
+   * `ResourceGather` named `Gather` (or `name`), then an `Identity`; `tf.gather` on a
+   * resource variable reads this way. A reference variable gathers from its snapshot.
+   *
+   * @example
+   * ```ts
+   * const v = tf.getVariable("v", [3, 2], { useResource: true });
+   * v.sparseRead([0, 2]).op.inputs[0].op.type; // ==> ResourceGather
+   * ```
+   */
+  sparseRead(...args: CallArgs<typeof SPARSE_READ_PARAMS>): Tensor {
+    const a = SPARSE_READ.parse(args);
+    if (!this.isResource) return gather(this.snapshot, a.indices, { name: a.name });
+    const value = withNameScope(this.graph, a.name ?? "Gather", (scope) =>
+      resourceGather(this.ref, a.indices, this.dtype, scope),
+    );
+    return identity(value);
   }
 
   /**
@@ -422,7 +471,7 @@ export class Variable implements TensorConvertible {
     return graph.atomically(() => {
       const update =
         type === "AssignVariableOp"
-          ? assignVariableOp(this.ref, value, name)
+          ? assignVariableOp(this.ref, checkedValue(this.shape, this.dtype, value), name)
           : resourceDelta(type, this.ref, this.shape, this.dtype, value, name);
       if (readValue === false) return update;
       return graph.controlDependencies([update], () => readVariableOp(this.ref, this.dtype));
@@ -467,37 +516,45 @@ export class Variable implements TensorConvertible {
     );
   }
 
+  /**
+   * What an operator works on: the snapshot, or for a resource variable a read made
+   * before the operator's op opens its name scope (TF's `_run_op` on `value()`).
+   */
+  private operand(): Tensor {
+    return this.isResource ? this.value() : this.snapshot;
+  }
+
   /** `v + y` on the snapshot. */
   add(y: TensorLike): Tensor {
-    return pythonOperator("add", this, y);
+    return pythonOperator("add", this.operand(), y);
   }
   /** `v - y`. */
   sub(y: TensorLike): Tensor {
-    return pythonOperator("sub", this, y);
+    return pythonOperator("sub", this.operand(), y);
   }
   /** `v * y`. */
   mul(y: TensorLike): Tensor {
-    return pythonOperator("mul", this, y);
+    return pythonOperator("mul", this.operand(), y);
   }
   /** `v / y`. */
   div(y: TensorLike): Tensor {
-    return pythonOperator("truediv", this, y);
+    return pythonOperator("truediv", this.operand(), y);
   }
   /** `v ** y`. */
   pow(y: TensorLike): Tensor {
-    return pythonOperator("pow", this, y);
+    return pythonOperator("pow", this.operand(), y);
   }
   /** `v % y`. */
   mod(y: TensorLike): Tensor {
-    return pythonOperator("mod", this, y);
+    return pythonOperator("mod", this.operand(), y);
   }
   /** `v @ y`. */
   matmul(y: TensorLike): Tensor {
-    return pythonOperator("matmul", this, y);
+    return pythonOperator("matmul", this.operand(), y);
   }
   /** `-v`. */
   neg(): Tensor {
-    return neg(this);
+    return neg(this.operand());
   }
   /**
    * Python's `v[...]` on the variable's value (`v/read`): see `Tensor.get` for the
@@ -583,6 +640,7 @@ declare(Variable.prototype.assignAdd, ASSIGN_ADD);
 declare(Variable.prototype.assignSub, ASSIGN_SUB);
 declare(Variable.prototype.eval, EVAL);
 declare(Variable.prototype.load, LOAD);
+declare(Variable.prototype.sparseRead, SPARSE_READ);
 declare(Variable.prototype.toProto, TO_PROTO);
 declare(Variable.fromProto, FROM_PROTO);
 
@@ -623,14 +681,6 @@ function checkVariableArgs(args: CallArgs<typeof VARIABLE_PARAMS>): VariableInit
     a.cachingDevice,
     "scopeflow places every variable on its one device",
   );
-  if (a.useResource === true) {
-    refuseUnsupported(
-      "Variable",
-      "useResource",
-      true,
-      "scopeflow's variables are reference variables (VariableV2)",
-    );
-  }
   refuseDistribution("Variable", a.synchronization, a.aggregation);
   // As in TensorFlow, `expected_shape` is ignored, and so is `import_scope` without a
   // `variable_def`.
@@ -644,7 +694,16 @@ function checkVariableArgs(args: CallArgs<typeof VARIABLE_PARAMS>): VariableInit
     shape: a.shape === undefined ? null : TensorShape.from(a.shape),
     constraint: a.constraint ?? null,
     definedAt: null,
+    useResource: a.useResource ?? defaultUseResource(),
   };
+}
+
+/**
+ * `use_resource` left unset: the current variable scope's, else the process-wide default
+ * (TF's `default_variable_creator`).
+ */
+function defaultUseResource(): boolean {
+  return VariableScopeStore.of(getDefaultGraph()).current.useResource ?? useResourceByDefault();
 }
 
 /**
@@ -664,11 +723,19 @@ function resourceDelta(
   delta: TensorLike,
   name: string | undefined,
 ): Operation {
-  const d = convertToTensor(delta, { dtype });
-  if (!shape.isCompatibleWith(d.shape)) {
-    throw new ValueError(`Shapes ${shape.toString()} and ${d.shape.toString()} are incompatible`);
+  return buildOp(type, [handle, checkedValue(shape, dtype, delta)], [], { dtype }, name);
+}
+
+/**
+ * A value for a resource variable, converted to its dtype before the op (TF's
+ * `convert_to_tensor(value, dtype=self.dtype)`) and checked against its shape.
+ */
+function checkedValue(shape: TensorShape, dtype: DType, value: TensorLike): Tensor {
+  const t = convertToTensor(value, { dtype });
+  if (!shape.isCompatibleWith(t.shape)) {
+    throw new ValueError(`Shapes ${shape.toString()} and ${t.shape.toString()} are incompatible`);
   }
-  return buildOp(type, [handle, d], [], { dtype }, name);
+  return t;
 }
 
 function needHooks(): VariableSessionHooks {

@@ -290,9 +290,12 @@ describe("cell methods", () => {
     );
   });
 
-  it("addWeight(name, shape, dtype, initializer, regularizer, trainable, constraint)", () => {
+  it("addWeight(name, shape, dtype, initializer, regularizer, trainable, constraint, use_resource)", () => {
     class Scale extends tf.nn.rnnCell.LayerRNNCell<tf.Tensor> {
-      constructor(private readonly positional: boolean) {
+      constructor(
+        private readonly positional: boolean,
+        private readonly useResource: boolean | undefined = undefined,
+      ) {
         super({ name: "scale" });
       }
       get stateSize(): number {
@@ -305,12 +308,13 @@ describe("cell methods", () => {
       override build(): void {
         const init = tf.onesInitializer();
         this.w = this.positional
-          ? this.addWeight("w", [3], tf.float32, init, null, false)
+          ? this.addWeight("w", [3], tf.float32, init, null, false, null, this.useResource)
           : this.addWeight("w", {
               shape: [3],
               dtype: tf.float32,
               initializer: init,
               trainable: false,
+              useResource: this.useResource,
             });
       }
       call(inputs: tf.Tensor, state: tf.Tensor): [tf.Tensor, tf.Tensor] {
@@ -323,6 +327,11 @@ describe("cell methods", () => {
       () => new Scale(false).call(x2(), tf.zeros([2, 3])),
     );
     expect(pic.some((l) => l.startsWith("scale/w = VariableV2"))).toBe(true);
+    const resourcePic = expectSameGraphs(
+      () => new Scale(true, true).call(x2(), tf.zeros([2, 3])),
+      () => new Scale(false, true).call(x2(), tf.zeros([2, 3])),
+    );
+    expect(resourcePic.some((l) => l.startsWith("scale/w = VarHandleOp"))).toBe(true);
     new Scale(true).call(x2(), tf.zeros([2, 3]));
     // trainable=False in position 6.
     expect(tf.trainableVariables()).toHaveLength(0);

@@ -154,11 +154,10 @@ describe("variableScope(name_or_scope, default_name, values, initializer, …, f
       tf.errors.ValueError,
       "variableScope() argument 'cachingDevice='/cpu:0'' is not supported: scopeflow places every variable on its one device.",
     );
-    expectThrowsAndUnchanged(
-      () => tf.variableScope("a", { useResource: true }, body),
-      tf.errors.ValueError,
-      /^variableScope\(\) argument 'useResource=true' is not supported/,
-    );
+    // `use_resource` is honoured: variables of the scope are resource variables.
+    expect(
+      tf.variableScope("r", { useResource: true }, () => tf.getVariable("v", [1]).op.type),
+    ).toBe("VarHandleOp");
     // TF's defaults are accepted.
     expect(tf.variableScope("a", { cachingDevice: null, useResource: false }, (s) => s.name)).toBe(
       "a",
@@ -214,6 +213,44 @@ describe("VariableScope methods", () => {
       "VariableScope.reuseVariables() takes 0 positional arguments but 1 was given",
     );
     expect(scope.reuse).toBe(false);
+  });
+});
+
+describe("resource variables: setUseResource, sparseRead, enable/disableResourceVariables", () => {
+  it("take TF's parameters, by position or name, and refuse others", () => {
+    const pic = expectSameGraphs(
+      () =>
+        tf.variableScope("s", (scope) => {
+          scope.setUseResource(true);
+          return tf.getVariable("v", [3, 2]).sparseRead([0, 2], "rows");
+        }),
+      () =>
+        tf.variableScope("s", (scope) => {
+          scope.setUseResource({ useResource: true });
+          return tf.getVariable("v", [3, 2]).sparseRead({ indices: [0, 2], name: "rows" });
+        }),
+    );
+    expect(pic).toContain(
+      's/rows = ResourceGather(s/v:0,s/rows/indices:0) [Tindices="int32",batch_dims=0,dtype="float32",validate_indices=true] -> float32(2, 2)',
+    );
+    const v = tf.getVariable("w", [2], { useResource: true });
+    expectRefused(
+      () => v.sparseRead([0], { nmae: "x" } as never),
+      "Variable.sparseRead() got an unexpected keyword argument 'nmae' (did you mean 'name'?)",
+    );
+    expectRefused(
+      () => tf.enableResourceVariables(true as never),
+      "enableResourceVariables() takes 0 positional arguments but 1 was given",
+    );
+    expectRefused(
+      () => tf.disableResourceVariables(true as never),
+      "disableResourceVariables() takes 0 positional arguments but 1 was given",
+    );
+    expectRefused(
+      () => tf.resourceVariablesEnabled(true as never),
+      "resourceVariablesEnabled() takes 0 positional arguments but 1 was given",
+    );
+    expect(tf.resourceVariablesEnabled()).toBe(false);
   });
 });
 
@@ -283,7 +320,6 @@ describe("getVariable(name, shape, dtype, initializer, regularizer, trainable, c
     );
     for (const [options, message] of [
       [{ cachingDevice: "/gpu:0" }, /^getVariable\(\) argument 'cachingDevice='\/gpu:0''/],
-      [{ useResource: true }, /^getVariable\(\) argument 'useResource=true'/],
       [{ synchronization: "ON_READ" }, /^getVariable\(\) argument 'synchronization='ON_READ''/],
       [{ aggregation: "MEAN" }, /^getVariable\(\) argument 'aggregation='MEAN''/],
     ] as const) {

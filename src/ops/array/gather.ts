@@ -1,6 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type { Graph } from "../../graph/graph.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { isTensorConvertible, type Tensor, type TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
@@ -151,6 +151,10 @@ export type GatherOptions = OptionsOf<typeof GATHER_PARAMS>;
 export const gather = tfFunction("gather", GATHER_PARAMS, (a) => {
   const batchDims = a.batchDims ?? 0;
   const axis: TensorLike = a.axis ?? batchDims;
+  // TF's `params.sparse_read(indices, name=name)` when gathering rows: a resource
+  // variable reads them with `ResourceGather` instead of reading itself whole.
+  const sparse = axis === 0 ? sparseReader(a.params) : null;
+  if (sparse !== null) return sparse.sparseRead(a.indices, a.name);
   return inOpScope(a.name, "GatherV2", [a.params, a.indices, axis], (scope, graph) => {
     const p = convertToTensor(a.params, { name: "params" });
     const i = convertToTensor(a.indices, { name: "indices", preferredDtype: "int32" });
@@ -158,3 +162,15 @@ export const gather = tfFunction("gather", GATHER_PARAMS, (a) => {
     return gatherIn(graph, scope, p, i, ax, batchDims);
   });
 });
+
+/** What a resource variable offers for gathering its rows (the class lives above `ops/`). */
+interface SparseReader {
+  sparseRead(indices: TensorLike, name?: string): Tensor;
+}
+
+/** `params` when it is a resource variable (its ref form a `resource` handle), else `null`. */
+export function sparseReader(params: unknown): SparseReader | null {
+  if (!isTensorConvertible(params) || !("sparseRead" in params)) return null;
+  const handle = convertToTensor(params, { asRef: true });
+  return handle.dtype === "resource" ? (params as unknown as SparseReader) : null;
+}

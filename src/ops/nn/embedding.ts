@@ -1,12 +1,12 @@
 import { ValueError } from "../../errors.js";
 import type { DType } from "../../graph/dtypes.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor, TensorConvertible, TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { cast } from "../array/cast.js";
 import { concat } from "../array/concat.js";
 import { constant } from "../array/constant.js";
 import { dynamicPartition, parallelDynamicStitch } from "../array/dynamic_partition.js";
-import { gather, gatherIn } from "../array/gather.js";
+import { gather, gatherIn, sparseReader } from "../array/gather.js";
 import { reshape } from "../array/reshape.js";
 import { rank, shape, size } from "../array/shape.js";
 import { stack } from "../array/stack.js";
@@ -122,6 +122,20 @@ function embeddingLookupOp(
   const list = Array.isArray(params) ? (params as readonly TensorLike[]) : [params as TensorLike];
   if (list.length === 0) throw new ValueError("Need at least one param");
   return inOpScope(name, "embedding_lookup", [...list, ids], (scope) => {
+    // TF keeps resource variables as they are, "to avoid accidental dense reads": their
+    // rows are read by `ResourceGather` (`sparse_read`).
+    const resources = list.map((p) => sparseReader(p));
+    if (resources.some((r) => r !== null)) {
+      const i = convertToTensor(ids, { name: "ids", preferredDtype: "int32" });
+      if (list.length === 1) {
+        const rows = (resources[0] as NonNullable<(typeof resources)[0]>).sparseRead(i, scope);
+        return identity(clip(rows, i, maxNorm));
+      }
+      const shards = list.map((p, k): Shard =>
+        resources[k] !== null ? (p as Shard) : convertToTensor(p, { name: `params_${k}` }),
+      );
+      return partitionedLookup(scope, shards, i, strategy, maxNorm);
+    }
     const ps = list.map((p, i) => convertToTensor(p, { name: `params_${i}` }));
     const i = convertToTensor(ids, { name: "ids", preferredDtype: "int32" });
     if (ps.length === 1) {
@@ -136,10 +150,13 @@ function embeddingLookupOp(
   });
 }
 
+/** A shard of the table: a tensor, or a resource variable (whose rows are gathered). */
+type Shard = Tensor | (TensorConvertible & { readonly shape: TensorShape });
+
 /** The several-shard branch of `_embedding_lookup_and_transform` (no `transform_fn`). */
 function partitionedLookup(
   scope: string,
-  params: readonly Tensor[],
+  params: readonly Shard[],
   ids: Tensor,
   strategy: "mod" | "div",
   maxNorm: number | undefined,

@@ -8,10 +8,12 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import type { OpDefSpec } from "../op_def.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
-import { mergeErrorDetail, shapeError } from "../shape_utils.js";
+import { checkDType, mergeErrorDetail, shapeError, ShapeInference } from "../shape_utils.js";
 import { readInts } from "../tensor_util.js";
 import { shareTensor } from "../tfjs_internals.js";
 import { applyRule, denseApplyTypes } from "./training_ops.js";
+import { sparseApplyRule, sparseApplyTypes } from "./sparse_training_ops.js";
+import { scatteredValue, type ScatterMode } from "./scatter_kernel.js";
 
 /*
  * Resource variables (TF 1.15's `resource_variable_ops`): a `VarHandleOp` outputs a handle
@@ -213,7 +215,10 @@ registerOp({
         throw new InvalidArgumentError(`indices[${at}] = ${i} is not in [0, ${rows})`, op.name);
       }
     });
-    return [tfc.gather(params, tfc.tensor(idx, (indices as tfc.Tensor).shape, "int32"), 0)];
+    const at = tfc.tensor(idx, (indices as tfc.Tensor).shape, "int32");
+    const rowsRead = tfc.gather(params, at, 0);
+    at.dispose();
+    return [rowsRead];
   },
   inferShapes: (op) => {
     const params = handleShape(op.inputs[0]);
@@ -245,6 +250,56 @@ for (const dense of denseApplyTypes()) {
       const values = handles.map((h) => store.read(h, op));
       const updated = rule.update(values, inputs.slice(rule.refs), op);
       updated.forEach((u, i) => store.write(handles[i] as number, u));
+      return [];
+    },
+  });
+}
+
+for (const sparse of sparseApplyTypes()) {
+  const rule = sparseApplyRule(sparse);
+  registerOp({
+    type: `Resource${sparse}`,
+    opDef: resourceOpDef(rule.opDef),
+    stateful: true,
+    kernel: (inputs, op, runtime) => {
+      const store = runtime.resourceVariables;
+      const handles = inputs.slice(0, rule.refs).map(handleOf);
+      const values = handles.map((h) => store.read(h, op));
+      const updated = rule.update(values, inputs.slice(rule.refs), op);
+      updated.forEach((u, i) => store.write(handles[i] as number, u));
+      return [];
+    },
+  });
+}
+
+/** The op types of `ResourceScatterAdd`, `ResourceScatterSub` and `ResourceScatterUpdate`. */
+export type ResourceScatterType =
+  "ResourceScatterAdd" | "ResourceScatterSub" | "ResourceScatterUpdate";
+
+const NUMBER_TYPES =
+  "{float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64}";
+
+for (const [type, mode] of [
+  ["ResourceScatterAdd", "add"],
+  ["ResourceScatterSub", "sub"],
+  ["ResourceScatterUpdate", "update"],
+] as const satisfies readonly (readonly [ResourceScatterType, ScatterMode])[]) {
+  registerOp({
+    type,
+    opDef: {
+      inputs: ["resource: resource", "indices: Tindices", "updates: dtype"],
+      attrs: [`dtype: ${mode === "update" ? "type" : NUMBER_TYPES}`, "Tindices: {int32, int64}"],
+      stateful: true,
+    },
+    stateful: true,
+    kernel: ([handle, indices, updates], op, runtime) => {
+      const store = runtime.resourceVariables;
+      const h = handleOf(handle);
+      const current = store.read(h, op);
+      store.write(
+        h,
+        scatteredValue(mode, current, indices as tfc.Tensor, updates as tfc.Tensor, op),
+      );
       return [];
     },
   });
@@ -307,4 +362,151 @@ export function variableShape(handle: Tensor, name?: string): Tensor {
       { out_type: "int32" },
     ),
   ).outputs[0] as Tensor;
+}
+
+/**
+ * TF 1.15's `resource_gather(resource, indices, dtype, batch_dims=0,
+ * validate_indices=True, name=None)`: rows of the variable a handle names.
+ */
+export function resourceGather(
+  handle: Tensor,
+  indices: TensorLike,
+  dtype: DType,
+  name?: string,
+): Tensor {
+  checkHandle(handle, "ResourceGather");
+  return inOpScope(name, "ResourceGather", [handle, indices], (scope, graph) => {
+    const i = convertToTensor(indices, { name: "indices", preferredDtype: "int32" });
+    checkDType(i.dtype, "indices", "index");
+    const params = handleShape(handle);
+    const shape =
+      params.dims === null || i.shape.dims === null
+        ? TensorShape.unknown()
+        : new TensorShape([...i.shape.dims, ...params.dims.slice(1)]);
+    return makeOp(graph, "ResourceGather", scope, [handle, i], [{ dtype, shape }], {
+      batch_dims: 0,
+      validate_indices: true,
+      dtype,
+      Tindices: i.dtype,
+    });
+  }).outputs[0] as Tensor;
+}
+
+/**
+ * TF 1.15's `resource_scatter_add(resource, indices, updates, name=None)` (and `_sub`,
+ * `_update`), with the shape check of their shape function: `updates` has the shape
+ * `indices.shape + var.shape[1:]`.
+ */
+export function resourceScatterOp(
+  type: ResourceScatterType,
+  handle: Tensor,
+  indices: TensorLike,
+  updates: TensorLike,
+  name?: string,
+): Operation {
+  checkHandle(handle, type);
+  return inOpScope(name, type, [handle, indices, updates], (scope, graph) => {
+    const dtype = handleDType(handle);
+    const i = convertToTensor(indices, { name: "indices", preferredDtype: "int32" });
+    const u = convertToTensor(updates, { name: "updates", ...(dtype === null ? {} : { dtype }) });
+    checkDType(i.dtype, "indices", "index");
+    const varShape = handleShape(handle);
+    const si = new ShapeInference(opNameOf(scope), type, [TensorShape.scalar(), i.shape, u.shape]);
+    if (varShape.dims !== null && i.shape.dims !== null) {
+      si.mergeShape(u.shape, new TensorShape([...i.shape.dims, ...varShape.dims.slice(1)]));
+    }
+    return makeOp(graph, type, scope, [handle, i, u], [], { dtype: u.dtype, Tindices: i.dtype });
+  });
+}
+
+/**
+ * A `ResourceApply*` op (TF 1.15's `training_ops.resource_apply_*`): `handles` are the
+ * variable's and its slots', `args` the hyper-parameters and the gradient in TF's order,
+ * converted to the variable's dtype inside the op's name scope (so a resource variable
+ * among them is read there). Shapes are checked as the dense op's shape function does.
+ */
+export function resourceApplyOp(
+  type: string,
+  handles: readonly Tensor[],
+  args: readonly TensorLike[],
+  attrs: Record<string, boolean>,
+  name?: string,
+): Operation {
+  const rule = applyRule(type.replace(/^Resource/, ""));
+  if (handles.length !== rule.refs || args.length !== rule.args.length) {
+    throw new Error(
+      `${type} takes ${rule.refs} variable inputs and ${rule.args.length} other inputs, got ${handles.length} and ${args.length}.`,
+    );
+  }
+  handles.forEach((h) => checkHandle(h, type));
+  return inOpScope(name, type, [...handles, ...args], (scope, graph) => {
+    const dtype = handleDType(handles[0] as Tensor) ?? "float32";
+    const argTensors = args.map((a) => convertToTensor(a, { dtype }));
+    const si = new ShapeInference(opNameOf(scope), type, [
+      ...handles.map(() => TensorShape.scalar()),
+      ...argTensors.map((t) => t.shape),
+    ]);
+    let s = handleShape(handles[0]);
+    for (const h of handles.slice(1)) s = si.mergeShape(s, handleShape(h));
+    argTensors.forEach((t, i) => {
+      if (rule.args[i] === "scalar") si.withRank(t.shape, 0);
+      else s = si.mergeShape(s, t.shape);
+    });
+    return makeOp(graph, type, scope, [...handles, ...argTensors], [], {
+      T: dtype,
+      use_locking: false,
+      ...attrs,
+    });
+  });
+}
+
+/**
+ * A `ResourceSparseApply*` op: `handles` (the variable's, then its slots'), the scalars
+ * before the gradient, `grad` and `indices`, and the scalars after them, with the shape
+ * check of the ref op's shape function (`indices` a vector as long as `grad`, whose other
+ * dims are the variable's).
+ */
+export function resourceSparseApplyOp(
+  type: string,
+  handles: readonly Tensor[],
+  scalarsBefore: readonly TensorLike[],
+  grad: TensorLike,
+  indices: TensorLike,
+  scalarsAfter: readonly TensorLike[],
+  attrs: Record<string, boolean>,
+): Operation {
+  const rule = sparseApplyRule(type.replace(/^Resource/, ""));
+  handles.forEach((h) => checkHandle(h, type));
+  const all = [...handles, ...scalarsBefore, grad, indices, ...scalarsAfter];
+  return inOpScope(undefined, type, all, (scope, graph) => {
+    const dtype = handleDType(handles[0] as Tensor) ?? "float32";
+    const before = scalarsBefore.map((x) => convertToTensor(x, { dtype }));
+    const g = convertToTensor(grad, { dtype });
+    const i = convertToTensor(indices, { preferredDtype: "int32" });
+    checkDType(i.dtype, "indices", "index");
+    const after = scalarsAfter.map((x) => convertToTensor(x, { dtype }));
+    if (before.length !== rule.scalarsBefore || after.length !== rule.scalarsAfter) {
+      throw new Error(`${type} takes ${rule.scalarsBefore} and ${rule.scalarsAfter} scalars.`);
+    }
+    const inputs = [...before, g, i, ...after];
+    const si = new ShapeInference(opNameOf(scope), type, [
+      ...handles.map(() => TensorShape.scalar()),
+      ...inputs.map((t) => t.shape),
+    ]);
+    let s = handleShape(handles[0]);
+    for (const h of handles.slice(1)) s = si.mergeShape(s, handleShape(h));
+    for (const x of [...before, ...after]) si.withRank(x.shape, 0);
+    const [n] = si.withRank(i.shape, 1);
+    const gDims = si.withRankAtLeast(g.shape, 1);
+    if (gDims !== null) {
+      si.mergeDim(n ?? null, gDims[0] ?? null);
+      si.mergeShape(s, new TensorShape([null, ...gDims.slice(1)]));
+    }
+    return makeOp(graph, type, scope, [...handles, ...inputs], [], {
+      T: dtype,
+      Tindices: i.dtype,
+      use_locking: false,
+      ...attrs,
+    });
+  });
 }

@@ -1,7 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { InvalidArgumentError } from "../../errors.js";
 import type { Operation } from "../../graph/operation.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { isTensorConvertible, type Tensor, type TensorLike } from "../../graph/tensor.js";
+import type { DType } from "../../graph/dtypes.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import {
   booleanKind,
@@ -17,62 +17,26 @@ import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { noGradient, notDifferentiable, registerOp, type KernelRuntime } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
-import { readInts } from "../tensor_util.js";
 import { refOf, variableOpOf } from "./variable_ops.js";
+import { scatteredValue, type ScatterMode } from "./scatter_kernel.js";
+import {
+  readVariableOp,
+  resourceScatterOp,
+  type ResourceScatterType,
+} from "./resource_variable_ops.js";
+import { controlDependencies } from "../control/group.js";
 
 /*
  * `ScatterAdd`, `ScatterSub`, `ScatterUpdate` (`state_ops`): row updates of a variable,
  * how TF 1.15's optimizers apply a sparse gradient.
  */
 
-/** Checks `indices` against the variable's first dimension, with TF's kernel message. */
-function checkedRows(indices: tfc.Tensor, rows: number, op: Operation): number[] {
-  const idx = readInts(indices);
-  idx.forEach((r, i) => {
-    if (r < 0 || r >= rows) {
-      const where = indices.rank === 0 ? "" : `[${i}]`;
-      throw new InvalidArgumentError(`indices${where} = ${r} is not in [0, ${rows})`, op.name);
-    }
-  });
-  return idx;
-}
-
-type ScatterMode = "add" | "sub" | "update";
-
 function scatterKernel(mode: ScatterMode) {
   return (inputs: readonly tfc.Tensor[], op: Operation, runtime: KernelRuntime): tfc.Tensor[] => {
     const [indices, updates] = inputs as [tfc.Tensor, tfc.Tensor];
     const variable = variableOpOf(op.inputs[0] as Tensor);
     const current = runtime.readVariable(variable, op);
-    const rows = current.shape[0] as number;
-    const idx = checkedRows(indices, rows, op);
-    const inner = current.shape.slice(1);
-    const next = tfc.tidy(() => {
-      const flatUpdates = tfc.reshape(updates, [idx.length, ...inner]);
-      if (mode === "update") {
-        // Rows written more than once keep the last write (TF leaves the order unspecified).
-        const last = new Map<number, number>();
-        idx.forEach((r, i) => last.set(r, i));
-        const target = [...last.keys()];
-        const source = [...last.values()];
-        const at = tfc.tensor2d(target, [target.length, 1], "int32");
-        const picked = tfc.gather(flatUpdates, tfc.tensor1d(source, "int32"));
-        const scattered = tfc.scatterND(at, picked, current.shape);
-        const written = tfc.greater(tfc.scatterND(at, tfc.onesLike(picked), current.shape), 0);
-        return tfc.where(written, scattered, current);
-      }
-      // scatterND adds rows named twice, as ScatterAdd/ScatterSub do.
-      const delta = tfc.scatterND(
-        tfc.tensor2d(idx, [idx.length, 1], "int32"),
-        flatUpdates,
-        current.shape,
-      );
-      return mode === "add" ? tfc.add(current, delta) : tfc.sub(current, delta);
-    });
-    runtime.writeVariable(
-      variable,
-      next.dtype === current.dtype ? next : tfc.cast(next, current.dtype),
-    );
+    runtime.writeVariable(variable, scatteredValue(mode, current, indices, updates, op));
     return [];
   };
 }
@@ -160,6 +124,35 @@ export function scatterOp(
   });
 }
 
+/**
+ * `state_ops.scatter_*`: a reference variable's `Scatter*` op; on a resource variable, its
+ * `ResourceScatter*` op (which has no `use_locking`) and a read that waits for it (TF's
+ * `_lazy_read`), so that running the result gives the new value either way.
+ */
+function scatterOnVariable(
+  type: "ScatterAdd" | "ScatterSub" | "ScatterUpdate",
+  ref: TensorLike,
+  indices: TensorLike,
+  updates: TensorLike,
+  useLocking: boolean,
+  name: string | undefined,
+): Tensor {
+  // A resource variable's ref form is its handle; a plain tensor is never one.
+  const handle = isTensorConvertible(ref) ? convertToTensor(ref, { asRef: true }) : null;
+  if (handle !== null && handle.dtype === "resource") {
+    const dtype = (handle.op.attrs.dtype as DType | undefined) ?? "float32";
+    const op = resourceScatterOp(
+      `Resource${type}` as ResourceScatterType,
+      handle,
+      indices,
+      updates,
+      name,
+    );
+    return controlDependencies([op], () => readVariableOp(handle, dtype));
+  }
+  return scatterOp(type, ref, indices, updates, useLocking, name);
+}
+
 /** TF 1.15's `scatter_add(ref, indices, updates, use_locking=False, name=None)` (and sub, update). */
 const SCATTER_PARAMS = [
   req("ref", tensorKind),
@@ -186,7 +179,7 @@ export type ScatterOptions = OptionsOf<typeof SCATTER_PARAMS>;
  * ```
  */
 export const scatterAdd = tfFunction("scatterAdd", SCATTER_PARAMS, (a) =>
-  scatterOp("ScatterAdd", a.ref, a.indices, a.updates, a.useLocking ?? false, a.name),
+  scatterOnVariable("ScatterAdd", a.ref, a.indices, a.updates, a.useLocking ?? false, a.name),
 );
 
 /**
@@ -204,7 +197,7 @@ export const scatterAdd = tfFunction("scatterAdd", SCATTER_PARAMS, (a) =>
  * ```
  */
 export const scatterSub = tfFunction("scatterSub", SCATTER_PARAMS, (a) =>
-  scatterOp("ScatterSub", a.ref, a.indices, a.updates, a.useLocking ?? false, a.name),
+  scatterOnVariable("ScatterSub", a.ref, a.indices, a.updates, a.useLocking ?? false, a.name),
 );
 
 /**
@@ -221,5 +214,5 @@ export const scatterSub = tfFunction("scatterSub", SCATTER_PARAMS, (a) =>
  * ```
  */
 export const scatterUpdate = tfFunction("scatterUpdate", SCATTER_PARAMS, (a) =>
-  scatterOp("ScatterUpdate", a.ref, a.indices, a.updates, a.useLocking ?? true, a.name),
+  scatterOnVariable("ScatterUpdate", a.ref, a.indices, a.updates, a.useLocking ?? true, a.name),
 );

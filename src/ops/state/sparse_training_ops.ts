@@ -51,37 +51,78 @@ function registerSparse(spec: SparseSpec): void {
     refOutput: (op) => variableOpOf(op.inputs[0] as Tensor),
     kernel: (inputs, op, runtime) => {
       const [vars, current] = readRefs(op, runtime, positions);
-      const before = inputs.slice(0, spec.scalarsBefore).map((t) => t.dataSync()[0] as number);
-      const grad = inputs[spec.scalarsBefore] as tfc.Tensor;
-      const indices = readInts(inputs[spec.scalarsBefore + 1] as tfc.Tensor);
-      const after = inputs.slice(spec.scalarsBefore + 2).map((t) => t.dataSync()[0] as number);
-      const hyper = [...before, ...after];
-      const first = current[0] as tfc.Tensor;
-      const rows = first.shape[0] as number;
-      const width = first.size / Math.max(rows, 1);
-      const data = current.map((t) => Float32Array.from(t.dataSync() as Float32Array));
-      const g = grad.dataSync() as Float32Array;
-      const state = new Array<number>(spec.refs);
-      indices.forEach((row, i) => {
-        if (row < 0 || row >= rows) {
-          throw new InvalidArgumentError(
-            `Index ${row} at offset ${i} in indices is out of range`,
-            op.name,
-          );
-        }
-        for (let k = 0; k < width; k++) {
-          const at = row * width + k;
-          for (let s = 0; s < spec.refs; s++) state[s] = (data[s] as Float32Array)[at] as number;
-          spec.update(state, hyper, g[i * width + k] as number, op.attrs);
-          for (let s = 0; s < spec.refs; s++) (data[s] as Float32Array)[at] = state[s] as number;
-        }
-      });
-      vars.forEach((v, s) =>
-        runtime.writeVariable(v, tfc.tensor(data[s] as Float32Array, first.shape, "float32")),
-      );
+      const updated = sparseUpdate(spec, current, inputs, op);
+      vars.forEach((v, s) => runtime.writeVariable(v, updated[s] as tfc.Tensor));
       return [];
     },
   });
+}
+
+/**
+ * The new values of the variable and its slots: `current` their values, `inputs` the
+ * op's inputs after them (scalars, `grad`, `indices`, scalars).
+ */
+function sparseUpdate(
+  spec: SparseSpec,
+  current: readonly tfc.Tensor[],
+  inputs: readonly tfc.Tensor[],
+  op: Operation,
+): tfc.Tensor[] {
+  const before = inputs.slice(0, spec.scalarsBefore).map((t) => t.dataSync()[0] as number);
+  const grad = inputs[spec.scalarsBefore] as tfc.Tensor;
+  const indices = readInts(inputs[spec.scalarsBefore + 1] as tfc.Tensor);
+  const after = inputs.slice(spec.scalarsBefore + 2).map((t) => t.dataSync()[0] as number);
+  const hyper = [...before, ...after];
+  const first = current[0] as tfc.Tensor;
+  const rows = first.shape[0] as number;
+  const width = first.size / Math.max(rows, 1);
+  const data = current.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+  const g = grad.dataSync() as Float32Array;
+  const state = new Array<number>(spec.refs);
+  indices.forEach((row, i) => {
+    if (row < 0 || row >= rows) {
+      throw new InvalidArgumentError(
+        `Index ${row} at offset ${i} in indices is out of range`,
+        op.name,
+      );
+    }
+    for (let k = 0; k < width; k++) {
+      const at = row * width + k;
+      for (let s = 0; s < spec.refs; s++) state[s] = (data[s] as Float32Array)[at] as number;
+      spec.update(state, hyper, g[i * width + k] as number, op.attrs);
+      for (let s = 0; s < spec.refs; s++) (data[s] as Float32Array)[at] = state[s] as number;
+    }
+  });
+  return data.map((d) => tfc.tensor(d, first.shape, "float32"));
+}
+
+/** The `SparseApply*` op types, whose `ResourceSparseApply*` twins update resource variables. */
+export function sparseApplyTypes(): string[] {
+  return [...SPECS.keys()];
+}
+
+/**
+ * What a `SparseApply*` op of `type` computes, for its `ResourceSparseApply*` twin (same
+ * inputs, the variables taken by handle): its OpDef declaration, how many leading inputs
+ * are variables, and the new values of the variables from their values and the other inputs.
+ */
+export function sparseApplyRule(type: string): {
+  opDef: OpDefSpec;
+  refs: number;
+  /** How many scalar hyper-parameters come before `grad, indices`, and after them. */
+  scalarsBefore: number;
+  scalarsAfter: number;
+  update: (values: tfc.Tensor[], inputs: readonly tfc.Tensor[], op: Operation) => tfc.Tensor[];
+} {
+  const spec = SPECS.get(type);
+  if (spec === undefined) throw new Error(`No sparse training op registered for type ${type}.`);
+  return {
+    opDef: spec.opDef,
+    refs: spec.refs,
+    scalarsBefore: spec.scalarsBefore,
+    scalarsAfter: spec.scalarsAfter,
+    update: (values, inputs, op) => sparseUpdate(spec, values, inputs, op),
+  };
 }
 
 registerSparse({

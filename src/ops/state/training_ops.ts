@@ -29,7 +29,7 @@ export function readRefs(
 }
 
 /** A non-ref input of an `Apply*` op: a rank-0 hyper-parameter, or the gradient. */
-type ApplyArg = "scalar" | "grad";
+export type ApplyArg = "scalar" | "grad";
 
 interface ApplySpec {
   type: string;
@@ -233,6 +233,8 @@ export function denseApplyTypes(): string[] {
 export function applyRule(type: string): {
   opDef: OpDefSpec;
   refs: number;
+  /** The roles of the inputs after the variables, in TF's order. */
+  args: readonly ApplyArg[];
   update: (values: tfc.Tensor[], inputs: readonly tfc.Tensor[], op: Operation) => tfc.Tensor[];
 } {
   const spec = APPLY_SPECS.get(type);
@@ -240,6 +242,7 @@ export function applyRule(type: string): {
   return {
     opDef: spec.opDef,
     refs: spec.refs,
+    args: spec.args,
     update: (values, inputs, op) => computeUpdate(spec, values, inputs, op),
   };
 }
