@@ -23,7 +23,12 @@ import {
 import { matmulIn } from "../ops/math/matmul.js";
 import { neg } from "../ops/math/operators.js";
 import { reduceProd, reduceSum } from "../ops/math/reduce.js";
-import { cos, log, reciprocal, sign, sin } from "../ops/math/unary.js";
+import { cos, exp, log, reciprocal, sign, sin, sqrt, square } from "../ops/math/unary.js";
+import { add, subtract } from "../ops/math/binary.js";
+import { cosh, digammaOp as digamma, sinh, xdivyOp, xlogyOp } from "../ops/math/cwise_more.js";
+import { cumsum } from "../ops/math/cumsum.js";
+import { pythonOperator } from "../ops/math/operators.js";
+import { leakyReluGrad, softsignGrad } from "../ops/nn/activations_more.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
 import {
@@ -500,3 +505,141 @@ noGradient(false, "All", "Any", "IsFinite", "RandomUniformInt");
 // TensorFlow differentiates these (second-order gradients: `_TanhGradGrad`, …; `_QrGrad`,
 // `_CumprodGrad`, `_UnsortedSegmentSumGrad`).
 noGradient(true, ...CWISE_GRAD_TYPES, "Qr", "Cumprod", "UnsortedSegmentSum");
+
+// ----- ops-math: trigonometric, hyperbolic and special functions, scans, activations -----
+
+/** `with ops.control_dependencies([grad]): return grad * f(x)` (TF's usual unary form). */
+function unaryGrad(f: (x: Tensor, y: Tensor, grad: Tensor) => Tensor): GradientFunction {
+  return (op, grads) => {
+    const grad = g0(grads);
+    return [afterGrad(grad, () => f(in0(op), out0(op), grad))];
+  };
+}
+
+const oneLike = (grad: Tensor) => constant(1, { dtype: grad.dtype, name: "Const" });
+
+registerGradient(
+  "Tan",
+  unaryGrad((x, _y, grad) => pyMul(square(reciprocal(cos(x))), grad)),
+);
+registerGradient(
+  "Asin",
+  unaryGrad((x, _y, grad) => {
+    const x2 = square(x);
+    const one = oneLike(grad);
+    return pyMul(grad, reciprocal(sqrt(subtract(one, x2))));
+  }),
+);
+registerGradient(
+  "Acos",
+  unaryGrad((x, _y, grad) => {
+    const x2 = square(x);
+    const one = oneLike(grad);
+    return pyMul(neg(grad), reciprocal(sqrt(subtract(one, x2))));
+  }),
+);
+registerGradient(
+  "Atan",
+  unaryGrad((x, _y, grad) => {
+    const x2 = square(x);
+    const one = oneLike(grad);
+    return pyMul(grad, reciprocal(add(one, x2)));
+  }),
+);
+registerGradient(
+  "Sinh",
+  unaryGrad((x, _y, grad) => pyMul(grad, cosh(x))),
+);
+registerGradient(
+  "Cosh",
+  unaryGrad((x, _y, grad) => pyMul(grad, sinh(x))),
+);
+registerGradient(
+  "Asinh",
+  unaryGrad((_x, y, grad) => pyTruediv(grad, cosh(y))),
+);
+registerGradient(
+  "Acosh",
+  unaryGrad((_x, y, grad) => pyTruediv(grad, sinh(y))),
+);
+registerGradient(
+  "Atanh",
+  unaryGrad((x, _y, grad) => {
+    const x2 = square(x);
+    const one = oneLike(grad);
+    return pyMul(grad, reciprocal(subtract(one, x2)));
+  }),
+);
+registerGradient(
+  "Expm1",
+  unaryGrad((x, _y, grad) => pyMul(grad, exp(x))),
+);
+
+/** `_ErfGrad`/`_ErfcGrad`: `grad * (±2/√π) * exp(-x²)`, the constant made before the block. */
+function erfGrad(sign: 1 | -1): GradientFunction {
+  return (op, grads) => {
+    const grad = g0(grads);
+    const c = constant((sign * 2) / Math.sqrt(Math.PI), { dtype: grad.dtype, name: "Const" });
+    return [afterGrad(grad, () => pyMul(pyMul(grad, c), exp(neg(square(in0(op))))))];
+  };
+}
+registerGradient("Erf", erfGrad(1));
+registerGradient("Erfc", erfGrad(-1));
+registerGradient(
+  "Lgamma",
+  unaryGrad((x, _y, grad) => pyMul(grad, digamma(x))),
+);
+registerGradient("Rint", () => [null]);
+
+registerGradient("Atan2", (op, grads) => {
+  const grad = g0(grads);
+  const y = in0(op);
+  const x = in1(op);
+  return afterGrad(grad, () => {
+    const gradInv = pyTruediv(grad, pyAdd(square(x), square(y)));
+    return [pyMul(x, gradInv), pyMul(neg(y), gradInv)];
+  });
+});
+
+/** `_XLogyGrad` and `_XDivyGrad`: the partials summed back over the broadcast axes. */
+function xGrad(
+  partials: (x: Tensor, y: Tensor, notZeroX: Tensor) => [Tensor, Tensor],
+): GradientFunction {
+  return (op, grads) => {
+    const grad = g0(grads);
+    const x = in0(op);
+    const y = in1(op);
+    const sx = shapeOf(x);
+    const sy = shapeOf(y);
+    const [rx, ry] = broadcastGradientArgs(sx, sy);
+    return afterGrad(grad, () => {
+      const zero = cast(constant(0, { dtype: "float32", name: "Cast/x" }), x.dtype);
+      const notZeroX = cast(binaryOp("NotEqual", "NotEqual", x, zero), x.dtype);
+      const [px, py] = partials(x, y, notZeroX);
+      return [sumToShape(pyMul(px, grad), rx, sx), sumToShape(pyMul(py, grad), ry, sy)];
+    });
+  };
+}
+registerGradient(
+  "Xlogy",
+  xGrad((x, y, nz) => [xlogyOp(nz, y), xdivyOp(x, y)]),
+);
+registerGradient(
+  "Xdivy",
+  xGrad((x, y, nz) => [xdivyOp(nz, y), xdivyOp(neg(x), pythonOperator("pow", y, 2))]),
+);
+
+registerGradient("Cumsum", (op, grads) => {
+  const exclusive = op.attrs.exclusive === true;
+  const reverse = op.attrs.reverse === true;
+  return [cumsum(g0(grads), in1(op), exclusive, !reverse), null];
+});
+
+registerGradient("Softsign", (op, grads) => [softsignGrad(g0(grads), in0(op))]);
+registerGradient("LeakyRelu", (op, grads) => [
+  leakyReluGrad(g0(grads), in0(op), op.attrs.alpha as number),
+]);
+
+noGradient(false, "IsNan", "IsInf", "TruncateMod", "SoftsignGrad");
+// TF 1.15 differentiates these (`_DigammaGrad` needs the `Polygamma` op; `_LeakyReluGradGrad`).
+noGradient(true, "Digamma", "LeakyReluGrad");
