@@ -274,4 +274,5 @@ export {
   truncatemod,
 } from "./ops/math/cwise_more.js";
 export { cumsum, cumprod } from "./ops/math/cumsum.js";
+export { reduceLogsumexp, countNonzero, norm } from "./ops/math/reduce_more.js";
 export { logSigmoid } from "./ops/nn/activations_more.js";

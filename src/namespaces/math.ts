@@ -84,6 +84,13 @@ export {
   xdivyOp as xdivy,
 } from "../ops/math/cwise_more.js";
 export { cumsum, cumprod } from "../ops/math/cumsum.js";
+export {
+  reduceLogsumexp,
+  countNonzero,
+  reduceVariance,
+  reduceStd,
+  l2Normalize,
+} from "../ops/math/reduce_more.js";
 export { logSigmoid, softsign } from "../ops/nn/activations_more.js";
 export { softplus } from "../ops/nn/activations.js";
 export { softmax, logSoftmax } from "../ops/nn/softmax.js";

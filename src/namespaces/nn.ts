@@ -53,3 +53,4 @@ export {
 export { zeroFraction } from "../ops/nn/zero_fraction.js";
 // ops-math: activations
 export { softsign, leakyRelu, crelu } from "../ops/nn/activations_more.js";
+export { l2Normalize } from "../ops/math/reduce_more.js";

@@ -198,3 +198,51 @@ describe("tf.math", () => {
     for (const [a, b] of same) expect(a).toBe(b);
   });
 });
+
+describe("composite reductions", () => {
+  it("reduceLogsumexp: (input_tensor, axis, keepdims, name, reduction_indices, keep_dims)", () => {
+    expectSameGraphs(
+      () => tf.reduceLogsumexp(tf.constant(X), 1, true, "r"),
+      () => tf.reduceLogsumexp(tf.constant(X), 1, { keepdims: true, name: "r" }),
+      () => tf.reduceLogsumexp(tf.constant(X), { reductionIndices: 1, keepDims: true, name: "r" }),
+      () => tf.reduceLogsumexp({ inputTensor: tf.constant(X), axis: 1, keepdims: true, name: "r" }),
+    );
+  });
+
+  it("countNonzero: (input_tensor, axis, keepdims, dtype, name, …, input)", () => {
+    expectSameGraphs(
+      () => tf.countNonzero(tf.constant(X), 1, false, tf.int32, "c"),
+      () => tf.countNonzero(tf.constant(X), 1, { dtype: tf.int32, name: "c" }),
+      () =>
+        tf.countNonzero({ input: tf.constant(X), reductionIndices: 1, dtype: tf.int32, name: "c" }),
+    );
+  });
+
+  it("reduceStd/reduceVariance: (input_tensor, axis, keepdims, name)", () => {
+    for (const f of [tf.math.reduceStd, tf.math.reduceVariance]) {
+      expectSameGraphs(
+        () => f(tf.constant(X), 0, true, "v"),
+        () => f(tf.constant(X), 0, { keepdims: true, name: "v" }),
+        () => f({ inputTensor: tf.constant(X), axis: 0, keepdims: true, name: "v" }),
+      );
+    }
+    const x = tf.constant(X);
+    expectRefused(
+      () => tf.math.reduceStd(x, { keepDims: true } as never),
+      "reduceStd() got an unexpected keyword argument 'keepDims' (did you mean 'keepdims'?)",
+    );
+  });
+
+  it("nn.l2Normalize: (x, axis, epsilon, name, dim); norm: (tensor, ord, axis, keepdims, name, keep_dims)", () => {
+    expectSameGraphs(
+      () => tf.nn.l2Normalize(tf.constant(X), 1, 1e-6, "n"),
+      () => tf.nn.l2Normalize(tf.constant(X), { dim: 1, epsilon: 1e-6, name: "n" }),
+      () => tf.nn.l2Normalize({ x: tf.constant(X), axis: 1, epsilon: 1e-6, name: "n" }),
+    );
+    expectSameGraphs(
+      () => tf.norm(tf.constant(X), 1, 1, true, "n"),
+      () => tf.norm(tf.constant(X), 1, { axis: 1, keepDims: true, name: "n" }),
+      () => tf.norm({ tensor: tf.constant(X), ord: 1, axis: 1, keepdims: true, name: "n" }),
+    );
+  });
+});

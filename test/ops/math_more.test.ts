@@ -501,3 +501,136 @@ describe("imported GraphDefs", () => {
     expect(v[5]).toEqual([0.5, 0.5]);
   });
 });
+
+describe("composite reductions", () => {
+  const M = [
+    [1, 2, 3],
+    [4, 5, 6],
+  ];
+  const lse = (xs: number[]) => Math.log(xs.reduce((s, v) => s + Math.exp(v), 0));
+
+  it("reduceLogsumexp: TF's ops under ReduceLogSumExp, stable for large and -inf inputs", () => {
+    const x = tf.constant(M);
+    const all = tf.reduceLogsumexp(x);
+    expect(all.shape.toString()).toBe("()");
+    expectUlps(nums(all), [lse(M.flat())]);
+    expectUlps(nums(tf.reduceLogsumexp(x, 1)), [lse([1, 2, 3]), lse([4, 5, 6])]);
+    const kept = tf.reduceLogsumexp(x, { reductionIndices: 0, keepDims: true });
+    expect(kept.shape.toString()).toBe("(1, 3)");
+    expect(opList().slice(0, 15)).toEqual([
+      "Const:Const",
+      "ReduceLogSumExp/Const:Const",
+      "ReduceLogSumExp/Max:Max",
+      "ReduceLogSumExp/IsFinite:IsFinite",
+      "ReduceLogSumExp/zeros_like:Const",
+      "ReduceLogSumExp/Select:Select",
+      "ReduceLogSumExp/StopGradient:StopGradient",
+      "ReduceLogSumExp/Sub:Sub",
+      "ReduceLogSumExp/Exp:Exp",
+      "ReduceLogSumExp/Const_1:Const",
+      "ReduceLogSumExp/Sum:Sum",
+      "ReduceLogSumExp/Log:Log",
+      "ReduceLogSumExp/Shape:Const",
+      "ReduceLogSumExp/Reshape:Reshape",
+      "ReduceLogSumExp/Add:Add",
+    ]);
+    // TF's testInfinity / testOverflow: a large max is subtracted first; all -inf gives -inf.
+    expectUlps(nums(tf.reduceLogsumexp(tf.constant([1000, 1000]))), [1000 + Math.log(2)]);
+    expect(nums(tf.reduceLogsumexp(tf.constant([-Infinity, -Infinity])))).toEqual([-Infinity]);
+  });
+
+  it("countNonzero: NotEqual, Cast to int64, Sum, Cast to dtype under count_nonzero", () => {
+    const c = tf.countNonzero(
+      tf.constant([
+        [0, 1, 2],
+        [0, 0, 3],
+      ]),
+      1,
+    );
+    expect(c.dtype).toBe("int64");
+    expect(nums(c).map(Number)).toEqual([2, 1]);
+    const d = tf.countNonzero({ input: tf.constant([0, 1.5, -2]), dtype: tf.int32 });
+    expect(nums(d)).toEqual([2]);
+    expect(opList().filter((o) => o.includes("count_nonzero_1/"))).toEqual([
+      "count_nonzero_1/zeros:Const",
+      "count_nonzero_1/NotEqual:NotEqual",
+      "count_nonzero_1/Cast:Cast",
+      "count_nonzero_1/Const:Const",
+      "count_nonzero_1/Sum:Sum",
+      "count_nonzero_1/Cast_1:Cast",
+    ]);
+  });
+
+  it("reduceVariance / reduceStd (TF's math_ops_test values)", () => {
+    const x = tf.constant([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(nums(tf.math.reduceVariance(x, 0))).toEqual([1, 1]);
+    expectUlps(nums(tf.math.reduceStd(x)), [Math.sqrt(1.25)]);
+    expect(nums(tf.math.reduceStd(x, 1, true))).toEqual([0.5, 0.5]);
+    expect(opList()).toContain("reduce_std/reduce_variance/sub:Sub");
+    expect(opList()).toContain("reduce_std/Sqrt:Sqrt");
+  });
+
+  it("l2Normalize (with the dim alias): Square/Sum/Maximum/Rsqrt, the Mul named l2_normalize", () => {
+    const y = tf.nn.l2Normalize(
+      tf.constant([
+        [3, 4],
+        [0, 0],
+      ]),
+      { dim: 1 },
+    );
+    expect(nums(y)).toEqual([0.6, 0.8, 0, 0].map(Math.fround));
+    expect(opList().slice(1)).toEqual([
+      "l2_normalize/Square:Square",
+      "l2_normalize/Sum/reduction_indices:Const",
+      "l2_normalize/Sum:Sum",
+      "l2_normalize/Maximum/y:Const",
+      "l2_normalize/Maximum:Maximum",
+      "l2_normalize/Rsqrt:Rsqrt",
+      "l2_normalize:Mul",
+    ]);
+    expect(tf.math.l2Normalize).toBe(tf.nn.l2Normalize);
+  });
+
+  it("norm: vector and matrix norms as TF builds them; unsupported orders refused", () => {
+    const v = tf.constant([
+      [3, -4],
+      [1, 2],
+    ]);
+    expectUlps(nums(tf.norm(v)), [Math.sqrt(30)]);
+    expect(nums(tf.norm(v, 1))).toEqual([10]);
+    expect(nums(tf.norm(v, Infinity))).toEqual([4]);
+    expectUlps(nums(tf.norm(v, 3)), [Math.cbrt(27 + 64 + 1 + 8)]);
+    expectUlps(nums(tf.norm(v, "euclidean", 1)), [5, Math.sqrt(5)]);
+    expect(tf.norm(v, "euclidean", 1, true).shape.toString()).toBe("(2, 1)");
+    expectUlps(nums(tf.norm(v, "fro", [0, 1])), [Math.sqrt(30)]);
+    expect(nums(tf.norm(v, 1, [0, 1]))).toEqual([6]);
+    expect(nums(tf.norm(v, Infinity, [0, 1]))).toEqual([7]);
+    expectThrowsAndUnchanged(
+      () => tf.norm(v, -1),
+      tf.errors.ValueError,
+      "'ord' must be a supported vector norm, got -1",
+    );
+    expectThrowsAndUnchanged(
+      () => tf.norm(v, "fro"),
+      tf.errors.ValueError,
+      "'ord' must be a supported vector norm, got fro",
+    );
+    expectThrowsAndUnchanged(
+      () => tf.norm(v, 1, [1, 1]),
+      tf.errors.ValueError,
+      "'axis' must be None, an integer, or a tuple of 2 unique integers",
+    );
+    expectThrowsAndUnchanged(() => tf.norm(v, 2, [0, 1]), tf.errors.ValueError, /SVD/);
+  });
+
+  it("gradients of reduceLogsumexp, l2Normalize, norm and reduceStd", async () => {
+    const input = { shape: [2, 3], values: uniform(6, -2, 2) };
+    await checkGradients({ inputs: [input], graph: (x) => tf.reduceLogsumexp(x, 1), step: 1e-3 });
+    await checkGradients({ inputs: [input], graph: (x) => tf.nn.l2Normalize(x, 1), step: 1e-3 });
+    await checkGradients({ inputs: [input], graph: (x) => tf.norm(x, 3), step: 1e-3 });
+    await checkGradients({ inputs: [input], graph: (x) => tf.math.reduceStd(x, 0), step: 1e-3 });
+  });
+});
