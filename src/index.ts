@@ -269,10 +269,19 @@ export {
   isInf,
   isFinite,
   atan2,
-  xlogyOp as xlogy,
-  xdivyOp as xdivy,
   truncatemod,
 } from "./ops/math/cwise_more.js";
 export { cumsum, cumprod } from "./ops/math/cumsum.js";
 export { reduceLogsumexp, countNonzero, norm } from "./ops/math/reduce_more.js";
+export {
+  segmentSum,
+  segmentMean,
+  segmentMax,
+  segmentMin,
+  segmentProd,
+  unsortedSegmentSum,
+  unsortedSegmentMax,
+  unsortedSegmentMin,
+  unsortedSegmentProd,
+} from "./ops/math/segment_ops.js";
 export { logSigmoid } from "./ops/nn/activations_more.js";

@@ -28,6 +28,11 @@ import { add, subtract } from "../ops/math/binary.js";
 import { cosh, digammaOp as digamma, sinh, xdivyOp, xlogyOp } from "../ops/math/cwise_more.js";
 import { cumsum } from "../ops/math/cumsum.js";
 import { pythonOperator } from "../ops/math/operators.js";
+import { segmentSum, unsortedSegmentSum } from "../ops/math/segment_ops.js";
+import { concat } from "../ops/array/concat.js";
+import { expandDims } from "../ops/array/expand_dims.js";
+import { fill } from "../ops/array/fill.js";
+import { rank } from "../ops/array/shape.js";
 import { leakyReluGrad, softsignGrad } from "../ops/nn/activations_more.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
@@ -504,7 +509,7 @@ notDifferentiable(
 noGradient(false, "All", "Any", "IsFinite", "RandomUniformInt");
 // TensorFlow differentiates these (second-order gradients: `_TanhGradGrad`, …; `_QrGrad`,
 // `_CumprodGrad`, `_UnsortedSegmentSumGrad`).
-noGradient(true, ...CWISE_GRAD_TYPES, "Qr", "Cumprod", "UnsortedSegmentSum");
+noGradient(true, ...CWISE_GRAD_TYPES, "Qr", "Cumprod");
 
 // ----- ops-math: trigonometric, hyperbolic and special functions, scans, activations -----
 
@@ -643,3 +648,92 @@ registerGradient("LeakyRelu", (op, grads) => [
 noGradient(false, "IsNan", "IsInf", "TruncateMod", "SoftsignGrad");
 // TF 1.15 differentiates these (`_DigammaGrad` needs the `Polygamma` op; `_LeakyReluGradGrad`).
 noGradient(true, "Digamma", "LeakyReluGrad");
+
+// ----- ops-math: segment reductions --------------------------------------------------------
+
+registerGradient("SegmentSum", (op, grads) => [gather(g0(grads), in1(op)), null]);
+
+/** `_SegmentMeanGrad`: the gradient divided by each segment's size, gathered back. */
+registerGradient("SegmentMean", (op, grads) => {
+  const grad = g0(grads);
+  const inputRank = rank(in0(op));
+  const onesShape = concat(
+    [
+      shapeOf(in1(op)),
+      fill(expandDims(pySub(inputRank, 1), 0), constant(1, { dtype: "int32", name: "Const" })),
+    ],
+    0,
+  );
+  const ones = fill(onesShape, constant(1, { dtype: grad.dtype, name: "Const" }));
+  const scaled = pyTruediv(grad, segmentSum(ones, in1(op)));
+  return [gather(scaled, in1(op)), null];
+});
+
+/** `_SegmentMinOrMaxGrad`: the gradient shared among the elements equal to the extremum. */
+function segmentMinOrMaxGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
+  const grad = g0(grads);
+  const zeros = zerosLike(in0(op));
+  const gathered = gather(out0(op), in1(op));
+  const isSelected = equal(in0(op), gathered);
+  const numSelected = segmentSum(cast(isSelected, grad.dtype), in1(op));
+  const weighted = pyTruediv(grad, numSelected);
+  return [where(isSelected, gather(weighted, in1(op)), zeros), null];
+}
+registerGradient("SegmentMax", segmentMinOrMaxGrad);
+registerGradient("SegmentMin", segmentMinOrMaxGrad);
+
+/**
+ * `_GatherDropNegatives`: `params` gathered at the ids clipped to 0, rows of negative ids
+ * zeroed; the clipped ids and the mask are returned for reuse.
+ */
+function gatherDropNegatives(
+  params: Tensor,
+  ids: Tensor | null,
+  clipped?: Tensor,
+  positive?: Tensor,
+): [Tensor, Tensor, Tensor] {
+  const zeroClipped = clipped ?? maximum(ids as Tensor, zerosLike(ids as Tensor));
+  const gathered = gather(params, zeroClipped);
+  let isPositive = positive;
+  if (isPositive === undefined) {
+    isPositive = greaterEqual(ids as Tensor, 0);
+    const extra = (gathered.shape.rank ?? 0) - (isPositive.shape.rank ?? 0);
+    for (let i = 0; i < extra; i++) isPositive = expandDims(isPositive, -1);
+    isPositive = binaryOp("LogicalAnd", "and", isPositive, onesLike(gathered, { dtype: "bool" }));
+  }
+  const zeroSlice = zerosLike(gathered);
+  return [where(isPositive, gathered, zeroSlice), zeroClipped, isPositive];
+}
+
+registerGradient("UnsortedSegmentSum", (op, grads) => [
+  gatherDropNegatives(g0(grads), in1(op))[0],
+  null,
+  null,
+]);
+
+/** `_UnsortedSegmentMinOrMaxGrad`. */
+function unsortedSegmentMinOrMaxGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
+  const grad = g0(grads);
+  const [gatheredOutputs, clipped, isPositive] = gatherDropNegatives(out0(op), in1(op));
+  const isSelected = binaryOp(
+    "LogicalAnd",
+    "LogicalAnd",
+    equal(in0(op), gatheredOutputs),
+    isPositive,
+  );
+  const numSelected = unsortedSegmentSum(
+    cast(isSelected, grad.dtype),
+    in1(op),
+    op.inputs[2] as Tensor,
+  );
+  const weighted = pyTruediv(grad, numSelected);
+  const [gatheredGrads] = gatherDropNegatives(weighted, null, clipped, isPositive);
+  return [where(isSelected, gatheredGrads, zerosLike(gatheredGrads)), null, null];
+}
+registerGradient("UnsortedSegmentMax", unsortedSegmentMinOrMaxGrad);
+registerGradient("UnsortedSegmentMin", unsortedSegmentMinOrMaxGrad);
+
+// TF 1.15 registers no gradient for SegmentProd.
+noGradient(false, "SegmentProd");
+// TF 1.15 has `_UnsortedSegmentProdGrad`.
+noGradient(true, "UnsortedSegmentProd");

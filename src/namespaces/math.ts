@@ -85,6 +85,17 @@ export {
 } from "../ops/math/cwise_more.js";
 export { cumsum, cumprod } from "../ops/math/cumsum.js";
 export {
+  segmentSum,
+  segmentMean,
+  segmentMax,
+  segmentMin,
+  segmentProd,
+  unsortedSegmentSum,
+  unsortedSegmentMax,
+  unsortedSegmentMin,
+  unsortedSegmentProd,
+} from "../ops/math/segment_ops.js";
+export {
   reduceLogsumexp,
   countNonzero,
   reduceVariance,

@@ -246,3 +246,29 @@ describe("composite reductions", () => {
     );
   });
 });
+
+describe("segment reductions", () => {
+  it("sorted: (data, segment_ids, name); unsorted: (data, segment_ids, num_segments, name)", () => {
+    for (const f of [tf.segmentSum, tf.segmentMean, tf.segmentMax, tf.segmentMin, tf.segmentProd]) {
+      expectSameGraphs(
+        () => f(tf.constant(X), [0, 1], "s"),
+        () => f(tf.constant(X), [0, 1], { name: "s" }),
+        () => f({ data: tf.constant(X), segmentIds: [0, 1], name: "s" }),
+      );
+    }
+    for (const f of [
+      tf.unsortedSegmentSum,
+      tf.unsortedSegmentMax,
+      tf.unsortedSegmentMin,
+      tf.unsortedSegmentProd,
+    ]) {
+      expectSameGraphs(
+        () => f(tf.constant(X), [1, 0], 2, "u"),
+        () => f(tf.constant(X), [1, 0], 2, { name: "u" }),
+        () => f({ data: tf.constant(X), segmentIds: [1, 0], numSegments: 2, name: "u" }),
+      );
+    }
+    expect(tf.math.segmentSum).toBe(tf.segmentSum);
+    expect(tf.math.unsortedSegmentProd).toBe(tf.unsortedSegmentProd);
+  });
+});

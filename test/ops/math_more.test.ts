@@ -634,3 +634,87 @@ describe("composite reductions", () => {
     await checkGradients({ inputs: [input], graph: (x) => tf.math.reduceStd(x, 0), step: 1e-3 });
   });
 });
+
+describe("segment reductions", () => {
+  // TF's segment_reduction_ops_test: rows reduced by sorted ids with a gap.
+  const data = [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+    [7, -8],
+  ];
+  const ids = [0, 0, 2, 2];
+
+  it("sorted: Sum/Mean/Max/Min/Prod, absent ids 0 (1 for Prod), output rows = last id + 1", () => {
+    const d = tf.constant(data);
+    const s = tf.constant(ids, { dtype: "int32" });
+    const sum = tf.segmentSum(d, s);
+    expect(sum.shape.toString()).toBe("(?, 2)");
+    expect(run(sum).toArray()).toEqual([
+      [4, 6],
+      [0, 0],
+      [12, -2],
+    ]);
+    expect(nums(tf.segmentMean(d, s))).toEqual([2, 3, 0, 0, 6, -1]);
+    expect(nums(tf.segmentMax(d, s))).toEqual([3, 4, 0, 0, 7, 6]);
+    expect(nums(tf.segmentMin(d, s))).toEqual([1, 2, 0, 0, 5, -8]);
+    expect(nums(tf.segmentProd(d, s))).toEqual([3, 8, 1, 1, 35, -48]);
+    const ints = tf.segmentMean(tf.constant([1, 2, 7], { dtype: "int32" }), [0, 0, 1]);
+    expect(nums(ints)).toEqual([1, 7]);
+    expect(sum.op.name).toBe("SegmentSum");
+  });
+
+  it("sorted ids are checked at run time", () => {
+    const d = tf.constant([1, 2, 3]);
+    expect(() => run(tf.segmentSum(d, tf.constant([0, 2, 1], { dtype: "int32" })))).toThrow(
+      "segment ids are not increasing: 2 > 1",
+    );
+    expect(() => run(tf.segmentSum(d, tf.constant([-1, 0, 0], { dtype: "int32" })))).toThrow(
+      "segment ids must be >= 0",
+    );
+    const m = tf.constant([[1]]);
+    expectThrowsAndUnchanged(
+      () => tf.segmentSum(m, m),
+      TypeError,
+      "Value passed to parameter 'segment_ids' has DataType float32 not in list of allowed values: int32, int64",
+    );
+  });
+
+  it("unsorted: Sum/Max/Min/Prod, negative ids dropped, empty segments the identity", () => {
+    const d = tf.constant(data);
+    const s = tf.constant([2, -1, 0, 2], { dtype: "int32" });
+    const sum = tf.unsortedSegmentSum(d, s, 3);
+    expect(sum.shape.toString()).toBe("(3, 2)");
+    expect(nums(sum)).toEqual([5, 6, 0, 0, 8, -6]);
+    const f = 3.4028234663852886e38;
+    expect(nums(tf.unsortedSegmentMax(d, s, 3))).toEqual([5, 6, -f, -f, 7, 2]);
+    expect(nums(tf.unsortedSegmentMin(d, s, 3))).toEqual([5, 6, f, f, 1, -8]);
+    expect(nums(tf.unsortedSegmentProd(d, s, 3))).toEqual([5, 6, 1, 1, 7, -16]);
+    expect(() => run(tf.unsortedSegmentMax(d, s, 2))).toThrow(
+      "segment_ids[0] = 2 is out of range [0, 2)",
+    );
+  });
+
+  it("gradients of the segment reductions", async () => {
+    const ints = (values: number[]) => ({
+      shape: [values.length],
+      values,
+      dtype: "int32" as const,
+      constant: true,
+    });
+    const input = { shape: [5, 2], values: uniform(10, -2, 2) };
+    const sorted = [0, 0, 1, 3, 3];
+    for (const f of [tf.segmentSum, tf.segmentMean, tf.segmentMax, tf.segmentMin]) {
+      await checkGradients({ inputs: [input, ints(sorted)], graph: (d, s) => f(d, s), step: 1e-3 });
+    }
+    // No empty segment: its ±FLT_MAX would swamp the finite differences.
+    const unsorted = [2, -1, 0, 2, 1];
+    for (const f of [tf.unsortedSegmentSum, tf.unsortedSegmentMax, tf.unsortedSegmentMin]) {
+      await checkGradients({
+        inputs: [input, ints(unsorted)],
+        graph: (d, s) => f(d, s, 3),
+        step: 1e-3,
+      });
+    }
+  });
+});
