@@ -273,6 +273,8 @@ export {
 } from "./ops/math/cwise_more.js";
 export { cumsum, cumprod } from "./ops/math/cumsum.js";
 export { reduceLogsumexp, countNonzero, norm } from "./ops/math/reduce_more.js";
+export { bincount } from "./ops/math/bincount.js";
+export { clipByAverageNorm } from "./ops/math/clip_average.js";
 export {
   segmentSum,
   segmentMean,

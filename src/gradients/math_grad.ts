@@ -733,7 +733,7 @@ function unsortedSegmentMinOrMaxGrad(op: Operation, grads: (Tensor | null)[]): (
 registerGradient("UnsortedSegmentMax", unsortedSegmentMinOrMaxGrad);
 registerGradient("UnsortedSegmentMin", unsortedSegmentMinOrMaxGrad);
 
-// TF 1.15 registers no gradient for SegmentProd.
-noGradient(false, "SegmentProd");
+// TF 1.15 registers no gradient for SegmentProd or Bincount.
+noGradient(false, "SegmentProd", "Bincount");
 // TF 1.15 has `_UnsortedSegmentProdGrad`.
 noGradient(true, "UnsortedSegmentProd");

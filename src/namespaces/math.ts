@@ -84,6 +84,7 @@ export {
   xdivyOp as xdivy,
 } from "../ops/math/cwise_more.js";
 export { cumsum, cumprod } from "../ops/math/cumsum.js";
+export { bincount } from "../ops/math/bincount.js";
 export {
   segmentSum,
   segmentMean,

@@ -272,3 +272,27 @@ describe("segment reductions", () => {
     expect(tf.math.unsortedSegmentProd).toBe(tf.unsortedSegmentProd);
   });
 });
+
+describe("bincount and clipByAverageNorm", () => {
+  it("bincount: (arr, weights, minlength, maxlength, dtype)", () => {
+    const arr = () => tf.constant([1, 2], { dtype: "int32" });
+    expectSameGraphs(
+      () => tf.bincount(arr(), null, 4, 8, tf.float32),
+      () => tf.bincount(arr(), { minlength: 4, maxlength: 8, dtype: tf.float32 }),
+      () => tf.bincount({ arr: arr(), minlength: 4, maxlength: 8, dtype: tf.float32 }),
+    );
+    const a = arr();
+    expectRefused(
+      () => tf.bincount(a, { name: "b" } as never),
+      "bincount() got an unexpected keyword argument 'name'",
+    );
+  });
+
+  it("clipByAverageNorm: (t, clip_norm, name)", () => {
+    expectSameGraphs(
+      () => tf.clipByAverageNorm(tf.constant(X), 0.5, "c"),
+      () => tf.clipByAverageNorm(tf.constant(X), 0.5, { name: "c" }),
+      () => tf.clipByAverageNorm({ t: tf.constant(X), clipNorm: 0.5, name: "c" }),
+    );
+  });
+});

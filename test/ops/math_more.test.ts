@@ -718,3 +718,47 @@ describe("segment reductions", () => {
     }
   });
 });
+
+describe("bincount and clipByAverageNorm", () => {
+  it("bincount: sizes from max(arr)+1, minlength, maxlength; weights via UnsortedSegmentSum", () => {
+    const arr = tf.constant([1, 1, 3], { dtype: "int32" });
+    expect(nums(tf.bincount(arr))).toEqual([0, 2, 0, 1]);
+    expect(nums(tf.bincount(arr, null, 6))).toEqual([0, 2, 0, 1, 0, 0]);
+    expect(nums(tf.bincount(arr, null, null, 2))).toEqual([0, 2]);
+    expect(nums(tf.bincount(arr, tf.constant([0.5, 1, 2])))).toEqual([0, 1.5, 0, 2]);
+    expect(nums(tf.bincount(tf.constant([], { dtype: "int32" })))).toEqual([]);
+    const f = tf.bincount(arr, { dtype: tf.float32 });
+    expect(f.dtype).toBe("float32");
+    expect(opList().filter((o) => o.startsWith("bincount/"))).toEqual([
+      "bincount/Shape:Const",
+      "bincount/Const:Const",
+      "bincount/Prod:Prod",
+      "bincount/Greater/y:Const",
+      "bincount/Greater:Greater",
+      "bincount/Cast:Cast",
+      "bincount/Const_1:Const",
+      "bincount/Max:Max",
+      "bincount/add/y:Const",
+      "bincount/add:AddV2",
+      "bincount/mul:Mul",
+      "bincount/Const_2:Const",
+      "bincount/Bincount:Bincount",
+    ]);
+    expect(() => run(tf.bincount(tf.constant([-1, 2], { dtype: "int32" }), null, 3))).toThrow(
+      "Input arr must be non-negative!",
+    );
+    const floats = tf.constant([1.5]);
+    expectThrowsAndUnchanged(
+      () => tf.bincount(floats),
+      tf.errors.ValueError,
+      /Tensor conversion requested dtype int32 for Tensor with dtype float32/,
+    );
+  });
+
+  it("clipByAverageNorm scales down only above the average norm, as TF builds it", () => {
+    expectUlps(nums(tf.clipByAverageNorm(tf.constant([3, 4]), 1)), [1.2, 1.6]);
+    expectUlps(nums(tf.clipByAverageNorm(tf.constant([0.3, 0.4]), 1)), [0.3, 0.4]);
+    expect(opList()).toContain("clip_by_average_norm:Identity");
+    expect(opList()).toContain("clip_by_average_norm/Minimum:Minimum");
+  });
+});
