@@ -270,6 +270,8 @@ export {
   isFinite,
   atan2,
   truncatemod,
+  polygammaOp as polygamma,
+  zetaOp as zeta,
 } from "./ops/math/cwise_more.js";
 export { cumsum, cumprod } from "./ops/math/cumsum.js";
 export { reduceLogsumexp, countNonzero, norm } from "./ops/math/reduce_more.js";

@@ -25,7 +25,15 @@ import { neg } from "../ops/math/operators.js";
 import { reduceProd, reduceSum } from "../ops/math/reduce.js";
 import { cos, exp, log, reciprocal, sign, sin, sqrt, square } from "../ops/math/unary.js";
 import { add, subtract } from "../ops/math/binary.js";
-import { cosh, digammaOp as digamma, sinh, xdivyOp, xlogyOp } from "../ops/math/cwise_more.js";
+import {
+  cosh,
+  digammaOp as digamma,
+  polygammaOp,
+  sinh,
+  xdivyOp,
+  xlogyOp,
+  zetaOp,
+} from "../ops/math/cwise_more.js";
 import { cumsum } from "../ops/math/cumsum.js";
 import { pythonOperator } from "../ops/math/operators.js";
 import { segmentSum, unsortedSegmentSum } from "../ops/math/segment_ops.js";
@@ -646,8 +654,39 @@ registerGradient("LeakyRelu", (op, grads) => [
 ]);
 
 noGradient(false, "IsNan", "IsInf", "TruncateMod", "SoftsignGrad");
-// TF 1.15 differentiates these (`_DigammaGrad` needs the `Polygamma` op; `_LeakyReluGradGrad`).
-noGradient(true, "Digamma", "LeakyReluGrad");
+registerGradient(
+  "Digamma",
+  unaryGrad((x, _y, grad) =>
+    pyMul(grad, polygammaOp(constant(1, { dtype: x.dtype, name: "Const" }), x)),
+  ),
+);
+
+/** `_PolygammaGrad` and `_ZetaGrad`: only the second input is differentiated. */
+function secondInputGrad(partial: (a: Tensor, b: Tensor) => Tensor): GradientFunction {
+  return (op, grads) => {
+    const grad = g0(grads);
+    const a = in0(op);
+    const b = in1(op);
+    const sa = shapeOf(a);
+    const sb = shapeOf(b);
+    const [, rb] = broadcastGradientArgs(sa, sb);
+    return afterGrad(grad, () => [null, sumToShape(pyMul(partial(a, b), grad), rb, sb)]);
+  };
+}
+registerGradient(
+  "Polygamma",
+  secondInputGrad((n, x) => polygammaOp(pyAdd(n, 1), x)),
+);
+registerGradient(
+  "Zeta",
+  secondInputGrad((x, q) => pyMul(neg(x), zetaOp(pyAdd(x, 1), q))),
+);
+
+/** `_LeakyReluGradGrad`: the gradient of the incoming gradient, none for the features. */
+registerGradient("LeakyReluGrad", (op, grads) => {
+  const x = in1(op);
+  return [leakyReluGrad(g0(grads), x, op.attrs.alpha as number), zerosShaped(shapeOf(x), x)];
+});
 
 // ----- ops-math: segment reductions --------------------------------------------------------
 

@@ -82,6 +82,8 @@ export {
   atan2,
   xlogyOp as xlogy,
   xdivyOp as xdivy,
+  polygammaOp as polygamma,
+  zetaOp as zeta,
 } from "../ops/math/cwise_more.js";
 export { cumsum, cumprod } from "../ops/math/cumsum.js";
 export { bincount } from "../ops/math/bincount.js";

@@ -112,6 +112,20 @@ describe("binary functions: (x, y, name)", () => {
     expect(line(pic, "l")).toMatch(/-> bool\(2, 2\)$/);
   });
 
+  it("polygamma takes (a, x, name); zeta (x, q, name)", () => {
+    expectSameGraphs(
+      () => tf.polygamma(tf.constant(1), tf.constant(X), "p"),
+      () => tf.polygamma(tf.constant(1), tf.constant(X), { name: "p" }),
+      () => tf.polygamma({ a: tf.constant(1), x: tf.constant(X), name: "p" }),
+    );
+    expectSameGraphs(
+      () => tf.zeta(tf.constant(2), tf.constant(X), "z"),
+      () => tf.zeta({ x: tf.constant(2), q: tf.constant(X), name: "z" }),
+    );
+    expect(tf.math.polygamma).toBe(tf.polygamma);
+    expect(tf.math.zeta).toBe(tf.zeta);
+  });
+
   it("atan2 takes (y, x, name)", () => {
     const pic = expectSameGraphs(
       () => tf.atan2(tf.constant(X), tf.constant(1), "a"),

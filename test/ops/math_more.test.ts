@@ -464,10 +464,11 @@ describe("gradients", () => {
     });
   });
 
-  it("Rint has no gradient (None); Digamma's is not implemented", () => {
+  it("Rint has no gradient (None); UnsortedSegmentProd's is not implemented", () => {
     const x = tf.placeholder(tf.float32, [2]);
     expect(tf.gradients(tf.rint(x), [x])).toEqual([null]);
-    expect(() => tf.gradients(tf.digamma(x), [x])).toThrow(/TensorFlow 1.15 defines this gradient/);
+    const p = tf.unsortedSegmentProd(x, [0, 0], 1);
+    expect(() => tf.gradients(p, [x])).toThrow(/TensorFlow 1.15 defines this gradient/);
   });
 });
 
@@ -760,5 +761,62 @@ describe("bincount and clipByAverageNorm", () => {
     expectUlps(nums(tf.clipByAverageNorm(tf.constant([0.3, 0.4]), 1)), [0.3, 0.4]);
     expect(opList()).toContain("clip_by_average_norm:Identity");
     expect(opList()).toContain("clip_by_average_norm/Minimum:Minimum");
+  });
+});
+
+describe("polygamma and zeta", () => {
+  it("match scipy; NaN for a non-integer order, +inf at the poles", () => {
+    const n = tf.constant([1, 1, 2, 3, 1, 1]);
+    const x = tf.constant([0.5, 3, 1.5, -0.5, 100, 1e-3]);
+    expectUlps(
+      nums(tf.polygamma(n, x)),
+      [
+        4.93480220054468, 0.39493406684822646, -0.8287966442343201, 193.40909103400242,
+        0.010050166663333573, 1000001.6425331959,
+      ],
+      8,
+    );
+    expectUlps(
+      nums(tf.zeta(tf.constant([2, 3, 1.5, 4]), tf.constant([1, 0.5, 2, -0.5]))),
+      [1.6449340668482266, 8.414398322117158, 1.6123753486854886, 32.23484850566707],
+      8,
+    );
+    expect(nums(tf.polygamma(tf.constant([0.5]), tf.constant([1]))).every(Number.isNaN)).toBe(true);
+    expect(nums(tf.zeta(tf.constant([2, 1]), tf.constant([0, 3])))).toEqual([Infinity, Infinity]);
+    // Order 0 is digamma.
+    expectUlps(nums(tf.polygamma(tf.constant([0]), tf.constant([1]))), [-0.5772156649015329]);
+  });
+
+  it("digamma's gradient is polygamma(1, x); polygamma's and zeta's only for x and q", async () => {
+    const pos = { shape: [5], values: uniform(5, 0.5, 3) };
+    await checkGradients({ inputs: [pos], graph: (v) => tf.digamma(v), step: 1e-3 });
+    await checkGradients({ inputs: [pos], graph: (v) => tf.lgamma(v), step: 1e-3 });
+    const n = tf.placeholder(tf.float32, [3]);
+    const x = tf.placeholder(tf.float32, [3]);
+    const [dn, dx] = tf.gradients(tf.polygamma(n, x), [n, x]);
+    expect(dn).toBeNull();
+    expect(dx).toBeInstanceOf(tf.Tensor);
+    await checkGradients({
+      inputs: [pos],
+      graph: (q) => tf.zeta(tf.constant([2, 3, 2.5, 4, 2]), q),
+      step: 1e-3,
+    });
+    await checkGradients({
+      inputs: [pos],
+      graph: (v) => tf.polygamma(tf.constant([1, 2, 1, 3, 0]), v),
+      step: 1e-3,
+    });
+  });
+
+  it("LeakyReluGrad is differentiable (second order)", async () => {
+    const input = { shape: [6], values: Float32Array.from([-2, -1, -0.5, 0.5, 1, 2]) };
+    await checkGradients({
+      inputs: [input],
+      graph: (x) => {
+        const [g] = tf.gradients(tf.reduceSum(tf.square(tf.nn.leakyRelu(x, 0.2))), [x]);
+        return g as tf.Tensor;
+      },
+      step: 1e-3,
+    });
   });
 });

@@ -10,7 +10,7 @@ import { broadcastShapes } from "../shape_utils.js";
 import type { TensorShape } from "../../graph/tensor_shape.js";
 import { checkAllowed } from "./allowed_types.js";
 import { binaryOpIn, checkIntegerDivisor, convertOperands } from "./binary.js";
-import { digamma, erf, erfc, lgamma, rint } from "./special.js";
+import { digamma, erf, erfc, lgamma, polygamma, rint, zeta } from "./special.js";
 
 /*
  * TF 1.15's element-wise math ops beyond the basic ones: trigonometric and hyperbolic
@@ -132,7 +132,15 @@ const XLOG_DEF: OpDefSpec = {
   attrs: ["T: {half, float, double, complex64, complex128}"],
 };
 
+const FLOAT_PAIR = (a: string, b: string): OpDefSpec => ({
+  inputs: [`${a}: T`, `${b}: T`],
+  outputs: ["z: T"],
+  attrs: ["T: {float, double}"],
+});
+
 const BINARY_DEFS: Record<string, OpDefSpec> = {
+  Polygamma: FLOAT_PAIR("a", "x"),
+  Zeta: FLOAT_PAIR("x", "q"),
   Atan2: { inputs: ["y: T", "x: T"], outputs: ["z: T"], attrs: [FLOAT_ONLY] },
   Xlogy: XLOG_DEF,
   Xdivy: XLOG_DEF,
@@ -147,6 +155,18 @@ registerOp({
   type: "Atan2",
   opDef: BINARY_DEFS.Atan2,
   kernel: ([y, x]) => [mapPairs(y as tfc.Tensor, x as tfc.Tensor, Math.atan2)],
+  inferShapes: broadcastShape,
+});
+registerOp({
+  type: "Polygamma",
+  opDef: BINARY_DEFS.Polygamma,
+  kernel: ([a, x]) => [mapPairs(a as tfc.Tensor, x as tfc.Tensor, polygamma)],
+  inferShapes: broadcastShape,
+});
+registerOp({
+  type: "Zeta",
+  opDef: BINARY_DEFS.Zeta,
+  kernel: ([x, q]) => [mapPairs(x as tfc.Tensor, q as tfc.Tensor, zeta)],
   inferShapes: broadcastShape,
 });
 registerOp({
@@ -457,4 +477,36 @@ export const xdivyOp = tfFunction("xdivy", XY_PARAMS, (a) =>
  */
 export const truncatemod = tfFunction("truncatemod", XY_PARAMS, (a) =>
   cwiseBinary("TruncateMod", BINARY_DEFS.TruncateMod as OpDefSpec, a.x, a.y, a.name),
+);
+
+/**
+ * The n-th derivative of digamma, `ψ⁽ⁿ⁾(x)` (`tf.polygamma(a, x, name)`, op `Polygamma`),
+ * with broadcasting; NaN where `a` is not a non-negative integer.
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * sess.run(tf.polygamma(tf.constant(1), tf.constant(1))); // ==> 1.644934
+ * ```
+ */
+export const polygammaOp = tfFunction(
+  "polygamma",
+  [req("a", tensorKind), req("x", tensorKind), opt("name", stringKind)] as const,
+  (a) => cwiseBinary("Polygamma", BINARY_DEFS.Polygamma as OpDefSpec, a.a, a.x, a.name, ["a", "x"]),
+);
+
+/**
+ * The Hurwitz zeta function `Σₖ (q + k)^-x` (`tf.zeta(x, q, name)`, op `Zeta`), with
+ * broadcasting.
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * sess.run(tf.zeta(tf.constant(2), tf.constant(1))); // ==> 1.644934
+ * ```
+ */
+export const zetaOp = tfFunction(
+  "zeta",
+  [req("x", tensorKind), req("q", tensorKind), opt("name", stringKind)] as const,
+  (a) => cwiseBinary("Zeta", BINARY_DEFS.Zeta as OpDefSpec, a.x, a.q, a.name, ["x", "q"]),
 );

@@ -119,3 +119,57 @@ export function rint(x: number): number {
   if (r - x === 0.5 && r % 2 !== 0) return r - 1;
   return r;
 }
+
+/** B₂, B₄, …, B₁₈: the Bernoulli numbers of the Euler–Maclaurin tail. */
+const BERNOULLI = [
+  1 / 6,
+  -1 / 30,
+  1 / 42,
+  -1 / 30,
+  5 / 66,
+  -691 / 2730,
+  7 / 6,
+  -3617 / 510,
+  43867 / 798,
+];
+
+/**
+ * The Hurwitz zeta function `ζ(s, q) = Σₖ (q + k)^-s`, as Eigen's `zeta`: +inf at s = 1
+ * and at the poles q = 0, -1, …; NaN for s < 1 and for a negative q with a fractional s.
+ * Summed directly up to q + k ≥ 10, then by the Euler–Maclaurin formula.
+ */
+export function zeta(s: number, q: number): number {
+  if (Number.isNaN(s) || Number.isNaN(q)) return NaN;
+  if (s === 1) return Infinity;
+  if (s < 1) return NaN;
+  if (q <= 0) {
+    if (Number.isInteger(q)) return Infinity;
+    if (!Number.isInteger(s)) return NaN;
+  }
+  let sum = 0;
+  let a = q;
+  while (a < 10) {
+    sum += Math.pow(a, -s);
+    a += 1;
+  }
+  sum += Math.pow(a, 1 - s) / (s - 1) + Math.pow(a, -s) / 2;
+  // Σⱼ B₂ⱼ/(2j)! · s(s+1)…(s+2j-2) · a^(-s-2j+1)
+  let coefficient = s * Math.pow(a, -s - 1);
+  let factorial = 2;
+  for (let j = 1; j <= BERNOULLI.length; j++) {
+    const term = ((BERNOULLI[j - 1] as number) / factorial) * coefficient;
+    sum += term;
+    if (Math.abs(term) < 1e-17 * Math.abs(sum)) break;
+    coefficient *= ((s + 2 * j - 1) * (s + 2 * j)) / (a * a);
+    factorial *= (2 * j + 1) * (2 * j + 2);
+  }
+  return sum;
+}
+
+/** `ψ⁽ⁿ⁾(x)`, the n-th derivative of digamma, as Eigen's `polygamma`: NaN unless n ∈ ℕ. */
+export function polygamma(n: number, x: number): number {
+  if (n === 0) return digamma(x);
+  if (!(n > 0) || !Number.isInteger(n)) return NaN;
+  const factorial = Math.exp(lgamma(n + 1));
+  return (n % 2 === 0 ? -1 : 1) * factorial * zeta(n + 1, x);
+}
