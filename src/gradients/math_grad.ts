@@ -36,7 +36,7 @@ import {
 } from "../ops/math/cwise_more.js";
 import { cumsum } from "../ops/math/cumsum.js";
 import { pythonOperator } from "../ops/math/operators.js";
-import { segmentSum, unsortedSegmentSum } from "../ops/math/segment_ops.js";
+import { segmentSum, unsortedSegmentProd, unsortedSegmentSum } from "../ops/math/segment_ops.js";
 import { concat } from "../ops/array/concat.js";
 import { expandDims } from "../ops/array/expand_dims.js";
 import { fill } from "../ops/array/fill.js";
@@ -774,5 +774,24 @@ registerGradient("UnsortedSegmentMin", unsortedSegmentMinOrMaxGrad);
 
 // TF 1.15 registers no gradient for SegmentProd or Bincount.
 noGradient(false, "SegmentProd", "Bincount");
-// TF 1.15 has `_UnsortedSegmentProdGrad`.
-noGradient(true, "UnsortedSegmentProd");
+/**
+ * `_UnsortedSegmentProdGrad`: the segment's product over each element, or, for the one
+ * zero of a segment, the product of the others; 0 in segments with two zeros or more.
+ */
+registerGradient("UnsortedSegmentProd", (op, grads) => {
+  const data = in0(op);
+  const ids = in1(op);
+  const num = op.inputs[2] as Tensor;
+  const isZero = equal(data, 0);
+  const numZeros = unsortedSegmentSum(cast(isZero, "int32"), ids, num);
+  const grad = where(greater(numZeros, 1), zerosLike(g0(grads)), g0(grads));
+  const nonZeroData = where(isZero, onesLike(data), data);
+  const nonZeroProd = unsortedSegmentProd(nonZeroData, ids, num);
+  const clipped = maximum(ids, zerosLike(ids));
+  const gatheredProd = gather(out0(op), clipped);
+  const gatheredNonZeroProd = gather(nonZeroProd, clipped);
+  const prodDividedByEl = pyTruediv(gatheredProd, data);
+  const partial = where(isZero, gatheredNonZeroProd, prodDividedByEl);
+  const [gatheredGrad] = gatherDropNegatives(grad, ids, clipped);
+  return [pyMul(gatheredGrad, partial), null, null];
+});

@@ -49,7 +49,7 @@ export {
   reduceAny,
 } from "../ops/math/reduce.js";
 export { argmax, argmin } from "../ops/math/arg_minmax.js";
-export { floordiv, floormod } from "../ops/math/integer_div.js";
+export { floordiv, floormod, truncatediv } from "../ops/math/integer_div.js";
 export {
   divNoNan,
   divNoNan as divideNoNan,
@@ -84,6 +84,7 @@ export {
   xdivyOp as xdivy,
   polygammaOp as polygamma,
   zetaOp as zeta,
+  truncatemod,
 } from "../ops/math/cwise_more.js";
 export { cumsum, cumprod } from "../ops/math/cumsum.js";
 export { bincount } from "../ops/math/bincount.js";

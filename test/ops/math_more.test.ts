@@ -15,6 +15,10 @@ function nums(t: tf.Tensor): number[] {
   return Array.from(run(t).data as ArrayLike<number>);
 }
 
+function nums2(t: tf.Tensor, feed: tf.Tensor, value: number[]): number[] {
+  return Array.from(run(t, new Map([[feed, value]])).data as ArrayLike<number>);
+}
+
 /** Within `ulps` float32 ulps of the reference (relative 2^-23 each), inf and NaN exact. */
 function expectUlps(got: number[], want: number[], ulps = 4): void {
   expect(got.length).toBe(want.length);
@@ -464,11 +468,11 @@ describe("gradients", () => {
     });
   });
 
-  it("Rint has no gradient (None); UnsortedSegmentProd's is not implemented", () => {
+  it("Rint has no gradient (None); SegmentProd has none in TF 1.15 either", () => {
     const x = tf.placeholder(tf.float32, [2]);
     expect(tf.gradients(tf.rint(x), [x])).toEqual([null]);
-    const p = tf.unsortedSegmentProd(x, [0, 0], 1);
-    expect(() => tf.gradients(p, [x])).toThrow(/TensorFlow 1.15 defines this gradient/);
+    const p = tf.segmentProd(x, [0, 0]);
+    expect(() => tf.gradients(p, [x])).toThrow(/No gradient defined for operation/);
   });
 });
 
@@ -696,6 +700,14 @@ describe("segment reductions", () => {
     );
   });
 
+  it("UnsortedSegmentProd's gradient with zeros in a segment (one zero, two zeros)", async () => {
+    const data = tf.placeholder(tf.float32, [5]);
+    const prod = tf.unsortedSegmentProd(data, [0, 0, 1, 1, 1], 2);
+    const [g] = tf.gradients(prod, [data]);
+    expect(nums2(g as tf.Tensor, data, [2, 0, 0, 0, 3])).toEqual([0, 2, 0, 0, 0]);
+    expect(nums2(g as tf.Tensor, data, [2, 3, 4, 0, 5])).toEqual([3, 2, 0, 20, 0]);
+  });
+
   it("gradients of the segment reductions", async () => {
     const ints = (values: number[]) => ({
       shape: [values.length],
@@ -710,7 +722,12 @@ describe("segment reductions", () => {
     }
     // No empty segment: its ±FLT_MAX would swamp the finite differences.
     const unsorted = [2, -1, 0, 2, 1];
-    for (const f of [tf.unsortedSegmentSum, tf.unsortedSegmentMax, tf.unsortedSegmentMin]) {
+    for (const f of [
+      tf.unsortedSegmentSum,
+      tf.unsortedSegmentMax,
+      tf.unsortedSegmentMin,
+      tf.unsortedSegmentProd,
+    ]) {
       await checkGradients({
         inputs: [input, ints(unsorted)],
         graph: (d, s) => f(d, s, 3),
