@@ -276,6 +276,7 @@ export {
 export { cumsum, cumprod } from "./ops/math/cumsum.js";
 export { reduceLogsumexp, countNonzero, norm } from "./ops/math/reduce_more.js";
 export { bincount } from "./ops/math/bincount.js";
+export { accumulateN } from "./ops/math/accumulate_n.js";
 export { clipByAverageNorm } from "./ops/math/clip_average.js";
 export {
   segmentSum,

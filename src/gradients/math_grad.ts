@@ -304,6 +304,8 @@ registerGradient("SquaredDifference", (op, grads) => {
 });
 
 registerGradient("AddN", (op, grads) => op.inputs.map(() => g0(grads)));
+// `_accumulate_n_grad`: as AddN's.
+registerGradient("AccumulateNV2", (op, grads) => op.inputs.map(() => g0(grads)));
 
 // ----- Element-wise unary ops --------------------------------------------------------------
 

@@ -88,6 +88,7 @@ export {
 } from "../ops/math/cwise_more.js";
 export { cumsum, cumprod } from "../ops/math/cumsum.js";
 export { bincount } from "../ops/math/bincount.js";
+export { accumulateN } from "../ops/math/accumulate_n.js";
 export {
   segmentSum,
   segmentMean,

@@ -310,3 +310,20 @@ describe("bincount and clipByAverageNorm", () => {
     );
   });
 });
+
+describe("accumulateN", () => {
+  it("(inputs, shape, tensor_dtype, name)", () => {
+    const pic = expectSameGraphs(
+      () => tf.accumulateN([tf.constant(X), tf.constant(X)], [2, 3], tf.float32, "a"),
+      () => tf.accumulateN([tf.constant(X), tf.constant(X)], { shape: [2, 3], name: "a" }),
+      () =>
+        tf.accumulateN({
+          inputs: [tf.constant(X), tf.constant(X)],
+          tensorDtype: tf.float32,
+          name: "a",
+        }),
+    );
+    expect(line(pic, "a")).toMatch(/^a = AccumulateNV2\(Const:0,Const_1:0\)/);
+    expect(tf.math.accumulateN).toBe(tf.accumulateN);
+  });
+});

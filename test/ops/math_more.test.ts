@@ -837,3 +837,75 @@ describe("polygamma and zeta", () => {
     });
   });
 });
+
+describe("accumulateN", () => {
+  it("one AccumulateNV2 op with the merged shape; one input passes through", async () => {
+    const a = tf.placeholder(tf.float32, [null, 2]);
+    const b = tf.constant([[1, 2]]);
+    const s = tf.accumulateN([a, b, b]);
+    expect(s.op.type).toBe("AccumulateNV2");
+    expect(s.op.name).toBe("AccumulateNV2");
+    expect(s.op.attrs.N).toBe(3);
+    expect(s.shape.toString()).toBe("(1, 2)");
+    expect(Array.from(run(s, new Map([[a, [[10, 20]]]])).data as Float32Array)).toEqual([12, 24]);
+    expect(tf.accumulateN([b])).toBe(b);
+    expect(tf.accumulateN([b], null, null, "one").op.type).toBe("Identity");
+    const c = tf.constant([1, 2, 3]);
+    expectThrowsAndUnchanged(() => tf.accumulateN([b, c]), tf.errors.ValueError, /not compatible/);
+    expectThrowsAndUnchanged(
+      () => tf.accumulateN([]),
+      tf.errors.ValueError,
+      "inputs must be a list of at least one Tensor with the same dtype and shape",
+    );
+    expectThrowsAndUnchanged(
+      () => tf.accumulateN([b, b], null, tf.int32),
+      TypeError,
+      "tensor_dtype is <dtype: 'int32'>, but input is of type <dtype: 'float32'>",
+    );
+    await checkGradients({
+      inputs: [{ shape: [3] }, { shape: [3] }],
+      graph: (x, y) => tf.accumulateN([x, y, x]),
+    });
+  });
+
+  it("runs from an imported GraphDef", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [2], "x");
+      tf.accumulateN([x, x], null, null, "acc");
+      tf.segmentSum(x, [0, 0], "seg");
+      tf.unsortedSegmentMax(x, [1, 0], 2, "umax");
+      tf.polygamma(tf.constant([1, 1]), x, "pg");
+      tf.cumprod(x, 0, true, false, "cp");
+      tf.nn.softsign(x, "ss");
+      tf.bincount(tf.constant([0, 2], { dtype: "int32" }));
+    });
+    const names = ["acc", "seg", "umax", "pg", "cp", "ss", "bincount/Bincount"].map(
+      (n) => `${n}:0`,
+    );
+    const [x, ...outs] = tf.importGraphDef(g.asGraphDef(), {
+      name: "",
+      returnElements: ["x:0", ...names],
+    }) as tf.Tensor[];
+    expect(outs.map((t) => t.shape.toString())).toEqual([
+      "(2,)",
+      "(?,)",
+      "(2,)",
+      "(2,)",
+      "(2,)",
+      "(2,)",
+      "(?,)",
+    ]);
+    using sess = new tf.Session();
+    const got = (sess.run(outs, new Map([[x as tf.Tensor, [1, 3]]])) as tf.NDArray[]).map((v) =>
+      Array.from(v.data as ArrayLike<number>),
+    );
+    expect(got.slice(0, 3)).toEqual([[2, 6], [4], [3, 1]]);
+    expectUlps(got[3] as number[], [Math.PI ** 2 / 6, Math.PI ** 2 / 6 - 1 - 1 / 4]);
+    expect(got.slice(4)).toEqual([
+      [1, 1],
+      [0.5, 0.75],
+      [1, 0, 1],
+    ]);
+  });
+});
