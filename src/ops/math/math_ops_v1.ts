@@ -172,8 +172,8 @@ export const truediv = tfFunction("truediv", XY_NAME, (a) =>
 );
 
 /**
- * `tf.realdiv(x, y, name)` (`gen_math_ops.real_div`): a `RealDiv` named `RealDiv`; on
- * integers it truncates toward zero.
+ * `tf.realdiv(x, y, name)` (`gen_math_ops.real_div`): a `RealDiv` named `RealDiv`, for
+ * float tensors (TF has no integer `RealDiv` kernel).
  *
  * @example
  * ```ts
