@@ -288,5 +288,7 @@ export {
   unsortedSegmentMax,
   unsortedSegmentMin,
   unsortedSegmentProd,
+  unsortedSegmentMean,
+  unsortedSegmentSqrtN,
 } from "./ops/math/segment_ops.js";
 export { logSigmoid } from "./ops/nn/activations_more.js";

@@ -99,6 +99,8 @@ export {
   unsortedSegmentMax,
   unsortedSegmentMin,
   unsortedSegmentProd,
+  unsortedSegmentMean,
+  unsortedSegmentSqrtN,
 } from "../ops/math/segment_ops.js";
 export {
   reduceLogsumexp,

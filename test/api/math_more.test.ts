@@ -275,6 +275,8 @@ describe("segment reductions", () => {
       tf.unsortedSegmentMax,
       tf.unsortedSegmentMin,
       tf.unsortedSegmentProd,
+      tf.unsortedSegmentMean,
+      tf.unsortedSegmentSqrtN,
     ]) {
       expectSameGraphs(
         () => f(tf.constant(X), [1, 0], 2, "u"),

@@ -909,3 +909,37 @@ describe("accumulateN", () => {
     ]);
   });
 });
+
+describe("unsortedSegmentMean / unsortedSegmentSqrtN", () => {
+  it("divide each segment's sum by its count (or its root), empty segments 0", async () => {
+    const ids = tf.constant([1, 0, 1, -1], { dtype: "int32" });
+    const data = tf.constant([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
+    expect(nums(tf.unsortedSegmentMean(data, ids, 3))).toEqual([3, 4, 3, 4, 0, 0]);
+    expectUlps(nums(tf.unsortedSegmentSqrtN(data, ids, 3)), [
+      3,
+      4,
+      6 / Math.SQRT2,
+      8 / Math.SQRT2,
+      0,
+      0,
+    ]);
+    expect(opList()).toContain("UnsortedSegmentMean/truediv:RealDiv");
+    expect(opList()).toContain("UnsortedSegmentSqrtN/Sqrt:Sqrt");
+    const n = tf.placeholder(tf.int32, []);
+    const m = tf.unsortedSegmentMean(data, ids, n);
+    expect(m.shape.toString()).toBe("(?, 2)");
+    expect(Array.from(run(m, new Map([[n, 2]])).data as Float32Array)).toEqual([3, 4, 3, 4]);
+    await checkGradients({
+      inputs: [
+        { shape: [4, 2] },
+        { shape: [4], values: [1, 0, 1, -1], dtype: "int32", constant: true },
+      ],
+      graph: (d, s) => tf.unsortedSegmentMean(d, s, 3),
+    });
+  });
+});

@@ -3,13 +3,19 @@ import { InvalidArgumentError, ValueError } from "../../errors.js";
 import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
-import { convertToTensor } from "../convert.js";
+import { convertToTensor, type Packable } from "../convert.js";
 import type { OpDefSpec } from "../op_def.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { constantInts, readInts } from "../tensor_util.js";
 import { checkAllowed } from "./allowed_types.js";
 import { unsortedSegmentSum as unsortedSegmentSumOp } from "./segment.js";
+import { ones as onesOp } from "../array/fill.js";
+import { reshape } from "../array/reshape.js";
+import { shape as shapeOp } from "../array/shape.js";
+import { binaryOp } from "./binary.js";
+import { pythonOperator } from "./operators.js";
+import { unaryOp } from "./unary.js";
 
 /*
  * TF 1.15's segment reductions: the sorted `Segment{Sum,Mean,Max,Min,Prod}` (output rows =
@@ -371,3 +377,72 @@ export const unsortedSegmentMin = defineUnsorted("unsortedSegmentMin", "Unsorted
  * ```
  */
 export const unsortedSegmentProd = defineUnsorted("unsortedSegmentProd", "UnsortedSegmentProd");
+
+/**
+ * `_unsorted_segment_N`: how many ids fall in each segment, at least 1, shaped to broadcast
+ * against the summed rows.
+ */
+function segmentCounts(data: Tensor, ids: Tensor, numSegments: TensorLike): Tensor {
+  const ones = onesOp(shapeOp(ids), data.dtype);
+  const n = unsortedSegment("UnsortedSegmentSum", ones, ids, numSegments);
+  const extra = (data.shape.rank ?? 0) - (ids.shape.rank ?? 0);
+  const shape: Packable = [numSegments, ...new Array<number>(extra).fill(1)];
+  return binaryOp("Maximum", "Maximum", reshape(n, shape), 1);
+}
+
+/** `unsorted_segment_mean` and `unsorted_segment_sqrt_n`: the sum over a function of N. */
+function scaledSegmentSum(
+  defaultName: string,
+  scale: (n: Tensor) => Tensor,
+  data: TensorLike,
+  ids: TensorLike,
+  numSegments: TensorLike,
+  name?: string,
+): Tensor {
+  return inOpScope(name, defaultName, [data, ids, numSegments], () => {
+    const d = convertToTensor(data);
+    const s = convertToTensor(ids, { preferredDtype: "int32" });
+    const n = segmentCounts(d, s, numSegments);
+    const summed = unsortedSegment("UnsortedSegmentSum", d, s, numSegments);
+    return pythonOperator("truediv", summed, scale(n));
+  });
+}
+
+/**
+ * The mean of each segment, in any order (`tf.unsorted_segment_mean(data, segment_ids,
+ * num_segments, name)`): TF's composite under `UnsortedSegmentMean`, an `UnsortedSegmentSum`
+ * divided by the (at least 1) count of each id; empty segments give 0.
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * const ids = tf.constant([1, 0, 1], { dtype: "int32" });
+ * sess.run(tf.unsortedSegmentMean(tf.constant([1, 2, 3]), ids, 3)); // ==> [2. 2. 0.]
+ * ```
+ */
+export const unsortedSegmentMean = tfFunction("unsortedSegmentMean", UNSORTED_PARAMS, (a) =>
+  scaledSegmentSum("UnsortedSegmentMean", (n) => n, a.data, a.segmentIds, a.numSegments, a.name),
+);
+
+/**
+ * Each segment's sum divided by the square root of its count
+ * (`tf.unsorted_segment_sqrt_n(data, segment_ids, num_segments, name)`), under
+ * `UnsortedSegmentSqrtN`.
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * const ids = tf.constant([0, 0, 0, 0], { dtype: "int32" });
+ * sess.run(tf.unsortedSegmentSqrtN(tf.constant([1, 2, 3, 4]), ids, 1)); // ==> [5.]
+ * ```
+ */
+export const unsortedSegmentSqrtN = tfFunction("unsortedSegmentSqrtN", UNSORTED_PARAMS, (a) =>
+  scaledSegmentSum(
+    "UnsortedSegmentSqrtN",
+    (n) => unaryOp("Sqrt", "Sqrt", n),
+    a.data,
+    a.segmentIds,
+    a.numSegments,
+    a.name,
+  ),
+);
