@@ -236,3 +236,64 @@ export {
 export type { DeviceFunction } from "./graph/graph.js";
 export { floordiv, truncatediv, floormod } from "./ops/math/integer_div.js";
 export { initializeAllVariables } from "./variables/collections.js";
+
+// ops-math: everyday math functions of TF 1.15's top level, and tf.math
+export * as math from "./namespaces/math.js";
+export {
+  toFloat,
+  toInt32,
+  toInt64,
+  saturateCast,
+  div,
+  truediv,
+  realdiv,
+  divNoNan,
+  mod,
+  scalarMul,
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+} from "./ops/math/math_ops_v1.js";
+export {
+  tan,
+  atan,
+  asin,
+  acos,
+  sinh,
+  cosh,
+  asinh,
+  acosh,
+  atanh,
+  expm1,
+  erfOp as erf,
+  erfcOp as erfc,
+  lgammaOp as lgamma,
+  digammaOp as digamma,
+  rintOp as rint,
+  isNan,
+  isInf,
+  isFinite,
+  atan2,
+  truncatemod,
+  polygammaOp as polygamma,
+  zetaOp as zeta,
+} from "./ops/math/cwise_more.js";
+export { cumsum, cumprod } from "./ops/math/cumsum.js";
+export { reduceLogsumexp, countNonzero, norm } from "./ops/math/reduce_more.js";
+export { bincount } from "./ops/math/bincount.js";
+export { accumulateN } from "./ops/math/accumulate_n.js";
+export { clipByAverageNorm } from "./ops/math/clip_average.js";
+export {
+  segmentSum,
+  segmentMean,
+  segmentMax,
+  segmentMin,
+  segmentProd,
+  unsortedSegmentSum,
+  unsortedSegmentMax,
+  unsortedSegmentMin,
+  unsortedSegmentProd,
+  unsortedSegmentMean,
+  unsortedSegmentSqrtN,
+} from "./ops/math/segment_ops.js";
+export { logSigmoid } from "./ops/nn/activations_more.js";

@@ -23,7 +23,25 @@ import {
 import { matmulIn } from "../ops/math/matmul.js";
 import { neg } from "../ops/math/operators.js";
 import { reduceProd, reduceSum } from "../ops/math/reduce.js";
-import { cos, log, reciprocal, sign, sin } from "../ops/math/unary.js";
+import { cos, exp, log, reciprocal, sign, sin, sqrt, square } from "../ops/math/unary.js";
+import { add, subtract } from "../ops/math/binary.js";
+import {
+  cosh,
+  digammaOp as digamma,
+  polygammaOp,
+  sinh,
+  xdivyOp,
+  xlogyOp,
+  zetaOp,
+} from "../ops/math/cwise_more.js";
+import { cumsum } from "../ops/math/cumsum.js";
+import { pythonOperator } from "../ops/math/operators.js";
+import { segmentSum, unsortedSegmentProd, unsortedSegmentSum } from "../ops/math/segment_ops.js";
+import { concat } from "../ops/array/concat.js";
+import { expandDims } from "../ops/array/expand_dims.js";
+import { fill } from "../ops/array/fill.js";
+import { rank } from "../ops/array/shape.js";
+import { leakyReluGrad, softsignGrad } from "../ops/nn/activations_more.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
 import {
@@ -286,6 +304,8 @@ registerGradient("SquaredDifference", (op, grads) => {
 });
 
 registerGradient("AddN", (op, grads) => op.inputs.map(() => g0(grads)));
+// `_accumulate_n_grad`: as AddN's.
+registerGradient("AccumulateNV2", (op, grads) => op.inputs.map(() => g0(grads)));
 
 // ----- Element-wise unary ops --------------------------------------------------------------
 
@@ -499,4 +519,281 @@ notDifferentiable(
 noGradient(false, "All", "Any", "IsFinite", "RandomUniformInt");
 // TensorFlow differentiates these (second-order gradients: `_TanhGradGrad`, …; `_QrGrad`,
 // `_CumprodGrad`, `_UnsortedSegmentSumGrad`).
-noGradient(true, ...CWISE_GRAD_TYPES, "Qr", "Cumprod", "UnsortedSegmentSum");
+noGradient(true, ...CWISE_GRAD_TYPES, "Qr", "Cumprod");
+
+// ----- ops-math: trigonometric, hyperbolic and special functions, scans, activations -----
+
+/** `with ops.control_dependencies([grad]): return grad * f(x)` (TF's usual unary form). */
+function unaryGrad(f: (x: Tensor, y: Tensor, grad: Tensor) => Tensor): GradientFunction {
+  return (op, grads) => {
+    const grad = g0(grads);
+    return [afterGrad(grad, () => f(in0(op), out0(op), grad))];
+  };
+}
+
+const oneLike = (grad: Tensor) => constant(1, { dtype: grad.dtype, name: "Const" });
+
+registerGradient(
+  "Tan",
+  unaryGrad((x, _y, grad) => pyMul(square(reciprocal(cos(x))), grad)),
+);
+registerGradient(
+  "Asin",
+  unaryGrad((x, _y, grad) => {
+    const x2 = square(x);
+    const one = oneLike(grad);
+    return pyMul(grad, reciprocal(sqrt(subtract(one, x2))));
+  }),
+);
+registerGradient(
+  "Acos",
+  unaryGrad((x, _y, grad) => {
+    const x2 = square(x);
+    const one = oneLike(grad);
+    return pyMul(neg(grad), reciprocal(sqrt(subtract(one, x2))));
+  }),
+);
+registerGradient(
+  "Atan",
+  unaryGrad((x, _y, grad) => {
+    const x2 = square(x);
+    const one = oneLike(grad);
+    return pyMul(grad, reciprocal(add(one, x2)));
+  }),
+);
+registerGradient(
+  "Sinh",
+  unaryGrad((x, _y, grad) => pyMul(grad, cosh(x))),
+);
+registerGradient(
+  "Cosh",
+  unaryGrad((x, _y, grad) => pyMul(grad, sinh(x))),
+);
+registerGradient(
+  "Asinh",
+  unaryGrad((_x, y, grad) => pyTruediv(grad, cosh(y))),
+);
+registerGradient(
+  "Acosh",
+  unaryGrad((_x, y, grad) => pyTruediv(grad, sinh(y))),
+);
+registerGradient(
+  "Atanh",
+  unaryGrad((x, _y, grad) => {
+    const x2 = square(x);
+    const one = oneLike(grad);
+    return pyMul(grad, reciprocal(subtract(one, x2)));
+  }),
+);
+registerGradient(
+  "Expm1",
+  unaryGrad((x, _y, grad) => pyMul(grad, exp(x))),
+);
+
+/** `_ErfGrad`/`_ErfcGrad`: `grad * (±2/√π) * exp(-x²)`, the constant made before the block. */
+function erfGrad(sign: 1 | -1): GradientFunction {
+  return (op, grads) => {
+    const grad = g0(grads);
+    const c = constant((sign * 2) / Math.sqrt(Math.PI), { dtype: grad.dtype, name: "Const" });
+    return [afterGrad(grad, () => pyMul(pyMul(grad, c), exp(neg(square(in0(op))))))];
+  };
+}
+registerGradient("Erf", erfGrad(1));
+registerGradient("Erfc", erfGrad(-1));
+registerGradient(
+  "Lgamma",
+  unaryGrad((x, _y, grad) => pyMul(grad, digamma(x))),
+);
+registerGradient("Rint", () => [null]);
+
+registerGradient("Atan2", (op, grads) => {
+  const grad = g0(grads);
+  const y = in0(op);
+  const x = in1(op);
+  return afterGrad(grad, () => {
+    const gradInv = pyTruediv(grad, pyAdd(square(x), square(y)));
+    return [pyMul(x, gradInv), pyMul(neg(y), gradInv)];
+  });
+});
+
+/** `_XLogyGrad` and `_XDivyGrad`: the partials summed back over the broadcast axes. */
+function xGrad(
+  partials: (x: Tensor, y: Tensor, notZeroX: Tensor) => [Tensor, Tensor],
+): GradientFunction {
+  return (op, grads) => {
+    const grad = g0(grads);
+    const x = in0(op);
+    const y = in1(op);
+    const sx = shapeOf(x);
+    const sy = shapeOf(y);
+    const [rx, ry] = broadcastGradientArgs(sx, sy);
+    return afterGrad(grad, () => {
+      const zero = cast(constant(0, { dtype: "float32", name: "Cast/x" }), x.dtype);
+      const notZeroX = cast(binaryOp("NotEqual", "NotEqual", x, zero), x.dtype);
+      const [px, py] = partials(x, y, notZeroX);
+      return [sumToShape(pyMul(px, grad), rx, sx), sumToShape(pyMul(py, grad), ry, sy)];
+    });
+  };
+}
+registerGradient(
+  "Xlogy",
+  xGrad((x, y, nz) => [xlogyOp(nz, y), xdivyOp(x, y)]),
+);
+registerGradient(
+  "Xdivy",
+  xGrad((x, y, nz) => [xdivyOp(nz, y), xdivyOp(neg(x), pythonOperator("pow", y, 2))]),
+);
+
+registerGradient("Cumsum", (op, grads) => {
+  const exclusive = op.attrs.exclusive === true;
+  const reverse = op.attrs.reverse === true;
+  return [cumsum(g0(grads), in1(op), exclusive, !reverse), null];
+});
+
+registerGradient("Softsign", (op, grads) => [softsignGrad(g0(grads), in0(op))]);
+registerGradient("LeakyRelu", (op, grads) => [
+  leakyReluGrad(g0(grads), in0(op), op.attrs.alpha as number),
+]);
+
+noGradient(false, "IsNan", "IsInf", "TruncateMod", "SoftsignGrad");
+registerGradient(
+  "Digamma",
+  unaryGrad((x, _y, grad) =>
+    pyMul(grad, polygammaOp(constant(1, { dtype: x.dtype, name: "Const" }), x)),
+  ),
+);
+
+/** `_PolygammaGrad` and `_ZetaGrad`: only the second input is differentiated. */
+function secondInputGrad(partial: (a: Tensor, b: Tensor) => Tensor): GradientFunction {
+  return (op, grads) => {
+    const grad = g0(grads);
+    const a = in0(op);
+    const b = in1(op);
+    const sa = shapeOf(a);
+    const sb = shapeOf(b);
+    const [, rb] = broadcastGradientArgs(sa, sb);
+    return afterGrad(grad, () => [null, sumToShape(pyMul(partial(a, b), grad), rb, sb)]);
+  };
+}
+registerGradient(
+  "Polygamma",
+  secondInputGrad((n, x) => polygammaOp(pyAdd(n, 1), x)),
+);
+registerGradient(
+  "Zeta",
+  secondInputGrad((x, q) => pyMul(neg(x), zetaOp(pyAdd(x, 1), q))),
+);
+
+/** `_LeakyReluGradGrad`: the gradient of the incoming gradient, none for the features. */
+registerGradient("LeakyReluGrad", (op, grads) => {
+  const x = in1(op);
+  return [leakyReluGrad(g0(grads), x, op.attrs.alpha as number), zerosShaped(shapeOf(x), x)];
+});
+
+// ----- ops-math: segment reductions --------------------------------------------------------
+
+registerGradient("SegmentSum", (op, grads) => [gather(g0(grads), in1(op)), null]);
+
+/** `_SegmentMeanGrad`: the gradient divided by each segment's size, gathered back. */
+registerGradient("SegmentMean", (op, grads) => {
+  const grad = g0(grads);
+  const inputRank = rank(in0(op));
+  const onesShape = concat(
+    [
+      shapeOf(in1(op)),
+      fill(expandDims(pySub(inputRank, 1), 0), constant(1, { dtype: "int32", name: "Const" })),
+    ],
+    0,
+  );
+  const ones = fill(onesShape, constant(1, { dtype: grad.dtype, name: "Const" }));
+  const scaled = pyTruediv(grad, segmentSum(ones, in1(op)));
+  return [gather(scaled, in1(op)), null];
+});
+
+/** `_SegmentMinOrMaxGrad`: the gradient shared among the elements equal to the extremum. */
+function segmentMinOrMaxGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
+  const grad = g0(grads);
+  const zeros = zerosLike(in0(op));
+  const gathered = gather(out0(op), in1(op));
+  const isSelected = equal(in0(op), gathered);
+  const numSelected = segmentSum(cast(isSelected, grad.dtype), in1(op));
+  const weighted = pyTruediv(grad, numSelected);
+  return [where(isSelected, gather(weighted, in1(op)), zeros), null];
+}
+registerGradient("SegmentMax", segmentMinOrMaxGrad);
+registerGradient("SegmentMin", segmentMinOrMaxGrad);
+
+/**
+ * `_GatherDropNegatives`: `params` gathered at the ids clipped to 0, rows of negative ids
+ * zeroed; the clipped ids and the mask are returned for reuse.
+ */
+function gatherDropNegatives(
+  params: Tensor,
+  ids: Tensor | null,
+  clipped?: Tensor,
+  positive?: Tensor,
+): [Tensor, Tensor, Tensor] {
+  const zeroClipped = clipped ?? maximum(ids as Tensor, zerosLike(ids as Tensor));
+  const gathered = gather(params, zeroClipped);
+  let isPositive = positive;
+  if (isPositive === undefined) {
+    isPositive = greaterEqual(ids as Tensor, 0);
+    const extra = (gathered.shape.rank ?? 0) - (isPositive.shape.rank ?? 0);
+    for (let i = 0; i < extra; i++) isPositive = expandDims(isPositive, -1);
+    isPositive = binaryOp("LogicalAnd", "and", isPositive, onesLike(gathered, { dtype: "bool" }));
+  }
+  const zeroSlice = zerosLike(gathered);
+  return [where(isPositive, gathered, zeroSlice), zeroClipped, isPositive];
+}
+
+registerGradient("UnsortedSegmentSum", (op, grads) => [
+  gatherDropNegatives(g0(grads), in1(op))[0],
+  null,
+  null,
+]);
+
+/** `_UnsortedSegmentMinOrMaxGrad`. */
+function unsortedSegmentMinOrMaxGrad(op: Operation, grads: (Tensor | null)[]): (Tensor | null)[] {
+  const grad = g0(grads);
+  const [gatheredOutputs, clipped, isPositive] = gatherDropNegatives(out0(op), in1(op));
+  const isSelected = binaryOp(
+    "LogicalAnd",
+    "LogicalAnd",
+    equal(in0(op), gatheredOutputs),
+    isPositive,
+  );
+  const numSelected = unsortedSegmentSum(
+    cast(isSelected, grad.dtype),
+    in1(op),
+    op.inputs[2] as Tensor,
+  );
+  const weighted = pyTruediv(grad, numSelected);
+  const [gatheredGrads] = gatherDropNegatives(weighted, null, clipped, isPositive);
+  return [where(isSelected, gatheredGrads, zerosLike(gatheredGrads)), null, null];
+}
+registerGradient("UnsortedSegmentMax", unsortedSegmentMinOrMaxGrad);
+registerGradient("UnsortedSegmentMin", unsortedSegmentMinOrMaxGrad);
+
+// TF 1.15 registers no gradient for SegmentProd or Bincount.
+noGradient(false, "SegmentProd", "Bincount");
+/**
+ * `_UnsortedSegmentProdGrad`: the segment's product over each element, or, for the one
+ * zero of a segment, the product of the others; 0 in segments with two zeros or more.
+ */
+registerGradient("UnsortedSegmentProd", (op, grads) => {
+  const data = in0(op);
+  const ids = in1(op);
+  const num = op.inputs[2] as Tensor;
+  const isZero = equal(data, 0);
+  const numZeros = unsortedSegmentSum(cast(isZero, "int32"), ids, num);
+  const grad = where(greater(numZeros, 1), zerosLike(g0(grads)), g0(grads));
+  const nonZeroData = where(isZero, onesLike(data), data);
+  const nonZeroProd = unsortedSegmentProd(nonZeroData, ids, num);
+  const clipped = maximum(ids, zerosLike(ids));
+  const gatheredProd = gather(out0(op), clipped);
+  const gatheredNonZeroProd = gather(nonZeroProd, clipped);
+  const prodDividedByEl = pyTruediv(gatheredProd, data);
+  const partial = where(isZero, gatheredNonZeroProd, prodDividedByEl);
+  const [gatheredGrad] = gatherDropNegatives(grad, ids, clipped);
+  return [pyMul(gatheredGrad, partial), null, null];
+});

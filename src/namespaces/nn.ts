@@ -51,3 +51,6 @@ export {
   type SampledSoftmaxLossOptions,
 } from "../ops/nn/sampled_losses.js";
 export { zeroFraction } from "../ops/nn/zero_fraction.js";
+// ops-math: activations
+export { softsign, leakyRelu, crelu } from "../ops/nn/activations_more.js";
+export { l2Normalize } from "../ops/math/reduce_more.js";

@@ -26,6 +26,10 @@ const ADDED_BY_TF_1_15: Record<string, string> = {
   FusedBatchNormGradV3: "core/ops/nn_ops.cc (TF 1.14)",
   ModelDataset: "core/ops/dataset_ops.cc (algorithm, cpu_budget)",
   ShardDataset: "core/ops/dataset_ops.cc (require_non_empty)",
+  LeakyRelu: "core/ops/nn_ops.cc (TF 1.13)",
+  LeakyReluGrad: "core/ops/nn_ops.cc (TF 1.13)",
+  Xdivy: "core/ops/math_ops.cc (TF 1.12)",
+  Xlogy: "core/ops/math_ops.cc (TF 1.12)",
 };
 
 /** TF 1.11 attr lists → TF 1.15's, for the op types that changed in between. */

@@ -2,7 +2,8 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type { Tensor } from "../../graph/tensor.js";
 import { buildOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { constantInts, readScalar } from "../tensor_util.js";
+import { constantInts } from "../tensor_util.js";
+import { scanAxis, scanKernel } from "./cumsum.js";
 
 registerOp({
   type: "Cumprod",
@@ -16,12 +17,14 @@ registerOp({
       "Tidx: {int32, int64} = int32",
     ],
   },
+  // tfjs-wasm's cumprod reads out of bounds on a negative or out-of-range axis: the axis
+  // is checked and normalized as TF's ScanOp does, and the product is a JS pass.
   kernel: ([x, axis], op) => {
-    const a = (op.buildData._axis as number | null) ?? readScalar(axis as tfc.Tensor);
-    return [
-      tfc.cumprod(x as tfc.Tensor, a, op.attrs.exclusive as boolean, op.attrs.reverse as boolean),
-    ];
+    const t = x as tfc.Tensor;
+    const a = scanAxis(t, axis as tfc.Tensor, op.name);
+    return [scanKernel(t, a, op.attrs.exclusive === true, op.attrs.reverse === true, true)];
   },
+  inferShapes: (op) => [(op.inputs[0] as Tensor).shape],
 });
 
 /** `math_ops.cumprod(x, axis, exclusive, reverse)` (op `Cumprod`). */

@@ -1,6 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
+import { InvalidArgumentError } from "../../errors.js";
 import { buildOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { constantInts, readScalar } from "../tensor_util.js";
@@ -13,7 +14,34 @@ function unsortedSegmentSumKernel(
   data: tfc.Tensor,
   ids: tfc.Tensor,
   numSegments: number,
+  opName: string,
 ): tfc.Tensor {
+  const values = ids.dataSync();
+  let dropped = 0;
+  for (let i = 0; i < values.length; i++) {
+    const id = values[i] as number;
+    if (id >= numSegments) {
+      throw new InvalidArgumentError(
+        `segment_ids[${i}] = ${id} is out of range [0, ${numSegments})`,
+        opName,
+      );
+    }
+    if (id < 0) dropped++;
+  }
+  if (dropped > 0) {
+    // TF drops negative ids; scatterND would write outside its output (and wasm's heap).
+    const keep: number[] = [];
+    for (let i = 0; i < values.length; i++) if ((values[i] as number) >= 0) keep.push(i);
+    return tfc.tidy(() => {
+      const rows = tfc.reshape(data, [ids.size, ...data.shape.slice(ids.rank)]);
+      const kept = tfc.gather(rows, tfc.tensor1d(keep, "int32"));
+      const keptIds = tfc.tensor1d(
+        keep.map((i) => values[i] as number),
+        "int32",
+      );
+      return unsortedSegmentSumKernel(kept, keptIds, numSegments, opName);
+    });
+  }
   return tfc.tidy(() => {
     const k = ids.size;
     const inner = data.shape.slice(ids.rank);
@@ -36,7 +64,7 @@ registerOp({
   },
   kernel: ([data, ids, num], op) => {
     const n = (op.buildData._num_segments as number | null) ?? readScalar(num as tfc.Tensor);
-    return [unsortedSegmentSumKernel(data as tfc.Tensor, ids as tfc.Tensor, n)];
+    return [unsortedSegmentSumKernel(data as tfc.Tensor, ids as tfc.Tensor, n, op.name)];
   },
 });
 
