@@ -468,11 +468,38 @@ function scheduleReleases(
 /**
  * The ops needed for `fetches` and `targets`, inputs before consumers (iterative
  * depth-first post-order, so deep graphs such as unrolled RNNs cannot overflow the stack).
+ *
+ * An order-only gate (the `GATE_OP` tuple of `tf.gradients`) pulls in nothing, but still
+ * orders what is needed anyway: its gated ops that the run computes come before the ops
+ * waiting on it. A variable read where it is used (`v/read`) sees the variable as it is
+ * when its reader runs, as TensorFlow's aliasing `Identity` does, so a weight update gated
+ * on the gradient ops that read the weight must not run before them.
  */
 function topologicalOrder(
   fetches: readonly Tensor[],
   targets: readonly Operation[],
   fed: ReadonlySet<Tensor>,
+): Operation[] {
+  const gates: Operation[] = [];
+  const needed = depthFirstOrder(fetches, targets, fed, null, gates);
+  if (gates.length === 0) return needed;
+  const neededSet = new Set(needed);
+  // Only a gate whose gated ops are partly needed can change the order.
+  if (!gates.some((g) => g.controlInputs.some((c) => neededSet.has(c)))) return needed;
+  return depthFirstOrder(fetches, targets, fed, neededSet, null);
+}
+
+/**
+ * One depth-first pass. Without `needed`, order-only gates are skipped (and collected in
+ * `gates`); with it, a gate is visited for its control inputs that are in `needed`, and
+ * only ops in `needed` are emitted.
+ */
+function depthFirstOrder(
+  fetches: readonly Tensor[],
+  targets: readonly Operation[],
+  fed: ReadonlySet<Tensor>,
+  needed: ReadonlySet<Operation> | null,
+  gates: Operation[] | null,
 ): Operation[] {
   const order: Operation[] = [];
   const state = new Map<Operation, 1 | 2>();
@@ -501,7 +528,14 @@ function topologicalOrder(
           dep = op.controlInputs[next - op.inputs.length] as Operation;
           // A fed op counts as run, as in TensorFlow, where the feed replaces it.
           if (dep.outputs.length > 0 && dep.outputs.every((t) => fed.has(t))) dep = null;
-          else if (isOrderOnlyGate(dep)) dep = null;
+          else if (needed === null && isOrderOnlyGate(dep)) {
+            gates?.push(dep);
+            dep = null;
+          }
+        }
+        // The second pass walks needed ops, and gates for the needed ops they order.
+        if (dep !== null && needed !== null && !needed.has(dep) && !isOrderOnlyGate(dep)) {
+          dep = null;
         }
         if (dep !== null && !state.has(dep)) {
           state.set(dep, 1);
@@ -511,7 +545,7 @@ function topologicalOrder(
       }
       stack.pop();
       state.set(op, 2);
-      order.push(op);
+      if (needed === null || needed.has(op)) order.push(op);
     }
   };
   for (const t of fetches) if (!fed.has(t)) visit(t.op);

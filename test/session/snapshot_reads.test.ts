@@ -77,3 +77,52 @@ describe("reads through v/read", () => {
     sess.close();
   });
 });
+
+describe("GATE_OP orders weight updates after the gradients that read the weights", () => {
+  /*
+   * The tuple of each op's gradients is an order-only gate: it pulls nothing into a run,
+   * but a weight's update must still wait for the gradient ops that read the weight (the
+   * backprop through the dense layer reads its kernel). Ignored, the update ran first and
+   * the RNN's gradient used the updated dense kernel: 8e-2 off on the RNN kernel.
+   */
+  function trainedAgainstGradients(rnn: "static" | "dynamic", gate: 0 | 1 | 2): number[] {
+    tf.setRandomSeed(3);
+    const values = Array.from({ length: 2 * 5 * 3 }, (_, i) => Math.sin(i));
+    const x = tf.reshape(tf.constant(values), [2, 5, 3]);
+    const cell = new tf.nn.rnnCell.BasicRNNCell(4);
+    const outputs =
+      rnn === "dynamic"
+        ? tf.nn.dynamicRnn(cell, x, { dtype: tf.float32 })[0]
+        : tf.stack(tf.nn.staticRnn(cell, tf.unstack(x, 5, 1), { dtype: tf.float32 })[0], 1);
+    const y = tf.layers.dense(tf.reduceSum(outputs, 1), 2);
+    const loss = tf.reduceSum(tf.square(y));
+    const vars = tf.trainableVariables();
+    const grads = tf.gradients(loss, vars) as tf.Tensor[];
+    const train = new tf.train.GradientDescentOptimizer(0.1).minimize(loss, {
+      gateGradients: gate,
+    });
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    const before = sess.run(vars.map((v) => v.value()));
+    const g = sess.run(grads);
+    sess.run(train);
+    const after = sess.run(vars.map((v) => v.value()));
+    return vars.map((_, i) => {
+      const [b, a, d] = [before[i], after[i], g[i]].map((n) => n?.data as Float32Array);
+      let worst = 0;
+      for (let k = 0; k < (a as Float32Array).length; k++) {
+        const expected = (b as Float32Array)[k]! - 0.1 * (d as Float32Array)[k]!;
+        worst = Math.max(worst, Math.abs((a as Float32Array)[k]! - expected));
+      }
+      return worst;
+    });
+  }
+
+  for (const rnn of ["static", "dynamic"] as const) {
+    for (const gate of [1, 2] as const) {
+      it(`${rnn} RNN + dense, gateGradients ${gate}: every update is w - lr * g`, () => {
+        for (const worst of trainedAgainstGradients(rnn, gate)) expect(worst).toBeLessThan(1e-6);
+      });
+    }
+  }
+});
