@@ -1,0 +1,35 @@
+/** `tf.image`: image ops (resizing, cropping, flipping, color adjustments). */
+export {
+  resizeBilinear,
+  resizeNearestNeighbor,
+  resizeBicubic,
+  type ResizeOpOptions,
+} from "../ops/image/resize_ops.js";
+export { cropAndResize, type CropAndResizeOptions } from "../ops/image/crop_and_resize.js";
+export {
+  flipLeftRight,
+  flipUpDown,
+  randomFlipLeftRight,
+  randomFlipUpDown,
+  transposeImage,
+  transpose,
+  rot90,
+  padToBoundingBox,
+  cropToBoundingBox,
+  resizeImageWithCropOrPad,
+  centralCrop,
+  ResizeMethod,
+  resizeImages,
+  type ResizeImagesOptions,
+  randomCrop,
+  convertImageDtype,
+  adjustBrightness,
+  randomBrightness,
+  adjustContrast,
+  randomContrast,
+  perImageStandardization,
+  adjustGamma,
+  grayscaleToRgb,
+  totalVariation,
+  imageGradients,
+} from "../ops/image/image_ops.js";
