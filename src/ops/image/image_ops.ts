@@ -48,6 +48,7 @@ import {
   greater,
   greaterEqual,
   less,
+  lessEqual,
   maximum,
   minimum,
   multiply,
@@ -210,18 +211,23 @@ function randomFlip(image: TensorLike, index: number, seed: number | undefined, 
   });
 }
 
-/** Python's `c - t` for a number `c` (`Tensor.__rsub__`): a `Sub` named `sub`. */
-function rsub(c: number, t: Tensor): Tensor {
-  return inOpScope(null, "sub", [t], (scope, graph) =>
-    binaryOpIn(scope, graph, "Sub", convertToTensor(c, { name: "x", dtype: t.dtype }), t),
+/**
+ * Python's reflected operators for a number `c` and a tensor `t` (`Tensor.__rsub__`,
+ * `__rmul__`, `__radd__`): `c` converted to `t`'s dtype as `x` in the operator's scope.
+ */
+function reflected(operator: "sub" | "mul" | "add", c: number, t: Tensor): Tensor {
+  const type = { sub: "Sub", mul: "Mul", add: "AddV2" }[operator];
+  return inOpScope(null, operator, [t], (scope, graph) =>
+    binaryOpIn(scope, graph, type, convertToTensor(c, { name: "x", dtype: t.dtype }), t),
   );
 }
 
-/** Python's `c * t` for a number `c` (`Tensor.__rmul__`): a `Mul` named `mul`. */
+function rsub(c: number, t: Tensor): Tensor {
+  return reflected("sub", c, t);
+}
+
 function rmul(c: number, t: Tensor): Tensor {
-  return inOpScope(null, "mul", [t], (scope, graph) =>
-    binaryOpIn(scope, graph, "Mul", convertToTensor(c, { name: "x", dtype: t.dtype }), t),
-  );
+  return reflected("mul", c, t);
 }
 
 /**
@@ -359,14 +365,22 @@ function sub(a: Size, b: Size): Size {
   return (typeof a === "number" ? rsub(a, b as Tensor) : a.sub(b)) as Tensor;
 }
 
+/** Python's `a >= b`: a number on the left is `b.__le__(a)`, a `LessEqual`. */
 function geq(a: Size, b: Size): boolean | Tensor {
   if (typeof a === "number" && typeof b === "number") return a >= b;
-  return greaterEqual(a, b);
+  return typeof a === "number" ? lessEqual(b, a) : greaterEqual(a, b);
 }
 
+/** Python's `a > b`: a number on the left is `b.__lt__(a)`, a `Less`. */
 function gt(a: Size, b: Size): boolean | Tensor {
   if (typeof a === "number" && typeof b === "number") return a > b;
-  return greater(a, b);
+  return typeof a === "number" ? less(b, a) : greater(a, b);
+}
+
+/** Python's `a + b` on sizes. */
+function plus(a: Size, b: Size): Size {
+  if (typeof a === "number" && typeof b === "number") return a + b;
+  return typeof a === "number" ? reflected("add", a, b as Tensor) : a.add(b);
 }
 
 /** Expands a 3-D (or unknown-rank) image to a batch, as the bounding-box functions do. */
@@ -387,10 +401,9 @@ function asBatch(image: Tensor): [Tensor, boolean] {
  * (TF converts a constant list directly), a list with tensors a `Pack`.
  */
 function stackSizes(values: Size[]): Tensor {
-  if (values.every((v) => typeof v === "number")) {
-    return convertToTensor(values, { dtype: "int32", name: "stack" });
-  }
-  return stack(values);
+  // The sizes are int32 whether given as numbers or tensors (TF's autopacking takes the
+  // tensors' dtype for the Python ints).
+  return convertToTensor(values, { dtype: "int32", name: "stack" });
 }
 
 function staticOrNone(values: Size[]): (number | null)[] {
@@ -464,10 +477,6 @@ function cropToBox(
     const [x, isBatch] = asBatch(convertToTensor(image, { name: "image" }));
     const asserts = checkAtLeast3D(x);
     const [batch, height, width, depth] = imageDimensions(x, 4) as Size[];
-    const plus = (p: Size, q: Size): Size =>
-      typeof p === "number" && typeof q === "number"
-        ? p + q
-        : (convertToTensor(p).add(q) as Tensor);
     asserts.push(
       ...check(geq(offW, 0), "offset_width must be >= 0."),
       ...check(geq(offH, 0), "offset_height must be >= 0."),
