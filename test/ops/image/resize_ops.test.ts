@@ -295,3 +295,34 @@ describe("resize gradients", () => {
     expect(tf.gradients(tf.image.resizeBicubic(x, [3, 3]), [x])).toEqual([null]);
   });
 });
+
+describe("memory", () => {
+  it("repeated runs of the image kernels and their gradients hold no tensors", () => {
+    const x = tf.placeholder(tf.float32, [2, 5, 6, 3]);
+    const boxes = tf.constant([
+      [0.1, 0.1, 0.9, 0.8],
+      [0, 0, 1, 1],
+    ]);
+    const ind = tf.constant([0, 1], { dtype: "int32" });
+    const ys = [
+      tf.image.resizeBilinear(x, [7, 4]),
+      tf.image.resizeNearestNeighbor(x, [3, 9], true),
+      tf.image.resizeBicubic(x, [4, 4], false, true),
+      tf.image.cropAndResize(x, boxes, ind, [3, 3]),
+      tf.image.adjustContrast(x, 1.5),
+      tf.image.perImageStandardization(tf.image.randomFlipLeftRight(x, 1)),
+    ];
+    const grads = tf.gradients(tf.addN(ys.slice(0, 4).map((y) => tf.reduceSum(y))), [
+      x,
+      boxes,
+    ]) as tf.Tensor[];
+    const feed = new Map([
+      [x, new tf.NDArray(new Float32Array(180).fill(0.5), [2, 5, 6, 3], "float32")],
+    ]);
+    using sess = new tf.Session();
+    sess.run([...ys, ...grads], feed as never);
+    const before = tfc.memory().numTensors;
+    for (let i = 0; i < 5; i++) sess.run([...ys, ...grads], feed as never);
+    expect(tfc.memory().numTensors).toBe(before);
+  });
+});
