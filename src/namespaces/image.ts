@@ -33,3 +33,11 @@ export {
   totalVariation,
   imageGradients,
 } from "../ops/image/image_ops.js";
+export {
+  rgbToHsv,
+  hsvToRgb,
+  adjustHue,
+  adjustSaturation,
+  randomHue,
+  randomSaturation,
+} from "../ops/image/color_ops.js";

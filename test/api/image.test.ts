@@ -190,4 +190,31 @@ describe("tf.image", () => {
       expectRefused(() => tf.image.adjustGamma(x, { gama: 2 } as never), /gama/);
     }
   });
+
+  it("hue and saturation: rgb_to_hsv / hsv_to_rgb(images, name), adjust_hue(image, delta, name), adjust_saturation(image, saturation_factor, name), random_hue(image, max_delta, seed), random_saturation(image, lower, upper, seed)", () => {
+    for (const fn of [tf.image.rgbToHsv, tf.image.hsvToRgb]) {
+      expectSameGraphs(
+        () => fn(img3(), "c"),
+        () => fn(img3(), { name: "c" }),
+        () => fn({ images: img3(), name: "c" }),
+      );
+    }
+    expectSameGraphs(
+      () => tf.image.adjustHue(img3(), 0.1, "h"),
+      () => tf.image.adjustHue(img3(), 0.1, { name: "h" }),
+      () => tf.image.adjustHue({ image: img3(), delta: 0.1, name: "h" }),
+    );
+    expectSameGraphs(
+      () => tf.image.adjustSaturation(img3(), 2, "s"),
+      () => tf.image.adjustSaturation({ image: img3(), saturationFactor: 2, name: "s" }),
+    );
+    expectSameGraphs(
+      () => tf.image.randomHue(img3(), 0.2, 4),
+      () => tf.image.randomHue(img3(), 0.2, { seed: 4 }),
+    );
+    expectSameGraphs(
+      () => tf.image.randomSaturation(img3(), 0.5, 1.5, 4),
+      () => tf.image.randomSaturation(img3(), { lower: 0.5, upper: 1.5, seed: 4 }),
+    );
+  });
 });

@@ -112,6 +112,22 @@ const REDECLARED_BY_TF_1_15: Record<string, [string, ReturnType<typeof specOf>]>
       attrs: ["T: {half, float} = float"],
     },
   ],
+  AdjustHue: [
+    "core/ops/image_ops.cc: typed by T (half or float)",
+    {
+      inputs: ["images: T", "delta: float"],
+      outputs: ["output: T"],
+      attrs: ["T: {half, float} = float"],
+    },
+  ],
+  AdjustSaturation: [
+    "core/ops/image_ops.cc: typed by T (half or float)",
+    {
+      inputs: ["images: T", "scale: float"],
+      outputs: ["output: T"],
+      attrs: ["T: {half, float} = float"],
+    },
+  ],
 };
 
 /**

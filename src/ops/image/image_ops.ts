@@ -132,7 +132,7 @@ function fixFlipShape(image: Tensor, result: Tensor): Tensor {
  * Builds in the graph of `values` without a name scope of its own (TF functions that open
  * none), all or nothing.
  */
-function inGraphOf<T>(values: readonly unknown[], build: () => T): T {
+export function inGraphOf<T>(values: readonly unknown[], build: () => T): T {
   const graph = graphFromValues(values);
   return withDefaultGraph(graph, () => graph.atomically(build));
 }
