@@ -3,6 +3,7 @@ export {
   resizeBilinear,
   resizeNearestNeighbor,
   resizeBicubic,
+  resizeArea,
   type ResizeOpOptions,
 } from "../ops/image/resize_ops.js";
 export { cropAndResize, type CropAndResizeOptions } from "../ops/image/crop_and_resize.js";

@@ -37,6 +37,21 @@ describe("tf.image", () => {
     }
   });
 
+  it("resize_area(images, size, align_corners, name)", () => {
+    expectSameGraphs(
+      () => tf.image.resizeArea(img4(), [3, 4], true, "r"),
+      () => tf.image.resizeArea(img4(), [3, 4], { alignCorners: true, name: "r" }),
+      () => tf.image.resizeArea({ images: img4(), size: [3, 4], alignCorners: true, name: "r" }),
+    );
+    {
+      const x = img4();
+      expectRefused(
+        () => tf.image.resizeArea(x, [3, 4], { halfPixelCenters: true } as never),
+        /halfPixelCenters/,
+      );
+    }
+  });
+
   it("resize_images(images, size, method, align_corners, preserve_aspect_ratio, name)", () => {
     const pic = expectSameGraphs(
       () => tf.image.resizeImages(img3(), [3, 4], 1, true, false, "r"),

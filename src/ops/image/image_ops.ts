@@ -737,6 +737,8 @@ export const resizeImages = tfFunction("image.resizeImages", RESIZE_IMAGES_PARAM
       resized = buildResize("ResizeNearestNeighbor", images, size, align, false, undefined);
     } else if (method === 2 || method === "bicubic") {
       resized = buildResize("ResizeBicubic", images, size, align, false, undefined);
+    } else if (method === 3 || method === "area") {
+      resized = buildResize("ResizeArea", images, size, align, false, undefined);
     } else {
       throw new ValueError("Resize method is not implemented.");
     }

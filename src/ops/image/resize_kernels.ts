@@ -376,3 +376,74 @@ export function resizeBicubicGradValues(
   }
   return out;
 }
+
+/** resize_area_op.cc's `Bound`: clamps an index into `[0, limit)`. */
+function bound(v: number, limit: number): number {
+  return Math.min(limit - 1, Math.max(0, v));
+}
+
+/** The weight of input cell `i` in the output cell spanning `[lo, hi)` (`scale` its width). */
+function areaWeight(i: number, lo: number, hi: number, scale: number): number {
+  if (i < lo) return i + 1 > hi ? scale : f(i + 1 - lo);
+  return i + 1 > hi ? f(hi - i) : 1;
+}
+
+/**
+ * `ResizeArea`: each output value the area-weighted mean of the input cells its footprint
+ * covers, summed as TF's `ComputePatchSum` does (a row's cells, first and last weighted,
+ * then the rows by their weights, then times `1 / (height_scale * width_scale)`).
+ */
+export function resizeAreaValues(
+  input: ArrayLike<number>,
+  d: Nhwc,
+  outH: number,
+  outW: number,
+  alignCorners: boolean,
+): Float32Array {
+  const c = d.channels;
+  const out = new Float32Array(d.batch * outH * outW * c);
+  const hScale = resizeScale(d.height, outH, alignCorners);
+  const wScale = resizeScale(d.width, outW, alignCorners);
+  const xs = Array.from({ length: outW }, (_, x) => {
+    const lo = f(x * wScale);
+    const hi = f((x + 1) * wScale);
+    const start = Math.floor(lo);
+    const end = Math.ceil(hi);
+    return {
+      start,
+      end,
+      startScale: areaWeight(start, lo, hi, wScale),
+      endScale: areaWeight(end - 1, lo, hi, wScale),
+    };
+  });
+  const scale = f(1 / f(hScale * wScale));
+  let o = 0;
+  for (let b = 0; b < d.batch; b++) {
+    for (let y = 0; y < outH; y++) {
+      const lo = f(y * hScale);
+      const hi = f((y + 1) * hScale);
+      const rows: number[] = [];
+      const weights: number[] = [];
+      for (let i = Math.floor(lo); i < Math.ceil(hi); i++) {
+        weights.push(areaWeight(i, lo, hi, hScale));
+        rows.push((b * d.height + bound(i, d.height)) * d.width);
+      }
+      for (const xi of xs) {
+        for (let k = 0; k < c; k++) {
+          let sum = 0;
+          rows.forEach((row, r) => {
+            const at = (x: number): number => f(input[(row + bound(x, d.width)) * c + k] as number);
+            let sumY = f(at(xi.start) * xi.startScale);
+            if (xi.start + 1 !== xi.end) {
+              for (let x = xi.start + 1; x < xi.end - 1; x++) sumY = f(sumY + at(x));
+              sumY = f(sumY + f(at(xi.end - 1) * xi.endScale));
+            }
+            sum = f(sum + f(sumY * (weights[r] as number)));
+          });
+          out[o++] = f(sum * scale);
+        }
+      }
+    }
+  }
+  return out;
+}

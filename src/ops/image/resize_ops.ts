@@ -28,6 +28,7 @@ import {
   resizeBilinearValues,
   resizeNearestGradValues,
   resizeNearestValues,
+  resizeAreaValues,
   type Nhwc,
 } from "./resize_kernels.js";
 
@@ -273,6 +274,30 @@ registerOp({
   },
 });
 
+registerOp({
+  type: "ResizeArea",
+  opDef: {
+    inputs: ["images: T", "size: int32"],
+    outputs: ["resized_images: float"],
+    attrs: [`T: {${INT_TYPES}, half, float, double}`, "align_corners: bool = false"],
+  },
+  inferShapes: resizeInferShapes,
+  kernel: ([images, size], op) => {
+    const [d, h, w] = checkedResize(op, images as tfc.Tensor, size as tfc.Tensor);
+    const values = resizeAreaValues(
+      floatValues(images as tfc.Tensor),
+      d,
+      h,
+      w,
+      op.attrs.align_corners === true,
+    );
+    return [tfc.tensor4d(values, [d.batch, h, w, d.channels], "float32")];
+  },
+});
+
+// TensorFlow 1.15 registers no gradient for ResizeArea.
+noGradient(false, "ResizeArea");
+
 const RESIZABLE: readonly DType[] = ["float32", "int32", "int64"];
 
 function checkImagesDType(dtype: DType, type: string): void {
@@ -292,7 +317,7 @@ function checkImagesDType(dtype: DType, type: string): void {
  * `size`) converted in the op's scope, the static shape from TF's `ResizeShapeFn`.
  */
 export function buildResize(
-  type: "ResizeBilinear" | "ResizeNearestNeighbor" | "ResizeBicubic",
+  type: "ResizeBilinear" | "ResizeNearestNeighbor" | "ResizeBicubic" | "ResizeArea",
   images: unknown,
   size: unknown,
   alignCorners: boolean,
@@ -305,11 +330,12 @@ export function buildResize(
     const s = convertToTensor(size, { name: "size", dtype: "int32" });
     const shape = resizeShape(opNameOf(scope), type, x, s);
     const dtype: DType = type === "ResizeNearestNeighbor" ? x.dtype : "float32";
-    return makeOp(graph, type, scope, [x, s], [{ dtype, shape }], {
-      T: x.dtype,
-      align_corners: alignCorners,
-      half_pixel_centers: halfPixelCenters,
-    }).outputs[0] as Tensor;
+    // ResizeArea has no half_pixel_centers in TF 1.15.
+    const attrs =
+      type === "ResizeArea"
+        ? { T: x.dtype, align_corners: alignCorners }
+        : { T: x.dtype, align_corners: alignCorners, half_pixel_centers: halfPixelCenters };
+    return makeOp(graph, type, scope, [x, s], [{ dtype, shape }], attrs).outputs[0] as Tensor;
   });
 }
 
@@ -397,6 +423,29 @@ export const resizeBicubic = tfFunction(
   "image.resizeBicubic",
   RESIZE_OP_PARAMS,
   resizeWith("ResizeBicubic"),
+);
+
+/** `gen_image_ops.resize_area(images, size, align_corners=False, name=None)`. */
+const RESIZE_AREA_PARAMS = [
+  req("images", tensorKind),
+  req("size", tensorKind),
+  opt("alignCorners", booleanKind),
+  opt("name", stringKind),
+] as const;
+
+/**
+ * Resizes 4-D `images` to `size` by area averaging (`tf.image.resize_area`, op
+ * `ResizeArea`): each output pixel the mean of the input area it covers; float32 output.
+ *
+ * @example
+ * ```ts
+ * const x = tf.reshape(tf.constant([1, 3, 5, 7]), [1, 2, 2, 1]);
+ * using sess = new tf.Session();
+ * sess.run(tf.reshape(tf.image.resizeArea(x, [1, 1]), [1])); // ==> [4.]
+ * ```
+ */
+export const resizeArea = tfFunction("image.resizeArea", RESIZE_AREA_PARAMS, (a) =>
+  buildResize("ResizeArea", a.images, a.size, a.alignCorners ?? false, false, a.name),
 );
 
 /** A gradient op of the resize family, named after its type in the current scope. */

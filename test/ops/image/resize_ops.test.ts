@@ -59,12 +59,43 @@ describe("resizeImages (TF's ResizeImagesTest cases)", () => {
     got.forEach((v, i) => expect(Math.abs(v - (want[i] as number))).toBeLessThanOrEqual(1));
   });
 
+  it("area: TF's testResizeDownArea (atol 1) and the AREA cases of the upsizing tests", () => {
+    const data = [
+      128, 64, 32, 16, 8, 4, 4, 8, 16, 32, 64, 128, 128, 64, 32, 16, 8, 4, 5, 10, 15, 20, 25, 30,
+      30, 25, 20, 15, 10, 5, 5, 10, 15, 20, 25, 30,
+    ];
+    const want = [73, 33, 23, 39, 73, 33, 23, 39, 14, 16, 19, 21, 14, 16, 19, 21];
+    const got = flat(
+      tf.image.resizeImages(image(data, [1, 6, 6, 1], "int32"), [4, 4], tf.image.ResizeMethod.AREA),
+    );
+    got.forEach((v, i) => expect(Math.abs(v - (want[i] as number))).toBeLessThanOrEqual(1));
+    expect(flat(tf.image.resizeImages(image(UP, [1, 3, 2, 1]), [6, 4], 3))).toEqual([
+      64, 64, 32, 32, 64, 64, 32, 32, 32, 32, 64, 64, 32, 32, 64, 64, 50, 50, 100, 100, 50, 50, 100,
+      100,
+    ]);
+    const x = image([6, 3, 3, 6, 6, 9], [1, 3, 2, 1]);
+    expectClose(
+      flat(tf.image.resizeImages(x, [5, 4], 3, true)),
+      [6, 6, 6, 3, 6, 6, 6, 3, 3, 3, 3, 6, 3, 3, 3, 6, 6, 6, 6, 9],
+    );
+    // Downsizing by a non-integer factor weighs the partly covered cells.
+    expectClose(
+      flat(tf.image.resizeArea(image([1, 2, 3], [1, 1, 3, 1]), [1, 2])),
+      [1.3333334, 2.6666667],
+      1e-6,
+    );
+    expect(tf.image.resizeArea(image([1, 2, 3], [1, 1, 3, 1]), [1, 2]).op.attrs).toEqual({
+      T: "float32",
+      align_corners: false,
+    });
+  });
+
   it("downsizes 3-D and 4-D images (testResizeDown)", () => {
     const data = [
       127, 127, 64, 64, 127, 127, 64, 64, 64, 64, 127, 127, 64, 64, 127, 127, 50, 50, 100, 100, 50,
       50, 100, 100,
     ];
-    for (const method of [0, 1, 2]) {
+    for (const method of [0, 1, 2, 3]) {
       const y4 = tf.image.resizeImages(image(data, [1, 6, 4, 1]), [3, 2], method);
       const y3 = tf.image.resizeImages(image(data, [6, 4, 1]), [3, 2], method);
       expect(y4.shape.toString()).toBe("(1, 3, 2, 1)");
