@@ -60,6 +60,7 @@ import { abs, identity, round, rsqrt, sqrt, square } from "../math/unary.js";
 import { relu } from "../nn/activations.js";
 import { randomUniform } from "../random/random_ops.js";
 import { buildResize } from "./resize_ops.js";
+import { assertEqual, assertGreaterEqual, assertPositive } from "./check_ops.js";
 
 /*
  * TF 1.15's image_ops_impl.py functions, built from the same ops under the same names:
@@ -95,16 +96,12 @@ function checkAtLeast3D(image: Tensor): Operation[] {
     throw new ValueError(`all dims of 'image.shape' must be > 0: ${shown.toString()}`);
   }
   if (s.isFullyDefined()) return [];
-  const positive = inOpScope(null, "assert_positive", [image], () => {
-    const sh = shapeOf(image);
-    const ok = reduceAll(less(0, sh));
-    return assertOp(ok, ["all dims of 'image.shape' must be > 0.", sh], 3);
-  });
-  const atLeast3 = inOpScope(null, "assert_greater_equal", [image], () => {
-    const r = rankOf(image);
-    const ok = reduceAll(greaterEqual(r, 3));
-    return assertOp(ok, ["'image' must be at least three-dimensional.", r], 3);
-  });
+  const positive = assertPositive(shapeOf(image), ["all dims of 'image.shape' must be > 0."]);
+  const atLeast3 = assertGreaterEqual(
+    rankOf(image),
+    3,
+    "'image' must be at least three-dimensional.",
+  );
   return [positive, atLeast3];
 }
 
@@ -1094,19 +1091,15 @@ export const grayscaleToRgb = tfFunction("image.grayscaleToRgb", IMAGES_NAME_PAR
     const checks: Operation[] = [];
     if (!images.shape.isFullyDefined()) {
       checks.push(
-        inOpScope(null, "assert_equal", [images], () =>
-          assertOp(
-            reduceAll(equal(shapeOf(images).get(-1), 1)),
-            ["Last dimension of a grayscale image should be size 1."],
-            3,
-          ),
+        assertEqual(
+          shapeOf(images).get(-1),
+          1,
+          "Last dimension of a grayscale image should be size 1.",
         ),
-        inOpScope(null, "assert_greater_equal", [images], () =>
-          assertOp(
-            reduceAll(greaterEqual(rankOf(images), 3)),
-            ["A grayscale image must be at least two-dimensional."],
-            3,
-          ),
+        assertGreaterEqual(
+          rankOf(images),
+          3,
+          "A grayscale image must be at least two-dimensional.",
         ),
       );
     }
