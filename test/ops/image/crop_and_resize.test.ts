@@ -138,3 +138,53 @@ describe("CropAndResize gradients", () => {
     expect((forBoxes as tf.Tensor).op.type).toBe("CropAndResizeGradBoxes");
   });
 });
+
+describe("the image ops through GraphDef export and import", () => {
+  it("imported ops get TF's shapes from the shape functions and compute the same values", () => {
+    const g = new tf.Graph();
+    const names = g.asDefault(() => {
+      const x = tf.placeholder(tf.float32, [2, 5, 6, 3], { name: "x" });
+      const boxes = tf.constant([
+        [0, 0, 1, 1],
+        [0.2, 0.1, 0.7, 0.9],
+      ]);
+      const ys = [
+        tf.image.resizeBilinear(x, [7, 4], true),
+        tf.image.resizeNearestNeighbor(x, [3, 9], false, true),
+        tf.image.resizeBicubic(x, [4, 4]),
+        tf.image.resizeArea(x, [2, 3]),
+        tf.image.cropAndResize(x, boxes, tf.constant([1, 0], { dtype: "int32" }), [3, 3]),
+        tf.image.adjustContrast(x, 1.5),
+        tf.image.adjustHue(x, 0.2),
+        tf.image.adjustSaturation(x, 0.5),
+        tf.image.rgbToHsv(x),
+      ];
+      // Every op but ResizeArea (no gradient in TF 1.15) differentiated.
+      const differentiable = [ys[0], ys[1], ys[2], ys[4]] as tf.Tensor[];
+      const [grad] = tf.gradients(tf.addN(differentiable.map((y) => tf.reduceSum(y))), [x]);
+      return [...ys, grad as tf.Tensor].map((t) => [t.name, t.shape.toString()] as const);
+    });
+    const graphDef = g.asGraphDef();
+    const imported = new tf.Graph();
+    imported.asDefault(() => tf.importGraphDef(graphDef, { name: "" }));
+    const values = Array.from({ length: 180 }, (_, i) => ((i * 29) % 61) / 60);
+    const feed = (graph: tf.Graph) =>
+      new Map([
+        [
+          graph.getTensorByName("x:0"),
+          new tf.NDArray(Float32Array.from(values), [2, 5, 6, 3], "float32"),
+        ],
+      ]);
+    using before = new tf.Session({ graph: g });
+    using after = new tf.Session({ graph: imported });
+    for (const [name, shape] of names) {
+      const t = imported.getTensorByName(name);
+      expect(t.shape.toString(), name).toBe(shape);
+      const want = before.run(g.getTensorByName(name), feed(g) as never) as tf.NDArray;
+      const got = after.run(t, feed(imported) as never) as tf.NDArray;
+      expect(Array.from(got.data as Float32Array), name).toEqual(
+        Array.from(want.data as Float32Array),
+      );
+    }
+  });
+});
