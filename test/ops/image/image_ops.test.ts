@@ -392,3 +392,24 @@ describe("color adjustments", () => {
     expect(flat(dx)).toEqual(range(25).map((i) => (i % 5 === 4 ? 0 : 1)));
   });
 });
+
+describe("gradients through the composite functions", () => {
+  it("standardization, flips, crops and pads differentiate as their ops do", async () => {
+    const { checkGradients } = await import("../../gradients/helpers.js");
+    await checkGradients({
+      inputs: [{ shape: [2, 3, 4, 2] }],
+      graph: (x) => tf.image.perImageStandardization(x),
+      step: 1e-3,
+      fdTol: 2e-2,
+    });
+    await checkGradients({
+      inputs: [{ shape: [3, 4, 2] }],
+      graph: (x) =>
+        tf.image.resizeImageWithCropOrPad(tf.image.flipLeftRight(tf.image.rot90(x, 1)), 3, 5),
+    });
+    await checkGradients({
+      inputs: [{ shape: [5, 5, 1] }],
+      graph: (x) => tf.image.padToBoundingBox(tf.image.centralCrop(x, 0.6), 1, 0, 4, 4),
+    });
+  });
+});
