@@ -18,9 +18,13 @@ export {
   padToBoundingBox,
   cropToBoundingBox,
   resizeImageWithCropOrPad,
+  // TF 1.15 exports it under both names.
+  resizeImageWithCropOrPad as resizeWithCropOrPad,
   centralCrop,
   ResizeMethod,
   resizeImages,
+  // `tf.image.resize` is `resize_images` in TF 1.15 (v1 export).
+  resizeImages as resize,
   type ResizeImagesOptions,
   randomCrop,
   convertImageDtype,

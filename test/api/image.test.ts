@@ -37,6 +37,15 @@ describe("tf.image", () => {
     }
   });
 
+  it("TF 1.15's second names: image.resize, image.resize_with_crop_or_pad, image.transpose", () => {
+    expect(tf.image.resize).toBe(tf.image.resizeImages);
+    expect(tf.image.resizeWithCropOrPad).toBe(tf.image.resizeImageWithCropOrPad);
+    expectSameGraphs(
+      () => tf.image.transpose(img3()),
+      () => tf.image.transposeImage(img3()),
+    );
+  });
+
   it("resize_area(images, size, align_corners, name)", () => {
     expectSameGraphs(
       () => tf.image.resizeArea(img4(), [3, 4], true, "r"),
