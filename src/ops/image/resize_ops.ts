@@ -41,8 +41,17 @@ import {
 
 const INT_TYPES = "int8, uint8, int16, uint16, int32, int64";
 
-function resizeAttrs(op: { attrs: Readonly<Record<string, unknown>> }): [boolean, boolean] {
+/** The two attrs as the op holds them (for its gradient, which copies them). */
+function attrPair(op: Operation): [boolean, boolean] {
   return [op.attrs.align_corners === true, op.attrs.half_pixel_centers === true];
+}
+
+function resizeAttrs(op: Operation): [boolean, boolean] {
+  const align = op.attrs.align_corners === true;
+  const half = op.attrs.half_pixel_centers === true;
+  // ImageResizerState's check, made before any other by TF's resize kernels.
+  if (align && half) fail(op, "If half_pixel_centers is True, align_corners must be False.");
+  return [align, half];
 }
 
 function fail(op: Operation, message: string): never {
@@ -201,7 +210,8 @@ registerOp({
     if (s.size !== 2) fail(op, `shape_t must have two elements[${s.shape.join(",")}]`);
     const [h, w] = readInts(s) as [number, number];
     if (!(h > 0 && w > 0)) fail(op, "shape_t's elements must be positive");
-    const [align, half] = resizeAttrs(op);
+    // TF's nearest-neighbor gradient kernel makes no align/half-pixel check.
+    const [align, half] = attrPair(op);
     const d = dimsOf(g);
     const values = resizeNearestGradValues(
       g.dataSync() as Float32Array | Int32Array,
@@ -468,7 +478,7 @@ registerGradient("ResizeBilinear", (op, grads) => {
   const grad = grads[0] ?? null;
   if (grad === null) return [null, null];
   const image = op.inputs[0] as Tensor;
-  const [align, half] = resizeAttrs(op);
+  const [align, half] = attrPair(op);
   return [
     gradOp(op.graph, "ResizeBilinearGrad", [grad, image], image, {
       T: image.dtype,
@@ -484,7 +494,7 @@ registerGradient("ResizeBicubic", (op, grads) => {
   const grad = grads[0] ?? null;
   const image = op.inputs[0] as Tensor;
   if (grad === null || image.dtype !== "float32") return [null, null];
-  const [align, half] = resizeAttrs(op);
+  const [align, half] = attrPair(op);
   return [
     gradOp(op.graph, "ResizeBicubicGrad", [grad, image], image, {
       T: image.dtype,
@@ -505,7 +515,7 @@ registerGradient("ResizeNearestNeighbor", (op, grads) => {
   const image = op.inputs[0] as Tensor;
   const dims = image.shape.dims;
   const known = dims !== null && dims[1] !== null && dims[2] !== null;
-  const [align, half] = resizeAttrs(op);
+  const [align, half] = attrPair(op);
   const graph = op.graph;
   const size: Tensor | null = known ? null : shapeOf(image).get("1:3");
   return [

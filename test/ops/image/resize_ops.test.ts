@@ -242,6 +242,11 @@ describe("the resize ops", () => {
     t.dispose();
   });
 
+  it("refuses align_corners with half_pixel_centers at run time, as TF's kernels", () => {
+    const y = tf.image.resizeBilinear(tf.ones([1, 2, 2, 1]), [3, 3], true, true);
+    expect(() => run(y)).toThrow("If half_pixel_centers is True, align_corners must be False.");
+  });
+
   it("fails at run time on a non-positive size, as TF's kernel", () => {
     const size = tf.placeholder(tf.int32, [2]);
     const y = tf.image.resizeBilinear(tf.ones([1, 2, 2, 1]), size);
