@@ -35,6 +35,7 @@ export {
   perImageStandardization,
   adjustGamma,
   grayscaleToRgb,
+  rgbToGrayscale,
   totalVariation,
   imageGradients,
 } from "../ops/image/image_ops.js";

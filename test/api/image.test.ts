@@ -206,6 +206,11 @@ describe("tf.image", () => {
       () => tf.image.grayscaleToRgb(gray(), { name: "g2" }),
     );
     expectSameGraphs(
+      () => tf.image.rgbToGrayscale(img4(), "g"),
+      () => tf.image.rgbToGrayscale(img4(), { name: "g" }),
+      () => tf.image.rgbToGrayscale({ images: img4(), name: "g" }),
+    );
+    expectSameGraphs(
       () => tf.image.totalVariation(img4(), "tv"),
       () => tf.image.totalVariation({ images: img4(), name: "tv" }),
     );

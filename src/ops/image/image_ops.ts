@@ -58,6 +58,7 @@ import { floormod } from "../math/integer_div.js";
 import { reduceAll, reduceMean, reduceProd, reduceSum } from "../math/reduce.js";
 import { abs, identity, round, rsqrt, sqrt, square } from "../math/unary.js";
 import { relu } from "../nn/activations.js";
+import { tensordotLastFirst } from "../math/tensordot.js";
 import { randomUniform } from "../random/random_ops.js";
 import { buildResize } from "./resize_ops.js";
 import { assertEqual, assertGreaterEqual, assertPositive } from "./check_ops.js";
@@ -1068,6 +1069,26 @@ export const adjustGamma = tfFunction("image.adjustGamma", GAMMA_PARAMS, (a) =>
 );
 
 const IMAGES_NAME_PARAMS = [req("images", tensorKind), opt("name", stringKind)] as const;
+
+/**
+ * The luma of RGB images, `0.2989 R + 0.5870 G + 0.1140 B`, keeping a last dim of 1
+ * (`tf.image.rgb_to_grayscale`: a `Tensordot` over the channels).
+ *
+ * @example
+ * ```ts
+ * using sess = new tf.Session();
+ * sess.run(tf.image.rgbToGrayscale(tf.constant([[[1, 1, 1]]]))); // ==> [[[0.99990004]]]
+ * ```
+ */
+export const rgbToGrayscale = tfFunction("image.rgbToGrayscale", IMAGES_NAME_PARAMS, (a) =>
+  inOpScope(a.name, "rgb_to_grayscale", [a.images], (scope) => {
+    const images = convertToTensor(a.images, { name: "images" });
+    const orig = images.dtype;
+    const flt = convertImage(images, "float32", false);
+    const gray = expandDims(tensordotLastFirst(flt, [0.2989, 0.587, 0.114]), -1);
+    return convertImage(gray, orig, false, scope);
+  }),
+);
 
 /**
  * Repeats the single channel of grayscale images three times

@@ -376,6 +376,23 @@ describe("color adjustments", () => {
     );
   });
 
+  it("rgb_to_grayscale (RGBToGrayscaleTest): a Tensordot over the channels, names as TF", () => {
+    const x = img([1, 2, 3, 4, 10, 1], [1, 1, 2, 3]);
+    const y = tf.image.rgbToGrayscale(x);
+    expect(y.shape.toString()).toBe("(1, 1, 2, 1)");
+    expectClose(flat(y), [0.2989 + 2 * 0.587 + 3 * 0.114, 4 * 0.2989 + 10 * 0.587 + 0.114], 1e-6);
+    expect(y.op.name).toBe("rgb_to_grayscale");
+    expect(y.op.inputs[0]?.op.inputs[0]?.op.name).toBe("rgb_to_grayscale/Tensordot");
+    const p = tf.placeholder(tf.float32, [null, null, 3]);
+    const g = tf.image.rgbToGrayscale(p);
+    expect(g.shape.toString()).toBe("(?, ?, 1)");
+    const feed = new Map([[p, [[[1, 2, 3]], [[4, 10, 1]]]]]);
+    expectClose(flat(g, feed), flat(y), 1e-6);
+    expect(
+      tf.image.grayscaleToRgb(tf.image.rgbToGrayscale(tf.ones([2, 2, 3]))).shape.toString(),
+    ).toBe("(2, 2, 3)");
+  });
+
   it("total_variation and image_gradients", () => {
     const a = img([1, 2, 4, 8, 16, 32], [2, 3, 1]);
     // Rows [1 2 4], [8 16 32]: |8-1| + |16-2| + |32-4| down, |2-1| + |4-2| + |16-8| + |32-16| across.
