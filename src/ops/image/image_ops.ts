@@ -21,7 +21,7 @@ import {
   tfFunction,
   type OptionsOf,
 } from "../../graph/call_args.js";
-import { graphFromValues, withNameScope } from "../../scope/name_scope.js";
+import { graphFromValues, nameScope, withNameScope } from "../../scope/name_scope.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { noGradient, registerOp } from "../registry.js";
@@ -52,12 +52,10 @@ import {
   maximum,
   minimum,
   multiply,
-  subtract,
 } from "../math/binary.js";
 import { floormod } from "../math/integer_div.js";
 import { reduceAll, reduceMean, reduceProd, reduceSum } from "../math/reduce.js";
 import { abs, identity, round, rsqrt, sqrt, square } from "../math/unary.js";
-import { relu } from "../nn/activations.js";
 import { tensordotLastFirst } from "../math/tensordot.js";
 import { randomUniform } from "../random/random_ops.js";
 import { buildResize } from "./resize_ops.js";
@@ -1008,7 +1006,8 @@ export const randomContrast = tfFunction("image.randomContrast", RANDOM_CONTRAST
 
 /**
  * Scales each image to zero mean and unit variance (`tf.image.per_image_standardization`):
- * `(x - mean) / max(stddev, 1 / sqrt(numElements))` over the last three dims.
+ * `(x - mean) / max(stddev, 1 / sqrt(numElements))` over the last three dims, converted
+ * back to the image's dtype (saturating) as TF 1.15 does.
  *
  * @example
  * ```ts
@@ -1023,23 +1022,37 @@ export const perImageStandardization = tfFunction(
   (a) =>
     inOpScope(null, "per_image_standardization", [a.image], (scope) => {
       let image = assertAtLeast3D(convertToTensor(a.image, { name: "image" }));
+      const orig = image.dtype;
+      if (orig !== "float32") image = convertImage(image, "float32", false);
       const numPixels = reduceProd(shapeOf(image).get("-3:"));
-      image = cast(image, "float32");
-      const mean = reduceMean(image, [-1, -2, -3], { keepdims: true });
-      let variance = subtract(
-        reduceMean(square(image), [-1, -2, -3], { keepdims: true }),
-        square(mean),
+      const axes = [-1, -2, -3];
+      const mean = reduceMean(image, axes, { keepdims: true });
+      // Apply a minimum normalization that protects against uniform images.
+      const stddev = reduceStd(image, axes);
+      const minStddev = rsqrt(cast(numPixels, image.dtype));
+      const adjusted = maximum(stddev, minStddev);
+      const centered = image.sub(mean);
+      const standardized = inOpScope(scope, "div", [centered, adjusted], (s, graph) =>
+        binaryOpIn(s, graph, "RealDiv", centered, adjusted),
       );
-      variance = relu(variance);
-      const stddev = sqrt(variance);
-      const minStddev = rsqrt(cast(numPixels, "float32"));
-      const scale = maximum(stddev, minStddev);
-      const centered = subtract(image, mean);
-      return inOpScope(scope, "div", [centered, scale], (s, graph) =>
-        binaryOpIn(s, graph, "RealDiv", centered, scale),
-      );
+      return convertImage(standardized, orig, true);
     }),
 );
+
+/**
+ * `math_ops.reduce_std(x, axis, keepdims=True)`: the square root of `reduce_variance`,
+ * the mean squared deviation from the mean, under TF's scopes.
+ */
+function reduceStd(x: Tensor, axis: number[]): Tensor {
+  return nameScope("reduce_std", () => {
+    const variance = nameScope("reduce_variance", () => {
+      const means = reduceMean(x, axis, { keepdims: true });
+      const squaredDeviations = square(x.sub(means));
+      return reduceMean(squaredDeviations, axis, { keepdims: true });
+    });
+    return sqrt(variance);
+  });
+}
 
 const GAMMA_PARAMS = [
   req("image", tensorKind),

@@ -323,8 +323,14 @@ describe("color adjustments", () => {
     const mean = 49.5;
     const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / 100);
     const y = tf.image.perImageStandardization(img(values, [10, 10, 1]));
-    expect(y.op.name).toBe("per_image_standardization");
-    expect(y.op.type).toBe("RealDiv");
+    // TF 1.15 converts the result back to the image's dtype: an Identity for float32.
+    expect(y.op.name).toBe("per_image_standardization/Identity");
+    expect(y.op.inputs[0]?.op.name).toBe("per_image_standardization");
+    expect(y.op.inputs[0]?.op.type).toBe("RealDiv");
+    expect(opList()).toContain(
+      "per_image_standardization/reduce_std/reduce_variance/Square:Square",
+    );
+    expect(opList()).toContain("per_image_standardization/reduce_std/Sqrt:Sqrt");
     expectClose(
       flat(y),
       values.map((v) => (v - mean) / std),
@@ -332,9 +338,14 @@ describe("color adjustments", () => {
     );
     // A uniform image divides by 1 / sqrt(numElements) instead of a zero stddev.
     expect(flat(tf.image.perImageStandardization(tf.ones([2, 2, 1])))).toEqual([0, 0, 0, 0]);
-    // A batch: each image on its own statistics, int input cast to float.
-    const batch = img([1, 3, 10, 30], [2, 1, 2, 1], "int32");
+    // A batch: each image on its own statistics.
+    const batch = img([1, 3, 10, 30], [2, 1, 2, 1]);
     expectClose(flat(tf.image.perImageStandardization(batch)), [-1, 1, -1, 1], 1e-6);
+    // An int32 image is converted to float32 ([0, 0.5]) and the result (±0.25 / rsqrt(2),
+    // the minimum stddev) back to int32, scaled by 2**31.
+    const ints = tf.image.perImageStandardization(img([0, 1 << 30], [1, 2, 1], "int32"));
+    expect(ints.dtype).toBe("int32");
+    expect(flat(ints)).toEqual([-759250112, 759250112]);
   });
 
   it("adjust_gamma, convert_image_dtype, grayscale_to_rgb", () => {
