@@ -7,9 +7,10 @@
  * why the tutorial makes every variable with `tf.get_variable`: the second tower reuses the
  * first tower's weights through `tf.get_variable_scope().reuse_variables()`.
  *
- * The images are synthetic: random 24×24×3 batches (the size of the tutorial's distorted
- * inputs) whose mean colour depends on the label, drawn in the graph as the tutorial's input
- * queue is, so that no placeholders are fed. `tf.setRandomSeed` makes every run the same.
+ * The images are synthetic: random 32×32×3 batches (CIFAR-10's size) whose mean colour
+ * depends on the label, drawn in the graph as the tutorial's input queue is, so that no
+ * placeholders are fed; `distortedInputs` applies the tutorial's `tf.image` distortions to
+ * them. `tf.setRandomSeed` makes every run the same.
  *
  * Differences from the tutorial, each for a reason given where it happens:
  * - scopeflow has no `tf.nn.lrn`; `lrn()` below computes the same formula from other ops.
@@ -24,6 +25,7 @@ import * as tf from "../src/index.js";
 await tf.ready();
 
 // Global constants of cifar10.py and cifar10_input.py.
+const CIFAR_SIZE = 32;
 const IMAGE_SIZE = 24;
 const NUM_CLASSES = 10;
 const NUM_EXAMPLES_PER_EPOCH_FOR_TRAIN = 50000;
@@ -78,7 +80,13 @@ function lrn(
   });
 }
 
-/** The synthetic stand-in for `cifar10.distorted_inputs()`: a new batch on every run. */
+/**
+ * `cifar10_input.distorted_inputs()` on synthetic images: a batch of 32×32×3 images with
+ * pixel values in [0, 255] (the tutorial's `uint8image` cast to float) is distorted as the
+ * tutorial distorts each image it reads — a random 24×24 crop, a random left-right flip,
+ * random brightness and contrast, then per-image standardization — one image at a time by
+ * `tf.mapFn`, where the tutorial's input queue batches single distorted images.
+ */
 function distortedInputs(batchSize: number): [tf.Tensor, tf.Tensor] {
   return tf.nameScope("input", () => {
     const labels = tf.randomUniform([batchSize], {
@@ -87,9 +95,24 @@ function distortedInputs(batchSize: number): [tf.Tensor, tf.Tensor] {
       dtype: tf.int32,
     });
     // One mean colour per class, so that there is something to learn.
-    const colours = tf.randomUniform([NUM_CLASSES, 1, 1, 3], { minval: -1, maxval: 1 });
-    const noise = tf.randomNormal([batchSize, IMAGE_SIZE, IMAGE_SIZE, 3]);
-    const images = noise.add(tf.gather(colours, labels));
+    const colours = tf.randomUniform([NUM_CLASSES, 1, 1, 3], { minval: 64, maxval: 192 });
+    const noise = tf.randomNormal([batchSize, CIFAR_SIZE, CIFAR_SIZE, 3], { stddev: 32 });
+    const raw = tf.clipByValue(noise.add(tf.gather(colours, labels)), 0, 255);
+    const images = tf.nameScope("data_augmentation", () =>
+      tf.mapFn((image: tf.Tensor) => {
+        // Randomly crop a [height, width] section of the image.
+        let distorted = tf.image.randomCrop(image, [IMAGE_SIZE, IMAGE_SIZE, 3]);
+        // Randomly flip the image horizontally.
+        distorted = tf.image.randomFlipLeftRight(distorted);
+        // The tutorial's distortions, in its order (they do not commute).
+        distorted = tf.image.randomBrightness(distorted, 63);
+        distorted = tf.image.randomContrast(distorted, 0.2, 1.8);
+        // Subtract off the mean and divide by the variance of the pixels.
+        const floatImage = tf.image.perImageStandardization(distorted);
+        floatImage.setShape([IMAGE_SIZE, IMAGE_SIZE, 3]);
+        return floatImage;
+      }, raw),
+    ) as tf.Tensor;
     return [images, labels];
   });
 }

@@ -37,6 +37,8 @@ export * as summary from "./namespaces/summary.js";
 export * as graphUtil from "./namespaces/graph_util.js";
 export * as strings from "./namespaces/strings.js";
 export * as savedModel from "./namespaces/saved_model.js";
+export * as image from "./namespaces/image.js";
+export { randomCrop } from "./ops/image/image_ops.js";
 export { clipByValue, clipByNorm, globalNorm, clipByGlobalNorm } from "./train/clip_ops.js";
 export { gradients, type GradientsOptions, type Gradient } from "./gradients/gradients.js";
 export { IndexedSlices } from "./ops/indexed_slices.js";

@@ -45,6 +45,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "StackPopV2",
   // sparse_grad.py
   "SparseToDense",
+  // image_ops_impl.py
+  "HSVToRGB",
   // string_ops.py
   "StringJoin",
   // logging_ops.py

@@ -1,18 +1,18 @@
-import type { Tensor, TensorLike } from "../graph/tensor.js";
-import { concat } from "../ops/array/concat.js";
-import { gather } from "../ops/array/gather.js";
-import { reshape } from "../ops/array/reshape.js";
-import { shape as shapeOf } from "../ops/array/shape.js";
-import { stack } from "../ops/array/stack.js";
-import { transpose } from "../ops/array/transpose.js";
-import { convertToTensor } from "../ops/convert.js";
-import { matmul } from "../ops/math/matmul.js";
-import { reduceProd } from "../ops/math/reduce.js";
-import { nameScope } from "../scope/name_scope.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { concat } from "../array/concat.js";
+import { gather } from "../array/gather.js";
+import { reshape } from "../array/reshape.js";
+import { shape as shapeOf } from "../array/shape.js";
+import { stack } from "../array/stack.js";
+import { transpose } from "../array/transpose.js";
+import { convertToTensor } from "../convert.js";
+import { matmul } from "./matmul.js";
+import { reduceProd } from "./reduce.js";
+import { nameScope } from "../../scope/name_scope.js";
 
 /*
  * `math_ops.tensordot(a, b, [[rank(a) - 1], [0]])`, the contraction `Dense` uses for inputs
- * of rank > 2, built from the same ops as TensorFlow 1.15 under `Tensordot/`: the input is
+ * of rank > 2 (and `rgb_to_grayscale`, whose `[-1, -1]` on 1-D weights is the same), built from the same ops as TensorFlow 1.15 under `Tensordot/`: the input is
  * reshaped to a matrix (statically when its shape is fully known, else through `Shape`,
  * `GatherV2`, `Prod`, `concat`, `stack`, `transpose`), multiplied (`MatMul`), and reshaped
  * back by the op named `Tensordot` itself.
@@ -31,14 +31,16 @@ export function tensordotLastFirst(aLike: TensorLike, bLike: TensorLike): Tensor
     const rank = aDims.length;
     const bDims = b.shape.asList() as number[];
     const bFree = bDims.slice(1);
-    // `b`'s axes [0] come first already: TensorFlow reshapes it only when it is not 2-D.
-    const bMatrix = bDims.length === 2 ? b : reshape(b, [bDims[0] as number, product(bFree)]);
+    // `b`'s axes [0] come first already: TensorFlow reshapes it only when it is not 2-D,
+    // after reshaping `a`.
+    const bMatrix = (): Tensor =>
+      bDims.length === 2 ? b : reshape(b, [bDims[0] as number, product(bFree)]);
     const freeStatic = aDims.slice(0, rank - 1);
     if (a.shape.isFullyDefined()) {
       const free = freeStatic as number[];
       const newShape = [product(free), aDims[rank - 1] as number];
       const aMatrix = rank === 2 ? a : reshape(a, newShape);
-      const ab = matmul(aMatrix, bMatrix);
+      const ab = matmul(aMatrix, bMatrix());
       return reshape(ab, [...free, ...bFree], { name: scope });
     }
     const axes = convertToTensor([rank - 1], { dtype: "int32", name: "axes" });
@@ -54,7 +56,7 @@ export function tensordotLastFirst(aLike: TensorLike, bLike: TensorLike): Tensor
     const perm = concat([free, axes], 0);
     const newShape = stack([prodFree, prodAxes]);
     const aMatrix = reshape(transpose(a, { perm }), newShape);
-    const ab = matmul(aMatrix, bMatrix);
+    const ab = matmul(aMatrix, bMatrix());
     const bFreeT = convertToTensor(bFree, { dtype: "int32" });
     const out = reshape(ab, concat([freeDims, bFreeT], 0), { name: scope });
     out.setShape([...freeStatic, ...bFree]);
