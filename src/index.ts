@@ -231,3 +231,7 @@ export {
 export type { DeviceFunction } from "./graph/graph.js";
 export { floordiv, truncatediv, floormod } from "./ops/math/integer_div.js";
 export { initializeAllVariables } from "./variables/collections.js";
+
+// ops-array: everyday array functions (TF 1.15's array_ops, sort_ops, linalg).
+export { gatherNd, scatterNd } from "./ops/array/gather_nd.js";
+export { sort, argsort } from "./ops/array/top_k.js";

@@ -26,7 +26,13 @@ import { shapeN } from "../ops/array/shape.js";
 import { unsortedSegmentSum } from "../ops/math/segment.js";
 import { cast } from "../ops/array/cast.js";
 import { IndexedSlices } from "../ops/indexed_slices.js";
-import { g0, pySub, shapeOf } from "./grad_util.js";
+import { g0, pyAdd, pyMul, pySub, shapeOf } from "./grad_util.js";
+import { gatherNdOp, scatterNdOp } from "../ops/array/gather_nd.js";
+import { gather } from "../ops/array/gather.js";
+import { zeros } from "../ops/array/fill.js";
+import { sliceHelper } from "../ops/array/strided_slice.js";
+import { reduceProd } from "../ops/math/reduce.js";
+import "../ops/array/top_k.js";
 // StridedSlice's gradients (the block at the end of this file).
 import { shape as shapeAs } from "../ops/array/shape.js";
 import {
@@ -339,4 +345,43 @@ registerGradient("StridedSliceGrad", (op, grads) => {
     m.shrinkAxisMask,
   );
   return [null, null, null, null, out];
+});
+
+// ops-array: GatherNd, ScatterNd, TopKV2, BroadcastTo and the matrix diagonal ops.
+
+registerGradient("GatherNd", (op, grads) => {
+  const ref = op.inputs[0] as Tensor;
+  const indices = op.inputs[1] as Tensor;
+  const grad = g0(grads);
+  const refShape = shapeAs(ref, { outType: indices.dtype });
+  const dims = indices.shape.dims;
+  if (dims !== null && dims.length === 2 && dims[1] === 1) {
+    return [new IndexedSlices(grad, squeeze(indices, { axis: -1 }), refShape), null];
+  }
+  return [scatterNdOp(indices, grad, refShape), null];
+});
+
+registerGradient("ScatterNd", (op, grads) => [
+  null,
+  gatherNdOp(g0(grads), op.inputs[0] as Tensor),
+  null,
+]);
+
+// nn_grad.py's `_TopKGrad`: the values' gradient scattered back to the positions chosen,
+// index arithmetic in int64 as TF 1.15 does it.
+registerGradient("TopKV2", (op, grads) => {
+  const grad = g0(grads);
+  const inShape = shapeAs(in0(op));
+  const indices = op.outputs[1] as Tensor;
+  const indShape = shapeAs(indices);
+  const indLastdim = gather(cast(indShape, "int64"), pySub(size(indShape), 1));
+  const ind2d = reshape(indices, stack([-1, indLastdim]));
+  const inLastdim = gather(cast(inShape, "int64"), pySub(size(inShape), 1));
+  const outerdim = sliceHelper(shapeAs(ind2d), [0]);
+  const offsets = range(0, pyMul(cast(outerdim, "int64"), inLastdim), inLastdim);
+  const ind = reshape(pyAdd(ind2d, cast(expandDims(offsets, -1), "int32")), [-1]);
+  return [
+    reshape(scatterNdOp(expandDims(ind, -1), reshape(grad, [-1]), [reduceProd(inShape)]), inShape),
+    zeros([], { dtype: "int32" }),
+  ];
 });

@@ -51,3 +51,5 @@ export {
   type SampledSoftmaxLossOptions,
 } from "../ops/nn/sampled_losses.js";
 export { zeroFraction } from "../ops/nn/zero_fraction.js";
+// ops-array: top_k.
+export { topK } from "../ops/array/top_k.js";
