@@ -235,3 +235,14 @@ export { initializeAllVariables } from "./variables/collections.js";
 // ops-array: everyday array functions (TF 1.15's array_ops, sort_ops, linalg).
 export { gatherNd, scatterNd } from "./ops/array/gather_nd.js";
 export { sort, argsort } from "./ops/array/top_k.js";
+export {
+  diag,
+  eye,
+  matrixBandPart,
+  matrixDiag,
+  matrixDiagPart,
+  matrixSetDiag,
+  matrixTranspose,
+  trace,
+} from "./ops/linalg/matrix_diag.js";
+export { diagPart } from "./ops/linalg/diag_part.js";

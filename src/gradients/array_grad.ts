@@ -33,6 +33,17 @@ import { zeros } from "../ops/array/fill.js";
 import { sliceHelper } from "../ops/array/strided_slice.js";
 import { reduceProd } from "../ops/math/reduce.js";
 import "../ops/array/top_k.js";
+import {
+  diag,
+  matrixBandPart,
+  matrixDiagOp,
+  matrixDiagPartOp,
+  matrixSetDiagOp,
+} from "../ops/linalg/matrix_diag.js";
+import { diagPart } from "../ops/linalg/diag_part.js";
+import { reduceMin } from "../ops/math/reduce.js";
+import { TensorShape } from "../graph/tensor_shape.js";
+import type { Packable } from "../ops/convert.js";
 // StridedSlice's gradients (the block at the end of this file).
 import { shape as shapeAs } from "../ops/array/shape.js";
 import {
@@ -298,7 +309,6 @@ notDifferentiable(
 // No gradient in TensorFlow: `Where`'s output is an index list.
 noGradient(false, "Where", "Placeholder", "PlaceholderV2");
 // TensorFlow's `_DiagPartGrad` (a `Diag` op); `DynamicStitch`'s is in data_flow_grad.ts.
-noGradient(true, "DiagPart");
 
 registerGradient("ReverseV2", (op, grads) => [reverse(g0(grads), op.inputs[1] as Tensor), null]);
 
@@ -385,3 +395,52 @@ registerGradient("TopKV2", (op, grads) => {
     zeros([], { dtype: "int32" }),
   ];
 });
+
+registerGradient("MatrixDiag", (_op, grads) => [matrixDiagPartOp(g0(grads))]);
+
+registerGradient("MatrixDiagPart", (op, grads) => {
+  const dims = in0(op).shape.dims;
+  const m = dims === null ? null : (dims[dims.length - 2] ?? null);
+  const n = dims === null ? null : (dims[dims.length - 1] ?? null);
+  if (m !== null && n !== null && m === n) return [matrixDiagOp(g0(grads))];
+  return [matrixSetDiagOp(zerosLike(in0(op)), g0(grads))];
+});
+
+registerGradient("MatrixSetDiag", (op, grads) => {
+  const grad = g0(grads);
+  const inputShape = in0(op).shape.mergeWith(grad.shape);
+  const diagShape = (op.inputs[1] as Tensor).shape;
+  let batch: TensorShape | null = null;
+  let matrix: TensorShape | null = null;
+  if (inputShape.dims !== null && diagShape.dims !== null) {
+    batch = new TensorShape(inputShape.dims.slice(0, -2)).mergeWith(
+      new TensorShape(diagShape.dims.slice(0, -1)),
+    );
+    matrix = new TensorShape(inputShape.dims.slice(-2));
+  }
+  let shape: Packable;
+  if (batch !== null && matrix !== null && batch.isFullyDefined() && matrix.isFullyDefined()) {
+    shape = [...(batch.asList() as number[]), Math.min(...(matrix.asList() as number[]))];
+  } else {
+    shape = grad.graph.colocateWith(grad.op, () => {
+      const gradShape = shapeAs(grad);
+      const gradRank = rank(grad);
+      // Lists holding tensors are packed by the op taking them, as Python converts them.
+      const batchShape = slice(gradShape, [0], [pySub(gradRank, 2)] as never);
+      const matrixShape = slice(gradShape, [pySub(gradRank, 2)] as never, [2]);
+      const minDim = reduceMin(matrixShape);
+      return concat([batchShape, [minDim]] as never, 0);
+    });
+  }
+  const gradInput = matrixSetDiagOp(grad, zeros(shape as never, { dtype: grad.dtype }));
+  return [gradInput, matrixDiagPartOp(grad)];
+});
+
+registerGradient("MatrixBandPart", (op, grads) => [
+  matrixBandPart(g0(grads), op.inputs[1] as Tensor, op.inputs[2] as Tensor),
+  null,
+  null,
+]);
+
+registerGradient("Diag", (_op, grads) => [diagPart(g0(grads))]);
+registerGradient("DiagPart", (_op, grads) => [diag(g0(grads))]);

@@ -64,3 +64,93 @@ describe("positional, options and keywords-only forms build the same graph", () 
     expect(a.name).toBe("a/TopKV2:1");
   });
 });
+
+describe("the matrix diagonal family and its composites", () => {
+  it("matrixDiag(diagonal, name, k, num_rows, num_cols, padding_value)", () => {
+    const t = same(
+      () => tf.matrixDiag(tf.constant([1, 2]), "d", 0),
+      () => tf.matrixDiag(tf.constant([1, 2]), { name: "d", k: 0 }),
+      () => tf.matrixDiag({ diagonal: tf.constant([1, 2]), name: "d" }),
+    );
+    expect(t.name).toBe("d:0");
+  });
+
+  it("matrixDiagPart(input, name, k, padding_value), matrixSetDiag(input, diagonal, name, k)", () => {
+    same(
+      () => tf.matrixDiagPart(tf.constant(X23), "p"),
+      () => tf.matrixDiagPart(tf.constant(X23), { name: "p" }),
+      () => tf.matrixDiagPart({ input: tf.constant(X23), name: "p" }),
+    );
+    same(
+      () => tf.matrixSetDiag(tf.constant(X23), [0, 0], "s"),
+      () => tf.matrixSetDiag(tf.constant(X23), [0, 0], { name: "s" }),
+      () => tf.matrixSetDiag({ input: tf.constant(X23), diagonal: [0, 0], name: "s" }),
+    );
+  });
+
+  it("matrixBandPart(input, num_lower, num_upper, name)", () => {
+    same(
+      () => tf.matrixBandPart(tf.constant(X23), 1, 0, "b"),
+      () => tf.matrixBandPart(tf.constant(X23), 1, 0, { name: "b" }),
+      () => tf.matrixBandPart({ input: tf.constant(X23), numLower: 1, numUpper: 0, name: "b" }),
+    );
+  });
+
+  it("diag(diagonal, name), diagPart(input, name), trace(x, name)", () => {
+    same(
+      () => tf.diag([1, 2], "d"),
+      () => tf.diag([1, 2], { name: "d" }),
+      () => tf.diag({ diagonal: [1, 2], name: "d" }),
+    );
+    same(
+      () =>
+        tf.diagPart(
+          tf.constant([
+            [1, 2],
+            [3, 4],
+          ]),
+          "p",
+        ),
+      () =>
+        tf.diagPart(
+          tf.constant([
+            [1, 2],
+            [3, 4],
+          ]),
+          { name: "p" },
+        ),
+      () =>
+        tf.diagPart({
+          input: tf.constant([
+            [1, 2],
+            [3, 4],
+          ]),
+          name: "p",
+        }),
+    );
+    const t = same(
+      () => tf.trace(tf.constant(X23), "tr"),
+      () => tf.trace(tf.constant(X23), { name: "tr" }),
+      () => tf.trace({ x: tf.constant(X23), name: "tr" }),
+    );
+    expect(t.name).toBe("tr:0");
+  });
+
+  it("eye(num_rows, num_columns, batch_shape, dtype, name)", () => {
+    const t = same(
+      () => tf.eye(2, 3, [4], tf.int32, "e"),
+      () => tf.eye(2, { numColumns: 3, batchShape: [4], dtype: tf.int32, name: "e" }),
+      () => tf.eye({ numRows: 2, numColumns: 3, batchShape: [4], dtype: tf.int32, name: "e" }),
+    );
+    expect(t.shape.toString()).toBe("(4, 2, 3)");
+  });
+
+  it("matrixTranspose(a, name, conjugate)", () => {
+    const t = same(
+      () => tf.matrixTranspose(tf.constant(X23), "mt", false),
+      () => tf.matrixTranspose(tf.constant(X23), { name: "mt", conjugate: false }),
+      () => tf.matrixTranspose({ a: tf.constant(X23), name: "mt" }),
+    );
+    expect(t.name).toBe("mt/transpose:0");
+  });
+});
