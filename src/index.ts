@@ -246,3 +246,8 @@ export {
   trace,
 } from "./ops/linalg/matrix_diag.js";
 export { diagPart } from "./ops/linalg/diag_part.js";
+export { broadcastTo } from "./ops/array/broadcast_to.js";
+export { linspace } from "./ops/array/lin_space.js";
+export { sequenceMask, booleanMask } from "./ops/array/masks.js";
+export { meshgrid, type MeshgridOptions } from "./ops/array/meshgrid.js";
+export { tensordot } from "./ops/linalg/tensordot.js";

@@ -33,6 +33,9 @@ import { zeros } from "../ops/array/fill.js";
 import { sliceHelper } from "../ops/array/strided_slice.js";
 import { reduceProd } from "../ops/math/reduce.js";
 import "../ops/array/top_k.js";
+import "../ops/array/broadcast_to.js";
+import "../ops/array/lin_space.js";
+import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
 import {
   diag,
   matrixBandPart,
@@ -444,3 +447,14 @@ registerGradient("MatrixBandPart", (op, grads) => [
 
 registerGradient("Diag", (_op, grads) => [diagPart(g0(grads))]);
 registerGradient("DiagPart", (_op, grads) => [diag(g0(grads))]);
+
+// `_BroadcastToGrad`: the gradient summed over the broadcast axes, reshaped to the input.
+registerGradient("BroadcastTo", (op, grads) => {
+  const inputValueShape = shapeAs(in0(op));
+  const [, reductionAxes] = broadcastGradientArgs(op.inputs[1] as Tensor, inputValueShape);
+  const reshaped = reduceSum(g0(grads), reductionAxes.tensor, { keepdims: true });
+  return [reshape(reshaped, inputValueShape), null];
+});
+
+// TF 1.15 registers no gradient for LinSpace.
+noGradient(false, "LinSpace");

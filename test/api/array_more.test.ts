@@ -154,3 +154,53 @@ describe("the matrix diagonal family and its composites", () => {
     expect(t.name).toBe("mt/transpose:0");
   });
 });
+
+describe("array composites", () => {
+  it("broadcastTo(input, shape, name), linspace(start, stop, num, name)", () => {
+    same(
+      () => tf.broadcastTo(tf.constant([1, 2]), [3, 2], "b"),
+      () => tf.broadcastTo(tf.constant([1, 2]), [3, 2], { name: "b" }),
+      () => tf.broadcastTo({ input: tf.constant([1, 2]), shape: [3, 2], name: "b" }),
+    );
+    same(
+      () => tf.linspace(0, 1, 5, "l"),
+      () => tf.linspace(0, 1, 5, { name: "l" }),
+      () => tf.linspace({ start: 0, stop: 1, num: 5, name: "l" }),
+    );
+  });
+
+  it("sequenceMask(lengths, maxlen, dtype, name)", () => {
+    same(
+      () => tf.sequenceMask([1, 2], 3, tf.float32, "m"),
+      () => tf.sequenceMask([1, 2], { maxlen: 3, dtype: tf.float32, name: "m" }),
+      () => tf.sequenceMask({ lengths: [1, 2], maxlen: 3, dtype: tf.float32, name: "m" }),
+    );
+  });
+
+  it("booleanMask(tensor, mask, name, axis)", () => {
+    same(
+      () => tf.booleanMask(tf.constant(X23), [true, false], "bm", 0),
+      () => tf.booleanMask(tf.constant(X23), [true, false], { name: "bm", axis: 0 }),
+      () => tf.booleanMask({ tensor: tf.constant(X23), mask: [true, false], name: "bm" }),
+    );
+  });
+
+  it("meshgrid(*args, indexing, name)", () => {
+    same(
+      () => tf.meshgrid([1, 2], [3, 4, 5], { indexing: "ij", name: "g" }),
+      () => tf.meshgrid([1, 2], [3, 4, 5], { name: "g", indexing: "ij" }),
+    );
+    expect(() => tf.meshgrid([1], { index: "ij" } as never)).toThrow(
+      "meshgrid() got an unexpected keyword argument 'index'",
+    );
+  });
+
+  it("tensordot(a, b, axes, name)", () => {
+    same(
+      () => tf.tensordot(tf.constant(X23), tf.constant(X23), [[1], [1]], "td"),
+      () => tf.tensordot(tf.constant(X23), tf.constant(X23), [[1], [1]], { name: "td" }),
+      () =>
+        tf.tensordot({ a: tf.constant(X23), b: tf.constant(X23), axes: [[1], [1]], name: "td" }),
+    );
+  });
+});
