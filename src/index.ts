@@ -251,3 +251,20 @@ export { linspace } from "./ops/array/lin_space.js";
 export { sequenceMask, booleanMask } from "./ops/array/masks.js";
 export { meshgrid, type MeshgridOptions } from "./ops/array/meshgrid.js";
 export { tensordot } from "./ops/linalg/tensordot.js";
+export {
+  Assert,
+  assertEqual,
+  assertNoneEqual,
+  assertLess,
+  assertLessEqual,
+  assertGreater,
+  assertGreaterEqual,
+  assertPositive,
+  assertNegative,
+  assertNonNegative,
+  assertNonPositive,
+  assertNear,
+} from "./ops/debug/check_ops.js";
+export * as linalg from "./namespaces/linalg.js";
+export * as debugging from "./namespaces/debugging.js";
+export * as random from "./namespaces/random.js";

@@ -204,3 +204,76 @@ describe("array composites", () => {
     );
   });
 });
+
+describe("debugging", () => {
+  it("Assert(condition, data, summarize, name)", () => {
+    const c = () => tf.constant(true);
+    same(
+      () => tf.Assert(c(), ["m"], 4, "a"),
+      () => tf.Assert(c(), ["m"], { summarize: 4, name: "a" }),
+      () => tf.Assert({ condition: c(), data: ["m"], summarize: 4, name: "a" }),
+    );
+  });
+
+  it("assert_*(x, y, data, summarize, message, name)", () => {
+    const x = () => tf.constant([1, 2], tf.int32);
+    for (const f of [
+      tf.assertEqual,
+      tf.assertNoneEqual,
+      tf.assertLess,
+      tf.assertLessEqual,
+      tf.assertGreater,
+      tf.assertGreaterEqual,
+    ]) {
+      same(
+        () => f(x(), x(), null as never, 2, "msg", "chk"),
+        () => f(x(), x(), { summarize: 2, message: "msg", name: "chk" }),
+        () => f({ x: x(), y: x(), summarize: 2, message: "msg", name: "chk" }),
+      );
+    }
+    same(
+      () => tf.assertNear(tf.constant(1), tf.constant(1), 0.1, 0.1, null as never, 2, "m", "n"),
+      () =>
+        tf.assertNear(tf.constant(1), tf.constant(1), {
+          rtol: 0.1,
+          atol: 0.1,
+          summarize: 2,
+          message: "m",
+          name: "n",
+        }),
+    );
+  });
+
+  it("assert_positive etc.(x, data, summarize, message, name)", () => {
+    const x = () => tf.constant([1, 2], tf.int32);
+    for (const f of [
+      tf.assertPositive,
+      tf.assertNegative,
+      tf.assertNonNegative,
+      tf.assertNonPositive,
+    ]) {
+      same(
+        () => f(x(), null as never, 2, "msg", "chk"),
+        () => f(x(), { summarize: 2, message: "msg", name: "chk" }),
+        () => f({ x: x(), summarize: 2, message: "msg", name: "chk" }),
+      );
+    }
+  });
+});
+
+describe("namespaces hold TF 1.15's v1 names", () => {
+  it("tf.linalg, tf.random, tf.debugging", () => {
+    expect(tf.linalg.bandPart).toBe(tf.matrixBandPart);
+    expect(tf.linalg.transpose).toBe(tf.matrixTranspose);
+    expect(tf.linalg.diag).toBe(tf.matrixDiag);
+    expect(tf.linalg.diagPart).toBe(tf.matrixDiagPart);
+    expect(tf.linalg.setDiag).toBe(tf.matrixSetDiag);
+    expect(tf.linalg.eye).toBe(tf.eye);
+    expect(tf.linalg.matmul).toBe(tf.matmul);
+    expect(tf.random.normal).toBe(tf.randomNormal);
+    expect(tf.random.uniform).toBe(tf.randomUniform);
+    expect(tf.random.truncatedNormal).toBe(tf.truncatedNormal);
+    expect(tf.random.setRandomSeed).toBe(tf.setRandomSeed);
+    expect(tf.debugging.assertEqual).toBe(tf.assertEqual);
+  });
+});
