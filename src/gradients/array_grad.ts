@@ -35,6 +35,7 @@ import { reduceProd } from "../ops/math/reduce.js";
 import "../ops/array/top_k.js";
 import "../ops/array/broadcast_to.js";
 import "../ops/array/lin_space.js";
+import { checkNumerics } from "../ops/debug/logging_ops.js";
 import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
 import {
   diag,
@@ -458,3 +459,12 @@ registerGradient("BroadcastTo", (op, grads) => {
 
 // TF 1.15 registers no gradient for LinSpace.
 noGradient(false, "LinSpace");
+
+// logging_ops / array_grad.py's gradients of the debugging ops.
+registerGradient("CheckNumerics", (op, grads) => [
+  checkNumerics(
+    g0(grads),
+    `Not a number (NaN) or infinity (Inf) values detected in gradient. ${String(op.attrs.message)}`,
+  ),
+]);
+registerGradient("Print", (op, grads) => [grads[0] ?? null, ...op.inputs.slice(1).map(() => null)]);

@@ -13,3 +13,4 @@ export {
   assertNonPositive,
   assertNear,
 } from "../ops/debug/check_ops.js";
+export { checkNumerics } from "../ops/debug/logging_ops.js";

@@ -277,3 +277,34 @@ describe("namespaces hold TF 1.15's v1 names", () => {
     expect(tf.debugging.assertEqual).toBe(tf.assertEqual);
   });
 });
+
+describe("logging ops", () => {
+  it("checkNumerics(tensor, message, name), verifyTensorAllFinite(t, msg, name, x, message)", () => {
+    same(
+      () => tf.checkNumerics(tf.constant([1]), "m", "c"),
+      () => tf.checkNumerics(tf.constant([1]), "m", { name: "c" }),
+      () => tf.checkNumerics({ tensor: tf.constant([1]), message: "m", name: "c" }),
+    );
+    same(
+      () => tf.verifyTensorAllFinite(tf.constant([1]), "m", "v"),
+      () => tf.verifyTensorAllFinite(tf.constant([1]), { msg: "m", name: "v" }),
+      () => tf.verifyTensorAllFinite({ x: tf.constant([1]), message: "m", name: "v" }),
+    );
+  });
+
+  it("Print(input_, data, message, first_n, summarize, name)", () => {
+    same(
+      () => tf.Print(tf.constant([1]), [], "m", 2, 4, "p"),
+      () => tf.Print(tf.constant([1]), [], { message: "m", firstN: 2, summarize: 4, name: "p" }),
+      () =>
+        tf.Print({
+          input_: tf.constant([1]),
+          data: [],
+          message: "m",
+          firstN: 2,
+          summarize: 4,
+          name: "p",
+        }),
+    );
+  });
+});
