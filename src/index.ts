@@ -266,6 +266,7 @@ export {
   assertNear,
 } from "./ops/debug/check_ops.js";
 export { checkNumerics, verifyTensorAllFinite, Print } from "./ops/debug/logging_ops.js";
+export { randomShuffle, multinomial } from "./ops/random/shuffle_multinomial.js";
 export * as linalg from "./namespaces/linalg.js";
 export * as debugging from "./namespaces/debugging.js";
 export * as random from "./namespaces/random.js";

@@ -36,6 +36,7 @@ import "../ops/array/top_k.js";
 import "../ops/array/broadcast_to.js";
 import "../ops/array/lin_space.js";
 import { checkNumerics } from "../ops/debug/logging_ops.js";
+import "../ops/random/shuffle_multinomial.js";
 import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
 import {
   diag,
@@ -468,3 +469,7 @@ registerGradient("CheckNumerics", (op, grads) => [
   ),
 ]);
 registerGradient("Print", (op, grads) => [grads[0] ?? null, ...op.inputs.slice(1).map(() => null)]);
+
+// random_ops.py: Multinomial is not differentiable; TF 1.15 registers nothing for RandomShuffle.
+notDifferentiable("Multinomial");
+noGradient(false, "RandomShuffle");

@@ -9,3 +9,8 @@ export {
   uniformCandidateSampler,
   logUniformCandidateSampler,
 } from "../ops/random/candidate_sampling.js";
+export {
+  randomShuffle as shuffle,
+  multinomial,
+  categorical,
+} from "../ops/random/shuffle_multinomial.js";

@@ -308,3 +308,40 @@ describe("logging ops", () => {
     );
   });
 });
+
+describe("random", () => {
+  it("randomShuffle(value, seed, name)", () => {
+    same(
+      () => tf.randomShuffle(tf.constant([1, 2]), 3, "s"),
+      () => tf.randomShuffle(tf.constant([1, 2]), { seed: 3, name: "s" }),
+      () => tf.randomShuffle({ value: tf.constant([1, 2]), seed: 3, name: "s" }),
+    );
+  });
+
+  it("multinomial(logits, num_samples, seed, name, output_dtype), random.categorical(logits, num_samples, dtype, seed, name)", () => {
+    same(
+      () => tf.multinomial([[1, 2]], 3, 4, "m", tf.int32),
+      () => tf.multinomial([[1, 2]], 3, { seed: 4, name: "m", outputDtype: tf.int32 }),
+      () =>
+        tf.multinomial({
+          logits: [[1, 2]],
+          numSamples: 3,
+          seed: 4,
+          name: "m",
+          outputDtype: tf.int32,
+        }),
+    );
+    same(
+      () => tf.random.categorical([[1, 2]], 3, tf.int32, 4, "c"),
+      () => tf.random.categorical([[1, 2]], 3, { dtype: tf.int32, seed: 4, name: "c" }),
+      () =>
+        tf.random.categorical({
+          logits: [[1, 2]],
+          numSamples: 3,
+          dtype: tf.int32,
+          seed: 4,
+          name: "c",
+        }),
+    );
+  });
+});
