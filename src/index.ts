@@ -267,6 +267,9 @@ export {
 } from "./ops/debug/check_ops.js";
 export { checkNumerics, verifyTensorAllFinite, Print } from "./ops/debug/logging_ops.js";
 export { randomShuffle, multinomial } from "./ops/random/shuffle_multinomial.js";
+export { dynamicPartition, dynamicStitch, shapeN } from "./ops/array/data_flow_public.js";
+export { unique } from "./ops/array/unique.js";
+export { setdiff1d, roll } from "./ops/array/list_diff_roll.js";
 export * as linalg from "./namespaces/linalg.js";
 export * as debugging from "./namespaces/debugging.js";
 export * as random from "./namespaces/random.js";

@@ -37,6 +37,8 @@ import "../ops/array/broadcast_to.js";
 import "../ops/array/lin_space.js";
 import { checkNumerics } from "../ops/debug/logging_ops.js";
 import "../ops/random/shuffle_multinomial.js";
+import { roll } from "../ops/array/list_diff_roll.js";
+import { neg } from "../ops/math/operators.js";
 import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
 import {
   diag,
@@ -473,3 +475,12 @@ registerGradient("Print", (op, grads) => [grads[0] ?? null, ...op.inputs.slice(1
 // random_ops.py: Multinomial is not differentiable; TF 1.15 registers nothing for RandomShuffle.
 notDifferentiable("Multinomial");
 noGradient(false, "RandomShuffle");
+
+// manip_grad.py: the roll reversed.
+registerGradient("Roll", (op, grads) => [
+  roll(g0(grads), neg(op.inputs[1] as Tensor), op.inputs[2] as Tensor),
+  null,
+  null,
+]);
+// TF 1.15 registers no gradient for ListDiff.
+noGradient(false, "ListDiff");

@@ -345,3 +345,52 @@ describe("random", () => {
     );
   });
 });
+
+describe("data flow and set functions", () => {
+  it("dynamicPartition(data, partitions, num_partitions, name), dynamicStitch(indices, data, name)", () => {
+    const p = () => tf.constant([0, 1], tf.int32);
+    same(
+      () => tf.dynamicPartition([1, 2], p(), 2, "dp"),
+      () => tf.dynamicPartition([1, 2], p(), 2, { name: "dp" }),
+      () => tf.dynamicPartition({ data: [1, 2], partitions: p(), numPartitions: 2, name: "dp" }),
+    );
+    same(
+      () => tf.dynamicStitch([p()], [tf.constant([1, 2])], "ds"),
+      () => tf.dynamicStitch([p()], [tf.constant([1, 2])], { name: "ds" }),
+      () => tf.dynamicStitch({ indices: [p()], data: [tf.constant([1, 2])], name: "ds" }),
+    );
+  });
+
+  it("shapeN(input, out_type, name), unique(x, out_idx, name), setdiff1d(x, y, index_dtype, name)", () => {
+    same(
+      () => tf.shapeN([tf.constant([1])], tf.int32, "s"),
+      () => tf.shapeN([tf.constant([1])], { outType: tf.int32, name: "s" }),
+      () => tf.shapeN({ input: [tf.constant([1])], outType: tf.int32, name: "s" }),
+    );
+    same(
+      () => tf.unique(tf.constant([1, 1]), tf.int64, "u"),
+      () => tf.unique(tf.constant([1, 1]), { outIdx: tf.int64, name: "u" }),
+      () => tf.unique({ x: tf.constant([1, 1]), outIdx: tf.int64, name: "u" }),
+    );
+    same(
+      () => tf.setdiff1d(tf.constant([1, 2]), tf.constant([1]), tf.int64, "d"),
+      () =>
+        tf.setdiff1d(tf.constant([1, 2]), tf.constant([1]), { indexDtype: tf.int64, name: "d" }),
+      () =>
+        tf.setdiff1d({
+          x: tf.constant([1, 2]),
+          y: tf.constant([1]),
+          indexDtype: tf.int64,
+          name: "d",
+        }),
+    );
+  });
+
+  it("roll(input, shift, axis, name)", () => {
+    same(
+      () => tf.roll(tf.constant([1, 2]), 1, 0, "r"),
+      () => tf.roll(tf.constant([1, 2]), 1, 0, { name: "r" }),
+      () => tf.roll({ input: tf.constant([1, 2]), shift: 1, axis: 0, name: "r" }),
+    );
+  });
+});
