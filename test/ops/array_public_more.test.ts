@@ -69,7 +69,7 @@ describe("tf.shapeN, tf.unique, tf.setdiff1d", () => {
     expect(a.op).toBe(b.op);
     expect(a.dtype).toBe("int64");
     expect(run(a, [[x, [[1, 2, 3]]]])).toEqual([1, 3]);
-    expect(run(b)).toEqual([4]);
+    expect(run(b, [[x, [[1, 2, 3]]]])).toEqual([4]);
   });
 
   it("unique keeps first appearances (unique_op_test)", () => {
