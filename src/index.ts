@@ -264,6 +264,11 @@ export {
   assertNonNegative,
   assertNonPositive,
   assertNear,
+  assertType,
+  assertInteger,
+  assertScalar,
+  assertRank,
+  assertRankAtLeast,
 } from "./ops/debug/check_ops.js";
 export { checkNumerics, verifyTensorAllFinite, Print } from "./ops/debug/logging_ops.js";
 export { randomShuffle, multinomial } from "./ops/random/shuffle_multinomial.js";

@@ -12,5 +12,10 @@ export {
   assertNonNegative,
   assertNonPositive,
   assertNear,
+  assertType,
+  assertInteger,
+  assertScalar,
+  assertRank,
+  assertRankAtLeast,
 } from "../ops/debug/check_ops.js";
 export { checkNumerics } from "../ops/debug/logging_ops.js";

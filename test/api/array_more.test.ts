@@ -394,3 +394,34 @@ describe("data flow and set functions", () => {
     );
   });
 });
+
+describe("static asserts", () => {
+  it("assertType(tensor, tf_type, message, name), assertInteger(x, message, name), assertScalar(tensor, name, message)", () => {
+    const i = () => tf.constant([1], tf.int32);
+    same(
+      () => tf.assertType(i(), tf.int32, "m", "t"),
+      () => tf.assertType(i(), tf.int32, { message: "m", name: "t" }),
+      () => tf.assertType({ tensor: i(), tfType: tf.int32, message: "m", name: "t" }),
+    );
+    same(
+      () => tf.assertInteger(i(), "m", "t"),
+      () => tf.assertInteger(i(), { message: "m", name: "t" }),
+      () => tf.assertInteger({ x: i(), message: "m", name: "t" }),
+    );
+    same(
+      () => tf.assertScalar(tf.constant(1), "s", "m"),
+      () => tf.assertScalar(tf.constant(1), { name: "s", message: "m" }),
+      () => tf.assertScalar({ tensor: tf.constant(1), name: "s", message: "m" }),
+    );
+  });
+
+  it("assertRank / assertRankAtLeast(x, rank, data, summarize, message, name)", () => {
+    for (const f of [tf.assertRank, tf.assertRankAtLeast]) {
+      same(
+        () => f(tf.placeholder(tf.float32), 2, null as never, 2, "m", "r"),
+        () => f(tf.placeholder(tf.float32), 2, { summarize: 2, message: "m", name: "r" }),
+        () => f({ x: tf.placeholder(tf.float32), rank: 2, summarize: 2, message: "m", name: "r" }),
+      );
+    }
+  });
+});

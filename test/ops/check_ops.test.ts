@@ -154,3 +154,62 @@ describe("the check_ops asserts (v1)", () => {
     expect(() => sess.run(y, new Map([[x, -5]]) as never)).toThrow("[custom] [-5]");
   });
 });
+
+describe("the static asserts: assertType, assertInteger, assertScalar, assertRank(AtLeast)", () => {
+  it("assertType and assertInteger check the dtype when building, with TF's wording", () => {
+    const i = tf.constant([1], tf.int32);
+    const f = tf.constant([1.5], tf.float32, undefined, "f");
+    expect(tf.assertType(i, tf.int32).name).toBe("assert_type/statically_determined_correct_type");
+    expect(() => tf.assertType(f, tf.int32, "bad")).toThrow(
+      "bad  f:0 must be of type <dtype: 'int32'>",
+    );
+    expect(tf.assertInteger(i).name).toBe("assert_integer/statically_determined_was_integer");
+    expect(() => tf.assertInteger(f)).toThrow(
+      "  Expected \"x\" to be integer type.  Found: f:0 of dtype <dtype: 'float32'>",
+    );
+  });
+
+  it("assertScalar returns the tensor or refuses another shape", () => {
+    const s = tf.constant(1);
+    expect(tf.assertScalar(s)).toBe(s);
+    const v = tf.constant([1], tf.float32, undefined, "v");
+    expect(() => tf.assertScalar(v, { message: "m: " })).toThrow(
+      "m: Expected scalar shape for v:0, saw shape: (1,).",
+    );
+  });
+
+  it("assertRank is a NoOp or a ValueError when the ranks are known (check_ops_test)", () => {
+    const x = tf.zeros([2, 3], { name: "x" });
+    expect(tf.assertRank(x, 2).name).toBe("assert_rank/static_checks_determined_all_ok");
+    expect(() => tf.assertRank(x, 1, { message: "fail" })).toThrow(
+      "fail.  Tensor x:0 must have rank 1.  Received rank 2, shape (2, 3)",
+    );
+    expect(tf.assertRankAtLeast(x, 1).type).toBe("NoOp");
+    expect(() => tf.assertRankAtLeast(x, 3)).toThrow(
+      ".  Tensor x:0 must have rank at least 3.  Received rank 2, shape (2, 3)",
+    );
+    expect(() => tf.assertRank(x, [2])).toThrow("Rank must be a scalar.");
+  });
+
+  it("assertRank checks Rank(x) when run for an unknown rank", () => {
+    const p = tf.placeholder(tf.float32, null, "p");
+    const a = tf.assertRank(p, 2);
+    expect(a.type).toBe("Assert");
+    runs(a, [[p, [[1, 2]]]]);
+    expect(runFails(a, [[p, [1, 2]]])).toContain(
+      "[Tensor p:0 must have rank] [2] [Received shape: ] [2]",
+    );
+    const r = tf.placeholder(tf.int32, null, "r");
+    const b = tf.assertRankAtLeast(p, r);
+    runs(b, [
+      [p, [1, 2]],
+      [r, 1],
+    ]);
+    expect(
+      runFails(b, [
+        [p, [1, 2]],
+        [r, [1]],
+      ]),
+    ).toContain("[Rank must be a scalar. Received rank: ] [1]");
+  });
+});

@@ -1,9 +1,10 @@
-import { InvalidArgumentError } from "../../errors.js";
+import { InvalidArgumentError, ValueError } from "../../errors.js";
 import type { DType } from "../../graph/dtypes.js";
 import type { Operation } from "../../graph/operation.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import {
   anyKind,
+  dtypeKind,
   intKind,
   opt,
   req,
@@ -14,11 +15,14 @@ import {
 } from "../../graph/call_args.js";
 import { NDArray } from "../../ndarray/index.js";
 import { convertToTensor } from "../convert.js";
-import { abs } from "../math/unary.js";
+import { abs, identity } from "../math/unary.js";
 import { equal, greater, greaterEqual, less, lessEqual, notEqual } from "../math/binary.js";
 import { pythonOperator } from "../math/operators.js";
 import { reduceAll } from "../math/reduce.js";
-import { inOpScope } from "../op_scope.js";
+import { inOpScope, opNameOf } from "../op_scope.js";
+import { noOp } from "../control/group.js";
+import { rank as rankOf, shape as shapeOf } from "../array/shape.js";
+import { withNameScope } from "../../scope/name_scope.js";
 import { constantValue } from "../tensor_util.js";
 import { assertOp } from "../control/case.js";
 
@@ -397,3 +401,207 @@ export const assertNear = tfFunction("assertNear", NEAR_PARAMS, (a): Operation =
     return assertData(condition, data, a.summarize);
   });
 });
+
+/** Python's `str(dtype)`: `<dtype: 'int32'>`. */
+function dtypeText(dtype: DType): string {
+  return `<dtype: '${dtype}'>`;
+}
+
+/** TF 1.15's v1 `assert_type(tensor, tf_type, message=None, name=None)`. */
+const ASSERT_TYPE_PARAMS = [
+  req("tensor", tensorKind),
+  req("tfType", dtypeKind),
+  opt("message", stringKind),
+  opt("name", stringKind),
+] as const;
+
+/**
+ * Checks `tensor`'s dtype when building (`tf.assert_type`, v1): a `TypeError` with TF's
+ * wording if it differs, else a `NoOp` named `statically_determined_correct_type`.
+ *
+ * @example
+ * ```ts
+ * tf.assertType(tf.constant([1], tf.int32), tf.int32).name; // ==> assert_type/statically_determined_correct_type
+ * ```
+ */
+export const assertType = tfFunction("assertType", ASSERT_TYPE_PARAMS, (a): Operation => {
+  const message = a.message ?? "";
+  return inOpScope(a.name, "assert_type", [a.tensor], () => {
+    const tensor = convertToTensor(a.tensor, { name: "tensor" });
+    if (tensor.dtype !== a.tfType) {
+      throw new TypeError(`${message}  ${tensor.name} must be of type ${dtypeText(a.tfType)}`);
+    }
+    return noOp("statically_determined_correct_type");
+  });
+});
+
+/** TF 1.15's v1 `assert_integer(x, message=None, name=None)`. */
+const ASSERT_INTEGER_PARAMS = [
+  req("x", tensorKind),
+  opt("message", stringKind),
+  opt("name", stringKind),
+] as const;
+
+/**
+ * Checks that `x` has an integer dtype when building (`tf.assert_integer`, v1).
+ *
+ * @example
+ * ```ts
+ * tf.assertInteger(tf.constant([1], tf.int32)).type; // ==> NoOp
+ * ```
+ */
+export const assertInteger = tfFunction("assertInteger", ASSERT_INTEGER_PARAMS, (a): Operation => {
+  const message = a.message ?? "";
+  return inOpScope(a.name, "assert_integer", [a.x], () => {
+    const x = convertToTensor(a.x, { name: "x" });
+    if (x.dtype !== "int32" && x.dtype !== "int64") {
+      throw new TypeError(
+        `${message}  Expected "x" to be integer type.  Found: ${x.name} of dtype ${dtypeText(x.dtype)}`,
+      );
+    }
+    return noOp("statically_determined_was_integer");
+  });
+});
+
+/** TF 1.15's v1 `assert_scalar(tensor, name=None, message=None)`. */
+const ASSERT_SCALAR_PARAMS = [
+  req("tensor", tensorKind),
+  opt("name", stringKind),
+  opt("message", stringKind),
+] as const;
+
+/**
+ * `tensor` itself when its static shape is a scalar's, else a `ValueError`
+ * (`tf.assert_scalar`, v1).
+ *
+ * @example
+ * ```ts
+ * tf.assertScalar(tf.constant(1)).shape.toString(); // ==> ()
+ * ```
+ */
+export const assertScalar = tfFunction("assertScalar", ASSERT_SCALAR_PARAMS, (a): Tensor =>
+  inOpScope(a.name, "assert_scalar", [a.tensor], (scope) => {
+    const tensor = convertToTensor(a.tensor, { name: opNameOf(scope) });
+    if (tensor.shape.rank !== 0) {
+      throw new ValueError(
+        `${a.message ?? ""}Expected scalar shape for ${tensor.name}, saw shape: ${tensor.shape.toString()}.`,
+      );
+    }
+    return tensor;
+  }),
+);
+
+/** TF 1.15's v1 `assert_rank(x, rank, data=None, summarize=None, message=None, name=None)`. */
+const ASSERT_RANK_PARAMS = [
+  req("x", tensorKind),
+  req("rank", tensorKind),
+  opt("data", tensorListKind),
+  opt("summarize", intKind),
+  opt("message", stringKind),
+  opt("name", stringKind),
+] as const;
+
+/**
+ * `_assert_rank_condition`: a `NoOp` when both ranks are known and the condition holds (a
+ * `ValueError` when it fails), else `Assert` of the condition on `Rank(x)`, preceded by a
+ * check that `rank` is a scalar when its value is not known.
+ */
+function assertRankCondition(
+  x: Tensor,
+  rank: Tensor,
+  staticCondition: (actual: number, given: number) => boolean,
+  dynamicCondition: Compare,
+  data: readonly DataItem[],
+  summarize: number | undefined,
+): Operation {
+  assertType(rank, "int32");
+  const value = constantValue(rank);
+  if (value !== null) {
+    if (value.shape.length !== 0) throw new ValueError("Rank must be a scalar.");
+    const given = Number(value.values[0]);
+    const actual = x.shape.rank;
+    if (actual !== null) {
+      if (!staticCondition(actual, given)) throw new StaticRankFailure(actual, given);
+      return noOp("static_checks_determined_all_ok");
+    }
+  }
+  let condition = dynamicCondition(rankOf(x), rank);
+  if (value === null) {
+    const rankCheck = assertRank(rank, 0, ["Rank must be a scalar. Received rank: ", rank]);
+    condition = withDependencies(rankCheck, condition);
+  }
+  return assertData(condition, data, summarize);
+}
+
+/** `control_flow_ops.with_dependencies([dep], t)`: an Identity under `control_dependency`. */
+function withDependencies(dep: Operation, t: Tensor): Tensor {
+  const graph = t.graph;
+  return withNameScope(graph, "control_dependency", (scope) =>
+    graph.colocateWith(t.op, () =>
+      graph.controlDependencies([dep], () => identity(t, { name: scope })),
+    ),
+  );
+}
+
+/** `ValueError('Static rank condition failed', actual, given)`, reworded by the caller. */
+class StaticRankFailure extends Error {
+  constructor(
+    readonly actual: number,
+    readonly given: number,
+  ) {
+    super("Static rank condition failed");
+  }
+}
+
+function rankAssert(fn: string, defaultName: string, atLeast: boolean) {
+  return tfFunction(fn, ASSERT_RANK_PARAMS, (a): Operation =>
+    inOpScope(a.name, defaultName, [a.x, a.rank, ...(a.data ?? [])], () => {
+      const x = convertToTensor(a.x, { name: "x" });
+      const rank = convertToTensor(a.rank, { name: "rank", preferredDtype: "int32" });
+      const message = a.message ?? "";
+      const wording = atLeast ? "must have rank at least" : "must have rank";
+      const data: DataItem[] =
+        a.data !== undefined
+          ? [...a.data]
+          : [message, `Tensor ${x.name} ${wording}`, rank, "Received shape: ", shapeOf(x)];
+      try {
+        return assertRankCondition(
+          x,
+          rank,
+          atLeast ? (p, q) => p >= q : (p, q) => p === q,
+          atLeast ? greaterEqual : equal,
+          data,
+          a.summarize,
+        );
+      } catch (e) {
+        if (!(e instanceof StaticRankFailure)) throw e;
+        throw new ValueError(
+          `${message}.  Tensor ${x.name} ${wording} ${e.given}.  Received rank ${e.actual}, shape ${x.shape.toString()}`,
+        );
+      }
+    }),
+  );
+}
+
+/**
+ * Asserts `x` has rank `rank` (`tf.assert_rank`, v1): checked when building when both are
+ * known (a `NoOp` named `static_checks_determined_all_ok`, or a `ValueError`), else an
+ * `Assert` on `Rank(x)`.
+ *
+ * @example
+ * ```ts
+ * tf.assertRank(tf.zeros([2, 3]), 2).name; // ==> assert_rank/static_checks_determined_all_ok
+ * tf.assertRank(tf.zeros([2, 3]), 1); // throws ValueError: .  Tensor zeros_1:0 must have rank 1.  Received rank 2, shape (2, 3)
+ * ```
+ */
+export const assertRank = rankAssert("assertRank", "assert_rank", false);
+
+/**
+ * Asserts `x` has rank `rank` or more (`tf.assert_rank_at_least`, v1).
+ *
+ * @example
+ * ```ts
+ * tf.assertRankAtLeast(tf.zeros([2, 3]), 1).type; // ==> NoOp
+ * ```
+ */
+export const assertRankAtLeast = rankAssert("assertRankAtLeast", "assert_rank_at_least", true);
