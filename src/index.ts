@@ -275,6 +275,7 @@ export { randomShuffle, multinomial } from "./ops/random/shuffle_multinomial.js"
 export { dynamicPartition, dynamicStitch, shapeN } from "./ops/array/data_flow_public.js";
 export { unique } from "./ops/array/unique.js";
 export { setdiff1d, roll } from "./ops/array/list_diff_roll.js";
+export { depthToSpace, spaceToDepth } from "./ops/array/depth_space.js";
 export * as linalg from "./namespaces/linalg.js";
 export * as debugging from "./namespaces/debugging.js";
 export * as random from "./namespaces/random.js";

@@ -39,6 +39,7 @@ import { checkNumerics } from "../ops/debug/logging_ops.js";
 import "../ops/random/shuffle_multinomial.js";
 import { roll } from "../ops/array/list_diff_roll.js";
 import { neg } from "../ops/math/operators.js";
+import { depthToSpace, spaceToDepth } from "../ops/array/depth_space.js";
 import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
 import {
   diag,
@@ -484,3 +485,15 @@ registerGradient("Roll", (op, grads) => [
 ]);
 // TF 1.15 registers no gradient for ListDiff.
 noGradient(false, "ListDiff");
+
+// array_grad.py: each of DepthToSpace and SpaceToDepth has the other as gradient.
+registerGradient("SpaceToDepth", (op, grads) => [
+  depthToSpace(g0(grads), op.attrs.block_size as number, {
+    dataFormat: op.attrs.data_format as "NHWC" | "NCHW",
+  }),
+]);
+registerGradient("DepthToSpace", (op, grads) => [
+  spaceToDepth(g0(grads), op.attrs.block_size as number, {
+    dataFormat: op.attrs.data_format as "NHWC" | "NCHW",
+  }),
+]);

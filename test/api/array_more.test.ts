@@ -425,3 +425,18 @@ describe("static asserts", () => {
     }
   });
 });
+
+describe("depth and space", () => {
+  it("depthToSpace / spaceToDepth(input, block_size, name, data_format)", () => {
+    same(
+      () => tf.depthToSpace(tf.zeros([1, 1, 1, 4]), 2, "d", "NHWC"),
+      () => tf.depthToSpace(tf.zeros([1, 1, 1, 4]), 2, { name: "d", dataFormat: "NHWC" }),
+      () => tf.depthToSpace({ input: tf.zeros([1, 1, 1, 4]), blockSize: 2, name: "d" }),
+    );
+    same(
+      () => tf.spaceToDepth(tf.zeros([1, 2, 2, 1]), 2, "s", "NHWC"),
+      () => tf.spaceToDepth(tf.zeros([1, 2, 2, 1]), 2, { name: "s", dataFormat: "NHWC" }),
+      () => tf.spaceToDepth({ input: tf.zeros([1, 2, 2, 1]), blockSize: 2, name: "s" }),
+    );
+  });
+});
