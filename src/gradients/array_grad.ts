@@ -40,6 +40,7 @@ import "../ops/random/shuffle_multinomial.js";
 import { roll } from "../ops/array/list_diff_roll.js";
 import { neg } from "../ops/math/operators.js";
 import { depthToSpace, spaceToDepth } from "../ops/array/depth_space.js";
+import { batchToSpaceNd, spaceToBatchNd } from "../ops/array/space_batch.js";
 import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
 import {
   diag,
@@ -496,4 +497,16 @@ registerGradient("DepthToSpace", (op, grads) => [
   spaceToDepth(g0(grads), op.attrs.block_size as number, {
     dataFormat: op.attrs.data_format as "NHWC" | "NCHW",
   }),
+]);
+
+// array_grad.py: SpaceToBatchND and BatchToSpaceND have each other as gradient.
+registerGradient("SpaceToBatchND", (op, grads) => [
+  batchToSpaceNd(g0(grads), op.inputs[1] as Tensor, op.inputs[2] as Tensor),
+  null,
+  null,
+]);
+registerGradient("BatchToSpaceND", (op, grads) => [
+  spaceToBatchNd(g0(grads), op.inputs[1] as Tensor, op.inputs[2] as Tensor),
+  null,
+  null,
 ]);

@@ -440,3 +440,72 @@ describe("depth and space", () => {
     );
   });
 });
+
+describe("space and batch", () => {
+  it("spaceToBatchNd(input, block_shape, paddings, name), batchToSpaceNd(input, block_shape, crops, name)", () => {
+    same(
+      () =>
+        tf.spaceToBatchNd(
+          tf.zeros([1, 2, 2, 1]),
+          [2, 2],
+          [
+            [0, 0],
+            [0, 0],
+          ],
+          "s",
+        ),
+      () =>
+        tf.spaceToBatchNd(
+          tf.zeros([1, 2, 2, 1]),
+          [2, 2],
+          [
+            [0, 0],
+            [0, 0],
+          ],
+          { name: "s" },
+        ),
+      () =>
+        tf.spaceToBatchNd({
+          input: tf.zeros([1, 2, 2, 1]),
+          blockShape: [2, 2],
+          paddings: [
+            [0, 0],
+            [0, 0],
+          ],
+          name: "s",
+        }),
+    );
+    same(
+      () =>
+        tf.batchToSpaceNd(
+          tf.zeros([4, 1, 1, 1]),
+          [2, 2],
+          [
+            [0, 0],
+            [0, 0],
+          ],
+          "b",
+        ),
+      () =>
+        tf.batchToSpaceNd(
+          tf.zeros([4, 1, 1, 1]),
+          [2, 2],
+          [
+            [0, 0],
+            [0, 0],
+          ],
+          { name: "b" },
+        ),
+      () =>
+        tf.batchToSpaceNd({
+          input: tf.zeros([4, 1, 1, 1]),
+          blockShape: [2, 2],
+          crops: [
+            [0, 0],
+            [0, 0],
+          ],
+          name: "b",
+        }),
+    );
+  });
+});
