@@ -277,6 +277,7 @@ export { unique } from "./ops/array/unique.js";
 export { setdiff1d, roll } from "./ops/array/list_diff_roll.js";
 export { depthToSpace, spaceToDepth } from "./ops/array/depth_space.js";
 export { spaceToBatchNd, batchToSpaceNd } from "./ops/array/space_batch.js";
+export { matrixInverse, matrixDeterminant } from "./ops/linalg/inverse_det.js";
 export * as linalg from "./namespaces/linalg.js";
 export * as debugging from "./namespaces/debugging.js";
 export * as random from "./namespaces/random.js";

@@ -41,6 +41,8 @@ import { roll } from "../ops/array/list_diff_roll.js";
 import { neg } from "../ops/math/operators.js";
 import { depthToSpace, spaceToDepth } from "../ops/array/depth_space.js";
 import { batchToSpaceNd, spaceToBatchNd } from "../ops/array/space_batch.js";
+import { matrixInverse } from "../ops/linalg/inverse_det.js";
+import { matmul } from "../ops/math/matmul.js";
 import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
 import {
   diag,
@@ -510,3 +512,16 @@ registerGradient("BatchToSpaceND", (op, grads) => [
   null,
   null,
 ]);
+
+// linalg_grad.py: -A⁻ᴴ G A⁻ᴴ for the inverse; grad · det · A⁻ᴴ for the determinant.
+registerGradient("MatrixInverse", (op, grads) => {
+  const ainv = op.outputs[0] as Tensor;
+  return [neg(matmul(ainv, matmul(g0(grads), ainv, { adjointB: true }), { adjointA: true }))];
+});
+registerGradient("MatrixDeterminant", (op, grads) => {
+  const a = in0(op);
+  const c = op.outputs[0] as Tensor;
+  const aAdjInv = matrixInverse(a, true);
+  const multipliers = reshape(pyMul(g0(grads), c), concat([shapeAs(c), [1, 1]] as never, 0));
+  return [pyMul(multipliers, aAdjInv)];
+});

@@ -10,3 +10,4 @@ export {
   trace,
 } from "../ops/linalg/matrix_diag.js";
 export { tensordot } from "../ops/linalg/tensordot.js";
+export { matrixInverse as inv, matrixDeterminant as det } from "../ops/linalg/inverse_det.js";

@@ -509,3 +509,23 @@ describe("space and batch", () => {
     );
   });
 });
+
+describe("inverse and determinant", () => {
+  it("matrixInverse(input, adjoint, name), matrixDeterminant(input, name)", () => {
+    const m = () =>
+      tf.constant([
+        [1, 2],
+        [3, 4],
+      ]);
+    same(
+      () => tf.matrixInverse(m(), true, "i"),
+      () => tf.matrixInverse(m(), { adjoint: true, name: "i" }),
+      () => tf.matrixInverse({ input: m(), adjoint: true, name: "i" }),
+    );
+    same(
+      () => tf.matrixDeterminant(m(), "d"),
+      () => tf.matrixDeterminant(m(), { name: "d" }),
+      () => tf.matrixDeterminant({ input: m(), name: "d" }),
+    );
+  });
+});
