@@ -11,3 +11,4 @@ export {
 } from "../ops/linalg/matrix_diag.js";
 export { tensordot } from "../ops/linalg/tensordot.js";
 export { matrixInverse as inv, matrixDeterminant as det } from "../ops/linalg/inverse_det.js";
+export { qr, type QrOptions } from "../ops/linalg/qr.js";

@@ -529,3 +529,20 @@ describe("inverse and determinant", () => {
     );
   });
 });
+
+describe("linalg.qr", () => {
+  it("linalg.qr(input, full_matrices, name)", () => {
+    const m = () =>
+      tf.constant([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
+    const [q] = same(
+      () => tf.linalg.qr(m(), true, "q"),
+      () => tf.linalg.qr(m(), { fullMatrices: true, name: "q" }),
+      () => tf.linalg.qr({ input: m(), fullMatrices: true, name: "q" }),
+    );
+    expect(q.shape.toString()).toBe("(3, 3)");
+  });
+});
