@@ -31,6 +31,11 @@ registerOp({
     });
     return [tfc.tensor1d(y, (x as tfc.Tensor).dtype as "int32"), tfc.tensor1d(idx, "int32")];
   },
+  inferShapes: (op) => {
+    const x = (op.inputs[0] as Tensor).shape;
+    new ShapeInference(op.name, op.type, [x]).withRank(x, 1);
+    return [new TensorShape([null]), x];
+  },
 });
 
 // No gradient in TF 1.15.
