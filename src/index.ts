@@ -269,6 +269,7 @@ export {
   assertScalar,
   assertRank,
   assertRankAtLeast,
+  isNumericTensor,
 } from "./ops/debug/check_ops.js";
 export { checkNumerics, verifyTensorAllFinite, Print } from "./ops/debug/logging_ops.js";
 export { randomShuffle, multinomial } from "./ops/random/shuffle_multinomial.js";

@@ -17,5 +17,6 @@ export {
   assertScalar,
   assertRank,
   assertRankAtLeast,
+  isNumericTensor,
 } from "../ops/debug/check_ops.js";
 export { checkNumerics } from "../ops/debug/logging_ops.js";

@@ -546,3 +546,11 @@ describe("linalg.qr", () => {
     expect(q.shape.toString()).toBe("(3, 3)");
   });
 });
+
+describe("isNumericTensor(tensor)", () => {
+  it("takes the tensor positionally or by name", () => {
+    expect(tf.isNumericTensor(tf.constant(1))).toBe(true);
+    expect(tf.isNumericTensor({ tensor: tf.constant(true) })).toBe(false);
+    expect(tf.debugging.isNumericTensor).toBe(tf.isNumericTensor);
+  });
+});

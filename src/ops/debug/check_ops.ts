@@ -605,3 +605,25 @@ export const assertRank = rankAssert("assertRank", "assert_rank", false);
  * ```
  */
 export const assertRankAtLeast = rankAssert("assertRankAtLeast", "assert_rank_at_least", true);
+
+/** TF 1.15's `is_numeric_tensor(tensor)`. */
+const IS_NUMERIC_PARAMS = [req("tensor", anyKind<unknown>("a value", true))] as const;
+
+/**
+ * Whether `tensor` is a `Tensor` of a numeric dtype (`tf.is_numeric_tensor`,
+ * `tf.debugging.is_numeric_tensor`); builds nothing.
+ *
+ * @example
+ * ```ts
+ * tf.isNumericTensor(tf.constant([1, 2])); // ==> true
+ * tf.isNumericTensor(tf.constant(["a"])); // ==> false
+ * tf.isNumericTensor([1, 2]); // ==> false
+ * ```
+ */
+export const isNumericTensor = tfFunction(
+  "isNumericTensor",
+  IS_NUMERIC_PARAMS,
+  (a): boolean =>
+    a.tensor instanceof Tensor &&
+    (a.tensor.dtype === "float32" || a.tensor.dtype === "int32" || a.tensor.dtype === "int64"),
+);
