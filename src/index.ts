@@ -247,7 +247,8 @@ export {
 } from "./ops/linalg/matrix_diag.js";
 export { diagPart } from "./ops/linalg/diag_part.js";
 export { broadcastTo } from "./ops/array/broadcast_to.js";
-export { linspace } from "./ops/array/lin_space.js";
+export { linspace, linspace as linSpace } from "./ops/array/lin_space.js";
+export { reverse as reverseV2 } from "./ops/array/reverse.js";
 export { sequenceMask, booleanMask } from "./ops/array/masks.js";
 export { meshgrid, type MeshgridOptions } from "./ops/array/meshgrid.js";
 export { tensordot } from "./ops/linalg/tensordot.js";
@@ -282,3 +283,4 @@ export { matrixInverse, matrixDeterminant } from "./ops/linalg/inverse_det.js";
 export * as linalg from "./namespaces/linalg.js";
 export * as debugging from "./namespaces/debugging.js";
 export * as random from "./namespaces/random.js";
+export * as manip from "./namespaces/manip.js";

@@ -554,3 +554,11 @@ describe("isNumericTensor(tensor)", () => {
     expect(tf.debugging.isNumericTensor).toBe(tf.isNumericTensor);
   });
 });
+
+describe("TF 1.15's other spellings", () => {
+  it("reverseV2, linSpace, manip.roll are the same functions", () => {
+    expect(tf.reverseV2).toBe(tf.reverse);
+    expect(tf.linSpace).toBe(tf.linspace);
+    expect(tf.manip.roll).toBe(tf.roll);
+  });
+});
