@@ -299,3 +299,55 @@ export {
   unsortedSegmentSqrtN,
 } from "./ops/math/segment_ops.js";
 export { logSigmoid } from "./ops/nn/activations_more.js";
+// ops-array: everyday array functions (TF 1.15's array_ops, sort_ops, linalg).
+export { gatherNd, scatterNd } from "./ops/array/gather_nd.js";
+export { sort, argsort } from "./ops/array/top_k.js";
+export {
+  diag,
+  eye,
+  matrixBandPart,
+  matrixDiag,
+  matrixDiagPart,
+  matrixSetDiag,
+  matrixTranspose,
+  trace,
+} from "./ops/linalg/matrix_diag.js";
+export { diagPart } from "./ops/linalg/diag_part.js";
+export { broadcastTo } from "./ops/array/broadcast_to.js";
+export { linspace, linspace as linSpace } from "./ops/array/lin_space.js";
+export { reverse as reverseV2 } from "./ops/array/reverse.js";
+export { sequenceMask, booleanMask } from "./ops/array/masks.js";
+export { meshgrid, type MeshgridOptions } from "./ops/array/meshgrid.js";
+export { tensordot } from "./ops/linalg/tensordot.js";
+export {
+  Assert,
+  assertEqual,
+  assertNoneEqual,
+  assertLess,
+  assertLessEqual,
+  assertGreater,
+  assertGreaterEqual,
+  assertPositive,
+  assertNegative,
+  assertNonNegative,
+  assertNonPositive,
+  assertNear,
+  assertType,
+  assertInteger,
+  assertScalar,
+  assertRank,
+  assertRankAtLeast,
+  isNumericTensor,
+} from "./ops/debug/check_ops.js";
+export { checkNumerics, verifyTensorAllFinite, Print } from "./ops/debug/logging_ops.js";
+export { randomShuffle, multinomial } from "./ops/random/shuffle_multinomial.js";
+export { dynamicPartition, dynamicStitch, shapeN } from "./ops/array/data_flow_public.js";
+export { unique } from "./ops/array/unique.js";
+export { setdiff1d, roll } from "./ops/array/list_diff_roll.js";
+export { depthToSpace, spaceToDepth } from "./ops/array/depth_space.js";
+export { spaceToBatchNd, batchToSpaceNd } from "./ops/array/space_batch.js";
+export { matrixInverse, matrixDeterminant } from "./ops/linalg/inverse_det.js";
+export * as linalg from "./namespaces/linalg.js";
+export * as debugging from "./namespaces/debugging.js";
+export * as random from "./namespaces/random.js";
+export * as manip from "./namespaces/manip.js";

@@ -26,7 +26,35 @@ import { shapeN } from "../ops/array/shape.js";
 import { unsortedSegmentSum } from "../ops/math/segment.js";
 import { cast } from "../ops/array/cast.js";
 import { IndexedSlices } from "../ops/indexed_slices.js";
-import { g0, pySub, shapeOf } from "./grad_util.js";
+import { g0, pyAdd, pyMul, pySub, shapeOf } from "./grad_util.js";
+import { gatherNdOp, scatterNdOp } from "../ops/array/gather_nd.js";
+import { gather } from "../ops/array/gather.js";
+import { zeros } from "../ops/array/fill.js";
+import { sliceHelper } from "../ops/array/strided_slice.js";
+import { reduceProd } from "../ops/math/reduce.js";
+import "../ops/array/top_k.js";
+import "../ops/array/broadcast_to.js";
+import "../ops/array/lin_space.js";
+import { checkNumerics } from "../ops/debug/logging_ops.js";
+import "../ops/random/shuffle_multinomial.js";
+import { roll } from "../ops/array/list_diff_roll.js";
+import { neg } from "../ops/math/operators.js";
+import { depthToSpace, spaceToDepth } from "../ops/array/depth_space.js";
+import { batchToSpaceNd, spaceToBatchNd } from "../ops/array/space_batch.js";
+import { matrixInverse } from "../ops/linalg/inverse_det.js";
+import { matmul } from "../ops/math/matmul.js";
+import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
+import {
+  diag,
+  matrixBandPart,
+  matrixDiagOp,
+  matrixDiagPartOp,
+  matrixSetDiagOp,
+} from "../ops/linalg/matrix_diag.js";
+import { diagPart } from "../ops/linalg/diag_part.js";
+import { reduceMin } from "../ops/math/reduce.js";
+import { TensorShape } from "../graph/tensor_shape.js";
+import type { Packable } from "../ops/convert.js";
 // StridedSlice's gradients (the block at the end of this file).
 import { shape as shapeAs } from "../ops/array/shape.js";
 import {
@@ -292,7 +320,6 @@ notDifferentiable(
 // No gradient in TensorFlow: `Where`'s output is an index list.
 noGradient(false, "Where", "Placeholder", "PlaceholderV2");
 // TensorFlow's `_DiagPartGrad` (a `Diag` op); `DynamicStitch`'s is in data_flow_grad.ts.
-noGradient(true, "DiagPart");
 
 registerGradient("ReverseV2", (op, grads) => [reverse(g0(grads), op.inputs[1] as Tensor), null]);
 
@@ -339,4 +366,162 @@ registerGradient("StridedSliceGrad", (op, grads) => {
     m.shrinkAxisMask,
   );
   return [null, null, null, null, out];
+});
+
+// ops-array: GatherNd, ScatterNd, TopKV2, BroadcastTo and the matrix diagonal ops.
+
+registerGradient("GatherNd", (op, grads) => {
+  const ref = op.inputs[0] as Tensor;
+  const indices = op.inputs[1] as Tensor;
+  const grad = g0(grads);
+  const refShape = shapeAs(ref, { outType: indices.dtype });
+  const dims = indices.shape.dims;
+  if (dims !== null && dims.length === 2 && dims[1] === 1) {
+    return [new IndexedSlices(grad, squeeze(indices, { axis: -1 }), refShape), null];
+  }
+  return [scatterNdOp(indices, grad, refShape), null];
+});
+
+registerGradient("ScatterNd", (op, grads) => [
+  null,
+  gatherNdOp(g0(grads), op.inputs[0] as Tensor),
+  null,
+]);
+
+// nn_grad.py's `_TopKGrad`: the values' gradient scattered back to the positions chosen,
+// index arithmetic in int64 as TF 1.15 does it.
+registerGradient("TopKV2", (op, grads) => {
+  const grad = g0(grads);
+  const inShape = shapeAs(in0(op));
+  const indices = op.outputs[1] as Tensor;
+  const indShape = shapeAs(indices);
+  const indLastdim = gather(cast(indShape, "int64"), pySub(size(indShape), 1));
+  const ind2d = reshape(indices, stack([-1, indLastdim]));
+  const inLastdim = gather(cast(inShape, "int64"), pySub(size(inShape), 1));
+  const outerdim = sliceHelper(shapeAs(ind2d), [0]);
+  const offsets = range(0, pyMul(cast(outerdim, "int64"), inLastdim), inLastdim);
+  const ind = reshape(pyAdd(ind2d, cast(expandDims(offsets, -1), "int32")), [-1]);
+  return [
+    reshape(scatterNdOp(expandDims(ind, -1), reshape(grad, [-1]), [reduceProd(inShape)]), inShape),
+    zeros([], { dtype: "int32" }),
+  ];
+});
+
+registerGradient("MatrixDiag", (_op, grads) => [matrixDiagPartOp(g0(grads))]);
+
+registerGradient("MatrixDiagPart", (op, grads) => {
+  const dims = in0(op).shape.dims;
+  const m = dims === null ? null : (dims[dims.length - 2] ?? null);
+  const n = dims === null ? null : (dims[dims.length - 1] ?? null);
+  if (m !== null && n !== null && m === n) return [matrixDiagOp(g0(grads))];
+  return [matrixSetDiagOp(zerosLike(in0(op)), g0(grads))];
+});
+
+registerGradient("MatrixSetDiag", (op, grads) => {
+  const grad = g0(grads);
+  const inputShape = in0(op).shape.mergeWith(grad.shape);
+  const diagShape = (op.inputs[1] as Tensor).shape;
+  let batch: TensorShape | null = null;
+  let matrix: TensorShape | null = null;
+  if (inputShape.dims !== null && diagShape.dims !== null) {
+    batch = new TensorShape(inputShape.dims.slice(0, -2)).mergeWith(
+      new TensorShape(diagShape.dims.slice(0, -1)),
+    );
+    matrix = new TensorShape(inputShape.dims.slice(-2));
+  }
+  let shape: Packable;
+  if (batch !== null && matrix !== null && batch.isFullyDefined() && matrix.isFullyDefined()) {
+    shape = [...(batch.asList() as number[]), Math.min(...(matrix.asList() as number[]))];
+  } else {
+    shape = grad.graph.colocateWith(grad.op, () => {
+      const gradShape = shapeAs(grad);
+      const gradRank = rank(grad);
+      // Lists holding tensors are packed by the op taking them, as Python converts them.
+      const batchShape = slice(gradShape, [0], [pySub(gradRank, 2)] as never);
+      const matrixShape = slice(gradShape, [pySub(gradRank, 2)] as never, [2]);
+      const minDim = reduceMin(matrixShape);
+      return concat([batchShape, [minDim]] as never, 0);
+    });
+  }
+  const gradInput = matrixSetDiagOp(grad, zeros(shape as never, { dtype: grad.dtype }));
+  return [gradInput, matrixDiagPartOp(grad)];
+});
+
+registerGradient("MatrixBandPart", (op, grads) => [
+  matrixBandPart(g0(grads), op.inputs[1] as Tensor, op.inputs[2] as Tensor),
+  null,
+  null,
+]);
+
+registerGradient("Diag", (_op, grads) => [diagPart(g0(grads))]);
+registerGradient("DiagPart", (_op, grads) => [diag(g0(grads))]);
+
+// `_BroadcastToGrad`: the gradient summed over the broadcast axes, reshaped to the input.
+registerGradient("BroadcastTo", (op, grads) => {
+  const inputValueShape = shapeAs(in0(op));
+  const [, reductionAxes] = broadcastGradientArgs(op.inputs[1] as Tensor, inputValueShape);
+  const reshaped = reduceSum(g0(grads), reductionAxes.tensor, { keepdims: true });
+  return [reshape(reshaped, inputValueShape), null];
+});
+
+// TF 1.15 registers no gradient for LinSpace.
+noGradient(false, "LinSpace");
+
+// logging_ops / array_grad.py's gradients of the debugging ops.
+registerGradient("CheckNumerics", (op, grads) => [
+  checkNumerics(
+    g0(grads),
+    `Not a number (NaN) or infinity (Inf) values detected in gradient. ${String(op.attrs.message)}`,
+  ),
+]);
+registerGradient("Print", (op, grads) => [grads[0] ?? null, ...op.inputs.slice(1).map(() => null)]);
+
+// random_ops.py: Multinomial is not differentiable; TF 1.15 registers nothing for RandomShuffle.
+notDifferentiable("Multinomial");
+noGradient(false, "RandomShuffle");
+
+// manip_grad.py: the roll reversed.
+registerGradient("Roll", (op, grads) => [
+  roll(g0(grads), neg(op.inputs[1] as Tensor), op.inputs[2] as Tensor),
+  null,
+  null,
+]);
+// TF 1.15 registers no gradient for ListDiff.
+noGradient(false, "ListDiff");
+
+// array_grad.py: each of DepthToSpace and SpaceToDepth has the other as gradient.
+registerGradient("SpaceToDepth", (op, grads) => [
+  depthToSpace(g0(grads), op.attrs.block_size as number, {
+    dataFormat: op.attrs.data_format as "NHWC" | "NCHW",
+  }),
+]);
+registerGradient("DepthToSpace", (op, grads) => [
+  spaceToDepth(g0(grads), op.attrs.block_size as number, {
+    dataFormat: op.attrs.data_format as "NHWC" | "NCHW",
+  }),
+]);
+
+// array_grad.py: SpaceToBatchND and BatchToSpaceND have each other as gradient.
+registerGradient("SpaceToBatchND", (op, grads) => [
+  batchToSpaceNd(g0(grads), op.inputs[1] as Tensor, op.inputs[2] as Tensor),
+  null,
+  null,
+]);
+registerGradient("BatchToSpaceND", (op, grads) => [
+  spaceToBatchNd(g0(grads), op.inputs[1] as Tensor, op.inputs[2] as Tensor),
+  null,
+  null,
+]);
+
+// linalg_grad.py: -A⁻ᴴ G A⁻ᴴ for the inverse; grad · det · A⁻ᴴ for the determinant.
+registerGradient("MatrixInverse", (op, grads) => {
+  const ainv = op.outputs[0] as Tensor;
+  return [neg(matmul(ainv, matmul(g0(grads), ainv, { adjointB: true }), { adjointA: true }))];
+});
+registerGradient("MatrixDeterminant", (op, grads) => {
+  const a = in0(op);
+  const c = op.outputs[0] as Tensor;
+  const aAdjInv = matrixInverse(a, true);
+  const multipliers = reshape(pyMul(g0(grads), c), concat([shapeAs(c), [1, 1]] as never, 0));
+  return [pyMul(multipliers, aAdjInv)];
 });

@@ -54,3 +54,5 @@ export { zeroFraction } from "../ops/nn/zero_fraction.js";
 // ops-math: activations
 export { softsign, leakyRelu, crelu } from "../ops/nn/activations_more.js";
 export { l2Normalize } from "../ops/math/reduce_more.js";
+// ops-array: top_k.
+export { topK } from "../ops/array/top_k.js";

@@ -39,6 +39,7 @@ const TF_NOT_DIFFERENTIABLE = [
   "RandomStandardNormal",
   "RandomUniform",
   "TruncatedNormal",
+  "Multinomial",
   // data_flow_grad.py
   "StackV2",
   "StackPushV2",

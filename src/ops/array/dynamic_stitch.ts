@@ -39,15 +39,25 @@ registerOp({
 });
 
 /** `gen_data_flow_ops.dynamic_stitch(indices, data)` (op `DynamicStitch`). */
-export function dynamicStitch(indices: readonly Tensor[], data: readonly Tensor[]): Tensor {
+export function dynamicStitch(
+  indices: readonly Tensor[],
+  data: readonly Tensor[],
+  name?: string,
+): Tensor {
   const first = data[0] as Tensor;
   const inner =
     first.shape.dims === null
       ? null
       : first.shape.dims.slice((indices[0] as Tensor).shape.rank ?? 0);
   const shape = inner === null ? TensorShape.unknown() : new TensorShape([null, ...inner]);
-  return buildOp("DynamicStitch", [...indices, ...data], [{ dtype: first.dtype, shape }], {
-    N: indices.length,
-    T: first.dtype,
-  }).outputs[0] as Tensor;
+  return buildOp(
+    "DynamicStitch",
+    [...indices, ...data],
+    [{ dtype: first.dtype, shape }],
+    {
+      N: indices.length,
+      T: first.dtype,
+    },
+    name,
+  ).outputs[0] as Tensor;
 }

@@ -33,17 +33,22 @@ import { noOp } from "./group.js";
  */
 export function assertOp(
   condition: Tensor,
-  data: readonly (Tensor | string)[],
+  data: readonly (Tensor | TensorLike)[],
   summarize: number,
   name?: string,
 ): Operation {
+  // Strings are string constants; other values convert as TF's `convert_n_to_tensor` does.
+  const convert = (d: Tensor | TensorLike, name?: string): Tensor =>
+    d instanceof Tensor
+      ? d
+      : typeof d === "string"
+        ? constant(d, { dtype: "string", name })
+        : convertToTensor(d, { name });
   return inOpScope(name, "Assert", [condition], (_scope, graph) => {
-    const xs = data.map((d) => (d instanceof Tensor ? d : constant(d, { dtype: "string" })));
+    const xs = data.map((d) => convert(d));
     const build = (): Operation =>
       inOpScope("Assert", "Assert", [condition], (scope) => {
-        const inputs = data.map((d, i) =>
-          d instanceof Tensor ? d : constant(d, { dtype: "string", name: `data_${i}` }),
-        );
+        const inputs = data.map((d, i) => convert(d, `data_${i}`));
         return makeOp(graph, "Assert", scope, [condition, ...inputs], [], {
           T: inputs.map((t) => t.dtype),
           summarize,
@@ -62,8 +67,8 @@ function summarizeValue(t: tfc.Tensor, summarize: number): string {
     if (v instanceof Uint8Array) return new TextDecoder().decode(v);
     return String(t.dtype === "bool" ? Number(v) : v);
   });
-  if (values.length > summarize) shown.push("...");
-  return shown.join(" ");
+  // TF's `SummarizeValue`: "1 2 3..." (no space before the ellipsis).
+  return shown.join(" ") + (values.length > summarize ? "..." : "");
 }
 
 registerOp({

@@ -1,8 +1,17 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
+import {
+  booleanKind,
+  opt,
+  req,
+  stringKind,
+  tensorKind,
+  tfFunction,
+  type OptionsOf,
+} from "../../graph/call_args.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { checkDType, ShapeInference } from "../shape_utils.js";
 
@@ -16,11 +25,16 @@ registerOp({
   kernel: ([x], op) => tfc.linalg.qr(x as tfc.Tensor, op.attrs.full_matrices as boolean),
 });
 
-/** Options of {@link qr}. */
-export interface QrOptions extends NameOption {
+/** TF 1.15's `qr(input, full_matrices=False, name=None)`. */
+const QR_PARAMS = [
+  req("input", tensorKind),
   /** Full `[M, M]` Q rather than the reduced `[M, min(M, N)]`; `false` by default. */
-  fullMatrices?: boolean;
-}
+  opt("fullMatrices", booleanKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link qr}. */
+export type QrOptions = OptionsOf<typeof QR_PARAMS>;
 
 /**
  * The QR decomposition of (a batch of) matrices (`tf.linalg.qr`, op `Qr`): returns
@@ -28,16 +42,16 @@ export interface QrOptions extends NameOption {
  *
  * @example
  * ```ts
- * const [q, r] = qr(tf.constant([[3, 0], [4, 5]]));
+ * const [q, r] = tf.linalg.qr(tf.constant([[3, 0], [4, 5]]));
  * using sess = new tf.Session();
  * sess.run(tf.matmul(q, r)).allClose([[3, 0], [4, 5]], 1e-5, 1e-6); // ==> true
  * sess.run(tf.matmul(q, q, { transposeA: true })).allClose([[1, 0], [0, 1]], 1e-5, 1e-6); // ==> true
  * ```
  */
-export function qr(input: TensorLike, options: QrOptions = {}): [Tensor, Tensor] {
-  const full = options.fullMatrices ?? false;
-  return inOpScope(options.name, "Qr", [input], (scope, graph) => {
-    const x = convertToTensor(input, { name: "input" });
+export const qr = tfFunction("qr", QR_PARAMS, (a): [Tensor, Tensor] => {
+  const full = a.fullMatrices ?? false;
+  return inOpScope(a.name, "Qr", [a.input], (scope, graph) => {
+    const x = convertToTensor(a.input, { name: "input" });
     checkDType(x.dtype, "input", "float");
     const si = new ShapeInference(opNameOf(scope), "Qr", [x.shape]);
     const dims = si.withRankAtLeast(x.shape, 2);
@@ -64,4 +78,4 @@ export function qr(input: TensorLike, options: QrOptions = {}): [Tensor, Tensor]
     );
     return [op.outputs[0] as Tensor, op.outputs[1] as Tensor];
   });
-}
+});
