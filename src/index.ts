@@ -22,6 +22,7 @@ import "./gradients/tensor_array_grad.js";
 import "./gradients/data_flow_grad.js";
 import "./gradients/tf_graph_grad.js";
 import "./gradients/function_grad.js";
+import "./gradients/metrics_ops_grad.js";
 import "./interchange/graph_def.js";
 
 installHooks();

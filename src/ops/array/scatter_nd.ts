@@ -1,0 +1,35 @@
+import * as tfc from "@tensorflow/tfjs-core";
+import type { Tensor } from "../../graph/tensor.js";
+import { TensorShape } from "../../graph/tensor_shape.js";
+import { buildOp } from "../op_scope.js";
+import { registerOp } from "../registry.js";
+import { constantInts } from "../tensor_util.js";
+
+registerOp({
+  type: "ScatterNd",
+  opDef: {
+    inputs: ["indices: Tindices", "updates: T", "shape: Tindices"],
+    outputs: ["output: T"],
+    attrs: ["T: type", "Tindices: {int32, int64}"],
+  },
+  kernel: ([indices, updates, shape]) => {
+    const dims = Array.from((shape as tfc.Tensor).dataSync());
+    return [tfc.scatterND(indices as tfc.Tensor, updates as tfc.Tensor, dims)];
+  },
+});
+
+/**
+ * `array_ops.scatter_nd(indices, updates, shape, name)` (op `ScatterNd`): a zero tensor of
+ * `shape` with `updates` summed in at `indices` (duplicates add up).
+ */
+export function scatterNd(indices: Tensor, updates: Tensor, shape: Tensor, name?: string): Tensor {
+  const dims = constantInts(shape);
+  const outShape = dims === null ? TensorShape.unknown() : new TensorShape(dims);
+  return buildOp(
+    "ScatterNd",
+    [indices, updates, shape],
+    [{ dtype: updates.dtype, shape: outShape }],
+    { T: updates.dtype, Tindices: indices.dtype },
+    name,
+  ).outputs[0] as Tensor;
+}
