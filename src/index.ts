@@ -33,6 +33,7 @@ export * as train from "./namespaces/train.js";
 export * as io from "./namespaces/io.js";
 export * as data from "./namespaces/data.js";
 export * as losses from "./namespaces/losses.js";
+export * as metrics from "./namespaces/metrics.js";
 export * as layers from "./namespaces/layers.js";
 export * as summary from "./namespaces/summary.js";
 export * as graphUtil from "./namespaces/graph_util.js";

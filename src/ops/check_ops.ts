@@ -1,11 +1,13 @@
 import { ValueError } from "../errors.js";
 import type { DType } from "../graph/dtypes.js";
 import type { Operation } from "../graph/operation.js";
-import type { Tensor, TensorLike } from "../graph/tensor.js";
+import { Tensor, type TensorLike } from "../graph/tensor.js";
+import { rank, shape } from "./array/shape.js";
+import { constantInts } from "./tensor_util.js";
 import { assertOp } from "./control/case.js";
 import { noOp } from "./control/group.js";
 import { convertToTensor } from "./convert.js";
-import { greaterEqual, less, lessEqual } from "./math/binary.js";
+import { binaryOp, equal, greaterEqual, less, lessEqual } from "./math/binary.js";
 import { reduceAll } from "./math/reduce.js";
 import { inOpScope } from "./op_scope.js";
 
@@ -90,14 +92,42 @@ export function assertType(tensor: Tensor, dtype: DType): Operation {
 }
 
 /**
- * `check_ops.assert_rank_in(x, ranks)` when `x`'s rank is known when building, as it is
- * for every caller here: TensorFlow's `ValueError` for a rank outside `ranks`.
+ * `check_ops.assert_rank_in(x, ranks)`: under `assert_rank_in`, the `rank` constants and
+ * the message's `Shape`; then, when the ranks are known when building, nothing more (a
+ * `NoOp` after the scope, as TensorFlow returns) or TensorFlow's `ValueError`; otherwise an
+ * `Assert` that the rank is one of `ranks`.
  */
-export function staticRankIn(x: Tensor, ranks: readonly number[]): void {
-  const r = x.shape.rank;
-  if (r !== null && !ranks.includes(r)) {
-    throw new ValueError(
-      `.  Tensor ${x.name} must have rank in (${ranks.join(", ")}).  Received rank ${r}, shape ${x.shape.toString()}`,
+export function assertRankIn(x: Tensor, ranks: readonly TensorLike[], message = ""): Operation {
+  const built = inOpScope(null, "assert_rank_in", [x, ...ranks], () => {
+    const rankTensors = ranks.map((r) =>
+      r instanceof Tensor ? r : convertToTensor(r, { name: "rank", preferredDtype: "int32" }),
     );
-  }
+    const data = [
+      message,
+      `Tensor ${x.name} must have rank in`,
+      ...rankTensors,
+      "Received shape: ",
+      shape(x),
+    ];
+    const staticRanks = rankTensors.map((t) => constantInts(t)?.[0] ?? null);
+    const xRank = x.shape.rank;
+    if (xRank !== null && staticRanks.every((r) => r !== null)) {
+      const known = staticRanks as number[];
+      if (!known.includes(xRank)) {
+        throw new ValueError(
+          `${message}.  Tensor ${x.name} must have rank in (${known.join(", ")}).  Received rank ${xRank}, shape ${x.shape.toString()}`,
+        );
+      }
+      return null;
+    }
+    const actual = rank(x);
+    let condition = equal(rankTensors[0] as Tensor, actual);
+    for (const r of rankTensors.slice(1)) condition = logicalOr(condition, equal(r, actual));
+    return assertOp(condition, data, 3);
+  });
+  return built ?? noOp();
+}
+
+function logicalOr(x: Tensor, y: Tensor): Tensor {
+  return binaryOp("LogicalOr", "LogicalOr", x, y);
 }

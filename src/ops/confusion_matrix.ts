@@ -31,16 +31,18 @@ function lastDimMayBeOne(s: TensorShape): boolean {
  * squeezes a trailing 1 off `labels` or `predictions` when their ranks differ from
  * `expectedRankDiff` by one, under `remove_squeezable_dimensions`. Static ranks only
  * (TensorFlow uses a `cond` on the dynamic ranks otherwise; scopeflow then leaves the
- * tensors as they are). JS numbers in `labels` become int32, as Python's ints would.
+ * tensors as they are). `labelsDtype` is the dtype JS numbers in `labels` prefer (the
+ * losses' class ids ask for int32, as Python's ints would give).
  */
 export function removeSqueezableDimensions(
   labels: TensorLike,
   predictions: TensorLike,
   expectedRankDiff = 0,
+  labelsDtype: DType | null = null,
 ): [labels: Tensor, predictions: Tensor] {
   return inOpScope(null, "remove_squeezable_dimensions", [labels, predictions], () => {
     let tp = convertToTensor(predictions);
-    let tl = convertToTensor(labels, { preferredDtype: "int32" });
+    let tl = convertToTensor(labels, { preferredDtype: labelsDtype });
     const pr = tp.shape.rank;
     const lr = tl.shape.rank;
     if (pr !== null && lr !== null) {
@@ -74,7 +76,7 @@ export function confusionMatrix(
 ): Tensor {
   return inOpScope(null, "confusion_matrix", [predictions, labels, numClasses], () => {
     let [l, p] = removeSqueezableDimensions(
-      convertToTensor(labels, { name: "labels", preferredDtype: "int32" }),
+      convertToTensor(labels, { name: "labels" }),
       convertToTensor(predictions, { name: "predictions" }),
     );
     p = cast(p, "int64");

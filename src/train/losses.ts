@@ -792,7 +792,7 @@ function removeSqueezableDimensions(
   weights: TensorLike | null,
   expectedRankDiff: number,
 ): [Tensor, Tensor, Tensor | null] {
-  const [l, p] = removeSqueezableLabels(labels, predictions, expectedRankDiff);
+  const [l, p] = removeSqueezableLabels(labels, predictions, expectedRankDiff, "int32");
   if (weights === null) return [l, p, null];
   let w = convertToTensor(weights);
   const lr = l.shape.rank;
