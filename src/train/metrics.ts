@@ -39,6 +39,7 @@ import { convertToTensor } from "../ops/convert.js";
 import { diagPart } from "../ops/linalg/diag_part.js";
 import { argmax, argmin } from "../ops/math/arg_minmax.js";
 import {
+  add,
   binaryOp,
   binaryOpIn,
   equal,
@@ -59,7 +60,11 @@ import { abs, identity, log, logicalNot, sqrt } from "../ops/math/unary.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { scatterAdd } from "../ops/state/scatter_ops.js";
 import { assignAdd } from "../ops/state/variable_ops.js";
-import { broadcastWeights } from "../ops/weights_broadcast_ops.js";
+import { assertBroadcastable, broadcastWeights } from "../ops/weights_broadcast_ops.js";
+import { SparseTensor } from "../ops/sparse_tensor.js";
+import { denseToDenseSetOperation } from "../ops/array/set_ops.js";
+import { setSize } from "../ops/array/set_size.js";
+import { topK } from "../ops/math/top_k.js";
 import { variableScope } from "../scope/variable_scope.js";
 import { Variable } from "../variables/variable.js";
 
@@ -1457,4 +1462,284 @@ export const meanPerClassAccuracy = metricFunction(
         return [value, updateOp];
       },
     ),
+);
+
+// ---------------------------------------------------------------------------------------
+// Metrics at k, with dense labels
+
+/**
+ * `recall_at_k(labels, predictions, k, class_id, weights, metrics_collections,
+ * updates_collections, name)`, and `precision_at_k`'s.
+ */
+const AT_K_PARAMS = [
+  req("labels", tensorKind),
+  req("predictions", tensorKind),
+  req("k", intKind),
+  optNullable("classId", intKind),
+  WEIGHTS,
+  ...COLLECTIONS_TAIL,
+] as const;
+/** `recall_at_top_k(labels, predictions_idx, k, class_id, weights, ...)`, `precision_at_top_k`'s. */
+const AT_TOP_K_PARAMS = [
+  req("labels", tensorKind),
+  req("predictionsIdx", tensorKind),
+  optNullable("k", intKind),
+  optNullable("classId", intKind),
+  WEIGHTS,
+  ...COLLECTIONS_TAIL,
+] as const;
+
+/** The options object of {@link recallAtK} and {@link precisionAtK}. */
+export type AtKMetricArgs = OptionsOf<typeof AT_K_PARAMS>;
+/** The options object of {@link recallAtTopK} and {@link precisionAtTopK}. */
+export type AtTopKMetricArgs = OptionsOf<typeof AT_TOP_K_PARAMS>;
+
+/** `_at_k_name(name, k, class_id)`: `recall_at_5`, `recall_at_k`, `…_class3`. */
+function atKName(name: string, k: number | null | undefined, classId: number | null | undefined) {
+  let n = k !== null && k !== undefined ? `${name}_at_${k}` : `${name}_at_k`;
+  if (classId !== null && classId !== undefined) n = `${n}_class${classId}`;
+  return n;
+}
+
+/**
+ * What scopeflow's `*_at_k` metrics take: dense labels (TensorFlow's `SparseTensor` labels
+ * and `class_id` need the sparse set ops scopeflow lacks), as int64 (JS numbers and int32
+ * tensors are converted; TensorFlow asks the caller for int64).
+ */
+function denseInt64Labels(
+  labels: TensorLike,
+  classId: number | null | undefined,
+  fn: string,
+): Tensor {
+  if (classId !== null && classId !== undefined) {
+    throw new ValueError(
+      `${fn}: class_id needs TensorFlow's sparse set operations, which scopeflow does not have yet; leave class_id out.`,
+    );
+  }
+  if (labels instanceof SparseTensor) {
+    throw new ValueError(
+      `${fn}: SparseTensor labels need TensorFlow's sparse set operations, which scopeflow does not have yet; pass dense labels (pad rows with -1).`,
+    );
+  }
+  const t = convertToTensor(labels, { preferredDtype: "int64" });
+  return t.dtype === "int64" ? t : cast(t, "int64");
+}
+
+/**
+ * `_maybe_expand_labels(labels, predictions)`: labels of one rank less than the
+ * predictions gain a last dim of 1 (`expand_labels`).
+ */
+function maybeExpandLabels(labels: Tensor, predictions: Tensor): Tensor {
+  return inOpScope(null, "expand_labels", [labels, predictions], (scope) => {
+    const lr = labels.shape.rank;
+    const pr = predictions.shape.rank;
+    if (lr !== null && pr !== null) {
+      if (pr === lr) return labels;
+      if (pr === lr + 1) return expandDims(labels, -1, scope);
+      throw new ValueError(
+        `Unexpected labels shape ${labels.shape.toString()} for predictions shape ${predictions.shape.toString()}.`,
+      );
+    }
+    throw new ValueError(
+      "The ranks of labels and predictions must be known when building (TensorFlow decides it in the graph otherwise).",
+    );
+  });
+}
+
+/** `sets.set_size(sets.set_<operation>(a, b))` on dense sets. */
+function setOperationSize(a: Tensor, b: Tensor, operation: "intersection" | "a-b" | "b-a"): Tensor {
+  const [indices, values, shp] = denseToDenseSetOperation(a, b, operation);
+  return setSize(indices, values, shp);
+}
+
+/**
+ * `_sparse_true_positive_at_k` / `_sparse_false_negative_at_k` /
+ * `_sparse_false_positive_at_k`: per row, the size of the set operation, weighted.
+ */
+function sparseCountAtK(
+  scopeName: string,
+  operation: "intersection" | "a-b" | "b-a",
+  labels: Tensor,
+  predictionsIdx: Tensor,
+  weights: TensorLike | null | undefined,
+): Tensor {
+  return inOpScope(null, scopeName, [predictionsIdx, labels], () => {
+    // TensorFlow counts in float64; scopeflow's widest float is float32.
+    let count = toFloat(setOperationSize(predictionsIdx, labels, operation));
+    if (weights !== null && weights !== undefined) {
+      const check = assertBroadcastable(weights, count);
+      count = controlDependencies([check], () => multiply(count, toFloat(weights)));
+    }
+    return count;
+  });
+}
+
+/**
+ * `_streaming_sparse_{true_positive,false_negative,false_positive}_at_k`: a local variable
+ * named after its scope (`true_positive_at_5`) and its `update` (`AssignAdd`).
+ */
+function streamingCountAtK(
+  prefix: string,
+  countScope: string,
+  operation: "intersection" | "a-b" | "b-a",
+  labels: Tensor,
+  predictionsIdx: Tensor,
+  k: number | null | undefined,
+  weights: TensorLike | null | undefined,
+): [Variable, Tensor] {
+  return inOpScope(null, atKName(prefix, k, null), [predictionsIdx, labels], (scope) => {
+    const count = sparseCountAtK(countScope, operation, labels, predictionsIdx, weights);
+    const batchTotal = toFloat(reduceSum(count));
+    const variable = metricVariable([], "float32", scope);
+    return [variable, assignAdd(variable, batchTotal, { name: "update" })];
+  });
+}
+
+function ratioAtTopK(
+  metricName: string,
+  other: "fn" | "fp",
+  fn: string,
+  a: ArgsOf<typeof AT_TOP_K_PARAMS>,
+): MetricResult {
+  const labelsIn = denseInt64Labels(a.labels, a.classId, fn);
+  return inOpScope(
+    a.name ?? null,
+    atKName(metricName, a.k, a.classId),
+    [a.predictionsIdx, labelsIn, a.weights ?? null],
+    (scope): MetricResult => {
+      const predictionsIdx = convertToTensor(a.predictionsIdx);
+      const labels = maybeExpandLabels(labelsIn, predictionsIdx);
+      const topKIdx = cast(predictionsIdx, "int64");
+      const [tp, tpUpdate] = streamingCountAtK(
+        "true_positive",
+        "true_positives",
+        "intersection",
+        labels,
+        topKIdx,
+        a.k,
+        a.weights,
+      );
+      const [o, oUpdate] =
+        other === "fn"
+          ? streamingCountAtK(
+              "false_negative",
+              "false_negatives",
+              "b-a",
+              labels,
+              topKIdx,
+              a.k,
+              a.weights,
+            )
+          : streamingCountAtK(
+              "false_positive",
+              "false_positives",
+              "a-b",
+              labels,
+              topKIdx,
+              a.k,
+              a.weights,
+            );
+      const metric = aggregate(a.metricsCollections, () => div(tp, add(tp, o), scope));
+      const update = div(tpUpdate, add(tpUpdate, oUpdate), "update");
+      addTo(a.updatesCollections, update);
+      return [metric, update];
+    },
+  );
+}
+
+function ratioAtK(
+  metricName: string,
+  other: "fn" | "fp",
+  fn: string,
+  a: ArgsOf<typeof AT_K_PARAMS>,
+): MetricResult {
+  return inOpScope(
+    a.name ?? null,
+    atKName(metricName, a.k, a.classId),
+    [a.predictions, a.labels, a.weights ?? null],
+    (scope): MetricResult => {
+      const [, topKIdx] = topK(a.predictions, a.k);
+      return ratioAtTopK(metricName, other, fn, {
+        labels: a.labels,
+        predictionsIdx: topKIdx,
+        k: a.k,
+        classId: a.classId,
+        weights: a.weights,
+        metricsCollections: a.metricsCollections,
+        updatesCollections: a.updatesCollections,
+        name: scope,
+      });
+    },
+  );
+}
+
+/**
+ * Recall@k of top-k class ids against dense label ids (`tf.metrics.recall_at_top_k`): how
+ * many of each row's labels are among its predicted ids, over all rows seen. Local
+ * variables `recall_at_<k>/true_positive_at_<k>` and `…/false_negative_at_<k>`; labels of
+ * one rank less than `predictionsIdx` are one label per row. A label no id can match
+ * (the -1 that pads rows to a width) counts as a false negative, as in TensorFlow.
+ * float32 where TensorFlow has float64; no `classId` nor `SparseTensor` labels yet.
+ *
+ * @example
+ * ```ts
+ * const [, update] = tf.metrics.recallAtTopK({ labels: [[0, 2], [1, -1]], predictionsIdx: tf.constant([[2], [0]]), k: 1 });
+ * using sess = new tf.Session();
+ * sess.run(tf.localVariablesInitializer());
+ * sess.run(update); // ==> 0.25
+ * ```
+ */
+export const recallAtTopK = metricFunction("metrics.recallAtTopK", AT_TOP_K_PARAMS, (a) =>
+  ratioAtTopK("recall", "fn", "recall_at_top_k", a),
+);
+
+/**
+ * Precision@k of top-k class ids against dense label ids (`tf.metrics.precision_at_top_k`):
+ * how many predicted ids are labels, over all rows seen.
+ *
+ * @example
+ * ```ts
+ * const [, update] = tf.metrics.precisionAtTopK({ labels: [[0, 2], [1, -1]], predictionsIdx: tf.constant([[2, 1], [0, 1]]), k: 2 });
+ * using sess = new tf.Session();
+ * sess.run(tf.localVariablesInitializer());
+ * sess.run(update); // ==> 0.5
+ * ```
+ */
+export const precisionAtTopK = metricFunction("metrics.precisionAtTopK", AT_TOP_K_PARAMS, (a) =>
+  ratioAtTopK("precision", "fp", "precision_at_top_k", a),
+);
+
+/**
+ * Recall@k of `predictions` (scores per class, last dim) against dense label ids
+ * (`tf.metrics.recall_at_k`): the `k` best classes (`TopKV2`), then
+ * {@link recallAtTopK} in the scope `recall_at_<k>`.
+ *
+ * @example
+ * ```ts
+ * const predictions = tf.constant([[0.1, 0.3, 0.2, 0.4], [0.1, 0.2, 0.3, 0.4]]);
+ * const [recall, update] = tf.metrics.recallAtK([3, 2], predictions, 1);
+ * recall.name; // ==> recall_at_1:0
+ * using sess = new tf.Session();
+ * sess.run(tf.localVariablesInitializer());
+ * sess.run(update); // ==> 0.5
+ * ```
+ */
+export const recallAtK = metricFunction("metrics.recallAtK", AT_K_PARAMS, (a) =>
+  ratioAtK("recall", "fn", "recall_at_k", a),
+);
+
+/**
+ * Precision@k of `predictions` against dense label ids (`tf.metrics.precision_at_k`).
+ *
+ * @example
+ * ```ts
+ * const predictions = tf.constant([[0.1, 0.3, 0.2, 0.4], [0.1, 0.2, 0.3, 0.4]]);
+ * const [, update] = tf.metrics.precisionAtK([3, 2], predictions, 2);
+ * using sess = new tf.Session();
+ * sess.run(tf.localVariablesInitializer());
+ * sess.run(update); // ==> 0.5
+ * ```
+ */
+export const precisionAtK = metricFunction("metrics.precisionAtK", AT_K_PARAMS, (a) =>
+  ratioAtK("precision", "fp", "precision_at_k", a),
 );

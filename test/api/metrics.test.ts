@@ -171,3 +171,45 @@ describe("tf.metrics", () => {
     );
   });
 });
+
+describe("tf.metrics at k", () => {
+  const S = () => tf.constant([[0.1, 0.3, 0.2, 0.4]]);
+  it("recall_at_k/precision_at_k(labels, predictions, k, class_id, weights, metrics_collections, updates_collections, name)", () => {
+    for (const f of [tf.metrics.recallAtK, tf.metrics.precisionAtK]) {
+      expectSameGraphs(
+        () => f([[3]], S(), 2, null, [1], ["m"], ["u"], "r"),
+        () =>
+          f([[3]], S(), 2, {
+            weights: [1],
+            metricsCollections: ["m"],
+            updatesCollections: ["u"],
+            name: "r",
+          }),
+        () =>
+          f({
+            labels: [[3]],
+            predictions: S(),
+            k: 2,
+            weights: [1],
+            metricsCollections: ["m"],
+            updatesCollections: ["u"],
+            name: "r",
+          }),
+      );
+    }
+  });
+
+  it("recall_at_top_k/precision_at_top_k(labels, predictions_idx, k, class_id, weights, ...)", () => {
+    for (const f of [tf.metrics.recallAtTopK, tf.metrics.precisionAtTopK]) {
+      expectSameGraphs(
+        () => f([[3]], tf.constant([[3, 1]]), 2, null, [1]),
+        () => f({ labels: [[3]], predictionsIdx: tf.constant([[3, 1]]), k: 2, weights: [1] }),
+      );
+    }
+  });
+
+  it("refuses a non-int k", () => {
+    const s = S();
+    expectRefused(() => tf.metrics.recallAtK([[3]], s, 1.5), /argument 'k'/);
+  });
+});

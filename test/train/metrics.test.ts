@@ -1439,3 +1439,156 @@ describe("per-class metrics (MeanIOUTest, MeanPerClassAccuracyTest)", () => {
     expect(tf.localVariables()).toEqual([]);
   });
 });
+
+describe("metrics at k with dense labels (SingleLabelPrecisionAtKTest, MultiLabelPrecisionAtKTest, the recall ones)", () => {
+  function atK(
+    f: typeof tf.metrics.precisionAtK,
+    predictions: number[][],
+    labels: tf.TensorLike,
+    k: number,
+    weights?: tf.TensorLike,
+  ): [number, number] {
+    tf.resetDefaultGraph();
+    const [metric, update] = f({ labels, predictions: tf.constant(predictions), k, weights });
+    using sess = new tf.Session();
+    sess.run(tf.localVariablesInitializer());
+    const u = scalar(sess, update);
+    return [u, scalar(sess, metric)];
+  }
+
+  it("single label per row, as a vector or a column", () => {
+    const predictions = [
+      [0.1, 0.3, 0.2, 0.4],
+      [0.1, 0.2, 0.3, 0.4],
+    ];
+    for (const labels of [
+      [3, 2],
+      [[3], [2]],
+    ]) {
+      expectClose(atK(tf.metrics.precisionAtK, predictions, labels, 1), [0.5, 0.5], 6);
+      expectClose(atK(tf.metrics.recallAtK, predictions, labels, 1), [0.5, 0.5], 6);
+    }
+  });
+
+  it("test_average_precision's precision@k, one example then both", () => {
+    const p1 = [0.2, 0.1, 0.0, 0.4, 0.0, 0.5, 0.3];
+    const p2 = [0.3, 0.5, 0.0, 0.4, 0.0, 0.1, 0.2];
+    const l1 = [0, 1, 2, 3, 4];
+    const l2 = [0, 2, 4, 5, 6];
+    const prec1 = [0, 1 / 2, 1 / 3, 2 / 4];
+    const prec2 = [0, 0, 1 / 3, 2 / 4];
+    for (let k = 1; k <= 4; k++) {
+      expectClose(
+        atK(tf.metrics.precisionAtK, [p1], [l1], k),
+        [prec1[k - 1], prec1[k - 1]] as number[],
+        6,
+      );
+      expectClose(
+        atK(tf.metrics.precisionAtK, [p2], [l2], k),
+        [prec2[k - 1], prec2[k - 1]] as number[],
+        6,
+      );
+      const both = ((prec1[k - 1] as number) + (prec2[k - 1] as number)) / 2;
+      expectClose(atK(tf.metrics.precisionAtK, [p1, p2], [l1, l2], k), [both, both], 6);
+    }
+  });
+
+  it("different numbers of labels per row, padded with -1", () => {
+    const predictions = [
+      [0.4, 0.3, 0.2, 0.1],
+      [0.1, 0.2, 0.3, 0.4],
+    ];
+    const labels = [
+      [2, 3],
+      [3, -1],
+    ];
+    const want = [0.5, 0.25, 1 / 3, 0.375];
+    for (let k = 1; k <= 4; k++) {
+      expectClose(
+        atK(tf.metrics.precisionAtK, predictions, labels, k),
+        [want[k - 1], want[k - 1]] as number[],
+        6,
+      );
+    }
+  });
+
+  it("three labels at k=5: precision 3/10, recall 3/6; weighted rows", () => {
+    const predictions = [
+      [0.5, 0.1, 0.6, 0.3, 0.8, 0.0, 0.7, 0.2, 0.4, 0.9],
+      [0.3, 0.0, 0.7, 0.2, 0.4, 0.9, 0.5, 0.8, 0.1, 0.6],
+    ];
+    const labels = [
+      [2, 7, 8],
+      [1, 2, 5],
+    ];
+    expectClose(atK(tf.metrics.precisionAtK, predictions, labels, 5), [3 / 10, 3 / 10], 6);
+    expectClose(atK(tf.metrics.recallAtK, predictions, labels, 5), [3 / 6, 3 / 6], 6);
+    // Only the second row: top 5 are 5, 7, 2, 9, 6; labels 1, 2, 5.
+    expectClose(atK(tf.metrics.precisionAtK, predictions, labels, 5, [0, 1]), [2 / 5, 2 / 5], 6);
+    expectClose(atK(tf.metrics.recallAtK, predictions, labels, 5, [0, 1]), [2 / 3, 2 / 3], 6);
+  });
+
+  it("the _at_top_k forms take the ids, streaming over batches", () => {
+    const idx = tf.placeholder(tf.int32, [null, 2]);
+    const labels = tf.placeholder(tf.int64, [null, 2]);
+    const [prec, pu] = tf.metrics.precisionAtTopK({ labels, predictionsIdx: idx, k: 2 });
+    const [rec, ru] = tf.metrics.recallAtTopK({ labels, predictionsIdx: idx, k: 2 });
+    expect([prec.name, pu.name, rec.name, ru.name]).toEqual([
+      "precision_at_2:0",
+      "precision_at_2/update:0",
+      "recall_at_2:0",
+      "recall_at_2/update:0",
+    ]);
+    expect(localNames()).toEqual([
+      "precision_at_2/false_positive_at_2:0",
+      "precision_at_2/true_positive_at_2:0",
+      "recall_at_2/false_negative_at_2:0",
+      "recall_at_2/true_positive_at_2:0",
+    ]);
+    using sess = new tf.Session();
+    sess.run(tf.localVariablesInitializer());
+    sess.run(
+      [pu, ru],
+      new Map<tf.Tensor, unknown>([
+        [idx, [[0, 1]]],
+        [labels, [[1, 2]]],
+      ]),
+    );
+    sess.run(
+      [pu, ru],
+      new Map<tf.Tensor, unknown>([
+        [
+          idx,
+          [
+            [3, 4],
+            [5, 6],
+          ],
+        ],
+        [
+          labels,
+          [
+            [3, -1],
+            [5, 6],
+          ],
+        ],
+      ]),
+    );
+    // tp 1 + 3 of 6 predicted ids; the labels 2 + 4, since TensorFlow counts a padding
+    // -1 as a label never predicted (a false negative).
+    expect(scalar(sess, prec)).toBeCloseTo(4 / 6, 6);
+    expect(scalar(sess, rec)).toBeCloseTo(4 / 6, 6);
+  });
+
+  it("refuses class_id, SparseTensor labels and labels of a wrong rank, clearly", () => {
+    const p = tf.constant([[0.1, 0.9]]);
+    expect(() =>
+      tf.metrics.precisionAtK({ labels: [[1]], predictions: p, k: 1, classId: 1 }),
+    ).toThrow(/class_id/);
+    const sp = new tf.SparseTensor([[0, 0]], [1], [1, 1]);
+    expect(() => tf.metrics.recallAtK(sp as never, p, 1)).toThrow(/SparseTensor labels/);
+    expect(() => tf.metrics.recallAtK([[[1]]], p, 1)).toThrow(
+      "Unexpected labels shape (1, 1, 1) for predictions shape (1, 1).",
+    );
+    expect(tf.localVariables()).toEqual([]);
+  });
+});
