@@ -2,6 +2,7 @@
 export {
   accuracy,
   auc,
+  averagePrecisionAtK,
   falseNegatives,
   falseNegativesAtThresholds,
   falsePositives,
@@ -44,4 +45,5 @@ export {
   type SpecificityAtSensitivityArgs,
   type AtKMetricArgs,
   type AtTopKMetricArgs,
+  type AveragePrecisionAtKArgs,
 } from "../train/metrics.js";

@@ -100,6 +100,7 @@ export function confusionMatrix(
     }
     const shape = stack([numClasses, numClasses]);
     const indices = stack([l, p], { axis: 1 });
-    return scatterNd(indices, values, cast(shape, "int64"));
+    const n = typeof numClasses === "number" ? numClasses : null;
+    return scatterNd(indices, values, cast(shape, "int64"), undefined, n === null ? null : [n, n]);
   });
 }

@@ -33,6 +33,8 @@ import { tile } from "../ops/array/tile.js";
 import { transpose } from "../ops/array/transpose.js";
 import { where } from "../ops/array/where.js";
 import { assertGreaterEqual, assertLessEqual, assertRankIn, assertType } from "../ops/check_ops.js";
+import { concat } from "../ops/array/concat.js";
+import { cond } from "../ops/control/cond.js";
 import { confusionMatrix, removeSqueezableDimensions } from "../ops/confusion_matrix.js";
 import { controlDependencies } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
@@ -42,8 +44,10 @@ import {
   add,
   binaryOp,
   binaryOpIn,
+  divide,
   equal,
   greater,
+  greaterEqual,
   less,
   maximum,
   minimum,
@@ -55,7 +59,7 @@ import {
 import { cumsum } from "../ops/math/cumsum.js";
 import { divNoNan } from "../ops/math/div_no_nan.js";
 import { pythonOperator } from "../ops/math/operators.js";
-import { reduceMean, reduceMin, reduceSum } from "../ops/math/reduce.js";
+import { reduceMax, reduceMean, reduceMin, reduceSum } from "../ops/math/reduce.js";
 import { abs, identity, log, logicalNot, sqrt } from "../ops/math/unary.js";
 import { inOpScope } from "../ops/op_scope.js";
 import { scatterAdd } from "../ops/state/scatter_ops.js";
@@ -1401,7 +1405,6 @@ function streamingConfusionMatrix(
   const totalCm = metricVariable([numClasses, numClasses], "float32", "total_confusion_matrix");
   let p = cast(predictions, "int64");
   let l = cast(labels, "int64");
-  const n = cast(numClasses, "int64");
   if ((p.shape.rank ?? 0) > 1) p = reshape(p, [-1]);
   if ((l.shape.rank ?? 0) > 1) l = reshape(l, [-1]);
   let w: Tensor | null = null;
@@ -1409,7 +1412,7 @@ function streamingConfusionMatrix(
     w = convertToTensor(weights);
     if ((w.shape.rank ?? 0) > 1) w = reshape(w, [-1]);
   }
-  const currentCm = confusionMatrix(l, p, n, w, "float32");
+  const currentCm = confusionMatrix(l, p, numClasses, w, "float32");
   return [totalCm.value(), assignAdd(totalCm, currentCm)];
 }
 
@@ -1742,4 +1745,161 @@ export const recallAtK = metricFunction("metrics.recallAtK", AT_K_PARAMS, (a) =>
  */
 export const precisionAtK = metricFunction("metrics.precisionAtK", AT_K_PARAMS, (a) =>
   ratioAtK("precision", "fp", "precision_at_k", a),
+);
+
+/** `average_precision_at_k(labels, predictions, k, weights, metrics_collections, updates_collections, name)`. */
+const AVERAGE_PRECISION_PARAMS = [
+  req("labels", tensorKind),
+  req("predictions", tensorKind),
+  req("k", intKind),
+  WEIGHTS,
+  ...COLLECTIONS_TAIL,
+] as const;
+
+/** The options object of {@link averagePrecisionAtK}. */
+export type AveragePrecisionAtKArgs = OptionsOf<typeof AVERAGE_PRECISION_PARAMS>;
+
+/**
+ * `_expand_and_tile(tensor, multiple, dim=-1, name)` on a dense tensor: a new dim before the
+ * last (`expand`), tiled `multiple` times (`multiples`, then the `Tile` named as the scope).
+ */
+function expandAndTileLast(tensor: Tensor, multiple: number, name: string): Tensor {
+  return inOpScope(name, "expand_and_tile", [tensor], (scope) => {
+    const expanded = expandDims(tensor, -2, "expand");
+    if (multiple === 1) return expanded;
+    const ones = onesLike(shape(tensor));
+    const multiples = concat(
+      [
+        sliceHelper(ones, [":-1"]),
+        constant([multiple], { dtype: "int32" }),
+        sliceHelper(ones, ["-1:"]),
+      ],
+      0,
+      "multiples",
+    );
+    return tile(expanded, multiples, scope);
+  });
+}
+
+/** `_num_relevant(labels, k)`: per row, the non-negative labels, at most `k`. */
+function numRelevant(labels: Tensor, k: number): Tensor {
+  return inOpScope(null, "num_relevant", [labels], (scope) => {
+    const numLabels = reduceSum(
+      where(greaterEqual(labels, 0), onesLike(labels), zerosLike(labels)),
+      { axis: -1 },
+    );
+    return minimum(numLabels, cast(k, numLabels.dtype), { name: scope });
+  });
+}
+
+/**
+ * `_sparse_average_precision_at_top_k(labels, predictions_idx)`: per row, the sum of the
+ * precisions at each rank whose id is a label, over the number of relevant labels.
+ */
+function sparseAveragePrecisionAtTopK(labelsIn: Tensor, predictionsIdxIn: Tensor): Tensor {
+  return inOpScope(null, "average_precision", [predictionsIdxIn, labelsIn], (scope) => {
+    const predictionsIdx = cast(predictionsIdxIn, "int64", "predictions_idx");
+    if (predictionsIdx.shape.rank === 0) {
+      throw new ValueError("The rank of `predictions_idx` must be at least 1.");
+    }
+    const dims = predictionsIdx.shape.dims;
+    const k = dims === null ? null : (dims[dims.length - 1] ?? null);
+    if (k === null) {
+      throw new ValueError("The last dimension of predictions_idx must be set.");
+    }
+    const labels = maybeExpandLabels(labelsIn, predictionsIdx);
+    const predictionsIdxPerK = expandDims(predictionsIdx, -1, "predictions_idx_per_k");
+    const labelsPerK = expandAndTileLast(labels, k, "labels_per_k");
+    const relevantPerK = inOpScope("relevant_per_k", "true_positives", [], () =>
+      toFloat(setOperationSize(predictionsIdxPerK, labelsPerK, "intersection")),
+    );
+    const tpPerK = cumsum(relevantPerK, -1, false, false, "tp_per_k");
+    const retrievedPerK = cumsum(onesLike(relevantPerK), -1, false, false, "retrieved_per_k");
+    const precisionPerK = divide(tpPerK, retrievedPerK, { name: "precision_per_k" });
+    const relevantPrecisionPerK = multiply(precisionPerK, relevantPerK, {
+      name: "relevant_precision_per_k",
+    });
+    const precisionSum = reduceSum(relevantPrecisionPerK, { axis: [-1], name: "precision_sum" });
+    const numRelevantItems = toFloat(numRelevant(labels, k));
+    return divide(precisionSum, numRelevantItems, { name: scope });
+  });
+}
+
+/**
+ * `_clean_out_of_range_indices(labels, num_classes)`: labels at or above `numClasses`
+ * become -1 (so that they are no relevant items), under a `cond` on the largest label.
+ */
+function cleanOutOfRangeIndices(labels: Tensor, numClasses: Tensor): Tensor {
+  const maxLabels = reduceMax(labels);
+  return cond(
+    greaterEqual(maxLabels, numClasses),
+    () => where(greaterEqual(labels, numClasses), multiply(-1, onesLike(labels)), labels),
+    () => labels,
+  ) as Tensor;
+}
+
+/**
+ * Mean average precision@k of `predictions` (scores per class) against dense label ids
+ * (`tf.metrics.average_precision_at_k`): per row, the mean over the ranks `1…k` whose
+ * predicted id is a label of the precision at that rank (divided by min(#labels, k)), then
+ * the (weighted) mean over all rows seen. Local variables
+ * `average_precision_at_<k>/max` and `…/total`. Labels at or above the number of classes
+ * and negative ones are not relevant items. float32 where TensorFlow has float64; no
+ * `SparseTensor` labels yet.
+ *
+ * @example
+ * ```ts
+ * const predictions = tf.constant([[0.2, 0.1, 0.0, 0.4, 0.0, 0.5, 0.3]]);
+ * const [, update] = tf.metrics.averagePrecisionAtK([[0, 1, 2, 3, 4]], predictions, 4);
+ * using sess = new tf.Session();
+ * sess.run(tf.localVariablesInitializer());
+ * sess.run(update); // ==> 0.25
+ * ```
+ */
+export const averagePrecisionAtK = metricFunction(
+  "metrics.averagePrecisionAtK",
+  AVERAGE_PRECISION_PARAMS,
+  (a) => {
+    if (a.k < 1) throw new ValueError(`Invalid k=${a.k}.`);
+    const labelsIn = denseInt64Labels(a.labels, null, "average_precision_at_k");
+    return inOpScope(
+      a.name ?? null,
+      atKName("average_precision", a.k, null),
+      [a.predictions, labelsIn, a.weights ?? null],
+      (scope): MetricResult => {
+        const predictions = convertToTensor(a.predictions);
+        const [, predictionsIdx] = topK(predictions, a.k);
+        const numClasses = cast(sliceHelper(shape(predictions), [-1]), "int64");
+        const labels = cleanOutOfRangeIndices(labelsIn, numClasses);
+        return inOpScope(scope, "average_precision_at_top_k", [predictionsIdx, labels], (inner) => {
+          let averagePrecision = sparseAveragePrecisionAtTopK(labels, predictionsIdx);
+          let weights: Tensor | null = null;
+          if (a.weights !== null && a.weights !== undefined) {
+            weights = broadcastWeights(toFloat(a.weights), averagePrecision);
+            averagePrecision = multiply(averagePrecision, weights);
+          }
+          const ap = averagePrecision;
+          const [maxVar, maxUpdate] = inOpScope(null, "max", [ap], (maxScope) => {
+            const v = metricVariable([], "float32", maxScope);
+            const batchMax =
+              weights === null
+                ? toFloat(size(ap, { name: "batch_max" }))
+                : reduceSum(weights, { name: "batch_max" });
+            return [v, assignAdd(v, batchMax, { name: "update" })] as const;
+          });
+          const [totalVar, totalUpdate] = inOpScope(null, "total", [ap], (totalScope) => {
+            const v = metricVariable([], "float32", totalScope);
+            const batchTotal = reduceSum(ap, { name: "batch_total" });
+            return [v, assignAdd(v, batchTotal, { name: "update" })] as const;
+          });
+          const meanAveragePrecision = aggregate(a.metricsCollections, () =>
+            divNoNan(totalVar, maxVar, { name: "mean" }),
+          );
+          const update = divNoNan(totalUpdate, maxUpdate, { name: inner });
+          addTo(a.updatesCollections, update);
+          return [meanAveragePrecision, update];
+        });
+      },
+    );
+  },
 );

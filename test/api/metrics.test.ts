@@ -213,3 +213,22 @@ describe("tf.metrics at k", () => {
     expectRefused(() => tf.metrics.recallAtK([[3]], s, 1.5), /argument 'k'/);
   });
 });
+
+describe("tf.metrics.averagePrecisionAtK", () => {
+  it("average_precision_at_k(labels, predictions, k, weights, metrics_collections, updates_collections, name)", () => {
+    const S = () => tf.constant([[0.1, 0.3, 0.2, 0.4]]);
+    expectSameGraphs(
+      () => tf.metrics.averagePrecisionAtK([[3]], S(), 2, [1], ["m"], ["u"], "ap"),
+      () =>
+        tf.metrics.averagePrecisionAtK({
+          labels: [[3]],
+          predictions: S(),
+          k: 2,
+          weights: [1],
+          metricsCollections: ["m"],
+          updatesCollections: ["u"],
+          name: "ap",
+        }),
+    );
+  });
+});

@@ -1592,3 +1592,97 @@ describe("metrics at k with dense labels (SingleLabelPrecisionAtKTest, MultiLabe
     expect(tf.localVariables()).toEqual([]);
   });
 });
+
+describe("averagePrecisionAtK (test_average_precision and its kin)", () => {
+  function ap(
+    predictions: number[][],
+    labels: number[][],
+    k: number,
+    weights?: number[],
+  ): [number, number] {
+    tf.resetDefaultGraph();
+    const [metric, update] = tf.metrics.averagePrecisionAtK({
+      labels,
+      predictions: tf.constant(predictions),
+      k,
+      weights,
+    });
+    using sess = new tf.Session();
+    sess.run(tf.localVariablesInitializer());
+    const u = scalar(sess, update);
+    return [u, scalar(sess, metric)];
+  }
+  const p1 = [0.2, 0.1, 0.0, 0.4, 0.0, 0.5, 0.3];
+  const p2 = [0.3, 0.5, 0.0, 0.4, 0.0, 0.1, 0.2];
+  const l1 = [0, 1, 2, 3, 4];
+  const l2 = [0, 2, 4, 5, 6];
+  const prec1 = [0, 1 / 2, 1 / 3, 2 / 4];
+  const prec2 = [0, 0, 1 / 3, 2 / 4];
+  const avg1 = [
+    0,
+    (prec1[1] as number) / 2,
+    (prec1[1] as number) / 3,
+    ((prec1[1] as number) + (prec1[3] as number)) / 4,
+  ];
+  const avg2 = [0, 0, (prec2[2] as number) / 3, ((prec2[2] as number) + (prec2[3] as number)) / 4];
+
+  it("each example, both, and weighted", () => {
+    for (let k = 1; k <= 4; k++) {
+      const a1 = avg1[k - 1] as number;
+      const a2 = avg2[k - 1] as number;
+      expectClose(ap([p1], [l1], k), [a1, a1], 6);
+      expectClose(ap([p2], [l2], k), [a2, a2], 6);
+      expectClose(ap([p1, p2], [l1, l2], k), [(a1 + a2) / 2, (a1 + a2) / 2], 6);
+      const w = (0.3 * a1 + 0.6 * a2) / 0.9;
+      expectClose(ap([p1, p2], [l1, l2], k, [0.3, 0.6]), [w, w], 6);
+    }
+  });
+
+  it("labels out of [0, num_classes) are ignored", () => {
+    for (let k = 1; k <= 4; k++) {
+      const a1 = avg1[k - 1] as number;
+      expectClose(ap([p1], [[-1, 0, 1, 2, 3, 4, 7]], k), [a1, a1], 6);
+    }
+  });
+
+  it("different numbers of labels per row", () => {
+    const predictions = [
+      [0.4, 0.3, 0.2, 0.1],
+      [0.1, 0.2, 0.3, 0.4],
+    ];
+    const rows = [
+      [0, 0, 1 / 3 / 2, (1 / 3 + 2 / 4) / 2],
+      [1, 1, 1, 1],
+    ];
+    for (let k = 1; k <= 4; k++) {
+      const want = ((rows[0]?.[k - 1] as number) + (rows[1]?.[k - 1] as number)) / 2;
+      expectClose(
+        ap(
+          predictions,
+          [
+            [2, 3],
+            [3, -1],
+          ],
+          k,
+        ),
+        [want, want],
+        6,
+      );
+    }
+  });
+
+  it("names, variables and errors", () => {
+    const [metric, update] = tf.metrics.averagePrecisionAtK([[1]], tf.constant([[0.2, 0.8]]), 1);
+    expect([metric.name, update.name]).toEqual([
+      "average_precision_at_1/mean:0",
+      "average_precision_at_1:0",
+    ]);
+    // `max_1`: the `Max` of the out-of-range label check took `max` first, as TensorFlow's
+    // case-insensitive unique names make it.
+    expectMetricVariables(["average_precision_at_1/max_1:0", "average_precision_at_1/total:0"]);
+    tf.resetDefaultGraph();
+    expect(() => tf.metrics.averagePrecisionAtK([[1]], tf.constant([[0.2, 0.8]]), 0)).toThrow(
+      "Invalid k=0.",
+    );
+  });
+});

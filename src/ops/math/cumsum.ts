@@ -1,4 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
+import { InvalidArgumentError } from "../../errors.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp } from "../op_scope.js";
@@ -18,10 +19,17 @@ registerOp({
     ],
   },
   kernel: ([x, axis], op) => {
-    const a = (op.buildData._axis as number | null) ?? readScalar(axis as tfc.Tensor);
-    return [
-      tfc.cumsum(x as tfc.Tensor, a, op.attrs.exclusive as boolean, op.attrs.reverse as boolean),
-    ];
+    const t = x as tfc.Tensor;
+    const given = (op.buildData._axis as number | null) ?? readScalar(axis as tfc.Tensor);
+    if (given < -t.rank || given >= Math.max(t.rank, 1)) {
+      throw new InvalidArgumentError(
+        `Expected scan axis in the range [${-t.rank}, ${t.rank}), but got ${given}`,
+        op.name,
+      );
+    }
+    // tfjs' kernels take a non-negative axis only (wasm reads out of bounds otherwise).
+    const a = given < 0 ? given + t.rank : given;
+    return [tfc.cumsum(t, a, op.attrs.exclusive as boolean, op.attrs.reverse as boolean)];
   },
 });
 
