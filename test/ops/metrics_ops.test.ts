@@ -125,7 +125,7 @@ describe("check_ops and confusion_matrix", () => {
   it("assertRankIn: decided when building when the ranks are known", () => {
     const x = tf.ones([2, 3]);
     expect(assertRankIn(x, [0, 2]).type).toBe("NoOp");
-    expect(() => assertRankIn(x, [0, 1])).toThrow(/must have rank in \(0, 1\)\.  Received rank 2/);
+    expect(() => assertRankIn(x, [0, 1])).toThrow(/must have rank in \(0, 1\)\. {2}Received rank 2/);
   });
 
   it("assertRankIn: an Assert when the rank is known only at run time", () => {
