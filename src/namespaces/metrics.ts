@@ -27,6 +27,8 @@ export {
   rootMeanSquaredError,
   sensitivityAtSpecificity,
   specificityAtSensitivity,
+  sparseAveragePrecisionAtK,
+  sparsePrecisionAtK,
   trueNegatives,
   trueNegativesAtThresholds,
   truePositives,

@@ -1903,3 +1903,33 @@ export const averagePrecisionAtK = metricFunction(
     );
   },
 );
+
+/**
+ * The deprecated name of {@link precisionAtK} (`tf.metrics.sparse_precision_at_k`), same
+ * parameters and graph.
+ *
+ * @example
+ * ```ts
+ * const [p] = tf.metrics.sparsePrecisionAtK([3], tf.constant([[0.1, 0.9, 0.2, 0.4]]), 1);
+ * p.name; // ==> precision_at_1:0
+ * ```
+ */
+export const sparsePrecisionAtK = metricFunction("metrics.sparsePrecisionAtK", AT_K_PARAMS, (a) =>
+  precisionAtK(a),
+);
+
+/**
+ * The deprecated name of {@link averagePrecisionAtK}
+ * (`tf.metrics.sparse_average_precision_at_k`), same parameters and graph.
+ *
+ * @example
+ * ```ts
+ * const [ap] = tf.metrics.sparseAveragePrecisionAtK([[1]], tf.constant([[0.1, 0.9]]), 1);
+ * ap.name; // ==> average_precision_at_1/mean:0
+ * ```
+ */
+export const sparseAveragePrecisionAtK = metricFunction(
+  "metrics.sparseAveragePrecisionAtK",
+  AVERAGE_PRECISION_PARAMS,
+  (a) => averagePrecisionAtK(a),
+);

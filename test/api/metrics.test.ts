@@ -232,3 +232,18 @@ describe("tf.metrics.averagePrecisionAtK", () => {
     );
   });
 });
+
+describe("the deprecated sparse_* names", () => {
+  it("build what precisionAtK and averagePrecisionAtK build", () => {
+    const S = () => tf.constant([[0.1, 0.3, 0.2, 0.4]]);
+    expectSameGraphs(
+      () => tf.metrics.sparsePrecisionAtK([[3]], S(), 2, null, [1], null, null, "p"),
+      () =>
+        tf.metrics.precisionAtK({ labels: [[3]], predictions: S(), k: 2, weights: [1], name: "p" }),
+    );
+    expectSameGraphs(
+      () => tf.metrics.sparseAveragePrecisionAtK([[3]], S(), 2),
+      () => tf.metrics.averagePrecisionAtK({ labels: [[3]], predictions: S(), k: 2 }),
+    );
+  });
+});
