@@ -283,8 +283,8 @@ function toFloat(x: TensorLike): Tensor {
  * `_remove_squeezable_dimensions(predictions, labels, weights)`: labels and predictions
  * lined up by `confusion_matrix.remove_squeezable_dimensions` (then their shapes must be
  * compatible); a non-scalar `weights` loses a trailing dim when it has one more than the
- * predictions, or gains one when it has one fewer. Static ranks only: with an unknown rank
- * TensorFlow decides in the graph (`cond`s), scopeflow leaves the weights as they are.
+ * predictions, or gains one when it has one fewer: when building if both ranks are known,
+ * else in the graph (`cond`s on the ranks), as TensorFlow does.
  */
 function removeSqueezable(
   predictions: TensorLike,
@@ -305,8 +305,35 @@ function removeSqueezable(
   if (pr !== null && wr !== null) {
     if (wr - pr === 1) w = squeeze(w, [-1]);
     else if (pr - wr === 1) w = expandDims(w, -1);
+    return [p, l, w];
   }
-  return [p, l, w];
+  return [p, l, adjustWeightsInGraph(w, p)];
+}
+
+/**
+ * The dynamic-rank branch of `_remove_squeezable_dimensions`: nested `cond`s on the ranks
+ * keep a scalar, squeeze a trailing dim off weights of one more dim than the predictions
+ * (unless that dim is known not to be 1), or expand weights of one fewer.
+ */
+function adjustWeightsInGraph(weights: Tensor, predictions: Tensor): Tensor {
+  const weightsRank = rank(weights);
+  const rankDiff = pythonOperator("sub", weightsRank, rank(predictions));
+  const dims = weights.shape.dims;
+  const last = dims === null || dims.length === 0 ? null : dims[dims.length - 1];
+  const maySqueeze = dims === null || last === null || last === 1;
+  const maybeExpand = (): Tensor =>
+    cond(
+      equal(rankDiff, -1),
+      () => expandDims(weights, -1),
+      () => weights,
+    ) as Tensor;
+  const maybeAdjust = (): Tensor =>
+    cond(
+      equal(rankDiff, 1),
+      () => (maySqueeze ? squeeze(weights, [-1]) : weights),
+      maybeExpand,
+    ) as Tensor;
+  return cond(equal(weightsRank, 0), () => weights, maybeAdjust) as Tensor;
 }
 
 // ---------------------------------------------------------------------------------------

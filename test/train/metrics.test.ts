@@ -1686,3 +1686,44 @@ describe("averagePrecisionAtK (test_average_precision and its kin)", () => {
     );
   });
 });
+
+describe("weights of a rank known only at run time (_remove_squeezable_dimensions' conds)", () => {
+  it("testEffectivelyEquivalentSizesWithDynamicallyShapedWeight", () => {
+    const predictions = tf.constant([1, 1, 1]);
+    const labels = tf.expandDims(tf.constant([1, 0, 0]), 1);
+    const weights = tf.placeholder(tf.int32, undefined, "weights");
+    const [acc, update] = tf.metrics.accuracy(labels, predictions, weights);
+    using sess = new tf.Session();
+    sess.run(tf.localVariablesInitializer());
+    const feeds = new Map<tf.Tensor, unknown>([[weights, [[100], [1], [1]]]]);
+    expect(scalar(sess, update, feeds)).toBeGreaterThan(0.95);
+    expect(scalar(sess, acc, feeds)).toBeGreaterThan(0.95);
+  });
+
+  it("a scalar, a trailing 1 and a missing dim, fed at run time", () => {
+    const values = tf.constant([
+      [1, 2],
+      [3, 4],
+    ]);
+    const w = tf.placeholder(tf.float32);
+    const [, update] = tf.metrics.mean(values, w);
+    using sess = new tf.Session();
+    const cases: [unknown, number][] = [
+      [2, 2.5],
+      [[[1], [0]], 1.5],
+      // One dim fewer: a weight per row.
+      [[1, 0], 1.5],
+      [
+        [
+          [[1], [0]],
+          [[1], [0]],
+        ],
+        2,
+      ],
+    ];
+    for (const [wv, want] of cases) {
+      sess.run(tf.localVariablesInitializer());
+      expect(scalar(sess, update, new Map([[w, wv]]))).toBeCloseTo(want, 6);
+    }
+  });
+});
