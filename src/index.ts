@@ -22,6 +22,7 @@ import "./gradients/tensor_array_grad.js";
 import "./gradients/data_flow_grad.js";
 import "./gradients/tf_graph_grad.js";
 import "./gradients/function_grad.js";
+import "./gradients/metrics_ops_grad.js";
 import "./interchange/graph_def.js";
 
 installHooks();
@@ -32,6 +33,7 @@ export * as train from "./namespaces/train.js";
 export * as io from "./namespaces/io.js";
 export * as data from "./namespaces/data.js";
 export * as losses from "./namespaces/losses.js";
+export * as metrics from "./namespaces/metrics.js";
 export * as layers from "./namespaces/layers.js";
 export * as summary from "./namespaces/summary.js";
 export * as graphUtil from "./namespaces/graph_util.js";

@@ -65,6 +65,8 @@ export function installRefInputLookup(lookup: RefInputLookup): void {
 export const GraphKeys = {
   GLOBAL_VARIABLES: "variables",
   LOCAL_VARIABLES: "local_variables",
+  /** The local variables `tf.metrics` accumulate in. */
+  METRIC_VARIABLES: "metric_variables",
   MODEL_VARIABLES: "model_variables",
   TRAINABLE_VARIABLES: "trainable_variables",
   REGULARIZATION_LOSSES: "regularization_losses",

@@ -1,6 +1,5 @@
 import { ValueError } from "../errors.js";
 import { getDefaultGraph, GraphKeys } from "../graph/graph.js";
-import type { Operation } from "../graph/operation.js";
 import type { Tensor, TensorLike } from "../graph/tensor.js";
 import type { TensorShape } from "../graph/tensor_shape.js";
 import {
@@ -22,18 +21,13 @@ import {
   type Param,
 } from "../graph/call_args.js";
 import { cast } from "../ops/array/cast.js";
-import { concat } from "../ops/array/concat.js";
-import { expandDims } from "../ops/array/expand_dims.js";
-import { denseToDenseSetOperation } from "../ops/array/set_ops.js";
 import { constant } from "../ops/array/constant.js";
 import { gather } from "../ops/array/gather.js";
 import { onesLike, zerosLike } from "../ops/array/like.js";
 import { rank, shape, size } from "../ops/array/shape.js";
 import { squeeze } from "../ops/array/squeeze.js";
 import { where } from "../ops/array/where.js";
-import { assertOp } from "../ops/control/case.js";
-import { cond } from "../ops/control/cond.js";
-import { controlDependencies, noOp } from "../ops/control/group.js";
+import { controlDependencies } from "../ops/control/group.js";
 import { convertToTensor } from "../ops/convert.js";
 import { addN } from "../ops/math/add_n.js";
 import {
@@ -58,6 +52,8 @@ import {
   sparseSoftmaxCrossEntropyWithLogits,
 } from "../ops/nn/xent.js";
 import { inOpScope } from "../ops/op_scope.js";
+import { assertBroadcastable, broadcastWeights } from "../ops/weights_broadcast_ops.js";
+import { removeSqueezableDimensions as removeSqueezableLabels } from "../ops/confusion_matrix.js";
 
 /*
  * `tf.losses` (TensorFlow 1.15's `losses_impl.py` and `losses/util.py`): each loss builds
@@ -250,137 +246,6 @@ function assertCompatible(a: TensorShape, b: TensorShape): void {
 /** `math_ops.cast(x, tf.float32)`: no op for a float32 tensor, else a `Cast` scope. */
 function toFloat(x: TensorLike): Tensor {
   return cast(x, "float32");
-}
-
-/** NumPy's printing of a small int vector: `[2 3]`. */
-function npShape(dims: readonly (number | null)[]): string {
-  return `[${dims.join(" ")}]`;
-}
-
-// ---------------------------------------------------------------------------------------
-// weights_broadcast_ops
-
-const BROADCAST_ERROR_PREFIX = "weights can not be broadcast to values.";
-
-/**
- * `weights_broadcast_ops.assert_broadcastable`: `weights` must be a scalar, or of the rank
- * of `values` with each dim 1 or equal to `values`' dim. Decided when building whenever
- * the static shapes allow (a `NoOp` named `static_scalar_check_success` or
- * `static_dims_check_success`, or a `ValueError`).
- *
- * Otherwise the check runs: `is_valid_shape`, a `cond` on `is_scalar` whose false branch
- * (`has_valid_nonscalar_shape`) compares the ranks and then, by a set difference of each
- * weights dim against `{values dim, 1}` (`has_invalid_dims`), the dims; an `Assert` on it
- * (guarded by `AssertGuard`) fails the run with TensorFlow's message.
- */
-function assertBroadcastable(weights: TensorLike, values: TensorLike): Operation {
-  return inOpScope(null, "assert_broadcastable", [weights, values], (scope) => {
-    const [w, wShapeT, wRankT] = tensorShapeAndRank(weights, "weights");
-    const [v, vShapeT, vRankT] = tensorShapeAndRank(values, "values");
-    const wRank = w.shape.rank;
-    const vRank = v.shape.rank;
-    if (wRank !== null && vRank !== null) {
-      if (wRank === 0) return noOp({ name: "static_scalar_check_success" });
-      if (wRank !== vRank) {
-        throw new ValueError(
-          `${BROADCAST_ERROR_PREFIX} values.rank=${vRank}. weights.rank=${wRank}. values.shape=${v.shape.toString()}. weights.shape=${w.shape.toString()}.`,
-        );
-      }
-      if (w.shape.isFullyDefined() && v.shape.isFullyDefined()) {
-        const wd = w.shape.asList() as number[];
-        const vd = v.shape.asList() as number[];
-        for (let i = 0; i < vd.length; i++) {
-          if (wd[i] !== 1 && wd[i] !== vd[i]) {
-            throw new ValueError(
-              `${BROADCAST_ERROR_PREFIX} Mismatch at dim ${i}. values.shape=${npShape(vd)} weights.shape=${npShape(wd)}.`,
-            );
-          }
-        }
-        return noOp({ name: "static_dims_check_success" });
-      }
-    }
-    const isScalar = equal(0, wRankT, { name: "is_scalar" });
-    const isValidShape = cond(
-      isScalar,
-      () => isScalar,
-      () => hasValidNonscalarShape(wRankT, wShapeT, vRankT, vShapeT),
-      { name: "is_valid_shape" },
-    ) as Tensor;
-    const data = [
-      BROADCAST_ERROR_PREFIX,
-      "weights.shape=",
-      w.name,
-      wShapeT,
-      "values.shape=",
-      v.name,
-      vShapeT,
-      "is_scalar=",
-      isScalar,
-    ];
-    return assertOp(isValidShape, data, 3, scope);
-  });
-}
-
-/** A tensor of `x` in the scope `name`, with its `shape` and `rank` there. */
-function tensorShapeAndRank(x: TensorLike, name: string): [Tensor, Tensor, Tensor] {
-  return inOpScope(null, name, [x], (scope) => {
-    const t = convertToTensor(x, { name: scope });
-    return [t, shape(t, { name: "shape" }), rank(t, { name: "rank" })];
-  });
-}
-
-/** `_has_valid_nonscalar_shape`: same ranks, then every weights dim 1 or the values dim. */
-function hasValidNonscalarShape(
-  weightsRank: Tensor,
-  weightsShape: Tensor,
-  valuesRank: Tensor,
-  valuesShape: Tensor,
-): Tensor {
-  return inOpScope(
-    null,
-    "has_valid_nonscalar_shape",
-    [weightsRank, weightsShape, valuesRank, valuesShape],
-    (scope) => {
-      const isSameRank = equal(valuesRank, weightsRank, { name: "is_same_rank" });
-      return cond(
-        isSameRank,
-        () => hasValidDims(weightsShape, valuesShape),
-        () => isSameRank,
-        {
-          name: scope,
-        },
-      ) as Tensor;
-    },
-  );
-}
-
-/** `_has_valid_dims`: no weights dim outside `{values dim, 1}`. */
-function hasValidDims(weightsShape: Tensor, valuesShape: Tensor): Tensor {
-  return inOpScope(null, "has_invalid_dims", [weightsShape, valuesShape], (scope) => {
-    const valuesShape2d = expandDims(valuesShape, -1);
-    const validDims = concat([valuesShape2d, onesLike(valuesShape2d)], 1);
-    const weightsShape2d = expandDims(weightsShape, -1);
-    const [, invalidDims] = denseToDenseSetOperation(weightsShape2d, validDims, "a-b");
-    const numInvalidDims = size(invalidDims, { name: "num_invalid_dims" });
-    return equal(0, numInvalidDims, { name: scope });
-  });
-}
-
-/**
- * `weights_broadcast_ops.broadcast_weights`: `weights` as is when its static shape already
- * is `values`' shape, else `weights * ones_like(values)` named `broadcast_weights`.
- */
-function broadcastWeights(weights: TensorLike, values: TensorLike): Tensor {
-  return inOpScope(null, "broadcast_weights", [weights, values], (scope) => {
-    const v = convertToTensor(values, { name: "values" });
-    const w = convertToTensor(weights, { dtype: v.dtype, name: "weights" });
-    if (w.shape.isFullyDefined() && v.shape.isFullyDefined() && w.shape.isCompatibleWith(v.shape)) {
-      return w;
-    }
-    return controlDependencies([assertBroadcastable(w, v)], () =>
-      multiply(w, onesLike(v), { name: scope }),
-    );
-  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -916,20 +781,10 @@ export const softmaxCrossEntropy = lossFunction(
     }),
 );
 
-/** Whether a static dim may be 1 (`Dimension.is_compatible_with(1)`). */
-function lastDimMayBeOne(s: TensorShape): boolean {
-  const dims = s.dims;
-  if (dims === null || dims.length === 0) return false;
-  const last = dims[dims.length - 1];
-  return last === null || last === 1;
-}
-
 /**
  * `_remove_squeezable_dimensions` with `confusion_matrix.remove_squeezable_dimensions`:
  * squeezes a trailing 1 off `labels` or `predictions` when their ranks differ from
  * `expectedRankDiff` by one, and off `weights` when it has one more dim than `labels`.
- * Static ranks only (TensorFlow uses a `cond` on the dynamic ranks otherwise; scopeflow
- * then leaves the tensors as they are).
  */
 function removeSqueezableDimensions(
   labels: TensorLike,
@@ -937,18 +792,7 @@ function removeSqueezableDimensions(
   weights: TensorLike | null,
   expectedRankDiff: number,
 ): [Tensor, Tensor, Tensor | null] {
-  const [l, p] = inOpScope(null, "remove_squeezable_dimensions", [labels, predictions], () => {
-    let tp = convertToTensor(predictions);
-    let tl = convertToTensor(labels, { preferredDtype: "int32" });
-    const pr = tp.shape.rank;
-    const lr = tl.shape.rank;
-    if (pr !== null && lr !== null) {
-      const diff = pr - lr;
-      if (diff === expectedRankDiff + 1 && lastDimMayBeOne(tp.shape)) tp = squeeze(tp, [-1]);
-      else if (diff === expectedRankDiff - 1 && lastDimMayBeOne(tl.shape)) tl = squeeze(tl, [-1]);
-    }
-    return [tl, tp];
-  });
+  const [l, p] = removeSqueezableLabels(labels, predictions, expectedRankDiff, "int32");
   if (weights === null) return [l, p, null];
   let w = convertToTensor(weights);
   const lr = l.shape.rank;

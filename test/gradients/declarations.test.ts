@@ -62,6 +62,7 @@ const TF_NOT_DIFFERENTIABLE = [
   "VariableShape",
   // sets_impl.py
   "DenseToDenseSetOperation",
+  "SetSize",
   // state_grad.py
   "Assign",
   "AssignAdd",

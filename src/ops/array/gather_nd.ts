@@ -275,6 +275,7 @@ export function scatterNdOp(
   name?: string,
 ): Tensor {
   return inOpScope(name, "ScatterNd", [indices, updates, shape], (scope, graph) => {
+    checkDType(indices.dtype, "indices", "index");
     const s = convertToTensor(shape, { name: "shape", dtype: indices.dtype });
     return scatterNdIn(graph, scope, indices, updates, s);
   });
@@ -302,6 +303,8 @@ export const scatterNd = tfFunction("scatterNd", SCATTER_ND_PARAMS, (a) =>
   inOpScope(a.name, "ScatterNd", [a.indices, a.updates, a.shape], (scope, graph) => {
     const indices = convertToTensor(a.indices, { name: "indices", preferredDtype: "int32" });
     const updates = convertToTensor(a.updates, { name: "updates" });
+    // TF's op builder checks `Tindices` when `indices` sets it, before `shape` converts.
+    checkDType(indices.dtype, "indices", "index");
     const shape = convertToTensor(a.shape, { name: "shape", dtype: indices.dtype });
     return scatterNdIn(graph, scope, indices, updates, shape);
   }),

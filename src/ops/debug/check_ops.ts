@@ -16,14 +16,22 @@ import {
 import { NDArray } from "../../ndarray/index.js";
 import { convertToTensor } from "../convert.js";
 import { abs, identity } from "../math/unary.js";
-import { equal, greater, greaterEqual, less, lessEqual, notEqual } from "../math/binary.js";
+import {
+  binaryOp,
+  equal,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  notEqual,
+} from "../math/binary.js";
 import { pythonOperator } from "../math/operators.js";
 import { reduceAll } from "../math/reduce.js";
 import { inOpScope, opNameOf } from "../op_scope.js";
 import { noOp } from "../control/group.js";
 import { rank as rankOf, shape as shapeOf } from "../array/shape.js";
 import { withNameScope } from "../../scope/name_scope.js";
-import { constantValue } from "../tensor_util.js";
+import { constantInts, constantValue } from "../tensor_util.js";
 import { assertOp } from "../control/case.js";
 
 /*
@@ -106,7 +114,8 @@ function binaryAssert(
     const message = a.message ?? "";
     return inOpScope(a.name, defaultName, [a.x, a.y], () => {
       const x = convertToTensor(a.x, { name: "x" });
-      const y = convertToTensor(a.y, { name: "y" });
+      // A JS number takes x's dtype, as Python's int literal is already an int32 there.
+      const y = convertToTensor(a.y, { name: "y", preferredDtype: x.dtype });
       let data: DataItem[];
       if (a.data === undefined) {
         const xText = `x (${x.name}) = `;
@@ -627,3 +636,44 @@ export const isNumericTensor = tfFunction(
     a.tensor instanceof Tensor &&
     (a.tensor.dtype === "float32" || a.tensor.dtype === "int32" || a.tensor.dtype === "int64"),
 );
+
+/**
+ * `check_ops.assert_rank_in(x, ranks)`: under `assert_rank_in`, the `rank` constants and
+ * the message's `Shape`; then, when the ranks are known when building, nothing more (a
+ * `NoOp` after the scope, as TensorFlow returns) or TensorFlow's `ValueError`; otherwise an
+ * `Assert` that the rank is one of `ranks`.
+ */
+export function assertRankIn(x: Tensor, ranks: readonly TensorLike[], message = ""): Operation {
+  const built = inOpScope(null, "assert_rank_in", [x, ...ranks], () => {
+    const rankTensors = ranks.map((r) =>
+      r instanceof Tensor ? r : convertToTensor(r, { name: "rank", preferredDtype: "int32" }),
+    );
+    const data = [
+      message,
+      `Tensor ${x.name} must have rank in`,
+      ...rankTensors,
+      "Received shape: ",
+      shapeOf(x),
+    ];
+    const staticRanks = rankTensors.map((t) => constantInts(t)?.[0] ?? null);
+    const xRank = x.shape.rank;
+    if (xRank !== null && staticRanks.every((r) => r !== null)) {
+      const known = staticRanks as number[];
+      if (!known.includes(xRank)) {
+        throw new ValueError(
+          `${message}.  Tensor ${x.name} must have rank in (${known.join(", ")}).  Received rank ${xRank}, shape ${x.shape.toString()}`,
+        );
+      }
+      return null;
+    }
+    const actual = rankOf(x);
+    let condition = equal(rankTensors[0] as Tensor, actual);
+    for (const r of rankTensors.slice(1)) condition = logicalOr(condition, equal(r, actual));
+    return assertOp(condition, data, 3);
+  });
+  return built ?? noOp();
+}
+
+function logicalOr(x: Tensor, y: Tensor): Tensor {
+  return binaryOp("LogicalOr", "LogicalOr", x, y);
+}

@@ -59,7 +59,7 @@ import { abs, identity, round, rsqrt, sqrt, square } from "../math/unary.js";
 import { tensordotLastFirst } from "../math/tensordot.js";
 import { randomUniform } from "../random/random_ops.js";
 import { buildResize } from "./resize_ops.js";
-import { assertEqual, assertGreaterEqual, assertPositive } from "./check_ops.js";
+import { assertEqual, assertGreaterEqual, assertPositive } from "../debug/check_ops.js";
 
 /*
  * TF 1.15's image_ops_impl.py functions, built from the same ops under the same names:
@@ -96,11 +96,9 @@ function checkAtLeast3D(image: Tensor): Operation[] {
   }
   if (s.isFullyDefined()) return [];
   const positive = assertPositive(shapeOf(image), ["all dims of 'image.shape' must be > 0."]);
-  const atLeast3 = assertGreaterEqual(
-    rankOf(image),
-    3,
-    "'image' must be at least three-dimensional.",
-  );
+  const atLeast3 = assertGreaterEqual(rankOf(image), 3, {
+    message: "'image' must be at least three-dimensional.",
+  });
   return [positive, atLeast3];
 }
 
@@ -1125,16 +1123,12 @@ export const grayscaleToRgb = tfFunction("image.grayscaleToRgb", IMAGES_NAME_PAR
     const checks: Operation[] = [];
     if (!images.shape.isFullyDefined()) {
       checks.push(
-        assertEqual(
-          shapeOf(images).get(-1),
-          1,
-          "Last dimension of a grayscale image should be size 1.",
-        ),
-        assertGreaterEqual(
-          rankOf(images),
-          3,
-          "A grayscale image must be at least two-dimensional.",
-        ),
+        assertEqual(shapeOf(images).get(-1), 1, {
+          message: "Last dimension of a grayscale image should be size 1.",
+        }),
+        assertGreaterEqual(rankOf(images), 3, {
+          message: "A grayscale image must be at least two-dimensional.",
+        }),
       );
     }
     images = withDependencies(images.graph, checks, images);
