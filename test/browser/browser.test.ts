@@ -179,14 +179,16 @@ describe("the browser bundle", () => {
     await page.close();
   });
 
-  it("holds no Node built-in module, and stays under 450 KiB gzipped", async () => {
+  it("holds no Node built-in module, and stays under 520 KiB gzipped", async () => {
     const report = await bundleReport("src/index.browser.ts");
     expect(report.nodeModules).toEqual([]);
     // 289 KiB before TF's protobuf codecs (GraphDefs, SavedModels, event files: ~35 KiB)
     // and tf.data, control flow, sampled losses joined; 422 KiB with GraphDef import,
-    // meta graphs, SavedModels and frozen graphs. The budget leaves room for op
+    // meta graphs, SavedModels and frozen graphs; 444 KiB with function libraries and
+    // resource variables; 495 KiB with tf.image, tf.metrics, tf.math/linalg/random and
+    // ~150 more ops (definitions, kernels, gradients). The budget leaves room for op
     // definitions, not for a second copy of anything.
-    expect(report.gzipped).toBeLessThan(450 * 1024);
+    expect(report.gzipped).toBeLessThan(520 * 1024);
     const names = report.byPackage.map(([name]) => name);
     expect(names).toContain("@tensorflow/tfjs-backend-wasm");
     expect(names).not.toContain("@tensorflow/tfjs-backend-webgl");
