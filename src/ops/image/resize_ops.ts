@@ -109,56 +109,78 @@ function floatValues(t: tfc.Tensor): ArrayLike<number> {
   return t.dataSync() as ArrayLike<number>;
 }
 
-registerOp({
-  type: "ResizeBilinear",
-  opDef: {
-    inputs: ["images: T", "size: int32"],
-    outputs: ["resized_images: float"],
-    attrs: [
-      `T: {${INT_TYPES}, bfloat16, half, float, double}`,
-      "align_corners: bool = false",
-      "half_pixel_centers: bool = false",
-    ],
-  },
-  inferShapes: resizeInferShapes,
-  kernel: ([images, size], op) => {
-    const [d, h, w] = checkedResize(op, images as tfc.Tensor, size as tfc.Tensor);
-    const [align, half] = resizeAttrs(op);
-    const values = resizeBilinearValues(floatValues(images as tfc.Tensor), d, h, w, align, half);
-    return [tfc.tensor4d(values, [d.batch, h, w, d.channels], "float32")];
-  },
-});
+/** The kernel arithmetic of a float resize: TF's CPU kernel over the input's values. */
+type ResizeValues = (
+  input: ArrayLike<number>,
+  d: Nhwc,
+  outH: number,
+  outW: number,
+  alignCorners: boolean,
+  halfPixel: boolean,
+) => Float32Array;
 
-registerOp({
-  type: "ResizeBilinearGrad",
-  opDef: {
-    inputs: ["grads: float", "original_image: T"],
-    outputs: ["output: T"],
-    attrs: [
-      "T: {float, bfloat16, half, double}",
-      "align_corners: bool = false",
-      "half_pixel_centers: bool = false",
-    ],
-  },
-  inferShapes: (op) => [(op.inputs[1] as Tensor).shape],
-  kernel: ([grads, original], op) => {
-    const g = grads as tfc.Tensor;
-    const o = original as tfc.Tensor;
-    if (g.rank !== 4) fail(op, `input_grad must be 4-dimensional[${g.shape.join(",")}]`);
-    if (o.rank !== 4) fail(op, `original_image must be 4-dimensional[${o.shape.join(",")}]`);
-    const [, origH, origW] = o.shape as number[];
-    const [align, half] = resizeAttrs(op);
-    const values = resizeBilinearGradValues(
-      floatValues(g),
-      dimsOf(g),
-      origH as number,
-      origW as number,
-      align,
-      half,
-    );
-    return [tfc.tensor(values, o.shape, "float32")];
-  },
-});
+/**
+ * A float-output resize op (`ResizeBilinear`, `ResizeBicubic`) and its gradient op: TF's
+ * OpDefs (the images' allowed types differ), `ResizeShapeFn`, kernels over the arithmetic.
+ */
+function registerFloatResize(
+  type: string,
+  imageTypes: string,
+  values: ResizeValues,
+  gradTypes: string,
+  gradValues: ResizeValues,
+): void {
+  const attrs = ["align_corners: bool = false", "half_pixel_centers: bool = false"];
+  registerOp({
+    type,
+    opDef: {
+      inputs: ["images: T", "size: int32"],
+      outputs: ["resized_images: float"],
+      attrs: [`T: {${imageTypes}}`, ...attrs],
+    },
+    inferShapes: resizeInferShapes,
+    kernel: ([images, size], op) => {
+      const [d, h, w] = checkedResize(op, images as tfc.Tensor, size as tfc.Tensor);
+      const [align, half] = resizeAttrs(op);
+      const out = values(floatValues(images as tfc.Tensor), d, h, w, align, half);
+      return [tfc.tensor4d(out, [d.batch, h, w, d.channels], "float32")];
+    },
+  });
+  registerOp({
+    type: `${type}Grad`,
+    opDef: {
+      inputs: ["grads: float", "original_image: T"],
+      outputs: ["output: T"],
+      attrs: [`T: {${gradTypes}}`, ...attrs],
+    },
+    inferShapes: (op) => [(op.inputs[1] as Tensor).shape],
+    kernel: ([grads, original], op) => {
+      const g = grads as tfc.Tensor;
+      const o = original as tfc.Tensor;
+      if (g.rank !== 4) fail(op, `input_grad must be 4-dimensional[${g.shape.join(",")}]`);
+      if (o.rank !== 4) fail(op, `original_image must be 4-dimensional[${o.shape.join(",")}]`);
+      const [, origH, origW] = o.shape as number[];
+      const [align, half] = resizeAttrs(op);
+      const out = gradValues(
+        floatValues(g),
+        dimsOf(g),
+        origH as number,
+        origW as number,
+        align,
+        half,
+      );
+      return [tfc.tensor(out, o.shape, "float32")];
+    },
+  });
+}
+
+registerFloatResize(
+  "ResizeBilinear",
+  `${INT_TYPES}, bfloat16, half, float, double`,
+  resizeBilinearValues,
+  "float, bfloat16, half, double",
+  resizeBilinearGradValues,
+);
 
 registerOp({
   type: "ResizeNearestNeighbor",
@@ -233,56 +255,13 @@ function nearestGradShape(name: string, type: string, grads: Tensor, size: Tenso
   return new TensorShape([dims[0] as Dim, v?.[0] ?? null, v?.[1] ?? null, dims[3] as Dim]);
 }
 
-registerOp({
-  type: "ResizeBicubic",
-  opDef: {
-    inputs: ["images: T", "size: int32"],
-    outputs: ["resized_images: float"],
-    attrs: [
-      `T: {${INT_TYPES}, half, float, double}`,
-      "align_corners: bool = false",
-      "half_pixel_centers: bool = false",
-    ],
-  },
-  inferShapes: resizeInferShapes,
-  kernel: ([images, size], op) => {
-    const [d, h, w] = checkedResize(op, images as tfc.Tensor, size as tfc.Tensor);
-    const [align, half] = resizeAttrs(op);
-    const values = resizeBicubicValues(floatValues(images as tfc.Tensor), d, h, w, align, half);
-    return [tfc.tensor4d(values, [d.batch, h, w, d.channels], "float32")];
-  },
-});
-
-registerOp({
-  type: "ResizeBicubicGrad",
-  opDef: {
-    inputs: ["grads: float", "original_image: T"],
-    outputs: ["output: T"],
-    attrs: [
-      "T: {float, double}",
-      "align_corners: bool = false",
-      "half_pixel_centers: bool = false",
-    ],
-  },
-  inferShapes: (op) => [(op.inputs[1] as Tensor).shape],
-  kernel: ([grads, original], op) => {
-    const g = grads as tfc.Tensor;
-    const o = original as tfc.Tensor;
-    if (g.rank !== 4) fail(op, `input_grad must be 4-dimensional[${g.shape.join(",")}]`);
-    if (o.rank !== 4) fail(op, `original_image must be 4-dimensional[${o.shape.join(",")}]`);
-    const [, origH, origW] = o.shape as number[];
-    const [align, half] = resizeAttrs(op);
-    const values = resizeBicubicGradValues(
-      floatValues(g),
-      dimsOf(g),
-      origH as number,
-      origW as number,
-      align,
-      half,
-    );
-    return [tfc.tensor(values, o.shape, "float32")];
-  },
-});
+registerFloatResize(
+  "ResizeBicubic",
+  `${INT_TYPES}, half, float, double`,
+  resizeBicubicValues,
+  "float, double",
+  resizeBicubicGradValues,
+);
 
 registerOp({
   type: "ResizeArea",
