@@ -251,6 +251,15 @@ describe("divisions", () => {
     );
   });
 
+  it("divide is Python's x / y: a RealDiv named truediv; ints (TF: float64) are refused", () => {
+    const q = tf.divide(tf.constant([-7, 7]), 2);
+    expect(nums(q)).toEqual([-3.5, 3.5]);
+    expect([q.op.name, q.op.type]).toEqual(["truediv", "RealDiv"]);
+    const i = tf.constant([-7, 7], { dtype: "int32" });
+    // A RealDiv of int32 would floor (-7 / 2 = -4): refused, with the graph unchanged.
+    expectThrowsAndUnchanged(() => tf.divide(i, 2), TypeError, /float64/);
+  });
+
   it("divNoNan, mod and scalarMul", () => {
     expect(nums(tf.divNoNan(tf.constant([1, 2]), tf.constant([2, 0])))).toEqual([0.5, 0]);
     expect(tf.mod).toBe(tf.floormod);

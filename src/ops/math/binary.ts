@@ -1,5 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import type { DType } from "../../graph/dtypes.js";
+import { isInteger, type DType } from "../../graph/dtypes.js";
 import { InvalidArgumentError } from "../../errors.js";
 import type { Graph } from "../../graph/graph.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
@@ -329,7 +329,19 @@ export const multiply = defineBinary("multiply", "Mul");
  * sess.run(tf.divide(tf.constant(1), 4)); // ==> 0.25
  * ```
  */
-export const divide = defineBinary("divide", "RealDiv", "truediv");
+export const divide = tfFunction("divide", BINARY_PARAMS, (a) =>
+  inOpScope(a.name, "truediv", [a.x, a.y], (scope, graph) => {
+    const [tx, ty] = convertOperands(a.x, a.y, "RealDiv");
+    // `divide` is Python's `x / y`: integers become float64 there, which scopeflow lacks; a
+    // `RealDiv` of integers would floor instead (-7 / 2 = -4).
+    if (isInteger(tx.dtype)) {
+      throw new TypeError(
+        `divide(x, y) on ${tx.dtype} tensors: cast both to float32 first (TensorFlow casts them to float64).`,
+      );
+    }
+    return binaryOpIn(scope, graph, "RealDiv", tx, ty);
+  }),
+);
 
 /**
  * Element-wise maximum (`tf.maximum`).
