@@ -228,3 +228,21 @@ describe("Operation.run and tf.initializeAllVariables", () => {
     expect(() => op.run(undefined, 3 as never)).toThrow(TypeError);
   });
 });
+
+describe("element-wise unary ops check x's dtype against their OpDef, as TF's op builder does", () => {
+  beforeEach(() => tf.resetDefaultGraph());
+
+  it("refuses tf.sqrt and tf.tanh of int32 before building anything; tf.square takes it", () => {
+    const i = tf.constant([4, 9], { dtype: tf.int32 });
+    const before = opList().length;
+    expect(() => tf.sqrt(i)).toThrow(
+      new TypeError(
+        "Value passed to parameter 'x' has DataType int32 not in list of allowed values: bfloat16, float16, float32, float64, complex64, complex128",
+      ),
+    );
+    expect(() => tf.tanh(i)).toThrow("has DataType int32 not in list of allowed values");
+    expect(opList().length).toBe(before);
+    expect(run(tf.square(i)).toArray()).toEqual([16, 81]);
+    expect(run(tf.sqrt(tf.cast(i, tf.float32))).toArray()).toEqual([2, 3]);
+  });
+});
