@@ -30,7 +30,7 @@ import {
   type ApplyOptions,
 } from "./base.js";
 import { getActivation } from "./activations.js";
-import { tensordotLastFirst } from "../ops/math/tensordot.js";
+import { tensordotLastFirst } from "../ops/linalg/tensordot.js";
 
 /**
  * What `tf.layers.Dense` and `tf.layers.dense` share, in TF 1.15's order: `units`, then

@@ -246,6 +246,57 @@ describe("tf.tensordot", () => {
     refused(() => tf.tensordot(a, a, -1), "'axes' must be at least 0.");
   });
 
+  it("with a batch known only at run time builds TF's Shape/GatherV2/Prod path", () => {
+    const x = tf.placeholder(tf.float32, [null, 2, 3], { name: "x" });
+    const w = tf.ones([3, 4]);
+    const t = tf.tensordot(x, w, 1);
+    expect(t.shape.toString()).toBe("(?, 2, 4)");
+    expect(opNames("Tensordot/")).toEqual([
+      "Tensordot/axes",
+      "Tensordot/free",
+      "Tensordot/Shape",
+      "Tensordot/GatherV2/axis",
+      "Tensordot/GatherV2",
+      "Tensordot/GatherV2_1/axis",
+      "Tensordot/GatherV2_1",
+      "Tensordot/Const",
+      "Tensordot/Prod",
+      "Tensordot/Const_1",
+      "Tensordot/Prod_1",
+      "Tensordot/concat/axis",
+      "Tensordot/concat",
+      "Tensordot/stack",
+      "Tensordot/transpose",
+      "Tensordot/Reshape",
+      "Tensordot/MatMul",
+      "Tensordot/Const_2",
+      "Tensordot/concat_1/axis",
+      "Tensordot/concat_1",
+    ]);
+    const feed = new Map<tf.Tensor, unknown>([
+      [
+        x,
+        [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+        ],
+      ],
+    ]);
+    expect(run(t, feed)).toEqual([
+      [
+        [6, 6, 6, 6],
+        [15, 15, 15, 15],
+      ],
+    ]);
+    const anyRank = tf.placeholder(tf.float32, null);
+    refused(
+      () => tf.tensordot(anyRank, w, 1),
+      "tensordot needs the rank of 'a' when 'axes' is an int.",
+    );
+  });
+
   it("has the gradient of its transposes, reshapes and MatMul", async () => {
     await checkGradients({
       inputs: [{ shape: [2, 3, 4] }, { shape: [4, 3, 2] }],

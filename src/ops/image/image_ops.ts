@@ -56,7 +56,7 @@ import {
 import { floormod } from "../math/integer_div.js";
 import { reduceAll, reduceMean, reduceProd, reduceSum } from "../math/reduce.js";
 import { abs, identity, round, rsqrt, sqrt, square } from "../math/unary.js";
-import { tensordotLastFirst } from "../math/tensordot.js";
+import { tensordotLastFirst } from "../linalg/tensordot.js";
 import { randomUniform } from "../random/random_ops.js";
 import { buildResize } from "./resize_ops.js";
 import { assertEqual, assertGreaterEqual, assertPositive } from "../debug/check_ops.js";
