@@ -7,7 +7,8 @@ import {
   type ControlFlowContext,
 } from "./control_flow.js";
 import type { DType } from "./dtypes.js";
-import { nameFromScopeName } from "./names.js";
+import { flat, nameFromScopeName } from "./names.js";
+import { NameCounts, splitNameKey } from "./name_counts.js";
 import { isNullMerge, mergeDevice, type DeviceSpecParts } from "./device.js";
 import { Operation, type AttrValue } from "./operation.js";
 import { pyRepr, pyTypeName } from "./pyformat.js";
@@ -171,9 +172,10 @@ const CLEARED_CONTROL: readonly ControlFrame[] = Object.freeze([{ inputs: null, 
  * One entry of the undo log. Besides a function to call, the commonest changes are logged
  * without allocating a closure each (building a variable makes a dozen): an `Operation`
  * (created: remove it), an array (a collection: pop its last item), and a name's use
- * count, as two entries: its previous count (`-1` for unused), then the name (a string).
+ * count, as three entries: its previous count (`-1` for unused), the name's last component,
+ * then the map of its prefix (see {@link NameCounts}).
  */
-type UndoEntry = (() => void) | Operation | unknown[] | string | number;
+type UndoEntry = (() => void) | Operation | unknown[] | Map<string, number> | string | number;
 
 /** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
 const TF_PRIVATE_ATTRS: ReadonlySet<string> = new Set(["_class"]);
@@ -232,7 +234,7 @@ export class Graph {
    * built and run without looking names up (most of them) saves an entry per op.
    */
   private opsByNameIndex: Map<string, Operation> | null = null;
-  private readonly namesInUse = new Map<string, number>();
+  private readonly namesInUse = new NameCounts();
   private readonly collections = new Map<string, unknown[]>();
   private readonly extensions = new Map<symbol, unknown>();
   private controlStack: readonly ControlFrame[] = [];
@@ -246,10 +248,6 @@ export class Graph {
   private _seed: number | null = null;
   private _controlFlowContext: ControlFlowContext | null = null;
   private nextId = 1;
-  /** `lowerStack` is `lowerStackOf` (a name stack) lowercased; `stackIsLower`: no change. */
-  private lowerStackOf = "";
-  private lowerStack = "";
-  private stackIsLower = true;
 
   private get opsByName(): Map<string, Operation> {
     let index = this.opsByNameIndex;
@@ -353,43 +351,49 @@ export class Graph {
    */
   uniqueName(name: string, markAsUsed = true): string {
     const stack = this._nameStack;
-    let key: string;
-    if (stack) {
-      // The stack lowercased once for the names made in it (a variable makes several), and
-      // a name that has no upper case is its own key: one long string, not two.
-      if (stack !== this.lowerStackOf) {
-        const lower = stack.toLowerCase();
-        this.lowerStackOf = stack;
-        this.lowerStack = lower;
-        this.stackIsLower = lower === stack;
-      }
-      const leafKey = name.toLowerCase();
-      const leaf = name;
-      name = `${stack}/${leaf}`;
-      key = this.stackIsLower && leafKey === leaf ? name : `${this.lowerStack}/${leafKey}`;
+    let leafKey = name.toLowerCase();
+    let leaves: Map<string, number> | undefined;
+    const slash = leafKey.lastIndexOf("/");
+    if (slash >= 0) {
+      // A name with `/` in it ("a/b") is keyed under the prefix its whole name has.
+      const head = leafKey.slice(0, slash);
+      leaves = this.namesInUse.leavesOf(
+        stack ? `${stack.toLowerCase()}/${head}` : head,
+        markAsUsed,
+      );
+      leafKey = leafKey.slice(slash + 1);
     } else {
-      key = name.toLowerCase();
+      leaves = this.namesInUse.leavesUnder(stack, markAsUsed);
     }
-    // One lookup per name: a graph of many ops makes each lookup a few cache misses.
-    const previous = this.namesInUse.get(key);
+    if (stack) name = `${stack}/${name}`;
+    if (leaves === undefined) return flat(name);
+    const previous = leaves.get(leafKey);
     let i = previous ?? 0;
-    if (markAsUsed) this.setNameUse(key, i + 1, previous);
+    if (markAsUsed) this.setNameUse(leaves, leafKey, i + 1, previous);
     if (i > 0) {
-      const baseKey = key;
-      while (this.namesInUse.has(key)) {
-        key = `${baseKey}_${i}`;
+      let key = leafKey;
+      while (leaves.has(key)) {
+        key = `${leafKey}_${i}`;
         i += 1;
       }
-      if (markAsUsed) this.setNameUse(key, 1, undefined);
+      if (markAsUsed) this.setNameUse(leaves, key, 1, undefined);
       name = `${name}_${i - 1}`;
     }
-    return name;
+    return flat(name);
   }
 
-  /** Sets a name's use count; `previous` is its count before (`undefined`: unused). */
-  private setNameUse(key: string, count: number, previous: number | undefined): void {
-    if (this.undoLog !== null) this.undoLog.push(previous ?? -1, key);
-    this.namesInUse.set(key, count);
+  /**
+   * Sets the use count of the name `leaf` under the prefix whose map `leaves` is;
+   * `previous` is its count before (`undefined`: unused).
+   */
+  private setNameUse(
+    leaves: Map<string, number>,
+    leaf: string,
+    count: number,
+    previous: number | undefined,
+  ): void {
+    if (this.undoLog !== null) this.undoLog.push(previous ?? -1, leaf, leaves);
+    leaves.set(flat(leaf), count);
   }
 
   /**
@@ -810,9 +814,10 @@ export class Graph {
    * (`_create_op_from_tf_operation`): later ops asking for it get `name_1`.
    */
   markNameUsed(name: string): void {
-    const key = name.toLowerCase();
-    if (this.namesInUse.has(key)) return;
-    this.setNameUse(key, 1, undefined);
+    const [prefix, leaf] = splitNameKey(name.toLowerCase());
+    const leaves = this.namesInUse.leavesOf(prefix, true) as Map<string, number>;
+    if (leaves.has(leaf)) return;
+    this.setNameUse(leaves, leaf, 1, undefined);
   }
 
   /**
@@ -1011,10 +1016,11 @@ export class Graph {
     const entry = log.pop();
     if (typeof entry === "function") {
       entry();
-    } else if (typeof entry === "string") {
+    } else if (entry instanceof Map) {
+      const leaf = log.pop() as string;
       const previous = log.pop() as number;
-      if (previous < 0) this.namesInUse.delete(entry);
-      else this.namesInUse.set(entry, previous);
+      if (previous < 0) entry.delete(leaf);
+      else entry.set(leaf, previous);
     } else if (Array.isArray(entry)) {
       entry.pop();
     } else if (entry instanceof Operation) {

@@ -17,6 +17,19 @@ export function nameFromScopeName(name: string): string {
   return name.endsWith("/") ? name.slice(0, -1) : name;
 }
 
+/**
+ * `s`, flattened. V8 keeps a string built with `+` or a template as a tree of its parts (a
+ * cons string) until something reads its characters — hashing it for a `Map` does not. A
+ * name kept by the graph (an op's, a used name's key) would keep the tree, and through it
+ * every scope string it was built from: two to four times the bytes, and that many more
+ * objects for each garbage collection to copy. Reading one character flattens the string in
+ * place, and the collector then drops the tree.
+ */
+export function flat(s: string): string {
+  // Compared so that the read cannot be optimized away.
+  return s.charCodeAt(0) === -1 ? "" : s;
+}
+
 /** Splits `"op:0"` into `["op", 0]`; `null` when `name` is not a tensor name. */
 export function parseTensorName(name: string): [string, number] | null {
   const colon = name.lastIndexOf(":");

@@ -1,6 +1,6 @@
 import { ValueError } from "../errors.js";
 import { asDType, isDType, isFloating, type DType } from "../graph/dtypes.js";
-import { getDefaultGraph } from "../graph/graph.js";
+import { getDefaultGraph, type Graph } from "../graph/graph.js";
 import { pyTuple } from "../graph/pyformat.js";
 import { Tensor as TensorClass, type Tensor } from "../graph/tensor.js";
 import { TensorShape } from "../graph/tensor_shape.js";
@@ -57,23 +57,40 @@ class OnesInitializer extends BaseInitializer {
   }
 }
 
-/** The shape {@link shapeOf} gave last. */
-let lastShape: TensorShape = TensorShape.scalar();
+/** A small filled constant's shape and value, shared by the `Const`s of one graph that need it. */
+interface FilledConst {
+  readonly shape: TensorShape;
+  readonly value: ReturnType<typeof filledConstValue>;
+}
+
+/** The graph's {@link FilledConst}s by dtype, fill and dims. */
+const FILLED_CONSTS = Symbol("scopeflow.filledConsts");
 
 /**
- * A `TensorShape` of `dims`, the last one made when its dims are the same: layers of one
- * model give many variables one shape, and each shape (with its dims) is kept as long as
- * the graph (shapes are immutable: sharing one is safe).
+ * The shape and value of a filled constant: one of each per graph (both are immutable),
+ * since the zeros and ones initializers of a model's variables repeat a few shapes, and
+ * each value (a typed array and its buffer) and shape would otherwise be kept per variable
+ * as long as the graph.
  */
-function shapeOf(dims: readonly number[]): TensorShape {
-  const last = lastShape.dims as readonly number[];
-  if (last.length === dims.length) {
-    let i = 0;
-    while (i < dims.length && last[i] === dims[i]) i++;
-    if (i === dims.length) return lastShape;
+function filledConst(
+  graph: Graph,
+  dtype: DType,
+  dims: readonly number[],
+  one: boolean,
+  size: number,
+): FilledConst {
+  const consts = graph.getExtension(FILLED_CONSTS, () => new Map<string, FilledConst>());
+  const key = `${dtype}${one ? "1" : "0"}${dims.join(",")}`;
+  let found = consts.get(key);
+  if (found === undefined) {
+    const shape = Object.freeze(dims.slice());
+    found = {
+      shape: new TensorShape(shape),
+      value: filledConstValue(dtype, shape as number[], one, size),
+    };
+    consts.set(key, found);
   }
-  lastShape = new TensorShape(dims);
-  return lastShape;
+  return found;
 }
 
 /**
@@ -102,14 +119,14 @@ function smallFilled(
   const sp = graph.savepoint();
   let t: Tensor;
   try {
-    const dims = (shape as number[]).slice();
+    const filled = filledConst(graph, dtype, shape as number[], one, size);
     t = graph.createOp({
       type: "Const",
       name: graph.uniqueName(defaultName),
       nameIsUnique: true,
       inputs: [],
-      outputs: [{ dtype, shape: shapeOf(dims) }],
-      attrs: { value: filledConstValue(dtype, dims, one, size), dtype },
+      outputs: [{ dtype, shape: filled.shape }],
+      attrs: { value: filled.value, dtype },
       attrsOwned: true,
     }).outputs[0] as Tensor;
   } catch (e) {

@@ -414,7 +414,15 @@ export function variableScope<T>(...args: unknown[]): T {
     const sp = graph.savepoint();
     let result: T;
     try {
-      result = enterVariableScope(graph, request, fn);
+      // The user's body runs in this frame (not in a helper's), for the same reason.
+      const exits: (() => void)[] = [];
+      const entered = enterVariableScope(graph, request, exits);
+      try {
+        result = fn(entered);
+        if (isPromiseLike(result)) throw new AsyncScopeError("variableScope");
+      } finally {
+        exitScopes(exits);
+      }
     } catch (e) {
       if (e instanceof AsyncScopeError) graph.rollbackTo(sp);
       else graph.release();
@@ -477,11 +485,15 @@ function validateScopeRequest(a: ScopeArgs): ScopeRequest {
 }
 
 /** `variable_scope._enter_scope_uncached` followed by the body and the exits. */
-function enterVariableScope<T>(
+/**
+ * Enters the scopes `request` asks for and returns the variable scope entered; `exits`
+ * receives what leaves them, innermost last. If entering fails, what was entered is left.
+ */
+function enterVariableScope(
   graph: Graph,
   request: ScopeRequest,
-  fn: (scope: VariableScope) => T,
-): T {
+  exits: (() => void)[],
+): VariableScope {
   const store = VariableScopeStore.of(graph);
   const { nameOrScope } = request;
   // Without an auxiliary name scope the current one is re-entered as it is.
@@ -498,7 +510,6 @@ function enterVariableScope<T>(
   // TensorFlow); a string or captured scope opens none when its name is empty.
   const opensNameScope =
     !request.auxiliaryNameScope || nameOrScope === null || nameScopeToOpen !== "";
-  const exits: (() => void)[] = [];
   try {
     let openedNameScope: string | null = null;
     if (opensNameScope) {
@@ -506,20 +517,21 @@ function enterVariableScope<T>(
       exits.push(exit);
       openedNameScope = scopeString;
     }
-    let entered: VariableScope;
     if (nameOrScope instanceof VariableScope) {
-      entered = enterCapturedScope(store, nameOrScope, request, exits);
-    } else {
-      const name = nameOrScope ?? store.uniqueScopeName(request.defaultName as string);
-      const reuse = nameOrScope === null ? null : request.reuse;
-      entered = enterChildScope(store, name, reuse, openedNameScope, request.options, exits);
+      return enterCapturedScope(store, nameOrScope, request, exits);
     }
-    const result = fn(entered);
-    if (isPromiseLike(result)) throw new AsyncScopeError("variableScope");
-    return result;
-  } finally {
-    for (let i = exits.length - 1; i >= 0; i--) (exits[i] as () => void)();
+    const name = nameOrScope ?? store.uniqueScopeName(request.defaultName as string);
+    const reuse = nameOrScope === null ? null : request.reuse;
+    return enterChildScope(store, name, reuse, openedNameScope, request.options, exits);
+  } catch (e) {
+    exitScopes(exits);
+    throw e;
   }
+}
+
+/** Leaves the scopes `enterVariableScope` entered, innermost first. */
+function exitScopes(exits: readonly (() => void)[]): void {
+  for (let i = exits.length - 1; i >= 0; i--) (exits[i] as () => void)();
 }
 
 function lastComponent(name: string): string {

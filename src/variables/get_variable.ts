@@ -141,11 +141,11 @@ function atomically(
 /**
  * How many frames above the public entry a variable keeps for "Originally defined at:".
  * A capture costs about 0.4 µs a frame, and the frames stay alive with the variable, so
- * this is the largest part of creating one when it is large. Eight reach five user frames
- * from plain calls, and three from inside nested `variableScope`s (each level adds two
- * frames of scopeflow's between the user's).
+ * this is the largest part of creating one when it is large. Six reach five user frames
+ * from plain calls (TensorFlow shows five), and four from inside nested `variableScope`s
+ * (each level puts one frame of scopeflow's, `variableScope`'s, between the user's).
  */
-const CALL_SITE_FRAMES = 8;
+const CALL_SITE_FRAMES = 6;
 
 /**
  * Whether a call may create a variable, and so needs the caller's stack for "Originally
@@ -337,7 +337,8 @@ function getSingleVariable(
   if (found !== undefined) return found;
   const v = createVariable(fullName, shape, o, initializingFromValue, checked);
   if (o.regularizer !== null) addRegularizationLoss(graph, fullName, v, o.regularizer);
-  store.put(fullName, v);
+  // Keyed by the op's name where it is the same: one string kept, not two.
+  store.put(v.op.name === fullName ? v.op.name : fullName, v);
   return v;
 }
 

@@ -241,7 +241,7 @@ export class Variable implements TensorConvertible {
   readonly snapshot: Tensor;
   /** The `Assign` op that sets the initial value. */
   get initializer(): Operation {
-    return this.init.initializer;
+    return this._initializer;
   }
   /**
    * The tensor that computes the initial value. A variable rebuilt from a `VariableDef`
@@ -249,10 +249,11 @@ export class Variable implements TensorConvertible {
    * leaves `None`, gives the value its initializer assigns.
    */
   get initialValue(): Tensor {
-    return this.init.initialValue ?? (this.initializer.inputs[1] as Tensor);
+    return this._initialValue ?? (this.initializer.inputs[1] as Tensor);
   }
-  /** Replaced only through {@link replaceInitializer}. */
-  private init: InitPair;
+  /** Replaced only through {@link replaceInitializer} (two fields: no object kept for them). */
+  private _initializer: Operation;
+  private _initialValue: Tensor | null;
   /** Whether optimizers update it by default. */
   readonly trainable: boolean;
   /** Applied after optimizer updates, when set. */
@@ -269,7 +270,8 @@ export class Variable implements TensorConvertible {
       const found = fromVariableDef(getDefaultGraph(), init.variableDef, init.importScope);
       this.op = found.ref.op;
       this.ref = found.ref;
-      this.init = { initializer: found.initializer, initialValue: found.initialValue };
+      this._initializer = found.initializer;
+      this._initialValue = found.initialValue;
       this.snapshot = found.snapshot;
       this.trainable = found.trainable;
       this.constraint = null;
@@ -285,7 +287,8 @@ export class Variable implements TensorConvertible {
           : buildVariable(graph, init);
       this.op = built.ref.op;
       this.ref = built.ref;
-      this.init = built;
+      this._initializer = built.initializer;
+      this._initialValue = built.initialValue;
       this.snapshot = built.snapshot;
       this.trainable = trainable;
       this.constraint = init.constraint;
@@ -588,8 +591,8 @@ export class Variable implements TensorConvertible {
     return toVariableDef(
       {
         ref: this.ref,
-        initializer: this.init.initializer,
-        initialValue: this.init.initialValue,
+        initializer: this._initializer,
+        initialValue: this._initialValue,
         snapshot: this.snapshot,
         trainable: this.trainable,
       },
@@ -627,8 +630,9 @@ export class Variable implements TensorConvertible {
 
   static {
     swapInitializer = (v, init) => {
-      const before = v.init;
-      v.init = init;
+      const before = { initializer: v._initializer, initialValue: v._initialValue };
+      v._initializer = init.initializer;
+      v._initialValue = init.initialValue;
       return before;
     };
   }
@@ -744,7 +748,7 @@ function needHooks(): VariableSessionHooks {
   return sessionHooks;
 }
 
-/** A new variable's ops; also its {@link InitPair}, kept as the variable's. */
+/** A new variable's ops. */
 interface BuiltVariable extends InitPair {
   ref: Tensor;
   initialValue: Tensor;

@@ -98,6 +98,43 @@ describe("unique op names", () => {
     const inner = tf.nameScope("s", () => g.uniqueName("op"));
     expect(inner).toBe("s/op");
   });
+
+  test("a name with '/' in it takes the whole name it makes, whichever scope made it", () => {
+    // TF keys `_names_in_use` by the whole lowercased name: "a/b" made at the top level is
+    // the "b" of scope "a", and the other way round.
+    expect(tf.constant(1, { name: "A/b" }).op.name).toBe("A/b");
+    expect(tf.nameScope("a", () => tf.constant(1, { name: "B" }).op.name)).toBe("a/B_1");
+    tf.nameScope("x", () => tf.constant(1, { name: "y" }));
+    expect(tf.constant(1, { name: "x/Y" }).op.name).toBe("x/Y_1");
+    expect(tf.nameScope("p", () => tf.constant(1, { name: "q/r" }).op.name)).toBe("p/q/r");
+    expect(
+      tf.nameScope("P", () => tf.nameScope("Q", () => tf.constant(1, { name: "R" }).op.name)),
+    ).toBe("P_1/Q/R");
+    expect(tf.nameScope("p/q/", () => tf.constant(1, { name: "R" }).op.name)).toBe("p/q/R_1");
+    // A suffixed name is used under the same prefix: "c", "c" then "c_1" gives "c_1_1".
+    tf.nameScope("s", () => {
+      tf.constant(1, { name: "c" });
+      tf.constant(1, { name: "c" });
+    });
+    expect(tf.constant(1, { name: "s/C_1" }).op.name).toBe("s/C_1_1");
+  });
+
+  test("a failed op leaves the names it would have used unused, in every scope", () => {
+    const g = tf.getDefaultGraph();
+    tf.nameScope("s", () => tf.constant(1, { name: "c" }));
+    expect(() =>
+      tf.nameScope("s/", () =>
+        tf.nameScope("t", () => {
+          tf.constant(1, { name: "d" });
+          return tf.matmul(tf.constant([1, 2]), tf.constant([3, 4]), { name: "c" });
+        }),
+      ),
+    ).toThrow();
+    // What was built before the failing call stays; the names the call took do not.
+    expect(g.uniqueName("s/t/d", false)).toBe("s/t/d_1");
+    expect(g.uniqueName("s/t/c", false)).toBe("s/t/c");
+    expect(g.uniqueName("S/C", false)).toBe("S/C_1");
+  });
 });
 
 describe("tensors and operations", () => {

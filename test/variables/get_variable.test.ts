@@ -100,8 +100,8 @@ describe("sharing errors", () => {
   });
 
   test("inside nested variable scopes: the same window of frames above getVariable", () => {
-    // Eight frames above getVariable are kept; each variableScope level puts two of
-    // scopeflow's between the user's, so four user frames remain of five levels.
+    // Six frames above getVariable are kept; each variableScope level puts one of
+    // scopeflow's between the user's two, so four user frames remain of five levels.
     const levels = (d: number): unknown =>
       tf.variableScope(`s${d}`, () => (d === 0 ? tf.getVariable("v", [1]) : levels(d - 1)));
     levels(4);
