@@ -8,7 +8,7 @@ import {
 } from "./control_flow.js";
 import type { DType } from "./dtypes.js";
 import { flat, nameFromScopeName } from "./names.js";
-import { NameCounts, splitNameKey } from "./name_counts.js";
+import { countOf, NameCounts, type NameEntry } from "./name_counts.js";
 import { isNullMerge, mergeDevice, type DeviceSpecParts } from "./device.js";
 import { Operation, type AttrValue } from "./operation.js";
 import { pyRepr, pyTypeName } from "./pyformat.js";
@@ -172,10 +172,10 @@ const CLEARED_CONTROL: readonly ControlFrame[] = Object.freeze([{ inputs: null, 
  * One entry of the undo log. Besides a function to call, the commonest changes are logged
  * without allocating a closure each (building a variable makes a dozen): an `Operation`
  * (created: remove it), an array (a collection: pop its last item), and a name's use
- * count, as three entries: its previous count (`-1` for unused), the name's last component,
- * then the map of its prefix (see {@link NameCounts}).
+ * count, as three entries: its previous count (`-1` for unused), the name's last part,
+ * then the map of names it is in (see {@link NameCounts}).
  */
-type UndoEntry = (() => void) | Operation | unknown[] | Map<string, number> | string | number;
+type UndoEntry = (() => void) | Operation | unknown[] | Map<string, NameEntry> | string | number;
 
 /** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
 const TF_PRIVATE_ATTRS: ReadonlySet<string> = new Set(["_class"]);
@@ -351,49 +351,36 @@ export class Graph {
    */
   uniqueName(name: string, markAsUsed = true): string {
     const stack = this._nameStack;
-    let leafKey = name.toLowerCase();
-    let leaves: Map<string, number> | undefined;
-    const slash = leafKey.lastIndexOf("/");
-    if (slash >= 0) {
-      // A name with `/` in it ("a/b") is keyed under the prefix its whole name has.
-      const head = leafKey.slice(0, slash);
-      leaves = this.namesInUse.leavesOf(
-        stack ? `${stack.toLowerCase()}/${head}` : head,
-        markAsUsed,
-      );
-      leafKey = leafKey.slice(slash + 1);
-    } else {
-      leaves = this.namesInUse.leavesUnder(stack, markAsUsed);
+    const names = this.namesInUse;
+    let key = name.toLowerCase();
+    let under: Map<string, NameEntry> | undefined = names.namesUnder(stack, markAsUsed);
+    const slash = key.lastIndexOf("/");
+    if (slash >= 0 && under !== undefined) {
+      // A name with `/` in it ("a/b") is counted where its whole name puts it.
+      under = names.walk(under, key.slice(0, slash), markAsUsed);
+      key = key.slice(slash + 1);
     }
     if (stack) name = `${stack}/${name}`;
-    if (leaves === undefined) return flat(name);
-    const previous = leaves.get(leafKey);
+    if (under === undefined) return flat(name);
+    const previous = countOf(under.get(key));
     let i = previous ?? 0;
-    if (markAsUsed) this.setNameUse(leaves, leafKey, i + 1, previous);
+    if (markAsUsed) this.setNameUse(under, key, i + 1);
     if (i > 0) {
-      let key = leafKey;
-      while (leaves.has(key)) {
-        key = `${leafKey}_${i}`;
+      const base = key;
+      while (countOf(under.get(key)) !== undefined) {
+        key = `${base}_${i}`;
         i += 1;
       }
-      if (markAsUsed) this.setNameUse(leaves, key, 1, undefined);
+      if (markAsUsed) this.setNameUse(under, key, 1);
       name = `${name}_${i - 1}`;
     }
     return flat(name);
   }
 
-  /**
-   * Sets the use count of the name `leaf` under the prefix whose map `leaves` is;
-   * `previous` is its count before (`undefined`: unused).
-   */
-  private setNameUse(
-    leaves: Map<string, number>,
-    leaf: string,
-    count: number,
-    previous: number | undefined,
-  ): void {
-    if (this.undoLog !== null) this.undoLog.push(previous ?? -1, leaf, leaves);
-    leaves.set(flat(leaf), count);
+  /** Sets the use count of the name `key` in the map of names `under` (journaled). */
+  private setNameUse(under: Map<string, NameEntry>, key: string, count: number): void {
+    const before = this.namesInUse.setCount(under, key, count);
+    if (this.undoLog !== null) this.undoLog.push(before, key, under);
   }
 
   /**
@@ -466,10 +453,14 @@ export class Graph {
       ctx,
       buildData,
     );
-    // An array of the exact size: pushing onto `[]` reserves room for 17.
-    (op as { outputs: Tensor[] }).outputs = spec.outputs.map(
-      (o, i) => new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false),
-    );
+    const outs = spec.outputs;
+    if (outs.length === 1) {
+      const o = outs[0] as OutputSpec;
+      op._setOutputs(new Tensor(op, 0, o.dtype, o.shape, o.isRef ?? false));
+    } else {
+      // An array of the exact size: pushing onto `[]` reserves room for 17.
+      op._setOutputs(outs.map((o, i) => new Tensor(op, i, o.dtype, o.shape, o.isRef ?? false)));
+    }
     if (spec.device) op._setDevice(spec.device);
     // TF colocates with reference inputs inside `colocate_with`, which sets the device
     // scopes aside: such an op goes where its variable is, whatever the scopes say.
@@ -814,10 +805,14 @@ export class Graph {
    * (`_create_op_from_tf_operation`): later ops asking for it get `name_1`.
    */
   markNameUsed(name: string): void {
-    const [prefix, leaf] = splitNameKey(name.toLowerCase());
-    const leaves = this.namesInUse.leavesOf(prefix, true) as Map<string, number>;
-    if (leaves.has(leaf)) return;
-    this.setNameUse(leaves, leaf, 1, undefined);
+    const key = name.toLowerCase();
+    const slash = key.lastIndexOf("/");
+    const under = this.namesInUse.namesUnder("", true) as Map<string, NameEntry>;
+    const parent =
+      slash < 0 ? under : (this.namesInUse.walk(under, key.slice(0, slash), true) as typeof under);
+    const leaf = key.slice(slash + 1);
+    if (countOf(parent.get(leaf)) !== undefined) return;
+    this.setNameUse(parent, leaf, 1);
   }
 
   /**
@@ -1017,10 +1012,8 @@ export class Graph {
     if (typeof entry === "function") {
       entry();
     } else if (entry instanceof Map) {
-      const leaf = log.pop() as string;
-      const previous = log.pop() as number;
-      if (previous < 0) entry.delete(leaf);
-      else entry.set(leaf, previous);
+      const key = log.pop() as string;
+      this.namesInUse.restoreCount(entry as Map<string, NameEntry>, key, log.pop() as number);
     } else if (Array.isArray(entry)) {
       entry.pop();
     } else if (entry instanceof Operation) {

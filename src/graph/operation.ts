@@ -36,8 +36,13 @@ export class Operation {
   readonly type: string;
   /** Data inputs, in order. */
   readonly inputs: readonly Tensor[];
-  /** Outputs, in order; filled in by the graph right after construction. */
-  readonly outputs: Tensor[] = [];
+  /**
+   * The outputs, set by the graph right after construction: a lone output is kept as
+   * itself until {@link outputs} is first read (most ops have one, and the ops a graph
+   * builds in bulk, a variable's, are built by paths that take it with {@link _output}):
+   * an array and its store less for each op to keep.
+   */
+  private _outputs: Tensor[] | Tensor | null = null;
   /** Operations that must run before this one. */
   readonly controlInputs: Operation[];
   /** Attributes (`transpose_a`, `dtype`, a constant's value, …): TensorFlow's, as exported. */
@@ -76,6 +81,27 @@ export class Operation {
     this.buildData = buildData;
     this.definedAt = definedAt;
     this._controlFlowContext = controlFlowContext;
+  }
+
+  /** Outputs, in order. */
+  get outputs(): Tensor[] {
+    const outputs = this._outputs as Tensor[] | Tensor;
+    if (Array.isArray(outputs)) return outputs;
+    const made = [outputs];
+    this._outputs = made;
+    return made;
+  }
+
+  /** Output `index` (`outputs[index]`), without making the outputs array of a lone output. */
+  _output(index: number): Tensor | undefined {
+    const outputs = this._outputs as Tensor[] | Tensor;
+    if (Array.isArray(outputs)) return outputs[index];
+    return index === 0 ? outputs : undefined;
+  }
+
+  /** Sets the outputs, once, as the graph creates the op. */
+  _setOutputs(outputs: Tensor[] | Tensor): void {
+    this._outputs = outputs;
   }
 
   /** The loop or branch the op runs in (`op._control_flow_context`), or `null` for once per run. */

@@ -128,7 +128,7 @@ function smallFilled(
       outputs: [{ dtype, shape: filled.shape }],
       attrs: { value: filled.value, dtype },
       attrsOwned: true,
-    }).outputs[0] as Tensor;
+    })._output(0) as Tensor;
   } catch (e) {
     graph.rollbackTo(sp);
     throw e;

@@ -40,7 +40,18 @@ const STORE_KEY = Symbol("scopeflow.variableStore");
  * ```
  */
 export class VariableStore<V extends StoredVariable = StoredVariable> {
-  private readonly vars = new Map<string, V>();
+  /**
+   * The variables by the part of their full name before its last `/` (their scope's name,
+   * mostly), then by the rest: one map per scope rather than one of all variables, whose
+   * lookups, in a graph of many, miss the cache at each step.
+   */
+  private readonly byScope = new Map<string, Map<string, V>>();
+  /** The scope looked up last, and its map: a scope creates its variables in a row. */
+  private lastScope: string | null = null;
+  private lastVars: Map<string, V> | undefined = undefined;
+  /** The variables and their full names in creation order (`entries()`). */
+  private readonly order: V[] = [];
+  private readonly orderNames: string[] = [];
   private readonly graph: Graph;
   /**
    * How many `…/part_0` names are stored: while none is, a request needs no second lookup
@@ -62,22 +73,39 @@ export class VariableStore<V extends StoredVariable = StoredVariable> {
 
   /** The variable stored under `fullName`, if any. */
   get(fullName: string): V | undefined {
-    return this.vars.get(fullName);
+    const slash = fullName.lastIndexOf("/");
+    const vars = this.varsIn(slash < 0 ? "" : fullName.slice(0, slash), false);
+    return vars?.get(fullName.slice(slash + 1));
   }
 
   /** Whether a variable is stored under `fullName`. */
   has(fullName: string): boolean {
-    return this.vars.has(fullName);
+    return this.get(fullName) !== undefined;
   }
 
   /** Number of variables created through the store. */
   get size(): number {
-    return this.vars.size;
+    return this.order.length;
   }
 
   /** The stored variables by full name, in creation order (`_vars.items()`). */
-  entries(): IterableIterator<[string, V]> {
-    return this.vars.entries();
+  *entries(): IterableIterator<[string, V]> {
+    const { order, orderNames } = this;
+    for (let i = 0; i < order.length; i++) yield [orderNames[i] as string, order[i] as V];
+  }
+
+  /** The map of the variables under `scope`, made when `create`. */
+  private varsIn(scope: string, create: boolean): Map<string, V> | undefined {
+    if (scope === this.lastScope) return this.lastVars;
+    let vars = this.byScope.get(scope);
+    if (vars === undefined) {
+      if (!create) return undefined;
+      vars = new Map();
+      this.byScope.set(scope, vars);
+    }
+    this.lastScope = scope;
+    this.lastVars = vars;
+    return vars;
   }
 
   /**
@@ -99,13 +127,13 @@ export class VariableStore<V extends StoredVariable = StoredVariable> {
    * `getOrCreate` does.
    */
   find(name: string, shape: TensorShape, dtype: DType, reuse: ReuseMode): V | undefined {
-    const found = this.vars.get(name);
+    const found = this.get(name);
     if (found !== undefined) {
       if (reuse === false) throw alreadyExists(name, found);
       checkSharedShapeAndDType(name, shape, dtype, found);
       return found;
     }
-    if (this.partitionedStored > 0 && this.vars.has(`${name}/part_0`)) {
+    if (this.partitionedStored > 0 && this.has(`${name}/part_0`)) {
       throw new ValueError(
         `No partitioner was provided, but a partitioned version of the variable was found: ${name}/part_0. Perhaps a variable of the same name was already created with partitioning?`,
       );
@@ -116,11 +144,18 @@ export class VariableStore<V extends StoredVariable = StoredVariable> {
 
   /** Records a variable under `fullName` (also used for the parts of partitioned ones). */
   put(fullName: string, variable: V): void {
-    this.vars.set(fullName, variable);
+    const slash = fullName.lastIndexOf("/");
+    const vars = this.varsIn(slash < 0 ? "" : fullName.slice(0, slash), true) as Map<string, V>;
+    const name = fullName.slice(slash + 1);
+    vars.set(name, variable);
+    this.order.push(variable);
+    this.orderNames.push(fullName);
     const part = fullName.endsWith("/part_0");
     if (part) this.partitionedStored += 1;
     this.graph.onUndo(() => {
-      this.vars.delete(fullName);
+      vars.delete(name);
+      this.order.pop();
+      this.orderNames.pop();
       if (part) this.partitionedStored -= 1;
     });
   }
@@ -130,6 +165,9 @@ function alreadyExists(name: string, found: StoredVariable): ValueError {
   const message =
     `Variable ${name} already exists, disallowed. Did you mean to set reuse=True ` +
     `or reuse=tf.AUTO_REUSE in VarScope?`;
+  // TensorFlow gives no traceback for a resource variable ("ResourceVariables don't have an
+  // op associated with so no traceback").
+  if (found.op.type === "VarHandleOp") return new ValueError(message);
   return new ValueError(
     `${message} Originally defined at:\n\n${formatUserFrames(found.op.definedAt)}`,
   );

@@ -108,7 +108,7 @@ export function getVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>): Vari
   const graph = getDefaultGraph();
   const scope = VariableScopeStore.of(graph).current;
   let site: Error | null = null;
-  if (creates(graph, scope, a.name)) {
+  if (creates(graph, scope, a)) {
     // `userCallSite()` written out: a frame less to capture and keep.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = CALL_SITE_FRAMES + ENTRY_FRAMES;
@@ -148,11 +148,14 @@ function atomically(
 const CALL_SITE_FRAMES = 6;
 
 /**
- * Whether a call may create a variable, and so needs the caller's stack for "Originally
- * defined at:": not under `reuse: true`, nor under `AUTO_REUSE` with the variable there.
+ * Whether a call may create a reference variable, and so needs the caller's stack for
+ * "Originally defined at:": not under `reuse: true`, nor under `AUTO_REUSE` with the
+ * variable there, nor for a resource variable (TensorFlow shows no traceback for one).
  */
-function creates(graph: Graph, scope: VariableScope, name: string): boolean {
+function creates(graph: Graph, scope: VariableScope, a: GetVariableArgs): boolean {
   if (scope.reuse === true) return false;
+  if ((a.useResource ?? scope.useResource ?? useResourceByDefault()) === true) return false;
+  const name = a.name;
   if (scope.reuse === AUTO_REUSE) {
     const fullName = scope.name ? `${scope.name}/${name}` : name;
     if (VariableStore.of<Variable>(graph).has(fullName)) return false;
@@ -191,7 +194,7 @@ export function getLocalVariable(...args: CallArgs<typeof GET_VARIABLE_PARAMS>):
   const graph = getDefaultGraph();
   const scope = VariableScopeStore.of(graph).current;
   let site: Error | null = null;
-  if (creates(graph, scope, a.name)) {
+  if (creates(graph, scope, a)) {
     // As in `getVariable`.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = CALL_SITE_FRAMES + ENTRY_FRAMES;
@@ -375,8 +378,12 @@ function createVariable(
       "The initializer passed is not valid. It should be a callable with no arguments and the shape should not be provided or an instance of `tf.keras.initializers.*' and `shape` should be fully defined.",
     );
   }
-  // Captured only when creating, from the public function the user called.
-  const definedAt = o.callSite ?? captureCallSite(CALL_SITE_FRAMES, o.publicEntry);
+  // Captured only when creating a reference variable, from the public function the user
+  // called (here when the entry could not tell: a custom getter's request).
+  const useResource = o.useResource ?? useResourceByDefault();
+  const definedAt = useResource
+    ? null
+    : (o.callSite ?? captureCallSite(CALL_SITE_FRAMES, o.publicEntry));
   if (!checked) {
     // A custom getter's options reach the constructor, which checks them as TF does.
     const init = variableInit(initialValue, {
@@ -400,7 +407,7 @@ function createVariable(
     shape: null,
     constraint: o.constraint,
     definedAt,
-    useResource: o.useResource ?? useResourceByDefault(),
+    useResource,
   });
 }
 

@@ -90,6 +90,19 @@ describe("sharing errors", () => {
     expect(trace).not.toMatch(/\/src\//);
   });
 
+  test("already exists, for a resource variable: no traceback, as TensorFlow gives none", () => {
+    const v = tf.variableScope("r", () => tf.getVariable("v", [2], { useResource: true }));
+    expect(v.op.type).toBe("VarHandleOp");
+    expect(v.op.definedAt).toBeNull();
+    const e = errorOf(() => tf.variableScope("r", () => tf.getVariable("v", [2])));
+    expect(e).toBeInstanceOf(tf.errors.ValueError);
+    expect(e.message).toBe(
+      "Variable r/v already exists, disallowed. Did you mean to set reuse=True or reuse=tf.AUTO_REUSE in VarScope?",
+    );
+    // A reference variable keeps where it was defined.
+    expect(tf.getVariable("w", [2]).op.definedAt).toBeInstanceOf(Error);
+  });
+
   test("already exists lists at most five frames", () => {
     const nest = (depth: number): tf.Variable =>
       depth === 0 ? tf.getVariable("deep", [1]) : nest(depth - 1);

@@ -173,7 +173,7 @@ export function variableOp(
     attrs: { shape, dtype, container: "", shared_name: "" },
     attrsOwned: true,
     definedAt,
-  }).outputs[0] as Tensor;
+  })._output(0) as Tensor;
 }
 
 /**
@@ -223,7 +223,7 @@ export function variableRead(graph: Graph, ref: Tensor): Tensor {
     attrs: { T: ref.dtype },
     attrsOwned: true,
     colocateWith: ref.op,
-  }).outputs[0] as Tensor;
+  })._output(0) as Tensor;
 }
 
 /** TF 1.15's `assign(ref, value, validate_shape=None, use_locking=None, name=None)`. */
