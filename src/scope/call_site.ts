@@ -9,14 +9,22 @@ interface Frame {
   fn: string;
 }
 
-const FRAME_RE = /^\s*at (?:(.*?) \()?(?:async )?(.+?):(\d+):(\d+)\)?$/;
+/** A V8 frame (Node, Chromium): `    at fn (file:line:col)`, or `    at file:line:col`. */
+const V8_FRAME = /^\s*at (?:(.*?) \()?(?:async )?(.+?):(\d+):(\d+)\)?$/;
+
+/**
+ * A SpiderMonkey or JavaScriptCore frame (Firefox, Safari): `fn@file:line:col`, with no
+ * name before the `@` (or no `@` at all) for anonymous code, and `async*` before a frame
+ * reached through `await`.
+ */
+const AT_SIGN_FRAME = /^(?:async\*)?(?:([^@]*)@)?(.+?):(\d+):(\d+)$/;
 
 function parseFrames(stack: string | undefined): Frame[] {
   const frames: Frame[] = [];
   for (const line of (stack ?? "").split("\n")) {
-    const m = FRAME_RE.exec(line);
+    const m = V8_FRAME.exec(line) ?? AT_SIGN_FRAME.exec(line);
     if (m === null) continue;
-    frames.push({ fn: m[1] ?? "<module>", file: displayPath(m[2] as string), line: Number(m[3]) });
+    frames.push({ fn: m[1] || "<module>", file: displayPath(m[2] as string), line: Number(m[3]) });
   }
   return frames;
 }
