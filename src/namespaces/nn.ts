@@ -56,3 +56,15 @@ export { softsign, leakyRelu, crelu } from "../ops/nn/activations_more.js";
 export { l2Normalize } from "../ops/math/reduce_more.js";
 // ops-array: top_k.
 export { topK } from "../ops/array/top_k.js";
+// convs: depthwise, separable and 1-D convolutions.
+export {
+  depthwiseConv2dNative,
+  type DepthwiseConv2dNativeOptions,
+} from "../ops/nn/depthwise_conv.js";
+export {
+  depthwiseConv2d,
+  separableConv2d,
+  type DepthwiseConv2dOptions,
+  type SeparableConv2dOptions,
+} from "../ops/nn/separable_conv.js";
+export { conv1d, type Conv1DOptions } from "../ops/nn/conv1d.js";
