@@ -423,3 +423,51 @@ versions { producer: 134 }
     expect(back).not.toContain("explicit_paddings");
   });
 });
+
+describe("tf.image.sobelEdges", () => {
+  it("image_ops_test.py testSobelEdges1x2x3x1", () => {
+    const img = tf.constant([1, 3, 6, 4, 1, 5], { shape: [1, 2, 3, 1], dtype: tf.float32 });
+    const sobel = tf.image.sobelEdges(img);
+    expect(sobel.shape.toString()).toBe("(1, 2, 3, 1, 2)");
+    expect(flat(run(sobel))).toEqual([0, 0, 0, 12, 0, 0, 0, 0, 0, 12, 0, 0]);
+  });
+
+  it("image_ops_test.py testSobelEdges5x3x4x2, with the image's shape known at run time only", () => {
+    const plane = [
+      [1, 3, 6, 2],
+      [4, 1, 5, 7],
+      [2, 5, 1, 4],
+    ];
+    const batch = Array.from({ length: 5 }, () => plane.map((row) => row.map((v) => [v, v])));
+    const expectedPlane = [
+      [
+        [0, 0],
+        [0, 12],
+        [0, 10],
+        [0, 0],
+      ],
+      [
+        [6, 0],
+        [0, 6],
+        [-6, 10],
+        [-6, 0],
+      ],
+      [
+        [0, 0],
+        [0, 0],
+        [0, 10],
+        [0, 0],
+      ],
+    ];
+    const expected = Array.from({ length: 5 }, () =>
+      expectedPlane.map((row) => row.map((pair) => [pair, pair])),
+    );
+    const img = tf.placeholder(tf.float32, [null, null, null, 2]);
+    const sobel = tf.image.sobelEdges(img);
+    expect(sobel.shape.toString()).toBe("(?, ?, ?, 2, 2)");
+    expect(run(sobel, new Map([[img, batch]])).toArray()).toEqual(expected);
+    expect(opList()).toContain("sobel_filters:Tile");
+    expect(opList()).toContain("depthwise:DepthwiseConv2dNative");
+    expect(opList()).toContain("MirrorPad:MirrorPad");
+  });
+});
