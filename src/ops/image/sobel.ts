@@ -42,12 +42,12 @@ const SOBEL_FILTERS = SOBEL_DY.map((row, r) => row.map((v, c) => [[v, SOBEL_DX[r
  * edges.shape.toString(); // ==> (1, 2, 3, 1, 2)
  * using sess = new tf.Session();
  * sess.run(tf.reshape(edges, [2, 3, 2])); // ==> [[[ 0.  0.]
- *                                        //       [ 0. 12.]
- *                                        //       [ 0.  0.]]
- *                                        //
- *                                        //      [[ 0.  0.]
- *                                        //       [ 0. 12.]
- *                                        //       [ 0.  0.]]]
+ *                                         //       [ 0. 12.]
+ *                                         //       [ 0.  0.]]
+ *                                         //
+ *                                         //      [[ 0.  0.]
+ *                                         //       [ 0. 12.]
+ *                                         //       [ 0.  0.]]]
  * ```
  */
 export const sobelEdges = tfFunction("image.sobel_edges", SOBEL_PARAMS, (a) => {
