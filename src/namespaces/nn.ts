@@ -68,3 +68,9 @@ export {
   type SeparableConv2dOptions,
 } from "../ops/nn/separable_conv.js";
 export { conv1d, type Conv1DOptions } from "../ops/nn/conv1d.js";
+export {
+  convolution,
+  atrousConv2d,
+  type ConvolutionOptions,
+  type AtrousConv2dOptions,
+} from "../ops/nn/convolution.js";

@@ -204,3 +204,48 @@ describe("tf.layers", () => {
     );
   });
 });
+
+describe("tf.nn.convolution, tf.nn.atrousConv2d, tf.image.sobelEdges", () => {
+  it("convolution(input, filter, padding, strides, dilation_rate, name, data_format, filters, dilations)", () => {
+    const x = () => image([1, 7, 7, 2]);
+    const w = () => tf.ones([3, 3, 2, 3]);
+    const pic = expectSameGraphs(
+      () => tf.nn.convolution(x(), w(), "SAME", null, [2, 2], "cv", "NHWC"),
+      () =>
+        tf.nn.convolution(x(), w(), "SAME", {
+          dilationRate: [2, 2],
+          name: "cv",
+          dataFormat: "NHWC",
+        }),
+      () => tf.nn.convolution(x(), w(), "SAME", { dilations: 2, name: "cv", dataFormat: "NHWC" }),
+      () =>
+        tf.nn.convolution({
+          input: x(),
+          filters: w(),
+          padding: "SAME",
+          dilations: [2, 2],
+          name: "cv",
+          dataFormat: "NHWC",
+        }),
+    );
+    expect(line(pic, "cv")).toMatch(/^cv = Conv2D\(/);
+    expect(line(pic, "cv/BatchToSpaceND")).toMatch(/-> float32\(1, 7, 7, 3\)$/);
+  });
+
+  it("atrousConv2d(value, filters, rate, padding, name) and sobelEdges(image)", () => {
+    const x = () => image([1, 7, 7, 2]);
+    const w = () => tf.ones([3, 3, 2, 3]);
+    const pic = expectSameGraphs(
+      () => tf.nn.atrousConv2d(x(), w(), 2, "VALID", "a"),
+      () => tf.nn.atrousConv2d(x(), w(), 2, "VALID", { name: "a" }),
+      () =>
+        tf.nn.atrousConv2d({ value: x(), filters: w(), rate: [2, 2], padding: "VALID", name: "a" }),
+    );
+    expect(line(pic, "a/BatchToSpaceND")).toMatch(/-> float32\(1, 3, 3, 3\)$/);
+    const pic2 = expectSameGraphs(
+      () => tf.image.sobelEdges(x()),
+      () => tf.image.sobelEdges({ image: x() }),
+    );
+    expect(line(pic2, "Reshape_1")).toMatch(/-> float32\(1, 7, 7, 2, 2\)$/);
+  });
+});

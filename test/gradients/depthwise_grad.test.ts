@@ -133,6 +133,18 @@ describe("DepthwiseConv2dNative gradients", () => {
     });
   });
 
+  it("atrous_conv2d's gradients (Conv2D between SpaceToBatchND and BatchToSpaceND)", async () => {
+    await checkGradients({
+      inputs: [f([1, 8, 7, 2]), f([3, 3, 2, 3])],
+      graph: (x, w) => tf.nn.atrousConv2d(x, w, 2, "SAME"),
+      tfjs: (x, w) =>
+        tfc.conv2d(x as tfc.Tensor4D, dilateFilter(w as tfc.Tensor4D, [2, 2]), 1, "same"),
+      refBackend: "cpu",
+      step: 1e-2,
+      fdSamples: 16,
+    });
+  });
+
   it("conv1d's gradients", async () => {
     await checkGradients({
       inputs: [f([2, 9, 3]), f([3, 3, 4])],

@@ -471,3 +471,100 @@ describe("tf.image.sobelEdges", () => {
     expect(opList()).toContain("MirrorPad:MirrorPad");
   });
 });
+
+describe("tf.nn.convolution and tf.nn.atrousConv2d", () => {
+  it("no dilation: the conv op itself, named convolution", () => {
+    const x = tf.placeholder(tf.float32, [null, 8, 8, 3], { name: "x" });
+    const w = tf.placeholder(tf.float32, [3, 3, 3, 4], { name: "w" });
+    const y = tf.nn.convolution(x, w, "SAME", { strides: [2, 2] });
+    expect(y.name).toBe("convolution:0");
+    expect(y.op.attrs).toMatchObject({ strides: [1, 2, 2, 1], dilations: [1, 1, 1, 1] });
+    expect(y.shape.toString()).toBe("(?, 4, 4, 4)");
+    const s = tf.placeholder(tf.float32, [null, 10, 3], { name: "s" });
+    const k = tf.placeholder(tf.float32, [3, 3, 5], { name: "k" });
+    const z = tf.nn.convolution(s, k, "VALID");
+    expect(z.name).toBe("convolution_1/Squeeze:0");
+    expect(z.shape.toString()).toBe("(?, 8, 5)");
+  });
+
+  it("atrous_conv2d: SpaceToBatchND → Conv2D → BatchToSpaceND under convolution, values of a dilated conv2d", () => {
+    const xs = values(2 * 11 * 10 * 3, 11);
+    const ws = values(3 * 3 * 3 * 4, 12);
+    const x = tf.constant(xs, { shape: [2, 11, 10, 3], name: "x" });
+    const w = tf.constant(ws, { shape: [3, 3, 3, 4], name: "w" });
+    for (const [rate, padding] of [
+      [2, "SAME"],
+      [3, "VALID"],
+    ] as const) {
+      tf.resetDefaultGraph();
+      const xg = tf.constant(xs, { shape: [2, 11, 10, 3], name: "x" });
+      const wg = tf.constant(ws, { shape: [3, 3, 3, 4], name: "w" });
+      const y = tf.nn.atrousConv2d(xg, wg, rate, padding);
+      expect(y.op.name).toBe("convolution/BatchToSpaceND");
+      expect(tf.getDefaultGraph().getOperationByName("convolution").type).toBe("Conv2D");
+      const want = direct(() =>
+        tfc.conv2d(
+          tfc.tensor4d(xs, [2, 11, 10, 3]),
+          tfc.tensor4d(ws, [3, 3, 3, 4]),
+          1,
+          padding === "SAME" ? "same" : "valid",
+          "NHWC",
+          rate,
+        ),
+      );
+      expectClose(run(y).toArray(), want, 1e-4);
+    }
+    expect(x.shape.toString()).toBe("(2, 11, 10, 3)");
+    expect(w.shape.toString()).toBe("(3, 3, 3, 4)");
+    tf.resetDefaultGraph();
+    const p = tf.placeholder(tf.float32, [1, 9, 9, 2]);
+    tf.nn.atrousConv2d(p, tf.zeros([3, 3, 2, 1]), 2, "SAME");
+    expect(opList().filter((o) => o.startsWith("convolution"))).toEqual([
+      "convolution/dilation_rate:Const",
+      "convolution/filter_shape:Const",
+      "convolution/stack:Const",
+      "convolution/required_space_to_batch_paddings/input_shape:Const",
+      "convolution/required_space_to_batch_paddings/paddings:Const",
+      "convolution/required_space_to_batch_paddings/crops:Const",
+      "convolution/SpaceToBatchND/block_shape:Const",
+      "convolution/SpaceToBatchND/paddings:Const",
+      "convolution/SpaceToBatchND:SpaceToBatchND",
+      "convolution:Conv2D",
+      "convolution/BatchToSpaceND/block_shape:Const",
+      "convolution/BatchToSpaceND/crops:Const",
+      "convolution/BatchToSpaceND:BatchToSpaceND",
+    ]);
+  });
+
+  it("a dilated 1-D convolution, and errors", () => {
+    const xs = values(1 * 15 * 2, 13);
+    const ws = values(3 * 2 * 3, 14);
+    const y = tf.nn.convolution(
+      tf.constant(xs, { shape: [1, 15, 2] }),
+      tf.constant(ws, { shape: [3, 2, 3] }),
+      "SAME",
+      { dilations: [3] },
+    );
+    expect(y.shape.toString()).toBe("(1, 15, 3)");
+    expectClose(
+      run(y).toArray(),
+      direct(() =>
+        tfc.conv1d(tfc.tensor3d(xs, [1, 15, 2]), tfc.tensor3d(ws, [3, 2, 3]), 1, "same", "NWC", 3),
+      ),
+      1e-4,
+    );
+    const x = tf.placeholder(tf.float32, [1, 8, 8, 2]);
+    expectValueError(
+      () => tf.nn.convolution(x, tf.zeros([3, 3, 2, 1]), "SAME", { strides: 2, dilationRate: 2 }),
+      "strides > 1 not supported in conjunction with dilation_rate > 1",
+    );
+    expectValueError(
+      () => tf.nn.convolution(x, tf.zeros([3, 3, 3, 1]), "SAME", { dilationRate: 2 }),
+      "number of input channels does not match corresponding dimension of filter, 2 != 3",
+    );
+    expectValueError(
+      () => tf.nn.convolution(tf.placeholder(tf.float32, [2, 3]), tf.zeros([3, 3]), "SAME"),
+      "Input tensor must be of rank 3, 4 or 5 but was 2.",
+    );
+  });
+});

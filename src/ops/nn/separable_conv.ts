@@ -16,6 +16,7 @@ import { withNameScope } from "../../scope/name_scope.js";
 import { shape } from "../array/shape.js";
 import { gather } from "../array/gather.js";
 import { stack } from "../array/stack.js";
+import { concat } from "../array/concat.js";
 import { batchToSpaceNd, spaceToBatchNd } from "../array/space_batch.js";
 import { add, subtract } from "../math/binary.js";
 import { floormod } from "../math/integer_div.js";
@@ -52,7 +53,7 @@ export function withSpaceToBatch(
   rateArg: unknown,
   padding: string,
   op: SpaceToBatchOp,
-  filterShape: Tensor,
+  filterShape: Tensor | readonly Dim[],
   dataFormat: string | null | undefined,
 ): Tensor {
   const rate = convertToTensor(rateArg as TensorLike, { name: "dilation_rate", dtype: "int32" });
@@ -78,7 +79,12 @@ export function withSpaceToBatch(
   if (constRate.every((r) => r === 1)) return op(input, padding as "SAME" | "VALID");
   let base: number[][];
   if (padding === "SAME") {
-    const fs = constantInts(filterShape);
+    // A static shape becomes the constant `filter_shape`, as TF converts it.
+    const fs = Array.isArray(filterShape)
+      ? filterShape.every((d) => d !== null)
+        ? constantInts(convertToTensor(filterShape, { name: "filter_shape", dtype: "int32" }))
+        : null
+      : constantInts(filterShape as Tensor);
     if (fs === null) {
       throw new ValueError("filter_shape must be known when building a dilated SAME convolution");
     }
@@ -128,7 +134,7 @@ export function withSpaceToBatch(
   // Dims before the first spatial one (NCHW's channels) are left alone.
   const lead = spatialDims[0] as number;
   const fill = (v: TensorLike, zero: number[]): TensorLike =>
-    lead === 1 ? v : Array.isArray(v) ? [zero, ...(v as number[][])] : v;
+    lead === 1 ? v : Array.isArray(v) ? [zero, ...(v as number[][])] : concat([[zero], v], 0);
   const block = lead === 1 ? constRate : [1, ...constRate];
   const converted = spaceToBatchNd(input, block, fill(paddings, [0, 0]));
   const result = op(converted, "VALID");
