@@ -59,7 +59,14 @@ export { topK } from "../ops/array/top_k.js";
 // convs: depthwise, separable and 1-D convolutions.
 export {
   depthwiseConv2dNative,
+  depthwiseConv2dNativeBackpropInput,
+  depthwiseConv2dNativeBackpropFilter,
+  // TF 1.15 exports them under both names.
+  depthwiseConv2dNativeBackpropInput as depthwiseConv2dBackpropInput,
+  depthwiseConv2dNativeBackpropFilter as depthwiseConv2dBackpropFilter,
   type DepthwiseConv2dNativeOptions,
+  type DepthwiseBackpropInputOptions,
+  type DepthwiseBackpropFilterOptions,
 } from "../ops/nn/depthwise_conv.js";
 export {
   depthwiseConv2d,

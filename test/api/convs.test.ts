@@ -249,3 +249,99 @@ describe("tf.nn.convolution, tf.nn.atrousConv2d, tf.image.sobelEdges", () => {
     expect(line(pic2, "Reshape_1")).toMatch(/-> float32\(1, 7, 7, 2, 2\)$/);
   });
 });
+
+describe("the depthwise backprop functions", () => {
+  it("depthwiseConv2dNativeBackpropInput/Filter(…, strides, padding, data_format, dilations, name), and their v1 aliases", () => {
+    const w = () => tf.ones([2, 2, 2, 1]);
+    const dy = () => tf.ones([1, 2, 2, 2]);
+    const pic = expectSameGraphs(
+      () =>
+        tf.nn.depthwiseConv2dNativeBackpropInput(
+          [1, 3, 3, 2],
+          w(),
+          dy(),
+          [1, 1, 1, 1],
+          "VALID",
+          "NHWC",
+          [1, 1, 1, 1],
+          "bi",
+        ),
+      () =>
+        tf.nn.depthwiseConv2dBackpropInput([1, 3, 3, 2], w(), dy(), [1, 1, 1, 1], "VALID", {
+          name: "bi",
+        }),
+      () =>
+        tf.nn.depthwiseConv2dNativeBackpropInput({
+          inputSizes: [1, 3, 3, 2],
+          filter: w(),
+          outBackprop: dy(),
+          strides: [1, 1, 1, 1],
+          padding: "VALID",
+          name: "bi",
+        }),
+    );
+    expect(line(pic, "bi")).toMatch(
+      /^bi = DepthwiseConv2dNativeBackpropInput\(.*-> float32\(1, 3, 3, 2\)$/,
+    );
+    const x = () => image([1, 3, 3, 2]);
+    const pic2 = expectSameGraphs(
+      () =>
+        tf.nn.depthwiseConv2dNativeBackpropFilter(
+          tf.cast(x(), tf.float32),
+          [2, 2, 2, 1],
+          dy(),
+          [1, 1, 1, 1],
+          "VALID",
+          { name: "bf" },
+        ),
+      () =>
+        tf.nn.depthwiseConv2dBackpropFilter({
+          input: tf.cast(x(), tf.float32),
+          filterSizes: [2, 2, 2, 1],
+          outBackprop: dy(),
+          strides: [1, 1, 1, 1],
+          padding: "VALID",
+          name: "bf",
+        }),
+    );
+    expect(line(pic2, "bf")).toMatch(
+      /^bf = DepthwiseConv2dNativeBackpropFilter\(.*-> float32\(2, 2, 2, 1\)$/,
+    );
+  });
+
+  it("refuses what TF refuses, with the graph unchanged", () => {
+    const w = tf.ones([2, 2, 2, 1]);
+    const dy = tf.ones([1, 2, 2, 2]);
+    const intDy = tf.ones([1, 2, 2, 2], tf.int32);
+    expectRefused(
+      () =>
+        tf.nn.depthwiseConv2dNativeBackpropInput(
+          [1, 3, 3, 2],
+          w,
+          intDy,
+          [1, 1, 1, 1],
+          "VALID",
+        ),
+      "Input 'out_backprop' of 'DepthwiseConv2dNativeBackpropInput' Op has type int32 that does not match type float32 of argument 'filter'.",
+    );
+    expect(() =>
+      tf.nn.depthwiseConv2dNativeBackpropInput([1, 3, 3, 2], w, dy, [1, 1, 1, 1], "FULL"),
+    ).toThrow(
+      `Attr 'padding' of 'DepthwiseConv2dNativeBackpropInput' Op passed string 'FULL' not in: "SAME", "VALID".`,
+    );
+  });
+
+  it("a wrong out_backprop size is the kernel's error", () => {
+    const dx = tf.nn.depthwiseConv2dNativeBackpropInput(
+      [1, 4, 4, 2],
+      tf.ones([2, 2, 2, 1]),
+      tf.ones([1, 2, 2, 2]),
+      [1, 1, 1, 1],
+      "VALID",
+    );
+    using sess = new tf.Session();
+    expect(() => sess.run(dx)).toThrow(
+      "DepthwiseConv2DBackpropInput: Number of rows of out_backprop doesn't match computed: actual = 2, computed = 3",
+    );
+  });
+});

@@ -301,7 +301,7 @@ function checkedAttrs(
     }
     return (v as number[]).slice();
   };
-  checkPaddingString(padding, "DepthwiseConv2dNative", false);
+  checkPaddingString(padding, opName, false);
   return {
     strides: list(strides, "strides"),
     padding: padding as string,
@@ -397,6 +397,7 @@ export function depthwiseBackpropInput(
   filter: Tensor,
   dy: Tensor,
   attrs: DepthwiseAttrs,
+  name?: string,
 ): Tensor {
   const shape = staticShapeOf(sizes);
   return buildOp(
@@ -411,6 +412,7 @@ export function depthwiseBackpropInput(
       dilations: attrs.dilations.slice(),
       _input_sizes: shape.isFullyDefined() ? (shape.asList() as number[]) : null,
     },
+    name,
   ).outputs[0] as Tensor;
 }
 
@@ -422,6 +424,7 @@ export function depthwiseBackpropFilter(
   sizes: Tensor,
   dy: Tensor,
   attrs: DepthwiseAttrs,
+  name?: string,
 ): Tensor {
   const shape = staticShapeOf(sizes);
   return buildOp(
@@ -436,5 +439,165 @@ export function depthwiseBackpropFilter(
       dilations: attrs.dilations.slice(),
       _filter_sizes: shape.isFullyDefined() ? (shape.asList() as number[]) : null,
     },
+    name,
   ).outputs[0] as Tensor;
 }
+
+/** The dtype checks op_def_library makes of a backprop op's `T` inputs and int32 sizes. */
+function checkBackpropInputs(
+  opType: string,
+  sizes: Tensor,
+  sizesName: string,
+  ts: [string, Tensor][],
+): void {
+  if (sizes.dtype !== "int32") {
+    throw new TypeError(
+      `Input '${sizesName}' of '${opType}' Op has type ${sizes.dtype} that does not match expected type of int32.`,
+    );
+  }
+  const [first, ...rest] = ts as [[string, Tensor], ...[string, Tensor][]];
+  checkDType(first[1].dtype, first[0], "float");
+  for (const [n, t] of rest) {
+    if (t.dtype !== first[1].dtype) {
+      throw new TypeError(
+        `Input '${n}' of '${opType}' Op has type ${t.dtype} that does not match type ${first[1].dtype} of argument '${first[0]}'.`,
+      );
+    }
+  }
+}
+
+/**
+ * TF 1.15's `depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop,
+ * strides, padding, data_format, dilations, name)`.
+ */
+const BACKPROP_INPUT_PARAMS = [
+  req("inputSizes", tensorKind),
+  req("filter", tensorKind),
+  req("outBackprop", tensorKind),
+  req("strides", intsKind),
+  req("padding", stringKind),
+  opt("dataFormat", stringKind),
+  opt("dilations", intsKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link depthwiseConv2dNativeBackpropInput}. */
+export type DepthwiseBackpropInputOptions = OptionsOf<typeof BACKPROP_INPUT_PARAMS>;
+
+/**
+ * The gradient of {@link depthwiseConv2dNative} with respect to its input
+ * (`tf.nn.depthwise_conv2d_native_backprop_input`, also `tf.nn.depthwise_conv2d_backprop_input`;
+ * op `DepthwiseConv2dNativeBackpropInput`): `inputSizes` is the input's shape.
+ *
+ * @example
+ * ```ts
+ * const dy = tf.ones([1, 2, 2, 2]);
+ * const dx = tf.nn.depthwiseConv2dNativeBackpropInput([1, 3, 3, 1], tf.ones([2, 2, 1, 2]), dy, [1, 1, 1, 1], "VALID");
+ * using sess = new tf.Session();
+ * sess.run(tf.reshape(dx, [3, 3])); // ==> [[2. 4. 2.]
+ *                                   //      [4. 8. 4.]
+ *                                   //      [2. 4. 2.]]
+ * ```
+ */
+export const depthwiseConv2dNativeBackpropInput = tfFunction(
+  "nn.depthwise_conv2d_native_backprop_input",
+  BACKPROP_INPUT_PARAMS,
+  (a) => {
+    const attrs = checkedAttrs(
+      a.strides,
+      a.padding,
+      a.dataFormat,
+      a.dilations,
+      "DepthwiseConv2dNativeBackpropInput",
+    );
+    return inOpScope(
+      a.name,
+      "DepthwiseConv2dNativeBackpropInput",
+      [a.inputSizes, a.filter, a.outBackprop],
+      (scope) => {
+        const sizes = convertToTensor(a.inputSizes, {
+          name: "input_sizes",
+          preferredDtype: "int32",
+        });
+        const filter = convertToTensor(a.filter, { name: "filter" });
+        const dy = convertToTensor(a.outBackprop, {
+          name: "out_backprop",
+          preferredDtype: filter.dtype,
+        });
+        checkBackpropInputs("DepthwiseConv2dNativeBackpropInput", sizes, "input_sizes", [
+          ["filter", filter],
+          ["out_backprop", dy],
+        ]);
+        return depthwiseBackpropInput(sizes, filter, dy, attrs, scope);
+      },
+    );
+  },
+);
+
+/**
+ * TF 1.15's `depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop,
+ * strides, padding, data_format, dilations, name)`.
+ */
+const BACKPROP_FILTER_PARAMS = [
+  req("input", tensorKind),
+  req("filterSizes", tensorKind),
+  req("outBackprop", tensorKind),
+  req("strides", intsKind),
+  req("padding", stringKind),
+  opt("dataFormat", stringKind),
+  opt("dilations", intsKind),
+  opt("name", stringKind),
+] as const;
+
+/** The options object of {@link depthwiseConv2dNativeBackpropFilter}. */
+export type DepthwiseBackpropFilterOptions = OptionsOf<typeof BACKPROP_FILTER_PARAMS>;
+
+/**
+ * The gradient of {@link depthwiseConv2dNative} with respect to its filter
+ * (`tf.nn.depthwise_conv2d_native_backprop_filter`, also
+ * `tf.nn.depthwise_conv2d_backprop_filter`; op `DepthwiseConv2dNativeBackpropFilter`):
+ * `filterSizes` is the filter's shape.
+ *
+ * @example
+ * ```ts
+ * const x = tf.reshape(tf.range(1, 10, 1, tf.float32), [1, 3, 3, 1]);
+ * const df = tf.nn.depthwiseConv2dNativeBackpropFilter(x, [2, 2, 1, 1], tf.ones([1, 2, 2, 1]), [1, 1, 1, 1], "VALID");
+ * using sess = new tf.Session();
+ * sess.run(tf.reshape(df, [2, 2])); // ==> [[12. 16.]
+ *                                   //      [24. 28.]]
+ * ```
+ */
+export const depthwiseConv2dNativeBackpropFilter = tfFunction(
+  "nn.depthwise_conv2d_native_backprop_filter",
+  BACKPROP_FILTER_PARAMS,
+  (a) => {
+    const attrs = checkedAttrs(
+      a.strides,
+      a.padding,
+      a.dataFormat,
+      a.dilations,
+      "DepthwiseConv2dNativeBackpropFilter",
+    );
+    return inOpScope(
+      a.name,
+      "DepthwiseConv2dNativeBackpropFilter",
+      [a.input, a.filterSizes, a.outBackprop],
+      (scope) => {
+        const x = convertToTensor(a.input, { name: "input" });
+        const sizes = convertToTensor(a.filterSizes, {
+          name: "filter_sizes",
+          preferredDtype: "int32",
+        });
+        const dy = convertToTensor(a.outBackprop, {
+          name: "out_backprop",
+          preferredDtype: x.dtype,
+        });
+        checkBackpropInputs("DepthwiseConv2dNativeBackpropFilter", sizes, "filter_sizes", [
+          ["input", x],
+          ["out_backprop", dy],
+        ]);
+        return depthwiseBackpropFilter(x, sizes, dy, attrs, scope);
+      },
+    );
+  },
+);
