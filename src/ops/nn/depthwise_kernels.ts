@@ -6,7 +6,7 @@ import * as tfc from "@tensorflow/tfjs-core";
  * also tfjs's). tfjs-backend-wasm has a forward `DepthwiseConv2dNative` kernel but neither
  * backprop kernel, so both gradients are written with ops every backend runs: the input
  * gradient as a forward depthwise convolution of the zero-upsampled `dy`, the filter
- * gradient as one batched matrix product of the input's patches by `dy`.
+ * gradient as one product with `dy` per filter tap.
  */
 
 /** The window geometry of a depthwise convolution (height, width pairs). */
@@ -104,8 +104,8 @@ export function depthwiseBackpropInput(
 
 /**
  * `DepthwiseConv2dNativeBackpropFilter`: `df[i, j, c, m] = Σ x_pad[n, y*s + i*d, x*s +
- * j*d, c] · dy[n, y, x, c*M+m]`, one product per input channel of the `[kh*kw, N*OH*OW]`
- * patches by `dy`'s `[N*OH*OW, M]` slice.
+ * j*d, c] · dy[n, y, x, c*M+m]`, for each tap `(i, j)` the strided slice of the padded
+ * input times `dy`, summed over its rows.
  */
 export function depthwiseBackpropFilter(
   x: tfc.Tensor4D,
@@ -129,24 +129,27 @@ export function depthwiseBackpropFilter(
       [left, Math.max(0, needW - w - left)],
       [0, 0],
     ]);
-    const patches: tfc.Tensor[] = [];
+    const rows = n * oh * ow;
+    const d = tfc.reshape(dy, m === 1 ? [rows, c] : [rows, c, m]);
+    // Sums over the rows as one [1, rows] by [rows, C*M] product (no transposes).
+    const ones = tfc.ones([1, rows]);
+    const taps: tfc.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        patches.push(
-          tfc.stridedSlice(
-            xp,
-            [0, i * dh, j * dw, 0],
-            [n, i * dh + (oh - 1) * sh + 1, j * dw + (ow - 1) * sw + 1, c],
-            [1, sh, sw, 1],
-          ),
-        );
+        // A plain slice when unstrided: tfjs's slice kernels copy rows, not elements.
+        const patch =
+          sh === 1 && sw === 1
+            ? tfc.slice(xp, [0, i * dh, j * dw, 0], [n, oh, ow, c])
+            : tfc.stridedSlice(
+                xp,
+                [0, i * dh, j * dw, 0],
+                [n, i * dh + (oh - 1) * sh + 1, j * dw + (ow - 1) * sw + 1, c],
+                [1, sh, sw, 1],
+              );
+        const prod = tfc.mul(tfc.reshape(patch, m === 1 ? [rows, c] : [rows, c, 1]), d);
+        taps.push(tfc.matMul(ones, tfc.reshape(prod, [rows, c * m]) as tfc.Tensor2D));
       }
     }
-    const rows = n * oh * ow;
-    // [C, kh*kw, rows] by [C, rows, M]: one matrix product per channel.
-    const p = tfc.transpose(tfc.reshape(tfc.stack(patches, 3), [rows, kh * kw, c]), [2, 1, 0]);
-    const d = tfc.transpose(tfc.reshape(dy, [rows, c, m]), [1, 0, 2]);
-    const prod = tfc.matMul(p as tfc.Tensor3D, d as tfc.Tensor3D);
-    return tfc.reshape(tfc.transpose(prod, [1, 0, 2]), [kh, kw, c, m]) as tfc.Tensor4D;
+    return tfc.reshape(tfc.concat(taps, 0), [kh, kw, c, m]) as tfc.Tensor4D;
   });
 }
