@@ -93,7 +93,7 @@ describe("tf.nn.depthwiseConv2dNative", () => {
     );
     expect(() =>
       tf.nn.depthwiseConv2dNative(x, tf.zeros([2, 2, 3, 1]), 1 as never, "SAME"),
-    ).toThrow("Expected list for 'strides' argument to 'DepthwiseConv2dNative' Op, not 1.");
+    ).toThrow("Expected list for 'strides' argument to 'depthwise_conv2d_native' Op, not 1.");
     expect(() =>
       tf.nn.depthwiseConv2dNative(
         tf.zeros([1, 4, 4, 3], tf.int32),

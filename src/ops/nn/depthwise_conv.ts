@@ -291,23 +291,29 @@ function checkedAttrs(
   padding: unknown,
   dataFormat: string | null | undefined,
   dilations: unknown,
-  opName: string,
+  opType: string,
 ): DepthwiseAttrs {
+  // gen_nn_ops names the Python wrapper (`depthwise_conv2d_native`) in its own checks.
+  const wrapper = opType
+    .replace(/^DepthwiseConv2dNative/, "depthwise_conv2d_native")
+    .replace(/Backprop(Input|Filter)$/, (_, w: string) => `_backprop_${w.toLowerCase()}`);
   const list = (v: unknown, what: string): number[] => {
     if (!Array.isArray(v)) {
       throw new TypeError(
-        `Expected list for '${what}' argument to '${opName}' Op, not ${String(v)}.`,
+        `Expected list for '${what}' argument to '${wrapper}' Op, not ${String(v)}.`,
       );
     }
     return (v as number[]).slice();
   };
-  checkPaddingString(padding, opName, false);
+  const stridesList = list(strides, "strides");
+  const dilationsList =
+    dilations === undefined || dilations === null ? [1, 1, 1, 1] : list(dilations, "dilations");
+  checkPaddingString(padding, opType, false);
   return {
-    strides: list(strides, "strides"),
+    strides: stridesList,
     padding: padding as string,
     data_format: dataFormatOf(dataFormat),
-    dilations:
-      dilations === undefined || dilations === null ? [1, 1, 1, 1] : list(dilations, "dilations"),
+    dilations: dilationsList,
   };
 }
 
