@@ -568,3 +568,33 @@ describe("tf.nn.convolution and tf.nn.atrousConv2d", () => {
     );
   });
 });
+
+describe("the composite convolutions check the op's attrs", () => {
+  it("a padding the op does not take is op_def_library's error, with the graph unchanged", () => {
+    const x = tf.placeholder(tf.float32, [1, 6, 6, 2]);
+    const before = opList();
+    expectValueError(
+      () => tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 2, 1]), [1, 1, 1, 1], "FULL"),
+      `Attr 'padding' of 'DepthwiseConv2dNative' Op passed string 'FULL' not in: "SAME", "VALID".`,
+    );
+    expectValueError(
+      () =>
+        tf.nn.separableConv2d(
+          x,
+          tf.zeros([3, 3, 2, 1]),
+          tf.zeros([1, 1, 2, 4]),
+          [1, 1, 1, 1],
+          "full",
+        ),
+      `Attr 'padding' of 'DepthwiseConv2dNative' Op passed string 'full' not in: "SAME", "VALID".`,
+    );
+    expectValueError(
+      () =>
+        tf.nn.depthwiseConv2d(x, tf.zeros([3, 3, 2, 1]), [1, 1, 1, 1], "SAME", {
+          dataFormat: "NWHC",
+        }),
+      'data_format must be "NHWC" or "NCHW".',
+    );
+    expect(opList().filter((o) => !before.includes(o) && !o.startsWith("zeros"))).toEqual([]);
+  });
+});

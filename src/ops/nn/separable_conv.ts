@@ -22,7 +22,7 @@ import { add, subtract } from "../math/binary.js";
 import { floormod } from "../math/integer_div.js";
 import { constantInts } from "../tensor_util.js";
 import { conv2d } from "./conv.js";
-import { intsKind } from "./conv_utils.js";
+import { checkPaddingString, dataFormatOf, intsKind } from "./conv_utils.js";
 import { depthwiseConv2dNativeOp, type DepthwiseAttrs } from "./depthwise_conv.js";
 
 /*
@@ -166,10 +166,11 @@ function nativeAttrs(
       `Expected list for 'strides' argument to 'depthwise_conv2d_native' Op, not ${String(strides)}.`,
     );
   }
+  checkPaddingString(padding, "DepthwiseConv2dNative", false);
   return {
     strides: (strides as number[]).slice(),
     padding,
-    data_format: dataFormat ?? "NHWC",
+    data_format: dataFormatOf(dataFormat),
     dilations: [1, 1, 1, 1],
   };
 }
