@@ -221,3 +221,36 @@ describe("training", () => {
     }
   });
 });
+
+describe("reuse and regularizers", () => {
+  test("separable_conv2d: reuse by name shares both kernels; regularizers add losses per kernel", () => {
+    const images = tf.placeholder(tf.float32, [null, 6, 6, 2]);
+    const l2 = (w: tf.Tensor): tf.Tensor => tf.multiply(0.01, tf.nn.l2Loss(w));
+    const a = tf.layers.separableConv2d(images, 4, 3, {
+      name: "sep",
+      depthwiseRegularizer: l2,
+      pointwiseRegularizer: l2,
+    });
+    const b = tf.layers.separableConv2d(images, 4, 3, { name: "sep", reuse: true });
+    expect(variableSummary()).toEqual([
+      "sep/depthwise_kernel (3, 3, 2, 1)",
+      "sep/pointwise_kernel (1, 1, 2, 4)",
+      "sep/bias (4,)",
+    ]);
+    expect(b.op.name).toBe("sep_1/BiasAdd");
+    expect(tf.getDefaultGraph().getCollection(tf.GraphKeys.REGULARIZATION_LOSSES).length).toBe(2);
+    const feed = new Map([
+      [images, tfc.randomNormal([2, 6, 6, 2], 0, 1, "float32", 3).arraySync()],
+    ]);
+    const [va, vb] = runInitialized<tf.NDArray[]>([a, b], feed);
+    expect(vb?.toArray()).toEqual(va?.toArray());
+  });
+
+  test("conv1d: reuse by name shares the kernel", () => {
+    const seq = tf.placeholder(tf.float32, [null, 6, 2]);
+    tf.layers.conv1d(seq, 3, 2, { name: "c1" });
+    const b = tf.layers.conv1d(seq, 3, 2, { name: "c1", reuse: true });
+    expect(variableSummary()).toEqual(["c1/kernel (2, 2, 3)", "c1/bias (3,)"]);
+    expect(b.op.name).toBe("c1_1/BiasAdd");
+  });
+});
