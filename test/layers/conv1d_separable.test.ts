@@ -225,7 +225,7 @@ describe("training", () => {
 describe("reuse and regularizers", () => {
   test("separable_conv2d: reuse by name shares both kernels; regularizers add losses per kernel", () => {
     const images = tf.placeholder(tf.float32, [null, 6, 6, 2]);
-    const l2 = (w: tf.Tensor): tf.Tensor => tf.multiply(0.01, tf.nn.l2Loss(w));
+    const l2: tf.Regularizer = (w) => tf.multiply(0.01, tf.nn.l2Loss(w as tf.Tensor));
     const a = tf.layers.separableConv2d(images, 4, 3, {
       name: "sep",
       depthwiseRegularizer: l2,

@@ -381,6 +381,40 @@ describe("tf.nn.conv1d", () => {
 });
 
 describe("import", () => {
+  it("a training graph (depthwise, separable and their gradients) exports and imports with equal values", () => {
+    const source = new tf.Graph();
+    const names: string[] = [];
+    source.asDefault(() => {
+      const x = tf.constant(values(2 * 7 * 7 * 3, 21), { shape: [2, 7, 7, 3], name: "x" });
+      const dw = tf.constant(values(3 * 3 * 3 * 2, 22), { shape: [3, 3, 3, 2], name: "dw" });
+      const pw = tf.constant(values(6 * 4, 23), { shape: [1, 1, 6, 4], name: "pw" });
+      const y = tf.nn.separableConv2d(x, dw, pw, [1, 2, 2, 1], "SAME");
+      const z = tf.nn.depthwiseConv2d(x, dw, [1, 1, 1, 1], "VALID", { rate: [2, 2] });
+      const loss = tf.add(tf.reduceSum(tf.square(y)), tf.reduceSum(z));
+      const grads = tf.gradients(loss, [x, dw, pw]) as tf.Tensor[];
+      for (const t of [y, z, ...grads]) names.push(t.name);
+    });
+    using before = new tf.Session({ graph: source });
+    const expected = names.map((n) => ({
+      shape: source.getTensorByName(n).shape.toString(),
+      value: (before.run(source.getTensorByName(n)) as tf.NDArray).toArray(),
+    }));
+    const bytes = tf.GraphDef.toBinary(source.asGraphDef());
+    const g = new tf.Graph();
+    g.asDefault(() => tf.importGraphDef(tf.GraphDef.fromBinary(bytes), { name: "" }));
+    using after = new tf.Session({ graph: g });
+    const got = names.map((n) => ({
+      shape: g.getTensorByName(n).shape.toString(),
+      value: (after.run(g.getTensorByName(n)) as tf.NDArray).toArray(),
+    }));
+    expect(got).toEqual(expected);
+    expect(
+      g.getOperationByName(
+        "gradients/separable_conv2d/depthwise_grad/DepthwiseConv2dNativeBackpropFilter",
+      ).type,
+    ).toBe("DepthwiseConv2dNativeBackpropFilter");
+  });
+
   it("a GraphDef with DepthwiseConv2dNative as TF 1.15 writes it imports and runs", () => {
     const text = `
 node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }
