@@ -1,5 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { checkGradients, gradientOpNames, type InputSpec } from "./helpers.js";
 
@@ -70,7 +70,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe("DepthwiseConv2dNative gradients", () => {
+function defineCaseTests(): void {
   for (const c of CASES) {
     it(c.name, async () => {
       const d = c.dilation ?? 1;
@@ -93,6 +93,22 @@ describe("DepthwiseConv2dNative gradients", () => {
       });
     });
   }
+}
+
+describe("DepthwiseConv2dNative gradients on cpu (tfjs's own depthwise kernel)", () => {
+  beforeAll(async () => {
+    await tf.setBackend("cpu");
+  });
+  afterAll(async () => {
+    await tf.setBackend("wasm");
+  });
+  it("runs on cpu", () => expect(tf.getBackend()).toBe("cpu"));
+  defineCaseTests();
+});
+
+describe("DepthwiseConv2dNative gradients", () => {
+  it("runs on wasm", () => expect(tf.getBackend()).toBe("wasm"));
+  defineCaseTests();
 
   it("names the gradient ops as TensorFlow does", () => {
     const x = tf.placeholder(tf.float32, [null, 8, 8, 3]);
