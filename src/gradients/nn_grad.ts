@@ -21,6 +21,11 @@ import {
   maxPoolGrad,
   type ConvAttrs,
 } from "../ops/nn/conv_grad_ops.js";
+import {
+  depthwiseBackpropFilter,
+  depthwiseBackpropInput,
+  type DepthwiseAttrs,
+} from "../ops/nn/depthwise_conv.js";
 import { g0, pyAdd, pyMul, pySub, shapeOf } from "./grad_util.js";
 
 /*
@@ -92,6 +97,23 @@ registerGradient("Conv2DBackpropFilter", (op, grads) => {
     conv2dLike(in0(op), grad, attrs),
   ];
 });
+
+// convs: nn_grad.py's _DepthwiseConv2dNativeGrad (TF 1.15 has none for the backprop ops).
+registerGradient("DepthwiseConv2dNative", (op, grads) => {
+  const grad = g0(grads);
+  const attrs: DepthwiseAttrs = {
+    strides: op.attrs.strides as number[],
+    padding: op.attrs.padding as string,
+    data_format: (op.attrs.data_format as string | undefined) ?? "NHWC",
+    dilations: (op.attrs.dilations as number[] | undefined) ?? [1, 1, 1, 1],
+  };
+  const filter = op.inputs[1] as Tensor;
+  return [
+    depthwiseBackpropInput(shapeOf(in0(op)), filter, grad, attrs),
+    depthwiseBackpropFilter(in0(op), shapeOf(filter), grad, attrs),
+  ];
+});
+noGradient(false, "DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2dNativeBackpropFilter");
 
 registerGradient("MaxPool", (op, grads) => [
   maxPoolGrad(in0(op), op.outputs[0] as Tensor, g0(grads), convAttrsOf(op)),

@@ -47,3 +47,5 @@ export {
   randomHue,
   randomSaturation,
 } from "../ops/image/color_ops.js";
+// convs: Sobel edge maps (a depthwise convolution).
+export { sobelEdges } from "../ops/image/sobel.js";

@@ -38,3 +38,12 @@ export {
   conv2dTranspose,
   type Conv2DTransposeLayerOptions,
 } from "../layers/conv2d_transpose.js";
+// convs: 1-D and separable convolutions.
+export { Conv1D, conv1d, type Conv1DLayerOptions } from "../layers/conv1d.js";
+export {
+  SeparableConv2D,
+  SeparableConv1D,
+  separableConv2d,
+  separableConv1d,
+  type SeparableConvLayerOptions,
+} from "../layers/separable_conv.js";

@@ -56,3 +56,28 @@ export { softsign, leakyRelu, crelu } from "../ops/nn/activations_more.js";
 export { l2Normalize } from "../ops/math/reduce_more.js";
 // ops-array: top_k.
 export { topK } from "../ops/array/top_k.js";
+// convs: depthwise, separable and 1-D convolutions.
+export {
+  depthwiseConv2dNative,
+  depthwiseConv2dNativeBackpropInput,
+  depthwiseConv2dNativeBackpropFilter,
+  // TF 1.15 exports them under both names.
+  depthwiseConv2dNativeBackpropInput as depthwiseConv2dBackpropInput,
+  depthwiseConv2dNativeBackpropFilter as depthwiseConv2dBackpropFilter,
+  type DepthwiseConv2dNativeOptions,
+  type DepthwiseBackpropInputOptions,
+  type DepthwiseBackpropFilterOptions,
+} from "../ops/nn/depthwise_conv.js";
+export {
+  depthwiseConv2d,
+  separableConv2d,
+  type DepthwiseConv2dOptions,
+  type SeparableConv2dOptions,
+} from "../ops/nn/separable_conv.js";
+export { conv1d, type Conv1DOptions } from "../ops/nn/conv1d.js";
+export {
+  convolution,
+  atrousConv2d,
+  type ConvolutionOptions,
+  type AtrousConv2dOptions,
+} from "../ops/nn/convolution.js";

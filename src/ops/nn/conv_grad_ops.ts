@@ -5,7 +5,7 @@ import type { Operation } from "../../graph/operation.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { buildOp, makeOp } from "../op_scope.js";
-import { registerOp } from "../registry.js";
+import { registerOp, registerShapeFunction } from "../registry.js";
 import { readInts, staticShapeOf } from "../tensor_util.js";
 import * as K from "./conv_grad_kernels.js";
 import { CONV2D_ATTRS } from "./conv.js";
@@ -328,4 +328,21 @@ export function avgPoolGrad(sizes: Tensor, dy: Tensor, attrs: ConvAttrs): Tensor
       _input_sizes: shape.isFullyDefined() ? shape.asList() : null,
     },
   ).outputs[0] as Tensor;
+}
+
+/**
+ * The shape functions of the conv backprop ops (`MakeShapeFromShapeTensor` of their sizes
+ * input), for ops created by graph import: an imported gradient keeps its static shape.
+ */
+registerShapeFunction(
+  (op) => [backpropShapeOf(op.inputs[0] as Tensor)],
+  "Conv2DBackpropInput",
+  "AvgPoolGrad",
+);
+registerShapeFunction((op) => [backpropShapeOf(op.inputs[1] as Tensor)], "Conv2DBackpropFilter");
+registerShapeFunction((op) => [(op.inputs[0] as Tensor).shape], "MaxPoolGrad");
+
+function backpropShapeOf(sizes: Tensor): TensorShape {
+  const shape = staticShapeOf(sizes);
+  return shape.dims === null ? TensorShape.unknownOfRank(4) : shape;
 }
