@@ -78,6 +78,41 @@ describe("tf.whileLoop: the graph TF 1.15 builds", () => {
       "Cannot use 'while/Add' as input to 'outside' because 'while/Add' is in a while loop. See info log for more details.",
     );
   });
+  it("built under tf.controlDependencies: an op waits on the pivot, then on the outer ops pulled in", () => {
+    const v = tf.getVariable("seen", [], { initializer: tf.zerosInitializer() });
+    const outer = tf.assignAdd(v, 1, { name: "outer" });
+    const r = tf.controlDependencies([outer.op], () =>
+      tf.whileLoop(
+        (i: tf.Tensor) => tf.less(i, 3),
+        (i: tf.Tensor) => tf.add(i, 1),
+        [int(0)],
+      ),
+    ) as tf.Tensor;
+    const g = tf.getDefaultGraph();
+    // TF's _AddOpInternal: the outer control input removed, the pivot added (an op without
+    // inputs, or reading loop invariants only), then an Identity of the outer op's output
+    // pulled into the loop through an Enter.
+    const pulledIn = (name: string): void => {
+      const op = g.getOperationByName(name);
+      expect(op.type).toBe("Identity");
+      expect(op.inputs[0]?.op.type).toBe("RefEnter");
+      expect(op.inputs[0]?.op.inputs[0]?.name).toBe("outer:0");
+    };
+    const controls = (name: string): string[] =>
+      g.getOperationByName(name).controlInputs.map((c) => c.name);
+    const less = controls("while/Less/y");
+    expect(less[0]).toBe("while/Merge");
+    expect(less).toHaveLength(2);
+    pulledIn(less[1] as string);
+    const add = controls("while/Add/y");
+    expect(add[0]).toBe("while/Identity_1");
+    expect(add).toHaveLength(2);
+    pulledIn(add[1] as string);
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    expect(sess.run(r).item()).toBe(3);
+    expect(sess.run(v).item()).toBe(1);
+  });
 });
 
 describe("tf.whileLoop: values", () => {
