@@ -304,3 +304,124 @@ describe("tf.whileLoop's gradient under tf.controlDependencies", () => {
     sess.close();
   });
 });
+
+describe("other loops' gradients under control dependencies on their results", () => {
+  const xs = [
+    [
+      [1, 2, 3],
+      [1, 0, 1],
+      [0, 0, 1],
+    ],
+    [
+      [0, 1, 0],
+      [2, 1, 1],
+      [1, 1, 1],
+    ],
+  ];
+
+  interface Built {
+    loss: tf.Tensor;
+    feed: Map<tf.Tensor, unknown>;
+    deps: tf.Operation[];
+  }
+
+  /**
+   * The losses of 4 gradient descent steps, with the training op built under
+   * `tf.controlDependencies(deps)` (run alone) and without (run with `deps`).
+   */
+  function losses(build: () => Built, underDeps: boolean): number[] {
+    tf.resetDefaultGraph();
+    const { loss, feed, deps } = build();
+    const opt = new tf.train.GradientDescentOptimizer(0.05);
+    const train = underDeps
+      ? tf.controlDependencies(deps, () => opt.minimize(loss))
+      : opt.minimize(loss);
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    const next = rng(9);
+    for (const v of tf.trainableVariables()) randomize(sess, v, next, 0.5);
+    const result: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      result.push((sess.run(loss, feed) as tf.NDArray).item() as number);
+      sess.run(underDeps ? train : [train, ...deps], feed);
+    }
+    result.push((sess.run(loss, feed) as tf.NDArray).item() as number);
+    return result;
+  }
+
+  const cases: [string, () => Built][] = [
+    [
+      "bidirectionalDynamicRnn",
+      () => {
+        const x = tf.placeholder(tf.float32, [null, null, 3]);
+        const [outs] = tf.nn.bidirectionalDynamicRnn(new GRUCell(3), new BasicLSTMCell(2), x, {
+          dtype: tf.float32,
+        }) as unknown as [tf.Tensor[]];
+        const o = tf.concat(outs, 2);
+        const dep = tf.identity(tf.reduceSum(o), "dep");
+        return { loss: tf.reduceMean(tf.square(o)), feed: new Map([[x, xs]]), deps: [dep.op] };
+      },
+    ],
+    [
+      "dynamicRnn with sequence lengths (a cond in the loop), dependency through tf.group",
+      () => {
+        const x = tf.placeholder(tf.float32, [null, null, 3]);
+        const lengths = tf.placeholder(tf.int32, [null]);
+        const [o] = tf.nn.dynamicRnn(new BasicLSTMCell(2), x, {
+          dtype: tf.float32,
+          sequenceLength: lengths,
+        }) as unknown as [tf.Tensor];
+        const dep = tf.group([tf.identity(tf.reduceSum(o), "dep")]);
+        const feed = new Map<tf.Tensor, unknown>([
+          [x, xs],
+          [lengths, [3, 1]],
+        ]);
+        return { loss: tf.reduceMean(tf.square(o)), feed, deps: [dep] };
+      },
+    ],
+    [
+      "nested loops (mapFn in mapFn)",
+      () => {
+        const w = tf.getVariable("w", [3]);
+        const x = tf.placeholder(tf.float32, [2, 3, 3]);
+        const y = tf.mapFn(
+          (row: tf.Tensor) => tf.mapFn((r: tf.Tensor) => tf.reduceSum(tf.multiply(r, w)), row),
+          x,
+        ) as tf.Tensor;
+        const dep = tf.identity(tf.reduceSum(y), "dep");
+        return { loss: tf.reduceSum(tf.square(y)), feed: new Map([[x, xs]]), deps: [dep.op] };
+      },
+    ],
+    [
+      "a tf.cond in a tf.whileLoop, an invariant of unknown shape",
+      () => {
+        const w = tf.getVariable("w", [3]);
+        const x = tf.placeholder(tf.float32, [null]);
+        const [, r] = tf.whileLoop(
+          (i: tf.Tensor) => tf.less(i, 4),
+          (i: tf.Tensor, v: tf.Tensor) => [
+            tf.add(i, 1),
+            tf.cond(
+              tf.less(i, 2),
+              () => tf.multiply(v, tf.slice(x, [0], [3])),
+              () => tf.add(v, w),
+            ),
+          ],
+          [tf.constant(0), tf.multiply(tf.reduceSum(x), w)],
+        ) as tf.Tensor[];
+        const dep = tf.identity(r as tf.Tensor, "dep");
+        const feed = new Map([[x, [0.9, 1.1, 0.8]]]);
+        const loss = tf.multiply(0.01, tf.reduceSum(tf.square(r as tf.Tensor)));
+        return { loss, feed, deps: [dep.op] };
+      },
+    ],
+  ];
+  for (const [name, build] of cases) {
+    it(`${name}: the losses of the graph without them`, () => {
+      const withDeps = losses(build, true);
+      const without = losses(build, false);
+      expect(withDeps[4] as number).toBeLessThan(withDeps[0] as number);
+      expectAllClose(withDeps, without, 1e-5);
+    });
+  }
+});
