@@ -100,14 +100,11 @@ describe("tf.whileLoop: the graph TF 1.15 builds", () => {
     };
     const controls = (name: string): string[] =>
       g.getOperationByName(name).controlInputs.map((c) => c.name);
-    const less = controls("while/Less/y");
-    expect(less[0]).toBe("while/Merge");
-    expect(less).toHaveLength(2);
-    pulledIn(less[1] as string);
-    const add = controls("while/Add/y");
-    expect(add[0]).toBe("while/Identity_1");
-    expect(add).toHaveLength(2);
-    pulledIn(add[1] as string);
+    // Named in the scope the Const is made in: TF's `constant` has no name scope of its own.
+    expect(controls("while/Less/y")).toEqual(["while/Merge", "while/Less/Identity"]);
+    pulledIn("while/Less/Identity");
+    expect(controls("while/Add/y")).toEqual(["while/Identity_1", "while/Add/Identity"]);
+    pulledIn("while/Add/Identity");
     using sess = new tf.Session();
     sess.run(tf.globalVariablesInitializer());
     expect(sess.run(r).item()).toBe(3);
