@@ -194,6 +194,26 @@ describe("dynamicRnn trained under tf.controlDependencies(UPDATE_OPS)", () => {
     expect(last).toBeLessThan(first);
   });
 
+  it("exported as a meta graph and imported, the training op still trains", () => {
+    const m = buildModel("gru", true, new tf.train.GradientDescentOptimizer(0.1), "dynamic");
+    const names = { x: m.x.name, y: m.y.name, loss: m.loss.name, train: m.train.name };
+    tf.group([tf.globalVariablesInitializer()], { name: "init_all" });
+    const meta = tf.train.exportMetaGraph();
+    tf.resetDefaultGraph();
+    tf.train.importMetaGraph(meta);
+    const g = tf.getDefaultGraph();
+    const feed = new Map<tf.Tensor, unknown>([
+      [g.getTensorByName(names.x), sequences(6)],
+      [g.getTensorByName(names.y), [[0.5], [-0.5], [0.25], [0]]],
+    ]);
+    using sess = new tf.Session();
+    sess.run(g.getOperationByName("init_all"));
+    const loss = g.getTensorByName(names.loss);
+    const first = (sess.run(loss, feed) as tf.NDArray).item() as number;
+    for (let i = 0; i < 5; i++) sess.run(g.getOperationByName(names.train), feed);
+    expect((sess.run(loss, feed) as tf.NDArray).item() as number).toBeLessThan(first);
+  });
+
   it("no tfjs tensor leaks over training steps", () => {
     const m = buildModel("lstm", true, new tf.train.AdamOptimizer(0.01), "dynamic");
     const feed = new Map<tf.Tensor, unknown>([
