@@ -193,8 +193,8 @@ interface ForwardCounter {
  * op reading the loop's result (batch norm on an RNN's output), `gradients/f_count` waits
  * for that op, and so the forward loop's counter and stack pushes wait for the loop's own
  * exits. TensorFlow's executor gets through while the loop runs fewer iterations than
- * `parallel_iterations` (32 for `dynamic_rnn`) and hangs from then on (its issues 15874,
- * 19568); scopeflow runs a loop as one step, where that wait is a cycle. Without it the
+ * `parallel_iterations` (32 for `dynamic_rnn`) and hangs or fails from then on (its issues
+ * 15874, 19568); scopeflow runs a loop as one step, where that wait is a cycle. Without it the
  * gradients are the same: what reads them still waits for the dependencies (`grad_ys`
  * does), and the backward counter's `Enter` waits for them too.
  */
