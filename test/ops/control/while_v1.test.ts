@@ -110,6 +110,26 @@ describe("tf.whileLoop: the graph TF 1.15 builds", () => {
     expect(sess.run(r).item()).toBe(3);
     expect(sess.run(v).item()).toBe(1);
   });
+  it("tf.controlDependencies(null) in the body makes its ops outside the loop, as TF does", () => {
+    let made: tf.Tensor | null = null;
+    const r = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor) => {
+        made = tf.controlDependencies(null, () => tf.constant(2, { dtype: tf.int32, name: "two" }));
+        return tf.add(i, made);
+      },
+      [int(0)],
+    ) as tf.Tensor;
+    const g = tf.getDefaultGraph();
+    const two = made as unknown as tf.Tensor;
+    expect(two.name).toBe("while/two:0");
+    expect(two.op.controlFlowContext).toBeNull();
+    expect(two.op.controlInputs).toEqual([]);
+    // Read in the body through an Enter, as any outer value.
+    expect(g.getOperationByName("while/Add").inputs[1]?.op.name).toBe("while/Add/Enter");
+    using sess = new tf.Session();
+    expect(sess.run(r).item()).toBe(4);
+  });
 });
 
 describe("tf.whileLoop: values", () => {
