@@ -186,9 +186,25 @@ interface ForwardCounter {
   readonly add: Operation;
 }
 
+/**
+ * The forward loop's counter, built without the control dependencies `tf.gradients` is
+ * called under. TF 1.15 builds it under them: with the standard
+ * `with tf.control_dependencies(update_ops): train_op = opt.minimize(loss)` and an update
+ * op reading the loop's result (batch norm on an RNN's output), `gradients/f_count` waits
+ * for that op, and so the forward loop's counter and stack pushes wait for the loop's own
+ * exits. TensorFlow's executor gets through while the loop runs fewer iterations than
+ * `parallel_iterations` (32 for `dynamic_rnn`) and hangs or fails from then on (its issues
+ * 15874, 19568); scopeflow runs a loop as one step, where that wait is a cycle. Without it the
+ * gradients are the same: what reads them still waits for the dependencies (`grad_ys`
+ * does), and the backward counter's `Enter` waits for them too.
+ */
 function addForwardLoopCounter(graph: Graph, forward: WhileContext): ForwardCounter {
+  return graph.controlDependencies(null, () => buildForwardLoopCounter(graph, forward));
+}
+
+function buildForwardLoopCounter(graph: Graph, forward: WhileContext): ForwardCounter {
   const n = graph.withControlFlowContext(forward.outer, () =>
-    graph.controlDependencies(null, () => constant(0, { dtype: "int32", name: "f_count" })),
+    constant(0, { dtype: "int32", name: "f_count" }),
   );
   const stack = graph.nameStack;
   const enter = forward.enter(n, stack === "" ? "f_count" : `${stack}/f_count`, false);
@@ -392,11 +408,12 @@ function whileLoopGradient(
   state.grad = grad;
 
   // The backward counter (`AddBackpropLoopCounter`): runs as many iterations as forward.
-  const one = graph.controlDependencies(null, () =>
-    constant(1, { dtype: "int32", name: "b_count" }),
-  );
+  // Made in the blocks `tf.gradients` is called in, as TF makes them: `b_count` waits for
+  // their control inputs, and so does the `Enter` of the forward count (which TF makes
+  // after a forward counter waiting for them: see `addForwardLoopCounter`).
+  const one = constant(1, { dtype: "int32", name: "b_count" });
   const count = inCurrent(graph, counter.total, at("b_count"));
-  const enterCount = grad.enter(count, at("b_count"), false);
+  const enterCount = grad.enter(count, at("b_count"), false, true, true);
   graph.withControlFlowContext(grad, () => {
     const merge = mergeOp([enterCount, enterCount], { name: "Merge" })[0];
     grad.pivotForPred = merge;
@@ -426,7 +443,7 @@ function whileLoopGradient(
     const exit = forward.exits[i] as Tensor;
     const g = exitGrads[i] ?? zerosLike(exit, { optimize: false });
     const gOuter = inCurrent(graph, g, exit.op.name);
-    const entered = grad.enter(gOuter, at(`${exit.op.name}_grad/b_exit`), false);
+    const entered = grad.enter(gOuter, at(`${exit.op.name}_grad/b_exit`), false, true, true);
     graph.withControlFlowContext(grad, () => {
       const sw0 = (forward.switches[i] as [Tensor, Tensor])[0];
       const merge = withNameScope(graph, `${sw0.op.name}_grad`, () =>
@@ -499,7 +516,7 @@ function whileLoopGradient(
             dtype: gk.dtype,
           });
     });
-    const entered = grad.enter(acc, `${scope}b_acc`, false);
+    const entered = grad.enter(acc, `${scope}b_acc`, false, true, true);
     const result = graph.withControlFlowContext(grad, () =>
       withNameScope(graph, scope, () => {
         const merge = mergeOp([entered, entered], { name: "b_acc" })[0];

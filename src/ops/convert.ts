@@ -90,9 +90,8 @@ export function convertToTensor(value: TensorLike | unknown, options: ConvertOpt
   }
   const constDType = dtype ?? preferredFor(value, options.preferredDtype ?? null);
   const constValue = toConstValue(value, constDType);
-  return withNameScope(graph, options.name ?? "Const", (scope) =>
-    constantOp(graph, scope, constValue),
-  );
+  // As TF's `constant`: `create_op` in the current scope, no name scope of its own.
+  return constantOp(graph, options.name ?? "Const", constValue);
 }
 
 /**

@@ -36,6 +36,30 @@ export function inOpScope<T>(
   );
 }
 
+/**
+ * {@link inOpScope} for an op TensorFlow makes by `create_op` alone, in no name scope of
+ * its own (`constant`): `build` gets the name to give `createOp` (`name ?? defaultName`,
+ * made unique in the current scope, or exact when it ends with `/`), so that ops made along
+ * with it (the `Identity` a loop pulls an outer control input in through) are named in the
+ * scope around it, as TF names them.
+ */
+export function inCreateOp<T>(
+  name: string | null | undefined,
+  defaultName: string,
+  build: (name: string, graph: Graph) => T,
+): T {
+  const chosen = name ?? defaultName;
+  // An empty name: TF's root scope, which only a name scope gives.
+  if (chosen === "") return inOpScope(chosen, defaultName, [], build);
+  if (typeof chosen !== "string") {
+    throw new TypeError(`An op name must be a string, got ${typeof chosen}.`);
+  }
+  const graph = graphFromValues([]);
+  const valid = graph.nameStack ? VALID_SCOPE_NAME : VALID_OP_NAME;
+  if (!valid.test(chosen)) throw new ValueError(`'${chosen}' is not a valid scope name`);
+  return withDefaultGraph(graph, () => graph.atomically(() => build(chosen, graph)));
+}
+
 /** The op name a scope string stands for (`"foo/add/"` → `"foo/add"`). */
 export function opNameOf(scope: string): string {
   return scope.endsWith("/") ? scope.slice(0, -1) : scope;

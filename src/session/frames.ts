@@ -168,6 +168,11 @@ export function buildFrames(
           if (!state.has(d)) {
             state.set(d, 1);
             stack.push([d, depsOf(d), 0]);
+          } else if (state.get(d) === 1) {
+            throw cycleError(
+              stack.map((e) => e[0]),
+              d,
+            );
           }
           continue;
         }
@@ -224,6 +229,36 @@ export function buildFrames(
     };
   };
   return compile(root).steps;
+}
+
+/**
+ * The error for units that wait on each other: `path` is the depth-first path, its part
+ * from `back` on a cycle. With a loop on it, the loop waits (through an op it reads, or a
+ * control input of one of its ops) on an op that needs the loop's result. TensorFlow's
+ * executor may get through such a graph, overlapping the loop's iterations (up to
+ * `parallel_iterations`) with the ops outside; a loop runs here as one step, before which
+ * all it waits on must be done.
+ */
+function cycleError(path: readonly (Operation | Frame)[], back: Operation | Frame): Error {
+  const cycle = path.slice(path.indexOf(back));
+  const nameOf = (u: Operation | Frame): string =>
+    isFrame(u) ? `the loop '${u.name}'` : `'${u.name}'`;
+  const at = cycle.findIndex(isFrame);
+  if (at < 0) {
+    return new InvalidArgumentError(
+      `Graph is invalid, contains a cycle with ${cycle.length} nodes, including: ${cycle
+        .map((u) => (u as Operation).name)
+        .join(", ")}`,
+    );
+  }
+  const loop = cycle[at] as Frame;
+  const waitedOn = cycle[(at + 1) % cycle.length] as Operation | Frame;
+  return new InvalidArgumentError(
+    `The loop '${loop.name}' waits on ${nameOf(waitedOn)}, which needs the loop's own result ` +
+      `(through ${cycle.length} ops and loops): a loop runs as one step, after all it waits on. ` +
+      "TensorFlow's executor may get through such a graph by overlapping the loop's iterations " +
+      "with the ops outside it, while the loop runs fewer iterations than its parallel_iterations.",
+  );
 }
 
 function isFrame(u: Operation | Frame): u is Frame {

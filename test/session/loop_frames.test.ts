@@ -114,3 +114,33 @@ describe("loop frames' shared values", () => {
     expect(tfc.memory().numTensors).toBe(before);
   });
 });
+
+describe("a loop waiting on its own result", () => {
+  it("TF 1.15's gradient graph under control dependencies on the loop's result: a clear error", () => {
+    const x = tf.constant(2.0, { name: "x" });
+    const [, v] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, w: tf.Tensor) => [tf.add(i, 1), tf.multiply(w, x)],
+      [int(0), tf.constant(1.0, { name: "v0" })],
+    ) as tf.Tensor[];
+    const dep = tf.identity(v as tf.Tensor, "dep");
+    tf.controlDependencies([dep.op], () => tf.gradients(v as tf.Tensor, [x]));
+    // As TensorFlow writes the graph: its forward counter's 0 made in the dependency's block.
+    const def = tf.getDefaultGraph().asGraphDef();
+    const fCount = (def.node ?? []).find((n) => n.name === "gradients/f_count");
+    expect(fCount?.input).toEqual([]);
+    fCount?.input?.push("^dep");
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      tf.importGraphDef(def, { name: "" });
+      using sess = new tf.Session({ graph: g });
+      const grad = g.getTensorByName("gradients/while/Mul/Enter_grad/b_acc_3:0");
+      expect(() => sess.run(grad)).toThrow(tf.errors.InvalidArgumentError);
+      expect(() => sess.run(grad)).toThrow(
+        /^The loop 'while\/while_context' waits on 'gradients\/f_count', which needs the loop's own result/,
+      );
+      // The forward loop alone runs.
+      expect(sess.run(g.getTensorByName("dep:0")).item()).toBe(8);
+    });
+  });
+});

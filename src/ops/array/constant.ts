@@ -17,7 +17,7 @@ import type { Graph } from "../../graph/graph.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { toConstValue, type ConstValue } from "../const_value.js";
-import { inOpScope, makeOp } from "../op_scope.js";
+import { inCreateOp, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { attrsOf, declareOpDef } from "../op_def.js";
 import { runtimeTensor } from "../runtime_value.js";
@@ -77,12 +77,15 @@ export const constant = tfFunction("constant", CONSTANT_PARAMS, (a) => {
       throw new TypeError(`Expected Tensor's shape: ${pyTuple(a.shape)}, got ${pyTuple(got)}.`);
     }
   }
-  return inOpScope(a.name, "Const", [], (scope, graph) =>
-    constantOp(graph, scope, toConstValue(value, dtype, a.shape)),
+  return inCreateOp(a.name, "Const", (name, graph) =>
+    constantOp(graph, name, toConstValue(value, dtype, a.shape)),
   );
 });
 
-/** Adds a `Const` op holding `value` under the exact name `scope`. */
+/**
+ * Adds a `Const` op holding `value` named `scope`: exactly that name when it ends with `/`
+ * (a name scope), else that name made unique in the current scope.
+ */
 export function constantOp(graph: Graph, scope: string, value: ConstValue): Tensor {
   const op = makeOp(
     graph,

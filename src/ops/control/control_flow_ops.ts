@@ -30,6 +30,13 @@ export interface FlowOpOptions {
    * an outer value available inside a context (`Switch`, `Enter`).
    */
   asIs?: boolean;
+  /**
+   * With `asIs`: keep the current control dependencies (TF's `_Enter` called directly, as
+   * the gradient loops' counters and accumulators call it, not through `AddValue`). The op
+   * then counts as created in the enclosing `tf.controlDependencies` blocks, so that the
+   * ops reading it do not take their control inputs again.
+   */
+  keepControlDependencies?: boolean;
 }
 
 function createFlowOp(
@@ -51,7 +58,9 @@ function createFlowOp(
     });
   const inContext = (): Operation =>
     options.context === undefined ? make() : graph.withControlFlowContext(options.context, make);
-  return options.asIs === true ? graph.controlDependencies(null, inContext) : inContext();
+  return options.asIs === true && options.keepControlDependencies !== true
+    ? graph.controlDependencies(null, inContext)
+    : inContext();
 }
 
 /**

@@ -153,7 +153,8 @@ const CONTROL_DEPENDENCIES_PARAMS = defineParams("controlDependencies", [
 
 /**
  * Ops created inside `fn` run only after `controlInputs` (`tf.control_dependencies`);
- * `null` clears the enclosing dependencies.
+ * `null` clears the enclosing dependencies, and makes `fn`'s ops outside any `tf.cond` or
+ * `tf.whileLoop` being built, as TensorFlow does.
  *
  * @example
  * ```ts
@@ -187,12 +188,18 @@ export function controlDependencies<T>(...args: unknown[]): T {
   );
   const ops = cleared ? null : (a.controlInputs as readonly ControlInput[]).map(asOperation);
   const graph = getDefaultGraph();
+  const run = (): T => {
+    const result = fn();
+    if (isPromiseLike(result)) throw new AsyncScopeError("controlDependencies");
+    return result;
+  };
+  // TF's `control_dependencies(None)` clears the control flow context too: what `fn` makes
+  // in a `tf.whileLoop` body or a `tf.cond` branch is made outside them (and entered where
+  // read there).
   return runScopeCallback(graph, () =>
-    graph.controlDependencies(ops, () => {
-      const result = fn();
-      if (isPromiseLike(result)) throw new AsyncScopeError("controlDependencies");
-      return result;
-    }),
+    graph.controlDependencies(ops, () =>
+      cleared ? graph.withControlFlowContext(null, run) : run(),
+    ),
   );
 }
 declare(controlDependencies, CONTROL_DEPENDENCIES_PARAMS);

@@ -178,9 +178,18 @@ export class WhileContext implements ContextWithDef {
 
   /**
    * An `Enter` of `value` into this loop's frame (`_Enter`), named `name` (made unique);
-   * without `useInputShape` its shape is unknown until set (a shape invariant).
+   * without `useInputShape` its shape is unknown until set (a shape invariant). The `Enter`
+   * takes no control dependencies (`ops.control_dependencies(None)`, as `AddValue` and
+   * `BuildLoop` make theirs) unless `keepControlDependencies` (the `_Enter`s of gradient
+   * loops, which TensorFlow makes in the `tf.gradients` call's own blocks).
    */
-  enter(value: Tensor, name: string, isConstant: boolean, useInputShape = true): Tensor {
+  enter(
+    value: Tensor,
+    name: string,
+    isConstant: boolean,
+    useInputShape = true,
+    keepControlDependencies = false,
+  ): Tensor {
     return enterOp(
       value,
       {
@@ -188,32 +197,49 @@ export class WhileContext implements ContextWithDef {
         isConstant,
         parallelIterations: this.parallelIterations,
       },
-      { name: `${uniqueAtRoot(this.graph, name)}/`, context: this, asIs: true, useInputShape },
+      {
+        name: `${uniqueAtRoot(this.graph, name)}/`,
+        context: this,
+        asIs: true,
+        useInputShape,
+        keepControlDependencies,
+      },
     );
   }
 
   addExternalControl(ops: readonly Operation[]): Operation[] {
     // TensorFlow pulls an outer control input in as data through an `Enter` (ops without
     // outputs are dropped, as there).
-    return this.graph.controlDependencies(null, () =>
+    const pulled = this.graph.controlDependencies(null, () =>
       ops
         .filter((c) => c.outputs.length > 0)
         .map((c) =>
           this.graph.withControlFlowContext(this, () => identity(c.outputs[0] as Tensor).op),
         ),
     );
+    for (const p of pulled) this.externalControls.add(p);
+    return pulled;
   }
+
+  /** The `Identity`s {@link addExternalControl} made: outer control inputs, pulled in. */
+  private readonly externalControls = new WeakSet<Operation>();
 
   opCreated(op: Operation): void {
     const pivot = this.controlPivot();
     if (pivot === null) return;
+    // TF's `_AddOpInternal` decides on the pivot with the outer control inputs removed,
+    // then adds their `Identity`s after it: a constant of a loop built under
+    // `tf.controlDependencies` waits on both.
+    const own = op.controlInputs.filter((c) => !this.externalControls.has(c));
     if (op.inputs.length === 0) {
-      if (op.controlInputs.some((c) => isWithinContext(c.controlFlowContext, this))) return;
+      if (own.some((c) => isWithinContext(c.controlFlowContext, this))) return;
     } else {
-      if (op.controlInputs.length > 0) return;
+      if (own.length > 0) return;
       if (!op.inputs.every((x) => isLoopConstantEnter(x.op))) return;
     }
     this.graph._addControlInput(op, pivot.op);
+    const list = op.controlInputs;
+    if (list.length > 1) list.unshift(list.pop() as Operation);
   }
 }
 

@@ -96,6 +96,77 @@ describe("a while loop's gradient: TF 1.15's names", () => {
     expect(sess.run(g as tf.Tensor).data[0]).toBeCloseTo(12);
   });
 
+  it("under tf.controlDependencies: what waits on the dependencies, as in TF except the forward counter", () => {
+    const x = tf.constant(2.0, { name: "x" });
+    const [, v] = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor, w: tf.Tensor) => [tf.add(i, 1), tf.multiply(w, x)],
+      [tf.constant(0, { dtype: tf.int32, name: "i0" }), tf.constant(1.0, { name: "v0" })],
+    ) as tf.Tensor[];
+    // An op reading the loop's result, as UPDATE_OPS of a batch norm after a dynamic_rnn.
+    const dep = tf.identity(v as tf.Tensor, "dep");
+    const [g] = tf.controlDependencies([dep.op], () =>
+      tf.gradients(v as tf.Tensor, [x]),
+    ) as tf.Tensor[];
+    expect(opLines("gradients/")).toEqual([
+      // grad_ys: made in the dependency's block, they wait on it; all the gradients do.
+      "gradients/Shape = Const(^dep)",
+      "gradients/grad_ys_0 = Const(^dep)",
+      "gradients/Fill = Fill(gradients/Shape:0, gradients/grad_ys_0:0)",
+      // The forward counter: TF's gradients/f_count waits on dep and gradients/Add/y on an
+      // Identity of it pulled into the forward loop; both made the forward loop wait on its own
+      // result, and are left out (control_flow_v1_grad.ts, addForwardLoopCounter).
+      "gradients/f_count = Const()",
+      "gradients/f_count_1 = Enter(gradients/f_count:0)",
+      "gradients/Merge = Merge(gradients/f_count_1:0, gradients/NextIteration:0)",
+      "gradients/Switch = Switch(gradients/Merge:0, while/LoopCond:0)",
+      "gradients/Add/y = Const(^while/Identity)",
+      "gradients/Add = Add(gradients/Switch:1, gradients/Add/y:0)",
+      "gradients/NextIteration = NextIteration(gradients/Add:0, ^gradients/while/Mul_grad/Mul_1/StackPushV2)",
+      "gradients/f_count_2 = Exit(gradients/Switch:0)",
+      // The backward counter: its 1 waits on dep, as in TF; so does its Enter, which in TF
+      // waits through the forward counter instead.
+      "gradients/b_count = Const(^dep)",
+      "gradients/b_count_1 = Enter(gradients/f_count_2:0, ^dep)",
+      "gradients/Merge_1 = Merge(gradients/b_count_1:0, gradients/NextIteration_1:0)",
+      "gradients/GreaterEqual/Enter = Enter(gradients/b_count:0)",
+      "gradients/GreaterEqual = GreaterEqual(gradients/Merge_1:0, gradients/GreaterEqual/Enter:0)",
+      "gradients/b_count_2 = LoopCond(gradients/GreaterEqual:0)",
+      "gradients/Switch_1 = Switch(gradients/Merge_1:0, gradients/b_count_2:0)",
+      "gradients/Sub = Sub(gradients/Switch_1:1, gradients/GreaterEqual/Enter:0)",
+      "gradients/NextIteration_1 = NextIteration(gradients/Sub:0, ^gradients/while/Mul_grad/Mul_1/b_sync)",
+      "gradients/b_count_3 = Exit(gradients/Switch_1:0)",
+      // The gradient loop's variables: made in the block after ops made there, they take no
+      // control input (TF's dominated ops).
+      "gradients/while/Exit_1_grad/b_exit = Enter(gradients/Fill:0)",
+      "gradients/while/Switch_1_grad/b_switch = Merge(gradients/while/Exit_1_grad/b_exit:0, gradients/while/Switch_1_grad_1/NextIteration:0)",
+      "gradients/while/Merge_1_grad/Switch = Switch(gradients/while/Switch_1_grad/b_switch:0, gradients/b_count_2:0)",
+      "gradients/while/Enter_1_grad/Exit = Exit(gradients/while/Merge_1_grad/Switch:0)",
+      "gradients/while/Mul_grad/Mul/Enter = Enter(x:0)",
+      "gradients/while/Mul_grad/Mul = Mul(gradients/while/Merge_1_grad/Switch:1, gradients/while/Mul_grad/Mul/Enter:0)",
+      // Stacks, made under control_dependencies(None) as in TF.
+      "gradients/while/Mul_grad/Mul_1/Const = Const()",
+      "gradients/while/Mul_grad/Mul_1/f_acc = StackV2(gradients/while/Mul_grad/Mul_1/Const:0)",
+      "gradients/while/Mul_grad/Mul_1/Enter = Enter(gradients/while/Mul_grad/Mul_1/f_acc:0)",
+      "gradients/while/Mul_grad/Mul_1/StackPushV2 = StackPushV2(gradients/while/Mul_grad/Mul_1/Enter:0, while/Identity_1:0, ^gradients/Add)",
+      "gradients/while/Mul_grad/Mul_1/StackPopV2/Enter = Enter(gradients/while/Mul_grad/Mul_1/f_acc:0)",
+      "gradients/while/Mul_grad/Mul_1/StackPopV2 = StackPopV2(gradients/while/Mul_grad/Mul_1/StackPopV2/Enter:0, ^gradients/Sub)",
+      "gradients/while/Mul_grad/Mul_1/b_sync = ControlTrigger(^gradients/while/Mul_grad/Mul_1/StackPopV2)",
+      "gradients/while/Mul_grad/Mul_1 = Mul(gradients/while/Merge_1_grad/Switch:1, gradients/while/Mul_grad/Mul_1/StackPopV2:0)",
+      "gradients/while/Switch_1_grad_1/NextIteration = NextIteration(gradients/while/Mul_grad/Mul:0)",
+      // The invariant's accumulator: its zeros wait on dep, as in TF.
+      "gradients/while/Mul/Enter_grad/b_acc = Const(^dep)",
+      "gradients/while/Mul/Enter_grad/b_acc_1 = Enter(gradients/while/Mul/Enter_grad/b_acc:0)",
+      "gradients/while/Mul/Enter_grad/b_acc_2 = Merge(gradients/while/Mul/Enter_grad/b_acc_1:0, gradients/while/Mul/Enter_grad/NextIteration:0)",
+      "gradients/while/Mul/Enter_grad/Switch = Switch(gradients/while/Mul/Enter_grad/b_acc_2:0, gradients/b_count_2:0)",
+      "gradients/while/Mul/Enter_grad/Add = Add(gradients/while/Mul/Enter_grad/Switch:1, gradients/while/Mul_grad/Mul_1:0)",
+      "gradients/while/Mul/Enter_grad/NextIteration = NextIteration(gradients/while/Mul/Enter_grad/Add:0)",
+      "gradients/while/Mul/Enter_grad/b_acc_3 = Exit(gradients/while/Mul/Enter_grad/Switch:0)",
+    ]);
+    using sess = new tf.Session();
+    expect(sess.run(g as tf.Tensor).data[0]).toBeCloseTo(12);
+  });
+
   it("parallelIterations 1: no b_sync (TF makes it only for parallel iterations)", () => {
     const x = tf.constant(2.0, { name: "x" });
     const v = tf.whileLoop(

@@ -78,6 +78,58 @@ describe("tf.whileLoop: the graph TF 1.15 builds", () => {
       "Cannot use 'while/Add' as input to 'outside' because 'while/Add' is in a while loop. See info log for more details.",
     );
   });
+  it("built under tf.controlDependencies: an op waits on the pivot, then on the outer ops pulled in", () => {
+    const v = tf.getVariable("seen", [], { initializer: tf.zerosInitializer() });
+    const outer = tf.assignAdd(v, 1, { name: "outer" });
+    const r = tf.controlDependencies([outer.op], () =>
+      tf.whileLoop(
+        (i: tf.Tensor) => tf.less(i, 3),
+        (i: tf.Tensor) => tf.add(i, 1),
+        [int(0)],
+      ),
+    ) as tf.Tensor;
+    const g = tf.getDefaultGraph();
+    // TF's _AddOpInternal: the outer control input removed, the pivot added (an op without
+    // inputs, or reading loop invariants only), then an Identity of the outer op's output
+    // pulled into the loop through an Enter.
+    const pulledIn = (name: string): void => {
+      const op = g.getOperationByName(name);
+      expect(op.type).toBe("Identity");
+      expect(op.inputs[0]?.op.type).toBe("RefEnter");
+      expect(op.inputs[0]?.op.inputs[0]?.name).toBe("outer:0");
+    };
+    const controls = (name: string): string[] =>
+      g.getOperationByName(name).controlInputs.map((c) => c.name);
+    // Named in the scope the Const is made in: TF's `constant` has no name scope of its own.
+    expect(controls("while/Less/y")).toEqual(["while/Merge", "while/Less/Identity"]);
+    pulledIn("while/Less/Identity");
+    expect(controls("while/Add/y")).toEqual(["while/Identity_1", "while/Add/Identity"]);
+    pulledIn("while/Add/Identity");
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    expect(sess.run(r).item()).toBe(3);
+    expect(sess.run(v).item()).toBe(1);
+  });
+  it("tf.controlDependencies(null) in the body makes its ops outside the loop, as TF does", () => {
+    let made: tf.Tensor | null = null;
+    const r = tf.whileLoop(
+      (i: tf.Tensor) => tf.less(i, 3),
+      (i: tf.Tensor) => {
+        made = tf.controlDependencies(null, () => tf.constant(2, { dtype: tf.int32, name: "two" }));
+        return tf.add(i, made);
+      },
+      [int(0)],
+    ) as tf.Tensor;
+    const g = tf.getDefaultGraph();
+    const two = made as unknown as tf.Tensor;
+    expect(two.name).toBe("while/two:0");
+    expect(two.op.controlFlowContext).toBeNull();
+    expect(two.op.controlInputs).toEqual([]);
+    // Read in the body through an Enter, as any outer value.
+    expect(g.getOperationByName("while/Add").inputs[1]?.op.name).toBe("while/Add/Enter");
+    using sess = new tf.Session();
+    expect(sess.run(r).item()).toBe(4);
+  });
 });
 
 describe("tf.whileLoop: values", () => {
