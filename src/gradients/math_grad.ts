@@ -519,7 +519,7 @@ notDifferentiable(
 noGradient(false, "All", "Any", "IsFinite", "RandomUniformInt");
 // TensorFlow differentiates these (second-order gradients: `_TanhGradGrad`, …; `_QrGrad`,
 // `_CumprodGrad`, `_UnsortedSegmentSumGrad`).
-noGradient(true, ...CWISE_GRAD_TYPES, "Qr", "Cumprod");
+noGradient(true, ...CWISE_GRAD_TYPES, "Cumprod");
 
 // ----- ops-math: trigonometric, hyperbolic and special functions, scans, activations -----
 

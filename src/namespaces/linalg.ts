@@ -12,3 +12,15 @@ export {
 export { tensordot } from "../ops/linalg/tensordot.js";
 export { matrixInverse as inv, matrixDeterminant as det } from "../ops/linalg/inverse_det.js";
 export { qr, type QrOptions } from "../ops/linalg/qr.js";
+// linalg: einsum and the Cholesky/solve/decomposition family.
+export { einsum } from "../ops/linalg/einsum.js";
+export {
+  adjoint,
+  cholesky,
+  choleskySolve,
+  matrixSolve as solve,
+  matrixTriangularSolve as triangularSolve,
+  logMatrixDeterminant as slogdet,
+  logdet,
+} from "../ops/linalg/solve.js";
+export { svd, type SvdOptions } from "../ops/linalg/svd.js";

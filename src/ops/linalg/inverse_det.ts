@@ -22,7 +22,10 @@ import { checkDType, ShapeInference } from "../shape_utils.js";
  */
 
 /** The LU factors of the `n × n` matrix at `a[off…]` (in place in a copy) and its row swaps' sign. */
-function lu(a: Float64Array, n: number): { lu: Float64Array; perm: Int32Array; sign: number } {
+export function lu(
+  a: Float64Array,
+  n: number,
+): { lu: Float64Array; perm: Int32Array; sign: number } {
   const m = Float64Array.from(a);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
   let sign = 1;
