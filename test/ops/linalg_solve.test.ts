@@ -273,6 +273,17 @@ describe("tf.linalg.slogdet and tf.linalg.logdet", () => {
     expect(() => tf.linalg.slogdet(tf.zeros([2, 3]))).toThrow(
       "Dimensions must be equal, but are 3 and 2",
     );
+    // Each op's type list, in its OpDef's order.
+    const ints = tf.constant([[1]], tf.int32);
+    expect(() => tf.linalg.slogdet(ints)).toThrow(
+      "has DataType int32 not in list of allowed values: float32, float64, complex64, complex128",
+    );
+    expect(() => tf.matrixInverse(ints)).toThrow(
+      "has DataType int32 not in list of allowed values: float64, float32, complex64, complex128",
+    );
+    expect(() => tf.matrixDeterminant(ints)).toThrow(
+      "has DataType int32 not in list of allowed values: float32, float64, complex64, complex128",
+    );
   });
 
   it("logdet is 2·Σ log diag(cholesky) under logdet", () => {
@@ -463,5 +474,28 @@ describe("an imported GraphDef with the linalg ops", () => {
       expected.map((x, i) => `${names[i]} ${x.shape}`),
     );
     expect(got).toEqual(expected);
+  });
+});
+
+describe("tf.norm(ord=2) of matrices", () => {
+  it("is the largest singular value, over any two axes, built as TF 1.15 builds it", () => {
+    const b = tf.reshape(tf.range(-7, 17, 1, { dtype: tf.float32 }), [2, 3, 4]);
+    const n = tf.norm(b, 2, [2, 0]);
+    // The permutations are map_fn results, so (as in TF) only the rank is known.
+    expect(n.shape.toString()).toBe("(?,)");
+    // numpy.linalg.norm(b, 2, axis=(2, 0))
+    close(run(n), [17.03148292, 21.29909657, 29.54149449]);
+    close(run(tf.norm(b, 2, [-1, 0], true)), [17.03148292, 21.29909657, 29.54149449]);
+    const types = new Set(
+      tf
+        .getDefaultGraph()
+        .getOperations()
+        .filter((o) => o.name.startsWith("norm/"))
+        .map((o) => o.type),
+    );
+    for (const t of ["ListDiff", "Where", "Svd", "Max", "Transpose", "Enter", "Switch"]) {
+      expect(types.has(t), t).toBe(true);
+    }
+    expect(tf.norm(b, 2, [-1, 0], true).shape.toString()).toBe("(?, ?, ?)");
   });
 });

@@ -12,12 +12,11 @@ import {
   tfFunction,
   type OptionsOf,
 } from "../../graph/call_args.js";
-import type { DType } from "../../graph/dtypes.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
-import { lu } from "./inverse_det.js";
+import { checkLinalgDType, lu } from "./inverse_det.js";
 import { matrixDiagPartOp, matrixTranspose } from "./matrix_diag.js";
 import { log } from "../math/unary.js";
 import { reduceSum } from "../math/reduce.js";
@@ -31,18 +30,6 @@ import { pythonOperator } from "../math/operators.js";
 
 /** The OpDef type list of these ops (`{double, float, complex64, complex128}`). */
 const LINALG_TYPES = "T: {double, float, complex64, complex128}";
-
-/**
- * op_def_library's check of a linalg op's `T`: scopeflow's only float dtype is float32,
- * TF's list is printed as TF prints it.
- */
-export function checkLinalgDType(dtype: DType, param: string, allowed: string): void {
-  if (dtype !== "float32") {
-    throw new TypeError(
-      `Value passed to parameter '${param}' has DataType ${dtype} not in list of allowed values: ${allowed}`,
-    );
-  }
-}
 
 const ALLOWED_LINALG = "float64, float32, complex64, complex128";
 
@@ -331,10 +318,11 @@ function unaryLinalgOp(
   input: Parameters<typeof convertToTensor>[0],
   outputs: (si: ShapeInference, x: Tensor) => TensorShape[],
   attrs: Record<string, AttrValue> = {},
+  allowed = ALLOWED_LINALG,
 ): Tensor[] {
   return inOpScope(name, type, [input], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
-    checkLinalgDType(x.dtype, "input", ALLOWED_LINALG);
+    checkLinalgDType(x.dtype, "input", allowed);
     const si = new ShapeInference(opNameOf(scope), type, [x.shape]);
     const shapes = outputs(si, x);
     return makeOp(
@@ -512,10 +500,17 @@ export const logMatrixDeterminant = tfFunction(
   "logMatrixDeterminant",
   SLOGDET_PARAMS,
   (a): [Tensor, Tensor] => {
-    const [sign, logAbs] = unaryLinalgOp("LogMatrixDeterminant", a.name, a.input, (si, x) => {
-      const s = logDetShape(si, x.shape);
-      return [s, s];
-    });
+    const [sign, logAbs] = unaryLinalgOp(
+      "LogMatrixDeterminant",
+      a.name,
+      a.input,
+      (si, x) => {
+        const s = logDetShape(si, x.shape);
+        return [s, s];
+      },
+      {},
+      "float32, float64, complex64, complex128",
+    );
     return [sign as Tensor, logAbs as Tensor];
   },
 );

@@ -14,7 +14,22 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
-import { checkLinalgDType } from "./solve.js";
+import { checkLinalgDType } from "./inverse_det.js";
+import { cast } from "../array/cast.js";
+import { concat } from "../array/concat.js";
+import { expandDims } from "../array/expand_dims.js";
+import { setdiff1d } from "../array/list_diff_roll.js";
+import { rank } from "../array/shape.js";
+import { squeeze } from "../array/squeeze.js";
+import { transpose } from "../array/transpose.js";
+import { where } from "../array/where.js";
+import { cond } from "../control/cond.js";
+import { mapFn } from "../control/functional_ops.js";
+import { equal, greaterEqual } from "../math/binary.js";
+import { pythonOperator } from "../math/operators.js";
+import { range } from "../math/range.js";
+import { reduceMax } from "../math/reduce.js";
+import { abs } from "../math/unary.js";
 
 /**
  * The thin SVD of the row-major `m × n` matrix `a` with `m >= n`, by one-sided Jacobi
@@ -291,3 +306,44 @@ export const svd = tfFunction("svd", SVD_PARAMS, (a): Tensor | [Tensor, Tensor, 
     return computeUv ? [s, u, v] : s;
   });
 });
+
+/**
+ * `norm(tensor, ord=2, axis=[a, b])`'s body in TF 1.15's `linalg_ops.norm` (under its `norm`
+ * scope): the two axes made non-negative and moved last by `map_fn`s (a `cond` each, a
+ * `Where` each), the largest singular value of each matrix from `Svd` without U and V, kept
+ * as a `[..., 1, 1]` tensor and moved back.
+ */
+export function matrixTwoNorm(tensor: Tensor, axis: readonly number[]): Tensor {
+  const rankT = rank(tensor);
+  const positiveAxis = mapFn(
+    (i: Tensor) =>
+      cond(
+        greaterEqual(i, 0, "GreaterEqual"),
+        () => i,
+        () => pythonOperator("add", i, rankT),
+      ),
+    // Python's ints convert to int32.
+    convertToTensor(axis, { dtype: "int32" }),
+  ) as Tensor;
+  const axes = range(rankT);
+  const permBefore = concat([setdiff1d(axes, positiveAxis)[0], positiveAxis], { axis: 0 });
+  const permAfter = mapFn(
+    (i: Tensor) => cast(squeeze(where(equal(permBefore, i, "Equal"))), "int32"),
+    axes,
+  ) as Tensor;
+  const permed = transpose(tensor, { perm: permBefore });
+  const s = inOpScope(undefined, "Svd", [permed], (scope, graph) => {
+    const si = new ShapeInference(opNameOf(scope), "Svd", [permed.shape]);
+    const shapes = svdShapes(si, permed.shape, false, false);
+    return makeOp(
+      graph,
+      "Svd",
+      scope,
+      [permed],
+      shapes.map((shape) => ({ dtype: permed.dtype, shape })),
+      { compute_uv: false, full_matrices: false, T: permed.dtype },
+    ).outputs[0] as Tensor;
+  });
+  const matrix2Norm = expandDims(reduceMax(abs(s), { axis: -1, keepdims: true }), -1);
+  return transpose(matrix2Norm, { perm: permAfter });
+}
