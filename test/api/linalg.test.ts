@@ -73,6 +73,16 @@ describe("linalg solve family", () => {
     );
   });
 
+  it("svd and logdet take the name scope of math_ops.real, as TF 1.15", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      tf.svd(m());
+      expect(tf.constant(1, { name: "Real" }).name).toBe("Real_1:0");
+      tf.linalg.logdet(m());
+      expect(tf.constant(1, { name: "logdet/Real" }).name).toBe("logdet/Real_1:0");
+    });
+  });
+
   it("einsum(equation, *inputs, name)", () => {
     expectSameGraphs(
       () => tf.einsum("ij,jk->ik", m(), m(), { name: "e" }),

@@ -14,6 +14,7 @@ import {
 } from "../../graph/call_args.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { withNameScope } from "../../scope/name_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { checkLinalgDType, lu } from "./inverse_det.js";
@@ -534,9 +535,9 @@ export const logdet = tfFunction("logdet", LOGDET_PARAMS, (a) =>
     const [chol] = unaryLinalgOp("Cholesky", undefined, a.matrix, (si, x) => [
       batchSquareShape(si, x.shape),
     ]);
-    // `math_ops.real` of a real tensor is the tensor itself, under a `Real` scope that
-    // creates no op.
     const diag = matrixDiagPartOp(chol as Tensor);
+    // `math_ops.real` of a real tensor is the tensor itself; its `Real` scope is taken.
+    withNameScope(diag.graph, "Real", () => undefined);
     return pythonOperator("mul", 2.0, reduceSum(log(diag), { axis: [-1] }));
   }),
 );

@@ -12,6 +12,7 @@ import {
 } from "../../graph/call_args.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
+import { withNameScope } from "../../scope/name_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { checkLinalgDType } from "./inverse_det.js";
@@ -288,7 +289,7 @@ export type SvdOptions = OptionsOf<typeof SVD_PARAMS>;
 export const svd = tfFunction("svd", SVD_PARAMS, (a): Tensor | [Tensor, Tensor, Tensor] => {
   const computeUv = a.computeUv ?? true;
   const full = a.fullMatrices ?? false;
-  return inOpScope(a.name, "Svd", [a.tensor], (scope, graph) => {
+  const outputs = inOpScope(a.name, "Svd", [a.tensor], (scope, graph) => {
     const x = convertToTensor(a.tensor, { name: "input" });
     checkLinalgDType(x.dtype, "input", "float64, float32, complex64, complex128");
     const si = new ShapeInference(opNameOf(scope), "Svd", [x.shape]);
@@ -301,10 +302,11 @@ export const svd = tfFunction("svd", SVD_PARAMS, (a): Tensor | [Tensor, Tensor, 
       shapes.map((shape) => ({ dtype: x.dtype, shape })),
       { compute_uv: computeUv, full_matrices: full, T: x.dtype },
     );
-    // `math_ops.real` of a real `s` is `s` itself.
-    const [s, u, v] = op.outputs as [Tensor, Tensor, Tensor];
-    return computeUv ? [s, u, v] : s;
+    return op.outputs as [Tensor, Tensor, Tensor];
   });
+  // `math_ops.real(s)` of a real `s` is `s` itself; its `Real` name scope is still taken.
+  withNameScope(outputs[0].graph, "Real", () => undefined);
+  return computeUv ? outputs : outputs[0];
 });
 
 /**
