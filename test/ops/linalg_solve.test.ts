@@ -91,7 +91,21 @@ describe("tf.cholesky", () => {
     );
   });
 
-  it("has TF's gradient (through A = X Xᵀ + 3I, as TF's cholesky_op_test)", async () => {
+  it("has TF's gradient with unknown batch dims (shape read at run time)", async () => {
+    await checkGradients({
+      inputs: [
+        {
+          shape: [2, 2, 2],
+          placeholder: [null, null, null],
+          values: [1, 0.2, 0.5, 1, 2, 1, 0, 1],
+        },
+      ],
+      graph: (x) => tf.cholesky(tf.add(tf.matmul(x, x, { adjointB: true }), tf.eye(2))),
+      step: 1e-3,
+    });
+  });
+
+  it("has TF's gradient (through A = X Xᵀ + I, as TF's cholesky_op_test builds SPD inputs)", async () => {
     await checkGradients({
       inputs: [
         {
