@@ -517,7 +517,7 @@ notDifferentiable(
 );
 // No gradient in TensorFlow either.
 noGradient(false, "All", "Any", "IsFinite", "RandomUniformInt");
-// TensorFlow differentiates these (second-order gradients: `_TanhGradGrad`, …; `_QrGrad`,
+// TensorFlow differentiates these (second-order gradients: `_TanhGradGrad`, …;
 // `_CumprodGrad`, `_UnsortedSegmentSumGrad`).
 noGradient(true, ...CWISE_GRAD_TYPES, "Cumprod");
 
