@@ -26,7 +26,7 @@ import { adjoint, matrixSolve, matrixTriangularSolve } from "../ops/linalg/solve
 import { matmul } from "../ops/math/matmul.js";
 import { neg } from "../ops/math/operators.js";
 import { NotImplementedError, ValueError } from "../errors.js";
-import { registerGradient } from "../ops/registry.js";
+import { noGradient, registerGradient } from "../ops/registry.js";
 import { g0, pyAdd, pyMul, pySub, shapeOf } from "./grad_util.js";
 
 // l⁻ᴴ ((lᴴ grad) ∘ (tril(ones) − ½ eye)) l⁻¹, symmetrized.
@@ -213,3 +213,7 @@ registerGradient("Svd", (op: Operation, grads) => {
     return [gradA];
   });
 });
+
+// TF 1.15's `_EinsumGrad` (for graphs holding the Einsum op, which 1.15's tf.einsum does
+// not build) is not ported.
+noGradient(true, "Einsum");

@@ -19,7 +19,10 @@ function reference(
   const [lhs, given] = eq.split("->") as [string, string | undefined];
   const subs = lhs.split(",");
   const sizes = new Map<string, number>();
-  subs.forEach((s, i) => [...s].forEach((c, k) => sizes.set(c, inputs[i]!.shape[k]!)));
+  // A size-1 axis broadcasts (as an ellipsis axis does).
+  subs.forEach((s, i) =>
+    [...s].forEach((c, k) => sizes.set(c, Math.max(sizes.get(c) ?? 0, inputs[i]!.shape[k]!))),
+  );
   const counts = new Map<string, number>();
   for (const c of subs.join("")) counts.set(c, (counts.get(c) ?? 0) + 1);
   const out =
@@ -34,7 +37,7 @@ function reference(
   const values = new Array<number>(shape.reduce((p, d) => p * d, 1)).fill(0);
   const idx = new Map<string, number>(labels.map((c) => [c, 0]));
   const offset = (s: string, dims: number[]) =>
-    [...s].reduce((o, c, k) => o * dims[k]! + idx.get(c)!, 0);
+    [...s].reduce((o, c, k) => o * dims[k]! + (dims[k] === 1 ? 0 : idx.get(c)!), 0);
   const total = labels.reduce((p, c) => p * sizes.get(c)!, 1);
   for (let flat = 0; flat < total; flat++) {
     let r = flat;
@@ -324,4 +327,58 @@ describe("binary ops past rank 6 (einsum's outer products)", () => {
     expect(sess.run(tf.reduceSum(y)).toString()).toBe("960.0");
     expect(sess.run(tf.reduceSum(tf.add(a, b))).toString()).toBe("1088.0");
   });
+});
+
+describe("the Einsum op of an imported GraphDef", () => {
+  /** A GraphDef (text) of two constants and an Einsum node, as TF 2.x graphs hold it. */
+  function graphText(equation: string, a: tf.NDArray, b: tf.NDArray): string {
+    const constant = (name: string, v: tf.NDArray) => `node {
+  name: "${name}" op: "Const"
+  attr { key: "dtype" value { type: DT_FLOAT } }
+  attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { ${v.shape
+    .map((d) => `dim { size: ${d} }`)
+    .join(" ")} } ${Array.from(v.data as Float32Array)
+    .map((x) => `float_val: ${x}`)
+    .join(" ")} } } }
+}`;
+    return `${constant("a", a)}
+${constant("b", b)}
+node {
+  name: "e" op: "Einsum" input: "a" input: "b"
+  attr { key: "N" value { i: 2 } }
+  attr { key: "T" value { type: DT_FLOAT } }
+  attr { key: "equation" value { s: "${equation}" } }
+}
+versions { producer: 134 }`;
+  }
+
+  for (const [equation, sa, sb] of [
+    ["ij,jk->ik", [2, 3], [3, 4]],
+    ["...ij,...jk->...ik", [2, 1, 2, 3], [3, 3, 2]],
+    ["ii,i->i", [3, 3], [3]],
+    ["bij,bkj->bki", [2, 2, 3], [2, 4, 3]],
+  ] as const) {
+    it(`runs '${equation}' with its inferred shape`, () => {
+      const av = valuesFor([...sa], 0);
+      const bv = valuesFor([...sb], 1);
+      const a = new tf.NDArray(Float32Array.from(av), [...sa], "float32");
+      const b = new tf.NDArray(Float32Array.from(bv), [...sb], "float32");
+      const g = new tf.Graph();
+      g.asDefault(() =>
+        tf.importGraphDef(tf.GraphDef.fromText(graphText(equation, a, b)), { name: "" }),
+      );
+      const e = g.getTensorByName("e:0");
+      // The reference spells the ellipsis as the axes Y, Z (b has no Y: it broadcasts).
+      const spelled = equation.startsWith("...") ? "YZij,Zjk->YZik" : equation;
+      const expected = reference(spelled, [
+        { shape: [...sa], values: av },
+        { shape: [...sb], values: bv },
+      ]);
+      expect(e.shape.asList()).toEqual(expected.shape);
+      using sess = new tf.Session({ graph: g });
+      const got = (sess.run(e) as tf.NDArray).data as Float32Array;
+      expect(got.length).toBe(expected.values.length);
+      got.forEach((v, i) => expect(v).toBeCloseTo(expected.values[i]!, 4));
+    });
+  }
 });

@@ -1,7 +1,7 @@
-import { ValueError } from "../../errors.js";
+import * as tfc from "@tensorflow/tfjs-core";
+import { InvalidArgumentError, ValueError } from "../../errors.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
-import type { Dim } from "../../graph/tensor_shape.js";
-import type { TensorShape } from "../../graph/tensor_shape.js";
+import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import {
   declare,
   defineParams,
@@ -13,6 +13,8 @@ import {
 } from "../../graph/call_args.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope } from "../op_scope.js";
+import { registerOp, type ShapeInferenceOp } from "../registry.js";
+import { ShapeInference } from "../shape_utils.js";
 import { expandDims } from "../array/expand_dims.js";
 import { reshape } from "../array/reshape.js";
 import { shape as shapeOp } from "../array/shape.js";
@@ -375,3 +377,183 @@ export function einsum(...args: unknown[]): Tensor {
   });
 }
 declare(einsum, EINSUM_PARAMS);
+
+// ---- the Einsum op (TF 1.15 registers it; its einsum builds it only past 2019-10-18) ---------
+
+/** An Einsum equation resolved against its inputs' ranks: each axis's label. */
+interface ResolvedEquation {
+  /** Per input, the label of each axis (letters, or `0`, `1`, … for ellipsis axes). */
+  readonly inputs: string[][];
+  readonly output: string[];
+  /** How many axes the ellipsis stands for (the broadcast of the inputs'). */
+  readonly ellipsisRank: number;
+}
+
+/**
+ * Labels every axis of the `Einsum` op's inputs and output: an ellipsis becomes one label per
+ * broadcast axis, right-aligned (`0` for the outermost), as NumPy broadcasts.
+ */
+function resolveEinsum(
+  equation: string,
+  ranks: readonly number[],
+  fail: (m: string) => never,
+): ResolvedEquation {
+  const arrow = equation.indexOf("->");
+  if (arrow < 0) fail(`Expecting exactly one '->' in einsum equation: ${equation}`);
+  const lhs = equation.slice(0, arrow).split(",");
+  const rhs = equation.slice(arrow + 2);
+  if (lhs.length !== ranks.length) {
+    fail(`Expecting ${lhs.length} inputs for equation ${equation} but got: ${ranks.length}`);
+  }
+  const ellipsisRanks = lhs.map((s, i) => {
+    const named = s.replace("...", "").length;
+    return s.includes("...") ? Math.max(0, (ranks[i] as number) - named) : 0;
+  });
+  const ellipsisRank = Math.max(0, ...ellipsisRanks);
+  const expand = (s: string, own: number): string[] => {
+    const at = s.indexOf("...");
+    if (at < 0) return [...s];
+    const ell = Array.from({ length: own }, (_, k) => String(ellipsisRank - own + k));
+    return [...s.slice(0, at), ...ell, ...s.slice(at + 3)];
+  };
+  const inputs = lhs.map((s, i) => expand(s, ellipsisRanks[i] as number));
+  inputs.forEach((labels, i) => {
+    if (labels.length !== ranks[i]) {
+      fail(
+        `Input ${i} to einsum has rank ${ranks[i]} but the equation gives ${labels.length} labels`,
+      );
+    }
+  });
+  const output = expand(rhs, ellipsisRank);
+  const seen = new Set(inputs.flat());
+  for (const l of output) {
+    if (!seen.has(l))
+      fail(`Output subscripts contain the label ${l} not present in the input subscripts.`);
+  }
+  if (new Set(output).size !== output.length) {
+    fail(`Output subscripts contain a label appearing more than once: ${equation}`);
+  }
+  return { inputs, output, ellipsisRank };
+}
+
+/** Each label's size: equal across inputs, or 1 broadcast for ellipsis axes. */
+function labelSizes(
+  eq: ResolvedEquation,
+  shapes: readonly (readonly (number | null)[])[],
+  fail: (m: string) => never,
+): Map<string, number | null> {
+  const sizes = new Map<string, number | null>();
+  eq.inputs.forEach((labels, i) => {
+    const shape = shapes[i] as (number | null)[];
+    labels.forEach((l, axis) => {
+      const d = shape[axis] ?? null;
+      const broadcasts = /^[0-9]+$/.test(l);
+      const prev = sizes.get(l);
+      if (prev === undefined) sizes.set(l, d);
+      else if (d === null || d === prev || (broadcasts && d === 1)) return;
+      else if (prev === null || (broadcasts && prev === 1)) sizes.set(l, d);
+      else {
+        fail(
+          `Expected dimension ${prev} at axis ${axis} of the input shaped [${shape.map((x) => x ?? -1).join(",")}] but got dimension ${d}`,
+        );
+      }
+    });
+  });
+  return sizes;
+}
+
+registerOp({
+  type: "Einsum",
+  opDef: {
+    inputs: ["inputs: N * T"],
+    outputs: ["output: T"],
+    attrs: ["equation: string", "N: int >= 1", "T: type"],
+  },
+  kernel: (inputs, op) => {
+    const fail = (m: string): never => {
+      throw new InvalidArgumentError(`${m}\n\t [[{{node ${op.name}}}]]`, op.name);
+    };
+    const equation = op.attrs.equation as string;
+    const eq = resolveEinsum(
+      equation,
+      inputs.map((t) => t.rank),
+      fail,
+    );
+    const sizes = labelSizes(
+      eq,
+      inputs.map((t) => t.shape),
+      fail,
+    );
+    const labels = [...sizes.keys()];
+    const dims = labels.map((l) => sizes.get(l) as number);
+    // Per input, the stride of each label (summed for a repeated label: a diagonal; zero for
+    // an axis of 1 broadcast against a longer one).
+    const strides = inputs.map((t, i) => {
+      const own = eq.inputs[i] as string[];
+      const s = new Array<number>(labels.length).fill(0);
+      let stride = 1;
+      for (let axis = own.length - 1; axis >= 0; axis--) {
+        const d = t.shape[axis] as number;
+        const k = labels.indexOf(own[axis] as string);
+        if (d !== 1) s[k] = (s[k] as number) + stride;
+        stride *= d;
+      }
+      return s;
+    });
+    const outShape = eq.output.map((l) => sizes.get(l) as number);
+    const outStrides = new Array<number>(labels.length).fill(0);
+    let stride = 1;
+    for (let axis = eq.output.length - 1; axis >= 0; axis--) {
+      outStrides[labels.indexOf(eq.output[axis] as string)] = stride;
+      stride *= outShape[axis] as number;
+    }
+    const data = inputs.map((t) => t.dataSync() as Float32Array | Int32Array);
+    const isInt = inputs[0]?.dtype === "int32";
+    const out = isInt ? new Int32Array(stride) : new Float32Array(stride);
+    const total = dims.reduce((p, d) => p * d, 1);
+    const index = new Array<number>(labels.length).fill(0);
+    const offsets = new Array<number>(inputs.length).fill(0);
+    let outOffset = 0;
+    for (let n = 0; n < total; n++) {
+      let prod = 1;
+      for (let i = 0; i < data.length; i++)
+        prod *= (data[i] as Float32Array)[offsets[i] as number] as number;
+      out[outOffset] = (out[outOffset] as number) + prod;
+      // The next label combination (mixed radix, last label fastest), offsets updated in step.
+      for (let k = labels.length - 1; k >= 0; k--) {
+        index[k] = (index[k] as number) + 1;
+        for (let i = 0; i < data.length; i++)
+          offsets[i] = (offsets[i] as number) + ((strides[i] as number[])[k] as number);
+        outOffset += outStrides[k] as number;
+        if ((index[k] as number) < (dims[k] as number)) break;
+        const back = dims[k] as number;
+        index[k] = 0;
+        for (let i = 0; i < data.length; i++)
+          offsets[i] = (offsets[i] as number) - back * ((strides[i] as number[])[k] as number);
+        outOffset -= back * (outStrides[k] as number);
+      }
+    }
+    return [tfc.tensor(out, outShape, isInt ? "int32" : "float32")];
+  },
+  inferShapes: (op: ShapeInferenceOp) => {
+    const shapes = op.inputs.map((t) => t.shape.dims);
+    if (shapes.some((s) => s === null)) {
+      const eq = op.attrs.equation as string;
+      const rhs = eq.slice(eq.indexOf("->") + 2);
+      return [rhs.includes("...") ? TensorShape.unknown() : TensorShape.unknownOfRank(rhs.length)];
+    }
+    const si = new ShapeInference(
+      op.name,
+      op.type,
+      op.inputs.map((t) => t.shape),
+    );
+    const fail = (m: string): never => si.fail(m);
+    const eq = resolveEinsum(
+      op.attrs.equation as string,
+      shapes.map((s) => (s as Dim[]).length),
+      fail,
+    );
+    const sizes = labelSizes(eq, shapes as Dim[][], fail);
+    return [new TensorShape(eq.output.map((l) => sizes.get(l) ?? null))];
+  },
+});
