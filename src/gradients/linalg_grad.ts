@@ -26,8 +26,15 @@ import { adjoint, matrixSolve, matrixTriangularSolve } from "../ops/linalg/solve
 import { matmul } from "../ops/math/matmul.js";
 import { neg } from "../ops/math/operators.js";
 import { NotImplementedError, ValueError } from "../errors.js";
-import { noGradient, registerGradient } from "../ops/registry.js";
-import { g0, pyAdd, pyMul, pySub, shapeOf } from "./grad_util.js";
+import { registerGradient } from "../ops/registry.js";
+import { einsumOp } from "../ops/linalg/einsum.js";
+import { broadcastTo } from "../ops/array/broadcast_to.js";
+import { broadcastGradientArgs } from "../ops/array/broadcast_gradient_args.js";
+import { ones } from "../ops/array/fill.js";
+import { stack } from "../ops/array/stack.js";
+import { convertToTensor } from "../ops/convert.js";
+import { reduceSum } from "../ops/math/reduce.js";
+import { g0, pyAdd, pyMul, pySub, reducedShape, shapeOf } from "./grad_util.js";
 
 // l⁻ᴴ ((lᴴ grad) ∘ (tril(ones) − ½ eye)) l⁻¹, symmetrized.
 registerGradient("Cholesky", (op, grads) => {
@@ -214,6 +221,105 @@ registerGradient("Svd", (op: Operation, grads) => {
   });
 });
 
-// TF 1.15's `_EinsumGrad` (for graphs holding the Einsum op, which 1.15's tf.einsum does
-// not build) is not ported.
-noGradient(true, "Einsum");
+/** `_GetAxisFromLabel`: a label's axis, negative when it follows the ellipsis. */
+function axisFromLabel(subscripts: string, label: string): number | null {
+  const splits = subscripts.split(ELLIPSIS);
+  const before = (splits[0] as string).indexOf(label);
+  if (before !== -1) return before;
+  if (splits.length < 2) return null;
+  const after = (splits[1] as string).indexOf(label);
+  return after !== -1 ? after - (splits[1] as string).length : null;
+}
+
+/** `_GetBcastSubshape`: the `[start, end)` of the axes the ellipsis covers (`end` null: to the end). */
+function bcastSubshape(subscripts: string): [number, number | null] {
+  const start = subscripts.indexOf(ELLIPSIS);
+  if (start === -1) return [0, 0];
+  const remaining = subscripts.length - (start + ELLIPSIS.length);
+  return [start, remaining > 0 ? -remaining : null];
+}
+
+const ELLIPSIS = "...";
+
+/** `_GetGradReduced`: the gradient of a unary einsum that sums the `reduced` labels. */
+function gradReduced(
+  outputGrad: Tensor,
+  outputSubs: string,
+  inputSubs: string,
+  inputShape: Tensor,
+  reduced: readonly string[],
+): Tensor {
+  const reducedSubs = reduced.join("");
+  const reducedAxes = reduced.map((l) => axisFromLabel(inputSubs, l) as number);
+  const hasRepeated =
+    new Set(inputSubs).size + new Set(outputSubs).size < inputSubs.length + outputSubs.length;
+  const withoutReduced = [...inputSubs].filter((c) => !reduced.includes(c)).join("");
+  if (!hasRepeated && withoutReduced === outputSubs) {
+    const shapeKept = reducedShape(inputShape, convertToTensor(reducedAxes, { dtype: "int32" }));
+    return broadcastTo(reshape(outputGrad, shapeKept), inputShape);
+  }
+  const reducedDims = stack(reducedAxes.map((ax) => sliceHelper(inputShape, [ax])));
+  const gradShapeWithReduced = concat([reducedDims, shapeOf(outputGrad)], 0);
+  const keptShape = concat([ones([reduced.length], { dtype: "int32" }), shapeOf(outputGrad)], 0);
+  const broadcasted = broadcastTo(reshape(outputGrad, keptShape), gradShapeWithReduced);
+  return einsumOp([broadcasted], `${reducedSubs}${outputSubs}->${inputSubs}`);
+}
+
+/** `_GetGradWrt`: the gradient of a binary einsum with respect to one operand. */
+function gradWrt(
+  outputGrad: Tensor,
+  other: Tensor,
+  inputShape: Tensor,
+  inputSubs: string,
+  otherSubs: string,
+  outputSubs: string,
+): Tensor {
+  const keep = new Set(outputSubs + otherSubs + ".");
+  // Python iterates a set here; its order is arbitrary, sorted is one of them.
+  const reduced = [...new Set(inputSubs)].filter((c) => !keep.has(c)).sort();
+  const leftSubs = [...inputSubs].filter((c) => !reduced.includes(c)).join("");
+  const gradReducedOut = einsumOp([outputGrad, other], `${outputSubs},${otherSubs}->${leftSubs}`);
+  if (reduced.length === 0) return gradReducedOut;
+  return gradReduced(gradReducedOut, leftSubs, inputSubs, inputShape, reduced);
+}
+
+// linalg_grad.py's EinsumGrad: each operand's gradient an einsum of the output gradient and
+// the other operand, summed over labels only it has and over broadcast ellipsis axes.
+registerGradient("Einsum", (op, grads) => {
+  const grad = g0(grads);
+  const [inputSubs, outputSubs] = (op.attrs.equation as string).split("->") as [string, string];
+  if (op.inputs.length === 1) {
+    const inputShape = shapeOf(op.inputs[0] as Tensor);
+    const keep = new Set(outputSubs + ELLIPSIS);
+    const reduced = [...new Set(inputSubs)].filter((c) => !keep.has(c)).sort();
+    if (reduced.length === 0) return [einsumOp([grad], `${outputSubs}->${inputSubs}`)];
+    return [gradReduced(grad, outputSubs, inputSubs, inputShape, reduced)];
+  }
+  let [xSubs, ySubs] = inputSubs.split(",") as [string, string];
+  if (outputSubs.includes(ELLIPSIS)) {
+    if (!xSubs.includes(ELLIPSIS)) xSubs += ELLIPSIS;
+    if (!ySubs.includes(ELLIPSIS)) ySubs += ELLIPSIS;
+  }
+  const [x, y] = op.inputs as [Tensor, Tensor];
+  const xShape = shapeOf(x);
+  const yShape = shapeOf(y);
+  let gradX = gradWrt(grad, y, xShape, xSubs, ySubs, outputSubs);
+  let gradY = gradWrt(grad, x, yShape, ySubs, xSubs, outputSubs);
+  if (!outputSubs.includes(ELLIPSIS)) return [gradX, gradY];
+  const [bxStart, bxEnd] = bcastSubshape(xSubs);
+  const [byStart, byEnd] = bcastSubshape(ySubs);
+  const part = (dims: readonly (number | null)[], start: number, end: number | null) =>
+    dims.slice(start, end === null ? undefined : end);
+  if (x.shape.isFullyDefined() && y.shape.isFullyDefined()) {
+    const bx = part(x.shape.dims as number[], bxStart, bxEnd);
+    const by = part(y.shape.dims as number[], byStart, byEnd);
+    if (bx.length === by.length && bx.every((d, i) => d === by[i])) return [gradX, gradY];
+  }
+  const [rx, ry] = broadcastGradientArgs(
+    sliceHelper(xShape, [sliceSpec(bxStart, bxEnd)]),
+    sliceHelper(yShape, [sliceSpec(byStart, byEnd)]),
+  );
+  gradX = reshape(reduceSum(gradX, { axis: pyAdd(bxStart, rx.tensor) }), xShape);
+  gradY = reshape(reduceSum(gradY, { axis: pyAdd(byStart, ry.tensor) }), yShape);
+  return [gradX, gradY];
+});

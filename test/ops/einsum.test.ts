@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as tf from "../../src/index.js";
 import { checkGradients } from "../gradients/helpers.js";
 import { expectThrowsAndUnchanged } from "../graph/helpers.js";
+import { einsumOp } from "../../src/ops/linalg/einsum.js";
 
 beforeEach(() => tf.resetDefaultGraph());
 
@@ -379,6 +380,51 @@ versions { producer: 134 }`;
       const got = (sess.run(e) as tf.NDArray).data as Float32Array;
       expect(got.length).toBe(expected.values.length);
       got.forEach((v, i) => expect(v).toBeCloseTo(expected.values[i]!, 4));
+    });
+  }
+});
+
+describe("the Einsum op's gradient (linalg_grad.py's EinsumGrad)", () => {
+  for (const [equation, shapes] of [
+    [
+      "ij,jk->ik",
+      [
+        [2, 3],
+        [3, 4],
+      ],
+    ],
+    ["ij->ji", [[2, 3]]],
+    ["ijk->ik", [[2, 3, 2]]],
+    ["ii->i", [[3, 3]]],
+    ["ii->", [[3, 3]]],
+    [
+      "ij,jk->i",
+      [
+        [2, 3],
+        [3, 2],
+      ],
+    ],
+    [
+      "bij,bkj->bki",
+      [
+        [2, 2, 3],
+        [2, 4, 3],
+      ],
+    ],
+    [
+      "...ij,...jk->...ik",
+      [
+        [2, 1, 2, 3],
+        [3, 3, 2],
+      ],
+    ],
+  ] as const) {
+    it(`'${equation}'`, async () => {
+      await checkGradients({
+        inputs: shapes.map((shape) => ({ shape: [...shape] })),
+        graph: (...xs) => einsumOp(xs, equation),
+        step: 1e-3,
+      });
     });
   }
 });

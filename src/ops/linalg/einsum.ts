@@ -12,7 +12,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { convertToTensor } from "../convert.js";
-import { inOpScope } from "../op_scope.js";
+import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { expandDims } from "../array/expand_dims.js";
@@ -380,6 +380,23 @@ declare(einsum, EINSUM_PARAMS);
 
 // ---- the Einsum op (TF 1.15 registers it; its einsum builds it only past 2019-10-18) ---------
 
+/** The `Einsum` op's output shape (`EinsumShape`), or its rank alone when an input's is unknown. */
+function einsumShape(si: ShapeInference, equation: string, inputs: readonly Tensor[]): TensorShape {
+  const shapes = inputs.map((t) => t.shape.dims);
+  if (shapes.some((s) => s === null)) {
+    const rhs = equation.slice(equation.indexOf("->") + 2);
+    return rhs.includes("...") ? TensorShape.unknown() : TensorShape.unknownOfRank(rhs.length);
+  }
+  const fail = (m: string): never => si.fail(m);
+  const eq = resolveEinsum(
+    equation,
+    shapes.map((s) => (s as Dim[]).length),
+    fail,
+  );
+  const sizes = labelSizes(eq, shapes as Dim[][], fail);
+  return new TensorShape(eq.output.map((l) => sizes.get(l) ?? null));
+}
+
 /** An Einsum equation resolved against its inputs' ranks: each axis's label. */
 interface ResolvedEquation {
   /** Per input, the label of each axis (letters, or `0`, `1`, … for ellipsis axes). */
@@ -429,9 +446,6 @@ function resolveEinsum(
   for (const l of output) {
     if (!seen.has(l))
       fail(`Output subscripts contain the label ${l} not present in the input subscripts.`);
-  }
-  if (new Set(output).size !== output.length) {
-    fail(`Output subscripts contain a label appearing more than once: ${equation}`);
   }
   return { inputs, output, ellipsisRank };
 }
@@ -504,7 +518,9 @@ registerOp({
     const outStrides = new Array<number>(labels.length).fill(0);
     let stride = 1;
     for (let axis = eq.output.length - 1; axis >= 0; axis--) {
-      outStrides[labels.indexOf(eq.output[axis] as string)] = stride;
+      // A label repeated in the output writes its diagonal (the gradient's "i->ii").
+      const k = labels.indexOf(eq.output[axis] as string);
+      outStrides[k] = (outStrides[k] as number) + stride;
       stride *= outShape[axis] as number;
     }
     const data = inputs.map((t) => t.dataSync() as Float32Array | Int32Array);
@@ -535,25 +551,36 @@ registerOp({
     }
     return [tfc.tensor(out, outShape, isInt ? "int32" : "float32")];
   },
-  inferShapes: (op: ShapeInferenceOp) => {
-    const shapes = op.inputs.map((t) => t.shape.dims);
-    if (shapes.some((s) => s === null)) {
-      const eq = op.attrs.equation as string;
-      const rhs = eq.slice(eq.indexOf("->") + 2);
-      return [rhs.includes("...") ? TensorShape.unknown() : TensorShape.unknownOfRank(rhs.length)];
-    }
-    const si = new ShapeInference(
-      op.name,
-      op.type,
-      op.inputs.map((t) => t.shape),
-    );
-    const fail = (m: string): never => si.fail(m);
-    const eq = resolveEinsum(
+  inferShapes: (op: ShapeInferenceOp) => [
+    einsumShape(
+      new ShapeInference(
+        op.name,
+        op.type,
+        op.inputs.map((t) => t.shape),
+      ),
       op.attrs.equation as string,
-      shapes.map((s) => (s as Dim[]).length),
-      fail,
-    );
-    const sizes = labelSizes(eq, shapes as Dim[][], fail);
-    return [new TensorShape(eq.output.map((l) => sizes.get(l) ?? null))];
-  },
+      op.inputs,
+    ),
+  ],
 });
+
+/**
+ * `gen_linalg_ops.einsum(inputs, equation)`: an `Einsum` op named `Einsum` in the current
+ * scope, its shape from the op's shape function.
+ */
+export function einsumOp(inputs: readonly Tensor[], equation: string): Tensor {
+  return inOpScope(undefined, "Einsum", inputs, (scope, graph) => {
+    const name = opNameOf(scope);
+    const si = new ShapeInference(
+      name,
+      "Einsum",
+      inputs.map((t) => t.shape),
+    );
+    const shape = einsumShape(si, equation, inputs);
+    return makeOp(graph, "Einsum", scope, inputs, [{ dtype: (inputs[0] as Tensor).dtype, shape }], {
+      equation,
+      N: inputs.length,
+      T: (inputs[0] as Tensor).dtype,
+    }).outputs[0] as Tensor;
+  });
+}
