@@ -56,6 +56,17 @@ export class RuntimeError extends Error {
 }
 
 /**
+ * Python's `NotImplementedError` (a `RuntimeError`), which TensorFlow's gradient functions
+ * raise for cases they do not cover (`QrGrad` of a wide matrix).
+ */
+export class NotImplementedError extends RuntimeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotImplementedError";
+  }
+}
+
+/**
  * Python's `AssertionError`, which TensorFlow's SavedModel builder raises when it is
  * misused (an export directory that is not empty, variables saved twice).
  */

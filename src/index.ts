@@ -23,6 +23,7 @@ import "./gradients/data_flow_grad.js";
 import "./gradients/tf_graph_grad.js";
 import "./gradients/function_grad.js";
 import "./gradients/metrics_ops_grad.js";
+import "./gradients/linalg_grad.js";
 import "./interchange/graph_def.js";
 
 installHooks();
@@ -353,3 +354,14 @@ export * as linalg from "./namespaces/linalg.js";
 export * as debugging from "./namespaces/debugging.js";
 export * as random from "./namespaces/random.js";
 export * as manip from "./namespaces/manip.js";
+// linalg: einsum and the Cholesky/solve/decomposition family (TF 1.15's v1 names).
+export { einsum } from "./ops/linalg/einsum.js";
+export {
+  cholesky,
+  choleskySolve,
+  matrixSolve,
+  matrixTriangularSolve,
+  logMatrixDeterminant,
+} from "./ops/linalg/solve.js";
+export { qr } from "./ops/linalg/qr.js";
+export { svd } from "./ops/linalg/svd.js";

@@ -517,9 +517,9 @@ notDifferentiable(
 );
 // No gradient in TensorFlow either.
 noGradient(false, "All", "Any", "IsFinite", "RandomUniformInt");
-// TensorFlow differentiates these (second-order gradients: `_TanhGradGrad`, …; `_QrGrad`,
+// TensorFlow differentiates these (second-order gradients: `_TanhGradGrad`, …;
 // `_CumprodGrad`, `_UnsortedSegmentSumGrad`).
-noGradient(true, ...CWISE_GRAD_TYPES, "Qr", "Cumprod");
+noGradient(true, ...CWISE_GRAD_TYPES, "Cumprod");
 
 // ----- ops-math: trigonometric, hyperbolic and special functions, scans, activations -----
 

@@ -4,6 +4,7 @@ export {
   LookupError,
   IOError,
   RuntimeError,
+  NotImplementedError,
   AssertionError,
   OpError,
   FailedPreconditionError,

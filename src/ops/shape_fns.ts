@@ -157,6 +157,27 @@ registerShapeFunction((op) => {
   return [new TensorShape([(ta ? a[1] : a[0]) as Dim, (tb ? b[0] : b[1]) as Dim])];
 }, "MatMul");
 
+// math_ops.cc's BatchMatMulV2Shape: broadcast batch dims, inner dims merged.
+registerShapeFunction((op) => {
+  const si = inference(op);
+  const a = si.withRankAtLeast(shapeOf(op, 0), 2);
+  const b = si.withRankAtLeast(shapeOf(op, 1), 2);
+  if (a === null || b === null) return [TensorShape.unknown()];
+  const adjX = op.attrs.adj_x === true;
+  const adjY = op.attrs.adj_y === true;
+  const at = (d: Dim[], i: number): Dim => d[d.length + i] as Dim;
+  si.mergeDim(at(a, adjX ? -2 : -1), at(b, adjY ? -1 : -2));
+  const batch = broadcastShapes(
+    new TensorShape(a.slice(0, -2)),
+    new TensorShape(b.slice(0, -2)),
+    op.name,
+    op.type,
+  );
+  const rows = at(a, adjX ? -1 : -2);
+  const cols = at(b, adjY ? -2 : -1);
+  return [new TensorShape([...(batch.dims as Dim[]), rows, cols])];
+}, "BatchMatMulV2");
+
 registerShapeFunction((op) => {
   const dims = shapeOf(op, 0).dims;
   return [dims === null ? TensorShape.unknownOfRank(1) : new TensorShape([dims.length])];

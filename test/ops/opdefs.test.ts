@@ -22,6 +22,7 @@ const tf111 = new Map<string, OpDefMessage>(
 /** Op types TensorFlow added after 1.11, declared from TF 1.15's `core/ops/*.cc`. */
 const ADDED_BY_TF_1_15: Record<string, string> = {
   BatchMatMulV2: "core/ops/math_ops.cc (TF 1.14)",
+  Einsum: "core/ops/linalg_ops.cc (TF 1.15)",
   FusedBatchNormV3: "core/ops/nn_ops.cc (TF 1.14)",
   FusedBatchNormGradV3: "core/ops/nn_ops.cc (TF 1.14)",
   ModelDataset: "core/ops/dataset_ops.cc (algorithm, cpu_budget)",

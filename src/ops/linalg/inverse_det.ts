@@ -1,6 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "../../errors.js";
 import type { Tensor } from "../../graph/tensor.js";
+import type { DType } from "../../graph/dtypes.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import {
   booleanKind,
@@ -13,7 +14,7 @@ import {
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { ShapeInference } from "../shape_utils.js";
 
 /*
  * `MatrixInverse` and `MatrixDeterminant`: tfjs has neither, so each matrix of the batch
@@ -21,8 +22,23 @@ import { checkDType, ShapeInference } from "../shape_utils.js";
  * float64, the result rounded to float32.
  */
 
+/**
+ * op_def_library's check of a linalg op's `T`: scopeflow's only float dtype is float32,
+ * TF's list is printed as TF prints it.
+ */
+export function checkLinalgDType(dtype: DType, param: string, allowed: string): void {
+  if (dtype !== "float32") {
+    throw new TypeError(
+      `Value passed to parameter '${param}' has DataType ${dtype} not in list of allowed values: ${allowed}`,
+    );
+  }
+}
+
 /** The LU factors of the `n × n` matrix at `a[off…]` (in place in a copy) and its row swaps' sign. */
-function lu(a: Float64Array, n: number): { lu: Float64Array; perm: Int32Array; sign: number } {
+export function lu(
+  a: Float64Array,
+  n: number,
+): { lu: Float64Array; perm: Int32Array; sign: number } {
   const m = Float64Array.from(a);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
   let sign = 1;
@@ -178,7 +194,7 @@ const INVERSE_PARAMS = [
 export const matrixInverse = tfFunction("matrixInverse", INVERSE_PARAMS, (a) =>
   inOpScope(a.name, "MatrixInverse", [a.input], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
-    checkDType(x.dtype, "input", "float");
+    checkLinalgDType(x.dtype, "input", "float64, float32, complex64, complex128");
     const si = new ShapeInference(opNameOf(scope), "MatrixInverse", [x.shape]);
     return makeOp(
       graph,
@@ -210,7 +226,7 @@ const DET_PARAMS = [req("input", tensorKind), opt("name", stringKind)] as const;
 export const matrixDeterminant = tfFunction("matrixDeterminant", DET_PARAMS, (a) =>
   inOpScope(a.name, "MatrixDeterminant", [a.input], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
-    checkDType(x.dtype, "input", "float");
+    checkLinalgDType(x.dtype, "input", "float32, float64, complex64, complex128");
     const si = new ShapeInference(opNameOf(scope), "MatrixDeterminant", [x.shape]);
     return makeOp(
       graph,

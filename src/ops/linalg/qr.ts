@@ -13,7 +13,8 @@ import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { ShapeInference } from "../shape_utils.js";
+import { checkLinalgDType } from "./inverse_det.js";
 
 registerOp({
   type: "Qr",
@@ -52,7 +53,7 @@ export const qr = tfFunction("qr", QR_PARAMS, (a): [Tensor, Tensor] => {
   const full = a.fullMatrices ?? false;
   return inOpScope(a.name, "Qr", [a.input], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
-    checkDType(x.dtype, "input", "float");
+    checkLinalgDType(x.dtype, "input", "float64, float32, complex64, complex128");
     const si = new ShapeInference(opNameOf(scope), "Qr", [x.shape]);
     const dims = si.withRankAtLeast(x.shape, 2);
     let qShape = TensorShape.unknown();

@@ -208,9 +208,28 @@ for (const [type, kernel] of Object.entries(BINARY_KERNELS)) {
     opDef: OP_DEFS[type],
     kernel: ([a, b], op) => {
       if (checked) checkIntegerDivisor(b as tfc.Tensor, op.name);
-      return [kernel(a as tfc.Tensor, b as tfc.Tensor)];
+      return [upToAnyRank(kernel, a as tfc.Tensor, b as tfc.Tensor)];
     },
   });
+}
+
+/**
+ * The wasm backend's binary kernels (XNNPACK) take at most 6 dims and return garbage past
+ * that (an einsum's outer products reach rank 8): such operands are broadcast to the
+ * result's shape and combined flat.
+ */
+function upToAnyRank(kernel: BinaryKernel, a: tfc.Tensor, b: tfc.Tensor): tfc.Tensor {
+  if (a.rank <= 6 && b.rank <= 6) return kernel(a, b);
+  const shape = tfc.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+  return tfc.tidy(() =>
+    tfc.reshape(
+      kernel(
+        tfc.reshape(tfc.broadcastTo(a, shape), [-1]),
+        tfc.reshape(tfc.broadcastTo(b, shape), [-1]),
+      ),
+      shape,
+    ),
+  );
 }
 
 /**

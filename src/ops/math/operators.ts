@@ -1,5 +1,5 @@
 import { isInteger } from "../../graph/dtypes.js";
-import type { PythonOperatorName, Tensor, TensorLike } from "../../graph/tensor.js";
+import { Tensor, type PythonOperatorName, type TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope } from "../op_scope.js";
 import { binaryOpIn } from "./binary.js";
@@ -36,7 +36,11 @@ export function pythonOperator(
   name?: string,
 ): Tensor {
   return inOpScope(name, operator, [x, y], (scope, graph) => {
-    const tx = convertToTensor(x, { name: "x" });
+    // `2 * t` is `t.__rmul__(2)`: the Python value takes the tensor's dtype.
+    const tx =
+      !(x instanceof Tensor) && y instanceof Tensor
+        ? convertToTensor(x, { name: "x", dtype: y.dtype })
+        : convertToTensor(x, { name: "x" });
     const ty = convertToTensor(y, { name: "y", dtype: tx.dtype });
     if (operator === "matmul") return matmulIn(graph, scope, tx, ty, false, false);
     const type = operator === "add" && tx.dtype === "string" ? "Add" : OPERATOR_TYPES[operator];

@@ -33,6 +33,7 @@ import { isFinite } from "./is_finite.js";
 import { pythonOperator } from "./operators.js";
 import { reduceMax, reduceMean, reduceSum } from "./reduce.js";
 import { abs, exp, log, rsqrt, sqrt, square, stopGradient } from "./unary.js";
+import { matrixTwoNorm } from "../linalg/svd.js";
 
 /*
  * TF 1.15's composite reductions: `reduce_logsumexp`, `count_nonzero`, `reduce_variance`,
@@ -226,8 +227,8 @@ function ordText(ord: string | number): string {
  * name=None, keep_dims=None)`), built under `norm` as TF builds it: the euclidean norm as
  * `Sqrt(Sum(x * x))`, `ord=1` as a sum of `Abs`, `ord=Infinity` as a max of `Abs`, other
  * positive `ord`s as `Pow(Sum(Pow(|x|, ord)), 1/ord)`; with a pair of axes, the matrix
- * norms `'fro'`/`'euclidean'`, 1 and Infinity. The matrix 2-norm (TF: from an SVD) is
- * refused, as scopeflow has no SVD.
+ * norms `'fro'`/`'euclidean'`, 1, Infinity and 2 (the largest singular value, from `Svd`
+ * after TF's `map_fn`s that move the two axes last).
  *
  * @example
  * ```ts
@@ -262,11 +263,6 @@ export const norm = tfFunction(
           `'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, 2, inf], got ${ordText(ord)}`,
         );
       }
-      if (ord === 2) {
-        throw new ValueError(
-          "norm: the matrix 2-norm needs an SVD, which scopeflow does not have; use ord='fro', 1 or Infinity",
-        );
-      }
       axis = pair;
     } else {
       if (!(axisArg === undefined || (typeof axisArg === "number" && Number.isInteger(axisArg)))) {
@@ -280,7 +276,9 @@ export const norm = tfFunction(
     return inOpScope(a.name, "norm", [a.tensor], () => {
       const tensor = convertToTensor(a.tensor);
       let result: Tensor;
-      if (ord === "fro" || ord === "euclidean" || ord === 2) {
+      if (isMatrix && ord === 2) {
+        result = matrixTwoNorm(tensor, axis as readonly number[]);
+      } else if (ord === "fro" || ord === "euclidean" || ord === 2) {
         const sq = pythonOperator("mul", tensor, tensor);
         result = sqrt(reduceSum(sq, { axis, keepdims: true }));
       } else {
