@@ -4,6 +4,7 @@ import { InvalidArgumentError } from "../../errors.js";
 import type { Graph } from "../../graph/graph.js";
 import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
+import { checkOpInputs } from "../input_types.js";
 import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
 import {
   opt,
@@ -253,10 +254,12 @@ export function binaryOpIn(
   x: Tensor,
   y: Tensor,
 ): Tensor {
-  const shape = broadcastShapes(x.shape, y.shape, opNameOf(scope), type);
-  const dtype: DType = COMPARISONS.has(type) ? "bool" : x.dtype;
   // `LogicalAnd`/`LogicalOr` take bools only: their OpDefs have no `T`.
   const attrs = type === "LogicalAnd" || type === "LogicalOr" ? {} : { T: x.dtype };
+  // op_def_library refuses the dtypes before the shape function runs.
+  checkOpInputs(type, [x, y], attrs);
+  const shape = broadcastShapes(x.shape, y.shape, opNameOf(scope), type);
+  const dtype: DType = COMPARISONS.has(type) ? "bool" : x.dtype;
   return makeOp(graph, type, scope, [x, y], [{ dtype, shape }], attrs).outputs[0] as Tensor;
 }
 
