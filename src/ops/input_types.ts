@@ -273,12 +273,7 @@ export function checkOpInputs(
 ): void {
   const plan = planOf(type);
   if (plan === null) return;
-  const nslots = plan.slots.length;
-  if (bound.length < nslots) {
-    bound = new Array<undefined>(nslots);
-    boundFrom = new Array<string>(nslots);
-  }
-  for (let k = 0; k < nslots; k++) bound[k] = undefined;
+  resetBound(plan);
   const args = plan.args;
   if (plan.simple) {
     // A builder giving another count builds what no OpDef describes; export says so.
@@ -298,6 +293,33 @@ export function checkOpInputs(
     }
   }
   checkGivenTypeAttrs(plan, attrs);
+}
+
+/**
+ * {@link checkOpInputs} on the inputs grouped by OpDef arg, as op_def_library receives
+ * them (a list per list arg): for builders whose list args may differ in length
+ * (`DynamicStitch`'s `indices` and `data`), which the flat inputs cannot tell apart.
+ */
+export function checkOpArgs(type: string, args: readonly (Tensor | readonly Tensor[])[]): void {
+  const plan = planOf(type);
+  if (plan === null || args.length !== plan.args.length) return;
+  resetBound(plan);
+  const numberBound = new Map<string, [number, string]>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = plan.args[i] as ArgPlan;
+    const value = args[i] as Tensor | readonly Tensor[];
+    if (Array.isArray(value)) checkList(plan, arg, value as readonly Tensor[], numberBound);
+    else checkOne(plan, arg, value as Tensor);
+  }
+}
+
+function resetBound(plan: InputPlan): void {
+  const nslots = plan.slots.length;
+  if (bound.length < nslots) {
+    bound = new Array<undefined>(nslots);
+    boundFrom = new Array<string>(nslots);
+  }
+  for (let k = 0; k < nslots; k++) bound[k] = undefined;
 }
 
 /**

@@ -236,7 +236,8 @@ export function convertOperands(
   return [tx, ty];
 }
 
-function firstTensorDType(values: readonly unknown[]): DType | null {
+/** The dtype of the first tensor among `values` (op_def_library types a list by it), or `null`. */
+export function firstTensorDType(values: readonly unknown[]): DType | null {
   for (const v of values) {
     if (v instanceof Tensor) return v.dtype;
     if (typeof v === "object" && v !== null && "dtype" in v && "op" in v) {
