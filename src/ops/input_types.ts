@@ -6,7 +6,9 @@
  * costs a few comparisons per input.
  */
 import { ValueError } from "../errors.js";
+import type { DType } from "../graph/dtypes.js";
 import type { AttrValue } from "../graph/operation.js";
+import { pyRepr, pyTypeName } from "../graph/pyformat.js";
 import type { Tensor } from "../graph/tensor.js";
 import { dataTypeSpelling, type OpDefMessage } from "./op_def.js";
 import { getOpDef } from "./registry.js";
@@ -313,6 +315,19 @@ export function checkOpArgs(type: string, args: readonly (Tensor | readonly Tens
   }
 }
 
+/**
+ * Checks the first inputs of an op with single-tensor args only, before the rest are
+ * converted: op_def_library checks each input as it converts it, so `tf.add(bools, 2)` is
+ * refused for `x`'s dtype before `2` fails to become a bool.
+ */
+export function checkLeadingInputs(type: string, inputs: readonly Tensor[]): void {
+  const plan = planOf(type);
+  if (plan === null || !plan.simple || inputs.length > plan.args.length) return;
+  resetBound(plan);
+  for (let i = 0; i < inputs.length; i++)
+    checkOne(plan, plan.args[i] as ArgPlan, inputs[i] as Tensor);
+}
+
 function resetBound(plan: InputPlan): void {
   const nslots = plan.slots.length;
   if (bound.length < nslots) {
@@ -336,5 +351,35 @@ function checkGivenTypeAttrs(plan: InputPlan, attrs: Readonly<Record<string, Att
       throw new Error(
         `Op ${plan.type}: attr '${slot.name}' is ${String(given)}, but input '${boundFrom[k]}' is ${have}.`,
       );
+  }
+}
+
+/** Python's `type(value).__name__` of a JS value standing for a Python one. */
+function pythonType(value: unknown): string {
+  if (Array.isArray(value)) return "list";
+  if (typeof value === "string") return "str";
+  return pyTypeName(value);
+}
+
+/**
+ * op_def_library's conversion of a plain JS value to an input whose type attr an earlier
+ * input bound: `convert` makes the tensor of `dtype`, and its `TypeError` (`Expected int32,
+ * got 1.5 of type 'float' instead.`) is reported as op_def_library reports it, naming the
+ * parameter and the op.
+ */
+export function convertToBoundType<T>(
+  value: unknown,
+  dtype: DType,
+  param: string,
+  type: string,
+  convert: () => T,
+): T {
+  try {
+    return convert();
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    throw new TypeError(
+      `Expected ${dtype} passed to parameter '${param}' of op '${type}', got ${pyRepr(value)} of type '${pythonType(value)}' instead. Error: ${e.message}`,
+    );
   }
 }

@@ -216,6 +216,34 @@ describe("op_def_library's checks of inputs against the OpDef", () => {
       TypeError,
       "Input 'e' of 'Select' Op has type float32 that does not match type string of argument 't'.",
     ],
+    [
+      "tf.add of int32 and a JS float (converted to the int32 `x` bound)",
+      () => [i32()],
+      ([x]) => tf.add(x!, 1.5),
+      TypeError,
+      "Expected int32 passed to parameter 'y' of op 'Add', got 1.5 of type 'float' instead. Error: Expected int32, got 1.5 of type 'float' instead.",
+    ],
+    [
+      "tf.subtract of int32 and a JS list holding a float",
+      () => [i32()],
+      ([x]) => tf.subtract(x!, [1, 2.5]),
+      TypeError,
+      "Expected int32 passed to parameter 'y' of op 'Sub', got [1, 2.5] of type 'list' instead. Error: Expected int32, got 2.5 of type 'float' instead.",
+    ],
+    [
+      "tf.maximum of bools and a JS number (x refused before y converts)",
+      () => [bools()],
+      ([x]) => tf.maximum(x!, 2),
+      TypeError,
+      `Value passed to parameter 'x' has DataType bool not in list of allowed values: ${MINMAX}`,
+    ],
+    [
+      "tf.matmul of int32 and a JS float matrix (converted on its own first)",
+      () => [tf.constant([[1]], tf.int32)],
+      ([a]) => tf.matmul(a!, [[1.5]]),
+      TypeError,
+      "Input 'b' of 'MatMul' Op has type float32 that does not match type int32 of argument 'a'.",
+    ],
   ];
 
   for (const [what, inputs, call, errorClass, message] of cases) {
@@ -262,6 +290,8 @@ describe("op_def_library's checks of inputs against the OpDef", () => {
     expect(tf.tile(strs(), [2]).shape.toString()).toBe("(4,)");
     expect(tf.reduceMean(tf.constant([1, 3], tf.int64)).dtype).toBe("int64");
     expect(tf.addN([i32(), i32()]).dtype).toBe("int32");
+    expect(tf.add(i32(), 2).dtype).toBe("int32");
+    expect(tf.multiply(2, i32()).dtype).toBe("int32");
     expect(tf.stack([i32(), i32()], 1).shape.toString()).toBe("(2, 2)");
     using sess = new tf.Session();
     const s = tf.dynamicStitch([i32(), tf.constant([0], tf.int32)], [f32(), tf.constant([7])]);
