@@ -5,6 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
+import { checkOpArgs } from "../../src/ops/input_types.js";
 import { buildOp } from "../../src/ops/op_scope.js";
 import { TensorShape } from "../../src/graph/tensor_shape.js";
 import { expectThrowsAndUnchanged, graphState } from "../graph/helpers.js";
@@ -282,6 +283,27 @@ describe("op_def_library's checks of inputs against the OpDef", () => {
       () => buildOp("ConcatV2", [x, axis], [{ dtype: "float32", shape: new TensorShape([2]) }], {}),
       ValueError(),
       "List argument 'values' to 'ConcatV2' Op with length 1 shorter than minimum length 2.",
+    );
+  });
+
+  it("checks each dtype of a list(type) input against the attr's allowed values", () => {
+    const serialized = tf.constant(["x"]);
+    const names = tf.constant([], tf.string);
+    const key = tf.constant("k");
+    expect(() =>
+      checkOpArgs("ParseExample", [serialized, names, [], [key], [tf.constant([1], tf.int64)]]),
+    ).not.toThrow();
+    expect(() =>
+      checkOpArgs("ParseExample", [serialized, names, [], [key, key], [f32(), bools()]]),
+    ).toThrow(
+      new TypeError(
+        "Value passed to parameter 'dense_defaults' has DataType bool not in list of allowed values: float32, int64, string",
+      ),
+    );
+    expect(() => checkOpArgs("ParseExample", [serialized, names, [], [f32()], [f32()]])).toThrow(
+      new TypeError(
+        "Tensors in list passed to 'dense_keys' of 'ParseExample' Op have types [float32] that do not match expected type string.",
+      ),
     );
   });
 
