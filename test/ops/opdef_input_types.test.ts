@@ -245,6 +245,20 @@ describe("op_def_library's checks of inputs against the OpDef", () => {
       TypeError,
       "Input 'b' of 'MatMul' Op has type float32 that does not match type int32 of argument 'a'.",
     ],
+    [
+      "tf.reduceAll of int32 (All's input is a fixed bool)",
+      () => [i32()],
+      ([x]) => tf.reduceAll(x!),
+      TypeError,
+      "Input 'input' of 'All' Op has type int32 that does not match expected type of bool.",
+    ],
+    [
+      "tf.reduceSum along a float axis",
+      () => [f32(), tf.constant(0)],
+      ([x, axis]) => tf.reduceSum(x!, axis!),
+      TypeError,
+      "Value passed to parameter 'reduction_indices' has DataType float32 not in list of allowed values: int32, int64",
+    ],
   ];
 
   for (const [what, inputs, call, errorClass, message] of cases) {
