@@ -20,10 +20,14 @@ const PRINTED: Readonly<Record<string, string>> = {
   double: "float64",
 };
 
+/** An OpDef's type spelling (`half`, `float`, `int32`) as `dtypes.as_dtype(x).name` prints it. */
+export function printedTypeName(spelled: string): string {
+  return PRINTED[spelled] ?? spelled;
+}
+
 /** A DataType enum value as TF's `dtypes.as_dtype(x).name` prints it. */
 export function dtypeName(type: number): string {
-  const spelled = dataTypeSpelling(type);
-  return PRINTED[spelled] ?? spelled;
+  return printedTypeName(dataTypeSpelling(type));
 }
 
 /** A type attr (`T: {float, int32}`) or type-list attr: its allowed dtypes, when restricted. */
