@@ -4,6 +4,7 @@ import { VALID_OP_NAME, VALID_SCOPE_NAME } from "../graph/names.js";
 import type { AttrValue, Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
 import { graphFromValues, withNameScope } from "../scope/name_scope.js";
+import { checkOpInputs } from "./input_types.js";
 
 /** The `name` option every op-building function accepts. */
 export interface NameOption {
@@ -65,7 +66,10 @@ export function opNameOf(scope: string): string {
   return scope.endsWith("/") ? scope.slice(0, -1) : scope;
 }
 
-/** Adds the op to `graph` under exactly the name `scope` names. */
+/**
+ * Adds the op to `graph` under exactly the name `scope` names, once its inputs pass its
+ * OpDef's checks (op_def_library's): a node TensorFlow refuses is never built.
+ */
 export function makeOp(
   graph: Graph,
   type: string,
@@ -75,6 +79,7 @@ export function makeOp(
   attrs: Readonly<Record<string, AttrValue>> = {},
   definedAt: Error | null = null,
 ): Operation {
+  checkOpInputs(type, inputs, attrs);
   return graph.createOp({ type, name: scope, inputs, outputs, attrs, definedAt });
 }
 

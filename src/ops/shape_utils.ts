@@ -131,9 +131,9 @@ export class ShapeInference {
 /** TensorFlow's lists of allowed types, as its `TypeError`s print them. */
 const ALLOWED = {
   numeric:
-    "float32, float64, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64",
-  real: "float32, float64, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
-  float: "half, bfloat16, float32, float64",
+    "float32, float64, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, float16, uint32, uint64",
+  real: "float32, float64, int32, uint8, int16, int8, int64, bfloat16, uint16, float16, uint32, uint64",
+  float: "float16, bfloat16, float32, float64",
   index: "int32, int64",
 } as const;
 

@@ -184,6 +184,16 @@ describe("tf.meshgrid", () => {
     expect(run(K as tf.Tensor)).toEqual([[[4, 5, 6]], [[4, 5, 6]]]);
     refused(() => tf.meshgrid([1], { indexing: "yx" as never }), "indexing");
   });
+
+  it("takes tensors, as TF's stack(x) of a tensor is the tensor", () => {
+    const [X, Y] = tf.meshgrid(tf.constant([1, 2], tf.int32), tf.constant([3, 4, 5], tf.int32));
+    expect((X as tf.Tensor).dtype).toBe("int32");
+    expect(run(Y as tf.Tensor)).toEqual([
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
+  });
 });
 
 describe("tf.tensordot", () => {

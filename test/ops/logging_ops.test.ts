@@ -29,7 +29,7 @@ describe("tf.checkNumerics", () => {
     );
     const i = tf.constant([1], tf.int32);
     expect(() => tf.checkNumerics(i, "m")).toThrow(
-      "Value passed to parameter 'tensor' has DataType int32 not in list of allowed values: half, bfloat16, float32, float64",
+      "Value passed to parameter 'tensor' has DataType int32 not in list of allowed values: float16, bfloat16, float32, float64",
     );
   });
 

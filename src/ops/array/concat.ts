@@ -4,6 +4,7 @@ import type { Graph } from "../../graph/graph.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertList, convertToTensor } from "../convert.js";
+import { checkOpInputs } from "../input_types.js";
 import { identity } from "../math/unary.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import {
@@ -16,7 +17,7 @@ import {
   tfFunction,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference, type ShapeErrorContext } from "../shape_utils.js";
+import { ShapeInference, type ShapeErrorContext } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
 
 registerOp({
@@ -85,7 +86,8 @@ export function concatShape(
 
 /** Builds `ConcatV2` named exactly by `scope` on converted values and axis. */
 export function concatIn(graph: Graph, scope: string, values: Tensor[], axis: Tensor): Tensor {
-  checkDType(axis.dtype, "axis", "index");
+  // op_def_library's dtype checks come before the shape function's.
+  checkOpInputs("ConcatV2", [...values, axis], {});
   const axisValue = constantValue(axis);
   const context: ShapeErrorContext =
     axisValue === null ? {} : { tensors: [[values.length, axisValue]] };

@@ -11,6 +11,8 @@ import {
   tfFunction,
 } from "../../graph/call_args.js";
 import { convertToTensor } from "../convert.js";
+import { checkOpArgs } from "../input_types.js";
+import { firstTensorDType } from "../math/binary.js";
 import { buildOp, inOpScope } from "../op_scope.js";
 import { dynamicPartition as dynamicPartitionOp } from "./dynamic_partition.js";
 import { dynamicStitch as dynamicStitchOp } from "./dynamic_stitch.js";
@@ -67,14 +69,14 @@ const DYNAMIC_STITCH_PARAMS = [
  */
 export const dynamicStitch = tfFunction("dynamicStitch", DYNAMIC_STITCH_PARAMS, (a) =>
   inOpScope(a.name, "DynamicStitch", [...a.indices, ...a.data], (scope) => {
-    if (a.indices.length !== a.data.length || a.indices.length === 0) {
-      throw new TypeError(
-        `dynamic_stitch needs as many data tensors as index tensors (at least one), got ${a.indices.length} and ${a.data.length}`,
-      );
-    }
-    const indices = a.indices.map((t) => convertToTensor(t, { name: "indices", dtype: "int32" }));
-    const first = convertToTensor(a.data[0], { name: "data" });
-    const data = a.data.map((t) => convertToTensor(t, { name: "data", dtype: first.dtype }));
+    const indices = a.indices.map((t) =>
+      convertToTensor(t, { name: "indices", preferredDtype: "int32" }),
+    );
+    const dtype = firstTensorDType(a.data);
+    const data = a.data.map((t) => convertToTensor(t, { name: "data", preferredDtype: dtype }));
+    // op_def_library's checks, with its messages: `indices` int32, `data` of one dtype,
+    // both lists of one length of at least 1.
+    checkOpArgs("DynamicStitch", [indices, data]);
     return dynamicStitchOp(indices, data, scope);
   }),
 );

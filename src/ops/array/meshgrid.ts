@@ -1,5 +1,5 @@
 import { ValueError } from "../../errors.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { isTensorConvertible, Tensor, type TensorLike } from "../../graph/tensor.js";
 import {
   declare,
   defineParams,
@@ -57,7 +57,13 @@ export function meshgrid(...args: unknown[]): Tensor[] {
     if (ndim === 0) throw new ValueError("meshgrid needs at least one input.");
     const unit = (i: number, d: number) =>
       Array.from({ length: ndim }, (_, j) => (j === i ? d : 1));
-    const output = inputs.map((x, i) => reshape(stack(x as never), unit(i, -1)));
+    // TF's `stack(x)` of a tensor is `convert_to_tensor(x)`: the tensor itself.
+    const output = inputs.map((x, i) =>
+      reshape(
+        x instanceof Tensor || isTensorConvertible(x) ? convertToTensor(x) : stack(x as never),
+        unit(i, -1),
+      ),
+    );
     const shapes = inputs.map((x) => size(x));
     const dtype = convertToTensor(inputs[0]).dtype;
     if (indexing === "xy" && ndim > 1) {

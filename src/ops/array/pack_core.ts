@@ -2,6 +2,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type { Graph } from "../../graph/graph.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
+import { checkOpInputs } from "../input_types.js";
 import { makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { attrsOf, declareOpDef } from "../op_def.js";
@@ -38,13 +39,8 @@ export function packIn(
   const shapes = values.map((v) => v.shape);
   const first = values[0];
   if (first === undefined) throw new TypeError("Pack needs at least one value.");
-  for (const v of values) {
-    if (v.dtype !== first.dtype) {
-      throw new TypeError(
-        `Tensors in list passed to 'values' of 'Pack' Op have types [${values.map((t) => t.dtype).join(", ")}] that don't all match.`,
-      );
-    }
-  }
+  // op_def_library's dtype checks come before the shape function's.
+  checkOpInputs("Pack", values, {});
   let cur = shapes[shapes.length - 1] as TensorShape;
   for (let i = shapes.length - 2; i >= 0; i--) {
     const s = shapes[i] as TensorShape;

@@ -1,6 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { ValueError } from "../../errors.js";
-import { isTensorConvertible, Tensor, type TensorLike } from "../../graph/tensor.js";
+import { Tensor, type TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertList, convertToTensor, packableKind, type Packable } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
@@ -75,12 +75,6 @@ const STACK_PARAMS = [
 /** The options object of {@link stack} (any parameter by name). */
 export type StackOptions = OptionsOf<typeof STACK_PARAMS>;
 
-function holdsTensor(values: readonly unknown[]): boolean {
-  return values.some(
-    (v) => v instanceof Tensor || isTensorConvertible(v) || (Array.isArray(v) && holdsTensor(v)),
-  );
-}
-
 /**
  * Stacks rank-R tensors into one rank-(R+1) tensor along `axis` (`tf.stack(values, axis,
  * name)`, op `Pack`
@@ -106,8 +100,8 @@ function stackImpl(values: readonly Packable[], axis: number, name: string): Ten
     );
   }
   if (axis === 0) {
-    // `convert_to_tensor(values, name=name)`: a constant, or an autopacked `Pack`.
-    if (holdsTensor(values)) return convertToTensor(values as unknown[], { name });
+    // `convert_to_tensor(values, name=name)`: a constant, or an autopacked `Pack`; when
+    // that fails (tensors of several dtypes), `Pack` itself says why.
     try {
       return convertToTensor(values as unknown[], { name });
     } catch (e) {

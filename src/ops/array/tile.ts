@@ -5,7 +5,8 @@ import { convertToTensor, packableKind } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
 import { constantInts, constantValueAsShape, readInts } from "../tensor_util.js";
 
 registerOp({
@@ -46,7 +47,7 @@ export const tile = tfFunction("tile", TILE_PARAMS, ({ input, multiples, ...opti
   inOpScope(options.name, "Tile", [input, multiples], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const m = convertToTensor(multiples, { name: "multiples", preferredDtype: "int32" });
-    checkDType(m.dtype, "multiples", "index");
+    checkOpInputs("Tile", [x, m], {});
     const partial = constantValueAsShape(m);
     const si = new ShapeInference(opNameOf(scope), "Tile", [x.shape, m.shape], {
       partialShapes: partial.dims === null ? [] : [[1, partial]],

@@ -147,7 +147,7 @@ function whereImpl(
       const c = convertToTensor(condition, { name: "condition", preferredDtype: "bool" });
       if (c.dtype === "string") {
         throw new TypeError(
-          "Value passed to parameter 'input' has DataType string not in list of allowed values: float32, float64, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64, bool",
+          "Value passed to parameter 'input' has DataType string not in list of allowed values: float32, float64, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, float16, uint32, uint64, bool",
         );
       }
       const rank = c.shape.rank;

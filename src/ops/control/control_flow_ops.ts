@@ -1,5 +1,6 @@
 import { ValueError } from "../../errors.js";
 import type { ControlFlowContext } from "../../graph/control_flow.js";
+import { checkOpInputs } from "../input_types.js";
 import type { Graph } from "../../graph/graph.js";
 import type { AttrValue, Operation } from "../../graph/operation.js";
 import type { Tensor } from "../../graph/tensor.js";
@@ -47,6 +48,7 @@ function createFlowOp(
   attrs: Record<string, AttrValue>,
   options: FlowOpOptions,
 ): Operation {
+  checkOpInputs(type, inputs, attrs);
   const make = (): Operation =>
     graph.createOp({
       type,

@@ -2,6 +2,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { ValueError } from "../../errors.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
+import { checkOpInputs } from "../input_types.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { opt, req, stringKind, kind, tfFunction, type OptionsOf } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
@@ -56,10 +57,10 @@ function addNImpl(inputs: readonly TensorLike[], name: string | undefined): Tens
   return inOpScope(name, "AddN", inputs, (scope, graph) => {
     const ts = inputs.map((x) => convertToTensor(x));
     const first = ts[0] as Tensor;
+    // `tf.add_n` of one tensor is an `Identity`; of more, `AddN`'s dtype checks come first.
+    if (ts.length > 1) checkOpInputs("AddN", ts, {});
     let shape = first.shape;
     for (const t of ts) {
-      if (t.dtype !== first.dtype)
-        throw new TypeError(`AddN: all inputs must have dtype ${first.dtype}, got ${t.dtype}.`);
       if (!shape.isCompatibleWith(t.shape)) {
         throw shapeError(
           mergeErrorDetail(shape, t.shape),

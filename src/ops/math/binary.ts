@@ -2,8 +2,9 @@ import * as tfc from "@tensorflow/tfjs-core";
 import { isInteger, type DType } from "../../graph/dtypes.js";
 import { InvalidArgumentError } from "../../errors.js";
 import type { Graph } from "../../graph/graph.js";
-import { Tensor, type TensorLike } from "../../graph/tensor.js";
+import { isTensorConvertible, Tensor, type TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
+import { checkLeadingInputs, checkOpInputs, convertToBoundType } from "../input_types.js";
 import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
 import {
   opt,
@@ -234,18 +235,29 @@ function upToAnyRank(kernel: BinaryKernel, a: tfc.Tensor, b: tfc.Tensor): tfc.Te
 
 /**
  * Converts the two operands of a binary op: a JS value takes the dtype of the tensor
- * operand (TensorFlow infers the type attr from the first tensor input).
+ * operand (TensorFlow infers the type attr from the first tensor input). With `bindPlain`,
+ * a JS `y` must convert to `x`'s dtype, as op_def_library converts it (`tf.add(ints, 1.5)`
+ * is refused); without, it converts on its own first, as `tf.matmul`'s operands do.
  */
 export function convertOperands(
   x: TensorLike,
   y: TensorLike,
   type: string,
   names: readonly [string, string] = ["x", "y"],
+  bindPlain = true,
 ): [Tensor, Tensor] {
   const [nx, ny] = names;
   const tensorDType = firstTensorDType([x, y]);
   const tx = convertToTensor(x, { name: nx, preferredDtype: tensorDType });
-  const ty = convertToTensor(y, { name: ny, preferredDtype: tx.dtype });
+  // A plain JS `y` converts to the dtype `x` bound, once `x` passed (a tensor `y` is
+  // checked against it).
+  const plain = bindPlain && isPlainValue(y);
+  if (plain) checkLeadingInputs(type, [tx]);
+  const ty = plain
+    ? convertToBoundType(y, tx.dtype, ny, type, () =>
+        convertToTensor(y, { name: ny, dtype: tx.dtype }),
+      )
+    : convertToTensor(y, { name: ny, preferredDtype: tx.dtype });
   if (tx.dtype !== ty.dtype) {
     throw new TypeError(
       `Input '${ny}' of '${type}' Op has type ${ty.dtype} that does not match type ${tx.dtype} of argument '${nx}'.`,
@@ -254,7 +266,14 @@ export function convertOperands(
   return [tx, ty];
 }
 
-function firstTensorDType(values: readonly unknown[]): DType | null {
+/** Whether `v` is a JS value with no tensor in it (Python's constants). */
+function isPlainValue(v: unknown): boolean {
+  if (v instanceof Tensor || isTensorConvertible(v)) return false;
+  return !Array.isArray(v) || v.every(isPlainValue);
+}
+
+/** The dtype of the first tensor among `values` (op_def_library types a list by it), or `null`. */
+export function firstTensorDType(values: readonly unknown[]): DType | null {
   for (const v of values) {
     if (v instanceof Tensor) return v.dtype;
     if (typeof v === "object" && v !== null && "dtype" in v && "op" in v) {
@@ -272,10 +291,12 @@ export function binaryOpIn(
   x: Tensor,
   y: Tensor,
 ): Tensor {
-  const shape = broadcastShapes(x.shape, y.shape, opNameOf(scope), type);
-  const dtype: DType = COMPARISONS.has(type) ? "bool" : x.dtype;
   // `LogicalAnd`/`LogicalOr` take bools only: their OpDefs have no `T`.
   const attrs = type === "LogicalAnd" || type === "LogicalOr" ? {} : { T: x.dtype };
+  // op_def_library refuses the dtypes before the shape function runs.
+  checkOpInputs(type, [x, y], attrs);
+  const shape = broadcastShapes(x.shape, y.shape, opNameOf(scope), type);
+  const dtype: DType = COMPARISONS.has(type) ? "bool" : x.dtype;
   return makeOp(graph, type, scope, [x, y], [{ dtype, shape }], attrs).outputs[0] as Tensor;
 }
 

@@ -8,7 +8,6 @@ import { registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
 import { broadcastShapes } from "../shape_utils.js";
 import type { TensorShape } from "../../graph/tensor_shape.js";
-import { checkAllowed } from "./allowed_types.js";
 import { binaryOpIn, checkIntegerDivisor, convertOperands } from "./binary.js";
 import { digamma, erf, erfc, lgamma, polygamma, rint, zeta } from "./special.js";
 
@@ -192,7 +191,7 @@ registerOp({
   inferShapes: broadcastShape,
 });
 
-/** Builds the element-wise unary op `type` (`gen_math_ops.<op>(x, name)`), its dtype checked. */
+/** Builds the element-wise unary op `type` (`gen_math_ops.<op>(x, name)`). */
 export function cwiseUnary(
   type: string,
   def: OpDefSpec,
@@ -202,17 +201,15 @@ export function cwiseUnary(
 ): Tensor {
   return inOpScope(name, type, [x], (scope, graph) => {
     const tx = convertToTensor(x, { name: param });
-    checkAllowed(def, param, tx.dtype);
     const dtype = def.outputs?.[0]?.endsWith(": bool") ? "bool" : tx.dtype;
     return makeOp(graph, type, scope, [tx], [{ dtype, shape: tx.shape }], { T: tx.dtype })
       .outputs[0] as Tensor;
   });
 }
 
-/** Builds the element-wise binary op `type` with broadcasting, its dtype checked. */
+/** Builds the element-wise binary op `type` with broadcasting. */
 export function cwiseBinary(
   type: string,
-  def: OpDefSpec,
   a: TensorLike,
   b: TensorLike,
   name: string | undefined,
@@ -220,7 +217,6 @@ export function cwiseBinary(
 ): Tensor {
   return inOpScope(name, type, [a, b], (scope, graph) => {
     const [ta, tb] = convertOperands(a, b, type, names);
-    checkAllowed(def, names[0], ta.dtype);
     return binaryOpIn(scope, graph, type, ta, tb);
   });
 }
@@ -434,7 +430,7 @@ export const isFinite = tfFunction("isFinite", X_PARAMS, (a) =>
 export const atan2 = tfFunction(
   "atan2",
   [req("y", tensorKind), req("x", tensorKind), opt("name", stringKind)] as const,
-  (a) => cwiseBinary("Atan2", BINARY_DEFS.Atan2 as OpDefSpec, a.y, a.x, a.name, ["y", "x"]),
+  (a) => cwiseBinary("Atan2", a.y, a.x, a.name, ["y", "x"]),
 );
 
 /**
@@ -447,7 +443,7 @@ export const atan2 = tfFunction(
  * ```
  */
 export const xlogyOp = tfFunction("xlogy", XY_PARAMS, (a) =>
-  cwiseBinary("Xlogy", XLOG_DEF, a.x, a.y, a.name),
+  cwiseBinary("Xlogy", a.x, a.y, a.name),
 );
 
 /**
@@ -460,7 +456,7 @@ export const xlogyOp = tfFunction("xlogy", XY_PARAMS, (a) =>
  * ```
  */
 export const xdivyOp = tfFunction("xdivy", XY_PARAMS, (a) =>
-  cwiseBinary("Xdivy", XLOG_DEF, a.x, a.y, a.name),
+  cwiseBinary("Xdivy", a.x, a.y, a.name),
 );
 
 /**
@@ -476,7 +472,7 @@ export const xdivyOp = tfFunction("xdivy", XY_PARAMS, (a) =>
  * ```
  */
 export const truncatemod = tfFunction("truncatemod", XY_PARAMS, (a) =>
-  cwiseBinary("TruncateMod", BINARY_DEFS.TruncateMod as OpDefSpec, a.x, a.y, a.name),
+  cwiseBinary("TruncateMod", a.x, a.y, a.name),
 );
 
 /**
@@ -492,7 +488,7 @@ export const truncatemod = tfFunction("truncatemod", XY_PARAMS, (a) =>
 export const polygammaOp = tfFunction(
   "polygamma",
   [req("a", tensorKind), req("x", tensorKind), opt("name", stringKind)] as const,
-  (a) => cwiseBinary("Polygamma", BINARY_DEFS.Polygamma as OpDefSpec, a.a, a.x, a.name, ["a", "x"]),
+  (a) => cwiseBinary("Polygamma", a.a, a.x, a.name, ["a", "x"]),
 );
 
 /**
@@ -508,5 +504,5 @@ export const polygammaOp = tfFunction(
 export const zetaOp = tfFunction(
   "zeta",
   [req("x", tensorKind), req("q", tensorKind), opt("name", stringKind)] as const,
-  (a) => cwiseBinary("Zeta", BINARY_DEFS.Zeta as OpDefSpec, a.x, a.q, a.name, ["x", "q"]),
+  (a) => cwiseBinary("Zeta", a.x, a.q, a.name, ["x", "q"]),
 );

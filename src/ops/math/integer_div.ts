@@ -1,5 +1,4 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import type { DType } from "../../graph/dtypes.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { InvalidArgumentError } from "../../errors.js";
 import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
@@ -31,22 +30,8 @@ registerOp({
   },
 });
 
-/** The type lists of the ops' `T` attrs, as op_def_library prints them. */
-const DIV_TYPES =
-  "bfloat16, float16, float32, float64, uint8, int8, uint16, int16, int32, int64, complex64, complex128";
-const FLOOR_MOD_TYPES = "int32, int64, bfloat16, float16, float32, float64";
-
-function checkNumeric(dtype: DType, allowed: string): void {
-  if (dtype !== "float32" && dtype !== "int32" && dtype !== "int64") {
-    throw new TypeError(
-      `Value passed to parameter 'x' has DataType ${dtype} not in list of allowed values: ${allowed}`,
-    );
-  }
-}
-
 function divisionOp(
   type: string,
-  allowed: string,
   x: TensorLike,
   y: TensorLike,
   name: string | undefined,
@@ -54,7 +39,6 @@ function divisionOp(
 ): Tensor {
   return inOpScope(name, defaultName, [x, y], (scope, graph) => {
     const [tx, ty] = convertOperands(x, y, type);
-    checkNumeric(tx.dtype, allowed);
     return binaryOpIn(scope, graph, type, tx, ty);
   });
 }
@@ -76,7 +60,7 @@ const PARAMS = [req("x", tensorKind), req("y", tensorKind), opt("name", stringKi
  * ```
  */
 export const floordiv = tfFunction("floordiv", PARAMS, (a) =>
-  divisionOp("FloorDiv", DIV_TYPES, a.x, a.y, a.name, "floordiv"),
+  divisionOp("FloorDiv", a.x, a.y, a.name, "floordiv"),
 );
 
 /**
@@ -92,7 +76,7 @@ export const floordiv = tfFunction("floordiv", PARAMS, (a) =>
  * ```
  */
 export const truncatediv = tfFunction("truncatediv", PARAMS, (a) =>
-  divisionOp("TruncateDiv", DIV_TYPES, a.x, a.y, a.name, "TruncateDiv"),
+  divisionOp("TruncateDiv", a.x, a.y, a.name, "TruncateDiv"),
 );
 
 /**
@@ -109,5 +93,5 @@ export const truncatediv = tfFunction("truncatediv", PARAMS, (a) =>
  * ```
  */
 export const floormod = tfFunction("floormod", PARAMS, (a) =>
-  divisionOp("FloorMod", FLOOR_MOD_TYPES, a.x, a.y, a.name, "FloorMod"),
+  divisionOp("FloorMod", a.x, a.y, a.name, "FloorMod"),
 );

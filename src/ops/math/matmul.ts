@@ -281,7 +281,8 @@ export const matmul = tfFunction("matmul", MATMUL_PARAMS, (args) => {
   const transposeB = (args.transposeB ?? false) || (args.adjointB ?? false);
   const sparse = (args.aIsSparse ?? false) || (args.bIsSparse ?? false);
   return inOpScope(args.name, "MatMul", [args.a, args.b], (scope, graph) => {
-    const [ta, tb] = convertOperands(args.a, args.b, "MatMul", ["a", "b"]);
+    // `tf.matmul` converts both operands before `MatMul` (`convert_to_tensor(b, name="b")`).
+    const [ta, tb] = convertOperands(args.a, args.b, "MatMul", ["a", "b"], false);
     if (sparse && ta.dtype === "float32") {
       // TF then builds a `SparseMatMul` op, a different graph with a different gradient.
       throw new ValueError(

@@ -20,7 +20,8 @@ import {
 import { registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
 import { float32Pass, shareTensor } from "../tfjs_internals.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
 import { constantValue, constNumbers, readInts } from "../tensor_util.js";
 import { graphFromValues, withNameScope } from "../../scope/name_scope.js";
 import { withDefaultGraph } from "../../graph/graph.js";
@@ -131,14 +132,14 @@ export function sumRows(
 }
 
 /** Reduction op types, their tfjs kernels, and the dtypes TensorFlow allows. */
-const REDUCERS: Record<string, { kernel: Reducer; allowed: "numeric" | "real" | "bool" }> = {
-  Sum: { kernel: sumKernel, allowed: "numeric" },
-  Mean: { kernel: mean, allowed: "numeric" },
-  Max: { kernel: (x, a, k) => tfc.max(x, a, k), allowed: "real" },
-  Min: { kernel: (x, a, k) => tfc.min(x, a, k), allowed: "real" },
-  Prod: { kernel: (x, a, k) => tfc.prod(x, a, k), allowed: "numeric" },
-  All: { kernel: (x, a, k) => tfc.all(x, a, k), allowed: "bool" },
-  Any: { kernel: (x, a, k) => tfc.any(x, a, k), allowed: "bool" },
+const REDUCERS: Record<string, { kernel: Reducer }> = {
+  Sum: { kernel: sumKernel },
+  Mean: { kernel: mean },
+  Max: { kernel: (x, a, k) => tfc.max(x, a, k) },
+  Min: { kernel: (x, a, k) => tfc.min(x, a, k) },
+  Prod: { kernel: (x, a, k) => tfc.prod(x, a, k) },
+  All: { kernel: (x, a, k) => tfc.all(x, a, k) },
+  Any: { kernel: (x, a, k) => tfc.any(x, a, k) },
 };
 
 /** TensorFlow's signatures of the op types the loop below registers. */
@@ -256,15 +257,8 @@ function reduceIn(
   axes: Tensor,
   keepDims: boolean,
 ): Tensor {
-  const allowed = (REDUCERS[type] as { allowed: "numeric" | "real" | "bool" }).allowed;
-  if (allowed === "bool") {
-    if (x.dtype !== "bool") {
-      throw new TypeError(
-        `Value passed to parameter 'input' has DataType ${x.dtype} not in list of allowed values: bool`,
-      );
-    }
-  } else checkDType(x.dtype, "input", allowed);
-  checkDType(axes.dtype, "reduction_indices", "index");
+  // op_def_library's dtype checks, before the shape function's.
+  checkOpInputs(type, [x, axes], {});
   const axesValue = constantValue(axes);
   const si = new ShapeInference(
     opNameOf(scope),

@@ -4,11 +4,10 @@ import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_a
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor, type Packable } from "../convert.js";
-import type { OpDefSpec } from "../op_def.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { constantInts, readInts } from "../tensor_util.js";
-import { checkAllowed } from "./allowed_types.js";
+import { checkOpInputs } from "../input_types.js";
 import { unsortedSegmentSum as unsortedSegmentSumOp } from "./segment.js";
 import { ones as onesOp } from "../array/fill.js";
 import { reshape } from "../array/reshape.js";
@@ -169,28 +168,13 @@ function segmentShape(data: Tensor, ids: Tensor, numSegments: Tensor | null): Te
   return new TensorShape([n, ...dims.slice(idsRank)]);
 }
 
-const SPECS: Record<string, OpDefSpec> = {
-  real: { inputs: ["data: T"], outputs: ["output: T"], attrs: [REAL_TYPES] },
-  number: { inputs: ["data: T"], outputs: ["output: T"], attrs: [NUMBER_TYPES] },
-};
-
-function checkIds(ids: Tensor): void {
-  checkAllowed(
-    { inputs: [], outputs: [], attrs: ["Tindices: {int32, int64}"] },
-    "segment_ids",
-    ids.dtype,
-    "Tindices",
-  );
-}
-
 /** Builds a sorted segment op (`gen_math_ops.segment_*`), with TF's shape function. */
 function sortedSegment(type: string, data: TensorLike, ids: TensorLike, name?: string): Tensor {
   return inOpScope(name, type, [data, ids], (scope, graph) => {
     const d = convertToTensor(data, { name: "data" });
     const s = convertToTensor(ids, { name: "segment_ids", preferredDtype: "int32" });
-    const spec = type === "SegmentMax" || type === "SegmentMin" ? SPECS.real : SPECS.number;
-    checkAllowed(spec as OpDefSpec, "data", d.dtype);
-    checkIds(s);
+    // op_def_library's dtype checks come before the shape function's.
+    checkOpInputs(type, [d, s], {});
     if (s.shape.rank !== null && s.shape.rank !== 1) {
       throw new ValueError(
         `Shape must be rank 1 but is rank ${s.shape.rank} for '${scope.slice(0, -1)}' (op: '${type}') with input shapes: ${d.shape.toString()}, ${s.shape.toString()}.`,
@@ -227,12 +211,7 @@ function unsortedSegment(
     const d = convertToTensor(data, { name: "data" });
     const s = convertToTensor(ids, { name: "segment_ids", preferredDtype: "int32" });
     const n = convertToTensor(numSegments, { name: "num_segments", preferredDtype: "int32" });
-    checkAllowed(
-      type === "UnsortedSegmentProd" ? (SPECS.number as OpDefSpec) : (SPECS.real as OpDefSpec),
-      "data",
-      d.dtype,
-    );
-    checkIds(s);
+    checkOpInputs(type, [d, s, n], {});
     if (type === "UnsortedSegmentSum") return unsortedSegmentSumOp(d, s, n, scope);
     return makeOp(
       graph,

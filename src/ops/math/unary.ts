@@ -13,7 +13,6 @@ import {
 import { registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
 import { shareTensor } from "../tfjs_internals.js";
-import { checkAllowed } from "./allowed_types.js";
 
 type UnaryKernel = (x: tfc.Tensor) => tfc.Tensor;
 
@@ -182,20 +181,11 @@ export function unaryOp(
 ): Tensor {
   return inOpScope(options.name, defaultName, [x], (scope, graph) => {
     const tx = convertToTensor(x, { name: "x" });
-    const spec = OP_DEFS[type];
-    // op_def_library refuses a dtype outside the op's `T` before building (tf.sqrt(int32)).
-    if (spec !== undefined) checkAllowed(spec, inputName(spec), tx.dtype);
     // `LogicalNot` is bool-only in TF: its OpDef has no `T`, so its node carries none.
     const attrs = type === "LogicalNot" ? {} : { T: tx.dtype };
     return makeOp(graph, type, scope, [tx], [{ dtype: tx.dtype, shape: tx.shape }], attrs)
       .outputs[0] as Tensor;
   });
-}
-
-/** The name of an op's first input (`x`, `features`, `input`), as TF's messages name it. */
-function inputName(spec: OpDefSpec): string {
-  const first = spec.inputs?.[0] ?? "x";
-  return first.slice(0, first.indexOf(":"));
 }
 
 /** TF 1.15's `(x, name=None)` of the generated element-wise ops. */

@@ -17,7 +17,6 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import type { OpDefSpec } from "../op_def.js";
 import { registerOp } from "../registry.js";
-import { checkAllowed } from "../math/allowed_types.js";
 import { unaryOp } from "../math/unary.js";
 
 /*
@@ -160,7 +159,6 @@ export const softsign = tfFunction(
   (a) =>
     inOpScope(a.name, "Softsign", [a.features], (scope, graph) => {
       const x = convertToTensor(a.features, { name: "features" });
-      checkAllowed(SOFTSIGN_DEF, "features", x.dtype);
       return makeOp(graph, "Softsign", scope, [x], [{ dtype: x.dtype, shape: x.shape }], {
         T: x.dtype,
       }).outputs[0] as Tensor;
@@ -185,7 +183,6 @@ export const leakyRelu = tfFunction(
     inOpScope(a.name, "LeakyRelu", [a.features], (scope, graph) => {
       let x = convertToTensor(a.features, { name: "features" });
       if (isInteger(x.dtype)) x = cast(x, "float32");
-      checkAllowed(LEAKY_DEF, "features", x.dtype);
       return makeOp(graph, "LeakyRelu", scope, [x], [{ dtype: x.dtype, shape: x.shape }], {
         T: x.dtype,
         alpha: a.alpha ?? 0.2,

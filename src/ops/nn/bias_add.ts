@@ -18,7 +18,8 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
 
 registerOp({
   type: "BiasAdd",
@@ -88,7 +89,7 @@ function biasAddOp(
     }
     const x = convertToTensor(value, { name: "input" });
     const b = convertToTensor(bias, { name: "bias", dtype: x.dtype });
-    checkDType(x.dtype, "value", "numeric");
+    checkOpInputs("BiasAdd", [x, b], {});
     const si = new ShapeInference(opNameOf(scope), "BiasAdd", [x.shape, b.shape]);
     const dims = si.withRankAtLeast(x.shape, format === "NCHW" ? 3 : 2);
     const bDim = si.withRank(b.shape, 1)[0] as Dim;

@@ -5,7 +5,6 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType } from "../shape_utils.js";
 
 registerOp({
   type: "L2Loss",
@@ -35,7 +34,6 @@ export const l2Loss = tfFunction("nn.l2Loss", L2_LOSS_PARAMS, (a) => l2LossOp(a.
 function l2LossOp(t: TensorLike, name: string | undefined): Tensor {
   return inOpScope(name, "L2Loss", [t], (scope, graph) => {
     const x = convertToTensor(t, { name: "t" });
-    checkDType(x.dtype, "t", "float");
     return makeOp(graph, "L2Loss", scope, [x], [{ dtype: x.dtype, shape: TensorShape.scalar() }], {
       T: x.dtype,
     }).outputs[0] as Tensor;

@@ -16,7 +16,8 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
 import type { Graph } from "../../graph/graph.js";
 
 registerOp({
@@ -40,7 +41,7 @@ registerOp({
 
 /** Builds `Softmax` or `LogSoftmax` (over the last dim) named exactly by `scope`. */
 function softmaxIn(graph: Graph, scope: string, type: string, logits: Tensor): Tensor {
-  checkDType(logits.dtype, "logits", "float");
+  checkOpInputs(type, [logits], {});
   const si = new ShapeInference(opNameOf(scope), type, [logits.shape]);
   si.withRankAtLeast(logits.shape, 1);
   return makeOp(graph, type, scope, [logits], [{ dtype: logits.dtype, shape: logits.shape }], {

@@ -1,0 +1,389 @@
+/**
+ * op_def_library's input checks (`_apply_op_helper`), driven by the registered OpDefs: every
+ * op built through `makeOp` has its inputs' dtypes checked against its type's OpDef, with
+ * TensorFlow's messages, before any node exists. Per op type, the OpDef is compiled once
+ * into a small plan (args → attr slots, a Set of allowed dtypes per type attr), so the check
+ * costs a few comparisons per input.
+ */
+import { ValueError } from "../errors.js";
+import type { DType } from "../graph/dtypes.js";
+import type { AttrValue } from "../graph/operation.js";
+import { pyRepr, pyTypeName } from "../graph/pyformat.js";
+import type { Tensor } from "../graph/tensor.js";
+import { dataTypeSpelling, type OpDefMessage } from "./op_def.js";
+import { getOpDef } from "./registry.js";
+
+/** TF's spellings in OpDefs that `DType.name` prints otherwise (`half` is `float16`). */
+const PRINTED: Readonly<Record<string, string>> = {
+  half: "float16",
+  float: "float32",
+  double: "float64",
+};
+
+/** An OpDef's type spelling (`half`, `float`, `int32`) as `dtypes.as_dtype(x).name` prints it. */
+export function printedTypeName(spelled: string): string {
+  return PRINTED[spelled] ?? spelled;
+}
+
+/** A DataType enum value as TF's `dtypes.as_dtype(x).name` prints it. */
+export function dtypeName(type: number): string {
+  return printedTypeName(dataTypeSpelling(type));
+}
+
+/** A type attr (`T: {float, int32}`) or type-list attr: its allowed dtypes, when restricted. */
+interface TypeSlot {
+  readonly name: string;
+  /** The allowed dtypes by name (`float32`, `float16`, …); `null` when any type goes. */
+  readonly allowed: ReadonlySet<string> | null;
+  /** The allowed list as op_def_library prints it. */
+  readonly printed: string;
+}
+
+interface ArgPlan {
+  readonly name: string;
+  /** A fixed dtype (`axis: int32`), by name; `null` for a type attr's or type-list's arg. */
+  readonly fixed: string | null;
+  /** Index into the plan's type slots, or -1. */
+  readonly typeSlot: number;
+  /** Whether the slot is a `list(type)` attr (one dtype per tensor). */
+  readonly typeList: boolean;
+  /** The number attr of an `N * T` arg, or `null`. */
+  readonly numberAttr: string | null;
+  /** The number attr's minimum (`N: int >= 2`), or 0. */
+  readonly minimum: number;
+  readonly isRef: boolean;
+}
+
+interface InputPlan {
+  readonly type: string;
+  readonly args: readonly ArgPlan[];
+  readonly slots: readonly TypeSlot[];
+  /** No list args: input `i` is arg `i`. */
+  readonly simple: boolean;
+}
+
+const plans = new Map<string, InputPlan | null>();
+
+function compile(type: string, def: OpDefMessage): InputPlan {
+  const slots: TypeSlot[] = [];
+  const slotOf = new Map<string, number>();
+  const attrs = def.attr ?? [];
+  const slotIndex = (attrName: string): number => {
+    const known = slotOf.get(attrName);
+    if (known !== undefined) return known;
+    const adef = attrs.find((a) => a.name === attrName);
+    const listed = adef?.allowedValues?.list?.type ?? [];
+    const names = listed.map(dtypeName);
+    slots.push({
+      name: attrName,
+      allowed: listed.length > 0 ? new Set(names) : null,
+      printed: names.join(", "),
+    });
+    slotOf.set(attrName, slots.length - 1);
+    return slots.length - 1;
+  };
+  let simple = true;
+  const args = (def.inputArg ?? []).map((a): ArgPlan => {
+    const numberAttr = a.numberAttr ? a.numberAttr : null;
+    const typeList = Boolean(a.typeListAttr);
+    if (numberAttr !== null || typeList) simple = false;
+    const typeAttr = a.typeAttr || a.typeListAttr || "";
+    const nadef = numberAttr === null ? undefined : attrs.find((x) => x.name === numberAttr);
+    return {
+      name: a.name ?? "",
+      fixed: typeAttr === "" ? dtypeName(a.type ?? 0) : null,
+      typeSlot: typeAttr === "" ? -1 : slotIndex(typeAttr),
+      typeList,
+      numberAttr,
+      minimum: nadef?.hasMinimum ? Number(nadef.minimum ?? 0) : 0,
+      isRef: a.isRef === true,
+    };
+  });
+  return { type, args, slots, simple };
+}
+
+function planOf(type: string): InputPlan | null {
+  let plan = plans.get(type);
+  if (plan === undefined) {
+    const def = getOpDef(type);
+    plan = def === undefined ? null : compile(type, def);
+    plans.set(type, plan);
+  }
+  return plan;
+}
+
+// Per-call state, reused: the check runs to completion before another can start.
+let bound: (string | readonly string[] | undefined)[] = [];
+let boundFrom: string[] = [];
+
+function notAllowed(slot: TypeSlot, param: string, dtype: string): TypeError {
+  return new TypeError(
+    `Value passed to parameter '${param}' has DataType ${dtype} not in list of allowed values: ${slot.printed}`,
+  );
+}
+
+function refRequired(type: string, arg: ArgPlan): TypeError {
+  return new TypeError(
+    `'${type}' Op requires that input '${arg.name}' be a mutable tensor (e.g.: a tf.Variable)`,
+  );
+}
+
+/** One single-tensor arg, as op_def_library checks it. */
+function checkOne(plan: InputPlan, arg: ArgPlan, t: Tensor): void {
+  const dtype: string = t.dtype;
+  if (arg.fixed !== null) {
+    if (dtype !== arg.fixed)
+      throw new TypeError(
+        `Input '${arg.name}' of '${plan.type}' Op has type ${dtype} that does not match expected type of ${arg.fixed}.`,
+      );
+  } else {
+    const k = arg.typeSlot;
+    const have = bound[k];
+    if (have === undefined) {
+      const slot = plan.slots[k] as TypeSlot;
+      if (slot.allowed !== null && !slot.allowed.has(dtype))
+        throw notAllowed(slot, arg.name, dtype);
+      bound[k] = dtype;
+      boundFrom[k] = arg.name;
+    } else if (have !== dtype) {
+      throw new TypeError(
+        `Input '${arg.name}' of '${plan.type}' Op has type ${dtype} that does not match type ${String(have)} of argument '${boundFrom[k]}'.`,
+      );
+    }
+  }
+  if (arg.isRef && !t.isRef) throw refRequired(plan.type, arg);
+}
+
+/** How many inputs each arg takes: from the builder's attrs, earlier args, or what is left. */
+function argCounts(
+  plan: InputPlan,
+  count: number,
+  attrs: Readonly<Record<string, AttrValue>>,
+): number[] | null {
+  const counts: number[] = [];
+  let unknown = -1;
+  let known = 0;
+  for (let i = 0; i < plan.args.length; i++) {
+    const arg = plan.args[i] as ArgPlan;
+    let n = 1;
+    if (arg.numberAttr !== null) {
+      const given = attrs[arg.numberAttr];
+      const earlier = plan.args.findIndex((a, j) => j < i && a.numberAttr === arg.numberAttr);
+      n = typeof given === "number" ? given : earlier >= 0 ? (counts[earlier] as number) : -1;
+    } else if (arg.typeList) {
+      const given = attrs[(plan.slots[arg.typeSlot] as TypeSlot).name];
+      n = Array.isArray(given) ? given.length : -1;
+    }
+    if (n < 0) {
+      // Two args of unknown length: the split is the builder's to say.
+      if (unknown >= 0) return null;
+      unknown = i;
+    } else {
+      known += n;
+    }
+    counts.push(n);
+  }
+  if (unknown >= 0) {
+    if (count < known) return null;
+    counts[unknown] = count - known;
+    // A later arg sharing the number attr takes the same count.
+    const attr = plan.args[unknown]?.numberAttr;
+    if (attr !== null && plan.args.some((a, j) => j > unknown && a.numberAttr === attr))
+      return null;
+  } else if (known !== count) {
+    return null;
+  }
+  return counts;
+}
+
+/** A list arg (`N * T`, `N * int32`, `Tlist`), as op_def_library checks it. */
+function checkList(
+  plan: InputPlan,
+  arg: ArgPlan,
+  values: readonly Tensor[],
+  numberBound: Map<string, [number, string]>,
+): void {
+  const k = arg.typeSlot;
+  const have = k >= 0 ? bound[k] : undefined;
+  if (!arg.typeList) {
+    // `internal_convert_n_to_tensor` to the arg's dtype (fixed, bound earlier, or the
+    // first tensor's) fails on any other dtype.
+    const want = arg.fixed ?? (have as string | undefined) ?? values[0]?.dtype;
+    if (values.some((v) => v.dtype !== want)) {
+      const prefix = `Tensors in list passed to '${arg.name}' of '${plan.type}' Op have types [${values.map((v) => v.dtype).join(", ")}]`;
+      if (arg.fixed !== null)
+        throw new TypeError(`${prefix} that do not match expected type ${arg.fixed}.`);
+      if (have !== undefined)
+        throw new TypeError(
+          `${prefix} that do not match type ${String(have)} inferred from earlier arguments.`,
+        );
+      throw new TypeError(`${prefix} that don't all match.`);
+    }
+    const n = arg.numberAttr as string;
+    const earlier = numberBound.get(n);
+    if (earlier !== undefined) {
+      if (earlier[0] !== values.length)
+        throw new ValueError(
+          `List argument '${arg.name}' to '${plan.type}' Op with length ${values.length} must match length ${earlier[0]} of argument '${earlier[1]}'.`,
+        );
+    } else {
+      numberBound.set(n, [values.length, arg.name]);
+      if (values.length < arg.minimum)
+        throw new ValueError(
+          `List argument '${arg.name}' to '${plan.type}' Op with length ${values.length} shorter than minimum length ${arg.minimum}.`,
+        );
+    }
+    if (arg.fixed === null && have === undefined) {
+      const first = values[0];
+      if (first === undefined)
+        throw new TypeError(
+          `Don't know how to infer type variable from empty input list passed to input '${arg.name}' of '${plan.type}' Op.`,
+        );
+      const slot = plan.slots[k] as TypeSlot;
+      if (slot.allowed !== null && !slot.allowed.has(first.dtype))
+        throw notAllowed(slot, arg.name, first.dtype);
+      bound[k] = first.dtype;
+      boundFrom[k] = arg.name;
+    }
+  } else {
+    const types = values.map((v) => v.dtype as string);
+    if (have !== undefined) {
+      const haveList = have as readonly string[];
+      if (haveList.length !== types.length || haveList.some((d, i) => d !== types[i]))
+        throw new TypeError(
+          `Input '${arg.name}' of '${plan.type}' Op has type list of ${types.join(", ")} that does not match type list ${haveList.join(", ")} of argument '${boundFrom[k]}'.`,
+        );
+    } else {
+      const slot = plan.slots[k] as TypeSlot;
+      for (const d of types)
+        if (slot.allowed !== null && !slot.allowed.has(d)) throw notAllowed(slot, arg.name, d);
+      bound[k] = types;
+      boundFrom[k] = arg.name;
+    }
+  }
+  if (arg.isRef) for (const v of values) if (!v.isRef) throw refRequired(plan.type, arg);
+}
+
+/**
+ * Checks the inputs of an op of `type` about to be built against its OpDef, as
+ * op_def_library does: a type attr is bound by the first input it types and checked for
+ * the others, against its allowed values; list args have one dtype and their number
+ * attr's length; fixed-type and reference inputs are what they must be. Throws
+ * TensorFlow's `TypeError`/`ValueError`. Op types without an OpDef (scopeflow's own, a
+ * library function's call) are not checked here.
+ */
+export function checkOpInputs(
+  type: string,
+  inputs: readonly Tensor[],
+  attrs: Readonly<Record<string, AttrValue>>,
+): void {
+  const plan = planOf(type);
+  if (plan === null) return;
+  resetBound(plan);
+  const args = plan.args;
+  if (plan.simple) {
+    // A builder giving another count builds what no OpDef describes; export says so.
+    if (inputs.length !== args.length) return;
+    for (let i = 0; i < args.length; i++) checkOne(plan, args[i] as ArgPlan, inputs[i] as Tensor);
+  } else {
+    const counts = argCounts(plan, inputs.length, attrs);
+    if (counts === null) return;
+    const numberBound = new Map<string, [number, string]>();
+    let at = 0;
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i] as ArgPlan;
+      const n = counts[i] as number;
+      if (arg.numberAttr === null && !arg.typeList) checkOne(plan, arg, inputs[at] as Tensor);
+      else checkList(plan, arg, inputs.slice(at, at + n), numberBound);
+      at += n;
+    }
+  }
+  checkGivenTypeAttrs(plan, attrs);
+}
+
+/**
+ * {@link checkOpInputs} on the inputs grouped by OpDef arg, as op_def_library receives
+ * them (a list per list arg): for builders whose list args may differ in length
+ * (`DynamicStitch`'s `indices` and `data`), which the flat inputs cannot tell apart.
+ */
+export function checkOpArgs(type: string, args: readonly (Tensor | readonly Tensor[])[]): void {
+  const plan = planOf(type);
+  if (plan === null || args.length !== plan.args.length) return;
+  resetBound(plan);
+  const numberBound = new Map<string, [number, string]>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = plan.args[i] as ArgPlan;
+    const value = args[i] as Tensor | readonly Tensor[];
+    if (Array.isArray(value)) checkList(plan, arg, value as readonly Tensor[], numberBound);
+    else checkOne(plan, arg, value as Tensor);
+  }
+}
+
+/**
+ * Checks the first inputs of an op with single-tensor args only, before the rest are
+ * converted: op_def_library checks each input as it converts it, so `tf.add(bools, 2)` is
+ * refused for `x`'s dtype before `2` fails to become a bool.
+ */
+export function checkLeadingInputs(type: string, inputs: readonly Tensor[]): void {
+  const plan = planOf(type);
+  if (plan === null || !plan.simple || inputs.length > plan.args.length) return;
+  resetBound(plan);
+  for (let i = 0; i < inputs.length; i++)
+    checkOne(plan, plan.args[i] as ArgPlan, inputs[i] as Tensor);
+}
+
+function resetBound(plan: InputPlan): void {
+  const nslots = plan.slots.length;
+  if (bound.length < nslots) {
+    bound = new Array<undefined>(nslots);
+    boundFrom = new Array<string>(nslots);
+  }
+  for (let k = 0; k < nslots; k++) bound[k] = undefined;
+}
+
+/**
+ * A type attr the builder also passes must be the one the inputs bind: a mismatch is a
+ * builder's bug (the node would be exported with a wrong `T`), caught where it is made.
+ */
+function checkGivenTypeAttrs(plan: InputPlan, attrs: Readonly<Record<string, AttrValue>>): void {
+  for (let k = 0; k < plan.slots.length; k++) {
+    const have = bound[k];
+    if (have === undefined || typeof have !== "string") continue;
+    const slot = plan.slots[k] as TypeSlot;
+    const given = attrs[slot.name];
+    if (given !== undefined && given !== have)
+      throw new Error(
+        `Op ${plan.type}: attr '${slot.name}' is ${String(given)}, but input '${boundFrom[k]}' is ${have}.`,
+      );
+  }
+}
+
+/** Python's `type(value).__name__` of a JS value standing for a Python one. */
+function pythonType(value: unknown): string {
+  if (Array.isArray(value)) return "list";
+  if (typeof value === "string") return "str";
+  return pyTypeName(value);
+}
+
+/**
+ * op_def_library's conversion of a plain JS value to an input whose type attr an earlier
+ * input bound: `convert` makes the tensor of `dtype`, and its `TypeError` (`Expected int32,
+ * got 1.5 of type 'float' instead.`) is reported as op_def_library reports it, naming the
+ * parameter and the op.
+ */
+export function convertToBoundType<T>(
+  value: unknown,
+  dtype: DType,
+  param: string,
+  type: string,
+  convert: () => T,
+): T {
+  try {
+    return convert();
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    throw new TypeError(
+      `Expected ${dtype} passed to parameter '${param}' of op '${type}', got ${pyRepr(value)} of type '${pythonType(value)}' instead. Error: ${e.message}`,
+    );
+  }
+}
