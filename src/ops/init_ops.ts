@@ -120,15 +120,17 @@ function smallFilled(
   let t: Tensor;
   try {
     const filled = filledConst(graph, dtype, shape as number[], one, size);
-    t = graph.createOp({
-      type: "Const",
-      name: graph.uniqueName(defaultName),
-      nameIsUnique: true,
-      inputs: [],
-      outputs: [{ dtype, shape: filled.shape }],
-      attrs: { value: filled.value, dtype },
-      attrsOwned: true,
-    })._output(0) as Tensor;
+    t = graph
+      .createOp({
+        type: "Const",
+        name: graph.uniqueName(defaultName),
+        nameIsUnique: true,
+        inputs: [],
+        outputs: [{ dtype, shape: filled.shape }],
+        attrs: { value: filled.value, dtype },
+        attrsOwned: true,
+      })
+      ._output(0) as Tensor;
   } catch (e) {
     graph.rollbackTo(sp);
     throw e;

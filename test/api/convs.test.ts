@@ -314,14 +314,7 @@ describe("the depthwise backprop functions", () => {
     const dy = tf.ones([1, 2, 2, 2]);
     const intDy = tf.ones([1, 2, 2, 2], tf.int32);
     expectRefused(
-      () =>
-        tf.nn.depthwiseConv2dNativeBackpropInput(
-          [1, 3, 3, 2],
-          w,
-          intDy,
-          [1, 1, 1, 1],
-          "VALID",
-        ),
+      () => tf.nn.depthwiseConv2dNativeBackpropInput([1, 3, 3, 2], w, intDy, [1, 1, 1, 1], "VALID"),
       "Input 'out_backprop' of 'DepthwiseConv2dNativeBackpropInput' Op has type int32 that does not match type float32 of argument 'filter'.",
     );
     expect(() =>

@@ -164,16 +164,18 @@ export function variableOp(
   // Inside its own name scope `scope`, the variable is named as the scope is (the name
   // stack, kept as is: a slice of `scope` would hold both strings).
   const named = scope !== "" && graph.nameStack === opNameOf(scope);
-  return graph.createOp({
-    type: "VariableV2",
-    name: named ? graph.nameStack : scope,
-    nameIsUnique: named,
-    inputs: [],
-    outputs: [{ dtype, shape, isRef: true }],
-    attrs: { shape, dtype, container: "", shared_name: "" },
-    attrsOwned: true,
-    definedAt,
-  })._output(0) as Tensor;
+  return graph
+    .createOp({
+      type: "VariableV2",
+      name: named ? graph.nameStack : scope,
+      nameIsUnique: named,
+      inputs: [],
+      outputs: [{ dtype, shape, isRef: true }],
+      attrs: { shape, dtype, container: "", shared_name: "" },
+      attrsOwned: true,
+      definedAt,
+    })
+    ._output(0) as Tensor;
 }
 
 /**
@@ -214,16 +216,18 @@ export function initialAssign(
  * "read" })` builds, colocated with the variable, built directly as {@link initialAssign}.
  */
 export function variableRead(graph: Graph, ref: Tensor): Tensor {
-  return graph.createOp({
-    type: "Identity",
-    name: graph.uniqueName("read"),
-    nameIsUnique: true,
-    inputs: [ref],
-    outputs: [{ dtype: ref.dtype, shape: ref.shape }],
-    attrs: { T: ref.dtype },
-    attrsOwned: true,
-    colocateWith: ref.op,
-  })._output(0) as Tensor;
+  return graph
+    .createOp({
+      type: "Identity",
+      name: graph.uniqueName("read"),
+      nameIsUnique: true,
+      inputs: [ref],
+      outputs: [{ dtype: ref.dtype, shape: ref.shape }],
+      attrs: { T: ref.dtype },
+      attrsOwned: true,
+      colocateWith: ref.op,
+    })
+    ._output(0) as Tensor;
 }
 
 /** TF 1.15's `assign(ref, value, validate_shape=None, use_locking=None, name=None)`. */
