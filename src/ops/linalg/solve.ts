@@ -188,6 +188,12 @@ registerOp({
   },
 });
 
+/** The shape functions of `MatrixSolve` and `MatrixTriangularSolve` (`MatrixSolveShapeFn`). */
+function solveShapes(op: ShapeInferenceOp): TensorShape[] {
+  const [m, r] = op.inputs.map((t) => t.shape) as [TensorShape, TensorShape];
+  return [solveShape(new ShapeInference(op.name, op.type, [m, r]), m, r)];
+}
+
 registerOp({
   type: "MatrixSolve",
   opDef: {
@@ -223,10 +229,7 @@ registerOp({
     }
     return [tfc.tensor(out, (rhs as tfc.Tensor).shape, "float32")];
   },
-  inferShapes: (op: ShapeInferenceOp) => {
-    const [m, r] = op.inputs.map((t) => t.shape) as [TensorShape, TensorShape];
-    return [solveShape(new ShapeInference(op.name, op.type, [m, r]), m, r)];
-  },
+  inferShapes: solveShapes,
 });
 
 registerOp({
@@ -264,10 +267,7 @@ registerOp({
     }
     return [tfc.tensor(out, (rhs as tfc.Tensor).shape, "float32")];
   },
-  inferShapes: (op: ShapeInferenceOp) => {
-    const [m, r] = op.inputs.map((t) => t.shape) as [TensorShape, TensorShape];
-    return [solveShape(new ShapeInference(op.name, op.type, [m, r]), m, r)];
-  },
+  inferShapes: solveShapes,
 });
 
 registerOp({
