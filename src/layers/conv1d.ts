@@ -4,26 +4,18 @@ import {
   declare,
   defineParams,
   keywordOnlyAfter,
-  opt,
-  req,
-  tensorKind,
   type CallArgs,
   type OptionsOf,
 } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
-import { applyFunctional, reuseKind, type ApplyOptions } from "./base.js";
-import { Conv, CONV_ARGS, CONV_PARAMS } from "./conv_base.js";
+import { applyFunctional, type ApplyOptions } from "./base.js";
+import { Conv, CONV_ARGS, CONV_FN_PARAMS, CONV_PARAMS } from "./conv_base.js";
 
 /** TF 1.15's `Conv1D(filters, kernel_size, strides, …, trainable, name, **kwargs)`. */
 const CONV1D_P = keywordOnlyAfter(defineParams("layers.Conv1D", CONV_PARAMS), CONV_ARGS.length);
 
 /** TF 1.15's `conv1d(inputs, filters, kernel_size, strides, …, trainable, name, reuse)`. */
-const CONV1D_FN_PARAMS = [
-  req("inputs", tensorKind),
-  ...CONV_ARGS,
-  opt("reuse", reuseKind),
-] as const;
-const CONV1D_FN_P = defineParams("layers.conv1d", CONV1D_FN_PARAMS);
+const CONV1D_FN_P = defineParams("layers.conv1d", CONV_FN_PARAMS);
 
 /** The options object of {@link Conv1D}. */
 export type Conv1DLayerOptions = OptionsOf<typeof CONV_PARAMS>;
@@ -81,7 +73,7 @@ declare(Conv1D, CONV1D_P);
  * h.shape.toString(); // ==> (?, 36, 64)
  * ```
  */
-export const conv1d = declare((...args: CallArgs<typeof CONV1D_FN_PARAMS>): Tensor => {
+export const conv1d = declare((...args: CallArgs<typeof CONV_FN_PARAMS>): Tensor => {
   const { inputs, reuse, ...a } = CONV1D_FN_P.parse(args);
   return applyFunctional(inputs, () => new Conv1D({ ...a, scope: a.name ?? null, reuse }));
 }, CONV1D_FN_P);

@@ -4,26 +4,25 @@ import {
   declare,
   defineParams,
   keywordOnlyAfter,
-  opt,
-  req,
-  tensorKind,
   type CallArgs,
   type OptionsOf,
 } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
-import { applyFunctional, reuseKind, type ApplyOptions } from "./base.js";
-import { Conv, CONV_ARGS, CONV_PARAMS, type ConvArgs, type ConvParamList } from "./conv_base.js";
+import { applyFunctional, type ApplyOptions } from "./base.js";
+import {
+  Conv,
+  CONV_ARGS,
+  CONV_FN_PARAMS,
+  CONV_PARAMS,
+  type ConvArgs,
+  type ConvParamList,
+} from "./conv_base.js";
 
 /** TF 1.15's `Conv2D(filters, kernel_size, strides, …, trainable, name, **kwargs)`. */
 const CONV2D_P = keywordOnlyAfter(defineParams("layers.Conv2D", CONV_PARAMS), CONV_ARGS.length);
 
 /** TF 1.15's `conv2d(inputs, filters, kernel_size, strides, …, trainable, name, reuse)`. */
-const CONV2D_FN_PARAMS = [
-  req("inputs", tensorKind),
-  ...CONV_ARGS,
-  opt("reuse", reuseKind),
-] as const;
-const CONV2D_FN_P = defineParams("layers.conv2d", CONV2D_FN_PARAMS);
+const CONV2D_FN_P = defineParams("layers.conv2d", CONV_FN_PARAMS);
 
 /** The options object of {@link Conv2D}. */
 export type Conv2DLayerOptions = OptionsOf<typeof CONV_PARAMS>;
@@ -89,7 +88,7 @@ declare(Conv2D, CONV2D_P);
  * h.shape.toString(); // ==> (?, 32, 32, 16)
  * ```
  */
-export const conv2d = declare((...args: CallArgs<typeof CONV2D_FN_PARAMS>): Tensor => {
+export const conv2d = declare((...args: CallArgs<typeof CONV_FN_PARAMS>): Tensor => {
   const { inputs, reuse, ...a } = CONV2D_FN_P.parse(args);
   return applyFunctional(inputs, () => new Conv2D({ ...a, scope: a.name ?? null, reuse }));
 }, CONV2D_FN_P);

@@ -13,6 +13,7 @@ import {
   opt,
   req,
   stringKind,
+  tensorKind,
   type ArgsOf,
   type Param,
   type ParamList,
@@ -28,28 +29,43 @@ import {
   normalizeDataFormat,
   normalizePadding,
   normalizeTuple,
+  reuseKind,
 } from "./base.js";
 import { getActivation } from "./activations.js";
 
 /**
- * What TF 1.15's `Conv1D` and `Conv2D` (and their functional forms) share, in its order:
- * `filters`, `kernelSize` (an int or one per spatial axis), `strides` (1), `padding`
- * (`"valid"` or `"same"`, any case; also `"causal"` in 1-D), `dataFormat`
- * (`"channels_last"` or `"channels_first"`), `dilationRate` (1), then the kernel layers'
- * activation, bias, initializers, regularizers and constraints.
+ * The arguments every TF 1.15 convolution layer starts with: `filters`, `kernelSize` (an int
+ * or one per spatial axis), `strides` (1), `padding` (`"valid"` or `"same"`, any case; also
+ * `"causal"` in 1-D) and `dataFormat` (`"channels_last"` or `"channels_first"`).
  */
-export const CONV_ARGS = [
+export const CONV_SHAPE_ARGS = [
   req("filters", numberKind),
   req("kernelSize", intOrIntsKind),
   opt("strides", intOrIntsKind),
   opt("padding", stringKind),
   opt("dataFormat", stringKind),
+] as const;
+
+/**
+ * What TF 1.15's `Conv1D` and `Conv2D` (and their functional forms) share, in its order:
+ * {@link CONV_SHAPE_ARGS}, `dilationRate` (1), then the kernel layers' activation, bias,
+ * initializers, regularizers and constraints.
+ */
+export const CONV_ARGS = [
+  ...CONV_SHAPE_ARGS,
   opt("dilationRate", intOrIntsKind),
   ...KERNEL_LAYER_ARGS,
 ] as const;
 
 /** {@link CONV_ARGS} then the keyword arguments every layer class takes. */
 export const CONV_PARAMS = [...CONV_ARGS, ...LAYER_KWARGS] as const;
+
+/** `conv1d(inputs, filters, kernel_size, …, trainable, name, reuse)`, and `conv2d`'s. */
+export const CONV_FN_PARAMS = [
+  req("inputs", tensorKind),
+  ...CONV_ARGS,
+  opt("reuse", reuseKind),
+] as const;
 
 /** The parsed arguments of a convolution layer with a single `kernel`. */
 export type ConvArgs = ArgsOf<typeof CONV_PARAMS>;

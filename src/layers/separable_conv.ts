@@ -10,11 +10,9 @@ import {
   defineParams,
   intKind,
   keywordOnlyAfter,
-  numberKind,
   opt,
   optNullable,
   req,
-  stringKind,
   tensorKind,
   type ArgsOf,
   type CallArgs,
@@ -33,7 +31,7 @@ import {
   type ApplyOptions,
 } from "./base.js";
 import { activationKind } from "./activations.js";
-import { ConvBase } from "./conv_base.js";
+import { CONV_SHAPE_ARGS, ConvBase } from "./conv_base.js";
 
 /**
  * What the separable convolution layers share, in TF 1.15's order: `filters`, `kernelSize`,
@@ -42,11 +40,7 @@ import { ConvBase } from "./conv_base.js";
  * initializers, regularizers and constraints.
  */
 const SEPARABLE_ARGS = [
-  req("filters", numberKind),
-  req("kernelSize", intOrIntsKind),
-  opt("strides", intOrIntsKind),
-  opt("padding", stringKind),
-  opt("dataFormat", stringKind),
+  ...CONV_SHAPE_ARGS,
   opt("dilationRate", intOrIntsKind),
   opt("depthMultiplier", intKind),
   opt("activation", activationKind),
