@@ -1,24 +1,21 @@
 import type { Tensor } from "../graph/tensor.js";
 import { conv1d as nnConv1d } from "../ops/nn/conv1d.js";
-import {
-  declare,
-  defineParams,
-  keywordOnlyAfter,
-  type CallArgs,
-  type OptionsOf,
-} from "../graph/call_args.js";
+import { declare, type CallArgs } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
-import { applyFunctional, type ApplyOptions } from "./base.js";
-import { Conv, CONV_ARGS, CONV_FN_PARAMS, CONV_PARAMS } from "./conv_base.js";
+import type { ApplyOptions } from "./base.js";
+import {
+  Conv,
+  convParamLists,
+  functionalConv,
+  CONV_PARAMS,
+  type ConvLayerOptions,
+} from "./conv_base.js";
 
-/** TF 1.15's `Conv1D(filters, kernel_size, strides, …, trainable, name, **kwargs)`. */
-const CONV1D_P = keywordOnlyAfter(defineParams("layers.Conv1D", CONV_PARAMS), CONV_ARGS.length);
-
-/** TF 1.15's `conv1d(inputs, filters, kernel_size, strides, …, trainable, name, reuse)`. */
-const CONV1D_FN_P = defineParams("layers.conv1d", CONV_FN_PARAMS);
+/** TF 1.15's `Conv1D(filters, kernel_size, …, **kwargs)` and `conv1d(inputs, filters, …, reuse)`. */
+const CONV1D = convParamLists("Conv1D", "conv1d");
 
 /** The options object of {@link Conv1D}. */
-export type Conv1DLayerOptions = OptionsOf<typeof CONV_PARAMS>;
+export type Conv1DLayerOptions = ConvLayerOptions;
 
 /**
  * A 1-D convolution layer (`tf.layers.Conv1D`, for sequences `[batch, steps, channels]`):
@@ -42,7 +39,7 @@ export class Conv1D extends Conv {
   declare readonly dilationRate: [number];
 
   constructor(...args: CallArgs<typeof CONV_PARAMS>) {
-    super(1, CONV1D_P.parse(args));
+    super(1, CONV1D.layer.parse(args));
   }
 
   protected call(inputs: Tensor, _options: ApplyOptions): Tensor {
@@ -58,7 +55,7 @@ export class Conv1D extends Conv {
   }
 }
 
-declare(Conv1D, CONV1D_P);
+declare(Conv1D, CONV1D.layer);
 
 /**
  * The functional form of {@link Conv1D} (`tf.layers.conv1d`): `name` also names the
@@ -73,7 +70,4 @@ declare(Conv1D, CONV1D_P);
  * h.shape.toString(); // ==> (?, 36, 64)
  * ```
  */
-export const conv1d = declare((...args: CallArgs<typeof CONV_FN_PARAMS>): Tensor => {
-  const { inputs, reuse, ...a } = CONV1D_FN_P.parse(args);
-  return applyFunctional(inputs, () => new Conv1D({ ...a, scope: a.name ?? null, reuse }));
-}, CONV1D_FN_P);
+export const conv1d = functionalConv(CONV1D.fn, (options) => new Conv1D(options));

@@ -1,31 +1,23 @@
 import type { Tensor } from "../graph/tensor.js";
 import { conv2d as nnConv2d } from "../ops/nn/conv.js";
-import {
-  declare,
-  defineParams,
-  keywordOnlyAfter,
-  type CallArgs,
-  type OptionsOf,
-} from "../graph/call_args.js";
+import { declare, type CallArgs } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
-import { applyFunctional, type ApplyOptions } from "./base.js";
+import type { ApplyOptions } from "./base.js";
 import {
   Conv,
-  CONV_ARGS,
-  CONV_FN_PARAMS,
+  convParamLists,
+  functionalConv,
   CONV_PARAMS,
   type ConvArgs,
   type ConvParamList,
+  type ConvLayerOptions,
 } from "./conv_base.js";
 
-/** TF 1.15's `Conv2D(filters, kernel_size, strides, …, trainable, name, **kwargs)`. */
-const CONV2D_P = keywordOnlyAfter(defineParams("layers.Conv2D", CONV_PARAMS), CONV_ARGS.length);
-
-/** TF 1.15's `conv2d(inputs, filters, kernel_size, strides, …, trainable, name, reuse)`. */
-const CONV2D_FN_P = defineParams("layers.conv2d", CONV_FN_PARAMS);
+/** TF 1.15's `Conv2D(filters, kernel_size, …, **kwargs)` and `conv2d(inputs, filters, …, reuse)`. */
+const CONV2D = convParamLists("Conv2D", "conv2d");
 
 /** The options object of {@link Conv2D}. */
-export type Conv2DLayerOptions = OptionsOf<typeof CONV_PARAMS>;
+export type Conv2DLayerOptions = ConvLayerOptions;
 
 /**
  * A 2-D convolution layer (`tf.layers.Conv2D`): variables `kernel`
@@ -52,7 +44,7 @@ export class Conv2D extends Conv {
    * The parameter list `new` parses: each subclass's own, as TF's `Conv2DTranspose` (which
    * extends `Conv2D`) takes no `dilation_rate`.
    */
-  protected static readonly params: ConvParamList = CONV2D_P;
+  protected static readonly params: ConvParamList = CONV2D.layer;
 
   constructor(...args: CallArgs<typeof CONV_PARAMS>) {
     const P = (new.target as typeof Conv2D).params;
@@ -73,7 +65,7 @@ export class Conv2D extends Conv {
   }
 }
 
-declare(Conv2D, CONV2D_P);
+declare(Conv2D, CONV2D.layer);
 
 /**
  * The functional form of {@link Conv2D} (`tf.layers.conv2d`): `name` also names the
@@ -88,7 +80,4 @@ declare(Conv2D, CONV2D_P);
  * h.shape.toString(); // ==> (?, 32, 32, 16)
  * ```
  */
-export const conv2d = declare((...args: CallArgs<typeof CONV_FN_PARAMS>): Tensor => {
-  const { inputs, reuse, ...a } = CONV2D_FN_P.parse(args);
-  return applyFunctional(inputs, () => new Conv2D({ ...a, scope: a.name ?? null, reuse }));
-}, CONV2D_FN_P);
+export const conv2d = functionalConv(CONV2D.fn, (options) => new Conv2D(options));

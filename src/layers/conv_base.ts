@@ -9,17 +9,23 @@ import { add } from "../ops/math/binary.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
 import {
+  declare,
+  defineParams,
+  keywordOnlyAfter,
   numberKind,
   opt,
   req,
   stringKind,
   tensorKind,
   type ArgsOf,
+  type CallArgs,
+  type OptionsOf,
   type Param,
   type ParamList,
 } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
 import {
+  applyFunctional,
   dimAt,
   InputSpec,
   intOrIntsKind,
@@ -66,6 +72,37 @@ export const CONV_FN_PARAMS = [
   ...CONV_ARGS,
   opt("reuse", reuseKind),
 ] as const;
+
+/** The options object of a convolution layer with a single `kernel`. */
+export type ConvLayerOptions = OptionsOf<typeof CONV_PARAMS>;
+
+/**
+ * TF 1.15's parameter lists of the convolution class `layers.<className>` (keyword-only
+ * after its own arguments) and of its functional form `layers.<fnName>`.
+ */
+export function convParamLists(
+  className: string,
+  fnName: string,
+): { layer: ParamList<typeof CONV_PARAMS>; fn: ParamList<typeof CONV_FN_PARAMS> } {
+  return {
+    layer: keywordOnlyAfter(defineParams(`layers.${className}`, CONV_PARAMS), CONV_ARGS.length),
+    fn: defineParams(`layers.${fnName}`, CONV_FN_PARAMS),
+  };
+}
+
+/**
+ * The functional form of a convolution class, declared with `P`: `name` also names the
+ * variable scope, and `reuse: true` shares the variables of an earlier layer of that name.
+ */
+export function functionalConv(
+  P: ParamList<typeof CONV_FN_PARAMS>,
+  make: (options: ConvLayerOptions) => Layer,
+): (...args: CallArgs<typeof CONV_FN_PARAMS>) => Tensor {
+  return declare((...args: CallArgs<typeof CONV_FN_PARAMS>): Tensor => {
+    const { inputs, reuse, ...a } = P.parse(args);
+    return applyFunctional(inputs, () => make({ ...a, scope: a.name ?? null, reuse }));
+  }, P);
+}
 
 /** The parsed arguments of a convolution layer with a single `kernel`. */
 export type ConvArgs = ArgsOf<typeof CONV_PARAMS>;
