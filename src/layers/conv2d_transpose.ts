@@ -10,10 +10,8 @@ import {
   declare,
   defineParams,
   keywordOnlyAfter,
-  numberKind,
   opt,
   req,
-  stringKind,
   tensorKind,
   type CallArgs,
   type OptionsOf,
@@ -23,26 +21,19 @@ import {
 import type { Variable } from "../variables/variable.js";
 import {
   applyFunctional,
-  intOrIntsKind,
   KERNEL_LAYER_ARGS,
   LAYER_KWARGS,
   reuseKind,
   type ApplyOptions,
 } from "./base.js";
 import { Conv2D } from "./conv2d.js";
+import { CONV_SHAPE_ARGS } from "./conv_base.js";
 
 /**
  * What `tf.layers.Conv2DTranspose` and `tf.layers.conv2dTranspose` share, in TF 1.15's
  * order (no `dilation_rate`, which TF's v1 layer does not take).
  */
-const CONV2D_T_ARGS = [
-  req("filters", numberKind),
-  req("kernelSize", intOrIntsKind),
-  opt("strides", intOrIntsKind),
-  opt("padding", stringKind),
-  opt("dataFormat", stringKind),
-  ...KERNEL_LAYER_ARGS,
-] as const;
+const CONV2D_T_ARGS = [...CONV_SHAPE_ARGS, ...KERNEL_LAYER_ARGS] as const;
 
 /** TF 1.15's `Conv2DTranspose(filters, kernel_size, strides, …, trainable, name, **kwargs)`. */
 const CONV2D_T_PARAMS = [...CONV2D_T_ARGS, ...LAYER_KWARGS] as const;

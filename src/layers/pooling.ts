@@ -26,7 +26,7 @@ import {
   normalizeTuple,
   type ApplyOptions,
 } from "./base.js";
-import { convOutputLength, fourDims } from "./conv2d.js";
+import { convOutputLength, dimsOfRank } from "./conv_base.js";
 
 /**
  * What the 2-D pooling layers and functions share, in TF 1.15's order: `poolSize` and
@@ -81,7 +81,7 @@ abstract class Pooling2D extends Layer {
   }
 
   override computeOutputShape(inputShape: ShapeLike): TensorShape {
-    const dims = fourDims(inputShape);
+    const dims = dimsOfRank(inputShape, 4);
     const nchw = this.dataFormat === "channels_first";
     const [rows, cols] = (nchw ? [dims[2], dims[3]] : [dims[1], dims[2]]).map((d, i) =>
       convOutputLength(

@@ -1,11 +1,7 @@
-import { ValueError } from "../errors.js";
+import type { DType } from "../graph/dtypes.js";
 import type { Tensor } from "../graph/tensor.js";
-import { TensorShape, type ShapeLike } from "../graph/tensor_shape.js";
-import { zerosInitializer } from "../ops/init_ops.js";
 import { expandDims } from "../ops/array/expand_dims.js";
-import { pad } from "../ops/array/pad.js";
 import { squeeze } from "../ops/array/squeeze.js";
-import { biasAdd } from "../ops/nn/bias_add.js";
 import { separableConv2d as nnSeparableConv2d } from "../ops/nn/separable_conv.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
 import {
@@ -14,11 +10,9 @@ import {
   defineParams,
   intKind,
   keywordOnlyAfter,
-  numberKind,
   opt,
   optNullable,
   req,
-  stringKind,
   tensorKind,
   type ArgsOf,
   type CallArgs,
@@ -28,21 +22,16 @@ import type { Variable } from "../variables/variable.js";
 import {
   applyFunctional,
   constraintKind,
-  dimAt,
   initializerKind,
-  InputSpec,
   intOrIntsKind,
-  Layer,
   LAYER_KWARGS,
   layerNameKind,
-  normalizeDataFormat,
-  normalizeTuple,
   regularizerKind,
   reuseKind,
   type ApplyOptions,
 } from "./base.js";
-import { activationKind, getActivation } from "./activations.js";
-import { convOutputLength1D, normalizePadding1D } from "./conv1d.js";
+import { activationKind } from "./activations.js";
+import { CONV_SHAPE_ARGS, ConvBase } from "./conv_base.js";
 
 /**
  * What the separable convolution layers share, in TF 1.15's order: `filters`, `kernelSize`,
@@ -51,11 +40,7 @@ import { convOutputLength1D, normalizePadding1D } from "./conv1d.js";
  * initializers, regularizers and constraints.
  */
 const SEPARABLE_ARGS = [
-  req("filters", numberKind),
-  req("kernelSize", intOrIntsKind),
-  opt("strides", intOrIntsKind),
-  opt("padding", stringKind),
-  opt("dataFormat", stringKind),
+  ...CONV_SHAPE_ARGS,
   opt("dilationRate", intOrIntsKind),
   opt("depthMultiplier", intKind),
   opt("activation", activationKind),
@@ -102,89 +87,31 @@ export type SeparableConvLayerOptions = OptionsOf<typeof SEPARABLE_PARAMS>;
  * `depthwise_kernel` (`[...kernelSize, inChannels, depthMultiplier]`), `pointwise_kernel`
  * (`[1, ..., inChannels * depthMultiplier, filters]`) and `bias` (`[filters]`).
  */
-abstract class SeparableConv extends Layer {
-  readonly filters: number;
-  readonly kernelSize: number[];
-  readonly strides: number[];
-  readonly padding: "valid" | "same" | "causal";
-  readonly dataFormat: "channels_last" | "channels_first";
-  readonly dilationRate: number[];
+abstract class SeparableConv extends ConvBase {
   readonly depthMultiplier: number;
-  readonly activation: ((x: Tensor) => Tensor) | null;
-  readonly useBias: boolean;
   readonly depthwiseInitializer: Initializer | InitializerFunction | null;
   readonly pointwiseInitializer: Initializer | InitializerFunction | null;
-  readonly biasInitializer: Initializer | InitializerFunction | null;
   readonly depthwiseRegularizer: Regularizer | null;
   readonly pointwiseRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
   readonly depthwiseConstraint: Constraint | null;
   readonly pointwiseConstraint: Constraint | null;
-  readonly biasConstraint: Constraint | null;
   /** The depthwise filter, once built. */
   depthwiseKernel: Variable | null = null;
   /** The 1×1 filter mixing channels, once built. */
   pointwiseKernel: Variable | null = null;
-  /** The bias, once built (`null` without `useBias`). */
-  bias: Variable | null = null;
-  private readonly rank: number;
 
   protected constructor(rank: number, a: ArgsOf<typeof SEPARABLE_PARAMS>) {
-    // Checked before the layer takes its name, so that bad arguments leave the graph as it was.
-    const activation = getActivation(a.activation);
-    if (!Number.isInteger(a.filters) || a.filters <= 0) {
-      throw new ValueError(`filters must be a positive integer, got ${String(a.filters)}`);
-    }
-    const kernelSize = normalizeTuple(a.kernelSize, rank, "kernel_size");
-    const strides = normalizeTuple(a.strides ?? 1, rank, "strides");
-    const padding = normalizePadding1D(a.padding);
-    if (padding === "causal" && rank !== 1) {
-      throw new ValueError(
-        `The \`padding\` argument must be one of "valid", "same" (or "causal", only for \`Conv1D). Received: ${String(a.padding)}`,
-      );
-    }
-    const dataFormat = normalizeDataFormat(a.dataFormat);
-    const dilationRate = normalizeTuple(a.dilationRate ?? 1, rank, "dilation_rate");
-    super({
-      trainable: a.trainable,
-      name: a.name,
-      dtype: a.dtype,
-      activityRegularizer: a.activityRegularizer,
-      scope: a.scope,
-      reuse: a.reuse,
-    });
-    this.rank = rank;
-    this.filters = a.filters;
-    this.kernelSize = kernelSize;
-    this.strides = strides;
-    this.padding = padding;
-    this.dataFormat = dataFormat;
-    this.dilationRate = dilationRate;
+    super(rank, a);
     this.depthMultiplier = a.depthMultiplier ?? 1;
-    this.activation = activation;
-    this.useBias = a.useBias ?? true;
     this.depthwiseInitializer = a.depthwiseInitializer ?? null;
     this.pointwiseInitializer = a.pointwiseInitializer ?? null;
-    this.biasInitializer = a.biasInitializer === undefined ? zerosInitializer() : a.biasInitializer;
     this.depthwiseRegularizer = a.depthwiseRegularizer ?? null;
     this.pointwiseRegularizer = a.pointwiseRegularizer ?? null;
-    this.biasRegularizer = a.biasRegularizer ?? null;
     this.depthwiseConstraint = a.depthwiseConstraint ?? null;
     this.pointwiseConstraint = a.pointwiseConstraint ?? null;
-    this.biasConstraint = a.biasConstraint ?? null;
-    this.inputSpec = new InputSpec({ ndim: rank + 2 });
   }
 
-  protected get channelAxis(): number {
-    return this.dataFormat === "channels_first" ? 1 : -1;
-  }
-
-  protected override build(inputShape: TensorShape): void {
-    const channels = dimAt(inputShape, this.channelAxis);
-    if (channels === null) {
-      throw new ValueError("The channel dimension of the inputs should be defined. Found `None`.");
-    }
-    const dtype = this.dtype ?? "float32";
+  protected buildKernels(channels: number, dtype: DType): void {
     this.depthwiseKernel = this.addWeight(
       "depthwise_kernel",
       [...this.kernelSize, channels, this.depthMultiplier],
@@ -192,7 +119,6 @@ abstract class SeparableConv extends Layer {
         initializer: this.depthwiseInitializer,
         regularizer: this.depthwiseRegularizer,
         constraint: this.depthwiseConstraint,
-        trainable: true,
         dtype,
       },
     );
@@ -203,41 +129,8 @@ abstract class SeparableConv extends Layer {
         initializer: this.pointwiseInitializer,
         regularizer: this.pointwiseRegularizer,
         constraint: this.pointwiseConstraint,
-        trainable: true,
         dtype,
       },
-    );
-    if (this.useBias) {
-      this.bias = this.addWeight("bias", [this.filters], {
-        initializer: this.biasInitializer,
-        regularizer: this.biasRegularizer,
-        constraint: this.biasConstraint,
-        trainable: true,
-        dtype,
-      });
-    }
-    this.inputSpec = new InputSpec({ ndim: this.rank + 2, axes: { [this.channelAxis]: channels } });
-  }
-
-  override computeOutputShape(inputShape: ShapeLike): TensorShape {
-    const shape = TensorShape.from(inputShape);
-    const n = this.rank + 2;
-    const dims = shape.dims ?? new Array<null>(n).fill(null);
-    if (dims.length !== n) throw new ValueError(`Shape ${shape.toString()} must have rank ${n}`);
-    const first = this.dataFormat === "channels_first";
-    const spatial = (first ? dims.slice(2) : dims.slice(1, n - 1)).map((d, i) =>
-      convOutputLength1D(
-        d ?? null,
-        this.kernelSize[i] as number,
-        this.padding,
-        this.strides[i] as number,
-        this.dilationRate[i] as number,
-      ),
-    );
-    return new TensorShape(
-      first
-        ? [dims[0] ?? null, this.filters, ...spatial]
-        : [dims[0] ?? null, ...spatial, this.filters],
     );
   }
 }
@@ -266,7 +159,7 @@ export class SeparableConv2D extends SeparableConv {
   protected call(inputs: Tensor, _options: ApplyOptions): Tensor {
     const nchw = this.dataFormat === "channels_first";
     const [sh, sw] = this.strides as [number, number];
-    let outputs = nnSeparableConv2d(
+    const outputs = nnSeparableConv2d(
       inputs,
       this.depthwiseKernel as Variable,
       this.pointwiseKernel as Variable,
@@ -274,10 +167,7 @@ export class SeparableConv2D extends SeparableConv {
       this.padding === "same" ? "SAME" : "VALID",
       { rate: this.dilationRate, dataFormat: nchw ? "NCHW" : "NHWC" },
     );
-    if (this.bias !== null) {
-      outputs = biasAdd(outputs, this.bias, { dataFormat: nchw ? "NCHW" : "NHWC" });
-    }
-    return this.activation === null ? outputs : this.activation(outputs);
+    return this.biasAndActivation(outputs);
   }
 }
 
@@ -306,40 +196,21 @@ export class SeparableConv1D extends SeparableConv {
   protected call(inputs: Tensor, _options: ApplyOptions): Tensor {
     const ncw = this.dataFormat === "channels_first";
     const s = this.strides[0] as number;
-    if (this.padding === "causal") {
-      const left = (this.dilationRate[0] as number) * ((this.kernelSize[0] as number) - 1);
-      inputs = pad(
-        inputs,
-        ncw
-          ? [
-              [0, 0],
-              [0, 0],
-              [left, 0],
-            ]
-          : [
-              [0, 0],
-              [left, 0],
-              [0, 0],
-            ],
-      );
-    }
     const spatialStart = ncw ? 2 : 1;
-    const x = expandDims(inputs, spatialStart);
+    const x = expandDims(this.causalPad(inputs), spatialStart);
     const depthwise = expandDims(this.depthwiseKernel as Variable, 0);
     const pointwise = expandDims(this.pointwiseKernel as Variable, 0);
-    let outputs = nnSeparableConv2d(
+    const outputs = nnSeparableConv2d(
       x,
       depthwise,
       pointwise,
       ncw ? [1, 1, s, s] : [1, s, s, 1],
+      // "causal" is "valid" on the padded inputs.
       this.padding === "same" ? "SAME" : "VALID",
       { rate: [1, this.dilationRate[0] as number], dataFormat: ncw ? "NCHW" : "NHWC" },
     );
-    if (this.bias !== null) {
-      outputs = biasAdd(outputs, this.bias, { dataFormat: ncw ? "NCHW" : "NHWC" });
-    }
-    outputs = squeeze(outputs, [spatialStart]);
-    return this.activation === null ? outputs : this.activation(outputs);
+    // The bias goes on before the height of 1 is squeezed out, as in TF.
+    return this.activate(squeeze(this.addBias(outputs), [spatialStart]));
   }
 }
 
