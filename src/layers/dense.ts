@@ -87,8 +87,13 @@ export class Dense extends Layer {
 
   constructor(...args: CallArgs<typeof DENSE_PARAMS>) {
     const a = DENSE_P.parse(args);
-    // Before the layer takes its name, so that a bad activation leaves the graph as it was.
+    // Before the layer takes its name, so that a bad activation or `units` leaves the graph
+    // as it was.
     const activation = getActivation(a.activation);
+    const units = a.units;
+    if (!Number.isInteger(units) || units <= 0) {
+      throw new ValueError(`units must be a positive integer, got ${String(units)}`);
+    }
     super({
       trainable: a.trainable,
       name: a.name,
@@ -97,10 +102,6 @@ export class Dense extends Layer {
       scope: a.scope,
       reuse: a.reuse,
     });
-    const units = a.units;
-    if (!Number.isInteger(units) || units <= 0) {
-      throw new ValueError(`units must be a positive integer, got ${String(units)}`);
-    }
     this.units = units;
     this.activation = activation;
     this.useBias = a.useBias ?? true;

@@ -184,5 +184,7 @@ describe("tf.layers.dense", () => {
   test("a non-integer or non-positive unit count is a ValueError", () => {
     expect(() => new tf.layers.Dense(0)).toThrow(tf.errors.ValueError);
     expect(() => new tf.layers.Dense(1.5)).toThrow(tf.errors.ValueError);
+    // Refused before the layer takes a name: the next one is still `dense`.
+    expect(tf.layers.dense(tf.zeros([1, 2]), 3).name).toBe("dense/BiasAdd:0");
   });
 });
