@@ -140,8 +140,9 @@ function atomically(
 
 /**
  * How many frames above the public entry a variable keeps for "Originally defined at:".
- * A capture costs about 0.4 µs a frame, and the frames stay alive with the variable, so
- * this is the largest part of creating one when it is large. Six reach five user frames
+ * A capture costs about 2 µs for its first frame and 0.45 µs for each further one (V8
+ * decodes every optimized frame it walks), and the frames stay alive with the variable, so
+ * this is the largest part of creating one. Six reach five user frames
  * from plain calls (TensorFlow shows five), and four from inside nested `variableScope`s
  * (each level puts one frame of scopeflow's, `variableScope`'s, between the user's).
  */
