@@ -1117,12 +1117,7 @@ export const auc = metricFunction("metrics.auc", AUC_PARAMS, (a) =>
       if (!SUMMATION_METHODS.includes(summationMethod)) {
         throw new ValueError(`Invalid summation_method: ${summationMethod}`);
       }
-      const { values, updates } = confusionAtThresholds(
-        a.labels,
-        a.predictions,
-        thresholds,
-        a.weights,
-      );
+      const counts = confusionAtThresholds(a.labels, a.predictions, thresholds, a.weights);
       const epsilon = 1.0e-6;
       const interpolatePrAuc = (tp: Tensor, fp: Tensor, fn: Tensor): Tensor => {
         const [tpHead, tpTail] = headTail(tp, numThresholds);
@@ -1155,7 +1150,7 @@ export const auc = metricFunction("metrics.auc", AUC_PARAMS, (a) =>
           { name: "interpolate_pr_auc" },
         );
       };
-      const computeAuc = (tp: Tensor, fn: Tensor, tn: Tensor, fp: Tensor, name: string): Tensor => {
+      const computeAuc: FromCounts = (tp, fn, tn, fp, name) => {
         if (curve === "PR" && summationMethod === "careful_interpolation") {
           return interpolatePrAuc(tp, fp, fn);
         }
@@ -1185,27 +1180,39 @@ export const auc = metricFunction("metrics.auc", AUC_PARAMS, (a) =>
         else height = pythonOperator("truediv", pythonOperator("add", yHead, yTail), 2.0);
         return reduceSum(multiply(dx, height), { name });
       };
-      const value = aggregate(a.metricsCollections, () =>
-        computeAuc(
-          values.tp as Tensor,
-          values.fn as Tensor,
-          values.tn as Tensor,
-          values.fp as Tensor,
-          "value",
-        ),
-      );
-      const updateOp = computeAuc(
-        updates.tp as Tensor,
-        updates.fn as Tensor,
-        updates.tn as Tensor,
-        updates.fp as Tensor,
-        "update_op",
-      );
-      addTo(a.updatesCollections, updateOp);
-      return [value, updateOp];
+      return fromConfusion(counts, computeAuc, a.metricsCollections, a.updatesCollections);
     },
   ),
 );
+
+/** Computes a threshold metric from its confusion counts (`tp`, `fn`, `tn`, `fp`). */
+type FromCounts = (tp: Tensor, fn: Tensor, tn: Tensor, fp: Tensor, name: string) => Tensor;
+
+/**
+ * A threshold metric's `[value, update_op]`: `compute` over the confusion counts as read
+ * (`value`, added to `metricsCollections`), then over their updates (`update_op`, added to
+ * `updatesCollections`).
+ */
+function fromConfusion(
+  counts: ReturnType<typeof confusionAtThresholds>,
+  compute: FromCounts,
+  metricsCollections: readonly string[] | null | undefined,
+  updatesCollections: readonly string[] | null | undefined,
+): MetricResult {
+  const { values: v, updates: u } = counts;
+  const value = aggregate(metricsCollections, () =>
+    compute(v.tp as Tensor, v.fn as Tensor, v.tn as Tensor, v.fp as Tensor, "value"),
+  );
+  const updateOp = compute(
+    u.tp as Tensor,
+    u.fn as Tensor,
+    u.tn as Tensor,
+    u.fp as Tensor,
+    "update_op",
+  );
+  addTo(updatesCollections, updateOp);
+  return [value, updateOp];
+}
 
 /** The `numThresholds` thresholds of the sensitivity/specificity metrics, with the ends. */
 function evenThresholds(numThresholds: number, last: number): number[] {
@@ -1245,13 +1252,8 @@ export const sensitivityAtSpecificity = metricFunction(
       (): MetricResult => {
         const kepsilon = 1e-7;
         const thresholds = evenThresholds(a.numThresholds ?? 200, 1.0 + kepsilon);
-        const { values, updates } = confusionAtThresholds(
-          a.labels,
-          a.predictions,
-          thresholds,
-          a.weights,
-        );
-        const compute = (tp: Tensor, tn: Tensor, fp: Tensor, fn: Tensor, name: string) => {
+        const counts = confusionAtThresholds(a.labels, a.predictions, thresholds, a.weights);
+        const compute: FromCounts = (tp, fn, tn, fp, name) => {
           const specificities = div(
             tn,
             pythonOperator("add", pythonOperator("add", tn, fp), kepsilon),
@@ -1268,24 +1270,7 @@ export const sensitivityAtSpecificity = metricFunction(
             name,
           );
         };
-        const value = aggregate(a.metricsCollections, () =>
-          compute(
-            values.tp as Tensor,
-            values.tn as Tensor,
-            values.fp as Tensor,
-            values.fn as Tensor,
-            "value",
-          ),
-        );
-        const updateOp = compute(
-          updates.tp as Tensor,
-          updates.tn as Tensor,
-          updates.fp as Tensor,
-          updates.fn as Tensor,
-          "update_op",
-        );
-        addTo(a.updatesCollections, updateOp);
-        return [value, updateOp];
+        return fromConfusion(counts, compute, a.metricsCollections, a.updatesCollections);
       },
     );
   },
@@ -1320,13 +1305,8 @@ export const specificityAtSensitivity = metricFunction(
       (): MetricResult => {
         const kepsilon = 1e-7;
         const thresholds = evenThresholds(a.numThresholds ?? 200, 1.0 - kepsilon);
-        const { values, updates } = confusionAtThresholds(
-          a.labels,
-          a.predictions,
-          thresholds,
-          a.weights,
-        );
-        const compute = (tp: Tensor, tn: Tensor, fp: Tensor, fn: Tensor, name: string) => {
+        const counts = confusionAtThresholds(a.labels, a.predictions, thresholds, a.weights);
+        const compute: FromCounts = (tp, fn, tn, fp, name) => {
           const sensitivities = div(
             tp,
             pythonOperator("add", pythonOperator("add", tp, fn), kepsilon),
@@ -1347,24 +1327,7 @@ export const specificityAtSensitivity = metricFunction(
             name,
           );
         };
-        const value = aggregate(a.metricsCollections, () =>
-          compute(
-            values.tp as Tensor,
-            values.tn as Tensor,
-            values.fp as Tensor,
-            values.fn as Tensor,
-            "value",
-          ),
-        );
-        const updateOp = compute(
-          updates.tp as Tensor,
-          updates.tn as Tensor,
-          updates.fp as Tensor,
-          updates.fn as Tensor,
-          "update_op",
-        );
-        addTo(a.updatesCollections, updateOp);
-        return [value, updateOp];
+        return fromConfusion(counts, compute, a.metricsCollections, a.updatesCollections);
       },
     );
   },
