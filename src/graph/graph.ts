@@ -8,7 +8,7 @@ import {
 } from "./control_flow.js";
 import type { DType } from "./dtypes.js";
 import { flat, nameFromScopeName } from "./names.js";
-import { countOf, NameCounts, type NameEntry } from "./name_counts.js";
+import { NameCounts, NameNode } from "./name_counts.js";
 import { isNullMerge, mergeDevice, type DeviceSpecParts } from "./device.js";
 import { Operation, type AttrValue } from "./operation.js";
 import { pyRepr, pyTypeName } from "./pyformat.js";
@@ -173,9 +173,9 @@ const CLEARED_CONTROL: readonly ControlFrame[] = Object.freeze([{ inputs: null, 
  * without allocating a closure each (building a variable makes a dozen): an `Operation`
  * (created: remove it), an array (a collection: pop its last item), and a name's use
  * count, as three entries: its previous count (`-1` for unused), the name's last part,
- * then the map of names it is in (see {@link NameCounts}).
+ * then the node of names it is in (see {@link NameCounts}).
  */
-type UndoEntry = (() => void) | Operation | unknown[] | Map<string, NameEntry> | string | number;
+type UndoEntry = (() => void) | Operation | unknown[] | NameNode | string | number;
 
 /** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
 const TF_PRIVATE_ATTRS: ReadonlySet<string> = new Set(["_class"]);
@@ -352,8 +352,8 @@ export class Graph {
   uniqueName(name: string, markAsUsed = true): string {
     const stack = this._nameStack;
     const names = this.namesInUse;
-    let key = name.toLowerCase();
-    let under: Map<string, NameEntry> | undefined = names.namesUnder(stack, markAsUsed);
+    let key = names.lower(name);
+    let under: NameNode | undefined = names.namesUnder(stack, markAsUsed);
     const slash = key.lastIndexOf("/");
     if (slash >= 0 && under !== undefined) {
       // A name with `/` in it ("a/b") is counted where its whole name puts it.
@@ -362,12 +362,12 @@ export class Graph {
     }
     if (stack) name = `${stack}/${name}`;
     if (under === undefined) return flat(name);
-    const previous = countOf(under.get(key));
+    const previous = names.countIn(under, key);
     let i = previous ?? 0;
     if (markAsUsed) this.setNameUse(under, key, i + 1);
     if (i > 0) {
       const base = key;
-      while (countOf(under.get(key)) !== undefined) {
+      while (names.countIn(under, key) !== undefined) {
         key = `${base}_${i}`;
         i += 1;
       }
@@ -378,7 +378,7 @@ export class Graph {
   }
 
   /** Sets the use count of the name `key` in the map of names `under` (journaled). */
-  private setNameUse(under: Map<string, NameEntry>, key: string, count: number): void {
+  private setNameUse(under: NameNode, key: string, count: number): void {
     const before = this.namesInUse.setCount(under, key, count);
     if (this.undoLog !== null) this.undoLog.push(before, key, under);
   }
@@ -807,11 +807,11 @@ export class Graph {
   markNameUsed(name: string): void {
     const key = name.toLowerCase();
     const slash = key.lastIndexOf("/");
-    const under = this.namesInUse.namesUnder("", true) as Map<string, NameEntry>;
+    const under = this.namesInUse.namesUnder("", true) as NameNode;
     const parent =
       slash < 0 ? under : (this.namesInUse.walk(under, key.slice(0, slash), true) as typeof under);
     const leaf = key.slice(slash + 1);
-    if (countOf(parent.get(leaf)) !== undefined) return;
+    if (this.namesInUse.countIn(parent, leaf) !== undefined) return;
     this.setNameUse(parent, leaf, 1);
   }
 
@@ -1011,9 +1011,9 @@ export class Graph {
     const entry = log.pop();
     if (typeof entry === "function") {
       entry();
-    } else if (entry instanceof Map) {
+    } else if (entry instanceof NameNode) {
       const key = log.pop() as string;
-      this.namesInUse.restoreCount(entry as Map<string, NameEntry>, key, log.pop() as number);
+      this.namesInUse.restoreCount(entry, key, log.pop() as number);
     } else if (Array.isArray(entry)) {
       entry.pop();
     } else if (entry instanceof Operation) {

@@ -6,15 +6,79 @@ import { flat } from "./names.js";
  */
 export type NameEntry = number | NameNode;
 
-interface NameNode {
+/**
+ * Up to this many names under one node are kept in a flat array of key/entry pairs, past
+ * it in a `Map`. Most nodes hold one to four (a variable's `initializer`, `assign`, `read`):
+ * a `Map` with its table takes 190 bytes for them, the array 40 to 80.
+ */
+const FEW_NAMES = 8;
+
+/** The names made under one name (the root: under none). */
+export class NameNode {
+  /** The name's own use count; 0 when only names under it were used. */
   count: number;
-  readonly children: Map<string, NameEntry>;
+  /**
+   * The names under it: `[key, entry, key, entry, …]` while there are at most
+   * {@link FEW_NAMES}, replaced by a copy one pair longer on each new one (an array that
+   * grows by `push` reserves room for 17 more); a map beyond.
+   */
+  names: (string | NameEntry)[] | Map<string, NameEntry>;
+
+  constructor(count: number) {
+    this.count = count;
+    this.names = NO_NAMES;
+  }
 }
 
-/** The use count in `entry`, `undefined` when unused. */
-export function countOf(entry: NameEntry | undefined): number | undefined {
-  const count = typeof entry === "object" ? entry.count : entry;
-  return count === 0 ? undefined : count;
+const NO_NAMES: (string | NameEntry)[] = Object.freeze([]) as unknown as (string | NameEntry)[];
+
+/** The entry of `key` in `node`, `undefined` if none. */
+function entryOf(node: NameNode, key: string): NameEntry | undefined {
+  const names = node.names;
+  if (names instanceof Map) return names.get(key);
+  for (let i = 0; i < names.length; i += 2) {
+    if (names[i] === key) return names[i + 1] as NameEntry;
+  }
+  return undefined;
+}
+
+/** Sets the entry of `key` (new keys are flattened: see {@link flat}). */
+function setEntry(node: NameNode, key: string, entry: NameEntry): void {
+  const names = node.names;
+  if (names instanceof Map) {
+    names.set(names.has(key) ? key : flat(key), entry);
+    return;
+  }
+  const n = names.length;
+  for (let i = 0; i < n; i += 2) {
+    if (names[i] === key) {
+      names[i + 1] = entry;
+      return;
+    }
+  }
+  if (n >= 2 * FEW_NAMES) {
+    const map = new Map<string, NameEntry>();
+    for (let i = 0; i < n; i += 2) map.set(names[i] as string, names[i + 1] as NameEntry);
+    map.set(flat(key), entry);
+    node.names = map;
+    return;
+  }
+  const longer = new Array<string | NameEntry>(n + 2);
+  for (let i = 0; i < n; i++) longer[i] = names[i] as string | NameEntry;
+  longer[n] = flat(key);
+  longer[n + 1] = entry;
+  node.names = longer;
+}
+
+/** Removes `key` (a rollback of the name that added it). */
+function deleteEntry(node: NameNode, key: string): void {
+  const names = node.names;
+  if (names instanceof Map) {
+    names.delete(key);
+    return;
+  }
+  const at = names.indexOf(key);
+  if (at >= 0 && at % 2 === 0) node.names = [...names.slice(0, at), ...names.slice(at + 2)];
 }
 
 /**
@@ -23,107 +87,126 @@ export function countOf(entry: NameEntry | undefined): number | undefined {
  *
  * A tree rather than one map of whole names: a graph of 100k variables uses half a million
  * names, and a lookup among them all misses the cache at each step, where the names one
- * scope makes share a small map that stays hot. The parts are mostly the builders'
- * literals (`"read"`, `"assign"`), whose hashes are cached.
+ * scope makes share a small node that stays hot. The parts are mostly the builders'
+ * literals (`"read"`, `"assign"`), whose hashes are cached, and their lowercased forms are
+ * kept once ({@link lower}).
  *
  * Counts are set with {@link setCount}, which returns what a rollback restores; the tree's
  * nodes are never removed (a node left by a rolled-back name holds count 0: unused).
  */
 export class NameCounts {
-  private readonly root = new Map<string, NameEntry>();
+  private readonly root = new NameNode(0);
   /**
-   * The maps of the name stacks (as given, not lowercased) names were made in last, most
+   * The nodes of the name stacks (as given, not lowercased) names were made in last, most
    * recent first: building a variable goes in and out of three nested scopes, making a
    * name or two in each.
    */
   private readonly recentStacks: string[] = ["", "", ""];
-  private readonly recentMaps: (Map<string, NameEntry> | undefined)[] = [
-    this.root,
-    undefined,
-    undefined,
-  ];
+  private readonly recentNodes: (NameNode | undefined)[] = [this.root, undefined, undefined];
+  /**
+   * The last names lowercased that changed (`"Assign"` → `"assign"`), slot by length: the
+   * builders pass the same few literals again and again, and each `toLowerCase` of one
+   * makes a new string, which the tree would keep once per node it is added to.
+   */
+  private readonly lowerFrom: string[] = new Array<string>(16).fill("");
+  private readonly lowerTo: string[] = new Array<string>(16).fill("");
+
+  /** `name.toLowerCase()`, the same string for the same recent names. */
+  lower(name: string): string {
+    const slot = name.length & 15;
+    if (this.lowerFrom[slot] === name) return this.lowerTo[slot] as string;
+    const lowered = name.toLowerCase();
+    if (lowered !== name) {
+      this.lowerFrom[slot] = name;
+      this.lowerTo[slot] = lowered;
+    }
+    return lowered;
+  }
 
   /**
-   * The map of names made directly under the name stack `stack` (`""`: the top level),
+   * The node of names made directly under the name stack `stack` (`""`: the top level),
    * made with the nodes on its path when `create` (else `undefined` if none was).
    */
-  namesUnder(stack: string, create: boolean): Map<string, NameEntry> | undefined {
+  namesUnder(stack: string, create: boolean): NameNode | undefined {
     const stacks = this.recentStacks;
-    const maps = this.recentMaps;
+    const nodes = this.recentNodes;
     for (let i = 0; i < stacks.length; i++) {
-      const map = maps[i];
-      if (map !== undefined && stacks[i] === stack) {
-        if (i > 0) this.remember(stack, map, i);
-        return map;
+      const node = nodes[i];
+      if (node !== undefined && stacks[i] === stack) {
+        if (i > 0) this.remember(stack, node, i);
+        return node;
       }
     }
-    let map: Map<string, NameEntry> | undefined;
+    let node: NameNode | undefined;
     // Mostly a scope just opened inside a recent one: one step down from it.
-    for (let i = 0; i < stacks.length && map === undefined; i++) {
-      const parent = maps[i];
+    for (let i = 0; i < stacks.length && node === undefined; i++) {
+      const parent = nodes[i];
       const outer = stacks[i] as string;
       if (parent === undefined || !isChildStack(stack, outer)) continue;
       const start = outer === "" ? 0 : outer.length + 1;
-      map = childMap(parent, stack.slice(start).toLowerCase(), create);
-      if (map === undefined) return undefined;
+      node = childNode(parent, this.lower(stack.slice(start)), create);
+      if (node === undefined) return undefined;
     }
-    map ??= this.walk(this.root, stack.toLowerCase(), create);
-    if (map !== undefined) this.remember(stack, map, stacks.length - 1);
-    return map;
+    node ??= this.walk(this.root, stack.toLowerCase(), create);
+    if (node !== undefined) this.remember(stack, node, stacks.length - 1);
+    return node;
   }
 
-  /** The map of names under `path` (lowercased, `/`-separated) inside `from`. */
-  walk(
-    from: Map<string, NameEntry>,
-    path: string,
-    create: boolean,
-  ): Map<string, NameEntry> | undefined {
+  /** The node of names under `path` (lowercased, `/`-separated) inside `from`. */
+  walk(from: NameNode, path: string, create: boolean): NameNode | undefined {
     if (path === "") return from;
-    let map: Map<string, NameEntry> | undefined = from;
+    let node: NameNode | undefined = from;
     let start = 0;
-    while (map !== undefined) {
+    while (node !== undefined) {
       const slash = path.indexOf("/", start);
       const part = slash < 0 ? path.slice(start) : path.slice(start, slash);
-      map = childMap(map, part, create);
-      if (slash < 0) return map;
+      node = childNode(node, part, create);
+      if (slash < 0) return node;
       start = slash + 1;
     }
     return undefined;
   }
 
+  /** The use count of `name` (lowercased, one part) in `node`, `undefined` when unused. */
+  countIn(node: NameNode, name: string): number | undefined {
+    const entry = entryOf(node, name);
+    const count = typeof entry === "object" ? entry.count : entry;
+    return count === 0 ? undefined : count;
+  }
+
   /**
-   * Sets the count of `name` in `map` (a map {@link namesUnder} or {@link walk} gave) and
+   * Sets the count of `name` in `node` (a node {@link namesUnder} or {@link walk} gave) and
    * returns its count before (`-1`: unused), which {@link restoreCount} puts back.
    */
-  setCount(map: Map<string, NameEntry>, name: string, count: number): number {
-    const entry = map.get(name);
+  setCount(node: NameNode, name: string, count: number): number {
+    const entry = entryOf(node, name);
     if (typeof entry === "object") {
       const before = entry.count;
       entry.count = count;
       return before === 0 ? -1 : before;
     }
-    map.set(flat(name), count);
+    setEntry(node, name, count);
     return entry ?? -1;
   }
 
   /** Undoes a {@link setCount} that returned `before`. */
-  restoreCount(map: Map<string, NameEntry>, name: string, before: number): void {
-    const entry = map.get(name);
+  restoreCount(node: NameNode, name: string, before: number): void {
+    const entry = entryOf(node, name);
     if (typeof entry === "object") entry.count = before < 0 ? 0 : before;
-    else if (before < 0) map.delete(name);
-    else map.set(name, before);
+    else if (before < 0) deleteEntry(node, name);
+    else setEntry(node, name, before);
   }
 
   /** Makes `stack` the most recent, moving the entries before `from` down one. */
-  private remember(stack: string, map: Map<string, NameEntry>, from: number): void {
+  private remember(stack: string, node: NameNode, from: number): void {
     const stacks = this.recentStacks;
-    const maps = this.recentMaps;
+    const nodes = this.recentNodes;
     for (let j = from; j > 0; j--) {
       stacks[j] = stacks[j - 1] as string;
-      maps[j] = maps[j - 1];
+      nodes[j] = nodes[j - 1];
     }
     stacks[0] = stack;
-    maps[0] = map;
+    nodes[0] = node;
   }
 }
 
@@ -138,16 +221,12 @@ function isChildStack(stack: string, outer: string): boolean {
   );
 }
 
-/** The map of names under `part` in `map`, turning its count into a node when `create`. */
-function childMap(
-  map: Map<string, NameEntry>,
-  part: string,
-  create: boolean,
-): Map<string, NameEntry> | undefined {
-  const entry = map.get(part);
-  if (typeof entry === "object") return entry.children;
+/** The node of names under `part` in `node`, turning its count into a node when `create`. */
+function childNode(node: NameNode, part: string, create: boolean): NameNode | undefined {
+  const entry = entryOf(node, part);
+  if (typeof entry === "object") return entry;
   if (!create) return undefined;
-  const node: NameNode = { count: entry ?? 0, children: new Map() };
-  map.set(flat(part), node);
-  return node.children;
+  const child = new NameNode(entry ?? 0);
+  setEntry(node, part, child);
+  return child;
 }

@@ -102,7 +102,8 @@ export class Tensor implements TensorConvertible {
   readonly isRef: boolean;
   private _shape: TensorShape;
   private _name: string | null = null;
-  private _consumers: Operation[] | null = null;
+  /** The consumers: one kept as itself (a constant's, a read's), else an array. */
+  private _consumers: Operation[] | Operation | null = null;
 
   constructor(op: Operation, valueIndex: number, dtype: DType, shape: TensorShape, isRef = false) {
     this.op = op;
@@ -114,17 +115,23 @@ export class Tensor implements TensorConvertible {
 
   /** Operations that take this tensor as an input, in creation order. */
   get consumers(): Operation[] {
-    return (this._consumers ??= []);
+    const consumers = this._consumers;
+    if (Array.isArray(consumers)) return consumers;
+    const made = consumers === null ? [] : [consumers];
+    this._consumers = made;
+    return made;
   }
 
   /**
-   * Records an op reading this tensor (the graph does, on creating it). The first two get
-   * an array of their own size: most tensors have one or two consumers (a variable's
-   * storage: its Assign and read), and pushing onto a full array reserves room for 17 more.
+   * Records an op reading this tensor (the graph does, on creating it). A lone consumer is
+   * kept without an array, the second gets one of its own size: most tensors have one or
+   * two consumers (a variable's storage: its Assign and read), and pushing onto a full
+   * array reserves room for 17 more.
    */
   _addConsumer(op: Operation): void {
     const consumers = this._consumers;
-    if (consumers === null) this._consumers = [op];
+    if (consumers === null) this._consumers = op;
+    else if (!Array.isArray(consumers)) this._consumers = [consumers, op];
     else if (consumers.length === 1) this._consumers = [consumers[0] as Operation, op];
     else consumers.push(op);
   }

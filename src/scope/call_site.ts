@@ -6,6 +6,7 @@
 interface Frame {
   file: string;
   line: number;
+  column: number;
   fn: string;
 }
 
@@ -24,7 +25,12 @@ function parseFrames(stack: string | undefined): Frame[] {
   for (const line of (stack ?? "").split("\n")) {
     const m = V8_FRAME.exec(line) ?? AT_SIGN_FRAME.exec(line);
     if (m === null) continue;
-    frames.push({ fn: m[1] || "<module>", file: displayPath(m[2] as string), line: Number(m[3]) });
+    frames.push({
+      fn: m[1] || "<module>",
+      file: displayPath(m[2] as string),
+      line: Number(m[3]),
+      column: Number(m[4]),
+    });
   }
   return frames;
 }
@@ -94,11 +100,66 @@ function isInternal(file: string): boolean {
 /**
  * Formats a captured `Error`'s stack as Python's `traceback.format_list` does, innermost
  * caller first and at most `limit` frames, keeping only frames outside scopeflow.
+ *
+ * A capture whose `cause` is another holds only the frames above a `variableScope` call
+ * (`getVariable` keeps that many for the variables after the first of a scope's body);
+ * the frames below are those of the first variable's capture, `cause`, from the same call.
  */
 export function formatUserFrames(captured: Error | null, limit = 5): string {
   if (captured === null) return "";
-  const frames = parseFrames(captured.stack).filter((f) => !isInternal(f.file));
-  return frames.slice(0, limit).map(formatFrame).join("");
+  let frames = parseFrames(captured.stack);
+  if (captured.cause instanceof Error) frames = joined(frames, parseFrames(captured.cause.stack));
+  return frames
+    .filter((f) => !isInternal(f.file))
+    .slice(0, limit)
+    .map(formatFrame)
+    .join("");
+}
+
+/**
+ * `inner`'s frames down to the innermost `variableScope` frame, then `outer`'s from that
+ * frame on; `inner` alone when either lacks it (the capture ended above it) or the frames
+ * below it differ (a scope of another graph opened inside the one `outer` was made in).
+ */
+function joined(inner: Frame[], outer: Frame[]): Frame[] {
+  const scopeFrame = scopeBodyFrame();
+  if (scopeFrame === null) return inner;
+  const i = inner.findIndex((f) => sameFrame(f, scopeFrame));
+  const j = outer.findIndex((f) => sameFrame(f, scopeFrame));
+  if (i < 0 || j < 0) return inner;
+  const below = inner[i + 1];
+  const outerBelow = outer[j + 1];
+  if (below !== undefined && outerBelow !== undefined && !sameFrame(below, outerBelow)) {
+    return inner;
+  }
+  return [...inner.slice(0, i), ...outer.slice(j)];
+}
+
+function sameFrame(a: Frame, b: Frame): boolean {
+  return a.line === b.line && a.column === b.column && a.file === b.file;
+}
+
+/**
+ * Where `variableScope` calls its body, found once by calling it: `variable_scope.ts` gives
+ * the call (a layer above this file). A constant of the code, not of any graph.
+ */
+const scopeBody: { probe: (() => Error | null) | null; frame: Frame | null | undefined } = {
+  probe: null,
+  frame: undefined,
+};
+
+/** Sets how to find {@link scopeBodyFrame}: a call of `variableScope` that captures its body's stack. */
+export function setScopeBodyProbe(probe: () => Error | null): void {
+  scopeBody.probe = probe;
+  scopeBody.frame = undefined;
+}
+
+function scopeBodyFrame(): Frame | null {
+  if (scopeBody.frame === undefined) {
+    const site = scopeBody.probe?.() ?? null;
+    scopeBody.frame = site === null ? null : (parseFrames(site.stack)[1] ?? null);
+  }
+  return scopeBody.frame;
 }
 
 /** Captures the current stack, deep enough to reach the user's frames. */

@@ -5,8 +5,9 @@ import {
   GraphKeys,
   popDefaultGraph,
   pushDefaultGraph,
-  type Graph,
+  Graph,
 } from "../graph/graph.js";
+import { setScopeBodyProbe } from "./call_site.js";
 import { enterNameScope, graphFromValues } from "./name_scope.js";
 import { AUTO_REUSE, inheritReuse, normalizeReuse, type ReuseMode } from "./reuse.js";
 import { AsyncScopeError, isPromiseLike } from "./synchronous.js";
@@ -253,12 +254,27 @@ declare(VariableScope.prototype.getCollection, GET_COLLECTION);
 const SCOPE_STORE_KEY = Symbol("scopeflow.variableScopeStore");
 
 /**
+ * A {@link variableScope} call running its body, for the call sites `getVariable` keeps:
+ * the first variable created in the body keeps the whole window of frames, the others
+ * only those above the scope's frame and `site`, whose frames from the scope's frame down
+ * are theirs too (see {@link formatUserFrames}).
+ */
+export interface ScopeCall {
+  /** The call site of the first variable created in the body. */
+  site: Error | null;
+  /** The call it runs in, restored when it ends. */
+  readonly outer: ScopeCall | null;
+}
+
+/**
  * The variable-scope frames of one graph (TensorFlow's `_VariableScopeStore`): the
  * current scope, and how often each scope name was opened, which numbers `defaultName`
  * scopes (`conv`, `conv_1`) separately from name scopes.
  */
 export class VariableScopeStore {
   current: VariableScope = new VariableScope(false);
+  /** The innermost {@link variableScope} call running its body in this graph. */
+  call: ScopeCall | null = null;
   private counts = new Map<string, number>();
   /** Names whose count is not zero: leaving a scope only needs to look at these. */
   private opened = new Set<string>();
@@ -417,10 +433,14 @@ export function variableScope<T>(...args: unknown[]): T {
       // The user's body runs in this frame (not in a helper's), for the same reason.
       const exits: (() => void)[] = [];
       const entered = enterVariableScope(graph, request, exits);
+      const store = VariableScopeStore.of(graph);
+      const call: ScopeCall = { site: null, outer: store.call };
+      store.call = call;
       try {
         result = fn(entered);
         if (isPromiseLike(result)) throw new AsyncScopeError("variableScope");
       } finally {
+        store.call = call.outer;
         exitScopes(exits);
       }
     } catch (e) {
@@ -435,6 +455,20 @@ export function variableScope<T>(...args: unknown[]): T {
   }
 }
 declare(variableScope, VARIABLE_SCOPE);
+
+// The frame of `variableScope` calling a body, where call sites kept in one call are joined.
+setScopeBodyProbe(() => {
+  let site: Error | null = null;
+  new Graph().asDefault(() =>
+    variableScope("probe", () => {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 2;
+      site = new Error("probe");
+      Error.stackTraceLimit = limit;
+    }),
+  );
+  return site;
+});
 
 interface ScopeRequest {
   nameOrScope: string | VariableScope | null;

@@ -125,6 +125,84 @@ describe("sharing errors", () => {
     for (const f of frames) expect(f).toContain(`File "${THIS_FILE}"`);
   });
 
+  /** The `line N` of each user frame "Originally defined at:" lists for `create()`'s error. */
+  const definedAtLines = (create: () => unknown): number[] => {
+    const trace = errorOf(create).message.split("Originally defined at:\n\n")[1] ?? "";
+    return trace
+      .split("\n")
+      .filter((l) => l.startsWith("  File "))
+      .map((l) => {
+        expect(l).toContain(`File "${THIS_FILE}"`);
+        return Number(/line (\d+)/.exec(l)?.[1]);
+      });
+  };
+
+  test("the variables after the first in one scope body: the same window of frames", () => {
+    // They keep only the frames above the scope's and join the first one's below it.
+    const body = (): void => {
+      tf.getVariable("first", [1]); // joined-first
+      const helper = (): unknown => tf.getVariable("second", [1]); // joined-helper
+      helper(); // joined-helper-call
+      tf.getVariable("third", [1]); // joined-third
+    };
+    const open = (): unknown => tf.variableScope("joined", body); // joined-open
+    open(); // joined-outer
+    const below = [lineOf("joined-open"), lineOf("joined-outer")];
+    const again = (name: string) => () =>
+      tf.variableScope("joined", () => tf.getVariable(name, [1]));
+    expect(definedAtLines(again("first"))).toEqual([lineOf("joined-first"), ...below]);
+    expect(definedAtLines(again("second"))).toEqual([
+      lineOf("joined-helper"),
+      lineOf("joined-helper-call"),
+      ...below,
+    ]);
+    expect(definedAtLines(again("third"))).toEqual([lineOf("joined-third"), ...below]);
+  });
+
+  test("a later variable deep inside a scope body lists the frames it kept", () => {
+    const deep = (d: number): unknown => (d === 0 ? tf.getVariable("deep", [1]) : deep(d - 1)); // deep-call
+    tf.variableScope("d", () => {
+      tf.getVariable("first", [1]);
+      deep(5);
+    });
+    // Four frames above getVariable, none of them the scope's: the capture alone, not
+    // joined to the first variable's (which would put its frames below the wrong ones).
+    const lines = definedAtLines(() => tf.variableScope("d", () => tf.getVariable("deep", [1])));
+    expect(lines).toEqual([
+      lineOf("deep-call"),
+      lineOf("deep-call"),
+      lineOf("deep-call"),
+      lineOf("deep-call"),
+    ]);
+  });
+
+  test("a scope of another graph opened inside a scope body does not join the wrong frames", () => {
+    // x and y are variables of the default graph created inside a scope of g2 (itself
+    // inside the default graph's scope "s"): the frames kept for y must not be joined to
+    // those of "s"'s first variable at g2's scope frame. (`asDefault` puts three frames of
+    // scopeflow's above g2's scope frame, out of the window y keeps; the join checks the
+    // frame below the scope frame too, should it ever come within reach.)
+    const g1 = tf.getDefaultGraph();
+    const g2 = new tf.Graph();
+    const xAndY = (): void => {
+      tf.getVariable("x", [1]);
+      tf.getVariable("y", [1]); // cross-y
+    };
+    const inG1 = (): void => g1.asDefault(xAndY); // cross-g1
+    const otherScope = (): void => tf.variableScope("other", inG1); // cross-other
+    const inOtherGraph = (): void => g2.asDefault(otherScope); // cross-g2
+    const body = (): void => {
+      tf.getVariable("first", [1]);
+      inOtherGraph(); // cross-inner-call
+    };
+    tf.variableScope("s", body); // cross-s
+    // y's own path, innermost first: whatever is listed is a prefix of it.
+    const path = ["cross-y", "cross-g1", "cross-other", "cross-g2", "cross-inner-call", "cross-s"];
+    const lines = definedAtLines(() => tf.variableScope("s", () => tf.getVariable("y", [1])));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines).toEqual(path.slice(0, lines.length).map(lineOf));
+  });
+
   test("does not exist: the seed message", () => {
     const e = errorOf(() =>
       tf.variableScope("layer1", { reuse: true }, () =>
