@@ -204,14 +204,75 @@ function mapLeaves(x: unknown, fn: (leaf: unknown) => unknown): unknown {
   return fn(x);
 }
 
-/** A placeholder that does not occur in `text`: `{}`, with digits added until it is new. */
+/**
+ * The digits Python's `random.Random(5).randint(0, 9)` draws, in order: Mersenne Twister
+ * seeded as CPython seeds it from an int (`init_by_array([5])`), each digit taken by
+ * rejection from 4 random bits (`_randbelow`).
+ */
+function* pythonRandint09Seed5(): Generator<number> {
+  const N = 624;
+  const mt = new Uint32Array(N);
+  mt[0] = 19650218;
+  for (let i = 1; i < N; i++) {
+    const p = (mt[i - 1] as number) ^ ((mt[i - 1] as number) >>> 30);
+    mt[i] = (Math.imul(1812433253, p) + i) >>> 0;
+  }
+  const key = [5];
+  let i = 1;
+  let j = 0;
+  for (let k = Math.max(N, key.length); k > 0; k--) {
+    const p = (mt[i - 1] as number) ^ ((mt[i - 1] as number) >>> 30);
+    mt[i] = (((mt[i] as number) ^ Math.imul(p, 1664525)) + (key[j] as number) + j) >>> 0;
+    i++;
+    j++;
+    if (i >= N) {
+      mt[0] = mt[N - 1] as number;
+      i = 1;
+    }
+    if (j >= key.length) j = 0;
+  }
+  for (let k = N - 1; k > 0; k--) {
+    const p = (mt[i - 1] as number) ^ ((mt[i - 1] as number) >>> 30);
+    mt[i] = (((mt[i] as number) ^ Math.imul(p, 1566083941)) - i) >>> 0;
+    i++;
+    if (i >= N) {
+      mt[0] = mt[N - 1] as number;
+      i = 1;
+    }
+  }
+  mt[0] = 0x80000000;
+  let index = N;
+  const next32 = (): number => {
+    if (index >= N) {
+      for (let kk = 0; kk < N; kk++) {
+        const y = ((mt[kk] as number) & 0x80000000) | ((mt[(kk + 1) % N] as number) & 0x7fffffff);
+        mt[kk] = (mt[(kk + 397) % N] as number) ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      }
+      index = 0;
+    }
+    let y = mt[index++] as number;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  };
+  for (;;) {
+    let r = next32() >>> 28;
+    while (r >= 10) r = next32() >>> 28;
+    yield r;
+  }
+}
+
+/**
+ * TF's `_generate_placeholder_string`: `{}`, or while that occurs in `text`, `{}` with
+ * digits from `random.Random(5)` appended, so the graph's template matches TF's.
+ */
 function placeholderFor(text: string): string {
   let placeholder = "{}";
-  let digit = 5;
-  while (text.includes(placeholder)) {
-    placeholder += String(digit);
-    digit = (digit * 7 + 3) % 10;
-  }
+  if (!text.includes(placeholder)) return placeholder;
+  const digits = pythonRandint09Seed5();
+  while (text.includes(placeholder)) placeholder += String(digits.next().value as number);
   return placeholder;
 }
 
