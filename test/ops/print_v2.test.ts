@@ -263,7 +263,8 @@ describe("the ops tf.print builds", () => {
     expectThrowsAndUnchanged(
       () => tf.print(x, { stream: "stdout" } as never),
       TypeError,
-      "print() got an unexpected keyword argument 'stream'",
+      "print() got an unexpected keyword argument 'stream'; a dict to print as the last input " +
+        "needs options after it: tf.print(…, dict, {})",
     );
   });
 

@@ -338,7 +338,18 @@ export function print(...args: unknown[]): Operation {
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
   const last = args[n - 1];
-  const keywords = PRINT_KEYWORDS.parse(isPlainObject(last) ? [last] : []);
+  let keywords: ReturnType<typeof PRINT_KEYWORDS.parse>;
+  try {
+    keywords = PRINT_KEYWORDS.parse(isPlainObject(last) ? [last] : []);
+  } catch (e) {
+    // The trailing object is always the keywords: say how to print a dict last.
+    if (e instanceof TypeError && e.message.includes("unexpected keyword argument")) {
+      throw new TypeError(
+        `${e.message}; a dict to print as the last input needs options after it: tf.print(…, dict, {})`,
+      );
+    }
+    throw e;
+  }
   if (isPlainObject(last)) n--;
   const inputs = args.slice(0, n);
   const stream = checkStream(keywords.outputStream ?? "stderr");
