@@ -137,6 +137,23 @@ describe("tf.print writes what TF writes", () => {
     );
   });
 
+  it("a string wider than the line is split into literals as pprint splits it", () => {
+    const s =
+      "The quick brown fox jumps over the lazy dog and keeps running far beyond the horizon line today";
+    const one = tf.constant(1);
+    expect(printed(tf.print([one, s], {}))).toBe(
+      "[1,\n 'The quick brown fox jumps over the lazy dog and keeps running far beyond the '\n" +
+        " 'horizon line today']",
+    );
+    expect(printed(tf.print({ message: s, x: one }, {}))).toBe(
+      "{'message': 'The quick brown fox jumps over the lazy dog and keeps running far '\n" +
+        "            'beyond the horizon line today',\n 'x': 1}",
+    );
+    expect(printed(tf.print(["a\nb".repeat(3) + "x".repeat(70), one], {}))).toBe(
+      `['a\\n'\n 'ba\\n'\n 'ba\\n'\n 'b${"x".repeat(70)}',\n 1]`,
+    );
+  });
+
   it("sparse tensors, alone and in a list", () => {
     const sparse = new tf.SparseTensor(
       tf.constant(

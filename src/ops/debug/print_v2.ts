@@ -151,23 +151,26 @@ function repr(x: unknown): string {
   return scalarRepr(x);
 }
 
-/** `pprint.pformat(x)` (width 80, indent 1): lists and dicts too wide are split one item a line. */
+/**
+ * `pprint.pformat(x)` (Python 3, width 80, indent 1): lists and dicts too wide are split
+ * one item a line, strings too wide into adjacent literals at whitespace.
+ */
 function pformat(x: unknown): string {
   const WIDTH = 80;
   const out: string[] = [];
-  const format = (value: unknown, indent: number, allowance: number): void => {
+  const format = (value: unknown, indent: number, allowance: number, level: number): void => {
     const rep = repr(value);
     if (rep.length <= WIDTH - indent - allowance) {
       out.push(rep);
       return;
     }
+    const inner = indent + 1;
     if (Array.isArray(value)) {
       out.push("[");
-      const inner = indent + 1;
       value.forEach((item, i) => {
         const last = i === value.length - 1;
         if (i > 0) out.push(",\n" + " ".repeat(inner));
-        format(item, inner, last ? allowance + 1 : 1);
+        format(item, inner, last ? allowance + 1 : 1, level + 1);
       });
       out.push("]");
       return;
@@ -175,21 +178,71 @@ function pformat(x: unknown): string {
     const entries = sortedEntries(value);
     if (entries !== null) {
       out.push("{");
-      const inner = indent + 1;
       entries.forEach(([k, v], i) => {
         const last = i === entries.length - 1;
         const key = repr(k);
         if (i > 0) out.push(",\n" + " ".repeat(inner));
         out.push(key, ": ");
-        format(v, inner + key.length + 2, last ? allowance + 1 : 1);
+        format(v, inner + key.length + 2, last ? allowance + 1 : 1, level + 1);
       });
       out.push("}");
       return;
     }
+    if (typeof value === "string" && value !== "") {
+      out.push(pformatStr(value, indent, allowance, level + 1, WIDTH));
+      return;
+    }
     out.push(rep);
   };
-  format(x, 0, 0);
+  format(x, 0, 0, 0);
   return out.join("");
+}
+
+const BREAKS = "\\n\\r\\v\\f\\x1c-\\x1e\\x85\\u2028\\u2029";
+const SPLITLINES = new RegExp(`[^${BREAKS}]*(\\r\\n|[${BREAKS}]|$)`, "g");
+
+/** pprint's `_pprint_str`: a long string as adjacent literals, split after whitespace. */
+function pformatStr(
+  text: string,
+  indent: number,
+  allowance: number,
+  level: number,
+  width: number,
+): string {
+  // str.splitlines(keepends=True): Python's line boundaries include these control characters.
+  const lines = text.match(SPLITLINES) ?? [];
+  if (lines[lines.length - 1] === "") lines.pop();
+  if (level === 1) {
+    indent += 1;
+    allowance += 1;
+  }
+  const maxWidth = width - indent;
+  const chunks: string[] = [];
+  lines.forEach((line, i) => {
+    const lastLine = i === lines.length - 1;
+    const rep = pythonStrRepr(line);
+    if (rep.length <= maxWidth - (lastLine ? allowance : 0)) {
+      chunks.push(rep);
+      return;
+    }
+    const parts = line.match(/\S*\s*/g) ?? [];
+    parts.pop();
+    let current = "";
+    parts.forEach((part, j) => {
+      const candidate = current + part;
+      const limit = maxWidth - (lastLine && j === parts.length - 1 ? allowance : 0);
+      if (pythonStrRepr(candidate).length > limit) {
+        if (current !== "") chunks.push(pythonStrRepr(current));
+        current = part;
+      } else {
+        current = candidate;
+      }
+    });
+    if (current !== "") chunks.push(pythonStrRepr(current));
+  });
+  if (chunks.length === 1) return chunks[0] as string;
+  const body = chunks.join("\n" + " ".repeat(indent));
+  return level === 1 ? `(${body})` : body;
 }
 
 /** `nest.map_structure(fn, x)` over lists and dicts (sorted, as `nest` sorts them). */
