@@ -365,3 +365,6 @@ export {
 } from "./ops/linalg/solve.js";
 export { qr } from "./ops/linalg/qr.js";
 export { svd } from "./ops/linalg/svd.js";
+// print (engineer: print): tf.print (PrintV2) and the session output sink types.
+export { print, type PrintOptions, type PrintInput } from "./ops/debug/print_v2.js";
+export type { OutputSink, OutputStream } from "./ops/registry.js";

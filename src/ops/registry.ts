@@ -50,6 +50,23 @@ export interface KernelRuntime {
   resource<T extends Stashable>(op: Operation, create: () => T): T;
   /** The session's resource variables (`VarHandleOp`'s), reached through their handles. */
   readonly resourceVariables: ResourceVariableStore;
+  /** Where printing ops (`PrintV2`, `Print`) write: the session's output sink. */
+  readonly output: OutputSink;
+}
+
+/**
+ * Where TensorFlow's printing kernels write, as `PrintV2`'s `output_stream` attr names it:
+ * the process's standard streams, a logging level, or `file://` and a path to append to.
+ */
+export type OutputStream =
+  "stdout" | "stderr" | "log(info)" | "log(warning)" | "log(error)" | `file://${string}`;
+
+/**
+ * Receives what printing ops print: `text` is exactly what TensorFlow writes to `stream`
+ * (with its line end). A session owns one (`Session.output`), so tests and apps can capture it.
+ */
+export interface OutputSink {
+  write(stream: OutputStream, text: string): void;
 }
 
 /**

@@ -7,6 +7,7 @@ export * from "./codec.js";
 export {
   TextFormatError,
   cEscape,
+  cppFloatString,
   formatDouble,
   formatFloat32,
   int64Value,

@@ -149,6 +149,16 @@ function cppFloat(
 }
 
 /**
+ * A float32 (`double` false) or float64 value as TF's C++ `StrCat` spells it (`%.6g` or
+ * `%.15g`, with more digits only when those do not read back as the same value).
+ */
+export function cppFloatString(x: number, double: boolean): string {
+  if (double) return cppFloat(x, 15, 17, (y) => y === x);
+  const f = Math.fround(x);
+  return cppFloat(f, 6, 9, (y) => Math.fround(y) === f);
+}
+
+/**
  * How floating-point fields are spelled: `"python"` as TF's Python writes
  * `.pbtxt` files (graphs, SavedModels), `"cpp"` as TF's C++ does (SimpleFtoa /
  * SimpleDtoa: `%.6g`/`%.15g`, more digits only when needed, e.g. `ops.pbtxt`),

@@ -4,11 +4,12 @@ import type { ControlFlowContext } from "../graph/control_flow.js";
 import type { Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
 import type { Tensor } from "../graph/tensor.js";
-import type { KernelRuntime, Stashable, SubgraphPlan } from "../ops/registry.js";
+import type { KernelRuntime, OutputSink, Stashable, SubgraphPlan } from "../ops/registry.js";
 import { shareTensor } from "../ops/tfjs_internals.js";
 import { scalarOf } from "../ops/control/scalars.js";
 import { makePlan, type InputSource, type Plan, type Step } from "./plan.js";
 import type { FramePlan } from "./frames.js";
+import { defaultOutput } from "./output.js";
 
 /** A plan's values by slot. */
 type Values = (tfc.Tensor | undefined)[];
@@ -47,6 +48,8 @@ export class Executor implements KernelRuntime {
   private readonly stashes = new Map<number, Stashable>();
   private nextStash = 1;
   private readonly resources = new Map<Operation, Stashable>();
+  /** Where printing kernels write (the session's `output`). */
+  output: OutputSink = defaultOutput;
   /**
    * Loop frames pass values on without new tensor handles: a value an `Enter`, `Merge`,
    * `Switch` or `NextIteration` forwards inside a frame is the same tensor in both slots,

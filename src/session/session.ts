@@ -28,6 +28,8 @@ import { currentDefaultSession, withDefaultSession } from "./default_session.js"
 import { feedToTensor, resolveFeeds, type FeedDict } from "./feeds.js";
 import { flattenFetches, packResults, type FetchResult, type FetchTarget } from "./fetches.js";
 import { Executor } from "./executor.js";
+import { isOutputSink } from "./output.js";
+import type { OutputSink } from "../ops/registry.js";
 
 /** A feed dict: a `Map` from tensors (or names) to values, or a plain object keyed by name. */
 export const feedDictKind = kind<FeedDict>(
@@ -199,6 +201,34 @@ export class Session implements Disposable {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /**
+   * Where this session's printing ops (`tf.print`, `tf.Print`) write: an object whose
+   * `write(stream, text)` gets exactly the text TensorFlow writes and the stream it names
+   * (`"stderr"`, `"stdout"`, `"log(info)"`, `"log(warning)"`, `"log(error)"`, or
+   * `"file://<path>"`). By default `stdout`/`stderr` go to the process's streams (the
+   * console in a browser), the logging levels to `console.info`/`warn`/`error`, and a file
+   * is appended to (Node.js only).
+   *
+   * @example
+   * ```ts
+   * using sess = new tf.Session();
+   * const printed: string[] = [];
+   * sess.output = { write: (stream, text) => printed.push(`${stream} ${JSON.stringify(text)}`) };
+   * sess.run(tf.print("loss:", tf.constant(0.25)));
+   * printed[0]; // ==> stderr "loss: 0.25\n"
+   * ```
+   */
+  get output(): OutputSink {
+    return this.executor.output;
+  }
+
+  set output(sink: OutputSink) {
+    if (!isOutputSink(sink)) {
+      throw new TypeError("Session.output must be an object with a write(stream, text) method");
+    }
+    this.executor.output = sink;
   }
 
   /** Whether `close()` was called. */

@@ -292,6 +292,37 @@ describe("logging ops", () => {
     );
   });
 
+  it("print(*inputs, output_stream, summarize, sep, end, name), strings.format(template, inputs, placeholder, summarize, name)", () => {
+    same(
+      () => tf.print("x", tf.constant([1]), { summarize: 2, sep: ",", end: "", name: "p" }),
+      () =>
+        tf.print("x", tf.constant([1]), {
+          outputStream: "stderr",
+          summarize: 2,
+          sep: ",",
+          end: "",
+          name: "p",
+        }),
+    );
+    same(
+      () => tf.strings.format("<%s>", [tf.constant([1])], "%s", 2, "f"),
+      () =>
+        tf.strings.format("<%s>", [tf.constant([1])], {
+          placeholder: "%s",
+          summarize: 2,
+          name: "f",
+        }),
+      () =>
+        tf.strings.format({
+          template: "<%s>",
+          inputs: [tf.constant([1])],
+          placeholder: "%s",
+          summarize: 2,
+          name: "f",
+        }),
+    );
+  });
+
   it("Print(input_, data, message, first_n, summarize, name)", () => {
     same(
       () => tf.Print(tf.constant([1]), [], "m", 2, 4, "p"),

@@ -141,9 +141,11 @@ describe("the check_ops asserts (v1)", () => {
     const x = tf.placeholder(tf.float32, [2], "x");
     const n = tf.assertNear(x, tf.constant([1, 2]));
     runs(n, [[x, [1, 2.0000001]]]);
+    // Assert writes its string data C-escaped, its floats as C++ does (TF's SummarizeValue).
     expect(runFails(n, [[x, [1, 2.1]]])).toContain(
-      'x and y not equal to tolerance rtol = Tensor("assert_near/rtol:0", shape=(), dtype=float32)',
+      'x and y not equal to tolerance rtol = Tensor(\\"assert_near/rtol:0\\", shape=(), dtype=float32)',
     );
+    expect(runFails(n, [[x, [1, 2.1]]])).toContain("[x (x:0) = ] [1 2.1]");
   });
 
   it("data replaces the default data; the asserts gate ops through control dependencies", () => {

@@ -58,9 +58,6 @@ describe("tf.checkNumerics", () => {
 describe("tf.Print", () => {
   it("passes its input through and prints message and data to stderr, first_n times", () => {
     const lines: string[] = [];
-    vi.spyOn(console, "error").mockImplementation((s: unknown) => {
-      lines.push(String(s));
-    });
     const x = tf.placeholder(tf.int32, [4]);
     const p = tf.Print(x, [x, tf.constant("tag", tf.string)], "x is ", 2, 3);
     expect(p.op.type).toBe("Print");
@@ -68,11 +65,23 @@ describe("tf.Print", () => {
     expect(p.op.attrs.summarize).toBe(3);
     expect(p.shape.toString()).toBe("(4,)");
     using sess = new tf.Session();
+    sess.output = { write: (stream, text) => lines.push(`${stream}:${text}`) };
     for (let i = 0; i < 3; i++) {
       const out = sess.run(p, new Map([[x, [1, 2, 3, i]]]) as never) as tf.NDArray;
       expect(out.toArray()).toEqual([1, 2, 3, i]);
     }
-    expect(lines).toEqual(["x is [1 2 3...][tag]", "x is [1 2 3...][tag]"]);
+    expect(lines).toEqual(["stderr:x is [1 2 3...][tag]\n", "stderr:x is [1 2 3...][tag]\n"]);
+  });
+
+  it("writes matrices, booleans and strings as TF's SummarizeValue does", () => {
+    const lines: string[] = [];
+    using sess = new tf.Session();
+    sess.output = { write: (_stream, text) => lines.push(text) };
+    const m = tf.reshape(tf.range(6), [2, 3]);
+    const data = [m, tf.constant([true, false]), tf.constant(["a\n", "b"]), tf.constant(0.1)];
+    sess.run(tf.Print(tf.constant(1), data, "m: "));
+    sess.run(tf.Print(tf.constant(1), [m], "all: ", -1, -1));
+    expect(lines).toEqual(["m: [[0 1 2]...][1 0][a\\n b][0.1]\n", "all: [[0 1 2][3 4 5]]\n"]);
   });
 
   it("passes the gradient to its input only", () => {

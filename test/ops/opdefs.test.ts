@@ -31,6 +31,9 @@ const ADDED_BY_TF_1_15: Record<string, string> = {
   LeakyReluGrad: "core/ops/nn_ops.cc (TF 1.13)",
   Xdivy: "core/ops/math_ops.cc (TF 1.12)",
   Xlogy: "core/ops/math_ops.cc (TF 1.12)",
+  // print (engineer: print)
+  PrintV2: "core/ops/logging_ops.cc (TF 1.12; output_stream a string, end: TF 1.14)",
+  StringFormat: "core/ops/string_ops.cc (TF 1.12)",
 };
 
 /** TF 1.11 attr lists → TF 1.15's, for the op types that changed in between. */

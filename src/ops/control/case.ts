@@ -21,6 +21,7 @@ import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { buildCond, type BranchFn } from "./cond.js";
 import { noOp } from "./group.js";
+import { elementWriter, summarizeTensorV1 } from "../string/string_format.js";
 
 /**
  * TF 1.15's `control_flow_ops.Assert(condition, data, summarize, name)`: an `Assert` op
@@ -60,17 +61,6 @@ export function assertOp(
   });
 }
 
-function summarizeValue(t: tfc.Tensor, summarize: number): string {
-  const values = Array.from(t.dataSync() as ArrayLike<number | string | Uint8Array>);
-  const shown = values.slice(0, summarize).map((v) => {
-    if (typeof v === "string") return v;
-    if (v instanceof Uint8Array) return new TextDecoder().decode(v);
-    return String(t.dtype === "bool" ? Number(v) : v);
-  });
-  // TF's `SummarizeValue`: "1 2 3..." (no space before the ellipsis).
-  return shown.join(" ") + (values.length > summarize ? "..." : "");
-}
-
 registerOp({
   type: "Assert",
   opDef: {
@@ -83,7 +73,10 @@ registerOp({
     const [condition, ...data] = inputs as tfc.Tensor[];
     if ((condition as tfc.Tensor).dataSync()[0]) return [];
     const summarize = Number(op.attrs.summarize ?? 3);
-    const parts = data.map((d) => `[${summarizeValue(d, summarize)}]`);
+    // TF's `SummarizeValue` (v1): "1 2 3..." (no space before the ellipsis).
+    const parts = data.map(
+      (d) => `[${summarizeTensorV1(elementWriter(d, false), d.shape, summarize)}]`,
+    );
     throw new InvalidArgumentError(`assertion failed: ${parts.join(" ")}`, op.name);
   },
 });

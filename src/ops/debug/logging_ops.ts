@@ -17,6 +17,7 @@ import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { attrsOf, declareOpDef } from "../op_def.js";
 import { checkDType } from "../shape_utils.js";
+import { elementWriter, summarizeTensorV1 } from "../string/string_format.js";
 
 const CHECK_NUMERICS_DEF = declareOpDef({
   inputs: ["tensor: T"],
@@ -137,18 +138,6 @@ class PrintCount {
   dispose(): void {}
 }
 
-/** A tensor's values as TF's `SummarizeValue` prints them: `1 2 3...`. */
-function summarize(t: tfc.Tensor, max: number): string {
-  const values = Array.from(t.dataSync() as ArrayLike<number | string | Uint8Array>);
-  const limit = max < 0 ? values.length : Math.min(max, values.length);
-  const shown = values.slice(0, limit).map((v) => {
-    if (typeof v === "string") return v;
-    if (v instanceof Uint8Array) return new TextDecoder().decode(v);
-    return String(t.dtype === "bool" ? Number(v) !== 0 : v);
-  });
-  return shown.join(" ") + (limit < values.length ? "..." : "");
-}
-
 registerOp({
   type: "Print",
   opDef: PRINT_DEF,
@@ -159,9 +148,13 @@ registerOp({
     const count = runtime.resource(op, () => new PrintCount());
     if (attrs.first_n < 0 || count.n < attrs.first_n) {
       count.n++;
-      const text = attrs.message + data.map((d) => `[${summarize(d, attrs.summarize)}]`).join("");
-      // TF's kernel logs the line to stderr.
-      console.error(text);
+      const text =
+        attrs.message +
+        data
+          .map((d) => `[${summarizeTensorV1(elementWriter(d, false), d.shape, attrs.summarize)}]`)
+          .join("");
+      // TF's kernel writes the line to std::cerr, ended by std::endl.
+      runtime.output.write("stderr", text + "\n");
     }
     return [tfc.clone(input as tfc.Tensor)];
   },
@@ -181,8 +174,8 @@ const PRINT_PARAMS = [
 ] as const;
 
 /**
- * `input_` passed through, printing `message` and the values of `data` to stderr each
- * time it runs (`tf.Print`, op `Print`): the first `firstN` runs only when given, at most
+ * `input_` passed through, printing `message` and the values of `data` to stderr (the
+ * session's `output`) each time it runs (`tf.Print`, op `Print`): the first `firstN` runs only when given, at most
  * `summarize` values of each tensor (3 by default).
  *
  * @example

@@ -37,7 +37,8 @@ describe("flips, transpose and rot90", () => {
     expect(gate.name).toBe("flip_left_right/control_dependency");
     expect(gate.controlInputs.map((o) => o.type)).toEqual(["Assert", "Assert"]);
     expect(() => flat(u, new Map([[u.op.inputs[0]?.op.inputs[0] as tf.Tensor, [1, 2]]]))).toThrow(
-      "'image' must be at least three-dimensional.",
+      // Assert writes string data C-escaped, as TF's SummarizeValue does.
+      "assertion failed: [\\'image\\' must be at least three-dimensional.]",
     );
     tf.resetDefaultGraph();
     const y = tf.image.flipUpDown(tf.placeholder(tf.float32, [2, 3, 1], { name: "x" }));
