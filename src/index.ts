@@ -365,3 +365,5 @@ export {
 } from "./ops/linalg/solve.js";
 export { qr } from "./ops/linalg/qr.js";
 export { svd } from "./ops/linalg/svd.js";
+// metrics-sparse: tf.sets over dense tensors and SparseTensors.
+export * as sets from "./namespaces/sets.js";

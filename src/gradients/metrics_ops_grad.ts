@@ -1,4 +1,8 @@
+import "../ops/array/set_ops.js";
 import { notDifferentiable } from "../ops/registry.js";
 
 // sets_impl.py: `ops.NotDifferentiable("SetSize")`, the op `tf.metrics`' at-k metrics build.
 notDifferentiable("SetSize");
+// sets_impl.py: the set operations of sparse sets (`tf.sets` and the at-k metrics' labels).
+notDifferentiable("DenseToSparseSetOperation");
+notDifferentiable("SparseToSparseSetOperation");

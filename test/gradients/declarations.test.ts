@@ -61,6 +61,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "VariableShape",
   // sets_impl.py
   "DenseToDenseSetOperation",
+  "DenseToSparseSetOperation",
+  "SparseToSparseSetOperation",
   "SetSize",
   // state_grad.py
   "Assign",
