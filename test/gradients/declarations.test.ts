@@ -44,6 +44,7 @@ const TF_NOT_DIFFERENTIABLE = [
   "StackPushV2",
   "StackPopV2",
   // sparse_grad.py
+  "SparseConcat",
   "SparseToDense",
   // image_ops_impl.py
   "HSVToRGB",
