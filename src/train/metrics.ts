@@ -1562,7 +1562,7 @@ function maybeExpandLabels(labels: Labels, predictions: Tensor): Labels {
       if (labels instanceof SparseTensor) {
         const sp = labels;
         return condLabels(
-          equal(rank(predictions), pythonOperator("sub", size(sp.denseShape), 1)),
+          equal(rank(predictions), pythonOperator("add", size(sp.denseShape), 1)),
           () =>
             sparseReshape(sp, concat([sp.denseShape, constant([1], { dtype: "int64" })], 0), scope),
           () => sp,
