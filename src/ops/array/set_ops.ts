@@ -418,8 +418,9 @@ function denseToDenseShapes(c: ShapeInference, s0: TensorShape, s1: TensorShape)
   if (d0 !== null) {
     rank = d0.length;
     if (d1 !== null) {
-      if (d1.length !== rank) c.fail(`Shape must be rank ${rank} but is rank ${d1.length}`);
-      c.mergeShape(new TensorShape(d0.slice(0, -1)), new TensorShape(d1.slice(0, -1)));
+      // TF takes both group shapes as the first rank(set2) - 1 dims (`Subshape` clamps).
+      const end = d1.length - 1;
+      c.mergeShape(new TensorShape(d0.slice(0, end)), new TensorShape(d1.slice(0, end)));
     }
   } else if (d1 !== null) {
     rank = d1.length;
