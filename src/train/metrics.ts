@@ -1516,15 +1516,16 @@ function atKName(name: string, k: number | null | undefined, classId: number | n
  * The labels as int64 ids, dense or sparse. TensorFlow asks the caller for int64 (its set
  * ops refuse int32 labels against the int64 top-k ids); scopeflow converts JS numbers to
  * int64 and casts int32 tensors and SparseTensor values, since JS has no int64 literals.
+ * Labels of other dtypes meet the set ops' TypeError, as in TF.
  */
 function int64Labels(labels: SparseTensor | TensorLike): Labels {
   const l = convertToTensorOrSparseTensor(labels, { preferredDtype: "int64" });
+  // Other dtypes go on as they are, for the set ops to refuse as in TF.
+  if (l.dtype !== "int32") return l;
   if (l instanceof SparseTensor) {
-    return l.dtype === "int64"
-      ? l
-      : new SparseTensor(l.indices, cast(l.values, "int64"), l.denseShape);
+    return new SparseTensor(l.indices, cast(l.values, "int64"), l.denseShape);
   }
-  return l.dtype === "int64" ? l : cast(l, "int64");
+  return cast(l, "int64");
 }
 
 /** `tf.cond` over SparseTensors (or dense tensors): each part merged, the result rebuilt. */

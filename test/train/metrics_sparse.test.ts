@@ -554,4 +554,19 @@ describe("names and streaming", () => {
     sess.run(tf.localVariablesInitializer());
     expect(sess.run(update).item()).toBe(1);
   });
+
+  it("float labels meet the set ops' TypeError, the graph unchanged", () => {
+    const labels = new tf.SparseTensor(
+      tf.constant([[0, 0]], tf.int64),
+      tf.constant([1.5]),
+      tf.constant([1, 1], tf.int64),
+    );
+    const predictions = tf.constant([[0.2, 0.8]]);
+    const before = tf.getDefaultGraph().getOperations().length;
+    expect(() => tf.metrics.recallAtK(labels, predictions, 1)).toThrow(
+      "'b' invalid dtype <dtype: 'float32'>.",
+    );
+    expect(tf.getDefaultGraph().getOperations().length).toBe(before);
+    expect(tf.localVariables()).toEqual([]);
+  });
 });
