@@ -412,3 +412,54 @@ describe("checks", () => {
     expect(() => sess.run(size, new Map([[st.denseShape, [2]]]))).toThrow("Invalid rank 1.");
   });
 });
+
+describe("graph import", () => {
+  it("the set ops, SparseReshape and SparseConcat run from an imported GraphDef, shapes inferred", () => {
+    const g = new tf.Graph();
+    g.asDefault(() => {
+      const labels = new tf.SparseTensor(
+        tf.constant(
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+          ],
+          tf.int64,
+        ),
+        tf.constant([1, 0, 2], tf.int64),
+        tf.constant([2, 2], tf.int64),
+      );
+      const predictions = tf.constant([
+        [0.1, 0.8, 0.1],
+        [0.2, 0.3, 0.5],
+      ]);
+      tf.metrics.averagePrecisionAtK(labels, predictions, 2, null, null, null, "ap");
+      tf.metrics.precisionAtK(labels, predictions, 2, 2, null, null, null, "p");
+    });
+    const imported = new tf.Graph();
+    imported.asDefault(() => tf.importGraphDef(g.asGraphDef(), { name: "" }));
+    const types = new Set(imported.getOperations().map((o) => o.type));
+    for (const t of [
+      "DenseToSparseSetOperation",
+      "SparseToSparseSetOperation",
+      "SparseReshape",
+      "SparseConcat",
+      "SetSize",
+    ]) {
+      expect(types.has(t), t).toBe(true);
+    }
+    const concat = imported.getOperationByName("ap/average_precision/labels_per_k");
+    // TF's shape function: 3 entries twice; the new shape's length is known only when running.
+    expect(concat.outputs.map((t) => t.shape.toString())).toEqual(["(6, ?)", "(6,)", "(?,)"]);
+    imported.asDefault(() => {
+      using sess = new tf.Session();
+      // The GraphDef holds no collections: the variables' Assign ops initialize them.
+      for (const op of imported.getOperations().filter((o) => o.type === "Assign")) sess.run(op);
+      const ap = imported.getTensorByName("ap:0");
+      const p = imported.getTensorByName("p/update:0");
+      // Row 0: {1} first; row 1: ids [2, 1] vs {0, 2}: 2 first, so 1 / min(2, 2).
+      expect(sess.run(ap).item()).toBeCloseTo((1 + 1 / 2) / 2, 6);
+      expect(sess.run(p).item()).toBe(1);
+    });
+  });
+});
