@@ -368,3 +368,5 @@ export { svd } from "./ops/linalg/svd.js";
 // print (engineer: print): tf.print (PrintV2) and the session output sink types.
 export { print, type PrintOptions, type PrintInput } from "./ops/debug/print_v2.js";
 export type { OutputSink, OutputStream } from "./ops/registry.js";
+// metrics-sparse: tf.sets over dense tensors and SparseTensors.
+export * as sets from "./namespaces/sets.js";

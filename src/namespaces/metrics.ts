@@ -29,6 +29,8 @@ export {
   specificityAtSensitivity,
   sparseAveragePrecisionAtK,
   sparsePrecisionAtK,
+  // metrics-sparse
+  sparseRecallAtK,
   trueNegatives,
   trueNegativesAtThresholds,
   truePositives,

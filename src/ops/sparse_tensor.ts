@@ -1,8 +1,8 @@
-import { declare, defineParams, req, tensorKind, type CallArgs } from "../graph/call_args.js";
+import { declare, defineParams, kind, req, tensorKind, type CallArgs } from "../graph/call_args.js";
 import type { DType } from "../graph/dtypes.js";
 import type { Graph } from "../graph/graph.js";
 import type { Operation } from "../graph/operation.js";
-import type { Tensor } from "../graph/tensor.js";
+import type { Tensor, TensorLike } from "../graph/tensor.js";
 import { convertToTensor } from "./convert.js";
 
 /** TF 1.15's `SparseTensor(indices, values, dense_shape)`. */
@@ -52,3 +52,21 @@ export class SparseTensor {
   }
 }
 declare(SparseTensor, SPARSE_TENSOR_PARAMS);
+
+/**
+ * A parameter that takes a `SparseTensor` or a dense value (TF's
+ * `convert_to_tensor_or_sparse_tensor` arguments: `tf.sets`' sets, the at-k metrics' labels).
+ */
+export const sparseOrTensorKind = kind<SparseTensor | TensorLike>(
+  "a SparseTensor, a Tensor or a value convertible to one",
+  tensorKind.check,
+);
+
+/** `convert_to_tensor_or_sparse_tensor(value, name=…)`: a `SparseTensor` as it is. */
+export function convertToTensorOrSparseTensor(
+  value: SparseTensor | TensorLike,
+  options: { readonly name?: string; readonly preferredDtype?: DType } = {},
+): SparseTensor | Tensor {
+  if (value instanceof SparseTensor) return value;
+  return convertToTensor(value, options);
+}

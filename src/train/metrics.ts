@@ -70,9 +70,17 @@ import { inOpScope } from "../ops/op_scope.js";
 import { scatterAdd } from "../ops/state/scatter_ops.js";
 import { assignAdd } from "../ops/state/variable_ops.js";
 import { assertBroadcastable, broadcastWeights } from "../ops/weights_broadcast_ops.js";
-import { SparseTensor } from "../ops/sparse_tensor.js";
-import { denseToDenseSetOperation } from "../ops/array/set_ops.js";
-import { setSize } from "../ops/array/set_size.js";
+import {
+  convertToTensorOrSparseTensor,
+  SparseTensor,
+  sparseOrTensorKind,
+} from "../ops/sparse_tensor.js";
+import { setDifference, setIntersection, setSize } from "../ops/sets.js";
+import { sparseConcat, sparseReshape, sparseRetain } from "../ops/sparse_ops.js";
+import { fill } from "../ops/array/fill.js";
+import { slice } from "../ops/array/slice.js";
+import { reducedShape } from "../gradients/grad_util.js";
+import { toInt32 } from "../ops/math/math_ops_v1.js";
 import { topK } from "../ops/array/top_k.js";
 import { variableScope } from "../scope/variable_scope.js";
 import { Variable } from "../variables/variable.js";
@@ -1463,14 +1471,17 @@ export const meanPerClassAccuracy = metricFunction(
 );
 
 // ---------------------------------------------------------------------------------------
-// Metrics at k, with dense labels
+// Metrics at k, with dense or SparseTensor labels
+
+/** A labels parameter: int64 ids, dense or a `SparseTensor`. */
+const LABELS = req("labels", sparseOrTensorKind);
 
 /**
  * `recall_at_k(labels, predictions, k, class_id, weights, metrics_collections,
  * updates_collections, name)`, and `precision_at_k`'s.
  */
 const AT_K_PARAMS = [
-  req("labels", tensorKind),
+  LABELS,
   req("predictions", tensorKind),
   req("k", intKind),
   optNullable("classId", intKind),
@@ -1479,7 +1490,7 @@ const AT_K_PARAMS = [
 ] as const;
 /** `recall_at_top_k(labels, predictions_idx, k, class_id, weights, ...)`, `precision_at_top_k`'s. */
 const AT_TOP_K_PARAMS = [
-  req("labels", tensorKind),
+  LABELS,
   req("predictionsIdx", tensorKind),
   optNullable("k", intKind),
   optNullable("classId", intKind),
@@ -1492,6 +1503,8 @@ export type AtKMetricArgs = OptionsOf<typeof AT_K_PARAMS>;
 /** The options object of {@link recallAtTopK} and {@link precisionAtTopK}. */
 export type AtTopKMetricArgs = OptionsOf<typeof AT_TOP_K_PARAMS>;
 
+type Labels = Tensor | SparseTensor;
+
 /** `_at_k_name(name, k, class_id)`: `recall_at_5`, `recall_at_k`, `…_class3`. */
 function atKName(name: string, k: number | null | undefined, classId: number | null | undefined) {
   let n = k !== null && k !== undefined ? `${name}_at_${k}` : `${name}_at_k`;
@@ -1500,73 +1513,136 @@ function atKName(name: string, k: number | null | undefined, classId: number | n
 }
 
 /**
- * What scopeflow's `*_at_k` metrics take: dense labels (TensorFlow's `SparseTensor` labels
- * and `class_id` need the sparse set ops scopeflow lacks), as int64 (JS numbers and int32
- * tensors are converted; TensorFlow asks the caller for int64).
+ * The labels as int64 ids, dense or sparse. TensorFlow asks the caller for int64 (its set
+ * ops refuse int32 labels against the int64 top-k ids); scopeflow converts JS numbers to
+ * int64 and casts int32 tensors and SparseTensor values, since JS has no int64 literals.
+ * Labels of other dtypes meet the set ops' TypeError, as in TF.
  */
-function denseInt64Labels(
-  labels: TensorLike,
-  classId: number | null | undefined,
-  fn: string,
-): Tensor {
-  if (classId !== null && classId !== undefined) {
-    throw new ValueError(
-      `${fn}: class_id needs TensorFlow's sparse set operations, which scopeflow does not have yet; leave class_id out.`,
-    );
+function int64Labels(labels: SparseTensor | TensorLike): Labels {
+  const l = convertToTensorOrSparseTensor(labels, { preferredDtype: "int64" });
+  // Other dtypes go on as they are, for the set ops to refuse as in TF.
+  if (l.dtype !== "int32") return l;
+  if (l instanceof SparseTensor) {
+    return new SparseTensor(l.indices, cast(l.values, "int64"), l.denseShape);
   }
-  if (labels instanceof SparseTensor) {
-    throw new ValueError(
-      `${fn}: SparseTensor labels need TensorFlow's sparse set operations, which scopeflow does not have yet; pass dense labels (pad rows with -1).`,
-    );
+  return cast(l, "int64");
+}
+
+/** `tf.cond` over SparseTensors (or dense tensors): each part merged, the result rebuilt. */
+function condLabels(pred: Tensor, trueFn: () => Labels, falseFn: () => Labels): Labels {
+  const parts = (l: Labels): Tensor[] =>
+    l instanceof SparseTensor ? [l.indices, l.values, l.denseShape] : [l];
+  let sparse = false;
+  const out = cond(
+    pred,
+    () => {
+      const l = trueFn();
+      sparse = l instanceof SparseTensor;
+      return parts(l);
+    },
+    () => parts(falseFn()),
+  ) as Tensor | Tensor[];
+  if (sparse) {
+    const [i, v, s] = out as Tensor[];
+    return new SparseTensor(i as Tensor, v as Tensor, s as Tensor);
   }
-  const t = convertToTensor(labels, { preferredDtype: "int64" });
-  return t.dtype === "int64" ? t : cast(t, "int64");
+  return Array.isArray(out) ? (out[0] as Tensor) : out;
 }
 
 /**
  * `_maybe_expand_labels(labels, predictions)`: labels of one rank less than the
- * predictions gain a last dim of 1 (`expand_labels`).
+ * predictions gain a last dim of 1 (`expand_labels`); a SparseTensor's rank is only known
+ * when running, so it is reshaped under a `cond`.
  */
-function maybeExpandLabels(labels: Tensor, predictions: Tensor): Tensor {
-  return inOpScope(null, "expand_labels", [labels, predictions], (scope) => {
-    const lr = labels.shape.rank;
-    const pr = predictions.shape.rank;
-    if (lr !== null && pr !== null) {
-      if (pr === lr) return labels;
-      if (pr === lr + 1) return expandDims(labels, -1, scope);
-      throw new ValueError(
-        `Unexpected labels shape ${labels.shape.toString()} for predictions shape ${predictions.shape.toString()}.`,
+function maybeExpandLabels(labels: Labels, predictions: Tensor): Labels {
+  return inOpScope(
+    null,
+    "expand_labels",
+    [labels instanceof SparseTensor ? labels.values : labels, predictions],
+    (scope) => {
+      if (labels instanceof SparseTensor) {
+        const sp = labels;
+        return condLabels(
+          equal(rank(predictions), pythonOperator("add", size(sp.denseShape), 1)),
+          () =>
+            sparseReshape(sp, concat([sp.denseShape, constant([1], { dtype: "int64" })], 0), scope),
+          () => sp,
+        );
+      }
+      const lr = labels.shape.rank;
+      const pr = predictions.shape.rank;
+      if (lr !== null && pr !== null) {
+        if (pr === lr) return labels;
+        if (pr === lr + 1) return expandDims(labels, -1, scope);
+        throw new ValueError(
+          `Unexpected labels shape ${labels.shape.toString()} for predictions shape ${predictions.shape.toString()}.`,
+        );
+      }
+      return condLabels(
+        equal(rank(predictions), pythonOperator("add", rank(labels), 1)),
+        () => expandDims(labels, -1, scope),
+        () => labels,
       );
-    }
-    throw new ValueError(
-      "The ranks of labels and predictions must be known when building (TensorFlow decides it in the graph otherwise).",
-    );
-  });
-}
-
-/** `sets.set_size(sets.set_<operation>(a, b))` on dense sets. */
-function setOperationSize(a: Tensor, b: Tensor, operation: "intersection" | "a-b" | "b-a"): Tensor {
-  const [indices, values, shp] = denseToDenseSetOperation(a, b, operation);
-  return setSize(indices, values, shp);
+    },
+  );
 }
 
 /**
+ * `_select_class_id(ids, selected_id)`: only the entries equal to `selectedId`, as a
+ * SparseTensor of the ids' shape (`sparse_retain` of a SparseTensor; the intersection of
+ * each dense row with `{selectedId}` otherwise).
+ */
+function selectClassId(ids: Labels, selectedId: number): SparseTensor {
+  if (ids instanceof SparseTensor) return sparseRetain(ids, equal(ids.values, selectedId));
+  const idsShape = shape(ids, { outType: "int64" });
+  const idsLastDim = pythonOperator("sub", size(idsShape), 1);
+  // `reduced_shape` works in int32 (`to_int32`), as in TF 1.15.
+  const filledShape = reducedShape(toInt32(idsShape), reshape(idsLastDim, [1]));
+  const filled = fill(filledShape, cast(selectedId, "int64"));
+  const result = setIntersection(filled, ids);
+  return new SparseTensor(result.indices, result.values, idsShape);
+}
+
+/** `_maybe_select_class_id(labels, predictions_idx, selected_id)`. */
+function maybeSelectClassId(
+  labels: Labels,
+  predictionsIdx: Labels,
+  selectedId: number | null | undefined,
+): [Labels, Labels] {
+  if (selectedId === null || selectedId === undefined) return [labels, predictionsIdx];
+  return [selectClassId(labels, selectedId), selectClassId(predictionsIdx, selectedId)];
+}
+
+type CountOperation = "intersection" | "a-b" | "b-a";
+
+/**
  * `_sparse_true_positive_at_k` / `_sparse_false_negative_at_k` /
- * `_sparse_false_positive_at_k`: per row, the size of the set operation, weighted.
+ * `_sparse_false_positive_at_k`: per row, the size of the set operation of the predicted
+ * ids and the labels (`class_id` keeping only that class), weighted.
  */
 function sparseCountAtK(
   scopeName: string,
-  operation: "intersection" | "a-b" | "b-a",
-  labels: Tensor,
-  predictionsIdx: Tensor,
+  operation: CountOperation,
+  labelsIn: Labels,
+  predictionsIdxIn: Labels,
+  classId: number | null | undefined,
   weights: TensorLike | null | undefined,
+  name: string | null = null,
 ): Tensor {
-  return inOpScope(null, scopeName, [predictionsIdx, labels], () => {
-    // TensorFlow counts in float64; scopeflow's widest float is float32.
-    let count = toFloat(setOperationSize(predictionsIdx, labels, operation));
+  const values = [predictionsIdxIn, labelsIn, weights ?? null].map((v) =>
+    v instanceof SparseTensor ? v.values : v,
+  );
+  return inOpScope(name, scopeName, values, () => {
+    const [labels, predictionsIdx] = maybeSelectClassId(labelsIn, predictionsIdxIn, classId);
+    const result =
+      operation === "intersection"
+        ? setIntersection(predictionsIdx, labels)
+        : setDifference(predictionsIdx, labels, operation === "a-b");
+    // TensorFlow counts in float64, which scopeflow does not have: float32 here.
+    let count = cast(setSize(result), "float32");
     if (weights !== null && weights !== undefined) {
       const check = assertBroadcastable(weights, count);
-      count = controlDependencies([check], () => multiply(count, toFloat(weights)));
+      count = controlDependencies([check], () => multiply(count, cast(weights, "float32")));
     }
     return count;
   });
@@ -1574,20 +1650,26 @@ function sparseCountAtK(
 
 /**
  * `_streaming_sparse_{true_positive,false_negative,false_positive}_at_k`: a local variable
- * named after its scope (`true_positive_at_5`) and its `update` (`AssignAdd`).
+ * named after its scope (`true_positive_at_5`, `…_class3`) and its `update` (`AssignAdd`).
  */
 function streamingCountAtK(
   prefix: string,
   countScope: string,
-  operation: "intersection" | "a-b" | "b-a",
-  labels: Tensor,
+  operation: CountOperation,
+  labels: Labels,
   predictionsIdx: Tensor,
   k: number | null | undefined,
+  classId: number | null | undefined,
   weights: TensorLike | null | undefined,
 ): [Variable, Tensor] {
-  return inOpScope(null, atKName(prefix, k, null), [predictionsIdx, labels], (scope) => {
-    const count = sparseCountAtK(countScope, operation, labels, predictionsIdx, weights);
-    const batchTotal = toFloat(reduceSum(count));
+  const values = [
+    predictionsIdx,
+    labels instanceof SparseTensor ? labels.values : labels,
+    weights ?? null,
+  ];
+  return inOpScope(null, atKName(prefix, k, classId), values, (scope) => {
+    const count = sparseCountAtK(countScope, operation, labels, predictionsIdx, classId, weights);
+    const batchTotal = reduceSum(count);
     const variable = metricVariable([], "float32", scope);
     return [variable, assignAdd(variable, batchTotal, { name: "update" })];
   });
@@ -1596,14 +1678,17 @@ function streamingCountAtK(
 function ratioAtTopK(
   metricName: string,
   other: "fn" | "fp",
-  fn: string,
   a: ArgsOf<typeof AT_TOP_K_PARAMS>,
 ): MetricResult {
-  const labelsIn = denseInt64Labels(a.labels, a.classId, fn);
+  const labelsIn = int64Labels(a.labels);
   return inOpScope(
     a.name ?? null,
     atKName(metricName, a.k, a.classId),
-    [a.predictionsIdx, labelsIn, a.weights ?? null],
+    [
+      a.predictionsIdx,
+      labelsIn instanceof SparseTensor ? labelsIn.values : labelsIn,
+      a.weights ?? null,
+    ],
     (scope): MetricResult => {
       const predictionsIdx = convertToTensor(a.predictionsIdx);
       const labels = maybeExpandLabels(labelsIn, predictionsIdx);
@@ -1615,6 +1700,7 @@ function ratioAtTopK(
         labels,
         topKIdx,
         a.k,
+        a.classId,
         a.weights,
       );
       const [o, oUpdate] =
@@ -1626,6 +1712,7 @@ function ratioAtTopK(
               labels,
               topKIdx,
               a.k,
+              a.classId,
               a.weights,
             )
           : streamingCountAtK(
@@ -1635,6 +1722,7 @@ function ratioAtTopK(
               labels,
               topKIdx,
               a.k,
+              a.classId,
               a.weights,
             );
       const metric = aggregate(a.metricsCollections, () => div(tp, add(tp, o), scope));
@@ -1648,17 +1736,17 @@ function ratioAtTopK(
 function ratioAtK(
   metricName: string,
   other: "fn" | "fp",
-  fn: string,
   a: ArgsOf<typeof AT_K_PARAMS>,
 ): MetricResult {
+  const labels = int64Labels(a.labels);
   return inOpScope(
     a.name ?? null,
     atKName(metricName, a.k, a.classId),
-    [a.predictions, a.labels, a.weights ?? null],
+    [a.predictions, labels instanceof SparseTensor ? labels.values : labels, a.weights ?? null],
     (scope): MetricResult => {
       const [, topKIdx] = topK(a.predictions, a.k);
-      return ratioAtTopK(metricName, other, fn, {
-        labels: a.labels,
+      return ratioAtTopK(metricName, other, {
+        labels,
         predictionsIdx: topKIdx,
         k: a.k,
         classId: a.classId,
@@ -1672,12 +1760,15 @@ function ratioAtK(
 }
 
 /**
- * Recall@k of top-k class ids against dense label ids (`tf.metrics.recall_at_top_k`): how
- * many of each row's labels are among its predicted ids, over all rows seen. Local
- * variables `recall_at_<k>/true_positive_at_<k>` and `…/false_negative_at_<k>`; labels of
- * one rank less than `predictionsIdx` are one label per row. A label no id can match
- * (the -1 that pads rows to a width) counts as a false negative, as in TensorFlow.
- * float32 where TensorFlow has float64; no `classId` nor `SparseTensor` labels yet.
+ * Recall@k of top-k class ids against label ids (`tf.metrics.recall_at_top_k`): how many
+ * of each row's labels are among its predicted ids, over all rows seen. Labels are int64
+ * ids, dense (`[D1, … DN, num_labels]`, or one rank less than `predictionsIdx` for one
+ * label per row) or a `SparseTensor`. With `classId`, only that class counts: the rows
+ * whose labels hold it, and whether their ids do. Local variables
+ * `recall_at_<k>/true_positive_at_<k>` and `…/false_negative_at_<k>` (`…_class<id>` with
+ * `classId`). A label no id can match (the -1 that pads rows to a width) counts as a false
+ * negative, as in TensorFlow. float32 where TensorFlow has float64 (scopeflow has no
+ * float64 dtype).
  *
  * @example
  * ```ts
@@ -1688,29 +1779,32 @@ function ratioAtK(
  * ```
  */
 export const recallAtTopK = metricFunction("metrics.recallAtTopK", AT_TOP_K_PARAMS, (a) =>
-  ratioAtTopK("recall", "fn", "recall_at_top_k", a),
+  ratioAtTopK("recall", "fn", a),
 );
 
 /**
- * Precision@k of top-k class ids against dense label ids (`tf.metrics.precision_at_top_k`):
- * how many predicted ids are labels, over all rows seen.
+ * Precision@k of top-k class ids against label ids (`tf.metrics.precision_at_top_k`): how
+ * many predicted ids are labels, over all rows seen; labels and `classId` as in
+ * {@link recallAtTopK}. Local variables `…/true_positive_at_<k>` and
+ * `…/false_positive_at_<k>`.
  *
  * @example
  * ```ts
- * const [, update] = tf.metrics.precisionAtTopK({ labels: [[0, 2], [1, -1]], predictionsIdx: tf.constant([[2, 1], [0, 1]]), k: 2 });
+ * const labels = new tf.SparseTensor(tf.constant([[0, 0], [0, 1], [1, 0]], tf.int64), tf.constant([0, 2, 1], tf.int64), tf.constant([2, 2], tf.int64));
+ * const [, update] = tf.metrics.precisionAtTopK({ labels, predictionsIdx: tf.constant([[2, 1], [0, 1]]), k: 2 });
  * using sess = new tf.Session();
  * sess.run(tf.localVariablesInitializer());
  * sess.run(update); // ==> 0.5
  * ```
  */
 export const precisionAtTopK = metricFunction("metrics.precisionAtTopK", AT_TOP_K_PARAMS, (a) =>
-  ratioAtTopK("precision", "fp", "precision_at_top_k", a),
+  ratioAtTopK("precision", "fp", a),
 );
 
 /**
- * Recall@k of `predictions` (scores per class, last dim) against dense label ids
- * (`tf.metrics.recall_at_k`): the `k` best classes (`TopKV2`), then
- * {@link recallAtTopK} in the scope `recall_at_<k>`.
+ * Recall@k of `predictions` (scores per class, last dim) against label ids
+ * (`tf.metrics.recall_at_k`): the `k` best classes (`TopKV2`), then {@link recallAtTopK}
+ * in the scope `recall_at_<k>` (`recall_at_<k>_class<id>` with `classId`).
  *
  * @example
  * ```ts
@@ -1723,28 +1817,44 @@ export const precisionAtTopK = metricFunction("metrics.precisionAtTopK", AT_TOP_
  * ```
  */
 export const recallAtK = metricFunction("metrics.recallAtK", AT_K_PARAMS, (a) =>
-  ratioAtK("recall", "fn", "recall_at_k", a),
+  ratioAtK("recall", "fn", a),
 );
 
 /**
- * Precision@k of `predictions` against dense label ids (`tf.metrics.precision_at_k`).
+ * Precision@k of `predictions` against label ids (`tf.metrics.precision_at_k`); see
+ * {@link recallAtK} and {@link precisionAtTopK}.
  *
  * @example
  * ```ts
  * const predictions = tf.constant([[0.1, 0.3, 0.2, 0.4], [0.1, 0.2, 0.3, 0.4]]);
- * const [, update] = tf.metrics.precisionAtK([3, 2], predictions, 2);
+ * const [p, update] = tf.metrics.precisionAtK([[3], [2]], predictions, 2, 3);
+ * p.name; // ==> precision_at_2_class3:0
  * using sess = new tf.Session();
  * sess.run(tf.localVariablesInitializer());
  * sess.run(update); // ==> 0.5
  * ```
  */
 export const precisionAtK = metricFunction("metrics.precisionAtK", AT_K_PARAMS, (a) =>
-  ratioAtK("precision", "fp", "precision_at_k", a),
+  ratioAtK("precision", "fp", a),
+);
+
+/**
+ * The deprecated name of {@link recallAtK} (`tf.metrics.sparse_recall_at_k`), same
+ * parameters and graph.
+ *
+ * @example
+ * ```ts
+ * const [r] = tf.metrics.sparseRecallAtK([3], tf.constant([[0.1, 0.9, 0.2, 0.4]]), 1);
+ * r.name; // ==> recall_at_1:0
+ * ```
+ */
+export const sparseRecallAtK = metricFunction("metrics.sparseRecallAtK", AT_K_PARAMS, (a) =>
+  recallAtK(a),
 );
 
 /** `average_precision_at_k(labels, predictions, k, weights, metrics_collections, updates_collections, name)`. */
 const AVERAGE_PRECISION_PARAMS = [
-  req("labels", tensorKind),
+  LABELS,
   req("predictions", tensorKind),
   req("k", intKind),
   WEIGHTS,
@@ -1755,11 +1865,31 @@ const AVERAGE_PRECISION_PARAMS = [
 export type AveragePrecisionAtKArgs = OptionsOf<typeof AVERAGE_PRECISION_PARAMS>;
 
 /**
- * `_expand_and_tile(tensor, multiple, dim=-1, name)` on a dense tensor: a new dim before the
- * last (`expand`), tiled `multiple` times (`multiples`, then the `Tile` named as the scope).
+ * `_expand_and_tile(tensor, multiple, dim=-1, name)`: a new dim before the last
+ * (`expand`), tiled `multiple` times; a SparseTensor by `sparse_reshape` and
+ * `sparse_concat`.
  */
-function expandAndTileLast(tensor: Tensor, multiple: number, name: string): Tensor {
-  return inOpScope(name, "expand_and_tile", [tensor], (scope) => {
+function expandAndTileLast(tensor: Labels, multiple: number, name: string): Labels {
+  if (multiple < 1) {
+    throw new ValueError(`Invalid multiple ${multiple}, must be > 0.`);
+  }
+  const values = tensor instanceof SparseTensor ? tensor.values : tensor;
+  return inOpScope(name, "expand_and_tile", [values], (scope) => {
+    if (tensor instanceof SparseTensor) {
+      const expandDimsAt = reshape(pythonOperator("add", size(tensor.denseShape), -1), [1]);
+      const expandedShape = concat(
+        [
+          slice(tensor.denseShape, [0], expandDimsAt),
+          constant([1], { dtype: "int64" }),
+          slice(tensor.denseShape, expandDimsAt, [-1]),
+        ],
+        0,
+        "expanded_shape",
+      );
+      const expanded = sparseReshape(tensor, expandedShape, "expand");
+      if (multiple === 1) return expanded;
+      return sparseConcat(-2, new Array<SparseTensor>(multiple).fill(expanded), scope);
+    }
     const expanded = expandDims(tensor, -2, "expand");
     if (multiple === 1) return expanded;
     const ones = onesLike(shape(tensor));
@@ -1776,9 +1906,11 @@ function expandAndTileLast(tensor: Tensor, multiple: number, name: string): Tens
   });
 }
 
-/** `_num_relevant(labels, k)`: per row, the non-negative labels, at most `k`. */
-function numRelevant(labels: Tensor, k: number): Tensor {
-  return inOpScope(null, "num_relevant", [labels], (scope) => {
+/** `_num_relevant(labels, k)`: per row, the labels (non-negative ones if dense), at most `k`. */
+function numRelevant(labels: Labels, k: number): Tensor {
+  const values = labels instanceof SparseTensor ? labels.values : labels;
+  return inOpScope(null, "num_relevant", [values], (scope) => {
+    if (labels instanceof SparseTensor) return minimum(setSize(labels), k, { name: scope });
     const numLabels = reduceSum(
       where(greaterEqual(labels, 0), onesLike(labels), zerosLike(labels)),
       { axis: -1 },
@@ -1791,8 +1923,9 @@ function numRelevant(labels: Tensor, k: number): Tensor {
  * `_sparse_average_precision_at_top_k(labels, predictions_idx)`: per row, the sum of the
  * precisions at each rank whose id is a label, over the number of relevant labels.
  */
-function sparseAveragePrecisionAtTopK(labelsIn: Tensor, predictionsIdxIn: Tensor): Tensor {
-  return inOpScope(null, "average_precision", [predictionsIdxIn, labelsIn], (scope) => {
+function sparseAveragePrecisionAtTopK(labelsIn: Labels, predictionsIdxIn: Tensor): Tensor {
+  const values = labelsIn instanceof SparseTensor ? labelsIn.values : labelsIn;
+  return inOpScope(null, "average_precision", [predictionsIdxIn, values], (scope) => {
     const predictionsIdx = cast(predictionsIdxIn, "int64", "predictions_idx");
     if (predictionsIdx.shape.rank === 0) {
       throw new ValueError("The rank of `predictions_idx` must be at least 1.");
@@ -1805,17 +1938,24 @@ function sparseAveragePrecisionAtTopK(labelsIn: Tensor, predictionsIdxIn: Tensor
     const labels = maybeExpandLabels(labelsIn, predictionsIdx);
     const predictionsIdxPerK = expandDims(predictionsIdx, -1, "predictions_idx_per_k");
     const labelsPerK = expandAndTileLast(labels, k, "labels_per_k");
-    const relevantPerK = inOpScope("relevant_per_k", "true_positives", [], () =>
-      toFloat(setOperationSize(predictionsIdxPerK, labelsPerK, "intersection")),
+    const relevantPerK = sparseCountAtK(
+      "true_positives",
+      "intersection",
+      labelsPerK,
+      predictionsIdxPerK,
+      null,
+      null,
+      "relevant_per_k",
     );
     const tpPerK = cumsum(relevantPerK, -1, false, false, "tp_per_k");
     const retrievedPerK = cumsum(onesLike(relevantPerK), -1, false, false, "retrieved_per_k");
+    // TensorFlow divides in float64; the counts are float32 already, so no Cast is made.
     const precisionPerK = divide(tpPerK, retrievedPerK, { name: "precision_per_k" });
     const relevantPrecisionPerK = multiply(precisionPerK, relevantPerK, {
       name: "relevant_precision_per_k",
     });
     const precisionSum = reduceSum(relevantPrecisionPerK, { axis: [-1], name: "precision_sum" });
-    const numRelevantItems = toFloat(numRelevant(labels, k));
+    const numRelevantItems = cast(numRelevant(labels, k), "float32");
     return divide(precisionSum, numRelevantItems, { name: scope });
   });
 }
@@ -1824,23 +1964,28 @@ function sparseAveragePrecisionAtTopK(labelsIn: Tensor, predictionsIdxIn: Tensor
  * `_clean_out_of_range_indices(labels, num_classes)`: labels at or above `numClasses`
  * become -1 (so that they are no relevant items), under a `cond` on the largest label.
  */
-function cleanOutOfRangeIndices(labels: Tensor, numClasses: Tensor): Tensor {
-  const maxLabels = reduceMax(labels);
-  return cond(
+function cleanOutOfRangeIndices(labels: Labels, numClasses: Tensor): Labels {
+  const clean = (values: Tensor): Tensor =>
+    where(greaterEqual(values, numClasses), multiply(-1, onesLike(values)), values);
+  const maxLabels = reduceMax(labels instanceof SparseTensor ? labels.values : labels);
+  return condLabels(
     greaterEqual(maxLabels, numClasses),
-    () => where(greaterEqual(labels, numClasses), multiply(-1, onesLike(labels)), labels),
+    () =>
+      labels instanceof SparseTensor
+        ? new SparseTensor(labels.indices, clean(labels.values), labels.denseShape)
+        : clean(labels),
     () => labels,
-  ) as Tensor;
+  );
 }
 
 /**
- * Mean average precision@k of `predictions` (scores per class) against dense label ids
- * (`tf.metrics.average_precision_at_k`): per row, the mean over the ranks `1…k` whose
- * predicted id is a label of the precision at that rank (divided by min(#labels, k)), then
- * the (weighted) mean over all rows seen. Local variables
+ * Mean average precision@k of `predictions` (scores per class) against label ids, dense or
+ * a `SparseTensor` (`tf.metrics.average_precision_at_k`): per row, the mean over the ranks
+ * `1…k` whose predicted id is a label of the precision at that rank (divided by
+ * min(#labels, k)), then the (weighted) mean over all rows seen. Local variables
  * `average_precision_at_<k>/max` and `…/total`. Labels at or above the number of classes
- * and negative ones are not relevant items. float32 where TensorFlow has float64; no
- * `SparseTensor` labels yet.
+ * and negative ones are not relevant items. float32 where TensorFlow has float64
+ * (scopeflow has no float64 dtype).
  *
  * @example
  * ```ts
@@ -1856,21 +2001,23 @@ export const averagePrecisionAtK = metricFunction(
   AVERAGE_PRECISION_PARAMS,
   (a) => {
     if (a.k < 1) throw new ValueError(`Invalid k=${a.k}.`);
-    const labelsIn = denseInt64Labels(a.labels, null, "average_precision_at_k");
+    const labelsIn = int64Labels(a.labels);
+    const labelValues = labelsIn instanceof SparseTensor ? labelsIn.values : labelsIn;
     return inOpScope(
       a.name ?? null,
       atKName("average_precision", a.k, null),
-      [a.predictions, labelsIn, a.weights ?? null],
+      [a.predictions, labelValues, a.weights ?? null],
       (scope): MetricResult => {
         const predictions = convertToTensor(a.predictions);
         const [, predictionsIdx] = topK(predictions, a.k);
         const numClasses = cast(sliceHelper(shape(predictions), [-1]), "int64");
         const labels = cleanOutOfRangeIndices(labelsIn, numClasses);
-        return inOpScope(scope, "average_precision_at_top_k", [predictionsIdx, labels], (inner) => {
+        const values = labels instanceof SparseTensor ? labels.values : labels;
+        return inOpScope(scope, "average_precision_at_top_k", [predictionsIdx, values], (inner) => {
           let averagePrecision = sparseAveragePrecisionAtTopK(labels, predictionsIdx);
           let weights: Tensor | null = null;
           if (a.weights !== null && a.weights !== undefined) {
-            weights = broadcastWeights(toFloat(a.weights), averagePrecision);
+            weights = broadcastWeights(cast(a.weights, "float32"), averagePrecision);
             averagePrecision = multiply(averagePrecision, weights);
           }
           const ap = averagePrecision;
@@ -1878,7 +2025,7 @@ export const averagePrecisionAtK = metricFunction(
             const v = metricVariable([], "float32", maxScope);
             const batchMax =
               weights === null
-                ? toFloat(size(ap, { name: "batch_max" }))
+                ? cast(size(ap, { name: "batch_max" }), "float32")
                 : reduceSum(weights, { name: "batch_max" });
             return [v, assignAdd(v, batchMax, { name: "update" })] as const;
           });

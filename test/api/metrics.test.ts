@@ -208,6 +208,26 @@ describe("tf.metrics at k", () => {
     }
   });
 
+  it("SparseTensor labels and class_id, positionally or as options", () => {
+    const L = () =>
+      new tf.SparseTensor(
+        tf.constant([[0, 0]], tf.int64),
+        tf.constant([3], tf.int64),
+        tf.constant([1, 1], tf.int64),
+      );
+    for (const f of [tf.metrics.recallAtK, tf.metrics.precisionAtK]) {
+      expectSameGraphs(
+        () => f(L(), S(), 2, 3),
+        () => f(L(), S(), 2, { classId: 3 }),
+        () => f({ labels: L(), predictions: S(), k: 2, classId: 3 }),
+      );
+    }
+    expectSameGraphs(
+      () => tf.metrics.averagePrecisionAtK(L(), S(), 2),
+      () => tf.metrics.averagePrecisionAtK({ labels: L(), predictions: S(), k: 2 }),
+    );
+  });
+
   it("refuses a non-int k", () => {
     const s = S();
     expectRefused(() => tf.metrics.recallAtK([[3]], s, 1.5), /argument 'k'/);
@@ -240,6 +260,18 @@ describe("the deprecated sparse_* names", () => {
       () => tf.metrics.sparsePrecisionAtK([[3]], S(), 2, null, [1], null, null, "p"),
       () =>
         tf.metrics.precisionAtK({ labels: [[3]], predictions: S(), k: 2, weights: [1], name: "p" }),
+    );
+    expectSameGraphs(
+      () => tf.metrics.sparseRecallAtK([[3]], S(), 2, 3, [1], null, null, "r"),
+      () =>
+        tf.metrics.recallAtK({
+          labels: [[3]],
+          predictions: S(),
+          k: 2,
+          classId: 3,
+          weights: [1],
+          name: "r",
+        }),
     );
     expectSameGraphs(
       () => tf.metrics.sparseAveragePrecisionAtK([[3]], S(), 2),

@@ -44,6 +44,7 @@ const TF_NOT_DIFFERENTIABLE = [
   "StackPushV2",
   "StackPopV2",
   // sparse_grad.py
+  "SparseConcat",
   "SparseToDense",
   // image_ops_impl.py
   "HSVToRGB",
@@ -61,6 +62,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "VariableShape",
   // sets_impl.py
   "DenseToDenseSetOperation",
+  "DenseToSparseSetOperation",
+  "SparseToSparseSetOperation",
   "SetSize",
   // state_grad.py
   "Assign",

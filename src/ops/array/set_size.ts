@@ -3,6 +3,7 @@ import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { buildOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
+import { groupShapeOf, sparseInput } from "./set_ops.js";
 
 registerOp({
   type: "SetSize",
@@ -14,22 +15,24 @@ registerOp({
       "T: {int8, int16, int32, int64, uint8, uint16, string}",
     ],
   },
-  kernel: ([indices, , shape]) => {
-    const dims = Array.from((shape as tfc.Tensor).dataSync());
-    const batch = dims.slice(0, -1);
-    const rank = dims.length;
-    const rows = batch.reduce((a, b) => a * b, 1);
-    const counts = new Int32Array(rows);
-    const ind = (indices as tfc.Tensor).dataSync();
-    const n = ind.length / Math.max(rank, 1);
-    for (let e = 0; e < n; e++) {
-      // The element's row: its indices but the last, in row-major order.
-      let row = 0;
-      for (let d = 0; d < batch.length; d++)
-        row = row * (batch[d] as number) + (ind[e * rank + d] as number);
-      counts[row] = (counts[row] as number) + 1;
+  // TF's SetSizeOp: the sparse set checked as the set operations check it, then each
+  // row's distinct values counted (a value given twice in a row counts once).
+  kernel: ([indices, values, shape], op) => {
+    const set = sparseInput(
+      indices as tfc.Tensor,
+      values as tfc.Tensor,
+      shape as tfc.Tensor,
+      true,
+      op,
+    );
+    const groupShape = groupShapeOf(set.shape, op);
+    const counts = new Int32Array(groupShape.reduce((a, b) => a * b, 1));
+    for (const row of set.rows) {
+      let flat = 0;
+      row.key.forEach((k, d) => (flat = flat * (groupShape[d] as number) + k));
+      counts[flat] = new Set(row.values).size;
     }
-    return [tfc.tensor(counts, batch, "int32")];
+    return [tfc.tensor(counts, groupShape, "int32")];
   },
 });
 
@@ -37,12 +40,18 @@ registerOp({
  * `sets.set_size(a)` of a sparse set tensor given as its parts (op `SetSize`): how many
  * elements each row of the last dimension holds.
  */
-export function setSize(indices: Tensor, values: Tensor, shape: Tensor, name?: string): Tensor {
+export function setSize(
+  indices: Tensor,
+  values: Tensor,
+  shape: Tensor,
+  name?: string,
+  validateIndices = true,
+): Tensor {
   return buildOp(
     "SetSize",
     [indices, values, shape],
     [{ dtype: "int32", shape: TensorShape.unknown() }],
-    { validate_indices: true, T: values.dtype },
+    { validate_indices: validateIndices, T: values.dtype },
     name,
   ).outputs[0] as Tensor;
 }
