@@ -474,6 +474,29 @@ describe("positional, options and keywords-only forms build the same graph", () 
     expect(desc(t)).toBe("ru:0 float32(2, 3)");
   });
 
+  // random (gamma/poisson)
+  it("randomGamma(shape, alpha, beta, dtype, seed, name)", () => {
+    const t = same(
+      () => tf.randomGamma([4], [1, 2], 3, tf.float32, 5, "rg"),
+      () => tf.randomGamma([4], [1, 2], { beta: 3, dtype: tf.float32, seed: 5, name: "rg" }),
+      () => tf.randomGamma({ shape: [4], alpha: [1, 2], beta: 3, seed: 5, name: "rg" }),
+    );
+    expect(desc(t)).toBe("rg/Maximum:0 float32(4, 2)");
+  });
+
+  it("randomPoisson(lam, shape, dtype, seed, name): TF 1.15's order, lam first", () => {
+    const t = same(
+      () => tf.randomPoisson([1, 2], [4], tf.int32, 5, "rp"),
+      () => tf.randomPoisson([1, 2], [4], { dtype: tf.int32, seed: 5, name: "rp" }),
+      () => tf.randomPoisson({ lam: [1, 2], shape: [4], dtype: tf.int32, seed: 5, name: "rp" }),
+    );
+    expect(desc(t)).toBe("rp/RandomPoissonV2:0 int32(4, 2)");
+    expectRefused(
+      () => tf.randomPoisson({ shape: [4], lam: [1], rate: 2 } as never),
+      "randomPoisson() got an unexpected keyword argument 'rate' (did you mean 'name'?)",
+    );
+  });
+
   it("setRandomSeed(seed), positionally or by name; null clears it", () => {
     tf.setRandomSeed(5);
     expect(tf.getDefaultGraph().seed).toBe(5);
