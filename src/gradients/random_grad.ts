@@ -10,9 +10,10 @@ import { shape as shapeOp } from "../ops/array/shape.js";
 import { reduceSum } from "../ops/math/reduce.js";
 import { range } from "../ops/math/range.js";
 import { buildOp } from "../ops/op_scope.js";
-import { noGradient, registerGradient } from "../ops/registry.js";
+import { noGradient, notDifferentiable, registerGradient } from "../ops/registry.js";
 import { broadcastShapes } from "../ops/shape_utils.js";
 import "../ops/random/gamma_poisson.js";
+import "../ops/random/stateless.js";
 import { afterGrad, g0, pyMul } from "./grad_util.js";
 
 /** `add_leading_unit_dimensions(x, n)`: `x` reshaped to `[1] * n + shape(x)`. */
@@ -52,3 +53,11 @@ registerGradient("RandomGamma", (op, grads) => {
 
 // TF 1.15 registers no gradient for these: tf.gradients fails on reaching them.
 noGradient(false, "RandomPoissonV2", "RandomGammaGrad");
+
+// stateless_random_ops.py.
+notDifferentiable(
+  "StatelessRandomNormal",
+  "StatelessRandomUniform",
+  "StatelessRandomUniformInt",
+  "StatelessTruncatedNormal",
+);

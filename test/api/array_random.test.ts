@@ -497,6 +497,34 @@ describe("positional, options and keywords-only forms build the same graph", () 
     );
   });
 
+  it("random.statelessUniform(shape, seed, minval, maxval, dtype, name)", () => {
+    const t = same(
+      () => tf.random.statelessUniform([3], [1, 2], 0, 10, tf.int32, "su"),
+      () => tf.random.statelessUniform([3], [1, 2], { maxval: 10, dtype: tf.int32, name: "su" }),
+      () =>
+        tf.random.statelessUniform({
+          shape: [3],
+          seed: [1, 2],
+          maxval: 10,
+          dtype: "int32",
+          name: "su",
+        }),
+    );
+    expect(desc(t)).toBe("su:0 int32(3,)");
+  });
+
+  it("random.statelessNormal / statelessTruncatedNormal(shape, seed, mean, stddev, dtype, name)", () => {
+    for (const f of [tf.random.statelessNormal, tf.random.statelessTruncatedNormal]) {
+      const t = same(
+        () => f([2], [3, 4], 1, 2, tf.float32, "sn"),
+        () => f([2], [3, 4], { mean: 1, stddev: 2, name: "sn" }),
+        () => f({ shape: [2], seed: [3, 4], mean: 1, stddev: 2, name: "sn" }),
+      );
+      expect(desc(t)).toBe("sn:0 float32(2,)");
+      tf.resetDefaultGraph();
+    }
+  });
+
   it("setRandomSeed(seed), positionally or by name; null clears it", () => {
     tf.setRandomSeed(5);
     expect(tf.getDefaultGraph().seed).toBe(5);

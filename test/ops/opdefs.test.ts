@@ -31,6 +31,7 @@ const ADDED_BY_TF_1_15: Record<string, string> = {
   LeakyReluGrad: "core/ops/nn_ops.cc (TF 1.13)",
   Xdivy: "core/ops/math_ops.cc (TF 1.12)",
   Xlogy: "core/ops/math_ops.cc (TF 1.12)",
+  StatelessRandomUniformInt: "core/ops/stateless_random_ops.cc (TF 1.14)",
 };
 
 /** TF 1.11 attr lists → TF 1.15's, for the op types that changed in between. */
