@@ -7,6 +7,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
 import { lgamma } from "../../src/ops/math/special.js";
+import { Philox, uint64ToDouble } from "../../src/ops/random/philox.js";
 import { expectThrowsAndUnchanged } from "../graph/helpers.js";
 
 beforeEach(() => {
@@ -142,6 +143,42 @@ describe("tf.randomGamma", () => {
     expect([gammaOp.attrs.seed, gammaOp.attrs.seed2]).toEqual([3, add.id]);
     using c = new tf.Session();
     expect(values(x, c)).not.toEqual(values(y, c));
+  });
+});
+
+describe("the Philox stream of RandomGamma and RandomPoissonV2", () => {
+  /**
+   * Output `index` of a run starting `at` blocks into `PhiloxRandom(seed, seed2)`: its
+   * first float64 uniform (the second of its first block, as TF's UNIFORM macro takes them).
+   */
+  function firstUniform(seed: number, seed2: number, at: number, index: number): number {
+    const gen = new Philox([0, 0, seed2, 0], [seed, 0]);
+    gen.skip(at + 256 * index);
+    const b = gen.next();
+    return uint64ToDouble(b[2] as number, b[3] as number);
+  }
+
+  it("draws each output from its own 256 blocks, run after run, as TF's kernels do", () => {
+    // alpha = 1 is one exponential per output: -log(1 - u).
+    const g = tf.randomGamma([3], 1, { seed: 5 });
+    const op = tf.getDefaultGraph().getOperationByName("random_gamma/RandomGamma");
+    const [seed, seed2] = [op.attrs.seed as number, op.attrs.seed2 as number];
+    using sess = new tf.Session();
+    for (const run of [0, 1]) {
+      const expected = [0, 1, 2].map((i) =>
+        Math.fround(-Math.log(1 - firstUniform(seed, seed2, run * 3 * 256, i))),
+      );
+      expect(values(g, sess)).toEqual(expected);
+    }
+    // Poisson below rate 10 (Knuth): 0 exactly when the first uniform is already ≤ e^-rate.
+    tf.resetDefaultGraph();
+    const p = tf.randomPoisson([0.01], [50], { seed: 9 });
+    const [ps, ps2] = [p.op.attrs.seed as number, p.op.attrs.seed2 as number];
+    const zeros = Array.from(
+      { length: 50 },
+      (_, i) => firstUniform(ps, ps2, 0, i) <= Math.exp(-0.01),
+    );
+    expect(values(p).map((k) => k === 0)).toEqual(zeros);
   });
 });
 

@@ -27,38 +27,16 @@ import { registerOp, type KernelRuntime, type ShapeInferenceOp } from "../regist
 import { broadcastShapes, ShapeInference } from "../shape_utils.js";
 import { constantValueAsShape, readInts } from "../tensor_util.js";
 import { getSeed } from "./seed.js";
-import { uniformStream } from "./shuffle_multinomial.js";
+import { doubleStreams, Philox, statefulGenerator } from "./philox.js";
 
 /*
  * TF 1.15's `random_gamma` and `random_poisson`: ops RandomGamma (with RandomGammaGrad, the
  * implicit reparameterization derivative its gradient uses) and RandomPoissonV2. The
  * samplers are TF's algorithms (Marsaglia–Tsang for gamma; Knuth's product of uniforms
- * below rate 10, Hörmann's transformed rejection above, for Poisson), drawn from scopeflow's
- * seeded uniform stream: TensorFlow draws from Philox, so the distribution is the same, the
- * numbers are not.
+ * below rate 10, Hörmann's transformed rejection above, for Poisson) on TF's Philox stream,
+ * each output from its own stretch of 256 blocks, as TF's CPU kernels draw them: a seeded op
+ * gives TensorFlow's numbers, run after run in a session.
  */
-
-/** A uniform [0, 1) double for one kernel run: two 32-bit draws for 53 bits. */
-function uniform53(next: () => number): () => number {
-  return () => (Math.floor(next() * 2 ** 21) * 2 ** 32 + Math.floor(next() * 2 ** 32)) / 2 ** 53;
-}
-
-/** Standard normals by Box–Muller (as TF's `NormalDistribution`), in pairs. */
-function normalStream(uniform: () => number): () => number {
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const s = spare;
-      spare = null;
-      return s;
-    }
-    // 1 - u is in (0, 1], so the log is finite.
-    const r = Math.sqrt(-2 * Math.log(1 - uniform()));
-    const theta = 2 * Math.PI * uniform();
-    spare = r * Math.sin(theta);
-    return r * Math.cos(theta);
-  };
-}
 
 /**
  * One Gamma(alpha, 1) draw as random_gamma_op.cc makes it: an exponential for alpha = 1,
@@ -67,7 +45,7 @@ function normalStream(uniform: () => number): () => number {
  */
 function gammaSample(alpha: number, uniform: () => number, normal: () => number): number {
   if (!(alpha >= 0)) return NaN;
-  if (alpha === 1) return -Math.log1p(-uniform());
+  if (alpha === 1) return -Math.log(1 - uniform());
   const lessThanOne = alpha < 1;
   const d = alpha + (lessThanOne ? 2 / 3 : -1 / 3);
   const c = 1 / 3 / Math.sqrt(d);
@@ -240,10 +218,28 @@ function runShape(op: Operation, shape: tfc.Tensor, param: tfc.Tensor): [number,
   return [n, [...dims, ...param.shape]];
 }
 
-/** A run's uniform stream: the session's seed for the op, or a fresh one. */
-function streamsOf(op: Operation, runtime: KernelRuntime): [() => number, () => number] {
-  const uniform = uniform53(uniformStream(runtime.nextRandomSeed(op)));
-  return [uniform, normalStream(uniform)];
+const RESERVED_BLOCKS_PER_OUTPUT = 256;
+
+/**
+ * The generator of output `index` of a run of `count` outputs (`ReserveRandomOutputs`, then
+ * a skip of 256 blocks per output before it), as TF's gamma and Poisson kernels derive it.
+ */
+function runGenerators(
+  op: Operation,
+  runtime: KernelRuntime,
+  count: number,
+): (index: number) => Philox {
+  const at = runtime.reservePhiloxBlocks(op, count * RESERVED_BLOCKS_PER_OUTPUT);
+  const base =
+    at === undefined
+      ? statefulGenerator(null, null)
+      : statefulGenerator(op.attrs.seed as number, op.attrs.seed2 as number);
+  base.skip(at ?? 0);
+  return (index) => {
+    const gen = new Philox(base.counter, base.key);
+    gen.skip(RESERVED_BLOCKS_PER_OUTPUT * index);
+    return gen;
+  };
 }
 
 registerOp({
@@ -267,12 +263,15 @@ registerOp({
         op.name,
       );
     }
-    const [uniform, normal] = streamsOf(op, runtime);
+    const generatorOf = runGenerators(op, runtime, n * m);
     const out = new Float32Array(n * m);
-    // Output [sample, alpha]: sample i of alpha j at i * m + j, as TF lays it out.
+    // Output j * n + i (alpha-major) draws sample i of alpha j, stored at i * m + j.
     for (let j = 0; j < m; j++) {
       const alpha = alphas[j] as number;
-      for (let i = 0; i < n; i++) out[i * m + j] = gammaSample(alpha, uniform, normal);
+      for (let i = 0; i < n; i++) {
+        const { uniform, normal } = doubleStreams(generatorOf(j * n + i));
+        out[i * m + j] = gammaSample(alpha, uniform, normal);
+      }
     }
     return [tfc.tensor(out, outShape, "float32")];
   },
@@ -339,13 +338,13 @@ registerOp({
     const rates = rateT.dataSync() as ArrayLike<number>;
     const m = rates.length;
     const out = rt === "int32" ? new Int32Array(n * m) : new Float32Array(n * m);
-    if (n * m > 0) {
-      const [uniform] = streamsOf(op, runtime);
+    if (n > 0) {
+      const generatorOf = runGenerators(op, runtime, n * m);
       const isInt = rt === "int32";
       for (let j = 0; j < m; j++) {
         const rate = rates[j] as number;
         for (let i = 0; i < n; i++) {
-          const k = poissonSample(rate, uniform);
+          const k = poissonSample(rate, doubleStreams(generatorOf(j * n + i)).uniform);
           out[i * m + j] = isInt ? (Number.isNaN(k) ? 0 : Math.min(k, 2147483647)) : k;
         }
       }
@@ -390,8 +389,9 @@ export type RandomGammaOptions = OptionsOf<typeof GAMMA_PARAMS>;
  * (`tf.random_gamma`, `tf.random.gamma`): the result has shape `shape + broadcast(alpha,
  * beta)`. As TF 1.15 builds it: `alpha + zeros_like(beta)`, op `RandomGamma`, divided by
  * `beta` and floored at float32's smallest normal (`Maximum`). Differentiable w.r.t.
- * `alpha` (implicit reparameterization, op `RandomGammaGrad`) and `beta`. The samples follow
- * TF's algorithm, but TF's Philox numbers are not reproduced.
+ * `alpha` (implicit reparameterization, op `RandomGammaGrad`) and `beta`. A seeded op draws
+ * TF's Philox stream as TF's CPU kernel does (Marsaglia–Tsang in float64), so it gives
+ * TensorFlow's samples up to the last bit of float64 `log`/`sin`/`cos`/`pow`.
  *
  * @example
  * ```ts
@@ -452,7 +452,9 @@ export type RandomPoissonOptions = OptionsOf<typeof POISSON_PARAMS>;
  * `tf.random.poisson` — in TF 1.15 both take `lam` first; TF 2's `tf.random.poisson` takes
  * `shape` first): the result has shape `shape + lam.shape` and dtype `dtype` (float32, int32
  * or int64), op `RandomPoissonV2` under `random_poisson`. Not differentiable (TF registers no
- * gradient). The samples follow TF's algorithm, but TF's Philox numbers are not reproduced.
+ * gradient). A seeded op draws TF's Philox stream as TF's CPU kernel does (Knuth below rate
+ * 10, Hörmann's rejection above), so it gives TensorFlow's samples up to the last bit of
+ * float64 `log`/`exp`.
  *
  * @example
  * ```ts

@@ -91,6 +91,67 @@ export function boxMullerFloat(x0: number, x1: number): [number, number] {
   return [Math.fround(Math.fround(Math.sin(v1)) * u2), Math.fround(Math.fround(Math.cos(v1)) * u2)];
 }
 
+const f64 = new Float64Array(1);
+const u32x2 = new Uint32Array(f64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** `Uint64ToDouble`: 52 random mantissa bits (20 from `x0`, 32 from `x1`), minus one: [0, 1). */
+export function uint64ToDouble(x0: number, x1: number): number {
+  const hi = ((1023 << 20) | (x0 & 0xfffff)) >>> 0;
+  u32x2[LITTLE_ENDIAN ? 1 : 0] = hi;
+  u32x2[LITTLE_ENDIAN ? 0 : 1] = x1 >>> 0;
+  return (f64[0] as number) - 1;
+}
+
+/** `BoxMullerDouble`: two standard normals (the sine one first) from one block. */
+export function boxMullerDouble(block: Uint32Array): [number, number] {
+  let u1 = uint64ToDouble(block[0] as number, block[1] as number);
+  if (u1 < 1e-7) u1 = 1e-7;
+  const v1 = 2 * Math.PI * uint64ToDouble(block[2] as number, block[3] as number);
+  const u2 = Math.sqrt(-2 * Math.log(u1));
+  return [Math.sin(v1) * u2, Math.cos(v1) * u2];
+}
+
+/**
+ * The float64 uniforms and normals one output of TF's gamma and Poisson kernels draws
+ * (their `UNIFORM` and normal macros): each a fresh block when the last one is used up,
+ * its values taken last first.
+ */
+export function doubleStreams(gen: Philox): { uniform: () => number; normal: () => number } {
+  let uniforms: number[] = [];
+  let normals: number[] = [];
+  return {
+    uniform: () => {
+      if (uniforms.length === 0) {
+        const b = gen.next();
+        uniforms = [
+          uint64ToDouble(b[0] as number, b[1] as number),
+          uint64ToDouble(b[2] as number, b[3] as number),
+        ];
+      }
+      return uniforms.pop() as number;
+    },
+    normal: () => {
+      if (normals.length === 0) normals = boxMullerDouble(gen.next());
+      return normals.pop() as number;
+    },
+  };
+}
+
+/**
+ * The generator of a stateful random op (`GuardedPhiloxRandom`): `PhiloxRandom(seed,
+ * seed2)`, or random words for an unseeded op.
+ */
+export function statefulGenerator(seed: number | null, seed2: number | null): Philox {
+  if (seed === null || seed2 === null) {
+    const word = (): number => Math.floor(Math.random() * 2 ** 32);
+    return new Philox([0, 0, word(), word()], [word(), word()]);
+  }
+  const [k0, k1] = words(seed);
+  const [c2, c3] = words(seed2);
+  return new Philox([0, 0, c2, c3], [k0, k1]);
+}
+
 /** A 64-bit seed value (an int32 or int64 element, sign-extended as C++ does) as two words. */
 function words(seed: number): [number, number] {
   return [seed >>> 0, seed < 0 ? Math.floor(seed / 2 ** 32) >>> 0 : Math.floor(seed / 2 ** 32)];

@@ -24,7 +24,7 @@ import { getSeed } from "./seed.js";
  * A uniform [0, 1) stream for one run of a random kernel (mulberry32), seeded by the
  * session's seed for the op, or at random for an unseeded graph.
  */
-export function uniformStream(seed: number | undefined): () => number {
+function uniformStream(seed: number | undefined): () => number {
   let s = (seed ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
