@@ -67,6 +67,12 @@ describe("tf.random.statelessUniform / statelessNormal / statelessTruncatedNorma
     expect(values(i)).toEqual(SEED_1_2_WORDS.map((w) => 5 + ((w >>> 0) % 10)));
   });
 
+  it("are also TF 1.15's tf.contrib.stateless functions", () => {
+    expect(tf.contrib.stateless.statelessRandomUniform).toBe(tf.random.statelessUniform);
+    expect(tf.contrib.stateless.statelessRandomNormal).toBe(tf.random.statelessNormal);
+    expect(tf.contrib.stateless.statelessTruncatedNormal).toBe(tf.random.statelessTruncatedNormal);
+  });
+
   it("depend on the seed and shape only", () => {
     const a = tf.random.statelessNormal([4, 5], [3, 4]);
     const b = tf.random.statelessNormal([4, 5], [3, 4], 0, 1, tf.float32, "other");
