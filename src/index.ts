@@ -24,6 +24,8 @@ import "./gradients/tf_graph_grad.js";
 import "./gradients/function_grad.js";
 import "./gradients/metrics_ops_grad.js";
 import "./gradients/linalg_grad.js";
+// random (gamma/poisson)
+import "./gradients/random_grad.js";
 import "./interchange/graph_def.js";
 
 installHooks();
@@ -344,6 +346,13 @@ export {
 } from "./ops/debug/check_ops.js";
 export { checkNumerics, verifyTensorAllFinite, Print } from "./ops/debug/logging_ops.js";
 export { randomShuffle, multinomial } from "./ops/random/shuffle_multinomial.js";
+// random (gamma/poisson): TF 1.15's random_gamma / random_poisson
+export {
+  randomGamma,
+  randomPoisson,
+  type RandomGammaOptions,
+  type RandomPoissonOptions,
+} from "./ops/random/gamma_poisson.js";
 export { dynamicPartition, dynamicStitch, shapeN } from "./ops/array/data_flow_public.js";
 export { unique } from "./ops/array/unique.js";
 export { setdiff1d, roll } from "./ops/array/list_diff_roll.js";

@@ -14,3 +14,10 @@ export {
   multinomial,
   categorical,
 } from "../ops/random/shuffle_multinomial.js";
+// random (gamma/poisson): `tf.random.gamma` and TF 1.15's v1 `tf.random.poisson(lam, shape)`.
+export { randomGamma as gamma, randomPoisson as poisson } from "../ops/random/gamma_poisson.js";
+export {
+  statelessRandomUniform as statelessUniform,
+  statelessRandomNormal as statelessNormal,
+  statelessTruncatedNormal,
+} from "../ops/random/stateless.js";

@@ -21,6 +21,12 @@ export interface KernelRuntime {
   /** A seed for this run of a random op, repeatable per session when the graph is seeded. */
   nextRandomSeed(op: Operation): number | undefined;
   /**
+   * For a seeded op drawing from TF's Philox stream (`GuardedPhiloxRandom`): the 128-bit
+   * blocks its earlier runs in this session reserved, reserving `blocks` more for this run;
+   * `undefined` for an unseeded op.
+   */
+  reservePhiloxBlocks(op: Operation, blocks: number): number | undefined;
+  /**
    * Prepares a part of the graph to be run many times by one kernel (a `tf.data`
    * function): `fetches` computed from `feeds`, pruned and ordered once; `targets` run
    * too (a function body's stateful ops, which TF runs whether or not a result needs them).

@@ -372,6 +372,10 @@ export class Executor implements KernelRuntime {
     return this.state.nextRandomSeed(op);
   }
 
+  reservePhiloxBlocks(op: Operation, blocks: number): number | undefined {
+    return this.state.reservePhiloxBlocks(op, blocks);
+  }
+
   get resourceVariables(): VariableState {
     return this.state;
   }

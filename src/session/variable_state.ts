@@ -12,6 +12,8 @@ export class VariableState implements ResourceVariableStore {
   private readonly values = new Map<Operation, tfc.Tensor>();
   private pending = new Map<Operation, tfc.Tensor>();
   private readonly randomCounts = new Map<Operation, number>();
+  /** Philox-based random ops: the blocks their runs reserved (TF's `GuardedPhiloxRandom`). */
+  private readonly philoxPositions = new Map<Operation, number>();
   /** Resource variables: handle → `[container, shared_name]`, and back by joined key. */
   private readonly handles: [string, string][] = [];
   private readonly handleKeys = new Map<string, number>();
@@ -41,11 +43,7 @@ export class VariableState implements ResourceVariableStore {
   }
 
   nextRandomSeed(op: Operation): number | undefined {
-    // An imported random op has only TF's attrs: seeded unless both seeds are 0, as in TF.
-    const seeded =
-      (op.buildData._seeded as boolean | undefined) ??
-      (typeof op.attrs.seed === "number" && (op.attrs.seed !== 0 || op.attrs.seed2 !== 0));
-    if (!seeded) return undefined;
+    if (!isSeeded(op)) return undefined;
     const count = this.randomCounts.get(op) ?? 0;
     this.randomCounts.set(op, count + 1);
     // Random ops hold TF's seed/seed2 attrs; ShuffleDataset takes its seeds as inputs, and
@@ -53,6 +51,13 @@ export class VariableState implements ResourceVariableStore {
     const from =
       "seed" in op.attrs ? op.attrs : { seed: op.buildData._seed, seed2: op.buildData._seed2 };
     return mixSeeds(from.seed as number, from.seed2 as number, count);
+  }
+
+  reservePhiloxBlocks(op: Operation, blocks: number): number | undefined {
+    if (!isSeeded(op)) return undefined;
+    const at = this.philoxPositions.get(op) ?? 0;
+    this.philoxPositions.set(op, at + blocks);
+    return at;
   }
 
   handleOf(container: string, sharedName: string): number {
@@ -147,6 +152,14 @@ export class VariableState implements ResourceVariableStore {
 }
 
 /** A 32-bit seed from the graph seed, op seed and how often the op ran (splitmix-style). */
+/** An imported random op has only TF's attrs: seeded unless both seeds are 0, as in TF. */
+function isSeeded(op: Operation): boolean {
+  return (
+    (op.buildData._seeded as boolean | undefined) ??
+    (typeof op.attrs.seed === "number" && (op.attrs.seed !== 0 || op.attrs.seed2 !== 0))
+  );
+}
+
 function mixSeeds(a: number, b: number, n: number): number {
   let h =
     Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^

@@ -474,6 +474,57 @@ describe("positional, options and keywords-only forms build the same graph", () 
     expect(desc(t)).toBe("ru:0 float32(2, 3)");
   });
 
+  // random (gamma/poisson)
+  it("randomGamma(shape, alpha, beta, dtype, seed, name)", () => {
+    const t = same(
+      () => tf.randomGamma([4], [1, 2], 3, tf.float32, 5, "rg"),
+      () => tf.randomGamma([4], [1, 2], { beta: 3, dtype: tf.float32, seed: 5, name: "rg" }),
+      () => tf.randomGamma({ shape: [4], alpha: [1, 2], beta: 3, seed: 5, name: "rg" }),
+    );
+    expect(desc(t)).toBe("rg/Maximum:0 float32(4, 2)");
+  });
+
+  it("randomPoisson(lam, shape, dtype, seed, name): TF 1.15's order, lam first", () => {
+    const t = same(
+      () => tf.randomPoisson([1, 2], [4], tf.int32, 5, "rp"),
+      () => tf.randomPoisson([1, 2], [4], { dtype: tf.int32, seed: 5, name: "rp" }),
+      () => tf.randomPoisson({ lam: [1, 2], shape: [4], dtype: tf.int32, seed: 5, name: "rp" }),
+    );
+    expect(desc(t)).toBe("rp/RandomPoissonV2:0 int32(4, 2)");
+    expectRefused(
+      () => tf.randomPoisson({ shape: [4], lam: [1], rate: 2 } as never),
+      "randomPoisson() got an unexpected keyword argument 'rate' (did you mean 'name'?)",
+    );
+  });
+
+  it("random.statelessUniform(shape, seed, minval, maxval, dtype, name)", () => {
+    const t = same(
+      () => tf.random.statelessUniform([3], [1, 2], 0, 10, tf.int32, "su"),
+      () => tf.random.statelessUniform([3], [1, 2], { maxval: 10, dtype: tf.int32, name: "su" }),
+      () =>
+        tf.random.statelessUniform({
+          shape: [3],
+          seed: [1, 2],
+          maxval: 10,
+          dtype: "int32",
+          name: "su",
+        }),
+    );
+    expect(desc(t)).toBe("su:0 int32(3,)");
+  });
+
+  it("random.statelessNormal / statelessTruncatedNormal(shape, seed, mean, stddev, dtype, name)", () => {
+    for (const f of [tf.random.statelessNormal, tf.random.statelessTruncatedNormal]) {
+      const t = same(
+        () => f([2], [3, 4], 1, 2, tf.float32, "sn"),
+        () => f([2], [3, 4], { mean: 1, stddev: 2, name: "sn" }),
+        () => f({ shape: [2], seed: [3, 4], mean: 1, stddev: 2, name: "sn" }),
+      );
+      expect(desc(t)).toBe("sn:0 float32(2,)");
+      tf.resetDefaultGraph();
+    }
+  });
+
   it("setRandomSeed(seed), positionally or by name; null clears it", () => {
     tf.setRandomSeed(5);
     expect(tf.getDefaultGraph().seed).toBe(5);

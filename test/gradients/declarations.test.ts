@@ -39,6 +39,11 @@ const TF_NOT_DIFFERENTIABLE = [
   "RandomUniform",
   "TruncatedNormal",
   "Multinomial",
+  // stateless_random_ops.py
+  "StatelessRandomNormal",
+  "StatelessRandomUniform",
+  "StatelessRandomUniformInt",
+  "StatelessTruncatedNormal",
   // data_flow_grad.py
   "StackV2",
   "StackPushV2",
