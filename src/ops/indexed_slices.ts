@@ -14,7 +14,6 @@ import { Tensor, toTensorSymbol, type TensorConvertible } from "../graph/tensor.
 import { TensorShape } from "../graph/tensor_shape.js";
 import { unsortedSegmentSum } from "./math/segment.js";
 import { neg } from "./math/operators.js";
-import { checkDType } from "./shape_utils.js";
 import { constantInts } from "./tensor_util.js";
 
 /** A graph tensor (not converted: an `IndexedSlices` holds tensors as given). */
@@ -122,7 +121,6 @@ export function indexedSlicesToTensor(value: IndexedSlices, name?: string): Tens
       `Tensor conversion requested for IndexedSlices without dense_shape: ${value.toString()}`,
     );
   }
-  checkDType(value.indices.dtype, "segment_ids", "index");
   const known = constantInts(denseShape);
   // TF's `warnings.warn` of the same cases: an unknown or a very large dense shape.
   if (known === null) {

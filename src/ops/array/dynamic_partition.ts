@@ -4,7 +4,8 @@ import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpArgs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { readInts } from "../tensor_util.js";
 import { dynamicStitchKernel } from "./dynamic_stitch.js";
 
@@ -105,7 +106,8 @@ export function parallelDynamicStitch(
   name?: string,
 ): Tensor {
   return inOpScope(name, "ParallelDynamicStitch", [...indices, ...data], (scope, graph) => {
-    for (const t of indices) checkDType(t.dtype, "indices", "index");
+    // `indices: N * int32`: int64 indices are refused too, as in TF.
+    checkOpArgs("ParallelDynamicStitch", [indices, data]);
     const first = data[0] as Tensor;
     const lead = (indices[0] as Tensor).shape.rank;
     let inner: TensorShape | null = null;

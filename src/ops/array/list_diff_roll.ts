@@ -15,7 +15,8 @@ import {
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { readInts } from "../tensor_util.js";
 
 registerOp({
@@ -185,8 +186,7 @@ export const roll = tfFunction("roll", ROLL_PARAMS, (a) =>
     const x = convertToTensor(a.input, { name: "input" });
     const shift = convertToTensor(a.shift, { name: "shift", preferredDtype: "int32" });
     const axis = convertToTensor(a.axis, { name: "axis", preferredDtype: "int32" });
-    checkDType(shift.dtype, "shift", "index");
-    checkDType(axis.dtype, "axis", "index");
+    checkOpInputs("Roll", [x, shift, axis], {});
     const si = new ShapeInference(opNameOf(scope), "Roll", [x.shape, shift.shape, axis.shape]);
     const out = rollShape(si, x.shape, shift.shape, axis.shape);
     return makeOp(graph, "Roll", scope, [x, shift, axis], [{ dtype: x.dtype, shape: out }], {

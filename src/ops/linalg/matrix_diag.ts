@@ -17,7 +17,8 @@ import {
 import { convertToTensor, packableKind, type Packable } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { readScalar } from "../tensor_util.js";
 import { reduceSum } from "../math/reduce.js";
 import { transpose } from "../array/transpose.js";
@@ -432,8 +433,8 @@ export const matrixBandPart = tfFunction("matrixBandPart", MATRIX_BAND_PART_PARA
   inOpScope(a.name, "MatrixBandPart", [a.input, a.numLower, a.numUpper], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
     const lo = convertToTensor(a.numLower, { name: "num_lower", preferredDtype: "int64" });
-    const hi = convertToTensor(a.numUpper, { name: "num_upper", dtype: lo.dtype });
-    checkDType(lo.dtype, "num_lower", "index");
+    const hi = convertToTensor(a.numUpper, { name: "num_upper", preferredDtype: lo.dtype });
+    checkOpInputs("MatrixBandPart", [x, lo, hi], {});
     const si = new ShapeInference(opNameOf(scope), "MatrixBandPart", [x.shape, lo.shape, hi.shape]);
     si.withRankAtLeast(x.shape, 2);
     si.withRank(lo.shape, 0);
@@ -466,7 +467,7 @@ const DIAG_PARAMS = [req("diagonal", tensorKind), opt("name", stringKind)] as co
 export const diag = tfFunction("diag", DIAG_PARAMS, (a) =>
   inOpScope(a.name, "Diag", [a.diagonal], (scope, graph) => {
     const d = convertToTensor(a.diagonal, { name: "diagonal" });
-    checkDType(d.dtype, "diagonal", "numeric");
+    checkOpInputs("Diag", [d], {});
     const si = new ShapeInference(opNameOf(scope), "Diag", [d.shape]);
     return unaryIn(graph, scope, "Diag", d, diagShape(si, d.shape));
   }),

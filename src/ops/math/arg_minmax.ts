@@ -18,7 +18,8 @@ import {
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
 
 /** TensorFlow's signatures of the op types the loop below registers. */
@@ -68,8 +69,7 @@ function argOpIn(
   dimension: Tensor,
   outputType: "int32" | "int64" = "int64",
 ): Tensor {
-  checkDType(x.dtype, "input", "numeric");
-  checkDType(dimension.dtype, "dimension", "index");
+  checkOpInputs(type, [x, dimension], {});
   const dimValue = constantValue(dimension);
   const si = new ShapeInference(
     opNameOf(scope),

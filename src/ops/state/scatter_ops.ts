@@ -16,7 +16,8 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { noGradient, notDifferentiable, registerOp, type KernelRuntime } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { refOf, variableOpOf } from "./variable_ops.js";
 import { scatteredValue, type ScatterMode } from "./scatter_kernel.js";
 import {
@@ -103,7 +104,7 @@ export function scatterOp(
     const r = refOf(ref, type);
     const i = convertToTensor(indices, { name: "indices", preferredDtype: "int32" });
     const u = convertToTensor(updates, { name: "updates", dtype: r.dtype });
-    checkDType(i.dtype, "indices", "index");
+    checkOpInputs(type, [r, i, u], {});
     const si = new ShapeInference(opNameOf(scope), type, [r.shape, i.shape, u.shape]);
     const rDims = si.withRankAtLeast(r.shape, 1);
     if (rDims !== null && i.shape.dims !== null) {

@@ -14,7 +14,6 @@ import * as proto from "../../proto/index.js";
 import { convertToTensor } from "../convert.js";
 import { makeOp } from "../op_scope.js";
 import { notDifferentiable, registerOp } from "../registry.js";
-import { checkDType } from "../shape_utils.js";
 import { stringTensorBytes } from "../tfjs_internals.js";
 import { encodePng } from "./png.js";
 import { encodeWav } from "./wav.js";
@@ -354,7 +353,6 @@ export function scalarSummaryIn(
 ): Operation {
   const t = stringInput(tags, "tags");
   const v = convertToTensor(values, { name: "values" });
-  checkDType(v.dtype, "values", "real");
   return makeOp(graph, "ScalarSummary", scope, [t, v], SCALAR_STRING, { T: v.dtype });
 }
 
@@ -367,7 +365,6 @@ export function histogramSummaryIn(
 ): Operation {
   const t = stringInput(tag, "tag");
   const v = convertToTensor(values, { name: "values" });
-  checkDType(v.dtype, "values", "real");
   return makeOp(graph, "HistogramSummary", scope, [t, v], SCALAR_STRING, { T: v.dtype });
 }
 
