@@ -135,10 +135,13 @@ export function indexedSlicesToTensor(value: IndexedSlices, name?: string): Tens
       );
     }
   }
-  const rows = denseShape.get(0);
-  const dense = unsortedSegmentSum(value.values, value.indices, rows, name);
-  if (known !== null) dense.setShape(new TensorShape(known));
-  return dense;
+  // All or nothing: `dense_shape[0]` is built before UnsortedSegmentSum checks its inputs.
+  return value.values.graph.atomically(() => {
+    const rows = denseShape.get(0);
+    const dense = unsortedSegmentSum(value.values, value.indices, rows, name);
+    if (known !== null) dense.setShape(new TensorShape(known));
+    return dense;
+  });
 }
 
 /** The dense form of a gradient: a tensor as is, an `IndexedSlices` summed into one. */
