@@ -10,6 +10,8 @@ import { AssertionError, ValueError } from "../../src/errors.js";
 import { parallelDynamicStitch } from "../../src/ops/array/dynamic_partition.js";
 import { sparseToDense } from "../../src/ops/array/sparse_to_dense.js";
 import { IndexedSlices, indexedSlicesToTensor } from "../../src/ops/indexed_slices.js";
+import { buildOp } from "../../src/ops/op_scope.js";
+import { TensorShape } from "../../src/graph/tensor_shape.js";
 import { expectThrowsAndUnchanged } from "../graph/helpers.js";
 
 beforeEach(() => tf.resetDefaultGraph());
@@ -546,5 +548,65 @@ describe("state ops and IndexedSlices", () => {
     expect(tf.split(tf.constant([1, 2, 3]), tf.constant([1, 2], tf.int64)).length).toBe(2);
     expect(tf.range(tf.constant(3, tf.int64)).dtype).toBe("int64");
     expect(tf.summary.scalar("s", tf.constant(1, tf.int32)).op.type).toBe("ScalarSummary");
+  });
+});
+
+describe("op_def_library's checks of the attrs a builder gives", () => {
+  const out = (shape: number[]) => [{ dtype: "float32" as const, shape: new TensorShape(shape) }];
+
+  it("checks an attr after every input: argmax of bools to float32 names the input", () => {
+    const x = bools();
+    expectThrowsAndUnchanged(
+      () => tf.argmax(x, 0, { outputType: tf.float32 }),
+      TypeError,
+      notAllowed("input", "bool", NUMBER),
+    );
+  });
+
+  it("refuses a dtype attr outside its allowed values: argmax to float32", () => {
+    const x = f32();
+    expectThrowsAndUnchanged(
+      () => tf.argmax(x, 0, { outputType: tf.float32 }),
+      TypeError,
+      notAllowed("output_type", "float32", INDEX),
+    );
+  });
+
+  it("refuses a string attr outside its allowed values", () => {
+    const [x, b] = [matrix(), f32()];
+    expectThrowsAndUnchanged(
+      () => buildOp("BiasAdd", [x, b], out([2, 2]), { T: "float32", data_format: "NCW" }),
+      ValueError,
+      `Attr 'data_format' of 'BiasAdd' Op passed string 'NCW' not in: "NHWC", "NCHW".`,
+    );
+  });
+
+  it("refuses an int attr under its minimum", () => {
+    const [axis, x] = [tf.constant(0, tf.int32), f32()];
+    expectThrowsAndUnchanged(
+      () => buildOp("Split", [axis, x], [], { T: "float32", num_split: 0 }),
+      ValueError,
+      "Attr 'num_split' of 'Split' Op passed 0 less than minimum 1.",
+    );
+  });
+
+  it("refuses a list attr shorter than its minimum, and checks attrs in OpDef order", () => {
+    const x = tf.zeros([1, 2, 2, 1]);
+    const attrs = { T: "float32", ksize: [1, 2, 2], strides: [1, 1, 1, 1], padding: "SAME" };
+    expectThrowsAndUnchanged(
+      () => buildOp("MaxPool", [x], out([1, 1, 1, 1]), attrs),
+      ValueError,
+      "Attr 'ksize' of 'MaxPool' Op passed list of length 3 less than minimum 4.",
+    );
+    expectThrowsAndUnchanged(
+      () =>
+        buildOp("MaxPool", [x], out([1, 1, 1, 1]), {
+          ...attrs,
+          ksize: [1, 2, 2, 1],
+          padding: "same",
+        }),
+      ValueError,
+      `Attr 'padding' of 'MaxPool' Op passed string 'same' not in: "SAME", "VALID".`,
+    );
   });
 });

@@ -67,9 +67,10 @@ function argOpIn(
   type: "ArgMax" | "ArgMin",
   x: Tensor,
   dimension: Tensor,
-  outputType: "int32" | "int64" = "int64",
+  outputType: DType = "int64",
 ): Tensor {
-  checkOpInputs(type, [x, dimension], {});
+  // `output_type` is checked after the inputs, as op_def_library converts attrs last.
+  checkOpInputs(type, [x, dimension], { output_type: outputType });
   const dimValue = constantValue(dimension);
   const si = new ShapeInference(
     opNameOf(scope),
@@ -122,11 +123,6 @@ function argOp(
   name: string | undefined,
 ): Tensor {
   const outputType = asDType(outputTypeOption ?? "int64");
-  if (outputType !== "int32" && outputType !== "int64") {
-    throw new TypeError(
-      `Value passed to parameter 'output_type' has DataType ${outputType} not in list of allowed values: int32, int64`,
-    );
-  }
   return inOpScope(name, type, [input, axis], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const d = convertToTensor(axis, { name: "dimension", preferredDtype: "int32" });
