@@ -9,7 +9,8 @@ import { ValueError } from "../errors.js";
 import type { DType } from "../graph/dtypes.js";
 import type { AttrValue } from "../graph/operation.js";
 import { pyRepr, pyTypeName } from "../graph/pyformat.js";
-import type { Tensor } from "../graph/tensor.js";
+import { isTensorConvertible, Tensor, type TensorLike } from "../graph/tensor.js";
+import { convertToTensor } from "./convert.js";
 import { dataTypeSpelling, type AttrDefMessage, type OpDefMessage } from "./op_def.js";
 import { getOpDef } from "./registry.js";
 
@@ -480,4 +481,19 @@ export function convertToBoundType<T>(
       `Expected ${dtype} passed to parameter '${param}' of op '${type}', got ${pyRepr(value)} of type '${pythonType(value)}' instead. Error: ${e.message}`,
     );
   }
+}
+
+/**
+ * op_def_library's conversion of an input whose type attr an earlier input bound to
+ * `dtype`: a plain JS value becomes a tensor of `dtype` (its `TypeError` reported as
+ * {@link convertToBoundType} does), while a tensor stays as it is, for the OpDef check to
+ * refuse another dtype in TF's words (`Input 'updates' of 'ScatterUpdate' Op has type
+ * int32 that does not match type float32 of argument 'ref'.`) rather than conversion's.
+ */
+export function convertBound(value: TensorLike, dtype: DType, param: string, type: string): Tensor {
+  if (value instanceof Tensor || isTensorConvertible(value))
+    return convertToTensor(value, { name: param, preferredDtype: dtype });
+  return convertToBoundType(value, dtype, param, type, () =>
+    convertToTensor(value, { name: param, dtype }),
+  );
 }

@@ -296,6 +296,20 @@ describe("array ops", () => {
       mismatch("stop", "LinSpace", "int32", "float32", "start"),
     ],
     [
+      "setdiff1d of float32 and int32",
+      () => [f32(), i32()],
+      ([x, y]) => tf.setdiff1d(x!, y!),
+      TypeError,
+      mismatch("y", "ListDiff", "int32", "float32", "x"),
+    ],
+    [
+      "setdiff1d with float32 indices (an attr, checked after the inputs and before shapes)",
+      () => [matrix(), matrix()],
+      ([x, y]) => tf.setdiff1d(x!, y!, tf.float32),
+      TypeError,
+      notAllowed("out_idx", "float32", INDEX),
+    ],
+    [
       "parallel_dynamic_stitch with int64 indices (indices: N * int32)",
       () => [i64(), f32()],
       ([i, d]) => parallelDynamicStitch([i!], [d!]),
@@ -466,6 +480,50 @@ describe("linalg ops", () => {
       notAllowed("diagonal", "bool", DIAG),
     ],
     [
+      "matrixInverse of int32",
+      () => [
+        tf.constant(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          tf.int32,
+        ),
+      ],
+      ([x]) => tf.matrixInverse(x!),
+      TypeError,
+      notAllowed("input", "int32", "float64, float32, complex64, complex128"),
+    ],
+    [
+      "matrixDeterminant of int32",
+      () => [
+        tf.constant(
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          tf.int32,
+        ),
+      ],
+      ([x]) => tf.matrixDeterminant(x!),
+      TypeError,
+      notAllowed("input", "int32", "float32, float64, complex64, complex128"),
+    ],
+    [
+      "matrixSolve with an int32 rhs",
+      () => [matrix(), tf.constant([[1], [2]], tf.int32)],
+      ([m, r]) => tf.matrixSolve(m!, r!),
+      TypeError,
+      mismatch("rhs", "MatrixSolve", "int32", "float32", "matrix"),
+    ],
+    [
+      "matrixSetDiag with an int32 diagonal",
+      () => [matrix(), tf.constant([1, 2], tf.int32)],
+      ([m, d]) => tf.matrixSetDiag(m!, d!),
+      TypeError,
+      mismatch("diagonal", "MatrixSetDiag", "int32", "float32", "input"),
+    ],
+    [
       "matrixBandPart with a float num_lower",
       () => [matrix(), tf.constant(0)],
       ([x, lo]) => tf.matrixBandPart(x!, lo!, -1),
@@ -510,6 +568,29 @@ describe("state ops and IndexedSlices", () => {
       () => tf.scatterUpdate(v, indices, updates),
       TypeError,
       notAllowed("indices", "float32", INDEX),
+    );
+  });
+
+  it("refuses scatterUpdate with int32 updates for a float variable, in op_def_library's words", () => {
+    const v = tf.getVariable("v", [2], { initializer: tf.zerosInitializer() });
+    const [indices, updates] = [tf.constant([0], tf.int32), tf.constant([1], tf.int32)];
+    expectThrowsAndUnchanged(
+      () => tf.scatterUpdate(v, indices, updates),
+      TypeError,
+      mismatch("updates", "ScatterUpdate", "int32", "float32", "ref"),
+    );
+    // The indices are checked before the updates are converted.
+    const floatIndices = tf.constant([0]);
+    expectThrowsAndUnchanged(
+      () => tf.scatterUpdate(v, floatIndices, updates),
+      TypeError,
+      notAllowed("indices", "float32", INDEX),
+    );
+    const vi = tf.getVariable("vi", [2], { initializer: tf.zerosInitializer(), dtype: tf.int32 });
+    expectThrowsAndUnchanged(
+      () => tf.scatterUpdate(vi, [0], [1.5]),
+      TypeError,
+      "Expected int32 passed to parameter 'updates' of op 'ScatterUpdate', got [1.5] of type 'list' instead. Error: Expected int32, got 1.5 of type 'float' instead.",
     );
   });
 

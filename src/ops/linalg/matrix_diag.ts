@@ -17,7 +17,7 @@ import {
 import { convertToTensor, packableKind, type Packable } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkOpInputs } from "../input_types.js";
+import { checkOpInputs, convertBound } from "../input_types.js";
 import { ShapeInference } from "../shape_utils.js";
 import { readScalar } from "../tensor_util.js";
 import { reduceSum } from "../math/reduce.js";
@@ -304,7 +304,8 @@ export function matrixSetDiagOp(
 ): Tensor {
   return inOpScope(name, "MatrixSetDiag", [input, diagonal], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
-    const d = convertToTensor(diagonal, { name: "diagonal", dtype: x.dtype });
+    const d = convertBound(diagonal, x.dtype, "diagonal", "MatrixSetDiag");
+    checkOpInputs("MatrixSetDiag", [x, d], {});
     const si = new ShapeInference(opNameOf(scope), "MatrixSetDiag", [x.shape, d.shape]);
     const out = matrixSetDiagShape(si, x.shape, d.shape);
     return makeOp(graph, "MatrixSetDiag", scope, [x, d], [{ dtype: x.dtype, shape: out }], {
