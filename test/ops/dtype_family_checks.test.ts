@@ -599,6 +599,20 @@ describe("summary ops", () => {
       notAllowed("values", "bool", REAL),
     ],
     [
+      "an image summary of int32 with max_images 0 (the input before the attr)",
+      () => [tf.zeros([1, 2, 2, 1], tf.int32)],
+      ([x]) => tf.summary.image("i", x!, 0),
+      TypeError,
+      notAllowed("tensor", "int32", "uint8, float32, float16, float64"),
+    ],
+    [
+      "an image summary with max_images 0",
+      () => [tf.zeros([1, 2, 2, 1])],
+      ([x]) => tf.summary.image("i", x!, 0),
+      ValueError,
+      "Attr 'max_images' of 'ImageSummary' Op passed 0 less than minimum 1.",
+    ],
+    [
       "a histogram of strings",
       () => [tf.constant(["a"])],
       ([x]) => tf.summary.histogram("s", x!),

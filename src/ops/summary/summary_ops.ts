@@ -376,16 +376,9 @@ export function imageSummaryIn(
   tensor: TensorLike,
   maxImages: number,
 ): Operation {
-  if (maxImages < 1)
-    throw new ValueError(
-      `Attr 'max_images' of 'ImageSummary' Op passed ${maxImages} less than minimum 1.`,
-    );
+  // `max_images >= 1` and `tensor`'s dtype are the OpDef check's, the inputs first.
   const t = stringInput(tag, "tag");
   const x = convertToTensor(tensor, { name: "tensor" });
-  if (x.dtype !== "float32")
-    throw new TypeError(
-      `Value passed to parameter 'tensor' has DataType ${x.dtype} not in list of allowed values: uint8, float32, float16, float64`,
-    );
   return makeOp(graph, "ImageSummary", scope, [t, x], SCALAR_STRING, {
     max_images: maxImages,
     T: x.dtype,
