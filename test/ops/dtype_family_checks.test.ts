@@ -160,6 +160,20 @@ describe("array ops", () => {
       notFixed("split_dim", "Split", "float32", "int32"),
     ],
     [
+      "split into 0 pieces",
+      () => [f32()],
+      ([x]) => tf.split(x!, 0),
+      ValueError,
+      "Attr 'num_split' of 'Split' Op passed 0 less than minimum 1.",
+    ],
+    [
+      "split into 0 pieces along a float axis (the inputs before the attr)",
+      () => [f32(), tf.constant(0)],
+      ([x, a]) => tf.split(x!, 0, { axis: a! }),
+      TypeError,
+      notFixed("split_dim", "Split", "float32", "int32"),
+    ],
+    [
       "transpose by a float perm",
       () => [matrix(), tf.constant([1, 0])],
       ([x, p]) => tf.transpose(x!, p!),

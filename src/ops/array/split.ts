@@ -237,14 +237,12 @@ function splitImpl(
     const num = numOrSizeSplits;
     if (!Number.isInteger(num))
       throw new TypeError(`Expected int for argument 'num_split' not ${num}.`);
-    if (num < 1) {
-      throw new ValueError(`Attr 'num_split' of 'Split' Op passed ${num} less than minimum 1.`);
-    }
     return inOpScope(name, "split", [value], (scope, graph) => {
       // An axis tensor of another dtype is the OpDef check's to refuse (`split_dim: int32`).
       const axisT = convertToTensor(axis, { name: "split_dim", preferredDtype: "int32" });
       const v = convertToTensor(value, { name: "value" });
-      checkOpInputs("Split", [axisT, v], {});
+      // `num_split >= 1` is checked as op_def_library checks attrs: after the inputs.
+      checkOpInputs("Split", [axisT, v], { num_split: num });
       const { outShape, axis: a } = evenSplit(opNameOf(scope), v, axisT, num);
       const outputs = new Array(num).fill(null).map(() => ({ dtype: v.dtype, shape: outShape }));
       return makeOp(graph, "Split", scope, [axisT, v], outputs, {
