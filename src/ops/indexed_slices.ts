@@ -14,7 +14,6 @@ import { Tensor, toTensorSymbol, type TensorConvertible } from "../graph/tensor.
 import { TensorShape } from "../graph/tensor_shape.js";
 import { unsortedSegmentSum } from "./math/segment.js";
 import { neg } from "./math/operators.js";
-import { checkDType } from "./shape_utils.js";
 import { constantInts } from "./tensor_util.js";
 
 /** A graph tensor (not converted: an `IndexedSlices` holds tensors as given). */
@@ -122,7 +121,6 @@ export function indexedSlicesToTensor(value: IndexedSlices, name?: string): Tens
       `Tensor conversion requested for IndexedSlices without dense_shape: ${value.toString()}`,
     );
   }
-  checkDType(value.indices.dtype, "segment_ids", "index");
   const known = constantInts(denseShape);
   // TF's `warnings.warn` of the same cases: an unknown or a very large dense shape.
   if (known === null) {
@@ -137,10 +135,13 @@ export function indexedSlicesToTensor(value: IndexedSlices, name?: string): Tens
       );
     }
   }
-  const rows = denseShape.get(0);
-  const dense = unsortedSegmentSum(value.values, value.indices, rows, name);
-  if (known !== null) dense.setShape(new TensorShape(known));
-  return dense;
+  // All or nothing: `dense_shape[0]` is built before UnsortedSegmentSum checks its inputs.
+  return value.values.graph.atomically(() => {
+    const rows = denseShape.get(0);
+    const dense = unsortedSegmentSum(value.values, value.indices, rows, name);
+    if (known !== null) dense.setShape(new TensorShape(known));
+    return dense;
+  });
 }
 
 /** The dense form of a gradient: a tensor as is, an `IndexedSlices` summed into one. */

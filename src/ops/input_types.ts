@@ -9,8 +9,9 @@ import { ValueError } from "../errors.js";
 import type { DType } from "../graph/dtypes.js";
 import type { AttrValue } from "../graph/operation.js";
 import { pyRepr, pyTypeName } from "../graph/pyformat.js";
-import type { Tensor } from "../graph/tensor.js";
-import { dataTypeSpelling, type OpDefMessage } from "./op_def.js";
+import { isTensorConvertible, Tensor, type TensorLike } from "../graph/tensor.js";
+import { convertToTensor } from "./convert.js";
+import { dataTypeSpelling, type AttrDefMessage, type OpDefMessage } from "./op_def.js";
 import { getOpDef } from "./registry.js";
 
 /** TF's spellings in OpDefs that `DType.name` prints otherwise (`half` is `float16`). */
@@ -54,12 +55,25 @@ interface ArgPlan {
   readonly isRef: boolean;
 }
 
+/**
+ * A constraint op_def_library checks on an attr the builder gives (not one the inputs
+ * infer): an `int >= n`, a list's minimum length, a string's or a dtype's allowed values.
+ */
+type AttrCheck =
+  | { readonly kind: "min"; readonly name: string; readonly minimum: number }
+  | { readonly kind: "listMin"; readonly name: string; readonly minimum: number }
+  | { readonly kind: "strings"; readonly name: string; readonly allowed: readonly string[] }
+  | { readonly kind: "type"; readonly name: string; readonly slot: TypeSlot }
+  | { readonly kind: "typeList"; readonly name: string; readonly slot: TypeSlot };
+
 interface InputPlan {
   readonly type: string;
   readonly args: readonly ArgPlan[];
   readonly slots: readonly TypeSlot[];
   /** No list args: input `i` is arg `i`. */
   readonly simple: boolean;
+  /** In OpDef order, as op_def_library converts the attrs (after every input). */
+  readonly attrChecks: readonly AttrCheck[];
 }
 
 const plans = new Map<string, InputPlan | null>();
@@ -71,14 +85,12 @@ function compile(type: string, def: OpDefMessage): InputPlan {
   const slotIndex = (attrName: string): number => {
     const known = slotOf.get(attrName);
     if (known !== undefined) return known;
-    const adef = attrs.find((a) => a.name === attrName);
-    const listed = adef?.allowedValues?.list?.type ?? [];
-    const names = listed.map(dtypeName);
-    slots.push({
-      name: attrName,
-      allowed: listed.length > 0 ? new Set(names) : null,
-      printed: names.join(", "),
-    });
+    slots.push(
+      typeSlot(
+        attrName,
+        attrs.find((a) => a.name === attrName),
+      ),
+    );
     slotOf.set(attrName, slots.length - 1);
     return slots.length - 1;
   };
@@ -99,7 +111,89 @@ function compile(type: string, def: OpDefMessage): InputPlan {
       isRef: a.isRef === true,
     };
   });
-  return { type, args, slots, simple };
+  const inferred = new Set<string>(slotOf.keys());
+  for (const a of def.inputArg ?? []) if (a.numberAttr) inferred.add(a.numberAttr);
+  return { type, args, slots, simple, attrChecks: attrChecksOf(attrs, inferred) };
+}
+
+function typeSlot(name: string, adef: AttrDefMessage | undefined): TypeSlot {
+  const listed = adef?.allowedValues?.list?.type ?? [];
+  const names = listed.map(dtypeName);
+  return {
+    name,
+    allowed: listed.length > 0 ? new Set(names) : null,
+    printed: names.join(", "),
+  };
+}
+
+const utf8 = new TextDecoder();
+
+/** The constraints of the attrs the inputs do not infer, in OpDef order. */
+function attrChecksOf(
+  attrs: readonly AttrDefMessage[],
+  inferred: ReadonlySet<string>,
+): AttrCheck[] {
+  const checks: AttrCheck[] = [];
+  for (const a of attrs) {
+    const name = a.name ?? "";
+    if (inferred.has(name)) continue;
+    const type = a.type ?? "";
+    const minimum = a.hasMinimum ? Number(a.minimum ?? 0) : null;
+    if (type.startsWith("list(") && minimum !== null)
+      checks.push({ kind: "listMin", name, minimum });
+    if (type === "int" && minimum !== null) checks.push({ kind: "min", name, minimum });
+    const strings = a.allowedValues?.list?.s ?? [];
+    if (type === "string" && strings.length > 0)
+      checks.push({ kind: "strings", name, allowed: strings.map((b) => utf8.decode(b)) });
+    if ((a.allowedValues?.list?.type ?? []).length > 0) {
+      if (type === "type") checks.push({ kind: "type", name, slot: typeSlot(name, a) });
+      else if (type === "list(type)")
+        checks.push({ kind: "typeList", name, slot: typeSlot(name, a) });
+    }
+  }
+  return checks;
+}
+
+/**
+ * op_def_library's checks of the attrs the builder gives, in its words: `Attr 'num_split'
+ * of 'Split' Op passed 0 less than minimum 1.`, a string or a dtype not among the allowed.
+ * Attrs left out take their defaults, which satisfy their constraints.
+ */
+function checkAttrs(plan: InputPlan, attrs: Readonly<Record<string, AttrValue>>): void {
+  for (const c of plan.attrChecks) {
+    const v = attrs[c.name];
+    if (v === undefined || v === null) continue;
+    switch (c.kind) {
+      case "min":
+        if (typeof v === "number" && v < c.minimum)
+          throw new ValueError(
+            `Attr '${c.name}' of '${plan.type}' Op passed ${v} less than minimum ${c.minimum}.`,
+          );
+        break;
+      case "listMin":
+        if (Array.isArray(v) && v.length < c.minimum)
+          throw new ValueError(
+            `Attr '${c.name}' of '${plan.type}' Op passed list of length ${v.length} less than minimum ${c.minimum}.`,
+          );
+        break;
+      case "strings":
+        if (typeof v === "string" && !c.allowed.includes(v))
+          throw new ValueError(
+            `Attr '${c.name}' of '${plan.type}' Op passed string '${v}' not in: "${c.allowed.join('", "')}".`,
+          );
+        break;
+      case "type":
+        if (typeof v === "string" && c.slot.allowed !== null && !c.slot.allowed.has(v))
+          throw notAllowed(c.slot, c.name, v);
+        break;
+      case "typeList":
+        if (Array.isArray(v))
+          for (const d of v)
+            if (typeof d === "string" && c.slot.allowed !== null && !c.slot.allowed.has(d))
+              throw notAllowed(c.slot, c.name, d);
+        break;
+    }
+  }
 }
 
 function planOf(type: string): InputPlan | null {
@@ -299,6 +393,7 @@ export function checkOpInputs(
     }
   }
   checkGivenTypeAttrs(plan, attrs);
+  if (plan.attrChecks.length > 0) checkAttrs(plan, attrs);
 }
 
 /**
@@ -386,4 +481,19 @@ export function convertToBoundType<T>(
       `Expected ${dtype} passed to parameter '${param}' of op '${type}', got ${pyRepr(value)} of type '${pythonType(value)}' instead. Error: ${e.message}`,
     );
   }
+}
+
+/**
+ * op_def_library's conversion of an input whose type attr an earlier input bound to
+ * `dtype`: a plain JS value becomes a tensor of `dtype` (its `TypeError` reported as
+ * {@link convertToBoundType} does), while a tensor stays as it is, for the OpDef check to
+ * refuse another dtype in TF's words (`Input 'updates' of 'ScatterUpdate' Op has type
+ * int32 that does not match type float32 of argument 'ref'.`) rather than conversion's.
+ */
+export function convertBound(value: TensorLike, dtype: DType, param: string, type: string): Tensor {
+  if (value instanceof Tensor || isTensorConvertible(value))
+    return convertToTensor(value, { name: param, preferredDtype: dtype });
+  return convertToBoundType(value, dtype, param, type, () =>
+    convertToTensor(value, { name: param, dtype }),
+  );
 }

@@ -147,6 +147,9 @@ const ALLOWED_DTYPES: Record<keyof typeof ALLOWED, readonly DType[]> = {
 /**
  * Checks an input's dtype against an op's allowed types, with op_def_library's message:
  * `Value passed to parameter 'input' has DataType bool not in list of allowed values: ...`.
+ * A table of its own, which can drift from the op's OpDef (its lists and its order of
+ * checks): builders check their inputs with `checkOpInputs` (`input_types.ts`) instead,
+ * which reads the registered OpDef; the remaining callers are being moved to it.
  */
 export function checkDType(dtype: DType, param: string, allowed: keyof typeof ALLOWED): void {
   if (!ALLOWED_DTYPES[allowed].includes(dtype)) {

@@ -6,7 +6,8 @@ import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_a
 import { convertToTensor, shapeArgKind } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantValue, readInts, staticShapeOf } from "../tensor_util.js";
 
 /** `BroadcastTo`'s shape function: the shape asked for, checked against the input's. */
@@ -75,7 +76,7 @@ export const broadcastTo = tfFunction("broadcastTo", BROADCAST_TO_PARAMS, (a) =>
   inOpScope(a.name, "BroadcastTo", [a.input, a.shape], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
     const s = convertToTensor(a.shape, { name: "shape", preferredDtype: "int32" });
-    checkDType(s.dtype, "shape", "index");
+    checkOpInputs("BroadcastTo", [x, s], {});
     const value = constantValue(s);
     const si = new ShapeInference(
       opNameOf(scope),

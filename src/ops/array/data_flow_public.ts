@@ -44,7 +44,11 @@ const DYNAMIC_PARTITION_PARAMS = [
 export const dynamicPartition = tfFunction("dynamicPartition", DYNAMIC_PARTITION_PARAMS, (a) =>
   inOpScope(a.name, "DynamicPartition", [a.data, a.partitions], (scope) => {
     const data = convertToTensor(a.data, { name: "data" });
-    const partitions = convertToTensor(a.partitions, { name: "partitions", dtype: "int32" });
+    // `partitions: int32` is fixed: a tensor of another dtype is the OpDef check's to refuse.
+    const partitions = convertToTensor(a.partitions, {
+      name: "partitions",
+      preferredDtype: "int32",
+    });
     return dynamicPartitionOp(data, partitions, a.numPartitions, scope);
   }),
 );

@@ -4,7 +4,8 @@ import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpArgs, checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { readInts } from "../tensor_util.js";
 import { dynamicStitchKernel } from "./dynamic_stitch.js";
 
@@ -66,11 +67,7 @@ export function dynamicPartition(
   name?: string,
 ): Tensor[] {
   return inOpScope(name, "DynamicPartition", [data, partitions], (scope, graph) => {
-    if (partitions.dtype !== "int32") {
-      throw new TypeError(
-        `Input 'partitions' of 'DynamicPartition' Op has type ${partitions.dtype} that does not match expected type of int32.`,
-      );
-    }
+    checkOpInputs("DynamicPartition", [data, partitions], { num_partitions: numPartitions });
     const si = new ShapeInference(opNameOf(scope), "DynamicPartition", [
       data.shape,
       partitions.shape,
@@ -105,7 +102,8 @@ export function parallelDynamicStitch(
   name?: string,
 ): Tensor {
   return inOpScope(name, "ParallelDynamicStitch", [...indices, ...data], (scope, graph) => {
-    for (const t of indices) checkDType(t.dtype, "indices", "index");
+    // `indices: N * int32`: int64 indices are refused too, as in TF.
+    checkOpArgs("ParallelDynamicStitch", [indices, data]);
     const first = data[0] as Tensor;
     const lead = (indices[0] as Tensor).shape.rank;
     let inner: TensorShape | null = null;

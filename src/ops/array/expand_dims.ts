@@ -15,7 +15,8 @@ import {
 } from "../../graph/call_args.js";
 import { ValueError } from "../../errors.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
 
 registerOp({
@@ -35,7 +36,7 @@ registerOp({
 
 /** Builds `ExpandDims` named exactly by `scope` on converted inputs. */
 function expandDimsIn(graph: Graph, scope: string, x: Tensor, dim: Tensor): Tensor {
-  checkDType(dim.dtype, "dim", "index");
+  checkOpInputs("ExpandDims", [x, dim], {});
   const dimValue = constantValue(dim);
   const si = new ShapeInference(
     opNameOf(scope),

@@ -15,7 +15,7 @@ import { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../../graph/tensor_shape.js";
 import { convertToTensor, shapeArgKind, type Packable } from "../convert.js";
 import { inOpScope, makeOp } from "../op_scope.js";
-import { checkDType } from "../shape_utils.js";
+import { checkLeadingInputs } from "../input_types.js";
 import { constantValueAsShape } from "../tensor_util.js";
 import { registerOp } from "../registry.js";
 import { constantOp } from "./constant.js";
@@ -76,7 +76,7 @@ function dimsInput(
     );
   }
   const t = convertToTensor(shape, { name: convertedName, preferredDtype: "int32" });
-  checkDType(t.dtype, "dims", "index");
+  checkLeadingInputs("Fill", [t]);
   t.shape.assertHasRank(1);
   return [t, constantValueAsShape(t)];
 }

@@ -17,7 +17,8 @@ import {
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { attrsOf, declareOpDef } from "../op_def.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
 
 /** TF's `GatherV2` signature; its kernel reads the attrs it types. */
@@ -72,8 +73,8 @@ export function gatherIn(
   axis: Tensor,
   batchDims: number,
 ): Tensor {
-  checkDType(indices.dtype, "indices", "index");
-  checkDType(axis.dtype, "axis", "index");
+  // op_def_library checks dtypes before the shape function runs.
+  checkOpInputs("GatherV2", [params, indices, axis], {});
   const axisValue = constantValue(axis);
   const si = new ShapeInference(
     opNameOf(scope),

@@ -13,7 +13,8 @@ import {
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantScalar, constantValue, readScalar } from "../tensor_util.js";
 
 /** `LinSpace`'s shape function: `[num]`, scalars in, `num > 0`. */
@@ -90,10 +91,9 @@ const LIN_SPACE_PARAMS = [
 export const linspace = tfFunction("linspace", LIN_SPACE_PARAMS, (a) =>
   inOpScope(a.name, "LinSpace", [a.start, a.stop, a.num], (scope, graph) => {
     const start = convertToTensor(a.start, { name: "start", preferredDtype: "float32" });
-    const stop = convertToTensor(a.stop, { name: "stop", dtype: start.dtype });
+    const stop = convertToTensor(a.stop, { name: "stop", preferredDtype: start.dtype });
     const num = convertToTensor(a.num, { name: "num", preferredDtype: "int32" });
-    checkDType(start.dtype, "start", "float");
-    checkDType(num.dtype, "num", "index");
+    checkOpInputs("LinSpace", [start, stop, num], {});
     const nValue = constantValue(num);
     const si = new ShapeInference(
       opNameOf(scope),

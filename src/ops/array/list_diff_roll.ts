@@ -15,7 +15,8 @@ import {
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs, convertBound } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { readInts } from "../tensor_util.js";
 
 registerOp({
@@ -69,16 +70,13 @@ const SETDIFF_PARAMS = [
 export const setdiff1d = tfFunction("setdiff1d", SETDIFF_PARAMS, (a): [Tensor, Tensor] =>
   inOpScope(a.name, "ListDiff", [a.x, a.y], (scope, graph) => {
     const x = convertToTensor(a.x, { name: "x" });
-    const y = convertToTensor(a.y, { name: "y", dtype: x.dtype });
+    const y = convertBound(a.y, x.dtype, "y", "ListDiff");
+    const outIdx: DType = a.indexDtype ?? "int32";
+    // op_def_library: the inputs, then the `out_idx` attr, before the shape function.
+    checkOpInputs("ListDiff", [x, y], { out_idx: outIdx });
     const si = new ShapeInference(opNameOf(scope), "ListDiff", [x.shape, y.shape]);
     si.withRank(x.shape, 1);
     si.withRank(y.shape, 1);
-    const outIdx: DType = a.indexDtype ?? "int32";
-    if (outIdx !== "int32" && outIdx !== "int64") {
-      throw new TypeError(
-        `Value passed to parameter 'out_idx' has DataType ${outIdx} not in list of allowed values: int32, int64`,
-      );
-    }
     return makeOp(
       graph,
       "ListDiff",
@@ -185,8 +183,7 @@ export const roll = tfFunction("roll", ROLL_PARAMS, (a) =>
     const x = convertToTensor(a.input, { name: "input" });
     const shift = convertToTensor(a.shift, { name: "shift", preferredDtype: "int32" });
     const axis = convertToTensor(a.axis, { name: "axis", preferredDtype: "int32" });
-    checkDType(shift.dtype, "shift", "index");
-    checkDType(axis.dtype, "axis", "index");
+    checkOpInputs("Roll", [x, shift, axis], {});
     const si = new ShapeInference(opNameOf(scope), "Roll", [x.shape, shift.shape, axis.shape]);
     const out = rollShape(si, x.shape, shift.shape, axis.shape);
     return makeOp(graph, "Roll", scope, [x, shift, axis], [{ dtype: x.dtype, shape: out }], {

@@ -4,6 +4,7 @@ import type { Graph } from "../../graph/graph.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
+import { checkOpInputs } from "../input_types.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import {
   dtypeKind,
@@ -84,11 +85,7 @@ function oneHotIn(
   off: Tensor,
   axis: number,
 ): Tensor {
-  if (indices.dtype !== "int32" && indices.dtype !== "int64") {
-    throw new TypeError(
-      `Value passed to parameter 'indices' has DataType ${indices.dtype} not in list of allowed values: uint8, int32, int64`,
-    );
-  }
+  checkOpInputs("OneHot", [indices, depth, on, off], {});
   const depthValue = constantValue(depth);
   const si = new ShapeInference(
     opNameOf(scope),

@@ -13,7 +13,8 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkLeadingInputs, checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import {
   constantInts,
   constantScalar,
@@ -141,7 +142,7 @@ export const pad = tfFunction("pad", PAD_PARAMS, (options) => {
   return inOpScope(options.name, type, [tensor, paddings, constantValues], (scope, graph) => {
     const x = convertToTensor(tensor, { name: "input" });
     const p = convertToTensor(paddings, { name: "paddings", preferredDtype: "int32" });
-    checkDType(p.dtype, "paddings", "index");
+    checkLeadingInputs(type, [x, p]);
     const inputs = [x, p];
     let constant: number | null = null;
     if (type === "PadV2") {
@@ -149,12 +150,8 @@ export const pad = tfFunction("pad", PAD_PARAMS, (options) => {
         name: "constant_values",
         preferredDtype: x.dtype,
       });
-      if (c.dtype !== x.dtype) {
-        throw new TypeError(
-          `Input 'constant_values' of 'PadV2' Op has type ${c.dtype} that does not match type ${x.dtype} of argument 'input'.`,
-        );
-      }
       inputs.push(c);
+      checkOpInputs(type, inputs, {});
       constant = constantScalar(c);
     }
     const pValue = constantValue(p);

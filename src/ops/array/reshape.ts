@@ -7,7 +7,8 @@ import { convertToTensor, shapeArgKind, type Packable } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantInts, constantValueAsShape, readInts } from "../tensor_util.js";
 
 registerOp({
@@ -95,7 +96,7 @@ export function reshapeShape(
 
 /** Builds a `Reshape` op named exactly by `scope` on converted inputs. */
 export function reshapeIn(graph: Graph, scope: string, tensor: Tensor, shape: Tensor): Tensor {
-  checkDType(shape.dtype, "shape", "index");
+  checkOpInputs("Reshape", [tensor, shape], {});
   const values = constantInts(shape);
   const requested = constantValueAsShape(shape);
   const si = new ShapeInference(opNameOf(scope), "Reshape", [tensor.shape, shape.shape], {

@@ -16,7 +16,8 @@ import {
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { attrsOf, declareOpDef } from "../op_def.js";
-import { checkDType, normalizeAxis, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { normalizeAxis, ShapeInference } from "../shape_utils.js";
 import { constantInts, readInts } from "../tensor_util.js";
 
 registerOp({
@@ -58,7 +59,7 @@ export const reverse = tfFunction("reverse", REVERSE_PARAMS, (args) =>
   inOpScope(args.name, "ReverseV2", [args.tensor, args.axis], (scope, graph) => {
     const x = convertToTensor(args.tensor, { name: "tensor" });
     const a = convertToTensor(args.axis, { name: "axis", preferredDtype: "int32" });
-    checkDType(a.dtype, "axis", "index");
+    checkOpInputs("ReverseV2", [x, a], {});
     const name = opNameOf(scope);
     const si = new ShapeInference(name, "ReverseV2", [x.shape, a.shape]);
     si.withRankAtMost(a.shape, 1);
@@ -168,7 +169,7 @@ export const reverseSequence = tfFunction(
     inOpScope(options.name, "ReverseSequence", [input, seqLengths], (scope, graph) => {
       const x = convertToTensor(input, { name: "input" });
       const lengths = convertToTensor(seqLengths, { name: "seq_lengths", preferredDtype: "int32" });
-      checkDType(lengths.dtype, "seq_lengths", "index");
+      checkOpInputs("ReverseSequence", [x, lengths], {});
       const seqDim = options.seqAxis;
       if (seqDim === undefined)
         throw new TypeError("Expected int for argument 'seq_dim' not None.");

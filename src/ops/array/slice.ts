@@ -7,7 +7,8 @@ import { convertToTensor, packableKind } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantInts, constantValue, constantValueAsShape, readInts } from "../tensor_util.js";
 import { heapSlices } from "../tfjs_internals.js";
 
@@ -77,12 +78,7 @@ export const slice = tfFunction("slice", SLICE_PARAMS, ({ input, begin, size, ..
     const x = convertToTensor(input, { name: "input" });
     const b = convertToTensor(begin, { name: "begin", preferredDtype: "int32" });
     const s = convertToTensor(size, { name: "size", preferredDtype: b.dtype });
-    checkDType(b.dtype, "begin", "index");
-    if (s.dtype !== b.dtype) {
-      throw new TypeError(
-        `Input 'size' of 'Slice' Op has type ${s.dtype} that does not match type ${b.dtype} of argument 'begin'.`,
-      );
-    }
+    checkOpInputs("Slice", [x, b, s], {});
     const beginValue = constantValueAsShape(b);
     const sizeValue = constantValue(s);
     const tensors: [number, ConstValue][] = sizeValue === null ? [] : [[2, sizeValue]];

@@ -6,7 +6,8 @@ import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_a
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantInts, readInts } from "../tensor_util.js";
 
 /*
@@ -140,8 +141,7 @@ function build(type: "SpaceToBatchND" | "BatchToSpaceND", amountName: string, to
       const x = convertToTensor(a.input, { name: "input" });
       const block = convertToTensor(a.blockShape, { name: "block_shape", preferredDtype: "int32" });
       const amounts = convertToTensor(a.amounts, { name: amountName, preferredDtype: "int32" });
-      checkDType(block.dtype, "block_shape", "index");
-      checkDType(amounts.dtype, amountName, "index");
+      checkOpInputs(type, [x, block, amounts], {});
       const si = new ShapeInference(opNameOf(scope), type, [x.shape, block.shape, amounts.shape]);
       const out = shapeFn(si, x.shape, block, amounts, toBatch);
       return makeOp(graph, type, scope, [x, block, amounts], [{ dtype: x.dtype, shape: out }], {

@@ -4,7 +4,7 @@ import type { Tensor } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { notDifferentiable, registerOp } from "../registry.js";
-import { checkDType } from "../shape_utils.js";
+import { checkLeadingInputs } from "../input_types.js";
 import { constantValueAsShape, readInts } from "../tensor_util.js";
 
 registerOp({
@@ -75,7 +75,7 @@ export function sparseToDense(
     "SparseToDense",
     [sparseIndices, outputShape, sparseValues],
     (scope, graph) => {
-      checkDType(sparseIndices.dtype, "sparse_indices", "index");
+      checkLeadingInputs("SparseToDense", [sparseIndices, outputShape, sparseValues]);
       const def = convertToTensor(defaultValue, {
         name: "default_value",
         dtype: sparseValues.dtype,

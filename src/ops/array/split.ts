@@ -17,7 +17,8 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference, type ShapeErrorContext } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference, type ShapeErrorContext } from "../shape_utils.js";
 import { constantInts, constantValue, readInts, readScalar } from "../tensor_util.js";
 import type { ConstValue } from "../const_value.js";
 import { heapSlices } from "../tfjs_internals.js";
@@ -236,12 +237,12 @@ function splitImpl(
     const num = numOrSizeSplits;
     if (!Number.isInteger(num))
       throw new TypeError(`Expected int for argument 'num_split' not ${num}.`);
-    if (num < 1) {
-      throw new ValueError(`Attr 'num_split' of 'Split' Op passed ${num} less than minimum 1.`);
-    }
     return inOpScope(name, "split", [value], (scope, graph) => {
-      const axisT = convertToTensor(axis, { name: "split_dim", dtype: "int32" });
+      // An axis tensor of another dtype is the OpDef check's to refuse (`split_dim: int32`).
+      const axisT = convertToTensor(axis, { name: "split_dim", preferredDtype: "int32" });
       const v = convertToTensor(value, { name: "value" });
+      // `num_split >= 1` is checked as op_def_library checks attrs: after the inputs.
+      checkOpInputs("Split", [axisT, v], { num_split: num });
       const { outShape, axis: a } = evenSplit(opNameOf(scope), v, axisT, num);
       const outputs = new Array(num).fill(null).map(() => ({ dtype: v.dtype, shape: outShape }));
       return makeOp(graph, "Split", scope, [axisT, v], outputs, {
@@ -256,7 +257,6 @@ function splitImpl(
       `Rank-0 tensors are not supported as the num_or_size_splits argument to split. Argument provided: ${String(numOrSizeSplits)}`,
     );
   }
-  checkDType(sizeSplits.dtype, "size_splits", "index");
   let num = numOption ?? null;
   if (num === null) {
     num = sizeSplits.shape.dims === null ? null : (sizeSplits.shape.dims[0] ?? null);
@@ -266,7 +266,9 @@ function splitImpl(
   const count = num;
   return inOpScope(name, "split", [value, sizeSplits], (scope, graph) => {
     const v = convertToTensor(value, { name: "value" });
-    const axisT = convertToTensor(axis, { name: "split_dim", dtype: "int32" });
+    const axisT = convertToTensor(axis, { name: "split_dim", preferredDtype: "int32" });
+    // TF's `split` infers `num` before `split_v`'s op builder checks `size_splits`'s dtype.
+    checkOpInputs("SplitV", [v, sizeSplits, axisT], {});
     const { outShapes, axis: a, sizes } = sizedSplit(opNameOf(scope), v, sizeSplits, axisT, count);
     return makeOp(
       graph,

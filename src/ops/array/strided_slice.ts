@@ -29,7 +29,8 @@ import { convertToTensor, type Packable } from "../convert.js";
 import { pythonOperator } from "../math/operators.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import {
   denseStridedSlice,
   type DenseSlice,
@@ -213,14 +214,6 @@ registerOp({
 
 const INDEX_DTYPES: readonly DType[] = ["int32", "int64"];
 
-function checkSameIndexType(t: Tensor, param: string, begin: Tensor, opType: string): void {
-  if (t.dtype !== begin.dtype) {
-    throw new TypeError(
-      `Input '${param}' of '${opType}' Op has type ${t.dtype} that does not match type ${begin.dtype} of argument 'begin'.`,
-    );
-  }
-}
-
 function maskAttrs(masks: StridedSliceMasks) {
   return {
     begin_mask: masks.beginMask,
@@ -281,9 +274,7 @@ function stridedSliceIn(
   s: Tensor,
   masks: StridedSliceMasks,
 ): Tensor {
-  checkDType(b.dtype, "begin", "index");
-  checkSameIndexType(e, "end", b, "StridedSlice");
-  checkSameIndexType(s, "strides", b, "StridedSlice");
+  checkOpInputs("StridedSlice", [x, b, e, s], {});
   const out = stridedSliceShape(opNameOf(scope), x, b, e, s, masks);
   return makeOp(graph, "StridedSlice", scope, [x, b, e, s], [{ dtype: x.dtype, shape: out }], {
     T: x.dtype,
@@ -310,18 +301,7 @@ export function stridedSliceGrad(
   name?: string,
 ): Tensor {
   return inOpScope(name, "StridedSliceGrad", [shape, begin, end, strides, dy], (scope, graph) => {
-    checkDType(shape.dtype, "shape", "index");
-    for (const [t, param] of [
-      [begin, "begin"],
-      [end, "end"],
-      [strides, "strides"],
-    ] as const) {
-      if (t.dtype !== shape.dtype) {
-        throw new TypeError(
-          `Input '${param}' of 'StridedSliceGrad' Op has type ${t.dtype} that does not match type ${shape.dtype} of argument 'shape'.`,
-        );
-      }
-    }
+    checkOpInputs("StridedSliceGrad", [shape, begin, end, strides, dy], {});
     const out = constantValueAsShape(shape);
     return makeOp(
       graph,

@@ -17,7 +17,8 @@ import { convertToTensor } from "../convert.js";
 import { neg } from "../math/operators.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantScalar, constantValue, readScalar } from "../tensor_util.js";
 import { constantOp } from "./constant.js";
 import { sliceHelper } from "./strided_slice.js";
@@ -111,12 +112,7 @@ function topKIn(
   k: Tensor,
   sorted: boolean,
 ): [Tensor, Tensor] {
-  checkDType(x.dtype, "input", "real");
-  if (k.dtype !== "int32") {
-    throw new TypeError(
-      `Value passed to parameter 'k' has DataType ${k.dtype} not in list of allowed values: int32`,
-    );
-  }
+  checkOpInputs("TopKV2", [x, k], {});
   const kConst = constantValue(k);
   const kValue = constantScalar(k);
   const si = new ShapeInference(
@@ -163,7 +159,9 @@ const TOP_K_PARAMS = [
 export const topK = tfFunction("topK", TOP_K_PARAMS, (a): [Tensor, Tensor] =>
   inOpScope(a.name, "TopKV2", [a.input, a.k], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
-    const k = convertToTensor(a.k ?? 1, { name: "k", dtype: "int32" });
+    // Not `dtype: int32`: a tensor of another dtype is refused by the OpDef check, in
+    // op_def_library's words, after `input`'s.
+    const k = convertToTensor(a.k ?? 1, { name: "k", preferredDtype: "int32" });
     return topKIn(graph, scope, x, k, a.sorted ?? true);
   }),
 );

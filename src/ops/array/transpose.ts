@@ -16,7 +16,8 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantInts, constantValue, readInts } from "../tensor_util.js";
 import { withNameScope } from "../../scope/name_scope.js";
 import { constantOp } from "./constant.js";
@@ -48,7 +49,7 @@ function intConst(graph: Graph, name: string, value: number): Tensor {
 
 /** Builds `Transpose` named exactly by `scope` on a converted input and permutation. */
 export function transposeIn(graph: Graph, scope: string, x: Tensor, perm: Tensor): Tensor {
-  checkDType(perm.dtype, "perm", "index");
+  checkOpInputs("Transpose", [x, perm], {});
   const permValue = constantValue(perm);
   const si = new ShapeInference(
     opNameOf(scope),

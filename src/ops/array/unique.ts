@@ -2,6 +2,7 @@ import * as tfc from "@tensorflow/tfjs-core";
 import type { DType } from "../../graph/dtypes.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
+import { checkOpInputs } from "../input_types.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { convertToTensor } from "../convert.js";
 import { dtypeKind, opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
@@ -64,13 +65,10 @@ const UNIQUE_PARAMS = [
 export const unique = tfFunction("unique", UNIQUE_PARAMS, (a): [Tensor, Tensor] =>
   inOpScope(a.name, "Unique", [a.x], (scope, graph) => {
     const x = convertToTensor(a.x, { name: "x" });
-    new ShapeInference(opNameOf(scope), "Unique", [x.shape]).withRank(x.shape, 1);
     const outIdx: DType = a.outIdx ?? "int32";
-    if (outIdx !== "int32" && outIdx !== "int64") {
-      throw new TypeError(
-        `Value passed to parameter 'out_idx' has DataType ${outIdx} not in list of allowed values: int32, int64`,
-      );
-    }
+    // op_def_library: the attr `out_idx` is checked before the shape function runs.
+    checkOpInputs("Unique", [x], { out_idx: outIdx });
+    new ShapeInference(opNameOf(scope), "Unique", [x.shape]).withRank(x.shape, 1);
     return makeOp(
       graph,
       "Unique",

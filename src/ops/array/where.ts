@@ -5,6 +5,7 @@ import type { Graph } from "../../graph/graph.js";
 import { isTensorConvertible, Tensor, type TensorLike } from "../../graph/tensor.js";
 import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
+import { checkOpInputs } from "../input_types.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
@@ -78,16 +79,7 @@ export function selectIn(
   t: Tensor,
   e: Tensor,
 ): Tensor {
-  if (condition.dtype !== "bool") {
-    throw new TypeError(
-      `Input 'condition' of 'Select' Op has type ${condition.dtype} that does not match expected type of bool.`,
-    );
-  }
-  if (t.dtype !== e.dtype) {
-    throw new TypeError(
-      `Input 'e' of 'Select' Op has type ${e.dtype} that does not match type ${t.dtype} of argument 't'.`,
-    );
-  }
+  checkOpInputs("Select", [condition, t, e], {});
   const si = new ShapeInference(opNameOf(scope), "Select", [condition.shape, t.shape, e.shape]);
   let data = si.mergeShape(t.shape, e.shape);
   const cond = condition.shape;

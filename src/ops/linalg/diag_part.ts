@@ -6,7 +6,8 @@ import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 
 registerOp({
   type: "DiagPart",
@@ -58,7 +59,7 @@ const DIAG_PART_PARAMS = [req("input", tensorKind), opt("name", stringKind)] as 
 export const diagPart = tfFunction("diagPart", DIAG_PART_PARAMS, (a) =>
   inOpScope(a.name, "DiagPart", [a.input], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
-    checkDType(x.dtype, "input", "numeric");
+    checkOpInputs("DiagPart", [x], {});
     const si = new ShapeInference(opNameOf(scope), "DiagPart", [x.shape]);
     return makeOp(
       graph,

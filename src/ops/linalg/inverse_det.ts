@@ -1,7 +1,6 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "../../errors.js";
 import type { Tensor } from "../../graph/tensor.js";
-import type { DType } from "../../graph/dtypes.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import {
   booleanKind,
@@ -12,6 +11,7 @@ import {
   tfFunction,
 } from "../../graph/call_args.js";
 import { convertToTensor } from "../convert.js";
+import { checkOpInputs } from "../input_types.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
@@ -21,18 +21,6 @@ import { ShapeInference } from "../shape_utils.js";
  * is factored here (LU with partial pivoting, as Eigen's PartialPivLU that TF uses), in
  * float64, the result rounded to float32.
  */
-
-/**
- * op_def_library's check of a linalg op's `T`: scopeflow's only float dtype is float32,
- * TF's list is printed as TF prints it.
- */
-export function checkLinalgDType(dtype: DType, param: string, allowed: string): void {
-  if (dtype !== "float32") {
-    throw new TypeError(
-      `Value passed to parameter '${param}' has DataType ${dtype} not in list of allowed values: ${allowed}`,
-    );
-  }
-}
 
 /** The LU factors of the `n × n` matrix at `a[off…]` (in place in a copy) and its row swaps' sign. */
 export function lu(
@@ -194,7 +182,7 @@ const INVERSE_PARAMS = [
 export const matrixInverse = tfFunction("matrixInverse", INVERSE_PARAMS, (a) =>
   inOpScope(a.name, "MatrixInverse", [a.input], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
-    checkLinalgDType(x.dtype, "input", "float64, float32, complex64, complex128");
+    checkOpInputs("MatrixInverse", [x], {});
     const si = new ShapeInference(opNameOf(scope), "MatrixInverse", [x.shape]);
     return makeOp(
       graph,
@@ -226,7 +214,7 @@ const DET_PARAMS = [req("input", tensorKind), opt("name", stringKind)] as const;
 export const matrixDeterminant = tfFunction("matrixDeterminant", DET_PARAMS, (a) =>
   inOpScope(a.name, "MatrixDeterminant", [a.input], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
-    checkLinalgDType(x.dtype, "input", "float32, float64, complex64, complex128");
+    checkOpInputs("MatrixDeterminant", [x], {});
     const si = new ShapeInference(opNameOf(scope), "MatrixDeterminant", [x.shape]);
     return makeOp(
       graph,

@@ -17,7 +17,8 @@ import {
 import { convertToTensor, packableKind, type Packable } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs, convertBound } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { readScalar } from "../tensor_util.js";
 import { reduceSum } from "../math/reduce.js";
 import { transpose } from "../array/transpose.js";
@@ -303,7 +304,8 @@ export function matrixSetDiagOp(
 ): Tensor {
   return inOpScope(name, "MatrixSetDiag", [input, diagonal], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
-    const d = convertToTensor(diagonal, { name: "diagonal", dtype: x.dtype });
+    const d = convertBound(diagonal, x.dtype, "diagonal", "MatrixSetDiag");
+    checkOpInputs("MatrixSetDiag", [x, d], {});
     const si = new ShapeInference(opNameOf(scope), "MatrixSetDiag", [x.shape, d.shape]);
     const out = matrixSetDiagShape(si, x.shape, d.shape);
     return makeOp(graph, "MatrixSetDiag", scope, [x, d], [{ dtype: x.dtype, shape: out }], {
@@ -432,8 +434,8 @@ export const matrixBandPart = tfFunction("matrixBandPart", MATRIX_BAND_PART_PARA
   inOpScope(a.name, "MatrixBandPart", [a.input, a.numLower, a.numUpper], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
     const lo = convertToTensor(a.numLower, { name: "num_lower", preferredDtype: "int64" });
-    const hi = convertToTensor(a.numUpper, { name: "num_upper", dtype: lo.dtype });
-    checkDType(lo.dtype, "num_lower", "index");
+    const hi = convertToTensor(a.numUpper, { name: "num_upper", preferredDtype: lo.dtype });
+    checkOpInputs("MatrixBandPart", [x, lo, hi], {});
     const si = new ShapeInference(opNameOf(scope), "MatrixBandPart", [x.shape, lo.shape, hi.shape]);
     si.withRankAtLeast(x.shape, 2);
     si.withRank(lo.shape, 0);
@@ -466,7 +468,7 @@ const DIAG_PARAMS = [req("diagonal", tensorKind), opt("name", stringKind)] as co
 export const diag = tfFunction("diag", DIAG_PARAMS, (a) =>
   inOpScope(a.name, "Diag", [a.diagonal], (scope, graph) => {
     const d = convertToTensor(a.diagonal, { name: "diagonal" });
-    checkDType(d.dtype, "diagonal", "numeric");
+    checkOpInputs("Diag", [d], {});
     const si = new ShapeInference(opNameOf(scope), "Diag", [d.shape]);
     return unaryIn(graph, scope, "Diag", d, diagShape(si, d.shape));
   }),

@@ -14,7 +14,7 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
-import { checkLinalgDType } from "./inverse_det.js";
+import { checkOpInputs } from "../input_types.js";
 
 registerOp({
   type: "Qr",
@@ -53,7 +53,7 @@ export const qr = tfFunction("qr", QR_PARAMS, (a): [Tensor, Tensor] => {
   const full = a.fullMatrices ?? false;
   return inOpScope(a.name, "Qr", [a.input], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
-    checkLinalgDType(x.dtype, "input", "float64, float32, complex64, complex128");
+    checkOpInputs("Qr", [x], {});
     const si = new ShapeInference(opNameOf(scope), "Qr", [x.shape]);
     const dims = si.withRankAtLeast(x.shape, 2);
     let qShape = TensorShape.unknown();

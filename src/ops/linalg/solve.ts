@@ -1,7 +1,7 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "../../errors.js";
 import type { AttrValue } from "../../graph/operation.js";
-import type { Tensor } from "../../graph/tensor.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { TensorShape, type Dim } from "../../graph/tensor_shape.js";
 import {
   booleanKind,
@@ -17,7 +17,8 @@ import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { withNameScope } from "../../scope/name_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
-import { checkLinalgDType, lu } from "./inverse_det.js";
+import { checkLeadingInputs, checkOpInputs, convertBound } from "../input_types.js";
+import { lu } from "./inverse_det.js";
 import { matrixDiagPartOp, matrixTranspose } from "./matrix_diag.js";
 import { log } from "../math/unary.js";
 import { reduceSum } from "../math/reduce.js";
@@ -31,8 +32,6 @@ import { pythonOperator } from "../math/operators.js";
 
 /** The OpDef type list of these ops (`{double, float, complex64, complex128}`). */
 const LINALG_TYPES = "T: {double, float, complex64, complex128}";
-
-const ALLOWED_LINALG = "float64, float32, complex64, complex128";
 
 function runError(message: string, opName: string): InvalidArgumentError {
   return new InvalidArgumentError(`${message}\n\t [[{{node ${opName}}}]]`, opName);
@@ -319,11 +318,10 @@ function unaryLinalgOp(
   input: Parameters<typeof convertToTensor>[0],
   outputs: (si: ShapeInference, x: Tensor) => TensorShape[],
   attrs: Record<string, AttrValue> = {},
-  allowed = ALLOWED_LINALG,
 ): Tensor[] {
   return inOpScope(name, type, [input], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
-    checkLinalgDType(x.dtype, "input", allowed);
+    checkOpInputs(type, [x], {});
     const si = new ShapeInference(opNameOf(scope), type, [x.shape]);
     const shapes = outputs(si, x);
     return makeOp(
@@ -341,14 +339,15 @@ function unaryLinalgOp(
 function solveOp(
   type: "MatrixSolve" | "MatrixTriangularSolve",
   name: string | undefined,
-  matrixIn: Parameters<typeof convertToTensor>[0],
-  rhsIn: Parameters<typeof convertToTensor>[0],
+  matrixIn: TensorLike,
+  rhsIn: TensorLike,
   attrs: Record<string, AttrValue>,
 ): Tensor {
   return inOpScope(name, type, [matrixIn, rhsIn], (scope, graph) => {
     const matrix = convertToTensor(matrixIn, { name: "matrix" });
-    const rhs = convertToTensor(rhsIn, { name: "rhs", dtype: matrix.dtype });
-    checkLinalgDType(matrix.dtype, "matrix", ALLOWED_LINALG);
+    checkLeadingInputs(type, [matrix]);
+    const rhs = convertBound(rhsIn, matrix.dtype, "rhs", type);
+    checkOpInputs(type, [matrix, rhs], {});
     const si = new ShapeInference(opNameOf(scope), type, [matrix.shape, rhs.shape]);
     const shape = solveShape(si, matrix.shape, rhs.shape);
     return makeOp(graph, type, scope, [matrix, rhs], [{ dtype: matrix.dtype, shape }], {
@@ -510,7 +509,6 @@ export const logMatrixDeterminant = tfFunction(
         return [s, s];
       },
       {},
-      "float32, float64, complex64, complex128",
     );
     return [sign as Tensor, logAbs as Tensor];
   },

@@ -15,7 +15,7 @@ import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { withNameScope } from "../../scope/name_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
-import { checkLinalgDType } from "./inverse_det.js";
+import { checkOpInputs } from "../input_types.js";
 import { cast } from "../array/cast.js";
 import { concat } from "../array/concat.js";
 import { expandDims } from "../array/expand_dims.js";
@@ -291,7 +291,7 @@ export const svd = tfFunction("svd", SVD_PARAMS, (a): Tensor | [Tensor, Tensor, 
   const full = a.fullMatrices ?? false;
   const outputs = inOpScope(a.name, "Svd", [a.tensor], (scope, graph) => {
     const x = convertToTensor(a.tensor, { name: "input" });
-    checkLinalgDType(x.dtype, "input", "float64, float32, complex64, complex128");
+    checkOpInputs("Svd", [x], {});
     const si = new ShapeInference(opNameOf(scope), "Svd", [x.shape]);
     const shapes = svdShapes(si, x.shape, computeUv, full);
     const op = makeOp(

@@ -18,7 +18,8 @@ import {
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantValue, readScalar } from "../tensor_util.js";
 
 /** TensorFlow's signatures of the op types the loop below registers. */
@@ -66,10 +67,10 @@ function argOpIn(
   type: "ArgMax" | "ArgMin",
   x: Tensor,
   dimension: Tensor,
-  outputType: "int32" | "int64" = "int64",
+  outputType: DType = "int64",
 ): Tensor {
-  checkDType(x.dtype, "input", "numeric");
-  checkDType(dimension.dtype, "dimension", "index");
+  // `output_type` is checked after the inputs, as op_def_library converts attrs last.
+  checkOpInputs(type, [x, dimension], { output_type: outputType });
   const dimValue = constantValue(dimension);
   const si = new ShapeInference(
     opNameOf(scope),
@@ -122,11 +123,6 @@ function argOp(
   name: string | undefined,
 ): Tensor {
   const outputType = asDType(outputTypeOption ?? "int64");
-  if (outputType !== "int32" && outputType !== "int64") {
-    throw new TypeError(
-      `Value passed to parameter 'output_type' has DataType ${outputType} not in list of allowed values: int32, int64`,
-    );
-  }
   return inOpScope(name, type, [input, axis], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const d = convertToTensor(axis, { name: "dimension", preferredDtype: "int32" });

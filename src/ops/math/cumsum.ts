@@ -11,6 +11,7 @@ import {
 } from "../../graph/call_args.js";
 import type { Tensor } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
+import { checkOpInputs } from "../input_types.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { readInts } from "../tensor_util.js";
@@ -115,11 +116,8 @@ function scan(
   return inOpScope(name, type, [x], (scope, graph) => {
     const tx = convertToTensor(x, { name: "x" });
     const ta = convertToTensor(axis, { name: "axis", preferredDtype: "int32" });
-    if (ta.dtype !== "int32" && ta.dtype !== "int64") {
-      throw new TypeError(
-        `Value passed to parameter 'axis' has DataType ${ta.dtype} not in list of allowed values: int32, int64`,
-      );
-    }
+    // `x` is checked before `axis`, as op_def_library checks them.
+    checkOpInputs(type, [tx, ta], {});
     if (ta.shape.rank !== null && ta.shape.rank !== 0) {
       throw new InvalidArgumentError(
         `ScanOp: axis must be a scalar, not [${(ta.shape.dims ?? []).join(",")}]`,

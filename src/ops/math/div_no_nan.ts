@@ -3,7 +3,8 @@ import type { Tensor, TensorLike } from "../../graph/tensor.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf, type NameOption } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { broadcastShapes, checkDType } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { broadcastShapes } from "../shape_utils.js";
 
 registerOp({
   type: "DivNoNan",
@@ -26,7 +27,7 @@ export function divNoNan(x: TensorLike, y: TensorLike, options: NameOption = {})
   return inOpScope(options.name, "div_no_nan", [x, y], (scope, graph) => {
     const tx = convertToTensor(x, { name: "x" });
     const ty = convertToTensor(y, { name: "y", dtype: tx.dtype });
-    checkDType(tx.dtype, "x", "float");
+    checkOpInputs("DivNoNan", [tx, ty], {});
     const out = broadcastShapes(tx.shape, ty.shape, opNameOf(scope), "DivNoNan");
     return makeOp(graph, "DivNoNan", scope, [tx, ty], [{ dtype: tx.dtype, shape: out }], {
       T: tx.dtype,

@@ -1,5 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { InvalidArgumentError } from "../../errors.js";
+import { AssertionError, InvalidArgumentError } from "../../errors.js";
 import { asDType, isInteger, runtimeDType, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
@@ -17,7 +17,8 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantScalar, readScalar } from "../tensor_util.js";
 
 function rangeSize(start: number, limit: number, delta: number, integral: boolean): number {
@@ -60,6 +61,7 @@ export function rangeIn(
   limit: Tensor,
   delta: Tensor,
 ): Tensor {
+  checkOpInputs("Range", [start, limit, delta], {});
   const si = new ShapeInference(opNameOf(scope), "Range", [start.shape, limit.shape, delta.shape]);
   for (const t of [start, limit, delta]) si.withRank(t.shape, 0);
   const s = constantScalar(start);
@@ -111,6 +113,9 @@ export const range = tfFunction("range", RANGE_PARAMS, (args) =>
   rangeImpl(args.start, args.limit ?? null, args.delta ?? 1, args.dtype, args.name),
 );
 
+/** TF's `dtype_hierarchy` in `range`: the dtypes it infers the result's from. */
+const RANGE_INFERABLE: ReadonlySet<DType> = new Set<DType>(["int32", "int64", "float32"]);
+
 function rangeImpl(
   start: TensorLike,
   limit: TensorLike | null,
@@ -133,8 +138,9 @@ function rangeImpl(
       convert(last as TensorLike, "limit"),
       convert(delta, "delta"),
     ];
-    for (const t of ts) checkDType(t.dtype, "start", "real");
     if (dtype === null) {
+      // TF's `assert all(arg.dtype in dtype_hierarchy ...)`, a bare assert: no message.
+      if (ts.some((t) => !RANGE_INFERABLE.has(t.dtype))) throw new AssertionError("");
       // TensorFlow's order of preference: int32 < int64 < float32.
       const inferred: DType = ts.some((t) => t.dtype === "float32")
         ? "float32"

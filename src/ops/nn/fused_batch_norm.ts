@@ -21,7 +21,8 @@ import {
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
 import { shareTensor } from "../tfjs_internals.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 
 /*
  * TensorFlow's fused batch normalization (`tf.nn.fused_batch_norm`, ops `FusedBatchNormV3`
@@ -308,19 +309,8 @@ function fusedBatchNormOp(a: ArgsOf<typeof FUSED_BATCH_NORM_PARAMS>): [Tensor, T
         // The generated op wrapper converts its own inputs inside the op's name scope.
         const m = mean ?? convertToTensor(meanGiven as TensorLike, { name: "mean" });
         const v = variance ?? convertToTensor(varianceGiven as TensorLike, { name: "variance" });
-        checkDType(xt.dtype, "x", "float");
-        for (const [t, n] of [
-          [st, "scale"],
-          [ot, "offset"],
-          [m, "mean"],
-          [v, "variance"],
-        ] as const) {
-          if (t.dtype !== "float32") {
-            throw new TypeError(
-              `Value passed to parameter '${n}' has DataType ${t.dtype} not in list of allowed values: float32`,
-            );
-          }
-        }
+        // `scale` binds `U`: a wrong `offset`, `mean` or `variance` is a mismatch with it.
+        checkOpInputs("FusedBatchNormV3", [xt, st, ot, m, v], {});
         const [y, batchMean, batchVar] = buildFused(
           scope,
           xt,

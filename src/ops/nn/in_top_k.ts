@@ -14,7 +14,8 @@ import { TensorShape } from "../../graph/tensor_shape.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkLeadingInputs, checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 
 /** TensorShape::DebugString of a runtime shape: `[2,3]`. */
 function debugShape(shape: readonly number[]): string {
@@ -155,14 +156,10 @@ export const inTopK = tfFunction("nn.inTopK", IN_TOP_K_PARAMS, (a) =>
     inOpScope(a.name, "InTopKV2", [a.predictions, a.targets, a.k], (scope, graph) => {
       const predictions = convertToTensor(a.predictions, { name: "predictions" });
       const targets = convertToTensor(a.targets, { name: "targets", preferredDtype: "int32" });
-      checkDType(predictions.dtype, "predictions", "float");
-      checkDType(targets.dtype, "targets", "index");
-      const k = convertToTensor(a.k, { name: "k", dtype: targets.dtype });
-      if (k.dtype !== targets.dtype) {
-        throw new TypeError(
-          `Input 'k' of 'InTopKV2' Op has type ${k.dtype} that does not match type ${targets.dtype} of argument 'targets'.`,
-        );
-      }
+      // `predictions: float` is a fixed type, so int predictions get the fixed-type message.
+      checkLeadingInputs("InTopKV2", [predictions, targets]);
+      const k = convertToTensor(a.k, { name: "k", preferredDtype: targets.dtype });
+      checkOpInputs("InTopKV2", [predictions, targets, k], {});
       const shape = inTopKShape(opNameOf(scope), "InTopKV2", [
         predictions.shape,
         targets.shape,

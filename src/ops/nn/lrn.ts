@@ -15,7 +15,8 @@ import {
 import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { runKernel } from "../tfjs_internals.js";
 
 /*
@@ -138,7 +139,7 @@ function lrnOp(a: ArgsOf<typeof LRN_PARAMS>): Tensor {
   const attrs = attrsOf(a);
   return inOpScope(a.name, "LRN", [a.input], (scope, graph) => {
     const x = convertToTensor(a.input, { name: "input" });
-    checkDType(x.dtype, "input", "float");
+    checkOpInputs("LRN", [x], {});
     const si = new ShapeInference(opNameOf(scope), "LRN", [x.shape]);
     const dims = si.withRank(x.shape, 4);
     return makeOp(

@@ -30,7 +30,7 @@ import {
   type OptionsOf,
 } from "../../graph/call_args.js";
 import { registerOp } from "../registry.js";
-import { broadcastShapes, checkDType, ShapeInference } from "../shape_utils.js";
+import { broadcastShapes, ShapeInference } from "../shape_utils.js";
 
 registerOp({
   type: "SoftmaxCrossEntropyWithLogits",
@@ -241,8 +241,9 @@ function softmaxXentBody(
   logits: TensorLike,
   axisArg: number,
 ): Tensor {
+  // No dtype check here: TF casts `labels` to the logits' dtype, and the op builder refuses
+  // non-float `features` when the op is made.
   const x = convertToTensor(logits, { name: "logits" });
-  checkDType(x.dtype, "features", "float");
   const l = convertToTensor(labels, { name: "labels", preferredDtype: x.dtype });
   const y = l.dtype === x.dtype ? l : castIn(graph, `${graph.uniqueName("Cast")}/`, l, x.dtype);
   const rank = x.shape.rank;
@@ -358,8 +359,7 @@ export const sparseSoftmaxCrossEntropyWithLogits = keywordXent<typeof XENT_PARAM
     inOpScope(name, "SparseSoftmaxCrossEntropyWithLogits", [labels, logits], (_scope, graph) => {
       const y = convertToTensor(labels, { preferredDtype: "int32" });
       const x = convertToTensor(logits);
-      checkDType(y.dtype, "labels", "index");
-      checkDType(x.dtype, "features", "float");
+      // The dtypes are the op builder's to check, after these shape checks, `features` first.
       const labelsShape = y.shape;
       const logitsShape = x.shape;
       const shapeOfLabels = shapeIn(graph, `${graph.uniqueName("Shape")}/`, y);

@@ -8,7 +8,8 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import type { OpDefSpec } from "../op_def.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
-import { checkDType, mergeErrorDetail, shapeError, ShapeInference } from "../shape_utils.js";
+import { checkLeadingInputs, checkOpInputs } from "../input_types.js";
+import { mergeErrorDetail, shapeError, ShapeInference } from "../shape_utils.js";
 import { readInts } from "../tensor_util.js";
 import { shareTensor } from "../tfjs_internals.js";
 import { applyRule, denseApplyTypes } from "./training_ops.js";
@@ -377,7 +378,7 @@ export function resourceGather(
   checkHandle(handle, "ResourceGather");
   return inOpScope(name, "ResourceGather", [handle, indices], (scope, graph) => {
     const i = convertToTensor(indices, { name: "indices", preferredDtype: "int32" });
-    checkDType(i.dtype, "indices", "index");
+    checkOpInputs("ResourceGather", [handle, i], {});
     const params = handleShape(handle);
     const shape =
       params.dims === null || i.shape.dims === null
@@ -409,7 +410,7 @@ export function resourceScatterOp(
     const dtype = handleDType(handle);
     const i = convertToTensor(indices, { name: "indices", preferredDtype: "int32" });
     const u = convertToTensor(updates, { name: "updates", ...(dtype === null ? {} : { dtype }) });
-    checkDType(i.dtype, "indices", "index");
+    checkOpInputs(type, [handle, i, u], {});
     const varShape = handleShape(handle);
     const si = new ShapeInference(opNameOf(scope), type, [TensorShape.scalar(), i.shape, u.shape]);
     if (varShape.dims !== null && i.shape.dims !== null) {
@@ -483,7 +484,7 @@ export function resourceSparseApplyOp(
     const before = scalarsBefore.map((x) => convertToTensor(x, { dtype }));
     const g = convertToTensor(grad, { dtype });
     const i = convertToTensor(indices, { preferredDtype: "int32" });
-    checkDType(i.dtype, "indices", "index");
+    checkLeadingInputs(type, [...handles, ...before, g, i]);
     const after = scalarsAfter.map((x) => convertToTensor(x, { dtype }));
     if (before.length !== rule.scalarsBefore || after.length !== rule.scalarsAfter) {
       throw new Error(`${type} takes ${rule.scalarsBefore} and ${rule.scalarsAfter} scalars.`);

@@ -16,7 +16,8 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { noGradient, notDifferentiable, registerOp, type KernelRuntime } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkLeadingInputs, checkOpInputs, convertBound } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { refOf, variableOpOf } from "./variable_ops.js";
 import { scatteredValue, type ScatterMode } from "./scatter_kernel.js";
 import {
@@ -102,8 +103,9 @@ export function scatterOp(
   return inOpScope(name, type, [ref, indices, updates], (scope, graph) => {
     const r = refOf(ref, type);
     const i = convertToTensor(indices, { name: "indices", preferredDtype: "int32" });
-    const u = convertToTensor(updates, { name: "updates", dtype: r.dtype });
-    checkDType(i.dtype, "indices", "index");
+    checkLeadingInputs(type, [r, i]);
+    const u = convertBound(updates, r.dtype, "updates", type);
+    checkOpInputs(type, [r, i, u], {});
     const si = new ShapeInference(opNameOf(scope), type, [r.shape, i.shape, u.shape]);
     const rDims = si.withRankAtLeast(r.shape, 1);
     if (rDims !== null && i.shape.dims !== null) {

@@ -6,7 +6,8 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { noGradient, registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkLeadingInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { readInts } from "../tensor_util.js";
 import { readRefs } from "./training_ops.js";
 import { variableOpOf } from "./variable_ops.js";
@@ -287,7 +288,7 @@ export function sparseApplyOp(
     const before = scalarsBefore.map((x) => convertToTensor(x, { dtype: first.dtype }));
     const g = convertToTensor(grad, { dtype: first.dtype });
     const i = convertToTensor(indices, { preferredDtype: "int32" });
-    checkDType(i.dtype, "indices", "index");
+    checkLeadingInputs(type, [...r, ...before, g, i]);
     const after = scalarsAfter.map((x) => convertToTensor(x, { dtype: first.dtype }));
     const inputs = [...r, ...before, g, i, ...after];
     const si = new ShapeInference(

@@ -14,7 +14,6 @@ import * as proto from "../../proto/index.js";
 import { convertToTensor } from "../convert.js";
 import { makeOp } from "../op_scope.js";
 import { notDifferentiable, registerOp } from "../registry.js";
-import { checkDType } from "../shape_utils.js";
 import { stringTensorBytes } from "../tfjs_internals.js";
 import { encodePng } from "./png.js";
 import { encodeWav } from "./wav.js";
@@ -354,7 +353,6 @@ export function scalarSummaryIn(
 ): Operation {
   const t = stringInput(tags, "tags");
   const v = convertToTensor(values, { name: "values" });
-  checkDType(v.dtype, "values", "real");
   return makeOp(graph, "ScalarSummary", scope, [t, v], SCALAR_STRING, { T: v.dtype });
 }
 
@@ -367,7 +365,6 @@ export function histogramSummaryIn(
 ): Operation {
   const t = stringInput(tag, "tag");
   const v = convertToTensor(values, { name: "values" });
-  checkDType(v.dtype, "values", "real");
   return makeOp(graph, "HistogramSummary", scope, [t, v], SCALAR_STRING, { T: v.dtype });
 }
 
@@ -379,16 +376,9 @@ export function imageSummaryIn(
   tensor: TensorLike,
   maxImages: number,
 ): Operation {
-  if (maxImages < 1)
-    throw new ValueError(
-      `Attr 'max_images' of 'ImageSummary' Op passed ${maxImages} less than minimum 1.`,
-    );
+  // `max_images >= 1` and `tensor`'s dtype are the OpDef check's, the inputs first.
   const t = stringInput(tag, "tag");
   const x = convertToTensor(tensor, { name: "tensor" });
-  if (x.dtype !== "float32")
-    throw new TypeError(
-      `Value passed to parameter 'tensor' has DataType ${x.dtype} not in list of allowed values: uint8, float32, float16, float64`,
-    );
   return makeOp(graph, "ImageSummary", scope, [t, x], SCALAR_STRING, {
     max_images: maxImages,
     T: x.dtype,
