@@ -338,3 +338,58 @@ describe("the depthwise backprop functions", () => {
     );
   });
 });
+
+// conv3d: the 3-D convolutions and pooling.
+describe("tf.nn 3-D convolutions and pooling", () => {
+  it("conv3d(input, filter, strides, padding, data_format, dilations, name, filters)", () => {
+    const x = () => image([1, 4, 5, 6, 2]);
+    const w = () => tf.ones([2, 2, 2, 2, 3]);
+    const s = [1, 2, 2, 2, 1];
+    const pic = expectSameGraphs(
+      () => tf.nn.conv3d(x(), w(), s, "SAME", "NDHWC", [1, 1, 1, 1, 1], "c"),
+      () => tf.nn.conv3d(x(), w(), s, "SAME", { name: "c" }),
+      () => tf.nn.conv3d({ input: x(), filters: w(), strides: s, padding: "SAME", name: "c" }),
+    );
+    expect(line(pic, "c")).toMatch(/^c = Conv3D\(.*-> float32\(1, 2, 3, 3, 3\)$/);
+    const [xt, wt] = [x(), w()];
+    expectRefused(
+      () => tf.nn.conv3d(xt, wt, s, "SAME", { rate: 2 } as never),
+      /unexpected keyword argument 'rate'/,
+    );
+  });
+
+  it("conv3dTranspose(value, filter, output_shape, strides, padding, data_format, name, input, filters, dilations)", () => {
+    const x = () => image([1, 2, 2, 2, 3]);
+    const w = () => tf.ones([2, 2, 2, 4, 3]);
+    const out = [1, 4, 4, 4, 4];
+    const pic = expectSameGraphs(
+      () => tf.nn.conv3dTranspose(x(), w(), out, [1, 2, 2, 2, 1], "SAME", "NDHWC", "t"),
+      () => tf.nn.conv3dTranspose(x(), w(), out, 2, { name: "t" }),
+      () =>
+        tf.nn.conv3dTranspose({
+          input: x(),
+          filters: w(),
+          outputShape: out,
+          strides: [2, 2, 2],
+          name: "t",
+        }),
+    );
+    expect(line(pic, "t")).toMatch(/^t = Conv3DBackpropInputV2\(.*-> float32\(1, 4, 4, 4, 4\)$/);
+  });
+
+  it("maxPool3d and avgPool3d(input, ksize, strides, padding, data_format, name)", () => {
+    const x = () => image([1, 4, 4, 4, 2]);
+    for (const [fn, type] of [
+      [tf.nn.maxPool3d, "MaxPool3D"],
+      [tf.nn.avgPool3d, "AvgPool3D"],
+    ] as const) {
+      tf.resetDefaultGraph();
+      const pic = expectSameGraphs(
+        () => fn(x(), [1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "VALID", "NDHWC", "p"),
+        () => fn(x(), 2, 2, "VALID", { name: "p" }),
+        () => fn({ input: x(), ksize: [2, 2, 2], strides: 2, padding: "VALID", name: "p" }),
+      );
+      expect(line(pic, "p")).toMatch(new RegExp(`^p = ${type}\\(.*-> float32\\(1, 2, 2, 2, 2\\)$`));
+    }
+  });
+});
