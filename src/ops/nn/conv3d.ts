@@ -462,10 +462,11 @@ registerShapeFunction(
 const CONV3D_PARAMS = [
   req("input", tensorKind),
   opt("filter", tensorKind),
-  opt("strides", anyKind<readonly number[]>("a list of ints")),
-  opt("padding", anyKind<string>("a str")),
+  // As the op's wrapper takes them (checked there, with its messages).
+  opt("strides", anyKind<readonly number[]>("a list of ints", false)),
+  opt("padding", stringKind),
   opt("dataFormat", stringKind),
-  opt("dilations", anyKind<readonly number[]>("a list of ints")),
+  opt("dilations", anyKind<readonly number[]>("a list of ints", false)),
   opt("name", stringKind),
   alias("filters", "filter", tensorKind, true),
 ] as const;
