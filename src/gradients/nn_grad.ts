@@ -32,7 +32,15 @@ import {
   conv3dLike,
   type Conv3DAttrs,
 } from "../ops/nn/conv3d.js";
-import { avgPool3dGrad, maxPool3dGrad, type Pool3DAttrs } from "../ops/nn/pooling3d.js";
+import {
+  avgPool3dGrad,
+  avgPool3dOp,
+  maxPool3dGrad,
+  maxPool3dGradGradOp,
+  type Pool3DAttrs,
+} from "../ops/nn/pooling3d.js";
+import { zeros } from "../ops/array/fill.js";
+import { stopGradient } from "../ops/math/unary.js";
 import { g0, pyAdd, pyMul, pySub, shapeOf } from "./grad_util.js";
 
 /*
@@ -297,5 +305,24 @@ registerGradient("AvgPool3D", (op, grads) => [
   avgPool3dGrad(shapeOf(in0(op)), g0(grads), pool3dAttrsOf(op)),
 ]);
 
-// TensorFlow differentiates these too (`_MaxPool3DGradGrad`, `_AvgPool3DGradGrad`).
-noGradient(true, "MaxPool3DGrad", "AvgPool3DGrad");
+registerGradient("AvgPool3DGrad", (op, grads) => [
+  stopGradient(in0(op)),
+  avgPool3dOp(g0(grads), pool3dAttrsOf(op)),
+]);
+
+/** The zeros TF's max-pooling second-order gradients give the pooling's inputs. */
+function zerosOf(x: Tensor): Tensor {
+  return zeros(shapeOf(x), { dtype: x.dtype });
+}
+
+registerGradient("MaxPool3DGrad", (op, grads) => [
+  zerosOf(in0(op)),
+  zerosOf(op.inputs[1] as Tensor),
+  maxPool3dGradGradOp(in0(op), op.inputs[1] as Tensor, g0(grads), pool3dAttrsOf(op)),
+]);
+
+registerGradient("MaxPool3DGradGrad", (op, grads) => [
+  zerosOf(in0(op)),
+  zerosOf(op.inputs[1] as Tensor),
+  maxPool3dGrad(in0(op), op.inputs[1] as Tensor, g0(grads), pool3dAttrsOf(op)),
+]);

@@ -108,9 +108,38 @@ describe("MaxPool3D and AvgPool3D", () => {
     });
   }
 
-  it("second-order gradients are TF's, not yet scopeflow's", () => {
+  // pooling_ops_3d_test's second-order check: the gradient of gradients(t ** 2, x).
+  for (const c of cases.slice(0, 3)) {
+    it(`second order, ${c.name}: MaxPool3DGradGrad and AvgPool3DGrad's gradient`, async () => {
+      const second = (pool: typeof tf.nn.maxPool3d) => (x: tf.Tensor) =>
+        tf.gradients(tf.square(pool(x, [...c.k], [...c.s], c.p)), [x])[0] as tf.Tensor;
+      await checkGradients({
+        inputs: [distinct([...c.x])],
+        graph: second(tf.nn.maxPool3d),
+        step: 1e-3,
+      });
+      await checkGradients({ inputs: [f([...c.x])], graph: second(tf.nn.avgPool3d) });
+    });
+  }
+
+  it("third order: MaxPool3DGradGrad's gradient is MaxPool3DGrad", async () => {
+    await checkGradients({
+      inputs: [distinct([1, 3, 4, 4, 2])],
+      graph: (x) => {
+        const y = tf.nn.maxPool3d(x, 2, 2, "SAME");
+        const [dx] = tf.gradients(tf.square(y), [x]);
+        const [ddx] = tf.gradients(tf.square(dx as tf.Tensor), [x]);
+        return ddx as tf.Tensor;
+      },
+      step: 1e-3,
+    });
     const x = tf.placeholder(tf.float32, [1, 2, 2, 2, 1]);
     const [dx] = tf.gradients(tf.nn.maxPool3d(x, 2, 2, "VALID"), [x]);
-    expect(() => tf.gradients(dx as tf.Tensor, [x])).toThrow(/MaxPool3DGrad/);
+    tf.gradients(dx as tf.Tensor, [x]);
+    expect(gradientOpNames()).toEqual(
+      expect.arrayContaining([
+        "gradients_1/gradients/MaxPool3D_grad/MaxPool3DGrad_grad/MaxPool3DGradGrad",
+      ]),
+    );
   });
 });

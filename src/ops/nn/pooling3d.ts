@@ -68,6 +68,14 @@ const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
     outputs: ["output: T"],
     attrs: [...POOL3D_ATTRS, "T: {half, bfloat16, float, double}"],
   },
+  MaxPool3DGradGrad: {
+    inputs: ["orig_input: T", "orig_output: T", "grad: T"],
+    outputs: ["output: T"],
+    attrs: [
+      ...POOL3D_ATTRS,
+      "T: {float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64}",
+    ],
+  },
 };
 
 /** The kernel-construction checks of TF 1.15's `Pooling3DOp` and its gradient kernels. */
@@ -201,6 +209,80 @@ registerOp({
   },
 });
 
+/**
+ * `MaxPool3DGradGrad` as TF 1.15's CPU kernel computes it: each output position takes the
+ * `grad` value at the first position of its window (planes, rows, cols order) where the
+ * input equals the pooled maximum. A loop over the data: tfjs has no such kernel.
+ */
+function maxPool3dGradGrad(
+  x: tfc.Tensor,
+  y: tfc.Tensor,
+  g: tfc.Tensor,
+  filterSize: readonly number[],
+  strides: readonly number[],
+  same: boolean,
+): tfc.Tensor {
+  const [n, inD, inH, inW, c] = x.shape as [number, number, number, number, number];
+  const [, outD, outH, outW] = y.shape as [number, number, number, number, number];
+  const [kd, kh, kw] = filterSize as [number, number, number];
+  const [sd, sh, sw] = strides as [number, number, number];
+  const before = (input: number, output: number, k: number, s: number): number =>
+    same ? Math.floor(Math.max((output - 1) * s + k - input, 0) / 2) : 0;
+  const [pd, ph, pw] = [
+    before(inD, outD, kd, sd),
+    before(inH, outH, kh, sh),
+    before(inW, outW, kw, sw),
+  ];
+  const xs = x.dataSync();
+  const ys = y.dataSync();
+  const gs = g.dataSync();
+  const out = new Float32Array(ys.length);
+  const at = (b: number, d: number, h: number, w: number): number =>
+    (((b * inD + d) * inH + h) * inW + w) * c;
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let od = 0; od < outD; od++) {
+      for (let oh = 0; oh < outH; oh++) {
+        for (let ow = 0; ow < outW; ow++, o += c) {
+          for (let ch = 0; ch < c; ch++) {
+            const max = ys[o + ch] as number;
+            search: for (
+              let d = Math.max(od * sd - pd, 0);
+              d < Math.min(od * sd - pd + kd, inD);
+              d++
+            ) {
+              for (let h = Math.max(oh * sh - ph, 0); h < Math.min(oh * sh - ph + kh, inH); h++) {
+                for (let w = Math.max(ow * sw - pw, 0); w < Math.min(ow * sw - pw + kw, inW); w++) {
+                  const i = at(b, d, h, w) + ch;
+                  if (xs[i] === max) {
+                    out[o + ch] = gs[i] as number;
+                    break search;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return tfc.tensor(out, y.shape, "float32");
+}
+
+registerOp({
+  type: "MaxPool3DGradGrad",
+  opDef: OP_DEFS.MaxPool3DGradGrad,
+  kernel: ([x, y, dy], op) => {
+    checkPoolAttrs(op, "MaxPooling3dGradGradOp");
+    const [input, output, grad] = [x, y, dy] as tfc.Tensor[];
+    if (input?.rank !== 5) throw kernelError(op, "tensor_in must be 5-dimensional");
+    if (output?.rank !== 5) throw kernelError(op, "tensor_out must be 5-dimensional");
+    if (grad?.rank !== 5) throw kernelError(op, "out_backprop must be 5-dimensional");
+    const g = geometry(op);
+    return [maxPool3dGradGrad(input, output, grad, g.filterSize, g.strides, g.pad === "same")];
+  },
+});
+
 /** The attrs of a 3-D pooling op, as its gradient function passes them on. */
 export interface Pool3DAttrs {
   ksize: number[];
@@ -233,6 +315,36 @@ export function maxPool3dGrad(x: Tensor, y: Tensor, dy: Tensor, attrs: Pool3DAtt
       { ...poolAttrs(attrs), T: dy.dtype, TInput: x.dtype },
     );
   }).outputs[0] as Tensor;
+}
+
+/** `gen_nn_ops.max_pool3d_grad_grad(orig_input, orig_output, grad, …)`. */
+export function maxPool3dGradGradOp(x: Tensor, y: Tensor, dy: Tensor, attrs: Pool3DAttrs): Tensor {
+  const type = "MaxPool3DGradGrad";
+  return inOpScope(undefined, type, [x, y, dy], (scope, graph) => {
+    const si = new ShapeInference(opNameOf(scope), type, [x.shape, y.shape, dy.shape]);
+    const dims = si.withRank(x.shape, 5);
+    const out = pool3dShape(si, dims, attrs.ksize, attrs.strides, attrs.padding, attrs.data_format);
+    const merged = si.mergeShape(new TensorShape(out), y.shape);
+    return makeOp(graph, type, scope, [x, y, dy], [{ dtype: dy.dtype, shape: merged }], {
+      ...poolAttrs(attrs),
+      T: dy.dtype,
+    });
+  }).outputs[0] as Tensor;
+}
+
+/** `gen_nn_ops.avg_pool3d(input, ksize, strides, padding, data_format)` (for gradients). */
+export function avgPool3dOp(x: Tensor, attrs: Pool3DAttrs): Tensor {
+  const type = "AvgPool3D";
+  return inOpScope(undefined, type, [x], (scope, graph) =>
+    makeOp(
+      graph,
+      type,
+      scope,
+      [x],
+      [{ dtype: x.dtype, shape: poolShape(opNameOf(scope), type, x, attrs) }],
+      { ...poolAttrs(attrs), T: x.dtype },
+    ),
+  ).outputs[0] as Tensor;
 }
 
 /** `MakeShapeFromShapeTensor(0)` of rank 5. */
@@ -294,6 +406,17 @@ registerShapeFunction((op) => {
   );
   return [avgGradShape(si, op.inputs[0] as Tensor)];
 }, "AvgPool3DGrad");
+registerShapeFunction((op) => {
+  const si = new ShapeInference(
+    op.name,
+    op.type,
+    op.inputs.map((t) => t.shape),
+  );
+  const a = op.attrs as unknown as Pool3DAttrs;
+  const dims = si.withRank((op.inputs[0] as Tensor).shape, 5);
+  const out = pool3dShape(si, dims, a.ksize, a.strides, a.padding, a.data_format ?? "NDHWC");
+  return [si.mergeShape(new TensorShape(out), (op.inputs[1] as Tensor).shape)];
+}, "MaxPool3DGradGrad");
 
 /**
  * TF 1.15's `nn.max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None)`
