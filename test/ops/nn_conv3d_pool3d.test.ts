@@ -358,6 +358,17 @@ describe("tf.nn.maxPool3d and tf.nn.avgPool3d (pooling_ops_3d_test values)", () 
   });
 });
 
+describe("MaxPool3DGrad's ties", () => {
+  it("sends a window's gradient to every maximum, as TF's CPU kernel does", () => {
+    const x = tf.ones([1, 2, 2, 2, 1]);
+    const [dx] = tf.gradients(tf.nn.maxPool3d(x, 2, 2, "VALID"), [x]);
+    expect(values(dx as tf.Tensor)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    const near = tf.constant([5, 5.000001, 4, 5, 1, 2, 3, 4], { shape: [1, 2, 2, 2, 1] });
+    const [dn] = tf.gradients(tf.nn.maxPool3d(near, 2, 2, "VALID"), [near]);
+    expect(values(dn as tf.Tensor)).toEqual([1, 1, 0, 1, 0, 0, 0, 0]);
+  });
+});
+
 describe("imported GraphDefs", () => {
   it("runs a Conv3D, MaxPool3D and AvgPool3D graph from TF's text format", () => {
     const pbtxt = `

@@ -139,13 +139,8 @@ registerOp({
     if (input?.rank !== 5) throw kernelError(op, "tensor_in must be 5-dimensional");
     if (output?.rank !== 5) throw kernelError(op, "tensor_out must be 5-dimensional");
     if (grad?.rank !== 5) throw kernelError(op, "out_backprop must be 5-dimensional");
-    return [
-      runKernel(
-        "MaxPool3DGrad",
-        { dy: grad, input, output },
-        { ...geometry(op), dimRoundingMode: undefined },
-      ),
-    ];
+    const g = geometry(op);
+    return [maxPool3dGradLoop(input, output, grad, g.filterSize, g.strides, g.pad === "same")];
   },
 });
 
@@ -209,6 +204,87 @@ registerOp({
   },
 });
 
+/** TF's padding before each spatial axis of a 3-D pooling. */
+function padsBefore(
+  input: readonly number[],
+  output: readonly number[],
+  k: readonly number[],
+  s: readonly number[],
+  same: boolean,
+): [number, number, number] {
+  const at = (v: readonly number[], i: number): number => v[i] as number;
+  const pad = (i: number): number =>
+    same
+      ? Math.floor(Math.max((at(output, i) - 1) * at(s, i) + at(k, i) - at(input, i), 0) / 2)
+      : 0;
+  return [pad(0), pad(1), pad(2)];
+}
+
+/**
+ * Calls `body(outIndex, inIndex)` for every (output, input) position pair of a 3-D
+ * pooling window, channel by channel, in the order TF's CPU kernels visit them (planes,
+ * rows, cols); `body` returns `true` to stop searching that output's window.
+ */
+function forEachWindow(
+  x: tfc.Tensor,
+  y: tfc.Tensor,
+  filterSize: readonly number[],
+  strides: readonly number[],
+  same: boolean,
+  body: (o: number, i: number) => boolean,
+): void {
+  const [n, inD, inH, inW, c] = x.shape as [number, number, number, number, number];
+  const [, outD, outH, outW] = y.shape as [number, number, number, number, number];
+  const [kd, kh, kw] = filterSize as [number, number, number];
+  const [sd, sh, sw] = strides as [number, number, number];
+  const [pd, ph, pw] = padsBefore([inD, inH, inW], [outD, outH, outW], filterSize, strides, same);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let od = 0; od < outD; od++) {
+      const d0 = od * sd - pd;
+      for (let oh = 0; oh < outH; oh++) {
+        const h0 = oh * sh - ph;
+        for (let ow = 0; ow < outW; ow++, o += c) {
+          const w0 = ow * sw - pw;
+          for (let ch = 0; ch < c; ch++) {
+            search: for (let d = Math.max(d0, 0); d < Math.min(d0 + kd, inD); d++) {
+              for (let h = Math.max(h0, 0); h < Math.min(h0 + kh, inH); h++) {
+                for (let w = Math.max(w0, 0); w < Math.min(w0 + kw, inW); w++) {
+                  const i = (((b * inD + d) * inH + h) * inW + w) * c + ch;
+                  if (body(o + ch, i)) break search;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `MaxPool3DGrad` as TF 1.15's CPU kernel computes it: each window's gradient goes to
+ * every input position within 1e-5 of the window's maximum (tfjs's kernel picks one).
+ */
+function maxPool3dGradLoop(
+  x: tfc.Tensor,
+  y: tfc.Tensor,
+  dy: tfc.Tensor,
+  filterSize: readonly number[],
+  strides: readonly number[],
+  same: boolean,
+): tfc.Tensor {
+  const xs = x.dataSync();
+  const ys = y.dataSync();
+  const gs = dy.dataSync();
+  const out = new Float32Array(xs.length);
+  forEachWindow(x, y, filterSize, strides, same, (o, i) => {
+    if (Math.abs((xs[i] as number) - (ys[o] as number)) < 1e-5) out[i] += gs[o] as number;
+    return false;
+  });
+  return tfc.tensor(out, x.shape, "float32");
+}
+
 /**
  * `MaxPool3DGradGrad` as TF 1.15's CPU kernel computes it: each output position takes the
  * `grad` value at the first position of its window (planes, rows, cols order) where the
@@ -222,50 +298,15 @@ function maxPool3dGradGrad(
   strides: readonly number[],
   same: boolean,
 ): tfc.Tensor {
-  const [n, inD, inH, inW, c] = x.shape as [number, number, number, number, number];
-  const [, outD, outH, outW] = y.shape as [number, number, number, number, number];
-  const [kd, kh, kw] = filterSize as [number, number, number];
-  const [sd, sh, sw] = strides as [number, number, number];
-  const before = (input: number, output: number, k: number, s: number): number =>
-    same ? Math.floor(Math.max((output - 1) * s + k - input, 0) / 2) : 0;
-  const [pd, ph, pw] = [
-    before(inD, outD, kd, sd),
-    before(inH, outH, kh, sh),
-    before(inW, outW, kw, sw),
-  ];
   const xs = x.dataSync();
   const ys = y.dataSync();
   const gs = g.dataSync();
   const out = new Float32Array(ys.length);
-  const at = (b: number, d: number, h: number, w: number): number =>
-    (((b * inD + d) * inH + h) * inW + w) * c;
-  let o = 0;
-  for (let b = 0; b < n; b++) {
-    for (let od = 0; od < outD; od++) {
-      for (let oh = 0; oh < outH; oh++) {
-        for (let ow = 0; ow < outW; ow++, o += c) {
-          for (let ch = 0; ch < c; ch++) {
-            const max = ys[o + ch] as number;
-            search: for (
-              let d = Math.max(od * sd - pd, 0);
-              d < Math.min(od * sd - pd + kd, inD);
-              d++
-            ) {
-              for (let h = Math.max(oh * sh - ph, 0); h < Math.min(oh * sh - ph + kh, inH); h++) {
-                for (let w = Math.max(ow * sw - pw, 0); w < Math.min(ow * sw - pw + kw, inW); w++) {
-                  const i = at(b, d, h, w) + ch;
-                  if (xs[i] === max) {
-                    out[o + ch] = gs[i] as number;
-                    break search;
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  forEachWindow(x, y, filterSize, strides, same, (o, i) => {
+    if (xs[i] !== ys[o]) return false;
+    out[o] = gs[i] as number;
+    return true;
+  });
   return tfc.tensor(out, y.shape, "float32");
 }
 
