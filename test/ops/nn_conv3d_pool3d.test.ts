@@ -219,6 +219,34 @@ describe("tf.nn.conv3d (conv_ops_3d_test values)", () => {
   });
 });
 
+describe("tf.nn.convolution in 3-D", () => {
+  it("is Conv3D without dilation, and runs dilations through SpaceToBatchND", () => {
+    const x = scaled([1, 4, 6, 3, 1]);
+    const w = scaled([2, 2, 2, 1, 1]);
+    const plain = tf.nn.convolution(x, w, "SAME", { strides: [1, 2, 1] });
+    expect(plain.op.type).toBe("Conv3D");
+    expect(plain.name).toBe("convolution:0");
+    expect(values(plain)).toEqual(values(tf.nn.conv3d(x, w, [1, 1, 2, 1, 1], "SAME")));
+    // conv_ops_3d_test's dilated case, against the filter dilated by hand (zeros between rows).
+    const dilated = tf.nn.convolution(x, w, "VALID", { dilationRate: [1, 2, 1] });
+    expect(dilated.shape.toString()).toBe("(1, 3, 4, 2, 1)");
+    const ops = tf
+      .getDefaultGraph()
+      .getOperations()
+      .map((o) => o.type);
+    expect(ops).toEqual(expect.arrayContaining(["SpaceToBatchND", "BatchToSpaceND"]));
+    const wd = tf.concat(
+      [
+        tf.slice(w, [0, 0, 0, 0, 0], [2, 1, 2, 1, 1]),
+        tf.zeros([2, 1, 2, 1, 1]),
+        tf.slice(w, [0, 1, 0, 0, 0], [2, 1, 2, 1, 1]),
+      ],
+      1,
+    );
+    expectClose(values(dilated), values(tf.nn.conv3d(x, wd, [1, 1, 1, 1, 1], "VALID")), 1e-5);
+  });
+});
+
 describe("tf.nn.conv3dTranspose", () => {
   it("is the gradient of conv3d with respect to its input", () => {
     const xShape = [2, 5, 4, 6, 2];
