@@ -149,8 +149,8 @@ const CONVOLUTION_PARAMS = [
 export type ConvolutionOptions = OptionsOf<typeof CONVOLUTION_PARAMS>;
 
 /**
- * An N-D convolution, N = 1 or 2 from `input`'s rank (`tf.nn.convolution`): without
- * dilation the `conv1d` graph or a `Conv2D` op named `convolution`; with a
+ * An N-D convolution, N = 1, 2 or 3 from `input`'s rank (`tf.nn.convolution`): without
+ * dilation the `conv1d` graph or a `Conv2D` (`Conv3D`) op named `convolution`; with a
  * `dilationRate` the convolution runs on the space-to-batch form of the input, as
  * TensorFlow builds it. `strides` and `dilationRate` are N ints (or N + 2).
  *
