@@ -26,6 +26,21 @@ import {
   depthwiseBackpropInput,
   type DepthwiseAttrs,
 } from "../ops/nn/depthwise_conv.js";
+import {
+  conv3dBackpropFilterV2,
+  conv3dBackpropInputV2,
+  conv3dLike,
+  type Conv3DAttrs,
+} from "../ops/nn/conv3d.js";
+import {
+  avgPool3dGrad,
+  avgPool3dOp,
+  maxPool3dGrad,
+  maxPool3dGradGradOp,
+  type Pool3DAttrs,
+} from "../ops/nn/pooling3d.js";
+import { zeros } from "../ops/array/fill.js";
+import { stopGradient } from "../ops/math/unary.js";
 import { g0, pyAdd, pyMul, pySub, shapeOf } from "./grad_util.js";
 
 /*
@@ -232,3 +247,82 @@ registerGradient("FusedBatchNormV3", (op, grads) => {
 // TensorFlow differentiates these too (`_MaxPoolGradGrad`, `_AvgPoolGradGrad`,
 // `_BiasAddGradGrad`, `_FusedBatchNormGradGradV3`): second-order gradients.
 noGradient(true, "MaxPoolGrad", "AvgPoolGrad", "BiasAddGrad", "FusedBatchNormGradV3");
+
+// conv3d: nn_grad.py's 3-D convolution and pooling gradients.
+function conv3dAttrsOf(op: Operation): Conv3DAttrs {
+  return {
+    strides: op.attrs.strides as number[],
+    padding: op.attrs.padding as string,
+    data_format: (op.attrs.data_format as string | undefined) ?? "NDHWC",
+    dilations: op.attrs.dilations as number[] | undefined,
+  };
+}
+
+function pool3dAttrsOf(op: Operation): Pool3DAttrs {
+  return {
+    ksize: op.attrs.ksize as number[],
+    strides: op.attrs.strides as number[],
+    padding: op.attrs.padding as string,
+    data_format: (op.attrs.data_format as string | undefined) ?? "NDHWC",
+  };
+}
+
+registerGradient("Conv3D", (op, grads) => {
+  const grad = g0(grads);
+  const attrs = conv3dAttrsOf(op);
+  const filter = op.inputs[1] as Tensor;
+  return [
+    conv3dBackpropInputV2(shapeOf(in0(op)), filter, grad, attrs),
+    conv3dBackpropFilterV2(in0(op), shapeOf(filter), grad, attrs),
+  ];
+});
+
+registerGradient("Conv3DBackpropInputV2", (op, grads) => {
+  const grad = g0(grads);
+  const attrs = conv3dAttrsOf(op);
+  return [
+    null,
+    conv3dBackpropFilterV2(grad, shapeOf(op.inputs[1] as Tensor), op.inputs[2] as Tensor, attrs),
+    conv3dLike(grad, op.inputs[1] as Tensor, attrs),
+  ];
+});
+
+registerGradient("Conv3DBackpropFilterV2", (op, grads) => {
+  const grad = g0(grads);
+  const attrs = conv3dAttrsOf(op);
+  return [
+    conv3dBackpropInputV2(shapeOf(in0(op)), grad, op.inputs[2] as Tensor, attrs),
+    null,
+    conv3dLike(in0(op), grad, attrs),
+  ];
+});
+
+registerGradient("MaxPool3D", (op, grads) => [
+  maxPool3dGrad(in0(op), op.outputs[0] as Tensor, g0(grads), pool3dAttrsOf(op)),
+]);
+
+registerGradient("AvgPool3D", (op, grads) => [
+  avgPool3dGrad(shapeOf(in0(op)), g0(grads), pool3dAttrsOf(op)),
+]);
+
+registerGradient("AvgPool3DGrad", (op, grads) => [
+  stopGradient(in0(op)),
+  avgPool3dOp(g0(grads), pool3dAttrsOf(op)),
+]);
+
+/** The zeros TF's max-pooling second-order gradients give the pooling's inputs. */
+function zerosOf(x: Tensor): Tensor {
+  return zeros(shapeOf(x), { dtype: x.dtype });
+}
+
+registerGradient("MaxPool3DGrad", (op, grads) => [
+  zerosOf(in0(op)),
+  zerosOf(op.inputs[1] as Tensor),
+  maxPool3dGradGradOp(in0(op), op.inputs[1] as Tensor, g0(grads), pool3dAttrsOf(op)),
+]);
+
+registerGradient("MaxPool3DGradGrad", (op, grads) => [
+  zerosOf(in0(op)),
+  zerosOf(op.inputs[1] as Tensor),
+  maxPool3dGrad(in0(op), op.inputs[1] as Tensor, g0(grads), pool3dAttrsOf(op)),
+]);

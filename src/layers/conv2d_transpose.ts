@@ -27,7 +27,7 @@ import {
   type ApplyOptions,
 } from "./base.js";
 import { Conv2D } from "./conv2d.js";
-import { CONV_SHAPE_ARGS } from "./conv_base.js";
+import { CONV_SHAPE_ARGS, type ConvBase } from "./conv_base.js";
 
 /**
  * What `tf.layers.Conv2DTranspose` and `tf.layers.conv2dTranspose` share, in TF 1.15's
@@ -37,10 +37,6 @@ const CONV2D_T_ARGS = [...CONV_SHAPE_ARGS, ...KERNEL_LAYER_ARGS] as const;
 
 /** TF 1.15's `Conv2DTranspose(filters, kernel_size, strides, …, trainable, name, **kwargs)`. */
 const CONV2D_T_PARAMS = [...CONV2D_T_ARGS, ...LAYER_KWARGS] as const;
-const CONV2D_T_P = keywordOnlyAfter(
-  defineParams("layers.Conv2DTranspose", CONV2D_T_PARAMS),
-  CONV2D_T_ARGS.length,
-);
 
 /** TF 1.15's `conv2d_transpose(inputs, filters, kernel_size, …, trainable, name, reuse)`. */
 const CONV2D_T_FN_PARAMS = [
@@ -48,7 +44,36 @@ const CONV2D_T_FN_PARAMS = [
   ...CONV2D_T_ARGS,
   opt("reuse", reuseKind),
 ] as const;
-const CONV2D_T_FN_P = defineParams("layers.conv2d_transpose", CONV2D_T_FN_PARAMS);
+
+/**
+ * TF 1.15's parameter lists of the transposed convolution class `layers.<className>`
+ * (keyword-only after its own arguments) and of its functional form `layers.<fnName>`.
+ */
+export function convTransposeParamLists(
+  className: string,
+  fnName: string,
+): {
+  layer: ParamList<typeof CONV2D_T_PARAMS>;
+  fn: ParamList<typeof CONV2D_T_FN_PARAMS>;
+} {
+  return {
+    layer: keywordOnlyAfter(
+      defineParams(`layers.${className}`, CONV2D_T_PARAMS),
+      CONV2D_T_ARGS.length,
+    ),
+    fn: defineParams(`layers.${fnName}`, CONV2D_T_FN_PARAMS),
+  };
+}
+
+const CONV2D_T = convTransposeParamLists("Conv2DTranspose", "conv2d_transpose");
+const CONV2D_T_P = CONV2D_T.layer;
+const CONV2D_T_FN_P = CONV2D_T.fn;
+
+/** The arguments `new Conv2DTranspose(…)` and `new Conv3DTranspose(…)` take. */
+export type ConvTransposeArgs = CallArgs<typeof CONV2D_T_PARAMS>;
+
+/** The arguments `layers.conv2dTranspose(…)` and `layers.conv3dTranspose(…)` take. */
+export type ConvTransposeFnArgs = CallArgs<typeof CONV2D_T_FN_PARAMS>;
 
 /** The options object of {@link Conv2DTranspose}. */
 export type Conv2DTransposeLayerOptions = OptionsOf<typeof CONV2D_T_PARAMS>;
@@ -62,6 +87,28 @@ export function deconvOutputLength(
 ): Dim {
   if (input === null) return null;
   return padding === "valid" ? input * stride + Math.max(filter - stride, 0) : input * stride;
+}
+
+/**
+ * The output shape of a transposed convolution layer, from the input's dynamic shape as
+ * Keras computes it (so any batch size works): `[batch, ...lengths, filters]` (or
+ * channels first), each length `in * stride` (`"same"`) or `in * stride + max(kernel -
+ * stride, 0)` (`"valid"`).
+ */
+export function deconvOutputShape(inputs: Tensor, layer: ConvBase): Tensor {
+  const first = layer.dataFormat === "channels_first";
+  const inputsShape = shapeOp(inputs);
+  const batchSize = sliceHelper(inputsShape, [0]);
+  const sizes = layer.kernelSize.map((_, i) => sliceHelper(inputsShape, [first ? i + 2 : i + 1]));
+  const lengths = sizes.map((size, i) => {
+    const stride = layer.strides[i] as number;
+    const grown = pythonOperator("mul", size, stride);
+    if (layer.padding === "same") return grown;
+    return pythonOperator("add", grown, Math.max((layer.kernelSize[i] as number) - stride, 0));
+  });
+  return stack(
+    first ? [batchSize, layer.filters, ...lengths] : [batchSize, ...lengths, layer.filters],
+  );
 }
 
 /**
@@ -105,24 +152,7 @@ export class Conv2DTranspose extends Conv2D {
 
   protected override call(inputs: Tensor, _options: ApplyOptions): Tensor {
     const nchw = this.dataFormat === "channels_first";
-    // As TF: the output size follows the input's dynamic shape, so any batch size works.
-    const inputsShape = shapeOp(inputs);
-    const batchSize = sliceHelper(inputsShape, [0]);
-    const [hAxis, wAxis] = nchw ? [2, 3] : [1, 2];
-    const length = (axis: number, i: number): Tensor => {
-      const size = sliceHelper(inputsShape, [axis]);
-      const stride = this.strides[i] as number;
-      const grown = pythonOperator("mul", size, stride);
-      if (this.padding === "same") return grown;
-      return pythonOperator("add", grown, Math.max((this.kernelSize[i] as number) - stride, 0));
-    };
-    const outHeight = length(hAxis, 0);
-    const outWidth = length(wAxis, 1);
-    const outputShape = stack(
-      nchw
-        ? [batchSize, this.filters, outHeight, outWidth]
-        : [batchSize, outHeight, outWidth, this.filters],
-    );
+    const outputShape = deconvOutputShape(inputs, this);
     const [sh, sw] = this.strides;
     const outputs = nnConv2dTranspose(inputs, this.kernel as Variable, outputShape, {
       strides: nchw ? [1, 1, sh, sw] : [1, sh, sw, 1],

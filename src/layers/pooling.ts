@@ -1,6 +1,8 @@
 import type { Tensor } from "../graph/tensor.js";
 import { TensorShape, type ShapeLike } from "../graph/tensor_shape.js";
 import { avgPool, maxPool } from "../ops/nn/pooling.js";
+import { avgPool3d, maxPool3d } from "../ops/nn/pooling3d.js";
+import { transpose } from "../ops/array/transpose.js";
 import {
   booleanKind,
   declare,
@@ -50,20 +52,51 @@ const POOL_FN_PARAMS = [req("inputs", tensorKind), ...POOL_ARGS] as const;
 /** The options object of the 2-D pooling layers. */
 export type Pooling2DOptions = OptionsOf<typeof POOL_PARAMS>;
 
-/** What max and average pooling share (Keras's `Pooling2D`). */
-abstract class Pooling2D extends Layer {
-  readonly poolSize: [number, number];
-  readonly strides: [number, number];
+/** What max and average pooling share, in `rank` spatial dimensions (Keras's `Pooling2D`). */
+abstract class Pooling extends Layer {
+  readonly poolSize: number[];
+  readonly strides: number[];
   readonly padding: "valid" | "same";
   readonly dataFormat: "channels_last" | "channels_first";
 
-  constructor(a: ArgsOf<typeof POOL_PARAMS>) {
+  constructor(
+    readonly rank: number,
+    a: ArgsOf<typeof POOL_PARAMS>,
+  ) {
     super({ trainable: a.trainable, name: a.name, dtype: a.dtype, scope: a.scope, reuse: a.reuse });
-    this.poolSize = normalizeTuple(a.poolSize, 2, "pool_size") as [number, number];
-    this.strides = normalizeTuple(a.strides, 2, "strides") as [number, number];
+    this.poolSize = normalizeTuple(a.poolSize, rank, "pool_size");
+    this.strides = normalizeTuple(a.strides, rank, "strides");
     this.padding = normalizePadding(a.padding);
     this.dataFormat = normalizeDataFormat(a.dataFormat);
-    this.inputSpec = new InputSpec({ ndim: 4 });
+    this.inputSpec = new InputSpec({ ndim: rank + 2 });
+  }
+
+  override computeOutputShape(inputShape: ShapeLike): TensorShape {
+    const n = this.rank + 2;
+    const dims = dimsOfRank(inputShape, n);
+    const first = this.dataFormat === "channels_first";
+    const spatial = (first ? dims.slice(2) : dims.slice(1, n - 1)).map((d, i) =>
+      convOutputLength(
+        d ?? null,
+        this.poolSize[i] as number,
+        this.padding,
+        this.strides[i] as number,
+        1,
+      ),
+    );
+    const batch = dims[0] ?? null;
+    const channels = (first ? dims[1] : dims[n - 1]) ?? null;
+    return new TensorShape(first ? [batch, channels, ...spatial] : [batch, ...spatial, channels]);
+  }
+}
+
+/** The 2-D pooling layers (Keras's `Pooling2D`). */
+abstract class Pooling2D extends Pooling {
+  declare readonly poolSize: [number, number];
+  declare readonly strides: [number, number];
+
+  constructor(a: ArgsOf<typeof POOL_PARAMS>) {
+    super(2, a);
   }
 
   protected abstract readonly poolFunction: typeof maxPool | typeof avgPool;
@@ -78,25 +111,6 @@ abstract class Pooling2D extends Layer {
       padding: this.padding === "same" ? "SAME" : "VALID",
       dataFormat: nchw ? "NCHW" : "NHWC",
     });
-  }
-
-  override computeOutputShape(inputShape: ShapeLike): TensorShape {
-    const dims = dimsOfRank(inputShape, 4);
-    const nchw = this.dataFormat === "channels_first";
-    const [rows, cols] = (nchw ? [dims[2], dims[3]] : [dims[1], dims[2]]).map((d, i) =>
-      convOutputLength(
-        d ?? null,
-        this.poolSize[i] as number,
-        this.padding,
-        this.strides[i] as number,
-        1,
-      ),
-    );
-    return new TensorShape(
-      nchw
-        ? [dims[0] ?? null, dims[1] ?? null, rows ?? null, cols ?? null]
-        : [dims[0] ?? null, rows ?? null, cols ?? null, dims[3] ?? null],
-    );
   }
 }
 
@@ -180,7 +194,7 @@ export const averagePooling2d = poolFunction("layers.averagePooling2d", AverageP
 /** A functional pooling layer: TF's `layer = MaxPooling2D(…, name=name); layer.apply(inputs)`. */
 function poolFunction(
   fn: string,
-  Cls: typeof MaxPooling2D | typeof AveragePooling2D,
+  Cls: new (...args: CallArgs<typeof POOL_PARAMS>) => Pooling,
 ): (...args: CallArgs<typeof POOL_FN_PARAMS>) => Tensor {
   const list = defineParams(fn, POOL_FN_PARAMS);
   return declare((...args: CallArgs<typeof POOL_FN_PARAMS>): Tensor => {
@@ -188,3 +202,108 @@ function poolFunction(
     return applyFunctional(inputs, () => new Cls(a));
   }, list);
 }
+
+// conv3d: the 3-D pooling layers.
+
+/**
+ * The 3-D pooling layers (Keras's `Pooling3D`): TF's 3-D pooling ops pool channels-last
+ * only, so `channels_first` inputs are transposed around them, as Keras does.
+ */
+abstract class Pooling3D extends Pooling {
+  declare readonly poolSize: [number, number, number];
+  declare readonly strides: [number, number, number];
+
+  constructor(a: ArgsOf<typeof POOL_PARAMS>) {
+    super(3, a);
+  }
+
+  protected abstract readonly poolFunction: typeof maxPool3d | typeof avgPool3d;
+
+  protected call(inputs: Tensor, _options: ApplyOptions): Tensor {
+    const first = this.dataFormat === "channels_first";
+    const x = first ? transpose(inputs, [0, 2, 3, 4, 1]) : inputs;
+    const outputs = this.poolFunction(
+      x,
+      [1, ...this.poolSize, 1],
+      [1, ...this.strides, 1],
+      this.padding === "same" ? "SAME" : "VALID",
+    );
+    return first ? transpose(outputs, [0, 4, 1, 2, 3]) : outputs;
+  }
+}
+
+const MAXPOOLING3D_P = keywordOnlyAfter(
+  defineParams("layers.MaxPooling3D", POOL_PARAMS),
+  POOL_ARGS.length,
+);
+const AVERAGEPOOLING3D_P = keywordOnlyAfter(
+  defineParams("layers.AveragePooling3D", POOL_PARAMS),
+  POOL_ARGS.length,
+);
+
+/**
+ * Max pooling for 3-D inputs (`tf.layers.MaxPooling3D`): op `MaxPool3D` in the layer's
+ * name scope (`max_pooling3d/MaxPool3D`). No variables.
+ *
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 8, 28, 28, 4]);
+ * new tf.layers.MaxPooling3D(2, 2).apply(x).shape.toString(); // ==> (?, 4, 14, 14, 4)
+ * ```
+ */
+export class MaxPooling3D extends Pooling3D {
+  static override readonly className: string | undefined = "MaxPooling3D";
+  protected readonly poolFunction = maxPool3d;
+
+  constructor(...args: CallArgs<typeof POOL_PARAMS>) {
+    super(MAXPOOLING3D_P.parse(args));
+  }
+}
+
+declare(MaxPooling3D, MAXPOOLING3D_P);
+
+/**
+ * Average pooling for 3-D inputs (`tf.layers.AveragePooling3D`): op `AvgPool3D` in the
+ * layer's name scope (`average_pooling3d/AvgPool3D`).
+ *
+ * @example
+ * ```ts
+ * const x = tf.placeholder(tf.float32, [null, 8, 28, 28, 4]);
+ * new tf.layers.AveragePooling3D([1, 2, 2], [1, 2, 2]).apply(x).shape.toString(); // ==> (?, 8, 14, 14, 4)
+ * ```
+ */
+export class AveragePooling3D extends Pooling3D {
+  static override readonly className: string | undefined = "AveragePooling3D";
+  protected readonly poolFunction = avgPool3d;
+
+  constructor(...args: CallArgs<typeof POOL_PARAMS>) {
+    super(AVERAGEPOOLING3D_P.parse(args));
+  }
+}
+
+declare(AveragePooling3D, AVERAGEPOOLING3D_P);
+
+/**
+ * 3-D max pooling (`tf.layers.max_pooling3d`): `poolSize` and `strides` are ints or
+ * `[depth, height, width]`.
+ *
+ * @example
+ * ```ts
+ * const h = tf.placeholder(tf.float32, [null, 4, 8, 8, 2]);
+ * tf.layers.maxPooling3d(h, 2, 2).name; // ==> max_pooling3d/MaxPool3D:0
+ * ```
+ */
+export const maxPooling3d = poolFunction("layers.maxPooling3d", MaxPooling3D);
+
+/**
+ * 3-D average pooling (`tf.layers.average_pooling3d`).
+ *
+ * @example
+ * ```ts
+ * const h = tf.placeholder(tf.float32, [null, 5, 7, 7, 2]);
+ * const p = tf.layers.averagePooling3d(h, 2, 2, { padding: "same" });
+ * p.name; // ==> average_pooling3d/AvgPool3D:0
+ * p.shape.toString(); // ==> (?, 3, 4, 4, 2)
+ * ```
+ */
+export const averagePooling3d = poolFunction("layers.averagePooling3d", AveragePooling3D);

@@ -47,3 +47,18 @@ export {
   separableConv1d,
   type SeparableConvLayerOptions,
 } from "../layers/separable_conv.js";
+// conv3d: 3-D convolution and pooling layers.
+export {
+  Conv3D,
+  conv3d,
+  Conv3DTranspose,
+  conv3dTranspose,
+  type Conv3DLayerOptions,
+  type Conv3DTransposeLayerOptions,
+} from "../layers/conv3d.js";
+export {
+  MaxPooling3D,
+  AveragePooling3D,
+  maxPooling3d,
+  averagePooling3d,
+} from "../layers/pooling.js";

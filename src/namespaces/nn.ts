@@ -81,3 +81,11 @@ export {
   type ConvolutionOptions,
   type AtrousConv2dOptions,
 } from "../ops/nn/convolution.js";
+// conv3d: 3-D convolutions and pooling.
+export {
+  conv3d,
+  conv3dTranspose,
+  type Conv3DOptions,
+  type Conv3DTransposeOptions,
+} from "../ops/nn/conv3d.js";
+export { maxPool3d, avgPool3d, type Pool3DOptions } from "../ops/nn/pooling3d.js";

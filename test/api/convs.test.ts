@@ -338,3 +338,104 @@ describe("the depthwise backprop functions", () => {
     );
   });
 });
+
+// conv3d: the 3-D convolutions and pooling.
+describe("tf.nn 3-D convolutions and pooling", () => {
+  it("conv3d(input, filter, strides, padding, data_format, dilations, name, filters)", () => {
+    const x = () => image([1, 4, 5, 6, 2]);
+    const w = () => tf.ones([2, 2, 2, 2, 3]);
+    const s = [1, 2, 2, 2, 1];
+    const pic = expectSameGraphs(
+      () => tf.nn.conv3d(x(), w(), s, "SAME", "NDHWC", [1, 1, 1, 1, 1], "c"),
+      () => tf.nn.conv3d(x(), w(), s, "SAME", { name: "c" }),
+      () => tf.nn.conv3d({ input: x(), filters: w(), strides: s, padding: "SAME", name: "c" }),
+    );
+    expect(line(pic, "c")).toMatch(/^c = Conv3D\(.*-> float32\(1, 2, 3, 3, 3\)$/);
+    const [xt, wt] = [x(), w()];
+    expectRefused(
+      () => tf.nn.conv3d(xt, wt, s, "SAME", { rate: 2 } as never),
+      /unexpected keyword argument 'rate'/,
+    );
+  });
+
+  it("conv3dTranspose(value, filter, output_shape, strides, padding, data_format, name, input, filters, dilations)", () => {
+    const x = () => image([1, 2, 2, 2, 3]);
+    const w = () => tf.ones([2, 2, 2, 4, 3]);
+    const out = [1, 4, 4, 4, 4];
+    const pic = expectSameGraphs(
+      () => tf.nn.conv3dTranspose(x(), w(), out, [1, 2, 2, 2, 1], "SAME", "NDHWC", "t"),
+      () => tf.nn.conv3dTranspose(x(), w(), out, 2, { name: "t" }),
+      () =>
+        tf.nn.conv3dTranspose({
+          input: x(),
+          filters: w(),
+          outputShape: out,
+          strides: [2, 2, 2],
+          name: "t",
+        }),
+    );
+    expect(line(pic, "t")).toMatch(/^t = Conv3DBackpropInputV2\(.*-> float32\(1, 4, 4, 4, 4\)$/);
+  });
+
+  it("maxPool3d and avgPool3d(input, ksize, strides, padding, data_format, name)", () => {
+    const x = () => image([1, 4, 4, 4, 2]);
+    for (const [fn, type] of [
+      [tf.nn.maxPool3d, "MaxPool3D"],
+      [tf.nn.avgPool3d, "AvgPool3D"],
+    ] as const) {
+      tf.resetDefaultGraph();
+      const pic = expectSameGraphs(
+        () => fn(x(), [1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "VALID", "NDHWC", "p"),
+        () => fn(x(), 2, 2, "VALID", { name: "p" }),
+        () => fn({ input: x(), ksize: [2, 2, 2], strides: 2, padding: "VALID", name: "p" }),
+      );
+      expect(line(pic, "p")).toMatch(new RegExp(`^p = ${type}\\(.*-> float32\\(1, 2, 2, 2, 2\\)$`));
+    }
+  });
+});
+
+// conv3d: the 3-D layers.
+describe("tf.layers 3-D convolutions and pooling", () => {
+  it("conv3d(inputs, filters, kernel_size, strides, padding, …) and Conv3D", () => {
+    const x = () => image([1, 4, 5, 5, 2]);
+    const pic = expectSameGraphs(
+      () => tf.layers.conv3d(x(), 3, 2, 1, "same", "channels_last", 1, null, true, null),
+      () => tf.layers.conv3d(x(), 3, 2, { padding: "same" }),
+      () => tf.layers.conv3d({ inputs: x(), filters: 3, kernelSize: [2, 2, 2], padding: "same" }),
+      () => new tf.layers.Conv3D(3, 2, 1, "same").apply(x()),
+    );
+    expect(line(pic, "conv3d/BiasAdd")).toMatch(/-> float32\(1, 4, 5, 5, 3\)$/);
+  });
+
+  it("conv3dTranspose(inputs, filters, kernel_size, strides, padding, …) and Conv3DTranspose", () => {
+    const x = () => image([1, 2, 2, 2, 3]);
+    const pic = expectSameGraphs(
+      () => tf.layers.conv3dTranspose(x(), 2, 3, 2, "same"),
+      () => tf.layers.conv3dTranspose(x(), 2, 3, { strides: 2, padding: "same" }),
+      () => new tf.layers.Conv3DTranspose(2, 3, { strides: [2, 2, 2], padding: "same" }).apply(x()),
+    );
+    expect(line(pic, "conv3d_transpose/BiasAdd")).toMatch(/-> float32\(1, 4, 4, 4, 2\)$/);
+    const z = x();
+    expectRefused(
+      () => tf.layers.conv3dTranspose(z, 2, 3, { dilationRate: 2 } as never),
+      /unexpected keyword argument 'dilationRate'/,
+    );
+  });
+
+  it("maxPooling3d/averagePooling3d(inputs, pool_size, strides, padding, data_format, name) and the classes", () => {
+    const x = () => image([1, 4, 4, 4, 2]);
+    for (const [fn, Cls, type] of [
+      [tf.layers.maxPooling3d, tf.layers.MaxPooling3D, "MaxPool3D"],
+      [tf.layers.averagePooling3d, tf.layers.AveragePooling3D, "AvgPool3D"],
+    ] as const) {
+      tf.resetDefaultGraph();
+      const pic = expectSameGraphs(
+        () => fn(x(), 2, 2, "valid", "channels_last", "p"),
+        () => fn(x(), [2, 2, 2], 2, { name: "p" }),
+        () => fn({ inputs: x(), poolSize: 2, strides: 2, name: "p" }),
+        () => new Cls(2, 2, { name: "p" }).apply(x()),
+      );
+      expect(line(pic, `p/${type}`)).toMatch(/-> float32\(1, 2, 2, 2, 2\)$/);
+    }
+  });
+});

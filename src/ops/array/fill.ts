@@ -19,6 +19,7 @@ import { checkLeadingInputs } from "../input_types.js";
 import { constantValueAsShape } from "../tensor_util.js";
 import { registerOp } from "../registry.js";
 import { constantOp } from "./constant.js";
+import { reshape } from "./reshape.js";
 
 registerOp({
   type: "Fill",
@@ -60,6 +61,7 @@ function dimsInput(
   shape: ShapeLike | Packable,
   constName: string,
   convertedName: string,
+  vectorize = false,
 ): [Tensor, TensorShape] {
   const dims = staticDims(shape);
   if (dims !== null) {
@@ -75,8 +77,10 @@ function dimsInput(
       `Cannot convert a partially known TensorShape to a Tensor: ${TensorShape.from(shape as ShapeLike).toString()}`,
     );
   }
-  const t = convertToTensor(shape, { name: convertedName, preferredDtype: "int32" });
+  let t = convertToTensor(shape, { name: convertedName, preferredDtype: "int32" });
   checkLeadingInputs("Fill", [t]);
+  // conv3d: TF's `zeros`/`ones` make a scalar (or unknown-rank) shape tensor a vector.
+  if (vectorize && t.shape.rank !== 1) t = reshape(t, [-1]);
   t.shape.assertHasRank(1);
   return [t, constantValueAsShape(t)];
 }
@@ -164,7 +168,7 @@ function filled(
     if (dims !== null && size !== null && size < 1000) {
       return constantOp(graph, scope, constOf(dtype, dims, value, size));
     }
-    const dimsIn = dimsInput(graph, shape, "shape_as_tensor", "packed");
+    const dimsIn = dimsInput(graph, shape, "shape_as_tensor", "packed", true);
     const v = constantOp(graph, `${graph.uniqueName("Const")}/`, constOf(dtype, [], value, 1));
     return fillOp(graph, scope, dimsIn, v);
   });

@@ -1,5 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { InvalidArgumentError, ValueError } from "../../errors.js";
+import { InvalidArgumentError } from "../../errors.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Operation } from "../../graph/operation.js";
 import type { Tensor } from "../../graph/tensor.js";
@@ -10,6 +10,7 @@ import { intKind, opt, req, stringKind, tensorKind, tfFunction } from "../../gra
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { checkDType, ShapeInference, sizeOf } from "../shape_utils.js";
 import { constantValue, constantValueAsShape, readInts } from "../tensor_util.js";
+import { batchGatherNd } from "./batch_gather_nd.js";
 
 /** TensorFlow's `TensorShape::DebugString`: `[3,2]`. */
 function debugShape(shape: readonly number[]): string {
@@ -211,18 +212,20 @@ export function gatherNdOp(params: Tensor, indices: Tensor, name?: string): Tens
 /**
  * Gathers slices of `params` at the index tuples of `indices`' last axis (`tf.gather_nd`,
  * op `GatherNd`): the result has shape `indices.shape[:-1] + params.shape[indices.shape[-1]:]`.
- * `batchDims` other than 0 is not supported.
+ * With `batchDims` = B, the first B dimensions of `params` and `indices` are batch
+ * dimensions: each batch entry's index tuples index into that entry of `params` (TF's
+ * `batch_gather_nd` graph, in a `BatchGatherND` name scope).
  *
  * @example
  * ```ts
  * using sess = new tf.Session();
  * sess.run(tf.gatherNd(tf.constant([[1, 2], [3, 4]]), [[1, 0], [0, 1]])); // ==> [3. 2.]
+ * sess.run(tf.gatherNd(tf.constant([[1, 2], [3, 4]]), [[1], [0]], { batchDims: 1 })); // ==> [2. 3.]
  * ```
  */
 export const gatherNd = tfFunction("gatherNd", GATHER_ND_PARAMS, (a) => {
-  if ((a.batchDims ?? 0) !== 0) {
-    throw new ValueError("gather_nd's batch_dims other than 0 is not supported by scopeflow.");
-  }
+  // conv3d: TF 1.15's batch_dims path.
+  if ((a.batchDims ?? 0) !== 0) return batchGatherNd(a.params, a.indices, a.batchDims ?? 0, a.name);
   return inOpScope(a.name, "GatherNd", [a.params, a.indices], (scope, graph) => {
     const params = convertToTensor(a.params, { name: "params" });
     const indices = convertToTensor(a.indices, { name: "indices", preferredDtype: "int32" });

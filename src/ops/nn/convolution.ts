@@ -17,6 +17,7 @@ import { convertToTensor } from "../convert.js";
 import { inOpScope } from "../op_scope.js";
 import { conv2d } from "./conv.js";
 import { conv1d, getSequenceN } from "./conv1d.js";
+import { conv3d } from "./conv3d.js";
 import { intsKind, paddingKind, type Padding } from "./conv_utils.js";
 import { withSpaceToBatch } from "./separable_conv.js";
 
@@ -59,14 +60,19 @@ function convolutionInternal(
   if (n < 1 || n > 3) {
     throw new ValueError(`Input tensor must be of rank 3, 4 or 5 but was ${n + 2}.`);
   }
-  if (n === 3) {
-    throw new ValueError("3-D convolutions (Conv3D) are not available in scopeflow.");
-  }
   const channelIndex = dataFormat === undefined ? n + 1 : dataFormat.startsWith("NC") ? 1 : n + 1;
   const strides = getSequenceN(stridesArg, n, channelIndex, "strides");
   const dilations = getSequenceN(dilationsArg, n, channelIndex, "dilations");
   return inOpScope(name, "convolution", [input, filter], (scope) => {
     if (dilations.every((d) => d === 1)) {
+      // conv3d: TF's conv_ops[3], gen_nn_ops.conv3d.
+      if (n === 3) {
+        return conv3d(input, filter, strides, padding as string, {
+          dataFormat: dataFormat ?? undefined,
+          dilations,
+          name: scope,
+        });
+      }
       return n === 1
         ? conv1d(input, filter, strides, padding, {
             dataFormat: dataFormat ?? null,
@@ -106,14 +112,19 @@ function convolutionInternal(
     const filterDims: readonly Dim[] =
       fShape.dims === null ? new Array<Dim>(n + 2).fill(null) : fShape.dims;
     const nonAtrous = (x: Tensor, p: "SAME" | "VALID"): Tensor =>
-      n === 1
-        ? conv1d(x, filter, s, p, { dataFormat: dataFormat ?? null, name: scope })
-        : conv2d(x, filter, {
-            strides: channelIndex === 1 ? [1, 1, ...s] : [1, ...s, 1],
-            padding: p,
+      n === 3
+        ? conv3d(x, filter, channelIndex === 1 ? [1, 1, ...s] : [1, ...s, 1], p, {
             dataFormat: dataFormat ?? undefined,
             name: scope,
-          });
+          })
+        : n === 1
+          ? conv1d(x, filter, s, p, { dataFormat: dataFormat ?? null, name: scope })
+          : conv2d(x, filter, {
+              strides: channelIndex === 1 ? [1, 1, ...s] : [1, ...s, 1],
+              padding: p,
+              dataFormat: dataFormat ?? undefined,
+              name: scope,
+            });
     return withSpaceToBatch(input, rates, padding, nonAtrous, filterDims, dataFormat);
   });
 }
@@ -138,8 +149,8 @@ const CONVOLUTION_PARAMS = [
 export type ConvolutionOptions = OptionsOf<typeof CONVOLUTION_PARAMS>;
 
 /**
- * An N-D convolution, N = 1 or 2 from `input`'s rank (`tf.nn.convolution`): without
- * dilation the `conv1d` graph or a `Conv2D` op named `convolution`; with a
+ * An N-D convolution, N = 1, 2 or 3 from `input`'s rank (`tf.nn.convolution`): without
+ * dilation the `conv1d` graph or a `Conv2D` (`Conv3D`) op named `convolution`; with a
  * `dilationRate` the convolution runs on the space-to-batch form of the input, as
  * TensorFlow builds it. `strides` and `dilationRate` are N ints (or N + 2).
  *
