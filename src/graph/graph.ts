@@ -241,6 +241,9 @@ export class Graph {
   private deviceStack: readonly DeviceScope[] = [];
   private colocationStack: Operation[] = [];
   private attrScopeMap: Readonly<Record<string, AttrValue>> = NO_SCOPED_ATTRS;
+  /** The op new ops were colocated with last, and its groups (see `applyScopedAttrs`). */
+  private lastColocatedWith: Operation | null = null;
+  private lastColocationGroups: readonly string[] = [];
   private undoLog: UndoEntry[] | null = null;
   private savepointDepth = 0;
   private _finalized = false;
@@ -585,11 +588,22 @@ export class Graph {
    * inputs that its OpDef takes by reference (TF's `_MaybeColocateWith` in op_def_library).
    */
   private colocationFor(type: string, inputs: readonly Tensor[], stack: Operation[]): Operation[] {
-    if (refInputLookup === null || !inputs.some((t) => t.isRef)) return stack;
+    if (refInputLookup === null) return stack;
+    let anyRef = false;
+    for (let i = 0; i < inputs.length && !anyRef; i++) anyRef = (inputs[i] as Tensor).isRef;
+    if (!anyRef) return stack;
     const refs = refInputLookup(type, inputs.length);
     if (refs === null) return stack;
-    const extra = inputs.filter((t, i) => refs[i] === true && t.isRef).map((t) => t.op);
-    return extra.length === 0 ? stack : [...stack, ...extra];
+    let ops = stack;
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i] as Tensor;
+      // An op already colocated with adds no group (they are a set): a variable's Assign,
+      // built inside `colocateWith(variable)`, stays colocated with the one op.
+      if (refs[i] !== true || !t.isRef || ops.includes(t.op)) continue;
+      if (ops === stack) ops = [...stack];
+      ops.push(t.op);
+    }
+    return ops;
   }
 
   /**
@@ -601,8 +615,15 @@ export class Graph {
     if (scoped !== NO_SCOPED_ATTRS) for (const k in scoped) if (!(k in attrs)) attrs[k] = scoped[k];
     if (colocateWith.length === 0) return;
     if (colocateWith.length === 1) {
-      // One op (a variable's Assign and read): its groups, when one, need no sorting.
-      const own = (colocateWith[0] as Operation)._colocationGroupsShared();
+      // One op (a variable's Assign and read): its groups, when one, need no sorting, and
+      // the ops colocated with it in a row share one array of them.
+      const with_ = colocateWith[0] as Operation;
+      let own = this.lastColocationGroups;
+      if (with_ !== this.lastColocatedWith) {
+        own = with_._colocationGroupsShared();
+        this.lastColocatedWith = with_;
+        this.lastColocationGroups = own;
+      }
       if (own.length === 1) {
         attrs._class = own;
         return;

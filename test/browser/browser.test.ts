@@ -179,7 +179,7 @@ describe("the browser bundle", () => {
     await page.close();
   });
 
-  it("holds no Node built-in module, and stays under 520 KiB gzipped", async () => {
+  it("holds no Node built-in module, and stays under 540 KiB gzipped", async () => {
     const report = await bundleReport("src/index.browser.ts");
     expect(report.nodeModules).toEqual([]);
     // 289 KiB before TF's protobuf codecs (GraphDefs, SavedModels, event files: ~35 KiB)
@@ -187,10 +187,11 @@ describe("the browser bundle", () => {
     // meta graphs, SavedModels and frozen graphs; 444 KiB with function libraries and
     // resource variables; 495 KiB with tf.image, tf.metrics, tf.math/linalg/random and
     // ~150 more ops (definitions, kernels, gradients); 512 KiB with depthwise, separable and
-    // 1-D convolutions, einsum, the solve/decomposition family and the OpDef input checks.
-    // The budget leaves room for op
-    // definitions, not for a second copy of anything.
-    expect(report.gzipped).toBeLessThan(520 * 1024);
+    // 1-D convolutions, einsum, the solve/decomposition family and the OpDef input checks;
+    // 530 KiB with tf.print/strings.format, tf.sets and the sparse set ops, gamma/Poisson/
+    // stateless random ops (Philox), 3-D convolutions and pooling. The budget leaves room for
+    // op definitions, not for a second copy of anything.
+    expect(report.gzipped).toBeLessThan(540 * 1024);
     const names = report.byPackage.map(([name]) => name);
     expect(names).toContain("@tensorflow/tfjs-backend-wasm");
     expect(names).not.toContain("@tensorflow/tfjs-backend-webgl");
