@@ -130,15 +130,23 @@ for (const [type, pool] of [
   });
 }
 
+/** The pooled input, output and gradient of a max-pool gradient op, each checked 5-D as TF's kernels do. */
+function maxPoolGradInputs(
+  op: Operation,
+  [input, output, grad]: readonly (tfc.Tensor | undefined)[],
+): [tfc.Tensor, tfc.Tensor, tfc.Tensor] {
+  if (input?.rank !== 5) throw kernelError(op, "tensor_in must be 5-dimensional");
+  if (output?.rank !== 5) throw kernelError(op, "tensor_out must be 5-dimensional");
+  if (grad?.rank !== 5) throw kernelError(op, "out_backprop must be 5-dimensional");
+  return [input, output, grad];
+}
+
 registerOp({
   type: "MaxPool3DGrad",
   opDef: OP_DEFS.MaxPool3DGrad,
   kernel: ([x, y, dy], op) => {
     checkPoolAttrs(op, "MaxPooling3dGradOp");
-    const [input, output, grad] = [x, y, dy] as tfc.Tensor[];
-    if (input?.rank !== 5) throw kernelError(op, "tensor_in must be 5-dimensional");
-    if (output?.rank !== 5) throw kernelError(op, "tensor_out must be 5-dimensional");
-    if (grad?.rank !== 5) throw kernelError(op, "out_backprop must be 5-dimensional");
+    const [input, output, grad] = maxPoolGradInputs(op, [x, y, dy]);
     const g = geometry(op);
     return [maxPool3dGradLoop(input, output, grad, g.filterSize, g.strides, g.pad === "same")];
   },
@@ -315,10 +323,7 @@ registerOp({
   opDef: OP_DEFS.MaxPool3DGradGrad,
   kernel: ([x, y, dy], op) => {
     checkPoolAttrs(op, "MaxPooling3dGradGradOp");
-    const [input, output, grad] = [x, y, dy] as tfc.Tensor[];
-    if (input?.rank !== 5) throw kernelError(op, "tensor_in must be 5-dimensional");
-    if (output?.rank !== 5) throw kernelError(op, "tensor_out must be 5-dimensional");
-    if (grad?.rank !== 5) throw kernelError(op, "out_backprop must be 5-dimensional");
+    const [input, output, grad] = maxPoolGradInputs(op, [x, y, dy]);
     const g = geometry(op);
     return [maxPool3dGradGrad(input, output, grad, g.filterSize, g.strides, g.pad === "same")];
   },
