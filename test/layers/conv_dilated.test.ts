@@ -121,6 +121,32 @@ describe("tf.layers.conv2d with a dilation rate", () => {
     expect(Array.from(out.data as Float32Array)).toEqual([0 + 2 + 4 + 10 + 12 + 14 + 20 + 22 + 24]);
   });
 
+  it("makes its Convolution anew for a call of another known size (_recreate_conv_op)", () => {
+    const layer = new tf.layers.Conv2D(2, 3, {
+      padding: "same",
+      dilationRate: 2,
+      kernelInitializer: tf.randomNormalInitializer({ seed: 5 }),
+    });
+    const small = ramp([1, 6, 6, 1]);
+    const large = ramp([1, 9, 7, 1]);
+    const ys = [layer.apply(small), layer.apply(large)];
+    const direct = [small, large].map((x) =>
+      tf.nn.biasAdd(
+        tf.nn.conv2d(x, layer.kernel as tf.Variable, {
+          strides: 1,
+          padding: "SAME",
+          dilations: [1, 2, 2, 1],
+        }),
+        layer.bias as tf.Variable,
+      ),
+    );
+    expect(layerOps("conv2d/")).toContain("conv2d/dilation_rate_1:Const");
+    using sess = new tf.Session();
+    sess.run(tf.globalVariablesInitializer());
+    expectClose(values(ys[0] as tf.Tensor, sess), values(direct[0] as tf.Tensor, sess));
+    expectClose(values(ys[1] as tf.Tensor, sess), values(direct[1] as tf.Tensor, sess));
+  });
+
   it("trains: gradients reach kernel and bias and a step lowers the loss", () => {
     const x = ramp([4, 8, 8, 2]);
     const target = ramp([4, 8, 8, 3], 0.05);
