@@ -1,7 +1,5 @@
 import type { Tensor } from "../graph/tensor.js";
-import { conv1d as nnConv1d } from "../ops/nn/conv1d.js";
 import { declare, type CallArgs } from "../graph/call_args.js";
-import type { Variable } from "../variables/variable.js";
 import type { ApplyOptions } from "./base.js";
 import {
   Conv,
@@ -43,15 +41,9 @@ export class Conv1D extends Conv {
   }
 
   protected call(inputs: Tensor, _options: ApplyOptions): Tensor {
-    const ncw = this.dataFormat === "channels_first";
-    const outputs = nnConv1d(this.causalPad(inputs), this.kernel as Variable, {
-      stride: this.strides,
-      // "causal" is "valid" on the padded inputs.
-      padding: this.padding === "same" ? "SAME" : "VALID",
-      dataFormat: ncw ? "NCW" : "NWC",
-      dilations: this.dilationRate,
-    });
-    return this.biasAndActivation(outputs);
+    // Keras makes the conv op for the unpadded shape; "causal" is "valid" on the padded inputs.
+    const convolve = this.convolution(inputs);
+    return this.biasAndActivation(convolve(this.causalPad(inputs)));
   }
 }
 

@@ -1,7 +1,5 @@
 import type { Tensor } from "../graph/tensor.js";
-import { conv2d as nnConv2d } from "../ops/nn/conv.js";
 import { declare, type CallArgs } from "../graph/call_args.js";
-import type { Variable } from "../variables/variable.js";
 import type { ApplyOptions } from "./base.js";
 import {
   Conv,
@@ -52,16 +50,7 @@ export class Conv2D extends Conv {
   }
 
   protected call(inputs: Tensor, _options: ApplyOptions): Tensor {
-    const nchw = this.dataFormat === "channels_first";
-    const [sh, sw] = this.strides;
-    const [dh, dw] = this.dilationRate;
-    const outputs = nnConv2d(inputs, this.kernel as Variable, {
-      strides: nchw ? [1, 1, sh, sw] : [1, sh, sw, 1],
-      padding: this.padding === "same" ? "SAME" : "VALID",
-      dilations: nchw ? [1, 1, dh, dw] : [1, dh, dw, 1],
-      dataFormat: nchw ? "NCHW" : "NHWC",
-    });
-    return this.biasAndActivation(outputs);
+    return this.biasAndActivation(this.convolution(inputs)(inputs));
   }
 }
 

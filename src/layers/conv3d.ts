@@ -1,7 +1,7 @@
 import { ValueError } from "../errors.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { Dim, TensorShape } from "../graph/tensor_shape.js";
-import { conv3d as nnConv3d, conv3dTranspose as nnConv3dTranspose } from "../ops/nn/conv3d.js";
+import { conv3dTranspose as nnConv3dTranspose } from "../ops/nn/conv3d.js";
 import { declare, type CallArgs, type Param, type ParamList } from "../graph/call_args.js";
 import type { Variable } from "../variables/variable.js";
 import { applyFunctional, type ApplyOptions } from "./base.js";
@@ -64,13 +64,7 @@ export class Conv3D extends Conv {
   }
 
   protected call(inputs: Tensor, _options: ApplyOptions): Tensor {
-    const first = this.dataFormat === "channels_first";
-    const outputs = nnConv3d(inputs, this.kernel as Variable, attr5(this.strides, first), {
-      padding: this.padding === "same" ? "SAME" : "VALID",
-      dilations: attr5(this.dilationRate, first),
-      dataFormat: first ? "NCDHW" : "NDHWC",
-    });
-    return this.biasAndActivation(outputs);
+    return this.biasAndActivation(this.convolution(inputs)(inputs));
   }
 }
 

@@ -7,6 +7,7 @@ import { pad } from "../ops/array/pad.js";
 import { reshape } from "../ops/array/reshape.js";
 import { add } from "../ops/math/binary.js";
 import { biasAdd } from "../ops/nn/bias_add.js";
+import { convolutionBuilder } from "../ops/nn/convolution.js";
 import type { Constraint, Initializer, InitializerFunction, Regularizer } from "../scope/types.js";
 import {
   declare,
@@ -304,6 +305,13 @@ export abstract class ConvBase extends Layer {
   }
 }
 
+/** `conv_utils.convert_data_format` per spatial rank: channels last, channels first. */
+const CONV_FORMATS: Readonly<Record<number, readonly [string, string]>> = {
+  1: ["NWC", "NCW"],
+  2: ["NHWC", "NCHW"],
+  3: ["NDHWC", "NCDHW"],
+};
+
 /**
  * TF 1.15's `_Conv` with a single filter variable, `kernel` (`[...kernelSize, inChannels,
  * filters]` unless a subclass says otherwise): the base of `Conv1D` and `Conv2D`.
@@ -320,6 +328,45 @@ export abstract class Conv extends ConvBase {
     this.kernelInitializer = a.kernelInitializer ?? null;
     this.kernelRegularizer = a.kernelRegularizer ?? null;
     this.kernelConstraint = a.kernelConstraint ?? null;
+  }
+
+  /** Keras's `_convolution_op` (`nn_ops.Convolution`) and the input shape it was made for. */
+  private convolutionOp: ((input: Tensor, filter: Variable) => Tensor) | null = null;
+  private convolutionShape: TensorShape | null = null;
+
+  /**
+   * Keras's `self._convolution_op(inputs, self.kernel)` (with `padding: "causal"` on the
+   * inputs `causalPad` gives): TF makes the op in `build` from the built shape and makes it
+   * anew when a call's shape differs in a dim both know (`_recreate_conv_op`). Made here at
+   * the start of `call`, nothing built between, so the ops and names are TF's: a
+   * `dilation_rate` const, and with a rate > 1 `SpaceToBatchND` → conv op → `BatchToSpaceND`.
+   */
+  protected convolution(inputs: Tensor): (x: Tensor) => Tensor {
+    const shape = inputs.shape;
+    const built = this.convolutionShape;
+    const stale =
+      built !== null &&
+      shape.dims !== null &&
+      built.dims !== null &&
+      shape.dims.some(
+        (d, i) => i > 0 && d !== null && built.dims?.[i] != null && d !== built.dims[i],
+      );
+    if (this.convolutionOp === null || stale) {
+      const first = this.dataFormat === "channels_first";
+      const format = CONV_FORMATS[this.rank]?.[first ? 1 : 0];
+      if (format === undefined) throw new ValueError(`No data format for rank ${this.rank + 2}`);
+      this.convolutionOp = convolutionBuilder(
+        shape,
+        (this.kernel as Variable).shape,
+        this.padding === "same" ? "SAME" : "VALID",
+        this.strides,
+        this.dilationRate,
+        format,
+      );
+      this.convolutionShape = shape;
+    }
+    const op = this.convolutionOp;
+    return (x) => op(x, this.kernel as Variable);
   }
 
   /** The filter's shape for `channels` input channels. */

@@ -9,8 +9,8 @@ import { ValueError } from "../errors.js";
 import type { DType } from "../graph/dtypes.js";
 import type { AttrValue } from "../graph/operation.js";
 import { pyRepr, pyTypeName } from "../graph/pyformat.js";
-import { isTensorConvertible, Tensor, type TensorLike } from "../graph/tensor.js";
-import { convertToTensor } from "./convert.js";
+import { isTensorConvertible, Tensor } from "../graph/tensor.js";
+import { convertToTensor, type Packable } from "./convert.js";
 import { dataTypeSpelling, type AttrDefMessage, type OpDefMessage } from "./op_def.js";
 import { getOpDef } from "./registry.js";
 
@@ -490,7 +490,7 @@ export function convertToBoundType<T>(
  * refuse another dtype in TF's words (`Input 'updates' of 'ScatterUpdate' Op has type
  * int32 that does not match type float32 of argument 'ref'.`) rather than conversion's.
  */
-export function convertBound(value: TensorLike, dtype: DType, param: string, type: string): Tensor {
+export function convertBound(value: Packable, dtype: DType, param: string, type: string): Tensor {
   if (value instanceof Tensor || isTensorConvertible(value))
     return convertToTensor(value, { name: param, preferredDtype: dtype });
   return convertToBoundType(value, dtype, param, type, () =>

@@ -1,5 +1,4 @@
 import { ValueError } from "../errors.js";
-import type { DType } from "../graph/dtypes.js";
 import type { Dim } from "../graph/tensor_shape.js";
 import { TensorShape } from "../graph/tensor_shape.js";
 import type { ConstValue } from "./const_value.js";
@@ -125,37 +124,6 @@ export class ShapeInference {
     if (evenly && a % divisor !== 0)
       this.fail(`Dimension size must be evenly divisible by ${divisor} but is ${a}`);
     return Math.floor(a / divisor);
-  }
-}
-
-/** TensorFlow's lists of allowed types, as its `TypeError`s print them. */
-const ALLOWED = {
-  numeric:
-    "float32, float64, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, uint16, complex128, float16, uint32, uint64",
-  real: "float32, float64, int32, uint8, int16, int8, int64, bfloat16, uint16, float16, uint32, uint64",
-  float: "float16, bfloat16, float32, float64",
-  index: "int32, int64",
-} as const;
-
-const ALLOWED_DTYPES: Record<keyof typeof ALLOWED, readonly DType[]> = {
-  numeric: ["float32", "int32", "int64"],
-  real: ["float32", "int32", "int64"],
-  float: ["float32"],
-  index: ["int32", "int64"],
-};
-
-/**
- * Checks an input's dtype against an op's allowed types, with op_def_library's message:
- * `Value passed to parameter 'input' has DataType bool not in list of allowed values: ...`.
- * A table of its own, which can drift from the op's OpDef (its lists and its order of
- * checks): builders check their inputs with `checkOpInputs` (`input_types.ts`) instead,
- * which reads the registered OpDef; the remaining callers are being moved to it.
- */
-export function checkDType(dtype: DType, param: string, allowed: keyof typeof ALLOWED): void {
-  if (!ALLOWED_DTYPES[allowed].includes(dtype)) {
-    throw new TypeError(
-      `Value passed to parameter '${param}' has DataType ${dtype} not in list of allowed values: ${ALLOWED[allowed]}`,
-    );
   }
 }
 

@@ -768,3 +768,234 @@ describe("op_def_library's checks of the attrs a builder gives", () => {
     );
   });
 });
+
+describe("conv, pooling, gather_nd, random and debug ops", () => {
+  const FLOATS = "float16, bfloat16, float32, float64";
+  const MAX_POOL =
+    "float16, bfloat16, float32, float64, int32, int64, uint8, int16, int8, uint16, qint8";
+  const CHECK_NUMERICS = "bfloat16, float16, float32, float64";
+  const image = (dtype: tf.DType = tf.float32): tf.Tensor => tf.zeros([1, 4, 4, 1], dtype);
+  const kernel = (dtype: tf.DType = tf.float32): tf.Tensor => tf.zeros([2, 2, 1, 1], dtype);
+  const same = { strides: 1, padding: "SAME" } as const;
+  table([
+    [
+      "conv2d of int32",
+      () => [image(tf.int32), kernel(tf.int32)],
+      ([x, f]) => tf.nn.conv2d(x!, f!, same),
+      TypeError,
+      notAllowed("input", "int32", FLOATS),
+    ],
+    [
+      "conv2d of a rank-3 int32 input (dtype before shape)",
+      () => [tf.zeros([4, 4, 1], tf.int32), kernel(tf.int32)],
+      ([x, f]) => tf.nn.conv2d(x!, f!, same),
+      TypeError,
+      notAllowed("input", "int32", FLOATS),
+    ],
+    [
+      "conv2d with an int32 filter",
+      () => [image(), kernel(tf.int32)],
+      ([x, f]) => tf.nn.conv2d(x!, f!, same),
+      TypeError,
+      mismatch("filter", "Conv2D", "int32", "float32", "input"),
+    ],
+    [
+      "conv2dTranspose of int32 (filter comes before out_backprop in the OpDef)",
+      () => [image(tf.int32), kernel(tf.int32)],
+      ([x, f]) => tf.nn.conv2dTranspose(x!, f!, [1, 4, 4, 1], same),
+      TypeError,
+      notAllowed("filter", "int32", FLOATS),
+    ],
+    [
+      "conv2dTranspose of an int32 value with a float filter",
+      () => [image(tf.int32), kernel()],
+      ([x, f]) => tf.nn.conv2dTranspose(x!, f!, [1, 4, 4, 1], same),
+      TypeError,
+      mismatch("out_backprop", "Conv2DBackpropInput", "int32", "float32", "filter"),
+    ],
+    [
+      "conv2dTranspose with an int64 output shape and an int32 filter (input_sizes first)",
+      () => [image(), kernel(tf.int32), tf.constant([1, 4, 4, 1], tf.int64)],
+      ([x, f, s]) => tf.nn.conv2dTranspose(x!, f!, s!, same),
+      TypeError,
+      notFixed("input_sizes", "Conv2DBackpropInput", "int64", "int32"),
+    ],
+    [
+      "maxPool of bools",
+      () => [image(tf.bool)],
+      ([x]) => tf.nn.maxPool(x!, { ksize: 2, strides: 2, padding: "SAME" }),
+      TypeError,
+      notAllowed("input", "bool", MAX_POOL),
+    ],
+    [
+      "avgPool of int32",
+      () => [image(tf.int32)],
+      ([x]) => tf.nn.avgPool(x!, { ksize: 2, strides: 2, padding: "SAME" }),
+      TypeError,
+      notAllowed("value", "int32", FLOATS),
+    ],
+    [
+      "depthwiseConv2d of int32",
+      () => [image(tf.int32), kernel(tf.int32)],
+      ([x, f]) => tf.nn.depthwiseConv2d(x!, f!, [1, 1, 1, 1], "SAME"),
+      TypeError,
+      notAllowed("input", "int32", FLOATS),
+    ],
+    [
+      "depthwiseConv2dNative with an int32 filter",
+      () => [image(), kernel(tf.int32)],
+      ([x, f]) => tf.nn.depthwiseConv2dNative(x!, f!, [1, 1, 1, 1], "SAME"),
+      TypeError,
+      mismatch("filter", "DepthwiseConv2dNative", "int32", "float32", "input"),
+    ],
+    [
+      "depthwiseConv2dNativeBackpropInput with float input sizes",
+      () => [tf.constant([1, 4, 4, 1]), kernel(tf.int32), image(tf.int32)],
+      ([s, f, dy]) => tf.nn.depthwiseConv2dNativeBackpropInput(s!, f!, dy!, [1, 1, 1, 1], "SAME"),
+      TypeError,
+      notFixed("input_sizes", "DepthwiseConv2dNativeBackpropInput", "float32", "int32"),
+    ],
+    [
+      "depthwiseConv2dNativeBackpropFilter of int32 (input comes before filter_sizes)",
+      () => [image(tf.int32), tf.constant([2, 2, 1, 1]), image(tf.int32)],
+      ([x, s, dy]) => tf.nn.depthwiseConv2dNativeBackpropFilter(x!, s!, dy!, [1, 1, 1, 1], "SAME"),
+      TypeError,
+      notAllowed("input", "int32", FLOATS),
+    ],
+    [
+      "depthwiseConv2dNativeBackpropFilter with float filter sizes",
+      () => [image(), tf.constant([2, 2, 1, 1]), image()],
+      ([x, s, dy]) => tf.nn.depthwiseConv2dNativeBackpropFilter(x!, s!, dy!, [1, 1, 1, 1], "SAME"),
+      TypeError,
+      notFixed("filter_sizes", "DepthwiseConv2dNativeBackpropFilter", "float32", "int32"),
+    ],
+    [
+      "gatherNd with float indices",
+      () => [matrix(), tf.constant([[0, 1]])],
+      ([p, i]) => tf.gatherNd(p!, i!),
+      TypeError,
+      notAllowed("indices", "float32", INDEX),
+    ],
+    [
+      "scatterNd with float indices",
+      () => [tf.constant([[1]]), tf.constant([1])],
+      ([i, u]) => tf.scatterNd(i!, u!, [3]),
+      TypeError,
+      notAllowed("indices", "float32", INDEX),
+    ],
+    [
+      "scatterNd with an int64 shape for int32 indices",
+      () => [tf.constant([[1]], tf.int32), tf.constant([1]), tf.constant([3], tf.int64)],
+      ([i, u, s]) => tf.scatterNd(i!, u!, s!),
+      TypeError,
+      mismatch("shape", "ScatterNd", "int64", "int32", "indices"),
+    ],
+    [
+      "scatterNd with a shape of 1.5 for int32 indices",
+      () => [tf.constant([[1]], tf.int32), tf.constant([1])],
+      ([i, u]) => tf.scatterNd(i!, u!, [1.5]),
+      TypeError,
+      "Expected int32 passed to parameter 'shape' of op 'ScatterNd', got [1.5] of type 'list' instead. Error: Expected int32, got 1.5 of type 'float' instead.",
+    ],
+    [
+      "randomUniform of a float shape tensor",
+      () => [tf.constant([2, 2])],
+      ([s]) => tf.randomUniform(s!),
+      TypeError,
+      notAllowed("shape", "float32", INDEX),
+    ],
+    [
+      "randomNormal of a float shape tensor",
+      () => [tf.constant([2, 2])],
+      ([s]) => tf.randomNormal(s!),
+      TypeError,
+      notAllowed("shape", "float32", INDEX),
+    ],
+    [
+      "integer randomUniform of a float shape tensor",
+      () => [tf.constant([2, 2])],
+      ([s]) => tf.randomUniform(s!, { maxval: 3, dtype: tf.int32 }),
+      TypeError,
+      notAllowed("shape", "float32", INDEX),
+    ],
+    [
+      "multinomial of bool logits",
+      () => [tf.constant([[true, false]])],
+      ([l]) => tf.multinomial(l!, 2),
+      TypeError,
+      notAllowed("logits", "bool", REAL),
+    ],
+    [
+      "multinomial with int64 num_samples (a fixed int32)",
+      () => [tf.constant([[1, 2]]), tf.constant(2, tf.int64)],
+      ([l, n]) => tf.multinomial(l!, n!),
+      TypeError,
+      notFixed("num_samples", "Multinomial", "int64", "int32"),
+    ],
+    [
+      "multinomial to float32 (the attr after the inputs)",
+      () => [tf.constant([[1, 2]])],
+      ([l]) => tf.multinomial(l!, 2, { outputDtype: tf.float32 }),
+      TypeError,
+      notAllowed("output_dtype", "float32", INDEX),
+    ],
+    [
+      "multinomial of bool logits to float32 (logits first)",
+      () => [tf.constant([[true, false]])],
+      ([l]) => tf.multinomial(l!, 2, { outputDtype: tf.float32 }),
+      TypeError,
+      notAllowed("logits", "bool", REAL),
+    ],
+    [
+      "checkNumerics of int32",
+      () => [i32()],
+      ([x]) => tf.checkNumerics(x!, "m"),
+      TypeError,
+      notAllowed("tensor", "int32", CHECK_NUMERICS),
+    ],
+  ]);
+
+  it("builds what TF 1.15 builds: int32 maxPool, int64 gatherNd indices and random shapes", () => {
+    const x = tf.constant(
+      [
+        [
+          [[1], [5]],
+          [[4], [0]],
+        ],
+      ],
+      tf.int32,
+    );
+    const p = tf.nn.maxPool(x, { ksize: 2, strides: 2, padding: "VALID" });
+    expect(p.dtype).toBe("int32");
+    const idx = tf.constant([[1, 0]], tf.int64);
+    const g = tf.gatherNd(matrix(), idx);
+    const r = tf.randomUniform(tf.constant([2, 3], tf.int64));
+    expect(r.shape.toString()).toBe("(2, 3)");
+    using sess = new tf.Session();
+    expect(Array.from(sess.run(p).data as Int32Array)).toEqual([5]);
+    expect(Array.from(sess.run(g).data as Float32Array)).toEqual([3]);
+  });
+
+  it("runs int32 maxPool exactly, past float32's integers, with SAME windows and NCHW", () => {
+    const big = 16777217; // 2^24 + 1: float32 would round it to 2^24.
+    const rows = [
+      [1, -7, 3],
+      [big, 0, -2],
+      [-5, 6, big - 1],
+    ];
+    const same = tf.nn.maxPool(tf.constant([rows.map((r) => r.map((v) => [v]))], tf.int32), {
+      ksize: 2,
+      strides: 2,
+      padding: "SAME",
+    });
+    const nchw = tf.nn.maxPool(tf.constant([[rows]], tf.int32), {
+      ksize: [1, 1, 2, 2],
+      strides: [1, 1, 1, 1],
+      padding: "VALID",
+      dataFormat: "NCHW",
+    });
+    using sess = new tf.Session();
+    expect(Array.from(sess.run(same).data as Int32Array)).toEqual([big, 3, 6, big - 1]);
+    expect(Array.from(sess.run(nchw).data as Int32Array)).toEqual([big, 3, big, big - 1]);
+  });
+});

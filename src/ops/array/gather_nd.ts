@@ -8,7 +8,8 @@ import { convertToTensor, type Packable } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { intKind, opt, req, stringKind, tensorKind, tfFunction } from "../../graph/call_args.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference, sizeOf } from "../shape_utils.js";
+import { checkLeadingInputs, checkOpInputs, convertBound } from "../input_types.js";
+import { ShapeInference, sizeOf } from "../shape_utils.js";
 import { constantValue, constantValueAsShape, readInts } from "../tensor_util.js";
 import { batchGatherNd } from "./batch_gather_nd.js";
 
@@ -186,7 +187,7 @@ const GATHER_ND_PARAMS = [
 
 /** Builds `GatherNd` named exactly by `scope` on converted inputs. */
 function gatherNdIn(graph: Graph, scope: string, params: Tensor, indices: Tensor): Tensor {
-  checkDType(indices.dtype, "indices", "index");
+  checkOpInputs("GatherNd", [params, indices], {});
   const si = new ShapeInference(opNameOf(scope), "GatherNd", [params.shape, indices.shape]);
   const out = gatherNdShape(si, params.shape, indices.shape);
   return makeOp(
@@ -241,12 +242,7 @@ function scatterNdIn(
   updates: Tensor,
   shape: Tensor,
 ): Tensor {
-  checkDType(indices.dtype, "indices", "index");
-  if (shape.dtype !== indices.dtype) {
-    throw new TypeError(
-      `Input 'shape' of 'ScatterNd' Op has type ${shape.dtype} that does not match type ${indices.dtype} of argument 'indices'.`,
-    );
-  }
+  checkOpInputs("ScatterNd", [indices, updates, shape], {});
   const shapeValue = constantValue(shape);
   const si = new ShapeInference(
     opNameOf(scope),
@@ -278,8 +274,9 @@ export function scatterNdOp(
   name?: string,
 ): Tensor {
   return inOpScope(name, "ScatterNd", [indices, updates, shape], (scope, graph) => {
-    checkDType(indices.dtype, "indices", "index");
-    const s = convertToTensor(shape, { name: "shape", dtype: indices.dtype });
+    // op_def_library checks each input as it converts it: `indices` binds Tindices first.
+    checkLeadingInputs("ScatterNd", [indices, updates]);
+    const s = convertBound(shape, indices.dtype, "shape", "ScatterNd");
     return scatterNdIn(graph, scope, indices, updates, s);
   });
 }
@@ -307,8 +304,8 @@ export const scatterNd = tfFunction("scatterNd", SCATTER_ND_PARAMS, (a) =>
     const indices = convertToTensor(a.indices, { name: "indices", preferredDtype: "int32" });
     const updates = convertToTensor(a.updates, { name: "updates" });
     // TF's op builder checks `Tindices` when `indices` sets it, before `shape` converts.
-    checkDType(indices.dtype, "indices", "index");
-    const shape = convertToTensor(a.shape, { name: "shape", dtype: indices.dtype });
+    checkLeadingInputs("ScatterNd", [indices, updates]);
+    const shape = convertBound(a.shape, indices.dtype, "shape", "ScatterNd");
     return scatterNdIn(graph, scope, indices, updates, shape);
   }),
 );

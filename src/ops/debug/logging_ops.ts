@@ -16,7 +16,6 @@ import { identity } from "../math/unary.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp } from "../registry.js";
 import { attrsOf, declareOpDef } from "../op_def.js";
-import { checkDType } from "../shape_utils.js";
 import { elementWriter, summarizeTensorV1 } from "../string/string_format.js";
 
 const CHECK_NUMERICS_DEF = declareOpDef({
@@ -69,7 +68,6 @@ const CHECK_NUMERICS_PARAMS = [
 export const checkNumerics = tfFunction("checkNumerics", CHECK_NUMERICS_PARAMS, (a) =>
   inOpScope(a.name, "CheckNumerics", [a.tensor], (scope, graph) => {
     const x = convertToTensor(a.tensor, { name: "tensor" });
-    checkDType(x.dtype, "tensor", "float");
     return makeOp(graph, "CheckNumerics", scope, [x], [{ dtype: x.dtype, shape: x.shape }], {
       T: x.dtype,
       message: a.message,

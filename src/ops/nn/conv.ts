@@ -17,7 +17,8 @@ import {
 } from "../../graph/call_args.js";
 import { kernelDataOf } from "../kernel_data.js";
 import { registerOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import {
   convertPadding,
   dataFormatOf,
@@ -188,12 +189,7 @@ function conv2dOp(
   return inOpScope(name, "Conv2D", [input, filter], (scope, graph) => {
     const x = convertToTensor(input, { name: "input" });
     const f = convertToTensor(filter, { name: "filter", preferredDtype: x.dtype });
-    checkDType(x.dtype, "input", "float");
-    if (f.dtype !== x.dtype) {
-      throw new TypeError(
-        `Input 'filter' of 'Conv2D' Op has type ${f.dtype} that does not match type ${x.dtype} of argument 'input'.`,
-      );
-    }
+    checkOpInputs("Conv2D", [x, f], {});
     const si = new ShapeInference(opNameOf(scope), "Conv2D", [x.shape, f.shape]);
     const inDims = si.withRank(x.shape, 4);
     const fDims = si.withRank(f.shape, 4);

@@ -11,7 +11,8 @@ import {
 } from "../../graph/call_args.js";
 import { convertToTensor } from "../convert.js";
 import { inOpScope, opNameOf } from "../op_scope.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { conv2dBackpropInput } from "./conv_grad_ops.js";
 import { dataFormatOf, getSequence, intsKind } from "./conv_utils.js";
 
@@ -95,17 +96,8 @@ function conv2dTransposeOp(
     const x = convertToTensor(value, { name: "input" });
     const f = convertToTensor(filter, { name: "filter", preferredDtype: x.dtype });
     const sizes = convertToTensor(outputShape, { name: "input_sizes", preferredDtype: "int32" });
-    checkDType(x.dtype, "out_backprop", "float");
-    if (f.dtype !== x.dtype) {
-      throw new TypeError(
-        `Input 'out_backprop' of 'Conv2DBackpropInput' Op has type ${x.dtype} that does not match type ${f.dtype} of argument 'filter'.`,
-      );
-    }
-    if (sizes.dtype !== "int32") {
-      throw new TypeError(
-        `Input 'input_sizes' of 'Conv2DBackpropInput' Op has type ${sizes.dtype} that does not match expected type of int32.`,
-      );
-    }
+    // op_def_library's order: `input_sizes`, then `filter` (which binds T), then `out_backprop`.
+    checkOpInputs("Conv2DBackpropInput", [sizes, f, x], {});
     // TF 1.15's shape function: the shape `input_sizes` holds, of rank 4.
     const si = new ShapeInference(opNameOf(scope), "Conv2DBackpropInput", [
       sizes.shape,

@@ -1,6 +1,6 @@
 import { ValueError } from "../../errors.js";
-import type { Tensor } from "../../graph/tensor.js";
-import type { Dim } from "../../graph/tensor_shape.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Dim, TensorShape } from "../../graph/tensor_shape.js";
 import {
   alias,
   intKind,
@@ -19,7 +19,7 @@ import { conv2d } from "./conv.js";
 import { conv1d, getSequenceN } from "./conv1d.js";
 import { conv3d } from "./conv3d.js";
 import { intsKind, paddingKind, type Padding } from "./conv_utils.js";
-import { withSpaceToBatch } from "./separable_conv.js";
+import { spaceToBatchBuilder, withSpaceToBatch } from "./separable_conv.js";
 
 /*
  * TF 1.15's rank-agnostic `tf.nn.convolution` (`convolution_internal`: the conv op itself
@@ -127,6 +127,55 @@ function convolutionInternal(
             });
     return withSpaceToBatch(input, rates, padding, nonAtrous, filterDims, dataFormat);
   });
+}
+
+/**
+ * TF 1.15's `nn_ops.Convolution(input_shape, filter_shape, padding, strides,
+ * dilation_rate, data_format)`, as a Keras conv layer makes it in `build`: the checks and
+ * `_WithSpaceToBatch`'s constants now (a `dilation_rate` const, even with no dilation),
+ * the ops at the returned call: the conv op under its default name (`Conv2D`, `Conv3D`,
+ * or `conv1d`'s `ExpandDims`/`Conv2D`/`Squeeze`), on the space-to-batch form of the input
+ * when a rate exceeds 1. `strides` and `dilationRate` are the N spatial values.
+ */
+export function convolutionBuilder(
+  inputShape: TensorShape,
+  filterShape: TensorShape,
+  padding: "SAME" | "VALID",
+  strides: readonly number[],
+  dilationRate: readonly number[],
+  dataFormat: string,
+): (input: Tensor, filter: TensorLike) => Tensor {
+  const n = filterShape.rank;
+  if (n === null) throw new ValueError("filter_shape must have a known rank");
+  const spatialCount = n - 2;
+  const channelsFirst = dataFormat.startsWith("NC");
+  if (inputShape.rank !== null) inputShape.assertHasRank(n);
+  const inChannels = inputShape.dims?.[channelsFirst ? 1 : spatialCount + 1] ?? null;
+  const fChannels = filterShape.dims?.[spatialCount] ?? null;
+  if (inChannels !== null && fChannels !== null && inChannels !== fChannels) {
+    throw new ValueError(
+      `number of input channels does not match corresponding dimension of filter, ${inChannels} != ${fChannels}`,
+    );
+  }
+  checkStridesAndRates(spatialCount, strides, dilationRate);
+  const s = [...strides];
+  const full = channelsFirst ? [1, 1, ...s] : [1, ...s, 1];
+  const format = dataFormat;
+  const call = spaceToBatchBuilder(
+    inputShape,
+    [...dilationRate],
+    padding,
+    filterShape.dims ?? new Array<Dim>(n).fill(null),
+    format,
+  );
+  return (input, filter) =>
+    call(input, (x, p) =>
+      spatialCount === 3
+        ? conv3d(x, filter, full, p, { dataFormat: format })
+        : spatialCount === 1
+          ? conv1d(x, filter, s, p, { dataFormat: format })
+          : conv2d(x, filter, { strides: full, padding: p, dataFormat: format }),
+    );
 }
 
 /**

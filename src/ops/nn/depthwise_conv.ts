@@ -14,7 +14,8 @@ import {
 import { convertToTensor } from "../convert.js";
 import { buildOp, inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { readInts, staticShapeOf } from "../tensor_util.js";
 import {
   checkPaddingString,
@@ -319,12 +320,7 @@ function checkedAttrs(
 
 /** Builds a `DepthwiseConv2dNative` named exactly `scope` (an entered name scope). */
 function depthwiseNativeIn(scope: string, x: Tensor, f: Tensor, attrs: DepthwiseAttrs): Tensor {
-  checkDType(x.dtype, "input", "float");
-  if (f.dtype !== x.dtype) {
-    throw new TypeError(
-      `Input 'filter' of 'DepthwiseConv2dNative' Op has type ${f.dtype} that does not match type ${x.dtype} of argument 'input'.`,
-    );
-  }
+  checkOpInputs("DepthwiseConv2dNative", [x, f], {});
   const si = new ShapeInference(opNameOf(scope), "DepthwiseConv2dNative", [x.shape, f.shape]);
   const out = depthwiseShape(si, x.shape, f.shape, attrs);
   return makeOp(x.graph, "DepthwiseConv2dNative", scope, [x, f], [{ dtype: x.dtype, shape: out }], {
@@ -449,29 +445,6 @@ export function depthwiseBackpropFilter(
   ).outputs[0] as Tensor;
 }
 
-/** The dtype checks op_def_library makes of a backprop op's `T` inputs and int32 sizes. */
-function checkBackpropInputs(
-  opType: string,
-  sizes: Tensor,
-  sizesName: string,
-  ts: [string, Tensor][],
-): void {
-  if (sizes.dtype !== "int32") {
-    throw new TypeError(
-      `Input '${sizesName}' of '${opType}' Op has type ${sizes.dtype} that does not match expected type of int32.`,
-    );
-  }
-  const [first, ...rest] = ts as [[string, Tensor], ...[string, Tensor][]];
-  checkDType(first[1].dtype, first[0], "float");
-  for (const [n, t] of rest) {
-    if (t.dtype !== first[1].dtype) {
-      throw new TypeError(
-        `Input '${n}' of '${opType}' Op has type ${t.dtype} that does not match type ${first[1].dtype} of argument '${first[0]}'.`,
-      );
-    }
-  }
-}
-
 /**
  * TF 1.15's `depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop,
  * strides, padding, data_format, dilations, name)`.
@@ -530,10 +503,7 @@ export const depthwiseConv2dNativeBackpropInput = tfFunction(
           name: "out_backprop",
           preferredDtype: filter.dtype,
         });
-        checkBackpropInputs("DepthwiseConv2dNativeBackpropInput", sizes, "input_sizes", [
-          ["filter", filter],
-          ["out_backprop", dy],
-        ]);
+        checkOpInputs("DepthwiseConv2dNativeBackpropInput", [sizes, filter, dy], {});
         return depthwiseBackpropInput(sizes, filter, dy, attrs, scope);
       },
     );
@@ -598,10 +568,8 @@ export const depthwiseConv2dNativeBackpropFilter = tfFunction(
           name: "out_backprop",
           preferredDtype: x.dtype,
         });
-        checkBackpropInputs("DepthwiseConv2dNativeBackpropFilter", sizes, "filter_sizes", [
-          ["input", x],
-          ["out_backprop", dy],
-        ]);
+        // OpDef order: `input`, `filter_sizes`, `out_backprop`.
+        checkOpInputs("DepthwiseConv2dNativeBackpropFilter", [x, sizes, dy], {});
         return depthwiseBackpropFilter(x, sizes, dy, attrs, scope);
       },
     );

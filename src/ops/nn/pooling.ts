@@ -18,7 +18,8 @@ import {
 import { kernelDataOf } from "../kernel_data.js";
 import { registerOp } from "../registry.js";
 import type { OpDefSpec } from "../op_def.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkOpInputs } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import {
   checkPaddingString,
   dataFormatOf,
@@ -55,6 +56,38 @@ const OP_DEFS: Readonly<Record<string, OpDefSpec>> = {
     ],
   },
 };
+
+/** MaxPool of an NHWC int32 tensor with TF's windows (SAME pads before by half, floor). */
+function intMaxPool(
+  x: tfc.Tensor4D,
+  [kh, kw]: [number, number],
+  [sh, sw]: [number, number],
+  pad: "same" | "valid",
+): tfc.Tensor {
+  const [n, h, w, c] = x.shape;
+  const outSize = (size: number, k: number, s: number): number =>
+    pad === "same" ? Math.ceil(size / s) : Math.ceil((size - k + 1) / s);
+  const oh = Math.max(outSize(h, kh, sh), 0);
+  const ow = Math.max(outSize(w, kw, sw), 0);
+  const top = pad === "same" ? Math.floor(Math.max((oh - 1) * sh + kh - h, 0) / 2) : 0;
+  const left = pad === "same" ? Math.floor(Math.max((ow - 1) * sw + kw - w, 0) / 2) : 0;
+  const data = x.dataSync() as Int32Array;
+  const out = new Int32Array(n * oh * ow * c);
+  let o = 0;
+  for (let b = 0; b < n; b++)
+    for (let i = 0; i < oh; i++)
+      for (let j = 0; j < ow; j++)
+        for (let d = 0; d < c; d++) {
+          let best = -2147483648;
+          for (let r = Math.max(i * sh - top, 0); r < Math.min(i * sh - top + kh, h); r++)
+            for (let q = Math.max(j * sw - left, 0); q < Math.min(j * sw - left + kw, w); q++) {
+              const v = data[((b * h + r) * w + q) * c + d] as number;
+              if (v > best) best = v;
+            }
+          out[o++] = best;
+        }
+  return tfc.tensor4d(out, [n, oh, ow, c], "int32");
+}
 
 /** What the pooling kernels need of the op's attrs, in tfjs's terms. */
 interface PoolData {
@@ -109,9 +142,12 @@ for (const [type, pool] of [
           : new InvalidArgumentError(message, op.name);
       }
       const pad = (op.attrs.padding as string) === "SAME" ? "same" : "valid";
+      // TF's CPU MaxPool takes every real type; tfjs's only float32, so integers (int64
+      // carried in int32) are pooled here, exactly.
+      const integer = (value as tfc.Tensor).dtype === "int32";
       return [
         inChannelsLast(tfc, value as tfc.Tensor, op.attrs.data_format as DataFormat, (x) =>
-          pool(x, window, strides, pad),
+          integer ? intMaxPool(x, window, strides, pad) : pool(x, window, strides, pad),
         ),
       ];
     },
@@ -146,7 +182,7 @@ function pool(type: "MaxPool" | "AvgPool", a: ArgsOf<typeof POOL_PARAMS>): Tenso
       throw new ValueError("ksize cannot be zero.");
     checkPaddingString(a.padding, type, false);
     const x = convertToTensor(value, { name: type === "MaxPool" ? "input" : "value" });
-    checkDType(x.dtype, type === "MaxPool" ? "input" : "value", "float");
+    checkOpInputs(type, [x], {});
     const si = new ShapeInference(opNameOf(scope), type, [x.shape]);
     const dims = si.withRank(x.shape, 4);
     if (strides.length !== 4) {

@@ -1,6 +1,6 @@
 import { ValueError } from "../../errors.js";
 import type { Tensor, TensorLike } from "../../graph/tensor.js";
-import type { Dim } from "../../graph/tensor_shape.js";
+import type { Dim, TensorShape } from "../../graph/tensor_shape.js";
 import {
   alias,
   opt,
@@ -33,7 +33,7 @@ import { depthwiseConv2dNativeOp, type DepthwiseAttrs } from "./depthwise_conv.j
  */
 
 /** What `with_space_to_batch`'s `op` is called with: the converted input and a padding. */
-type SpaceToBatchOp = (input: Tensor, padding: "SAME" | "VALID") => Tensor;
+export type SpaceToBatchOp = (input: Tensor, padding: "SAME" | "VALID") => Tensor;
 
 /** `_with_space_to_batch_base_paddings` for a known filter: `[before, after]` per dim. */
 function basePaddings(filter: readonly number[], rate: readonly number[]): number[][] {
@@ -46,7 +46,7 @@ function basePaddings(filter: readonly number[], rate: readonly number[]): numbe
 
 /**
  * `nn_ops.with_space_to_batch(input, dilation_rate, padding, op, filter_shape,
- * spatial_dims, data_format)` for 2 spatial dims, in the caller's name scope.
+ * spatial_dims, data_format)`, in the caller's name scope.
  */
 export function withSpaceToBatch(
   input: Tensor,
@@ -56,6 +56,24 @@ export function withSpaceToBatch(
   filterShape: Tensor | readonly Dim[],
   dataFormat: string | null | undefined,
 ): Tensor {
+  return spaceToBatchBuilder(input.shape, rateArg, padding, filterShape, dataFormat)(input, op);
+}
+
+/**
+ * TF 1.15's `_WithSpaceToBatch` in its two steps: its constructor (here) converts the
+ * `dilation_rate`, checks it, and with SAME padding makes the base paddings of the filter
+ * (ops `dilation_rate`, `filter_shape`, `stack` in the current name scope); the returned
+ * call builds the paddings from `inputShape` (the shape known when it was made, as TF keeps
+ * it), `SpaceToBatchND`, `op` and `BatchToSpaceND`. A Keras conv layer makes the first at
+ * build time and calls the second in `call`, with its kernel in `op`.
+ */
+export function spaceToBatchBuilder(
+  inputShape: TensorShape,
+  rateArg: unknown,
+  padding: string,
+  filterShape: Tensor | readonly Dim[],
+  dataFormat: string | null | undefined,
+): (input: Tensor, op: SpaceToBatchOp) => Tensor {
   const rate = convertToTensor(rateArg as TensorLike, { name: "dilation_rate", dtype: "int32" });
   if (rate.shape.rank !== 1) throw new ValueError("rate must be rank 1");
   if (!rate.shape.isFullyDefined()) throw new ValueError("rate must have known shape");
@@ -65,7 +83,7 @@ export function withSpaceToBatch(
   const spatialDims = Array.from({ length: n }, (_, i) => first + i);
   const expectedRank =
     first === 2 ? (spatialDims[n - 1] as number) : (spatialDims[n - 1] as number) + 1;
-  if (input.shape.rank !== null && input.shape.rank < expectedRank) {
+  if (inputShape.rank !== null && inputShape.rank < expectedRank) {
     throw new ValueError(`input tensor must have rank ${expectedRank} at least`);
   }
   const constRate = constantInts(rate);
@@ -76,7 +94,7 @@ export function withSpaceToBatch(
   }
   if (constRate.some((r) => r < 1)) throw new ValueError("dilation_rate must be positive");
   // The op checks its own padding: TF passes it through unchanged here.
-  if (constRate.every((r) => r === 1)) return op(input, padding as "SAME" | "VALID");
+  if (constRate.every((r) => r === 1)) return (input, op) => op(input, padding as "SAME" | "VALID");
   let base: number[][];
   if (padding === "SAME") {
     // A static shape becomes the constant `filter_shape`, as TF converts it.
@@ -95,8 +113,24 @@ export function withSpaceToBatch(
   } else {
     throw new ValueError(`Invalid padding method '${String(padding)}'`);
   }
+  const valid = padding === "VALID";
+  return (input, op) =>
+    spaceToBatchCall(input, inputShape, constRate, base, valid, spatialDims, op);
+}
+
+/** `_with_space_to_batch_call`: the paddings, `SpaceToBatchND`, `op`, `BatchToSpaceND`. */
+function spaceToBatchCall(
+  input: Tensor,
+  inputShape: TensorShape,
+  constRate: readonly number[],
+  base: readonly (readonly number[])[],
+  // VALID's base paddings are numbers TF converts in the call; SAME's a tensor made before.
+  valid: boolean,
+  spatialDims: readonly number[],
+  op: SpaceToBatchOp,
+): Tensor {
   const graph = input.graph;
-  const known = input.shape.dims;
+  const known = inputShape.dims;
   const spatial = known === null ? null : spatialDims.map((d) => known[d] as Dim);
   let paddings: TensorLike;
   let crops: TensorLike;
@@ -110,7 +144,7 @@ export function withSpaceToBatch(
     });
     [paddings, crops] = withNameScope(graph, "required_space_to_batch_paddings", () => {
       convertToTensor(sizes, { name: "input_shape", dtype: "int32" });
-      if (padding === "VALID") convertToTensor(base, { name: "base_paddings", dtype: "int32" });
+      if (valid) convertToTensor(base, { name: "base_paddings", dtype: "int32" });
       const pads = base.map(([s, e], i) => [s as number, (e as number) + (extra[i] as number)]);
       const cropValues = extra.map((e) => [0, e]);
       convertToTensor(pads, { name: "paddings", dtype: "int32" });

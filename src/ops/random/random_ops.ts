@@ -20,7 +20,6 @@ import {
 import { add } from "../math/binary.js";
 import { inOpScope, makeOp } from "../op_scope.js";
 import { registerOp, type KernelRuntime } from "../registry.js";
-import { checkDType } from "../shape_utils.js";
 import { constantScalar, constantValueAsShape, readInts, readScalar } from "../tensor_util.js";
 import { getSeed } from "./seed.js";
 
@@ -137,8 +136,8 @@ function shapeInput(graph: Graph, shape: ShapeLike | Packable): [Tensor, TensorS
     shape instanceof TensorShape ||
     (Array.isArray(shape) && shape.every((d) => d === null || typeof d === "number"));
   if (!isDims) {
+    // A `shape` tensor of another dtype is the random op's OpDef check's to refuse (T: int32, int64).
     const t = convertToTensor(shape, { name: "shape", preferredDtype: "int32" });
-    if (t.dtype !== "int32") checkDType(t.dtype, "shape", "index");
     return [t, constantValueAsShape(t)];
   }
   const static_ = TensorShape.from(shape as ShapeLike);

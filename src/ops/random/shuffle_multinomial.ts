@@ -13,10 +13,11 @@ import {
   tensorKind,
   tfFunction,
 } from "../../graph/call_args.js";
-import { convertToTensor } from "../convert.js";
+import { convertToTensor, type Packable } from "../convert.js";
 import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
-import { checkDType, ShapeInference } from "../shape_utils.js";
+import { checkLeadingInputs, checkOpInputs, convertBound } from "../input_types.js";
+import { ShapeInference } from "../shape_utils.js";
 import { constantScalar, readScalar } from "../tensor_util.js";
 import { getSeed } from "./seed.js";
 
@@ -192,16 +193,13 @@ function multinomialImpl(
   seed: number | undefined,
 ): Tensor {
   const logits = convertToTensor(logitsLike, { name: "logits" });
-  checkDType(logits.dtype, "logits", "real");
   const [seed1, seed2] = getSeed(seed);
   const outputDType = dtype ?? "int64";
-  if (outputDType !== "int32" && outputDType !== "int64") {
-    throw new TypeError(
-      `Value passed to parameter 'output_dtype' has DataType ${outputDType} not in list of allowed values: int32, int64`,
-    );
-  }
   return inOpScope(undefined, "Multinomial", [logits, numSamples], (scope, graph) => {
-    const n = convertToTensor(numSamples, { name: "num_samples", dtype: "int32" });
+    // op_def_library: `logits`, then `num_samples` (a fixed int32), then the attr `output_dtype`.
+    checkLeadingInputs("Multinomial", [logits]);
+    const n = convertBound(numSamples as Packable, "int32", "num_samples", "Multinomial");
+    checkOpInputs("Multinomial", [logits, n], { output_dtype: outputDType });
     const si = new ShapeInference(opNameOf(scope), "Multinomial", [logits.shape, n.shape]);
     const out = multinomialShape(si, logits.shape, n.shape, constantScalar(n));
     return makeOp(graph, "Multinomial", scope, [logits, n], [{ dtype: outputDType, shape: out }], {
