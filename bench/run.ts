@@ -53,6 +53,7 @@ function measure(c: Case, rounds: number, inner: number): void {
   }
   const ma = median(a);
   const mb = median(b);
+  medians.set(c.name, [ma, mb]);
   console.log(
     `${c.name.padEnd(34)} ${ma.toFixed(4).padStart(10)} ${mb.toFixed(4).padStart(10)} ${(ma / mb).toFixed(3).padStart(7)}`,
   );
@@ -61,6 +62,7 @@ function measure(c: Case, rounds: number, inner: number): void {
 }
 
 const ratios = new Map<string, number>();
+const medians = new Map<string, [number, number]>();
 
 function taxCase(): Case {
   tf.resetDefaultGraph();
@@ -91,6 +93,53 @@ function taxCase(): Case {
       sess.close();
       tax.dispose();
       shipping.dispose();
+    },
+  };
+}
+
+const CHAIN_OPS = 64;
+
+/**
+ * The executor's own cost per op: a chain of small elementwise ops ([32,128] add/mul, which
+ * nothing fuses), so the difference to the same tfjs calls is what the session adds per op.
+ */
+function smallOpChainCase(): Case {
+  tf.resetDefaultGraph();
+  const x = tf.placeholder(tf.float32, [32, 128], { name: "x" });
+  const values = Array.from({ length: CHAIN_OPS }, (_, i) =>
+    new Float32Array(32 * 128).map((_, j) => 1 + ((i * 7 + j) % 13) / 1000),
+  );
+  let y: tf.Tensor = x;
+  for (let i = 0; i < CHAIN_OPS; i++) {
+    const c = tf.constant(values[i] as Float32Array, { shape: [32, 128] });
+    y = i % 2 === 0 ? tf.add(y, c) : tf.multiply(y, c);
+  }
+  const sess = new tf.Session();
+  const input = new Float32Array(32 * 128).map((_, i) => Math.sin(i));
+  const feeds = new Map([[x, tf.NDArray.fromTypedArray(input, [32, 128], "float32")]]);
+  const constants = values.map((v) => tfc.tensor2d(v, [32, 128]));
+  return {
+    name: `small-op chain (${CHAIN_OPS} x [32,128])`,
+    scopeflow: () => {
+      sess.run(y, feeds);
+    },
+    raw: () => {
+      const xt = tfc.tensor2d(input, [32, 128]);
+      const out = tfc.tidy(() => {
+        let a: tfc.Tensor = xt;
+        for (let i = 0; i < CHAIN_OPS; i++) {
+          const c = constants[i] as tfc.Tensor;
+          a = i % 2 === 0 ? tfc.add(a, c) : tfc.mul(a, c);
+        }
+        return a;
+      });
+      out.dataSync();
+      out.dispose();
+      xt.dispose();
+    },
+    dispose: () => {
+      sess.close();
+      for (const c of constants) c.dispose();
     },
   };
 }
@@ -201,11 +250,19 @@ console.log(
   `${"case".padEnd(34)} ${"scopeflow".padStart(10)} ${"tfjs".padStart(10)} ${"ratio".padStart(7)}   (ms per run, medians)`,
 );
 measure(taxCase(), 15, 2000);
+measure(smallOpChainCase(), 15, 100);
 measure(mlpCase(32), 15, 20);
 measure(mlpCase(256), 11, 5);
 measure(imageFilterCase(), 9, 2);
 if (process.argv.includes("--json")) {
   const r = (name: string) => ratios.get(name)?.toFixed(2) ?? "-";
+  const perOp = (name: string) => {
+    const m = medians.get(name);
+    if (m === undefined) return "-";
+    const [session, raw] = m;
+    const us = (ms: number) => ((ms * 1000) / CHAIN_OPS).toFixed(1);
+    return `${us(session - raw)} (${us(raw)})`;
+  };
   console.log(
     JSON.stringify({
       rows: [
@@ -218,6 +275,11 @@ if (process.argv.includes("--json")) {
           measure: "Session forward vs hand-written tfjs, tiny ops (tax and shipping)",
           value: r("tax and shipping (tiny ops)"),
           aim: "-",
+        },
+        {
+          measure: `what the executor adds per small op (${CHAIN_OPS}-op chain of [32,128] add/mul), µs (one tfjs call)`,
+          value: perOp(`small-op chain (${CHAIN_OPS} x [32,128])`),
+          aim: "≤ 3",
         },
       ],
     }),
