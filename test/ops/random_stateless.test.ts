@@ -65,6 +65,12 @@ describe("tf.random.statelessUniform / statelessNormal / statelessTruncatedNorma
     // Ints: the word modulo the range, plus minval.
     const i = tf.random.statelessUniform([6], [1, 2], 5, 15, tf.int32);
     expect(values(i)).toEqual(SEED_1_2_WORDS.map((w) => 5 + ((w >>> 0) % 10)));
+    // int64: two words a value, the first the low one (`sample[2i] | sample[2i+1] << 32`).
+    const l = tf.random.statelessUniform([3], [1, 2], 5, 1e9, tf.int64);
+    const w = SEED_1_2_WORDS.map((x) => BigInt(x >>> 0));
+    expect(values(l)).toEqual(
+      [0, 1, 2].map((k) => 5 + Number(((w[2 * k + 1]! << 32n) | w[2 * k]!) % BigInt(1e9 - 5))),
+    );
   });
 
   it("are also TF 1.15's tf.contrib.stateless functions", () => {

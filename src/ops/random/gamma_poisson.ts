@@ -27,7 +27,8 @@ import { registerOp, type KernelRuntime, type ShapeInferenceOp } from "../regist
 import { broadcastShapes, ShapeInference } from "../shape_utils.js";
 import { constantValueAsShape, readInts } from "../tensor_util.js";
 import { getSeed } from "./seed.js";
-import { doubleStreams, Philox, statefulGenerator } from "./philox.js";
+import { doubleStreams, Philox } from "./philox.js";
+import { RESERVED_BLOCKS_PER_OUTPUT, reservedGenerator } from "./philox_fill.js";
 
 /*
  * TF 1.15's `random_gamma` and `random_poisson`: ops RandomGamma (with RandomGammaGrad, the
@@ -218,8 +219,6 @@ function runShape(op: Operation, shape: tfc.Tensor, param: tfc.Tensor): [number,
   return [n, [...dims, ...param.shape]];
 }
 
-const RESERVED_BLOCKS_PER_OUTPUT = 256;
-
 /**
  * The generator of output `index` of a run of `count` outputs (`ReserveRandomOutputs`, then
  * a skip of 256 blocks per output before it), as TF's gamma and Poisson kernels derive it.
@@ -229,12 +228,7 @@ function runGenerators(
   runtime: KernelRuntime,
   count: number,
 ): (index: number) => Philox {
-  const at = runtime.reservePhiloxBlocks(op, count * RESERVED_BLOCKS_PER_OUTPUT);
-  const base =
-    at === undefined
-      ? statefulGenerator(null, null)
-      : statefulGenerator(op.attrs.seed as number, op.attrs.seed2 as number);
-  base.skip(at ?? 0);
+  const base = reservedGenerator(op, runtime, count);
   return (index) => {
     const gen = new Philox(base.counter, base.key);
     gen.skip(RESERVED_BLOCKS_PER_OUTPUT * index);

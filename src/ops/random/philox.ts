@@ -9,17 +9,12 @@ const W32B = 0xbb67ae85;
 const M4x32A = 0xd2511f53;
 const M4x32B = 0xcd9e8d57;
 
-/** The high and low words of the 64-bit product of two uint32s. */
-function mulHiLo(a: number, b: number): [number, number] {
-  const aLo = a & 0xffff;
-  const aHi = a >>> 16;
-  const bLo = b & 0xffff;
-  const bHi = b >>> 16;
-  const loHi = aLo * bHi;
-  const hiLo = aHi * bLo;
-  const cross = ((aLo * bLo) >>> 16) + (loHi & 0xffff) + (hiLo & 0xffff);
-  const hi = aHi * bHi + (loHi >>> 16) + (hiLo >>> 16) + (cross >>> 16);
-  return [hi >>> 0, Math.imul(a, b) >>> 0];
+/**
+ * The high word of the 64-bit product of two uint32s, given its low word: the double
+ * product is within 2¹² of the exact one, so the quotient rounds to the exact high word.
+ */
+function mulHi(a: number, b: number, lo: number): number {
+  return Math.round((a * b - lo) / 4294967296);
 }
 
 /** A Philox4x32-10 stream: a 128-bit counter under a 64-bit key, four words per step. */
@@ -34,24 +29,61 @@ export class Philox {
 
   /** The block for the current counter, then the counter moves on by one. */
   next(): Uint32Array {
-    let c0 = this.counter[0] as number;
-    let c1 = this.counter[1] as number;
-    let c2 = this.counter[2] as number;
-    let c3 = this.counter[3] as number;
-    let k0 = this.key[0] as number;
-    let k1 = this.key[1] as number;
-    for (let round = 0; round < 10; round++) {
-      const [hi0, lo0] = mulHiLo(M4x32A, c0);
-      const [hi1, lo1] = mulHiLo(M4x32B, c2);
-      c0 = (hi1 ^ c1 ^ k0) >>> 0;
-      c1 = lo1;
-      c2 = (hi0 ^ c3 ^ k1) >>> 0;
-      c3 = lo0;
-      k0 = (k0 + W32A) >>> 0;
-      k1 = (k1 + W32B) >>> 0;
+    const out = new Uint32Array(4);
+    this.fill(out, 0, 1);
+    return out;
+  }
+
+  /**
+   * Writes the next `blocks` blocks to `out` from index `at` on and moves the counter past
+   * them: the kernels fill whole outputs this way, the counter kept in locals.
+   */
+  fill(out: Uint32Array, at: number, blocks: number): void {
+    const k0Start = this.key[0] as number;
+    const k1Start = this.key[1] as number;
+    const counter = this.counter;
+    let n0 = counter[0] as number;
+    let n1 = counter[1] as number;
+    let n2 = counter[2] as number;
+    let n3 = counter[3] as number;
+    for (let b = 0; b < blocks; b++) {
+      let c0 = n0;
+      let c1 = n1;
+      let c2 = n2;
+      let c3 = n3;
+      let k0 = k0Start;
+      let k1 = k1Start;
+      for (let round = 0; round < 10; round++) {
+        const lo0 = Math.imul(M4x32A, c0) >>> 0;
+        const hi0 = mulHi(M4x32A, c0, lo0);
+        const lo1 = Math.imul(M4x32B, c2) >>> 0;
+        const hi1 = mulHi(M4x32B, c2, lo1);
+        c0 = (hi1 ^ c1 ^ k0) >>> 0;
+        c1 = lo1;
+        c2 = (hi0 ^ c3 ^ k1) >>> 0;
+        c3 = lo0;
+        k0 = (k0 + W32A) >>> 0;
+        k1 = (k1 + W32B) >>> 0;
+      }
+      const o = at + 4 * b;
+      out[o] = c0;
+      out[o + 1] = c1;
+      out[o + 2] = c2;
+      out[o + 3] = c3;
+      // `SkipOne`: the carry runs on only when a word wraps to zero.
+      n0 = (n0 + 1) >>> 0;
+      if (n0 === 0) {
+        n1 = (n1 + 1) >>> 0;
+        if (n1 === 0) {
+          n2 = (n2 + 1) >>> 0;
+          if (n2 === 0) n3 = (n3 + 1) >>> 0;
+        }
+      }
     }
-    this.skip(1);
-    return Uint32Array.of(c0, c1, c2, c3);
+    counter[0] = n0;
+    counter[1] = n1;
+    counter[2] = n2;
+    counter[3] = n3;
   }
 
   /** Moves the counter on by `count` blocks (`PhiloxRandom::Skip`). */

@@ -1,5 +1,5 @@
 import * as tfc from "@tensorflow/tfjs-core";
-import { ValueError } from "../../errors.js";
+import { InvalidArgumentError, ValueError } from "../../errors.js";
 import { asDType, isFloating, type DType } from "../../graph/dtypes.js";
 import type { Graph } from "../../graph/graph.js";
 import type { Operation } from "../../graph/operation.js";
@@ -19,8 +19,15 @@ import {
 } from "../../graph/call_args.js";
 import { add } from "../math/binary.js";
 import { inOpScope, makeOp } from "../op_scope.js";
-import { registerOp, type KernelRuntime } from "../registry.js";
+import { registerOp } from "../registry.js";
 import { constantScalar, constantValueAsShape, readInts, readScalar } from "../tensor_util.js";
+import {
+  fillNormal,
+  fillTruncatedNormal,
+  fillUniform,
+  fillUniformInt,
+  reservedGenerator,
+} from "./philox_fill.js";
 import { getSeed } from "./seed.js";
 
 /**
@@ -32,33 +39,39 @@ function outputShape(op: Operation, shape: tfc.Tensor | undefined): number[] {
   return known ?? readInts(shape as tfc.Tensor);
 }
 
-function seedOf(op: Operation, runtime: KernelRuntime): number | undefined {
-  return runtime.nextRandomSeed(op);
+const sizeOf = (dims: number[]): number => dims.reduce((p, d) => p * d, 1);
+
+/** TF's random kernels fill float16/bfloat16/double outputs too; scopeflow keeps them as float32. */
+function floatOutput(values: Float32Array, dims: number[]): tfc.Tensor {
+  return tfc.tensor(values, dims, "float32");
 }
+
+const FLOAT_RANDOM_ATTRS = [
+  "seed: int = 0",
+  "seed2: int = 0",
+  "dtype: {half, bfloat16, float, double}",
+  "T: {int32, int64}",
+];
+
+/*
+ * The stateful random ops draw TF's numbers: a seeded op's runs continue one Philox stream
+ * per op and session (`GuardedPhiloxRandom`), filled as TF's CPU kernels fill it.
+ */
 
 registerOp({
   type: "RandomStandardNormal",
   opDef: {
     inputs: ["shape: T"],
     outputs: ["output: dtype"],
-    attrs: [
-      "seed: int = 0",
-      "seed2: int = 0",
-      "dtype: {half, bfloat16, float, double}",
-      "T: {int32, int64}",
-    ],
+    attrs: FLOAT_RANDOM_ATTRS,
     stateful: true,
   },
   stateful: true,
-  kernel: ([shape], op, runtime) => [
-    tfc.randomNormal(
-      outputShape(op, shape),
-      0,
-      1,
-      op.attrs.dtype as "float32",
-      seedOf(op, runtime),
-    ),
-  ],
+  kernel: ([shape], op, runtime) => {
+    const dims = outputShape(op, shape);
+    const n = sizeOf(dims);
+    return [floatOutput(fillNormal(reservedGenerator(op, runtime, n), n), dims)];
+  },
 });
 
 registerOp({
@@ -66,24 +79,15 @@ registerOp({
   opDef: {
     inputs: ["shape: T"],
     outputs: ["output: dtype"],
-    attrs: [
-      "seed: int = 0",
-      "seed2: int = 0",
-      "dtype: {half, bfloat16, float, double}",
-      "T: {int32, int64}",
-    ],
+    attrs: FLOAT_RANDOM_ATTRS,
     stateful: true,
   },
   stateful: true,
-  kernel: ([shape], op, runtime) => [
-    tfc.truncatedNormal(
-      outputShape(op, shape),
-      0,
-      1,
-      op.attrs.dtype as "float32",
-      seedOf(op, runtime),
-    ),
-  ],
+  kernel: ([shape], op, runtime) => {
+    const dims = outputShape(op, shape);
+    const n = sizeOf(dims);
+    return [floatOutput(fillTruncatedNormal(reservedGenerator(op, runtime, n), n), dims)];
+  },
 });
 
 registerOp({
@@ -91,24 +95,15 @@ registerOp({
   opDef: {
     inputs: ["shape: T"],
     outputs: ["output: dtype"],
-    attrs: [
-      "seed: int = 0",
-      "seed2: int = 0",
-      "dtype: {half, bfloat16, float, double}",
-      "T: {int32, int64}",
-    ],
+    attrs: FLOAT_RANDOM_ATTRS,
     stateful: true,
   },
   stateful: true,
-  kernel: ([shape], op, runtime) => [
-    tfc.randomUniform(
-      outputShape(op, shape),
-      0,
-      1,
-      op.attrs.dtype as "float32",
-      seedOf(op, runtime),
-    ),
-  ],
+  kernel: ([shape], op, runtime) => {
+    const dims = outputShape(op, shape);
+    const n = sizeOf(dims);
+    return [floatOutput(fillUniform(reservedGenerator(op, runtime, n), n), dims)];
+  },
 });
 
 registerOp({
@@ -121,9 +116,23 @@ registerOp({
   },
   stateful: true,
   kernel: ([shape, minval, maxval], op, runtime) => {
-    const lo = (op.buildData._minval as number | null) ?? readScalar(minval as tfc.Tensor);
-    const hi = (op.buildData._maxval as number | null) ?? readScalar(maxval as tfc.Tensor);
-    return [tfc.randomUniformInt(outputShape(op, shape), lo, hi, seedOf(op, runtime))];
+    const lo = minval as tfc.Tensor;
+    const hi = maxval as tfc.Tensor;
+    const fail = (message: string): never => {
+      throw new InvalidArgumentError(`${message}\n\t [[{{node ${op.name}}}]]`, op.name);
+    };
+    if (lo.rank !== 0) fail(`minval must be 0-D, got shape [${lo.shape.join(",")}]`);
+    if (hi.rank !== 0) fail(`maxval must be 0-D, got shape [${hi.shape.join(",")}]`);
+    const dims = outputShape(op, shape);
+    const n = sizeOf(dims);
+    const dtype = op.attrs.Tout as DType;
+    // An empty output returns before the range is checked or the stream moves.
+    if (n === 0) return [tfc.zeros(dims, "int32")];
+    const min = (op.buildData._minval as number | null) ?? readScalar(lo);
+    const max = (op.buildData._maxval as number | null) ?? readScalar(hi);
+    if (min >= max) fail(`Need minval < maxval: ${min} >= ${max}`);
+    const gen = reservedGenerator(op, runtime, n);
+    return [tfc.tensor(fillUniformInt(gen, n, min, max, dtype === "int64"), dims, "int32")];
   },
 });
 

@@ -2,20 +2,31 @@ import { declare, defineParams, intKind, opt, type CallArgs } from "../../graph/
 import { getDefaultGraph } from "../../graph/graph.js";
 
 const DEFAULT_GRAPH_SEED = 87654321;
+const MAXINT32 = 2 ** 31 - 1;
+
+/** `_truncate_seed`: Python's `seed % (2**31 - 1)`, never negative. */
+function truncateSeed(seed: number): number {
+  return ((seed % MAXINT32) + MAXINT32) % MAXINT32;
+}
 
 /**
  * The (graph seed, op seed) pair of a new random op (`random_seed.get_seed`): with a graph
- * seed and no op seed, the op's id serves, so every op gets its own repeatable stream.
- * `[null, null]` means non-repeatable.
+ * seed and no op seed, the id of the graph's last op serves, so every op gets its own
+ * repeatable stream; both are taken modulo 2³¹−1. `[null, null]` means non-repeatable.
  */
 export function getSeed(opSeed: number | null | undefined): [number | null, number | null] {
   const graph = getDefaultGraph();
   const graphSeed = graph.seed;
+  let seeds: [number, number];
   if (graphSeed !== null) {
-    return [graphSeed, opSeed ?? graph.lastId];
+    seeds = [truncateSeed(graphSeed), truncateSeed(opSeed ?? graph.lastId)];
+  } else if (opSeed !== null && opSeed !== undefined) {
+    seeds = [DEFAULT_GRAPH_SEED, truncateSeed(opSeed)];
+  } else {
+    return [null, null];
   }
-  if (opSeed !== null && opSeed !== undefined) return [DEFAULT_GRAPH_SEED, opSeed];
-  return [null, null];
+  // The kernels read (0, 0) as "unseeded", which a set seed must not mean.
+  return seeds[0] === 0 && seeds[1] === 0 ? [0, MAXINT32] : seeds;
 }
 
 /** TF 1.15's `set_random_seed(seed)`: `seed` is required, and may be `null`. */

@@ -23,7 +23,8 @@ import type { OpDefSpec } from "../op_def.js";
 import { registerOp, type ShapeInferenceOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { constantValueAsShape, readInts } from "../tensor_util.js";
-import { boxMullerFloat, Philox, statelessGenerator, uint32ToFloat } from "./philox.js";
+import { statelessGenerator, type Philox } from "./philox.js";
+import { fillNormal, fillTruncatedNormal, fillUniform, fillUniformInt } from "./philox_fill.js";
 
 /*
  * TF 1.15's stateless random ops (`tf.random.stateless_uniform`, `stateless_normal`,
@@ -82,16 +83,6 @@ function prepare(op: Operation, shape: tfc.Tensor, seed: tfc.Tensor): [number[],
   return [readInts(shape), statelessGenerator(s0, s1)];
 }
 
-/** `FillPhiloxRandom` for a distribution of four values per block, in order. */
-function fillGroups(n: number, gen: Philox, draw: (block: Uint32Array) => number[]): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i += 4) {
-    const values = draw(gen.next());
-    for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = values[j] as number;
-  }
-  return out;
-}
-
 const size = (dims: number[]): number => dims.reduce((p, d) => p * d, 1);
 
 registerOp({
@@ -99,8 +90,7 @@ registerOp({
   opDef: FLOAT_SPEC,
   kernel: ([shape, seed], op) => {
     const [dims, gen] = prepare(op, shape as tfc.Tensor, seed as tfc.Tensor);
-    const out = fillGroups(size(dims), gen, (b) => Array.from(b, uint32ToFloat));
-    return [tfc.tensor(out, dims, "float32")];
+    return [tfc.tensor(fillUniform(gen, size(dims)), dims, "float32")];
   },
   inferShapes: (op) => [statelessShape(op)],
 });
@@ -110,11 +100,7 @@ registerOp({
   opDef: FLOAT_SPEC,
   kernel: ([shape, seed], op) => {
     const [dims, gen] = prepare(op, shape as tfc.Tensor, seed as tfc.Tensor);
-    const out = fillGroups(size(dims), gen, (b) => [
-      ...boxMullerFloat(b[0] as number, b[1] as number),
-      ...boxMullerFloat(b[2] as number, b[3] as number),
-    ]);
-    return [tfc.tensor(out, dims, "float32")];
+    return [tfc.tensor(fillNormal(gen, size(dims)), dims, "float32")];
   },
   inferShapes: (op) => [statelessShape(op)],
 });
@@ -124,35 +110,7 @@ registerOp({
   opDef: FLOAT_SPEC,
   kernel: ([shape, seed], op) => {
     const [dims, base] = prepare(op, shape as tfc.Tensor, seed as tfc.Tensor);
-    const n = size(dims);
-    const out = new Float32Array(n);
-    // Each group of four starts 256 blocks after the previous one, whatever the rejections
-    // consumed: words are taken one at a time, normals kept while |x| < 2.
-    for (let g = 0; g * 4 < n; g++) {
-      const gen = new Philox(base.counter, base.key);
-      gen.skip(g * 256);
-      let block = gen.next();
-      let used = 0;
-      const word = (): number => {
-        if (used === 4) {
-          block = gen.next();
-          used = 0;
-        }
-        return block[used++] as number;
-      };
-      let k = 0;
-      while (k < 4 && g * 4 + k < n) {
-        const x0 = word();
-        const x1 = word();
-        for (const f of boxMullerFloat(x0, x1)) {
-          if (Math.abs(f) < 2 && k < 4) {
-            if (g * 4 + k < n) out[g * 4 + k] = f;
-            k++;
-          }
-        }
-      }
-    }
-    return [tfc.tensor(out, dims, "float32")];
+    return [tfc.tensor(fillTruncatedNormal(base, size(dims)), dims, "float32")];
   },
   inferShapes: (op) => [statelessShape(op)],
 });
@@ -170,24 +128,7 @@ registerOp({
     const max = readInts(hi)[0] as number;
     const n = size(dims);
     if (n > 0 && min >= max) failAt(op, `Need minval < maxval: ${min} >= ${max}`);
-    const out = new Int32Array(n);
-    const range = max - min;
-    if ((op.attrs.dtype as DType) === "int64") {
-      // Two words per value: the 64-bit draw modulo the range.
-      const r = BigInt(range);
-      for (let i = 0; i < n; i += 2) {
-        const b = gen.next();
-        for (let j = 0; j < 2 && i + j < n; j++) {
-          const bits = (BigInt(b[2 * j] as number) << 32n) | BigInt(b[2 * j + 1] as number);
-          out[i + j] = min + Number(bits % r);
-        }
-      }
-    } else {
-      for (let i = 0; i < n; i += 4) {
-        const b = gen.next();
-        for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = min + ((b[j] as number) % range);
-      }
-    }
+    const out = fillUniformInt(gen, n, min, max, (op.attrs.dtype as DType) === "int64");
     return [tfc.tensor(out, dims, runtimeDType(op.attrs.dtype as DType) as "int32")];
   },
   inferShapes: (op) => [statelessShape(op)],
