@@ -110,19 +110,6 @@ export function uint32ToFloat(x: number): number {
   return (f32[0] as number) - 1;
 }
 
-/**
- * `BoxMullerFloat`: two standard normals from two words (the sine one first), in float32 arithmetic as TF's
- * kernel computes them.
- */
-export function boxMullerFloat(x0: number, x1: number): [number, number] {
-  const epsilon = Math.fround(1e-7);
-  let u1 = uint32ToFloat(x0);
-  if (u1 < epsilon) u1 = epsilon;
-  const v1 = Math.fround(2 * Math.PI * uint32ToFloat(x1));
-  const u2 = Math.fround(Math.sqrt(Math.fround(-2 * Math.fround(Math.log(u1)))));
-  return [Math.fround(Math.fround(Math.sin(v1)) * u2), Math.fround(Math.fround(Math.cos(v1)) * u2)];
-}
-
 const f64 = new Float64Array(1);
 const u32x2 = new Uint32Array(f64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;

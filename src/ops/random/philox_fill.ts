@@ -1,6 +1,6 @@
 import type { Operation } from "../../graph/operation.js";
 import type { KernelRuntime } from "../registry.js";
-import { Philox, statefulGenerator } from "./philox.js";
+import { Philox, statefulGenerator, uint32ToFloat } from "./philox.js";
 
 /*
  * How TF's CPU kernels fill an output from a Philox stream (`FillPhiloxRandom` over the
@@ -28,16 +28,13 @@ export function fillUniform(gen: Philox, n: number): Float32Array {
 }
 
 const EPSILON = Math.fround(1e-7);
-const bits = new Uint32Array(1);
-const asFloat = new Float32Array(bits.buffer);
 
 /** `BoxMullerFloat` of two words into `out[i]` (the sine one) and `out[i + 1]` if there. */
 function boxMullerInto(x0: number, x1: number, out: Float32Array, i: number): void {
-  bits[0] = 0x3f800000 | (x0 & 0x7fffff);
-  let u1 = (asFloat[0] as number) - 1;
+  let u1 = uint32ToFloat(x0);
   if (u1 < EPSILON) u1 = EPSILON;
-  bits[0] = 0x3f800000 | (x1 & 0x7fffff);
-  const v1 = Math.fround(2 * Math.PI * ((asFloat[0] as number) - 1));
+  // 2π is a double in TF's float code too: one rounding, of the product.
+  const v1 = Math.fround(2 * Math.PI * uint32ToFloat(x1));
   const u2 = Math.fround(Math.sqrt(Math.fround(-2 * Math.fround(Math.log(u1)))));
   out[i] = Math.fround(Math.sin(v1)) * u2;
   if (i + 1 < out.length) out[i + 1] = Math.fround(Math.cos(v1)) * u2;
