@@ -94,12 +94,13 @@ function need(): TensorHooks {
 export class Tensor implements TensorConvertible {
   /** The operation that produces this tensor. */
   readonly op: Operation;
-  /** Which output of `op` this is. */
-  readonly valueIndex: number;
+  /**
+   * {@link valueIndex} and {@link isRef} in one small integer (index × 2 + ref): a field
+   * less for every tensor a graph keeps.
+   */
+  private readonly _indexAndRef: number;
   /** The element type (the base type; see `isRef`). */
   readonly dtype: DType;
-  /** Whether this is a reference to a variable's storage (TensorFlow's `float32_ref`). */
-  readonly isRef: boolean;
   private _shape: TensorShape;
   private _name: string | null = null;
   /** The consumers: one kept as itself (a constant's, a read's), else an array. */
@@ -107,10 +108,19 @@ export class Tensor implements TensorConvertible {
 
   constructor(op: Operation, valueIndex: number, dtype: DType, shape: TensorShape, isRef = false) {
     this.op = op;
-    this.valueIndex = valueIndex;
+    this._indexAndRef = valueIndex * 2 + (isRef ? 1 : 0);
     this.dtype = dtype;
     this._shape = shape;
-    this.isRef = isRef;
+  }
+
+  /** Which output of `op` this is. */
+  get valueIndex(): number {
+    return this._indexAndRef >> 1;
+  }
+
+  /** Whether this is a reference to a variable's storage (TensorFlow's `float32_ref`). */
+  get isRef(): boolean {
+    return (this._indexAndRef & 1) === 1;
   }
 
   /** Operations that take this tensor as an input, in creation order. */

@@ -777,7 +777,8 @@ function buildVariable(graph: Graph, init: VariableInit): BuiltVariable {
       const savedAttrs = graph.enterAttrScope({ _class: cls });
       try {
         value = valueOfInitializer(graph, initialValue, dtype);
-        ref = variableOp(graph, scope, varShapeOf(init, value), value.dtype, init.definedAt);
+        const shape = varShapeOf(init, value);
+        ref = variableOp(graph, scope, shape, value.dtype, init.definedAt, cls);
       } finally {
         graph.exitAttrScope(savedAttrs);
       }
