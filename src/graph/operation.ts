@@ -31,16 +31,19 @@ class OpExtra {
   buildData: Readonly<Record<string, unknown>>;
   controlFlowContext: ControlFlowContext | null;
   device: string;
+  readonly definedAt: Error | null;
 
   constructor(
     controlInputs: Operation[],
     buildData: Readonly<Record<string, unknown>>,
     controlFlowContext: ControlFlowContext | null,
+    definedAt: Error | null,
   ) {
     this.controlInputs = controlInputs;
     this.buildData = buildData;
     this.controlFlowContext = controlFlowContext;
     this.device = "";
+    this.definedAt = definedAt;
   }
 }
 
@@ -75,13 +78,13 @@ export class Operation {
   readonly attrs: Readonly<Record<string, AttrValue>>;
   /** Creation order within the graph (TensorFlow's `_id`). */
   readonly id: number;
-  /** Where the op was built, for "Originally defined at:" messages; formatted lazily. */
-  readonly definedAt: Error | null;
   /**
-   * Control inputs, build data, control flow context and device, or `null` while all four
-   * are at their defaults, as for most ops (a variable's): one field kept per op, not four.
+   * Control inputs, build data, control flow context, device and {@link definedAt}; while
+   * the first four are at their defaults, as for most ops (a variable's), only `definedAt`
+   * (`null` for most ops, the captured stack of a variable's `VariableV2`): one field kept
+   * per op, not five.
    */
-  private _extra: OpExtra | null;
+  private _extra: OpExtra | Error | null;
   constructor(
     graph: Graph,
     id: number,
@@ -100,16 +103,22 @@ export class Operation {
     this.type = type;
     this.inputs = inputs;
     this.attrs = attrs;
-    this.definedAt = definedAt;
     this._extra =
       controlInputs.length === 0 && buildData === NO_BUILD_DATA && controlFlowContext === null
-        ? null
-        : new OpExtra(controlInputs, buildData, controlFlowContext);
+        ? definedAt
+        : new OpExtra(controlInputs, buildData, controlFlowContext, definedAt);
+  }
+
+  /** Where the op was built, for "Originally defined at:" messages; formatted lazily. */
+  get definedAt(): Error | null {
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.definedAt : extra;
   }
 
   /** Operations that must run before this one (the graph adds to them, see `_addControlInput`). */
   get controlInputs(): Operation[] {
-    return this._extra?.controlInputs ?? NO_CONTROL_INPUTS;
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.controlInputs : NO_CONTROL_INPUTS;
   }
 
   /**
@@ -117,12 +126,17 @@ export class Operation {
    * seed's presence, …): scopeflow's own, never part of the exported node.
    */
   get buildData(): Readonly<Record<string, unknown>> {
-    return this._extra?.buildData ?? NO_BUILD_DATA;
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.buildData : NO_BUILD_DATA;
   }
 
   /** The op's own fields beyond the commonest defaults, made on first need. */
   private extra(): OpExtra {
-    return (this._extra ??= new OpExtra(NO_CONTROL_INPUTS, NO_BUILD_DATA, null));
+    const extra = this._extra;
+    if (extra instanceof OpExtra) return extra;
+    const made = new OpExtra(NO_CONTROL_INPUTS, NO_BUILD_DATA, null, extra);
+    this._extra = made;
+    return made;
   }
 
   /**
@@ -158,7 +172,8 @@ export class Operation {
 
   /** The loop or branch the op runs in (`op._control_flow_context`), or `null` for once per run. */
   get controlFlowContext(): ControlFlowContext | null {
-    return this._extra?.controlFlowContext ?? null;
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.controlFlowContext : null;
   }
 
   /**
@@ -185,12 +200,13 @@ export class Operation {
    * ```
    */
   get device(): string {
-    return this._extra?.device ?? "";
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.device : "";
   }
 
   /** Sets the requested device while the graph builds the op (`_set_device_from_string`). */
   _setDevice(device: string): void {
-    if (device === "" && this._extra === null) return;
+    if (device === "" && !(this._extra instanceof OpExtra)) return;
     this.extra().device = device;
   }
 
