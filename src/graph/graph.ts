@@ -10,7 +10,7 @@ import type { DType } from "./dtypes.js";
 import { flat, nameFromScopeName } from "./names.js";
 import { NameCounts, NameNode } from "./name_counts.js";
 import { isNullMerge, mergeDevice, type DeviceSpecParts } from "./device.js";
-import { Operation, type AttrValue } from "./operation.js";
+import { NO_BUILD_DATA, NO_CONTROL_INPUTS, Operation, type AttrValue } from "./operation.js";
 import { pyRepr, pyTypeName } from "./pyformat.js";
 import { Tensor } from "./tensor.js";
 import {
@@ -180,23 +180,27 @@ type UndoEntry = (() => void) | Operation | unknown[] | NameNode | string | numb
 /** Attrs starting with `_` that TensorFlow itself sets, which stay attrs. */
 const TF_PRIVATE_ATTRS: ReadonlySet<string> = new Set(["_class"]);
 
-/** The build data of the many ops whose builders leave none (never written: read-only). */
-const NO_BUILD_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
-
 /** The attr scope outside any `attrScope`. */
 const NO_SCOPED_ATTRS: Readonly<Record<string, AttrValue>> = Object.freeze({});
-
-/**
- * The control inputs of every op created without any (most ops): one frozen array, which
- * `_addControlInput` replaces by the op's own on adding the first.
- */
-const NO_CONTROL_INPUTS: Operation[] = Object.freeze([]) as unknown as Operation[];
 
 /** The inputs of every op without any (sources: constants, variables, placeholders). */
 const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
 
 /** The device stack inside `device(null)` outside any other device scope. */
 const NULL_DEVICE_ONLY: readonly DeviceScope[] = Object.freeze([null]);
+
+/**
+ * Whether `attrs` has every attr of the attr scope `scoped` already (its own value wins):
+ * the scope adds nothing to it.
+ */
+function hasScopedAttrs(
+  attrs: Readonly<Record<string, AttrValue>>,
+  scoped: Readonly<Record<string, AttrValue>>,
+): boolean {
+  if (scoped === NO_SCOPED_ATTRS) return true;
+  for (const k in scoped) if (!(k in attrs)) return false;
+  return true;
+}
 
 /** The build data {@link splitAttrs} found last (a second result without an array). */
 let splitData: Readonly<Record<string, unknown>> = NO_BUILD_DATA;
@@ -433,8 +437,8 @@ export class Graph {
     if (
       spec.attrsOwned === true &&
       spec.attrs !== undefined &&
-      this.attrScopeMap === NO_SCOPED_ATTRS &&
-      colocateWith.length === 0
+      colocateWith.length === 0 &&
+      hasScopedAttrs(spec.attrs, this.attrScopeMap)
     ) {
       attrs = spec.attrs as Record<string, AttrValue>;
     } else {
@@ -528,13 +532,11 @@ export class Graph {
   /** Adds a control input to an existing op (`op._add_control_input`). */
   _addControlInput(op: Operation, c: Operation): void {
     if (op.controlInputs.includes(c)) return;
-    if (op.controlInputs === NO_CONTROL_INPUTS) {
-      (op as { controlInputs: Operation[] }).controlInputs = [];
-    }
-    op.controlInputs.push(c);
+    const own = op._ownControlInputs();
+    own.push(c);
     this.onUndo(() => {
-      const at = op.controlInputs.lastIndexOf(c);
-      if (at >= 0) op.controlInputs.splice(at, 1);
+      const at = own.lastIndexOf(c);
+      if (at >= 0) own.splice(at, 1);
     });
   }
 

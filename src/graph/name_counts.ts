@@ -7,9 +7,9 @@ import { flat } from "./names.js";
 export type NameEntry = number | NameNode;
 
 /**
- * Up to this many names under one node are kept in a flat array of key/entry pairs, past
- * it in a `Map`. Most nodes hold one to four (a variable's `initializer`, `assign`, `read`):
- * a `Map` with its table takes 190 bytes for them, the array 40 to 80.
+ * Up to this many names under one node are kept in the node and a flat array of key/entry
+ * pairs, past it in a `Map`. Most nodes hold one to four (a variable's `initializer`,
+ * `assign`, `read`): a `Map` with its table takes 190 bytes for them, the array 40 to 80.
  */
 const FEW_NAMES = 8;
 
@@ -18,67 +18,135 @@ export class NameNode {
   /** The name's own use count; 0 when only names under it were used. */
   count: number;
   /**
-   * The names under it: `[key, entry, key, entry, …]` while there are at most
-   * {@link FEW_NAMES}, replaced by a copy one pair longer on each new one (an array that
-   * grows by `push` reserves room for 17 more); a map beyond.
+   * The first three names under it (`null`: a free slot) and their entries, in the node
+   * itself: most nodes hold one to three, and an array for them would be two objects more
+   * (the array and its store) for every collection to trace, two for each variable.
    */
-  names: (string | NameEntry)[] | Map<string, NameEntry>;
+  k0: string | null;
+  e0: NameEntry;
+  k1: string | null;
+  e1: NameEntry;
+  k2: string | null;
+  e2: NameEntry;
+  /**
+   * The names past those three: `[key, entry, key, entry, …]` while there are at most
+   * {@link FEW_NAMES} in all, replaced by a copy one pair longer on each new one (an array
+   * that grows by `push` reserves room for 17 more); beyond, a map of all the names, the
+   * three slots emptied.
+   */
+  more: (string | NameEntry)[] | Map<string, NameEntry> | null;
 
   constructor(count: number) {
     this.count = count;
-    this.names = NO_NAMES;
+    this.k0 = null;
+    this.e0 = 0;
+    this.k1 = null;
+    this.e1 = 0;
+    this.k2 = null;
+    this.e2 = 0;
+    this.more = null;
   }
 }
 
-const NO_NAMES: (string | NameEntry)[] = Object.freeze([]) as unknown as (string | NameEntry)[];
-
 /** The entry of `key` in `node`, `undefined` if none. */
 function entryOf(node: NameNode, key: string): NameEntry | undefined {
-  const names = node.names;
-  if (names instanceof Map) return names.get(key);
-  for (let i = 0; i < names.length; i += 2) {
-    if (names[i] === key) return names[i + 1] as NameEntry;
+  const more = node.more;
+  if (more instanceof Map) return more.get(key);
+  if (node.k0 === key) return node.e0;
+  if (node.k1 === key) return node.e1;
+  if (node.k2 === key) return node.e2;
+  if (more === null) return undefined;
+  for (let i = 0; i < more.length; i += 2) {
+    if (more[i] === key) return more[i + 1] as NameEntry;
   }
   return undefined;
 }
 
 /** Sets the entry of `key` (new keys are flattened: see {@link flat}). */
 function setEntry(node: NameNode, key: string, entry: NameEntry): void {
-  const names = node.names;
-  if (names instanceof Map) {
-    names.set(names.has(key) ? key : flat(key), entry);
+  const more = node.more;
+  if (more instanceof Map) {
+    more.set(more.has(key) ? key : flat(key), entry);
     return;
   }
-  const n = names.length;
+  if (node.k0 === key) {
+    node.e0 = entry;
+    return;
+  }
+  if (node.k1 === key) {
+    node.e1 = entry;
+    return;
+  }
+  if (node.k2 === key) {
+    node.e2 = entry;
+    return;
+  }
+  const n = more === null ? 0 : more.length;
   for (let i = 0; i < n; i += 2) {
-    if (names[i] === key) {
-      names[i + 1] = entry;
+    if ((more as (string | NameEntry)[])[i] === key) {
+      (more as (string | NameEntry)[])[i + 1] = entry;
       return;
     }
   }
-  if (n >= 2 * FEW_NAMES) {
+  if (node.k0 === null) {
+    node.k0 = flat(key);
+    node.e0 = entry;
+    return;
+  }
+  if (node.k1 === null) {
+    node.k1 = flat(key);
+    node.e1 = entry;
+    return;
+  }
+  if (node.k2 === null) {
+    node.k2 = flat(key);
+    node.e2 = entry;
+    return;
+  }
+  if (3 + n / 2 >= FEW_NAMES) {
     const map = new Map<string, NameEntry>();
-    for (let i = 0; i < n; i += 2) map.set(names[i] as string, names[i + 1] as NameEntry);
+    map.set(node.k0, node.e0);
+    map.set(node.k1, node.e1);
+    map.set(node.k2, node.e2);
+    for (let i = 0; i < n; i += 2) {
+      const names = more as (string | NameEntry)[];
+      map.set(names[i] as string, names[i + 1] as NameEntry);
+    }
     map.set(flat(key), entry);
-    node.names = map;
+    node.k0 = node.k1 = node.k2 = null;
+    node.e0 = node.e1 = node.e2 = 0;
+    node.more = map;
     return;
   }
   const longer = new Array<string | NameEntry>(n + 2);
-  for (let i = 0; i < n; i++) longer[i] = names[i] as string | NameEntry;
+  for (let i = 0; i < n; i++) longer[i] = (more as (string | NameEntry)[])[i] as string | NameEntry;
   longer[n] = flat(key);
   longer[n + 1] = entry;
-  node.names = longer;
+  node.more = longer;
 }
 
 /** Removes `key` (a rollback of the name that added it). */
 function deleteEntry(node: NameNode, key: string): void {
-  const names = node.names;
-  if (names instanceof Map) {
-    names.delete(key);
+  const more = node.more;
+  if (more instanceof Map) {
+    more.delete(key);
     return;
   }
-  const at = names.indexOf(key);
-  if (at >= 0 && at % 2 === 0) node.names = [...names.slice(0, at), ...names.slice(at + 2)];
+  if (node.k0 === key) {
+    node.k0 = null;
+    node.e0 = 0;
+  } else if (node.k1 === key) {
+    node.k1 = null;
+    node.e1 = 0;
+  } else if (node.k2 === key) {
+    node.k2 = null;
+    node.e2 = 0;
+  } else if (more !== null) {
+    const at = more.indexOf(key);
+    if (at >= 0 && at % 2 === 0) {
+      node.more = more.length === 2 ? null : [...more.slice(0, at), ...more.slice(at + 2)];
+    }
+  }
 }
 
 /**

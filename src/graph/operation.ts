@@ -16,6 +16,37 @@ export function installOperationRunHook(hook: OperationRunHook): void {
 /** An attribute value of an operation (TensorFlow's `AttrValue`), opaque to `graph/`. */
 export type AttrValue = unknown;
 
+/** The build data of the many ops whose builders leave none (never written: read-only). */
+export const NO_BUILD_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * The control inputs of every op created without any (most ops): one frozen array, which
+ * the graph's `_addControlInput` replaces by the op's own on adding the first.
+ */
+export const NO_CONTROL_INPUTS: Operation[] = Object.freeze([]) as unknown as Operation[];
+
+/** The fields of an {@link Operation} that most ops leave at their defaults. */
+class OpExtra {
+  controlInputs: Operation[];
+  buildData: Readonly<Record<string, unknown>>;
+  controlFlowContext: ControlFlowContext | null;
+  device: string;
+  readonly definedAt: Error | null;
+
+  constructor(
+    controlInputs: Operation[],
+    buildData: Readonly<Record<string, unknown>>,
+    controlFlowContext: ControlFlowContext | null,
+    definedAt: Error | null,
+  ) {
+    this.controlInputs = controlInputs;
+    this.buildData = buildData;
+    this.controlFlowContext = controlFlowContext;
+    this.device = "";
+    this.definedAt = definedAt;
+  }
+}
+
 /**
  * A node of the graph: TensorFlow's `tf.Operation`. Created by op-building functions,
  * never directly; immutable once created (except `_addControlInput`, as in TensorFlow).
@@ -43,22 +74,17 @@ export class Operation {
    * an array and its store less for each op to keep.
    */
   private _outputs: Tensor[] | Tensor | null = null;
-  /** Operations that must run before this one. */
-  readonly controlInputs: Operation[];
   /** Attributes (`transpose_a`, `dtype`, a constant's value, …): TensorFlow's, as exported. */
   readonly attrs: Readonly<Record<string, AttrValue>>;
-  /**
-   * What the op's builder worked out for its kernel (an axis read from a constant input, a
-   * seed's presence, …): scopeflow's own, never part of the exported node.
-   */
-  readonly buildData: Readonly<Record<string, unknown>>;
   /** Creation order within the graph (TensorFlow's `_id`). */
   readonly id: number;
-  /** Where the op was built, for "Originally defined at:" messages; formatted lazily. */
-  readonly definedAt: Error | null;
-  private _controlFlowContext: ControlFlowContext | null;
-  private _device = "";
-
+  /**
+   * Control inputs, build data, control flow context, device and {@link definedAt}; while
+   * the first four are at their defaults, as for most ops (a variable's), only `definedAt`
+   * (`null` for most ops, the captured stack of a variable's `VariableV2`): one field kept
+   * per op, not five.
+   */
+  private _extra: OpExtra | Error | null;
   constructor(
     graph: Graph,
     id: number,
@@ -69,18 +95,58 @@ export class Operation {
     attrs: Readonly<Record<string, AttrValue>>,
     definedAt: Error | null,
     controlFlowContext: ControlFlowContext | null = null,
-    buildData: Readonly<Record<string, unknown>> = {},
+    buildData: Readonly<Record<string, unknown>> = NO_BUILD_DATA,
   ) {
     this.graph = graph;
     this.id = id;
     this.name = name;
     this.type = type;
     this.inputs = inputs;
-    this.controlInputs = controlInputs;
     this.attrs = attrs;
-    this.buildData = buildData;
-    this.definedAt = definedAt;
-    this._controlFlowContext = controlFlowContext;
+    this._extra =
+      controlInputs.length === 0 && buildData === NO_BUILD_DATA && controlFlowContext === null
+        ? definedAt
+        : new OpExtra(controlInputs, buildData, controlFlowContext, definedAt);
+  }
+
+  /** Where the op was built, for "Originally defined at:" messages; formatted lazily. */
+  get definedAt(): Error | null {
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.definedAt : extra;
+  }
+
+  /** Operations that must run before this one (the graph adds to them, see `_addControlInput`). */
+  get controlInputs(): Operation[] {
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.controlInputs : NO_CONTROL_INPUTS;
+  }
+
+  /**
+   * What the op's builder worked out for its kernel (an axis read from a constant input, a
+   * seed's presence, …): scopeflow's own, never part of the exported node.
+   */
+  get buildData(): Readonly<Record<string, unknown>> {
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.buildData : NO_BUILD_DATA;
+  }
+
+  /** The op's own fields beyond the commonest defaults, made on first need. */
+  private extra(): OpExtra {
+    const extra = this._extra;
+    if (extra instanceof OpExtra) return extra;
+    const made = new OpExtra(NO_CONTROL_INPUTS, NO_BUILD_DATA, null, extra);
+    this._extra = made;
+    return made;
+  }
+
+  /**
+   * The op's control inputs as an array of its own, to add to (the graph's
+   * `_addControlInput`): an op created without any shares one frozen empty array.
+   */
+  _ownControlInputs(): Operation[] {
+    const extra = this.extra();
+    if (extra.controlInputs === NO_CONTROL_INPUTS) extra.controlInputs = [];
+    return extra.controlInputs;
   }
 
   /** Outputs, in order. */
@@ -106,7 +172,8 @@ export class Operation {
 
   /** The loop or branch the op runs in (`op._control_flow_context`), or `null` for once per run. */
   get controlFlowContext(): ControlFlowContext | null {
-    return this._controlFlowContext;
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.controlFlowContext : null;
   }
 
   /**
@@ -114,10 +181,11 @@ export class Operation {
    * meta graph's `while_context`/`cond_context` collections (undone with a failed import).
    */
   _setControlFlowContext(ctx: ControlFlowContext | null): void {
-    const old = this._controlFlowContext;
-    this._controlFlowContext = ctx;
+    const extra = this.extra();
+    const old = extra.controlFlowContext;
+    extra.controlFlowContext = ctx;
     this.graph.onUndo(() => {
-      this._controlFlowContext = old;
+      extra.controlFlowContext = old;
     });
   }
 
@@ -132,12 +200,14 @@ export class Operation {
    * ```
    */
   get device(): string {
-    return this._device;
+    const extra = this._extra;
+    return extra instanceof OpExtra ? extra.device : "";
   }
 
   /** Sets the requested device while the graph builds the op (`_set_device_from_string`). */
   _setDevice(device: string): void {
-    this._device = device;
+    if (device === "" && !(this._extra instanceof OpExtra)) return;
+    this.extra().device = device;
   }
 
   /**

@@ -80,6 +80,40 @@ function need(): TensorHooks {
 }
 
 /**
+ * The dtypes by their code in a tensor's bits: scopeflow's, then any other name a tensor
+ * was made with (a graph's types are few), in the order first met.
+ */
+const DTYPE_OF_CODE: string[] = [
+  "float32",
+  "int32",
+  "int64",
+  "bool",
+  "string",
+  "variant",
+  "resource",
+];
+
+/** The code of `dtype` in {@link DTYPE_OF_CODE}, added there when new. */
+function dtypeCode(dtype: string): number {
+  switch (dtype) {
+    case "float32":
+      return 0;
+    case "int32":
+      return 1;
+    case "int64":
+      return 2;
+    case "bool":
+      return 3;
+  }
+  let code = DTYPE_OF_CODE.indexOf(dtype);
+  if (code < 0) {
+    if (DTYPE_OF_CODE.length === 32) throw new Error(`Too many dtypes: cannot add ${dtype}.`);
+    code = DTYPE_OF_CODE.push(dtype) - 1;
+  }
+  return code;
+}
+
+/**
  * A symbolic handle to one output of an `Operation`: TensorFlow's graph-mode `tf.Tensor`.
  * Holds no value; a `Session` computes one.
  *
@@ -94,12 +128,12 @@ function need(): TensorHooks {
 export class Tensor implements TensorConvertible {
   /** The operation that produces this tensor. */
   readonly op: Operation;
-  /** Which output of `op` this is. */
-  readonly valueIndex: number;
-  /** The element type (the base type; see `isRef`). */
-  readonly dtype: DType;
-  /** Whether this is a reference to a variable's storage (TensorFlow's `float32_ref`). */
-  readonly isRef: boolean;
+  /**
+   * {@link valueIndex}, {@link dtype} (its code, see {@link dtypeCode}) and {@link isRef} in
+   * one small integer (index × 64 + code × 2 + ref): two fields less for every tensor a
+   * graph keeps.
+   */
+  private readonly _bits: number;
   private _shape: TensorShape;
   private _name: string | null = null;
   /** The consumers: one kept as itself (a constant's, a read's), else an array. */
@@ -107,10 +141,23 @@ export class Tensor implements TensorConvertible {
 
   constructor(op: Operation, valueIndex: number, dtype: DType, shape: TensorShape, isRef = false) {
     this.op = op;
-    this.valueIndex = valueIndex;
-    this.dtype = dtype;
+    this._bits = valueIndex * 64 + dtypeCode(dtype) * 2 + (isRef ? 1 : 0);
     this._shape = shape;
-    this.isRef = isRef;
+  }
+
+  /** Which output of `op` this is. */
+  get valueIndex(): number {
+    return this._bits >> 6;
+  }
+
+  /** The element type (the base type; see `isRef`). */
+  get dtype(): DType {
+    return DTYPE_OF_CODE[(this._bits >> 1) & 31] as DType;
+  }
+
+  /** Whether this is a reference to a variable's storage (TensorFlow's `float32_ref`). */
+  get isRef(): boolean {
+    return (this._bits & 1) === 1;
   }
 
   /** Operations that take this tensor as an input, in creation order. */

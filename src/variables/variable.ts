@@ -236,7 +236,10 @@ export function replaceInitializer(
  */
 export class Variable implements TensorConvertible {
   /** The `VariableV2` op (a resource variable's: its `VarHandleOp`). */
-  readonly op: Operation;
+  get op(): Operation {
+    // The ref tensor's op, not a field of its own: one less for every variable kept.
+    return this.ref.op;
+  }
   /** The value read for ops that use the variable (`<name>/read:0`). */
   readonly snapshot: Tensor;
   /** The `Assign` op that sets the initial value. */
@@ -268,7 +271,6 @@ export class Variable implements TensorConvertible {
       // `_init_from_proto`: wraps ops already in the default graph (an imported meta
       // graph's), adding nothing to the graph or to any collection.
       const found = fromVariableDef(getDefaultGraph(), init.variableDef, init.importScope);
-      this.op = found.ref.op;
       this.ref = found.ref;
       this._initializer = found.initializer;
       this._initialValue = found.initialValue;
@@ -285,7 +287,6 @@ export class Variable implements TensorConvertible {
         init.useResource === true
           ? graph.initScope(() => buildResourceVariable(graph, init))
           : buildVariable(graph, init);
-      this.op = built.ref.op;
       this.ref = built.ref;
       this._initializer = built.initializer;
       this._initialValue = built.initialValue;
@@ -777,7 +778,8 @@ function buildVariable(graph: Graph, init: VariableInit): BuiltVariable {
       const savedAttrs = graph.enterAttrScope({ _class: cls });
       try {
         value = valueOfInitializer(graph, initialValue, dtype);
-        ref = variableOp(graph, scope, varShapeOf(init, value), value.dtype, init.definedAt);
+        const shape = varShapeOf(init, value);
+        ref = variableOp(graph, scope, shape, value.dtype, init.definedAt, cls);
       } finally {
         graph.exitAttrScope(savedAttrs);
       }

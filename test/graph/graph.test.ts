@@ -496,6 +496,32 @@ describe("savepoints", () => {
     expect(tf.constant(1, { name: "b" }).op.name).toBe("b");
   });
 
+  test("names rolled back anywhere among a scope's many are free again", () => {
+    // The first names under a scope are kept in the scope's node, a few more in an array,
+    // past eight in a map: a rollback at each stage frees exactly its own names.
+    const made = (n: number, prefix: string) =>
+      Array.from({ length: n }, (_, i) => tf.constant(1, { name: `s/${prefix}${i}` }).op.name);
+    for (const [before, during] of [
+      [0, 2],
+      [2, 3],
+      [4, 3],
+      [7, 4],
+      [10, 2],
+    ] as const) {
+      tf.resetDefaultGraph();
+      const graph = tf.getDefaultGraph();
+      expect(made(before, "a")).toEqual(Array.from({ length: before }, (_, i) => `s/a${i}`));
+      expect(() =>
+        graph.atomically(() => {
+          made(during, "b");
+          throw new Error("x");
+        }),
+      ).toThrow("x");
+      expect(made(during, "b")).toEqual(Array.from({ length: during }, (_, i) => `s/b${i}`));
+      expect(made(before, "A")).toEqual(Array.from({ length: before }, (_, i) => `s/A${i}_1`));
+    }
+  });
+
   test("the ids and consumers of rolled-back ops are undone", () => {
     const g = tf.getDefaultGraph();
     const a = tf.constant(1, { name: "a" });

@@ -153,13 +153,19 @@ registerOp({
   ],
 });
 
-/** Adds a `VariableV2` op: storage whose value lives in each session. */
+/**
+ * Adds a `VariableV2` op: storage whose value lives in each session. `cls` is the `_class`
+ * the attr scope it is built in gives it (a variable with an initializer function), put in
+ * its attrs here: the graph then keeps this object, sized for the five, instead of a copy
+ * that the scope's attr overflows.
+ */
 export function variableOp(
   graph: Graph,
   scope: string,
   shape: TensorShape,
   dtype: DType,
   definedAt: Error | null,
+  cls: readonly string[] | null = null,
 ): Tensor {
   // Inside its own name scope `scope`, the variable is named as the scope is (the name
   // stack, kept as is: a slice of `scope` would hold both strings).
@@ -171,7 +177,10 @@ export function variableOp(
       nameIsUnique: named,
       inputs: [],
       outputs: [{ dtype, shape, isRef: true }],
-      attrs: { shape, dtype, container: "", shared_name: "" },
+      attrs:
+        cls === null
+          ? { shape, dtype, container: "", shared_name: "" }
+          : { shape, dtype, container: "", shared_name: "", _class: cls },
       attrsOwned: true,
       definedAt,
     })
