@@ -55,6 +55,10 @@ const TF_NOT_DIFFERENTIABLE = [
   "HSVToRGB",
   // string_ops.py
   "StringJoin",
+  "StringSplit",
+  "StringToHashBucket",
+  "StringToHashBucketFast",
+  "StringToHashBucketStrong",
   // logging_ops.py
   "AudioSummaryV2",
   "HistogramSummary",
