@@ -387,3 +387,4 @@ export {
   toHashBucketStrong as stringToHashBucketStrong,
   toHashBucket as stringToHashBucket,
 } from "./ops/string/string_to_hash_bucket.js";
+export { substr } from "./ops/string/substr.js";

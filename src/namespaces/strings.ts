@@ -10,3 +10,4 @@ export {
   toHashBucketStrong,
   toHashBucket,
 } from "../ops/string/string_to_hash_bucket.js";
+export { substr } from "../ops/string/substr.js";

@@ -109,6 +109,8 @@ const CHANGED_BY_TF_1_15: Record<string, [string, (attrs: readonly string[]) => 
   ],
   PartitionedCall: ["core/ops/functional_ops.cc: config, executor_type", withCallAttrs],
   StatefulPartitionedCall: ["core/ops/functional_ops.cc: config, executor_type", withCallAttrs],
+  // strings: the unit attr (TF 1.13)
+  Substr: ["core/ops/string_ops.cc: unit", (a) => [...a, "unit: {'BYTE', 'UTF8_CHAR'} = 'BYTE'"]],
 };
 
 /** Op types whose inputs or outputs TF changed after 1.11: TF 1.15's whole signature. */
