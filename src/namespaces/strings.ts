@@ -11,3 +11,4 @@ export {
   toHashBucket,
 } from "../ops/string/string_to_hash_bucket.js";
 export { substr } from "../ops/string/substr.js";
+export { asString } from "../ops/string/as_string.js";

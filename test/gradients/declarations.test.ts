@@ -56,6 +56,7 @@ const TF_NOT_DIFFERENTIABLE = [
   // string_ops.py
   "StringJoin",
   "StringSplit",
+  "AsString",
   "StringToHashBucket",
   "StringToHashBucketFast",
   "StringToHashBucketStrong",
