@@ -389,3 +389,5 @@ export {
 } from "./ops/string/string_to_hash_bucket.js";
 export { substr } from "./ops/string/substr.js";
 export { asString } from "./ops/string/as_string.js";
+export { strip as stringStrip, reduceJoin } from "./ops/string/string_ops.js";
+export { regexReplace } from "./ops/string/regex.js";

@@ -12,3 +12,5 @@ export {
 } from "../ops/string/string_to_hash_bucket.js";
 export { substr } from "../ops/string/substr.js";
 export { asString } from "../ops/string/as_string.js";
+export { length, strip, lower, upper, reduceJoin } from "../ops/string/string_ops.js";
+export { regexReplace, regexFullMatch } from "../ops/string/regex.js";

@@ -57,6 +57,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "StringJoin",
   "StringSplit",
   "AsString",
+  "ReduceJoin",
+  "RegexReplace",
   "StringToHashBucket",
   "StringToHashBucketFast",
   "StringToHashBucketStrong",
