@@ -391,3 +391,4 @@ export { substr } from "./ops/string/substr.js";
 export { asString } from "./ops/string/as_string.js";
 export { strip as stringStrip, reduceJoin } from "./ops/string/string_ops.js";
 export { regexReplace } from "./ops/string/regex.js";
+export { encodeBase64, decodeBase64 } from "./ops/string/base64.js";

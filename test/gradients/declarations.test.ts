@@ -59,6 +59,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "AsString",
   "ReduceJoin",
   "RegexReplace",
+  "EncodeBase64",
+  "DecodeBase64",
   "StringToHashBucket",
   "StringToHashBucketFast",
   "StringToHashBucketStrong",
