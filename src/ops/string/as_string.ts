@@ -238,7 +238,7 @@ const AS_STRING_PARAMS = [
  * sess.run(tf.strings.asString([1e-5], { shortest: true })).toArray(); // ==> 1e-05
  * ```
  */
-export const asString = tfFunction("as_string", AS_STRING_PARAMS, (a) =>
+export const asString = tfFunction("asString", AS_STRING_PARAMS, (a) =>
   inOpScope(a.name, "AsString", [a.input], (scope, graph) => {
     const input = convertToTensor(a.input, { name: "input" });
     return makeOp(graph, "AsString", scope, [input], [{ dtype: "string", shape: input.shape }], {

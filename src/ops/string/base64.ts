@@ -138,7 +138,7 @@ const ENCODE_PARAMS = [
  * sess.run(tf.io.encodeBase64(["hello"], true)).toArray(); // ==> aGVsbG8=
  * ```
  */
-export const encodeBase64 = tfFunction("io.encode_base64", ENCODE_PARAMS, (a) =>
+export const encodeBase64 = tfFunction("io.encodeBase64", ENCODE_PARAMS, (a) =>
   base64Op("EncodeBase64", a.input, { pad: a.pad ?? false }, a.name),
 );
 
@@ -156,6 +156,6 @@ const DECODE_PARAMS = [req("input", tensorKind), opt("name", stringKind)] as con
  * sess.run(tf.io.decodeBase64(["aGVsbG8", "aGVsbG8="])).toArray(); // ==> hello,hello
  * ```
  */
-export const decodeBase64 = tfFunction("io.decode_base64", DECODE_PARAMS, (a) =>
+export const decodeBase64 = tfFunction("io.decodeBase64", DECODE_PARAMS, (a) =>
   base64Op("DecodeBase64", a.input, {}, a.name),
 );

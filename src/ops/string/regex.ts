@@ -360,7 +360,7 @@ const REPLACE_PARAMS = [
  * sess.run(tf.strings.regexReplace("John Smith", "(\\w+) (\\w+)", "\\2, \\1")).item(); // ==> Smith, John
  * ```
  */
-export const regexReplace = tfFunction("strings.regex_replace", REPLACE_PARAMS, (a) => {
+export const regexReplace = tfFunction("strings.regexReplace", REPLACE_PARAMS, (a) => {
   const replaceGlobal = a.replaceGlobal ?? true;
   if (typeof a.pattern === "string" && typeof a.rewrite === "string") {
     return regexOp(
@@ -401,7 +401,7 @@ const FULL_MATCH_PARAMS = [
  * sess.run(tf.strings.regexFullMatch(["TF lib", "lib TF"], "TF.*")).toArray(); // ==> true,false
  * ```
  */
-export const regexFullMatch = tfFunction("strings.regex_full_match", FULL_MATCH_PARAMS, (a) => {
+export const regexFullMatch = tfFunction("strings.regexFullMatch", FULL_MATCH_PARAMS, (a) => {
   if (typeof a.pattern === "string") {
     return regexOp(
       "StaticRegexFullMatch",

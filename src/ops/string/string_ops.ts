@@ -326,7 +326,7 @@ const REDUCE_JOIN_PARAMS = [
  * sess.run(tf.strings.reduceJoin(a, [0, 1])).item(); // ==> acbd
  * ```
  */
-export const reduceJoin = tfFunction("strings.reduce_join", REDUCE_JOIN_PARAMS, (a) =>
+export const reduceJoin = tfFunction("strings.reduceJoin", REDUCE_JOIN_PARAMS, (a) =>
   // reduce_join_v2 opens a ReduceJoin scope of its own and names the op inside it.
   inOpScope(undefined, "ReduceJoin", [a.inputs, a.axis], () => {
     const inputs = convertToTensor(a.inputs, { dtype: "string" });

@@ -251,7 +251,7 @@ const STRING_SPLIT_PARAMS = [
  * sess.run(st.denseShape).toArray(); // ==> 2,2
  * ```
  */
-export const stringSplit = tfFunction("string_split", STRING_SPLIT_PARAMS, (a) =>
+export const stringSplit = tfFunction("stringSplit", STRING_SPLIT_PARAMS, (a) =>
   inOpScope(a.name, "StringSplit", [a.source], () => {
     const st = splitOp("StringSplit", a.source, a.sep ?? " ", {
       skip_empty: a.skipEmpty ?? true,

@@ -108,7 +108,7 @@ const FAST_PARAMS = [
  * sess.run(tf.strings.toHashBucketFast(["Hello", "TensorFlow", "2.x"], 3)).toArray(); // ==> 0,2,2
  * ```
  */
-export const toHashBucketFast = tfFunction("strings.to_hash_bucket_fast", FAST_PARAMS, (a) =>
+export const toHashBucketFast = tfFunction("strings.toHashBucketFast", FAST_PARAMS, (a) =>
   bucketOp("StringToHashBucketFast", "input", a.input, { num_buckets: a.numBuckets }, a.name),
 );
 
@@ -131,7 +131,7 @@ const STRONG_PARAMS = [
  * sess.run(tf.strings.toHashBucketStrong(["Hello", "TF"], 3, [1, 2])).toArray(); // ==> 2,0
  * ```
  */
-export const toHashBucketStrong = tfFunction("strings.to_hash_bucket_strong", STRONG_PARAMS, (a) =>
+export const toHashBucketStrong = tfFunction("strings.toHashBucketStrong", STRONG_PARAMS, (a) =>
   bucketOp(
     "StringToHashBucketStrong",
     "input",
@@ -163,11 +163,11 @@ const LEGACY_PARAMS = [
  * sess.run(tf.strings.toHashBucket(["Hello", "TensorFlow", "2.x"], 3)).toArray(); // ==> 2,0,1
  * ```
  */
-export const toHashBucket = tfFunction("strings.to_hash_bucket", LEGACY_PARAMS, (a) =>
+export const toHashBucket = tfFunction("strings.toHashBucket", LEGACY_PARAMS, (a) =>
   bucketOp(
     "StringToHashBucket",
     "string_tensor",
-    requireInput("strings.to_hash_bucket", a.stringTensor),
+    requireInput("strings.toHashBucket", a.stringTensor),
     { num_buckets: a.numBuckets },
     a.name,
   ),

@@ -117,9 +117,9 @@ const TO_NUMBER_PARAMS = [
  * sess.run(tf.strings.toNumber(["7"], tf.int32)).dtype; // ==> int32
  * ```
  */
-export const toNumber = tfFunction("strings.to_number", TO_NUMBER_PARAMS, (a) =>
+export const toNumber = tfFunction("strings.toNumber", TO_NUMBER_PARAMS, (a) =>
   inOpScope(a.name, "StringToNumber", [a.stringTensor], (scope, graph) => {
-    const input = convertToTensor(requireInput("strings.to_number", a.stringTensor), {
+    const input = convertToTensor(requireInput("strings.toNumber", a.stringTensor), {
       name: "string_tensor",
       dtype: "string",
     });
