@@ -379,3 +379,16 @@ export { print, type PrintOptions, type PrintInput } from "./ops/debug/print_v2.
 export type { OutputSink, OutputStream } from "./ops/registry.js";
 // metrics-sparse: tf.sets over dense tensors and SparseTensors.
 export * as sets from "./namespaces/sets.js";
+// strings: TF 1.15's top-level spellings of the string ops.
+export { stringSplit } from "./ops/string/string_split.js";
+export { toNumber as stringToNumber } from "./ops/string/string_to_number.js";
+export {
+  toHashBucketFast as stringToHashBucketFast,
+  toHashBucketStrong as stringToHashBucketStrong,
+  toHashBucket as stringToHashBucket,
+} from "./ops/string/string_to_hash_bucket.js";
+export { substr } from "./ops/string/substr.js";
+export { asString } from "./ops/string/as_string.js";
+export { strip as stringStrip, reduceJoin } from "./ops/string/string_ops.js";
+export { regexReplace } from "./ops/string/regex.js";
+export { encodeBase64, decodeBase64 } from "./ops/string/base64.js";

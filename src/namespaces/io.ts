@@ -33,3 +33,5 @@ export {
   type FeatureSpec,
   type ParsedFeatures,
 } from "../ops/parsing/parse_example.js";
+// strings: base64 (EncodeBase64, DecodeBase64).
+export { encodeBase64, decodeBase64 } from "../ops/string/base64.js";

@@ -55,6 +55,15 @@ const TF_NOT_DIFFERENTIABLE = [
   "HSVToRGB",
   // string_ops.py
   "StringJoin",
+  "StringSplit",
+  "AsString",
+  "ReduceJoin",
+  "RegexReplace",
+  "EncodeBase64",
+  "DecodeBase64",
+  "StringToHashBucket",
+  "StringToHashBucketFast",
+  "StringToHashBucketStrong",
   // logging_ops.py
   "AudioSummaryV2",
   "HistogramSummary",

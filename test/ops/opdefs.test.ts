@@ -35,6 +35,10 @@ const ADDED_BY_TF_1_15: Record<string, string> = {
   PrintV2: "core/ops/logging_ops.cc (TF 1.12; output_stream a string, end: TF 1.14)",
   StringFormat: "core/ops/string_ops.cc (TF 1.12)",
   StatelessRandomUniformInt: "core/ops/stateless_random_ops.cc (TF 1.14)",
+  // strings
+  StaticRegexFullMatch: "core/ops/string_ops.cc (TF 1.12)",
+  StringLower: "core/ops/string_ops.cc (TF 1.14)",
+  StringUpper: "core/ops/string_ops.cc (TF 1.14)",
 };
 
 /** TF 1.11 attr lists → TF 1.15's, for the op types that changed in between. */
@@ -109,6 +113,12 @@ const CHANGED_BY_TF_1_15: Record<string, [string, (attrs: readonly string[]) => 
   ],
   PartitionedCall: ["core/ops/functional_ops.cc: config, executor_type", withCallAttrs],
   StatefulPartitionedCall: ["core/ops/functional_ops.cc: config, executor_type", withCallAttrs],
+  // strings: the unit attr (TF 1.13)
+  StringLength: [
+    "core/ops/string_ops.cc: unit (TF 1.12)",
+    (a) => [...a, "unit: {'BYTE', 'UTF8_CHAR'} = 'BYTE'"],
+  ],
+  Substr: ["core/ops/string_ops.cc: unit", (a) => [...a, "unit: {'BYTE', 'UTF8_CHAR'} = 'BYTE'"]],
 };
 
 /** Op types whose inputs or outputs TF changed after 1.11: TF 1.15's whole signature. */
