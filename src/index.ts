@@ -379,3 +379,7 @@ export { print, type PrintOptions, type PrintInput } from "./ops/debug/print_v2.
 export type { OutputSink, OutputStream } from "./ops/registry.js";
 // metrics-sparse: tf.sets over dense tensors and SparseTensors.
 export * as sets from "./namespaces/sets.js";
+// io-text: TF 1.15's top-level v1 aliases of the tf.io file and text-record ops.
+export { decodeCsv } from "./ops/parsing/decode_csv.js";
+export { decodeRaw } from "./ops/parsing/decode_raw.js";
+export { readFile, writeFile, matchingFiles } from "./io/file_ops.js";

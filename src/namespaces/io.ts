@@ -33,3 +33,6 @@ export {
   type FeatureSpec,
   type ParsedFeatures,
 } from "../ops/parsing/parse_example.js";
+export { decodeCsv } from "../ops/parsing/decode_csv.js";
+export { decodeRaw } from "../ops/parsing/decode_raw.js";
+export { readFile, writeFile, matchingFiles } from "../io/file_ops.js";

@@ -35,6 +35,7 @@ const ADDED_BY_TF_1_15: Record<string, string> = {
   PrintV2: "core/ops/logging_ops.cc (TF 1.12; output_stream a string, end: TF 1.14)",
   StringFormat: "core/ops/string_ops.cc (TF 1.12)",
   StatelessRandomUniformInt: "core/ops/stateless_random_ops.cc (TF 1.14)",
+  FixedLengthRecordDatasetV2: "core/ops/dataset_ops.cc (TF 1.12: compression_type)",
 };
 
 /** TF 1.11 attr lists → TF 1.15's, for the op types that changed in between. */
