@@ -55,6 +55,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "HSVToRGB",
   // string_ops.py
   "StringJoin",
+  // parsing_ops.py
+  "DecodeRaw",
   // logging_ops.py
   "AudioSummaryV2",
   "HistogramSummary",
