@@ -92,7 +92,7 @@ describe("tf.io.matchingFiles", () => {
     const d = join(dir, "data");
     using sess = new tf.Session();
     const match = (p: string | string[]): string[] =>
-      sess.run(tf.io.matchingFiles(p)).toArray() as string[];
+      sess.run(tf.io.matchingFiles(p)).toArray() as unknown as string[];
     expect(match(`${d}/train/part-*.csv`)).toEqual(
       ["part-1.csv", "part-10.csv", "part-2.csv"].map((f) => `${d}/train/${f}`),
     );

@@ -13,7 +13,6 @@ import {
   req,
   stringKind,
   tensorKind,
-  tensorListKind,
   tfFunction,
 } from "../../graph/call_args.js";
 import { narrowInt64 } from "../../graph/int64.js";
@@ -313,12 +312,10 @@ const selectColsKind = kind<readonly number[]>(
   "a list of ints",
   (v) => Array.isArray(v) && v.every((x) => Number.isInteger(x)),
 );
-const defaultsKind = kind<readonly unknown[]>("a list of Tensors or values", (v) =>
-  Array.isArray(v) ? v.every((x) => x !== undefined && x !== null && tensorListItem(x)) : false,
+const defaultsKind = kind<readonly unknown[]>(
+  "a list of Tensors or values",
+  (v) => Array.isArray(v) && v.every((x) => x !== undefined && x !== null && tensorKind.check(x)),
 );
-function tensorListItem(x: unknown): boolean {
-  return tensorKind.check(x) || tensorListKind.check([x]);
-}
 
 /**
  * TF 1.15's v1 `decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True,
