@@ -13,7 +13,7 @@ import { Tensor, type TensorLike } from "../graph/tensor.js";
 import { reshape } from "../ops/array/reshape.js";
 import { convertToTensor } from "../ops/convert.js";
 import { pythonOperator } from "../ops/math/operators.js";
-import { building, datasetFunctionOp, datasetOp, Dataset } from "./dataset.js";
+import { building, datasetFunctionOp, Dataset } from "./dataset.js";
 import { checkOpInputs } from "../ops/input_types.js";
 import { makeOp } from "../ops/op_scope.js";
 import { checkReaderShapes } from "./dataset_ops.js";
@@ -76,12 +76,8 @@ function recordsOf(
     dtype: "int64",
     name: "buffer_size",
   });
-  return datasetOp(
-    graph,
-    "TFRecordDataset",
-    [filenames, compression, buffer],
-    new ComponentSpec("string", TensorShape.scalar()),
-  );
+  // A source op: only its OpDef's inputs, no `output_types` attrs (so its GraphDef exports).
+  return readerOp(graph, "TFRecordDataset", [filenames, compression, buffer]).variantTensor;
 }
 
 function build(args: CallArgs<typeof TFRECORD_DATASET.params>): Dataset {
