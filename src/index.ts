@@ -392,3 +392,7 @@ export { asString } from "./ops/string/as_string.js";
 export { strip as stringStrip, reduceJoin } from "./ops/string/string_ops.js";
 export { regexReplace } from "./ops/string/regex.js";
 export { encodeBase64, decodeBase64 } from "./ops/string/base64.js";
+// io-text: TF 1.15's top-level v1 aliases of the tf.io file and text-record ops.
+export { decodeCsv } from "./ops/parsing/decode_csv.js";
+export { decodeRaw } from "./ops/parsing/decode_raw.js";
+export { readFile, writeFile, matchingFiles } from "./io/file_ops.js";

@@ -17,6 +17,7 @@ import {
   noGradient,
   registerOp,
   type Kernel,
+  type ShapeInferenceOp,
   type KernelRuntime,
   type Stashable,
 } from "../ops/registry.js";
@@ -24,6 +25,9 @@ import type { OpDefSpec } from "../ops/op_def.js";
 import { shareTensor, stringTensorBytes } from "../ops/tfjs_internals.js";
 import { readScalar } from "../ops/tensor_util.js";
 import { TFRecordOptions, tfRecordIterator, type TFRecordCompressionName } from "../io/tfrecord.js";
+import { fixedLengthRecords, textLines } from "../io/files.js";
+import { ShapeInference } from "../ops/shape_utils.js";
+import { TensorShape as TensorShapeClass } from "../graph/tensor_shape.js";
 
 /*
  * The run-time side of tf.data. A dataset op's output (a `variant`) is carried by an int32
@@ -1251,6 +1255,185 @@ registerDatasetOp(
   },
 );
 
+/** A scalar argument of a reader op (`ParseScalarArgument`): TF's error when it is not one. */
+function scalarArgument(
+  inputs: readonly tfc.Tensor[],
+  i: number,
+  name: string,
+  op: Operation,
+): tfc.Tensor {
+  const t = inputs[i] as tfc.Tensor;
+  if (t.rank !== 0) {
+    throw new InvalidArgumentError(`${name} must be a scalar\n\t [[{{node ${op.name}}}]]`, op.name);
+  }
+  return t;
+}
+
+/** A reader op's file names (a scalar or a vector) and compression type, checked as TF does. */
+function readerFiles(inputs: readonly tfc.Tensor[], op: Operation): string[] {
+  const names = inputs[0] as tfc.Tensor;
+  if (names.rank > 1) {
+    throw new InvalidArgumentError(
+      `\`filenames\` must be a scalar or a vector.\n\t [[{{node ${op.name}}}]]`,
+      op.name,
+    );
+  }
+  const decoder = new TextDecoder();
+  return stringTensorBytes(names).map((b) => decoder.decode(b));
+}
+
+function readerCompression(t: tfc.Tensor, op: Operation): ReaderCompression {
+  const kind = new TextDecoder().decode(stringTensorBytes(t)[0]);
+  if (kind !== "" && kind !== "ZLIB" && kind !== "GZIP") {
+    throw new InvalidArgumentError(
+      `Unsupported compression_type.\n\t [[{{node ${op.name}}}]]`,
+      op.name,
+    );
+  }
+  return kind;
+}
+
+type ReaderCompression = "" | "ZLIB" | "GZIP";
+
+/** The records of files, in file order, one scalar string each, from a per-file reader. */
+class FileRecordsDataset extends RuntimeDataset {
+  constructor(
+    private readonly files: readonly string[],
+    private readonly read: (path: string) => Iterator<Uint8Array>,
+  ) {
+    super();
+  }
+
+  protected free(): void {}
+
+  iterate(): ElementIterator {
+    let k = 0;
+    let records: Iterator<Uint8Array> | null = null;
+    return iteratorOf(
+      () => {
+        for (;;) {
+          if (records === null) {
+            if (k >= this.files.length) return null;
+            records = this.read(this.files[k++] as string);
+          }
+          const r = records.next();
+          if (r.done !== true) return [tfc.tensor([r.value] as unknown as string[], [], "string")];
+          records = null;
+        }
+      },
+      () => {
+        records?.return?.(undefined);
+        records = null;
+      },
+    );
+  }
+}
+
+/**
+ * TF's reader shape functions: file names a scalar or a vector, the other inputs scalars
+ * (but for `FixedLengthRecordDatasetV2`'s `compression_type`, which TF does not check).
+ */
+export function checkReaderShapes(
+  opName: string,
+  type: string,
+  shapes: readonly TensorShape[],
+): TensorShape {
+  const c = new ShapeInference(opName, type, shapes);
+  c.withRankAtMost(shapes[0] as TensorShape, 1);
+  const scalars = type.startsWith("FixedLengthRecordDataset") ? 4 : shapes.length - 1;
+  for (const s of shapes.slice(1, 1 + scalars)) c.withRank(s, 0);
+  return TensorShapeClass.scalar();
+}
+
+function readerShapes(op: ShapeInferenceOp): TensorShape[] {
+  return [
+    checkReaderShapes(
+      op.name,
+      op.type,
+      op.inputs.map((t) => t.shape),
+    ),
+  ];
+}
+
+registerOp({
+  type: "TextLineDataset",
+  opDef: {
+    inputs: ["filenames: string", "compression_type: string", "buffer_size: int64"],
+    outputs: ["handle: variant"],
+    stateful: true,
+  },
+  stateful: true,
+  inferShapes: readerShapes,
+  kernel: (inputs, op, rt) => {
+    const files = readerFiles(inputs, op);
+    const compression = readerCompression(scalarArgument(inputs, 1, "compression_type", op), op);
+    const bufferSize = readScalar(scalarArgument(inputs, 2, "buffer_size", op));
+    if (bufferSize < 0) {
+      throw new InvalidArgumentError(
+        `\`buffer_size\` must be >= 0 (0 == default)\n\t [[{{node ${op.name}}}]]`,
+        op.name,
+      );
+    }
+    // TF's 0 keeps zlib's default input buffer (256 KiB).
+    const chunk = bufferSize === 0 ? 256 * 1024 : bufferSize;
+    return [variantOf(rt, new FileRecordsDataset(files, (f) => textLines(f, compression, chunk)))];
+  },
+});
+
+function fixedLengthKernel(version: 1 | 2): Kernel {
+  return (inputs, op, rt) => {
+    const files = readerFiles(inputs, op);
+    const fail = (message: string): never => {
+      throw new InvalidArgumentError(`${message}\n\t [[{{node ${op.name}}}]]`, op.name);
+    };
+    const header = readScalar(scalarArgument(inputs, 1, "header_bytes", op));
+    if (header < 0) fail("`header_bytes` must be >= 0");
+    const record = readScalar(scalarArgument(inputs, 2, "record_bytes", op));
+    if (record <= 0) fail("`record_bytes` must be > 0");
+    const footer = readScalar(scalarArgument(inputs, 3, "footer_bytes", op));
+    if (footer < 0) fail("`footer_bytes` must be >= 0");
+    let bufferSize = readScalar(scalarArgument(inputs, 4, "buffer_size", op));
+    if (bufferSize < 0) fail("`buffer_size` must be >= 0");
+    if (bufferSize === 0) bufferSize = 256 * 1024;
+    const compression =
+      version === 2 ? readerCompression(scalarArgument(inputs, 5, "compression_type", op), op) : "";
+    return [
+      variantOf(
+        rt,
+        new FileRecordsDataset(files, (f) =>
+          fixedLengthRecords(f, header, record, footer, compression, bufferSize),
+        ),
+      ),
+    ];
+  };
+}
+
+const FIXED_LENGTH_INPUTS = [
+  "filenames: string",
+  "header_bytes: int64",
+  "record_bytes: int64",
+  "footer_bytes: int64",
+  "buffer_size: int64",
+];
+registerOp({
+  type: "FixedLengthRecordDataset",
+  opDef: { inputs: FIXED_LENGTH_INPUTS, outputs: ["handle: variant"], stateful: true },
+  stateful: true,
+  inferShapes: readerShapes,
+  kernel: fixedLengthKernel(1),
+});
+registerOp({
+  type: "FixedLengthRecordDatasetV2",
+  opDef: {
+    inputs: [...FIXED_LENGTH_INPUTS, "compression_type: string"],
+    outputs: ["handle: variant"],
+    stateful: true,
+  },
+  stateful: true,
+  inferShapes: readerShapes,
+  kernel: fixedLengthKernel(2),
+});
+
 /** An iterator's state in one session: the dataset it was made from and its position. */
 class IteratorState implements Stashable {
   private dataset: RuntimeDataset | null = null;
@@ -1505,6 +1688,9 @@ noGradient(
   "FlatMapDataset",
   "ParallelInterleaveDataset",
   "TFRecordDataset",
+  "TextLineDataset",
+  "FixedLengthRecordDataset",
+  "FixedLengthRecordDatasetV2",
   "OptimizeDataset",
   "ModelDataset",
   "CacheDataset",

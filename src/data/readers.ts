@@ -13,7 +13,10 @@ import { Tensor, type TensorLike } from "../graph/tensor.js";
 import { reshape } from "../ops/array/reshape.js";
 import { convertToTensor } from "../ops/convert.js";
 import { pythonOperator } from "../ops/math/operators.js";
-import { building, datasetFunctionOp, datasetOp, Dataset } from "./dataset.js";
+import { building, datasetFunctionOp, Dataset } from "./dataset.js";
+import { checkOpInputs } from "../ops/input_types.js";
+import { makeOp } from "../ops/op_scope.js";
+import { checkReaderShapes } from "./dataset_ops.js";
 import { ComponentSpec } from "./dataset.js";
 import { TensorShape } from "../graph/tensor_shape.js";
 
@@ -73,12 +76,8 @@ function recordsOf(
     dtype: "int64",
     name: "buffer_size",
   });
-  return datasetOp(
-    graph,
-    "TFRecordDataset",
-    [filenames, compression, buffer],
-    new ComponentSpec("string", TensorShape.scalar()),
-  );
+  // A source op: only its OpDef's inputs, no `output_types` attrs (so its GraphDef exports).
+  return readerOp(graph, "TFRecordDataset", [filenames, compression, buffer]).variantTensor;
 }
 
 function build(args: CallArgs<typeof TFRECORD_DATASET.params>): Dataset {
@@ -164,3 +163,142 @@ export class TFRecordDataset extends Dataset {
   }
 }
 declare(TFRecordDataset, TFRECORD_DATASET);
+
+/** `convert.optional_param_to_tensor`: the value, or TF's default, as a tensor named `name`. */
+function optionalParam(
+  name: string,
+  value: TensorLike | null | undefined,
+  fallback: number | string,
+  dtype: "int64" | "string",
+): Tensor {
+  return convertToTensor(value ?? fallback, { dtype, name });
+}
+
+/**
+ * A reader op of TF 1.15's `DatasetSource` readers: one op, named as its type, with only its
+ * OpDef's inputs (a source op has no `output_types` attrs), checked by TF's shape function.
+ */
+function readerOp(graph: Graph, type: string, inputs: readonly Tensor[]): Dataset {
+  checkOpInputs(type, inputs, {});
+  const shape = checkReaderShapes(
+    graph.uniqueName(type, false),
+    type,
+    inputs.map((t) => t.shape),
+  );
+  const op = makeOp(graph, type, type, inputs, [{ dtype: "variant", shape }]);
+  return Dataset.wrap(op.outputs[0] as Tensor, new ComponentSpec("string", TensorShape.scalar()));
+}
+
+const TEXT_LINE_DATASET = defineParams("data.TextLineDataset", [
+  req("filenames", tensorKind),
+  opt("compressionType", stringOrTensorKind),
+  opt("bufferSize", intOrTensorKind),
+] as const);
+
+/**
+ * The lines of text files as scalar `string` elements (`tf.data.TextLineDataset`, TF 1.15's
+ * `TextLineDatasetV1`): one `TextLineDataset` op over the file names (a scalar or a vector,
+ * converted as `filenames`), with a `compression_type` (`""`, `"ZLIB"` or `"GZIP"`) and a
+ * read `buffer_size` (256 KiB by default). Lines end at `\n`; every `\r` is dropped (so
+ * `\r\n` endings are stripped) and a last line without a newline is kept. Files are read
+ * through Node's `fs` when an iterator reaches them: a missing file is a `NotFoundError` at
+ * `IteratorGetNext`.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from "node:fs";
+ * writeFileSync("lines.txt", "first\r\nsecond\nthird");
+ * const ds = new tf.data.TextLineDataset("lines.txt");
+ * const next = ds.makeOneShotIterator().getNext() as tf.Tensor;
+ * using sess = new tf.Session();
+ * String(sess.run(next)); // ==> b'first'
+ * String(sess.run(next)); // ==> b'second'
+ * String(sess.run(next)); // ==> b'third'
+ * ds.variantTensor.op.type; // ==> TextLineDataset
+ * ```
+ */
+export class TextLineDataset extends Dataset {
+  constructor(...args: CallArgs<typeof TEXT_LINE_DATASET.params>) {
+    const a = TEXT_LINE_DATASET.parse(args);
+    const built = building([a.filenames, a.compressionType, a.bufferSize], (graph) => {
+      const filenames = convertToTensor(a.filenames, { dtype: "string", name: "filenames" });
+      const compression = optionalParam("compression_type", a.compressionType, "", "string");
+      const buffer = optionalParam(
+        "buffer_size",
+        a.bufferSize,
+        DEFAULT_READER_BUFFER_SIZE_BYTES,
+        "int64",
+      );
+      return readerOp(graph, "TextLineDataset", [filenames, compression, buffer]);
+    });
+    super(built.variantTensor, built.elementSpec);
+  }
+}
+declare(TextLineDataset, TEXT_LINE_DATASET);
+
+const FIXED_LENGTH_RECORD_DATASET = defineParams("data.FixedLengthRecordDataset", [
+  req("filenames", tensorKind),
+  req("recordBytes", intOrTensorKind),
+  opt("headerBytes", intOrTensorKind),
+  opt("footerBytes", intOrTensorKind),
+  opt("bufferSize", intOrTensorKind),
+  opt("compressionType", stringOrTensorKind),
+] as const);
+
+/**
+ * The fixed-length records of binary files as scalar `string` elements
+ * (`tf.data.FixedLengthRecordDataset`, TF 1.15's `FixedLengthRecordDatasetV1`): one
+ * `FixedLengthRecordDatasetV2` op (the op 1.15 builds) skipping `headerBytes` at the start
+ * of each file and `footerBytes` at its end, with an optional `compressionType` (`""`,
+ * `"ZLIB"`, `"GZIP"`). A file whose body is not a whole number of records is TF's
+ * `InvalidArgumentError` when the iterator reaches it (`DataLossError` for a compressed
+ * file, found at its end).
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from "node:fs";
+ * writeFileSync("records.bin", Uint8Array.of(9, 1, 0, 0, 0, 2, 0, 0, 0));
+ * const ds = new tf.data.FixedLengthRecordDataset("records.bin", 4, 1)
+ *   .map((r: tf.Tensor) => tf.io.decodeRaw(r, tf.int32));
+ * const next = ds.makeOneShotIterator().getNext() as tf.Tensor;
+ * using sess = new tf.Session();
+ * sess.run(next).toArray(); // ==> 1
+ * sess.run(next).toArray(); // ==> 2
+ * ```
+ */
+export class FixedLengthRecordDataset extends Dataset {
+  constructor(...args: CallArgs<typeof FIXED_LENGTH_RECORD_DATASET.params>) {
+    const a = FIXED_LENGTH_RECORD_DATASET.parse(args);
+    const values = [
+      a.filenames,
+      a.recordBytes,
+      a.headerBytes,
+      a.footerBytes,
+      a.bufferSize,
+      a.compressionType,
+    ];
+    const built = building(values, (graph) => {
+      const filenames = convertToTensor(a.filenames, { dtype: "string", name: "filenames" });
+      const record = convertToTensor(a.recordBytes, { dtype: "int64", name: "record_bytes" });
+      const header = optionalParam("header_bytes", a.headerBytes, 0, "int64");
+      const footer = optionalParam("footer_bytes", a.footerBytes, 0, "int64");
+      const buffer = optionalParam(
+        "buffer_size",
+        a.bufferSize,
+        DEFAULT_READER_BUFFER_SIZE_BYTES,
+        "int64",
+      );
+      const compression = optionalParam("compression_type", a.compressionType, "", "string");
+      return readerOp(graph, "FixedLengthRecordDatasetV2", [
+        filenames,
+        header,
+        record,
+        footer,
+        buffer,
+        compression,
+      ]);
+    });
+    super(built.variantTensor, built.elementSpec);
+  }
+}
+declare(FixedLengthRecordDataset, FIXED_LENGTH_RECORD_DATASET);

@@ -8,4 +8,4 @@ export {
 } from "../data/dataset.js";
 export type { Nested } from "../data/structure.js";
 export * as experimental from "./data_experimental.js";
-export { TFRecordDataset } from "../data/readers.js";
+export { TFRecordDataset, TextLineDataset, FixedLengthRecordDataset } from "../data/readers.js";

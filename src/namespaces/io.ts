@@ -35,3 +35,6 @@ export {
 } from "../ops/parsing/parse_example.js";
 // strings: base64 (EncodeBase64, DecodeBase64).
 export { encodeBase64, decodeBase64 } from "../ops/string/base64.js";
+export { decodeCsv } from "../ops/parsing/decode_csv.js";
+export { decodeRaw } from "../ops/parsing/decode_raw.js";
+export { readFile, writeFile, matchingFiles } from "../io/file_ops.js";

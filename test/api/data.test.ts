@@ -161,3 +161,54 @@ describe("flatMap and TFRecordDataset", () => {
     );
   });
 });
+
+describe("TextLineDataset and FixedLengthRecordDataset", () => {
+  it("TextLineDataset(filenames, compression_type, buffer_size)", () => {
+    const pic = expectSameGraphs(
+      () => new tf.data.TextLineDataset(["a.txt"], "GZIP", 1024),
+      () => new tf.data.TextLineDataset(["a.txt"], { compressionType: "GZIP", bufferSize: 1024 }),
+      () =>
+        new tf.data.TextLineDataset({
+          filenames: ["a.txt"],
+          compressionType: "GZIP",
+          bufferSize: 1024,
+        }),
+    );
+    expect(pic).toContain(
+      "TextLineDataset = TextLineDataset(filenames:0,compression_type:0,buffer_size:0) [] -> variant()",
+    );
+    expectRefused(
+      () => new tf.data.TextLineDataset("a.txt", { numParallelReads: 2 } as never),
+      /data.TextLineDataset\(\) got an unexpected keyword argument 'numParallelReads'/,
+    );
+  });
+
+  it("FixedLengthRecordDataset(filenames, record_bytes, header_bytes, footer_bytes, buffer_size, compression_type)", () => {
+    const pic = expectSameGraphs(
+      () => new tf.data.FixedLengthRecordDataset("a.bin", 8, 1, 2, 64, "ZLIB"),
+      () =>
+        new tf.data.FixedLengthRecordDataset("a.bin", 8, {
+          headerBytes: 1,
+          footerBytes: 2,
+          bufferSize: 64,
+          compressionType: "ZLIB",
+        }),
+      () =>
+        new tf.data.FixedLengthRecordDataset({
+          filenames: "a.bin",
+          recordBytes: 8,
+          headerBytes: 1,
+          footerBytes: 2,
+          bufferSize: 64,
+          compressionType: "ZLIB",
+        }),
+    );
+    expect(pic.at(-1)).toBe(
+      "FixedLengthRecordDatasetV2 = FixedLengthRecordDatasetV2(filenames:0,header_bytes:0,record_bytes:0,footer_bytes:0,buffer_size:0,compression_type:0) [] -> variant()",
+    );
+    expectRefused(
+      () => new tf.data.FixedLengthRecordDataset({ filenames: "a.bin", record_bytes: 8 } as never),
+      /unexpected keyword argument 'record_bytes'.*recordBytes/,
+    );
+  });
+});

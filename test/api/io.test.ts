@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as tf from "../../src/index.js";
+import { expectRefused, expectSameGraphs } from "./helpers.js";
 
 let dir: string;
 beforeEach(() => {
@@ -202,5 +203,72 @@ describe("io.parseExample(serialized, features, name, example_names), FixedLenFe
     });
     expect(st.dtype).toBe("float32");
     expect(st.indices.dtype).toBe("int64");
+  });
+});
+
+describe("decodeCsv, decodeRaw, readFile, writeFile, matchingFiles: TF 1.15's v1 parameters", () => {
+  it("decode_csv(records, record_defaults, field_delim, use_quote_delim, name, na_value, select_cols)", () => {
+    const pic = expectSameGraphs(
+      () => tf.io.decodeCsv(["a;b"], [[""], [""]], ";", false, "csv", "NA", [0, 2]),
+      () =>
+        tf.io.decodeCsv(["a;b"], [[""], [""]], {
+          fieldDelim: ";",
+          useQuoteDelim: false,
+          name: "csv",
+          naValue: "NA",
+          selectCols: [0, 2],
+        }),
+      () =>
+        tf.decodeCsv({
+          records: ["a;b"],
+          recordDefaults: [[""], [""]],
+          fieldDelim: ";",
+          useQuoteDelim: false,
+          name: "csv",
+          naValue: "NA",
+          selectCols: [0, 2],
+        }),
+    );
+    expect(pic.at(-1)).toContain(
+      "csv = DecodeCSV(csv/records:0,csv/record_defaults_0:0,csv/record_defaults_1:0)",
+    );
+    expectRefused(
+      () => tf.io.decodeCsv(["a"], [[""]], { na_value: "NA" } as never),
+      /io.decodeCsv\(\) got an unexpected keyword argument 'na_value'.*naValue/,
+    );
+  });
+
+  it("decode_raw(input_bytes, out_type, little_endian, name, bytes)", () => {
+    expectSameGraphs(
+      () => tf.io.decodeRaw(["abcd"], tf.int32, false, "raw"),
+      () => tf.io.decodeRaw(["abcd"], { outType: tf.int32, littleEndian: false, name: "raw" }),
+      () =>
+        tf.decodeRaw({ inputBytes: ["abcd"], outType: tf.int32, littleEndian: false, name: "raw" }),
+      () => tf.decodeRaw({ bytes: ["abcd"], outType: tf.int32, littleEndian: false, name: "raw" }),
+    );
+    expectRefused(
+      () => tf.io.decodeRaw(["abcd"], tf.int32, "yes" as never),
+      /littleEndian|little_endian/,
+    );
+  });
+
+  it("read_file(filename, name), write_file(filename, contents, name), matching_files(pattern, name)", () => {
+    expectSameGraphs(
+      () => tf.io.readFile("a.txt", "r"),
+      () => tf.readFile({ filename: "a.txt", name: "r" }),
+    );
+    expectSameGraphs(
+      () => tf.io.writeFile("a.txt", "x", "w"),
+      () => tf.writeFile("a.txt", "x", { name: "w" }),
+      () => tf.io.writeFile({ filename: "a.txt", contents: "x", name: "w" }),
+    );
+    expectSameGraphs(
+      () => tf.io.matchingFiles("*.txt", "m"),
+      () => tf.matchingFiles({ pattern: "*.txt", name: "m" }),
+    );
+    expectRefused(
+      () => tf.io.readFile("a", { path: "b" } as never),
+      /unexpected keyword argument 'path'/,
+    );
   });
 });

@@ -64,6 +64,14 @@ describe("tf.data.TFRecordDataset", () => {
     expect(reader?.inputs.map((t) => t.dtype)).toEqual(["string", "string", "int64"]);
   });
 
+  it("exports as a GraphDef: the TFRecordDataset node carries only its OpDef's attrs", () => {
+    new tf.data.TFRecordDataset(["a.tfrecord"]);
+    const fn = tf.getDefaultGraph().asGraphDef().library?.function?.[0];
+    const node = (fn?.nodeDef ?? []).find((n) => n.op === "TFRecordDataset");
+    expect(node).toBeDefined();
+    expect(Object.keys(node?.attr ?? {})).toEqual([]);
+  });
+
   it("reads the records of several files in order, as bytes, through map/batch/repeat", () => {
     const a = writeRecords("a.tfrecord", ["a0", "a1", "a2"]);
     const b = writeRecords("b.tfrecord", ["b0", "b1"]);

@@ -64,6 +64,8 @@ const TF_NOT_DIFFERENTIABLE = [
   "StringToHashBucket",
   "StringToHashBucketFast",
   "StringToHashBucketStrong",
+  // parsing_ops.py
+  "DecodeRaw",
   // logging_ops.py
   "AudioSummaryV2",
   "HistogramSummary",

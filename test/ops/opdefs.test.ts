@@ -39,6 +39,7 @@ const ADDED_BY_TF_1_15: Record<string, string> = {
   StaticRegexFullMatch: "core/ops/string_ops.cc (TF 1.12)",
   StringLower: "core/ops/string_ops.cc (TF 1.14)",
   StringUpper: "core/ops/string_ops.cc (TF 1.14)",
+  FixedLengthRecordDatasetV2: "core/ops/dataset_ops.cc (TF 1.12: compression_type)",
 };
 
 /** TF 1.11 attr lists → TF 1.15's, for the op types that changed in between. */
