@@ -179,7 +179,7 @@ describe("the browser bundle", () => {
     await page.close();
   });
 
-  it("holds no Node built-in module, and stays under 540 KiB gzipped", async () => {
+  it("holds no Node built-in module, and stays under 560 KiB gzipped", async () => {
     const report = await bundleReport("src/index.browser.ts");
     expect(report.nodeModules).toEqual([]);
     // 289 KiB before TF's protobuf codecs (GraphDefs, SavedModels, event files: ~35 KiB)
@@ -189,9 +189,11 @@ describe("the browser bundle", () => {
     // ~150 more ops (definitions, kernels, gradients); 512 KiB with depthwise, separable and
     // 1-D convolutions, einsum, the solve/decomposition family and the OpDef input checks;
     // 530 KiB with tf.print/strings.format, tf.sets and the sparse set ops, gamma/Poisson/
-    // stateless random ops (Philox), 3-D convolutions and pooling. The budget leaves room for
-    // op definitions, not for a second copy of anything.
-    expect(report.gzipped).toBeLessThan(540 * 1024);
+    // stateless random ops (Philox), 3-D convolutions and pooling; 546 KiB with the string ops
+    // (split, substr, to_number, as_string, regex, hash buckets, base64) and the CSV, raw,
+    // file and text-line input ops. The budget leaves room for op definitions, not for a
+    // second copy of anything.
+    expect(report.gzipped).toBeLessThan(560 * 1024);
     const names = report.byPackage.map(([name]) => name);
     expect(names).toContain("@tensorflow/tfjs-backend-wasm");
     expect(names).not.toContain("@tensorflow/tfjs-backend-webgl");
