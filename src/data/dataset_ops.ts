@@ -1187,40 +1187,6 @@ registerDatasetOp(
 /** TF's compression names for the `compression_type` input. */
 const COMPRESSION: Record<string, TFRecordCompressionName> = { "": "", ZLIB: "ZLIB", GZIP: "GZIP" };
 
-/** The records of TFRecord files, in file order, as scalar strings (`TFRecordDataset`). */
-class TFRecordFilesDataset extends RuntimeDataset {
-  constructor(
-    private readonly files: readonly string[],
-    private readonly options: TFRecordOptions,
-  ) {
-    super();
-  }
-
-  protected free(): void {}
-
-  iterate(): ElementIterator {
-    let k = 0;
-    let records: Iterator<Uint8Array> | null = null;
-    return iteratorOf(
-      () => {
-        for (;;) {
-          if (records === null) {
-            if (k >= this.files.length) return null;
-            records = tfRecordIterator(this.files[k++] as string, this.options);
-          }
-          const r = records.next();
-          if (r.done !== true) return [tfc.tensor([r.value], [], "string")];
-          records = null;
-        }
-      },
-      () => {
-        records?.return?.(undefined);
-        records = null;
-      },
-    );
-  }
-}
-
 registerDatasetOp(
   "TFRecordDataset",
   {
@@ -1251,7 +1217,7 @@ registerDatasetOp(
       // TF's 0 means unbuffered: read a record's worth at a time, here 1 KiB chunks.
       inputBufferSize: bufferSize === 0 ? 1024 : bufferSize,
     });
-    return [variantOf(rt, new TFRecordFilesDataset(files, options))];
+    return [variantOf(rt, new FileRecordsDataset(files, (f) => tfRecordIterator(f, options)))];
   },
 );
 
