@@ -396,3 +396,11 @@ export { encodeBase64, decodeBase64 } from "./ops/string/base64.js";
 export { decodeCsv } from "./ops/parsing/decode_csv.js";
 export { decodeRaw } from "./ops/parsing/decode_raw.js";
 export { readFile, writeFile, matchingFiles } from "./io/file_ops.js";
+// TF 1.15's top-level spellings of the Example parsing API (`tf.parse_example`, `tf.FixedLenFeature`, …).
+export {
+  parseExample,
+  FixedLenFeature,
+  VarLenFeature,
+  FixedLenSequenceFeature,
+  SparseFeature,
+} from "./ops/parsing/parse_example.js";

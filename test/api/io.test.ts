@@ -120,6 +120,14 @@ describe("io.parseExample(serialized, features, name, example_names), FixedLenFe
     });
   };
 
+  it("are also TF 1.15's top-level tf.parse_example, tf.FixedLenFeature, …", () => {
+    expect(tf.parseExample).toBe(tf.io.parseExample);
+    expect(tf.FixedLenFeature).toBe(tf.io.FixedLenFeature);
+    expect(tf.VarLenFeature).toBe(tf.io.VarLenFeature);
+    expect(tf.FixedLenSequenceFeature).toBe(tf.io.FixedLenSequenceFeature);
+    expect(tf.SparseFeature).toBe(tf.io.SparseFeature);
+  });
+
   it("positional and options forms build the same graph", () => {
     const first = build(0);
     expect(first).toContain(
