@@ -13,11 +13,9 @@ import {
   tfFunction,
 } from "../../graph/call_args.js";
 import type { Operation } from "../../graph/operation.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
-import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp } from "../op_scope.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { notDifferentiable, registerOp } from "../registry.js";
-import { bytesOf, kernelError, stringTensor } from "./string_common.js";
+import { bytesOf, kernelError, stringTensor, unaryStringOp } from "./string_common.js";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const CODES = new Int16Array(256).fill(-1);
@@ -107,19 +105,6 @@ registerOp({
 });
 notDifferentiable("EncodeBase64", "DecodeBase64");
 
-function base64Op(
-  type: string,
-  input: TensorLike,
-  attrs: Record<string, boolean>,
-  name?: string,
-): Tensor {
-  return inOpScope(name, type, [input], (scope, graph) => {
-    const t = convertToTensor(input, { name: "input", dtype: "string" });
-    return makeOp(graph, type, scope, [t], [{ dtype: "string", shape: t.shape }], attrs)
-      .outputs[0] as Tensor;
-  });
-}
-
 /** TF 1.15's `io.encode_base64(input, pad=False, name=None)`. */
 const ENCODE_PARAMS = [
   req("input", tensorKind),
@@ -139,7 +124,7 @@ const ENCODE_PARAMS = [
  * ```
  */
 export const encodeBase64 = tfFunction("io.encodeBase64", ENCODE_PARAMS, (a) =>
-  base64Op("EncodeBase64", a.input, { pad: a.pad ?? false }, a.name),
+  unaryStringOp("EncodeBase64", a.input, "string", { pad: a.pad ?? false }, a.name),
 );
 
 /** TF 1.15's `io.decode_base64(input, name=None)`. */
@@ -157,5 +142,5 @@ const DECODE_PARAMS = [req("input", tensorKind), opt("name", stringKind)] as con
  * ```
  */
 export const decodeBase64 = tfFunction("io.decodeBase64", DECODE_PARAMS, (a) =>
-  base64Op("DecodeBase64", a.input, {}, a.name),
+  unaryStringOp("DecodeBase64", a.input, "string", {}, a.name),
 );

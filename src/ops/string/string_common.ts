@@ -2,6 +2,9 @@
 import * as tfc from "@tensorflow/tfjs-core";
 import { InvalidArgumentError } from "../../errors.js";
 import type { Operation } from "../../graph/operation.js";
+import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import { convertToTensor } from "../convert.js";
+import { inOpScope, makeOp } from "../op_scope.js";
 import { stringTensorBytes } from "../tfjs_internals.js";
 
 /** TF's `TensorShape::DebugString`: `[2,3]`, `[]` for a scalar. */
@@ -43,4 +46,23 @@ export function requireInput<T>(fn: string, value: T | null | undefined): T {
     throw new TypeError(`${fn}() missing its input: give it positionally or by name`);
   }
   return value;
+}
+
+/**
+ * A one-input string op whose output has the input's shape, built as the generated wrapper
+ * builds it: the input converted as a string tensor named `inputName`, inside the op's scope.
+ */
+export function unaryStringOp(
+  type: string,
+  input: TensorLike,
+  outDtype: "string" | "int32" | "int64",
+  attrs: Record<string, string | boolean | number | readonly number[]>,
+  name: string | undefined,
+  inputName = "input",
+): Tensor {
+  return inOpScope(name, type, [input], (scope, graph) => {
+    const t = convertToTensor(input, { name: inputName, dtype: "string" });
+    return makeOp(graph, type, scope, [t], [{ dtype: outDtype, shape: t.shape }], attrs)
+      .outputs[0] as Tensor;
+  });
 }

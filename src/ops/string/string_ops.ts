@@ -16,7 +16,7 @@ import {
   tfFunction,
 } from "../../graph/call_args.js";
 import type { Operation } from "../../graph/operation.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { reductionShape } from "../math/reduce.js";
 import { range } from "../math/range.js";
 import { rank } from "../array/shape.js";
@@ -26,26 +26,11 @@ import { inOpScope, makeOp, opNameOf } from "../op_scope.js";
 import { noGradient, notDifferentiable, registerOp } from "../registry.js";
 import { ShapeInference } from "../shape_utils.js";
 import { constantInts } from "../tensor_util.js";
-import { bytesOf, kernelError, stringTensor, utf8 } from "./string_common.js";
+import { bytesOf, kernelError, stringTensor, unaryStringOp, utf8 } from "./string_common.js";
 
 /** An element-wise string-to-string kernel. */
 function mapStrings(input: tfc.Tensor, f: (s: Uint8Array) => Uint8Array): tfc.Tensor[] {
   return [stringTensor(bytesOf(input).map(f), input.shape)];
-}
-
-/** A unary string op with the input's shape, built as the generated wrapper builds it. */
-function unaryStringOp(
-  type: string,
-  input: TensorLike,
-  outDtype: "string" | "int32",
-  attrs: Record<string, string>,
-  name: string | undefined,
-): Tensor {
-  return inOpScope(name, type, [input], (scope, graph) => {
-    const t = convertToTensor(input, { name: "input", dtype: "string" });
-    return makeOp(graph, type, scope, [t], [{ dtype: outDtype, shape: t.shape }], attrs)
-      .outputs[0] as Tensor;
-  });
 }
 
 const sameShape = (op: { inputs: readonly Tensor[] }) => [(op.inputs[0] as Tensor).shape];

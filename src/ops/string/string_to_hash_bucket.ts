@@ -17,12 +17,10 @@ import {
 } from "../../graph/call_args.js";
 import { narrowInt64 } from "../../graph/int64.js";
 import type { Operation } from "../../graph/operation.js";
-import type { Tensor, TensorLike } from "../../graph/tensor.js";
-import { convertToTensor } from "../convert.js";
-import { inOpScope, makeOp } from "../op_scope.js";
+import type { Tensor } from "../../graph/tensor.js";
 import { notDifferentiable, registerOp } from "../registry.js";
 import { fingerprint64, legacyHash64, sipHash24 } from "./hashes.js";
-import { bytesOf, kernelError, requireInput } from "./string_common.js";
+import { bytesOf, kernelError, requireInput, unaryStringOp } from "./string_common.js";
 
 /** The buckets of `input`'s strings under `hash`, as the int64 output. */
 function bucketKernel(
@@ -75,21 +73,6 @@ registerOp({
 });
 notDifferentiable("StringToHashBucketFast", "StringToHashBucketStrong", "StringToHashBucket");
 
-/** A hash-bucket op over `input` (the generated wrapper's conversion and naming). */
-function bucketOp(
-  type: string,
-  inputName: string,
-  input: TensorLike,
-  attrs: Record<string, number | readonly number[]>,
-  name: string | undefined,
-): Tensor {
-  return inOpScope(name, type, [input], (scope, graph) => {
-    const t = convertToTensor(input, { name: inputName, dtype: "string" });
-    return makeOp(graph, type, scope, [t], [{ dtype: "int64", shape: t.shape }], attrs)
-      .outputs[0] as Tensor;
-  });
-}
-
 /** TF 1.15's `strings.to_hash_bucket_fast(input, num_buckets, name=None)`. */
 const FAST_PARAMS = [
   req("input", tensorKind),
@@ -109,7 +92,7 @@ const FAST_PARAMS = [
  * ```
  */
 export const toHashBucketFast = tfFunction("strings.toHashBucketFast", FAST_PARAMS, (a) =>
-  bucketOp("StringToHashBucketFast", "input", a.input, { num_buckets: a.numBuckets }, a.name),
+  unaryStringOp("StringToHashBucketFast", a.input, "int64", { num_buckets: a.numBuckets }, a.name),
 );
 
 /** TF 1.15's `strings.to_hash_bucket_strong(input, num_buckets, key, name=None)`. */
@@ -132,10 +115,10 @@ const STRONG_PARAMS = [
  * ```
  */
 export const toHashBucketStrong = tfFunction("strings.toHashBucketStrong", STRONG_PARAMS, (a) =>
-  bucketOp(
+  unaryStringOp(
     "StringToHashBucketStrong",
-    "input",
     a.input,
+    "int64",
     { num_buckets: a.numBuckets, key: a.key },
     a.name,
   ),
@@ -164,11 +147,12 @@ const LEGACY_PARAMS = [
  * ```
  */
 export const toHashBucket = tfFunction("strings.toHashBucket", LEGACY_PARAMS, (a) =>
-  bucketOp(
+  unaryStringOp(
     "StringToHashBucket",
-    "string_tensor",
     requireInput("strings.toHashBucket", a.stringTensor),
+    "int64",
     { num_buckets: a.numBuckets },
     a.name,
+    "string_tensor",
   ),
 );
