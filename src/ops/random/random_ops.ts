@@ -28,6 +28,7 @@ import {
   fillUniformInt,
   reservedGenerator,
 } from "./philox_fill.js";
+import type { Philox } from "./philox.js";
 import { getSeed } from "./seed.js";
 
 /**
@@ -58,53 +59,29 @@ const FLOAT_RANDOM_ATTRS = [
  * per op and session (`GuardedPhiloxRandom`), filled as TF's CPU kernels fill it.
  */
 
-registerOp({
-  type: "RandomStandardNormal",
-  opDef: {
-    inputs: ["shape: T"],
-    outputs: ["output: dtype"],
-    attrs: FLOAT_RANDOM_ATTRS,
-    stateful: true,
-  },
-  stateful: true,
-  kernel: ([shape], op, runtime) => {
-    const dims = outputShape(op, shape);
-    const n = sizeOf(dims);
-    return [floatOutput(fillNormal(reservedGenerator(op, runtime, n), n), dims)];
-  },
-});
+const FLOAT_FILLS: [string, (gen: Philox, n: number) => Float32Array][] = [
+  ["RandomStandardNormal", fillNormal],
+  ["TruncatedNormal", fillTruncatedNormal],
+  ["RandomUniform", fillUniform],
+];
 
-registerOp({
-  type: "TruncatedNormal",
-  opDef: {
-    inputs: ["shape: T"],
-    outputs: ["output: dtype"],
-    attrs: FLOAT_RANDOM_ATTRS,
+for (const [type, fill] of FLOAT_FILLS) {
+  registerOp({
+    type,
+    opDef: {
+      inputs: ["shape: T"],
+      outputs: ["output: dtype"],
+      attrs: FLOAT_RANDOM_ATTRS,
+      stateful: true,
+    },
     stateful: true,
-  },
-  stateful: true,
-  kernel: ([shape], op, runtime) => {
-    const dims = outputShape(op, shape);
-    const n = sizeOf(dims);
-    return [floatOutput(fillTruncatedNormal(reservedGenerator(op, runtime, n), n), dims)];
-  },
-});
-
-registerOp({
-  type: "RandomUniform",
-  opDef: {
-    inputs: ["shape: T"],
-    outputs: ["output: dtype"],
-    attrs: FLOAT_RANDOM_ATTRS,
-    stateful: true,
-  },
-  stateful: true,
-  kernel: ([shape], op, runtime) => {
-    const dims = outputShape(op, shape);
-    const n = sizeOf(dims);
-    return [floatOutput(fillUniform(reservedGenerator(op, runtime, n), n), dims)];
-  },
-});
+    kernel: ([shape], op, runtime) => {
+      const dims = outputShape(op, shape);
+      const n = sizeOf(dims);
+      return [floatOutput(fill(reservedGenerator(op, runtime, n), n), dims)];
+    },
+  });
+}
 
 registerOp({
   type: "RandomUniformInt",
